@@ -1,0 +1,43 @@
+# fupan — the two commands that do everything on a fresh machine are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := data/demo
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo demo-data test lint bench clean
+
+help: ## list the targets
+	@echo "fupan 复盘 — make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m fupan.fonts
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install everything, the CJK font included
+
+$(DEMO)/campaign.yaml: $(STAMP) lib/fupan/demo.py
+	$(BIN)/fupan demo --out $(DEMO)
+
+demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/demo
+
+demo: demo-data ## set up, generate the demo campaign and run its retrospective into reports/
+	$(BIN)/fupan run $(DEMO) --out reports
+
+test: setup ## run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff lint
+	$(BIN)/ruff check lib tests bench
+
+bench: demo-data ## end-to-end benchmark: the demo vs bare papermill + nbconvert
+	$(BIN)/python bench/bench_end_to_end.py
+
+clean: ## remove generated output (reports/, site/, data/demo) — never the case library
+	rm -rf reports site $(DEMO)

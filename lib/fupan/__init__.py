@@ -1,0 +1,55 @@
+"""fupan (复盘) — campaign retrospectives for e-commerce operations teams.
+
+Concepts
+--------
+campaign folder
+    ``campaign.yaml`` (the case card: 背景 background and 策略 strategy written before launch,
+    复盘 lessons after) plus its tables (orders required; events, spend, inventory optional).
+    :func:`open_campaign` validates it before any kernel starts.
+extract
+    SQL run by DuckDB where the data lives; only aggregates reach pandas (:func:`extract`).
+metrics
+    Pure functions whose 口径 (definitions) come from :mod:`fupan.dictionary`.
+retrospective
+    :func:`load_retrospective` = validate + extract + compute: what a report template calls.
+case record
+    ``case.json``, validated and hashed (:mod:`fupan.cases`).
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS  # noqa: E402
+from .errors import FupanError, Problem, ValidationError  # noqa: E402
+from .extract import extract  # noqa: E402
+from .retrospective import Retrospective, load_retrospective  # noqa: E402
+from .validate import open_campaign  # noqa: E402
+
+#: KPIs whose definitions every report lists.
+REPORTED_KPIS = ("gmv", "net_gmv", "refunds", "orders", "buyers", "uv", "cr", "aov", "spend", "roas",
+                 "new_customers", "new_customer_share", "live_new_customer_share", "gmv_index",
+                 "cr_index", "aov_index", "burst_multiple")
+
+
+def peak_days(r: Retrospective, n: int = 2) -> list:
+    """The ``n`` highest-GMV days of the campaign window, in date order."""
+    import pandas as pd
+
+    c = r.card.windows.campaign
+    day = r.agg.daily.groupby("date").gmv.sum()
+    day = day[(day.index >= pd.Timestamp(c.start)) & (day.index <= pd.Timestamp(c.end))]
+    return sorted(day.nlargest(n).index)
+
+
+def display_case_record(r: Retrospective) -> None:
+    """Emit the case record as a notebook output the runner collects (hidden from readers)."""
+    from IPython.display import display
+
+    from .cases import MIME, build_record
+
+    display({MIME: build_record(r, parameters={}, reproduce="")}, raw=True)
+
+
+__all__ = ["DEFINITIONS_VERSION", "KPI_DEFINITIONS", "REPORTED_KPIS", "FupanError", "Problem", "Retrospective",
+           "ValidationError", "display_case_record", "extract", "load_retrospective", "open_campaign",
+           "peak_days", "__version__"]

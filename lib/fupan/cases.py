@@ -1,0 +1,149 @@
+"""The case record (case.json): the contract between a run and everything after it.
+
+A record holds the parameters, the campaign card, KPI values per window with the definitions'
+version, verdicts on targets and hypotheses, findings, data hashes and the library version — and
+no customer identifier. It is validated when written and when read, and carries the SHA-256 of its
+own canonical content so that an edited or corrupted record is rejected on read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+
+from .errors import CaseRecordError
+
+SCHEMA_VERSION = 1
+MIME = "application/vnd.fupan.case+json"
+
+
+class CaseRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int
+    case_id: str
+    name: str
+    library_version: str
+    definitions_version: str
+    parameters: dict[str, Any]
+    card: dict[str, Any]
+    kpis: dict[str, dict[str, float | int | str | None]]
+    channels: dict[str, dict[str, float | None]]
+    targets: list[dict[str, Any]]
+    hypotheses: list[dict[str, Any]]
+    decomposition: dict[str, Any] | None
+    findings: list[dict[str, Any]]
+    data: dict[str, Any]
+    skipped: dict[str, str]
+    reproduce: str
+    content_sha256: str | None = None
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe, deterministic values: NaN/inf → None, floats rounded to 10 significant digits."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if hasattr(x, "item") and not isinstance(x, str):  # numpy scalar
+        x = x.item()
+    if isinstance(x, bool) or x is None or isinstance(x, int | str):
+        return x
+    if isinstance(x, float):
+        return None if not math.isfinite(x) else float(f"{x:.10g}")
+    return str(x)
+
+
+def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any]:
+    """The case record of a :class:`~fupan.retrospective.Retrospective` (not yet hashed)."""
+    from . import __version__
+    from .dictionary import DEFINITIONS_VERSION
+
+    kpis = r.kpis.drop(columns=["start", "end"]).to_dict(orient="index")
+    for phase in kpis:
+        kpis[phase] = {"start": r.kpis.at[phase, "start"], "end": r.kpis.at[phase, "end"], **kpis[phase]}
+    decomp = None
+    if r.decomposition:
+        d = r.decomposition
+        decomp = {"basis": "daily average, campaign vs baseline", "base": d["base"], "current": d["current"],
+                  "gmv_base": d["gmv_base"], "gmv_current": d["gmv_current"],
+                  "lmdi": d["lmdi"].to_dict(), "shapley": d["shapley"].to_dict()}
+    channels = r.channels[[c for c in ("gmv", "orders", "buyers", "spend", "roas", "gmv_share") if c in r.channels]]
+    record = {
+        "schema_version": SCHEMA_VERSION, "case_id": r.card.id, "name": r.card.name,
+        "library_version": __version__, "definitions_version": DEFINITIONS_VERSION,
+        "parameters": parameters, "card": r.card.model_dump(mode="json"),
+        "kpis": kpis, "channels": channels.to_dict(orient="index"),
+        "targets": r.targets.to_dict(orient="records"), "hypotheses": r.hypotheses.to_dict(orient="records"),
+        "decomposition": decomp,
+        "findings": [{k: v for k, v in f.items() if k not in ("weight", "priority")} for f in r.findings],
+        "data": {"files": dict(sorted(r.campaign.hashes.items())), "tables": sorted(r.campaign.tables),
+                 "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
+                 **r.campaign.flags},
+        "skipped": {k: f"no {v} table" for k, v in sorted(r.agg.notes.items())},
+        "reproduce": reproduce,
+    }
+    return _clean(record)
+
+
+def canonical(record: dict[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k != "content_sha256"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
+
+
+def seal(record: dict[str, Any]) -> dict[str, Any]:
+    """Validate the record and add the SHA-256 of its canonical content."""
+    try:
+        CaseRecord.model_validate(record)
+    except pydantic.ValidationError as exc:
+        raise CaseRecordError(f"case record does not match its schema / 案例记录不符合结构: {exc}") from None
+    return {**record, "content_sha256": hashlib.sha256(canonical(record).encode()).hexdigest()}
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file in the same folder and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_record(path: Path, record: dict[str, Any]) -> dict[str, Any]:
+    sealed = seal({k: v for k, v in record.items() if k != "content_sha256"})
+    write_atomic(Path(path), dumps(sealed))
+    return sealed
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """Read and check a case record: schema and content hash; raise CaseRecordError naming the file."""
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        CaseRecord.model_validate(record)
+    except (OSError, ValueError, pydantic.ValidationError) as exc:
+        raise CaseRecordError(f"{path}: 无法读取案例记录 / not a valid case record: {exc}") from None
+    expected = hashlib.sha256(canonical(record).encode()).hexdigest()
+    if record.get("content_sha256") != expected:
+        raise CaseRecordError(f"{path}: 内容与其哈希不符（被修改或损坏） / content does not match its "
+                              f"content_sha256 (edited or corrupted)")
+    return record

@@ -1,0 +1,185 @@
+"""Charts: aggregate frames in, matplotlib Figure out.
+
+Pure functions: no file I/O and no global matplotlib state — each figure is drawn inside an
+``rc_context`` that selects the CJK font, so Chinese labels never turn into boxes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from . import fonts
+from .dictionary import FUNNEL_STEPS
+from .format import money
+from .i18n import kpi_name, phase_name, step_label, t
+
+PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    family = fonts.register_matplotlib()
+    # The family list is stored in each Text at creation; a generic "sans-serif" would be resolved
+    # at draw time, after this context has exited, and fall back to a font without CJK glyphs.
+    rc = {"font.family": [family, "DejaVu Sans"],
+          "axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 110,
+          "axes.spines.top": False, "axes.spines.right": False, 
+          "axes.titleweight": "normal", "axes.titlesize": 14, "axes.grid": True, "grid.alpha": 0.3}
+    with plt.rc_context(rc):
+        yield
+
+
+def _money_axis(ax, lang: str, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda v, _: money(v, lang, digits=0))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _finish(fig: Figure) -> Figure:
+    fig.tight_layout()
+    plt.close(fig)  # the caller displays it; never leave figures open in pyplot's registry
+    return fig
+
+
+def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Stacked daily GMV by channel from baseline start to the last window, phases shaded."""
+    table = daily.pivot_table(index="date", columns="channel", values="gmv", aggfunc="sum").fillna(0)
+    table = table[table.sum().sort_values(ascending=False).index]
+    with _style():
+        fig, ax = plt.subplots(figsize=(11, 4.2))
+        for w in windows[windows.phase != "campaign"].itertuples():
+            ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12),
+                       pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
+                       color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
+            ax.text(pd.Timestamp(w.start_date), 1.0, phase_name(w.phase, lang), transform=ax.get_xaxis_transform(),
+                    va="bottom", ha="left", fontsize=9, color="#555")
+        bottom = np.zeros(len(table))
+        colours = sns.color_palette("tab10", len(table.columns))
+        for colour, channel in zip(colours, table.columns, strict=True):
+            ax.bar(table.index, table[channel], bottom=bottom, width=0.85, label=channel, color=colour, zorder=2)
+            bottom += table[channel].to_numpy()
+        _money_axis(ax, lang)
+        ax.set_title(t("daily_gmv", lang), pad=18)
+        ax.set_ylabel(t("gmv_axis", lang))
+        ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)
+        fig.autofmt_xdate()
+    return _finish(fig)
+
+
+def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline: tuple, lang: str = "zh") -> Figure:
+    """GMV by hour of day on each peak date against the average baseline day."""
+    with _style():
+        fig, ax = plt.subplots(figsize=(11, 3.8))
+        base = hourly[hourly.date.between(pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1]))]
+        n_days = (pd.Timestamp(baseline[1]) - pd.Timestamp(baseline[0])).days + 1
+        per_hour = base.groupby("hour").gmv.sum().reindex(range(24), fill_value=0) / n_days
+        ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", lang))
+        for day, colour in zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True):
+            d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
+            ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour, label=pd.Timestamp(day).strftime("%m-%d"))
+            top = d.idxmax()
+            ax.annotate(f"{top}:00 {money(d.max(), lang)}", (top, d.max()), textcoords="offset points",
+                        xytext=(8, -4), fontsize=9, color=colour)
+        ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
+        _money_axis(ax, lang)
+        ax.set_xticks(range(0, 24, 2))
+        ax.set_xlabel(t("hour", lang))
+        ax.set_title(t("hourly", lang))
+        ax.legend(frameon=False)
+    return _finish(fig)
+
+
+def funnel(steps: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Horizontal funnel of distinct users per step with step conversion and drop-off labels."""
+    s = steps.set_index("step").users.reindex(list(FUNNEL_STEPS)).dropna()
+    with _style():
+        fig, ax = plt.subplots(figsize=(9, 3.6))
+        labels = [step_label(x, lang) for x in s.index]
+        ax.barh(labels[::-1], s.values[::-1], color=sns.color_palette("Blues_r", len(s))[::-1])
+        for i, users in enumerate(s.to_numpy()):
+            y = len(s) - 1 - i
+            prev = s.iloc[i - 1] if i else None
+            rate = f"  {users:,.0f}" + (f"  ({users / prev:.1%})" if prev else "")
+            ax.text(users, y, rate, va="center", fontsize=10)
+        ax.set_xlim(0, s.max() * 1.35)
+        ax.set_xlabel(t("users", lang))
+        ax.set_title(t("funnel", lang))
+        ax.grid(axis="y", visible=False)
+    return _finish(fig)
+
+
+def stockout_days(stock: pd.DataFrame, lang: str = "zh", top: int = 12) -> Figure:
+    """Bar chart of the SKUs with the most stock-out days in a window."""
+    s = stock[stock.stockout_days > 0].sort_values("stockout_days", ascending=False).head(top)
+    with _style():
+        fig, ax = plt.subplots(figsize=(9, max(2.2, 0.45 * len(s) + 1)))
+        ax.barh(s.sku[::-1], s.stockout_days[::-1], color="#c0392b")
+        for y, (days, first) in enumerate(zip(s.stockout_days[::-1], s.first_stockout[::-1], strict=True)):
+            ax.text(days, y, f"  {days}d  ({pd.Timestamp(first):%m-%d}~)", va="center", fontsize=9)
+        ax.set_xlim(0, max(1, s.stockout_days.max()) * 1.5)
+        ax.set_title(t("stockouts", lang))
+        ax.grid(axis="y", visible=False)
+    return _finish(fig)
+
+
+def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, lang: str = "zh") -> Figure:
+    """Cumulative spend per channel through the campaign against each channel's budget."""
+    s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))]
+    cum = s.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum").fillna(0).cumsum()
+    with _style():
+        fig, ax = plt.subplots(figsize=(11, 3.8))
+        for colour, channel in zip(sns.color_palette("tab10", len(cum.columns)), cum.columns, strict=True):
+            ax.plot(cum.index, cum[channel], color=colour, lw=2, label=channel)
+            if channel in budget:
+                ax.axhline(budget[channel], color=colour, ls=":", lw=1.2)
+                ax.text(cum.index[0], budget[channel], f"{t('budget_line', lang)} {channel}", color=colour,
+                        fontsize=8, va="bottom")
+        _money_axis(ax, lang)
+        ax.set_ylabel(t("spend_axis", lang))
+        ax.set_title(t("pacing", lang))
+        ax.legend(frameon=False, ncol=3, fontsize=9)
+        fig.autofmt_xdate()
+    return _finish(fig)
+
+
+def channel_roas(channels: pd.DataFrame, lang: str = "zh") -> Figure:
+    """ROAS (GMV/spend) per paid channel, labelled with GMV and spend."""
+    c = channels[channels.spend > 0].sort_values("roas")
+    with _style():
+        fig, ax = plt.subplots(figsize=(9, max(2.4, 0.5 * len(c) + 1)))
+        ax.barh(c.index, c.roas, color=sns.color_palette("crest", len(c)))
+        for y, row in enumerate(c.itertuples()):
+            ax.text(row.roas, y, f"  {row.roas:.2f}  (GMV {money(row.gmv, lang)} / {money(row.spend, lang)})",
+                    va="center", fontsize=9)
+        ax.set_xlim(0, c.roas.max() * 1.6 if len(c) else 1)
+        ax.set_title(t("roas", lang))
+        ax.grid(axis="y", visible=False)
+    return _finish(fig)
+
+
+def waterfall(start_value: float, parts: pd.Series, end_value: float, lang: str = "zh") -> Figure:
+    """Waterfall from baseline daily GMV through each driver's effect to campaign daily GMV."""
+    labels = [t("baseline_day", lang)] + [kpi_name(k, lang) for k in parts.index] + [phase_name("campaign", lang)]
+    with _style():
+        fig, ax = plt.subplots(figsize=(9, 4))
+        ax.bar(0, start_value, color="#7f8c8d")
+        level = start_value
+        for i, v in enumerate(parts.values, start=1):
+            ax.bar(i, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
+            ax.text(i, level + max(v, 0), f"{'+' if v >= 0 else '−'}{money(abs(v), lang)}", ha="center",
+                    va="bottom", fontsize=10)
+            level += v
+        ax.bar(len(parts) + 1, end_value, color="#2c3e50")
+        for x, v in ((0, start_value), (len(parts) + 1, end_value)):
+            ax.text(x, v, money(v, lang), ha="center", va="bottom", fontsize=10)
+        ax.set_xticks(range(len(labels)), labels)
+        _money_axis(ax, lang)
+        ax.set_title(t("waterfall", lang))
+        ax.grid(axis="x", visible=False)
+    return _finish(fig)

@@ -1,0 +1,115 @@
+"""The ``fupan`` command: validate a campaign folder, run its retrospective, make the demo.
+
+Every user mistake ends with a bilingual message and a non-zero exit code (2 for invalid input,
+3 for a failing report cell), never a traceback.
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import FupanError, ValidationError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="fupan 复盘 — e-commerce campaign retrospectives. 电商大促复盘工具。")
+
+Lang = Annotated[str, typer.Option("--lang", help="report language: zh (default) or en / 报告语言")]
+
+
+def _echo_warnings(warnings) -> None:
+    for w in warnings:
+        typer.echo(w.format(), err=True)
+
+
+def _validate(folder: Path):
+    from .validate import open_campaign
+
+    typer.echo(f"校验 Validating {folder} …", err=True)
+    campaign = open_campaign(folder)
+    _echo_warnings(campaign.warnings)
+    return campaign
+
+
+@app.command()
+def validate(folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")]) -> None:
+    """Check a campaign folder against its contract; write nothing. 校验活动文件夹，不写任何文件。"""
+    campaign = _validate(folder)
+    counts = ", ".join(f"{n}: {campaign.con.execute(f'SELECT count(*) FROM {n}').fetchall()[0][0]:,} rows"
+                       for n in campaign.tables)
+    typer.echo(f"✔ 校验通过 valid: {campaign.card.id} ({counts})")
+
+
+@app.command()
+def run(
+    folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
+    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = Path("reports"),
+    lang: Lang = "zh",
+    template: Annotated[Path | None, typer.Option(help="report template notebook")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
+    from .report import DEFAULT_TEMPLATE
+    from .report import run as run_report
+
+    if lang not in ("zh", "en"):
+        raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
+    template = template or DEFAULT_TEMPLATE
+    if not template.is_file():
+        raise ValidationError([_bad_option("--template", str(template), "存在的 .ipynb 文件", "an existing .ipynb file")])
+    campaign = _validate(folder)
+    campaign.con.close()
+    reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
+                           + ([] if template == DEFAULT_TEMPLATE else ["--template", str(template)]))
+    typer.echo(f"执行报告模板 Executing {template.name} …", err=True)
+    result = run_report(folder, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet)
+    typer.echo(f"✔ 完成 done in {result.seconds:.1f} s\n  HTML:     {result.html}\n  notebook: {result.notebook}\n"
+               f"  case:     {result.case}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="where to write the demo campaign")] = Path("data/demo"),
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 20251111,
+    scale: Annotated[float, typer.Option(help="size multiplier (1.0 ≈ 30k customers)")] = 1.0,
+    scenario: Annotated[str, typer.Option(help="standard | no_lift | channel_fault")] = "standard",
+) -> None:
+    """Generate the seeded demo campaign (Tmall beauty Double 11). 生成演示活动数据。"""
+    from .demo import generate_demo
+
+    typer.echo(f"生成演示数据 Generating demo campaign into {out} (seed {seed}) …", err=True)
+    generate_demo(out, seed=seed, scale=scale, scenario=scenario)
+    typer.echo(f"✔ demo campaign: {out}")
+
+
+def _bad_option(option: str, got: str, zh: str, en: str):
+    from .errors import Problem
+
+    return Problem("bad_option", None, f"选项 {option} 的值 {got!r} 无效，应为{zh}。",
+                   f"Option {option} got {got!r}; expected {en}.", column=option)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except FupanError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        raise
+
+
+if __name__ == "__main__":
+    main()

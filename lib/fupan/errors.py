@@ -1,0 +1,94 @@
+"""One exception hierarchy for everything a user can get wrong.
+
+Every user-facing error carries one or more :class:`Problem` records saying *what* is wrong,
+*where* (file, row, column) and *what was expected*, in Chinese and English. The CLI prints them
+and exits with code 2; it never shows a traceback for a user mistake.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a campaign folder.
+
+    Parameters
+    ----------
+    code : short stable identifier, e.g. ``"window_overlap"``; tests match on it.
+    file : the file concerned (relative to the campaign folder) or ``None``.
+    zh, en : the message in Chinese and in English, including what was expected.
+    row : 1-based data row in the file (header excluded), where one applies.
+    column : the column (or card key path such as ``windows.burst``), where one applies.
+    severity : ``"error"`` stops the run; ``"warning"`` is shown and the run goes on.
+    """
+
+    code: str
+    file: str | None
+    zh: str
+    en: str
+    row: int | None = None
+    column: str | None = None
+    severity: str = "error"
+
+    def where(self) -> str:
+        parts = [self.file or "-"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        tag = "错误 ERROR" if self.severity == "error" else "警告 WARNING"
+        return f"[{tag}] {self.where()} ({self.code})\n    {self.zh}\n    {self.en}"
+
+
+class FupanError(Exception):
+    """Base class of every error fupan raises on purpose."""
+
+    exit_code = 1
+
+
+class ValidationError(FupanError):
+    """The campaign card or its tables break the contract; nothing was executed or written."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"]
+        self.warnings = [p for p in problems if p.severity != "error"]
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        n = len(self.problems)
+        head = f"校验失败：发现 {n} 个问题 / Validation failed: {n} problem(s) found"
+        return "\n".join([head, *(p.format() for p in self.problems)])
+
+
+class NotebookExecutionError(FupanError):
+    """A cell of the report template failed; the partly executed notebook was kept."""
+
+    exit_code = 3
+
+    def __init__(self, section: str, cell_index: int, ename: str, evalue: str, notebook_path: str):
+        self.section, self.cell_index = section, cell_index
+        self.ename, self.evalue, self.notebook_path = ename, evalue, notebook_path
+        super().__init__(
+            f"报告执行失败：章节「{section}」第 {cell_index} 个单元格出错 ({ename}: {evalue})。"
+            f"已保留执行过的笔记本：{notebook_path}\n"
+            f"Report execution failed in section '{section}', cell {cell_index} "
+            f"({ename}: {evalue}). The executed notebook was kept at {notebook_path}"
+        )
+
+
+class CaseRecordError(FupanError):
+    """A case record does not match its schema or its own content hash."""
+
+    exit_code = 2
+
+
+class ArchiveConflictError(FupanError):
+    """An existing case or report would be overwritten without ``--force``."""
+
+    exit_code = 2

@@ -1,0 +1,84 @@
+"""The extract layer: SQL run where the data lives, only aggregates cross into pandas.
+
+Each query is a file in ``fupan/sql/`` so it can be read, reviewed and run in a warehouse as well
+as in the embedded DuckDB. :func:`extract` runs them over a validated campaign's typed tables and
+returns an :class:`Aggregates` bundle of small frames — daily × channel, window × channel, hourly,
+UV, funnel, spend and stock-outs. Per-order and per-user rows stay inside the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import pandas as pd
+
+from .sources import ddl
+from .validate import Campaign
+
+#: Intermediate tables materialised once and read by several aggregate queries.
+STAGING = ("calendar", "order_level", "first_orders")
+
+
+def sql(name: str) -> str:
+    """The text of ``fupan/sql/<name>.sql``."""
+    return resources.files("fupan").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """The aggregates one retrospective needs; ``None`` where the source table is absent."""
+
+    daily: pd.DataFrame
+    windows: pd.DataFrame
+    new_customers: pd.DataFrame
+    hourly: pd.DataFrame
+    uv: pd.DataFrame | None = None
+    funnel: pd.DataFrame | None = None
+    spend: pd.DataFrame | None = None
+    stockouts: pd.DataFrame | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def window_frame(campaign: Campaign) -> pd.DataFrame:
+    """The card's windows plus ``campaign`` (pre-heat start to post end) as a frame."""
+    rows = [(n, w.start, w.end) for n, w in campaign.card.windows.items()]
+    c = campaign.card.windows.campaign
+    rows.append(("campaign", c.start, c.end))
+    frame = pd.DataFrame(rows, columns=["phase", "start_date", "end_date"])
+    return frame.assign(start_date=pd.to_datetime(frame.start_date).dt.date,
+                        end_date=pd.to_datetime(frame.end_date).dt.date)
+
+
+def _query(campaign: Campaign, name: str) -> pd.DataFrame:
+    frame = campaign.con.execute(sql(name)).df()
+    if "date" in frame.columns:
+        frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def extract(campaign: Campaign) -> Aggregates:
+    """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
+    con = campaign.con
+    con.register("_windows", window_frame(campaign))
+    ddl(con, "CREATE OR REPLACE TEMP TABLE windows AS SELECT phase, CAST(start_date AS DATE) AS start_date, "
+                "CAST(end_date AS DATE) AS end_date FROM _windows")
+    con.unregister("_windows")
+    for name in STAGING:
+        ddl(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql(name)}")
+    notes = {}
+    parts: dict[str, pd.DataFrame | None] = {}
+    for name, table, key in (("daily_uv", "events", "uv"), ("funnel", "events", "funnel"),
+                             ("spend_daily", "spend", "spend"), ("stockouts", "inventory", "stockouts")):
+        if campaign.has(table):
+            parts[key] = _query(campaign, name)
+        else:
+            parts[key] = None
+            notes[key] = table
+    return Aggregates(
+        daily=_query(campaign, "daily_channel"),
+        windows=_query(campaign, "window_channel"),
+        new_customers=_query(campaign, "new_customers"),
+        hourly=_query(campaign, "hourly"),
+        notes=notes,
+        **parts,
+    )

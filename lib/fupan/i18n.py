@@ -1,0 +1,72 @@
+"""Labels in Chinese (default) and English. Report text is looked up here, never hard-coded."""
+from __future__ import annotations
+
+from .dictionary import KPI_DEFINITIONS, PHASE_LABELS
+
+LANGS = ("zh", "en")
+
+_T: dict[str, tuple[str, str]] = {
+    "background": ("背景", "Background"), "strategy": ("策略", "Strategy"),
+    "execution": ("执行", "Execution"), "result": ("结果", "Result"),
+    "retrospective": ("复盘", "Retrospective"),
+    "market": ("市场", "Market"), "competition": ("竞争", "Competition"), "team": ("团队", "Team"),
+    "product": ("商品", "Product"), "open_actions": ("往期遗留待办", "Open actions carried over"),
+    "targets": ("目标", "Targets"), "budget": ("预算分配", "Budget split"),
+    "mechanics": ("玩法机制", "Mechanics"), "hypotheses": ("假设", "Hypotheses"),
+    "went_well": ("做得好的", "What went well"), "to_improve": ("待改进", "What to improve"),
+    "actions": ("行动项", "Action items"), "owner": ("负责人", "Owner"), "due": ("截止", "Due"),
+    "kpi": ("指标", "KPI"), "target": ("目标值", "Target"), "actual": ("实际值", "Actual"),
+    "achievement": ("达成率", "Achievement"), "status": ("结论", "Verdict"),
+    "met": ("达成", "met"), "missed": ("未达成", "missed"), "not_assessed": ("无法评估", "not assessed"),
+    "vs_target": ("对比目标", "vs target"), "vs_baseline": ("对比基线日均", "vs baseline per day"),
+    "date": ("日期", "Date"), "hour": ("小时", "Hour"), "channel": ("渠道", "Channel"),
+    "gmv_axis": ("GMV（元）", "GMV (CNY)"), "spend_axis": ("累计花费（元）", "Cumulative spend (CNY)"),
+    "users": ("用户数", "Users"), "step": ("环节", "Step"), "conversion": ("环节转化率", "Step conversion"),
+    "daily_gmv": ("每日GMV（按渠道，阴影为活动阶段）", "Daily GMV by channel (shaded: campaign phases)"),
+    "hourly": ("分小时GMV：峰值日 vs 基线日均", "GMV by hour: peak days vs baseline day"),
+    "funnel": ("活动期漏斗（去重用户）", "Campaign funnel (distinct users)"),
+    "stockouts": ("缺货天数（活动期，按SKU）", "Stock-out days in the campaign, by SKU"),
+    "pacing": ("投放节奏：累计花费 vs 预算", "Spend pacing: cumulative spend vs budget"),
+    "roas": ("各渠道投产比 ROAS（GMV/花费，非ROI）", "ROAS by channel (GMV/spend, not ROI)"),
+    "waterfall": ("日均GMV变化拆解：活动期 vs 基线期", "Daily GMV change: campaign vs baseline"),
+    "baseline_day": ("基线日均", "Baseline day"), "budget_line": ("预算", "Budget"),
+    "skipped": ("已跳过", "Skipped"),
+    "no_table": ("缺少 {table} 表，本项分析已跳过（不作估算）。",
+                 "No {table} table: this analysis is skipped (nothing is estimated)."),
+    "definition": ("口径", "Definition"), "window": ("窗口", "Window"),
+    "findings": ("自动生成的发现", "Auto-drafted findings"),
+    "lessons": ("运营复盘结论", "The team's lessons"),
+    "reproduce": ("如何复现", "How to reproduce"),
+    "toggle_code": ("显示/隐藏代码", "Show/hide code"), "contents": ("目录", "Contents"),
+    "data_notes": ("数据说明", "Data notes"),
+}
+
+
+def t(key: str, lang: str = "zh", **fmt: str) -> str:
+    """The label ``key`` in ``lang`` ('zh' or 'en')."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use 'zh' or 'en'")
+    text = _T[key][LANGS.index(lang)]
+    return text.format(**fmt) if fmt else text
+
+
+def kpi_name(key: str, lang: str = "zh") -> str:
+    d = KPI_DEFINITIONS[key]
+    return d.zh if lang == "zh" else d.en
+
+
+def kpi_definition(key: str, lang: str = "zh") -> str:
+    d = KPI_DEFINITIONS[key]
+    return d.definition_zh if lang == "zh" else d.definition_en
+
+
+def phase_name(phase: str, lang: str = "zh") -> str:
+    return PHASE_LABELS[phase][LANGS.index(lang)]
+
+
+_STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order": "下单", "pay": "支付"}
+
+
+def step_label(step: str, lang: str = "zh") -> str:
+    """Funnel step name: Chinese label for zh, the event name for en."""
+    return _STEP_ZH.get(step, step) if lang == "zh" else step

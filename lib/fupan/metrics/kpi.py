@@ -1,0 +1,149 @@
+"""Campaign KPIs per window, target achievement and hypothesis verdicts.
+
+Every KPI follows its 口径 in :mod:`fupan.dictionary` (the metric dictionary); the functions here
+take the small aggregate frames of :mod:`fupan.extract` and never touch raw rows or files.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pandas as pd
+
+from ..dictionary import KPI_DEFINITIONS
+
+ALL = "_all"
+LIVE = "live"
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+        "==": lambda a, b: bool(np.isclose(a, b))}
+
+
+def _div(a: float, b: float) -> float:
+    return float(a) / float(b) if b and np.isfinite(b) and np.isfinite(a) else float("nan")
+
+
+def _window_sum(daily: pd.DataFrame | None, col: str, start, end, channel: str | None = ALL) -> float:
+    """Sum of ``col`` over [start, end]; NaN unless every day of the window is present."""
+    if daily is None:
+        return float("nan")
+    rows = daily if channel is None else daily[daily.channel == channel]
+    days = pd.date_range(start, end, freq="D")
+    rows = rows[rows.date.between(days[0], days[-1])]
+    if rows.date.nunique() < len(days):
+        return float("nan")
+    return float(rows[col].sum())
+
+
+def window_kpis(
+    windows: pd.DataFrame,
+    window_channel: pd.DataFrame,
+    new_customers: pd.DataFrame,
+    daily: pd.DataFrame,
+    uv: pd.DataFrame | None = None,
+    spend: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per window (baseline … dip, campaign) with every KPI of the metric dictionary.
+
+    口径 (see :data:`fupan.dictionary.KPI_DEFINITIONS`): GMV = Σ paid_amount of orders not
+    cancelled, before refunds; net GMV = GMV − refunds; orders = distinct non-cancelled order_id;
+    buyers distinct over the window; UV = daily distinct users with any event, summed over the
+    window's days (NaN unless events cover every day); CR = orders/UV; AOV = GMV/orders, so
+    GMV = UV × CR × AOV exactly; ROAS = GMV/spend; new customers = first order ever inside the
+    window; indices = 100 × window value / baseline value (money per day for GMV); burst multiple
+    = peak-day GMV / baseline daily GMV.
+    """
+    if windows.empty or "baseline" not in set(windows.phase):
+        raise ValueError("windows must include a 'baseline' row")
+    totals = window_channel[window_channel.channel == ALL].set_index("phase")
+    live = window_channel[window_channel.channel == LIVE].set_index("phase")
+    new_all = new_customers[new_customers.channel == ALL].set_index("phase").new_customers
+    day_total = daily.groupby("date", as_index=False)[["gmv"]].sum()
+    rows = []
+    for w in windows.itertuples():
+        t = totals.loc[w.phase] if w.phase in totals.index else None
+        days = (pd.Timestamp(w.end_date) - pd.Timestamp(w.start_date)).days + 1
+        g = float(t.gmv) if t is not None else 0.0
+        orders = int(t.orders) if t is not None else 0
+        cancelled = int(t.cancelled_orders) if t is not None else 0
+        buyers = int(t.buyers) if t is not None else 0
+        refunds = float(t.refunds) if t is not None else 0.0
+        uv_w = _window_sum(uv, "uv", w.start_date, w.end_date)
+        spend_w = _window_sum(spend, "spend", w.start_date, w.end_date, channel=None)
+        in_w = day_total[day_total.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))]
+        lv = live.loc[w.phase] if w.phase in live.index else None
+        rows.append({
+            "phase": w.phase, "start": pd.Timestamp(w.start_date).date().isoformat(),
+            "end": pd.Timestamp(w.end_date).date().isoformat(), "days": days,
+            "gmv": g, "refunds": refunds, "net_gmv": g - refunds, "orders": orders, "buyers": buyers,
+            "uv": uv_w, "cr": _div(orders, uv_w), "aov": _div(g, orders),
+            "spend": spend_w, "roas": _div(g, spend_w),
+            "new_customers": int(new_all.get(w.phase, 0)),
+            "new_customer_share": _div(new_all.get(w.phase, 0), buyers),
+            "live_gmv_share": _div(lv.gmv, g) if lv is not None else float("nan"),
+            "live_new_customer_share": _div(lv.new_buyers, lv.buyers) if lv is not None else float("nan"),
+            "refund_rate": _div(refunds, g), "cancel_rate": _div(cancelled, orders + cancelled),
+            "gmv_per_day": g / days, "peak_day_gmv": float(in_w.gmv.max()) if len(in_w) else float("nan"),
+        })
+    table = pd.DataFrame(rows).set_index("phase")
+    base = table.loc["baseline"]
+    return table.assign(
+        gmv_index=100 * table.gmv_per_day / base.gmv_per_day,
+        cr_index=100 * table.cr / base.cr,
+        aov_index=100 * table.aov / base.aov,
+        burst_multiple=table.peak_day_gmv / base.gmv_per_day,
+    )
+
+
+def channel_kpis(window_channel: pd.DataFrame, spend: pd.DataFrame | None, start, end, phase: str) -> pd.DataFrame:
+    """Per channel in one window: GMV, orders, buyers, GMV share, spend and ROAS (= GMV/spend).
+
+    Channels without spend (e.g. organic) show NaN ROAS, never infinity.
+    """
+    rows = window_channel[(window_channel.phase == phase) & (window_channel.channel != ALL)]
+    table = rows.set_index("channel")[["gmv", "orders", "buyers", "new_buyers"]].astype(float)
+    if spend is not None:
+        s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))].groupby("channel").spend.sum()
+        table = table.join(s, how="outer").fillna({"gmv": 0.0, "orders": 0.0, "buyers": 0.0, "new_buyers": 0.0})
+    else:
+        table = table.assign(spend=np.nan)
+    total = table.gmv.sum()
+    return table.assign(
+        gmv_share=table.gmv / total if total else np.nan,
+        roas=np.where(table.spend > 0, table.gmv / table.spend.where(table.spend > 0), np.nan),
+    ).sort_values("gmv", ascending=False)
+
+
+def target_achievement(actuals: pd.Series, targets: dict[str, float]) -> pd.DataFrame:
+    """Actual vs plan for each target KPI.
+
+    口径: achievement = actual / target for KPIs where higher is better, target / actual where
+    lower is better; met ⇔ achievement ≥ 1. A KPI that could not be measured is "not assessed".
+    """
+    rows = []
+    for key, target in targets.items():
+        if key not in KPI_DEFINITIONS:
+            raise ValueError(f"unknown KPI {key!r}")
+        actual = float(actuals.get(key, np.nan))
+        if not np.isfinite(actual):
+            ach, status = np.nan, "not_assessed"
+        else:
+            ach = actual / target if KPI_DEFINITIONS[key].higher_is_better else _div(target, actual)
+            status = "met" if ach >= 1 else "missed"
+        rows.append({"kpi": key, "target": float(target), "actual": actual, "achievement": ach, "status": status})
+    return pd.DataFrame(rows, columns=["kpi", "target", "actual", "achievement", "status"])
+
+
+def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict]) -> pd.DataFrame:
+    """Verdict on each hypothesis: ``actual op value`` evaluated on the KPI of its window.
+
+    A hypothesis whose KPI is unmeasurable (e.g. no events table) is "not assessed", never met.
+    """
+    rows = []
+    for h in hypotheses:
+        window = h.get("window", "campaign")
+        if h["op"] not in _OPS:
+            raise ValueError(f"unknown operator {h['op']!r}")
+        actual = float(kpis.at[window, h["kpi"]]) if window in kpis.index and h["kpi"] in kpis.columns else np.nan
+        status = "not_assessed" if not np.isfinite(actual) else ("met" if _OPS[h["op"]](actual, h["value"]) else "missed")
+        rows.append({**h, "window": window, "actual": actual, "status": status})
+    return pd.DataFrame(rows, columns=["id", "text", "kpi", "op", "value", "window", "actual", "status"])

@@ -1,0 +1,176 @@
+"""HTML fragments for the report: KPI cards, the case card, tables, findings.
+
+Every piece of operator text (card fields, hypotheses, lessons) is escaped here with
+``html.escape`` before it reaches the page, so a pasted ``<script>`` renders as text.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+import pandas as pd
+
+from .dictionary import KPI_DEFINITIONS
+from .format import money, pct, value
+from .i18n import kpi_definition, kpi_name, phase_name, t
+
+
+class Html:
+    """A fragment Jupyter displays as HTML (``_repr_html_``) and tests can read as a string."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _e(x: object) -> str:
+    return escape("" if x is None else str(x), quote=True)
+
+
+def _ul(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>" if items else "<p>—</p>"
+
+
+def _table(header: list[str], rows: list[list[str]], cls: str = "fp-table") -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _status(status: str, lang: str) -> str:
+    return f'<span class="fp-status fp-{_e(status)}">{_e(t(status, lang))}</span>'
+
+
+def background(card, lang: str = "zh") -> Html:
+    """The 背景 part of the card: market, competition, team, product and carried-over actions."""
+    b = card.background
+    rows = [[f"<b>{t(k, lang)}</b>", _e(getattr(b, k))] for k in ("market", "competition", "team", "product")
+            if getattr(b, k)]
+    meta = (f'<p class="fp-meta">{_e(card.name)} · {_e(card.platform)} · {_e(card.category)} · '
+            f'{_e(card.currency)} · {_e(card.timezone)}</p>')
+    windows = _table([t("window", lang), "", ""], [[phase_name(n, lang), w.start.isoformat(), w.end.isoformat()]
+                                                   for n, w in card.windows.items()])
+    return Html(meta + _table(["", ""], rows, cls="fp-table fp-kv") + windows + f"<h4>{t('open_actions', lang)}</h4>" + _ul(b.open_actions))
+
+
+def strategy(card, lang: str = "zh") -> Html:
+    """The 策略 part: targets, budget split, mechanics and hypotheses, as frozen before launch."""
+    s = card.strategy
+    targets = _table([t("kpi", lang), t("target", lang)], [
+        [_e(kpi_name(k, lang)), value(v, KPI_DEFINITIONS[k].unit, lang)] for k, v in s.targets.items()])
+    total = sum(s.budget.values()) or float("nan")
+    budget = _table([t("channel", lang), t("budget", lang), "%"], [
+        [_e(k), money(v, lang), pct(v / total)] for k, v in s.budget.items()] +
+        ([["<b>Σ</b>", f"<b>{money(total, lang)}</b>", "100%"]] if s.budget else []))
+    hyps = _table(["ID", t("hypotheses", lang), t("kpi", lang), ""], [
+        [_e(h.id), _e(h.text), _e(kpi_name(h.kpi, lang)), _e(f"{phase_name(h.window, lang)} {h.op} {h.value:g}")]
+        for h in s.hypotheses])
+    return Html(f"<h4>{t('targets', lang)}</h4>{targets}<h4>{t('budget', lang)}</h4>{budget}"
+                f"<h4>{t('mechanics', lang)}</h4>{_ul(s.mechanics)}<h4>{t('hypotheses', lang)}</h4>{hyps}")
+
+
+CARD_KPIS = ("gmv", "net_gmv", "orders", "buyers", "uv", "cr", "aov", "new_customers", "spend", "roas")
+
+
+def kpi_cards(kpis: pd.DataFrame, targets: pd.DataFrame, lang: str = "zh", window: str = "campaign") -> Html:
+    """One card per headline KPI of ``window``: value, achievement vs target, index vs baseline."""
+    row, base = kpis.loc[window], kpis.loc["baseline"]
+    tmap = targets.set_index("kpi") if len(targets) else pd.DataFrame()
+    cards = []
+    per_day = {"gmv", "net_gmv", "orders", "buyers", "uv", "new_customers", "spend"}
+    for key in CARD_KPIS:
+        d = KPI_DEFINITIONS[key]
+        v = float(row[key])
+        if not math.isfinite(v):
+            continue
+        lines = []
+        if key in tmap.index:
+            tr = tmap.loc[key]
+            lines.append(f'{t("vs_target", lang)} {pct(tr.achievement)} {_status(tr.status, lang)}')
+        b = float(base[key])
+        if math.isfinite(b) and b:
+            ratio = (v / row.days) / (b / base.days) if key in per_day else v / b
+            cls = "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down"
+            lines.append(f'<span class="{cls}">{t("vs_baseline", lang)} {ratio - 1:+.1%}</span>')
+        cards.append(f'<div class="fp-card" title="{_e(kpi_definition(key, lang))}"><div class="fp-card-name">'
+                     f'{_e(kpi_name(key, lang))}</div><div class="fp-card-value">{value(v, d.unit, lang)}</div>'
+                     f'<div class="fp-card-sub">{"<br>".join(lines)}</div></div>')
+    return Html(f'<div class="fp-cards">{"".join(cards)}</div>')
+
+
+def window_table(kpis: pd.DataFrame, keys: tuple[str, ...], lang: str = "zh") -> Html:
+    """KPIs (rows) by window (columns)."""
+    phases = list(kpis.index)
+    rows = [[_e(kpi_name(k, lang))] + [value(float(kpis.at[p, k]), KPI_DEFINITIONS[k].unit, lang) for p in phases]
+            for k in keys]
+    return Html(_table([t("kpi", lang)] + [phase_name(p, lang) for p in phases], rows))
+
+
+def targets_table(targets: pd.DataFrame, lang: str = "zh") -> Html:
+    rows = [[_e(kpi_name(r.kpi, lang)), value(r.target, KPI_DEFINITIONS[r.kpi].unit, lang),
+             value(r.actual, KPI_DEFINITIONS[r.kpi].unit, lang), pct(r.achievement), _status(r.status, lang)]
+            for r in targets.itertuples()]
+    return Html(_table([t(k, lang) for k in ("kpi", "target", "actual", "achievement", "status")], rows))
+
+
+def hypotheses_table(hyps: pd.DataFrame, lang: str = "zh") -> Html:
+    rows = [[_e(h.id), _e(h.text), _e(f"{kpi_name(h.kpi, lang)} ({phase_name(h.window, lang)}) {h.op} {h.value:g}"),
+             value(h.actual, KPI_DEFINITIONS[h.kpi].unit, lang), _status(h.status, lang)] for h in hyps.itertuples()]
+    return Html(_table(["ID", t("hypotheses", lang), t("target", lang), t("actual", lang), t("status", lang)], rows))
+
+
+def decomposition_table(decomp: dict, lang: str = "zh") -> Html:
+    rows = [[_e(kpi_name(k, lang)), value(decomp["base"][k], KPI_DEFINITIONS[k].unit, lang),
+             value(decomp["current"][k], KPI_DEFINITIONS[k].unit, lang),
+             money(decomp["lmdi"][k], lang), money(decomp["shapley"][k], lang)] for k in decomp["lmdi"].index]
+    total = decomp["gmv_current"] - decomp["gmv_base"]
+    rows.append(["<b>Σ</b>", money(decomp["gmv_base"], lang), money(decomp["gmv_current"], lang),
+                 money(decomp["lmdi"].sum(), lang), money(decomp["shapley"].sum(), lang)])
+    head = [t("kpi", lang), phase_name("baseline", lang), phase_name("campaign", lang), "LMDI", "Shapley"]
+    note = ("<p class='fp-note'>UV 为日均；两种方法的分项之和都精确等于日均GMV变化 "
+            f"{money(total, lang)}。</p>" if lang == "zh" else
+            f"<p class='fp-note'>UV per day; both methods' parts add up exactly to the change in daily GMV, {money(total, lang)}.</p>")
+    return Html(_table(head, rows) + note)
+
+
+def findings(items: list[dict], lang: str = "zh", top: int = 4) -> Html:
+    """Top wins, top misses and notes, each a sentence with its numbers."""
+    out = []
+    for kind, zh, en in (("win", "做得好的（自动识别）", "Top wins"), ("miss", "未达预期（自动识别）", "Top misses"),
+                         ("note", "其他发现", "Other findings")):
+        sel = [f for f in items if f["kind"] == kind][:top]
+        if sel:
+            out.append(f"<h4>{zh if lang == 'zh' else en}</h4><ul class='fp-{kind}'>" +
+                       "".join(f"<li>{_e(f[lang])}</li>" for f in sel) + "</ul>")
+    return Html("".join(out))
+
+
+def lessons(card, lang: str = "zh") -> Html:
+    r = card.retrospective
+    actions = _table([t("actions", lang), t("owner", lang), t("due", lang)],
+                     [[_e(a.what), _e(a.owner or "—"), _e(a.due.isoformat() if a.due else "—")] for a in r.actions])
+    return Html(f"<h4>{t('went_well', lang)}</h4>{_ul(r.went_well)}<h4>{t('to_improve', lang)}</h4>"
+                f"{_ul(r.to_improve)}<h4>{t('actions', lang)}</h4>{actions}")
+
+
+def definitions(keys: tuple[str, ...], version: str, lang: str = "zh") -> Html:
+    """The 口径 of the KPIs shown, so every number states which definition it used."""
+    rows = [[_e(kpi_name(k, lang)), _e(kpi_definition(k, lang))] for k in keys]
+    return Html(f"<details class='fp-defs'><summary>{t('definition', lang)} (v{_e(version)})</summary>"
+                f"{_table([t('kpi', lang), t('definition', lang)], rows)}</details>")
+
+
+def note(text: str) -> Html:
+    return Html(f'<div class="fp-skip">{_e(text)}</div>')
+
+
+def warnings(problems: list, lang: str = "zh") -> Html:
+    if not problems:
+        return Html("")
+    items = [f"{p.where()}: {p.zh if lang == 'zh' else p.en}" for p in problems]
+    return Html(f"<div class='fp-warn'><b>{t('data_notes', lang)}</b>{_ul(items)}</div>")

@@ -1,0 +1,154 @@
+"""One campaign's retrospective: validated data → aggregates → every number the report shows.
+
+:func:`load_retrospective` is what the template's first cell calls. The :class:`Retrospective` it
+returns holds frames and numbers only; the template displays them, :mod:`fupan.render` and
+:mod:`fupan.charts` draw them, and :mod:`fupan.cases` turns them into the case record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
+from .extract import Aggregates, extract, window_frame
+from .format import money, pct, value
+from .i18n import kpi_name, phase_name, step_label
+from .metrics.decompose import decompose_gmv_change
+from .metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
+from .validate import Campaign, open_campaign
+
+
+@dataclass
+class Retrospective:
+    campaign: Campaign
+    agg: Aggregates
+    lang: str
+    windows: pd.DataFrame
+    kpis: pd.DataFrame
+    channels: pd.DataFrame
+    targets: pd.DataFrame
+    hypotheses: pd.DataFrame
+    decomposition: dict | None
+    funnel: pd.DataFrame | None
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def card(self):
+        return self.campaign.card
+
+
+def funnel_steps(funnel: pd.DataFrame, phase: str, channel: str = "_all") -> pd.DataFrame:
+    """Distinct users per step in a window with step conversion and drop-off.
+
+    口径: users = distinct users with that event in the window; step conversion = users(step) /
+    users(previous step); drop-off = 1 − step conversion. The biggest leak is the lowest conversion.
+    """
+    rows = funnel[(funnel.phase == phase) & (funnel.channel == channel)].set_index("step").users
+    s = rows.reindex(list(FUNNEL_STEPS)).dropna().astype(float)
+    conv = s / s.shift(1)
+    return pd.DataFrame({"step": s.index, "users": s.values, "conversion": conv.values,
+                         "drop_off": 1 - conv.values}).reset_index(drop=True)
+
+
+def _decomposition(kpis: pd.DataFrame) -> dict | None:
+    base, cur = kpis.loc["baseline"], kpis.loc["campaign"]
+    if not all(np.isfinite([base.uv, cur.uv, base.cr, cur.cr])) or min(base.uv, cur.uv, base.orders, cur.orders) <= 0:
+        return None
+    f0 = {"uv": base.uv / base.days, "cr": base.cr, "aov": base.aov}
+    f1 = {"uv": cur.uv / cur.days, "cr": cur.cr, "aov": cur.aov}
+    return {"base": f0, "current": f1, "gmv_base": base.gmv_per_day, "gmv_current": cur.gmv_per_day,
+            "lmdi": decompose_gmv_change(f0, f1, "lmdi"), "shapley": decompose_gmv_change(f0, f1, "shapley")}
+
+
+def _sentence(kind: str, zh: str, en: str, weight: float, priority: int = 2, **data) -> dict:
+    """A finding; ``priority`` 0 = target, 1 = hypothesis, 2 = other; ``weight`` ranks within it."""
+    return {"kind": kind, "zh": zh, "en": en, "weight": float(weight), "priority": priority, **data}
+
+
+def draft_findings(r: Retrospective) -> list[dict]:
+    """Auto-drafted findings: the largest wins and misses, each with its numbers (zh + en)."""
+    out = []
+    for row in r.targets.itertuples():
+        if row.status == "not_assessed":
+            continue
+        unit = KPI_DEFINITIONS[row.kpi].unit
+        a, tg = value(row.actual, unit, "zh"), value(row.target, unit, "zh")
+        ae, tge = value(row.actual, unit, "en"), value(row.target, unit, "en")
+        kind = "win" if row.status == "met" else "miss"
+        out.append(_sentence(kind, f"{kpi_name(row.kpi)}目标{'达成' if kind == 'win' else '未达成'}：实际 {a}，目标 {tg}，达成率 {row.achievement:.1%}。",
+                             f"{kpi_name(row.kpi, 'en')} target {'met' if kind == 'win' else 'missed'}: {ae} against {tge} ({row.achievement:.1%}).",
+                             abs(row.achievement - 1), priority=0, metric=row.kpi))
+    for h in r.hypotheses.itertuples():
+        if h.status == "not_assessed":
+            continue
+        unit = KPI_DEFINITIONS[h.kpi].unit
+        kind = "win" if h.status == "met" else "miss"
+        out.append(_sentence(kind, f"假设 {h.id}「{h.text}」{'成立' if kind == 'win' else '不成立'}：{phase_name(h.window)}{kpi_name(h.kpi)} = {value(h.actual, unit)}（判据 {h.op} {value(h.value, unit)}）。",
+                             f"Hypothesis {h.id} \"{h.text}\" {'holds' if kind == 'win' else 'fails'}: {kpi_name(h.kpi, 'en')} in {phase_name(h.window, 'en').lower()} = {value(h.actual, unit, 'en')} (test {h.op} {value(h.value, unit, 'en')}).",
+                             abs(h.actual - h.value) / (abs(h.value) or 1), priority=1, metric=h.kpi))
+    base_days = r.kpis.at["baseline", "days"]
+    camp_days = r.kpis.at["campaign", "days"]
+    w = r.agg.windows
+    per_day = w[w.channel != "_all"].pivot_table(index="channel", columns="phase", values="gmv", aggfunc="sum")
+    if {"baseline", "campaign"} <= set(per_day.columns):
+        idx = (per_day.campaign / camp_days) / (per_day.baseline / base_days)
+        idx = idx.replace([np.inf, -np.inf], np.nan).dropna()
+        if len(idx):
+            best, worst = idx.idxmax(), idx.idxmin()
+            out.append(_sentence("win", f"增长最快的渠道是 {best}：活动期日均GMV是基线的 {idx[best]:.1f} 倍。",
+                                 f"Fastest-growing channel: {best}, daily GMV {idx[best]:.1f}× its baseline.", idx[best] / 10, metric="gmv"))
+            out.append(_sentence("miss", f"增长最慢的渠道是 {worst}：活动期日均GMV仅为基线的 {idx[worst]:.1f} 倍。",
+                                 f"Slowest channel: {worst}, daily GMV only {idx[worst]:.1f}× its baseline.", 1 / max(idx[worst], 0.1) / 10, metric="gmv"))
+    if r.decomposition:
+        parts = r.decomposition["lmdi"]
+        top = parts.abs().idxmax()
+        out.append(_sentence("note", f"日均GMV从 {money(r.decomposition['gmv_base'])} 变为 {money(r.decomposition['gmv_current'])}，最大驱动因素是{kpi_name(top)}（{money(parts[top])}，LMDI）。",
+                             f"Daily GMV moved from {money(r.decomposition['gmv_base'], 'en')} to {money(r.decomposition['gmv_current'], 'en')}; the largest driver was {kpi_name(top, 'en')} ({money(parts[top], 'en')}, LMDI).",
+                             0.5, metric=top))
+    if r.funnel is not None and len(r.funnel) > 1:
+        leak = r.funnel.iloc[1:].sort_values("conversion").iloc[0]
+        prev = r.funnel.step[r.funnel.index[r.funnel.step == leak.step][0] - 1]
+        out.append(_sentence("miss", f"漏斗最大流失在「{step_label(prev, 'zh')}→{step_label(leak.step, 'zh')}」：转化率 {pct(leak.conversion)}，流失 {pct(leak.drop_off)}。",
+                             f"Biggest funnel leak: {prev} → {leak.step}, conversion {pct(leak.conversion)} (drop-off {pct(leak.drop_off)}).",
+                             leak.drop_off / 2, metric="funnel"))
+    if r.agg.stockouts is not None:
+        s = r.agg.stockouts[(r.agg.stockouts.phase == "campaign") & (r.agg.stockouts.stockout_days > 0)]
+        if len(s):
+            skus = ", ".join(f"{x.sku}（{x.stockout_days}天）" for x in s.sort_values("stockout_days", ascending=False).head(3).itertuples())
+            skus_en = ", ".join(f"{x.sku} ({x.stockout_days} d)" for x in s.sort_values("stockout_days", ascending=False).head(3).itertuples())
+            out.append(_sentence("miss", f"活动期有 {len(s)} 个SKU缺货，共 {int(s.stockout_days.sum())} 个SKU天：{skus}。",
+                                 f"{len(s)} SKU(s) ran out of stock during the campaign, {int(s.stockout_days.sum())} SKU-days: {skus_en}.",
+                                 0.3 + 0.05 * len(s), metric="stockouts"))
+    paid = r.channels[r.channels.spend > 0] if "spend" in r.channels else r.channels.iloc[:0]
+    if len(paid) > 1:
+        hi, lo = paid.roas.idxmax(), paid.roas.idxmin()
+        out.append(_sentence("note", f"投产比最高的渠道是 {hi}（ROAS {paid.roas[hi]:.2f}），最低的是 {lo}（{paid.roas[lo]:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
+                             f"Highest ROAS: {hi} ({paid.roas[hi]:.2f}); lowest: {lo} ({paid.roas[lo]:.2f}). ROAS is GMV/spend, not ROI.",
+                             0.2, metric="roas"))
+    order = {"win": 0, "miss": 1, "note": 2}
+    return sorted(out, key=lambda f: (order[f["kind"]], f["priority"], -f["weight"]))
+
+
+def build(campaign: Campaign, agg: Aggregates, lang: str = "zh") -> Retrospective:
+    """Compute every number of the retrospective from validated data and its aggregates."""
+    card = campaign.card
+    wf = window_frame(campaign)
+    kpis = window_kpis(wf, agg.windows, agg.new_customers, agg.daily, agg.uv, agg.spend)
+    camp = card.windows.campaign
+    channels = channel_kpis(agg.windows, agg.spend, camp.start, camp.end, "campaign")
+    targets = target_achievement(kpis.loc["campaign"], card.strategy.targets)
+    hypotheses = evaluate_hypotheses(kpis, [h.model_dump() for h in card.strategy.hypotheses])
+    funnel = funnel_steps(agg.funnel, "campaign") if agg.funnel is not None else None
+    r = Retrospective(campaign=campaign, agg=agg, lang=lang, windows=wf, kpis=kpis, channels=channels,
+                      targets=targets, hypotheses=hypotheses, decomposition=_decomposition(kpis), funnel=funnel)
+    r.findings = draft_findings(r)
+    return r
+
+
+def load_retrospective(campaign_dir: str | Path, lang: str = "zh") -> Retrospective:
+    """Validate, extract and compute: the single call a report template starts with."""
+    campaign = open_campaign(campaign_dir)
+    return build(campaign, extract(campaign), lang)

@@ -1,0 +1,124 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its tables
+lang: str = "zh"  # report language: "zh" (default) or "en"
+
+# %% tags=["setup"]
+from IPython.display import display
+
+import fupan
+from fupan import charts, render
+from fupan.i18n import t
+
+r = fupan.load_retrospective(campaign_dir, lang=lang)
+k = r.kpis
+display(render.warnings(r.campaign.warnings, lang))
+
+# %% [markdown]
+# # 背景 Background
+
+# %%
+display(render.background(r.card, lang))
+
+# %% [markdown]
+# # 策略 Strategy
+
+# %%
+display(render.strategy(r.card, lang))
+
+# %% [markdown]
+# # 执行 Execution
+# ## 每日GMV与活动阶段 Daily GMV by phase and channel
+
+# %%
+display(charts.daily_gmv(r.agg.daily, r.windows, lang))
+display(render.window_table(k, ("gmv", "gmv_per_day", "orders", "buyers", "aov", "new_customers", "refund_rate"), lang))
+
+# %% [markdown]
+# ## 分小时峰值 Hourly peaks
+
+# %%
+display(charts.hourly_peaks(r.agg.hourly, fupan.peak_days(r), (r.card.windows.baseline.start, r.card.windows.baseline.end), lang))
+
+# %% [markdown]
+# ## 转化漏斗 Funnel
+
+# %%
+if r.funnel is None:
+    display(render.note(t("no_table", lang, table="events")))
+else:
+    display(charts.funnel(r.funnel, lang))
+
+# %% [markdown]
+# ## 库存与缺货 Stock-outs
+
+# %%
+if r.agg.stockouts is None:
+    display(render.note(t("no_table", lang, table="inventory")))
+else:
+    display(charts.stockout_days(r.agg.stockouts[r.agg.stockouts.phase == "campaign"], lang))
+
+# %% [markdown]
+# ## 投放节奏 Spend pacing
+
+# %%
+if r.agg.spend is None:
+    display(render.note(t("no_table", lang, table="spend")))
+else:
+    camp = r.card.windows.campaign
+    display(charts.spend_pacing(r.agg.spend, r.card.strategy.budget, camp.start, camp.end, lang))
+    display(charts.channel_roas(r.channels, lang))
+
+# %% [markdown]
+# # 结果 Result
+# ## 核心指标 KPI cards
+
+# %%
+display(render.kpi_cards(k, r.targets, lang))
+display(render.targets_table(r.targets, lang))
+
+# %% [markdown]
+# ## GMV 驱动拆解 GMV driver decomposition
+
+# %%
+if r.decomposition is None:
+    display(render.note(t("no_table", lang, table="events")))
+else:
+    d = r.decomposition
+    display(charts.waterfall(d["gmv_base"], d["lmdi"], d["gmv_current"], lang))
+    display(render.decomposition_table(d, lang))
+
+# %% [markdown]
+# ## 假设检验 Hypotheses
+
+# %%
+display(render.hypotheses_table(r.hypotheses, lang))
+display(render.definitions(fupan.REPORTED_KPIS, fupan.DEFINITIONS_VERSION, lang))
+
+# %% [markdown]
+# # 复盘 Retrospective
+# ## 自动发现 Findings
+
+# %%
+display(render.findings(r.findings, lang))
+
+# %% [markdown]
+# ## 经验与行动 Lessons and actions
+
+# %%
+display(render.lessons(r.card, lang))
+
+# %% tags=["remove_cell"]
+fupan.display_case_record(r)
