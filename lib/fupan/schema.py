@@ -37,14 +37,14 @@ class Window(_Model):
     def _from_pair(cls, v: Any) -> Any:
         if isinstance(v, list | tuple):
             if len(v) != 2:
-                raise ValueError("a window is a pair [start, end] / 窗口应为 [开始, 结束] 两个日期")
+                raise ValueError("a window is a pair [start, end]||窗口应为 [开始, 结束] 两个日期")
             return {"start": v[0], "end": v[1]}
         return v
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start} / 结束日期早于开始日期")
+            raise ValueError(f"end {self.end} is before start {self.start}||结束日期 {self.end} 早于开始日期 {self.start}")
         return self
 
     @property
@@ -69,7 +69,7 @@ class Windows(_Model):
             if w2.start <= w1.end:
                 raise ValueError(
                     f"windows must be in order without overlap: {n2} starts {w2.start} but {n1} "
-                    f"ends {w1.end} / 窗口须按 基线→预热→爆发→返场→回落 顺序且不重叠："
+                    f"ends {w1.end}||窗口须按 基线→预热→爆发→返场→回落 顺序且不重叠："
                     f"{n2} 开始于 {w2.start}，而 {n1} 结束于 {w1.end}"
                 )
         return self
@@ -105,7 +105,7 @@ class Hypothesis(_Model):
     @classmethod
     def _known_kpi(cls, v: str) -> str:
         if v not in KPI_KEYS:
-            raise ValueError(f"unknown KPI '{v}' / 未知指标 '{v}'; known: {', '.join(KPI_KEYS)}")
+            raise ValueError(f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}")
         return v
 
 
@@ -120,9 +120,9 @@ class Strategy(_Model):
     def _known_targets(cls, v: dict[str, float]) -> dict[str, float]:
         for k, x in v.items():
             if k not in KPI_KEYS:
-                raise ValueError(f"unknown KPI target '{k}' / 未知目标指标 '{k}'; known: {', '.join(KPI_KEYS)}")
+                raise ValueError(f"unknown KPI target '{k}'; known: {', '.join(KPI_KEYS)}||未知目标指标 '{k}'；可用指标：{', '.join(KPI_KEYS)}")
             if not x > 0:
-                raise ValueError(f"target {k} must be > 0, got {x} / 目标 {k} 必须大于 0")
+                raise ValueError(f"target {k} must be > 0, got {x}||目标 {k} 必须大于 0，收到 {x}")
         return v
 
     @field_validator("budget")
@@ -130,7 +130,7 @@ class Strategy(_Model):
     def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
         for k, x in v.items():
             if not x >= 0:
-                raise ValueError(f"budget {k} must be ≥ 0, got {x} / 预算 {k} 不能为负")
+                raise ValueError(f"budget {k} must be ≥ 0, got {x}||预算 {k} 不能为负，收到 {x}")
         return v
 
     @field_validator("hypotheses")
@@ -139,7 +139,7 @@ class Strategy(_Model):
         ids = [h.id for h in v]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"hypothesis ids must be unique: {dupes} / 假设编号重复")
+            raise ValueError(f"hypothesis ids must be unique: {dupes}||假设编号重复：{dupes}")
         return v
 
 
@@ -190,7 +190,7 @@ class CampaignCard(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone '{v}' / 未知时区 '{v}'") from exc
+            raise ValueError(f"unknown IANA time zone '{v}' (e.g. Asia/Shanghai)||未知时区 '{v}'（例如 Asia/Shanghai）") from exc
         return v
 
 
@@ -312,8 +312,9 @@ def load_card(folder: Path) -> CampaignCard:
                                 f"Unknown key {key} (a typo?); it is not part of the card.",
                                 "card_unknown_key")
             else:
-                zh = f"{key} 的值无效：{msg}（收到 {err.get('input')!r}）"
-                en = f"Invalid value for {key}: {msg} (got {err.get('input')!r})"
+                msg_en, _, msg_zh = msg.partition("||")
+                zh = f"{key} 的值无效：{msg_zh or msg_en}（收到 {err.get('input')!r}）"
+                en = f"Invalid value for {key}: {msg_en} (got {err.get('input')!r})"
                 code = "card_invalid"
             problems.append(_card_problem(code, zh, en, row=_yaml_line(root, loc), column=key))
         raise ValidationError(problems) from None

@@ -1,0 +1,402 @@
+"""Anomaly detection on daily KPIs: baselines, robust scores, p-charts, GESD (METHODS.md §5).
+
+Series inputs are expected to be regular (one row per day, no gaps); baselines shift by
+position, so reindex with ``y.asfreq("D")`` first and leave missing or masked days (campaign
+days, known events) as NaN. Every function is pure and returns new objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+__all__ = [
+    "ESDResult",
+    "flag_anomalies",
+    "generalized_esd",
+    "modified_zscore",
+    "p_chart_limits",
+    "same_weekday_median",
+    "seasonal_naive",
+    "stl_baseline",
+]
+
+_MAD_K = 0.6745  # Φ⁻¹(0.75): 0.6745·(x − median)/MAD ≈ (x − median)/σ for normal data
+_MEANAD_K = 1.253314  # √(π/2): σ ≈ 1.253314·mean|x − median| for normal data
+
+
+@dataclass(frozen=True)
+class ESDResult:
+    """Generalised ESD outcome; ``indices`` are positions in the input, in order of removal."""
+
+    n_outliers: int
+    indices: np.ndarray
+    R: np.ndarray
+    lam: np.ndarray
+
+
+def _values(x: ArrayLike, name: str, *, allow_nan: bool = True) -> np.ndarray:
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty one-dimensional array, got shape {arr.shape}")
+    if np.any(np.isinf(arr)) or (not allow_nan and np.any(np.isnan(arr))):
+        raise ValueError(f"{name} contains infinite{'' if allow_nan else ' or NaN'} values")
+    if np.all(np.isnan(arr)):
+        raise ValueError(f"{name} has no finite values")
+    return arr
+
+
+def _like(values: np.ndarray, template: ArrayLike) -> pd.Series | np.ndarray:
+    if isinstance(template, pd.Series):
+        return pd.Series(values, index=template.index, name=template.name)
+    return values
+
+
+def _robust_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Modified z of ``values`` against the finite ``reference`` sample (see modified_zscore)."""
+    ref = reference[np.isfinite(reference)]
+    med = np.median(ref)
+    dev = values - med
+    mad = np.median(np.abs(ref - med))
+    if mad > 0:
+        return _MAD_K * dev / mad
+    mean_ad = np.mean(np.abs(ref - med))
+    if mean_ad > 0:
+        return dev / (_MEANAD_K * mean_ad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(dev == 0, 0.0, np.sign(dev) * np.inf)
+
+
+def modified_zscore(x: ArrayLike) -> pd.Series | np.ndarray:
+    """Modified z-score of Iglewicz & Hoaglin (1993).
+
+    口径: ``Mᵢ = 0.6745·(xᵢ − median)/MAD`` with ``MAD = median|xᵢ − median|`` over the finite
+    values; flag ``|Mᵢ| > 3.5``. METHODS.md §5.
+
+    **MAD = 0** (half or more of the values equal the median) is handled explicitly: the score
+    falls back to ``(xᵢ − median)/(1.253314·MeanAD)`` with ``MeanAD = mean|xᵢ − median|`` (the
+    convention documented for IBM Cognos Analytics; 1.253314 = √(π/2) estimates σ from MeanAD
+    for normal data). If MeanAD is also 0 (all values equal) the score is 0 for values equal to
+    the median and ±inf otherwise. NaN inputs give NaN scores and are ignored in the median and
+    MAD.
+
+    Parameters
+    ----------
+    x : array-like or pandas.Series
+        Values to score.
+
+    Returns
+    -------
+    pandas.Series or numpy.ndarray
+        Scores, with ``x``'s index when ``x`` is a Series.
+
+    Raises
+    ------
+    ValueError
+        Empty or multi-dimensional input, infinite values, or no finite value at all.
+    """
+    arr = _values(x, "x")
+    return _like(_robust_z(arr, arr), x)
+
+
+def _regular(y: ArrayLike, name: str = "y") -> pd.Series:
+    s = y.astype(float) if isinstance(y, pd.Series) else pd.Series(_values(y, name))
+    _values(s.to_numpy(), name)
+    if isinstance(s.index, pd.DatetimeIndex) and len(s) > 1:
+        steps = np.unique(np.diff(s.index.asi8))
+        if steps.size != 1 or steps[0] <= 0:
+            raise ValueError(
+                f"{name} must have a regular, increasing date index without gaps; "
+                "reindex with y.asfreq('D') so missing days become NaN"
+            )
+    return s
+
+
+def seasonal_naive(y: ArrayLike, period: int = 7) -> pd.Series:
+    """Seasonal naive forecast (Hyndman & Athanasopoulos, FPP3 §5.2).
+
+    口径: ``ŷ_t = y_{t−period}`` (same weekday last week for daily data with ``period=7``); the
+    first ``period`` values are NaN. METHODS.md §5.
+
+    Parameters
+    ----------
+    y : pandas.Series or array-like
+        Regular series (daily, no gaps; NaN allowed for missing or masked days).
+    period : int, default 7
+        Season length in observations.
+
+    Returns
+    -------
+    pandas.Series
+        Baseline aligned with ``y``.
+
+    Raises
+    ------
+    ValueError
+        ``period < 1``, empty input, infinite values, or an irregular date index.
+    """
+    if int(period) != period or period < 1:
+        raise ValueError(f"period must be a positive integer, got {period!r}")
+    return _regular(y).shift(int(period)).rename("baseline")
+
+
+def same_weekday_median(y: ArrayLike, weeks: int = 4, min_weeks: int | None = None) -> pd.Series:
+    """Median of the same weekday over the previous ``weeks`` weeks.
+
+    口径: ``ŷ_t = median(y_{t−7}, y_{t−14}, …, y_{t−7·weeks})`` ignoring NaN (masked days);
+    NaN when fewer than ``min_weeks`` (default: all ``weeks``) of those values exist.
+    METHODS.md §5.
+
+    Parameters
+    ----------
+    y : pandas.Series or array-like
+        Regular daily series; NaN marks missing or masked days.
+    weeks : int, default 4
+        How many previous same-weekday values to take.
+    min_weeks : int, optional
+        Minimum number of non-missing values required; defaults to ``weeks``.
+
+    Returns
+    -------
+    pandas.Series
+        Baseline aligned with ``y``.
+
+    Raises
+    ------
+    ValueError
+        ``weeks < 1``, ``min_weeks`` outside 1..weeks, bad input series.
+    """
+    if int(weeks) != weeks or weeks < 1:
+        raise ValueError(f"weeks must be a positive integer, got {weeks!r}")
+    need = weeks if min_weeks is None else min_weeks
+    if not 1 <= need <= weeks:
+        raise ValueError(f"min_weeks must lie in 1..{weeks}, got {min_weeks!r}")
+    s = _regular(y)
+    lags = np.column_stack([s.shift(7 * k).to_numpy() for k in range(1, int(weeks) + 1)])
+    enough = np.sum(~np.isnan(lags), axis=1) >= need
+    med = np.full(len(s), np.nan)
+    med[enough] = np.nanmedian(lags[enough], axis=1)
+    return pd.Series(med, index=s.index, name="baseline")
+
+
+def stl_baseline(y: ArrayLike, period: int = 7, robust: bool = True) -> pd.DataFrame:
+    """STL decomposition baseline (Cleveland et al. 1990) via ``statsmodels.tsa.seasonal.STL``.
+
+    口径: ``baseline = trend + seasonal`` and ``resid = y − baseline`` from STL with the given
+    ``period`` and robust (bisquare) weights by default, so isolated spikes barely move the
+    baseline. NaN (missing or masked days) are linearly interpolated before the fit, and their
+    ``resid`` is NaN. Use logs for multiplicative KPIs such as GMV. METHODS.md §5.
+
+    Parameters
+    ----------
+    y : pandas.Series or array-like
+        Regular series with at least two full periods.
+    period : int, default 7
+        Season length in observations.
+    robust : bool, default True
+        Use STL's robust fitting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``trend``, ``seasonal``, ``baseline``, ``resid``, indexed like ``y``.
+
+    Raises
+    ------
+    ValueError
+        ``period < 2``, fewer than ``2·period`` observations, or a bad input series.
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    if int(period) != period or period < 2:
+        raise ValueError(f"period must be an integer ≥ 2, got {period!r}")
+    s = _regular(y)
+    if len(s) < 2 * period:
+        raise ValueError(f"STL needs at least 2·period = {2 * period} observations, got {len(s)}")
+    missing = s.isna().to_numpy()
+    filled = s.interpolate(method="linear", limit_direction="both").to_numpy()
+    res = STL(filled, period=int(period), robust=robust).fit()
+    baseline = res.trend + res.seasonal
+    resid = np.where(missing, np.nan, s.to_numpy() - baseline)
+    data = {"trend": res.trend, "seasonal": res.seasonal, "baseline": baseline, "resid": resid}
+    return pd.DataFrame(data, index=s.index)
+
+
+def flag_anomalies(
+    actual: ArrayLike,
+    expected: ArrayLike,
+    *,
+    z: float = 3.5,
+    min_rel_dev: float = 0.2,
+    window: int | None = 56,
+    min_periods: int = 14,
+    log: bool = False,
+) -> pd.DataFrame:
+    """Score residuals against a baseline and flag business-relevant anomalies.
+
+    口径: ``residual_t = y_t − ŷ_t`` (``log y_t − log ŷ_t`` when ``log=True``, for multiplicative
+    KPIs such as GMV); ``rel_dev_t = y_t/ŷ_t − 1``; ``score_t`` = modified z of ``residual_t``
+    against the residuals of the previous ``window`` days (t itself excluded, at least
+    ``min_periods`` finite ones, MAD = 0 as in :func:`modified_zscore`) or against the whole
+    series when ``window`` is None; ``flag = |score| > z and |rel_dev| > min_rel_dev``.
+    METHODS.md §5 (trailing 8 weeks, |M| > 3.5, 20% business threshold).
+
+    Parameters
+    ----------
+    actual, expected : pandas.Series or array-like
+        Observed KPI and baseline (e.g. from :func:`seasonal_naive`), same length and index.
+    z : float, default 3.5
+        Threshold on ``|score|``.
+    min_rel_dev : float, default 0.2
+        Threshold on ``|rel_dev|``.
+    window : int or None, default 56
+        Trailing window in observations; None scores against all residuals.
+    min_periods : int, default 14
+        Minimum finite residuals in the window; fewer gives NaN score and no flag.
+    log : bool, default False
+        Work with log residuals (requires positive values).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actual``, ``expected``, ``residual``, ``rel_dev``, ``score``, ``flag``.
+
+    Raises
+    ------
+    ValueError
+        Length or index mismatch, non-positive thresholds, bad window, non-positive values when
+        ``log=True``.
+    """
+    a, e = _values(actual, "actual"), _values(expected, "expected")
+    if a.size != e.size:
+        raise ValueError(f"actual and expected differ in length: {a.size} vs {e.size}")
+    both_series = isinstance(actual, pd.Series) and isinstance(expected, pd.Series)
+    if both_series and not actual.index.equals(expected.index):
+        raise ValueError("actual and expected must share the same index")
+    if z <= 0 or min_rel_dev < 0:
+        raise ValueError("z must be positive and min_rel_dev non-negative")
+    if window is not None and (int(window) != window or window < 2):
+        raise ValueError(f"window must be an integer ≥ 2 or None, got {window!r}")
+    if min_periods < 2:
+        raise ValueError(f"min_periods must be at least 2, got {min_periods!r}")
+    if log and (np.any(a[~np.isnan(a)] <= 0) or np.any(e[~np.isnan(e)] <= 0)):
+        raise ValueError("log=True needs strictly positive actual and expected values")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.log(a) - np.log(e) if log else a - e
+        rel = a / e - 1.0
+    if window is None:
+        score = _robust_z(resid, resid) if np.isfinite(resid).any() else np.full(a.size, np.nan)
+    else:
+        score = np.full(a.size, np.nan)
+        for t in range(a.size):
+            ref = resid[max(0, t - int(window)) : t]
+            if np.isfinite(resid[t]) and np.isfinite(ref).sum() >= min_periods:
+                score[t] = _robust_z(resid[t : t + 1], ref)[0]
+    flag = (np.abs(score) > z) & (np.abs(rel) > min_rel_dev)
+    index = actual.index if isinstance(actual, pd.Series) else None
+    cols = {"actual": a, "expected": e, "residual": resid, "rel_dev": rel, "score": score}
+    return pd.DataFrame({**cols, "flag": flag}, index=index)
+
+
+def p_chart_limits(successes: ArrayLike, trials: ArrayLike, sigma: float = 3.0) -> pd.DataFrame:
+    """Shewhart p-chart limits for a ratio KPI (conversion rate, refund rate).
+
+    口径: ``p̄ = Σsuccesses/Σtrials``; per row ``centre = p̄`` and
+    ``lower/upper = p̄ ∓ sigma·√(p̄(1−p̄)/n_t)`` clipped to [0, 1]; ``out_of_control`` when the
+    row's ``p = successes/trials`` is outside the limits. Limits widen on small-``n`` days, so
+    they are not over-flagged. METHODS.md §5.
+
+    Parameters
+    ----------
+    successes, trials : pandas.Series or array-like of int
+        Per-period counts (e.g. orders and UV per day); trials > 0, 0 ≤ successes ≤ trials.
+    sigma : float, default 3.0
+        Width of the limits in standard errors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``p``, ``centre``, ``lower``, ``upper``, ``out_of_control``.
+
+    Raises
+    ------
+    ValueError
+        Length mismatch, NaN, negative counts, ``successes > trials``, zero trials, or
+        ``sigma ≤ 0``.
+    """
+    x = _values(successes, "successes", allow_nan=False)
+    n = _values(trials, "trials", allow_nan=False)
+    if x.size != n.size:
+        raise ValueError(f"successes and trials differ in length: {x.size} vs {n.size}")
+    if np.any(x < 0) or np.any(n <= 0) or np.any(x > n):
+        raise ValueError("need trials > 0 and 0 ≤ successes ≤ trials in every row")
+    if sigma <= 0:
+        raise ValueError(f"sigma must be positive, got {sigma!r}")
+    pbar = x.sum() / n.sum()
+    half = sigma * np.sqrt(pbar * (1.0 - pbar) / n)
+    p = x / n
+    lower, upper = np.clip(pbar - half, 0.0, 1.0), np.clip(pbar + half, 0.0, 1.0)
+    index = successes.index if isinstance(successes, pd.Series) else None
+    out = (p < lower) | (p > upper)
+    data = {"p": p, "centre": np.full(x.size, pbar), "lower": lower, "upper": upper}
+    return pd.DataFrame({**data, "out_of_control": out}, index=index)
+
+
+def generalized_esd(x: ArrayLike, max_outliers: int, alpha: float = 0.05) -> ESDResult:
+    """Generalised ESD test for up to ``max_outliers`` outliers (Rosner 1983).
+
+    口径: for i = 1..r, ``R_i = max|x − x̄|/s`` (sample sd, ddof=1) over the values left after
+    removing the i−1 previous extremes, and
+    ``λ_i = (n−i)·t_{p,n−i−1}/√((n−i−1+t²_{p,n−i−1})(n−i+1))`` with ``p = 1 − α/(2(n−i+1))``;
+    the number of outliers is ``max{i : R_i > λ_i}`` (0 if none). Assumes the bulk of the data
+    is approximately normal. METHODS.md §5, NIST e-Handbook §1.3.5.17.3.
+
+    Parameters
+    ----------
+    x : array-like of float
+        Finite values (NaN not allowed).
+    max_outliers : int
+        Upper bound r on the number of outliers, ``1 ≤ r ≤ n − 3``.
+    alpha : float, default 0.05
+        Significance level.
+
+    Returns
+    -------
+    ESDResult
+        ``n_outliers``, ``indices`` (positions of the outliers, in order of removal), and the
+        arrays ``R`` and ``lam`` (λ) of length r.
+
+    Raises
+    ------
+    ValueError
+        NaN/inf values, ``max_outliers`` outside 1..n−3, or ``alpha`` outside (0, 1).
+    """
+    arr = _values(x, "x", allow_nan=False)
+    n = arr.size
+    if int(max_outliers) != max_outliers or not 1 <= max_outliers <= n - 3:
+        raise ValueError(
+            f"max_outliers must be an integer in 1..n−3 = {n - 3}, got {max_outliers!r}"
+        )
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    r = int(max_outliers)
+    remaining = np.arange(n)
+    removed, R, lam = [], np.empty(r), np.empty(r)
+    for i in range(1, r + 1):
+        vals = arr[remaining]
+        dev = np.abs(vals - vals.mean())
+        sd = vals.std(ddof=1)
+        j = int(np.argmax(dev))
+        R[i - 1] = dev[j] / sd if sd > 0 else 0.0
+        p = 1.0 - alpha / (2.0 * (n - i + 1))
+        t = stats.t.ppf(p, n - i - 1)
+        lam[i - 1] = (n - i) * t / np.sqrt((n - i - 1 + t**2) * (n - i + 1))
+        removed.append(remaining[j])
+        remaining = np.delete(remaining, j)
+    exceed = np.flatnonzero(np.greater(R, lam))
+    k = int(exceed[-1] + 1) if exceed.size else 0
+    return ESDResult(k, np.array(removed[:k], dtype=int), R, lam)

@@ -1,0 +1,247 @@
+"""Tests for fupan.metrics.anomaly — oracles: NIST e-Handbook, hand computation, loops."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fupan.metrics.anomaly import (
+    flag_anomalies,
+    generalized_esd,
+    modified_zscore,
+    p_chart_limits,
+    same_weekday_median,
+    seasonal_naive,
+    stl_baseline,
+)
+
+# NIST/SEMATECH e-Handbook §1.3.5.17.3 (Rosner 1983) — 54 values.
+ROSNER = [
+    -0.25, 0.68, 0.94, 1.15, 1.20, 1.26, 1.26, 1.34, 1.38, 1.43, 1.49, 1.49, 1.55, 1.56, 1.58,
+    1.65, 1.69, 1.70, 1.76, 1.77, 1.81, 1.91, 1.94, 1.96, 1.99, 2.06, 2.09, 2.10, 2.14, 2.15,
+    2.23, 2.24, 2.26, 2.35, 2.37, 2.40, 2.47, 2.54, 2.62, 2.64, 2.90, 2.92, 2.92, 2.93, 3.21,
+    3.26, 3.30, 3.59, 3.68, 4.30, 4.64, 5.34, 5.42, 6.01,
+]  # fmt: skip
+
+
+def _daily(values: list[float] | np.ndarray, start: str = "2024-01-01") -> pd.Series:
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="D"), name="gmv")
+
+
+# --------------------------------------------------------------------------- modified z
+
+
+def test_modified_zscore_hand_computed_and_keeps_index() -> None:
+    # median 3, |x − 3| = 2, 1, 0, 1, 97 → MAD 1; M = 0.6745·(x − 3)
+    x = _daily([1.0, 2.0, 3.0, 4.0, 100.0])
+    m = modified_zscore(x)
+    pd.testing.assert_index_equal(m.index, x.index)
+    np.testing.assert_allclose(m.to_numpy(), [-1.349, -0.6745, 0.0, 0.6745, 65.4265], rtol=1e-12)
+    assert (m.abs() > 3.5).tolist() == [False, False, False, False, True]
+
+
+def test_modified_zscore_ignores_nan() -> None:
+    m = modified_zscore(np.array([1.0, 2.0, np.nan, 3.0, 4.0, 100.0]))
+    assert np.isnan(m[2])
+    np.testing.assert_allclose(m[[0, 5]], [-1.349, 65.4265], rtol=1e-12)
+
+
+def test_modified_zscore_mad_zero_falls_back_to_mean_absolute_deviation() -> None:
+    # median 5, MAD 0; MeanAD = (0+0+0+0+4)/5 = 0.8 → M(9) = 4/(1.253314·0.8)
+    m = modified_zscore([5.0, 5.0, 5.0, 5.0, 9.0])
+    np.testing.assert_allclose(m, [0, 0, 0, 0, 4 / (1.253314 * 0.8)], rtol=1e-12)
+    np.testing.assert_array_equal(modified_zscore([2.0, 2.0, 2.0]), [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("bad", [[], [np.nan, np.nan], [1.0, np.inf], [[1.0, 2.0]]])
+def test_modified_zscore_rejects_bad_input(bad: list) -> None:
+    with pytest.raises(ValueError):
+        modified_zscore(bad)
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+def test_seasonal_naive_matches_loop() -> None:
+    rng = np.random.default_rng(1)
+    y = _daily(rng.normal(100, 10, 40))
+    got = seasonal_naive(y, period=7)
+    expected = [np.nan if t < 7 else y.iloc[t - 7] for t in range(len(y))]
+    np.testing.assert_array_equal(got.to_numpy(), expected)
+    pd.testing.assert_index_equal(got.index, y.index)
+
+
+def test_same_weekday_median_matches_loop_with_masked_days() -> None:
+    rng = np.random.default_rng(2)
+    values = rng.normal(100, 10, 60)
+    values[[10, 24, 31, 45]] = np.nan  # masked campaign days
+    y = _daily(values)
+    for weeks, min_weeks in [(4, None), (4, 2), (2, 1)]:
+        got = same_weekday_median(y, weeks=weeks, min_weeks=min_weeks).to_numpy()
+        need = weeks if min_weeks is None else min_weeks
+        for t in range(len(values)):
+            lags = [values[t - 7 * k] for k in range(1, weeks + 1) if t - 7 * k >= 0]
+            lags = [v for v in lags if not np.isnan(v)]
+            if len(lags) >= need:
+                assert got[t] == pytest.approx(float(np.median(lags)), rel=1e-12)
+            else:
+                assert np.isnan(got[t])
+
+
+def test_baselines_reject_bad_input() -> None:
+    gappy = pd.Series(
+        [1.0, 2.0, 3.0], index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"])
+    )
+    with pytest.raises(ValueError, match="asfreq"):
+        seasonal_naive(gappy)
+    with pytest.raises(ValueError):
+        seasonal_naive(_daily([1.0, 2.0]), period=0)
+    with pytest.raises(ValueError, match="asfreq"):
+        same_weekday_median(gappy)
+    with pytest.raises(ValueError):
+        same_weekday_median(_daily([1.0] * 30), weeks=4, min_weeks=5)
+    with pytest.raises(ValueError):
+        stl_baseline(_daily([1.0] * 10), period=7)  # fewer than two periods
+    with pytest.raises(ValueError):
+        stl_baseline(gappy, period=1)
+
+
+def test_stl_baseline_recovers_weekly_pattern_and_trend() -> None:
+    rng = np.random.default_rng(1990)
+    n = 16 * 7
+    t = np.arange(n)
+    weekly = np.array([10.0, -5.0, -5.0, 0.0, 3.0, -8.0, 5.0])  # sums to 0
+    truth = 100 + 0.5 * t + weekly[t % 7]
+    y = truth + rng.normal(0, 1, n)
+    spikes = [30, 61, 90]
+    y[spikes] += 40.0  # one-off promotions the robust fit should not absorb
+    y[75] = np.nan  # a masked day
+    out = stl_baseline(_daily(y), period=7, robust=True)
+    err = out["baseline"].to_numpy() - truth
+    assert np.mean(np.abs(err)) < 0.8
+    assert np.max(np.abs(err)) < 3.5
+    seasonal_by_weekday = out["seasonal"].groupby(t % 7).mean().to_numpy()
+    np.testing.assert_allclose(seasonal_by_weekday, weekly, atol=1.0)
+    assert np.all(out["resid"].to_numpy()[spikes] > 35.0)
+    assert np.isnan(out["resid"].iloc[75]) and np.isfinite(out["baseline"].iloc[75])
+
+
+# --------------------------------------------------------------------------- flagging
+
+
+def test_flag_anomalies_whole_series_needs_score_and_business_threshold() -> None:
+    # residuals 1,-1,0,2,-2,0,1,-1,0,10,50: median 0, MAD 1 → score = 0.6745·residual
+    expected = [2.0] + [100.0] * 8 + [1000.0, 100.0]
+    actual = [3.0, 99, 100, 102, 98, 100, 101, 99, 100, 1010, 150]
+    out = flag_anomalies(_daily(actual), _daily(expected), window=None)
+    np.testing.assert_allclose(out["residual"], [1, -1, 0, 2, -2, 0, 1, -1, 0, 10, 50])
+    np.testing.assert_allclose(out["score"], 0.6745 * out["residual"], rtol=1e-12)
+    assert out["rel_dev"].iloc[0] == pytest.approx(0.5)  # big relative, tiny score
+    assert out["rel_dev"].iloc[9] == pytest.approx(0.01)  # big score, tiny relative
+    assert out["flag"].tolist() == [False] * 10 + [True]
+
+
+def test_flag_anomalies_trailing_window_hand_computed() -> None:
+    r = np.array([0.0, 1.0, -1.0, 2.0, -2.0, 10.0, 0.0])
+    out = flag_anomalies(100 + r, np.full(7, 100.0), window=4, min_periods=3, min_rel_dev=0.05)
+    # t=3: ref {0,1,-1}: med 0, MAD 1 · t=4: ref {0,1,-1,2}: med .5, MAD 1
+    # t=5: ref {1,-1,2,-2}: med 0, MAD 1.5 · t=6: ref {-1,2,-2,10}: med .5, MAD 2
+    expected = [np.nan] * 3 + [1.349, 0.6745 * -2.5, 0.6745 * 10 / 1.5, 0.6745 * -0.5 / 2]
+    np.testing.assert_allclose(out["score"], expected, rtol=1e-12)
+    assert out["flag"].tolist() == [False] * 5 + [True, False]
+    assert not flag_anomalies(100 + r, np.full(7, 100.0), window=4, min_periods=3)["flag"].any()
+
+
+def test_flag_anomalies_log_residuals() -> None:
+    out = flag_anomalies([200.0, 50.0], [100.0, 100.0], window=None, log=True)
+    np.testing.assert_allclose(out["residual"], [math.log(2), math.log(0.5)], rtol=1e-12)
+    np.testing.assert_allclose(out["rel_dev"], [1.0, -0.5])
+
+
+def test_flag_anomalies_rejects_bad_input() -> None:
+    with pytest.raises(ValueError):
+        flag_anomalies([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="index"):
+        flag_anomalies(_daily([1.0, 2.0]), _daily([1.0, 2.0], start="2023-01-01"))
+    with pytest.raises(ValueError, match="positive"):
+        flag_anomalies([1.0, 0.0], [1.0, 1.0], log=True)
+    with pytest.raises(ValueError):
+        flag_anomalies([1.0, 2.0], [1.0, 1.0], window=1)
+
+
+# --------------------------------------------------------------------------- p-chart
+
+
+def test_p_chart_limits_hand_computed() -> None:
+    successes, trials = [10, 30, 5, 40], [100, 200, 50, 100]
+    out = p_chart_limits(pd.Series(successes), pd.Series(trials))
+    pbar = 85 / 450
+    half = [3 * math.sqrt(pbar * (1 - pbar) / n) for n in trials]
+    np.testing.assert_allclose(out["centre"], [pbar] * 4, rtol=1e-12)
+    np.testing.assert_allclose(out["lower"], [pbar - h for h in half], rtol=1e-12)
+    np.testing.assert_allclose(out["upper"], [pbar + h for h in half], rtol=1e-12)
+    np.testing.assert_allclose(out["p"], [0.1, 0.15, 0.1, 0.4])
+    assert out["out_of_control"].tolist() == [False, False, False, True]
+
+
+def test_p_chart_limits_clip_to_unit_interval() -> None:
+    out = p_chart_limits([1, 0], [2, 3])  # p̄ = 0.2, n = 2: 0.2 ∓ 3·√(0.08) = −0.65 / 1.05
+    assert out["lower"].tolist() == [0.0, 0.0]
+    assert out["upper"].iloc[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("succ", "trials"), [([1, 2], [10]), ([11], [10]), ([-1], [10]), ([1], [0]), ([np.nan], [10])]
+)
+def test_p_chart_limits_rejects_bad_input(succ: list[float], trials: list[float]) -> None:
+    with pytest.raises(ValueError):
+        p_chart_limits(succ, trials)
+
+
+# --------------------------------------------------------------------------- GESD
+
+
+def test_rosner_data_has_54_values() -> None:
+    assert len(ROSNER) == 54
+
+
+def test_generalized_esd_reproduces_nist() -> None:
+    res = generalized_esd(ROSNER, max_outliers=10, alpha=0.05)
+    assert res.n_outliers == 3
+    assert sorted(ROSNER[i] for i in res.indices) == [5.34, 5.42, 6.01]
+    # NIST table, i = 1 and 3 (the handbook truncates to three decimals)
+    assert res.R[0] == pytest.approx(3.118, abs=2e-3)
+    assert res.lam[0] == pytest.approx(3.158, abs=2e-3)
+    assert res.R[2] == pytest.approx(3.179, abs=2e-3)
+    assert res.lam[2] == pytest.approx(3.143, abs=2e-3)
+    nist_R = [3.118, 2.942, 3.179, 2.810, 2.815, 2.848, 2.279, 2.310, 2.101, 2.067]
+    nist_lam = [3.158, 3.151, 3.143, 3.136, 3.128, 3.120, 3.111, 3.103, 3.094, 3.085]
+    np.testing.assert_allclose(res.R, nist_R, atol=2e-3)
+    np.testing.assert_allclose(res.lam, nist_lam, atol=2e-3)
+
+
+def test_generalized_esd_order_invariant_and_reports_positions() -> None:
+    rng = np.random.default_rng(8)
+    perm = rng.permutation(len(ROSNER))
+    shuffled = pd.Series(np.asarray(ROSNER)[perm])
+    res = generalized_esd(shuffled, max_outliers=10)
+    assert res.n_outliers == 3
+    assert sorted(shuffled.iloc[res.indices]) == [5.34, 5.42, 6.01]
+
+
+@pytest.mark.parametrize(
+    ("x", "r", "alpha"),
+    [
+        (ROSNER, 0, 0.05),
+        (ROSNER, 52, 0.05),
+        (ROSNER, 2.5, 0.05),
+        (ROSNER, 3, 1.0),
+        ([1.0, np.nan, 2, 3, 4], 1, 0.05),
+    ],
+)
+def test_generalized_esd_rejects_bad_input(x: list[float], r: float, alpha: float) -> None:
+    with pytest.raises(ValueError):
+        generalized_esd(x, r, alpha)  # type: ignore[arg-type]
