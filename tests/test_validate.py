@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TINY_CARD, TINY_ORDERS, write_campaign
 
+from conftest import TINY_CARD, TINY_ORDERS, write_campaign
 from fupan.errors import ValidationError
 from fupan.validate import open_campaign
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import fonts
 from .dictionary import FUNNEL_STEPS
@@ -30,7 +30,7 @@ def _style() -> Iterator[None]:
     # at draw time, after this context has exited, and fall back to a font without CJK glyphs.
     rc = {"font.family": [family, "DejaVu Sans"],
           "axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 110,
-          "axes.spines.top": False, "axes.spines.right": False, 
+          "axes.spines.top": False, "axes.spines.right": False,
           "axes.titleweight": "normal", "axes.titlesize": 14, "axes.grid": True, "grid.alpha": 0.3}
     with plt.rc_context(rc):
         yield
@@ -123,6 +123,7 @@ def stockout_days(stock: pd.DataFrame, lang: str = "zh", top: int = 12) -> Figur
         for y, (days, first) in enumerate(zip(s.stockout_days[::-1], s.first_stockout[::-1], strict=True)):
             ax.text(days, y, f"  {days}d  ({pd.Timestamp(first):%m-%d}~)", va="center", fontsize=9)
         ax.set_xlim(0, max(1, s.stockout_days.max()) * 1.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(t("stockouts", lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)

@@ -75,9 +75,9 @@ class NotebookExecutionError(FupanError):
         self.section, self.cell_index = section, cell_index
         self.ename, self.evalue, self.notebook_path = ename, evalue, notebook_path
         super().__init__(
-            f"报告执行失败：章节「{section}」第 {cell_index} 个单元格出错 ({ename}: {evalue})。"
+            f"报告执行失败：章节「{section}」中模板第 {cell_index} 个单元格（从 0 计）出错 ({ename}: {evalue})。"
             f"已保留执行过的笔记本：{notebook_path}\n"
-            f"Report execution failed in section '{section}', cell {cell_index} "
+            f"Report execution failed in section '{section}', template cell {cell_index} (0-based) "
             f"({ename}: {evalue}). The executed notebook was kept at {notebook_path}"
         )
 

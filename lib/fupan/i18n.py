@@ -18,7 +18,7 @@ _T: dict[str, tuple[str, str]] = {
     "kpi": ("指标", "KPI"), "target": ("目标值", "Target"), "actual": ("实际值", "Actual"),
     "achievement": ("达成率", "Achievement"), "status": ("结论", "Verdict"),
     "met": ("达成", "met"), "missed": ("未达成", "missed"), "not_assessed": ("无法评估", "not assessed"),
-    "vs_target": ("对比目标", "vs target"), "vs_baseline": ("对比基线日均", "vs baseline per day"),
+    "vs_target": ("对比目标", "vs target"), "vs_baseline": ("对比基线日均", "vs baseline per day"), "vs_baseline_ratio": ("对比基线", "vs baseline"),
     "date": ("日期", "Date"), "hour": ("小时", "Hour"), "channel": ("渠道", "Channel"),
     "gmv_axis": ("GMV（元）", "GMV (CNY)"), "spend_axis": ("累计花费（元）", "Cumulative spend (CNY)"),
     "users": ("用户数", "Users"), "step": ("环节", "Step"), "conversion": ("环节转化率", "Step conversion"),

@@ -96,7 +96,8 @@ def kpi_cards(kpis: pd.DataFrame, targets: pd.DataFrame, lang: str = "zh", windo
         if math.isfinite(b) and b:
             ratio = (v / row.days) / (b / base.days) if key in per_day else v / b
             cls = "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down"
-            lines.append(f'<span class="{cls}">{t("vs_baseline", lang)} {ratio - 1:+.1%}</span>')
+            label = t("vs_baseline", lang) if key in per_day else t("vs_baseline_ratio", lang)
+            lines.append(f'<span class="{cls}">{label} {ratio - 1:+.1%}</span>')
         cards.append(f'<div class="fp-card" title="{_e(kpi_definition(key, lang))}"><div class="fp-card-name">'
                      f'{_e(kpi_name(key, lang))}</div><div class="fp-card-value">{value(v, d.unit, lang)}</div>'
                      f'<div class="fp-card-sub">{"<br>".join(lines)}</div></div>')

@@ -44,6 +44,19 @@ def section_of(nb: nbformat.NotebookNode, cell_index: int) -> str:
     return "(start)"
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager on local IPC sockets instead of unencrypted TCP ports (and no warning)."""
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
+
+
 def execute(template: Path, output: Path, parameters: dict, cwd: Path, progress: bool = True) -> nbformat.NotebookNode:
     """Execute ``template`` with ``parameters`` into ``output``; raise NotebookExecutionError on a failing cell."""
     import papermill
@@ -53,10 +66,13 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path, progress:
         papermill.execute_notebook(
             str(template), str(output), parameters=parameters, kernel_name="python3", cwd=str(cwd),
             progress_bar=progress, log_output=False, shutdown_kernel="immediate",
+            kernel_manager_class=_ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         nb = nbformat.read(output, as_version=4)
-        raise NotebookExecutionError(section_of(nb, exc.cell_index), exc.cell_index, exc.ename,
+        # papermill inserts an injected-parameters cell: name the cell by its place in the template
+        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[: exc.cell_index])
+        raise NotebookExecutionError(section_of(nb, exc.cell_index), exc.cell_index - injected, exc.ename,
                                      str(exc.evalue)[:300], str(output)) from None
     return nbformat.read(output, as_version=4)
 
@@ -103,9 +119,10 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str) -
 
     exporter = HTMLExporter(template_name="fupan", extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
     exporter.exclude_anchor_links = False
+    exporter.language_code = "zh-CN" if lang == "zh" else "en"
     nb = _for_html(nb)
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": "zh-CN" if lang == "zh" else "en"})
+    body, _ = exporter.from_notebook_node(nb)
     header = (f'<nav class="fp-toc"><div class="fp-title">{html.escape(title)}</div><div>{t("contents", lang)}</div>'
               f'{_toc(body)}<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
               f'{t("toggle_code", lang)}</button></nav>')

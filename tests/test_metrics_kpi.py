@@ -1,0 +1,119 @@
+"""KPIs per window on the tiny campaign, every expected value computed by hand from conftest.TINY_ORDERS.
+
+Baseline 01-01..01-04: o1 100 (a, live), o2 50 (b), o3 30 cancelled, o4 20 (c, refunded 20).
+Burst 01-05..01-06: o5 200+40 (a, live, two lines), o6 120 (d, live, refund 10), o7 80 (e).
+Dip 01-07..01-08: o8 60 (b), o9 10 (f, live). UV: 2/day baseline, 4/day burst, 2/day dip.
+Spend: 10/day before 01-05, 50/day from 01-05.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fupan.extract import extract
+from fupan.metrics.kpi import evaluate_hypotheses, target_achievement
+from fupan.retrospective import build
+from fupan.validate import open_campaign
+
+
+@pytest.fixture
+def retro(tiny):
+    campaign = open_campaign(tiny)
+    return build(campaign, extract(campaign))
+
+
+HAND = {
+    "baseline": dict(days=4, gmv=170.0, refunds=20.0, net_gmv=150.0, orders=3, buyers=3, uv=8.0, spend=40.0,
+                     new_customers=3, cancel_rate=1 / 4, peak_day_gmv=100.0),
+    "burst": dict(days=2, gmv=440.0, refunds=10.0, net_gmv=430.0, orders=3, buyers=3, uv=8.0, spend=100.0,
+                  new_customers=2, cancel_rate=0.0, peak_day_gmv=360.0),
+    "dip": dict(days=2, gmv=70.0, refunds=0.0, net_gmv=70.0, orders=2, buyers=2, uv=4.0, spend=100.0,
+                new_customers=1, cancel_rate=0.0, peak_day_gmv=60.0),
+}
+
+
+@pytest.mark.parametrize("phase", ["baseline", "burst", "dip"])
+def test_window_kpis_equal_hand_computation(retro, phase):
+    k = retro.kpis.loc[phase]
+    for key, expected in HAND[phase].items():
+        assert k[key] == pytest.approx(expected), key
+    assert k.cr == pytest.approx(HAND[phase]["orders"] / HAND[phase]["uv"])
+    assert k.aov == pytest.approx(HAND[phase]["gmv"] / HAND[phase]["orders"])
+    assert k.roas == pytest.approx(HAND[phase]["gmv"] / HAND[phase]["spend"])
+    # the identity GMV = UV × CR × AOV holds exactly with these definitions
+    assert k.uv * k.cr * k.aov == pytest.approx(k.gmv, rel=1e-12)
+
+
+def test_campaign_equals_burst_when_there_is_no_preheat_or_post(retro):
+    cols = ["gmv", "orders", "buyers", "uv", "spend", "new_customers"]
+    assert retro.kpis.loc["campaign", cols].tolist() == retro.kpis.loc["burst", cols].tolist()
+
+
+def test_indices_and_live_shares(retro):
+    k = retro.kpis.loc["burst"]
+    assert k.gmv_index == pytest.approx(100 * (440 / 2) / (170 / 4))
+    assert k.burst_multiple == pytest.approx(360 / (170 / 4))
+    assert k.cr_index == pytest.approx(100.0)
+    assert k.aov_index == pytest.approx(100 * (440 / 3) / (170 / 3))
+    assert k.live_gmv_share == pytest.approx(360 / 440)
+    # live buyers in the burst: a (first order 01-01, returning) and d (new) → 1/2
+    assert k.live_new_customer_share == pytest.approx(0.5)
+    assert retro.kpis.at["baseline", "refund_rate"] == pytest.approx(20 / 170)
+
+
+def test_targets_and_hypotheses_verdicts(retro):
+    (gmv,) = retro.targets.itertuples()
+    assert (gmv.kpi, gmv.actual, gmv.status) == ("gmv", 440.0, "missed")
+    assert gmv.achievement == pytest.approx(440 / 500)
+    (h,) = retro.hypotheses.itertuples()
+    assert h.window == "burst" and h.actual == pytest.approx(100.0) and h.status == "missed"
+
+
+def test_decomposition_of_daily_gmv_is_exact_and_matches_the_log_mean_formula(retro):
+    d = retro.decomposition
+    assert d["gmv_base"] == pytest.approx(42.5) and d["gmv_current"] == pytest.approx(220.0)
+    lm = (220 - 42.5) / (math.log(220) - math.log(42.5))
+    assert d["lmdi"]["uv"] == pytest.approx(lm * math.log(4 / 2))
+    assert d["lmdi"]["cr"] == pytest.approx(0.0, abs=1e-9)
+    assert d["lmdi"]["aov"] == pytest.approx(lm * math.log((440 / 3) / (170 / 3)))
+    assert d["lmdi"].sum() == pytest.approx(177.5, abs=1e-9)
+    assert d["shapley"].sum() == pytest.approx(177.5, abs=1e-9)
+
+
+def test_channel_roas(retro):
+    ch = retro.channels
+    assert ch.at["live", "gmv"] == pytest.approx(360.0) and ch.at["live", "spend"] == pytest.approx(100.0)
+    assert ch.at["live", "roas"] == pytest.approx(3.6)
+    assert np.isnan(ch.at["search", "roas"])  # no spend on that channel: NaN, never infinity
+
+
+def test_uv_is_missing_not_partial_when_events_do_not_cover_a_window(tmp_path):
+    from conftest import tiny_events, write_campaign
+
+    events = [e for e in tiny_events() if not e[1].startswith("2025-01-08")]
+    folder = write_campaign(tmp_path / "partial", events=events)
+    campaign = open_campaign(folder)
+    r = build(campaign, extract(campaign))
+    assert any(p.code == "coverage" and p.file == "events.csv" for p in campaign.warnings)
+    assert np.isnan(r.kpis.at["dip", "uv"]) and np.isnan(r.kpis.at["dip", "cr"])
+    assert r.kpis.at["burst", "uv"] == 8.0
+
+
+def test_target_achievement_lower_is_better_and_unmeasured():
+    actual = pd.Series({"refund_rate": 0.05, "gmv": float("nan")})
+    t = target_achievement(actual, {"refund_rate": 0.04, "gmv": 100.0}).set_index("kpi")
+    assert t.at["refund_rate", "achievement"] == pytest.approx(0.8) and t.at["refund_rate", "status"] == "missed"
+    assert t.at["gmv", "status"] == "not_assessed"
+    with pytest.raises(ValueError, match="unknown KPI"):
+        target_achievement(actual, {"gmv_growth": 1.0})
+
+
+def test_hypothesis_bad_operator_and_unmeasured_kpi():
+    kpis = pd.DataFrame({"cr": [float("nan")]}, index=["campaign"])
+    out = evaluate_hypotheses(kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": ">=", "value": 0.1}])
+    assert out.status.tolist() == ["not_assessed"]
+    with pytest.raises(ValueError, match="operator"):
+        evaluate_hypotheses(kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": "=>", "value": 0.1}])

@@ -1,0 +1,151 @@
+"""End to end: `fupan run` on the demo campaign through the real CLI.
+
+The expected KPI values are recomputed here with plain pandas straight from the raw demo files,
+independently of the DuckDB extract and the metric code."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from html import unescape
+from io import BytesIO
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+
+from conftest import ROOT, run_cli
+from fupan.cases import read_record
+
+pytestmark = pytest.mark.slow
+STAGES = ("背景", "策略", "执行", "结果", "复盘")
+
+
+def plain_pandas_kpis(folder: Path) -> dict[str, dict[str, float]]:
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    orders = pd.read_parquet(folder / "orders.parquet")
+    events = pd.read_parquet(folder / "events.parquet")
+    spend = pd.read_csv(folder / "spend.csv", parse_dates=["date"])
+    first_line = orders.groupby("order_id").order_time.transform("min")
+    orders = orders.assign(day=first_line.dt.normalize())
+    live = orders[orders.status != "cancelled"]
+    windows = {k: (pd.Timestamp(v[0]), pd.Timestamp(v[1])) for k, v in card["windows"].items()}
+    windows["campaign"] = (windows["preheat"][0], windows["post"][1])
+    daily_uv = events.assign(day=events.event_time.dt.normalize()).groupby("day").user_id.nunique()
+    out = {}
+    for name, (lo, hi) in windows.items():
+        o = live[(live.day >= lo) & (live.day <= hi)]
+        uv = float(daily_uv[(daily_uv.index >= lo) & (daily_uv.index <= hi)].sum())
+        s = float(spend[(spend.date >= lo) & (spend.date <= hi)].spend.sum())
+        gmv, n_orders = float(o.paid_amount.sum()), o.order_id.nunique()
+        out[name] = {"gmv": gmv, "orders": n_orders, "buyers": o.user_id.nunique(), "uv": uv,
+                     "cr": n_orders / uv, "aov": gmv / n_orders, "roas": gmv / s, "spend": s}
+    return out
+
+
+def test_three_files_are_written(demo_run):
+    for name in ("report.html", "report.ipynb", "case.json"):
+        assert (demo_run / name).stat().st_size > 1000, name
+
+
+@pytest.mark.parametrize("window", ["baseline", "preheat", "burst", "post", "dip", "campaign"])
+def test_case_kpis_equal_an_independent_pandas_computation(demo_run, demo_dir, window):
+    truth = plain_pandas_kpis(demo_dir)[window]
+    got = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["kpis"][window]
+    for key in ("orders", "buyers"):
+        assert got[key] == truth[key], key
+    for key in ("gmv", "uv", "cr", "aov", "roas", "spend"):
+        assert got[key] == pytest.approx(truth[key], rel=1e-9), key
+
+
+def test_case_record_is_valid_and_sealed(demo_run):
+    record = read_record(demo_run / "case.json")
+    assert record["case_id"] == "2025-d11-beauty"
+    assert set(record["kpis"]) == {"baseline", "preheat", "burst", "post", "dip", "campaign"}
+    assert record["definitions_version"] and record["library_version"]
+    assert {t["kpi"] for t in record["targets"]} == set(record["card"]["strategy"]["targets"])
+    assert all(h["status"] in ("met", "missed", "not_assessed") for h in record["hypotheses"])
+    assert record["reproduce"].startswith("fupan run ")
+    assert set(record["data"]["files"]) >= {"campaign.yaml", "orders.parquet", "events.parquet"}
+    tampered = demo_run.parent / "tampered.json"
+    tampered.write_text((demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),
+                        encoding="utf-8")
+    with pytest.raises(Exception, match="tampered.json"):
+        read_record(tampered)
+
+
+def _visible_text(page: str) -> str:
+    return unescape(re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page, flags=re.S))
+
+
+def test_html_is_self_contained_with_five_stages_and_a_complete_cjk_font(demo_run):
+    page = (demo_run / "report.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h1[^>]*>(.*?)<", page)
+    for stage in STAGES:
+        assert any(h.startswith(stage) for h in headings), (stage, headings)
+    # offline: no script, style, font or image is fetched from anywhere
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    assert "@import" not in page
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 7
+    font = re.search(r"font/woff2;base64,([A-Za-z0-9+/=]+)", page).group(1)
+    cmap = TTFont(BytesIO(base64.b64decode(font))).getBestCmap()
+    cjk = {ch for ch in _visible_text(page) if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"}
+    assert len(cjk) > 100
+    assert not [ch for ch in cjk if ord(ch) not in cmap]
+    assert "fp-toc" in page and "fp-show-code" in page and "fupan run" in page
+
+
+def test_notebook_has_no_missing_glyph_warning_and_no_error(demo_run):
+    nb = nbformat.read(demo_run / "report.ipynb", as_version=4)
+    text = json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"], ensure_ascii=False)
+    assert "Glyph" not in text and "missing from font" not in text
+    assert '"output_type": "error"' not in text
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_no_customer_identifier_reaches_html_or_case(demo_run, demo_dir):
+    users = set(pd.read_parquet(demo_dir / "orders.parquet", columns=["user_id"]).user_id)
+    for name in ("report.html", "case.json"):
+        text = (demo_run / name).read_text(encoding="utf-8")
+        found = set(re.findall(r"u\d{6,}", text)) & users
+        assert not found, (name, sorted(found)[:5])
+
+
+def test_two_runs_give_byte_identical_case_json(demo_run, demo_dir, tmp_path):
+    proc = run_cli("run", str(demo_dir), "--out", str(demo_run.parent), "--quiet")
+    # same command, same output folder → the reproduce line is identical too
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first = (demo_run / "case.json").read_bytes()
+    proc = run_cli("run", str(demo_dir), "--out", str(demo_run.parent), "--quiet")
+    assert proc.returncode == 0
+    assert (demo_run / "case.json").read_bytes() == first
+
+
+def test_english_report(demo_dir, tmp_path):
+    proc = run_cli("run", str(demo_dir), "--out", str(tmp_path), "--lang", "en", "--quiet")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = (tmp_path / "2025-d11-beauty" / "report.html").read_text(encoding="utf-8")
+    for word in ("Background", "Strategy", "Execution", "Result", "Retrospective", "Top wins", "Conversion rate"):
+        assert word in page, word
+    assert 'lang="en"' in page
+
+
+def test_a_failing_cell_exits_non_zero_names_its_section_and_keeps_the_notebook(demo_dir, tmp_path):
+    template = nbformat.read(ROOT / "templates" / "retrospective.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(template.cells) if c.cell_type == "markdown" and c.source.startswith("# 执行"))
+    template.cells.insert(at + 2, nbformat.v4.new_code_cell("raise RuntimeError('boom: injected failure')"))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(template, broken)
+    out = tmp_path / "reports"
+    proc = run_cli("run", str(demo_dir), "--out", str(out), "--template", str(broken), "--quiet")
+    assert proc.returncode == 3
+    assert "执行" in proc.stderr and "boom: injected failure" in proc.stderr and f"cell {at + 2}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    kept = nbformat.read(out / "2025-d11-beauty" / "report.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
+    assert not (out / "2025-d11-beauty" / "case.json").exists()
+    assert not (out / "2025-d11-beauty" / "report.html").exists()
