@@ -32,10 +32,14 @@ class Aggregates:
     windows: pd.DataFrame
     new_customers: pd.DataFrame
     hourly: pd.DataFrame
+    customer_orders: pd.DataFrame
     uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
+    funnel_daily: pd.DataFrame | None = None
+    ab_users: pd.DataFrame | None = None
     spend: pd.DataFrame | None = None
     stockouts: pd.DataFrame | None = None
+    sku_daily: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,17 +72,23 @@ def extract(campaign: Campaign) -> Aggregates:
     notes = {}
     parts: dict[str, pd.DataFrame | None] = {}
     for name, table, key in (("daily_uv", "events", "uv"), ("funnel", "events", "funnel"),
-                             ("spend_daily", "spend", "spend"), ("stockouts", "inventory", "stockouts")):
+                             ("funnel_daily", "events", "funnel_daily"), ("ab_users", "events", "ab_users"),
+                             ("spend_daily", "spend", "spend"), ("stockouts", "inventory", "stockouts"),
+                             ("sku_daily", "inventory", "sku_daily")):
         if campaign.has(table):
             parts[key] = _query(campaign, name)
         else:
             parts[key] = None
             notes[key] = table
+    if parts["ab_users"] is not None and parts["ab_users"].empty:
+        parts["ab_users"] = None
+        notes["ab_users"] = "events.variant"
     return Aggregates(
         daily=_query(campaign, "daily_channel"),
         windows=_query(campaign, "window_channel"),
         new_customers=_query(campaign, "new_customers"),
         hourly=_query(campaign, "hourly"),
+        customer_orders=_query(campaign, "customer_orders"),
         notes=notes,
         **parts,
     )

@@ -26,6 +26,7 @@ __all__ = [
     "cuped_adjust",
     "ratio_difference",
     "ratio_metric_delta",
+    "relative_lift",
     "sample_size_two_proportions",
     "srm_test",
     "two_proportion_ztest",
@@ -169,6 +170,28 @@ def two_proportion_ztest(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05
     se_unpooled = math.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
     half = stats.norm.ppf(1.0 - alpha / 2.0) * se_unpooled
     return ProportionTest(p1, p2, diff, z, _normal_two_sided(z), _interval(diff, half))
+
+
+def relative_lift(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05) -> tuple[float, tuple[float, float]]:
+    """Relative lift ``p̂₂/p̂₁ − 1`` of the treatment's rate over the control's, with its CI.
+
+    口径: the interval is the delta-method (Katz) interval on the log risk ratio,
+    ``SE(ln RR) = √((1−p̂₁)/x₁ + (1−p̂₂)/x₂)``, transformed back and shifted by −1. METHODS.md §4.
+
+    Raises
+    ------
+    ValueError
+        Counts as in :func:`two_proportion_ztest`, or no conversion in an arm (the log ratio is
+        undefined).
+    """
+    two_proportion_ztest(x1, n1, x2, n2, alpha)  # same validation of the counts
+    if x1 == 0 or x2 == 0:
+        raise ValueError("relative lift needs at least one conversion in each arm")
+    p1, p2 = x1 / n1, x2 / n2
+    log_rr = math.log(p2 / p1)
+    se = math.sqrt((1 - p1) / x1 + (1 - p2) / x2)
+    zq = stats.norm.ppf(1.0 - alpha / 2.0)
+    return p2 / p1 - 1, (math.exp(log_rr - zq * se) - 1, math.exp(log_rr + zq * se) - 1)
 
 
 def welch_ttest(a: ArrayLike, b: ArrayLike, alpha: float = 0.05) -> WelchTest:

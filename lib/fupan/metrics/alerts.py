@@ -1,0 +1,59 @@
+"""Daily alerts for the report: which day and which channel behaved unlike the rest of its phase.
+
+A campaign's own peaks are not anomalies, so a channel's day is judged by its **share** of that
+day's total, against the same channel's shares on the other days of the same phase (METHODS.md §5:
+modified z-score, |M| > 3.5, and a business threshold on the relative deviation). A channel whose
+conversion collapses on one day loses share that day even while the total soars.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .anomaly import modified_zscore
+
+Z = 3.5
+MIN_REL_DEV = 0.2
+
+
+def share_anomalies(daily: pd.DataFrame, windows: pd.DataFrame, value: str = "gmv", z: float = Z,
+                    min_rel_dev: float = MIN_REL_DEV, min_days: int = 5) -> pd.DataFrame:
+    """Channel-days whose share of the day's ``value`` deviates from the channel's phase median.
+
+    口径: share_{c,t} = value_{c,t} / Σ_c value_{c,t}; within each phase (baseline, preheat, burst,
+    post, dip) and channel, M = modified z-score of the share over the phase's days; a day is
+    flagged when |M| > ``z`` **and** |share / median share − 1| > ``min_rel_dev``. Expected value =
+    median share × the day's total. Phases with fewer than ``min_days`` days are not scored.
+    Shares sum to 1, so one channel's collapse lifts the others' shares too; rows are therefore
+    ranked by the money gap |actual − expected|, which the channel that moved dominates.
+    Returns one row per flagged channel-day: date, phase, channel, actual, expected, gap, rel_dev,
+    score.
+    """
+    need = {"date", "channel", value}
+    if not need <= set(daily.columns):
+        raise ValueError(f"daily needs columns {sorted(need)}, got {sorted(daily.columns)}")
+    if not {"phase", "start_date", "end_date"} <= set(windows.columns):
+        raise ValueError("windows needs phase, start_date, end_date")
+    table = daily.pivot_table(index="date", columns="channel", values=value, aggfunc="sum").fillna(0.0)
+    total = table.sum(axis=1)
+    shares = table.div(total.where(total > 0), axis=0)
+    out = []
+    for w in windows[windows.phase != "campaign"].itertuples():
+        days = shares.loc[pd.Timestamp(w.start_date):pd.Timestamp(w.end_date)]
+        if len(days) < min_days:
+            continue
+        for channel in days.columns:
+            s = days[channel].dropna()
+            if len(s) < min_days or s.median() <= 0:
+                continue
+            score = pd.Series(np.asarray(modified_zscore(s.to_numpy()), dtype=float), index=s.index)
+            rel = s / s.median() - 1
+            hit = (score.abs() > z) & (rel.abs() > min_rel_dev)
+            for day in s.index[hit.to_numpy()]:
+                out.append({"date": day, "phase": w.phase, "channel": channel, "metric": value,
+                            "actual": float(table.at[day, channel]),
+                            "expected": float(s.median() * total[day]),
+                            "gap": float(table.at[day, channel] - s.median() * total[day]), "rel_dev": float(rel[day]),
+                            "score": float(score[day])})
+    cols = ["date", "phase", "channel", "metric", "actual", "expected", "gap", "rel_dev", "score"]
+    return pd.DataFrame(out, columns=cols).sort_values("gap", key=np.abs, ascending=False, ignore_index=True)

@@ -1,0 +1,19 @@
+-- Day × SKU: stock on hand (inventory table) with units, GMV and COGS sold that day (orders not
+-- cancelled; an order line is dated by its order's first line).
+WITH sold AS (
+    SELECT CAST(l.order_ts AS DATE) AS date, o.sku,
+           sum(o.quantity)                                            AS units,
+           CAST(sum(CAST(o.paid_amount AS DECIMAL(18, 2))) AS DOUBLE)  AS gmv,
+           CAST(sum(CAST(o.unit_cost * o.quantity AS DECIMAL(18, 4))) AS DOUBLE) AS cogs,
+           avg(o.unit_cost)                                           AS unit_cost
+    FROM orders o JOIN order_level l USING (order_id)
+    WHERE o.status <> 'cancelled' AND o.sku IS NOT NULL
+    GROUP BY 1, 2
+)
+SELECT i.date, i.sku, i.on_hand, i.on_order,
+       coalesce(s.units, 0) AS units, coalesce(s.gmv, 0) AS gmv, coalesce(s.cogs, 0) AS cogs, s.unit_cost
+FROM inventory i
+LEFT JOIN sold s ON s.date = i.date AND s.sku = i.sku
+WHERE i.date BETWEEN CAST((SELECT min(start_date) FROM windows) - INTERVAL 30 DAY AS DATE)
+                 AND (SELECT max(end_date) FROM windows)
+ORDER BY 1, 2

@@ -1,0 +1,53 @@
+"""Channel-share alerts: a channel collapsing on one day is flagged, a campaign peak is not."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fupan.metrics.alerts import share_anomalies
+
+WINDOWS = pd.DataFrame({"phase": ["baseline", "burst", "campaign"],
+                        "start_date": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-11"]),
+                        "end_date": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-01-20"])})
+
+
+def _daily(collapse_day: str | None = None, factor: float = 0.1) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    rows = []
+    for day in pd.date_range("2025-01-01", "2025-01-20"):
+        size = 1000.0 * (8 if day >= pd.Timestamp("2025-01-11") else 1)  # the burst is 8× bigger
+        for channel, share in (("live", 0.5), ("search", 0.3), ("organic", 0.2)):
+            v = size * share * rng.uniform(0.95, 1.05)
+            if collapse_day and day == pd.Timestamp(collapse_day) and channel == "live":
+                v *= factor
+            rows.append((day, channel, v))
+    return pd.DataFrame(rows, columns=["date", "channel", "gmv"])
+
+
+def test_a_collapsed_channel_day_is_flagged_first():
+    out = share_anomalies(_daily("2025-01-15"), WINDOWS)
+    top = out.iloc[0]
+    assert (top.date, top.channel, top.phase) == (pd.Timestamp("2025-01-15"), "live", "burst")
+    assert top.rel_dev < -0.5 and top.score < -3.5
+    # expected = median live share × that day's total (hand check against the frame)
+    d = _daily("2025-01-15")
+    day = d[d.date == "2025-01-15"]
+    burst = d[d.date >= "2025-01-11"].pivot_table(index="date", columns="channel", values="gmv")
+    median_share = (burst.live / burst.sum(axis=1)).median()
+    assert top.expected == pytest.approx(median_share * day.gmv.sum())
+
+
+def test_the_burst_itself_is_not_an_anomaly():
+    assert share_anomalies(_daily(None), WINDOWS).empty
+
+
+def test_a_small_deviation_below_the_business_threshold_is_not_flagged():
+    assert share_anomalies(_daily("2025-01-15", factor=0.85), WINDOWS).empty
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="columns"):
+        share_anomalies(_daily().drop(columns="gmv"), WINDOWS)
+    with pytest.raises(ValueError, match="windows"):
+        share_anomalies(_daily(), WINDOWS.drop(columns="phase"))
