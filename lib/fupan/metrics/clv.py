@@ -164,8 +164,13 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> BGNBDPa
     if not np.any(x > 0):
         raise ValueError("no customer has a repeat purchase; BG/NBD cannot be fitted")
 
+    # Customers with identical (x, t_x, T) contribute identical terms: sum each distinct triple once,
+    # weighted by its count (exactly the same likelihood; weekly data has few distinct triples).
+    triples, counts = np.unique(np.column_stack([x, tx, big_t]), axis=0, return_counts=True)
+    ux, utx, ut = triples.T
+
     def nll(log_params: np.ndarray) -> float:
-        value = -np.sum(_loglik(*np.exp(log_params), x, tx, big_t))
+        value = -np.sum(counts * _loglik(*np.exp(log_params), ux, utx, ut))
         return float(value) if np.isfinite(value) else 1e300
 
     res = optimize.minimize(nll, np.zeros(4), method="BFGS", options={"gtol": 1e-8})
