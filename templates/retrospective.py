@@ -82,6 +82,12 @@ else:
     display(charts.channel_roas(r.channels, lang))
 
 # %% [markdown]
+# ## 异常日 Anomalous days
+
+# %%
+display(render.alerts(r.alerts, lang))
+
+# %% [markdown]
 # # 结果 Result
 # ## 核心指标 KPI cards
 
@@ -106,6 +112,18 @@ else:
 # %%
 display(render.hypotheses_table(r.hypotheses, lang))
 display(render.definitions(fupan.REPORTED_KPIS, fupan.DEFINITIONS_VERSION, lang))
+
+# %% [markdown]
+# ## A/B 测试 A/B test
+
+# %%
+display(render.ab_test(r.ab, lang))
+
+# %% [markdown]
+# ## 客户价值 Customer value
+
+# %%
+display(render.customer_value(r.value, r.value_params, lang))
 
 # %% [markdown]
 # # 复盘 Retrospective

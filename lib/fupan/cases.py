@@ -41,6 +41,7 @@ class CaseRecord(BaseModel):
     decomposition: dict[str, Any] | None
     findings: list[dict[str, Any]]
     data: dict[str, Any]
+    analyses: dict[str, Any]
     skipped: dict[str, str]
     reproduce: str
     content_sha256: str | None = None
@@ -87,7 +88,14 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
         "data": {"files": dict(sorted(r.campaign.hashes.items())), "tables": sorted(r.campaign.tables),
                  "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
                  **r.campaign.flags},
-        "skipped": {k: f"no {v} table" for k, v in sorted(r.agg.notes.items())},
+        "analyses": {
+            "ab_test": r.ab,
+            "alerts": r.alerts.head(10).assign(date=r.alerts.date.dt.date.astype(str)).to_dict(orient="records")
+            if r.alerts is not None else None,
+            "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
+            if r.value is not None else None,
+        },
+        "skipped": {**{k: f"no {v} table" for k, v in sorted(r.agg.notes.items())}, **r.skipped},
         "reproduce": reproduce,
     }
     return _clean(record)

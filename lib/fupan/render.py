@@ -139,7 +139,7 @@ def decomposition_table(decomp: dict, lang: str = "zh") -> Html:
     return Html(_table(head, rows) + note)
 
 
-def findings(items: list[dict], lang: str = "zh", top: int = 4) -> Html:
+def findings(items: list[dict], lang: str = "zh", top: int = 6) -> Html:
     """Top wins, top misses and notes, each a sentence with its numbers."""
     out = []
     for kind, zh, en in (("win", "做得好的（自动识别）", "Top wins"), ("miss", "未达预期（自动识别）", "Top misses"),
@@ -175,3 +175,54 @@ def warnings(problems: list, lang: str = "zh") -> Html:
         return Html("")
     items = [f"{p.where()}: {p.zh if lang == 'zh' else p.en}" for p in problems]
     return Html(f"<div class='fp-warn'><b>{t('data_notes', lang)}</b>{_ul(items)}</div>")
+
+
+def ab_test(ab: dict | None, lang: str = "zh") -> Html:
+    """Per-arm users, conversion and revenue per user, then the plain-language verdict."""
+    from .metrics.experiment import verdict
+
+    if ab is None:
+        return note(t("no_table", lang, table="events.variant"))
+    arms = list(ab["users"])
+    head = ["", "用户数" if lang == "zh" else "Users", "转化用户" if lang == "zh" else "Converted",
+            kpi_name("cr", lang), "人均GMV" if lang == "zh" else "GMV per user"]
+    rows = [[_e(v), f"{ab['users'][v]:,}", f"{ab['converted'][v]:,}", pct(ab["conversion"][v], 2),
+             money(ab["revenue_per_user"][v], lang, digits=2)] for v in arms]
+    lo, hi = ab["relative_lift_ci"]
+    stats = (f"<p class='fp-note'>{'相对提升' if lang == 'zh' else 'Relative lift'} {ab['relative_lift']:+.1%} "
+             f"[{lo:+.1%}, {hi:+.1%}] · p = {ab['p_value']:.2g} · SRM p = {ab['srm_p_value']:.2g}</p>")
+    return Html(_table(head, rows) + stats + f"<p><b>{_e(verdict(ab, lang))}</b></p>")
+
+
+def alerts(table: pd.DataFrame | None, lang: str = "zh", top: int = 8) -> Html:
+    """The channel-days that moved against their phase, largest money gap first."""
+    if table is None or table.empty:
+        return Html(f"<p>{'未发现异常日。' if lang == 'zh' else 'No anomalous day found.'}</p>")
+    head = [t("date", lang), t("window", lang), t("channel", lang), t("actual", lang),
+            "按占比预期" if lang == "zh" else "Expected from share", "偏差" if lang == "zh" else "Deviation", "M"]
+    rows = [[f"{a.date:%Y-%m-%d}", phase_name(a.phase, lang), _e(a.channel), money(a.actual, lang),
+             money(a.expected, lang), f"{a.rel_dev:+.0%}", f"{a.score:+.1f}"] for a in table.head(top).itertuples()]
+    return Html(_table(head, rows))
+
+
+_COHORT = {"campaign_new": ("活动新客", "Campaign new"), "baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),
+           "campaign_returning": ("活动老客", "Campaign returning")}
+
+
+def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = "zh") -> Html:
+    """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma)."""
+    if table is None:
+        return note("客户价值模型无法拟合（数据不足）。" if lang == "zh" else "The customer-value model could not be fitted.")
+    i = 0 if lang == "zh" else 1
+    head = ["", "客户数" if lang == "zh" else "Customers", "P(alive)",
+            f"未来{params['horizon_weeks']}周预计复购" if lang == "zh" else f"Repeat purchases, next {params['horizon_weeks']} wk",
+            "单次消费" if lang == "zh" else "Spend per purchase", "预计价值" if lang == "zh" else "Expected value"]
+    rows = [[_e(_COHORT.get(c, (c, c))[i]), f"{int(r.customers):,}", pct(r.p_alive), f"{r.purchases:.2f}",
+             money(r.spend_per_purchase, lang, digits=0), money(r.value, lang, digits=0)] for c, r in table.iterrows()]
+    caveat = (f"<p class='fp-note'>BG/NBD × Gamma–Gamma，观察至 {params['observation_end']}；活动新客观察期仅数周，预测主要来自总体先验，"
+              f"应在 60–90 天后复核。消费与频次相关系数 {params['corr_spend_frequency']:.2f}（≈0 时 Gamma–Gamma 假设成立）。</p>"
+              if lang == "zh" else
+              f"<p class='fp-note'>BG/NBD × Gamma–Gamma, observed to {params['observation_end']}; campaign-new customers have been "
+              f"observed for weeks only, so their prediction leans on the population prior: re-check after 60–90 days. "
+              f"Spend–frequency correlation {params['corr_spend_frequency']:.2f} (≈ 0 supports Gamma–Gamma).</p>")
+    return Html(_table(head, rows) + caveat)

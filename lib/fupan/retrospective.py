@@ -16,8 +16,11 @@ from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
 from .format import money, pct, value
 from .i18n import kpi_name, phase_name, step_label
+from .metrics.alerts import share_anomalies
 from .metrics.decompose import decompose_gmv_change
+from .metrics.experiment import evaluate_ab, verdict
 from .metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
+from .metrics.lifetime import value_by_cohort
 from .validate import Campaign, open_campaign
 
 
@@ -34,6 +37,11 @@ class Retrospective:
     decomposition: dict | None
     funnel: pd.DataFrame | None
     findings: list[dict] = field(default_factory=list)
+    ab: dict | None = None
+    alerts: pd.DataFrame | None = None
+    value: pd.DataFrame | None = None
+    value_params: dict | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def card(self):
@@ -128,6 +136,16 @@ def draft_findings(r: Retrospective) -> list[dict]:
         out.append(_sentence("note", f"投产比最高的渠道是 {hi}（ROAS {paid.roas[hi]:.2f}），最低的是 {lo}（{paid.roas[lo]:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
                              f"Highest ROAS: {hi} ({paid.roas[hi]:.2f}); lowest: {lo} ({paid.roas[lo]:.2f}). ROAS is GMV/spend, not ROI.",
                              0.2, metric="roas"))
+    if r.ab is not None:
+        sig = r.ab["p_value"] < r.ab["alpha"]
+        out.append(_sentence("win" if sig and r.ab["relative_lift"] > 0 else "note", "A/B测试：" + verdict(r.ab, "zh"),
+                             "A/B test: " + verdict(r.ab, "en"), 0.4, metric="ab"))
+    if r.alerts is not None and len(r.alerts):
+        a = r.alerts.iloc[0]
+        out.append(_sentence("miss" if a.gap < 0 else "note",
+                             f"异常日：{a.date:%m-%d} {a.channel} 渠道GMV {money(a.actual)}，按当期占比应为 {money(a.expected)}（{a.rel_dev:+.0%}）。",
+                             f"Anomalous day: {a.date:%m-%d}, {a.channel} GMV {money(a.actual, 'en')} against {money(a.expected, 'en')} expected from its share ({a.rel_dev:+.0%}).",
+                             min(abs(a.rel_dev), 1.0), metric="alert"))
     order = {"win": 0, "miss": 1, "note": 2}
     return sorted(out, key=lambda f: (order[f["kind"]], f["priority"], -f["weight"]))
 
@@ -144,8 +162,36 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh") -> Retrospectiv
     funnel = funnel_steps(agg.funnel, "campaign") if agg.funnel is not None else None
     r = Retrospective(campaign=campaign, agg=agg, lang=lang, windows=wf, kpis=kpis, channels=channels,
                       targets=targets, hypotheses=hypotheses, decomposition=_decomposition(kpis), funnel=funnel)
+    r.alerts = share_anomalies(agg.daily, wf)
+    if agg.ab_users is not None:
+        try:
+            r.ab = evaluate_ab(agg.ab_users)
+        except ValueError as exc:
+            r.skipped["ab"] = str(exc)
+    r.value, r.value_params = _customer_value(r)
     r.findings = draft_findings(r)
     return r
+
+
+def customer_cohorts(r: Retrospective) -> dict[str, pd.Index]:
+    """Campaign-new, baseline-new ('organic') and campaign-returning customers, as hashed keys."""
+    o = r.agg.customer_orders
+    first = o.groupby("user_key").order_ts.min().dt.normalize()
+    camp, base = r.card.windows.campaign, r.card.windows.baseline
+    in_camp = o[o.order_ts.dt.normalize().between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].user_key.unique()
+    new_camp = first[first.between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].index
+    return {"campaign_new": new_camp,
+            "baseline_new": first[first.between(pd.Timestamp(base.start), pd.Timestamp(base.end))].index,
+            "campaign_returning": pd.Index(in_camp).difference(new_camp)}
+
+
+def _customer_value(r: Retrospective) -> tuple[pd.DataFrame | None, dict | None]:
+    end = pd.Timestamp(r.card.windows.items()[-1][1].end) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    try:
+        return value_by_cohort(r.agg.customer_orders, customer_cohorts(r), end)
+    except ValueError as exc:
+        r.skipped["customer_value"] = str(exc)
+        return None, None
 
 
 def load_retrospective(campaign_dir: str | Path, lang: str = "zh") -> Retrospective:

@@ -62,12 +62,12 @@ def verdict(ab: dict, lang: str = "zh") -> str:
         head = "B 组转化率{}".format("显著" if significant else "未显著")
         return (f"{head}{'提升' if lift >= 0 else '下降'} {abs(lift):.1%}（95% 置信区间 {lo:+.1%} ~ {hi:+.1%}，"
                 f"p={ab['p_value']:.2g}）；人均GMV差 ¥{ab['revenue_diff']:.2f}。"
-                + ("建议在下次活动中采用 B 方案，并核算券成本。" if significant and lift > 0 else "证据不足以改变方案。"))
+                + ("建议在下次活动中采用 B 方案，并核算其成本。" if significant and lift > 0 else "证据不足以改变方案。"))
     head = "Variant B {} conversion by {:.1%}".format(
         "raised" if lift >= 0 else "lowered", abs(lift))
     return (f"{head} (95% CI {lo:+.1%} to {hi:+.1%}, p={ab['p_value']:.2g}; "
             f"{'significant' if significant else 'not significant'}); revenue per user differs by "
-            f"¥{ab['revenue_diff']:.2f}. " + ("Adopt B next time, after costing the coupon." if significant and lift > 0
+            f"¥{ab['revenue_diff']:.2f}. " + ("Adopt B next time, after costing it." if significant and lift > 0
                                                else "The evidence does not justify a change."))
 
 
