@@ -149,3 +149,13 @@ def test_a_failing_cell_exits_non_zero_names_its_section_and_keeps_the_notebook(
     assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
     assert not (out / "2025-d11-beauty" / "case.json").exists()
     assert not (out / "2025-d11-beauty" / "report.html").exists()
+
+
+def test_ab_estimate_and_its_interval_contain_the_generators_true_effect(demo_run, demo_dir):
+    truth = json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))["ab_test"]
+    ab = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["analyses"]["ab_test"]
+    lo, hi = ab["relative_lift_ci"]
+    assert lo < truth["true_relative_lift_in_order_probability"] < hi
+    assert not ab["srm_flagged"]
+    page = (demo_run / "report.html").read_text(encoding="utf-8")
+    assert "A/B" in page and "置信区间" in page
