@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its tables
 lang: str = "zh"  # report language: "zh" (default) or "en"
+prepared: str = ""  # validated tables written by `fupan run` ("" = validate the folder here)
 
 # %% tags=["setup"]
 from IPython.display import display
@@ -22,7 +23,7 @@ import fupan
 from fupan import charts, render
 from fupan.i18n import t
 
-r = fupan.load_retrospective(campaign_dir, lang=lang)
+r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared)
 k = r.kpis
 display(render.warnings(r.campaign.warnings, lang))
 

@@ -106,6 +106,7 @@ positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infin
 def test_both_methods_are_exact_for_any_positive_factors(a, b):
     f0, f1 = dict(zip(("uv", "cr", "aov"), a, strict=True)), dict(zip(("uv", "cr", "aov"), b, strict=True))
     delta = math.prod(b) - math.prod(a)
-    tol = 1e-9 * max(1.0, math.prod(a), math.prod(b))
-    assert lmdi(f0, f1).sum() == pytest.approx(delta, abs=tol)
-    assert shapley(f0, f1).sum() == pytest.approx(delta, abs=tol)
+    for parts in (lmdi(f0, f1), shapley(f0, f1)):
+        # floating-point rounding scales with the size of the parts, which can exceed both G's
+        tol = 1e-9 * max(1.0, math.prod(a), math.prod(b), parts.abs().sum())
+        assert parts.sum() == pytest.approx(delta, abs=tol)

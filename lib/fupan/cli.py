@@ -61,11 +61,13 @@ def run(
     if not template.is_file():
         raise ValidationError([_bad_option("--template", str(template), "存在的 .ipynb 文件", "an existing .ipynb file")])
     campaign = _validate(folder)
-    campaign.con.close()
     reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
                            + ([] if template == DEFAULT_TEMPLATE else ["--template", str(template)]))
     typer.echo(f"执行报告模板 Executing {template.name} …", err=True)
-    result = run_report(folder, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet)
+    try:
+        result = run_report(campaign, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet)
+    finally:
+        campaign.con.close()
     typer.echo(f"✔ 完成 done in {result.seconds:.1f} s\n  HTML:     {result.html}\n  notebook: {result.notebook}\n"
                f"  case:     {result.case}")
 

@@ -11,6 +11,7 @@ import copy
 import html
 import json
 import re
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ import nbformat
 from .cases import MIME, write_atomic, write_record
 from .errors import NotebookExecutionError
 from .i18n import t
+from .validate import Campaign, save_prepared
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "retrospective.ipynb"
@@ -140,19 +142,20 @@ def footer_html(record: dict, lang: str) -> str:
             f" · case <code>{html.escape(record['content_sha256'][:16])}</code><br>sha256: {files}")
 
 
-def run(campaign_dir: Path, out_root: Path, *, lang: str = "zh", template: Path = DEFAULT_TEMPLATE,
+def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path = DEFAULT_TEMPLATE,
         reproduce: str = "", progress: bool = True) -> RunResult:
-    """Execute the retrospective of an already validated campaign folder and write the three files."""
+    """Execute the retrospective of a validated campaign and write the three files."""
     t0 = time.perf_counter()
-    campaign_dir = Path(campaign_dir).resolve()
-    from .schema import load_card
-
-    card = load_card(campaign_dir)
+    campaign_dir = campaign.folder.resolve()
+    card = campaign.card
     out = Path(out_root) / card.id
     out.mkdir(parents=True, exist_ok=True)
     nb_path = out / "report.ipynb"
-    params = {"campaign_dir": str(campaign_dir), "lang": lang}
-    nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="fupan-") as tmp:
+        prepared = Path(tmp) / "validated.duckdb"
+        save_prepared(campaign, prepared)
+        params = {"campaign_dir": str(campaign_dir), "lang": lang, "prepared": str(prepared)}
+        nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
     record = case_from_notebook(nb)
     record["parameters"] = {"lang": lang, "template": Path(template).name}
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"

@@ -21,7 +21,7 @@ from .metrics.decompose import decompose_gmv_change
 from .metrics.experiment import evaluate_ab, verdict
 from .metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
 from .metrics.lifetime import value_by_cohort
-from .validate import Campaign, open_campaign
+from .validate import Campaign, open_campaign, open_prepared
 
 
 @dataclass
@@ -194,7 +194,14 @@ def _customer_value(r: Retrospective) -> tuple[pd.DataFrame | None, dict | None]
         return None, None
 
 
-def load_retrospective(campaign_dir: str | Path, lang: str = "zh") -> Retrospective:
-    """Validate, extract and compute: the single call a report template starts with."""
-    campaign = open_campaign(campaign_dir)
+def load_retrospective(campaign_dir: str | Path, lang: str = "zh", prepared: str | Path | None = None) -> Retrospective:
+    """Validate, extract and compute: the single call a report template starts with.
+
+    ``prepared`` is the DuckDB file ``fupan run`` wrote after validating; when it is absent (the
+    notebook re-run on its own), the folder is validated here.
+    """
+    if prepared and Path(prepared).is_file():
+        campaign = open_prepared(campaign_dir, prepared)
+    else:
+        campaign = open_campaign(campaign_dir)
     return build(campaign, extract(campaign), lang)
