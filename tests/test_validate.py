@@ -123,16 +123,16 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c[0] in
-                                  ("yaml-syntax", "window-overlap", "negative-amount", "order-two-users", "orders-really-html")],
-                         ids=lambda c: c[0])
-def test_cli_exits_2_and_writes_nothing(tiny, tmp_path, monkeypatch, capsys, case):
+@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c[0])
+def test_cli_exits_2_and_writes_nothing(tiny, tmp_path, monkeypatch, capsys, case, command):
     from fupan.cli import main
 
     case[1](tiny)
     before = _snapshot(tmp_path)
     out = tmp_path / "reports"
-    monkeypatch.setattr(sys, "argv", ["fupan", "run", str(tiny), "--out", str(out)])
+    argv = ["fupan", command, str(tiny)] + (["--out", str(out)] if command == "run" else [])
+    monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_info:
         main()
     assert exit_info.value.code == 2
