@@ -97,7 +97,7 @@ def _check_orders(orders: pd.DataFrame, money: Sequence[str] = ()) -> pd.DataFra
             raise ValueError(f"{col} has {n} missing value(s); drop those orders first")
     for col in money:
         v = orders[col]
-        if not pd.api.types.is_numeric_dtype(v) or not np.isfinite(v.to_numpy(float)).all():
+        if not pd.api.types.is_numeric_dtype(v) or not np.isfinite(v.to_numpy(float, na_value=np.nan)).all():
             raise ValueError(f"{col} must be numeric and finite (no NaN), got dtype {v.dtype}")
     return orders[need]
 
@@ -320,7 +320,7 @@ def cohort_counts(orders: pd.DataFrame, freq: Literal["M", "W"] = "M") -> pd.Dat
     counts = active.drop_duplicates().groupby(["cohort", "n"]).size().unstack("n", fill_value=0)
     last = int(period.max())
     counts = counts.reindex(columns=range(last - int(counts.index.min()) + 1), fill_value=0)
-    observed = counts.index.to_numpy()[:, None] + counts.columns.to_numpy()[None, :] < last + 1000
+    observed = counts.index.to_numpy()[:, None] + counts.columns.to_numpy()[None, :] <= last
     out = counts.astype("Int64").where(observed)
     out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq=freq).rename("cohort")
     return out.rename_axis(columns="n")
