@@ -62,3 +62,5 @@ def test_embedded_subset_covers_exactly_the_text():
     assert all(ord(ch) in cmap for ch in set(text) if not ch.isspace())
     assert ord("猫") not in cmap  # a subset, not the whole 16 MB font
     assert len(data) < 60_000
+    # same text, same bytes (fixed timestamp; cached by character set)
+    assert fonts.embedded_font_css(text[::-1]) == css

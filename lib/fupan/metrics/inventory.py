@@ -276,9 +276,9 @@ def lost_gmv_from_stockouts(stock: pd.DataFrame, sales: pd.DataFrame, start: Dat
     for sku, g in s.groupby("sku", sort=False):
         out = (g.on_hand == 0).to_numpy()
         dates = g.date.to_numpy()
-        gap = np.diff(dates, prepend=dates[:1]) != np.timedelta64(1, "D")
-        run_start = pd.Series(np.where(out & (~np.roll(out, 1) | gap | (np.arange(len(g)) == 0)), dates,
-                                       np.datetime64("NaT")), index=g.index).ffill()
+        gap = np.diff(dates, prepend=dates[:1]) != np.timedelta64(1, "D")  # True on row 0 too
+        starts = out & (gap | ~np.roll(out, 1))  # row 0 never reads the value np.roll wrapped
+        run_start = pd.Series(np.where(starts, dates, np.datetime64("NaT")), index=g.index).ffill()
         hit = out & (g.date >= lo).to_numpy() & (g.date <= hi).to_numpy()
         if not hit.any():
             continue
