@@ -61,6 +61,7 @@ if r.funnel is None:
     display(render.note(t("no_table", lang, table="events")))
 else:
     display(charts.funnel(r.funnel, lang))
+    display(render.funnel_channels(r.funnel_channels, lang))
 
 # %% [markdown]
 # ## 库存与缺货 Stock-outs
@@ -70,6 +71,7 @@ if r.agg.stockouts is None:
     display(render.note(t("no_table", lang, table="inventory")))
 else:
     display(charts.stockout_days(r.agg.stockouts[r.agg.stockouts.phase == "campaign"], lang))
+    display(render.inventory(r.inventory, lang))
 
 # %% [markdown]
 # ## 投放节奏 Spend pacing
@@ -119,6 +121,24 @@ display(render.definitions(fupan.REPORTED_KPIS, fupan.DEFINITIONS_VERSION, lang)
 
 # %%
 display(render.ab_test(r.ab, lang))
+
+# %% [markdown]
+# ## 新客质量 New-customer quality
+
+# %%
+if r.customers is None:
+    display(render.note(r.skipped.get("customers", "")))
+else:
+    display(render.new_customer_quality(r.customers, lang))
+
+# %% [markdown]
+# ## 客户分层与留存 RFM segments and cohorts
+
+# %%
+if r.customers is not None:
+    display(charts.rfm_segments(r.customers["rfm"], lang))
+    display(render.rfm_table(r.customers, lang))
+    display(charts.cohort_heatmap(r.customers["cohorts"], lang))
 
 # %% [markdown]
 # ## 客户价值 Customer value

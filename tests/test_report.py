@@ -159,3 +159,18 @@ def test_ab_estimate_and_its_interval_contain_the_generators_true_effect(demo_ru
     assert not ab["srm_flagged"]
     page = (demo_run / "report.html").read_text(encoding="utf-8")
     assert "A/B" in page and "置信区间" in page
+
+
+def test_campaign_new_customer_repeat_rate_is_consistent_with_the_generators_truth(demo_run, demo_dir):
+    truth = json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))["new_customer_repeat"]["campaign"]["p30"]
+    q = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["analyses"]["customers"]["new_customer_quality"]
+    est, n = q["campaign"]["rate"], q["campaign"]["n_eligible"]
+    se = (truth * (1 - truth) / n) ** 0.5
+    assert abs(est - truth) < 3.5 * se, (est, truth, n)
+    assert q["campaign"]["n_censored"] > 0  # first orders after data_end - 30 days are not counted
+
+
+def test_report_shows_customer_funnel_and_inventory_sections(demo_run):
+    page = (demo_run / "report.html").read_text(encoding="utf-8")
+    for text in ("新客质量", "重要价值客户", "客户分层与留存", "缺货率", "最大流失", "客户价值"):
+        assert text in page, text

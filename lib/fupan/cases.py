@@ -94,11 +94,31 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
             if r.alerts is not None else None,
             "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
             if r.value is not None else None,
+            "customers": _customers(r.customers),
+            "funnel_by_channel": r.funnel_channels.to_dict(orient="index") if r.funnel_channels is not None else None,
+            "inventory": {k: v for k, v in r.inventory.items() if k != "lost"} | {
+                "lost_by_sku": r.inventory["lost"].to_dict(orient="records")} if r.inventory is not None else None,
         },
         "skipped": {**{k: f"no {v} table" for k, v in sorted(r.agg.notes.items())}, **r.skipped},
         "reproduce": reproduce,
     }
     return _clean(record)
+
+
+def _customers(c: dict | None) -> dict | None:
+    if c is None:
+        return None
+    q = c["quality"]
+    rep = c["repeat"].reset_index()
+    return {
+        "new_customer_quality": {"k": q.k, "campaign": vars(q.campaign), "organic": vars(q.organic),
+                                 "test": vars(q.test) if q.test is not None else None,
+                                 "campaign_net_per_customer": q.campaign_net_per_customer,
+                                 "organic_net_per_customer": q.organic_net_per_customer},
+        "repeat_rates": rep.to_dict(orient="records"),
+        "repurchase_rate": vars(c["repurchase"]), "return_rate": vars(c["return"]) if c.get("return") else None,
+        "rfm_segments": c["rfm"].to_dict(orient="index"), "rfm_thresholds": c.get("rfm_thresholds"),
+    }
 
 
 def canonical(record: dict[str, Any]) -> str:

@@ -184,3 +184,31 @@ def waterfall(start_value: float, parts: pd.Series, end_value: float, lang: str 
         ax.set_title(t("waterfall", lang))
         ax.grid(axis="x", visible=False)
     return _finish(fig)
+
+
+def cohort_heatmap(matrix: pd.DataFrame, lang: str = "zh", last: int = 12) -> Figure:
+    """Monthly cohort retention (share of the cohort active n months after its first purchase)."""
+    m = matrix.tail(last)
+    m = m.loc[:, [c for c in m.columns if c <= last]]
+    with _style():
+        fig, ax = plt.subplots(figsize=(11, 0.42 * len(m) + 1.6))
+        sns.heatmap(m.astype(float) * 100, annot=True, fmt=".0f", cmap="YlGnBu", vmin=0, vmax=40, ax=ax,
+                    cbar_kws={"label": "%"}, annot_kws={"fontsize": 8}, linewidths=0.5)
+        ax.set_xlabel("首购后第 n 个月" if lang == "zh" else "Months since first purchase (n)")
+        ax.set_ylabel("首购月份" if lang == "zh" else "First-purchase month")
+        ax.set_title("按首购月的留存率（%，第0月=100%）" if lang == "zh" else "Retention by first-purchase month (%, month 0 = 100%)")
+        ax.grid(False)
+    return _finish(fig)
+
+
+def rfm_segments(table: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Customers per RFM segment (the 8 segments of METHODS.md §3.1)."""
+    with _style():
+        fig, ax = plt.subplots(figsize=(9, 3.8))
+        ax.barh(list(table.index)[::-1], table.customers[::-1], color=sns.color_palette("mako", len(table)))
+        for y, (n, share) in enumerate(zip(table.customers[::-1], table.share[::-1], strict=True)):
+            ax.text(n, y, f"  {n:,} ({share:.0%})", va="center", fontsize=9)
+        ax.set_xlim(0, table.customers.max() * 1.3)
+        ax.set_title("RFM 分层（近一年买家，按均值阈值）" if lang == "zh" else "RFM segments (buyers of the last year, mean thresholds)")
+        ax.grid(axis="y", visible=False)
+    return _finish(fig)

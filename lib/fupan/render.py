@@ -11,7 +11,7 @@ from html import escape
 import pandas as pd
 
 from .dictionary import KPI_DEFINITIONS
-from .format import money, pct, value
+from .format import money, number, pct, value
 from .i18n import kpi_definition, kpi_name, phase_name, t
 
 
@@ -226,3 +226,82 @@ def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = 
               f"observed for weeks only, so their prediction leans on the population prior: re-check after 60–90 days. "
               f"Spend–frequency correlation {params['corr_spend_frequency']:.2f} (≈ 0 supports Gamma–Gamma).</p>")
     return Html(_table(head, rows) + caveat)
+
+
+def new_customer_quality(analysis: dict, lang: str = "zh") -> Html:
+    """Campaign vs organic new customers: censored repeat rates, net per customer, z-test."""
+    q = analysis["quality"]
+    zh = lang == "zh"
+    names = {"campaign_new": _COHORT["campaign_new"][0 if zh else 1], "baseline_new": _COHORT["baseline_new"][0 if zh else 1]}
+    rep = analysis["repeat"]
+    head = ["", *[f"{k}{'天复购' if zh else '-day repeat'}" for k in rep.index.get_level_values("k").unique()]]
+    rows = []
+    for cohort in ("campaign_new", "baseline_new"):
+        cells = []
+        for _k, row in rep.loc[cohort].iterrows():
+            cells.append(f"{pct(row.rate)} <span class='fp-note'>n={int(row.n_eligible):,}</span>"
+                         if row.n_eligible else ("删失（观察不足）" if zh else "censored"))
+        rows.append([_e(names[cohort]), *cells])
+    out = _table(head, rows)
+    if q.test is not None:
+        t_ = q.test
+        sig = t_.p_value < 0.05
+        out += ("<p>" + (f"活动新客 {q.k} 天复购率 {pct(q.campaign.rate)}，自然新客 {pct(q.organic.rate)}，差 {t_.diff * 100:+.1f}pp"
+                          f"（95% CI {t_.ci[0] * 100:+.1f} ~ {t_.ci[1] * 100:+.1f}pp，p={t_.p_value:.2g}，{'显著' if sig else '不显著'}）；"
+                          f"{q.k} 天内人均净消费 {money(q.campaign_net_per_customer, lang, digits=0)} vs {money(q.organic_net_per_customer, lang, digits=0)}。"
+                          if zh else
+                          f"Campaign new customers repeat within {q.k} days at {pct(q.campaign.rate)} vs {pct(q.organic.rate)} for organic "
+                          f"new customers: {t_.diff * 100:+.1f}pp (95% CI {t_.ci[0] * 100:+.1f} to {t_.ci[1] * 100:+.1f}pp, p={t_.p_value:.2g}, "
+                          f"{'significant' if sig else 'not significant'}); net spend per customer in {q.k} days "
+                          f"{money(q.campaign_net_per_customer, lang, digits=0)} vs {money(q.organic_net_per_customer, lang, digits=0)}.")
+                + "</p>")
+    rp, rt = analysis["repurchase"], analysis.get("return")
+    out += (f"<p class='fp-note'>{'活动期复购率（≥2个购买日的买家/买家）' if zh else 'Repurchase rate in the campaign (buyers with ≥ 2 purchase days / buyers)'}: "
+            f"{pct(rp.rate)}" + (f" · {'回购率（活动买家在回落期再购）' if zh else 'Return rate (campaign buyers buying again in the dip)'}: {pct(rt.rate)}" if rt else "")
+            + ("。只计入已观察满 k 天的客户（右删失）。" if zh else ". Only customers observed for the full k days count (right-censoring).") + "</p>")
+    return Html(out)
+
+
+def rfm_table(analysis: dict, lang: str = "zh") -> Html:
+    zh = lang == "zh"
+    head = ["分层" if zh else "Segment", "客户数" if zh else "Customers", "%", "R（天）" if zh else "R (days)", "F",
+            "M", "建议" if zh else "Action"]
+    rows = [[_e(s), f"{int(r.customers):,}", pct(r.share), number(r.recency, 0), number(r.frequency, 1),
+             money(r.monetary, lang, digits=0), _e(r.hint_zh if zh else r.hint_en)] for s, r in analysis["rfm"].iterrows()]
+    th = analysis.get("rfm_thresholds", {})
+    note_ = (f"<p class='fp-note'>{'阈值（均值）' if zh else 'Thresholds (means)'}: R ≤ {number(th.get('recency', float('nan')), 0)}, "
+             f"F ≥ {number(th.get('frequency', float('nan')), 2)}, M ≥ {money(th.get('monetary', float('nan')), lang, digits=0)}</p>")
+    return Html(_table(head, rows) + note_)
+
+
+def funnel_channels(table: pd.DataFrame | None, lang: str = "zh") -> Html:
+    """Distinct users per step and channel, overall conversion and each channel's biggest leak."""
+    from .i18n import step_label
+
+    if table is None:
+        return note(t("no_table", lang, table="events"))
+    steps = [c for c in table.columns if c in ("visit", "view", "cart", "order", "pay")]
+    head = [t("channel", lang), *[step_label(s, lang) for s in steps], "整体转化" if lang == "zh" else "Overall",
+            "最大流失" if lang == "zh" else "Biggest leak"]
+    rows = [[_e(ch), *[f"{int(r[s]):,}" for s in steps], pct(r.overall, 2),
+             f"{step_label(r.from_step, lang)}→{step_label(r.to_step, lang)} {pct(r.conversion)}"]
+            for ch, r in table.sort_values("overall").iterrows()]
+    return Html(_table(head, rows))
+
+
+def inventory(health: dict | None, lang: str = "zh") -> Html:
+    if health is None:
+        return note(t("no_table", lang, table="inventory"))
+    zh = lang == "zh"
+    kpis = [("缺货率（SKU天）" if zh else "Stock-out rate (SKU-days)", pct(health["stockout_rate"], 2)),
+            ("滞销率（30天无销售）" if zh else "Slow-moving rate (no sale in 30 days)", pct(health["slow_moving_rate"], 1)),
+            ("库存周转天数" if zh else "Turnover days", number(health["turnover_days"], 1)),
+            ("缺货损失GMV（估计）" if zh else "GMV lost to stock-outs (estimate)",
+             f"{money(health['lost_total'], lang)}（{'保守下限' if zh else 'floor'} {money(health['lost_floor'], lang)}）")]
+    lost = health["lost"][health["lost"].sku != "_all"]
+    rows = [[_e(x.sku), str(int(x.stockout_days)), money(x.run_rate, lang), money(x.lost_gmv, lang)] for x in lost.itertuples()]
+    expl = ("<p class='fp-note'>损失 = 缺货前14天在库日均GMV × 当天GMV指数（当天GMV/基线日均，不低于1）；不乘指数即保守下限。</p>" if zh else
+            "<p class='fp-note'>Lost = in-stock daily GMV over the 14 days before the stock-out × that day's GMV index "
+            "(day GMV / baseline daily GMV, at least 1); without the index it is the conservative floor.</p>")
+    return Html(_table(["", ""], [[k, v] for k, v in kpis], cls="fp-table fp-kv") +
+                _table(["SKU", "缺货天数" if zh else "Days out", "日均（缺货前）" if zh else "Run rate", "损失GMV" if zh else "Lost GMV"], rows) + expl)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import analyses
 from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
 from .format import money, pct, value
@@ -41,6 +42,9 @@ class Retrospective:
     alerts: pd.DataFrame | None = None
     value: pd.DataFrame | None = None
     value_params: dict | None = None
+    customers: dict | None = None
+    funnel_channels: pd.DataFrame | None = None
+    inventory: dict | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -127,8 +131,13 @@ def draft_findings(r: Retrospective) -> list[dict]:
         if len(s):
             skus = ", ".join(f"{x.sku}（{x.stockout_days}天）" for x in s.sort_values("stockout_days", ascending=False).head(3).itertuples())
             skus_en = ", ".join(f"{x.sku} ({x.stockout_days} d)" for x in s.sort_values("stockout_days", ascending=False).head(3).itertuples())
-            out.append(_sentence("miss", f"活动期有 {len(s)} 个SKU缺货，共 {int(s.stockout_days.sum())} 个SKU天：{skus}。",
-                                 f"{len(s)} SKU(s) ran out of stock during the campaign, {int(s.stockout_days.sum())} SKU-days: {skus_en}.",
+            lost_zh = lost_en = ""
+            if r.inventory is not None and r.inventory["lost_total"] > 0:
+                inv = r.inventory
+                lost_zh = f"，估计损失GMV {money(inv['lost_total'])}（保守下限 {money(inv['lost_floor'])}）"
+                lost_en = f"; estimated GMV lost {money(inv['lost_total'], 'en')} (floor {money(inv['lost_floor'], 'en')})"
+            out.append(_sentence("miss", f"活动期有 {len(s)} 个SKU缺货，共 {int(s.stockout_days.sum())} 个SKU天：{skus}{lost_zh}。",
+                                 f"{len(s)} SKU(s) ran out of stock during the campaign, {int(s.stockout_days.sum())} SKU-days: {skus_en}{lost_en}.",
                                  0.3 + 0.05 * len(s), metric="stockouts"))
     paid = r.channels[r.channels.spend > 0] if "spend" in r.channels else r.channels.iloc[:0]
     if len(paid) > 1:
@@ -136,6 +145,14 @@ def draft_findings(r: Retrospective) -> list[dict]:
         out.append(_sentence("note", f"投产比最高的渠道是 {hi}（ROAS {paid.roas[hi]:.2f}），最低的是 {lo}（{paid.roas[lo]:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
                              f"Highest ROAS: {hi} ({paid.roas[hi]:.2f}); lowest: {lo} ({paid.roas[lo]:.2f}). ROAS is GMV/spend, not ROI.",
                              0.2, metric="roas"))
+    if r.customers is not None and r.customers["quality"].test is not None:
+        q = r.customers["quality"]
+        worse = q.test.diff < 0 and q.test.p_value < 0.05
+        out.append(_sentence("miss" if worse else "note",
+                             f"活动新客{q.k}天复购率 {pct(q.campaign.rate)}，{'显著低于' if worse else '对比'}自然新客 {pct(q.organic.rate)}（p={q.test.p_value:.2g}）。",
+                             f"Campaign new customers repeat within {q.k} days at {pct(q.campaign.rate)}, "
+                             f"{'significantly below' if worse else 'against'} {pct(q.organic.rate)} for organic new customers (p={q.test.p_value:.2g}).",
+                             abs(q.test.diff) * 5, metric="repeat_rate"))
     if r.ab is not None:
         sig = r.ab["p_value"] < r.ab["alpha"]
         out.append(_sentence("win" if sig and r.ab["relative_lift"] > 0 else "note", "A/B测试：" + verdict(r.ab, "zh"),
@@ -169,6 +186,15 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh") -> Retrospectiv
         except ValueError as exc:
             r.skipped["ab"] = str(exc)
     r.value, r.value_params = _customer_value(r)
+    try:
+        r.customers = analyses.customer_analysis(r, customer_cohorts(r))
+    except ValueError as exc:
+        r.skipped["customers"] = str(exc)
+    r.funnel_channels = analyses.funnel_by_channel(r)
+    try:
+        r.inventory = analyses.inventory_health(r)
+    except ValueError as exc:
+        r.skipped["inventory"] = str(exc)
     r.findings = draft_findings(r)
     return r
 
