@@ -33,6 +33,7 @@ class Aggregates:
     new_customers: pd.DataFrame
     hourly: pd.DataFrame
     customer_orders: pd.DataFrame
+    segments: pd.DataFrame
     uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None
@@ -89,6 +90,7 @@ def extract(campaign: Campaign) -> Aggregates:
         new_customers=_query(campaign, "new_customers"),
         hourly=_query(campaign, "hourly"),
         customer_orders=_query(campaign, "customer_orders"),
+        segments=_query(campaign, "segments_daily"),
         notes=notes,
         **parts,
     )
