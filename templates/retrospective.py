@@ -110,6 +110,27 @@ else:
     display(render.decomposition_table(d, lang))
 
 # %% [markdown]
+# ## 增量与透支 Incremental lift net of pull-forward
+
+# %%
+if r.lift is not None:
+    display(charts.counterfactual(r.lift["cf"].daily, r.windows, lang))
+display(render.lift(r.lift, lang))
+
+# %% [markdown]
+# ## 毛利ROI Margin-aware ROI
+
+# %%
+display(render.margin_roi(r.margin, lang))
+display(render.ltv_cac(r.ltv_cac, lang))
+
+# %% [markdown]
+# ## 归因 Root cause
+
+# %%
+display(render.root_cause(r.segments, r.anomaly_cause, r.target_cause, lang))
+
+# %% [markdown]
 # ## 假设检验 Hypotheses
 
 # %%

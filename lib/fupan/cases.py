@@ -95,6 +95,16 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
             "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
             if r.value is not None else None,
             "customers": _customers(r.customers),
+            "lift": {"by_phase": r.lift["table"].to_dict(orient="index"),
+                     "pull_forward_share": r.lift["pull_forward"].to_dict() if r.lift["pull_forward"] is not None else None,
+                     "growth_per_year": r.lift["growth_per_year"], "cf_factor": r.lift["cf_factor"]} if r.lift else None,
+            "margin": {k: v for k, v in r.margin.items() if k not in ("buckets", "top_skus")}
+            | {"buckets": r.margin["buckets"].to_dict(orient="records")} if r.margin else None,
+            "ltv_cac": r.ltv_cac,
+            "segments": r.segments.to_dict(orient="index") if r.segments is not None else None,
+            "root_cause": {name: {k: (v.assign(elements=v.elements.map(list)).to_dict(orient="records") if k == "candidates" else v)
+                                  for k, v in c.items()} if c else None
+                           for name, c in (("anomalous_day", r.anomaly_cause), ("target_gap", r.target_cause))},
             "funnel_by_channel": r.funnel_channels.to_dict(orient="index") if r.funnel_channels is not None else None,
             "inventory": {k: v for k, v in r.inventory.items() if k != "lost"} | {
                 "lost_by_sku": r.inventory["lost"].to_dict(orient="records")} if r.inventory is not None else None,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
 from . import fonts
 from .dictionary import FUNNEL_STEPS
@@ -38,7 +38,9 @@ def _style() -> Iterator[None]:
 
 def _money_axis(ax, lang: str, axis: str = "y") -> None:
     fmt = FuncFormatter(lambda v, _: money(v, lang, digits=0))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(fmt)
+    target.set_minor_formatter(fmt)  # log scales label minor ticks too (else "6 × 10⁴")
 
 
 def _finish(fig: Figure) -> Figure:
@@ -80,12 +82,12 @@ def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline:
         n_days = (pd.Timestamp(baseline[1]) - pd.Timestamp(baseline[0])).days + 1
         per_hour = base.groupby("hour").gmv.sum().reindex(range(24), fill_value=0) / n_days
         ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", lang))
-        for day, colour in zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True):
+        for i, (day, colour) in enumerate(zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True)):
             d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
             ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour, label=pd.Timestamp(day).strftime("%m-%d"))
             top = d.idxmax()
             ax.annotate(f"{top}:00 {money(d.max(), lang)}", (top, d.max()), textcoords="offset points",
-                        xytext=(8, -4), fontsize=9, color=colour)
+                        xytext=(8, -4 - 14 * i), fontsize=9, color=colour)
         ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
         _money_axis(ax, lang)
         ax.set_xticks(range(0, 24, 2))
@@ -211,4 +213,29 @@ def rfm_segments(table: pd.DataFrame, lang: str = "zh") -> Figure:
         ax.set_xlim(0, table.customers.max() * 1.3)
         ax.set_title("RFM 分层（近一年买家，按均值阈值）" if lang == "zh" else "RFM segments (buyers of the last year, mean thresholds)")
         ax.grid(axis="y", visible=False)
+    return _finish(fig)
+
+
+def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Actual daily GMV against the counterfactual baseline Ŷ and its 95% band, phases shaded."""
+    start = pd.Timestamp(windows[windows.phase == "baseline"].start_date.iloc[0])
+    d = daily[daily.index >= start]
+    with _style():
+        fig, ax = plt.subplots(figsize=(11, 4))
+        for w in windows[windows.phase != "campaign"].itertuples():
+            ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12), pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
+                       color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
+            ax.text(pd.Timestamp(w.start_date), 1.0, phase_name(w.phase, lang), transform=ax.get_xaxis_transform(),
+                    va="bottom", ha="left", fontsize=9, color="#555")
+        ax.fill_between(d.index, d.lower, d.upper, color="#95a5a6", alpha=0.35, lw=0,
+                        label="反事实95%区间" if lang == "zh" else "Counterfactual 95% band")
+        ax.plot(d.index, d.expected, color="#7f8c8d", ls="--", lw=1.8, label="反事实基线 Ŷ" if lang == "zh" else "Counterfactual Ŷ")
+        ax.plot(d.index, d.actual, color="#c0392b", lw=1.8, label="实际GMV" if lang == "zh" else "Actual GMV")
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        _money_axis(ax, lang)
+        ax.set_title("实际 vs 无活动时的预期（对数坐标）" if lang == "zh" else "Actual vs expected without the campaign (log scale)",
+                     pad=18)
+        ax.legend(frameon=False, fontsize=9, loc="upper left")
+        fig.autofmt_xdate()
     return _finish(fig)

@@ -34,6 +34,8 @@ class Aggregates:
     hourly: pd.DataFrame
     customer_orders: pd.DataFrame
     segments: pd.DataFrame
+    sku_window: pd.DataFrame
+    history: pd.DataFrame
     uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None
@@ -91,6 +93,8 @@ def extract(campaign: Campaign) -> Aggregates:
         hourly=_query(campaign, "hourly"),
         customer_orders=_query(campaign, "customer_orders"),
         segments=_query(campaign, "segments_daily"),
+        sku_window=_query(campaign, "sku_window"),
+        history=_query(campaign, "daily_history"),
         notes=notes,
         **parts,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+import numpy as np
 import pandas as pd
 
 from .dictionary import KPI_DEFINITIONS
@@ -305,3 +306,104 @@ def inventory(health: dict | None, lang: str = "zh") -> Html:
             "(day GMV / baseline daily GMV, at least 1); without the index it is the conservative floor.</p>")
     return Html(_table(["", ""], [[k, v] for k, v in kpis], cls="fp-table fp-kv") +
                 _table(["SKU", "缺货天数" if zh else "Days out", "日均（缺货前）" if zh else "Run rate", "损失GMV" if zh else "Lost GMV"], rows) + expl)
+
+
+def margin_roi(m: dict | None, lang: str = "zh") -> Html:
+    """Margin-aware ROI beside ROAS, subsidy leakage and the break-even lift (METHODS.md §1.2)."""
+    if m is None:
+        return note("无SKU数据，无法计算毛利ROI。" if lang == "zh" else "No SKU data: margin ROI cannot be computed.")
+    zh = lang == "zh"
+    rows = [
+        ["增量毛利 IGP（未扣投放）" if zh else "Incremental gross profit (before spend)", money(m["igp"], lang)],
+        ["投放及活动成本 S" if zh else "Campaign cost S", money(m.get("spend", float("nan")), lang)],
+        ["毛利ROI = IGP/S（盈亏线 1.0）" if zh else "Margin ROI = IGP/S (break-even 1.0)", number(m.get("roi_margin", float("nan")), 2)],
+        ["净ROI = (IGP−S)/S（盈亏线 0）" if zh else "Net ROI = (IGP−S)/S (break-even 0)", f"{m.get('net_roi', float('nan')):+.2f}"],
+        ["投产比 ROAS = GMV/花费（不是ROI）" if zh else "ROAS = GMV/spend (not ROI)", number(m["roas"], 2)],
+        ["补贴漏损（本会发生的销量上的折扣）" if zh else "Subsidy leakage (discount on sales that would have happened)", money(m["subsidy_leakage"], lang)],
+        ["平均折扣深度 / 单位毛利率" if zh else "Average discount depth / unit margin", f"{pct(m['discount_depth'])} / {pct(m['unit_margin'])}"],
+        ["实际销量提升 vs 盈亏平衡所需提升" if zh else "Unit lift achieved vs break-even lift needed",
+         f"{m['unit_lift']:+.0%} vs {m['break_even_lift']:+.0%}" if np.isfinite(m["break_even_lift"]) else f"{m['unit_lift']:+.0%} vs —"],
+    ]
+    b = m["buckets"][m["buckets"].skus > 0]
+    buckets = _table(["折扣深度" if zh else "Depth", "SKU", "销量提升" if zh else "Unit lift", "IGP", "补贴漏损" if zh else "Leakage"],
+                     [[_e(x.bucket), str(int(x.skus)), f"{x.lift:+.0%}", money(x.igp, lang), money(x.subsidy_leakage, lang)]
+                      for x in b.itertuples()])
+    vc = m["variable_cost_rate"]
+    caveat = (f"<p class='fp-note'>Q̂ = SKU基线日销量 × 活动天数 × 反事实系数 {m['cf_factor']:.3f}；变动成本率 {vc:.0%}"
+              + ("（卡片未声明履约/支付/佣金成本，按0计，IGP偏高）" if vc == 0 else "") + "。</p>" if zh else
+              f"<p class='fp-note'>Q̂ = the SKU's baseline units per day × campaign days × counterfactual factor {m['cf_factor']:.3f}; "
+              f"variable cost rate {vc:.0%}" + (" (the card declares no fulfilment/payment/commission cost: taken as 0, so IGP is overstated)" if vc == 0 else "") + ".</p>")
+    return Html(_table(["", ""], rows, cls="fp-table fp-kv") + buckets + caveat)
+
+
+def ltv_cac(x: dict | None, lang: str = "zh") -> Html:
+    if x is None:
+        return Html("")
+    zh = lang == "zh"
+    verdict = x["ratio"] >= 3
+    text = (f"活动新客 LTV : CAC = {x['ratio']:.2f}（LTV {money(x['ltv'], lang, digits=0)} = (首30天净消费 {money(x['first_30d_net'], lang, digits=0)}"
+            f" + 未来26周预测 {money(x['predicted_value'], lang, digits=0)}) × 毛利率 {pct(x['gross_margin_rate'])}；CAC = 花费/新客 = {money(x['cac'], lang, digits=0)}）；"
+            f"{'达到' if verdict else '低于'} 3 的经验目标。" if zh else
+            f"LTV : CAC of campaign new customers = {x['ratio']:.2f} (LTV {money(x['ltv'], lang, digits=0)} = (first-30-day net "
+            f"{money(x['first_30d_net'], lang, digits=0)} + predicted next 26 weeks {money(x['predicted_value'], lang, digits=0)}) × gross margin "
+            f"{pct(x['gross_margin_rate'])}; CAC = spend / new customers = {money(x['cac'], lang, digits=0)}); "
+            f"{'meets' if verdict else 'below'} the rule-of-thumb target of 3.")
+    return Html(f"<p>{_e(text)}</p>")
+
+
+def root_cause(segments: pd.DataFrame | None, day: dict | None, gap: dict | None, lang: str = "zh") -> Html:
+    """Segment effects on daily GMV, and Adtributor's top causes for the anomalous day and the gap."""
+    from .rootcause_report import explain
+
+    zh = lang == "zh"
+    out = ""
+    if segments is not None:
+        labels = {"channel": "渠道", "category": "品类", "price_band": "价格带", "customer_type": "新老客"}
+        head = ["维度" if zh else "Dimension", "流量" if zh else "Traffic", "结构" if zh else "Mix", kpi_name("cr", lang), kpi_name("aov", lang)]
+        rows = [[_e(labels[d] if zh else d), *[money(v, lang) for v in row[["traffic", "mix", "cr", "aov"]]]]
+                for d, row in segments.iterrows()]
+        out += _table(head, rows) + ("<p class='fp-note'>日均GMV变化按维度的精确拆解（LMDI）；无流量数据的维度以订单数为流量。</p>" if zh else
+                                     "<p class='fp-note'>Exact LMDI split of the change in daily GMV by dimension; dimensions without traffic data use orders as traffic.</p>")
+    for result, title_zh, title_en in ((day, "异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
+                                       (gap, "GMV 目标缺口的主因", "Main causes of the gap to the GMV target")):
+        if result is None:
+            continue
+        title = (title_zh if zh else title_en).format(date=result.get("date", ""))
+        sentences = explain(result, lang)
+        out += f"<h4>{_e(title)}</h4>" + (_ul(sentences) if sentences else f"<p>{'无单一维度能解释' if zh else 'No single dimension explains it'}</p>")
+    return Html(out)
+
+
+def lift(result: dict | None, lang: str = "zh") -> Html:
+    """Incremental GMV per phase with intervals, and the pull-forward sentence."""
+    if result is None:
+        return note("反事实基线无法拟合（历史不足）。" if lang == "zh" else "The counterfactual baseline could not be fitted (too little history).")
+    zh = lang == "zh"
+    tab = result["table"]
+    rows = [[phase_name(p, lang), money(x.actual, lang), money(x.expected, lang), money(x.incremental, lang),
+             f"[{money(x.lower, lang)}, {money(x.upper, lang)}]"] for p, x in tab.iterrows() if p != "total"]
+    tot = tab.loc["total"]
+    rows.append([f"<b>{'合计（预热至回落）' if zh else 'Total (pre-heat to dip)'}</b>", money(tot.actual, lang), money(tot.expected, lang),
+                 f"<b>{money(tot.incremental, lang)}</b>", f"[{money(tot.lower, lang)}, {money(tot.upper, lang)}]"])
+    head = [t("window", lang), t("actual", lang), "反事实 Ŷ" if zh else "Counterfactual Ŷ", "增量" if zh else "Incremental", "95% CI"]
+    camp = tab.loc["campaign"]
+    pf = result.get("pull_forward")
+    if pf is not None and np.isfinite(pf["estimate"]):
+        dip = tab.loc["dip"]
+        text = (f"活动期比无活动预期多卖 {money(camp.incremental, lang)}，其中约 {money(-dip.incremental, lang)}（{pct(pf['estimate'])}，"
+                f"95% CI {pct(pf['lower'])} ~ {pct(pf['upper'])}）是从之后 {r_days(result)} 天提前透支的；"
+                f"扣除后净增量 {money(tot.incremental, lang)}。" if zh else
+                f"The campaign sold {money(camp.incremental, lang)} more than expected without it; about {money(-dip.incremental, lang)} "
+                f"of that ({pct(pf['estimate'])}, 95% CI {pct(pf['lower'])} to {pct(pf['upper'])}) was pulled forward from the "
+                f"following {r_days(result)} days, leaving {money(tot.incremental, lang)} net.")
+    else:
+        text = (f"净增量 {money(tot.incremental, lang)}。" if zh else f"Net incremental GMV {money(tot.incremental, lang)}.")
+    model = (f"<p class='fp-note'>基线模型：对数线性趋势（年增长 {result['growth_per_year']:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，"
+             f"自动剔除类促销日；区间为7天分块残差自助法。</p>" if zh else
+             f"<p class='fp-note'>Baseline model: log-linear trend (growth {result['growth_per_year']:+.0%} a year) + weekday effects, "
+             f"trained on the year of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap.</p>")
+    return Html(f"<p><b>{_e(text)}</b></p>" + _table(head, rows) + model)
+
+
+def r_days(result: dict) -> int:
+    return int(result.get("dip_days", 0)) or 14

@@ -129,10 +129,15 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str) -
               f'{_toc(body)}<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
               f'{t("toggle_code", lang)}</button></nav>')
     css = resources.files("fupan").joinpath("report.css").read_text(encoding="utf-8")
-    page = (body.replace("/*FUPAN_CSS*/", css).replace("<!--FUPAN_HEADER-->", header)
+    # the slots are replaced as whole <style> elements: operator text is escaped, so it can never
+    # contain "<style", but it may contain a bare /*FUPAN_…*/ marker (e.g. in the page <title>)
+    slot = '<style type="text/css">/*FUPAN_{}*/</style>'
+    page = (body.replace(slot.format("CSS"), f'<style type="text/css">{css}</style>')
+            .replace("<!--FUPAN_HEADER-->", header)
             .replace("<!--FUPAN_FOOTER-->", f'<footer class="fp-footer">{footer}</footer>'))
     visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page, flags=re.S)
-    return page.replace("/*FUPAN_FONT*/", embedded_font_css(html.unescape(visible) + title))
+    font = embedded_font_css(html.unescape(visible) + title)
+    return page.replace(slot.format("FONT"), f'<style type="text/css">{font}</style>')
 
 
 def footer_html(record: dict, lang: str) -> str:

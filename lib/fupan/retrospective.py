@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import analyses
+from . import analyses, impact, rootcause_report
 from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
 from .format import money, pct, value
@@ -45,6 +45,12 @@ class Retrospective:
     customers: dict | None = None
     funnel_channels: pd.DataFrame | None = None
     inventory: dict | None = None
+    lift: dict | None = None
+    margin: dict | None = None
+    ltv_cac: dict | None = None
+    segments: pd.DataFrame | None = None
+    anomaly_cause: dict | None = None
+    target_cause: dict | None = None
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -153,6 +159,27 @@ def draft_findings(r: Retrospective) -> list[dict]:
                              f"Campaign new customers repeat within {q.k} days at {pct(q.campaign.rate)}, "
                              f"{'significantly below' if worse else 'against'} {pct(q.organic.rate)} for organic new customers (p={q.test.p_value:.2g}).",
                              abs(q.test.diff) * 5, metric="repeat_rate"))
+    if r.lift is not None:
+        tot, pf = r.lift["table"].loc["total"], r.lift["pull_forward"]
+        pf_zh = f"，其中 {pct(pf['estimate'])} 被回落期透支" if pf is not None and np.isfinite(pf["estimate"]) else ""
+        pf_en = f"; {pct(pf['estimate'])} of the lift was pulled forward from the dip" if pf is not None and np.isfinite(pf["estimate"]) else ""
+        out.append(_sentence("win" if tot.lower > 0 else "note",
+                             f"扣除透支后净增量GMV {money(tot.incremental)}（95% CI {money(tot.lower)} ~ {money(tot.upper)}）{pf_zh}。",
+                             f"Net incremental GMV {money(tot.incremental, 'en')} (95% CI {money(tot.lower, 'en')} to {money(tot.upper, 'en')}){pf_en}.",
+                             0.9, priority=0, metric="incremental_gmv"))
+    if r.margin is not None and "roi_margin" in r.margin:
+        m = r.margin
+        good = m["roi_margin"] >= 1
+        out.append(_sentence("win" if good else "miss",
+                             f"毛利ROI {m['roi_margin']:.2f}（增量毛利 {money(m['igp'])} / 成本 {money(m['spend'])}），{'高于' if good else '低于'}盈亏线 1.0；ROAS {m['roas']:.2f} 不是 ROI。",
+                             f"Margin ROI {m['roi_margin']:.2f} (incremental gross profit {money(m['igp'], 'en')} / cost {money(m['spend'], 'en')}), "
+                             f"{'above' if good else 'below'} break-even 1.0; ROAS {m['roas']:.2f} is not ROI.",
+                             abs(m["roi_margin"] - 1), priority=0, metric="roi_margin"))
+    for cause, zh, en in ((r.anomaly_cause, "异常日 {d} 主因：", "Main cause on {d}: "), (r.target_cause, "GMV目标缺口主因：", "Main cause of the GMV gap: ")):
+        if cause is not None and not cause["candidates"].empty:
+            d = cause.get("date", "")
+            out.append(_sentence("note", zh.format(d=d) + rootcause_report.explain(cause, "zh")[0] + "。",
+                                 en.format(d=d) + rootcause_report.explain(cause, "en")[0] + ".", 0.35, metric="root_cause"))
     if r.ab is not None:
         sig = r.ab["p_value"] < r.ab["alpha"]
         out.append(_sentence("win" if sig and r.ab["relative_lift"] > 0 else "note", "A/B测试：" + verdict(r.ab, "zh"),
@@ -195,8 +222,29 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh") -> Retrospectiv
         r.inventory = analyses.inventory_health(r)
     except ValueError as exc:
         r.skipped["inventory"] = str(exc)
+    _impact(r)
     r.findings = draft_findings(r)
     return r
+
+
+def _impact(r: Retrospective) -> None:
+    """Was the lift real: counterfactual lift, margin ROI, LTV:CAC and root cause (METHODS §1–2)."""
+    try:
+        r.lift = impact.lift_analysis(r)
+    except ValueError as exc:
+        r.skipped["lift"] = str(exc)
+    factor = r.lift["cf_factor"] if r.lift else 1.0
+    try:
+        r.margin = impact.margin_analysis(r, factor)
+    except ValueError as exc:
+        r.skipped["margin"] = str(exc)
+    r.ltv_cac = impact.ltv_cac(r)
+    try:
+        r.segments = rootcause_report.segment_table(r)
+    except ValueError as exc:
+        r.skipped["segments"] = str(exc)
+    r.anomaly_cause = rootcause_report.anomalous_day(r)
+    r.target_cause = rootcause_report.target_gap(r)
 
 
 def customer_cohorts(r: Retrospective) -> dict[str, pd.Index]:

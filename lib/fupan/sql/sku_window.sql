@@ -1,0 +1,14 @@
+-- Window × SKU: units, paid GMV, list amount and COGS of order lines not cancelled (dated by
+-- their order's first line), for the margin-aware ROI (METHODS.md §1.2).
+SELECT w.phase, o.sku,
+       sum(o.quantity)                                                           AS units,
+       CAST(sum(CAST(o.paid_amount AS DECIMAL(18, 2))) AS DOUBLE)                AS gmv,
+       CAST(sum(CAST(o.list_amount AS DECIMAL(18, 2))) AS DOUBLE)                AS list_amount,
+       CAST(sum(CAST(o.unit_cost * o.quantity AS DECIMAL(18, 4))) AS DOUBLE)     AS cogs,
+       count(*) FILTER (WHERE o.unit_cost IS NULL)                               AS lines_without_cost
+FROM orders o
+JOIN order_level l USING (order_id)
+JOIN calendar w ON w.date = l.order_date
+WHERE o.status <> 'cancelled' AND o.sku IS NOT NULL
+GROUP BY 1, 2
+ORDER BY 1, 2
