@@ -6,9 +6,9 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import DEMO_SCALE
 
 import fupan
+from conftest import DEMO_SCALE
 from fupan.demo import generate_demo
 
 
