@@ -15,6 +15,16 @@ import yaml
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
+
+# One pseudonymisation salt for the whole session (and the CLI subprocesses, which inherit the
+# environment), so that runs compare byte for byte and no test touches ~/.config/fupan/salt.
+# It is a test fixture, not a secret: real case libraries keep theirs outside the repository.
+if not os.environ.get("FUPAN_SALT_FILE"):
+    import tempfile
+
+    _salt = Path(tempfile.mkdtemp(prefix="fupan-test-salt-")) / "salt"
+    _salt.write_text("5a17" * 16 + "\n", encoding="ascii")
+    os.environ["FUPAN_SALT_FILE"] = str(_salt)
 SHARED = ROOT.parent / "shared"
 DEMO_SCALE = 0.3
 

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TINY_CARD, TINY_ORDERS, write_campaign
+from conftest import TINY_CARD, TINY_ORDERS, tiny_events, write_campaign
 from fupan.errors import ValidationError
 from fupan.validate import open_campaign
+
+
+@pytest.fixture(autouse=True)
+def _salt(tmp_path_factory, monkeypatch):
+    """The pseudonymisation salt (fupan.privacy) in a file outside every folder a test snapshots."""
+    path = tmp_path_factory.getbasetemp() / "validate-salt"
+    if not path.exists():
+        path.write_text("ef" * 32 + "\n", encoding="ascii")
+    monkeypatch.setenv("FUPAN_SALT_FILE", str(path))
 
 
 def _card(**changes):
@@ -184,3 +193,86 @@ def test_gb18030_csv_is_read(tmp_path):
     campaign = open_campaign(folder)
     channels = {r[0] for r in campaign.con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
     assert "直播间" in channels
+
+
+def test_card_problems_do_not_hide_table_problems(tiny):
+    """A card whose invalid parts leave the tables checkable: both are reported in one go."""
+    card = _card(strategy__hypotheses=[{"id": "H1", "text": "x", "kpi": "gmv_growth", "op": ">=", "value": 1}])
+    write_campaign(tiny, card={**card, "platfrom": "jd"}, orders=_orders_with(1, paid_amount=-1.0))
+    with pytest.raises(ValidationError) as info:
+        open_campaign(tiny)
+    got = {(p.code, p.column) for p in info.value.problems}
+    assert {("card_invalid", "strategy.hypotheses.0.kpi"), ("card_unknown_key", "platfrom"),
+            ("below_minimum", "paid_amount")} <= got
+
+
+def test_a_broken_table_does_not_hide_problems_in_another(tiny):
+    events = [list(e) for e in tiny_events()]
+    events[2][2] = "click"
+    write_campaign(tiny, events=[tuple(e) for e in events])
+    (tiny / "orders.csv").write_text("order_id,user_id\no1,a\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        open_campaign(tiny)
+    got = {(p.code, p.file, p.column) for p in info.value.problems}
+    assert {("missing_column", "orders.csv", "order_time"), ("value_not_allowed", "events.csv", "event")} <= got
+
+
+def test_text_timestamps_with_a_zone_are_converted_to_the_campaign_zone(tmp_path):
+    orders = [(*o[:2], o[2].replace(" ", "T") + "+08:00", *o[3:]) for o in TINY_ORDERS]
+    orders[0] = (*orders[0][:2], "2025-01-01T02:00:00Z", *orders[0][3:])  # 10:00 in Shanghai
+    orders[1] = (*orders[1][:2], "2025-01-01 22:00:00-05:00", *orders[1][3:])  # 11:00 next day in Shanghai
+    campaign = open_campaign(write_campaign(tmp_path / "z", orders=orders))
+    times = [str(r[0]) for r in campaign.con.execute("SELECT order_time FROM orders ORDER BY _row LIMIT 3").fetchall()]
+    assert times == ["2025-01-01 10:00:00", "2025-01-02 11:00:00", "2025-01-03 12:00:00"]
+    campaign.con.close()
+
+
+def test_zoned_nanosecond_parquet_timestamps_are_read(tmp_path):
+    """pyarrow writes pandas' tz-aware datetime64[ns] as TIMESTAMPTZ_NS, which used to crash."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = write_campaign(tmp_path / "p", card={**TINY_CARD, "tables": {"orders": "orders.parquet"}})
+    frame = pd.read_csv(folder / "orders.csv")
+    frame["order_time"] = pd.to_datetime(frame["order_time"]).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC")
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / "orders.parquet")
+    campaign = open_campaign(folder)
+    first = campaign.con.execute("SELECT CAST(order_time AS VARCHAR) FROM orders WHERE _row = 1").fetchall()[0][0]
+    assert first == "2025-01-01 10:00:00"
+    campaign.con.close()
+
+
+def test_only_typed_tables_remain_after_validation(tiny):
+    campaign = open_campaign(tiny)
+    names = {r[0] for r in campaign.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert names == {"orders", "events", "spend"}
+    campaign.con.close()
+
+
+def test_spend_channel_rules_do_not_fire_on_the_demo(demo_dir):
+    campaign = open_campaign(demo_dir)
+    codes = {w.code for w in campaign.warnings}
+    campaign.con.close()
+    assert not codes & {"unknown_channel", "budget_without_spend", "pii_columns_dropped", "pii_pseudonymised"}
+
+
+def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_path):
+    """Absent optional columns used to keep the raw type (list_amount as text copied from
+    paid_amount) and a blank list_amount crashed the typed build (DOUBLE vs VARCHAR)."""
+    import pandas as pd
+
+    from fupan.schema import CONTRACTS
+
+    folder = write_campaign(tmp_path / "c")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    frame["list_amount"] = ["120.0", None, *[None] * (len(frame) - 2)]
+    frame.to_csv(folder / "orders.csv", index=False)
+    campaign = open_campaign(folder)
+    sql_type = {"timestamp": "TIMESTAMP", "date": "DATE", "number": "DOUBLE", "integer": "BIGINT", "string": "VARCHAR"}
+    for name in campaign.tables:
+        types = dict(r[:2] for r in campaign.con.execute(f"DESCRIBE {name}").fetchall())
+        assert {c.name: types[c.name] for c in CONTRACTS[name]} == {c.name: sql_type[c.kind] for c in CONTRACTS[name]}
+    rows = campaign.con.execute("SELECT list_amount, paid_amount FROM orders ORDER BY _row LIMIT 2").fetchall()
+    assert rows == [(120.0, 100.0), (50.0, 50.0)]
+    campaign.con.close()

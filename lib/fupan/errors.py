@@ -66,6 +66,12 @@ class ValidationError(FupanError):
         return "\n".join([head, *(p.format() for p in self.problems)])
 
 
+class ConfigError(FupanError):
+    """fupan's own set-up is unusable (e.g. the pseudonymisation salt file); the message says how to fix it."""
+
+    exit_code = 2
+
+
 class NotebookExecutionError(FupanError):
     """A cell of the report template failed; the partly executed notebook was kept."""
 

@@ -4,25 +4,58 @@
 checks types, ranges, allowed values, order/user consistency, duplicate lines and window coverage,
 and either raises :class:`~fupan.errors.ValidationError` naming every problem (file, row, column,
 expectation, zh + en) or returns a :class:`Campaign` whose typed tables the extract layer reads.
-Nothing is written anywhere.
+Nothing is written anywhere (the pseudonymisation salt aside, created once outside the repository
+by :mod:`fupan.privacy`).
+
+The rules beyond each column's type (error unless marked *warning*; the code in brackets):
+
+- **Time zones.** A timestamp without a zone is local time in the card's ``timezone``. One with a
+  zone — a zoned Parquet type, or text ending in ``Z``, ``UTC``/``GMT`` or ``±hh[:mm]`` — is
+  converted to the card's zone. A text column mixing values with and without a zone is refused
+  [mixed_timezones]: the zone-less ones would silently be read in another zone than the others.
+- **Plausible values.** Timestamps and dates lie in 1990-01-01 .. 2100-12-31 (1970-01-01 and
+  1899-12-30 are "empty date" stand-ins) [out_of_range]; numbers are finite [nan_value,
+  infinite_value] and at most 1e15 in absolute value [out_of_range]. Amounts may carry thousands
+  separators and a leading currency sign (¥ ￥ $ € £).
+- **Orders.** One order id belongs to one user [order_multiple_users]; a line refunds at most what
+  it paid [refund_exceeds_paid]; the orders cover the baseline to the last window [coverage];
+  optional tables that do not are a *warning* [coverage]. Exact duplicate lines are kept or dropped
+  as ``duplicate_lines`` says, with a *warning* [duplicate_lines].
+- **Channels** (*warnings*, so that they never block a run): a spend channel found neither in the
+  orders nor in ``strategy.budget`` [unknown_channel] — usually a naming mismatch (直播 vs live) that
+  leaves its ROAS and pacing empty; a budgeted channel without spend rows [budget_without_spend].
+  Without a spend table neither applies.
+- **Everything at once.** Card problems that leave the tables checkable (anything outside windows,
+  timezone, tables, mapping, duplicate_lines) do not stop the table checks, and a broken table does
+  not stop the checks of the others.
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from .errors import Problem, ValidationError
-from .schema import CARD_FILE, CONTRACTS, CampaignCard, Column, load_card
-from .sources import ddl, file_sha256, load_tables, open_connection
+from .schema import CARD_FILE, CONTRACTS, CampaignCard, Column, card_line, load_card, read_card
+from .sources import ddl, file_sha256, ident, load_tables, open_connection
 
 EXAMPLES = 3
+#: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
+EARLIEST, LATEST = "1990-01-01", "2101-01-01"
+#: Larger magnitudes are a unit or parsing error in any column of the contract (and keep integer
+#: columns exact in a double).
+MAX_ABS = 1e15
+#: A timestamp written with its zone: Z, UTC/GMT or a numeric offset after the time of day.
+ZONED = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?)$"
 _KIND_ZH = {"string": "文本", "timestamp": "时间戳（如 2025-11-11 20:00:00）", "date": "日期（如 2025-11-11）",
             "number": "数字", "integer": "整数"}
 _KIND_EN = {"string": "text", "timestamp": "a timestamp (e.g. 2025-11-11 20:00:00)",
             "date": "a date (e.g. 2025-11-11)", "number": "a number", "integer": "a whole number"}
+_NUMERIC = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER",
+            "USMALLINT", "UTINYINT", "UHUGEINT")
 # Columns filled in when an optional column is absent, so the extract SQL needs no special cases.
 _DEFAULTS = {"channel": "'unknown'", "status": "'paid'", "refund_amount": "0.0", "quantity": "1",
              "list_amount": "paid_amount"}
@@ -30,7 +63,12 @@ _DEFAULTS = {"channel": "'unknown'", "status": "'paid'", "refund_amount": "0.0",
 
 @dataclass
 class Campaign:
-    """A validated campaign: the card, its typed tables in DuckDB, and what was noticed."""
+    """A validated campaign: the card, its typed tables in DuckDB, and what was noticed.
+
+    ``privacy`` records, per table, the personal-data columns dropped and the columns replaced by
+    salted pseudonyms at ingestion (:mod:`fupan.privacy`). The raw copies of the files are gone by
+    the time a Campaign is returned: only the typed tables remain in ``con``.
+    """
 
     folder: Path
     card: CampaignCard
@@ -39,26 +77,78 @@ class Campaign:
     warnings: list[Problem] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
     flags: dict[str, object] = field(default_factory=dict)
+    privacy: dict[str, dict] = field(default_factory=dict)
 
     def has(self, table: str) -> bool:
         return table in self.tables
 
 
+def _text(q: str) -> str:
+    return f"trim(TRY_CAST({q} AS VARCHAR))"
+
+
 def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
-    q = f'"{col.name}"'
-    if col.kind == "timestamp":
-        if "TIME ZONE" in raw_type:
-            return f"timezone('{tz}', {q})"
-        return q if raw_type.startswith("TIMESTAMP") else f"TRY_CAST(trim(CAST({q} AS VARCHAR)) AS TIMESTAMP)"
-    if col.kind == "date":
-        return q if raw_type == "DATE" else f"TRY_CAST(TRY_CAST(trim(CAST({q} AS VARCHAR)) AS TIMESTAMP) AS DATE)"
+    """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
+
+    Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
+    zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
+    Numbers may carry thousands separators and a leading currency sign (¥ ￥ $ € £).
+    """
+    q, s, zone = ident(col.name), _text(ident(col.name)), tz.replace("'", "''")
+    if col.kind in ("timestamp", "date"):
+        if "TIME ZONE" in raw_type or raw_type.startswith("TIMESTAMPTZ"):  # e.g. TIMESTAMPTZ_NS
+            ts = f"timezone('{zone}', CAST({q} AS TIMESTAMPTZ))"
+        elif raw_type.startswith("TIMESTAMP") or raw_type == "DATE":
+            ts = f"CAST({q} AS TIMESTAMP)"
+        else:
+            ts = (f"CASE WHEN regexp_matches({s}, '{ZONED}') THEN timezone('{zone}', "
+                  f"TRY_CAST(regexp_replace({s}, '\\s+([+-][0-9])', '\\1') AS TIMESTAMPTZ)) "
+                  f"ELSE TRY_CAST({s} AS TIMESTAMP) END")
+        return ts if col.kind == "timestamp" else (q if raw_type == "DATE" else f"CAST({ts} AS DATE)")
     if col.kind in ("number", "integer"):
-        if raw_type in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT") or raw_type.startswith("DECIMAL"):
+        if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
-        return f"TRY_CAST(replace(trim(CAST({q} AS VARCHAR)), ',', '') AS DOUBLE)"
+        return f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£]\\s*', ''), ',', '') AS DOUBLE)"
     if col.allowed:
-        return f"lower(trim(CAST({q} AS VARCHAR)))"
-    return f"nullif(trim(CAST({q} AS VARCHAR)), '')"
+        return f"lower({s})"
+    return f"nullif({s}, '')"
+
+
+def _checks(col: Column, expr: str) -> list[tuple[str, str, str, str]]:
+    """(code, SQL condition of a bad row, zh, en) for every rule of the column's contract."""
+    given = f"nullif({_text(ident(col.name))}, '') IS NOT NULL"
+    checks: list[tuple[str, str, str, str]] = []
+    if col.required:
+        checks.append(("null_value", f"NOT ({given})", f"不能为空，应为{_KIND_ZH[col.kind]}",
+                       f"must not be empty; expected {_KIND_EN[col.kind]}"))
+    if col.kind != "string":
+        checks.append(("bad_type", f"{given} AND ({expr}) IS NULL", f"应为{_KIND_ZH[col.kind]}",
+                       f"expected {_KIND_EN[col.kind]}"))
+    if col.kind in ("number", "integer"):
+        checks += [
+            ("nan_value", f"isnan({expr})", "不能是 NaN", "must not be NaN"),
+            ("infinite_value", f"isinf({expr})", "不能是无穷大", "must not be infinite"),
+            ("out_of_range", f"isfinite({expr}) AND abs({expr}) > {MAX_ABS}",
+             f"绝对值不能超过 {MAX_ABS:.0e}（多半是单位或解析错误）", f"must not exceed {MAX_ABS:.0e} in absolute value "
+             f"(a unit or parsing error?)")]
+        if col.minimum is not None:
+            checks.append(("below_minimum", f"({expr}) < {col.minimum}",
+                           f"不能小于 {col.minimum:g}", f"must be ≥ {col.minimum:g}"))
+    if col.kind == "integer":
+        checks.append(("not_integer", f"isfinite({expr}) AND ({expr}) <> floor({expr})", "应为整数",
+                       "must be a whole number"))
+    if col.kind in ("timestamp", "date"):
+        sql_type = col.kind.upper()
+        checks.append(("out_of_range", f"NOT isfinite({expr}) OR ({expr}) < {sql_type} '{EARLIEST}' "
+                                       f"OR ({expr}) >= {sql_type} '{LATEST}'",
+                       f"应在 {EARLIEST} 至 2100-12-31 之间（1970-01-01、1899-12-30 之类多为空日期）",
+                       f"must lie between {EARLIEST} and 2100-12-31 (1970-01-01 or 1899-12-30 usually "
+                       f"stand for an empty date)"))
+    if col.allowed:
+        allowed = ", ".join(f"'{a}'" for a in col.allowed)
+        checks.append(("value_not_allowed", f"{given} AND ({expr}) NOT IN ({allowed})",
+                       f"只允许 {'/'.join(col.allowed)}", f"allowed values are {'/'.join(col.allowed)}"))
+    return checks
 
 
 def _check_columns(con, name: str, filename: str, card: CampaignCard) -> tuple[list[Problem], dict[str, str]]:
@@ -69,38 +159,20 @@ def _check_columns(con, name: str, filename: str, card: CampaignCard) -> tuple[l
     for col in CONTRACTS[name]:
         if col.name not in types:
             continue
-        q = f'"{col.name}"'
         expr = _cast_expr(col, types[col.name], card.timezone)
         exprs[col.name] = expr
-        given = f"nullif(trim(CAST({q} AS VARCHAR)), '') IS NOT NULL"
-        checks: list[tuple[str, str, str, str]] = []
-        if col.required:
-            checks.append(("null_value", f"NOT ({given})", f"不能为空，应为{_KIND_ZH[col.kind]}",
-                           f"must not be empty; expected {_KIND_EN[col.kind]}"))
-        if col.kind != "string":
-            checks.append(("bad_type", f"{given} AND ({expr}) IS NULL", f"应为{_KIND_ZH[col.kind]}",
-                           f"expected {_KIND_EN[col.kind]}"))
-        if col.kind in ("number", "integer"):
-            checks.append(("nan_value", f"isnan({expr})", "不能是 NaN", "must not be NaN"))
-            if col.minimum is not None:
-                checks.append(("below_minimum", f"({expr}) < {col.minimum}",
-                               f"不能小于 {col.minimum:g}", f"must be ≥ {col.minimum:g}"))
-        if col.kind == "integer":
-            checks.append(("not_integer", f"({expr}) <> floor({expr})", "应为整数", "must be a whole number"))
-        if col.allowed:
-            allowed = ", ".join(f"'{a}'" for a in col.allowed)
-            checks.append(("value_not_allowed", f"{given} AND ({expr}) NOT IN ({allowed})",
-                           f"只允许 {'/'.join(col.allowed)}", f"allowed values are {'/'.join(col.allowed)}"))
-        for code, cond, zh, en in checks:
-            pending.append((col, q, code, cond, zh, en))
+        if col.kind == "timestamp" and types[col.name] == "VARCHAR":
+            problems += _check_zones(con, name, filename, col.name, card.timezone)
+        pending += [(col, *check) for check in _checks(col, expr)]
     # One scan counts every check; examples are fetched only for the checks that failed.
     if pending:
-        counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {p[3]})" for p in pending)
+        counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {p[2]})" for p in pending)
                              + f" FROM {raw}").fetchall()[0]
-        for (col, q, code, cond, zh, en), n in zip(pending, counts, strict=True):
+        for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
             if not n:
                 continue
-            ex = con.execute(f"SELECT rowid + 1, {q} FROM {raw} WHERE {cond} ORDER BY rowid LIMIT {EXAMPLES}").fetchall()
+            ex = con.execute(f"SELECT rowid + 1, TRY_CAST({ident(col.name)} AS VARCHAR) FROM {raw} WHERE {cond} "
+                             f"ORDER BY rowid LIMIT {EXAMPLES}").fetchall()
             sample = "; ".join(f"row {r}: {v!r}" for r, v in ex)
             problems.append(Problem(
                 code=code, file=filename, row=ex[0][0], column=col.name,
@@ -109,21 +181,46 @@ def _check_columns(con, name: str, filename: str, card: CampaignCard) -> tuple[l
     return problems, exprs
 
 
+def _check_zones(con, name: str, filename: str, column: str, tz: str) -> list[Problem]:
+    """A text timestamp column must not mix values with a zone (Z, +08:00) and values without one:
+    the ones without would be read in the card's time zone, which is almost never what was meant."""
+    s, raw = _text(ident(column)), f"raw_{name}"
+    zoned = f"regexp_matches({s}, '{ZONED}')"
+    naive = f"NOT {zoned} AND TRY_CAST({s} AS TIMESTAMP) IS NOT NULL"
+    n_zoned, n_naive, first_zoned, first_naive = con.execute(
+        f"SELECT count(*) FILTER (WHERE {zoned}), count(*) FILTER (WHERE {naive}), "
+        f"min(rowid) FILTER (WHERE {zoned}), min(rowid) FILTER (WHERE {naive}) FROM {raw}").fetchall()[0]
+    if not (n_zoned and n_naive):
+        return []
+    ex = dict(con.execute(f"SELECT rowid, {s} FROM {raw} WHERE rowid IN (?, ?)", [first_zoned, first_naive]).fetchall())
+    row = (first_zoned if n_zoned <= n_naive else first_naive) + 1
+    return [Problem(
+        code="mixed_timezones", file=filename, row=row, column=column,
+        zh=f"{name} 表的列 {column} 混用了带时区的时间（{n_zoned} 行，如第 {first_zoned + 1} 行 {ex[first_zoned]!r}）"
+           f"和不带时区的时间（{n_naive} 行，如第 {first_naive + 1} 行 {ex[first_naive]!r}）。不带时区的按活动时区 {tz} 理解，"
+           f"带时区的会换算到 {tz}；同一列请统一写法。",
+        en=f"Column {column} of the {name} table mixes times with a zone ({n_zoned} row(s), e.g. row "
+           f"{first_zoned + 1}: {ex[first_zoned]!r}) and times without one ({n_naive} row(s), e.g. row "
+           f"{first_naive + 1}: {ex[first_naive]!r}). Times without a zone are read in the campaign time "
+           f"zone {tz}, times with one are converted to it; write the whole column one way.")]
+
+
+_SQL_TYPE = {"timestamp": "TIMESTAMP", "date": "DATE", "number": "DOUBLE", "integer": "BIGINT", "string": "VARCHAR"}
+
+
 def _build_typed(con, name: str, exprs: dict[str, str], duplicates: str) -> None:
+    """``<name>`` = the contract columns, each cast to its type (absent ones filled by _DEFAULTS or
+    NULL), plus ``_row`` (the data row in the file)."""
     cols = []
     for col in CONTRACTS[name]:
+        default = _DEFAULTS.get(col.name)
+        if default == "paid_amount":  # the typed value, never the raw text
+            default = exprs["paid_amount"]
         if col.name in exprs:
-            e = exprs[col.name]
-            if col.name in _DEFAULTS:
-                e = f"coalesce({e}, {_DEFAULTS[col.name]})"
-            cast = {"timestamp": "TIMESTAMP", "date": "DATE", "number": "DOUBLE", "integer": "BIGINT",
-                    "string": "VARCHAR"}[col.kind]
-            cols.append(f"CAST({e} AS {cast}) AS {col.name}")
-        elif col.name in _DEFAULTS:
-            cols.append(f"{_DEFAULTS[col.name]} AS {col.name}")
+            e = exprs[col.name] if default is None else f"coalesce({exprs[col.name]}, {default})"
         else:
-            cast = {"number": "DOUBLE", "integer": "BIGINT"}.get(col.kind, "VARCHAR")
-            cols.append(f"CAST(NULL AS {cast}) AS {col.name}")
+            e = default or "NULL"
+        cols.append(f"CAST({e} AS {_SQL_TYPE[col.kind]}) AS {col.name}")
     where = ""
     if duplicates == "drop":
         where = (f" QUALIFY row_number() OVER (PARTITION BY {', '.join(_raw_cols(con, name))} "
@@ -133,7 +230,7 @@ def _build_typed(con, name: str, exprs: dict[str, str], duplicates: str) -> None
 
 
 def _raw_cols(con, name: str) -> list[str]:
-    return [f'"{r[0]}"' for r in con.execute(f"DESCRIBE raw_{name}").fetchall()]
+    return [ident(r[0]) for r in con.execute(f"DESCRIBE raw_{name}").fetchall()]
 
 
 def _check_duplicates(con, name: str, filename: str, policy: str) -> list[Problem]:
@@ -156,18 +253,17 @@ def _check_duplicates(con, name: str, filename: str, policy: str) -> list[Proble
 def _check_orders(con, filename: str) -> list[Problem]:
     problems = []
     bad = con.execute(
-        "SELECT order_id, list(DISTINCT user_id ORDER BY user_id), min(rowid) + 1, count(DISTINCT user_id) "
-        "FROM (SELECT *, rowid FROM raw_orders) GROUP BY order_id HAVING count(DISTINCT user_id) > 1 "
-        "ORDER BY min(rowid)").fetchall()
+        "SELECT order_id, list(DISTINCT user_id ORDER BY user_id), min(_row) FROM orders GROUP BY order_id "
+        "HAVING count(DISTINCT user_id) > 1 ORDER BY min(_row)").fetchall()
     if bad:
-        sample = "; ".join(f"{o}: {u[:3]}" for o, u, _, _ in bad[:EXAMPLES])
+        sample = "; ".join(f"{o}: {u[:3]}" for o, u, _ in bad[:EXAMPLES])
         problems.append(Problem(
             code="order_multiple_users", file=filename, row=bad[0][2], column="order_id",
-            zh=f"{len(bad)} 个订单号的各行属于不同用户（同一订单只能有一个 user_id）。示例：{sample}",
-            en=f"{len(bad)} order id(s) have lines naming different users (one order must have one user_id). Examples: {sample}"))
-    n = con.execute("SELECT count(*) FROM orders WHERE refund_amount > paid_amount + 1e-9").fetchall()[0][0]
+            zh=f"{len(bad)} 个订单号的各行属于不同用户（同一订单只能有一个 user_id；用户号已替换为化名）。示例：{sample}",
+            en=f"{len(bad)} order id(s) have lines naming different users (one order must have one user_id; "
+               f"user ids are shown as pseudonyms). Examples: {sample}"))
+    n, r = con.execute("SELECT count(*), min(_row) FROM orders WHERE refund_amount > paid_amount + 1e-9").fetchall()[0]
     if n:
-        r = con.execute("SELECT min(_row) FROM orders WHERE refund_amount > paid_amount + 1e-9").fetchall()[0][0]
         problems.append(Problem(
             code="refund_exceeds_paid", file=filename, row=r, column="refund_amount",
             zh=f"{n} 行的退款金额大于实付金额；退款应不超过 paid_amount。",
@@ -191,17 +287,79 @@ def _check_coverage(con, name: str, filename: str, time_col: str, card: Campaign
     return []
 
 
-def open_campaign(folder: Path | str) -> Campaign:
-    """Validate ``folder`` and return the :class:`Campaign`; raise ValidationError on any error."""
+def _check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> list[Problem]:
+    """Spend channels should be recognisable: each appears in the orders or in the card's budget,
+    and each budgeted channel has spend rows. Warnings, not errors — awareness spend with no
+    attributed orders is legitimate — but a mismatch is usually a naming difference (直播 vs live)
+    that would leave ROAS and budget pacing empty for that channel."""
+    problems = []
+    spend = con.execute("SELECT channel, min(_row) FROM spend GROUP BY channel ORDER BY min(_row)").fetchall()
+    in_orders = {r[0] for r in con.execute("SELECT DISTINCT channel FROM orders").fetchall()} if has_orders else set()
+    budget = card.strategy.budget
+    unknown = [(c, r) for c, r in spend if c not in in_orders and c not in budget]
+    if unknown:
+        names = ", ".join(c for c, _ in unknown)
+        close = {c: difflib.get_close_matches(c, sorted(in_orders | set(budget)), n=1) for c, _ in unknown}
+        hint = "; ".join(f"{c} → {m[0]}?" for c, m in close.items() if m)
+        problems.append(Problem(
+            code="unknown_channel", file=card.tables.spend, row=unknown[0][1], column="channel", severity="warning",
+            zh=f"spend 表中的渠道 {names} 既不出现在订单中，也不在卡片的预算（strategy.budget）里；"
+               f"这些花费无法对应到渠道的 GMV 和预算。是否是名称写法不同？{hint}",
+            en=f"Spend channel(s) {names} appear neither in the orders nor in the card's budget "
+               f"(strategy.budget); their spend cannot be matched to channel GMV or budget. A naming "
+               f"difference? {hint}".strip()))
+    spent = {c for c, _ in spend}
+    idle = [k for k in budget if k not in spent]
+    if idle:
+        problems.append(Problem(
+            code="budget_without_spend", file=CARD_FILE, column=f"strategy.budget.{idle[0]}", severity="warning",
+            row=card_line(folder, ("strategy", "budget", idle[0])),
+            zh=f"预算中的渠道 {', '.join(idle)} 在 spend 表中没有任何花费记录；预算执行率将显示为 0。",
+            en=f"Budgeted channel(s) {', '.join(idle)} have no rows in the spend table; their budget pacing "
+               f"will show 0."))
+    return problems
+
+
+def _check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
+    try:
+        con.execute("SELECT timezone(?, TIMESTAMPTZ '2025-01-01 00:00:00+00')", [card.timezone]).fetchall()
+        return []
+    except duckdb.Error:
+        return [Problem("card_invalid", CARD_FILE, f"timezone 的值无效：数据库不认识时区 {card.timezone}（请用如 Asia/Shanghai 的 IANA 名称）。",
+                        f"Invalid value for timezone: the database does not know the time zone {card.timezone} "
+                        f"(use an IANA name such as Asia/Shanghai).", row=card_line(folder, ("timezone",)),
+                        column="timezone")]
+
+
+def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
+    """Validate ``folder`` and return the :class:`Campaign`; raise ValidationError on any error.
+
+    ``salt`` (bytes) overrides the pseudonymisation salt of :func:`fupan.privacy.load_salt`.
+    Every problem found is reported together: card problems that leave the tables checkable do not
+    stop the table checks, and one broken table does not stop the checks of the others.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError([Problem("folder_missing", None, f"活动文件夹不存在：{folder}",
                                        f"The campaign folder does not exist: {folder}")])
-    card = load_card(folder)
-    con = open_connection()
-    loaded, problems = load_tables(con, folder, card)
-    if "orders" not in loaded:
+    card, problems = read_card(folder)
+    if card is None:
         raise ValidationError(problems)
+    con = open_connection()
+    try:
+        return _open(folder, card, problems, con, salt)
+    except BaseException:
+        con.close()
+        raise
+
+
+def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: bytes | None) -> Campaign:
+    found = _check_timezone(con, folder, card)
+    if found:
+        raise ValidationError(problems + found)
+    privacy: dict[str, dict] = {}
+    loaded, found = load_tables(con, folder, card, salt, privacy)
+    problems += found
     for name in list(loaded):
         filename = getattr(card.tables, name)
         found, exprs = _check_columns(con, name, filename, card)
@@ -219,10 +377,12 @@ def open_campaign(folder: Path | str) -> Campaign:
     for name, time_col in (("spend", "date"), ("inventory", "date")):
         if name in loaded:
             problems += _check_coverage(con, name, getattr(card.tables, name), time_col, card, False)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        con.close()
+    if "spend" in loaded:
+        problems += _check_channels(con, folder, card, "orders" in loaded)
+    if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
+    for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw
+        ddl(con, f"DROP TABLE IF EXISTS raw_{name}")
 
     flags: dict[str, object] = {}
     first = con.execute("SELECT min(order_time)::DATE FROM orders").fetchall()[0][0]
@@ -239,7 +399,8 @@ def open_campaign(folder: Path | str) -> Campaign:
     for _name, filename in card.tables.items():
         hashes[filename] = file_sha256(folder / filename)
     return Campaign(folder=folder, card=card, con=con, tables=loaded,
-                    warnings=[p for p in problems if p.severity != "error"], hashes=hashes, flags=flags)
+                    warnings=[p for p in problems if p.severity != "error"], hashes=hashes, flags=flags,
+                    privacy=privacy)
 
 
 def save_prepared(campaign: Campaign, path: Path) -> None:
@@ -255,12 +416,12 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
     path = Path(path)
     path.unlink(missing_ok=True)
     con = campaign.con
-    ddl(con, f"ATTACH '{path}' AS prep")
+    ddl(con, f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS prep")
     try:
         for name in campaign.tables:
             ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
         meta = {"tables": campaign.tables, "hashes": campaign.hashes, "flags": campaign.flags,
-                "warnings": [p.__dict__ for p in campaign.warnings]}
+                "warnings": [p.__dict__ for p in campaign.warnings], "privacy": campaign.privacy}
         ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
         con.execute("INSERT INTO prep._meta VALUES (?)", [json.dumps(meta, ensure_ascii=False)]).fetchall()
     finally:
@@ -277,7 +438,7 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     folder = Path(folder)
     card = load_card(folder)
     con = open_connection()
-    ddl(con, f"ATTACH '{Path(path)}' AS prep (READ_ONLY)")
+    ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
     meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
     for name, digest in meta["hashes"].items():
         if file_sha256(folder / name) != digest:
@@ -286,4 +447,5 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     for name in meta["tables"]:
         ddl(con, f"CREATE VIEW {name} AS SELECT * FROM prep.{name}")
     return Campaign(folder=folder, card=card, con=con, tables=meta["tables"],
-                    warnings=[Problem(**w) for w in meta["warnings"]], hashes=meta["hashes"], flags=meta["flags"])
+                    warnings=[Problem(**w) for w in meta["warnings"]], hashes=meta["hashes"], flags=meta["flags"],
+                    privacy=meta.get("privacy", {}))
