@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO   := data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-data test lint bench clean
+.PHONY: help setup browser demo demo-data test lint bench clean
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -30,7 +30,17 @@ demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/
 demo: demo-data ## set up, generate the demo campaign and run its retrospective into reports/
 	$(BIN)/fupan run $(DEMO) --out reports
 
-test: setup ## run the whole test suite (what CI runs)
+# The XSS test opens every report in headless Chromium. Debian's package is installed when it is
+# missing and we may (root with apt-get); otherwise that one test skips and says why.
+browser: ## install Debian's Chromium for the browser tests (root only; skipped otherwise)
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium for the browser tests …"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+		|| echo "chromium could not be installed; the browser test will skip"; \
+	else echo "no chromium and not root: the browser test will skip (apt-get install chromium)"; fi
+
+test: setup browser ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lint: setup ## ruff lint

@@ -14,7 +14,8 @@
 # %% tags=["parameters"]
 campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its tables
 lang: str = "zh"  # report language: "zh" (default) or "en"
-prepared: str = ""  # validated tables written by `fupan run` ("" = validate the folder here)
+prepared: str = ""  # validated tables written by fupan run, empty to validate the folder here
+share_safe: bool = False  # True for the version for wider circulation, money as an index
 
 # %% tags=["setup"]
 from IPython.display import display
@@ -23,8 +24,9 @@ import fupan
 from fupan import charts, render
 from fupan.i18n import t
 
-r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared)
+r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
 k = r.kpis
+display(render.share_safe_notice(r.money_index, lang))
 display(render.warnings(r.campaign.warnings, lang))
 
 # %% [markdown]

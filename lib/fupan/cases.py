@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
@@ -90,8 +91,8 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
                  **r.campaign.flags},
         "analyses": {
             "ab_test": r.ab,
-            "alerts": r.alerts.head(10).assign(date=r.alerts.date.dt.date.astype(str)).to_dict(orient="records")
-            if r.alerts is not None else None,
+            "alerts": r.alerts.head(10).assign(date=pd.to_datetime(r.alerts.date).dt.strftime("%Y-%m-%d"))
+            .to_dict(orient="records") if r.alerts is not None else None,
             "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
             if r.value is not None else None,
             "customers": _customers(r.customers),

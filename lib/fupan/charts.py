@@ -13,14 +13,26 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+    SymmetricalLogLocator,
+)
 
 from . import fonts
 from .dictionary import FUNNEL_STEPS
-from .format import money
+from .format import money, money_index_base
 from .i18n import kpi_name, phase_name, step_label, t
 
 PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
+
+
+# Text is shaped when a figure is drawn — after _style() has exited, when Jupyter displays it — and
+# matplotlib 3.11 then shapes for the *locale's* language unless text.language is set: under
+# zh_CN the PNG bytes would change. Fixed for the process, so charts never depend on the locale.
+plt.rcParams["text.language"] = "zh-Hans"
 
 
 @contextmanager
@@ -28,7 +40,8 @@ def _style() -> Iterator[None]:
     family = fonts.register_matplotlib()
     # The family list is stored in each Text at creation; a generic "sans-serif" would be resolved
     # at draw time, after this context has exited, and fall back to a font without CJK glyphs.
-    rc = {"font.family": [family, "DejaVu Sans"],
+    # text.language fixed so that the shaping (Simplified Chinese forms) never follows the locale.
+    rc = {"font.family": [family, "DejaVu Sans"], "text.language": "zh-Hans",
           "axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 110,
           "axes.spines.top": False, "axes.spines.right": False,
           "axes.titleweight": "normal", "axes.titlesize": 14, "axes.grid": True, "grid.alpha": 0.3}
@@ -36,9 +49,41 @@ def _style() -> Iterator[None]:
         yield
 
 
+def _index_locator(base: float, target):
+    """Round ticks on the index scale of a share-safe report (100 = baseline daily GMV): the
+    axis's own kind of locator, run on index values and mapped back to amounts."""
+    k, scale = 100.0 / base, target.get_scale()
+    parent = {"log": LogLocator, "symlog": SymmetricalLogLocator}.get(scale, MaxNLocator)
+
+    class _IndexLocator(parent):
+        def tick_values(self, vmin, vmax):
+            return np.asarray(super().tick_values(vmin * k, vmax * k)) / k
+
+        def __call__(self):
+            return self.tick_values(*self.axis.get_view_interval())
+
+    if scale == "symlog":
+        tr = target.get_transform()
+        return _IndexLocator(linthresh=tr.linthresh * k, base=tr.base)
+    return _IndexLocator() if scale == "log" else _IndexLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
+
+
+def _money_label(key: str, lang: str) -> str:
+    """The money axis title; in a share-safe report the unit is the index, not the currency."""
+    label = t(key, lang)
+    if money_index_base() is None:
+        return label
+    return label.replace("（元）", "（指数，基期日均GMV=100）").replace("(CNY)", "(index, baseline daily GMV = 100)")
+
+
 def _money_axis(ax, lang: str, axis: str = "y") -> None:
     fmt = FuncFormatter(lambda v, _: money(v, lang, digits=0))
     target = ax.yaxis if axis == "y" else ax.xaxis
+    base = money_index_base()
+    if base is not None:
+        target.set_major_locator(_index_locator(base, target))
+        if target.get_scale() != "linear":
+            target.set_minor_locator(NullLocator())
     target.set_major_formatter(fmt)
     target.set_minor_formatter(fmt)  # log scales label minor ticks too (else "6 × 10⁴")
 
@@ -68,7 +113,7 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> F
             bottom += table[channel].to_numpy()
         _money_axis(ax, lang)
         ax.set_title(t("daily_gmv", lang), pad=18)
-        ax.set_ylabel(t("gmv_axis", lang))
+        ax.set_ylabel(_money_label("gmv_axis", lang))
         ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)
         fig.autofmt_xdate()
     return _finish(fig)
@@ -144,7 +189,7 @@ def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, lang
                 ax.text(cum.index[0], budget[channel], f"{t('budget_line', lang)} {channel}", color=colour,
                         fontsize=8, va="bottom")
         _money_axis(ax, lang)
-        ax.set_ylabel(t("spend_axis", lang))
+        ax.set_ylabel(_money_label("spend_axis", lang))
         ax.set_title(t("pacing", lang))
         ax.legend(frameon=False, ncol=3, fontsize=9)
         fig.autofmt_xdate()

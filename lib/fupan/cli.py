@@ -50,6 +50,9 @@ def run(
     lang: Lang = "zh",
     template: Annotated[Path | None, typer.Option(help="report template notebook")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+    share_safe: Annotated[bool, typer.Option(
+        "--share-safe", help="write only OUT/<case id>/share/report.html for wider circulation: shop name "
+                             "masked, money as an index (baseline daily GMV = 100), no code, no case.json")] = False,
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     from .report import DEFAULT_TEMPLATE
@@ -63,11 +66,16 @@ def run(
     campaign = _validate(folder)
     reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
                            + ([] if template == DEFAULT_TEMPLATE else ["--template", str(template)]))
-    typer.echo(f"执行报告模板 Executing {template.name} …", err=True)
+    kind = "对外分享版 share-safe " if share_safe else ""
+    typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)
     try:
-        result = run_report(campaign, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet)
+        result = run_report(campaign, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet,
+                            share_safe=share_safe)
     finally:
         campaign.con.close()
+    if share_safe:
+        typer.echo(f"✔ 完成 done in {result.seconds:.1f} s\n  share-safe HTML: {result.html}")
+        return
     typer.echo(f"✔ 完成 done in {result.seconds:.1f} s\n  HTML:     {result.html}\n  notebook: {result.notebook}\n"
                f"  case:     {result.case}")
 

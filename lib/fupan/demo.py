@@ -385,12 +385,14 @@ def _nice(x: float, digits: int, rounding: Any = np.round) -> float:
     return round(float(rounding(x / 10.0**exponent) * 10.0**exponent), max(0, -exponent))
 
 
+SHOP = "花漾美妆天猫旗舰店"  # fictional; masked in --share-safe reports
+
 # the operator's text on the card (YAML)
 _NARRATIVE = """
 background:
   market: 2025年双十一周期拉长至一个多月，美妆类目增速放缓，平台流量持续向直播与内容渠道倾斜。
   competition: 国际大牌在头部直播间以大额满赠抢占心智，国货竞品主打高性价比套装，价格竞争激烈。
-  team: 店铺运营6人，自播团队4人并合作10余位达人；广告投放由代理商执行、品牌方审核。
+  team: 花漾美妆天猫旗舰店运营6人，自播团队4人并合作10余位达人；广告投放由代理商执行、品牌方审核。
   product: 主推修护精华与防晒两款明星单品，新品香水礼盒首次参加大促。
   open_actions: [618复盘遗留：爆款库存预警机制尚未上线, 618复盘遗留：新客首单后30天复购偏低，会员承接路径待设计]
 mechanics: [预售定金, 跨店满减, 直播秒杀]
@@ -417,7 +419,7 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
     by_channel = sp.groupby("channel")["spend"].sum()
     targets = {"gmv": _nice(gmv / 0.925, 3), "new_customers": int(_nice(0.9 * new, 2, np.floor)),
                "roas": _nice(gmv / sp["spend"].sum(), 2, np.floor)}
-    return {"id": "2025-d11-beauty", "name": "双十一美妆大促 2025", "platform": "tmall",
+    return {"id": "2025-d11-beauty", "name": "双十一美妆大促 2025", "shop": SHOP, "platform": "tmall",
             "category": "beauty", "currency": "CNY", "timezone": "Asia/Shanghai",
             "windows": {k: [dt.date.fromisoformat(a), dt.date.fromisoformat(b)]
                         for k, (a, b) in WINDOWS.items()},

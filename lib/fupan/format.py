@@ -2,14 +2,52 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: In a share-safe report (``fupan run --share-safe``) every amount of money is shown as an index:
+#: 100 = the average daily GMV of the baseline window. Ratios between amounts (ROAS, shares, the
+#: waterfall's proportions) are unchanged; the absolute size of the business is not disclosed.
+#: A module global, not a ContextVar: IPython runs each notebook cell in a fresh context copy.
+_INDEX_BASE: float | None = None
+INDEX_LABEL = {"zh": "指数", "en": "idx "}
+
+
+def set_money_index(base: float | None) -> None:
+    """Show money as an index to ``base`` (= 100) from now on; ``None`` shows amounts again."""
+    global _INDEX_BASE
+    if base is not None and not (math.isfinite(base) and base > 0):
+        raise ValueError(f"money index base must be a positive number, got {base!r}")
+    _INDEX_BASE = base
+
+
+def money_index_base() -> float | None:
+    return _INDEX_BASE
+
+
+@contextmanager
+def money_as_index(base: float | None) -> Iterator[None]:
+    previous = _INDEX_BASE
+    set_money_index(base)
+    try:
+        yield
+    finally:
+        set_money_index(previous)
 
 
 def money(x: float, lang: str = "zh", digits: int = 1, symbol: str = "¥") -> str:
-    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); NaN → ``—``."""
+    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); NaN → ``—``.
+
+    Share-safe (:func:`set_money_index`): ``指数1,523`` / ``idx 1,523``, 100 = the baseline's
+    average daily GMV; one decimal below 100.
+    """
     if x is None or not math.isfinite(x):
         return "—"
     sign = "-" if x < 0 else ""
     a = abs(x)
+    if _INDEX_BASE is not None:
+        i = a / _INDEX_BASE * 100
+        return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{1 if i < 100 else 0}f}"
     if lang == "zh":
         for unit, div in (("亿", 1e8), ("万", 1e4)):
             if a >= div:

@@ -37,7 +37,9 @@ _T: dict[str, tuple[str, str]] = {
     "findings": ("自动生成的发现", "Auto-drafted findings"),
     "lessons": ("运营复盘结论", "The team's lessons"),
     "reproduce": ("如何复现", "How to reproduce"),
-    "toggle_code": ("显示/隐藏代码", "Show/hide code"), "contents": ("目录", "Contents"),
+    "toggle_code": ("显示/隐藏代码", "Show/hide code"),
+    "share_safe_footer": ("对外分享版：金额为指数（基期日均 GMV = 100），店铺名已隐去",
+                          "Share-safe version: money as an index (baseline daily GMV = 100), shop name masked"), "contents": ("目录", "Contents"),
     "data_notes": ("数据说明", "Data notes"),
 }
 

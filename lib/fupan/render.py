@@ -171,6 +171,16 @@ def note(text: str) -> Html:
     return Html(f'<div class="fp-skip">{_e(text)}</div>')
 
 
+def share_safe_notice(money_index: float | None, lang: str = "zh") -> Html:
+    """The banner of a share-safe report: what was masked and what the money index means."""
+    if money_index is None:
+        return Html("")
+    text = ("对外分享版：店铺名已隐去；所有金额以指数显示（基期日均 GMV = 100），比率与占比不变。" if lang == "zh" else
+            "Share-safe version: the shop name is masked; every amount of money is shown as an index "
+            "(baseline average daily GMV = 100); ratios and shares are unchanged.")
+    return Html(f"<div class='fp-warn'><b>{_e(text)}</b></div>")
+
+
 def warnings(problems: list, lang: str = "zh") -> Html:
     if not problems:
         return Html("")

@@ -11,7 +11,6 @@ import copy
 import html
 import json
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -19,7 +18,9 @@ from pathlib import Path
 
 import nbformat
 
+from . import __version__
 from .cases import MIME, write_atomic, write_record
+from .dictionary import DEFINITIONS_VERSION
 from .errors import NotebookExecutionError
 from .i18n import t
 from .validate import Campaign, save_prepared
@@ -30,9 +31,9 @@ DEFAULT_TEMPLATE = TEMPLATES_DIR / "retrospective.ipynb"
 
 @dataclass(frozen=True)
 class RunResult:
-    notebook: Path
+    notebook: Path | None  # None for a share-safe run (see :func:`run`)
     html: Path
-    case: Path
+    case: Path | None
     seconds: float
 
 
@@ -113,21 +114,39 @@ def _toc(body: str) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str) -> str:
-    """Render ``nb`` to one self-contained HTML string (code hidden, TOC, embedded CJK font)."""
+SHOP_MASK = {"zh": "某店铺", "en": "[shop]"}
+
+
+def mask_names(page: str, names: list[str], lang: str) -> str:
+    """``page`` with every (HTML-escaped) occurrence of each of ``names`` replaced by a mask."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        page = page.replace(html.escape(name), SHOP_MASK[lang]).replace(html.escape(name, quote=False), SHOP_MASK[lang])
+    return page
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *,
+                share_safe: bool = False) -> str:
+    """Render ``nb`` to one self-contained HTML string (code hidden, TOC, embedded CJK font).
+
+    ``share_safe`` leaves the code out altogether (no toggle): the injected-parameters cell names
+    local paths, and code is of no use to the wider audience of a share-safe report.
+    """
     from nbconvert import HTMLExporter
 
     from .fonts import embedded_font_css
 
     exporter = HTMLExporter(template_name="fupan", extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
     exporter.exclude_anchor_links = False
+    exporter.exclude_input = share_safe
     exporter.language_code = "zh-CN" if lang == "zh" else "en"
     nb = _for_html(nb)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
+    toggle = "" if share_safe else (
+        f'<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
+        f'{t("toggle_code", lang)}</button>')
     header = (f'<nav class="fp-toc"><div class="fp-title">{html.escape(title)}</div><div>{t("contents", lang)}</div>'
-              f'{_toc(body)}<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
-              f'{t("toggle_code", lang)}</button></nav>')
+              f'{_toc(body)}{toggle}</nav>')
     css = resources.files("fupan").joinpath("report.css").read_text(encoding="utf-8")
     # the slots are replaced as whole <style> elements: operator text is escaped, so it can never
     # contain "<style", but it may contain a bare /*FUPAN_…*/ marker (e.g. in the page <title>)
@@ -147,25 +166,48 @@ def footer_html(record: dict, lang: str) -> str:
             f" · case <code>{html.escape(record['content_sha256'][:16])}</code><br>sha256: {files}")
 
 
+PREPARED_NAME = ".validated.duckdb"
+
+
 def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path = DEFAULT_TEMPLATE,
-        reproduce: str = "", progress: bool = True) -> RunResult:
-    """Execute the retrospective of a validated campaign and write the three files."""
+        reproduce: str = "", progress: bool = True, share_safe: bool = False) -> RunResult:
+    """Execute the retrospective of a validated campaign and write the three files.
+
+    ``share_safe`` writes only ``<out>/<id>/share/report.html``, the version for wider circulation:
+    the shop name (``card.shop``) masked, money as an index (baseline daily GMV = 100), no code.
+    No case record is written for it (case.json holds the real figures), and its executed notebook
+    is kept only when a cell fails.
+    """
     t0 = time.perf_counter()
     campaign_dir = campaign.folder.resolve()
     card = campaign.card
-    out = Path(out_root) / card.id
+    out = Path(out_root) / card.id / ("share" if share_safe else "")
     out.mkdir(parents=True, exist_ok=True)
     nb_path = out / "report.ipynb"
-    with tempfile.TemporaryDirectory(prefix="fupan-") as tmp:
-        prepared = Path(tmp) / "validated.duckdb"
+    # The validated tables go to a fixed name beside the report (not a random temporary path), so
+    # that the injected-parameters cell is the same on every run; removed once the kernel is done.
+    prepared = out.resolve() / PREPARED_NAME
+    try:
         save_prepared(campaign, prepared)
         params = {"campaign_dir": str(campaign_dir), "lang": lang, "prepared": str(prepared)}
+        if share_safe:
+            params["share_safe"] = True
         nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
+    finally:
+        for leftover in (prepared, prepared.with_name(prepared.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    html_path = out / "report.html"
+    if share_safe:
+        nb_path.unlink()
+        footer = (f"{t('share_safe_footer', lang)} · fupan {html.escape(__version__)} · 口径 definitions "
+                  f"v{html.escape(DEFINITIONS_VERSION)}")
+        page = export_html(nb, card.name, lang, footer, share_safe=True)
+        write_atomic(html_path, mask_names(page, [card.shop or ""], lang))
+        return RunResult(None, html_path, None, time.perf_counter() - t0)
     record = case_from_notebook(nb)
     record["parameters"] = {"lang": lang, "template": Path(template).name}
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"
     case_path = out / "case.json"
     sealed = write_record(case_path, record)
-    html_path = out / "report.html"
     write_atomic(html_path, export_html(nb, card.name, lang, footer_html(sealed, lang)))
     return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0)

@@ -15,7 +15,7 @@ import pandas as pd
 from . import analyses, impact, rootcause_report
 from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
-from .format import money, pct, value
+from .format import money, pct, set_money_index, value
 from .i18n import kpi_name, phase_name, step_label
 from .metrics.alerts import share_anomalies
 from .metrics.decompose import decompose_gmv_change
@@ -38,6 +38,8 @@ class Retrospective:
     decomposition: dict | None
     funnel: pd.DataFrame | None
     findings: list[dict] = field(default_factory=list)
+    #: share-safe: money shown as an index, 100 = this baseline average daily GMV (None = amounts)
+    money_index: float | None = None
     ab: dict | None = None
     alerts: pd.DataFrame | None = None
     value: pd.DataFrame | None = None
@@ -194,18 +196,30 @@ def draft_findings(r: Retrospective) -> list[dict]:
     return sorted(out, key=lambda f: (order[f["kind"]], f["priority"], -f["weight"]))
 
 
-def build(campaign: Campaign, agg: Aggregates, lang: str = "zh") -> Retrospective:
-    """Compute every number of the retrospective from validated data and its aggregates."""
+def build(campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: bool = False) -> Retrospective:
+    """Compute every number of the retrospective from validated data and its aggregates.
+
+    ``share_safe`` makes every amount of money formatted from here on (findings, tables, chart
+    axes) an index, 100 = the baseline window's average daily GMV (:func:`fupan.format.money`).
+    """
     card = campaign.card
     wf = window_frame(campaign)
     kpis = window_kpis(wf, agg.windows, agg.new_customers, agg.daily, agg.uv, agg.spend)
+    money_index = None
+    if share_safe:
+        b = card.windows.baseline
+        money_index = float(kpis.loc["baseline", "gmv"]) / ((b.end - b.start).days + 1)
+        if not money_index > 0:
+            raise ValueError("share-safe: the baseline window has no GMV to index money to")
+    set_money_index(money_index)
     camp = card.windows.campaign
     channels = channel_kpis(agg.windows, agg.spend, camp.start, camp.end, "campaign")
     targets = target_achievement(kpis.loc["campaign"], card.strategy.targets)
     hypotheses = evaluate_hypotheses(kpis, [h.model_dump() for h in card.strategy.hypotheses])
     funnel = funnel_steps(agg.funnel, "campaign") if agg.funnel is not None else None
     r = Retrospective(campaign=campaign, agg=agg, lang=lang, windows=wf, kpis=kpis, channels=channels,
-                      targets=targets, hypotheses=hypotheses, decomposition=_decomposition(kpis), funnel=funnel)
+                      targets=targets, hypotheses=hypotheses, decomposition=_decomposition(kpis), funnel=funnel,
+                      money_index=money_index)
     r.alerts = share_anomalies(agg.daily, wf)
     if agg.ab_users is not None:
         try:
@@ -268,14 +282,15 @@ def _customer_value(r: Retrospective) -> tuple[pd.DataFrame | None, dict | None]
         return None, None
 
 
-def load_retrospective(campaign_dir: str | Path, lang: str = "zh", prepared: str | Path | None = None) -> Retrospective:
+def load_retrospective(campaign_dir: str | Path, lang: str = "zh", prepared: str | Path | None = None,
+                       share_safe: bool = False) -> Retrospective:
     """Validate, extract and compute: the single call a report template starts with.
 
     ``prepared`` is the DuckDB file ``fupan run`` wrote after validating; when it is absent (the
-    notebook re-run on its own), the folder is validated here.
+    notebook re-run on its own), the folder is validated here. ``share_safe``: see :func:`build`.
     """
     if prepared and Path(prepared).is_file():
         campaign = open_prepared(campaign_dir, prepared)
     else:
         campaign = open_campaign(campaign_dir)
-    return build(campaign, extract(campaign), lang)
+    return build(campaign, extract(campaign), lang, share_safe=share_safe)

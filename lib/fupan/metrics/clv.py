@@ -318,13 +318,22 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGammaPara
         value = -np.sum(ll)
         return float(value) if np.isfinite(value) else 1e300
 
-    res = optimize.minimize(nll, np.zeros(3), method="BFGS", options={"gtol": 1e-8})
-    res = optimize.minimize(
-        nll, res.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 6000}
-    )
-    if not res.success or not np.all(np.isfinite(res.x)):
+    # The likelihood has a flat ridge (p → ∞, v → 0 with p·v/(q−1) fixed) on which a single start
+    # can stall: start also from spend-scaled points and keep the best converged optimum.
+    scale = float(np.mean(m))
+    starts = [np.zeros(3), np.log([2.0, 2.0, scale]), np.log([5.0, 3.0, scale])]
+    best = None
+    for start in starts:
+        res = optimize.minimize(nll, start, method="BFGS", options={"gtol": 1e-8})
+        res = optimize.minimize(
+            nll, res.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 6000}
+        )
+        if res.success and np.all(np.isfinite(res.x)) and (best is None or res.fun < best.fun - 1e-9):
+            best = res
+    if best is None:
         raise ValueError(f"Gamma–Gamma fit did not converge: {res.message}")
-    p, q, v = np.exp(res.x)
+    p, q, v = np.exp(best.x)
+    res = best
     return GammaGammaParams(float(p), float(q), float(v), float(-res.fun))
 
 

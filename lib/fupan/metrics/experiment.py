@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..format import money
 from .abtest import relative_lift, srm_test, two_proportion_ztest, welch_ttest
 
 ALPHA = 0.05
@@ -61,13 +62,13 @@ def verdict(ab: dict, lang: str = "zh") -> str:
     if lang == "zh":
         head = "B 组转化率{}".format("显著" if significant else "未显著")
         return (f"{head}{'提升' if lift >= 0 else '下降'} {abs(lift):.1%}（95% 置信区间 {lo:+.1%} ~ {hi:+.1%}，"
-                f"p={ab['p_value']:.2g}）；人均GMV差 ¥{ab['revenue_diff']:.2f}。"
+                f"p={ab['p_value']:.2g}）；人均GMV差 {money(ab['revenue_diff'], 'zh', digits=2)}。"
                 + ("建议在下次活动中采用 B 方案，并核算其成本。" if significant and lift > 0 else "证据不足以改变方案。"))
     head = "Variant B {} conversion by {:.1%}".format(
         "raised" if lift >= 0 else "lowered", abs(lift))
     return (f"{head} (95% CI {lo:+.1%} to {hi:+.1%}, p={ab['p_value']:.2g}; "
             f"{'significant' if significant else 'not significant'}); revenue per user differs by "
-            f"¥{ab['revenue_diff']:.2f}. " + ("Adopt B next time, after costing it." if significant and lift > 0
+            f"{money(ab['revenue_diff'], 'en', digits=2)}. " + ("Adopt B next time, after costing it." if significant and lift > 0
                                                else "The evidence does not justify a change."))
 
 
