@@ -174,3 +174,15 @@ def test_report_shows_customer_funnel_and_inventory_sections(demo_run):
     page = (demo_run / "report.html").read_text(encoding="utf-8")
     for text in ("新客质量", "重要价值客户", "客户分层与留存", "缺货率", "最大流失", "客户价值"):
         assert text in page, text
+
+
+def test_the_tiny_campaign_runs_end_to_end_with_hand_computed_kpis(tiny, tmp_path):
+    """A campaign with few days and no alerts still gives all three files; burst = o5 (200 + 40),
+    o6 (120) and o7 (80): GMV 440, 3 orders, buyers a, d, e; 4 visitors a day for 2 days."""
+    proc = run_cli("run", str(tiny), "--out", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    case = read_record(tmp_path / "tiny-test" / "case.json")
+    burst = case["kpis"]["burst"]
+    assert (burst["gmv"], burst["orders"], burst["buyers"], burst["uv"]) == (440.0, 3, 3, 8)
+    assert burst["aov"] == pytest.approx(440 / 3) and burst["cr"] == pytest.approx(3 / 8)
+    assert isinstance(case["analyses"]["alerts"], list)
