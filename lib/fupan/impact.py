@@ -65,8 +65,9 @@ def sku_frame(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.
 
 
 def _paid_to_list(base: pd.DataFrame) -> float:
-    ratio = base.gmv.sum() / base.list_amount.sum()
-    return float(ratio) if np.isfinite(ratio) and ratio > 0 else 1.0
+    listed = float(base.list_amount.sum())
+    ratio = float(base.gmv.sum()) / listed if listed > 0 else float("nan")
+    return ratio if np.isfinite(ratio) and ratio > 0 else 1.0
 
 
 def margin_analysis(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.0,
