@@ -120,6 +120,12 @@ if r.lift is not None:
 display(render.lift(r.lift, lang))
 
 # %% [markdown]
+# ### 对照组双重差分 Difference-in-differences against control series
+
+# %%
+display(render.controls(r.controls, r.skipped.get("controls"), lang))
+
+# %% [markdown]
 # ## 毛利ROI Margin-aware ROI
 
 # %%

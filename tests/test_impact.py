@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 
 import fupan
 from conftest import DEMO_SCALE
@@ -60,7 +61,10 @@ def test_margin_igp_equals_plain_pandas_on_the_raw_files(standard_retro, demo_di
     p_promo = camp.paid_amount.sum() / c_units
     cost = (camp.apply(lambda g: (g.unit_cost * g.quantity).sum(), include_groups=False) / c_units)
     q_hat = b_units / w.baseline.days * w.campaign.days * r.lift["cf_factor"]
-    igp = (c_units * (p_promo - cost) - q_hat * (p_reg - cost)).sum()
+    rate = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))["costs"]["variable_cost_rate"]
+    assert rate > 0  # the demo declares commission, payment and fulfilment costs
+    v = rate * p_reg
+    igp = (c_units * (p_promo - cost - v) - q_hat * (p_reg - cost - v)).sum()
     assert r.margin["igp"] == pytest.approx(igp, rel=1e-6)
     assert r.margin["roi_margin"] == pytest.approx(igp / r.kpis.at["campaign", "spend"], rel=1e-6)
     assert r.margin["roi_margin"] != pytest.approx(r.margin["roas"])  # ROI is never GMV/spend

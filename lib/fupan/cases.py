@@ -99,6 +99,9 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
             "lift": {"by_phase": r.lift["table"].to_dict(orient="index"),
                      "pull_forward_share": r.lift["pull_forward"].to_dict() if r.lift["pull_forward"] is not None else None,
                      "growth_per_year": r.lift["growth_per_year"], "cf_factor": r.lift["cf_factor"]} if r.lift else None,
+            "controls": {"by_phase": r.controls["table"].to_dict(orient="index"), "pretrend": r.controls["pretrend"],
+                         "items": r.controls["items"].to_dict(orient="index") if r.controls["items"] is not None else None,
+                         "net": r.controls["net"], "categories": r.controls["categories"]} if r.controls else None,
             "margin": {k: v for k, v in r.margin.items() if k not in ("buckets", "top_skus")}
             | {"buckets": r.margin["buckets"].to_dict(orient="records")} if r.margin else None,
             "ltv_cac": r.ltv_cac,

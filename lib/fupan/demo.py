@@ -431,7 +431,9 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
             "retrospective": text["retrospective"],
             "tables": {"orders": "orders.parquet", "events": "events.parquet",
                        "spend": "spend.csv", "inventory": "inventory.csv"},
-            "duplicate_lines": "keep"}
+            "duplicate_lines": "keep",
+            # 平台佣金 5% + 支付手续费 0.6% + 物流履约约 2.4% of the regular price
+            "costs": {"variable_cost_rate": 0.08}}
 
 
 def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,

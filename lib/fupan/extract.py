@@ -43,6 +43,8 @@ class Aggregates:
     spend: pd.DataFrame | None = None
     stockouts: pd.DataFrame | None = None
     sku_daily: pd.DataFrame | None = None
+    #: daily GMV by series (promoted / control / sku:<sku>) when the card declares controls
+    controls: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -54,6 +56,25 @@ def window_frame(campaign: Campaign) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["phase", "start_date", "end_date"])
     return frame.assign(start_date=pd.to_datetime(frame.start_date).dt.date,
                         end_date=pd.to_datetime(frame.end_date).dt.date)
+
+
+def _controls(campaign: Campaign) -> pd.DataFrame | None:
+    """Daily GMV of the promoted lines, the control categories and each substitute/complement SKU
+    (``control_daily.sql``), wide: one column per series, every day of the history (0 when none)."""
+    c = campaign.card.controls
+    if not c.categories:
+        return None
+    keys = pd.DataFrame([("category", k) for k in c.categories] + [("sku", k) for k in c.substitutes + c.complements],
+                        columns=["kind", "key"])
+    con = campaign.con
+    con.register("_control_keys", keys)
+    ddl(con, "CREATE OR REPLACE TEMP TABLE control_keys AS SELECT kind, key FROM _control_keys")
+    con.unregister("_control_keys")
+    long = _query(campaign, "control_daily")
+    wide = long.pivot_table(index="date", columns="series", values="gmv", aggfunc="sum", fill_value=0.0)
+    days = pd.date_range(wide.index.min(), wide.index.max(), freq="D", name="date")
+    columns = ["promoted", "control", *(f"sku:{k}" for k in c.substitutes + c.complements)]
+    return wide.reindex(index=days, columns=columns, fill_value=0.0).astype(float)
 
 
 def _query(campaign: Campaign, name: str) -> pd.DataFrame:
@@ -83,6 +104,7 @@ def extract(campaign: Campaign) -> Aggregates:
         else:
             parts[key] = None
             notes[key] = table
+    parts["controls"] = _controls(campaign)
     if parts["ab_users"] is not None and parts["ab_users"].empty:
         parts["ab_users"] = None
         notes["ab_users"] = "events.variant"

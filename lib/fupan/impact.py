@@ -9,6 +9,7 @@ import pandas as pd
 
 from .metrics import lift as lf
 from .metrics import margin as mg
+from .metrics.abtest import welch_ttest
 
 if TYPE_CHECKING:
     from .retrospective import Retrospective
@@ -126,3 +127,79 @@ def ltv_cac(r: Retrospective) -> dict | None:
     ltv = (first30 + future) * gm
     return {"cac": float(cac), "ltv": float(ltv), "ratio": float(ltv / cac), "gross_margin_rate": float(gm),
             "first_30d_net": float(first30), "predicted_value": future}
+
+
+def _did_rows(treated: pd.Series, control: pd.Series, post: int) -> pd.DataFrame:
+    day = treated.index.strftime("%Y-%m-%d")
+    return pd.concat([pd.DataFrame({"y": treated.to_numpy(), "treat": 1, "post": post, "day": day}),
+                      pd.DataFrame({"y": control.to_numpy(), "treat": 0, "post": post, "day": day})])
+
+
+def control_analysis(r: Retrospective) -> dict | None:
+    """Difference-in-differences of the promoted lines against the card's control series.
+
+    口径 (METHODS.md §1.1): the control is the daily GMV of ``controls.categories``, scaled to the
+    promoted lines' baseline level (× Σ_baseline promoted / Σ_baseline control). Per phase,
+    ``δ = (Ȳ_T,phase − Ȳ_T,baseline) − (Ȳ_C,phase − Ȳ_C,baseline)`` — promoted GMV per day above
+    what the control's movement implies (``did_ols``); its 95% interval and p-value by Welch's
+    test on the daily differences promoted − scaled control, phase vs baseline (a shock common
+    to both series on a day cancels); incremental = δ × days, interval likewise.
+    Pre-trend: the treated − control slope over the baseline's weeks (``pretrend_check``).
+    Each substitute/complement SKU gets the same DiD over the campaign (pre-heat..post):
+    cannibalisation = −Σ over substitutes, halo = Σ over complements; net incremental = promoted
+    campaign lift − cannibalisation + halo − pull-forward (−dip incremental of the promoted lines).
+
+    Returns None when the card declares no control; raises ValueError when the control cannot
+    be used (no GMV in the baseline or in a phase).
+    """
+    x = r.agg.controls
+    if x is None:
+        return None
+    w = r.card.windows
+    b = w.baseline
+    base = x.loc[pd.Timestamp(b.start):pd.Timestamp(b.end)]
+    if len(base) < 14 or base.control.sum() <= 0 or base.promoted.sum() <= 0:
+        raise ValueError("the control categories or the promoted lines have no GMV in the baseline window")
+    periods = [(name, win) for name, win in w.items() if name != "baseline"] + [("campaign", w.campaign)]
+
+    def did(col: str, lo, hi) -> dict:
+        scale = base[col].sum() / base.control.sum()
+        post = x.loc[pd.Timestamp(lo):pd.Timestamp(hi)]
+        if post.empty or post.control.sum() <= 0:
+            raise ValueError(f"the control categories have no GMV in {lo}..{hi}")
+        rows = pd.concat([_did_rows(base[col], base.control * scale, 0), _did_rows(post[col], post.control * scale, 1)])
+        delta = lf.did_ols(rows).estimate  # = did_means: the METHODS formula
+        # Interval and p from the daily paired differences d_t = Y_T,t − C'_t (Welch, post vs
+        # baseline): a shock common to both series on a day cancels in d_t.
+        d_pre, d_post = base[col] - base.control * scale, post[col] - post.control * scale
+        try:
+            test = welch_ttest(d_pre.to_numpy(), d_post.to_numpy())
+            lo, hi, p = test.ci[0], test.ci[1], test.p_value
+        except ValueError:  # d_t constant within both periods: no sampling variation to speak of
+            lo = hi = delta
+            p = 1.0 if delta == 0 else 0.0
+        n = len(post)
+        return {"delta_per_day": delta, "incremental": delta * n, "lower": lo * n, "upper": hi * n,
+                "p_value": p, "days": n, "actual": float(post[col].sum()), "expected": float(post[col].sum() - delta * n)}
+
+    table = pd.DataFrame({name: did("promoted", win.start, win.end) for name, win in periods}).T
+    scale = base.promoted.sum() / base.control.sum()
+    week = ((base.index - base.index[0]).days // 7).to_numpy()
+    pre = _did_rows(base.promoted, base.control * scale, 0).assign(period=np.tile(week, 2))
+    trend = lf.pretrend_check(pre, cluster="day")
+    out: dict = {"table": table, "categories": list(r.card.controls.categories),
+                 "pretrend": {"slope_diff_per_week": trend.estimate, "p_value": trend.p_value,
+                              "parallel": bool(trend.parallel)}}
+    c = r.card.controls
+    skus = c.substitutes + c.complements
+    camp = w.campaign
+    items = {s: did(f"sku:{s}", camp.start, camp.end) for s in skus}
+    out["items"] = pd.DataFrame(items).T if items else None
+    days = x.loc[pd.Timestamp(camp.start):pd.Timestamp(camp.end)]
+    y = pd.DataFrame({"promoted": days.promoted, **{s: days[f"sku:{s}"] for s in skus}})
+    yhat = y - pd.Series({"promoted": table.at["campaign", "delta_per_day"],
+                          **{s: items[s]["delta_per_day"] for s in skus}})
+    pull = -float(table.at["dip", "incremental"]) if "dip" in table.index else 0.0
+    out["net"] = lf.cannibalisation_halo(y, yhat, c.substitutes, c.complements, promoted=["promoted"],
+                                         pull_forward=pull).to_dict()
+    return out

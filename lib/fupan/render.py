@@ -415,5 +415,49 @@ def lift(result: dict | None, lang: str = "zh") -> Html:
     return Html(f"<p><b>{_e(text)}</b></p>" + _table(head, rows) + model)
 
 
+def controls(result: dict | None, skipped: str | None = None, lang: str = "zh") -> Html:
+    """Difference-in-differences against the card's control series, the pre-trend check, and
+    cannibalisation / halo with the net incremental GMV (METHODS.md §1.1)."""
+    zh = lang == "zh"
+    if result is None:
+        if skipped:
+            return note(("对照组无法使用：" if zh else "The control series cannot be used: ") + skipped)
+        return note("卡片未声明对照组（controls.categories：未参加促销的品类），未做双重差分；上表增量只依赖趋势基线模型。" if zh else
+                    "The card declares no control series (controls.categories: categories left out of the promotion), so "
+                    "there is no difference-in-differences; the increments above rest on the trend baseline alone.")
+    tab = result["table"]
+    rows = [[phase_name(ph, lang), money(x.actual, lang), money(x.expected, lang), money(x.incremental, lang),
+             f"[{money(x.lower, lang)}, {money(x.upper, lang)}]", f"{x.p_value:.2g}"] for ph, x in tab.iterrows()]
+    head = [t("window", lang), t("actual", lang), "对照推算" if zh else "Control-implied", "DiD 增量" if zh else "DiD incremental",
+            "95% CI", "p"]
+    cats = ("、" if zh else ", ").join(result["categories"])  # escaped with the whole sentence below
+    pt = result["pretrend"]
+    trend = (f"基线期平行趋势检验：促销品与对照的周斜率差 {money(round(pt['slope_diff_per_week'], 2) + 0.0, lang)}/周，p = {pt['p_value']:.2g}，"
+             + ("未发现趋势差异（可做双重差分）。" if pt["parallel"] else "<b>趋势不平行，双重差分结果需谨慎解读。</b>") if zh else
+             f"Parallel pre-trends: weekly slope difference promoted − control {money(round(pt['slope_diff_per_week'], 2) + 0.0, lang)}/week, "
+             f"p = {pt['p_value']:.2g}; " + ("no difference found (DiD applies)." if pt["parallel"] else
+                                             "<b>trends diverge: read the DiD with caution.</b>"))
+    net = result["net"]
+    sentence = (f"以未促销品类（{cats}）为对照，活动期促销品增量 {money(net['lift_promoted'], lang)}；"
+                f"替代品被蚕食 {money(net['cannibalisation'], lang)}，互补品带动 {money(net['halo'], lang)}，"
+                f"回落期透支 {money(net['pull_forward'], lang)}；净增量 {money(net['net_incremental'], lang)}。" if zh else
+                f"Against the non-promoted categories ({cats}), the promoted lines gained {money(net['lift_promoted'], lang)} "
+                f"during the campaign; substitutes lost {money(net['cannibalisation'], lang)} to cannibalisation, complements "
+                f"gained {money(net['halo'], lang)} of halo, and {money(net['pull_forward'], lang)} was pulled forward from the "
+                f"dip: {money(net['net_incremental'], lang)} net.")
+    items = ""
+    if result.get("items") is not None:
+        items = _table(["SKU", t("actual", lang), "对照推算" if zh else "Control-implied", "DiD", "95% CI"],
+                       [[_e(k), money(x.actual, lang), money(x.expected, lang), money(x.incremental, lang),
+                         f"[{money(x.lower, lang)}, {money(x.upper, lang)}]"] for k, x in result["items"].iterrows()])
+    method = ("<p class='fp-note'>双重差分：对照品类日GMV按基线期比例缩放到促销品水平；δ = (促销品阶段日均 − 基线日均) − (对照同样差值)，"
+              "增量 = δ × 天数；区间与p值为逐日差值（促销品 − 缩放对照）阶段 vs 基线的 Welch 检验。</p>" if zh else
+              "<p class='fp-note'>Difference-in-differences: the control categories' daily GMV scaled to the promoted lines' "
+              "baseline level; δ = (promoted daily mean in the phase − in the baseline) − (the same for the control), "
+              "incremental = δ × days; interval and p from Welch's test on the daily differences promoted − scaled control, "
+              "phase vs baseline.</p>")
+    return Html(f"<p><b>{_e(sentence)}</b></p>" + _table(head, rows) + f"<p>{trend}</p>" + items + method)
+
+
 def r_days(result: dict) -> int:
     return int(result.get("dip_days", 0)) or 14

@@ -41,6 +41,7 @@ class Retrospective:
     #: share-safe: money shown as an index, 100 = this baseline average daily GMV (None = amounts)
     money_index: float | None = None
     ab: dict | None = None
+    controls: dict | None = None  # difference-in-differences against the card's control series
     alerts: pd.DataFrame | None = None
     value: pd.DataFrame | None = None
     value_params: dict | None = None
@@ -249,10 +250,15 @@ def _impact(r: Retrospective) -> None:
         r.skipped["lift"] = str(exc)
     factor = r.lift["cf_factor"] if r.lift else 1.0
     try:
-        r.margin = impact.margin_analysis(r, factor)
+        costs = r.card.costs
+        r.margin = impact.margin_analysis(r, factor, costs.variable_cost_rate, costs.fees, costs.coupons, costs.fixed)
     except ValueError as exc:
         r.skipped["margin"] = str(exc)
     r.ltv_cac = impact.ltv_cac(r)
+    try:
+        r.controls = impact.control_analysis(r)
+    except ValueError as exc:
+        r.skipped["controls"] = str(exc)
     try:
         r.segments = rootcause_report.segment_table(r)
     except ValueError as exc:

@@ -170,6 +170,44 @@ class Retrospective(_Model):
     actions: list[Action] = Field(default_factory=list)
 
 
+class Costs(_Model):
+    """Costs the margin ROI needs beyond unit cost and media spend (METHODS.md §1.2).
+
+    ``variable_cost_rate``: per-unit variable cost as a share of the regular paid price — platform
+    commission, payment fees, fulfilment (v_i = rate × p_i^reg). ``fees``: platform/campaign
+    participation fees; ``coupons``: shop-funded coupons *not* already netted out of paid_amount;
+    ``fixed``: set-up cost (creative, hosts, samples). All in the card's currency, for the campaign.
+    """
+
+    variable_cost_rate: float = Field(default=0.0, ge=0.0, lt=1.0)
+    fees: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+    coupons: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+    fixed: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+
+
+class Controls(_Model):
+    """Series the promotion did not touch, for difference-in-differences (METHODS.md §1.1).
+
+    ``categories``: order categories left out of the promotion — their daily GMV is the control
+    series; ``substitutes`` / ``complements``: non-promoted SKUs that compete with / are bought
+    with the promoted ones, for cannibalisation and halo. Every other line is "promoted".
+    """
+
+    categories: list[str] = Field(default_factory=list)
+    substitutes: list[str] = Field(default_factory=list)
+    complements: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Controls:
+        if not self.categories and (self.substitutes or self.complements):
+            raise ValueError("substitutes/complements need at least one control category to scale their "
+                             "baseline||替代品/互补品需要至少一个对照品类来推算其基线")
+        if overlap := set(self.substitutes) & set(self.complements):
+            raise ValueError(f"SKU(s) {sorted(overlap)} are both substitutes and complements||"
+                             f"SKU {sorted(overlap)} 不能既是替代品又是互补品")
+        return self
+
+
 class Tables(_Model):
     orders: str
     events: str | None = None
@@ -219,6 +257,8 @@ class CampaignCard(_Model):
         default_factory=dict
     )
     duplicate_lines: Literal["keep", "drop"] = "keep"
+    costs: Costs = Field(default_factory=Costs)
+    controls: Controls = Field(default_factory=Controls)
 
     @field_validator("timezone")
     @classmethod

@@ -271,6 +271,39 @@ def _check_orders(con, filename: str) -> list[Problem]:
     return problems
 
 
+def _check_controls(con, folder: Path, card: CampaignCard) -> list[Problem]:
+    """The card's control categories and substitute/complement SKUs must exist in the orders, and a
+    substitute or complement must not itself sit in a control category (it would be counted twice)."""
+    c = card.controls
+    problems = []
+    for key, column, names in (("categories", "category", c.categories), ("substitutes", "sku", c.substitutes),
+                               ("complements", "sku", c.complements)):
+        if not names:
+            continue
+        found = {r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM orders WHERE {column} IN "
+                                           f"(SELECT unnest(?::VARCHAR[]))", [names]).fetchall()}
+        if missing := [n for n in names if n not in found]:
+            problems.append(Problem(
+                code="control_not_found", file=CARD_FILE, column=f"controls.{key}",
+                row=card_line(folder, ("controls", key)),
+                zh=f"controls.{key} 中的 {', '.join(missing)} 在订单表的 {column} 列中不存在；对照组必须是订单里出现过的{'品类' if column == 'category' else 'SKU'}。",
+                en=f"controls.{key} names {', '.join(missing)}, which never appear in the orders' {column} column; "
+                   f"a control must be a {column} that has orders."))
+    skus = c.substitutes + c.complements
+    if c.categories and skus:
+        inside = con.execute("SELECT DISTINCT sku FROM orders WHERE sku IN (SELECT unnest(?::VARCHAR[])) AND category IN "
+                             "(SELECT unnest(?::VARCHAR[])) ORDER BY sku", [skus, c.categories]).fetchall()
+        if inside:
+            names = ", ".join(r[0] for r in inside)
+            problems.append(Problem(
+                code="control_overlap", file=CARD_FILE, column="controls",
+                row=card_line(folder, ("controls",)),
+                zh=f"SKU {names} 属于对照品类（controls.categories），不能同时作为替代品或互补品。",
+                en=f"SKU(s) {names} belong to a control category (controls.categories) and cannot also be "
+                   f"substitutes or complements."))
+    return problems
+
+
 def _check_coverage(con, name: str, filename: str, time_col: str, card: CampaignCard, required: bool) -> list[Problem]:
     lo, hi = con.execute(f"SELECT min({time_col})::DATE, max({time_col})::DATE FROM {name}").fetchall()[0]
     windows = card.windows.items()
@@ -371,6 +404,7 @@ def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: 
         _build_typed(con, name, exprs, card.duplicate_lines)
     if "orders" in loaded:
         problems += _check_orders(con, card.tables.orders)
+        problems += _check_controls(con, folder, card)
         problems += _check_coverage(con, "orders", card.tables.orders, "order_time", card, True)
     if "events" in loaded:
         problems += _check_coverage(con, "events", card.tables.events, "event_time", card, False)

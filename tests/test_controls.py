@@ -1,0 +1,161 @@
+"""Control series, difference-in-differences, cannibalisation/halo and card-declared costs, on a
+hand-built campaign whose every expected figure is computed by hand below (METHODS.md §1.1–1.2).
+
+Orders are one line of ¥100 each. Per day, in order counts (Saturdays +2 on every line but the
+control's +1, i.e. +2 once the control is scaled ×2, so they cancel; and P1 +1 on Wednesdays,
+−1 on Thursdays, which balance in every whole week):
+
+| series            | baseline | pre-heat | burst | post | dip |
+|-------------------|----------|----------|-------|------|-----|
+| promoted P1 (美妆) | 10       | 9        | 36    | 15   | 8   |
+| control C1 (日用)  | 5        | 5        | 6     | 5    | 5   |
+| substitute S1     | 10       | 5        | 6     | 5    | 10  |
+| complement H1     | 10       | 15       | 18    | 15   | 10  |
+
+The burst has a market-wide factor 1.2 (control 5 → 6) on top of the promotion's ×3 (10 → 36).
+Control scaled to the promoted baseline level: × (Σ P1 / Σ C1 over the baseline) = × 2.
+DiD per day: pre-heat (9 − 10) − (10 − 10) = −1; burst (36 − 10) − (12 − 10) = 24; dip −2; post
+(Mon–Wed 04-14..16, so one unbalanced Wednesday) 5 + 1/3. × ¥100 × days (7, 7, 3, 14): −700,
+16,800, 1,600, −2,800; campaign (pre-heat..post) 17,700.
+S1 over the campaign: 92 orders vs 184 implied by the control → cannibalisation ¥9,200; H1: 276
+vs 184 → halo ¥9,200. Net = 17,700 − 9,200 + 9,200 − 2,800 = ¥14,900.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import run_cli
+from fupan.errors import ValidationError
+from fupan.extract import extract
+from fupan.retrospective import build
+from fupan.validate import open_campaign
+
+WINDOWS = {"baseline": ["2025-03-03", "2025-03-30"], "preheat": ["2025-03-31", "2025-04-06"],
+           "burst": ["2025-04-07", "2025-04-13"], "post": ["2025-04-14", "2025-04-16"],
+           "dip": ["2025-04-17", "2025-04-30"]}
+COUNTS = {"P1": (10, 9, 36, 15, 8), "C1": (5, 5, 6, 5, 5), "S1": (10, 5, 6, 5, 10), "H1": (10, 15, 18, 15, 10)}
+SATURDAY = {"P1": 2, "C1": 1, "S1": 2, "H1": 2}
+CATEGORY = {"P1": "美妆", "C1": "日用", "S1": "美妆", "H1": "美妆"}
+COSTS = {"variable_cost_rate": 0.1, "fees": 100.0, "coupons": 50.0, "fixed": 25.0}
+
+
+def card(**extra) -> dict:
+    return {"id": "controls-test", "name": "对照组测试", "platform": "tmall", "category": "beauty",
+            "windows": WINDOWS, "tables": {"orders": "orders.csv", "spend": "spend.csv"},
+            "controls": {"categories": ["日用"], "substitutes": ["S1"], "complements": ["H1"]},
+            "costs": COSTS, **extra}
+
+
+def write(folder: Path, trend: int = 0, card_: dict | None = None) -> Path:
+    """The campaign of the module docstring; ``trend`` adds that many P1 orders per baseline week."""
+    folder.mkdir(parents=True)
+    rows, n = [], 0
+    for phase, (a, b) in enumerate(WINDOWS.values()):
+        for day in pd.date_range(a, b):
+            for sku, counts in COUNTS.items():
+                k = counts[phase] + (SATURDAY[sku] if day.day_of_week == 5 else 0)
+                if sku == "P1":
+                    k += {2: 1, 3: -1}.get(day.day_of_week, 0)
+                    if phase == 0:
+                        k += trend * ((day - pd.Timestamp(a)).days // 7)
+                for _ in range(k):
+                    n += 1
+                    rows.append((f"o{n}", f"u{n}", f"{day:%Y-%m-%d} 10:00:00", 100.0, sku, CATEGORY[sku], 40.0))
+    pd.DataFrame(rows, columns=["order_id", "user_id", "order_time", "paid_amount", "sku", "category", "unit_cost"]
+                 ).to_csv(folder / "orders.csv", index=False)
+    days = pd.date_range(WINDOWS["baseline"][0], WINDOWS["dip"][1]).strftime("%Y-%m-%d")
+    pd.DataFrame({"date": days, "channel": "live", "spend": 100.0}).to_csv(folder / "spend.csv", index=False)
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card_ or card(), allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def retro(tmp_path_factory):
+    campaign = open_campaign(write(tmp_path_factory.mktemp("controls") / "c"))
+    try:
+        yield build(campaign, extract(campaign))
+    finally:
+        campaign.con.close()
+
+
+def test_did_per_phase_equals_the_hand_computation(retro):
+    table = retro.controls["table"]
+    expected = {"preheat": -700.0, "burst": 16_800.0, "post": 1_600.0, "dip": -2_800.0, "campaign": 17_700.0}
+    for phase, value in expected.items():
+        assert table.at[phase, "incremental"] == pytest.approx(value, abs=1e-6), phase
+        assert table.at[phase, "lower"] <= value <= table.at[phase, "upper"]
+    assert table.at["burst", "expected"] == pytest.approx(12 * 7 * 100 + 2 * 100)  # 12/day + one Saturday's +2
+
+
+def test_cannibalisation_halo_and_net(retro):
+    net = retro.controls["net"]
+    assert net["lift_promoted"] == pytest.approx(17_700)
+    assert net["cannibalisation"] == pytest.approx(9_200)
+    assert net["halo"] == pytest.approx(9_200)
+    assert net["pull_forward"] == pytest.approx(2_800)
+    assert net["net_incremental"] == pytest.approx(14_900)
+
+
+def test_parallel_baseline_trends_pass_the_pretrend_check(retro):
+    assert retro.controls["pretrend"]["slope_diff_per_week"] == pytest.approx(0, abs=1e-9)
+    assert retro.controls["pretrend"]["parallel"]
+
+
+def test_a_diverging_baseline_fails_the_pretrend_check(tmp_path):
+    campaign = open_campaign(write(tmp_path / "c", trend=3))
+    try:
+        r = build(campaign, extract(campaign))
+    finally:
+        campaign.con.close()
+    assert r.controls["pretrend"]["slope_diff_per_week"] > 2
+    assert not r.controls["pretrend"]["parallel"]
+
+
+def test_declared_costs_reach_the_margin_roi(retro):
+    m = retro.margin
+    assert m["variable_cost_rate"] == 0.1
+    assert m["spend"] == pytest.approx(17 * 100 + 100 + 50 + 25)  # media over pre-heat..post + fees + coupons + fixed
+
+
+def test_a_card_without_controls_gets_no_did(tmp_path):
+    c = card()
+    del c["controls"]
+    campaign = open_campaign(write(tmp_path / "c", card_=c))
+    try:
+        r = build(campaign, extract(campaign))
+    finally:
+        campaign.con.close()
+    assert r.controls is None and "controls" not in r.skipped
+    assert r.margin["variable_cost_rate"] == 0.1
+
+
+@pytest.mark.parametrize("controls, code, column", [
+    ({"categories": ["服饰"]}, "control_not_found", "controls.categories"),
+    ({"categories": ["日用"], "substitutes": ["NOPE"]}, "control_not_found", "controls.substitutes"),
+    ({"categories": ["日用"], "complements": ["C1"]}, "control_overlap", "controls"),
+])
+def test_a_control_that_does_not_fit_the_orders_is_a_validation_error(tmp_path, controls, code, column):
+    folder = write(tmp_path / "c", card_=card(controls=controls))
+    with pytest.raises(ValidationError) as info:
+        open_campaign(folder)
+    (problem,) = [p for p in info.value.problems if p.code == code]
+    assert problem.column == column and problem.file == "campaign.yaml" and problem.row is not None
+    assert problem.zh and problem.en
+    proc = run_cli("validate", str(folder))
+    assert proc.returncode == 2 and code in proc.stderr
+
+
+def test_controls_and_costs_are_shown_in_the_report(tmp_path):
+    folder = write(tmp_path / "c")
+    proc = run_cli("run", str(folder), "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (tmp_path / "out" / "controls-test" / "report.html").read_text(encoding="utf-8")
+    assert "双重差分" in page and "日用" in page
+    for shown in ("-¥700.0", "¥1,600.0", "-¥2,800.0", "¥1.8万"):  # pre-heat, post, dip, campaign 17,700
+        assert shown in page, shown
+    assert "蚕食 ¥9,200.0" in page and "带动 ¥9,200.0" in page and "未发现趋势差异" in page
+    assert "变动成本率 10%" in page and "按0计" not in page
