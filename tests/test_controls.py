@@ -159,3 +159,14 @@ def test_controls_and_costs_are_shown_in_the_report(tmp_path):
         assert shown in page, shown
     assert "蚕食 ¥9,200.0" in page and "带动 ¥9,200.0" in page and "未发现趋势差异" in page
     assert "变动成本率 10%" in page and "按0计" not in page
+
+
+def test_k_day_margin_per_new_customer(retro):
+    """Every customer orders once, ¥100 at unit cost ¥40: margin ¥60 per customer in both cohorts.
+    Data end 04-30: 30-day eligible = first order on or before 03-31 — the campaign cohort's first
+    day only (Monday 03-31: 9 + 5 + 5 + 15 = 34 customers) and the whole baseline cohort
+    (35 a day × 28 days + 7 on each of 4 Saturdays = 1,008); nobody is observed for 60 days."""
+    m = retro.customers["margin_per_customer"]
+    assert m.at[30, "campaign_new"] == pytest.approx(60.0) and m.at[30, "campaign_new_n"] == 34
+    assert m.at[30, "baseline_new"] == pytest.approx(60.0) and m.at[30, "baseline_new_n"] == 1_008
+    assert m.at[60, "campaign_new_n"] == 0 and m.at[90, "baseline_new_n"] == 0

@@ -161,6 +161,10 @@ def test_every_order_in_the_events_period_has_a_funnel_chain(std: dict[str, Any]
 
 def test_ab_variant_is_per_user_inside_the_test_window_only(std: dict[str, Any]) -> None:
     ev, ab = std["events"], std["truth"]["ab_test"]
+    o = std["orders"]  # the control line's buyers browse it only, and it was not part of the test
+    control = ev["user_id"].isin(o.loc[o["category"] == std["truth"]["control"]["category"], "user_id"])
+    assert ev.loc[control, "variant"].isna().all() and control.any()
+    ev = ev[~control]
     inside = ev["date"].between(ab["start"], ab["end"])
     assert ev.loc[~inside, "variant"].isna().all() and ev.loc[inside, "variant"].notna().all()
     per_user = ev[inside].groupby("user_id")["variant"].agg(["nunique", "first"])
@@ -275,3 +279,25 @@ def test_card_targets_budget_and_hypotheses(std: dict[str, Any]) -> None:
         assert amount == pytest.approx(actual, rel=0.01)
     assert [h["id"] for h in card["strategy"]["hypotheses"]] == ["H1", "H2", "H3"]
     assert card["tables"]["orders"] == "orders.parquet" and card["duplicate_lines"] == "keep"
+
+
+def test_the_control_line_is_untouched_by_the_campaign(std: dict[str, Any]) -> None:
+    """洗护 is declared as the control and generated without any promotion: its daily GMV in the
+    burst stays near its baseline level (the promoted lines jump several-fold), its realised GMV
+    agrees with its expected series, and none of its buyers is new during the campaign."""
+    o, truth, card = std["orders"], std["truth"], std["card"]
+    name = truth["control"]["category"]
+    assert card["controls"]["categories"] == [name]
+    live = o[o["status"] != "cancelled"]
+    ctl, promo = daily_gmv(live[live["category"] == name]), daily_gmv(live[live["category"] != name])
+    base, burst = window(card, "baseline"), window(card, "burst")
+    assert 0.8 < ctl[burst[0]:burst[1]].mean() / ctl[base[0]:base[1]].mean() < 1.3
+    assert promo[burst[0]:burst[1]].mean() / promo[base[0]:base[1]].mean() > 3
+    expected = pd.Series(truth["control"]["expected_daily_gmv"])
+    part = live[(live["category"] == name) & live["date"].between(base[0], "2025-11-30")]
+    realised = part["paid_amount"].sum()
+    sigma = np.sqrt((part.groupby("order_id")["paid_amount"].sum() ** 2).sum()) / realised  # compound Poisson
+    assert abs(realised / expected.sum() - 1) < 3 * sigma
+    first = o.groupby("user_id")["order_time"].min()
+    buyers = o.loc[o["category"] == name, "user_id"].unique()
+    assert (first[buyers] < pd.Timestamp(base[0])).all()

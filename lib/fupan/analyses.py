@@ -32,6 +32,7 @@ def customer_analysis(r: Retrospective, cohorts: dict[str, pd.Index]) -> dict:
     out: dict = {}
     quality = cu.new_customer_quality(o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=30)
     out["quality"] = quality
+    out["margin_per_customer"] = margin_per_customer(r, o, cohorts, end)
     out["repeat"] = pd.concat({name: cu.repeat_rates(o, cohorts[name], end, ks=REPEAT_DAYS)
                                for name in ("campaign_new", "baseline_new")}, names=["cohort"])
     out["repurchase"] = cu.repurchase_rate(o, camp.start, camp.end)
@@ -47,6 +48,34 @@ def customer_analysis(r: Retrospective, cohorts: dict[str, pd.Index]) -> dict:
     out["rfm_thresholds"] = segments.attrs.get("thresholds", {})
     out["cohorts"] = cu.cohort_matrix(o, freq="M")
     return out
+
+
+MARGIN_DAYS = (30, 60, 90)
+
+
+def margin_per_customer(r: Retrospective, o: pd.DataFrame, cohorts: dict[str, pd.Index], end: pd.Timestamp
+                        ) -> pd.DataFrame:
+    """k-day gross margin per new customer, campaign vs organic (baseline) cohort, k = 30/60/90.
+
+    口径: net spend (after refunds) in ``[first order, first order + k days]`` per customer
+    observed for the full k days (right-censored like the repeat rates) × the gross margin rate
+    of the cohort's acquisition window (1 − COGS/GMV of the campaign or baseline lines; NaN
+    without unit costs). Rows k; columns ``<cohort>`` (money) and ``<cohort>_n`` (eligible).
+    """
+    w = r.agg.sku_window
+    rates = {}
+    for cohort, phase in (("campaign_new", "campaign"), ("baseline_new", "baseline")):
+        x = w[w.phase == phase]
+        gmv, cogs = float(x.gmv.sum()), float(x.cogs.sum(min_count=1)) if "cogs" in x else float("nan")
+        rates[cohort] = 1 - cogs / gmv if gmv > 0 and np.isfinite(cogs) else float("nan")
+    rows = {}
+    for k in MARGIN_DAYS:
+        q = cu.new_customer_quality(o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=k)
+        rows[k] = {"campaign_new": q.campaign_net_per_customer * rates["campaign_new"],
+                   "campaign_new_n": q.campaign.n_eligible,
+                   "baseline_new": q.organic_net_per_customer * rates["baseline_new"],
+                   "baseline_new_n": q.organic.n_eligible}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("k")
 
 
 def funnel_by_channel(r: Retrospective, phase: str = "campaign") -> pd.DataFrame | None:

@@ -97,6 +97,7 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
             if r.value is not None else None,
             "customers": _customers(r.customers),
             "lift": {"by_phase": r.lift["table"].to_dict(orient="index"),
+                     **{f"{m}_by_phase": v.to_dict(orient="index") for m, v in r.lift["volumes"].items() if v is not None},
                      "pull_forward_share": r.lift["pull_forward"].to_dict() if r.lift["pull_forward"] is not None else None,
                      "growth_per_year": r.lift["growth_per_year"], "cf_factor": r.lift["cf_factor"]} if r.lift else None,
             "controls": {"by_phase": r.controls["table"].to_dict(orient="index"), "pretrend": r.controls["pretrend"],
@@ -130,6 +131,8 @@ def _customers(c: dict | None) -> dict | None:
                                  "campaign_net_per_customer": q.campaign_net_per_customer,
                                  "organic_net_per_customer": q.organic_net_per_customer},
         "repeat_rates": rep.to_dict(orient="records"),
+        "margin_per_customer": {str(k): v for k, v in c["margin_per_customer"].to_dict(orient="index").items()}
+        if c.get("margin_per_customer") is not None else None,
         "repurchase_rate": vars(c["repurchase"]), "return_rate": vars(c["return"]) if c.get("return") else None,
         "rfm_segments": c["rfm"].to_dict(orient="index"), "rfm_thresholds": c.get("rfm_thresholds"),
     }

@@ -17,6 +17,10 @@ The model for each day ``d`` of the history (2024-10-01 .. 2025-11-30):
 - Expected GMV (DESIGN.md 口径: paid_amount of orders not cancelled, before refunds) is
   ``E[orders_d] · (1 − cancel_d) · E[lines_d] · E[quantity_d] · E[unit price_d] · discount_d``.
   The counterfactual applies the same formula with the campaign switched off.
+- A control line (:data:`CONTROL`, category 洗护) that no promotion touches: its orders follow the
+  no-promotion demand ``λ_base`` alone, come from a pool of loyal customers acquired in the first
+  weeks, and are drawn from a random stream of their own. The card declares it under
+  ``controls``, so the report's difference-in-differences has a true answer (the campaign lift).
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-GENERATOR_VERSION = "fupan.demo/1.0"
+GENERATOR_VERSION = "fupan.demo/1.1"
 Scenario = Literal["standard", "no_lift", "channel_fault"]
 
 START, END = np.datetime64("2024-10-01"), np.datetime64("2025-11-30")
@@ -72,6 +76,12 @@ _CAMPAIGN = (("2025-10-15", "2025-10-15", 1.30, .88, 1, .55),  # presale launch 
              ("2025-11-11", "2025-11-11", 1.0, .72, 2, .66),
              ("2025-11-12", "2025-11-15", np.array([1.5, 1.3, 1.2, 1.15]), .86, 1, .50),
              ("2025-11-16", "2025-11-30", np.linspace(.80, .92, 15), .925, 0, -1.0))  # pull-forward
+# The control line (洗护, everyday hair & body care): not part of any promotion, bought by a pool of
+# loyal customers acquired in the first weeks of the history; its orders follow the no-promotion
+# demand λ_base (trend, weekday, Spring Festival) and nothing else — the DiD control series.
+CONTROL = {"category": "洗护", "code": "HBC", "share": 1.0, "pool": 2500, "disc": (0.97, 1.0),
+           "price": (59.0, 69.0, 79.0, 89.0, 99.0, 129.0), "weight": (0.25, 0.22, 0.18, 0.15, 0.12, 0.08),
+           "channel": {"organic": 0.7, "private_domain": 0.3}, "cancel": 0.035, "refund": 0.04}
 _SPEND = {"live": (5200, 40, .04), "search_ads": (4200, 60, .05), "feed_ads": (3300, 25, .015),
           "kol": (2500, 80, .02), "private_domain": (700, 5, .10)}  # daily CNY, CPM, CTR
 
@@ -126,6 +136,7 @@ def _model(scenario: str, scale: float, cat: dict[str, Any]) -> dict[str, Any]:
     base = {"mult": np.ones(n), "disc": np.full(n, 0.925), "tier": np.zeros(n, dtype=int),
             "nu": 0.38 + 0.55 * np.exp(-t / 75)}  # nu: expected share of first orders
     cf = _apply(base, _PROMO_618)  # 618 is history: part of the counterfactual too
+    lam_base = lam_cf.copy()  # no promotion at all: the control line's demand
     lam_cf, peak = lam_cf * cf["mult"], np.isin(t, _i("2025-06-18"))
     cancel_cf, lift, campaign = np.full(n, 0.035), scenario != "no_lift", (phase >= 2) & (phase <= 4)
     cancel, refund = cancel_cf, np.full(n, 0.04)
@@ -163,7 +174,57 @@ def _model(scenario: str, scale: float, cat: dict[str, Any]) -> dict[str, Any]:
             "mix_new": mix_new, "mix_ret": mix_ret, "mix_visit": _MIX_VISIT[promo],
             "e_new": e_new, "e_gen": e_gen, "orders": orders, "orders_nofault": total,
             "expected": expected, "counterfactual": counterfactual,
-            "new_expected": e_new * keep_new, "lift": lift, "out": out, "scale": scale}
+            "new_expected": e_new * keep_new, "lift": lift, "out": out, "scale": scale,
+            "control_expected": _control_expected(lam_base), "lam_base": lam_base}
+
+
+def _control_expected(lam_base: np.ndarray) -> np.ndarray:
+    """Expected daily GMV of the control line: orders · (1 − cancel) · E[quantity] · E[price] · E[disc]."""
+    w = np.array(CONTROL["weight"]) / sum(CONTROL["weight"])
+    return (CONTROL["share"] * lam_base * (1 - CONTROL["cancel"]) * float(_QTY_P[0] @ [1, 2, 3])
+            * float(w @ CONTROL["price"]) * float(np.mean(CONTROL["disc"])))
+
+
+def _control(rng: np.random.Generator, m: dict[str, Any], taken: np.ndarray, width: int) -> dict[str, np.ndarray]:
+    """The control line's orders (one line each), from its own random stream, so the promoted
+    stream's draws do not depend on it. The first ``pool`` orders go to customers 0..pool−1 in
+    turn (all acquired long before the baseline), later ones to any of them."""
+    days = np.repeat(np.arange(len(m["dates"])), rng.poisson(CONTROL["share"] * m["lam_base"]))
+    n, pool = len(days), max(1, round(CONTROL["pool"] * m["scale"]))
+    cust = np.where(np.arange(n) < pool, np.arange(n), rng.integers(0, pool, n))
+    numbers = rng.choice(10**width, size=3 * pool, replace=False)  # distinct, then unused by anyone else
+    numbers = numbers[~np.isin(numbers, taken)][:pool]
+    sku = _draw(rng, np.tile(_cum(np.array(CONTROL["weight"])), (n, 1)))
+    qty = _draw(rng, np.tile(_cum(_QTY_P[0]), (n, 1))) + 1
+    price = np.array(CONTROL["price"])[sku]
+    paid = np.round(price * qty * rng.uniform(*CONTROL["disc"], n), 2)
+    cancelled = rng.random(n) < CONTROL["cancel"]
+    refunded = ~cancelled & (rng.random(n) < CONTROL["refund"])
+    hour = _draw(rng, np.tile(_cum(_HOURS[0]), (n, 1)))
+    sod = hour * 3600 + rng.integers(240, 3540, n)  # room for the funnel before and the payment after
+    names = list(CONTROL["channel"])
+    ch = np.array(names)[_draw(rng, np.tile(_cum(np.array(list(CONTROL["channel"].values()))), (n, 1)))]
+    order = np.lexsort((sod, days))
+    days, cust, sku, qty, price, paid, cancelled, refunded, sod, ch = (
+        a[order] for a in (days, cust, sku, qty, price, paid, cancelled, refunded, sod, ch))
+    seq = np.arange(n) - np.searchsorted(days, days)
+    ymd = np.strings.replace(np.datetime_as_string(m["dates"]), "-", "")
+    # Funnel events from the baseline on, as for the promoted lines: visit → view → cart → order
+    # (→ pay). The coupon A/B test ran on the campaign pages only: no variant for this line.
+    d0 = _i(WINDOWS["baseline"][0])
+    buy = np.flatnonzero(days >= d0)
+    lead = rng.integers(120, 240, buy.size)
+    steps = np.stack([sod[buy] - lead, sod[buy] - lead * 6 // 10, sod[buy] - lead * 3 // 10, sod[buy],
+                      sod[buy] + rng.integers(5, 60, buy.size)])
+    present = np.vstack([np.ones((4, buy.size), bool), ~cancelled[buy][None]])
+    ev = {"order": np.tile(buy, 5)[present.ravel()], "event": np.repeat(np.arange(5), buy.size)[present.ravel()],
+          "sod": steps.ravel()[present.ravel()]}
+    return {"day": days, "sod": sod, "user_id": _strings("u", numbers[cust], width), "events": ev,
+            "order_id": np.strings.add(np.strings.add("C", ymd[days]), np.strings.zfill((seq + 1).astype("U"), 5)),
+            "sku": _strings(f"{CONTROL['code']}-", sku + 1, 3), "qty": qty, "list": price * qty, "paid": paid,
+            "cost": np.round(price * 0.35, 2), "channel": ch,
+            "status": np.where(cancelled, "cancelled", np.where(refunded, "refunded", "paid")),
+            "refund": np.where(refunded, paid, 0.0)}
 
 
 def _apply(days: dict[str, np.ndarray], table: tuple[tuple[Any, ...], ...]
@@ -414,7 +475,8 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
     of one (seed, scale) share a card: the GMV target is ≈ 7.5 % above and the new-customer
     target ≈ 10 % below what the campaign is expected to deliver; the ROAS target is met."""
     camp, text = m["campaign"], yaml.safe_load(_NARRATIVE)
-    gmv, new = float(m["expected"][camp].sum()), float(m["new_expected"][camp].sum())
+    gmv = float((m["expected"] + m["control_expected"])[camp].sum())
+    new = float(m["new_expected"][camp].sum())
     sp = spend[spend["date"].between(WINDOWS["preheat"][0], WINDOWS["post"][1])]
     by_channel = sp.groupby("channel")["spend"].sum()
     targets = {"gmv": _nice(gmv / 0.925, 3), "new_customers": int(_nice(0.9 * new, 2, np.floor)),
@@ -433,7 +495,8 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
                        "spend": "spend.csv", "inventory": "inventory.csv"},
             "duplicate_lines": "keep",
             # 平台佣金 5% + 支付手续费 0.6% + 物流履约约 2.4% of the regular price
-            "costs": {"variable_cost_rate": 0.08}}
+            "costs": {"variable_cost_rate": 0.08},
+            "controls": {"categories": [CONTROL["category"]]}}
 
 
 def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
@@ -441,8 +504,9 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
     """The planted effects; daily series are rounded first and every total is their sum."""
     d0 = _i(WINDOWS["baseline"][0])
     keys = np.datetime_as_string(m["dates"][d0:]).tolist()
-    cf, ex = np.round(m["counterfactual"][d0:], 2), np.round(m["expected"][d0:], 2)
-    ph, diff = m["phase"][d0:], np.round(m["expected"][d0:], 2) - cf
+    ctrl = m["control_expected"][d0:]
+    cf, ex = np.round(m["counterfactual"][d0:] + ctrl, 2), np.round(m["expected"][d0:] + ctrl, 2)
+    ph, diff = m["phase"][d0:], ex - cf
     inc = {k: round(float(diff[ph == j].sum()), 2)
            for j, k in enumerate(WINDOWS, start=1) if k != "baseline"}
     inc["total"] = round(float(diff[ph >= 2].sum()), 2)
@@ -459,8 +523,11 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
                                                           else P30["organic"])},
                                 "organic": {"p30": P30["organic"]}},
         "ab_test": {"start": WINDOWS["preheat"][0], "end": WINDOWS["post"][1],
+                    "scope": f"campaign pages; the {CONTROL['category']} control line is not in the test",
                     "true_relative_lift_in_order_probability": round(AB_MULTIPLIER - 1, 6),
                     "assignment": 0.5},
+        "control": {"category": CONTROL["category"], "incremental_gmv": 0.0,
+                    "expected_daily_gmv": dict(zip(keys, np.round(ctrl, 2).tolist(), strict=True))},
         "stockouts": [{"sku": str(cat["sku"][s]),
                        "dates": [keys[d] for d in np.flatnonzero(out[:, s])]}
                       for s in np.flatnonzero(out.any(axis=0))],
@@ -471,7 +538,9 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
                   "over preheat..dip; pull_forward_share = -dip / (preheat + burst + post), "
                   "METHODS.md 1.1. p30 = probability of another order within 30 days of the first; "
                   "campaign cohort = first order in preheat..post. A/B: among users visiting in "
-                  "the window half are B, and B users are (1 + lift) times as likely to order."),
+                  "the window half are B, and B users are (1 + lift) times as likely to order. "
+                  "The daily series include the control line (category in control), which no "
+                  "promotion touches: its expected GMV is the same in both worlds."),
     }
     if scenario == "channel_fault":
         truth["fault"] = dict(FAULT)
@@ -483,29 +552,51 @@ def _strings(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
 
 
 def _write_tables(out: Path, m: dict[str, Any], cat: dict[str, Any], o: dict[str, Any],
-                  ev: dict[str, np.ndarray], user_ids: np.ndarray) -> None:
-    """orders.parquet and events.parquet, with the types of the DESIGN.md contract."""
+                  ev: dict[str, np.ndarray], user_ids: np.ndarray, c: dict[str, np.ndarray]) -> None:
+    """orders.parquet (promoted lines and the control line ``c``, in time order) and
+    events.parquet, with the types of the DESIGN.md contract."""
     day_s = m["dates"].astype("datetime64[s]").astype(np.int64)
     li = o["lines"]
-    t_us = (day_s[li["day"]] + li["sod"]) * 1_000_000
-    r = np.lexsort((li["line_no"], li["lo"], t_us))
-    lo, sku = li["lo"][r], li["sku"][r]
-    orders = pa.table({
-        "order_id": o["order_id"][lo], "user_id": user_ids[o["cust"][lo]],
-        "order_time": pa.array(t_us[r].astype("datetime64[us]")),
-        "paid_amount": li["paid"][r], "sku": cat["sku"][sku], "category": cat["category"][sku],
-        "quantity": li["qty"][r].astype(np.int64), "list_amount": li["list"][r].astype(float),
-        "channel": CHANNELS[o["ch"][lo]], "status": o["status"][lo],
-        "refund_amount": li["refund"][r], "unit_cost": cat["cost"][sku]})
+    lo, sku = li["lo"], li["sku"]
+    cols = {
+        "order_id": np.concatenate([o["order_id"][lo], c["order_id"]]),
+        "user_id": np.concatenate([user_ids[o["cust"][lo]], c["user_id"]]),
+        "t_us": np.concatenate([day_s[li["day"]] + li["sod"], day_s[c["day"]] + c["sod"]]) * 1_000_000,
+        "paid_amount": np.concatenate([li["paid"], c["paid"]]),
+        "sku": np.concatenate([cat["sku"][sku], c["sku"]]),
+        "category": np.concatenate([cat["category"][sku], np.full(len(c["sku"]), CONTROL["category"])]),
+        "quantity": np.concatenate([li["qty"], c["qty"]]).astype(np.int64),
+        "list_amount": np.concatenate([li["list"], c["list"]]).astype(float),
+        "channel": np.concatenate([CHANNELS[o["ch"][lo]], c["channel"]]),
+        "status": np.concatenate([o["status"][lo], c["status"]]),
+        "refund_amount": np.concatenate([li["refund"], c["refund"]]),
+        "unit_cost": np.concatenate([cat["cost"][sku], c["cost"]])}
+    # time, then order id (within a day they are numbered in time order), then line
+    line = np.concatenate([li["line_no"], np.zeros(len(c["order_id"]), dtype=li["line_no"].dtype)])
+    r = np.lexsort((line, cols["order_id"], cols["t_us"]))
+    cols = {k: v[r] for k, v in cols.items()}
+    cols["order_time"] = pa.array(cols.pop("t_us").astype("datetime64[us]"))
+    names = ["order_id", "user_id", "order_time", "paid_amount", "sku", "category", "quantity", "list_amount",
+             "channel", "status", "refund_amount", "unit_cost"]
+    orders = pa.table({k: cols[k] for k in names})
     pq.write_table(orders, out / "orders.parquet", compression="zstd")
-    t_us = (day_s[ev["day"]] + ev["sod"]) * 1_000_000
+    ce = c["events"]
+    k = ce["order"]  # one session per control order, numbered after the promoted ones
+    n_main = len(ev["user"])
+    t_us = np.concatenate([day_s[ev["day"]] + ev["sod"], day_s[c["day"][k]] + ce["sod"]]) * 1_000_000
+    session = np.concatenate([ev["session"], ev["session"].max() + 1 + np.unique(k, return_inverse=True)[1]])
+    step = np.concatenate([ev["event"], ce["event"]])
+    sku = np.concatenate([cat["sku"][np.maximum(ev["sku"], 0)], c["sku"][k]])
+    r = np.lexsort((step, session, t_us))
     events = pa.table({
-        "user_id": user_ids[ev["user"]],
-        "event_time": pa.array(t_us.astype("datetime64[us]")),
-        "event": EVENTS[ev["event"]], "channel": CHANNELS[ev["ch"]],
-        "sku": pa.array(cat["sku"][np.maximum(ev["sku"], 0)], mask=ev["sku"] < 0),
-        "session_id": _strings("S", ev["session"], 8),
-        "variant": pa.array(np.array(["A", "B"])[ev["variant"]], mask=~ev["in_ab"])})
+        "user_id": np.concatenate([user_ids[ev["user"]], c["user_id"][k]])[r],
+        "event_time": pa.array(t_us[r].astype("datetime64[us]")),
+        "event": EVENTS[step[r]], "channel": np.concatenate([CHANNELS[ev["ch"]], c["channel"][k]])[r],
+        "sku": pa.array(sku[r], mask=(np.concatenate([ev["sku"] < 0, ce["event"] == 0]))[r]),
+        "session_id": _strings("S", session[r], 8),
+        "variant": pa.array(np.concatenate([np.array(["A", "B"])[ev["variant"]], np.full(len(k), "A")])[r],
+                            mask=~np.concatenate([ev["in_ab"], np.zeros(len(k), bool)])[r])})
+    assert len(events) == n_main + len(k)
     pq.write_table(events, out / "events.parquet", compression="zstd")
 
 
@@ -547,14 +638,16 @@ def generate_demo(out_dir: Path, *, seed: int = 20251111, scale: float = 1.0,
     o = _orders(r_ord, m, cat)
     n_users = o["n_cust"] + round(150_000 * scale)  # customers, then browsers who never buy
     width = max(6, len(str(2 * n_users)))  # "u" + 6 digits up to scale ≈ 2.5
-    user_ids = _strings("u", r_id.choice(10**width, size=n_users, replace=False), width)
+    numbers = r_id.choice(10**width, size=n_users, replace=False)
+    user_ids = _strings("u", numbers, width)
     ev = _events(r_ev, m, cat, o, n_users)
+    control = _control(np.random.default_rng([seed, 7]), m, numbers, width)
     spend = _spend(r_spend, m)
     standard = m if scenario == "standard" else _model("standard", scale, cat)
     with open(out / "campaign.yaml", "w", encoding="utf-8", newline="\n") as f:
         yaml.safe_dump(_card(standard, spend), f, allow_unicode=True, sort_keys=False,
                        default_flow_style=None, width=100)
-    _write_tables(out, m, cat, o, ev, user_ids)
+    _write_tables(out, m, cat, o, ev, user_ids, control)
     spend.to_csv(out / "spend.csv", index=False, lineterminator="\n", float_format="%.2f")
     _inventory(m, cat, o).to_csv(out / "inventory.csv", index=False, lineterminator="\n")
     text = json.dumps(_truth(m, cat, seed, scale, scenario), ensure_ascii=False, sort_keys=True,

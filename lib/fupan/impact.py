@@ -21,7 +21,7 @@ def lift_analysis(r: Retrospective) -> dict:
     口径 (METHODS.md §1.1): Ŷ from :func:`fupan.metrics.lift.fit_counterfactual` — log-linear trend
     and weekday effects learnt from up to a year of whole weeks up to the baseline end, promo-like
     days masked; incremental = Σ(Y − Ŷ) per phase; pull-forward = −Σ_dip / Σ_campaign; 95%
-    intervals by block residual bootstrap.
+    intervals by block residual bootstrap. The same model gives incremental orders and units.
     """
     hist = r.agg.history.set_index("date").gmv.asfreq("D", fill_value=0.0)
     end = pd.Timestamp(r.card.windows.items()[-1][1].end)
@@ -33,7 +33,15 @@ def lift_analysis(r: Retrospective) -> dict:
     expected = cf.daily.expected[pd.Timestamp(camp.start):pd.Timestamp(camp.end)].sum()
     base_daily = r.kpis.at["baseline", "gmv_per_day"]
     dip = r.card.windows.dip
-    return {"cf": cf, "table": table, "pull_forward": pf, "dip_days": dip.days if dip else 0,
+    volumes = {}  # the same model for orders and units: "did it sell more *things*", not just GMV
+    for metric in ("orders", "units"):
+        series = r.agg.history.set_index("date")[metric].astype(float).asfreq("D", fill_value=0.0)
+        try:
+            fit = lf.fit_counterfactual(series[:end], (b.start, b.end), predict_end=end, seed=0)
+            volumes[metric] = lf.incremental_by_phase(fit, r.card.windows)
+        except ValueError:
+            volumes[metric] = None
+    return {"cf": cf, "table": table, "volumes": volumes, "pull_forward": pf, "dip_days": dip.days if dip else 0,
             "cf_factor": float(expected / (base_daily * r.kpis.at["campaign", "days"])),
             "growth_per_year": float(np.expm1(cf.params.get("trend", 0.0)))}
 
@@ -46,9 +54,12 @@ def sku_frame(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.
     carries the trend and weekday mix the model expects); p^reg = the SKU's average paid price per
     unit in the baseline (what Q̂ would have sold at); p^promo = its average paid price per unit in
     the campaign; c = average unit cost; v = ``variable_cost_rate`` × p^reg. SKUs that sold in one
-    period only take the other period's price and cost.
+    period only take the other period's price and cost. SKUs the card declares as not promoted
+    (``controls``: control categories, substitutes, complements) are left out.
     """
     w = r.agg.sku_window
+    c = r.card.controls
+    w = w[~(w.category.isin(c.categories) | w.sku.isin(c.substitutes + c.complements))]
     days = r.kpis["days"]
     base = w[w.phase == "baseline"].set_index("sku")
     camp = w[w.phase == "campaign"].set_index("sku")

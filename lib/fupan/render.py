@@ -253,6 +253,12 @@ def new_customer_quality(analysis: dict, lang: str = "zh") -> Html:
             cells.append(f"{pct(row.rate)} <span class='fp-note'>n={int(row.n_eligible):,}</span>"
                          if row.n_eligible else ("删失（观察不足）" if zh else "censored"))
         rows.append([_e(names[cohort]), *cells])
+    mpc = analysis.get("margin_per_customer")
+    if mpc is not None:
+        head.append(f"{'人均毛利' if zh else 'Gross margin per customer'} ({'/'.join(f'{k}' for k in mpc.index)}{'天' if zh else ' days'})")
+        for row, cohort in zip(rows, ("campaign_new", "baseline_new"), strict=True):
+            row.append(" / ".join(money(mpc.at[k, cohort], lang, digits=0) if mpc.at[k, f"{cohort}_n"] else
+                                  ("删失" if zh else "censored") for k in mpc.index))
     out = _table(head, rows)
     if q.test is not None:
         t_ = q.test
@@ -408,6 +414,17 @@ def lift(result: dict | None, lang: str = "zh") -> Html:
                 f"following {r_days(result)} days, leaving {money(tot.incremental, lang)} net.")
     else:
         text = (f"净增量 {money(tot.incremental, lang)}。" if zh else f"Net incremental GMV {money(tot.incremental, lang)}.")
+    vol = result.get("volumes") or {}
+    parts = []
+    for metric, zh_unit, en_unit in (("orders", "单", "orders"), ("units", "件", "units")):
+        v = vol.get(metric)
+        if v is not None and "total" in v.index:
+            x = v.loc["total"]
+            parts.append(f"{x.incremental:+,.0f} {zh_unit}（95% CI {x.lower:+,.0f} ~ {x.upper:+,.0f}）" if zh else
+                         f"{x.incremental:+,.0f} {en_unit} (95% CI {x.lower:+,.0f} to {x.upper:+,.0f})")
+    if parts:
+        text += (f" 同一模型下，预热至回落的订单增量 {parts[0]}" + (f"，件数增量 {parts[1]}" if len(parts) > 1 else "") + "。"
+                 if zh else f" By the same model, pre-heat to dip: {parts[0]}" + (f", {parts[1]}" if len(parts) > 1 else "") + ".")
     model = (f"<p class='fp-note'>基线模型：对数线性趋势（年增长 {result['growth_per_year']:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，"
              f"自动剔除类促销日；区间为7天分块残差自助法。</p>" if zh else
              f"<p class='fp-note'>Baseline model: log-linear trend (growth {result['growth_per_year']:+.0%} a year) + weekday effects, "

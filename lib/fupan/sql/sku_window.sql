@@ -1,6 +1,8 @@
 -- Window × SKU: units, paid GMV, list amount and COGS of order lines not cancelled (dated by
--- their order's first line), for the margin-aware ROI (METHODS.md §1.2).
+-- their order's first line), for the margin-aware ROI (METHODS.md §1.2); category = the SKU's
+-- (first, if an export gives it several).
 SELECT w.phase, o.sku,
+       min(o.category)                                                           AS category,
        sum(o.quantity)                                                           AS units,
        CAST(sum(CAST(o.paid_amount AS DECIMAL(18, 2))) AS DOUBLE)                AS gmv,
        CAST(sum(CAST(o.list_amount AS DECIMAL(18, 2))) AS DOUBLE)                AS list_amount,
