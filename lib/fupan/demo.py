@@ -210,15 +210,34 @@ def _control(rng: np.random.Generator, m: dict[str, Any], taken: np.ndarray, wid
     seq = np.arange(n) - np.searchsorted(days, days)
     ymd = np.strings.replace(np.datetime_as_string(m["dates"]), "-", "")
     # Funnel events from the baseline on, as for the promoted lines: visit → view → cart → order
-    # (→ pay). The coupon A/B test ran on the campaign pages only: no variant for this line.
+    # (→ pay) per order, plus the pool's visits that buy nothing (about 1 in 5 visits converts).
+    # The coupon A/B test ran on the campaign pages only: no variant for this line.
     d0 = _i(WINDOWS["baseline"][0])
     buy = np.flatnonzero(days >= d0)
     lead = rng.integers(120, 240, buy.size)
     steps = np.stack([sod[buy] - lead, sod[buy] - lead * 6 // 10, sod[buy] - lead * 3 // 10, sod[buy],
                       sod[buy] + rng.integers(5, 60, buy.size)])
     present = np.vstack([np.ones((4, buy.size), bool), ~cancelled[buy][None]])
-    ev = {"order": np.tile(buy, 5)[present.ravel()], "event": np.repeat(np.arange(5), buy.size)[present.ravel()],
-          "sod": steps.ravel()[present.ravel()]}
+    b_day = np.repeat(np.arange(d0, len(m["dates"])), rng.poisson(4 * CONTROL["share"] * m["lam_base"][d0:]))
+    nb = b_day.size
+    b_user, b_sku = rng.integers(0, pool, nb), _draw(rng, np.tile(_cum(np.array(CONTROL["weight"])), (nb, 1)))
+    b_ch = np.array(names)[_draw(rng, np.tile(_cum(np.array(list(CONTROL["channel"].values()))), (nb, 1)))]
+    b_sod = _draw(rng, np.tile(_cum(_HOURS[0]), (nb, 1))) * 3600 + rng.integers(0, 3000, nb)
+    view = rng.random(nb) < .5
+    cart = view & (rng.random(nb) < .4)
+    b_steps = np.stack([b_sod, b_sod + 60, b_sod + 180])
+    b_present = np.vstack([np.ones(nb, bool), view, cart])
+    keep = np.concatenate([present.ravel(), b_present.ravel()])
+    n_buy = buy.size
+    ev = {"day": np.concatenate([np.tile(days[buy], 5), np.tile(b_day, 3)])[keep],
+          "sod": np.concatenate([steps.ravel(), b_steps.ravel()])[keep],
+          "user": np.concatenate([np.tile(cust[buy], 5), np.tile(b_user, 3)])[keep],
+          "channel": np.concatenate([np.tile(ch[buy], 5), np.tile(b_ch, 3)])[keep],
+          "sku": np.concatenate([np.tile(sku[buy], 5), np.tile(b_sku, 3)])[keep],
+          "event": np.concatenate([np.repeat(np.arange(5), n_buy), np.repeat(np.arange(3), nb)])[keep],
+          "session": np.concatenate([np.tile(np.arange(n_buy), 5), np.tile(n_buy + np.arange(nb), 3)])[keep]}
+    ev["user"] = _strings("u", numbers[ev["user"]], width)
+    ev["sku"] = _strings(f"{CONTROL['code']}-", ev["sku"] + 1, 3)
     return {"day": days, "sod": sod, "user_id": _strings("u", numbers[cust], width), "events": ev,
             "order_id": np.strings.add(np.strings.add("C", ymd[days]), np.strings.zfill((seq + 1).astype("U"), 5)),
             "sku": _strings(f"{CONTROL['code']}-", sku + 1, 3), "qty": qty, "list": price * qty, "paid": paid,
@@ -580,23 +599,21 @@ def _write_tables(out: Path, m: dict[str, Any], cat: dict[str, Any], o: dict[str
              "channel", "status", "refund_amount", "unit_cost"]
     orders = pa.table({k: cols[k] for k in names})
     pq.write_table(orders, out / "orders.parquet", compression="zstd")
-    ce = c["events"]
-    k = ce["order"]  # one session per control order, numbered after the promoted ones
-    n_main = len(ev["user"])
-    t_us = np.concatenate([day_s[ev["day"]] + ev["sod"], day_s[c["day"][k]] + ce["sod"]]) * 1_000_000
-    session = np.concatenate([ev["session"], ev["session"].max() + 1 + np.unique(k, return_inverse=True)[1]])
+    ce = c["events"]  # sessions numbered after the promoted ones
+    n_c = len(ce["user"])
+    t_us = np.concatenate([day_s[ev["day"]] + ev["sod"], day_s[ce["day"]] + ce["sod"]]) * 1_000_000
+    session = np.concatenate([ev["session"], ev["session"].max() + 1 + ce["session"]])
     step = np.concatenate([ev["event"], ce["event"]])
-    sku = np.concatenate([cat["sku"][np.maximum(ev["sku"], 0)], c["sku"][k]])
+    sku = np.concatenate([cat["sku"][np.maximum(ev["sku"], 0)], ce["sku"]])
     r = np.lexsort((step, session, t_us))
     events = pa.table({
-        "user_id": np.concatenate([user_ids[ev["user"]], c["user_id"][k]])[r],
+        "user_id": np.concatenate([user_ids[ev["user"]], ce["user"]])[r],
         "event_time": pa.array(t_us[r].astype("datetime64[us]")),
-        "event": EVENTS[step[r]], "channel": np.concatenate([CHANNELS[ev["ch"]], c["channel"][k]])[r],
+        "event": EVENTS[step[r]], "channel": np.concatenate([CHANNELS[ev["ch"]], ce["channel"]])[r],
         "sku": pa.array(sku[r], mask=(np.concatenate([ev["sku"] < 0, ce["event"] == 0]))[r]),
         "session_id": _strings("S", session[r], 8),
-        "variant": pa.array(np.concatenate([np.array(["A", "B"])[ev["variant"]], np.full(len(k), "A")])[r],
-                            mask=~np.concatenate([ev["in_ab"], np.zeros(len(k), bool)])[r])})
-    assert len(events) == n_main + len(k)
+        "variant": pa.array(np.concatenate([np.array(["A", "B"])[ev["variant"]], np.full(n_c, "A")])[r],
+                            mask=~np.concatenate([ev["in_ab"], np.zeros(n_c, bool)])[r])})
     pq.write_table(events, out / "events.parquet", compression="zstd")
 
 
