@@ -322,18 +322,15 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGammaPara
     # can stall: start also from spend-scaled points and keep the best converged optimum.
     scale = float(np.mean(m))
     starts = [np.zeros(3), np.log([2.0, 2.0, scale]), np.log([5.0, 3.0, scale])]
-    best = None
-    for start in starts:
-        res = optimize.minimize(nll, start, method="BFGS", options={"gtol": 1e-8})
-        res = optimize.minimize(
-            nll, res.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 6000}
-        )
-        if res.success and np.all(np.isfinite(res.x)) and (best is None or res.fun < best.fun - 1e-9):
-            best = res
-    if best is None:
+    # BFGS from every start, then Nelder–Mead polishes only the best of them.
+    first = [optimize.minimize(nll, start, method="BFGS", options={"gtol": 1e-8}) for start in starts]
+    best = min((r for r in first if np.all(np.isfinite(r.x))), key=lambda r: r.fun, default=first[0])
+    res = optimize.minimize(
+        nll, best.x, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 6000}
+    )
+    if not res.success or not np.all(np.isfinite(res.x)):
         raise ValueError(f"Gamma–Gamma fit did not converge: {res.message}")
-    p, q, v = np.exp(best.x)
-    res = best
+    p, q, v = np.exp(res.x)
     return GammaGammaParams(float(p), float(q), float(v), float(-res.fun))
 
 
