@@ -630,58 +630,31 @@ def _(f: Path) -> dict:
     return expect("mixed_timezones", "events.csv", 1, "event_time", "UTC times at the start of an otherwise local file")
 
 
-@case("events-unknown-event")
-def _(f: Path) -> dict:
-    with_tables(f, "events")
-    rows = copy.deepcopy(EVENTS)
-    rows[4][2] = "click"
-    write_csv(f, "events.csv", EVENT_COLUMNS, rows)
-    return expect("value_not_allowed", "events.csv", 5, "event", "an event outside visit/view/cart/order/pay")
+# One cell of an optional table made wrong: (case, table, 1-based data row, column, value, code, why).
+ONE_CELL = [
+    ("events-unknown-event", "events", 5, "event", "click", "value_not_allowed", "an event outside visit/view/cart/order/pay"),
+    ("events-bad-time", "events", 3, "event_time", "2025-13-01 09:00:00", "bad_type", "month 13"),
+    ("spend-negative", "spend", 4, "spend", "-5.0", "below_minimum", "negative spend"),
+    ("spend-bad-date", "spend", 7, "date", "2025-01-32", "bad_type", "January 32nd"),
+    ("inventory-fractional-on-hand", "inventory", 3, "on_hand", "12.5", "not_integer", "half an item in stock"),
+    ("inventory-negative-on-hand", "inventory", 6, "on_hand", "-3", "below_minimum", "negative stock"),
+]
+_OPTIONAL = {"events": (EVENT_COLUMNS, EVENTS), "spend": (SPEND_COLUMNS, SPEND), "inventory": (INVENTORY_COLUMNS, INVENTORY)}
 
 
-@case("events-bad-time")
-def _(f: Path) -> dict:
-    with_tables(f, "events")
-    rows = copy.deepcopy(EVENTS)
-    rows[2][1] = "2025-13-01 09:00:00"
-    write_csv(f, "events.csv", EVENT_COLUMNS, rows)
-    return expect("bad_type", "events.csv", 3, "event_time", "month 13")
+def _one_cell(table: str, row: int, column: str, value: str, code: str, why: str) -> Callable[[Path], dict]:
+    def write(f: Path) -> dict:
+        columns, base = _OPTIONAL[table]
+        with_tables(f, table)
+        rows = copy.deepcopy(base)
+        rows[row - 1][columns.index(column)] = value
+        write_csv(f, f"{table}.csv", columns, rows)
+        return expect(code, f"{table}.csv", row, column, why)
+    return write
 
 
-@case("spend-negative")
-def _(f: Path) -> dict:
-    with_tables(f, "spend")
-    rows = copy.deepcopy(SPEND)
-    rows[3][2] = "-5.0"
-    write_csv(f, "spend.csv", SPEND_COLUMNS, rows)
-    return expect("below_minimum", "spend.csv", 4, "spend", "negative spend")
-
-
-@case("spend-bad-date")
-def _(f: Path) -> dict:
-    with_tables(f, "spend")
-    rows = copy.deepcopy(SPEND)
-    rows[6][0] = "2025-01-32"
-    write_csv(f, "spend.csv", SPEND_COLUMNS, rows)
-    return expect("bad_type", "spend.csv", 7, "date", "January 32nd")
-
-
-@case("inventory-fractional-on-hand")
-def _(f: Path) -> dict:
-    with_tables(f, "inventory")
-    rows = copy.deepcopy(INVENTORY)
-    rows[2][2] = "12.5"
-    write_csv(f, "inventory.csv", INVENTORY_COLUMNS, rows)
-    return expect("not_integer", "inventory.csv", 3, "on_hand", "half an item in stock")
-
-
-@case("inventory-negative-on-hand")
-def _(f: Path) -> dict:
-    with_tables(f, "inventory")
-    rows = copy.deepcopy(INVENTORY)
-    rows[5][2] = "-3"
-    write_csv(f, "inventory.csv", INVENTORY_COLUMNS, rows)
-    return expect("below_minimum", "inventory.csv", 6, "on_hand", "negative stock")
+for _name, *_spec in ONE_CELL:
+    case(_name)(_one_cell(*_spec))
 
 
 # ----------------------------------------------------------------------------- consistency
