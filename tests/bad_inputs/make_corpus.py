@@ -222,75 +222,35 @@ def _(f: Path) -> dict:
     return expect("card_missing_key", CARD_FILE, 1, "tables", "no tables section")
 
 
-@case("card-window-reversed")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(windows__burst=["2025-01-05", "2025-01-04"]))
-    return expect("card_invalid", CARD_FILE, line_of(text, "burst:"), "windows.burst", "a window ends before it starts")
+# One field of the card made wrong: (case, card_with changes, text on the reported line, column, why[,
+# the line starts with that text]).
+ONE_FIELD = [
+    ("card-window-reversed", {"windows__burst": ["2025-01-05", "2025-01-04"]}, "burst:", "windows.burst", "a window ends before it starts"),
+    ("card-windows-overlap", {"windows__burst": ["2025-01-03", "2025-01-05"]}, "baseline:", "windows", "burst starts inside the baseline"),
+    ("card-windows-out-of-order", {"windows__burst": ["2024-12-20", "2024-12-21"]}, "baseline:", "windows", "burst before the baseline"),
+    ("card-window-impossible-date", {"windows__dip": ["2025-01-06", "2025-02-30"]}, "dip:", "windows.dip.end", "February 30th"),
+    ("card-window-year-typo", {"windows__dip": ["2025-01-06", "2205-01-07"]}, "dip:", "windows.dip", "2205 for 2025"),
+    ("card-bad-timezone", {"timezone": "Asia/Beijing"}, "timezone:", "timezone", "no such IANA zone"),
+    ("card-timezone-is-a-region", {"timezone": "Asia"}, "timezone:", "timezone", "a region, not a zone (zoneinfo raised IsADirectoryError: a crash before)"),
+    ("card-bad-platform", {"platform": "amazon"}, "platform:", "platform", "platform not in the list"),
+    ("card-bad-id", {"id": "Bad Input"}, "id:", "id", "upper case and a space in the id", True),
+    ("card-bad-currency", {"currency": "rmb"}, "currency:", "currency", "currency not ISO 4217 upper case"),
+    ("card-negative-budget", {"strategy__budget": {"live": -100.0}}, "budget:", "strategy.budget", "a negative budget"),
+    ("card-nan-target", {"strategy__targets": {"gmv": float("nan")}}, "targets:", "strategy.targets", "target .nan"),
+    ("card-table-outside-folder", {"tables__orders": "../orders.csv"}, "../orders.csv", "tables.orders", "a table path that leaves the campaign folder"),
+]
 
 
-@case("card-windows-overlap")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(windows__burst=["2025-01-03", "2025-01-05"]))  # row: where the value starts
-    return expect("card_invalid", CARD_FILE, line_of(text, "baseline:"), "windows", "burst starts inside the baseline")
+def _one_field(changes: dict, marker: str, column: str, why: str, start: bool = False) -> Callable[[Path], dict]:
+    def write(f: Path) -> dict:
+        valid(f)
+        text = write_card(f, card_with(**changes))
+        return expect("card_invalid", CARD_FILE, line_of(text, marker, start=start), column, why)
+    return write
 
 
-@case("card-windows-out-of-order")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(windows__burst=["2024-12-20", "2024-12-21"]))
-    return expect("card_invalid", CARD_FILE, line_of(text, "baseline:"), "windows", "burst before the baseline")
-
-
-@case("card-window-impossible-date")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(windows__dip=["2025-01-06", "2025-02-30"]))
-    return expect("card_invalid", CARD_FILE, line_of(text, "dip:"), "windows.dip.end", "February 30th")
-
-
-@case("card-window-year-typo")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(windows__dip=["2025-01-06", "2205-01-07"]))
-    return expect("card_invalid", CARD_FILE, line_of(text, "dip:"), "windows.dip", "2205 for 2025")
-
-
-@case("card-bad-timezone")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(timezone="Asia/Beijing"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "timezone:"), "timezone", "no such IANA zone")
-
-
-@case("card-timezone-is-a-region")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(timezone="Asia"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "timezone:"), "timezone",
-                  "a region, not a zone (zoneinfo raised IsADirectoryError: a crash before)")
-
-
-@case("card-bad-platform")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(platform="amazon"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "platform:"), "platform", "platform not in the list")
-
-
-@case("card-bad-id")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(id="Bad Input"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "id:", start=True), "id", "upper case and a space in the id")
-
-
-@case("card-bad-currency")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(currency="rmb"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "currency:"), "currency", "currency not ISO 4217 upper case")
+for _name, *_spec in ONE_FIELD:
+    case(_name)(_one_field(*_spec))
 
 
 @case("card-unknown-kpi")
@@ -317,28 +277,6 @@ def _(f: Path) -> dict:
     text = write_card(f, card_with(strategy__hypotheses=hyp))
     return expect("card_invalid", CARD_FILE, line_of(text, "preheat"), "strategy.hypotheses.0.window",
                   "the hypothesis names a window the card does not define")
-
-
-@case("card-negative-budget")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(strategy__budget={"live": -100.0}))
-    return expect("card_invalid", CARD_FILE, line_of(text, "budget:"), "strategy.budget", "a negative budget")
-
-
-@case("card-nan-target")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(strategy__targets={"gmv": float("nan")}))
-    return expect("card_invalid", CARD_FILE, line_of(text, "targets:"), "strategy.targets", "target .nan")
-
-
-@case("card-table-outside-folder")
-def _(f: Path) -> dict:
-    valid(f)
-    text = write_card(f, card_with(tables__orders="../orders.csv"))
-    return expect("card_invalid", CARD_FILE, line_of(text, "../orders.csv"), "tables.orders",
-                  "a table path that leaves the campaign folder")
 
 
 # ----------------------------------------------------------------------------- the mapping
