@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO   := data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser demo demo-data test lint bench clean
+.PHONY: help setup browser demo demo-data test lint bench bench-lift clean
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -48,6 +48,9 @@ lint: setup ## ruff lint
 
 bench: demo-data ## end-to-end benchmark: the demo vs bare papermill + nbconvert
 	$(BIN)/python bench/bench_end_to_end.py
+
+bench-lift: setup ## accuracy benchmark: planted lift and pull-forward recovered over 20 seeds (~15 min)
+	$(BIN)/python bench/bench_lift_recovery.py --seeds 20 --no-lift
 
 clean: ## remove generated output (reports/, site/, data/demo) — never the case library
 	rm -rf reports site $(DEMO)

@@ -116,6 +116,15 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped_demo_dir(tmp_path_factory) -> Path:
+    """The demo campaign exactly as `make demo` / `fupan demo` writes it (default seed and scale,
+    about 275,000 order lines): the accuracy claims about "the demo campaign" are tested on it."""
+    from fupan.demo import generate_demo
+
+    return generate_demo(tmp_path_factory.mktemp("shipped") / "campaign")
+
+
+@pytest.fixture(scope="session")
 def demo_run(demo_dir: Path, tmp_path_factory) -> Path:
     """The demo retrospective, run once per session through the CLI; returns reports/<id>/."""
     out = tmp_path_factory.mktemp("reports")

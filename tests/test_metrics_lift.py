@@ -26,7 +26,7 @@ from fupan.metrics.lift import (
 )
 from fupan.schema import Windows
 
-SEED, SCALE = 20251111, 0.3  # the project's default demo seed, at the test-suite scale
+SEED, SCALE = 20251111, 0.3  # the no-lift demo: the project's default seed, at the test-suite scale
 DOW = np.array([0.0, -0.02, 0.0, 0.02, 0.07, 0.15, 0.12])  # Monday .. Sunday, log scale
 GROWTH = 0.45  # per year
 
@@ -44,11 +44,14 @@ def demo_daily(folder: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def demo(tmp_path_factory: pytest.TempPathFactory, shipped_demo_dir: Path) -> dict[str, dict[str, Any]]:
+    """standard = the shipped demo campaign (default seed and scale); no_lift = the same campaign
+    with the promotion changing nothing, at the test-suite scale. Daily series by plain pandas."""
     root = tmp_path_factory.mktemp("lift")
     out = {}
     for scenario in ("standard", "no_lift"):
-        folder = generate_demo(root / scenario, seed=SEED, scale=SCALE, scenario=scenario)
+        folder = (shipped_demo_dir if scenario == "standard"
+                  else generate_demo(root / scenario, seed=SEED, scale=SCALE, scenario=scenario))
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         daily = demo_daily(folder)
         cf = fit_counterfactual(daily["gmv"], truth["windows"]["baseline"])
@@ -82,14 +85,15 @@ def test_demo_total_incremental_within_10pct_of_truth(demo):
     assert table.loc["burst", "incremental"] == pytest.approx(truth["burst"], rel=0.10)
 
 
-def test_demo_pull_forward_share_interval_covers_truth(demo):
-    # 10 % relative is out of reach here: the truth is a share of *expected* GMV, and the
-    # realised dip's noise alone moves the share by ~40 % (RMS over 19 seeds at scale 0.3, even
-    # with the true counterfactual), so the test checks the interval instead.
+def test_demo_pull_forward_share_within_10pct_of_truth(demo):
+    # The truth is a share of *expected* GMV, so the realised dip's own noise is part of the
+    # error: at the demo's scale it is a few per cent (bench/bench_lift_recovery.py: error over
+    # seeds); at the suite's small scale 0.3 it was ~40 % RMS, hence the shipped demo here.
     truth, pf = demo["standard"]["truth"]["pull_forward_share"], demo["standard"]["pf"]
+    assert pf["estimate"] == pytest.approx(truth, rel=0.10)
     assert pf["lower"] <= truth <= pf["upper"]
     assert pf["lower"] < pf["estimate"] < pf["upper"]
-    assert pf["upper"] - pf["lower"] < 0.25
+    assert pf["upper"] - pf["lower"] < 0.5 * truth
 
 
 def test_demo_masks_618_and_recovers_growth(demo):

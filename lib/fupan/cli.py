@@ -84,7 +84,7 @@ def run(
 def demo(
     out: Annotated[Path, typer.Option("--out", help="where to write the demo campaign")] = Path("data/demo"),
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 20251111,
-    scale: Annotated[float, typer.Option(help="size multiplier (1.0 ≈ 30k customers)")] = 1.0,
+    scale: Annotated[float, typer.Option(help="size multiplier (1.0 ≈ 30k customers; the demo shop is 3.0)")] = 3.0,
     scenario: Annotated[str, typer.Option(help="standard | no_lift | channel_fault")] = "standard",
 ) -> None:
     """Generate the seeded demo campaign (Tmall beauty Double 11). 生成演示活动数据。"""

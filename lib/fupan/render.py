@@ -369,7 +369,7 @@ def ltv_cac(x: dict | None, lang: str = "zh") -> Html:
 
 def root_cause(segments: pd.DataFrame | None, day: dict | None, gap: dict | None, lang: str = "zh") -> Html:
     """Segment effects on daily GMV, and Adtributor's top causes for the anomalous day and the gap."""
-    from .rootcause_report import explain
+    from .rootcause_report import MIN_TOTAL_CHANGE, explain
 
     zh = lang == "zh"
     out = ""
@@ -386,7 +386,14 @@ def root_cause(segments: pd.DataFrame | None, day: dict | None, gap: dict | None
             continue
         title = (title_zh if zh else title_en).format(date=result.get("date", ""))
         sentences = explain(result, lang)
-        out += f"<h4>{_e(title)}</h4>" + (_ul(sentences) if sentences else f"<p>{'无单一维度能解释' if zh else 'No single dimension explains it'}</p>")
+        change = result.get("total_change")
+        if not sentences and change is not None and abs(change) < MIN_TOTAL_CHANGE:
+            body = (f"<p>当日总GMV与相邻几天的典型日只差 {change:+.1%}：告警来自渠道结构的变化，而不是总量异常，故不做归因。</p>" if zh else
+                    f"<p>The day's total GMV is only {change:+.1%} off a typical neighbouring day: the alert is a shift of mix, "
+                    "not an anomaly of the total, so no causes are named.</p>")
+        else:
+            body = _ul(sentences) if sentences else f"<p>{'无单一维度能解释' if zh else 'No single dimension explains it'}</p>"
+        out += f"<h4>{_e(title)}</h4>" + body
     return Html(out)
 
 

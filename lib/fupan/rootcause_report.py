@@ -51,21 +51,43 @@ def _adtributor(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["dimension", "elements", "explanatory_power", "surprise", "change"])
 
 
+NEIGHBOURS = 3  # days either side of an anomalous day that form its typical day
+MIN_TOTAL_CHANGE = 0.10  # below this change of the day's total there is nothing for Adtributor to explain
+
+
 def anomalous_day(r: Retrospective) -> dict | None:
-    """Adtributor on the largest alert's day: each element's GMV that day (actual) against its
-    median GMV over the other days of the same phase (forecast)."""
+    """Adtributor on the largest alert's day: each element's GMV that day (actual) against a
+    typical day (forecast).
+
+    口径: forecast = the element's median daily GMV over the neighbouring days of the same phase —
+    up to ``NEIGHBOURS`` days either side, the anomalous day left out (all other days of the phase
+    when fewer than two neighbours exist). Neighbours, not the whole phase, so that a burst's
+    opening and 11.11 peaks do not inflate the typical day of a quiet mid-burst day.
+    Adtributor explains a change of the *total*: when the day's GMV is within ``MIN_TOTAL_CHANGE``
+    of its typical day (the median daily GMV of the same neighbours), the alert is a shift of mix,
+    not an anomaly of the total, and no causes are named (explanatory powers would divide by a
+    near-zero change); ``total_change`` says so.
+    """
     if r.alerts is None or r.alerts.empty:
         return None
-    day, phase = r.alerts.iloc[0].date, r.alerts.iloc[0].phase
+    day, phase = pd.Timestamp(r.alerts.iloc[0].date), r.alerts.iloc[0].phase
     w = r.windows.set_index("phase").loc[phase]
     seg = r.agg.segments[r.agg.segments.dimension.isin(DIMENSIONS)]
     in_phase = seg[seg.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))]
-    typical = (in_phase[in_phase.date != day].pivot_table(index=["dimension", "element"], columns="date",
-                                                          values="gmv", aggfunc="sum").fillna(0).median(axis=1))
+    others = in_phase[in_phase.date != day]
+    near = others[(others.date - day).abs() <= pd.Timedelta(days=NEIGHBOURS)]
+    if near.date.nunique() >= 2:
+        others = near
+    typical = (others.pivot_table(index=["dimension", "element"], columns="date",
+                                  values="gmv", aggfunc="sum").fillna(0).median(axis=1))
     actual = in_phase[in_phase.date == day].set_index(["dimension", "element"]).gmv
     frame = pd.DataFrame({"forecast": typical, "actual": actual}).fillna(0.0).reset_index()
-    cands = _adtributor(frame)
-    return {"date": pd.Timestamp(day).date().isoformat(), "phase": phase, "candidates": cands}
+    total = r.agg.history.set_index("date").gmv
+    typical_total = total[total.index.isin(others.date.unique())].median()
+    change = float(total.get(day, 0.0) / typical_total - 1) if typical_total > 0 else float("nan")
+    cands = _adtributor(frame) if not abs(change) < MIN_TOTAL_CHANGE else _adtributor(frame).iloc[:0]
+    return {"date": pd.Timestamp(day).date().isoformat(), "phase": phase, "total_change": change,
+            "candidates": cands}
 
 
 def target_gap(r: Retrospective) -> dict | None:
