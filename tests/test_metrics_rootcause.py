@@ -255,6 +255,9 @@ def test_explain_sentences():
     assert explain(cands.assign(change=5.0), "en", labels={"channel": "Channel"}, top=1) == [
         "Channel = live explains 68% of the rise"]
     assert explain(adtributor(ORACLE).iloc[:0], "zh") == []
+    over = cands.head(1).assign(explanatory_power=2.7)  # the others rose while live fell
+    assert explain(over, "zh") == ["渠道 = live 解释了 270% 的缺口（其余元素反向变动，抵消了超出的部分）"]
+    assert explain(over, "en") == ["channel = live explains 270% of the gap (the other elements moved the other way and offset the excess)"]
 
 
 def test_explain_on_the_oracle_and_bad_input():

@@ -326,7 +326,7 @@ def explain(candidates: pd.DataFrame, lang: str = "zh", labels: Mapping[str, str
 
     口径: "渠道 = live 解释了 68% 的缺口" / "channel = live explains 68% of the gap", with the
     candidate's explanatory power (ΣEP, METHODS.md §2.5) as a percentage, which exceeds 100 % when
-    other elements moved the opposite way; "缺口/gap" when the measure fell (``change`` < 0),
+    other elements moved the opposite way — the sentence then says so; "缺口/gap" when the measure fell (``change`` < 0),
     "增长/rise" when it rose. Several elements are joined by "、"/", ".
 
     Parameters
@@ -363,8 +363,10 @@ def explain(candidates: pd.DataFrame, lang: str = "zh", labels: Mapping[str, str
         dim = names.get(str(row.dimension), str(row.dimension))
         if lang == "zh":
             els, what = "、".join(map(str, row.elements)), "缺口" if row.change < 0 else "增长"
-            out.append(f"{dim} = {els} 解释了 {row.explanatory_power:.0%} 的{what}")
+            more = "（其余元素反向变动，抵消了超出的部分）" if row.explanatory_power > 1.005 else ""
+            out.append(f"{dim} = {els} 解释了 {row.explanatory_power:.0%} 的{what}{more}")
         else:
             els, what = ", ".join(map(str, row.elements)), "gap" if row.change < 0 else "rise"
-            out.append(f"{dim} = {els} explains {row.explanatory_power:.0%} of the {what}")
+            more = " (the other elements moved the other way and offset the excess)" if row.explanatory_power > 1.005 else ""
+            out.append(f"{dim} = {els} explains {row.explanatory_power:.0%} of the {what}{more}")
     return out
