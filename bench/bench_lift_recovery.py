@@ -95,7 +95,12 @@ def main() -> None:
     print(f"pull-forward share, DiD vs control:  {within('did_pf', 'true_pf')}")
     print(f"pull-forward share, spreadsheet:     {within('sheet_pf', 'true_pf')}")
     if args.no_lift:
-        z = pd.DataFrame([one(seed, args.scale, "no_lift") for seed in range(1, args.seeds + 1)])
+        zs = []
+        for seed in range(1, args.seeds + 1):
+            zs.append(one(seed, args.scale, "no_lift"))
+            print(f"no-lift seed {seed:>3}: total {zs[-1]['total']:+,.0f} in [{zs[-1]['total_lo']:+,.0f}, "
+                  f"{zs[-1]['total_hi']:+,.0f}]   ({time.perf_counter() - t0:.0f} s)", flush=True)
+        z = pd.DataFrame(zs)
         print(f"no-lift scenario: total's 95 % CI contains 0 in {((z.total_lo < 0) & (z.total_hi > 0)).sum()}/{len(z)} seeds")
 
 
