@@ -167,6 +167,23 @@ def test_fit_gamma_gamma_agrees_with_lifetimes(
         assert getattr(gg_fit, name) == pytest.approx(ref[name], rel=1e-4)
 
 
+def test_gamma_gamma_gradient_matches_finite_differences(repeaters: pd.DataFrame) -> None:
+    """The analytic gradient the fit uses equals scipy's central differences of the likelihood,
+    at the optimum's neighbourhood and at the starting points."""
+    from scipy.optimize import approx_fprime
+
+    from fupan.metrics.clv import _gamma_gamma_objective
+
+    x = repeaters["frequency"].to_numpy(float)
+    m = repeaters["monetary_value"].to_numpy(float)
+    nll, grad = _gamma_gamma_objective(x, m)
+    for point in ([0.0, 0.0, 0.0], np.log([6.25, 3.74, 15.44]), np.log([2.0, 9.0, 40.0])):
+        point = np.asarray(point)
+        numeric = np.array([(nll(point + h) - nll(point - h)) / 2e-6 for h in np.eye(3) * 1e-6])
+        np.testing.assert_allclose(grad(point), numeric, rtol=1e-5, atol=1e-4)
+        assert np.allclose(approx_fprime(point, nll, 1e-7), grad(point), rtol=1e-3, atol=1e-2)
+
+
 def test_expected_average_value_customer_one(gg_fit: GammaGammaParams) -> None:
     assert expected_average_value(gg_fit, 2, 22.35)[0] == pytest.approx(24.66, rel=1e-2)
     # by hand with the published rounded parameters: 6.25·(15.44 + 44.70)/(12.5 + 2.74)
