@@ -96,6 +96,9 @@ def test_html_is_self_contained_with_five_stages_and_a_complete_cjk_font(demo_ru
     cjk = {ch for ch in _visible_text(page) if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"}
     assert len(cjk) > 100
     assert not [ch for ch in cjk if ord(ch) not in cmap]
+    # characters the stylesheet draws itself (content: in report.css) are in the subset too
+    drawn = set("".join(re.findall(r'content:\s*"([^"]*)"', page)))
+    assert "◦" in drawn and not [ch for ch in drawn if ord(ch) not in cmap]
     assert "fp-toc" in page and "fp-show-code" in page and "fupan run" in page
 
 

@@ -155,7 +155,8 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *
             .replace("<!--FUPAN_HEADER-->", header)
             .replace("<!--FUPAN_FOOTER-->", f'<footer class="fp-footer">{footer}</footer>'))
     visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page, flags=re.S)
-    font = embedded_font_css(html.unescape(visible) + title)
+    drawn = "".join(re.findall(r'content:\s*"([^"]*)"', css)) + "0123456789. "  # report.css's own glyphs, counters
+    font = embedded_font_css(html.unescape(visible) + title + drawn)
     return page.replace(slot.format("FONT"), f'<style type="text/css">{font}</style>')
 
 
