@@ -19,11 +19,30 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from .dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS  # noqa: E402
 from .errors import FupanError, Problem, ValidationError  # noqa: E402
-from .extract import extract  # noqa: E402
-from .retrospective import Retrospective, load_retrospective  # noqa: E402
-from .validate import open_campaign  # noqa: E402
+
+if TYPE_CHECKING:
+    from .extract import extract
+    from .retrospective import Retrospective, load_retrospective
+    from .validate import open_campaign
+
+# The heavy parts (pandas, DuckDB, scipy, statsmodels) load on first use, so that `fupan --help`
+# and the CLI's error messages do not wait for them (PEP 562).
+_LAZY = {"extract": ".extract", "Retrospective": ".retrospective", "load_retrospective": ".retrospective",
+         "open_campaign": ".validate"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'fupan' has no attribute {name!r}")
 
 #: KPIs whose definitions every report lists.
 REPORTED_KPIS = ("gmv", "net_gmv", "refunds", "orders", "buyers", "uv", "cr", "aov", "spend", "roas",
