@@ -298,6 +298,8 @@ def _gamma_gamma_objective(x: np.ndarray, m: np.ndarray):
         d_q = np.sum(psi_sum - digamma(q) + np.log(v) - log_xmv)
         d_v = np.sum(q / v - (px + q) / (xm + v))
         g = -np.array([p * d_p, q * d_q, v * d_v])
+        # where the gradient overflows nll is 1e300 too: the line search backs off that point, and
+        # such a start never becomes the best one that Nelder–Mead polishes
         return g if np.all(np.isfinite(g)) else np.zeros(3)
 
     return nll, grad
