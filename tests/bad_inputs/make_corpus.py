@@ -253,30 +253,26 @@ for _name, *_spec in ONE_FIELD:
     case(_name)(_one_field(*_spec))
 
 
-@case("card-unknown-kpi")
-def _(f: Path) -> dict:
-    valid(f)
-    hyp = [{**CARD["strategy"]["hypotheses"][0], "kpi": "gmv_growth"}]
-    text = write_card(f, card_with(strategy__hypotheses=hyp))
-    return expect("card_invalid", CARD_FILE, line_of(text, "gmv_growth"), "strategy.hypotheses.0.kpi",
-                  "a hypothesis on a KPI the dictionary does not define")
+# (case, field of the first hypothesis, bad value, text on the offending line, reason)
+ONE_HYPOTHESIS_FIELD = (
+    ("card-unknown-kpi", "kpi", "gmv_growth", "gmv_growth", "a hypothesis on a KPI the dictionary does not define"),
+    ("card-hypothesis-operator", "op", "=>", "=>", "=> is not an operator"),
+    ("card-hypothesis-window-missing", "window", "preheat", "preheat",
+     "the hypothesis names a window the card does not define"),
+)
 
 
-@case("card-hypothesis-operator")
-def _(f: Path) -> dict:
-    valid(f)
-    hyp = [{**CARD["strategy"]["hypotheses"][0], "op": "=>"}]
-    text = write_card(f, card_with(strategy__hypotheses=hyp))
-    return expect("card_invalid", CARD_FILE, line_of(text, "=>"), "strategy.hypotheses.0.op", "=> is not an operator")
+def _one_hypothesis_field(field: str, value: str, needle: str, reason: str):
+    def make(f: Path) -> dict:
+        valid(f)
+        hyp = [{**CARD["strategy"]["hypotheses"][0], field: value}]
+        text = write_card(f, card_with(strategy__hypotheses=hyp))
+        return expect("card_invalid", CARD_FILE, line_of(text, needle), f"strategy.hypotheses.0.{field}", reason)
+    return make
 
 
-@case("card-hypothesis-window-missing")
-def _(f: Path) -> dict:
-    valid(f)
-    hyp = [{**CARD["strategy"]["hypotheses"][0], "window": "preheat"}]
-    text = write_card(f, card_with(strategy__hypotheses=hyp))
-    return expect("card_invalid", CARD_FILE, line_of(text, "preheat"), "strategy.hypotheses.0.window",
-                  "the hypothesis names a window the card does not define")
+for _name, *_spec in ONE_HYPOTHESIS_FIELD:
+    case(_name)(_one_hypothesis_field(*_spec))
 
 
 # ----------------------------------------------------------------------------- the mapping
