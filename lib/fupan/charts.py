@@ -23,7 +23,7 @@ from matplotlib.ticker import (
 
 from . import fonts
 from .dictionary import FUNNEL_STEPS
-from .format import money, money_index_base
+from .format import currency_name, money, money_index_base
 from .i18n import kpi_name, phase_name, step_label, t
 
 PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
@@ -70,10 +70,9 @@ def _index_locator(base: float, target):
 
 def _money_label(key: str, lang: str) -> str:
     """The money axis title; in a share-safe report the unit is the index, not the currency."""
-    label = t(key, lang)
     if money_index_base() is None:
-        return label
-    return label.replace("（元）", "（指数，基期日均GMV=100）").replace("(CNY)", "(index, baseline daily GMV = 100)")
+        return t(key, lang, cur=currency_name(lang))
+    return t(key, lang, cur="指数，基期日均GMV=100" if lang == "zh" else "index, baseline daily GMV = 100")
 
 
 def _money_axis(ax, lang: str, axis: str = "y") -> None:

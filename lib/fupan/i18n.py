@@ -20,7 +20,7 @@ _T: dict[str, tuple[str, str]] = {
     "met": ("达成", "met"), "missed": ("未达成", "missed"), "not_assessed": ("无法评估", "not assessed"),
     "vs_target": ("对比目标", "vs target"), "vs_baseline": ("对比基线日均", "vs baseline per day"), "vs_baseline_ratio": ("对比基线", "vs baseline"),
     "date": ("日期", "Date"), "hour": ("小时", "Hour"), "channel": ("渠道", "Channel"),
-    "gmv_axis": ("GMV（元）", "GMV (CNY)"), "spend_axis": ("累计花费（元）", "Cumulative spend (CNY)"),
+    "gmv_axis": ("GMV（{cur}）", "GMV ({cur})"), "spend_axis": ("累计花费（{cur}）", "Cumulative spend ({cur})"),
     "users": ("用户数", "Users"), "step": ("环节", "Step"), "conversion": ("环节转化率", "Step conversion"),
     "daily_gmv": ("每日GMV（按渠道，阴影为活动阶段）", "Daily GMV by channel (shaded: campaign phases)"),
     "hourly": ("分小时GMV：峰值日 vs 基线日均", "GMV by hour: peak days vs baseline day"),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .dictionary import KPI_DEFINITIONS
-from .format import money, number, pct, value
+from .format import currency_name, currency_symbol, money, number, pct, value
 from .i18n import kpi_definition, kpi_name, phase_name, t
 
 
@@ -47,13 +47,21 @@ def _status(status: str, lang: str) -> str:
     return f'<span class="fp-status fp-{_e(status)}">{_e(t(status, lang))}</span>'
 
 
+def _currency_label(code: str, lang: str) -> str:
+    """``金额单位：英镑 £（GBP）`` / ``Money in GBP (£)``."""
+    sym = currency_symbol(code).strip()
+    if lang == "zh":
+        return f"金额单位：{currency_name('zh', code)} {sym}（{code}）" if sym != code else f"金额单位：{code}"
+    return f"Money in {code} ({sym})" if sym != code else f"Money in {code}"
+
+
 def background(card, lang: str = "zh") -> Html:
     """The 背景 part of the card: market, competition, team, product and carried-over actions."""
     b = card.background
     rows = [[f"<b>{t(k, lang)}</b>", _e(getattr(b, k))] for k in ("market", "competition", "team", "product")
             if getattr(b, k)]
     meta = (f'<p class="fp-meta">{_e(card.name)} · {_e(card.platform)} · {_e(card.category)} · '
-            f'{_e(card.currency)} · {_e(card.timezone)}</p>')
+            f'{_e(_currency_label(card.currency, lang))} · {_e(card.timezone)}</p>')
     windows = _table([t("window", lang), "", ""], [[phase_name(n, lang), w.start.isoformat(), w.end.isoformat()]
                                                    for n, w in card.windows.items()])
     return Html(meta + _table(["", ""], rows, cls="fp-table fp-kv") + windows + f"<h4>{t('open_actions', lang)}</h4>" + _ul(b.open_actions))

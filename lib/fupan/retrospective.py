@@ -15,7 +15,7 @@ import pandas as pd
 from . import analyses, impact, rootcause_report
 from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
-from .format import money, pct, set_money_index, value
+from .format import money, pct, set_currency, set_money_index, value
 from .i18n import kpi_name, phase_name, step_label
 from .metrics.alerts import share_anomalies
 from .metrics.decompose import decompose_gmv_change
@@ -213,6 +213,7 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: 
         if not money_index > 0:
             raise ValueError("share-safe: the baseline window has no GMV to index money to")
     set_money_index(money_index)
+    set_currency(card.currency)
     camp = card.windows.campaign
     channels = channel_kpis(agg.windows, agg.spend, camp.start, camp.end, "campaign")
     targets = target_achievement(kpis.loc["campaign"], card.strategy.targets)
