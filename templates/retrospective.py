@@ -129,7 +129,7 @@ display(render.controls(r.controls, r.skipped.get("controls"), lang))
 # ## 毛利ROI Margin-aware ROI
 
 # %%
-display(render.margin_roi(r.margin, lang))
+display(render.margin_roi(r.margin, r.skipped.get("margin"), lang))
 display(render.ltv_cac(r.ltv_cac, lang))
 
 # %% [markdown]

@@ -40,7 +40,18 @@ _T: dict[str, tuple[str, str]] = {
     "toggle_code": ("显示/隐藏代码", "Show/hide code"),
     "share_safe_footer": ("对外分享版：金额为指数（基期日均 GMV = 100），店铺名已隐去",
                           "Share-safe version: money as an index (baseline daily GMV = 100), shop name masked"), "contents": ("目录", "Contents"),
-    "data_notes": ("数据说明", "Data notes"),
+    "data_notes": ("数据说明", "Data notes"), "total": ("合计", "Total"),
+    "card_no_targets": ("卡片未设目标（strategy.targets），无法评估达成率。",
+                        "The card sets no targets (strategy.targets): achievement cannot be assessed."),
+    "card_no_budget": ("卡片未填写预算（strategy.budget），无法对照预算检查投放节奏。",
+                       "The card gives no budget (strategy.budget): spend cannot be paced against it."),
+    "card_no_mechanics": ("卡片未填写玩法机制（strategy.mechanics）。", "The card lists no mechanics (strategy.mechanics)."),
+    "card_no_hypotheses": ("卡片未写假设（strategy.hypotheses：指标、方向和阈值），无可检验的假设。",
+                           "The card states no hypotheses (strategy.hypotheses: a KPI, a direction and a threshold), so none is tested."),
+    "card_no_lessons": ("卡片尚未填写（retrospective.went_well / to_improve），请在复盘会后补充。",
+                        "Not written in the card yet (retrospective.went_well / to_improve): add it after the review meeting."),
+    "card_no_actions": ("卡片尚无行动项（retrospective.actions：事项、负责人、截止日期）。",
+                        "The card has no action items yet (retrospective.actions: what, owner, due date)."),
 }
 
 
@@ -72,3 +83,17 @@ _STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order"
 def step_label(step: str, lang: str = "zh") -> str:
     """Funnel step name: Chinese label for zh, the event name for en."""
     return _STEP_ZH.get(step, step) if lang == "zh" else step
+
+
+def bilingual(en: str, zh: str) -> str:
+    """A reason or message in both languages, as one string (``"English||中文"``): the form of
+    every skip reason in ``Retrospective.skipped`` and case.json; :func:`pick` reads one side."""
+    return f"{en}||{zh}"
+
+
+def pick(text: str, lang: str = "zh") -> str:
+    """The ``lang`` side of a :func:`bilingual` text (the text itself when it has one side only)."""
+    if "||" not in text:
+        return text
+    en, zh = text.split("||", 1)
+    return zh if lang == "zh" else en

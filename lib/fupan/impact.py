@@ -7,12 +7,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .i18n import bilingual
 from .metrics import lift as lf
 from .metrics import margin as mg
 from .metrics.abtest import welch_ttest
 
 if TYPE_CHECKING:
     from .retrospective import Retrospective
+
+
+def dip_verdict(table: pd.DataFrame) -> str | None:
+    """What the dip window did, judged by its 95% interval of Σ_dip(Y − Ŷ).
+
+    ``"pull_forward"`` (interval below 0: sales were paid back after the campaign), ``"halo"``
+    (above 0: the following days sold more than expected, 长尾带动), ``"flat"`` (the interval
+    contains 0: not distinguishable from zero); ``None`` without a dip window.
+    """
+    if "dip" not in table.index:
+        return None
+    dip = table.loc["dip"]
+    return "pull_forward" if dip.upper < 0 else "halo" if dip.lower > 0 else "flat"
 
 
 def lift_analysis(r: Retrospective) -> dict:
@@ -22,6 +36,11 @@ def lift_analysis(r: Retrospective) -> dict:
     and weekday effects learnt from up to a year of whole weeks up to the baseline end, promo-like
     days masked; incremental = Σ(Y − Ŷ) per phase; pull-forward = −Σ_dip / Σ_campaign; 95%
     intervals by block residual bootstrap. The same model gives incremental orders and units.
+    A weekday the shop is closed on (no sales on ≥ 90% of its training days) has Ŷ = 0; zero days
+    on open weekdays (holidays, closures) stay out of the fit (``closed_weekdays``, ``zero_days``).
+    ``dip_verdict``: pull-forward, halo or flat, from the dip's interval (:func:`dip_verdict`).
+    Raises :class:`fupan.metrics.lift.LiftError` (a ValueError, "中文 | English") when the data
+    cannot carry the model.
     """
     hist = r.agg.history.set_index("date").gmv.asfreq("D", fill_value=0.0)
     end = pd.Timestamp(r.card.windows.items()[-1][1].end)
@@ -42,6 +61,8 @@ def lift_analysis(r: Retrospective) -> dict:
         except ValueError:
             volumes[metric] = None
     return {"cf": cf, "table": table, "volumes": volumes, "pull_forward": pf, "dip_days": dip.days if dip else 0,
+            "dip_verdict": dip_verdict(table),
+            "closed_weekdays": cf.closed_weekdays, "zero_days": int((cf.daily.role == "zero").sum()),
             "cf_factor": float(expected / (base_daily * r.kpis.at["campaign", "days"])),
             "growth_per_year": float(np.expm1(cf.params.get("trend", 0.0)))}
 
@@ -86,9 +107,17 @@ def margin_analysis(r: Retrospective, cf_factor: float, variable_cost_rate: floa
                     fees: float = 0.0, coupons: float = 0.0, fixed: float = 0.0) -> dict | None:
     """IGP, margin ROI (IGP/S) and net ROI beside ROAS, subsidy leakage, break-even lift and
     discount-depth buckets for the campaign (METHODS.md §1.2, §1.4)."""
+    for column, zh in (("sku", "SKU"), ("unit_cost", "单位成本 unit_cost")):
+        if not r.campaign.measures("orders", column):
+            raise ValueError(bilingual(
+                f"the orders have no {column} column, so incremental gross profit and margin ROI cannot be "
+                f"computed; add {column} to the orders table (ROAS above is GMV/spend, not ROI)",
+                f"订单表没有{zh}列，无法计算增量毛利与毛利ROI；请在订单表中补充 {column} 列（上文的ROAS是GMV/花费，不是ROI）"))
     skus = sku_frame(r, cf_factor, variable_cost_rate)
     if skus.empty:
-        return None
+        raise ValueError(bilingual(
+            "no SKU sold with a known unit cost in both the baseline and the campaign, so margin ROI cannot be computed",
+            "没有SKU同时具备基线期与活动期的销量和单位成本，无法计算毛利ROI"))
     per_sku = mg.igp_by_sku(skus)
     igp = float(per_sku.igp.sum())
     media = float(r.kpis.at["campaign", "spend"])
@@ -206,6 +235,7 @@ def control_analysis(r: Retrospective) -> dict | None:
     camp = w.campaign
     items = {s: did(f"sku:{s}", camp.start, camp.end) for s in skus}
     out["items"] = pd.DataFrame(items).T if items else None
+    out["substitutes"], out["complements"] = list(c.substitutes), list(c.complements)
     days = x.loc[pd.Timestamp(camp.start):pd.Timestamp(camp.end)]
     y = pd.DataFrame({"promoted": days.promoted, **{s: days[f"sku:{s}"] for s in skus}})
     yhat = y - pd.Series({"promoted": table.at["campaign", "delta_per_day"],

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .dictionary import KPI_DEFINITIONS
 from .format import currency_name, currency_symbol, money, number, pct, value
-from .i18n import kpi_definition, kpi_name, phase_name, t
+from .i18n import kpi_definition, kpi_name, phase_name, pick, t
 
 
 class Html:
@@ -71,16 +71,18 @@ def strategy(card, lang: str = "zh") -> Html:
     """The 策略 part: targets, budget split, mechanics and hypotheses, as frozen before launch."""
     s = card.strategy
     targets = _table([t("kpi", lang), t("target", lang)], [
-        [_e(kpi_name(k, lang)), value(v, KPI_DEFINITIONS[k].unit, lang)] for k, v in s.targets.items()])
+        [_e(kpi_name(k, lang)), value(v, KPI_DEFINITIONS[k].unit, lang)] for k, v in s.targets.items()]
+    ) if s.targets else _missing("card_no_targets", lang)
     total = sum(s.budget.values()) or float("nan")
     budget = _table([t("channel", lang), t("budget", lang), "%"], [
         [_e(k), money(v, lang), pct(v / total)] for k, v in s.budget.items()] +
-        ([["<b>Σ</b>", f"<b>{money(total, lang)}</b>", "100%"]] if s.budget else []))
+        [[f"<b>{t('total', lang)}</b>", f"<b>{money(total, lang)}</b>", "100%"]]) if s.budget else _missing("card_no_budget", lang)
     hyps = _table(["ID", t("hypotheses", lang), t("kpi", lang), ""], [
         [_e(h.id), _e(h.text), _e(kpi_name(h.kpi, lang)), _e(f"{phase_name(h.window, lang)} {h.op} {h.value:g}")]
-        for h in s.hypotheses])
+        for h in s.hypotheses]) if s.hypotheses else _missing("card_no_hypotheses", lang)
+    mechanics = _ul(s.mechanics) if s.mechanics else _missing("card_no_mechanics", lang)
     return Html(f"<h4>{t('targets', lang)}</h4>{targets}<h4>{t('budget', lang)}</h4>{budget}"
-                f"<h4>{t('mechanics', lang)}</h4>{_ul(s.mechanics)}<h4>{t('hypotheses', lang)}</h4>{hyps}")
+                f"<h4>{t('mechanics', lang)}</h4>{mechanics}<h4>{t('hypotheses', lang)}</h4>{hyps}")
 
 
 CARD_KPIS = ("gmv", "net_gmv", "orders", "buyers", "uv", "cr", "aov", "new_customers", "spend", "roas")
@@ -129,6 +131,8 @@ def targets_table(targets: pd.DataFrame, lang: str = "zh") -> Html:
 
 
 def hypotheses_table(hyps: pd.DataFrame, lang: str = "zh") -> Html:
+    if hyps.empty:
+        return Html(_missing("card_no_hypotheses", lang))
     rows = [[_e(h.id), _e(h.text), _e(f"{kpi_name(h.kpi, lang)} ({phase_name(h.window, lang)}) {h.op} {h.value:g}"),
              value(h.actual, KPI_DEFINITIONS[h.kpi].unit, lang), _status(h.status, lang)] for h in hyps.itertuples()]
     return Html(_table(["ID", t("hypotheses", lang), t("target", lang), t("actual", lang), t("status", lang)], rows))
@@ -160,12 +164,20 @@ def findings(items: list[dict], lang: str = "zh", top: int = 6) -> Html:
     return Html("".join(out))
 
 
+def _missing(key: str, lang: str) -> str:
+    """A card block the operator has not filled in: what it is for and where to write it."""
+    return f'<p class="fp-skip">{_e(t(key, lang))}</p>'
+
+
 def lessons(card, lang: str = "zh") -> Html:
     r = card.retrospective
-    actions = _table([t("actions", lang), t("owner", lang), t("due", lang)],
-                     [[_e(a.what), _e(a.owner or "—"), _e(a.due.isoformat() if a.due else "—")] for a in r.actions])
-    return Html(f"<h4>{t('went_well', lang)}</h4>{_ul(r.went_well)}<h4>{t('to_improve', lang)}</h4>"
-                f"{_ul(r.to_improve)}<h4>{t('actions', lang)}</h4>{actions}")
+    actions = (_table([t("actions", lang), t("owner", lang), t("due", lang)],
+                      [[_e(a.what), _e(a.owner or "—"), _e(a.due.isoformat() if a.due else "—")] for a in r.actions])
+               if r.actions else _missing("card_no_actions", lang))
+    went = _ul(r.went_well) if r.went_well else _missing("card_no_lessons", lang)
+    improve = _ul(r.to_improve) if r.to_improve else _missing("card_no_lessons", lang)
+    return Html(f"<h4>{t('went_well', lang)}</h4>{went}<h4>{t('to_improve', lang)}</h4>"
+                f"{improve}<h4>{t('actions', lang)}</h4>{actions}")
 
 
 def definitions(keys: tuple[str, ...], version: str, lang: str = "zh") -> Html:
@@ -332,10 +344,17 @@ def inventory(health: dict | None, lang: str = "zh") -> Html:
                 _table(["SKU", "缺货天数" if zh else "Days out", "日均（缺货前）" if zh else "Run rate", "损失GMV" if zh else "Lost GMV"], rows) + expl)
 
 
-def margin_roi(m: dict | None, lang: str = "zh") -> Html:
+def skipped_note(reason: str | None, lang: str = "zh") -> Html:
+    """Why an analysis shows no numbers: its stated reason (:func:`fupan.i18n.bilingual`) in the
+    report's language."""
+    text = pick(reason, lang) if reason else ("数据不足，本项未计算。" if lang == "zh" else "Not enough data: not computed.")
+    return note(("本项未计算：" if lang == "zh" else "Not computed: ") + text)
+
+
+def margin_roi(m: dict | None, skipped: str | None = None, lang: str = "zh") -> Html:
     """Margin-aware ROI beside ROAS, subsidy leakage and the break-even lift (METHODS.md §1.2)."""
     if m is None:
-        return note("无SKU数据，无法计算毛利ROI。" if lang == "zh" else "No SKU data: margin ROI cannot be computed.")
+        return skipped_note(skipped, lang)
     zh = lang == "zh"
     rows = [
         ["增量毛利 IGP（未扣投放）" if zh else "Incremental gross profit (before spend)", money(m["igp"], lang)],
@@ -405,11 +424,62 @@ def root_cause(segments: pd.DataFrame | None, day: dict | None, gap: dict | None
     return Html(out)
 
 
-def lift(result: dict | None, lang: str = "zh") -> Html:
-    """Incremental GMV per phase with intervals, and the pull-forward sentence."""
-    if result is None:
-        return note("反事实基线无法拟合（历史不足）。" if lang == "zh" else "The counterfactual baseline could not be fitted (too little history).")
+_WEEKDAYS = (("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"), ("周四", "Thursday"),
+             ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday"))
+
+
+def _lift_dip_text(result: dict, lang: str) -> str:
+    """The headline sentence: campaign lift, then what the dip did — pull-forward (透支, its interval
+    below 0), halo (长尾带动, above 0: sizes and intervals as positive numbers) or nothing
+    distinguishable from zero (the interval contains 0) — and the net increment."""
     zh = lang == "zh"
+    tab, pf, n = result["table"], result.get("pull_forward"), r_days(result)
+    camp, tot = tab.loc["campaign"], tab.loc["total"]
+    verdict = result.get("dip_verdict")
+    if verdict is None and "dip" in tab.index:
+        d = tab.loc["dip"]
+        verdict = "pull_forward" if d.upper < 0 else "halo" if d.lower > 0 else "flat"
+    if verdict is None:
+        return f"净增量 {money(tot.incremental, lang)}。" if zh else f"Net incremental GMV {money(tot.incremental, lang)}."
+    dip = tab.loc["dip"]
+    more = camp.incremental >= 0
+    head = (f"活动期比无活动预期{'多' if more else '少'}卖 {money(abs(camp.incremental), lang)}" if zh else
+            f"The campaign sold {money(abs(camp.incremental), lang)} {'more' if more else 'less'} than expected without it")
+    share = pf is not None and np.isfinite(pf["estimate"])
+    if verdict == "pull_forward" and share:
+        return (f"{head}，其中约 {money(-dip.incremental, lang)}（{pct(pf['estimate'])}，95% CI {pct(pf['lower'])} ~ {pct(pf['upper'])}）"
+                f"是从之后 {n} 天提前透支的；扣除后净增量 {money(tot.incremental, lang)}。" if zh else
+                f"{head}; about {money(-dip.incremental, lang)} of that ({pct(pf['estimate'])}, 95% CI {pct(pf['lower'])} to "
+                f"{pct(pf['upper'])}) was pulled forward from the following {n} days, leaving {money(tot.incremental, lang)} net.")
+    if verdict == "pull_forward":
+        return (f"{head}；之后 {n} 天比预期少卖 {money(-dip.incremental, lang)}（95% CI {money(-dip.upper, lang)} ~ "
+                f"{money(-dip.lower, lang)}）；合计净增量 {money(tot.incremental, lang)}。" if zh else
+                f"{head}; the following {n} days sold {money(-dip.incremental, lang)} less than expected (95% CI "
+                f"{money(-dip.upper, lang)} to {money(-dip.lower, lang)}), for {money(tot.incremental, lang)} net in all.")
+    if verdict == "halo":
+        rel = (f"，相当于活动期增量的 {pct(-pf['estimate'])}（95% CI {pct(-pf['upper'])} ~ {pct(-pf['lower'])}）" if zh else
+               f"; {pct(-pf['estimate'])} of the campaign lift, 95% CI {pct(-pf['upper'])} to {pct(-pf['lower'])}") if share else ""
+        return (f"{head}；之后 {n} 天没有透支，反而比预期多卖 {money(dip.incremental, lang)}（95% CI {money(dip.lower, lang)} ~ "
+                f"{money(dip.upper, lang)}{rel}），属于长尾带动（光环效应）；合计净增量 {money(tot.incremental, lang)}。" if zh else
+                f"{head}; the following {n} days were not paid back but sold {money(dip.incremental, lang)} more than expected too "
+                f"(95% CI {money(dip.lower, lang)} to {money(dip.upper, lang)}{rel}): a halo, not a pull-forward, for "
+                f"{money(tot.incremental, lang)} net in all.")
+    return (f"{head}；之后 {n} 天实际与预期之差 {money(dip.incremental, lang)}（95% CI {money(dip.lower, lang)} ~ "
+            f"{money(dip.upper, lang)}）与零无法区分：未见可辨别的透支或长尾带动；合计净增量 {money(tot.incremental, lang)}。" if zh else
+            f"{head}; over the following {n} days actual minus expected was {money(dip.incremental, lang)} (95% CI "
+            f"{money(dip.lower, lang)} to {money(dip.upper, lang)}), not distinguishable from zero: no discernible "
+            f"pull-forward or halo; {money(tot.incremental, lang)} net in all.")
+
+
+def lift(result: dict | None, lang: str = "zh", skipped: str | None = None) -> Html:
+    """Incremental GMV per phase with intervals, and what the dip did (pull-forward, halo or
+    neither). ``skipped``: why the analysis did not run (``r.skipped["lift"]``); a "中文 | English"
+    reason (:class:`fupan.metrics.lift.LiftError`) is shown in the report's language."""
+    zh = lang == "zh"
+    if result is None:
+        zh_part, sep, en_part = (skipped or "").partition(" | ")
+        reason = (zh_part if zh else en_part) if sep else (skipped or ("原因未记录" if zh else "no reason was recorded"))
+        return note(f"反事实增量分析未做：{reason}。" if zh else f"The counterfactual lift analysis was not run: {reason}.")
     tab = result["table"]
     rows = [[phase_name(p, lang), money(x.actual, lang), money(x.expected, lang), money(x.incremental, lang),
              f"[{money(x.lower, lang)}, {money(x.upper, lang)}]"] for p, x in tab.iterrows() if p != "total"]
@@ -417,18 +487,7 @@ def lift(result: dict | None, lang: str = "zh") -> Html:
     rows.append([f"<b>{'合计（预热至回落）' if zh else 'Total (pre-heat to dip)'}</b>", money(tot.actual, lang), money(tot.expected, lang),
                  f"<b>{money(tot.incremental, lang)}</b>", f"[{money(tot.lower, lang)}, {money(tot.upper, lang)}]"])
     head = [t("window", lang), t("actual", lang), "反事实 Ŷ" if zh else "Counterfactual Ŷ", "增量" if zh else "Incremental", "95% CI"]
-    camp = tab.loc["campaign"]
-    pf = result.get("pull_forward")
-    if pf is not None and np.isfinite(pf["estimate"]):
-        dip = tab.loc["dip"]
-        text = (f"活动期比无活动预期多卖 {money(camp.incremental, lang)}，其中约 {money(-dip.incremental, lang)}（{pct(pf['estimate'])}，"
-                f"95% CI {pct(pf['lower'])} ~ {pct(pf['upper'])}）是从之后 {r_days(result)} 天提前透支的；"
-                f"扣除后净增量 {money(tot.incremental, lang)}。" if zh else
-                f"The campaign sold {money(camp.incremental, lang)} more than expected without it; about {money(-dip.incremental, lang)} "
-                f"of that ({pct(pf['estimate'])}, 95% CI {pct(pf['lower'])} to {pct(pf['upper'])}) was pulled forward from the "
-                f"following {r_days(result)} days, leaving {money(tot.incremental, lang)} net.")
-    else:
-        text = (f"净增量 {money(tot.incremental, lang)}。" if zh else f"Net incremental GMV {money(tot.incremental, lang)}.")
+    text = _lift_dip_text(result, lang)
     vol = result.get("volumes") or {}
     parts = []
     for metric, zh_unit, en_unit in (("orders", "单", "orders"), ("units", "件", "units")):
@@ -441,9 +500,19 @@ def lift(result: dict | None, lang: str = "zh") -> Html:
         text += (f" 同一模型下，预热至回落的订单增量 {parts[0]}" + (f"，件数增量 {parts[1]}" if len(parts) > 1 else "") + "。"
                  if zh else f" By the same model, pre-heat to dip: {parts[0]}" + (f", {parts[1]}" if len(parts) > 1 else "") + ".")
     model = (f"<p class='fp-note'>基线模型：对数线性趋势（年增长 {result['growth_per_year']:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，"
-             f"自动剔除类促销日；区间为7天分块残差自助法。</p>" if zh else
+             f"自动剔除类促销日；区间为7天分块残差自助法。" if zh else
              f"<p class='fp-note'>Baseline model: log-linear trend (growth {result['growth_per_year']:+.0%} a year) + weekday effects, "
-             f"trained on the year of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap.</p>")
+             f"trained on the year of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap.")
+    closed = [_WEEKDAYS[d][0 if zh else 1] for d in result.get("closed_weekdays", ())]
+    if closed:
+        model += (f"店铺{'、'.join(closed)}不营业（训练期内该日至少九成无销售）：这些天的反事实按 0 计，不参与拟合与自助法，当天实际也为 0 时增量恰为 0。" if zh else
+                  f" The shop is closed on {', '.join(closed)} (no sales on at least 90% of those training days): the counterfactual "
+                  "is 0 on them, they stay out of the fit and the bootstrap, and a closed day with no sales adds exactly 0.")
+    if result.get("zero_days"):
+        model += (f"另有 {result['zero_days']} 个营业日无销售（节假日、临时停业等），不参与对数模型拟合；其余营业日的基线为正常营业日的预期。" if zh else
+                  f" {result['zero_days']} training day(s) on open weekdays had no sales (holidays, closures) and stay out of the "
+                  "log fit; the baseline of an open day is what a trading day is expected to sell.")
+    model += "</p>"
     return Html(f"<p><b>{_e(text)}</b></p>" + _table(head, rows) + model)
 
 
@@ -470,13 +539,29 @@ def controls(result: dict | None, skipped: str | None = None, lang: str = "zh") 
              f"p = {pt['p_value']:.2g}; " + ("no difference found (DiD applies)." if pt["parallel"] else
                                              "<b>trends diverge: read the DiD with caution.</b>"))
     net = result["net"]
-    sentence = (f"以未促销品类（{cats}）为对照，活动期促销品增量 {money(net['lift_promoted'], lang)}；"
-                f"替代品被蚕食 {money(net['cannibalisation'], lang)}，互补品带动 {money(net['halo'], lang)}，"
-                f"回落期透支 {money(net['pull_forward'], lang)}；净增量 {money(net['net_incremental'], lang)}。" if zh else
+    sentence = (f"以未促销品类（{cats}）为对照，活动期促销品增量 {money(net['lift_promoted'], lang)}；" if zh else
                 f"Against the non-promoted categories ({cats}), the promoted lines gained {money(net['lift_promoted'], lang)} "
-                f"during the campaign; substitutes lost {money(net['cannibalisation'], lang)} to cannibalisation, complements "
-                f"gained {money(net['halo'], lang)} of halo, and {money(net['pull_forward'], lang)} was pulled forward from the "
-                f"dip: {money(net['net_incremental'], lang)} net.")
+                "during the campaign; ")
+    if result.get("substitutes", True):
+        sentence += (f"替代品被蚕食 {money(net['cannibalisation'], lang)}，" if zh else
+                     f"substitutes lost {money(net['cannibalisation'], lang)} to cannibalisation; ")
+    if result.get("complements", True):
+        sentence += (f"互补品带动 {money(net['halo'], lang)}，" if zh else f"complements gained {money(net['halo'], lang)} of halo; ")
+    pull = net["pull_forward"]
+    if pull >= 0:
+        sentence += (f"回落期透支 {money(pull, lang)}；" if zh else f"{money(pull, lang)} was pulled forward from the dip: ")
+    else:
+        sentence += (f"回落期反而多卖 {money(-pull, lang)}（长尾带动，未透支）；" if zh else
+                     f"the dip sold {money(-pull, lang)} more than the control implies (a halo, nothing pulled forward): ")
+    sentence += (f"净增量 {money(net['net_incremental'], lang)}。" if zh else f"{money(net['net_incremental'], lang)} net.")
+    undeclared = [k for k in ("substitutes", "complements") if not result.get(k, True)]
+    if undeclared:
+        sentence += (f"（卡片未声明{'替代品' if 'substitutes' in undeclared else ''}{'、' if len(undeclared) == 2 else ''}"
+                     f"{'互补品' if 'complements' in undeclared else ''}（controls.{' / '.join(undeclared)}），"
+                     f"{'蚕食' if 'substitutes' in undeclared else ''}{'与' if len(undeclared) == 2 else ''}"
+                     f"{'带动' if 'complements' in undeclared else ''}未估算。）" if zh else
+                     f" (The card declares no {' or '.join(undeclared)} (controls.{' / '.join(undeclared)}): "
+                     f"{' and '.join({'substitutes': 'cannibalisation', 'complements': 'halo'}[k] for k in undeclared)} not estimated.)")
     items = ""
     if result.get("items") is not None:
         items = _table(["SKU", t("actual", lang), "对照推算" if zh else "Control-implied", "DiD", "95% CI"],

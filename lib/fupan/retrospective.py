@@ -206,6 +206,8 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: 
     card = campaign.card
     wf = window_frame(campaign)
     kpis = window_kpis(wf, agg.windows, agg.new_customers, agg.daily, agg.uv, agg.spend)
+    if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
+        kpis = kpis.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)
     money_index = None
     if share_safe:
         b = card.windows.baseline

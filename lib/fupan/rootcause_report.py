@@ -91,10 +91,10 @@ def anomalous_day(r: Retrospective) -> dict | None:
 
 
 def target_gap(r: Retrospective) -> dict | None:
-    """Adtributor on the GMV gap to target: forecast = the target split by each element's baseline
+    """Adtributor on the GMV gap to target (None when the target was met): forecast = the target split by each element's baseline
     share of GMV (a plan that keeps the baseline mix), actual = the campaign's GMV by element."""
     target = r.card.strategy.targets.get("gmv")
-    if not target:
+    if not target or r.kpis.at["campaign", "gmv"] >= target:  # met: there is no gap to explain
         return None
     seg = r.agg.segments[r.agg.segments.dimension.isin(DIMENSIONS)]
     b, c = r.card.windows.baseline, r.card.windows.campaign

@@ -82,6 +82,15 @@ class Campaign:
     def has(self, table: str) -> bool:
         return table in self.tables
 
+    def measures(self, table: str, column: str) -> bool:
+        """Whether ``table`` was given with ``column`` (an absent optional column is filled with a
+        default, e.g. refund_amount 0, which is not a measurement). Unknown (an old prepared file):
+        taken as present."""
+        columns = self.flags.get("columns")
+        if not isinstance(columns, dict):
+            return self.has(table)
+        return column in columns.get(table, ())
+
 
 def _text(q: str) -> str:
     return f"trim(TRY_CAST({q} AS VARCHAR))"
@@ -391,6 +400,7 @@ def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: 
     if found:
         raise ValidationError(problems + found)
     privacy: dict[str, dict] = {}
+    present: dict[str, list[str]] = {}  # contract columns each table really has (the rest are defaults)
     loaded, found = load_tables(con, folder, card, salt, privacy)
     problems += found
     for name in list(loaded):
@@ -402,6 +412,7 @@ def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: 
             continue
         problems += _check_duplicates(con, name, filename, card.duplicate_lines)
         _build_typed(con, name, exprs, card.duplicate_lines)
+        present[name] = sorted(exprs)
     if "orders" in loaded:
         problems += _check_orders(con, card.tables.orders)
         problems += _check_controls(con, folder, card)
@@ -421,6 +432,7 @@ def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: 
     flags: dict[str, object] = {}
     first = con.execute("SELECT min(order_time)::DATE FROM orders").fetchall()[0][0]
     lookback = card.windows.campaign.start - dt.timedelta(days=365)
+    flags["columns"] = present
     flags["history_start"] = first.isoformat()
     flags["new_customer_approximate"] = bool(first > lookback)
     if flags["new_customer_approximate"]:
