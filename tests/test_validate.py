@@ -276,3 +276,25 @@ def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_pa
     rows = campaign.con.execute("SELECT list_amount, paid_amount FROM orders ORDER BY _row LIMIT 2").fetchall()
     assert rows == [(120.0, 100.0), (50.0, 50.0)]
     campaign.con.close()
+
+
+def test_coverage_error_names_each_window_it_misses(tmp_path):
+    """Orders 2019-11-01..11-19 against a burst from 11-17, post and dip after it: the burst is
+    covered in part (11-17..11-19), post and dip not at all — each named with its dates, zh and en."""
+    card = {**copy.deepcopy(TINY_CARD), "windows": {
+        "baseline": ["2019-11-01", "2019-11-10"], "preheat": ["2019-11-11", "2019-11-16"],
+        "burst": ["2019-11-17", "2019-11-29"], "post": ["2019-11-30", "2019-12-01"],
+        "dip": ["2019-12-02", "2019-12-15"]}}
+    card["strategy"] = {"targets": {"gmv": 500.0}}
+    card["tables"] = {"orders": "orders.csv"}
+    orders = [(f"o{i}", f"u{i % 7}", f"2019-11-{d:02d} 10:00:00", 10.0, "live", "paid", 0.0)
+              for i, d in enumerate(range(1, 20))]
+    folder = write_campaign(tmp_path / "c", card=card, orders=orders)
+    with pytest.raises(ValidationError) as info:
+        open_campaign(folder)
+    (p,) = [p for p in info.value.problems if p.code == "coverage"]
+    assert "爆发期（2019-11-17 ~ 2019-11-29）只有 2019-11-17 ~ 2019-11-19 的数据" in p.zh
+    assert "返场期（2019-11-30 ~ 2019-12-01）无数据" in p.zh and "回落期（2019-12-02 ~ 2019-12-15）无数据" in p.zh
+    assert "burst (2019-11-17 .. 2019-11-29) has data for 2019-11-17 .. 2019-11-19 only" in p.en
+    assert "post (2019-11-30 .. 2019-12-01) has no data" in p.en and "dip (2019-12-02 .. 2019-12-15) has no data" in p.en
+    assert "baseline" not in p.en.split(":", 1)[1] and "preheat" not in p.en  # covered windows are not named

@@ -93,28 +93,44 @@ def _finish(fig: Figure) -> Figure:
     return fig
 
 
+def _shade_phases(ax, windows: pd.DataFrame, lang: str) -> int:
+    """Shade each phase and name it above the plot; a name that would overlap the one before it
+    (short adjacent windows, e.g. 返场期 then 回落期) goes up a row. Returns the number of rows."""
+    labels = []
+    for w in windows[windows.phase != "campaign"].itertuples():
+        ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12), pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
+                   color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
+        labels.append(ax.annotate(phase_name(w.phase, lang), (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
+                                  xycoords=ax.get_xaxis_transform(), xytext=(0, 1), textcoords="offset points",
+                                  va="bottom", ha="left", fontsize=9, color="#555"))
+    renderer = ax.figure.canvas.get_renderer()
+    placed: list[tuple[int, object]] = []
+    for label in labels:
+        row = 0
+        while any(r == row and label.get_window_extent(renderer).overlaps(box) for r, box in placed):
+            row += 1
+            label.set_position((0, 1 + 12 * row))
+        placed.append((row, label.get_window_extent(renderer).expanded(1.05, 1.0)))
+    return 1 + max((r for r, _ in placed), default=0)
+
+
 def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> Figure:
     """Stacked daily GMV by channel from baseline start to the last window, phases shaded."""
     table = daily.pivot_table(index="date", columns="channel", values="gmv", aggfunc="sum").fillna(0)
     table = table[table.sum().sort_values(ascending=False).index]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4.2))
-        for w in windows[windows.phase != "campaign"].itertuples():
-            ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12),
-                       pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
-                       color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
-            ax.text(pd.Timestamp(w.start_date), 1.0, phase_name(w.phase, lang), transform=ax.get_xaxis_transform(),
-                    va="bottom", ha="left", fontsize=9, color="#555")
         bottom = np.zeros(len(table))
         colours = sns.color_palette("tab10", len(table.columns))
         for colour, channel in zip(colours, table.columns, strict=True):
             ax.bar(table.index, table[channel], bottom=bottom, width=0.85, label=channel, color=colour, zorder=2)
             bottom += table[channel].to_numpy()
         _money_axis(ax, lang)
-        ax.set_title(t("daily_gmv", lang), pad=18)
         ax.set_ylabel(_money_label("gmv_axis", lang))
         ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)
         fig.autofmt_xdate()
+        rows = _shade_phases(ax, windows, lang)
+        ax.set_title(t("daily_gmv", lang), pad=18 + 12 * (rows - 1))
     return _finish(fig)
 
 
@@ -128,10 +144,12 @@ def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline:
         ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", lang))
         for i, (day, colour) in enumerate(zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True)):
             d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
-            ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour, label=pd.Timestamp(day).strftime("%m-%d"))
             top = d.idxmax()
-            ax.annotate(f"{top}:00 {money(d.max(), lang)}", (top, d.max()), textcoords="offset points",
-                        xytext=(8, -4 - 14 * i), fontsize=9, color=colour)
+            # the peak is named in the legend (not beside the point), so peaks in one hour never overlap
+            peak = f"{'峰值' if lang == 'zh' else 'peak'} {top}:00 {money(d.max(), lang)}"
+            ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour,
+                    label=f"{pd.Timestamp(day):%m-%d}（{peak}）" if lang == "zh" else f"{pd.Timestamp(day):%m-%d} ({peak})")
+            ax.plot([top], [d.max()], marker="o", ms=8, mfc="none", mec=colour, mew=1.5)
         ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
         _money_axis(ax, lang)
         ax.set_xticks(range(0, 24, 2))
@@ -266,11 +284,6 @@ def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh")
     d = daily[daily.index >= start]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4))
-        for w in windows[windows.phase != "campaign"].itertuples():
-            ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12), pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
-                       color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
-            ax.text(pd.Timestamp(w.start_date), 1.0, phase_name(w.phase, lang), transform=ax.get_xaxis_transform(),
-                    va="bottom", ha="left", fontsize=9, color="#555")
         ax.fill_between(d.index, d.lower, d.upper, color="#95a5a6", alpha=0.35, lw=0,
                         label="反事实95%区间" if lang == "zh" else "Counterfactual 95% band")
         ax.plot(d.index, d.expected, color="#7f8c8d", ls="--", lw=1.8, label="反事实基线 Ŷ" if lang == "zh" else "Counterfactual Ŷ")
@@ -278,8 +291,9 @@ def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh")
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
         _money_axis(ax, lang)
-        ax.set_title("实际 vs 无活动时的预期（对数坐标）" if lang == "zh" else "Actual vs expected without the campaign (log scale)",
-                     pad=18)
         ax.legend(frameon=False, fontsize=9, loc="upper left")
         fig.autofmt_xdate()
+        rows = _shade_phases(ax, windows, lang)
+        ax.set_title("实际 vs 无活动时的预期（对数坐标）" if lang == "zh" else "Actual vs expected without the campaign (log scale)",
+                     pad=18 + 12 * (rows - 1))
     return _finish(fig)

@@ -39,6 +39,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import Problem, ValidationError
+from .i18n import phase_name
 from .schema import CARD_FILE, CONTRACTS, CampaignCard, Column, card_line, load_card, read_card
 from .sources import ddl, file_sha256, ident, load_tables, open_connection
 
@@ -321,12 +322,28 @@ def _check_coverage(con, name: str, filename: str, time_col: str, card: Campaign
         sev = "error" if required else "warning"
         what_zh = "" if required else "；缺少的窗口将不计算依赖此表的指标"
         what_en = "" if required else "; analyses that need this table are skipped for the windows it misses"
+        missing_zh, missing_en = _uncovered(windows, lo, hi)
         return [Problem(
             code="coverage", file=filename, column=time_col, severity=sev,
-            zh=f"{name} 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）{what_zh}。",
+            zh=f"{name} 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）："
+               f"{missing_zh}{what_zh}。",
             en=f"The {name} table spans {lo} .. {hi}, which does not cover the windows {need_lo} .. {need_hi} "
-               f"(baseline to the last window){what_en}.")]
+               f"(baseline to the last window): {missing_en}{what_en}.")]
     return []
+
+
+def _uncovered(windows: list, lo: dt.date | None, hi: dt.date | None) -> tuple[str, str]:
+    """Which windows a table's date range [lo, hi] misses wholly or in part, with dates (zh, en)."""
+    zh, en = [], []
+    for phase, w in windows:
+        if lo is None or w.end < lo or w.start > hi:
+            zh.append(f"{phase_name(phase, 'zh')}（{w.start} ~ {w.end}）无数据")
+            en.append(f"{phase_name(phase, 'en').lower()} ({w.start} .. {w.end}) has no data")
+        elif w.start < lo or w.end > hi:
+            a, b = max(w.start, lo), min(w.end, hi)
+            zh.append(f"{phase_name(phase, 'zh')}（{w.start} ~ {w.end}）只有 {a} ~ {b} 的数据")
+            en.append(f"{phase_name(phase, 'en').lower()} ({w.start} .. {w.end}) has data for {a} .. {b} only")
+    return "；".join(zh), "; ".join(en)
 
 
 def _check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> list[Problem]:

@@ -1,0 +1,85 @@
+"""Charts: labels that must never overlap, whatever the windows and peaks (rendered by Agg and
+measured by their drawn bounding boxes)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from fupan import charts
+
+WINDOWS = pd.DataFrame({
+    "phase": ["baseline", "preheat", "burst", "post", "dip", "campaign"],
+    "start_date": pd.to_datetime(["2025-09-15", "2025-10-15", "2025-11-01", "2025-11-12", "2025-11-13", "2025-10-15"]),
+    "end_date": pd.to_datetime(["2025-10-14", "2025-10-31", "2025-11-11", "2025-11-12", "2025-11-16", "2025-11-12"]),
+})
+
+
+def _daily() -> pd.DataFrame:
+    days = pd.date_range("2025-09-15", "2025-11-16")
+    rng = np.random.default_rng(1)
+    return pd.concat([pd.DataFrame({"date": days, "channel": ch, "gmv": rng.uniform(1e4, 5e4, len(days))})
+                      for ch in ("live", "search")])
+
+
+def _renderer(fig):
+    canvas = FigureCanvasAgg(fig)  # the figure was closed in pyplot: draw it on its own canvas
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _texts(fig, needles: tuple[str, ...]):
+    renderer = _renderer(fig)
+    ax = fig.axes[0]
+    found = [t for t in ax.texts if any(n in t.get_text() for n in needles)]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in found]
+
+
+def _assert_apart(boxes):
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phase_names_of_short_adjacent_windows_do_not_overlap(lang):
+    """返场期 is one day and 回落期 starts the next: on a 63-day axis their names would collide."""
+    names = ("基线期", "预热期", "爆发期", "返场期", "回落期") if lang == "zh" else ("Baseline", "Pre-heat", "Burst", "Post", "Dip")
+    fig = charts.daily_gmv(_daily(), WINDOWS, lang)
+    boxes = _texts(fig, names)
+    assert len(boxes) == 5
+    _assert_apart(boxes)
+    title = fig.axes[0].title.get_window_extent(_renderer(fig))
+    assert not any(box.overlaps(title) for _, box in boxes)
+
+
+def test_counterfactual_phase_names_do_not_overlap():
+    days = pd.date_range("2025-09-15", "2025-11-16")
+    d = pd.DataFrame({"actual": 2e4, "expected": 1.8e4, "lower": 1.5e4, "upper": 2.2e4}, index=days)
+    fig = charts.counterfactual(d, WINDOWS, "zh")
+    boxes = _texts(fig, ("基线期", "预热期", "爆发期", "返场期", "回落期"))
+    assert len(boxes) == 5
+    _assert_apart(boxes)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_peak_labels_in_the_same_hour_do_not_overlap(lang):
+    """Both peak days peak at midnight with nearly the same GMV: the two labels must stay apart."""
+    rows = []
+    for day, scale in (("2025-11-01", 1.0), ("2025-11-11", 1.05)):
+        for h in range(24):
+            rows.append({"date": pd.Timestamp(day), "hour": h, "gmv": scale * (9e5 if h == 0 else 1e5)})
+    for day in pd.date_range("2025-09-15", "2025-10-14"):
+        rows += [{"date": day, "hour": h, "gmv": 2e3} for h in range(24)]
+    fig = charts.hourly_peaks(pd.DataFrame(rows), [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-11")],
+                              ("2025-09-15", "2025-10-14"), lang)
+    fig.canvas = FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.axes[0].get_legend().get_texts() if "0:00" in t.get_text()]
+    assert sorted(t.get_text()[:5] for t in labels) == ["11-01", "11-11"]
+    money = ("¥90.0万", "¥94.5万") if lang == "zh" else ("¥900.0K", "¥945.0K")
+    assert all(m in " ".join(t.get_text() for t in labels) for m in money)
+    _assert_apart([(t.get_text(), t.get_window_extent(renderer)) for t in labels])
