@@ -142,7 +142,7 @@ def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline:
         n_days = (pd.Timestamp(baseline[1]) - pd.Timestamp(baseline[0])).days + 1
         per_hour = base.groupby("hour").gmv.sum().reindex(range(24), fill_value=0) / n_days
         ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", lang))
-        for i, (day, colour) in enumerate(zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True)):
+        for day, colour in zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True):
             d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
             top = d.idxmax()
             # the peak is named in the legend (not beside the point), so peaks in one hour never overlap
