@@ -112,12 +112,13 @@ else:
     display(render.decomposition_table(d, lang))
 
 # %% [markdown]
-# ## 增量与透支 Incremental lift net of pull-forward
+# ## 增量、透支与长尾 Incremental lift, pull-forward and halo
 
 # %%
 if r.lift is not None:
-    display(charts.counterfactual(r.lift["cf"].daily, r.windows, lang))
-display(render.lift(r.lift, lang))
+    cf_daily = r.lift["cf"].daily
+    display(charts.counterfactual(cf_daily[~cf_daily.closed], r.windows, lang))  # closed weekdays: 0 by design
+display(render.lift(r.lift, lang, r.skipped.get("lift")))
 
 # %% [markdown]
 # ### 对照组双重差分 Difference-in-differences against control series

@@ -210,7 +210,9 @@ def test_same_seed_same_draws_and_input_untouched():
     (lambda y: y.drop(y.index[10]), "gap-free"),
     (lambda y: y.set_axis(range(len(y))), "DatetimeIndex"),
     (lambda y: y.where(y.index != y.index[5], -1.0), "non-negative"),
-    (lambda y: y.where(y.index != pd.Timestamp("2025-09-01"), 0.0), "strictly positive"),
+    # every 5th day at zero: 20 % of each weekday, so no weekday is closed and the open-day zero
+    # share (20 %) is above max_zero_share (10 %): intermittent sales, refused
+    (lambda y: y.where(np.arange(len(y)) % 5 != 0, 0.0), "intermittent"),
 ])
 def test_fit_counterfactual_rejects_bad_series(change, message):
     y, baseline, _, _ = synthetic(4)

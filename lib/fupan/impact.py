@@ -39,8 +39,8 @@ def lift_analysis(r: Retrospective) -> dict:
     A weekday the shop is closed on (no sales on ≥ 90% of its training days) has Ŷ = 0; zero days
     on open weekdays (holidays, closures) stay out of the fit (``closed_weekdays``, ``zero_days``).
     ``dip_verdict``: pull-forward, halo or flat, from the dip's interval (:func:`dip_verdict`).
-    Raises :class:`fupan.metrics.lift.LiftError` (a ValueError, "中文 | English") when the data
-    cannot carry the model.
+    Raises :class:`fupan.metrics.lift.LiftError` (a ValueError whose message is
+    :func:`fupan.i18n.bilingual`) when the data cannot carry the model.
     """
     hist = r.agg.history.set_index("date").gmv.asfreq("D", fill_value=0.0)
     end = pd.Timestamp(r.card.windows.items()[-1][1].end)

@@ -473,12 +473,11 @@ def _lift_dip_text(result: dict, lang: str) -> str:
 
 def lift(result: dict | None, lang: str = "zh", skipped: str | None = None) -> Html:
     """Incremental GMV per phase with intervals, and what the dip did (pull-forward, halo or
-    neither). ``skipped``: why the analysis did not run (``r.skipped["lift"]``); a "中文 | English"
-    reason (:class:`fupan.metrics.lift.LiftError`) is shown in the report's language."""
+    neither). ``skipped``: why the analysis did not run (``r.skipped["lift"]``), shown in the
+    report's language when it is bilingual (:class:`fupan.metrics.lift.LiftError`)."""
     zh = lang == "zh"
     if result is None:
-        zh_part, sep, en_part = (skipped or "").partition(" | ")
-        reason = (zh_part if zh else en_part) if sep else (skipped or ("原因未记录" if zh else "no reason was recorded"))
+        reason = pick(skipped, lang) if skipped else ("原因未记录" if zh else "no reason was recorded")
         return note(f"反事实增量分析未做：{reason}。" if zh else f"The counterfactual lift analysis was not run: {reason}.")
     tab = result["table"]
     rows = [[phase_name(p, lang), money(x.actual, lang), money(x.expected, lang), money(x.incremental, lang),

@@ -163,12 +163,23 @@ def draft_findings(r: Retrospective) -> list[dict]:
                              f"{'significantly below' if worse else 'against'} {pct(q.organic.rate)} for organic new customers (p={q.test.p_value:.2g}).",
                              abs(q.test.diff) * 5, metric="repeat_rate"))
     if r.lift is not None:
-        tot, pf = r.lift["table"].loc["total"], r.lift["pull_forward"]
-        pf_zh = f"，其中 {pct(pf['estimate'])} 被回落期透支" if pf is not None and np.isfinite(pf["estimate"]) else ""
-        pf_en = f"; {pct(pf['estimate'])} of the lift was pulled forward from the dip" if pf is not None and np.isfinite(pf["estimate"]) else ""
+        tot, pf, kind = r.lift["table"].loc["total"], r.lift["pull_forward"], r.lift.get("dip_verdict")
+        d = r.lift["table"].loc["dip"] if kind else None
+        if kind == "pull_forward" and pf is not None and np.isfinite(pf["estimate"]):
+            pf_zh, pf_en = f"，其中 {pct(pf['estimate'])} 被回落期透支", f"; {pct(pf['estimate'])} of the lift was pulled forward from the dip"
+        elif kind == "pull_forward":
+            pf_zh, pf_en = f"；回落期比预期少卖 {money(-d.incremental)}", f"; the dip sold {money(-d.incremental, 'en')} less than expected"
+        elif kind == "halo":
+            pf_zh = f"；回落期没有透支，反而比预期多卖 {money(d.incremental)}（95% CI {money(d.lower)} ~ {money(d.upper)}，长尾带动）"
+            pf_en = (f"; the dip was not paid back but sold {money(d.incremental, 'en')} more than expected "
+                     f"(95% CI {money(d.lower, 'en')} to {money(d.upper, 'en')}, a halo)")
+        elif kind == "flat":
+            pf_zh, pf_en = "；回落期与预期的差异与零无法区分", "; the dip is not distinguishable from zero"
+        else:
+            pf_zh = pf_en = ""
         out.append(_sentence("win" if tot.lower > 0 else "note",
-                             f"扣除透支后净增量GMV {money(tot.incremental)}（95% CI {money(tot.lower)} ~ {money(tot.upper)}）{pf_zh}。",
-                             f"Net incremental GMV {money(tot.incremental, 'en')} (95% CI {money(tot.lower, 'en')} to {money(tot.upper, 'en')}){pf_en}.",
+                             f"预热至回落期净增量GMV {money(tot.incremental)}（95% CI {money(tot.lower)} ~ {money(tot.upper)}）{pf_zh}。",
+                             f"Net incremental GMV, pre-heat to dip, {money(tot.incremental, 'en')} (95% CI {money(tot.lower, 'en')} to {money(tot.upper, 'en')}){pf_en}.",
                              0.9, priority=0, metric="incremental_gmv"))
     if r.margin is not None and "roi_margin" in r.margin:
         m = r.margin

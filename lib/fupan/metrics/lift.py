@@ -12,6 +12,17 @@ optionally, log control series the campaign did not touch (a plain trend model w
   holidays in that year are dropped: ``exclude`` (known dates), then robust masking (Huber RLM
   start; a day beyond ``outlier_z`` robust SDs, or a ``run_days`` window whose mean residual is,
   is masked; OLS refitted until stable). Baseline days are never masked.
+- **Days without sales** (a log model cannot take a zero). A weekday with no sales on at least
+  ``closed_share`` (default 90 %) of its training occurrences is *closed* (a shop shut every
+  Saturday): its days are known zeros, ``Ŷ = 0`` with no uncertainty, they leave the fit, the
+  weekday gets no dummy and they add no bootstrap residual; sales on a closed weekday in the
+  prediction period count as incremental in full. A zero day on an open weekday (a bank holiday,
+  a one-off closure, a data outage) is *sporadic*: it leaves the log fit (role ``zero``) and keeps
+  its fitted value, so ``Ŷ`` on open weekdays is the expected sales of a trading day; a sporadic
+  zero in the prediction period is predicted like any other open day. Excluding zeros would
+  overstate ``Ŷ`` by ``1/(1 − share)`` were they random rather than closures, so more than
+  ``max_zero_share`` (default 10 %) of open training days at zero is refused as intermittent
+  sales (aggregate weekly instead), not modelled.
 - **Level**: ``Ŷ_t = exp(x_t b)·mean(exp(e))`` (Duan's 1983 smearing), so sums of Ŷ estimate
   sums of expected values rather than of medians.
 - **Intervals**: residual bootstrap of the prediction error (Davison & Hinkley 1997, §6.3):
@@ -34,21 +45,36 @@ import pandas as pd
 import statsmodels.api as sm
 from numpy.typing import ArrayLike
 
-__all__ = ["Coefficient", "Counterfactual", "PretrendCheck", "cannibalisation_halo", "did_means",
-           "did_ols", "fit_counterfactual", "incremental_by_phase", "pretrend_check",
+from ..i18n import bilingual
+
+__all__ = ["Coefficient", "Counterfactual", "LiftError", "PretrendCheck", "cannibalisation_halo",
+           "did_means", "did_ols", "fit_counterfactual", "incremental_by_phase", "pretrend_check",
            "pull_forward_share"]
 
 PHASES = ("preheat", "burst", "post", "dip")
-_DOW = ("Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # Monday is the reference day
+_DOW = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the first open day is the reference
+
+
+class LiftError(ValueError):
+    """The data cannot carry the counterfactual (too little history, a series that ends too soon,
+    intermittent sales…), as opposed to a wrong call. ``str()`` is the bilingual
+    ``"English||中文"`` of :func:`fupan.i18n.bilingual` (``fupan.i18n.pick`` reads one side), the
+    form of a skip reason; ``zh`` and ``en`` hold each part."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(bilingual(en, zh))
+        self.zh, self.en = zh, en
 
 
 @dataclass(frozen=True)
 class Counterfactual:
     """A fitted counterfactual. ``daily`` (index ``date``): ``actual``, ``expected`` (Ŷ; fitted
-    values on history days), ``lower``/``upper`` (prediction band, prediction days only), ``role``
-    (train / outlier / excluded / predict). ``draws``: bootstrap counterfactual paths (n_boot ×
-    prediction days). ``params``: log-scale coefficients (``trend`` = log growth per year);
-    ``sigma``: residual SD in logs."""
+    values on history days, 0 on closed days), ``lower``/``upper`` (prediction band, prediction
+    days only), ``role`` (train / outlier / excluded / closed / zero / predict), ``closed`` (the
+    day's weekday is closed). ``draws``: bootstrap counterfactual paths (n_boot × prediction
+    days; 0 on closed days). ``params``: log-scale coefficients (``trend`` = log growth per year,
+    ``dow_*`` relative to the first open weekday); ``sigma``: residual SD in logs;
+    ``closed_weekdays``: closed weekdays, 0 = Monday."""
 
     daily: pd.DataFrame
     draws: np.ndarray
@@ -56,6 +82,7 @@ class Counterfactual:
     sigma: float
     smearing: float
     level: float
+    closed_weekdays: tuple[int, ...] = ()
 
 
 def _pair(window: Any, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -80,7 +107,10 @@ def _check_series(y: pd.Series, controls: pd.DataFrame | None) -> None:
                          "y.asfreq('D', fill_value=0) after checking that missing days are zero")
     values = y.to_numpy(dtype=float)
     if not np.isfinite(values).all() or (values < 0).any():
-        raise ValueError("y must be finite and non-negative")
+        bad = idx[~(np.isfinite(values) & (values >= 0))]
+        raise LiftError(f"日序列须为有限的非负数，{bad[0].date()} 等 {len(bad)} 天不是",
+                        f"y must be finite and non-negative; {len(bad)} day(s) are not, first "
+                        f"{bad[0].date()}")
     if controls is not None:
         if not isinstance(controls, pd.DataFrame) or not idx.isin(controls.index).all():
             raise ValueError("controls must be a DataFrame with a row for every day of y")
@@ -89,14 +119,21 @@ def _check_series(y: pd.Series, controls: pd.DataFrame | None) -> None:
             raise ValueError("controls must be finite and strictly positive (they enter in logs)")
 
 
-def _design(index: pd.DatetimeIndex, origin: pd.Timestamp, controls: pd.DataFrame | None
-            ) -> np.ndarray:
+def _design(index: pd.DatetimeIndex, origin: pd.Timestamp, controls: pd.DataFrame | None,
+            dummies: Sequence[int] = range(1, 7)) -> np.ndarray:
     dow = index.day_of_week.to_numpy()
     cols = [np.ones(len(index)), (index - origin).days.to_numpy() / 365.0]
-    cols += [(dow == d).astype(float) for d in range(1, 7)]
+    cols += [(dow == d).astype(float) for d in dummies]
     if controls is not None:
         cols += [np.log(controls.loc[index, c].to_numpy(dtype=float)) for c in controls.columns]
     return np.column_stack(cols)
+
+
+def _closed_weekdays(days: pd.DatetimeIndex, values: np.ndarray, share: float) -> tuple[int, ...]:
+    """Weekdays (0 = Monday) seen at least 4 times with no sales on at least ``share`` of them."""
+    dow = days.day_of_week.to_numpy()
+    return tuple(d for d in range(7)
+                 if (dow == d).sum() >= 4 and (values[dow == d] <= 0).mean() >= share)
 
 
 def _mad_sd(x: np.ndarray) -> float:
@@ -159,16 +196,19 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
                        controls: pd.DataFrame | None = None, history_days: int | None = 364,
                        exclude: ArrayLike | None = None, outlier_z: float | None = 3.5,
                        run_days: int | None = 7, n_boot: int = 500, block_length: int = 7,
-                       level: float = 0.95, seed: int = 0) -> Counterfactual:
+                       level: float = 0.95, seed: int = 0, closed_share: float = 0.9,
+                       max_zero_share: float = 0.1) -> Counterfactual:
     """Fit the counterfactual baseline ``Ŷ`` of a daily series and bootstrap its uncertainty.
 
     口径: ``Ŷ_t`` = expected value on day t had the campaign not happened, from the log-linear
     trend + day-of-week (+ log controls) model of the module docstring fitted on the pre-period
-    (METHODS.md §1.1). Works for GMV, orders or units alike.
+    (METHODS.md §1.1). Works for GMV, orders or units alike. Closed weekdays (no sales on at least
+    ``closed_share`` of their training occurrences) have ``Ŷ = 0`` exactly; zero days on open
+    weekdays stay out of the log fit and ``Ŷ`` there is the expected sales of a trading day.
 
     Parameters
     ----------
-    y : daily series on a gap-free daily ``DatetimeIndex``; > 0 on training days, ≥ 0 elsewhere.
+    y : daily series on a gap-free daily ``DatetimeIndex``, ≥ 0.
     baseline : the card's baseline window (start, end). It ends the pre-period, its days are never
         masked, and prediction starts the day after it.
     predict_end : last day to predict (default: the last day of ``y``).
@@ -180,6 +220,10 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
     run_days : window of the sustained-outlier rule (``None``: single days only).
     n_boot, block_length, level, seed : bootstrap draws, block length in days (1 = iid),
         interval level, seed of ``numpy.random.default_rng``.
+    closed_share : share of zero days (of a weekday's training occurrences, at least 4) from
+        which that weekday counts as closed; in (0.5, 1].
+    max_zero_share : largest share of open training days with no sales that the log model
+        accepts (more is intermittent demand, refused); in [0, 0.5).
 
     Returns
     -------
@@ -187,9 +231,13 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
 
     Raises
     ------
+    LiftError
+        (a ValueError) When the data cannot carry the model: negative or non-finite values, a
+        series that starts after the baseline or ends before ``predict_end``, too many zero days
+        on open weekdays, no open weekday, too few training days.
     ValueError
-        On a gappy or non-daily index, negative or non-finite values, zeros in training,
-        misaligned or non-positive controls, bad windows, too little history or bad settings.
+        On a gappy or non-daily index, misaligned or non-positive controls, bad windows or bad
+        settings.
     """
     _check_series(y, controls)
     if n_boot < 50 or block_length < 1 or not 0 < level < 1:
@@ -197,9 +245,23 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
                          f"{n_boot}, {block_length}, {level}")
     if history_days is not None and history_days < 28:
         raise ValueError(f"history_days must be at least 28 (or None), got {history_days}")
+    if not (0.5 < closed_share <= 1 and 0 <= max_zero_share < 0.5):
+        raise ValueError(f"need 0.5 < closed_share <= 1 and 0 <= max_zero_share < 0.5; got "
+                         f"{closed_share}, {max_zero_share}")
     idx = y.index
     b_start, t_end = _pair(baseline, "baseline")
     p_end = idx[-1] if predict_end is None else pd.Timestamp(predict_end)
+    if b_start < idx[0]:
+        raise LiftError(f"数据从 {idx[0].date()} 开始，晚于基线期开始日 {b_start.date()}：反事实需要"
+                        "完整的基线期及其之前的历史",
+                        f"the series starts on {idx[0].date()}, after the baseline starts "
+                        f"({b_start.date()}): the counterfactual needs the whole baseline and "
+                        "the history before it")
+    if t_end < p_end and p_end > idx[-1]:
+        raise LiftError(f"数据到 {idx[-1].date()} 为止，早于需要预测的最后一天 {p_end.date()}"
+                        "（回落期可能尚未结束）",
+                        f"the series ends on {idx[-1].date()}, before the last day to predict "
+                        f"({p_end.date()}; has the dip window ended yet?)")
     if not idx[0] <= b_start <= t_end < p_end <= idx[-1]:
         raise ValueError(f"need {idx[0].date()} <= baseline start <= baseline end < predict_end "
                          f"<= {idx[-1].date()}; got baseline {b_start.date()}..{t_end.date()}, "
@@ -209,37 +271,62 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
     hist = idx[(idx >= start) & (idx <= t_end)]
     dropped = (hist.isin(pd.DatetimeIndex(pd.to_datetime(exclude))) if exclude is not None
                else np.zeros(len(hist), dtype=bool))
-    if (y.loc[hist[~dropped]] <= 0).any():
-        raise ValueError("y must be strictly positive on training days (log model); aggregate "
-                         "to a coarser series or pass the zero days in exclude")
-    X_h = _design(hist, start, controls)
-    if (~dropped).sum() < X_h.shape[1] + 21:
-        raise ValueError(f"only {(~dropped).sum()} training days for {X_h.shape[1]} parameters; "
-                         "lengthen history_days or exclude fewer days")
-    ly_h = np.where(dropped, np.nan, np.log(np.maximum(y.loc[hist].to_numpy(dtype=float), 1e-300)))
+    values = y.loc[hist].to_numpy(dtype=float)
+    closed = _closed_weekdays(hist[~dropped], values[~dropped], closed_share)
+    shut = np.isin(hist.day_of_week, closed)
+    is_open = ~dropped & ~shut
+    zero = is_open & (values <= 0)
+    opened = [d for d in range(7) if d not in closed]
+    if not opened:
+        raise LiftError("训练期内每个星期几都没有销售，无法建立反事实基线",
+                        "no weekday has sales in the training period: there is nothing to model")
+    if zero.sum() > max_zero_share * is_open.sum():
+        raise LiftError(
+            f"营业日中 {zero.sum()}/{is_open.sum()} 天（{zero.mean() / is_open.mean():.0%}）销售为0，超过 "
+            f"{max_zero_share:.0%}：销售是间歇性的，按日的对数模型会高估基线；请按周汇总后再估计",
+            f"{zero.sum()} of {is_open.sum()} open training days ({zero.mean() / is_open.mean():.0%}) "
+            f"have no sales, more than {max_zero_share:.0%}: sales are intermittent and a daily log "
+            "model would overstate the baseline; aggregate to weeks")
+    dummies = opened[1:]  # the first open weekday is the reference
+    X_h = _design(hist, start, controls, dummies)
+    usable = is_open & ~zero
+    if usable.sum() < X_h.shape[1] + 21:
+        raise LiftError(
+            f"历史不足：基线期结束前只有 {usable.sum()} 个可用训练日（有销售、未排除），模型有 "
+            f"{X_h.shape[1]} 个参数，至少需要 {X_h.shape[1] + 21} 天",
+            f"only {usable.sum()} training days (with sales, not excluded) for {X_h.shape[1]} "
+            f"parameters, {X_h.shape[1] + 21} needed; lengthen history_days or exclude fewer days")
+    ly_h = np.where(usable, np.log(np.where(usable, values, 1.0)), np.nan)
     keep = _robust_mask(X_h, ly_h, np.asarray(hist >= b_start), outlier_z, run_days)
     X, ly = X_h[keep], ly_h[keep]
     ols = sm.OLS(ly, X).fit()
     beta, resid = ols.params, ols.resid
     smear = float(np.mean(np.exp(resid)))  # Duan: E[Y] = exp(x b)·E[exp(e)]
     pred = idx[(idx > t_end) & (idx <= p_end)]
-    X_p = _design(pred, start, controls)
-    yhat_p = np.exp(X_p @ beta) * smear
-    draws = yhat_p + _prediction_errors(X, beta, resid, X_p, n_boot, block_length, seed)
+    pred_open = ~np.isin(pred.day_of_week, closed)
+    yhat_p, draws = np.zeros(len(pred)), np.zeros((n_boot, len(pred)))
+    if pred_open.any():  # closed days stay exactly 0 in Ŷ and in every draw
+        X_p = _design(pred[pred_open], start, controls, dummies)
+        yhat_p[pred_open] = np.exp(X_p @ beta) * smear
+        draws[:, pred_open] = yhat_p[pred_open] + _prediction_errors(
+            X, beta, resid, X_p, n_boot, block_length, seed)
     tail, nan = (1 - level) / 2, np.full(len(hist), np.nan)
-    role = np.where(dropped, "excluded", np.where(keep, "train", "outlier")).astype(object)
+    role = np.select([dropped, shut, zero, keep], ["excluded", "closed", "zero", "train"],
+                     "outlier").astype(object)
     days = hist.append(pred)
     daily = pd.DataFrame({
         "actual": y.loc[days].to_numpy(dtype=float),
-        "expected": np.concatenate([np.exp(X_h @ beta) * smear, yhat_p]),
+        "expected": np.concatenate([np.where(shut, 0.0, np.exp(X_h @ beta) * smear), yhat_p]),
         "lower": np.concatenate([nan, np.quantile(draws, tail, axis=0)]),
         "upper": np.concatenate([nan, np.quantile(draws, 1 - tail, axis=0)]),
-        "role": np.concatenate([role, np.full(len(pred), "predict", dtype=object)])},
+        "role": np.concatenate([role, np.full(len(pred), "predict", dtype=object)]),
+        "closed": np.concatenate([shut, ~pred_open])},
         index=pd.DatetimeIndex(days, name="date"))
-    names = ["const", "trend", *(f"dow_{d}" for d in _DOW),
+    names = ["const", "trend", *(f"dow_{_DOW[d]}" for d in dummies),
              *(f"log_{c}" for c in (controls.columns if controls is not None else []))]
     return Counterfactual(daily=daily, draws=draws, params=pd.Series(beta, index=names),
-                          sigma=float(np.sqrt(ols.scale)), smearing=smear, level=level)
+                          sigma=float(np.sqrt(ols.scale)), smearing=smear, level=level,
+                          closed_weekdays=closed)
 
 
 def _phase_draws(cf: Counterfactual, windows: Any) -> dict[str, tuple[float, float, np.ndarray]]:
