@@ -174,7 +174,7 @@ if r.customers is not None:
 # ## 客户价值 Customer value
 
 # %%
-display(render.customer_value(r.value, r.value_params, lang))
+display(render.customer_value(r.value, r.value_params, lang, r.skipped.get("customer_value")))
 
 # %% [markdown]
 # # 复盘 Retrospective

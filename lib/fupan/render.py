@@ -240,15 +240,26 @@ _COHORT = {"campaign_new": ("活动新客", "Campaign new"), "baseline_new": ("�
            "campaign_returning": ("活动老客", "Campaign returning")}
 
 
-def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = "zh") -> Html:
-    """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma)."""
+def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = "zh",
+                   reason: str | None = None) -> Html:
+    """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma).
+
+    ``reason``: why there is no table (``r.skipped["customer_value"]``), ``"english||中文"`` or
+    one text; shown in the report's language instead of any number of the failed model.
+    """
     if table is None:
-        return note("客户价值模型无法拟合（数据不足）。" if lang == "zh" else "The customer-value model could not be fitted.")
+        en, _, zh = (reason or "").partition("||")
+        why = (zh if lang == "zh" else en) or en
+        if not why:
+            why = "数据不足" if lang == "zh" else "not enough data"
+        return note(f"客户价值模型无法拟合：{why}。" if lang == "zh" else f"The customer-value model could not be fitted: {why}.")
     i = 0 if lang == "zh" else 1
+    no_dropout = params["bgnbd"].get("model") == "nbd_no_dropout"
     head = ["", "客户数" if lang == "zh" else "Customers", "P(alive)",
             f"未来{params['horizon_weeks']}周预计复购" if lang == "zh" else f"Repeat purchases, next {params['horizon_weeks']} wk",
             "单次消费" if lang == "zh" else "Spend per purchase", "预计价值" if lang == "zh" else "Expected value"]
-    rows = [[_e(_COHORT.get(c, (c, c))[i]), f"{int(r.customers):,}", pct(r.p_alive), f"{r.purchases:.2f}",
+    rows = [[_e(_COHORT.get(c, (c, c))[i]), f"{int(r.customers):,}", pct(r.p_alive),
+             f"{r.purchases:.2f}" if math.isfinite(r.purchases) else "—",
              money(r.spend_per_purchase, lang, digits=0), money(r.value, lang, digits=0)] for c, r in table.iterrows()]
     caveat = (f"<p class='fp-note'>BG/NBD × Gamma–Gamma，观察至 {params['observation_end']}；活动新客观察期仅数周，预测主要来自总体先验，"
               f"应在 60–90 天后复核。消费与频次相关系数 {params['corr_spend_frequency']:.2f}（≈0 时 Gamma–Gamma 假设成立）。</p>"
@@ -256,6 +267,12 @@ def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = 
               f"<p class='fp-note'>BG/NBD × Gamma–Gamma, observed to {params['observation_end']}; campaign-new customers have been "
               f"observed for weeks only, so their prediction leans on the population prior: re-check after 60–90 days. "
               f"Spend–frequency correlation {params['corr_spend_frequency']:.2f} (≈ 0 supports Gamma–Gamma).</p>")
+    if no_dropout:  # the BG/NBD's maximum is its no-dropout limit: P(alive) is assumed there, not estimated
+        caveat += ("<p class='fp-note'>数据中看不出客户流失：BG/NBD 的最大似然落在“无流失”极限（NBD 模型），故不估计 P(alive)；"
+                   "预计复购按无人流失计算，若已有客户流失则为上限。</p>" if lang == "zh" else
+                   "<p class='fp-note'>The data show no customer dropping out: the BG/NBD's maximum likelihood is its "
+                   "no-dropout limit (the NBD), so P(alive) is not estimated; expected purchases assume no customer "
+                   "has left and are an upper bound if some have.</p>")
     return Html(_table(head, rows) + caveat)
 
 
