@@ -272,6 +272,13 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
     dropped = (hist.isin(pd.DatetimeIndex(pd.to_datetime(exclude))) if exclude is not None
                else np.zeros(len(hist), dtype=bool))
     values = y.loc[hist].to_numpy(dtype=float)
+    n_par = _design(hist[:1], start, controls).shape[1]  # with every weekday open
+    if (~dropped).sum() < n_par + 21:
+        raise LiftError(
+            f"历史不足：基线期结束前只有 {(~dropped).sum()} 天可用于训练，模型有 {n_par} 个参数，"
+            f"至少需要 {n_par + 21} 天",
+            f"only {(~dropped).sum()} training days for {n_par} parameters, {n_par + 21} needed; "
+            "lengthen history_days or exclude fewer days")
     closed = _closed_weekdays(hist[~dropped], values[~dropped], closed_share)
     shut = np.isin(hist.day_of_week, closed)
     is_open = ~dropped & ~shut
@@ -292,9 +299,9 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
     usable = is_open & ~zero
     if usable.sum() < X_h.shape[1] + 21:
         raise LiftError(
-            f"历史不足：基线期结束前只有 {usable.sum()} 个可用训练日（有销售、未排除），模型有 "
+            f"历史不足：去掉不营业日与零销售日后，基线期结束前只有 {usable.sum()} 个训练日，模型有 "
             f"{X_h.shape[1]} 个参数，至少需要 {X_h.shape[1] + 21} 天",
-            f"only {usable.sum()} training days (with sales, not excluded) for {X_h.shape[1]} "
+            f"only {usable.sum()} training days with sales on open weekdays for {X_h.shape[1]} "
             f"parameters, {X_h.shape[1] + 21} needed; lengthen history_days or exclude fewer days")
     ly_h = np.where(usable, np.log(np.where(usable, values, 1.0)), np.nan)
     keep = _robust_mask(X_h, ly_h, np.asarray(hist >= b_start), outlier_z, run_days)
