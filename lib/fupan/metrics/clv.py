@@ -12,8 +12,8 @@ per-customer gradient of the log-likelihood over log-parameters is below :data:`
 the optimiser's own stopping message says), with parameters in a plausible range and a
 log-likelihood no worse than the nested boundary model fitted independently (the NBD for BG/NBD,
 the inverse-gamma limit for Gamma–Gamma). Predictions are checked again
-(:func:`checked_predictions`). Every refusal is a :class:`CLVModelError` whose message is
-``"english||中文"`` — the convention of the card validator — and which says why.
+(:func:`checked_predictions`). Every refusal is a :class:`CLVModelError` that says why, as the
+bilingual ``"English||中文"`` of :func:`fupan.i18n.bilingual` (the form of every skip reason).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize
 from scipy.special import digamma, gammaln, hyp2f1
+
+from ..i18n import bilingual
 
 __all__ = [
     "BGNBDParams",
@@ -52,15 +54,17 @@ PLAUSIBLE = (1e-6, 1e6)
 #: The BG/NBD is taken at its no-dropout limit (NBD) when it improves the log-likelihood by no
 #: more than this: a likelihood ratio of 1.001 cannot tell a dropout process from none.
 BOUNDARY_GAIN = 1e-3
-_MAXITER = 200  # BFGS iterations per start: each start needs 15–60 on CDNOW, UCI and the demo
+_MAXITER = 200  # BFGS iterations per start (a cap: CDNOW, UCI and the demo need far fewer)
 
 
 class CLVModelError(ValueError):
-    """A customer-value model could not be fitted or failed a check; ``str()`` is ``"en||zh"``."""
+    """A customer-value model could not be fitted or failed a check. ``str()`` is the bilingual
+    ``"English||中文"`` of :func:`fupan.i18n.bilingual` (``fupan.i18n.pick`` reads one side);
+    ``en`` and ``zh`` hold each part."""
 
     def __init__(self, en: str, zh: str):
         self.en, self.zh = en, zh
-        super().__init__(f"{en}||{zh}")
+        super().__init__(bilingual(en, zh))
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,10 @@ class BGNBDParams:
 class GammaGammaParams:
     """Gamma–Gamma parameters: spend per purchase ~ Gamma(p, ν), ν ~ Gamma(q, v) (γ = v).
 
-    ``limit_log_likelihood`` is the maximum of the ridge limit p → ∞ (m̄ ~ inverse gamma);
-    ``evaluations`` counts likelihood and gradient evaluations of the fit.
+    ``p = inf`` is the ridge limit p → ∞, v → 0 with ``p·v = limit_scale`` fixed: a customer's
+    spend does not vary between purchases and m̄ ~ InverseGamma(q, limit_scale) (``v`` is then
+    0). ``limit_log_likelihood`` is that limit's maximum; ``evaluations`` counts likelihood and
+    gradient evaluations of the fit.
     """
 
     p: float
@@ -99,11 +105,17 @@ class GammaGammaParams:
     log_likelihood: float = float("nan")
     limit_log_likelihood: float = float("nan")
     evaluations: int = 0
+    limit_scale: float = float("nan")
+
+    @property
+    def on_ridge_limit(self) -> bool:
+        return bool(np.isinf(self.p))
 
     @property
     def mean_spend(self) -> float:
         """Population mean spend per purchase ``p·v/(q−1)`` (identified even on the ridge)."""
-        return self.p * self.v / (self.q - 1) if self.q > 1 else float("inf")
+        pv = self.limit_scale if self.on_ridge_limit else self.p * self.v
+        return pv / (self.q - 1) if self.q > 1 else float("inf")
 
 
 def _arrays(**named: ArrayLike) -> list[np.ndarray]:
@@ -357,8 +369,9 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
     Raises
     ------
     CLVModelError
-        No repeat buyer, no stationary point, parameters outside :data:`PLAUSIBLE`, or a
-        log-likelihood below the NBD's (the message says which, in English and Chinese).
+        No repeat buyer, a degenerate NBD, no stationary point, or parameters outside
+        :data:`PLAUSIBLE` (the message says which, in English and Chinese). An interior fit no
+        better than the NBD is not an error: it is the no-dropout limit above.
     ValueError
         Invalid data (see :func:`bgnbd_loglik_single`).
     """
@@ -396,7 +409,7 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
         starts = [(r0, alpha0, 0.8, 2.5), (r0, alpha0, 0.3, 10.0), (1.0, 1.0, 1.0, 1.0), (r0, alpha0, 3.0, 3.0)]
     fit = _maximise(nll, grad, [np.log(s) for s in starts], float(np.sum(w)))
     evaluations = nbd.evaluations + fit.evaluations
-    if fit.log_likelihood - nbd.log_likelihood <= BOUNDARY_GAIN:
+    if np.isfinite(fit.log_likelihood) and fit.log_likelihood - nbd.log_likelihood <= BOUNDARY_GAIN:
         return BGNBDParams(float(r0), float(alpha0), float("nan"), float("inf"),
                            nbd.log_likelihood, nbd.log_likelihood, evaluations)
     r, alpha, a, b = np.exp(fit.log_params)
@@ -568,17 +581,15 @@ def _repeaters(frequency: ArrayLike, monetary: ArrayLike) -> list[np.ndarray]:
     return [x, m]
 
 
-def _inverse_gamma_limit(m: np.ndarray) -> float:
-    """Maximum log-likelihood of the Gamma–Gamma ridge limit p → ∞, v → 0 (p·v = c fixed), where
-    m̄ ~ InverseGamma(q, c) whatever x: ĉ = q/mean(1/m̄) and ``log q − ψ(q) = log mean(1/m̄) +
-    mean(log m̄)`` (solved by bracketing). −inf when every m̄ is equal (no spread to fit)."""
+def _inverse_gamma_limit(m: np.ndarray) -> tuple[float, float, float]:
+    """The Gamma–Gamma ridge limit p → ∞, v → 0 (p·v = c fixed), where m̄ ~ InverseGamma(q, c)
+    whatever x: ĉ = q/mean(1/m̄) and ``log q − ψ(q) = log mean(1/m̄) + mean(log m̄)`` (solved by
+    bracketing). Returns (maximum log-likelihood, q, c); needs some spread in m̄."""
     n, log_m, inv_m = m.size, np.log(m), 1.0 / m
-    k = float(np.log(np.mean(inv_m)) + np.mean(log_m))
-    if not k > 1e-12:
-        return float("-inf")
+    k = float(np.log(np.mean(inv_m)) + np.mean(log_m))  # ≥ 0 by Jensen, 0 iff every m̄ is equal
     q = optimize.brentq(lambda s: np.log(s) - digamma(s) - k, 1e-10, 1e12, xtol=1e-14, rtol=1e-14)
     c = q / np.mean(inv_m)
-    return float(n * (q * np.log(c) - gammaln(q)) - (q + 1) * np.sum(log_m) - c * np.sum(inv_m))
+    return float(n * (q * np.log(c) - gammaln(q)) - (q + 1) * np.sum(log_m) - c * np.sum(inv_m)), q, c
 
 
 def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
@@ -592,13 +603,15 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
     agree. Assumes spend is independent of frequency; check ``corr(m̄, x) ≈ 0`` first.
     METHODS.md §3.3.
 
-    Convergence is judged by the gradient at the optimum (:data:`GTOL`): the likelihood has a
-    flat ridge (p → ∞, v → 0 with p·v/(q−1) fixed) on which a polishing step with a tight
-    tolerance can run for tens of thousands of evaluations without ever stopping, so there is no
-    polishing step. On the ridge raw p and v are poorly determined, the population mean
-    ``p·v/(q−1)`` and the predictions :func:`expected_average_value` are not. The fit must also
-    beat the ridge limit (inverse-gamma spend, fitted in closed form) and give a population mean
-    within the range of the observed m̄.
+    Convergence is judged by the gradient at the optimum (:data:`GTOL`), never by a polishing
+    step: the likelihood has a flat ridge (p → ∞, v → 0 with p·v/(q−1) fixed) on which a
+    Nelder–Mead polish with a 1e-10 tolerance ran 30,000 evaluations to ``maxiter`` and threw a
+    good stationary point away. The ridge's end is a model of its own (inverse-gamma m̄, fitted
+    in closed form). When the interior fit does not beat it by more than
+    :data:`BOUNDARY_GAIN`, the maximum *is* that limit (the data show no spend variation within
+    customers beyond what varies between them) and it is returned as ``p = inf`` with the
+    identified ``limit_scale = p·v``; raw p and v are not identified there, the population
+    mean p·v/(q−1) and :func:`expected_average_value` are.
 
     Parameters
     ----------
@@ -612,48 +625,51 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
     Returns
     -------
     GammaGammaParams
-        ``p``, ``q``, ``v`` (γ in FHL), the maximised ``log_likelihood``, the ridge limit's and
-        the number of evaluations.
+        ``p``, ``q``, ``v`` (γ in FHL; ``p = inf`` on the ridge limit), the maximised
+        ``log_likelihood``, the ridge limit's and the number of evaluations.
 
     Raises
     ------
     CLVModelError
-        No stationary point, q ≤ 1 (infinite mean spend), implausible parameters, a population
-        mean outside the data's range, or a log-likelihood below the ridge limit's.
+        Every m̄ equal, no stationary point, q ≤ 1 (infinite mean spend), implausible
+        parameters or a population mean outside the range of the observed m̄.
     ValueError
         Customers with x = 0 or non-positive spend, length mismatch.
     """
     x, m = _repeaters(frequency, monetary)
-    nll, grad = _gamma_gamma_objective(x, m)
     mean = float(np.mean(m))
+    if np.ptp(m) <= 1e-9 * mean:
+        raise CLVModelError(
+            "every repeat buyer has the same mean spend: there is no spread for the spend model to fit",
+            "所有复购客户的平均消费都相同，消费模型没有可拟合的差异")
+    nll, grad = _gamma_gamma_objective(x, m)
     if starts is None:  # each start has p·v/(q−1) = mean m̄
         starts = [(p, q, mean * (q - 1) / p) for p, q in ((2.0, 3.0), (5.0, 3.0), (1.0, 2.0), (10.0, 1.5))]
     fit = _maximise(nll, grad, [np.log(s) for s in starts], float(m.size))
-    limit = _inverse_gamma_limit(m)
-    p, q, v = np.exp(fit.log_params)
+    limit, q_lim, c_lim = _inverse_gamma_limit(m)
     n_eval = fit.evaluations
-    if fit.gradient > GTOL:
-        raise CLVModelError(
-            f"the Gamma–Gamma spend fit did not reach a stationary point (largest gradient "
-            f"{fit.gradient:.2g} per customer after {n_eval} evaluations)",
-            f"Gamma–Gamma 消费模型拟合未收敛到驻点（{n_eval} 次计算后每客户最大梯度 {fit.gradient:.2g}）")
-    if fit.log_likelihood < limit - 1e-7 * abs(limit):
-        raise CLVModelError(
-            "the Gamma–Gamma spend fit is worse than its own limit p → ∞ (spend that never varies "
-            "between a customer's purchases): the fit is unreliable",
-            "Gamma–Gamma 消费模型拟合结果不如其极限情形 p → ∞（同一客户每次消费金额不变），拟合不可靠")
+    if np.isfinite(fit.log_likelihood) and fit.log_likelihood - limit <= BOUNDARY_GAIN:
+        p, q, v = float("inf"), q_lim, 0.0
+    else:
+        p, q, v = np.exp(fit.log_params)
+        if fit.gradient > GTOL:
+            raise CLVModelError(
+                f"the Gamma–Gamma spend fit did not reach a stationary point (largest gradient "
+                f"{fit.gradient:.2g} per customer after {n_eval} evaluations)",
+                f"Gamma–Gamma 消费模型拟合未收敛到驻点（{n_eval} 次计算后每客户最大梯度 {fit.gradient:.2g}）")
     if not q > 1:
         raise CLVModelError(
             f"spend per purchase is too heavy-tailed: the Gamma–Gamma fit has q = {q:.3g} ≤ 1, "
             "so the mean spend is infinite",
             f"单次消费金额分布尾部过重：Gamma–Gamma 拟合 q = {q:.3g} ≤ 1，平均消费为无穷大")
-    bad = _in_range(p=p, q=q, v_over_mean=v / mean)
-    pop = p * v / (q - 1)
+    bad = _in_range(q=q) if np.isinf(p) else _in_range(p=p, q=q, v_over_mean=v / mean)
+    pop = (c_lim if np.isinf(p) else p * v) / (q - 1)
     if bad or not (np.min(m) <= pop <= np.max(m)):
         bad = bad or [f"population mean {pop:.4g} outside the observed {np.min(m):.4g}..{np.max(m):.4g}"]
-        raise CLVModelError(
-            f"the Gamma–Gamma spend fit degenerates ({', '.join(bad)})",
-            f"Gamma–Gamma 消费模型拟合退化（{', '.join(bad)}）")
+        raise CLVModelError(f"the Gamma–Gamma spend fit degenerates ({', '.join(bad)})",
+                            f"Gamma–Gamma 消费模型拟合退化（{', '.join(bad)}）")
+    if np.isinf(p):
+        return GammaGammaParams(p, float(q), v, limit, limit, n_eval, float(c_lim))
     return GammaGammaParams(float(p), float(q), float(v), fit.log_likelihood, limit, n_eval)
 
 
@@ -663,12 +679,13 @@ def expected_average_value(
     """Conditional expected spend per purchase (Fader & Hardie 2013 note, eq. 5).
 
     口径: ``E[M|x, m̄] = p(v + x·m̄)/(p·x + q − 1)``, a weighted average of the population mean
-    ``p·v/(q−1)`` and the customer's own m̄; customers with x = 0 get the population mean.
+    ``p·v/(q−1)`` and the customer's own m̄; customers with x = 0 get the population mean. On
+    the ridge limit (``p = inf``, ``limit_scale`` = p·v) the weight of m̄ is 1 for x ≥ 1.
     METHODS.md §3.3.
 
     Parameters
     ----------
-    params : GammaGammaParams or mapping with keys p, q, v
+    params : GammaGammaParams or mapping with keys p, q, v (and limit_scale when p = inf)
         Requires ``q > 1``.
     frequency, monetary : array-like
         Repeat purchases x ≥ 0 and mean repeat value m̄ ≥ 0 (ignored when x = 0).
@@ -683,11 +700,15 @@ def expected_average_value(
         Non-positive parameters, ``q ≤ 1``, negative or fractional x, negative m̄.
     """
     p, q, v = (_param(params, k) for k in ("p", "q", "v"))
-    if not (p > 0 and q > 1 and v > 0):
+    limit = p == np.inf
+    pv = _param(params, "limit_scale") if limit else p * v
+    if not (p > 0 and q > 1 and (v > 0 or limit) and np.isfinite(pv) and pv > 0):
         raise ValueError(f"need p > 0, q > 1, v > 0; got p={p}, q={q}, v={v}")
     x, m = _arrays(frequency=frequency, monetary=monetary)
     if np.any(x < 0) or np.any(x != np.round(x)) or np.any(m < 0):
         raise ValueError("frequency must be non-negative integers and monetary non-negative")
+    if limit:
+        return np.where(x > 0, m, pv / (q - 1))
     return p * (v + x * m) / (p * x + q - 1)
 
 

@@ -2,8 +2,9 @@
 (METHODS.md §3.3), to compare the customers a campaign bought with those it would have had anyway.
 
 Nothing from a model reaches the table unless the model passed its checks (:mod:`.clv`); when one
-fails, :func:`value_by_cohort` raises :class:`~fupan.metrics.clv.CLVModelError` whose message
-(``"english||中文"``) is the reason the report prints instead of the table.
+fails, :func:`value_by_cohort` raises :class:`~fupan.metrics.clv.CLVModelError` whose bilingual
+message (``"English||中文"``, :func:`fupan.i18n.bilingual`) is the reason the report prints instead
+of the table.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observat
     independent of frequency: the returned ``corr_spend_frequency`` lets the reader check it
     (≈ 0 is fine).
 
+    When the Gamma–Gamma's maximum is its ridge limit (``params["gamma_gamma"]["model"] ==
+    "inverse_gamma_limit"``), a repeat buyer's expected spend is their own m̄.
     When the BG/NBD's maximum is its no-dropout limit (``params["bgnbd"]["model"] ==
     "nbd_no_dropout"``: no customer visibly stopped buying), P(alive) is not estimated and is
     NaN, and expected purchases are the NBD's — what customers would buy if none had left.
@@ -85,7 +88,9 @@ def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observat
     params = {"bgnbd": {"model": model, "r": bg.r, "alpha": bg.alpha,
                         "a": None if bg.no_dropout else bg.a, "b": None if bg.no_dropout else bg.b,
                         "log_likelihood": bg.log_likelihood, "nbd_log_likelihood": bg.nbd_log_likelihood},
-              "gamma_gamma": {"p": gg.p, "q": gg.q, "v": gg.v, "mean_spend": gg.mean_spend,
+              "gamma_gamma": {"model": "inverse_gamma_limit" if gg.on_ridge_limit else "gamma_gamma",
+                              "p": None if gg.on_ridge_limit else gg.p, "q": gg.q,
+                              "v": None if gg.on_ridge_limit else gg.v, "mean_spend": gg.mean_spend,
                               "log_likelihood": gg.log_likelihood},
               "horizon_weeks": horizon_weeks,
               "observation_end": pd.Timestamp(observation_end).date().isoformat(),
