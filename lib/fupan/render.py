@@ -244,14 +244,11 @@ def customer_value(table: pd.DataFrame | None, params: dict | None, lang: str = 
                    reason: str | None = None) -> Html:
     """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma).
 
-    ``reason``: why there is no table (``r.skipped["customer_value"]``), ``"english||中文"`` or
-    one text; shown in the report's language instead of any number of the failed model.
+    ``reason``: why there is no table (``r.skipped["customer_value"]``, bilingual or one text);
+    shown in the report's language instead of any number of the failed model.
     """
     if table is None:
-        en, _, zh = (reason or "").partition("||")
-        why = (zh if lang == "zh" else en) or en
-        if not why:
-            why = "数据不足" if lang == "zh" else "not enough data"
+        why = pick(reason, lang) if reason else ("数据不足" if lang == "zh" else "not enough data")
         return note(f"客户价值模型无法拟合：{why}。" if lang == "zh" else f"The customer-value model could not be fitted: {why}.")
     i = 0 if lang == "zh" else 1
     no_dropout = params["bgnbd"].get("model") == "nbd_no_dropout"
