@@ -90,7 +90,8 @@ else:
 # ## 异常日 Anomalous days
 
 # %%
-display(render.alerts(r.alerts, lang))
+display(render.day_anomalies(r.day_anomalies, lang, r.skipped.get("day_anomalies")))
+display(render.alerts(r.alerts, lang, title=True))
 
 # %% [markdown]
 # # 结果 Result

@@ -93,6 +93,7 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
             "ab_test": r.ab,
             "alerts": r.alerts.head(10).assign(date=pd.to_datetime(r.alerts.date).dt.strftime("%Y-%m-%d"))
             .to_dict(orient="records") if r.alerts is not None else None,
+            "day_anomalies": _day_anomalies(r.day_anomalies),
             "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
             if r.value is not None else None,
             "customers": _customers(r.customers),
@@ -118,6 +119,18 @@ def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any
         "reproduce": reproduce,
     }
     return _clean(record)
+
+
+def _day_anomalies(a: dict | None) -> dict | None:
+    """Flagged days with their drivers (buyers only as a short hash prefix inside the sentences)."""
+    if a is None:
+        return None
+    flags = a["flags"].assign(date=pd.to_datetime(a["flags"].date).dt.strftime("%Y-%m-%d"))
+    tested = a["tested"].to_dict(orient="records")
+    return {"flags": flags.to_dict(orient="records"), "tests": a["tests"], "tested": tested,
+            "not_measured": {k: v["en"] for k, v in a["not_measured"].items()},
+            "notes": [n["en"] for n in a["notes"]], "closed_weekdays": a["closed_weekdays"],
+            "period": list(a["period"]), "params": a["params"]}
 
 
 def _customers(c: dict | None) -> dict | None:

@@ -45,6 +45,8 @@ class Aggregates:
     sku_daily: pd.DataFrame | None = None
     #: daily GMV by series (promoted / control / sku:<sku>) when the card declares controls
     controls: pd.DataFrame | None = None
+    #: day × channel GMV, refunds and orders over the whole history (day-level anomaly tests)
+    daily_slices: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -117,6 +119,18 @@ def extract(campaign: Campaign) -> Aggregates:
         segments=_query(campaign, "segments_daily"),
         sku_window=_query(campaign, "sku_window"),
         history=_query(campaign, "daily_history"),
+        daily_slices=_query(campaign, "daily_slices"),
         notes=notes,
         **parts,
     )
+
+
+def day_drivers(campaign: Campaign, days: list) -> dict[str, pd.DataFrame]:
+    """What drove a few flagged days: their top orders, SKUs and buyers (``day_top_*.sql``), whole
+    day (slice ``_all``) and per channel. Buyers are hashes of the pseudonymised user_id. Needs the
+    staging tables of :func:`extract` on the same connection."""
+    con = campaign.con
+    con.register("_anomaly_days", pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype="object")).dt.date}))
+    ddl(con, "CREATE OR REPLACE TEMP TABLE anomaly_days AS SELECT DISTINCT CAST(date AS DATE) AS date FROM _anomaly_days")
+    con.unregister("_anomaly_days")
+    return {k: _query(campaign, f"day_top_{k}") for k in ("orders", "skus", "buyers")}

@@ -225,15 +225,62 @@ def ab_test(ab: dict | None, lang: str = "zh") -> Html:
     return Html(_table(head, rows) + stats + f"<p><b>{_e(verdict(ab, lang))}</b></p>")
 
 
-def alerts(table: pd.DataFrame | None, lang: str = "zh", top: int = 8) -> Html:
-    """The channel-days that moved against their phase, largest money gap first."""
+def alerts(table: pd.DataFrame | None, lang: str = "zh", top: int = 8, title: bool = False) -> Html:
+    """The channel-days that moved against their phase, largest money gap first (``title``: as the
+    second part of the 异常日 section, under its own heading)."""
+    head_html = (f"<h4>{'渠道占比变化' if lang == 'zh' else 'Channel-share shifts'}</h4>" if title else "")
     if table is None or table.empty:
-        return Html(f"<p>{'未发现异常日。' if lang == 'zh' else 'No anomalous day found.'}</p>")
+        empty = ("未发现渠道占比异常。" if title else "未发现异常日。") if lang == "zh" else \
+            ("No channel-share shift found." if title else "No anomalous day found.")
+        return Html(f"{head_html}<p>{empty}</p>")
     head = [t("date", lang), t("window", lang), t("channel", lang), t("actual", lang),
             "按占比预期" if lang == "zh" else "Expected from share", "偏差" if lang == "zh" else "Deviation", "M"]
     rows = [[f"{a.date:%Y-%m-%d}", phase_name(a.phase, lang), _e(a.channel), money(a.actual, lang),
              money(a.expected, lang), f"{a.rel_dev:+.0%}", f"{a.score:+.1f}"] for a in table.head(top).itertuples()]
-    return Html(_table(head, rows))
+    return Html(head_html + _table(head, rows))
+
+
+def day_anomalies(result: dict | None, lang: str = "zh", skipped: str | None = None) -> Html:
+    """The 异常日 table: days whose GMV, orders, CR or refund rate broke from their phase, with the
+    driver of each (:mod:`fupan.daily_anomalies`), then what was not measured or not tested."""
+    from . import daily_anomalies as da
+
+    zh = lang == "zh"
+    title = f"<h4>{'日级异常（全店与渠道）' if zh else 'Day-level anomalies (whole shop and channels)'}</h4>"
+    if result is None:
+        en_text, _, zh_text = (skipped or "").partition("||")
+        why = (zh_text if zh else en_text) or en_text or ("数据不足" if zh else "not enough data")
+        return Html(title + f'<div class="fp-skip">{_e(("未做日级异常检验：" if zh else "Day-level anomalies not tested: ") + why)}</div>')
+    flags = result["flags"]
+    if not result["tests"]:
+        body = "<p>没有可以检验的日子（原因见下方说明）。</p>" if zh else "<p>No day could be tested (see the notes below).</p>"
+    elif flags.empty:
+        body = (f"<p>{result['tests']} 项检验中未发现异常日。</p>" if zh else
+                f"<p>No anomalous day among {result['tests']} tests.</p>")
+    else:
+        head = [t("date", lang), t("window", lang), t("kpi", lang), "范围" if zh else "Scope", t("actual", lang),
+                "预期" if zh else "Expected", "偏差" if zh else "Deviation", "M", "驱动" if zh else "Driver"]
+        rows = [[f"{f.date:%Y-%m-%d}", phase_name(f.phase, lang) if isinstance(f.phase, str) else "—",
+                 _e(da.METRIC_LABELS[f.metric][0 if zh else 1]), _e(da.slice_label(f.slice, lang)),
+                 da.format_value(f.metric, f.actual, lang), da.format_value(f.metric, f.expected, lang),
+                 f"{f.rel_dev:+.0%}", "−∞" if f.score == -np.inf else f"{f.score:+.1f}",
+                 _e(f.driver_zh if zh else f.driver_en)] for f in flags.itertuples()]
+        body = _table(head, rows)
+    p = result["params"]
+    start, end = result["period"]
+    method = (f"口径：预期 = 当日所在阶段的局部水平（同阶段最近 6 天的中位数，不含当日）× 星期效应（活动前正常日拟合，活动日不参与）；"
+              f"M = 残差对此前 {p['window']} 天残差的修正 z 分数；判定需同时满足 |M| > {p['z']}、|偏差| > {p['min_rel_dev']:.0%}、"
+              f"BH 校正后 FDR < {p['fdr']:.0%}（{start} 至 {end} 共 {result['tests']} 项检验）；比率指标另需超出 p 图 ±{p['p_sigma']:.0f}σ 限。"
+              f"活动期内的向上峰值是促销本身，只有集中在少数订单（GMV）或少数买家（订单数）时才判为异常。" if zh else
+              f"Method: expected = the day's phase level (median of the 6 nearest other days of the same phase) × a day-of-week "
+              f"effect fitted on normal days before the campaign (campaign days masked); M = modified z of the residual against "
+              f"the previous {p['window']} days' residuals; flagged when |M| > {p['z']}, |deviation| > {p['min_rel_dev']:.0%} and "
+              f"Benjamini–Hochberg FDR < {p['fdr']:.0%} over all {result['tests']} tests from {start} to {end}; ratios must also "
+              f"leave their ±{p['p_sigma']:.0f}σ p-chart limits. An upward peak inside the campaign is the promotion itself and is "
+              "flagged only when a few orders (GMV) or buyers (orders) make it.")
+    notes = [m["zh" if zh else "en"] for m in result["not_measured"].values()] + \
+            [n["zh" if zh else "en"] for n in result["notes"]]
+    return Html(title + body + f"<p class='fp-note'>{_e(method)}</p>" + (_ul(notes) if notes else ""))
 
 
 _COHORT = {"campaign_new": ("活动新客", "Campaign new"), "baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),

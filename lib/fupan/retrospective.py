@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import analyses, impact, rootcause_report
+from . import analyses, daily_anomalies, impact, rootcause_report
 from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
 from .extract import Aggregates, extract, window_frame
 from .format import money, pct, set_currency, set_money_index, value
@@ -43,6 +43,8 @@ class Retrospective:
     ab: dict | None = None
     controls: dict | None = None  # difference-in-differences against the card's control series
     alerts: pd.DataFrame | None = None
+    #: day-level anomalies of GMV, orders, CR and refund rate with their drivers (daily_anomalies)
+    day_anomalies: dict | None = None
     value: pd.DataFrame | None = None
     value_params: dict | None = None
     customers: dict | None = None
@@ -198,6 +200,10 @@ def draft_findings(r: Retrospective) -> list[dict]:
         sig = r.ab["p_value"] < r.ab["alpha"]
         out.append(_sentence("win" if sig and r.ab["relative_lift"] > 0 else "note", "A/B测试：" + verdict(r.ab, "zh"),
                              "A/B test: " + verdict(r.ab, "en"), 0.4, metric="ab"))
+    top_day = daily_anomalies.largest(r.day_anomalies)
+    if top_day is not None:
+        out.append(_sentence("miss" if top_day.direction == "down" else "note", *daily_anomalies.finding(top_day),
+                             min(abs(top_day.rel_dev), 1.0) + 0.1, metric="day_anomaly"))
     if r.alerts is not None and len(r.alerts):
         a = r.alerts.iloc[0]
         out.append(_sentence("miss" if a.gap < 0 else "note",
@@ -236,6 +242,10 @@ def build(campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: 
                       targets=targets, hypotheses=hypotheses, decomposition=_decomposition(kpis), funnel=funnel,
                       money_index=money_index)
     r.alerts = share_anomalies(agg.daily, wf)
+    try:
+        r.day_anomalies = daily_anomalies.analyse(r)
+    except ValueError as exc:
+        r.skipped["day_anomalies"] = str(exc)
     if agg.ab_users is not None:
         try:
             r.ab = evaluate_ab(agg.ab_users)

@@ -16,17 +16,25 @@ from scipy import stats
 
 __all__ = [
     "ESDResult",
+    "benjamini_hochberg",
+    "closed_weekdays",
     "flag_anomalies",
     "generalized_esd",
+    "local_level",
+    "modified_z_pvalue",
     "modified_zscore",
     "p_chart_limits",
+    "phase_seasonal_baseline",
     "same_weekday_median",
     "seasonal_naive",
     "stl_baseline",
+    "weekday_effects",
 ]
 
 _MAD_K = 0.6745  # Φ⁻¹(0.75): 0.6745·(x − median)/MAD ≈ (x − median)/σ for normal data
 _MEANAD_K = 1.253314  # √(π/2): σ ≈ 1.253314·mean|x − median| for normal data
+#: asymptotic efficiency of the MAD against the standard deviation for normal data, 1/(2·1.3605)
+MAD_EFFICIENCY = 0.3675
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,7 @@ def flag_anomalies(
     window: int | None = 56,
     min_periods: int = 14,
     log: bool = False,
+    scale: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Score residuals against a baseline and flag business-relevant anomalies.
 
@@ -259,11 +268,16 @@ def flag_anomalies(
         Minimum finite residuals in the window; fewer gives NaN score and no flag.
     log : bool, default False
         Work with log residuals (requires positive values).
+    scale : array-like, optional
+        Positive per-observation factor the residual is divided by before scoring (the scores of
+        the day and of its reference days alike), for residuals of unequal precision: e.g.
+        ``√(1 + π/(2n))`` for a baseline that is the median of ``n`` days. Default 1.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``actual``, ``expected``, ``residual``, ``rel_dev``, ``score``, ``flag``.
+        Columns ``actual``, ``expected``, ``residual``, ``rel_dev``, ``score``, ``flag`` and
+        ``n_ref`` (how many finite residuals the score was measured against).
 
     Raises
     ------
@@ -288,18 +302,28 @@ def flag_anomalies(
     with np.errstate(divide="ignore", invalid="ignore"):
         resid = np.log(a) - np.log(e) if log else a - e
         rel = a / e - 1.0
+    std = resid
+    if scale is not None:
+        sc = _values(scale, "scale")
+        if sc.size != a.size or np.any(sc[np.isfinite(sc)] <= 0):
+            raise ValueError("scale must have one positive value per observation")
+        std = resid / sc
+    finite = np.isfinite(std)
     if window is None:
-        score = _robust_z(resid, resid) if np.isfinite(resid).any() else np.full(a.size, np.nan)
+        score = _robust_z(std, std) if finite.any() else np.full(a.size, np.nan)
+        n_ref = np.full(a.size, int(finite.sum()))
     else:
         score = np.full(a.size, np.nan)
+        n_ref = np.zeros(a.size, dtype=int)
         for t in range(a.size):
-            ref = resid[max(0, t - int(window)) : t]
-            if np.isfinite(resid[t]) and np.isfinite(ref).sum() >= min_periods:
-                score[t] = _robust_z(resid[t : t + 1], ref)[0]
+            ref = std[max(0, t - int(window)) : t]
+            n_ref[t] = np.isfinite(ref).sum()
+            if finite[t] and n_ref[t] >= min_periods:
+                score[t] = _robust_z(std[t : t + 1], ref)[0]
     flag = (np.abs(score) > z) & (np.abs(rel) > min_rel_dev)
     index = actual.index if isinstance(actual, pd.Series) else None
     cols = {"actual": a, "expected": e, "residual": resid, "rel_dev": rel, "score": score}
-    return pd.DataFrame({**cols, "flag": flag}, index=index)
+    return pd.DataFrame({**cols, "flag": flag, "n_ref": n_ref}, index=index)
 
 
 def p_chart_limits(successes: ArrayLike, trials: ArrayLike, sigma: float = 3.0) -> pd.DataFrame:
@@ -400,3 +424,254 @@ def generalized_esd(x: ArrayLike, max_outliers: int, alpha: float = 0.05) -> ESD
     exceed = np.flatnonzero(np.greater(R, lam))
     k = int(exceed[-1] + 1) if exceed.size else 0
     return ESDResult(k, np.array(removed[:k], dtype=int), R, lam)
+
+
+# --------------------------------------------------------------------------- multiple testing
+
+
+def modified_z_pvalue(score: ArrayLike, n_ref: ArrayLike | None = None) -> np.ndarray:
+    """Two-sided p-value of a modified z-score.
+
+    口径: without ``n_ref``, ``p = 2·Φ(−|M|)`` (``|M| = 3.5`` gives ``p = 4.65e-4``): the modified
+    z of Iglewicz & Hoaglin is scaled to the standard normal for normal data (METHODS.md §5).
+    With ``n_ref`` (how many values the median and MAD were taken from), ``p = 2·T_ν(−|M|)`` with
+    Student's t and ``ν = max(1, 0.3675·(n_ref − 1))``: the MAD estimates σ with the sampling error
+    of a standard deviation from 0.3675·n values (its asymptotic efficiency for normal data,
+    1/(2·1.3605)), so a score against a short reference has heavier tails than the normal. NaN
+    stays NaN; ``±inf`` gives 0.
+    """
+    m = np.abs(np.asarray(score, dtype=float))
+    if n_ref is None:
+        return 2.0 * stats.norm.sf(m)
+    n = np.asarray(n_ref, dtype=float)
+    return 2.0 * stats.t.sf(m, np.maximum(1.0, MAD_EFFICIENCY * (n - 1.0)))
+
+
+def benjamini_hochberg(p: ArrayLike, q: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Benjamini–Hochberg (1995) step-up procedure controlling the false discovery rate at ``q``.
+
+    口径: over the ``m`` finite p-values sorted ``p₍₁₎ ≤ … ≤ p₍ₘ₎``, reject the hypotheses of the
+    ``k`` smallest, ``k = max{i : p₍ᵢ₎ ≤ i·q/m}``; the adjusted p-value (q-value) is
+    ``min_{j ≥ i} min(1, m·p₍ⱼ₎/j)``. NaN p-values are not tests: they are not counted in ``m``,
+    never rejected and get a NaN q-value. METHODS.md §4–5 ("Benjamini–Hochberg across slices").
+
+    Returns
+    -------
+    (reject, q_values) : tuple of numpy arrays, aligned with ``p``.
+
+    Raises
+    ------
+    ValueError
+        p-values outside [0, 1] or ``q`` outside (0, 1).
+    """
+    arr = np.asarray(p, dtype=float).ravel()
+    if not 0 < q < 1:
+        raise ValueError(f"q must lie in (0, 1), got {q!r}")
+    finite = np.isfinite(arr)
+    if np.any((arr[finite] < 0) | (arr[finite] > 1)):
+        raise ValueError("p-values must lie in [0, 1]")
+    reject = np.zeros(arr.size, dtype=bool)
+    adjusted = np.full(arr.size, np.nan)
+    idx = np.flatnonzero(finite)
+    m = idx.size
+    if m == 0:
+        return reject, adjusted
+    order = idx[np.argsort(arr[idx], kind="stable")]
+    ranked = arr[order]
+    ranks = np.arange(1, m + 1)
+    passed = np.flatnonzero(ranked <= ranks * q / m)
+    if passed.size:
+        reject[order[: passed[-1] + 1]] = True
+    adj = np.minimum.accumulate((m * ranked / ranks)[::-1])[::-1]
+    adjusted[order] = np.minimum(adj, 1.0)
+    return reject, adjusted
+
+
+# --------------------------------------------------------------------------- phase-aware seasonal baseline
+
+
+def _daily_index(y: pd.Series, name: str) -> pd.Series:
+    if not isinstance(y, pd.Series) or not isinstance(y.index, pd.DatetimeIndex):
+        raise ValueError(f"{name} must be a pandas Series with a daily DatetimeIndex")
+    if len(y) > 1 and not (np.diff(y.index.to_numpy()) == np.timedelta64(1, "D")).all():
+        raise ValueError(f"{name} must have one row per day without gaps; reindex with asfreq('D')")
+    return y.astype(float)
+
+
+def _mask(m: ArrayLike, n: int, name: str) -> np.ndarray:
+    arr = np.asarray(m, dtype=bool)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have one boolean per day ({n}), got shape {arr.shape}")
+    return arr
+
+
+def closed_weekdays(y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_days: int = 4) -> tuple[int, ...]:
+    """Weekdays (0 = Monday … 6 = Sunday) on which a shop structurally does not trade.
+
+    口径: among the ``fit`` days falling on weekday ``w`` (at least ``min_days`` of them), the share
+    without trade (``y`` ≤ 0 or missing) is at least ``min_share``. A closed weekday is not an
+    anomaly and is left out of every fit and test (e.g. a shop that never trades on Saturdays).
+
+    Parameters
+    ----------
+    y : pandas.Series
+        Daily activity (orders, GMV or a ratio's denominator) with a regular daily index.
+    fit : array-like of bool
+        The days that describe normal trading (campaign days masked).
+    """
+    s = _daily_index(y, "y")
+    f = _mask(fit, len(s), "fit")
+    wd = s.index.day_of_week.to_numpy()
+    idle = ~(s.to_numpy() > 0)
+    out = []
+    for w in range(7):
+        days = f & (wd == w)
+        if days.sum() >= min_days and idle[days].mean() >= min_share:
+            out.append(w)
+    return tuple(out)
+
+
+def _weekday_residuals(x: np.ndarray, fit: np.ndarray, open_day: np.ndarray, half_window: int) -> np.ndarray:
+    """``r_t = x_t − median`` of the fit days' finite, open ``x`` within ``±half_window`` (NaN when the
+    neighbourhood leaves the fit days or misses more than one open value)."""
+    usable = fit & open_day & np.isfinite(x)
+    h = int(half_window)
+    need = max(2, int(open_day[: 2 * h + 1].sum()) - 1) if open_day.size >= 2 * h + 1 else 2
+    resid = np.full(x.size, np.nan)
+    for t in np.flatnonzero(usable):
+        lo, hi = t - h, t + h + 1
+        if lo < 0 or hi > x.size or not fit[lo:hi].all():
+            continue
+        win = x[lo:hi][usable[lo:hi]]
+        if win.size >= need:
+            resid[t] = x[t] - np.median(win)
+    return resid
+
+
+def weekday_effects(x: pd.Series, fit: ArrayLike, closed: tuple[int, ...] = (), half_window: int = 3,
+                    min_obs: int = 3) -> pd.Series:
+    """Additive day-of-week effects of ``x`` (log values for multiplicative KPIs), robustly.
+
+    口径 (ratio to a centred moving median, in logs a difference): for each fit day ``t`` whose
+    whole ``±half_window`` neighbourhood is fit days, ``m_t`` = median of the finite ``x`` of that
+    neighbourhood on open weekdays (a full week for ``half_window = 3``, so every weekday weighs the
+    same); ``r_t = x_t − m_t``; ``s_w`` = median of ``r_t`` over weekday ``w`` (0 when fewer than
+    ``min_obs`` values), then centred so the mean over open weekdays is 0. Closed weekdays get NaN.
+    Campaign days are masked by leaving them out of ``fit`` (METHODS.md §5).
+
+    Returns
+    -------
+    pandas.Series
+        Index 0..6 (Monday..Sunday), the effect ``s_w``.
+    """
+    s = _daily_index(x, "x")
+    f = _mask(fit, len(s), "fit")
+    wd = s.index.day_of_week.to_numpy()
+    resid = _weekday_residuals(s.to_numpy(), f, ~np.isin(wd, closed), half_window)
+    effect = _effects(resid, wd, closed, min_obs)
+    return pd.Series(effect - np.nanmean(effect), index=pd.RangeIndex(7, name="weekday"),
+                     name="weekday_effect")
+
+
+def _effects(resid: np.ndarray, wd: np.ndarray, closed: tuple[int, ...], min_obs: int) -> np.ndarray:
+    """Median ``resid`` per weekday (0 below ``min_obs`` values, NaN when closed), not centred."""
+    effect = np.full(7, np.nan)
+    for w in range(7):
+        if w in closed:
+            continue
+        r = resid[(wd == w) & np.isfinite(resid)]
+        effect[w] = np.median(r) if r.size >= min_obs else 0.0
+    return effect
+
+
+def local_level(d: pd.Series, regime: ArrayLike, k: int = 6, max_distance: int = 14, min_obs: int = 3) -> pd.DataFrame:
+    """Leave-one-out local level of a deseasonalised series within its own regime (phase).
+
+    口径: for day ``t``, the median of ``d`` over the ``k`` nearest *other* days ``u`` with the same
+    ``regime`` label, finite ``d_u`` and ``|u − t| ≤ max_distance`` (nearest first, earlier first on
+    ties, so ``k = 6`` takes three days either side inside a phase); NaN when fewer than
+    ``min_obs`` such days exist or the regime is missing. Leaving ``t`` out means a one-day spike
+    does not raise its own expected value; staying inside the regime means a campaign day is
+    compared with its own phase (a quiet burst day with other burst days), never with the
+    no-promotion baseline.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level`` and ``n`` (how many days the median was taken over), indexed like ``d``.
+    """
+    s = _daily_index(d, "d")
+    reg = np.asarray(regime, dtype=object)
+    if reg.shape != (len(s),):
+        raise ValueError(f"regime must have one label per day ({len(s)}), got shape {reg.shape}")
+    vals = s.to_numpy()
+    finite = np.isfinite(vals)
+    out = np.full(len(s), np.nan)
+    count = np.zeros(len(s), dtype=int)
+    pos = np.arange(len(s))
+    for t in range(len(s)):
+        if pd.isna(reg[t]):
+            continue
+        lo, hi = max(0, t - max_distance), min(len(s), t + max_distance + 1)
+        cand = pos[lo:hi]
+        cand = cand[(cand != t) & finite[lo:hi] & (reg[lo:hi] == reg[t])]
+        if cand.size < min_obs:
+            continue
+        near = cand[np.lexsort((cand, np.abs(cand - t)))][:k]
+        out[t] = np.median(vals[near])
+        count[t] = near.size
+    return pd.DataFrame({"level": out, "n": count}, index=s.index)
+
+
+def phase_seasonal_baseline(y: pd.Series, regime: ArrayLike, fit: ArrayLike, *, log: bool = True,
+                            closed: tuple[int, ...] | None = None, k: int = 6, max_distance: int = 14,
+                            half_window: int = 3, min_obs: int = 3) -> pd.DataFrame:
+    """Expected value of each day: its phase's local level times a day-of-week effect.
+
+    口径: with ``x = log y`` (``log=True``; days with ``y ≤ 0`` left out of every fit) or ``x = y``:
+    weekday effects ``s_w`` from the ``fit`` days (:func:`weekday_effects`; campaign days masked),
+    deseasonalised ``d_t = x_t − s_{w(t)}``, level ``L_t`` = :func:`local_level` of ``d`` within
+    ``regime`` (t itself left out) and ``expected_t = exp(L_t + s_{w(t)})`` (``L_t + s_{w(t)}`` on
+    the linear scale). On a fit day the day's own weekday effect is re-estimated without that day,
+    so that no day is scored against a baseline it helped to fit. Closed weekdays
+    (:func:`closed_weekdays` of ``y`` over ``fit`` unless given) have no expected value.
+    ``se_factor = √(1 + π/(2n))`` is the standard-error inflation of a residual whose level is the
+    median of ``n`` days (asymptotic variance of a normal sample median, πσ²/(2n)); pass it as
+    ``scale`` to :func:`flag_anomalies`. METHODS.md §5: seasonal baseline, campaign days masked,
+    logs for GMV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actual``, ``expected``, ``level``, ``weekday_effect``, ``n_level``, ``se_factor``,
+        ``closed`` (bool), indexed like ``y``.
+    """
+    s = _daily_index(y, "y")
+    f = _mask(fit, len(s), "fit")
+    if closed is None:
+        closed = closed_weekdays(s, f)
+    vals = s.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(vals > 0, np.log(np.where(vals > 0, vals, 1.0)), np.nan) if log else vals.copy()
+    wd = s.index.day_of_week.to_numpy()
+    is_closed = np.isin(wd, closed)
+    x[is_closed] = np.nan
+    resid = _weekday_residuals(x, f, ~is_closed, half_window)
+    raw = _effects(resid, wd, closed, min_obs)
+    centre = np.nanmean(raw)
+    seas = raw[wd] - centre
+    level = local_level(pd.Series(x - seas, index=s.index), regime, k=k, max_distance=max_distance)
+    own = seas.copy()  # the day's own weekday effect, re-estimated without the day on fit days
+    for t in np.flatnonzero(np.isfinite(resid)):
+        same = (wd == wd[t]) & np.isfinite(resid)
+        same[t] = False
+        own[t] = (np.median(resid[same]) if same.sum() >= min_obs else 0.0) - centre
+    fitted = level["level"].to_numpy() + own
+    with np.errstate(over="ignore"):
+        expected = np.exp(fitted) if log else fitted
+    expected[is_closed] = np.nan
+    n = level["n"].to_numpy()
+    se = np.where(n > 0, np.sqrt(1.0 + np.pi / (2.0 * np.maximum(n, 1))), np.nan)
+    return pd.DataFrame({"actual": vals, "expected": expected, "level": level["level"].to_numpy(),
+                         "weekday_effect": own, "n_level": n, "se_factor": se, "closed": is_closed},
+                        index=s.index)
