@@ -100,6 +100,21 @@ def demo(
     typer.echo(f"✔ demo campaign: {out}")
 
 
+@app.command()
+def site(
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = Path("case_library"),
+    out: Annotated[Path, typer.Option("--out", help="where to write the static site")] = Path("site"),
+) -> None:
+    """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
+    from .site import build_site
+
+    typer.echo(f"生成知识库 Building the knowledge base of {library} into {out} …", err=True)
+    result = build_site(library, out)
+    _echo_warnings(result.warnings)
+    typer.echo(f"✔ {result.cases} 个案例 cases, done in {result.seconds:.1f} s\n"
+               f"  open: {(result.out / 'index.html').resolve().as_uri()}")
+
+
 def _bad_option(option: str, got: str, zh: str, en: str):
     from .errors import Problem
 
