@@ -405,7 +405,7 @@
           var isBest = b !== null && values[i] === b;
           return el("td", { className: (values[i] === null ? "missing" : "") + (isBest ? " best" : ""), "data-id": c.id }, [
             c.display[m.key][state.lang],
-            isBest ? el("span", { className: "best-mark", text: tr("best") }) : null
+            isBest ? el("span", { className: "best-mark", text: tr("best_mark") }) : null
           ]);
         });
         body.appendChild(el("tr", { "data-kpi": m.key }, [
