@@ -7,15 +7,22 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from fupan.metrics.anomaly import (
+    benjamini_hochberg,
+    closed_weekdays,
     flag_anomalies,
     generalized_esd,
+    local_level,
+    modified_z_pvalue,
     modified_zscore,
     p_chart_limits,
+    phase_seasonal_baseline,
     same_weekday_median,
     seasonal_naive,
     stl_baseline,
+    weekday_effects,
 )
 
 # NIST/SEMATECH e-Handbook §1.3.5.17.3 (Rosner 1983) — 54 values.
@@ -245,3 +252,141 @@ def test_generalized_esd_order_invariant_and_reports_positions() -> None:
 def test_generalized_esd_rejects_bad_input(x: list[float], r: float, alpha: float) -> None:
     with pytest.raises(ValueError):
         generalized_esd(x, r, alpha)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- scale and reference size
+
+
+def test_flag_anomalies_scale_divides_residuals_and_reports_reference_size() -> None:
+    # residuals 0, 2, -2, 4, 8 with scale 1, 2, 2, 2, 4 → standardised 0, 1, -1, 2, 2
+    actual, expected = np.array([100.0, 102, 98, 104, 108]), np.full(5, 100.0)
+    out = flag_anomalies(actual, expected, window=None, scale=[1.0, 2, 2, 2, 4])
+    # standardised: median 1, |d| = 1, 0, 2, 1, 1 → MAD 1; M = 0.6745·(s − 1)
+    np.testing.assert_allclose(out["score"], 0.6745 * (np.array([0.0, 1, -1, 2, 2]) - 1), rtol=1e-12)
+    np.testing.assert_allclose(out["residual"], [0, 2, -2, 4, 8])  # the raw residual is kept
+    assert out["n_ref"].tolist() == [5] * 5
+    trailing = flag_anomalies(actual, expected, window=3, min_periods=2)
+    assert trailing["n_ref"].tolist() == [0, 1, 2, 3, 3]
+    with pytest.raises(ValueError, match="scale"):
+        flag_anomalies(actual, expected, scale=[1.0, 0, 1, 1, 1])
+
+
+# --------------------------------------------------------------------------- p-values and BH
+
+
+def test_modified_z_pvalue_normal_and_student() -> None:
+    assert modified_z_pvalue(3.5) == pytest.approx(4.6525815807e-4, rel=1e-8)  # 2·(1 − Φ(3.5))
+    assert modified_z_pvalue(-np.inf) == 0.0 and np.isnan(modified_z_pvalue(np.nan))
+    # n_ref = 49 → ν = 0.3675·48 = 17.64
+    assert modified_z_pvalue(3.5, 49) == pytest.approx(2 * stats.t.sf(3.5, 17.64), rel=1e-12)
+    assert modified_z_pvalue(3.5, 1) == pytest.approx(2 * stats.t.sf(3.5, 1.0), rel=1e-12)  # ν floored at 1
+
+
+@pytest.mark.parametrize("n", [20, 48])
+def test_modified_z_pvalue_matches_simulated_tail_of_mad_scores(n: int) -> None:
+    """A modified z against n normal reference values exceeds 3.5 about as often as the Student-t
+    approximation says, and several times more often than the normal tail."""
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(400_000, n + 1))
+    ref = x[:, :n]
+    med = np.median(ref, axis=1)
+    mad = np.median(np.abs(ref - med[:, None]), axis=1)
+    freq = np.mean(np.abs(0.6745 * (x[:, n] - med) / mad) > 3.5)
+    assert freq == pytest.approx(modified_z_pvalue(3.5, n), rel=0.15)
+    assert freq > 4 * modified_z_pvalue(3.5)
+
+
+def test_benjamini_hochberg_hand_computed() -> None:
+    # m = 4 (NaN is no test); sorted 0.005, 0.01, 0.03, 0.04 vs i·0.05/4 = .0125, .025, .0375, .05 → all
+    reject, q = benjamini_hochberg([0.01, 0.04, 0.03, 0.005, np.nan])
+    assert reject.tolist() == [True, True, True, True, False]
+    np.testing.assert_allclose(q[:4], [0.02, 0.04, 0.04, 0.02])
+    assert np.isnan(q[4])
+    # sorted 0.01, 0.03, 0.04: thresholds .0167, .0333, .05 → the step-up rejects all three
+    assert benjamini_hochberg([0.04, 0.01, 0.03])[0].tolist() == [True, True, True]
+    # 0.02, 0.2, 0.3: 0.02 > 0.05/3? no, 0.0167 < 0.02 → none rejected
+    assert not benjamini_hochberg([0.02, 0.2, 0.3])[0].any()
+
+
+def test_benjamini_hochberg_matches_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    p = np.concatenate([rng.uniform(size=200), rng.uniform(0, 1e-3, size=20)])
+    for q in (0.05, 0.2):
+        reject, adj = benjamini_hochberg(p, q)
+        sm_reject, sm_adj, _, _ = multipletests(p, alpha=q, method="fdr_bh")
+        np.testing.assert_array_equal(reject, sm_reject)
+        np.testing.assert_allclose(adj, sm_adj, rtol=1e-12)
+    with pytest.raises(ValueError):
+        benjamini_hochberg([0.5, 1.5])
+    with pytest.raises(ValueError):
+        benjamini_hochberg([0.5], q=0)
+    assert benjamini_hochberg([np.nan])[0].tolist() == [False]
+
+
+# --------------------------------------------------------------------------- phase-aware seasonal baseline
+
+WEEK = np.array([1.0, 0.9, 0.95, 1.05, 1.2, 0.0, 0.7])  # Monday .. Sunday; Saturday closed
+
+
+def _week_series(levels: np.ndarray, start: str = "2024-01-01") -> pd.Series:
+    idx = pd.date_range(start, periods=len(levels), freq="D")  # 2024-01-01 is a Monday
+    return pd.Series(levels * WEEK[idx.day_of_week], index=idx)
+
+
+def test_closed_weekdays_finds_the_structurally_shut_day() -> None:
+    y = _week_series(np.full(70, 100.0))
+    fit = np.ones(70, bool)
+    assert closed_weekdays(y, fit) == (5,)
+    y.iloc[[3, 10]] = 0.0  # two closed Thursdays out of ten: still an open weekday
+    assert closed_weekdays(y, fit) == (5,)
+    assert closed_weekdays(y, np.arange(70) < 14, min_days=4) == ()  # two Saturdays are too few to tell
+
+
+def test_weekday_effects_recover_a_multiplicative_pattern() -> None:
+    rng = np.random.default_rng(11)
+    y = _week_series(np.full(26 * 7, 1000.0)) * np.exp(rng.normal(0, 0.02, 26 * 7))
+    x = np.log(y.where(y > 0))
+    effects = weekday_effects(x, np.ones(len(x), bool), closed=(5,))
+    truth = np.log(WEEK[[0, 1, 2, 3, 4, 6]])
+    truth -= truth.mean()
+    np.testing.assert_allclose(effects.drop(5).to_numpy(), truth, atol=0.015)
+    assert np.isnan(effects[5])
+
+
+def test_local_level_is_leave_one_out_within_the_regime() -> None:
+    d = pd.Series([1.0, 2, 3, 100, 5, 6, 7, 50, 60, 70],
+                  index=pd.date_range("2024-01-01", periods=10, freq="D"))
+    regime = np.array(["a"] * 7 + ["b"] * 3, dtype=object)
+    out = local_level(d, regime, k=4, max_distance=14, min_obs=2)
+    # day 3 (the spike): nearest four others in 'a' are days 2, 4, 1, 5 → median(3, 5, 2, 6) = 4
+    assert out["level"].iloc[3] == pytest.approx(4.0)
+    # day 0: days 1, 2, 3, 4 → median(2, 3, 100, 5) = 4
+    assert out["level"].iloc[0] == pytest.approx(4.0)
+    # regime 'b' never borrows from 'a': day 7 → median(60, 70) = 65
+    assert out["level"].iloc[7] == pytest.approx(65.0)
+    assert out["n"].tolist() == [4, 4, 4, 4, 4, 4, 4, 2, 2, 2]
+    assert np.isnan(local_level(d, regime, k=4, min_obs=3)["level"].iloc[7])  # too few days in 'b'
+
+
+def test_phase_seasonal_baseline_reproduces_a_noise_free_campaign() -> None:
+    n = 140
+    levels = np.full(n, 100.0)
+    levels[100:111] = 400.0  # a burst
+    levels[111:125] = 60.0  # a dip
+    y = _week_series(levels)
+    regime = np.array(["normal"] * 100 + ["burst"] * 11 + ["dip"] * 14 + ["normal"] * 15, dtype=object)
+    fit = np.arange(n) < 100
+    out = phase_seasonal_baseline(y, regime, fit)
+    shut = out["closed"].to_numpy()
+    assert shut.tolist() == (y.index.day_of_week == 5).tolist()
+    assert out["expected"][shut].isna().all()
+    np.testing.assert_allclose(out["expected"][~shut], y[~shut], rtol=1e-9)  # burst and dip days too
+    # the local level is a median of k = 6 days inside the phase → se factor √(1 + π/12)
+    assert out["se_factor"].iloc[50] == pytest.approx(math.sqrt(1 + math.pi / 12))
+    # a spike in the dip does not raise its own expected value
+    spiked = y.copy()
+    spiked.iloc[115] *= 4
+    again = phase_seasonal_baseline(spiked, regime, fit)
+    assert again["expected"].iloc[115] == pytest.approx(y.iloc[115], rel=1e-9)
