@@ -2,8 +2,10 @@
 
 One test is one metric × slice × day of the report period (the baseline's first day to the last
 window's last day with data). Metrics: GMV, orders, conversion rate (CR = orders / UV, needs the
-events table) and refund rate (refunds / GMV, needs recorded refunds); slices: the whole shop and
-each channel with enough orders to test a day (median ≥ :data:`MIN_ORDERS` per open day).
+events table) and refund rate (refunds / GMV, needs recorded refunds); slices: the whole shop and,
+for GMV and orders, each channel with enough orders to test a day (median ≥ :data:`MIN_ORDERS` per
+open day; below that a handful of orders decide a day). A metric that cannot be measured is said
+to be so, never shown as 0.
 
 口径:
 
@@ -137,7 +139,7 @@ def analyse(r: Retrospective) -> dict:
     slices too sparse, days without enough history), ``period`` and ``params``.
     """
     if r.agg.daily_slices is None or r.agg.daily_slices.empty:
-        raise ValueError("no orders to test day by day")
+        raise ValueError("no orders to test day by day||没有可逐日检验的订单")
     w = r.card.windows
     last = min(pd.Timestamp(w.items()[-1][1].end), r.agg.daily_slices.date.max())
     index = pd.date_range(r.agg.daily_slices.date.min(), last, freq="D", name="date")

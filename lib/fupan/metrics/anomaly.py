@@ -249,7 +249,8 @@ def flag_anomalies(
 
     口径: ``residual_t = y_t − ŷ_t`` (``log y_t − log ŷ_t`` when ``log=True``, for multiplicative
     KPIs such as GMV); ``rel_dev_t = y_t/ŷ_t − 1``; ``score_t`` = modified z of ``residual_t``
-    against the residuals of the previous ``window`` days (t itself excluded, at least
+    (divided by ``scale_t`` when given, the reference residuals alike) against the residuals of
+    the previous ``window`` days (t itself excluded, at least
     ``min_periods`` finite ones, MAD = 0 as in :func:`modified_zscore`) or against the whole
     series when ``window`` is None; ``flag = |score| > z and |rel_dev| > min_rel_dev``.
     METHODS.md §5 (trailing 8 weeks, |M| > 3.5, 20% business threshold).
