@@ -312,8 +312,8 @@ def _events(rng: np.random.Generator, folder: Path, orders: pd.DataFrame,
 
 
 # ----------------------------------------------------------------------------- reading a report back
-#: a number that is not one, as Python, pandas or JavaScript would print it
-NON_FINITE = re.compile(r"(?<![A-Za-z])(?:nan|infinity|inf)(?![A-Za-z])", re.IGNORECASE)
+#: a number that is not one, as Python, pandas or JavaScript would print it, or as a symbol
+NON_FINITE = re.compile(r"(?<![A-Za-z])(?:nan|infinity|inf)(?![A-Za-z])|∞", re.IGNORECASE)
 #: an amount of money as fupan.format.money writes it: sign, symbol, digits, 万/亿 or K/M/B
 MONEY = re.compile(r"(-?)(JP¥|HK\$|NT\$|MOP\$|S\$|A\$|C\$|[¥£$€₩])(\d[\d,]*(?:\.\d+)?)(亿|万|[BMK](?![A-Za-z]))?")
 _UNIT = {"亿": 1e8, "万": 1e4, "B": 1e9, "M": 1e6, "K": 1e3, "": 1.0}
@@ -631,6 +631,9 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
         for a in analyses.get("alerts") or []:
             if pd.Timestamp(a["date"]).weekday() in closed:
                 add(f"alert on {a['date']} ({a.get('channel')}), a weekday the shop is closed")
+        for a in (analyses.get("day_anomalies") or {}).get("flags") or []:
+            if pd.Timestamp(a["date"]).weekday() in closed:
+                add(f"day anomaly on {a['date']} ({a.get('metric')}), a weekday the shop is closed")
         try:
             head, text = section(sections, "异常日")
             for d in re.findall(r"\d{4}-\d{2}-\d{2}", text):

@@ -1,0 +1,180 @@
+"""A whole retrospective on real data: the UCI Online Retail 2011 Christmas season through ``fupan run``.
+
+The campaign folder is :func:`fupan.realdata.uci_campaign` (GBP, Europe/London, a shop that never
+trades on Saturdays, a £168k single order on 2011-12-09, the last day of the data); the report is
+run once per language through the real CLI. Independent checks: the campaign window's GMV and
+orders recomputed here in plain pandas from the source Parquet with the same cleaning rules
+(cancellation invoices, guest lines and non-positive quantities or prices dropped; paid =
+quantity × unit price to the penny); customer-value figures bounded by what the data could
+support (:func:`campaigns.customer_bounds`); money in pounds; the spike day among the anomalies;
+no Saturday flagged. A synthetic shop closed every Saturday (:mod:`campaigns`) goes through the
+CLI as well: its lift is reported and no Saturday is an anomaly.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from campaigns import (
+    make_campaign,
+    plain_orders,
+    report_problems,
+    report_sections,
+    section,
+    visible_text,
+    window_totals,
+)
+from conftest import ROOT, run_cli
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+SOURCE = ROOT.parent / "shared" / "datasets" / "uci-online-retail" / "online_retail.parquet"
+CASE_ID = "uci-2011-holiday"
+SPIKE = "2011-12-09"
+
+
+@pytest.fixture(scope="module")
+def source() -> Path:
+    if not SOURCE.is_file():
+        reason = f"{SOURCE} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        print(reason)
+        pytest.skip(reason)
+    return SOURCE
+
+
+@pytest.fixture(scope="module")
+def plain(source: Path) -> pd.DataFrame:
+    """One row per invoice, from the source Parquet in plain pandas (not fupan.realdata)."""
+    raw = pd.read_parquet(source, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
+    keep = (~raw["InvoiceNo"].str.startswith("C").astype(bool) & raw["CustomerID"].notna()
+            & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0))
+    x = raw[keep]
+    lines = pd.DataFrame({"order_id": x["InvoiceNo"].astype(str), "user_id": x["CustomerID"].astype("int64").astype(str),
+                          "order_time": x["InvoiceDate"], "paid_amount": (x["Quantity"] * x["UnitPrice"]).round(2),
+                          "status": "paid"})
+    return plain_orders(lines)
+
+
+@pytest.fixture(scope="module")
+def uci_folder(source: Path, tmp_path_factory) -> Path:
+    from fupan.realdata import uci_campaign
+
+    return uci_campaign(tmp_path_factory.mktemp("uci") / "campaign", source=source)
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def uci_run(request, uci_folder: Path, tmp_path_factory) -> dict:
+    """``fupan run`` on the UCI campaign, once per language: page, sections, case record."""
+    lang = request.param
+    out = tmp_path_factory.mktemp(f"uci-report-{lang}")
+    proc = run_cli("run", str(uci_folder), "--out", str(out), "--lang", lang, "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (out / CASE_ID / "report.html").read_text(encoding="utf-8")
+    record = json.loads((out / CASE_ID / "case.json").read_text(encoding="utf-8"))
+    return {"lang": lang, "page": page, "sections": report_sections(page), "record": record}
+
+
+def _windows(record: dict) -> dict:
+    """The card's windows as phase → (start, end), as the case record keeps them."""
+    return {k: (v["start"], v["end"]) if isinstance(v, dict) else tuple(v)
+            for k, v in record["card"]["windows"].items() if v is not None}
+
+
+def test_campaign_gmv_and_orders_equal_plain_pandas(uci_run: dict, plain: pd.DataFrame) -> None:
+    truth = window_totals(plain, _windows(uci_run["record"]))
+    for phase in ("baseline", "campaign", "burst", "dip"):
+        got = uci_run["record"]["kpis"][phase]
+        assert got["orders"] == truth[phase]["orders"], phase
+        assert got["gmv"] == pytest.approx(truth[phase]["gmv"], rel=1e-9, abs=0.005), phase
+    # and the report shows the campaign's GMV as it rounds it: £ + 万 (zh) or K/M (en)
+    g = truth["campaign"]["gmv"]
+    shown = f"£{g / 1e4:,.1f}万" if uci_run["lang"] == "zh" else f"£{g / 1e6:,.1f}M"
+    assert shown in section(uci_run["sections"], "核心指标")[1]
+
+
+def test_customer_value_is_finite_and_plausible_or_skipped_with_a_reason(uci_run: dict, plain: pd.DataFrame) -> None:
+    record = uci_run["record"]
+    value = record["analyses"]["customer_value"]
+    if value is None:
+        reason = record["skipped"].get("customer_value", "")
+        assert reason.strip(), "customer value neither reported nor skipped with a reason"
+        return
+    problems = report_problems(sections=uci_run["sections"], record=record, plain=plain, windows=_windows(record),
+                               currency="GBP", lang=uci_run["lang"])
+    problems = [p for p in problems if p.startswith("customer_value")]
+    assert not problems, "\n  ".join(problems)
+    for cohort, row in value["by_cohort"].items():  # every cohort has customers in this data set
+        assert row["customers"] > 0 and row["purchases"] is not None and row["value"] is not None, (cohort, row)
+
+
+def test_lift_is_reported(uci_run: dict) -> None:
+    record = uci_run["record"]
+    assert "lift" not in record["skipped"], record["skipped"].get("lift")
+    assert record["analyses"]["lift"] is not None
+    text = section(uci_run["sections"], "增量")[1]
+    assert "£" in text
+
+
+def test_money_is_in_pounds(uci_run: dict) -> None:
+    text = visible_text(uci_run["page"])
+    assert "£" in text
+    assert "¥" not in text, re.search(r".{40}¥.{40}", text).group(0)
+
+
+def test_the_spike_day_is_an_anomaly(uci_run: dict, plain: pd.DataFrame) -> None:
+    live = plain[~plain.cancelled]
+    day = live.groupby("day").gmv.sum()
+    dip = day["2011-11-28":SPIKE]
+    assert day[SPIKE] > 3 * dip.drop(pd.Timestamp(SPIKE)).median()  # the data's own spike (£184k vs ~£47k)
+    head, text = section(uci_run["sections"], "异常日")
+    assert SPIKE in text, f"{head}: {text[:600]}"
+    analyses = uci_run["record"]["analyses"]
+    days = [a["date"] for a in ((analyses.get("day_anomalies") or {}).get("flags") or []) + (analyses["alerts"] or [])]
+    assert SPIKE in days, days
+
+
+def test_no_saturday_is_an_anomaly(uci_run: dict) -> None:
+    record = uci_run["record"]
+    analyses = record["analyses"]
+    flagged = [a["date"] for a in ((analyses.get("day_anomalies") or {}).get("flags") or []) + (analyses["alerts"] or [])
+               if pd.Timestamp(a["date"]).weekday() == 5]
+    assert not flagged
+    text = section(uci_run["sections"], "异常日")[1]
+    assert not [d for d in re.findall(r"\d{4}-\d{2}-\d{2}", text) if pd.Timestamp(d).weekday() == 5]
+
+
+def test_every_number_of_the_report_is_sane(uci_run: dict, plain: pd.DataFrame) -> None:
+    record = uci_run["record"]
+    problems = report_problems(sections=uci_run["sections"], record=record, plain=plain, windows=_windows(record),
+                               currency="GBP", lang=uci_run["lang"], closed_weekdays=(5,))
+    assert not problems, "\n  ".join([f"--lang {uci_run['lang']}:"] + problems)
+
+
+# ----------------------------------------------------------------------------- a shop closed every Saturday
+@pytest.fixture(scope="module")
+def saturday_run(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("saturday")
+    planted = make_campaign(tmp / "campaign", seed=2011, closed_weekdays=(5,), orders_per_day=12.0, lift=1.0,
+                            currency="GBP", timezone="Europe/London", with_events=True, case_id="closed-saturday")
+    proc = run_cli("run", str(planted.folder), "--out", str(tmp / "out"), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (tmp / "out" / "closed-saturday" / "report.html").read_text(encoding="utf-8")
+    record = json.loads((tmp / "out" / "closed-saturday" / "case.json").read_text(encoding="utf-8"))
+    return {"planted": planted, "page": page, "sections": report_sections(page), "record": record}
+
+
+def test_closed_saturday_shop_gets_its_lift_and_no_saturday_anomaly(saturday_run: dict) -> None:
+    record, planted = saturday_run["record"], saturday_run["planted"]
+    assert "lift" not in record["skipped"], record["skipped"].get("lift")
+    total = record["analyses"]["lift"]["by_phase"]["total"]
+    truth = planted.incremental["total"]
+    w = total["upper"] - total["lower"]
+    assert total["lower"] - w / 2 <= truth <= total["upper"] + w / 2, (truth, total)
+    lines = pd.read_csv(planted.folder / "orders.csv", dtype={"order_id": str, "user_id": str})
+    problems = report_problems(sections=saturday_run["sections"], record=record, plain=plain_orders(lines),
+                               windows=planted.windows, currency="GBP", lang="zh", closed_weekdays=(5,))
+    assert not problems, "\n  ".join(problems)
