@@ -196,6 +196,16 @@ def test_initial_view(page, built):
     assert page.text_content("#count") == f"显示 {len(ids)} / {len(ids)} 个案例"
     assert facet_counts(page) == expected_counts(built, "", {})
     assert page.get_attribute("html", "lang") == "zh-CN"
+    # every case links to a comparison: with its peers (same platform × category), or on its own
+    links = dict(page.eval_on_selector_all("li.case", "els => els.map(e => [e.dataset.id, e.querySelector('a.peers-link').getAttribute('href')])"))
+    assert set(links) == set(ids)
+    assert links["618-apparel-2025"] == "compare.html#ids=618-apparel-2025"
+    assert links["d11-food-2024"] == "compare.html#ids=d11-food-2024"
+    fv = facet_values(built)
+    for cid, href in links.items():
+        linked = href.split("#ids=")[1].split(",")
+        assert linked[0] == cid and all(fv[o]["platform"] == fv[cid]["platform"] and fv[o]["category"] == fv[cid]["category"]
+                                        for o in linked), href
 
 
 def test_typed_searches_match_the_python_reference(page, built):
@@ -349,7 +359,9 @@ def test_compare_chosen_cases(page, built):
     open_page(page, built, "compare.html", "#ids=xmas-gifts-2024,d12-beauty-2024,no-such-case&lang=en")
     notes = page.inner_text("#compare-notes")
     assert "Not in the case library: no-such-case" in notes and "GBP" in notes and "CNY" in notes
-    assert page.text_content("tr[data-kpi='gmv_per_uv'] td[data-id='xmas-gifts-2024']").startswith("£20.00")
+    # no "best" between amounts in different currencies
+    assert page.text_content("tr[data-kpi='gmv_per_uv'] td[data-id='xmas-gifts-2024']") == "£20.00"
+    assert page.text_content("tr[data-kpi='gmv_per_uv'] td[data-id='d12-beauty-2024']") == "¥10.00"
 
 
 def test_every_rendered_link_resolves_and_reports_open_offline(page, built):

@@ -264,7 +264,9 @@
     var links = el("div", { className: "case-links" }, [
       c.report ? el("a", { className: "report-link", href: c.report, text: tr("report") })
                : el("span", { className: "no-report", text: tr("no_report") }),
-      c.peers.length ? el("a", { className: "peers-link", href: compareHref([c.id].concat(c.peers)), text: tr("compare_peers") + " (" + (c.peers.length + 1) + ")" }) : null,
+      c.peers.length
+        ? el("a", { className: "peers-link", href: compareHref([c.id].concat(c.peers)), text: tr("compare_peers") + " (" + (c.peers.length + 1) + ")" })
+        : el("a", { className: "peers-link", href: compareHref([c.id]), text: tr("compare_open") }),
       c.definitions_version !== D.definitions_version
         ? el("span", { className: "old-defs", text: tr("old_definitions", { v: c.definitions_version, cur: D.definitions_version }) }) : null,
       matched ? el("span", { className: "matched", text: tr("matched_in") + matched.map(function (f) { return tr("field_" + f); }).join(L === "zh" ? "、" : ", ") }) : null
@@ -400,9 +402,16 @@
       section("section_kpis");
       D.metrics.forEach(function (m) {
         var values = cs.map(function (c) { return c.kpis[m.key]; });
-        var b = best(values, m.higher_is_better);
+        /* no "best" between amounts in different currencies; cells that read the same as the best
+         * one (29.0% and 29.0%) are all marked, and a mark on every measured cell is no mark */
+        var b = m.unit === "money" && codes.length > 1 ? null : best(values, m.higher_is_better);
+        var bestText = b === null ? null : cs[values.indexOf(b)].display[m.key][state.lang];
+        var marked = cs.map(function (c, i) { return values[i] !== null && c.display[m.key][state.lang] === bestText; });
+        if (marked.filter(Boolean).length === values.filter(function (v) { return v !== null; }).length) {
+          marked = marked.map(function () { return false; });
+        }
         var cells = cs.map(function (c, i) {
-          var isBest = b !== null && values[i] === b;
+          var isBest = marked[i];
           return el("td", { className: (values[i] === null ? "missing" : "") + (isBest ? " best" : ""), "data-id": c.id }, [
             c.display[m.key][state.lang],
             isBest ? el("span", { className: "best-mark", text: tr("best_mark") }) : null
