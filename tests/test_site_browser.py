@@ -403,6 +403,54 @@ def test_tokenizer_twins_agree(page, built):
         assert page.evaluate("q => FupanSite.search(q)", q) == sorted(ref), q
 
 
+def test_works_from_a_static_web_server(browser, built):
+    """The same files served over HTTP (python -m http.server): search, facets and comparison work,
+    and no request leaves that server."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built["site"])))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{srv.server_port}/"
+    served: list[str] = []
+    elsewhere: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(origin):
+            served.append(url)
+            r.continue_()
+        elif url.lower().startswith(("http://", "https://")):
+            elsewhere.append(url)
+            r.abort()
+        else:
+            r.continue_()
+
+    ctx = browser.new_context()
+    try:
+        ctx.route("**/*", route)
+        pg = ctx.new_page()
+        pg.goto(origin + "index.html#q=复盘")
+        pg.wait_for_selector("html[data-ready='1']")
+        assert set(shown(pg)) == expected_ids(built, "复盘") == SEARCHES["复盘"]
+        type_query(pg, "毛利")
+        pg.click("label.facet-option:has(input[data-facet='platform'][value='tmall'])")
+        assert set(shown(pg)) == expected_ids(built, "毛利", {"platform": ["tmall"]})
+        pg.goto(origin + "compare.html#ids=d11-beauty-2025,d11-food-2024")
+        pg.wait_for_selector("html[data-ready='1']")
+        assert pg.text_content("tr[data-kpi='cr_index'] td[data-id='d11-food-2024']") == "120.0"
+    finally:
+        ctx.close()
+        srv.shutdown()
+        srv.server_close()
+    assert any(u.endswith("/assets/data.js") for u in served) and elsewhere == []
+
+
 def test_network_counter_catches_a_request(browser, built):
     """Positive control: a page that does try the network is seen by the same routing (then forgotten)."""
     ctx = browser.new_context()
