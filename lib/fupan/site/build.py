@@ -62,7 +62,7 @@ UI: dict[str, tuple[str, str]] = {
                            "Search names, tags, findings, lessons, e.g. margin live 复盘"),
     "search_hint": ("多个词同时满足；中文按相邻两字匹配（毛利 可找到 毛利率）。",
                     "All words must match; Chinese matches by adjacent character pairs (毛利 finds 毛利率)."),
-    "filters": ("筛选", "Filters"), "clear_filters": ("清除筛选与搜索", "Clear filters and search"),
+    "filters": ("筛选", "Filters"), "clear_filters": ("全部清除", "Clear all"),
     "facet_platform": ("平台", "Platform"), "facet_category": ("类目", "Category"),
     "facet_year": ("年份", "Year"), "facet_provenance": ("数据来源", "Data"),
     "facet_outcome": ("GMV目标", "GMV target"),
