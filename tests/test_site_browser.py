@@ -295,6 +295,11 @@ def test_url_state_restores_the_view(page, built, browser):
     assert other.is_checked("li.case input[data-select='queen-day-2025']")
     f = {"platform": ["tmall"], "provenance": ["unknown"]}
     assert view == expected_order(built, expected_ids(built, "大促 美妆", f), "burst_multiple", "desc")
+    # editing the hash of an open page (or going back to an earlier link) re-renders the view
+    other.evaluate("location.hash = '#q=' + encodeURIComponent('大盘') + '&lang=en'")
+    other.wait_for_function("document.documentElement.lang === 'en'")
+    assert set(shown(other)) == expected_ids(built, "大盘") == {"618-apparel-2025"}
+    assert other.input_value("#q") == "大盘" and not other.is_checked("input[data-facet='provenance'][value='unknown']")
     other.close()
 
 
