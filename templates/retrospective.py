@@ -132,7 +132,7 @@ display(render.controls(r.controls, r.skipped.get("controls"), lang))
 
 # %%
 display(render.margin_roi(r.margin, r.skipped.get("margin"), lang))
-display(render.ltv_cac(r.ltv_cac, lang))
+display(render.ltv_cac(r.ltv_cac, r.skipped.get("ltv_cac"), lang))
 
 # %% [markdown]
 # ## 归因 Root cause

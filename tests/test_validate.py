@@ -6,6 +6,7 @@ import copy
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import TINY_CARD, TINY_ORDERS, tiny_events, write_campaign
@@ -298,3 +299,19 @@ def test_coverage_error_names_each_window_it_misses(tmp_path):
     assert "burst (2019-11-17 .. 2019-11-29) has data for 2019-11-17 .. 2019-11-19 only" in p.en
     assert "post (2019-11-30 .. 2019-12-01) has no data" in p.en and "dip (2019-12-02 .. 2019-12-15) has no data" in p.en
     assert "baseline" not in p.en.split(":", 1)[1] and "preheat" not in p.en  # covered windows are not named
+
+
+def test_a_shop_closed_on_the_weekday_the_dip_ends_is_covered(tmp_path):
+    """Orders every day but Sundays for five weeks; the dip ends on Sunday 2025-02-09 — a closed day,
+    not missing data. Orders that stop on the Friday before still miss an open Saturday: refused."""
+    days = [d for d in pd.date_range("2025-01-06", "2025-02-08") if d.day_of_week != 6]
+    orders = [(f"o{i}", f"u{i % 9}", f"{d:%Y-%m-%d} 10:00:00", 10.0, "live", "paid", 0.0) for i, d in enumerate(days)]
+    card = {**copy.deepcopy(TINY_CARD), "windows": {"baseline": ["2025-01-06", "2025-01-26"],
+                                                     "burst": ["2025-01-27", "2025-02-02"], "dip": ["2025-02-03", "2025-02-09"]}}
+    card["tables"] = {"orders": "orders.csv"}
+    open_campaign(write_campaign(tmp_path / "closed", card=card, orders=orders))
+    short = [o for o in orders if o[2] < "2025-02-08"]  # now Saturday 02-08 is missing too, and it is an open day
+    with pytest.raises(ValidationError) as info:
+        open_campaign(write_campaign(tmp_path / "short", card=card, orders=short))
+    assert [p.code for p in info.value.problems] == ["coverage"]
+    assert "2025-02-07" in info.value.problems[0].en

@@ -44,7 +44,9 @@ def customer_analysis(r: Retrospective, cohorts: dict[str, pd.Index]) -> dict:
     table = segments.groupby("segment", observed=False).agg(
         customers=("segment", "size"), recency=("recency", "mean"), frequency=("frequency", "mean"),
         monetary=("monetary", "mean"), hint_zh=("action_zh", "first"), hint_en=("action_en", "first"))
-    out["rfm"] = table.assign(share=table.customers / table.customers.sum())
+    actions = {row[3]: (row[4], row[5]) for row in cu.SEGMENT_TABLE}  # empty segments keep their hint
+    out["rfm"] = table.assign(share=table.customers / table.customers.sum(),
+                              hint_zh=[actions[s][0] for s in table.index], hint_en=[actions[s][1] for s in table.index])
     out["rfm_thresholds"] = segments.attrs.get("thresholds", {})
     out["cohorts"] = cu.cohort_matrix(o, freq="M")
     return out

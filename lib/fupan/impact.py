@@ -163,6 +163,11 @@ def ltv_cac(r: Retrospective) -> dict | None:
     gm = 1 - camp.cogs.sum() / camp.gmv.sum()
     first30 = r.customers["quality"].campaign_net_per_customer
     future = float(r.value.at["campaign_new", "value"])
+    if not (np.isfinite(first30) and np.isfinite(future)):
+        raise ValueError(bilingual(
+            "no campaign new customer has been observed for 30 days yet, so their first-30-day spend (part of LTV) "
+            "is not known; re-run the report 30 days after the campaign",
+            "活动新客尚无人满30天观察期，首30天消费（LTV的一部分）未知；请在活动结束30天后重跑报告"))
     cac = spend / new
     ltv = (first30 + future) * gm
     return {"cac": float(cac), "ltv": float(ltv), "ratio": float(ltv / cac), "gross_margin_rate": float(gm),

@@ -43,6 +43,11 @@ def _table(header: list[str], rows: list[list[str]], cls: str = "fp-table") -> s
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _signed(x: float, digits: int = 2) -> str:
+    """``+0.42`` / ``-1.10``; not measured → ``—`` (never ``nan``)."""
+    return "—" if x is None or not math.isfinite(x) else f"{x:+.{digits}f}"
+
+
 def _status(status: str, lang: str) -> str:
     return f'<span class="fp-status fp-{_e(status)}">{_e(t(status, lang))}</span>'
 
@@ -421,7 +426,7 @@ def margin_roi(m: dict | None, skipped: str | None = None, lang: str = "zh") -> 
         ["增量毛利 IGP（未扣投放）" if zh else "Incremental gross profit (before spend)", money(m["igp"], lang)],
         ["投放及活动成本 S" if zh else "Campaign cost S", money(m.get("spend", float("nan")), lang)],
         ["毛利ROI = IGP/S（盈亏线 1.0）" if zh else "Margin ROI = IGP/S (break-even 1.0)", number(m.get("roi_margin", float("nan")), 2)],
-        ["净ROI = (IGP−S)/S（盈亏线 0）" if zh else "Net ROI = (IGP−S)/S (break-even 0)", f"{m.get('net_roi', float('nan')):+.2f}"],
+        ["净ROI = (IGP−S)/S（盈亏线 0）" if zh else "Net ROI = (IGP−S)/S (break-even 0)", _signed(m.get("net_roi", float("nan")), 2)],
         ["投产比 ROAS = GMV/花费（不是ROI）" if zh else "ROAS = GMV/spend (not ROI)", number(m["roas"], 2)],
         ["补贴漏损（本会发生的销量上的折扣）" if zh else "Subsidy leakage (discount on sales that would have happened)", money(m["subsidy_leakage"], lang)],
         ["平均折扣深度 / 单位毛利率" if zh else "Average discount depth / unit margin", f"{pct(m['discount_depth'])} / {pct(m['unit_margin'])}"],
@@ -440,9 +445,9 @@ def margin_roi(m: dict | None, skipped: str | None = None, lang: str = "zh") -> 
     return Html(_table(["", ""], rows, cls="fp-table fp-kv") + buckets + caveat)
 
 
-def ltv_cac(x: dict | None, lang: str = "zh") -> Html:
+def ltv_cac(x: dict | None, skipped: str | None = None, lang: str = "zh") -> Html:
     if x is None:
-        return Html("")
+        return skipped_note(skipped, lang) if skipped else Html("")
     zh = lang == "zh"
     verdict = x["ratio"] >= 3
     text = (f"活动新客 LTV : CAC = {x['ratio']:.2f}（LTV {money(x['ltv'], lang, digits=0)} = (首30天净消费 {money(x['first_30d_net'], lang, digits=0)}"

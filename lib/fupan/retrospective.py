@@ -278,7 +278,10 @@ def _impact(r: Retrospective) -> None:
         r.margin = impact.margin_analysis(r, factor, costs.variable_cost_rate, costs.fees, costs.coupons, costs.fixed)
     except ValueError as exc:
         r.skipped["margin"] = str(exc)
-    r.ltv_cac = impact.ltv_cac(r)
+    try:
+        r.ltv_cac = impact.ltv_cac(r)
+    except ValueError as exc:
+        r.skipped["ltv_cac"] = str(exc)
     try:
         r.controls = impact.control_analysis(r)
     except ValueError as exc:

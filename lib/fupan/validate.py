@@ -318,6 +318,13 @@ def _check_coverage(con, name: str, filename: str, time_col: str, card: Campaign
     lo, hi = con.execute(f"SELECT min({time_col})::DATE, max({time_col})::DATE FROM {name}").fetchall()[0]
     windows = card.windows.items()
     need_lo, need_hi = windows[0][1].start, windows[-1][1].end
+    if lo is not None and (lo > need_lo or hi < need_hi) and (hi - lo).days >= 28:
+        # a shop closed one weekday (no row on it in four weeks or more) may start or end on it
+        open_days = {r[0] for r in con.execute(f"SELECT DISTINCT isodow({time_col}) FROM {name}").fetchall()}
+        gap = [need_lo + dt.timedelta(days=i) for i in range(max(0, (lo - need_lo).days))]
+        gap += [hi + dt.timedelta(days=i + 1) for i in range(max(0, (need_hi - hi).days))]
+        if all(d.isoweekday() not in open_days for d in gap):
+            return []
     if lo is None or lo > need_lo or hi < need_hi:
         sev = "error" if required else "warning"
         what_zh = "" if required else "；缺少的窗口将不计算依赖此表的指标"

@@ -18,12 +18,12 @@ import pandas as pd
 
 from .abtest import ProportionTest, two_proportion_ztest
 
-__all__ = ["SEGMENTS", "BuyerRate", "NewCustomerQuality", "RepeatRate", "classify_customers",
+__all__ = ["SEGMENTS", "SEGMENT_TABLE", "BuyerRate", "NewCustomerQuality", "RepeatRate", "classify_customers",
            "cohort_counts", "cohort_matrix", "first_orders", "new_customer_quality", "repeat_rate",
            "repeat_rates", "repurchase_rate", "return_rate", "rfm_scores", "rfm_segments"]
 
 # METHODS.md §3.1 in table order: (R high, F high, M high, segment, action zh, action en)
-_SEGMENT_TABLE = (
+SEGMENT_TABLE = (
     (True, True, True, "重要价值客户", "重点维护", "maintain"),
     (True, False, True, "重要发展客户", "提升购买频次", "raise frequency"),
     (False, True, True, "重要保持客户", "主动联系召回", "win back contact"),
@@ -33,9 +33,9 @@ _SEGMENT_TABLE = (
     (False, True, False, "一般保持客户", "低成本触达", "low-cost touch"),
     (False, False, False, "一般挽留客户", "降低优先级", "deprioritise"),
 )
-SEGMENTS: tuple[str, ...] = tuple(row[3] for row in _SEGMENT_TABLE)
-_ROW_OF_BITS = np.empty(8, dtype=int)  # 4·R + 2·F + M (1 = high) → row of _SEGMENT_TABLE
-for _i, (_r, _f, _m, *_) in enumerate(_SEGMENT_TABLE):
+SEGMENTS: tuple[str, ...] = tuple(row[3] for row in SEGMENT_TABLE)
+_ROW_OF_BITS = np.empty(8, dtype=int)  # 4·R + 2·F + M (1 = high) → row of SEGMENT_TABLE
+for _i, (_r, _f, _m, *_) in enumerate(SEGMENT_TABLE):
     _ROW_OF_BITS[4 * _r + 2 * _f + _m] = _i
 _DAY = pd.Timedelta(days=1)
 
@@ -402,7 +402,7 @@ def rfm_segments(rfm: pd.DataFrame, threshold: Literal["mean", "median"] = "mean
     f_high = values["frequency"] >= thr["frequency"]
     m_high = values["monetary"] >= thr["monetary"]
     rows = _ROW_OF_BITS[4 * r_high.to_numpy(int) + 2 * f_high.to_numpy(int) + m_high.to_numpy(int)]
-    table = np.array([row[3:] for row in _SEGMENT_TABLE], dtype=object)[rows]
+    table = np.array([row[3:] for row in SEGMENT_TABLE], dtype=object)[rows]
     out = rfm.assign(r_high=r_high, f_high=f_high, m_high=m_high,
                      segment=pd.Categorical(table[:, 0], categories=list(SEGMENTS)),
                      action_zh=table[:, 1], action_en=table[:, 2])
