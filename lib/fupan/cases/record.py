@@ -19,7 +19,7 @@ import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
-from .errors import CaseRecordError
+from ..errors import CaseRecordError
 
 SCHEMA_VERSION = 1
 MIME = "application/vnd.fupan.case+json"
@@ -65,8 +65,8 @@ def _clean(x: Any) -> Any:
 
 def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any]:
     """The case record of a :class:`~fupan.retrospective.Retrospective` (not yet hashed)."""
-    from . import __version__
-    from .dictionary import DEFINITIONS_VERSION
+    from .. import __version__
+    from ..dictionary import DEFINITIONS_VERSION
 
     kpis = r.kpis.drop(columns=["start", "end"]).to_dict(orient="index")
     for phase in kpis:
