@@ -208,7 +208,7 @@ def test_a_campaign_too_small_to_test_says_so(tiny) -> None:
 
 @pytest.fixture(scope="module")
 def uci(tmp_path_factory):
-    from fupan.realdata import default_uci_path, uci_campaign
+    from fupan.demo.realdata import default_uci_path, uci_campaign
 
     path = default_uci_path()
     if not path.is_file():

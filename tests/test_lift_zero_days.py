@@ -354,7 +354,7 @@ def test_skip_shows_the_real_reason_in_the_report_language():
 
 @pytest.fixture(scope="module")
 def uci(tmp_path_factory):
-    from fupan.realdata import default_uci_path, uci_campaign
+    from fupan.demo.realdata import default_uci_path, uci_campaign
 
     source = default_uci_path()
     if not Path(source).is_file():

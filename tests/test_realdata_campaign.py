@@ -1,6 +1,6 @@
 """A whole retrospective on real data: the UCI Online Retail 2011 Christmas season through ``fupan run``.
 
-The campaign folder is :func:`fupan.realdata.uci_campaign` (GBP, Europe/London, a shop that never
+The campaign folder is :func:`fupan.demo.realdata.uci_campaign` (GBP, Europe/London, a shop that never
 trades on Saturdays, a £168k single order on 2011-12-09, the last day of the data); the report is
 run once per language through the real CLI. Independent checks: the campaign window's GMV and
 orders recomputed here in plain pandas from the source Parquet with the same cleaning rules
@@ -48,7 +48,7 @@ def source() -> Path:
 
 @pytest.fixture(scope="module")
 def plain(source: Path) -> pd.DataFrame:
-    """One row per invoice, from the source Parquet in plain pandas (not fupan.realdata)."""
+    """One row per invoice, from the source Parquet in plain pandas (not fupan.demo.realdata)."""
     raw = pd.read_parquet(source, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
     keep = (~raw["InvoiceNo"].str.startswith("C").astype(bool) & raw["CustomerID"].notna()
             & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0))
@@ -61,7 +61,7 @@ def plain(source: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def uci_folder(source: Path, tmp_path_factory) -> Path:
-    from fupan.realdata import uci_campaign
+    from fupan.demo.realdata import uci_campaign
 
     return uci_campaign(tmp_path_factory.mktemp("uci") / "campaign", source=source)
 

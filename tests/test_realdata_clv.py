@@ -3,7 +3,7 @@ unchecked BG/NBD fit diverged (b ≈ 2.9e14) and the report printed −1.8e12 re
 
 Oracles: the ``lifetimes`` package (its fitter and its own likelihood function), statsmodels'
 negative-binomial regression for the no-dropout limit, and an independent betaln likelihood.
-The summary: lines kept as ``fupan.realdata`` keeps them (no C-invoice, a CustomerID, quantity
+The summary: lines kept as ``fupan.demo.realdata`` keeps them (no C-invoice, a CustomerID, quantity
 and price > 0); value = Quantity × UnitPrice; **one transaction per customer-day** (a wholesale
 buyer's several invoices of one day are one purchase), observed to the last day of the data,
 2011-12-09, inclusive.
@@ -160,7 +160,7 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
         pytest.skip(f"real data not present: {UCI} (see shared/datasets/SOURCES.md)")
     import fupan
     from fupan.cases import build_record
-    from fupan.realdata import uci_campaign
+    from fupan.demo.realdata import uci_campaign
     from fupan.render import customer_value
 
     r = fupan.load_retrospective(uci_campaign(tmp_path / "uci", source=UCI))

@@ -41,6 +41,7 @@ _T: dict[str, tuple[str, str]] = {
     "share_safe_footer": ("对外分享版：金额为指数（基期日均 GMV = 100），店铺名已隐去",
                           "Share-safe version: money as an index (baseline daily GMV = 100), shop name masked"), "contents": ("目录", "Contents"),
     "data_notes": ("数据说明", "Data notes"), "total": ("合计", "Total"),
+    "share_safe_money": ("金额为指数（基期日均GMV=100）", "Money as an index (baseline daily GMV = 100)"),
     "card_no_targets": ("卡片未设目标（strategy.targets），无法评估达成率。",
                         "The card sets no targets (strategy.targets): achievement cannot be assessed."),
     "card_no_budget": ("卡片未填写预算（strategy.budget），无法对照预算检查投放节奏。",

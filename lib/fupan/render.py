@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .dictionary import KPI_DEFINITIONS
-from .format import currency_name, currency_symbol, money, number, pct, value
+from .format import currency_name, currency_symbol, money, money_index_base, number, pct, value
 from .i18n import kpi_definition, kpi_name, phase_name, pick, t
 
 
@@ -67,6 +67,8 @@ def background(card, lang: str = "zh") -> Html:
             if getattr(b, k)]
     meta = (f'<p class="fp-meta">{_e(card.name)} · {_e(card.platform)} · {_e(card.category)} · '
             f'{_e(_currency_label(card.currency, lang))} · {_e(card.timezone)}</p>')
+    if money_index_base() is not None:  # share-safe: no currency, every amount is an index
+        meta = meta.replace(_e(_currency_label(card.currency, lang)), _e(t("share_safe_money", lang)))
     windows = _table([t("window", lang), "", ""], [[phase_name(n, lang), w.start.isoformat(), w.end.isoformat()]
                                                    for n, w in card.windows.items()])
     return Html(meta + _table(["", ""], rows, cls="fp-table fp-kv") + windows + f"<h4>{t('open_actions', lang)}</h4>" + _ul(b.open_actions))
@@ -268,7 +270,7 @@ def day_anomalies(result: dict | None, lang: str = "zh", skipped: str | None = N
         rows = [[f"{f.date:%Y-%m-%d}", phase_name(f.phase, lang) if isinstance(f.phase, str) else "—",
                  _e(da.METRIC_LABELS[f.metric][0 if zh else 1]), _e(da.slice_label(f.slice, lang)),
                  da.format_value(f.metric, f.actual, lang), da.format_value(f.metric, f.expected, lang),
-                 f"{f.rel_dev:+.0%}", "−∞" if f.score == -np.inf else f"{f.score:+.1f}",
+                 f"{f.rel_dev:+.0%}", _signed(f.score, 1),  # a day with no sale at all has no finite score (log 0): —
                  _e(f.driver_zh if zh else f.driver_en)] for f in flags.itertuples()]
         body = _table(head, rows)
     p = result["params"]

@@ -50,7 +50,7 @@ HOLIDAY_2011: dict[str, tuple[str, str]] = {
 
 def default_uci_path(root: Path | None = None) -> Path:
     """Where the UCI Parquet file is expected: ``<project root>/../shared/datasets/...``."""
-    root = root or Path(__file__).resolve().parents[2]
+    root = root or Path(__file__).resolve().parents[3]
     return root.parent / UCI_RELATIVE
 
 
