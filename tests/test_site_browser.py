@@ -4,7 +4,7 @@ Playwright's sync API drives Debian's ``/usr/bin/chromium`` (Playwright's own br
 downloaded). Every http(s) request is routed, counted and aborted; the count must be 0 at the end.
 Queries are typed key by key (Chinese and English), facets clicked, KPIs sorted, the language
 switched, cases chosen for the comparison — and each view is checked against a Python computation
-over the library's records: :func:`fupan.site.reference_search` (AND over bigram/word token sets)
+over the library's records: :func:`fupan.cases.site.reference_search` (AND over bigram/word token sets)
 plus the facet filter and the sort written out below. The library is test_site.py's hand-built
 one plus one case made by a real ``fupan run`` of the tiny campaign.
 
@@ -24,8 +24,8 @@ import yaml
 
 from conftest import TINY_CARD, run_cli, write_campaign
 from fupan.cases import read_record
-from fupan.site import build_site, reference_search, tokenize
-from fupan.site.build import UI
+from fupan.cases.site import build_site, reference_search, tokenize
+from fupan.cases.site.build import UI
 from test_site import CASES, PROVENANCE, SEARCHES, site_cases, write_library
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -106,7 +106,7 @@ def site(
     out: Annotated[Path, typer.Option("--out", help="where to write the static site")] = Path("site"),
 ) -> None:
     """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
-    from .site import build_site
+    from .cases.site import build_site
 
     typer.echo(f"生成知识库 Building the knowledge base of {library} into {out} …", err=True)
     result = build_site(library, out)

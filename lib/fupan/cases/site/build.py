@@ -33,10 +33,10 @@ from typing import Any
 import jinja2
 import yaml
 
-from .. import format as fmt
-from ..cases import read_record
-from ..dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS
-from ..errors import ArchiveConflictError, CaseRecordError, Problem, ValidationError
+from ... import format as fmt
+from ..record import read_record
+from ...dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS
+from ...errors import ArchiveConflictError, CaseRecordError, Problem, ValidationError
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -522,7 +522,7 @@ def _data_js(data: dict[str, Any]) -> str:
 def _font_css(texts: list[str]) -> str:
     """An embedded subset of the CJK font holding every character the site shows (machines without
     a Chinese font still read it; nothing is downloaded)."""
-    from ..fonts import embedded_font_css
+    from ...fonts import embedded_font_css
 
     chars = {ch for text in texts for ch in text if ord(ch) > 0x2000}
     return embedded_font_css("".join(sorted(chars)), family="FupanCJK") + "\n"
