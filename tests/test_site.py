@@ -22,11 +22,11 @@ import yaml
 
 from conftest import run_cli
 from fupan.cases import write_record
-from fupan.dictionary import DEFINITIONS_VERSION
-from fupan.errors import ArchiveConflictError, CaseRecordError, ValidationError
 from fupan.cases.site import build_site, reference_search, tokenize
 from fupan.cases.site.build import METRICS, STATIC, UI, format_value, load_library, site_data
 from fupan.cases.site.search import is_cjk_token
+from fupan.dictionary import DEFINITIONS_VERSION
+from fupan.errors import ArchiveConflictError, CaseRecordError, ValidationError
 
 # --------------------------------------------------------------------------- the fixture library
 # Campaign-window KPIs per case (None = not measured). gmv/uv give GMV per UV.

@@ -34,9 +34,9 @@ import jinja2
 import yaml
 
 from ... import format as fmt
-from ..record import read_record
 from ...dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS
 from ...errors import ArchiveConflictError, CaseRecordError, Problem, ValidationError
+from ..record import read_record
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
