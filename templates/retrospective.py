@@ -21,8 +21,8 @@ share_safe: bool = False  # True for the version for wider circulation, money as
 from IPython.display import display
 
 import fupan
-from fupan import charts, render
 from fupan.i18n import t
+from fupan.report import charts, render
 
 r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
 k = r.kpis

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fupan.errors import Problem, ValidationError
-from fupan.validate import open_campaign
+from fupan.ingest.validate import open_campaign
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.json").is_file())

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from fupan import charts
+from fupan.report import charts
 
 WINDOWS = pd.DataFrame({
     "phase": ["baseline", "preheat", "burst", "post", "dip", "campaign"],

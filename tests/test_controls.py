@@ -29,10 +29,10 @@ import pytest
 import yaml
 
 from conftest import run_cli
+from fupan.analysis.retrospective import build
 from fupan.errors import ValidationError
-from fupan.extract import extract
-from fupan.retrospective import build
-from fupan.validate import open_campaign
+from fupan.extract.aggregates import extract
+from fupan.ingest.validate import open_campaign
 
 WINDOWS = {"baseline": ["2025-03-03", "2025-03-30"], "preheat": ["2025-03-31", "2025-04-06"],
            "burst": ["2025-04-07", "2025-04-13"], "post": ["2025-04-14", "2025-04-16"],

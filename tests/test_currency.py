@@ -13,8 +13,8 @@ import pytest
 
 import fupan
 from conftest import TINY_CARD, run_cli, write_campaign
-from fupan import charts
 from fupan import format as fmt
+from fupan.report import charts
 from test_determinism import visible_text
 
 SYMBOL = {"GBP": "£", "USD": "$"}

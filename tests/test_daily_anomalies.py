@@ -1,9 +1,9 @@
-"""异常日 (fupan.daily_anomalies): planted spikes are found and their driver named, seasonal series
+"""异常日 (fupan.analysis.anomalies): planted spikes are found and their driver named, seasonal series
 without a spike raise no more false alarms than the thresholds imply, the UCI campaign's last day is
 flagged for its giant order while no Saturday is, and no raw user id reaches the report.
 
 Oracles: pandas over the raw order files (the day's GMV, its largest order and that order's share),
-the HMAC pseudonym of :mod:`fupan.privacy` hashed by DuckDB (the buyer label), the binomial
+the HMAC pseudonym of :mod:`fupan.ingest.privacy` hashed by DuckDB (the buyer label), the binomial
 distribution (false alarms), hand-built synthetic series.
 """
 from __future__ import annotations
@@ -20,10 +20,11 @@ import pytest
 from scipy import stats
 
 import fupan
-from fupan import daily_anomalies as da
-from fupan import privacy, render
+from fupan.analysis import anomalies as da
 from fupan.cases import build_record
+from fupan.ingest import privacy
 from fupan.metrics.anomaly import modified_z_pvalue
+from fupan.report import render
 
 # --------------------------------------------------------------------------- synthetic campaigns
 

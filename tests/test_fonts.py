@@ -29,7 +29,7 @@ def test_extracted_face_is_simplified_chinese_not_japanese():
 
 
 def test_chart_text_in_chinese_has_no_missing_glyph():
-    from fupan.charts import _style
+    from fupan.report.charts import _style
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 
 from conftest import TINY_CARD, TINY_ORDERS, write_campaign
 from fupan.errors import FupanError, ValidationError
-from fupan.schema import CONTRACTS, CampaignCard, parse_card
-from fupan.validate import open_campaign
+from fupan.ingest.card import CONTRACTS, CampaignCard, parse_card
+from fupan.ingest.validate import open_campaign
 
 COUNTS: Counter[str] = Counter()
 OUTCOMES: Counter[str] = Counter()

@@ -19,9 +19,9 @@ import yaml
 
 import fupan
 from conftest import run_cli
-from fupan import render
-from fupan.impact import dip_verdict
+from fupan.analysis.impact import dip_verdict
 from fupan.metrics.lift import LiftError, fit_counterfactual, incremental_by_phase
+from fupan.report import render
 
 SATURDAY = 5
 DOW = np.array([0.0, 0.05, 0.0, 0.08, 0.15, 0.0, -0.10])  # Monday .. Sunday, log scale; Sat unused

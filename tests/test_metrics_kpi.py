@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fupan.extract import extract
+from fupan.analysis.retrospective import build
+from fupan.extract.aggregates import extract
+from fupan.ingest.validate import open_campaign
 from fupan.metrics.kpi import evaluate_hypotheses, target_achievement
-from fupan.retrospective import build
-from fupan.validate import open_campaign
 
 
 @pytest.fixture

@@ -189,7 +189,7 @@ def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospecti
 
 
 def test_render_shows_the_reason_in_the_report_language() -> None:
-    from fupan.render import customer_value
+    from fupan.report.render import customer_value
 
     reason = str(CLVModelError("the fit degenerates (b=3e14)", "拟合退化（b=3e14）"))
     zh, en = str(customer_value(None, None, "zh", reason)), str(customer_value(None, None, "en", reason))
@@ -198,7 +198,7 @@ def test_render_shows_the_reason_in_the_report_language() -> None:
 
 
 def test_render_says_p_alive_is_not_estimated_in_the_no_dropout_limit() -> None:
-    from fupan.render import customer_value
+    from fupan.report.render import customer_value
 
     table = pd.DataFrame({"customers": [10], "p_alive": [np.nan], "purchases": [1.5], "spend_per_purchase": [40.0],
                           "value": [60.0]}, index=pd.Index(["campaign_new"], name="cohort"))

@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from fupan.demo import generate_demo
+from fupan.ingest.card import Windows
 from fupan.metrics.lift import (
     cannibalisation_halo,
     did_means,
@@ -24,7 +25,6 @@ from fupan.metrics.lift import (
     pretrend_check,
     pull_forward_share,
 )
-from fupan.schema import Windows
 
 SEED, SCALE = 20251111, 0.3  # the no-lift demo: the project's default seed, at the test-suite scale
 DOW = np.array([0.0, -0.02, 0.0, 0.02, 0.07, 0.15, 0.12])  # Monday .. Sunday, log scale

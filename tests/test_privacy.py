@@ -1,4 +1,4 @@
-"""Privacy by construction (fupan.privacy): personal data is dropped or pseudonymised at ingestion,
+"""Privacy by construction (fupan.ingest.privacy): personal data is dropped or pseudonymised at ingestion,
 the salt lives outside the repository, and the scanner the end-to-end tests use finds phone
 numbers, ID numbers and e-mail addresses without firing on money, timestamps or digests."""
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from conftest import TINY_ORDERS, tiny_events, write_campaign
-from fupan import privacy
 from fupan.errors import ConfigError, ValidationError
-from fupan.validate import open_campaign, open_prepared, save_prepared
+from fupan.ingest import privacy
+from fupan.ingest.validate import open_campaign, open_prepared, save_prepared
 
 SALT_A, SALT_B = "ab" * 32, "cd" * 32
 
@@ -321,9 +321,9 @@ def demo_with_personal_data(tmp_path_factory) -> Path:
 
 
 def test_the_demo_pipeline_runs_on_an_export_with_personal_data(demo_with_personal_data):
+    from fupan.analysis.retrospective import build
     from fupan.cases import build_record
-    from fupan.extract import extract
-    from fupan.retrospective import build
+    from fupan.extract.aggregates import extract
 
     folder = demo_with_personal_data
     phones = set(json.loads((folder / "phones.json").read_text(encoding="utf-8")))

@@ -161,7 +161,7 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
     import fupan
     from fupan.cases import build_record
     from fupan.demo.realdata import uci_campaign
-    from fupan.render import customer_value
+    from fupan.report.render import customer_value
 
     r = fupan.load_retrospective(uci_campaign(tmp_path / "uci", source=UCI))
     section = build_record(r, {}, "")["analyses"]["customer_value"]

@@ -13,8 +13,8 @@ import pytest
 
 import fupan
 from conftest import TINY_CARD, TINY_ORDERS, write_campaign
-from fupan import render
-from fupan.schema import CampaignCard
+from fupan.ingest.card import CampaignCard
+from fupan.report import render
 from test_determinism import visible_text
 
 LANGS = ("zh", "en")

@@ -375,7 +375,7 @@ def test_privacy_no_user_ids_shop_or_owners(site: Path):
         assert "user_id" not in text and "user_key" not in text, f.name
         assert SHOP not in text and OWNER not in text, f.name
         assert "买家ID" not in text, f.name
-    from fupan.privacy import scan_text  # phone numbers, ID numbers, e-mail addresses
+    from fupan.ingest.privacy import scan_text  # phone numbers, ID numbers, e-mail addresses
 
     for f in [*site.glob("*.html"), *site.glob("assets/*")]:
         assert not scan_text(f.read_text(encoding="utf-8")), f.name

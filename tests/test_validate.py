@@ -11,12 +11,12 @@ import pytest
 
 from conftest import TINY_CARD, TINY_ORDERS, tiny_events, write_campaign
 from fupan.errors import ValidationError
-from fupan.validate import open_campaign
+from fupan.ingest.validate import open_campaign
 
 
 @pytest.fixture(autouse=True)
 def _salt(tmp_path_factory, monkeypatch):
-    """The pseudonymisation salt (fupan.privacy) in a file outside every folder a test snapshots."""
+    """The pseudonymisation salt (fupan.ingest.privacy) in a file outside every folder a test snapshots."""
     path = tmp_path_factory.getbasetemp() / "validate-salt"
     if not path.exists():
         path.write_text("ef" * 32 + "\n", encoding="ascii")
@@ -263,7 +263,7 @@ def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_pa
     paid_amount) and a blank list_amount crashed the typed build (DOUBLE vs VARCHAR)."""
     import pandas as pd
 
-    from fupan.schema import CONTRACTS
+    from fupan.ingest.card import CONTRACTS
 
     folder = write_campaign(tmp_path / "c")
     frame = pd.read_csv(folder / "orders.csv", dtype=str)

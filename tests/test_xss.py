@@ -6,7 +6,7 @@ texts, lessons, action items and owners), into the data values that reach the pa
 channels → anomalous days, event channels → funnel by channel, SKUs → stock-outs, findings) and
 into the folder and table file names (→ the footer's reproduce line and file hashes).
 
-* Fast, everywhere: the render fragments and :func:`fupan.report.export_html` are fed the corpus
+* Fast, everywhere: the render fragments and :func:`fupan.report.run.export_html` are fed the corpus
   directly and the HTML is checked in pure Python (:mod:`html.parser`).
 * ``slow``: the same campaign runs through the real ``fupan run`` twice — in Chinese with the whole
   corpus in every scalar field, and in English with one payload per field, a payload-named folder
@@ -38,10 +38,10 @@ import pandas as pd
 import pytest
 
 from conftest import TINY_CARD, run_cli, write_campaign
-from fupan import render
 from fupan.errors import Problem
-from fupan.report import export_html, footer_html
-from fupan.schema import CampaignCard
+from fupan.ingest.card import CampaignCard
+from fupan.report import render
+from fupan.report.run import export_html, footer_html
 
 JS = "document.title='PWNED'"
 

@@ -2,7 +2,7 @@
 
 This module's name sorts last, so it runs after every other test module has written its reports
 into the session's temporary folder. Each report.html, report.ipynb and case.json found there is
-scanned for phone numbers, resident ID numbers and e-mail addresses (:func:`fupan.privacy.scan_text`,
+scanned for phone numbers, resident ID numbers and e-mail addresses (:func:`fupan.ingest.privacy.scan_text`,
 base64 images and fonts skipped) and for any raw user id of the demo campaign.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fupan.privacy import scan_text
+from fupan.ingest.privacy import scan_text
 
 OUTPUTS = ("report.html", "report.ipynb", "case.json")
 

@@ -7,7 +7,7 @@ campaign folder
     复盘 lessons after) plus its tables (orders required; events, spend, inventory optional).
     :func:`open_campaign` validates it before any kernel starts.
 extract
-    SQL run by DuckDB where the data lives; only aggregates reach pandas (:func:`extract`).
+    SQL run by DuckDB where the data lives; only aggregates reach pandas (:mod:`fupan.extract`).
 metrics
     Pure functions whose 口径 (definitions) come from :mod:`fupan.dictionary`.
 retrospective
@@ -25,14 +25,13 @@ from .dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS  # noqa: E402
 from .errors import FupanError, Problem, ValidationError  # noqa: E402
 
 if TYPE_CHECKING:
-    from .extract import extract
-    from .retrospective import Retrospective, load_retrospective
-    from .validate import open_campaign
+    from .analysis.retrospective import Retrospective, load_retrospective
+    from .ingest.validate import open_campaign
 
 # The heavy parts (pandas, DuckDB, scipy, statsmodels) load on first use, so that `fupan --help`
 # and the CLI's error messages do not wait for them (PEP 562).
-_LAZY = {"extract": ".extract", "Retrospective": ".retrospective", "load_retrospective": ".retrospective",
-         "open_campaign": ".validate"}
+_LAZY = {"Retrospective": ".analysis.retrospective", "load_retrospective": ".analysis.retrospective",
+         "open_campaign": ".ingest.validate"}
 
 
 def __getattr__(name: str):
@@ -70,5 +69,5 @@ def display_case_record(r: Retrospective) -> None:
 
 
 __all__ = ["DEFINITIONS_VERSION", "KPI_DEFINITIONS", "REPORTED_KPIS", "FupanError", "Problem", "Retrospective",
-           "ValidationError", "display_case_record", "extract", "load_retrospective", "open_campaign",
+           "ValidationError", "display_case_record", "load_retrospective", "open_campaign",
            "peak_days", "__version__"]

@@ -27,7 +27,7 @@ def _echo_warnings(warnings) -> None:
 
 
 def _validate(folder: Path):
-    from .validate import open_campaign
+    from .ingest.validate import open_campaign
 
     typer.echo(f"校验 Validating {folder} …", err=True)
     campaign = open_campaign(folder)
@@ -57,8 +57,8 @@ def run(
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
-    from .report import DEFAULT_TEMPLATE
-    from .report import run as run_report
+    from .report.run import DEFAULT_TEMPLATE
+    from .report.run import run as run_report
 
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])

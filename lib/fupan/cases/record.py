@@ -64,7 +64,7 @@ def _clean(x: Any) -> Any:
 
 
 def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any]:
-    """The case record of a :class:`~fupan.retrospective.Retrospective` (not yet hashed)."""
+    """The case record of a :class:`~fupan.analysis.retrospective.Retrospective` (not yet hashed)."""
     from .. import __version__
     from ..dictionary import DEFINITIONS_VERSION
 

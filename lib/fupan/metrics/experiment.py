@@ -1,6 +1,6 @@
 """The campaign's A/B test read as a business reader needs it (METHODS.md §4).
 
-Input is the per-user aggregate of :mod:`fupan.extract` (``ab_users``: variant, orders, gmv — no
+Input is the per-user aggregate of :mod:`fupan.extract.aggregates` (``ab_users``: variant, orders, gmv — no
 identifier). Arm A is the control, B the treatment; every effect is B relative to A.
 """
 from __future__ import annotations

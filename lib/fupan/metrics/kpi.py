@@ -1,7 +1,7 @@
 """Campaign KPIs per window, target achievement and hypothesis verdicts.
 
 Every KPI follows its 口径 in :mod:`fupan.dictionary` (the metric dictionary); the functions here
-take the small aggregate frames of :mod:`fupan.extract` and never touch raw rows or files.
+take the small aggregate frames of :mod:`fupan.extract.aggregates` and never touch raw rows or files.
 """
 from __future__ import annotations
 

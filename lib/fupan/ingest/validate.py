@@ -5,7 +5,7 @@ checks types, ranges, allowed values, order/user consistency, duplicate lines an
 and either raises :class:`~fupan.errors.ValidationError` naming every problem (file, row, column,
 expectation, zh + en) or returns a :class:`Campaign` whose typed tables the extract layer reads.
 Nothing is written anywhere (the pseudonymisation salt aside, created once outside the repository
-by :mod:`fupan.privacy`).
+by :mod:`fupan.ingest.privacy`).
 
 The rules beyond each column's type (error unless marked *warning*; the code in brackets):
 
@@ -38,10 +38,10 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import Problem, ValidationError
-from .i18n import phase_name
-from .schema import CARD_FILE, CONTRACTS, CampaignCard, Column, card_line, load_card, read_card
-from .sources import ddl, file_sha256, ident, load_tables, open_connection
+from ..errors import Problem, ValidationError
+from ..i18n import phase_name
+from .card import CARD_FILE, CONTRACTS, CampaignCard, Column, card_line, load_card, read_card
+from .readers import ddl, file_sha256, ident, load_tables, open_connection
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -67,7 +67,7 @@ class Campaign:
     """A validated campaign: the card, its typed tables in DuckDB, and what was noticed.
 
     ``privacy`` records, per table, the personal-data columns dropped and the columns replaced by
-    salted pseudonyms at ingestion (:mod:`fupan.privacy`). The raw copies of the files are gone by
+    salted pseudonyms at ingestion (:mod:`fupan.ingest.privacy`). The raw copies of the files are gone by
     the time a Campaign is returned: only the typed tables remain in ``con``.
     """
 
@@ -400,7 +400,7 @@ def _check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
 def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
     """Validate ``folder`` and return the :class:`Campaign`; raise ValidationError on any error.
 
-    ``salt`` (bytes) overrides the pseudonymisation salt of :func:`fupan.privacy.load_salt`.
+    ``salt`` (bytes) overrides the pseudonymisation salt of :func:`fupan.ingest.privacy.load_salt`.
     Every problem found is reported together: card problems that leave the tables checkable do not
     stop the table checks, and one broken table does not stop the checks of the others.
     """
@@ -481,7 +481,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
     """
     import json
 
-    from .sources import ddl
+    from .readers import ddl
 
     path = Path(path)
     path.unlink(missing_ok=True)
@@ -503,7 +503,7 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     folder's files still have the hashes they had when they were validated."""
     import json
 
-    from .sources import ddl
+    from .readers import ddl
 
     folder = Path(folder)
     card = load_card(folder)

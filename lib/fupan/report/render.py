@@ -11,9 +11,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .dictionary import KPI_DEFINITIONS
-from .format import currency_name, currency_symbol, money, money_index_base, number, pct, value
-from .i18n import kpi_definition, kpi_name, phase_name, pick, t
+from ..dictionary import KPI_DEFINITIONS
+from ..format import currency_name, currency_symbol, money, money_index_base, number, pct, value
+from ..i18n import kpi_definition, kpi_name, phase_name, pick, t
 
 
 class Html:
@@ -217,7 +217,7 @@ def warnings(problems: list, lang: str = "zh") -> Html:
 
 def ab_test(ab: dict | None, lang: str = "zh") -> Html:
     """Per-arm users, conversion and revenue per user, then the plain-language verdict."""
-    from .metrics.experiment import verdict
+    from ..metrics.experiment import verdict
 
     if ab is None:
         return note(t("no_table", lang, table="events.variant"))
@@ -249,8 +249,8 @@ def alerts(table: pd.DataFrame | None, lang: str = "zh", top: int = 8, title: bo
 
 def day_anomalies(result: dict | None, lang: str = "zh", skipped: str | None = None) -> Html:
     """The 异常日 table: days whose GMV, orders, CR or refund rate broke from their phase, with the
-    driver of each (:mod:`fupan.daily_anomalies`), then what was not measured or not tested."""
-    from . import daily_anomalies as da
+    driver of each (:mod:`fupan.analysis.anomalies`), then what was not measured or not tested."""
+    from ..analysis import anomalies as da
 
     zh = lang == "zh"
     title = f"<h4>{'日级异常（全店与渠道）' if zh else 'Day-level anomalies (whole shop and channels)'}</h4>"
@@ -381,7 +381,7 @@ def rfm_table(analysis: dict, lang: str = "zh") -> Html:
 
 def funnel_channels(table: pd.DataFrame | None, lang: str = "zh") -> Html:
     """Distinct users per step and channel, overall conversion and each channel's biggest leak."""
-    from .i18n import step_label
+    from ..i18n import step_label
 
     if table is None:
         return note(t("no_table", lang, table="events"))
@@ -464,7 +464,7 @@ def ltv_cac(x: dict | None, skipped: str | None = None, lang: str = "zh") -> Htm
 
 def root_cause(segments: pd.DataFrame | None, day: dict | None, gap: dict | None, lang: str = "zh") -> Html:
     """Segment effects on daily GMV, and Adtributor's top causes for the anomalous day and the gap."""
-    from .rootcause_report import MIN_TOTAL_CHANGE, explain
+    from ..analysis.rootcause import MIN_TOTAL_CHANGE, explain
 
     zh = lang == "zh"
     out = ""

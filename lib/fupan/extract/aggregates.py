@@ -12,8 +12,8 @@ from importlib import resources
 
 import pandas as pd
 
-from .sources import ddl
-from .validate import Campaign
+from ..ingest.readers import ddl
+from ..ingest.validate import Campaign
 
 #: Intermediate tables materialised once and read by several aggregate queries.
 STAGING = ("calendar", "order_level", "first_orders")
@@ -21,7 +21,7 @@ STAGING = ("calendar", "order_level", "first_orders")
 
 def sql(name: str) -> str:
     """The text of ``fupan/sql/<name>.sql``."""
-    return resources.files("fupan").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return resources.files("fupan.extract").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """Personal data (个人信息) is removed when a table is loaded, before anything else sees it.
 
 The rules (DESIGN.md, "Safe to share"), applied by :func:`protect` (called from
-:func:`fupan.sources.load_table`) to every table right after it is read and its columns are mapped,
+:func:`fupan.ingest.readers.load_table`) to every table right after it is read and its columns are mapped,
 before any check, typing or analysis sees it:
 
-1. **Dropped**: a column that is not part of the table's contract (:data:`fupan.schema.CONTRACTS`)
+1. **Dropped**: a column that is not part of the table's contract (:data:`fupan.ingest.card.CONTRACTS`)
    is dropped when its *name* says personal data (:func:`pii_kind_of_column`: 手机/电话/phone/mobile,
    姓名/收货人/name, 地址/address, 身份证/id_card, 邮箱/email, 昵称/旺旺/nickname, …) or when one of
    its first :data:`SAMPLE_ROWS` values *contains* a Chinese mobile number, an 18-digit resident ID
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import ConfigError, Problem
+from ..errors import ConfigError, Problem
 
 SALT_ENV = "FUPAN_SALT_FILE"
 SAMPLE_ROWS = 10_000

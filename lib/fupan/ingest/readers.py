@@ -4,9 +4,9 @@ Parquet and CSV are scanned by DuckDB directly; Excel goes through openpyxl (Duc
 is an extension that would have to be downloaded). Every table is copied once into an in-memory
 DuckDB table ``raw_<name>`` whose ``rowid`` + 1 is the data row number in the file (header
 excluded), so that any later problem can name its row. Every column is read as text (CSV, Excel)
-or with its Parquet type; typing is :mod:`fupan.validate`'s job.
+or with its Parquet type; typing is :mod:`fupan.ingest.validate`'s job.
 
-Before anything else sees a table, :mod:`fupan.privacy` drops its personal-data columns and
+Before anything else sees a table, :mod:`fupan.ingest.privacy` drops its personal-data columns and
 replaces ``user_id`` by a salted pseudonym.
 
 What a file may look like (each rule gives a bilingual problem naming file, row and column):
@@ -34,9 +34,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ..errors import Problem
 from . import privacy
-from .errors import Problem
-from .schema import CONTRACTS, CampaignCard
+from .card import CONTRACTS, CampaignCard
 
 CSV_EXT = {".csv", ".txt", ".tsv"}
 EXCEL_EXT = {".xlsx", ".xlsm"}
@@ -326,7 +326,7 @@ def load_table(
     salt: bytes | None = None, privacy_log: dict | None = None,
 ) -> list[Problem]:
     """Copy one table into ``raw_<name>``, renamed through ``mapping`` and with personal data
-    removed (``salt`` defaults to :func:`fupan.privacy.load_salt`); return the problems found."""
+    removed (``salt`` defaults to :func:`fupan.ingest.privacy.load_salt`); return the problems found."""
     path = folder / filename
     raw = f"raw_{name}"
     if not path.is_file():

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import nbformat
 
-from . import __version__
-from .cases import MIME, write_atomic, write_record
-from .dictionary import DEFINITIONS_VERSION
-from .errors import NotebookExecutionError
-from .i18n import t
-from .validate import Campaign, save_prepared
+from .. import __version__
+from ..cases import MIME, write_atomic, write_record
+from ..dictionary import DEFINITIONS_VERSION
+from ..errors import NotebookExecutionError
+from ..i18n import t
+from ..ingest.validate import Campaign, save_prepared
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "retrospective.ipynb"
 
 
@@ -133,7 +133,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *
     """
     from nbconvert import HTMLExporter
 
-    from .fonts import embedded_font_css
+    from ..fonts import embedded_font_css
 
     exporter = HTMLExporter(template_name="fupan", extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
     exporter.exclude_anchor_links = False
@@ -147,7 +147,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *
         f'{t("toggle_code", lang)}</button>')
     header = (f'<nav class="fp-toc"><div class="fp-title">{html.escape(title)}</div><div>{t("contents", lang)}</div>'
               f'{_toc(body)}{toggle}</nav>')
-    css = resources.files("fupan").joinpath("report.css").read_text(encoding="utf-8")
+    css = resources.files("fupan.report").joinpath("report.css").read_text(encoding="utf-8")
     # the slots are replaced as whole <style> elements: operator text is escaped, so it can never
     # contain "<style", but it may contain a bare /*FUPAN_…*/ marker (e.g. in the page <title>)
     slot = '<style type="text/css">/*FUPAN_{}*/</style>'

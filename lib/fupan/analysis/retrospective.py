@@ -1,8 +1,8 @@
 """One campaign's retrospective: validated data → aggregates → every number the report shows.
 
 :func:`load_retrospective` is what the template's first cell calls. The :class:`Retrospective` it
-returns holds frames and numbers only; the template displays them, :mod:`fupan.render` and
-:mod:`fupan.charts` draw them, and :mod:`fupan.cases` turns them into the case record.
+returns holds frames and numbers only; the template displays them, :mod:`fupan.report.render` and
+:mod:`fupan.report.charts` draw them, and :mod:`fupan.cases` turns them into the case record.
 """
 from __future__ import annotations
 
@@ -12,17 +12,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import analyses, daily_anomalies, impact, rootcause_report
-from .dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
-from .extract import Aggregates, extract, window_frame
-from .format import money, pct, set_currency, set_money_index, value
-from .i18n import kpi_name, phase_name, step_label
-from .metrics.alerts import share_anomalies
-from .metrics.decompose import decompose_gmv_change
-from .metrics.experiment import evaluate_ab, verdict
-from .metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
-from .metrics.lifetime import value_by_cohort
-from .validate import Campaign, open_campaign, open_prepared
+from ..dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
+from ..extract.aggregates import Aggregates, extract, window_frame
+from ..format import money, pct, set_currency, set_money_index, value
+from ..i18n import kpi_name, phase_name, step_label
+from ..ingest.validate import Campaign, open_campaign, open_prepared
+from ..metrics.alerts import share_anomalies
+from ..metrics.decompose import decompose_gmv_change
+from ..metrics.experiment import evaluate_ab, verdict
+from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
+from ..metrics.lifetime import value_by_cohort
+from . import anomalies as daily_anomalies
+from . import impact
+from . import rootcause as rootcause_report
+from . import steps as analyses
 
 
 @dataclass

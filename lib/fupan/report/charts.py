@@ -21,10 +21,10 @@ from matplotlib.ticker import (
     SymmetricalLogLocator,
 )
 
-from . import fonts
-from .dictionary import FUNNEL_STEPS
-from .format import currency_name, money, money_index_base
-from .i18n import kpi_name, phase_name, step_label, t
+from .. import fonts
+from ..dictionary import FUNNEL_STEPS
+from ..format import currency_name, money, money_index_base
+from ..i18n import kpi_name, phase_name, step_label, t
 
 PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .i18n import bilingual
-from .metrics import lift as lf
-from .metrics import margin as mg
-from .metrics.abtest import welch_ttest
+from ..i18n import bilingual
+from ..metrics import lift as lf
+from ..metrics import margin as mg
+from ..metrics.abtest import welch_ttest
 
 if TYPE_CHECKING:
     from .retrospective import Retrospective

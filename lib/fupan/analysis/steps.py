@@ -1,6 +1,6 @@
 """The report's analyses beyond the headline KPIs: customers, funnel by channel, inventory health.
 
-Each function takes a :class:`~fupan.retrospective.Retrospective`'s aggregates, calls the pure
+Each function takes a :class:`~fupan.analysis.retrospective.Retrospective`'s aggregates, calls the pure
 metric functions and returns small frames (or ``None`` with the reason in ``r.skipped``). Customer
 keys are hashes from the extract layer; no raw identifier is handled here.
 """
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .metrics import customers as cu
-from .metrics import funnel as fn
-from .metrics import inventory as inv
+from ..metrics import customers as cu
+from ..metrics import funnel as fn
+from ..metrics import inventory as inv
 
 if TYPE_CHECKING:
     from .retrospective import Retrospective

@@ -20,8 +20,8 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .dictionary import KPI_KEYS, PHASES
-from .errors import Problem, ValidationError
+from ..dictionary import KPI_KEYS, PHASES
+from ..errors import Problem, ValidationError
 
 CARD_FILE = "campaign.yaml"
 #: Dates a campaign window may use; anything else is a typo (2205 for 2025) or a zero date.
@@ -236,7 +236,7 @@ class CampaignCard(_Model):
 
     ``timezone`` (IANA name, default Asia/Shanghai) is the zone of every timestamp written without
     one; timestamps written with a zone (``Z``, ``+08:00``) are converted to it, and a column that
-    mixes the two is refused (``mixed_timezones``, see :mod:`fupan.validate`). Window dates lie in
+    mixes the two is refused (``mixed_timezones``, see :mod:`fupan.ingest.validate`). Window dates lie in
     1990..2100; table paths stay inside the campaign folder; mapping targets are contract columns.
     """
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .metrics import rootcause as rc
+from ..metrics import rootcause as rc
 
 if TYPE_CHECKING:
     from .retrospective import Retrospective

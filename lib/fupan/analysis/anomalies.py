@@ -31,7 +31,7 @@ to be so, never shown as 0.
   Saturdays) are not tested. A day without any order on an open weekday is flagged as −100 % when
   the slice normally trades: a closure, an outage or missing data.
 
-Each flagged day is explained from its own orders (:func:`fupan.extract.day_drivers`): the largest
+Each flagged day is explained from its own orders (:func:`fupan.extract.aggregates.day_drivers`): the largest
 orders with their share of the day, the SKUs and the buyers — buyers as a six-digit prefix of a
 hash of the salted pseudonym, never an identifier.
 """
@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .extract import day_drivers
-from .format import money
-from .metrics.anomaly import (
+from ..extract.aggregates import day_drivers
+from ..format import money
+from ..metrics.anomaly import (
     benjamini_hochberg,
     closed_weekdays,
     flag_anomalies,
