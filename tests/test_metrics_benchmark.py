@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from fupan.metrics.benchmark import percentile_rank, robust_peer_z
+from fupan.metrics.benchmark import competition_rank, percentile_rank, robust_peer_z
 
 KINDS = ("rank", "weak", "strict", "mean")
 
@@ -77,3 +77,28 @@ def test_robust_peer_z_when_mad_is_zero_uses_mean_absolute_deviation() -> None:
 def test_robust_peer_z_rejects_bad_input(values: list[float], x: float) -> None:
     with pytest.raises(ValueError):
         robust_peer_z(values, x)
+
+
+def test_competition_rank_hand_computed() -> None:
+    # peers 5, 3, 3, 1 and score 3 (higher better): one peer above -> 2nd of 5, tie shares the place
+    assert competition_rank([5, 3, 3, 1], 3) == (2, 5)
+    assert competition_rank([5, 3, 3, 1], 3, higher_is_better=False) == (2, 5)  # only 1 is lower
+    assert competition_rank([5, 3, 3, 1], 6) == (1, 5)
+    assert competition_rank([5, 3, 3, 1], 0) == (5, 5)
+
+
+def test_competition_rank_matches_scipy_rankdata_min() -> None:
+    rng = np.random.default_rng(99)
+    for _ in range(200):
+        peers = rng.integers(0, 8, size=int(rng.integers(1, 12))).astype(float)
+        score = float(rng.integers(0, 8))
+        higher = bool(rng.integers(0, 2))
+        allv = np.append(peers, score)
+        ranks = stats.rankdata(-allv if higher else allv, method="min")
+        assert competition_rank(peers, score, higher) == (int(ranks[-1]), allv.size)
+
+
+@pytest.mark.parametrize(("values", "score"), [([], 1.0), ([np.nan], 1.0), ([1.0], np.nan)])
+def test_competition_rank_rejects_bad_input(values: list[float], score: float) -> None:
+    with pytest.raises(ValueError):
+        competition_rank(values, score)

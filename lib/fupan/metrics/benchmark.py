@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["percentile_rank", "robust_peer_z"]
+__all__ = ["competition_rank", "percentile_rank", "robust_peer_z"]
 
 PercentileKind = Literal["rank", "weak", "strict", "mean"]
 
@@ -120,3 +120,23 @@ def robust_peer_z(values: ArrayLike, x: ArrayLike) -> float | np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(dev == 0, 0.0, np.sign(dev) * np.inf)
     return float(z) if z.ndim == 0 else z
+
+
+def competition_rank(values: ArrayLike, score: float, higher_is_better: bool = True) -> tuple[int, int]:
+    """Raw rank of ``score`` among the peer ``values`` plus itself: ``(position, out_of)``.
+
+    口径: ``position = 1 + #(peers strictly better than score)``, ``out_of = n + 1`` — standard
+    competition ranking ("1224"), so a case tied with a peer shares its place; "better" is higher
+    when ``higher_is_better`` else lower. What METHODS.md §6 shows below ~10 peers instead of a
+    percentile ("3rd of 7").
+
+    Raises
+    ------
+    ValueError
+        Empty or non-finite ``values``, or non-finite ``score``.
+    """
+    arr = _peers(values)
+    if not np.isfinite(score):
+        raise ValueError(f"score must be finite, got {score!r}")
+    better = np.count_nonzero(arr > score) if higher_is_better else np.count_nonzero(arr < score)
+    return 1 + int(better), arr.size + 1
