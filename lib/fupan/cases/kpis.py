@@ -1,0 +1,125 @@
+"""The normalised KPIs cases are ranked and compared by (METHODS.md §6) — their one definition.
+
+Campaigns differ in size, so cases are compared only on ratios, per-UV value, indices against each
+case's own baseline, the burst multiple and target achievement, all over the whole campaign
+window and read from the case record (``case.json``). Scale KPIs (GMV, buyers, orders, spend) are
+facts, never ranking keys. ``fupan site`` sorts by these; ``fupan compare`` ranks by them.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import format as fmt
+from ..dictionary import KPI_DEFINITIONS
+
+__all__ = ["METRICS", "METRIC_BY_KEY", "METRIC_KEYS", "Metric", "format_value", "num", "target_achievement"]
+
+
+def num(x: Any) -> float | None:
+    """A finite number or None (None, NaN, text and booleans are not measurements)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return None
+    return float(x) if math.isfinite(x) else None
+
+
+def _campaign(key: str) -> Callable[[dict], float | None]:
+    return lambda rec: num((rec.get("kpis") or {}).get("campaign", {}).get(key))
+
+
+def target_achievement(rec: dict, kpi: str) -> float | None:
+    """actual / target of the card's target on ``kpi`` as the record holds it; None without one."""
+    for t in rec.get("targets") or []:
+        if t.get("kpi") == kpi:
+            return num(t.get("achievement"))
+    return None
+
+
+def _gmv_achievement(rec: dict) -> float | None:
+    return target_achievement(rec, "gmv")
+
+
+def _gmv_per_uv(rec: dict) -> float | None:
+    c = (rec.get("kpis") or {}).get("campaign", {})
+    gmv, uv = num(c.get("gmv")), num(c.get("uv"))
+    return gmv / uv if gmv is not None and uv else None
+
+
+def _roi_margin(rec: dict) -> float | None:
+    return num(((rec.get("analyses") or {}).get("margin") or {}).get("roi_margin"))
+
+
+def _repeat_rate(rec: dict) -> float | None:
+    cust = (rec.get("analyses") or {}).get("customers") or {}
+    return num(((cust.get("new_customer_quality") or {}).get("campaign") or {}).get("rate"))
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A normalised KPI cases are sorted, ranked and compared by (METHODS.md §6); campaign window."""
+
+    key: str
+    zh: str
+    en: str
+    unit: str  # ratio | index | multiple | money | number
+    higher_is_better: bool
+    definition_zh: str
+    definition_en: str
+    get: Callable[[dict], float | None] = field(compare=False, repr=False)
+
+
+def _dict_metric(key: str, note_zh: str = "", note_en: str = "") -> Metric:
+    d = KPI_DEFINITIONS[key]
+    return Metric(key, d.zh, d.en, d.unit, d.higher_is_better, d.definition_zh + note_zh,
+                  d.definition_en + note_en, _campaign(key))
+
+
+#: In display order. Ratios, per-UV value, indices against the shop's own baseline, the burst
+#: multiple and target achievement; scale KPIs (GMV, buyers) are facts, never sort keys.
+METRICS: tuple[Metric, ...] = (
+    Metric("gmv_achievement", "GMV目标达成率", "GMV target achievement", "ratio", True,
+           "活动整体GMV / 卡片中的GMV目标（strategy.targets.gmv）；未设目标时为 —",
+           "campaign GMV / the card's GMV target (strategy.targets.gmv); — when no target is set",
+           _gmv_achievement),
+    _dict_metric("gmv_index"),
+    _dict_metric("burst_multiple"),
+    _dict_metric("cr_index"),
+    _dict_metric("aov_index"),
+    Metric("gmv_per_uv", "UV价值", "GMV per UV", "money", True,
+           "活动整体GMV / 访客数 UV（UV 按天去重后加总）；金额为案例自身币种",
+           "campaign GMV / UV (distinct visitors per day, summed over days); in the case's own currency",
+           _gmv_per_uv),
+    _dict_metric("cr"),
+    _dict_metric("roas"),
+    Metric("roi_margin", "毛利ROI", "Margin ROI", "number", True,
+           "增量毛利 / 投放花费（非 ROAS）；缺少 SKU 或成本数据时为 —",
+           "incremental gross profit / spend (not ROAS); — without SKU or cost data",
+           _roi_margin),
+    _dict_metric("new_customer_share"),
+    Metric("repeat_rate", "活动新客复购率", "Campaign new-customer repeat rate", "ratio", True,
+           "活动新客中首单后 k 天内（通常 30 天）再次下单的比例，只计观察满 k 天的客户",
+           "share of campaign new customers ordering again within k days (usually 30) of their first order, "
+           "counting only customers observed for k days",
+           _repeat_rate),
+    _dict_metric("live_gmv_share"),
+    _dict_metric("refund_rate"),
+)
+METRIC_KEYS = tuple(m.key for m in METRICS)
+METRIC_BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
+
+
+def format_value(value: float | None, unit: str, lang: str, currency: str = "CNY") -> str:
+    """A KPI value as shown in the site and the benchmark report; None (not measured) is ``—``, never 0."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if unit == "ratio":
+        return fmt.pct(value, 1)
+    if unit == "index":
+        return fmt.number(value, 1)
+    if unit == "multiple":
+        return f"{value:.2f}×"
+    if unit == "money":
+        return fmt.money(value, lang, digits=2, symbol=fmt.currency_symbol(currency))
+    return fmt.number(value, 2)
