@@ -259,6 +259,11 @@ class CampaignCard(_Model):
     duplicate_lines: Literal["keep", "drop"] = "keep"
     costs: Costs = Field(default_factory=Costs)
     controls: Controls = Field(default_factory=Controls)
+    #: where the data come from: ``real`` (a shop's own records) or ``synthetic`` (generated);
+    #: unstated (None) is allowed for a run, but ``fupan archive`` then asks for ``--provenance``
+    provenance: Literal["real", "synthetic"] | None = None
+    #: free keywords for the case library (search, facets), e.g. [断货, 价格战]
+    tags: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
