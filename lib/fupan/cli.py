@@ -115,6 +115,33 @@ def site(
                f"  open: {(result.out / 'index.html').resolve().as_uri()}")
 
 
+@app.command()
+def compare(
+    subject: Annotated[str, typer.Argument(help="campaign folder, case id in the library, or a case.json / its folder")],
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = Path("case_library"),
+    out: Annotated[Path, typer.Option("--out", help="output root; writes OUT/<case id>/benchmark.html")] = Path("reports"),
+    lang: Lang = "zh",
+    k: Annotated[int, typer.Option("-k", help="how many similar cases to show / 相似案例个数")] = 5,
+) -> None:
+    """Rank a campaign among archived cases and write a benchmark report. 与历史案例对标。"""
+    t0 = time.perf_counter()
+    from .cases.benchmark_report import write_benchmark
+    from .cases.compare import benchmark, resolve_subject
+
+    if lang not in ("zh", "en"):
+        raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
+    if k < 1:
+        raise ValidationError([_bad_option("-k", str(k), "不小于 1 的整数", "an integer ≥ 1")])
+    typer.echo(f"对标 Benchmarking {subject} against {library} …", err=True)
+    resolved = resolve_subject(subject, library)
+    result = benchmark(resolved, library, k=k)
+    reproduce = shlex.join(["fupan", "compare", subject, "--library", str(library), "--out", str(out), "--lang", lang]
+                           + ([] if k == 5 else ["-k", str(k)]))
+    path = write_benchmark(result, out, lang, reproduce=reproduce)
+    typer.echo(f"✔ 完成 done in {time.perf_counter() - t0:.1f} s · {len(result.peer_ids)} peers, "
+               f"{len(result.nearest)} nearest\n  HTML: {path}")
+
+
 def _bad_option(option: str, got: str, zh: str, en: str):
     from .errors import Problem
 

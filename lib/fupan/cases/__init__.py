@@ -1,6 +1,9 @@
 """Cases: the case record (``case.json``) a run writes, and what is built on records.
 
 - :mod:`.record` — the record's schema, canonical JSON, content hash, atomic write and checked read.
+- :mod:`.kpis` — the normalised KPIs cases are ranked and compared by (METHODS.md §6).
+- :mod:`.compare` — :func:`benchmark`: peer position, nearest cases (Gower), reuse risks;
+  :mod:`.benchmark_report` draws it (:func:`render_benchmark` fragment, :func:`write_benchmark` page).
 """
 from __future__ import annotations
 
@@ -17,5 +20,19 @@ from .record import (
     write_record,
 )
 
-__all__ = ["MIME", "SCHEMA_VERSION", "CaseRecord", "build_record", "canonical", "dumps", "read_record", "seal",
-           "write_atomic", "write_record"]
+__all__ = ["MIME", "SCHEMA_VERSION", "Benchmark", "CaseRecord", "benchmark", "build_record", "canonical", "dumps",
+           "read_record", "render_benchmark", "seal", "write_atomic", "write_benchmark", "write_record"]
+
+# The benchmark loads on first use (PEP 562), so that writing a record does not import it.
+_LAZY = {"Benchmark": ".compare", "benchmark": ".compare", "render_benchmark": ".benchmark_report",
+         "write_benchmark": ".benchmark_report"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'fupan.cases' has no attribute {name!r}")

@@ -6,12 +6,14 @@ percentile; below about 10 peers show raw ranks instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["competition_rank", "percentile_rank", "robust_peer_z"]
+__all__ = ["competition_rank", "daily_gmv_index", "percentile_rank", "robust_peer_z"]
 
 PercentileKind = Literal["rank", "weak", "strict", "mean"]
 
@@ -140,3 +142,41 @@ def competition_rank(values: ArrayLike, score: float, higher_is_better: bool = T
         raise ValueError(f"score must be finite, got {score!r}")
     better = np.count_nonzero(arr > score) if higher_is_better else np.count_nonzero(arr < score)
     return 1 + int(better), arr.size + 1
+
+
+def daily_gmv_index(daily: pd.DataFrame, baseline_gmv_per_day: float, day0: dt.date | str) -> pd.DataFrame:
+    """Each day's GMV as an index of the baseline's average day, aligned by promotion day.
+
+    口径: ``index_t = 100·GMV_t / (baseline GMV per day)`` — the same baseline as the dictionary's
+    ``gmv_index`` (100 = an average baseline day), GMV summed over channels; ``day = t − day0`` in
+    calendar days, ``day0`` = the first day of the burst window (爆发期). Days between the first
+    and last date of ``daily`` without a row had no sale (index 0). METHODS.md §6 (indices
+    against each case's own baseline), so cases of any size share one axis.
+
+    Parameters
+    ----------
+    daily : DataFrame with columns ``date`` and ``gmv`` (any other columns, e.g. channel, summed over)
+    baseline_gmv_per_day : float, > 0
+    day0 : date of promotion day 0 (burst start)
+
+    Returns
+    -------
+    DataFrame with columns ``day`` (int), ``date`` (ISO text) and ``index`` (float), one row a day.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, no rows, or a baseline that is not a positive finite number.
+    """
+    if not {"date", "gmv"} <= set(daily.columns):
+        raise ValueError(f"daily needs columns date and gmv, got {list(daily.columns)}")
+    if daily.empty:
+        raise ValueError("daily has no rows")
+    if not (np.isfinite(baseline_gmv_per_day) and baseline_gmv_per_day > 0):
+        raise ValueError(f"baseline GMV per day must be a positive number, got {baseline_gmv_per_day!r}")
+    gmv = daily.assign(date=pd.to_datetime(daily["date"]).dt.normalize()).groupby("date")["gmv"].sum()
+    days = pd.date_range(gmv.index.min(), gmv.index.max(), freq="D")
+    gmv = gmv.reindex(days, fill_value=0.0)
+    offset = (days - pd.Timestamp(day0)).days.astype(int)
+    return pd.DataFrame({"day": offset, "date": days.strftime("%Y-%m-%d"),
+                         "index": 100.0 * gmv.to_numpy(dtype=float) / baseline_gmv_per_day})

@@ -16,7 +16,7 @@ __all__ = ["gower_distance", "gower_similarity"]
 
 
 def _missing(col: pd.Series) -> np.ndarray:
-    return col.isna().to_numpy()
+    return np.asarray(col.isna().to_numpy(), dtype=bool)
 
 
 def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: Sequence[str] = (),
@@ -99,6 +99,9 @@ def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: S
 
 def gower_similarity(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: Sequence[str] = (),
                      weights: Mapping[str, float] | None = None) -> np.ndarray:
-    """Gower similarity ``1 − d_ij`` (see :func:`gower_distance` for the 口径); NaN where no
-    attribute is observed in both rows. METHODS.md §6 returns the k most similar cases by it."""
+    """Gower similarity ``1 − d_ij`` (see :func:`gower_distance` for the 口径).
+
+    NaN where no attribute is observed in both rows. METHODS.md §6 returns the k most similar
+    cases by it.
+    """
     return 1.0 - gower_distance(x, y, nominal=nominal, weights=weights)
