@@ -102,3 +102,30 @@ def test_competition_rank_matches_scipy_rankdata_min() -> None:
 def test_competition_rank_rejects_bad_input(values: list[float], score: float) -> None:
     with pytest.raises(ValueError):
         competition_rank(values, score)
+
+
+def test_daily_gmv_index_hand_computed() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from fupan.metrics.benchmark import daily_gmv_index
+
+    daily = pd.DataFrame({"date": ["2025-11-09", "2025-11-09", "2025-11-11", "2025-11-12"],
+                          "channel": ["live", "organic", "live", "live"], "gmv": [30.0, 20.0, 400.0, 75.0]})
+    got = daily_gmv_index(daily, 50.0, dt.date(2025, 11, 11))
+    assert got["day"].tolist() == [-2, -1, 0, 1]  # 11-10 had no row: a day with no sale
+    assert got["date"].tolist() == ["2025-11-09", "2025-11-10", "2025-11-11", "2025-11-12"]
+    np.testing.assert_allclose(got["index"], [100.0, 0.0, 800.0, 150.0])
+
+
+@pytest.mark.parametrize("base", [0.0, -1.0, float("nan")])
+def test_daily_gmv_index_rejects_bad_baseline(base: float) -> None:
+    import pandas as pd
+
+    from fupan.metrics.benchmark import daily_gmv_index
+
+    with pytest.raises(ValueError):
+        daily_gmv_index(pd.DataFrame({"date": ["2025-11-11"], "gmv": [1.0]}), base, "2025-11-11")
+    with pytest.raises(ValueError):
+        daily_gmv_index(pd.DataFrame({"date": ["2025-11-11"]}), 1.0, "2025-11-11")
