@@ -90,7 +90,8 @@ def variant(library: Path, base: dict, cid: str, *, platform: str | None = None,
             name: str | None = None, burst: tuple[str, str] | None = None, budget_scale: float = 1.0,
             discount: float | None = None, kpis: dict | None = None, achievements: dict | None = None,
             version: str | None = None, to_improve: list[str] | None = None, misses: list[tuple[str, str, str]] | None = None,
-            daily: list[tuple[int, float]] | None = None, currency: str | None = None, report: bool = False) -> dict:
+            daily: list[tuple[int, float]] | None = None, currency: str | None = None, report: bool = False,
+            provenance: str | None = None) -> dict:
     """A sealed record derived from ``base`` with the given card attributes and KPIs."""
     r = copy.deepcopy(base)
     r.pop("content_sha256", None)
@@ -101,6 +102,8 @@ def variant(library: Path, base: dict, cid: str, *, platform: str | None = None,
     card["category"] = category or card["category"]
     if currency:
         card["currency"] = currency
+    if provenance:
+        card["provenance"] = provenance
     if burst:
         card["windows"]["burst"] = {"start": burst[0], "end": burst[1]}
     card["strategy"]["budget"] = {k: v * budget_scale for k, v in card["strategy"]["budget"].items()}
@@ -428,6 +431,18 @@ def test_every_label_is_bilingual() -> None:
         assert zh.strip() and en.strip(), key
         assert CJK.search(zh) or key in ("col_gmv",), key  # Chinese side is Chinese
         assert not CJK.search(en), key  # English side has no Chinese
+
+
+def test_synthetic_cases_are_marked(base, tmp_path) -> None:
+    lib = tmp_path / "lib"
+    variant(lib, base, "made-up", provenance="synthetic", report=True)
+    variant(lib, base, "real-one", provenance="real", report=True)
+    b = benchmark(base, lib)
+    assert {n.case.case_id: n.case.provenance for n in b.nearest} == {"made-up": "synthetic", "real-one": "real"}
+    rows = {cid: row for row in re.findall(r"<tr>(.*?)</tr>", render_benchmark(b, "en", link_from=tmp_path), re.S)
+            for cid in ("made-up", "real-one") if f"{cid}</span>" in row}
+    assert "synthetic data" in rows["made-up"] and "synthetic data" not in rows["real-one"]
+    assert 'href="lib/made-up/report.html"' in rows["made-up"]  # relative to link_from
 
 
 def test_operator_text_is_escaped(base, tmp_path) -> None:

@@ -73,6 +73,7 @@ UI: dict[str, tuple[str, str]] = {
     "col_category": ("类目", "Category"), "col_festival": ("节日", "Festival"), "col_days": ("天数", "Days"),
     "col_discount": ("折扣深度", "Discount depth"), "col_budget": ("预算", "Budget"), "col_gmv": ("GMV", "GMV"),
     "this_case": ("本案例", "This case"), "no_report": ("（无报告）", "(no report)"),
+    "synthetic": ("合成数据", "synthetic data"),
     "no_nearest": ("没有可比较的案例。", "No case to compare with."),
     "h_daily": ("每日GMV指数：本案例与相似案例（按活动日对齐）", "Daily GMV index: this case and its nearest cases (aligned by promotion day)"),
     "daily_intro": ("指数 = 100 × 当日GMV / 该案例基线日均GMV；第 0 天 = 爆发期第一天。",
@@ -262,6 +263,8 @@ def _case_row(c: CaseView, sim: str, lang: str, link_from: Path, share_safe: boo
         name = f'<a href="{_e(href)}">{name}</a>'
     else:
         name += f' <span class="fp-bm-dim">{_t("no_report", lang)}</span>'
+    if c.provenance == "synthetic":
+        name += f' <span class="fp-bm-src">{_t("synthetic", lang)}</span>'
     if c.definitions_version != DEFINITIONS_VERSION:
         name += f' <span class="fp-bm-flag" title="口径 {_e(c.definitions_version)}">⚠ {_e(c.definitions_version)}</span>'
     v = c.values

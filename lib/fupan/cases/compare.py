@@ -91,6 +91,7 @@ class CaseView:
     misses: tuple[tuple[str, str], ...]  # findings of kind "miss": (zh, en)
     miss_metrics: tuple[str, ...]
     daily: tuple[tuple[int, float], ...] | None  # (promotion day, GMV index)
+    provenance: str = "unknown"  # real | synthetic | unknown (card field, else as fupan site derives it)
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,12 @@ def _daily_from_record(record: dict) -> tuple[tuple[int, float], ...] | None:
 
 
 def case_view(record: dict, report: Path | None = None,
-              daily: tuple[tuple[int, float], ...] | None = None) -> CaseView:
+              daily: tuple[tuple[int, float], ...] | None = None, provenance: str | None = None) -> CaseView:
     card = record.get("card") or {}
+    if provenance is None:
+        from .site.build import _provenance
+
+        provenance = _provenance(record, {})
     camp = (record.get("kpis") or {}).get("campaign") or {}
     misses = [f for f in record.get("findings") or [] if isinstance(f, dict) and f.get("kind") == "miss"]
     return CaseView(
@@ -231,7 +236,7 @@ def case_view(record: dict, report: Path | None = None,
         lessons=tuple(str(x) for x in (card.get("retrospective") or {}).get("to_improve") or []),
         misses=tuple((str(f.get("zh") or f.get("en") or ""), str(f.get("en") or f.get("zh") or "")) for f in misses),
         miss_metrics=tuple(str(f.get("metric") or "") for f in misses),
-        daily=daily if daily is not None else _daily_from_record(record),
+        daily=daily if daily is not None else _daily_from_record(record), provenance=provenance,
     )
 
 
@@ -415,8 +420,8 @@ def benchmark(subject: Any, library: Path | str, *, k: int = K_NEAREST, min_peer
     subj = case_view(record, daily=daily)
     cases, _ = load_library(Path(library))
     records = {c.id: c.record for c in cases if c.id != subj.case_id}
-    others = [case_view(c.record, c.folder / "report.html" if (c.folder / "report.html").is_file() else None)
-              for c in cases if c.id != subj.case_id]
+    others = [case_view(c.record, c.folder / "report.html" if (c.folder / "report.html").is_file() else None,
+                        provenance=c.provenance) for c in cases if c.id != subj.case_id]
     level, counts, peers = _peer_level(subj, others, min_peers)
     nearest = _nearest(subj, others, k)
     used = {c.case_id: c.definitions_version for c in [*peers, *(n.case for n in nearest)]}
