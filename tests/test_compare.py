@@ -257,6 +257,10 @@ def test_ten_or_more_same_platform_category_gives_percentiles(base, tmp_path) ->
     page = render_benchmark(b, "zh")
     assert "对标同行：天猫 × 美妆，共 11 个案例" in page
     assert f"第 {pos['gmv_index'].percentile:.0f} 百分位（n=11）" in page
+    p = round(pos["gmv_index"].percentile)
+    suffix = "th" if 10 <= p % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(p % 10, "th")
+    assert f"{p}{suffix} percentile (n=11)" in render_benchmark(b, "en")
+    assert "Definitions differ" not in render_benchmark(b, "en")  # one 口径 version throughout
 
 
 def test_fewer_than_ten_widens_to_the_category(base, tmp_path) -> None:
@@ -354,7 +358,7 @@ def test_a_different_definitions_version_is_named(base, tmp_path) -> None:
     assert "案例 old-one 按口径版本 2024.06-1 计算，与本案例（" + DEFINITIONS_VERSION + "）不同" in zh
     assert "旧版本的口径未存档，指标定义可能不同" in zh
     assert "Case old-one was computed under definitions 2024.06-1" in en and "definitions may differ" in en
-    assert 'role="alert"' in zh
+    assert 'role="alert"' in zh and "口径版本不同" in zh and "Definitions differ" in en
 
 
 def test_daily_overlay_draws_cases_with_a_series_and_names_the_others(base, tmp_path) -> None:

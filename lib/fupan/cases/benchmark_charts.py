@@ -114,7 +114,7 @@ def bullet(actual: float | None, plan: float, quartiles: tuple[float, float, flo
     pts = [0.0, plan, *([actual] if actual is not None else []), *(quartiles or ())]
     hi = max(pts) * 1.12 or 1.0
     lo = min(0.0, min(pts) * 1.12)
-    left, right, height = 8, width - 12, 54
+    left, right, height = 18, width - 18, 54
 
     def sx(v: float) -> float:
         return left + (v - lo) / (hi - lo) * (right - left)

@@ -50,7 +50,8 @@ UI: dict[str, tuple[str, str]] = {
                        "Percentiles and ranks read “better than peers”: KPIs where lower is better (e.g. refund rate) are reversed."),
     "col_kpi": ("指标", "KPI"), "col_value": ("本案例", "This case"), "col_median": ("同行中位数 [P25–P75]", "Peer median [P25–P75]"),
     "col_position": ("位置", "Position"), "col_z": ("稳健z", "Robust z"), "col_dist": ("分布（灰点=同行，红=本案例）", "Spread (grey = peers, red = this case)"),
-    "pct": ("第 {p:.0f} 百分位（n={n}）", "{p:.0f}th percentile (n={n})"),
+    "pct": ("第 {p:.0f} 百分位（n={n}）", "{ord} percentile (n={n})"),
+    "versions_title": ("⚠ 口径版本不同", "⚠ Definitions differ"),
     "rank": ("第 {r} 名 / 共 {of}", "{ord} of {of}"),
     "no_peer_value": ("同行均未测量", "no peer measured it"),
     "not_measured": ("未测量", "not measured"),
@@ -144,7 +145,7 @@ def _position_cell(p: Position, lang: str) -> str:
     if p.n == 0:
         return _t("no_peer_value", lang)
     if p.percentile is not None:
-        return _t("pct", lang, p=p.percentile, n=p.n)
+        return _t("pct", lang, p=p.percentile, n=p.n, ord=_ordinal(round(p.percentile)))
     r, of = p.rank
     return _t("rank", lang, r=r, of=of, ord=_ordinal(r))
 
@@ -178,7 +179,7 @@ def _versions(b: Benchmark, lang: str) -> str:
         tail = (_t("version_unknown", lang, kpis=names) if v.differing is None
                 else _t("version_known", lang, kpis=", ".join(_kpi_label(k, lang) for k in v.differing)))
         items.append(f"<li>{_e(head)} {_e(tail)}</li>")
-    return f'<div class="fp-bm-warn" role="alert"><b>⚠ 口径 / definitions</b><ul>{"".join(items)}</ul></div>'
+    return f'<div class="fp-bm-warn" role="alert"><b>{_t("versions_title", lang)}</b><ul>{"".join(items)}</ul></div>'
 
 
 def _positions(b: Benchmark, lang: str, share_safe: bool) -> str:
