@@ -1,0 +1,154 @@
+"""``fupan batch``: many retrospectives side by side, one bad campaign never stopping the rest.
+
+Each campaign runs as its own ``fupan run`` process (its own kernel, its own memory), ``jobs`` at a
+time, under one overall progress bar. A campaign whose inputs (the card and every table file),
+template, language and library version are unchanged since its last run is skipped: the run's
+cache key (:func:`fupan.report.run.cache_key`) is recorded in its ``case.json`` under ``parameters.cache_key`` and
+compared before anything is started (``force`` re-runs). The summary lists each campaign with its
+seconds and status, and each error in the bilingual form ``fupan run`` printed it.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .ingest.readers import file_sha256
+
+CARD_FILE = "campaign.yaml"
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One campaign of a batch and what became of it."""
+
+    folder: Path
+    status: str  # "ok" | "unchanged" | "failed"
+    seconds: float
+    case_id: str | None = None
+    error: str = ""
+
+
+def input_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of the card and of every table file it names (the files validation hashes too).
+
+    A card that cannot be read, or a table that is missing, gives what can be hashed: such a
+    campaign fails validation anyway and is never skipped as unchanged.
+    """
+    folder = Path(folder)
+    hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
+    try:
+        card = yaml.safe_load((folder / CARD_FILE).read_text(encoding="utf-8"))
+        tables = card.get("tables") or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return hashes
+    for name in sorted(tables.values()) if isinstance(tables, dict) else ():
+        path = folder / str(name)
+        if path.is_file():
+            hashes[str(name)] = file_sha256(path)
+    return hashes
+
+
+def expand(patterns: Iterable[str]) -> list[Path]:
+    """Campaign folders named by paths or glob patterns, each once, in the order given."""
+    seen: dict[Path, None] = {}
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        for m in matches:
+            p = Path(m)
+            if p.is_file() and p.name == CARD_FILE:
+                p = p.parent
+            seen.setdefault(p, None)
+    return list(seen)
+
+
+def _case_id(folder: Path) -> str | None:
+    try:
+        card = yaml.safe_load((folder / CARD_FILE).read_text(encoding="utf-8"))
+        return str(card["id"]) if isinstance(card, dict) and card.get("id") else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _unchanged(folder: Path, out: Path, template: Path, lang: str) -> str | None:
+    """The case id when the last run's case.json carries the same cache key; else None."""
+    case_id = _case_id(folder)
+    record = out / case_id / "case.json" if case_id else None
+    if record is None or not record.is_file() or not (folder / CARD_FILE).is_file():
+        return None
+    try:
+        recorded = json.loads(record.read_text(encoding="utf-8")).get("parameters", {}).get("cache_key")
+    except (OSError, ValueError):
+        return None
+    from .report.run import cache_key
+
+    return case_id if recorded and recorded == cache_key(input_hashes(folder), template, lang) else None
+
+
+def _run_one(folder: Path, out: Path, lang: str, template: Path | None) -> BatchItem:
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "fupan.cli", "run", str(folder), "--out", str(out), "--lang", lang, "--quiet"]
+    if template is not None:
+        cmd += ["--template", str(template)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    seconds = time.perf_counter() - t0
+    if proc.returncode == 0:
+        return BatchItem(folder, "ok", seconds, _case_id(folder))
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith(("校验 Validating", "执行报告模板"))]
+    return BatchItem(folder, "failed", seconds, _case_id(folder),
+                     error=f"exit {proc.returncode}: " + "\n".join(lines[-12:]))
+
+
+def run_batch(folders: list[Path], out: Path, *, jobs: int = 1, lang: str = "zh", template: Path | None = None,
+              force: bool = False, progress: bool = True) -> list[BatchItem]:
+    """Run every campaign (``jobs`` at a time); return one :class:`BatchItem` per folder, in order."""
+    from .report.run import DEFAULT_TEMPLATE
+
+    used_template = template or DEFAULT_TEMPLATE
+    results: dict[Path, BatchItem] = {}
+    todo = []
+    for folder in folders:
+        case_id = None if force else _unchanged(folder, out, used_template, lang)
+        if case_id:
+            results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
+        else:
+            todo.append(folder)
+    bar = None
+    if progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(folders), initial=len(folders) - len(todo), unit="campaign", file=sys.stderr,
+                   desc="复盘 batch")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(_run_one, f, out, lang, template): f for f in todo}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    return [results[f] for f in folders]
+
+
+def summary(items: list[BatchItem]) -> str:
+    """The table printed at the end: path, seconds, status; then each error as ``fupan run`` said it."""
+    label = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
+    width = max([len(str(i.folder)) for i in items] + [8])
+    lines = [f"{'campaign':<{width}}  {'seconds':>8}  status"]
+    lines += [f"{str(i.folder):<{width}}  {i.seconds:>8.1f}  {label[i.status]}" for i in items]
+    counts = {s: sum(i.status == s for i in items) for s in ("ok", "unchanged", "failed")}
+    lines.append(f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
+                 f"{len(items)} campaigns: {counts['ok']} done, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    for i in items:
+        if i.status == "failed":
+            lines += ["", f"── {i.folder}", i.error]
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""``fupan batch``: many campaigns, one broken among them, unchanged ones skipped by their cache key.
+
+Through the real CLI: three copies of the tiny hand-built campaign (different ids) and one whose
+card names an orders file that does not exist. Timings are benchmarks (bench/bench_batch.py), not
+asserted here.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import TINY_CARD, run_cli, write_campaign
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("batch")
+    for name in ("a", "b", "c"):
+        write_campaign(root / "campaigns" / name, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-{name}"})
+    broken = write_campaign(root / "campaigns" / "broken", card={**copy.deepcopy(TINY_CARD), "id": "tiny-broken"})
+    (broken / "orders.csv").unlink()
+    out = root / "reports"
+    first = run_cli("batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet")
+    return {"root": root, "out": out, "first": first}
+
+
+def _statuses(stdout: str) -> dict[str, str]:
+    rows = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^(\S+/campaigns/(\w+))\s+[\d.]+\s+\S+ (\S+) (\w+)$", line)
+        if m:
+            rows[m.group(2)] = m.group(4)
+    return rows
+
+
+def test_one_broken_campaign_does_not_stop_the_rest(batch):
+    proc = batch["first"]
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # some failed: the exit code says so
+    assert _statuses(proc.stdout) == {"a": "done", "b": "done", "c": "done", "broken": "failed"}
+    for name in ("a", "b", "c"):
+        assert (batch["out"] / f"tiny-{name}" / "report.html").is_file()
+    assert not (batch["out"] / "tiny-broken").exists()
+    # the error is reported in the bilingual form fupan run prints, naming the missing file
+    tail = proc.stdout.split("── ", 1)[1]
+    assert "orders.csv" in tail and "校验失败" in tail and "Validation failed" in tail
+    assert "4 campaigns: 3 done, 0 unchanged, 1 failed" in proc.stdout
+
+
+def test_each_record_carries_its_cache_key(batch):
+    keys = {json.loads((batch["out"] / f"tiny-{n}" / "case.json").read_text(encoding="utf-8"))["parameters"]["cache_key"]
+            for n in ("a", "b", "c")}
+    assert len(keys) == 3 and all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)  # the ids differ, so the cards do
+
+
+def test_unchanged_campaigns_are_skipped_and_a_changed_one_reruns(batch):
+    root, out = batch["root"], batch["out"]
+    before = (out / "tiny-a" / "case.json").stat().st_mtime_ns
+    second = run_cli("batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet")
+    assert _statuses(second.stdout) == {"a": "unchanged", "b": "unchanged", "c": "unchanged", "broken": "failed"}
+    assert (out / "tiny-a" / "case.json").stat().st_mtime_ns == before  # not rewritten
+    orders = root / "campaigns" / "b" / "orders.csv"
+    pd.read_csv(orders).assign(paid_amount=lambda f: f.paid_amount + 1).to_csv(orders, index=False)
+    third = run_cli("batch", str(root / "campaigns" / "a"), str(root / "campaigns" / "b"), "--out", str(out), "--quiet")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert _statuses(third.stdout) == {"a": "unchanged", "b": "done"}
+    forced = run_cli("batch", str(root / "campaigns" / "a"), "--out", str(out), "--force", "--quiet")
+    assert _statuses(forced.stdout) == {"a": "done"}
+
+
+def test_no_campaign_is_a_clear_error(tmp_path: Path):
+    proc = run_cli("batch", str(tmp_path / "nothing-*"), "--out", str(tmp_path / "r"))
+    assert proc.returncode == 2 and "CAMPAIGNS" in proc.stderr and "Traceback" not in proc.stderr
