@@ -1,4 +1,6 @@
-# fupan — the two commands that do everything on a fresh machine are `make demo` and `make test`.
+# fupan — the two commands that do everything on a fresh machine are `make demo` and `make test`;
+# CI (.ci/run) runs `make check` (static checks) and then `make test`.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,11 +8,12 @@ STAMP  := $(VENV)/.installed
 DEMO   := data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser demo demo-data test lint bench bench-lift clean
+.PHONY: help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
+        check-pairing format lint bench bench-lift clean
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,21 +33,70 @@ demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/
 demo: demo-data ## set up, generate the demo campaign and run its retrospective into reports/
 	$(BIN)/fupan run $(DEMO) --out reports
 
-# The XSS test opens every report in headless Chromium. Debian's package is installed when it is
-# missing and we may (root with apt-get); otherwise that one test skips and says why.
-browser: ## install Debian's Chromium for the browser tests (root only; skipped otherwise)
-	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian chromium for the browser tests …"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-		|| echo "chromium could not be installed; the browser test will skip"; \
-	else echo "no chromium and not root: the browser test will skip (apt-get install chromium)"; fi
+# System packages the tests need, from Debian. Installed when missing and we may (root with
+# apt-get); otherwise the tests that need one skip and say why. Add a package to SYSTEM_DEPS and
+# say, in SKIPS_<package>, what runs without it.
+SYSTEM_DEPS := chromium
+SKIPS_chromium := the browser tests (tests/test_xss.py, tests/test_site_browser.py)
 
-test: setup browser ## run the whole test suite (what CI runs)
+system-deps: ## install the Debian packages the tests need (today: chromium); says what skips if it cannot
+	@echo "system packages the tests need: $(SYSTEM_DEPS)"
+	@$(foreach p,$(SYSTEM_DEPS),$(call system_dep,$(p),$(SKIPS_$(p))))
+
+define system_dep
+	if command -v $(1) >/dev/null 2>&1 || dpkg-query -W -f='$${Status}' $(1) 2>/dev/null | grep -q "ok installed"; then \
+		echo "  $(1): installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "  $(1): installing (apt-get install $(1)) …"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null) \
+		|| echo "  $(1): could not be installed; $(2) will skip"; \
+	else echo "  $(1): missing and not root; $(2) will skip (as root: apt-get install $(1))"; fi;
+endef
+
+test: setup system-deps ## run the whole test suite (what CI runs after make check)
 	$(BIN)/python -m pytest
 
-lint: setup ## ruff lint
-	$(BIN)/ruff check lib tests bench
+# ---------------------------------------------------------------------------- static checks
+# `make check` runs every check and reports each; it fails if any failed. CI runs it before the
+# tests; .pre-commit-config.yaml runs the same commands on commit.
+CHECKS    := format lint types layers pairing
+TEMPLATES := lib/fupan/report/templates
+PY_TREE   := lib tests bench
+
+check: setup ## static checks: ruff format + lint, mypy, import layers, template pairing (all run, then fail if any did)
+	@failed=""; for c in $(CHECKS); do \
+		echo "── check-$$c"; \
+		$(MAKE) --no-print-directory check-$$c || failed="$$failed $$c"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "✘ make check failed:$$failed"; exit 1; fi; \
+	echo "✔ make check: $(CHECKS) all pass"
+
+check-format: ## ruff format --check (the tree is formatted by `make format`)
+	$(BIN)/ruff format --check $(PY_TREE)
+
+check-lint: ## ruff lint (numpydoc D and RUF on metrics/ and analysis/, no print in the library)
+	$(BIN)/ruff check $(PY_TREE)
+
+check-types: ## mypy over lib/fupan (strict on metrics/; see [tool.mypy] in pyproject.toml)
+	$(BIN)/mypy
+
+check-layers: ## import-linter: cli → report → cases → analysis → ingest → extract → metrics → base; no cycles
+	$(BIN)/lint-imports
+
+check-pairing: ## each report template .ipynb holds exactly the cells of its jupytext .py
+	@status=0; for nb in $(TEMPLATES)/*.ipynb; do \
+		py="$${nb%.ipynb}.py"; \
+		if ! diff -u --label "$$nb" --label "$$py" \
+			<($(BIN)/jupytext --quiet --to py:percent --opt notebook_metadata_filter=-all -o - "$$nb") \
+			<($(BIN)/jupytext --quiet --to py:percent --opt notebook_metadata_filter=-all -o - "$$py"); then \
+			echo "$$nb and $$py differ: run $(BIN)/jupytext --sync $$py"; status=1; \
+		else echo "$$nb ⇄ $$py in sync"; fi; \
+	done; exit $$status
+
+format: setup ## reformat the whole tree with ruff format (one commit, when nobody else is editing)
+	$(BIN)/ruff format $(PY_TREE)
+
+lint: check-lint ## ruff lint (kept for habit: same as check-lint)
 
 bench: demo-data ## end-to-end benchmark: the demo vs bare papermill + nbconvert
 	$(BIN)/python bench/bench_end_to_end.py

@@ -12,13 +12,14 @@ import base64
 import functools
 import hashlib
 import os
-import tempfile
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
+
+from .files import write_atomic
 
 FAMILY = "Noto Sans CJK SC"
 SC_FACE_INDEX = 2
@@ -48,10 +49,9 @@ def font_path() -> Path:
     name = face["name"].getDebugName(1)
     if name != FAMILY:
         raise RuntimeError(f"face {SC_FACE_INDEX} of the CJK collection is {name!r}, not {FAMILY!r}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as tmp:
-        face.save(tmp.name)
-    os.replace(tmp.name, target)
+    buf = BytesIO()
+    face.save(buf)
+    write_atomic(target, buf.getvalue())
     return target
 
 
@@ -85,10 +85,7 @@ def embedded_font_css(text: str, family: str = "FupanCJK") -> str:
         buf = BytesIO()
         font.save(buf)
         data = buf.getvalue()
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, cached)
+        write_atomic(cached, data)
     encoded = base64.b64encode(data).decode("ascii")
     return (f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
             f"src:url(data:font/otf;base64,{encoded}) format('opentype');}}")

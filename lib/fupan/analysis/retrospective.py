@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..dictionary import FUNNEL_STEPS, KPI_DEFINITIONS
+from ..dictionary import KPI_DEFINITIONS
 from ..extract.aggregates import Aggregates, extract, window_frame
 from ..format import money, pct, set_currency, set_money_index, value
 from ..i18n import kpi_name, phase_name, step_label
@@ -69,14 +69,13 @@ class Retrospective:
 def funnel_steps(funnel: pd.DataFrame, phase: str, channel: str = "_all") -> pd.DataFrame:
     """Distinct users per step in a window with step conversion and drop-off.
 
-    口径: users = distinct users with that event in the window; step conversion = users(step) /
-    users(previous step); drop-off = 1 − step conversion. The biggest leak is the lowest conversion.
+    口径: :func:`fupan.metrics.funnel.window_funnel` — the one definition the funnel by channel
+    uses too (a step the tracker did not record is left out, never 0 users). The biggest leak is
+    the lowest conversion.
     """
-    rows = funnel[(funnel.phase == phase) & (funnel.channel == channel)].set_index("step").users
-    s = rows.reindex(list(FUNNEL_STEPS)).dropna().astype(float)
-    conv = s / s.shift(1)
-    return pd.DataFrame({"step": s.index, "users": s.values, "conversion": conv.values,
-                         "drop_off": 1 - conv.values}).reset_index(drop=True)
+    from ..metrics.funnel import window_funnel
+
+    return window_funnel(funnel, phase, channel)
 
 
 def _decomposition(kpis: pd.DataFrame) -> dict | None:

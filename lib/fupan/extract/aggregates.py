@@ -1,6 +1,6 @@
 """The extract layer: SQL run where the data lives, only aggregates cross into pandas.
 
-Each query is a file in ``fupan/sql/`` so it can be read, reviewed and run in a warehouse as well
+Each query is a file in ``fupan/extract/sql/`` so it can be read, reviewed and run in a warehouse as well
 as in the embedded DuckDB. :func:`extract` runs them over a validated campaign's typed tables and
 returns an :class:`Aggregates` bundle of small frames — daily × channel, window × channel, hourly,
 UV, funnel, spend and stock-outs. Per-order and per-user rows stay inside the database.
@@ -9,18 +9,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any, Protocol
 
+import duckdb
 import pandas as pd
 
-from ..ingest.readers import ddl
-from ..ingest.validate import Campaign
+from .duck import ddl
+
+
+class Campaign(Protocol):
+    """What the extract reads: typed tables on a DuckDB connection, and the card's windows.
+
+    :class:`fupan.ingest.validate.Campaign` is one (the extract layer sits below ingest and does
+    not import it): ``con`` holds the typed tables named by the contracts, ``card`` is the
+    :class:`~fupan.ingest.card.CampaignCard`, ``has(table)`` says whether an optional table was given.
+    """
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection: ...
+
+    @property
+    def card(self) -> Any: ...
+
+    def has(self, table: str) -> bool: ...
 
 #: Intermediate tables materialised once and read by several aggregate queries.
 STAGING = ("calendar", "order_level", "first_orders")
 
 
 def sql(name: str) -> str:
-    """The text of ``fupan/sql/<name>.sql``."""
+    """The text of ``fupan/extract/sql/<name>.sql``."""
     return resources.files("fupan.extract").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 

@@ -427,7 +427,7 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
     phases = {n for n, _ in card.windows.items()} | {"campaign"}
     for i, h in enumerate(card.strategy.hypotheses):
         if h.window not in phases:
-            loc = ("strategy", "hypotheses", i, "window")
+            loc: tuple[str | int, ...] = ("strategy", "hypotheses", i, "window")
             key = ".".join(map(str, loc))
             problems.append(_card_problem(
                 "card_invalid", f"{key} 的值无效：假设 {h.id} 指向窗口 {h.window}，但 windows 中没有这个窗口"
@@ -444,7 +444,7 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
         targets: dict[str, str] = {}
         for src, dst in columns.items():
             loc = ("mapping", table, src)
-            key = ".".join(loc)
+            key = f"mapping.{table}.{src}"
             if dst not in contract:
                 close = difflib.get_close_matches(dst, contract, n=1)
                 hint_zh, hint_en = (f"是否是 {close[0]}？", f" Did you mean {close[0]}?") if close else ("", "")

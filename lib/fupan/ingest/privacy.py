@@ -38,9 +38,10 @@ from pathlib import Path
 
 import duckdb
 
+from ..config import SALT_ENV, salt_file
 from ..errors import ConfigError, Problem
+from ..extract.duck import ddl, ident
 
-SALT_ENV = "FUPAN_SALT_FILE"
 SAMPLE_ROWS = 10_000
 PSEUDONYM_HEX = 16
 PSEUDONYMISE_IF_PII = ("order_id", "session_id", "sku", "category", "channel", "variant")
@@ -49,14 +50,7 @@ KIND_ZH = {"phone": "手机号/电话", "id_card": "身份证号", "email": "电
 
 
 # ----------------------------------------------------------------------------- salt
-def salt_file() -> Path:
-    """Where the salt lives: ``$FUPAN_SALT_FILE``, else ``$XDG_CONFIG_HOME/fupan/salt``."""
-    if os.environ.get(SALT_ENV):
-        return Path(os.environ[SALT_ENV]).expanduser()
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "fupan" / "salt"
-
-
+# Where it lives: :func:`fupan.config.salt_file` (re-exported here with SALT_ENV).
 def _salt_error(path: Path, zh: str, en: str) -> ConfigError:
     return ConfigError(f"盐值文件 {path} {zh}。可设置环境变量 {SALT_ENV} 指向另一个文件。\n"
                        f"Salt file {path}: {en}. Set {SALT_ENV} to use another file.")
@@ -232,16 +226,8 @@ def pii_kind_of_value(value: object) -> str | None:
 
 
 # ----------------------------------------------------------------------------- at ingestion
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _run(con: duckdb.DuckDBPyConnection, query: str) -> None:
-    con.execute(query).fetchall()
-
-
 def _sample(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> set[str]:
-    q = _ident(column)
+    q = ident(column)
     rows = con.execute(f"SELECT DISTINCT v FROM (SELECT TRY_CAST({q} AS VARCHAR) AS v FROM {raw} "
                        f"LIMIT {SAMPLE_ROWS}) WHERE v IS NOT NULL").fetchall()
     return {r[0] for r in rows}
@@ -249,19 +235,19 @@ def _sample(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> set[str]:
 
 def _pseudonymise(con: duckdb.DuckDBPyConnection, raw: str, column: str, raw_type: str, salt: bytes) -> None:
     """Replace ``column`` by salted pseudonyms; hash each distinct value once, then update."""
-    q = _ident(column)
+    q = ident(column)
     if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith("DECIMAL"):  # 123.0 and 123 are one id
         text = (f"CASE WHEN {q} = floor({q}) AND abs({q}) < 1e15 THEN CAST(CAST({q} AS BIGINT) AS VARCHAR) "
                 f"ELSE CAST({q} AS VARCHAR) END")
     else:
         text = f"nullif(trim(TRY_CAST({q} AS VARCHAR)), '')"
-    _run(con, f"ALTER TABLE {raw} ALTER COLUMN {q} SET DATA TYPE VARCHAR USING {text}")
-    _run(con, f"CREATE TEMP TABLE _pseudonyms AS SELECT v, {pseudonym_sql('v', salt)} AS p "
+    ddl(con, f"ALTER TABLE {raw} ALTER COLUMN {q} SET DATA TYPE VARCHAR USING {text}")
+    ddl(con, f"CREATE TEMP TABLE _pseudonyms AS SELECT v, {pseudonym_sql('v', salt)} AS p "
              f"FROM (SELECT DISTINCT {q} AS v FROM {raw} WHERE {q} IS NOT NULL)")
     try:
-        _run(con, f"UPDATE {raw} SET {q} = _pseudonyms.p FROM _pseudonyms WHERE {raw}.{q} = _pseudonyms.v")
+        ddl(con, f"UPDATE {raw} SET {q} = _pseudonyms.p FROM _pseudonyms WHERE {raw}.{q} = _pseudonyms.v")
     finally:
-        _run(con, "DROP TABLE _pseudonyms")
+        ddl(con, "DROP TABLE _pseudonyms")
 
 
 def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str,
@@ -281,10 +267,10 @@ def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filena
         if kind is not None:
             dropped[column] = kind
     if dropped and len(dropped) == len(types):  # DuckDB keeps at least one column: keep the rows only
-        _run(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}")
+        ddl(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}")
     else:
         for column in dropped:
-            _run(con, f"ALTER TABLE {raw} DROP COLUMN {_ident(column)}")
+            ddl(con, f"ALTER TABLE {raw} DROP COLUMN {ident(column)}")
     if dropped:
         zh = "、".join(f"{c}（{KIND_ZH[k]}）" for c, k in dropped.items())
         en = ", ".join(f"{c} ({k})" for c, k in dropped.items())
@@ -295,7 +281,7 @@ def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filena
     for column in ("user_id", *PSEUDONYMISE_IF_PII):
         if column not in types or column not in contract:
             continue
-        kinds = {pii_kind_of_value(v) for v in _sample(con, raw, column)} - {None}
+        kinds = {k for v in _sample(con, raw, column) if (k := pii_kind_of_value(v)) is not None}
         if column == "user_id" or kinds:
             _pseudonymise(con, raw, column, types[column], salt)
             pseudonymised.append(column)

@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import Problem
+from ..extract.duck import ddl, ident
 from . import privacy
 from .card import CONTRACTS, CampaignCard
 
@@ -50,16 +51,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def ddl(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> None:
-    """Run a statement and consume its result (DuckDB refuses new work while one is pending)."""
-    con.execute(query, params or []).fetchall()
-
-
-def ident(name: str) -> str:
-    """``name`` as a quoted SQL identifier (column names come from users' files)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _problem(code: str, file: str, zh: str, en: str, **kw: Any) -> Problem:
@@ -420,10 +411,11 @@ def load_tables(
 ) -> tuple[list[str], list[Problem]]:
     """Load every table the card names; return the names loaded cleanly and all problems."""
     loaded, problems = [], []
+    mappings: dict[str, dict[str, str]] = dict(card.mapping.items())
     for name, filename in card.tables.items():
         if salt is None and (folder / filename).is_file():
             salt = privacy.load_salt()
-        found = load_table(con, name, folder, filename, card.mapping.get(name, {}), salt, privacy_log)
+        found = load_table(con, name, folder, filename, mappings.get(name, {}), salt, privacy_log)
         problems += found
         if not any(p.severity == "error" for p in found):
             loaded.append(name)

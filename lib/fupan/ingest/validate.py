@@ -39,9 +39,10 @@ from pathlib import Path
 import duckdb
 
 from ..errors import Problem, ValidationError
+from ..extract.duck import ddl, ident
 from ..i18n import phase_name
 from .card import CARD_FILE, CONTRACTS, CampaignCard, Column, card_line, load_card, read_card
-from .readers import ddl, file_sha256, ident, load_tables, open_connection
+from .readers import file_sha256, load_tables, open_connection
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -304,12 +305,12 @@ def _check_controls(con, folder: Path, card: CampaignCard) -> list[Problem]:
         inside = con.execute("SELECT DISTINCT sku FROM orders WHERE sku IN (SELECT unnest(?::VARCHAR[])) AND category IN "
                              "(SELECT unnest(?::VARCHAR[])) ORDER BY sku", [skus, c.categories]).fetchall()
         if inside:
-            names = ", ".join(r[0] for r in inside)
+            listed = ", ".join(r[0] for r in inside)
             problems.append(Problem(
                 code="control_overlap", file=CARD_FILE, column="controls",
                 row=card_line(folder, ("controls",)),
-                zh=f"SKU {names} 属于对照品类（controls.categories），不能同时作为替代品或互补品。",
-                en=f"SKU(s) {names} belong to a control category (controls.categories) and cannot also be "
+                zh=f"SKU {listed} 属于对照品类（controls.categories），不能同时作为替代品或互补品。",
+                en=f"SKU(s) {listed} belong to a control category (controls.categories) and cannot also be "
                    f"substitutes or complements."))
     return problems
 
@@ -441,7 +442,7 @@ def _open(folder: Path, card: CampaignCard, problems: list[Problem], con, salt: 
         problems += _check_orders(con, card.tables.orders)
         problems += _check_controls(con, folder, card)
         problems += _check_coverage(con, "orders", card.tables.orders, "order_time", card, True)
-    if "events" in loaded:
+    if "events" in loaded and card.tables.events:
         problems += _check_coverage(con, "events", card.tables.events, "event_time", card, False)
     for name, time_col in (("spend", "date"), ("inventory", "date")):
         if name in loaded:
@@ -481,8 +482,6 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
     """
     import json
 
-    from .readers import ddl
-
     path = Path(path)
     path.unlink(missing_ok=True)
     con = campaign.con
@@ -502,8 +501,6 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     """A :class:`Campaign` from a file written by :func:`save_prepared`, after checking that the
     folder's files still have the hashes they had when they were validated."""
     import json
-
-    from .readers import ddl
 
     folder = Path(folder)
     card = load_card(folder)

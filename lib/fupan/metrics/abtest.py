@@ -18,9 +18,9 @@ from scipy import stats
 
 __all__ = [
     "CupedResult",
+    "ProportionTest",
     "RatioDifference",
     "RatioEstimate",
-    "ProportionTest",
     "SRMResult",
     "WelchTest",
     "cuped_adjust",
@@ -69,6 +69,7 @@ class RatioEstimate:
 
     @property
     def se(self) -> float:
+        """Standard error: the square root of ``variance``."""
         return math.sqrt(self.variance)
 
 
@@ -442,4 +443,4 @@ def sample_size_two_proportions(
         raise ValueError("p1 and p2 are equal; no sample size detects a zero difference")
     z = stats.norm.ppf(1.0 - alpha / 2.0) + stats.norm.ppf(power)
     n = z**2 * (p1 * (1.0 - p1) + p2 * (1.0 - p2)) / (p2 - p1) ** 2
-    return math.ceil(n)
+    return math.ceil(float(n))

@@ -70,11 +70,14 @@ def _robust_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     med = np.median(ref)
     dev = values - med
     mad = np.median(np.abs(ref - med))
+    out: np.ndarray
     if mad > 0:
-        return _MAD_K * dev / mad
+        out = _MAD_K * dev / mad
+        return out
     mean_ad = np.mean(np.abs(ref - med))
     if mean_ad > 0:
-        return dev / (_MEANAD_K * mean_ad)
+        out = dev / (_MEANAD_K * mean_ad)
+        return out
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(dev == 0, 0.0, np.sign(dev) * np.inf)
 
@@ -289,8 +292,8 @@ def flag_anomalies(
     a, e = _values(actual, "actual"), _values(expected, "expected")
     if a.size != e.size:
         raise ValueError(f"actual and expected differ in length: {a.size} vs {e.size}")
-    both_series = isinstance(actual, pd.Series) and isinstance(expected, pd.Series)
-    if both_series and not actual.index.equals(expected.index):
+    if (isinstance(actual, pd.Series) and isinstance(expected, pd.Series)
+            and not actual.index.equals(expected.index)):
         raise ValueError("actual and expected must share the same index")
     if z <= 0 or min_rel_dev < 0:
         raise ValueError("z must be positive and min_rel_dev non-negative")
@@ -443,9 +446,9 @@ def modified_z_pvalue(score: ArrayLike, n_ref: ArrayLike | None = None) -> np.nd
     """
     m = np.abs(np.asarray(score, dtype=float))
     if n_ref is None:
-        return 2.0 * stats.norm.sf(m)
+        return np.asarray(2.0 * stats.norm.sf(m), dtype=float)
     n = np.asarray(n_ref, dtype=float)
-    return 2.0 * stats.t.sf(m, np.maximum(1.0, MAD_EFFICIENCY * (n - 1.0)))
+    return np.asarray(2.0 * stats.t.sf(m, np.maximum(1.0, MAD_EFFICIENCY * (n - 1.0))), dtype=float)
 
 
 def benjamini_hochberg(p: ArrayLike, q: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -533,8 +536,11 @@ def closed_weekdays(y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_da
 
 
 def _weekday_residuals(x: np.ndarray, fit: np.ndarray, open_day: np.ndarray, half_window: int) -> np.ndarray:
-    """``r_t = x_t − median`` of the fit days' finite, open ``x`` within ``±half_window`` (NaN when the
-    neighbourhood leaves the fit days or misses more than one open value)."""
+    """Weekday residuals ``r_t = x_t − median`` of the neighbouring fit days.
+
+    The median is over the fit days' finite, open ``x`` within ``±half_window``; NaN when the
+    neighbourhood leaves the fit days or misses more than one open value.
+    """
     usable = fit & open_day & np.isfinite(x)
     h = int(half_window)
     need = max(2, int(open_day[: 2 * h + 1].sum()) - 1) if open_day.size >= 2 * h + 1 else 2

@@ -30,9 +30,9 @@ from scipy.special import digamma, gammaln, hyp2f1
 from ..i18n import bilingual
 
 __all__ = [
+    "GTOL",
     "BGNBDParams",
     "CLVModelError",
-    "GTOL",
     "GammaGammaParams",
     "bgnbd_loglik_single",
     "checked_predictions",
@@ -58,9 +58,11 @@ _MAXITER = 200  # BFGS iterations per start (a cap: CDNOW, UCI and the demo need
 
 
 class CLVModelError(ValueError):
-    """A customer-value model could not be fitted or failed a check. ``str()`` is the bilingual
-    ``"English||中文"`` of :func:`fupan.i18n.bilingual` (``fupan.i18n.pick`` reads one side);
-    ``en`` and ``zh`` hold each part."""
+    """A customer-value model could not be fitted or failed a check.
+
+    ``str()`` is the bilingual ``"English||中文"`` of :func:`fupan.i18n.bilingual`
+    (``fupan.i18n.pick`` reads one side); ``en`` and ``zh`` hold each part.
+    """
 
     def __init__(self, en: str, zh: str):
         self.en, self.zh = en, zh
@@ -86,6 +88,7 @@ class BGNBDParams:
 
     @property
     def no_dropout(self) -> bool:
+        """Whether the fit is the no-dropout limit (``b = inf``, the NBD)."""
         return bool(np.isinf(self.b))
 
 
@@ -109,6 +112,7 @@ class GammaGammaParams:
 
     @property
     def on_ridge_limit(self) -> bool:
+        """Whether the fit is the ridge limit p → ∞ (``p = inf``)."""
         return bool(np.isinf(self.p))
 
     @property
@@ -166,13 +170,17 @@ def _bg(params: BGNBDParams | Mapping[str, float]) -> tuple[float, float, float,
 
 
 def _log_beta_ratios(a: float, b: float, k_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``c[k] = log B(a, b+k)/B(a, b) = −Σ_{j<k} log1p(a/(b+j))`` for k = 0..k_max, and its
-    derivatives in a and b. Exact for any b (``betaln(a, b+k) − betaln(a, b)`` cancels
+    """``c[k] = log B(a, b+k)/B(a, b) = −Σ_{j<k} log1p(a/(b+j))`` for k = 0..k_max.
+
+    Also returns its derivatives in a and b. Exact for any b (``betaln(a, b+k) − betaln(a, b)`` cancels
     catastrophically once b ≫ 1e8, which let an optimiser "find" log-likelihoods of −172 where the
-    true value was −36,895)."""
+    true value was −36,895).
+    """
     j = np.arange(k_max, dtype=float)
     inv_ab = 1.0 / (a + b + j)
-    cum = lambda v: np.concatenate([[0.0], np.cumsum(v)])  # noqa: E731
+    def cum(v: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(v)])
+
     return cum(-np.log1p(a / (b + j))), cum(-inv_ab), cum(a / (b + j) * inv_ab)
 
 
@@ -238,9 +246,12 @@ def bgnbd_loglik_single(
     return _loglik(*_bg(params), *_rfm(frequency, recency, T))
 
 
-def _gamma_gamma_objective(x: np.ndarray, m: np.ndarray):
-    """Negative log-likelihood of the Gamma–Gamma model over log-parameters (log p, log q, log v)
-    and its analytic gradient (ψ = digamma; chain rule ∂/∂log p = p·∂/∂p)."""
+def _gamma_gamma_objective(
+        x: np.ndarray, m: np.ndarray) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
+    """Negative log-likelihood of the Gamma–Gamma model and its analytic gradient.
+
+    Over log-parameters (log p, log q, log v); ψ = digamma; chain rule ∂/∂log p = p·∂/∂p.
+    """
     log_m, log_x, xm = np.log(m), np.log(x), x * m
 
     def nll(log_params: np.ndarray) -> float:
@@ -286,7 +297,8 @@ def _maximise(nll: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], n
     point found is kept, and convergence is judged by its gradient (:data:`GTOL`). Once two starts
     reach stationary points with the same log-likelihood (1e-9 relative), the remaining starts are
     not run: an independent fit from a different start has confirmed the optimum. Evaluations are
-    bounded by ``len(starts) × _MAXITER`` BFGS iterations."""
+    bounded by ``len(starts) × _MAXITER`` BFGS iterations.
+    """
     evaluations, runs = 0, []
     for start in starts:
         res = optimize.minimize(lambda z: nll(z) / n, np.asarray(start, float), jac=lambda z: grad(z) / n,
@@ -318,7 +330,8 @@ def _fit_nbd(x: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> _Optimum:
     """The no-dropout limit of BG/NBD (the NBD): λ ~ Gamma(r, α), x ~ Poisson(λT)."""
 
     def nll(z: np.ndarray) -> float:
-        value = -np.sum(w * _bgnbd_terms(*np.exp(z), 1.0, np.inf, x, x, big_t)[0])
+        r, alpha = np.exp(z)
+        value = -np.sum(w * _bgnbd_terms(r, alpha, 1.0, np.inf, x, x, big_t)[0])
         return float(value) if np.isfinite(value) else 1e300
 
     def grad(z: np.ndarray) -> np.ndarray:
@@ -396,12 +409,14 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
             f"无法对购买频率建模：无流失的 NBD 模型拟合退化（{', '.join(bad)}）；客户之间购买频率几乎无差异，或客户太少")
 
     def nll(z: np.ndarray) -> float:
-        value = -np.sum(w * _bgnbd_terms(*np.exp(z), ux, utx, ut)[0])
+        r, alpha, a, b = np.exp(z)
+        value = -np.sum(w * _bgnbd_terms(r, alpha, a, b, ux, utx, ut)[0])
         return float(value) if np.isfinite(value) else 1e300
 
     def grad(z: np.ndarray) -> np.ndarray:
         theta = np.exp(z)
-        _, g = _bgnbd_terms(*theta, ux, utx, ut, grad=True)
+        r, alpha, a, b = theta
+        _, g = _bgnbd_terms(r, alpha, a, b, ux, utx, ut, grad=True)
         out = -theta * (g @ w)
         return out if np.all(np.isfinite(out)) else np.zeros(4)
 
@@ -474,7 +489,8 @@ def expected_purchases(
     body = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
         r + x, b + x, a + b + x - 1, z
     )
-    return head * body / _alive_denominator(a, b, r, alpha, x, tx, big_t)
+    out: np.ndarray = head * body / _alive_denominator(a, b, r, alpha, x, tx, big_t)
+    return out
 
 
 def _alive_denominator(
@@ -582,9 +598,11 @@ def _repeaters(frequency: ArrayLike, monetary: ArrayLike) -> list[np.ndarray]:
 
 
 def _inverse_gamma_limit(m: np.ndarray) -> tuple[float, float, float]:
-    """The Gamma–Gamma ridge limit p → ∞, v → 0 (p·v = c fixed), where m̄ ~ InverseGamma(q, c)
-    whatever x: ĉ = q/mean(1/m̄) and ``log q − ψ(q) = log mean(1/m̄) + mean(log m̄)`` (solved by
-    bracketing). Returns (maximum log-likelihood, q, c); needs some spread in m̄."""
+    """The Gamma–Gamma ridge limit p → ∞, v → 0 (p·v = c fixed).
+
+    There m̄ ~ InverseGamma(q, c) whatever x: ĉ = q/mean(1/m̄) and ``log q − ψ(q) = log mean(1/m̄) + mean(log m̄)`` (solved by
+    bracketing). Returns (maximum log-likelihood, q, c); needs some spread in m̄.
+    """
     n, log_m, inv_m = m.size, np.log(m), 1.0 / m
     k = float(np.log(np.mean(inv_m)) + np.mean(log_m))  # ≥ 0 by Jensen, 0 iff every m̄ is equal
     q = optimize.brentq(lambda s: np.log(s) - digamma(s) - k, 1e-10, 1e12, xtol=1e-14, rtol=1e-14)
@@ -709,7 +727,8 @@ def expected_average_value(
         raise ValueError("frequency must be non-negative integers and monetary non-negative")
     if limit:
         return np.where(x > 0, m, pv / (q - 1))
-    return p * (v + x * m) / (p * x + q - 1)
+    out: np.ndarray = p * (v + x * m) / (p * x + q - 1)
+    return out
 
 
 def summary_from_transactions(

@@ -5,6 +5,8 @@ identifier). Arm A is the control, B the treatment; every effect is B relative t
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +17,7 @@ ALPHA = 0.05
 
 
 def evaluate_ab(users: pd.DataFrame, control: str = "A", treatment: str = "B",
-                design_split: tuple[float, float] = (0.5, 0.5), alpha: float = ALPHA) -> dict:
+                design_split: tuple[float, float] = (0.5, 0.5), alpha: float = ALPHA) -> dict[str, Any]:
     """Conversion, revenue per user and sample-ratio checks of a two-arm test.
 
     口径: unit = user with an event carrying a variant inside the campaign window; converted =
@@ -50,7 +52,7 @@ def evaluate_ab(users: pd.DataFrame, control: str = "A", treatment: str = "B",
     }
 
 
-def verdict(ab: dict, lang: str = "zh") -> str:
+def verdict(ab: dict[str, Any], lang: str = "zh") -> str:
     """One plain-language sentence on the test's outcome."""
     lo, hi = ab["relative_lift_ci"]
     lift = ab["relative_lift"]
@@ -72,7 +74,7 @@ def verdict(ab: dict, lang: str = "zh") -> str:
                                                else "The evidence does not justify a change."))
 
 
-def ab_table(ab: dict) -> pd.DataFrame:
+def ab_table(ab: dict[str, Any]) -> pd.DataFrame:
     """Per-arm users, conversion and revenue per user, for display."""
     arms = list(ab["users"])
     return pd.DataFrame({"users": [ab["users"][v] for v in arms],

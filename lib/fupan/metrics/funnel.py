@@ -4,6 +4,12 @@
 conversion = users(step) / users(previous step); drop-off = 1 − step conversion; overall conversion
 = users(step) / users(first step). Steps follow :data:`fupan.dictionary.FUNNEL_STEPS`.
 
+One definition serves the headline funnel and the funnel by channel (:func:`funnel_table`): a
+step the tracker did not record at all (no user has it in any group, e.g. a tracker without
+``view`` events) is *not measured* and is left out — the previous step is then the previous
+measured one — while a measured step that a group lacks counts 0 users in that group. A step is
+never shown as 0 users because it was not tracked.
+
 Raw event logs are not prefix-closed: a user can pay without a recorded visit (app deep links,
 events lost by the tracker), so users per step can *increase* and a step conversion can exceed 1
 (drop-off < 0). Such values are reported as they are, never clipped.
@@ -17,7 +23,9 @@ import pandas as pd
 
 from ..dictionary import FUNNEL_STEPS
 
-__all__ = ["biggest_leak", "funnel_from_events", "funnel_table"]
+# FUNNEL_STEPS is re-exported for callers that order funnel columns (fupan.analysis.steps).
+__all__ = ["FUNNEL_STEPS", "biggest_leak", "funnel_from_events", "funnel_table", "measured_steps",
+           "window_funnel"]
 
 _STEP_ORDER = {step: i for i, step in enumerate(FUNNEL_STEPS)}
 _TABLE_COLUMNS = ("step", "users", "conversion", "drop_off", "overall_conversion")
@@ -57,14 +65,18 @@ def _by_group_then_step(frame: pd.DataFrame, keys: list[str], step: str) -> pd.D
             .drop(columns="_order").reset_index(drop=True))
 
 
-def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None,
+                 steps: Sequence[str] | None = None) -> pd.DataFrame:
     """Step and overall conversion per group from distinct users per step.
 
-    口径 (module docstring; DESIGN.md events table): users(s) = distinct users reaching step s in
-    the window; conversion(s) = users(s) / users(s−1), NaN for the first step and whenever
-    users(s−1) = 0; drop_off = 1 − conversion; overall_conversion(s) = users(s) / users(visit),
-    NaN when nobody visited. **A step missing from a group counts as 0 users.** Conversion may
-    exceed 1 in raw data (a user can pay without a recorded visit); it is reported, not clipped.
+    口径 (module docstring; DESIGN.md events table): the measured steps are ``steps``, by default
+    every step some group of ``step_users`` has (in funnel order); a step no group has was not
+    tracked and is left out of every group. users(s) = distinct users reaching step s in the
+    window, **0 when a group lacks a measured step**; conversion(s) = users(s) / users(s−1) with
+    s−1 the previous measured step, NaN for the first and whenever users(s−1) = 0; drop_off =
+    1 − conversion; overall_conversion(s) = users(s) / users(first measured step), NaN when that
+    is 0. Conversion may exceed 1 in raw data (a user can pay without a recorded visit); it is
+    reported, not clipped. The headline funnel is this table of the ``_all`` channel.
 
     Parameters
     ----------
@@ -74,19 +86,23 @@ def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None
         group and step cannot be added together and a duplicate raises.
     by : str or sequence of str, optional
         Grouping columns, e.g. ``["channel"]``, ``["date"]`` or ``["date", "channel"]``.
+    steps : sequence of str, optional
+        The steps the tracker records, when known from elsewhere (e.g. the whole events table);
+        default: the steps present in ``step_users``.
 
     Returns
     -------
     DataFrame
         The ``by`` columns, then ``step``, ``users`` (int), ``conversion``, ``drop_off`` and
-        ``overall_conversion`` (float); five rows per group present in the input, groups sorted by
-        their keys, steps in funnel order.
+        ``overall_conversion`` (float); one row per measured step for each group present in the
+        input, groups sorted by their keys, steps in funnel order.
 
     Raises
     ------
     ValueError
         If columns are missing, the frame is empty, a step is unknown, ``users`` is not a
-        non-negative integer, a group key is missing, or a group lists a step twice.
+        non-negative integer, a group key is missing, a group lists a step twice, or a step
+        with users is not among ``steps``.
     """
     keys = _keys(by, _TABLE_COLUMNS)
     _require(step_users, [*keys, "step", "users"], "step_users")
@@ -100,25 +116,97 @@ def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None
     if step_users.duplicated([*keys, "step"]).any():
         raise ValueError(f"step_users lists a step twice for one group of {keys or 'the whole window'}; "
                          "distinct users cannot be summed, so aggregate upstream")
-    steps = pd.DataFrame({"step": list(FUNNEL_STEPS)})
-    groups = step_users[keys].drop_duplicates().sort_values(keys, kind="stable") if keys else None
-    grid = groups.merge(steps, how="cross") if groups is not None else steps
+    measured = measured_steps(step_users["step"], steps)
     given = step_users[[*keys, "step"]].assign(step=step_users["step"].astype(str), users=users)
+    outside = given[~given["step"].isin(measured) & (given["users"] > 0)]
+    if len(outside):
+        raise ValueError(f"step_users has users at step(s) {sorted(set(outside['step']))} outside the "
+                         f"measured steps {measured}")
+    grid_steps = pd.DataFrame({"step": measured})
+    groups = step_users[keys].drop_duplicates().sort_values(keys, kind="stable") if keys else None
+    grid = groups.merge(grid_steps, how="cross") if groups is not None else grid_steps
     table = grid.merge(given, on=[*keys, "step"], how="left", validate="one_to_one")
-    n = table["users"].fillna(0).to_numpy(dtype=float).reshape(-1, len(FUNNEL_STEPS))
+    n = table["users"].fillna(0).to_numpy(dtype=float).reshape(-1, len(measured))
     prev = np.column_stack([np.full(len(n), np.nan), n[:, :-1]])
-    first = np.repeat(n[:, :1], len(FUNNEL_STEPS), axis=1)
+    first = np.repeat(n[:, :1], len(measured), axis=1)
     conversion = np.divide(n, prev, out=np.full_like(n, np.nan), where=prev > 0)
     overall = np.divide(n, first, out=np.full_like(n, np.nan), where=first > 0)
     return table.assign(users=n.ravel().astype("int64"), conversion=conversion.ravel(),
                         drop_off=1.0 - conversion.ravel(), overall_conversion=overall.ravel())
 
 
+def measured_steps(observed: pd.Series | Sequence[str], steps: Sequence[str] | None = None) -> list[str]:
+    """The funnel steps a tracker records, in funnel order (the module's 口径).
+
+    Parameters
+    ----------
+    observed : Series or sequence of str
+        The steps that have rows (users) somewhere in the data.
+    steps : sequence of str, optional
+        The measured steps when known from elsewhere; returned in funnel order after checking.
+
+    Returns
+    -------
+    list of str
+        ``steps``, else the distinct ``observed`` steps, ordered as in ``FUNNEL_STEPS``.
+
+    Raises
+    ------
+    ValueError
+        If a step is unknown or no step is given.
+    """
+    chosen = pd.Series(list(steps) if steps is not None else list(observed), dtype=object).astype(str)
+    _check_steps(chosen, "steps")
+    out = [s for s in FUNNEL_STEPS if s in set(chosen)]
+    if not out:
+        raise ValueError("no funnel step is measured")
+    return out
+
+
+def window_funnel(funnel: pd.DataFrame, phase: str, channel: str = "_all") -> pd.DataFrame:
+    """The funnel of one window and channel: the report's headline funnel (channel ``_all``).
+
+    口径: :func:`funnel_table` of that window's rows for that channel, the measured steps being
+    those any channel has in the window — the definition the funnel by channel uses, so a step
+    the tracker did not record is left out of both and a measured step a channel lacks is 0
+    users in both.
+
+    Parameters
+    ----------
+    funnel : DataFrame
+        The extract's funnel aggregate (``extract/sql/funnel.sql``): ``phase``, ``channel``
+        (``_all`` = any channel), ``step``, ``users``.
+    phase : str
+        The window, e.g. ``"campaign"``.
+    channel : str, default ``"_all"``
+        The channel.
+
+    Returns
+    -------
+    DataFrame
+        ``step``, ``users``, ``conversion``, ``drop_off``, ``overall_conversion`` as
+        :func:`funnel_table` returns them; no rows when the window has no events.
+
+    Raises
+    ------
+    ValueError
+        If ``funnel`` lacks a column or holds bad rows (see :func:`funnel_table`).
+    """
+    _require(funnel, ["phase", "channel", "step", "users"], "funnel")
+    window = funnel[(funnel["phase"] == phase) & (funnel["users"] > 0)]
+    rows = window[window["channel"] == channel]
+    if rows.empty:
+        return pd.DataFrame({"step": pd.Series(dtype=object), "users": pd.Series(dtype="int64"),
+                             **{c: pd.Series(dtype=float) for c in _TABLE_COLUMNS[2:]}})
+    return funnel_table(rows[["step", "users"]].reset_index(drop=True), steps=measured_steps(window["step"]))
+
+
 def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
     """The step transition with the lowest step conversion, per group.
 
-    口径: among the transitions s−1 → s whose conversion is defined (users(s−1) > 0), the one with
-    the lowest ``conversion`` (:func:`funnel_table`); ties go to the earliest transition.
+    口径: among the transitions s−1 → s between measured steps whose conversion is defined
+    (users(s−1) > 0), the one with the lowest ``conversion`` (:func:`funnel_table`); ties go to
+    the earliest transition.
     users_lost = users(s−1) − users(s), negative when the step gained users. A group with no
     defined transition keeps one row of NaN, so no group silently disappears.
 
@@ -137,7 +225,7 @@ def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If columns are missing or a group does not hold each funnel step exactly once.
+        If columns are missing or the groups do not each hold the same measured steps once.
     """
     keys = [c for c in table.columns if c not in _TABLE_COLUMNS] if isinstance(table, pd.DataFrame) else []
     _require(table, [*keys, "step", "users"], "table")
@@ -145,8 +233,9 @@ def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("table lacks column 'conversion'; pass the output of funnel_table")
     _check_steps(table["step"], "table")
     n_groups = len(table[keys].drop_duplicates()) if keys else 1
-    if table.empty or table.duplicated([*keys, "step"]).any() or len(table) != n_groups * len(FUNNEL_STEPS):
-        raise ValueError(f"each group must hold each of {list(FUNNEL_STEPS)} exactly once; "
+    measured = [s for s in FUNNEL_STEPS if s in set(table["step"].astype(str))]
+    if table.empty or table.duplicated([*keys, "step"]).any() or len(table) != n_groups * len(measured):
+        raise ValueError(f"each group must hold each of the measured steps {measured} exactly once; "
                          "pass the output of funnel_table")
     ordered = _by_group_then_step(table, keys, "step")
     conv = ordered["conversion"].to_numpy(dtype=float).reshape(n_groups, -1)[:, 1:]
@@ -156,11 +245,11 @@ def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
     for g in range(n_groups):
         defined = np.isfinite(conv[g])
         i = int(np.argmin(np.where(defined, conv[g], np.inf))) if defined.any() else None
-        rows.append({"from_step": FUNNEL_STEPS[i] if i is not None else None,
-                     "to_step": FUNNEL_STEPS[i + 1] if i is not None else None,
+        rows.append({"from_step": measured[i] if i is not None else None,
+                     "to_step": measured[i + 1] if i is not None else None,
                      "conversion": conv[g, i] if i is not None else np.nan,
                      "users_lost": lost[g, i] if i is not None else np.nan})
-    heads = ordered[keys].iloc[:: len(FUNNEL_STEPS)].reset_index(drop=True)
+    heads = ordered[keys].iloc[:: len(measured)].reset_index(drop=True)
     return pd.concat([heads, pd.DataFrame(rows, index=heads.index).astype(
         {"conversion": float, "users_lost": float})], axis=1)
 
@@ -184,8 +273,9 @@ def funnel_from_events(events: pd.DataFrame, by: str | Sequence[str] | None = No
     -------
     DataFrame
         The ``by`` columns, ``step`` and ``users`` (int): one row per group and step *observed*
-        (absent steps are left out; :func:`funnel_table` counts them as 0), sorted by group then
-        funnel order. Feed it to :func:`funnel_table`.
+        (absent steps are left out; :func:`funnel_table` counts a step some other group has as
+        0 and leaves out a step no group has), sorted by group then funnel order. Feed it to
+        :func:`funnel_table`.
 
     Raises
     ------

@@ -14,6 +14,7 @@ cancelled). Conventions shared by every function here:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ __all__ = ["fulfilment_cost_share", "lost_gmv_from_stockouts", "oversell_rate", 
            "stockout_rate", "turnover_days"]
 
 ALL = "_all"  # the total row, as in the extract's '_all' channel
-DateLike = str | pd.Timestamp | np.datetime64
+DateLike: TypeAlias = str | pd.Timestamp | np.datetime64
 
 
 def _day(value: DateLike, name: str) -> pd.Timestamp:
@@ -324,8 +325,8 @@ def fulfilment_cost_share(variable_costs: float | Iterable[float] | pd.Series, g
     if isinstance(variable_costs, pd.DataFrame):
         raise ValueError("variable_costs is a DataFrame; pick its cost columns and sum them by row first")
     try:
-        values = np.asarray([variable_costs] if np.isscalar(variable_costs) else list(variable_costs),
-                            dtype=float)
+        costs = [variable_costs] if np.isscalar(variable_costs) else list(cast(Iterable[float], variable_costs))
+        values = np.asarray(costs, dtype=float)
         g = float(gmv)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"variable costs and gmv must be numbers: {exc}") from exc

@@ -5,7 +5,10 @@ take the small aggregate frames of :mod:`fupan.extract.aggregates` and never tou
 """
 from __future__ import annotations
 
+import datetime as dt
 import operator
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -14,15 +17,21 @@ from ..dictionary import KPI_DEFINITIONS
 
 ALL = "_all"
 LIVE = "live"
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-        "==": lambda a, b: bool(np.isclose(a, b))}
+def _close(a: float, b: float) -> bool:
+    return bool(np.isclose(a, b))
+
+
+DateLike: TypeAlias = str | dt.date | pd.Timestamp
+_OPS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+        "==": _close}
 
 
 def _div(a: float, b: float) -> float:
     return float(a) / float(b) if b and np.isfinite(b) and np.isfinite(a) else float("nan")
 
 
-def _window_sum(daily: pd.DataFrame | None, col: str, start, end, channel: str | None = ALL) -> float:
+def _window_sum(daily: pd.DataFrame | None, col: str, start: DateLike, end: DateLike,
+                channel: str | None = ALL) -> float:
     """Sum of ``col`` over [start, end]; NaN unless every day of the window is present."""
     if daily is None:
         return float("nan")
@@ -94,7 +103,8 @@ def window_kpis(
     )
 
 
-def channel_kpis(window_channel: pd.DataFrame, spend: pd.DataFrame | None, start, end, phase: str) -> pd.DataFrame:
+def channel_kpis(window_channel: pd.DataFrame, spend: pd.DataFrame | None, start: DateLike, end: DateLike,
+                 phase: str) -> pd.DataFrame:
     """Per channel in one window: GMV, orders, buyers, GMV share, spend and ROAS (= GMV/spend).
 
     Channels without spend (e.g. organic) show NaN ROAS, never infinity.
@@ -133,7 +143,7 @@ def target_achievement(actuals: pd.Series, targets: dict[str, float]) -> pd.Data
     return pd.DataFrame(rows, columns=["kpi", "target", "actual", "achievement", "status"])
 
 
-def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict]) -> pd.DataFrame:
+def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict[str, Any]]) -> pd.DataFrame:
     """Verdict on each hypothesis: ``actual op value`` evaluated on the KPI of its window.
 
     A hypothesis whose KPI is unmeasurable (e.g. no events table) is "not assessed", never met.

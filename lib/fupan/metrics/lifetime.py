@@ -1,5 +1,7 @@
-"""Predicted customer value by cohort: BG/NBD × Gamma–Gamma on the campaign's order history
-(METHODS.md §3.3), to compare the customers a campaign bought with those it would have had anyway.
+"""Predicted customer value by cohort: BG/NBD × Gamma–Gamma (METHODS.md §3.3).
+
+Fitted on the campaign's order history, to compare the customers a campaign bought with those it
+would have had anyway.
 
 Nothing from a model reaches the table unless the model passed its checks (:mod:`.clv`); when one
 fails, :func:`value_by_cohort` raises :class:`~fupan.metrics.clv.CLVModelError` whose bilingual
@@ -7,6 +9,8 @@ message (``"English||中文"``, :func:`fupan.i18n.bilingual`) is the reason the 
 of the table.
 """
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,7 @@ from .clv import (
 
 
 def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observation_end: pd.Timestamp,
-                    horizon_weeks: int = 26) -> tuple[pd.DataFrame, dict]:
+                    horizon_weeks: int = 26) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Mean P(alive), expected repeat purchases and expected value per customer in each cohort.
 
     口径: per customer (orders = one row per order not cancelled: ``user_key``, ``order_ts``,

@@ -56,10 +56,12 @@ _DOW = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the first open day i
 
 
 class LiftError(ValueError):
-    """The data cannot carry the counterfactual (too little history, a series that ends too soon,
-    intermittent sales…), as opposed to a wrong call. ``str()`` is the bilingual
+    """The data cannot carry the counterfactual, as opposed to a wrong call.
+
+    E.g. too little history, a series that ends too soon, intermittent sales. ``str()`` is the bilingual
     ``"English||中文"`` of :func:`fupan.i18n.bilingual` (``fupan.i18n.pick`` reads one side), the
-    form of a skip reason; ``zh`` and ``en`` hold each part."""
+    form of a skip reason; ``zh`` and ``en`` hold each part.
+    """
 
     def __init__(self, zh: str, en: str):
         super().__init__(bilingual(en, zh))
@@ -68,13 +70,16 @@ class LiftError(ValueError):
 
 @dataclass(frozen=True)
 class Counterfactual:
-    """A fitted counterfactual. ``daily`` (index ``date``): ``actual``, ``expected`` (Ŷ; fitted
+    """A fitted counterfactual.
+
+    ``daily`` (index ``date``): ``actual``, ``expected`` (Ŷ; fitted
     values on history days, 0 on closed days), ``lower``/``upper`` (prediction band, prediction
     days only), ``role`` (train / outlier / excluded / closed / zero / predict), ``closed`` (the
     day's weekday is closed). ``draws``: bootstrap counterfactual paths (n_boot × prediction
     days; 0 on closed days). ``params``: log-scale coefficients (``trend`` = log growth per year,
     ``dow_*`` relative to the first open weekday); ``sigma``: residual SD in logs;
-    ``closed_weekdays``: closed weekdays, 0 = Monday."""
+    ``closed_weekdays``: closed weekdays, 0 = Monday.
+    """
 
     daily: pd.DataFrame
     draws: np.ndarray
@@ -144,7 +149,7 @@ def _mad_sd(x: np.ndarray) -> float:
 def _robust_mask(X: np.ndarray, ly: np.ndarray, protect: np.ndarray, z: float | None,
                  run_days: int | None) -> np.ndarray:
     """Rows (consecutive days; NaN = excluded) kept after masking single and sustained outliers."""
-    keep = np.isfinite(ly)
+    keep: np.ndarray = np.isfinite(ly)
     if z is None:
         return keep
     beta = sm.RLM(ly[keep], X[keep], M=sm.robust.norms.HuberT()).fit().params
@@ -179,8 +184,11 @@ def _blocks(rng: np.random.Generator, n_src: int, n_out: int, n_boot: int, lengt
 
 def _prediction_errors(X: np.ndarray, beta: np.ndarray, resid: np.ndarray, X_p: np.ndarray,
                        n_boot: int, block_length: int, seed: int) -> np.ndarray:
-    """Bootstrap draws (n_boot × len(X_p)) of ``Y⁰* − Ŷ*``: leverage-adjusted residuals resampled
-    in blocks, the model refitted on each draw (one projection for all), a fresh future path."""
+    """Bootstrap draws (n_boot × len(X_p)) of ``Y⁰* − Ŷ*``.
+
+    Leverage-adjusted residuals resampled in blocks, the model refitted on each draw (one
+    projection for all), a fresh future path.
+    """
     proj = np.linalg.pinv(X)
     r = resid / np.sqrt(np.clip(1 - np.einsum("ij,ji->i", X, proj), 1e-6, None))
     r = r - r.mean()
@@ -189,7 +197,8 @@ def _prediction_errors(X: np.ndarray, beta: np.ndarray, resid: np.ndarray, X_p: 
     b_star = y_star @ proj.T
     s_star = np.exp(y_star - b_star @ X.T).mean(axis=1, keepdims=True)
     path = np.exp(X_p @ beta + r[_blocks(rng, len(r), len(X_p), n_boot, block_length)])
-    return path - np.exp(b_star @ X_p.T) * s_star
+    out: np.ndarray = path - np.exp(b_star @ X_p.T) * s_star
+    return out
 
 
 def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
@@ -514,7 +523,7 @@ def did_ols(frame: pd.DataFrame, *, y: str = "y", treat: str = "treat", post: st
 def pretrend_check(pre_frame: pd.DataFrame, *, y: str = "y", treat: str = "treat",
                    period: str = "period", cluster: str | None = None, alpha: float = 0.05
                    ) -> PretrendCheck:
-    """Parallel pre-trends: does the treated group's pre-period slope differ from the control's?
+    """Parallel pre-trends: whether the treated group's pre-period slope differs from the control's.
 
     口径: on pre-period rows, ``y = a + b·treat + c·t + d·treat·t + ε`` with ``t`` the period
     index; ``d`` is the slope difference. Parallel trends (the DiD assumption, METHODS.md §1.1)

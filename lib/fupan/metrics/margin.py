@@ -337,4 +337,4 @@ def elasticity_lift(beta: float, discount: float) -> float:
     b, d = _money("beta", beta), _money("discount", discount)
     if not 0 <= d < 1:
         raise ValueError(f"discount must be in [0, 1), got {discount}")
-    return (1.0 - d) ** b - 1.0
+    return float((1.0 - d) ** b - 1.0)

@@ -9,6 +9,7 @@ mix and rate, exactly (parts sum to the change).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -150,7 +151,8 @@ def _candidates(scores: pd.DataFrame, t_eep: float, t_ep: float, top: int) -> pd
     rows = []
     for dim, g in scores.groupby("dimension", sort=False):
         ranked = g.sort_values(["surprise", "explanatory_power"], ascending=False, kind="stable")
-        chosen, ep, s = [], 0.0, 0.0
+        chosen: list[object] = []
+        ep, s = 0.0, 0.0
         for el, e, su in zip(ranked.element, ranked.explanatory_power, ranked.surprise, strict=True):
             if e > t_eep:
                 chosen, ep, s = [*chosen, el], ep + e, s + su
@@ -210,7 +212,7 @@ def adtributor_ratio(frame_num: pd.DataFrame, frame_den: pd.DataFrame, t_eep: fl
 def _segments(frame: pd.DataFrame, segment: str, name: str, columns: Sequence[str]) -> pd.DataFrame:
     """Validated per-segment table; each (numerator, denominator) pair must not be x > 0 over 0."""
     t = _table(frame, [segment], columns, name).set_index(segment)
-    for den, num in zip(columns[:-1], columns[1:], strict=True):
+    for den, num in pairwise(columns):
         bad = (t[den] == 0) & (t[num] > 0)
         if bad.any():
             raise ValueError(f"{name}: {num} > 0 with {den} = 0 in segment(s) {list(t.index[bad][:5])}")

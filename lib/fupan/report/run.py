@@ -190,7 +190,7 @@ def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path 
     prepared = out.resolve() / PREPARED_NAME
     try:
         save_prepared(campaign, prepared)
-        params = {"campaign_dir": str(campaign_dir), "lang": lang, "prepared": str(prepared)}
+        params: dict[str, object] = {"campaign_dir": str(campaign_dir), "lang": lang, "prepared": str(prepared)}
         if share_safe:
             params["share_safe"] = True
         nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
