@@ -3,6 +3,7 @@ the demo campaign run once per test session through the real CLI."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,42 @@ def demo_run(demo_dir: Path, tmp_path_factory) -> Path:
 def copy_campaign(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+# ----------------------------------------------------------------------------- privacy scan
+#: What fupan writes for a reader: `fupan run` (report.html, report.ipynb, case.json) and
+#: `fupan compare` (benchmark.html).
+OUTPUTS = ("report.html", "report.ipynb", "case.json", "benchmark.html")
+RAW_DEMO_ID = re.compile(r"\bu\d{6,}\b")  # the demo generator's raw user ids look like u000123
+
+
+def scan_outputs(root: Path) -> tuple[list[Path], dict[str, tuple[list[str], list[str]]]]:
+    """Every output under ``root`` and, per file that leaks, the kinds of personal data found
+    (:func:`fupan.ingest.privacy.scan_text`: phone, ID number, e-mail; base64 images and fonts
+    skipped) and the raw user ids of any demo campaign under ``root`` that appear in it."""
+    from fupan.ingest.privacy import scan_text
+
+    files = sorted(p for name in OUTPUTS for p in root.rglob(name))
+    users: set[str] = set()
+    for orders in root.rglob("orders.parquet"):
+        if (orders.parent / "truth.json").is_file():  # a generated demo campaign
+            users |= set(pd.read_parquet(orders, columns=["user_id"]).user_id.astype(str))
+    leaks = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = [f.kind for f in scan_text(text)]
+        raw_ids = sorted(set(RAW_DEMO_ID.findall(text)) & users)
+        if found or raw_ids:
+            leaks[str(path.relative_to(root))] = (found[:5], raw_ids[:5])
+    return files, leaks
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_personal_data_in_any_output(tmp_path_factory):
+    """After the last test, whatever the order or selection (-k), scan every report the session
+    wrote under its temporary folder; a leak fails the session (an error at teardown)."""
+    yield
+    root = tmp_path_factory.getbasetemp()
+    files, leaks = scan_outputs(root)
+    print(f"\nprivacy scan: {len(files)} outputs under {root}, {len(leaks)} with personal data")
+    assert not leaks, f"personal data in the outputs the tests wrote: {leaks}"

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from fupan.dictionary import FUNNEL_STEPS
-from fupan.metrics.funnel import biggest_leak, funnel_from_events, funnel_table, measured_steps, window_funnel
+from fupan.metrics.funnel import (
+    biggest_leak,
+    funnel_from_events,
+    funnel_table,
+    measured_steps,
+    window_funnel,
+)
 
 NAN = float("nan")
 

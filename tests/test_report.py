@@ -17,8 +17,10 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from fupan.cases import read_record
+from fupan.config import TEMPLATE
+from fupan.errors import CaseRecordError
 
 pytestmark = pytest.mark.slow
 STAGES = ("背景", "策略", "执行", "结果", "复盘")
@@ -73,7 +75,7 @@ def test_case_record_is_valid_and_sealed(demo_run):
     tampered = demo_run.parent / "tampered.json"
     tampered.write_text((demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),
                         encoding="utf-8")
-    with pytest.raises(Exception, match="tampered.json"):
+    with pytest.raises(CaseRecordError, match="tampered.json"):
         read_record(tampered)
 
 
@@ -138,7 +140,7 @@ def test_english_report(demo_dir, tmp_path):
 
 
 def test_a_failing_cell_exits_non_zero_names_its_section_and_keeps_the_notebook(demo_dir, tmp_path):
-    template = nbformat.read(ROOT / "templates" / "retrospective.ipynb", as_version=4)
+    template = nbformat.read(TEMPLATE, as_version=4)
     at = next(i for i, c in enumerate(template.cells) if c.cell_type == "markdown" and c.source.startswith("# 执行"))
     template.cells.insert(at + 2, nbformat.v4.new_code_cell("raise RuntimeError('boom: injected failure')"))
     broken = tmp_path / "broken.ipynb"

@@ -6,7 +6,7 @@ histories from barely the baseline to more than a year, with and without behavio
 spend, in CNY, GBP or USD, reported in Chinese or English: named shops that push one dimension
 each, then mixtures drawn from a fixed seed (a grid rather than hypothesis: one example takes
 seconds, shrinking one would take minutes, and a grid reports every failing shop at once). Each
-is run in-process through the report template itself (``templates/retrospective.ipynb`` cell by
+is run in-process through the report template itself (``fupan/report/templates/retrospective.ipynb`` cell by
 cell, IPython's ``display`` captured: the calls ``fupan run`` executes, without a kernel), and
 one through the real CLI in both languages.
 
@@ -47,10 +47,11 @@ from campaigns import (
     section,
     visible_text,
 )
-from conftest import ROOT, run_cli
+from conftest import run_cli
+from fupan import config
 from fupan.cases import MIME, dumps, seal
 
-TEMPLATE = ROOT / "templates" / "retrospective.ipynb"
+TEMPLATE = config.TEMPLATE
 SEEN: Counter[str] = Counter()
 
 

@@ -8,9 +8,9 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import ROOT
+from fupan.config import TEMPLATE
 
-TEMPLATES = sorted((ROOT / "templates").glob("*.ipynb"))
+TEMPLATES = sorted(TEMPLATE.parent.glob("*.ipynb"))
 STAGES = ["背景", "策略", "执行", "结果", "复盘"]
 
 
@@ -20,7 +20,7 @@ def test_template_is_stripped_and_in_sync_with_its_script(path):
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
     script = jupytext.read(path.with_suffix(".py"))
     assert [(c.cell_type, c.source) for c in script.cells] == [(c.cell_type, c.source) for c in nb.cells], \
-        "templates/*.py and *.ipynb differ: run `jupytext --sync` on the template"
+        "the template .py and .ipynb differ: run `jupytext --sync` on the template"
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from . import config
 from .errors import FupanError, ValidationError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -47,7 +48,7 @@ def validate(folder: Annotated[Path, typer.Argument(help="campaign folder (campa
 @app.command()
 def run(
     folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
-    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = config.REPORTS,
     lang: Lang = "zh",
     template: Annotated[Path | None, typer.Option(help="report template notebook")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
@@ -57,19 +58,18 @@ def run(
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
-    from .report.run import DEFAULT_TEMPLATE
     from .report.run import run as run_report
 
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
-    template = template or DEFAULT_TEMPLATE
+    template = template or config.TEMPLATE
     if not template.is_file():
         raise ValidationError([_bad_option("--template", str(template), "存在的 .ipynb 文件", "an existing .ipynb file")])
     t1 = time.perf_counter()
     campaign = _validate(folder)
     validated = time.perf_counter() - t1
     reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
-                           + ([] if template == DEFAULT_TEMPLATE else ["--template", str(template)]))
+                           + ([] if template == config.TEMPLATE else ["--template", str(template)]))
     kind = "对外分享版 share-safe " if share_safe else ""
     typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)
     try:
@@ -87,7 +87,7 @@ def run(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="where to write the demo campaign")] = Path("data/demo"),
+    out: Annotated[Path, typer.Option("--out", help="where to write the demo campaign")] = config.DEMO,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 20251111,
     scale: Annotated[float, typer.Option(help="size multiplier (1.0 ≈ 30k customers; the demo shop is 3.0)")] = 3.0,
     scenario: Annotated[str, typer.Option(help="standard | no_lift | channel_fault")] = "standard",
@@ -102,8 +102,8 @@ def demo(
 
 @app.command()
 def site(
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = Path("case_library"),
-    out: Annotated[Path, typer.Option("--out", help="where to write the static site")] = Path("site"),
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
+    out: Annotated[Path, typer.Option("--out", help="where to write the static site")] = config.SITE,
 ) -> None:
     """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
     from .cases.site import build_site
@@ -118,8 +118,8 @@ def site(
 @app.command()
 def compare(
     subject: Annotated[str, typer.Argument(help="campaign folder, case id in the library, or a case.json / its folder")],
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = Path("case_library"),
-    out: Annotated[Path, typer.Option("--out", help="output root; writes OUT/<case id>/benchmark.html")] = Path("reports"),
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
+    out: Annotated[Path, typer.Option("--out", help="output root; writes OUT/<case id>/benchmark.html")] = config.REPORTS,
     lang: Lang = "zh",
     k: Annotated[int, typer.Option("-k", help="how many similar cases to show / 相似案例个数")] = 5,
 ) -> None:

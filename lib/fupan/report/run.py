@@ -20,13 +20,14 @@ import nbformat
 
 from .. import __version__
 from ..cases import MIME, write_atomic, write_record
+from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
 from ..i18n import t
 from ..ingest.validate import Campaign, save_prepared
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
-DEFAULT_TEMPLATE = TEMPLATES_DIR / "retrospective.ipynb"
+#: The packaged report template (:data:`fupan.config.TEMPLATE`).
+DEFAULT_TEMPLATE = TEMPLATE
 
 
 @dataclass(frozen=True)
