@@ -72,7 +72,7 @@ check: setup ## static checks: ruff format + lint, mypy, import layers, template
 	echo "✔ make check: $(CHECKS) all pass"
 
 check-format: ## ruff format --check (the tree is formatted by `make format`)
-	$(BIN)/ruff format --check $(PY_TREE)
+	$(BIN)/ruff format --check --output-format concise $(PY_TREE)
 
 check-lint: ## ruff lint (numpydoc D and RUF on metrics/ and analysis/, no print in the library)
 	$(BIN)/ruff check $(PY_TREE)
