@@ -81,7 +81,7 @@ check-types: ## mypy over lib/fupan (strict on metrics/; see [tool.mypy] in pypr
 	$(BIN)/mypy
 
 check-layers: ## import-linter: cli → report → cases → analysis → ingest → extract → metrics → base; no cycles
-	$(BIN)/lint-imports
+	PYTHONPATH=lib $(BIN)/lint-imports  # the tree beside this Makefile, not whatever fupan is installed
 
 check-pairing: ## each report template .ipynb holds exactly the cells of its jupytext .py
 	@status=0; for nb in $(TEMPLATES)/*.ipynb; do \
