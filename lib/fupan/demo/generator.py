@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,6 +90,67 @@ _SPEND = {"live": (5200, 40, .04), "search_ads": (4200, 60, .05), "feed_ads": (3
           "kol": (2500, 80, .02), "private_domain": (700, 5, .10)}  # daily CNY, CPM, CTR
 
 
+@dataclass(frozen=True)
+class Levers:
+    """What a scenario preset (:mod:`fupan.demo.scenarios`) may change; the defaults are the demo
+    shop, and with them :func:`generate_demo` writes exactly the files it always wrote.
+
+    - ``catalogue``: (category, SKU code, number of SKUs, mean list price) per promoted category;
+      ``control``: (category, SKU code) of the untouched control line (prices as in :data:`CONTROL`);
+      ``cost_share``: unit cost as a share of list price, drawn uniformly in this range per SKU.
+    - ``campaign_lift`` scales the campaign's order multipliers around 1 (m → 1 + k·(m − 1)) from
+      preheat to post; ``discount_depth`` scales its discount off list (1 − d → k·(1 − d));
+      ``dip``: the order multiplier on the first and last day of the after-campaign trough.
+    - ``conversion``: visitor conversion on campaign days relative to the demo's (0.4 → 2.5 times
+      the visitors per order); ``campaign_spend`` multiplies media spend from preheat to post.
+    - ``stockout_skus`` hot SKUs (None: 2 or 3, drawn) among the ``stockout_pool`` best sellers sell
+      out in the burst for ``stockout_days`` (shortest, longest) days each; ``after_sales``
+      multiplies the cancel and refund rates of burst, post and dip days (late shipments).
+    - ``shift_days`` moves every date written (−365: Double 11 2024; +31: Double 12 2025); the
+      model itself is unchanged, so the weekday pattern moves with it.
+    """
+
+    catalogue: tuple[tuple[str, str, int, float], ...] = _CATEGORIES
+    control: tuple[str, str] = (CONTROL["category"], CONTROL["code"])
+    cost_share: tuple[float, float] = (0.30, 0.45)
+    campaign_lift: float = 1.0
+    discount_depth: float = 1.0
+    dip: tuple[float, float] = (0.45, 0.85)
+    conversion: float = 1.0
+    campaign_spend: float = 1.0
+    stockout_skus: int | None = None
+    stockout_pool: int = 6
+    stockout_days: tuple[int, int] = (1, 3)
+    after_sales: float = 1.0
+    shift_days: int = 0
+
+    def shop(self) -> Levers:
+        """Only what describes the shop (catalogue, control line, costs, dates): the plan's levers."""
+        return Levers(catalogue=self.catalogue, control=self.control, cost_share=self.cost_share,
+                      shift_days=self.shift_days)
+
+
+def _shifted(date: str, days: int) -> str:
+    return str(np.datetime64(date) + days) if days else date
+
+
+def windows(shift_days: int = 0) -> dict[str, tuple[str, str]]:
+    """The campaign windows, moved by ``shift_days`` (see :class:`Levers`)."""
+    return {k: (_shifted(a, shift_days), _shifted(b, shift_days)) for k, (a, b) in WINDOWS.items()}
+
+
+def _campaign_table(lv: Levers) -> tuple[tuple[Any, ...], ...]:
+    """:data:`_CAMPAIGN` with the levers applied (the very same table with the defaults)."""
+    if (lv.campaign_lift, lv.discount_depth, lv.dip) == (1.0, 1.0, (0.45, 0.85)):
+        return _CAMPAIGN
+    rows = []
+    for a, b, mult, disc, tier, nu in _CAMPAIGN[:-1]:
+        rows.append((a, b, 1 + lv.campaign_lift * (np.asarray(mult) - 1), 1 - lv.discount_depth * (1 - disc),
+                     tier, nu))
+    a, b, _, disc, tier, nu = _CAMPAIGN[-1]  # the dip row: its own lever, regular discount
+    return (*rows, (a, b, np.linspace(*lv.dip, 15), disc, tier, nu))
+
+
 def _i(date: str) -> int:
     return int((np.datetime64(date) - START).astype(int))
 
@@ -108,26 +170,29 @@ def _draw(rng: np.random.Generator, cum_rows: np.ndarray) -> np.ndarray:
     return np.minimum((u[:, None] >= cum_rows).sum(axis=1), cum_rows.shape[1] - 1)
 
 
-def _catalogue(rng: np.random.Generator) -> dict[str, Any]:
+def _catalogue(rng: np.random.Generator, lv: Levers = Levers()) -> dict[str, Any]:
     """SKUs with category, list price, unit cost, popularity and the planned stock-outs."""
-    cats = np.concatenate([np.full(n, k) for k, (_, _, n, _) in enumerate(_CATEGORIES)])
+    categories = lv.catalogue
+    cats = np.concatenate([np.full(n, k) for k, (_, _, n, _) in enumerate(categories)])
     sku = np.concatenate([np.strings.add(f"{code}-", np.strings.zfill(
-        np.arange(1, n + 1).astype("U"), 3)) for _, code, n, _ in _CATEGORIES])
-    mean = np.array([c[3] for c in _CATEGORIES])[cats]
-    price = np.round(mean * rng.lognormal(-0.06, 0.35, len(sku)) / 10) * 10 - 1
-    cost = np.round(price * rng.uniform(0.30, 0.45, len(sku)), 2)
+        np.arange(1, n + 1).astype("U"), 3)) for _, code, n, _ in categories])
+    mean = np.array([c[3] for c in categories])[cats]
+    price = np.maximum(np.round(mean * rng.lognormal(-0.06, 0.35, len(sku)) / 10) * 10 - 1, 9.0)
+    cost = np.round(price * rng.uniform(*lv.cost_share, len(sku)), 2)
     weight = 1 / (rng.permutation(len(sku)) + 2.0) ** 0.8
     out = np.zeros((_i(str(END)) + 1, len(sku)), dtype=bool)  # day × SKU stock-out plan
-    for s in rng.choice(np.argsort(-weight)[:6], size=rng.integers(2, 4), replace=False):
-        length = int(rng.integers(1, 4))  # planned; only a campaign with lift sells them out
+    n_out = rng.integers(2, 4) if lv.stockout_skus is None else lv.stockout_skus
+    shortest, longest = lv.stockout_days
+    for s in rng.choice(np.argsort(-weight)[:lv.stockout_pool], size=n_out, replace=False):
+        length = int(rng.integers(shortest, longest + 1))  # planned; only a campaign with lift sells them out
         first = int(rng.integers(_i("2025-11-02"), _i("2025-11-10") - length + 2))
         out[first:first + length, s] = True
-    names = np.array([c[0] for c in _CATEGORIES])[cats]
+    names = np.array([c[0] for c in categories])[cats]
     return {"sku": sku, "category": names, "price": price, "cost": cost,
             "weight": weight / weight.sum(), "out": out}
 
 
-def _model(scenario: str, scale: float, cat: dict[str, Any]) -> dict[str, Any]:
+def _model(scenario: str, scale: float, cat: dict[str, Any], lv: Levers = Levers()) -> dict[str, Any]:
     """Per-day parameters, expected order flows and expected / counterfactual daily GMV."""
     dates = np.arange(START, END + 1)
     n, t = len(dates), np.arange(len(dates))
@@ -145,9 +210,11 @@ def _model(scenario: str, scale: float, cat: dict[str, Any]) -> dict[str, Any]:
     cancel, refund = cancel_cf, np.full(n, 0.04)
     d = {**cf, "mult": np.ones(n)}  # the campaign's days, multipliers relative to lam_cf
     if lift:
-        d = _apply(d, _CAMPAIGN)
-        cancel, refund = np.array([[.035, .035, .04, .05, .04, .035], [.04, .04, .05, .08, .07,
-                                                                       .05]])[:, phase]
+        d = _apply(d, _campaign_table(lv))
+        rates = np.array([[.035, .035, .04, .05, .04, .035], [.04, .04, .05, .08, .07, .05]])
+        if lv.after_sales != 1.0:
+            rates[:, 3:] *= lv.after_sales  # burst, post, dip
+        cancel, refund = rates[:, phase]
         peak = peak | np.isin(t, [_i("2025-11-01"), _i("2025-11-11")])
     lam = lam_cf * d["mult"]
     promo = (campaign & lift).astype(int)
@@ -172,7 +239,10 @@ def _model(scenario: str, scale: float, cat: dict[str, Any]) -> dict[str, Any]:
     pbar = np.where(out.any(axis=1), ((~out) * w) @ price / ((~out) @ w), pbar_cf)
     expected = orders * (1 - cancel) * _BASKET[d["tier"]] * pbar * d["disc"]
     counterfactual = lam_cf * (1 - cancel_cf) * _BASKET[cf["tier"]] * pbar_cf * cf["disc"]
-    return {"dates": dates, "phase": phase, "campaign": campaign, "peak": peak, "disc": d["disc"],
+    return {"dates": dates + lv.shift_days if lv.shift_days else dates, "windows": windows(lv.shift_days),
+            "control": {"category": lv.control[0], "code": lv.control[1]},
+            "conversion": lv.conversion, "campaign_spend": lv.campaign_spend,
+            "phase": phase, "campaign": campaign, "peak": peak, "disc": d["disc"],
             "tier": d["tier"], "cancel": cancel, "refund": refund, "p30": p30, "fault": fault,
             "mix_new": mix_new, "mix_ret": mix_ret, "mix_visit": _MIX_VISIT[promo],
             "e_new": e_new, "e_gen": e_gen, "orders": orders, "orders_nofault": total,
@@ -240,10 +310,10 @@ def _control(rng: np.random.Generator, m: dict[str, Any], taken: np.ndarray, wid
           "event": np.concatenate([np.repeat(np.arange(5), n_buy), np.repeat(np.arange(3), nb)])[keep],
           "session": np.concatenate([np.tile(np.arange(n_buy), 5), np.tile(n_buy + np.arange(nb), 3)])[keep]}
     ev["user"] = _strings("u", numbers[ev["user"]], width)
-    ev["sku"] = _strings(f"{CONTROL['code']}-", ev["sku"] + 1, 3)
+    ev["sku"] = _strings(f"{m['control']['code']}-", ev["sku"] + 1, 3)
     return {"day": days, "sod": sod, "user_id": _strings("u", numbers[cust], width), "events": ev,
             "order_id": np.strings.add(np.strings.add("C", ymd[days]), np.strings.zfill((seq + 1).astype("U"), 5)),
-            "sku": _strings(f"{CONTROL['code']}-", sku + 1, 3), "qty": qty, "list": price * qty, "paid": paid,
+            "sku": _strings(f"{m['control']['code']}-", sku + 1, 3), "qty": qty, "list": price * qty, "paid": paid,
             "cost": np.round(price * 0.35, 2), "channel": ch,
             "status": np.where(cancelled, "cancelled", np.where(refunded, "refunded", "paid")),
             "refund": np.where(refunded, paid, 0.0)}
@@ -347,6 +417,8 @@ def _events(rng: np.random.Generator, m: dict[str, Any], cat: dict[str, Any],
     dates = np.arange(d0, len(m["dates"]))
     crs = np.array([.03, .03, .022, .05, .035, .028])[m["phase"][dates]] if m["lift"] else .03
     crs = np.where(m["peak"][dates] & m["lift"], .08, crs)
+    if m["conversion"] != 1.0:
+        crs = crs * np.where(m["campaign"][dates], m["conversion"], 1.0)
     n_vis = rng.poisson(np.maximum(m["orders_nofault"][dates] / crs - m["orders"][dates], 0))
     v_day = np.repeat(dates, n_vis)
     v_user = rng.integers(0, n_users, len(v_day))
@@ -399,6 +471,8 @@ def _spend(rng: np.random.Generator, m: dict[str, Any]) -> pd.DataFrame:
                         ("2025-11-11", 10.0)):
         ramp[_i(date) - d0] = level
     ramp[ph == 4] = np.linspace(2.0, 1.5, int((ph == 4).sum()))
+    if m["campaign_spend"] != 1.0:
+        ramp[(ph >= 2) & (ph <= 4)] *= m["campaign_spend"]
     rows = []
     scale = m["scale"]
     for name, (daily, cpm, ctr) in _SPEND.items():
@@ -499,14 +573,15 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
     camp, text = m["campaign"], yaml.safe_load(_NARRATIVE)
     gmv = float((m["expected"] + m["control_expected"])[camp].sum())
     new = float(m["new_expected"][camp].sum())
-    sp = spend[spend["date"].between(WINDOWS["preheat"][0], WINDOWS["post"][1])]
+    win = m["windows"]
+    sp = spend[spend["date"].between(win["preheat"][0], win["post"][1])]
     by_channel = sp.groupby("channel")["spend"].sum()
     targets = {"gmv": _nice(gmv / 0.925, 3), "new_customers": int(_nice(0.9 * new, 2, np.floor)),
                "roas": _nice(gmv / sp["spend"].sum(), 2, np.floor)}
     return {"id": "2025-d11-beauty", "name": "双十一美妆大促 2025", "shop": SHOP, "platform": "tmall",
             "category": "beauty", "currency": "CNY", "timezone": "Asia/Shanghai",
             "windows": {k: [dt.date.fromisoformat(a), dt.date.fromisoformat(b)]
-                        for k, (a, b) in WINDOWS.items()},
+                        for k, (a, b) in win.items()},
             "background": text["background"],
             "strategy": {"targets": targets,
                          "budget": {k: _nice(float(by_channel[k]), 3) for k in _SPEND},
@@ -518,7 +593,7 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
             "duplicate_lines": "keep",
             # 平台佣金 5% + 支付手续费 0.6% + 物流履约约 2.4% of the regular price
             "costs": {"variable_cost_rate": 0.08},
-            "controls": {"categories": [CONTROL["category"]]}}
+            "controls": {"categories": [m["control"]["category"]]}}
 
 
 def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
@@ -536,7 +611,7 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
     out = m["out"][d0:]
     truth: dict[str, Any] = {
         "generator_version": GENERATOR_VERSION, "seed": seed, "scale": scale,
-        "scenario": scenario, "windows": {k: list(v) for k, v in WINDOWS.items()},
+        "scenario": scenario, "windows": {k: list(v) for k, v in m["windows"].items()},
         "counterfactual_daily_gmv": dict(zip(keys, cf.tolist(), strict=True)),
         "expected_daily_gmv": dict(zip(keys, ex.tolist(), strict=True)),
         "incremental_gmv": inc,
@@ -544,11 +619,11 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
         "new_customer_repeat": {"campaign": {"p30": float(P30["campaign"] if m["lift"]
                                                           else P30["organic"])},
                                 "organic": {"p30": P30["organic"]}},
-        "ab_test": {"start": WINDOWS["preheat"][0], "end": WINDOWS["post"][1],
-                    "scope": f"campaign pages; the {CONTROL['category']} control line is not in the test",
+        "ab_test": {"start": m["windows"]["preheat"][0], "end": m["windows"]["post"][1],
+                    "scope": f"campaign pages; the {m['control']['category']} control line is not in the test",
                     "true_relative_lift_in_order_probability": round(AB_MULTIPLIER - 1, 6),
                     "assignment": 0.5},
-        "control": {"category": CONTROL["category"], "incremental_gmv": 0.0,
+        "control": {"category": m["control"]["category"], "incremental_gmv": 0.0,
                     "expected_daily_gmv": dict(zip(keys, np.round(ctrl, 2).tolist(), strict=True))},
         "stockouts": [{"sku": str(cat["sku"][s]),
                        "dates": [keys[d] for d in np.flatnonzero(out[:, s])]}
@@ -565,7 +640,7 @@ def _truth(m: dict[str, Any], cat: dict[str, Any], seed: int, scale: float,
                   "promotion touches: its expected GMV is the same in both worlds."),
     }
     if scenario == "channel_fault":
-        truth["fault"] = dict(FAULT)
+        truth["fault"] = {**FAULT, "date": str(m["dates"][_i(FAULT["date"])])}
     return truth
 
 
@@ -586,7 +661,7 @@ def _write_tables(out: Path, m: dict[str, Any], cat: dict[str, Any], o: dict[str
         "t_us": np.concatenate([day_s[li["day"]] + li["sod"], day_s[c["day"]] + c["sod"]]) * 1_000_000,
         "paid_amount": np.concatenate([li["paid"], c["paid"]]),
         "sku": np.concatenate([cat["sku"][sku], c["sku"]]),
-        "category": np.concatenate([cat["category"][sku], np.full(len(c["sku"]), CONTROL["category"])]),
+        "category": np.concatenate([cat["category"][sku], np.full(len(c["sku"]), m["control"]["category"])]),
         "quantity": np.concatenate([li["qty"], c["qty"]]).astype(np.int64),
         "list_amount": np.concatenate([li["list"], c["list"]]).astype(float),
         "channel": np.concatenate([CHANNELS[o["ch"][lo]], c["channel"]]),
@@ -621,7 +696,7 @@ def _write_tables(out: Path, m: dict[str, Any], cat: dict[str, Any], o: dict[str
 
 
 def generate_demo(out_dir: Path, *, seed: int = 20251111, scale: float = 3.0,
-                  scenario: Scenario = "standard") -> Path:
+                  scenario: Scenario = "standard", levers: Levers | None = None) -> Path:
     """Write a seeded demo campaign folder (Tmall beauty brand, Double 11 2025).
 
     Parameters
@@ -636,6 +711,10 @@ def generate_demo(out_dir: Path, *, seed: int = 20251111, scale: float = 3.0,
     scenario : ``"standard"``; ``"no_lift"`` (the campaign changes nothing: expected equals
         counterfactual GMV every day); ``"channel_fault"`` (standard, but on 2025-11-05 the live
         channel converts at 10 % of normal).
+    levers : what a scenario preset changes (another catalogue, a price war, a warehouse that
+        cannot keep up, …; see :class:`Levers` and :mod:`fupan.demo.scenarios`). None or the
+        defaults: the demo shop. The card's targets are always the plan of the *standard*
+        campaign of the same shop (:meth:`Levers.shop`), so a preset's failure misses them.
 
     Returns
     -------
@@ -655,8 +734,9 @@ def generate_demo(out_dir: Path, *, seed: int = 20251111, scale: float = 3.0,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     r_cat, r_ord, r_ev, r_spend, r_id = np.random.default_rng(seed).spawn(5)
-    cat = _catalogue(r_cat)
-    m = _model(scenario, scale, cat)
+    lv = levers or Levers()
+    cat = _catalogue(r_cat, lv)
+    m = _model(scenario, scale, cat, lv)
     o = _orders(r_ord, m, cat)
     n_users = o["n_cust"] + round(150_000 * scale)  # customers, then browsers who never buy
     width = max(6, len(str(2 * n_users)))  # "u" + 6 digits up to scale ≈ 2.5
@@ -665,7 +745,8 @@ def generate_demo(out_dir: Path, *, seed: int = 20251111, scale: float = 3.0,
     ev = _events(r_ev, m, cat, o, n_users)
     control = _control(np.random.default_rng([seed, 7]), m, numbers, width)
     spend = _spend(r_spend, m)
-    standard = m if scenario == "standard" else _model("standard", scale, cat)
+    plan = lv.shop()
+    standard = m if scenario == "standard" and lv == plan else _model("standard", scale, cat, plan)
     with open(out / "campaign.yaml", "w", encoding="utf-8", newline="\n") as f:
         yaml.safe_dump(_card(standard, spend), f, allow_unicode=True, sort_keys=False,
                        default_flow_style=None, width=100)
