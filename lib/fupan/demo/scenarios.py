@@ -77,6 +77,12 @@ PETS = (
     ("猫砂", "LIT", 8, 59.0),
     ("宠物玩具", "TOY", 10, 39.0),
 )
+PERSONAL_CARE = (
+    ("洗发护发", "HAR", 12, 89.0),
+    ("身体护理", "BDY", 12, 69.0),
+    ("口腔护理", "ORL", 8, 39.0),
+    ("香氛", "SCT", 8, 159.0),
+)
 APPLIANCES = (
     ("冰箱", "FRG", 8, 3299.0),
     ("洗衣机", "WSH", 8, 2499.0),
@@ -470,6 +476,79 @@ _add(
                 ],
             },
             "tags": ["双十二", "double-12", "店播", "live-stream", "退货", "returns"],
+        },
+    )
+)
+
+_add(
+    Preset(
+        "xiaohongshu_seeding",
+        seed=106,
+        scale=0.15,
+        levers=Levers(
+            catalogue=PERSONAL_CARE,
+            control=("纸品", "PAP"),
+            cost_share=(0.30, 0.42),
+            campaign_lift=0.8,
+        ),
+        card={
+            "id": "syn-2025-d11-xhs-personal-care",
+            "name": "小红书个护新品牌双11 2025",
+            "shop": "栀屿个护",
+            "platform": "xiaohongshu",
+            "category": "personal-care",
+            "background": _bg(
+                "xiaohongshu_seeding",
+                106,
+                0.15,
+                "小红书电商以笔记种草加店铺直播成交，新品牌靠内容起量。",
+                competition="同类香氛洗护品牌密集投放素人笔记。",
+                team="创始团队4人，运营1人兼直播，合作30位素人博主。",
+                product="香氛洗发水与身体乳，口腔护理为补充。",
+                open_actions=[],
+            ),
+            "strategy": {
+                "mechanics": ["笔记种草", "店铺直播", "新客首单礼"],
+                "hypotheses": [
+                    {
+                        "id": "H1",
+                        "text": "新客占比不低于60%",
+                        "kpi": "new_customer_share",
+                        "op": ">=",
+                        "value": 0.60,
+                    },
+                    {"id": "H2", "text": "投产比不低于2", "kpi": "roas", "op": ">=", "value": 2.0},
+                ],
+            },
+            "retrospective": {
+                "went_well": ["种草笔记带来大量首购新客", "香氛洗发水成为店铺第一单品"],
+                "to_improve": [
+                    "新客首单后复购低：种草带来的多是尝鲜客",
+                    "笔记投放集中在活动前一周，预热期流量不足",
+                ],
+                "actions": [
+                    {
+                        "what": "首单后第20天推送补货提醒与回购券",
+                        "owner": "运营",
+                        "due": "2025-12-15",
+                    },
+                    {
+                        "what": "笔记投放提前到活动前三周，分批测内容",
+                        "owner": "内容",
+                        "due": "2026-02-01",
+                    },
+                ],
+            },
+            "tags": [
+                "种草",
+                "content-seeding",
+                "新品牌",
+                "new-brand",
+                "新客",
+                "new-customers",
+                "复购",
+                "repeat-purchase",
+            ],
         },
     )
 )
