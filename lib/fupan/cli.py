@@ -55,6 +55,12 @@ def run(
     share_safe: Annotated[bool, typer.Option(
         "--share-safe", help="write only OUT/<case id>/share/report.html for wider circulation: shop name "
                              "masked, money as an index (baseline daily GMV = 100), no code, no case.json")] = False,
+    archive_case: Annotated[bool, typer.Option(
+        "--archive", help="then file the run in the case library, as fupan archive does / 完成后归档到案例库")] = False,
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
+    force: Annotated[bool, typer.Option("--force", help="with --archive: replace a case of the same id")] = False,
+    provenance: Annotated[str | None, typer.Option(
+        "--provenance", help="with --archive, when the card does not say it: real | synthetic")] = None,
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
@@ -68,6 +74,19 @@ def run(
     t1 = time.perf_counter()
     campaign = _validate(folder)
     validated = time.perf_counter() - t1
+    if archive_case:  # refuse before the long run, not after it
+        from .cases.library import check_conflict, resolve_provenance
+
+        if share_safe:
+            campaign.con.close()
+            raise ValidationError([_bad_option("--archive", "--share-safe", "不与 --share-safe 同用（对外分享版没有 case.json）",
+                                               "not combined with --share-safe (a share-safe run writes no case.json)")])
+        try:
+            resolve_provenance(campaign.card.provenance, provenance)
+            check_conflict(library, campaign.card.id, force=force)
+        except Exception:
+            campaign.con.close()
+            raise
     reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
                            + ([] if template == config.TEMPLATE else ["--template", str(template)]))
     kind = "对外分享版 share-safe " if share_safe else ""
@@ -83,6 +102,37 @@ def run(
         typer.echo(f"{took}\n  share-safe HTML: {result.html}")
         return
     typer.echo(f"{took}\n  HTML:     {result.html}\n  notebook: {result.notebook}\n  case:     {result.case}")
+    if archive_case:
+        from .cases.library import archive as archive_run
+
+        typer.echo(_archived(archive_run(result.case.parent, library, force=force, provenance=provenance)))
+
+
+@app.command()
+def archive(
+    runs: Annotated[list[Path], typer.Argument(help="finished runs: reports/<case id> (case.json + report.html)")],
+    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
+    force: Annotated[bool, typer.Option("--force", help="replace a case of the same id (the old one is removed "
+                                                        "only once the new one is in place)")] = False,
+    provenance: Annotated[str | None, typer.Option(
+        "--provenance", help="when the card does not say it: real | synthetic")] = None,
+    card: Annotated[Path | None, typer.Option(
+        "--card", help="the campaign.yaml to keep; must be the card the run analysed (one run only)")] = None,
+) -> None:
+    """File finished runs in the case library, each atomically; never replace without --force. 归档到案例库。"""
+    from .cases.library import archive as archive_run
+
+    if card is not None and len(runs) > 1:
+        raise ValidationError([_bad_option("--card", str(card), "只与一个运行结果同用", "used with one run only")])
+    for run_dir in runs:
+        typer.echo(_archived(archive_run(run_dir, library, force=force, provenance=provenance, card=card)))
+
+
+def _archived(done) -> str:
+    kind = {"real": "真实数据 real data", "synthetic": "合成数据 synthetic data"}[done.provenance]
+    verb = "= 未变 unchanged" if done.unchanged else "✔ 已替换 replaced" if done.replaced else "✔ 已归档 archived"
+    return (f"{verb} {done.case_id} → {done.folder} ({done.seconds:.2f} s)\n"
+            f"  数据来源 provenance: {kind} · 口径版本 definitions v{done.definitions_version} · fupan {done.library_version}")
 
 
 @app.command()
