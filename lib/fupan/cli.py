@@ -192,6 +192,30 @@ def compare(
                f"{len(result.nearest)} nearest\n  HTML: {path}")
 
 
+@app.command()
+def batch(
+    campaigns: Annotated[list[str], typer.Argument(help="campaign folders or glob patterns, e.g. 'campaigns/*'")],
+    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = config.REPORTS,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="retrospectives run at the same time")] = 1,
+    lang: Lang = "zh",
+    force: Annotated[bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。"""
+    from .batch import expand, run_batch, summary
+
+    if lang not in ("zh", "en"):
+        raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
+    folders = expand(campaigns)
+    if not folders:
+        raise ValidationError([_bad_option("CAMPAIGNS", " ".join(campaigns), "至少一个活动文件夹",
+                                           "at least one campaign folder")])
+    items = run_batch(folders, out, jobs=jobs, lang=lang, force=force, progress=not quiet)
+    typer.echo(summary(items))
+    if any(i.status == "failed" for i in items):
+        raise SystemExit(1)  # some campaign failed (typer.Exit would be swallowed outside standalone mode)
+
+
 def _bad_option(option: str, got: str, zh: str, en: str):
     from .errors import Problem
 

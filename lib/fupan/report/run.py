@@ -24,6 +24,7 @@ from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
 from ..i18n import t
+from ..ingest.readers import file_sha256
 from ..ingest.validate import Campaign, save_prepared
 
 #: The packaged report template (:data:`fupan.config.TEMPLATE`).
@@ -171,6 +172,17 @@ def footer_html(record: dict, lang: str) -> str:
 PREPARED_NAME = ".validated.duckdb"
 
 
+def cache_key(hashes: dict[str, str], template: Path, lang: str) -> str:
+    """The key under which a run's outputs stay valid (``fupan batch`` skips a run whose case.json
+    carries it): SHA-256 over the inputs' hashes (card and tables), the template, the language,
+    the library version and the 口径 version."""
+    import hashlib
+
+    body = {"inputs": dict(sorted(hashes.items())), "template": file_sha256(Path(template)), "lang": lang,
+            "fupan": __version__, "definitions": DEFINITIONS_VERSION}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
 def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path = DEFAULT_TEMPLATE,
         reproduce: str = "", progress: bool = True, share_safe: bool = False) -> RunResult:
     """Execute the retrospective of a validated campaign and write the three files.
@@ -207,7 +219,8 @@ def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path 
         write_atomic(html_path, mask_names(page, [card.shop or ""], lang))
         return RunResult(None, html_path, None, time.perf_counter() - t0)
     record = case_from_notebook(nb)
-    record["parameters"] = {"lang": lang, "template": Path(template).name}
+    record["parameters"] = {"lang": lang, "template": Path(template).name,
+                            "cache_key": cache_key(campaign.hashes, Path(template), lang)}
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"
     case_path = out / "case.json"
     sealed = write_record(case_path, record)
