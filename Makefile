@@ -9,7 +9,7 @@ DEMO   := data/demo
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
-        check-pairing format lint bench bench-lift clean
+        check-pairing format lint bench bench-lift clean library
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -30,8 +30,15 @@ $(DEMO)/campaign.yaml: $(STAMP) $(wildcard lib/fupan/demo/*.py)
 
 demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/demo
 
-demo: demo-data ## set up, generate the demo campaign and run its retrospective into reports/
+demo: demo-data library ## set up, build the seed case library, generate the demo campaign and run its retrospective into reports/
 	$(BIN)/fupan run $(DEMO) --out reports
+
+# The seed case library: 15 cases (3 real from UCI Online Retail, 12 synthetic presets) built from
+# their recipe (lib/fupan/demo/seeds.py) into case_library/, working files in build/seeds/. About
+# 3 minutes the first time on 2 cores; afterwards only cases whose inputs or versions changed are
+# re-run (seconds). FORCE=1 re-runs every one.
+library: $(STAMP) ## build the seed case library into case_library/ (15 cases; ~3 min the first time, seconds after)
+	$(BIN)/python -m fupan.demo.seeds --library case_library --work build/seeds --jobs 2 $(if $(FORCE),--force)
 
 # System packages the tests need, from Debian. Installed when missing and we may (root with
 # apt-get); otherwise the tests that need one skip and say why. Add a package to SYSTEM_DEPS and
