@@ -35,7 +35,6 @@ from typing import Any
 
 import yaml
 
-from .. import __version__
 from ..dictionary import DEFINITIONS_VERSION
 from .generator import GENERATOR_VERSION
 from .realdata import default_uci_path, uci_campaign
@@ -284,6 +283,12 @@ def _inputs(folder: Path) -> dict[str, str]:
     return {n: _sha(folder / n) for n in names}
 
 
+def _library_version() -> str:
+    """``fupan.__version__``, read from the already imported package: importing ``fupan`` here would
+    tie demo/ to every layer the package's root re-exports (see the import contracts)."""
+    return str(sys.modules["fupan"].__version__)
+
+
 def is_current(case: Path, folder: Path) -> bool:
     """Was the archived case made from exactly this folder, by this library and 口径 version?"""
     try:
@@ -293,7 +298,7 @@ def is_current(case: Path, folder: Path) -> bool:
         return False
     return (
         record.get("data", {}).get("files") == _inputs(folder)
-        and record.get("library_version") == __version__
+        and record.get("library_version") == _library_version()
         and record.get("definitions_version") == DEFINITIONS_VERSION
         and meta.get("content_sha256") == record.get("content_sha256")
     )
