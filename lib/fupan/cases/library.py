@@ -641,7 +641,9 @@ def load_index(library: Path | str = DEFAULT_LIBRARY, *, repair: bool = True) ->
 
     When ``index.json`` is missing, unreadable or out of step (a case copied in by hand or from
     git, or an archive killed between moving its folder in and rewriting the index), the index is
-    rebuilt from the folders — and, with ``repair``, written back under the library's lock.
+    rebuilt from the folders — and, with ``repair``, written back under the library's lock, after
+    :func:`recover` has dealt with what a killed archive left (so a case moved aside by an
+    interrupted ``--force`` without atomic exchange is back before the index is written).
     """
     library = Path(library)
     fresh = build_index(library)
@@ -650,5 +652,6 @@ def load_index(library: Path | str = DEFAULT_LIBRARY, *, repair: bool = True) ->
         return stored
     if repair and library.is_dir() and os.access(library, os.W_OK):
         with _locked(library):
+            recover(library)
             return write_index(library)
     return fresh
