@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from fupan.format import Style
 from fupan.report import charts
 
 WINDOWS = pd.DataFrame({
@@ -47,7 +48,7 @@ def _assert_apart(boxes):
 def test_phase_names_of_short_adjacent_windows_do_not_overlap(lang):
     """返场期 is one day and 回落期 starts the next: on a 63-day axis their names would collide."""
     names = ("基线期", "预热期", "爆发期", "返场期", "回落期") if lang == "zh" else ("Baseline", "Pre-heat", "Burst", "Post", "Dip")
-    fig = charts.daily_gmv(_daily(), WINDOWS, lang)
+    fig = charts.daily_gmv(_daily(), WINDOWS, Style(lang))
     boxes = _texts(fig, names)
     assert len(boxes) == 5
     _assert_apart(boxes)
@@ -58,7 +59,7 @@ def test_phase_names_of_short_adjacent_windows_do_not_overlap(lang):
 def test_counterfactual_phase_names_do_not_overlap():
     days = pd.date_range("2025-09-15", "2025-11-16")
     d = pd.DataFrame({"actual": 2e4, "expected": 1.8e4, "lower": 1.5e4, "upper": 2.2e4}, index=days)
-    fig = charts.counterfactual(d, WINDOWS, "zh")
+    fig = charts.counterfactual(d, WINDOWS, Style("zh"))
     boxes = _texts(fig, ("基线期", "预热期", "爆发期", "返场期", "回落期"))
     assert len(boxes) == 5
     _assert_apart(boxes)
@@ -74,7 +75,7 @@ def test_peak_labels_in_the_same_hour_do_not_overlap(lang):
     for day in pd.date_range("2025-09-15", "2025-10-14"):
         rows += [{"date": day, "hour": h, "gmv": 2e3} for h in range(24)]
     fig = charts.hourly_peaks(pd.DataFrame(rows), [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-11")],
-                              ("2025-09-15", "2025-10-14"), lang)
+                              ("2025-09-15", "2025-10-14"), Style(lang))
     fig.canvas = FigureCanvasAgg(fig)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

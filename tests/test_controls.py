@@ -83,7 +83,7 @@ def retro(tmp_path_factory):
 
 
 def test_did_per_phase_equals_the_hand_computation(retro):
-    table = retro.controls["table"]
+    table = retro.controls.table
     expected = {"preheat": -700.0, "burst": 16_800.0, "post": 1_600.0, "dip": -2_800.0, "campaign": 17_700.0}
     for phase, value in expected.items():
         assert table.at[phase, "incremental"] == pytest.approx(value, abs=1e-6), phase
@@ -92,17 +92,17 @@ def test_did_per_phase_equals_the_hand_computation(retro):
 
 
 def test_cannibalisation_halo_and_net(retro):
-    net = retro.controls["net"]
-    assert net["lift_promoted"] == pytest.approx(17_700)
-    assert net["cannibalisation"] == pytest.approx(9_200)
-    assert net["halo"] == pytest.approx(9_200)
-    assert net["pull_forward"] == pytest.approx(2_800)
-    assert net["net_incremental"] == pytest.approx(14_900)
+    net = retro.controls.net
+    assert net.lift_promoted == pytest.approx(17_700)
+    assert net.cannibalisation == pytest.approx(9_200)
+    assert net.halo == pytest.approx(9_200)
+    assert net.pull_forward == pytest.approx(2_800)
+    assert net.net_incremental == pytest.approx(14_900)
 
 
 def test_parallel_baseline_trends_pass_the_pretrend_check(retro):
-    assert retro.controls["pretrend"]["slope_diff_per_week"] == pytest.approx(0, abs=1e-9)
-    assert retro.controls["pretrend"]["parallel"]
+    assert retro.controls.pretrend.slope_diff_per_week == pytest.approx(0, abs=1e-9)
+    assert retro.controls.pretrend.parallel
 
 
 def test_a_diverging_baseline_fails_the_pretrend_check(tmp_path):
@@ -111,14 +111,14 @@ def test_a_diverging_baseline_fails_the_pretrend_check(tmp_path):
         r = build(campaign, extract(campaign))
     finally:
         campaign.con.close()
-    assert r.controls["pretrend"]["slope_diff_per_week"] > 2
-    assert not r.controls["pretrend"]["parallel"]
+    assert r.controls.pretrend.slope_diff_per_week > 2
+    assert not r.controls.pretrend.parallel
 
 
 def test_declared_costs_reach_the_margin_roi(retro):
     m = retro.margin
-    assert m["variable_cost_rate"] == 0.1
-    assert m["spend"] == pytest.approx(17 * 100 + 100 + 50 + 25)  # media over pre-heat..post + fees + coupons + fixed
+    assert m.variable_cost_rate == 0.1
+    assert m.spend == pytest.approx(17 * 100 + 100 + 50 + 25)  # media over pre-heat..post + fees + coupons + fixed
 
 
 def test_a_card_without_controls_gets_no_did(tmp_path):
@@ -130,7 +130,7 @@ def test_a_card_without_controls_gets_no_did(tmp_path):
     finally:
         campaign.con.close()
     assert r.controls is None and "controls" not in r.skipped
-    assert r.margin["variable_cost_rate"] == 0.1
+    assert r.margin.variable_cost_rate == 0.1
 
 
 @pytest.mark.parametrize("controls, code, column", [
@@ -166,7 +166,7 @@ def test_k_day_margin_per_new_customer(retro):
     Data end 04-30: 30-day eligible = first order on or before 03-31 — the campaign cohort's first
     day only (Monday 03-31: 9 + 5 + 5 + 15 = 34 customers) and the whole baseline cohort
     (35 a day × 28 days + 7 on each of 4 Saturdays = 1,008); nobody is observed for 60 days."""
-    m = retro.customers["margin_per_customer"]
+    m = retro.customers.margin_per_customer
     assert m.at[30, "campaign_new"] == pytest.approx(60.0) and m.at[30, "campaign_new_n"] == 34
     assert m.at[30, "baseline_new"] == pytest.approx(60.0) and m.at[30, "baseline_new_n"] == 1_008
     assert m.at[60, "campaign_new_n"] == 0 and m.at[90, "baseline_new_n"] == 0

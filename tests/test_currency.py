@@ -14,6 +14,7 @@ import pytest
 import fupan
 from conftest import TINY_CARD, run_cli, write_campaign
 from fupan import format as fmt
+from fupan.format import Style
 from fupan.report import charts
 from test_determinism import visible_text
 
@@ -63,17 +64,15 @@ def test_findings_use_the_symbol(runs):
 def test_chart_axes_use_the_currency(runs):
     code, sym = runs["code"], runs["symbol"]
     r = fupan.load_retrospective(runs["folder"], lang="en")
-    try:
-        for lang, name in (("zh", fmt.currency_name("zh", code)), ("en", code)):
-            fig = charts.daily_gmv(r.agg.daily, r.windows, lang)
-            ax = fig.axes[0]
-            assert name in ax.get_ylabel()
-            fig.canvas.draw()
-            ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-            assert ticks and all(sym in t for t in ticks), ticks
-            plt.close(fig)
-    finally:
-        fmt.set_currency("CNY")
+    assert r.style == Style("en", None, code)
+    for lang, name in (("zh", fmt.currency_name("zh", code)), ("en", code)):
+        fig = charts.daily_gmv(r.agg.daily, r.windows, r.style.in_lang(lang))
+        ax = fig.axes[0]
+        assert name in ax.get_ylabel()
+        fig.canvas.draw()
+        ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert ticks and all(sym in t for t in ticks), ticks
+        plt.close(fig)
 
 
 def test_cny_card_is_unchanged(tiny, tmp_path):

@@ -22,6 +22,7 @@ from scipy import stats
 import fupan
 from fupan.analysis import anomalies as da
 from fupan.cases import build_record
+from fupan.format import Style
 from fupan.ingest import privacy
 from fupan.metrics.anomaly import modified_z_pvalue
 from fupan.report import render
@@ -157,7 +158,7 @@ def planted_retro(planted):
 
 def test_the_giant_order_day_is_flagged_and_its_order_named(planted, planted_retro) -> None:
     _, share = planted
-    flags = planted_retro.day_anomalies["flags"]
+    flags = planted_retro.day_anomalies.flags
     hit = flags[(flags.date == pd.Timestamp(GIANT_DAY)) & (flags.metric == "gmv") & (flags.slice == da.ALL)]
     assert len(hit) == 1, flags[["date", "metric", "slice"]]
     row = hit.iloc[0]
@@ -167,18 +168,18 @@ def test_the_giant_order_day_is_flagged_and_its_order_named(planted, planted_ret
     assert _buyer_label(GIANT_USER) in row.driver_en
     top = da.largest(planted_retro.day_anomalies)
     assert top.date == pd.Timestamp(GIANT_DAY) and top.metric == "gmv"
-    assert any(f["en"].startswith(f"Anomalous day {GIANT_DAY}") and GIANT_ID in f["en"] for f in planted_retro.findings)
+    assert any(f.en.startswith(f"Anomalous day {GIANT_DAY}") and GIANT_ID in f.en for f in planted_retro.findings)
 
 
 def test_without_the_giant_order_the_demo_flags_neither_that_day_nor_its_planned_peaks(demo_dir) -> None:
     r = fupan.load_retrospective(demo_dir, lang="en")
-    flags = r.day_anomalies["flags"]
+    flags = r.day_anomalies.flags
     print(flags[["date", "metric", "slice", "rel_dev", "score"]].to_string())
     assert not (flags.date == pd.Timestamp(GIANT_DAY)).any()
     up = flags[(flags.direction == "up") & flags.metric.isin(["gmv", "orders"])]
     assert not up.date.isin(pd.to_datetime(["2025-11-01", "2025-11-10", "2025-11-11"])).any()  # planned peaks
     # the peaks are big against their phase: the screen alone would have flagged 11-11
-    t = r.day_anomalies["all_tests"]
+    t = r.day_anomalies.all_tests
     peak = t[(t.date == pd.Timestamp("2025-11-11")) & (t.metric == "gmv") & (t.slice == da.ALL)].iloc[0]
     assert peak.rel_dev > 1.0
 
@@ -186,7 +187,7 @@ def test_without_the_giant_order_the_demo_flags_neither_that_day_nor_its_planned
 def test_no_raw_user_id_in_the_rendered_section_or_the_case_record(planted, planted_retro) -> None:
     folder, _ = planted
     users = set(pd.read_parquet(folder / "orders.parquet", columns=["user_id"]).user_id)
-    html = str(render.day_anomalies(planted_retro.day_anomalies, "zh")) + str(render.day_anomalies(planted_retro.day_anomalies, "en"))
+    html = str(render.day_anomalies(planted_retro.day_anomalies, Style("zh"))) + str(render.day_anomalies(planted_retro.day_anomalies, Style("en")))
     record = json.dumps(build_record(planted_retro, {}, "")["analyses"]["day_anomalies"], ensure_ascii=False)
     for text in (html, record):
         assert GIANT_USER not in text
@@ -199,8 +200,8 @@ def test_no_raw_user_id_in_the_rendered_section_or_the_case_record(planted, plan
 def test_a_campaign_too_small_to_test_says_so(tiny) -> None:
     r = fupan.load_retrospective(tiny)
     res = r.day_anomalies
-    assert res["tests"] == 0 and res["flags"].empty
-    html = str(render.day_anomalies(res, "zh"))
+    assert res.tests == 0 and res.flags.empty
+    html = str(render.day_anomalies(res, Style("zh")))
     assert "没有可以检验的日子" in html and "每天订单太少" in html
 
 
@@ -230,7 +231,7 @@ def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> 
     buyer = str(int(day[day.InvoiceNo == top_invoice].CustomerID.iloc[0]))
 
     res = r.day_anomalies
-    flags = res["flags"]
+    flags = res.flags
     hit = flags[(flags.date == pd.Timestamp("2011-12-09")) & (flags.metric == "gmv") & (flags.slice == da.ALL)]
     assert len(hit) == 1 and hit.iloc[0].direction == "up"
     row = hit.iloc[0]
@@ -241,10 +242,10 @@ def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> 
     assert da.largest(res).date == pd.Timestamp("2011-12-09")
 
     assert not (flags.date.dt.day_of_week == 5).any()
-    assert not (res["all_tests"].date.dt.day_of_week == 5).any()  # Saturdays are not even tested
-    assert res["closed_weekdays"] == [5]
-    assert set(res["not_measured"]) == {"cr", "refund_rate"}  # no events, no refunds: not measured, not 0
-    assert set(res["all_tests"].metric) == {"gmv", "orders"}
-    html = str(render.day_anomalies(res, "en")) + str(render.day_anomalies(res, "zh"))
+    assert not (res.all_tests.date.dt.day_of_week == 5).any()  # Saturdays are not even tested
+    assert res.closed_weekdays == (5,)
+    assert set(res.not_measured) == {"cr", "refund_rate"}  # no events, no refunds: not measured, not 0
+    assert set(res.all_tests.metric) == {"gmv", "orders"}
+    html = str(render.day_anomalies(res, Style("en"))) + str(render.day_anomalies(res, Style("zh")))
     assert "not measured" in html and "未测量" in html
     assert not re.search(rf"\b{buyer}\b", html)

@@ -1,6 +1,7 @@
 """fupan.format: money in 万/亿 or K/M with the card's currency, the share-safe index, percentages.
 
-Expected strings are written out by hand.
+Expected strings are written out by hand. How a report formats is a Style value (language,
+currency, money index), never module state.
 """
 from __future__ import annotations
 
@@ -9,13 +10,7 @@ import math
 import pytest
 
 from fupan import format as fmt
-
-
-@pytest.fixture(autouse=True)
-def _reset():
-    yield
-    fmt.set_currency("CNY")
-    fmt.set_money_index(None)
+from fupan.format import Style
 
 
 @pytest.mark.parametrize(("code", "zh", "en", "small"), [
@@ -26,51 +21,72 @@ def _reset():
     ("CHF", "CHF 231.1万", "CHF 2.3M", "-CHF 473.52"),  # no symbol known: the code, written out
 ])
 def test_money_in_the_cards_currency(code, zh, en, small):
-    fmt.set_currency(code)
-    assert fmt.money(2_311_234, "zh") == zh
-    assert fmt.money(2_311_234, "en") == en
-    assert fmt.money(-473.52, "en", digits=2) == small
+    assert Style("zh", currency=code).money(2_311_234) == zh
+    assert Style("en", currency=code).money(2_311_234) == en
+    assert Style("en", currency=code).money(-473.52, digits=2) == small
+    assert fmt.money(2_311_234, "zh", currency=code) == zh  # the plain function, currency named
 
 
 def test_units_thresholds():
-    assert fmt.money(9_999, "zh") == "¥9,999.0"
-    assert fmt.money(10_000, "zh") == "¥1.0万"
-    assert fmt.money(1.5e8, "zh") == "¥1.5亿"
-    assert fmt.money(999, "en") == "¥999.0"
-    assert fmt.money(1_500, "en") == "¥1.5K"
-    assert fmt.money(2.5e9, "en") == "¥2.5B"
+    zh, en = Style("zh"), Style("en")
+    assert zh.money(9_999) == "¥9,999.0"
+    assert zh.money(10_000) == "¥1.0万"
+    assert zh.money(1.5e8) == "¥1.5亿"
+    assert en.money(999) == "¥999.0"
+    assert en.money(1_500) == "¥1.5K"
+    assert en.money(2.5e9) == "¥2.5B"
 
 
 def test_not_measured_is_a_dash_never_zero():
     for x in (None, math.nan, math.inf, -math.inf):
         assert fmt.money(x) == "—"
+        assert Style("en", money_index=10.0).money(x) == "—"
         assert fmt.pct(x) == "—"
         assert fmt.number(x) == "—"
+        assert fmt.signed(x) == "—"
 
 
 def test_currency_names_for_axis_titles():
-    fmt.set_currency("GBP")
-    assert (fmt.currency_name("zh"), fmt.currency_name("en")) == ("英镑", "GBP")
+    assert (Style("zh", currency="GBP").currency_name(), Style("en", currency="GBP").currency_name()) == ("英镑", "GBP")
     assert fmt.currency_name("zh", "CNY") == "元"
     assert fmt.currency_name("en", "XYZ") == "XYZ"
 
 
 def test_index_ignores_the_currency():
     """Share-safe: 100 = the baseline's daily GMV whatever the currency; no symbol at all."""
-    fmt.set_currency("GBP")
-    fmt.set_money_index(2_000.0)
-    assert fmt.money(3_000, "zh") == "指数150"
-    assert fmt.money(1_000, "en") == "idx 50.0"
-    assert "£" not in fmt.money(10_000, "en")
+    assert Style("zh", money_index=2_000.0, currency="GBP").money(3_000) == "指数150"
+    assert Style("en", money_index=2_000.0, currency="GBP").money(1_000) == "idx 50.0"
+    assert "£" not in Style("en", money_index=2_000.0, currency="GBP").money(10_000)
+
+
+def test_kpi_values_by_unit():
+    s = Style("zh")
+    assert s.value(1234.5, "money") == "¥1,234.50"  # below 1万: two decimals
+    assert s.value(123_456, "money") == "¥12.3万"
+    assert s.value(0.1236, "ratio") == "12.36%"
+    assert s.value(101.26, "index") == "101.3"
+    assert s.value(2.5, "multiple") == "2.50×"
+    assert s.value(1234.4, "count") == "1,234"
 
 
 @pytest.mark.parametrize("bad", ["gbp", "GB", "£", "", None, "GBPX"])
 def test_bad_currency_code_is_refused(bad):
     with pytest.raises(ValueError, match="ISO 4217"):
-        fmt.set_currency(bad)
+        Style("zh", currency=bad)
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
 def test_bad_index_base_is_refused(bad):
     with pytest.raises(ValueError, match="positive"):
-        fmt.set_money_index(bad)
+        Style("zh", money_index=bad)
+
+
+def test_bad_language_is_refused():
+    with pytest.raises(ValueError, match="zh"):
+        Style("fr")
+
+
+def test_no_module_state_is_left():
+    """The module keeps nothing a report could set: no index base, no current currency."""
+    for name in ("set_money_index", "set_currency", "money_as_index", "money_index_base", "_INDEX_BASE", "_CURRENCY"):
+        assert not hasattr(fmt, name), name

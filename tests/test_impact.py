@@ -27,9 +27,9 @@ def standard_retro(demo_dir):
 
 def test_adtributor_names_the_faulty_channel_on_the_faulty_day(fault_retro):
     r, truth = fault_retro
-    cause = r.anomaly_cause
-    assert cause["date"] == truth["fault"]["date"]
-    top = cause["candidates"].iloc[0]
+    cause = r.root_cause.day
+    assert cause.date == truth["fault"]["date"]
+    top = cause.candidates.iloc[0]
     assert top.dimension == "channel" and tuple(top.elements) == (truth["fault"]["channel"],)
     assert top.change < 0
 
@@ -59,14 +59,14 @@ def test_anomalous_day_causes_only_when_the_days_total_moved(standard_retro, shi
     whose day total is within 10 % of its neighbours' median (a mix shift) names none — the
     shipped demo's top alert is such a day."""
     r, _ = fault_retro
-    assert r.anomaly_cause["total_change"] < -0.10 and not r.anomaly_cause["candidates"].empty
+    assert r.root_cause.day.total_change < -0.10 and not r.root_cause.day.candidates.empty
     for (r, _), folder in ((standard_retro, demo_dir), (shipped_retro, shipped_demo_dir)):
-        c = r.anomaly_cause
-        phase = dict(r.card.windows.items())[c["phase"]]
-        actual, typical = _typical_day(folder, c["date"], (str(phase.start), str(phase.end)))
-        assert c["total_change"] == pytest.approx(actual / typical - 1, abs=1e-9)
-        assert c["candidates"].empty == (abs(c["total_change"]) < 0.10)
-    assert shipped_retro[0].anomaly_cause["candidates"].empty
+        c = r.root_cause.day
+        phase = dict(r.card.windows.items())[c.phase]
+        actual, typical = _typical_day(folder, c.date, (str(phase.start), str(phase.end)))
+        assert c.total_change == pytest.approx(actual / typical - 1, abs=1e-9)
+        assert c.candidates.empty == (abs(c.total_change) < 0.10)
+    assert shipped_retro[0].root_cause.day.candidates.empty
 
 
 def test_cli_demo_defaults_are_the_generator_defaults():
@@ -85,14 +85,14 @@ def test_shipped_demo_incremental_gmv_and_pull_forward_within_10pct_of_truth(shi
     Across seeds this holds in most runs, not all: bench/bench_lift_recovery.py counts how often."""
     r, truth = shipped_retro
     assert (truth["seed"], truth["scale"]) == (20251111, 3.0)
-    total = r.lift["table"].loc["total"]
+    total = r.lift.table.loc["total"]
     assert total.incremental == pytest.approx(truth["incremental_gmv"]["total"], rel=0.10)
     assert total.lower < truth["incremental_gmv"]["total"] < total.upper
-    pf = r.lift["pull_forward"]
+    pf = r.lift.pull_forward
     assert pf["estimate"] == pytest.approx(truth["pull_forward_share"], rel=0.10)
     assert pf["lower"] < truth["pull_forward_share"] < pf["upper"]
     # the dip itself, in money: what the sentence in the report says was paid back
-    dip = r.lift["table"].loc["dip"]
+    dip = r.lift.table.loc["dip"]
     assert -dip.incremental == pytest.approx(-truth["incremental_gmv"]["dip"], rel=0.10)
 
 
@@ -100,18 +100,18 @@ def test_small_demo_truth_inside_the_intervals(standard_retro):
     """At the test suite's small scale the estimates are noisier; the truth still lies inside the
     95 % intervals of the total incremental GMV and of the pull-forward share."""
     r, truth = standard_retro
-    total = r.lift["table"].loc["total"]
+    total = r.lift.table.loc["total"]
     assert total.lower < truth["incremental_gmv"]["total"] < total.upper
-    pf = r.lift["pull_forward"]
+    pf = r.lift.pull_forward
     assert pf["lower"] < truth["pull_forward_share"] < pf["upper"]
 
 
 def test_no_lift_campaign_interval_contains_zero(tmp_path):
     folder = generate_demo(tmp_path / "nolift", scale=DEMO_SCALE, scenario="no_lift")
     lift = fupan.load_retrospective(folder).lift
-    total = lift["table"].loc["total"]
+    total = lift.table.loc["total"]
     assert total.lower < 0 < total.upper
-    orders = lift["volumes"]["orders"].loc["total"]
+    orders = lift.volumes["orders"].loc["total"]
     assert orders.lower < 0 < orders.upper
 
 
@@ -126,9 +126,9 @@ def test_orders_and_units_counterfactual_reads_the_raw_counts(standard_retro, de
         if phase == "baseline":
             continue
         part = live[live.day.between(pd.Timestamp(w.start), pd.Timestamp(w.end))]
-        assert r.lift["volumes"]["orders"].at[phase, "actual"] == part.order_id.nunique(), phase
-        assert r.lift["volumes"]["units"].at[phase, "actual"] == part.quantity.sum(), phase
-    assert r.lift["volumes"]["orders"].at["burst", "lower"] > 0
+        assert r.lift.volumes["orders"].at[phase, "actual"] == part.order_id.nunique(), phase
+        assert r.lift.volumes["units"].at[phase, "actual"] == part.quantity.sum(), phase
+    assert r.lift.volumes["orders"].at["burst", "lower"] > 0
 
 
 def test_margin_igp_equals_plain_pandas_on_the_raw_files(standard_retro, demo_dir):
@@ -144,20 +144,20 @@ def test_margin_igp_equals_plain_pandas_on_the_raw_files(standard_retro, demo_di
     p_reg = base.paid_amount.sum() / b_units
     p_promo = camp.paid_amount.sum() / c_units
     cost = (camp.apply(lambda g: (g.unit_cost * g.quantity).sum(), include_groups=False) / c_units)
-    q_hat = b_units / w.baseline.days * w.campaign.days * r.lift["cf_factor"]
+    q_hat = b_units / w.baseline.days * w.campaign.days * r.lift.cf_factor
     rate = card["costs"]["variable_cost_rate"]
     assert rate > 0  # the demo declares commission, payment and fulfilment costs
     v = rate * p_reg
     igp = (c_units * (p_promo - cost - v) - q_hat * (p_reg - cost - v)).sum()
-    assert r.margin["igp"] == pytest.approx(igp, rel=1e-6)
-    assert r.margin["roi_margin"] == pytest.approx(igp / r.kpis.at["campaign", "spend"], rel=1e-6)
-    assert r.margin["roi_margin"] != pytest.approx(r.margin["roas"])  # ROI is never GMV/spend
+    assert r.margin.igp == pytest.approx(igp, rel=1e-6)
+    assert r.margin.roi_margin == pytest.approx(igp / r.kpis.at["campaign", "spend"], rel=1e-6)
+    assert r.margin.roi_margin != pytest.approx(r.margin.roas)  # ROI is never GMV/spend
 
 
 def test_segment_effects_add_up_to_the_change_in_daily_gmv(standard_retro):
     r, _ = standard_retro
     change = r.kpis.at["campaign", "gmv_per_day"] - r.kpis.at["baseline", "gmv_per_day"]
-    for dim, row in r.segments.iterrows():
+    for dim, row in r.segments.table.iterrows():
         assert row[["traffic", "mix", "cr", "aov"]].sum() == pytest.approx(change, rel=1e-9), dim
 
 
@@ -166,11 +166,11 @@ def test_did_against_the_control_line_recovers_the_campaign_lift(standard_retro)
     promoted lines against it lands within 10% of the true campaign increment (pre-heat..post)
     and its interval covers it; the baseline trends are parallel, as generated."""
     r, truth = standard_retro
-    assert truth["control"]["incremental_gmv"] == 0 and r.controls["categories"] == [truth["control"]["category"]]
+    assert truth["control"]["incremental_gmv"] == 0 and r.controls.categories == (truth["control"]["category"],)
     inc = truth["incremental_gmv"]
     camp = inc["preheat"] + inc["burst"] + inc["post"]
-    row = r.controls["table"].loc["campaign"]
+    row = r.controls.table.loc["campaign"]
     assert row.incremental == pytest.approx(camp, rel=0.10)
     assert row.lower < camp < row.upper
-    assert r.controls["pretrend"]["parallel"]
-    assert r.controls["net"]["cannibalisation"] == 0 and r.controls["net"]["halo"] == 0  # none declared
+    assert r.controls.pretrend.parallel
+    assert r.controls.net.cannibalisation == 0 and r.controls.net.halo == 0  # none declared

@@ -20,6 +20,8 @@ import yaml
 import fupan
 from conftest import run_cli
 from fupan.analysis.impact import dip_verdict
+from fupan.analysis.results import LiftAnalysis, Skip
+from fupan.format import Style
 from fupan.metrics.lift import LiftError, fit_counterfactual, incremental_by_phase
 from fupan.report import render
 
@@ -241,9 +243,9 @@ def test_campaign_folder_shut_on_saturdays_gets_its_lift(shop):
     table reads the raw daily sales and the planted increments are recovered within 4 SD of the
     noise-implied error, as on the bare series above."""
     r, y, y0, m, folder = shop
-    assert "lift" not in r.skipped and r.lift is not None
-    assert r.lift["closed_weekdays"] == (SATURDAY,)
-    table, cf = r.lift["table"], r.lift["cf"]
+    assert "lift" not in r.skipped and isinstance(r.lift, LiftAnalysis)
+    assert r.lift.closed_weekdays == (SATURDAY,)
+    table, cf = r.lift.table, r.lift.cf
     train = cf.daily.index[cf.daily.role == "train"]
     raw = pd.read_csv(folder / "orders.csv")
     raw_daily = raw.groupby(pd.to_datetime(raw.order_time).dt.normalize()).paid_amount.sum()
@@ -254,17 +256,17 @@ def test_campaign_folder_shut_on_saturdays_gets_its_lift(shop):
         truth = float((y - y0).loc[a:b].sum())
         sd = error_sd(m, 0.08, train, days[days.day_of_week != SATURDAY])
         assert abs(table.at[phase, "incremental"] - truth) < 4 * sd
-    assert r.lift["dip_verdict"] == "halo"  # planted +15 % after the burst
+    assert r.lift.dip_verdict == "halo"  # planted +15 % after the burst
 
 
 def test_campaign_folder_report_text_says_closed_and_halo(shop):
     r = shop[0]
-    zh, en = str(render.lift(r.lift, "zh")), str(render.lift(r.lift, "en"))
+    zh, en = str(render.lift(r.lift, Style("zh"))), str(render.lift(r.lift, Style("en")))
     assert "店铺周六不营业" in zh and "closed on Saturday" in en
     assert "长尾带动" in zh and "a halo, not a pull-forward" in en
     assert "提前透支" not in zh and "pulled forward" not in en
-    finding = next(f for f in r.findings if f.get("metric") == "incremental_gmv")
-    assert "长尾带动" in finding["zh"] and "a halo" in finding["en"] and "透支 -" not in finding["zh"]
+    finding = next(f for f in r.findings if f.metric == "incremental_gmv")
+    assert "长尾带动" in finding.zh and "a halo" in finding.en and "透支 -" not in finding.zh
 
 
 def test_intermittent_shop_report_prints_the_real_reason(tmp_path):
@@ -286,16 +288,17 @@ def test_intermittent_shop_report_prints_the_real_reason(tmp_path):
 
 # --- how the report words the dip ---------------------------------------------------------------
 
-def result(dip: tuple[float, float, float], pf: tuple[float, float, float]) -> dict:
+def result(dip: tuple[float, float, float], pf: tuple[float, float, float]) -> LiftAnalysis:
     """A lift result built by hand: campaign +¥145,700, dip (incremental, lower, upper)."""
     camp = (300_000.0, 154_300.0, 145_700.0, 100_000.0, 190_000.0)
     d = (200_000.0, 200_000.0 - dip[0], *dip)
     total = (camp[0] + d[0], camp[1] + d[1], camp[2] + d[2], camp[3] + dip[1], camp[4] + dip[2])
     table = pd.DataFrame([camp, d, camp, total], columns=["actual", "expected", "incremental", "lower", "upper"],
                          index=pd.Index(["burst", "dip", "campaign", "total"], name="phase"))
-    return {"table": table, "pull_forward": pd.Series(dict(zip(["estimate", "lower", "upper"], pf, strict=True))),
-            "dip_days": 15, "dip_verdict": dip_verdict(table), "volumes": {}, "growth_per_year": 0.1,
-            "closed_weekdays": (), "zero_days": 0}
+    return LiftAnalysis(cf=None, table=table,
+                        pull_forward=pd.Series(dict(zip(["estimate", "lower", "upper"], pf, strict=True))),
+                        dip_days=15, dip_verdict=dip_verdict(table), volumes={}, growth_per_year=0.1,
+                        closed_weekdays=(), zero_days=0, cf_factor=1.0)
 
 
 def text(html: object) -> str:
@@ -303,10 +306,10 @@ def text(html: object) -> str:
 
 
 def test_dip_verdict_by_interval():
-    assert dip_verdict(result((-50.0, -80.0, -20.0), (0.3, 0.1, 0.5))["table"]) == "pull_forward"
-    assert dip_verdict(result((50.0, 20.0, 80.0), (-0.3, -0.5, -0.1))["table"]) == "halo"
-    assert dip_verdict(result((50.0, -20.0, 80.0), (-0.3, -0.5, 0.1))["table"]) == "flat"
-    assert dip_verdict(result((50.0, -20.0, 80.0), (-0.3, -0.5, 0.1))["table"].drop("dip")) is None
+    assert dip_verdict(result((-50.0, -80.0, -20.0), (0.3, 0.1, 0.5)).table) == "pull_forward"
+    assert dip_verdict(result((50.0, 20.0, 80.0), (-0.3, -0.5, -0.1)).table) == "halo"
+    assert dip_verdict(result((50.0, -20.0, 80.0), (-0.3, -0.5, 0.1)).table) == "flat"
+    assert dip_verdict(result((50.0, -20.0, 80.0), (-0.3, -0.5, 0.1)).table.drop("dip")) is None
 
 
 def test_positive_dip_is_worded_as_a_halo():
@@ -314,7 +317,7 @@ def test_positive_dip_is_worded_as_a_halo():
     −72.8 % (95 % CI −112.0 % to −47.9 %). Said as a halo with positive numbers; net = 145.7K +
     106.1K = 251.8K."""
     r = result((106_100.0, 65_000.0, 150_000.0), (-0.728, -1.120, -0.479))
-    zh, en = text(render.lift(r, "zh")), text(render.lift(r, "en"))
+    zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert ("之后 15 天没有透支，反而比预期多卖 ¥10.6万（95% CI ¥6.5万 ~ ¥15.0万，相当于活动期增量的 72.8%"
             "（95% CI 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。") in zh
     assert ("the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65.0K to "
@@ -327,7 +330,7 @@ def test_positive_dip_is_worded_as_a_halo():
 
 def test_negative_dip_is_still_a_pull_forward():
     r = result((-43_700.0, -60_000.0, -25_000.0), (0.30, 0.18, 0.42))
-    zh, en = text(render.lift(r, "zh")), text(render.lift(r, "en"))
+    zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert "活动期比无活动预期多卖 ¥14.6万，其中约 ¥4.4万（30.0%，95% CI 18.0% ~ 42.0%）是从之后 15 天提前透支的；扣除后净增量 ¥10.2万。" in zh
     assert "about ¥43.7K of that (30.0%, 95% CI 18.0% to 42.0%) was pulled forward from the following 15 days, leaving ¥102.0K net." in en
     assert "长尾带动" not in zh and "halo" not in en
@@ -335,7 +338,7 @@ def test_negative_dip_is_still_a_pull_forward():
 
 def test_dip_straddling_zero_is_not_distinguishable_from_zero():
     r = result((-8_000.0, -40_000.0, 30_000.0), (0.055, -0.2, 0.3))
-    zh, en = text(render.lift(r, "zh")), text(render.lift(r, "en"))
+    zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert "之后 15 天实际与预期之差 -¥8,000.0（95% CI -¥4.0万 ~ ¥3.0万）与零无法区分" in zh
     assert "not distinguishable from zero" in en
     assert "提前透支" not in zh and "pulled forward" not in en and "属于长尾带动" not in zh and "a halo," not in en
@@ -343,10 +346,10 @@ def test_dip_straddling_zero_is_not_distinguishable_from_zero():
 
 def test_skip_shows_the_real_reason_in_the_report_language():
     reason = str(LiftError("营业日中 80/300 天销售为0：销售是间歇性的", "80 of 300 open days have no sales: intermittent"))
-    zh, en = str(render.lift(None, "zh", reason)), str(render.lift(None, "en", reason))
+    zh, en = str(render.lift(Skip(reason), Style("zh"))), str(render.lift(Skip(reason), Style("en")))
     assert "销售是间歇性的" in zh and "intermittent" not in zh and "历史不足" not in zh
     assert "intermittent" in en and "间歇" not in en and "too little history" not in en
-    plain = str(render.lift(None, "en", "some other library message"))  # not bilingual: as given
+    plain = str(render.lift(Skip("some other library message"), Style("en")))  # not bilingual: as given
     assert "some other library message" in plain
 
 
@@ -370,20 +373,20 @@ def test_uci_lift_runs_with_saturday_closed(uci):
     raw = pd.read_parquet(source, columns=["InvoiceDate"])
     assert (pd.to_datetime(raw.InvoiceDate).dt.day_of_week == SATURDAY).sum() == 0  # never trades on Saturday
     r = fupan.load_retrospective(folder)
-    assert "lift" not in r.skipped and r.lift is not None
-    assert r.lift["closed_weekdays"] == (SATURDAY,)
+    assert "lift" not in r.skipped and isinstance(r.lift, LiftAnalysis)
+    assert r.lift.closed_weekdays == (SATURDAY,)
     o = pd.read_parquet(folder / "orders.parquet")
     day = pd.to_datetime(o.groupby("order_id").order_time.transform("min")).dt.normalize()
     gmv = o.groupby(day).paid_amount.sum()
     for phase, w in r.card.windows.items():
         if phase != "baseline":
-            assert r.lift["table"].at[phase, "actual"] == pytest.approx(
+            assert r.lift.table.at[phase, "actual"] == pytest.approx(
                 gmv.loc[str(w.start):str(w.end)].sum(), rel=1e-9), phase
-    d = r.lift["cf"].daily
+    d = r.lift.cf.daily
     assert (d.loc[d.closed, ["actual", "expected"]] == 0).all().all()
-    zh, en = str(render.lift(r.lift, "zh")), str(render.lift(r.lift, "en"))
+    zh, en = str(render.lift(r.lift, Style("zh"))), str(render.lift(r.lift, Style("en")))
     assert "店铺周六不营业" in zh and "closed on Saturday" in en
-    if r.lift["dip_verdict"] == "halo":  # the dip (28 Nov – 9 Dec) runs into Christmas
+    if r.lift.dip_verdict == "halo":  # the dip (28 Nov – 9 Dec) runs into Christmas
         assert "长尾带动" in zh and "halo" in en and "pulled forward" not in en
 
 

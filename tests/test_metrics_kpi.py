@@ -74,13 +74,13 @@ def test_targets_and_hypotheses_verdicts(retro):
 
 def test_decomposition_of_daily_gmv_is_exact_and_matches_the_log_mean_formula(retro):
     d = retro.decomposition
-    assert d["gmv_base"] == pytest.approx(42.5) and d["gmv_current"] == pytest.approx(220.0)
+    assert d.gmv_base == pytest.approx(42.5) and d.gmv_current == pytest.approx(220.0)
     lm = (220 - 42.5) / (math.log(220) - math.log(42.5))
-    assert d["lmdi"]["uv"] == pytest.approx(lm * math.log(4 / 2))
-    assert d["lmdi"]["cr"] == pytest.approx(0.0, abs=1e-9)
-    assert d["lmdi"]["aov"] == pytest.approx(lm * math.log((440 / 3) / (170 / 3)))
-    assert d["lmdi"].sum() == pytest.approx(177.5, abs=1e-9)
-    assert d["shapley"].sum() == pytest.approx(177.5, abs=1e-9)
+    assert d.lmdi["uv"] == pytest.approx(lm * math.log(4 / 2))
+    assert d.lmdi["cr"] == pytest.approx(0.0, abs=1e-9)
+    assert d.lmdi["aov"] == pytest.approx(lm * math.log((440 / 3) / (170 / 3)))
+    assert d.lmdi.sum() == pytest.approx(177.5, abs=1e-9)
+    assert d.shapley.sum() == pytest.approx(177.5, abs=1e-9)
 
 
 def test_channel_roas(retro):

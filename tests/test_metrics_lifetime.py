@@ -146,11 +146,12 @@ def demo_retrospective(shipped_demo_dir):
 def test_demo_customer_value_is_computed(demo_retrospective) -> None:
     r = demo_retrospective
     assert "customer_value" not in r.skipped, r.skipped.get("customer_value")
-    t = r.value
+    t = r.customer_value.table
     assert set(t.index) == {"campaign_new", "baseline_new", "campaign_returning"}
     assert np.all(np.isfinite(t.to_numpy())) and np.all(t.to_numpy() >= 0)
     assert np.all(t.p_alive <= 1) and np.all(t.purchases <= 26)
-    assert r.value_params["bgnbd"]["model"] == "bg_nbd" and r.value_params["gamma_gamma"]["model"] == "gamma_gamma"
+    params = r.customer_value.params
+    assert params["bgnbd"]["model"] == "bg_nbd" and params["gamma_gamma"]["model"] == "gamma_gamma"
 
 
 def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospective) -> None:
@@ -162,7 +163,7 @@ def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospecti
     from fupan.metrics.clv import expected_average_value, fit_gamma_gamma, summary_from_transactions
 
     r = demo_retrospective
-    end = pd.Timestamp(r.value_params["observation_end"]) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    end = pd.Timestamp(r.customer_value.params["observation_end"]) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     s = summary_from_transactions(r.agg.customer_orders, "user_key", "order_ts", "net", end, freq="W")
     rep = s[(s.frequency > 0) & (s.monetary_value > 0)]
     x, m = rep.frequency.to_numpy(), rep.monetary_value.to_numpy()
@@ -176,7 +177,7 @@ def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospecti
         fits.append(fit_gamma_gamma(xs, ms, starts=starts))
         print(f"demo Gamma–Gamma from {starts}: {time.perf_counter() - t0:.2f} s, {fits[-1].evaluations} evaluations")
     ref = fits[0]
-    gg = r.value_params["gamma_gamma"]
+    gg = r.customer_value.params["gamma_gamma"]
     assert (gg["p"], gg["q"], gg["v"]) == pytest.approx((ref.p, ref.q, ref.v), rel=1e-9)  # what the report used
     for fit in fits:
         assert (fit.p, fit.q, fit.v) == pytest.approx((ref.p, ref.q, ref.v), rel=1e-5)
@@ -189,15 +190,19 @@ def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospecti
 
 
 def test_render_shows_the_reason_in_the_report_language() -> None:
+    from fupan.analysis.results import Skip
+    from fupan.format import Style
     from fupan.report.render import customer_value
 
-    reason = str(CLVModelError("the fit degenerates (b=3e14)", "拟合退化（b=3e14）"))
-    zh, en = str(customer_value(None, None, "zh", reason)), str(customer_value(None, None, "en", reason))
+    reason = Skip(str(CLVModelError("the fit degenerates (b=3e14)", "拟合退化（b=3e14）")))
+    zh, en = str(customer_value(reason, Style("zh"))), str(customer_value(reason, Style("en")))
     assert "拟合退化（b=3e14）" in zh and "degenerates" not in zh
     assert "the fit degenerates (b=3e14)" in en and "拟合退化" not in en
 
 
 def test_render_says_p_alive_is_not_estimated_in_the_no_dropout_limit() -> None:
+    from fupan.analysis.results import CustomerValue
+    from fupan.format import Style
     from fupan.report.render import customer_value
 
     table = pd.DataFrame({"customers": [10], "p_alive": [np.nan], "purchases": [1.5], "spend_per_purchase": [40.0],
@@ -205,5 +210,5 @@ def test_render_says_p_alive_is_not_estimated_in_the_no_dropout_limit() -> None:
     params = {"bgnbd": {"model": "nbd_no_dropout"}, "horizon_weeks": 26, "observation_end": "2025-06-29",
               "corr_spend_frequency": 0.1}
     for lang, words in (("zh", "不估计 P(alive)"), ("en", "P(alive) is not estimated")):
-        html = str(customer_value(table, params, lang))
+        html = str(customer_value(CustomerValue(table, params), Style(lang)))
         assert words in html and "<td>—</td>" in html and "100" not in html.split("<tbody>")[1].split("</tbody>")[0]

@@ -159,8 +159,10 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
     if not UCI.is_file():
         pytest.skip(f"real data not present: {UCI} (see shared/datasets/SOURCES.md)")
     import fupan
+    from fupan.analysis.results import Skip
     from fupan.cases import build_record
     from fupan.demo.realdata import uci_campaign
+    from fupan.format import Style
     from fupan.report.render import customer_value
 
     r = fupan.load_retrospective(uci_campaign(tmp_path / "uci", source=UCI))
@@ -168,7 +170,8 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
     if section is None:
         reason = r.skipped["customer_value"]
         assert pick(reason, "en") and pick(reason, "zh") != pick(reason, "en"), reason
-        assert pick(reason, "zh") in str(customer_value(None, None, "zh", reason))
+        assert isinstance(r.customer_value, Skip) and r.customer_value.reason == reason
+        assert pick(reason, "zh") in str(customer_value(r.customer_value, Style("zh")))
         return
     assert "customer_value" not in r.skipped
     model = section["model"]
@@ -185,7 +188,7 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
         else:
             assert 0 <= row["p_alive"] <= 1, (cohort, row)
     for lang in ("zh", "en"):
-        cells = re.findall(r"<td>(.*?)</td>", str(customer_value(r.value, r.value_params, lang)))
+        cells = re.findall(r"<td>(.*?)</td>", str(customer_value(r.customer_value, Style(lang))))
         assert cells and not any(w in c.lower() for c in cells for w in ("nan", "inf", "-", "−")), cells
     bg = model["bgnbd"]
     if bg["model"] == "nbd_no_dropout":

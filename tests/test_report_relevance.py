@@ -13,6 +13,8 @@ import pytest
 
 import fupan
 from conftest import TINY_CARD, TINY_ORDERS, write_campaign
+from fupan.analysis.results import ControlAnalysis, NetIncrement, Pretrend, Skip
+from fupan.format import Style
 from fupan.ingest.card import CampaignCard
 from fupan.report import render
 from test_determinism import visible_text
@@ -43,7 +45,7 @@ def no_refund_column(tmp_path_factory):
 def test_unmeasured_refunds_are_a_dash_not_zero(no_refund_column, lang):
     r = no_refund_column
     assert r.kpis["refund_rate"].isna().all() and r.kpis["net_gmv"].isna().all()
-    table = text(render.window_table(r.kpis, ("gmv", "refund_rate"), lang))
+    table = text(render.window_table(r.kpis, ("gmv", "refund_rate"), Style(lang)))
     assert "0.00%" not in table and "—" in table
 
 
@@ -52,7 +54,7 @@ def test_measured_refunds_are_shown(tiny):
     r = fupan.load_retrospective(tiny)
     assert r.kpis.at["baseline", "refunds"] == 20.0
     assert r.kpis.at["baseline", "refund_rate"] == pytest.approx(20 / 170)
-    assert "11.76%" in text(render.window_table(r.kpis, ("refund_rate",), "zh"))
+    assert "11.76%" in text(render.window_table(r.kpis, ("refund_rate",), Style("zh")))
 
 
 @pytest.mark.parametrize(("target", "shown"), [(500.0, True), (100.0, False)])
@@ -61,28 +63,30 @@ def test_gap_cause_only_when_the_target_was_missed(tmp_path, target, shown):
     card = _card(strategy={**TINY_CARD["strategy"], "targets": {"gmv": target}})
     r = fupan.load_retrospective(write_campaign(tmp_path / "c", card=card))
     assert r.kpis.at["campaign", "gmv"] == 440.0
-    assert (r.target_cause is not None) is shown
+    assert (r.root_cause.gap is not None) is shown
     for lang in LANGS:
-        page = text(render.root_cause(r.segments, r.anomaly_cause, r.target_cause, lang))
+        page = text(render.root_cause(r.segments, r.root_cause, Style(lang)))
         assert (("目标缺口" if lang == "zh" else "gap to the GMV target") in page) is shown
-    gap_findings = [f for f in r.findings if "GMV目标缺口" in f["zh"] or "GMV gap" in f["en"]]
-    assert bool(gap_findings) is (shown and bool(r.target_cause["candidates"].shape[0]))
+    gap_findings = [f for f in r.findings if "GMV目标缺口" in f.zh or "GMV gap" in f.en]
+    assert bool(gap_findings) is (shown and bool(r.root_cause.gap.candidates.shape[0]))
 
 
-def _control_result(substitutes: list[str], complements: list[str], pull_forward: float) -> dict:
+def _control_result(substitutes: list[str], complements: list[str], pull_forward: float) -> ControlAnalysis:
     table = pd.DataFrame({"actual": [900.0], "expected": [600.0], "incremental": [300.0], "lower": [200.0],
                           "upper": [400.0], "p_value": [0.01]}, index=["campaign"])
     lift = 1000.0
     cannib, halo = (50.0 if substitutes else 0.0), (20.0 if complements else 0.0)
-    return {"table": table, "categories": ["洗护"], "items": None, "substitutes": substitutes,
-            "complements": complements, "pretrend": {"slope_diff_per_week": 1.5, "p_value": 0.6, "parallel": True},
-            "net": {"lift_promoted": lift, "cannibalisation": cannib, "halo": halo, "pull_forward": pull_forward,
-                    "net_incremental": lift - cannib + halo - pull_forward}}
+    return ControlAnalysis(table=table, categories=("洗护",), items=None, substitutes=tuple(substitutes),
+                           complements=tuple(complements),
+                           pretrend=Pretrend(slope_diff_per_week=1.5, p_value=0.6, parallel=True),
+                           net=NetIncrement(lift_promoted=lift, cannibalisation=cannib, halo=halo,
+                                            pull_forward=pull_forward,
+                                            net_incremental=lift - cannib + halo - pull_forward))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_cannibalisation_or_halo_without_declared_skus(lang):
-    page = text(render.controls(_control_result([], [], 100.0), None, lang))
+    page = text(render.controls(_control_result([], [], 100.0), Style(lang)))
     if lang == "zh":
         assert "替代品被蚕食" not in page and "互补品带动" not in page and "未估算" in page
         assert "净增量 ¥900.0" in page  # 1000 − 0 + 0 − 100
@@ -93,7 +97,7 @@ def test_no_cannibalisation_or_halo_without_declared_skus(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_declared_skus_are_reported(lang):
-    page = text(render.controls(_control_result(["S1"], ["C1"], 100.0), None, lang))
+    page = text(render.controls(_control_result(["S1"], ["C1"], 100.0), Style(lang)))
     assert ("替代品被蚕食 ¥50.0" in page and "互补品带动 ¥20.0" in page) if lang == "zh" else \
         ("substitutes lost ¥50.0" in page and "complements gained ¥20.0" in page)
     assert "净增量 ¥870.0" in page if lang == "zh" else "¥870.0 net" in page  # 1000 − 50 + 20 − 100
@@ -101,7 +105,7 @@ def test_declared_skus_are_reported(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_negative_pull_forward_in_the_did_sentence_is_a_halo(lang):
-    page = text(render.controls(_control_result([], [], -80.0), None, lang))
+    page = text(render.controls(_control_result([], [], -80.0), Style(lang)))
     assert not re.search(r"透支 -|-¥80.0 was pulled forward", page)
     assert ("多卖 ¥80.0" in page and "净增量 ¥1,080.0" in page) if lang == "zh" else \
         ("sold ¥80.0 more" in page and "¥1.1K net" in page)
@@ -114,8 +118,8 @@ def test_margin_roi_names_the_missing_column(tmp_path):
     frame = pd.read_csv(folder / "orders.csv").assign(sku=[row[7] for row in orders])
     frame.to_csv(folder / "orders.csv", index=False)
     r = fupan.load_retrospective(folder)
-    assert r.margin is None and "unit_cost" in r.skipped["margin"]
-    zh, en = text(render.margin_roi(None, r.skipped["margin"], "zh")), text(render.margin_roi(None, r.skipped["margin"], "en"))
+    assert isinstance(r.margin, Skip) and "unit_cost" in r.skipped["margin"]
+    zh, en = text(render.margin_roi(r.margin, Style("zh"))), text(render.margin_roi(r.margin, Style("en")))
     assert "单位成本" in zh and "无SKU数据" not in zh and "||" not in zh
     assert "unit_cost" in en and "No SKU data" not in en and "订单" not in en
 
@@ -123,17 +127,17 @@ def test_margin_roi_names_the_missing_column(tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_empty_card_blocks_say_what_to_fill_in(lang):
     card = CampaignCard.model_validate(_card(strategy={}))
-    strategy, lessons = str(render.strategy(card, lang)), str(render.lessons(card, lang))
+    strategy, lessons = str(render.strategy(card, Style(lang))), str(render.lessons(card, Style(lang)))
     for page in (strategy, lessons):
         assert "<tbody></tbody>" not in page  # no table of headers only
     assert "strategy.targets" in strategy and "strategy.budget" in strategy and "strategy.hypotheses" in strategy
     assert "retrospective.actions" in lessons
-    assert "strategy.hypotheses" in text(render.hypotheses_table(pd.DataFrame(), lang))
+    assert "strategy.hypotheses" in text(render.hypotheses_table(pd.DataFrame(), Style(lang)))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_filled_card_blocks_are_tables(lang):
     card = CampaignCard.model_validate(_card(strategy={**TINY_CARD["strategy"], "budget": {"live": 300.0, "search": 100.0}}))
-    page = text(render.strategy(card, lang))
+    page = text(render.strategy(card, Style(lang)))
     assert ("合计 ¥400.0 100%" if lang == "zh" else "Total ¥400.0 100%") in page and "Σ" not in page
     assert "75.0%" in page and "25.0%" in page

@@ -38,7 +38,9 @@ import pandas as pd
 import pytest
 
 from conftest import TINY_CARD, run_cli, write_campaign
+from fupan.analysis.results import Finding, FunnelByChannel, ShareAlerts
 from fupan.errors import Problem
+from fupan.format import Style
 from fupan.ingest.card import CampaignCard
 from fupan.report import render
 from fupan.report.run import export_html, footer_html
@@ -276,12 +278,15 @@ def _fragments(card: CampaignCard, lang: str) -> list[render.Html]:
     funnel = pd.DataFrame([{"channel": c, "visit": 10, "view": 8, "cart": 4, "order": 2, "pay": 2, "overall": 0.2,
                             "from_step": "view", "to_step": "cart", "conversion": 0.5} for c in PAYLOADS]
                           ).set_index("channel")
-    findings = [{"kind": kind, "zh": p, "en": p} for kind in ("win", "miss", "note") for p in PAYLOADS]
+    findings = tuple(Finding(kind=kind, zh=p, en=p, weight=1.0, metric=p) for kind in ("win", "miss", "note")
+                     for p in PAYLOADS)
     problems = [Problem("x", p, p, p, column=p, severity="warning") for p in PAYLOADS[:5]]
-    return [render.background(card, lang), render.strategy(card, lang), render.hypotheses_table(hyps, lang),
-            render.alerts(alerts, lang, top=len(PAYLOADS)), render.funnel_channels(funnel, lang),
-            render.findings(findings, lang, top=len(PAYLOADS)), render.lessons(card, lang),
-            render.warnings(problems, lang), *[render.note(p) for p in PAYLOADS]]
+    style = Style(lang)
+    return [render.background(card, style), render.strategy(card, style), render.hypotheses_table(hyps, style),
+            render.alerts(ShareAlerts(alerts), style, top=len(PAYLOADS)),
+            render.funnel_channels(FunnelByChannel(funnel), style),
+            render.findings(findings, style, top=len(PAYLOADS)), render.lessons(card, style),
+            render.warnings(problems, style), *[render.note(p) for p in PAYLOADS]]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

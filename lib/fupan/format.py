@@ -3,19 +3,15 @@
 Money is shown in the card's currency (``currency:``, ISO 4217): its symbol before the amount
 (``£231.1万``, ``$1.2M``) and its name in axis titles (``GMV（英镑）``, ``GMV (GBP)``). A code
 without a known symbol is written out (``CHF 1.2M``).
+
+How one report formats is a :class:`Style` value — its language, its currency and, for a
+share-safe report, the money index — passed to every render function, chart and finding. Nothing
+here is module state: two reports built in one process each format as if built alone.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-#: In a share-safe report (``fupan run --share-safe``) every amount of money is shown as an index:
-#: 100 = the average daily GMV of the baseline window. Ratios between amounts (ROAS, shares, the
-#: waterfall's proportions) are unchanged; the absolute size of the business is not disclosed.
-#: A module global, not a ContextVar: IPython runs each notebook cell in a fresh context copy.
-_INDEX_BASE: float | None = None
-INDEX_LABEL = {"zh": "指数", "en": "idx "}
+from dataclasses import dataclass, replace
 
 #: ISO 4217 code → (symbol, Chinese name, English name). ¥ alone means yuan; yen is JP¥.
 CURRENCIES: dict[str, tuple[str, str, str]] = {
@@ -24,102 +20,125 @@ CURRENCIES: dict[str, tuple[str, str, str]] = {
     "TWD": ("NT$", "新台币", "TWD"), "SGD": ("S$", "新加坡元", "SGD"), "AUD": ("A$", "澳元", "AUD"),
     "CAD": ("C$", "加元", "CAD"), "KRW": ("₩", "韩元", "KRW"), "MOP": ("MOP$", "澳门元", "MOP"),
 }
-#: the currency of the report being built (module state for the same reason as _INDEX_BASE)
-_CURRENCY = "CNY"
+#: In a share-safe report every amount of money is an index, 100 = the baseline's daily GMV.
+INDEX_LABEL = {"zh": "指数", "en": "idx "}
+LANGS = ("zh", "en")
 
 
-def set_currency(code: str) -> None:
-    """Show money in ``code`` (ISO 4217, e.g. ``GBP``) from now on."""
-    global _CURRENCY
+def check_currency(code: object) -> str:
+    """``code`` if it is an ISO 4217 code (three capital letters); ValueError otherwise."""
     if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
         raise ValueError(f"currency must be an ISO 4217 code such as CNY or GBP, got {code!r}")
-    _CURRENCY = code
+    return code
 
 
-def currency() -> str:
-    return _CURRENCY
+def check_index(base: float | None) -> float | None:
+    """``base`` if it is None or a positive finite number; ValueError otherwise."""
+    if base is not None and not (isinstance(base, int | float) and math.isfinite(base) and base > 0):
+        raise ValueError(f"money index base must be a positive number, got {base!r}")
+    return base
 
 
-def currency_symbol(code: str | None = None) -> str:
+def currency_symbol(code: str = "CNY") -> str:
     """``¥`` for CNY, ``£`` for GBP …; an unknown code is written out with a space (``CHF ``)."""
-    code = code or _CURRENCY
     return CURRENCIES[code][0] if code in CURRENCIES else f"{code} "
 
 
-def currency_name(lang: str = "zh", code: str | None = None) -> str:
+def currency_name(lang: str = "zh", code: str = "CNY") -> str:
     """The currency's name for axis titles and units: ``元``/``CNY``, ``英镑``/``GBP``."""
-    code = code or _CURRENCY
     if code not in CURRENCIES:
         return code
     return CURRENCIES[code][1 if lang == "zh" else 2]
 
 
-def set_money_index(base: float | None) -> None:
-    """Show money as an index to ``base`` (= 100) from now on; ``None`` shows amounts again."""
-    global _INDEX_BASE
-    if base is not None and not (math.isfinite(base) and base > 0):
-        raise ValueError(f"money index base must be a positive number, got {base!r}")
-    _INDEX_BASE = base
-
-
-def money_index_base() -> float | None:
-    return _INDEX_BASE
-
-
-@contextmanager
-def money_as_index(base: float | None) -> Iterator[None]:
-    previous = _INDEX_BASE
-    set_money_index(base)
-    try:
-        yield
-    finally:
-        set_money_index(previous)
-
-
-def money(x: float, lang: str = "zh", digits: int = 1, symbol: str | None = None) -> str:
+def money(x: float | None, lang: str = "zh", digits: int = 1, symbol: str | None = None, *,
+          currency: str = "CNY", index: float | None = None) -> str:
     """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); NaN → ``—``.
 
-    The symbol is the current currency's (:func:`set_currency`) unless ``symbol`` is given.
-
-    Share-safe (:func:`set_money_index`): ``指数1,523`` / ``idx 1,523``, 100 = the baseline's
-    average daily GMV; one decimal below 100.
+    The symbol is ``currency``'s unless ``symbol`` is given. With ``index`` (share-safe):
+    ``指数1,523`` / ``idx 1,523``, 100 = ``index`` (the baseline's average daily GMV); one decimal
+    below 100.
     """
     if x is None or not math.isfinite(x):
         return "—"
     sign = "-" if x < 0 else ""
     a = abs(x)
     if symbol is None:
-        symbol = currency_symbol()
-    if _INDEX_BASE is not None:
-        i = a / _INDEX_BASE * 100
+        symbol = currency_symbol(currency)
+    if index is not None:
+        i = a / index * 100
         return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{1 if i < 100 else 0}f}"
-    if lang == "zh":
-        for unit, div in (("亿", 1e8), ("万", 1e4)):
-            if a >= div:
-                return f"{sign}{symbol}{a / div:,.{digits}f}{unit}"
-    else:
-        for unit, div in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-            if a >= div:
-                return f"{sign}{symbol}{a / div:,.{digits}f}{unit}"
+    units = (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
+    for unit, div in units:
+        if a >= div:
+            return f"{sign}{symbol}{a / div:,.{digits}f}{unit}"
     return f"{sign}{symbol}{a:,.{digits}f}"
 
 
-def number(x: float, digits: int = 0) -> str:
+def number(x: float | None, digits: int = 0) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"
 
 
-def pct(x: float, digits: int = 1) -> str:
+def pct(x: float | None, digits: int = 1) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.{digits}%}"
 
 
-def value(x: float, unit: str, lang: str = "zh") -> str:
-    """Format a KPI value by its dictionary unit (money, count, ratio, index, multiple)."""
-    if unit == "money":
-        return money(x, lang, digits=2 if x is not None and math.isfinite(x) and abs(x) < 1e4 else 1)
-    if unit == "ratio":
-        return pct(x, 2)
-    if unit == "index":
-        return number(x, 1)
-    if unit == "multiple":
-        return "—" if x is None or not math.isfinite(x) else f"{x:.2f}×"
-    return number(x)
+def signed(x: float | None, digits: int = 2) -> str:
+    """``+0.42`` / ``-1.10``; not measured → ``—`` (never ``nan``)."""
+    return "—" if x is None or not math.isfinite(x) else f"{x:+.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one report writes: its language, its currency and (share-safe) its money index.
+
+    ``money_index``: ``None`` shows amounts; a positive number shows every amount as an index,
+    100 = that number (the baseline window's average daily GMV). Ratios are unchanged.
+    """
+
+    lang: str = "zh"
+    money_index: float | None = None
+    currency: str = "CNY"
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"unknown language {self.lang!r}; use 'zh' or 'en'")
+        check_currency(self.currency)
+        check_index(self.money_index)
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    @property
+    def share_safe(self) -> bool:
+        return self.money_index is not None
+
+    def in_lang(self, lang: str) -> Style:
+        """The same style in another language (findings are written in both)."""
+        return self if lang == self.lang else replace(self, lang=lang)
+
+    def money(self, x: float | None, digits: int = 1) -> str:
+        return money(x, self.lang, digits, currency=self.currency, index=self.money_index)
+
+    def value(self, x: float | None, unit: str) -> str:
+        """A KPI value by its dictionary unit (money, count, ratio, index, multiple)."""
+        if unit == "money":
+            return self.money(x, digits=2 if x is not None and math.isfinite(x) and abs(x) < 1e4 else 1)
+        if unit == "ratio":
+            return pct(x, 2)
+        if unit == "index":
+            return number(x, 1)
+        if unit == "multiple":
+            return "—" if x is None or not math.isfinite(x) else f"{x:.2f}×"
+        return number(x)
+
+    def currency_symbol(self) -> str:
+        return currency_symbol(self.currency)
+
+    def currency_name(self) -> str:
+        return currency_name(self.lang, self.currency)
+
+    def pick(self, zh: str, en: str) -> str:
+        """``zh`` or ``en``, whichever is this style's language."""
+        return zh if self.zh else en

@@ -1,13 +1,21 @@
 """Analysis: every number of the retrospective, from the aggregates and the pure metrics.
 
-- :mod:`.retrospective` — :func:`load_retrospective` / :func:`build`, the wiring of the steps;
-- :mod:`.steps` — customers, funnel by channel, inventory health;
+- :mod:`.retrospective` — :data:`~.retrospective.PIPELINE`, the wiring list of the steps, and
+  :func:`load_retrospective` / :func:`build`, which run it;
+- :mod:`.results` — the frozen results the steps return (and :class:`~.results.Skip`), read by the
+  report and the case record; it imports no analysis code;
+- :mod:`.overview` — KPIs per window, the report's style, channels, targets, hypotheses, the GMV
+  decomposition, the funnel;
+- :mod:`.execution` — channel-share alerts, the funnel by channel, inventory health, the A/B test;
+- :mod:`.customers` — cohorts, new-customer quality, RFM, customer value;
 - :mod:`.impact` — was the lift real: counterfactual lift, margin ROI, LTV:CAC, controls;
 - :mod:`.rootcause` — segment effects, the anomalous day and the gap to target (Adtributor);
-- :mod:`.anomalies` — day-level anomalies and their drivers.
+- :mod:`.anomalies` / :mod:`.anomaly_drivers` — day-level anomalies and what drove each;
+- :mod:`.findings` — the auto-drafted findings.
 """
 from __future__ import annotations
 
-from .retrospective import Retrospective, build, load_retrospective
+from .results import Retrospective, Skip
+from .retrospective import PIPELINE, build, load_retrospective
 
-__all__ = ["Retrospective", "build", "load_retrospective"]
+__all__ = ["PIPELINE", "Retrospective", "Skip", "build", "load_retrospective"]

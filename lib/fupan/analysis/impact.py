@@ -1,19 +1,38 @@
-"""Was the lift real? The report's incremental-lift, margin-ROI and customer-economics analyses
-(METHODS.md §1.1–1.4), built from the extract's aggregates and the pure metric functions."""
+"""Was the lift real? Incremental lift, margin ROI, LTV:CAC and the control series (METHODS.md §1.1–1.4).
+
+Built from the extract's aggregates and the pure metric functions.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..i18n import bilingual
+from ..i18n import both
 from ..metrics import lift as lf
 from ..metrics import margin as mg
 from ..metrics.abtest import welch_ttest
+from .results import (
+    ControlAnalysis,
+    CustomerAnalysis,
+    CustomerValue,
+    LiftAnalysis,
+    LtvCac,
+    MarginAnalysis,
+    NetIncrement,
+    Pretrend,
+    Skip,
+)
 
 if TYPE_CHECKING:
-    from .retrospective import Retrospective
+    from ..ingest.card import CampaignCard, Windows
+    from ..ingest.validate import Campaign
+
+#: LTV : CAC at or above this is the rule-of-thumb target (METHODS.md §1.3)
+LTV_CAC_TARGET = 3.0
+#: days of a new customer's spend counted in LTV before the model's prediction takes over
+LTV_FIRST_DAYS = 30
 
 
 def dip_verdict(table: pd.DataFrame) -> str | None:
@@ -29,7 +48,7 @@ def dip_verdict(table: pd.DataFrame) -> str | None:
     return "pull_forward" if dip.upper < 0 else "halo" if dip.lower > 0 else "flat"
 
 
-def lift_analysis(r: Retrospective) -> dict:
+def lift_analysis(history: pd.DataFrame, windows: Windows, kpis: pd.DataFrame) -> LiftAnalysis:
     """Counterfactual daily GMV, incremental GMV per phase and the pull-forward share.
 
     口径 (METHODS.md §1.1): Ŷ from :func:`fupan.metrics.lift.fit_counterfactual` — log-linear trend
@@ -42,32 +61,33 @@ def lift_analysis(r: Retrospective) -> dict:
     Raises :class:`fupan.metrics.lift.LiftError` (a ValueError whose message is
     :func:`fupan.i18n.bilingual`) when the data cannot carry the model.
     """
-    hist = r.agg.history.set_index("date").gmv.asfreq("D", fill_value=0.0)
-    end = pd.Timestamp(r.card.windows.items()[-1][1].end)
-    b = r.card.windows.baseline
+    hist = history.set_index("date").gmv.asfreq("D", fill_value=0.0)
+    end = pd.Timestamp(windows.items()[-1][1].end)
+    b = windows.baseline
     cf = lf.fit_counterfactual(hist[:end], (b.start, b.end), predict_end=end, seed=0)
-    table = lf.incremental_by_phase(cf, r.card.windows)
-    pf = lf.pull_forward_share(cf, r.card.windows) if r.card.windows.dip is not None else None
-    camp = r.card.windows.campaign
+    table = lf.incremental_by_phase(cf, windows)
+    pf = lf.pull_forward_share(cf, windows) if windows.dip is not None else None
+    camp = windows.campaign
     expected = cf.daily.expected[pd.Timestamp(camp.start):pd.Timestamp(camp.end)].sum()
-    base_daily = r.kpis.at["baseline", "gmv_per_day"]
-    dip = r.card.windows.dip
-    volumes = {}  # the same model for orders and units: "did it sell more *things*", not just GMV
+    base_daily = kpis.at["baseline", "gmv_per_day"]
+    dip = windows.dip
+    volumes: dict[str, pd.DataFrame | None] = {}  # the same model for orders and units: "did it sell more *things*"
     for metric in ("orders", "units"):
-        series = r.agg.history.set_index("date")[metric].astype(float).asfreq("D", fill_value=0.0)
+        series = history.set_index("date")[metric].astype(float).asfreq("D", fill_value=0.0)
         try:
             fit = lf.fit_counterfactual(series[:end], (b.start, b.end), predict_end=end, seed=0)
-            volumes[metric] = lf.incremental_by_phase(fit, r.card.windows)
+            volumes[metric] = lf.incremental_by_phase(fit, windows)
         except ValueError:
             volumes[metric] = None
-    return {"cf": cf, "table": table, "volumes": volumes, "pull_forward": pf, "dip_days": dip.days if dip else 0,
-            "dip_verdict": dip_verdict(table),
-            "closed_weekdays": cf.closed_weekdays, "zero_days": int((cf.daily.role == "zero").sum()),
-            "cf_factor": float(expected / (base_daily * r.kpis.at["campaign", "days"])),
-            "growth_per_year": float(np.expm1(cf.params.get("trend", 0.0)))}
+    return LiftAnalysis(cf=cf, table=table, volumes=volumes, pull_forward=pf, dip_days=dip.days if dip else 0,
+                        dip_verdict=dip_verdict(table), closed_weekdays=tuple(cf.closed_weekdays),
+                        zero_days=int((cf.daily.role == "zero").sum()),
+                        cf_factor=float(expected / (base_daily * kpis.at["campaign", "days"])),
+                        growth_per_year=float(np.expm1(cf.params.get("trend", 0.0))))
 
 
-def sku_frame(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.0) -> pd.DataFrame:
+def sku_frame(sku_window: pd.DataFrame, card: CampaignCard, kpis: pd.DataFrame, cf_factor: float,
+              variable_cost_rate: float = 0.0) -> pd.DataFrame:
     """One row per SKU for the margin analysis.
 
     口径: Q = campaign units; Q̂ = the SKU's baseline units per day × campaign days × ``cf_factor``
@@ -78,10 +98,9 @@ def sku_frame(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.
     period only take the other period's price and cost. SKUs the card declares as not promoted
     (``controls``: control categories, substitutes, complements) are left out.
     """
-    w = r.agg.sku_window
-    c = r.card.controls
-    w = w[~(w.category.isin(c.categories) | w.sku.isin(c.substitutes + c.complements))]
-    days = r.kpis["days"]
+    c = card.controls
+    w = sku_window[~(sku_window.category.isin(c.categories) | sku_window.sku.isin(c.substitutes + c.complements))]
+    days = kpis["days"]
     base = w[w.phase == "baseline"].set_index("sku")
     camp = w[w.phase == "campaign"].set_index("sku")
     skus = base.index.union(camp.index)
@@ -103,30 +122,39 @@ def _paid_to_list(base: pd.DataFrame) -> float:
     return ratio if np.isfinite(ratio) and ratio > 0 else 1.0
 
 
-def margin_analysis(r: Retrospective, cf_factor: float, variable_cost_rate: float = 0.0,
-                    fees: float = 0.0, coupons: float = 0.0, fixed: float = 0.0) -> dict | None:
-    """IGP, margin ROI (IGP/S) and net ROI beside ROAS, subsidy leakage, break-even lift and
-    discount-depth buckets for the campaign (METHODS.md §1.2, §1.4)."""
-    for column, zh in (("sku", "SKU"), ("unit_cost", "单位成本 unit_cost")):
-        if not r.campaign.measures("orders", column):
-            raise ValueError(bilingual(
-                f"the orders have no {column} column, so incremental gross profit and margin ROI cannot be "
-                f"computed; add {column} to the orders table (ROAS above is GMV/spend, not ROI)",
-                f"订单表没有{zh}列，无法计算增量毛利与毛利ROI；请在订单表中补充 {column} 列（上文的ROAS是GMV/花费，不是ROI）"))
-    skus = sku_frame(r, cf_factor, variable_cost_rate)
+def margin_analysis(campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataFrame,
+                    lift: LiftAnalysis | Skip) -> MarginAnalysis:
+    """IGP, margin ROI (IGP/S) and net ROI beside ROAS, leakage, break-even lift (METHODS.md §1.2, §1.4).
+
+    Also the subsidy leakage and the discount-depth buckets of the campaign.
+
+    The campaign's counterfactual factor comes from ``lift`` (1.0 when the lift was skipped); the
+    card's ``costs`` give the variable cost rate, fees, coupons and fixed costs.
+
+    Raises
+    ------
+    ValueError
+        The orders have no SKU or unit cost, or no SKU sold in both periods (bilingual reason).
+    """
+    card = campaign.card
+    for column in ("sku", "unit_cost"):
+        if not campaign.measures("orders", column):
+            raise ValueError(both(f"margin_no_{column}_column"))
+    cf_factor = lift.cf_factor if isinstance(lift, LiftAnalysis) else 1.0
+    costs = card.costs
+    variable_cost_rate = costs.variable_cost_rate
+    skus = sku_frame(sku_window, card, kpis, cf_factor, variable_cost_rate)
     if skus.empty:
-        raise ValueError(bilingual(
-            "no SKU sold with a known unit cost in both the baseline and the campaign, so margin ROI cannot be computed",
-            "没有SKU同时具备基线期与活动期的销量和单位成本，无法计算毛利ROI"))
+        raise ValueError(both("margin_no_sku"))
     per_sku = mg.igp_by_sku(skus)
     igp = float(per_sku.igp.sum())
-    media = float(r.kpis.at["campaign", "spend"])
-    out: dict = {"igp": igp, "subsidy_leakage": float(per_sku.subsidy_leakage.sum()),
-                 "units": float(skus.units.sum()), "units_baseline": float(skus.units_baseline.sum()),
-                 "variable_cost_rate": variable_cost_rate, "cf_factor": cf_factor,
-                 "roas": float(r.kpis.at["campaign", "roas"])}
+    media = float(kpis.at["campaign", "spend"])
+    out: dict[str, Any] = {"igp": igp, "subsidy_leakage": float(per_sku.subsidy_leakage.sum()),
+                           "units": float(skus.units.sum()), "units_baseline": float(skus.units_baseline.sum()),
+                           "variable_cost_rate": variable_cost_rate, "cf_factor": cf_factor,
+                           "roas": float(kpis.at["campaign", "roas"])}
     if np.isfinite(media) and media > 0:
-        s = mg.campaign_cost(media, fees, coupons, fixed)
+        s = mg.campaign_cost(media, costs.fees, costs.coupons, costs.fixed)
         out |= {"spend": s, **mg.roi(igp, s)}
     q_hat_value = (skus.units_baseline * skus.price_regular).sum()
     depth = 1 - (skus.units * skus.price_promo).sum() / (skus.units * skus.price_regular).sum()
@@ -143,35 +171,41 @@ def margin_analysis(r: Retrospective, cf_factor: float, variable_cost_rate: floa
     except ValueError as exc:
         out["elasticity"] = {"note": str(exc)}
     out["top_skus"] = per_sku.sort_values("igp").iloc[np.r_[0:3, -3:0]] if len(per_sku) > 6 else per_sku
-    return out
+    return MarginAnalysis(**out)
 
 
-def ltv_cac(r: Retrospective) -> dict | None:
+def ltv_cac(kpis: pd.DataFrame, sku_window: pd.DataFrame, customers: CustomerAnalysis | Skip,
+            value: CustomerValue | Skip) -> LtvCac | None:
     """LTV : CAC of the campaign's new customers.
 
-    口径: CAC = campaign media spend / campaign new customers; LTV = (net spend in the first 30 days
-    + predicted net value over the next 26 weeks from BG/NBD × Gamma–Gamma) × gross margin rate
-    (1 − COGS/GMV of the campaign). Target ≥ 3 (METHODS.md §1.3). Both parts are per customer.
+    口径: CAC = campaign media spend / campaign new customers; LTV = (net spend in the first
+    :data:`LTV_FIRST_DAYS` days + predicted net value over the next 26 weeks from BG/NBD ×
+    Gamma–Gamma) × gross margin rate (1 − COGS/GMV of the campaign). Target ≥
+    :data:`LTV_CAC_TARGET` (METHODS.md §1.3). Both parts are per customer. ``None`` (not asked)
+    without customers, customer value, campaign new customers or spend.
+
+    Raises
+    ------
+    ValueError
+        No campaign new customer observed for the first days yet (bilingual reason).
     """
-    if r.customers is None or r.value is None or "campaign_new" not in r.value.index:
+    if not isinstance(customers, CustomerAnalysis) or not isinstance(value, CustomerValue) \
+            or "campaign_new" not in value.table.index:
         return None
-    spend, new = r.kpis.at["campaign", "spend"], r.kpis.at["campaign", "new_customers"]
+    spend, new = kpis.at["campaign", "spend"], kpis.at["campaign", "new_customers"]
     if not (np.isfinite(spend) and spend > 0 and new > 0):
         return None
-    w = r.agg.sku_window
-    camp = w[w.phase == "campaign"]
+    camp = sku_window[sku_window.phase == "campaign"]
     gm = 1 - camp.cogs.sum() / camp.gmv.sum()
-    first30 = r.customers["quality"].campaign_net_per_customer
-    future = float(r.value.at["campaign_new", "value"])
-    if not (np.isfinite(first30) and np.isfinite(future)):
-        raise ValueError(bilingual(
-            "no campaign new customer has been observed for 30 days yet, so their first-30-day spend (part of LTV) "
-            "is not known; re-run the report 30 days after the campaign",
-            "活动新客尚无人满30天观察期，首30天消费（LTV的一部分）未知；请在活动结束30天后重跑报告"))
+    first = customers.quality.campaign_net_per_customer
+    future = float(value.table.at["campaign_new", "value"])
+    if not (np.isfinite(first) and np.isfinite(future)):
+        raise ValueError(both("ltv_cac_too_early", days=LTV_FIRST_DAYS))
     cac = spend / new
-    ltv = (first30 + future) * gm
-    return {"cac": float(cac), "ltv": float(ltv), "ratio": float(ltv / cac), "gross_margin_rate": float(gm),
-            "first_30d_net": float(first30), "predicted_value": future}
+    ltv = (first + future) * gm
+    return LtvCac(cac=float(cac), ltv=float(ltv), ratio=float(ltv / cac), gross_margin_rate=float(gm),
+                  first_30d_net=float(first), predicted_value=future,
+                  horizon_weeks=int(value.params.get("horizon_weeks", 26)))
 
 
 def _did_rows(treated: pd.Series, control: pd.Series, post: int) -> pd.DataFrame:
@@ -180,7 +214,7 @@ def _did_rows(treated: pd.Series, control: pd.Series, post: int) -> pd.DataFrame
                       pd.DataFrame({"y": control.to_numpy(), "treat": 0, "post": post, "day": day})])
 
 
-def control_analysis(r: Retrospective) -> dict | None:
+def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> ControlAnalysis | None:
     """Difference-in-differences of the promoted lines against the card's control series.
 
     口径 (METHODS.md §1.1): the control is the daily GMV of ``controls.categories``, scaled to the
@@ -194,20 +228,25 @@ def control_analysis(r: Retrospective) -> dict | None:
     cannibalisation = −Σ over substitutes, halo = Σ over complements; net incremental = promoted
     campaign lift − cannibalisation + halo − pull-forward (−dip incremental of the promoted lines).
 
-    Returns None when the card declares no control; raises ValueError when the control cannot
-    be used (no GMV in the baseline or in a phase).
+    Returns None when the card declares no control (``controls`` is the extract's daily GMV by
+    series, None then).
+
+    Raises
+    ------
+    ValueError
+        The control cannot be used (no GMV in the baseline or in a phase).
     """
-    x = r.agg.controls
+    x = controls
     if x is None:
         return None
-    w = r.card.windows
+    w = card.windows
     b = w.baseline
     base = x.loc[pd.Timestamp(b.start):pd.Timestamp(b.end)]
     if len(base) < 14 or base.control.sum() <= 0 or base.promoted.sum() <= 0:
         raise ValueError("the control categories or the promoted lines have no GMV in the baseline window")
     periods = [(name, win) for name, win in w.items() if name != "baseline"] + [("campaign", w.campaign)]
 
-    def did(col: str, lo, hi) -> dict:
+    def did(col: str, lo: object, hi: object) -> dict[str, float]:
         scale = base[col].sum() / base.control.sum()
         post = x.loc[pd.Timestamp(lo):pd.Timestamp(hi)]
         if post.empty or post.control.sum() <= 0:
@@ -232,20 +271,19 @@ def control_analysis(r: Retrospective) -> dict | None:
     week = ((base.index - base.index[0]).days // 7).to_numpy()
     pre = _did_rows(base.promoted, base.control * scale, 0).assign(period=np.tile(week, 2))
     trend = lf.pretrend_check(pre, cluster="day")
-    out: dict = {"table": table, "categories": list(r.card.controls.categories),
-                 "pretrend": {"slope_diff_per_week": trend.estimate, "p_value": trend.p_value,
-                              "parallel": bool(trend.parallel)}}
-    c = r.card.controls
+    c = card.controls
     skus = c.substitutes + c.complements
     camp = w.campaign
     items = {s: did(f"sku:{s}", camp.start, camp.end) for s in skus}
-    out["items"] = pd.DataFrame(items).T if items else None
-    out["substitutes"], out["complements"] = list(c.substitutes), list(c.complements)
     days = x.loc[pd.Timestamp(camp.start):pd.Timestamp(camp.end)]
     y = pd.DataFrame({"promoted": days.promoted, **{s: days[f"sku:{s}"] for s in skus}})
     yhat = y - pd.Series({"promoted": table.at["campaign", "delta_per_day"],
                           **{s: items[s]["delta_per_day"] for s in skus}})
     pull = -float(table.at["dip", "incremental"]) if "dip" in table.index else 0.0
-    out["net"] = lf.cannibalisation_halo(y, yhat, c.substitutes, c.complements, promoted=["promoted"],
-                                         pull_forward=pull).to_dict()
-    return out
+    net = lf.cannibalisation_halo(y, yhat, c.substitutes, c.complements, promoted=["promoted"],
+                                  pull_forward=pull).to_dict()
+    return ControlAnalysis(
+        table=table, categories=tuple(c.categories),
+        pretrend=Pretrend(slope_diff_per_week=trend.estimate, p_value=trend.p_value, parallel=bool(trend.parallel)),
+        items=pd.DataFrame(items).T if items else None, substitutes=tuple(c.substitutes),
+        complements=tuple(c.complements), net=NetIncrement(**net))

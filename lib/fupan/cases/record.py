@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
@@ -62,92 +61,43 @@ def _clean(x: Any) -> Any:
     return str(x)
 
 
-def build_record(r, parameters: dict[str, Any], reproduce: str) -> dict[str, Any]:
-    """The case record of a :class:`~fupan.analysis.retrospective.Retrospective` (not yet hashed)."""
+def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str, Any]:
+    """The case record of a :class:`~fupan.analysis.results.Retrospective` (not yet hashed).
+
+    ``analyses`` holds each recorded result's ``record()`` (``None`` for a result not asked for
+    or skipped); ``skipped`` the reasons — the extract's missing tables and the skipped analyses.
+    """
     from .. import __version__
     from ..dictionary import DEFINITIONS_VERSION
 
     kpis = r.kpis.drop(columns=["start", "end"]).to_dict(orient="index")
     for phase in kpis:
         kpis[phase] = {"start": r.kpis.at[phase, "start"], "end": r.kpis.at[phase, "end"], **kpis[phase]}
-    decomp = None
-    if r.decomposition:
-        d = r.decomposition
-        decomp = {"basis": "daily average, campaign vs baseline", "base": d["base"], "current": d["current"],
-                  "gmv_base": d["gmv_base"], "gmv_current": d["gmv_current"],
-                  "lmdi": d["lmdi"].to_dict(), "shapley": d["shapley"].to_dict()}
     channels = r.channels[[c for c in ("gmv", "orders", "buyers", "spend", "roas", "gmv_share") if c in r.channels]]
+    analyses = {key: _recorded(r.results[name]) for name, key in r.recorded}
     record = {
         "schema_version": SCHEMA_VERSION, "case_id": r.card.id, "name": r.card.name,
         "library_version": __version__, "definitions_version": DEFINITIONS_VERSION,
         "parameters": parameters, "card": r.card.model_dump(mode="json"),
         "kpis": kpis, "channels": channels.to_dict(orient="index"),
         "targets": r.targets.to_dict(orient="records"), "hypotheses": r.hypotheses.to_dict(orient="records"),
-        "decomposition": decomp,
-        "findings": [{k: v for k, v in f.items() if k not in ("weight", "priority")} for f in r.findings],
+        "decomposition": r.decomposition.record() if r.decomposition is not None else None,
+        "findings": [f.record() for f in r.findings],
         "data": {"files": dict(sorted(r.campaign.hashes.items())), "tables": sorted(r.campaign.tables),
                  "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
                  **r.campaign.flags},
-        "analyses": {
-            "ab_test": r.ab,
-            "alerts": r.alerts.head(10).assign(date=pd.to_datetime(r.alerts.date).dt.strftime("%Y-%m-%d"))
-            .to_dict(orient="records") if r.alerts is not None else None,
-            "day_anomalies": _day_anomalies(r.day_anomalies),
-            "customer_value": {"by_cohort": r.value.to_dict(orient="index"), "model": r.value_params}
-            if r.value is not None else None,
-            "customers": _customers(r.customers),
-            "lift": {"by_phase": r.lift["table"].to_dict(orient="index"),
-                     **{f"{m}_by_phase": v.to_dict(orient="index") for m, v in r.lift["volumes"].items() if v is not None},
-                     "pull_forward_share": r.lift["pull_forward"].to_dict() if r.lift["pull_forward"] is not None else None,
-                     "growth_per_year": r.lift["growth_per_year"], "cf_factor": r.lift["cf_factor"]} if r.lift else None,
-            "controls": {"by_phase": r.controls["table"].to_dict(orient="index"), "pretrend": r.controls["pretrend"],
-                         "items": r.controls["items"].to_dict(orient="index") if r.controls["items"] is not None else None,
-                         "net": r.controls["net"], "categories": r.controls["categories"]} if r.controls else None,
-            "margin": {k: v for k, v in r.margin.items() if k not in ("buckets", "top_skus")}
-            | {"buckets": r.margin["buckets"].to_dict(orient="records")} if r.margin else None,
-            "ltv_cac": r.ltv_cac,
-            "segments": r.segments.to_dict(orient="index") if r.segments is not None else None,
-            "root_cause": {name: {k: (v.assign(elements=v.elements.map(list)).to_dict(orient="records") if k == "candidates" else v)
-                                  for k, v in c.items()} if c else None
-                           for name, c in (("anomalous_day", r.anomaly_cause), ("target_gap", r.target_cause))},
-            "funnel_by_channel": r.funnel_channels.to_dict(orient="index") if r.funnel_channels is not None else None,
-            "inventory": {k: v for k, v in r.inventory.items() if k != "lost"} | {
-                "lost_by_sku": r.inventory["lost"].to_dict(orient="records")} if r.inventory is not None else None,
-        },
+        "analyses": dict(sorted(analyses.items())),
         "skipped": {**{k: f"no {v} table" for k, v in sorted(r.agg.notes.items())}, **r.skipped},
         "reproduce": reproduce,
     }
     return _clean(record)
 
 
-def _day_anomalies(a: dict | None) -> dict | None:
-    """Flagged days with their drivers (buyers only as a short hash prefix inside the sentences)."""
-    if a is None:
-        return None
-    flags = a["flags"].assign(date=pd.to_datetime(a["flags"].date).dt.strftime("%Y-%m-%d"))
-    tested = a["tested"].to_dict(orient="records")
-    return {"flags": flags.to_dict(orient="records"), "tests": a["tests"], "tested": tested,
-            "not_measured": {k: v["en"] for k, v in a["not_measured"].items()},
-            "notes": [n["en"] for n in a["notes"]], "closed_weekdays": a["closed_weekdays"],
-            "period": list(a["period"]), "params": a["params"]}
+def _recorded(result: Any) -> Any:
+    """A result's case-record form; ``None`` for a question not asked or an analysis skipped."""
+    from ..analysis.results import Skip
 
-
-def _customers(c: dict | None) -> dict | None:
-    if c is None:
-        return None
-    q = c["quality"]
-    rep = c["repeat"].reset_index()
-    return {
-        "new_customer_quality": {"k": q.k, "campaign": vars(q.campaign), "organic": vars(q.organic),
-                                 "test": vars(q.test) if q.test is not None else None,
-                                 "campaign_net_per_customer": q.campaign_net_per_customer,
-                                 "organic_net_per_customer": q.organic_net_per_customer},
-        "repeat_rates": rep.to_dict(orient="records"),
-        "margin_per_customer": {str(k): v for k, v in c["margin_per_customer"].to_dict(orient="index").items()}
-        if c.get("margin_per_customer") is not None else None,
-        "repurchase_rate": vars(c["repurchase"]), "return_rate": vars(c["return"]) if c.get("return") else None,
-        "rfm_segments": c["rfm"].to_dict(orient="index"), "rfm_thresholds": c.get("rfm_thresholds"),
-    }
+    return None if result is None or isinstance(result, Skip) else result.record()
 
 
 def canonical(record: dict[str, Any]) -> str:

@@ -164,7 +164,9 @@ class Action(_Model):
     due: dt.date | None = None
 
 
-class Retrospective(_Model):
+class Lessons(_Model):
+    """The card's 复盘 block (YAML key ``retrospective:``): what went well, what to improve, actions."""
+
     went_well: list[str] = Field(default_factory=list)
     to_improve: list[str] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
@@ -251,7 +253,7 @@ class CampaignCard(_Model):
     windows: Windows
     background: Background = Field(default_factory=Background)
     strategy: Strategy = Field(default_factory=Strategy)
-    retrospective: Retrospective = Field(default_factory=Retrospective)
+    retrospective: Lessons = Field(default_factory=Lessons)
     tables: Tables
     mapping: dict[Literal["orders", "events", "spend", "inventory"], dict[str, str]] = Field(
         default_factory=dict

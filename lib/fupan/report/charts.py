@@ -1,7 +1,9 @@
-"""Charts: aggregate frames in, matplotlib Figure out.
+"""Charts: aggregate frames in, matplotlib Figure out, labelled in the report's :class:`~fupan.format.Style`.
 
-Pure functions: no file I/O and no global matplotlib state — each figure is drawn inside an
-``rc_context`` that selects the CJK font, so Chinese labels never turn into boxes.
+No file I/O. Each figure is drawn inside an ``rc_context`` that selects the CJK font, so Chinese
+labels never turn into boxes. One piece of global matplotlib state is set when this module is
+imported: ``rcParams["text.language"]``, because text is shaped when a figure is displayed, after
+the ``rc_context`` has exited (see below).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from matplotlib.ticker import (
 
 from .. import fonts
 from ..dictionary import FUNNEL_STEPS
-from ..format import currency_name, money, money_index_base
+from ..format import Style
 from ..i18n import kpi_name, phase_name, step_label, t
 
 PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
@@ -68,17 +70,16 @@ def _index_locator(base: float, target):
     return _IndexLocator() if scale == "log" else _IndexLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
 
 
-def _money_label(key: str, lang: str) -> str:
+def _money_label(key: str, style: Style) -> str:
     """The money axis title; in a share-safe report the unit is the index, not the currency."""
-    if money_index_base() is None:
-        return t(key, lang, cur=currency_name(lang))
-    return t(key, lang, cur="指数，基期日均GMV=100" if lang == "zh" else "index, baseline daily GMV = 100")
+    unit = t("chart_index_unit", style.lang) if style.share_safe else style.currency_name()
+    return t(key, style.lang, cur=unit)
 
 
-def _money_axis(ax, lang: str, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _: money(v, lang, digits=0))
+def _money_axis(ax, style: Style, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda v, _: style.money(v, digits=0))
     target = ax.yaxis if axis == "y" else ax.xaxis
-    base = money_index_base()
+    base = style.money_index
     if base is not None:
         target.set_major_locator(_index_locator(base, target))
         if target.get_scale() != "linear":
@@ -93,14 +94,14 @@ def _finish(fig: Figure) -> Figure:
     return fig
 
 
-def _shade_phases(ax, windows: pd.DataFrame, lang: str) -> int:
+def _shade_phases(ax, windows: pd.DataFrame, style: Style) -> int:
     """Shade each phase and name it above the plot; a name that would overlap the one before it
     (short adjacent windows, e.g. 返场期 then 回落期) goes up a row. Returns the number of rows."""
     labels = []
     for w in windows[windows.phase != "campaign"].itertuples():
         ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12), pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
                    color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
-        labels.append(ax.annotate(phase_name(w.phase, lang), (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
+        labels.append(ax.annotate(phase_name(w.phase, style.lang), (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
                                   xycoords=ax.get_xaxis_transform(), xytext=(0, 1), textcoords="offset points",
                                   va="bottom", ha="left", fontsize=9, color="#555"))
     renderer = ax.figure.canvas.get_renderer()
@@ -114,7 +115,7 @@ def _shade_phases(ax, windows: pd.DataFrame, lang: str) -> int:
     return 1 + max((r for r, _ in placed), default=0)
 
 
-def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> Figure:
+def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figure:
     """Stacked daily GMV by channel from baseline start to the last window, phases shaded."""
     table = daily.pivot_table(index="date", columns="channel", values="gmv", aggfunc="sum").fillna(0)
     table = table[table.sum().sort_values(ascending=False).index]
@@ -125,46 +126,45 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> F
         for colour, channel in zip(colours, table.columns, strict=True):
             ax.bar(table.index, table[channel], bottom=bottom, width=0.85, label=channel, color=colour, zorder=2)
             bottom += table[channel].to_numpy()
-        _money_axis(ax, lang)
-        ax.set_ylabel(_money_label("gmv_axis", lang))
+        _money_axis(ax, style)
+        ax.set_ylabel(_money_label("gmv_axis", style))
         ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)
         fig.autofmt_xdate()
-        rows = _shade_phases(ax, windows, lang)
-        ax.set_title(t("daily_gmv", lang), pad=18 + 12 * (rows - 1))
+        rows = _shade_phases(ax, windows, style)
+        ax.set_title(t("daily_gmv", style.lang), pad=18 + 12 * (rows - 1))
     return _finish(fig)
 
 
-def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline: tuple, lang: str = "zh") -> Figure:
+def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline: tuple, style: Style) -> Figure:
     """GMV by hour of day on each peak date against the average baseline day."""
     with _style():
         fig, ax = plt.subplots(figsize=(11, 3.8))
         base = hourly[hourly.date.between(pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1]))]
         n_days = (pd.Timestamp(baseline[1]) - pd.Timestamp(baseline[0])).days + 1
         per_hour = base.groupby("hour").gmv.sum().reindex(range(24), fill_value=0) / n_days
-        ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", lang))
+        ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", style.lang))
         for day, colour in zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True):
             d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
             top = d.idxmax()
             # the peak is named in the legend (not beside the point), so peaks in one hour never overlap
-            peak = f"{'峰值' if lang == 'zh' else 'peak'} {top}:00 {money(d.max(), lang)}"
             ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour,
-                    label=f"{pd.Timestamp(day):%m-%d}（{peak}）" if lang == "zh" else f"{pd.Timestamp(day):%m-%d} ({peak})")
+                    label=t("chart_peak", style.lang, day=f"{pd.Timestamp(day):%m-%d}", hour=top, amount=style.money(d.max())))
             ax.plot([top], [d.max()], marker="o", ms=8, mfc="none", mec=colour, mew=1.5)
         ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
-        _money_axis(ax, lang)
+        _money_axis(ax, style)
         ax.set_xticks(range(0, 24, 2))
-        ax.set_xlabel(t("hour", lang))
-        ax.set_title(t("hourly", lang))
+        ax.set_xlabel(t("hour", style.lang))
+        ax.set_title(t("hourly", style.lang))
         ax.legend(frameon=False)
     return _finish(fig)
 
 
-def funnel(steps: pd.DataFrame, lang: str = "zh") -> Figure:
+def funnel(steps: pd.DataFrame, style: Style) -> Figure:
     """Horizontal funnel of distinct users per step with step conversion and drop-off labels."""
     s = steps.set_index("step").users.reindex(list(FUNNEL_STEPS)).dropna()
     with _style():
         fig, ax = plt.subplots(figsize=(9, 3.6))
-        labels = [step_label(x, lang) for x in s.index]
+        labels = [step_label(x, style.lang) for x in s.index]
         ax.barh(labels[::-1], s.values[::-1], color=sns.color_palette("Blues_r", len(s))[::-1])
         for i, users in enumerate(s.to_numpy()):
             y = len(s) - 1 - i
@@ -172,13 +172,13 @@ def funnel(steps: pd.DataFrame, lang: str = "zh") -> Figure:
             rate = f"  {users:,.0f}" + (f"  ({users / prev:.1%})" if prev else "")
             ax.text(users, y, rate, va="center", fontsize=10)
         ax.set_xlim(0, s.max() * 1.35)
-        ax.set_xlabel(t("users", lang))
-        ax.set_title(t("funnel", lang))
+        ax.set_xlabel(t("users", style.lang))
+        ax.set_title(t("funnel", style.lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)
 
 
-def stockout_days(stock: pd.DataFrame, lang: str = "zh", top: int = 12) -> Figure:
+def stockout_days(stock: pd.DataFrame, style: Style, top: int = 12) -> Figure:
     """Bar chart of the SKUs with the most stock-out days in a window."""
     s = stock[stock.stockout_days > 0].sort_values("stockout_days", ascending=False).head(top)
     with _style():
@@ -188,12 +188,12 @@ def stockout_days(stock: pd.DataFrame, lang: str = "zh", top: int = 12) -> Figur
             ax.text(days, y, f"  {days}d  ({pd.Timestamp(first):%m-%d}~)", va="center", fontsize=9)
         ax.set_xlim(0, max(1, s.stockout_days.max()) * 1.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(t("stockouts", lang))
+        ax.set_title(t("stockouts", style.lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)
 
 
-def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, lang: str = "zh") -> Figure:
+def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, style: Style) -> Figure:
     """Cumulative spend per channel through the campaign against each channel's budget."""
     s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))]
     cum = s.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum").fillna(0).cumsum()
@@ -203,54 +203,54 @@ def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, lang
             ax.plot(cum.index, cum[channel], color=colour, lw=2, label=channel)
             if channel in budget:
                 ax.axhline(budget[channel], color=colour, ls=":", lw=1.2)
-                ax.text(cum.index[0], budget[channel], f"{t('budget_line', lang)} {channel}", color=colour,
+                ax.text(cum.index[0], budget[channel], f"{t('budget_line', style.lang)} {channel}", color=colour,
                         fontsize=8, va="bottom")
-        _money_axis(ax, lang)
-        ax.set_ylabel(_money_label("spend_axis", lang))
-        ax.set_title(t("pacing", lang))
+        _money_axis(ax, style)
+        ax.set_ylabel(_money_label("spend_axis", style))
+        ax.set_title(t("pacing", style.lang))
         ax.legend(frameon=False, ncol=3, fontsize=9)
         fig.autofmt_xdate()
     return _finish(fig)
 
 
-def channel_roas(channels: pd.DataFrame, lang: str = "zh") -> Figure:
+def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
     """ROAS (GMV/spend) per paid channel, labelled with GMV and spend."""
     c = channels[channels.spend > 0].sort_values("roas")
     with _style():
         fig, ax = plt.subplots(figsize=(9, max(2.4, 0.5 * len(c) + 1)))
         ax.barh(c.index, c.roas, color=sns.color_palette("crest", len(c)))
         for y, row in enumerate(c.itertuples()):
-            ax.text(row.roas, y, f"  {row.roas:.2f}  (GMV {money(row.gmv, lang)} / {money(row.spend, lang)})",
+            ax.text(row.roas, y, f"  {row.roas:.2f}  (GMV {style.money(row.gmv)} / {style.money(row.spend)})",
                     va="center", fontsize=9)
         ax.set_xlim(0, c.roas.max() * 1.6 if len(c) else 1)
-        ax.set_title(t("roas", lang))
+        ax.set_title(t("roas", style.lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)
 
 
-def waterfall(start_value: float, parts: pd.Series, end_value: float, lang: str = "zh") -> Figure:
+def waterfall(start_value: float, parts: pd.Series, end_value: float, style: Style) -> Figure:
     """Waterfall from baseline daily GMV through each driver's effect to campaign daily GMV."""
-    labels = [t("baseline_day", lang)] + [kpi_name(k, lang) for k in parts.index] + [phase_name("campaign", lang)]
+    labels = [t("baseline_day", style.lang)] + [kpi_name(k, style.lang) for k in parts.index] + [phase_name("campaign", style.lang)]
     with _style():
         fig, ax = plt.subplots(figsize=(9, 4))
         ax.bar(0, start_value, color="#7f8c8d")
         level = start_value
         for i, v in enumerate(parts.values, start=1):
             ax.bar(i, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
-            ax.text(i, level + max(v, 0), f"{'+' if v >= 0 else '−'}{money(abs(v), lang)}", ha="center",
+            ax.text(i, level + max(v, 0), f"{'+' if v >= 0 else '−'}{style.money(abs(v))}", ha="center",
                     va="bottom", fontsize=10)
             level += v
         ax.bar(len(parts) + 1, end_value, color="#2c3e50")
         for x, v in ((0, start_value), (len(parts) + 1, end_value)):
-            ax.text(x, v, money(v, lang), ha="center", va="bottom", fontsize=10)
+            ax.text(x, v, style.money(v), ha="center", va="bottom", fontsize=10)
         ax.set_xticks(range(len(labels)), labels)
-        _money_axis(ax, lang)
-        ax.set_title(t("waterfall", lang))
+        _money_axis(ax, style)
+        ax.set_title(t("waterfall", style.lang))
         ax.grid(axis="x", visible=False)
     return _finish(fig)
 
 
-def cohort_heatmap(matrix: pd.DataFrame, lang: str = "zh", last: int = 12) -> Figure:
+def cohort_heatmap(matrix: pd.DataFrame, style: Style, last: int = 12) -> Figure:
     """Monthly cohort retention (share of the cohort active n months after its first purchase)."""
     m = matrix.tail(last)
     m = m.loc[:, [c for c in m.columns if c <= last]]
@@ -258,14 +258,14 @@ def cohort_heatmap(matrix: pd.DataFrame, lang: str = "zh", last: int = 12) -> Fi
         fig, ax = plt.subplots(figsize=(11, 0.42 * len(m) + 1.6))
         sns.heatmap(m.astype(float) * 100, annot=True, fmt=".0f", cmap="YlGnBu", vmin=0, vmax=40, ax=ax,
                     cbar_kws={"label": "%"}, annot_kws={"fontsize": 8}, linewidths=0.5)
-        ax.set_xlabel("首购后第 n 个月" if lang == "zh" else "Months since first purchase (n)")
-        ax.set_ylabel("首购月份" if lang == "zh" else "First-purchase month")
-        ax.set_title("按首购月的留存率（%，第0月=100%）" if lang == "zh" else "Retention by first-purchase month (%, month 0 = 100%)")
+        ax.set_xlabel(t("chart_cohort_x", style.lang))
+        ax.set_ylabel(t("chart_cohort_y", style.lang))
+        ax.set_title(t("chart_cohort_title", style.lang))
         ax.grid(False)
     return _finish(fig)
 
 
-def rfm_segments(table: pd.DataFrame, lang: str = "zh") -> Figure:
+def rfm_segments(table: pd.DataFrame, style: Style) -> Figure:
     """Customers per RFM segment (the 8 segments of METHODS.md §3.1)."""
     with _style():
         fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -273,27 +273,26 @@ def rfm_segments(table: pd.DataFrame, lang: str = "zh") -> Figure:
         for y, (n, share) in enumerate(zip(table.customers[::-1], table.share[::-1], strict=True)):
             ax.text(n, y, f"  {n:,} ({share:.0%})", va="center", fontsize=9)
         ax.set_xlim(0, table.customers.max() * 1.3)
-        ax.set_title("RFM 分层（近一年买家，按均值阈值）" if lang == "zh" else "RFM segments (buyers of the last year, mean thresholds)")
+        ax.set_title(t("chart_rfm_title", style.lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)
 
 
-def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, lang: str = "zh") -> Figure:
+def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figure:
     """Actual daily GMV against the counterfactual baseline Ŷ and its 95% band, phases shaded."""
     start = pd.Timestamp(windows[windows.phase == "baseline"].start_date.iloc[0])
     d = daily[daily.index >= start]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4))
         ax.fill_between(d.index, d.lower, d.upper, color="#95a5a6", alpha=0.35, lw=0,
-                        label="反事实95%区间" if lang == "zh" else "Counterfactual 95% band")
-        ax.plot(d.index, d.expected, color="#7f8c8d", ls="--", lw=1.8, label="反事实基线 Ŷ" if lang == "zh" else "Counterfactual Ŷ")
-        ax.plot(d.index, d.actual, color="#c0392b", lw=1.8, label="实际GMV" if lang == "zh" else "Actual GMV")
+                        label=t("chart_cf_band", style.lang))
+        ax.plot(d.index, d.expected, color="#7f8c8d", ls="--", lw=1.8, label=t("chart_cf_expected", style.lang))
+        ax.plot(d.index, d.actual, color="#c0392b", lw=1.8, label=t("chart_cf_actual", style.lang))
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
-        _money_axis(ax, lang)
+        _money_axis(ax, style)
         ax.legend(frameon=False, fontsize=9, loc="upper left")
         fig.autofmt_xdate()
-        rows = _shade_phases(ax, windows, lang)
-        ax.set_title("实际 vs 无活动时的预期（对数坐标）" if lang == "zh" else "Actual vs expected without the campaign (log scale)",
-                     pad=18 + 12 * (rows - 1))
+        rows = _shade_phases(ax, windows, style)
+        ax.set_title(t("chart_cf_title", style.lang), pad=18 + 12 * (rows - 1))
     return _finish(fig)

@@ -1,11 +1,7 @@
-"""Labels in Chinese (default) and English. Report text is looked up here, never hard-coded."""
+"""Labels shared by every part of the report: stage titles, table headers, verdicts, units."""
 from __future__ import annotations
 
-from .dictionary import KPI_DEFINITIONS, PHASE_LABELS
-
-LANGS = ("zh", "en")
-
-_T: dict[str, tuple[str, str]] = {
+ENTRIES: dict[str, tuple[str, str]] = {
     "background": ("背景", "Background"), "strategy": ("策略", "Strategy"),
     "execution": ("执行", "Execution"), "result": ("结果", "Result"),
     "retrospective": ("复盘", "Retrospective"),
@@ -55,46 +51,17 @@ _T: dict[str, tuple[str, str]] = {
                         "The card has no action items yet (retrospective.actions: what, owner, due date)."),
 }
 
+ENTRIES |= {
+    "currency_label": ("金额单位：{currency}（{code}）", "Money in {code} ({currency})"),
+    "currency_label_code": ("金额单位：{code}", "Money in {code}"),
+    "share_safe_notice": ("对外分享版：店铺名已隐去；所有金额以指数显示（基期日均 GMV = 100），比率与占比不变。",
+                          "Share-safe version: the shop name is masked; every amount of money is shown as an index "
+                          "(baseline average daily GMV = 100); ratios and shares are unchanged."),
+}
 
-def t(key: str, lang: str = "zh", **fmt: str) -> str:
-    """The label ``key`` in ``lang`` ('zh' or 'en')."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; use 'zh' or 'en'")
-    text = _T[key][LANGS.index(lang)]
-    return text.format(**fmt) if fmt else text
-
-
-def kpi_name(key: str, lang: str = "zh") -> str:
-    d = KPI_DEFINITIONS[key]
-    return d.zh if lang == "zh" else d.en
-
-
-def kpi_definition(key: str, lang: str = "zh") -> str:
-    d = KPI_DEFINITIONS[key]
-    return d.definition_zh if lang == "zh" else d.definition_en
-
-
-def phase_name(phase: str, lang: str = "zh") -> str:
-    return PHASE_LABELS[phase][LANGS.index(lang)]
-
-
-_STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order": "下单", "pay": "支付"}
-
-
-def step_label(step: str, lang: str = "zh") -> str:
-    """Funnel step name: Chinese label for zh, the event name for en."""
-    return _STEP_ZH.get(step, step) if lang == "zh" else step
-
-
-def bilingual(en: str, zh: str) -> str:
-    """A reason or message in both languages, as one string (``"English||中文"``): the form of
-    every skip reason in ``Retrospective.skipped`` and case.json; :func:`pick` reads one side."""
-    return f"{en}||{zh}"
-
-
-def pick(text: str, lang: str = "zh") -> str:
-    """The ``lang`` side of a :func:`bilingual` text (the text itself when it has one side only)."""
-    if "||" not in text:
-        return text
-    en, zh = text.split("||", 1)
-    return zh if lang == "zh" else en
+ENTRIES |= {
+    "decomposition_note": ("UV 为日均；两种方法的分项之和都精确等于日均GMV变化 {total}。",
+                           "UV per day; both methods' parts add up exactly to the change in daily GMV, {total}."),
+    "findings_win": ("做得好的（自动识别）", "Top wins"), "findings_miss": ("未达预期（自动识别）", "Top misses"),
+    "findings_note": ("其他发现", "Other findings"),
+}

@@ -1,0 +1,93 @@
+"""How the campaign ran: channel-share alerts, the funnel by channel, inventory health, the A/B test."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..metrics import funnel as fn
+from ..metrics import inventory as inv
+from ..metrics.alerts import share_anomalies
+from ..metrics.experiment import evaluate_ab
+from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts
+
+if TYPE_CHECKING:
+    from ..ingest.card import Windows
+
+#: days of in-stock sales before a stock-out that give a SKU's run rate (lost-GMV estimate)
+STOCKOUT_LOOKBACK_DAYS = 14
+#: a SKU with no sale in this many days before the campaign's end is slow-moving
+SLOW_MOVING_DAYS = 30
+
+
+def share_alerts(daily: pd.DataFrame, windows: pd.DataFrame) -> ShareAlerts:
+    """Channel-days whose share of the day's GMV moved against their phase (:mod:`fupan.metrics.alerts`)."""
+    return ShareAlerts(share_anomalies(daily, windows))
+
+
+def ab_test(ab_users: pd.DataFrame | None) -> ABTest | None:
+    """The campaign's A/B test, B against A (``None`` without a variant in the events).
+
+    Raises
+    ------
+    ValueError
+        An arm without users.
+    """
+    if ab_users is None:
+        return None
+    x = evaluate_ab(ab_users)
+    return ABTest(users=x["users"], converted=x["converted"], conversion=x["conversion"],
+                  conversion_diff=x["conversion_diff"], conversion_diff_ci=tuple(x["conversion_diff_ci"]),
+                  p_value=x["p_value"], relative_lift=x["relative_lift"], relative_lift_ci=tuple(x["relative_lift_ci"]),
+                  revenue_per_user=x["revenue_per_user"], revenue_diff=x["revenue_diff"],
+                  revenue_diff_ci=tuple(x["revenue_diff_ci"]), revenue_p_value=x["revenue_p_value"],
+                  srm_p_value=x["srm_p_value"], srm_flagged=x["srm_flagged"],
+                  users_in_both_arms=x["users_in_both_arms"], alpha=x["alpha"])
+
+
+def funnel_by_channel(funnel: pd.DataFrame | None, phase: str = "campaign") -> FunnelByChannel | None:
+    """Step conversion per channel in a window and each channel's biggest leak (``None`` without events)."""
+    if funnel is None:
+        return None
+    f = funnel[(funnel.phase == phase) & (funnel.channel != "_all")]
+    table = fn.funnel_table(f[["channel", "step", "users"]], by="channel")
+    leak = fn.biggest_leak(table).set_index("channel")
+    wide = table.pivot_table(index="channel", columns="step", values="users", aggfunc="sum")
+    wide = wide[[s for s in fn.FUNNEL_STEPS if s in wide.columns]]
+    return FunnelByChannel(wide.assign(overall=wide.iloc[:, -1] / wide.iloc[:, 0]).join(leak))
+
+
+def inventory_health(sku_daily: pd.DataFrame | None, daily: pd.DataFrame, windows: Windows) -> InventoryHealth | None:
+    """Stock-out rate, slow-moving rate, turnover days and GMV lost to stock-outs in the campaign.
+
+    口径: :mod:`fupan.metrics.inventory`. Lost GMV = a SKU's in-stock daily GMV over the
+    :data:`STOCKOUT_LOOKBACK_DAYS` before it ran out × the day's GMV index (day GMV / baseline
+    daily GMV, at least 1); without the index it is the conservative floor. ``None`` without an
+    inventory table.
+    """
+    if sku_daily is None:
+        return None
+    d = sku_daily
+    camp = windows.campaign
+    stock, sales = d[["date", "sku", "on_hand"]], d[["date", "sku", "units", "gmv", "cogs"]]
+    unit_cost = d.dropna(subset=["unit_cost"]).groupby("sku").unit_cost.mean()
+    turnover_note = None
+    try:
+        turnover = inv.turnover_days(stock, sales, camp.start, camp.end, unit_cost)
+    except ValueError as exc:
+        turnover, turnover_note = float("nan"), str(exc)
+    # The day's GMV index scales each SKU's run rate: on a burst day a SKU in stock would have sold
+    # its usual share of a much larger day. Without it the estimate is a conservative lower bound.
+    day = daily.groupby("date").gmv.sum()
+    base = windows.baseline
+    base_mean = day[(day.index >= pd.Timestamp(base.start)) & (day.index <= pd.Timestamp(base.end))].mean()
+    uplift = (day / base_mean).clip(lower=1.0)
+    lookback = STOCKOUT_LOOKBACK_DAYS
+    lost = inv.lost_gmv_from_stockouts(stock, sales, camp.start, camp.end, lookback=lookback, uplift=uplift)
+    floor = inv.lost_gmv_from_stockouts(stock, sales, camp.start, camp.end, lookback=lookback)
+    return InventoryHealth(
+        stockout_rate=inv.stockout_rate(stock, camp.start, camp.end),
+        slow_moving_rate=inv.slow_moving_rate(stock, sales, camp.end, days=SLOW_MOVING_DAYS),
+        turnover_days=turnover, turnover_note=turnover_note, lost=lost,
+        lost_floor=float(floor.set_index("sku").at["_all", "lost_gmv"]),
+        lost_total=float(lost.set_index("sku").at["_all", "lost_gmv"]))

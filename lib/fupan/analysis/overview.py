@@ -1,0 +1,103 @@
+"""The headline of a retrospective: KPIs per window, the report's style, channels, targets.
+
+Also the hypotheses, the GMV driver decomposition and the campaign funnel.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..format import Style
+from ..metrics.decompose import decompose_gmv_change
+from ..metrics.funnel import window_funnel
+from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
+from .results import Decomposition
+
+if TYPE_CHECKING:
+    from ..extract.aggregates import Aggregates
+    from ..ingest.card import CampaignCard, Strategy, Windows
+    from ..ingest.validate import Campaign
+
+
+def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataFrame:
+    """KPIs per window (:func:`fupan.metrics.kpi.window_kpis`); refunds not measured are NaN, not 0.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        The validated campaign (which columns its orders carry).
+    windows : DataFrame
+        The card's windows plus ``campaign`` (:func:`fupan.extract.aggregates.window_frame`).
+    agg : Aggregates
+        The extract's aggregates.
+
+    Returns
+    -------
+    DataFrame
+        One row per window.
+    """
+    out = window_kpis(windows, agg.windows, agg.new_customers, agg.daily, agg.uv, agg.spend)
+    if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
+        out = out.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)
+    return out
+
+
+def report_style(card: CampaignCard, kpis: pd.DataFrame, lang: str, share_safe: bool) -> Style:
+    """How the report writes: ``lang``, the card's currency and, ``share_safe``, the money index.
+
+    口径 of the index: 100 = the baseline window's GMV / its number of days (calendar days).
+
+    Raises
+    ------
+    ValueError
+        Share-safe with no GMV in the baseline (nothing to index money to).
+    """
+    money_index = None
+    if share_safe:
+        b = card.windows.baseline
+        money_index = float(kpis.loc["baseline", "gmv"]) / ((b.end - b.start).days + 1)
+        if not money_index > 0:
+            raise ValueError("share-safe: the baseline window has no GMV to index money to")
+    return Style(lang, money_index, card.currency)
+
+
+def channels(agg: Aggregates, windows: Windows) -> pd.DataFrame:
+    """Per channel in the campaign window: GMV, orders, buyers, share, spend and ROAS."""
+    camp = windows.campaign
+    return channel_kpis(agg.windows, agg.spend, camp.start, camp.end, "campaign")
+
+
+def targets(kpis: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
+    """Achievement of each target the card sets, on the campaign window."""
+    return target_achievement(kpis.loc["campaign"], strategy.targets)
+
+
+def hypotheses(kpis: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
+    """Verdict on each hypothesis the card states."""
+    return evaluate_hypotheses(kpis, [h.model_dump() for h in strategy.hypotheses])
+
+
+def decomposition(kpis: pd.DataFrame) -> Decomposition | None:
+    """Daily GMV, campaign vs baseline, split into UV, CR and AOV (LMDI and Shapley).
+
+    口径: UV per day, CR and AOV of each window; ``None`` without UV or orders in either window.
+    """
+    base, cur = kpis.loc["baseline"], kpis.loc["campaign"]
+    if not all(np.isfinite([base.uv, cur.uv, base.cr, cur.cr])) or min(base.uv, cur.uv, base.orders, cur.orders) <= 0:
+        return None
+    f0 = {"uv": base.uv / base.days, "cr": base.cr, "aov": base.aov}
+    f1 = {"uv": cur.uv / cur.days, "cr": cur.cr, "aov": cur.aov}
+    return Decomposition(base=f0, current=f1, gmv_base=base.gmv_per_day, gmv_current=cur.gmv_per_day,
+                         lmdi=decompose_gmv_change(f0, f1, "lmdi"), shapley=decompose_gmv_change(f0, f1, "shapley"))
+
+
+def funnel_steps(funnel: pd.DataFrame | None, phase: str = "campaign", channel: str = "_all") -> pd.DataFrame | None:
+    """Distinct users per step in a window with step conversion and drop-off (``None`` without events).
+
+    口径: :func:`fupan.metrics.funnel.window_funnel` — the one definition the funnel by channel
+    uses too (a step the tracker did not record is left out, never 0 users). The biggest leak is
+    the lowest conversion.
+    """
+    return None if funnel is None else window_funnel(funnel, phase, channel)

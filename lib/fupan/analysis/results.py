@@ -1,0 +1,479 @@
+"""What the analyses of a retrospective return: frozen values, each with its case-record form.
+
+An analysis step (:data:`fupan.analysis.retrospective.PIPELINE`) returns one of these, ``None``
+when its question was not asked (no control series declared, no inventory table), or a
+:class:`Skip` with the reason it could not be answered. Renderers and the case record read their
+attributes. This module imports no analysis code, so that the report and the record depend on the
+shapes of the results only.
+
+``record()`` gives the JSON-ready part of ``case.json`` (``analyses.<name>``); values are cleaned
+(NaN → null, rounding) by :func:`fupan.cases.record.build_record`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..i18n import pick, t
+
+if TYPE_CHECKING:
+    from ..extract.aggregates import Aggregates
+    from ..format import Style
+    from ..ingest.card import CampaignCard
+    from ..ingest.validate import Campaign
+    from ..metrics.customers import BuyerRate, NewCustomerQuality
+    from ..metrics.lift import Counterfactual
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An analysis that could not be answered, and why.
+
+    ``reason`` is :func:`fupan.i18n.bilingual` (``"English||中文"``) or, from a library message,
+    one text; :meth:`text` gives the report's side.
+    """
+
+    reason: str
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` (the whole text when it has one language only)."""
+        return pick(self.reason, lang)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = frame.to_dict(orient="records")
+    return rows
+
+
+def _by_index(frame: pd.DataFrame) -> dict[Any, Any]:
+    rows: dict[Any, Any] = frame.to_dict(orient="index")
+    return rows
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One auto-drafted finding: a sentence in both languages with the numbers it rests on.
+
+    ``kind``: ``win`` / ``miss`` / ``note``; ``priority`` 0 = target, 1 = hypothesis, 2 = other;
+    ``weight`` ranks findings of one kind and priority; ``metric``: what it is about.
+    """
+
+    kind: str
+    zh: str
+    en: str
+    weight: float
+    metric: str
+    priority: int = 2
+
+    def text(self, lang: str) -> str:
+        """The finding in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {"kind": self.kind, "zh": self.zh, "en": self.en, "metric": self.metric}
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """Daily GMV campaign vs baseline split into UV, CR and AOV effects (LMDI and Shapley)."""
+
+    base: Mapping[str, float]
+    current: Mapping[str, float]
+    gmv_base: float
+    gmv_current: float
+    lmdi: pd.Series
+    shapley: pd.Series
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {"basis": "daily average, campaign vs baseline", "base": dict(self.base),
+                "current": dict(self.current), "gmv_base": self.gmv_base, "gmv_current": self.gmv_current,
+                "lmdi": self.lmdi.to_dict(), "shapley": self.shapley.to_dict()}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A result that is one frame (funnel by channel, segment effects); recorded by its index."""
+
+    table: pd.DataFrame
+
+    def record(self) -> Any:
+        """The JSON-ready form kept in case.json."""
+        return _by_index(self.table)
+
+
+class FunnelByChannel(Table):
+    """Users per funnel step and channel, overall conversion and each channel's biggest leak."""
+
+
+class SegmentEffects(Table):
+    """Traffic / mix / CR / AOV effects on daily GMV per dimension (rows: dimension)."""
+
+
+@dataclass(frozen=True)
+class ShareAlerts:
+    """Channel-days whose GMV share moved against their phase, largest money gap first."""
+
+    table: pd.DataFrame
+
+    def record(self) -> list[dict[str, Any]]:
+        """The JSON-ready form kept in case.json."""
+        dates = pd.to_datetime(self.table.date).dt.strftime("%Y-%m-%d")
+        return _records(self.table.head(10).assign(date=dates))
+
+
+@dataclass(frozen=True)
+class ABTest:
+    """The campaign's A/B test (:func:`fupan.metrics.experiment.evaluate_ab`): B against A."""
+
+    users: Mapping[str, int]
+    converted: Mapping[str, int]
+    conversion: Mapping[str, float]
+    conversion_diff: float
+    conversion_diff_ci: tuple[float, float]
+    p_value: float
+    relative_lift: float
+    relative_lift_ci: tuple[float, float]
+    revenue_per_user: Mapping[str, float]
+    revenue_diff: float
+    revenue_diff_ci: tuple[float, float]
+    revenue_p_value: float
+    srm_p_value: float
+    srm_flagged: bool
+    users_in_both_arms: int
+    alpha: float
+
+    @property
+    def significant(self) -> bool:
+        """P below the test's alpha."""
+        return bool(self.p_value < self.alpha)
+
+    def verdict(self, style: Style) -> str:
+        """One plain-language sentence on the test's outcome, in ``style``'s language."""
+        lang = style.lang
+        if self.srm_flagged:
+            return t("ab_srm", lang, p=self.srm_p_value)
+        lo, hi = self.relative_lift_ci
+        adopt = self.significant and self.relative_lift > 0
+        return t("ab_verdict", lang, direction=t("ab_raised" if self.relative_lift >= 0 else "ab_lowered", lang),
+                 significance=t("ab_significant" if self.significant else "ab_not_significant", lang),
+                 lift=abs(self.relative_lift), lo=lo, hi=hi, p=self.p_value, diff=style.money(self.revenue_diff, digits=2),
+                 advice=t("ab_adopt" if adopt else "ab_keep", lang))
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {k: (dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, tuple) else v)
+                for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class CustomerValue:
+    """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma)."""
+
+    table: pd.DataFrame
+    params: Mapping[str, Any]
+
+    @property
+    def no_dropout(self) -> bool:
+        """The BG/NBD's maximum is its no-dropout limit: P(alive) assumed, not estimated."""
+        return bool(self.params["bgnbd"].get("model") == "nbd_no_dropout")
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {"by_cohort": _by_index(self.table), "model": self.params}
+
+
+@dataclass(frozen=True)
+class CustomerAnalysis:
+    """New-customer quality, repeat rates, 复购率/回购率, RFM segments and monthly cohorts."""
+
+    quality: NewCustomerQuality
+    margin_per_customer: pd.DataFrame
+    repeat: pd.DataFrame
+    repurchase: BuyerRate
+    return_rate: BuyerRate | None
+    rfm: pd.DataFrame
+    rfm_thresholds: Mapping[str, float]
+    cohorts: pd.DataFrame
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        q = self.quality
+        return {
+            "new_customer_quality": {"k": q.k, "campaign": vars(q.campaign), "organic": vars(q.organic),
+                                     "test": vars(q.test) if q.test is not None else None,
+                                     "campaign_net_per_customer": q.campaign_net_per_customer,
+                                     "organic_net_per_customer": q.organic_net_per_customer},
+            "repeat_rates": _records(self.repeat.reset_index()),
+            "margin_per_customer": {str(k): v for k, v in _by_index(self.margin_per_customer).items()},
+            "repurchase_rate": vars(self.repurchase),
+            "return_rate": vars(self.return_rate) if self.return_rate is not None else None,
+            "rfm_segments": _by_index(self.rfm), "rfm_thresholds": dict(self.rfm_thresholds),
+        }
+
+
+@dataclass(frozen=True)
+class InventoryHealth:
+    """Stock-out and slow-moving rates, turnover days and GMV lost to stock-outs (campaign)."""
+
+    stockout_rate: float
+    slow_moving_rate: float
+    turnover_days: float
+    lost: pd.DataFrame
+    lost_floor: float
+    lost_total: float
+    turnover_note: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        out: dict[str, Any] = {"stockout_rate": self.stockout_rate, "slow_moving_rate": self.slow_moving_rate,
+               "turnover_days": self.turnover_days, "lost_floor": self.lost_floor, "lost_total": self.lost_total}
+        if self.turnover_note is not None:
+            out["turnover_note"] = self.turnover_note
+        return out | {"lost_by_sku": _records(self.lost)}
+
+
+@dataclass(frozen=True)
+class LiftAnalysis:
+    """Counterfactual daily GMV, incremental GMV per phase and what the dip did (METHODS §1.1).
+
+    ``dip_verdict``: ``pull_forward`` / ``halo`` / ``flat`` from the dip's interval, ``None``
+    without a dip window; ``cf_factor``: the model's campaign GMV over the baseline daily GMV ×
+    campaign days.
+    """
+
+    cf: Counterfactual
+    table: pd.DataFrame
+    volumes: Mapping[str, pd.DataFrame | None]
+    pull_forward: pd.Series | None
+    dip_days: int
+    dip_verdict: str | None
+    closed_weekdays: tuple[int, ...]
+    zero_days: int
+    cf_factor: float
+    growth_per_year: float
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        volumes = {f"{m}_by_phase": _by_index(v) for m, v in self.volumes.items() if v is not None}
+        return {"by_phase": _by_index(self.table), **volumes,
+                "pull_forward_share": self.pull_forward.to_dict() if self.pull_forward is not None else None,
+                "growth_per_year": self.growth_per_year, "cf_factor": self.cf_factor}
+
+
+@dataclass(frozen=True)
+class MarginAnalysis:
+    """IGP, margin ROI and net ROI beside ROAS, leakage, break-even lift (METHODS §1.2, §1.4).
+
+    ``spend``, ``roi_margin`` and ``net_roi`` are ``None`` without media spend; the notes say why
+    a figure is missing.
+    """
+
+    igp: float
+    subsidy_leakage: float
+    units: float
+    units_baseline: float
+    variable_cost_rate: float
+    cf_factor: float
+    roas: float
+    discount_depth: float
+    unit_margin: float
+    unit_lift: float
+    break_even_lift: float
+    buckets: pd.DataFrame
+    elasticity: Mapping[str, Any]
+    top_skus: pd.DataFrame
+    spend: float | None = None
+    roi_margin: float | None = None
+    net_roi: float | None = None
+    break_even_note: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        out = {k: v for k, v in vars(self).items() if k not in ("buckets", "top_skus", "elasticity")
+               and not (v is None and k in ("spend", "roi_margin", "net_roi", "break_even_note"))}
+        return out | {"elasticity": dict(self.elasticity), "buckets": _records(self.buckets)}
+
+
+@dataclass(frozen=True)
+class LtvCac:
+    """LTV : CAC of the campaign's new customers (METHODS §1.3); per customer."""
+
+    cac: float
+    ltv: float
+    ratio: float
+    gross_margin_rate: float
+    first_30d_net: float
+    predicted_value: float
+    #: weeks of the customer-value prediction in LTV (not recorded: the model's own parameter)
+    horizon_weeks: int = 26
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {k: v for k, v in vars(self).items() if k != "horizon_weeks"}
+
+
+@dataclass(frozen=True)
+class Pretrend:
+    """Parallel-trends check over the baseline: promoted − control weekly slope."""
+
+    slope_diff_per_week: float
+    p_value: float
+    parallel: bool
+
+
+@dataclass(frozen=True)
+class NetIncrement:
+    """Promoted lift − cannibalisation + halo − pull-forward = net incremental GMV."""
+
+    lift_promoted: float
+    cannibalisation: float
+    halo: float
+    pull_forward: float
+    net_incremental: float
+
+
+@dataclass(frozen=True)
+class ControlAnalysis:
+    """Difference-in-differences against the card's control series (METHODS §1.1)."""
+
+    table: pd.DataFrame
+    categories: tuple[str, ...]
+    pretrend: Pretrend
+    items: pd.DataFrame | None
+    substitutes: tuple[str, ...]
+    complements: tuple[str, ...]
+    net: NetIncrement
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {"by_phase": _by_index(self.table), "pretrend": dict(vars(self.pretrend)),
+                "items": _by_index(self.items) if self.items is not None else None,
+                "net": dict(vars(self.net)), "categories": list(self.categories)}
+
+
+@dataclass(frozen=True)
+class DayCause:
+    """Adtributor's causes of the largest alert's day against a typical day of its phase."""
+
+    date: str
+    phase: str
+    total_change: float
+    candidates: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class GapCause:
+    """Adtributor's causes of the gap between the campaign's GMV and its target."""
+
+    target: float
+    actual: float
+    candidates: pd.DataFrame
+
+
+def _cause_record(cause: DayCause | GapCause | None) -> dict[str, Any] | None:
+    if cause is None:
+        return None
+    out = {k: v for k, v in vars(cause).items() if k != "candidates"}
+    return out | {"candidates": _records(cause.candidates.assign(elements=cause.candidates.elements.map(list)))}
+
+
+@dataclass(frozen=True)
+class RootCause:
+    """Root cause of the anomalous day and of the GMV gap to target (either may be ``None``)."""
+
+    day: DayCause | None
+    gap: GapCause | None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {"anomalous_day": _cause_record(self.day), "target_gap": _cause_record(self.gap)}
+
+
+@dataclass(frozen=True)
+class AnomalyParams:
+    """The thresholds the day-level anomaly tests ran with (module constants of the step)."""
+
+    z: float
+    min_rel_dev: float
+    fdr: float
+    window: int
+    min_periods: int
+    fit_days: int
+    min_orders: int
+    p_sigma: float
+    concentration: float
+    top_n: int
+
+
+@dataclass(frozen=True)
+class DayAnomalies:
+    """Days whose GMV, orders, CR or refund rate broke from their phase, with their drivers.
+
+    ``flags``: one row per flagged metric × slice × day (``driver_zh``/``driver_en``: what drove
+    it); ``tests``: how many tests BH ran over; ``tested``: days tested and flagged per metric ×
+    slice; ``not_measured`` (metric → bilingual reason) and ``notes`` (bilingual).
+    """
+
+    flags: pd.DataFrame
+    tests: int
+    tested: pd.DataFrame
+    all_tests: pd.DataFrame
+    not_measured: Mapping[str, str]
+    notes: tuple[str, ...]
+    closed_weekdays: tuple[int, ...]
+    period: tuple[str, str]
+    params: AnomalyParams
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        flags = self.flags.assign(date=pd.to_datetime(self.flags.date).dt.strftime("%Y-%m-%d"))
+        return {"flags": _records(flags), "tests": self.tests, "tested": _records(self.tested),
+                "not_measured": {k: pick(v, "en") for k, v in self.not_measured.items()},
+                "notes": [pick(n, "en") for n in self.notes], "closed_weekdays": list(self.closed_weekdays),
+                "period": list(self.period), "params": dict(vars(self.params))}
+
+
+@dataclass(frozen=True)
+class Retrospective:
+    """One campaign's retrospective: its data and every result.
+
+    Built once by :func:`fupan.analysis.retrospective.build`.
+
+    ``results`` maps each step of the wiring list to what it returned (a result, ``None`` or a
+    :class:`Skip`); each is also an attribute (``r.lift``, ``r.kpis``, ``r.style``).
+    ``recorded`` pairs a result's name with its key under ``analyses`` in case.json.
+    """
+
+    campaign: Campaign
+    agg: Aggregates
+    results: Mapping[str, Any]
+    recorded: tuple[tuple[str, str], ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("campaign", "agg", "results", "recorded"):
+            raise AttributeError(name)
+        try:
+            return self.results[name]
+        except KeyError:
+            raise AttributeError(f"the retrospective has no result {name!r}; it has {sorted(self.results)}") from None
+
+    @property
+    def card(self) -> CampaignCard:
+        """The campaign's card."""
+        return self.campaign.card
+
+    @property
+    def lang(self) -> str:
+        """The report's language (``style.lang``)."""
+        style: Style = self.results["style"]
+        return style.lang
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Reason of every analysis that could not be answered, by name (as in case.json)."""
+        return {name: v.reason for name, v in self.results.items() if isinstance(v, Skip)}

@@ -1,0 +1,83 @@
+"""Report text in Chinese (default) and English.
+
+Every sentence and label a report shows is a catalogue entry (:mod:`fupan.i18n.catalogue`): a
+key with its Chinese and English text and the same named placeholders in both
+(``"lift_skipped": ("反事实增量分析未做：{reason}。", "The counterfactual lift analysis was not
+run: {reason}.")``). :func:`t` reads one. Code never writes report prose inline; operator text
+(card fields) and data values (channels, SKUs) are inserted into the placeholders.
+
+Skip reasons and other messages that travel with a result carry both languages in one string,
+``"English||中文"`` (:func:`bilingual`); :func:`pick` reads one side.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..dictionary import KPI_DEFINITIONS, PHASE_LABELS
+from .catalogue import CATALOGUE
+
+LANGS = ("zh", "en")
+
+
+class Localized(NamedTuple):
+    """A placeholder value that differs by language (a list of weekday names, a unit)."""
+
+    zh: object
+    en: object
+
+
+def t(key: str, lang: str = "zh", **fmt: object) -> str:
+    """The catalogue text ``key`` in ``lang`` ('zh' or 'en'), its placeholders filled from ``fmt``
+    (a :class:`Localized` value gives its ``lang`` side)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use 'zh' or 'en'")
+    text = CATALOGUE[key][LANGS.index(lang)]
+    if not fmt:
+        return text
+    return text.format(**{k: (getattr(v, lang) if isinstance(v, Localized) else v) for k, v in fmt.items()})
+
+
+def both(key: str, **fmt: object) -> str:
+    """The catalogue text ``key`` in both languages, as one :func:`bilingual` string."""
+    return bilingual(t(key, "en", **fmt), t(key, "zh", **fmt))
+
+
+def join(items: list[str], lang: str = "zh") -> str:
+    """``a、b、c`` (zh) or ``a, b, c`` (en)."""
+    return t("list_sep", lang).join(items)
+
+
+def kpi_name(key: str, lang: str = "zh") -> str:
+    d = KPI_DEFINITIONS[key]
+    return d.zh if lang == "zh" else d.en
+
+
+def kpi_definition(key: str, lang: str = "zh") -> str:
+    d = KPI_DEFINITIONS[key]
+    return d.definition_zh if lang == "zh" else d.definition_en
+
+
+def phase_name(phase: str, lang: str = "zh") -> str:
+    return PHASE_LABELS[phase][LANGS.index(lang)]
+
+
+_STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order": "下单", "pay": "支付"}
+
+
+def step_label(step: str, lang: str = "zh") -> str:
+    """Funnel step name: Chinese label for zh, the event name for en."""
+    return _STEP_ZH.get(step, step) if lang == "zh" else step
+
+
+def bilingual(en: str, zh: str) -> str:
+    """A reason or message in both languages, as one string (``"English||中文"``): the form of
+    every skip reason (:class:`fupan.analysis.results.Skip`, case.json); :func:`pick` reads one side."""
+    return f"{en}||{zh}"
+
+
+def pick(text: str, lang: str = "zh") -> str:
+    """The ``lang`` side of a :func:`bilingual` text (the text itself when it has one side only)."""
+    if "||" not in text:
+        return text
+    en, zh = text.split("||", 1)
+    return zh if lang == "zh" else en

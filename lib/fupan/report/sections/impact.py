@@ -1,0 +1,152 @@
+"""Was the lift real: incremental GMV with pull-forward or halo, the difference-in-differences
+against control series, margin ROI and LTV:CAC (METHODS.md §1)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...analysis.findings import BREAK_EVEN_ROI
+from ...analysis.impact import LTV_CAC_TARGET, LTV_FIRST_DAYS
+from ...analysis.results import ControlAnalysis, LiftAnalysis, LtvCac, MarginAnalysis, Skip
+from ...format import Style, number, pct, signed
+from ...i18n import join, phase_name, t
+from .. import charts
+from ..html import Html, Section, bold, fragment, note
+from .notes import skipped_note
+
+
+def _interval(style: Style, lower: float, upper: float) -> str:
+    return f"[{style.money(lower)}, {style.money(upper)}]"
+
+
+def lift_headline(result: LiftAnalysis, style: Style) -> str:
+    """The headline sentence: campaign lift, then what the dip did — pull-forward (透支, its interval
+    below 0), halo (长尾带动, above 0: sizes and intervals as positive numbers) or nothing
+    distinguishable from zero (the interval contains 0) — and the net increment."""
+    lang, m = style.lang, style.money
+    tab, verdict = result.table, result.dip_verdict
+    pf: Any = result.pull_forward
+    camp, tot = tab.loc["campaign"], tab.loc["total"]
+    if verdict is None:
+        return t("lift_net_only", lang, net=m(tot.incremental))
+    dip, n, net = tab.loc["dip"], result.dip_days, m(tot.incremental)
+    head = t("lift_head_more" if camp.incremental >= 0 else "lift_head_less", lang, amount=m(abs(camp.incremental)))
+    share = pf is not None and np.isfinite(pf["estimate"])
+    if verdict == "pull_forward" and share:
+        return t("lift_pull_forward_share", lang, head=head, amount=m(-dip.incremental), share=pct(pf["estimate"]),
+                 lower=pct(pf["lower"]), upper=pct(pf["upper"]), days=n, net=net)
+    if verdict == "pull_forward":
+        return t("lift_pull_forward", lang, head=head, days=n, amount=m(-dip.incremental), lower=m(-dip.upper),
+                 upper=m(-dip.lower), net=net)
+    if verdict == "halo":
+        rel = t("lift_halo_share", lang, share=pct(-pf["estimate"]), lower=pct(-pf["upper"]),
+                upper=pct(-pf["lower"])) if share else ""
+        return t("lift_halo", lang, head=head, days=n, amount=m(dip.incremental), lower=m(dip.lower),
+                 upper=m(dip.upper), share=rel, net=net)
+    return t("lift_flat", lang, head=head, days=n, amount=m(dip.incremental), lower=m(dip.lower), upper=m(dip.upper),
+             net=net)
+
+
+def _volumes(result: LiftAnalysis, style: Style) -> str:
+    """Incremental orders and units, pre-heat to dip, by the same model (when it could be fitted)."""
+    parts = {}
+    for metric in ("orders", "units"):
+        v = result.volumes.get(metric)
+        if v is not None and "total" in v.index:
+            x = v.loc["total"]
+            parts[metric] = t(f"lift_volume_{metric}", style.lang, inc=x.incremental, lower=x.lower, upper=x.upper)
+    if not parts:
+        return ""
+    return t(f"lift_volumes_{'_'.join(parts)}", style.lang, **parts)
+
+
+def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
+    """Incremental GMV per phase with intervals, and what the dip did (pull-forward, halo or
+    neither); a skipped analysis says why, in the report's language."""
+    if isinstance(result, Skip):
+        reason = result.text(style.lang) or t("no_reason_recorded", style.lang)
+        return note(t("lift_skipped", style.lang, reason=reason))
+    tab, m = result.table, style.money
+    rows: list[list[Any]] = [[phase_name(p, style.lang), m(x.actual), m(x.expected), m(x.incremental),
+                              _interval(style, x.lower, x.upper)] for p, x in tab.iterrows() if p != "total"]
+    tot = tab.loc["total"]
+    rows.append([bold(t("lift_total", style.lang)), m(tot.actual), m(tot.expected), bold(m(tot.incremental)),
+                 _interval(style, tot.lower, tot.upper)])
+    closed = join([t(f"weekday_{d}", style.lang) for d in result.closed_weekdays], style.lang)
+    return fragment("lift", style, lift=result, rows=rows, headline=lift_headline(result, style),
+                    volumes=_volumes(result, style), closed=closed)
+
+
+def lift_section(result: LiftAnalysis | Skip, windows: Any, style: Style) -> Section:
+    """Actual vs counterfactual daily GMV (closed weekdays left out: 0 by design) and the lift table."""
+    if isinstance(result, Skip):
+        return (lift(result, style),)
+    daily = result.cf.daily
+    return charts.counterfactual(daily[~daily.closed], windows, style), lift(result, style)
+
+
+def _did_sentence(result: ControlAnalysis, style: Style) -> str:
+    lang, m, net = style.lang, style.money, result.net
+    parts = [t("did_intro", lang, categories=join(list(result.categories), lang), amount=m(net.lift_promoted))]
+    if result.substitutes:
+        parts.append(t("did_cannibalised", lang, amount=m(net.cannibalisation)))
+    if result.complements:
+        parts.append(t("did_halo", lang, amount=m(net.halo)))
+    pull = net.pull_forward
+    parts.append(t("did_pulled", lang, amount=m(pull)) if pull >= 0 else t("did_dip_halo", lang, amount=m(-pull)))
+    parts.append(t("did_net", lang, amount=m(net.net_incremental)))
+    undeclared = [k for k in ("substitutes", "complements") if not getattr(result, k)]
+    if undeclared:
+        parts.append(t(f"did_undeclared_{'_'.join(undeclared)}", lang))
+    return "".join(parts)
+
+
+def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
+    """Difference-in-differences against the card's control series, the pre-trend check, and
+    cannibalisation / halo with the net incremental GMV (METHODS.md §1.1)."""
+    if isinstance(result, Skip):
+        return note(t("did_unusable", style.lang, reason=result.text(style.lang)))
+    if result is None:
+        return note(t("did_undeclared", style.lang))
+    m = style.money
+    rows = [[phase_name(ph, style.lang), m(x.actual), m(x.expected), m(x.incremental), _interval(style, x.lower, x.upper),
+             f"{x.p_value:.2g}"] for ph, x in result.table.iterrows()]
+    items = [] if result.items is None else [
+        [k, m(x.actual), m(x.expected), m(x.incremental), _interval(style, x.lower, x.upper)]
+        for k, x in result.items.iterrows()]
+    slope = m(round(result.pretrend.slope_diff_per_week, 2) + 0.0)
+    return fragment("controls", style, result=result, rows=rows, items=items, slope=slope,
+                    sentence=_did_sentence(result, style))
+
+
+def margin_roi(m: MarginAnalysis | Skip, style: Style) -> Html:
+    """Margin-aware ROI beside ROAS, subsidy leakage and the break-even lift (METHODS.md §1.2)."""
+    if isinstance(m, Skip):
+        return skipped_note(m, style)
+    lang, nan = style.lang, float("nan")
+    lift_needed = f"{m.break_even_lift:+.0%}" if np.isfinite(m.break_even_lift) else "—"
+    rows = [
+        [t("margin_igp", lang), style.money(m.igp)],
+        [t("margin_cost", lang), style.money(m.spend if m.spend is not None else nan)],
+        [t("margin_roi", lang, break_even=BREAK_EVEN_ROI), number(m.roi_margin if m.roi_margin is not None else nan, 2)],
+        [t("margin_net_roi", lang), signed(m.net_roi if m.net_roi is not None else nan, 2)],
+        [t("margin_roas", lang), number(m.roas, 2)],
+        [t("margin_leakage_row", lang), style.money(m.subsidy_leakage)],
+        [t("margin_depth_row", lang), f"{pct(m.discount_depth)} / {pct(m.unit_margin)}"],
+        [t("margin_lift_row", lang), f"{m.unit_lift:+.0%} vs {lift_needed}"],
+    ]
+    b = m.buckets[m.buckets.skus > 0]
+    buckets = [[x.bucket, str(int(x.skus)), f"{x.lift:+.0%}", style.money(x.igp), style.money(x.subsidy_leakage)]
+               for x in b.itertuples()]
+    return fragment("margin_roi", style, m=m, rows=rows, buckets=buckets)
+
+
+def ltv_cac(x: LtvCac | Skip | None, style: Style) -> Html:
+    """LTV : CAC of the campaign's new customers against the rule-of-thumb target; nothing when
+    not asked (no spend or no new customers), the reason when skipped."""
+    if x is None:
+        return Html("")
+    if isinstance(x, Skip):
+        return skipped_note(x, style)
+    return fragment("ltv_cac", style, x=x, target=LTV_CAC_TARGET, days=LTV_FIRST_DAYS, weeks=x.horizon_weeks)

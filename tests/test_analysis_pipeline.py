@@ -1,0 +1,127 @@
+"""The wiring list of the retrospective (fupan.analysis.retrospective.PIPELINE): each step takes
+what earlier steps produced, reordering fails loudly instead of dropping a section, results are
+frozen, a skippable step's ValueError becomes a Skip with its reason, and the result types
+import no analysis code."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+from pathlib import Path
+
+import pytest
+
+import fupan
+from conftest import write_campaign
+from fupan.analysis import results
+from fupan.analysis.results import LtvCac, Retrospective, Skip
+from fupan.analysis.retrospective import PIPELINE, Step, build, run_pipeline
+from fupan.cases import build_record
+from fupan.extract.aggregates import extract
+from fupan.ingest.validate import open_campaign
+
+BASE = {"campaign", "card", "agg", "lang", "share_safe"}
+
+
+def test_every_input_is_produced_before_it_is_read():
+    made = set(BASE)
+    for step in PIPELINE:
+        for name in step.inputs:
+            assert name.split(".")[0] in made, f"{step.name} reads {name} before any step makes it"
+        assert step.name not in made, f"{step.name} is produced twice"
+        made.add(step.name)
+
+
+def test_every_step_takes_exactly_its_inputs():
+    for step in PIPELINE:
+        params = [p for p in inspect.signature(step.run).parameters.values()
+                  if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+        assert len(params) == len(step.inputs), (step.name, [p.name for p in params], step.inputs)
+
+
+@pytest.fixture(scope="module")
+def tiny_inputs(tmp_path_factory):
+    campaign = open_campaign(write_campaign(tmp_path_factory.mktemp("tiny") / "c"))
+    yield {"campaign": campaign, "card": campaign.card, "agg": extract(campaign), "lang": "zh", "share_safe": False}
+    campaign.con.close()
+
+
+def test_moving_a_step_before_its_inputs_fails_naming_both(tiny_inputs):
+    """The old build() returned ltv_cac = None when customers were not computed yet; now the
+    reordered list stops at once."""
+    order = [s.name for s in PIPELINE]
+    moved = list(PIPELINE)
+    ltv = moved.pop(order.index("ltv_cac"))
+    moved.insert(order.index("customers"), ltv)
+    with pytest.raises(KeyError, match="'ltv_cac' needs 'customers'"):
+        run_pipeline(tiny_inputs, tuple(moved))
+
+
+def test_a_skippable_step_says_why_and_a_core_step_fails(tiny_inputs):
+    def refuse(kpis):
+        raise ValueError("too early||太早")
+
+    steps = (*PIPELINE[:3], Step("probe", refuse, ("kpis",), skippable=True, record="probe"))
+    assert run_pipeline(tiny_inputs, steps)["probe"] == Skip("too early||太早")
+    assert Skip("too early||太早").text("zh") == "太早" and Skip("too early||太早").text("en") == "too early"
+    with pytest.raises(ValueError, match="too early"):
+        run_pipeline(tiny_inputs, (*PIPELINE[:3], Step("probe", refuse, ("kpis",))))
+
+
+@pytest.fixture(scope="module")
+def retro(tiny_inputs):
+    return build(tiny_inputs["campaign"], tiny_inputs["agg"])
+
+
+def test_the_retrospective_and_its_results_are_frozen(retro):
+    assert isinstance(retro, Retrospective)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        retro.results = {}
+    with pytest.raises(TypeError):
+        retro.results["lift"] = None  # a read-only mapping
+    for name, value in retro.results.items():
+        if dataclasses.is_dataclass(value):
+            field = dataclasses.fields(value)[0].name
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(value, field, None)
+            print(f"{name}: {type(value).__name__} frozen")
+    assert [s.name for s in PIPELINE] == list(retro.results)
+    with pytest.raises(AttributeError, match="no result 'lfit'"):
+        retro.lfit  # noqa: B018
+
+
+def test_skipped_lists_the_skips_with_their_reasons(retro):
+    skips = {k: v.reason for k, v in retro.results.items() if isinstance(v, Skip)}
+    assert retro.skipped == skips
+    # the tiny campaign: 4 baseline days cannot carry the counterfactual, its orders have no SKU
+    assert "lift" in skips and "margin" in skips and "sku" in skips["margin"]
+
+
+def test_the_record_has_one_entry_per_recorded_step(retro):
+    record = build_record(retro, {}, "")
+    assert set(record["analyses"]) == {s.record for s in PIPELINE if s.record}
+    for name, key in retro.recorded:
+        value = retro.results[name]
+        assert (record["analyses"][key] is None) == (value is None or isinstance(value, Skip)), name
+    assert set(record["skipped"]) >= set(retro.skipped)
+
+
+def test_ltv_cac_is_not_asked_without_customer_value():
+    """A step reads its inputs' types: a skipped customer value means no LTV : CAC (None), not an error."""
+    from fupan.analysis.impact import ltv_cac
+
+    assert ltv_cac(None, None, Skip("x"), Skip("y")) is None
+    assert "horizon_weeks" not in LtvCac(1.0, 3.0, 3.0, 0.5, 1.0, 2.0).record()
+
+
+def test_result_types_import_no_analysis_code():
+    tree = ast.parse(Path(results.__file__).read_text(encoding="utf-8"))
+    runtime = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
+    assert all(n.level != 1 for n in runtime), [ast.unparse(n) for n in runtime if n.level == 1]
+    assert {n.module for n in runtime if n.level == 2} <= {"i18n"}
+
+
+def test_load_retrospective_is_the_same_build(tmp_path):
+    folder = write_campaign(tmp_path / "c")
+    r = fupan.load_retrospective(folder, lang="en")
+    assert r.style.lang == "en" and r.lang == "en" and r.card.id == "tiny-test"
