@@ -9,7 +9,7 @@ from ..metrics import funnel as fn
 from ..metrics import inventory as inv
 from ..metrics.alerts import share_anomalies
 from ..metrics.experiment import evaluate_ab
-from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts
+from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Table
 
 if TYPE_CHECKING:
     from ..ingest.card import Windows
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 STOCKOUT_LOOKBACK_DAYS = 14
 #: a SKU with no sale in this many days before the campaign's end is slow-moving
 SLOW_MOVING_DAYS = 30
+#: campaign days whose busiest hour the report names
+PEAK_DAYS = 2
 
 
 def share_alerts(daily: pd.DataFrame, windows: pd.DataFrame) -> ShareAlerts:
@@ -91,3 +93,28 @@ def inventory_health(sku_daily: pd.DataFrame | None, daily: pd.DataFrame, window
         turnover_days=turnover, turnover_note=turnover_note, lost=lost,
         lost_floor=float(floor.set_index("sku").at["_all", "lost_gmv"]),
         lost_total=float(lost.set_index("sku").at["_all", "lost_gmv"]))
+
+
+def peak_hours(daily: pd.DataFrame, hourly: pd.DataFrame, windows: Windows) -> Table:
+    """The campaign's :data:`PEAK_DAYS` highest-GMV days, each with its busiest hour.
+
+    口径: a day's GMV from the daily aggregate (all channels); its peak hour = the hour of the day
+    with the most GMV (order time of an order's first line); ``share`` = that hour's GMV / the
+    day's GMV by hour; ``vs_baseline`` = that hour's GMV / the baseline window's average GMV in the
+    same hour of the day (NaN when the baseline sold nothing then). Rows in date order: ``date``,
+    ``hour``, ``gmv``, ``share``, ``vs_baseline``.
+    """
+    camp, base = windows.campaign, windows.baseline
+    day = daily.groupby("date").gmv.sum()
+    day = day[(day.index >= pd.Timestamp(camp.start)) & (day.index <= pd.Timestamp(camp.end))]
+    in_base = hourly[hourly.date.between(pd.Timestamp(base.start), pd.Timestamp(base.end))]
+    base_hour = in_base.groupby("hour").gmv.sum() / ((base.end - base.start).days + 1)
+    rows = []
+    for date in sorted(day.nlargest(PEAK_DAYS).index):
+        hours = hourly[hourly.date == pd.Timestamp(date)].groupby("hour").gmv.sum()
+        hour = int(hours.idxmax())
+        usual = float(base_hour.get(hour, 0.0))
+        rows.append({"date": pd.Timestamp(date), "hour": hour, "gmv": float(hours.max()),
+                     "share": float(hours.max() / hours.sum()),
+                     "vs_baseline": float(hours.max() / usual) if usual > 0 else float("nan")})
+    return Table(pd.DataFrame(rows, columns=["date", "hour", "gmv", "share", "vs_baseline"]))

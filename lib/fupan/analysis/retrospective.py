@@ -67,6 +67,7 @@ PIPELINE: tuple[Step, ...] = (
              "card.windows"),
     Step("funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"),
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
+    core("peak_hours", execution.peak_hours, "agg.daily", "agg.hourly", "card.windows"),
     analysis("lift", impact.lift_analysis, "agg.history", "card.windows", "kpis"),
     analysis("margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift"),
     analysis("ltv_cac", impact.ltv_cac, "kpis", "agg.sku_window", "customers", "customer_value"),

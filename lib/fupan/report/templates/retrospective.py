@@ -52,6 +52,7 @@ display(*render.daily_gmv(r.agg.daily, r.windows, r.kpis, style))
 
 # %%
 display(charts.hourly_peaks(r.agg.hourly, fupan.peak_days(r), (r.card.windows.baseline.start, r.card.windows.baseline.end), style))
+display(render.fragment("peak_hours", style, result=r.peak_hours))
 
 # %% [markdown]
 # ## 转化漏斗 Funnel
