@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 import fupan
+from fupan.analysis.results import ControlAnalysis
 from fupan.demo import generate_demo
 
 
@@ -52,11 +53,11 @@ def one(seed: int, scale: float, scenario: str) -> dict:
         folder = generate_demo(Path(tmp) / "c", seed=seed, scale=scale, scenario=scenario)
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         r = fupan.load_retrospective(folder)
-        total, pf = r.lift["table"].loc["total"], r.lift["pull_forward"]
+        total, pf = r.lift.table.loc["total"], r.lift.pull_forward
         out = {"seed": seed, "total": total.incremental, "total_lo": total.lower, "total_hi": total.upper,
                "true_total": truth["incremental_gmv"]["total"]}
         if scenario == "standard":
-            did = r.controls["table"] if r.controls else None
+            did = r.controls.table if isinstance(r.controls, ControlAnalysis) else None
             s_total, s_pf = spreadsheet(r)
             out.update(pf=pf["estimate"], pf_lo=pf["lower"], pf_hi=pf["upper"], true_pf=truth["pull_forward_share"],
                        did_pf=(-did.at["dip", "incremental"] / did.at["campaign", "incremental"]) if did is not None else np.nan,
