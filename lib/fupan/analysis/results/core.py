@@ -1,13 +1,6 @@
-"""What the analyses of a retrospective return: frozen values, each with its case-record form.
+"""Results of the headline, execution and customer analyses, the findings and the Retrospective.
 
-An analysis step (:data:`fupan.analysis.retrospective.PIPELINE`) returns one of these, ``None``
-when its question was not asked (no control series declared, no inventory table), or a
-:class:`Skip` with the reason it could not be answered. Renderers and the case record read their
-attributes. This module imports no analysis code, so that the report and the record depend on the
-shapes of the results only.
-
-``record()`` gives the JSON-ready part of ``case.json`` (``analyses.<name>``); values are cleaned
-(NaN → null, rounding) by :func:`fupan.cases.record.build_record`.
+See :mod:`fupan.analysis.results` (imports no analysis code).
 """
 from __future__ import annotations
 
@@ -17,15 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import pick, t
+from ...i18n import pick, t
 
 if TYPE_CHECKING:
-    from ..extract.aggregates import Aggregates
-    from ..format import Style
-    from ..ingest.card import CampaignCard
-    from ..ingest.validate import Campaign
-    from ..metrics.customers import BuyerRate, NewCustomerQuality
-    from ..metrics.lift import Counterfactual
+    from ...extract.aggregates import Aggregates
+    from ...format import Style
+    from ...ingest.card import CampaignCard
+    from ...ingest.validate import Campaign
+    from ...metrics.customers import BuyerRate, NewCustomerQuality
 
 
 @dataclass(frozen=True)
@@ -43,12 +35,14 @@ class Skip:
         return pick(self.reason, lang)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts (a case-record list)."""
     rows: list[dict[str, Any]] = frame.to_dict(orient="records")
     return rows
 
 
-def _by_index(frame: pd.DataFrame) -> dict[Any, Any]:
+def by_index(frame: pd.DataFrame) -> dict[Any, Any]:
+    """The frame's rows as dicts keyed by its index (a case-record mapping)."""
     rows: dict[Any, Any] = frame.to_dict(orient="index")
     return rows
 
@@ -103,7 +97,7 @@ class Table:
 
     def record(self) -> Any:
         """The JSON-ready form kept in case.json."""
-        return _by_index(self.table)
+        return by_index(self.table)
 
 
 class FunnelByChannel(Table):
@@ -123,7 +117,7 @@ class ShareAlerts:
     def record(self) -> list[dict[str, Any]]:
         """The JSON-ready form kept in case.json."""
         dates = pd.to_datetime(self.table.date).dt.strftime("%Y-%m-%d")
-        return _records(self.table.head(10).assign(date=dates))
+        return records_of(self.table.head(10).assign(date=dates))
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,7 @@ class CustomerValue:
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        return {"by_cohort": _by_index(self.table), "model": self.params}
+        return {"by_cohort": by_index(self.table), "model": self.params}
 
 
 @dataclass(frozen=True)
@@ -208,11 +202,11 @@ class CustomerAnalysis:
                                      "test": vars(q.test) if q.test is not None else None,
                                      "campaign_net_per_customer": q.campaign_net_per_customer,
                                      "organic_net_per_customer": q.organic_net_per_customer},
-            "repeat_rates": _records(self.repeat.reset_index()),
-            "margin_per_customer": {str(k): v for k, v in _by_index(self.margin_per_customer).items()},
+            "repeat_rates": records_of(self.repeat.reset_index()),
+            "margin_per_customer": {str(k): v for k, v in by_index(self.margin_per_customer).items()},
             "repurchase_rate": vars(self.repurchase),
             "return_rate": vars(self.return_rate) if self.return_rate is not None else None,
-            "rfm_segments": _by_index(self.rfm), "rfm_thresholds": dict(self.rfm_thresholds),
+            "rfm_segments": by_index(self.rfm), "rfm_thresholds": dict(self.rfm_thresholds),
         }
 
 
@@ -234,164 +228,7 @@ class InventoryHealth:
                "turnover_days": self.turnover_days, "lost_floor": self.lost_floor, "lost_total": self.lost_total}
         if self.turnover_note is not None:
             out["turnover_note"] = self.turnover_note
-        return out | {"lost_by_sku": _records(self.lost)}
-
-
-@dataclass(frozen=True)
-class LiftAnalysis:
-    """Counterfactual daily GMV, incremental GMV per phase and what the dip did (METHODS §1.1).
-
-    ``dip_verdict``: ``pull_forward`` / ``halo`` / ``flat`` from the dip's interval, ``None``
-    without a dip window; ``cf_factor``: the model's campaign GMV over the baseline daily GMV ×
-    campaign days.
-    """
-
-    cf: Counterfactual
-    table: pd.DataFrame
-    volumes: Mapping[str, pd.DataFrame | None]
-    pull_forward: pd.Series | None
-    dip_days: int
-    dip_verdict: str | None
-    closed_weekdays: tuple[int, ...]
-    zero_days: int
-    cf_factor: float
-    growth_per_year: float
-
-    def record(self) -> dict[str, Any]:
-        """The JSON-ready form kept in case.json."""
-        volumes = {f"{m}_by_phase": _by_index(v) for m, v in self.volumes.items() if v is not None}
-        return {"by_phase": _by_index(self.table), **volumes,
-                "pull_forward_share": self.pull_forward.to_dict() if self.pull_forward is not None else None,
-                "growth_per_year": self.growth_per_year, "cf_factor": self.cf_factor}
-
-
-@dataclass(frozen=True)
-class MarginAnalysis:
-    """IGP, margin ROI and net ROI beside ROAS, leakage, break-even lift (METHODS §1.2, §1.4).
-
-    ``spend``, ``roi_margin`` and ``net_roi`` are ``None`` without media spend; the notes say why
-    a figure is missing.
-    """
-
-    igp: float
-    subsidy_leakage: float
-    units: float
-    units_baseline: float
-    variable_cost_rate: float
-    cf_factor: float
-    roas: float
-    discount_depth: float
-    unit_margin: float
-    unit_lift: float
-    break_even_lift: float
-    buckets: pd.DataFrame
-    elasticity: Mapping[str, Any]
-    top_skus: pd.DataFrame
-    spend: float | None = None
-    roi_margin: float | None = None
-    net_roi: float | None = None
-    break_even_note: str | None = None
-
-    def record(self) -> dict[str, Any]:
-        """The JSON-ready form kept in case.json."""
-        out = {k: v for k, v in vars(self).items() if k not in ("buckets", "top_skus", "elasticity")
-               and not (v is None and k in ("spend", "roi_margin", "net_roi", "break_even_note"))}
-        return out | {"elasticity": dict(self.elasticity), "buckets": _records(self.buckets)}
-
-
-@dataclass(frozen=True)
-class LtvCac:
-    """LTV : CAC of the campaign's new customers (METHODS §1.3); per customer."""
-
-    cac: float
-    ltv: float
-    ratio: float
-    gross_margin_rate: float
-    first_30d_net: float
-    predicted_value: float
-    #: weeks of the customer-value prediction in LTV (not recorded: the model's own parameter)
-    horizon_weeks: int = 26
-
-    def record(self) -> dict[str, Any]:
-        """The JSON-ready form kept in case.json."""
-        return {k: v for k, v in vars(self).items() if k != "horizon_weeks"}
-
-
-@dataclass(frozen=True)
-class Pretrend:
-    """Parallel-trends check over the baseline: promoted − control weekly slope."""
-
-    slope_diff_per_week: float
-    p_value: float
-    parallel: bool
-
-
-@dataclass(frozen=True)
-class NetIncrement:
-    """Promoted lift − cannibalisation + halo − pull-forward = net incremental GMV."""
-
-    lift_promoted: float
-    cannibalisation: float
-    halo: float
-    pull_forward: float
-    net_incremental: float
-
-
-@dataclass(frozen=True)
-class ControlAnalysis:
-    """Difference-in-differences against the card's control series (METHODS §1.1)."""
-
-    table: pd.DataFrame
-    categories: tuple[str, ...]
-    pretrend: Pretrend
-    items: pd.DataFrame | None
-    substitutes: tuple[str, ...]
-    complements: tuple[str, ...]
-    net: NetIncrement
-
-    def record(self) -> dict[str, Any]:
-        """The JSON-ready form kept in case.json."""
-        return {"by_phase": _by_index(self.table), "pretrend": dict(vars(self.pretrend)),
-                "items": _by_index(self.items) if self.items is not None else None,
-                "net": dict(vars(self.net)), "categories": list(self.categories)}
-
-
-@dataclass(frozen=True)
-class DayCause:
-    """Adtributor's causes of the largest alert's day against a typical day of its phase."""
-
-    date: str
-    phase: str
-    total_change: float
-    candidates: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class GapCause:
-    """Adtributor's causes of the gap between the campaign's GMV and its target."""
-
-    target: float
-    actual: float
-    candidates: pd.DataFrame
-
-
-def _cause_record(cause: DayCause | GapCause | None) -> dict[str, Any] | None:
-    if cause is None:
-        return None
-    out = {k: v for k, v in vars(cause).items() if k != "candidates"}
-    return out | {"candidates": _records(cause.candidates.assign(elements=cause.candidates.elements.map(list)))}
-
-
-@dataclass(frozen=True)
-class RootCause:
-    """Root cause of the anomalous day and of the GMV gap to target (either may be ``None``)."""
-
-    day: DayCause | None
-    gap: GapCause | None
-
-    def record(self) -> dict[str, Any]:
-        """The JSON-ready form kept in case.json."""
-        return {"anomalous_day": _cause_record(self.day), "target_gap": _cause_record(self.gap)}
+        return out | {"lost_by_sku": records_of(self.lost)}
 
 
 @dataclass(frozen=True)
@@ -432,7 +269,7 @@ class DayAnomalies:
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
         flags = self.flags.assign(date=pd.to_datetime(self.flags.date).dt.strftime("%Y-%m-%d"))
-        return {"flags": _records(flags), "tests": self.tests, "tested": _records(self.tested),
+        return {"flags": records_of(flags), "tests": self.tests, "tested": records_of(self.tested),
                 "not_measured": {k: pick(v, "en") for k, v in self.not_measured.items()},
                 "notes": [pick(n, "en") for n in self.notes], "closed_weekdays": list(self.closed_weekdays),
                 "period": list(self.period), "params": dict(vars(self.params))}
