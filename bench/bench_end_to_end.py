@@ -4,6 +4,7 @@ notebook drawing the same number of charts, both measured here, in the same run,
 
     .venv/bin/python bench/bench_end_to_end.py [--repeat 3] [--campaign data/demo]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,15 +32,25 @@ open(html, "w", encoding="utf-8").write(body)
 
 def bare_notebook(n_charts: int) -> nbformat.NotebookNode:
     """Imports pandas/matplotlib/seaborn and draws ``n_charts`` simple charts of 77 points."""
-    cells = [nbformat.v4.new_code_cell(
-        "import numpy as np, pandas as pd, matplotlib.pyplot as plt, seaborn as sns\n"
-        "rng = np.random.default_rng(0)\n"
-        "df = pd.DataFrame({'day': pd.date_range('2025-09-15', periods=77), 'gmv': rng.gamma(5, 1e4, 77)})")]
+    cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np, pandas as pd, matplotlib.pyplot as plt, seaborn as sns\n"
+            "rng = np.random.default_rng(0)\n"
+            "df = pd.DataFrame({'day': pd.date_range('2025-09-15', periods=77), 'gmv': rng.gamma(5, 1e4, 77)})"
+        )
+    ]
     for i in range(n_charts):
-        cells.append(nbformat.v4.new_code_cell(
-            f"fig, ax = plt.subplots(figsize=(10, 4))\nax.bar(df.day, df.gmv * {i + 1})\nax.set_title('chart {i}')\nplt.show()"))
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f"fig, ax = plt.subplots(figsize=(10, 4))\nax.bar(df.day, df.gmv * {i + 1})\nax.set_title('chart {i}')\nplt.show()"
+            )
+        )
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -52,7 +63,9 @@ def timed(cmd: list[str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--campaign", type=Path, default=ROOT / "data" / "demo")
     args = parser.parse_args()
@@ -62,21 +75,56 @@ def main() -> None:
     fupan_times, bare_times = [], []
     for i in range(args.repeat):
         out = work / f"fupan{i}"
-        fupan_times.append(timed([sys.executable, "-m", "fupan.cli", "run", str(args.campaign), "--out", str(out), "--quiet"]))
+        fupan_times.append(
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "fupan.cli",
+                    "run",
+                    str(args.campaign),
+                    "--out",
+                    str(out),
+                    "--quiet",
+                ]
+            )
+        )
         if i == 0:
             (case_dir,) = list(out.iterdir())
             nb = nbformat.read(case_dir / "report.ipynb", as_version=4)
-            n_charts = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+            n_charts = sum(
+                "image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
+            )
             bare_src = work / "bare.ipynb"
             nbformat.write(bare_notebook(n_charts), bare_src)
-        bare_times.append(timed([sys.executable, "-c", BARE, str(bare_src), str(work / f"bare{i}.ipynb"),
-                                 str(work / f"bare{i}.html")]))
+        bare_times.append(
+            timed(
+                [
+                    sys.executable,
+                    "-c",
+                    BARE,
+                    str(bare_src),
+                    str(work / f"bare{i}.ipynb"),
+                    str(work / f"bare{i}.html"),
+                ]
+            )
+        )
     f, b = statistics.median(fupan_times), statistics.median(bare_times)
-    result = {"charts": n_charts, "repeat": args.repeat, "fupan_run_s": round(f, 2),
-              "bare_papermill_nbconvert_s": round(b, 2), "ratio": round(f / b, 2),
-              "fupan_all_s": [round(x, 2) for x in fupan_times], "bare_all_s": [round(x, 2) for x in bare_times]}
-    print(f"fupan run (validate + DuckDB extract + {n_charts} charts + HTML with font subset): median {f:.2f} s")
-    print(f"bare papermill + nbconvert, {n_charts} charts, same process layout:             median {b:.2f} s")
+    result = {
+        "charts": n_charts,
+        "repeat": args.repeat,
+        "fupan_run_s": round(f, 2),
+        "bare_papermill_nbconvert_s": round(b, 2),
+        "ratio": round(f / b, 2),
+        "fupan_all_s": [round(x, 2) for x in fupan_times],
+        "bare_all_s": [round(x, 2) for x in bare_times],
+    }
+    print(
+        f"fupan run (validate + DuckDB extract + {n_charts} charts + HTML with font subset): median {f:.2f} s"
+    )
+    print(
+        f"bare papermill + nbconvert, {n_charts} charts, same process layout:             median {b:.2f} s"
+    )
     print(f"ratio fupan / bare = {f / b:.2f}")
     print(json.dumps(result))
 

@@ -15,6 +15,7 @@ contains zero. Nothing is asserted; the counts are printed for the issue note.
 
     .venv/bin/python bench/bench_lift_recovery.py [--seeds 20] [--scale 3.0] [--no-lift]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,10 @@ def spreadsheet(r) -> tuple[float, float]:
     """(total incremental, pull-forward share) with Ŷ = baseline average daily GMV."""
     hist = r.agg.history.set_index("date").gmv
     w = r.card.windows
-    base = hist[pd.Timestamp(w.baseline.start):pd.Timestamp(w.baseline.end)].mean()
+    base = hist[pd.Timestamp(w.baseline.start) : pd.Timestamp(w.baseline.end)].mean()
 
     def inc(win) -> float:
-        part = hist[pd.Timestamp(win.start):pd.Timestamp(win.end)]
+        part = hist[pd.Timestamp(win.start) : pd.Timestamp(win.end)]
         return float(part.sum() - base * ((win.end - win.start).days + 1))
 
     camp = sum(inc(win) for name, win in w.items() if name in ("preheat", "burst", "post"))
@@ -54,14 +55,27 @@ def one(seed: int, scale: float, scenario: str) -> dict:
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         r = fupan.load_retrospective(folder)
         total, pf = r.lift.table.loc["total"], r.lift.pull_forward
-        out = {"seed": seed, "total": total.incremental, "total_lo": total.lower, "total_hi": total.upper,
-               "true_total": truth["incremental_gmv"]["total"]}
+        out = {
+            "seed": seed,
+            "total": total.incremental,
+            "total_lo": total.lower,
+            "total_hi": total.upper,
+            "true_total": truth["incremental_gmv"]["total"],
+        }
         if scenario == "standard":
             did = r.controls.table if isinstance(r.controls, ControlAnalysis) else None
             s_total, s_pf = spreadsheet(r)
-            out.update(pf=pf["estimate"], pf_lo=pf["lower"], pf_hi=pf["upper"], true_pf=truth["pull_forward_share"],
-                       did_pf=(-did.at["dip", "incremental"] / did.at["campaign", "incremental"]) if did is not None else np.nan,
-                       sheet_total=s_total, sheet_pf=s_pf)
+            out.update(
+                pf=pf["estimate"],
+                pf_lo=pf["lower"],
+                pf_hi=pf["upper"],
+                true_pf=truth["pull_forward_share"],
+                did_pf=(-did.at["dip", "incremental"] / did.at["campaign", "incremental"])
+                if did is not None
+                else np.nan,
+                sheet_total=s_total,
+                sheet_pf=s_pf,
+            )
         return out
 
 
@@ -69,7 +83,12 @@ def main() -> None:
     default_scale = inspect.signature(generate_demo).parameters["scale"].default
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20, help="number of seeds (1, 2, …)")
-    ap.add_argument("--scale", type=float, default=default_scale, help=f"demo scale (default {default_scale}, the demo's)")
+    ap.add_argument(
+        "--scale",
+        type=float,
+        default=default_scale,
+        help=f"demo scale (default {default_scale}, the demo's)",
+    )
     ap.add_argument("--no-lift", action="store_true", help="also run the no_lift scenario")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -77,9 +96,12 @@ def main() -> None:
     for seed in range(1, args.seeds + 1):
         rows.append(one(seed, args.scale, "standard"))
         x = rows[-1]
-        print(f"seed {seed:>3}: total {x['total'] / x['true_total'] - 1:+6.1%}  pull-forward model "
-              f"{x['pf'] / x['true_pf'] - 1:+6.1%}  DiD {x['did_pf'] / x['true_pf'] - 1:+6.1%}  spreadsheet "
-              f"{x['sheet_pf'] / x['true_pf'] - 1:+6.1%}   ({time.perf_counter() - t0:.0f} s)", flush=True)
+        print(
+            f"seed {seed:>3}: total {x['total'] / x['true_total'] - 1:+6.1%}  pull-forward model "
+            f"{x['pf'] / x['true_pf'] - 1:+6.1%}  DiD {x['did_pf'] / x['true_pf'] - 1:+6.1%}  spreadsheet "
+            f"{x['sheet_pf'] / x['true_pf'] - 1:+6.1%}   ({time.perf_counter() - t0:.0f} s)",
+            flush=True,
+        )
     f = pd.DataFrame(rows)
     n = len(f)
 
@@ -87,22 +109,33 @@ def main() -> None:
         err = (f[est] / f[true] - 1).abs()
         return f"{(err <= 0.10).sum()}/{n} within 10 %, median |error| {err.median():.1%}, max {err.max():.1%}"
 
-    print(f"\nscale {args.scale}, {n} seeds (true pull-forward share {f.true_pf.mean():.1%} on average)")
-    print(f"total incremental GMV, model:        {within('total', 'true_total')}; truth in 95 % CI "
-          f"{((f.total_lo < f.true_total) & (f.true_total < f.total_hi)).sum()}/{n}")
+    print(
+        f"\nscale {args.scale}, {n} seeds (true pull-forward share {f.true_pf.mean():.1%} on average)"
+    )
+    print(
+        f"total incremental GMV, model:        {within('total', 'true_total')}; truth in 95 % CI "
+        f"{((f.total_lo < f.true_total) & (f.true_total < f.total_hi)).sum()}/{n}"
+    )
     print(f"total incremental GMV, spreadsheet:  {within('sheet_total', 'true_total')}")
-    print(f"pull-forward share, model:           {within('pf', 'true_pf')}; truth in 95 % CI "
-          f"{((f.pf_lo < f.true_pf) & (f.true_pf < f.pf_hi)).sum()}/{n}")
+    print(
+        f"pull-forward share, model:           {within('pf', 'true_pf')}; truth in 95 % CI "
+        f"{((f.pf_lo < f.true_pf) & (f.true_pf < f.pf_hi)).sum()}/{n}"
+    )
     print(f"pull-forward share, DiD vs control:  {within('did_pf', 'true_pf')}")
     print(f"pull-forward share, spreadsheet:     {within('sheet_pf', 'true_pf')}")
     if args.no_lift:
         zs = []
         for seed in range(1, args.seeds + 1):
             zs.append(one(seed, args.scale, "no_lift"))
-            print(f"no-lift seed {seed:>3}: total {zs[-1]['total']:+,.0f} in [{zs[-1]['total_lo']:+,.0f}, "
-                  f"{zs[-1]['total_hi']:+,.0f}]   ({time.perf_counter() - t0:.0f} s)", flush=True)
+            print(
+                f"no-lift seed {seed:>3}: total {zs[-1]['total']:+,.0f} in [{zs[-1]['total_lo']:+,.0f}, "
+                f"{zs[-1]['total_hi']:+,.0f}]   ({time.perf_counter() - t0:.0f} s)",
+                flush=True,
+            )
         z = pd.DataFrame(zs)
-        print(f"no-lift scenario: total's 95 % CI contains 0 in {((z.total_lo < 0) & (z.total_hi > 0)).sum()}/{len(z)} seeds")
+        print(
+            f"no-lift scenario: total's 95 % CI contains 0 in {((z.total_lo < 0) & (z.total_hi > 0)).sum()}/{len(z)} seeds"
+        )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ Everything comes from ``numpy.random.default_rng(seed)``: the same arguments giv
 The end of the module reads a report back for such tests: its visible text, its sections by
 heading, the amounts of money and the non-finite words (``nan``, ``inf``) in a text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,14 +51,24 @@ WEEKDAY = (0.92, 0.95, 1.0, 1.0, 1.05, 1.1, 0.98)
 CHANNELS = ("live", "search", "feed")
 CHANNEL_P = (0.5, 0.3, 0.2)
 #: (sku, category, unit list price, unit cost)
-CATALOGUE = (("SKU-01", "护肤", 59.0, 21.0), ("SKU-02", "护肤", 89.0, 30.0), ("SKU-03", "护肤", 129.0, 45.0),
-             ("SKU-04", "彩妆", 39.0, 12.0), ("SKU-05", "彩妆", 69.0, 25.0), ("SKU-06", "彩妆", 99.0, 40.0),
-             ("SKU-07", "个护", 29.0, 9.0), ("SKU-08", "个护", 49.0, 18.0))
+CATALOGUE = (
+    ("SKU-01", "护肤", 59.0, 21.0),
+    ("SKU-02", "护肤", 89.0, 30.0),
+    ("SKU-03", "护肤", 129.0, 45.0),
+    ("SKU-04", "彩妆", 39.0, 12.0),
+    ("SKU-05", "彩妆", 69.0, 25.0),
+    ("SKU-06", "彩妆", 99.0, 40.0),
+    ("SKU-07", "个护", 29.0, 9.0),
+    ("SKU-08", "个护", 49.0, 18.0),
+)
 QUANTITY_P = (0.7, 0.2, 0.1)
 TWO_LINES = 0.125
 #: expected value of an order at list price: E[lines] · E[quantity] · mean unit list price
-MEAN_ORDER_VALUE = (1 + TWO_LINES) * sum((k + 1) * p for k, p in enumerate(QUANTITY_P)) * float(
-    np.mean([c[2] for c in CATALOGUE]))
+MEAN_ORDER_VALUE = (
+    (1 + TWO_LINES)
+    * sum((k + 1) * p for k, p in enumerate(QUANTITY_P))
+    * float(np.mean([c[2] for c in CATALOGUE]))
+)
 #: default phase lengths in days (baseline before the campaign start, the others after it)
 PHASE_DAYS = {"baseline": 28, "preheat": 4, "burst": 7, "post": 3, "dip": 10}
 CAMPAIGN_START = dt.date(2024, 11, 1)
@@ -92,7 +103,9 @@ class Planted:
         return self.windows["preheat"][0], self.windows["post"][1]
 
 
-def _windows(campaign_start: dt.date, phase_days: dict[str, int]) -> dict[str, tuple[dt.date, dt.date]]:
+def _windows(
+    campaign_start: dt.date, phase_days: dict[str, int]
+) -> dict[str, tuple[dt.date, dt.date]]:
     out: dict[str, tuple[dt.date, dt.date]] = {}
     b = phase_days["baseline"]
     out["baseline"] = (campaign_start - dt.timedelta(days=b), campaign_start - dt.timedelta(days=1))
@@ -115,14 +128,32 @@ def _as_dates(days: Iterable, start: dt.date) -> tuple[dt.date, ...]:
     return tuple(sorted(out))
 
 
-def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, orders_per_day: float = 10.0,
-                  repeat_share: float = 0.3, closed_weekdays: Iterable[int] = (), zero_days: Iterable = (),
-                  lift: float = 1.0, dip_drop: float = 0.0, trend: float = 0.1, currency: str = "CNY",
-                  timezone: str = "Asia/Shanghai", with_events: bool = False, with_spend: bool = False,
-                  with_costs: bool = True, discount: float = 0.85, cancel_share: float = 0.03,
-                  refund_share: float = 0.02, churn: float = 0.25, campaign_start: dt.date = CAMPAIGN_START,
-                  phase_days: dict[str, int] | None = None, case_id: str | None = None,
-                  cover_edges: bool = True) -> Planted:
+def make_campaign(
+    folder: Path | str,
+    *,
+    seed: int,
+    n_days_history: int = 400,
+    orders_per_day: float = 10.0,
+    repeat_share: float = 0.3,
+    closed_weekdays: Iterable[int] = (),
+    zero_days: Iterable = (),
+    lift: float = 1.0,
+    dip_drop: float = 0.0,
+    trend: float = 0.1,
+    currency: str = "CNY",
+    timezone: str = "Asia/Shanghai",
+    with_events: bool = False,
+    with_spend: bool = False,
+    with_costs: bool = True,
+    discount: float = 0.85,
+    cancel_share: float = 0.03,
+    refund_share: float = 0.02,
+    churn: float = 0.25,
+    campaign_start: dt.date = CAMPAIGN_START,
+    phase_days: dict[str, int] | None = None,
+    case_id: str | None = None,
+    cover_edges: bool = True,
+) -> Planted:
     """Write a campaign folder with a planted lift and return what was planted (see the module).
 
     ``closed_weekdays``: 0 = Monday … 6 = Sunday, days the shop never trades. ``zero_days``:
@@ -137,7 +168,9 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
     folder = Path(folder)
     phases = {**PHASE_DAYS, **(phase_days or {})}
     if n_days_history < phases["baseline"]:
-        raise ValueError(f"n_days_history ({n_days_history}) must cover the baseline ({phases['baseline']} days)")
+        raise ValueError(
+            f"n_days_history ({n_days_history}) must cover the baseline ({phases['baseline']} days)"
+        )
     if not 0 <= repeat_share < 1:
         raise ValueError("repeat_share must be in [0, 1)")
     closed = tuple(sorted(set(int(d) for d in closed_weekdays)))
@@ -150,12 +183,16 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
     days = pd.date_range(history_start, win["dip"][1], freq="D")
     years = (days - pd.Timestamp(win["baseline"][1])).days.to_numpy() / 365.0
     weekday = np.asarray(WEEKDAY)[days.day_of_week]
-    open_day = ~np.isin(days.day_of_week, closed) & ~days.isin(pd.DatetimeIndex(pd.to_datetime(zeros)))
+    open_day = ~np.isin(days.day_of_week, closed) & ~days.isin(
+        pd.DatetimeIndex(pd.to_datetime(zeros))
+    )
     lam_cf = orders_per_day * weekday * (1 + trend) ** years * open_day
     mult = np.ones(len(days))
     for name in ("preheat", "burst", "post"):
         mult[(days >= pd.Timestamp(win[name][0])) & (days <= pd.Timestamp(win[name][1]))] = 1 + lift
-    mult[(days >= pd.Timestamp(win["dip"][0])) & (days <= pd.Timestamp(win["dip"][1]))] = 1 - dip_drop
+    mult[(days >= pd.Timestamp(win["dip"][0])) & (days <= pd.Timestamp(win["dip"][1]))] = (
+        1 - dip_drop
+    )
     lam = lam_cf * mult
 
     # orders: day, time of day, customer, value, channel, status
@@ -171,8 +208,12 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
     customer = _customers(rng, n, repeat_share, churn)
     channel = np.asarray(CHANNELS)[rng.choice(len(CHANNELS), size=n, p=CHANNEL_P)]
     u = rng.random(n)
-    status = np.where(u < cancel_share, "cancelled", np.where(u < cancel_share + refund_share, "refunded", "paid"))
-    in_campaign = (days[day_idx] >= pd.Timestamp(win["preheat"][0])) & (days[day_idx] <= pd.Timestamp(win["post"][1]))
+    status = np.where(
+        u < cancel_share, "cancelled", np.where(u < cancel_share + refund_share, "refunded", "paid")
+    )
+    in_campaign = (days[day_idx] >= pd.Timestamp(win["preheat"][0])) & (
+        days[day_idx] <= pd.Timestamp(win["post"][1])
+    )
     price_factor = np.where(in_campaign, discount, 1.0)
     two_lines = rng.random(n) < TWO_LINES
     lines = []
@@ -182,23 +223,29 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
         qty = rng.choice(len(QUANTITY_P), size=len(sel), p=QUANTITY_P) + 1
         unit_list = np.array([c[2] for c in CATALOGUE])[sku]
         paid = np.round(unit_list * qty * price_factor[sel], 2)
-        frame = pd.DataFrame({
-            "order_id": [f"g{seed}-{i:07d}" for i in sel],
-            "user_id": [f"cust{c:07d}" for c in customer[sel]],
-            "order_time": (ts[sel] + pd.to_timedelta(60 * k, unit="s")).strftime("%Y-%m-%d %H:%M:%S"),
-            "paid_amount": paid,
-            "sku": np.array([c[0] for c in CATALOGUE])[sku],
-            "category": np.array([c[1] for c in CATALOGUE])[sku],
-            "quantity": qty,
-            "list_amount": np.round(unit_list * qty, 2),
-            "channel": channel[sel],
-            "status": status[sel],
-            "refund_amount": np.where(status[sel] == "refunded", paid, 0.0),
-        })
+        frame = pd.DataFrame(
+            {
+                "order_id": [f"g{seed}-{i:07d}" for i in sel],
+                "user_id": [f"cust{c:07d}" for c in customer[sel]],
+                "order_time": (ts[sel] + pd.to_timedelta(60 * k, unit="s")).strftime(
+                    "%Y-%m-%d %H:%M:%S"
+                ),
+                "paid_amount": paid,
+                "sku": np.array([c[0] for c in CATALOGUE])[sku],
+                "category": np.array([c[1] for c in CATALOGUE])[sku],
+                "quantity": qty,
+                "list_amount": np.round(unit_list * qty, 2),
+                "channel": channel[sel],
+                "status": status[sel],
+                "refund_amount": np.where(status[sel] == "refunded", paid, 0.0),
+            }
+        )
         if with_costs:
             frame["unit_cost"] = np.array([c[3] for c in CATALOGUE])[sku]
         lines.append(frame)
-    orders = pd.concat(lines, ignore_index=True).sort_values(["order_time", "order_id"], kind="stable")
+    orders = pd.concat(lines, ignore_index=True).sort_values(
+        ["order_time", "order_id"], kind="stable"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     orders.to_csv(folder / "orders.csv", index=False)
 
@@ -208,16 +255,28 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
         tables["events"] = "events.csv"
     if with_spend:
         spend_days = pd.date_range(win["baseline"][0], win["dip"][1], freq="D")
-        camp = (spend_days >= pd.Timestamp(win["preheat"][0])) & (spend_days <= pd.Timestamp(win["post"][1]))
-        rows = [(d.strftime("%Y-%m-%d"), ch, round(level * orders_per_day * (2.0 if c else 1.0), 2))
-                for d, c in zip(spend_days, camp, strict=True) for ch, level in (("live", 8.0), ("feed", 4.0))]
-        pd.DataFrame(rows, columns=["date", "channel", "spend"]).to_csv(folder / "spend.csv", index=False)
+        camp = (spend_days >= pd.Timestamp(win["preheat"][0])) & (
+            spend_days <= pd.Timestamp(win["post"][1])
+        )
+        rows = [
+            (d.strftime("%Y-%m-%d"), ch, round(level * orders_per_day * (2.0 if c else 1.0), 2))
+            for d, c in zip(spend_days, camp, strict=True)
+            for ch, level in (("live", 8.0), ("feed", 4.0))
+        ]
+        pd.DataFrame(rows, columns=["date", "channel", "spend"]).to_csv(
+            folder / "spend.csv", index=False
+        )
         tables["spend"] = "spend.csv"
 
     per_order_gmv = (1 - cancel_share) * MEAN_ORDER_VALUE
-    in_campaign_day = (days >= pd.Timestamp(win["preheat"][0])) & (days <= pd.Timestamp(win["post"][1]))
-    expected = pd.Series(lam * per_order_gmv * np.where(in_campaign_day, discount, 1.0), index=days,
-                         name="expected_gmv")
+    in_campaign_day = (days >= pd.Timestamp(win["preheat"][0])) & (
+        days <= pd.Timestamp(win["post"][1])
+    )
+    expected = pd.Series(
+        lam * per_order_gmv * np.where(in_campaign_day, discount, 1.0),
+        index=days,
+        name="expected_gmv",
+    )
     counterfactual = pd.Series(lam_cf * per_order_gmv, index=days, name="counterfactual_gmv")
     inc = {}
     for name in ("preheat", "burst", "post", "dip"):
@@ -225,7 +284,9 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
         inc[name] = float((expected - counterfactual)[a:b].sum())
     inc["campaign"] = inc["preheat"] + inc["burst"] + inc["post"]
     inc["total"] = inc["campaign"] + inc["dip"]
-    campaign_gmv = float(expected[pd.Timestamp(win["preheat"][0]):pd.Timestamp(win["post"][1])].sum())
+    campaign_gmv = float(
+        expected[pd.Timestamp(win["preheat"][0]) : pd.Timestamp(win["post"][1])].sum()
+    )
     card = {
         "id": case_id or f"gen-{seed}",
         "name": f"测试大促 {seed}",
@@ -237,15 +298,37 @@ def make_campaign(folder: Path | str, *, seed: int, n_days_history: int = 400, o
         "background": {"market": "生成的测试数据 / generated test data"},
         "strategy": {
             "targets": {"gmv": round(max(campaign_gmv, 1.0) * 1.1, 2)},
-            "hypotheses": [{"id": "H1", "text": "爆发期GMV指数不低于150", "kpi": "gmv_index", "op": ">=",
-                            "value": 150, "window": "burst"}],
+            "hypotheses": [
+                {
+                    "id": "H1",
+                    "text": "爆发期GMV指数不低于150",
+                    "kpi": "gmv_index",
+                    "op": ">=",
+                    "value": 150,
+                    "window": "burst",
+                }
+            ],
         },
         "tables": tables,
     }
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return Planted(folder=folder, windows=win, history_start=history_start, lift=lift, dip_drop=dip_drop,
-                   closed_weekdays=closed, zero_days=zeros, currency=currency, n_orders=n, n_lines=len(orders),
-                   expected_gmv=expected, counterfactual_gmv=counterfactual, incremental=inc)
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return Planted(
+        folder=folder,
+        windows=win,
+        history_start=history_start,
+        lift=lift,
+        dip_drop=dip_drop,
+        closed_weekdays=closed,
+        zero_days=zeros,
+        currency=currency,
+        n_orders=n,
+        n_lines=len(orders),
+        expected_gmv=expected,
+        counterfactual_gmv=counterfactual,
+        incremental=inc,
+    )
 
 
 def _customers(rng: np.random.Generator, n: int, repeat_share: float, churn: float) -> np.ndarray:
@@ -280,33 +363,64 @@ def _customers(rng: np.random.Generator, n: int, repeat_share: float, churn: flo
     return out
 
 
-def _events(rng: np.random.Generator, folder: Path, orders: pd.DataFrame,
-            win: dict[str, tuple[dt.date, dt.date]], seed: int) -> None:
+def _events(
+    rng: np.random.Generator,
+    folder: Path,
+    orders: pd.DataFrame,
+    win: dict[str, tuple[dt.date, dt.date]],
+    seed: int,
+) -> None:
     """Every buyer's visit → view → cart → order → pay a few minutes before the order, and about
     four visitors who do not buy per order (a third of them view, a tenth add to cart)."""
     first = orders.drop_duplicates("order_id")
     t = pd.to_datetime(first.order_time)
-    keep = (t >= pd.Timestamp(win["baseline"][0])) & (t < pd.Timestamp(win["dip"][1]) + pd.Timedelta(days=1))
+    keep = (t >= pd.Timestamp(win["baseline"][0])) & (
+        t < pd.Timestamp(win["dip"][1]) + pd.Timedelta(days=1)
+    )
     first, t = first[keep], t[keep]
     frames = []
     for k, step in enumerate(("visit", "view", "cart", "order", "pay")):
-        frames.append(pd.DataFrame({"user_id": first.user_id.to_numpy(),
-                                    "event_time": t - pd.to_timedelta(300 - 60 * k, unit="s"),
-                                    "event": step, "channel": first.channel.to_numpy()}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "user_id": first.user_id.to_numpy(),
+                    "event_time": t - pd.to_timedelta(300 - 60 * k, unit="s"),
+                    "event": step,
+                    "channel": first.channel.to_numpy(),
+                }
+            )
+        )
     days = pd.date_range(win["baseline"][0], win["dip"][1], freq="D")
     per_day = first.assign(day=t.dt.normalize()).groupby("day").size().reindex(days, fill_value=0)
     n_visits = rng.poisson(4 * np.maximum(per_day.to_numpy(), 1))
     day = np.repeat(days.to_numpy(), n_visits)
     m = len(day)
     visitor = rng.integers(0, max(1000, 3 * m // 4), m)
-    when = pd.DatetimeIndex(day) + pd.to_timedelta(rng.integers(8 * 3600, 24 * 3600 - 60, m), unit="s")
+    when = pd.DatetimeIndex(day) + pd.to_timedelta(
+        rng.integers(8 * 3600, 24 * 3600 - 60, m), unit="s"
+    )
     channel = np.asarray(CHANNELS)[rng.choice(len(CHANNELS), size=m, p=CHANNEL_P)]
     depth = rng.random(m)
-    browse = pd.DataFrame({"user_id": [f"vis{seed}-{v:06d}" for v in visitor], "event_time": when,
-                           "event": "visit", "channel": channel})
-    frames += [browse, browse[depth < 0.33].assign(event="view", event_time=lambda f: f.event_time + pd.Timedelta(seconds=30)),
-               browse[depth < 0.10].assign(event="cart", event_time=lambda f: f.event_time + pd.Timedelta(seconds=90))]
-    events = pd.concat(frames, ignore_index=True).sort_values(["event_time", "user_id", "event"], kind="stable")
+    browse = pd.DataFrame(
+        {
+            "user_id": [f"vis{seed}-{v:06d}" for v in visitor],
+            "event_time": when,
+            "event": "visit",
+            "channel": channel,
+        }
+    )
+    frames += [
+        browse,
+        browse[depth < 0.33].assign(
+            event="view", event_time=lambda f: f.event_time + pd.Timedelta(seconds=30)
+        ),
+        browse[depth < 0.10].assign(
+            event="cart", event_time=lambda f: f.event_time + pd.Timedelta(seconds=90)
+        ),
+    ]
+    events = pd.concat(frames, ignore_index=True).sort_values(
+        ["event_time", "user_id", "event"], kind="stable"
+    )
     events["event_time"] = events.event_time.dt.strftime("%Y-%m-%d %H:%M:%S")
     events.to_csv(folder / "events.csv", index=False)
 
@@ -315,7 +429,9 @@ def _events(rng: np.random.Generator, folder: Path, orders: pd.DataFrame,
 #: a number that is not one, as Python, pandas or JavaScript would print it, or as a symbol
 NON_FINITE = re.compile(r"(?<![A-Za-z])(?:nan|infinity|inf)(?![A-Za-z])|∞", re.IGNORECASE)
 #: an amount of money as fupan.format.money writes it: sign, symbol, digits, 万/亿 or K/M/B
-MONEY = re.compile(r"(-?)(JP¥|HK\$|NT\$|MOP\$|S\$|A\$|C\$|[¥£$€₩])(\d[\d,]*(?:\.\d+)?)(亿|万|[BMK](?![A-Za-z]))?")
+MONEY = re.compile(
+    r"(-?)(JP¥|HK\$|NT\$|MOP\$|S\$|A\$|C\$|[¥£$€₩])(\d[\d,]*(?:\.\d+)?)(亿|万|[BMK](?![A-Za-z]))?"
+)
 _UNIT = {"亿": 1e8, "万": 1e4, "B": 1e9, "M": 1e6, "K": 1e3, "": 1.0}
 HEADINGS = ("h1", "h2", "h3")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -328,7 +444,9 @@ def visible_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(["script", "style"]):
         tag.decompose()
-    for tag in soup.select("div.jp-CodeCell > div.jp-Cell-inputWrapper"):  # code is hidden by default
+    for tag in soup.select(
+        "div.jp-CodeCell > div.jp-Cell-inputWrapper"
+    ):  # code is hidden by default
         tag.decompose()
     return " ".join(soup.get_text(" ").split())
 
@@ -359,7 +477,9 @@ def section(sections: dict[str, str], word: str) -> tuple[str, str]:
     """The one section whose heading contains ``word``: (heading, text)."""
     found = [(k, v) for k, v in sections.items() if word in k]
     if len(found) != 1:
-        raise KeyError(f"{len(found)} headings contain {word!r}: {[k for k, _ in found] or list(sections)}")
+        raise KeyError(
+            f"{len(found)} headings contain {word!r}: {[k for k, _ in found] or list(sections)}"
+        )
     return found[0]
 
 
@@ -396,11 +516,18 @@ def plain_orders(lines: pd.DataFrame) -> pd.DataFrame:
     x = lines.assign(order_time=pd.to_datetime(lines.order_time))
     status = x["status"] if "status" in x else pd.Series("paid", index=x.index)
     live = status != "cancelled"
-    refund = x["refund_amount"].fillna(0.0) if "refund_amount" in x else pd.Series(0.0, index=x.index)
+    refund = (
+        x["refund_amount"].fillna(0.0) if "refund_amount" in x else pd.Series(0.0, index=x.index)
+    )
     x = x.assign(_live=live, _gmv=x.paid_amount.where(live, 0.0), _ref=refund.where(live, 0.0))
     x = x.sort_values(["order_id", "order_time"], kind="stable")
-    per = x.groupby("order_id", sort=False).agg(user_id=("user_id", "first"), ts=("order_time", "first"),
-                                                 live=("_live", "any"), gmv=("_gmv", "sum"), refunds=("_ref", "sum"))
+    per = x.groupby("order_id", sort=False).agg(
+        user_id=("user_id", "first"),
+        ts=("order_time", "first"),
+        live=("_live", "any"),
+        gmv=("_gmv", "sum"),
+        refunds=("_ref", "sum"),
+    )
     per = per.assign(cancelled=~per.live, day=per.ts.dt.normalize(), net=per.gmv - per.refunds)
     return per.drop(columns="live").reset_index()
 
@@ -418,7 +545,9 @@ def window_totals(per_order: pd.DataFrame, windows: dict) -> dict[str, dict[str,
     return out
 
 
-def customer_bounds(per_order: pd.DataFrame, observation_end: pd.Timestamp, horizon_weeks: int) -> dict[str, float]:
+def customer_bounds(
+    per_order: pd.DataFrame, observation_end: pd.Timestamp, horizon_weeks: int
+) -> dict[str, float]:
     """What the data could support for a customer-value prediction, in plain pandas.
 
     ``rate``: the population's observed repeat orders per customer-week (Σ repeat orders / Σ
@@ -432,8 +561,12 @@ def customer_bounds(per_order: pd.DataFrame, observation_end: pd.Timestamp, hori
     repeats = live.groupby("user_id").size() - 1
     weeks = ((observation_end - first).dt.total_seconds() / (7 * 86400)).clip(lower=1 / 7)
     rate = float(repeats.sum() / weeks.sum()) if len(weeks) else 0.0
-    return {"rate": rate, "purchases_cap": max(1.0, 10 * rate * horizon_weeks),
-            "max_order": float(live.net.max()) if len(live) else 0.0, "customers": int(len(first))}
+    return {
+        "rate": rate,
+        "purchases_cap": max(1.0, 10 * rate * horizon_weeks),
+        "max_order": float(live.net.max()) if len(live) else 0.0,
+        "customers": int(len(first)),
+    }
 
 
 def cohort_sizes(per_order: pd.DataFrame, windows: dict) -> dict[str, int]:
@@ -446,7 +579,11 @@ def cohort_sizes(per_order: pd.DataFrame, windows: dict) -> dict[str, int]:
     in_camp = set(live[(live.day >= camp[0]) & (live.day <= camp[1])].user_id)
     new = set(first[(first >= camp[0]) & (first <= camp[1])].index)
     base = first[(first >= w["baseline"][0]) & (first <= w["baseline"][1])]
-    return {"campaign_new": len(new), "baseline_new": len(base), "campaign_returning": len(in_camp - new)}
+    return {
+        "campaign_new": len(new),
+        "baseline_new": len(base),
+        "campaign_returning": len(in_camp - new),
+    }
 
 
 # ----------------------------------------------------------------------------- what every report must satisfy
@@ -454,23 +591,37 @@ def cohort_sizes(per_order: pd.DataFrame, windows: dict) -> dict[str, int]:
 SYMBOL = {"CNY": "¥", "GBP": "£", "USD": "$", "EUR": "€"}
 #: analyses that are either in the case record with numbers or in its ``skipped`` with a reason,
 #: with a word of the heading of the report section that shows them (None: no section of its own)
-ANALYSES = {"lift": "增量", "customer_value": "客户价值", "customers": "新客质量", "margin": "毛利ROI",
-            "segments": None}
+ANALYSES = {
+    "lift": "增量",
+    "customer_value": "客户价值",
+    "customers": "新客质量",
+    "margin": "毛利ROI",
+    "segments": None,
+}
 PERCENT = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)%")
 CUSTOMER_ID = re.compile(r"cust\d{7}")
 
 
 def _context(text: str, m: re.Match, width: int = 40) -> str:
-    return "…" + text[max(0, m.start() - width):m.end() + width] + "…"
+    return "…" + text[max(0, m.start() - width) : m.end() + width] + "…"
 
 
 def _num(x) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFrame, windows: dict,
-                    currency: str, lang: str, charts: dict[str, str] | None = None,
-                    closed_weekdays: Iterable[int] = (), max_money: float | None = None) -> list[str]:
+def report_problems(
+    *,
+    sections: dict[str, str],
+    record: dict,
+    plain: pd.DataFrame,
+    windows: dict,
+    currency: str,
+    lang: str,
+    charts: dict[str, str] | None = None,
+    closed_weekdays: Iterable[int] = (),
+    max_money: float | None = None,
+) -> list[str]:
     """Every way in which a rendered retrospective shows an absurd number, as sentences.
 
     ``sections``: heading → visible text (:func:`report_sections`, or the template's outputs);
@@ -493,17 +644,27 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
             if CUSTOMER_ID.search(text):
                 add(f"{where} {head!r} shows a customer id")
             if currency != "CNY":
-                for m in re.finditer(r"¥|CNY" + (f"|{YUAN.pattern}" if where == "chart" else ""), text):
-                    add(f"{where} {head!r} of a {currency} campaign shows yuan: {_context(text, m)}")
+                for m in re.finditer(
+                    r"¥|CNY" + (f"|{YUAN.pattern}" if where == "chart" else ""), text
+                ):
+                    add(
+                        f"{where} {head!r} of a {currency} campaign shows yuan: {_context(text, m)}"
+                    )
     for head, text in sections.items():
         for shown, sym, amount in money_amounts(text):
             if abs(amount) > cap:
-                add(f"section {head!r} shows {shown} (= {amount:,.0f}), beyond {cap:,.0f} (10 × the GMV of the whole history)")
+                add(
+                    f"section {head!r} shows {shown} (= {amount:,.0f}), beyond {cap:,.0f} (10 × the GMV of the whole history)"
+                )
             if sym != symbol:
-                add(f"section {head!r} of a {currency} campaign shows {shown!r}; money should read {symbol}…")
+                add(
+                    f"section {head!r} of a {currency} campaign shows {shown!r}; money should read {symbol}…"
+                )
         for m in PERCENT.finditer(text):
             if abs(float(m.group(1).replace(",", ""))) > 1e5:
-                add(f"section {head!r} shows an absurd percentage {m.group(0)}: {_context(text, m)}")
+                add(
+                    f"section {head!r} shows an absurd percentage {m.group(0)}: {_context(text, m)}"
+                )
 
     # 2. the case record: JSON numbers only, KPI figures equal to plain pandas
     if CUSTOMER_ID.search(json.dumps(record, ensure_ascii=False)):
@@ -513,9 +674,17 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
         got = record["kpis"].get(phase, {})
         if got.get("orders") != t["orders"]:
             add(f"kpis.{phase}.orders = {got.get('orders')}, plain pandas {t['orders']}")
-        if not (_num(got.get("gmv")) and math.isclose(got["gmv"], t["gmv"], rel_tol=1e-9, abs_tol=0.005)):
+        if not (
+            _num(got.get("gmv")) and math.isclose(got["gmv"], t["gmv"], rel_tol=1e-9, abs_tol=0.005)
+        ):
             add(f"kpis.{phase}.gmv = {got.get('gmv')}, plain pandas {t['gmv']:.2f}")
-        for key in ("new_customer_share", "live_new_customer_share", "live_gmv_share", "refund_rate", "cancel_rate"):
+        for key in (
+            "new_customer_share",
+            "live_new_customer_share",
+            "live_gmv_share",
+            "refund_rate",
+            "cancel_rate",
+        ):
             v = got.get(key)
             if v is not None and not 0 <= v <= 1:
                 add(f"kpis.{phase}.{key} = {v}, a share outside [0, 1]")
@@ -540,7 +709,9 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
             shown = shown_reason(reason, lang)
             flat = " ".join(shown.split())
             if flat not in text:
-                add(f"{key} is skipped ({reason!r}) but section {head!r} does not show why: {text[:200]!r}")
+                add(
+                    f"{key} is skipped ({reason!r}) but section {head!r} does not show why: {text[:200]!r}"
+                )
             rest = text.replace(flat, " ")
             if re.search(r"\d", rest):
                 add(f"{key} is skipped but section {head!r} still shows numbers: {rest[:200]!r}")
@@ -554,18 +725,32 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
                 add(f"lift.by_phase.{phase}: {bad} not finite numbers ({vals})")
                 continue
             if vals["expected"] < 0:
-                add(f"lift.by_phase.{phase}.expected = {vals['expected']}: a negative counterfactual GMV")
+                add(
+                    f"lift.by_phase.{phase}.expected = {vals['expected']}: a negative counterfactual GMV"
+                )
             if vals["lower"] > vals["upper"]:
                 add(f"lift.by_phase.{phase}: lower {vals['lower']} > upper {vals['upper']}")
             if max(abs(v) for v in vals.values()) > cap:
                 add(f"lift.by_phase.{phase}: {vals} beyond {cap:,.0f}")
-            if not math.isclose(vals["incremental"], vals["actual"] - vals["expected"], rel_tol=1e-6, abs_tol=0.01):
+            if not math.isclose(
+                vals["incremental"], vals["actual"] - vals["expected"], rel_tol=1e-6, abs_tol=0.01
+            ):
                 add(f"lift.by_phase.{phase}: incremental {vals['incremental']} ≠ actual − expected")
-            if phase in truth and not math.isclose(vals["actual"], truth[phase]["gmv"], rel_tol=1e-9, abs_tol=0.01):
-                add(f"lift.by_phase.{phase}.actual = {vals['actual']}, plain pandas GMV {truth[phase]['gmv']:.2f}")
+            if phase in truth and not math.isclose(
+                vals["actual"], truth[phase]["gmv"], rel_tol=1e-9, abs_tol=0.01
+            ):
+                add(
+                    f"lift.by_phase.{phase}.actual = {vals['actual']}, plain pandas GMV {truth[phase]['gmv']:.2f}"
+                )
         if phase_total := lift["by_phase"].get("total"):
-            parts = [lift["by_phase"][p]["actual"] for p in ("preheat", "burst", "post", "dip") if p in lift["by_phase"]]
-            if _num(phase_total.get("actual")) and not math.isclose(sum(parts), phase_total["actual"], rel_tol=1e-9, abs_tol=0.01):
+            parts = [
+                lift["by_phase"][p]["actual"]
+                for p in ("preheat", "burst", "post", "dip")
+                if p in lift["by_phase"]
+            ]
+            if _num(phase_total.get("actual")) and not math.isclose(
+                sum(parts), phase_total["actual"], rel_tol=1e-9, abs_tol=0.01
+            ):
                 add(f"lift.by_phase.total.actual {phase_total['actual']} ≠ Σ phases {sum(parts)}")
         if not (_num(lift.get("cf_factor")) and lift["cf_factor"] >= 0):
             add(f"lift.cf_factor = {lift.get('cf_factor')}")
@@ -573,7 +758,11 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
     value = analyses.get("customer_value")
     if value is not None:
         model = value["model"]
-        end = pd.Timestamp(model["observation_end"]) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        end = (
+            pd.Timestamp(model["observation_end"])
+            + pd.Timedelta(days=1)
+            - pd.Timedelta(microseconds=1)
+        )
         bounds = customer_bounds(plain, end, int(model["horizon_weeks"]))
         sizes = cohort_sizes(plain, windows)
         # the models' documented limits: no visible dropout (P(alive) not estimated, no a, b) and
@@ -586,29 +775,45 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
                 add(f"customer_value.{cohort}.customers = {n}, plain pandas {sizes[cohort]}")
             if not n:
                 continue
-            p, q, s, v = (row.get(k) for k in ("p_alive", "purchases", "spend_per_purchase", "value"))
+            p, q, s, v = (
+                row.get(k) for k in ("p_alive", "purchases", "spend_per_purchase", "value")
+            )
             if not (_num(p) and 0 <= p <= 1) and not (p is None and no_dropout):
                 add(f"customer_value.{cohort}.p_alive = {p}, not a probability")
             if not (_num(q) and 0 <= q <= bounds["purchases_cap"]):
-                add(f"customer_value.{cohort}.purchases = {q} repeat purchases per customer in "
+                add(
+                    f"customer_value.{cohort}.purchases = {q} repeat purchases per customer in "
                     f"{model['horizon_weeks']} weeks; the data support at most {bounds['purchases_cap']:.2f} "
-                    f"(population rate {bounds['rate']:.4f} per customer-week)")
+                    f"(population rate {bounds['rate']:.4f} per customer-week)"
+                )
             if not (_num(s) and 0 < s <= bounds["max_order"] * (1 + 1e-9)):
-                add(f"customer_value.{cohort}.spend_per_purchase = {s}; orders are worth at most {bounds['max_order']:.2f}")
+                add(
+                    f"customer_value.{cohort}.spend_per_purchase = {s}; orders are worth at most {bounds['max_order']:.2f}"
+                )
             if not (_num(v) and 0 <= v <= bounds["purchases_cap"] * bounds["max_order"]):
-                add(f"customer_value.{cohort}.value = {v}; at most {bounds['purchases_cap'] * bounds['max_order']:,.2f} is plausible")
-        for name, keys in (("bgnbd", ("r", "alpha") + (() if no_dropout else ("a", "b"))),
-                           ("gamma_gamma", ("q",) if ridge else ("p", "q", "v"))):
+                add(
+                    f"customer_value.{cohort}.value = {v}; at most {bounds['purchases_cap'] * bounds['max_order']:,.2f} is plausible"
+                )
+        for name, keys in (
+            ("bgnbd", ("r", "alpha") + (() if no_dropout else ("a", "b"))),
+            ("gamma_gamma", ("q",) if ridge else ("p", "q", "v")),
+        ):
             for k in keys:
                 x = (model.get(name) or {}).get(k)
                 if not (_num(x) and x > 0):
                     add(f"customer_value.model.{name}.{k} = {x}, not a positive number")
         gg_q = (model.get("gamma_gamma") or {}).get("q")
         if _num(gg_q) and gg_q <= 1:
-            add(f"customer_value.model.gamma_gamma.q = {gg_q}: the mean spend p·v/(q−1) does not exist")
+            add(
+                f"customer_value.model.gamma_gamma.q = {gg_q}: the mean spend p·v/(q−1) does not exist"
+            )
         mean_spend = (model.get("gamma_gamma") or {}).get("mean_spend")
-        if mean_spend is not None and not (_num(mean_spend) and 0 < mean_spend <= bounds["max_order"] * (1 + 1e-9)):
-            add(f"customer_value.model.gamma_gamma.mean_spend = {mean_spend}; orders are worth at most {bounds['max_order']:.2f}")
+        if mean_spend is not None and not (
+            _num(mean_spend) and 0 < mean_spend <= bounds["max_order"] * (1 + 1e-9)
+        ):
+            add(
+                f"customer_value.model.gamma_gamma.mean_spend = {mean_spend}; orders are worth at most {bounds['max_order']:.2f}"
+            )
         c = model.get("corr_spend_frequency")
         if c is not None and not -1 <= c <= 1:
             add(f"customer_value.model.corr_spend_frequency = {c}")
@@ -620,9 +825,14 @@ def report_problems(*, sections: dict[str, str], record: dict, plain: pd.DataFra
             if r is not None and not 0 <= r <= 1:
                 add(f"customers.repeat_rates {row['cohort']} k={row['k']}: rate {r}")
             if r is None and row.get("n_eligible"):
-                add(f"customers.repeat_rates {row['cohort']} k={row['k']}: no rate for {row['n_eligible']} eligible customers")
+                add(
+                    f"customers.repeat_rates {row['cohort']} k={row['k']}: no rate for {row['n_eligible']} eligible customers"
+                )
         shares = [s.get("share") for s in customers.get("rfm_segments", {}).values()]
-        if shares and (any(s is None or not 0 <= s <= 1 for s in shares) or not math.isclose(sum(shares), 1, abs_tol=1e-6)):
+        if shares and (
+            any(s is None or not 0 <= s <= 1 for s in shares)
+            or not math.isclose(sum(shares), 1, abs_tol=1e-6)
+        ):
             add(f"customers.rfm_segments shares {shares} are not a partition")
 
     # 4. a closed weekday is not an anomaly

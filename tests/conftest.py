@@ -1,5 +1,6 @@
 """Shared fixtures: a tiny hand-built campaign whose every number can be computed by hand, and
 the demo campaign run once per test session through the real CLI."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,19 @@ TINY_CARD = {
         "burst": ["2025-01-05", "2025-01-06"],
         "dip": ["2025-01-07", "2025-01-08"],
     },
-    "strategy": {"targets": {"gmv": 500.0}, "hypotheses": [
-        {"id": "H1", "text": "转化率翻倍", "kpi": "cr_index", "op": ">=", "value": 200, "window": "burst"}]},
+    "strategy": {
+        "targets": {"gmv": 500.0},
+        "hypotheses": [
+            {
+                "id": "H1",
+                "text": "转化率翻倍",
+                "kpi": "cr_index",
+                "op": ">=",
+                "value": 200,
+                "window": "burst",
+            }
+        ],
+    },
     "tables": {"orders": "orders.csv", "events": "events.csv", "spend": "spend.csv"},
 }
 
@@ -53,7 +65,7 @@ TINY_ORDERS = [
     ("o3", "a", "2025-01-03 12:00:00", 30.0, "live", "cancelled", 0.0),
     ("o4", "c", "2025-01-04 09:00:00", 20.0, "search", "refunded", 20.0),
     ("o5", "a", "2025-01-05 00:05:00", 200.0, "live", "paid", 0.0),
-    ("o5", "a", "2025-01-05 00:06:10", 40.0, "live", "paid", 0.0),   # second line of o5, 70 s later
+    ("o5", "a", "2025-01-05 00:06:10", 40.0, "live", "paid", 0.0),  # second line of o5, 70 s later
     ("o6", "d", "2025-01-05 20:00:00", 120.0, "live", "paid", 10.0),
     ("o7", "e", "2025-01-06 20:30:00", 80.0, "search", "paid", 0.0),
     ("o8", "b", "2025-01-07 10:00:00", 60.0, "search", "paid", 0.0),
@@ -65,28 +77,56 @@ def tiny_events() -> list[tuple]:
     """Two visitors a day in the baseline (a, b on 01-01 …), four a day in the burst, two in the dip."""
     rows = []
     days = pd.date_range("2025-01-01", "2025-01-08")
-    users = {d: (["a", "b"] if d < pd.Timestamp("2025-01-05") else ["a", "d", "e", "x"]
-                 if d < pd.Timestamp("2025-01-07") else ["b", "f"]) for d in days}
+    users = {
+        d: (
+            ["a", "b"]
+            if d < pd.Timestamp("2025-01-05")
+            else ["a", "d", "e", "x"]
+            if d < pd.Timestamp("2025-01-07")
+            else ["b", "f"]
+        )
+        for d in days
+    }
     for d, us in users.items():
         for u in us:
-            rows.append((u, (d + pd.Timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S"), "visit", "live"))
+            rows.append(
+                (u, (d + pd.Timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S"), "visit", "live")
+            )
     return rows
 
 
-def write_campaign(folder: Path, card: dict | None = None, orders: list[tuple] | None = None,
-                   events: list[tuple] | None = None, spend: list[tuple] | None = None) -> Path:
+def write_campaign(
+    folder: Path,
+    card: dict | None = None,
+    orders: list[tuple] | None = None,
+    events: list[tuple] | None = None,
+    spend: list[tuple] | None = None,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(card or TINY_CARD, allow_unicode=True, sort_keys=False),
-                                          encoding="utf-8")
-    pd.DataFrame(orders if orders is not None else TINY_ORDERS,
-                 columns=["order_id", "user_id", "order_time", "paid_amount", "channel", "status",
-                          "refund_amount"]).to_csv(folder / "orders.csv", index=False)
-    pd.DataFrame(events if events is not None else tiny_events(),
-                 columns=["user_id", "event_time", "event", "channel"]).to_csv(folder / "events.csv", index=False)
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card or TINY_CARD, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    pd.DataFrame(
+        orders if orders is not None else TINY_ORDERS,
+        columns=[
+            "order_id",
+            "user_id",
+            "order_time",
+            "paid_amount",
+            "channel",
+            "status",
+            "refund_amount",
+        ],
+    ).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        events if events is not None else tiny_events(),
+        columns=["user_id", "event_time", "event", "channel"],
+    ).to_csv(folder / "events.csv", index=False)
     days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
     default_spend = [(d, "live", 10.0 if d < "2025-01-05" else 50.0) for d in days]
-    pd.DataFrame(spend if spend is not None else default_spend, columns=["date", "channel", "spend"]).to_csv(
-        folder / "spend.csv", index=False)
+    pd.DataFrame(
+        spend if spend is not None else default_spend, columns=["date", "channel", "spend"]
+    ).to_csv(folder / "spend.csv", index=False)
     return folder
 
 
@@ -103,10 +143,18 @@ def _close_figures():
     plt.close("all")
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the real ``fupan`` entry point in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "fupan.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "fupan.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ The tiny campaign (conftest) sells ¥360 on 01-05 (o5 ¥240 at 00:05, o6 ¥120 a
 01-06 (o7 at 20:30). One baseline order is added here: ¥40 at 20:00 on 01-02, so the baseline's
 average GMV at 20:00 is 40 / 4 days = ¥10 and nothing was sold at midnight.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,9 @@ EXTRA = ("o10", "g", "2025-01-02 20:00:00", 40.0, "live", "paid", 0.0)
 
 @pytest.fixture(scope="module")
 def retro(tmp_path_factory):
-    return fupan.load_retrospective(write_campaign(tmp_path_factory.mktemp("peaks") / "c", orders=[*TINY_ORDERS, EXTRA]))
+    return fupan.load_retrospective(
+        write_campaign(tmp_path_factory.mktemp("peaks") / "c", orders=[*TINY_ORDERS, EXTRA])
+    )
 
 
 def test_peak_hour_of_each_peak_day_by_hand(retro):
@@ -32,12 +35,19 @@ def test_peak_hour_of_each_peak_day_by_hand(retro):
     assert list(t.hour) == [0, 20]
     assert list(t.gmv) == [240.0, 80.0]
     assert t.share.tolist() == pytest.approx([240 / 360, 1.0])
-    assert math.isnan(t.vs_baseline.iloc[0])  # the baseline never sold at midnight: not measured, not 0
+    assert math.isnan(
+        t.vs_baseline.iloc[0]
+    )  # the baseline never sold at midnight: not measured, not 0
     assert t.vs_baseline.iloc[1] == pytest.approx(80 / 10)
 
 
-@pytest.mark.parametrize(("lang", "words"), [("zh", ("峰值时段", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240.0 66.7% —")),
-                                             ("en", ("Peak hour", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240.0 66.7% —"))])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ("峰值时段", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240.0 66.7% —")),
+        ("en", ("Peak hour", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240.0 66.7% —")),
+    ],
+)
 def test_the_fragment_shows_them_in_the_reports_language(retro, lang, words):
     text = visible_text(str(render.fragment("peak_hours", Style(lang), result=retro.peak_hours)))
     assert all(w in text for w in words), text

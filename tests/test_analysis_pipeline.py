@@ -2,6 +2,7 @@
 what earlier steps produced, reordering fails loudly instead of dropping a section, results are
 frozen, a skippable step's ValueError becomes a Skip with its reason, and the result types
 import no analysis code."""
+
 from __future__ import annotations
 
 import ast
@@ -34,15 +35,24 @@ def test_every_input_is_produced_before_it_is_read():
 
 def test_every_step_takes_exactly_its_inputs():
     for step in PIPELINE:
-        params = [p for p in inspect.signature(step.run).parameters.values()
-                  if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+        params = [
+            p
+            for p in inspect.signature(step.run).parameters.values()
+            if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+        ]
         assert len(params) == len(step.inputs), (step.name, [p.name for p in params], step.inputs)
 
 
 @pytest.fixture(scope="module")
 def tiny_inputs(tmp_path_factory):
     campaign = open_campaign(write_campaign(tmp_path_factory.mktemp("tiny") / "c"))
-    yield {"campaign": campaign, "card": campaign.card, "agg": extract(campaign), "lang": "zh", "share_safe": False}
+    yield {
+        "campaign": campaign,
+        "card": campaign.card,
+        "agg": extract(campaign),
+        "lang": "zh",
+        "share_safe": False,
+    }
     campaign.con.close()
 
 
@@ -63,7 +73,10 @@ def test_a_skippable_step_says_why_and_a_core_step_fails(tiny_inputs):
 
     steps = (*PIPELINE[:3], Step("probe", refuse, ("kpis",), skippable=True, record="probe"))
     assert run_pipeline(tiny_inputs, steps)["probe"] == Skip("too early||太早")
-    assert Skip("too early||太早").text("zh") == "太早" and Skip("too early||太早").text("en") == "too early"
+    assert (
+        Skip("too early||太早").text("zh") == "太早"
+        and Skip("too early||太早").text("en") == "too early"
+    )
     with pytest.raises(ValueError, match="too early"):
         run_pipeline(tiny_inputs, (*PIPELINE[:3], Step("probe", refuse, ("kpis",))))
 
@@ -120,9 +133,16 @@ def test_result_types_import_no_analysis_code():
     folder = Path(results.__file__).parent
     for path in folder.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        runtime = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module != "__future__"]
-        outside = [ast.unparse(n) for n in runtime if n.level != 1 and not (n.level == 3 and n.module == "i18n")
-                   and n.module not in ("collections.abc", "dataclasses", "typing", "pandas")]
+        runtime = [
+            n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module != "__future__"
+        ]
+        outside = [
+            ast.unparse(n)
+            for n in runtime
+            if n.level != 1
+            and not (n.level == 3 and n.module == "i18n")
+            and n.module not in ("collections.abc", "dataclasses", "typing", "pandas")
+        ]
         assert not outside, (path.name, outside)
     assert (folder / "core.py").is_file() and (folder / "impact.py").is_file()
 

@@ -5,6 +5,7 @@ expected problem reported with that file, row and column, every message bilingua
 and nothing written anywhere. The ``ok-`` folders are tricky but valid: they pass, show the
 warnings they must show, and their typed tables hold what the queries expect.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -34,13 +35,17 @@ def _input_cjk(folder: Path) -> set[str]:
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            chars |= _cjk(data.decode("utf-8", errors="ignore")) | _cjk(data.decode("gb18030", errors="ignore"))
+            chars |= _cjk(data.decode("utf-8", errors="ignore")) | _cjk(
+                data.decode("gb18030", errors="ignore")
+            )
     return chars
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*"))}
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +79,9 @@ def _cli(folder: Path, monkeypatch, capsys) -> tuple[int, str]:
 def _assert_bilingual(p: Problem, allowed: set[str]) -> None:
     assert _cjk(p.zh), f"{p.code}: the Chinese message has no Chinese: {p.zh}"
     leaked = _cjk(p.en) - allowed
-    assert not leaked, f"{p.code}: the English message has Chinese of its own ({''.join(sorted(leaked))}): {p.en}"
+    assert not leaked, (
+        f"{p.code}: the English message has Chinese of its own ({''.join(sorted(leaked))}): {p.en}"
+    )
     assert p.en.strip() and p.zh != p.en
 
 
@@ -144,7 +151,11 @@ def test_the_committed_corpus_is_what_make_corpus_writes(tmp_path):
     assert sorted(names) == CASES
     for name in names:
         fresh, committed = tmp_path / name, CORPUS / name
-        assert sorted(p.name for p in fresh.iterdir()) == sorted(p.name for p in committed.iterdir()), name
+        assert sorted(p.name for p in fresh.iterdir()) == sorted(
+            p.name for p in committed.iterdir()
+        ), name
         for path in fresh.iterdir():
             if path.suffix in (".json", ".yaml", ".csv"):
-                assert path.read_bytes() == (committed / path.name).read_bytes(), f"{name}/{path.name}"
+                assert path.read_bytes() == (committed / path.name).read_bytes(), (
+                    f"{name}/{path.name}"
+                )

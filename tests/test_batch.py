@@ -4,6 +4,7 @@ Through the real CLI: three copies of the tiny hand-built campaign (different id
 card names an orders file that does not exist. Timings are benchmarks (bench/bench_batch.py), not
 asserted here.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,11 +24,17 @@ pytestmark = pytest.mark.slow
 def batch(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("batch")
     for name in ("a", "b", "c"):
-        write_campaign(root / "campaigns" / name, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-{name}"})
-    broken = write_campaign(root / "campaigns" / "broken", card={**copy.deepcopy(TINY_CARD), "id": "tiny-broken"})
+        write_campaign(
+            root / "campaigns" / name, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-{name}"}
+        )
+    broken = write_campaign(
+        root / "campaigns" / "broken", card={**copy.deepcopy(TINY_CARD), "id": "tiny-broken"}
+    )
     (broken / "orders.csv").unlink()
     out = root / "reports"
-    first = run_cli("batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet")
+    first = run_cli(
+        "batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet"
+    )
     return {"root": root, "out": out, "first": first}
 
 
@@ -54,23 +61,45 @@ def test_one_broken_campaign_does_not_stop_the_rest(batch):
 
 
 def test_each_record_carries_its_cache_key(batch):
-    keys = {json.loads((batch["out"] / f"tiny-{n}" / "case.json").read_text(encoding="utf-8"))["parameters"]["cache_key"]
-            for n in ("a", "b", "c")}
-    assert len(keys) == 3 and all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)  # the ids differ, so the cards do
+    keys = {
+        json.loads((batch["out"] / f"tiny-{n}" / "case.json").read_text(encoding="utf-8"))[
+            "parameters"
+        ]["cache_key"]
+        for n in ("a", "b", "c")
+    }
+    assert len(keys) == 3 and all(
+        re.fullmatch(r"[0-9a-f]{64}", k) for k in keys
+    )  # the ids differ, so the cards do
 
 
 def test_unchanged_campaigns_are_skipped_and_a_changed_one_reruns(batch):
     root, out = batch["root"], batch["out"]
     before = (out / "tiny-a" / "case.json").stat().st_mtime_ns
-    second = run_cli("batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet")
-    assert _statuses(second.stdout) == {"a": "unchanged", "b": "unchanged", "c": "unchanged", "broken": "failed"}
+    second = run_cli(
+        "batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet"
+    )
+    assert _statuses(second.stdout) == {
+        "a": "unchanged",
+        "b": "unchanged",
+        "c": "unchanged",
+        "broken": "failed",
+    }
     assert (out / "tiny-a" / "case.json").stat().st_mtime_ns == before  # not rewritten
     orders = root / "campaigns" / "b" / "orders.csv"
     pd.read_csv(orders).assign(paid_amount=lambda f: f.paid_amount + 1).to_csv(orders, index=False)
-    third = run_cli("batch", str(root / "campaigns" / "a"), str(root / "campaigns" / "b"), "--out", str(out), "--quiet")
+    third = run_cli(
+        "batch",
+        str(root / "campaigns" / "a"),
+        str(root / "campaigns" / "b"),
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert third.returncode == 0, third.stdout + third.stderr
     assert _statuses(third.stdout) == {"a": "unchanged", "b": "done"}
-    forced = run_cli("batch", str(root / "campaigns" / "a"), "--out", str(out), "--force", "--quiet")
+    forced = run_cli(
+        "batch", str(root / "campaigns" / "a"), "--out", str(out), "--force", "--quiet"
+    )
     assert _statuses(forced.stdout) == {"a": "done"}
 
 

@@ -1,5 +1,6 @@
 """Charts: labels that must never overlap, whatever the windows and peaks (rendered by Agg and
 measured by their drawn bounding boxes)."""
+
 from __future__ import annotations
 
 import itertools
@@ -12,18 +13,28 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from fupan.format import Style
 from fupan.report import charts
 
-WINDOWS = pd.DataFrame({
-    "phase": ["baseline", "preheat", "burst", "post", "dip", "campaign"],
-    "start_date": pd.to_datetime(["2025-09-15", "2025-10-15", "2025-11-01", "2025-11-12", "2025-11-13", "2025-10-15"]),
-    "end_date": pd.to_datetime(["2025-10-14", "2025-10-31", "2025-11-11", "2025-11-12", "2025-11-16", "2025-11-12"]),
-})
+WINDOWS = pd.DataFrame(
+    {
+        "phase": ["baseline", "preheat", "burst", "post", "dip", "campaign"],
+        "start_date": pd.to_datetime(
+            ["2025-09-15", "2025-10-15", "2025-11-01", "2025-11-12", "2025-11-13", "2025-10-15"]
+        ),
+        "end_date": pd.to_datetime(
+            ["2025-10-14", "2025-10-31", "2025-11-11", "2025-11-12", "2025-11-16", "2025-11-12"]
+        ),
+    }
+)
 
 
 def _daily() -> pd.DataFrame:
     days = pd.date_range("2025-09-15", "2025-11-16")
     rng = np.random.default_rng(1)
-    return pd.concat([pd.DataFrame({"date": days, "channel": ch, "gmv": rng.uniform(1e4, 5e4, len(days))})
-                      for ch in ("live", "search")])
+    return pd.concat(
+        [
+            pd.DataFrame({"date": days, "channel": ch, "gmv": rng.uniform(1e4, 5e4, len(days))})
+            for ch in ("live", "search")
+        ]
+    )
 
 
 def _renderer(fig):
@@ -47,7 +58,11 @@ def _assert_apart(boxes):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_phase_names_of_short_adjacent_windows_do_not_overlap(lang):
     """返场期 is one day and 回落期 starts the next: on a 63-day axis their names would collide."""
-    names = ("基线期", "预热期", "爆发期", "返场期", "回落期") if lang == "zh" else ("Baseline", "Pre-heat", "Burst", "Post", "Dip")
+    names = (
+        ("基线期", "预热期", "爆发期", "返场期", "回落期")
+        if lang == "zh"
+        else ("Baseline", "Pre-heat", "Burst", "Post", "Dip")
+    )
     fig = charts.daily_gmv(_daily(), WINDOWS, Style(lang))
     boxes = _texts(fig, names)
     assert len(boxes) == 5
@@ -71,11 +86,17 @@ def test_peak_labels_in_the_same_hour_do_not_overlap(lang):
     rows = []
     for day, scale in (("2025-11-01", 1.0), ("2025-11-11", 1.05)):
         for h in range(24):
-            rows.append({"date": pd.Timestamp(day), "hour": h, "gmv": scale * (9e5 if h == 0 else 1e5)})
+            rows.append(
+                {"date": pd.Timestamp(day), "hour": h, "gmv": scale * (9e5 if h == 0 else 1e5)}
+            )
     for day in pd.date_range("2025-09-15", "2025-10-14"):
         rows += [{"date": day, "hour": h, "gmv": 2e3} for h in range(24)]
-    fig = charts.hourly_peaks(pd.DataFrame(rows), [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-11")],
-                              ("2025-09-15", "2025-10-14"), Style(lang))
+    fig = charts.hourly_peaks(
+        pd.DataFrame(rows),
+        [pd.Timestamp("2025-11-01"), pd.Timestamp("2025-11-11")],
+        ("2025-09-15", "2025-10-14"),
+        Style(lang),
+    )
     fig.canvas = FigureCanvasAgg(fig)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

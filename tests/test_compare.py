@@ -5,6 +5,7 @@ hand computation. Libraries are built in tmp folders: two computed cases (a gene
 copy generated with another seed: its near-duplicate) plus records sealed with write_record whose
 card attributes and KPIs are set by hand.
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,8 +51,12 @@ def _run(folder: Path, out: Path) -> Path:
 
     r = load_retrospective(folder)
     case_dir = out / r.card.id
-    write_record(case_dir / "case.json", build_record(r, {"lang": "zh"}, f"fupan run {folder.name}"))
-    (case_dir / "report.html").write_text(f"<html><body>{r.card.id}</body></html>", encoding="utf-8")
+    write_record(
+        case_dir / "case.json", build_record(r, {"lang": "zh"}, f"fupan run {folder.name}")
+    )
+    (case_dir / "report.html").write_text(
+        f"<html><body>{r.card.id}</body></html>", encoding="utf-8"
+    )
     return case_dir
 
 
@@ -77,7 +82,9 @@ def pair(tmp_path_factory) -> dict[str, Path]:
     card = yaml.safe_load((b / "campaign.yaml").read_text(encoding="utf-8"))
     card["id"] = "2025-d11-beauty-copy"
     card["name"] = "双十一美妆大促 2025（复刻）"
-    (b / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (b / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return {"a": a, "b": b, "run_a": _run(a, root / "out_a"), "run_b": _run(b, root / "out_b")}
 
 
@@ -86,12 +93,27 @@ def base(pair) -> dict:
     return read_record(pair["run_a"] / "case.json")
 
 
-def variant(library: Path, base: dict, cid: str, *, platform: str | None = None, category: str | None = None,
-            name: str | None = None, burst: tuple[str, str] | None = None, budget_scale: float = 1.0,
-            discount: float | None = None, kpis: dict | None = None, achievements: dict | None = None,
-            version: str | None = None, to_improve: list[str] | None = None, misses: list[tuple[str, str, str]] | None = None,
-            daily: list[tuple[int, float]] | None = None, currency: str | None = None, report: bool = False,
-            provenance: str | None = None) -> dict:
+def variant(
+    library: Path,
+    base: dict,
+    cid: str,
+    *,
+    platform: str | None = None,
+    category: str | None = None,
+    name: str | None = None,
+    burst: tuple[str, str] | None = None,
+    budget_scale: float = 1.0,
+    discount: float | None = None,
+    kpis: dict | None = None,
+    achievements: dict | None = None,
+    version: str | None = None,
+    to_improve: list[str] | None = None,
+    misses: list[tuple[str, str, str]] | None = None,
+    daily: list[tuple[int, float]] | None = None,
+    currency: str | None = None,
+    report: bool = False,
+    provenance: str | None = None,
+) -> dict:
     """A sealed record derived from ``base`` with the given card attributes and KPIs."""
     r = copy.deepcopy(base)
     r.pop("content_sha256", None)
@@ -106,7 +128,9 @@ def variant(library: Path, base: dict, cid: str, *, platform: str | None = None,
         card["provenance"] = provenance
     if burst:
         card["windows"]["burst"] = {"start": burst[0], "end": burst[1]}
-    card["strategy"]["budget"] = {k: v * budget_scale for k, v in card["strategy"]["budget"].items()}
+    card["strategy"]["budget"] = {
+        k: v * budget_scale for k, v in card["strategy"]["budget"].items()
+    }
     if discount is not None:
         r["analyses"]["margin"]["discount_depth"] = discount
     for k, v in (kpis or {}).items():
@@ -117,12 +141,16 @@ def variant(library: Path, base: dict, cid: str, *, platform: str | None = None,
     if version:
         r["definitions_version"] = version
     card["retrospective"]["to_improve"] = to_improve or []
-    r["findings"] = [{"kind": "miss", "metric": m, "zh": zh, "en": en} for zh, en, m in misses or []]
+    r["findings"] = [
+        {"kind": "miss", "metric": m, "zh": zh, "en": en} for zh, en, m in misses or []
+    ]
     if daily is not None:
         r["analyses"]["daily_gmv_index"] = [{"day": d, "index": v} for d, v in daily]
     write_record(library / cid / "case.json", r)
     if report:
-        (library / cid / "report.html").write_text("<html><body>report</body></html>", encoding="utf-8")
+        (library / cid / "report.html").write_text(
+            "<html><body>report</body></html>", encoding="utf-8"
+        )
     return r
 
 
@@ -175,10 +203,17 @@ def test_neighbour_similarity_equals_gower_package(pair_library, base) -> None:
     def row(a) -> list:
         return [getattr(a, c) for c in cols]
 
-    table = pd.DataFrame([row(b.subject.attributes), *[row(n.case.attributes) for n in b.nearest]], columns=cols)
+    table = pd.DataFrame(
+        [row(b.subject.attributes), *[row(n.case.attributes) for n in b.nearest]], columns=cols
+    )
     table = table.astype({c: object for c in NOMINAL}).astype({c: float for c in NUMERIC})
     assert not table.isna().any().any()
-    expected = 1 - gower.gower_matrix(table.iloc[[0]], table.iloc[1:], cat_features=[c in NOMINAL for c in cols])[0]
+    expected = (
+        1
+        - gower.gower_matrix(
+            table.iloc[[0]], table.iloc[1:], cat_features=[c in NOMINAL for c in cols]
+        )[0]
+    )
     np.testing.assert_allclose([n.similarity for n in b.nearest], expected, atol=2e-6)
     assert b.subject.attributes.festival == "d11" and b.subject.attributes.festival_source == "name"
     summer = next(n.case for n in b.nearest if n.case.case_id == "summer-618")
@@ -199,7 +234,9 @@ def test_cli_compare_writes_an_offline_report(pair, pair_library, tmp_path) -> N
         assert (page_path.parent / href).resolve().is_file(), href
     assert any(h.endswith("2025-d11-beauty-copy/report.html") for h in _html_hrefs(page))
     # the first similar case (row after "本案例") is the near-duplicate
-    rows = re.findall(r"<tr(?: class=\"fp-bm-self\")?>(.*?)</tr>", page.split("<h2>最相似的")[1], re.S)
+    rows = re.findall(
+        r"<tr(?: class=\"fp-bm-self\")?>(.*?)</tr>", page.split("<h2>最相似的")[1], re.S
+    )
     assert "本案例" in rows[1] and "2025-d11-beauty-copy" in rows[2]  # rows[0]: the header
     # the campaign's own daily GMV index is drawn (computed from its folder), the others are named as missing
     assert "analyses.daily_gmv_index" in page
@@ -209,7 +246,16 @@ def test_cli_compare_writes_an_offline_report(pair, pair_library, tmp_path) -> N
 
 def test_cli_compare_by_case_id_in_english(pair_library, tmp_path) -> None:
     out = tmp_path / "reports"
-    proc = run_cli("compare", "2025-d11-beauty-copy", "--library", str(pair_library), "--out", str(out), "--lang", "en")
+    proc = run_cli(
+        "compare",
+        "2025-d11-beauty-copy",
+        "--library",
+        str(pair_library),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (out / "2025-d11-beauty-copy" / "benchmark.html").read_text(encoding="utf-8")
     assert "Peer position on normalised KPIs" in page and "归一化指标的同行位置" not in page
@@ -218,7 +264,9 @@ def test_cli_compare_by_case_id_in_english(pair_library, tmp_path) -> None:
 
 
 def test_cli_compare_unknown_subject_is_a_bilingual_error(pair_library, tmp_path) -> None:
-    proc = run_cli("compare", "no-such-case", "--library", str(pair_library), "--out", str(tmp_path))
+    proc = run_cli(
+        "compare", "no-such-case", "--library", str(pair_library), "--out", str(tmp_path)
+    )
     assert proc.returncode == 2
     assert "找不到要对标的对象" in proc.stderr and "Nothing to compare found" in proc.stderr
     assert not list(tmp_path.iterdir())
@@ -229,8 +277,14 @@ def test_cli_compare_unknown_subject_is_a_bilingual_error(pair_library, tmp_path
 
 def _kpi_values(n: int, seed: int) -> list[dict]:
     rng = np.random.default_rng(seed)
-    return [{"gmv_index": float(rng.uniform(120, 400)), "refund_rate": float(rng.uniform(0.01, 0.1)),
-             "roas": float(rng.uniform(2, 6))} for _ in range(n)]
+    return [
+        {
+            "gmv_index": float(rng.uniform(120, 400)),
+            "refund_rate": float(rng.uniform(0.01, 0.1)),
+            "roas": float(rng.uniform(2, 6)),
+        }
+        for _ in range(n)
+    ]
 
 
 def test_ten_or_more_same_platform_category_gives_percentiles(base, tmp_path) -> None:
@@ -246,10 +300,13 @@ def test_ten_or_more_same_platform_category_gives_percentiles(base, tmp_path) ->
     x = base["kpis"]["campaign"]
     gi = [kp["gmv_index"] for kp in same]
     assert pos["gmv_index"].n == 11 and pos["gmv_index"].rank is None
-    assert pos["gmv_index"].percentile == pytest.approx(stats.percentileofscore(gi, x["gmv_index"], kind="rank"))
+    assert pos["gmv_index"].percentile == pytest.approx(
+        stats.percentileofscore(gi, x["gmv_index"], kind="rank")
+    )
     rr = [kp["refund_rate"] for kp in same]  # lower is better: oriented so that higher = better
     assert pos["refund_rate"].percentile == pytest.approx(
-        stats.percentileofscore(-np.array(rr), -x["refund_rate"], kind="rank"))
+        stats.percentileofscore(-np.array(rr), -x["refund_rate"], kind="rank")
+    )
     med = np.median(gi)
     mad = np.median(np.abs(np.array(gi) - med))
     assert pos["gmv_index"].z == pytest.approx((x["gmv_index"] - med) / (1.4826 * mad))
@@ -274,10 +331,15 @@ def test_fewer_than_ten_widens_to_the_category(base, tmp_path) -> None:
     b = benchmark(base, lib)
     assert b.peer_level == "category" and len(b.peer_ids) == 12
     assert b.peer_counts == {"platform_category": 4, "category": 12, "platform": 7, "library": 15}
-    assert all(p.percentile is not None for p in b.positions if p.value is not None and p.n >= MIN_PEERS)
+    assert all(
+        p.percentile is not None for p in b.positions if p.value is not None and p.n >= MIN_PEERS
+    )
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
     assert "只有 4 个案例，不足 10 个；放宽为同类目（美妆，不限平台），共 12 个案例" in zh
-    assert "Only 4 case(s) share platform × category (Tmall × Beauty), fewer than 10; peers widened to the same category" in en
+    assert (
+        "Only 4 case(s) share platform × category (Tmall × Beauty), fewer than 10; peers widened to the same category"
+        in en
+    )
 
 
 def test_small_library_shows_raw_ranks(base, tmp_path) -> None:
@@ -294,7 +356,10 @@ def test_small_library_shows_raw_ranks(base, tmp_path) -> None:
     assert pos["gmv_index"].percentile is None and pos["gmv_index"].rank == (expected, 7)
     xr = base["kpis"]["campaign"]["refund_rate"]
     allr = np.array([*[v["refund_rate"] for v in vals], xr])
-    assert pos["refund_rate"].rank == (int(stats.rankdata(allr, method="min")[-1]), 7)  # lower is better
+    assert pos["refund_rate"].rank == (
+        int(stats.rankdata(allr, method="min")[-1]),
+        7,
+    )  # lower is better
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
     assert f"第 {expected} 名 / 共 7" in zh and "同行不足 10 个" in zh
     ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(expected, f"{expected}th")
@@ -319,7 +384,9 @@ def test_empty_library_says_so(base, tmp_path) -> None:
     b = benchmark(base, lib)
     assert b.library_size == 0 and b.nearest == () and b.peer_ids == ()
     page = benchmark_page(b, "zh")
-    visible = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S)  # (base64 font data may hold "nan")
+    visible = re.sub(
+        r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S
+    )  # (base64 font data may hold "nan")
     assert "案例库中没有其他案例" in visible and not re.search(r"\bnan\b", visible, re.I)
 
 
@@ -340,9 +407,13 @@ def test_bullets_scale_targets_by_achievement_with_peer_quartiles(base, tmp_path
     gmv_t = next(t for t in base["targets"] if t["kpi"] == "gmv")
     assert bullets["gmv"].mode == "achievement" and bullets["gmv"].plan == 1.0
     assert bullets["gmv"].actual == pytest.approx(gmv_t["achievement"])
-    assert bullets["gmv"].quartiles == pytest.approx((0.9, 1.0, 1.1))  # by hand: linear quartiles of 0.8…1.2
+    assert bullets["gmv"].quartiles == pytest.approx(
+        (0.9, 1.0, 1.1)
+    )  # by hand: linear quartiles of 0.8…1.2
     roas_t = next(t for t in base["targets"] if t["kpi"] == "roas")
-    assert bullets["roas"].mode == "value" and bullets["roas"].plan == pytest.approx(roas_t["target"])
+    assert bullets["roas"].mode == "value" and bullets["roas"].plan == pytest.approx(
+        roas_t["target"]
+    )
     assert bullets["roas"].quartiles == pytest.approx((3.0, 4.0, 5.0))  # roas 2..6
     page = render_benchmark(b, "en")
     assert "GMV target achievement" in page and "peers P25/P50/P75 = 90%/100%/110% (n=5)" in page
@@ -353,17 +424,29 @@ def test_a_different_definitions_version_is_named(base, tmp_path) -> None:
     variant(lib, base, "old-one", version="2024.06-1")
     variant(lib, base, "current-one")
     b = benchmark(base, lib)
-    assert [(v.case_id, v.version, v.differing) for v in b.versions] == [("old-one", "2024.06-1", None)]
+    assert [(v.case_id, v.version, v.differing) for v in b.versions] == [
+        ("old-one", "2024.06-1", None)
+    ]
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
-    assert "案例 old-one 按口径版本 2024.06-1 计算，与本案例（" + DEFINITIONS_VERSION + "）不同" in zh
+    assert (
+        "案例 old-one 按口径版本 2024.06-1 计算，与本案例（" + DEFINITIONS_VERSION + "）不同" in zh
+    )
     assert "旧版本的口径未存档，指标定义可能不同" in zh
-    assert "Case old-one was computed under definitions 2024.06-1" in en and "definitions may differ" in en
+    assert (
+        "Case old-one was computed under definitions 2024.06-1" in en
+        and "definitions may differ" in en
+    )
     assert 'role="alert"' in zh and "口径版本不同" in zh and "Definitions differ" in en
 
 
 def test_daily_overlay_draws_cases_with_a_series_and_names_the_others(base, tmp_path) -> None:
     lib = tmp_path / "lib"
-    variant(lib, base, "with-daily", daily=[(d, 100.0 + (900 if d == 10 else 0)) for d in range(-17, 20)])
+    variant(
+        lib,
+        base,
+        "with-daily",
+        daily=[(d, 100.0 + (900 if d == 10 else 0)) for d in range(-17, 20)],
+    )
     variant(lib, base, "no-daily")
     subject = copy.deepcopy(base)
     subject["analyses"]["daily_gmv_index"] = [{"day": d, "index": 120.0} for d in range(-17, 20)]
@@ -371,35 +454,54 @@ def test_daily_overlay_draws_cases_with_a_series_and_names_the_others(base, tmp_
     drawn = {n.case.case_id: n.case.daily for n in b.nearest}
     assert drawn["with-daily"][27] == (10, 1000.0) and drawn["no-daily"] is None
     page = render_benchmark(b, "zh")
-    assert page.count("<path d=\"M") >= 2  # two series lines
+    assert page.count('<path d="M') >= 2  # two series lines
     assert "未画出：no-daily" in page and "analyses.daily_gmv_index" in page
 
 
 def test_reuse_risks_come_from_the_neighbours_lessons_and_misses(base, tmp_path) -> None:
     lib = tmp_path / "lib"
-    variant(lib, base, "stock-case", to_improve=["爆发期多个爆款断货，损失了高峰时段的销售"],
-            misses=[("毛利ROI 0.54，低于盈亏线", "Margin ROI 0.54, below break-even", "roi_margin")])
-    variant(lib, base, "timing-case", to_improve=["定金预售期间日销明显低于平日", "和代理商的素材审核对接太慢"])
+    variant(
+        lib,
+        base,
+        "stock-case",
+        to_improve=["爆发期多个爆款断货，损失了高峰时段的销售"],
+        misses=[("毛利ROI 0.54，低于盈亏线", "Margin ROI 0.54, below break-even", "roi_margin")],
+    )
+    variant(
+        lib,
+        base,
+        "timing-case",
+        to_improve=["定金预售期间日销明显低于平日", "和代理商的素材审核对接太慢"],
+    )
     b = benchmark(base, lib)
     themes = {r.theme: [(e.text, e.source, e.cases) for e in r.evidence] for r in b.risks}
-    assert ("爆发期多个爆款断货，损失了高峰时段的销售", "to_improve", ("stock-case",)) in themes["resources"]
+    assert ("爆发期多个爆款断货，损失了高峰时段的销售", "to_improve", ("stock-case",)) in themes[
+        "resources"
+    ]
     assert ("定金预售期间日销明显低于平日", "to_improve", ("timing-case",)) in themes["timing"]
     assert ("和代理商的素材审核对接太慢", "to_improve", ("timing-case",)) in themes["coordination"]
-    assert ("Margin ROI 0.54, below break-even||毛利ROI 0.54，低于盈亏线", "miss", ("stock-case",)) in themes["metric_focus"]
+    assert (
+        "Margin ROI 0.54, below break-even||毛利ROI 0.54，低于盈亏线",
+        "miss",
+        ("stock-case",),
+    ) in themes["metric_focus"]
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
     assert "毛利ROI 0.54，低于盈亏线" in zh and "Margin ROI 0.54, below break-even" in en
     assert "资源：爆款库存" in zh and "Resources: are hero-SKU stock" in en
 
 
-@pytest.mark.parametrize(("text", "metric", "theme"), [
-    ("爆发期多个爆款断货", "", "resources"),
-    ("11月下旬日销明显回落：囤货透支了之后两周的需求", "", "timing"),
-    ("主播与客服排班没有对齐", "", "coordination"),
-    ("新客首单后30天复购偏低", "", "metric_focus"),
-    ("Biggest funnel leak: cart → order", "funnel", "metric_focus"),
-    ("2 SKU(s) ran out of stock during the campaign", "stockouts", "resources"),
-    ("会员日的海报字体太小", "", "other"),
-])
+@pytest.mark.parametrize(
+    ("text", "metric", "theme"),
+    [
+        ("爆发期多个爆款断货", "", "resources"),
+        ("11月下旬日销明显回落：囤货透支了之后两周的需求", "", "timing"),
+        ("主播与客服排班没有对齐", "", "coordination"),
+        ("新客首单后30天复购偏低", "", "metric_focus"),
+        ("Biggest funnel leak: cart → order", "funnel", "metric_focus"),
+        ("2 SKU(s) ran out of stock during the campaign", "stockouts", "resources"),
+        ("会员日的海报字体太小", "", "other"),
+    ],
+)
 def test_theme_of(text: str, metric: str, theme: str) -> None:
     assert theme_of(text, metric) == theme
 
@@ -407,15 +509,42 @@ def test_theme_of(text: str, metric: str, theme: str) -> None:
 # --------------------------------------------------------------------------- attributes
 
 
-@pytest.mark.parametrize(("card", "expected"), [
-    ({"name": "双十一美妆大促 2025"}, ("d11", "name")),
-    ({"name": "Double 11 beauty"}, ("d11", "name")),
-    ({"name": "年中大促", "windows": {"burst": {"start": "2025-06-14", "end": "2025-06-20"}}}, ("618", "dates")),
-    ({"name": "Winter sale", "windows": {"burst": {"start": "2025-11-27", "end": "2025-11-29"}}}, ("black_friday", "dates")),
-    ({"name": "Winter sale", "windows": {"burst": {"start": "2024-11-28", "end": "2024-11-30"}}}, ("black_friday", "dates")),
-    ({"name": "秋季上新", "windows": {"burst": {"start": "2025-09-01", "end": "2025-09-07"}}}, ("other", "none")),
-    ({"name": "双十一美妆", "festival": "brand_day"}, ("brand_day", "card")),
-])
+@pytest.mark.parametrize(
+    ("card", "expected"),
+    [
+        ({"name": "双十一美妆大促 2025"}, ("d11", "name")),
+        ({"name": "Double 11 beauty"}, ("d11", "name")),
+        (
+            {
+                "name": "年中大促",
+                "windows": {"burst": {"start": "2025-06-14", "end": "2025-06-20"}},
+            },
+            ("618", "dates"),
+        ),
+        (
+            {
+                "name": "Winter sale",
+                "windows": {"burst": {"start": "2025-11-27", "end": "2025-11-29"}},
+            },
+            ("black_friday", "dates"),
+        ),
+        (
+            {
+                "name": "Winter sale",
+                "windows": {"burst": {"start": "2024-11-28", "end": "2024-11-30"}},
+            },
+            ("black_friday", "dates"),
+        ),
+        (
+            {
+                "name": "秋季上新",
+                "windows": {"burst": {"start": "2025-09-01", "end": "2025-09-07"}},
+            },
+            ("other", "none"),
+        ),
+        ({"name": "双十一美妆", "festival": "brand_day"}, ("brand_day", "card")),
+    ],
+)
 def test_festival(card: dict, expected: tuple[str, str]) -> None:
     # Black Friday by hand: 2025-11-28 and 2024-11-29 (the day after the fourth Thursday of November)
     assert festival(card) == expected
@@ -424,7 +553,11 @@ def test_festival(card: dict, expected: tuple[str, str]) -> None:
 def test_attributes_of_a_record(base) -> None:
     a = attributes(base)
     w = base["card"]["windows"]
-    assert a.duration_days == (pd.Timestamp(w["post"]["end"]) - pd.Timestamp(w["preheat"]["start"])).days + 1 == 32
+    assert (
+        a.duration_days
+        == (pd.Timestamp(w["post"]["end"]) - pd.Timestamp(w["preheat"]["start"])).days + 1
+        == 32
+    )
     assert a.log_budget == pytest.approx(np.log10(sum(base["card"]["strategy"]["budget"].values())))
     assert a.discount_depth == pytest.approx(base["analyses"]["margin"]["discount_depth"])
     assert (a.platform, a.category) == ("tmall", "beauty")
@@ -442,16 +575,31 @@ def test_synthetic_cases_are_marked(base, tmp_path) -> None:
     variant(lib, base, "made-up", provenance="synthetic", report=True)
     variant(lib, base, "real-one", provenance="real", report=True)
     b = benchmark(base, lib)
-    assert {n.case.case_id: n.case.provenance for n in b.nearest} == {"made-up": "synthetic", "real-one": "real"}
-    rows = {cid: row for row in re.findall(r"<tr>(.*?)</tr>", render_benchmark(b, "en", link_from=tmp_path), re.S)
-            for cid in ("made-up", "real-one") if f"{cid}</span>" in row}
+    assert {n.case.case_id: n.case.provenance for n in b.nearest} == {
+        "made-up": "synthetic",
+        "real-one": "real",
+    }
+    rows = {
+        cid: row
+        for row in re.findall(
+            r"<tr>(.*?)</tr>", render_benchmark(b, "en", link_from=tmp_path), re.S
+        )
+        for cid in ("made-up", "real-one")
+        if f"{cid}</span>" in row
+    }
     assert "synthetic data" in rows["made-up"] and "synthetic data" not in rows["real-one"]
     assert 'href="lib/made-up/report.html"' in rows["made-up"]  # relative to link_from
 
 
 def test_operator_text_is_escaped(base, tmp_path) -> None:
     lib = tmp_path / "lib"
-    variant(lib, base, "xss", name="<script>alert(1)</script>", to_improve=["<img src=x onerror=alert(1)> 断货"])
+    variant(
+        lib,
+        base,
+        "xss",
+        name="<script>alert(1)</script>",
+        to_improve=["<img src=x onerror=alert(1)> 断货"],
+    )
     page = benchmark_page(benchmark(base, lib), "zh")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

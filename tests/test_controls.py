@@ -20,6 +20,7 @@ DiD per day: pre-heat (9 − 10) − (10 − 10) = −1; burst (36 − 10) − (
 S1 over the campaign: 92 orders vs 184 implied by the control → cannibalisation ¥9,200; H1: 276
 vs 184 → halo ¥9,200. Net = 17,700 − 9,200 + 9,200 − 2,800 = ¥14,900.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,20 +35,36 @@ from fupan.errors import ValidationError
 from fupan.extract.aggregates import extract
 from fupan.ingest.validate import open_campaign
 
-WINDOWS = {"baseline": ["2025-03-03", "2025-03-30"], "preheat": ["2025-03-31", "2025-04-06"],
-           "burst": ["2025-04-07", "2025-04-13"], "post": ["2025-04-14", "2025-04-16"],
-           "dip": ["2025-04-17", "2025-04-30"]}
-COUNTS = {"P1": (10, 9, 36, 15, 8), "C1": (5, 5, 6, 5, 5), "S1": (10, 5, 6, 5, 10), "H1": (10, 15, 18, 15, 10)}
+WINDOWS = {
+    "baseline": ["2025-03-03", "2025-03-30"],
+    "preheat": ["2025-03-31", "2025-04-06"],
+    "burst": ["2025-04-07", "2025-04-13"],
+    "post": ["2025-04-14", "2025-04-16"],
+    "dip": ["2025-04-17", "2025-04-30"],
+}
+COUNTS = {
+    "P1": (10, 9, 36, 15, 8),
+    "C1": (5, 5, 6, 5, 5),
+    "S1": (10, 5, 6, 5, 10),
+    "H1": (10, 15, 18, 15, 10),
+}
 SATURDAY = {"P1": 2, "C1": 1, "S1": 2, "H1": 2}
 CATEGORY = {"P1": "美妆", "C1": "日用", "S1": "美妆", "H1": "美妆"}
 COSTS = {"variable_cost_rate": 0.1, "fees": 100.0, "coupons": 50.0, "fixed": 25.0}
 
 
 def card(**extra) -> dict:
-    return {"id": "controls-test", "name": "对照组测试", "platform": "tmall", "category": "beauty",
-            "windows": WINDOWS, "tables": {"orders": "orders.csv", "spend": "spend.csv"},
-            "controls": {"categories": ["日用"], "substitutes": ["S1"], "complements": ["H1"]},
-            "costs": COSTS, **extra}
+    return {
+        "id": "controls-test",
+        "name": "对照组测试",
+        "platform": "tmall",
+        "category": "beauty",
+        "windows": WINDOWS,
+        "tables": {"orders": "orders.csv", "spend": "spend.csv"},
+        "controls": {"categories": ["日用"], "substitutes": ["S1"], "complements": ["H1"]},
+        "costs": COSTS,
+        **extra,
+    }
 
 
 def write(folder: Path, trend: int = 0, card_: dict | None = None) -> Path:
@@ -64,12 +81,36 @@ def write(folder: Path, trend: int = 0, card_: dict | None = None) -> Path:
                         k += trend * ((day - pd.Timestamp(a)).days // 7)
                 for _ in range(k):
                     n += 1
-                    rows.append((f"o{n}", f"u{n}", f"{day:%Y-%m-%d} 10:00:00", 100.0, sku, CATEGORY[sku], 40.0))
-    pd.DataFrame(rows, columns=["order_id", "user_id", "order_time", "paid_amount", "sku", "category", "unit_cost"]
-                 ).to_csv(folder / "orders.csv", index=False)
+                    rows.append(
+                        (
+                            f"o{n}",
+                            f"u{n}",
+                            f"{day:%Y-%m-%d} 10:00:00",
+                            100.0,
+                            sku,
+                            CATEGORY[sku],
+                            40.0,
+                        )
+                    )
+    pd.DataFrame(
+        rows,
+        columns=[
+            "order_id",
+            "user_id",
+            "order_time",
+            "paid_amount",
+            "sku",
+            "category",
+            "unit_cost",
+        ],
+    ).to_csv(folder / "orders.csv", index=False)
     days = pd.date_range(WINDOWS["baseline"][0], WINDOWS["dip"][1]).strftime("%Y-%m-%d")
-    pd.DataFrame({"date": days, "channel": "live", "spend": 100.0}).to_csv(folder / "spend.csv", index=False)
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(card_ or card(), allow_unicode=True), encoding="utf-8")
+    pd.DataFrame({"date": days, "channel": "live", "spend": 100.0}).to_csv(
+        folder / "spend.csv", index=False
+    )
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card_ or card(), allow_unicode=True), encoding="utf-8"
+    )
     return folder
 
 
@@ -84,11 +125,19 @@ def retro(tmp_path_factory):
 
 def test_did_per_phase_equals_the_hand_computation(retro):
     table = retro.controls.table
-    expected = {"preheat": -700.0, "burst": 16_800.0, "post": 1_600.0, "dip": -2_800.0, "campaign": 17_700.0}
+    expected = {
+        "preheat": -700.0,
+        "burst": 16_800.0,
+        "post": 1_600.0,
+        "dip": -2_800.0,
+        "campaign": 17_700.0,
+    }
     for phase, value in expected.items():
         assert table.at[phase, "incremental"] == pytest.approx(value, abs=1e-6), phase
         assert table.at[phase, "lower"] <= value <= table.at[phase, "upper"]
-    assert table.at["burst", "expected"] == pytest.approx(12 * 7 * 100 + 2 * 100)  # 12/day + one Saturday's +2
+    assert table.at["burst", "expected"] == pytest.approx(
+        12 * 7 * 100 + 2 * 100
+    )  # 12/day + one Saturday's +2
 
 
 def test_cannibalisation_halo_and_net(retro):
@@ -118,7 +167,9 @@ def test_a_diverging_baseline_fails_the_pretrend_check(tmp_path):
 def test_declared_costs_reach_the_margin_roi(retro):
     m = retro.margin
     assert m.variable_cost_rate == 0.1
-    assert m.spend == pytest.approx(17 * 100 + 100 + 50 + 25)  # media over pre-heat..post + fees + coupons + fixed
+    assert m.spend == pytest.approx(
+        17 * 100 + 100 + 50 + 25
+    )  # media over pre-heat..post + fees + coupons + fixed
 
 
 def test_a_card_without_controls_gets_no_did(tmp_path):
@@ -133,12 +184,21 @@ def test_a_card_without_controls_gets_no_did(tmp_path):
     assert r.margin.variable_cost_rate == 0.1
 
 
-@pytest.mark.parametrize("controls, code, column", [
-    ({"categories": ["服饰"]}, "control_not_found", "controls.categories"),
-    ({"categories": ["日用"], "substitutes": ["NOPE"]}, "control_not_found", "controls.substitutes"),
-    ({"categories": ["日用"], "complements": ["C1"]}, "control_overlap", "controls"),
-])
-def test_a_control_that_does_not_fit_the_orders_is_a_validation_error(tmp_path, controls, code, column):
+@pytest.mark.parametrize(
+    "controls, code, column",
+    [
+        ({"categories": ["服饰"]}, "control_not_found", "controls.categories"),
+        (
+            {"categories": ["日用"], "substitutes": ["NOPE"]},
+            "control_not_found",
+            "controls.substitutes",
+        ),
+        ({"categories": ["日用"], "complements": ["C1"]}, "control_overlap", "controls"),
+    ],
+)
+def test_a_control_that_does_not_fit_the_orders_is_a_validation_error(
+    tmp_path, controls, code, column
+):
     folder = write(tmp_path / "c", card_=card(controls=controls))
     with pytest.raises(ValidationError) as info:
         open_campaign(folder)
@@ -155,7 +215,12 @@ def test_controls_and_costs_are_shown_in_the_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (tmp_path / "out" / "controls-test" / "report.html").read_text(encoding="utf-8")
     assert "双重差分" in page and "日用" in page
-    for shown in ("-¥700.0", "¥1,600.0", "-¥2,800.0", "¥1.8万"):  # pre-heat, post, dip, campaign 17,700
+    for shown in (
+        "-¥700.0",
+        "¥1,600.0",
+        "-¥2,800.0",
+        "¥1.8万",
+    ):  # pre-heat, post, dip, campaign 17,700
         assert shown in page, shown
     assert "蚕食 ¥9,200.0" in page and "带动 ¥9,200.0" in page and "未发现趋势差异" in page
     assert "变动成本率 10%" in page and "按0计" not in page

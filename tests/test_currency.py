@@ -4,6 +4,7 @@ A GBP and a USD copy of the tiny hand-built campaign run through the real CLI in
 rendered text must show £ / $ wherever money appears and never ¥. The amounts themselves are the
 tiny campaign's hand-computed figures (conftest: campaign GMV 440 = 200 + 40 + 120 + 80).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,19 @@ SYMBOL = {"GBP": "£", "USD": "$"}
 @pytest.fixture(scope="module", params=["GBP", "USD"])
 def runs(request, tmp_path_factory) -> dict:
     code = request.param
-    folder = write_campaign(tmp_path_factory.mktemp(code.lower()) / "c", card={**TINY_CARD, "currency": code})
+    folder = write_campaign(
+        tmp_path_factory.mktemp(code.lower()) / "c", card={**TINY_CARD, "currency": code}
+    )
     out = {}
     for lang in ("zh", "en"):
         dest = tmp_path_factory.mktemp(f"{code}-{lang}")
         proc = run_cli("run", str(folder), "--out", str(dest), "--lang", lang, "--quiet")
         assert proc.returncode == 0, proc.stderr[-3000:]
         case = dest / TINY_CARD["id"]
-        out[lang] = {"text": visible_text((case / "report.html").read_text(encoding="utf-8")),
-                     "case": json.loads((case / "case.json").read_text(encoding="utf-8"))}
+        out[lang] = {
+            "text": visible_text((case / "report.html").read_text(encoding="utf-8")),
+            "case": json.loads((case / "case.json").read_text(encoding="utf-8")),
+        }
     return {"code": code, "symbol": SYMBOL[code], "folder": folder, **out}
 
 

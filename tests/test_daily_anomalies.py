@@ -6,6 +6,7 @@ Oracles: pandas over the raw order files (the day's GMV, its largest order and t
 the HMAC pseudonym of :mod:`fupan.ingest.privacy` hashed by DuckDB (the buyer label), the binomial
 distribution (false alarms), hand-built synthetic series.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,13 +31,19 @@ from fupan.report import render
 # --------------------------------------------------------------------------- synthetic campaigns
 
 WEEK = np.array([0.95, 0.93, 0.95, 0.97, 1.02, 1.10, 1.08])  # Monday .. Sunday
-PHASES = {"preheat": ("2025-10-15", "2025-10-31", 0.9), "burst": ("2025-11-01", "2025-11-11", 2.5),
-          "post": ("2025-11-12", "2025-11-15", 1.3), "dip": ("2025-11-16", "2025-11-30", 0.7)}
+PHASES = {
+    "preheat": ("2025-10-15", "2025-10-31", 0.9),
+    "burst": ("2025-11-01", "2025-11-11", 2.5),
+    "post": ("2025-11-12", "2025-11-15", 1.3),
+    "dip": ("2025-11-16", "2025-11-30", 0.7),
+}
 CAMPAIGN_START = pd.Timestamp("2025-10-15")
 REPORT_START = pd.Timestamp("2025-09-15")  # the baseline window's first day
 
 
-def synthetic(seed: int, sd: float = 0.1, closed_saturday: bool = False) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def synthetic(
+    seed: int, sd: float = 0.1, closed_saturday: bool = False
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Daily GMV with a weekly pattern, campaign phase levels and lognormal noise, no anomaly."""
     rng = np.random.default_rng(seed)
     idx = pd.date_range("2025-03-01", "2025-11-30", freq="D")
@@ -49,7 +56,11 @@ def synthetic(seed: int, sd: float = 0.1, closed_saturday: bool = False) -> tupl
     if closed_saturday:
         week[idx.day_of_week == 5] = 0.0
     y = pd.Series(1000.0 * week * level * np.exp(rng.normal(0.0, sd, len(idx))), index=idx)
-    fit = (regime == "normal") & (idx < CAMPAIGN_START) & (idx >= CAMPAIGN_START - pd.Timedelta(days=da.FIT_DAYS))
+    fit = (
+        (regime == "normal")
+        & (idx < CAMPAIGN_START)
+        & (idx >= CAMPAIGN_START - pd.Timedelta(days=da.FIT_DAYS))
+    )
     return y, regime, fit
 
 
@@ -66,7 +77,10 @@ def test_a_planted_one_day_spike_or_collapse_is_flagged() -> None:
     found_spike = found_drop = 0
     for seed in range(40):
         y, regime, fit = synthetic(seed, closed_saturday=seed % 2 == 0)
-        spike, drop = pd.Timestamp("2025-11-20"), pd.Timestamp("2025-11-06")  # a dip Thursday, a burst Thursday
+        spike, drop = (
+            pd.Timestamp("2025-11-20"),
+            pd.Timestamp("2025-11-06"),
+        )  # a dip Thursday, a burst Thursday
         y[spike] *= 4.0  # a giant order: four times the dip's typical day
         y[drop] *= 0.1  # a channel that died in the burst
         t = screened(y, regime, fit)
@@ -91,7 +105,9 @@ def test_false_alarms_without_a_spike_stay_within_what_the_thresholds_imply() ->
     for seed in range(200):
         y, regime, fit = synthetic(1000 + seed, closed_saturday=seed % 2 == 0)
         t = screened(y, regime, fit)
-        assert not t.index.day_of_week.isin([5]).any() or seed % 2 == 1  # closed Saturdays are never tested
+        assert (
+            not t.index.day_of_week.isin([5]).any() or seed % 2 == 1
+        )  # closed Saturdays are never tested
         tests += len(t)
         flags += int(t.candidate.sum())
         exceed += int(((t.score.abs() > da.Z) & (t.rel_dev.abs() > da.MIN_REL_DEV)).sum())
@@ -99,17 +115,28 @@ def test_false_alarms_without_a_spike_stay_within_what_the_thresholds_imply() ->
         alpha.append(modified_z_pvalue(da.Z, t.n_ref.to_numpy(dtype=float)))
     rate = float(np.mean(np.concatenate(alpha)))
     bound = stats.binom.ppf(0.999, tests, rate)
-    print(f"{tests} tests: expected rate {rate:.5f} (≤ {bound:.0f} flags at 99.9 %); |M|>3.5 and 20 %: {exceed}, "
-          f"flagged after BH: {flags}; campaigns with any flag: {any_flag}/200")
+    print(
+        f"{tests} tests: expected rate {rate:.5f} (≤ {bound:.0f} flags at 99.9 %); |M|>3.5 and 20 %: {exceed}, "
+        f"flagged after BH: {flags}; campaigns with any flag: {any_flag}/200"
+    )
     assert 2.0e-3 < rate < 3.0e-3  # 48-56 reference days: between t₁₇ and t₂₀
     assert exceed <= bound
     assert flags <= bound
 
 
 def test_screen_never_flags_a_rising_conversion_rate_inside_the_campaign() -> None:
-    tests = pd.DataFrame({"metric": ["cr", "cr", "gmv"], "regime": ["burst", "normal", "burst"],
-                          "actual": [0.2, 0.2, 500.0], "expected": [0.05, 0.05, 100.0], "rel_dev": [3.0, 3.0, 4.0],
-                          "score": [20.0, 20.0, 20.0], "n_ref": [56, 56, 56], "trials": [10_000.0, 10_000.0, np.nan]})
+    tests = pd.DataFrame(
+        {
+            "metric": ["cr", "cr", "gmv"],
+            "regime": ["burst", "normal", "burst"],
+            "actual": [0.2, 0.2, 500.0],
+            "expected": [0.05, 0.05, 100.0],
+            "rel_dev": [3.0, 3.0, 4.0],
+            "score": [20.0, 20.0, 20.0],
+            "n_ref": [56, 56, 56],
+            "trials": [10_000.0, 10_000.0, np.nan],
+        }
+    )
     assert da.screen(tests).tolist() == [False, True, True]
     # the p-chart: a ratio on a tiny day (n = 10) stays inside 0.05 ± 3·√(0.05·0.95/10) = [0, 0.257]
     tests.loc[1, "trials"] = 10.0
@@ -131,7 +158,11 @@ def _day_gmv(orders: pd.DataFrame, day: str) -> float:
 
 def _buyer_label(raw_user_id: str) -> str:
     """The label the report should show: the salted HMAC pseudonym, hashed by DuckDB, six hex digits."""
-    key = duckdb.connect().execute("SELECT hash(?)", [privacy.pseudonym(raw_user_id, privacy.load_salt())]).fetchone()[0]
+    key = (
+        duckdb.connect()
+        .execute("SELECT hash(?)", [privacy.pseudonym(raw_user_id, privacy.load_salt())])
+        .fetchone()[0]
+    )
     return "#" + f"{key:016x}"[:6]
 
 
@@ -141,12 +172,23 @@ def planted(demo_dir: Path, tmp_path_factory) -> tuple[Path, float]:
     folder = shutil.copytree(demo_dir, tmp_path_factory.mktemp("planted") / "campaign")
     orders = pd.read_parquet(folder / "orders.parquet")
     day_gmv = _day_gmv(orders, GIANT_DAY)
-    line = orders[pd.to_datetime(orders.order_time).dt.strftime("%Y-%m-%d") == GIANT_DAY].iloc[[0]].copy()
+    line = (
+        orders[pd.to_datetime(orders.order_time).dt.strftime("%Y-%m-%d") == GIANT_DAY]
+        .iloc[[0]]
+        .copy()
+    )
     amount = round(3 * day_gmv, 2)
     when = pd.Timestamp(f"{GIANT_DAY} 14:03:00")
-    line = line.assign(order_id=GIANT_ID, user_id=GIANT_USER, paid_amount=amount, list_amount=round(amount * 1.1, 2),
-                       quantity=400, status="paid", refund_amount=0.0,
-                       order_time=when if pd.api.types.is_datetime64_any_dtype(orders.order_time) else str(when))
+    line = line.assign(
+        order_id=GIANT_ID,
+        user_id=GIANT_USER,
+        paid_amount=amount,
+        list_amount=round(amount * 1.1, 2),
+        quantity=400,
+        status="paid",
+        refund_amount=0.0,
+        order_time=when if pd.api.types.is_datetime64_any_dtype(orders.order_time) else str(when),
+    )
     pd.concat([orders, line], ignore_index=True).to_parquet(folder / "orders.parquet", index=False)
     return folder, amount / (day_gmv + amount)
 
@@ -159,7 +201,9 @@ def planted_retro(planted):
 def test_the_giant_order_day_is_flagged_and_its_order_named(planted, planted_retro) -> None:
     _, share = planted
     flags = planted_retro.day_anomalies.flags
-    hit = flags[(flags.date == pd.Timestamp(GIANT_DAY)) & (flags.metric == "gmv") & (flags.slice == da.ALL)]
+    hit = flags[
+        (flags.date == pd.Timestamp(GIANT_DAY)) & (flags.metric == "gmv") & (flags.slice == da.ALL)
+    ]
     assert len(hit) == 1, flags[["date", "metric", "slice"]]
     row = hit.iloc[0]
     assert row.direction == "up" and row.phase == "dip" and row.rel_dev > 2.0
@@ -168,27 +212,40 @@ def test_the_giant_order_day_is_flagged_and_its_order_named(planted, planted_ret
     assert _buyer_label(GIANT_USER) in row.driver_en
     top = da.largest(planted_retro.day_anomalies)
     assert top.date == pd.Timestamp(GIANT_DAY) and top.metric == "gmv"
-    assert any(f.en.startswith(f"Anomalous day {GIANT_DAY}") and GIANT_ID in f.en for f in planted_retro.findings)
+    assert any(
+        f.en.startswith(f"Anomalous day {GIANT_DAY}") and GIANT_ID in f.en
+        for f in planted_retro.findings
+    )
 
 
-def test_without_the_giant_order_the_demo_flags_neither_that_day_nor_its_planned_peaks(demo_dir) -> None:
+def test_without_the_giant_order_the_demo_flags_neither_that_day_nor_its_planned_peaks(
+    demo_dir,
+) -> None:
     r = fupan.load_retrospective(demo_dir, lang="en")
     flags = r.day_anomalies.flags
     print(flags[["date", "metric", "slice", "rel_dev", "score"]].to_string())
     assert not (flags.date == pd.Timestamp(GIANT_DAY)).any()
     up = flags[(flags.direction == "up") & flags.metric.isin(["gmv", "orders"])]
-    assert not up.date.isin(pd.to_datetime(["2025-11-01", "2025-11-10", "2025-11-11"])).any()  # planned peaks
+    assert not up.date.isin(
+        pd.to_datetime(["2025-11-01", "2025-11-10", "2025-11-11"])
+    ).any()  # planned peaks
     # the peaks are big against their phase: the screen alone would have flagged 11-11
     t = r.day_anomalies.all_tests
-    peak = t[(t.date == pd.Timestamp("2025-11-11")) & (t.metric == "gmv") & (t.slice == da.ALL)].iloc[0]
+    peak = t[
+        (t.date == pd.Timestamp("2025-11-11")) & (t.metric == "gmv") & (t.slice == da.ALL)
+    ].iloc[0]
     assert peak.rel_dev > 1.0
 
 
 def test_no_raw_user_id_in_the_rendered_section_or_the_case_record(planted, planted_retro) -> None:
     folder, _ = planted
     users = set(pd.read_parquet(folder / "orders.parquet", columns=["user_id"]).user_id)
-    html = str(render.day_anomalies(planted_retro.day_anomalies, Style("zh"))) + str(render.day_anomalies(planted_retro.day_anomalies, Style("en")))
-    record = json.dumps(build_record(planted_retro, {}, "")["analyses"]["day_anomalies"], ensure_ascii=False)
+    html = str(render.day_anomalies(planted_retro.day_anomalies, Style("zh"))) + str(
+        render.day_anomalies(planted_retro.day_anomalies, Style("en"))
+    )
+    record = json.dumps(
+        build_record(planted_retro, {}, "")["analyses"]["day_anomalies"], ensure_ascii=False
+    )
     for text in (html, record):
         assert GIANT_USER not in text
         assert not set(re.findall(r"\bu\d{6}\b", text)) & users
@@ -222,9 +279,16 @@ def uci(tmp_path_factory):
 
 def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> None:
     path, r = uci
-    raw = pd.read_parquet(path, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
-    keep = (~raw.InvoiceNo.astype(str).str.startswith("C") & raw.CustomerID.notna() & (raw.Quantity > 0)
-            & (raw.UnitPrice > 0) & (raw.InvoiceDate.dt.strftime("%Y-%m-%d") == "2011-12-09"))
+    raw = pd.read_parquet(
+        path, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    )
+    keep = (
+        ~raw.InvoiceNo.astype(str).str.startswith("C")
+        & raw.CustomerID.notna()
+        & (raw.Quantity > 0)
+        & (raw.UnitPrice > 0)
+        & (raw.InvoiceDate.dt.strftime("%Y-%m-%d") == "2011-12-09")
+    )
     day = raw[keep].assign(amount=lambda x: (x.Quantity * x.UnitPrice).round(2))
     per_invoice = day.groupby("InvoiceNo").amount.sum().sort_values(ascending=False)
     top_invoice, share = per_invoice.index[0], per_invoice.iloc[0] / per_invoice.sum()
@@ -232,7 +296,11 @@ def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> 
 
     res = r.day_anomalies
     flags = res.flags
-    hit = flags[(flags.date == pd.Timestamp("2011-12-09")) & (flags.metric == "gmv") & (flags.slice == da.ALL)]
+    hit = flags[
+        (flags.date == pd.Timestamp("2011-12-09"))
+        & (flags.metric == "gmv")
+        & (flags.slice == da.ALL)
+    ]
     assert len(hit) == 1 and hit.iloc[0].direction == "up"
     row = hit.iloc[0]
     assert row.actual / row.expected > 3  # about four times the dip's typical Friday
@@ -244,7 +312,10 @@ def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> 
     assert not (flags.date.dt.day_of_week == 5).any()
     assert not (res.all_tests.date.dt.day_of_week == 5).any()  # Saturdays are not even tested
     assert res.closed_weekdays == (5,)
-    assert set(res.not_measured) == {"cr", "refund_rate"}  # no events, no refunds: not measured, not 0
+    assert set(res.not_measured) == {
+        "cr",
+        "refund_rate",
+    }  # no events, no refunds: not measured, not 0
     assert set(res.all_tests.metric) == {"gmv", "orders"}
     html = str(render.day_anomalies(res, Style("en"))) + str(render.day_anomalies(res, Style("zh")))
     assert "not measured" in html and "未测量" in html

@@ -1,4 +1,5 @@
 """Tests for fupan.demo: the seeded demo campaign and the effects it records in truth.json."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,14 @@ import yaml
 from fupan.demo import generate_demo
 
 SCALE, SEED = 0.2, 7
-FILES = ("campaign.yaml", "orders.parquet", "events.parquet", "spend.csv", "inventory.csv",
-         "truth.json")
+FILES = (
+    "campaign.yaml",
+    "orders.parquet",
+    "events.parquet",
+    "spend.csv",
+    "inventory.csv",
+    "truth.json",
+)
 CHANNELS = {"live", "search_ads", "feed_ads", "kol", "private_domain", "organic"}
 
 
@@ -24,11 +31,16 @@ CHANNELS = {"live", "search_ads", "feed_ads", "kol", "private_domain", "organic"
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each variant generated once for the whole module."""
     root = tmp_path_factory.mktemp("demo")
-    args = {"standard": (SEED, "standard"), "again": (SEED, "standard"),
-            "other_seed": (SEED + 1, "standard"), "no_lift": (SEED, "no_lift"),
-            "fault": (SEED, "channel_fault")}
-    return {k: generate_demo(root / k, seed=s, scale=SCALE, scenario=sc)
-            for k, (s, sc) in args.items()}
+    args = {
+        "standard": (SEED, "standard"),
+        "again": (SEED, "standard"),
+        "other_seed": (SEED + 1, "standard"),
+        "no_lift": (SEED, "no_lift"),
+        "fault": (SEED, "channel_fault"),
+    }
+    return {
+        k: generate_demo(root / k, seed=s, scale=SCALE, scenario=sc) for k, (s, sc) in args.items()
+    }
 
 
 def load(folder: Path) -> dict[str, Any]:
@@ -36,11 +48,14 @@ def load(folder: Path) -> dict[str, Any]:
     orders["date"] = orders["order_time"].dt.strftime("%Y-%m-%d")
     events = pd.read_parquet(folder / "events.parquet")
     events["date"] = events["event_time"].dt.strftime("%Y-%m-%d")
-    return {"orders": orders, "events": events,
-            "truth": json.loads((folder / "truth.json").read_text(encoding="utf-8")),
-            "card": yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8")),
-            "spend": pd.read_csv(folder / "spend.csv"),
-            "inventory": pd.read_csv(folder / "inventory.csv")}
+    return {
+        "orders": orders,
+        "events": events,
+        "truth": json.loads((folder / "truth.json").read_text(encoding="utf-8")),
+        "card": yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8")),
+        "spend": pd.read_csv(folder / "spend.csv"),
+        "inventory": pd.read_csv(folder / "inventory.csv"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +90,33 @@ def test_invalid_arguments_are_rejected(tmp_path: Path) -> None:
 
 def test_table_schemas(runs: dict[str, Path], std: dict[str, Any]) -> None:
     s, ts = pa.string(), pa.timestamp("us")
-    assert pq.read_schema(runs["standard"] / "orders.parquet").remove_metadata() == pa.schema([
-        ("order_id", s), ("user_id", s), ("order_time", ts), ("paid_amount", pa.float64()),
-        ("sku", s), ("category", s), ("quantity", pa.int64()), ("list_amount", pa.float64()),
-        ("channel", s), ("status", s), ("refund_amount", pa.float64()),
-        ("unit_cost", pa.float64())])
-    assert pq.read_schema(runs["standard"] / "events.parquet").remove_metadata() == pa.schema([
-        ("user_id", s), ("event_time", ts), ("event", s), ("channel", s), ("sku", s),
-        ("session_id", s), ("variant", s)])
+    assert pq.read_schema(runs["standard"] / "orders.parquet").remove_metadata() == pa.schema(
+        [
+            ("order_id", s),
+            ("user_id", s),
+            ("order_time", ts),
+            ("paid_amount", pa.float64()),
+            ("sku", s),
+            ("category", s),
+            ("quantity", pa.int64()),
+            ("list_amount", pa.float64()),
+            ("channel", s),
+            ("status", s),
+            ("refund_amount", pa.float64()),
+            ("unit_cost", pa.float64()),
+        ]
+    )
+    assert pq.read_schema(runs["standard"] / "events.parquet").remove_metadata() == pa.schema(
+        [
+            ("user_id", s),
+            ("event_time", ts),
+            ("event", s),
+            ("channel", s),
+            ("sku", s),
+            ("session_id", s),
+            ("variant", s),
+        ]
+    )
     spend, inv = std["spend"], std["inventory"]
     assert list(spend.columns) == ["date", "channel", "spend", "impressions", "clicks"]
     assert spend["impressions"].dtype == np.int64 and spend["clicks"].dtype == np.int64
@@ -103,9 +137,14 @@ def test_order_lines_are_consistent(std: dict[str, Any]) -> None:
     o = std["orders"]
     assert not o.drop(columns="date").duplicated().any()
     assert o.sort_values(["order_time", "order_id"], kind="stable").index.equals(o.index)
-    per = o.groupby("order_id").agg(users=("user_id", "nunique"), ch=("channel", "nunique"),
-                                    st=("status", "nunique"), n=("sku", "size"),
-                                    first=("order_time", "min"), last=("order_time", "max"))
+    per = o.groupby("order_id").agg(
+        users=("user_id", "nunique"),
+        ch=("channel", "nunique"),
+        st=("status", "nunique"),
+        n=("sku", "size"),
+        first=("order_time", "min"),
+        last=("order_time", "max"),
+    )
     assert (per[["users", "ch", "st"]] == 1).all().all()
     assert per["n"].between(1, 3).all() and (per["n"] > 1).any()
     assert ((per["last"] - per["first"]) <= pd.Timedelta(seconds=90)).all()
@@ -129,7 +168,8 @@ def test_stocked_out_sku_days_have_no_order_lines(std: dict[str, Any]) -> None:
     assert 2 <= out["sku"].nunique() <= 3
     assert out["date"].between(*burst).all() and out.groupby("sku").size().between(1, 3).all()
     assert sorted(map(tuple, out[["sku", "date"]].to_numpy())) == sorted(
-        (s["sku"], d) for s in std["truth"]["stockouts"] for d in s["dates"])
+        (s["sku"], d) for s in std["truth"]["stockouts"] for d in s["dates"]
+    )
     clash = o.merge(out, on=["sku", "date"])
     assert clash.empty
     sold = o[o["status"] != "cancelled"].groupby(["date", "sku"])["quantity"].sum()
@@ -145,13 +185,16 @@ def test_every_order_in_the_events_period_has_a_funnel_chain(std: dict[str, Any]
     o = o[o["date"] >= "2025-09-15"]
     ev = std["events"]
     m = o[["order_id", "user_id", "date", "channel", "order_time", "status"]].merge(
-        ev[["user_id", "date", "channel", "event", "event_time"]],
-        on=["user_id", "date", "channel"])
+        ev[["user_id", "date", "channel", "event", "event_time"]], on=["user_id", "date", "channel"]
+    )
     before = m[m["event_time"] < m["order_time"]].groupby("order_id")["event"].agg(set)
     at = m[(m["event"] == "order") & (m["event_time"] == m["order_time"])]
     assert len(o) > 500
-    assert before.reindex(o["order_id"]).map(
-        lambda s: isinstance(s, set) and {"visit", "view", "cart"} <= s).all()
+    assert (
+        before.reindex(o["order_id"])
+        .map(lambda s: isinstance(s, set) and {"visit", "view", "cart"} <= s)
+        .all()
+    )
     assert set(o["order_id"]) <= set(at["order_id"])
     paid = m[(m["event"] == "pay") & (m["event_time"] >= m["order_time"])]
     assert o.loc[o["status"] != "cancelled", "order_id"].isin(paid["order_id"]).all()
@@ -162,7 +205,9 @@ def test_every_order_in_the_events_period_has_a_funnel_chain(std: dict[str, Any]
 def test_ab_variant_is_per_user_inside_the_test_window_only(std: dict[str, Any]) -> None:
     ev, ab = std["events"], std["truth"]["ab_test"]
     o = std["orders"]  # the control line's buyers browse it only, and it was not part of the test
-    control = ev["user_id"].isin(o.loc[o["category"] == std["truth"]["control"]["category"], "user_id"])
+    control = ev["user_id"].isin(
+        o.loc[o["category"] == std["truth"]["control"]["category"], "user_id"]
+    )
     assert ev.loc[control, "variant"].isna().all() and control.any()
     ev = ev[~control]
     inside = ev["date"].between(ab["start"], ab["end"])
@@ -175,8 +220,10 @@ def test_ab_variant_is_per_user_inside_the_test_window_only(std: dict[str, Any])
 def test_realised_gmv_agrees_with_expectations(std: dict[str, Any]) -> None:
     o, truth, card = std["orders"], std["truth"], std["card"]
     lines = o[o["status"] != "cancelled"]
-    for (a, b), series in ((window(card, "baseline"), "counterfactual_daily_gmv"),
-                           (("2025-10-15", "2025-11-30"), "expected_daily_gmv")):
+    for (a, b), series in (
+        (window(card, "baseline"), "counterfactual_daily_gmv"),
+        (("2025-10-15", "2025-11-30"), "expected_daily_gmv"),
+    ):
         part = lines[lines["date"].between(a, b)]
         realised = part["paid_amount"].sum()
         expected = sum(v for d, v in truth[series].items() if a <= d <= b)
@@ -199,14 +246,19 @@ def test_shape_of_the_double_11_peak(std: dict[str, Any]) -> None:
     def rel_sd(part: pd.Series) -> float:
         return float(np.sqrt((part**2).sum()) / part.sum())
 
-    sd = np.hypot(rel_sd(values.v[values.date == "2025-11-11"]),
-                  rel_sd(values.v[values.date.between("2025-09-15", "2025-10-14")]))
+    sd = np.hypot(
+        rel_sd(values.v[values.date == "2025-11-11"]),
+        rel_sd(values.v[values.date.between("2025-09-15", "2025-10-14")]),
+    )
     assert 8 <= expected <= 9
     assert abs(gmv["2025-11-11"] / gmv["2025-09-15":"2025-10-14"].mean() / expected - 1) < 3 * sd
     assert gmv["2025-11-01"] == gmv.drop("2025-11-11").max()
     o = std["orders"]
-    hours = o[(o["date"] == "2025-11-11") & (o["status"] != "cancelled")].groupby(
-        o["order_time"].dt.hour)["paid_amount"].sum()
+    hours = (
+        o[(o["date"] == "2025-11-11") & (o["status"] != "cancelled")]
+        .groupby(o["order_time"].dt.hour)["paid_amount"]
+        .sum()
+    )
     assert set(hours.nlargest(2).index) == {0, 20}
 
 
@@ -237,19 +289,25 @@ def test_no_lift_changes_nothing(runs: dict[str, Path], std: dict[str, Any]) -> 
     assert data["card"] == std["card"]  # one card per (seed, scale), written before launch
 
 
-def test_channel_fault_cuts_live_orders_that_day(runs: dict[str, Path],
-                                                 std: dict[str, Any]) -> None:
+def test_channel_fault_cuts_live_orders_that_day(
+    runs: dict[str, Path], std: dict[str, Any]
+) -> None:
     fault = load(runs["fault"])
-    assert fault["truth"]["fault"] == {"date": "2025-11-05", "channel": "live",
-                                       "conversion_multiplier": 0.1}
+    assert fault["truth"]["fault"] == {
+        "date": "2025-11-05",
+        "channel": "live",
+        "conversion_multiplier": 0.1,
+    }
 
     def live_orders(o: pd.DataFrame, date: str) -> int:
         return o.loc[(o["date"] == date) & (o["channel"] == "live"), "order_id"].nunique()
 
-    assert live_orders(fault["orders"], "2025-11-05") < 0.3 * live_orders(std["orders"],
-                                                                          "2025-11-05")
-    assert live_orders(fault["orders"], "2025-11-06") > 0.7 * live_orders(std["orders"],
-                                                                          "2025-11-06")
+    assert live_orders(fault["orders"], "2025-11-05") < 0.3 * live_orders(
+        std["orders"], "2025-11-05"
+    )
+    assert live_orders(fault["orders"], "2025-11-06") > 0.7 * live_orders(
+        std["orders"], "2025-11-06"
+    )
     ex = fault["truth"]["expected_daily_gmv"]
     assert ex["2025-11-05"] < std["truth"]["expected_daily_gmv"]["2025-11-05"]
 
@@ -266,15 +324,19 @@ def test_campaign_brings_new_customers_who_repeat_less(std: dict[str, Any]) -> N
     assert new_share("burst") > new_share("baseline") + 0.1
     t = o.groupby("user_id")["order_time"].min()
     later = o.merge(t.rename("t0"), left_on="user_id", right_index=True)
-    within = later[(later["order_time"] > later["t0"])
-                   & (later["order_time"] <= later["t0"] + pd.Timedelta(days=30))]
+    within = later[
+        (later["order_time"] > later["t0"])
+        & (later["order_time"] <= later["t0"] + pd.Timedelta(days=30))
+    ]
     seen = t[t <= pd.Timestamp("2025-10-31")]
     repeat = seen.index.isin(within["user_id"])
     campaign = (seen >= pd.Timestamp("2025-10-15")).to_numpy()
     organic = (seen >= pd.Timestamp("2025-01-01")).to_numpy() & ~campaign
     assert repeat[campaign].mean() < repeat[organic].mean() - 0.03
-    assert std["truth"]["new_customer_repeat"] == {"campaign": {"p30": 0.12},
-                                                   "organic": {"p30": 0.2}}
+    assert std["truth"]["new_customer_repeat"] == {
+        "campaign": {"p30": 0.12},
+        "organic": {"p30": 0.2},
+    }
 
 
 def test_card_targets_budget_and_hypotheses(std: dict[str, Any]) -> None:
@@ -302,14 +364,19 @@ def test_the_control_line_is_untouched_by_the_campaign(std: dict[str, Any]) -> N
     name = truth["control"]["category"]
     assert card["controls"]["categories"] == [name]
     live = o[o["status"] != "cancelled"]
-    ctl, promo = daily_gmv(live[live["category"] == name]), daily_gmv(live[live["category"] != name])
+    ctl, promo = (
+        daily_gmv(live[live["category"] == name]),
+        daily_gmv(live[live["category"] != name]),
+    )
     base, burst = window(card, "baseline"), window(card, "burst")
-    assert 0.8 < ctl[burst[0]:burst[1]].mean() / ctl[base[0]:base[1]].mean() < 1.3
-    assert promo[burst[0]:burst[1]].mean() / promo[base[0]:base[1]].mean() > 3
+    assert 0.8 < ctl[burst[0] : burst[1]].mean() / ctl[base[0] : base[1]].mean() < 1.3
+    assert promo[burst[0] : burst[1]].mean() / promo[base[0] : base[1]].mean() > 3
     expected = pd.Series(truth["control"]["expected_daily_gmv"])
     part = live[(live["category"] == name) & live["date"].between(base[0], "2025-11-30")]
     realised = part["paid_amount"].sum()
-    sigma = np.sqrt((part.groupby("order_id")["paid_amount"].sum() ** 2).sum()) / realised  # compound Poisson
+    sigma = (
+        np.sqrt((part.groupby("order_id")["paid_amount"].sum() ** 2).sum()) / realised
+    )  # compound Poisson
     assert abs(realised / expected.sum() - 1) < 3 * sigma
     first = o.groupby("user_id")["order_time"].min()
     buyers = o.loc[o["category"] == name, "user_id"].unique()

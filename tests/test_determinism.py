@@ -13,6 +13,7 @@ installed locales and say so.
 A case record whose content was edited — a nested value, or the ``content_sha256`` itself — is
 rejected on read with the file named (:func:`fupan.cases.read_record`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,9 @@ SETTINGS = [
 
 def _locale_works(env: dict[str, str]) -> bool:
     probe = "import locale; locale.setlocale(locale.LC_ALL, '')"
-    return subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True).returncode == 0
+    return (
+        subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True).returncode == 0
+    )
 
 
 def locale_env(name: str, source: tuple[str, str] | None, locpath: Path) -> dict[str, str]:
@@ -53,11 +56,15 @@ def locale_env(name: str, source: tuple[str, str] | None, locpath: Path) -> dict
         return env
     localedef = shutil.which("localedef")
     if localedef:
-        subprocess.run([localedef, "-i", source[0], "-f", source[1], str(locpath / name)], capture_output=True)
+        subprocess.run(
+            [localedef, "-i", source[0], "-f", source[1], str(locpath / name)], capture_output=True
+        )
         env["LOCPATH"] = str(locpath)
     if _locale_works({**os.environ, **env}):
         return env
-    print(f"locale {name} could not be compiled (localedef and /usr/share/i18n needed); using POSIX instead")
+    print(
+        f"locale {name} could not be compiled (localedef and /usr/share/i18n needed); using POSIX instead"
+    )
     return {"LC_ALL": "POSIX", "LANG": "POSIX", "LANGUAGE": ""}
 
 
@@ -70,7 +77,11 @@ class _Text(HTMLParser):
         if tag in VOID:
             return
         self._stack.append(tag)
-        if self.skip_code and self._code_depth is None and "jp-InputArea" in (dict(attrs).get("class") or ""):
+        if (
+            self.skip_code
+            and self._code_depth is None
+            and "jp-InputArea" in (dict(attrs).get("class") or "")
+        ):
             self._code_depth = len(self._stack)
 
     def handle_endtag(self, tag):
@@ -82,11 +93,27 @@ class _Text(HTMLParser):
             self._code_depth = None
 
     def handle_data(self, data):
-        if self._code_depth is None and not (self._stack and self._stack[-1] in ("style", "script")):
+        if self._code_depth is None and not (
+            self._stack and self._stack[-1] in ("style", "script")
+        ):
             self.parts.append(data)
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 def visible_text(html: str, *, with_code: bool = False) -> str:
@@ -104,7 +131,10 @@ def shown_numbers(html: str) -> list[str]:
 
 
 def chart_hashes(html: str) -> list[str]:
-    return [hashlib.sha256(m.encode()).hexdigest()[:12] for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+    return [
+        hashlib.sha256(m.encode()).hexdigest()[:12]
+        for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +153,10 @@ def runs(demo_dir: Path, tmp_path_factory) -> dict[str, dict]:
             "html": (case_dir / "report.html").read_text(encoding="utf-8"),
             "path": case_dir / "case.json",
         }
-        print(f"ran under TZ={tz}, LC_ALL={env['LC_ALL']}" + (f", LOCPATH={env['LOCPATH']}" if "LOCPATH" in env else ""))
+        print(
+            f"ran under TZ={tz}, LC_ALL={env['LC_ALL']}"
+            + (f", LOCPATH={env['LOCPATH']}" if "LOCPATH" in env else "")
+        )
     return results
 
 
@@ -145,14 +178,19 @@ def test_report_shows_the_same_numbers_and_text_across_time_zones_and_locales(ru
     assert len(numbers) > 300  # KPI cards, tables, notes and the footer's hashes
     for label, b in rest:
         assert shown_numbers(b["html"]) == numbers, f"numbers differ between {first} and {label}"
-        assert visible_text(b["html"]) == visible_text(a["html"]), f"text differs between {first} and {label}"
+        assert visible_text(b["html"]) == visible_text(a["html"]), (
+            f"text differs between {first} and {label}"
+        )
 
 
 @pytest.mark.slow
 def test_report_code_cells_are_the_same_across_runs(runs):
     (first, a), *rest = runs.items()
     for label, b in rest:
-        assert visible_text(b["html"], with_code=True) == visible_text(a["html"], with_code=True), (first, label)
+        assert visible_text(b["html"], with_code=True) == visible_text(a["html"], with_code=True), (
+            first,
+            label,
+        )
 
 
 @pytest.mark.slow
@@ -160,8 +198,14 @@ def test_charts_are_identical_across_time_zones_and_locales(runs):
     (first, a), *rest = runs.items()
     charts = chart_hashes(a["html"])
     assert len(charts) >= 7
-    differ = {label: [i for i, (x, y) in enumerate(zip(charts, chart_hashes(b["html"]), strict=True)) if x != y]
-              for label, b in rest}
+    differ = {
+        label: [
+            i
+            for i, (x, y) in enumerate(zip(charts, chart_hashes(b["html"]), strict=True))
+            if x != y
+        ]
+        for label, b in rest
+    }
     # matplotlib 3.11 shapes text for the locale's language unless rcParams["text.language"] is set
     # (charts._style sets it), and Noto Sans CJK has locale-specific forms: zh_CN would differ.
     assert not any(differ.values()), (first, differ)
@@ -177,7 +221,9 @@ def test_the_demo_record_edited_is_rejected_naming_the_file(runs, tmp_path, edit
     else:
         record["content_sha256"] = hashlib.sha256(b"forged").hexdigest()
     edited = tmp_path / "edited-case.json"
-    edited.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2), encoding="utf-8")
+    edited.write_text(
+        json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2), encoding="utf-8"
+    )
     with pytest.raises(CaseRecordError, match=re.escape(str(edited))):
         read_record(edited)
 
@@ -186,15 +232,22 @@ def test_the_demo_record_edited_is_rejected_naming_the_file(runs, tmp_path, edit
 def minimal_record() -> dict:
     """The smallest record the schema accepts, with nested values to edit."""
     return {
-        "schema_version": 1, "case_id": "tiny-test", "name": "测试活动", "library_version": "0",
-        "definitions_version": "1", "parameters": {"lang": "zh"},
+        "schema_version": 1,
+        "case_id": "tiny-test",
+        "name": "测试活动",
+        "library_version": "0",
+        "definitions_version": "1",
+        "parameters": {"lang": "zh"},
         "card": {"background": {"market": "美妆", "open_actions": ["复核赠品库存"]}},
         "kpis": {"campaign": {"gmv": 440.0, "orders": 3, "start": "2025-01-05"}},
         "channels": {"live": {"gmv": 360.0, "roas": None}},
         "targets": [{"kpi": "gmv", "target": 500.0, "status": "missed"}],
-        "hypotheses": [], "decomposition": None,
+        "hypotheses": [],
+        "decomposition": None,
         "findings": [{"kind": "miss", "zh": "GMV 未达目标", "en": "GMV missed its target"}],
-        "data": {"files": {"orders.csv": "0" * 64}}, "analyses": {}, "skipped": {},
+        "data": {"files": {"orders.csv": "0" * 64}},
+        "analyses": {},
+        "skipped": {},
         "reproduce": "fupan run tiny --lang zh",
     }
 
@@ -224,8 +277,11 @@ def _drop_hash(r):
     del r["content_sha256"]
 
 
-@pytest.mark.parametrize("edit", [_edit_kpi, _edit_list_item, _edit_finding, _forge_hash, _flip_hash_char,
-                                  _drop_hash], ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "edit",
+    [_edit_kpi, _edit_list_item, _edit_finding, _forge_hash, _flip_hash_char, _drop_hash],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_an_edited_record_is_rejected_on_read_naming_the_file(tmp_path, edit):
     path = tmp_path / "case.json"
     write_record(path, minimal_record())
@@ -234,7 +290,9 @@ def test_an_edited_record_is_rejected_on_read_naming_the_file(tmp_path, edit):
     edit(record)
     edited = tmp_path / "edited" / "case.json"
     edited.parent.mkdir()
-    edited.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    edited.write_text(
+        json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8"
+    )
     with pytest.raises(CaseRecordError, match=re.escape(str(edited))) as info:
         read_record(edited)
     assert "content_sha256" in str(info.value)
@@ -246,6 +304,8 @@ def test_an_unedited_record_rewritten_byte_for_byte_still_reads(tmp_path):
     write_record(path, minimal_record())
     record = json.loads(path.read_text(encoding="utf-8"))
     again = tmp_path / "again.json"
-    again.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    again.write_text(
+        json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8"
+    )
     assert again.read_bytes() == path.read_bytes()
     assert read_record(again) == record

@@ -10,6 +10,7 @@ o7 e 01-06 80 search · o8 b 01-07 60 search · o9 f 01-08 10 live.
 First orders (not cancelled): a 01-01 live, b 01-02 search, c 01-04 search, d 01-05 live,
 e 01-06 search, f 01-08 live.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -38,62 +39,122 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 def test_calendar_has_a_row_per_day_of_every_window(tiny_extract):
     _, campaign = tiny_extract
-    cal = campaign.con.execute("SELECT phase, count(*), min(date)::VARCHAR, max(date)::VARCHAR FROM calendar "
-                               "GROUP BY phase ORDER BY phase").fetchall()
+    cal = campaign.con.execute(
+        "SELECT phase, count(*), min(date)::VARCHAR, max(date)::VARCHAR FROM calendar "
+        "GROUP BY phase ORDER BY phase"
+    ).fetchall()
     # baseline 4 days, burst 2, dip 2, campaign (= burst, no preheat/post) 2
-    assert cal == [("baseline", 4, "2025-01-01", "2025-01-04"), ("burst", 2, "2025-01-05", "2025-01-06"),
-                   ("campaign", 2, "2025-01-05", "2025-01-06"), ("dip", 2, "2025-01-07", "2025-01-08")]
+    assert cal == [
+        ("baseline", 4, "2025-01-01", "2025-01-04"),
+        ("burst", 2, "2025-01-05", "2025-01-06"),
+        ("campaign", 2, "2025-01-05", "2025-01-06"),
+        ("dip", 2, "2025-01-07", "2025-01-08"),
+    ]
 
 
 def test_order_level_is_one_row_per_order_with_the_first_lines_time(tiny_extract):
     _, campaign = tiny_extract
-    rows = campaign.con.execute("SELECT order_id, order_ts::VARCHAR, channel, cancelled, CAST(gmv AS DOUBLE), "
-                                "CAST(refunds AS DOUBLE), units FROM order_level ORDER BY order_id").fetchall()
+    rows = campaign.con.execute(
+        "SELECT order_id, order_ts::VARCHAR, channel, cancelled, CAST(gmv AS DOUBLE), "
+        "CAST(refunds AS DOUBLE), units FROM order_level ORDER BY order_id"
+    ).fetchall()
     assert len(rows) == 9  # ten lines, o5 has two
     by_id = {r[0]: r[1:] for r in rows}
-    assert by_id["o5"] == ("2025-01-05 00:05:00", "live", False, 240.0, 0.0, 2)  # 200 + 40, first line's time
-    assert by_id["o3"] == ("2025-01-03 12:00:00", "live", True, 0.0, 0.0, 0)  # cancelled: no GMV, no units
+    assert by_id["o5"] == (
+        "2025-01-05 00:05:00",
+        "live",
+        False,
+        240.0,
+        0.0,
+        2,
+    )  # 200 + 40, first line's time
+    assert by_id["o3"] == (
+        "2025-01-03 12:00:00",
+        "live",
+        True,
+        0.0,
+        0.0,
+        0,
+    )  # cancelled: no GMV, no units
     assert by_id["o4"][3:5] == (20.0, 20.0)  # refunded, not cancelled: GMV before refunds
 
 
 def test_first_orders_are_each_customers_first_order_not_cancelled(tiny_extract):
     _, campaign = tiny_extract
-    rows = campaign.con.execute("SELECT first_date::VARCHAR, first_channel FROM first_orders ORDER BY first_ts").fetchall()
-    assert rows == [("2025-01-01", "live"), ("2025-01-02", "search"), ("2025-01-04", "search"),
-                    ("2025-01-05", "live"), ("2025-01-06", "search"), ("2025-01-08", "live")]
+    rows = campaign.con.execute(
+        "SELECT first_date::VARCHAR, first_channel FROM first_orders ORDER BY first_ts"
+    ).fetchall()
+    assert rows == [
+        ("2025-01-01", "live"),
+        ("2025-01-02", "search"),
+        ("2025-01-04", "search"),
+        ("2025-01-05", "live"),
+        ("2025-01-06", "search"),
+        ("2025-01-08", "live"),
+    ]
 
 
 def test_daily_channel_by_hand(tiny_extract):
     agg, _ = tiny_extract
     # (date, channel, gmv, refunds, orders, cancelled, buyers, new customers, units)
-    assert _rows(agg.daily, ["date", "channel", "gmv", "refunds", "orders", "cancelled_orders", "buyers",
-                             "new_customers", "units"]) == [
-        ("2025-01-01", "live", 100.0, 0.0, 1, 0, 1, 1, 1),      # o1, a's first
-        ("2025-01-02", "search", 50.0, 0.0, 1, 0, 1, 1, 1),     # o2, b's first
-        ("2025-01-03", "live", 0.0, 0.0, 0, 1, 0, 0, 0),        # o3 cancelled
-        ("2025-01-04", "search", 20.0, 20.0, 1, 0, 1, 1, 1),    # o4 refunded, c's first
-        ("2025-01-05", "live", 360.0, 10.0, 2, 0, 2, 1, 3),     # o5 240 (a, 2 lines) + o6 120 (d new)
-        ("2025-01-06", "search", 80.0, 0.0, 1, 0, 1, 1, 1),     # o7, e's first
-        ("2025-01-07", "search", 60.0, 0.0, 1, 0, 1, 0, 1),     # o8, b returns
-        ("2025-01-08", "live", 10.0, 0.0, 1, 0, 1, 1, 1),       # o9, f's first
+    assert _rows(
+        agg.daily,
+        [
+            "date",
+            "channel",
+            "gmv",
+            "refunds",
+            "orders",
+            "cancelled_orders",
+            "buyers",
+            "new_customers",
+            "units",
+        ],
+    ) == [
+        ("2025-01-01", "live", 100.0, 0.0, 1, 0, 1, 1, 1),  # o1, a's first
+        ("2025-01-02", "search", 50.0, 0.0, 1, 0, 1, 1, 1),  # o2, b's first
+        ("2025-01-03", "live", 0.0, 0.0, 0, 1, 0, 0, 0),  # o3 cancelled
+        ("2025-01-04", "search", 20.0, 20.0, 1, 0, 1, 1, 1),  # o4 refunded, c's first
+        ("2025-01-05", "live", 360.0, 10.0, 2, 0, 2, 1, 3),  # o5 240 (a, 2 lines) + o6 120 (d new)
+        ("2025-01-06", "search", 80.0, 0.0, 1, 0, 1, 1, 1),  # o7, e's first
+        ("2025-01-07", "search", 60.0, 0.0, 1, 0, 1, 0, 1),  # o8, b returns
+        ("2025-01-08", "live", 10.0, 0.0, 1, 0, 1, 1, 1),  # o9, f's first
     ]
 
 
 def test_window_channel_by_hand(tiny_extract):
     agg, _ = tiny_extract
-    got = {(p, c): v for p, c, *v in _rows(agg.windows, ["phase", "channel", "gmv", "refunds", "orders",
-                                                          "cancelled_orders", "buyers", "new_buyers"])}
+    got = {
+        (p, c): v
+        for p, c, *v in _rows(
+            agg.windows,
+            [
+                "phase",
+                "channel",
+                "gmv",
+                "refunds",
+                "orders",
+                "cancelled_orders",
+                "buyers",
+                "new_buyers",
+            ],
+        )
+    }
     assert got == {
         # baseline: live o1 (+ o3 cancelled), search o2 + o4 (20 refunded); all three buyers are new
-        ("baseline", "live"): [100.0, 0.0, 1, 1, 1, 1], ("baseline", "search"): [70.0, 20.0, 2, 0, 2, 2],
+        ("baseline", "live"): [100.0, 0.0, 1, 1, 1, 1],
+        ("baseline", "search"): [70.0, 20.0, 2, 0, 2, 2],
         ("baseline", "_all"): [170.0, 20.0, 3, 1, 3, 3],
         # burst: live o5 (a, returning) + o6 (d, new), search o7 (e, new)
-        ("burst", "live"): [360.0, 10.0, 2, 0, 2, 1], ("burst", "search"): [80.0, 0.0, 1, 0, 1, 1],
+        ("burst", "live"): [360.0, 10.0, 2, 0, 2, 1],
+        ("burst", "search"): [80.0, 0.0, 1, 0, 1, 1],
         ("burst", "_all"): [440.0, 10.0, 3, 0, 3, 2],
-        ("campaign", "live"): [360.0, 10.0, 2, 0, 2, 1], ("campaign", "search"): [80.0, 0.0, 1, 0, 1, 1],
+        ("campaign", "live"): [360.0, 10.0, 2, 0, 2, 1],
+        ("campaign", "search"): [80.0, 0.0, 1, 0, 1, 1],
         ("campaign", "_all"): [440.0, 10.0, 3, 0, 3, 2],
         # dip: search o8 (b returning), live o9 (f new)
-        ("dip", "live"): [10.0, 0.0, 1, 0, 1, 1], ("dip", "search"): [60.0, 0.0, 1, 0, 1, 0],
+        ("dip", "live"): [10.0, 0.0, 1, 0, 1, 1],
+        ("dip", "search"): [60.0, 0.0, 1, 0, 1, 0],
         ("dip", "_all"): [70.0, 0.0, 2, 0, 2, 1],
     }
 
@@ -101,26 +162,44 @@ def test_window_channel_by_hand(tiny_extract):
 def test_new_customers_by_window_and_first_channel(tiny_extract):
     agg, _ = tiny_extract
     assert _rows(agg.new_customers, ["phase", "channel", "new_customers"]) == [
-        ("baseline", "_all", 3), ("baseline", "live", 1), ("baseline", "search", 2),   # a; b, c
-        ("burst", "_all", 2), ("burst", "live", 1), ("burst", "search", 1),            # d; e
-        ("campaign", "_all", 2), ("campaign", "live", 1), ("campaign", "search", 1),
-        ("dip", "_all", 1), ("dip", "live", 1),                                        # f
+        ("baseline", "_all", 3),
+        ("baseline", "live", 1),
+        ("baseline", "search", 2),  # a; b, c
+        ("burst", "_all", 2),
+        ("burst", "live", 1),
+        ("burst", "search", 1),  # d; e
+        ("campaign", "_all", 2),
+        ("campaign", "live", 1),
+        ("campaign", "search", 1),
+        ("dip", "_all", 1),
+        ("dip", "live", 1),  # f
     ]
 
 
 def test_hourly_by_hand(tiny_extract):
     agg, _ = tiny_extract
     assert _rows(agg.hourly, ["date", "hour", "gmv", "orders"]) == [
-        ("2025-01-01", 10, 100.0, 1), ("2025-01-02", 11, 50.0, 1), ("2025-01-03", 12, 0.0, 0),
-        ("2025-01-04", 9, 20.0, 1), ("2025-01-05", 0, 240.0, 1), ("2025-01-05", 20, 120.0, 1),
-        ("2025-01-06", 20, 80.0, 1), ("2025-01-07", 10, 60.0, 1), ("2025-01-08", 10, 10.0, 1)]
+        ("2025-01-01", 10, 100.0, 1),
+        ("2025-01-02", 11, 50.0, 1),
+        ("2025-01-03", 12, 0.0, 0),
+        ("2025-01-04", 9, 20.0, 1),
+        ("2025-01-05", 0, 240.0, 1),
+        ("2025-01-05", 20, 120.0, 1),
+        ("2025-01-06", 20, 80.0, 1),
+        ("2025-01-07", 10, 60.0, 1),
+        ("2025-01-08", 10, 10.0, 1),
+    ]
 
 
 def test_customer_orders_hold_every_order_not_cancelled_and_no_raw_id(tiny_extract):
     agg, _ = tiny_extract
     co = agg.customer_orders
     # 8 orders not cancelled; GMV 100 + 50 + 20 + 240 + 120 + 80 + 60 + 10 = 680; net = 680 − 20 − 10 = 650
-    assert len(co) == 8 and co.gmv.sum() == pytest.approx(680.0) and co.net.sum() == pytest.approx(650.0)
+    assert (
+        len(co) == 8
+        and co.gmv.sum() == pytest.approx(680.0)
+        and co.net.sum() == pytest.approx(650.0)
+    )
     assert co.user_key.nunique() == 6  # a, b, c, d, e, f
     assert not set(co.columns) & {"user_id", "order_id"}
     # one key per customer: a (o1, o5; o3 cancelled) and b (o2, o8) have two orders, c, d, e, f one
@@ -133,24 +212,38 @@ def test_segments_daily_by_hand(tiny_extract):
     jan5 = seg[pd.to_datetime(seg.date) == "2025-01-05"]
     # o5 (a returning: 200 + 40) and o6 (d new: 120); unit prices 200 → 200-499, 40 → <100, 120 → 100-199
     assert _rows(jan5, ["dimension", "element", "gmv", "orders"]) == [
-        ("category", "unknown", 360.0, 2), ("channel", "live", 360.0, 2),
-        ("customer_type", "new", 120.0, 1), ("customer_type", "returning", 240.0, 1),
-        ("price_band", "100-199", 120.0, 1), ("price_band", "200-499", 200.0, 1), ("price_band", "<100", 40.0, 1)]
+        ("category", "unknown", 360.0, 2),
+        ("channel", "live", 360.0, 2),
+        ("customer_type", "new", 120.0, 1),
+        ("customer_type", "returning", 240.0, 1),
+        ("price_band", "100-199", 120.0, 1),
+        ("price_band", "200-499", 200.0, 1),
+        ("price_band", "<100", 40.0, 1),
+    ]
     # every dimension adds up to the day's GMV of daily_channel (lines not cancelled)
     totals = seg.groupby(["date", "dimension"]).gmv.sum().unstack()
     daily = agg.daily.groupby("date").gmv.sum()
     for dim in ("category", "channel", "customer_type", "price_band"):
-        assert totals[dim].reindex(daily.index, fill_value=0.0).tolist() == pytest.approx(daily.tolist())
+        assert totals[dim].reindex(daily.index, fill_value=0.0).tolist() == pytest.approx(
+            daily.tolist()
+        )
 
 
 def test_daily_history_and_slices_cover_the_whole_history(tiny_extract):
     agg, _ = tiny_extract
     assert _rows(agg.history, ["date", "gmv", "orders", "units"]) == [
-        ("2025-01-01", 100.0, 1, 1), ("2025-01-02", 50.0, 1, 1), ("2025-01-03", 0.0, 0, 0),
-        ("2025-01-04", 20.0, 1, 1), ("2025-01-05", 360.0, 2, 3), ("2025-01-06", 80.0, 1, 1),
-        ("2025-01-07", 60.0, 1, 1), ("2025-01-08", 10.0, 1, 1)]
+        ("2025-01-01", 100.0, 1, 1),
+        ("2025-01-02", 50.0, 1, 1),
+        ("2025-01-03", 0.0, 0, 0),
+        ("2025-01-04", 20.0, 1, 1),
+        ("2025-01-05", 360.0, 2, 3),
+        ("2025-01-06", 80.0, 1, 1),
+        ("2025-01-07", 60.0, 1, 1),
+        ("2025-01-08", 10.0, 1, 1),
+    ]
     assert _rows(agg.daily_slices, ["date", "channel", "gmv", "refunds", "orders"]) == _rows(
-        agg.daily, ["date", "channel", "gmv", "refunds", "orders"])  # one channel a day in the tiny shop
+        agg.daily, ["date", "channel", "gmv", "refunds", "orders"]
+    )  # one channel a day in the tiny shop
 
 
 def test_daily_uv_by_hand(tiny_extract):
@@ -158,31 +251,47 @@ def test_daily_uv_by_hand(tiny_extract):
     # a, b on 01-01..04; a, d, e, x on 01-05..06; b, f on 01-07..08 — all on live
     uv = [2, 2, 2, 2, 4, 4, 2, 2]
     assert _rows(agg.uv, ["date", "channel", "uv"]) == [
-        (d, ch, n) for d, n in zip(DAYS, uv, strict=True) for ch in ("_all", "live")]
+        (d, ch, n) for d, n in zip(DAYS, uv, strict=True) for ch in ("_all", "live")
+    ]
 
 
 def test_funnel_and_funnel_daily_by_hand(tiny_extract):
     agg, _ = tiny_extract
     # only visit events: baseline {a, b}, burst = campaign {a, d, e, x}, dip {b, f}
     assert _rows(agg.funnel, ["phase", "channel", "step", "users"]) == [
-        (p, ch, "visit", n) for p, n in (("baseline", 2), ("burst", 4), ("campaign", 4), ("dip", 2))
-        for ch in ("_all", "live")]
+        (p, ch, "visit", n)
+        for p, n in (("baseline", 2), ("burst", 4), ("campaign", 4), ("dip", 2))
+        for ch in ("_all", "live")
+    ]
     assert _rows(agg.funnel_daily, ["date", "channel", "step", "users"]) == [
-        (d, ch, "visit", n) for d, n in zip(DAYS, [2, 2, 2, 2, 4, 4, 2, 2], strict=True) for ch in ("_all", "live")]
+        (d, ch, "visit", n)
+        for d, n in zip(DAYS, [2, 2, 2, 2, 4, 4, 2, 2], strict=True)
+        for ch in ("_all", "live")
+    ]
 
 
 def test_spend_daily_by_hand(tiny_extract):
     agg, _ = tiny_extract
     # live: 10 a day before 01-05, 50 from then on
     assert _rows(agg.spend, ["date", "channel", "spend"]) == [
-        (d, "live", 10.0 if d < "2025-01-05" else 50.0) for d in DAYS]
+        (d, "live", 10.0 if d < "2025-01-05" else 50.0) for d in DAYS
+    ]
 
 
 def test_absent_tables_give_none_and_a_note(tiny_extract):
     agg, _ = tiny_extract
     # no inventory table, no variant column, no controls in the tiny card
-    assert agg.stockouts is None and agg.sku_daily is None and agg.controls is None and agg.ab_users is None
-    assert agg.notes == {"stockouts": "inventory", "sku_daily": "inventory", "ab_users": "events.variant"}
+    assert (
+        agg.stockouts is None
+        and agg.sku_daily is None
+        and agg.controls is None
+        and agg.ab_users is None
+    )
+    assert agg.notes == {
+        "stockouts": "inventory",
+        "sku_daily": "inventory",
+        "ab_users": "events.variant",
+    }
     assert agg.sku_window.empty  # no sku column: no SKU rows
 
 
@@ -197,14 +306,37 @@ def test_day_drivers_name_the_top_orders_of_a_day(tiny_extract):
     for slice_ in ("_all", "live"):
         top = day[day["slice"] == slice_].sort_values("rank")
         assert _rows(top, ["rank", "order_id", "gmv", "refunds", "units", "lines"]) == [
-            (1, "o5", 240.0, 0.0, 2, 2), (2, "o6", 120.0, 10.0, 1, 1)]
+            (1, "o5", 240.0, 0.0, 2, 2),
+            (2, "o6", 120.0, 10.0, 1, 1),
+        ]
     assert set(day["slice"]) == {"_all", "live"}
 
 
 def test_every_sql_file_is_read_by_its_name():
-    names = ["ab_users", "calendar", "control_daily", "customer_orders", "daily_channel", "daily_history",
-             "daily_slices", "daily_uv", "day_top_buyers", "day_top_orders", "day_top_skus", "first_orders",
-             "funnel", "funnel_daily", "hourly", "new_customers", "order_level", "segments_daily", "sku_daily",
-             "sku_window", "spend_daily", "stockouts", "window_channel"]
+    names = [
+        "ab_users",
+        "calendar",
+        "control_daily",
+        "customer_orders",
+        "daily_channel",
+        "daily_history",
+        "daily_slices",
+        "daily_uv",
+        "day_top_buyers",
+        "day_top_orders",
+        "day_top_skus",
+        "first_orders",
+        "funnel",
+        "funnel_daily",
+        "hourly",
+        "new_customers",
+        "order_level",
+        "segments_daily",
+        "sku_daily",
+        "sku_window",
+        "spend_daily",
+        "stockouts",
+        "window_channel",
+    ]
     for name in names:
         assert "select" in sql(name).lower(), name

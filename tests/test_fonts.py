@@ -1,5 +1,6 @@
 """The CJK font: the Simplified Chinese face is used (not the collection's first, Japanese face),
 charts draw Chinese without missing glyphs, and the HTML subset covers the text it is made for."""
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 Expected strings are written out by hand. How a report formats is a Style value (language,
 currency, money index), never module state.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,13 +14,16 @@ from fupan import format as fmt
 from fupan.format import Style
 
 
-@pytest.mark.parametrize(("code", "zh", "en", "small"), [
-    ("CNY", "¥231.1万", "¥2.3M", "-¥473.52"),
-    ("GBP", "£231.1万", "£2.3M", "-£473.52"),
-    ("USD", "$231.1万", "$2.3M", "-$473.52"),
-    ("EUR", "€231.1万", "€2.3M", "-€473.52"),
-    ("CHF", "CHF 231.1万", "CHF 2.3M", "-CHF 473.52"),  # no symbol known: the code, written out
-])
+@pytest.mark.parametrize(
+    ("code", "zh", "en", "small"),
+    [
+        ("CNY", "¥231.1万", "¥2.3M", "-¥473.52"),
+        ("GBP", "£231.1万", "£2.3M", "-£473.52"),
+        ("USD", "$231.1万", "$2.3M", "-$473.52"),
+        ("EUR", "€231.1万", "€2.3M", "-€473.52"),
+        ("CHF", "CHF 231.1万", "CHF 2.3M", "-CHF 473.52"),  # no symbol known: the code, written out
+    ],
+)
 def test_money_in_the_cards_currency(code, zh, en, small):
     assert Style("zh", currency=code).money(2_311_234) == zh
     assert Style("en", currency=code).money(2_311_234) == en
@@ -47,7 +51,10 @@ def test_not_measured_is_a_dash_never_zero():
 
 
 def test_currency_names_for_axis_titles():
-    assert (Style("zh", currency="GBP").currency_name(), Style("en", currency="GBP").currency_name()) == ("英镑", "GBP")
+    assert (
+        Style("zh", currency="GBP").currency_name(),
+        Style("en", currency="GBP").currency_name(),
+    ) == ("英镑", "GBP")
     assert fmt.currency_name("zh", "CNY") == "元"
     assert fmt.currency_name("en", "XYZ") == "XYZ"
 
@@ -88,5 +95,12 @@ def test_bad_language_is_refused():
 
 def test_no_module_state_is_left():
     """The module keeps nothing a report could set: no index base, no current currency."""
-    for name in ("set_money_index", "set_currency", "money_as_index", "money_index_base", "_INDEX_BASE", "_CURRENCY"):
+    for name in (
+        "set_money_index",
+        "set_currency",
+        "money_as_index",
+        "money_index_base",
+        "_INDEX_BASE",
+        "_CURRENCY",
+    ):
         assert not hasattr(fmt, name), name

@@ -10,6 +10,7 @@ ended in are printed at the end of the module (and kept in ``COUNTS`` and ``OUTC
 ``FUPAN_FUZZ_SCALE=20 pytest tests/test_fuzz.py`` runs 20 times as many examples with fresh random
 seeds each time (a longer hunt; CI keeps the deterministic default).
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,10 +41,18 @@ SCALE = float(os.environ.get("FUPAN_FUZZ_SCALE", "1"))
 
 
 def fuzz(n: int) -> settings:
-    return settings(max_examples=max(1, int(n * SCALE)), deadline=None, derandomize=SCALE == 1, database=None,
-                    print_blob=SCALE != 1,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                           HealthCheck.data_too_large])
+    return settings(
+        max_examples=max(1, int(n * SCALE)),
+        deadline=None,
+        derandomize=SCALE == 1,
+        database=None,
+        print_blob=SCALE != 1,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -89,24 +98,80 @@ def _open(folder: Path) -> None:
         for name in campaign.tables:
             campaign.con.execute(f"SELECT * FROM {name}").fetchall()
         assert not campaign.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'raw_%'").fetchall()[0][0]
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'raw_%'"
+        ).fetchall()[0][0]
     finally:
         campaign.con.close()
 
 
 # ----------------------------------------------------------------------------- the card
-CARD_KEYS = ["id", "name", "platform", "category", "currency", "timezone", "windows", "baseline", "burst",
-             "preheat", "post", "dip", "strategy", "targets", "budget", "hypotheses", "kpi", "op", "value",
-             "window", "tables", "orders", "events", "spend", "inventory", "mapping", "background",
-             "retrospective", "actions", "due", "duplicate_lines", "start", "end"]
-scalars = (st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20)
-           | st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
-           | st.sampled_from(["2025-01-01", "Asia/Shanghai", "Asia", "localtime", "tmall", "gmv", ">=",
-                              "orders.csv", "../x.csv", "/etc/passwd", "", "  ", ".nan", "无"]))
+CARD_KEYS = [
+    "id",
+    "name",
+    "platform",
+    "category",
+    "currency",
+    "timezone",
+    "windows",
+    "baseline",
+    "burst",
+    "preheat",
+    "post",
+    "dip",
+    "strategy",
+    "targets",
+    "budget",
+    "hypotheses",
+    "kpi",
+    "op",
+    "value",
+    "window",
+    "tables",
+    "orders",
+    "events",
+    "spend",
+    "inventory",
+    "mapping",
+    "background",
+    "retrospective",
+    "actions",
+    "due",
+    "duplicate_lines",
+    "start",
+    "end",
+]
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+    | st.sampled_from(
+        [
+            "2025-01-01",
+            "Asia/Shanghai",
+            "Asia",
+            "localtime",
+            "tmall",
+            "gmv",
+            ">=",
+            "orders.csv",
+            "../x.csv",
+            "/etc/passwd",
+            "",
+            "  ",
+            ".nan",
+            "无",
+        ]
+    )
+)
 keys = st.sampled_from(CARD_KEYS) | st.text(max_size=10)
-nested = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(keys, inner, max_size=5), max_leaves=25)
+nested = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=25,
+)
 
 
 @fuzz(400)
@@ -145,7 +210,9 @@ def _paths(node, prefix=()):
 
 
 CARD_PATHS = [p for p in _paths(TINY_CARD) if p]
-mutation = st.tuples(st.sampled_from(CARD_PATHS), st.sampled_from(["delete", "replace", "add"]), keys, nested)
+mutation = st.tuples(
+    st.sampled_from(CARD_PATHS), st.sampled_from(["delete", "replace", "add"]), keys, nested
+)
 
 
 def _mutate(card: dict, mutations) -> dict:
@@ -195,7 +262,9 @@ def _folder(tmp: str, filename: str) -> Path:
     folder = Path(tmp) / "c"
     folder.mkdir()
     card = {**ORDERS_ONLY, "tables": {"orders": filename}}
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True), encoding="utf-8"
+    )
     return folder
 
 
@@ -210,17 +279,46 @@ def test_orders_csv_of_random_bytes(data):
 
 
 ORDER_NAMES = [c.name for c in CONTRACTS["orders"]]
-cell = (st.text(max_size=12) | st.sampled_from(["", " ", ",", '"', "\n", "NaN", "inf", "-1", "1e400", "¥1,200.5",
-                                                "2025-01-03 10:00:00", "2025-01-03T10:00:00+08:00", "2025-01-03Z",
-                                                "13812345678", "a@b.cn", "paid", "refunded", "infinity"])
-        | st.integers().map(str) | st.floats().map(repr))
-header_name = st.sampled_from([*ORDER_NAMES, " order_id", "user_id ", "手机号", "收货人", '"q"', "a,b", ""]) | st.text(max_size=8)
+cell = (
+    st.text(max_size=12)
+    | st.sampled_from(
+        [
+            "",
+            " ",
+            ",",
+            '"',
+            "\n",
+            "NaN",
+            "inf",
+            "-1",
+            "1e400",
+            "¥1,200.5",
+            "2025-01-03 10:00:00",
+            "2025-01-03T10:00:00+08:00",
+            "2025-01-03Z",
+            "13812345678",
+            "a@b.cn",
+            "paid",
+            "refunded",
+            "infinity",
+        ]
+    )
+    | st.integers().map(str)
+    | st.floats().map(repr)
+)
+header_name = st.sampled_from(
+    [*ORDER_NAMES, " order_id", "user_id ", "手机号", "收货人", '"q"', "a,b", ""]
+) | st.text(max_size=8)
 
 
 @fuzz(80)
-@given(st.lists(header_name, min_size=1, max_size=9), st.lists(st.lists(cell, max_size=10), max_size=8),
-       st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "latin-1"]),
-       st.sampled_from(["\n", "\r\n"]), st.booleans())
+@given(
+    st.lists(header_name, min_size=1, max_size=9),
+    st.lists(st.lists(cell, max_size=10), max_size=8),
+    st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16", "latin-1"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
 def test_orders_csv_of_random_text(header, rows, encoding, newline, final_newline):
     COUNTS["csv_text"] += 1
     text = newline.join(",".join(r) for r in [header, *rows]) + (newline if final_newline else "")
@@ -235,14 +333,32 @@ def test_orders_csv_of_random_text(header, rows, encoding, newline, final_newlin
 plausible = {
     "order_id": st.sampled_from(["o1", "o2", "o3", 13812345678, None, ""]),
     "user_id": st.sampled_from(["a", "b", "13812345678", 7, 7.0, None, ""]),
-    "order_time": st.sampled_from([pd.Timestamp("2025-01-01 10:00"), pd.Timestamp("2025-01-08 23:59"),
-                                   "2025-01-05 00:00:00", "2025-01-05T00:00:00Z", 1736000000, None, "x"]),
-    "paid_amount": st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 10**20) | st.just("12.5"),
+    "order_time": st.sampled_from(
+        [
+            pd.Timestamp("2025-01-01 10:00"),
+            pd.Timestamp("2025-01-08 23:59"),
+            "2025-01-05 00:00:00",
+            "2025-01-05T00:00:00Z",
+            1736000000,
+            None,
+            "x",
+        ]
+    ),
+    "paid_amount": st.floats(allow_nan=True, allow_infinity=True)
+    | st.integers(-5, 10**20)
+    | st.just("12.5"),
 }
-any_value = (st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-             | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=10)
-             | st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)))
-column_name = st.sampled_from(ORDER_NAMES + ["手机号", "email", "x"]) | st.text(min_size=1, max_size=8)
+any_value = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=10)
+    | st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1))
+)
+column_name = st.sampled_from(ORDER_NAMES + ["手机号", "email", "x"]) | st.text(
+    min_size=1, max_size=8
+)
 
 
 @st.composite
@@ -253,27 +369,54 @@ def frames(draw):
         names = list(dict.fromkeys(["order_id", "user_id", "order_time", "paid_amount", *names]))
     columns = {}
     for name in names:
-        kind = draw(st.sampled_from(["plausible", "int", "float", "text", "bool", "datetime", "tz", "mixed"]))
+        kind = draw(
+            st.sampled_from(
+                ["plausible", "int", "float", "text", "bool", "datetime", "tz", "mixed"]
+            )
+        )
         if kind == "plausible" and name in plausible:
             values = draw(st.lists(plausible[name], min_size=n, max_size=n))
             columns[name] = pd.Series(values, dtype=object)
         elif kind == "int":
-            columns[name] = pd.Series(draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=n, max_size=n)),
-                                      dtype="int64")
+            columns[name] = pd.Series(
+                draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=n, max_size=n)),
+                dtype="int64",
+            )
         elif kind == "float":
-            columns[name] = pd.Series(draw(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64),
-                                                    min_size=n, max_size=n)), dtype="float64")
+            columns[name] = pd.Series(
+                draw(
+                    st.lists(
+                        st.floats(allow_nan=True, allow_infinity=True, width=64),
+                        min_size=n,
+                        max_size=n,
+                    )
+                ),
+                dtype="float64",
+            )
         elif kind == "bool":
-            columns[name] = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+            columns[name] = pd.Series(
+                draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool
+            )
         elif kind in ("datetime", "tz"):
-            ts = draw(st.lists(st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2200, 1, 1)),
-                               min_size=n, max_size=n))
+            ts = draw(
+                st.lists(
+                    st.datetimes(
+                        min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2200, 1, 1)
+                    ),
+                    min_size=n,
+                    max_size=n,
+                )
+            )
             series = pd.Series(pd.to_datetime(ts), dtype="datetime64[ns]")
             columns[name] = series.dt.tz_localize("UTC") if kind == "tz" else series
         elif kind == "mixed":
-            columns[name] = pd.Series(draw(st.lists(any_value, min_size=n, max_size=n)), dtype=object)
+            columns[name] = pd.Series(
+                draw(st.lists(any_value, min_size=n, max_size=n)), dtype=object
+            )
         else:
-            columns[name] = pd.Series(draw(st.lists(st.text(max_size=10), min_size=n, max_size=n)), dtype=object)
+            columns[name] = pd.Series(
+                draw(st.lists(st.text(max_size=10), min_size=n, max_size=n)), dtype=object
+            )
     return pd.DataFrame(columns)
 
 
@@ -281,8 +424,11 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".csv":
         frame.to_csv(path, index=False)
     elif path.suffix == ".parquet":
-        obj = {c: frame[c].map(lambda v: None if v is None else str(v)) for c in frame.columns
-               if frame[c].dtype == object}  # Parquet columns have one type
+        obj = {
+            c: frame[c].map(lambda v: None if v is None else str(v))
+            for c in frame.columns
+            if frame[c].dtype == object
+        }  # Parquet columns have one type
         pq.write_table(pa.Table.from_pandas(frame.assign(**obj), preserve_index=False), path)
     else:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -294,10 +440,15 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
                 return str(v)  # Excel has no infinity
             if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
                 return str(v)
-            if isinstance(v, dt.datetime | pd.Timestamp) and not dt.datetime(1900, 3, 1) <= v.replace(tzinfo=None):
+            if isinstance(v, dt.datetime | pd.Timestamp) and not dt.datetime(
+                1900, 3, 1
+            ) <= v.replace(tzinfo=None):
                 return str(v)
             return v
-        out = pd.DataFrame({ILLEGAL_CHARACTERS_RE.sub("", str(c)) or "c": frame[c] for c in frame.columns})
+
+        out = pd.DataFrame(
+            {ILLEGAL_CHARACTERS_RE.sub("", str(c)) or "c": frame[c] for c in frame.columns}
+        )
         for c in out.columns:
             if isinstance(out[c].dtype, pd.DatetimeTZDtype):
                 out[c] = out[c].dt.tz_localize(None)
@@ -314,24 +465,44 @@ def test_orders_table_of_random_frames(frame, ext):
         folder = _folder(tmp, "orders" + ext)
         try:
             _write(frame, folder / ("orders" + ext))
-        except (ValueError, TypeError, OverflowError, pa.ArrowException) as exc:  # the writer refused it
+        except (
+            ValueError,
+            TypeError,
+            OverflowError,
+            pa.ArrowException,
+        ) as exc:  # the writer refused it
             assume(False), exc
         _open(folder)
 
 
 def test_a_plausible_random_frame_can_be_valid(tmp_path):
     """Guard against a fuzz that never gets past the header checks: the tiny orders pass."""
-    frame = pd.DataFrame(TINY_ORDERS, columns=["order_id", "user_id", "order_time", "paid_amount", "channel",
-                                               "status", "refund_amount"])
+    frame = pd.DataFrame(
+        TINY_ORDERS,
+        columns=[
+            "order_id",
+            "user_id",
+            "order_time",
+            "paid_amount",
+            "channel",
+            "status",
+            "refund_amount",
+        ],
+    )
     frame["order_time"] = pd.to_datetime(frame["order_time"])
     for ext in (".csv", ".parquet", ".xlsx"):
         folder = tmp_path / ext[1:]
         folder.mkdir()
         (folder / "campaign.yaml").write_text(
-            yaml.safe_dump({**ORDERS_ONLY, "tables": {"orders": "orders" + ext}}, allow_unicode=True),
-            encoding="utf-8")
+            yaml.safe_dump(
+                {**ORDERS_ONLY, "tables": {"orders": "orders" + ext}}, allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
         _write(frame, folder / ("orders" + ext))
         campaign = open_campaign(folder)
-        assert campaign.con.execute("SELECT count(*) FROM orders").fetchall()[0][0] == len(TINY_ORDERS)
+        assert campaign.con.execute("SELECT count(*) FROM orders").fetchall()[0][0] == len(
+            TINY_ORDERS
+        )
         campaign.con.close()
     assert np.isfinite(frame["paid_amount"]).all()

@@ -1,5 +1,6 @@
 """The report's text catalogue (fupan.i18n.catalogue): every entry in both languages, the same
 named placeholders on both sides, and every key the code and the fragments name exists."""
+
 from __future__ import annotations
 
 import re
@@ -60,10 +61,17 @@ def test_every_key_the_code_names_exists():
 
 def test_lookup_fills_placeholders_per_language():
     assert t("lift_skipped", "zh", reason="历史不足") == "反事实增量分析未做：历史不足。"
-    assert t("lift_skipped", "en", reason="too short") == "The counterfactual lift analysis was not run: too short."
+    assert (
+        t("lift_skipped", "en", reason="too short")
+        == "The counterfactual lift analysis was not run: too short."
+    )
     days = Localized("周六", "Saturday")
-    assert "周六" in t("anom_note_closed", "zh", days=days) and "Saturday" in t("anom_note_closed", "en", days=days)
-    assert both("margin_no_sku") == bilingual(CATALOGUE["margin_no_sku"][1], CATALOGUE["margin_no_sku"][0])
+    assert "周六" in t("anom_note_closed", "zh", days=days) and "Saturday" in t(
+        "anom_note_closed", "en", days=days
+    )
+    assert both("margin_no_sku") == bilingual(
+        CATALOGUE["margin_no_sku"][1], CATALOGUE["margin_no_sku"][0]
+    )
     assert pick(both("margin_no_sku"), "zh") == CATALOGUE["margin_no_sku"][0]
     with pytest.raises(ValueError, match="zh"):
         t("lift_skipped", "fr", reason="x")

@@ -1,5 +1,6 @@
 """Was the lift real — the report's wiring of lift, margin ROI and root cause, on generated
 campaigns whose truth is known (truth.json) and against plain pandas on the raw files."""
+
 from __future__ import annotations
 
 import inspect
@@ -16,13 +17,19 @@ from fupan.demo import generate_demo
 
 @pytest.fixture(scope="module")
 def fault_retro(tmp_path_factory):
-    folder = generate_demo(tmp_path_factory.mktemp("fault") / "c", scale=DEMO_SCALE, scenario="channel_fault")
-    return fupan.load_retrospective(folder), json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    folder = generate_demo(
+        tmp_path_factory.mktemp("fault") / "c", scale=DEMO_SCALE, scenario="channel_fault"
+    )
+    return fupan.load_retrospective(folder), json.loads(
+        (folder / "truth.json").read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture(scope="module")
 def standard_retro(demo_dir):
-    return fupan.load_retrospective(demo_dir), json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))
+    return fupan.load_retrospective(demo_dir), json.loads(
+        (demo_dir / "truth.json").read_text(encoding="utf-8")
+    )
 
 
 def test_adtributor_names_the_faulty_channel_on_the_faulty_day(fault_retro):
@@ -37,8 +44,10 @@ def test_adtributor_names_the_faulty_channel_on_the_faulty_day(fault_retro):
 @pytest.fixture(scope="module")
 def shipped_retro(shipped_demo_dir):
     """The demo campaign as `make demo` writes it, loaded as `fupan run` loads it."""
-    return (fupan.load_retrospective(shipped_demo_dir),
-            json.loads((shipped_demo_dir / "truth.json").read_text(encoding="utf-8")))
+    return (
+        fupan.load_retrospective(shipped_demo_dir),
+        json.loads((shipped_demo_dir / "truth.json").read_text(encoding="utf-8")),
+    )
 
 
 def _typical_day(demo_dir, day: str, phase: tuple[str, str]) -> tuple[float, float]:
@@ -47,14 +56,15 @@ def _typical_day(demo_dir, day: str, phase: tuple[str, str]) -> tuple[float, flo
     o = pd.read_parquet(demo_dir / "orders.parquet")
     o = o.assign(day=o.groupby("order_id").order_time.transform("min").dt.normalize())
     o = o[o.status != "cancelled"]
-    g = o.groupby("day").paid_amount.sum().loc[phase[0]:phase[1]]
+    g = o.groupby("day").paid_amount.sum().loc[phase[0] : phase[1]]
     d = pd.Timestamp(day)
     near = g[(g.index != d) & (abs((g.index - d).days) <= 3)]
     return float(g.loc[d]), float(near.median())
 
 
-def test_anomalous_day_causes_only_when_the_days_total_moved(standard_retro, shipped_retro, fault_retro,
-                                                            demo_dir, shipped_demo_dir):
+def test_anomalous_day_causes_only_when_the_days_total_moved(
+    standard_retro, shipped_retro, fault_retro, demo_dir, shipped_demo_dir
+):
     """The fault day's total fell well below its neighbours, so Adtributor names causes; an alert
     whose day total is within 10 % of its neighbours' median (a mix shift) names none — the
     shipped demo's top alert is such a day."""
@@ -136,14 +146,20 @@ def test_margin_igp_equals_plain_pandas_on_the_raw_files(standard_retro, demo_di
     card = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))
     o = pd.read_parquet(demo_dir / "orders.parquet")
     o = o.assign(day=o.groupby("order_id").order_time.transform("min").dt.normalize())
-    o = o[(o.status != "cancelled") & ~o.category.isin(card["controls"]["categories"])]  # promoted lines only
+    o = o[
+        (o.status != "cancelled") & ~o.category.isin(card["controls"]["categories"])
+    ]  # promoted lines only
     w = r.card.windows
-    base = o[o.day.between(pd.Timestamp(w.baseline.start), pd.Timestamp(w.baseline.end))].groupby("sku")
-    camp = o[o.day.between(pd.Timestamp(w.campaign.start), pd.Timestamp(w.campaign.end))].groupby("sku")
+    base = o[o.day.between(pd.Timestamp(w.baseline.start), pd.Timestamp(w.baseline.end))].groupby(
+        "sku"
+    )
+    camp = o[o.day.between(pd.Timestamp(w.campaign.start), pd.Timestamp(w.campaign.end))].groupby(
+        "sku"
+    )
     b_units, c_units = base.quantity.sum(), camp.quantity.sum()
     p_reg = base.paid_amount.sum() / b_units
     p_promo = camp.paid_amount.sum() / c_units
-    cost = (camp.apply(lambda g: (g.unit_cost * g.quantity).sum(), include_groups=False) / c_units)
+    cost = camp.apply(lambda g: (g.unit_cost * g.quantity).sum(), include_groups=False) / c_units
     q_hat = b_units / w.baseline.days * w.campaign.days * r.lift.cf_factor
     rate = card["costs"]["variable_cost_rate"]
     assert rate > 0  # the demo declares commission, payment and fulfilment costs
@@ -166,7 +182,9 @@ def test_did_against_the_control_line_recovers_the_campaign_lift(standard_retro)
     promoted lines against it lands within 10% of the true campaign increment (pre-heat..post)
     and its interval covers it; the baseline trends are parallel, as generated."""
     r, truth = standard_retro
-    assert truth["control"]["incremental_gmv"] == 0 and r.controls.categories == (truth["control"]["category"],)
+    assert truth["control"]["incremental_gmv"] == 0 and r.controls.categories == (
+        truth["control"]["category"],
+    )
     inc = truth["incremental_gmv"]
     camp = inc["preheat"] + inc["burst"] + inc["post"]
     row = r.controls.table.loc["campaign"]

@@ -6,6 +6,7 @@ Oracles: the generating process of synthetic shops (the planted effect and its n
 the tolerances are derived), statsmodels OLS on a hand-built design, the raw UCI Online Retail
 files read with plain pandas, and sentences written out by hand.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,14 +29,18 @@ from fupan.report import render
 SATURDAY = 5
 DOW = np.array([0.0, 0.05, 0.0, 0.08, 0.15, 0.0, -0.10])  # Monday .. Sunday, log scale; Sat unused
 GROWTH = 0.30  # per year
-WINDOWS = {"baseline": ("2025-10-01", "2025-10-31"), "burst": ("2025-11-01", "2025-11-16"),
-           "dip": ("2025-11-17", "2025-11-30")}
+WINDOWS = {
+    "baseline": ("2025-10-01", "2025-10-31"),
+    "burst": ("2025-11-01", "2025-11-16"),
+    "dip": ("2025-11-17", "2025-11-30"),
+}
 LIFT = {"burst": 0.40, "dip": 0.15}  # the campaign lifts the burst 40 % and the dip 15 % (a halo)
 START, END = "2024-09-02", "2025-11-30"
 
 
-def closed_saturday_shop(seed: int, sigma: float = 0.08, holidays: tuple[str, ...] = ()
-                         ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def closed_saturday_shop(
+    seed: int, sigma: float = 0.08, holidays: tuple[str, ...] = ()
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Daily sales of a shop shut every Saturday: log-linear trend + weekday effects + N(0, σ)
     noise; ``holidays`` (open weekdays) sell nothing; the campaign multiplies the burst and dip.
 
@@ -58,6 +63,7 @@ def error_sd(m: pd.Series, sigma: float, train: pd.DatetimeIndex, pred: pd.Datet
     (Var Y⁰_t = m_t²(e^{σ²} − 1)) plus the OLS error of the fitted log level carried to the
     prediction days by the delta method (Σ m_t x_t)ᵀ σ²(XᵀX)⁻¹ (Σ m_t x_t); X is built here from
     the true design (trend, the six open weekdays), not taken from the code under test."""
+
     def design(days: pd.DatetimeIndex) -> np.ndarray:
         t = (days - train[0]).days.to_numpy() / 365
         dows = [d for d in range(7) if d != SATURDAY][1:]
@@ -73,7 +79,10 @@ def error_sd(m: pd.Series, sigma: float, train: pd.DatetimeIndex, pred: pd.Datet
 
 # --- the model: closed weekdays, sporadic zeros, intermittent sales ----------------------------
 
-def standardised_errors(seed: int, sigma: float = 0.08, n_boot: int = 200) -> list[tuple[float, bool, float]]:
+
+def standardised_errors(
+    seed: int, sigma: float = 0.08, n_boot: int = 200
+) -> list[tuple[float, bool, float]]:
     """Per phase (burst, dip): (estimate − truth) / error_sd, whether the 95 % interval holds the
     truth, and 4 × error_sd / truth."""
     y, y0, m = closed_saturday_shop(seed, sigma)
@@ -122,19 +131,28 @@ def test_closed_days_contribute_exactly_zero():
     d = cf.daily
     sat = d.index.day_of_week == SATURDAY
     assert (d.closed == sat).all()
-    assert (d.loc[sat, "expected"] == 0).all() and (d.loc[sat, "role"].isin(["closed", "predict"])).all()
+    assert (d.loc[sat, "expected"] == 0).all() and (
+        d.loc[sat, "role"].isin(["closed", "predict"])
+    ).all()
     pred = d.role == "predict"
     assert (d.loc[sat & pred, ["lower", "upper"]] == 0).all().all()
     assert (cf.draws[:, sat[pred.to_numpy()]] == 0).all()
     first = d.index[sat & pred][0]
     one_saturday = incremental_by_phase(cf, {"burst": (first, first)}).loc["burst"]
-    assert one_saturday[["actual", "expected", "incremental", "lower", "upper"]].tolist() == [0, 0, 0, 0, 0]
+    assert one_saturday[["actual", "expected", "incremental", "lower", "upper"]].tolist() == [
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
     # the Saturdays of the burst add nothing: its increment is that of its open days alone
     a, b = WINDOWS["burst"]
     burst = d.loc[a:b]
     open_days = burst[~burst.closed]
     assert incremental_by_phase(cf, WINDOWS).at["burst", "incremental"] == pytest.approx(
-        (open_days.actual - open_days.expected).sum(), rel=1e-12)
+        (open_days.actual - open_days.expected).sum(), rel=1e-12
+    )
 
 
 def test_a_closed_weekday_opened_in_the_campaign_counts_in_full():
@@ -154,23 +172,37 @@ def test_fit_equals_statsmodels_on_the_open_days_with_sales():
     holidays = ("2024-12-25", "2024-12-26", "2025-05-05", "2025-08-25")  # open weekdays, no sales
     y, _, _ = closed_saturday_shop(6, holidays=holidays)
     cf = fit_counterfactual(y, WINDOWS["baseline"], outlier_z=None, n_boot=100)
-    hist = y.loc[:WINDOWS["baseline"][1]].iloc[-364:]
+    hist = y.loc[: WINDOWS["baseline"][1]].iloc[-364:]
     use = hist[(hist.index.day_of_week != SATURDAY) & (hist > 0)]
     assert len(hist) - len(use) == 52 + 4  # every Saturday of the year and the four holidays
 
     def design(days):
         t = (days - hist.index[0]).days.to_numpy() / 365
-        return np.column_stack([np.ones(len(days)), t, *[(days.day_of_week == d).astype(float)
-                                                         for d in (1, 2, 3, 4, 6)]])
+        return np.column_stack(
+            [
+                np.ones(len(days)),
+                t,
+                *[(days.day_of_week == d).astype(float) for d in (1, 2, 3, 4, 6)],
+            ]
+        )
 
     ols = sm.OLS(np.log(use.to_numpy()), design(use.index)).fit()
     np.testing.assert_allclose(cf.params.to_numpy(), ols.params, rtol=1e-9, atol=1e-12)
-    assert list(cf.params.index) == ["const", "trend", "dow_Tue", "dow_Wed", "dow_Thu", "dow_Fri", "dow_Sun"]
+    assert list(cf.params.index) == [
+        "const",
+        "trend",
+        "dow_Tue",
+        "dow_Wed",
+        "dow_Thu",
+        "dow_Fri",
+        "dow_Sun",
+    ]
     smear = np.mean(np.exp(ols.resid))
     pred = cf.daily[cf.daily.role == "predict"]
     open_pred = pred[pred.index.day_of_week != SATURDAY]
-    np.testing.assert_allclose(open_pred.expected, np.exp(design(open_pred.index) @ ols.params) * smear,
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        open_pred.expected, np.exp(design(open_pred.index) @ ols.params) * smear, rtol=1e-9
+    )
     roles = cf.daily.role
     assert (roles.loc[list(holidays)] == "zero").all()
     assert (roles[roles == "zero"].index.isin(pd.DatetimeIndex(holidays))).all()
@@ -181,7 +213,7 @@ def test_a_mostly_closed_weekday_is_closed_and_its_rare_sales_are_not_modelled()
     in the year (3/52 = 6 %) leaves Saturday closed; at 6 times (12 %) it would be open, and its
     46 zero days (of ~313 open days, 15 %) are then too many: intermittent, refused."""
     y, _, _ = closed_saturday_shop(7)
-    sats = y.loc[:WINDOWS["baseline"][1]].iloc[-364:].index
+    sats = y.loc[: WINDOWS["baseline"][1]].iloc[-364:].index
     sats = sats[sats.day_of_week == SATURDAY]
     three = y.copy()
     three.loc[sats[[5, 20, 35]]] = 800.0
@@ -199,7 +231,9 @@ def test_reasons_are_bilingual_and_name_the_real_cause():
     y, _, _ = closed_saturday_shop(8)
     with pytest.raises(LiftError) as err:  # the series ends before the dip does
         fit_counterfactual(y.loc[:"2025-11-20"], WINDOWS["baseline"], predict_end=WINDOWS["dip"][1])
-    assert "2025-11-20" in err.value.en and "2025-11-30" in err.value.en and "回落期" in err.value.zh
+    assert (
+        "2025-11-20" in err.value.en and "2025-11-30" in err.value.en and "回落期" in err.value.zh
+    )
     assert str(err.value) == f"{err.value.en}||{err.value.zh}"
     assert "历史不足" not in err.value.zh
     with pytest.raises(LiftError) as err:  # the series starts after the baseline
@@ -212,22 +246,38 @@ def test_reasons_are_bilingual_and_name_the_real_cause():
 
 # --- campaign folders through the whole pipeline ----------------------------------------------
 
+
 def write_shop(folder: Path, y: pd.Series) -> Path:
     """A campaign folder whose paid orders sum to ``y`` each day: about one order per ¥100 (at
     least one), the day's sales split evenly between them (to the cent); no order on a zero day."""
     folder.mkdir(parents=True)
-    card = {"id": "closed-saturdays", "name": "周六闭店的店铺", "platform": "own-site", "category": "gifts",
-            "currency": "CNY", "timezone": "Asia/Shanghai",
-            "windows": {k: list(v) for k, v in WINDOWS.items()}, "tables": {"orders": "orders.csv"}}
-    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    card = {
+        "id": "closed-saturdays",
+        "name": "周六闭店的店铺",
+        "platform": "own-site",
+        "category": "gifts",
+        "currency": "CNY",
+        "timezone": "Asia/Shanghai",
+        "windows": {k: list(v) for k, v in WINDOWS.items()},
+        "tables": {"orders": "orders.csv"},
+    }
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     sold = y[y > 0]
     n = np.maximum(1, np.round(sold.to_numpy() / 100)).astype(int)
     day = np.repeat(sold.index, n)
-    pd.DataFrame({"order_id": [f"o{i}" for i in range(len(day))],
-                  "user_id": [f"u{i % 997}" for i in range(len(day))],
-                  "order_time": (day + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M:%S"),
-                  "paid_amount": np.repeat(sold.to_numpy() / n, n).round(2), "channel": "search", "status": "paid",
-                  "refund_amount": 0.0}).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(len(day))],
+            "user_id": [f"u{i % 997}" for i in range(len(day))],
+            "order_time": (day + pd.Timedelta(hours=12)).strftime("%Y-%m-%d %H:%M:%S"),
+            "paid_amount": np.repeat(sold.to_numpy() / n, n).round(2),
+            "channel": "search",
+            "status": "paid",
+            "refund_amount": 0.0,
+        }
+    ).to_csv(folder / "orders.csv", index=False)
     return folder
 
 
@@ -276,7 +326,10 @@ def test_intermittent_shop_report_prints_the_real_reason(tmp_path):
     rng = np.random.default_rng(9)
     y = y.where(rng.random(len(y)) > 0.3, 0.0)
     folder = write_shop(tmp_path / "c", y)
-    for lang, want, generic in (("zh", "销售是间歇性的", "历史不足"), ("en", "sales are intermittent", "too little history")):
+    for lang, want, generic in (
+        ("zh", "销售是间歇性的", "历史不足"),
+        ("en", "sales are intermittent", "too little history"),
+    ):
         out = tmp_path / f"out-{lang}"
         proc = run_cli("run", str(folder), "--out", str(out), "--lang", lang, "--quiet")
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -288,17 +341,29 @@ def test_intermittent_shop_report_prints_the_real_reason(tmp_path):
 
 # --- how the report words the dip ---------------------------------------------------------------
 
+
 def result(dip: tuple[float, float, float], pf: tuple[float, float, float]) -> LiftAnalysis:
     """A lift result built by hand: campaign +¥145,700, dip (incremental, lower, upper)."""
     camp = (300_000.0, 154_300.0, 145_700.0, 100_000.0, 190_000.0)
     d = (200_000.0, 200_000.0 - dip[0], *dip)
     total = (camp[0] + d[0], camp[1] + d[1], camp[2] + d[2], camp[3] + dip[1], camp[4] + dip[2])
-    table = pd.DataFrame([camp, d, camp, total], columns=["actual", "expected", "incremental", "lower", "upper"],
-                         index=pd.Index(["burst", "dip", "campaign", "total"], name="phase"))
-    return LiftAnalysis(cf=None, table=table,
-                        pull_forward=pd.Series(dict(zip(["estimate", "lower", "upper"], pf, strict=True))),
-                        dip_days=15, dip_verdict=dip_verdict(table), volumes={}, growth_per_year=0.1,
-                        closed_weekdays=(), zero_days=0, cf_factor=1.0)
+    table = pd.DataFrame(
+        [camp, d, camp, total],
+        columns=["actual", "expected", "incremental", "lower", "upper"],
+        index=pd.Index(["burst", "dip", "campaign", "total"], name="phase"),
+    )
+    return LiftAnalysis(
+        cf=None,
+        table=table,
+        pull_forward=pd.Series(dict(zip(["estimate", "lower", "upper"], pf, strict=True))),
+        dip_days=15,
+        dip_verdict=dip_verdict(table),
+        volumes={},
+        growth_per_year=0.1,
+        closed_weekdays=(),
+        zero_days=0,
+        cf_factor=1.0,
+    )
 
 
 def text(html: object) -> str:
@@ -318,11 +383,15 @@ def test_positive_dip_is_worded_as_a_halo():
     106.1K = 251.8K."""
     r = result((106_100.0, 65_000.0, 150_000.0), (-0.728, -1.120, -0.479))
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
-    assert ("之后 15 天没有透支，反而比预期多卖 ¥10.6万（95% CI ¥6.5万 ~ ¥15.0万，相当于活动期增量的 72.8%"
-            "（95% CI 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。") in zh
-    assert ("the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65.0K to "
-            "¥150.0K; 72.8% of the campaign lift, 95% CI 47.9% to 112.0%): a halo, not a pull-forward, for "
-            "¥251.8K net in all.") in en
+    assert (
+        "之后 15 天没有透支，反而比预期多卖 ¥10.6万（95% CI ¥6.5万 ~ ¥15.0万，相当于活动期增量的 72.8%"
+        "（95% CI 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。"
+    ) in zh
+    assert (
+        "the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65.0K to "
+        "¥150.0K; 72.8% of the campaign lift, 95% CI 47.9% to 112.0%): a halo, not a pull-forward, for "
+        "¥251.8K net in all."
+    ) in en
     for s in (zh, en):
         assert "-" not in s.replace("pre-", "").replace("pull-forward", "")
     assert "提前透支" not in zh and "pulled forward" not in en
@@ -331,8 +400,14 @@ def test_positive_dip_is_worded_as_a_halo():
 def test_negative_dip_is_still_a_pull_forward():
     r = result((-43_700.0, -60_000.0, -25_000.0), (0.30, 0.18, 0.42))
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
-    assert "活动期比无活动预期多卖 ¥14.6万，其中约 ¥4.4万（30.0%，95% CI 18.0% ~ 42.0%）是从之后 15 天提前透支的；扣除后净增量 ¥10.2万。" in zh
-    assert "about ¥43.7K of that (30.0%, 95% CI 18.0% to 42.0%) was pulled forward from the following 15 days, leaving ¥102.0K net." in en
+    assert (
+        "活动期比无活动预期多卖 ¥14.6万，其中约 ¥4.4万（30.0%，95% CI 18.0% ~ 42.0%）是从之后 15 天提前透支的；扣除后净增量 ¥10.2万。"
+        in zh
+    )
+    assert (
+        "about ¥43.7K of that (30.0%, 95% CI 18.0% to 42.0%) was pulled forward from the following 15 days, leaving ¥102.0K net."
+        in en
+    )
     assert "长尾带动" not in zh and "halo" not in en
 
 
@@ -341,19 +416,35 @@ def test_dip_straddling_zero_is_not_distinguishable_from_zero():
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert "之后 15 天实际与预期之差 -¥8,000.0（95% CI -¥4.0万 ~ ¥3.0万）与零无法区分" in zh
     assert "not distinguishable from zero" in en
-    assert "提前透支" not in zh and "pulled forward" not in en and "属于长尾带动" not in zh and "a halo," not in en
+    assert (
+        "提前透支" not in zh
+        and "pulled forward" not in en
+        and "属于长尾带动" not in zh
+        and "a halo," not in en
+    )
 
 
 def test_skip_shows_the_real_reason_in_the_report_language():
-    reason = str(LiftError("营业日中 80/300 天销售为0：销售是间歇性的", "80 of 300 open days have no sales: intermittent"))
-    zh, en = str(render.lift(Skip(reason), Style("zh"))), str(render.lift(Skip(reason), Style("en")))
+    reason = str(
+        LiftError(
+            "营业日中 80/300 天销售为0：销售是间歇性的",
+            "80 of 300 open days have no sales: intermittent",
+        )
+    )
+    zh, en = (
+        str(render.lift(Skip(reason), Style("zh"))),
+        str(render.lift(Skip(reason), Style("en"))),
+    )
     assert "销售是间歇性的" in zh and "intermittent" not in zh and "历史不足" not in zh
     assert "intermittent" in en and "间歇" not in en and "too little history" not in en
-    plain = str(render.lift(Skip("some other library message"), Style("en")))  # not bilingual: as given
+    plain = str(
+        render.lift(Skip("some other library message"), Style("en"))
+    )  # not bilingual: as given
     assert "some other library message" in plain
 
 
 # --- the real shop: UCI Online Retail, closed on Saturdays ------------------------------------
+
 
 @pytest.fixture(scope="module")
 def uci(tmp_path_factory):
@@ -361,7 +452,9 @@ def uci(tmp_path_factory):
 
     source = default_uci_path()
     if not Path(source).is_file():
-        reason = f"{source} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        reason = (
+            f"{source} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        )
         print(reason)
         pytest.skip(reason)
     return uci_campaign(tmp_path_factory.mktemp("uci") / "c"), source
@@ -371,7 +464,9 @@ def uci(tmp_path_factory):
 def test_uci_lift_runs_with_saturday_closed(uci):
     folder, source = uci
     raw = pd.read_parquet(source, columns=["InvoiceDate"])
-    assert (pd.to_datetime(raw.InvoiceDate).dt.day_of_week == SATURDAY).sum() == 0  # never trades on Saturday
+    assert (
+        pd.to_datetime(raw.InvoiceDate).dt.day_of_week == SATURDAY
+    ).sum() == 0  # never trades on Saturday
     r = fupan.load_retrospective(folder)
     assert "lift" not in r.skipped and isinstance(r.lift, LiftAnalysis)
     assert r.lift.closed_weekdays == (SATURDAY,)
@@ -381,7 +476,8 @@ def test_uci_lift_runs_with_saturday_closed(uci):
     for phase, w in r.card.windows.items():
         if phase != "baseline":
             assert r.lift.table.at[phase, "actual"] == pytest.approx(
-                gmv.loc[str(w.start):str(w.end)].sum(), rel=1e-9), phase
+                gmv.loc[str(w.start) : str(w.end)].sum(), rel=1e-9
+            ), phase
     d = r.lift.cf.daily
     assert (d.loc[d.closed, ["actual", "expected"]] == 0).all().all()
     zh, en = str(render.lift(r.lift, Style("zh"))), str(render.lift(r.lift, Style("en")))

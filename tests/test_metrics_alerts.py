@@ -1,4 +1,5 @@
 """Channel-share alerts: a channel collapsing on one day is flagged, a campaign peak is not."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +8,13 @@ import pytest
 
 from fupan.metrics.alerts import share_anomalies
 
-WINDOWS = pd.DataFrame({"phase": ["baseline", "burst", "campaign"],
-                        "start_date": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-11"]),
-                        "end_date": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-01-20"])})
+WINDOWS = pd.DataFrame(
+    {
+        "phase": ["baseline", "burst", "campaign"],
+        "start_date": pd.to_datetime(["2025-01-01", "2025-01-11", "2025-01-11"]),
+        "end_date": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-01-20"]),
+    }
+)
 
 
 def _daily(collapse_day: str | None = None, factor: float = 0.1) -> pd.DataFrame:

@@ -262,7 +262,9 @@ def test_flag_anomalies_scale_divides_residuals_and_reports_reference_size() -> 
     actual, expected = np.array([100.0, 102, 98, 104, 108]), np.full(5, 100.0)
     out = flag_anomalies(actual, expected, window=None, scale=[1.0, 2, 2, 2, 4])
     # standardised: median 1, |d| = 1, 0, 2, 1, 1 → MAD 1; M = 0.6745·(s − 1)
-    np.testing.assert_allclose(out["score"], 0.6745 * (np.array([0.0, 1, -1, 2, 2]) - 1), rtol=1e-12)
+    np.testing.assert_allclose(
+        out["score"], 0.6745 * (np.array([0.0, 1, -1, 2, 2]) - 1), rtol=1e-12
+    )
     np.testing.assert_allclose(out["residual"], [0, 2, -2, 4, 8])  # the raw residual is kept
     assert out["n_ref"].tolist() == [5] * 5
     trailing = flag_anomalies(actual, expected, window=3, min_periods=2)
@@ -279,7 +281,9 @@ def test_modified_z_pvalue_normal_and_student() -> None:
     assert modified_z_pvalue(-np.inf) == 0.0 and np.isnan(modified_z_pvalue(np.nan))
     # n_ref = 49 → ν = 0.3675·48 = 17.64
     assert modified_z_pvalue(3.5, 49) == pytest.approx(2 * stats.t.sf(3.5, 17.64), rel=1e-12)
-    assert modified_z_pvalue(3.5, 1) == pytest.approx(2 * stats.t.sf(3.5, 1.0), rel=1e-12)  # ν floored at 1
+    assert modified_z_pvalue(3.5, 1) == pytest.approx(
+        2 * stats.t.sf(3.5, 1.0), rel=1e-12
+    )  # ν floored at 1
 
 
 @pytest.mark.parametrize("n", [20, 48])
@@ -341,7 +345,9 @@ def test_closed_weekdays_finds_the_structurally_shut_day() -> None:
     assert closed_weekdays(y, fit) == (5,)
     y.iloc[[3, 10]] = 0.0  # two closed Thursdays out of ten: still an open weekday
     assert closed_weekdays(y, fit) == (5,)
-    assert closed_weekdays(y, np.arange(70) < 14, min_days=4) == ()  # two Saturdays are too few to tell
+    assert (
+        closed_weekdays(y, np.arange(70) < 14, min_days=4) == ()
+    )  # two Saturdays are too few to tell
 
 
 def test_weekday_effects_recover_a_multiplicative_pattern() -> None:
@@ -356,8 +362,10 @@ def test_weekday_effects_recover_a_multiplicative_pattern() -> None:
 
 
 def test_local_level_is_leave_one_out_within_the_regime() -> None:
-    d = pd.Series([1.0, 2, 3, 100, 5, 6, 7, 50, 60, 70],
-                  index=pd.date_range("2024-01-01", periods=10, freq="D"))
+    d = pd.Series(
+        [1.0, 2, 3, 100, 5, 6, 7, 50, 60, 70],
+        index=pd.date_range("2024-01-01", periods=10, freq="D"),
+    )
     regime = np.array(["a"] * 7 + ["b"] * 3, dtype=object)
     out = local_level(d, regime, k=4, max_distance=14, min_obs=2)
     # day 3 (the spike): nearest four others in 'a' are days 2, 4, 1, 5 → median(3, 5, 2, 6) = 4
@@ -376,13 +384,17 @@ def test_phase_seasonal_baseline_reproduces_a_noise_free_campaign() -> None:
     levels[100:111] = 400.0  # a burst
     levels[111:125] = 60.0  # a dip
     y = _week_series(levels)
-    regime = np.array(["normal"] * 100 + ["burst"] * 11 + ["dip"] * 14 + ["normal"] * 15, dtype=object)
+    regime = np.array(
+        ["normal"] * 100 + ["burst"] * 11 + ["dip"] * 14 + ["normal"] * 15, dtype=object
+    )
     fit = np.arange(n) < 100
     out = phase_seasonal_baseline(y, regime, fit)
     shut = out["closed"].to_numpy()
     assert shut.tolist() == (y.index.day_of_week == 5).tolist()
     assert out["expected"][shut].isna().all()
-    np.testing.assert_allclose(out["expected"][~shut], y[~shut], rtol=1e-9)  # burst and dip days too
+    np.testing.assert_allclose(
+        out["expected"][~shut], y[~shut], rtol=1e-9
+    )  # burst and dip days too
     # the local level is a median of k = 6 days inside the phase → se factor √(1 + π/12)
     assert out["se_factor"].iloc[50] == pytest.approx(math.sqrt(1 + math.pi / 12))
     # a spike in the dip does not raise its own expected value

@@ -111,8 +111,13 @@ def test_daily_gmv_index_hand_computed() -> None:
 
     from fupan.metrics.benchmark import daily_gmv_index
 
-    daily = pd.DataFrame({"date": ["2025-11-09", "2025-11-09", "2025-11-11", "2025-11-12"],
-                          "channel": ["live", "organic", "live", "live"], "gmv": [30.0, 20.0, 400.0, 75.0]})
+    daily = pd.DataFrame(
+        {
+            "date": ["2025-11-09", "2025-11-09", "2025-11-11", "2025-11-12"],
+            "channel": ["live", "organic", "live", "live"],
+            "gmv": [30.0, 20.0, 400.0, 75.0],
+        }
+    )
     got = daily_gmv_index(daily, 50.0, dt.date(2025, 11, 11))
     assert got["day"].tolist() == [-2, -1, 0, 1]  # 11-10 had no row: a day with no sale
     assert got["date"].tolist() == ["2025-11-09", "2025-11-10", "2025-11-11", "2025-11-12"]

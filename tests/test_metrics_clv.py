@@ -326,7 +326,9 @@ def _eq6_betaln(params: dict, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) 
     head = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
     t1 = np.exp(betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + big_t))
     xp = np.maximum(x, 1)
-    t2 = np.where(x > 0, np.exp(betaln(a + 1, b + xp - 1) - betaln(a, b) - (r + x) * np.log(alpha + tx)), 0.0)
+    t2 = np.where(
+        x > 0, np.exp(betaln(a + 1, b + xp - 1) - betaln(a, b) - (r + x) * np.log(alpha + tx)), 0.0
+    )
     return head + np.log(t1 + t2)
 
 
@@ -354,18 +356,31 @@ def _eq6_decimal(r: str, alpha: str, a: str, b: str, x: int, tx: str, big_t: str
 
 def test_loglik_equals_the_betaln_form_where_that_is_exact(cdnow: pd.DataFrame) -> None:
     x, tx, big_t = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T"))
-    for params in (CLVTOOLS_EXACT, {"r": 2.0, "alpha": 0.5, "a": 3.0, "b": 40.0},
-                   {"r": 0.1, "alpha": 30.0, "a": 0.01, "b": 0.2}):
-        np.testing.assert_allclose(bgnbd_loglik_single(params, x, tx, big_t),
-                                   _eq6_betaln(params, x, tx, big_t), rtol=1e-11, atol=1e-11)
+    for params in (
+        CLVTOOLS_EXACT,
+        {"r": 2.0, "alpha": 0.5, "a": 3.0, "b": 40.0},
+        {"r": 0.1, "alpha": 30.0, "a": 0.01, "b": 0.2},
+    ):
+        np.testing.assert_allclose(
+            bgnbd_loglik_single(params, x, tx, big_t),
+            _eq6_betaln(params, x, tx, big_t),
+            rtol=1e-11,
+            atol=1e-11,
+        )
 
 
-@pytest.mark.parametrize(("x", "tx", "T"), [(0, "0", "30"), (1, "3", "40"), (5, "20", "52"), (40, "51", "53")])
+@pytest.mark.parametrize(
+    ("x", "tx", "T"), [(0, "0", "30"), (1, "3", "40"), (5, "20", "52"), (40, "51", "53")]
+)
 def test_loglik_is_exact_for_huge_b(x: int, tx: str, T: str) -> None:
     """b = 2.9e14 is where the UCI fit diverged: betaln differences lose every digit there
     (log Γ(b) ≈ 1e16), the log1p sums do not. Oracle: 60-digit decimal arithmetic."""
-    params = {"r": 0.9215710185711297, "alpha": 11.610712189148476, "a": 1.6023339410395878,
-              "b": 293659218722435.4}
+    params = {
+        "r": 0.9215710185711297,
+        "alpha": 11.610712189148476,
+        "a": 1.6023339410395878,
+        "b": 293659218722435.4,
+    }
     exact = _eq6_decimal(*(repr(params[k]) for k in ("r", "alpha", "a", "b")), x, tx, T)
     ours = bgnbd_loglik_single(params, x, float(tx), float(T))[0]
     assert ours == pytest.approx(exact, rel=1e-12, abs=1e-12)
@@ -380,7 +395,9 @@ def test_no_dropout_limit_loglik_is_the_nbd_count_likelihood(cdnow: pd.DataFrame
     x, tx, big_t = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     r, alpha = 0.5, 7.0
     expected = nbinom.logpmf(x, r, alpha / (alpha + big_t)) + gammaln(x + 1) - x * np.log(big_t)
-    ours = bgnbd_loglik_single({"r": r, "alpha": alpha, "a": float("nan"), "b": float("inf")}, x, tx, big_t)
+    ours = bgnbd_loglik_single(
+        {"r": r, "alpha": alpha, "a": float("nan"), "b": float("inf")}, x, tx, big_t
+    )
     np.testing.assert_allclose(ours, expected, rtol=1e-12)
 
 
@@ -400,8 +417,11 @@ def test_bgnbd_gradient_matches_finite_differences(cdnow: pd.DataFrame) -> None:
     def total(z: np.ndarray) -> float:
         return float(np.sum(_bgnbd_terms(*np.exp(z), x, tx, big_t)[0]))
 
-    for point in (CLVTOOLS_EXACT, {"r": 0.9, "alpha": 11.0, "a": 1.6, "b": 3e7},
-                  {"r": 0.8, "alpha": 9.9, "a": 0.0035, "b": 6.8}):
+    for point in (
+        CLVTOOLS_EXACT,
+        {"r": 0.9, "alpha": 11.0, "a": 1.6, "b": 3e7},
+        {"r": 0.8, "alpha": 9.9, "a": 0.0035, "b": 6.8},
+    ):
         z = np.log([point[k] for k in ("r", "alpha", "a", "b")])
         _, g = _bgnbd_terms(*np.exp(z), x, tx, big_t, grad=True)
         analytic = np.exp(z) * g.sum(axis=1)  # ∂/∂log θ
@@ -409,10 +429,15 @@ def test_bgnbd_gradient_matches_finite_differences(cdnow: pd.DataFrame) -> None:
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-4)
 
 
-def test_fit_bgnbd_same_optimum_from_other_starts_and_shuffled(cdnow: pd.DataFrame, bgnbd_fit: BGNBDParams) -> None:
+def test_fit_bgnbd_same_optimum_from_other_starts_and_shuffled(
+    cdnow: pd.DataFrame, bgnbd_fit: BGNBDParams
+) -> None:
     x, tx, big_t = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     order = np.random.default_rng(5).permutation(len(x))
-    fits = [fit_bgnbd(x, tx, big_t, starts=[s]) for s in ((1, 1, 1, 1), (3.0, 0.5, 5.0, 0.5), (0.05, 50, 0.1, 20))]
+    fits = [
+        fit_bgnbd(x, tx, big_t, starts=[s])
+        for s in ((1, 1, 1, 1), (3.0, 0.5, 5.0, 0.5), (0.05, 50, 0.1, 20))
+    ]
     fits.append(fit_bgnbd(x[order], tx[order], big_t[order]))
     for fit in fits:
         for name in ("r", "alpha", "a", "b"):
@@ -434,7 +459,9 @@ def test_fit_bgnbd_returns_the_no_dropout_limit_when_nobody_lapses() -> None:
     tx = np.where(x > 0, big_t, 0.0)
     fit = fit_bgnbd(x, tx, big_t)
     assert fit.no_dropout and np.isnan(fit.a)
-    nb2 = sm.NegativeBinomial(x, np.ones_like(x), exposure=big_t).fit(disp=0, method="bfgs", maxiter=500, gtol=1e-10)
+    nb2 = sm.NegativeBinomial(x, np.ones_like(x), exposure=big_t).fit(
+        disp=0, method="bfgs", maxiter=500, gtol=1e-10
+    )
     r_ref = 1 / nb2.params[1]
     assert fit.r == pytest.approx(r_ref, rel=1e-4)
     assert fit.r / fit.alpha == pytest.approx(np.exp(nb2.params[0]), rel=1e-6)
@@ -446,9 +473,17 @@ def test_fit_bgnbd_returns_the_no_dropout_limit_when_nobody_lapses() -> None:
 def test_checked_predictions_refuse_the_diverged_uci_fit() -> None:
     """The parameters the unchecked fit produced on UCI Online Retail (b ≈ 2.9e14): the closed form
     returns overflowed arithmetic there, which must be refused, never shown."""
-    diverged = {"r": 0.9215710185711297, "alpha": 11.610712189148476, "a": 1.6023339410395878,
-                "b": 293659218722435.4}
-    x, tx, big_t = np.array([0, 1, 5, 30.0]), np.array([0, 3, 20, 50.0]), np.array([30, 40, 52, 53.0])
+    diverged = {
+        "r": 0.9215710185711297,
+        "alpha": 11.610712189148476,
+        "a": 1.6023339410395878,
+        "b": 293659218722435.4,
+    }
+    x, tx, big_t = (
+        np.array([0, 1, 5, 30.0]),
+        np.array([0, 3, 20, 50.0]),
+        np.array([30, 40, 52, 53.0]),
+    )
     with pytest.raises(CLVModelError) as err:
         checked_predictions(diverged, 26, x, tx, big_t)
     en, zh = str(err.value).split("||")
@@ -457,12 +492,18 @@ def test_checked_predictions_refuse_the_diverged_uci_fit() -> None:
 
 def test_checked_predictions_bounds(cdnow: pd.DataFrame) -> None:
     x, tx, big_t = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T"))
-    purchases, alive = checked_predictions(LIFETIMES_QUICKSTART, 39, x, tx, big_t, max_per_period=1.0)
-    np.testing.assert_array_equal(purchases, expected_purchases(LIFETIMES_QUICKSTART, 39, x, tx, big_t))
+    purchases, alive = checked_predictions(
+        LIFETIMES_QUICKSTART, 39, x, tx, big_t, max_per_period=1.0
+    )
+    np.testing.assert_array_equal(
+        purchases, expected_purchases(LIFETIMES_QUICKSTART, 39, x, tx, big_t)
+    )
     np.testing.assert_array_equal(alive, prob_alive(LIFETIMES_QUICKSTART, x, tx, big_t))
     # a population rate of 5 purchases a week is more than a weekly summary can hold
     with pytest.raises(CLVModelError, match="per period"):
-        checked_predictions({"r": 5.0, "alpha": 1.0, "a": 0.1, "b": 100.0}, 26, [0], [0], [0], max_per_period=1.0)
+        checked_predictions(
+            {"r": 5.0, "alpha": 1.0, "a": 0.1, "b": 100.0}, 26, [0], [0], [0], max_per_period=1.0
+        )
 
 
 @pytest.fixture(scope="module")
@@ -483,8 +524,14 @@ def test_gamma_gamma_same_optimum_from_several_starts_and_shuffled(ridge_sample)
 
     x, m = ridge_sample
     mean = m.mean()
-    starts = [None, [(1.0, 1.0, 1.0)], [(0.5, 5.0, mean * 8)], [(50.0, 1.2, mean * 0.004)],
-              [(6.25, 3.74, 15.44)], [(100.0, 10.0, 100.0)]]
+    starts = [
+        None,
+        [(1.0, 1.0, 1.0)],
+        [(0.5, 5.0, mean * 8)],
+        [(50.0, 1.2, mean * 0.004)],
+        [(6.25, 3.74, 15.44)],
+        [(100.0, 10.0, 100.0)],
+    ]
     order = np.random.default_rng(2).permutation(x.size)
     fits = []
     for s in starts:
@@ -494,12 +541,16 @@ def test_gamma_gamma_same_optimum_from_several_starts_and_shuffled(ridge_sample)
     fits.append(fit_gamma_gamma(x[order], m[order]))
     ref = fits[0]
     assert not ref.on_ridge_limit and ref.log_likelihood > ref.limit_log_likelihood + 100
-    assert ref.p == pytest.approx(8, rel=0.1) and ref.q == pytest.approx(1.8, rel=0.05)  # recovers the truth
+    assert ref.p == pytest.approx(8, rel=0.1) and ref.q == pytest.approx(
+        1.8, rel=0.05
+    )  # recovers the truth
     for fit in fits:
         for name in ("p", "q", "v"):
             assert getattr(fit, name) == pytest.approx(getattr(ref, name), rel=1e-5)
         assert fit.mean_spend == pytest.approx(ref.mean_spend, rel=1e-7)
-        np.testing.assert_allclose(expected_average_value(fit, x, m), expected_average_value(ref, x, m), rtol=1e-6)
+        np.testing.assert_allclose(
+            expected_average_value(fit, x, m), expected_average_value(ref, x, m), rtol=1e-6
+        )
         assert fit.evaluations < 1500  # bounded: 4 starts × ≤ 200 BFGS iterations
 
 
@@ -530,12 +581,15 @@ def test_gamma_gamma_ridge_limit_matches_scipy_inverse_gamma() -> None:
     fit = fit_gamma_gamma(x, m)
     q, _, scale = stats.invgamma.fit(m, floc=0)
     assert fit.on_ridge_limit and fit.v == 0.0
-    assert fit.log_likelihood == pytest.approx(stats.invgamma.logpdf(m, q, 0, scale).sum(), rel=1e-9)
+    assert fit.log_likelihood == pytest.approx(
+        stats.invgamma.logpdf(m, q, 0, scale).sum(), rel=1e-9
+    )
     assert fit.q == pytest.approx(q, rel=1e-4) and fit.limit_scale == pytest.approx(scale, rel=1e-4)
     assert fit.mean_spend == pytest.approx(scale / (q - 1), rel=1e-4)
     # a repeat buyer is expected to spend their own mean; a one-off buyer the population mean
-    np.testing.assert_array_equal(expected_average_value(fit, [2, 0], [37.5, 0.0]),
-                                  [37.5, fit.limit_scale / (fit.q - 1)])
+    np.testing.assert_array_equal(
+        expected_average_value(fit, [2, 0], [37.5, 0.0]), [37.5, fit.limit_scale / (fit.q - 1)]
+    )
 
 
 def test_gamma_gamma_refusals_say_why_in_both_languages() -> None:
@@ -545,7 +599,9 @@ def test_gamma_gamma_refusals_say_why_in_both_languages() -> None:
 
     with pytest.raises(CLVModelError) as same:
         fit_gamma_gamma(np.full(40, 2.0), np.full(40, 30.0))
-    assert "same mean spend" in pick(str(same.value), "en") and "相同" in pick(str(same.value), "zh")
+    assert "same mean spend" in pick(str(same.value), "en") and "相同" in pick(
+        str(same.value), "zh"
+    )
     heavy = stats.invgamma.rvs(0.7, scale=50, size=3000, random_state=3)  # infinite mean
     with pytest.raises(CLVModelError) as tail:
         fit_gamma_gamma(1.0 + np.random.default_rng(3).poisson(2, heavy.size), heavy)

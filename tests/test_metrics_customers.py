@@ -1,5 +1,6 @@
 """Customer metrics: hand-computed tiny frames (arithmetic in the comments), failing inputs, and
 property tests against deliberately naive per-user loops (METHODS.md §1.3, §3.1–3.2)."""
+
 from __future__ import annotations
 
 import math
@@ -34,30 +35,37 @@ from fupan.metrics.customers import (
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """(user_id, 'YYYY-MM-DD[ HH:MM]', net) rows → the per-order frame; gmv = net + 1 (unused)."""
     df = pd.DataFrame(rows, columns=["user_id", "order_ts", "net"])
-    return df.assign(order_ts=pd.to_datetime(df["order_ts"], format="ISO8601"),
-                     gmv=df["net"] + 1.0)[["user_id", "order_ts", "gmv", "net"]]
+    return df.assign(
+        order_ts=pd.to_datetime(df["order_ts"], format="ISO8601"), gmv=df["net"] + 1.0
+    )[["user_id", "order_ts", "gmv", "net"]]
 
 
 # ---------------------------------------------------------------- first orders, new vs returning
 
-HISTORY = frame([
-    ("a", "2024-12-20 09:00", 10.0),  # a bought before the window → returning
-    ("a", "2025-01-05 10:00", 20.0),
-    ("b", "2025-01-06 23:59", 30.0),  # b's first order ever is inside the window → new
-    ("b", "2025-01-07 08:00", 5.0),   # last day of the window, inclusive
-    ("c", "2025-01-08 00:00", 40.0),  # the day after the window: c is no buyer of it
-    ("d", "2025-01-01 00:00", 50.0),  # first day of the window at midnight → new
-])
+HISTORY = frame(
+    [
+        ("a", "2024-12-20 09:00", 10.0),  # a bought before the window → returning
+        ("a", "2025-01-05 10:00", 20.0),
+        ("b", "2025-01-06 23:59", 30.0),  # b's first order ever is inside the window → new
+        ("b", "2025-01-07 08:00", 5.0),  # last day of the window, inclusive
+        ("c", "2025-01-08 00:00", 40.0),  # the day after the window: c is no buyer of it
+        ("d", "2025-01-01 00:00", 50.0),  # first day of the window at midnight → new
+    ]
+)
 WINDOW = ("2025-01-01", "2025-01-07")
 
 
 def test_first_orders_by_hand():
     expected = pd.DataFrame(
-        {"first_ts": pd.to_datetime(["2024-12-20 09:00", "2025-01-06 23:59", "2025-01-08 00:00",
-                                     "2025-01-01 00:00"]),
-         "first_date": pd.to_datetime(["2024-12-20", "2025-01-06", "2025-01-08", "2025-01-01"]),
-         "n_orders": [2, 2, 1, 1]},
-        index=pd.Index(["a", "b", "c", "d"], name="user_id"))
+        {
+            "first_ts": pd.to_datetime(
+                ["2024-12-20 09:00", "2025-01-06 23:59", "2025-01-08 00:00", "2025-01-01 00:00"]
+            ),
+            "first_date": pd.to_datetime(["2024-12-20", "2025-01-06", "2025-01-08", "2025-01-01"]),
+            "n_orders": [2, 2, 1, 1],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="user_id"),
+    )
     pd.testing.assert_frame_equal(first_orders(HISTORY), expected, check_dtype=False)
 
 
@@ -73,7 +81,10 @@ def test_classify_customers_by_hand():
 
 def test_classify_customers_approximate_flag_boundaries():
     # a declared history start a year and more before the window → exact
-    assert classify_customers(HISTORY, *WINDOW, history_start="2023-06-01").attrs["approximate"] is False
+    assert (
+        classify_customers(HISTORY, *WINDOW, history_start="2023-06-01").attrs["approximate"]
+        is False
+    )
     # start − 12 days = 2024-12-20 = the first order's day: not later → exact (boundary)
     assert classify_customers(HISTORY, *WINDOW, lookback_days=12).attrs["approximate"] is False
     # start − 13 days = 2024-12-19, one day before the history starts → approximate
@@ -94,14 +105,17 @@ def test_classify_customers_rejects_bad_input():
         classify_customers(HISTORY, *WINDOW, history_start="2025-01-01")  # orders exist before
 
 
-@pytest.mark.parametrize("bad", [
-    HISTORY.drop(columns="order_ts"),
-    HISTORY.iloc[0:0],
-    HISTORY.assign(order_ts=HISTORY["order_ts"].astype(str)),
-    HISTORY.assign(order_ts=HISTORY["order_ts"].dt.tz_localize("Asia/Shanghai")),
-    HISTORY.assign(user_id=[None, "a", "b", "c", "d", "e"]),
-    "not a frame",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        HISTORY.drop(columns="order_ts"),
+        HISTORY.iloc[0:0],
+        HISTORY.assign(order_ts=HISTORY["order_ts"].astype(str)),
+        HISTORY.assign(order_ts=HISTORY["order_ts"].dt.tz_localize("Asia/Shanghai")),
+        HISTORY.assign(user_id=[None, "a", "b", "c", "d", "e"]),
+        "not a frame",
+    ],
+)
 def test_first_orders_rejects_bad_frames(bad):
     with pytest.raises(ValueError, match="orders|order_ts|user_id"):
         first_orders(bad)
@@ -110,17 +124,26 @@ def test_first_orders_rejects_bad_frames(bad):
 # ---------------------------------------------------------------- k-day repeat (METHODS §1.3)
 
 DATA_END = "2025-06-30"
-REPEAT = frame([
-    ("a", "2025-01-01 10:00", 100.0), ("a", "2025-01-01 18:00", 50.0),  # same day, later: repeat
-    ("b", "2025-01-03 12:00", 200.0), ("b", "2025-01-03 12:00", 20.0),  # identical ts: not a repeat
-    ("b", "2025-03-10 09:00", 60.0),                                    # 65 d 21 h after the first
-    ("c", "2025-01-20 08:00", 30.0),                                    # never again
-    ("e", "2025-02-01 10:00", 10.0), ("e", "2025-03-03 10:00", 10.0),   # exactly 30 days later
-    ("f", "2025-02-01 10:00", 10.0), ("f", "2025-03-03 10:01", 10.0),   # 30 days + 1 minute
-    ("g", "2025-06-01 10:00", 10.0), ("g", "2025-06-05 10:00", 10.0),   # 4 days later
-    ("h", "2025-05-31 23:00", 10.0), ("h", "2025-06-30 22:00", 10.0),   # 29 d 23 h later
-    ("z", "2025-01-01 09:00", 10.0), ("z", "2025-01-02 09:00", 10.0),   # not in the cohort
-])
+REPEAT = frame(
+    [
+        ("a", "2025-01-01 10:00", 100.0),
+        ("a", "2025-01-01 18:00", 50.0),  # same day, later: repeat
+        ("b", "2025-01-03 12:00", 200.0),
+        ("b", "2025-01-03 12:00", 20.0),  # identical ts: not a repeat
+        ("b", "2025-03-10 09:00", 60.0),  # 65 d 21 h after the first
+        ("c", "2025-01-20 08:00", 30.0),  # never again
+        ("e", "2025-02-01 10:00", 10.0),
+        ("e", "2025-03-03 10:00", 10.0),  # exactly 30 days later
+        ("f", "2025-02-01 10:00", 10.0),
+        ("f", "2025-03-03 10:01", 10.0),  # 30 days + 1 minute
+        ("g", "2025-06-01 10:00", 10.0),
+        ("g", "2025-06-05 10:00", 10.0),  # 4 days later
+        ("h", "2025-05-31 23:00", 10.0),
+        ("h", "2025-06-30 22:00", 10.0),  # 29 d 23 h later
+        ("z", "2025-01-01 09:00", 10.0),
+        ("z", "2025-01-02 09:00", 10.0),  # not in the cohort
+    ]
+)
 COHORT = ["a", "b", "c", "e", "f", "g", "h"]
 
 
@@ -134,12 +157,17 @@ def test_repeat_rate_by_hand():
 
 def test_repeat_rates_over_k_by_hand():
     out = repeat_rates(REPEAT, COHORT, DATA_END)
-    expected = pd.DataFrame({
-        "rate": [2 / 7, 3 / 6, 3 / 5, 4 / 5],
-        # k=60: cutoff 05-01 → a b c e f; repeat a e f (f: 30 d 1 min ≤ 60 d)
-        # k=90: cutoff 04-01 → a b c e f; repeat a b e f (b: 65 d 21 h ≤ 90 d)
-        "n_eligible": [7, 6, 5, 5], "n_repeat": [2, 3, 3, 4], "n_censored": [0, 1, 2, 2],
-    }, index=pd.Index([7, 30, 60, 90], name="k"))
+    expected = pd.DataFrame(
+        {
+            "rate": [2 / 7, 3 / 6, 3 / 5, 4 / 5],
+            # k=60: cutoff 05-01 → a b c e f; repeat a e f (f: 30 d 1 min ≤ 60 d)
+            # k=90: cutoff 04-01 → a b c e f; repeat a b e f (b: 65 d 21 h ≤ 90 d)
+            "n_eligible": [7, 6, 5, 5],
+            "n_repeat": [2, 3, 3, 4],
+            "n_censored": [0, 1, 2, 2],
+        },
+        index=pd.Index([7, 30, 60, 90], name="k"),
+    )
     pd.testing.assert_frame_equal(out, expected)
 
 
@@ -168,11 +196,19 @@ def test_repeat_rate_uses_first_order_of_whole_history_and_ignores_duplicates():
     assert repeat_rate(REPEAT, ["z", "a", "a"], 7, DATA_END) == RepeatRate(7, 1.0, 2, 2, 0)
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"k": 0}, "k must"), ({"k": -7}, "k must"), ({"k": 1.5}, "k must"), ({"k": True}, "k must"),
-    ({"cohort_users": []}, "empty"), ({"cohort_users": ["a", "nobody"]}, "no order"),
-    ({"cohort_users": "a"}, "collection"), ({"data_end": "not a date"}, "data_end"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"k": 0}, "k must"),
+        ({"k": -7}, "k must"),
+        ({"k": 1.5}, "k must"),
+        ({"k": True}, "k must"),
+        ({"cohort_users": []}, "empty"),
+        ({"cohort_users": ["a", "nobody"]}, "no order"),
+        ({"cohort_users": "a"}, "collection"),
+        ({"data_end": "not a date"}, "data_end"),
+    ],
+)
 def test_repeat_rate_rejects_bad_input(kwargs, match):
     args = {"orders": REPEAT, "cohort_users": COHORT, "k": 30, "data_end": DATA_END} | kwargs
     with pytest.raises(ValueError, match=match):
@@ -190,21 +226,29 @@ def test_repeat_rates_rejects_bad_ks():
 
 # ---------------------------------------------------------------- 复购率 and 回购率 (METHODS §3.2)
 
-WINDOWED = frame([
-    ("p", "2025-01-02 09:00", 1.0), ("p", "2025-01-02 20:00", 1.0),  # twice on one day
-    ("q", "2025-01-05 10:00", 1.0), ("q", "2025-01-20 10:00", 1.0),  # two days
-    ("r", "2025-01-10 10:00", 1.0), ("r", "2025-03-01 10:00", 1.0),  # once in Jan, March is outside
-    ("s", "2024-12-31 23:59", 1.0), ("s", "2025-01-15 10:00", 1.0),  # once inside the window
-    ("q", "2025-02-03 10:00", 1.0),                                  # q comes back in February
-    ("t", "2025-02-01 00:00", 1.0),                                  # February only
-])
+WINDOWED = frame(
+    [
+        ("p", "2025-01-02 09:00", 1.0),
+        ("p", "2025-01-02 20:00", 1.0),  # twice on one day
+        ("q", "2025-01-05 10:00", 1.0),
+        ("q", "2025-01-20 10:00", 1.0),  # two days
+        ("r", "2025-01-10 10:00", 1.0),
+        ("r", "2025-03-01 10:00", 1.0),  # once in Jan, March is outside
+        ("s", "2024-12-31 23:59", 1.0),
+        ("s", "2025-01-15 10:00", 1.0),  # once inside the window
+        ("q", "2025-02-03 10:00", 1.0),  # q comes back in February
+        ("t", "2025-02-01 00:00", 1.0),  # February only
+    ]
+)
 
 
 def test_repurchase_rate_by_hand():
     # January buyers p q r s = 4. Distinct days: p 1, q 2, r 1, s 1 → 1/4
     assert repurchase_rate(WINDOWED, "2025-01-01", "2025-01-31") == BuyerRate(0.25, 4, 1)
     # every order counts: p 2, q 2 → 2/4
-    assert repurchase_rate(WINDOWED, "2025-01-01", "2025-01-31", same_day_counts=True) == BuyerRate(0.5, 4, 2)
+    assert repurchase_rate(WINDOWED, "2025-01-01", "2025-01-31", same_day_counts=True) == BuyerRate(
+        0.5, 4, 2
+    )
     empty = repurchase_rate(WINDOWED, "2026-01-01", "2026-01-31")
     assert math.isnan(empty.rate) and empty.n_buyers == 0
 
@@ -214,7 +258,10 @@ def test_return_rate_by_hand():
     out = return_rate(WINDOWED, ("2025-01-01", "2025-01-31"), ("2025-02-01", "2025-02-28"))
     assert out == BuyerRate(0.25, 4, 1)
     # Jan → Feb..Mar adds r (03-01) → 2/4
-    assert return_rate(WINDOWED, ("2025-01-01", "2025-01-31"), ("2025-02-01", "2025-03-31")).n_repeat == 2
+    assert (
+        return_rate(WINDOWED, ("2025-01-01", "2025-01-31"), ("2025-02-01", "2025-03-31")).n_repeat
+        == 2
+    )
 
 
 def test_repurchase_and_return_rate_reject_bad_windows():
@@ -228,33 +275,50 @@ def test_repurchase_and_return_rate_reject_bad_windows():
 
 # ---------------------------------------------------------------- cohorts (METHODS §3.2)
 
-COHORTS = frame([
-    ("u1", "2025-01-05", 1.0), ("u1", "2025-03-10", 1.0),                            # Jan: n=0, gap, n=2
-    ("u2", "2025-01-20", 1.0), ("u2", "2025-02-01", 1.0), ("u2", "2025-02-15", 1.0),  # Jan: n=0, 1
-    ("u3", "2025-02-28 23:59", 1.0), ("u3", "2025-03-01 00:00", 1.0),                # Feb: n=0, 1
-    ("u4", "2025-04-02", 1.0),                                                       # Apr (no Mar cohort)
-])
+COHORTS = frame(
+    [
+        ("u1", "2025-01-05", 1.0),
+        ("u1", "2025-03-10", 1.0),  # Jan: n=0, gap, n=2
+        ("u2", "2025-01-20", 1.0),
+        ("u2", "2025-02-01", 1.0),
+        ("u2", "2025-02-15", 1.0),  # Jan: n=0, 1
+        ("u3", "2025-02-28 23:59", 1.0),
+        ("u3", "2025-03-01 00:00", 1.0),  # Feb: n=0, 1
+        ("u4", "2025-04-02", 1.0),  # Apr (no Mar cohort)
+    ]
+)
 
 
 def test_cohort_counts_and_matrix_by_hand():
     na = pd.NA
     counts = cohort_counts(COHORTS)
     # last period April = Jan + 3 → columns 0..3; cells after April are unobserved (NA)
-    expected = pd.DataFrame([[2, 1, 1, 0], [1, 1, 0, na], [1, na, na, na]], dtype="Int64",
-                            index=pd.PeriodIndex(["2025-01", "2025-02", "2025-04"], freq="M", name="cohort"),
-                            columns=pd.RangeIndex(4, name="n"))
+    expected = pd.DataFrame(
+        [[2, 1, 1, 0], [1, 1, 0, na], [1, na, na, na]],
+        dtype="Int64",
+        index=pd.PeriodIndex(["2025-01", "2025-02", "2025-04"], freq="M", name="cohort"),
+        columns=pd.RangeIndex(4, name="n"),
+    )
     pd.testing.assert_frame_equal(counts, expected, check_column_type=False)
     nan = np.nan
     matrix = cohort_matrix(COHORTS)
     # Jan: 2/2, 1/2 (u2), 1/2 (u1 after a gap), 0/2; Feb: 1, 1, 0, unobserved; Apr: 1, …
-    np.testing.assert_array_equal(matrix.to_numpy(), [[1, .5, .5, 0], [1, 1, 0, nan], [1, nan, nan, nan]])
+    np.testing.assert_array_equal(
+        matrix.to_numpy(), [[1, 0.5, 0.5, 0], [1, 1, 0, nan], [1, nan, nan, nan]]
+    )
     assert (matrix[0] == 1.0).all()
     assert counts[0].sum() == 4  # every customer in exactly one cohort
 
 
 def test_weekly_cohorts_run_monday_to_sunday():
-    weekly = frame([("a", "2025-01-05", 1.0), ("a", "2025-01-06", 1.0),   # Sun then Mon: next week
-                    ("b", "2025-01-06", 1.0), ("b", "2025-01-12", 1.0)])  # Mon and Sun: same week
+    weekly = frame(
+        [
+            ("a", "2025-01-05", 1.0),
+            ("a", "2025-01-06", 1.0),  # Sun then Mon: next week
+            ("b", "2025-01-06", 1.0),
+            ("b", "2025-01-12", 1.0),
+        ]
+    )  # Mon and Sun: same week
     m = cohort_matrix(weekly, freq="W")
     assert [str(p.start_time.date()) for p in m.index] == ["2024-12-30", "2025-01-06"]
     np.testing.assert_array_equal(m.to_numpy(), [[1.0, 1.0], [1.0, np.nan]])
@@ -269,13 +333,19 @@ def test_cohorts_reject_bad_input():
 
 # ---------------------------------------------------------------- RFM (METHODS §3.1)
 
-RFM_ORDERS = frame([
-    ("a", "2025-01-29", 100.0), ("a", "2025-01-30", 100.0), ("a", "2025-01-31", 100.0),  # R 1, F 3, M 300
-    ("b", "2025-01-31 23:00", 50.0),                                                     # R 1, F 1, M 50
-    ("c", "2025-01-10", 500.0), ("c", "2025-01-11", 500.0),                              # R 21, F 2, M 1000
-    ("d", "2025-01-01", 10.0),                                                           # R 31, F 1, M 10
-    ("e", "2025-01-20", 40.0), ("e", "2025-01-25", 20.0),                                # R 7, F 2, M 60
-])
+RFM_ORDERS = frame(
+    [
+        ("a", "2025-01-29", 100.0),
+        ("a", "2025-01-30", 100.0),
+        ("a", "2025-01-31", 100.0),  # R 1, F 3, M 300
+        ("b", "2025-01-31 23:00", 50.0),  # R 1, F 1, M 50
+        ("c", "2025-01-10", 500.0),
+        ("c", "2025-01-11", 500.0),  # R 21, F 2, M 1000
+        ("d", "2025-01-01", 10.0),  # R 31, F 1, M 10
+        ("e", "2025-01-20", 40.0),
+        ("e", "2025-01-25", 20.0),  # R 7, F 2, M 60
+    ]
+)
 AS_OF = "2025-02-01"  # window end 01-31 + 1 day
 
 
@@ -298,12 +368,24 @@ def test_rfm_segments_mean_and_median_with_ties():
     # mean: R 61/5 = 12.2, F 9/5 = 1.8, M 1420/5 = 284
     # a (1,3,300) HHH; b (1,1,50) HLL; c (21,2,1000) LHH; d (31,1,10) LLL; e (7,2,60) HHL
     mean = rfm_segments(rfm, "mean")
-    assert mean["segment"].tolist() == ["重要价值客户", "一般发展客户", "重要保持客户", "一般挽留客户", "一般价值客户"]
+    assert mean["segment"].tolist() == [
+        "重要价值客户",
+        "一般发展客户",
+        "重要保持客户",
+        "一般挽留客户",
+        "一般价值客户",
+    ]
     assert mean.attrs["thresholds"] == {"recency": 12.2, "frequency": 1.8, "monetary": 284.0}
     # median: R 7, F 2, M 60. e sits exactly on all three: R 7 ≤ 7, F 2 ≥ 2, M 60 ≥ 60 → HHH;
     # c (21, 2, 1000): F 2 ≥ 2 → LHH
     median = rfm_segments(rfm, "median")
-    assert median["segment"].tolist() == ["重要价值客户", "一般发展客户", "重要保持客户", "一般挽留客户", "重要价值客户"]
+    assert median["segment"].tolist() == [
+        "重要价值客户",
+        "一般发展客户",
+        "重要保持客户",
+        "一般挽留客户",
+        "重要价值客户",
+    ]
     assert median.loc["e", ["r_high", "f_high", "m_high"]].tolist() == [True, True, True]
 
 
@@ -314,8 +396,16 @@ def test_rfm_segments_follow_the_methods_table():
     out = rfm_segments(rfm)
     # METHODS §3.1 rows in order: HHH HLH LHH LLH HHL HLL LHL LLL
     assert tuple(out["segment"]) == SEGMENTS
-    assert list(out["action_en"]) == ["maintain", "raise frequency", "win back contact", "retention offer",
-                                      "upsell AOV", "nurture", "low-cost touch", "deprioritise"]
+    assert list(out["action_en"]) == [
+        "maintain",
+        "raise frequency",
+        "win back contact",
+        "retention offer",
+        "upsell AOV",
+        "nurture",
+        "low-cost touch",
+        "deprioritise",
+    ]
     assert out["action_zh"].notna().all()
     assert list(out["segment"].cat.categories) == list(SEGMENTS)
 
@@ -338,20 +428,28 @@ def test_rfm_rejects_bad_input():
 
 # ---------------------------------------------------------------- new-customer quality (§1.3)
 
-QUALITY = frame([
-    ("c1", "2025-03-01 10:00", 100.0), ("c1", "2025-03-05", 50.0),  # repeat; net 150
-    ("c2", "2025-03-02", 80.0), ("c2", "2025-04-15", 999.0),        # 44 days later: no; net 80
-    ("c3", "2025-03-03", 60.0),                                     # no; net 60
-    ("c4", "2025-06-15", 500.0),                                    # after 05-31 → censored
-    ("o1", "2025-01-10", 200.0), ("o1", "2025-01-20", 100.0),       # repeat; net 300
-    ("o2", "2025-01-11", 120.0), ("o2", "2025-01-12", 30.0),        # repeat; net 150
-    ("o3", "2025-01-12", 90.0),                                     # no; net 90
-    ("o4", "2025-06-20", 70.0),                                     # censored
-])
+QUALITY = frame(
+    [
+        ("c1", "2025-03-01 10:00", 100.0),
+        ("c1", "2025-03-05", 50.0),  # repeat; net 150
+        ("c2", "2025-03-02", 80.0),
+        ("c2", "2025-04-15", 999.0),  # 44 days later: no; net 80
+        ("c3", "2025-03-03", 60.0),  # no; net 60
+        ("c4", "2025-06-15", 500.0),  # after 05-31 → censored
+        ("o1", "2025-01-10", 200.0),
+        ("o1", "2025-01-20", 100.0),  # repeat; net 300
+        ("o2", "2025-01-11", 120.0),
+        ("o2", "2025-01-12", 30.0),  # repeat; net 150
+        ("o3", "2025-01-12", 90.0),  # no; net 90
+        ("o4", "2025-06-20", 70.0),  # censored
+    ]
+)
 
 
 def test_new_customer_quality_by_hand():
-    q = new_customer_quality(QUALITY, ["c1", "c2", "c3", "c4"], ["o1", "o2", "o3", "o4"], DATA_END, k=30)
+    q = new_customer_quality(
+        QUALITY, ["c1", "c2", "c3", "c4"], ["o1", "o2", "o3", "o4"], DATA_END, k=30
+    )
     assert q.campaign == RepeatRate(30, 1 / 3, 3, 1, 1)
     assert q.organic == RepeatRate(30, 2 / 3, 3, 2, 1)
     assert q.campaign_net_per_customer == pytest.approx((150 + 80 + 60) / 3)
@@ -361,7 +459,9 @@ def test_new_customer_quality_by_hand():
     # pooled 3/6 = .5; SE = √(.25·(1/3 + 1/3)) = √(1/6); z = (1/3 − 2/3)/√(1/6) = −0.8165
     assert q.test.z == pytest.approx(-(1 / 3) / math.sqrt(1 / 6))
     table = q.to_frame()
-    assert table.loc["campaign", "n_eligible"] == 3 and table.loc["organic", "rate"] == pytest.approx(2 / 3)
+    assert table.loc["campaign", "n_eligible"] == 3 and table.loc[
+        "organic", "rate"
+    ] == pytest.approx(2 / 3)
 
 
 def test_new_customer_quality_without_variance_has_no_test():
@@ -398,11 +498,16 @@ def test_functions_do_not_mutate_their_input():
 BASE = datetime(2025, 1, 1)
 USERS = [f"u{i}" for i in range(10)]
 order_rows = st.lists(
-    st.tuples(st.sampled_from(USERS), st.integers(0, 199),
-              # few distinct minutes of the day so that identical timestamps happen often
-              st.sampled_from([0, 9 * 60, 9 * 60 + 1, 23 * 60 + 59]),
-              st.floats(0, 500, allow_nan=False)),
-    min_size=1, max_size=60)
+    st.tuples(
+        st.sampled_from(USERS),
+        st.integers(0, 199),
+        # few distinct minutes of the day so that identical timestamps happen often
+        st.sampled_from([0, 9 * 60, 9 * 60 + 1, 23 * 60 + 59]),
+        st.floats(0, 500, allow_nan=False),
+    ),
+    min_size=1,
+    max_size=60,
+)
 
 
 def to_events(rows: list[tuple]) -> list[tuple[str, datetime, float]]:
@@ -410,9 +515,14 @@ def to_events(rows: list[tuple]) -> list[tuple[str, datetime, float]]:
 
 
 def to_frame(events: list[tuple[str, datetime, float]]) -> pd.DataFrame:
-    return pd.DataFrame({"user_id": [u for u, _, _ in events],
-                         "order_ts": pd.to_datetime([t for _, t, _ in events]),
-                         "gmv": [a for _, _, a in events], "net": [a for _, _, a in events]})
+    return pd.DataFrame(
+        {
+            "user_id": [u for u, _, _ in events],
+            "order_ts": pd.to_datetime([t for _, t, _ in events]),
+            "gmv": [a for _, _, a in events],
+            "net": [a for _, _, a in events],
+        }
+    )
 
 
 def naive_repeat(events, cohort, k, data_end: date) -> tuple[int, int, int]:

@@ -1,4 +1,5 @@
 """Decomposition: METHODS.md §2.3 worked oracle, §2.4 Simpson mix/rate oracle, exactness, zeros."""
+
 from __future__ import annotations
 
 import math
@@ -51,7 +52,12 @@ def test_two_factor_shapley_is_the_midpoint_rule():
 
 
 def test_simpson_mix_rate_oracle():
-    out = mix_rate(pd.Series([0.5, 0.5]), pd.Series([0.040, 0.020]), pd.Series([0.3, 0.7]), pd.Series([0.045, 0.021]))
+    out = mix_rate(
+        pd.Series([0.5, 0.5]),
+        pd.Series([0.040, 0.020]),
+        pd.Series([0.3, 0.7]),
+        pd.Series([0.045, 0.021]),
+    )
     assert out["mix"] == pytest.approx(-0.0044, abs=1e-12)
     assert out["rate"] == pytest.approx(0.0026, abs=1e-12)
     assert out["total"] == pytest.approx(0.0282 - 0.0300, abs=1e-12)
@@ -76,11 +82,14 @@ def test_zero_factor_takes_the_whole_change():
     assert parts["uv"] == 0.0 and parts["aov"] == 0.0
 
 
-@pytest.mark.parametrize(("f0", "f1", "match"), [
-    ({"uv": 1.0}, {"cr": 1.0}, "same factors"),
-    ({"uv": -1.0}, {"uv": 1.0}, "non-negative"),
-    ({"uv": float("nan")}, {"uv": 1.0}, "finite"),
-])
+@pytest.mark.parametrize(
+    ("f0", "f1", "match"),
+    [
+        ({"uv": 1.0}, {"cr": 1.0}, "same factors"),
+        ({"uv": -1.0}, {"uv": 1.0}, "non-negative"),
+        ({"uv": float("nan")}, {"uv": 1.0}, "finite"),
+    ],
+)
 def test_bad_factors_raise(f0, f1, match):
     with pytest.raises(ValueError, match=match):
         lmdi(f0, f1)
@@ -95,7 +104,12 @@ def test_unknown_method_and_missing_factor():
 
 def test_mix_rate_rejects_weights_not_summing_to_one():
     with pytest.raises(ValueError, match="sum"):
-        mix_rate(pd.Series([0.5, 0.6]), pd.Series([0.1, 0.1]), pd.Series([0.5, 0.5]), pd.Series([0.1, 0.1]))
+        mix_rate(
+            pd.Series([0.5, 0.6]),
+            pd.Series([0.1, 0.1]),
+            pd.Series([0.5, 0.5]),
+            pd.Series([0.1, 0.1]),
+        )
 
 
 positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -104,7 +118,10 @@ positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infin
 @settings(max_examples=200, deadline=None)
 @given(st.tuples(positive, positive, positive), st.tuples(positive, positive, positive))
 def test_both_methods_are_exact_for_any_positive_factors(a, b):
-    f0, f1 = dict(zip(("uv", "cr", "aov"), a, strict=True)), dict(zip(("uv", "cr", "aov"), b, strict=True))
+    f0, f1 = (
+        dict(zip(("uv", "cr", "aov"), a, strict=True)),
+        dict(zip(("uv", "cr", "aov"), b, strict=True)),
+    )
     delta = math.prod(b) - math.prod(a)
     for parts in (lmdi(f0, f1), shapley(f0, f1)):
         # floating-point rounding scales with the size of the parts, which can exceed both G's

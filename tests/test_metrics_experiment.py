@@ -1,4 +1,5 @@
 """The A/B read-out: relative lift against statsmodels, the summary against hand counts."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,9 @@ from fupan.metrics.abtest import relative_lift
 from fupan.metrics.experiment import ab_table, evaluate_ab, verdict
 
 
-@pytest.mark.parametrize(("x1", "n1", "x2", "n2"), [(3863, 66504, 4311, 66705), (12, 100, 20, 110), (50, 1000, 41, 990)])
+@pytest.mark.parametrize(
+    ("x1", "n1", "x2", "n2"), [(3863, 66504, 4311, 66705), (12, 100, 20, 110), (50, 1000, 41, 990)]
+)
 def test_relative_lift_ci_equals_statsmodels_log_ratio_interval(x1, n1, x2, n2):
     lift, (lo, hi) = relative_lift(x1, n1, x2, n2)
     assert lift == pytest.approx((x2 / n2) / (x1 / n1) - 1, rel=1e-12)
@@ -41,7 +44,9 @@ def test_evaluate_ab_counts_and_rates_by_hand():
     assert ab["revenue_per_user"] == {"A": pytest.approx(15.0), "B": pytest.approx(40.0)}
     assert ab["srm_flagged"] is False
     table = ab_table(ab)
-    assert table.loc["B", "converted"] == 4 and table.loc["A", "revenue_per_user"] == pytest.approx(15.0)
+    assert table.loc["B", "converted"] == 4 and table.loc["A", "revenue_per_user"] == pytest.approx(
+        15.0
+    )
 
 
 def test_verdict_mentions_direction_and_interval():
@@ -53,8 +58,13 @@ def test_verdict_mentions_direction_and_interval():
 
 def test_sample_ratio_mismatch_overrides_the_verdict():
     rng = np.random.default_rng(1)
-    users = pd.DataFrame({"variant": ["A"] * 6000 + ["B"] * 4000, "orders": rng.integers(0, 2, 10000),
-                          "gmv": rng.gamma(2, 50, 10000)})
+    users = pd.DataFrame(
+        {
+            "variant": ["A"] * 6000 + ["B"] * 4000,
+            "orders": rng.integers(0, 2, 10000),
+            "gmv": rng.gamma(2, 50, 10000),
+        }
+    )
     ab = evaluate_ab(users)
     assert ab["srm_flagged"] and "SRM" in verdict(ab, "zh") and "SRM" in verdict(ab, "en")
 

@@ -5,6 +5,7 @@ Burst 01-05..01-06: o5 200+40 (a, live, two lines), o6 120 (d, live, refund 10),
 Dip 01-07..01-08: o8 60 (b), o9 10 (f, live). UV: 2/day baseline, 4/day burst, 2/day dip.
 Spend: 10/day before 01-05, 50/day from 01-05.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,12 +27,45 @@ def retro(tiny):
 
 
 HAND = {
-    "baseline": dict(days=4, gmv=170.0, refunds=20.0, net_gmv=150.0, orders=3, buyers=3, uv=8.0, spend=40.0,
-                     new_customers=3, cancel_rate=1 / 4, peak_day_gmv=100.0),
-    "burst": dict(days=2, gmv=440.0, refunds=10.0, net_gmv=430.0, orders=3, buyers=3, uv=8.0, spend=100.0,
-                  new_customers=2, cancel_rate=0.0, peak_day_gmv=360.0),
-    "dip": dict(days=2, gmv=70.0, refunds=0.0, net_gmv=70.0, orders=2, buyers=2, uv=4.0, spend=100.0,
-                new_customers=1, cancel_rate=0.0, peak_day_gmv=60.0),
+    "baseline": dict(
+        days=4,
+        gmv=170.0,
+        refunds=20.0,
+        net_gmv=150.0,
+        orders=3,
+        buyers=3,
+        uv=8.0,
+        spend=40.0,
+        new_customers=3,
+        cancel_rate=1 / 4,
+        peak_day_gmv=100.0,
+    ),
+    "burst": dict(
+        days=2,
+        gmv=440.0,
+        refunds=10.0,
+        net_gmv=430.0,
+        orders=3,
+        buyers=3,
+        uv=8.0,
+        spend=100.0,
+        new_customers=2,
+        cancel_rate=0.0,
+        peak_day_gmv=360.0,
+    ),
+    "dip": dict(
+        days=2,
+        gmv=70.0,
+        refunds=0.0,
+        net_gmv=70.0,
+        orders=2,
+        buyers=2,
+        uv=4.0,
+        spend=100.0,
+        new_customers=1,
+        cancel_rate=0.0,
+        peak_day_gmv=60.0,
+    ),
 }
 
 
@@ -85,7 +119,9 @@ def test_decomposition_of_daily_gmv_is_exact_and_matches_the_log_mean_formula(re
 
 def test_channel_roas(retro):
     ch = retro.channels
-    assert ch.at["live", "gmv"] == pytest.approx(360.0) and ch.at["live", "spend"] == pytest.approx(100.0)
+    assert ch.at["live", "gmv"] == pytest.approx(360.0) and ch.at["live", "spend"] == pytest.approx(
+        100.0
+    )
     assert ch.at["live", "roas"] == pytest.approx(3.6)
     assert np.isnan(ch.at["search", "roas"])  # no spend on that channel: NaN, never infinity
 
@@ -105,7 +141,10 @@ def test_uv_is_missing_not_partial_when_events_do_not_cover_a_window(tmp_path):
 def test_target_achievement_lower_is_better_and_unmeasured():
     actual = pd.Series({"refund_rate": 0.05, "gmv": float("nan")})
     t = target_achievement(actual, {"refund_rate": 0.04, "gmv": 100.0}).set_index("kpi")
-    assert t.at["refund_rate", "achievement"] == pytest.approx(0.8) and t.at["refund_rate", "status"] == "missed"
+    assert (
+        t.at["refund_rate", "achievement"] == pytest.approx(0.8)
+        and t.at["refund_rate", "status"] == "missed"
+    )
     assert t.at["gmv", "status"] == "not_assessed"
     with pytest.raises(ValueError, match="unknown KPI"):
         target_achievement(actual, {"gmv_growth": 1.0})
@@ -113,7 +152,9 @@ def test_target_achievement_lower_is_better_and_unmeasured():
 
 def test_hypothesis_bad_operator_and_unmeasured_kpi():
     kpis = pd.DataFrame({"cr": [float("nan")]}, index=["campaign"])
-    out = evaluate_hypotheses(kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": ">=", "value": 0.1}])
+    out = evaluate_hypotheses(
+        kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": ">=", "value": 0.1}]
+    )
     assert out.status.tolist() == ["not_assessed"]
     with pytest.raises(ValueError, match="operator"):
         evaluate_hypotheses(kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": "=>", "value": 0.1}])

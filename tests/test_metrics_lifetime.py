@@ -1,6 +1,7 @@
 """Predicted value by cohort: checked against the independent `lifetimes` package on CDNOW; on
 generated order logs and on the shipped demo, checked numbers or a stated reason, never NaN,
 inf or a negative."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +23,13 @@ END = pd.Timestamp("1997-09-30")
 def cdnow_orders() -> pd.DataFrame:
     if not CDNOW.is_file():
         pytest.skip(f"real data not present: {CDNOW} (see shared/datasets/SOURCES.md)")
-    raw = pd.read_csv(CDNOW, sep=r"\s+", header=0, names=["user_key", "date", "cds", "net"], dtype={"date": str})
+    raw = pd.read_csv(
+        CDNOW, sep=r"\s+", header=0, names=["user_key", "date", "cds", "net"], dtype={"date": str}
+    )
     raw = raw.assign(order_ts=pd.to_datetime(raw.date, format="%Y%m%d"))
-    return raw[raw.user_key <= 3000][["user_key", "order_ts", "net"]]  # a sample keeps the test quick
+    return raw[raw.user_key <= 3000][
+        ["user_key", "order_ts", "net"]
+    ]  # a sample keeps the test quick
 
 
 @pytest.mark.realdata
@@ -33,17 +38,26 @@ def test_cohort_values_match_lifetimes(cdnow_orders):
     from lifetimes.utils import summary_data_from_transaction_data
 
     first = cdnow_orders.groupby("user_key").order_ts.min()
-    cohorts = {"jan": first[first < "1997-02-01"].index, "feb_mar": first[first >= "1997-02-01"].index}
+    cohorts = {
+        "jan": first[first < "1997-02-01"].index,
+        "feb_mar": first[first >= "1997-02-01"].index,
+    }
     table, params = value_by_cohort(cdnow_orders, cohorts, END, horizon_weeks=26)
 
     obs = cdnow_orders[cdnow_orders.order_ts <= END]
-    s = summary_data_from_transaction_data(obs, "user_key", "order_ts", "net", observation_period_end=END, freq="W")
+    s = summary_data_from_transaction_data(
+        obs, "user_key", "order_ts", "net", observation_period_end=END, freq="W"
+    )
     bg = BetaGeoFitter().fit(s.frequency, s.recency, s["T"])
     rep = s[(s.frequency > 0) & (s.monetary_value > 0)]
     gg = GammaGammaFitter().fit(rep.frequency, rep.monetary_value)
-    purchases = bg.conditional_expected_number_of_purchases_up_to_time(26, s.frequency, s.recency, s["T"])
+    purchases = bg.conditional_expected_number_of_purchases_up_to_time(
+        26, s.frequency, s.recency, s["T"]
+    )
     freq_for_spend = s.frequency.where(s.monetary_value > 0, 0)
-    spend = gg.conditional_expected_average_profit(freq_for_spend, s.monetary_value.where(s.monetary_value > 0, 0.0))
+    spend = gg.conditional_expected_average_profit(
+        freq_for_spend, s.monetary_value.where(s.monetary_value > 0, 0.0)
+    )
     value = purchases * spend
     for name, members in cohorts.items():
         idx = s.index.isin(members)
@@ -69,15 +83,22 @@ OBS_END = pd.Timestamp("2025-06-29 23:59:59")  # a Sunday: 25 whole weeks
 
 def _orders(rows: list[tuple[int, int, float]]) -> pd.DataFrame:
     """(customer, day offset, net) → the order frame value_by_cohort reads."""
-    return pd.DataFrame({"user_key": [f"h{c:04d}" for c, _, _ in rows],
-                         "order_ts": [DAY0 + pd.Timedelta(days=d, hours=10) for _, d, _ in rows],
-                         "net": [v for _, _, v in rows]})
+    return pd.DataFrame(
+        {
+            "user_key": [f"h{c:04d}" for c, _, _ in rows],
+            "order_ts": [DAY0 + pd.Timedelta(days=d, hours=10) for _, d, _ in rows],
+            "net": [v for _, _, v in rows],
+        }
+    )
 
 
 def _assert_checked_or_reason(orders: pd.DataFrame) -> str:
     """Either every number is finite and sane, or a CLVModelError states why in en and zh."""
     keys = orders.user_key.unique()
-    cohorts = {"first_half": pd.Index(keys[: len(keys) // 2 + 1]), "rest": pd.Index(keys[len(keys) // 2 + 1:])}
+    cohorts = {
+        "first_half": pd.Index(keys[: len(keys) // 2 + 1]),
+        "rest": pd.Index(keys[len(keys) // 2 + 1 :]),
+    }
     try:
         table, params = value_by_cohort(orders, cohorts, OBS_END, horizon_weeks=26)
     except CLVModelError as exc:
@@ -127,9 +148,19 @@ def test_no_repeat_reason_names_the_cause() -> None:
     assert "repeat" in err.value.en and "复购" in err.value.zh
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 174), st.floats(0.5, 5000)), min_size=1, max_size=160))
-def test_random_order_logs_give_checked_numbers_or_a_reason(rows: list[tuple[int, int, float]]) -> None:
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 174), st.floats(0.5, 5000)),
+        min_size=1,
+        max_size=160,
+    )
+)
+def test_random_order_logs_give_checked_numbers_or_a_reason(
+    rows: list[tuple[int, int, float]],
+) -> None:
     _assert_checked_or_reason(_orders(rows))
 
 
@@ -163,26 +194,44 @@ def test_demo_gamma_gamma_same_from_several_starts_and_shuffled(demo_retrospecti
     from fupan.metrics.clv import expected_average_value, fit_gamma_gamma, summary_from_transactions
 
     r = demo_retrospective
-    end = pd.Timestamp(r.customer_value.params["observation_end"]) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    s = summary_from_transactions(r.agg.customer_orders, "user_key", "order_ts", "net", end, freq="W")
+    end = (
+        pd.Timestamp(r.customer_value.params["observation_end"])
+        + pd.Timedelta(days=1)
+        - pd.Timedelta(microseconds=1)
+    )
+    s = summary_from_transactions(
+        r.agg.customer_orders, "user_key", "order_ts", "net", end, freq="W"
+    )
     rep = s[(s.frequency > 0) & (s.monetary_value > 0)]
     x, m = rep.frequency.to_numpy(), rep.monetary_value.to_numpy()
     mean = m.mean()
     order = np.random.default_rng(8).permutation(x.size)
-    runs = [(None, x, m), ([(1.0, 1.0, 1.0)], x, m), ([(0.5, 5.0, mean * 8)], x, m),
-            ([(50.0, 1.2, mean * 0.004)], x, m), ([(6.25, 3.74, 15.44)], x, m), (None, x[order], m[order])]
+    runs = [
+        (None, x, m),
+        ([(1.0, 1.0, 1.0)], x, m),
+        ([(0.5, 5.0, mean * 8)], x, m),
+        ([(50.0, 1.2, mean * 0.004)], x, m),
+        ([(6.25, 3.74, 15.44)], x, m),
+        (None, x[order], m[order]),
+    ]
     fits = []
     for starts, xs, ms in runs:
         t0 = time.perf_counter()
         fits.append(fit_gamma_gamma(xs, ms, starts=starts))
-        print(f"demo Gamma–Gamma from {starts}: {time.perf_counter() - t0:.2f} s, {fits[-1].evaluations} evaluations")
+        print(
+            f"demo Gamma–Gamma from {starts}: {time.perf_counter() - t0:.2f} s, {fits[-1].evaluations} evaluations"
+        )
     ref = fits[0]
     gg = r.customer_value.params["gamma_gamma"]
-    assert (gg["p"], gg["q"], gg["v"]) == pytest.approx((ref.p, ref.q, ref.v), rel=1e-9)  # what the report used
+    assert (gg["p"], gg["q"], gg["v"]) == pytest.approx(
+        (ref.p, ref.q, ref.v), rel=1e-9
+    )  # what the report used
     for fit in fits:
         assert (fit.p, fit.q, fit.v) == pytest.approx((ref.p, ref.q, ref.v), rel=1e-5)
         assert fit.mean_spend == pytest.approx(ref.mean_spend, rel=1e-7)
-        np.testing.assert_allclose(expected_average_value(fit, x, m), expected_average_value(ref, x, m), rtol=1e-6)
+        np.testing.assert_allclose(
+            expected_average_value(fit, x, m), expected_average_value(ref, x, m), rtol=1e-6
+        )
         assert fit.evaluations < 1500
 
 
@@ -205,10 +254,26 @@ def test_render_says_p_alive_is_not_estimated_in_the_no_dropout_limit() -> None:
     from fupan.format import Style
     from fupan.report.render import customer_value
 
-    table = pd.DataFrame({"customers": [10], "p_alive": [np.nan], "purchases": [1.5], "spend_per_purchase": [40.0],
-                          "value": [60.0]}, index=pd.Index(["campaign_new"], name="cohort"))
-    params = {"bgnbd": {"model": "nbd_no_dropout"}, "horizon_weeks": 26, "observation_end": "2025-06-29",
-              "corr_spend_frequency": 0.1}
+    table = pd.DataFrame(
+        {
+            "customers": [10],
+            "p_alive": [np.nan],
+            "purchases": [1.5],
+            "spend_per_purchase": [40.0],
+            "value": [60.0],
+        },
+        index=pd.Index(["campaign_new"], name="cohort"),
+    )
+    params = {
+        "bgnbd": {"model": "nbd_no_dropout"},
+        "horizon_weeks": 26,
+        "observation_end": "2025-06-29",
+        "corr_spend_frequency": 0.1,
+    }
     for lang, words in (("zh", "不估计 P(alive)"), ("en", "P(alive) is not estimated")):
         html = str(customer_value(CustomerValue(table, params), Style(lang)))
-        assert words in html and "<td>—</td>" in html and "100" not in html.split("<tbody>")[1].split("</tbody>")[0]
+        assert (
+            words in html
+            and "<td>—</td>" in html
+            and "100" not in html.split("<tbody>")[1].split("</tbody>")[0]
+        )

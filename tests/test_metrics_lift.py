@@ -3,6 +3,7 @@
 Oracles: the demo's truth.json (planted effects), synthetic series with a known trend, weekday
 pattern and noise, Card & Krueger's (1994) published group means, and hand-computed examples.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,35 +35,47 @@ GROWTH = 0.45  # per year
 def demo_daily(folder: Path) -> pd.DataFrame:
     """Daily ``gmv`` (Σ paid_amount of lines not cancelled) and ``orders`` (orders not
     cancelled), each order dated by its first line's order_time."""
-    lines = pd.read_parquet(folder / "orders.parquet",
-                            columns=["order_id", "order_time", "paid_amount", "status"])
+    lines = pd.read_parquet(
+        folder / "orders.parquet", columns=["order_id", "order_time", "paid_amount", "status"]
+    )
     day = lines.groupby("order_id", sort=False)["order_time"].first().dt.normalize()
     live = lines[lines["status"] != "cancelled"]
     daily = live.groupby(live["order_id"].map(day)).agg(
-        gmv=("paid_amount", "sum"), orders=("order_id", "nunique"))
+        gmv=("paid_amount", "sum"), orders=("order_id", "nunique")
+    )
     return daily.rename_axis("date").asfreq("D", fill_value=0).astype(float)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, shipped_demo_dir: Path) -> dict[str, dict[str, Any]]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, shipped_demo_dir: Path
+) -> dict[str, dict[str, Any]]:
     """standard = the shipped demo campaign (default seed and scale); no_lift = the same campaign
     with the promotion changing nothing, at the test-suite scale. Daily series by plain pandas."""
     root = tmp_path_factory.mktemp("lift")
     out = {}
     for scenario in ("standard", "no_lift"):
-        folder = (shipped_demo_dir if scenario == "standard"
-                  else generate_demo(root / scenario, seed=SEED, scale=SCALE, scenario=scenario))
+        folder = (
+            shipped_demo_dir
+            if scenario == "standard"
+            else generate_demo(root / scenario, seed=SEED, scale=SCALE, scenario=scenario)
+        )
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         daily = demo_daily(folder)
         cf = fit_counterfactual(daily["gmv"], truth["windows"]["baseline"])
-        out[scenario] = {"truth": truth, "daily": daily, "cf": cf,
-                         "table": incremental_by_phase(cf, truth["windows"]),
-                         "pf": pull_forward_share(cf, truth["windows"])}
+        out[scenario] = {
+            "truth": truth,
+            "daily": daily,
+            "cf": cf,
+            "table": incremental_by_phase(cf, truth["windows"]),
+            "pf": pull_forward_share(cf, truth["windows"]),
+        }
     return out
 
 
-def synthetic(seed: int, *, sigma: float = 0.15, n_hist: int = 400, n_pred: int = 47,
-              effect: float = 0.3) -> tuple[pd.Series, tuple, dict, float]:
+def synthetic(
+    seed: int, *, sigma: float = 0.15, n_hist: int = 400, n_pred: int = 47, effect: float = 0.3
+) -> tuple[pd.Series, tuple, dict, float]:
     """Log-linear series with known trend/weekday/noise; ``effect`` lifts every predicted day.
 
     Returns y, baseline window, phase windows and the realised incremental Σ(Y − Y⁰)."""
@@ -72,11 +85,16 @@ def synthetic(seed: int, *, sigma: float = 0.15, n_hist: int = 400, n_pred: int 
     y0 = np.exp(mu + rng.normal(0, sigma, len(idx)))
     y = np.where(np.arange(len(idx)) >= n_hist, y0 * (1 + effect), y0)
     windows = {"burst": (idx[n_hist], idx[n_hist + 31]), "dip": (idx[n_hist + 32], idx[-1])}
-    return (pd.Series(y, idx), (idx[n_hist - 30], idx[n_hist - 1]), windows,
-            float((y - y0)[n_hist:].sum()))
+    return (
+        pd.Series(y, idx),
+        (idx[n_hist - 30], idx[n_hist - 1]),
+        windows,
+        float((y - y0)[n_hist:].sum()),
+    )
 
 
 # --- the demo campaign ------------------------------------------------------------------------
+
 
 def test_demo_total_incremental_within_10pct_of_truth(demo):
     truth, table = demo["standard"]["truth"]["incremental_gmv"], demo["standard"]["table"]
@@ -113,8 +131,9 @@ def test_demo_phase_table_is_consistent(demo):
     assert (t["incremental"] == t["actual"] - t["expected"]).all()
     assert (t["lower"] <= t["upper"]).all()
     pf = demo["standard"]["pf"]
-    assert pf["estimate"] == pytest.approx(-t.loc["dip", "incremental"]
-                                           / t.loc["campaign", "incremental"])
+    assert pf["estimate"] == pytest.approx(
+        -t.loc["dip", "incremental"] / t.loc["campaign", "incremental"]
+    )
 
 
 def test_card_windows_object_gives_the_same_table(demo):
@@ -139,6 +158,7 @@ def test_same_code_works_for_orders(demo):
 
 
 # --- synthetic series with known structure -----------------------------------------------------
+
 
 def test_recovers_trend_weekday_and_noise():
     y, baseline, _, _ = synthetic(0, sigma=0.03)
@@ -178,7 +198,8 @@ def test_masks_planted_promotions_and_holiday():
     assert cf.params["trend"] == pytest.approx(np.log1p(GROWTH), abs=0.08)
     plain = fit_counterfactual(y, baseline, n_boot=50, outlier_z=None)
     assert abs(plain.params["trend"] - np.log1p(GROWTH)) > abs(
-        cf.params["trend"] - np.log1p(GROWTH))
+        cf.params["trend"] - np.log1p(GROWTH)
+    )
 
 
 def test_bootstrap_interval_coverage_is_near_nominal():
@@ -206,14 +227,18 @@ def test_same_seed_same_draws_and_input_untouched():
 
 # --- failing inputs ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda y: y.drop(y.index[10]), "gap-free"),
-    (lambda y: y.set_axis(range(len(y))), "DatetimeIndex"),
-    (lambda y: y.where(y.index != y.index[5], -1.0), "non-negative"),
-    # every 5th day at zero: 20 % of each weekday, so no weekday is closed and the open-day zero
-    # share (20 %) is above max_zero_share (10 %): intermittent sales, refused
-    (lambda y: y.where(np.arange(len(y)) % 5 != 0, 0.0), "intermittent"),
-])
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda y: y.drop(y.index[10]), "gap-free"),
+        (lambda y: y.set_axis(range(len(y))), "DatetimeIndex"),
+        (lambda y: y.where(y.index != y.index[5], -1.0), "non-negative"),
+        # every 5th day at zero: 20 % of each weekday, so no weekday is closed and the open-day zero
+        # share (20 %) is above max_zero_share (10 %): intermittent sales, refused
+        (lambda y: y.where(np.arange(len(y)) % 5 != 0, 0.0), "intermittent"),
+    ],
+)
 def test_fit_counterfactual_rejects_bad_series(change, message):
     y, baseline, _, _ = synthetic(4)
     with pytest.raises(ValueError, match=message):
@@ -249,6 +274,7 @@ def test_phase_functions_reject_bad_windows():
 
 # --- difference-in-differences -----------------------------------------------------------------
 
+
 def card_krueger() -> pd.DataFrame:
     """Store-level FTE panel whose cell means are Card & Krueger's (1994) published means."""
     rng = np.random.default_rng(1994)
@@ -256,9 +282,16 @@ def card_krueger() -> pd.DataFrame:
     for state, n, (pre, post) in (("NJ", 331, (20.44, 21.03)), ("PA", 79, (23.33, 21.17))):
         for period, mean in ((0, pre), (1, post)):
             noise = rng.normal(0, 9, n)
-            rows.append(pd.DataFrame({"store": [f"{state}{i}" for i in range(n)],
-                                      "treat": int(state == "NJ"), "post": period,
-                                      "fte": mean + noise - noise.mean()}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "store": [f"{state}{i}" for i in range(n)],
+                        "treat": int(state == "NJ"),
+                        "post": period,
+                        "fte": mean + noise - noise.mean(),
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -274,8 +307,13 @@ def test_card_krueger_group_means():
 
 def test_did_ols_unbalanced_by_hand():
     # cells: T pre [1,2,3] (mean 2), T post [5,7] (6), C pre [2,4] (3), C post [3,4,8] (5)
-    frame = pd.DataFrame({"y": [1, 2, 3, 5, 7, 2, 4, 3, 4, 8],
-                          "treat": [1] * 5 + [0] * 5, "post": [0, 0, 0, 1, 1, 0, 0, 1, 1, 1]})
+    frame = pd.DataFrame(
+        {
+            "y": [1, 2, 3, 5, 7, 2, 4, 3, 4, 8],
+            "treat": [1] * 5 + [0] * 5,
+            "post": [0, 0, 0, 1, 1, 0, 0, 1, 1, 1],
+        }
+    )
     fit = did_ols(frame)
     se = np.sqrt(20 / 6 * (1 / 3 + 1 / 2 + 1 / 2 + 1 / 3))  # SSR 20, 10 − 4 df
     assert fit.estimate == pytest.approx(2.0, abs=1e-12)
@@ -306,21 +344,31 @@ def test_did_functions_reject_bad_input():
     with pytest.raises(ValueError, match="columns"):
         did_ols(pd.DataFrame({"y": [1.0], "treat": [1]}))
     with pytest.raises(ValueError, match="two pre-periods"):
-        pretrend_check(pd.DataFrame({"y": [1.0, 2, 3, 4], "treat": [1, 1, 0, 0],
-                                     "period": [0, 0, 0, 1]}))
+        pretrend_check(
+            pd.DataFrame({"y": [1.0, 2, 3, 4], "treat": [1, 1, 0, 0], "period": [0, 0, 0, 1]})
+        )
 
 
 # --- cannibalisation and halo ------------------------------------------------------------------
 
+
 def test_cannibalisation_halo_by_hand():
     days = pd.date_range("2025-11-01", periods=2)
     y = pd.DataFrame({"hero": [150.0, 130], "rival": [40.0, 45], "brush": [30.0, 26]}, index=days)
-    yhat = pd.DataFrame({"hero": [100.0, 100], "rival": [50.0, 50], "brush": [25.0, 25]},
-                        index=days)
+    yhat = pd.DataFrame(
+        {"hero": [100.0, 100], "rival": [50.0, 50], "brush": [25.0, 25]}, index=days
+    )
     out = cannibalisation_halo(y, yhat, ["rival"], ["brush"], pull_forward=12.0)
     # lift 50 + 30 = 80; cannib (50−40) + (50−45) = 15; halo 5 + 1 = 6; net 80 − 15 + 6 − 12
-    expected = pd.Series({"lift_promoted": 80.0, "cannibalisation": 15.0, "halo": 6.0,
-                          "pull_forward": 12.0, "net_incremental": 59.0})
+    expected = pd.Series(
+        {
+            "lift_promoted": 80.0,
+            "cannibalisation": 15.0,
+            "halo": 6.0,
+            "pull_forward": 12.0,
+            "net_incremental": 59.0,
+        }
+    )
     pd.testing.assert_series_equal(out, expected)
 
 

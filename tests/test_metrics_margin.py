@@ -1,5 +1,6 @@
 """Margin-aware promotion economics: hand-computed IGP, ROI vs ROAS, break-even lift, depth buckets
 and the promotional elasticity (METHODS.md §1.2, §1.4)."""
+
 from __future__ import annotations
 
 import math
@@ -30,15 +31,17 @@ from fupan.metrics.margin import (
 #   c: 55 % off (p 45):  promo 120 × (−5) = −600;         baseline 20 × 50 = 1000;   IGP −1600
 #                         leakage 20 × 55 = 1100;          lift 5.0
 # Σ IGP = 4000 + 1000 − 1600 = 3400;  Σ leakage = 4100;  GMV = 24000 + 13500 + 5400 = 42900
-SKUS = pd.DataFrame({
-    "sku": ["a", "b", "c"],
-    "units": [300, 150, 120],
-    "units_baseline": [100.0, 100.0, 20.0],
-    "price_promo": [80.0, 90.0, 45.0],
-    "price_regular": [100.0, 100.0, 100.0],
-    "unit_cost": [40.0, 40.0, 40.0],
-    "variable_cost": [10.0, 10.0, 10.0],
-})
+SKUS = pd.DataFrame(
+    {
+        "sku": ["a", "b", "c"],
+        "units": [300, 150, 120],
+        "units_baseline": [100.0, 100.0, 20.0],
+        "price_promo": [80.0, 90.0, 45.0],
+        "price_regular": [100.0, 100.0, 100.0],
+        "unit_cost": [40.0, 40.0, 40.0],
+        "variable_cost": [10.0, 10.0, 10.0],
+    }
+)
 
 
 def test_igp_by_sku_hand_computed():
@@ -62,7 +65,9 @@ def test_totals_hand_computed_and_input_untouched():
 def test_lift_is_nan_without_a_baseline():
     table = igp_by_sku(SKUS.assign(units_baseline=[100.0, 0.0, 20.0]))
     assert math.isnan(table["lift"].iloc[1])
-    assert table["igp"].iloc[1] == pytest.approx(6000)  # nothing would have sold: all of it is incremental
+    assert table["igp"].iloc[1] == pytest.approx(
+        6000
+    )  # nothing would have sold: all of it is incremental
 
 
 def test_roi_is_margin_based_and_roas_is_not():
@@ -70,9 +75,13 @@ def test_roi_is_margin_based_and_roas_is_not():
     assert spend == 2000
     assert campaign_cost(1500, 300, 200, fixed=500) == 2500
     out = roi(incremental_gross_profit(SKUS), spend)
-    assert out == pytest.approx({"roi_margin": 3400 / 2000, "net_roi": (3400 - 2000) / 2000})  # 1.7 and 0.7
+    assert out == pytest.approx(
+        {"roi_margin": 3400 / 2000, "net_roi": (3400 - 2000) / 2000}
+    )  # 1.7 and 0.7
     gmv = float((SKUS.units * SKUS.price_promo).sum())  # 42900
-    assert roas(gmv, spend) == pytest.approx(21.45)  # looks great, yet only 1.7 of margin per unit spent
+    assert roas(gmv, spend) == pytest.approx(
+        21.45
+    )  # looks great, yet only 1.7 of margin per unit spent
 
 
 def test_break_even_lift_methods_oracle():
@@ -81,10 +90,16 @@ def test_break_even_lift_methods_oracle():
     assert break_even_lift(0.0, 0.40) == 0.0
 
 
-@pytest.mark.parametrize(("d", "m", "match"), [
-    (0.40, 0.40, "no volume lift"), (0.50, 0.40, "no volume lift"),
-    (-0.1, 0.40, "0 ≤ discount"), (0.1, 0.0, "0 < margin"), (float("nan"), 0.4, "finite"),
-])
+@pytest.mark.parametrize(
+    ("d", "m", "match"),
+    [
+        (0.40, 0.40, "no volume lift"),
+        (0.50, 0.40, "no volume lift"),
+        (-0.1, 0.40, "0 ≤ discount"),
+        (0.1, 0.0, "0 < margin"),
+        (float("nan"), 0.4, "finite"),
+    ],
+)
 def test_break_even_lift_rejects_hopeless_or_bad_input(d, m, match):
     with pytest.raises(ValueError, match=match):
         break_even_lift(d, m)
@@ -93,15 +108,17 @@ def test_break_even_lift_rejects_hopeless_or_bad_input(d, m, match):
 def test_discount_depth_buckets_hand_computed():
     # b (10 % off) → 0–10 % (right-closed); a (20 %) → 10–20 %; c (55 %) → >50 %
     out = discount_depth_buckets(SKUS)
-    expected = pd.DataFrame({
-        "bucket": ["0–10%", "10–20%", "20–30%", "30–50%", ">50%"],
-        "skus": np.array([1, 1, 0, 0, 1], dtype="int64"),
-        "units": [150.0, 300.0, 0.0, 0.0, 120.0],
-        "units_baseline": [100.0, 100.0, 0.0, 0.0, 20.0],
-        "lift": [0.5, 2.0, np.nan, np.nan, 5.0],
-        "igp": [1000.0, 4000.0, 0.0, 0.0, -1600.0],
-        "subsidy_leakage": [1000.0, 2000.0, 0.0, 0.0, 1100.0],
-    })
+    expected = pd.DataFrame(
+        {
+            "bucket": ["0–10%", "10–20%", "20–30%", "30–50%", ">50%"],
+            "skus": np.array([1, 1, 0, 0, 1], dtype="int64"),
+            "units": [150.0, 300.0, 0.0, 0.0, 120.0],
+            "units_baseline": [100.0, 100.0, 0.0, 0.0, 20.0],
+            "lift": [0.5, 2.0, np.nan, np.nan, 5.0],
+            "igp": [1000.0, 4000.0, 0.0, 0.0, -1600.0],
+            "subsidy_leakage": [1000.0, 2000.0, 0.0, 0.0, 1100.0],
+        }
+    )
     pd.testing.assert_frame_equal(out, expected)
 
 
@@ -123,9 +140,17 @@ def test_elasticity_matches_statsmodels_through_the_origin():
 
 
 def test_elasticity_excludes_and_counts_unusable_skus():
-    extra = pd.DataFrame({"sku": ["no-baseline", "no-sales", "no-cut"], "units": [10, 0, 50],
-                          "units_baseline": [0.0, 5.0, 40.0], "price_promo": [80.0, 80.0, 100.0],
-                          "price_regular": [100.0] * 3, "unit_cost": [40.0] * 3, "variable_cost": [10.0] * 3})
+    extra = pd.DataFrame(
+        {
+            "sku": ["no-baseline", "no-sales", "no-cut"],
+            "units": [10, 0, 50],
+            "units_baseline": [0.0, 5.0, 40.0],
+            "price_promo": [80.0, 80.0, 100.0],
+            "price_regular": [100.0] * 3,
+            "unit_cost": [40.0] * 3,
+            "variable_cost": [10.0] * 3,
+        }
+    )
     fit = promo_elasticity(pd.concat([SKUS, extra], ignore_index=True))
     assert (fit["n_used"], fit["n_excluded"]) == (3, 3)
     assert fit["beta"] == pytest.approx(promo_elasticity(SKUS)["beta"])
@@ -136,14 +161,24 @@ def test_elasticity_recovers_bijmolt_mean_from_generated_data():
     n = 300
     ratio = 1 - rng.uniform(0.05, 0.5, n)  # p^promo / p^reg
     qhat = rng.uniform(50, 500, n)
-    units = qhat * ratio ** -3.63 * np.exp(rng.normal(0, 0.1, n))
-    skus = pd.DataFrame({"units": units, "units_baseline": qhat, "price_promo": 100 * ratio,
-                         "price_regular": 100.0, "unit_cost": 40.0, "variable_cost": 10.0})
+    units = qhat * ratio**-3.63 * np.exp(rng.normal(0, 0.1, n))
+    skus = pd.DataFrame(
+        {
+            "units": units,
+            "units_baseline": qhat,
+            "price_promo": 100 * ratio,
+            "price_regular": 100.0,
+            "unit_cost": 40.0,
+            "variable_cost": 10.0,
+        }
+    )
     fit = promo_elasticity(skus)
     assert abs(fit["beta"] - -3.63) < 3 * fit["se"]
     assert fit["beta"] == pytest.approx(-3.63, abs=0.05)
-    exact = promo_elasticity(skus.assign(units=qhat * ratio ** -3.63))
-    assert exact["beta"] == pytest.approx(-3.63, rel=1e-12) and exact["se"] == pytest.approx(0, abs=1e-12)
+    exact = promo_elasticity(skus.assign(units=qhat * ratio**-3.63))
+    assert exact["beta"] == pytest.approx(-3.63, rel=1e-12) and exact["se"] == pytest.approx(
+        0, abs=1e-12
+    )
 
 
 def test_bijmolt_plus_73_percent_is_the_linear_reading_not_the_log_log_one():
@@ -152,22 +187,33 @@ def test_bijmolt_plus_73_percent_is_the_linear_reading_not_the_log_log_one():
     assert linear == pytest.approx(0.73, abs=0.005)
     # The fitted model is log-log, whose implied lift is 0.8^−3.63 − 1 = exp(3.63 × 0.22314) − 1
     # = exp(0.81001) − 1 = 1.2479: about +125 %, not +73 %.
-    log_log = 0.8 ** -3.63 - 1
+    log_log = 0.8**-3.63 - 1
     assert log_log == pytest.approx(1.2479, abs=1e-4)
     assert elasticity_lift(-3.63, 0.20) == pytest.approx(log_log, rel=1e-12)
     assert elasticity_lift(-3.63, 0.0) == 0.0
 
 
-@pytest.mark.parametrize(("frame", "match"), [
-    (SKUS.drop(columns="unit_cost"), "lacks column"),
-    (SKUS.iloc[:0], "no rows"),
-    (SKUS.assign(units=[300, -1, 120]), "non-negative"),
-    (SKUS.assign(price_promo=[80.0, np.nan, 45.0]), "finite"),
-    (SKUS.assign(price_regular=[100.0, 0.0, 100.0]), "positive"),
-    (SKUS.to_dict(), "DataFrame"),
-])
-@pytest.mark.parametrize("func", [igp_by_sku, incremental_gross_profit, subsidy_leakage,
-                                  discount_depth_buckets, promo_elasticity])
+@pytest.mark.parametrize(
+    ("frame", "match"),
+    [
+        (SKUS.drop(columns="unit_cost"), "lacks column"),
+        (SKUS.iloc[:0], "no rows"),
+        (SKUS.assign(units=[300, -1, 120]), "non-negative"),
+        (SKUS.assign(price_promo=[80.0, np.nan, 45.0]), "finite"),
+        (SKUS.assign(price_regular=[100.0, 0.0, 100.0]), "positive"),
+        (SKUS.to_dict(), "DataFrame"),
+    ],
+)
+@pytest.mark.parametrize(
+    "func",
+    [
+        igp_by_sku,
+        incremental_gross_profit,
+        subsidy_leakage,
+        discount_depth_buckets,
+        promo_elasticity,
+    ],
+)
 def test_sku_functions_reject_bad_frames(func, frame, match):
     with pytest.raises(ValueError, match=match):
         func(frame)
@@ -183,17 +229,20 @@ def test_elasticity_needs_two_usable_skus():
         promo_elasticity(SKUS.assign(price_promo=[80.0, 100.0, 100.0]))
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: campaign_cost(-1.0), "non-negative"),
-    (lambda: campaign_cost(100.0, coupons=float("inf")), "finite"),
-    (lambda: roi(3400.0, 0.0), "positive spend"),
-    (lambda: roi(float("nan"), 100.0), "finite"),
-    (lambda: roas(1000.0, 0.0), "spend > 0"),
-    (lambda: roas(-1.0, 10.0), "gmv ≥ 0"),
-    (lambda: roas("1000", 10.0), "finite number"),
-    (lambda: elasticity_lift(-3.63, 1.0), r"\[0, 1\)"),
-    (lambda: elasticity_lift(float("nan"), 0.2), "finite"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: campaign_cost(-1.0), "non-negative"),
+        (lambda: campaign_cost(100.0, coupons=float("inf")), "finite"),
+        (lambda: roi(3400.0, 0.0), "positive spend"),
+        (lambda: roi(float("nan"), 100.0), "finite"),
+        (lambda: roas(1000.0, 0.0), "spend > 0"),
+        (lambda: roas(-1.0, 10.0), "gmv ≥ 0"),
+        (lambda: roas("1000", 10.0), "finite number"),
+        (lambda: elasticity_lift(-3.63, 1.0), r"\[0, 1\)"),
+        (lambda: elasticity_lift(float("nan"), 0.2), "finite"),
+    ],
+)
 def test_scalar_functions_reject_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()

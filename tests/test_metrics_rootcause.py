@@ -1,5 +1,6 @@
 """Root cause: METHODS.md §2.5 Adtributor oracle, the ratio variant by hand, segment LMDI exactness
 and zero rules, §2.4's Simpson mix/rate oracle, and the plain-language sentences."""
+
 from __future__ import annotations
 
 import math
@@ -23,19 +24,25 @@ from fupan.metrics.rootcause import (
 )
 
 # METHODS §2.5 oracle: channel F 60/30/10 → A 30/28/12 (total 100 → 70), region F 50/50 → A 35/35
-ORACLE = pd.DataFrame({
-    "dimension": ["channel", "channel", "channel", "region", "region"],
-    "element": ["app", "web", "live", "east", "west"],
-    "forecast": [60.0, 30.0, 10.0, 50.0, 50.0],
-    "actual": [30.0, 28.0, 12.0, 35.0, 35.0],
-})
+ORACLE = pd.DataFrame(
+    {
+        "dimension": ["channel", "channel", "channel", "region", "region"],
+        "element": ["app", "web", "live", "east", "west"],
+        "forecast": [60.0, 30.0, 10.0, 50.0, 50.0],
+        "actual": [30.0, 28.0, 12.0, 35.0, 35.0],
+    }
+)
 
 
 def test_adtributor_scores_methods_oracle():
     s = adtributor_scores(ORACLE).set_index("element")
     # EP = (A_ij − F_ij)/(70 − 100): app −30/−30 = 1, web −2/−30 = 0.0667, live 2/−30 = −0.0667
-    assert s["explanatory_power"].tolist() == pytest.approx([1.0, 2 / 30, -2 / 30, 0.5, 0.5], abs=1e-12)
-    assert s["surprise"].tolist() == pytest.approx([0.007176, 0.003584, 0.004755, 0.0, 0.0], abs=1e-6)
+    assert s["explanatory_power"].tolist() == pytest.approx(
+        [1.0, 2 / 30, -2 / 30, 0.5, 0.5], abs=1e-12
+    )
+    assert s["surprise"].tolist() == pytest.approx(
+        [0.007176, 0.003584, 0.004755, 0.0, 0.0], abs=1e-6
+    )
     assert (s["change"] == -30.0).all()
 
 
@@ -58,7 +65,13 @@ def test_adtributor_thresholds_and_top():
     assert adtributor(ORACLE, top=1)["dimension"].tolist() == ["channel"]
     # with T_EP = 1 no set explains *more* than 100 %, so no candidate at all
     out = adtributor(ORACLE, t_ep=1.0)
-    assert out.empty and list(out.columns) == ["dimension", "elements", "explanatory_power", "surprise", "change"]
+    assert out.empty and list(out.columns) == [
+        "dimension",
+        "elements",
+        "explanatory_power",
+        "surprise",
+        "change",
+    ]
 
 
 # CR = orders/UV by channel.  F: app 40/800 (5 %), live 20/200 (10 %); A: app 45/900 (5 %), live 6/300 (2 %).
@@ -69,28 +82,44 @@ def test_adtributor_thresholds_and_top():
 # Region splits the same totals evenly, so its CR falls in both halves:
 #   north ΔA₁ = −4 → −10000/1.1e6 → 10/21;  south ΔA₁ = −5 → −11000/1.1e6 → 11/21
 # Total CR 60/1000 = 6 % → 51/1200 = 4.25 %: change −0.0175.
-ORDERS = pd.DataFrame({"dimension": ["channel", "channel", "region", "region"],
-                       "element": ["app", "live", "north", "south"],
-                       "forecast": [40.0, 20.0, 30.0, 30.0], "actual": [45.0, 6.0, 26.0, 25.0]})
-UV = pd.DataFrame({"dimension": ["channel", "channel", "region", "region"],
-                   "element": ["app", "live", "north", "south"],
-                   "forecast": [800.0, 200.0, 500.0, 500.0], "actual": [900.0, 300.0, 600.0, 600.0]})
+ORDERS = pd.DataFrame(
+    {
+        "dimension": ["channel", "channel", "region", "region"],
+        "element": ["app", "live", "north", "south"],
+        "forecast": [40.0, 20.0, 30.0, 30.0],
+        "actual": [45.0, 6.0, 26.0, 25.0],
+    }
+)
+UV = pd.DataFrame(
+    {
+        "dimension": ["channel", "channel", "region", "region"],
+        "element": ["app", "live", "north", "south"],
+        "forecast": [800.0, 200.0, 500.0, 500.0],
+        "actual": [900.0, 300.0, 600.0, 600.0],
+    }
+)
 
 
 def test_adtributor_ratio_scores_hand_computed():
     s = adtributor_ratio_scores(ORDERS, UV).set_index("element")
-    assert s["explanatory_power"].tolist() == pytest.approx([1 / 21, 20 / 21, 10 / 21, 11 / 21], rel=1e-12)
+    assert s["explanatory_power"].tolist() == pytest.approx(
+        [1 / 21, 20 / 21, 10 / 21, 11 / 21], rel=1e-12
+    )
     assert s["change"].tolist() == pytest.approx([51 / 1200 - 0.06] * 4, rel=1e-12)
     ch = s[s.dimension == "channel"]
-    js = (jensenshannon([40 / 60, 20 / 60], [45 / 51, 6 / 51]) ** 2
-          + jensenshannon([0.8, 0.2], [0.75, 0.25]) ** 2)  # S = S(m₁) + S(m₂)
+    js = (
+        jensenshannon([40 / 60, 20 / 60], [45 / 51, 6 / 51]) ** 2
+        + jensenshannon([0.8, 0.2], [0.75, 0.25]) ** 2
+    )  # S = S(m₁) + S(m₂)
     assert ch["surprise"].sum() == pytest.approx(js, rel=1e-12)
 
 
 def test_ratio_scores_keep_the_numerator_order():
     shuffled = adtributor_ratio_scores(ORDERS.iloc[::-1], UV)
     assert shuffled["element"].tolist() == ["south", "north", "live", "app"]
-    assert shuffled["explanatory_power"].tolist() == pytest.approx([11 / 21, 10 / 21, 20 / 21, 1 / 21])
+    assert shuffled["explanatory_power"].tolist() == pytest.approx(
+        [11 / 21, 10 / 21, 20 / 21, 1 / 21]
+    )
 
 
 def test_collapsing_segment_rate_ranks_first():
@@ -109,14 +138,17 @@ def test_ratio_with_a_constant_denominator_reduces_to_the_additive_ep():
     assert ratio.tolist() == pytest.approx(additive.tolist(), rel=1e-12)
 
 
-@pytest.mark.parametrize(("frame", "match"), [
-    (ORACLE.drop(columns="actual"), "lacks column"),
-    (ORACLE.iloc[:0], "no rows"),
-    (pd.concat([ORACLE, ORACLE.iloc[:1]]), "twice"),
-    (ORACLE.assign(actual=[30.0, -28.0, 12.0, 35.0, 35.0]), "non-negative"),
-    (ORACLE.assign(actual=ORACLE.forecast), "no gap"),
-    (ORACLE.assign(forecast=0.0), "positive forecast"),
-])
+@pytest.mark.parametrize(
+    ("frame", "match"),
+    [
+        (ORACLE.drop(columns="actual"), "lacks column"),
+        (ORACLE.iloc[:0], "no rows"),
+        (pd.concat([ORACLE, ORACLE.iloc[:1]]), "twice"),
+        (ORACLE.assign(actual=[30.0, -28.0, 12.0, 35.0, 35.0]), "non-negative"),
+        (ORACLE.assign(actual=ORACLE.forecast), "no gap"),
+        (ORACLE.assign(forecast=0.0), "positive forecast"),
+    ],
+)
 def test_adtributor_rejects_bad_frames(frame, match):
     with pytest.raises(ValueError, match=match):
         adtributor_scores(frame)
@@ -124,9 +156,14 @@ def test_adtributor_rejects_bad_frames(frame, match):
         adtributor(frame)
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"t_eep": 0.8, "t_ep": 0.67}, "t_eep < t_ep"), ({"t_ep": 1.5}, "t_ep ≤ 1"), ({"top": 0}, "positive integer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"t_eep": 0.8, "t_ep": 0.67}, "t_eep < t_ep"),
+        ({"t_ep": 1.5}, "t_ep ≤ 1"),
+        ({"top": 0}, "positive integer"),
+    ],
+)
 def test_adtributor_rejects_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         adtributor(ORACLE, **kwargs)
@@ -150,32 +187,45 @@ def test_adtributor_ratio_rejects_mismatched_or_flat_input():
 #   total UV 200 → 400 (×2), shares unchanged.
 #   traffic = L(2000, 1000)·ln 2 + L(500, 500)·ln 2 = 1000 + 500 ln 2 = 1346.57
 #   aov     = L(500, 500)·ln ½ = −500 ln 2 = −346.57;  mix = cr = 0;  Σ = 1000 = ΔG
-BASE = pd.DataFrame({"channel": ["A", "B"], "uv": [100, 100], "orders": [10, 5], "gmv": [1000.0, 500.0]})
-GROWN = pd.DataFrame({"channel": ["A", "B"], "uv": [200, 200], "orders": [20, 10], "gmv": [2000.0, 500.0]})
+BASE = pd.DataFrame(
+    {"channel": ["A", "B"], "uv": [100, 100], "orders": [10, 5], "gmv": [1000.0, 500.0]}
+)
+GROWN = pd.DataFrame(
+    {"channel": ["A", "B"], "uv": [200, 200], "orders": [20, 10], "gmv": [2000.0, 500.0]}
+)
 
 
 def test_segment_decomposition_hand_computed_traffic_and_aov():
     out = segment_decomposition(BASE, GROWN, "channel")
     ln2 = math.log(2)
-    assert out.to_dict() == pytest.approx({"traffic": 1000 + 500 * ln2, "mix": 0.0, "cr": 0.0, "aov": -500 * ln2})
+    assert out.to_dict() == pytest.approx(
+        {"traffic": 1000 + 500 * ln2, "mix": 0.0, "cr": 0.0, "aov": -500 * ln2}
+    )
     assert out.sum() == pytest.approx(1000.0, abs=1e-9)
 
 
 def test_segment_decomposition_hand_computed_mix_and_cr():
     # total UV 200 → 200.  A: share ½ → ¾ only: G 1000 → 1500, mix = L(1500, 1000)·ln 1.5 = 500.
     # B: share ½ → ¼ and CR 5 % → 10 %: G 500 → 500, mix = 500·ln ½ = −346.57, cr = 500·ln 2 = +346.57
-    current = pd.DataFrame({"channel": ["A", "B"], "uv": [150, 50], "orders": [15, 5], "gmv": [1500.0, 500.0]})
+    current = pd.DataFrame(
+        {"channel": ["A", "B"], "uv": [150, 50], "orders": [15, 5], "gmv": [1500.0, 500.0]}
+    )
     effects = segment_effects(BASE, current, "channel")
     ln2 = math.log(2)
-    assert effects.loc["A", ["traffic", "mix", "cr", "aov"]].tolist() == pytest.approx([0, 500, 0, 0], abs=1e-9)
+    assert effects.loc["A", ["traffic", "mix", "cr", "aov"]].tolist() == pytest.approx(
+        [0, 500, 0, 0], abs=1e-9
+    )
     assert effects.loc["B", ["traffic", "mix", "cr", "aov"]].tolist() == pytest.approx(
-        [0, -500 * ln2, 500 * ln2, 0], abs=1e-9)
+        [0, -500 * ln2, 500 * ln2, 0], abs=1e-9
+    )
     assert effects["rule"].tolist() == ["lmdi", "lmdi"]
 
 
 def test_segment_zero_rules():
     # C is new (all of its 30 goes to mix); B is gone (−500 to mix)
-    current = pd.DataFrame({"channel": ["A", "C"], "uv": [200, 10], "orders": [20, 1], "gmv": [2000.0, 30.0]})
+    current = pd.DataFrame(
+        {"channel": ["A", "C"], "uv": [200, 10], "orders": [20, 1], "gmv": [2000.0, 30.0]}
+    )
     e = segment_effects(BASE, current, "channel")
     assert e.index.tolist() == ["A", "B", "C"]
     assert e.loc["C", ["traffic", "mix", "cr", "aov"]].tolist() == [0.0, 30.0, 0.0, 0.0]
@@ -193,17 +243,35 @@ def test_segment_zero_rules():
     assert e.loc["B", "rule"] == "zero:aov"
 
 
-segment = st.tuples(st.floats(1, 1e6), st.floats(1e-3, 10), st.floats(1e-2, 1e4))  # uv, CR (orders/uv), AOV
+segment = st.tuples(
+    st.floats(1, 1e6), st.floats(1e-3, 10), st.floats(1e-2, 1e4)
+)  # uv, CR (orders/uv), AOV
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(segment, segment, st.sampled_from(["both", "base", "current"])), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(segment, segment, st.sampled_from(["both", "base", "current"])),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_segment_decomposition_is_exact(rows):
     def frame(period: int) -> pd.DataFrame:
-        keep = [(i, r[period]) for i, r in enumerate(rows) if r[2] in ("both", ("base", "current")[period])]
-        return pd.DataFrame({"seg": [f"s{i}" for i, _ in keep], "uv": [u for _, (u, _, _) in keep],
-                             "orders": [u * c for _, (u, c, _) in keep],
-                             "gmv": [u * c * a for _, (u, c, a) in keep]})
+        keep = [
+            (i, r[period])
+            for i, r in enumerate(rows)
+            if r[2] in ("both", ("base", "current")[period])
+        ]
+        return pd.DataFrame(
+            {
+                "seg": [f"s{i}" for i, _ in keep],
+                "uv": [u for _, (u, _, _) in keep],
+                "orders": [u * c for _, (u, c, _) in keep],
+                "gmv": [u * c * a for _, (u, c, a) in keep],
+            }
+        )
+
     base, current = frame(0), frame(1)
     if base.empty or current.empty:
         return
@@ -247,17 +315,34 @@ def test_segment_functions_reject_bad_input():
 
 
 def test_explain_sentences():
-    cands = pd.DataFrame({"dimension": ["channel", "region"], "elements": [("live",), ("east", "west")],
-                          "explanatory_power": [0.68, 0.9], "surprise": [0.2, 0.1], "change": [-5.0, -5.0]})
-    assert explain(cands, "zh") == ["渠道 = live 解释了 68% 的缺口", "地区 = east、west 解释了 90% 的缺口"]
-    assert explain(cands, "en") == ["channel = live explains 68% of the gap",
-                                    "region = east, west explains 90% of the gap"]
+    cands = pd.DataFrame(
+        {
+            "dimension": ["channel", "region"],
+            "elements": [("live",), ("east", "west")],
+            "explanatory_power": [0.68, 0.9],
+            "surprise": [0.2, 0.1],
+            "change": [-5.0, -5.0],
+        }
+    )
+    assert explain(cands, "zh") == [
+        "渠道 = live 解释了 68% 的缺口",
+        "地区 = east、west 解释了 90% 的缺口",
+    ]
+    assert explain(cands, "en") == [
+        "channel = live explains 68% of the gap",
+        "region = east, west explains 90% of the gap",
+    ]
     assert explain(cands.assign(change=5.0), "en", labels={"channel": "Channel"}, top=1) == [
-        "Channel = live explains 68% of the rise"]
+        "Channel = live explains 68% of the rise"
+    ]
     assert explain(adtributor(ORACLE).iloc[:0], "zh") == []
     over = cands.head(1).assign(explanatory_power=2.7)  # the others rose while live fell
-    assert explain(over, "zh") == ["渠道 = live 解释了 270% 的缺口（其余元素反向变动，抵消了超出的部分）"]
-    assert explain(over, "en") == ["channel = live explains 270% of the gap (the other elements moved the other way and offset the excess)"]
+    assert explain(over, "zh") == [
+        "渠道 = live 解释了 270% 的缺口（其余元素反向变动，抵消了超出的部分）"
+    ]
+    assert explain(over, "en") == [
+        "channel = live explains 270% of the gap (the other elements moved the other way and offset the excess)"
+    ]
 
 
 def test_explain_on_the_oracle_and_bad_input():

@@ -7,6 +7,7 @@ phone numbers, resident ID numbers and e-mail addresses (:func:`fupan.ingest.pri
 and for raw user ids of the demo campaign, and a leak fails the session. The tests here show that
 the scanner is not blind, on outputs planted outside the session's folder.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -30,11 +31,16 @@ def test_the_scan_would_see_a_leak(planted):
     inside a base64 image are not."""
     page = planted / "case-1" / "report.html"
     page.parent.mkdir()
-    page.write_text("<p>客户 13912345678 · 11010519491231002X · li.lei@example.com</p>"
-                    '<img src="data:image/png;base64,AAAA13912345678AAAA">', encoding="utf-8")
+    page.write_text(
+        "<p>客户 13912345678 · 11010519491231002X · li.lei@example.com</p>"
+        '<img src="data:image/png;base64,AAAA13912345678AAAA">',
+        encoding="utf-8",
+    )
     clean = planted / "case-2" / "case.json"
     clean.parent.mkdir()
-    clean.write_text('{"gmv": 13812345678.00, "ts": 1731312000000}', encoding="utf-8")  # money, epoch ms
+    clean.write_text(
+        '{"gmv": 13812345678.00, "ts": 1731312000000}', encoding="utf-8"
+    )  # money, epoch ms
     files, leaks = scan_outputs(planted)
     assert files == [page, clean]
     assert leaks == {"case-1/report.html": (["phone", "id_card", "email"], [])}
@@ -48,7 +54,9 @@ def test_the_scan_sees_every_output_kind_and_raw_demo_ids(planted):
     for i, name in enumerate(OUTPUTS):
         out = planted / f"out{i}" / name
         out.parent.mkdir()
-        out.write_text(f"buyer u0001234 and u7654321 in {name}", encoding="utf-8")  # u7654321: not a demo user
+        out.write_text(
+            f"buyer u0001234 and u7654321 in {name}", encoding="utf-8"
+        )  # u7654321: not a demo user
     files, leaks = scan_outputs(planted)
     assert len(files) == len(OUTPUTS) == 4
     assert leaks == {f"out{i}/{name}": ([], ["u0001234"]) for i, name in enumerate(OUTPUTS)}

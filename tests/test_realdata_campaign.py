@@ -10,6 +10,7 @@ support (:func:`campaigns.customer_bounds`); money in pounds; the spike day amon
 no Saturday flagged. A synthetic shop closed every Saturday (:mod:`campaigns`) goes through the
 CLI as well: its lift is reported and no Saturday is an anomaly.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ SPIKE = "2011-12-09"
 @pytest.fixture(scope="module")
 def source() -> Path:
     if not SOURCE.is_file():
-        reason = f"{SOURCE} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        reason = (
+            f"{SOURCE} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        )
         print(reason)
         pytest.skip(reason)
     return SOURCE
@@ -49,13 +52,25 @@ def source() -> Path:
 @pytest.fixture(scope="module")
 def plain(source: Path) -> pd.DataFrame:
     """One row per invoice, from the source Parquet in plain pandas (not fupan.demo.realdata)."""
-    raw = pd.read_parquet(source, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
-    keep = (~raw["InvoiceNo"].str.startswith("C").astype(bool) & raw["CustomerID"].notna()
-            & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0))
+    raw = pd.read_parquet(
+        source, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    )
+    keep = (
+        ~raw["InvoiceNo"].str.startswith("C").astype(bool)
+        & raw["CustomerID"].notna()
+        & (raw["Quantity"] > 0)
+        & (raw["UnitPrice"] > 0)
+    )
     x = raw[keep]
-    lines = pd.DataFrame({"order_id": x["InvoiceNo"].astype(str), "user_id": x["CustomerID"].astype("int64").astype(str),
-                          "order_time": x["InvoiceDate"], "paid_amount": (x["Quantity"] * x["UnitPrice"]).round(2),
-                          "status": "paid"})
+    lines = pd.DataFrame(
+        {
+            "order_id": x["InvoiceNo"].astype(str),
+            "user_id": x["CustomerID"].astype("int64").astype(str),
+            "order_time": x["InvoiceDate"],
+            "paid_amount": (x["Quantity"] * x["UnitPrice"]).round(2),
+            "status": "paid",
+        }
+    )
     return plain_orders(lines)
 
 
@@ -80,8 +95,11 @@ def uci_run(request, uci_folder: Path, tmp_path_factory) -> dict:
 
 def _windows(record: dict) -> dict:
     """The card's windows as phase → (start, end), as the case record keeps them."""
-    return {k: (v["start"], v["end"]) if isinstance(v, dict) else tuple(v)
-            for k, v in record["card"]["windows"].items() if v is not None}
+    return {
+        k: (v["start"], v["end"]) if isinstance(v, dict) else tuple(v)
+        for k, v in record["card"]["windows"].items()
+        if v is not None
+    }
 
 
 def test_campaign_gmv_and_orders_equal_plain_pandas(uci_run: dict, plain: pd.DataFrame) -> None:
@@ -96,19 +114,30 @@ def test_campaign_gmv_and_orders_equal_plain_pandas(uci_run: dict, plain: pd.Dat
     assert shown in section(uci_run["sections"], "核心指标")[1]
 
 
-def test_customer_value_is_finite_and_plausible_or_skipped_with_a_reason(uci_run: dict, plain: pd.DataFrame) -> None:
+def test_customer_value_is_finite_and_plausible_or_skipped_with_a_reason(
+    uci_run: dict, plain: pd.DataFrame
+) -> None:
     record = uci_run["record"]
     value = record["analyses"]["customer_value"]
     if value is None:
         reason = record["skipped"].get("customer_value", "")
         assert reason.strip(), "customer value neither reported nor skipped with a reason"
         return
-    problems = report_problems(sections=uci_run["sections"], record=record, plain=plain, windows=_windows(record),
-                               currency="GBP", lang=uci_run["lang"])
+    problems = report_problems(
+        sections=uci_run["sections"],
+        record=record,
+        plain=plain,
+        windows=_windows(record),
+        currency="GBP",
+        lang=uci_run["lang"],
+    )
     problems = [p for p in problems if p.startswith("customer_value")]
     assert not problems, "\n  ".join(problems)
     for cohort, row in value["by_cohort"].items():  # every cohort has customers in this data set
-        assert row["customers"] > 0 and row["purchases"] is not None and row["value"] is not None, (cohort, row)
+        assert row["customers"] > 0 and row["purchases"] is not None and row["value"] is not None, (
+            cohort,
+            row,
+        )
 
 
 def test_lift_is_reported(uci_run: dict) -> None:
@@ -129,19 +158,29 @@ def test_the_spike_day_is_an_anomaly(uci_run: dict, plain: pd.DataFrame) -> None
     live = plain[~plain.cancelled]
     day = live.groupby("day").gmv.sum()
     dip = day["2011-11-28":SPIKE]
-    assert day[SPIKE] > 3 * dip.drop(pd.Timestamp(SPIKE)).median()  # the data's own spike (£184k vs ~£47k)
+    assert (
+        day[SPIKE] > 3 * dip.drop(pd.Timestamp(SPIKE)).median()
+    )  # the data's own spike (£184k vs ~£47k)
     head, text = section(uci_run["sections"], "异常日")
     assert SPIKE in text, f"{head}: {text[:600]}"
     analyses = uci_run["record"]["analyses"]
-    days = [a["date"] for a in ((analyses.get("day_anomalies") or {}).get("flags") or []) + (analyses["alerts"] or [])]
+    days = [
+        a["date"]
+        for a in ((analyses.get("day_anomalies") or {}).get("flags") or [])
+        + (analyses["alerts"] or [])
+    ]
     assert SPIKE in days, days
 
 
 def test_no_saturday_is_an_anomaly(uci_run: dict) -> None:
     record = uci_run["record"]
     analyses = record["analyses"]
-    flagged = [a["date"] for a in ((analyses.get("day_anomalies") or {}).get("flags") or []) + (analyses["alerts"] or [])
-               if pd.Timestamp(a["date"]).weekday() == 5]
+    flagged = [
+        a["date"]
+        for a in ((analyses.get("day_anomalies") or {}).get("flags") or [])
+        + (analyses["alerts"] or [])
+        if pd.Timestamp(a["date"]).weekday() == 5
+    ]
     assert not flagged
     text = section(uci_run["sections"], "异常日")[1]
     assert not [d for d in re.findall(r"\d{4}-\d{2}-\d{2}", text) if pd.Timestamp(d).weekday() == 5]
@@ -149,8 +188,15 @@ def test_no_saturday_is_an_anomaly(uci_run: dict) -> None:
 
 def test_every_number_of_the_report_is_sane(uci_run: dict, plain: pd.DataFrame) -> None:
     record = uci_run["record"]
-    problems = report_problems(sections=uci_run["sections"], record=record, plain=plain, windows=_windows(record),
-                               currency="GBP", lang=uci_run["lang"], closed_weekdays=(5,))
+    problems = report_problems(
+        sections=uci_run["sections"],
+        record=record,
+        plain=plain,
+        windows=_windows(record),
+        currency="GBP",
+        lang=uci_run["lang"],
+        closed_weekdays=(5,),
+    )
     assert not problems, "\n  ".join([f"--lang {uci_run['lang']}:"] + problems)
 
 
@@ -158,8 +204,17 @@ def test_every_number_of_the_report_is_sane(uci_run: dict, plain: pd.DataFrame) 
 @pytest.fixture(scope="module")
 def saturday_run(tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("saturday")
-    planted = make_campaign(tmp / "campaign", seed=2011, closed_weekdays=(5,), orders_per_day=12.0, lift=1.0,
-                            currency="GBP", timezone="Europe/London", with_events=True, case_id="closed-saturday")
+    planted = make_campaign(
+        tmp / "campaign",
+        seed=2011,
+        closed_weekdays=(5,),
+        orders_per_day=12.0,
+        lift=1.0,
+        currency="GBP",
+        timezone="Europe/London",
+        with_events=True,
+        case_id="closed-saturday",
+    )
     proc = run_cli("run", str(planted.folder), "--out", str(tmp / "out"), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (tmp / "out" / "closed-saturday" / "report.html").read_text(encoding="utf-8")
@@ -175,6 +230,13 @@ def test_closed_saturday_shop_gets_its_lift_and_no_saturday_anomaly(saturday_run
     w = total["upper"] - total["lower"]
     assert total["lower"] - w / 2 <= truth <= total["upper"] + w / 2, (truth, total)
     lines = pd.read_csv(planted.folder / "orders.csv", dtype={"order_id": str, "user_id": str})
-    problems = report_problems(sections=saturday_run["sections"], record=record, plain=plain_orders(lines),
-                               windows=planted.windows, currency="GBP", lang="zh", closed_weekdays=(5,))
+    problems = report_problems(
+        sections=saturday_run["sections"],
+        record=record,
+        plain=plain_orders(lines),
+        windows=planted.windows,
+        currency="GBP",
+        lang="zh",
+        closed_weekdays=(5,),
+    )
     assert not problems, "\n  ".join(problems)

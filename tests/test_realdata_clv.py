@@ -8,6 +8,7 @@ and price > 0); value = Quantity × UnitPrice; **one transaction per customer-da
 buyer's several invoices of one day are one purchase), observed to the last day of the data,
 2011-12-09, inclusive.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,15 +37,26 @@ pytestmark = pytest.mark.realdata
 def uci_lines() -> pd.DataFrame:
     if not UCI.is_file():
         pytest.skip(f"real data not present: {UCI} (see shared/datasets/SOURCES.md)")
-    raw = pd.read_parquet(UCI, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"])
-    keep = (~raw["InvoiceNo"].str.startswith("C").astype(bool) & raw["CustomerID"].notna()
-            & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0))
+    raw = pd.read_parquet(
+        UCI, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    )
+    keep = (
+        ~raw["InvoiceNo"].str.startswith("C").astype(bool)
+        & raw["CustomerID"].notna()
+        & (raw["Quantity"] > 0)
+        & (raw["UnitPrice"] > 0)
+    )
     lines = raw[keep]
     # METHODS §7: 4,339 customers after dropping cancellations and non-positive quantities; one more
     # (a single line at price 0) goes with the non-positive prices
     assert lines["CustomerID"].nunique() == 4338
-    return pd.DataFrame({"customer": lines["CustomerID"].astype("int64"), "ts": lines["InvoiceDate"],
-                         "value": lines["Quantity"] * lines["UnitPrice"]})
+    return pd.DataFrame(
+        {
+            "customer": lines["CustomerID"].astype("int64"),
+            "ts": lines["InvoiceDate"],
+            "value": lines["Quantity"] * lines["UnitPrice"],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +76,16 @@ def _lifetimes_loglik(params: dict | pd.Series | BGNBDParams, s: pd.DataFrame) -
     """Total log-likelihood by lifetimes' own function, on the unscaled data."""
     from lifetimes import BetaGeoFitter
 
-    log_params = np.log([float(getattr(params, k) if isinstance(params, BGNBDParams) else params[k])
-                         for k in ("r", "alpha", "a", "b")])
+    log_params = np.log(
+        [
+            float(getattr(params, k) if isinstance(params, BGNBDParams) else params[k])
+            for k in ("r", "alpha", "a", "b")
+        ]
+    )
     f, rec, big_t = s.frequency.to_numpy(int), s.recency.to_numpy(), s["T"].to_numpy()
-    mean_nll = BetaGeoFitter._negative_log_likelihood(log_params, f, rec, big_t, np.ones_like(big_t), 0.0)
+    mean_nll = BetaGeoFitter._negative_log_likelihood(
+        log_params, f, rec, big_t, np.ones_like(big_t), 0.0
+    )
     return float(-mean_nll * len(s))
 
 
@@ -94,8 +112,11 @@ def test_bgnbd_on_uci_customer_days_matches_lifetimes(daily_in_weeks: pd.DataFra
     assert ll_ours >= ll_ref - 1e-6 * abs(ll_ref)  # ours is not a worse maximum
     assert ours.log_likelihood == pytest.approx(ll_ours, rel=1e-9)  # our likelihood is lifetimes'
     purchases, alive = checked_predictions(ours, 26, x, tx, big_t, max_per_period=7.0)
-    np.testing.assert_allclose(purchases, ref.conditional_expected_number_of_purchases_up_to_time(26, x, tx, big_t),
-                               rtol=1e-3)
+    np.testing.assert_allclose(
+        purchases,
+        ref.conditional_expected_number_of_purchases_up_to_time(26, x, tx, big_t),
+        rtol=1e-3,
+    )
     np.testing.assert_allclose(alive, ref.conditional_probability_alive(x, tx, big_t), rtol=1e-3)
 
 
@@ -114,24 +135,35 @@ def test_bgnbd_on_uci_customer_weeks_is_the_no_dropout_limit(weekly: pd.DataFram
     assert fit.no_dropout and fit.log_likelihood == fit.nbd_log_likelihood
 
     seen = weekly[weekly["T"] > 0]  # T = 0 contributes L = 1 whatever the parameters
-    nb2 = sm.NegativeBinomial(seen.frequency.to_numpy(), np.ones(len(seen)), exposure=seen["T"].to_numpy()).fit(
-        disp=0, method="bfgs", maxiter=1000, gtol=1e-10)
+    nb2 = sm.NegativeBinomial(
+        seen.frequency.to_numpy(), np.ones(len(seen)), exposure=seen["T"].to_numpy()
+    ).fit(disp=0, method="bfgs", maxiter=1000, gtol=1e-10)
     assert fit.r == pytest.approx(1 / nb2.params[1], rel=1e-4)
     assert fit.r / fit.alpha == pytest.approx(np.exp(nb2.params[0]), rel=1e-5)
 
-    triples, counts = np.unique(weekly[["frequency", "recency", "T"]].to_numpy(), axis=0, return_counts=True)
+    triples, counts = np.unique(
+        weekly[["frequency", "recency", "T"]].to_numpy(), axis=0, return_counts=True
+    )
     ux, utx, ut = triples.T
 
     def betaln_ll(r: float, alpha: float, a: float, b: float) -> float:
         head = gammaln(r + ux) - gammaln(r) + r * np.log(alpha)
         t1 = np.exp(betaln(a, b + ux) - betaln(a, b) - (r + ux) * np.log(alpha + ut))
         xp = np.maximum(ux, 1)
-        t2 = np.where(ux > 0, np.exp(betaln(a + 1, b + xp - 1) - betaln(a, b) - (r + ux) * np.log(alpha + utx)), 0)
+        t2 = np.where(
+            ux > 0,
+            np.exp(betaln(a + 1, b + xp - 1) - betaln(a, b) - (r + ux) * np.log(alpha + utx)),
+            0,
+        )
         return float(np.sum(counts * (head + np.log(t1 + t2))))
 
     for a, b in ((0.5, 2.0), (1.6, 50.0), (0.05, 5.0), (2.0, 1e4)):
-        best = optimize.minimize(lambda z, a=a, b=b: -betaln_ll(*np.exp(z), a, b), np.log([fit.r, fit.alpha]),
-                                 method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-8})
+        best = optimize.minimize(
+            lambda z, a=a, b=b: -betaln_ll(*np.exp(z), a, b),
+            np.log([fit.r, fit.alpha]),
+            method="Nelder-Mead",
+            options={"xatol": 1e-8, "fatol": 1e-8},
+        )
         assert -best.fun <= fit.log_likelihood + 1e-6, (a, b, -best.fun)
 
     from lifetimes import BetaGeoFitter
@@ -144,7 +176,9 @@ def test_bgnbd_on_uci_customer_weeks_is_the_no_dropout_limit(weekly: pd.DataFram
     except ConvergenceError as exc:
         print(f"lifetimes on the weekly UCI summary: {type(exc).__name__} (expected at a boundary)")
     else:
-        assert _lifetimes_loglik(ref.params_, weekly) <= fit.log_likelihood + 1e-3 * abs(fit.log_likelihood)
+        assert _lifetimes_loglik(ref.params_, weekly) <= fit.log_likelihood + 1e-3 * abs(
+            fit.log_likelihood
+        )
 
     purchases, alive = checked_predictions(fit, 26, x, tx, big_t, max_per_period=1.0)
     assert np.all((purchases >= 0) & (purchases <= 26)) and np.all(alive == 1.0)
@@ -175,8 +209,14 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
         return
     assert "customer_value" not in r.skipped
     model = section["model"]
-    s = summary_from_transactions(r.agg.customer_orders, "user_key", "order_ts", "net",
-                                  pd.Timestamp(model["observation_end"]) + pd.Timedelta(days=1, microseconds=-1), freq="W")
+    s = summary_from_transactions(
+        r.agg.customer_orders,
+        "user_key",
+        "order_ts",
+        "net",
+        pd.Timestamp(model["observation_end"]) + pd.Timedelta(days=1, microseconds=-1),
+        freq="W",
+    )
     repeat_spend = s.monetary_value[(s.frequency > 0) & (s.monetary_value > 0)]
     for cohort, row in section["by_cohort"].items():
         assert row["customers"] > 0, cohort
@@ -189,12 +229,17 @@ def test_uci_campaign_customer_value_is_checked_or_absent_with_a_reason(tmp_path
             assert 0 <= row["p_alive"] <= 1, (cohort, row)
     for lang in ("zh", "en"):
         cells = re.findall(r"<td>(.*?)</td>", str(customer_value(r.customer_value, Style(lang))))
-        assert cells and not any(w in c.lower() for c in cells for w in ("nan", "inf", "-", "−")), cells
+        assert cells and not any(w in c.lower() for c in cells for w in ("nan", "inf", "-", "−")), (
+            cells
+        )
     bg = model["bgnbd"]
     if bg["model"] == "nbd_no_dropout":
-        assert bg["a"] is None and bg["b"] is None and bg["log_likelihood"] == bg["nbd_log_likelihood"]
+        assert (
+            bg["a"] is None and bg["b"] is None and bg["log_likelihood"] == bg["nbd_log_likelihood"]
+        )
     else:
         assert bg["log_likelihood"] > bg["nbd_log_likelihood"]
     bgnbd = BGNBDParams(bg["r"], bg["alpha"], bg["a"] or float("nan"), bg["b"] or float("inf"))
-    assert bgnbd_loglik_single(bgnbd, s.frequency, s.recency, s["T"]).sum() == pytest.approx(bg["log_likelihood"],
-                                                                                          rel=1e-9)
+    assert bgnbd_loglik_single(bgnbd, s.frequency, s.recency, s["T"]).sum() == pytest.approx(
+        bg["log_likelihood"], rel=1e-9
+    )

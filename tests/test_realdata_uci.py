@@ -3,6 +3,7 @@
 Oracles: the published counts of the data set, partition and consistency identities that must hold
 whatever the numbers, and brute-force per-customer loops for the k-day repeat rate.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,7 +34,9 @@ DATA_END = "2011-12-09"
 @pytest.fixture(scope="module")
 def lines() -> pd.DataFrame:
     if not RETAIL.exists():
-        reason = f"{RETAIL} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        reason = (
+            f"{RETAIL} is absent; see ../shared/datasets/SOURCES.md for the UCI Online Retail data"
+        )
         print(reason)
         pytest.skip(reason)
     return pd.read_parquet(RETAIL, columns=COLUMNS)
@@ -48,13 +51,17 @@ def clean(lines: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def orders(clean: pd.DataFrame) -> pd.DataFrame:
     """One row per invoice: user = CustomerID as text, time of the first line, Σ quantity × price."""
-    per_order = (clean.assign(amount=clean["Quantity"] * clean["UnitPrice"])
-                 .groupby("InvoiceNo")
-                 .agg(user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"),
-                      gmv=("amount", "sum"))
-                 .reset_index(drop=True))
-    return per_order.assign(user_id=per_order["user_id"].astype("int64").astype(str),
-                            net=per_order["gmv"])
+    per_order = (
+        clean.assign(amount=clean["Quantity"] * clean["UnitPrice"])
+        .groupby("InvoiceNo")
+        .agg(
+            user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"), gmv=("amount", "sum")
+        )
+        .reset_index(drop=True)
+    )
+    return per_order.assign(
+        user_id=per_order["user_id"].astype("int64").astype(str), net=per_order["gmv"]
+    )
 
 
 def test_published_counts(lines: pd.DataFrame) -> None:
@@ -70,7 +77,9 @@ def test_published_counts(lines: pd.DataFrame) -> None:
 def test_customers_after_cleaning(clean: pd.DataFrame, orders: pd.DataFrame) -> None:
     assert clean["CustomerID"].nunique() == N_CUSTOMERS_CLEAN
     assert orders["user_id"].nunique() == N_CUSTOMERS_CLEAN
-    assert (clean.groupby("InvoiceNo")["CustomerID"].nunique() == 1).all()  # one customer per invoice
+    assert (
+        clean.groupby("InvoiceNo")["CustomerID"].nunique() == 1
+    ).all()  # one customer per invoice
 
 
 @pytest.mark.parametrize("threshold", ["mean", "median"])

@@ -2,6 +2,7 @@
 
 The expected KPI values are recomputed here with plain pandas straight from the raw demo files,
 independently of the DuckDB extract and the metric code."""
+
 from __future__ import annotations
 
 import base64
@@ -43,8 +44,16 @@ def plain_pandas_kpis(folder: Path) -> dict[str, dict[str, float]]:
         uv = float(daily_uv[(daily_uv.index >= lo) & (daily_uv.index <= hi)].sum())
         s = float(spend[(spend.date >= lo) & (spend.date <= hi)].spend.sum())
         gmv, n_orders = float(o.paid_amount.sum()), o.order_id.nunique()
-        out[name] = {"gmv": gmv, "orders": n_orders, "buyers": o.user_id.nunique(), "uv": uv,
-                     "cr": n_orders / uv, "aov": gmv / n_orders, "roas": gmv / s, "spend": s}
+        out[name] = {
+            "gmv": gmv,
+            "orders": n_orders,
+            "buyers": o.user_id.nunique(),
+            "uv": uv,
+            "cr": n_orders / uv,
+            "aov": gmv / n_orders,
+            "roas": gmv / s,
+            "spend": s,
+        }
     return out
 
 
@@ -73,8 +82,10 @@ def test_case_record_is_valid_and_sealed(demo_run):
     assert record["reproduce"].startswith("fupan run ")
     assert set(record["data"]["files"]) >= {"campaign.yaml", "orders.parquet", "events.parquet"}
     tampered = demo_run.parent / "tampered.json"
-    tampered.write_text((demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),
-                        encoding="utf-8")
+    tampered.write_text(
+        (demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),
+        encoding="utf-8",
+    )
     with pytest.raises(CaseRecordError, match="tampered.json"):
         read_record(tampered)
 
@@ -95,7 +106,9 @@ def test_html_is_self_contained_with_five_stages_and_a_complete_cjk_font(demo_ru
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 7
     font = re.search(r"font/otf;base64,([A-Za-z0-9+/=]+)", page).group(1)
     cmap = TTFont(BytesIO(base64.b64decode(font))).getBestCmap()
-    cjk = {ch for ch in _visible_text(page) if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"}
+    cjk = {
+        ch for ch in _visible_text(page) if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+    }
     assert len(cjk) > 100
     assert not [ch for ch in cjk if ord(ch) not in cmap]
     # characters the stylesheet draws itself (content: in report.css) are in the subset too
@@ -106,7 +119,9 @@ def test_html_is_self_contained_with_five_stages_and_a_complete_cjk_font(demo_ru
 
 def test_notebook_has_no_missing_glyph_warning_and_no_error(demo_run):
     nb = nbformat.read(demo_run / "report.ipynb", as_version=4)
-    text = json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"], ensure_ascii=False)
+    text = json.dumps(
+        [c.get("outputs", []) for c in nb.cells if c.cell_type == "code"], ensure_ascii=False
+    )
     assert "Glyph" not in text and "missing from font" not in text
     assert '"output_type": "error"' not in text
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
@@ -134,21 +149,39 @@ def test_english_report(demo_dir, tmp_path):
     proc = run_cli("run", str(demo_dir), "--out", str(tmp_path), "--lang", "en", "--quiet")
     assert proc.returncode == 0, proc.stderr[-2000:]
     page = (tmp_path / "2025-d11-beauty" / "report.html").read_text(encoding="utf-8")
-    for word in ("Background", "Strategy", "Execution", "Result", "Retrospective", "Top wins", "Conversion rate"):
+    for word in (
+        "Background",
+        "Strategy",
+        "Execution",
+        "Result",
+        "Retrospective",
+        "Top wins",
+        "Conversion rate",
+    ):
         assert word in page, word
     assert 'lang="en"' in page
 
 
 def test_a_failing_cell_exits_non_zero_names_its_section_and_keeps_the_notebook(demo_dir, tmp_path):
     template = nbformat.read(TEMPLATE, as_version=4)
-    at = next(i for i, c in enumerate(template.cells) if c.cell_type == "markdown" and c.source.startswith("# 执行"))
-    template.cells.insert(at + 2, nbformat.v4.new_code_cell("raise RuntimeError('boom: injected failure')"))
+    at = next(
+        i
+        for i, c in enumerate(template.cells)
+        if c.cell_type == "markdown" and c.source.startswith("# 执行")
+    )
+    template.cells.insert(
+        at + 2, nbformat.v4.new_code_cell("raise RuntimeError('boom: injected failure')")
+    )
     broken = tmp_path / "broken.ipynb"
     nbformat.write(template, broken)
     out = tmp_path / "reports"
     proc = run_cli("run", str(demo_dir), "--out", str(out), "--template", str(broken), "--quiet")
     assert proc.returncode == 3
-    assert "执行" in proc.stderr and "boom: injected failure" in proc.stderr and f"cell {at + 2}" in proc.stderr
+    assert (
+        "执行" in proc.stderr
+        and "boom: injected failure" in proc.stderr
+        and f"cell {at + 2}" in proc.stderr
+    )
     assert "Traceback" not in proc.stderr
     kept = nbformat.read(out / "2025-d11-beauty" / "report.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for c in kept.cells for o in c.get("outputs", []))
@@ -166,9 +199,15 @@ def test_ab_estimate_and_its_interval_contain_the_generators_true_effect(demo_ru
     assert "A/B" in page and "置信区间" in page
 
 
-def test_campaign_new_customer_repeat_rate_is_consistent_with_the_generators_truth(demo_run, demo_dir):
-    truth = json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))["new_customer_repeat"]["campaign"]["p30"]
-    q = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["analyses"]["customers"]["new_customer_quality"]
+def test_campaign_new_customer_repeat_rate_is_consistent_with_the_generators_truth(
+    demo_run, demo_dir
+):
+    truth = json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))[
+        "new_customer_repeat"
+    ]["campaign"]["p30"]
+    q = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["analyses"]["customers"][
+        "new_customer_quality"
+    ]
     est, n = q["campaign"]["rate"], q["campaign"]["n_eligible"]
     se = (truth * (1 - truth) / n) ** 0.5
     assert abs(est - truth) < 3.5 * se, (est, truth, n)

@@ -1,6 +1,7 @@
 """Report fragments are Jinja2 templates with autoescape: text is escaped unless it is Markup, and
 the environment (package loader, ``t``, money/pct filters reading a Style) can be reused by
 another page with its own templates."""
+
 from __future__ import annotations
 
 import jinja2
@@ -12,25 +13,43 @@ from fupan.report.html import Html, bold, environment, fragment, note
 
 def test_autoescape_is_on_and_markup_is_explicit():
     env = environment()
-    page = env.from_string("{{ x }}|{{ y }}").render(x="<script>alert(1)</script>", y=Markup("<b>ok</b>"), style=Style())
+    page = env.from_string("{{ x }}|{{ y }}").render(
+        x="<script>alert(1)</script>", y=Markup("<b>ok</b>"), style=Style()
+    )
     assert page == "&lt;script&gt;alert(1)&lt;/script&gt;|<b>ok</b>"
-    assert str(note("<img src=x onerror=1>")) == '<div class="fp-skip">&lt;img src=x onerror=1&gt;</div>'
+    assert (
+        str(note("<img src=x onerror=1>"))
+        == '<div class="fp-skip">&lt;img src=x onerror=1&gt;</div>'
+    )
     assert str(bold("<i>")) == "<b>&lt;i&gt;</b>"
-    assert env.from_string("{{ h }}").render(h=Html("<p>trusted</p>"), style=Style()) == "<p>trusted</p>"
+    assert (
+        env.from_string("{{ h }}").render(h=Html("<p>trusted</p>"), style=Style())
+        == "<p>trusted</p>"
+    )
 
 
 def test_another_package_can_render_with_the_same_filters_and_catalogue():
-    extra = jinja2.DictLoader({"site_card.html.j2": "{{ t('total') }}: {{ amount|money }} ({{ share|pct }})"})
+    extra = jinja2.DictLoader(
+        {"site_card.html.j2": "{{ t('total') }}: {{ amount|money }} ({{ share|pct }})"}
+    )
     env = environment(extra)
     template = env.get_template("site_card.html.j2")
     # 12,345 yuan: ¥1.2万 in Chinese, ¥12.3K in English; £ for a GBP style; index when share-safe
     assert template.render(style=Style("zh"), amount=12_345, share=0.25) == "合计: ¥1.2万 (25.0%)"
-    assert template.render(style=Style("en", currency="GBP"), amount=12_345, share=0.25) == "Total: £12.3K (25.0%)"
-    assert template.render(style=Style("en", money_index=12_345.0), amount=12_345, share=0.25) == "Total: idx 100 (25.0%)"
+    assert (
+        template.render(style=Style("en", currency="GBP"), amount=12_345, share=0.25)
+        == "Total: £12.3K (25.0%)"
+    )
+    assert (
+        template.render(style=Style("en", money_index=12_345.0), amount=12_345, share=0.25)
+        == "Total: idx 100 (25.0%)"
+    )
     assert environment(extra) is env  # one environment per set of loaders, reused
 
 
 def test_fupan_fragments_are_found_by_the_package_loader():
     html = str(fragment("share_safe_notice", Style("en", money_index=1.0)))
-    assert html.startswith("<div class='fp-warn'><b>Share-safe version") and html.endswith("</b></div>")
+    assert html.startswith("<div class='fp-warn'><b>Share-safe version") and html.endswith(
+        "</b></div>"
+    )
     assert str(fragment("share_safe_notice", Style("zh"))) == ""

@@ -19,6 +19,7 @@ the case record with finite numbers or skipped with a reason that its section sh
 numbers from the model; no alert or day anomaly on a weekday the shop is closed. The planted lift itself is
 recovered within its interval (widened by half its width on each side).
 """
+
 from __future__ import annotations
 
 import json
@@ -97,7 +98,11 @@ def run_template(folder: Path, lang: str) -> Run:
     with mock.patch("IPython.display.display", capture):
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                heads = [line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")]
+                heads = [
+                    line.lstrip("#").strip()
+                    for line in cell.source.splitlines()
+                    if line.startswith("#")
+                ]
                 if heads:
                     heading[0] = heads[-1]
                     sections.setdefault(heading[0], [])
@@ -108,22 +113,43 @@ def run_template(folder: Path, lang: str) -> Run:
             if "parameters" in cell.metadata.get("tags", []):
                 ns.update(campaign_dir=str(folder), lang=lang, prepared="", share_safe=False)
     assert len(records) == 1, "the template displayed no case record"
-    record = seal({**records[0], "parameters": {"lang": lang, "template": TEMPLATE.name},
-                   "reproduce": f"fupan run {folder.name} --lang {lang}"})
+    record = seal(
+        {
+            **records[0],
+            "parameters": {"lang": lang, "template": TEMPLATE.name},
+            "reproduce": f"fupan run {folder.name} --lang {lang}",
+        }
+    )
     record = json.loads(dumps(record))  # allow_nan=False: a NaN would raise here
-    return Run(sections={k: " ".join(v) for k, v in sections.items()},
-               charts={k: " ".join(v) for k, v in charts.items()}, record=record, r=ns["r"])
+    return Run(
+        sections={k: " ".join(v) for k, v in sections.items()},
+        charts={k: " ".join(v) for k, v in charts.items()},
+        record=record,
+        r=ns["r"],
+    )
 
 
 def lines_of(planted: Planted) -> pd.DataFrame:
     return pd.read_csv(planted.folder / "orders.csv", dtype={"order_id": str, "user_id": str})
 
 
-def check(planted: Planted, run_sections: dict[str, str], record: dict, lang: str,
-          charts: dict[str, str] | None = None) -> list[str]:
-    return report_problems(sections=run_sections, record=record, plain=plain_orders(lines_of(planted)),
-                           windows=planted.windows, currency=planted.currency, lang=lang, charts=charts,
-                           closed_weekdays=planted.closed_weekdays)
+def check(
+    planted: Planted,
+    run_sections: dict[str, str],
+    record: dict,
+    lang: str,
+    charts: dict[str, str] | None = None,
+) -> list[str]:
+    return report_problems(
+        sections=run_sections,
+        record=record,
+        plain=plain_orders(lines_of(planted)),
+        windows=planted.windows,
+        currency=planted.currency,
+        lang=lang,
+        charts=charts,
+        closed_weekdays=planted.closed_weekdays,
+    )
 
 
 # ----------------------------------------------------------------------------- the property
@@ -133,15 +159,42 @@ def check(planted: Planted, run_sections: dict[str, str], record: dict, lang: st
 NAMED = {
     "tiny-28-days": {"orders_per_day": 0.7, "n_days_history": 28},
     "tiny-closed-saturday": {"orders_per_day": 0.7, "n_days_history": 120, "closed_weekdays": (5,)},
-    "barely-the-baseline": {"orders_per_day": 3.0, "n_days_history": 29, "currency": "GBP", "lang": "en"},
-    "short-closed-wednesday": {"orders_per_day": 3.0, "n_days_history": 45, "closed_weekdays": (2,),
-                               "with_events": True, "currency": "USD"},
+    "barely-the-baseline": {
+        "orders_per_day": 3.0,
+        "n_days_history": 29,
+        "currency": "GBP",
+        "lang": "en",
+    },
+    "short-closed-wednesday": {
+        "orders_per_day": 3.0,
+        "n_days_history": 45,
+        "closed_weekdays": (2,),
+        "with_events": True,
+        "currency": "USD",
+    },
     "no-repeat-customer": {"repeat_share": 0.0, "orders_per_day": 12.0},
-    "almost-no-repeat-customer": {"repeat_share": 0.003, "orders_per_day": 12.0, "with_events": True,
-                                  "with_spend": True},
-    "many-repeat-customers": {"repeat_share": 0.6, "orders_per_day": 12.0, "with_spend": True, "lang": "en"},
-    "outage-days": {"orders_per_day": 3.0, "n_days_history": 200, "zero_days": (3, 50, 51, 120, 199)},
-    "closed-monday-pull-forward": {"closed_weekdays": (0,), "dip_drop": 0.3, "orders_per_day": 12.0},
+    "almost-no-repeat-customer": {
+        "repeat_share": 0.003,
+        "orders_per_day": 12.0,
+        "with_events": True,
+        "with_spend": True,
+    },
+    "many-repeat-customers": {
+        "repeat_share": 0.6,
+        "orders_per_day": 12.0,
+        "with_spend": True,
+        "lang": "en",
+    },
+    "outage-days": {
+        "orders_per_day": 3.0,
+        "n_days_history": 200,
+        "zero_days": (3, 50, 51, 120, 199),
+    },
+    "closed-monday-pull-forward": {
+        "closed_weekdays": (0,),
+        "dip_drop": 0.3,
+        "orders_per_day": 12.0,
+    },
     "no-lift": {"lift": 0.0, "with_events": True, "with_spend": True, "currency": "GBP"},
     "big-lift": {"lift": 2.0, "orders_per_day": 12.0, "currency": "USD", "lang": "en"},
 }
@@ -153,14 +206,21 @@ def random_specs(n: int, seed: int = 2025) -> dict[str, dict]:
     out = {}
     for i in range(n):
         n_days = int(rng.choice([28, 29, 45, 120, 400]))
-        spec = {"n_days_history": n_days,
-                "orders_per_day": float(rng.choice([0.7, 3.0, 12.0])),
-                "repeat_share": float(rng.choice([0.0, 0.003, 0.05, 0.3, 0.6])),
-                "closed_weekdays": [(), (5,), (0,), (2,)][rng.integers(4)],
-                "zero_days": tuple(sorted(set(rng.integers(1, n_days, size=rng.integers(0, 5)).tolist()))),
-                "lift": float(rng.choice([0.0, 0.6, 2.0])), "dip_drop": float(rng.choice([0.0, 0.3])),
-                "with_events": bool(rng.integers(2)), "with_spend": bool(rng.integers(2)),
-                "currency": str(rng.choice(["CNY", "GBP", "USD"])), "lang": str(rng.choice(["zh", "en"]))}
+        spec = {
+            "n_days_history": n_days,
+            "orders_per_day": float(rng.choice([0.7, 3.0, 12.0])),
+            "repeat_share": float(rng.choice([0.0, 0.003, 0.05, 0.3, 0.6])),
+            "closed_weekdays": [(), (5,), (0,), (2,)][rng.integers(4)],
+            "zero_days": tuple(
+                sorted(set(rng.integers(1, n_days, size=rng.integers(0, 5)).tolist()))
+            ),
+            "lift": float(rng.choice([0.0, 0.6, 2.0])),
+            "dip_drop": float(rng.choice([0.0, 0.3])),
+            "with_events": bool(rng.integers(2)),
+            "with_spend": bool(rng.integers(2)),
+            "currency": str(rng.choice(["CNY", "GBP", "USD"])),
+            "lang": str(rng.choice(["zh", "en"])),
+        }
         out[f"mixed-{i}"] = spec
     return out
 
@@ -174,10 +234,16 @@ def test_generated_campaigns_render_sane_reports(name: str, tmp_path: Path) -> N
     lang = spec.pop("lang", "zh")
     planted = make_campaign(tmp_path / "campaign", **spec)
     run = run_template(planted.folder, lang)
-    SEEN.update(f"skipped {k}" for k in run.record["skipped"] if k in ("lift", "customer_value", "customers", "margin"))
+    SEEN.update(
+        f"skipped {k}"
+        for k in run.record["skipped"]
+        if k in ("lift", "customer_value", "customers", "margin")
+    )
     SEEN["campaigns"] += 1
     problems = check(planted, run.sections, run.record, lang, run.charts)
-    assert not problems, f"{name} {spec | {'lang': lang}} ({planted.n_orders} orders):\n  " + "\n  ".join(problems)
+    assert not problems, (
+        f"{name} {spec | {'lang': lang}} ({planted.n_orders} orders):\n  " + "\n  ".join(problems)
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -212,10 +278,15 @@ def test_planted_lift_is_recovered(case: str, tmp_path: Path) -> None:
     table = r.lift.table
     for phase in ("campaign", "total"):
         truth = planted.incremental[phase]
-        lo, hi, est = table.at[phase, "lower"], table.at[phase, "upper"], table.at[phase, "incremental"]
+        lo, hi, est = (
+            table.at[phase, "lower"],
+            table.at[phase, "upper"],
+            table.at[phase, "incremental"],
+        )
         w = hi - lo
         assert lo - w / 2 <= truth <= hi + w / 2, (
-            f"{case}: planted {phase} incremental GMV {truth:,.0f}, reported {est:,.0f} [{lo:,.0f}, {hi:,.0f}]")
+            f"{case}: planted {phase} incremental GMV {truth:,.0f}, reported {est:,.0f} [{lo:,.0f}, {hi:,.0f}]"
+        )
 
 
 def test_an_ordinary_shop_gets_every_analysis(tmp_path: Path) -> None:
@@ -224,8 +295,11 @@ def test_an_ordinary_shop_gets_every_analysis(tmp_path: Path) -> None:
     skipped — the analyses are there for ordinary shops, not only for the demo."""
     planted = make_campaign(tmp_path / "c", seed=5, with_events=True, with_spend=True)
     r = fupan.load_retrospective(planted.folder)
-    missing = {k: r.skipped.get(k) for k in ("lift", "customer_value", "customers", "margin", "segments")
-               if getattr(r, k) is None or k in r.skipped}
+    missing = {
+        k: r.skipped.get(k)
+        for k in ("lift", "customer_value", "customers", "margin", "segments")
+        if getattr(r, k) is None or k in r.skipped
+    }
     assert not missing, missing
 
 
@@ -240,8 +314,16 @@ def test_a_shop_closed_on_the_last_windows_weekday_is_run(tmp_path: Path) -> Non
 
 
 # ----------------------------------------------------------------------------- through the CLI
-AWKWARD = {"seed": 11, "n_days_history": 45, "orders_per_day": 3.0, "repeat_share": 0.003,
-           "closed_weekdays": (2,), "zero_days": (5, 6), "with_events": True, "currency": "GBP"}
+AWKWARD = {
+    "seed": 11,
+    "n_days_history": 45,
+    "orders_per_day": 3.0,
+    "repeat_share": 0.003,
+    "closed_weekdays": (2,),
+    "zero_days": (5, 6),
+    "with_events": True,
+    "currency": "GBP",
+}
 
 
 @pytest.mark.slow
@@ -251,7 +333,9 @@ def test_awkward_campaign_through_the_cli(lang: str, tmp_path: Path) -> None:
     code inputs left out) for a short-history GBP shop closed on Wednesdays with almost no
     repeat customers."""
     planted = make_campaign(tmp_path / "c", **AWKWARD)
-    proc = run_cli("run", str(planted.folder), "--out", str(tmp_path / "out"), "--lang", lang, "--quiet")
+    proc = run_cli(
+        "run", str(planted.folder), "--out", str(tmp_path / "out"), "--lang", lang, "--quiet"
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     case_dir = tmp_path / "out" / "gen-11"
     page = (case_dir / "report.html").read_text(encoding="utf-8")
@@ -259,7 +343,11 @@ def test_awkward_campaign_through_the_cli(lang: str, tmp_path: Path) -> None:
     sections = report_sections(page)
     section(sections, "异常日")  # the page was split where the template's headings are
     problems = check(planted, sections, record, lang)
-    outside = visible_text(re.sub(r"<main>.*</main>", " ", page, flags=re.S))  # contents list, footer
-    problems += [f"page outside the sections shows {m.group(0)!r}: …{outside[max(0, m.start() - 40):m.end() + 40]}…"
-                 for m in NON_FINITE.finditer(outside)]
+    outside = visible_text(
+        re.sub(r"<main>.*</main>", " ", page, flags=re.S)
+    )  # contents list, footer
+    problems += [
+        f"page outside the sections shows {m.group(0)!r}: …{outside[max(0, m.start() - 40) : m.end() + 40]}…"
+        for m in NON_FINITE.finditer(outside)
+    ]
     assert not problems, "\n  ".join([f"CLI --lang {lang}:"] + problems)

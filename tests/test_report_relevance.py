@@ -3,6 +3,7 @@ was not measured (zh and en): the GMV-gap cause only when the target was missed,
 the orders carry refund amounts, cannibalisation and halo only when the card declares substitutes
 and complements, margin ROI's real missing input, and a note instead of an empty table for a card
 block the operator left out. Expected texts follow from the hand-built tiny campaign (conftest)."""
+
 from __future__ import annotations
 
 import copy
@@ -71,17 +72,37 @@ def test_gap_cause_only_when_the_target_was_missed(tmp_path, target, shown):
     assert bool(gap_findings) is (shown and bool(r.root_cause.gap.candidates.shape[0]))
 
 
-def _control_result(substitutes: list[str], complements: list[str], pull_forward: float) -> ControlAnalysis:
-    table = pd.DataFrame({"actual": [900.0], "expected": [600.0], "incremental": [300.0], "lower": [200.0],
-                          "upper": [400.0], "p_value": [0.01]}, index=["campaign"])
+def _control_result(
+    substitutes: list[str], complements: list[str], pull_forward: float
+) -> ControlAnalysis:
+    table = pd.DataFrame(
+        {
+            "actual": [900.0],
+            "expected": [600.0],
+            "incremental": [300.0],
+            "lower": [200.0],
+            "upper": [400.0],
+            "p_value": [0.01],
+        },
+        index=["campaign"],
+    )
     lift = 1000.0
     cannib, halo = (50.0 if substitutes else 0.0), (20.0 if complements else 0.0)
-    return ControlAnalysis(table=table, categories=("洗护",), items=None, substitutes=tuple(substitutes),
-                           complements=tuple(complements),
-                           pretrend=Pretrend(slope_diff_per_week=1.5, p_value=0.6, parallel=True),
-                           net=NetIncrement(lift_promoted=lift, cannibalisation=cannib, halo=halo,
-                                            pull_forward=pull_forward,
-                                            net_incremental=lift - cannib + halo - pull_forward))
+    return ControlAnalysis(
+        table=table,
+        categories=("洗护",),
+        items=None,
+        substitutes=tuple(substitutes),
+        complements=tuple(complements),
+        pretrend=Pretrend(slope_diff_per_week=1.5, p_value=0.6, parallel=True),
+        net=NetIncrement(
+            lift_promoted=lift,
+            cannibalisation=cannib,
+            halo=halo,
+            pull_forward=pull_forward,
+            net_incremental=lift - cannib + halo - pull_forward,
+        ),
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -91,15 +112,22 @@ def test_no_cannibalisation_or_halo_without_declared_skus(lang):
         assert "替代品被蚕食" not in page and "互补品带动" not in page and "未估算" in page
         assert "净增量 ¥900.0" in page  # 1000 − 0 + 0 − 100
     else:
-        assert "cannibalisation" in page and "substitutes lost" not in page and "complements gained" not in page
+        assert (
+            "cannibalisation" in page
+            and "substitutes lost" not in page
+            and "complements gained" not in page
+        )
         assert "not estimated" in page and "¥900.0 net" in page
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_declared_skus_are_reported(lang):
     page = text(render.controls(_control_result(["S1"], ["C1"], 100.0), Style(lang)))
-    assert ("替代品被蚕食 ¥50.0" in page and "互补品带动 ¥20.0" in page) if lang == "zh" else \
-        ("substitutes lost ¥50.0" in page and "complements gained ¥20.0" in page)
+    assert (
+        ("替代品被蚕食 ¥50.0" in page and "互补品带动 ¥20.0" in page)
+        if lang == "zh"
+        else ("substitutes lost ¥50.0" in page and "complements gained ¥20.0" in page)
+    )
     assert "净增量 ¥870.0" in page if lang == "zh" else "¥870.0 net" in page  # 1000 − 50 + 20 − 100
 
 
@@ -107,8 +135,11 @@ def test_declared_skus_are_reported(lang):
 def test_negative_pull_forward_in_the_did_sentence_is_a_halo(lang):
     page = text(render.controls(_control_result([], [], -80.0), Style(lang)))
     assert not re.search(r"透支 -|-¥80.0 was pulled forward", page)
-    assert ("多卖 ¥80.0" in page and "净增量 ¥1,080.0" in page) if lang == "zh" else \
-        ("sold ¥80.0 more" in page and "¥1.1K net" in page)
+    assert (
+        ("多卖 ¥80.0" in page and "净增量 ¥1,080.0" in page)
+        if lang == "zh"
+        else ("sold ¥80.0 more" in page and "¥1.1K net" in page)
+    )
 
 
 def test_margin_roi_names_the_missing_column(tmp_path):
@@ -119,7 +150,10 @@ def test_margin_roi_names_the_missing_column(tmp_path):
     frame.to_csv(folder / "orders.csv", index=False)
     r = fupan.load_retrospective(folder)
     assert isinstance(r.margin, Skip) and "unit_cost" in r.skipped["margin"]
-    zh, en = text(render.margin_roi(r.margin, Style("zh"))), text(render.margin_roi(r.margin, Style("en")))
+    zh, en = (
+        text(render.margin_roi(r.margin, Style("zh"))),
+        text(render.margin_roi(r.margin, Style("en"))),
+    )
     assert "单位成本" in zh and "无SKU数据" not in zh and "||" not in zh
     assert "unit_cost" in en and "No SKU data" not in en and "订单" not in en
 
@@ -127,17 +161,26 @@ def test_margin_roi_names_the_missing_column(tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_empty_card_blocks_say_what_to_fill_in(lang):
     card = CampaignCard.model_validate(_card(strategy={}))
-    strategy, lessons = str(render.strategy(card, Style(lang))), str(render.lessons(card, Style(lang)))
+    strategy, lessons = (
+        str(render.strategy(card, Style(lang))),
+        str(render.lessons(card, Style(lang))),
+    )
     for page in (strategy, lessons):
         assert "<tbody></tbody>" not in page  # no table of headers only
-    assert "strategy.targets" in strategy and "strategy.budget" in strategy and "strategy.hypotheses" in strategy
+    assert (
+        "strategy.targets" in strategy
+        and "strategy.budget" in strategy
+        and "strategy.hypotheses" in strategy
+    )
     assert "retrospective.actions" in lessons
     assert "strategy.hypotheses" in text(render.hypotheses_table(pd.DataFrame(), Style(lang)))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_filled_card_blocks_are_tables(lang):
-    card = CampaignCard.model_validate(_card(strategy={**TINY_CARD["strategy"], "budget": {"live": 300.0, "search": 100.0}}))
+    card = CampaignCard.model_validate(
+        _card(strategy={**TINY_CARD["strategy"], "budget": {"live": 300.0, "search": 100.0}})
+    )
     page = text(render.strategy(card, Style(lang)))
     assert ("合计 ¥400.0 100%" if lang == "zh" else "Total ¥400.0 100%") in page and "Σ" not in page
     assert "75.0%" in page and "25.0%" in page

@@ -5,6 +5,7 @@ daily GMV), code is left out, no case record is written — and no secret from t
 the salt reaches the page, stdout or stderr. Expected index values are computed here with plain
 pandas from the raw demo files.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,19 +34,28 @@ def share(demo_dir: Path, tmp_path_factory) -> dict:
     proc = run_cli("run", str(demo_dir), "--out", str(out), "--share-safe", "--quiet", env=SECRETS)
     assert proc.returncode == 0, proc.stderr[-3000:]
     folder = out / CASE_ID / "share"
-    return {"proc": proc, "folder": folder, "html": (folder / "report.html").read_text(encoding="utf-8")}
+    return {
+        "proc": proc,
+        "folder": folder,
+        "html": (folder / "report.html").read_text(encoding="utf-8"),
+    }
 
 
 def raw_gmv(folder: Path) -> dict[str, float]:
     """GMV by window from the raw files: Σ paid_amount of lines not cancelled, dated by the order's
     first line; plus the baseline's number of days."""
     card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
-    orders = pd.read_parquet(folder / "orders.parquet", columns=["order_id", "order_time", "paid_amount", "status"])
+    orders = pd.read_parquet(
+        folder / "orders.parquet", columns=["order_id", "order_time", "paid_amount", "status"]
+    )
     day = orders.groupby("order_id").order_time.transform("min").dt.normalize()
     live = orders.assign(day=day)[orders.status != "cancelled"]
     w = {k: (pd.Timestamp(a), pd.Timestamp(b)) for k, (a, b) in card["windows"].items()}
     w["campaign"] = (w["preheat"][0], w["post"][1])
-    out = {k: float(live[(live.day >= a) & (live.day <= b)].paid_amount.sum()) for k, (a, b) in w.items()}
+    out = {
+        k: float(live[(live.day >= a) & (live.day <= b)].paid_amount.sum())
+        for k, (a, b) in w.items()
+    }
     out["baseline_days"] = (w["baseline"][1] - w["baseline"][0]).days + 1
     out["shop"] = card["shop"]
     return out
@@ -59,7 +69,9 @@ def test_only_the_share_safe_page_is_written(share):
 
 def test_shop_name_is_masked_everywhere(share, demo_dir):
     shop = raw_gmv(demo_dir)["shop"]
-    assert shop and shop in (demo_dir / "campaign.yaml").read_text(encoding="utf-8")  # the card does name it
+    assert shop and shop in (demo_dir / "campaign.yaml").read_text(
+        encoding="utf-8"
+    )  # the card does name it
     assert shop not in share["html"]
     assert "某店铺" in visible_text(share["html"])
 
@@ -74,7 +86,11 @@ def test_money_is_an_index_to_the_baseline_daily_gmv(share, demo_dir):
         assert f"指数{index:,.0f}" in text, (window, index)
     # the real amounts, in the forms a zh report writes them, are nowhere
     for window in ("campaign", "burst", "baseline"):
-        for shown in (f"{g[window] / 1e4:,.1f}万", f"{g[window] / 1e4:,.2f}万", f"{g[window] / 1e8:,.2f}亿"):
+        for shown in (
+            f"{g[window] / 1e4:,.1f}万",
+            f"{g[window] / 1e4:,.2f}万",
+            f"{g[window] / 1e8:,.2f}亿",
+        ):
             assert shown not in text, shown
     assert "基期日均 GMV = 100" in text
 
@@ -95,7 +111,11 @@ def test_charts_are_still_there(share):
 
 def test_no_secret_from_the_environment_or_the_salt_reaches_any_output(share):
     salt = Path(os.environ["FUPAN_SALT_FILE"]).read_text(encoding="ascii").strip()
-    outputs = {"html": share["html"], "stdout": share["proc"].stdout, "stderr": share["proc"].stderr}
+    outputs = {
+        "html": share["html"],
+        "stdout": share["proc"].stdout,
+        "stderr": share["proc"].stderr,
+    }
     for name, text in outputs.items():
         for key, secret in SECRETS.items():
             assert secret not in text, (name, key)

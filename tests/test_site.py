@@ -7,6 +7,7 @@ of which says 毛利率; …) and whose KPIs are typed in, so every expected val
 from the table below, not from the code under test. The browser test (test_site_browser.py) drives
 the same library in Chromium.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,66 +31,202 @@ from fupan.errors import ArchiveConflictError, CaseRecordError, ValidationError
 
 # --------------------------------------------------------------------------- the fixture library
 # Campaign-window KPIs per case (None = not measured). gmv/uv give GMV per UV.
-K = ("gmv", "uv", "cr", "cr_index", "gmv_index", "aov_index", "burst_multiple", "roas",
-     "new_customer_share", "live_gmv_share", "refund_rate")
+K = (
+    "gmv",
+    "uv",
+    "cr",
+    "cr_index",
+    "gmv_index",
+    "aov_index",
+    "burst_multiple",
+    "roas",
+    "new_customer_share",
+    "live_gmv_share",
+    "refund_rate",
+)
 
 CASES: list[dict] = [
-    {"id": "d11-beauty-2025", "name": "双十一美妆大促 2025", "platform": "tmall", "category": "beauty",
-     "start": "2025-10-20", "end": "2025-11-11", "target": ("met", 1.12), "sidecar": ("meta.json", {"provenance": "synthetic"}),
-     "kpis": dict(zip(K, (1_000_000.0, 50_000.0, 0.05, 140.0, 300.0, 110.0, 8.5, 3.4, 0.48, 0.29, 0.056), strict=True)),
-     "roi_margin": 0.5, "repeat": 0.116,
-     "findings": [("miss", "毛利率下降 3 个百分点", "Gross margin rate fell by 3 points")],
-     "went_well": ["直播间拉新超预期"], "to_improve": ["复盘会应在活动后一周内召开"],
-     "mechanics": ["预售定金", "跨店满减"]},
-    {"id": "618-apparel-2025", "name": "618 服饰大促", "platform": "jd", "category": "apparel",
-     "start": "2025-05-31", "end": "2025-06-18", "target": ("missed", 0.91), "sidecar": ("meta.yaml", "provenance: real\n"),
-     "kpis": dict(zip(K, (2_400_000.0, 160_000.0, 0.031, 95.0, 210.0, 104.0, 5.2, 2.1, 0.35, None, 0.081), strict=True)),
-     "roi_margin": None, "repeat": 0.2,
-     "findings": [("note", "搜索渠道 ROAS 最高", "Search ads had the highest ROAS")],
-     "went_well": [], "to_improve": ["大盘流量下滑时应提前加投搜索"], "mechanics": ["满减"]},
-    {"id": "d11-food-2024", "name": "双十一零食节 2024（模拟数据）", "platform": "tmall", "category": "food",
-     "start": "2024-10-21", "end": "2024-11-11", "target": None, "sidecar": None,
-     "kpis": dict(zip(K, (500_000.0, None, None, 120.0, 180.0, None, 3.9, None, 0.52, 0.1, 0.02), strict=True)),
-     "roi_margin": 0.8, "repeat": None,
-     "findings": [("miss", "毛利ROI 0.80，低于盈亏线", "Margin ROI 0.80, below break-even")],
-     "went_well": ["会员复购稳定"], "to_improve": ["大促复盘发现库存不足"], "mechanics": []},
-    {"id": "xmas-gifts-2024", "name": "UK gifts Christmas 2024", "platform": "own-site", "category": "gifts",
-     "start": "2024-12-01", "end": "2024-12-24", "target": ("not_assessed", None), "sidecar": None,
-     "kpis": dict(zip(K, (80_000.0, 4_000.0, 0.02, 101.0, 150.0, 120.0, 2.5, None, 0.3, 0.0, 0.01), strict=True)),
-     "roi_margin": 1.4, "repeat": 0.3, "currency": "GBP",
-     "findings": [("win", "毛利改善", "Gross margin improved")],
-     "went_well": ["Free shipping threshold lifted AOV"], "to_improve": [], "mechanics": []},
-    {"id": "d12-beauty-2024", "name": "双十二美妆 2024", "platform": "douyin", "category": "beauty",
-     "start": "2024-12-01", "end": "2024-12-12", "target": ("missed", 0.75), "sidecar": None,
-     "kpis": dict(zip(K, (300_000.0, 30_000.0, 0.04, None, 260.0, 95.0, 6.1, 1.8, 0.6, 0.7, 0.09), strict=True)),
-     "roi_margin": None, "repeat": None,
-     "findings": [("win", "大促期间转化率提升", "Conversion rose during the campaign")],
-     "went_well": [], "to_improve": ["直播间毛利偏低"], "mechanics": ["直播秒杀"]},
-    {"id": "queen-day-2025", "name": "38女王节 2025", "platform": "tmall", "category": "beauty",
-     "start": "2025-03-01", "end": "2025-03-08", "target": ("met", 1.03), "sidecar": None, "report": False,
-     "kpis": dict(zip(K, (200_000.0, 25_000.0, 0.06, 130.0, None, 99.0, 4.0, 4.2, 0.4, 0.3, None), strict=True)),
-     "roi_margin": None, "repeat": None,
-     "findings": [], "went_well": [], "to_improve": ["大促节奏太赶"], "mechanics": []},
+    {
+        "id": "d11-beauty-2025",
+        "name": "双十一美妆大促 2025",
+        "platform": "tmall",
+        "category": "beauty",
+        "start": "2025-10-20",
+        "end": "2025-11-11",
+        "target": ("met", 1.12),
+        "sidecar": ("meta.json", {"provenance": "synthetic"}),
+        "kpis": dict(
+            zip(
+                K,
+                (1_000_000.0, 50_000.0, 0.05, 140.0, 300.0, 110.0, 8.5, 3.4, 0.48, 0.29, 0.056),
+                strict=True,
+            )
+        ),
+        "roi_margin": 0.5,
+        "repeat": 0.116,
+        "findings": [("miss", "毛利率下降 3 个百分点", "Gross margin rate fell by 3 points")],
+        "went_well": ["直播间拉新超预期"],
+        "to_improve": ["复盘会应在活动后一周内召开"],
+        "mechanics": ["预售定金", "跨店满减"],
+    },
+    {
+        "id": "618-apparel-2025",
+        "name": "618 服饰大促",
+        "platform": "jd",
+        "category": "apparel",
+        "start": "2025-05-31",
+        "end": "2025-06-18",
+        "target": ("missed", 0.91),
+        "sidecar": ("meta.yaml", "provenance: real\n"),
+        "kpis": dict(
+            zip(
+                K,
+                (2_400_000.0, 160_000.0, 0.031, 95.0, 210.0, 104.0, 5.2, 2.1, 0.35, None, 0.081),
+                strict=True,
+            )
+        ),
+        "roi_margin": None,
+        "repeat": 0.2,
+        "findings": [("note", "搜索渠道 ROAS 最高", "Search ads had the highest ROAS")],
+        "went_well": [],
+        "to_improve": ["大盘流量下滑时应提前加投搜索"],
+        "mechanics": ["满减"],
+    },
+    {
+        "id": "d11-food-2024",
+        "name": "双十一零食节 2024（模拟数据）",
+        "platform": "tmall",
+        "category": "food",
+        "start": "2024-10-21",
+        "end": "2024-11-11",
+        "target": None,
+        "sidecar": None,
+        "kpis": dict(
+            zip(
+                K,
+                (500_000.0, None, None, 120.0, 180.0, None, 3.9, None, 0.52, 0.1, 0.02),
+                strict=True,
+            )
+        ),
+        "roi_margin": 0.8,
+        "repeat": None,
+        "findings": [("miss", "毛利ROI 0.80，低于盈亏线", "Margin ROI 0.80, below break-even")],
+        "went_well": ["会员复购稳定"],
+        "to_improve": ["大促复盘发现库存不足"],
+        "mechanics": [],
+    },
+    {
+        "id": "xmas-gifts-2024",
+        "name": "UK gifts Christmas 2024",
+        "platform": "own-site",
+        "category": "gifts",
+        "start": "2024-12-01",
+        "end": "2024-12-24",
+        "target": ("not_assessed", None),
+        "sidecar": None,
+        "kpis": dict(
+            zip(
+                K,
+                (80_000.0, 4_000.0, 0.02, 101.0, 150.0, 120.0, 2.5, None, 0.3, 0.0, 0.01),
+                strict=True,
+            )
+        ),
+        "roi_margin": 1.4,
+        "repeat": 0.3,
+        "currency": "GBP",
+        "findings": [("win", "毛利改善", "Gross margin improved")],
+        "went_well": ["Free shipping threshold lifted AOV"],
+        "to_improve": [],
+        "mechanics": [],
+    },
+    {
+        "id": "d12-beauty-2024",
+        "name": "双十二美妆 2024",
+        "platform": "douyin",
+        "category": "beauty",
+        "start": "2024-12-01",
+        "end": "2024-12-12",
+        "target": ("missed", 0.75),
+        "sidecar": None,
+        "kpis": dict(
+            zip(
+                K,
+                (300_000.0, 30_000.0, 0.04, None, 260.0, 95.0, 6.1, 1.8, 0.6, 0.7, 0.09),
+                strict=True,
+            )
+        ),
+        "roi_margin": None,
+        "repeat": None,
+        "findings": [("win", "大促期间转化率提升", "Conversion rose during the campaign")],
+        "went_well": [],
+        "to_improve": ["直播间毛利偏低"],
+        "mechanics": ["直播秒杀"],
+    },
+    {
+        "id": "queen-day-2025",
+        "name": "38女王节 2025",
+        "platform": "tmall",
+        "category": "beauty",
+        "start": "2025-03-01",
+        "end": "2025-03-08",
+        "target": ("met", 1.03),
+        "sidecar": None,
+        "report": False,
+        "kpis": dict(
+            zip(
+                K,
+                (200_000.0, 25_000.0, 0.06, 130.0, None, 99.0, 4.0, 4.2, 0.4, 0.3, None),
+                strict=True,
+            )
+        ),
+        "roi_margin": None,
+        "repeat": None,
+        "findings": [],
+        "went_well": [],
+        "to_improve": ["大促节奏太赶"],
+        "mechanics": [],
+    },
 ]
 IDS = {c["id"] for c in CASES}
 #: what each case's provenance must come out as (sidecar json / sidecar yaml / name says 模拟 / nothing)
-PROVENANCE = {"d11-beauty-2025": "synthetic", "618-apparel-2025": "real", "d11-food-2024": "synthetic",
-              "xmas-gifts-2024": "unknown", "d12-beauty-2024": "unknown", "queen-day-2025": "unknown"}
+PROVENANCE = {
+    "d11-beauty-2025": "synthetic",
+    "618-apparel-2025": "real",
+    "d11-food-2024": "synthetic",
+    "xmas-gifts-2024": "unknown",
+    "d12-beauty-2024": "unknown",
+    "queen-day-2025": "unknown",
+}
 #: hand-known search answers over the texts above (names, tags = mechanics + platform/category
 #: labels + year, findings zh+en, lessons)
 SEARCHES: dict[str, set[str]] = {
-    "复盘": {"d11-beauty-2025", "d11-food-2024"},           # never 618 (大盘 only)
+    "复盘": {"d11-beauty-2025", "d11-food-2024"},  # never 618 (大盘 only)
     "大盘": {"618-apparel-2025"},
-    "毛利": {"d11-beauty-2025", "d11-food-2024", "xmas-gifts-2024", "d12-beauty-2024"},  # 毛利率, 毛利ROI, 毛利改善, 毛利偏低
+    "毛利": {
+        "d11-beauty-2025",
+        "d11-food-2024",
+        "xmas-gifts-2024",
+        "d12-beauty-2024",
+    },  # 毛利率, 毛利ROI, 毛利改善, 毛利偏低
     "毛利率": {"d11-beauty-2025"},
-    "大促": {"d11-beauty-2025", "618-apparel-2025", "d11-food-2024", "d12-beauty-2024", "queen-day-2025"},
+    "大促": {
+        "d11-beauty-2025",
+        "618-apparel-2025",
+        "d11-food-2024",
+        "d12-beauty-2024",
+        "queen-day-2025",
+    },
     "直播 毛利": {"d11-beauty-2025", "d12-beauty-2024"},
     "margin": {"d11-beauty-2025", "d11-food-2024", "xmas-gifts-2024"},
-    "marg": {"d11-beauty-2025", "d11-food-2024", "xmas-gifts-2024"},   # Latin words also match as prefixes
+    "marg": {
+        "d11-beauty-2025",
+        "d11-food-2024",
+        "xmas-gifts-2024",
+    },  # Latin words also match as prefixes
     "天猫": {"d11-beauty-2025", "d11-food-2024", "queen-day-2025"},
     "Tmall": {"d11-beauty-2025", "d11-food-2024", "queen-day-2025"},
     "GROSS Margin": {"d11-beauty-2025", "xmas-gifts-2024"},
-    "复": set(),        # a lone character is a unigram; no case has 复 on its own
+    "复": set(),  # a lone character is a unigram; no case has 复 on its own
     "盘": set(),
     "xyz": set(),
 }
@@ -111,30 +248,75 @@ def make_record(c: dict) -> dict:
     targets = []
     if c["target"] is not None:
         status, ach = c["target"]
-        targets.append({"kpi": "gmv", "status": status, "achievement": ach,
-                        "actual": kp["gmv"], "target": kp["gmv"] / ach if ach else None})
+        targets.append(
+            {
+                "kpi": "gmv",
+                "status": status,
+                "achievement": ach,
+                "actual": kp["gmv"],
+                "target": kp["gmv"] / ach if ach else None,
+            }
+        )
     card = {
-        "id": c["id"], "name": c["name"], "shop": SHOP, "platform": c["platform"], "category": c["category"],
-        "currency": c.get("currency", "CNY"), "timezone": "Asia/Shanghai",
-        "windows": {"baseline": {"start": "2024-01-01", "end": "2024-01-28"}, "burst": {"start": c["start"], "end": c["end"]}},
-        "background": {"market": None, "competition": None, "team": f"{SHOP}运营团队", "product": None, "open_actions": []},
-        "strategy": {"targets": {"gmv": targets[0]["target"]} if targets and targets[0]["target"] else {},
-                     "budget": {}, "mechanics": c["mechanics"], "hypotheses": []},
-        "retrospective": {"went_well": c["went_well"], "to_improve": c["to_improve"],
-                          "actions": [{"what": f"{c['name']} 行动项", "owner": OWNER, "due": "2026-01-15"}]},
+        "id": c["id"],
+        "name": c["name"],
+        "shop": SHOP,
+        "platform": c["platform"],
+        "category": c["category"],
+        "currency": c.get("currency", "CNY"),
+        "timezone": "Asia/Shanghai",
+        "windows": {
+            "baseline": {"start": "2024-01-01", "end": "2024-01-28"},
+            "burst": {"start": c["start"], "end": c["end"]},
+        },
+        "background": {
+            "market": None,
+            "competition": None,
+            "team": f"{SHOP}运营团队",
+            "product": None,
+            "open_actions": [],
+        },
+        "strategy": {
+            "targets": {"gmv": targets[0]["target"]} if targets and targets[0]["target"] else {},
+            "budget": {},
+            "mechanics": c["mechanics"],
+            "hypotheses": [],
+        },
+        "retrospective": {
+            "went_well": c["went_well"],
+            "to_improve": c["to_improve"],
+            "actions": [{"what": f"{c['name']} 行动项", "owner": OWNER, "due": "2026-01-15"}],
+        },
         "tables": {"orders": "orders.parquet", "events": None, "spend": None, "inventory": None},
-        "mapping": {"orders": {"买家ID": "user_id"}},   # a column mapping names user_id: it must not reach the site
+        "mapping": {
+            "orders": {"买家ID": "user_id"}
+        },  # a column mapping names user_id: it must not reach the site
     }
     return {
-        "schema_version": 1, "case_id": c["id"], "name": c["name"], "library_version": "0.1.0",
-        "definitions_version": DEFINITIONS_VERSION, "parameters": {"lang": "zh", "template": "retrospective.ipynb"},
-        "card": card, "kpis": {"baseline": base, "campaign": camp}, "channels": {}, "targets": targets, "hypotheses": [],
+        "schema_version": 1,
+        "case_id": c["id"],
+        "name": c["name"],
+        "library_version": "0.1.0",
+        "definitions_version": DEFINITIONS_VERSION,
+        "parameters": {"lang": "zh", "template": "retrospective.ipynb"},
+        "card": card,
+        "kpis": {"baseline": base, "campaign": camp},
+        "channels": {},
+        "targets": targets,
+        "hypotheses": [],
         "decomposition": None,
-        "findings": [{"kind": k, "metric": "gmv", "zh": zh, "en": en} for k, zh, en in c["findings"]],
+        "findings": [
+            {"kind": k, "metric": "gmv", "zh": zh, "en": en} for k, zh, en in c["findings"]
+        ],
         "data": {"files": {"orders.parquet": "0" * 64}, "tables": ["orders"], "warnings": []},
-        "analyses": {"margin": {"roi_margin": c["roi_margin"]} if c["roi_margin"] is not None else None,
-                     "customers": {"new_customer_quality": {"k": 30, "campaign": {"k": 30, "rate": c["repeat"]}}}},
-        "skipped": {}, "reproduce": f"fupan run campaigns/{c['id']} --out reports --lang zh",
+        "analyses": {
+            "margin": {"roi_margin": c["roi_margin"]} if c["roi_margin"] is not None else None,
+            "customers": {
+                "new_customer_quality": {"k": 30, "campaign": {"k": 30, "rate": c["repeat"]}}
+            },
+        },
+        "skipped": {},
+        "reproduce": f"fupan run campaigns/{c['id']} --out reports --lang zh",
     }
 
 
@@ -145,14 +327,18 @@ def write_library(root: Path, cases: list[dict] = CASES) -> Path:
         folder.mkdir(parents=True)
         rec = make_record(c)
         write_record(folder / "case.json", rec)
-        (folder / "campaign.yaml").write_text(yaml.safe_dump(rec["card"], allow_unicode=True), encoding="utf-8")
+        (folder / "campaign.yaml").write_text(
+            yaml.safe_dump(rec["card"], allow_unicode=True), encoding="utf-8"
+        )
         if c.get("report", True):
             (folder / "report.html").write_text(_report_html(c["name"]), encoding="utf-8")
         if c["sidecar"]:
             name, content = c["sidecar"]
-            (folder / name).write_text(json.dumps(content) if name.endswith(".json") else content, encoding="utf-8")
-    (root / "README.md").write_text("case library\n", encoding="utf-8")   # a stray file: ignored
-    (root / ".incoming-x.tmp").mkdir()                                    # an archive in progress: ignored
+            (folder / name).write_text(
+                json.dumps(content) if name.endswith(".json") else content, encoding="utf-8"
+            )
+    (root / "README.md").write_text("case library\n", encoding="utf-8")  # a stray file: ignored
+    (root / ".incoming-x.tmp").mkdir()  # an archive in progress: ignored
     return root
 
 
@@ -184,27 +370,37 @@ def test_tokenizer_hand_written_expectations():
     assert tokenize("毛利") == ["毛利"]
     assert tokenize("复盘") == ["复盘"]
     assert tokenize("大盘") == ["大盘"]
-    assert tokenize("猫") == ["猫"]                          # a lone CJK character: unigram
+    assert tokenize("猫") == ["猫"]  # a lone CJK character: unigram
     assert tokenize("GMV目标达成") == ["gmv", "目标", "标达", "达成"]
     assert tokenize("ROI 3.4×, live-stream") == ["roi", "3", "4", "live", "stream"]
-    assert tokenize("ＲＯＩ１　毛利") == ["roi1", "毛利"]        # full-width → NFKC
+    assert tokenize("ＲＯＩ１　毛利") == ["roi1", "毛利"]  # full-width → NFKC
     assert tokenize("Café crème") == ["café", "crème"]
     assert tokenize("双11，大促！") == ["双", "11", "大促"]
-    assert tokenize("𠀋𠀌") == ["𠀋𠀌"]                        # CJK Extension B: code points, not UTF-16 halves
+    assert tokenize("𠀋𠀌") == ["𠀋𠀌"]  # CJK Extension B: code points, not UTF-16 halves
     assert tokenize("") == [] and tokenize("!!! ，。") == []
-    assert is_cjk_token("毛利") and is_cjk_token("猫") and not is_cjk_token("roi") and not is_cjk_token("11")
+    assert (
+        is_cjk_token("毛利")
+        and is_cjk_token("猫")
+        and not is_cjk_token("roi")
+        and not is_cjk_token("11")
+    )
 
 
 def test_reference_search_cjk_exact_latin_prefix():
-    docs = {"a": ["本次复盘总结"], "b": ["大盘下滑"], "c": ["毛利率提升", "margin up"], "d": ["毛利 偏低"]}
+    docs = {
+        "a": ["本次复盘总结"],
+        "b": ["大盘下滑"],
+        "c": ["毛利率提升", "margin up"],
+        "d": ["毛利 偏低"],
+    }
     assert reference_search(docs, "复盘") == {"a"}
     assert reference_search(docs, "大盘") == {"b"}
     assert reference_search(docs, "毛利") == {"c", "d"}
     assert reference_search(docs, "毛利率") == {"c"}
     assert reference_search(docs, "marg") == {"c"}
-    assert reference_search(docs, "毛利 marg") == {"c"}          # AND
+    assert reference_search(docs, "毛利 marg") == {"c"}  # AND
     assert reference_search(docs, "复盘 毛利") == set()
-    assert reference_search(docs, "  ，") is None                 # no token: no filter
+    assert reference_search(docs, "  ，") is None  # no token: no filter
 
 
 def test_fixture_searches_over_the_built_data(site: Path):
@@ -222,21 +418,36 @@ def test_case_data_values(site: Path):
     by_id = {c["id"]: c for c in site_cases(site)}
     assert set(by_id) == IDS
     a = by_id["d11-beauty-2025"]
-    assert a["kpis"]["gmv_per_uv"] == pytest.approx(1_000_000 / 50_000)   # 20.0
+    assert a["kpis"]["gmv_per_uv"] == pytest.approx(1_000_000 / 50_000)  # 20.0
     assert a["display"]["gmv_per_uv"] == {"zh": "¥20.00", "en": "¥20.00"}
-    assert a["kpis"]["gmv_achievement"] == pytest.approx(1.12) and a["display"]["gmv_achievement"]["zh"] == "112.0%"
+    assert (
+        a["kpis"]["gmv_achievement"] == pytest.approx(1.12)
+        and a["display"]["gmv_achievement"]["zh"] == "112.0%"
+    )
     assert a["kpis"]["roi_margin"] == 0.5 and a["display"]["roi_margin"]["en"] == "0.50"
-    assert a["kpis"]["repeat_rate"] == pytest.approx(0.116) and a["display"]["repeat_rate"]["zh"] == "11.6%"
-    assert a["display"]["burst_multiple"]["zh"] == "8.50×" and a["display"]["cr_index"]["zh"] == "140.0"
-    assert a["year"] == "2025" and a["outcome"] == "met" and a["report"] == "cases/d11-beauty-2025/report.html"
+    assert (
+        a["kpis"]["repeat_rate"] == pytest.approx(0.116)
+        and a["display"]["repeat_rate"]["zh"] == "11.6%"
+    )
+    assert (
+        a["display"]["burst_multiple"]["zh"] == "8.50×"
+        and a["display"]["cr_index"]["zh"] == "140.0"
+    )
+    assert (
+        a["year"] == "2025"
+        and a["outcome"] == "met"
+        and a["report"] == "cases/d11-beauty-2025/report.html"
+    )
     # not measured stays None and shows "—", never 0
     food = by_id["d11-food-2024"]
     for key in ("gmv_per_uv", "cr", "aov_index", "roas", "repeat_rate", "gmv_achievement"):
         assert food["kpis"][key] is None and food["display"][key] == {"zh": "—", "en": "—"}, key
     assert food["outcome"] == "no_target"
     assert by_id["xmas-gifts-2024"]["outcome"] == "not_assessed"
-    assert by_id["xmas-gifts-2024"]["display"]["gmv_per_uv"]["en"] == "£20.00"           # 80,000 / 4,000 in GBP
-    assert by_id["xmas-gifts-2024"]["kpis"]["live_gmv_share"] == 0.0                     # a measured 0 stays 0
+    assert (
+        by_id["xmas-gifts-2024"]["display"]["gmv_per_uv"]["en"] == "£20.00"
+    )  # 80,000 / 4,000 in GBP
+    assert by_id["xmas-gifts-2024"]["kpis"]["live_gmv_share"] == 0.0  # a measured 0 stays 0
     assert by_id["queen-day-2025"]["report"] is None
     assert {i: c["provenance"] for i, c in by_id.items()} == PROVENANCE
     # the lessons keep what and due, not who
@@ -252,13 +463,29 @@ def test_every_metric_is_bilingual_and_defined():
     assert len({m.key for m in METRICS}) == len(METRICS) >= 10
     for m in METRICS:
         assert m.zh and m.en and m.definition_zh and m.definition_en, m.key
-        assert re.search(r"[\u4e00-\u9fff]", m.definition_zh) and not re.search(r"[\u4e00-\u9fff]", m.en + m.definition_en)
-        if m.key in KPI_DEFINITIONS:                                 # one definition each: the dictionary's
+        assert re.search(r"[\u4e00-\u9fff]", m.definition_zh) and not re.search(
+            r"[\u4e00-\u9fff]", m.en + m.definition_en
+        )
+        if m.key in KPI_DEFINITIONS:  # one definition each: the dictionary's
             assert m.definition_zh == KPI_DEFINITIONS[m.key].definition_zh
     # METHODS §6: ratios, per-UV value, indices, burst multiple, target achievement are all sortable
-    assert {"cr", "refund_rate", "new_customer_share", "live_gmv_share", "repeat_rate", "roi_margin", "gmv_per_uv",
-            "gmv_index", "cr_index", "aov_index", "burst_multiple", "gmv_achievement"} <= {m.key for m in METRICS}
-    assert not {"gmv", "buyers", "orders", "spend"} & {m.key for m in METRICS}   # scale KPIs never rank cases
+    assert {
+        "cr",
+        "refund_rate",
+        "new_customer_share",
+        "live_gmv_share",
+        "repeat_rate",
+        "roi_margin",
+        "gmv_per_uv",
+        "gmv_index",
+        "cr_index",
+        "aov_index",
+        "burst_multiple",
+        "gmv_achievement",
+    } <= {m.key for m in METRICS}
+    assert not {"gmv", "buyers", "orders", "spend"} & {
+        m.key for m in METRICS
+    }  # scale KPIs never rank cases
 
 
 def test_format_value_never_shows_zero_for_missing():
@@ -283,7 +510,12 @@ class _Links(HTMLParser):
         for k, v in attrs:
             if k in ("href", "src") and v is not None:
                 self.refs.append(v)
-            if k in ("data-i18n", "data-i18n-placeholder", "data-i18n-title", "data-i18n-title-key"):
+            if k in (
+                "data-i18n",
+                "data-i18n-placeholder",
+                "data-i18n-title",
+                "data-i18n-title-key",
+            ):
                 self.i18n.append(v)
 
 
@@ -297,14 +529,26 @@ def _resolve(page: Path, ref: str) -> Path | None:
 
 
 def test_site_files_exist(site: Path):
-    for name in ("index.html", "compare.html", "lessons.html", "glossary.html", ".fupan-site",
-                 "assets/data.js", "assets/site.js", "assets/site.css", "assets/font.css",
-                 "assets/minisearch.js", "assets/MINISEARCH-LICENSE.txt"):
+    for name in (
+        "index.html",
+        "compare.html",
+        "lessons.html",
+        "glossary.html",
+        ".fupan-site",
+        "assets/data.js",
+        "assets/site.js",
+        "assets/site.css",
+        "assets/font.css",
+        "assets/minisearch.js",
+        "assets/MINISEARCH-LICENSE.txt",
+    ):
         assert (site / name).is_file(), name
     reports = sorted(p.parent.name for p in (site / "cases").glob("*/report.html"))
     assert reports == sorted(IDS - {"queen-day-2025"})
     # the report is the archived file, byte for byte
-    assert (site / "cases/d12-beauty-2024/report.html").read_text(encoding="utf-8") == _report_html("双十二美妆 2024")
+    assert (site / "cases/d12-beauty-2024/report.html").read_text(encoding="utf-8") == _report_html(
+        "双十二美妆 2024"
+    )
 
 
 def test_every_href_and_src_resolves(site: Path):
@@ -319,7 +563,7 @@ def test_every_href_and_src_resolves(site: Path):
                 assert target.is_file(), f"{page.relative_to(site)}: {ref} → missing {target}"
                 assert site.resolve() in target.parents, f"{ref} leaves the site"
                 checked += 1
-    assert checked >= 4 * 10     # each page: css ×2, scripts, nav ×4, brand, licence …
+    assert checked >= 4 * 10  # each page: css ×2, scripts, nav ×4, brand, licence …
     # links the script builds: every case's report path, and the CSS url()s (data: only)
     for c in site_cases(site):
         if c["report"]:
@@ -336,10 +580,19 @@ def _strip_js_comments(js: str) -> str:
 
 def test_no_network_url_anywhere(site: Path):
     url = re.compile(r"https?://", re.I)
-    own = [*site.glob("*.html"), *(p for p in site.glob("assets/*") if p.name not in ("minisearch.js", "MINISEARCH-LICENSE.txt"))]
-    assert len(own) == 8                     # 4 pages, data.js, site.js, site.css, font.css
+    own = [
+        *site.glob("*.html"),
+        *(
+            p
+            for p in site.glob("assets/*")
+            if p.name not in ("minisearch.js", "MINISEARCH-LICENSE.txt")
+        ),
+    ]
+    assert len(own) == 8  # 4 pages, data.js, site.js, site.css, font.css
     for f in own:
-        assert not url.search(f.read_text(encoding="utf-8")), f"{f.relative_to(site)} holds an http(s) URL"
+        assert not url.search(f.read_text(encoding="utf-8")), (
+            f"{f.relative_to(site)} holds an http(s) URL"
+        )
     # MiniSearch is the upstream file unchanged (hash in the version note); its only URLs are in comments
     ms = (site / "assets/minisearch.js").read_text(encoding="utf-8")
     note = (STATIC / "MINISEARCH-VERSION.txt").read_text(encoding="utf-8")
@@ -347,12 +600,18 @@ def test_no_network_url_anywhere(site: Path):
     assert url.search(ms) and not url.search(_strip_js_comments(ms))
     code = _strip_js_comments(ms)
     call = re.compile(r"(?<![.\w])fetch\((?![^)]*\)\s*\{)")
-    assert call.search("x = fetch('index.json')") and not call.search("  fetch(key, initial) {") and not call.search("m.fetch(k)")
+    assert (
+        call.search("x = fetch('index.json')")
+        and not call.search("  fetch(key, initial) {")
+        and not call.search("m.fetch(k)")
+    )
     # SearchableMap has a method called fetch(key, initial) {…}: only a call of the global fetch counts
     assert not call.search(code), "minisearch.js calls fetch()"
     assert not re.search(r"XMLHttpRequest|WebSocket|EventSource|sendBeacon|\bimport\(", code)
     site_js = (site / "assets/site.js").read_text(encoding="utf-8")
-    assert "fetch(" not in site_js and "XMLHttpRequest" not in site_js and "innerHTML" not in site_js
+    assert (
+        "fetch(" not in site_js and "XMLHttpRequest" not in site_js and "innerHTML" not in site_js
+    )
     # a copied report may load nothing from the network either
     for rep in site.glob("cases/*/report.html"):
         p = _Links()
@@ -369,9 +628,13 @@ def test_privacy_no_user_ids_shop_or_owners(site: Path):
 
     for f in [*site.glob("*.html"), *site.glob("assets/*.js")]:
         text = f.read_text(encoding="utf-8")
-        if f.name == "glossary.html":   # the dictionary's definitions name the column (buyers = distinct user_id)
+        if (
+            f.name == "glossary.html"
+        ):  # the dictionary's definitions name the column (buyers = distinct user_id)
             for d in KPI_DEFINITIONS.values():
-                text = text.replace(escape(d.definition_zh), "").replace(escape(d.definition_en), "")
+                text = text.replace(escape(d.definition_zh), "").replace(
+                    escape(d.definition_en), ""
+                )
         assert "user_id" not in text and "user_key" not in text, f.name
         assert SHOP not in text and OWNER not in text, f.name
         assert "买家ID" not in text, f.name
@@ -383,7 +646,11 @@ def test_privacy_no_user_ids_shop_or_owners(site: Path):
 
 def test_templates_and_ui_fully_bilingual(site: Path):
     cjk = re.compile(r"[\u3400-\u9fff]")
-    mixed_ok = {"lang_switch", "search_placeholder", "search_hint"}   # examples of Chinese queries / the switch's own label
+    mixed_ok = {
+        "lang_switch",
+        "search_placeholder",
+        "search_hint",
+    }  # examples of Chinese queries / the switch's own label
     for key, (zh, en) in UI.items():
         assert zh.strip() and en.strip() and zh != key and en != key, key
         assert cjk.search(zh) or key == "lang_switch", key
@@ -394,15 +661,22 @@ def test_templates_and_ui_fully_bilingual(site: Path):
         p.feed(page.read_text(encoding="utf-8"))
         missing = [k for k in p.i18n if k not in UI]
         assert not missing, f"{page.name}: untranslated keys {missing}"
-    assert {"facet_" + f for f in ("platform", "category", "year", "provenance", "outcome")} <= set(UI)
+    assert {"facet_" + f for f in ("platform", "category", "year", "provenance", "outcome")} <= set(
+        UI
+    )
     # the glossary carries both languages for every row
     gl = (site / "glossary.html").read_text(encoding="utf-8")
     assert gl.count('class="l-zh"') == gl.count('class="l-en"') > 2 * len(METRICS)
 
 
 def test_operator_text_is_escaped(tmp_path: Path):
-    bad = {**CASES[0], "id": "xss-case", "name": '<script data-xss>alert(1)</script>"><img src=x onerror=alert(2)>',
-           "went_well": ["</script><script data-xss>alert(3)</script>"], "sidecar": None}
+    bad = {
+        **CASES[0],
+        "id": "xss-case",
+        "name": '<script data-xss>alert(1)</script>"><img src=x onerror=alert(2)>',
+        "went_well": ["</script><script data-xss>alert(3)</script>"],
+        "sidecar": None,
+    }
     out = build_site(write_library(tmp_path / "lib", [bad]), tmp_path / "site").out
     for page in out.glob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -421,7 +695,9 @@ def test_build_is_deterministic_and_replaces_its_own_site(library: Path, tmp_pat
     build_site(library, out)
     second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert first == second
-    assert not [p for p in tmp_path.iterdir() if p.name != "site"], "no temporary folder left behind"
+    assert not [p for p in tmp_path.iterdir() if p.name != "site"], (
+        "no temporary folder left behind"
+    )
 
 
 def test_refuses_a_folder_it_did_not_write(library: Path, tmp_path: Path):
@@ -440,7 +716,10 @@ def test_corrupted_record_stops_the_build_and_keeps_the_old_site(library: Path, 
     build_site(lib, out)
     before = (out / "assets/data.js").read_bytes()
     rec = lib / "d12-beauty-2024" / "case.json"
-    rec.write_text(rec.read_text(encoding="utf-8").replace("双十二美妆 2024", "双十二美妆 2099"), encoding="utf-8")
+    rec.write_text(
+        rec.read_text(encoding="utf-8").replace("双十二美妆 2024", "双十二美妆 2099"),
+        encoding="utf-8",
+    )
     with pytest.raises(CaseRecordError, match="content_sha256"):
         build_site(lib, out)
     assert (out / "assets/data.js").read_bytes() == before
@@ -448,7 +727,7 @@ def test_corrupted_record_stops_the_build_and_keeps_the_old_site(library: Path, 
 
 def test_library_folder_rules(library: Path, tmp_path: Path):
     cases, warnings = load_library(library)
-    assert {c.id for c in cases} == IDS                      # README.md and the hidden folder ignored
+    assert {c.id for c in cases} == IDS  # README.md and the hidden folder ignored
     assert warnings == []
     lib = tmp_path / "lib"
     shutil.copytree(library, lib)
@@ -469,9 +748,16 @@ def test_empty_library_builds_an_empty_site(tmp_path: Path):
 def test_cli_site_command(library: Path, tmp_path: Path):
     proc = run_cli("site", "--library", str(library), "--out", str(tmp_path / "kb"))
     assert proc.returncode == 0, proc.stderr
-    assert f"{len(CASES)} 个案例 cases" in proc.stdout and (tmp_path / "kb" / "index.html").as_uri() in proc.stdout
+    assert (
+        f"{len(CASES)} 个案例 cases" in proc.stdout
+        and (tmp_path / "kb" / "index.html").as_uri() in proc.stdout
+    )
     bad = run_cli("site", "--library", str(tmp_path / "missing"), "--out", str(tmp_path / "kb2"))
-    assert bad.returncode == 2 and "案例库文件夹不存在" in bad.stderr and "does not exist" in bad.stderr
+    assert (
+        bad.returncode == 2
+        and "案例库文件夹不存在" in bad.stderr
+        and "does not exist" in bad.stderr
+    )
     assert "Traceback" not in bad.stderr and not (tmp_path / "kb2").exists()
 
 

@@ -11,6 +11,7 @@ one plus one case made by a real ``fupan run`` of the tiny campaign.
 Skipped, with the reason printed, when /usr/bin/chromium or playwright is missing (``make browser``
 installs Debian's chromium; playwright comes from requirements.txt).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,11 +36,15 @@ REAL_ID = "tiny-real"
 
 def _sync_playwright():
     if not CHROMIUM.is_file():
-        pytest.skip("no /usr/bin/chromium (Debian: `make browser` / apt-get install chromium): knowledge-base browser test skipped")
+        pytest.skip(
+            "no /usr/bin/chromium (Debian: `make browser` / apt-get install chromium): knowledge-base browser test skipped"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("playwright is not installed (pip install -r requirements.txt): knowledge-base browser test skipped")
+        pytest.skip(
+            "playwright is not installed (pip install -r requirements.txt): knowledge-base browser test skipped"
+        )
     return sync_playwright
 
 
@@ -48,19 +53,28 @@ def _sync_playwright():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict:
-    _sync_playwright()   # skip before the 15 s `fupan run` when the browser cannot run anyway
+    _sync_playwright()  # skip before the 15 s `fupan run` when the browser cannot run anyway
     root = tmp_path_factory.mktemp("kb")
     library = write_library(root / "case_library")
     # one case through the real pipeline: the tiny campaign, with lessons in its card
-    card = {**TINY_CARD, "id": REAL_ID, "name": "实跑小活动（合成数据）",
-            "retrospective": {"went_well": ["live 渠道增长最快"], "to_improve": ["直播毛利需要单独核算"]}}
+    card = {
+        **TINY_CARD,
+        "id": REAL_ID,
+        "name": "实跑小活动（合成数据）",
+        "retrospective": {
+            "went_well": ["live 渠道增长最快"],
+            "to_improve": ["直播毛利需要单独核算"],
+        },
+    }
     folder = write_campaign(root / "campaigns" / REAL_ID, card=card)
     proc = run_cli("run", str(folder), "--out", str(root / "reports"), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
     (library / REAL_ID).mkdir()
     for name in ("case.json", "report.html"):
         shutil.copyfile(root / "reports" / REAL_ID / name, library / REAL_ID / name)
-    (library / REAL_ID / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    (library / REAL_ID / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True), encoding="utf-8"
+    )
     site = root / "site"
     build_site(library, site)
     records = {p.parent.name: read_record(p) for p in library.glob("*/case.json")}
@@ -132,10 +146,20 @@ def facet_values(built) -> dict[str, dict[str, str]]:
     for cid, rec in built["records"].items():
         card = rec["card"]
         gmv = [t for t in rec["targets"] if t["kpi"] == "gmv"]
-        outcome = "no_target" if not gmv else gmv[0]["status"] if gmv[0]["status"] in ("met", "missed") else "not_assessed"
-        out[cid] = {"platform": card["platform"], "category": card["category"],
-                    "year": rec["kpis"]["campaign"]["start"][:4], "outcome": outcome,
-                    "provenance": PROVENANCE.get(cid, "synthetic")}   # tiny-real's name says 合成数据
+        outcome = (
+            "no_target"
+            if not gmv
+            else gmv[0]["status"]
+            if gmv[0]["status"] in ("met", "missed")
+            else "not_assessed"
+        )
+        out[cid] = {
+            "platform": card["platform"],
+            "category": card["category"],
+            "year": rec["kpis"]["campaign"]["start"][:4],
+            "outcome": outcome,
+            "provenance": PROVENANCE.get(cid, "synthetic"),
+        }  # tiny-real's name says 合成数据
     return out
 
 
@@ -149,7 +173,12 @@ def kpi(rec: dict, key: str) -> float | None:
     if key == "roi_margin":
         return (rec["analyses"].get("margin") or {}).get("roi_margin")
     if key == "repeat_rate":
-        return (((rec["analyses"].get("customers") or {}).get("new_customer_quality") or {}).get("campaign") or {}).get("rate")
+        return (
+            ((rec["analyses"].get("customers") or {}).get("new_customer_quality") or {}).get(
+                "campaign"
+            )
+            or {}
+        ).get("rate")
     return camp.get(key)
 
 
@@ -158,19 +187,27 @@ def expected_ids(built, q: str = "", f: dict | None = None, except_: str | None 
     hits = reference_search(docs, q)
     fv = facet_values(built)
     f = f or {}
-    return {cid for cid in built["records"] if (hits is None or cid in hits)
-            and all(not f.get(k) or fv[cid][k] in f[k] for k in FACETS if k != except_)}
+    return {
+        cid
+        for cid in built["records"]
+        if (hits is None or cid in hits)
+        and all(not f.get(k) or fv[cid][k] in f[k] for k in FACETS if k != except_)
+    }
 
 
 def expected_order(built, ids: set[str], key: str, direction: str) -> list[str]:
     vals = {cid: kpi(built["records"][cid], key) for cid in ids}
     sign = -1 if direction == "desc" else 1
-    return sorted(ids, key=lambda c: (vals[c] is None, sign * vals[c] if vals[c] is not None else 0, c))
+    return sorted(
+        ids, key=lambda c: (vals[c] is None, sign * vals[c] if vals[c] is not None else 0, c)
+    )
 
 
 def facet_counts(pg) -> dict[tuple[str, str], int]:
     rows = pg.eval_on_selector_all(
-        "input[data-facet]", "els => els.map(e => [e.dataset.facet, e.value, e.parentNode.querySelector('.facet-count').textContent])")
+        "input[data-facet]",
+        "els => els.map(e => [e.dataset.facet, e.value, e.parentNode.querySelector('.facet-count').textContent])",
+    )
     return {(f, v): int(n) for f, v, n in rows}
 
 
@@ -191,21 +228,30 @@ def test_initial_view(page, built):
     open_page(page, built)
     ids = shown(page)
     starts = {cid: rec["kpis"]["campaign"]["start"] for cid, rec in built["records"].items()}
-    assert ids == sorted(starts, key=lambda c: (-int(starts[c].replace("-", "")), c))   # newest first, ties by id
+    assert ids == sorted(
+        starts, key=lambda c: (-int(starts[c].replace("-", "")), c)
+    )  # newest first, ties by id
     assert len(ids) == len(CASES) + 1
     assert page.text_content("#count") == f"显示 {len(ids)} / {len(ids)} 个案例"
     assert facet_counts(page) == expected_counts(built, "", {})
     assert page.get_attribute("html", "lang") == "zh-CN"
     # every case links to a comparison: with its peers (same platform × category), or on its own
-    links = dict(page.eval_on_selector_all("li.case", "els => els.map(e => [e.dataset.id, e.querySelector('a.peers-link').getAttribute('href')])"))
+    links = dict(
+        page.eval_on_selector_all(
+            "li.case",
+            "els => els.map(e => [e.dataset.id, e.querySelector('a.peers-link').getAttribute('href')])",
+        )
+    )
     assert set(links) == set(ids)
     assert links["618-apparel-2025"] == "compare.html#ids=618-apparel-2025"
     assert links["d11-food-2024"] == "compare.html#ids=d11-food-2024"
     fv = facet_values(built)
     for cid, href in links.items():
         linked = href.split("#ids=")[1].split(",")
-        assert linked[0] == cid and all(fv[o]["platform"] == fv[cid]["platform"] and fv[o]["category"] == fv[cid]["category"]
-                                        for o in linked), href
+        assert linked[0] == cid and all(
+            fv[o]["platform"] == fv[cid]["platform"] and fv[o]["category"] == fv[cid]["category"]
+            for o in linked
+        ), href
 
 
 def test_typed_searches_match_the_python_reference(page, built):
@@ -215,15 +261,15 @@ def test_typed_searches_match_the_python_reference(page, built):
         type_query(page, q)
         got = set(shown(page))
         assert got == expected_ids(built, q), q
-        if q in SEARCHES:                                   # and the hand-known answer
+        if q in SEARCHES:  # and the hand-known answer
             assert got & fixture_ids == SEARCHES[q], q
         assert page.locator("#no-results").is_visible() == (not got), q
         assert page.text_content("#count") == f"显示 {len(got)} / {len(built['records'])} 个案例"
     type_query(page, "复盘")
-    assert "618-apparel-2025" not in shown(page)                         # it only says 大盘
+    assert "618-apparel-2025" not in shown(page)  # it only says 大盘
     assert page.text_content("li.case[data-id='d11-beauty-2025'] .matched") == "匹配：经验"
     type_query(page, "毛利")
-    assert {"d11-beauty-2025", REAL_ID} <= set(shown(page))             # 毛利率 / the real card's lesson
+    assert {"d11-beauty-2025", REAL_ID} <= set(shown(page))  # 毛利率 / the real card's lesson
     page.fill("#q", "")
     assert len(shown(page)) == len(built["records"])
 
@@ -232,13 +278,21 @@ def test_facets_click_filter_and_count(page, built):
     open_page(page, built)
     type_query(page, "大促")
     f: dict[str, list[str]] = {}
-    for facet, value in [("platform", "tmall"), ("platform", "jd"), ("year", "2025"), ("outcome", "met")]:
+    for facet, value in [
+        ("platform", "tmall"),
+        ("platform", "jd"),
+        ("year", "2025"),
+        ("outcome", "met"),
+    ]:
         page.click(f"label.facet-option:has(input[data-facet='{facet}'][value='{value}'])")
         f.setdefault(facet, []).append(value)
         assert set(shown(page)) == expected_ids(built, "大促", f), f
         assert facet_counts(page) == expected_counts(built, "大促", f), f
-    assert set(shown(page)) == {"d11-beauty-2025", "queen-day-2025"}   # hand check: tmall/jd × 2025 × met × 大促
-    page.click("label.facet-option:has(input[data-facet='outcome'][value='met'])")   # untick
+    assert set(shown(page)) == {
+        "d11-beauty-2025",
+        "queen-day-2025",
+    }  # hand check: tmall/jd × 2025 × met × 大促
+    page.click("label.facet-option:has(input[data-facet='outcome'][value='met'])")  # untick
     del f["outcome"]
     assert set(shown(page)) == expected_ids(built, "大促", f)
     h = unquote(page.evaluate("location.hash"))
@@ -266,9 +320,17 @@ def test_sort_by_every_normalised_kpi_missing_last(page, built):
     # hand check on the typed-in table: CR index, high to low, the case without it last
     page.select_option("#sort", "cr_index")
     fixture_order = [c for c in shown(page) if c != REAL_ID]
-    assert fixture_order == ["d11-beauty-2025", "queen-day-2025", "d11-food-2024", "xmas-gifts-2024",
-                             "618-apparel-2025", "d12-beauty-2024"]
-    assert page.text_content("li.case[data-id='d12-beauty-2024'] .kpi[data-kpi='cr_index'] dd") == "—"
+    assert fixture_order == [
+        "d11-beauty-2025",
+        "queen-day-2025",
+        "d11-food-2024",
+        "xmas-gifts-2024",
+        "618-apparel-2025",
+        "d12-beauty-2024",
+    ]
+    assert (
+        page.text_content("li.case[data-id='d12-beauty-2024'] .kpi[data-kpi='cr_index'] dd") == "—"
+    )
 
 
 def test_url_state_restores_the_view(page, built, browser):
@@ -294,12 +356,16 @@ def test_url_state_restores_the_view(page, built, browser):
     assert other.is_checked("input[data-facet='provenance'][value='unknown']")
     assert other.is_checked("li.case input[data-select='queen-day-2025']")
     f = {"platform": ["tmall"], "provenance": ["unknown"]}
-    assert view == expected_order(built, expected_ids(built, "大促 美妆", f), "burst_multiple", "desc")
+    assert view == expected_order(
+        built, expected_ids(built, "大促 美妆", f), "burst_multiple", "desc"
+    )
     # editing the hash of an open page (or going back to an earlier link) re-renders the view
     other.evaluate("location.hash = '#q=' + encodeURIComponent('大盘') + '&lang=en'")
     other.wait_for_function("document.documentElement.lang === 'en'")
     assert set(shown(other)) == expected_ids(built, "大盘") == {"618-apparel-2025"}
-    assert other.input_value("#q") == "大盘" and not other.is_checked("input[data-facet='provenance'][value='unknown']")
+    assert other.input_value("#q") == "大盘" and not other.is_checked(
+        "input[data-facet='provenance'][value='unknown']"
+    )
     other.close()
 
 
@@ -307,14 +373,22 @@ def test_language_switch_translates_everything(page, built):
     open_page(page, built)
     page.click("#lang-switch")
     assert page.get_attribute("html", "lang") == "en"
-    keys = page.eval_on_selector_all("[data-i18n]", "els => els.map(e => [e.dataset.i18n, e.textContent])")
-    assert keys and all(text == UI[k][1] for k, text in keys if k not in ("dir_desc", "dir_asc")), keys
+    keys = page.eval_on_selector_all(
+        "[data-i18n]", "els => els.map(e => [e.dataset.i18n, e.textContent])"
+    )
+    assert keys and all(text == UI[k][1] for k, text in keys if k not in ("dir_desc", "dir_asc")), (
+        keys
+    )
     cjk = re.compile(r"[\u3400-\u9fff]")
     chrome = page.eval_on_selector_all(
         ".nav, legend, .facet-option .facet-label, #sort option, .toolbar, .case-meta .badge:not(.b-category), .kpi dt, .case-links",
-        "els => els.map(e => e.textContent)")
+        "els => els.map(e => e.textContent)",
+    )
     assert chrome and not [t for t in chrome if cjk.search(t)], [t for t in chrome if cjk.search(t)]
-    assert page.text_content("#count") == f"Showing {len(built['records'])} of {len(built['records'])} cases"
+    assert (
+        page.text_content("#count")
+        == f"Showing {len(built['records'])} of {len(built['records'])} cases"
+    )
     assert page.get_attribute("#q", "placeholder") == UI["search_placeholder"][1]
     assert page.title() == UI["site_title"][1]
     assert page.get_attribute("a[data-nav='compare']", "href") == "compare.html#lang=en"
@@ -339,29 +413,41 @@ def test_compare_chosen_cases(page, built):
     page.click("#compare-selected")
     page.wait_for_selector("html[data-ready='1']")
     assert page.url.endswith("compare.html#ids=d11-beauty-2025,d11-food-2024")
-    cols = page.eval_on_selector_all("#compare-table thead th.case-col", "els => els.map(e => e.dataset.id)")
+    cols = page.eval_on_selector_all(
+        "#compare-table thead th.case-col", "els => els.map(e => e.dataset.id)"
+    )
     assert cols == ["d11-beauty-2025", "d11-food-2024"]
 
     def cell(key: str, cid: str) -> str:
         return page.text_content(f"tr[data-kpi='{key}'] td[data-id='{cid}']")
 
     # typed-in values, formatted by hand
-    assert cell("cr_index", "d11-beauty-2025") == "140.0最佳" and cell("cr_index", "d11-food-2024") == "120.0"
-    assert cell("gmv_per_uv", "d11-beauty-2025") == "¥20.00" and cell("gmv_per_uv", "d11-food-2024") == "—"
-    assert cell("refund_rate", "d11-food-2024") == "2.0%最佳"          # lower is better
+    assert (
+        cell("cr_index", "d11-beauty-2025") == "140.0最佳"
+        and cell("cr_index", "d11-food-2024") == "120.0"
+    )
+    assert (
+        cell("gmv_per_uv", "d11-beauty-2025") == "¥20.00"
+        and cell("gmv_per_uv", "d11-food-2024") == "—"
+    )
+    assert cell("refund_rate", "d11-food-2024") == "2.0%最佳"  # lower is better
     assert cell("roi_margin", "d11-food-2024") == "0.80最佳"
-    assert cell("gmv_achievement", "d11-food-2024") == "—"              # no target: not measured, not 0
+    assert cell("gmv_achievement", "d11-food-2024") == "—"  # no target: not measured, not 0
     assert page.text_content("tr[data-fact='outcome'] td:nth-child(3)") == "未设目标"
     # remove one, add the real case from the picker
     page.click("button[data-remove='d11-beauty-2025']")
     page.check(f"input[data-pick='{REAL_ID}']")
-    cols = page.eval_on_selector_all("#compare-table thead th.case-col", "els => els.map(e => e.dataset.id)")
+    cols = page.eval_on_selector_all(
+        "#compare-table thead th.case-col", "els => els.map(e => e.dataset.id)"
+    )
     assert cols == ["d11-food-2024", REAL_ID]
     assert "ids=d11-food-2024,tiny-real" in page.url
     real = built["records"][REAL_ID]["kpis"]["campaign"]
     assert cell("cr_index", REAL_ID).removesuffix("最佳") == f"{real['cr_index']:.1f}"
     # an unknown id is named, currency differences are flagged
-    open_page(page, built, "compare.html", "#ids=xmas-gifts-2024,d12-beauty-2024,no-such-case&lang=en")
+    open_page(
+        page, built, "compare.html", "#ids=xmas-gifts-2024,d12-beauty-2024,no-such-case&lang=en"
+    )
     notes = page.inner_text("#compare-notes")
     assert "Not in the case library: no-such-case" in notes and "GBP" in notes and "CNY" in notes
     # no "best" between amounts in different currencies
@@ -372,11 +458,17 @@ def test_compare_chosen_cases(page, built):
 def test_every_rendered_link_resolves_and_reports_open_offline(page, built):
     site = built["site"].resolve()
     all_ids = ",".join(built["records"])
-    for name, hash_ in [("index.html", ""), ("compare.html", f"#ids={all_ids}"), ("lessons.html", ""),
-                        ("glossary.html", ""), ("index.html", "#lang=en")]:
+    for name, hash_ in [
+        ("index.html", ""),
+        ("compare.html", f"#ids={all_ids}"),
+        ("lessons.html", ""),
+        ("glossary.html", ""),
+        ("index.html", "#lang=en"),
+    ]:
         open_page(page, built, name, hash_)
-        refs = page.eval_on_selector_all("a[href], link[href], script[src]",
-                                         "els => els.map(e => e.href || e.src)")
+        refs = page.eval_on_selector_all(
+            "a[href], link[href], script[src]", "els => els.map(e => e.href || e.src)"
+        )
         assert len(refs) > 8, name
         for ref in refs:
             parts = urlsplit(ref)
@@ -391,14 +483,30 @@ def test_every_rendered_link_resolves_and_reports_open_offline(page, built):
     assert "实跑小活动" in page.title()
     page.go_back()
     page.wait_for_selector("html[data-ready='1']")
-    assert page.locator("li.case[data-id='queen-day-2025'] .no-report").text_content() == "无报告文件"
+    assert (
+        page.locator("li.case[data-id='queen-day-2025'] .no-report").text_content() == "无报告文件"
+    )
 
 
 def test_tokenizer_twins_agree(page, built):
     open_page(page, built)
-    corpus = ["毛利率", "复盘 vs 大盘", "ROI 3.4×, live-stream", "ＲＯＩ１　毛利", "Café crème brûlée", "双11，大促！",
-              "𠀋𠀌𠀍", "かなカナ한국어", "İstanbul ΣΑΣ straße", "GMV目标达成率112.0%", "a_b-c.d", "", "   ",
-              "新客30天复购率 11.6%，显著低于自然新客", *[e["search"]["findings"] for e in built["entries"]]]
+    corpus = [
+        "毛利率",
+        "复盘 vs 大盘",
+        "ROI 3.4×, live-stream",
+        "ＲＯＩ１　毛利",
+        "Café crème brûlée",
+        "双11，大促！",
+        "𠀋𠀌𠀍",
+        "かなカナ한국어",
+        "İstanbul ΣΑΣ straße",
+        "GMV目标达成率112.0%",
+        "a_b-c.d",
+        "",
+        "   ",
+        "新客30天复购率 11.6%，显著低于自然新客",
+        *[e["search"]["findings"] for e in built["entries"]],
+    ]
     got = page.evaluate("xs => xs.map(s => FupanSite.tokenize(s))", corpus)
     assert got == [tokenize(s) for s in corpus]
     # and MiniSearch's AND search agrees with the reference on the same index
@@ -419,7 +527,9 @@ def test_works_from_a_static_web_server(browser, built):
         def log_message(self, *args):
             pass
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built["site"])))
+    srv = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built["site"]))
+    )
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{srv.server_port}/"
     served: list[str] = []
@@ -471,7 +581,9 @@ def test_network_counter_catches_a_request(browser, built):
     ctx.route("**/*", route)
     pg = ctx.new_page()
     pg.goto(url_of(built, "glossary.html"))
-    pg.evaluate("() => { const i = new Image(); i.src = 'http://192.0.2.1/pixel.png'; document.body.appendChild(i); }")
+    pg.evaluate(
+        "() => { const i = new Image(); i.src = 'http://192.0.2.1/pixel.png'; document.body.appendChild(i); }"
+    )
     pg.wait_for_timeout(300)
     ctx.close()
     assert seen == ["http://192.0.2.1/pixel.png"]

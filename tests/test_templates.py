@@ -1,5 +1,6 @@
 """Templates are code: stripped, paired with their percent script, five stages in order, and a
 `parameters` cell of annotated literals only (papermill injects after it)."""
+
 from __future__ import annotations
 
 import ast
@@ -17,10 +18,15 @@ STAGES = ["背景", "策略", "执行", "结果", "复盘"]
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
 def test_template_is_stripped_and_in_sync_with_its_script(path):
     nb = nbformat.read(path, as_version=4)
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
     script = jupytext.read(path.with_suffix(".py"))
-    assert [(c.cell_type, c.source) for c in script.cells] == [(c.cell_type, c.source) for c in nb.cells], \
-        "the template .py and .ipynb differ: run `jupytext --sync` on the template"
+    assert [(c.cell_type, c.source) for c in script.cells] == [
+        (c.cell_type, c.source) for c in nb.cells
+    ], "the template .py and .ipynb differ: run `jupytext --sync` on the template"
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
@@ -29,12 +35,19 @@ def test_parameters_cell_holds_annotated_literals_only(path):
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     for node in ast.parse(params[0].source).body:
-        assert isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant), ast.dump(node)
+        assert isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant), ast.dump(
+            node
+        )
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
 def test_five_stages_are_the_top_level_sections_in_order(path):
     nb = nbformat.read(path, as_version=4)
-    tops = [line[2:].split()[0] for c in nb.cells if c.cell_type == "markdown"
-            for line in c.source.splitlines() if line.startswith("# ")]
+    tops = [
+        line[2:].split()[0]
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("# ")
+    ]
     assert tops == STAGES

@@ -1,5 +1,6 @@
 """Invalid campaign folders: each gives its own specific error (file, row, column, zh + en),
 exit code 2 from the CLI, and nothing written anywhere."""
+
 from __future__ import annotations
 
 import copy
@@ -38,7 +39,15 @@ def _card(**changes):
 
 
 def _orders_with(index: int, **fields):
-    cols = ["order_id", "user_id", "order_time", "paid_amount", "channel", "status", "refund_amount"]
+    cols = [
+        "order_id",
+        "user_id",
+        "order_time",
+        "paid_amount",
+        "channel",
+        "status",
+        "refund_amount",
+    ]
     rows = [list(r) for r in TINY_ORDERS]
     for k, v in fields.items():
         rows[index][cols.index(k)] = v
@@ -50,13 +59,17 @@ def no_card(folder: Path) -> None:
 
 
 def bad_yaml(folder: Path) -> None:
-    (folder / "campaign.yaml").write_text("id: x\nname: [unclosed\nplatform: tmall\n", encoding="utf-8")
+    (folder / "campaign.yaml").write_text(
+        "id: x\nname: [unclosed\nplatform: tmall\n", encoding="utf-8"
+    )
 
 
 def html_orders(folder: Path) -> None:
     card = _card(tables__orders="orders.parquet")
     write_campaign(folder, card=card)
-    (folder / "orders.parquet").write_text("<html><body>Login required</body></html>", encoding="utf-8")
+    (folder / "orders.parquet").write_text(
+        "<html><body>Login required</body></html>", encoding="utf-8"
+    )
 
 
 def empty_orders(folder: Path) -> None:
@@ -72,45 +85,177 @@ def renamed_column(folder: Path) -> None:
 CASES = [
     ("no-card", no_card, "card_missing", "campaign.yaml", None, None),
     ("yaml-syntax", bad_yaml, "card_yaml", "campaign.yaml", 3, None),
-    ("missing-windows", lambda f: write_campaign(f, card=_card(windows=...)), "card_missing_key", "campaign.yaml", 1, "windows"),
-    ("unknown-key", lambda f: write_campaign(f, card={**TINY_CARD, "budgte": 1}), "card_unknown_key", "campaign.yaml", 31, "budgte"),
-    ("window-reversed", lambda f: write_campaign(f, card=_card(windows__burst=["2025-01-06", "2025-01-05"])),
-     "card_invalid", "campaign.yaml", 12, "windows.burst"),
-    ("window-overlap", lambda f: write_campaign(f, card=_card(windows__burst=["2025-01-04", "2025-01-06"])),
-     "card_invalid", "campaign.yaml", 8, "windows"),
-    ("bad-id", lambda f: write_campaign(f, card=_card(id="Tiny Test")), "card_invalid", "campaign.yaml", 1, "id"),
-    ("bad-timezone", lambda f: write_campaign(f, card=_card(timezone="Asia/Beijing")), "card_invalid", "campaign.yaml", 6, "timezone"),
-    ("unknown-kpi", lambda f: write_campaign(f, card=_card(strategy__hypotheses=[
-        {"id": "H1", "text": "x", "kpi": "gmv_growth", "op": ">=", "value": 1}])),
-     "card_invalid", "campaign.yaml", 23, "strategy.hypotheses.0.kpi"),
-    ("orders-file-missing", lambda f: (f / "orders.csv").unlink(), "table_missing", "orders.csv", None, "tables.orders"),
+    (
+        "missing-windows",
+        lambda f: write_campaign(f, card=_card(windows=...)),
+        "card_missing_key",
+        "campaign.yaml",
+        1,
+        "windows",
+    ),
+    (
+        "unknown-key",
+        lambda f: write_campaign(f, card={**TINY_CARD, "budgte": 1}),
+        "card_unknown_key",
+        "campaign.yaml",
+        31,
+        "budgte",
+    ),
+    (
+        "window-reversed",
+        lambda f: write_campaign(f, card=_card(windows__burst=["2025-01-06", "2025-01-05"])),
+        "card_invalid",
+        "campaign.yaml",
+        12,
+        "windows.burst",
+    ),
+    (
+        "window-overlap",
+        lambda f: write_campaign(f, card=_card(windows__burst=["2025-01-04", "2025-01-06"])),
+        "card_invalid",
+        "campaign.yaml",
+        8,
+        "windows",
+    ),
+    (
+        "bad-id",
+        lambda f: write_campaign(f, card=_card(id="Tiny Test")),
+        "card_invalid",
+        "campaign.yaml",
+        1,
+        "id",
+    ),
+    (
+        "bad-timezone",
+        lambda f: write_campaign(f, card=_card(timezone="Asia/Beijing")),
+        "card_invalid",
+        "campaign.yaml",
+        6,
+        "timezone",
+    ),
+    (
+        "unknown-kpi",
+        lambda f: write_campaign(
+            f,
+            card=_card(
+                strategy__hypotheses=[
+                    {"id": "H1", "text": "x", "kpi": "gmv_growth", "op": ">=", "value": 1}
+                ]
+            ),
+        ),
+        "card_invalid",
+        "campaign.yaml",
+        23,
+        "strategy.hypotheses.0.kpi",
+    ),
+    (
+        "orders-file-missing",
+        lambda f: (f / "orders.csv").unlink(),
+        "table_missing",
+        "orders.csv",
+        None,
+        "tables.orders",
+    ),
     ("orders-empty", empty_orders, "table_empty", "orders.csv", None, None),
     ("orders-really-html", html_orders, "table_unreadable", "orders.parquet", None, None),
-    ("required-column-renamed", renamed_column, "missing_column", "orders.csv", None, "paid_amount"),
-    ("mapping-to-nothing", lambda f: write_campaign(f, card={**TINY_CARD, "mapping": {"orders": {"实付金额": "paid_amount"}}}),
-     "mapping_missing_column", "orders.csv", None, "实付金额"),
-    ("unparseable-time", lambda f: write_campaign(f, orders=_orders_with(2, order_time="yesterday")),
-     "bad_type", "orders.csv", 3, "order_time"),
-    ("negative-amount", lambda f: write_campaign(f, orders=_orders_with(1, paid_amount=-50.0)),
-     "below_minimum", "orders.csv", 2, "paid_amount"),
-    ("nan-amount", lambda f: write_campaign(f, orders=_orders_with(3, paid_amount=float("nan"), refund_amount=0.0)),
-     "null_value", "orders.csv", 4, "paid_amount"),
-    ("text-amount", lambda f: write_campaign(f, orders=_orders_with(0, paid_amount="一百")),
-     "bad_type", "orders.csv", 1, "paid_amount"),
-    ("unknown-status", lambda f: write_campaign(f, orders=_orders_with(6, status="shipped")),
-     "value_not_allowed", "orders.csv", 7, "status"),
-    ("empty-user", lambda f: write_campaign(f, orders=_orders_with(4, user_id="")),
-     "null_value", "orders.csv", 5, "user_id"),
-    ("order-two-users", lambda f: write_campaign(f, orders=_orders_with(5, user_id="zz")),
-     "order_multiple_users", "orders.csv", 5, "order_id"),
-    ("refund-over-paid", lambda f: write_campaign(f, orders=_orders_with(7, refund_amount=999.0)),
-     "refund_exceeds_paid", "orders.csv", 8, "refund_amount"),
-    ("orders-short-of-dip", lambda f: write_campaign(f, orders=TINY_ORDERS[:-2]),
-     "coverage", "orders.csv", None, "order_time"),
+    (
+        "required-column-renamed",
+        renamed_column,
+        "missing_column",
+        "orders.csv",
+        None,
+        "paid_amount",
+    ),
+    (
+        "mapping-to-nothing",
+        lambda f: write_campaign(
+            f, card={**TINY_CARD, "mapping": {"orders": {"实付金额": "paid_amount"}}}
+        ),
+        "mapping_missing_column",
+        "orders.csv",
+        None,
+        "实付金额",
+    ),
+    (
+        "unparseable-time",
+        lambda f: write_campaign(f, orders=_orders_with(2, order_time="yesterday")),
+        "bad_type",
+        "orders.csv",
+        3,
+        "order_time",
+    ),
+    (
+        "negative-amount",
+        lambda f: write_campaign(f, orders=_orders_with(1, paid_amount=-50.0)),
+        "below_minimum",
+        "orders.csv",
+        2,
+        "paid_amount",
+    ),
+    (
+        "nan-amount",
+        lambda f: write_campaign(
+            f, orders=_orders_with(3, paid_amount=float("nan"), refund_amount=0.0)
+        ),
+        "null_value",
+        "orders.csv",
+        4,
+        "paid_amount",
+    ),
+    (
+        "text-amount",
+        lambda f: write_campaign(f, orders=_orders_with(0, paid_amount="一百")),
+        "bad_type",
+        "orders.csv",
+        1,
+        "paid_amount",
+    ),
+    (
+        "unknown-status",
+        lambda f: write_campaign(f, orders=_orders_with(6, status="shipped")),
+        "value_not_allowed",
+        "orders.csv",
+        7,
+        "status",
+    ),
+    (
+        "empty-user",
+        lambda f: write_campaign(f, orders=_orders_with(4, user_id="")),
+        "null_value",
+        "orders.csv",
+        5,
+        "user_id",
+    ),
+    (
+        "order-two-users",
+        lambda f: write_campaign(f, orders=_orders_with(5, user_id="zz")),
+        "order_multiple_users",
+        "orders.csv",
+        5,
+        "order_id",
+    ),
+    (
+        "refund-over-paid",
+        lambda f: write_campaign(f, orders=_orders_with(7, refund_amount=999.0)),
+        "refund_exceeds_paid",
+        "orders.csv",
+        8,
+        "refund_amount",
+    ),
+    (
+        "orders-short-of-dip",
+        lambda f: write_campaign(f, orders=TINY_ORDERS[:-2]),
+        "coverage",
+        "orders.csv",
+        None,
+        "order_time",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "breaker", "code", "file", "row", "column"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "breaker", "code", "file", "row", "column"), CASES, ids=[c[0] for c in CASES]
+)
 def test_invalid_folder_names_its_problem(tiny, name, breaker, code, file, row, column):
     breaker(tiny)
     with pytest.raises(ValidationError) as info:
@@ -125,12 +270,18 @@ def test_invalid_folder_names_its_problem(tiny, name, breaker, code, file, row, 
         assert p.column == column
     assert any("\u4e00" <= ch <= "\u9fff" for ch in p.zh), "the Chinese message has no Chinese"
     assert p.en and p.zh != p.en
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in p.en.split("got")[0].split("Examples")[0].replace(column or "", ""))
+    assert not any(
+        "\u4e00" <= ch <= "\u9fff"
+        for ch in p.en.split("got")[0].split("Examples")[0].replace(column or "", "")
+    )
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("command", ["validate", "run"])
@@ -172,7 +323,9 @@ def test_duplicate_lines_are_counted_and_kept_with_a_warning(tmp_path):
 
 def test_duplicate_lines_dropped_when_the_card_says_so(tmp_path):
     rows = TINY_ORDERS + [TINY_ORDERS[1], TINY_ORDERS[7]]
-    folder = write_campaign(tmp_path / "dups", card={**TINY_CARD, "duplicate_lines": "drop"}, orders=rows)
+    folder = write_campaign(
+        tmp_path / "dups", card={**TINY_CARD, "duplicate_lines": "drop"}, orders=rows
+    )
     campaign = open_campaign(folder)
     assert any(p.code == "duplicate_lines" and "dropped" in p.en for p in campaign.warnings)
     assert campaign.con.execute("SELECT count(*) FROM orders").fetchall()[0][0] == len(TINY_ORDERS)
@@ -192,19 +345,28 @@ def test_gb18030_csv_is_read(tmp_path):
     text = (folder / "orders.csv").read_text(encoding="utf-8")
     (folder / "orders.csv").write_bytes(text.encode("gb18030"))
     campaign = open_campaign(folder)
-    channels = {r[0] for r in campaign.con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
+    channels = {
+        r[0] for r in campaign.con.execute("SELECT DISTINCT channel FROM orders").fetchall()
+    }
     assert "直播间" in channels
 
 
 def test_card_problems_do_not_hide_table_problems(tiny):
     """A card whose invalid parts leave the tables checkable: both are reported in one go."""
-    card = _card(strategy__hypotheses=[{"id": "H1", "text": "x", "kpi": "gmv_growth", "op": ">=", "value": 1}])
+    card = _card(
+        strategy__hypotheses=[
+            {"id": "H1", "text": "x", "kpi": "gmv_growth", "op": ">=", "value": 1}
+        ]
+    )
     write_campaign(tiny, card={**card, "platfrom": "jd"}, orders=_orders_with(1, paid_amount=-1.0))
     with pytest.raises(ValidationError) as info:
         open_campaign(tiny)
     got = {(p.code, p.column) for p in info.value.problems}
-    assert {("card_invalid", "strategy.hypotheses.0.kpi"), ("card_unknown_key", "platfrom"),
-            ("below_minimum", "paid_amount")} <= got
+    assert {
+        ("card_invalid", "strategy.hypotheses.0.kpi"),
+        ("card_unknown_key", "platfrom"),
+        ("below_minimum", "paid_amount"),
+    } <= got
 
 
 def test_a_broken_table_does_not_hide_problems_in_another(tiny):
@@ -215,15 +377,27 @@ def test_a_broken_table_does_not_hide_problems_in_another(tiny):
     with pytest.raises(ValidationError) as info:
         open_campaign(tiny)
     got = {(p.code, p.file, p.column) for p in info.value.problems}
-    assert {("missing_column", "orders.csv", "order_time"), ("value_not_allowed", "events.csv", "event")} <= got
+    assert {
+        ("missing_column", "orders.csv", "order_time"),
+        ("value_not_allowed", "events.csv", "event"),
+    } <= got
 
 
 def test_text_timestamps_with_a_zone_are_converted_to_the_campaign_zone(tmp_path):
     orders = [(*o[:2], o[2].replace(" ", "T") + "+08:00", *o[3:]) for o in TINY_ORDERS]
     orders[0] = (*orders[0][:2], "2025-01-01T02:00:00Z", *orders[0][3:])  # 10:00 in Shanghai
-    orders[1] = (*orders[1][:2], "2025-01-01 22:00:00-05:00", *orders[1][3:])  # 11:00 next day in Shanghai
+    orders[1] = (
+        *orders[1][:2],
+        "2025-01-01 22:00:00-05:00",
+        *orders[1][3:],
+    )  # 11:00 next day in Shanghai
     campaign = open_campaign(write_campaign(tmp_path / "z", orders=orders))
-    times = [str(r[0]) for r in campaign.con.execute("SELECT order_time FROM orders ORDER BY _row LIMIT 3").fetchall()]
+    times = [
+        str(r[0])
+        for r in campaign.con.execute(
+            "SELECT order_time FROM orders ORDER BY _row LIMIT 3"
+        ).fetchall()
+    ]
     assert times == ["2025-01-01 10:00:00", "2025-01-02 11:00:00", "2025-01-03 12:00:00"]
     campaign.con.close()
 
@@ -234,19 +408,27 @@ def test_zoned_nanosecond_parquet_timestamps_are_read(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder = write_campaign(tmp_path / "p", card={**TINY_CARD, "tables": {"orders": "orders.parquet"}})
+    folder = write_campaign(
+        tmp_path / "p", card={**TINY_CARD, "tables": {"orders": "orders.parquet"}}
+    )
     frame = pd.read_csv(folder / "orders.csv")
-    frame["order_time"] = pd.to_datetime(frame["order_time"]).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC")
+    frame["order_time"] = (
+        pd.to_datetime(frame["order_time"]).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC")
+    )
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / "orders.parquet")
     campaign = open_campaign(folder)
-    first = campaign.con.execute("SELECT CAST(order_time AS VARCHAR) FROM orders WHERE _row = 1").fetchall()[0][0]
+    first = campaign.con.execute(
+        "SELECT CAST(order_time AS VARCHAR) FROM orders WHERE _row = 1"
+    ).fetchall()[0][0]
     assert first == "2025-01-01 10:00:00"
     campaign.con.close()
 
 
 def test_only_typed_tables_remain_after_validation(tiny):
     campaign = open_campaign(tiny)
-    names = {r[0] for r in campaign.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    names = {
+        r[0] for r in campaign.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
     assert names == {"orders", "events", "spend"}
     campaign.con.close()
 
@@ -255,7 +437,12 @@ def test_spend_channel_rules_do_not_fire_on_the_demo(demo_dir):
     campaign = open_campaign(demo_dir)
     codes = {w.code for w in campaign.warnings}
     campaign.con.close()
-    assert not codes & {"unknown_channel", "budget_without_spend", "pii_columns_dropped", "pii_pseudonymised"}
+    assert not codes & {
+        "unknown_channel",
+        "budget_without_spend",
+        "pii_columns_dropped",
+        "pii_pseudonymised",
+    }
 
 
 def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_path):
@@ -270,11 +457,21 @@ def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_pa
     frame["list_amount"] = ["120.0", None, *[None] * (len(frame) - 2)]
     frame.to_csv(folder / "orders.csv", index=False)
     campaign = open_campaign(folder)
-    sql_type = {"timestamp": "TIMESTAMP", "date": "DATE", "number": "DOUBLE", "integer": "BIGINT", "string": "VARCHAR"}
+    sql_type = {
+        "timestamp": "TIMESTAMP",
+        "date": "DATE",
+        "number": "DOUBLE",
+        "integer": "BIGINT",
+        "string": "VARCHAR",
+    }
     for name in campaign.tables:
         types = dict(r[:2] for r in campaign.con.execute(f"DESCRIBE {name}").fetchall())
-        assert {c.name: types[c.name] for c in CONTRACTS[name]} == {c.name: sql_type[c.kind] for c in CONTRACTS[name]}
-    rows = campaign.con.execute("SELECT list_amount, paid_amount FROM orders ORDER BY _row LIMIT 2").fetchall()
+        assert {c.name: types[c.name] for c in CONTRACTS[name]} == {
+            c.name: sql_type[c.kind] for c in CONTRACTS[name]
+        }
+    rows = campaign.con.execute(
+        "SELECT list_amount, paid_amount FROM orders ORDER BY _row LIMIT 2"
+    ).fetchall()
     assert rows == [(120.0, 100.0), (50.0, 50.0)]
     campaign.con.close()
 
@@ -282,35 +479,62 @@ def test_typed_tables_have_the_contract_types_whatever_is_absent_or_blank(tmp_pa
 def test_coverage_error_names_each_window_it_misses(tmp_path):
     """Orders 2019-11-01..11-19 against a burst from 11-17, post and dip after it: the burst is
     covered in part (11-17..11-19), post and dip not at all — each named with its dates, zh and en."""
-    card = {**copy.deepcopy(TINY_CARD), "windows": {
-        "baseline": ["2019-11-01", "2019-11-10"], "preheat": ["2019-11-11", "2019-11-16"],
-        "burst": ["2019-11-17", "2019-11-29"], "post": ["2019-11-30", "2019-12-01"],
-        "dip": ["2019-12-02", "2019-12-15"]}}
+    card = {
+        **copy.deepcopy(TINY_CARD),
+        "windows": {
+            "baseline": ["2019-11-01", "2019-11-10"],
+            "preheat": ["2019-11-11", "2019-11-16"],
+            "burst": ["2019-11-17", "2019-11-29"],
+            "post": ["2019-11-30", "2019-12-01"],
+            "dip": ["2019-12-02", "2019-12-15"],
+        },
+    }
     card["strategy"] = {"targets": {"gmv": 500.0}}
     card["tables"] = {"orders": "orders.csv"}
-    orders = [(f"o{i}", f"u{i % 7}", f"2019-11-{d:02d} 10:00:00", 10.0, "live", "paid", 0.0)
-              for i, d in enumerate(range(1, 20))]
+    orders = [
+        (f"o{i}", f"u{i % 7}", f"2019-11-{d:02d} 10:00:00", 10.0, "live", "paid", 0.0)
+        for i, d in enumerate(range(1, 20))
+    ]
     folder = write_campaign(tmp_path / "c", card=card, orders=orders)
     with pytest.raises(ValidationError) as info:
         open_campaign(folder)
     (p,) = [p for p in info.value.problems if p.code == "coverage"]
     assert "爆发期（2019-11-17 ~ 2019-11-29）只有 2019-11-17 ~ 2019-11-19 的数据" in p.zh
-    assert "返场期（2019-11-30 ~ 2019-12-01）无数据" in p.zh and "回落期（2019-12-02 ~ 2019-12-15）无数据" in p.zh
+    assert (
+        "返场期（2019-11-30 ~ 2019-12-01）无数据" in p.zh
+        and "回落期（2019-12-02 ~ 2019-12-15）无数据" in p.zh
+    )
     assert "burst (2019-11-17 .. 2019-11-29) has data for 2019-11-17 .. 2019-11-19 only" in p.en
-    assert "post (2019-11-30 .. 2019-12-01) has no data" in p.en and "dip (2019-12-02 .. 2019-12-15) has no data" in p.en
-    assert "baseline" not in p.en.split(":", 1)[1] and "preheat" not in p.en  # covered windows are not named
+    assert (
+        "post (2019-11-30 .. 2019-12-01) has no data" in p.en
+        and "dip (2019-12-02 .. 2019-12-15) has no data" in p.en
+    )
+    assert (
+        "baseline" not in p.en.split(":", 1)[1] and "preheat" not in p.en
+    )  # covered windows are not named
 
 
 def test_a_shop_closed_on_the_weekday_the_dip_ends_is_covered(tmp_path):
     """Orders every day but Sundays for five weeks; the dip ends on Sunday 2025-02-09 — a closed day,
     not missing data. Orders that stop on the Friday before still miss an open Saturday: refused."""
     days = [d for d in pd.date_range("2025-01-06", "2025-02-08") if d.day_of_week != 6]
-    orders = [(f"o{i}", f"u{i % 9}", f"{d:%Y-%m-%d} 10:00:00", 10.0, "live", "paid", 0.0) for i, d in enumerate(days)]
-    card = {**copy.deepcopy(TINY_CARD), "windows": {"baseline": ["2025-01-06", "2025-01-26"],
-                                                     "burst": ["2025-01-27", "2025-02-02"], "dip": ["2025-02-03", "2025-02-09"]}}
+    orders = [
+        (f"o{i}", f"u{i % 9}", f"{d:%Y-%m-%d} 10:00:00", 10.0, "live", "paid", 0.0)
+        for i, d in enumerate(days)
+    ]
+    card = {
+        **copy.deepcopy(TINY_CARD),
+        "windows": {
+            "baseline": ["2025-01-06", "2025-01-26"],
+            "burst": ["2025-01-27", "2025-02-02"],
+            "dip": ["2025-02-03", "2025-02-09"],
+        },
+    }
     card["tables"] = {"orders": "orders.csv"}
     open_campaign(write_campaign(tmp_path / "closed", card=card, orders=orders))
-    short = [o for o in orders if o[2] < "2025-02-08"]  # now Saturday 02-08 is missing too, and it is an open day
+    short = [
+        o for o in orders if o[2] < "2025-02-08"
+    ]  # now Saturday 02-08 is missing too, and it is an open day
     with pytest.raises(ValidationError) as info:
         open_campaign(write_campaign(tmp_path / "short", card=card, orders=short))
     assert [p.code for p in info.value.problems] == ["coverage"]

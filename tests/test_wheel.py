@@ -7,6 +7,7 @@ the project's venv through PYTHONPATH (the lock, reused cheaply); fupan itself m
 wheel — so a template, SQL file, stylesheet or font rule read from the source tree instead of the
 package fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,10 +37,27 @@ def wheel(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("wheel-src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
-    shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".*_cache"))
+    shutil.copytree(
+        ROOT / "lib",
+        src / "lib",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".*_cache"),
+    )
     dist = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-          "-w", str(dist), str(src)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dist),
+            str(src),
+        ]
+    )
     (built,) = dist.glob("fupan-*.whl")
     return built
 
@@ -52,35 +70,68 @@ def test_the_wheel_holds_everything_read_at_run_time(wheel):
     assert "fupan/report/templates/retrospective.ipynb" in names
     assert "fupan/extract/sql/funnel.sql" in names and "fupan/report/report.css" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
-    requires = [line for line in zipfile.ZipFile(wheel).read(meta).decode().splitlines()
-                if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    requires = [
+        line
+        for line in zipfile.ZipFile(wheel).read(meta).decode().splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    ]
     assert any(r.startswith("Requires-Dist: pandas<4,>=3.1") for r in requires), requires
-    assert all(("<" in r and ">=" in r) for r in requires), requires  # ranges, not pins or bare names
+    assert all(("<" in r and ">=" in r) for r in requires), (
+        requires
+    )  # ranges, not pins or bare names
 
 
 def test_fupan_run_from_the_installed_wheel(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     py = venv / "bin" / "python"
-    purelib = _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", purelib, str(wheel)])
+    purelib = _run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+    ).stdout.strip()
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            "--target",
+            purelib,
+            str(wheel),
+        ]
+    )
     # the console script as pip writes it for that venv (pip --target does not write scripts)
     lock = sysconfig.get_paths()["purelib"]  # the project venv: pandas, papermill … but not fupan
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PYTHONPATH"] = lock
-    where = _run([str(py), "-c", "import fupan, fupan.config as c; print(fupan.__file__); print(c.TEMPLATE)"],
-                 env=env, cwd=tmp_path).stdout.split()
+    where = _run(
+        [
+            str(py),
+            "-c",
+            "import fupan, fupan.config as c; print(fupan.__file__); print(c.TEMPLATE)",
+        ],
+        env=env,
+        cwd=tmp_path,
+    ).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in where), where  # fupan from the wheel, not lib/
     assert Path(where[1]).is_file()
 
     campaign = write_campaign(tmp_path / "tiny")
     out = tmp_path / "reports"
-    proc = _run([str(py), "-m", "fupan.cli", "run", str(campaign), "--out", str(out), "--quiet"], env=env,
-                cwd=tmp_path)
+    proc = _run(
+        [str(py), "-m", "fupan.cli", "run", str(campaign), "--out", str(out), "--quiet"],
+        env=env,
+        cwd=tmp_path,
+    )
     case_dir = out / "tiny-test"
     assert (case_dir / "report.html").stat().st_size > 10_000, proc.stderr[-2000:]
     record = json.loads((case_dir / "case.json").read_text(encoding="utf-8"))
-    assert record["case_id"] == "tiny-test" and record["parameters"]["template"] == "retrospective.ipynb"
+    assert (
+        record["case_id"] == "tiny-test"
+        and record["parameters"]["template"] == "retrospective.ipynb"
+    )
     # by hand (tests/test_extract.py): the campaign proper is the burst, GMV 360 + 80 = 440
     assert record["kpis"]["campaign"]["gmv"] == pytest.approx(440.0)
     assert "测试活动" in (case_dir / "report.html").read_text(encoding="utf-8")

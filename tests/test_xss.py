@@ -21,6 +21,7 @@ exists — in the served HTML and in the DOM after Chromium ran it —, that the
 card's name, and that every payload is on the page as visible text, character for character.
 Positive controls show that the same checks flag the payloads when they are inserted unescaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,12 +99,61 @@ DATA_PAYLOADS = [PAYLOADS[i] for i in (0, 1, 6, 7, 9, 12, 15, 17, 20, 27)]
 # ----------------------------------------------------------------------------- the checks
 TOGGLE = ("button", "onclick", "document.body.classList.toggle('fp-show-code')")
 #: Every element fupan and the nbconvert lab template put on the page.
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "nav", "main", "footer", "div", "span", "p",
-                "h1", "h2", "h3", "h4", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "b",
-                "br", "a", "pre", "code", "img", "button", "details", "summary"}
-ALLOWED_ATTRS = {"class", "id", "href", "src", "alt", "title", "tabindex", "type", "lang", "charset", "name",
-                 "content", "data-mime-type", "data-type", "data-jp-theme-light", "data-jp-theme-name",
-                 "onclick"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "nav",
+    "main",
+    "footer",
+    "div",
+    "span",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "b",
+    "br",
+    "a",
+    "pre",
+    "code",
+    "img",
+    "button",
+    "details",
+    "summary",
+}
+ALLOWED_ATTRS = {
+    "class",
+    "id",
+    "href",
+    "src",
+    "alt",
+    "title",
+    "tabindex",
+    "type",
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "data-mime-type",
+    "data-type",
+    "data-jp-theme-light",
+    "data-jp-theme-name",
+    "onclick",
+}
 
 
 class Page(HTMLParser):
@@ -197,8 +247,11 @@ def section(html: str, english: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the campaign
-CARD_WINDOWS = {"baseline": ["2025-01-01", "2025-01-08"], "burst": ["2025-01-09", "2025-01-11"],
-                "dip": ["2025-01-12", "2025-01-14"]}
+CARD_WINDOWS = {
+    "baseline": ["2025-01-01", "2025-01-08"],
+    "burst": ["2025-01-09", "2025-01-11"],
+    "dip": ["2025-01-12", "2025-01-14"],
+}
 DAYS = [f"{d:%Y-%m-%d}" for d in pd.date_range("2025-01-01", "2025-01-14")]
 CHANNELS, SKUS = DATA_PAYLOADS[:4], DATA_PAYLOADS[4:]
 OUT_OF_STOCK = SKUS[::2]  # from the first burst day on
@@ -213,19 +266,43 @@ def payload_card(name: str, scalar: Callable[[int], str], orders_file: str = "or
         "name": name,
         "category": scalar(0),
         "windows": CARD_WINDOWS,
-        "background": {"market": scalar(1), "competition": scalar(2), "team": scalar(3), "product": scalar(4),
-                       "open_actions": PAYLOADS},
+        "background": {
+            "market": scalar(1),
+            "competition": scalar(2),
+            "team": scalar(3),
+            "product": scalar(4),
+            "open_actions": PAYLOADS,
+        },
         "strategy": {
             "targets": {"gmv": 5000.0, "roas": 2.0},
             "budget": {c: float(100 + i) for i, c in enumerate(CHANNELS)},
             "mechanics": PAYLOADS,
-            "hypotheses": [{"id": p, "text": PAYLOADS[(i + 1) % n], "kpi": "cr_index", "op": ">=", "value": 100,
-                            "window": "burst"} for i, p in enumerate(PAYLOADS)],
+            "hypotheses": [
+                {
+                    "id": p,
+                    "text": PAYLOADS[(i + 1) % n],
+                    "kpi": "cr_index",
+                    "op": ">=",
+                    "value": 100,
+                    "window": "burst",
+                }
+                for i, p in enumerate(PAYLOADS)
+            ],
         },
-        "retrospective": {"went_well": PAYLOADS, "to_improve": PAYLOADS[::-1],
-                          "actions": [{"what": p, "owner": PAYLOADS[(i + 5) % n], "due": "2025-02-01"}
-                                      for i, p in enumerate(PAYLOADS)]},
-        "tables": {"orders": orders_file, "events": "events.csv", "spend": "spend.csv", "inventory": "inventory.csv"},
+        "retrospective": {
+            "went_well": PAYLOADS,
+            "to_improve": PAYLOADS[::-1],
+            "actions": [
+                {"what": p, "owner": PAYLOADS[(i + 5) % n], "due": "2025-02-01"}
+                for i, p in enumerate(PAYLOADS)
+            ],
+        },
+        "tables": {
+            "orders": orders_file,
+            "events": "events.csv",
+            "spend": "spend.csv",
+            "inventory": "inventory.csv",
+        },
     }
 
 
@@ -238,7 +315,9 @@ def one_per_field() -> tuple[str, Callable[[int], str]]:
     return PAYLOADS[9], lambda i: PAYLOADS[(i * 7 + 3) % len(PAYLOADS)]
 
 
-def build_campaign(folder: Path, name: str, scalar: Callable[[int], str], orders_file: str = "orders.csv") -> Path:
+def build_campaign(
+    folder: Path, name: str, scalar: Callable[[int], str], orders_file: str = "orders.csv"
+) -> Path:
     """A small campaign carrying the corpus in its card and in its data.
 
     Four order channels named by payloads sell every day; on 01-04 one of them collapses, so the
@@ -254,39 +333,106 @@ def build_campaign(folder: Path, name: str, scalar: Callable[[int], str], orders
                 amount = 2.0
             user = f"u{(di * 4 + j) % 23}"
             t = pd.Timestamp(day) + pd.Timedelta(hours=9 + j)
-            orders.append((f"o{di}-{j}", user, f"{t:%Y-%m-%d %H:%M:%S}", amount, channel, "paid", 0.0,
-                           SKUS[(di + j) % len(SKUS)]))
+            orders.append(
+                (
+                    f"o{di}-{j}",
+                    user,
+                    f"{t:%Y-%m-%d %H:%M:%S}",
+                    amount,
+                    channel,
+                    "paid",
+                    0.0,
+                    SKUS[(di + j) % len(SKUS)],
+                )
+            )
             for k, u in enumerate((user, f"v{di}-{j}")):
-                events.append((u, f"{t - pd.Timedelta(minutes=5 + k):%Y-%m-%d %H:%M:%S}", "visit", channel))
+                events.append(
+                    (u, f"{t - pd.Timedelta(minutes=5 + k):%Y-%m-%d %H:%M:%S}", "visit", channel)
+                )
             spend.append((day, channel, 20.0 + j))
         stock += [(day, sku, 0 if burst and sku in OUT_OF_STOCK else 50) for sku in SKUS]
-    write_campaign(folder, payload_card(name, scalar, orders_file), orders=[o[:7] for o in orders],
-                   events=events, spend=spend)
+    write_campaign(
+        folder,
+        payload_card(name, scalar, orders_file),
+        orders=[o[:7] for o in orders],
+        events=events,
+        spend=spend,
+    )
     frame = pd.read_csv(folder / "orders.csv", keep_default_na=False)
     (folder / "orders.csv").unlink()
     frame.assign(sku=[o[7] for o in orders]).to_csv(folder / orders_file, index=False)
-    pd.DataFrame(stock, columns=["date", "sku", "on_hand"]).to_csv(folder / "inventory.csv", index=False)
+    pd.DataFrame(stock, columns=["date", "sku", "on_hand"]).to_csv(
+        folder / "inventory.csv", index=False
+    )
     return folder
 
 
 # ----------------------------------------------------------------------------- fast: no kernel
 def _fragments(card: CampaignCard, lang: str) -> list[render.Html]:
-    hyps = pd.DataFrame([{"id": h.id, "text": h.text, "kpi": h.kpi, "window": h.window, "op": h.op, "value": h.value,
-                          "actual": 90.0, "status": "missed"} for h in card.strategy.hypotheses])
-    alerts = pd.DataFrame([{"date": pd.Timestamp("2025-01-04"), "phase": "baseline", "channel": c, "actual": 2.0,
-                            "expected": 85.0, "rel_dev": -0.97, "score": -16.6} for c in PAYLOADS])
-    funnel = pd.DataFrame([{"channel": c, "visit": 10, "view": 8, "cart": 4, "order": 2, "pay": 2, "overall": 0.2,
-                            "from_step": "view", "to_step": "cart", "conversion": 0.5} for c in PAYLOADS]
-                          ).set_index("channel")
-    findings = tuple(Finding(kind=kind, zh=p, en=p, weight=1.0, metric=p) for kind in ("win", "miss", "note")
-                     for p in PAYLOADS)
+    hyps = pd.DataFrame(
+        [
+            {
+                "id": h.id,
+                "text": h.text,
+                "kpi": h.kpi,
+                "window": h.window,
+                "op": h.op,
+                "value": h.value,
+                "actual": 90.0,
+                "status": "missed",
+            }
+            for h in card.strategy.hypotheses
+        ]
+    )
+    alerts = pd.DataFrame(
+        [
+            {
+                "date": pd.Timestamp("2025-01-04"),
+                "phase": "baseline",
+                "channel": c,
+                "actual": 2.0,
+                "expected": 85.0,
+                "rel_dev": -0.97,
+                "score": -16.6,
+            }
+            for c in PAYLOADS
+        ]
+    )
+    funnel = pd.DataFrame(
+        [
+            {
+                "channel": c,
+                "visit": 10,
+                "view": 8,
+                "cart": 4,
+                "order": 2,
+                "pay": 2,
+                "overall": 0.2,
+                "from_step": "view",
+                "to_step": "cart",
+                "conversion": 0.5,
+            }
+            for c in PAYLOADS
+        ]
+    ).set_index("channel")
+    findings = tuple(
+        Finding(kind=kind, zh=p, en=p, weight=1.0, metric=p)
+        for kind in ("win", "miss", "note")
+        for p in PAYLOADS
+    )
     problems = [Problem("x", p, p, p, column=p, severity="warning") for p in PAYLOADS[:5]]
     style = Style(lang)
-    return [render.background(card, style), render.strategy(card, style), render.hypotheses_table(hyps, style),
-            render.alerts(ShareAlerts(alerts), style, top=len(PAYLOADS)),
-            render.funnel_channels(FunnelByChannel(funnel), style),
-            render.findings(findings, style, top=len(PAYLOADS)), render.lessons(card, style),
-            render.warnings(problems, style), *[render.note(p) for p in PAYLOADS]]
+    return [
+        render.background(card, style),
+        render.strategy(card, style),
+        render.hypotheses_table(hyps, style),
+        render.alerts(ShareAlerts(alerts), style, top=len(PAYLOADS)),
+        render.funnel_channels(FunnelByChannel(funnel), style),
+        render.findings(findings, style, top=len(PAYLOADS)),
+        render.lessons(card, style),
+        render.warnings(problems, style),
+        *[render.note(p) for p in PAYLOADS],
+    ]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -299,8 +445,13 @@ def test_fragments_and_html_export_show_every_payload_as_text(lang):
         cell = nbformat.v4.new_code_cell("display(fragment)")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": str(fragment)})]
         nb.cells.append(cell)
-    record = {"data": {"files": {p: "0" * 64 for p in PAYLOADS[:8]}}, "reproduce": "fupan run " + " ".join(PAYLOADS),
-              "library_version": PAYLOADS[2], "definitions_version": PAYLOADS[3], "content_sha256": "f" * 64}
+    record = {
+        "data": {"files": {p: "0" * 64 for p in PAYLOADS[:8]}},
+        "reproduce": "fupan run " + " ".join(PAYLOADS),
+        "library_version": PAYLOADS[2],
+        "definitions_version": PAYLOADS[3],
+        "content_sha256": "f" * 64,
+    }
     html = export_html(nb, card.name, lang, footer_html(record, lang))
     check_page(html, name, PAYLOADS)
 
@@ -334,7 +485,9 @@ def _run(root: Path, lang: str, layout: Callable, folder_name: str, orders_file:
     folder = build_campaign(root / folder_name, name, scalar, orders_file)
     proc = run_cli("run", str(folder), "--out", str(root / "out"), "--lang", lang, "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return Run((root / "out" / TINY_CARD["id"] / "report.html").read_text(encoding="utf-8"), name, folder)
+    return Run(
+        (root / "out" / TINY_CARD["id"] / "report.html").read_text(encoding="utf-8"), name, folder
+    )
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +522,7 @@ def test_payload_data_values_reach_their_tables_as_text(report):
 
 @pytest.mark.slow
 def test_footer_shows_folder_and_file_names_as_text(en_run):
-    footer = Page(en_run.html[en_run.html.index('<footer class="fp-footer">'):]).text
+    footer = Page(en_run.html[en_run.html.index('<footer class="fp-footer">') :]).text
     assert shlex.quote(str(en_run.folder)) in footer  # the reproduce line, shell-quoted
     assert f"{ORDERS_FILE} " in footer  # the data file hashes
 
@@ -377,12 +530,32 @@ def test_footer_shows_folder_and_file_names_as_text(en_run):
 # ----------------------------------------------------------------------------- slow: in a browser
 def dump_dom(page: Path, profile: Path) -> str:
     """The DOM of ``page`` after headless Chromium ran its scripts for 2 s of virtual time."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    chromium = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
     if chromium is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); the browser check needs it")
-    proc = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                           "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=2000",
-                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180)
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium); the browser check needs it"
+        )
+    proc = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0 and "</html>" in proc.stdout, proc.stderr[-2000:]
     return proc.stdout
 
@@ -401,7 +574,9 @@ def test_no_payload_runs_in_a_browser(report, tmp_path):
 def test_the_browser_check_catches_an_unescaped_payload(zh_run, tmp_path):
     """Positive control: the same page with two payloads inserted raw does run them."""
     page = tmp_path / "report.html"
-    page.write_text(zh_run.html.replace("<main>", "<main>" + PAYLOADS[0] + PAYLOADS[1], 1), encoding="utf-8")
+    page.write_text(
+        zh_run.html.replace("<main>", "<main>" + PAYLOADS[0] + PAYLOADS[1], 1), encoding="utf-8"
+    )
     dom = dump_dom(page, tmp_path / "profile")
     assert Page(dom).title == "PWNED"
     assert injected(dom)

@@ -15,6 +15,7 @@ retrospective
 case record
     ``case.json``, validated and hashed (:mod:`fupan.cases`).
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"
@@ -30,8 +31,11 @@ if TYPE_CHECKING:
 
 # The heavy parts (pandas, DuckDB, scipy, statsmodels) load on first use, so that `fupan --help`
 # and the CLI's error messages do not wait for them (PEP 562).
-_LAZY = {"Retrospective": ".analysis.retrospective", "load_retrospective": ".analysis.retrospective",
-         "open_campaign": ".ingest.validate"}
+_LAZY = {
+    "Retrospective": ".analysis.retrospective",
+    "load_retrospective": ".analysis.retrospective",
+    "open_campaign": ".ingest.validate",
+}
 
 
 def __getattr__(name: str):
@@ -43,10 +47,27 @@ def __getattr__(name: str):
         return value
     raise AttributeError(f"module 'fupan' has no attribute {name!r}")
 
+
 #: KPIs whose definitions every report lists.
-REPORTED_KPIS = ("gmv", "net_gmv", "refunds", "orders", "buyers", "uv", "cr", "aov", "spend", "roas",
-                 "new_customers", "new_customer_share", "live_new_customer_share", "gmv_index",
-                 "cr_index", "aov_index", "burst_multiple")
+REPORTED_KPIS = (
+    "gmv",
+    "net_gmv",
+    "refunds",
+    "orders",
+    "buyers",
+    "uv",
+    "cr",
+    "aov",
+    "spend",
+    "roas",
+    "new_customers",
+    "new_customer_share",
+    "live_new_customer_share",
+    "gmv_index",
+    "cr_index",
+    "aov_index",
+    "burst_multiple",
+)
 
 
 def peak_days(r: Retrospective, n: int = 2) -> list:
@@ -68,6 +89,17 @@ def display_case_record(r: Retrospective) -> None:
     display({MIME: build_record(r, parameters={}, reproduce="")}, raw=True)
 
 
-__all__ = ["DEFINITIONS_VERSION", "KPI_DEFINITIONS", "REPORTED_KPIS", "FupanError", "Problem", "Retrospective",
-           "ValidationError", "display_case_record", "load_retrospective", "open_campaign",
-           "peak_days", "__version__"]
+__all__ = [
+    "DEFINITIONS_VERSION",
+    "KPI_DEFINITIONS",
+    "REPORTED_KPIS",
+    "FupanError",
+    "Problem",
+    "Retrospective",
+    "ValidationError",
+    "display_case_record",
+    "load_retrospective",
+    "open_campaign",
+    "peak_days",
+    "__version__",
+]

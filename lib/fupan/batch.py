@@ -7,6 +7,7 @@ cache key (:func:`fupan.report.run.cache_key`) is recorded in its ``case.json`` 
 compared before anything is started (``force`` re-runs). The summary lists each campaign with its
 seconds and status, and each error in the bilingual form ``fupan run`` printed it.
 """
+
 from __future__ import annotations
 
 import glob
@@ -86,30 +87,64 @@ def _unchanged(folder: Path, out: Path, template: Path, lang: str) -> str | None
     if record is None or not record.is_file() or not (folder / CARD_FILE).is_file():
         return None
     try:
-        recorded = json.loads(record.read_text(encoding="utf-8")).get("parameters", {}).get("cache_key")
+        recorded = (
+            json.loads(record.read_text(encoding="utf-8")).get("parameters", {}).get("cache_key")
+        )
     except (OSError, ValueError):
         return None
     from .report.run import cache_key
 
-    return case_id if recorded and recorded == cache_key(input_hashes(folder), template, lang) else None
+    return (
+        case_id
+        if recorded and recorded == cache_key(input_hashes(folder), template, lang)
+        else None
+    )
 
 
 def _run_one(folder: Path, out: Path, lang: str, template: Path | None) -> BatchItem:
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "fupan.cli", "run", str(folder), "--out", str(out), "--lang", lang, "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "fupan.cli",
+        "run",
+        str(folder),
+        "--out",
+        str(out),
+        "--lang",
+        lang,
+        "--quiet",
+    ]
     if template is not None:
         cmd += ["--template", str(template)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
     seconds = time.perf_counter() - t0
     if proc.returncode == 0:
         return BatchItem(folder, "ok", seconds, _case_id(folder))
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith(("校验 Validating", "执行报告模板"))]
-    return BatchItem(folder, "failed", seconds, _case_id(folder),
-                     error=f"exit {proc.returncode}: " + "\n".join(lines[-12:]))
+    lines = [
+        ln
+        for ln in proc.stderr.splitlines()
+        if ln.strip() and not ln.startswith(("校验 Validating", "执行报告模板"))
+    ]
+    return BatchItem(
+        folder,
+        "failed",
+        seconds,
+        _case_id(folder),
+        error=f"exit {proc.returncode}: " + "\n".join(lines[-12:]),
+    )
 
 
-def run_batch(folders: list[Path], out: Path, *, jobs: int = 1, lang: str = "zh", template: Path | None = None,
-              force: bool = False, progress: bool = True) -> list[BatchItem]:
+def run_batch(
+    folders: list[Path],
+    out: Path,
+    *,
+    jobs: int = 1,
+    lang: str = "zh",
+    template: Path | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> list[BatchItem]:
     """Run every campaign (``jobs`` at a time); return one :class:`BatchItem` per folder, in order."""
     from .report.run import DEFAULT_TEMPLATE
 
@@ -126,8 +161,13 @@ def run_batch(folders: list[Path], out: Path, *, jobs: int = 1, lang: str = "zh"
     if progress and todo:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(folders), initial=len(folders) - len(todo), unit="campaign", file=sys.stderr,
-                   desc="复盘 batch")
+        bar = tqdm(
+            total=len(folders),
+            initial=len(folders) - len(todo),
+            unit="campaign",
+            file=sys.stderr,
+            desc="复盘 batch",
+        )
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(_run_one, f, out, lang, template): f for f in todo}
         for fut in as_completed(futures):
@@ -146,8 +186,10 @@ def summary(items: list[BatchItem]) -> str:
     lines = [f"{'campaign':<{width}}  {'seconds':>8}  status"]
     lines += [f"{str(i.folder):<{width}}  {i.seconds:>8.1f}  {label[i.status]}" for i in items]
     counts = {s: sum(i.status == s for i in items) for s in ("ok", "unchanged", "failed")}
-    lines.append(f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
-                 f"{len(items)} campaigns: {counts['ok']} done, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    lines.append(
+        f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
+        f"{len(items)} campaigns: {counts['ok']} done, {counts['unchanged']} unchanged, {counts['failed']} failed"
+    )
     for i in items:
         if i.status == "failed":
             lines += ["", f"── {i.folder}", i.error]

@@ -3,6 +3,7 @@
 Every user mistake ends with a bilingual message and a non-zero exit code (2 for invalid input,
 3 for a failing report cell), never a traceback.
 """
+
 from __future__ import annotations
 
 import shlex
@@ -16,8 +17,12 @@ import typer
 from . import config
 from .errors import FupanError, ValidationError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="fupan 复盘 — e-commerce campaign retrospectives. 电商大促复盘工具。")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="fupan 复盘 — e-commerce campaign retrospectives. 电商大促复盘工具。",
+)
 
 Lang = Annotated[str, typer.Option("--lang", help="report language: zh (default) or en / 报告语言")]
 
@@ -37,30 +42,54 @@ def _validate(folder: Path):
 
 
 @app.command()
-def validate(folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")]) -> None:
+def validate(
+    folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
+) -> None:
     """Check a campaign folder against its contract; write nothing. 校验活动文件夹，不写任何文件。"""
     campaign = _validate(folder)
-    counts = ", ".join(f"{n}: {campaign.con.execute(f'SELECT count(*) FROM {n}').fetchall()[0][0]:,} rows"
-                       for n in campaign.tables)
+    counts = ", ".join(
+        f"{n}: {campaign.con.execute(f'SELECT count(*) FROM {n}').fetchall()[0][0]:,} rows"
+        for n in campaign.tables
+    )
     typer.echo(f"✔ 校验通过 valid: {campaign.card.id} ({counts})")
 
 
 @app.command()
 def run(
     folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
-    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = config.REPORTS,
+    out: Annotated[
+        Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")
+    ] = config.REPORTS,
     lang: Lang = "zh",
     template: Annotated[Path | None, typer.Option(help="report template notebook")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
-    share_safe: Annotated[bool, typer.Option(
-        "--share-safe", help="write only OUT/<case id>/share/report.html for wider circulation: shop name "
-                             "masked, money as an index (baseline daily GMV = 100), no code, no case.json")] = False,
-    archive_case: Annotated[bool, typer.Option(
-        "--archive", help="then file the run in the case library, as fupan archive does / 完成后归档到案例库")] = False,
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
-    force: Annotated[bool, typer.Option("--force", help="with --archive: replace a case of the same id")] = False,
-    provenance: Annotated[str | None, typer.Option(
-        "--provenance", help="with --archive, when the card does not say it: real | synthetic")] = None,
+    share_safe: Annotated[
+        bool,
+        typer.Option(
+            "--share-safe",
+            help="write only OUT/<case id>/share/report.html for wider circulation: shop name "
+            "masked, money as an index (baseline daily GMV = 100), no code, no case.json",
+        ),
+    ] = False,
+    archive_case: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="then file the run in the case library, as fupan archive does / 完成后归档到案例库",
+        ),
+    ] = False,
+    library: Annotated[
+        Path, typer.Option("--library", help="the case library folder")
+    ] = config.CASE_LIBRARY,
+    force: Annotated[
+        bool, typer.Option("--force", help="with --archive: replace a case of the same id")
+    ] = False,
+    provenance: Annotated[
+        str | None,
+        typer.Option(
+            "--provenance", help="with --archive, when the card does not say it: real | synthetic"
+        ),
+    ] = None,
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
@@ -70,7 +99,13 @@ def run(
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
     template = template or config.TEMPLATE
     if not template.is_file():
-        raise ValidationError([_bad_option("--template", str(template), "存在的 .ipynb 文件", "an existing .ipynb file")])
+        raise ValidationError(
+            [
+                _bad_option(
+                    "--template", str(template), "存在的 .ipynb 文件", "an existing .ipynb file"
+                )
+            ]
+        )
     t1 = time.perf_counter()
     campaign = _validate(folder)
     validated = time.perf_counter() - t1
@@ -79,67 +114,124 @@ def run(
 
         if share_safe:
             campaign.con.close()
-            raise ValidationError([_bad_option("--archive", "--share-safe", "不与 --share-safe 同用（对外分享版没有 case.json）",
-                                               "not combined with --share-safe (a share-safe run writes no case.json)")])
+            raise ValidationError(
+                [
+                    _bad_option(
+                        "--archive",
+                        "--share-safe",
+                        "不与 --share-safe 同用（对外分享版没有 case.json）",
+                        "not combined with --share-safe (a share-safe run writes no case.json)",
+                    )
+                ]
+            )
         try:
             resolve_provenance(campaign.card.provenance, provenance)
             check_conflict(library, campaign.card.id, force=force)
         except Exception:
             campaign.con.close()
             raise
-    reproduce = shlex.join(["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
-                           + ([] if template == config.TEMPLATE else ["--template", str(template)]))
+    reproduce = shlex.join(
+        ["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
+        + ([] if template == config.TEMPLATE else ["--template", str(template)])
+    )
     kind = "对外分享版 share-safe " if share_safe else ""
     typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)
     try:
-        result = run_report(campaign, out, lang=lang, template=template, reproduce=reproduce, progress=not quiet,
-                            share_safe=share_safe)
+        result = run_report(
+            campaign,
+            out,
+            lang=lang,
+            template=template,
+            reproduce=reproduce,
+            progress=not quiet,
+            share_safe=share_safe,
+        )
     finally:
         campaign.con.close()
-    took = (f"✔ 完成 done in {time.perf_counter() - t0:.1f} s "
-            f"(校验 validation {validated:.1f} s · 报告 report {result.seconds:.1f} s)")
+    took = (
+        f"✔ 完成 done in {time.perf_counter() - t0:.1f} s "
+        f"(校验 validation {validated:.1f} s · 报告 report {result.seconds:.1f} s)"
+    )
     if share_safe:
         typer.echo(f"{took}\n  share-safe HTML: {result.html}")
         return
-    typer.echo(f"{took}\n  HTML:     {result.html}\n  notebook: {result.notebook}\n  case:     {result.case}")
+    typer.echo(
+        f"{took}\n  HTML:     {result.html}\n  notebook: {result.notebook}\n  case:     {result.case}"
+    )
     if archive_case:
         from .cases.library import archive as archive_run
 
-        typer.echo(_archived(archive_run(result.case.parent, library, force=force, provenance=provenance)))
+        typer.echo(
+            _archived(archive_run(result.case.parent, library, force=force, provenance=provenance))
+        )
 
 
 @app.command()
 def archive(
-    runs: Annotated[list[Path], typer.Argument(help="finished runs: reports/<case id> (case.json + report.html)")],
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
-    force: Annotated[bool, typer.Option("--force", help="replace a case of the same id (the old one is removed "
-                                                        "only once the new one is in place)")] = False,
-    provenance: Annotated[str | None, typer.Option(
-        "--provenance", help="when the card does not say it: real | synthetic")] = None,
-    card: Annotated[Path | None, typer.Option(
-        "--card", help="the campaign.yaml to keep; must be the card the run analysed (one run only)")] = None,
+    runs: Annotated[
+        list[Path],
+        typer.Argument(help="finished runs: reports/<case id> (case.json + report.html)"),
+    ],
+    library: Annotated[
+        Path, typer.Option("--library", help="the case library folder")
+    ] = config.CASE_LIBRARY,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="replace a case of the same id (the old one is removed "
+            "only once the new one is in place)",
+        ),
+    ] = False,
+    provenance: Annotated[
+        str | None,
+        typer.Option("--provenance", help="when the card does not say it: real | synthetic"),
+    ] = None,
+    card: Annotated[
+        Path | None,
+        typer.Option(
+            "--card",
+            help="the campaign.yaml to keep; must be the card the run analysed (one run only)",
+        ),
+    ] = None,
 ) -> None:
     """File finished runs in the case library, each atomically; never replace without --force. 归档到案例库。"""
     from .cases.library import archive as archive_run
 
     if card is not None and len(runs) > 1:
-        raise ValidationError([_bad_option("--card", str(card), "只与一个运行结果同用", "used with one run only")])
+        raise ValidationError(
+            [_bad_option("--card", str(card), "只与一个运行结果同用", "used with one run only")]
+        )
     for run_dir in runs:
-        typer.echo(_archived(archive_run(run_dir, library, force=force, provenance=provenance, card=card)))
+        typer.echo(
+            _archived(archive_run(run_dir, library, force=force, provenance=provenance, card=card))
+        )
 
 
 def _archived(done) -> str:
     kind = {"real": "真实数据 real data", "synthetic": "合成数据 synthetic data"}[done.provenance]
-    verb = "= 未变 unchanged" if done.unchanged else "✔ 已替换 replaced" if done.replaced else "✔ 已归档 archived"
-    return (f"{verb} {done.case_id} → {done.folder} ({done.seconds:.2f} s)\n"
-            f"  数据来源 provenance: {kind} · 口径版本 definitions v{done.definitions_version} · fupan {done.library_version}")
+    verb = (
+        "= 未变 unchanged"
+        if done.unchanged
+        else "✔ 已替换 replaced"
+        if done.replaced
+        else "✔ 已归档 archived"
+    )
+    return (
+        f"{verb} {done.case_id} → {done.folder} ({done.seconds:.2f} s)\n"
+        f"  数据来源 provenance: {kind} · 口径版本 definitions v{done.definitions_version} · fupan {done.library_version}"
+    )
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="where to write the demo campaign")] = config.DEMO,
+    out: Annotated[
+        Path, typer.Option("--out", help="where to write the demo campaign")
+    ] = config.DEMO,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 20251111,
-    scale: Annotated[float, typer.Option(help="size multiplier (1.0 ≈ 30k customers; the demo shop is 3.0)")] = 3.0,
+    scale: Annotated[
+        float, typer.Option(help="size multiplier (1.0 ≈ 30k customers; the demo shop is 3.0)")
+    ] = 3.0,
     scenario: Annotated[str, typer.Option(help="standard | no_lift | channel_fault")] = "standard",
 ) -> None:
     """Generate the seeded demo campaign (Tmall beauty Double 11). 生成演示活动数据。"""
@@ -152,8 +244,12 @@ def demo(
 
 @app.command()
 def site(
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
-    out: Annotated[Path, typer.Option("--out", help="where to write the static site")] = config.SITE,
+    library: Annotated[
+        Path, typer.Option("--library", help="the case library folder")
+    ] = config.CASE_LIBRARY,
+    out: Annotated[
+        Path, typer.Option("--out", help="where to write the static site")
+    ] = config.SITE,
 ) -> None:
     """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
     from .cases.site import build_site
@@ -161,15 +257,24 @@ def site(
     typer.echo(f"生成知识库 Building the knowledge base of {library} into {out} …", err=True)
     result = build_site(library, out)
     _echo_warnings(result.warnings)
-    typer.echo(f"✔ {result.cases} 个案例 cases, done in {result.seconds:.1f} s\n"
-               f"  open: {(result.out / 'index.html').resolve().as_uri()}")
+    typer.echo(
+        f"✔ {result.cases} 个案例 cases, done in {result.seconds:.1f} s\n"
+        f"  open: {(result.out / 'index.html').resolve().as_uri()}"
+    )
 
 
 @app.command()
 def compare(
-    subject: Annotated[str, typer.Argument(help="campaign folder, case id in the library, or a case.json / its folder")],
-    library: Annotated[Path, typer.Option("--library", help="the case library folder")] = config.CASE_LIBRARY,
-    out: Annotated[Path, typer.Option("--out", help="output root; writes OUT/<case id>/benchmark.html")] = config.REPORTS,
+    subject: Annotated[
+        str,
+        typer.Argument(help="campaign folder, case id in the library, or a case.json / its folder"),
+    ],
+    library: Annotated[
+        Path, typer.Option("--library", help="the case library folder")
+    ] = config.CASE_LIBRARY,
+    out: Annotated[
+        Path, typer.Option("--out", help="output root; writes OUT/<case id>/benchmark.html")
+    ] = config.REPORTS,
     lang: Lang = "zh",
     k: Annotated[int, typer.Option("-k", help="how many similar cases to show / 相似案例个数")] = 5,
 ) -> None:
@@ -185,20 +290,32 @@ def compare(
     typer.echo(f"对标 Benchmarking {subject} against {library} …", err=True)
     resolved = resolve_subject(subject, library)
     result = benchmark(resolved, library, k=k)
-    reproduce = shlex.join(["fupan", "compare", subject, "--library", str(library), "--out", str(out), "--lang", lang]
-                           + ([] if k == 5 else ["-k", str(k)]))
+    reproduce = shlex.join(
+        ["fupan", "compare", subject, "--library", str(library), "--out", str(out), "--lang", lang]
+        + ([] if k == 5 else ["-k", str(k)])
+    )
     path = write_benchmark(result, out, lang, reproduce=reproduce)
-    typer.echo(f"✔ 完成 done in {time.perf_counter() - t0:.1f} s · {len(result.peer_ids)} peers, "
-               f"{len(result.nearest)} nearest\n  HTML: {path}")
+    typer.echo(
+        f"✔ 完成 done in {time.perf_counter() - t0:.1f} s · {len(result.peer_ids)} peers, "
+        f"{len(result.nearest)} nearest\n  HTML: {path}"
+    )
 
 
 @app.command()
 def batch(
-    campaigns: Annotated[list[str], typer.Argument(help="campaign folders or glob patterns, e.g. 'campaigns/*'")],
-    out: Annotated[Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")] = config.REPORTS,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="retrospectives run at the same time")] = 1,
+    campaigns: Annotated[
+        list[str], typer.Argument(help="campaign folders or glob patterns, e.g. 'campaigns/*'")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")
+    ] = config.REPORTS,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="retrospectives run at the same time")
+    ] = 1,
     lang: Lang = "zh",
-    force: Annotated[bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
 ) -> None:
     """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。"""
@@ -208,19 +325,34 @@ def batch(
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
     folders = expand(campaigns)
     if not folders:
-        raise ValidationError([_bad_option("CAMPAIGNS", " ".join(campaigns), "至少一个活动文件夹",
-                                           "at least one campaign folder")])
+        raise ValidationError(
+            [
+                _bad_option(
+                    "CAMPAIGNS",
+                    " ".join(campaigns),
+                    "至少一个活动文件夹",
+                    "at least one campaign folder",
+                )
+            ]
+        )
     items = run_batch(folders, out, jobs=jobs, lang=lang, force=force, progress=not quiet)
     typer.echo(summary(items))
     if any(i.status == "failed" for i in items):
-        raise SystemExit(1)  # some campaign failed (typer.Exit would be swallowed outside standalone mode)
+        raise SystemExit(
+            1
+        )  # some campaign failed (typer.Exit would be swallowed outside standalone mode)
 
 
 def _bad_option(option: str, got: str, zh: str, en: str):
     from .errors import Problem
 
-    return Problem("bad_option", None, f"选项 {option} 的值 {got!r} 无效，应为{zh}。",
-                   f"Option {option} got {got!r}; expected {en}.", column=option)
+    return Problem(
+        "bad_option",
+        None,
+        f"选项 {option} 的值 {got!r} 无效，应为{zh}。",
+        f"Option {option} got {got!r}; expected {en}.",
+        column=option,
+    )
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ them. The report template is the one inside the installed package, so that ``fup
 from a wheel as well as from the repository. The pseudonymisation salt lives outside any
 repository (DESIGN.md, "Safe to share"; :mod:`fupan.ingest.privacy`).
 """
+
 from __future__ import annotations
 
 import os

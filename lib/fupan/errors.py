@@ -4,6 +4,7 @@ Every user-facing error carries one or more :class:`Problem` records saying *wha
 *where* (file, row, column) and *what was expected*, in Chinese and English. The CLI prints them
 and exits with code 2; it never shows a traceback for a user mistake.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Writing a file so that no reader ever sees half of it."""
+
 from __future__ import annotations
 
 import os

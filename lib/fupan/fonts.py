@@ -6,6 +6,7 @@ Japanese forms; we extract face 2, Simplified Chinese, once into a cache folder.
 cache does not notice fonts installed after it was built, so the file is registered directly with
 ``fontManager.addfont``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,10 @@ def _collection_path() -> Path:
     try:
         return Path(str(resources.files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")))
     except ModuleNotFoundError as exc:
-        raise RuntimeError("the CJK font package is missing: pip install -r requirements.txt "
-                           "(noto-cjk-sans-otc) / 缺少中文字体包，请安装 requirements.txt") from exc
+        raise RuntimeError(
+            "the CJK font package is missing: pip install -r requirements.txt "
+            "(noto-cjk-sans-otc) / 缺少中文字体包，请安装 requirements.txt"
+        ) from exc
 
 
 def cache_dir() -> Path:
@@ -48,7 +51,9 @@ def font_path() -> Path:
     face = collection.fonts[SC_FACE_INDEX]
     name = face["name"].getDebugName(1)
     if name != FAMILY:
-        raise RuntimeError(f"face {SC_FACE_INDEX} of the CJK collection is {name!r}, not {FAMILY!r}")
+        raise RuntimeError(
+            f"face {SC_FACE_INDEX} of the CJK collection is {name!r}, not {FAMILY!r}"
+        )
     buf = BytesIO()
     face.save(buf)
     write_atomic(target, buf.getvalue())
@@ -87,8 +92,10 @@ def embedded_font_css(text: str, family: str = "FupanCJK") -> str:
         data = buf.getvalue()
         write_atomic(cached, data)
     encoded = base64.b64encode(data).decode("ascii")
-    return (f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
-            f"src:url(data:font/otf;base64,{encoded}) format('opentype');}}")
+    return (
+        f"@font-face{{font-family:'{family}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/otf;base64,{encoded}) format('opentype');}}"
+    )
 
 
 if __name__ == "__main__":  # `python -m fupan.fonts`: extract the SC face now (used by make setup)

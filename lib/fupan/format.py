@@ -8,6 +8,7 @@ How one report formats is a :class:`Style` value — its language, its currency 
 share-safe report, the money index — passed to every render function, chart and finding. Nothing
 here is module state: two reports built in one process each format as if built alone.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,10 +16,18 @@ from dataclasses import dataclass, replace
 
 #: ISO 4217 code → (symbol, Chinese name, English name). ¥ alone means yuan; yen is JP¥.
 CURRENCIES: dict[str, tuple[str, str, str]] = {
-    "CNY": ("¥", "元", "CNY"), "GBP": ("£", "英镑", "GBP"), "USD": ("$", "美元", "USD"),
-    "EUR": ("€", "欧元", "EUR"), "HKD": ("HK$", "港元", "HKD"), "JPY": ("JP¥", "日元", "JPY"),
-    "TWD": ("NT$", "新台币", "TWD"), "SGD": ("S$", "新加坡元", "SGD"), "AUD": ("A$", "澳元", "AUD"),
-    "CAD": ("C$", "加元", "CAD"), "KRW": ("₩", "韩元", "KRW"), "MOP": ("MOP$", "澳门元", "MOP"),
+    "CNY": ("¥", "元", "CNY"),
+    "GBP": ("£", "英镑", "GBP"),
+    "USD": ("$", "美元", "USD"),
+    "EUR": ("€", "欧元", "EUR"),
+    "HKD": ("HK$", "港元", "HKD"),
+    "JPY": ("JP¥", "日元", "JPY"),
+    "TWD": ("NT$", "新台币", "TWD"),
+    "SGD": ("S$", "新加坡元", "SGD"),
+    "AUD": ("A$", "澳元", "AUD"),
+    "CAD": ("C$", "加元", "CAD"),
+    "KRW": ("₩", "韩元", "KRW"),
+    "MOP": ("MOP$", "澳门元", "MOP"),
 }
 #: In a share-safe report every amount of money is an index, 100 = the baseline's daily GMV.
 INDEX_LABEL = {"zh": "指数", "en": "idx "}
@@ -34,7 +43,9 @@ def check_currency(code: object) -> str:
 
 def check_index(base: float | None) -> float | None:
     """``base`` if it is None or a positive finite number; ValueError otherwise."""
-    if base is not None and not (isinstance(base, int | float) and math.isfinite(base) and base > 0):
+    if base is not None and not (
+        isinstance(base, int | float) and math.isfinite(base) and base > 0
+    ):
         raise ValueError(f"money index base must be a positive number, got {base!r}")
     return base
 
@@ -51,8 +62,15 @@ def currency_name(lang: str = "zh", code: str = "CNY") -> str:
     return CURRENCIES[code][1 if lang == "zh" else 2]
 
 
-def money(x: float | None, lang: str = "zh", digits: int = 1, symbol: str | None = None, *,
-          currency: str = "CNY", index: float | None = None) -> str:
+def money(
+    x: float | None,
+    lang: str = "zh",
+    digits: int = 1,
+    symbol: str | None = None,
+    *,
+    currency: str = "CNY",
+    index: float | None = None,
+) -> str:
     """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); NaN → ``—``.
 
     The symbol is ``currency``'s unless ``symbol`` is given. With ``index`` (share-safe):
@@ -124,7 +142,9 @@ class Style:
     def value(self, x: float | None, unit: str) -> str:
         """A KPI value by its dictionary unit (money, count, ratio, index, multiple)."""
         if unit == "money":
-            return self.money(x, digits=2 if x is not None and math.isfinite(x) and abs(x) < 1e4 else 1)
+            return self.money(
+                x, digits=2 if x is not None and math.isfinite(x) and abs(x) < 1e4 else 1
+            )
         if unit == "ratio":
             return pct(x, 2)
         if unit == "index":

@@ -13,6 +13,7 @@
 - :mod:`.anomalies` / :mod:`.anomaly_drivers` — day-level anomalies and what drove each;
 - :mod:`.findings` — the auto-drafted findings.
 """
+
 from __future__ import annotations
 
 from .results import Retrospective, Skip

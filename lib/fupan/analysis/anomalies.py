@@ -33,6 +33,7 @@ to be so, never shown as 0.
 
 Each flagged day is explained from its own orders (:mod:`fupan.analysis.anomaly_drivers`).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -69,8 +70,21 @@ P_SIGMA = 3.0  # p-chart limits for the ratios
 CAMPAIGN_PHASES = ("preheat", "burst", "post")
 METRICS = ("gmv", "orders", "cr", "refund_rate")
 WEEKDAYS = tuple(f"weekday_{d}" for d in range(7))  # catalogue keys, Monday first
-FLAG_COLUMNS = ["date", "phase", "metric", "slice", "actual", "expected", "rel_dev", "score", "p_value",
-                "q_value", "direction", "driver_zh", "driver_en"]
+FLAG_COLUMNS = [
+    "date",
+    "phase",
+    "metric",
+    "slice",
+    "actual",
+    "expected",
+    "rel_dev",
+    "score",
+    "p_value",
+    "q_value",
+    "direction",
+    "driver_zh",
+    "driver_en",
+]
 
 
 def _labels(index: pd.DatetimeIndex, windows: Windows) -> tuple[np.ndarray, np.ndarray]:
@@ -98,8 +112,13 @@ def _slices(daily_slices: pd.DataFrame, index: pd.DatetimeIndex) -> dict[str, pd
     return {k: v.reindex(index, fill_value=0).astype(float) for k, v in frames.items()}
 
 
-def score_series(y: pd.Series, regime: np.ndarray, fit: np.ndarray, closed: tuple[int, ...] | None = None,
-                 log: bool = True) -> pd.DataFrame | None:
+def score_series(
+    y: pd.Series,
+    regime: np.ndarray,
+    fit: np.ndarray,
+    closed: tuple[int, ...] | None = None,
+    log: bool = True,
+) -> pd.DataFrame | None:
     """Expected value, residual and modified z of every day of one daily series (module 口径).
 
     ``y``: the metric with a regular daily index; ``regime``: per day its phase label (the local
@@ -113,8 +132,16 @@ def score_series(y: pd.Series, regime: np.ndarray, fit: np.ndarray, closed: tupl
     expected = base.expected.where(base.expected > 0)
     if not (np.isfinite(actual) & np.isfinite(expected)).any():
         return None
-    out = flag_anomalies(actual, expected, z=Z, min_rel_dev=MIN_REL_DEV, window=WINDOW,
-                         min_periods=MIN_PERIODS, log=log, scale=base.se_factor)
+    out = flag_anomalies(
+        actual,
+        expected,
+        z=Z,
+        min_rel_dev=MIN_REL_DEV,
+        window=WINDOW,
+        min_periods=MIN_PERIODS,
+        log=log,
+        scale=base.se_factor,
+    )
     out["actual"] = base.actual
     if log:  # no order at all on an open day the slice normally trades: −100 %, infinitely far
         zero = (base.actual == 0) & expected.notna() & (out.n_ref >= MIN_PERIODS) & ~base.closed
@@ -160,17 +187,25 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
     not_measured: dict[str, str] = {}
     closed_all = closed_weekdays(slices[ALL].orders, fit)
     if closed_all:
-        days = Localized(*(join([t(WEEKDAYS[d], lang) for d in closed_all], lang) for lang in ("zh", "en")))
+        days = Localized(
+            *(join([t(WEEKDAYS[d], lang) for d in closed_all], lang) for lang in ("zh", "en"))
+        )
         notes.append(both("anom_note_closed", days=days))
     tested_slices, sparse = [], []
     for name, frame in slices.items():
         open_days = report & ~np.isin(index.day_of_week, closed_weekdays(frame.orders, fit))
-        if np.median(frame.orders.to_numpy()[open_days]) >= MIN_ORDERS if open_days.any() else False:
+        if (
+            np.median(frame.orders.to_numpy()[open_days]) >= MIN_ORDERS
+            if open_days.any()
+            else False
+        ):
             tested_slices.append(name)
         else:
             sparse.append(name)
     if sparse:
-        names = Localized(*(join([slice_label(s, lang) for s in sparse], lang) for lang in ("zh", "en")))
+        names = Localized(
+            *(join([slice_label(s, lang) for s in sparse], lang) for lang in ("zh", "en"))
+        )
         notes.append(both("anom_note_sparse", names=names, min_orders=MIN_ORDERS))
     uv = None
     if agg.uv is not None:
@@ -190,7 +225,11 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
         if name == ALL and uv is not None:
             series["cr"] = (frame.orders / uv.where(uv > 0), True, uv)
         if name == ALL and "refund_rate" not in not_measured:
-            series["refund_rate"] = (frame.refunds / frame.gmv.where(frame.gmv > 0), False, frame.orders)
+            series["refund_rate"] = (
+                frame.refunds / frame.gmv.where(frame.gmv > 0),
+                False,
+                frame.orders,
+            )
         for metric, (y, log, trials) in series.items():
             out = score_series(y, regime, fit, closed, log)
             if out is None:
@@ -202,31 +241,81 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
             untested += int((report & measured & ~scored).sum())
             for day, row in out[report & scored].iterrows():
                 i = index.get_loc(day)
-                rows.append({"date": day, "phase": phase[i], "regime": regime[i], "metric": metric, "slice": name,
-                             "actual": row.actual, "expected": row.expected, "rel_dev": row.rel_dev,
-                             "score": row.score, "n_ref": row.n_ref, "trials": row.trials})
+                rows.append(
+                    {
+                        "date": day,
+                        "phase": phase[i],
+                        "regime": regime[i],
+                        "metric": metric,
+                        "slice": name,
+                        "actual": row.actual,
+                        "expected": row.expected,
+                        "rel_dev": row.rel_dev,
+                        "score": row.score,
+                        "n_ref": row.n_ref,
+                        "trials": row.trials,
+                    }
+                )
     if uv is not None and (("orders", ALL) in fits):
-        base = phase_seasonal_baseline(uv.fillna(0.0), regime, fit, log=True,
-                                       closed=closed_weekdays(slices[ALL].orders, fit))
+        base = phase_seasonal_baseline(
+            uv.fillna(0.0), regime, fit, log=True, closed=closed_weekdays(slices[ALL].orders, fit)
+        )
         fits[("uv", ALL)] = base.assign(expected=base.expected.where(uv > 0))
-    tests = pd.DataFrame(rows, columns=["date", "phase", "regime", "metric", "slice", "actual", "expected",
-                                        "rel_dev", "score", "n_ref", "trials"])
+    tests = pd.DataFrame(
+        rows,
+        columns=[
+            "date",
+            "phase",
+            "regime",
+            "metric",
+            "slice",
+            "actual",
+            "expected",
+            "rel_dev",
+            "score",
+            "n_ref",
+            "trials",
+        ],
+    )
     if untested > 0:
         notes.append(both("anom_note_untested", n=untested, min_periods=MIN_PERIODS))
     cand = screen(tests)
     ctx = DayContext(fits=fits, slices=slices, index=index, regime=regime, hourly=agg.hourly)
     flags = _flag(campaign, tests, cand, ctx, style)
     key = ["date", "metric", "slice"]
-    hit = tests.set_index(key).index.isin(flags.set_index(key).index) if len(flags) else np.zeros(len(tests), bool)
-    tested = (tests.assign(flagged=hit).groupby(["metric", "slice"])
-              .agg(days=("date", "size"), flagged=("flagged", "sum")).reset_index())
+    hit = (
+        tests.set_index(key).index.isin(flags.set_index(key).index)
+        if len(flags)
+        else np.zeros(len(tests), bool)
+    )
+    tested = (
+        tests.assign(flagged=hit)
+        .groupby(["metric", "slice"])
+        .agg(days=("date", "size"), flagged=("flagged", "sum"))
+        .reset_index()
+    )
     return DayAnomalies(
-        flags=flags, tests=len(tests), tested=tested, all_tests=tests, not_measured=not_measured, notes=tuple(notes),
+        flags=flags,
+        tests=len(tests),
+        tested=tested,
+        all_tests=tests,
+        not_measured=not_measured,
+        notes=tuple(notes),
         closed_weekdays=tuple(closed_all),
         period=(pd.Timestamp(w.baseline.start).date().isoformat(), last.date().isoformat()),
-        params=AnomalyParams(z=Z, min_rel_dev=MIN_REL_DEV, fdr=FDR, window=WINDOW, min_periods=MIN_PERIODS,
-                             fit_days=FIT_DAYS, min_orders=MIN_ORDERS, p_sigma=P_SIGMA,
-                             concentration=CONCENTRATION, top_n=TOP_N))
+        params=AnomalyParams(
+            z=Z,
+            min_rel_dev=MIN_REL_DEV,
+            fdr=FDR,
+            window=WINDOW,
+            min_periods=MIN_PERIODS,
+            fit_days=FIT_DAYS,
+            min_orders=MIN_ORDERS,
+            p_sigma=P_SIGMA,
+            concentration=CONCENTRATION,
+            top_n=TOP_N,
+        ),
+    )
 
 
 def screen(tests: pd.DataFrame) -> np.ndarray:
@@ -238,22 +327,31 @@ def screen(tests: pd.DataFrame) -> np.ndarray:
     ``p_value``, ``reject``, ``q_value`` and ``direction`` to ``tests`` and returns the boolean mask
     of candidates (an upward GMV/orders day in the campaign still has to be concentrated).
     """
-    tests["p_value"] = modified_z_pvalue(tests.score.to_numpy(dtype=float), tests.n_ref.to_numpy(dtype=float))
+    tests["p_value"] = modified_z_pvalue(
+        tests.score.to_numpy(dtype=float), tests.n_ref.to_numpy(dtype=float)
+    )
     tests["reject"], tests["q_value"] = benjamini_hochberg(tests.p_value.to_numpy(), FDR)
     tests["direction"] = np.where(tests.rel_dev > 0, "up", "down")
-    cand: np.ndarray = tests.reject.to_numpy(dtype=bool) & (tests.score.abs() > Z).to_numpy() \
+    cand: np.ndarray = (
+        tests.reject.to_numpy(dtype=bool)
+        & (tests.score.abs() > Z).to_numpy()
         & (tests.rel_dev.abs() > MIN_REL_DEV).to_numpy()
+    )
     if "trials" in tests:
         ratio = tests.metric.isin(["cr", "refund_rate"]).to_numpy()
         p_hat = tests.expected.clip(1e-9, 1 - 1e-9)
         z_chart = (tests.actual - p_hat) / np.sqrt(p_hat * (1 - p_hat) / tests.trials)
         cand &= ~ratio | (z_chart.abs() > P_SIGMA).to_numpy()
     up = (tests.direction == "up").to_numpy()
-    cand &= ~(tests.regime.isin(CAMPAIGN_PHASES).to_numpy() & up & (tests.metric == "cr").to_numpy())
+    cand &= ~(
+        tests.regime.isin(CAMPAIGN_PHASES).to_numpy() & up & (tests.metric == "cr").to_numpy()
+    )
     return cand
 
 
-def _flag(campaign: Campaign, tests: pd.DataFrame, cand: np.ndarray, ctx: DayContext, style: Style) -> pd.DataFrame:
+def _flag(
+    campaign: Campaign, tests: pd.DataFrame, cand: np.ndarray, ctx: DayContext, style: Style
+) -> pd.DataFrame:
     if tests.empty:
         return pd.DataFrame(columns=FLAG_COLUMNS)
     cand_rows = tests[cand]
@@ -264,8 +362,12 @@ def _flag(campaign: Campaign, tests: pd.DataFrame, cand: np.ndarray, ctx: DayCon
     for i, row in cand_rows.iterrows():
         d = _drivers_of(drivers, row.date, row.slice)
         concentrated = _concentration(row, d)
-        if row.regime in CAMPAIGN_PHASES and row.direction == "up" and row.metric in ("gmv", "orders") \
-                and not concentrated >= CONCENTRATION:
+        if (
+            row.regime in CAMPAIGN_PHASES
+            and row.direction == "up"
+            and row.metric in ("gmv", "orders")
+            and not concentrated >= CONCENTRATION
+        ):
             continue
         keep.append(i)
         zh.append(driver_sentence(row, d, concentrated, ctx, style.in_lang("zh")))
@@ -273,18 +375,30 @@ def _flag(campaign: Campaign, tests: pd.DataFrame, cand: np.ndarray, ctx: DayCon
     out = tests.loc[keep].assign(driver_zh=zh, driver_en=en)
     # one row per story: a channel adds nothing when the whole shop is flagged the same way that
     # day, and a day without orders is told once, by its GMV
-    shop = set(out[out.slice == ALL][["date", "metric", "direction"]].itertuples(index=False, name=None))
+    shop = set(
+        out[out.slice == ALL][["date", "metric", "direction"]].itertuples(index=False, name=None)
+    )
     dup = [(x.slice != ALL and (x.date, x.metric, x.direction) in shop) for x in out.itertuples()]
-    zero_gmv = set(out[(out.metric == "gmv") & (out.actual == 0)][["date", "slice"]].itertuples(index=False, name=None))
-    dup = [d or (x.metric != "gmv" and x.actual == 0 and (x.date, x.slice) in zero_gmv)
-           for d, x in zip(dup, out.itertuples(), strict=True)]
+    zero_gmv = set(
+        out[(out.metric == "gmv") & (out.actual == 0)][["date", "slice"]].itertuples(
+            index=False, name=None
+        )
+    )
+    dup = [
+        d or (x.metric != "gmv" and x.actual == 0 and (x.date, x.slice) in zero_gmv)
+        for d, x in zip(dup, out.itertuples(), strict=True)
+    ]
     out = out[~np.asarray(dup, dtype=bool)]
     order = {m: k for k, m in enumerate(METRICS)}
-    out = out.assign(_m=out.metric.map(order), _s=(out.slice != ALL)).sort_values(["date", "_m", "_s", "slice"])
+    out = out.assign(_m=out.metric.map(order), _s=(out.slice != ALL)).sort_values(
+        ["date", "_m", "_s", "slice"]
+    )
     return out[FLAG_COLUMNS].reset_index(drop=True)
 
 
-def _drivers_of(drivers: dict[str, pd.DataFrame], day: pd.Timestamp, slice_: str) -> dict[str, pd.DataFrame]:
+def _drivers_of(
+    drivers: dict[str, pd.DataFrame], day: pd.Timestamp, slice_: str
+) -> dict[str, pd.DataFrame]:
     return {k: v[(v.date == day) & (v.slice == slice_)] for k, v in drivers.items()}
 
 

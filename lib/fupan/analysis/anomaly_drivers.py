@@ -5,6 +5,7 @@ the largest orders with their share of the day, the SKUs and the buyers — buye
 prefix of a hash of the salted pseudonym, never an identifier. Wording: the catalogue's
 ``anom_*`` entries; money in the report's :class:`~fupan.format.Style`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from ..i18n import t
 ALL = "_all"
 TOP_N = 3  # orders / buyers named as a day's driver
 CONCENTRATION = 0.5  # share of an upward campaign day's excess its top orders/buyers must explain
-PARTIAL_DAY_HOURS = 3  # first order this much later (or last this much earlier) than usual: part of a day
+PARTIAL_DAY_HOURS = (
+    3  # first order this much later (or last this much earlier) than usual: part of a day
+)
 
 
 def buyer_label(user_key: object) -> str:
@@ -54,7 +57,11 @@ def fmt_rel(x: float) -> str:
 
 
 def _rel(a: float | None, e: float | None) -> float:
-    return a / e - 1 if a is not None and e and np.isfinite(e) and e > 0 and np.isfinite(a) else float("nan")
+    return (
+        a / e - 1
+        if a is not None and e and np.isfinite(e) and e > 0 and np.isfinite(a)
+        else float("nan")
+    )
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,16 @@ class DayContext:
     hourly: pd.DataFrame | None
 
 
-def driver_sentence(row: Any, d: dict[str, pd.DataFrame], concentrated: float, ctx: DayContext, style: Style) -> str:
+def driver_sentence(
+    row: Any, d: dict[str, pd.DataFrame], concentrated: float, ctx: DayContext, style: Style
+) -> str:
     """What drove one flagged day (``row`` of the tests), in ``style``'s language."""
     lang = style.lang
-    scope = t("anom_scope_all", lang) if row.slice == ALL else t("anom_scope_channel", lang, channel=row.slice)
+    scope = (
+        t("anom_scope_all", lang)
+        if row.slice == ALL
+        else t("anom_scope_channel", lang, channel=row.slice)
+    )
     day_gmv = ctx.slices[row.slice].gmv.get(row.date, float("nan"))
     parts: list[str] = []
     if row.metric in ("gmv", "orders") and row.actual == 0:
@@ -88,8 +101,16 @@ def driver_sentence(row: Any, d: dict[str, pd.DataFrame], concentrated: float, c
             parts += _channel_gap(row, ctx, style)
     elif row.metric == "cr":
         uv, orders = ctx.fits.get(("uv", ALL)), ctx.fits.get(("orders", ALL))
-        uv_rel = _rel(uv.actual.get(row.date), uv.expected.get(row.date)) if uv is not None else float("nan")
-        o_rel = _rel(orders.actual.get(row.date), orders.expected.get(row.date)) if orders is not None else float("nan")
+        uv_rel = (
+            _rel(uv.actual.get(row.date), uv.expected.get(row.date))
+            if uv is not None
+            else float("nan")
+        )
+        o_rel = (
+            _rel(orders.actual.get(row.date), orders.expected.get(row.date))
+            if orders is not None
+            else float("nan")
+        )
         parts.append(t("anom_cr_split", lang, uv=fmt_rel(uv_rel), orders=fmt_rel(o_rel)))
     elif row.metric == "refund_rate":
         parts += _refunds(d, ctx.slices[row.slice].refunds.get(row.date, float("nan")), style)
@@ -101,7 +122,9 @@ def driver_sentence(row: Any, d: dict[str, pd.DataFrame], concentrated: float, c
     return text if style.zh else text[:1].upper() + text[1:]
 
 
-def _top_orders(d: dict[str, pd.DataFrame], row: Any, day_gmv: float, concentrated: float, style: Style) -> list[str]:
+def _top_orders(
+    d: dict[str, pd.DataFrame], row: Any, day_gmv: float, concentrated: float, style: Style
+) -> list[str]:
     o = d["orders"].sort_values("rank")
     if o.empty:
         return []
@@ -109,18 +132,31 @@ def _top_orders(d: dict[str, pd.DataFrame], row: Any, day_gmv: float, concentrat
     top = o.iloc[0]
     share = top.gmv / day_gmv if day_gmv > 0 else float("nan")
     sku = "" if pd.isna(top.top_sku) else str(top.top_sku)
-    fields = {"order": str(top.order_id)[:24], "amount": style.money(top.gmv), "share": share,
-              "buyer": buyer_label(top.user_key)}
-    out = [t("anom_top_order_sku", lang, sku=sku, **fields) if sku else t("anom_top_order", lang, **fields)]
+    fields = {
+        "order": str(top.order_id)[:24],
+        "amount": style.money(top.gmv),
+        "share": share,
+        "buyer": buyer_label(top.user_key),
+    }
+    out = [
+        t("anom_top_order_sku", lang, sku=sku, **fields)
+        if sku
+        else t("anom_top_order", lang, **fields)
+    ]
     if np.isfinite(concentrated):
         n, excess = min(TOP_N, len(o)), style.money(row.actual - row.expected)
         top_n = style.money(o.gmv.head(n).sum())
-        out.append(t("anom_top_n_all", lang, n=n, amount=top_n, excess=excess) if concentrated >= 1 else
-                   t("anom_top_n_share", lang, n=n, amount=top_n, excess=excess, share=concentrated))
+        out.append(
+            t("anom_top_n_all", lang, n=n, amount=top_n, excess=excess)
+            if concentrated >= 1
+            else t("anom_top_n_share", lang, n=n, amount=top_n, excess=excess, share=concentrated)
+        )
     skus = d["skus"].sort_values("rank_gmv")
     if not skus.empty and day_gmv > 0 and skus.iloc[0].sku != sku:
         s0 = skus.iloc[0]
-        out.append(t("anom_top_sku", lang, sku=s0.sku, amount=style.money(s0.gmv), share=s0.gmv / day_gmv))
+        out.append(
+            t("anom_top_sku", lang, sku=s0.sku, amount=style.money(s0.gmv), share=s0.gmv / day_gmv)
+        )
     return out
 
 
@@ -149,10 +185,16 @@ def _volume_split(row: Any, ctx: DayContext, lang: str) -> str:
     return t("anom_volume_split", lang, orders=fmt_rel(_rel(oa, oe)), aov=fmt_rel(aov_rel))
 
 
-def neighbours(index: pd.DatetimeIndex, regime: np.ndarray, day: pd.Timestamp, k: int = 6) -> list[pd.Timestamp]:
+def neighbours(
+    index: pd.DatetimeIndex, regime: np.ndarray, day: pd.Timestamp, k: int = 6
+) -> list[pd.Timestamp]:
     """The ``k`` nearest other days of ``day``'s regime within two weeks, nearest first."""
     i = index.get_loc(day)
-    same = [j for j in range(max(0, i - 14), min(len(index), i + 15)) if j != i and regime[j] == regime[i]]
+    same = [
+        j
+        for j in range(max(0, i - 14), min(len(index), i + 15))
+        if j != i and regime[j] == regime[i]
+    ]
     return [index[j] for j in sorted(same, key=lambda j: (abs(j - i), j))[:k]]
 
 
@@ -175,8 +217,20 @@ def _channel_gap(row: Any, ctx: DayContext, style: Style) -> list[str]:
     worst = gap.idxmin()
     if not (gap[worst] < 0 and total_gap < 0):
         return []
-    amount = style.money(gap[worst]) if col == "gmv" else t("anom_orders_count", style.lang, n=gap[worst])
-    return [t("anom_channel_gap", style.lang, channel=worst, amount=amount, share=gap[worst] / total_gap)]
+    amount = (
+        style.money(gap[worst])
+        if col == "gmv"
+        else t("anom_orders_count", style.lang, n=gap[worst])
+    )
+    return [
+        t(
+            "anom_channel_gap",
+            style.lang,
+            channel=worst,
+            amount=amount,
+            share=gap[worst] / total_gap,
+        )
+    ]
 
 
 def _partial_day(row: Any, ctx: DayContext, lang: str) -> str:
@@ -197,7 +251,14 @@ def _partial_day(row: Any, ctx: DayContext, lang: str) -> str:
     first, last = active.loc[row.date]
     usual_first, usual_last = active.loc[near, "min"].median(), active.loc[near, "max"].median()
     if last <= usual_last - PARTIAL_DAY_HOURS or first >= usual_first + PARTIAL_DAY_HOURS:
-        return t("anom_partial_day", lang, first=first, last=last, usual_first=usual_first, usual_last=usual_last)
+        return t(
+            "anom_partial_day",
+            lang,
+            first=first,
+            last=last,
+            usual_first=usual_first,
+            usual_last=usual_last,
+        )
     return ""
 
 
@@ -207,11 +268,26 @@ def _refunds(d: dict[str, pd.DataFrame], day_refunds: float, style: Style) -> li
     s = d["skus"][d["skus"].refunds > 0].sort_values("rank_refunds")
     if not s.empty and day_refunds > 0:
         s0 = s.iloc[0]
-        out.append(t("anom_refund_sku", lang, sku=s0.sku, amount=style.money(s0.refunds), share=s0.refunds / day_refunds))
+        out.append(
+            t(
+                "anom_refund_sku",
+                lang,
+                sku=s0.sku,
+                amount=style.money(s0.refunds),
+                share=s0.refunds / day_refunds,
+            )
+        )
     o = d["orders"][d["orders"].refunds > 0].sort_values("refunds", ascending=False)
     if not o.empty:
         o0 = o.iloc[0]
-        out.append(t("anom_refund_order", lang, order=str(o0.order_id)[:24], amount=style.money(o0.refunds)))
+        out.append(
+            t(
+                "anom_refund_order",
+                lang,
+                order=str(o0.order_id)[:24],
+                amount=style.money(o0.refunds),
+            )
+        )
     return out
 
 
@@ -219,7 +295,14 @@ def finding_text(row: Any, style: Style) -> str:
     """The finding sentence of a flagged day in ``style``'s language: what moved, by how much, and its driver."""
     lang = style.lang
     key = "finding_day_anomaly" if row.slice == ALL else "finding_day_anomaly_channel"
-    return t(key, lang, day=pd.Timestamp(row.date).strftime("%Y-%m-%d"), channel=row.slice,
-             metric=metric_label(row.metric, lang), actual=format_value(row.metric, row.actual, style),
-             expected=format_value(row.metric, row.expected, style), rel=fmt_rel(row.rel_dev),
-             driver=row.driver_zh if lang == "zh" else row.driver_en)
+    return t(
+        key,
+        lang,
+        day=pd.Timestamp(row.date).strftime("%Y-%m-%d"),
+        channel=row.slice,
+        metric=metric_label(row.metric, lang),
+        actual=format_value(row.metric, row.actual, style),
+        expected=format_value(row.metric, row.expected, style),
+        rel=fmt_rel(row.rel_dev),
+        driver=row.driver_zh if lang == "zh" else row.driver_en,
+    )

@@ -2,6 +2,7 @@
 
 Customer keys are hashes from the extract layer (``user_key``); no raw identifier is handled here.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -41,14 +42,22 @@ def customer_cohorts(customer_orders: pd.DataFrame, windows: Windows) -> Cohorts
     o = customer_orders
     first = o.groupby("user_key").order_ts.min().dt.normalize()
     camp, base = windows.campaign, windows.baseline
-    in_camp = o[o.order_ts.dt.normalize().between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].user_key.unique()
+    in_camp = o[
+        o.order_ts.dt.normalize().between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))
+    ].user_key.unique()
     new_camp = first[first.between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].index
-    return {"campaign_new": new_camp,
-            "baseline_new": first[first.between(pd.Timestamp(base.start), pd.Timestamp(base.end))].index,
-            "campaign_returning": pd.Index(in_camp).difference(new_camp)}
+    return {
+        "campaign_new": new_camp,
+        "baseline_new": first[
+            first.between(pd.Timestamp(base.start), pd.Timestamp(base.end))
+        ].index,
+        "campaign_returning": pd.Index(in_camp).difference(new_camp),
+    }
 
 
-def customer_value(customer_orders: pd.DataFrame, cohorts: Cohorts, windows: Windows) -> CustomerValue:
+def customer_value(
+    customer_orders: pd.DataFrame, cohorts: Cohorts, windows: Windows
+) -> CustomerValue:
     """BG/NBD × Gamma–Gamma value per customer by cohort, observed to the end of the last window.
 
     Raises
@@ -61,8 +70,9 @@ def customer_value(customer_orders: pd.DataFrame, cohorts: Cohorts, windows: Win
     return CustomerValue(table, params)
 
 
-def customer_analysis(customer_orders: pd.DataFrame, sku_window: pd.DataFrame, cohorts: Cohorts,
-                      windows: Windows) -> CustomerAnalysis:
+def customer_analysis(
+    customer_orders: pd.DataFrame, sku_window: pd.DataFrame, cohorts: Cohorts, windows: Windows
+) -> CustomerAnalysis:
     """New-customer quality, repeat rates by cohort, 复购率/回购率, RFM segments and cohorts.
 
     口径: see :mod:`fupan.metrics.customers`; RFM over the buyers of the year up to the campaign's
@@ -70,28 +80,55 @@ def customer_analysis(customer_orders: pd.DataFrame, sku_window: pd.DataFrame, c
     """
     o = customer_orders.rename(columns={"user_key": "user_id"})
     camp, end = windows.campaign, data_end(windows)
-    quality = cu.new_customer_quality(o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=QUALITY_DAYS)
-    repeat = pd.concat({name: cu.repeat_rates(o, cohorts[name], end, ks=REPEAT_DAYS)
-                        for name in ("campaign_new", "baseline_new")}, names=["cohort"])
-    returning = (cu.return_rate(o, (camp.start, camp.end), (windows.dip.start, windows.dip.end))
-                 if windows.dip is not None else None)
+    quality = cu.new_customer_quality(
+        o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=QUALITY_DAYS
+    )
+    repeat = pd.concat(
+        {
+            name: cu.repeat_rates(o, cohorts[name], end, ks=REPEAT_DAYS)
+            for name in ("campaign_new", "baseline_new")
+        },
+        names=["cohort"],
+    )
+    returning = (
+        cu.return_rate(o, (camp.start, camp.end), (windows.dip.start, windows.dip.end))
+        if windows.dip is not None
+        else None
+    )
     as_of = pd.Timestamp(camp.end) + pd.Timedelta(days=1)
     recent = o[(o.order_ts < as_of) & (o.order_ts >= as_of - pd.Timedelta(days=365))]
     segments = cu.rfm_segments(cu.rfm_scores(recent, as_of), threshold="mean")
     table = segments.groupby("segment", observed=False).agg(
-        customers=("segment", "size"), recency=("recency", "mean"), frequency=("frequency", "mean"),
-        monetary=("monetary", "mean"), hint_zh=("action_zh", "first"), hint_en=("action_en", "first"))
-    actions = {row[3]: (row[4], row[5]) for row in cu.SEGMENT_TABLE}  # empty segments keep their hint
-    rfm = table.assign(share=table.customers / table.customers.sum(),
-                       hint_zh=[actions[s][0] for s in table.index], hint_en=[actions[s][1] for s in table.index])
+        customers=("segment", "size"),
+        recency=("recency", "mean"),
+        frequency=("frequency", "mean"),
+        monetary=("monetary", "mean"),
+        hint_zh=("action_zh", "first"),
+        hint_en=("action_en", "first"),
+    )
+    actions = {
+        row[3]: (row[4], row[5]) for row in cu.SEGMENT_TABLE
+    }  # empty segments keep their hint
+    rfm = table.assign(
+        share=table.customers / table.customers.sum(),
+        hint_zh=[actions[s][0] for s in table.index],
+        hint_en=[actions[s][1] for s in table.index],
+    )
     return CustomerAnalysis(
-        quality=quality, margin_per_customer=margin_per_customer(sku_window, o, cohorts, end), repeat=repeat,
-        repurchase=cu.repurchase_rate(o, camp.start, camp.end), return_rate=returning, rfm=rfm,
-        rfm_thresholds=segments.attrs.get("thresholds", {}), cohorts=cu.cohort_matrix(o, freq="M"))
+        quality=quality,
+        margin_per_customer=margin_per_customer(sku_window, o, cohorts, end),
+        repeat=repeat,
+        repurchase=cu.repurchase_rate(o, camp.start, camp.end),
+        return_rate=returning,
+        rfm=rfm,
+        rfm_thresholds=segments.attrs.get("thresholds", {}),
+        cohorts=cu.cohort_matrix(o, freq="M"),
+    )
 
 
-def margin_per_customer(sku_window: pd.DataFrame, o: pd.DataFrame, cohorts: Cohorts, end: pd.Timestamp
-                        ) -> pd.DataFrame:
+def margin_per_customer(
+    sku_window: pd.DataFrame, o: pd.DataFrame, cohorts: Cohorts, end: pd.Timestamp
+) -> pd.DataFrame:
     """k-day gross margin per new customer, campaign vs organic (baseline) cohort, k = 30/60/90.
 
     口径: net spend (after refunds) in ``[first order, first order + k days]`` per customer
@@ -103,13 +140,18 @@ def margin_per_customer(sku_window: pd.DataFrame, o: pd.DataFrame, cohorts: Coho
     rates = {}
     for cohort, phase in (("campaign_new", "campaign"), ("baseline_new", "baseline")):
         x = w[w.phase == phase]
-        gmv, cogs = float(x.gmv.sum()), float(x.cogs.sum(min_count=1)) if "cogs" in x else float("nan")
+        gmv, cogs = (
+            float(x.gmv.sum()),
+            float(x.cogs.sum(min_count=1)) if "cogs" in x else float("nan"),
+        )
         rates[cohort] = 1 - cogs / gmv if gmv > 0 and np.isfinite(cogs) else float("nan")
     rows = {}
     for k in MARGIN_DAYS:
         q = cu.new_customer_quality(o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=k)
-        rows[k] = {"campaign_new": q.campaign_net_per_customer * rates["campaign_new"],
-                   "campaign_new_n": q.campaign.n_eligible,
-                   "baseline_new": q.organic_net_per_customer * rates["baseline_new"],
-                   "baseline_new_n": q.organic.n_eligible}
+        rows[k] = {
+            "campaign_new": q.campaign_net_per_customer * rates["campaign_new"],
+            "campaign_new_n": q.campaign.n_eligible,
+            "baseline_new": q.organic_net_per_customer * rates["baseline_new"],
+            "baseline_new_n": q.organic.n_eligible,
+        }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("k")

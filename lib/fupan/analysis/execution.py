@@ -1,4 +1,5 @@
 """How the campaign ran: channel-share alerts, the funnel by channel, inventory health, the A/B test."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -38,16 +39,29 @@ def ab_test(ab_users: pd.DataFrame | None) -> ABTest | None:
     if ab_users is None:
         return None
     x = evaluate_ab(ab_users)
-    return ABTest(users=x["users"], converted=x["converted"], conversion=x["conversion"],
-                  conversion_diff=x["conversion_diff"], conversion_diff_ci=tuple(x["conversion_diff_ci"]),
-                  p_value=x["p_value"], relative_lift=x["relative_lift"], relative_lift_ci=tuple(x["relative_lift_ci"]),
-                  revenue_per_user=x["revenue_per_user"], revenue_diff=x["revenue_diff"],
-                  revenue_diff_ci=tuple(x["revenue_diff_ci"]), revenue_p_value=x["revenue_p_value"],
-                  srm_p_value=x["srm_p_value"], srm_flagged=x["srm_flagged"],
-                  users_in_both_arms=x["users_in_both_arms"], alpha=x["alpha"])
+    return ABTest(
+        users=x["users"],
+        converted=x["converted"],
+        conversion=x["conversion"],
+        conversion_diff=x["conversion_diff"],
+        conversion_diff_ci=tuple(x["conversion_diff_ci"]),
+        p_value=x["p_value"],
+        relative_lift=x["relative_lift"],
+        relative_lift_ci=tuple(x["relative_lift_ci"]),
+        revenue_per_user=x["revenue_per_user"],
+        revenue_diff=x["revenue_diff"],
+        revenue_diff_ci=tuple(x["revenue_diff_ci"]),
+        revenue_p_value=x["revenue_p_value"],
+        srm_p_value=x["srm_p_value"],
+        srm_flagged=x["srm_flagged"],
+        users_in_both_arms=x["users_in_both_arms"],
+        alpha=x["alpha"],
+    )
 
 
-def funnel_by_channel(funnel: pd.DataFrame | None, phase: str = "campaign") -> FunnelByChannel | None:
+def funnel_by_channel(
+    funnel: pd.DataFrame | None, phase: str = "campaign"
+) -> FunnelByChannel | None:
     """Step conversion per channel in a window and each channel's biggest leak (``None`` without events)."""
     if funnel is None:
         return None
@@ -59,7 +73,9 @@ def funnel_by_channel(funnel: pd.DataFrame | None, phase: str = "campaign") -> F
     return FunnelByChannel(wide.assign(overall=wide.iloc[:, -1] / wide.iloc[:, 0]).join(leak))
 
 
-def inventory_health(sku_daily: pd.DataFrame | None, daily: pd.DataFrame, windows: Windows) -> InventoryHealth | None:
+def inventory_health(
+    sku_daily: pd.DataFrame | None, daily: pd.DataFrame, windows: Windows
+) -> InventoryHealth | None:
     """Stock-out rate, slow-moving rate, turnover days and GMV lost to stock-outs in the campaign.
 
     口径: :mod:`fupan.metrics.inventory`. Lost GMV = a SKU's in-stock daily GMV over the
@@ -82,17 +98,24 @@ def inventory_health(sku_daily: pd.DataFrame | None, daily: pd.DataFrame, window
     # its usual share of a much larger day. Without it the estimate is a conservative lower bound.
     day = daily.groupby("date").gmv.sum()
     base = windows.baseline
-    base_mean = day[(day.index >= pd.Timestamp(base.start)) & (day.index <= pd.Timestamp(base.end))].mean()
+    base_mean = day[
+        (day.index >= pd.Timestamp(base.start)) & (day.index <= pd.Timestamp(base.end))
+    ].mean()
     uplift = (day / base_mean).clip(lower=1.0)
     lookback = STOCKOUT_LOOKBACK_DAYS
-    lost = inv.lost_gmv_from_stockouts(stock, sales, camp.start, camp.end, lookback=lookback, uplift=uplift)
+    lost = inv.lost_gmv_from_stockouts(
+        stock, sales, camp.start, camp.end, lookback=lookback, uplift=uplift
+    )
     floor = inv.lost_gmv_from_stockouts(stock, sales, camp.start, camp.end, lookback=lookback)
     return InventoryHealth(
         stockout_rate=inv.stockout_rate(stock, camp.start, camp.end),
         slow_moving_rate=inv.slow_moving_rate(stock, sales, camp.end, days=SLOW_MOVING_DAYS),
-        turnover_days=turnover, turnover_note=turnover_note, lost=lost,
+        turnover_days=turnover,
+        turnover_note=turnover_note,
+        lost=lost,
         lost_floor=float(floor.set_index("sku").at["_all", "lost_gmv"]),
-        lost_total=float(lost.set_index("sku").at["_all", "lost_gmv"]))
+        lost_total=float(lost.set_index("sku").at["_all", "lost_gmv"]),
+    )
 
 
 def peak_hours(daily: pd.DataFrame, hourly: pd.DataFrame, windows: Windows) -> Table:
@@ -114,7 +137,13 @@ def peak_hours(daily: pd.DataFrame, hourly: pd.DataFrame, windows: Windows) -> T
         hours = hourly[hourly.date == pd.Timestamp(date)].groupby("hour").gmv.sum()
         hour = int(hours.idxmax())
         usual = float(base_hour.get(hour, 0.0))
-        rows.append({"date": pd.Timestamp(date), "hour": hour, "gmv": float(hours.max()),
-                     "share": float(hours.max() / hours.sum()),
-                     "vs_baseline": float(hours.max() / usual) if usual > 0 else float("nan")})
+        rows.append(
+            {
+                "date": pd.Timestamp(date),
+                "hour": hour,
+                "gmv": float(hours.max()),
+                "share": float(hours.max() / hours.sum()),
+                "vs_baseline": float(hours.max() / usual) if usual > 0 else float("nan"),
+            }
+        )
     return Table(pd.DataFrame(rows, columns=["date", "hour", "gmv", "share", "vs_baseline"]))

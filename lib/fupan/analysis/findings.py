@@ -4,6 +4,7 @@ Each finding is written in both languages (case.json keeps both) from the catalo
 ``finding_*`` entries, its money in the report's :class:`~fupan.format.Style` (currency, or the
 share-safe index).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -46,8 +47,9 @@ KIND_ORDER = {"win": 0, "miss": 1, "note": 2}
 Fields = Callable[[Style], dict[str, Any]]
 
 
-def _finding(style: Style, kind: str, key: str, fields: Fields, weight: float, metric: str,
-             priority: int = 2) -> Finding:
+def _finding(
+    style: Style, kind: str, key: str, fields: Fields, weight: float, metric: str, priority: int = 2
+) -> Finding:
     """A finding whose text is catalogue ``key`` filled with ``fields(style in that language)``."""
     zh, en = (t(key, lang, **fields(style.in_lang(lang))) for lang in ("zh", "en"))
     return Finding(kind=kind, zh=zh, en=en, weight=float(weight), metric=metric, priority=priority)
@@ -61,11 +63,24 @@ def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> 
         unit, met = KPI_DEFINITIONS[row.kpi].unit, row.status == "met"
 
         def target(s: Style, row: Any = row, unit: str = unit) -> dict[str, Any]:
-            return {"kpi": kpi_name(row.kpi, s.lang), "actual": s.value(row.actual, unit),
-                    "target": s.value(row.target, unit), "achievement": row.achievement}
+            return {
+                "kpi": kpi_name(row.kpi, s.lang),
+                "actual": s.value(row.actual, unit),
+                "target": s.value(row.target, unit),
+                "achievement": row.achievement,
+            }
 
-        out.append(_finding(style, "win" if met else "miss", f"finding_target_{'met' if met else 'missed'}", target,
-                            abs(row.achievement - 1), row.kpi, priority=0))
+        out.append(
+            _finding(
+                style,
+                "win" if met else "miss",
+                f"finding_target_{'met' if met else 'missed'}",
+                target,
+                abs(row.achievement - 1),
+                row.kpi,
+                priority=0,
+            )
+        )
     for h in hypotheses.itertuples():
         if h.status == "not_assessed":
             continue
@@ -73,28 +88,63 @@ def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> 
 
         def hypothesis(s: Style, h: Any = h, unit: str = unit) -> dict[str, Any]:
             window = phase_name(h.window, s.lang)
-            return {"id": h.id, "text": h.text, "window": window if s.zh else window.lower(),
-                    "kpi": kpi_name(h.kpi, s.lang), "actual": s.value(h.actual, unit), "op": h.op,
-                    "value": s.value(h.value, unit)}
+            return {
+                "id": h.id,
+                "text": h.text,
+                "window": window if s.zh else window.lower(),
+                "kpi": kpi_name(h.kpi, s.lang),
+                "actual": s.value(h.actual, unit),
+                "op": h.op,
+                "value": s.value(h.value, unit),
+            }
 
-        out.append(_finding(style, "win" if met else "miss", f"finding_hypothesis_{'holds' if met else 'fails'}",
-                            hypothesis, abs(h.actual - h.value) / (abs(h.value) or 1), h.kpi, priority=1))
+        out.append(
+            _finding(
+                style,
+                "win" if met else "miss",
+                f"finding_hypothesis_{'holds' if met else 'fails'}",
+                hypothesis,
+                abs(h.actual - h.value) / (abs(h.value) or 1),
+                h.kpi,
+                priority=1,
+            )
+        )
     return out
 
 
 def _channel_growth(style: Style, kpis: pd.DataFrame, agg: Aggregates) -> list[Finding]:
     out = []
     w = agg.windows
-    per_day = w[w.channel != "_all"].pivot_table(index="channel", columns="phase", values="gmv", aggfunc="sum")
+    per_day = w[w.channel != "_all"].pivot_table(
+        index="channel", columns="phase", values="gmv", aggfunc="sum"
+    )
     if {"baseline", "campaign"} <= set(per_day.columns):
-        idx = (per_day.campaign / kpis.at["campaign", "days"]) / (per_day.baseline / kpis.at["baseline", "days"])
+        idx = (per_day.campaign / kpis.at["campaign", "days"]) / (
+            per_day.baseline / kpis.at["baseline", "days"]
+        )
         idx = idx.replace([np.inf, -np.inf], np.nan).dropna()
         if len(idx):
             best, worst = idx.idxmax(), idx.idxmin()
-            out.append(_finding(style, "win", "finding_fastest_channel", lambda s: {"channel": best, "index": idx[best]},
-                                idx[best] / 10, "gmv"))
-            out.append(_finding(style, "miss", "finding_slowest_channel", lambda s: {"channel": worst, "index": idx[worst]},
-                                1 / max(idx[worst], 0.1) / 10, "gmv"))
+            out.append(
+                _finding(
+                    style,
+                    "win",
+                    "finding_fastest_channel",
+                    lambda s: {"channel": best, "index": idx[best]},
+                    idx[best] / 10,
+                    "gmv",
+                )
+            )
+            out.append(
+                _finding(
+                    style,
+                    "miss",
+                    "finding_slowest_channel",
+                    lambda s: {"channel": worst, "index": idx[worst]},
+                    1 / max(idx[worst], 0.1) / 10,
+                    "gmv",
+                )
+            )
     return out
 
 
@@ -103,41 +153,105 @@ def _roas(style: Style, channels: pd.DataFrame) -> list[Finding]:
     paid = channels[channels.spend > 0] if "spend" in channels else channels.iloc[:0]
     if len(paid) > 1:
         hi, lo = paid.roas.idxmax(), paid.roas.idxmin()
-        out.append(_finding(style, "note", "finding_roas", lambda s: {"high": hi, "high_roas": paid.roas[hi], "low": lo,
-                                                                      "low_roas": paid.roas[lo]}, 0.2, "roas"))
+        out.append(
+            _finding(
+                style,
+                "note",
+                "finding_roas",
+                lambda s: {
+                    "high": hi,
+                    "high_roas": paid.roas[hi],
+                    "low": lo,
+                    "low_roas": paid.roas[lo],
+                },
+                0.2,
+                "roas",
+            )
+        )
     return out
 
 
-def _execution(style: Style, agg: Aggregates, decomposition: Decomposition | None, funnel: pd.DataFrame | None,
-               inventory: InventoryHealth | Skip | None) -> list[Finding]:
+def _execution(
+    style: Style,
+    agg: Aggregates,
+    decomposition: Decomposition | None,
+    funnel: pd.DataFrame | None,
+    inventory: InventoryHealth | Skip | None,
+) -> list[Finding]:
     out = []
     if decomposition:
         d = decomposition
         top = d.lmdi.abs().idxmax()
-        out.append(_finding(style, "note", "finding_decomposition",
-                            lambda s: {"base": s.money(d.gmv_base), "current": s.money(d.gmv_current),
-                                       "driver": kpi_name(top, s.lang), "amount": s.money(d.lmdi[top])}, 0.5, top))
+        out.append(
+            _finding(
+                style,
+                "note",
+                "finding_decomposition",
+                lambda s: {
+                    "base": s.money(d.gmv_base),
+                    "current": s.money(d.gmv_current),
+                    "driver": kpi_name(top, s.lang),
+                    "amount": s.money(d.lmdi[top]),
+                },
+                0.5,
+                top,
+            )
+        )
     if funnel is not None and len(funnel) > 1:
         leak = funnel.iloc[1:].sort_values("conversion").iloc[0]
         prev = funnel.step[funnel.index[funnel.step == leak.step][0] - 1]
-        out.append(_finding(style, "miss", "finding_funnel_leak",
-                            lambda s: {"step_from": step_label(prev, s.lang), "step_to": step_label(leak.step, s.lang),
-                                       "conversion": pct(leak.conversion), "drop_off": pct(leak.drop_off)},
-                            leak.drop_off / 2, "funnel"))
+        out.append(
+            _finding(
+                style,
+                "miss",
+                "finding_funnel_leak",
+                lambda s: {
+                    "step_from": step_label(prev, s.lang),
+                    "step_to": step_label(leak.step, s.lang),
+                    "conversion": pct(leak.conversion),
+                    "drop_off": pct(leak.drop_off),
+                },
+                leak.drop_off / 2,
+                "funnel",
+            )
+        )
     if agg.stockouts is not None:
         so = agg.stockouts[(agg.stockouts.phase == "campaign") & (agg.stockouts.stockout_days > 0)]
         if len(so):
             top3 = so.sort_values("stockout_days", ascending=False).head(3)
-            lost = inventory if isinstance(inventory, InventoryHealth) and inventory.lost_total > 0 else None
+            lost = (
+                inventory
+                if isinstance(inventory, InventoryHealth) and inventory.lost_total > 0
+                else None
+            )
 
             def stockouts(s: Style) -> dict[str, Any]:
-                skus = ", ".join(t("finding_stockout_sku", s.lang, sku=x.sku, days=x.stockout_days)
-                                 for x in top3.itertuples())
-                lost_text = t("finding_stockout_lost", s.lang, total=s.money(lost.lost_total),
-                              floor=s.money(lost.lost_floor)) if lost is not None else ""
-                return {"n": len(so), "days": int(so.stockout_days.sum()), "skus": skus, "lost": lost_text}
+                skus = ", ".join(
+                    t("finding_stockout_sku", s.lang, sku=x.sku, days=x.stockout_days)
+                    for x in top3.itertuples()
+                )
+                lost_text = (
+                    t(
+                        "finding_stockout_lost",
+                        s.lang,
+                        total=s.money(lost.lost_total),
+                        floor=s.money(lost.lost_floor),
+                    )
+                    if lost is not None
+                    else ""
+                )
+                return {
+                    "n": len(so),
+                    "days": int(so.stockout_days.sum()),
+                    "skus": skus,
+                    "lost": lost_text,
+                }
 
-            out.append(_finding(style, "miss", "finding_stockouts", stockouts, 0.3 + 0.05 * len(so), "stockouts"))
+            out.append(
+                _finding(
+                    style, "miss", "finding_stockouts", stockouts, 0.3 + 0.05 * len(so), "stockouts"
+                )
+            )
     return out
 
 
@@ -151,35 +265,82 @@ def _lift(style: Style, lift: LiftAnalysis) -> Finding:
         elif kind == "pull_forward":
             dip = t("finding_lift_pull_forward", s.lang, amount=s.money(-d.incremental))
         elif kind == "halo":
-            dip = t("finding_lift_halo", s.lang, amount=s.money(d.incremental), lower=s.money(d.lower),
-                    upper=s.money(d.upper))
+            dip = t(
+                "finding_lift_halo",
+                s.lang,
+                amount=s.money(d.incremental),
+                lower=s.money(d.lower),
+                upper=s.money(d.upper),
+            )
         elif kind == "flat":
             dip = t("finding_lift_flat", s.lang)
         else:
             dip = ""
-        return {"amount": s.money(tot.incremental), "lower": s.money(tot.lower), "upper": s.money(tot.upper), "dip": dip}
+        return {
+            "amount": s.money(tot.incremental),
+            "lower": s.money(tot.lower),
+            "upper": s.money(tot.upper),
+            "dip": dip,
+        }
 
-    return _finding(style, "win" if tot.lower > 0 else "note", "finding_lift", fields, 0.9, "incremental_gmv", priority=0)
+    return _finding(
+        style,
+        "win" if tot.lower > 0 else "note",
+        "finding_lift",
+        fields,
+        0.9,
+        "incremental_gmv",
+        priority=0,
+    )
 
 
-def _impact(style: Style, customers: CustomerAnalysis | Skip, lift: LiftAnalysis | Skip,
-            margin: MarginAnalysis | Skip) -> list[Finding]:
+def _impact(
+    style: Style,
+    customers: CustomerAnalysis | Skip,
+    lift: LiftAnalysis | Skip,
+    margin: MarginAnalysis | Skip,
+) -> list[Finding]:
     out = []
     if isinstance(customers, CustomerAnalysis) and customers.quality.test is not None:
         q, test = customers.quality, customers.quality.test
         worse = test.diff < 0 and test.p_value < REPEAT_ALPHA
-        out.append(_finding(style, "miss" if worse else "note", f"finding_repeat_{'below' if worse else 'against'}",
-                            lambda s: {"k": q.k, "campaign": pct(q.campaign.rate), "organic": pct(q.organic.rate),
-                                       "p": test.p_value}, abs(test.diff) * 5, "repeat_rate"))
+        out.append(
+            _finding(
+                style,
+                "miss" if worse else "note",
+                f"finding_repeat_{'below' if worse else 'against'}",
+                lambda s: {
+                    "k": q.k,
+                    "campaign": pct(q.campaign.rate),
+                    "organic": pct(q.organic.rate),
+                    "p": test.p_value,
+                },
+                abs(test.diff) * 5,
+                "repeat_rate",
+            )
+        )
     if isinstance(lift, LiftAnalysis):
         out.append(_lift(style, lift))
     if isinstance(margin, MarginAnalysis) and margin.roi_margin is not None:
         m, roi = margin, margin.roi_margin
         good = roi >= BREAK_EVEN_ROI
-        out.append(_finding(style, "win" if good else "miss", f"finding_margin_roi_{'above' if good else 'below'}",
-                            lambda s: {"roi": roi, "igp": s.money(m.igp), "cost": s.money(m.spend),
-                                       "break_even": BREAK_EVEN_ROI, "roas": m.roas},
-                            abs(roi - BREAK_EVEN_ROI), "roi_margin", priority=0))
+        out.append(
+            _finding(
+                style,
+                "win" if good else "miss",
+                f"finding_margin_roi_{'above' if good else 'below'}",
+                lambda s: {
+                    "roi": roi,
+                    "igp": s.money(m.igp),
+                    "cost": s.money(m.spend),
+                    "break_even": BREAK_EVEN_ROI,
+                    "roas": m.roas,
+                },
+                abs(roi - BREAK_EVEN_ROI),
+                "roi_margin",
+                priority=0,
+            )
+        )
     return out
 
 
@@ -190,35 +351,82 @@ def _cause_fields(cause: DayCause | GapCause) -> Fields:
     return fields
 
 
-def _events(style: Style, root_cause: RootCause, ab: ABTest | Skip | None, day_anomalies: DayAnomalies | Skip,
-            alerts: ShareAlerts) -> list[Finding]:
+def _events(
+    style: Style,
+    root_cause: RootCause,
+    ab: ABTest | Skip | None,
+    day_anomalies: DayAnomalies | Skip,
+    alerts: ShareAlerts,
+) -> list[Finding]:
     out = []
-    for cause, key in ((root_cause.day, "finding_cause_day"), (root_cause.gap, "finding_cause_gap")):
+    for cause, key in (
+        (root_cause.day, "finding_cause_day"),
+        (root_cause.gap, "finding_cause_gap"),
+    ):
         if cause is not None and not cause.candidates.empty:
             out.append(_finding(style, "note", key, _cause_fields(cause), 0.35, "root_cause"))
     if isinstance(ab, ABTest):
-        out.append(_finding(style, "win" if ab.significant and ab.relative_lift > 0 else "note", "finding_ab",
-                            lambda s: {"verdict": ab.verdict(s)}, 0.4, "ab"))
+        out.append(
+            _finding(
+                style,
+                "win" if ab.significant and ab.relative_lift > 0 else "note",
+                "finding_ab",
+                lambda s: {"verdict": ab.verdict(s)},
+                0.4,
+                "ab",
+            )
+        )
     top_day = largest(day_anomalies) if isinstance(day_anomalies, DayAnomalies) else None
     if top_day is not None:
         zh, en = (finding_text(top_day, style.in_lang(lang)) for lang in ("zh", "en"))
-        out.append(Finding(kind="miss" if top_day.direction == "down" else "note", zh=zh, en=en,
-                           weight=float(min(abs(top_day.rel_dev), 1.0) + 0.1), metric="day_anomaly"))
+        out.append(
+            Finding(
+                kind="miss" if top_day.direction == "down" else "note",
+                zh=zh,
+                en=en,
+                weight=float(min(abs(top_day.rel_dev), 1.0) + 0.1),
+                metric="day_anomaly",
+            )
+        )
     if alerts.table is not None and len(alerts.table):
         a = alerts.table.iloc[0]
-        out.append(_finding(style, "miss" if a.gap < 0 else "note", "finding_share_alert",
-                            lambda s: {"day": f"{a.date:%m-%d}", "channel": a.channel, "actual": s.money(a.actual),
-                                       "expected": s.money(a.expected), "rel": a.rel_dev},
-                            min(abs(a.rel_dev), 1.0), "alert"))
+        out.append(
+            _finding(
+                style,
+                "miss" if a.gap < 0 else "note",
+                "finding_share_alert",
+                lambda s: {
+                    "day": f"{a.date:%m-%d}",
+                    "channel": a.channel,
+                    "actual": s.money(a.actual),
+                    "expected": s.money(a.expected),
+                    "rel": a.rel_dev,
+                },
+                min(abs(a.rel_dev), 1.0),
+                "alert",
+            )
+        )
     return out
 
 
-def draft_findings(style: Style, kpis: pd.DataFrame, targets: pd.DataFrame, hypotheses: pd.DataFrame,
-                   channels: pd.DataFrame, agg: Aggregates, decomposition: Decomposition | None,
-                   funnel: pd.DataFrame | None, inventory: InventoryHealth | Skip | None,
-                   customers: CustomerAnalysis | Skip, lift: LiftAnalysis | Skip, margin: MarginAnalysis | Skip,
-                   root_cause: RootCause, ab: ABTest | Skip | None, day_anomalies: DayAnomalies | Skip,
-                   alerts: ShareAlerts) -> tuple[Finding, ...]:
+def draft_findings(
+    style: Style,
+    kpis: pd.DataFrame,
+    targets: pd.DataFrame,
+    hypotheses: pd.DataFrame,
+    channels: pd.DataFrame,
+    agg: Aggregates,
+    decomposition: Decomposition | None,
+    funnel: pd.DataFrame | None,
+    inventory: InventoryHealth | Skip | None,
+    customers: CustomerAnalysis | Skip,
+    lift: LiftAnalysis | Skip,
+    margin: MarginAnalysis | Skip,
+    root_cause: RootCause,
+    ab: ABTest | Skip | None,
+    day_anomalies: DayAnomalies | Skip,
+    alerts: ShareAlerts,
+) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
     Returns
@@ -226,8 +434,12 @@ def draft_findings(style: Style, kpis: pd.DataFrame, targets: pd.DataFrame, hypo
     tuple of Finding
         Every finding the results support (the report shows the first few of each kind).
     """
-    out = [*_verdicts(style, targets, hypotheses), *_channel_growth(style, kpis, agg),
-           *_execution(style, agg, decomposition, funnel, inventory), *_roas(style, channels),
-           *_impact(style, customers, lift, margin), *_events(style, root_cause, ab, day_anomalies, alerts)]
+    out = [
+        *_verdicts(style, targets, hypotheses),
+        *_channel_growth(style, kpis, agg),
+        *_execution(style, agg, decomposition, funnel, inventory),
+        *_roas(style, channels),
+        *_impact(style, customers, lift, margin),
+        *_events(style, root_cause, ab, day_anomalies, alerts),
+    ]
     return tuple(sorted(out, key=lambda f: (KIND_ORDER[f.kind], f.priority, -f.weight)))
-

@@ -2,6 +2,7 @@
 
 Built from the extract's aggregates and the pure metric functions.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -68,10 +69,12 @@ def lift_analysis(history: pd.DataFrame, windows: Windows, kpis: pd.DataFrame) -
     table = lf.incremental_by_phase(cf, windows)
     pf = lf.pull_forward_share(cf, windows) if windows.dip is not None else None
     camp = windows.campaign
-    expected = cf.daily.expected[pd.Timestamp(camp.start):pd.Timestamp(camp.end)].sum()
+    expected = cf.daily.expected[pd.Timestamp(camp.start) : pd.Timestamp(camp.end)].sum()
     base_daily = kpis.at["baseline", "gmv_per_day"]
     dip = windows.dip
-    volumes: dict[str, pd.DataFrame | None] = {}  # the same model for orders and units: "did it sell more *things*"
+    volumes: dict[
+        str, pd.DataFrame | None
+    ] = {}  # the same model for orders and units: "did it sell more *things*"
     for metric in ("orders", "units"):
         series = history.set_index("date")[metric].astype(float).asfreq("D", fill_value=0.0)
         try:
@@ -79,15 +82,27 @@ def lift_analysis(history: pd.DataFrame, windows: Windows, kpis: pd.DataFrame) -
             volumes[metric] = lf.incremental_by_phase(fit, windows)
         except ValueError:
             volumes[metric] = None
-    return LiftAnalysis(cf=cf, table=table, volumes=volumes, pull_forward=pf, dip_days=dip.days if dip else 0,
-                        dip_verdict=dip_verdict(table), closed_weekdays=tuple(cf.closed_weekdays),
-                        zero_days=int((cf.daily.role == "zero").sum()),
-                        cf_factor=float(expected / (base_daily * kpis.at["campaign", "days"])),
-                        growth_per_year=float(np.expm1(cf.params.get("trend", 0.0))))
+    return LiftAnalysis(
+        cf=cf,
+        table=table,
+        volumes=volumes,
+        pull_forward=pf,
+        dip_days=dip.days if dip else 0,
+        dip_verdict=dip_verdict(table),
+        closed_weekdays=tuple(cf.closed_weekdays),
+        zero_days=int((cf.daily.role == "zero").sum()),
+        cf_factor=float(expected / (base_daily * kpis.at["campaign", "days"])),
+        growth_per_year=float(np.expm1(cf.params.get("trend", 0.0))),
+    )
 
 
-def sku_frame(sku_window: pd.DataFrame, card: CampaignCard, kpis: pd.DataFrame, cf_factor: float,
-              variable_cost_rate: float = 0.0) -> pd.DataFrame:
+def sku_frame(
+    sku_window: pd.DataFrame,
+    card: CampaignCard,
+    kpis: pd.DataFrame,
+    cf_factor: float,
+    variable_cost_rate: float = 0.0,
+) -> pd.DataFrame:
     """One row per SKU for the margin analysis.
 
     口径: Q = campaign units; Q̂ = the SKU's baseline units per day × campaign days × ``cf_factor``
@@ -99,7 +114,12 @@ def sku_frame(sku_window: pd.DataFrame, card: CampaignCard, kpis: pd.DataFrame, 
     (``controls``: control categories, substitutes, complements) are left out.
     """
     c = card.controls
-    w = sku_window[~(sku_window.category.isin(c.categories) | sku_window.sku.isin(c.substitutes + c.complements))]
+    w = sku_window[
+        ~(
+            sku_window.category.isin(c.categories)
+            | sku_window.sku.isin(c.substitutes + c.complements)
+        )
+    ]
     days = kpis["days"]
     base = w[w.phase == "baseline"].set_index("sku")
     camp = w[w.phase == "campaign"].set_index("sku")
@@ -108,11 +128,20 @@ def sku_frame(sku_window: pd.DataFrame, card: CampaignCard, kpis: pd.DataFrame, 
     p_reg = (base.gmv / base.units).fillna(camp.list_amount / camp.units * _paid_to_list(base))
     p_promo = (camp.gmv / camp.units).fillna(p_reg)
     cost = (camp.cogs / camp.units).fillna(base.cogs / base.units)
-    frame = pd.DataFrame({
-        "units": camp.units.fillna(0.0),
-        "units_baseline": base.units.fillna(0.0) / days["baseline"] * days["campaign"] * cf_factor,
-        "price_promo": p_promo, "price_regular": p_reg, "unit_cost": cost,
-        "variable_cost": variable_cost_rate * p_reg}, index=skus)
+    frame = pd.DataFrame(
+        {
+            "units": camp.units.fillna(0.0),
+            "units_baseline": base.units.fillna(0.0)
+            / days["baseline"]
+            * days["campaign"]
+            * cf_factor,
+            "price_promo": p_promo,
+            "price_regular": p_reg,
+            "unit_cost": cost,
+            "variable_cost": variable_cost_rate * p_reg,
+        },
+        index=skus,
+    )
     return frame.dropna()
 
 
@@ -122,8 +151,9 @@ def _paid_to_list(base: pd.DataFrame) -> float:
     return ratio if np.isfinite(ratio) and ratio > 0 else 1.0
 
 
-def margin_analysis(campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataFrame,
-                    lift: LiftAnalysis | Skip) -> MarginAnalysis:
+def margin_analysis(
+    campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataFrame, lift: LiftAnalysis | Skip
+) -> MarginAnalysis:
     """IGP, margin ROI (IGP/S) and net ROI beside ROAS, leakage, break-even lift (METHODS.md §1.2, §1.4).
 
     Also the subsidy leakage and the discount-depth buckets of the campaign.
@@ -149,18 +179,26 @@ def margin_analysis(campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataF
     per_sku = mg.igp_by_sku(skus)
     igp = float(per_sku.igp.sum())
     media = float(kpis.at["campaign", "spend"])
-    out: dict[str, Any] = {"igp": igp, "subsidy_leakage": float(per_sku.subsidy_leakage.sum()),
-                           "units": float(skus.units.sum()), "units_baseline": float(skus.units_baseline.sum()),
-                           "variable_cost_rate": variable_cost_rate, "cf_factor": cf_factor,
-                           "roas": float(kpis.at["campaign", "roas"])}
+    out: dict[str, Any] = {
+        "igp": igp,
+        "subsidy_leakage": float(per_sku.subsidy_leakage.sum()),
+        "units": float(skus.units.sum()),
+        "units_baseline": float(skus.units_baseline.sum()),
+        "variable_cost_rate": variable_cost_rate,
+        "cf_factor": cf_factor,
+        "roas": float(kpis.at["campaign", "roas"]),
+    }
     if np.isfinite(media) and media > 0:
         s = mg.campaign_cost(media, costs.fees, costs.coupons, costs.fixed)
         out |= {"spend": s, **mg.roi(igp, s)}
     q_hat_value = (skus.units_baseline * skus.price_regular).sum()
     depth = 1 - (skus.units * skus.price_promo).sum() / (skus.units * skus.price_regular).sum()
     margin = 1 - ((skus.units_baseline * (skus.unit_cost + skus.variable_cost)).sum() / q_hat_value)
-    out |= {"discount_depth": float(depth), "unit_margin": float(margin),
-            "unit_lift": float(skus.units.sum() / skus.units_baseline.sum() - 1)}
+    out |= {
+        "discount_depth": float(depth),
+        "unit_margin": float(margin),
+        "unit_lift": float(skus.units.sum() / skus.units_baseline.sum() - 1),
+    }
     try:
         out["break_even_lift"] = mg.break_even_lift(max(depth, 0.0), margin)
     except ValueError as exc:
@@ -170,12 +208,18 @@ def margin_analysis(campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataF
         out["elasticity"] = mg.promo_elasticity(skus)
     except ValueError as exc:
         out["elasticity"] = {"note": str(exc)}
-    out["top_skus"] = per_sku.sort_values("igp").iloc[np.r_[0:3, -3:0]] if len(per_sku) > 6 else per_sku
+    out["top_skus"] = (
+        per_sku.sort_values("igp").iloc[np.r_[0:3, -3:0]] if len(per_sku) > 6 else per_sku
+    )
     return MarginAnalysis(**out)
 
 
-def ltv_cac(kpis: pd.DataFrame, sku_window: pd.DataFrame, customers: CustomerAnalysis | Skip,
-            value: CustomerValue | Skip) -> LtvCac | None:
+def ltv_cac(
+    kpis: pd.DataFrame,
+    sku_window: pd.DataFrame,
+    customers: CustomerAnalysis | Skip,
+    value: CustomerValue | Skip,
+) -> LtvCac | None:
     """LTV : CAC of the campaign's new customers.
 
     口径: CAC = campaign media spend / campaign new customers; LTV = (net spend in the first
@@ -189,8 +233,11 @@ def ltv_cac(kpis: pd.DataFrame, sku_window: pd.DataFrame, customers: CustomerAna
     ValueError
         No campaign new customer observed for the first days yet (bilingual reason).
     """
-    if not isinstance(customers, CustomerAnalysis) or not isinstance(value, CustomerValue) \
-            or "campaign_new" not in value.table.index:
+    if (
+        not isinstance(customers, CustomerAnalysis)
+        or not isinstance(value, CustomerValue)
+        or "campaign_new" not in value.table.index
+    ):
         return None
     spend, new = kpis.at["campaign", "spend"], kpis.at["campaign", "new_customers"]
     if not (np.isfinite(spend) and spend > 0 and new > 0):
@@ -203,15 +250,25 @@ def ltv_cac(kpis: pd.DataFrame, sku_window: pd.DataFrame, customers: CustomerAna
         raise ValueError(both("ltv_cac_too_early", days=LTV_FIRST_DAYS))
     cac = spend / new
     ltv = (first + future) * gm
-    return LtvCac(cac=float(cac), ltv=float(ltv), ratio=float(ltv / cac), gross_margin_rate=float(gm),
-                  first_30d_net=float(first), predicted_value=future,
-                  horizon_weeks=int(value.params.get("horizon_weeks", 26)))
+    return LtvCac(
+        cac=float(cac),
+        ltv=float(ltv),
+        ratio=float(ltv / cac),
+        gross_margin_rate=float(gm),
+        first_30d_net=float(first),
+        predicted_value=future,
+        horizon_weeks=int(value.params.get("horizon_weeks", 26)),
+    )
 
 
 def _did_rows(treated: pd.Series, control: pd.Series, post: int) -> pd.DataFrame:
     day = treated.index.strftime("%Y-%m-%d")
-    return pd.concat([pd.DataFrame({"y": treated.to_numpy(), "treat": 1, "post": post, "day": day}),
-                      pd.DataFrame({"y": control.to_numpy(), "treat": 0, "post": post, "day": day})])
+    return pd.concat(
+        [
+            pd.DataFrame({"y": treated.to_numpy(), "treat": 1, "post": post, "day": day}),
+            pd.DataFrame({"y": control.to_numpy(), "treat": 0, "post": post, "day": day}),
+        ]
+    )
 
 
 def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> ControlAnalysis | None:
@@ -241,17 +298,26 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
         return None
     w = card.windows
     b = w.baseline
-    base = x.loc[pd.Timestamp(b.start):pd.Timestamp(b.end)]
+    base = x.loc[pd.Timestamp(b.start) : pd.Timestamp(b.end)]
     if len(base) < 14 or base.control.sum() <= 0 or base.promoted.sum() <= 0:
-        raise ValueError("the control categories or the promoted lines have no GMV in the baseline window")
-    periods = [(name, win) for name, win in w.items() if name != "baseline"] + [("campaign", w.campaign)]
+        raise ValueError(
+            "the control categories or the promoted lines have no GMV in the baseline window"
+        )
+    periods = [(name, win) for name, win in w.items() if name != "baseline"] + [
+        ("campaign", w.campaign)
+    ]
 
     def did(col: str, lo: object, hi: object) -> dict[str, float]:
         scale = base[col].sum() / base.control.sum()
-        post = x.loc[pd.Timestamp(lo):pd.Timestamp(hi)]
+        post = x.loc[pd.Timestamp(lo) : pd.Timestamp(hi)]
         if post.empty or post.control.sum() <= 0:
             raise ValueError(f"the control categories have no GMV in {lo}..{hi}")
-        rows = pd.concat([_did_rows(base[col], base.control * scale, 0), _did_rows(post[col], post.control * scale, 1)])
+        rows = pd.concat(
+            [
+                _did_rows(base[col], base.control * scale, 0),
+                _did_rows(post[col], post.control * scale, 1),
+            ]
+        )
         delta = lf.did_ols(rows).estimate  # = did_means: the METHODS formula
         # Interval and p from the daily paired differences d_t = Y_T,t − C'_t (Welch, post vs
         # baseline): a shock common to both series on a day cancels in d_t.
@@ -263,8 +329,16 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
             lo = hi = delta
             p = 1.0 if delta == 0 else 0.0
         n = len(post)
-        return {"delta_per_day": delta, "incremental": delta * n, "lower": lo * n, "upper": hi * n,
-                "p_value": p, "days": n, "actual": float(post[col].sum()), "expected": float(post[col].sum() - delta * n)}
+        return {
+            "delta_per_day": delta,
+            "incremental": delta * n,
+            "lower": lo * n,
+            "upper": hi * n,
+            "p_value": p,
+            "days": n,
+            "actual": float(post[col].sum()),
+            "expected": float(post[col].sum() - delta * n),
+        }
 
     table = pd.DataFrame({name: did("promoted", win.start, win.end) for name, win in periods}).T
     scale = base.promoted.sum() / base.control.sum()
@@ -275,15 +349,26 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
     skus = c.substitutes + c.complements
     camp = w.campaign
     items = {s: did(f"sku:{s}", camp.start, camp.end) for s in skus}
-    days = x.loc[pd.Timestamp(camp.start):pd.Timestamp(camp.end)]
+    days = x.loc[pd.Timestamp(camp.start) : pd.Timestamp(camp.end)]
     y = pd.DataFrame({"promoted": days.promoted, **{s: days[f"sku:{s}"] for s in skus}})
-    yhat = y - pd.Series({"promoted": table.at["campaign", "delta_per_day"],
-                          **{s: items[s]["delta_per_day"] for s in skus}})
+    yhat = y - pd.Series(
+        {
+            "promoted": table.at["campaign", "delta_per_day"],
+            **{s: items[s]["delta_per_day"] for s in skus},
+        }
+    )
     pull = -float(table.at["dip", "incremental"]) if "dip" in table.index else 0.0
-    net = lf.cannibalisation_halo(y, yhat, c.substitutes, c.complements, promoted=["promoted"],
-                                  pull_forward=pull).to_dict()
+    net = lf.cannibalisation_halo(
+        y, yhat, c.substitutes, c.complements, promoted=["promoted"], pull_forward=pull
+    ).to_dict()
     return ControlAnalysis(
-        table=table, categories=tuple(c.categories),
-        pretrend=Pretrend(slope_diff_per_week=trend.estimate, p_value=trend.p_value, parallel=bool(trend.parallel)),
-        items=pd.DataFrame(items).T if items else None, substitutes=tuple(c.substitutes),
-        complements=tuple(c.complements), net=NetIncrement(**net))
+        table=table,
+        categories=tuple(c.categories),
+        pretrend=Pretrend(
+            slope_diff_per_week=trend.estimate, p_value=trend.p_value, parallel=bool(trend.parallel)
+        ),
+        items=pd.DataFrame(items).T if items else None,
+        substitutes=tuple(c.substitutes),
+        complements=tuple(c.complements),
+        net=NetIncrement(**net),
+    )

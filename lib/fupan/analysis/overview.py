@@ -2,6 +2,7 @@
 
 Also the hypotheses, the GMV driver decomposition and the campaign funnel.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -85,15 +86,26 @@ def decomposition(kpis: pd.DataFrame) -> Decomposition | None:
     口径: UV per day, CR and AOV of each window; ``None`` without UV or orders in either window.
     """
     base, cur = kpis.loc["baseline"], kpis.loc["campaign"]
-    if not all(np.isfinite([base.uv, cur.uv, base.cr, cur.cr])) or min(base.uv, cur.uv, base.orders, cur.orders) <= 0:
+    if (
+        not all(np.isfinite([base.uv, cur.uv, base.cr, cur.cr]))
+        or min(base.uv, cur.uv, base.orders, cur.orders) <= 0
+    ):
         return None
     f0 = {"uv": base.uv / base.days, "cr": base.cr, "aov": base.aov}
     f1 = {"uv": cur.uv / cur.days, "cr": cur.cr, "aov": cur.aov}
-    return Decomposition(base=f0, current=f1, gmv_base=base.gmv_per_day, gmv_current=cur.gmv_per_day,
-                         lmdi=decompose_gmv_change(f0, f1, "lmdi"), shapley=decompose_gmv_change(f0, f1, "shapley"))
+    return Decomposition(
+        base=f0,
+        current=f1,
+        gmv_base=base.gmv_per_day,
+        gmv_current=cur.gmv_per_day,
+        lmdi=decompose_gmv_change(f0, f1, "lmdi"),
+        shapley=decompose_gmv_change(f0, f1, "shapley"),
+    )
 
 
-def funnel_steps(funnel: pd.DataFrame | None, phase: str = "campaign", channel: str = "_all") -> pd.DataFrame | None:
+def funnel_steps(
+    funnel: pd.DataFrame | None, phase: str = "campaign", channel: str = "_all"
+) -> pd.DataFrame | None:
     """Distinct users per step in a window with step conversion and drop-off (``None`` without events).
 
     口径: :func:`fupan.metrics.funnel.window_funnel` — the one definition the funnel by channel

@@ -12,6 +12,7 @@ propagates. ``record`` names the result's key under ``analyses`` in case.json.
 
 :func:`load_retrospective` is what the template's first cell calls.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -62,29 +63,72 @@ PIPELINE: tuple[Step, ...] = (
     Step("alerts", execution.share_alerts, ("agg.daily", "windows"), record="alerts"),
     analysis("day_anomalies", anomalies.analyse, "campaign", "agg", "style"),
     analysis("ab", execution.ab_test, "agg.ab_users", record="ab_test"),
-    analysis("customer_value", customers.customer_value, "agg.customer_orders", "cohorts", "card.windows"),
-    analysis("customers", customers.customer_analysis, "agg.customer_orders", "agg.sku_window", "cohorts",
-             "card.windows"),
-    Step("funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"),
+    analysis(
+        "customer_value", customers.customer_value, "agg.customer_orders", "cohorts", "card.windows"
+    ),
+    analysis(
+        "customers",
+        customers.customer_analysis,
+        "agg.customer_orders",
+        "agg.sku_window",
+        "cohorts",
+        "card.windows",
+    ),
+    Step(
+        "funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"
+    ),
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
     core("peak_hours", execution.peak_hours, "agg.daily", "agg.hourly", "card.windows"),
     analysis("lift", impact.lift_analysis, "agg.history", "card.windows", "kpis"),
     analysis("margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift"),
     analysis("ltv_cac", impact.ltv_cac, "kpis", "agg.sku_window", "customers", "customer_value"),
     analysis("controls", impact.control_analysis, "agg.controls", "card"),
-    analysis("segments", rootcause.segment_effects, "agg.segments", "agg.uv", "kpis", "card.windows"),
-    Step("root_cause", rootcause.root_cause, ("alerts", "windows", "agg.segments", "agg.history", "kpis",
-                                              "card.strategy.targets", "card.windows"), record="root_cause"),
-    core("findings", findings.draft_findings, "style", "kpis", "targets", "hypotheses", "channels", "agg",
-         "decomposition", "funnel", "inventory", "customers", "lift", "margin", "root_cause", "ab",
-         "day_anomalies", "alerts"),
+    analysis(
+        "segments", rootcause.segment_effects, "agg.segments", "agg.uv", "kpis", "card.windows"
+    ),
+    Step(
+        "root_cause",
+        rootcause.root_cause,
+        (
+            "alerts",
+            "windows",
+            "agg.segments",
+            "agg.history",
+            "kpis",
+            "card.strategy.targets",
+            "card.windows",
+        ),
+        record="root_cause",
+    ),
+    core(
+        "findings",
+        findings.draft_findings,
+        "style",
+        "kpis",
+        "targets",
+        "hypotheses",
+        "channels",
+        "agg",
+        "decomposition",
+        "funnel",
+        "inventory",
+        "customers",
+        "lift",
+        "margin",
+        "root_cause",
+        "ab",
+        "day_anomalies",
+        "alerts",
+    ),
 )
 
 
 def _resolve(name: str, data: dict[str, Any], step: Step) -> Any:
     head, *attrs = name.split(".")
     if head not in data:
-        raise KeyError(f"step {step.name!r} needs {head!r}, which no earlier step of the pipeline produces")
+        raise KeyError(
+            f"step {step.name!r} needs {head!r}, which no earlier step of the pipeline produces"
+        )
     value = data[head]
     for attr in attrs:
         value = getattr(value, attr)
@@ -105,21 +149,37 @@ def run_pipeline(inputs: dict[str, Any], steps: tuple[Step, ...] = PIPELINE) -> 
     return data
 
 
-def build(campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: bool = False) -> Retrospective:
+def build(
+    campaign: Campaign, agg: Aggregates, lang: str = "zh", *, share_safe: bool = False
+) -> Retrospective:
     """Compute every number of the retrospective from validated data and its aggregates.
 
     ``share_safe`` makes every amount of money the report formats (findings, tables, chart axes)
     an index, 100 = the baseline window's average daily GMV (the result ``style``).
     """
-    inputs = {"campaign": campaign, "card": campaign.card, "agg": agg, "lang": lang, "share_safe": share_safe}
+    inputs = {
+        "campaign": campaign,
+        "card": campaign.card,
+        "agg": agg,
+        "lang": lang,
+        "share_safe": share_safe,
+    }
     data = run_pipeline(inputs)
     results = MappingProxyType({s.name: data[s.name] for s in PIPELINE})
-    return Retrospective(campaign=campaign, agg=agg, results=results,
-                         recorded=tuple((s.name, s.record) for s in PIPELINE if s.record))
+    return Retrospective(
+        campaign=campaign,
+        agg=agg,
+        results=results,
+        recorded=tuple((s.name, s.record) for s in PIPELINE if s.record),
+    )
 
 
-def load_retrospective(campaign_dir: str | Path, lang: str = "zh", prepared: str | Path | None = None,
-                       share_safe: bool = False) -> Retrospective:
+def load_retrospective(
+    campaign_dir: str | Path,
+    lang: str = "zh",
+    prepared: str | Path | None = None,
+    share_safe: bool = False,
+) -> Retrospective:
     """Validate, extract and compute: the single call a report template starts with.
 
     ``prepared`` is the DuckDB file ``fupan run`` wrote after validating; when it is absent (the
@@ -132,4 +192,12 @@ def load_retrospective(campaign_dir: str | Path, lang: str = "zh", prepared: str
     return build(campaign, extract(campaign), lang, share_safe=share_safe)
 
 
-__all__ = ["PIPELINE", "Retrospective", "Skip", "Step", "build", "load_retrospective", "run_pipeline"]
+__all__ = [
+    "PIPELINE",
+    "Retrospective",
+    "Skip",
+    "Step",
+    "build",
+    "load_retrospective",
+    "run_pipeline",
+]

@@ -2,6 +2,7 @@
 
 From the extract's day × dimension × element aggregates.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 
 DIMENSIONS = ("channel", "category", "price_band", "customer_type")
 NEIGHBOURS = 3  # days either side of an anomalous day that form its typical day
-MIN_TOTAL_CHANGE = 0.10  # below this change of the day's total there is nothing for Adtributor to explain
+MIN_TOTAL_CHANGE = (
+    0.10  # below this change of the day's total there is nothing for Adtributor to explain
+)
 
 
 def _window_sum(seg: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
@@ -24,8 +27,9 @@ def _window_sum(seg: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
     return s.groupby(["dimension", "element"], as_index=False)[["gmv", "orders"]].sum()
 
 
-def segment_effects(segments: pd.DataFrame, uv: pd.DataFrame | None, kpis: pd.DataFrame,
-                    windows: Windows) -> SegmentEffects:
+def segment_effects(
+    segments: pd.DataFrame, uv: pd.DataFrame | None, kpis: pd.DataFrame, windows: Windows
+) -> SegmentEffects:
     """Traffic / mix / CR / AOV effects on daily GMV, campaign vs baseline, for every dimension.
 
     口径: per day averages of each window; for channels, traffic = UV (daily distinct users of the
@@ -37,13 +41,26 @@ def segment_effects(segments: pd.DataFrame, uv: pd.DataFrame | None, kpis: pd.Da
     for dim in DIMENSIONS:
         parts = []
         for name, w in (("baseline", windows.baseline), ("campaign", windows.campaign)):
-            s = _window_sum(segments[segments.dimension == dim], w.start, w.end).set_index("element")
+            s = _window_sum(segments[segments.dimension == dim], w.start, w.end).set_index(
+                "element"
+            )
             traffic = s.orders.astype(float)
             if dim == "channel" and uv is not None:
-                u = uv[(uv.channel != "_all") & uv.date.between(pd.Timestamp(w.start), pd.Timestamp(w.end))]
+                u = uv[
+                    (uv.channel != "_all")
+                    & uv.date.between(pd.Timestamp(w.start), pd.Timestamp(w.end))
+                ]
                 traffic = u.groupby("channel").uv.sum().reindex(s.index).fillna(0.0)
-            parts.append(pd.DataFrame({dim: s.index, "uv": traffic.to_numpy() / days[name],
-                                       "orders": s.orders.to_numpy() / days[name], "gmv": s.gmv.to_numpy() / days[name]}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        dim: s.index,
+                        "uv": traffic.to_numpy() / days[name],
+                        "orders": s.orders.to_numpy() / days[name],
+                        "gmv": s.gmv.to_numpy() / days[name],
+                    }
+                )
+            )
         effects = rc.segment_decomposition(parts[0], parts[1], dim)
         rows.append({"dimension": dim, **effects.to_dict()})
     return SegmentEffects(pd.DataFrame(rows).set_index("dimension"))
@@ -53,11 +70,14 @@ def _adtributor(frame: pd.DataFrame) -> pd.DataFrame:
     try:
         return rc.adtributor(frame)
     except ValueError:
-        return pd.DataFrame(columns=["dimension", "elements", "explanatory_power", "surprise", "change"])
+        return pd.DataFrame(
+            columns=["dimension", "elements", "explanatory_power", "surprise", "change"]
+        )
 
 
-def anomalous_day(alerts: ShareAlerts, windows: pd.DataFrame, segments: pd.DataFrame,
-                  history: pd.DataFrame) -> DayCause | None:
+def anomalous_day(
+    alerts: ShareAlerts, windows: pd.DataFrame, segments: pd.DataFrame, history: pd.DataFrame
+) -> DayCause | None:
     """Adtributor on the largest alert's day: each element's GMV that day against a typical day.
 
     口径: forecast = the element's median daily GMV over the neighbouring days of the same phase —
@@ -80,19 +100,32 @@ def anomalous_day(alerts: ShareAlerts, windows: pd.DataFrame, segments: pd.DataF
     near = others[(others.date - day).abs() <= pd.Timedelta(days=NEIGHBOURS)]
     if near.date.nunique() >= 2:
         others = near
-    typical = (others.pivot_table(index=["dimension", "element"], columns="date",
-                                  values="gmv", aggfunc="sum").fillna(0).median(axis=1))
+    typical = (
+        others.pivot_table(
+            index=["dimension", "element"], columns="date", values="gmv", aggfunc="sum"
+        )
+        .fillna(0)
+        .median(axis=1)
+    )
     actual = in_phase[in_phase.date == day].set_index(["dimension", "element"]).gmv
     frame = pd.DataFrame({"forecast": typical, "actual": actual}).fillna(0.0).reset_index()
     total = history.set_index("date").gmv
     typical_total = total[total.index.isin(others.date.unique())].median()
     change = float(total.get(day, 0.0) / typical_total - 1) if typical_total > 0 else float("nan")
-    cands = _adtributor(frame) if not abs(change) < MIN_TOTAL_CHANGE else _adtributor(frame).iloc[:0]
-    return DayCause(date=pd.Timestamp(day).date().isoformat(), phase=phase, total_change=change, candidates=cands)
+    cands = (
+        _adtributor(frame) if not abs(change) < MIN_TOTAL_CHANGE else _adtributor(frame).iloc[:0]
+    )
+    return DayCause(
+        date=pd.Timestamp(day).date().isoformat(),
+        phase=phase,
+        total_change=change,
+        candidates=cands,
+    )
 
 
-def target_gap(segments: pd.DataFrame, kpis: pd.DataFrame, targets: dict[str, float],
-               windows: Windows) -> GapCause | None:
+def target_gap(
+    segments: pd.DataFrame, kpis: pd.DataFrame, targets: dict[str, float], windows: Windows
+) -> GapCause | None:
     """Adtributor on the GMV gap to target (None when the target was met).
 
     Forecast = the target split by each element's baseline share of GMV (a plan that keeps the
@@ -107,14 +140,27 @@ def target_gap(segments: pd.DataFrame, kpis: pd.DataFrame, targets: dict[str, fl
     share = base / base.groupby(level="dimension").transform("sum")
     actual = _window_sum(seg, c.start, c.end).set_index(["dimension", "element"]).gmv
     frame = pd.DataFrame({"forecast": share * target, "actual": actual}).fillna(0.0).reset_index()
-    return GapCause(target=float(target), actual=float(kpis.at["campaign", "gmv"]), candidates=_adtributor(frame))
+    return GapCause(
+        target=float(target),
+        actual=float(kpis.at["campaign", "gmv"]),
+        candidates=_adtributor(frame),
+    )
 
 
-def root_cause(alerts: ShareAlerts, windows: pd.DataFrame, agg_segments: pd.DataFrame, history: pd.DataFrame,
-               kpis: pd.DataFrame, targets: dict[str, float], card_windows: Windows) -> RootCause:
+def root_cause(
+    alerts: ShareAlerts,
+    windows: pd.DataFrame,
+    agg_segments: pd.DataFrame,
+    history: pd.DataFrame,
+    kpis: pd.DataFrame,
+    targets: dict[str, float],
+    card_windows: Windows,
+) -> RootCause:
     """Causes of the anomalous day (:func:`anomalous_day`) and of the GMV gap (:func:`target_gap`)."""
-    return RootCause(day=anomalous_day(alerts, windows, agg_segments, history),
-                     gap=target_gap(agg_segments, kpis, targets, card_windows))
+    return RootCause(
+        day=anomalous_day(alerts, windows, agg_segments, history),
+        gap=target_gap(agg_segments, kpis, targets, card_windows),
+    )
 
 
 def explain(cause: DayCause | GapCause | None, lang: str) -> list[str]:

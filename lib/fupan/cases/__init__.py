@@ -7,6 +7,7 @@
 - :mod:`.library` — :func:`archive` (``fupan archive``): a finished run filed atomically as
   ``case_library/<id>/``; :func:`read_case`, :func:`check_library`, :func:`load_index` read it back.
 """
+
 from __future__ import annotations
 
 from .record import (
@@ -22,14 +23,38 @@ from .record import (
     write_record,
 )
 
-__all__ = ["MIME", "SCHEMA_VERSION", "Benchmark", "CaseRecord", "archive", "benchmark", "build_record", "canonical",
-           "check_library", "dumps", "load_index", "read_case", "read_record", "render_benchmark", "seal",
-           "write_atomic", "write_benchmark", "write_record"]
+__all__ = [
+    "MIME",
+    "SCHEMA_VERSION",
+    "Benchmark",
+    "CaseRecord",
+    "archive",
+    "benchmark",
+    "build_record",
+    "canonical",
+    "check_library",
+    "dumps",
+    "load_index",
+    "read_case",
+    "read_record",
+    "render_benchmark",
+    "seal",
+    "write_atomic",
+    "write_benchmark",
+    "write_record",
+]
 
 # The benchmark and the library load on first use (PEP 562), so that writing a record does not import them.
-_LAZY = {"Benchmark": ".compare", "benchmark": ".compare", "render_benchmark": ".benchmark_report",
-         "write_benchmark": ".benchmark_report", "archive": ".library", "check_library": ".library",
-         "load_index": ".library", "read_case": ".library"}
+_LAZY = {
+    "Benchmark": ".compare",
+    "benchmark": ".compare",
+    "render_benchmark": ".benchmark_report",
+    "write_benchmark": ".benchmark_report",
+    "archive": ".library",
+    "check_library": ".library",
+    "load_index": ".library",
+    "read_case": ".library",
+}
 
 
 def __getattr__(name: str):

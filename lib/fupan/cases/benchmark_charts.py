@@ -2,6 +2,7 @@
 daily GMV index overlay. Pure functions (numbers in, SVG text out): no file, no network, no script;
 text is drawn with the page's font (the embedded CJK subset), so labels stay sharp and searchable.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,22 +36,41 @@ def log_ticks(lo: float, hi: float) -> list[float]:
     """1-2-5 ticks of a log axis covering [lo, hi] (lo > 0); decades only when the range is wide."""
     first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
     mults = (1,) if last - first > 3 else (1, 2, 5)
-    return [m * 10.0**e for e in range(first, last + 1) for m in mults if lo <= m * 10.0**e <= hi] or [lo, hi]
+    return [
+        m * 10.0**e for e in range(first, last + 1) for m in mults if lo <= m * 10.0**e <= hi
+    ] or [lo, hi]
 
 
 def _svg(width: int, height: int, body: str, label: str) -> str:
-    return (f'<svg class="fp-bm-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{escape(label)}">{body}</svg>')
+    return (
+        f'<svg class="fp-bm-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}">{body}</svg>'
+    )
 
 
-def _text(x: float, y: float, s: str, anchor: str = "middle", size: int = 11, fill: str = "#444",
-          weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
-            f'font-weight="{weight}">{escape(s)}</text>')
+def _text(
+    x: float,
+    y: float,
+    s: str,
+    anchor: str = "middle",
+    size: int = 11,
+    fill: str = "#444",
+    weight: str = "normal",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}" '
+        f'font-weight="{weight}">{escape(s)}</text>'
+    )
 
 
-def strip(peers: Sequence[float], value: float | None, quartiles: tuple[float, float, float] | None,
-          fmt: Callable[[float], str], label: str, width: int = 240) -> str:
+def strip(
+    peers: Sequence[float],
+    value: float | None,
+    quartiles: tuple[float, float, float] | None,
+    fmt: Callable[[float], str],
+    label: str,
+    width: int = 240,
+) -> str:
     """Peers as grey dots, their P25–P75 as a box with the median line, the case as a red diamond."""
     pts = [*peers, *([value] if value is not None else [])]
     if not pts:
@@ -66,20 +86,30 @@ def strip(peers: Sequence[float], value: float | None, quartiles: tuple[float, f
     body = [f'<line x1="{left}" y1="14" x2="{right}" y2="14" stroke="#ddd"/>']
     if quartiles:
         q1, q2, q3 = quartiles
-        body.append(f'<rect x="{sx(q1):.1f}" y="7" width="{max(sx(q3) - sx(q1), 1):.1f}" height="14" fill="#eaeaea"/>')
-        body.append(f'<line x1="{sx(q2):.1f}" y1="5" x2="{sx(q2):.1f}" y2="23" stroke="#555" stroke-width="1.5"/>')
+        body.append(
+            f'<rect x="{sx(q1):.1f}" y="7" width="{max(sx(q3) - sx(q1), 1):.1f}" height="14" fill="#eaeaea"/>'
+        )
+        body.append(
+            f'<line x1="{sx(q2):.1f}" y1="5" x2="{sx(q2):.1f}" y2="23" stroke="#555" stroke-width="1.5"/>'
+        )
     for v in peers:
         body.append(f'<circle cx="{sx(v):.1f}" cy="14" r="3" fill="{PEER}" fill-opacity="0.55"/>')
     if value is not None:
         x = sx(value)
-        body.append(f'<path d="M{x:.1f},6 L{x + 6:.1f},14 L{x:.1f},22 L{x - 6:.1f},14 Z" fill="{SUBJECT}"/>')
+        body.append(
+            f'<path d="M{x:.1f},6 L{x + 6:.1f},14 L{x:.1f},22 L{x - 6:.1f},14 Z" fill="{SUBJECT}"/>'
+        )
     body.append(_text(left, 32, fmt(min(pts)), "start", 9, "#888"))
     body.append(_text(right, 32, fmt(max(pts)), "end", 9, "#888"))
     return _svg(width, height, "".join(body), label)
 
 
-def log_strip(rows: Sequence[tuple[str, Sequence[float], float | None]], fmt: Callable[[float], str],
-              label: str, width: int = 640) -> str:
+def log_strip(
+    rows: Sequence[tuple[str, Sequence[float], float | None]],
+    fmt: Callable[[float], str],
+    label: str,
+    width: int = 640,
+) -> str:
     """Scale KPIs on a log axis, one row each: (row label, peer values, the case's value)."""
     vals = [v for _, peers, x in rows for v in [*peers, *([x] if x else [])] if v and v > 0]
     if not vals:
@@ -89,26 +119,40 @@ def log_strip(rows: Sequence[tuple[str, Sequence[float], float | None]], fmt: Ca
     height = 24 + row_h * len(rows) + 18
 
     def sx(v: float) -> float:
-        return left + (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * (right - left)
+        return left + (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * (
+            right - left
+        )
 
     body = []
     for t in log_ticks(lo, hi):
-        body.append(f'<line x1="{sx(t):.1f}" y1="16" x2="{sx(t):.1f}" y2="{height - 20}" stroke="#eee"/>')
+        body.append(
+            f'<line x1="{sx(t):.1f}" y1="16" x2="{sx(t):.1f}" y2="{height - 20}" stroke="#eee"/>'
+        )
         body.append(_text(sx(t), height - 6, fmt(t), size=9, fill="#888"))
     for i, (name, peers, x) in enumerate(rows):
         y = 30 + i * row_h
         body.append(_text(left - 8, y + 4, name, "end", 11))
         for v in peers:
             if v > 0:
-                body.append(f'<circle cx="{sx(v):.1f}" cy="{y}" r="3.2" fill="{PEER}" fill-opacity="0.55"/>')
+                body.append(
+                    f'<circle cx="{sx(v):.1f}" cy="{y}" r="3.2" fill="{PEER}" fill-opacity="0.55"/>'
+                )
         if x and x > 0:
-            body.append(f'<path d="M{sx(x):.1f},{y - 8} L{sx(x) + 7:.1f},{y} L{sx(x):.1f},{y + 8} '
-                        f'L{sx(x) - 7:.1f},{y} Z" fill="{SUBJECT}"/>')
+            body.append(
+                f'<path d="M{sx(x):.1f},{y - 8} L{sx(x) + 7:.1f},{y} L{sx(x):.1f},{y + 8} '
+                f'L{sx(x) - 7:.1f},{y} Z" fill="{SUBJECT}"/>'
+            )
     return _svg(width, height, "".join(body), label)
 
 
-def bullet(actual: float | None, plan: float, quartiles: tuple[float, float, float] | None,
-           fmt: Callable[[float], str], label: str, width: int = 560) -> str:
+def bullet(
+    actual: float | None,
+    plan: float,
+    quartiles: tuple[float, float, float] | None,
+    fmt: Callable[[float], str],
+    label: str,
+    width: int = 560,
+) -> str:
     """Few's bullet graph: grey bands split at the peers' P25/P50/P75 (darkest = lowest quarter),
     the dark bar = the actual, the vertical tick = the plan."""
     pts = [0.0, plan, *([actual] if actual is not None else []), *(quartiles or ())]
@@ -123,11 +167,17 @@ def bullet(actual: float | None, plan: float, quartiles: tuple[float, float, flo
     edges = [lo, *quartiles, hi] if quartiles else [lo, hi]
     shades = BANDS if quartiles else (BANDS[-1],)
     for a, b, shade in zip(edges, edges[1:], shades, strict=False):
-        body.append(f'<rect x="{sx(a):.1f}" y="6" width="{max(sx(b) - sx(a), 0):.1f}" height="24" fill="{shade}"/>')
+        body.append(
+            f'<rect x="{sx(a):.1f}" y="6" width="{max(sx(b) - sx(a), 0):.1f}" height="24" fill="{shade}"/>'
+        )
     if actual is not None:
         x0, x1 = sorted((sx(0.0), sx(actual)))
-        body.append(f'<rect x="{x0:.1f}" y="14" width="{max(x1 - x0, 1):.1f}" height="8" fill="#333"/>')
-    body.append(f'<line x1="{sx(plan):.1f}" y1="9" x2="{sx(plan):.1f}" y2="27" stroke="{SUBJECT}" stroke-width="3"/>')
+        body.append(
+            f'<rect x="{x0:.1f}" y="14" width="{max(x1 - x0, 1):.1f}" height="8" fill="#333"/>'
+        )
+    body.append(
+        f'<line x1="{sx(plan):.1f}" y1="9" x2="{sx(plan):.1f}" y2="27" stroke="{SUBJECT}" stroke-width="3"/>'
+    )
     for t in nice_ticks(lo, hi, 6):
         if lo <= t <= hi:
             body.append(f'<line x1="{sx(t):.1f}" y1="30" x2="{sx(t):.1f}" y2="34" stroke="#999"/>')
@@ -135,8 +185,15 @@ def bullet(actual: float | None, plan: float, quartiles: tuple[float, float, flo
     return _svg(width, height, "".join(body), label)
 
 
-def overlay(series: Sequence[tuple[str, Sequence[tuple[int, float]], bool]], x_range: tuple[int, int],
-            day0_label: str, y_label: str, label: str, width: int = 760, height: int = 320) -> str:
+def overlay(
+    series: Sequence[tuple[str, Sequence[tuple[int, float]], bool]],
+    x_range: tuple[int, int],
+    day0_label: str,
+    y_label: str,
+    label: str,
+    width: int = 760,
+    height: int = 320,
+) -> str:
     """Daily GMV index lines aligned by promotion day: (legend name, [(day, index)], is the case)."""
     lo_d, hi_d = x_range
     pts = [v for _, s, _ in series for d, v in s if lo_d <= d <= hi_d]
@@ -154,30 +211,45 @@ def overlay(series: Sequence[tuple[str, Sequence[tuple[int, float]], bool]], x_r
     body = []
     for t in nice_ticks(0, y_hi, 5):
         if t <= y_hi:
-            body.append(f'<line x1="{left}" y1="{sy(t):.1f}" x2="{right}" y2="{sy(t):.1f}" stroke="#eee"/>')
+            body.append(
+                f'<line x1="{left}" y1="{sy(t):.1f}" x2="{right}" y2="{sy(t):.1f}" stroke="#eee"/>'
+            )
             body.append(_text(left - 6, sy(t) + 3, f"{t:,.0f}", "end", 9, "#777"))
     for t in nice_ticks(lo_d, hi_d, 8):
         if lo_d <= t <= hi_d:
             body.append(_text(sx(t), bottom + 14, f"{t:+.0f}" if t else "0", size=9, fill="#777"))
-    body.append(f'<line x1="{left}" y1="{sy(100):.1f}" x2="{right}" y2="{sy(100):.1f}" stroke="#999" stroke-dasharray="4 3"/>')
-    body.append(f'<line x1="{sx(0):.1f}" y1="{top}" x2="{sx(0):.1f}" y2="{bottom}" stroke="#999" stroke-dasharray="4 3"/>')
+    body.append(
+        f'<line x1="{left}" y1="{sy(100):.1f}" x2="{right}" y2="{sy(100):.1f}" stroke="#999" stroke-dasharray="4 3"/>'
+    )
+    body.append(
+        f'<line x1="{sx(0):.1f}" y1="{top}" x2="{sx(0):.1f}" y2="{bottom}" stroke="#999" stroke-dasharray="4 3"/>'
+    )
     body.append(_text(sx(0) + 4, top + 10, day0_label, "start", 10, "#555"))
     body.append(_text(left, height - 4, y_label, "start", 10, "#555"))
     others = [s for s in series if not s[2]]
     ordered = [*others, *[s for s in series if s[2]]]  # the case drawn last, on top
-    colours = {id(s): (SUBJECT if s[2] else LINES[i % len(LINES)]) for i, s in enumerate(others)} | {
-        id(s): SUBJECT for s in series if s[2]}
+    colours = {
+        id(s): (SUBJECT if s[2] else LINES[i % len(LINES)]) for i, s in enumerate(others)
+    } | {id(s): SUBJECT for s in series if s[2]}
     for s in ordered:
         name, data, is_case = s
-        path = " ".join(f"{'M' if i == 0 else 'L'}{sx(d):.1f},{sy(v):.1f}"
-                        for i, (d, v) in enumerate((d, v) for d, v in data if lo_d <= d <= hi_d))
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{sx(d):.1f},{sy(v):.1f}"
+            for i, (d, v) in enumerate((d, v) for d, v in data if lo_d <= d <= hi_d)
+        )
         if path:
-            body.append(f'<path d="{path}" fill="none" stroke="{colours[id(s)]}" '
-                        f'stroke-width="{2.6 if is_case else 1.4}" stroke-opacity="{1 if is_case else 0.85}"/>')
+            body.append(
+                f'<path d="{path}" fill="none" stroke="{colours[id(s)]}" '
+                f'stroke-width="{2.6 if is_case else 1.4}" stroke-opacity="{1 if is_case else 0.85}"/>'
+            )
     for i, s in enumerate([*[s for s in series if s[2]], *others]):
         y = top + 6 + i * 18
-        body.append(f'<line x1="{right + 12}" y1="{y}" x2="{right + 32}" y2="{y}" stroke="{colours[id(s)]}" '
-                    f'stroke-width="{2.6 if s[2] else 1.6}"/>')
+        body.append(
+            f'<line x1="{right + 12}" y1="{y}" x2="{right + 32}" y2="{y}" stroke="{colours[id(s)]}" '
+            f'stroke-width="{2.6 if s[2] else 1.6}"/>'
+        )
         name = s[0] if len(s[0]) <= 14 else s[0][:13] + "…"
-        body.append(_text(right + 36, y + 4, name, "start", 10, "#333", "bold" if s[2] else "normal"))
+        body.append(
+            _text(right + 36, y + 4, name, "start", 10, "#333", "bold" if s[2] else "normal")
+        )
     return _svg(width, height, "".join(body), label)

@@ -7,6 +7,7 @@ cases by Gower similarity over card attributes, their daily GMV index aligned by
 and a reuse-risk checklist built from those cases' own lessons and misses.
 :mod:`.benchmark_report` draws it (an HTML fragment or a whole offline page).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,10 +32,15 @@ PEER_LEVELS = ("platform_category", "category", "platform", "library")
 NOMINAL = ("platform", "category", "festival")
 NUMERIC = ("duration_days", "discount_depth", "log_budget")
 FESTIVALS: dict[str, tuple[str, str]] = {
-    "d11": ("双十一", "Double 11"), "618": ("618", "618"), "d12": ("双十二", "Double 12"),
-    "black_friday": ("黑五", "Black Friday"), "cny": ("年货节", "New Year festival"),
-    "women_day": ("三八节", "Women's Day"), "brand_day": ("品牌日", "Brand day"),
-    "live": ("直播专场", "Live-stream special"), "other": ("其他", "Other"),
+    "d11": ("双十一", "Double 11"),
+    "618": ("618", "618"),
+    "d12": ("双十二", "Double 12"),
+    "black_friday": ("黑五", "Black Friday"),
+    "cny": ("年货节", "New Year festival"),
+    "women_day": ("三八节", "Women's Day"),
+    "brand_day": ("品牌日", "Brand day"),
+    "live": ("直播专场", "Live-stream special"),
+    "other": ("其他", "Other"),
 }
 _FESTIVAL_WORDS = (
     ("d11", r"双\s*十一|双\s*11|11\.11|double\s*11|singles'?\s*day"),
@@ -51,14 +57,18 @@ RISK_THEMES = ("resources", "timing", "coordination", "metric_focus", "other")
 _THEME_WORDS = {
     "resources": r"库存|断货|缺货|备货|补货|预算|人手|人力|产能|仓|赠品|stock|inventory|budget|staff|capacity|warehouse|replenish",
     "timing": r"预售|定金|节奏|时段|零点|提前|延迟|推迟|回落|透支|预热|返场|高峰|峰值|timing|pac(e|ing)|presale|deposit|"
-              r"pull(ed)?[- ]forward|\bdip\b|peak|schedule|too (late|early)",
+    r"pull(ed)?[- ]forward|\bdip\b|peak|schedule|too (late|early)",
     "coordination": r"协同|协调|代理|达人|主播|沟通|客服|系统|物流|对接|分工|审核|供应链|agency|kol|host|coordinat|handover|"
-                    r"system|logistic|customer service|approval|supply chain",
+    r"system|logistic|customer service|approval|supply chain",
     "metric_focus": r"roi|毛利|转化|复购|客单价|新客|roas|投产|退款|目标|漏斗|margin|repeat|conversion|aov|new.customer|"
-                    r"refund|target|funnel|profit",
+    r"refund|target|funnel|profit",
 }
-_METRIC_THEME = {"stockouts": "resources", "incremental_gmv": "timing", "pull_forward": "timing",
-                 "day_anomaly": "timing"}
+_METRIC_THEME = {
+    "stockouts": "resources",
+    "incremental_gmv": "timing",
+    "pull_forward": "timing",
+    "day_anomaly": "timing",
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,9 @@ class CaseView:
     misses: tuple[tuple[str, str], ...]  # findings of kind "miss": (zh, en)
     miss_metrics: tuple[str, ...]
     daily: tuple[tuple[int, float], ...] | None  # (promotion day, GMV index)
-    provenance: str = "unknown"  # real | synthetic | unknown (card field, else as fupan site derives it)
+    provenance: str = (
+        "unknown"  # real | synthetic | unknown (card field, else as fupan site derives it)
+    )
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,9 @@ class Position:
     key: str
     value: float | None
     n: int  # peers with the KPI measured (and the same currency for money KPIs)
-    percentile: float | None  # scipy kind "rank", oriented so that higher = better; None below MIN_PEERS
+    percentile: (
+        float | None
+    )  # scipy kind "rank", oriented so that higher = better; None below MIN_PEERS
     rank: tuple[int, int] | None  # (place, out of n + 1), better first
     z: float | None  # robust peer z, (x − median)/(1.4826·MAD), in the KPI's own direction
     quartiles: tuple[float, float, float] | None
@@ -179,14 +193,21 @@ def festival(card: dict) -> tuple[str, str]:
             return key, "name"
     burst = (card.get("windows") or {}).get("burst") or {}
     try:
-        start, end = dt.date.fromisoformat(str(burst["start"])[:10]), dt.date.fromisoformat(str(burst["end"])[:10])
+        start, end = (
+            dt.date.fromisoformat(str(burst["start"])[:10]),
+            dt.date.fromisoformat(str(burst["end"])[:10]),
+        )
     except (KeyError, ValueError):
         return "other", "none"
     for year in range(start.year, end.year + 1):
         nov1 = dt.date(year, 11, 1)
         black_friday = nov1 + dt.timedelta(days=(3 - nov1.weekday()) % 7 + 22)
-        for key, day in (("d11", dt.date(year, 11, 11)), ("618", dt.date(year, 6, 18)),
-                         ("d12", dt.date(year, 12, 12)), ("black_friday", black_friday)):
+        for key, day in (
+            ("d11", dt.date(year, 11, 11)),
+            ("618", dt.date(year, 6, 18)),
+            ("d12", dt.date(year, 12, 12)),
+            ("black_friday", black_friday),
+        ):
             if start <= day <= end:
                 return key, "dates"
     return "other", "none"
@@ -198,14 +219,27 @@ def attributes(record: dict) -> Attributes:
     try:
         first = windows.get("preheat") or windows["burst"]
         last = windows.get("post") or windows["burst"]
-        duration = float((dt.date.fromisoformat(last["end"][:10]) - dt.date.fromisoformat(first["start"][:10])).days + 1)
+        duration = float(
+            (
+                dt.date.fromisoformat(last["end"][:10]) - dt.date.fromisoformat(first["start"][:10])
+            ).days
+            + 1
+        )
     except (KeyError, TypeError, ValueError):
         duration = num(((record.get("kpis") or {}).get("campaign") or {}).get("days"))
-    budget = sum(v for v in ((card.get("strategy") or {}).get("budget") or {}).values() if num(v) is not None)
+    budget = sum(
+        v for v in ((card.get("strategy") or {}).get("budget") or {}).values() if num(v) is not None
+    )
     fest, source = festival({**card, "name": card.get("name") or record.get("name")})
-    return Attributes(str(card.get("platform") or "other"), str(card.get("category") or ""), fest, source, duration,
-                      num(((record.get("analyses") or {}).get("margin") or {}).get("discount_depth")),
-                      math.log10(budget) if budget > 0 else None)
+    return Attributes(
+        str(card.get("platform") or "other"),
+        str(card.get("category") or ""),
+        fest,
+        source,
+        duration,
+        num(((record.get("analyses") or {}).get("margin") or {}).get("discount_depth")),
+        math.log10(budget) if budget > 0 else None,
+    )
 
 
 def _daily_from_record(record: dict) -> tuple[tuple[int, float], ...] | None:
@@ -213,30 +247,47 @@ def _daily_from_record(record: dict) -> tuple[tuple[int, float], ...] | None:
     rows = record.get("daily_gmv_index") or (record.get("analyses") or {}).get("daily_gmv_index")
     if not isinstance(rows, list):
         return None
-    out = [(int(r["day"]), float(r["index"])) for r in rows
-           if isinstance(r, dict) and isinstance(r.get("day"), int) and num(r.get("index")) is not None]
+    out = [
+        (int(r["day"]), float(r["index"]))
+        for r in rows
+        if isinstance(r, dict) and isinstance(r.get("day"), int) and num(r.get("index")) is not None
+    ]
     return tuple(sorted(out)) or None
 
 
-def case_view(record: dict, report: Path | None = None,
-              daily: tuple[tuple[int, float], ...] | None = None, provenance: str | None = None) -> CaseView:
+def case_view(
+    record: dict,
+    report: Path | None = None,
+    daily: tuple[tuple[int, float], ...] | None = None,
+    provenance: str | None = None,
+) -> CaseView:
     card = record.get("card") or {}
     if provenance is None:
         from .site.build import _provenance
 
         provenance = _provenance(record, {})
     camp = (record.get("kpis") or {}).get("campaign") or {}
-    misses = [f for f in record.get("findings") or [] if isinstance(f, dict) and f.get("kind") == "miss"]
+    misses = [
+        f for f in record.get("findings") or [] if isinstance(f, dict) and f.get("kind") == "miss"
+    ]
     return CaseView(
-        case_id=str(record["case_id"]), name=str(record.get("name") or record["case_id"]),
+        case_id=str(record["case_id"]),
+        name=str(record.get("name") or record["case_id"]),
         currency=str(card.get("currency") or "CNY"),
         definitions_version=str(record.get("definitions_version") or "?"),
-        attributes=attributes(record), values={m.key: m.get(record) for m in METRICS},
-        gmv=num(camp.get("gmv")), uv=num(camp.get("uv")), report=report,
+        attributes=attributes(record),
+        values={m.key: m.get(record) for m in METRICS},
+        gmv=num(camp.get("gmv")),
+        uv=num(camp.get("uv")),
+        report=report,
         lessons=tuple(str(x) for x in (card.get("retrospective") or {}).get("to_improve") or []),
-        misses=tuple((str(f.get("zh") or f.get("en") or ""), str(f.get("en") or f.get("zh") or "")) for f in misses),
+        misses=tuple(
+            (str(f.get("zh") or f.get("en") or ""), str(f.get("en") or f.get("zh") or ""))
+            for f in misses
+        ),
         miss_metrics=tuple(str(f.get("metric") or "") for f in misses),
-        daily=daily if daily is not None else _daily_from_record(record), provenance=provenance,
+        daily=daily if daily is not None else _daily_from_record(record),
+        provenance=provenance,
     )
 
 
@@ -256,7 +307,9 @@ def _subject(subject: Any) -> tuple[dict, tuple[tuple[int, float], ...] | None]:
     if not (math.isfinite(base) and base > 0):
         return record, None
     idx = daily_gmv_index(r.agg.daily, base, r.card.windows.burst.start)
-    return record, tuple(zip(idx["day"].astype(int).tolist(), idx["index"].astype(float).tolist(), strict=True))
+    return record, tuple(
+        zip(idx["day"].astype(int).tolist(), idx["index"].astype(float).tolist(), strict=True)
+    )
 
 
 def resolve_subject(subject: str | Path, library: Path | str) -> dict | Path:
@@ -282,20 +335,31 @@ def resolve_subject(subject: str | Path, library: Path | str) -> dict | Path:
                 record = read_record(rec_path)
                 if record["case_id"] == subject:
                     return record
-    raise ValidationError([Problem(
-        "no_compare_subject", str(subject),
-        f"找不到要对标的对象 {subject}：既不是含 campaign.yaml 的活动文件夹，也不是 case.json，也不是案例库 {lib} 中的案例编号。",
-        f"Nothing to compare found at {subject}: not a campaign folder (with campaign.yaml), not a case.json, "
-        f"and not a case id in the library {lib}.", column="SUBJECT")])
+    raise ValidationError(
+        [
+            Problem(
+                "no_compare_subject",
+                str(subject),
+                f"找不到要对标的对象 {subject}：既不是含 campaign.yaml 的活动文件夹，也不是 case.json，也不是案例库 {lib} 中的案例编号。",
+                f"Nothing to compare found at {subject}: not a campaign folder (with campaign.yaml), not a case.json, "
+                f"and not a case id in the library {lib}.",
+                column="SUBJECT",
+            )
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- the benchmark
 
 
-def _peer_level(subject: CaseView, others: list[CaseView], min_peers: int) -> tuple[str, dict[str, int], list[CaseView]]:
+def _peer_level(
+    subject: CaseView, others: list[CaseView], min_peers: int
+) -> tuple[str, dict[str, int], list[CaseView]]:
     a = subject.attributes
     tests = {
-        "platform_category": lambda c: c.attributes.platform == a.platform and c.attributes.category == a.category,
+        "platform_category": lambda c: (
+            c.attributes.platform == a.platform and c.attributes.category == a.category
+        ),
         "category": lambda c: c.attributes.category == a.category,
         "platform": lambda c: c.attributes.platform == a.platform,
         "library": lambda c: True,
@@ -328,10 +392,14 @@ def _position(metric, subject: CaseView, peers: list[CaseView], min_peers: int) 
         if len(values) >= 3:
             zz = robust_peer_z(values, x)
             z = zz if math.isfinite(zz) else None
-    return Position(metric.key, x, len(values), pct, rank, z, _quartiles(values), tuple(values), money)
+    return Position(
+        metric.key, x, len(values), pct, rank, z, _quartiles(values), tuple(values), money
+    )
 
 
-def _bullets(record: dict, peers: list[CaseView], peer_records: dict[str, dict]) -> tuple[Bullet, ...]:
+def _bullets(
+    record: dict, peers: list[CaseView], peer_records: dict[str, dict]
+) -> tuple[Bullet, ...]:
     out = []
     for t in record.get("targets") or []:
         kpi, plan = t.get("kpi"), num(t.get("target"))
@@ -339,12 +407,24 @@ def _bullets(record: dict, peers: list[CaseView], peer_records: dict[str, dict])
             continue
         if KPI_DEFINITIONS[kpi].unit in ("money", "count"):  # scale: compare achievement, not size
             actual = num(t.get("achievement"))
-            values = [v for c in peers if (v := target_achievement(peer_records[c.case_id], kpi)) is not None]
+            values = [
+                v
+                for c in peers
+                if (v := target_achievement(peer_records[c.case_id], kpi)) is not None
+            ]
             out.append(Bullet(kpi, "achievement", actual, 1.0, len(values), _quartiles(values)))
         else:
             actual = num(t.get("actual"))
-            values = [v for c in peers
-                      if (v := num(((peer_records[c.case_id].get("kpis") or {}).get("campaign") or {}).get(kpi))) is not None]
+            values = [
+                v
+                for c in peers
+                if (
+                    v := num(
+                        ((peer_records[c.case_id].get("kpis") or {}).get("campaign") or {}).get(kpi)
+                    )
+                )
+                is not None
+            ]
             out.append(Bullet(kpi, "value", actual, plan, len(values), _quartiles(values)))
     return tuple(out)
 
@@ -362,7 +442,10 @@ def _nearest(subject: CaseView, others: list[CaseView], k: int) -> tuple[Neighbo
     x[list(NUMERIC)] = x[list(NUMERIC)].astype(float)
     y[list(NUMERIC)] = y[list(NUMERIC)].astype(float)
     sim = gower_similarity(x, y, nominal=NOMINAL)[0]
-    order = sorted(range(len(others)), key=lambda i: (-(sim[i] if np.isfinite(sim[i]) else -1.0), others[i].case_id))
+    order = sorted(
+        range(len(others)),
+        key=lambda i: (-(sim[i] if np.isfinite(sim[i]) else -1.0), others[i].case_id),
+    )
     return tuple(Neighbour(others[i], float(sim[i])) for i in order[:k] if np.isfinite(sim[i]))
 
 
@@ -384,9 +467,14 @@ def _risks(nearest: tuple[Neighbour, ...]) -> tuple[Risk, ...]:
         for text in c.lessons:
             found[theme_of(text)].setdefault((text, "to_improve"), []).append(c.case_id)
         for (zh, en), metric in zip(c.misses, c.miss_metrics, strict=True):
-            found[theme_of(f"{zh} {en}", metric or "funnel")].setdefault((f"{en}||{zh}", "miss"), []).append(c.case_id)
-    return tuple(Risk(t, tuple(Evidence(text, src, tuple(ids)) for (text, src), ids in found[t].items()))
-                 for t in RISK_THEMES if t != "other" or found[t])
+            found[theme_of(f"{zh} {en}", metric or "funnel")].setdefault(
+                (f"{en}||{zh}", "miss"), []
+            ).append(c.case_id)
+    return tuple(
+        Risk(t, tuple(Evidence(text, src, tuple(ids)) for (text, src), ids in found[t].items()))
+        for t in RISK_THEMES
+        if t != "other" or found[t]
+    )
 
 
 def _known_definitions() -> dict[str, dict[str, str]]:
@@ -400,11 +488,15 @@ def version_note(case_id: str, version: str, against: str) -> VersionNote | None
     known = _known_definitions()
     if version in known and against in known:
         a, b = known[version], known[against]
-        return VersionNote(case_id, version, tuple(sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))))
+        return VersionNote(
+            case_id, version, tuple(sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)))
+        )
     return VersionNote(case_id, version, None)
 
 
-def benchmark(subject: Any, library: Path | str, *, k: int = K_NEAREST, min_peers: int = MIN_PEERS) -> Benchmark:
+def benchmark(
+    subject: Any, library: Path | str, *, k: int = K_NEAREST, min_peers: int = MIN_PEERS
+) -> Benchmark:
     """Rank ``subject`` among the cases of ``library`` and find its nearest cases (METHODS.md §6).
 
     ``subject``: a case record (dict, e.g. from :func:`~fupan.cases.read_record`), a
@@ -420,20 +512,42 @@ def benchmark(subject: Any, library: Path | str, *, k: int = K_NEAREST, min_peer
     subj = case_view(record, daily=daily)
     cases, _ = load_library(Path(library))
     records = {c.id: c.record for c in cases if c.id != subj.case_id}
-    others = [case_view(c.record, c.folder / "report.html" if (c.folder / "report.html").is_file() else None,
-                        provenance=c.provenance) for c in cases if c.id != subj.case_id]
+    others = [
+        case_view(
+            c.record,
+            c.folder / "report.html" if (c.folder / "report.html").is_file() else None,
+            provenance=c.provenance,
+        )
+        for c in cases
+        if c.id != subj.case_id
+    ]
     level, counts, peers = _peer_level(subj, others, min_peers)
     nearest = _nearest(subj, others, k)
     used = {c.case_id: c.definitions_version for c in [*peers, *(n.case for n in nearest)]}
-    versions = [v for cid, ver in sorted(used.items()) if (v := version_note(cid, ver, subj.definitions_version))]
-    if (own := version_note(subj.case_id, subj.definitions_version, DEFINITIONS_VERSION)) is not None:
+    versions = [
+        v
+        for cid, ver in sorted(used.items())
+        if (v := version_note(cid, ver, subj.definitions_version))
+    ]
+    if (
+        own := version_note(subj.case_id, subj.definitions_version, DEFINITIONS_VERSION)
+    ) is not None:
         versions.insert(0, own)
     return Benchmark(
-        subject=subj, library=Path(library), library_size=len(others), peer_level=level, peer_counts=counts,
+        subject=subj,
+        library=Path(library),
+        library_size=len(others),
+        peer_level=level,
+        peer_counts=counts,
         peer_ids=tuple(c.case_id for c in peers),
         positions=tuple(_position(m, subj, peers, min_peers) for m in METRICS),
-        bullets=_bullets(record, peers, records), nearest=nearest,
-        scale_peers={"gmv": tuple(c.gmv for c in peers if c.gmv and c.currency == subj.currency),
-                     "uv": tuple(c.uv for c in peers if c.uv)},
-        risks=_risks(nearest), versions=tuple(versions), min_peers=min_peers,
+        bullets=_bullets(record, peers, records),
+        nearest=nearest,
+        scale_peers={
+            "gmv": tuple(c.gmv for c in peers if c.gmv and c.currency == subj.currency),
+            "uv": tuple(c.uv for c in peers if c.uv),
+        },
+        risks=_risks(nearest),
+        versions=tuple(versions),
+        min_peers=min_peers,
     )

@@ -5,6 +5,7 @@ case's own baseline, the burst multiple and target achievement, all over the who
 window and read from the case record (``case.json``). Scale KPIs (GMV, buyers, orders, spend) are
 facts, never ranking keys. ``fupan site`` sorts by these; ``fupan compare`` ranks by them.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,15 @@ from typing import Any
 from .. import format as fmt
 from ..dictionary import KPI_DEFINITIONS
 
-__all__ = ["METRICS", "METRIC_BY_KEY", "METRIC_KEYS", "Metric", "format_value", "num", "target_achievement"]
+__all__ = [
+    "METRICS",
+    "METRIC_BY_KEY",
+    "METRIC_KEYS",
+    "Metric",
+    "format_value",
+    "num",
+    "target_achievement",
+]
 
 
 def num(x: Any) -> float | None:
@@ -72,37 +81,69 @@ class Metric:
 
 def _dict_metric(key: str, note_zh: str = "", note_en: str = "") -> Metric:
     d = KPI_DEFINITIONS[key]
-    return Metric(key, d.zh, d.en, d.unit, d.higher_is_better, d.definition_zh + note_zh,
-                  d.definition_en + note_en, _campaign(key))
+    return Metric(
+        key,
+        d.zh,
+        d.en,
+        d.unit,
+        d.higher_is_better,
+        d.definition_zh + note_zh,
+        d.definition_en + note_en,
+        _campaign(key),
+    )
 
 
 #: In display order. Ratios, per-UV value, indices against the shop's own baseline, the burst
 #: multiple and target achievement; scale KPIs (GMV, buyers) are facts, never sort keys.
 METRICS: tuple[Metric, ...] = (
-    Metric("gmv_achievement", "GMV目标达成率", "GMV target achievement", "ratio", True,
-           "活动整体GMV / 卡片中的GMV目标（strategy.targets.gmv）；未设目标时为 —",
-           "campaign GMV / the card's GMV target (strategy.targets.gmv); — when no target is set",
-           _gmv_achievement),
+    Metric(
+        "gmv_achievement",
+        "GMV目标达成率",
+        "GMV target achievement",
+        "ratio",
+        True,
+        "活动整体GMV / 卡片中的GMV目标（strategy.targets.gmv）；未设目标时为 —",
+        "campaign GMV / the card's GMV target (strategy.targets.gmv); — when no target is set",
+        _gmv_achievement,
+    ),
     _dict_metric("gmv_index"),
     _dict_metric("burst_multiple"),
     _dict_metric("cr_index"),
     _dict_metric("aov_index"),
-    Metric("gmv_per_uv", "UV价值", "GMV per UV", "money", True,
-           "活动整体GMV / 访客数 UV（UV 按天去重后加总）；金额为案例自身币种",
-           "campaign GMV / UV (distinct visitors per day, summed over days); in the case's own currency",
-           _gmv_per_uv),
+    Metric(
+        "gmv_per_uv",
+        "UV价值",
+        "GMV per UV",
+        "money",
+        True,
+        "活动整体GMV / 访客数 UV（UV 按天去重后加总）；金额为案例自身币种",
+        "campaign GMV / UV (distinct visitors per day, summed over days); in the case's own currency",
+        _gmv_per_uv,
+    ),
     _dict_metric("cr"),
     _dict_metric("roas"),
-    Metric("roi_margin", "毛利ROI", "Margin ROI", "number", True,
-           "增量毛利 / 投放花费（非 ROAS）；缺少 SKU 或成本数据时为 —",
-           "incremental gross profit / spend (not ROAS); — without SKU or cost data",
-           _roi_margin),
+    Metric(
+        "roi_margin",
+        "毛利ROI",
+        "Margin ROI",
+        "number",
+        True,
+        "增量毛利 / 投放花费（非 ROAS）；缺少 SKU 或成本数据时为 —",
+        "incremental gross profit / spend (not ROAS); — without SKU or cost data",
+        _roi_margin,
+    ),
     _dict_metric("new_customer_share"),
-    Metric("repeat_rate", "活动新客复购率", "Campaign new-customer repeat rate", "ratio", True,
-           "活动新客中首单后 k 天内（通常 30 天）再次下单的比例，只计观察满 k 天的客户",
-           "share of campaign new customers ordering again within k days (usually 30) of their first order, "
-           "counting only customers observed for k days",
-           _repeat_rate),
+    Metric(
+        "repeat_rate",
+        "活动新客复购率",
+        "Campaign new-customer repeat rate",
+        "ratio",
+        True,
+        "活动新客中首单后 k 天内（通常 30 天）再次下单的比例，只计观察满 k 天的客户",
+        "share of campaign new customers ordering again within k days (usually 30) of their first order, "
+        "counting only customers observed for k days",
+        _repeat_rate,
+    ),
     _dict_metric("live_gmv_share"),
     _dict_metric("refund_rate"),
 )

@@ -5,6 +5,7 @@ version, verdicts on targets and hypotheses, findings, data hashes and the libra
 no customer identifier. It is validated when written and when read, and carries the SHA-256 of its
 own canonical content so that an edited or corrupted record is rejected on read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,20 +73,35 @@ def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str
 
     kpis = r.kpis.drop(columns=["start", "end"]).to_dict(orient="index")
     for phase in kpis:
-        kpis[phase] = {"start": r.kpis.at[phase, "start"], "end": r.kpis.at[phase, "end"], **kpis[phase]}
-    channels = r.channels[[c for c in ("gmv", "orders", "buyers", "spend", "roas", "gmv_share") if c in r.channels]]
+        kpis[phase] = {
+            "start": r.kpis.at[phase, "start"],
+            "end": r.kpis.at[phase, "end"],
+            **kpis[phase],
+        }
+    channels = r.channels[
+        [c for c in ("gmv", "orders", "buyers", "spend", "roas", "gmv_share") if c in r.channels]
+    ]
     analyses = {key: _recorded(r.results[name]) for name, key in r.recorded}
     record = {
-        "schema_version": SCHEMA_VERSION, "case_id": r.card.id, "name": r.card.name,
-        "library_version": __version__, "definitions_version": DEFINITIONS_VERSION,
-        "parameters": parameters, "card": r.card.model_dump(mode="json"),
-        "kpis": kpis, "channels": channels.to_dict(orient="index"),
-        "targets": r.targets.to_dict(orient="records"), "hypotheses": r.hypotheses.to_dict(orient="records"),
+        "schema_version": SCHEMA_VERSION,
+        "case_id": r.card.id,
+        "name": r.card.name,
+        "library_version": __version__,
+        "definitions_version": DEFINITIONS_VERSION,
+        "parameters": parameters,
+        "card": r.card.model_dump(mode="json"),
+        "kpis": kpis,
+        "channels": channels.to_dict(orient="index"),
+        "targets": r.targets.to_dict(orient="records"),
+        "hypotheses": r.hypotheses.to_dict(orient="records"),
         "decomposition": r.decomposition.record() if r.decomposition is not None else None,
         "findings": [f.record() for f in r.findings],
-        "data": {"files": dict(sorted(r.campaign.hashes.items())), "tables": sorted(r.campaign.tables),
-                 "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
-                 **r.campaign.flags},
+        "data": {
+            "files": dict(sorted(r.campaign.hashes.items())),
+            "tables": sorted(r.campaign.tables),
+            "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
+            **r.campaign.flags,
+        },
         "analyses": dict(sorted(analyses.items())),
         "skipped": {**{k: f"no {v} table" for k, v in sorted(r.agg.notes.items())}, **r.skipped},
         "reproduce": reproduce,
@@ -110,7 +126,9 @@ def seal(record: dict[str, Any]) -> dict[str, Any]:
     try:
         CaseRecord.model_validate(record)
     except pydantic.ValidationError as exc:
-        raise CaseRecordError(f"case record does not match its schema / 案例记录不符合结构: {exc}") from None
+        raise CaseRecordError(
+            f"case record does not match its schema / 案例记录不符合结构: {exc}"
+        ) from None
     return {**record, "content_sha256": hashlib.sha256(canonical(record).encode()).hexdigest()}
 
 
@@ -131,9 +149,13 @@ def read_record(path: Path) -> dict[str, Any]:
         record = json.loads(path.read_text(encoding="utf-8"))
         CaseRecord.model_validate(record)
     except (OSError, ValueError, pydantic.ValidationError) as exc:
-        raise CaseRecordError(f"{path}: 无法读取案例记录 / not a valid case record: {exc}") from None
+        raise CaseRecordError(
+            f"{path}: 无法读取案例记录 / not a valid case record: {exc}"
+        ) from None
     expected = hashlib.sha256(canonical(record).encode()).hexdigest()
     if record.get("content_sha256") != expected:
-        raise CaseRecordError(f"{path}: 内容与其哈希不符（被修改或损坏） / content does not match its "
-                              f"content_sha256 (edited or corrupted)")
+        raise CaseRecordError(
+            f"{path}: 内容与其哈希不符（被修改或损坏） / content does not match its "
+            f"content_sha256 (edited or corrupted)"
+        )
     return record

@@ -4,9 +4,17 @@
   written to ``truth.json``.
 - :mod:`.realdata` — :func:`uci_campaign`, a campaign folder built from UCI Online Retail.
 """
+
 from __future__ import annotations
 
 from .generator import GENERATOR_VERSION, WINDOWS, Scenario, generate_demo
 from .realdata import default_uci_path, uci_campaign
 
-__all__ = ["GENERATOR_VERSION", "WINDOWS", "Scenario", "default_uci_path", "generate_demo", "uci_campaign"]
+__all__ = [
+    "GENERATOR_VERSION",
+    "WINDOWS",
+    "Scenario",
+    "default_uci_path",
+    "generate_demo",
+    "uci_campaign",
+]

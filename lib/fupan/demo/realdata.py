@@ -18,6 +18,7 @@ into a campaign folder in fupan's input contract:
 The shop trades on weekdays and Sundays and never on Saturdays: a real shop with a structurally
 zero weekday. There are no behaviour events, spend or inventory tables.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,14 +29,40 @@ import yaml
 
 #: the data set, relative to the project root (``<root>/../shared/datasets/...``)
 UCI_RELATIVE = Path("shared") / "datasets" / "uci-online-retail" / "online_retail.parquet"
-UCI_COLUMNS = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+UCI_COLUMNS = [
+    "InvoiceNo",
+    "StockCode",
+    "Quantity",
+    "InvoiceDate",
+    "UnitPrice",
+    "CustomerID",
+    "Country",
+]
 
 #: EU member states in 2011 as they are spelled in the data set's Country column
-EU_2011 = frozenset({
-    "Austria", "Belgium", "Cyprus", "Czech Republic", "Denmark", "EIRE", "Finland", "France",
-    "Germany", "Greece", "Italy", "Lithuania", "Malta", "Netherlands", "Poland", "Portugal",
-    "Spain", "Sweden", "Channel Islands",
-})
+EU_2011 = frozenset(
+    {
+        "Austria",
+        "Belgium",
+        "Cyprus",
+        "Czech Republic",
+        "Denmark",
+        "EIRE",
+        "Finland",
+        "France",
+        "Germany",
+        "Greece",
+        "Italy",
+        "Lithuania",
+        "Malta",
+        "Netherlands",
+        "Poland",
+        "Portugal",
+        "Spain",
+        "Sweden",
+        "Channel Islands",
+    }
+)
 
 #: The 2011 pre-Christmas season of the retailer, as a campaign: the baseline is late summer, the
 #: burst the November peak of its wholesale buyers, the dip the first days of December.
@@ -57,26 +84,39 @@ def default_uci_path(root: Path | None = None) -> Path:
 def uci_order_lines(path: Path | str) -> pd.DataFrame:
     """The UCI lines in fupan's order contract (see the module docstring for what is dropped)."""
     raw = pd.read_parquet(path, columns=UCI_COLUMNS)
-    keep = (~raw["InvoiceNo"].str.startswith("C").astype(bool) & raw["CustomerID"].notna()
-            & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0))
+    keep = (
+        ~raw["InvoiceNo"].str.startswith("C").astype(bool)
+        & raw["CustomerID"].notna()
+        & (raw["Quantity"] > 0)
+        & (raw["UnitPrice"] > 0)
+    )
     lines = raw[keep]
-    channel = lines["Country"].map(lambda c: "uk" if c == "United Kingdom" else "eu" if c in EU_2011 else "intl")
-    return pd.DataFrame({
-        "order_id": lines["InvoiceNo"].astype(str).to_numpy(),
-        "user_id": lines["CustomerID"].astype("int64").astype(str).to_numpy(),
-        "order_time": lines["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
-        "paid_amount": (lines["Quantity"] * lines["UnitPrice"]).round(2).to_numpy(),
-        "sku": lines["StockCode"].astype(str).to_numpy(),
-        "quantity": lines["Quantity"].astype("int64").to_numpy(),
-        "channel": channel.to_numpy(),
-        "status": "paid",
-    })
+    channel = lines["Country"].map(
+        lambda c: "uk" if c == "United Kingdom" else "eu" if c in EU_2011 else "intl"
+    )
+    return pd.DataFrame(
+        {
+            "order_id": lines["InvoiceNo"].astype(str).to_numpy(),
+            "user_id": lines["CustomerID"].astype("int64").astype(str).to_numpy(),
+            "order_time": lines["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
+            "paid_amount": (lines["Quantity"] * lines["UnitPrice"]).round(2).to_numpy(),
+            "sku": lines["StockCode"].astype(str).to_numpy(),
+            "quantity": lines["Quantity"].astype("int64").to_numpy(),
+            "channel": channel.to_numpy(),
+            "status": "paid",
+        }
+    )
 
 
-def uci_campaign(out_dir: Path | str, *, source: Path | str | None = None,
-                 windows: dict[str, tuple[str, str]] | None = None, case_id: str = "uci-2011-holiday",
-                 name: str = "英国礼品电商 2011 圣诞季（UCI Online Retail）",
-                 card_extra: dict[str, Any] | None = None) -> Path:
+def uci_campaign(
+    out_dir: Path | str,
+    *,
+    source: Path | str | None = None,
+    windows: dict[str, tuple[str, str]] | None = None,
+    case_id: str = "uci-2011-holiday",
+    name: str = "英国礼品电商 2011 圣诞季（UCI Online Retail）",
+    card_extra: dict[str, Any] | None = None,
+) -> Path:
     """Write a campaign folder (``campaign.yaml`` + ``orders.parquet``) from the UCI data.
 
     ``windows`` default to :data:`HOLIDAY_2011`. Orders start at the data set's first day
@@ -84,7 +124,9 @@ def uci_campaign(out_dir: Path | str, *, source: Path | str | None = None,
     """
     source = Path(source) if source else default_uci_path()
     if not source.is_file():
-        raise FileNotFoundError(f"UCI Online Retail not found at {source} (see shared/datasets/SOURCES.md)")
+        raise FileNotFoundError(
+            f"UCI Online Retail not found at {source} (see shared/datasets/SOURCES.md)"
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     uci_order_lines(source).to_parquet(out / "orders.parquet", index=False)
@@ -99,13 +141,15 @@ def uci_campaign(out_dir: Path | str, *, source: Path | str | None = None,
         "windows": {k: list(v) for k, v in win.items()},
         "background": {
             "market": "UCI Online Retail (Chen, Sain & Guo 2012, CC BY 4.0): a UK online gift retailer, "
-                      "many of whose customers are wholesalers.",
+            "many of whose customers are wholesalers.",
             "product": "All-occasion gifts. No promotion is recorded in the data: the windows mark its "
-                       "seasonal peak, not a planned campaign.",
+            "seasonal peak, not a planned campaign.",
         },
         "tables": {"orders": "orders.parquet"},
         "duplicate_lines": "keep",
     }
     card.update(card_extra or {})
-    (out / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (out / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return out

@@ -2,6 +2,7 @@
 
 Only aggregates cross into pandas (:mod:`.aggregates`).
 """
+
 from __future__ import annotations
 
 from .aggregates import Aggregates, extract, window_frame

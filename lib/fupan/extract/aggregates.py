@@ -8,6 +8,7 @@ identifier: ``customer_orders`` (one row per order not cancelled — a hash of t
 GMV, net and channel — which the customer analyses need) and the few largest orders of a flagged
 day (:func:`day_drivers`). Order lines and raw user ids stay inside the database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,13 +37,16 @@ class Campaign(Protocol):
 
     def has(self, table: str) -> bool: ...
 
+
 #: Intermediate tables materialised once and read by several aggregate queries.
 STAGING = ("calendar", "order_level", "first_orders")
 
 
 def sql(name: str) -> str:
     """The text of ``fupan/extract/sql/<name>.sql``."""
-    return resources.files("fupan.extract").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return (
+        resources.files("fupan.extract").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    )
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,10 @@ def window_frame(campaign: Campaign) -> pd.DataFrame:
     c = campaign.card.windows.campaign
     rows.append(("campaign", c.start, c.end))
     frame = pd.DataFrame(rows, columns=["phase", "start_date", "end_date"])
-    return frame.assign(start_date=pd.to_datetime(frame.start_date).dt.date,
-                        end_date=pd.to_datetime(frame.end_date).dt.date)
+    return frame.assign(
+        start_date=pd.to_datetime(frame.start_date).dt.date,
+        end_date=pd.to_datetime(frame.end_date).dt.date,
+    )
 
 
 def _controls(campaign: Campaign) -> pd.DataFrame | None:
@@ -87,14 +93,19 @@ def _controls(campaign: Campaign) -> pd.DataFrame | None:
     c = campaign.card.controls
     if not c.categories:
         return None
-    keys = pd.DataFrame([("category", k) for k in c.categories] + [("sku", k) for k in c.substitutes + c.complements],
-                        columns=["kind", "key"])
+    keys = pd.DataFrame(
+        [("category", k) for k in c.categories]
+        + [("sku", k) for k in c.substitutes + c.complements],
+        columns=["kind", "key"],
+    )
     con = campaign.con
     con.register("_control_keys", keys)
     ddl(con, "CREATE OR REPLACE TEMP TABLE control_keys AS SELECT kind, key FROM _control_keys")
     con.unregister("_control_keys")
     long = _query(campaign, "control_daily")
-    wide = long.pivot_table(index="date", columns="series", values="gmv", aggfunc="sum", fill_value=0.0)
+    wide = long.pivot_table(
+        index="date", columns="series", values="gmv", aggfunc="sum", fill_value=0.0
+    )
     days = pd.date_range(wide.index.min(), wide.index.max(), freq="D", name="date")
     columns = ["promoted", "control", *(f"sku:{k}" for k in c.substitutes + c.complements)]
     return wide.reindex(index=days, columns=columns, fill_value=0.0).astype(float)
@@ -111,17 +122,25 @@ def extract(campaign: Campaign) -> Aggregates:
     """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
     con = campaign.con
     con.register("_windows", window_frame(campaign))
-    ddl(con, "CREATE OR REPLACE TEMP TABLE windows AS SELECT phase, CAST(start_date AS DATE) AS start_date, "
-                "CAST(end_date AS DATE) AS end_date FROM _windows")
+    ddl(
+        con,
+        "CREATE OR REPLACE TEMP TABLE windows AS SELECT phase, CAST(start_date AS DATE) AS start_date, "
+        "CAST(end_date AS DATE) AS end_date FROM _windows",
+    )
     con.unregister("_windows")
     for name in STAGING:
         ddl(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql(name)}")
     notes = {}
     parts: dict[str, pd.DataFrame | None] = {}
-    for name, table, key in (("daily_uv", "events", "uv"), ("funnel", "events", "funnel"),
-                             ("funnel_daily", "events", "funnel_daily"), ("ab_users", "events", "ab_users"),
-                             ("spend_daily", "spend", "spend"), ("stockouts", "inventory", "stockouts"),
-                             ("sku_daily", "inventory", "sku_daily")):
+    for name, table, key in (
+        ("daily_uv", "events", "uv"),
+        ("funnel", "events", "funnel"),
+        ("funnel_daily", "events", "funnel_daily"),
+        ("ab_users", "events", "ab_users"),
+        ("spend_daily", "spend", "spend"),
+        ("stockouts", "inventory", "stockouts"),
+        ("sku_daily", "inventory", "sku_daily"),
+    ):
         if campaign.has(table):
             parts[key] = _query(campaign, name)
         else:
@@ -151,7 +170,13 @@ def day_drivers(campaign: Campaign, days: list) -> dict[str, pd.DataFrame]:
     day (slice ``_all``) and per channel. Buyers are hashes of the pseudonymised user_id. Needs the
     staging tables of :func:`extract` on the same connection."""
     con = campaign.con
-    con.register("_anomaly_days", pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype="object")).dt.date}))
-    ddl(con, "CREATE OR REPLACE TEMP TABLE anomaly_days AS SELECT DISTINCT CAST(date AS DATE) AS date FROM _anomaly_days")
+    con.register(
+        "_anomaly_days",
+        pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype="object")).dt.date}),
+    )
+    ddl(
+        con,
+        "CREATE OR REPLACE TEMP TABLE anomaly_days AS SELECT DISTINCT CAST(date AS DATE) AS date FROM _anomaly_days",
+    )
     con.unregister("_anomaly_days")
     return {k: _query(campaign, f"day_top_{k}") for k in ("orders", "skus", "buyers")}

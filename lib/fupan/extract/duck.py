@@ -4,6 +4,7 @@ Column names come from users' files, so any name put into SQL goes through :func
 DuckDB connection refuses new work while a result is pending, so statements run through
 :func:`ddl`, which consumes the result.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

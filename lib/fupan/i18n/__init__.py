@@ -9,6 +9,7 @@ run: {reason}.")``). :func:`t` reads one. Code never writes report prose inline;
 Skip reasons and other messages that travel with a result carry both languages in one string,
 ``"English||中文"`` (:func:`bilingual`); :func:`pick` reads one side.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -34,7 +35,9 @@ def t(key: str, lang: str = "zh", **fmt: object) -> str:
     text = CATALOGUE[key][LANGS.index(lang)]
     if not fmt:
         return text
-    return text.format(**{k: (getattr(v, lang) if isinstance(v, Localized) else v) for k, v in fmt.items()})
+    return text.format(
+        **{k: (getattr(v, lang) if isinstance(v, Localized) else v) for k, v in fmt.items()}
+    )
 
 
 def both(key: str, **fmt: object) -> str:

@@ -5,6 +5,7 @@
 - :mod:`.privacy` — dropping personal data, pseudonymising user ids;
 - :mod:`.validate` — :func:`open_campaign`: every check, before any kernel starts.
 """
+
 from __future__ import annotations
 
 from .validate import Campaign, open_campaign, open_prepared, save_prepared

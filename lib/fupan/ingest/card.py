@@ -4,6 +4,7 @@ The card is written by the operator *before* the analysis (背景 and 策略 are
 :func:`load_card` parses it and turns every schema violation into a :class:`~fupan.errors.Problem`
 that names the file, the line and the key path, in Chinese and English.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,9 +51,13 @@ class Window(_Model):
     def _ordered(self) -> Window:
         for d in (self.start, self.end):
             if not EARLIEST <= d <= LATEST:
-                raise ValueError(f"date {d} is outside {EARLIEST} .. {LATEST}||日期 {d} 超出允许范围 {EARLIEST} ~ {LATEST}")
+                raise ValueError(
+                    f"date {d} is outside {EARLIEST} .. {LATEST}||日期 {d} 超出允许范围 {EARLIEST} ~ {LATEST}"
+                )
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}||结束日期 {self.end} 早于开始日期 {self.start}")
+            raise ValueError(
+                f"end {self.end} is before start {self.start}||结束日期 {self.end} 早于开始日期 {self.start}"
+            )
         return self
 
     @property
@@ -113,14 +118,18 @@ class Hypothesis(_Model):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
-            raise ValueError(f"value must be a finite number, got {v}||value 必须是有限的数字，收到 {v}")
+            raise ValueError(
+                f"value must be a finite number, got {v}||value 必须是有限的数字，收到 {v}"
+            )
         return v
 
     @field_validator("kpi")
     @classmethod
     def _known_kpi(cls, v: str) -> str:
         if v not in KPI_KEYS:
-            raise ValueError(f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}")
+            raise ValueError(
+                f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}"
+            )
         return v
 
 
@@ -135,9 +144,13 @@ class Strategy(_Model):
     def _known_targets(cls, v: dict[str, float]) -> dict[str, float]:
         for k, x in v.items():
             if k not in KPI_KEYS:
-                raise ValueError(f"unknown KPI target '{k}'; known: {', '.join(KPI_KEYS)}||未知目标指标 '{k}'；可用指标：{', '.join(KPI_KEYS)}")
+                raise ValueError(
+                    f"unknown KPI target '{k}'; known: {', '.join(KPI_KEYS)}||未知目标指标 '{k}'；可用指标：{', '.join(KPI_KEYS)}"
+                )
             if not (x > 0 and math.isfinite(x)):
-                raise ValueError(f"target {k} must be a finite number > 0, got {x}||目标 {k} 必须是大于 0 的有限数字，收到 {x}")
+                raise ValueError(
+                    f"target {k} must be a finite number > 0, got {x}||目标 {k} 必须是大于 0 的有限数字，收到 {x}"
+                )
         return v
 
     @field_validator("budget")
@@ -145,7 +158,9 @@ class Strategy(_Model):
     def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
         for k, x in v.items():
             if not (x >= 0 and math.isfinite(x)):
-                raise ValueError(f"budget {k} must be a finite number ≥ 0, got {x}||预算 {k} 必须是不小于 0 的有限数字，收到 {x}")
+                raise ValueError(
+                    f"budget {k} must be a finite number ≥ 0, got {x}||预算 {k} 必须是不小于 0 的有限数字，收到 {x}"
+                )
         return v
 
     @field_validator("hypotheses")
@@ -202,11 +217,15 @@ class Controls(_Model):
     @model_validator(mode="after")
     def _disjoint(self) -> Controls:
         if not self.categories and (self.substitutes or self.complements):
-            raise ValueError("substitutes/complements need at least one control category to scale their "
-                             "baseline||替代品/互补品需要至少一个对照品类来推算其基线")
+            raise ValueError(
+                "substitutes/complements need at least one control category to scale their "
+                "baseline||替代品/互补品需要至少一个对照品类来推算其基线"
+            )
         if overlap := set(self.substitutes) & set(self.complements):
-            raise ValueError(f"SKU(s) {sorted(overlap)} are both substitutes and complements||"
-                             f"SKU {sorted(overlap)} 不能既是替代品又是互补品")
+            raise ValueError(
+                f"SKU(s) {sorted(overlap)} are both substitutes and complements||"
+                f"SKU {sorted(overlap)} 不能既是替代品又是互补品"
+            )
         return self
 
 
@@ -223,10 +242,16 @@ class Tables(_Model):
             return v
         if not v.strip():
             raise ValueError("must name a file||应为文件名")
-        if (PurePosixPath(v).is_absolute() or PureWindowsPath(v).is_absolute() or PureWindowsPath(v).drive
-                or ".." in PurePosixPath(v.replace("\\", "/")).parts):
-            raise ValueError(f"'{v}' must be a path inside the campaign folder (no absolute path, no '..')"
-                             f"||'{v}' 必须是活动文件夹内的相对路径（不能是绝对路径，不能含 ..）")
+        if (
+            PurePosixPath(v).is_absolute()
+            or PureWindowsPath(v).is_absolute()
+            or PureWindowsPath(v).drive
+            or ".." in PurePosixPath(v.replace("\\", "/")).parts
+        ):
+            raise ValueError(
+                f"'{v}' must be a path inside the campaign folder (no absolute path, no '..')"
+                f"||'{v}' 必须是活动文件夹内的相对路径（不能是绝对路径，不能含 ..）"
+            )
         return v
 
     def items(self) -> list[tuple[str, str]]:
@@ -272,8 +297,14 @@ class CampaignCard(_Model):
     def _tz(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # ZoneInfo("Asia") is a directory
-            raise ValueError(f"unknown IANA time zone '{v}' (e.g. Asia/Shanghai)||未知时区 '{v}'（例如 Asia/Shanghai）") from exc
+        except (
+            ZoneInfoNotFoundError,
+            ValueError,
+            OSError,
+        ) as exc:  # ZoneInfo("Asia") is a directory
+            raise ValueError(
+                f"unknown IANA time zone '{v}' (e.g. Asia/Shanghai)||未知时区 '{v}'（例如 Asia/Shanghai）"
+            ) from exc
         return v
 
 
@@ -348,8 +379,19 @@ def _yaml_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
             break
         line = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = next(
+                (
+                    v
+                    for k, v in node.value
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(key)
+                ),
+                None,
+            )
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
             node = node.value[key]
         else:
             node = None
@@ -362,7 +404,9 @@ def _card_problem(code: str, zh: str, en: str, **kw: Any) -> Problem:
     return Problem(code=code, file=CARD_FILE, zh=zh, en=en, **kw)
 
 
-def _duplicate_keys(node: yaml.Node | None, path: tuple[str, ...] = (), depth: int = 0) -> list[Problem]:
+def _duplicate_keys(
+    node: yaml.Node | None, path: tuple[str, ...] = (), depth: int = 0
+) -> list[Problem]:
     """YAML lets a later key silently replace an earlier one; on a card that hides a mistake."""
     problems: list[Problem] = []
     if depth > _MAX_DEPTH or node is None:
@@ -374,10 +418,15 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple[str, ...] = (), depth: i
             if name is not None and name != "<<":
                 if name in seen:
                     key = ".".join((*path, name))
-                    problems.append(_card_problem(
-                        "card_duplicate_key", f"键 {key} 出现了两次；YAML 会静默地只保留后一个值，请删除其中一个。",
-                        f"Key {key} appears twice; YAML would silently keep only the last value. Remove one.",
-                        row=k.start_mark.line + 1, column=key))
+                    problems.append(
+                        _card_problem(
+                            "card_duplicate_key",
+                            f"键 {key} 出现了两次；YAML 会静默地只保留后一个值，请删除其中一个。",
+                            f"Key {key} appears twice; YAML would silently keep only the last value. Remove one.",
+                            row=k.start_mark.line + 1,
+                            column=key,
+                        )
+                    )
                 seen.add(name)
             problems += _duplicate_keys(v, (*path, str(name)), depth + 1)
     elif isinstance(node, yaml.SequenceNode):
@@ -393,10 +442,17 @@ def _pydantic_problems(exc: pydantic.ValidationError, root: yaml.Node | None) ->
         key = ".".join(str(x) for x in loc) or "(card)"
         msg = re.sub(r"^Value error, ", "", err["msg"])
         if err["type"] == "missing":
-            zh, en, code = f"缺少必填项 {key}。", f"Required key {key} is missing.", "card_missing_key"
+            zh, en, code = (
+                f"缺少必填项 {key}。",
+                f"Required key {key} is missing.",
+                "card_missing_key",
+            )
         elif err["type"] == "extra_forbidden":
-            zh, en, code = (f"未知的键 {key}（可能是拼写错误）。",
-                            f"Unknown key {key} (a typo?); it is not part of the card.", "card_unknown_key")
+            zh, en, code = (
+                f"未知的键 {key}（可能是拼写错误）。",
+                f"Unknown key {key} (a typo?); it is not part of the card.",
+                "card_unknown_key",
+            )
         else:
             msg_en, _, msg_zh = msg.partition("||")
             got = _GOT.repr(err.get("input"))
@@ -431,36 +487,60 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
         if h.window not in phases:
             loc: tuple[str | int, ...] = ("strategy", "hypotheses", i, "window")
             key = ".".join(map(str, loc))
-            problems.append(_card_problem(
-                "card_invalid", f"{key} 的值无效：假设 {h.id} 指向窗口 {h.window}，但 windows 中没有这个窗口"
-                f"（已有：{'、'.join(sorted(phases))}）。",
-                f"Invalid value for {key}: hypothesis {h.id} names the window {h.window}, which windows does not "
-                f"define (defined: {', '.join(sorted(phases))}).", row=_yaml_line(root, loc), column=key))
+            problems.append(
+                _card_problem(
+                    "card_invalid",
+                    f"{key} 的值无效：假设 {h.id} 指向窗口 {h.window}，但 windows 中没有这个窗口"
+                    f"（已有：{'、'.join(sorted(phases))}）。",
+                    f"Invalid value for {key}: hypothesis {h.id} names the window {h.window}, which windows does not "
+                    f"define (defined: {', '.join(sorted(phases))}).",
+                    row=_yaml_line(root, loc),
+                    column=key,
+                )
+            )
     for table, columns in card.mapping.items():
         contract = [c.name for c in CONTRACTS[table]]
         if getattr(card.tables, table) is None:
-            problems.append(_card_problem(
-                "mapping_unused", f"mapping.{table} 已填写，但 tables 中没有 {table} 表，映射不会生效。",
-                f"mapping.{table} is given but tables names no {table} table; the mapping is not used.",
-                row=_yaml_line(root, ("mapping", table)), column=f"mapping.{table}", severity="warning"))
+            problems.append(
+                _card_problem(
+                    "mapping_unused",
+                    f"mapping.{table} 已填写，但 tables 中没有 {table} 表，映射不会生效。",
+                    f"mapping.{table} is given but tables names no {table} table; the mapping is not used.",
+                    row=_yaml_line(root, ("mapping", table)),
+                    column=f"mapping.{table}",
+                    severity="warning",
+                )
+            )
         targets: dict[str, str] = {}
         for src, dst in columns.items():
             loc = ("mapping", table, src)
             key = f"mapping.{table}.{src}"
             if dst not in contract:
                 close = difflib.get_close_matches(dst, contract, n=1)
-                hint_zh, hint_en = (f"是否是 {close[0]}？", f" Did you mean {close[0]}?") if close else ("", "")
-                problems.append(_card_problem(
-                    "mapping_unknown_target",
-                    f"{key} 把列映射为 {dst}，但 {table} 表没有这一标准列。{hint_zh}可用：{', '.join(contract)}",
-                    f"{key} maps a column to {dst}, which is not a column of the {table} contract.{hint_en} "
-                    f"Known: {', '.join(contract)}", row=_yaml_line(root, loc), column=key))
+                hint_zh, hint_en = (
+                    (f"是否是 {close[0]}？", f" Did you mean {close[0]}?") if close else ("", "")
+                )
+                problems.append(
+                    _card_problem(
+                        "mapping_unknown_target",
+                        f"{key} 把列映射为 {dst}，但 {table} 表没有这一标准列。{hint_zh}可用：{', '.join(contract)}",
+                        f"{key} maps a column to {dst}, which is not a column of the {table} contract.{hint_en} "
+                        f"Known: {', '.join(contract)}",
+                        row=_yaml_line(root, loc),
+                        column=key,
+                    )
+                )
             elif dst in targets:
-                problems.append(_card_problem(
-                    "mapping_duplicate_target",
-                    f"mapping.{table} 把两列（{targets[dst]}、{src}）都映射为 {dst}；每个标准列只能有一个来源。",
-                    f"mapping.{table} maps two columns to {dst}; each contract column takes one source "
-                    f"column.", row=_yaml_line(root, loc), column=key))
+                problems.append(
+                    _card_problem(
+                        "mapping_duplicate_target",
+                        f"mapping.{table} 把两列（{targets[dst]}、{src}）都映射为 {dst}；每个标准列只能有一个来源。",
+                        f"mapping.{table} maps two columns to {dst}; each contract column takes one source "
+                        f"column.",
+                        row=_yaml_line(root, loc),
+                        column=key,
+                    )
+                )
             targets.setdefault(dst, src)
     return problems
 
@@ -478,19 +558,38 @@ def parse_card(text: str) -> tuple[CampaignCard | None, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = _GOT.repr(getattr(exc, "problem", None) or str(exc))
-        return None, [_card_problem(
-            "card_yaml", f"campaign.yaml 不是合法的 YAML：{problem}",
-            f"campaign.yaml is not valid YAML: {problem}", row=line)]
+        return None, [
+            _card_problem(
+                "card_yaml",
+                f"campaign.yaml 不是合法的 YAML：{problem}",
+                f"campaign.yaml is not valid YAML: {problem}",
+                row=line,
+            )
+        ]
     except RecursionError:
-        return None, [_card_problem("card_yaml", "campaign.yaml 嵌套层数过深，无法解析。",
-                                    "campaign.yaml is nested too deeply to be parsed.")]
+        return None, [
+            _card_problem(
+                "card_yaml",
+                "campaign.yaml 嵌套层数过深，无法解析。",
+                "campaign.yaml is nested too deeply to be parsed.",
+            )
+        ]
     if raw is None:
-        return None, [_card_problem("card_empty", "campaign.yaml 是空的；请填写 id、name、windows、tables 等。",
-                                    "campaign.yaml is empty; fill in id, name, windows, tables, ...")]
+        return None, [
+            _card_problem(
+                "card_empty",
+                "campaign.yaml 是空的；请填写 id、name、windows、tables 等。",
+                "campaign.yaml is empty; fill in id, name, windows, tables, ...",
+            )
+        ]
     if not isinstance(raw, dict):
-        return None, [_card_problem(
-            "card_not_mapping", "campaign.yaml 顶层应为键值映射（id、name、windows …）。",
-            "campaign.yaml must be a mapping at the top level (id, name, windows, …).")]
+        return None, [
+            _card_problem(
+                "card_not_mapping",
+                "campaign.yaml 顶层应为键值映射（id、name、windows …）。",
+                "campaign.yaml must be a mapping at the top level (id, name, windows, …).",
+            )
+        ]
     problems = _duplicate_keys(root)
     try:
         card: CampaignCard | None = CampaignCard.model_validate(raw)
@@ -498,8 +597,14 @@ def parse_card(text: str) -> tuple[CampaignCard | None, list[Problem]]:
         problems += _pydantic_problems(exc, root)
         card = _degraded(raw, exc)
     except RecursionError:
-        return None, [*problems, _card_problem("card_invalid", "campaign.yaml 嵌套层数过深。",
-                                               "campaign.yaml is nested too deeply.")]
+        return None, [
+            *problems,
+            _card_problem(
+                "card_invalid",
+                "campaign.yaml 嵌套层数过深。",
+                "campaign.yaml is nested too deeply.",
+            ),
+        ]
     if card is not None:
         problems += _cross_checks(card, root)
     return card, problems
@@ -509,23 +614,37 @@ def read_card(folder: Path) -> tuple[CampaignCard | None, list[Problem]]:
     """Read ``folder/campaign.yaml`` with :func:`parse_card`; never raises for a user mistake."""
     path = Path(folder) / CARD_FILE
     if not path.is_file():
-        return None, [_card_problem(
-            "card_missing", f"找不到活动卡片 {path}，每个活动文件夹都需要 campaign.yaml。",
-            f"No campaign card at {path}; every campaign folder needs a campaign.yaml.")]
+        return None, [
+            _card_problem(
+                "card_missing",
+                f"找不到活动卡片 {path}，每个活动文件夹都需要 campaign.yaml。",
+                f"No campaign card at {path}; every campaign folder needs a campaign.yaml.",
+            )
+        ]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [_card_problem("card_unreadable", f"无法读取 campaign.yaml（{exc.strerror}）。",
-                                    f"Cannot read campaign.yaml ({exc.strerror}).")]
+        return None, [
+            _card_problem(
+                "card_unreadable",
+                f"无法读取 campaign.yaml（{exc.strerror}）。",
+                f"Cannot read campaign.yaml ({exc.strerror}).",
+            )
+        ]
     if not data.strip():
         return parse_card("")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, [_card_problem(
-            "card_encoding", f"campaign.yaml 不是 UTF-8 编码（第 {line} 行，字节位置 {exc.start}），请另存为 UTF-8。",
-            f"campaign.yaml is not UTF-8 (line {line}, byte {exc.start}); save it as UTF-8.", row=line)]
+        return None, [
+            _card_problem(
+                "card_encoding",
+                f"campaign.yaml 不是 UTF-8 编码（第 {line} 行，字节位置 {exc.start}），请另存为 UTF-8。",
+                f"campaign.yaml is not UTF-8 (line {line}, byte {exc.start}); save it as UTF-8.",
+                row=line,
+            )
+        ]
     return parse_card(text)
 
 

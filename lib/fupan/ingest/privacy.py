@@ -26,6 +26,7 @@ before any check, typing or analysis sees it:
 case.json: it finds phone numbers, ID numbers and e-mail addresses in text while leaving money
 (``13812345678.00``), timestamps, epoch milliseconds and hex digests alone.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,15 +46,23 @@ from ..extract.duck import ddl, ident
 SAMPLE_ROWS = 10_000
 PSEUDONYM_HEX = 16
 PSEUDONYMISE_IF_PII = ("order_id", "session_id", "sku", "category", "channel", "variant")
-KIND_ZH = {"phone": "手机号/电话", "id_card": "身份证号", "email": "电子邮箱", "name": "姓名",
-           "address": "地址", "nickname": "昵称/账号"}
+KIND_ZH = {
+    "phone": "手机号/电话",
+    "id_card": "身份证号",
+    "email": "电子邮箱",
+    "name": "姓名",
+    "address": "地址",
+    "nickname": "昵称/账号",
+}
 
 
 # ----------------------------------------------------------------------------- salt
 # Where it lives: :func:`fupan.config.salt_file` (re-exported here with SALT_ENV).
 def _salt_error(path: Path, zh: str, en: str) -> ConfigError:
-    return ConfigError(f"盐值文件 {path} {zh}。可设置环境变量 {SALT_ENV} 指向另一个文件。\n"
-                       f"Salt file {path}: {en}. Set {SALT_ENV} to use another file.")
+    return ConfigError(
+        f"盐值文件 {path} {zh}。可设置环境变量 {SALT_ENV} 指向另一个文件。\n"
+        f"Salt file {path}: {en}. Set {SALT_ENV} to use another file."
+    )
 
 
 def load_salt(path: Path | str | None = None, *, create: bool = True) -> bytes:
@@ -73,15 +82,20 @@ def load_salt(path: Path | str | None = None, *, create: bool = True) -> bytes:
             finally:
                 tmp.unlink()
         except OSError as exc:
-            raise _salt_error(path, f"无法创建（{exc.strerror}）", f"cannot be created ({exc.strerror})") from None
+            raise _salt_error(
+                path, f"无法创建（{exc.strerror}）", f"cannot be created ({exc.strerror})"
+            ) from None
     try:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not ASCII"
         raise _salt_error(path, f"无法读取（{reason}）", f"cannot be read ({reason})") from None
     if not re.fullmatch(r"[0-9a-fA-F]{32,128}", text) or len(text) % 2:
-        raise _salt_error(path, "内容无效：应为 32–128 位十六进制数字",
-                          "is invalid: expected 32-128 hexadecimal digits")
+        raise _salt_error(
+            path,
+            "内容无效：应为 32–128 位十六进制数字",
+            "is invalid: expected 32-128 hexadecimal digits",
+        )
     return bytes.fromhex(text)
 
 
@@ -116,15 +130,24 @@ _ZH_NAMES = (  # order matters: 收货人手机 is a phone column, 收货人 alo
     ("name", ("姓名", "收货人", "收件人", "联系人", "买家名", "客户名", "真实名")),
 )
 _EN_NAMES = (  # matched against the snake_case form of the name, e.g. "BuyerPhone" → buyer_phone
-    ("id_card", r"(^|_)(id_?card|id_?no|id_?number|identity(_card)?(_no|_number)?|ssn|passport(_no|_number)?"
-                r"|cert(ificate)?_?(no|number))(_|$)"),
+    (
+        "id_card",
+        r"(^|_)(id_?card|id_?no|id_?number|identity(_card)?(_no|_number)?|ssn|passport(_no|_number)?"
+        r"|cert(ificate)?_?(no|number))(_|$)",
+    ),
     ("phone", r"phone|(^|_)(mobile|tel|telephone|cell|contact)(_?(no|number))?$"),
     ("email", r"e_?mail|(^|_)mail(_|$)"),
     ("address", r"address|(^|_)(addr|street|postcode|zip_?code)(_|$)"),
-    ("nickname", r"nickname|(^|_)(nick|wangwang|wechat|weixin|qq|username|user_name|login|account_name)(_|$)"
-                 r"|(buyer|user|member)_?nick"),
-    ("name", r"^name$|(^|_)((buyer|customer|receiver|recipient|consignee|contact|real|full|first|last|given"
-             r"|family|sur|member|person)_?name|consignee|recipient|receiver|contact_?person)(_|$)"),
+    (
+        "nickname",
+        r"nickname|(^|_)(nick|wangwang|wechat|weixin|qq|username|user_name|login|account_name)(_|$)"
+        r"|(buyer|user|member)_?nick",
+    ),
+    (
+        "name",
+        r"^name$|(^|_)((buyer|customer|receiver|recipient|consignee|contact|real|full|first|last|given"
+        r"|family|sur|member|person)_?name|consignee|recipient|receiver|contact_?person)(_|$)",
+    ),
 )
 
 
@@ -148,12 +171,18 @@ def pii_kind_of_column(name: str) -> str | None:
 # ----------------------------------------------------------------------------- values in text
 _NOT_BEFORE = r"(?<![0-9A-Za-z_+\-])(?<![0-9]\.)"  # no letter/digit glued on, not a decimal's tail
 _NOT_AFTER = r"(?![0-9A-Za-z_])(?!\.[0-9])(?!-[0-9])"  # …and not followed by decimals
-_PHONE = re.compile(_NOT_BEFORE + r"(?:(?:\+|00)86[ \-]?)?(1[3-9][0-9](?:[ \-]?[0-9]{4}){2})" + _NOT_AFTER)
+_PHONE = re.compile(
+    _NOT_BEFORE + r"(?:(?:\+|00)86[ \-]?)?(1[3-9][0-9](?:[ \-]?[0-9]{4}){2})" + _NOT_AFTER
+)
 _ID = re.compile(_NOT_BEFORE + r"([1-9][0-9]{16}[0-9Xx])" + _NOT_AFTER)
-_FILE_TLD = r"(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js|mjs|map|woff2?|ttf|otf|eot|json|html?|txt|csv|py)"
-_EMAIL = re.compile(r"(?<![0-9A-Za-z_.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
-                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+"
-                    rf"(?!{_FILE_TLD}(?![A-Za-z]))[A-Za-z]{{2,24}}(?![0-9A-Za-z_])")
+_FILE_TLD = (
+    r"(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js|mjs|map|woff2?|ttf|otf|eot|json|html?|txt|csv|py)"
+)
+_EMAIL = re.compile(
+    r"(?<![0-9A-Za-z_.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+"
+    rf"(?!{_FILE_TLD}(?![A-Za-z]))[A-Za-z]{{2,24}}(?![0-9A-Za-z_])"
+)
 _DATA_URI = re.compile(r"data:[\w/+.\-]+(?:;[\w=.\-]+)*;base64,[A-Za-z0-9+/=\s]+")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -216,7 +245,9 @@ def pii_kind_of_value(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
-    if not text or not (text[0].isdigit() or text[0] == "+" or "@" in text):  # fast path: codes like u123
+    if not text or not (
+        text[0].isdigit() or text[0] == "+" or "@" in text
+    ):  # fast path: codes like u123
         return None
     text = re.sub(r"^([0-9]+)\.0+$", r"\1", text)
     for f in scan_text(text):
@@ -228,30 +259,45 @@ def pii_kind_of_value(value: object) -> str | None:
 # ----------------------------------------------------------------------------- at ingestion
 def _sample(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> set[str]:
     q = ident(column)
-    rows = con.execute(f"SELECT DISTINCT v FROM (SELECT TRY_CAST({q} AS VARCHAR) AS v FROM {raw} "
-                       f"LIMIT {SAMPLE_ROWS}) WHERE v IS NOT NULL").fetchall()
+    rows = con.execute(
+        f"SELECT DISTINCT v FROM (SELECT TRY_CAST({q} AS VARCHAR) AS v FROM {raw} "
+        f"LIMIT {SAMPLE_ROWS}) WHERE v IS NOT NULL"
+    ).fetchall()
     return {r[0] for r in rows}
 
 
-def _pseudonymise(con: duckdb.DuckDBPyConnection, raw: str, column: str, raw_type: str, salt: bytes) -> None:
+def _pseudonymise(
+    con: duckdb.DuckDBPyConnection, raw: str, column: str, raw_type: str, salt: bytes
+) -> None:
     """Replace ``column`` by salted pseudonyms; hash each distinct value once, then update."""
     q = ident(column)
-    if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith("DECIMAL"):  # 123.0 and 123 are one id
-        text = (f"CASE WHEN {q} = floor({q}) AND abs({q}) < 1e15 THEN CAST(CAST({q} AS BIGINT) AS VARCHAR) "
-                f"ELSE CAST({q} AS VARCHAR) END")
+    if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith(
+        "DECIMAL"
+    ):  # 123.0 and 123 are one id
+        text = (
+            f"CASE WHEN {q} = floor({q}) AND abs({q}) < 1e15 THEN CAST(CAST({q} AS BIGINT) AS VARCHAR) "
+            f"ELSE CAST({q} AS VARCHAR) END"
+        )
     else:
         text = f"nullif(trim(TRY_CAST({q} AS VARCHAR)), '')"
     ddl(con, f"ALTER TABLE {raw} ALTER COLUMN {q} SET DATA TYPE VARCHAR USING {text}")
-    ddl(con, f"CREATE TEMP TABLE _pseudonyms AS SELECT v, {pseudonym_sql('v', salt)} AS p "
-             f"FROM (SELECT DISTINCT {q} AS v FROM {raw} WHERE {q} IS NOT NULL)")
+    ddl(
+        con,
+        f"CREATE TEMP TABLE _pseudonyms AS SELECT v, {pseudonym_sql('v', salt)} AS p "
+        f"FROM (SELECT DISTINCT {q} AS v FROM {raw} WHERE {q} IS NOT NULL)",
+    )
     try:
-        ddl(con, f"UPDATE {raw} SET {q} = _pseudonyms.p FROM _pseudonyms WHERE {raw}.{q} = _pseudonyms.v")
+        ddl(
+            con,
+            f"UPDATE {raw} SET {q} = _pseudonyms.p FROM _pseudonyms WHERE {raw}.{q} = _pseudonyms.v",
+        )
     finally:
         ddl(con, "DROP TABLE _pseudonyms")
 
 
-def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str,
-            salt: bytes) -> tuple[list[Problem], dict[str, list[str]]]:
+def protect(
+    con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str, salt: bytes
+) -> tuple[list[Problem], dict[str, list[str]]]:
     """Apply the rules above to the DuckDB table ``raw`` just read from ``filename``, whose contract
     columns are ``contract``; return the warnings and what was done (columns dropped, pseudonymised)."""
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
@@ -263,21 +309,34 @@ def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filena
             continue
         kind = pii_kind_of_column(column)
         if kind is None:
-            kind = next((f.kind for v in sorted(_sample(con, raw, column)) for f in scan_text(v)), None)
+            kind = next(
+                (f.kind for v in sorted(_sample(con, raw, column)) for f in scan_text(v)), None
+            )
         if kind is not None:
             dropped[column] = kind
-    if dropped and len(dropped) == len(types):  # DuckDB keeps at least one column: keep the rows only
-        ddl(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}")
+    if dropped and len(dropped) == len(
+        types
+    ):  # DuckDB keeps at least one column: keep the rows only
+        ddl(
+            con,
+            f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}",
+        )
     else:
         for column in dropped:
             ddl(con, f"ALTER TABLE {raw} DROP COLUMN {ident(column)}")
     if dropped:
         zh = "、".join(f"{c}（{KIND_ZH[k]}）" for c, k in dropped.items())
         en = ", ".join(f"{c} ({k})" for c, k in dropped.items())
-        problems.append(Problem(
-            "pii_columns_dropped", filename, f"{filename} 中含个人信息的列已在读取时删除，不会进入分析和报告：{zh}。",
-            f"Columns of {filename} holding personal data were dropped on loading and reach no analysis or "
-            f"report: {en}.", severity="warning"))
+        problems.append(
+            Problem(
+                "pii_columns_dropped",
+                filename,
+                f"{filename} 中含个人信息的列已在读取时删除，不会进入分析和报告：{zh}。",
+                f"Columns of {filename} holding personal data were dropped on loading and reach no analysis or "
+                f"report: {en}.",
+                severity="warning",
+            )
+        )
     for column in ("user_id", *PSEUDONYMISE_IF_PII):
         if column not in types or column not in contract:
             continue
@@ -287,10 +346,15 @@ def protect(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filena
             pseudonymised.append(column)
         if kinds:
             what_zh = "、".join(KIND_ZH[k] for k in sorted(kinds))
-            problems.append(Problem(
-                "pii_pseudonymised", filename,
-                f"{filename} 的列 {column} 中有值看起来是个人信息（{what_zh}）；已在读取时替换为加盐哈希的化名，原值不会出现在任何输出中。",
-                f"Values of column {column} in {filename} look like personal data ({', '.join(sorted(kinds))}); "
-                f"they were replaced by salted pseudonyms on loading and never appear in any output.",
-                column=column, severity="warning"))
+            problems.append(
+                Problem(
+                    "pii_pseudonymised",
+                    filename,
+                    f"{filename} 的列 {column} 中有值看起来是个人信息（{what_zh}）；已在读取时替换为加盐哈希的化名，原值不会出现在任何输出中。",
+                    f"Values of column {column} in {filename} look like personal data ({', '.join(sorted(kinds))}); "
+                    f"they were replaced by salted pseudonyms on loading and never appear in any output.",
+                    column=column,
+                    severity="warning",
+                )
+            )
     return problems, {"dropped": sorted(dropped), "pseudonymised": pseudonymised}

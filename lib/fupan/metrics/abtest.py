@@ -173,7 +173,9 @@ def two_proportion_ztest(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05
     return ProportionTest(p1, p2, diff, z, _normal_two_sided(z), _interval(diff, half))
 
 
-def relative_lift(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05) -> tuple[float, tuple[float, float]]:
+def relative_lift(
+    x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05
+) -> tuple[float, tuple[float, float]]:
     """Relative lift ``p̂₂/p̂₁ − 1`` of the treatment's rate over the control's, with its CI.
 
     口径: the interval is the delta-method (Katz) interval on the log risk ratio,

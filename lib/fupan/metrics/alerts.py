@@ -5,6 +5,7 @@ day's total, against the same channel's shares on the other days of the same pha
 modified z-score, |M| > 3.5, and a business threshold on the relative deviation). A channel whose
 conversion collapses on one day loses share that day even while the total soars.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,14 @@ Z = 3.5
 MIN_REL_DEV = 0.2
 
 
-def share_anomalies(daily: pd.DataFrame, windows: pd.DataFrame, value: str = "gmv", z: float = Z,
-                    min_rel_dev: float = MIN_REL_DEV, min_days: int = 5) -> pd.DataFrame:
+def share_anomalies(
+    daily: pd.DataFrame,
+    windows: pd.DataFrame,
+    value: str = "gmv",
+    z: float = Z,
+    min_rel_dev: float = MIN_REL_DEV,
+    min_days: int = 5,
+) -> pd.DataFrame:
     """Channel-days whose share of the day's ``value`` deviates from the channel's phase median.
 
     口径: share_{c,t} = value_{c,t} / Σ_c value_{c,t}; within each phase (baseline, preheat, burst,
@@ -34,12 +41,14 @@ def share_anomalies(daily: pd.DataFrame, windows: pd.DataFrame, value: str = "gm
         raise ValueError(f"daily needs columns {sorted(need)}, got {sorted(daily.columns)}")
     if not {"phase", "start_date", "end_date"} <= set(windows.columns):
         raise ValueError("windows needs phase, start_date, end_date")
-    table = daily.pivot_table(index="date", columns="channel", values=value, aggfunc="sum").fillna(0.0)
+    table = daily.pivot_table(index="date", columns="channel", values=value, aggfunc="sum").fillna(
+        0.0
+    )
     total = table.sum(axis=1)
     shares = table.div(total.where(total > 0), axis=0)
     out = []
     for w in windows[windows.phase != "campaign"].itertuples():
-        days = shares.loc[pd.Timestamp(w.start_date):pd.Timestamp(w.end_date)]
+        days = shares.loc[pd.Timestamp(w.start_date) : pd.Timestamp(w.end_date)]
         if len(days) < min_days:
             continue
         for channel in days.columns:
@@ -50,10 +59,20 @@ def share_anomalies(daily: pd.DataFrame, windows: pd.DataFrame, value: str = "gm
             rel = s / s.median() - 1
             hit = (score.abs() > z) & (rel.abs() > min_rel_dev)
             for day in s.index[hit.to_numpy()]:
-                out.append({"date": day, "phase": w.phase, "channel": channel, "metric": value,
-                            "actual": float(table.at[day, channel]),
-                            "expected": float(s.median() * total[day]),
-                            "gap": float(table.at[day, channel] - s.median() * total[day]), "rel_dev": float(rel[day]),
-                            "score": float(score[day])})
+                out.append(
+                    {
+                        "date": day,
+                        "phase": w.phase,
+                        "channel": channel,
+                        "metric": value,
+                        "actual": float(table.at[day, channel]),
+                        "expected": float(s.median() * total[day]),
+                        "gap": float(table.at[day, channel] - s.median() * total[day]),
+                        "rel_dev": float(rel[day]),
+                        "score": float(score[day]),
+                    }
+                )
     cols = ["date", "phase", "channel", "metric", "actual", "expected", "gap", "rel_dev", "score"]
-    return pd.DataFrame(out, columns=cols).sort_values("gap", key=np.abs, ascending=False, ignore_index=True)
+    return pd.DataFrame(out, columns=cols).sort_values(
+        "gap", key=np.abs, ascending=False, ignore_index=True
+    )

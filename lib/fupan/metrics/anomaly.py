@@ -292,8 +292,11 @@ def flag_anomalies(
     a, e = _values(actual, "actual"), _values(expected, "expected")
     if a.size != e.size:
         raise ValueError(f"actual and expected differ in length: {a.size} vs {e.size}")
-    if (isinstance(actual, pd.Series) and isinstance(expected, pd.Series)
-            and not actual.index.equals(expected.index)):
+    if (
+        isinstance(actual, pd.Series)
+        and isinstance(expected, pd.Series)
+        and not actual.index.equals(expected.index)
+    ):
         raise ValueError("actual and expected must share the same index")
     if z <= 0 or min_rel_dev < 0:
         raise ValueError("z must be positive and min_rel_dev non-negative")
@@ -509,7 +512,9 @@ def _mask(m: ArrayLike, n: int, name: str) -> np.ndarray:
     return arr
 
 
-def closed_weekdays(y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_days: int = 4) -> tuple[int, ...]:
+def closed_weekdays(
+    y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_days: int = 4
+) -> tuple[int, ...]:
     """Weekdays (0 = Monday … 6 = Sunday) on which a shop structurally does not trade.
 
     口径: among the ``fit`` days falling on weekday ``w`` (at least ``min_days`` of them), the share
@@ -535,7 +540,9 @@ def closed_weekdays(y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_da
     return tuple(out)
 
 
-def _weekday_residuals(x: np.ndarray, fit: np.ndarray, open_day: np.ndarray, half_window: int) -> np.ndarray:
+def _weekday_residuals(
+    x: np.ndarray, fit: np.ndarray, open_day: np.ndarray, half_window: int
+) -> np.ndarray:
     """Weekday residuals ``r_t = x_t − median`` of the neighbouring fit days.
 
     The median is over the fit days' finite, open ``x`` within ``±half_window``; NaN when the
@@ -555,8 +562,13 @@ def _weekday_residuals(x: np.ndarray, fit: np.ndarray, open_day: np.ndarray, hal
     return resid
 
 
-def weekday_effects(x: pd.Series, fit: ArrayLike, closed: tuple[int, ...] = (), half_window: int = 3,
-                    min_obs: int = 3) -> pd.Series:
+def weekday_effects(
+    x: pd.Series,
+    fit: ArrayLike,
+    closed: tuple[int, ...] = (),
+    half_window: int = 3,
+    min_obs: int = 3,
+) -> pd.Series:
     """Additive day-of-week effects of ``x`` (log values for multiplicative KPIs), robustly.
 
     口径 (ratio to a centred moving median, in logs a difference): for each fit day ``t`` whose
@@ -576,11 +588,14 @@ def weekday_effects(x: pd.Series, fit: ArrayLike, closed: tuple[int, ...] = (), 
     wd = s.index.day_of_week.to_numpy()
     resid = _weekday_residuals(s.to_numpy(), f, ~np.isin(wd, closed), half_window)
     effect = _effects(resid, wd, closed, min_obs)
-    return pd.Series(effect - np.nanmean(effect), index=pd.RangeIndex(7, name="weekday"),
-                     name="weekday_effect")
+    return pd.Series(
+        effect - np.nanmean(effect), index=pd.RangeIndex(7, name="weekday"), name="weekday_effect"
+    )
 
 
-def _effects(resid: np.ndarray, wd: np.ndarray, closed: tuple[int, ...], min_obs: int) -> np.ndarray:
+def _effects(
+    resid: np.ndarray, wd: np.ndarray, closed: tuple[int, ...], min_obs: int
+) -> np.ndarray:
     """Median ``resid`` per weekday (0 below ``min_obs`` values, NaN when closed), not centred."""
     effect = np.full(7, np.nan)
     for w in range(7):
@@ -591,7 +606,9 @@ def _effects(resid: np.ndarray, wd: np.ndarray, closed: tuple[int, ...], min_obs
     return effect
 
 
-def local_level(d: pd.Series, regime: ArrayLike, k: int = 6, max_distance: int = 14, min_obs: int = 3) -> pd.DataFrame:
+def local_level(
+    d: pd.Series, regime: ArrayLike, k: int = 6, max_distance: int = 14, min_obs: int = 3
+) -> pd.DataFrame:
     """Leave-one-out local level of a deseasonalised series within its own regime (phase).
 
     口径: for day ``t``, the median of ``d`` over the ``k`` nearest *other* days ``u`` with the same
@@ -630,9 +647,18 @@ def local_level(d: pd.Series, regime: ArrayLike, k: int = 6, max_distance: int =
     return pd.DataFrame({"level": out, "n": count}, index=s.index)
 
 
-def phase_seasonal_baseline(y: pd.Series, regime: ArrayLike, fit: ArrayLike, *, log: bool = True,
-                            closed: tuple[int, ...] | None = None, k: int = 6, max_distance: int = 14,
-                            half_window: int = 3, min_obs: int = 3) -> pd.DataFrame:
+def phase_seasonal_baseline(
+    y: pd.Series,
+    regime: ArrayLike,
+    fit: ArrayLike,
+    *,
+    log: bool = True,
+    closed: tuple[int, ...] | None = None,
+    k: int = 6,
+    max_distance: int = 14,
+    half_window: int = 3,
+    min_obs: int = 3,
+) -> pd.DataFrame:
     """Expected value of each day: its phase's local level times a day-of-week effect.
 
     口径: with ``x = log y`` (``log=True``; days with ``y ≤ 0`` left out of every fit) or ``x = y``:
@@ -659,7 +685,11 @@ def phase_seasonal_baseline(y: pd.Series, regime: ArrayLike, fit: ArrayLike, *, 
         closed = closed_weekdays(s, f)
     vals = s.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.where(vals > 0, np.log(np.where(vals > 0, vals, 1.0)), np.nan) if log else vals.copy()
+        x = (
+            np.where(vals > 0, np.log(np.where(vals > 0, vals, 1.0)), np.nan)
+            if log
+            else vals.copy()
+        )
     wd = s.index.day_of_week.to_numpy()
     is_closed = np.isin(wd, closed)
     x[is_closed] = np.nan
@@ -679,6 +709,15 @@ def phase_seasonal_baseline(y: pd.Series, regime: ArrayLike, fit: ArrayLike, *, 
     expected[is_closed] = np.nan
     n = level["n"].to_numpy()
     se = np.where(n > 0, np.sqrt(1.0 + np.pi / (2.0 * np.maximum(n, 1))), np.nan)
-    return pd.DataFrame({"actual": vals, "expected": expected, "level": level["level"].to_numpy(),
-                         "weekday_effect": own, "n_level": n, "se_factor": se, "closed": is_closed},
-                        index=s.index)
+    return pd.DataFrame(
+        {
+            "actual": vals,
+            "expected": expected,
+            "level": level["level"].to_numpy(),
+            "weekday_effect": own,
+            "n_level": n,
+            "se_factor": se,
+            "closed": is_closed,
+        },
+        index=s.index,
+    )

@@ -124,7 +124,9 @@ def robust_peer_z(values: ArrayLike, x: ArrayLike) -> float | np.ndarray:
     return float(z) if z.ndim == 0 else z
 
 
-def competition_rank(values: ArrayLike, score: float, higher_is_better: bool = True) -> tuple[int, int]:
+def competition_rank(
+    values: ArrayLike, score: float, higher_is_better: bool = True
+) -> tuple[int, int]:
     """Raw rank of ``score`` among the peer ``values`` plus itself: ``(position, out_of)``.
 
     口径: ``position = 1 + #(peers strictly better than score)``, ``out_of = n + 1`` — standard
@@ -144,7 +146,9 @@ def competition_rank(values: ArrayLike, score: float, higher_is_better: bool = T
     return 1 + int(better), arr.size + 1
 
 
-def daily_gmv_index(daily: pd.DataFrame, baseline_gmv_per_day: float, day0: dt.date | str) -> pd.DataFrame:
+def daily_gmv_index(
+    daily: pd.DataFrame, baseline_gmv_per_day: float, day0: dt.date | str
+) -> pd.DataFrame:
     """Each day's GMV as an index of the baseline's average day, aligned by promotion day.
 
     口径: ``index_t = 100·GMV_t / (baseline GMV per day)`` — the same baseline as the dictionary's
@@ -173,10 +177,19 @@ def daily_gmv_index(daily: pd.DataFrame, baseline_gmv_per_day: float, day0: dt.d
     if daily.empty:
         raise ValueError("daily has no rows")
     if not (np.isfinite(baseline_gmv_per_day) and baseline_gmv_per_day > 0):
-        raise ValueError(f"baseline GMV per day must be a positive number, got {baseline_gmv_per_day!r}")
-    gmv = daily.assign(date=pd.to_datetime(daily["date"]).dt.normalize()).groupby("date")["gmv"].sum()
+        raise ValueError(
+            f"baseline GMV per day must be a positive number, got {baseline_gmv_per_day!r}"
+        )
+    gmv = (
+        daily.assign(date=pd.to_datetime(daily["date"]).dt.normalize()).groupby("date")["gmv"].sum()
+    )
     days = pd.date_range(gmv.index.min(), gmv.index.max(), freq="D")
     gmv = gmv.reindex(days, fill_value=0.0)
     offset = (days - pd.Timestamp(day0)).days.astype(int)
-    return pd.DataFrame({"day": offset, "date": days.strftime("%Y-%m-%d"),
-                         "index": 100.0 * gmv.to_numpy(dtype=float) / baseline_gmv_per_day})
+    return pd.DataFrame(
+        {
+            "day": offset,
+            "date": days.strftime("%Y-%m-%d"),
+            "index": 100.0 * gmv.to_numpy(dtype=float) / baseline_gmv_per_day,
+        }
+    )

@@ -178,14 +178,23 @@ def _log_beta_ratios(a: float, b: float, k_max: int) -> tuple[np.ndarray, np.nda
     """
     j = np.arange(k_max, dtype=float)
     inv_ab = 1.0 / (a + b + j)
+
     def cum(v: np.ndarray) -> np.ndarray:
         return np.concatenate([[0.0], np.cumsum(v)])
 
     return cum(-np.log1p(a / (b + j))), cum(-inv_ab), cum(a / (b + j) * inv_ab)
 
 
-def _bgnbd_terms(r: float, alpha: float, a: float, b: float, x: np.ndarray, tx: np.ndarray,
-                 big_t: np.ndarray, grad: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+def _bgnbd_terms(
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    x: np.ndarray,
+    tx: np.ndarray,
+    big_t: np.ndarray,
+    grad: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-customer log-likelihood (FHL 2005 eq. 6) and, if asked, its gradient in (r, α, a, b)."""
     xi = x.astype(np.int64)
     a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
@@ -247,7 +256,8 @@ def bgnbd_loglik_single(
 
 
 def _gamma_gamma_objective(
-        x: np.ndarray, m: np.ndarray) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
+    x: np.ndarray, m: np.ndarray
+) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
     """Negative log-likelihood of the Gamma–Gamma model and its analytic gradient.
 
     Over log-parameters (log p, log q, log v); ψ = digamma; chain rule ∂/∂log p = p·∂/∂p.
@@ -257,8 +267,15 @@ def _gamma_gamma_objective(
     def nll(log_params: np.ndarray) -> float:
         p, q, v = np.exp(log_params)
         px = p * x
-        ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * log_m
-              + px * log_x - (px + q) * np.log(xm + v))
+        ll = (
+            gammaln(px + q)
+            - gammaln(px)
+            - gammaln(q)
+            + q * np.log(v)
+            + (px - 1) * log_m
+            + px * log_x
+            - (px + q) * np.log(xm + v)
+        )
         value = -np.sum(ll)
         return float(value) if np.isfinite(value) else 1e300
 
@@ -288,8 +305,12 @@ class _Optimum:
     evaluations: int  # over every start
 
 
-def _maximise(nll: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray],
-              starts: Sequence[np.ndarray], n: float) -> _Optimum:
+def _maximise(
+    nll: Callable[[np.ndarray], float],
+    grad: Callable[[np.ndarray], np.ndarray],
+    starts: Sequence[np.ndarray],
+    n: float,
+) -> _Optimum:
     """Maximise a total log-likelihood by BFGS (analytic gradient) from each start in turn.
 
     The objective is divided by ``n`` so that one gradient tolerance suits any sample size.
@@ -301,8 +322,13 @@ def _maximise(nll: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], n
     """
     evaluations, runs = 0, []
     for start in starts:
-        res = optimize.minimize(lambda z: nll(z) / n, np.asarray(start, float), jac=lambda z: grad(z) / n,
-                                method="BFGS", options={"gtol": GTOL / 100, "maxiter": _MAXITER})
+        res = optimize.minimize(
+            lambda z: nll(z) / n,
+            np.asarray(start, float),
+            jac=lambda z: grad(z) / n,
+            method="BFGS",
+            options={"gtol": GTOL / 100, "maxiter": _MAXITER},
+        )
         evaluations += res.nfev + res.njev
         if not np.all(np.isfinite(res.x)):
             continue
@@ -310,7 +336,9 @@ def _maximise(nll: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], n
         evaluations += 1
         runs.append((float(-res.fun * n), g, res.x))
         stationary = sorted((r for r in runs if r[1] <= GTOL), key=lambda r: -r[0])
-        if len(stationary) >= 2 and stationary[0][0] - stationary[1][0] <= 1e-9 * abs(stationary[0][0]):
+        if len(stationary) >= 2 and stationary[0][0] - stationary[1][0] <= 1e-9 * abs(
+            stationary[0][0]
+        ):
             break
     if not runs:
         return _Optimum(np.full(len(starts[0]), np.nan), -np.inf, np.inf, evaluations)
@@ -346,8 +374,13 @@ def _fit_nbd(x: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> _Optimum:
     return _maximise(nll, grad, starts, float(np.sum(w)))
 
 
-def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
-              starts: Sequence[Sequence[float]] | None = None) -> BGNBDParams:
+def fit_bgnbd(
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    starts: Sequence[Sequence[float]] | None = None,
+) -> BGNBDParams:
     """Maximum-likelihood fit of the BG/NBD model, checked before it is returned.
 
     口径: maximise ``Σ log L`` of :func:`bgnbd_loglik_single` over ``(log r, log α, log a, log b)``
@@ -392,7 +425,8 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
     if not np.any(x > 0):
         raise CLVModelError(
             "no customer bought in two different periods, so repeat buying cannot be modelled",
-            "没有客户在两个不同周期购买过，无法对复购建模")
+            "没有客户在两个不同周期购买过，无法对复购建模",
+        )
     # Customers with identical (x, t_x, T) contribute identical terms: sum each distinct triple once,
     # weighted by its count (exactly the same likelihood; weekly data has few distinct triples).
     triples, counts = np.unique(np.column_stack([x, tx, big_t]), axis=0, return_counts=True)
@@ -401,12 +435,17 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
     scale = float(np.max(ut)) or 1.0  # time scale for the plausibility of α
     nbd = _fit_nbd(ux, ut, w)
     r0, alpha0 = np.exp(nbd.log_params)
-    bad = _in_range(r=r0, alpha_over_T=alpha0 / scale) if nbd.gradient <= GTOL else ["no stationary point"]
+    bad = (
+        _in_range(r=r0, alpha_over_T=alpha0 / scale)
+        if nbd.gradient <= GTOL
+        else ["no stationary point"]
+    )
     if bad:
         raise CLVModelError(
             f"purchase rates cannot be modelled: the no-dropout NBD fit degenerates ({', '.join(bad)}); "
             "purchase rates hardly vary between customers, or there are too few customers",
-            f"无法对购买频率建模：无流失的 NBD 模型拟合退化（{', '.join(bad)}）；客户之间购买频率几乎无差异，或客户太少")
+            f"无法对购买频率建模：无流失的 NBD 模型拟合退化（{', '.join(bad)}）；客户之间购买频率几乎无差异，或客户太少",
+        )
 
     def nll(z: np.ndarray) -> float:
         r, alpha, a, b = np.exp(z)
@@ -421,26 +460,47 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
         return out if np.all(np.isfinite(out)) else np.zeros(4)
 
     if starts is None:
-        starts = [(r0, alpha0, 0.8, 2.5), (r0, alpha0, 0.3, 10.0), (1.0, 1.0, 1.0, 1.0), (r0, alpha0, 3.0, 3.0)]
+        starts = [
+            (r0, alpha0, 0.8, 2.5),
+            (r0, alpha0, 0.3, 10.0),
+            (1.0, 1.0, 1.0, 1.0),
+            (r0, alpha0, 3.0, 3.0),
+        ]
     fit = _maximise(nll, grad, [np.log(s) for s in starts], float(np.sum(w)))
     evaluations = nbd.evaluations + fit.evaluations
     if np.isfinite(fit.log_likelihood) and fit.log_likelihood - nbd.log_likelihood <= BOUNDARY_GAIN:
-        return BGNBDParams(float(r0), float(alpha0), float("nan"), float("inf"),
-                           nbd.log_likelihood, nbd.log_likelihood, evaluations)
+        return BGNBDParams(
+            float(r0),
+            float(alpha0),
+            float("nan"),
+            float("inf"),
+            nbd.log_likelihood,
+            nbd.log_likelihood,
+            evaluations,
+        )
     r, alpha, a, b = np.exp(fit.log_params)
     if fit.gradient > GTOL:
         raise CLVModelError(
             f"the BG/NBD fit did not reach a stationary point (largest gradient {fit.gradient:.2g} "
             f"per customer after {evaluations} evaluations)",
-            f"BG/NBD 模型拟合未收敛到驻点（{evaluations} 次计算后每客户最大梯度 {fit.gradient:.2g}）")
+            f"BG/NBD 模型拟合未收敛到驻点（{evaluations} 次计算后每客户最大梯度 {fit.gradient:.2g}）",
+        )
     bad = _in_range(r=r, alpha_over_T=alpha / scale, a=a, b=b)
     if bad:
         raise CLVModelError(
             f"the BG/NBD fit degenerates ({', '.join(bad)} outside {PLAUSIBLE[0]:g}..{PLAUSIBLE[1]:g}): "
             "its predictions would be numerically meaningless",
-            f"BG/NBD 模型拟合退化（{', '.join(bad)} 超出 {PLAUSIBLE[0]:g}~{PLAUSIBLE[1]:g}），其预测在数值上没有意义")
-    return BGNBDParams(float(r), float(alpha), float(a), float(b), fit.log_likelihood,
-                       nbd.log_likelihood, evaluations)
+            f"BG/NBD 模型拟合退化（{', '.join(bad)} 超出 {PLAUSIBLE[0]:g}~{PLAUSIBLE[1]:g}），其预测在数值上没有意义",
+        )
+    return BGNBDParams(
+        float(r),
+        float(alpha),
+        float(a),
+        float(b),
+        fit.log_likelihood,
+        nbd.log_likelihood,
+        evaluations,
+    )
 
 
 def expected_purchases(
@@ -572,16 +632,25 @@ def checked_predictions(
     if not np.all(np.isfinite(purchases)) or np.any(purchases < 0):
         problem = ("NaN, infinite or negative", "非有限值或为负")
     elif np.any(purchases > bound * (1 + 1e-6) + 1e-12):
-        problem = ("above what the same customers would buy if none had left", "超过假设无人流失时的购买次数")
+        problem = (
+            "above what the same customers would buy if none had left",
+            "超过假设无人流失时的购买次数",
+        )
     elif max_per_period is not None and np.any(purchases > t * max_per_period * (1 + 1e-9)):
-        problem = (f"above {max_per_period:g} purchase(s) per period, more than the data can hold",
-                   f"每周期超过 {max_per_period:g} 次，超出数据口径所能容纳的范围")
+        problem = (
+            f"above {max_per_period:g} purchase(s) per period, more than the data can hold",
+            f"每周期超过 {max_per_period:g} 次，超出数据口径所能容纳的范围",
+        )
     if problem:
-        raise CLVModelError(f"the fitted BG/NBD predicts repeat purchases that are {problem[0]}",
-                            f"拟合的 BG/NBD 模型给出的复购预测不合理：{problem[1]}")
+        raise CLVModelError(
+            f"the fitted BG/NBD predicts repeat purchases that are {problem[0]}",
+            f"拟合的 BG/NBD 模型给出的复购预测不合理：{problem[1]}",
+        )
     if not np.all(np.isfinite(alive)) or np.any((alive < 0) | (alive > 1)):
-        raise CLVModelError("the fitted BG/NBD gives P(alive) outside [0, 1]",
-                            "拟合的 BG/NBD 模型给出的存活概率 P(alive) 不在 [0, 1] 内")
+        raise CLVModelError(
+            "the fitted BG/NBD gives P(alive) outside [0, 1]",
+            "拟合的 BG/NBD 模型给出的存活概率 P(alive) 不在 [0, 1] 内",
+        )
     return purchases, alive
 
 
@@ -607,11 +676,16 @@ def _inverse_gamma_limit(m: np.ndarray) -> tuple[float, float, float]:
     k = float(np.log(np.mean(inv_m)) + np.mean(log_m))  # ≥ 0 by Jensen, 0 iff every m̄ is equal
     q = optimize.brentq(lambda s: np.log(s) - digamma(s) - k, 1e-10, 1e12, xtol=1e-14, rtol=1e-14)
     c = q / np.mean(inv_m)
-    return float(n * (q * np.log(c) - gammaln(q)) - (q + 1) * np.sum(log_m) - c * np.sum(inv_m)), q, c
+    return (
+        float(n * (q * np.log(c) - gammaln(q)) - (q + 1) * np.sum(log_m) - c * np.sum(inv_m)),
+        q,
+        c,
+    )
 
 
-def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
-                    starts: Sequence[Sequence[float]] | None = None) -> GammaGammaParams:
+def fit_gamma_gamma(
+    frequency: ArrayLike, monetary: ArrayLike, *, starts: Sequence[Sequence[float]] | None = None
+) -> GammaGammaParams:
     """Maximum-likelihood fit of the Gamma–Gamma spend model (Fader, Hardie & Lee 2005, JMR).
 
     口径: for repeat buyers (x ≥ 1) with mean repeat-purchase value m̄, maximise
@@ -659,10 +733,13 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
     if np.ptp(m) <= 1e-9 * mean:
         raise CLVModelError(
             "every repeat buyer has the same mean spend: there is no spread for the spend model to fit",
-            "所有复购客户的平均消费都相同，消费模型没有可拟合的差异")
+            "所有复购客户的平均消费都相同，消费模型没有可拟合的差异",
+        )
     nll, grad = _gamma_gamma_objective(x, m)
     if starts is None:  # each start has p·v/(q−1) = mean m̄
-        starts = [(p, q, mean * (q - 1) / p) for p, q in ((2.0, 3.0), (5.0, 3.0), (1.0, 2.0), (10.0, 1.5))]
+        starts = [
+            (p, q, mean * (q - 1) / p) for p, q in ((2.0, 3.0), (5.0, 3.0), (1.0, 2.0), (10.0, 1.5))
+        ]
     fit = _maximise(nll, grad, [np.log(s) for s in starts], float(m.size))
     limit, q_lim, c_lim = _inverse_gamma_limit(m)
     n_eval = fit.evaluations
@@ -674,18 +751,24 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike, *,
             raise CLVModelError(
                 f"the Gamma–Gamma spend fit did not reach a stationary point (largest gradient "
                 f"{fit.gradient:.2g} per customer after {n_eval} evaluations)",
-                f"Gamma–Gamma 消费模型拟合未收敛到驻点（{n_eval} 次计算后每客户最大梯度 {fit.gradient:.2g}）")
+                f"Gamma–Gamma 消费模型拟合未收敛到驻点（{n_eval} 次计算后每客户最大梯度 {fit.gradient:.2g}）",
+            )
     if not q > 1:
         raise CLVModelError(
             f"spend per purchase is too heavy-tailed: the Gamma–Gamma fit has q = {q:.3g} ≤ 1, "
             "so the mean spend is infinite",
-            f"单次消费金额分布尾部过重：Gamma–Gamma 拟合 q = {q:.3g} ≤ 1，平均消费为无穷大")
+            f"单次消费金额分布尾部过重：Gamma–Gamma 拟合 q = {q:.3g} ≤ 1，平均消费为无穷大",
+        )
     bad = _in_range(q=q) if np.isinf(p) else _in_range(p=p, q=q, v_over_mean=v / mean)
     pop = (c_lim if np.isinf(p) else p * v) / (q - 1)
     if bad or not (np.min(m) <= pop <= np.max(m)):
-        bad = bad or [f"population mean {pop:.4g} outside the observed {np.min(m):.4g}..{np.max(m):.4g}"]
-        raise CLVModelError(f"the Gamma–Gamma spend fit degenerates ({', '.join(bad)})",
-                            f"Gamma–Gamma 消费模型拟合退化（{', '.join(bad)}）")
+        bad = bad or [
+            f"population mean {pop:.4g} outside the observed {np.min(m):.4g}..{np.max(m):.4g}"
+        ]
+        raise CLVModelError(
+            f"the Gamma–Gamma spend fit degenerates ({', '.join(bad)})",
+            f"Gamma–Gamma 消费模型拟合退化（{', '.join(bad)}）",
+        )
     if np.isinf(p):
         return GammaGammaParams(p, float(q), v, limit, limit, n_eval, float(c_lim))
     return GammaGammaParams(float(p), float(q), float(v), fit.log_likelihood, limit, n_eval)

@@ -7,6 +7,7 @@ inclusive (``start 00:00 ≤ order_ts < end + 1 day``); a time of day passed wit
 ``t_first`` is a user's earliest ``order_ts`` in the whole frame. Nothing here mutates an argument
 or touches a file; invalid input raises ``ValueError``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -18,9 +19,24 @@ import pandas as pd
 
 from .abtest import ProportionTest, two_proportion_ztest
 
-__all__ = ["SEGMENTS", "SEGMENT_TABLE", "BuyerRate", "NewCustomerQuality", "RepeatRate", "classify_customers",
-           "cohort_counts", "cohort_matrix", "first_orders", "new_customer_quality", "repeat_rate",
-           "repeat_rates", "repurchase_rate", "return_rate", "rfm_scores", "rfm_segments"]
+__all__ = [
+    "SEGMENTS",
+    "SEGMENT_TABLE",
+    "BuyerRate",
+    "NewCustomerQuality",
+    "RepeatRate",
+    "classify_customers",
+    "cohort_counts",
+    "cohort_matrix",
+    "first_orders",
+    "new_customer_quality",
+    "repeat_rate",
+    "repeat_rates",
+    "repurchase_rate",
+    "return_rate",
+    "rfm_scores",
+    "rfm_segments",
+]
 
 # METHODS.md §3.1 in table order: (R high, F high, M high, segment, action zh, action en)
 SEGMENT_TABLE = (
@@ -73,9 +89,16 @@ class NewCustomerQuality:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per cohort (campaign, organic): counts, repeat rate, net per customer."""
-        return pd.DataFrame([{**vars(r), "net_per_customer": net} for r, net in (
-            (self.campaign, self.campaign_net_per_customer),
-            (self.organic, self.organic_net_per_customer))], index=["campaign", "organic"])
+        return pd.DataFrame(
+            [
+                {**vars(r), "net_per_customer": net}
+                for r, net in (
+                    (self.campaign, self.campaign_net_per_customer),
+                    (self.organic, self.organic_net_per_customer),
+                )
+            ],
+            index=["campaign", "organic"],
+        )
 
 
 def _check_orders(orders: pd.DataFrame, money: Sequence[str] = ()) -> pd.DataFrame:
@@ -84,20 +107,27 @@ def _check_orders(orders: pd.DataFrame, money: Sequence[str] = ()) -> pd.DataFra
         raise ValueError(f"orders must be a pandas DataFrame, got {type(orders).__name__}")
     need = ["user_id", "order_ts", *money]
     if missing := [c for c in need if c not in orders.columns]:
-        raise ValueError(f"orders lacks column(s) {missing}: one row per order with "
-                         "user_id, order_ts, gmv, net is expected")
+        raise ValueError(
+            f"orders lacks column(s) {missing}: one row per order with "
+            "user_id, order_ts, gmv, net is expected"
+        )
     if orders.empty:
         raise ValueError("orders is empty: at least one order is needed")
     dtype = orders["order_ts"].dtype
     if not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
-        raise ValueError(f"order_ts must be naive datetime64 in local time, got {dtype}; "
-                         "parse it with pd.to_datetime and drop any time zone")
+        raise ValueError(
+            f"order_ts must be naive datetime64 in local time, got {dtype}; "
+            "parse it with pd.to_datetime and drop any time zone"
+        )
     for col in ("user_id", "order_ts"):
         if n := int(orders[col].isna().sum()):
             raise ValueError(f"{col} has {n} missing value(s); drop those orders first")
     for col in money:
         v = orders[col]
-        if not pd.api.types.is_numeric_dtype(v) or not np.isfinite(v.to_numpy(float, na_value=np.nan)).all():
+        if (
+            not pd.api.types.is_numeric_dtype(v)
+            or not np.isfinite(v.to_numpy(float, na_value=np.nan)).all()
+        ):
             raise ValueError(f"{col} must be numeric and finite (no NaN), got dtype {v.dtype}")
     return orders[need]
 
@@ -146,11 +176,18 @@ def first_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """
     g = _check_orders(orders).groupby("user_id", sort=True)["order_ts"]
     first = g.min()
-    return pd.DataFrame({"first_ts": first, "first_date": first.dt.normalize(), "n_orders": g.size()})
+    return pd.DataFrame(
+        {"first_ts": first, "first_date": first.dt.normalize(), "n_orders": g.size()}
+    )
 
 
-def classify_customers(orders: pd.DataFrame, start: object, end: object,
-                       history_start: object = None, lookback_days: int = 365) -> pd.DataFrame:
+def classify_customers(
+    orders: pd.DataFrame,
+    start: object,
+    end: object,
+    history_start: object = None,
+    lookback_days: int = 365,
+) -> pd.DataFrame:
     """New vs returning buyers of the window ``[start, end]`` (DESIGN.md; METHODS.md §1.3).
 
     口径: a buyer of the window is ``"new"`` when their first order ever (in ``orders``) falls in
@@ -172,14 +209,24 @@ def classify_customers(orders: pd.DataFrame, start: object, end: object,
     data_start = o["order_ts"].min().normalize()
     history = data_start if history_start is None else _day(history_start, "history_start")
     if history > data_start:
-        raise ValueError(f"history_start {history.date()} is after the earliest order "
-                         f"({data_start.date()}); pass the day the order history really starts")
+        raise ValueError(
+            f"history_start {history.date()} is after the earliest order "
+            f"({data_start.date()}); pass the day the order history really starts"
+        )
     n_in = _in(o, lo, hi).groupby("user_id", sort=True).size()
     first_in = o.groupby("user_id")["order_ts"].min().loc[n_in.index]
-    out = pd.DataFrame({"first_ts": first_in, "orders_in_window": n_in,
-                        "status": np.where(first_in >= lo, "new", "returning")})
-    out.attrs.update(approximate=bool(history > lo - pd.Timedelta(days=lookback)),
-                     history_start=history, lookback_days=lookback)
+    out = pd.DataFrame(
+        {
+            "first_ts": first_in,
+            "orders_in_window": n_in,
+            "status": np.where(first_in >= lo, "new", "returning"),
+        }
+    )
+    out.attrs.update(
+        approximate=bool(history > lo - pd.Timedelta(days=lookback)),
+        history_start=history,
+        lookback_days=lookback,
+    )
     return out
 
 
@@ -193,13 +240,16 @@ def _cohort_first(o: pd.DataFrame, cohort_users: Iterable[object], name: str) ->
     first = o[o["user_id"].isin(users)].groupby("user_id")["order_ts"].min()
     if len(first) < len(users):
         absent = users.difference(first.index)
-        raise ValueError(f"{len(absent)} user(s) of {name} have no order, e.g. {list(absent[:3])}; "
-                         "a cohort is defined by its members' first orders")
+        raise ValueError(
+            f"{len(absent)} user(s) of {name} have no order, e.g. {list(absent[:3])}; "
+            "a cohort is defined by its members' first orders"
+        )
     return first
 
 
-def _repeat(o: pd.DataFrame, first: pd.Series, k: int, end_day: pd.Timestamp
-            ) -> tuple[RepeatRate, pd.Series]:
+def _repeat(
+    o: pd.DataFrame, first: pd.Series, k: int, end_day: pd.Timestamp
+) -> tuple[RepeatRate, pd.Series]:
     """k-day repeat of the users in ``first``, plus ``t_first`` of the eligible ones."""
     eligible = first[first.dt.normalize() <= end_day - pd.Timedelta(days=k)]
     mine = o[o["user_id"].isin(eligible.index)]
@@ -210,8 +260,9 @@ def _repeat(o: pd.DataFrame, first: pd.Series, k: int, end_day: pd.Timestamp
     return RepeatRate(k, rate, n_el, n_rep, len(first) - n_el), eligible
 
 
-def repeat_rate(orders: pd.DataFrame, cohort_users: Iterable[object], k: int,
-                data_end: object) -> RepeatRate:
+def repeat_rate(
+    orders: pd.DataFrame, cohort_users: Iterable[object], k: int, data_end: object
+) -> RepeatRate:
     """k-day repeat rate of a cohort, right-censored (METHODS.md §1.3).
 
     口径: share of eligible users with an order in ``(t_first, t_first + k days]``. Eligible:
@@ -228,11 +279,17 @@ def repeat_rate(orders: pd.DataFrame, cohort_users: Iterable[object], k: int,
     """
     o = _check_orders(orders)
     k = _whole(k, "k")
-    return _repeat(o, _cohort_first(o, cohort_users, "cohort_users"), k, _day(data_end, "data_end"))[0]
+    return _repeat(
+        o, _cohort_first(o, cohort_users, "cohort_users"), k, _day(data_end, "data_end")
+    )[0]
 
 
-def repeat_rates(orders: pd.DataFrame, cohort_users: Iterable[object], data_end: object,
-                 ks: Sequence[int] = (7, 30, 60, 90)) -> pd.DataFrame:
+def repeat_rates(
+    orders: pd.DataFrame,
+    cohort_users: Iterable[object],
+    data_end: object,
+    ks: Sequence[int] = (7, 30, 60, 90),
+) -> pd.DataFrame:
     """:func:`repeat_rate` for each ``k`` in ``ks`` (METHODS.md §1.3).
 
     口径 as :func:`repeat_rate`; each ``k`` is censored separately, so ``n_eligible`` shrinks as
@@ -255,8 +312,9 @@ def _buyer_rate(n_buyers: int, n_repeat: int) -> BuyerRate:
     return BuyerRate(n_repeat / n_buyers if n_buyers else float("nan"), n_buyers, n_repeat)
 
 
-def repurchase_rate(orders: pd.DataFrame, start: object, end: object,
-                    same_day_counts: bool = False) -> BuyerRate:
+def repurchase_rate(
+    orders: pd.DataFrame, start: object, end: object, same_day_counts: bool = False
+) -> BuyerRate:
     """复购率 of one window: buyers with ≥ 2 orders / buyers (METHODS.md §3.2).
 
     口径: buyers = distinct users with an order in ``[start, end]``. With ``same_day_counts=False``
@@ -275,8 +333,9 @@ def repurchase_rate(orders: pd.DataFrame, start: object, end: object,
     return _buyer_rate(len(per_user), int((per_user >= 2).sum()))
 
 
-def return_rate(orders: pd.DataFrame, window1: Sequence[object],
-                window2: Sequence[object]) -> BuyerRate:
+def return_rate(
+    orders: pd.DataFrame, window1: Sequence[object], window2: Sequence[object]
+) -> BuyerRate:
     """回购率: buyers of ``window1`` who buy again in ``window2`` / buyers of ``window1``.
 
     口径 (METHODS.md §3.2): windows are ``(start, end)`` dates, inclusive; ``window2`` must start
@@ -290,8 +349,9 @@ def return_rate(orders: pd.DataFrame, window1: Sequence[object],
     o = _check_orders(orders)
     (lo1, hi1), (lo2, hi2) = _window(window1, "window1"), _window(window2, "window2")
     if lo2 < hi1:
-        raise ValueError(f"window2 must start after window1 ends ({(hi1 - _DAY).date()}), "
-                         f"got {lo2.date()}")
+        raise ValueError(
+            f"window2 must start after window1 ends ({(hi1 - _DAY).date()}), got {lo2.date()}"
+        )
     buyers1 = pd.Index(_in(o, lo1, hi1)["user_id"].unique())
     again = buyers1.intersection(pd.Index(_in(o, lo2, hi2)["user_id"].unique()))
     return _buyer_rate(len(buyers1), len(again))
@@ -359,11 +419,18 @@ def rfm_scores(orders: pd.DataFrame, as_of: object) -> pd.DataFrame:
     o = _check_orders(orders, money=("net",))
     day = _day(as_of, "as_of")
     if (last := o["order_ts"].max().normalize()) > day:
-        raise ValueError(f"orders run until {last.date()}, after as_of {day.date()}; filter the "
-                         "orders to the analysis window or move as_of (usually window end + 1 day)")
+        raise ValueError(
+            f"orders run until {last.date()}, after as_of {day.date()}; filter the "
+            "orders to the analysis window or move as_of (usually window end + 1 day)"
+        )
     g = o.groupby("user_id", sort=True)
-    out = pd.DataFrame({"recency": (day - g["order_ts"].max().dt.normalize()).dt.days,
-                        "frequency": g.size(), "monetary": g["net"].sum().astype(float)})
+    out = pd.DataFrame(
+        {
+            "recency": (day - g["order_ts"].max().dt.normalize()).dt.days,
+            "frequency": g.size(),
+            "monetary": g["net"].sum().astype(float),
+        }
+    )
     if len(out) < 5:
         raise ValueError(f"quintile scores need at least 5 customers, got {len(out)}")
 
@@ -371,8 +438,9 @@ def rfm_scores(orders: pd.DataFrame, as_of: object) -> pd.DataFrame:
         return (pd.qcut(values.rank(method="first"), 5, labels=False) + 1).astype("int64")
 
     r, f, m = score(-out["recency"]), score(out["frequency"]), score(out["monetary"])
-    return out.assign(r_score=r, f_score=f, m_score=m,
-                      rfm_cell=r.astype(str) + f.astype(str) + m.astype(str))
+    return out.assign(
+        r_score=r, f_score=f, m_score=m, rfm_cell=r.astype(str) + f.astype(str) + m.astype(str)
+    )
 
 
 def rfm_segments(rfm: pd.DataFrame, threshold: Literal["mean", "median"] = "mean") -> pd.DataFrame:
@@ -403,9 +471,14 @@ def rfm_segments(rfm: pd.DataFrame, threshold: Literal["mean", "median"] = "mean
     m_high = values["monetary"] >= thr["monetary"]
     rows = _ROW_OF_BITS[4 * r_high.to_numpy(int) + 2 * f_high.to_numpy(int) + m_high.to_numpy(int)]
     table = np.array([row[3:] for row in SEGMENT_TABLE], dtype=object)[rows]
-    out = rfm.assign(r_high=r_high, f_high=f_high, m_high=m_high,
-                     segment=pd.Categorical(table[:, 0], categories=list(SEGMENTS)),
-                     action_zh=table[:, 1], action_en=table[:, 2])
+    out = rfm.assign(
+        r_high=r_high,
+        f_high=f_high,
+        m_high=m_high,
+        segment=pd.Categorical(table[:, 0], categories=list(SEGMENTS)),
+        action_zh=table[:, 1],
+        action_en=table[:, 2],
+    )
     out.attrs["thresholds"] = {c: float(thr[c]) for c in cols}
     return out
 
@@ -420,9 +493,13 @@ def _net_first_k(o: pd.DataFrame, eligible: pd.Series, k: int) -> float:
     return float(mine.loc[keep, "net"].sum()) / len(eligible)
 
 
-def new_customer_quality(orders: pd.DataFrame, campaign_new_users: Iterable[object],
-                         organic_new_users: Iterable[object], data_end: object,
-                         k: int = 30) -> NewCustomerQuality:
+def new_customer_quality(
+    orders: pd.DataFrame,
+    campaign_new_users: Iterable[object],
+    organic_new_users: Iterable[object],
+    data_end: object,
+    k: int = 30,
+) -> NewCustomerQuality:
     """Campaign-acquired vs organic new customers (METHODS.md §1.3; the test of §4).
 
     口径: each cohort's k-day repeat rate as :func:`repeat_rate` (censored at ``data_end``);
@@ -445,6 +522,9 @@ def new_customer_quality(orders: pd.DataFrame, campaign_new_users: Iterable[obje
         raise ValueError(f"{len(both)} user(s) are in both cohorts, e.g. {list(both[:3])}")
     (rc, ec), (ro, eo) = _repeat(o, camp, k, end_day), _repeat(o, org, k, end_day)
     n, x = ro.n_eligible + rc.n_eligible, ro.n_repeat + rc.n_repeat
-    test = (two_proportion_ztest(ro.n_repeat, ro.n_eligible, rc.n_repeat, rc.n_eligible)
-            if ro.n_eligible and rc.n_eligible and 0 < x < n else None)
+    test = (
+        two_proportion_ztest(ro.n_repeat, ro.n_eligible, rc.n_repeat, rc.n_eligible)
+        if ro.n_eligible and rc.n_eligible and 0 < x < n
+        else None
+    )
     return NewCustomerQuality(k, rc, ro, test, _net_first_k(o, ec, k), _net_first_k(o, eo, k))

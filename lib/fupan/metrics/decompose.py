@@ -3,6 +3,7 @@
 口径: GMV = UV × CR × AOV with CR = orders / UV and AOV = GMV / orders, so the identity holds
 exactly and each method below splits G₁ − G₀ into parts that sum to it exactly.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,9 @@ def logmean(a: float, b: float) -> float:
 
 def _check(f0: Mapping[str, float], f1: Mapping[str, float]) -> list[str]:
     if not f0 or list(f0) != list(f1):
-        raise ValueError(f"both periods need the same factors in the same order: {list(f0)} vs {list(f1)}")
+        raise ValueError(
+            f"both periods need the same factors in the same order: {list(f0)} vs {list(f1)}"
+        )
     for name, x in [*f0.items(), *f1.items()]:
         if not np.isfinite(x) or x < 0:
             raise ValueError(f"factor {name} must be a finite non-negative number, got {x}")
@@ -40,7 +43,9 @@ def lmdi(f0: Mapping[str, float], f1: Mapping[str, float]) -> pd.Series:
     g0, g1 = math.prod(f0.values()), math.prod(f1.values())
     zeros = [n for n in names if f0[n] == 0 or f1[n] == 0]
     if zeros:
-        return pd.Series({n: (g1 - g0) / len(zeros) if n in zeros else 0.0 for n in names}, dtype=float)
+        return pd.Series(
+            {n: (g1 - g0) / len(zeros) if n in zeros else 0.0 for n in names}, dtype=float
+        )
     weight = logmean(g1, g0)
     return pd.Series({n: weight * math.log(f1[n] / f0[n]) for n in names}, dtype=float)
 
@@ -98,7 +103,9 @@ def decompose_gmv_change(
     raise ValueError(f"unknown method {method!r}; use 'lmdi' or 'shapley'")
 
 
-def mix_rate(weights0: pd.Series, rates0: pd.Series, weights1: pd.Series, rates1: pd.Series) -> pd.Series:
+def mix_rate(
+    weights0: pd.Series, rates0: pd.Series, weights1: pd.Series, rates1: pd.Series
+) -> pd.Series:
     """Mix vs rate split of a ratio KPI R = Σ_s w_s·c_s (METHODS.md §2.4, exact midpoint rule).
 
     mix = Σ_s (w_s1 − w_s0)(c_s0 + c_s1)/2 ; rate = Σ_s (c_s1 − c_s0)(w_s0 + w_s1)/2 ;

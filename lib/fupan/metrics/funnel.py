@@ -14,6 +14,7 @@ Raw event logs are not prefix-closed: a user can pay without a recorded visit (a
 events lost by the tracker), so users per step can *increase* and a step conversion can exceed 1
 (drop-off < 0). Such values are reported as they are, never clipped.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,8 +25,14 @@ import pandas as pd
 from ..dictionary import FUNNEL_STEPS
 
 # FUNNEL_STEPS is re-exported for callers that order funnel columns (fupan.analysis.steps).
-__all__ = ["FUNNEL_STEPS", "biggest_leak", "funnel_from_events", "funnel_table", "measured_steps",
-           "window_funnel"]
+__all__ = [
+    "FUNNEL_STEPS",
+    "biggest_leak",
+    "funnel_from_events",
+    "funnel_table",
+    "measured_steps",
+    "window_funnel",
+]
 
 _STEP_ORDER = {step: i for i, step in enumerate(FUNNEL_STEPS)}
 _TABLE_COLUMNS = ("step", "users", "conversion", "drop_off", "overall_conversion")
@@ -49,24 +56,35 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
         raise ValueError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
     nulls = [c for c in columns if frame[c].isna().any()]
     if nulls:
-        raise ValueError(f"{name} has missing values in {nulls}; fill group keys (e.g. '_unknown') "
-                         "or drop those rows first")
+        raise ValueError(
+            f"{name} has missing values in {nulls}; fill group keys (e.g. '_unknown') "
+            "or drop those rows first"
+        )
 
 
 def _check_steps(steps: pd.Series, name: str) -> None:
     unknown = sorted(set(steps.astype(str)) - set(FUNNEL_STEPS))
     if unknown:
-        raise ValueError(f"{name} has unknown funnel step(s) {unknown}; expected {list(FUNNEL_STEPS)}")
+        raise ValueError(
+            f"{name} has unknown funnel step(s) {unknown}; expected {list(FUNNEL_STEPS)}"
+        )
 
 
 def _by_group_then_step(frame: pd.DataFrame, keys: list[str], step: str) -> pd.DataFrame:
     order = frame[step].astype(str).map(_STEP_ORDER)
-    return (frame.assign(_order=order).sort_values([*keys, "_order"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        frame.assign(_order=order)
+        .sort_values([*keys, "_order"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
-def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None,
-                 steps: Sequence[str] | None = None) -> pd.DataFrame:
+def funnel_table(
+    step_users: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    steps: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Step and overall conversion per group from distinct users per step.
 
     口径 (module docstring; DESIGN.md events table): the measured steps are ``steps``, by default
@@ -112,16 +130,22 @@ def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None
     users = pd.to_numeric(step_users["users"], errors="coerce")
     bad = users.isna() | ~np.isfinite(users) | (users < 0) | (users != np.floor(users))
     if bad.any():
-        raise ValueError(f"step_users.users must be non-negative integers; bad rows {list(users.index[bad][:5])}")
+        raise ValueError(
+            f"step_users.users must be non-negative integers; bad rows {list(users.index[bad][:5])}"
+        )
     if step_users.duplicated([*keys, "step"]).any():
-        raise ValueError(f"step_users lists a step twice for one group of {keys or 'the whole window'}; "
-                         "distinct users cannot be summed, so aggregate upstream")
+        raise ValueError(
+            f"step_users lists a step twice for one group of {keys or 'the whole window'}; "
+            "distinct users cannot be summed, so aggregate upstream"
+        )
     measured = measured_steps(step_users["step"], steps)
     given = step_users[[*keys, "step"]].assign(step=step_users["step"].astype(str), users=users)
     outside = given[~given["step"].isin(measured) & (given["users"] > 0)]
     if len(outside):
-        raise ValueError(f"step_users has users at step(s) {sorted(set(outside['step']))} outside the "
-                         f"measured steps {measured}")
+        raise ValueError(
+            f"step_users has users at step(s) {sorted(set(outside['step']))} outside the "
+            f"measured steps {measured}"
+        )
     grid_steps = pd.DataFrame({"step": measured})
     groups = step_users[keys].drop_duplicates().sort_values(keys, kind="stable") if keys else None
     grid = groups.merge(grid_steps, how="cross") if groups is not None else grid_steps
@@ -131,11 +155,17 @@ def funnel_table(step_users: pd.DataFrame, by: str | Sequence[str] | None = None
     first = np.repeat(n[:, :1], len(measured), axis=1)
     conversion = np.divide(n, prev, out=np.full_like(n, np.nan), where=prev > 0)
     overall = np.divide(n, first, out=np.full_like(n, np.nan), where=first > 0)
-    return table.assign(users=n.ravel().astype("int64"), conversion=conversion.ravel(),
-                        drop_off=1.0 - conversion.ravel(), overall_conversion=overall.ravel())
+    return table.assign(
+        users=n.ravel().astype("int64"),
+        conversion=conversion.ravel(),
+        drop_off=1.0 - conversion.ravel(),
+        overall_conversion=overall.ravel(),
+    )
 
 
-def measured_steps(observed: pd.Series | Sequence[str], steps: Sequence[str] | None = None) -> list[str]:
+def measured_steps(
+    observed: pd.Series | Sequence[str], steps: Sequence[str] | None = None
+) -> list[str]:
     """The funnel steps a tracker records, in funnel order (the module's 口径).
 
     Parameters
@@ -155,7 +185,9 @@ def measured_steps(observed: pd.Series | Sequence[str], steps: Sequence[str] | N
     ValueError
         If a step is unknown or no step is given.
     """
-    chosen = pd.Series(list(steps) if steps is not None else list(observed), dtype=object).astype(str)
+    chosen = pd.Series(list(steps) if steps is not None else list(observed), dtype=object).astype(
+        str
+    )
     _check_steps(chosen, "steps")
     out = [s for s in FUNNEL_STEPS if s in set(chosen)]
     if not out:
@@ -196,9 +228,16 @@ def window_funnel(funnel: pd.DataFrame, phase: str, channel: str = "_all") -> pd
     window = funnel[(funnel["phase"] == phase) & (funnel["users"] > 0)]
     rows = window[window["channel"] == channel]
     if rows.empty:
-        return pd.DataFrame({"step": pd.Series(dtype=object), "users": pd.Series(dtype="int64"),
-                             **{c: pd.Series(dtype=float) for c in _TABLE_COLUMNS[2:]}})
-    return funnel_table(rows[["step", "users"]].reset_index(drop=True), steps=measured_steps(window["step"]))
+        return pd.DataFrame(
+            {
+                "step": pd.Series(dtype=object),
+                "users": pd.Series(dtype="int64"),
+                **{c: pd.Series(dtype=float) for c in _TABLE_COLUMNS[2:]},
+            }
+        )
+    return funnel_table(
+        rows[["step", "users"]].reset_index(drop=True), steps=measured_steps(window["step"])
+    )
 
 
 def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
@@ -227,16 +266,26 @@ def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If columns are missing or the groups do not each hold the same measured steps once.
     """
-    keys = [c for c in table.columns if c not in _TABLE_COLUMNS] if isinstance(table, pd.DataFrame) else []
+    keys = (
+        [c for c in table.columns if c not in _TABLE_COLUMNS]
+        if isinstance(table, pd.DataFrame)
+        else []
+    )
     _require(table, [*keys, "step", "users"], "table")
     if "conversion" not in table.columns:
         raise ValueError("table lacks column 'conversion'; pass the output of funnel_table")
     _check_steps(table["step"], "table")
     n_groups = len(table[keys].drop_duplicates()) if keys else 1
     measured = [s for s in FUNNEL_STEPS if s in set(table["step"].astype(str))]
-    if table.empty or table.duplicated([*keys, "step"]).any() or len(table) != n_groups * len(measured):
-        raise ValueError(f"each group must hold each of the measured steps {measured} exactly once; "
-                         "pass the output of funnel_table")
+    if (
+        table.empty
+        or table.duplicated([*keys, "step"]).any()
+        or len(table) != n_groups * len(measured)
+    ):
+        raise ValueError(
+            f"each group must hold each of the measured steps {measured} exactly once; "
+            "pass the output of funnel_table"
+        )
     ordered = _by_group_then_step(table, keys, "step")
     conv = ordered["conversion"].to_numpy(dtype=float).reshape(n_groups, -1)[:, 1:]
     users = ordered["users"].to_numpy(dtype=float).reshape(n_groups, -1)
@@ -245,13 +294,24 @@ def biggest_leak(table: pd.DataFrame) -> pd.DataFrame:
     for g in range(n_groups):
         defined = np.isfinite(conv[g])
         i = int(np.argmin(np.where(defined, conv[g], np.inf))) if defined.any() else None
-        rows.append({"from_step": measured[i] if i is not None else None,
-                     "to_step": measured[i + 1] if i is not None else None,
-                     "conversion": conv[g, i] if i is not None else np.nan,
-                     "users_lost": lost[g, i] if i is not None else np.nan})
+        rows.append(
+            {
+                "from_step": measured[i] if i is not None else None,
+                "to_step": measured[i + 1] if i is not None else None,
+                "conversion": conv[g, i] if i is not None else np.nan,
+                "users_lost": lost[g, i] if i is not None else np.nan,
+            }
+        )
     heads = ordered[keys].iloc[:: len(measured)].reset_index(drop=True)
-    return pd.concat([heads, pd.DataFrame(rows, index=heads.index).astype(
-        {"conversion": float, "users_lost": float})], axis=1)
+    return pd.concat(
+        [
+            heads,
+            pd.DataFrame(rows, index=heads.index).astype(
+                {"conversion": float, "users_lost": float}
+            ),
+        ],
+        axis=1,
+    )
 
 
 def funnel_from_events(events: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -286,6 +346,10 @@ def funnel_from_events(events: pd.DataFrame, by: str | Sequence[str] | None = No
     _require(events, [*keys, "user_id", "event"], "events")
     _check_steps(events["event"], "events")
     rows = events[[*keys, "user_id"]].assign(step=events["event"].astype(str))
-    counts = (rows.groupby([*keys, "step"], sort=False, observed=True)["user_id"].nunique()
-              .rename("users").reset_index())
+    counts = (
+        rows.groupby([*keys, "step"], sort=False, observed=True)["user_id"]
+        .nunique()
+        .rename("users")
+        .reset_index()
+    )
     return _by_group_then_step(counts.astype({"users": "int64"}), keys, "step")

@@ -11,6 +11,7 @@ cancelled). Conventions shared by every function here:
 - a SKU-day without a ``sales`` row sold nothing; duplicate sales rows of one SKU-day are added;
 - date ranges are inclusive calendar days; a rate whose denominator is empty raises ValueError.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -19,8 +20,14 @@ from typing import TypeAlias, cast
 import numpy as np
 import pandas as pd
 
-__all__ = ["fulfilment_cost_share", "lost_gmv_from_stockouts", "oversell_rate", "slow_moving_rate",
-           "stockout_rate", "turnover_days"]
+__all__ = [
+    "fulfilment_cost_share",
+    "lost_gmv_from_stockouts",
+    "oversell_rate",
+    "slow_moving_rate",
+    "stockout_rate",
+    "turnover_days",
+]
 
 ALL = "_all"  # the total row, as in the extract's '_all' channel
 DateLike: TypeAlias = str | pd.Timestamp | np.datetime64
@@ -61,7 +68,9 @@ def _frame(frame: pd.DataFrame, name: str, numeric: Sequence[str]) -> pd.DataFra
         x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(x) | (x < 0)
         if bad.any():
-            raise ValueError(f"{name}.{col} must be finite and ≥ 0; bad rows {list(frame.index[bad][:5])}")
+            raise ValueError(
+                f"{name}.{col} must be finite and ≥ 0; bad rows {list(frame.index[bad][:5])}"
+            )
         out[col] = x
     return out
 
@@ -80,7 +89,9 @@ def _sales(sales: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return s.groupby(["date", "sku"], as_index=False, sort=True)[list(columns)].sum()
 
 
-def _in_window(s: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, what: str = "SKU-days") -> pd.DataFrame:
+def _in_window(
+    s: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, what: str = "SKU-days"
+) -> pd.DataFrame:
     w = s[s.date.between(lo, hi)]
     if w.empty:
         raise ValueError(f"stock has no {what} between {lo.date()} and {hi.date()}")
@@ -103,8 +114,13 @@ def stockout_rate(stock: pd.DataFrame, start: DateLike, end: DateLike) -> float:
     return float((w.on_hand == 0).mean())
 
 
-def slow_moving_rate(stock: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, days: int = 30,
-                     in_stock_only: bool = True) -> float:
+def slow_moving_rate(
+    stock: pd.DataFrame,
+    sales: pd.DataFrame,
+    as_of: DateLike,
+    days: int = 30,
+    in_stock_only: bool = True,
+) -> float:
     """Slow-moving rate (滞销率) = SKUs with no sale in ``days`` days / SKUs.
 
     口径 (METHODS.md §5): the SKUs are those with a ``stock`` row on ``as_of`` and, by default
@@ -150,7 +166,9 @@ def oversell_rate(orders: pd.DataFrame) -> float:
         raise ValueError("orders must be a DataFrame with a boolean 'oversold' column")
     flag = orders["oversold"]
     if not pd.api.types.is_bool_dtype(flag) or flag.isna().any():
-        raise ValueError(f"orders.oversold must be boolean without missing values, got dtype {flag.dtype}")
+        raise ValueError(
+            f"orders.oversold must be boolean without missing values, got dtype {flag.dtype}"
+        )
     if orders.empty:
         raise ValueError("orders has no rows; the oversell rate is undefined")
     if "order_id" in orders.columns:
@@ -162,7 +180,9 @@ def oversell_rate(orders: pd.DataFrame) -> float:
 
 def _unit_cost(unit_cost: pd.Series) -> pd.Series:
     if not isinstance(unit_cost, pd.Series):
-        raise ValueError(f"unit_cost must be a pandas Series indexed by sku, got {type(unit_cost).__name__}")
+        raise ValueError(
+            f"unit_cost must be a pandas Series indexed by sku, got {type(unit_cost).__name__}"
+        )
     if not unit_cost.index.is_unique:
         raise ValueError("unit_cost lists a sku twice")
     cost = pd.to_numeric(unit_cost, errors="coerce").astype(float)
@@ -174,13 +194,16 @@ def _unit_cost(unit_cost: pd.Series) -> pd.Series:
 def _costed(skus: pd.Series, cost: pd.Series, what: str) -> pd.Series:
     missing = sorted(set(skus[~skus.isin(cost.index)]), key=str)
     if missing:
-        raise ValueError(f"unit_cost has no cost for {len(missing)} SKU(s) with {what}, e.g. {missing[:5]}; "
-                         "add their cost or drop them from stock and sales explicitly")
+        raise ValueError(
+            f"unit_cost has no cost for {len(missing)} SKU(s) with {what}, e.g. {missing[:5]}; "
+            "add their cost or drop them from stock and sales explicitly"
+        )
     return skus.map(cost).astype(float)
 
 
-def turnover_days(stock: pd.DataFrame, sales: pd.DataFrame, start: DateLike, end: DateLike,
-                  unit_cost: pd.Series) -> float:
+def turnover_days(
+    stock: pd.DataFrame, sales: pd.DataFrame, start: DateLike, end: DateLike, unit_cost: pd.Series
+) -> float:
     """Inventory turnover days (库存周转天数) = average inventory value / average daily COGS.
 
     口径 (METHODS.md §5): over the D calendar days of [start, end], average inventory value =
@@ -202,8 +225,10 @@ def turnover_days(stock: pd.DataFrame, sales: pd.DataFrame, start: DateLike, end
     days = pd.date_range(lo, hi, freq="D")
     gaps = days.difference(pd.DatetimeIndex(w.date.unique()))
     if len(gaps):
-        raise ValueError(f"stock has no snapshot on {len(gaps)} day(s) of the window, e.g. "
-                         f"{[d.date().isoformat() for d in gaps[:3]]}; turnover needs every day")
+        raise ValueError(
+            f"stock has no snapshot on {len(gaps)} day(s) of the window, e.g. "
+            f"{[d.date().isoformat() for d in gaps[:3]]}; turnover needs every day"
+        )
     cost = _unit_cost(unit_cost)
     held = w[w.on_hand > 0]
     inventory = float((held.on_hand * _costed(held.sku, cost, "stock on hand")).sum())
@@ -224,7 +249,9 @@ def _uplift(uplift: pd.Series | None) -> pd.Series:
     if uplift is None:
         return pd.Series(dtype=float)
     if not isinstance(uplift, pd.Series):
-        raise ValueError(f"uplift must be a pandas Series indexed by date, got {type(uplift).__name__}")
+        raise ValueError(
+            f"uplift must be a pandas Series indexed by date, got {type(uplift).__name__}"
+        )
     try:
         index = pd.DatetimeIndex(pd.to_datetime(uplift.index)).normalize()
     except (TypeError, ValueError) as exc:
@@ -237,8 +264,14 @@ def _uplift(uplift: pd.Series | None) -> pd.Series:
     return pd.Series(values, index=index)
 
 
-def lost_gmv_from_stockouts(stock: pd.DataFrame, sales: pd.DataFrame, start: DateLike, end: DateLike,
-                            lookback: int = 14, uplift: pd.Series | None = None) -> pd.DataFrame:
+def lost_gmv_from_stockouts(
+    stock: pd.DataFrame,
+    sales: pd.DataFrame,
+    start: DateLike,
+    end: DateLike,
+    lookback: int = 14,
+    uplift: pd.Series | None = None,
+) -> pd.DataFrame:
     """Estimated GMV lost to stock-outs (缺货损失GMV), per SKU and in total.
 
     口径: a stock-out run is a maximal stretch of consecutive calendar days with a ``stock`` row and
@@ -271,8 +304,11 @@ def lost_gmv_from_stockouts(stock: pd.DataFrame, sales: pd.DataFrame, start: Dat
     s = _stock(stock)
     _in_window(s, lo, hi)
     gmv = _sales(sales, ["gmv"])
-    s = (s.merge(gmv, on=["date", "sku"], how="left").fillna({"gmv": 0.0})
-         .sort_values(["sku", "date"], kind="stable", ignore_index=True))
+    s = (
+        s.merge(gmv, on=["date", "sku"], how="left")
+        .fillna({"gmv": 0.0})
+        .sort_values(["sku", "date"], kind="stable", ignore_index=True)
+    )
     rows = []
     for sku, g in s.groupby("sku", sort=False):
         out = (g.on_hand == 0).to_numpy()
@@ -286,26 +322,46 @@ def lost_gmv_from_stockouts(stock: pd.DataFrame, sales: pd.DataFrame, start: Dat
         instock = g[~out]
         lost, rates, unrated = 0.0, [], 0
         for day, began in zip(g.date[hit], run_start[hit], strict=True):
-            before = instock[instock.date.between(began - pd.Timedelta(days=lookback),
-                                                  began - pd.Timedelta(days=1))]
+            before = instock[
+                instock.date.between(
+                    began - pd.Timedelta(days=lookback), began - pd.Timedelta(days=1)
+                )
+            ]
             if before.empty:
                 unrated += 1
                 continue
             rate = float(before.gmv.mean())
             rates.append(rate)
             lost += rate * float(lift.get(day, 1.0))
-        rows.append({"sku": sku, "stockout_days": int(hit.sum()),
-                     "run_rate": float(np.mean(rates)) if rates else np.nan,
-                     "lost_gmv": lost if rates else np.nan, "unrated_days": unrated})
+        rows.append(
+            {
+                "sku": sku,
+                "stockout_days": int(hit.sum()),
+                "run_rate": float(np.mean(rates)) if rates else np.nan,
+                "lost_gmv": lost if rates else np.nan,
+                "unrated_days": unrated,
+            }
+        )
     cols = ["sku", "stockout_days", "run_rate", "lost_gmv", "unrated_days"]
     per_sku = pd.DataFrame(rows, columns=cols)
-    per_sku = per_sku.assign(_key=per_sku.sku.astype(str)).sort_values(
-        ["lost_gmv", "_key"], ascending=[False, True], na_position="last", kind="stable").drop(columns="_key")
-    total = {"sku": ALL, "stockout_days": int(per_sku.stockout_days.sum()), "run_rate": np.nan,
-             "lost_gmv": float(per_sku.lost_gmv.sum()), "unrated_days": int(per_sku.unrated_days.sum())}
+    per_sku = (
+        per_sku.assign(_key=per_sku.sku.astype(str))
+        .sort_values(
+            ["lost_gmv", "_key"], ascending=[False, True], na_position="last", kind="stable"
+        )
+        .drop(columns="_key")
+    )
+    total = {
+        "sku": ALL,
+        "stockout_days": int(per_sku.stockout_days.sum()),
+        "run_rate": np.nan,
+        "lost_gmv": float(per_sku.lost_gmv.sum()),
+        "unrated_days": int(per_sku.unrated_days.sum()),
+    }
     frames = [f for f in (per_sku, pd.DataFrame([total], columns=cols)) if not f.empty]
     return pd.concat(frames, ignore_index=True).astype(
-        {"stockout_days": "int64", "run_rate": float, "lost_gmv": float, "unrated_days": "int64"})
+        {"stockout_days": "int64", "run_rate": float, "lost_gmv": float, "unrated_days": "int64"}
+    )
 
 
 def fulfilment_cost_share(variable_costs: float | Iterable[float] | pd.Series, gmv: float) -> float:
@@ -323,9 +379,15 @@ def fulfilment_cost_share(variable_costs: float | Iterable[float] | pd.Series, g
         finite number.
     """
     if isinstance(variable_costs, pd.DataFrame):
-        raise ValueError("variable_costs is a DataFrame; pick its cost columns and sum them by row first")
+        raise ValueError(
+            "variable_costs is a DataFrame; pick its cost columns and sum them by row first"
+        )
     try:
-        costs = [variable_costs] if np.isscalar(variable_costs) else list(cast(Iterable[float], variable_costs))
+        costs = (
+            [variable_costs]
+            if np.isscalar(variable_costs)
+            else list(cast(Iterable[float], variable_costs))
+        )
         values = np.asarray(costs, dtype=float)
         g = float(gmv)
     except (TypeError, ValueError) as exc:

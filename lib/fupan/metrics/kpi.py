@@ -3,6 +3,7 @@
 Every KPI follows its 口径 in :mod:`fupan.dictionary` (the metric dictionary); the functions here
 take the small aggregate frames of :mod:`fupan.extract.aggregates` and never touch raw rows or files.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,21 +18,29 @@ from ..dictionary import KPI_DEFINITIONS
 
 ALL = "_all"
 LIVE = "live"
+
+
 def _close(a: float, b: float) -> bool:
     return bool(np.isclose(a, b))
 
 
 DateLike: TypeAlias = str | dt.date | pd.Timestamp
-_OPS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-        "==": _close}
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": _close,
+}
 
 
 def _div(a: float, b: float) -> float:
     return float(a) / float(b) if b and np.isfinite(b) and np.isfinite(a) else float("nan")
 
 
-def _window_sum(daily: pd.DataFrame | None, col: str, start: DateLike, end: DateLike,
-                channel: str | None = ALL) -> float:
+def _window_sum(
+    daily: pd.DataFrame | None, col: str, start: DateLike, end: DateLike, channel: str | None = ALL
+) -> float:
     """Sum of ``col`` over [start, end]; NaN unless every day of the window is present."""
     if daily is None:
         return float("nan")
@@ -78,21 +87,38 @@ def window_kpis(
         refunds = float(t.refunds) if t is not None else 0.0
         uv_w = _window_sum(uv, "uv", w.start_date, w.end_date)
         spend_w = _window_sum(spend, "spend", w.start_date, w.end_date, channel=None)
-        in_w = day_total[day_total.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))]
+        in_w = day_total[
+            day_total.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))
+        ]
         lv = live.loc[w.phase] if w.phase in live.index else None
-        rows.append({
-            "phase": w.phase, "start": pd.Timestamp(w.start_date).date().isoformat(),
-            "end": pd.Timestamp(w.end_date).date().isoformat(), "days": days,
-            "gmv": g, "refunds": refunds, "net_gmv": g - refunds, "orders": orders, "buyers": buyers,
-            "uv": uv_w, "cr": _div(orders, uv_w), "aov": _div(g, orders),
-            "spend": spend_w, "roas": _div(g, spend_w),
-            "new_customers": int(new_all.get(w.phase, 0)),
-            "new_customer_share": _div(new_all.get(w.phase, 0), buyers),
-            "live_gmv_share": _div(lv.gmv, g) if lv is not None else float("nan"),
-            "live_new_customer_share": _div(lv.new_buyers, lv.buyers) if lv is not None else float("nan"),
-            "refund_rate": _div(refunds, g), "cancel_rate": _div(cancelled, orders + cancelled),
-            "gmv_per_day": g / days, "peak_day_gmv": float(in_w.gmv.max()) if len(in_w) else float("nan"),
-        })
+        rows.append(
+            {
+                "phase": w.phase,
+                "start": pd.Timestamp(w.start_date).date().isoformat(),
+                "end": pd.Timestamp(w.end_date).date().isoformat(),
+                "days": days,
+                "gmv": g,
+                "refunds": refunds,
+                "net_gmv": g - refunds,
+                "orders": orders,
+                "buyers": buyers,
+                "uv": uv_w,
+                "cr": _div(orders, uv_w),
+                "aov": _div(g, orders),
+                "spend": spend_w,
+                "roas": _div(g, spend_w),
+                "new_customers": int(new_all.get(w.phase, 0)),
+                "new_customer_share": _div(new_all.get(w.phase, 0), buyers),
+                "live_gmv_share": _div(lv.gmv, g) if lv is not None else float("nan"),
+                "live_new_customer_share": _div(lv.new_buyers, lv.buyers)
+                if lv is not None
+                else float("nan"),
+                "refund_rate": _div(refunds, g),
+                "cancel_rate": _div(cancelled, orders + cancelled),
+                "gmv_per_day": g / days,
+                "peak_day_gmv": float(in_w.gmv.max()) if len(in_w) else float("nan"),
+            }
+        )
     table = pd.DataFrame(rows).set_index("phase")
     base = table.loc["baseline"]
     return table.assign(
@@ -103,8 +129,13 @@ def window_kpis(
     )
 
 
-def channel_kpis(window_channel: pd.DataFrame, spend: pd.DataFrame | None, start: DateLike, end: DateLike,
-                 phase: str) -> pd.DataFrame:
+def channel_kpis(
+    window_channel: pd.DataFrame,
+    spend: pd.DataFrame | None,
+    start: DateLike,
+    end: DateLike,
+    phase: str,
+) -> pd.DataFrame:
     """Per channel in one window: GMV, orders, buyers, GMV share, spend and ROAS (= GMV/spend).
 
     Channels without spend (e.g. organic) show NaN ROAS, never infinity.
@@ -112,8 +143,14 @@ def channel_kpis(window_channel: pd.DataFrame, spend: pd.DataFrame | None, start
     rows = window_channel[(window_channel.phase == phase) & (window_channel.channel != ALL)]
     table = rows.set_index("channel")[["gmv", "orders", "buyers", "new_buyers"]].astype(float)
     if spend is not None:
-        s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))].groupby("channel").spend.sum()
-        table = table.join(s, how="outer").fillna({"gmv": 0.0, "orders": 0.0, "buyers": 0.0, "new_buyers": 0.0})
+        s = (
+            spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))]
+            .groupby("channel")
+            .spend.sum()
+        )
+        table = table.join(s, how="outer").fillna(
+            {"gmv": 0.0, "orders": 0.0, "buyers": 0.0, "new_buyers": 0.0}
+        )
     else:
         table = table.assign(spend=np.nan)
     total = table.gmv.sum()
@@ -139,7 +176,15 @@ def target_achievement(actuals: pd.Series, targets: dict[str, float]) -> pd.Data
         else:
             ach = actual / target if KPI_DEFINITIONS[key].higher_is_better else _div(target, actual)
             status = "met" if ach >= 1 else "missed"
-        rows.append({"kpi": key, "target": float(target), "actual": actual, "achievement": ach, "status": status})
+        rows.append(
+            {
+                "kpi": key,
+                "target": float(target),
+                "actual": actual,
+                "achievement": ach,
+                "status": status,
+            }
+        )
     return pd.DataFrame(rows, columns=["kpi", "target", "actual", "achievement", "status"])
 
 
@@ -153,7 +198,17 @@ def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict[str, Any]]) ->
         window = h.get("window", "campaign")
         if h["op"] not in _OPS:
             raise ValueError(f"unknown operator {h['op']!r}")
-        actual = float(kpis.at[window, h["kpi"]]) if window in kpis.index and h["kpi"] in kpis.columns else np.nan
-        status = "not_assessed" if not np.isfinite(actual) else ("met" if _OPS[h["op"]](actual, h["value"]) else "missed")
+        actual = (
+            float(kpis.at[window, h["kpi"]])
+            if window in kpis.index and h["kpi"] in kpis.columns
+            else np.nan
+        )
+        status = (
+            "not_assessed"
+            if not np.isfinite(actual)
+            else ("met" if _OPS[h["op"]](actual, h["value"]) else "missed")
+        )
         rows.append({**h, "window": window, "actual": actual, "status": status})
-    return pd.DataFrame(rows, columns=["id", "text", "kpi", "op", "value", "window", "actual", "status"])
+    return pd.DataFrame(
+        rows, columns=["id", "text", "kpi", "op", "value", "window", "actual", "status"]
+    )

@@ -8,6 +8,7 @@ fails, :func:`value_by_cohort` raises :class:`~fupan.metrics.clv.CLVModelError` 
 message (``"English||中文"``, :func:`fupan.i18n.bilingual`) is the reason the report prints instead
 of the table.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,12 @@ from .clv import (
 )
 
 
-def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observation_end: pd.Timestamp,
-                    horizon_weeks: int = 26) -> tuple[pd.DataFrame, dict[str, Any]]:
+def value_by_cohort(
+    orders: pd.DataFrame,
+    cohorts: dict[str, pd.Index],
+    observation_end: pd.Timestamp,
+    horizon_weeks: int = 26,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Mean P(alive), expected repeat purchases and expected value per customer in each cohort.
 
     口径: per customer (orders = one row per order not cancelled: ``user_key``, ``order_ts``,
@@ -62,9 +67,12 @@ def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observat
         raise ValueError("horizon_weeks must be positive")
     obs = orders[orders.order_ts <= observation_end]
     if obs.empty:
-        raise CLVModelError("no order on or before the end of the observation window",
-                            "观察期结束前没有订单")
-    summary = summary_from_transactions(obs, "user_key", "order_ts", "net", observation_end, freq="W")
+        raise CLVModelError(
+            "no order on or before the end of the observation window", "观察期结束前没有订单"
+        )
+    summary = summary_from_transactions(
+        obs, "user_key", "order_ts", "net", observation_end, freq="W"
+    )
     x, tx, big_t = summary.frequency, summary.recency, summary["T"]
     bg = fit_bgnbd(x, tx, big_t)
     purchases, alive = checked_predictions(bg, horizon_weeks, x, tx, big_t, max_per_period=1.0)
@@ -72,31 +80,66 @@ def value_by_cohort(orders: pd.DataFrame, cohorts: dict[str, pd.Index], observat
     if len(repeat) < 2:
         raise CLVModelError(
             f"{len(repeat)} customer(s) with a positive repeat spend: too few to fit the spend model",
-            f"有正的复购消费的客户仅 {len(repeat)} 位，不足以拟合消费模型")
+            f"有正的复购消费的客户仅 {len(repeat)} 位，不足以拟合消费模型",
+        )
     gg = fit_gamma_gamma(repeat.frequency, repeat.monetary_value)
     # customers without a positive repeat spend get the population mean (the x = 0 case)
-    spend = expected_average_value(gg, x.where(summary.monetary_value > 0, 0),
-                                   summary.monetary_value.where(summary.monetary_value > 0, 0.0))
+    spend = expected_average_value(
+        gg,
+        x.where(summary.monetary_value > 0, 0),
+        summary.monetary_value.where(summary.monetary_value > 0, 0.0),
+    )
     if not (np.all(np.isfinite(spend)) and np.all(spend > 0)):
-        raise CLVModelError("the fitted Gamma–Gamma gives a spend per purchase that is not a positive number",
-                            "拟合的 Gamma–Gamma 模型给出的单次消费不是正数")
-    summary = summary.assign(p_alive=np.nan if bg.no_dropout else alive, purchases=purchases, spend=spend,
-                             value=purchases * spend)
+        raise CLVModelError(
+            "the fitted Gamma–Gamma gives a spend per purchase that is not a positive number",
+            "拟合的 Gamma–Gamma 模型给出的单次消费不是正数",
+        )
+    summary = summary.assign(
+        p_alive=np.nan if bg.no_dropout else alive,
+        purchases=purchases,
+        spend=spend,
+        value=purchases * spend,
+    )
     rows = []
     for name, members in cohorts.items():
         s = summary[summary.index.isin(members)]
-        rows.append({"cohort": name, "customers": len(s), "p_alive": s.p_alive.mean(),
-                     "purchases": s.purchases.mean(), "spend_per_purchase": s.spend.mean(), "value": s.value.mean()})
-    corr = float(np.corrcoef(repeat.frequency, repeat.monetary_value)[0, 1]) if len(repeat) > 2 else float("nan")
+        rows.append(
+            {
+                "cohort": name,
+                "customers": len(s),
+                "p_alive": s.p_alive.mean(),
+                "purchases": s.purchases.mean(),
+                "spend_per_purchase": s.spend.mean(),
+                "value": s.value.mean(),
+            }
+        )
+    corr = (
+        float(np.corrcoef(repeat.frequency, repeat.monetary_value)[0, 1])
+        if len(repeat) > 2
+        else float("nan")
+    )
     model = "nbd_no_dropout" if bg.no_dropout else "bg_nbd"
-    params = {"bgnbd": {"model": model, "r": bg.r, "alpha": bg.alpha,
-                        "a": None if bg.no_dropout else bg.a, "b": None if bg.no_dropout else bg.b,
-                        "log_likelihood": bg.log_likelihood, "nbd_log_likelihood": bg.nbd_log_likelihood},
-              "gamma_gamma": {"model": "inverse_gamma_limit" if gg.on_ridge_limit else "gamma_gamma",
-                              "p": None if gg.on_ridge_limit else gg.p, "q": gg.q,
-                              "v": None if gg.on_ridge_limit else gg.v, "mean_spend": gg.mean_spend,
-                              "log_likelihood": gg.log_likelihood},
-              "horizon_weeks": horizon_weeks,
-              "observation_end": pd.Timestamp(observation_end).date().isoformat(),
-              "corr_spend_frequency": corr, "customers": len(summary)}
+    params = {
+        "bgnbd": {
+            "model": model,
+            "r": bg.r,
+            "alpha": bg.alpha,
+            "a": None if bg.no_dropout else bg.a,
+            "b": None if bg.no_dropout else bg.b,
+            "log_likelihood": bg.log_likelihood,
+            "nbd_log_likelihood": bg.nbd_log_likelihood,
+        },
+        "gamma_gamma": {
+            "model": "inverse_gamma_limit" if gg.on_ridge_limit else "gamma_gamma",
+            "p": None if gg.on_ridge_limit else gg.p,
+            "q": gg.q,
+            "v": None if gg.on_ridge_limit else gg.v,
+            "mean_spend": gg.mean_spend,
+            "log_likelihood": gg.log_likelihood,
+        },
+        "horizon_weeks": horizon_weeks,
+        "observation_end": pd.Timestamp(observation_end).date().isoformat(),
+        "corr_spend_frequency": corr,
+        "customers": len(summary),
+    }
     return pd.DataFrame(rows).set_index("cohort"), params

@@ -34,6 +34,7 @@ optionally, log control series the campaign did not touch (a plain trend model w
 
 Pure functions: inputs are never modified, nothing is read or written.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -47,9 +48,19 @@ from numpy.typing import ArrayLike
 
 from ..i18n import bilingual
 
-__all__ = ["Coefficient", "Counterfactual", "LiftError", "PretrendCheck", "cannibalisation_halo",
-           "did_means", "did_ols", "fit_counterfactual", "incremental_by_phase", "pretrend_check",
-           "pull_forward_share"]
+__all__ = [
+    "Coefficient",
+    "Counterfactual",
+    "LiftError",
+    "PretrendCheck",
+    "cannibalisation_halo",
+    "did_means",
+    "did_ols",
+    "fit_counterfactual",
+    "incremental_by_phase",
+    "pretrend_check",
+    "pull_forward_share",
+]
 
 PHASES = ("preheat", "burst", "post", "dip")
 _DOW = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # the first open day is the reference
@@ -96,8 +107,9 @@ def _pair(window: Any, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         a, b = (window.start, window.end) if hasattr(window, "start") else tuple(window)
         a, b = pd.Timestamp(a), pd.Timestamp(b)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"window {name} must be a (start, end) pair of dates, got {window!r}"
-                         ) from err
+        raise ValueError(
+            f"window {name} must be a (start, end) pair of dates, got {window!r}"
+        ) from err
     if b < a:
         raise ValueError(f"window {name} ends ({b.date()}) before it starts ({a.date()})")
     return a, b
@@ -108,14 +120,17 @@ def _check_series(y: pd.Series, controls: pd.DataFrame | None) -> None:
         raise ValueError("y must be a pandas Series with a DatetimeIndex (one row per day)")
     idx = y.index
     if len(idx) < 2 or ((idx[1:] - idx[:-1]) != pd.Timedelta(days=1)).any():
-        raise ValueError("y needs a sorted, gap-free daily index; reindex with "
-                         "y.asfreq('D', fill_value=0) after checking that missing days are zero")
+        raise ValueError(
+            "y needs a sorted, gap-free daily index; reindex with "
+            "y.asfreq('D', fill_value=0) after checking that missing days are zero"
+        )
     values = y.to_numpy(dtype=float)
     if not np.isfinite(values).all() or (values < 0).any():
         bad = idx[~(np.isfinite(values) & (values >= 0))]
-        raise LiftError(f"日序列须为有限的非负数，{bad[0].date()} 等 {len(bad)} 天不是",
-                        f"y must be finite and non-negative; {len(bad)} day(s) are not, first "
-                        f"{bad[0].date()}")
+        raise LiftError(
+            f"日序列须为有限的非负数，{bad[0].date()} 等 {len(bad)} 天不是",
+            f"y must be finite and non-negative; {len(bad)} day(s) are not, first {bad[0].date()}",
+        )
     if controls is not None:
         if not isinstance(controls, pd.DataFrame) or not idx.isin(controls.index).all():
             raise ValueError("controls must be a DataFrame with a row for every day of y")
@@ -124,8 +139,12 @@ def _check_series(y: pd.Series, controls: pd.DataFrame | None) -> None:
             raise ValueError("controls must be finite and strictly positive (they enter in logs)")
 
 
-def _design(index: pd.DatetimeIndex, origin: pd.Timestamp, controls: pd.DataFrame | None,
-            dummies: Sequence[int] = range(1, 7)) -> np.ndarray:
+def _design(
+    index: pd.DatetimeIndex,
+    origin: pd.Timestamp,
+    controls: pd.DataFrame | None,
+    dummies: Sequence[int] = range(1, 7),
+) -> np.ndarray:
     dow = index.day_of_week.to_numpy()
     cols = [np.ones(len(index)), (index - origin).days.to_numpy() / 365.0]
     cols += [(dow == d).astype(float) for d in dummies]
@@ -137,8 +156,9 @@ def _design(index: pd.DatetimeIndex, origin: pd.Timestamp, controls: pd.DataFram
 def _closed_weekdays(days: pd.DatetimeIndex, values: np.ndarray, share: float) -> tuple[int, ...]:
     """Weekdays (0 = Monday) seen at least 4 times with no sales on at least ``share`` of them."""
     dow = days.day_of_week.to_numpy()
-    return tuple(d for d in range(7)
-                 if (dow == d).sum() >= 4 and (values[dow == d] <= 0).mean() >= share)
+    return tuple(
+        d for d in range(7) if (dow == d).sum() >= 4 and (values[dow == d] <= 0).mean() >= share
+    )
 
 
 def _mad_sd(x: np.ndarray) -> float:
@@ -146,8 +166,9 @@ def _mad_sd(x: np.ndarray) -> float:
     return 1.4826 * float(np.median(np.abs(x - np.median(x))))
 
 
-def _robust_mask(X: np.ndarray, ly: np.ndarray, protect: np.ndarray, z: float | None,
-                 run_days: int | None) -> np.ndarray:
+def _robust_mask(
+    X: np.ndarray, ly: np.ndarray, protect: np.ndarray, z: float | None, run_days: int | None
+) -> np.ndarray:
     """Rows (consecutive days; NaN = excluded) kept after masking single and sustained outliers."""
     keep: np.ndarray = np.isfinite(ly)
     if z is None:
@@ -161,11 +182,13 @@ def _robust_mask(X: np.ndarray, ly: np.ndarray, protect: np.ndarray, z: float | 
             break
         bad = np.abs(resid) > z * sd
         if run_days:
-            roll = {k: pd.Series(v).rolling(run_days, min_periods=run_days // 2 + 1).mean()
-                    .to_numpy() for k, v in (("all", resid), ("kept", kept))}
+            roll = {
+                k: pd.Series(v).rolling(run_days, min_periods=run_days // 2 + 1).mean().to_numpy()
+                for k, v in (("all", resid), ("kept", kept))
+            }
             sd_run = max(_mad_sd(roll["kept"]), sd / np.sqrt(run_days))
             for end in np.flatnonzero(np.abs(roll["all"]) > z * sd_run):
-                bad[max(0, end - run_days + 1):end + 1] = True
+                bad[max(0, end - run_days + 1) : end + 1] = True
         new = np.isfinite(ly) & (~bad | protect)
         if np.array_equal(new, keep) or new.sum() < X.shape[1] + 21:
             break
@@ -174,16 +197,24 @@ def _robust_mask(X: np.ndarray, ly: np.ndarray, protect: np.ndarray, z: float | 
     return keep
 
 
-def _blocks(rng: np.random.Generator, n_src: int, n_out: int, n_boot: int, length: int
-            ) -> np.ndarray:
+def _blocks(
+    rng: np.random.Generator, n_src: int, n_out: int, n_boot: int, length: int
+) -> np.ndarray:
     """Moving-block bootstrap indices (n_boot × n_out) into a series of length n_src."""
     length = max(1, min(length, n_src))
     starts = rng.integers(0, n_src - length + 1, size=(n_boot, -(-n_out // length)))
     return (starts[:, :, None] + np.arange(length)).reshape(n_boot, -1)[:, :n_out]
 
 
-def _prediction_errors(X: np.ndarray, beta: np.ndarray, resid: np.ndarray, X_p: np.ndarray,
-                       n_boot: int, block_length: int, seed: int) -> np.ndarray:
+def _prediction_errors(
+    X: np.ndarray,
+    beta: np.ndarray,
+    resid: np.ndarray,
+    X_p: np.ndarray,
+    n_boot: int,
+    block_length: int,
+    seed: int,
+) -> np.ndarray:
     """Bootstrap draws (n_boot × len(X_p)) of ``Y⁰* − Ŷ*``.
 
     Leverage-adjusted residuals resampled in blocks, the model refitted on each draw (one
@@ -201,12 +232,23 @@ def _prediction_errors(X: np.ndarray, beta: np.ndarray, resid: np.ndarray, X_p: 
     return out
 
 
-def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
-                       controls: pd.DataFrame | None = None, history_days: int | None = 364,
-                       exclude: ArrayLike | None = None, outlier_z: float | None = 3.5,
-                       run_days: int | None = 7, n_boot: int = 500, block_length: int = 7,
-                       level: float = 0.95, seed: int = 0, closed_share: float = 0.9,
-                       max_zero_share: float = 0.1) -> Counterfactual:
+def fit_counterfactual(
+    y: pd.Series,
+    baseline: Any,
+    *,
+    predict_end: Any = None,
+    controls: pd.DataFrame | None = None,
+    history_days: int | None = 364,
+    exclude: ArrayLike | None = None,
+    outlier_z: float | None = 3.5,
+    run_days: int | None = 7,
+    n_boot: int = 500,
+    block_length: int = 7,
+    level: float = 0.95,
+    seed: int = 0,
+    closed_share: float = 0.9,
+    max_zero_share: float = 0.1,
+) -> Counterfactual:
     """Fit the counterfactual baseline ``Ŷ`` of a daily series and bootstrap its uncertainty.
 
     口径: ``Ŷ_t`` = expected value on day t had the campaign not happened, from the log-linear
@@ -250,36 +292,52 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
     """
     _check_series(y, controls)
     if n_boot < 50 or block_length < 1 or not 0 < level < 1:
-        raise ValueError(f"need n_boot >= 50, block_length >= 1 and 0 < level < 1; got "
-                         f"{n_boot}, {block_length}, {level}")
+        raise ValueError(
+            f"need n_boot >= 50, block_length >= 1 and 0 < level < 1; got "
+            f"{n_boot}, {block_length}, {level}"
+        )
     if history_days is not None and history_days < 28:
         raise ValueError(f"history_days must be at least 28 (or None), got {history_days}")
     if not (0.5 < closed_share <= 1 and 0 <= max_zero_share < 0.5):
-        raise ValueError(f"need 0.5 < closed_share <= 1 and 0 <= max_zero_share < 0.5; got "
-                         f"{closed_share}, {max_zero_share}")
+        raise ValueError(
+            f"need 0.5 < closed_share <= 1 and 0 <= max_zero_share < 0.5; got "
+            f"{closed_share}, {max_zero_share}"
+        )
     idx = y.index
     b_start, t_end = _pair(baseline, "baseline")
     p_end = idx[-1] if predict_end is None else pd.Timestamp(predict_end)
     if b_start < idx[0]:
-        raise LiftError(f"数据从 {idx[0].date()} 开始，晚于基线期开始日 {b_start.date()}：反事实需要"
-                        "完整的基线期及其之前的历史",
-                        f"the series starts on {idx[0].date()}, after the baseline starts "
-                        f"({b_start.date()}): the counterfactual needs the whole baseline and "
-                        "the history before it")
+        raise LiftError(
+            f"数据从 {idx[0].date()} 开始，晚于基线期开始日 {b_start.date()}：反事实需要"
+            "完整的基线期及其之前的历史",
+            f"the series starts on {idx[0].date()}, after the baseline starts "
+            f"({b_start.date()}): the counterfactual needs the whole baseline and "
+            "the history before it",
+        )
     if t_end < p_end and p_end > idx[-1]:
-        raise LiftError(f"数据到 {idx[-1].date()} 为止，早于需要预测的最后一天 {p_end.date()}"
-                        "（回落期可能尚未结束）",
-                        f"the series ends on {idx[-1].date()}, before the last day to predict "
-                        f"({p_end.date()}; has the dip window ended yet?)")
+        raise LiftError(
+            f"数据到 {idx[-1].date()} 为止，早于需要预测的最后一天 {p_end.date()}"
+            "（回落期可能尚未结束）",
+            f"the series ends on {idx[-1].date()}, before the last day to predict "
+            f"({p_end.date()}; has the dip window ended yet?)",
+        )
     if not idx[0] <= b_start <= t_end < p_end <= idx[-1]:
-        raise ValueError(f"need {idx[0].date()} <= baseline start <= baseline end < predict_end "
-                         f"<= {idx[-1].date()}; got baseline {b_start.date()}..{t_end.date()}, "
-                         f"predict_end {p_end.date()}")
-    start = idx[0] if history_days is None else max(
-        idx[0], min(b_start, t_end - pd.Timedelta(days=history_days - 1)))
+        raise ValueError(
+            f"need {idx[0].date()} <= baseline start <= baseline end < predict_end "
+            f"<= {idx[-1].date()}; got baseline {b_start.date()}..{t_end.date()}, "
+            f"predict_end {p_end.date()}"
+        )
+    start = (
+        idx[0]
+        if history_days is None
+        else max(idx[0], min(b_start, t_end - pd.Timedelta(days=history_days - 1)))
+    )
     hist = idx[(idx >= start) & (idx <= t_end)]
-    dropped = (hist.isin(pd.DatetimeIndex(pd.to_datetime(exclude))) if exclude is not None
-               else np.zeros(len(hist), dtype=bool))
+    dropped = (
+        hist.isin(pd.DatetimeIndex(pd.to_datetime(exclude)))
+        if exclude is not None
+        else np.zeros(len(hist), dtype=bool)
+    )
     values = y.loc[hist].to_numpy(dtype=float)
     n_par = _design(hist[:1], start, controls).shape[1]  # with every weekday open
     if (~dropped).sum() < n_par + 21:
@@ -287,22 +345,26 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
             f"历史不足：基线期结束前只有 {(~dropped).sum()} 天可用于训练，模型有 {n_par} 个参数，"
             f"至少需要 {n_par + 21} 天",
             f"only {(~dropped).sum()} training days for {n_par} parameters, {n_par + 21} needed; "
-            "lengthen history_days or exclude fewer days")
+            "lengthen history_days or exclude fewer days",
+        )
     closed = _closed_weekdays(hist[~dropped], values[~dropped], closed_share)
     shut = np.isin(hist.day_of_week, closed)
     is_open = ~dropped & ~shut
     zero = is_open & (values <= 0)
     opened = [d for d in range(7) if d not in closed]
     if not opened:
-        raise LiftError("训练期内每个星期几都没有销售，无法建立反事实基线",
-                        "no weekday has sales in the training period: there is nothing to model")
+        raise LiftError(
+            "训练期内每个星期几都没有销售，无法建立反事实基线",
+            "no weekday has sales in the training period: there is nothing to model",
+        )
     if zero.sum() > max_zero_share * is_open.sum():
         raise LiftError(
             f"营业日中 {zero.sum()}/{is_open.sum()} 天（{zero.mean() / is_open.mean():.0%}）销售为0，超过 "
             f"{max_zero_share:.0%}：销售是间歇性的，按日的对数模型会高估基线；请按周汇总后再估计",
             f"{zero.sum()} of {is_open.sum()} open training days ({zero.mean() / is_open.mean():.0%}) "
             f"have no sales, more than {max_zero_share:.0%}: sales are intermittent and a daily log "
-            "model would overstate the baseline; aggregate to weeks")
+            "model would overstate the baseline; aggregate to weeks",
+        )
     dummies = opened[1:]  # the first open weekday is the reference
     X_h = _design(hist, start, controls, dummies)
     usable = is_open & ~zero
@@ -311,7 +373,8 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
             f"历史不足：去掉不营业日与零销售日后，基线期结束前只有 {usable.sum()} 个训练日，模型有 "
             f"{X_h.shape[1]} 个参数，至少需要 {X_h.shape[1] + 21} 天",
             f"only {usable.sum()} training days with sales on open weekdays for {X_h.shape[1]} "
-            f"parameters, {X_h.shape[1] + 21} needed; lengthen history_days or exclude fewer days")
+            f"parameters, {X_h.shape[1] + 21} needed; lengthen history_days or exclude fewer days",
+        )
     ly_h = np.where(usable, np.log(np.where(usable, values, 1.0)), np.nan)
     keep = _robust_mask(X_h, ly_h, np.asarray(hist >= b_start), outlier_z, run_days)
     X, ly = X_h[keep], ly_h[keep]
@@ -325,24 +388,39 @@ def fit_counterfactual(y: pd.Series, baseline: Any, *, predict_end: Any = None,
         X_p = _design(pred[pred_open], start, controls, dummies)
         yhat_p[pred_open] = np.exp(X_p @ beta) * smear
         draws[:, pred_open] = yhat_p[pred_open] + _prediction_errors(
-            X, beta, resid, X_p, n_boot, block_length, seed)
+            X, beta, resid, X_p, n_boot, block_length, seed
+        )
     tail, nan = (1 - level) / 2, np.full(len(hist), np.nan)
-    role = np.select([dropped, shut, zero, keep], ["excluded", "closed", "zero", "train"],
-                     "outlier").astype(object)
+    role = np.select(
+        [dropped, shut, zero, keep], ["excluded", "closed", "zero", "train"], "outlier"
+    ).astype(object)
     days = hist.append(pred)
-    daily = pd.DataFrame({
-        "actual": y.loc[days].to_numpy(dtype=float),
-        "expected": np.concatenate([np.where(shut, 0.0, np.exp(X_h @ beta) * smear), yhat_p]),
-        "lower": np.concatenate([nan, np.quantile(draws, tail, axis=0)]),
-        "upper": np.concatenate([nan, np.quantile(draws, 1 - tail, axis=0)]),
-        "role": np.concatenate([role, np.full(len(pred), "predict", dtype=object)]),
-        "closed": np.concatenate([shut, ~pred_open])},
-        index=pd.DatetimeIndex(days, name="date"))
-    names = ["const", "trend", *(f"dow_{_DOW[d]}" for d in dummies),
-             *(f"log_{c}" for c in (controls.columns if controls is not None else []))]
-    return Counterfactual(daily=daily, draws=draws, params=pd.Series(beta, index=names),
-                          sigma=float(np.sqrt(ols.scale)), smearing=smear, level=level,
-                          closed_weekdays=closed)
+    daily = pd.DataFrame(
+        {
+            "actual": y.loc[days].to_numpy(dtype=float),
+            "expected": np.concatenate([np.where(shut, 0.0, np.exp(X_h @ beta) * smear), yhat_p]),
+            "lower": np.concatenate([nan, np.quantile(draws, tail, axis=0)]),
+            "upper": np.concatenate([nan, np.quantile(draws, 1 - tail, axis=0)]),
+            "role": np.concatenate([role, np.full(len(pred), "predict", dtype=object)]),
+            "closed": np.concatenate([shut, ~pred_open]),
+        },
+        index=pd.DatetimeIndex(days, name="date"),
+    )
+    names = [
+        "const",
+        "trend",
+        *(f"dow_{_DOW[d]}" for d in dummies),
+        *(f"log_{c}" for c in (controls.columns if controls is not None else [])),
+    ]
+    return Counterfactual(
+        daily=daily,
+        draws=draws,
+        params=pd.Series(beta, index=names),
+        sigma=float(np.sqrt(ols.scale)),
+        smearing=smear,
+        level=level,
+        closed_weekdays=closed,
+    )
 
 
 def _phase_draws(cf: Counterfactual, windows: Any) -> dict[str, tuple[float, float, np.ndarray]]:
@@ -356,8 +434,10 @@ def _phase_draws(cf: Counterfactual, windows: Any) -> dict[str, tuple[float, flo
         a, b = _pair(given[name], name)
         sel = (pred >= a) & (pred <= b)
         if sel.sum() != (b - a).days + 1:
-            raise ValueError(f"window {name} {a.date()}..{b.date()} is not inside the prediction "
-                             f"period {pred[0].date()}..{pred[-1].date()}")
+            raise ValueError(
+                f"window {name} {a.date()}..{b.date()} is not inside the prediction "
+                f"period {pred[0].date()}..{pred[-1].date()}"
+            )
         act = float(cf.daily.loc[pred[sel], "actual"].sum())
         exp = float(cf.daily.loc[pred[sel], "expected"].sum())
         out[name] = (act, exp, act - cf.draws[:, sel].sum(axis=1))
@@ -365,8 +445,11 @@ def _phase_draws(cf: Counterfactual, windows: Any) -> dict[str, tuple[float, flo
         raise ValueError("windows need at least one of preheat, burst, post")
     for name, members in (("campaign", PHASES[:3]), ("total", PHASES)):
         got = [out[k] for k in members if k in out]
-        out[name] = (sum(g[0] for g in got), sum(g[1] for g in got),
-                     np.sum([g[2] for g in got], axis=0))
+        out[name] = (
+            sum(g[0] for g in got),
+            sum(g[1] for g in got),
+            np.sum([g[2] for g in got], axis=0),
+        )
     return out
 
 
@@ -395,9 +478,16 @@ def incremental_by_phase(cf: Counterfactual, windows: Any) -> pd.DataFrame:
         If a window is malformed or outside the prediction period, or no campaign phase is given.
     """
     tail = (1 - cf.level) / 2
-    rows = {k: {"actual": a, "expected": e, "incremental": a - e,
-                "lower": float(np.quantile(d, tail)), "upper": float(np.quantile(d, 1 - tail))}
-            for k, (a, e, d) in _phase_draws(cf, windows).items()}
+    rows = {
+        k: {
+            "actual": a,
+            "expected": e,
+            "incremental": a - e,
+            "lower": float(np.quantile(d, tail)),
+            "upper": float(np.quantile(d, 1 - tail)),
+        }
+        for k, (a, e, d) in _phase_draws(cf, windows).items()
+    }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("phase")
 
 
@@ -424,11 +514,19 @@ def pull_forward_share(cf: Counterfactual, windows: Any) -> pd.Series:
     (ca, ce, cd), (da, de, dd) = parts["campaign"], parts["dip"]
     share = np.where(cd > 0, -dd / np.where(cd > 0, cd, 1.0), np.nan)
     tail = (1 - cf.level) / 2
-    lo, hi = (np.nanquantile(share, [tail, 1 - tail]) if np.isnan(share).mean() <= tail
-              else (np.nan, np.nan))
+    lo, hi = (
+        np.nanquantile(share, [tail, 1 - tail])
+        if np.isnan(share).mean() <= tail
+        else (np.nan, np.nan)
+    )
     lifted = ca - ce > 1e-9 * abs(ce)
-    return pd.Series({"estimate": -(da - de) / (ca - ce) if lifted else np.nan,
-                      "lower": float(lo), "upper": float(hi)})
+    return pd.Series(
+        {
+            "estimate": -(da - de) / (ca - ce) if lifted else np.nan,
+            "lower": float(lo),
+            "upper": float(hi),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -482,8 +580,9 @@ def did_means(y: ArrayLike, treat: ArrayLike, post: ArrayLike) -> float:
     return (m[True, True] - m[True, False]) - (m[False, True] - m[False, False])
 
 
-def _ols_term(frame: pd.DataFrame, y: str, a: str, b: str, cluster: str | None, level: float
-              ) -> Coefficient:
+def _ols_term(
+    frame: pd.DataFrame, y: str, a: str, b: str, cluster: str | None, level: float
+) -> Coefficient:
     """Coefficient of ``a × b`` in ``y = 1 + a + b + a·b`` (classical or cluster-robust SE)."""
     cols = [y, a, b] + ([cluster] if cluster else [])
     if not isinstance(frame, pd.DataFrame) or not set(cols) <= set(frame.columns):
@@ -494,16 +593,32 @@ def _ols_term(frame: pd.DataFrame, y: str, a: str, b: str, cluster: str | None, 
     if cluster and frame[cluster].isna().any():
         raise ValueError(f"cluster column {cluster} has missing values")
     X = np.column_stack([np.ones(len(yv)), av, bv, av * bv])
-    kw = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(frame[cluster])[0]}}
-          if cluster else {})
+    kw = (
+        {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(frame[cluster])[0]}}
+        if cluster
+        else {}
+    )
     fit = sm.OLS(yv, X).fit(**kw)
     lo, hi = fit.conf_int(alpha=1 - level)[3]
-    return Coefficient(estimate=float(fit.params[3]), se=float(fit.bse[3]), lower=float(lo),
-                       upper=float(hi), p_value=float(fit.pvalues[3]), n_obs=len(yv))
+    return Coefficient(
+        estimate=float(fit.params[3]),
+        se=float(fit.bse[3]),
+        lower=float(lo),
+        upper=float(hi),
+        p_value=float(fit.pvalues[3]),
+        n_obs=len(yv),
+    )
 
 
-def did_ols(frame: pd.DataFrame, *, y: str = "y", treat: str = "treat", post: str = "post",
-            cluster: str | None = None, level: float = 0.95) -> Coefficient:
+def did_ols(
+    frame: pd.DataFrame,
+    *,
+    y: str = "y",
+    treat: str = "treat",
+    post: str = "post",
+    cluster: str | None = None,
+    level: float = 0.95,
+) -> Coefficient:
     """Difference-in-differences by OLS: the coefficient δ on treat × post.
 
     口径: ``y = a + b·treat + c·post + δ·treat·post + ε`` (METHODS.md §1.1). The model is
@@ -520,9 +635,15 @@ def did_ols(frame: pd.DataFrame, *, y: str = "y", treat: str = "treat", post: st
     return _ols_term(frame, y, treat, post, cluster, level)
 
 
-def pretrend_check(pre_frame: pd.DataFrame, *, y: str = "y", treat: str = "treat",
-                   period: str = "period", cluster: str | None = None, alpha: float = 0.05
-                   ) -> PretrendCheck:
+def pretrend_check(
+    pre_frame: pd.DataFrame,
+    *,
+    y: str = "y",
+    treat: str = "treat",
+    period: str = "period",
+    cluster: str | None = None,
+    alpha: float = 0.05,
+) -> PretrendCheck:
     """Parallel pre-trends: whether the treated group's pre-period slope differs from the control's.
 
     口径: on pre-period rows, ``y = a + b·treat + c·t + d·treat·t + ε`` with ``t`` the period
@@ -544,9 +665,15 @@ def pretrend_check(pre_frame: pd.DataFrame, *, y: str = "y", treat: str = "treat
     return PretrendCheck(**vars(c), parallel=c.p_value >= alpha)
 
 
-def cannibalisation_halo(y: pd.DataFrame, yhat: pd.DataFrame, substitutes: Sequence[Any],
-                         complements: Sequence[Any], *, promoted: Sequence[Any] | None = None,
-                         pull_forward: float = 0.0) -> pd.Series:
+def cannibalisation_halo(
+    y: pd.DataFrame,
+    yhat: pd.DataFrame,
+    substitutes: Sequence[Any],
+    complements: Sequence[Any],
+    *,
+    promoted: Sequence[Any] | None = None,
+    pull_forward: float = 0.0,
+) -> pd.Series:
     """Net incremental effect after cannibalisation, halo and pull-forward.
 
     口径 (METHODS.md §1.1), summed over the rows (campaign days) of ``y`` (actual) and ``yhat``
@@ -572,11 +699,16 @@ def cannibalisation_halo(y: pd.DataFrame, yhat: pd.DataFrame, substitutes: Seque
     ValueError
         On mismatched frames, non-finite values, unknown or overlapping labels, no promoted item.
     """
-    if not (isinstance(y, pd.DataFrame) and isinstance(yhat, pd.DataFrame)
-            and y.index.equals(yhat.index) and y.columns.equals(yhat.columns)):
+    if not (
+        isinstance(y, pd.DataFrame)
+        and isinstance(yhat, pd.DataFrame)
+        and y.index.equals(yhat.index)
+        and y.columns.equals(yhat.columns)
+    ):
         raise ValueError("y and yhat must be DataFrames with the same index and columns")
-    diff = pd.Series((y.to_numpy(dtype=float) - yhat.to_numpy(dtype=float)).sum(axis=0),
-                     index=y.columns)
+    diff = pd.Series(
+        (y.to_numpy(dtype=float) - yhat.to_numpy(dtype=float)).sum(axis=0), index=y.columns
+    )
     if not (np.isfinite(diff).all() and np.isfinite(pull_forward)):
         raise ValueError("y, yhat and pull_forward must be finite")
     s, h = list(substitutes), list(complements)
@@ -584,9 +716,17 @@ def cannibalisation_halo(y: pd.DataFrame, yhat: pd.DataFrame, substitutes: Seque
     if unknown := [c for c in s + h + p if c not in y.columns]:
         raise ValueError(f"unknown item(s) {unknown}; columns are {list(y.columns)}")
     if len(set(s + h + p)) != len(s + h + p) or not p:
-        raise ValueError("promoted, substitutes and complements must be disjoint, with at least "
-                         "one promoted item")
+        raise ValueError(
+            "promoted, substitutes and complements must be disjoint, with at least "
+            "one promoted item"
+        )
     lift, cannib, halo = float(diff[p].sum()), float(-diff[s].sum()), float(diff[h].sum())
-    return pd.Series({"lift_promoted": lift, "cannibalisation": cannib, "halo": halo,
-                      "pull_forward": float(pull_forward),
-                      "net_incremental": lift - cannib + halo - float(pull_forward)})
+    return pd.Series(
+        {
+            "lift_promoted": lift,
+            "cannibalisation": cannib,
+            "halo": halo,
+            "pull_forward": float(pull_forward),
+            "net_incremental": lift - cannib + halo - float(pull_forward),
+        }
+    )

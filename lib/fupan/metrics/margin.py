@@ -8,6 +8,7 @@ per unit). The same c and v apply to promoted and baseline units: if commission 
 paid price, derive v from the regular price (as METHODS.md does) and accept that this slightly
 overstates the cost of discounted units. Money is in the shop's currency; nothing is rounded.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,10 +16,27 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["break_even_lift", "campaign_cost", "discount_depth_buckets", "elasticity_lift", "igp_by_sku",
-           "incremental_gross_profit", "promo_elasticity", "roas", "roi", "subsidy_leakage"]
+__all__ = [
+    "break_even_lift",
+    "campaign_cost",
+    "discount_depth_buckets",
+    "elasticity_lift",
+    "igp_by_sku",
+    "incremental_gross_profit",
+    "promo_elasticity",
+    "roas",
+    "roi",
+    "subsidy_leakage",
+]
 
-SKU_COLUMNS = ("units", "units_baseline", "price_promo", "price_regular", "unit_cost", "variable_cost")
+SKU_COLUMNS = (
+    "units",
+    "units_baseline",
+    "price_promo",
+    "price_regular",
+    "unit_cost",
+    "variable_cost",
+)
 DEPTH_EDGES = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 DEPTH_LABELS = ("0–10%", "10–20%", "20–30%", "30–50%", ">50%")
 
@@ -35,11 +53,15 @@ def _skus(skus: pd.DataFrame) -> pd.DataFrame:
     for col in SKU_COLUMNS:
         bad = ~np.isfinite(values[col]) | (values[col] < 0)
         if bad.any():
-            raise ValueError(f"skus.{col} must be finite and non-negative; bad rows {list(values.index[bad][:5])} "
-                             "(net refunds and returns out of units upstream)")
+            raise ValueError(
+                f"skus.{col} must be finite and non-negative; bad rows {list(values.index[bad][:5])} "
+                "(net refunds and returns out of units upstream)"
+            )
     zero = values["price_regular"] <= 0
     if zero.any():
-        raise ValueError(f"skus.price_regular must be positive; bad rows {list(values.index[zero][:5])}")
+        raise ValueError(
+            f"skus.price_regular must be positive; bad rows {list(values.index[zero][:5])}"
+        )
     return values
 
 
@@ -73,10 +95,14 @@ def igp_by_sku(skus: pd.DataFrame) -> pd.DataFrame:
     x = _skus(skus)
     promo = x.units * (x.price_promo - x.unit_cost - x.variable_cost)
     baseline = x.units_baseline * (x.price_regular - x.unit_cost - x.variable_cost)
-    return skus.assign(promo_profit=promo, baseline_profit=baseline, igp=promo - baseline,
-                       subsidy_leakage=x.units_baseline * (x.price_regular - x.price_promo),
-                       depth=1.0 - x.price_promo / x.price_regular,
-                       lift=x.units / x.units_baseline.where(x.units_baseline > 0) - 1.0)
+    return skus.assign(
+        promo_profit=promo,
+        baseline_profit=baseline,
+        igp=promo - baseline,
+        subsidy_leakage=x.units_baseline * (x.price_regular - x.price_promo),
+        depth=1.0 - x.price_promo / x.price_regular,
+        lift=x.units / x.units_baseline.where(x.units_baseline > 0) - 1.0,
+    )
 
 
 def incremental_gross_profit(skus: pd.DataFrame) -> float:
@@ -115,7 +141,9 @@ def _money(name: str, x: float) -> float:
     return float(x)
 
 
-def campaign_cost(media: float, fees: float = 0.0, coupons: float = 0.0, fixed: float = 0.0) -> float:
+def campaign_cost(
+    media: float, fees: float = 0.0, coupons: float = 0.0, fixed: float = 0.0
+) -> float:
     """Campaign spend S = media + fees + coupons + fixed (METHODS.md §1.2).
 
     Parameters
@@ -225,11 +253,15 @@ def break_even_lift(discount: float, margin: float) -> float:
     """
     d, m = _money("discount", discount), _money("margin", margin)
     if not 0 <= d < 1 or not 0 < m <= 1:
-        raise ValueError(f"need 0 ≤ discount < 1 and 0 < margin ≤ 1 (fractions of the regular price); "
-                         f"got discount={discount}, margin={margin}")
+        raise ValueError(
+            f"need 0 ≤ discount < 1 and 0 < margin ≤ 1 (fractions of the regular price); "
+            f"got discount={discount}, margin={margin}"
+        )
     if d >= m:
-        raise ValueError(f"a {d:.0%} cut at a {m:.0%} unit margin sells every unit at a loss or zero "
-                         "contribution; no volume lift can pay it back")
+        raise ValueError(
+            f"a {d:.0%} cut at a {m:.0%} unit margin sells every unit at a loss or zero "
+            "contribution; no volume lift can pay it back"
+        )
     return d / (m - d)
 
 
@@ -263,17 +295,34 @@ def discount_depth_buckets(skus: pd.DataFrame) -> pd.DataFrame:
     depth = table["depth"].astype(float).round(9)
     up = depth < 0
     if up.any():
-        raise ValueError(f"price_promo exceeds price_regular for rows {list(table.index[up][:5])}; "
-                         "fix the regular price or leave those SKUs out of the depth buckets")
-    bucket = pd.cut(depth, list(DEPTH_EDGES), labels=list(DEPTH_LABELS), right=True, include_lowest=True)
-    grouped = (table.assign(bucket=bucket, skus=1)
-               .groupby("bucket", observed=False)[["skus", "units", "units_baseline", "igp", "subsidy_leakage"]]
-               .sum())
+        raise ValueError(
+            f"price_promo exceeds price_regular for rows {list(table.index[up][:5])}; "
+            "fix the regular price or leave those SKUs out of the depth buckets"
+        )
+    bucket = pd.cut(
+        depth, list(DEPTH_EDGES), labels=list(DEPTH_LABELS), right=True, include_lowest=True
+    )
+    grouped = (
+        table.assign(bucket=bucket, skus=1)
+        .groupby("bucket", observed=False)[
+            ["skus", "units", "units_baseline", "igp", "subsidy_leakage"]
+        ]
+        .sum()
+    )
     qhat = grouped["units_baseline"].astype(float)
     out = grouped.assign(lift=grouped["units"] / qhat.where(qhat > 0) - 1.0).reset_index()
     out = out.assign(bucket=out["bucket"].astype(str))
-    return out[["bucket", "skus", "units", "units_baseline", "lift", "igp", "subsidy_leakage"]].astype(
-        {"skus": "int64", "units": float, "units_baseline": float, "igp": float, "subsidy_leakage": float})
+    return out[
+        ["bucket", "skus", "units", "units_baseline", "lift", "igp", "subsidy_leakage"]
+    ].astype(
+        {
+            "skus": "int64",
+            "units": float,
+            "units_baseline": float,
+            "igp": float,
+            "subsidy_leakage": float,
+        }
+    )
 
 
 def promo_elasticity(skus: pd.DataFrame) -> dict[str, float]:
@@ -307,13 +356,20 @@ def promo_elasticity(skus: pd.DataFrame) -> dict[str, float]:
     usable = (x.units > 0) & (x.units_baseline > 0) & (x.price_promo > 0) & (lx.abs() >= 1e-12)
     n = int(usable.sum())
     if n < 2:
-        raise ValueError(f"promo_elasticity needs at least 2 SKUs with Q > 0, Q̂ > 0 and a price change; got {n}")
+        raise ValueError(
+            f"promo_elasticity needs at least 2 SKUs with Q > 0, Q̂ > 0 and a price change; got {n}"
+        )
     xs = lx[usable].to_numpy()
     ys = np.log(x.units[usable] / x.units_baseline[usable]).to_numpy()
     sxx = float(xs @ xs)
     beta = float(xs @ ys) / sxx
     rss = float(((ys - beta * xs) ** 2).sum())
-    return {"beta": beta, "se": math.sqrt(rss / (n - 1) / sxx), "n_used": n, "n_excluded": len(x) - n}
+    return {
+        "beta": beta,
+        "se": math.sqrt(rss / (n - 1) / sxx),
+        "n_used": n,
+        "n_excluded": len(x) - n,
+    }
 
 
 def elasticity_lift(beta: float, discount: float) -> float:

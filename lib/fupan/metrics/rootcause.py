@@ -6,6 +6,7 @@ and surprise S (its Jensen–Shannon term, natural log, how much its share moved
 decompositions split a GMV change into traffic, mix, CR and AOV with LMDI, or a ratio KPI into
 mix and rate, exactly (parts sum to the change).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,17 +17,38 @@ import pandas as pd
 
 from .decompose import lmdi, mix_rate
 
-__all__ = ["adtributor", "adtributor_ratio", "adtributor_ratio_scores", "adtributor_scores", "explain",
-           "rate_mix", "segment_decomposition", "segment_effects"]
+__all__ = [
+    "adtributor",
+    "adtributor_ratio",
+    "adtributor_ratio_scores",
+    "adtributor_scores",
+    "explain",
+    "rate_mix",
+    "segment_decomposition",
+    "segment_effects",
+]
 
 _CANDIDATE_COLUMNS = ["dimension", "elements", "explanatory_power", "surprise", "change"]
 _FACTORS = ("traffic", "mix", "cr", "aov")
-DIMENSION_LABELS_ZH = {"channel": "渠道", "region": "地区", "province": "省份", "city": "城市",
-                       "category": "品类", "price_band": "价格带", "platform": "平台", "device": "设备",
-                       "customer_type": "新老客", "segment": "分群", "sku": "SKU", "brand": "品牌"}
+DIMENSION_LABELS_ZH = {
+    "channel": "渠道",
+    "region": "地区",
+    "province": "省份",
+    "city": "城市",
+    "category": "品类",
+    "price_band": "价格带",
+    "platform": "平台",
+    "device": "设备",
+    "customer_type": "新老客",
+    "segment": "分群",
+    "sku": "SKU",
+    "brand": "品牌",
+}
 
 
-def _table(frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], name: str) -> pd.DataFrame:
+def _table(
+    frame: pd.DataFrame, keys: Sequence[str], values: Sequence[str], name: str
+) -> pd.DataFrame:
     """Validated copy: key columns as given, value columns as finite non-negative floats."""
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
@@ -93,9 +115,14 @@ def adtributor_scores(frame: pd.DataFrame) -> pd.DataFrame:
     gap = ta - tf
     flat = sorted(set(f.loc[gap == 0, "dimension"]), key=str)
     if flat:
-        raise ValueError(f"actual equals forecast in dimension(s) {flat}; there is no gap to explain")
-    return f.assign(explanatory_power=(f.actual - f.forecast) / gap,
-                    surprise=_js(f.forecast / tf, f.actual / ta), change=gap)
+        raise ValueError(
+            f"actual equals forecast in dimension(s) {flat}; there is no gap to explain"
+        )
+    return f.assign(
+        explanatory_power=(f.actual - f.forecast) / gap,
+        surprise=_js(f.forecast / tf, f.actual / ta),
+        change=gap,
+    )
 
 
 def adtributor_ratio_scores(frame_num: pd.DataFrame, frame_den: pd.DataFrame) -> pd.DataFrame:
@@ -129,18 +156,31 @@ def adtributor_ratio_scores(frame_num: pd.DataFrame, frame_den: pd.DataFrame) ->
     f = n.merge(d, on=["dimension", "element"], how="left", suffixes=("_1", "_2"), indicator=True)
     if len(n) != len(d) or (f["_merge"] != "both").any():  # keys are unique, so equal sets
         raise ValueError("frame_num and frame_den must hold the same (dimension, element) rows")
-    f1, a1 = _totals(f.rename(columns={"forecast_1": "forecast", "actual_1": "actual"}), "frame_num")
-    f2, a2 = _totals(f.rename(columns={"forecast_2": "forecast", "actual_2": "actual"}), "frame_den")
+    f1, a1 = _totals(
+        f.rename(columns={"forecast_1": "forecast", "actual_1": "actual"}), "frame_num"
+    )
+    f2, a2 = _totals(
+        f.rename(columns={"forecast_2": "forecast", "actual_2": "actual"}), "frame_den"
+    )
     da1, da2 = f.actual_1 - f.forecast_1, f.actual_2 - f.forecast_2
     if ((f2 + da2) <= 0).any():
         raise ValueError("frame_den: F(m₂) + ΔA_ij(m₂) must be positive for every element")
     raw = (da1 * f2 - da2 * f1) / (f2 * (f2 + da2))
     norm = raw.groupby(f["dimension"], sort=False).transform("sum")
     if (norm.abs() <= 1e-12 * (f1 / f2)).any():
-        raise ValueError("the single-element changes of the ratio sum to 0 in some dimension; nothing to explain")
+        raise ValueError(
+            "the single-element changes of the ratio sum to 0 in some dimension; nothing to explain"
+        )
     surprise = _js(f.forecast_1 / f1, f.actual_1 / a1) + _js(f.forecast_2 / f2, f.actual_2 / a2)
-    return pd.DataFrame({"dimension": f.dimension, "element": f.element, "explanatory_power": raw / norm,
-                         "surprise": surprise, "change": a1 / a2 - f1 / f2})
+    return pd.DataFrame(
+        {
+            "dimension": f.dimension,
+            "element": f.element,
+            "explanatory_power": raw / norm,
+            "surprise": surprise,
+            "change": a1 / a2 - f1 / f2,
+        }
+    )
 
 
 def _candidates(scores: pd.DataFrame, t_eep: float, t_ep: float, top: int) -> pd.DataFrame:
@@ -153,19 +193,27 @@ def _candidates(scores: pd.DataFrame, t_eep: float, t_ep: float, top: int) -> pd
         ranked = g.sort_values(["surprise", "explanatory_power"], ascending=False, kind="stable")
         chosen: list[object] = []
         ep, s = 0.0, 0.0
-        for el, e, su in zip(ranked.element, ranked.explanatory_power, ranked.surprise, strict=True):
+        for el, e, su in zip(
+            ranked.element, ranked.explanatory_power, ranked.surprise, strict=True
+        ):
             if e > t_eep:
                 chosen, ep, s = [*chosen, el], ep + e, s + su
                 if ep > t_ep:
                     rows.append((dim, tuple(chosen), ep, s, float(g.change.iloc[0])))
                     break
     out = pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS).astype(
-        {"explanatory_power": float, "surprise": float, "change": float})
-    return (out.sort_values(["surprise", "explanatory_power"], ascending=False, kind="stable")
-            .head(top).reset_index(drop=True))
+        {"explanatory_power": float, "surprise": float, "change": float}
+    )
+    return (
+        out.sort_values(["surprise", "explanatory_power"], ascending=False, kind="stable")
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
-def adtributor(frame: pd.DataFrame, t_eep: float = 0.1, t_ep: float = 0.67, top: int = 3) -> pd.DataFrame:
+def adtributor(
+    frame: pd.DataFrame, t_eep: float = 0.1, t_ep: float = 0.67, top: int = 3
+) -> pd.DataFrame:
     """Adtributor root-cause candidates for an additive measure (Bhagwan et al. 2014; METHODS.md §2.5).
 
     口径: per dimension, elements sorted by surprise S (descending; ties by EP) are kept when
@@ -198,8 +246,13 @@ def adtributor(frame: pd.DataFrame, t_eep: float = 0.1, t_ep: float = 0.67, top:
     return _candidates(adtributor_scores(frame), t_eep, t_ep, top)
 
 
-def adtributor_ratio(frame_num: pd.DataFrame, frame_den: pd.DataFrame, t_eep: float = 0.1,
-                     t_ep: float = 0.67, top: int = 3) -> pd.DataFrame:
+def adtributor_ratio(
+    frame_num: pd.DataFrame,
+    frame_den: pd.DataFrame,
+    t_eep: float = 0.1,
+    t_ep: float = 0.67,
+    top: int = 3,
+) -> pd.DataFrame:
     """Adtributor candidates for a ratio m₁/m₂ such as CR = orders/UV or AOV = GMV/orders.
 
     口径: :func:`adtributor`'s procedure on the scores of :func:`adtributor_ratio_scores`
@@ -215,7 +268,9 @@ def _segments(frame: pd.DataFrame, segment: str, name: str, columns: Sequence[st
     for den, num in pairwise(columns):
         bad = (t[den] == 0) & (t[num] > 0)
         if bad.any():
-            raise ValueError(f"{name}: {num} > 0 with {den} = 0 in segment(s) {list(t.index[bad][:5])}")
+            raise ValueError(
+                f"{name}: {num} > 0 with {den} = 0 in segment(s) {list(t.index[bad][:5])}"
+            )
     return t
 
 
@@ -256,22 +311,36 @@ def segment_effects(base: pd.DataFrame, current: pd.DataFrame, segment: str) -> 
         On missing columns, empty frames, duplicate segments, negative or non-finite values,
         orders > 0 with uv = 0, gmv > 0 with orders = 0, or a period with no UV at all.
     """
-    b, c = _align(_segments(base, segment, "base", ["uv", "orders", "gmv"]),
-                  _segments(current, segment, "current", ["uv", "orders", "gmv"]))
+    b, c = _align(
+        _segments(base, segment, "base", ["uv", "orders", "gmv"]),
+        _segments(current, segment, "current", ["uv", "orders", "gmv"]),
+    )
     u0, u1 = b.uv.sum(), c.uv.sum()
     if u0 <= 0 or u1 <= 0:
         raise ValueError(f"both periods need UV > 0 in total; got base {u0}, current {u1}")
     rows = []
     for s in b.index:
-        f0, f1 = ({"traffic": u, "mix": t.uv[s] / u,
-                   "cr": t.orders[s] / t.uv[s] if t.uv[s] > 0 else np.nan,
-                   "aov": t.gmv[s] / t.orders[s] if t.orders[s] > 0 else np.nan} for t, u in ((b, u0), (c, u1)))
+        f0, f1 = (
+            {
+                "traffic": u,
+                "mix": t.uv[s] / u,
+                "cr": t.orders[s] / t.uv[s] if t.uv[s] > 0 else np.nan,
+                "aov": t.gmv[s] / t.orders[s] if t.orders[s] > 0 else np.nan,
+            }
+            for t, u in ((b, u0), (c, u1))
+        )
         # a 0/0 factor follows a factor that is 0 (uv or orders), which takes the whole change under
         # lmdi's zero rule whatever the placeholder; 1 keeps every factor finite
         f0, f1 = ({k: 1.0 if np.isnan(v) else v for k, v in f.items()} for f in (f0, f1))
         zero = [k for k in _FACTORS if f0[k] == 0 or f1[k] == 0]
-        rows.append({"gmv_base": b.gmv[s], "gmv_current": c.gmv[s], **lmdi(f0, f1).to_dict(),
-                     "rule": f"zero:{zero[0]}" if zero else "lmdi"})
+        rows.append(
+            {
+                "gmv_base": b.gmv[s],
+                "gmv_current": c.gmv[s],
+                **lmdi(f0, f1).to_dict(),
+                "rule": f"zero:{zero[0]}" if zero else "lmdi",
+            }
+        )
     return pd.DataFrame(rows, index=b.index)
 
 
@@ -289,7 +358,9 @@ def segment_decomposition(base: pd.DataFrame, current: pd.DataFrame, segment: st
     return segment_effects(base, current, segment)[list(_FACTORS)].sum().astype(float)
 
 
-def rate_mix(base: pd.DataFrame, current: pd.DataFrame, segment: str, num: str, den: str) -> pd.Series:
+def rate_mix(
+    base: pd.DataFrame, current: pd.DataFrame, segment: str, num: str, den: str
+) -> pd.Series:
     """Mix vs rate split of a ratio KPI num/den across segments (METHODS.md §2.4).
 
     口径: R = Σ_s w_s·c_s with w_s = den_s/Σden and c_s = num_s/den_s (CR: num="orders",
@@ -314,7 +385,10 @@ def rate_mix(base: pd.DataFrame, current: pd.DataFrame, segment: str, num: str, 
     ValueError
         On missing columns, duplicates, negative values, num > 0 with den = 0, or Σden = 0.
     """
-    b, c = _align(_segments(base, segment, "base", [den, num]), _segments(current, segment, "current", [den, num]))
+    b, c = _align(
+        _segments(base, segment, "base", [den, num]),
+        _segments(current, segment, "current", [den, num]),
+    )
     if b[den].sum() <= 0 or c[den].sum() <= 0:
         raise ValueError(f"both periods need Σ{den} > 0")
     r0, r1 = b[num] / b[den].where(b[den] > 0), c[num] / c[den].where(c[den] > 0)
@@ -322,8 +396,12 @@ def rate_mix(base: pd.DataFrame, current: pd.DataFrame, segment: str, num: str, 
     return mix_rate(b[den] / b[den].sum(), r0, c[den] / c[den].sum(), r1)
 
 
-def explain(candidates: pd.DataFrame, lang: str = "zh", labels: Mapping[str, str] | None = None,
-            top: int = 3) -> list[str]:
+def explain(
+    candidates: pd.DataFrame,
+    lang: str = "zh",
+    labels: Mapping[str, str] | None = None,
+    top: int = 3,
+) -> list[str]:
     """Plain-language sentences for the top Adtributor candidates.
 
     口径: "渠道 = live 解释了 68% 的缺口" / "channel = live explains 68% of the gap", with the
@@ -357,8 +435,12 @@ def explain(candidates: pd.DataFrame, lang: str = "zh", labels: Mapping[str, str
         raise ValueError(f"unknown language {lang!r}; use 'zh' or 'en'")
     if top < 1:
         raise ValueError(f"top must be at least 1, got {top}")
-    if not isinstance(candidates, pd.DataFrame) or any(c not in candidates for c in _CANDIDATE_COLUMNS):
-        raise ValueError(f"candidates must be the output of adtributor, with columns {_CANDIDATE_COLUMNS}")
+    if not isinstance(candidates, pd.DataFrame) or any(
+        c not in candidates for c in _CANDIDATE_COLUMNS
+    ):
+        raise ValueError(
+            f"candidates must be the output of adtributor, with columns {_CANDIDATE_COLUMNS}"
+        )
     names = dict(DIMENSION_LABELS_ZH if lang == "zh" else {}) | dict(labels or {})
     out = []
     for row in candidates.head(top).itertuples(index=False):
@@ -369,6 +451,10 @@ def explain(candidates: pd.DataFrame, lang: str = "zh", labels: Mapping[str, str
             out.append(f"{dim} = {els} 解释了 {row.explanatory_power:.0%} 的{what}{more}")
         else:
             els, what = ", ".join(map(str, row.elements)), "gap" if row.change < 0 else "rise"
-            more = " (the other elements moved the other way and offset the excess)" if row.explanatory_power > 1.005 else ""
+            more = (
+                " (the other elements moved the other way and offset the excess)"
+                if row.explanatory_power > 1.005
+                else ""
+            )
             out.append(f"{dim} = {els} explains {row.explanatory_power:.0%} of the {what}{more}")
     return out

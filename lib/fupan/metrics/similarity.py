@@ -19,8 +19,13 @@ def _missing(col: pd.Series) -> np.ndarray:
     return np.asarray(col.isna().to_numpy(), dtype=bool)
 
 
-def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: Sequence[str] = (),
-                   weights: Mapping[str, float] | None = None) -> np.ndarray:
+def gower_distance(
+    x: pd.DataFrame,
+    y: pd.DataFrame | None = None,
+    *,
+    nominal: Sequence[str] = (),
+    weights: Mapping[str, float] | None = None,
+) -> np.ndarray:
     """Gower distance between every row of ``x`` and every row of ``y`` (``y`` = ``x`` if None).
 
     口径 (METHODS.md §6)::
@@ -59,7 +64,9 @@ def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: S
     """
     y = x if y is None else y
     if list(x.columns) != list(y.columns):
-        raise ValueError(f"x and y must have the same columns in the same order: {list(x.columns)} vs {list(y.columns)}")
+        raise ValueError(
+            f"x and y must have the same columns in the same order: {list(x.columns)} vs {list(y.columns)}"
+        )
     cols = list(x.columns)
     unknown = [c for c in [*nominal, *(weights or {})] if c not in cols]
     if unknown:
@@ -84,7 +91,9 @@ def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: S
                 a = pd.to_numeric(x[c], errors="raise").to_numpy(dtype=float)
                 b = pd.to_numeric(y[c], errors="raise").to_numpy(dtype=float)
             except (TypeError, ValueError) as exc:
-                raise ValueError(f"column {c!r} is not numeric; list it in nominal= if it is a category") from exc
+                raise ValueError(
+                    f"column {c!r} is not numeric; list it in nominal= if it is a category"
+                ) from exc
             if np.isinf(a).any() or np.isinf(b).any():
                 raise ValueError(f"column {c!r} holds an infinite value")
             pooled = np.concatenate([a[~mx], b[~my]])
@@ -97,8 +106,13 @@ def gower_distance(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: S
         return np.where(den > 0, num / den, np.nan)
 
 
-def gower_similarity(x: pd.DataFrame, y: pd.DataFrame | None = None, *, nominal: Sequence[str] = (),
-                     weights: Mapping[str, float] | None = None) -> np.ndarray:
+def gower_similarity(
+    x: pd.DataFrame,
+    y: pd.DataFrame | None = None,
+    *,
+    nominal: Sequence[str] = (),
+    weights: Mapping[str, float] | None = None,
+) -> np.ndarray:
     """Gower similarity ``1 − d_ij`` (see :func:`gower_distance` for the 口径).
 
     NaN where no attribute is observed in both rows. METHODS.md §6 returns the k most similar

@@ -4,4 +4,5 @@
 - :mod:`.charts` — matplotlib/seaborn figures;
 - :mod:`.run` — papermill executes the template, nbconvert renders one offline HTML file.
 """
+
 from __future__ import annotations

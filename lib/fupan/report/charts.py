@@ -5,6 +5,7 @@ labels never turn into boxes. One piece of global matplotlib state is set when t
 imported: ``rcParams["text.language"]``, because text is shaped when a figure is displayed, after
 the ``rc_context`` has exited (see below).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -28,7 +29,13 @@ from ..dictionary import FUNNEL_STEPS
 from ..format import Style
 from ..i18n import kpi_name, phase_name, step_label, t
 
-PHASE_COLOURS = {"baseline": "#eeeeee", "preheat": "#fff3cd", "burst": "#f8d7da", "post": "#d1ecf1", "dip": "#e2e3e5"}
+PHASE_COLOURS = {
+    "baseline": "#eeeeee",
+    "preheat": "#fff3cd",
+    "burst": "#f8d7da",
+    "post": "#d1ecf1",
+    "dip": "#e2e3e5",
+}
 
 
 # Text is shaped when a figure is drawn — after _style() has exited, when Jupyter displays it — and
@@ -43,10 +50,19 @@ def _style() -> Iterator[None]:
     # The family list is stored in each Text at creation; a generic "sans-serif" would be resolved
     # at draw time, after this context has exited, and fall back to a font without CJK glyphs.
     # text.language fixed so that the shaping (Simplified Chinese forms) never follows the locale.
-    rc = {"font.family": [family, "DejaVu Sans"], "text.language": "zh-Hans",
-          "axes.unicode_minus": False, "figure.dpi": 110, "savefig.dpi": 110,
-          "axes.spines.top": False, "axes.spines.right": False,
-          "axes.titleweight": "normal", "axes.titlesize": 14, "axes.grid": True, "grid.alpha": 0.3}
+    rc = {
+        "font.family": [family, "DejaVu Sans"],
+        "text.language": "zh-Hans",
+        "axes.unicode_minus": False,
+        "figure.dpi": 110,
+        "savefig.dpi": 110,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titleweight": "normal",
+        "axes.titlesize": 14,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+    }
     with plt.rc_context(rc):
         yield
 
@@ -67,7 +83,9 @@ def _index_locator(base: float, target):
     if scale == "symlog":
         tr = target.get_transform()
         return _IndexLocator(linthresh=tr.linthresh * k, base=tr.base)
-    return _IndexLocator() if scale == "log" else _IndexLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
+    return (
+        _IndexLocator() if scale == "log" else _IndexLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
+    )
 
 
 def _money_label(key: str, style: Style) -> str:
@@ -99,16 +117,33 @@ def _shade_phases(ax, windows: pd.DataFrame, style: Style) -> int:
     (short adjacent windows, e.g. 返场期 then 回落期) goes up a row. Returns the number of rows."""
     labels = []
     for w in windows[windows.phase != "campaign"].itertuples():
-        ax.axvspan(pd.Timestamp(w.start_date) - pd.Timedelta(hours=12), pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
-                   color=PHASE_COLOURS.get(w.phase, "#f5f5f5"), zorder=0, lw=0)
-        labels.append(ax.annotate(phase_name(w.phase, style.lang), (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
-                                  xycoords=ax.get_xaxis_transform(), xytext=(0, 1), textcoords="offset points",
-                                  va="bottom", ha="left", fontsize=9, color="#555"))
+        ax.axvspan(
+            pd.Timestamp(w.start_date) - pd.Timedelta(hours=12),
+            pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
+            color=PHASE_COLOURS.get(w.phase, "#f5f5f5"),
+            zorder=0,
+            lw=0,
+        )
+        labels.append(
+            ax.annotate(
+                phase_name(w.phase, style.lang),
+                (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
+                xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 1),
+                textcoords="offset points",
+                va="bottom",
+                ha="left",
+                fontsize=9,
+                color="#555",
+            )
+        )
     renderer = ax.figure.canvas.get_renderer()
     placed: list[tuple[int, object]] = []
     for label in labels:
         row = 0
-        while any(r == row and label.get_window_extent(renderer).overlaps(box) for r, box in placed):
+        while any(
+            r == row and label.get_window_extent(renderer).overlaps(box) for r, box in placed
+        ):
             row += 1
             label.set_position((0, 1 + 12 * row))
         placed.append((row, label.get_window_extent(renderer).expanded(1.05, 1.0)))
@@ -117,14 +152,24 @@ def _shade_phases(ax, windows: pd.DataFrame, style: Style) -> int:
 
 def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figure:
     """Stacked daily GMV by channel from baseline start to the last window, phases shaded."""
-    table = daily.pivot_table(index="date", columns="channel", values="gmv", aggfunc="sum").fillna(0)
+    table = daily.pivot_table(index="date", columns="channel", values="gmv", aggfunc="sum").fillna(
+        0
+    )
     table = table[table.sum().sort_values(ascending=False).index]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4.2))
         bottom = np.zeros(len(table))
         colours = sns.color_palette("tab10", len(table.columns))
         for colour, channel in zip(colours, table.columns, strict=True):
-            ax.bar(table.index, table[channel], bottom=bottom, width=0.85, label=channel, color=colour, zorder=2)
+            ax.bar(
+                table.index,
+                table[channel],
+                bottom=bottom,
+                width=0.85,
+                label=channel,
+                color=colour,
+                zorder=2,
+            )
             bottom += table[channel].to_numpy()
         _money_axis(ax, style)
         ax.set_ylabel(_money_label("gmv_axis", style))
@@ -135,20 +180,48 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figur
     return _finish(fig)
 
 
-def hourly_peaks(hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline: tuple, style: Style) -> Figure:
+def hourly_peaks(
+    hourly: pd.DataFrame, peak_dates: list[pd.Timestamp], baseline: tuple, style: Style
+) -> Figure:
     """GMV by hour of day on each peak date against the average baseline day."""
     with _style():
         fig, ax = plt.subplots(figsize=(11, 3.8))
         base = hourly[hourly.date.between(pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1]))]
         n_days = (pd.Timestamp(baseline[1]) - pd.Timestamp(baseline[0])).days + 1
         per_hour = base.groupby("hour").gmv.sum().reindex(range(24), fill_value=0) / n_days
-        ax.plot(per_hour.index, per_hour.values, color="#888", lw=2, ls="--", label=t("baseline_day", style.lang))
-        for day, colour in zip(peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True):
-            d = hourly[hourly.date == pd.Timestamp(day)].set_index("hour").gmv.reindex(range(24), fill_value=0)
+        ax.plot(
+            per_hour.index,
+            per_hour.values,
+            color="#888",
+            lw=2,
+            ls="--",
+            label=t("baseline_day", style.lang),
+        )
+        for day, colour in zip(
+            peak_dates, sns.color_palette("rocket", len(peak_dates)), strict=True
+        ):
+            d = (
+                hourly[hourly.date == pd.Timestamp(day)]
+                .set_index("hour")
+                .gmv.reindex(range(24), fill_value=0)
+            )
             top = d.idxmax()
             # the peak is named in the legend (not beside the point), so peaks in one hour never overlap
-            ax.plot(d.index, d.values, marker="o", ms=3, lw=2, color=colour,
-                    label=t("chart_peak", style.lang, day=f"{pd.Timestamp(day):%m-%d}", hour=top, amount=style.money(d.max())))
+            ax.plot(
+                d.index,
+                d.values,
+                marker="o",
+                ms=3,
+                lw=2,
+                color=colour,
+                label=t(
+                    "chart_peak",
+                    style.lang,
+                    day=f"{pd.Timestamp(day):%m-%d}",
+                    hour=top,
+                    amount=style.money(d.max()),
+                ),
+            )
             ax.plot([top], [d.max()], marker="o", ms=8, mfc="none", mec=colour, mew=1.5)
         ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
         _money_axis(ax, style)
@@ -184,7 +257,9 @@ def stockout_days(stock: pd.DataFrame, style: Style, top: int = 12) -> Figure:
     with _style():
         fig, ax = plt.subplots(figsize=(9, max(2.2, 0.45 * len(s) + 1)))
         ax.barh(s.sku[::-1], s.stockout_days[::-1], color="#c0392b")
-        for y, (days, first) in enumerate(zip(s.stockout_days[::-1], s.first_stockout[::-1], strict=True)):
+        for y, (days, first) in enumerate(
+            zip(s.stockout_days[::-1], s.first_stockout[::-1], strict=True)
+        ):
             ax.text(days, y, f"  {days}d  ({pd.Timestamp(first):%m-%d}~)", va="center", fontsize=9)
         ax.set_xlim(0, max(1, s.stockout_days.max()) * 1.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -196,15 +271,27 @@ def stockout_days(stock: pd.DataFrame, style: Style, top: int = 12) -> Figure:
 def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, style: Style) -> Figure:
     """Cumulative spend per channel through the campaign against each channel's budget."""
     s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))]
-    cum = s.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum").fillna(0).cumsum()
+    cum = (
+        s.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum")
+        .fillna(0)
+        .cumsum()
+    )
     with _style():
         fig, ax = plt.subplots(figsize=(11, 3.8))
-        for colour, channel in zip(sns.color_palette("tab10", len(cum.columns)), cum.columns, strict=True):
+        for colour, channel in zip(
+            sns.color_palette("tab10", len(cum.columns)), cum.columns, strict=True
+        ):
             ax.plot(cum.index, cum[channel], color=colour, lw=2, label=channel)
             if channel in budget:
                 ax.axhline(budget[channel], color=colour, ls=":", lw=1.2)
-                ax.text(cum.index[0], budget[channel], f"{t('budget_line', style.lang)} {channel}", color=colour,
-                        fontsize=8, va="bottom")
+                ax.text(
+                    cum.index[0],
+                    budget[channel],
+                    f"{t('budget_line', style.lang)} {channel}",
+                    color=colour,
+                    fontsize=8,
+                    va="bottom",
+                )
         _money_axis(ax, style)
         ax.set_ylabel(_money_label("spend_axis", style))
         ax.set_title(t("pacing", style.lang))
@@ -220,8 +307,13 @@ def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
         fig, ax = plt.subplots(figsize=(9, max(2.4, 0.5 * len(c) + 1)))
         ax.barh(c.index, c.roas, color=sns.color_palette("crest", len(c)))
         for y, row in enumerate(c.itertuples()):
-            ax.text(row.roas, y, f"  {row.roas:.2f}  (GMV {style.money(row.gmv)} / {style.money(row.spend)})",
-                    va="center", fontsize=9)
+            ax.text(
+                row.roas,
+                y,
+                f"  {row.roas:.2f}  (GMV {style.money(row.gmv)} / {style.money(row.spend)})",
+                va="center",
+                fontsize=9,
+            )
         ax.set_xlim(0, c.roas.max() * 1.6 if len(c) else 1)
         ax.set_title(t("roas", style.lang))
         ax.grid(axis="y", visible=False)
@@ -230,15 +322,30 @@ def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
 
 def waterfall(start_value: float, parts: pd.Series, end_value: float, style: Style) -> Figure:
     """Waterfall from baseline daily GMV through each driver's effect to campaign daily GMV."""
-    labels = [t("baseline_day", style.lang)] + [kpi_name(k, style.lang) for k in parts.index] + [phase_name("campaign", style.lang)]
+    labels = (
+        [t("baseline_day", style.lang)]
+        + [kpi_name(k, style.lang) for k in parts.index]
+        + [phase_name("campaign", style.lang)]
+    )
     with _style():
         fig, ax = plt.subplots(figsize=(9, 4))
         ax.bar(0, start_value, color="#7f8c8d")
         level = start_value
         for i, v in enumerate(parts.values, start=1):
-            ax.bar(i, v, bottom=level if v >= 0 else level + v, color="#27ae60" if v >= 0 else "#c0392b")
-            ax.text(i, level + max(v, 0), f"{'+' if v >= 0 else '−'}{style.money(abs(v))}", ha="center",
-                    va="bottom", fontsize=10)
+            ax.bar(
+                i,
+                v,
+                bottom=level if v >= 0 else level + v,
+                color="#27ae60" if v >= 0 else "#c0392b",
+            )
+            ax.text(
+                i,
+                level + max(v, 0),
+                f"{'+' if v >= 0 else '−'}{style.money(abs(v))}",
+                ha="center",
+                va="bottom",
+                fontsize=10,
+            )
             level += v
         ax.bar(len(parts) + 1, end_value, color="#2c3e50")
         for x, v in ((0, start_value), (len(parts) + 1, end_value)):
@@ -256,8 +363,18 @@ def cohort_heatmap(matrix: pd.DataFrame, style: Style, last: int = 12) -> Figure
     m = m.loc[:, [c for c in m.columns if c <= last]]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 0.42 * len(m) + 1.6))
-        sns.heatmap(m.astype(float) * 100, annot=True, fmt=".0f", cmap="YlGnBu", vmin=0, vmax=40, ax=ax,
-                    cbar_kws={"label": "%"}, annot_kws={"fontsize": 8}, linewidths=0.5)
+        sns.heatmap(
+            m.astype(float) * 100,
+            annot=True,
+            fmt=".0f",
+            cmap="YlGnBu",
+            vmin=0,
+            vmax=40,
+            ax=ax,
+            cbar_kws={"label": "%"},
+            annot_kws={"fontsize": 8},
+            linewidths=0.5,
+        )
         ax.set_xlabel(t("chart_cohort_x", style.lang))
         ax.set_ylabel(t("chart_cohort_y", style.lang))
         ax.set_title(t("chart_cohort_title", style.lang))
@@ -269,7 +386,11 @@ def rfm_segments(table: pd.DataFrame, style: Style) -> Figure:
     """Customers per RFM segment (the 8 segments of METHODS.md §3.1)."""
     with _style():
         fig, ax = plt.subplots(figsize=(9, 3.8))
-        ax.barh(list(table.index)[::-1], table.customers[::-1], color=sns.color_palette("mako", len(table)))
+        ax.barh(
+            list(table.index)[::-1],
+            table.customers[::-1],
+            color=sns.color_palette("mako", len(table)),
+        )
         for y, (n, share) in enumerate(zip(table.customers[::-1], table.share[::-1], strict=True)):
             ax.text(n, y, f"  {n:,} ({share:.0%})", va="center", fontsize=9)
         ax.set_xlim(0, table.customers.max() * 1.3)
@@ -284,9 +405,23 @@ def counterfactual(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> 
     d = daily[daily.index >= start]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4))
-        ax.fill_between(d.index, d.lower, d.upper, color="#95a5a6", alpha=0.35, lw=0,
-                        label=t("chart_cf_band", style.lang))
-        ax.plot(d.index, d.expected, color="#7f8c8d", ls="--", lw=1.8, label=t("chart_cf_expected", style.lang))
+        ax.fill_between(
+            d.index,
+            d.lower,
+            d.upper,
+            color="#95a5a6",
+            alpha=0.35,
+            lw=0,
+            label=t("chart_cf_band", style.lang),
+        )
+        ax.plot(
+            d.index,
+            d.expected,
+            color="#7f8c8d",
+            ls="--",
+            lw=1.8,
+            label=t("chart_cf_expected", style.lang),
+        )
         ax.plot(d.index, d.actual, color="#c0392b", lw=1.8, label=t("chart_cf_actual", style.lang))
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))

@@ -11,6 +11,7 @@ format spec: ``x|fmt("+.1%")``).
 :func:`environment` is reusable: any page that renders with a ``style`` in its context (the
 knowledge-base site, for instance) can load its own templates next to these.
 """
+
 from __future__ import annotations
 
 import functools
@@ -72,10 +73,16 @@ def environment(*extra: jinja2.BaseLoader) -> jinja2.Environment:
     """
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([*extra, jinja2.PackageLoader("fupan.report", "fragments")]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        extensions=["jinja2.ext.do"])
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
+    )
     env.globals["t"] = _t
-    env.filters.update(money=_money, value=_value, pct=pct, number=number, signed=signed, fmt=format)
+    env.filters.update(
+        money=_money, value=_value, pct=pct, number=number, signed=signed, fmt=format
+    )
     return env
 
 
@@ -95,6 +102,8 @@ def bold(text: object) -> Markup:
     return Markup("<b>{}</b>").format(text)
 
 
-def table(header: list[Any], rows: Iterable[Iterable[Any]], style: Style, cls: str = "fp-table") -> Html:
+def table(
+    header: list[Any], rows: Iterable[Iterable[Any]], style: Style, cls: str = "fp-table"
+) -> Html:
     """A plain table: ``header`` and ``rows`` of cells, each escaped unless it is Markup."""
     return fragment("table", style, header=header, rows=[list(r) for r in rows], cls=cls)

@@ -8,6 +8,7 @@ Fragments are Jinja2 templates with autoescape (:mod:`fupan.report.html`): opera
 data values are escaped, so a pasted ``<script>`` renders as text. The sections live in
 :mod:`fupan.report.sections`, by part of the report.
 """
+
 from __future__ import annotations
 
 from .html import Html, Section, environment, fragment, note
@@ -40,10 +41,44 @@ from .sections.notes import skipped_note
 from .sections.rootcause import root_cause
 
 __all__ = [
-    "CARD_KPIS", "WINDOW_KPIS", "Html", "Section", "ab_test", "alerts", "background", "controls", "customer_value",
-    "daily_gmv", "day_anomalies", "decomposition", "decomposition_table", "definitions", "environment", "findings",
-    "fragment", "funnel", "funnel_channels", "hypotheses_table", "inventory", "kpi_cards", "lessons", "lift",
-    "lift_section", "ltv_cac", "margin_roi", "new_customer_quality", "note", "rfm", "rfm_table", "root_cause",
-    "share_safe_notice", "skipped_note", "spend", "stockouts", "strategy", "targets_table", "warnings",
+    "CARD_KPIS",
+    "WINDOW_KPIS",
+    "Html",
+    "Section",
+    "ab_test",
+    "alerts",
+    "background",
+    "controls",
+    "customer_value",
+    "daily_gmv",
+    "day_anomalies",
+    "decomposition",
+    "decomposition_table",
+    "definitions",
+    "environment",
+    "findings",
+    "fragment",
+    "funnel",
+    "funnel_channels",
+    "hypotheses_table",
+    "inventory",
+    "kpi_cards",
+    "lessons",
+    "lift",
+    "lift_section",
+    "ltv_cac",
+    "margin_roi",
+    "new_customer_quality",
+    "note",
+    "rfm",
+    "rfm_table",
+    "root_cause",
+    "share_safe_notice",
+    "skipped_note",
+    "spend",
+    "stockouts",
+    "strategy",
+    "targets_table",
+    "warnings",
     "window_table",
 ]

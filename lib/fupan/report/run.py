@@ -5,6 +5,7 @@ kernel is shut down immediately (papermill otherwise stalls ~3 s at shutdown abo
 and the HTML is post-processed to be fully self-contained: no external script, style or font, the
 CJK font embedded as a subset, a table of contents and a show/hide-code toggle.
 """
+
 from __future__ import annotations
 
 import copy
@@ -62,23 +63,38 @@ def _ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
-def execute(template: Path, output: Path, parameters: dict, cwd: Path, progress: bool = True) -> nbformat.NotebookNode:
+def execute(
+    template: Path, output: Path, parameters: dict, cwd: Path, progress: bool = True
+) -> nbformat.NotebookNode:
     """Execute ``template`` with ``parameters`` into ``output``; raise NotebookExecutionError on a failing cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
         papermill.execute_notebook(
-            str(template), str(output), parameters=parameters, kernel_name="python3", cwd=str(cwd),
-            progress_bar=progress, log_output=False, shutdown_kernel="immediate",
+            str(template),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(cwd),
+            progress_bar=progress,
+            log_output=False,
+            shutdown_kernel="immediate",
             kernel_manager_class=_ipc_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         nb = nbformat.read(output, as_version=4)
         # papermill inserts an injected-parameters cell: name the cell by its place in the template
-        injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[: exc.cell_index])
-        raise NotebookExecutionError(section_of(nb, exc.cell_index), exc.cell_index - injected, exc.ename,
-                                     str(exc.evalue)[:300], str(output)) from None
+        injected = sum(
+            "injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[: exc.cell_index]
+        )
+        raise NotebookExecutionError(
+            section_of(nb, exc.cell_index),
+            exc.cell_index - injected,
+            exc.ename,
+            str(exc.evalue)[:300],
+            str(output),
+        ) from None
     return nbformat.read(output, as_version=4)
 
 
@@ -90,8 +106,9 @@ def case_from_notebook(nb: nbformat.NotebookNode) -> dict:
             if MIME in data:
                 value = data[MIME]
                 return json.loads(value) if isinstance(value, str) else dict(value)
-    raise NotebookExecutionError("复盘", len(nb.cells) - 1, "MissingCaseRecord",
-                                 "the template displayed no case record", "")
+    raise NotebookExecutionError(
+        "复盘", len(nb.cells) - 1, "MissingCaseRecord", "the template displayed no case record", ""
+    )
 
 
 def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -102,8 +119,12 @@ def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if "remove_cell" in cell.metadata.get("tags", []):
             continue
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
-                            and MIME not in o.get("data", {})]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.output_type == "stream" and o.name == "stderr")
+                and MIME not in o.get("data", {})
+            ]
         keep.append(cell)
     nb.cells = keep
     return nb
@@ -111,8 +132,12 @@ def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def _toc(body: str) -> str:
     items = []
-    for level, hid, text in re.findall(r'<h([12]) id="([^"]+)"[^>]*>(.*?)<a class="anchor-link"', body):
-        items.append(f'<li class="fp-h{level}"><a href="#{hid}">{re.sub("<[^>]+>", "", text)}</a></li>')
+    for level, hid, text in re.findall(
+        r'<h([12]) id="([^"]+)"[^>]*>(.*?)<a class="anchor-link"', body
+    ):
+        items.append(
+            f'<li class="fp-h{level}"><a href="#{hid}">{re.sub("<[^>]+>", "", text)}</a></li>'
+        )
     return "<ol>" + "".join(items) + "</ol>"
 
 
@@ -122,12 +147,15 @@ SHOP_MASK = {"zh": "某店铺", "en": "[shop]"}
 def mask_names(page: str, names: list[str], lang: str) -> str:
     """``page`` with every (HTML-escaped) occurrence of each of ``names`` replaced by a mask."""
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        page = page.replace(html.escape(name), SHOP_MASK[lang]).replace(html.escape(name, quote=False), SHOP_MASK[lang])
+        page = page.replace(html.escape(name), SHOP_MASK[lang]).replace(
+            html.escape(name, quote=False), SHOP_MASK[lang]
+        )
     return page
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *,
-                share_safe: bool = False) -> str:
+def export_html(
+    nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *, share_safe: bool = False
+) -> str:
     """Render ``nb`` to one self-contained HTML string (code hidden, TOC, embedded CJK font).
 
     ``share_safe`` leaves the code out altogether (no toggle): the injected-parameters cell names
@@ -137,36 +165,53 @@ def export_html(nb: nbformat.NotebookNode, title: str, lang: str, footer: str, *
 
     from ..fonts import embedded_font_css
 
-    exporter = HTMLExporter(template_name="fupan", extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")])
+    exporter = HTMLExporter(
+        template_name="fupan", extra_template_basedirs=[str(Path(__file__).parent / "nbtemplate")]
+    )
     exporter.exclude_anchor_links = False
     exporter.exclude_input = share_safe
     exporter.language_code = "zh-CN" if lang == "zh" else "en"
     nb = _for_html(nb)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    toggle = "" if share_safe else (
-        f'<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
-        f'{t("toggle_code", lang)}</button>')
-    header = (f'<nav class="fp-toc"><div class="fp-title">{html.escape(title)}</div><div>{t("contents", lang)}</div>'
-              f'{_toc(body)}{toggle}</nav>')
+    toggle = (
+        ""
+        if share_safe
+        else (
+            f'<button type="button" onclick="document.body.classList.toggle(\'fp-show-code\')">'
+            f"{t('toggle_code', lang)}</button>"
+        )
+    )
+    header = (
+        f'<nav class="fp-toc"><div class="fp-title">{html.escape(title)}</div><div>{t("contents", lang)}</div>'
+        f"{_toc(body)}{toggle}</nav>"
+    )
     css = resources.files("fupan.report").joinpath("report.css").read_text(encoding="utf-8")
     # the slots are replaced as whole <style> elements: operator text is escaped, so it can never
     # contain "<style", but it may contain a bare /*FUPAN_…*/ marker (e.g. in the page <title>)
     slot = '<style type="text/css">/*FUPAN_{}*/</style>'
-    page = (body.replace(slot.format("CSS"), f'<style type="text/css">{css}</style>')
-            .replace("<!--FUPAN_HEADER-->", header)
-            .replace("<!--FUPAN_FOOTER-->", f'<footer class="fp-footer">{footer}</footer>'))
+    page = (
+        body.replace(slot.format("CSS"), f'<style type="text/css">{css}</style>')
+        .replace("<!--FUPAN_HEADER-->", header)
+        .replace("<!--FUPAN_FOOTER-->", f'<footer class="fp-footer">{footer}</footer>')
+    )
     visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", page, flags=re.S)
-    drawn = "".join(re.findall(r'content:\s*"([^"]*)"', css)) + "0123456789. "  # report.css's own glyphs, counters
+    drawn = (
+        "".join(re.findall(r'content:\s*"([^"]*)"', css)) + "0123456789. "
+    )  # report.css's own glyphs, counters
     font = embedded_font_css(html.unescape(visible) + title + drawn)
     return page.replace(slot.format("FONT"), f'<style type="text/css">{font}</style>')
 
 
 def footer_html(record: dict, lang: str) -> str:
-    files = ", ".join(f"{html.escape(k)} <code>{v[:12]}</code>" for k, v in record["data"]["files"].items())
-    return (f"<b>{t('reproduce', lang)}</b>: <code>{html.escape(record['reproduce'])}</code><br>"
-            f"fupan {html.escape(record['library_version'])} · 口径 definitions v{html.escape(record['definitions_version'])}"
-            f" · case <code>{html.escape(record['content_sha256'][:16])}</code><br>sha256: {files}")
+    files = ", ".join(
+        f"{html.escape(k)} <code>{v[:12]}</code>" for k, v in record["data"]["files"].items()
+    )
+    return (
+        f"<b>{t('reproduce', lang)}</b>: <code>{html.escape(record['reproduce'])}</code><br>"
+        f"fupan {html.escape(record['library_version'])} · 口径 definitions v{html.escape(record['definitions_version'])}"
+        f" · case <code>{html.escape(record['content_sha256'][:16])}</code><br>sha256: {files}"
+    )
 
 
 PREPARED_NAME = ".validated.duckdb"
@@ -178,13 +223,26 @@ def cache_key(hashes: dict[str, str], template: Path, lang: str) -> str:
     the library version and the 口径 version."""
     import hashlib
 
-    body = {"inputs": dict(sorted(hashes.items())), "template": file_sha256(Path(template)), "lang": lang,
-            "fupan": __version__, "definitions": DEFINITIONS_VERSION}
+    body = {
+        "inputs": dict(sorted(hashes.items())),
+        "template": file_sha256(Path(template)),
+        "lang": lang,
+        "fupan": __version__,
+        "definitions": DEFINITIONS_VERSION,
+    }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path = DEFAULT_TEMPLATE,
-        reproduce: str = "", progress: bool = True, share_safe: bool = False) -> RunResult:
+def run(
+    campaign: Campaign,
+    out_root: Path,
+    *,
+    lang: str = "zh",
+    template: Path = DEFAULT_TEMPLATE,
+    reproduce: str = "",
+    progress: bool = True,
+    share_safe: bool = False,
+) -> RunResult:
     """Execute the retrospective of a validated campaign and write the three files.
 
     ``share_safe`` writes only ``<out>/<id>/share/report.html``, the version for wider circulation:
@@ -203,7 +261,11 @@ def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path 
     prepared = out.resolve() / PREPARED_NAME
     try:
         save_prepared(campaign, prepared)
-        params: dict[str, object] = {"campaign_dir": str(campaign_dir), "lang": lang, "prepared": str(prepared)}
+        params: dict[str, object] = {
+            "campaign_dir": str(campaign_dir),
+            "lang": lang,
+            "prepared": str(prepared),
+        }
         if share_safe:
             params["share_safe"] = True
         nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
@@ -213,14 +275,19 @@ def run(campaign: Campaign, out_root: Path, *, lang: str = "zh", template: Path 
     html_path = out / "report.html"
     if share_safe:
         nb_path.unlink()
-        footer = (f"{t('share_safe_footer', lang)} · fupan {html.escape(__version__)} · 口径 definitions "
-                  f"v{html.escape(DEFINITIONS_VERSION)}")
+        footer = (
+            f"{t('share_safe_footer', lang)} · fupan {html.escape(__version__)} · 口径 definitions "
+            f"v{html.escape(DEFINITIONS_VERSION)}"
+        )
         page = export_html(nb, card.name, lang, footer, share_safe=True)
         write_atomic(html_path, mask_names(page, [card.shop or ""], lang))
         return RunResult(None, html_path, None, time.perf_counter() - t0)
     record = case_from_notebook(nb)
-    record["parameters"] = {"lang": lang, "template": Path(template).name,
-                            "cache_key": cache_key(campaign.hashes, Path(template), lang)}
+    record["parameters"] = {
+        "lang": lang,
+        "template": Path(template).name,
+        "cache_key": cache_key(campaign.hashes, Path(template), lang),
+    }
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"
     case_path = out / "case.json"
     sealed = write_record(case_path, record)

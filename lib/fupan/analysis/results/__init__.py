@@ -13,6 +13,7 @@ the shapes of the results only.
   the day-level anomalies and the :class:`Retrospective`;
 - :mod:`.impact` — lift, margin ROI, LTV:CAC, the control series and root cause.
 """
+
 from __future__ import annotations
 
 from .core import (
@@ -44,8 +45,27 @@ from .impact import (
 )
 
 __all__ = [
-    "ABTest", "AnomalyParams", "ControlAnalysis", "CustomerAnalysis", "CustomerValue", "DayAnomalies", "DayCause",
-    "Decomposition", "Finding", "FunnelByChannel", "GapCause", "InventoryHealth", "LiftAnalysis", "LtvCac",
-    "MarginAnalysis", "NetIncrement", "Pretrend", "Retrospective", "RootCause", "SegmentEffects", "ShareAlerts",
-    "Skip", "Table",
+    "ABTest",
+    "AnomalyParams",
+    "ControlAnalysis",
+    "CustomerAnalysis",
+    "CustomerValue",
+    "DayAnomalies",
+    "DayCause",
+    "Decomposition",
+    "Finding",
+    "FunnelByChannel",
+    "GapCause",
+    "InventoryHealth",
+    "LiftAnalysis",
+    "LtvCac",
+    "MarginAnalysis",
+    "NetIncrement",
+    "Pretrend",
+    "Retrospective",
+    "RootCause",
+    "SegmentEffects",
+    "ShareAlerts",
+    "Skip",
+    "Table",
 ]

@@ -2,6 +2,7 @@
 
 See :mod:`fupan.analysis.results` (imports no analysis code).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -84,9 +85,15 @@ class Decomposition:
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        return {"basis": "daily average, campaign vs baseline", "base": dict(self.base),
-                "current": dict(self.current), "gmv_base": self.gmv_base, "gmv_current": self.gmv_current,
-                "lmdi": self.lmdi.to_dict(), "shapley": self.shapley.to_dict()}
+        return {
+            "basis": "daily average, campaign vs baseline",
+            "base": dict(self.base),
+            "current": dict(self.current),
+            "gmv_base": self.gmv_base,
+            "gmv_current": self.gmv_current,
+            "lmdi": self.lmdi.to_dict(),
+            "shapley": self.shapley.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -153,15 +160,25 @@ class ABTest:
             return t("ab_srm", lang, p=self.srm_p_value)
         lo, hi = self.relative_lift_ci
         adopt = self.significant and self.relative_lift > 0
-        return t("ab_verdict", lang, direction=t("ab_raised" if self.relative_lift >= 0 else "ab_lowered", lang),
-                 significance=t("ab_significant" if self.significant else "ab_not_significant", lang),
-                 lift=abs(self.relative_lift), lo=lo, hi=hi, p=self.p_value, diff=style.money(self.revenue_diff, digits=2),
-                 advice=t("ab_adopt" if adopt else "ab_keep", lang))
+        return t(
+            "ab_verdict",
+            lang,
+            direction=t("ab_raised" if self.relative_lift >= 0 else "ab_lowered", lang),
+            significance=t("ab_significant" if self.significant else "ab_not_significant", lang),
+            lift=abs(self.relative_lift),
+            lo=lo,
+            hi=hi,
+            p=self.p_value,
+            diff=style.money(self.revenue_diff, digits=2),
+            advice=t("ab_adopt" if adopt else "ab_keep", lang),
+        )
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        return {k: (dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, tuple) else v)
-                for k, v in vars(self).items()}
+        return {
+            k: (dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, tuple) else v)
+            for k, v in vars(self).items()
+        }
 
 
 @dataclass(frozen=True)
@@ -198,15 +215,22 @@ class CustomerAnalysis:
         """The JSON-ready form kept in case.json."""
         q = self.quality
         return {
-            "new_customer_quality": {"k": q.k, "campaign": vars(q.campaign), "organic": vars(q.organic),
-                                     "test": vars(q.test) if q.test is not None else None,
-                                     "campaign_net_per_customer": q.campaign_net_per_customer,
-                                     "organic_net_per_customer": q.organic_net_per_customer},
+            "new_customer_quality": {
+                "k": q.k,
+                "campaign": vars(q.campaign),
+                "organic": vars(q.organic),
+                "test": vars(q.test) if q.test is not None else None,
+                "campaign_net_per_customer": q.campaign_net_per_customer,
+                "organic_net_per_customer": q.organic_net_per_customer,
+            },
             "repeat_rates": records_of(self.repeat.reset_index()),
-            "margin_per_customer": {str(k): v for k, v in by_index(self.margin_per_customer).items()},
+            "margin_per_customer": {
+                str(k): v for k, v in by_index(self.margin_per_customer).items()
+            },
             "repurchase_rate": vars(self.repurchase),
             "return_rate": vars(self.return_rate) if self.return_rate is not None else None,
-            "rfm_segments": by_index(self.rfm), "rfm_thresholds": dict(self.rfm_thresholds),
+            "rfm_segments": by_index(self.rfm),
+            "rfm_thresholds": dict(self.rfm_thresholds),
         }
 
 
@@ -224,8 +248,13 @@ class InventoryHealth:
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        out: dict[str, Any] = {"stockout_rate": self.stockout_rate, "slow_moving_rate": self.slow_moving_rate,
-               "turnover_days": self.turnover_days, "lost_floor": self.lost_floor, "lost_total": self.lost_total}
+        out: dict[str, Any] = {
+            "stockout_rate": self.stockout_rate,
+            "slow_moving_rate": self.slow_moving_rate,
+            "turnover_days": self.turnover_days,
+            "lost_floor": self.lost_floor,
+            "lost_total": self.lost_total,
+        }
         if self.turnover_note is not None:
             out["turnover_note"] = self.turnover_note
         return out | {"lost_by_sku": records_of(self.lost)}
@@ -269,10 +298,16 @@ class DayAnomalies:
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
         flags = self.flags.assign(date=pd.to_datetime(self.flags.date).dt.strftime("%Y-%m-%d"))
-        return {"flags": records_of(flags), "tests": self.tests, "tested": records_of(self.tested),
-                "not_measured": {k: pick(v, "en") for k, v in self.not_measured.items()},
-                "notes": [pick(n, "en") for n in self.notes], "closed_weekdays": list(self.closed_weekdays),
-                "period": list(self.period), "params": dict(vars(self.params))}
+        return {
+            "flags": records_of(flags),
+            "tests": self.tests,
+            "tested": records_of(self.tested),
+            "not_measured": {k: pick(v, "en") for k, v in self.not_measured.items()},
+            "notes": [pick(n, "en") for n in self.notes],
+            "closed_weekdays": list(self.closed_weekdays),
+            "period": list(self.period),
+            "params": dict(vars(self.params)),
+        }
 
 
 @dataclass(frozen=True)
@@ -297,7 +332,9 @@ class Retrospective:
         try:
             return self.results[name]
         except KeyError:
-            raise AttributeError(f"the retrospective has no result {name!r}; it has {sorted(self.results)}") from None
+            raise AttributeError(
+                f"the retrospective has no result {name!r}; it has {sorted(self.results)}"
+            ) from None
 
     @property
     def card(self) -> CampaignCard:

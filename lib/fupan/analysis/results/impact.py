@@ -1,4 +1,5 @@
 """The results of "was the lift real": lift, margin ROI, LTV:CAC, the control series, root cause."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -36,9 +37,15 @@ class LiftAnalysis:
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
         volumes = {f"{m}_by_phase": by_index(v) for m, v in self.volumes.items() if v is not None}
-        return {"by_phase": by_index(self.table), **volumes,
-                "pull_forward_share": self.pull_forward.to_dict() if self.pull_forward is not None else None,
-                "growth_per_year": self.growth_per_year, "cf_factor": self.cf_factor}
+        return {
+            "by_phase": by_index(self.table),
+            **volumes,
+            "pull_forward_share": self.pull_forward.to_dict()
+            if self.pull_forward is not None
+            else None,
+            "growth_per_year": self.growth_per_year,
+            "cf_factor": self.cf_factor,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,12 @@ class MarginAnalysis:
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        out = {k: v for k, v in vars(self).items() if k not in ("buckets", "top_skus", "elasticity")
-               and not (v is None and k in ("spend", "roi_margin", "net_roi", "break_even_note"))}
+        out = {
+            k: v
+            for k, v in vars(self).items()
+            if k not in ("buckets", "top_skus", "elasticity")
+            and not (v is None and k in ("spend", "roi_margin", "net_roi", "break_even_note"))
+        }
         return out | {"elasticity": dict(self.elasticity), "buckets": records_of(self.buckets)}
 
 
@@ -127,9 +138,13 @@ class ControlAnalysis:
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        return {"by_phase": by_index(self.table), "pretrend": dict(vars(self.pretrend)),
-                "items": by_index(self.items) if self.items is not None else None,
-                "net": dict(vars(self.net)), "categories": list(self.categories)}
+        return {
+            "by_phase": by_index(self.table),
+            "pretrend": dict(vars(self.pretrend)),
+            "items": by_index(self.items) if self.items is not None else None,
+            "net": dict(vars(self.net)),
+            "categories": list(self.categories),
+        }
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,11 @@ def _cause_record(cause: DayCause | GapCause | None) -> dict[str, Any] | None:
     if cause is None:
         return None
     out = {k: v for k, v in vars(cause).items() if k != "candidates"}
-    return out | {"candidates": records_of(cause.candidates.assign(elements=cause.candidates.elements.map(list)))}
+    return out | {
+        "candidates": records_of(
+            cause.candidates.assign(elements=cause.candidates.elements.map(list))
+        )
+    }
 
 
 @dataclass(frozen=True)

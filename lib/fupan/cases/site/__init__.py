@@ -1,4 +1,5 @@
 """The case library as a static, offline, searchable knowledge base (``fupan site``)."""
+
 from .build import build_site, load_library, site_data
 from .search import reference_search, tokenize
 

@@ -17,6 +17,7 @@ prefix of a case's token (``marg`` finds ``margin``), as MiniSearch's ``prefix``
 :func:`reference_search` is that rule in plain Python, used by the tests as the oracle of the
 browser's MiniSearch results.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ __all__ = ["tokenize", "is_cjk_token", "doc_tokens", "matches", "reference_searc
 
 #: CJK code points: CJK Unified Ideographs + Extension A, compatibility ideographs, kana, hangul
 #: syllables and the supplementary ideograph planes (Extensions B–F). Same ranges in site.js.
-CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-       "\U00020000-\U0002ebef\U00030000-\U0003134f")
+CJK = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0002ebef\U00030000-\U0003134f"
+)
 #: Latin letters (ASCII and Latin-1/Extended-A/B, lower case after step 1) and ASCII digits.
 WORD = "0-9a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f"
 _RUN = re.compile(f"([{CJK}]+)|([{WORD}]+)")
@@ -49,7 +52,7 @@ def tokenize(text: str) -> list[str]:
             if len(run) == 1:
                 out.append(run)
             else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+                out.extend(run[i : i + 2] for i in range(len(run) - 1))
         else:
             out.append(m.group(2))
     return out

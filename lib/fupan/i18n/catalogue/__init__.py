@@ -5,6 +5,7 @@ English) with the same named placeholders on both sides (``{reason}``, ``{amount
 spec such as ``{p:.2g}`` is allowed) — for one part of the report. :data:`CATALOGUE` merges them;
 a key defined twice is an error. :func:`fupan.i18n.t` reads it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -14,7 +15,9 @@ import pkgutil
 def _load() -> dict[str, tuple[str, str]]:
     merged: dict[str, tuple[str, str]] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        entries: dict[str, tuple[str, str]] = importlib.import_module(f"{__name__}.{info.name}").ENTRIES
+        entries: dict[str, tuple[str, str]] = importlib.import_module(
+            f"{__name__}.{info.name}"
+        ).ENTRIES
         twice = sorted(set(entries) & set(merged))
         if twice:
             raise ValueError(f"catalogue keys defined twice ({info.name}): {twice}")

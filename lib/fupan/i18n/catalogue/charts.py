@@ -1,4 +1,5 @@
 """Chart titles, legends and axis units (:mod:`fupan.report.charts`)."""
+
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
@@ -6,10 +7,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "chart_peak": ("{day}（峰值 {hour}:00 {amount}）", "{day} (peak {hour}:00 {amount})"),
     "chart_cohort_x": ("首购后第 n 个月", "Months since first purchase (n)"),
     "chart_cohort_y": ("首购月份", "First-purchase month"),
-    "chart_cohort_title": ("按首购月的留存率（%，第0月=100%）", "Retention by first-purchase month (%, month 0 = 100%)"),
-    "chart_rfm_title": ("RFM 分层（近一年买家，按均值阈值）", "RFM segments (buyers of the last year, mean thresholds)"),
+    "chart_cohort_title": (
+        "按首购月的留存率（%，第0月=100%）",
+        "Retention by first-purchase month (%, month 0 = 100%)",
+    ),
+    "chart_rfm_title": (
+        "RFM 分层（近一年买家，按均值阈值）",
+        "RFM segments (buyers of the last year, mean thresholds)",
+    ),
     "chart_cf_band": ("反事实95%区间", "Counterfactual 95% band"),
     "chart_cf_expected": ("反事实基线 Ŷ", "Counterfactual Ŷ"),
     "chart_cf_actual": ("实际GMV", "Actual GMV"),
-    "chart_cf_title": ("实际 vs 无活动时的预期（对数坐标）", "Actual vs expected without the campaign (log scale)"),
+    "chart_cf_title": (
+        "实际 vs 无活动时的预期（对数坐标）",
+        "Actual vs expected without the campaign (log scale)",
+    ),
 }

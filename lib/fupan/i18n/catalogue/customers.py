@@ -1,4 +1,5 @@
 """Customers: new-customer quality, RFM, customer value."""
+
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
@@ -6,33 +7,58 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cohort_baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),
     "cohort_campaign_returning": ("活动老客", "Campaign returning"),
     "ncq_repeat_k": ("{k}天复购", "{k}-day repeat"),
-    "ncq_censored_long": ("删失（观察不足）", "censored"), "ncq_censored": ("删失", "censored"),
+    "ncq_censored_long": ("删失（观察不足）", "censored"),
+    "ncq_censored": ("删失", "censored"),
     "ncq_margin_per_customer": ("人均毛利 ({days}天)", "Gross margin per customer ({days} days)"),
-    "ncq_test_significant": ("活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
-                             "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic new "
-                             "customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, significant); net "
-                             "spend per customer in {k} days {campaign_net} vs {organic_net}."),
-    "ncq_test_not_significant": ("活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，不显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
-                                 "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic "
-                                 "new customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, not "
-                                 "significant); net spend per customer in {k} days {campaign_net} vs {organic_net}."),
-    "ncq_repurchase": ("活动期复购率（≥2个购买日的买家/买家）: {rate}",
-                       "Repurchase rate in the campaign (buyers with ≥ 2 purchase days / buyers): {rate}"),
-    "ncq_return": (" · 回购率（活动买家在回落期再购）: {rate}", " · Return rate (campaign buyers buying again in the dip): {rate}"),
-    "ncq_censoring": ("。只计入已观察满 k 天的客户（右删失）。", ". Only customers observed for the full k days count (right-censoring)."),
-    "rfm_segment": ("分层", "Segment"), "rfm_customers": ("客户数", "Customers"), "rfm_recency": ("R（天）", "R (days)"),
+    "ncq_test_significant": (
+        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
+        "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic new "
+        "customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, significant); net "
+        "spend per customer in {k} days {campaign_net} vs {organic_net}.",
+    ),
+    "ncq_test_not_significant": (
+        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，不显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
+        "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic "
+        "new customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, not "
+        "significant); net spend per customer in {k} days {campaign_net} vs {organic_net}.",
+    ),
+    "ncq_repurchase": (
+        "活动期复购率（≥2个购买日的买家/买家）: {rate}",
+        "Repurchase rate in the campaign (buyers with ≥ 2 purchase days / buyers): {rate}",
+    ),
+    "ncq_return": (
+        " · 回购率（活动买家在回落期再购）: {rate}",
+        " · Return rate (campaign buyers buying again in the dip): {rate}",
+    ),
+    "ncq_censoring": (
+        "。只计入已观察满 k 天的客户（右删失）。",
+        ". Only customers observed for the full k days count (right-censoring).",
+    ),
+    "rfm_segment": ("分层", "Segment"),
+    "rfm_customers": ("客户数", "Customers"),
+    "rfm_recency": ("R（天）", "R (days)"),
     "rfm_action": ("建议", "Action"),
-    "rfm_thresholds": ("阈值（均值）: R ≤ {recency}, F ≥ {frequency}, M ≥ {monetary}",
-                       "Thresholds (means): R ≤ {recency}, F ≥ {frequency}, M ≥ {monetary}"),
-    "clv_skipped": ("客户价值模型无法拟合：{reason}。", "The customer-value model could not be fitted: {reason}."),
+    "rfm_thresholds": (
+        "阈值（均值）: R ≤ {recency}, F ≥ {frequency}, M ≥ {monetary}",
+        "Thresholds (means): R ≤ {recency}, F ≥ {frequency}, M ≥ {monetary}",
+    ),
+    "clv_skipped": (
+        "客户价值模型无法拟合：{reason}。",
+        "The customer-value model could not be fitted: {reason}.",
+    ),
     "clv_purchases": ("未来{weeks}周预计复购", "Repeat purchases, next {weeks} wk"),
-    "clv_spend": ("单次消费", "Spend per purchase"), "clv_value": ("预计价值", "Expected value"),
-    "clv_caveat": ("BG/NBD × Gamma–Gamma，观察至 {end}；活动新客观察期仅数周，预测主要来自总体先验，应在 60–90 天后复核。消费与频次相关系数 {corr:.2f}（≈0 时 Gamma–Gamma 假设成立）。",
-                   "BG/NBD × Gamma–Gamma, observed to {end}; campaign-new customers have been observed for weeks only, so "
-                   "their prediction leans on the population prior: re-check after 60–90 days. Spend–frequency "
-                   "correlation {corr:.2f} (≈ 0 supports Gamma–Gamma)."),
-    "clv_no_dropout": ("数据中看不出客户流失：BG/NBD 的最大似然落在“无流失”极限（NBD 模型），故不估计 P(alive)；预计复购按无人流失计算，若已有客户流失则为上限。",
-                       "The data show no customer dropping out: the BG/NBD's maximum likelihood is its no-dropout limit "
-                       "(the NBD), so P(alive) is not estimated; expected purchases assume no customer has left and are "
-                       "an upper bound if some have."),
+    "clv_spend": ("单次消费", "Spend per purchase"),
+    "clv_value": ("预计价值", "Expected value"),
+    "clv_caveat": (
+        "BG/NBD × Gamma–Gamma，观察至 {end}；活动新客观察期仅数周，预测主要来自总体先验，应在 60–90 天后复核。消费与频次相关系数 {corr:.2f}（≈0 时 Gamma–Gamma 假设成立）。",
+        "BG/NBD × Gamma–Gamma, observed to {end}; campaign-new customers have been observed for weeks only, so "
+        "their prediction leans on the population prior: re-check after 60–90 days. Spend–frequency "
+        "correlation {corr:.2f} (≈ 0 supports Gamma–Gamma).",
+    ),
+    "clv_no_dropout": (
+        "数据中看不出客户流失：BG/NBD 的最大似然落在“无流失”极限（NBD 模型），故不估计 P(alive)；预计复购按无人流失计算，若已有客户流失则为上限。",
+        "The data show no customer dropping out: the BG/NBD's maximum likelihood is its no-dropout limit "
+        "(the NBD), so P(alive) is not estimated; expected purchases assume no customer has left and are "
+        "an upper bound if some have.",
+    ),
 }

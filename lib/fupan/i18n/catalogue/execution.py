@@ -1,25 +1,35 @@
 """执行: funnel, inventory, alerts, A/B test and the generic skip notes."""
+
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
     "not_computed": ("本项未计算：{reason}", "Not computed: {reason}"),
     "not_enough_data_not_computed": ("数据不足，本项未计算。", "Not enough data: not computed."),
-    "funnel_overall": ("整体转化", "Overall"), "funnel_leak": ("最大流失", "Biggest leak"),
+    "funnel_overall": ("整体转化", "Overall"),
+    "funnel_leak": ("最大流失", "Biggest leak"),
     "inv_stockout_rate": ("缺货率（SKU天）", "Stock-out rate (SKU-days)"),
     "inv_slow_moving": ("滞销率（{days}天无销售）", "Slow-moving rate (no sale in {days} days)"),
     "inv_turnover": ("库存周转天数", "Turnover days"),
     "inv_lost": ("缺货损失GMV（估计）", "GMV lost to stock-outs (estimate)"),
     "inv_lost_value": ("{total}（保守下限 {floor}）", "{total} (floor {floor})"),
-    "inv_days_out": ("缺货天数", "Days out"), "inv_run_rate": ("日均（缺货前）", "Run rate"),
+    "inv_days_out": ("缺货天数", "Days out"),
+    "inv_run_rate": ("日均（缺货前）", "Run rate"),
     "inv_lost_gmv": ("损失GMV", "Lost GMV"),
-    "inv_method": ("损失 = 缺货前{days}天在库日均GMV × 当天GMV指数（当天GMV/基线日均，不低于1）；不乘指数即保守下限。",
-                   "Lost = in-stock daily GMV over the {days} days before the stock-out × that day's GMV index "
-                   "(day GMV / baseline daily GMV, at least 1); without the index it is the conservative floor."),
+    "inv_method": (
+        "损失 = 缺货前{days}天在库日均GMV × 当天GMV指数（当天GMV/基线日均，不低于1）；不乘指数即保守下限。",
+        "Lost = in-stock daily GMV over the {days} days before the stock-out × that day's GMV index "
+        "(day GMV / baseline daily GMV, at least 1); without the index it is the conservative floor.",
+    ),
     "alerts_title": ("渠道占比变化", "Channel-share shifts"),
     "alerts_none_shift": ("未发现渠道占比异常。", "No channel-share shift found."),
     "alerts_none": ("未发现异常日。", "No anomalous day found."),
-    "alerts_expected": ("按占比预期", "Expected from share"), "deviation": ("偏差", "Deviation"),
-    "ab_users": ("用户数", "Users"), "ab_converted": ("转化用户", "Converted"), "ab_gmv_per_user": ("人均GMV", "GMV per user"),
-    "ab_stats": ("相对提升 {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}",
-                 "Relative lift {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}"),
+    "alerts_expected": ("按占比预期", "Expected from share"),
+    "deviation": ("偏差", "Deviation"),
+    "ab_users": ("用户数", "Users"),
+    "ab_converted": ("转化用户", "Converted"),
+    "ab_gmv_per_user": ("人均GMV", "GMV per user"),
+    "ab_stats": (
+        "相对提升 {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}",
+        "Relative lift {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}",
+    ),
 }

@@ -1,67 +1,127 @@
 """The auto-drafted findings (:mod:`fupan.analysis.findings`) and the A/B verdict."""
+
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
-    "finding_target_met": ("{kpi}目标达成：实际 {actual}，目标 {target}，达成率 {achievement:.1%}。",
-                           "{kpi} target met: {actual} against {target} ({achievement:.1%})."),
-    "finding_target_missed": ("{kpi}目标未达成：实际 {actual}，目标 {target}，达成率 {achievement:.1%}。",
-                              "{kpi} target missed: {actual} against {target} ({achievement:.1%})."),
-    "finding_hypothesis_holds": ("假设 {id}「{text}」成立：{window}{kpi} = {actual}（判据 {op} {value}）。",
-                                 'Hypothesis {id} "{text}" holds: {kpi} in {window} = {actual} (test {op} {value}).'),
-    "finding_hypothesis_fails": ("假设 {id}「{text}」不成立：{window}{kpi} = {actual}（判据 {op} {value}）。",
-                                 'Hypothesis {id} "{text}" fails: {kpi} in {window} = {actual} (test {op} {value}).'),
-    "finding_fastest_channel": ("增长最快的渠道是 {channel}：活动期日均GMV是基线的 {index:.1f} 倍。",
-                                "Fastest-growing channel: {channel}, daily GMV {index:.1f}× its baseline."),
-    "finding_slowest_channel": ("增长最慢的渠道是 {channel}：活动期日均GMV仅为基线的 {index:.1f} 倍。",
-                                "Slowest channel: {channel}, daily GMV only {index:.1f}× its baseline."),
-    "finding_decomposition": ("日均GMV从 {base} 变为 {current}，最大驱动因素是{driver}（{amount}，LMDI）。",
-                              "Daily GMV moved from {base} to {current}; the largest driver was {driver} ({amount}, LMDI)."),
-    "finding_funnel_leak": ("漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，流失 {drop_off}。",
-                            "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion} (drop-off {drop_off})."),
+    "finding_target_met": (
+        "{kpi}目标达成：实际 {actual}，目标 {target}，达成率 {achievement:.1%}。",
+        "{kpi} target met: {actual} against {target} ({achievement:.1%}).",
+    ),
+    "finding_target_missed": (
+        "{kpi}目标未达成：实际 {actual}，目标 {target}，达成率 {achievement:.1%}。",
+        "{kpi} target missed: {actual} against {target} ({achievement:.1%}).",
+    ),
+    "finding_hypothesis_holds": (
+        "假设 {id}「{text}」成立：{window}{kpi} = {actual}（判据 {op} {value}）。",
+        'Hypothesis {id} "{text}" holds: {kpi} in {window} = {actual} (test {op} {value}).',
+    ),
+    "finding_hypothesis_fails": (
+        "假设 {id}「{text}」不成立：{window}{kpi} = {actual}（判据 {op} {value}）。",
+        'Hypothesis {id} "{text}" fails: {kpi} in {window} = {actual} (test {op} {value}).',
+    ),
+    "finding_fastest_channel": (
+        "增长最快的渠道是 {channel}：活动期日均GMV是基线的 {index:.1f} 倍。",
+        "Fastest-growing channel: {channel}, daily GMV {index:.1f}× its baseline.",
+    ),
+    "finding_slowest_channel": (
+        "增长最慢的渠道是 {channel}：活动期日均GMV仅为基线的 {index:.1f} 倍。",
+        "Slowest channel: {channel}, daily GMV only {index:.1f}× its baseline.",
+    ),
+    "finding_decomposition": (
+        "日均GMV从 {base} 变为 {current}，最大驱动因素是{driver}（{amount}，LMDI）。",
+        "Daily GMV moved from {base} to {current}; the largest driver was {driver} ({amount}, LMDI).",
+    ),
+    "finding_funnel_leak": (
+        "漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，流失 {drop_off}。",
+        "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion} (drop-off {drop_off}).",
+    ),
     "finding_stockout_sku": ("{sku}（{days}天）", "{sku} ({days} d)"),
-    "finding_stockout_lost": ("，估计损失GMV {total}（保守下限 {floor}）", "; estimated GMV lost {total} (floor {floor})"),
-    "finding_stockouts": ("活动期有 {n} 个SKU缺货，共 {days} 个SKU天：{skus}{lost}。",
-                          "{n} SKU(s) ran out of stock during the campaign, {days} SKU-days: {skus}{lost}."),
-    "finding_roas": ("投产比最高的渠道是 {high}（ROAS {high_roas:.2f}），最低的是 {low}（{low_roas:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
-                     "Highest ROAS: {high} ({high_roas:.2f}); lowest: {low} ({low_roas:.2f}). ROAS is GMV/spend, not ROI."),
-    "finding_repeat_below": ("活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}（p={p:.2g}）。",
-                             "Campaign new customers repeat within {k} days at {campaign}, significantly below "
-                             "{organic} for organic new customers (p={p:.2g})."),
-    "finding_repeat_against": ("活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（p={p:.2g}）。",
-                               "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
-                               "organic new customers (p={p:.2g})."),
-    "finding_lift": ("预热至回落期净增量GMV {amount}（95% CI {lower} ~ {upper}）{dip}。",
-                     "Net incremental GMV, pre-heat to dip, {amount} (95% CI {lower} to {upper}){dip}."),
-    "finding_lift_pull_forward_share": ("，其中 {share} 被回落期透支", "; {share} of the lift was pulled forward from the dip"),
-    "finding_lift_pull_forward": ("；回落期比预期少卖 {amount}", "; the dip sold {amount} less than expected"),
-    "finding_lift_halo": ("；回落期没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}，长尾带动）",
-                          "; the dip was not paid back but sold {amount} more than expected (95% CI {lower} to {upper}, a halo)"),
-    "finding_lift_flat": ("；回落期与预期的差异与零无法区分", "; the dip is not distinguishable from zero"),
-    "finding_margin_roi_above": ("毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），高于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
-                                 "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), above break-even "
-                                 "{break_even:.1f}; ROAS {roas:.2f} is not ROI."),
-    "finding_margin_roi_below": ("毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），低于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
-                                 "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), below break-even "
-                                 "{break_even:.1f}; ROAS {roas:.2f} is not ROI."),
+    "finding_stockout_lost": (
+        "，估计损失GMV {total}（保守下限 {floor}）",
+        "; estimated GMV lost {total} (floor {floor})",
+    ),
+    "finding_stockouts": (
+        "活动期有 {n} 个SKU缺货，共 {days} 个SKU天：{skus}{lost}。",
+        "{n} SKU(s) ran out of stock during the campaign, {days} SKU-days: {skus}{lost}.",
+    ),
+    "finding_roas": (
+        "投产比最高的渠道是 {high}（ROAS {high_roas:.2f}），最低的是 {low}（{low_roas:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
+        "Highest ROAS: {high} ({high_roas:.2f}); lowest: {low} ({low_roas:.2f}). ROAS is GMV/spend, not ROI.",
+    ),
+    "finding_repeat_below": (
+        "活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}（p={p:.2g}）。",
+        "Campaign new customers repeat within {k} days at {campaign}, significantly below "
+        "{organic} for organic new customers (p={p:.2g}).",
+    ),
+    "finding_repeat_against": (
+        "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（p={p:.2g}）。",
+        "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
+        "organic new customers (p={p:.2g}).",
+    ),
+    "finding_lift": (
+        "预热至回落期净增量GMV {amount}（95% CI {lower} ~ {upper}）{dip}。",
+        "Net incremental GMV, pre-heat to dip, {amount} (95% CI {lower} to {upper}){dip}.",
+    ),
+    "finding_lift_pull_forward_share": (
+        "，其中 {share} 被回落期透支",
+        "; {share} of the lift was pulled forward from the dip",
+    ),
+    "finding_lift_pull_forward": (
+        "；回落期比预期少卖 {amount}",
+        "; the dip sold {amount} less than expected",
+    ),
+    "finding_lift_halo": (
+        "；回落期没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}，长尾带动）",
+        "; the dip was not paid back but sold {amount} more than expected (95% CI {lower} to {upper}, a halo)",
+    ),
+    "finding_lift_flat": (
+        "；回落期与预期的差异与零无法区分",
+        "; the dip is not distinguishable from zero",
+    ),
+    "finding_margin_roi_above": (
+        "毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），高于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
+        "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), above break-even "
+        "{break_even:.1f}; ROAS {roas:.2f} is not ROI.",
+    ),
+    "finding_margin_roi_below": (
+        "毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），低于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
+        "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), below break-even "
+        "{break_even:.1f}; ROAS {roas:.2f} is not ROI.",
+    ),
     "finding_cause_day": ("异常日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
     "finding_cause_gap": ("GMV目标缺口主因：{cause}。", "Main cause of the GMV gap: {cause}."),
     "finding_ab": ("A/B测试：{verdict}", "A/B test: {verdict}"),
-    "finding_share_alert": ("异常日：{day} {channel} 渠道GMV {actual}，按当期占比应为 {expected}（{rel:+.0%}）。",
-                            "Anomalous day: {day}, {channel} GMV {actual} against {expected} expected from its share ({rel:+.0%})."),
-    "finding_day_anomaly": ("异常日 {day}：{metric} {actual}，预期 {expected}（{rel}）。{driver}",
-                            "Anomalous day {day}: {metric} {actual} against {expected} expected ({rel}). {driver}"),
-    "finding_day_anomaly_channel": ("异常日 {day}：{channel} 渠道{metric} {actual}，预期 {expected}（{rel}）。{driver}",
-                                    "Anomalous day {day}: {metric} in channel {channel} {actual} against {expected} "
-                                    "expected ({rel}). {driver}"),
+    "finding_share_alert": (
+        "异常日：{day} {channel} 渠道GMV {actual}，按当期占比应为 {expected}（{rel:+.0%}）。",
+        "Anomalous day: {day}, {channel} GMV {actual} against {expected} expected from its share ({rel:+.0%}).",
+    ),
+    "finding_day_anomaly": (
+        "异常日 {day}：{metric} {actual}，预期 {expected}（{rel}）。{driver}",
+        "Anomalous day {day}: {metric} {actual} against {expected} expected ({rel}). {driver}",
+    ),
+    "finding_day_anomaly_channel": (
+        "异常日 {day}：{channel} 渠道{metric} {actual}，预期 {expected}（{rel}）。{driver}",
+        "Anomalous day {day}: {metric} in channel {channel} {actual} against {expected} "
+        "expected ({rel}). {driver}",
+    ),
     # the A/B test's verdict (findings and the A/B section)
-    "ab_srm": ("分流比例与设计不符（SRM，p={p:.1g}），结果不可信，需先排查分流。",
-               "The arm sizes do not match the design split (SRM, p={p:.1g}); do not trust the result until the "
-               "assignment is fixed."),
-    "ab_verdict": ("B 组转化率{significance}{direction} {lift:.1%}（95% 置信区间 {lo:+.1%} ~ {hi:+.1%}，p={p:.2g}）；人均GMV差 {diff}。{advice}",
-                   "Variant B {direction} conversion by {lift:.1%} (95% CI {lo:+.1%} to {hi:+.1%}, p={p:.2g}; "
-                   "{significance}); revenue per user differs by {diff}. {advice}"),
-    "ab_raised": ("提升", "raised"), "ab_lowered": ("下降", "lowered"),
-    "ab_significant": ("显著", "significant"), "ab_not_significant": ("未显著", "not significant"),
-    "ab_adopt": ("建议在下次活动中采用 B 方案，并核算其成本。", "Adopt B next time, after costing it."),
+    "ab_srm": (
+        "分流比例与设计不符（SRM，p={p:.1g}），结果不可信，需先排查分流。",
+        "The arm sizes do not match the design split (SRM, p={p:.1g}); do not trust the result until the "
+        "assignment is fixed.",
+    ),
+    "ab_verdict": (
+        "B 组转化率{significance}{direction} {lift:.1%}（95% 置信区间 {lo:+.1%} ~ {hi:+.1%}，p={p:.2g}）；人均GMV差 {diff}。{advice}",
+        "Variant B {direction} conversion by {lift:.1%} (95% CI {lo:+.1%} to {hi:+.1%}, p={p:.2g}; "
+        "{significance}); revenue per user differs by {diff}. {advice}",
+    ),
+    "ab_raised": ("提升", "raised"),
+    "ab_lowered": ("下降", "lowered"),
+    "ab_significant": ("显著", "significant"),
+    "ab_not_significant": ("未显著", "not significant"),
+    "ab_adopt": (
+        "建议在下次活动中采用 B 方案，并核算其成本。",
+        "Adopt B next time, after costing it.",
+    ),
     "ab_keep": ("证据不足以改变方案。", "The evidence does not justify a change."),
 }

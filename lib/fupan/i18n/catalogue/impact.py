@@ -1,111 +1,199 @@
 """结果: incremental lift, difference-in-differences, margin ROI, LTV:CAC and root cause."""
+
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
-    "lift_skipped": ("反事实增量分析未做：{reason}。", "The counterfactual lift analysis was not run: {reason}."),
-    "lift_counterfactual": ("反事实 Ŷ", "Counterfactual Ŷ"), "lift_incremental": ("增量", "Incremental"),
+    "lift_skipped": (
+        "反事实增量分析未做：{reason}。",
+        "The counterfactual lift analysis was not run: {reason}.",
+    ),
+    "lift_counterfactual": ("反事实 Ŷ", "Counterfactual Ŷ"),
+    "lift_incremental": ("增量", "Incremental"),
     "lift_total": ("合计（预热至回落）", "Total (pre-heat to dip)"),
     "lift_net_only": ("净增量 {net}。", "Net incremental GMV {net}."),
-    "lift_head_more": ("活动期比无活动预期多卖 {amount}", "The campaign sold {amount} more than expected without it"),
-    "lift_head_less": ("活动期比无活动预期少卖 {amount}", "The campaign sold {amount} less than expected without it"),
-    "lift_pull_forward_share": ("{head}，其中约 {amount}（{share}，95% CI {lower} ~ {upper}）是从之后 {days} 天提前透支的；扣除后净增量 {net}。",
-                                "{head}; about {amount} of that ({share}, 95% CI {lower} to {upper}) was pulled forward from "
-                                "the following {days} days, leaving {net} net."),
-    "lift_pull_forward": ("{head}；之后 {days} 天比预期少卖 {amount}（95% CI {lower} ~ {upper}）；合计净增量 {net}。",
-                          "{head}; the following {days} days sold {amount} less than expected (95% CI {lower} to {upper}), "
-                          "for {net} net in all."),
-    "lift_halo_share": ("，相当于活动期增量的 {share}（95% CI {lower} ~ {upper}）",
-                        "; {share} of the campaign lift, 95% CI {lower} to {upper}"),
-    "lift_halo": ("{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
-                  "{head}; the following {days} days were not paid back but sold {amount} more than expected too "
-                  "(95% CI {lower} to {upper}{share}): a halo, not a pull-forward, for {net} net in all."),
-    "lift_flat": ("{head}；之后 {days} 天实际与预期之差 {amount}（95% CI {lower} ~ {upper}）与零无法区分：未见可辨别的透支或长尾带动；合计净增量 {net}。",
-                  "{head}; over the following {days} days actual minus expected was {amount} (95% CI {lower} to "
-                  "{upper}), not distinguishable from zero: no discernible pull-forward or halo; {net} net in all."),
-    "lift_volume_orders": ("{inc:+,.0f} 单（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
-                           "{inc:+,.0f} orders (95% CI {lower:+,.0f} to {upper:+,.0f})"),
-    "lift_volume_units": ("{inc:+,.0f} 件（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
-                          "{inc:+,.0f} units (95% CI {lower:+,.0f} to {upper:+,.0f})"),
-    "lift_volumes_orders_units": ("同一模型下，预热至回落的订单增量 {orders}，件数增量 {units}。",
-                                  "By the same model, pre-heat to dip: {orders}, {units}."),
-    "lift_volumes_orders": ("同一模型下，预热至回落的订单增量 {orders}。", "By the same model, pre-heat to dip: {orders}."),
-    "lift_volumes_units": ("同一模型下，预热至回落的件数增量 {units}。", "By the same model, pre-heat to dip: {units}."),
-    "lift_model": ("基线模型：对数线性趋势（年增长 {growth:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，自动剔除类促销日；区间为7天分块残差自助法。",
-                   "Baseline model: log-linear trend (growth {growth:+.0%} a year) + weekday effects, trained on the year "
-                   "of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap."),
-    "lift_closed": ("店铺{days}不营业（训练期内该日至少九成无销售）：这些天的反事实按 0 计，不参与拟合与自助法，当天实际也为 0 时增量恰为 0。",
-                    "The shop is closed on {days} (no sales on at least 90% of those training days): the counterfactual "
-                    "is 0 on them, they stay out of the fit and the bootstrap, and a closed day with no sales adds exactly 0."),
-    "lift_zero_days": ("另有 {n} 个营业日无销售（节假日、临时停业等），不参与对数模型拟合；其余营业日的基线为正常营业日的预期。",
-                       "{n} training day(s) on open weekdays had no sales (holidays, closures) and stay out of the log "
-                       "fit; the baseline of an open day is what a trading day is expected to sell."),
+    "lift_head_more": (
+        "活动期比无活动预期多卖 {amount}",
+        "The campaign sold {amount} more than expected without it",
+    ),
+    "lift_head_less": (
+        "活动期比无活动预期少卖 {amount}",
+        "The campaign sold {amount} less than expected without it",
+    ),
+    "lift_pull_forward_share": (
+        "{head}，其中约 {amount}（{share}，95% CI {lower} ~ {upper}）是从之后 {days} 天提前透支的；扣除后净增量 {net}。",
+        "{head}; about {amount} of that ({share}, 95% CI {lower} to {upper}) was pulled forward from "
+        "the following {days} days, leaving {net} net.",
+    ),
+    "lift_pull_forward": (
+        "{head}；之后 {days} 天比预期少卖 {amount}（95% CI {lower} ~ {upper}）；合计净增量 {net}。",
+        "{head}; the following {days} days sold {amount} less than expected (95% CI {lower} to {upper}), "
+        "for {net} net in all.",
+    ),
+    "lift_halo_share": (
+        "，相当于活动期增量的 {share}（95% CI {lower} ~ {upper}）",
+        "; {share} of the campaign lift, 95% CI {lower} to {upper}",
+    ),
+    "lift_halo": (
+        "{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
+        "{head}; the following {days} days were not paid back but sold {amount} more than expected too "
+        "(95% CI {lower} to {upper}{share}): a halo, not a pull-forward, for {net} net in all.",
+    ),
+    "lift_flat": (
+        "{head}；之后 {days} 天实际与预期之差 {amount}（95% CI {lower} ~ {upper}）与零无法区分：未见可辨别的透支或长尾带动；合计净增量 {net}。",
+        "{head}; over the following {days} days actual minus expected was {amount} (95% CI {lower} to "
+        "{upper}), not distinguishable from zero: no discernible pull-forward or halo; {net} net in all.",
+    ),
+    "lift_volume_orders": (
+        "{inc:+,.0f} 单（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
+        "{inc:+,.0f} orders (95% CI {lower:+,.0f} to {upper:+,.0f})",
+    ),
+    "lift_volume_units": (
+        "{inc:+,.0f} 件（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
+        "{inc:+,.0f} units (95% CI {lower:+,.0f} to {upper:+,.0f})",
+    ),
+    "lift_volumes_orders_units": (
+        "同一模型下，预热至回落的订单增量 {orders}，件数增量 {units}。",
+        "By the same model, pre-heat to dip: {orders}, {units}.",
+    ),
+    "lift_volumes_orders": (
+        "同一模型下，预热至回落的订单增量 {orders}。",
+        "By the same model, pre-heat to dip: {orders}.",
+    ),
+    "lift_volumes_units": (
+        "同一模型下，预热至回落的件数增量 {units}。",
+        "By the same model, pre-heat to dip: {units}.",
+    ),
+    "lift_model": (
+        "基线模型：对数线性趋势（年增长 {growth:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，自动剔除类促销日；区间为7天分块残差自助法。",
+        "Baseline model: log-linear trend (growth {growth:+.0%} a year) + weekday effects, trained on the year "
+        "of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap.",
+    ),
+    "lift_closed": (
+        "店铺{days}不营业（训练期内该日至少九成无销售）：这些天的反事实按 0 计，不参与拟合与自助法，当天实际也为 0 时增量恰为 0。",
+        "The shop is closed on {days} (no sales on at least 90% of those training days): the counterfactual "
+        "is 0 on them, they stay out of the fit and the bootstrap, and a closed day with no sales adds exactly 0.",
+    ),
+    "lift_zero_days": (
+        "另有 {n} 个营业日无销售（节假日、临时停业等），不参与对数模型拟合；其余营业日的基线为正常营业日的预期。",
+        "{n} training day(s) on open weekdays had no sales (holidays, closures) and stay out of the log "
+        "fit; the baseline of an open day is what a trading day is expected to sell.",
+    ),
     # difference-in-differences
     "did_unusable": ("对照组无法使用：{reason}", "The control series cannot be used: {reason}"),
-    "did_undeclared": ("卡片未声明对照组（controls.categories：未参加促销的品类），未做双重差分；上表增量只依赖趋势基线模型。",
-                       "The card declares no control series (controls.categories: categories left out of the promotion), "
-                       "so there is no difference-in-differences; the increments above rest on the trend baseline alone."),
-    "did_control_implied": ("对照推算", "Control-implied"), "did_incremental": ("DiD 增量", "DiD incremental"),
-    "did_pretrend": ("基线期平行趋势检验：促销品与对照的周斜率差 {slope}/周，p = {p:.2g}，",
-                     "Parallel pre-trends: weekly slope difference promoted − control {slope}/week, p = {p:.2g}; "),
+    "did_undeclared": (
+        "卡片未声明对照组（controls.categories：未参加促销的品类），未做双重差分；上表增量只依赖趋势基线模型。",
+        "The card declares no control series (controls.categories: categories left out of the promotion), "
+        "so there is no difference-in-differences; the increments above rest on the trend baseline alone.",
+    ),
+    "did_control_implied": ("对照推算", "Control-implied"),
+    "did_incremental": ("DiD 增量", "DiD incremental"),
+    "did_pretrend": (
+        "基线期平行趋势检验：促销品与对照的周斜率差 {slope}/周，p = {p:.2g}，",
+        "Parallel pre-trends: weekly slope difference promoted − control {slope}/week, p = {p:.2g}; ",
+    ),
     "did_parallel": ("未发现趋势差异（可做双重差分）。", "no difference found (DiD applies)."),
-    "did_not_parallel": ("趋势不平行，双重差分结果需谨慎解读。", "trends diverge: read the DiD with caution."),
-    "did_intro": ("以未促销品类（{categories}）为对照，活动期促销品增量 {amount}；",
-                  "Against the non-promoted categories ({categories}), the promoted lines gained {amount} during the campaign; "),
-    "did_cannibalised": ("替代品被蚕食 {amount}，", "substitutes lost {amount} to cannibalisation; "),
+    "did_not_parallel": (
+        "趋势不平行，双重差分结果需谨慎解读。",
+        "trends diverge: read the DiD with caution.",
+    ),
+    "did_intro": (
+        "以未促销品类（{categories}）为对照，活动期促销品增量 {amount}；",
+        "Against the non-promoted categories ({categories}), the promoted lines gained {amount} during the campaign; ",
+    ),
+    "did_cannibalised": (
+        "替代品被蚕食 {amount}，",
+        "substitutes lost {amount} to cannibalisation; ",
+    ),
     "did_halo": ("互补品带动 {amount}，", "complements gained {amount} of halo; "),
     "did_pulled": ("回落期透支 {amount}；", "{amount} was pulled forward from the dip: "),
-    "did_dip_halo": ("回落期反而多卖 {amount}（长尾带动，未透支）；",
-                     "the dip sold {amount} more than the control implies (a halo, nothing pulled forward): "),
+    "did_dip_halo": (
+        "回落期反而多卖 {amount}（长尾带动，未透支）；",
+        "the dip sold {amount} more than the control implies (a halo, nothing pulled forward): ",
+    ),
     "did_net": ("净增量 {amount}。", "{amount} net."),
-    "did_undeclared_substitutes": ("（卡片未声明替代品（controls.substitutes），蚕食未估算。）",
-                                   " (The card declares no substitutes (controls.substitutes): cannibalisation not estimated.)"),
-    "did_undeclared_complements": ("（卡片未声明互补品（controls.complements），带动未估算。）",
-                                   " (The card declares no complements (controls.complements): halo not estimated.)"),
+    "did_undeclared_substitutes": (
+        "（卡片未声明替代品（controls.substitutes），蚕食未估算。）",
+        " (The card declares no substitutes (controls.substitutes): cannibalisation not estimated.)",
+    ),
+    "did_undeclared_complements": (
+        "（卡片未声明互补品（controls.complements），带动未估算。）",
+        " (The card declares no complements (controls.complements): halo not estimated.)",
+    ),
     "did_undeclared_substitutes_complements": (
         "（卡片未声明替代品、互补品（controls.substitutes / complements），蚕食与带动未估算。）",
         " (The card declares no substitutes or complements (controls.substitutes / complements): cannibalisation "
-        "and halo not estimated.)"),
-    "did_method": ("双重差分：对照品类日GMV按基线期比例缩放到促销品水平；δ = (促销品阶段日均 − 基线日均) − (对照同样差值)，"
-                   "增量 = δ × 天数；区间与p值为逐日差值（促销品 − 缩放对照）阶段 vs 基线的 Welch 检验。",
-                   "Difference-in-differences: the control categories' daily GMV scaled to the promoted lines' baseline "
-                   "level; δ = (promoted daily mean in the phase − in the baseline) − (the same for the control), "
-                   "incremental = δ × days; interval and p from Welch's test on the daily differences promoted − scaled "
-                   "control, phase vs baseline."),
+        "and halo not estimated.)",
+    ),
+    "did_method": (
+        "双重差分：对照品类日GMV按基线期比例缩放到促销品水平；δ = (促销品阶段日均 − 基线日均) − (对照同样差值)，"
+        "增量 = δ × 天数；区间与p值为逐日差值（促销品 − 缩放对照）阶段 vs 基线的 Welch 检验。",
+        "Difference-in-differences: the control categories' daily GMV scaled to the promoted lines' baseline "
+        "level; δ = (promoted daily mean in the phase − in the baseline) − (the same for the control), "
+        "incremental = δ × days; interval and p from Welch's test on the daily differences promoted − scaled "
+        "control, phase vs baseline.",
+    ),
     # margin ROI
     "margin_igp": ("增量毛利 IGP（未扣投放）", "Incremental gross profit (before spend)"),
     "margin_cost": ("投放及活动成本 S", "Campaign cost S"),
-    "margin_roi": ("毛利ROI = IGP/S（盈亏线 {break_even:.1f}）", "Margin ROI = IGP/S (break-even {break_even:.1f})"),
+    "margin_roi": (
+        "毛利ROI = IGP/S（盈亏线 {break_even:.1f}）",
+        "Margin ROI = IGP/S (break-even {break_even:.1f})",
+    ),
     "margin_net_roi": ("净ROI = (IGP−S)/S（盈亏线 0）", "Net ROI = (IGP−S)/S (break-even 0)"),
     "margin_roas": ("投产比 ROAS = GMV/花费（不是ROI）", "ROAS = GMV/spend (not ROI)"),
-    "margin_leakage_row": ("补贴漏损（本会发生的销量上的折扣）", "Subsidy leakage (discount on sales that would have happened)"),
+    "margin_leakage_row": (
+        "补贴漏损（本会发生的销量上的折扣）",
+        "Subsidy leakage (discount on sales that would have happened)",
+    ),
     "margin_depth_row": ("平均折扣深度 / 单位毛利率", "Average discount depth / unit margin"),
-    "margin_lift_row": ("实际销量提升 vs 盈亏平衡所需提升", "Unit lift achieved vs break-even lift needed"),
-    "margin_depth": ("折扣深度", "Depth"), "margin_unit_lift": ("销量提升", "Unit lift"), "margin_leakage": ("补贴漏损", "Leakage"),
-    "margin_caveat": ("Q̂ = SKU基线日销量 × 活动天数 × 反事实系数 {cf_factor:.3f}；变动成本率 {rate:.0%}{undeclared}。",
-                      "Q̂ = the SKU's baseline units per day × campaign days × counterfactual factor {cf_factor:.3f}; "
-                      "variable cost rate {rate:.0%}{undeclared}."),
-    "margin_no_variable_cost": ("（卡片未声明履约/支付/佣金成本，按0计，IGP偏高）",
-                                " (the card declares no fulfilment/payment/commission cost: taken as 0, so IGP is overstated)"),
+    "margin_lift_row": (
+        "实际销量提升 vs 盈亏平衡所需提升",
+        "Unit lift achieved vs break-even lift needed",
+    ),
+    "margin_depth": ("折扣深度", "Depth"),
+    "margin_unit_lift": ("销量提升", "Unit lift"),
+    "margin_leakage": ("补贴漏损", "Leakage"),
+    "margin_caveat": (
+        "Q̂ = SKU基线日销量 × 活动天数 × 反事实系数 {cf_factor:.3f}；变动成本率 {rate:.0%}{undeclared}。",
+        "Q̂ = the SKU's baseline units per day × campaign days × counterfactual factor {cf_factor:.3f}; "
+        "variable cost rate {rate:.0%}{undeclared}.",
+    ),
+    "margin_no_variable_cost": (
+        "（卡片未声明履约/支付/佣金成本，按0计，IGP偏高）",
+        " (the card declares no fulfilment/payment/commission cost: taken as 0, so IGP is overstated)",
+    ),
     # LTV : CAC
-    "ltv_cac_meets": ("活动新客 LTV : CAC = {ratio:.2f}（LTV {ltv} = (首{days}天净消费 {first} + 未来{weeks}周预测 {predicted}) × 毛利率 {margin}；CAC = 花费/新客 = {cac}）；达到 {target:g} 的经验目标。",
-                      "LTV : CAC of campaign new customers = {ratio:.2f} (LTV {ltv} = (first-{days}-day net {first} + "
-                      "predicted next {weeks} weeks {predicted}) × gross margin {margin}; CAC = spend / new customers = "
-                      "{cac}); meets the rule-of-thumb target of {target:g}."),
-    "ltv_cac_below": ("活动新客 LTV : CAC = {ratio:.2f}（LTV {ltv} = (首{days}天净消费 {first} + 未来{weeks}周预测 {predicted}) × 毛利率 {margin}；CAC = 花费/新客 = {cac}）；低于 {target:g} 的经验目标。",
-                      "LTV : CAC of campaign new customers = {ratio:.2f} (LTV {ltv} = (first-{days}-day net {first} + "
-                      "predicted next {weeks} weeks {predicted}) × gross margin {margin}; CAC = spend / new customers = "
-                      "{cac}); below the rule-of-thumb target of {target:g}."),
+    "ltv_cac_meets": (
+        "活动新客 LTV : CAC = {ratio:.2f}（LTV {ltv} = (首{days}天净消费 {first} + 未来{weeks}周预测 {predicted}) × 毛利率 {margin}；CAC = 花费/新客 = {cac}）；达到 {target:g} 的经验目标。",
+        "LTV : CAC of campaign new customers = {ratio:.2f} (LTV {ltv} = (first-{days}-day net {first} + "
+        "predicted next {weeks} weeks {predicted}) × gross margin {margin}; CAC = spend / new customers = "
+        "{cac}); meets the rule-of-thumb target of {target:g}.",
+    ),
+    "ltv_cac_below": (
+        "活动新客 LTV : CAC = {ratio:.2f}（LTV {ltv} = (首{days}天净消费 {first} + 未来{weeks}周预测 {predicted}) × 毛利率 {margin}；CAC = 花费/新客 = {cac}）；低于 {target:g} 的经验目标。",
+        "LTV : CAC of campaign new customers = {ratio:.2f} (LTV {ltv} = (first-{days}-day net {first} + "
+        "predicted next {weeks} weeks {predicted}) × gross margin {margin}; CAC = spend / new customers = "
+        "{cac}); below the rule-of-thumb target of {target:g}.",
+    ),
     # root cause
-    "rc_dimension": ("维度", "Dimension"), "rc_traffic": ("流量", "Traffic"), "rc_mix": ("结构", "Mix"),
-    "dim_channel": ("渠道", "channel"), "dim_category": ("品类", "category"), "dim_price_band": ("价格带", "price_band"),
+    "rc_dimension": ("维度", "Dimension"),
+    "rc_traffic": ("流量", "Traffic"),
+    "rc_mix": ("结构", "Mix"),
+    "dim_channel": ("渠道", "channel"),
+    "dim_category": ("品类", "category"),
+    "dim_price_band": ("价格带", "price_band"),
     "dim_customer_type": ("新老客", "customer_type"),
-    "rc_segments_note": ("日均GMV变化按维度的精确拆解（LMDI）；无流量数据的维度以订单数为流量。",
-                         "Exact LMDI split of the change in daily GMV by dimension; dimensions without traffic data use "
-                         "orders as traffic."),
+    "rc_segments_note": (
+        "日均GMV变化按维度的精确拆解（LMDI）；无流量数据的维度以订单数为流量。",
+        "Exact LMDI split of the change in daily GMV by dimension; dimensions without traffic data use "
+        "orders as traffic.",
+    ),
     "rc_day_title": ("异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),
-    "rc_mix_shift": ("当日总GMV与相邻几天的典型日只差 {change:+.1%}：告警来自渠道结构的变化，而不是总量异常，故不做归因。",
-                     "The day's total GMV is only {change:+.1%} off a typical neighbouring day: the alert is a shift of "
-                     "mix, not an anomaly of the total, so no causes are named."),
+    "rc_mix_shift": (
+        "当日总GMV与相邻几天的典型日只差 {change:+.1%}：告警来自渠道结构的变化，而不是总量异常，故不做归因。",
+        "The day's total GMV is only {change:+.1%} off a typical neighbouring day: the alert is a shift of "
+        "mix, not an anomaly of the total, so no causes are named.",
+    ),
     "rc_none": ("无单一维度能解释", "No single dimension explains it"),
 }

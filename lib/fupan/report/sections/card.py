@@ -1,4 +1,5 @@
 """The case card's parts of the report: 背景, 策略, 经验与行动, data notes and the share-safe banner."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,33 +26,53 @@ def currency_label(style: Style) -> str:
     code, sym = style.currency, style.currency_symbol().strip()
     if sym == code:
         return t("currency_label_code", style.lang, code=code)
-    return t("currency_label", style.lang, code=code, currency=f"{style.currency_name()} {sym}" if style.zh else sym)
+    return t(
+        "currency_label",
+        style.lang,
+        code=code,
+        currency=f"{style.currency_name()} {sym}" if style.zh else sym,
+    )
 
 
 def background(card: Any, style: Style) -> Html:
     """The 背景 part of the card: market, competition, team, product and carried-over actions."""
     b = card.background
-    rows = [[bold(t(k, style.lang)), getattr(b, k)] for k in ("market", "competition", "team", "product")
-            if getattr(b, k)]
-    windows = [[phase_name(n, style.lang), w.start.isoformat(), w.end.isoformat()] for n, w in card.windows.items()]
-    return fragment("background", style, card=card, rows=rows, windows=windows, currency=currency_label(style))
+    rows = [
+        [bold(t(k, style.lang)), getattr(b, k)]
+        for k in ("market", "competition", "team", "product")
+        if getattr(b, k)
+    ]
+    windows = [
+        [phase_name(n, style.lang), w.start.isoformat(), w.end.isoformat()]
+        for n, w in card.windows.items()
+    ]
+    return fragment(
+        "background", style, card=card, rows=rows, windows=windows, currency=currency_label(style)
+    )
 
 
 def strategy(card: Any, style: Style) -> Html:
     """The 策略 part: targets, budget split, mechanics and hypotheses, as frozen before launch."""
     s, lang = card.strategy, style.lang
-    targets = [[kpi_name(k, lang), style.value(v, KPI_DEFINITIONS[k].unit)] for k, v in s.targets.items()]
+    targets = [
+        [kpi_name(k, lang), style.value(v, KPI_DEFINITIONS[k].unit)] for k, v in s.targets.items()
+    ]
     total = sum(s.budget.values()) or float("nan")
     budget = [[k, style.money(v), pct(v / total)] for k, v in s.budget.items()]
     budget.append([bold(t("total", lang)), bold(style.money(total)), "100%"])
-    hyps = [[h.id, h.text, kpi_name(h.kpi, lang), f"{phase_name(h.window, lang)} {h.op} {h.value:g}"]
-            for h in s.hypotheses]
+    hyps = [
+        [h.id, h.text, kpi_name(h.kpi, lang), f"{phase_name(h.window, lang)} {h.op} {h.value:g}"]
+        for h in s.hypotheses
+    ]
     return fragment("strategy", style, card=card, targets=targets, budget=budget, hypotheses=hyps)
 
 
 def lessons(card: Any, style: Style) -> Html:
     """The team's lessons: what went well, what to improve, the action items."""
-    actions = [[a.what, a.owner or "—", a.due.isoformat() if a.due else "—"] for a in card.retrospective.actions]
+    actions = [
+        [a.what, a.owner or "—", a.due.isoformat() if a.due else "—"]
+        for a in card.retrospective.actions
+    ]
     return fragment("lessons", style, card=card, actions=actions)
 
 

@@ -1,4 +1,5 @@
 """Customers: new-customer quality, RFM segments and cohorts, customer value (BG/NBD × Gamma–Gamma)."""
+
 from __future__ import annotations
 
 import math
@@ -25,24 +26,51 @@ def new_customer_quality(c: CustomerAnalysis | Skip, style: Style) -> Html:
     if isinstance(c, Skip):
         return note(c.text(style.lang))
     lang, rep = style.lang, c.repeat
-    header: list[Any] = ["", *[t("ncq_repeat_k", lang, k=k) for k in rep.index.get_level_values("k").unique()]]
+    header: list[Any] = [
+        "",
+        *[t("ncq_repeat_k", lang, k=k) for k in rep.index.get_level_values("k").unique()],
+    ]
     rows: list[list[Any]] = []
     for cohort in ("campaign_new", "baseline_new"):
-        cells = [Markup("{} <span class='fp-note'>n={}</span>").format(pct(row.rate), f"{int(row.n_eligible):,}")
-                 if row.n_eligible else t("ncq_censored_long", lang) for _k, row in rep.loc[cohort].iterrows()]
+        cells = [
+            Markup("{} <span class='fp-note'>n={}</span>").format(
+                pct(row.rate), f"{int(row.n_eligible):,}"
+            )
+            if row.n_eligible
+            else t("ncq_censored_long", lang)
+            for _k, row in rep.loc[cohort].iterrows()
+        ]
         rows.append([cohort_name(cohort, lang), *cells])
     mpc = c.margin_per_customer
     header.append(t("ncq_margin_per_customer", lang, days="/".join(f"{k}" for k in mpc.index)))
     for row, cohort in zip(rows, ("campaign_new", "baseline_new"), strict=True):
-        row.append(" / ".join(style.money(mpc.at[k, cohort], digits=0) if mpc.at[k, f"{cohort}_n"] else
-                              t("ncq_censored", lang) for k in mpc.index))
-    return fragment("new_customer_quality", style, c=c, header=header, rows=rows, alpha=REPEAT_ALPHA)
+        row.append(
+            " / ".join(
+                style.money(mpc.at[k, cohort], digits=0)
+                if mpc.at[k, f"{cohort}_n"]
+                else t("ncq_censored", lang)
+                for k in mpc.index
+            )
+        )
+    return fragment(
+        "new_customer_quality", style, c=c, header=header, rows=rows, alpha=REPEAT_ALPHA
+    )
 
 
 def rfm_table(c: CustomerAnalysis, style: Style) -> Html:
     """Customers per RFM segment with their mean R, F, M and the suggested action."""
-    rows = [[s, f"{int(r.customers):,}", pct(r.share), number(r.recency, 0), number(r.frequency, 1),
-             style.money(r.monetary, digits=0), r.hint_zh if style.zh else r.hint_en] for s, r in c.rfm.iterrows()]
+    rows = [
+        [
+            s,
+            f"{int(r.customers):,}",
+            pct(r.share),
+            number(r.recency, 0),
+            number(r.frequency, 1),
+            style.money(r.monetary, digits=0),
+            r.hint_zh if style.zh else r.hint_en,
+        ]
+        for s, r in c.rfm.iterrows()
+    ]
     return fragment("rfm_table", style, c=c, rows=rows, nan=float("nan"))
 
 
@@ -51,15 +79,33 @@ def rfm(c: CustomerAnalysis | Skip, style: Style) -> Section:
     analysis was skipped (its reason is shown under 新客质量)."""
     if isinstance(c, Skip):
         return ()
-    return charts.rfm_segments(c.rfm, style), rfm_table(c, style), charts.cohort_heatmap(c.cohorts, style)
+    return (
+        charts.rfm_segments(c.rfm, style),
+        rfm_table(c, style),
+        charts.cohort_heatmap(c.cohorts, style),
+    )
 
 
 def customer_value(v: CustomerValue | Skip, style: Style) -> Html:
     """Predicted repeat purchases and value per customer by cohort (BG/NBD × Gamma–Gamma); the
     reason, in the report's language, instead of any number of a model that could not be fitted."""
     if isinstance(v, Skip):
-        return note(t("clv_skipped", style.lang, reason=v.text(style.lang) or t("not_enough_data", style.lang)))
-    rows = [[cohort_name(str(c), style.lang), f"{int(r.customers):,}", pct(r.p_alive),
-             f"{r.purchases:.2f}" if math.isfinite(r.purchases) else "—", style.money(r.spend_per_purchase, digits=0),
-             style.money(r.value, digits=0)] for c, r in v.table.iterrows()]
+        return note(
+            t(
+                "clv_skipped",
+                style.lang,
+                reason=v.text(style.lang) or t("not_enough_data", style.lang),
+            )
+        )
+    rows = [
+        [
+            cohort_name(str(c), style.lang),
+            f"{int(r.customers):,}",
+            pct(r.p_alive),
+            f"{r.purchases:.2f}" if math.isfinite(r.purchases) else "—",
+            style.money(r.spend_per_purchase, digits=0),
+            style.money(r.value, digits=0),
+        ]
+        for c, r in v.table.iterrows()
+    ]
     return fragment("customer_value", style, v=v, rows=rows)

@@ -1,4 +1,5 @@
 """How the campaign ran: the funnel, stock-outs, spend pacing, channel-share shifts and the A/B test."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,10 +22,21 @@ def funnel_channels(result: FunnelByChannel | None, style: Style) -> Html:
         return note(t("no_table", style.lang, table="events"))
     lang, frame = style.lang, result.table
     steps = [c for c in frame.columns if c in FUNNEL_STEPS]
-    head = [t("channel", lang), *[step_label(s, lang) for s in steps], t("funnel_overall", lang), t("funnel_leak", lang)]
-    rows = [[ch, *[f"{int(r[s]):,}" for s in steps], pct(r.overall, 2),
-             f"{step_label(r.from_step, lang)}→{step_label(r.to_step, lang)} {pct(r.conversion)}"]
-            for ch, r in frame.sort_values("overall").iterrows()]
+    head = [
+        t("channel", lang),
+        *[step_label(s, lang) for s in steps],
+        t("funnel_overall", lang),
+        t("funnel_leak", lang),
+    ]
+    rows = [
+        [
+            ch,
+            *[f"{int(r[s]):,}" for s in steps],
+            pct(r.overall, 2),
+            f"{step_label(r.from_step, lang)}→{step_label(r.to_step, lang)} {pct(r.conversion)}",
+        ]
+        for ch, r in frame.sort_values("overall").iterrows()
+    ]
     return table(head, rows, style)
 
 
@@ -42,17 +54,31 @@ def inventory(health: InventoryHealth | Skip | None, style: Style) -> Html:
     if isinstance(health, Skip):
         return skipped_note(health, style)
     lang = style.lang
-    kpis = [(t("inv_stockout_rate", lang), pct(health.stockout_rate, 2)),
-            (t("inv_slow_moving", lang, days=SLOW_MOVING_DAYS), pct(health.slow_moving_rate, 1)),
-            (t("inv_turnover", lang), number(health.turnover_days, 1)),
-            (t("inv_lost", lang), t("inv_lost_value", lang, total=style.money(health.lost_total),
-                                      floor=style.money(health.lost_floor)))]
+    kpis = [
+        (t("inv_stockout_rate", lang), pct(health.stockout_rate, 2)),
+        (t("inv_slow_moving", lang, days=SLOW_MOVING_DAYS), pct(health.slow_moving_rate, 1)),
+        (t("inv_turnover", lang), number(health.turnover_days, 1)),
+        (
+            t("inv_lost", lang),
+            t(
+                "inv_lost_value",
+                lang,
+                total=style.money(health.lost_total),
+                floor=style.money(health.lost_floor),
+            ),
+        ),
+    ]
     lost = health.lost[health.lost.sku != "_all"]
-    rows = [[x.sku, str(int(x.stockout_days)), style.money(x.run_rate), style.money(x.lost_gmv)] for x in lost.itertuples()]
+    rows = [
+        [x.sku, str(int(x.stockout_days)), style.money(x.run_rate), style.money(x.lost_gmv)]
+        for x in lost.itertuples()
+    ]
     return fragment("inventory", style, kpis=kpis, rows=rows, lookback=STOCKOUT_LOOKBACK_DAYS)
 
 
-def stockouts(stock: pd.DataFrame | None, health: InventoryHealth | Skip | None, style: Style) -> Section:
+def stockouts(
+    stock: pd.DataFrame | None, health: InventoryHealth | Skip | None, style: Style
+) -> Section:
     """Stock-out days by SKU in the campaign and the inventory health; without inventory a note."""
     if stock is None:
         return (note(t("no_table", style.lang, table="inventory")),)
@@ -64,8 +90,10 @@ def spend(spend: pd.DataFrame | None, card: Any, channels: pd.DataFrame, style: 
     if spend is None:
         return (note(t("no_table", style.lang, table="spend")),)
     camp = card.windows.campaign
-    return (charts.spend_pacing(spend, card.strategy.budget, camp.start, camp.end, style),
-            charts.channel_roas(channels, style))
+    return (
+        charts.spend_pacing(spend, card.strategy.budget, camp.start, camp.end, style),
+        charts.channel_roas(channels, style),
+    )
 
 
 def alerts(result: ShareAlerts | None, style: Style, top: int = 8, title: bool = False) -> Html:
@@ -74,8 +102,18 @@ def alerts(result: ShareAlerts | None, style: Style, top: int = 8, title: bool =
     frame = result.table if result is not None else None
     rows: list[list[Any]] = []
     if frame is not None and not frame.empty:
-        rows = [[f"{a.date:%Y-%m-%d}", phase_name(a.phase, style.lang), a.channel, style.money(a.actual),
-                 style.money(a.expected), f"{a.rel_dev:+.0%}", f"{a.score:+.1f}"] for a in frame.head(top).itertuples()]
+        rows = [
+            [
+                f"{a.date:%Y-%m-%d}",
+                phase_name(a.phase, style.lang),
+                a.channel,
+                style.money(a.actual),
+                style.money(a.expected),
+                f"{a.rel_dev:+.0%}",
+                f"{a.score:+.1f}",
+            ]
+            for a in frame.head(top).itertuples()
+        ]
     return fragment("alerts", style, rows=rows, title=title)
 
 
@@ -85,6 +123,14 @@ def ab_test(ab: ABTest | Skip | None, style: Style) -> Html:
         return note(t("no_table", style.lang, table="events.variant"))
     if isinstance(ab, Skip):
         return skipped_note(ab, style)
-    rows = [[v, f"{ab.users[v]:,}", f"{ab.converted[v]:,}", pct(ab.conversion[v], 2),
-             style.money(ab.revenue_per_user[v], digits=2)] for v in ab.users]
+    rows = [
+        [
+            v,
+            f"{ab.users[v]:,}",
+            f"{ab.converted[v]:,}",
+            pct(ab.conversion[v], 2),
+            style.money(ab.revenue_per_user[v], digits=2),
+        ]
+        for v in ab.users
+    ]
     return fragment("ab_test", style, ab=ab, rows=rows, cr_name=kpi_name("cr", style.lang))

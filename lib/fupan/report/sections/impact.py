@@ -1,5 +1,6 @@
 """Was the lift real: incremental GMV with pull-forward or halo, the difference-in-differences
 against control series, margin ROI and LTV:CAC (METHODS.md §1)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,21 +32,68 @@ def lift_headline(result: LiftAnalysis, style: Style) -> str:
     if verdict is None:
         return t("lift_net_only", lang, net=m(tot.incremental))
     dip, n, net = tab.loc["dip"], result.dip_days, m(tot.incremental)
-    head = t("lift_head_more" if camp.incremental >= 0 else "lift_head_less", lang, amount=m(abs(camp.incremental)))
+    head = t(
+        "lift_head_more" if camp.incremental >= 0 else "lift_head_less",
+        lang,
+        amount=m(abs(camp.incremental)),
+    )
     share = pf is not None and np.isfinite(pf["estimate"])
     if verdict == "pull_forward" and share:
-        return t("lift_pull_forward_share", lang, head=head, amount=m(-dip.incremental), share=pct(pf["estimate"]),
-                 lower=pct(pf["lower"]), upper=pct(pf["upper"]), days=n, net=net)
+        return t(
+            "lift_pull_forward_share",
+            lang,
+            head=head,
+            amount=m(-dip.incremental),
+            share=pct(pf["estimate"]),
+            lower=pct(pf["lower"]),
+            upper=pct(pf["upper"]),
+            days=n,
+            net=net,
+        )
     if verdict == "pull_forward":
-        return t("lift_pull_forward", lang, head=head, days=n, amount=m(-dip.incremental), lower=m(-dip.upper),
-                 upper=m(-dip.lower), net=net)
+        return t(
+            "lift_pull_forward",
+            lang,
+            head=head,
+            days=n,
+            amount=m(-dip.incremental),
+            lower=m(-dip.upper),
+            upper=m(-dip.lower),
+            net=net,
+        )
     if verdict == "halo":
-        rel = t("lift_halo_share", lang, share=pct(-pf["estimate"]), lower=pct(-pf["upper"]),
-                upper=pct(-pf["lower"])) if share else ""
-        return t("lift_halo", lang, head=head, days=n, amount=m(dip.incremental), lower=m(dip.lower),
-                 upper=m(dip.upper), share=rel, net=net)
-    return t("lift_flat", lang, head=head, days=n, amount=m(dip.incremental), lower=m(dip.lower), upper=m(dip.upper),
-             net=net)
+        rel = (
+            t(
+                "lift_halo_share",
+                lang,
+                share=pct(-pf["estimate"]),
+                lower=pct(-pf["upper"]),
+                upper=pct(-pf["lower"]),
+            )
+            if share
+            else ""
+        )
+        return t(
+            "lift_halo",
+            lang,
+            head=head,
+            days=n,
+            amount=m(dip.incremental),
+            lower=m(dip.lower),
+            upper=m(dip.upper),
+            share=rel,
+            net=net,
+        )
+    return t(
+        "lift_flat",
+        lang,
+        head=head,
+        days=n,
+        amount=m(dip.incremental),
+        lower=m(dip.lower),
+        upper=m(dip.upper),
+        net=net,
+    )
 
 
 def _volumes(result: LiftAnalysis, style: Style) -> str:
@@ -55,7 +103,9 @@ def _volumes(result: LiftAnalysis, style: Style) -> str:
         v = result.volumes.get(metric)
         if v is not None and "total" in v.index:
             x = v.loc["total"]
-            parts[metric] = t(f"lift_volume_{metric}", style.lang, inc=x.incremental, lower=x.lower, upper=x.upper)
+            parts[metric] = t(
+                f"lift_volume_{metric}", style.lang, inc=x.incremental, lower=x.lower, upper=x.upper
+            )
     if not parts:
         return ""
     return t(f"lift_volumes_{'_'.join(parts)}", style.lang, **parts)
@@ -68,14 +118,37 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
         reason = result.text(style.lang) or t("no_reason_recorded", style.lang)
         return note(t("lift_skipped", style.lang, reason=reason))
     tab, m = result.table, style.money
-    rows: list[list[Any]] = [[phase_name(p, style.lang), m(x.actual), m(x.expected), m(x.incremental),
-                              _interval(style, x.lower, x.upper)] for p, x in tab.iterrows() if p != "total"]
+    rows: list[list[Any]] = [
+        [
+            phase_name(p, style.lang),
+            m(x.actual),
+            m(x.expected),
+            m(x.incremental),
+            _interval(style, x.lower, x.upper),
+        ]
+        for p, x in tab.iterrows()
+        if p != "total"
+    ]
     tot = tab.loc["total"]
-    rows.append([bold(t("lift_total", style.lang)), m(tot.actual), m(tot.expected), bold(m(tot.incremental)),
-                 _interval(style, tot.lower, tot.upper)])
+    rows.append(
+        [
+            bold(t("lift_total", style.lang)),
+            m(tot.actual),
+            m(tot.expected),
+            bold(m(tot.incremental)),
+            _interval(style, tot.lower, tot.upper),
+        ]
+    )
     closed = join([t(f"weekday_{d}", style.lang) for d in result.closed_weekdays], style.lang)
-    return fragment("lift", style, lift=result, rows=rows, headline=lift_headline(result, style),
-                    volumes=_volumes(result, style), closed=closed)
+    return fragment(
+        "lift",
+        style,
+        lift=result,
+        rows=rows,
+        headline=lift_headline(result, style),
+        volumes=_volumes(result, style),
+        closed=closed,
+    )
 
 
 def lift_section(result: LiftAnalysis | Skip, windows: Any, style: Style) -> Section:
@@ -88,13 +161,24 @@ def lift_section(result: LiftAnalysis | Skip, windows: Any, style: Style) -> Sec
 
 def _did_sentence(result: ControlAnalysis, style: Style) -> str:
     lang, m, net = style.lang, style.money, result.net
-    parts = [t("did_intro", lang, categories=join(list(result.categories), lang), amount=m(net.lift_promoted))]
+    parts = [
+        t(
+            "did_intro",
+            lang,
+            categories=join(list(result.categories), lang),
+            amount=m(net.lift_promoted),
+        )
+    ]
     if result.substitutes:
         parts.append(t("did_cannibalised", lang, amount=m(net.cannibalisation)))
     if result.complements:
         parts.append(t("did_halo", lang, amount=m(net.halo)))
     pull = net.pull_forward
-    parts.append(t("did_pulled", lang, amount=m(pull)) if pull >= 0 else t("did_dip_halo", lang, amount=m(-pull)))
+    parts.append(
+        t("did_pulled", lang, amount=m(pull))
+        if pull >= 0
+        else t("did_dip_halo", lang, amount=m(-pull))
+    )
     parts.append(t("did_net", lang, amount=m(net.net_incremental)))
     undeclared = [k for k in ("substitutes", "complements") if not getattr(result, k)]
     if undeclared:
@@ -110,14 +194,35 @@ def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
     if result is None:
         return note(t("did_undeclared", style.lang))
     m = style.money
-    rows = [[phase_name(ph, style.lang), m(x.actual), m(x.expected), m(x.incremental), _interval(style, x.lower, x.upper),
-             f"{x.p_value:.2g}"] for ph, x in result.table.iterrows()]
-    items = [] if result.items is None else [
-        [k, m(x.actual), m(x.expected), m(x.incremental), _interval(style, x.lower, x.upper)]
-        for k, x in result.items.iterrows()]
+    rows = [
+        [
+            phase_name(ph, style.lang),
+            m(x.actual),
+            m(x.expected),
+            m(x.incremental),
+            _interval(style, x.lower, x.upper),
+            f"{x.p_value:.2g}",
+        ]
+        for ph, x in result.table.iterrows()
+    ]
+    items = (
+        []
+        if result.items is None
+        else [
+            [k, m(x.actual), m(x.expected), m(x.incremental), _interval(style, x.lower, x.upper)]
+            for k, x in result.items.iterrows()
+        ]
+    )
     slope = m(round(result.pretrend.slope_diff_per_week, 2) + 0.0)
-    return fragment("controls", style, result=result, rows=rows, items=items, slope=slope,
-                    sentence=_did_sentence(result, style))
+    return fragment(
+        "controls",
+        style,
+        result=result,
+        rows=rows,
+        items=items,
+        slope=slope,
+        sentence=_did_sentence(result, style),
+    )
 
 
 def margin_roi(m: MarginAnalysis | Skip, style: Style) -> Html:
@@ -129,7 +234,10 @@ def margin_roi(m: MarginAnalysis | Skip, style: Style) -> Html:
     rows = [
         [t("margin_igp", lang), style.money(m.igp)],
         [t("margin_cost", lang), style.money(m.spend if m.spend is not None else nan)],
-        [t("margin_roi", lang, break_even=BREAK_EVEN_ROI), number(m.roi_margin if m.roi_margin is not None else nan, 2)],
+        [
+            t("margin_roi", lang, break_even=BREAK_EVEN_ROI),
+            number(m.roi_margin if m.roi_margin is not None else nan, 2),
+        ],
         [t("margin_net_roi", lang), signed(m.net_roi if m.net_roi is not None else nan, 2)],
         [t("margin_roas", lang), number(m.roas, 2)],
         [t("margin_leakage_row", lang), style.money(m.subsidy_leakage)],
@@ -137,8 +245,16 @@ def margin_roi(m: MarginAnalysis | Skip, style: Style) -> Html:
         [t("margin_lift_row", lang), f"{m.unit_lift:+.0%} vs {lift_needed}"],
     ]
     b = m.buckets[m.buckets.skus > 0]
-    buckets = [[x.bucket, str(int(x.skus)), f"{x.lift:+.0%}", style.money(x.igp), style.money(x.subsidy_leakage)]
-               for x in b.itertuples()]
+    buckets = [
+        [
+            x.bucket,
+            str(int(x.skus)),
+            f"{x.lift:+.0%}",
+            style.money(x.igp),
+            style.money(x.subsidy_leakage),
+        ]
+        for x in b.itertuples()
+    ]
     return fragment("margin_roi", style, m=m, rows=rows, buckets=buckets)
 
 
@@ -149,4 +265,6 @@ def ltv_cac(x: LtvCac | Skip | None, style: Style) -> Html:
         return Html("")
     if isinstance(x, Skip):
         return skipped_note(x, style)
-    return fragment("ltv_cac", style, x=x, target=LTV_CAC_TARGET, days=LTV_FIRST_DAYS, weeks=x.horizon_weeks)
+    return fragment(
+        "ltv_cac", style, x=x, target=LTV_CAC_TARGET, days=LTV_FIRST_DAYS, weeks=x.horizon_weeks
+    )

@@ -1,5 +1,6 @@
 """The result's headline: KPI cards, KPIs by window, targets, hypotheses, the GMV driver
 decomposition, daily GMV, hourly peaks and the auto-drafted findings."""
+
 from __future__ import annotations
 
 import math
@@ -15,14 +16,27 @@ from .. import charts
 from ..html import Html, Section, bold, fragment, note, table
 
 #: the KPIs of the cards, in order
-CARD_KPIS = ("gmv", "net_gmv", "orders", "buyers", "uv", "cr", "aov", "new_customers", "spend", "roas")
+CARD_KPIS = (
+    "gmv",
+    "net_gmv",
+    "orders",
+    "buyers",
+    "uv",
+    "cr",
+    "aov",
+    "new_customers",
+    "spend",
+    "roas",
+)
 #: the KPIs of the daily-GMV section's table
 WINDOW_KPIS = ("gmv", "gmv_per_day", "orders", "buyers", "aov", "new_customers", "refund_rate")
 #: KPIs compared with the baseline per day (the others as they are)
 PER_DAY = {"gmv", "net_gmv", "orders", "buyers", "uv", "new_customers", "spend"}
 
 
-def kpi_cards(kpis: pd.DataFrame, targets: pd.DataFrame, style: Style, window: str = "campaign") -> Html:
+def kpi_cards(
+    kpis: pd.DataFrame, targets: pd.DataFrame, style: Style, window: str = "campaign"
+) -> Html:
     """One card per headline KPI of ``window``: value, achievement vs target, index vs baseline."""
     row, base = kpis.loc[window], kpis.loc["baseline"]
     tmap = targets.set_index("kpi") if len(targets) else pd.DataFrame()
@@ -32,16 +46,26 @@ def kpi_cards(kpis: pd.DataFrame, targets: pd.DataFrame, style: Style, window: s
         v = float(row[key])
         if not math.isfinite(v):
             continue
-        card: dict[str, Any] = {"definition": kpi_definition(key, style.lang), "name": kpi_name(key, style.lang),
-                                "value": style.value(v, d.unit), "target": None, "baseline": None}
+        card: dict[str, Any] = {
+            "definition": kpi_definition(key, style.lang),
+            "name": kpi_name(key, style.lang),
+            "value": style.value(v, d.unit),
+            "target": None,
+            "baseline": None,
+        }
         if key in tmap.index:
-            card["target"] = {"achievement": tmap.loc[key].achievement, "status": tmap.loc[key].status}
+            card["target"] = {
+                "achievement": tmap.loc[key].achievement,
+                "status": tmap.loc[key].status,
+            }
         b = float(base[key])
         if math.isfinite(b) and b:
             ratio = (v / row.days) / (b / base.days) if key in PER_DAY else v / b
-            card["baseline"] = {"cls": "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down",
-                                "label": t("vs_baseline" if key in PER_DAY else "vs_baseline_ratio", style.lang),
-                                "change": ratio - 1}
+            card["baseline"] = {
+                "cls": "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down",
+                "label": t("vs_baseline" if key in PER_DAY else "vs_baseline_ratio", style.lang),
+                "change": ratio - 1,
+            }
         cards.append(card)
     return fragment("kpi_cards", style, cards=cards)
 
@@ -49,38 +73,74 @@ def kpi_cards(kpis: pd.DataFrame, targets: pd.DataFrame, style: Style, window: s
 def window_table(kpis: pd.DataFrame, keys: tuple[str, ...], style: Style) -> Html:
     """KPIs (rows) by window (columns)."""
     phases = list(kpis.index)
-    rows = [[kpi_name(k, style.lang)] + [style.value(float(kpis.at[p, k]), KPI_DEFINITIONS[k].unit) for p in phases]
-            for k in keys]
+    rows = [
+        [kpi_name(k, style.lang)]
+        + [style.value(float(kpis.at[p, k]), KPI_DEFINITIONS[k].unit) for p in phases]
+        for k in keys
+    ]
     return table([t("kpi", style.lang)] + [phase_name(p, style.lang) for p in phases], rows, style)
 
 
 def targets_table(targets: pd.DataFrame, style: Style) -> Html:
     """Each target: plan, actual, achievement and verdict."""
-    rows = [{"name": kpi_name(r.kpi, style.lang), "target": style.value(r.target, KPI_DEFINITIONS[r.kpi].unit),
-             "actual": style.value(r.actual, KPI_DEFINITIONS[r.kpi].unit), "achievement": r.achievement,
-             "status": r.status} for r in targets.itertuples()]
+    rows = [
+        {
+            "name": kpi_name(r.kpi, style.lang),
+            "target": style.value(r.target, KPI_DEFINITIONS[r.kpi].unit),
+            "actual": style.value(r.actual, KPI_DEFINITIONS[r.kpi].unit),
+            "achievement": r.achievement,
+            "status": r.status,
+        }
+        for r in targets.itertuples()
+    ]
     return fragment("targets_table", style, targets=rows)
 
 
 def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
     """Each hypothesis with its test, the actual value and the verdict."""
     lang = style.lang
-    rows = [{"id": h.id, "text": h.text, "test": f"{kpi_name(h.kpi, lang)} ({phase_name(h.window, lang)}) {h.op} {h.value:g}",
-             "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit), "status": h.status}
-            for h in hyps.itertuples()]
+    rows = [
+        {
+            "id": h.id,
+            "text": h.text,
+            "test": f"{kpi_name(h.kpi, lang)} ({phase_name(h.window, lang)}) {h.op} {h.value:g}",
+            "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit),
+            "status": h.status,
+        }
+        for h in hyps.itertuples()
+    ]
     return fragment("hypotheses_table", style, hypotheses=rows)
 
 
 def decomposition_table(d: Decomposition, style: Style) -> Html:
     """The decomposition's factors per window and each method's effects, summing to the change."""
     rows: list[list[Any]] = [
-        [kpi_name(k, style.lang), style.value(d.base[k], KPI_DEFINITIONS[k].unit),
-         style.value(d.current[k], KPI_DEFINITIONS[k].unit), style.money(d.lmdi[k]), style.money(d.shapley[k])]
-        for k in d.lmdi.index]
-    rows.append([bold("Σ"), style.money(d.gmv_base), style.money(d.gmv_current), style.money(d.lmdi.sum()),
-                 style.money(d.shapley.sum())])
-    return fragment("decomposition", style, rows=rows, total=d.gmv_current - d.gmv_base,
-                    phase_baseline=phase_name("baseline", style.lang), phase_campaign=phase_name("campaign", style.lang))
+        [
+            kpi_name(k, style.lang),
+            style.value(d.base[k], KPI_DEFINITIONS[k].unit),
+            style.value(d.current[k], KPI_DEFINITIONS[k].unit),
+            style.money(d.lmdi[k]),
+            style.money(d.shapley[k]),
+        ]
+        for k in d.lmdi.index
+    ]
+    rows.append(
+        [
+            bold("Σ"),
+            style.money(d.gmv_base),
+            style.money(d.gmv_current),
+            style.money(d.lmdi.sum()),
+            style.money(d.shapley.sum()),
+        ]
+    )
+    return fragment(
+        "decomposition",
+        style,
+        rows=rows,
+        total=d.gmv_current - d.gmv_base,
+        phase_baseline=phase_name("baseline", style.lang),
+        phase_campaign=phase_name("campaign", style.lang),
+    )
 
 
 def decomposition(d: Decomposition | None, style: Style) -> Section:
@@ -90,12 +150,16 @@ def decomposition(d: Decomposition | None, style: Style) -> Section:
     return charts.waterfall(d.gmv_base, d.lmdi, d.gmv_current, style), decomposition_table(d, style)
 
 
-def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, kpis: pd.DataFrame, style: Style) -> Section:
+def daily_gmv(
+    daily: pd.DataFrame, windows: pd.DataFrame, kpis: pd.DataFrame, style: Style
+) -> Section:
     """Daily GMV by channel with the phases shaded, and the KPIs of each window."""
     return charts.daily_gmv(daily, windows, style), window_table(kpis, WINDOW_KPIS, style)
 
 
 def findings(items: tuple[Finding, ...], style: Style, top: int = 6) -> Html:
     """Top wins, top misses and notes, each a sentence with its numbers."""
-    groups = [(kind, [f for f in items if f.kind == kind][:top]) for kind in ("win", "miss", "note")]
+    groups = [
+        (kind, [f for f in items if f.kind == kind][:top]) for kind in ("win", "miss", "note")
+    ]
     return fragment("findings", style, groups=groups)

@@ -1,4 +1,5 @@
 """归因: segment effects on daily GMV and Adtributor's causes of the anomalous day and the gap."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,8 +15,14 @@ def _cause(cause: DayCause | GapCause, style: Style) -> dict[str, Any]:
     lang = style.lang
     sentences = explain(cause, lang)
     change = cause.total_change if isinstance(cause, DayCause) else None
-    mix_shift = change if not sentences and change is not None and abs(change) < MIN_TOTAL_CHANGE else None
-    title = t("rc_day_title", lang, date=cause.date) if isinstance(cause, DayCause) else t("rc_gap_title", lang)
+    mix_shift = (
+        change if not sentences and change is not None and abs(change) < MIN_TOTAL_CHANGE else None
+    )
+    title = (
+        t("rc_day_title", lang, date=cause.date)
+        if isinstance(cause, DayCause)
+        else t("rc_gap_title", lang)
+    )
     return {"title": title, "sentences": sentences, "mix_shift": mix_shift}
 
 
@@ -24,8 +31,16 @@ def root_cause(segments: SegmentEffects | Skip, causes: RootCause, style: Style)
     lang = style.lang
     rows = []
     if isinstance(segments, SegmentEffects):
-        rows = [[t(f"dim_{d}", lang), *[style.money(v) for v in row[["traffic", "mix", "cr", "aov"]]]]
-                for d, row in segments.table.iterrows()]
+        rows = [
+            [t(f"dim_{d}", lang), *[style.money(v) for v in row[["traffic", "mix", "cr", "aov"]]]]
+            for d, row in segments.table.iterrows()
+        ]
     found = [_cause(c, style) for c in (causes.day, causes.gap) if c is not None]
-    return fragment("root_cause", style, segments=rows, causes=found, cr_name=kpi_name("cr", lang),
-                    aov_name=kpi_name("aov", lang))
+    return fragment(
+        "root_cause",
+        style,
+        segments=rows,
+        causes=found,
+        cr_name=kpi_name("cr", lang),
+        aov_name=kpi_name("aov", lang),
+    )
