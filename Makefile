@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO   := data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
+.PHONY: site help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
         check-pairing format lint bench bench-lift clean library
 
 help: ## list the targets
@@ -32,6 +32,11 @@ demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/
 
 demo: demo-data library ## set up, build the seed case library, generate the demo campaign and run its retrospective into reports/
 	$(BIN)/fupan run $(DEMO) --out reports
+	@$(BIN)/fupan site --library case_library --out site
+	@echo "retrospective: reports/2025-d11-beauty/report.html · knowledge base of the case library: site/index.html (rebuild: make site)"
+
+site: setup ## build the static knowledge base of case_library/ into site/ (opens from file://)
+	$(BIN)/fupan site --library case_library --out site
 
 # The seed case library: 15 cases (3 real from UCI Online Retail, 12 synthetic presets) built from
 # their recipe (lib/fupan/demo/seeds.py) into case_library/, working files in build/seeds/. About
