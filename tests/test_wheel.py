@@ -106,6 +106,8 @@ def test_fupan_run_from_the_installed_wheel(wheel, tmp_path):
     lock = sysconfig.get_paths()["purelib"]  # the project venv: pandas, papermill … but not fupan
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PYTHONPATH"] = lock
+    # the lock's data files (nbconvert's base templates, the kernel spec) live under its prefix
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     where = _run(
         [
             str(py),
