@@ -1,0 +1,177 @@
+"""The card's blocks written before launch (背景, 策略, costs, controls) and after (复盘 lessons)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ...dictionary import KPI_KEYS
+from .base import _Model
+
+
+class Background(_Model):
+    market: str | None = None
+    competition: str | None = None
+    team: str | None = None
+    product: str | None = None
+    open_actions: list[str] = Field(default_factory=list)
+
+
+class Hypothesis(_Model):
+    id: str
+    text: str
+    kpi: str
+    op: Literal[">=", ">", "<=", "<", "=="]
+    value: float
+    window: Literal["campaign", "preheat", "burst", "post", "dip"] = "campaign"
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError(
+                f"value must be a finite number, got {v}||value 必须是有限的数字，收到 {v}"
+            )
+        return v
+
+    @field_validator("kpi")
+    @classmethod
+    def _known_kpi(cls, v: str) -> str:
+        if v not in KPI_KEYS:
+            raise ValueError(
+                f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}"
+            )
+        return v
+
+
+class Strategy(_Model):
+    targets: dict[str, float] = Field(default_factory=dict)
+    budget: dict[str, float] = Field(default_factory=dict)
+    mechanics: list[str] = Field(default_factory=list)
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if k not in KPI_KEYS:
+                raise ValueError(
+                    f"unknown KPI target '{k}'; known: {', '.join(KPI_KEYS)}||未知目标指标 '{k}'；可用指标：{', '.join(KPI_KEYS)}"
+                )
+            if not (x > 0 and math.isfinite(x)):
+                raise ValueError(
+                    f"target {k} must be a finite number > 0, got {x}||目标 {k} 必须是大于 0 的有限数字，收到 {x}"
+                )
+        return v
+
+    @field_validator("budget")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not (x >= 0 and math.isfinite(x)):
+                raise ValueError(
+                    f"budget {k} must be a finite number ≥ 0, got {x}||预算 {k} 必须是不小于 0 的有限数字，收到 {x}"
+                )
+        return v
+
+    @field_validator("hypotheses")
+    @classmethod
+    def _unique_ids(cls, v: list[Hypothesis]) -> list[Hypothesis]:
+        ids = [h.id for h in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"hypothesis ids must be unique: {dupes}||假设编号重复：{dupes}")
+        return v
+
+
+class Action(_Model):
+    """One action item of the 复盘: what, who, by when — and how the next campaign will see it worked.
+
+    ``id`` names the action so that a later case of the same shop can close it (``closes:``);
+    ``finding`` is the miss it answers, ``metric``/``target`` the KPI and value that will show it
+    worked next time, ``status`` open / done / dropped (unstated = open).
+    """
+
+    what: str
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    owner: str | None = None
+    due: dt.date | None = None
+    finding: str | None = None
+    metric: str | None = None
+    target: float | None = Field(default=None, allow_inf_nan=False)
+    status: Literal["open", "done", "dropped"] | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, v: str | None) -> str | None:
+        if v is not None and v not in KPI_KEYS:
+            raise ValueError(
+                f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}"
+            )
+        return v
+
+
+class Lessons(_Model):
+    """The card's 复盘 block (YAML key ``retrospective:``): what went well, what to improve, actions.
+
+    ``closes`` lists the ids of earlier actions (of this shop's previous cases) this campaign closed.
+    """
+
+    went_well: list[str] = Field(default_factory=list)
+    to_improve: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    closes: list[str] = Field(default_factory=list)
+
+    @field_validator("actions")
+    @classmethod
+    def _unique_action_ids(cls, v: list[Action]) -> list[Action]:
+        ids = [a.id for a in v if a.id]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"action ids must be unique: {dupes}||行动编号重复：{dupes}")
+        return v
+
+
+class Costs(_Model):
+    """Costs the margin ROI needs beyond unit cost and media spend (METHODS.md §1.2).
+
+    ``variable_cost_rate``: per-unit variable cost as a share of the regular paid price — platform
+    commission, payment fees, fulfilment (v_i = rate × p_i^reg). ``fees``: platform/campaign
+    participation fees; ``coupons``: shop-funded coupons *not* already netted out of paid_amount;
+    ``fixed``: set-up cost (creative, hosts, samples). All in the card's currency, for the campaign.
+    """
+
+    variable_cost_rate: float = Field(default=0.0, ge=0.0, lt=1.0)
+    fees: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+    coupons: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+    fixed: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+
+
+class Controls(_Model):
+    """Series the promotion did not touch, for difference-in-differences (METHODS.md §1.1).
+
+    ``categories``: order categories left out of the promotion — their daily GMV is the control
+    series; ``substitutes`` / ``complements``: non-promoted SKUs that compete with / are bought
+    with the promoted ones, for cannibalisation and halo. Every other line is "promoted".
+    """
+
+    categories: list[str] = Field(default_factory=list)
+    substitutes: list[str] = Field(default_factory=list)
+    complements: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Controls:
+        if not self.categories and (self.substitutes or self.complements):
+            raise ValueError(
+                "substitutes/complements need at least one control category to scale their "
+                "baseline||替代品/互补品需要至少一个对照品类来推算其基线"
+            )
+        if overlap := set(self.substitutes) & set(self.complements):
+            raise ValueError(
+                f"SKU(s) {sorted(overlap)} are both substitutes and complements||"
+                f"SKU {sorted(overlap)} 不能既是替代品又是互补品"
+            )
+        return self

@@ -1,0 +1,59 @@
+"""The column contracts of the campaign tables: names, kinds, required, allowed values, minimums."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# ----------------------------------------------------------------------------- table contracts
+TABLE_NAMES: tuple[str, ...] = ("orders", "events", "spend", "inventory")
+ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: ColumnKind
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+
+
+CONTRACTS: dict[str, tuple[Column, ...]] = {
+    "orders": (
+        Column("order_id", "string", True),
+        Column("user_id", "string", True),
+        Column("order_time", "timestamp", True),
+        Column("paid_amount", "number", True, minimum=0),
+        Column("sku", "string"),
+        Column("category", "string"),
+        Column("quantity", "integer", minimum=1),
+        Column("list_amount", "number", minimum=0),
+        Column("channel", "string"),
+        Column("status", "string", allowed=("paid", "cancelled", "refunded")),
+        Column("refund_amount", "number", minimum=0),
+        Column("unit_cost", "number", minimum=0),
+    ),
+    "events": (
+        Column("user_id", "string", True),
+        Column("event_time", "timestamp", True),
+        Column("event", "string", True, allowed=("visit", "view", "cart", "order", "pay")),
+        Column("channel", "string"),
+        Column("sku", "string"),
+        Column("session_id", "string"),
+        Column("variant", "string"),
+    ),
+    "spend": (
+        Column("date", "date", True),
+        Column("channel", "string", True),
+        Column("spend", "number", True, minimum=0),
+        Column("impressions", "integer", minimum=0),
+        Column("clicks", "integer", minimum=0),
+    ),
+    "inventory": (
+        Column("date", "date", True),
+        Column("sku", "string", True),
+        Column("on_hand", "integer", True, minimum=0),
+        Column("on_order", "integer", minimum=0),
+    ),
+}

@@ -1,0 +1,95 @@
+"""The campaign card (campaign.yaml) as one typed model."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+
+from .base import Festival, Platform, _Model
+from .blocks import Background, Controls, Costs, Lessons, Strategy
+from .contracts import TABLE_NAMES
+from .windows import Windows
+
+
+class Tables(_Model):
+    orders: str
+    events: str | None = None
+    spend: str | None = None
+    inventory: str | None = None
+
+    @field_validator("orders", "events", "spend", "inventory")
+    @classmethod
+    def _inside_folder(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.strip():
+            raise ValueError("must name a file||应为文件名")
+        if (
+            PurePosixPath(v).is_absolute()
+            or PureWindowsPath(v).is_absolute()
+            or PureWindowsPath(v).drive
+            or ".." in PurePosixPath(v.replace("\\", "/")).parts
+        ):
+            raise ValueError(
+                f"'{v}' must be a path inside the campaign folder (no absolute path, no '..')"
+                f"||'{v}' 必须是活动文件夹内的相对路径（不能是绝对路径，不能含 ..）"
+            )
+        return v
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(n, getattr(self, n)) for n in TABLE_NAMES if getattr(self, n)]
+
+
+class CampaignCard(_Model):
+    """The case card: 背景 and 策略 written before launch, 复盘 lessons after.
+
+    ``timezone`` (IANA name, default Asia/Shanghai) is the zone of every timestamp written without
+    one; timestamps written with a zone (``Z``, ``+08:00``) are converted to it, and a column that
+    mixes the two is refused (``mixed_timezones``, see :mod:`fupan.ingest.validate`). Window dates lie in
+    1990..2100; table paths stay inside the campaign folder; mapping targets are contract columns.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    name: str
+    #: the shop or brand name, masked wherever it appears in a ``--share-safe`` report
+    shop: str | None = None
+    platform: Platform
+    category: str
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    timezone: str = "Asia/Shanghai"
+    windows: Windows
+    background: Background = Field(default_factory=Background)
+    strategy: Strategy = Field(default_factory=Strategy)
+    retrospective: Lessons = Field(default_factory=Lessons)
+    tables: Tables
+    mapping: dict[Literal["orders", "events", "spend", "inventory"], dict[str, str]] = Field(
+        default_factory=dict
+    )
+    duplicate_lines: Literal["keep", "drop"] = "keep"
+    costs: Costs = Field(default_factory=Costs)
+    controls: Controls = Field(default_factory=Controls)
+    #: where the data come from: ``real`` (a shop's own records) or ``synthetic`` (generated);
+    #: unstated (None) is allowed for a run, but ``fupan archive`` then asks for ``--provenance``
+    provenance: Literal["real", "synthetic"] | None = None
+    #: free keywords for the case library (search, facets), e.g. [断货, 价格战]
+    tags: list[str] = Field(default_factory=list)
+    #: the kind of occasion, for comparing like with like in the case library (Gower similarity)
+    festival: Festival | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (
+            ZoneInfoNotFoundError,
+            ValueError,
+            OSError,
+        ) as exc:  # ZoneInfo("Asia") is a directory
+            raise ValueError(
+                f"unknown IANA time zone '{v}' (e.g. Asia/Shanghai)||未知时区 '{v}'（例如 Asia/Shanghai）"
+            ) from exc
+        return v
