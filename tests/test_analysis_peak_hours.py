@@ -62,3 +62,8 @@ def test_share_safe_shows_the_hour_as_an_index(retro):
 
 def test_not_in_the_case_record(retro):
     assert "peak_hours" not in build_record(retro, {}, "")["analyses"]
+
+
+def test_hourly_chart_marks_the_days_the_table_lists(retro):
+    """One choice of peak days: the chart's days (fupan.peak_days) are the table's, by hand."""
+    assert fupan.peak_days(retro) == [pd.Timestamp("2025-01-05"), pd.Timestamp("2025-01-06")]

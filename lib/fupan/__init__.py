@@ -70,14 +70,16 @@ REPORTED_KPIS = (
 )
 
 
-def peak_days(r: Retrospective, n: int = 2) -> list:
-    """The ``n`` highest-GMV days of the campaign window, in date order."""
-    import pandas as pd
+def peak_days(r: Retrospective) -> list:
+    """The campaign's peak days as the ``peak_hours`` step chose them (one choice, in date order).
 
-    c = r.card.windows.campaign
-    day = r.agg.daily.groupby("date").gmv.sum()
-    day = day[(day.index >= pd.Timestamp(c.start)) & (day.index <= pd.Timestamp(c.end))]
-    return sorted(day.nlargest(n).index)
+    The hourly chart marks the same days the 分小时峰值 table lists; empty when that step was
+    skipped.
+    """
+    from .analysis.results import Table
+
+    chosen = r.results.get("peak_hours")
+    return list(chosen.table["date"]) if isinstance(chosen, Table) else []
 
 
 def display_case_record(r: Retrospective) -> None:

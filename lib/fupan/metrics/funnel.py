@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..dictionary import FUNNEL_STEPS
 
-# FUNNEL_STEPS is re-exported for callers that order funnel columns (fupan.analysis.steps).
+# FUNNEL_STEPS is re-exported for callers that order funnel columns (the funnel report sections).
 __all__ = [
     "FUNNEL_STEPS",
     "biggest_leak",
