@@ -2,7 +2,9 @@
 
 Baseline 01-01..01-04: o1 100 (a, live), o2 50 (b), o3 30 cancelled, o4 20 (c, refunded 20).
 Burst 01-05..01-06: o5 200+40 (a, live, two lines), o6 120 (d, live, refund 10), o7 80 (e).
-Dip 01-07..01-08: o8 60 (b), o9 10 (f, live). UV: 2/day baseline, 4/day burst, 2/day dip.
+Dip 01-07..01-08: o8 60 (b), o9 10 (f, live). Visitors: a, b every baseline day; a, d, e, x every
+burst day; b, f every dip day — so 访客数 (distinct over the window) 2 / 4 / 2 and the day-summed
+figure 8 / 8 / 4.
 Spend: 10/day before 01-05, 50/day from 01-05.
 """
 
@@ -34,7 +36,8 @@ HAND = {
         net_gmv=150.0,
         orders=3,
         buyers=3,
-        uv=8.0,
+        uv=2.0,
+        uv_daily_sum=8.0,
         spend=40.0,
         new_customers=3,
         cancel_rate=1 / 4,
@@ -47,7 +50,8 @@ HAND = {
         net_gmv=430.0,
         orders=3,
         buyers=3,
-        uv=8.0,
+        uv=4.0,
+        uv_daily_sum=8.0,
         spend=100.0,
         new_customers=2,
         cancel_rate=0.0,
@@ -60,7 +64,8 @@ HAND = {
         net_gmv=70.0,
         orders=2,
         buyers=2,
-        uv=4.0,
+        uv=2.0,
+        uv_daily_sum=4.0,
         spend=100.0,
         new_customers=1,
         cancel_rate=0.0,
@@ -74,11 +79,15 @@ def test_window_kpis_equal_hand_computation(retro, phase):
     k = retro.kpis.loc[phase]
     for key, expected in HAND[phase].items():
         assert k[key] == pytest.approx(expected), key
-    assert k.cr == pytest.approx(HAND[phase]["orders"] / HAND[phase]["uv"])
-    assert k.aov == pytest.approx(HAND[phase]["gmv"] / HAND[phase]["orders"])
-    assert k.roas == pytest.approx(HAND[phase]["gmv"] / HAND[phase]["spend"])
-    # the identity GMV = UV × CR × AOV holds exactly with these definitions
-    assert k.uv * k.cr * k.aov == pytest.approx(k.gmv, rel=1e-12)
+    h = HAND[phase]
+    assert k.cr == pytest.approx(h["buyers"] / h["uv"])  # 支付转化率 = 支付买家数 / 访客数
+    assert k.orders_per_buyer == pytest.approx(h["orders"] / h["buyers"])
+    assert k.aov == pytest.approx(h["gmv"] / h["orders"])  # 笔单价
+    assert k.aov_buyer == pytest.approx(h["gmv"] / h["buyers"])  # 客单价
+    assert k.roas == pytest.approx(h["gmv"] / h["spend"])
+    assert k.spend_ratio == pytest.approx(h["spend"] / h["gmv"])  # 费比
+    # GMV = 访客数 × 支付转化率 × 人均笔数 × 笔单价 holds exactly with these definitions
+    assert k.uv * k.cr * k.orders_per_buyer * k.aov == pytest.approx(k.gmv, rel=1e-12)
 
 
 def test_campaign_equals_burst_when_there_is_no_preheat_or_post(retro):
@@ -90,8 +99,9 @@ def test_indices_and_live_shares(retro):
     k = retro.kpis.loc["burst"]
     assert k.gmv_index == pytest.approx(100 * (440 / 2) / (170 / 4))
     assert k.burst_multiple == pytest.approx(360 / (170 / 4))
-    assert k.cr_index == pytest.approx(100.0)
+    assert k.cr_index == pytest.approx(100 * (3 / 4) / (3 / 2))
     assert k.aov_index == pytest.approx(100 * (440 / 3) / (170 / 3))
+    assert k.aov_buyer_index == pytest.approx(100 * (440 / 3) / (170 / 3))
     assert k.live_gmv_share == pytest.approx(360 / 440)
     # live buyers in the burst: a (first order 01-01, returning) and d (new) → 1/2
     assert k.live_new_customer_share == pytest.approx(0.5)
@@ -103,16 +113,20 @@ def test_targets_and_hypotheses_verdicts(retro):
     assert (gmv.kpi, gmv.actual, gmv.status) == ("gmv", 440.0, "missed")
     assert gmv.achievement == pytest.approx(440 / 500)
     (h,) = retro.hypotheses.itertuples()
-    assert h.window == "burst" and h.actual == pytest.approx(100.0) and h.status == "missed"
+    assert h.window == "burst" and h.actual == pytest.approx(50.0) and h.status == "missed"
 
 
 def test_decomposition_of_daily_gmv_is_exact_and_matches_the_log_mean_formula(retro):
     d = retro.decomposition
     assert d.gmv_base == pytest.approx(42.5) and d.gmv_current == pytest.approx(220.0)
     lm = (220 - 42.5) / (math.log(220) - math.log(42.5))
-    assert d.lmdi["uv"] == pytest.approx(lm * math.log(4 / 2))
-    assert d.lmdi["cr"] == pytest.approx(0.0, abs=1e-9)
+    # visitors per day 2/4 → 4/2; conversion 3/2 → 3/4; one order per buyer in both
+    assert d.lmdi["uv"] == pytest.approx(lm * math.log(2 / 0.5))
+    assert d.lmdi["cr"] == pytest.approx(lm * math.log(0.75 / 1.5))
+    assert d.lmdi["orders_per_buyer"] == pytest.approx(0.0, abs=1e-9)
     assert d.lmdi["aov"] == pytest.approx(lm * math.log((440 / 3) / (170 / 3)))
+    assert math.prod(d.base.values()) == pytest.approx(42.5, rel=1e-12)
+    assert math.prod(d.current.values()) == pytest.approx(220.0, rel=1e-12)
     assert d.lmdi.sum() == pytest.approx(177.5, abs=1e-9)
     assert d.shapley.sum() == pytest.approx(177.5, abs=1e-9)
 
@@ -123,7 +137,9 @@ def test_channel_roas(retro):
         100.0
     )
     assert ch.at["live", "roas"] == pytest.approx(3.6)
+    assert ch.at["live", "spend_ratio"] == pytest.approx(100 / 360)
     assert np.isnan(ch.at["search", "roas"])  # no spend on that channel: NaN, never infinity
+    assert np.isnan(ch.at["search", "spend_ratio"])  # and no 费比 of 0
 
 
 def test_uv_is_missing_not_partial_when_events_do_not_cover_a_window(tmp_path):
@@ -135,7 +151,8 @@ def test_uv_is_missing_not_partial_when_events_do_not_cover_a_window(tmp_path):
     r = build(campaign, extract(campaign))
     assert any(p.code == "coverage" and p.file == "events.csv" for p in campaign.warnings)
     assert np.isnan(r.kpis.at["dip", "uv"]) and np.isnan(r.kpis.at["dip", "cr"])
-    assert r.kpis.at["burst", "uv"] == 8.0
+    assert np.isnan(r.kpis.at["dip", "uv_daily_sum"])
+    assert r.kpis.at["burst", "uv"] == 4.0 and r.kpis.at["burst", "uv_daily_sum"] == 8.0
 
 
 def test_target_achievement_lower_is_better_and_unmeasured():

@@ -2,14 +2,59 @@
 
 This module is the single source of the definitions shown in reports and recorded in case
 records. A change to any definition must bump :data:`DEFINITIONS_VERSION`, because case records
-made under different definitions are not comparable.
+made under different definitions are not comparable; :data:`PREVIOUS_DEFINITIONS` keeps what the
+earlier versions meant by the keys they changed, so that an old record can be read and marked as
+computed under its own version.
+
+Version 2026.12-1 aligns the names and 口径 with the platforms' dashboards (生意参谋 / 京东商智 /
+抖店罗盘): 客单价 is per buyer (GMV / 支付买家数) and the per-order figure is 笔单价; 访客数 of a
+period is distinct over the period, the day-summed figure is kept as ``uv_daily_sum``
+(按日累加); 支付转化率 = 支付买家数 / 访客数, so that 访客数 × 支付转化率 × 人均笔数 × 笔单价 = GMV
+exactly (METHODS.md §2.1); GMV is 支付金额（含退款） with its window stated; ROAS is 投产比（=后台ROI）,
+with 费比 beside it.
+
+:data:`KPI_DEFINITIONS` holds every figure a report names (window KPIs and the figures of the
+analyses: 利润ROI, 保本投产比, …); :data:`KPI_KEYS` only the KPIs measured per window — the ones a
+card may set a target or a hypothesis on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFINITIONS_VERSION = "2025.11-1"
+DEFINITIONS_VERSION = "2026.12-1"
+
+#: Earlier versions: for each, the keys whose meaning or name changed since, with what they meant
+#: then (English definition). A record made under one of them is read as it is and marked.
+PREVIOUS_DEFINITIONS: dict[str, dict[str, str]] = {
+    "2025.11-1": {
+        "uv": "distinct users with any event on a day, summed over days",
+        "cr": "orders / UV (UV summed over days)",
+        "aov": "GMV / orders (per order, not per buyer), named AOV / 客单价",
+        "cr_index": "100 × CR in the window / CR in the baseline (CR = orders / day-summed UV)",
+        "roas": "GMV / spend, named ROAS / 投产比 ROAS",
+    }
+}
+
+#: Record keys renamed since an earlier version: old key → new key. Readers look the new key up
+#: first and fall back to the old one (:func:`fupan.cases.record.read_key`).
+RENAMED_KEYS: dict[str, str] = {"return_rate": "repurchase_return_rate"}
+
+#: The window a GMV figure covers, as every report and record states it.
+GMV_WINDOW_ZH = (
+    "按下单时间（order_time）计入窗口，窗口含首尾两天（首日 00:00 至末日 24:00）；"
+    "活动整体 = 预热期首日至返场期末日；预售订单按下单日计，不按尾款日"
+)
+GMV_WINDOW_EN = (
+    "counted by order time (order_time) in the window, both end days included (first day 00:00 "
+    "to last day 24:00); the campaign = first pre-heat day to last post day; presale orders count "
+    "on their order day, not on the balance-payment day"
+)
+
+#: Days after an order by which its refunds are taken as settled (7-day no-reason returns plus
+#: the after-sales period after delivery): refund figures of windows that ended fewer days before
+#: the data's last day are not yet mature (退款未完结).
+REFUND_MATURITY_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -26,25 +71,34 @@ class KpiDef:
 _DEFS = [
     KpiDef(
         "gmv",
-        "GMV",
-        "GMV",
+        "支付金额（含退款）",
+        "GMV (paid, refunds included)",
         "money",
-        "未取消订单的实付金额之和（退款前）",
-        "Σ paid_amount of orders not cancelled, before refunds",
+        "未取消订单的实付金额之和（含之后退款的订单，退款前，即后台的支付金额）；" + GMV_WINDOW_ZH,
+        "Σ paid_amount of orders not cancelled, before refunds (the dashboards' paid amount); "
+        + GMV_WINDOW_EN,
     ),
-    KpiDef("net_gmv", "净GMV", "Net GMV", "money", "GMV − 退款金额", "GMV − refunds"),
+    KpiDef(
+        "net_gmv",
+        "净支付金额（扣退款）",
+        "Net GMV (after refunds)",
+        "money",
+        "支付金额 − 退款金额（退款计到数据截止日）",
+        "GMV − refunds (refunds as of the data's last day)",
+    ),
     KpiDef(
         "refunds",
         "退款金额",
         "Refunds",
         "money",
-        "未取消订单的退款金额之和",
-        "Σ refund_amount of orders not cancelled",
+        "未取消订单的退款金额之和（计到数据截止日；近期订单的退款可能尚未完结）",
+        "Σ refund_amount of orders not cancelled, as of the data's last day (refunds of recent "
+        "orders may not be settled yet)",
         False,
     ),
     KpiDef(
         "orders",
-        "订单数",
+        "支付订单数",
         "Orders",
         "count",
         "未取消订单的去重 order_id 数",
@@ -52,7 +106,7 @@ _DEFS = [
     ),
     KpiDef(
         "buyers",
-        "买家数",
+        "支付买家数",
         "Buyers",
         "count",
         "有未取消订单的去重 user_id 数（窗口内去重）",
@@ -60,24 +114,57 @@ _DEFS = [
     ),
     KpiDef(
         "uv",
-        "访客数 UV",
-        "UV",
+        "访客数",
+        "Visitors (UV)",
         "count",
-        "每日有任一行为事件的去重用户数，按天加总",
-        "distinct users with any event on a day, summed over days",
+        "窗口内有任一行为事件的去重用户数（区间去重，与生意参谋/京东商智/抖店罗盘的多日访客数同口径）",
+        "distinct users with any event over the whole window (distinct over the period, as the "
+        "platforms' dashboards count a period's visitors)",
     ),
-    KpiDef("cr", "转化率", "Conversion rate", "ratio", "订单数 / UV", "orders / UV"),
+    KpiDef(
+        "uv_daily_sum",
+        "访客数（按日累加）",
+        "Visitors (summed over days)",
+        "count",
+        "每日去重访客数按天加总（一人来访多日计多次；日均访客 = 此数 / 天数）",
+        "daily distinct visitors summed over the window's days (a visitor on several days counts "
+        "once per day; visitors per day = this / days)",
+    ),
+    KpiDef(
+        "cr",
+        "支付转化率",
+        "Payment conversion rate",
+        "ratio",
+        "支付买家数 / 访客数（两者均为窗口内去重）",
+        "buyers / visitors (both distinct over the window)",
+    ),
+    KpiDef(
+        "orders_per_buyer",
+        "人均笔数",
+        "Orders per buyer",
+        "multiple",
+        "支付订单数 / 支付买家数",
+        "orders / buyers",
+    ),
     KpiDef(
         "aov",
-        "客单价",
-        "AOV",
+        "笔单价",
+        "Average order value",
         "money",
-        "GMV / 订单数（按订单，非按买家）",
-        "GMV / orders (per order, not per buyer)",
+        "支付金额 / 支付订单数（按订单）",
+        "GMV / orders (per order)",
+    ),
+    KpiDef(
+        "aov_buyer",
+        "客单价",
+        "Spend per buyer",
+        "money",
+        "支付金额 / 支付买家数（按买家，与后台客单价同口径）",
+        "GMV / buyers (per buyer, as the platforms' dashboards define it)",
     ),
     KpiDef(
         "spend",
-        "投放花费",
+        "推广花费",
         "Spend",
         "money",
         "spend 表中各渠道花费之和",
@@ -86,11 +173,21 @@ _DEFS = [
     ),
     KpiDef(
         "roas",
-        "投产比 ROAS",
-        "ROAS",
+        "投产比（=后台ROI）",
+        "ROAS (the dashboards' 'ROI')",
         "multiple",
-        "GMV / 投放花费（不是 ROI）",
-        "GMV / spend (not ROI)",
+        "支付金额 / 推广花费（平台后台称 ROI；不计成本与折扣，不是利润ROI）",
+        "GMV / spend (the platforms' dashboards call it ROI; no cost or discount in it, not a "
+        "profit ROI)",
+    ),
+    KpiDef(
+        "spend_ratio",
+        "费比",
+        "Spend-to-GMV ratio",
+        "ratio",
+        "推广花费 / 支付金额（= 1 / 投产比）",
+        "spend / GMV (= 1 / ROAS)",
+        False,
     ),
     KpiDef(
         "new_customers",
@@ -105,7 +202,7 @@ _DEFS = [
         "新客占比",
         "New-customer share",
         "ratio",
-        "新客数 / 买家数",
+        "新客数 / 支付买家数",
         "new customers / buyers",
     ),
     KpiDef(
@@ -118,14 +215,22 @@ _DEFS = [
     ),
     KpiDef(
         "live_gmv_share",
-        "直播GMV占比",
+        "直播支付金额占比",
         "Live-stream GMV share",
         "ratio",
-        "直播渠道 GMV / GMV",
+        "直播渠道支付金额 / 支付金额",
         "live-channel GMV / GMV",
     ),
     KpiDef(
-        "refund_rate", "退款率", "Refund rate", "ratio", "退款金额 / GMV", "refunds / GMV", False
+        "refund_rate",
+        "退款率",
+        "Refund rate",
+        "ratio",
+        "退款金额 / 支付金额（计到数据截止日；窗口结束不足 "
+        f"{REFUND_MATURITY_DAYS} 天时退款尚未完结）",
+        f"refunds / GMV, as of the data's last day (not yet settled when the window ended fewer "
+        f"than {REFUND_MATURITY_DAYS} days before it)",
+        False,
     ),
     KpiDef(
         "cancel_rate",
@@ -138,48 +243,106 @@ _DEFS = [
     ),
     KpiDef(
         "gmv_per_day",
-        "日均GMV",
+        "日均支付金额",
         "GMV per day",
         "money",
-        "GMV / 窗口天数",
+        "支付金额 / 窗口天数",
         "GMV / days in the window",
     ),
     KpiDef(
         "gmv_index",
-        "GMV指数",
+        "支付金额指数",
         "GMV index",
         "index",
-        "100 × 窗口日均GMV / 基线日均GMV",
+        "100 × 窗口日均支付金额 / 基线日均支付金额",
         "100 × daily GMV in the window / daily GMV in the baseline",
     ),
     KpiDef(
         "cr_index",
-        "转化率指数",
-        "CR index",
+        "支付转化率指数",
+        "Conversion index",
         "index",
-        "100 × 窗口转化率 / 基线转化率",
-        "100 × CR in the window / CR in the baseline",
+        "100 × 窗口支付转化率 / 基线支付转化率",
+        "100 × conversion rate in the window / in the baseline",
     ),
     KpiDef(
         "aov_index",
-        "客单价指数",
+        "笔单价指数",
         "AOV index",
         "index",
+        "100 × 窗口笔单价 / 基线笔单价",
+        "100 × average order value in the window / in the baseline",
+    ),
+    KpiDef(
+        "aov_buyer_index",
+        "客单价指数",
+        "Spend-per-buyer index",
+        "index",
         "100 × 窗口客单价 / 基线客单价",
-        "100 × AOV in the window / AOV in the baseline",
+        "100 × spend per buyer in the window / in the baseline",
     ),
     KpiDef(
         "burst_multiple",
         "爆发系数",
         "Burst multiple",
         "multiple",
-        "峰值日GMV / 基线日均GMV",
+        "峰值日支付金额 / 基线日均支付金额",
         "peak-day GMV / baseline daily GMV",
     ),
 ]
 
-KPI_DEFINITIONS: dict[str, KpiDef] = {d.key: d for d in _DEFS}
-KPI_KEYS: tuple[str, ...] = tuple(KPI_DEFINITIONS)
+#: Figures of the analyses (not per window): named and defined here, not targetable on a card.
+_RESULT_DEFS = [
+    KpiDef(
+        "roi_margin",
+        "利润ROI（总投放）",
+        "Margin ROI (total spend)",
+        "multiple",
+        "增量毛利 / 活动总费用（推广花费 + 活动费 + 未入价的券 + 固定费用）；保本线 1.0",
+        "incremental gross profit / total campaign cost (spend + fees + coupons not in the price "
+        "+ fixed); break-even 1.0",
+    ),
+    KpiDef(
+        "roi_margin_incremental",
+        "利润ROI（增量投放）",
+        "Margin ROI (incremental spend)",
+        "multiple",
+        "增量毛利 / 增量费用；增量费用 = 活动总费用 − 基线期日均推广花费 × 活动天数（日常投放不计）；保本线 1.0",
+        "incremental gross profit / incremental cost; incremental cost = total campaign cost − "
+        "baseline spend per day × campaign days (the everyday run rate left out); break-even 1.0",
+    ),
+    KpiDef(
+        "break_even_roas",
+        "保本投产比",
+        "Break-even ROAS",
+        "multiple",
+        "(1 − 折扣深度) / (单位边际贡献率 − 折扣深度)：投产比低于它，推广带来的支付金额的边际贡献不够付推广费",
+        "(1 − discount depth) / (unit contribution margin − discount depth): below it, the "
+        "contribution of the GMV a channel's spend brings does not pay for the spend",
+    ),
+    KpiDef(
+        "break_even_lift",
+        "保本销量提升（仅覆盖折扣）",
+        "Break-even unit lift (discount only)",
+        "ratio",
+        "折扣深度 / (单位边际贡献率 − 折扣深度)：只覆盖折扣让利所需的销量提升，未计推广费用",
+        "discount depth / (unit contribution margin − discount depth): the unit lift that pays "
+        "back the discount only, not the spend",
+    ),
+    KpiDef(
+        "break_even_lift_with_spend",
+        "保本销量提升（含推广费用）",
+        "Break-even unit lift (discount and spend)",
+        "ratio",
+        "(折扣深度 + 活动总费用 / 无活动预期销量按原价的金额) / (单位边际贡献率 − 折扣深度)",
+        "(discount depth + total campaign cost / expected units' value at regular price) / "
+        "(unit contribution margin − discount depth)",
+    ),
+]
+
+KPI_DEFINITIONS: dict[str, KpiDef] = {d.key: d for d in [*_DEFS, *_RESULT_DEFS]}
+#: the KPIs measured per window: what a card may target or state a hypothesis on
+KPI_KEYS: tuple[str, ...] = tuple(d.key for d in _DEFS)
 
 FUNNEL_STEPS: tuple[str, ...] = ("visit", "view", "cart", "order", "pay")
 PHASES: tuple[str, ...] = ("baseline", "preheat", "burst", "post", "dip")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..extract.aggregates import sql
 from ..format import Style
 from ..metrics.decompose import decompose_gmv_change
 from ..metrics.funnel import window_funnel
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
     from ..ingest.card import CampaignCard, Strategy, Windows
     from ..ingest.validate import Campaign
+
+
+def window_visitors(campaign: Campaign) -> pd.DataFrame | None:
+    """访客数 distinct over each window (``window_uv.sql``), by channel; ``None`` without events.
+
+    Runs on the campaign's connection after :func:`fupan.extract.aggregates.extract` (which
+    creates the ``calendar`` table it joins).
+    """
+    if not campaign.has("events"):
+        return None
+    return campaign.con.execute(sql("window_uv")).df()
 
 
 def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataFrame:
@@ -39,7 +51,15 @@ def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataF
     DataFrame
         One row per window.
     """
-    out = window_kpis(windows, agg.windows, agg.new_customers, agg.daily, agg.uv, agg.spend)
+    out = window_kpis(
+        windows,
+        agg.windows,
+        agg.new_customers,
+        agg.daily,
+        agg.uv,
+        agg.spend,
+        visitors=window_visitors(campaign),
+    )
     if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
         out = out.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)
     return out
@@ -61,7 +81,9 @@ def report_style(card: CampaignCard, kpis: pd.DataFrame, lang: str, share_safe: 
         money_index = float(kpis.loc["baseline", "gmv"]) / ((b.end - b.start).days + 1)
         if not money_index > 0:
             raise ValueError("share-safe: the baseline window has no GMV to index money to")
-    return Style(lang, money_index, card.currency)
+    from ..ingest.card.channels import display_names  # channel/platform/category names
+
+    return Style(lang, money_index, card.currency, display_names(card))
 
 
 def channels(agg: Aggregates, windows: Windows) -> pd.DataFrame:
@@ -81,9 +103,11 @@ def hypotheses(kpis: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
 
 
 def decomposition(kpis: pd.DataFrame) -> Decomposition | None:
-    """Daily GMV, campaign vs baseline, split into UV, CR and AOV (LMDI and Shapley).
+    """Daily GMV, campaign vs baseline, split into 访客数 × 支付转化率 × 人均笔数 × 笔单价 (LMDI, Shapley).
 
-    口径: UV per day, CR and AOV of each window; ``None`` without UV or orders in either window.
+    口径 (METHODS.md §2.1): uv = the window's distinct visitors / its days; cr = buyers / visitors;
+    orders_per_buyer = orders / buyers; aov = GMV / orders — the product is the window's GMV per
+    day exactly. ``None`` without visitors or orders in either window.
     """
     base, cur = kpis.loc["baseline"], kpis.loc["campaign"]
     if (
@@ -91,8 +115,15 @@ def decomposition(kpis: pd.DataFrame) -> Decomposition | None:
         or min(base.uv, cur.uv, base.orders, cur.orders) <= 0
     ):
         return None
-    f0 = {"uv": base.uv / base.days, "cr": base.cr, "aov": base.aov}
-    f1 = {"uv": cur.uv / cur.days, "cr": cur.cr, "aov": cur.aov}
+    f0, f1 = (
+        {
+            "uv": k.uv / k.days,
+            "cr": k.cr,
+            "orders_per_buyer": k.orders_per_buyer,
+            "aov": k.aov,
+        }
+        for k in (base, cur)
+    )
     return Decomposition(
         base=f0,
         current=f1,

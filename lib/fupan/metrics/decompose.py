@@ -1,7 +1,9 @@
 """Exact decomposition of a KPI change into its drivers (METHODS.md §2.1–2.4).
 
-口径: GMV = UV × CR × AOV with CR = orders / UV and AOV = GMV / orders, so the identity holds
-exactly and each method below splits G₁ − G₀ into parts that sum to it exactly.
+口径 (metric dictionary 2026.12-1): GMV = 访客数 × 支付转化率 × 人均笔数 × 笔单价, i.e.
+UV × (buyers / UV) × (orders / buyers) × (GMV / orders) — the four factors multiply to GMV exactly
+(METHODS.md §2.1). The three-factor form UV × CR × AOV holds when CR = orders / UV. Each method
+below splits G₁ − G₀ into parts that sum to it exactly.
 """
 
 from __future__ import annotations
@@ -85,15 +87,36 @@ def shapley(f0: Mapping[str, float], f1: Mapping[str, float]) -> pd.Series:
 def decompose_gmv_change(
     base: Mapping[str, float], current: Mapping[str, float], method: str = "lmdi"
 ) -> pd.Series:
-    """Split a GMV change into UV, CR and AOV effects (METHODS.md §2.1–2.3).
+    """Split a GMV change into the effects of its factors (METHODS.md §2.1–2.3).
 
-    ``base`` and ``current`` hold ``uv``, ``cr`` (orders/UV) and ``aov`` (GMV/orders). Returns the
-    three effects in money; they sum to G₁ − G₀ exactly. ``method`` is ``"lmdi"`` or ``"shapley"``.
+    口径: with ``orders_per_buyer`` in both periods, four factors — ``uv`` (访客数), ``cr``
+    (支付转化率 = buyers / UV), ``orders_per_buyer`` (人均笔数 = orders / buyers) and ``aov`` (笔单价
+    = GMV / orders), whose product is GMV exactly; without it, three — ``uv``, ``cr`` (= orders /
+    UV) and ``aov``. The effects are in money and sum to G₁ − G₀ exactly (for G = Π factors).
+    ``method`` is ``"lmdi"`` or ``"shapley"``.
+
+    Parameters
+    ----------
+    base, current : mapping
+        The factors of each period, as above.
+    method : {"lmdi", "shapley"}
+        The decomposition.
+
+    Returns
+    -------
+    Series
+        One effect per factor, in the order uv, cr, [orders_per_buyer,] aov.
+
+    Raises
+    ------
+    ValueError
+        On a missing factor, a negative or non-finite one, or an unknown method.
     """
-    keys = ("uv", "cr", "aov")
+    four = "orders_per_buyer" in base and "orders_per_buyer" in current
+    keys = ("uv", "cr", "orders_per_buyer", "aov") if four else ("uv", "cr", "aov")
     missing = [k for k in keys if k not in base or k not in current]
     if missing:
-        raise ValueError(f"missing factor(s) {missing}; need uv, cr and aov for both periods")
+        raise ValueError(f"missing factor(s) {missing}; need {list(keys)} for both periods")
     f0 = {k: float(base[k]) for k in keys}
     f1 = {k: float(current[k]) for k in keys}
     if method == "lmdi":

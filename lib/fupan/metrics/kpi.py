@@ -52,6 +52,14 @@ def _window_sum(
     return float(rows[col].sum())
 
 
+def _window_visitors(visitors: pd.DataFrame | None, phase: str) -> float:
+    """Distinct visitors of ``phase`` over the whole window (``channel == "_all"``); NaN without."""
+    if visitors is None:
+        return float("nan")
+    row = visitors[(visitors.phase == phase) & (visitors.channel == ALL)]
+    return float(row.uv.iloc[0]) if len(row) else float("nan")
+
+
 def window_kpis(
     windows: pd.DataFrame,
     window_channel: pd.DataFrame,
@@ -59,16 +67,22 @@ def window_kpis(
     daily: pd.DataFrame,
     uv: pd.DataFrame | None = None,
     spend: pd.DataFrame | None = None,
+    visitors: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per window (baseline … dip, campaign) with every KPI of the metric dictionary.
 
-    口径 (see :data:`fupan.dictionary.KPI_DEFINITIONS`): GMV = Σ paid_amount of orders not
-    cancelled, before refunds; net GMV = GMV − refunds; orders = distinct non-cancelled order_id;
-    buyers distinct over the window; UV = daily distinct users with any event, summed over the
-    window's days (NaN unless events cover every day); CR = orders/UV; AOV = GMV/orders, so
-    GMV = UV × CR × AOV exactly; ROAS = GMV/spend; new customers = first order ever inside the
-    window; indices = 100 × window value / baseline value (money per day for GMV); burst multiple
-    = peak-day GMV / baseline daily GMV.
+    口径 (:data:`fupan.dictionary.KPI_DEFINITIONS`, version 2026.12-1): GMV (支付金额, 含退款) =
+    Σ paid_amount of orders not cancelled, before refunds, by order day inside the window (both
+    end days included); net GMV = GMV − refunds; orders = distinct non-cancelled order_id; buyers
+    (支付买家数) distinct over the window; UV (访客数) = distinct users with any event over the
+    whole window (``visitors``, one row per ``phase`` with ``channel == "_all"``); uv_daily_sum
+    (按日累加) = daily distinct users summed over the window's days (``uv``); both NaN unless the
+    events cover every day of the window; CR (支付转化率) = buyers / UV; orders_per_buyer (人均笔数)
+    = orders / buyers; AOV (笔单价) = GMV / orders; aov_buyer (客单价) = GMV / buyers; so that
+    UV × CR × orders_per_buyer × AOV = GMV exactly (METHODS.md §2.1); ROAS (投产比) = GMV / spend;
+    spend_ratio (费比) = spend / GMV; new customers = first order ever inside the window; indices
+    = 100 × window value / baseline value (money per day for GMV); burst multiple = peak-day GMV /
+    baseline daily GMV.
     """
     if windows.empty or "baseline" not in set(windows.phase):
         raise ValueError("windows must include a 'baseline' row")
@@ -85,7 +99,8 @@ def window_kpis(
         cancelled = int(t.cancelled_orders) if t is not None else 0
         buyers = int(t.buyers) if t is not None else 0
         refunds = float(t.refunds) if t is not None else 0.0
-        uv_w = _window_sum(uv, "uv", w.start_date, w.end_date)
+        uv_sum = _window_sum(uv, "uv", w.start_date, w.end_date)
+        uv_w = _window_visitors(visitors, w.phase) if np.isfinite(uv_sum) else float("nan")
         spend_w = _window_sum(spend, "spend", w.start_date, w.end_date, channel=None)
         in_w = day_total[
             day_total.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))
@@ -103,10 +118,14 @@ def window_kpis(
                 "orders": orders,
                 "buyers": buyers,
                 "uv": uv_w,
-                "cr": _div(orders, uv_w),
+                "uv_daily_sum": uv_sum,
+                "cr": _div(buyers, uv_w),
+                "orders_per_buyer": _div(orders, buyers),
                 "aov": _div(g, orders),
+                "aov_buyer": _div(g, buyers),
                 "spend": spend_w,
                 "roas": _div(g, spend_w),
+                "spend_ratio": _div(spend_w, g),
                 "new_customers": int(new_all.get(w.phase, 0)),
                 "new_customer_share": _div(new_all.get(w.phase, 0), buyers),
                 "live_gmv_share": _div(lv.gmv, g) if lv is not None else float("nan"),
@@ -125,6 +144,7 @@ def window_kpis(
         gmv_index=100 * table.gmv_per_day / base.gmv_per_day,
         cr_index=100 * table.cr / base.cr,
         aov_index=100 * table.aov / base.aov,
+        aov_buyer_index=100 * table.aov_buyer / base.aov_buyer,
         burst_multiple=table.peak_day_gmv / base.gmv_per_day,
     )
 
@@ -136,9 +156,11 @@ def channel_kpis(
     end: DateLike,
     phase: str,
 ) -> pd.DataFrame:
-    """Per channel in one window: GMV, orders, buyers, GMV share, spend and ROAS (= GMV/spend).
+    """Per channel in one window: GMV, orders, buyers, GMV share, spend, ROAS and 费比.
 
-    Channels without spend (e.g. organic) show NaN ROAS, never infinity.
+    口径: ROAS (投产比) = channel GMV / channel spend, GMV attributed by the order's channel;
+    spend_ratio (费比) = channel spend / channel GMV. Channels without spend (e.g. organic) show
+    NaN for both, never infinity or 0.
     """
     rows = window_channel[(window_channel.phase == phase) & (window_channel.channel != ALL)]
     table = rows.set_index("channel")[["gmv", "orders", "buyers", "new_buyers"]].astype(float)
@@ -157,6 +179,11 @@ def channel_kpis(
     return table.assign(
         gmv_share=table.gmv / total if total else np.nan,
         roas=np.where(table.spend > 0, table.gmv / table.spend.where(table.spend > 0), np.nan),
+        spend_ratio=np.where(
+            (table.spend > 0) & (table.gmv > 0),
+            table.spend / table.gmv.where(table.gmv > 0),
+            np.nan,
+        ),
     ).sort_values("gmv", ascending=False)
 
 
