@@ -104,6 +104,17 @@ def test_table_schemas(runs: dict[str, Path], std: dict[str, Any]) -> None:
             ("status", s),
             ("refund_amount", pa.float64()),
             ("unit_cost", pa.float64()),
+            # the ops columns (issue 13), appended after the original ones
+            ("order_type", s),
+            ("deposit_amount", pa.float64()),
+            ("deposit_time", ts),
+            ("balance_amount", pa.float64()),
+            ("balance_time", ts),
+            ("shop_discount", pa.float64()),
+            ("platform_discount", pa.float64()),
+            ("coupon_id", s),
+            ("is_gift", pa.int64()),
+            ("session_id", s),
         ]
     )
     assert pq.read_schema(runs["standard"] / "events.parquet").remove_metadata() == pa.schema(
@@ -118,7 +129,11 @@ def test_table_schemas(runs: dict[str, Path], std: dict[str, Any]) -> None:
         ]
     )
     spend, inv = std["spend"], std["inventory"]
-    assert list(spend.columns) == ["date", "channel", "spend", "impressions", "clicks"]
+    assert list(spend.columns) == [
+        *("date", "channel", "spend", "impressions", "clicks"),
+        *("tool", "plan_id", "objective", "attributed_gmv", "attributed_orders"),
+        "attribution_window",
+    ]
     assert spend["impressions"].dtype == np.int64 and spend["clicks"].dtype == np.int64
     assert set(spend["channel"]) == CHANNELS - {"organic"}
     assert spend["date"].min() == "2025-09-15" and spend["date"].max() == "2025-11-30"

@@ -50,6 +50,7 @@ from .base import (
 from .card import SHOP, _card, _truth
 from .control import _control
 from .model import _catalogue, _model
+from .ops import plant_ops
 from .orders import _events, _orders
 from .tables import _inventory, _spend, _write_tables
 
@@ -130,20 +131,23 @@ def generate_demo(
     spend = _spend(r_spend, m)
     plan = lv.shop()
     standard = m if scenario == "standard" and lv == plan else _model("standard", scale, cat, plan)
-    with open(out / "campaign.yaml", "w", encoding="utf-8", newline="\n") as f:
-        yaml.safe_dump(
-            _card(standard, spend),
-            f,
-            allow_unicode=True,
-            sort_keys=False,
-            default_flow_style=None,
-            width=100,
-        )
     _write_tables(out, m, cat, o, ev, user_ids, control)
+    card = _card(standard, spend)
     spend.to_csv(out / "spend.csv", index=False, lineterminator="\n", float_format="%.2f")
     _inventory(m, cat, o).to_csv(out / "inventory.csv", index=False, lineterminator="\n")
-    text = json.dumps(
-        _truth(m, cat, seed, scale, scenario), ensure_ascii=False, sort_keys=True, indent=2
-    )
+    truth = _truth(m, cat, seed, scale, scenario)
+    if lv == Levers():  # the demo shop: presale, live sessions, products, ads, coupons, plan
+        ops = plant_ops(out, seed, m, cat, standard)
+        card["tables"].update(ops["card"]["tables"])
+        card["costs"].update(ops["card"]["costs"])
+        card["strategy"]["hero_skus"] = ops["card"]["hero_skus"]
+        card["gmv_date"] = ops["card"]["gmv_date"]
+        card["presale"] = ops["card"]["presale"]
+        truth["ops"] = ops["truth"]
+    with open(out / "campaign.yaml", "w", encoding="utf-8", newline="\n") as f:
+        yaml.safe_dump(
+            card, f, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
+        )
+    text = json.dumps(truth, ensure_ascii=False, sort_keys=True, indent=2)
     (out / "truth.json").write_text(text + "\n", encoding="utf-8")
     return out

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ...dictionary import KPI_KEYS
 from .base import _Model
+from .ops import OpsCosts
 
 
 class Background(_Model):
@@ -52,6 +53,8 @@ class Strategy(_Model):
     budget: dict[str, float] = Field(default_factory=dict)
     mechanics: list[str] = Field(default_factory=list)
     hypotheses: list[Hypothesis] = Field(default_factory=list)
+    #: the campaign's hero products (主推品): SKUs whose sell-through and stock-outs the report weighs
+    hero_skus: list[str] = Field(default_factory=list)
 
     @field_validator("targets")
     @classmethod
@@ -135,13 +138,14 @@ class Lessons(_Model):
         return v
 
 
-class Costs(_Model):
+class Costs(OpsCosts):
     """Costs the margin ROI needs beyond unit cost and media spend (METHODS.md §1.2).
 
     ``variable_cost_rate``: per-unit variable cost as a share of the regular paid price — platform
     commission, payment fees, fulfilment (v_i = rate × p_i^reg). ``fees``: platform/campaign
     participation fees; ``coupons``: shop-funded coupons *not* already netted out of paid_amount;
     ``fixed``: set-up cost (creative, hosts, samples). All in the card's currency, for the campaign.
+    The P&L's rates (commission, payment fee, logistics per order) are :class:`.ops.OpsCosts`.
     """
 
     variable_cost_rate: float = Field(default=0.0, ge=0.0, lt=1.0)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
+
+from . import ops_contracts as _ops
 
 # ----------------------------------------------------------------------------- table contracts
-TABLE_NAMES: tuple[str, ...] = ("orders", "events", "spend", "inventory")
+TABLE_NAMES: tuple[str, ...] = (
+    "orders",
+    "events",
+    "spend",
+    "inventory",
+    *("products", "live_sessions", "coupons", "targets"),  # the ops tables (all optional)
+)
 ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]
 
 
@@ -33,6 +41,7 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("status", "string", allowed=("paid", "cancelled", "refunded")),
         Column("refund_amount", "number", minimum=0),
         Column("unit_cost", "number", minimum=0),
+        *(Column(*cast(tuple, c)) for c in _ops.ORDER_OPS_COLUMNS),
     ),
     "events": (
         Column("user_id", "string", True),
@@ -49,6 +58,7 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("spend", "number", True, minimum=0),
         Column("impressions", "integer", minimum=0),
         Column("clicks", "integer", minimum=0),
+        *(Column(*cast(tuple, c)) for c in _ops.SPEND_OPS_COLUMNS),
     ),
     "inventory": (
         Column("date", "date", True),
@@ -56,4 +66,5 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("on_hand", "integer", True, minimum=0),
         Column("on_order", "integer", minimum=0),
     ),
+    **{t: tuple(Column(*cast(tuple, c)) for c in cols) for t, cols in _ops.OPS_CONTRACTS.items()},
 }

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
 from .contracts import TABLE_NAMES
+from .ops import GmvDate, Presale
 from .windows import Windows
 
 
@@ -19,8 +20,14 @@ class Tables(_Model):
     events: str | None = None
     spend: str | None = None
     inventory: str | None = None
+    products: str | None = None
+    live_sessions: str | None = None
+    coupons: str | None = None
+    targets: str | None = None
 
-    @field_validator("orders", "events", "spend", "inventory")
+    @field_validator(
+        "orders", "events", "spend", "inventory", "products", "live_sessions", "coupons", "targets"
+    )
     @classmethod
     def _inside_folder(cls, v: str | None) -> str | None:
         if v is None:
@@ -65,12 +72,26 @@ class CampaignCard(_Model):
     strategy: Strategy = Field(default_factory=Strategy)
     retrospective: Lessons = Field(default_factory=Lessons)
     tables: Tables
-    mapping: dict[Literal["orders", "events", "spend", "inventory"], dict[str, str]] = Field(
-        default_factory=dict
-    )
+    mapping: dict[
+        Literal[
+            "orders",
+            "events",
+            "spend",
+            "inventory",
+            "products",
+            "live_sessions",
+            "coupons",
+            "targets",
+        ],
+        dict[str, str],
+    ] = Field(default_factory=dict)
     duplicate_lines: Literal["keep", "drop"] = "keep"
     costs: Costs = Field(default_factory=Costs)
     controls: Controls = Field(default_factory=Controls)
+    #: which date presale GMV counts on (:data:`.ops.GmvDate`); unstated: the balance-paid date
+    #: when the orders carry presale columns (as the platforms count), else the order time
+    gmv_date: GmvDate | None = None
+    presale: Presale = Field(default_factory=Presale)
     #: where the data come from: ``real`` (a shop's own records) or ``synthetic`` (generated);
     #: unstated (None) is allowed for a run, but ``fupan archive`` then asks for ``--provenance``
     provenance: Literal["real", "synthetic"] | None = None

@@ -1,0 +1,125 @@
+"""The optional ops columns and tables of issue 13: presale, live sessions, coupons, products, plan.
+
+Every column and table here is optional; an analysis whose data are absent is skipped with its
+reason. Column meanings (amounts in the card's currency):
+
+- orders: ``order_type`` presale/spot; ``deposit_amount``/``deposit_time`` (定金) and
+  ``balance_amount``/``balance_time`` (尾款) of a presale line — ``paid_amount`` stays what the buyer
+  paid in all (deposit + balance), a presale whose balance was never paid is ``cancelled`` (its
+  deposit is forfeited, no GMV); ``session_id`` the live session the order came from;
+  ``shop_discount``/``platform_discount`` the discount of the line funded by the shop / by the
+  platform (already out of ``paid_amount``); ``coupon_id``; ``is_gift`` 1 for a free gift line.
+- spend: ``tool`` (万相台, 引力魔方, 直通车, 千川, 京准通 …), ``plan_id``, ``objective``, and what
+  the platform attributes to the row: ``attributed_gmv``, ``attributed_orders`` within
+  ``attribution_window`` (e.g. ``15d``).
+- products: one row per SKU — ``spu``, ``product_name``, ``role`` (hero/traffic/profit/new/gift
+  or 爆款/引流/利润/新品/赠品), ``launch_date``, ``list_price``, ``planned_stock`` (units for the
+  campaign).
+- live_sessions: one row per session (own room or KOL): start and end, ``host``, ``views`` (场观),
+  ``viewers``, ``avg_watch_seconds``, ``interactions``, ``new_followers``, ``slot_fee`` (坑位费),
+  ``commission_rate`` (on settled GMV). A scheduled session that never went live has ``views`` 0.
+- coupons: one row per coupon — ``type``, ``funded_by`` shop/platform, ``face_value``,
+  ``threshold``, ``issued``/``claimed``/``redeemed`` counts and ``cost``: what the coupon cost the
+  shop beyond the discount already out of ``paid_amount`` (0 when none).
+- targets: the plan, one row per date × channel: ``gmv``, ``visitors``, ``conversion``, ``aov``
+  (客单价), ``new_customers``, ``spend``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Column(NamedTuple):
+    """A column spec, made into :class:`~fupan.ingest.card.contracts.Column` by the contracts
+    module (which imports this one, so it is not imported back)."""
+
+    name: str
+    kind: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+
+
+#: 商品角色: the data value (English key or its Chinese name) → the key
+PRODUCT_ROLES: dict[str, str] = {
+    "hero": "hero",
+    "traffic": "traffic",
+    "profit": "profit",
+    "new": "new",
+    "gift": "gift",
+    "爆款": "hero",
+    "引流": "traffic",
+    "利润": "profit",
+    "新品": "new",
+    "赠品": "gift",
+}
+
+ORDER_OPS_COLUMNS: tuple[Column, ...] = (
+    Column("order_type", "string", allowed=("presale", "spot")),
+    Column("deposit_amount", "number", minimum=0),
+    Column("deposit_time", "timestamp"),
+    Column("balance_amount", "number", minimum=0),
+    Column("balance_time", "timestamp"),
+    Column("session_id", "string"),
+    Column("shop_discount", "number", minimum=0),
+    Column("platform_discount", "number", minimum=0),
+    Column("coupon_id", "string"),
+    Column("is_gift", "integer", minimum=0),
+)
+
+SPEND_OPS_COLUMNS: tuple[Column, ...] = (
+    Column("tool", "string"),
+    Column("plan_id", "string"),
+    Column("objective", "string"),
+    Column("attributed_gmv", "number", minimum=0),
+    Column("attributed_orders", "integer", minimum=0),
+    Column("attribution_window", "string"),
+)
+
+OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
+    "products": (
+        Column("sku", "string", True),
+        Column("spu", "string"),
+        Column("product_name", "string"),
+        Column("role", "string", allowed=tuple(PRODUCT_ROLES)),
+        Column("launch_date", "date"),
+        Column("list_price", "number", minimum=0),
+        Column("planned_stock", "integer", minimum=0),
+    ),
+    "live_sessions": (
+        Column("session_id", "string", True),
+        Column("start_time", "timestamp", True),
+        Column("end_time", "timestamp", True),
+        Column("kind", "string", True, allowed=("own", "kol")),
+        Column("host", "string"),
+        Column("views", "integer", minimum=0),
+        Column("viewers", "integer", minimum=0),
+        Column("avg_watch_seconds", "number", minimum=0),
+        Column("interactions", "integer", minimum=0),
+        Column("new_followers", "integer", minimum=0),
+        Column("slot_fee", "number", minimum=0),
+        Column("commission_rate", "number", minimum=0),
+    ),
+    "coupons": (
+        Column("coupon_id", "string", True),
+        Column("type", "string"),
+        Column("funded_by", "string", allowed=("shop", "platform")),
+        Column("face_value", "number", minimum=0),
+        Column("threshold", "number", minimum=0),
+        Column("issued", "integer", minimum=0),
+        Column("claimed", "integer", minimum=0),
+        Column("redeemed", "integer", minimum=0),
+        Column("cost", "number", minimum=0),
+    ),
+    "targets": (
+        Column("date", "date", True),
+        Column("channel", "string", True),
+        Column("gmv", "number", True, minimum=0),
+        Column("visitors", "integer", minimum=0),
+        Column("conversion", "number", minimum=0),
+        Column("aov", "number", minimum=0),
+        Column("new_customers", "integer", minimum=0),
+        Column("spend", "number", minimum=0),
+    ),
+}
