@@ -266,26 +266,42 @@ def _sample(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _pseudonymise(
-    con: duckdb.DuckDBPyConnection, raw: str, column: str, raw_type: str, salt: bytes
-) -> None:
-    """Replace ``column`` by salted pseudonyms; hash each distinct value once, then update."""
-    q = ident(column)
-    if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith(
-        "DECIMAL"
-    ):  # 123.0 and 123 are one id
-        text = (
+def id_text_sql(q: str, raw_type: str) -> str:
+    """The id in column ``q`` (of DuckDB type ``raw_type``) as trimmed text, NULL when empty; a
+    whole number stored as a float is written without its ``.0`` (123.0 and 123 are one id)."""
+    if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith("DECIMAL"):
+        return (
             f"CASE WHEN {q} = floor({q}) AND abs({q}) < 1e15 THEN CAST(CAST({q} AS BIGINT) AS VARCHAR) "
             f"ELSE CAST({q} AS VARCHAR) END"
         )
-    else:
-        text = f"nullif(trim(TRY_CAST({q} AS VARCHAR)), '')"
-    ddl(con, f"ALTER TABLE {raw} ALTER COLUMN {q} SET DATA TYPE VARCHAR USING {text}")
+    return f"nullif(trim(TRY_CAST({q} AS VARCHAR)), '')"
+
+
+def pseudonym_table(
+    con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, raw_type: str, salt: bytes
+) -> None:
+    """``table`` (v, p): each distinct id of ``column`` in the relation ``source`` as text (``v``)
+    and its pseudonym (``p``). Each distinct id is hashed once, however many rows carry it; the
+    rows get their pseudonym by a join on ``v``."""
+    text = id_text_sql(ident(column), raw_type)
     ddl(
         con,
-        f"CREATE TEMP TABLE _pseudonyms AS SELECT v, {pseudonym_sql('v', salt)} AS p "
-        f"FROM (SELECT DISTINCT {q} AS v FROM {raw} WHERE {q} IS NOT NULL)",
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {pseudonym_sql('v', salt)} AS p "
+        f"FROM (SELECT DISTINCT {text} AS v FROM {source}) WHERE v IS NOT NULL",
     )
+
+
+def _pseudonymise(
+    con: duckdb.DuckDBPyConnection, raw: str, column: str, raw_type: str, salt: bytes
+) -> None:
+    """Replace ``column`` of the table ``raw`` by salted pseudonyms; hash each distinct value once,
+    then update."""
+    q = ident(column)
+    ddl(
+        con,
+        f"ALTER TABLE {raw} ALTER COLUMN {q} SET DATA TYPE VARCHAR USING {id_text_sql(q, raw_type)}",
+    )
+    pseudonym_table(con, "_pseudonyms", raw, column, "VARCHAR", salt)
     try:
         ddl(
             con,
@@ -295,17 +311,24 @@ def _pseudonymise(
         ddl(con, "DROP TABLE _pseudonyms")
 
 
-def protect(
-    con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str, salt: bytes
-) -> tuple[list[Problem], dict[str, list[str]]]:
-    """Apply the rules above to the DuckDB table ``raw`` just read from ``filename``, whose contract
-    columns are ``contract``; return the warnings and what was done (columns dropped, pseudonymised)."""
+@dataclass(frozen=True)
+class Protection:
+    """What :func:`plan` decided for one table: columns to drop (with their kind), columns to
+    replace by pseudonyms, and the warnings to give."""
+
+    dropped: dict[str, str]
+    pseudonymise: list[str]
+    problems: list[Problem]
+
+
+def plan(con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str) -> Protection:
+    """Decide, from column names and a sample of the first :data:`SAMPLE_ROWS` values of the table
+    or view ``raw``, which columns :func:`protect` drops and which it pseudonymises."""
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     dropped: dict[str, str] = {}
-    pseudonymised: list[str] = []
     problems: list[Problem] = []
     for column in types:
-        if column in contract:
+        if column in contract or column == "rowid":
             continue
         kind = pii_kind_of_column(column)
         if kind is None:
@@ -314,16 +337,6 @@ def protect(
             )
         if kind is not None:
             dropped[column] = kind
-    if dropped and len(dropped) == len(
-        types
-    ):  # DuckDB keeps at least one column: keep the rows only
-        ddl(
-            con,
-            f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}",
-        )
-    else:
-        for column in dropped:
-            ddl(con, f"ALTER TABLE {raw} DROP COLUMN {ident(column)}")
     if dropped:
         zh = "、".join(f"{c}（{KIND_ZH[k]}）" for c, k in dropped.items())
         en = ", ".join(f"{c} ({k})" for c, k in dropped.items())
@@ -337,13 +350,13 @@ def protect(
                 severity="warning",
             )
         )
+    pseudonymise: list[str] = []
     for column in ("user_id", *PSEUDONYMISE_IF_PII):
         if column not in types or column not in contract:
             continue
         kinds = {k for v in _sample(con, raw, column) if (k := pii_kind_of_value(v)) is not None}
         if column == "user_id" or kinds:
-            _pseudonymise(con, raw, column, types[column], salt)
-            pseudonymised.append(column)
+            pseudonymise.append(column)
         if kinds:
             what_zh = "、".join(KIND_ZH[k] for k in sorted(kinds))
             problems.append(
@@ -357,4 +370,28 @@ def protect(
                     severity="warning",
                 )
             )
-    return problems, {"dropped": sorted(dropped), "pseudonymised": pseudonymised}
+    return Protection(dropped, pseudonymise, problems)
+
+
+def protect(
+    con: duckdb.DuckDBPyConnection, raw: str, contract: set[str], filename: str, salt: bytes
+) -> tuple[list[Problem], dict[str, list[str]]]:
+    """Apply the rules above to the DuckDB table ``raw`` just read from ``filename``, whose contract
+    columns are ``contract``; return the warnings and what was done (columns dropped, pseudonymised)."""
+    decided = plan(con, raw, contract, filename)
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    if decided.dropped and len(decided.dropped) == len(types):
+        # DuckDB keeps at least one column: keep the rows only
+        ddl(
+            con,
+            f"CREATE OR REPLACE TABLE {raw} AS SELECT CAST(NULL AS VARCHAR) AS __no_columns_left FROM {raw}",
+        )
+    else:
+        for column in decided.dropped:
+            ddl(con, f"ALTER TABLE {raw} DROP COLUMN {ident(column)}")
+    for column in decided.pseudonymise:
+        _pseudonymise(con, raw, column, types[column], salt)
+    return decided.problems, {
+        "dropped": sorted(decided.dropped),
+        "pseudonymised": decided.pseudonymise,
+    }

@@ -1,0 +1,217 @@
+"""Checking a campaign folder against its contract — before any kernel starts.
+
+:func:`open_campaign` is the one entry point: it parses the card, loads the tables into DuckDB,
+checks types, ranges, allowed values, order/user consistency, duplicate lines and window coverage
+— each as an aggregate SQL query over the file in place (a Parquet file is never copied: see
+:mod:`.inplace`), only offending row numbers and a few examples coming back —
+and either raises :class:`~fupan.errors.ValidationError` naming every problem (file, row, column,
+expectation, zh + en) or returns a :class:`Campaign` whose typed tables the extract layer reads.
+Nothing is written anywhere (the pseudonymisation salt aside, created once outside the repository
+by :mod:`fupan.ingest.privacy`).
+
+The rules beyond each column's type (error unless marked *warning*; the code in brackets):
+
+- **Time zones.** A timestamp without a zone is local time in the card's ``timezone``. One with a
+  zone — a zoned Parquet type, or text ending in ``Z``, ``UTC``/``GMT`` or ``±hh[:mm]`` — is
+  converted to the card's zone. A text column mixing values with and without a zone is refused
+  [mixed_timezones]: the zone-less ones would silently be read in another zone than the others.
+- **Plausible values.** Timestamps and dates lie in 1990-01-01 .. 2100-12-31 (1970-01-01 and
+  1899-12-30 are "empty date" stand-ins) [out_of_range]; numbers are finite [nan_value,
+  infinite_value] and at most 1e15 in absolute value [out_of_range]. Amounts may carry thousands
+  separators and a leading currency sign (¥ ￥ $ € £).
+- **Orders.** One order id belongs to one user [order_multiple_users]; a line refunds at most what
+  it paid [refund_exceeds_paid]; the orders cover the baseline to the last window [coverage];
+  optional tables that do not are a *warning* [coverage]. Exact duplicate lines are kept or dropped
+  as ``duplicate_lines`` says, with a *warning* [duplicate_lines].
+- **Channels** (*warnings*, so that they never block a run): a spend channel found neither in the
+  orders nor in ``strategy.budget`` [unknown_channel] — usually a naming mismatch (直播 vs live) that
+  leaves its ROAS and pacing empty; a budgeted channel without spend rows [budget_without_spend].
+  Without a spend table neither applies.
+- **Everything at once.** Card problems that leave the tables checkable (anything outside windows,
+  timezone, tables, mapping, duplicate_lines) do not stop the table checks, and a broken table does
+  not stop the checks of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from ...errors import Problem, ValidationError
+from .. import privacy
+from ..card import CARD_FILE, CampaignCard, card_line, read_card
+from ..readers import file_sha256, load_table, open_connection
+from ..readers.profiles import pinned
+from .columns import EXAMPLES, check_columns
+from .inplace import InPlace, build_typed, drop_raw, load_in_place
+from .model import Campaign
+from .prepared import open_prepared, save_prepared
+from .tables import (
+    check_channels,
+    check_controls,
+    check_coverage,
+    check_duplicates,
+    check_orders,
+    check_timezone,
+)
+
+__all__ = ["EXAMPLES", "Campaign", "open_campaign", "open_prepared", "save_prepared"]
+
+
+def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
+    """Validate ``folder`` and return the :class:`Campaign`; raise ValidationError on any error.
+
+    ``salt`` (bytes) overrides the pseudonymisation salt of :func:`fupan.ingest.privacy.load_salt`.
+    Every problem found is reported together: card problems that leave the tables checkable do not
+    stop the table checks, and one broken table does not stop the checks of the others.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(
+            [
+                Problem(
+                    "folder_missing",
+                    None,
+                    f"活动文件夹不存在：{folder}",
+                    f"The campaign folder does not exist: {folder}",
+                )
+            ]
+        )
+    card, problems = read_card(folder)
+    if card is None:
+        raise ValidationError(problems)
+    if card.source is not None:  # tables in a warehouse or on Spark: checked where they live
+        from ..sources import open_source
+
+        return open_source(folder, card, problems, salt=salt)  # type: ignore[return-value]
+    con = open_connection()
+    try:
+        return _open(folder, card, problems, con, salt)
+    except BaseException:
+        con.close()
+        raise
+
+
+def _open(
+    folder: Path, card: CampaignCard, problems: list[Problem], con, salt: bytes | None
+) -> Campaign:
+    found = check_timezone(con, folder, card)
+    if found:
+        raise ValidationError(problems + found)
+    privacy_log: dict[str, dict] = {}
+    # contract columns each table really has (the rest are defaults)
+    present: dict[str, list[str]] = {}
+    typed: dict[str, tuple[dict[str, str], str]] = {}
+    loaded, found, inplace = _load(con, folder, card, salt, privacy_log)
+    problems += found
+    for name in list(loaded):
+        filename = getattr(card.tables, name)
+        found, exprs = check_columns(con, name, filename, card)
+        problems += found
+        if found:
+            loaded.remove(name)
+            continue
+        dups = check_duplicates(con, name, filename, card.duplicate_lines)
+        problems += dups
+        # checked without the pseudonyms joined in (one id ↔ one pseudonym, so no check differs)
+        typed[name] = (exprs, card.duplicate_lines if dups else "keep")
+        build_typed(con, name, *typed[name], inplace.get(name), pseudonyms=False)
+        present[name] = sorted(exprs)
+    if "orders" in loaded:
+        found = check_orders(con, card.tables.orders)
+        if found and "orders" in inplace:  # examples name users by their pseudonyms
+            build_typed(con, "orders", *typed["orders"], inplace["orders"])
+            found = check_orders(con, card.tables.orders)
+        problems += found
+        problems += check_controls(con, folder, card)
+        problems += check_coverage(con, "orders", card.tables.orders, "order_time", card, True)
+    if "events" in loaded and card.tables.events:
+        problems += check_coverage(con, "events", card.tables.events, "event_time", card, False)
+    for name, time_col in (("spend", "date"), ("inventory", "date")):
+        if name in loaded:
+            problems += check_coverage(con, name, getattr(card.tables, name), time_col, card, False)
+    if "spend" in loaded:
+        problems += check_channels(con, folder, card, "orders" in loaded)
+    if any(p.severity == "error" for p in problems) or "orders" not in loaded:
+        raise ValidationError(problems)
+    for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw
+        drop_raw(con, name)
+
+    flags: dict[str, object] = {}
+    first = con.execute("SELECT min(order_time)::DATE FROM orders").fetchall()[0][0]
+    lookback = card.windows.campaign.start - dt.timedelta(days=365)
+    flags["columns"] = present
+    flags["history_start"] = first.isoformat()
+    flags["new_customer_approximate"] = bool(first > lookback)
+    if flags["new_customer_approximate"]:
+        problems.append(
+            Problem(
+                code="short_history",
+                file=card.tables.orders,
+                column="order_time",
+                severity="warning",
+                zh=f"订单历史从 {first} 开始，不足活动前一年（{lookback}）；“新客”为近似值（可能把老客算作新客）。",
+                en=f"Order history starts {first}, less than a year before the campaign ({lookback}); "
+                f"'new customer' is approximate (returning customers may count as new).",
+            )
+        )
+    for name, view in inplace.items():
+        if name in loaded:
+            build_typed(con, name, *typed[name], view)
+    hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
+    for _name, filename in card.tables.items():
+        hashes[filename] = file_sha256(folder / filename)
+    return Campaign(
+        folder=folder,
+        card=card,
+        con=con,
+        tables=loaded,
+        warnings=[p for p in problems if p.severity != "error"],
+        hashes=hashes,
+        flags=flags,
+        privacy=privacy_log,
+    )
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    card: CampaignCard,
+    salt: bytes | None,
+    privacy_log: dict,
+) -> tuple[list[str], list[Problem], dict[str, InPlace]]:
+    """Open every table the card names: a Parquet file in place (a view, :mod:`.inplace`), any
+    other through the reader (a copy); return the names opened cleanly, all problems, and how the
+    in-place ones are read."""
+    loaded, problems, inplace = [], [], {}
+    mappings: dict[str, dict[str, str]] = dict(card.mapping.items())
+    for name, filename in card.tables.items():
+        if salt is None and (folder / filename).is_file():
+            salt = privacy.load_salt()
+        mapping = mappings.get(name, {})
+        pin = pinned(card, name)
+        opened = load_in_place(con, name, folder, filename, mapping, salt, privacy_log, pin)
+        if opened is None:
+            found = load_table(
+                con,
+                name,
+                folder,
+                filename,
+                mapping,
+                salt,
+                privacy_log,
+                profile=pin,
+                card_row=card_line(folder, ("profile",)) if pin else None,
+            )
+        else:
+            found, view = opened
+            if view is not None:
+                inplace[name] = view
+        problems += found
+        if not any(p.severity == "error" for p in found):
+            loaded.append(name)
+        else:
+            drop_raw(con, name)
+    return loaded, problems, inplace

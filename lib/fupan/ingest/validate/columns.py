@@ -1,0 +1,268 @@
+"""The column contract as SQL: each column's cast to its type and the conditions of a bad row.
+
+One scan per table counts every check of every column (``count(*) FILTER (WHERE …)``); examples
+(the first :data:`EXAMPLES` offending row numbers and values) are fetched only for the checks that
+failed. A column already typed in the file (Parquet) is checked without any text conversion.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ...errors import Problem
+from ...extract.duck import ident
+from ..card import CONTRACTS, CampaignCard, Column
+
+EXAMPLES = 3
+#: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
+EARLIEST, LATEST = "1990-01-01", "2101-01-01"
+#: Larger magnitudes are a unit or parsing error in any column of the contract (and keep integer
+#: columns exact in a double).
+MAX_ABS = 1e15
+#: A timestamp written with its zone: Z, UTC/GMT or a numeric offset after the time of day.
+ZONED = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([Zz]|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_KIND_ZH = {
+    "string": "文本",
+    "timestamp": "时间戳（如 2025-11-11 20:00:00）",
+    "date": "日期（如 2025-11-11）",
+    "number": "数字",
+    "integer": "整数",
+}
+_KIND_EN = {
+    "string": "text",
+    "timestamp": "a timestamp (e.g. 2025-11-11 20:00:00)",
+    "date": "a date (e.g. 2025-11-11)",
+    "number": "a number",
+    "integer": "a whole number",
+}
+_NUMERIC = (
+    "DOUBLE",
+    "FLOAT",
+    "BIGINT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+    "USMALLINT",
+    "UTINYINT",
+    "UHUGEINT",
+)
+# Columns filled in when an optional column is absent, so the extract SQL needs no special cases.
+DEFAULTS = {
+    "channel": "'unknown'",
+    "status": "'paid'",
+    "refund_amount": "0.0",
+    "quantity": "1",
+    "list_amount": "paid_amount",
+}
+
+
+def _text(q: str) -> str:
+    return f"trim(TRY_CAST({q} AS VARCHAR))"
+
+
+def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
+    """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
+
+    Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
+    zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
+    Numbers may carry thousands separators and a leading currency sign (¥ ￥ $ € £).
+    """
+    q, s, zone = ident(col.name), _text(ident(col.name)), tz.replace("'", "''")
+    if col.kind in ("timestamp", "date"):
+        if "TIME ZONE" in raw_type or raw_type.startswith("TIMESTAMPTZ"):  # e.g. TIMESTAMPTZ_NS
+            ts = f"timezone('{zone}', CAST({q} AS TIMESTAMPTZ))"
+        elif raw_type.startswith("TIMESTAMP") or raw_type == "DATE":
+            ts = f"CAST({q} AS TIMESTAMP)"
+        else:
+            ts = (
+                f"CASE WHEN regexp_matches({s}, '{ZONED}') THEN timezone('{zone}', "
+                f"TRY_CAST(regexp_replace({s}, '\\s+([+-][0-9])', '\\1') AS TIMESTAMPTZ)) "
+                f"ELSE TRY_CAST({s} AS TIMESTAMP) END"
+            )
+        return (
+            ts if col.kind == "timestamp" else (q if raw_type == "DATE" else f"CAST({ts} AS DATE)")
+        )
+    if col.kind in ("number", "integer"):
+        if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
+            return f"CAST({q} AS DOUBLE)"
+        return f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£]\\s*', ''), ',', '') AS DOUBLE)"
+    if col.allowed:
+        return f"lower({s})"
+    return f"nullif({s}, '')"
+
+
+def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str, str, str, str]]:
+    """(code, SQL condition of a bad row, zh, en) for every rule of the column's contract.
+
+    A value is *given* when it is not NULL and, for text, not blank; a column typed in the file
+    (numbers, timestamps) needs no conversion to text to tell.
+    """
+    typed = raw_type in _NUMERIC or raw_type.startswith(("DECIMAL", "TIMESTAMP", "DATE"))
+    given = (
+        f"{ident(col.name)} IS NOT NULL"
+        if typed
+        else f"nullif({_text(ident(col.name))}, '') IS NOT NULL"
+    )
+    checks: list[tuple[str, str, str, str]] = []
+    if col.required:
+        checks.append(
+            (
+                "null_value",
+                f"NOT ({given})",
+                f"不能为空，应为{_KIND_ZH[col.kind]}",
+                f"must not be empty; expected {_KIND_EN[col.kind]}",
+            )
+        )
+    if col.kind != "string":
+        checks.append(
+            (
+                "bad_type",
+                f"{given} AND ({expr}) IS NULL",
+                f"应为{_KIND_ZH[col.kind]}",
+                f"expected {_KIND_EN[col.kind]}",
+            )
+        )
+    if col.kind in ("number", "integer"):
+        checks += [
+            ("nan_value", f"isnan({expr})", "不能是 NaN", "must not be NaN"),
+            ("infinite_value", f"isinf({expr})", "不能是无穷大", "must not be infinite"),
+            (
+                "out_of_range",
+                f"isfinite({expr}) AND abs({expr}) > {MAX_ABS}",
+                f"绝对值不能超过 {MAX_ABS:.0e}（多半是单位或解析错误）",
+                f"must not exceed {MAX_ABS:.0e} in absolute value (a unit or parsing error?)",
+            ),
+        ]
+        if col.minimum is not None:
+            checks.append(
+                (
+                    "below_minimum",
+                    f"({expr}) < {col.minimum}",
+                    f"不能小于 {col.minimum:g}",
+                    f"must be ≥ {col.minimum:g}",
+                )
+            )
+    if col.kind == "integer":
+        checks.append(
+            (
+                "not_integer",
+                f"isfinite({expr}) AND ({expr}) <> floor({expr})",
+                "应为整数",
+                "must be a whole number",
+            )
+        )
+    if col.kind in ("timestamp", "date"):
+        sql_type = col.kind.upper()
+        checks.append(
+            (
+                "out_of_range",
+                f"NOT isfinite({expr}) OR ({expr}) < {sql_type} '{EARLIEST}' "
+                f"OR ({expr}) >= {sql_type} '{LATEST}'",
+                f"应在 {EARLIEST} 至 2100-12-31 之间（1970-01-01、1899-12-30 之类多为空日期）",
+                f"must lie between {EARLIEST} and 2100-12-31 (1970-01-01 or 1899-12-30 usually "
+                f"stand for an empty date)",
+            )
+        )
+    if col.allowed:
+        allowed = ", ".join(f"'{a}'" for a in col.allowed)
+        checks.append(
+            (
+                "value_not_allowed",
+                f"{given} AND ({expr}) NOT IN ({allowed})",
+                f"只允许 {'/'.join(col.allowed)}",
+                f"allowed values are {'/'.join(col.allowed)}",
+            )
+        )
+    return checks
+
+
+def check_columns(
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, card: CampaignCard
+) -> tuple[list[Problem], dict[str, str]]:
+    """Type/range/allowed-value checks per contract column; returns problems and cast expressions."""
+    raw = f"raw_{name}"
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    problems, exprs, pending = [], {}, []
+    for col in CONTRACTS[name]:
+        if col.name not in types:
+            continue
+        expr = _cast_expr(col, types[col.name], card.timezone)
+        exprs[col.name] = expr
+        if col.kind == "timestamp" and types[col.name] == "VARCHAR":
+            problems += check_zones(con, name, filename, col.name, card.timezone)
+        pending += [(col, *check) for check in _checks(col, expr, types[col.name])]
+    # One scan counts every check; examples are fetched only for the checks that failed.
+    if pending:
+        counts = con.execute(
+            "SELECT "
+            + ", ".join(f"count(*) FILTER (WHERE {p[2]})" for p in pending)
+            + f" FROM {raw}"
+        ).fetchall()[0]
+        for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
+            if not n:
+                continue
+            ex = con.execute(
+                f"SELECT rowid + 1, TRY_CAST({ident(col.name)} AS VARCHAR) FROM {raw} WHERE {cond} "
+                f"ORDER BY rowid LIMIT {EXAMPLES}"
+            ).fetchall()
+            sample = "; ".join(f"row {r}: {v!r}" for r, v in ex)
+            problems.append(
+                Problem(
+                    code=code,
+                    file=filename,
+                    row=ex[0][0],
+                    column=col.name,
+                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample}",
+                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample}",
+                )
+            )
+    return problems, exprs
+
+
+def check_zones(
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, column: str, tz: str
+) -> list[Problem]:
+    """A text timestamp column must not mix values with a zone (Z, +08:00) and values without one:
+    the ones without would be read in the card's time zone, which is almost never what was meant."""
+    s, raw = _text(ident(column)), f"raw_{name}"
+    zoned = f"regexp_matches({s}, '{ZONED}')"
+    naive = f"NOT {zoned} AND TRY_CAST({s} AS TIMESTAMP) IS NOT NULL"
+    n_zoned, n_naive, first_zoned, first_naive = con.execute(
+        f"SELECT count(*) FILTER (WHERE {zoned}), count(*) FILTER (WHERE {naive}), "
+        f"min(rowid) FILTER (WHERE {zoned}), min(rowid) FILTER (WHERE {naive}) FROM {raw}"
+    ).fetchall()[0]
+    if not (n_zoned and n_naive):
+        return []
+    ex = dict(
+        con.execute(
+            f"SELECT rowid, {s} FROM {raw} WHERE rowid IN (?, ?)", [first_zoned, first_naive]
+        ).fetchall()
+    )
+    row = (first_zoned if n_zoned <= n_naive else first_naive) + 1
+    return [
+        Problem(
+            code="mixed_timezones",
+            file=filename,
+            row=row,
+            column=column,
+            zh=f"{name} 表的列 {column} 混用了带时区的时间（{n_zoned} 行，如第 {first_zoned + 1} 行 {ex[first_zoned]!r}）"
+            f"和不带时区的时间（{n_naive} 行，如第 {first_naive + 1} 行 {ex[first_naive]!r}）。不带时区的按活动时区 {tz} 理解，"
+            f"带时区的会换算到 {tz}；同一列请统一写法。",
+            en=f"Column {column} of the {name} table mixes times with a zone ({n_zoned} row(s), e.g. row "
+            f"{first_zoned + 1}: {ex[first_zoned]!r}) and times without one ({n_naive} row(s), e.g. row "
+            f"{first_naive + 1}: {ex[first_naive]!r}). Times without a zone are read in the campaign time "
+            f"zone {tz}, times with one are converted to it; write the whole column one way.",
+        )
+    ]
+
+
+SQL_TYPE = {
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "string": "VARCHAR",
+}

@@ -1,0 +1,227 @@
+"""Tables read where they lie: a Parquet file becomes a view, never a copy.
+
+For a Parquet table, ``raw_<name>`` is a DuckDB view over ``read_parquet`` with the card's column
+mapping applied as aliases, the personal-data columns of :mod:`fupan.ingest.privacy` left out,
+and the file's row number as ``rowid`` (0-based, as a table's). Every check then runs as one
+aggregate query over the file. The pseudonymised columns (``user_id`` always) are hashed once per
+distinct value into a small table (value → pseudonym) that the typed view joins back, so the work
+is proportional to the number of customers, not of rows.
+
+The typed ``<name>`` is a view too (the contract's casts over the file, the pseudonyms joined in);
+it holds no data, and its definition names no raw column the analyses could read. ``fupan run``
+materialises it once, into the file the kernel opens (:func:`.prepared.save_prepared`).
+
+Anything else — CSV, Excel, a file this path cannot vouch for (damaged, duplicate column names,
+a mapping problem) — goes through :func:`fupan.ingest.readers.load_table`, which copies it and
+reports every problem in its bilingual form.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ...errors import Problem
+from ...extract.duck import ddl, ident
+from .. import privacy
+from ..card import CONTRACTS
+from ..readers import reader_for
+from ..readers.columns import apply_names
+from ..readers.profiles import detect
+from .columns import DEFAULTS, SQL_TYPE
+
+
+@dataclass
+class InPlace:
+    """How a table read in place is selected: the raw SELECT (aliases applied, personal-data
+    columns left out, ``rowid``) and, per pseudonymised column, the table of its pseudonyms."""
+
+    select: str
+    #: column → (table of its pseudonyms, its type in the file)
+    pseudonyms: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _is_parquet(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            fh.seek(max(size - 4, 0))
+            tail = fh.read(4)
+    except OSError:
+        return False
+    return size >= 12 and head == b"PAR1" and tail == b"PAR1"
+
+
+def load_in_place(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    folder: Path,
+    filename: str,
+    mapping: dict[str, str],
+    salt: bytes | None,
+    privacy_log: dict | None = None,
+    profile: str | None = None,
+) -> tuple[list[Problem], InPlace | None] | None:
+    """Open the Parquet table ``name`` as the view ``raw_<name>``; None when it is not a Parquet
+    file this path takes (the caller copies it with the reader instead): another kind of file, a
+    damaged one, or one read through an export profile (pinned as ``profile`` or detected)."""
+    path = folder / filename
+    reader = reader_for(path)
+    if profile is not None or reader is None or reader.name != "parquet":
+        return None
+    if not _is_parquet(path):
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception:  # noqa: BLE001 — the reader reports a damaged file in its own words
+        return None
+    if len({n.strip() for n in names}) < len(names) or "rowid" in names:
+        return None
+    if detect(name, names) is not None:
+        return None
+    source = f"read_parquet({_sql_str(str(path.resolve()))}, file_row_number = true)"
+    raw = f"raw_{name}"
+    # the reader's renaming rules (trim, mapping, collisions) on an empty table of the same shape
+    ddl(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM read_parquet(?) LIMIT 0", [str(path)])
+    problems = apply_names(con, raw, name, filename, mapping)
+    final = [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]
+    ddl(con, f"DROP TABLE {raw}")
+    if any(p.severity == "error" for p in problems):
+        return problems, None
+    aliases = [f"{ident(src)} AS {ident(dst)}" for src, dst in zip(names, final, strict=True)]
+    ddl(
+        con,
+        f"CREATE VIEW {raw} AS SELECT {', '.join(aliases)}, file_row_number AS rowid FROM {source}",
+    )
+    contract = {c.name for c in CONTRACTS[name]}
+    decided = privacy.plan(con, raw, contract, filename)
+    problems += decided.problems
+    kept = [a for a, dst in zip(aliases, final, strict=True) if dst not in decided.dropped]
+    if not kept:  # every column was personal data: keep the rows only
+        kept = ["CAST(NULL AS VARCHAR) AS __no_columns_left"]
+    select = f"SELECT {', '.join(kept)}, file_row_number AS rowid FROM {source}"
+    ddl(con, f"CREATE OR REPLACE VIEW {raw} AS {select}")
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    view = InPlace(select)
+    salt_ = salt if salt is not None else privacy.load_salt()
+    for column in decided.pseudonymise:
+        table = f"_pseudonyms_{name}_{column}"
+        privacy.pseudonym_table(con, table, raw, column, types[column], salt_)
+        view.pseudonyms[column] = (table, types[column])
+    if privacy_log is not None:
+        privacy_log[name] = {
+            "dropped": sorted(decided.dropped),
+            "pseudonymised": decided.pseudonymise,
+        }
+    if con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0] == 0:
+        problems.append(
+            Problem(
+                "table_no_rows",
+                filename,
+                f"{filename} 只有表头，没有数据行。",
+                f"{filename} has a header but no data rows.",
+            )
+        )
+        return problems, view
+    problems += _missing(name, filename, set(types))
+    return problems, view
+
+
+def _missing(name: str, filename: str, have: set[str]) -> list[Problem]:
+    problems = []
+    for col in CONTRACTS[name]:
+        if col.required and col.name not in have:
+            close = difflib.get_close_matches(col.name, sorted(have - {"rowid"}), n=1)
+            hint_zh = (
+                f"是否是「{close[0]}」？可在 mapping.{name} 中映射。"
+                if close
+                else f"可在 mapping.{name} 中把原列名映射为 {col.name}。"
+            )
+            hint_en = (
+                f"Did you mean '{close[0]}'? Map it under mapping.{name}."
+                if close
+                else f"Map the source column to {col.name} under mapping.{name}."
+            )
+            problems.append(
+                Problem(
+                    "missing_column",
+                    filename,
+                    f"{name} 表缺少必填列 {col.name}。{hint_zh}",
+                    f"The {name} table lacks the required column {col.name}. {hint_en}",
+                    column=col.name,
+                )
+            )
+    return problems
+
+
+def build_typed(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    exprs: dict[str, str],
+    duplicates: str,
+    view: InPlace | None = None,
+    *,
+    pseudonyms: bool = True,
+) -> None:
+    """``<name>`` = the contract columns, each cast to its type (absent ones filled by DEFAULTS
+    or NULL), plus ``_row`` (the data row in the file). A table copied by the reader gives a
+    table; one read in place a view (pseudonyms joined back by value; ``pseudonyms=False``: the
+    ids as in the file, for checks that only count or compare them)."""
+    exprs = dict(exprs)
+    joins = []
+    if view is not None and pseudonyms:
+        for i, (column, (table, raw_type)) in enumerate(sorted(view.pseudonyms.items())):
+            alias = f"_p{i}"
+            joins.append(
+                f" LEFT JOIN {table} AS {alias} ON {alias}.v = "
+                f"{privacy.id_text_sql('r.' + ident(column), raw_type)}"
+            )
+            exprs[column] = f"{alias}.p"
+    cols = []
+    for col in CONTRACTS[name]:
+        default = DEFAULTS.get(col.name)
+        if default == "paid_amount":  # the typed value, never the raw text
+            default = exprs["paid_amount"]
+        if col.name in exprs:
+            e = exprs[col.name] if default is None else f"coalesce({exprs[col.name]}, {default})"
+        else:
+            e = default or "NULL"
+        cols.append(f"CAST({e} AS {SQL_TYPE[col.kind]}) AS {col.name}")
+    source = f"raw_{name} AS r" if view is None else f"({view.select}) AS r" + "".join(joins)
+    where = ""
+    if duplicates == "drop":
+        raw_cols = [
+            f"r.{ident(c[0])}"
+            for c in con.execute(f"DESCRIBE raw_{name}").fetchall()
+            if c[0] != "rowid"
+        ]
+        where = (
+            f" QUALIFY row_number() OVER (PARTITION BY {', '.join(raw_cols)} ORDER BY r.rowid) = 1"
+        )
+    kind = "TABLE" if view is None else "OR REPLACE VIEW"
+    ddl(
+        con,
+        f"CREATE {kind} {name} AS SELECT {', '.join(cols)}, r.rowid + 1 AS _row "
+        f"FROM {source}{where}",
+    )
+
+
+def drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop ``raw_<name>``, a table (copied by the reader) or a view (read in place), if any."""
+    kinds = con.execute(
+        "SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = $1 "
+        "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE view_name = $1",
+        [f"raw_{name}"],
+    ).fetchall()
+    for (kind,) in kinds:
+        ddl(con, f"DROP {kind} raw_{name}")

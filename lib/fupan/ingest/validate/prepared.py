@@ -1,0 +1,73 @@
+"""The validated tables handed from ``fupan run`` to the kernel: one DuckDB file written once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import Problem
+from ...extract.duck import ddl
+from ..card import load_card
+from ..readers import file_sha256, open_connection
+from .model import Campaign
+
+
+def save_prepared(campaign: Campaign, path: Path) -> None:
+    """Write the validated, typed tables and what validation found to a DuckDB file.
+
+    ``fupan run`` validates before any kernel starts; the kernel then opens this file with
+    :func:`open_prepared` instead of validating the same data a second time.
+    """
+    import json
+
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    if getattr(campaign, "engine", None) is not None:
+        return  # a warehouse/Spark source: the kernel reconnects (the data never leave it)
+    con = campaign.con
+    ddl(con, f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS prep")
+    try:
+        for name in campaign.tables:
+            ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+        meta = {
+            "tables": campaign.tables,
+            "hashes": campaign.hashes,
+            "flags": campaign.flags,
+            "warnings": [p.__dict__ for p in campaign.warnings],
+            "privacy": campaign.privacy,
+        }
+        ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
+        con.execute(
+            "INSERT INTO prep._meta VALUES (?)", [json.dumps(meta, ensure_ascii=False)]
+        ).fetchall()
+    finally:
+        ddl(con, "DETACH prep")
+
+
+def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
+    """A :class:`Campaign` from a file written by :func:`save_prepared`, after checking that the
+    folder's files still have the hashes they had when they were validated."""
+    import json
+
+    folder = Path(folder)
+    card = load_card(folder)
+    con = open_connection()
+    ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
+    meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
+    for name, digest in meta["hashes"].items():
+        if file_sha256(folder / name) != digest:
+            con.close()
+            from . import open_campaign
+
+            return open_campaign(folder)  # the data changed since validation: validate again
+    for name in meta["tables"]:
+        ddl(con, f"CREATE VIEW {name} AS SELECT * FROM prep.{name}")
+    return Campaign(
+        folder=folder,
+        card=card,
+        con=con,
+        tables=meta["tables"],
+        warnings=[Problem(**w) for w in meta["warnings"]],
+        hashes=meta["hashes"],
+        flags=meta["flags"],
+        privacy=meta.get("privacy", {}),
+    )

@@ -1,0 +1,299 @@
+"""Checks over the typed tables (and the raw ones for duplicates): orders, controls, coverage,
+channels, the card's time zone. Each is one aggregate query; only offending row numbers and a few
+examples come back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+
+import duckdb
+
+from ...errors import Problem
+from ...extract.duck import ddl, ident
+from ...i18n import phase_name
+from ..card import CARD_FILE, CampaignCard, card_line
+from .columns import EXAMPLES
+
+
+def raw_cols(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The quoted columns of ``raw_<name>`` as read (a view's ``rowid`` is its row number)."""
+    return [ident(r[0]) for r in con.execute(f"DESCRIBE raw_{name}").fetchall() if r[0] != "rowid"]
+
+
+def check_duplicates(
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, policy: str
+) -> list[Problem]:
+    """Exact duplicate lines, in two steps: a count of distinct row hashes (one 64-bit value a row,
+    cheap to count) — equal to the row count, there is no duplicate and nothing more is read; if
+    not, only the rows whose hash repeats are compared column by column."""
+    cols = ", ".join(raw_cols(con, name))
+    raw = f"raw_{name}"
+    same_hash = con.execute(
+        f"SELECT count(*) - count(DISTINCT hash({cols})) FROM {raw}"
+    ).fetchall()[0][0]
+    if not same_hash:
+        return []
+    ddl(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE _dup_candidates AS SELECT *, rowid AS _rid FROM {raw} "
+        f"WHERE hash({cols}) IN (SELECT hash({cols}) FROM {raw} GROUP BY ALL HAVING count(*) > 1)",
+    )
+    try:
+        dup = con.execute(
+            f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM _dup_candidates "
+            f"GROUP BY {cols})"
+        ).fetchall()[0][0]
+        ex = con.execute(
+            f"SELECT list(_rid + 1 ORDER BY _rid) FROM _dup_candidates GROUP BY {cols} "
+            f"HAVING count(*) > 1 ORDER BY min(_rid) LIMIT {EXAMPLES}"
+        ).fetchall()
+    finally:
+        ddl(con, "DROP TABLE _dup_candidates")
+    if not dup:
+        return []
+    sample = "; ".join("rows " + "=".join(str(r) for r in rows[0][:4]) for rows in ex)
+    act_zh = (
+        "已删除重复行（duplicate_lines: drop）"
+        if policy == "drop"
+        else "按卡片设置保留（duplicate_lines: keep），如需删除请设为 drop"
+    )
+    act_en = (
+        "dropped them (duplicate_lines: drop)"
+        if policy == "drop"
+        else "kept them as the card says (duplicate_lines: keep); set it to drop to remove them"
+    )
+    return [
+        Problem(
+            code="duplicate_lines",
+            file=filename,
+            row=ex[0][0][0],
+            severity="warning",
+            zh=f"{name} 表有 {dup} 行与其他行完全相同；{act_zh}。示例：{sample}",
+            en=f"The {name} table has {dup} line(s) identical to another line; {act_en}. Examples: {sample}",
+        )
+    ]
+
+
+def check_orders(con, filename: str) -> list[Problem]:
+    problems = []
+    bad = con.execute(
+        "SELECT order_id, list(DISTINCT user_id ORDER BY user_id), min(_row) FROM orders GROUP BY order_id "
+        "HAVING count(DISTINCT user_id) > 1 ORDER BY min(_row)"
+    ).fetchall()
+    if bad:
+        sample = "; ".join(f"{o}: {u[:3]}" for o, u, _ in bad[:EXAMPLES])
+        problems.append(
+            Problem(
+                code="order_multiple_users",
+                file=filename,
+                row=bad[0][2],
+                column="order_id",
+                zh=f"{len(bad)} 个订单号的各行属于不同用户（同一订单只能有一个 user_id；用户号已替换为化名）。示例：{sample}",
+                en=f"{len(bad)} order id(s) have lines naming different users (one order must have one user_id; "
+                f"user ids are shown as pseudonyms). Examples: {sample}",
+            )
+        )
+    n, r = con.execute(
+        "SELECT count(*), min(_row) FROM orders WHERE refund_amount > paid_amount + 1e-9"
+    ).fetchall()[0]
+    if n:
+        problems.append(
+            Problem(
+                code="refund_exceeds_paid",
+                file=filename,
+                row=r,
+                column="refund_amount",
+                zh=f"{n} 行的退款金额大于实付金额；退款应不超过 paid_amount。",
+                en=f"{n} row(s) refund more than was paid; refund_amount must be ≤ paid_amount.",
+            )
+        )
+    return problems
+
+
+def check_controls(con, folder: Path, card: CampaignCard) -> list[Problem]:
+    """The card's control categories and substitute/complement SKUs must exist in the orders, and a
+    substitute or complement must not itself sit in a control category (it would be counted twice)."""
+    c = card.controls
+    problems = []
+    for key, column, names in (
+        ("categories", "category", c.categories),
+        ("substitutes", "sku", c.substitutes),
+        ("complements", "sku", c.complements),
+    ):
+        if not names:
+            continue
+        found = {
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {column} FROM orders WHERE {column} IN "
+                f"(SELECT unnest(?::VARCHAR[]))",
+                [names],
+            ).fetchall()
+        }
+        if missing := [n for n in names if n not in found]:
+            problems.append(
+                Problem(
+                    code="control_not_found",
+                    file=CARD_FILE,
+                    column=f"controls.{key}",
+                    row=card_line(folder, ("controls", key)),
+                    zh=f"controls.{key} 中的 {', '.join(missing)} 在订单表的 {column} 列中不存在；对照组必须是订单里出现过的{'品类' if column == 'category' else 'SKU'}。",
+                    en=f"controls.{key} names {', '.join(missing)}, which never appear in the orders' {column} column; "
+                    f"a control must be a {column} that has orders.",
+                )
+            )
+    skus = c.substitutes + c.complements
+    if c.categories and skus:
+        inside = con.execute(
+            "SELECT DISTINCT sku FROM orders WHERE sku IN (SELECT unnest(?::VARCHAR[])) AND category IN "
+            "(SELECT unnest(?::VARCHAR[])) ORDER BY sku",
+            [skus, c.categories],
+        ).fetchall()
+        if inside:
+            listed = ", ".join(r[0] for r in inside)
+            problems.append(
+                Problem(
+                    code="control_overlap",
+                    file=CARD_FILE,
+                    column="controls",
+                    row=card_line(folder, ("controls",)),
+                    zh=f"SKU {listed} 属于对照品类（controls.categories），不能同时作为替代品或互补品。",
+                    en=f"SKU(s) {listed} belong to a control category (controls.categories) and cannot also be "
+                    f"substitutes or complements.",
+                )
+            )
+    return problems
+
+
+def check_coverage(
+    con, name: str, filename: str, time_col: str, card: CampaignCard, required: bool
+) -> list[Problem]:
+    lo, hi = con.execute(
+        f"SELECT min({time_col})::DATE, max({time_col})::DATE FROM {name}"
+    ).fetchall()[0]
+    windows = card.windows.items()
+    need_lo, need_hi = windows[0][1].start, windows[-1][1].end
+    if lo is not None and (lo > need_lo or hi < need_hi) and (hi - lo).days >= 28:
+        # a shop closed one weekday (no row on it in four weeks or more) may start or end on it
+        open_days = {
+            r[0] for r in con.execute(f"SELECT DISTINCT isodow({time_col}) FROM {name}").fetchall()
+        }
+        gap = [need_lo + dt.timedelta(days=i) for i in range(max(0, (lo - need_lo).days))]
+        gap += [hi + dt.timedelta(days=i + 1) for i in range(max(0, (need_hi - hi).days))]
+        if all(d.isoweekday() not in open_days for d in gap):
+            return []
+    if lo is None or lo > need_lo or hi < need_hi:
+        sev = "error" if required else "warning"
+        what_zh = "" if required else "；缺少的窗口将不计算依赖此表的指标"
+        what_en = (
+            ""
+            if required
+            else "; analyses that need this table are skipped for the windows it misses"
+        )
+        missing_zh, missing_en = _uncovered(windows, lo, hi)
+        return [
+            Problem(
+                code="coverage",
+                file=filename,
+                column=time_col,
+                severity=sev,
+                zh=f"{name} 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）："
+                f"{missing_zh}{what_zh}。",
+                en=f"The {name} table spans {lo} .. {hi}, which does not cover the windows {need_lo} .. {need_hi} "
+                f"(baseline to the last window): {missing_en}{what_en}.",
+            )
+        ]
+    return []
+
+
+def _uncovered(windows: list, lo: dt.date | None, hi: dt.date | None) -> tuple[str, str]:
+    """Which windows a table's date range [lo, hi] misses wholly or in part, with dates (zh, en)."""
+    zh, en = [], []
+    for phase, w in windows:
+        if lo is None or w.end < lo or w.start > hi:
+            zh.append(f"{phase_name(phase, 'zh')}（{w.start} ~ {w.end}）无数据")
+            en.append(f"{phase_name(phase, 'en').lower()} ({w.start} .. {w.end}) has no data")
+        elif w.start < lo or w.end > hi:
+            a, b = max(w.start, lo), min(w.end, hi)
+            zh.append(f"{phase_name(phase, 'zh')}（{w.start} ~ {w.end}）只有 {a} ~ {b} 的数据")
+            en.append(
+                f"{phase_name(phase, 'en').lower()} ({w.start} .. {w.end}) has data for {a} .. {b} only"
+            )
+    return "；".join(zh), "; ".join(en)
+
+
+def check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> list[Problem]:
+    """Spend channels should be recognisable: each appears in the orders or in the card's budget,
+    and each budgeted channel has spend rows. Warnings, not errors — awareness spend with no
+    attributed orders is legitimate — but a mismatch is usually a naming difference (直播 vs live)
+    that would leave ROAS and budget pacing empty for that channel."""
+    problems = []
+    spend = con.execute(
+        "SELECT channel, min(_row) FROM spend GROUP BY channel ORDER BY min(_row)"
+    ).fetchall()
+    in_orders = (
+        {r[0] for r in con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
+        if has_orders
+        else set()
+    )
+    budget = card.strategy.budget
+    unknown = [(c, r) for c, r in spend if c not in in_orders and c not in budget]
+    if unknown:
+        names = ", ".join(c for c, _ in unknown)
+        close = {
+            c: difflib.get_close_matches(c, sorted(in_orders | set(budget)), n=1)
+            for c, _ in unknown
+        }
+        hint = "; ".join(f"{c} → {m[0]}?" for c, m in close.items() if m)
+        problems.append(
+            Problem(
+                code="unknown_channel",
+                file=card.tables.spend,
+                row=unknown[0][1],
+                column="channel",
+                severity="warning",
+                zh=f"spend 表中的渠道 {names} 既不出现在订单中，也不在卡片的预算（strategy.budget）里；"
+                f"这些花费无法对应到渠道的 GMV 和预算。是否是名称写法不同？{hint}",
+                en=f"Spend channel(s) {names} appear neither in the orders nor in the card's budget "
+                f"(strategy.budget); their spend cannot be matched to channel GMV or budget. A naming "
+                f"difference? {hint}".strip(),
+            )
+        )
+    spent = {c for c, _ in spend}
+    idle = [k for k in budget if k not in spent]
+    if idle:
+        problems.append(
+            Problem(
+                code="budget_without_spend",
+                file=CARD_FILE,
+                column=f"strategy.budget.{idle[0]}",
+                severity="warning",
+                row=card_line(folder, ("strategy", "budget", idle[0])),
+                zh=f"预算中的渠道 {', '.join(idle)} 在 spend 表中没有任何花费记录；预算执行率将显示为 0。",
+                en=f"Budgeted channel(s) {', '.join(idle)} have no rows in the spend table; their budget pacing "
+                f"will show 0.",
+            )
+        )
+    return problems
+
+
+def check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
+    try:
+        con.execute(
+            "SELECT timezone(?, TIMESTAMPTZ '2025-01-01 00:00:00+00')", [card.timezone]
+        ).fetchall()
+        return []
+    except duckdb.Error:
+        return [
+            Problem(
+                "card_invalid",
+                CARD_FILE,
+                f"timezone 的值无效：数据库不认识时区 {card.timezone}（请用如 Asia/Shanghai 的 IANA 名称）。",
+                f"Invalid value for timezone: the database does not know the time zone {card.timezone} "
+                f"(use an IANA name such as Asia/Shanghai).",
+                row=card_line(folder, ("timezone",)),
+                column="timezone",
+            )
+        ]
