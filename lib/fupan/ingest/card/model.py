@@ -85,6 +85,10 @@ class CampaignCard(_Model):
         ],
         dict[str, str],
     ] = Field(default_factory=dict)
+    #: the platform export layout of a table (``tmall-orders``, ``jd-orders``, ``douyin-orders``, see
+    #: :mod:`fupan.ingest.readers.platforms`): a name applies to the table that layout is for,
+    #: ``{orders: <name>}`` to the table named; without it the layout is detected from the header
+    profile: str | dict[Literal["orders", "events", "spend", "inventory"], str] | None = None
     duplicate_lines: Literal["keep", "drop"] = "keep"
     costs: Costs = Field(default_factory=Costs)
     controls: Controls = Field(default_factory=Controls)

@@ -1,0 +1,141 @@
+"""CSV and TSV: scanned by DuckDB as text; GB18030/GBK decoded in Python (registrations csv, tsv).
+
+CSV text is UTF-8 (a BOM is fine) or GB18030/GBK (Chinese Excel's default); UTF-16 and bytes that
+are neither are refused, naming the row of the first bad byte. A row must not have more fields than
+the header; a CSV whose last line is cut short (no final newline and fewer fields than the header)
+is truncated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ...errors import Problem
+from ...extract.duck import ddl, ident
+from .files import (
+    HEAD,
+    columns_of,
+    duplicate_columns,
+    encoding_problem,
+    problem,
+    register_frame,
+    sniff,
+)
+from .registry import Reader, register_reader
+
+
+def csv_header(text: str, sep: str) -> list[str]:
+    text = text.lstrip("\ufeff")
+    try:
+        return [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=sep), [])]
+    except csv.Error:
+        return []
+
+
+def _read_gb18030(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
+) -> list[Problem] | None:
+    """Chinese exports are often GB18030/GBK: decode in Python, then hand the frame to DuckDB.
+    Returns the problems that stop the read, or None when the table was created."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return [encoding_problem(filename, data)]
+    frame = pd.read_csv(
+        io.StringIO(text),
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        sep=sep,
+        skip_blank_lines=True,
+    )
+    duplicates = duplicate_columns(filename, csv_header(text[:HEAD], sep))
+    if duplicates:  # pandas would rename them silently
+        return duplicates
+    frame.columns = [str(c) for c in frame.columns]
+    register_frame(con, raw, frame)
+    return None
+
+
+def read_delimited(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
+) -> list[Problem]:
+    """Load a delimited text file as text columns; return the problems that make its rows unreliable."""
+    with open(path, "rb") as fh:
+        if sniff(fh.read(HEAD)) == "utf16":
+            return [encoding_problem(filename, b"", utf16=True)]
+    encoding = "utf-8-sig"
+    try:
+        ddl(
+            con,
+            f"CREATE TABLE {raw} AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
+            f"delim='{sep}', quote='\"', escape='\"', strict_mode=false, null_padding=true)",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+            raise
+        stop = _read_gb18030(con, raw, path, filename, sep)
+        if stop is not None:
+            return stop
+        encoding = "gb18030"
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD).decode(encoding, errors="replace")
+        fh.seek(max(path.stat().st_size - HEAD, 0))
+        tail = fh.read()
+    header = csv_header(head, sep)
+    problems = duplicate_columns(filename, header)
+    columns = columns_of(con, raw)
+    if header and len(columns) > len(header):  # null_padding: a long row adds unnamed columns
+        extra = " OR ".join(f"{ident(c)} IS NOT NULL" for c in columns[len(header) :])
+        first = con.execute(f"SELECT min(rowid) + 1, count(*) FROM {raw} WHERE {extra}").fetchall()
+        if first[0][0] is not None:
+            problems.append(
+                problem(
+                    "too_many_fields",
+                    filename,
+                    f"{filename} 有 {first[0][1]} 行的字段数多于表头的 {len(header)} 列（可能是未加引号的逗号）。",
+                    f"{first[0][1]} row(s) of {filename} have more fields than the {len(header)} header columns "
+                    f"(an unquoted comma?).",
+                    row=first[0][0],
+                )
+            )
+    n = con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
+    if n and not tail.endswith((b"\n", b"\r")):
+        last = re.split(r"\r\n|\r|\n", tail.decode(encoding, errors="replace"))[-1]
+        try:
+            fields = next(csv.reader([last], delimiter=sep), [])
+        except csv.Error:
+            fields = header
+        if len(fields) < len(header):
+            problems.append(
+                problem(
+                    "table_truncated",
+                    filename,
+                    f"{filename} 在第 {n} 行中间被截断（最后一行只有 {len(fields)} 个字段，表头有 {len(header)} 列，且文件不以换行结尾）；"
+                    f"请重新导出完整文件。",
+                    f"{filename} is cut off in the middle of row {n} (the last line has {len(fields)} of "
+                    f"{len(header)} fields and no final newline); export the whole file again.",
+                    row=n,
+                )
+            )
+    return problems
+
+
+def _csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
+    return read_delimited(con, raw, path, filename, ",")
+
+
+def _tsv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
+    return read_delimited(con, raw, path, filename, "\t")
+
+
+register_reader(Reader("csv", (".csv", ".txt"), frozenset({"text", "utf16"}), _csv))
+register_reader(Reader("tsv", (".tsv",), frozenset({"text", "utf16"}), _tsv))

@@ -1,0 +1,145 @@
+"""What a file is, and the problems every reader shares (bilingual, naming file, row, column)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ...errors import Problem
+from ...extract.duck import ddl
+
+#: how much of a file's head and tail the readers look at
+HEAD = 1 << 16
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def problem(code: str, file: str, zh: str, en: str, **kw: Any) -> Problem:
+    return Problem(code=code, file=file, zh=zh, en=en, **kw)
+
+
+_KIND_ZH = {
+    "html": "网页（HTML）",
+    "parquet": "Parquet 文件",
+    "zip": "ZIP/Excel（.xlsx）文件",
+    "ole": "旧版 Excel（.xls）文件",
+    "utf16": "UTF-16 编码的文本",
+    "text": "文本（CSV）文件",
+}
+_KIND_EN = {
+    "html": "a web page (HTML)",
+    "parquet": "a Parquet file",
+    "zip": "a ZIP/Excel (.xlsx) file",
+    "ole": "a legacy Excel (.xls) file",
+    "utf16": "UTF-16 text",
+    "text": "a text (CSV) file",
+}
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file say it is: html, parquet, zip, ole, utf16 or text."""
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if (
+        head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        or head[:200].count(b"\x00") > len(head[:200]) // 4
+    ):
+        return "utf16"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or (
+        start.startswith(b"<") and b"<html" in head[:4096].lower()
+    ):
+        return "html"
+    return "text"
+
+
+def mismatch(filename: str, ext: str, kind: str) -> Problem:
+    """The content (``kind``, from :func:`sniff`) does not match the extension."""
+    if kind == "html":
+        return problem(
+            "table_unreadable",
+            filename,  # the code existing callers match on
+            f"{filename} 其实是一个网页（HTML），不是数据表；可能是保存了登录页或下载失败的页面，请重新导出。",
+            f"{filename} is really a web page (HTML), not a table; probably a login or error page "
+            f"was saved instead of the export. Export it again.",
+        )
+    return problem(
+        "table_format_mismatch",
+        filename,
+        f"{filename} 的扩展名是 {ext}，但内容是{_KIND_ZH[kind]}；请按实际格式改扩展名或重新导出。",
+        f"{filename} has the extension {ext} but contains {_KIND_EN[kind]}; rename it to match "
+        f"its format or export it again.",
+    )
+
+
+def encoding_problem(filename: str, data: bytes, utf16: bool = False) -> Problem:
+    if utf16:
+        return problem(
+            "table_encoding",
+            filename,
+            f"{filename} 是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或 GB18030/GBK 编码的 CSV。",
+            f"{filename} is UTF-16 encoded (Excel's 'Unicode text'); save it as 'CSV UTF-8' "
+            f"(or GB18030/GBK CSV).",
+        )
+    try:
+        data.decode("utf-8")
+        offset = len(data)
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+    line = data.count(b"\n", 0, offset)  # newlines before the bad byte = data rows before it
+    where_zh, where_en = (
+        ("表头中", "in the header") if line == 0 else (f"第 {line} 行", f"in row {line}")
+    )
+    return problem(
+        "table_encoding",
+        filename,
+        f"{filename} 既不是 UTF-8 也不是 GB18030/GBK 编码：{where_zh}（字节位置 {offset}）有无法识别的字节"
+        f"（例如 Latin-1 或损坏的文件）。请另存为 UTF-8 CSV。",
+        f"{filename} is neither UTF-8 nor GB18030/GBK: undecodable bytes {where_en} (byte {offset}), "
+        f"e.g. a Latin-1 or damaged file. Save it as a UTF-8 CSV.",
+        row=line or None,
+    )
+
+
+def duplicate_columns(filename: str, names: list[str]) -> list[Problem]:
+    seen, problems = set(), []
+    for name in names:
+        if name and name in seen:
+            problems.append(
+                problem(
+                    "duplicate_column",
+                    filename,
+                    f"{filename} 的表头中列名「{name}」出现了不止一次；列名必须唯一。",
+                    f"The header of {filename} has the column '{name}' more than once; names must be unique.",
+                    column=name,
+                )
+            )
+        seen.add(name)
+    return problems
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, raw: str, frame: pd.DataFrame) -> None:
+    """Copy a pandas frame into the DuckDB table ``raw`` (row order kept: rowid + 1 = data row)."""
+    con.register("_frame", frame)
+    try:
+        ddl(con, f"CREATE TABLE {raw} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, raw: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]

@@ -1,0 +1,293 @@
+"""One table from file to ``raw_<name>``: read (by registration), profile, names, privacy, checks."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ...errors import Problem
+from ...extract.duck import ddl
+from .. import privacy
+from ..card import CONTRACTS, CampaignCard, card_line
+from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
+from .columns import apply_names
+from .files import HEAD, columns_of, mismatch, problem, sniff
+from .profiles import Profile, normalise, pinned, resolve
+from .registry import READERS, Reader, reader_for
+
+_STOP = ("mapping_target_exists", "duplicate_column")
+
+
+def open_connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    ddl(con, "SET preserve_insertion_order = true")
+    ddl(con, "SET enable_progress_bar = false")
+    return con
+
+
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    path: Path,
+    filename: str,
+    table: str,
+    reader: Reader | None = None,
+) -> list[Problem]:
+    """Create ``raw`` from ``path`` with ``reader`` (default: the registration for its extension);
+    the content must be what the extension says."""
+    if not path.is_file():
+        return [
+            problem(
+                "table_missing",
+                filename,
+                f"找不到 {table} 表文件 {filename}（campaign.yaml 的 tables.{table} 指向它）。",
+                f"The {table} table file {filename} does not exist (named by tables.{table} in campaign.yaml).",
+                column=f"tables.{table}",
+            )
+        ]
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+    except OSError as exc:
+        return [
+            problem(
+                "table_unreadable",
+                filename,
+                f"无法读取 {filename}（{exc.strerror}）。",
+                f"Cannot read {filename} ({exc.strerror}).",
+            )
+        ]
+    if size == 0 or not head.strip():
+        what_zh, what_en = (
+            ("0 字节", "0 bytes") if size == 0 else ("只有空白字符", "only whitespace")
+        )
+        return [
+            problem(
+                "table_empty",
+                filename,
+                f"{filename} 是空文件（{what_zh}）。",
+                f"{filename} is empty ({what_en}).",
+            )
+        ]
+    ext = path.suffix.lower()
+    kind = sniff(head)
+    if kind == "html":
+        return [mismatch(filename, ext, kind)]
+    reader = reader or reader_for(path)
+    if reader is None:
+        return [
+            problem(
+                "table_format",
+                filename,
+                f"{filename} 的格式不支持：应为 .parquet、.csv 或 .xlsx。",
+                f"Unsupported format for {filename}: expected .parquet, .csv or .xlsx.",
+            )
+        ]
+    if kind not in reader.accepts:
+        return [mismatch(filename, ext, kind)]
+    try:
+        return reader.read(con, raw, path, filename)
+    except (duckdb.Error, ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        return [
+            problem(
+                "table_unreadable",
+                filename,
+                f"无法读取 {filename}：文件损坏、被截断或不是其扩展名所示的格式（{first}）。",
+                f"Cannot read {filename}: it is corrupt, truncated or not the format its "
+                f"extension says ({first}).",
+            )
+        ]
+
+
+def shape(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    name: str,
+    filename: str,
+    mapping: dict[str, str],
+    profile: str | None = None,
+    card_row: int | None = None,
+) -> tuple[Profile | None, list[Problem]]:
+    """Resolve the export profile (pinned ``profile`` or detected), rename the columns through the
+    profile's and the card's ``mapping`` (the card wins) and normalise the profile's values."""
+    header = columns_of(con, raw)
+    found, problems = resolve(name, header, profile, filename, card_row)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    merged = dict(mapping)
+    if found is not None:
+        taken = set(mapping) | set(mapping.values())
+        own = {s: d for s, d in found.mapping(header).items() if s not in taken and d not in taken}
+        merged = {**own, **mapping}
+    problems += apply_names(con, raw, name, filename, merged)
+    if found is not None and not any(p.code in _STOP for p in problems):
+        sources = {d: s.strip() for s, d in merged.items()}
+        problems += normalise(con, raw, found, filename, sources)
+    return found, problems
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    folder: Path,
+    filename: str,
+    mapping: dict[str, str],
+    salt: bytes | None = None,
+    privacy_log: dict | None = None,
+    *,
+    profile: str | None = None,
+    card_row: int | None = None,
+    reader: Reader | None = None,
+) -> list[Problem]:
+    """Copy one table into ``raw_<name>``, read as its export ``profile`` says (pinned, else
+    detected from the header), renamed through ``mapping`` and with personal data removed (``salt``
+    defaults to :func:`fupan.ingest.privacy.load_salt`); return the problems found."""
+    raw = f"raw_{name}"
+    problems = read_file(con, raw, folder / filename, filename, name, reader)
+    if any(p.severity == "error" for p in problems):  # rows would be misnumbered or misread
+        return problems
+    _, found = shape(con, raw, name, filename, mapping, profile, card_row)
+    problems += found
+    if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
+        return problems
+    contract = {c.name for c in CONTRACTS[name]}
+    found, log = privacy.protect(
+        con, raw, contract, filename, salt if salt is not None else privacy.load_salt()
+    )
+    problems += found
+    if privacy_log is not None:
+        privacy_log[name] = log
+    if con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0] == 0:
+        problems.append(
+            problem(
+                "table_no_rows",
+                filename,
+                f"{filename} 只有表头，没有数据行。",
+                f"{filename} has a header but no data rows.",
+            )
+        )
+        return problems
+    have = set(columns_of(con, raw))
+    for col in CONTRACTS[name]:
+        if col.required and col.name not in have:
+            close = difflib.get_close_matches(col.name, sorted(have), n=1)
+            hint_zh = (
+                f"是否是「{close[0]}」？可在 mapping.{name} 中映射。"
+                if close
+                else f"可在 mapping.{name} 中把原列名映射为 {col.name}。"
+            )
+            hint_en = (
+                f"Did you mean '{close[0]}'? Map it under mapping.{name}."
+                if close
+                else f"Map the source column to {col.name} under mapping.{name}."
+            )
+            problems.append(
+                problem(
+                    "missing_column",
+                    filename,
+                    f"{name} 表缺少必填列 {col.name}。{hint_zh}",
+                    f"The {name} table lacks the required column {col.name}. {hint_en}",
+                    column=col.name,
+                )
+            )
+    return problems
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+        ).fetchall()[0][0]
+    )
+
+
+def load_tables(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    card: CampaignCard,
+    salt: bytes | None = None,
+    privacy_log: dict | None = None,
+) -> tuple[list[str], list[Problem]]:
+    """Load every table the card names; return the names loaded cleanly and all problems."""
+    loaded, problems = [], []
+    mappings: dict[str, dict[str, str]] = dict(card.mapping.items())
+    for name, filename in card.tables.items():
+        if salt is None and (folder / filename).is_file():
+            salt = privacy.load_salt()
+        pin = pinned(card, name)
+        found = load_table(
+            con,
+            name,
+            folder,
+            filename,
+            mappings.get(name, {}),
+            salt,
+            privacy_log,
+            profile=pin,
+            card_row=card_line(folder, ("profile",)) if pin else None,
+        )
+        problems += found
+        if not any(p.severity == "error" for p in found):
+            loaded.append(name)
+        elif _exists(con, f"raw_{name}"):
+            ddl(con, f"DROP TABLE raw_{name}")
+    return loaded, problems
+
+
+@dataclass
+class OpenedTable:
+    """A file opened as a contract table: ``relation`` over ``raw_<table>`` in ``con`` (None when an
+    error stopped the read), the problems found, and the export profile used (None for none)."""
+
+    con: duckdb.DuckDBPyConnection
+    relation: duckdb.DuckDBPyRelation | None
+    problems: list[Problem] = field(default_factory=list)
+    profile: str | None = None
+
+
+def open_table(
+    path: Path | str,
+    kind: str | None = None,
+    profile: str | None = None,
+    *,
+    table: str = "orders",
+    mapping: dict[str, str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    salt: bytes | None = None,
+) -> OpenedTable:
+    """Open one file as the contract table ``table``: read by the registration ``kind`` (default:
+    by extension), export ``profile`` pinned or detected, ``mapping`` applied, personal data
+    removed. The relation's columns are still text (CSV, Excel) or the file's types (Parquet);
+    typing and the contract checks are :mod:`fupan.ingest.validate`'s."""
+    path = Path(path)
+    con = con if con is not None else open_connection()
+    reader = None
+    if kind is not None:
+        reader = READERS.get(kind)
+        if reader is None:
+            known = ", ".join(READERS.names())
+            bad = problem(
+                "table_format",
+                path.name,
+                f"没有名为 {kind} 的读取器；可用：{known}。",
+                f"No reader is registered as {kind}; expected one of: {known}.",
+            )
+            return OpenedTable(con, None, [bad])
+    raw = f"raw_{table}"
+    problems = read_file(con, raw, path, path.name, table, reader)
+    if any(p.severity == "error" for p in problems):
+        return OpenedTable(con, None, problems)
+    used, found = shape(con, raw, table, path.name, mapping or {}, profile)
+    problems += found
+    if any(p.severity == "error" for p in problems):
+        return OpenedTable(con, None, problems, used.name if used else None)
+    contract = {c.name for c in CONTRACTS[table]}
+    found, _ = privacy.protect(
+        con, raw, contract, path.name, salt if salt is not None else privacy.load_salt()
+    )
+    return OpenedTable(con, con.table(raw), problems + found, used.name if used else None)

@@ -1,0 +1,284 @@
+"""Platform export profiles: a platform's own order export read as the orders contract.
+
+A :class:`Profile` is a registration in :data:`PROFILES` (the readers' registry of profiles) that
+says, for one export layout, which header names carry which contract column, which status words
+mean paid / cancelled / refunded, and how its times are written. :func:`resolve` picks the profile
+of a table — the one the card pins (``profile: tmall-orders``) or, without one, the one whose
+signature headers the file has (a *warning* says which was detected and how to pin it) — and
+:func:`normalise` turns the export's values into the contract's text:
+
+- **ids** (order_id, user_id, sku): the ``="…"`` wrapper, the leading apostrophe and the tabs Excel
+  exports put around long numbers are removed;
+- **amounts**: ``¥``/``￥``/``$``, a trailing ``元``, thousands separators and spaces removed;
+  ``-`` and ``--`` (the exports' "none") become empty;
+- **times**: any of :data:`TIME_FORMATS` (``2025/11/11 00:03``, ``2025-11-11 00:03:15`` …) becomes
+  ``YYYY-MM-DD HH:MM:SS``; anything else is left for validation to report with its row;
+- **status**: through the profile's table; a word it does not know is an error naming the file,
+  the first row, the export's column and the words expected [status_unknown]. The contract's own
+  words (paid, cancelled, refunded) are accepted as they are. :data:`CLOSED` marks a word
+  (交易关闭, 已关闭) that means *refunded* when the line's refund amount is above 0 and *cancelled*
+  otherwise — how the platforms show a fully refunded order.
+
+Columns the profile does not map stay in the table as they were, so that the privacy layer drops
+the personal ones (buyer nickname, phone, address …) by name or value exactly as for any file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ...errors import Problem
+from ...extract.duck import ddl, ident
+from ..card import CARD_FILE, CONTRACTS, CampaignCard
+from .files import columns_of, problem
+from .registry import Registry
+
+#: a status word meaning refunded when the line's refund amount is > 0, else cancelled
+CLOSED = "closed"
+STATUS_VALUES = ("paid", "cancelled", "refunded")
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+)
+ID_COLUMNS = ("order_id", "user_id", "sku")
+AMOUNT_COLUMNS = ("paid_amount", "refund_amount", "list_amount", "unit_cost")
+TIME_COLUMNS = ("order_time",)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One export layout. ``columns`` are (export header, contract column) pairs: where several
+    headers name the same contract column the first one the file has is used. ``signature`` is the
+    set of headers whose presence identifies the export. ``statuses`` maps the export's status
+    words to paid / cancelled / refunded or :data:`CLOSED`."""
+
+    name: str
+    table: str
+    title_zh: str
+    title_en: str
+    columns: tuple[tuple[str, str], ...]
+    signature: frozenset[str]
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    time_formats: tuple[str, ...] = TIME_FORMATS
+
+    def mapping(self, header: list[str]) -> dict[str, str]:
+        """export header → contract column, for the headers this file has (first one per column)."""
+        have = {h.strip(): h for h in header}
+        out: dict[str, str] = {}
+        for src, dst in self.columns:
+            if src in have and dst not in out.values():
+                out[have[src]] = dst
+        return out
+
+    def matches(self, header: list[str]) -> bool:
+        return self.signature <= {h.strip() for h in header}
+
+    def targets(self) -> list[str]:
+        """The contract columns this export can carry, in contract order."""
+        dst = {d for _, d in self.columns}
+        return [c.name for c in CONTRACTS[self.table] if c.name in dst]
+
+
+PROFILES: Registry[Profile] = Registry("profile", "fupan.profiles")
+
+
+def register_profile(profile: Profile) -> Profile:
+    for word, value in profile.statuses.items():
+        if value not in (*STATUS_VALUES, CLOSED):
+            raise ValueError(f"profile {profile.name}: status {word!r} maps to unknown {value!r}")
+    return PROFILES.register(profile)
+
+
+def detect(table: str, header: list[str]) -> Profile | None:
+    """The registered profile of ``table`` whose signature the header holds (the most specific)."""
+    found = [p for p in PROFILES if p.table == table and p.matches(header)]
+    return max(found, key=lambda p: len(p.signature)) if found else None
+
+
+def pinned(card: CampaignCard | None, table: str) -> str | None:
+    """The profile name the card pins for ``table``: ``profile: <name>`` applies to the table the
+    profile reads (an unknown name is charged to the orders table), ``profile: {<table>: <name>}``
+    to that table."""
+    value = getattr(card, "profile", None) if card is not None else None
+    if isinstance(value, str):
+        p = PROFILES.get(value)
+        return value if (p.table if p else "orders") == table else None
+    if isinstance(value, Mapping):
+        return value.get(table)
+    return None
+
+
+def resolve(
+    table: str, header: list[str], name: str | None, filename: str, card_row: int | None = None
+) -> tuple[Profile | None, list[Problem]]:
+    """The profile to read ``filename`` with: ``name`` (pinned in the card) or detected."""
+    known = ", ".join(p.name for p in PROFILES if p.table == table)
+    if name is not None:
+        profile = PROFILES.get(name)
+        if profile is None or profile.table != table:
+            return None, [
+                problem(
+                    "profile_unknown",
+                    CARD_FILE,
+                    f"campaign.yaml 的 profile 写的是「{name}」，但没有这个 {table} 表的导出格式；可用：{known}。",
+                    f"campaign.yaml names the profile '{name}', which is not an export layout of the "
+                    f"{table} table; expected one of: {known}.",
+                    row=card_row,
+                    column="profile",
+                )
+            ]
+        missing = sorted(profile.signature - {h.strip() for h in header})
+        if not missing:
+            return profile, []
+        return profile, [
+            problem(
+                "profile_mismatch",
+                filename,
+                f"campaign.yaml 指定 {filename} 按 {profile.title_zh}（{profile.name}）读取，但表头缺少"
+                f"该格式的列：{'、'.join(missing)}。请确认导出格式，或去掉 profile 改用 mapping。",
+                f"campaign.yaml says {filename} is {profile.title_en} ({profile.name}), but its header "
+                f"lacks that layout's column(s) {', '.join(missing)}. Check the export, or drop "
+                f"profile and map the columns under mapping.",
+                severity="warning",
+                column=missing[0],
+            )
+        ]
+    profile = detect(table, header)
+    if profile is None:
+        return None, []
+    return profile, [
+        problem(
+            "profile_detected",
+            filename,
+            f"{filename} 的表头与{profile.title_zh}一致，已按导出格式 {profile.name} 读取。"
+            f"如需固定，请在 campaign.yaml 中写一行 profile: {profile.name}。",
+            f"The header of {filename} matches {profile.title_en}; it was read with the export "
+            f"profile {profile.name}. To pin it, add the line 'profile: {profile.name}' to "
+            f"campaign.yaml.",
+            severity="warning",
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- values
+def _sq(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _trimmed(q: str) -> str:
+    return f"regexp_replace(CAST({q} AS VARCHAR), '^\\s+|\\s+$', '', 'g')"
+
+
+def id_sql(q: str) -> str:
+    """``="123"``, ``'123`` and tab-padded ids → ``123``."""
+    t = _trimmed(q)
+    return f"nullif(regexp_replace(regexp_replace({t}, '^=\"(.*)\"$', '\\1'), '^''', ''), '')"
+
+
+def amount_sql(q: str) -> str:
+    """``¥1,299.00``, ``￥ 1 299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` → NULL."""
+    t = _trimmed(q)
+    cleaned = (
+        f"regexp_replace(regexp_replace({t}, '^[¥￥$]\\s*|\\s*元$', '', 'g'), '[,，\\s]', '', 'g')"
+    )
+    return f"CASE WHEN {t} IN ('-', '--') THEN NULL ELSE nullif({cleaned}, '') END"
+
+
+def time_sql(q: str, formats: tuple[str, ...]) -> str:
+    t = _trimmed(q)
+    fmts = "[" + ", ".join(_sq(f) for f in formats) + "]"
+    return f"coalesce(strftime(try_strptime({t}, {fmts}), '%Y-%m-%d %H:%M:%S'), nullif({t}, ''))"
+
+
+def status_sql(q: str, statuses: Mapping[str, str], refund: str | None) -> str:
+    t = _trimmed(q)
+    refunded = (
+        f"coalesce(TRY_CAST({amount_sql(refund)} AS DOUBLE), 0) > 0"
+        if refund is not None
+        else "false"
+    )
+    whens = " ".join(
+        f"WHEN {_sq(word)} THEN "
+        + (f"CASE WHEN {refunded} THEN 'refunded' ELSE 'cancelled' END" if v == CLOSED else _sq(v))
+        for word, v in statuses.items()
+    )
+    return f"CASE {t} {whens} ELSE nullif(lower({t}), '') END"
+
+
+def normalise(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    profile: Profile,
+    filename: str,
+    sources: Mapping[str, str],
+) -> list[Problem]:
+    """Rewrite the profile's contract columns of ``raw`` (text ones only) into contract text, in
+    place and in row order; ``sources`` names each contract column's header in the export."""
+    types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
+    text = {c for c, t in types.items() if t == "VARCHAR"}
+    problems: list[Problem] = []
+    if "status" in text and profile.statuses:
+        problems += _unknown_statuses(con, raw, profile, filename, sources.get("status", "status"))
+    exprs: dict[str, str] = {}
+    for col in ID_COLUMNS:
+        if col in text:
+            exprs[col] = id_sql(ident(col))
+    for col in AMOUNT_COLUMNS:
+        if col in text:
+            exprs[col] = amount_sql(ident(col))
+    for col in TIME_COLUMNS:
+        if col in text:
+            exprs[col] = time_sql(ident(col), profile.time_formats)
+    if "status" in text and profile.statuses:
+        refund = ident("refund_amount") if "refund_amount" in text else None
+        exprs["status"] = status_sql(ident("status"), profile.statuses, refund)
+    if exprs:
+        replace = ", ".join(f"{e} AS {ident(c)}" for c, e in exprs.items())
+        ddl(
+            con,
+            f"CREATE OR REPLACE TABLE {raw} AS SELECT * REPLACE ({replace}) FROM {raw} ORDER BY rowid",
+        )
+    return problems
+
+
+def _unknown_statuses(
+    con: duckdb.DuckDBPyConnection, raw: str, profile: Profile, filename: str, header: str
+) -> list[Problem]:
+    known = [*profile.statuses, *STATUS_VALUES]
+    t = _trimmed(ident("status"))
+    rows = con.execute(
+        f"SELECT {t} AS s, min(rowid) + 1 AS first, count(*) FROM {raw} "
+        f"WHERE nullif({t}, '') IS NOT NULL AND lower({t}) NOT IN (SELECT unnest(?::VARCHAR[])) "
+        f"GROUP BY s ORDER BY first",
+        [known],
+    ).fetchall()
+    if not rows:
+        return []
+    n = sum(r[2] for r in rows)
+    seen = "; ".join(f"row {r[1]}: {r[0]!r}" for r in rows[:3])
+    words = "/".join(profile.statuses)
+    return [
+        problem(
+            "status_unknown",
+            filename,
+            f"{filename} 的列「{header}」有 {n} 行的订单状态不是{profile.title_zh}的已知状态（示例 {seen}）。"
+            f"应为：{words}（或 paid/cancelled/refunded）。请检查导出，或改用 mapping 并自行换算状态。",
+            f"{n} row(s) of column '{header}' in {filename} hold an order status that "
+            f"{profile.title_en} does not have (examples {seen}). Expected one of: {words} (or "
+            f"paid/cancelled/refunded). Check the export, or map the columns yourself under mapping.",
+            row=rows[0][1],
+            column=header,
+        )
+    ]
+
+
+def header_of(con: duckdb.DuckDBPyConnection, raw: str) -> list[str]:
+    return columns_of(con, raw)

@@ -1,0 +1,97 @@
+"""Excel workbooks (registration xlsx) through openpyxl, and legacy .xls refused (registration xls).
+
+DuckDB's Excel reader is an extension that would have to be downloaded, so the first sheet is read
+by openpyxl and every cell turned into the text a CSV export would hold, so that both go through
+the same checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ...errors import Problem
+from .files import duplicate_columns, problem, register_frame
+from .registry import Reader, register_reader
+
+
+def cell_text(v: Any) -> str | None:
+    """An Excel cell as the text a CSV export would hold (so both go through the same checks)."""
+    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v):
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def read_excel(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
+) -> list[Problem]:
+    try:  # no NA guessing: "n/a" or "NULL" in a cell is a value the checks should see
+        sheet = pd.read_excel(
+            path, header=None, dtype=object, engine="openpyxl", keep_default_na=False
+        )
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types on a damaged workbook
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        return [
+            problem(
+                "table_unreadable",
+                filename,
+                f"无法读取 Excel 文件 {filename}：文件损坏或被截断（{first}）。",
+                f"Cannot read the Excel file {filename}: it is damaged or truncated ({first}).",
+            )
+        ]
+    cells = [[cell_text(v) for v in row] for row in sheet.itertuples(index=False)]
+    used = [j for j in range(sheet.shape[1]) if any(r[j] is not None for r in cells)]
+    filled = [i for i, r in enumerate(cells) if any(v is not None for v in r)]
+    if not used or not filled:
+        return [
+            problem(
+                "table_empty",
+                filename,
+                f"{filename} 的第一个工作表是空的。",
+                f"The first sheet of {filename} is empty.",
+            )
+        ]
+    # trailing blank rows are formatting
+    cells = [[r[j] for j in used] for r in cells[: filled[-1] + 1]]
+    header = [(h or "").strip() or f"column{i}" for i, h in enumerate(cells[0])]
+    problems = duplicate_columns(filename, header)
+    if problems:
+        return problems
+    frame = pd.DataFrame(
+        {h: pd.array([r[j] for r in cells[1:]], dtype="string") for j, h in enumerate(header)}
+    )
+    register_frame(con, raw, frame)
+    return []
+
+
+def refuse_xls(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
+) -> list[Problem]:
+    return [
+        problem(
+            "table_format",
+            filename,
+            f"{filename} 是旧版 Excel（.xls）格式，不支持；请在 Excel 中另存为 .xlsx 或 CSV UTF-8。",
+            f"{filename} is a legacy Excel (.xls) workbook, which is not supported; save it as "
+            f".xlsx or 'CSV UTF-8' in Excel.",
+        )
+    ]
+
+
+register_reader(Reader("xlsx", (".xlsx", ".xlsm"), frozenset({"zip"}), read_excel))
+# whatever its content, a .xls is refused with the advice to save it as .xlsx
+register_reader(
+    Reader("xls", (".xls",), frozenset({"text", "zip", "ole", "parquet", "utf16"}), refuse_xls)
+)

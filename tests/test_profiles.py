@@ -1,0 +1,266 @@
+"""Platform export profiles: each sample export (tests/samples, made by make_samples.py from one
+clean order log), in GBK and in UTF-8 with a BOM, pinned in the card or detected from the header,
+gives the same case-record numbers as its equivalent clean Parquet; personal data never passes.
+
+Expected values come from the clean Parquet files (written by pandas from the clean log, read by
+the ordinary Parquet path) and from hand-written statuses; never from the profile code itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import fupan
+from conftest import run_cli
+from fupan.cases.record import build_record, dumps
+from fupan.errors import ValidationError
+from fupan.ingest.privacy import scan_text
+from fupan.ingest.readers import PROFILES, READERS, detect, open_table
+from fupan.ingest.readers.profiles import CLOSED, Profile, register_profile
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+_spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+assert _spec and _spec.loader
+samples = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(samples)
+
+NAMES = ("tmall-orders", "jd-orders", "douyin-orders")
+ENCODINGS = ("gbk", "utf8bom")
+
+
+def _card(case_id: str, orders: str, profile: str | None) -> dict:
+    card = {
+        "id": case_id,
+        "name": "样例店铺双11",
+        "platform": "tmall",
+        "category": "beauty",
+        "windows": samples.WINDOWS,
+        "tables": {"orders": orders},
+    }
+    if profile:
+        card["profile"] = profile
+    return card
+
+
+def _campaign(root: Path, name: str, filename: str, profile: str | None) -> Path:
+    folder = root / filename.replace(".", "-")
+    folder.mkdir(parents=True)
+    shutil.copy(SAMPLES / filename, folder / filename)
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(_card(name, filename, profile), allow_unicode=True), encoding="utf-8"
+    )
+    return folder
+
+
+def _numbers(folder: Path) -> dict:
+    r = fupan.load_retrospective(folder)
+    rec = build_record(r, {}, "")
+    return {"kpis": rec["kpis"], "channels": rec["channels"], "warnings": r.campaign.warnings}
+
+
+def _same(a: object, b: object, where: str = "") -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            _same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+    else:
+        assert a == b, (where, a, b)
+
+
+@pytest.fixture(scope="module")
+def clean_numbers(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("clean")
+    return {n: _numbers(_campaign(root, n, f"{n}.clean.parquet", None)) for n in NAMES}
+
+
+def test_the_samples_are_what_the_script_makes(tmp_path):
+    """The committed samples are reproducible from make_samples.py (no hand edits)."""
+    log = samples.clean_log()
+    assert 200 <= len(log) <= 500
+    for i, (name, make) in enumerate(samples.MAKERS.items()):
+        export, clean = make(log, samples.np.random.default_rng(100 + i))
+        text = samples.export_text(export)
+        assert (SAMPLES / f"{name}.gbk.csv").read_bytes() == text.encode("gbk")
+        assert (SAMPLES / f"{name}.utf8bom.csv").read_bytes() == text.encode("utf-8-sig")
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(SAMPLES / f"{name}.clean.parquet"), clean.reset_index(drop=True)
+        )
+
+
+@pytest.mark.parametrize("pin", [True, False], ids=["pinned", "detected"])
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("name", NAMES)
+def test_export_gives_the_clean_parquets_numbers(name, encoding, pin, clean_numbers, tmp_path):
+    folder = _campaign(tmp_path, name, f"{name}.{encoding}.csv", name if pin else None)
+    got = _numbers(folder)
+    want = clean_numbers[name]
+    assert got["kpis"]["burst"]["gmv"] > 0 and got["kpis"]["burst"]["orders"] > 0
+    _same(got["kpis"], want["kpis"], "kpis")
+    _same(got["channels"], want["channels"], "channels")
+    codes = {p.code for p in got["warnings"]}
+    assert ("profile_detected" in codes) is not pin
+    assert "pii_columns_dropped" in codes
+
+
+def test_clean_parquet_gmv_by_hand(clean_numbers):
+    """The comparison is not vacuous: the burst GMV is the clean log's non-cancelled paid sum."""
+    for name in NAMES:
+        log = pd.read_parquet(SAMPLES / f"{name}.clean.parquet")
+        day = log[
+            (log.order_time.dt.date.astype(str) == "2025-11-11") & (log.status != "cancelled")
+        ]
+        assert math.isclose(clean_numbers[name]["kpis"]["burst"]["gmv"], day.paid_amount.sum())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_detection_names_the_profile_and_how_to_pin_it(name):
+    opened = open_table(SAMPLES / f"{name}.gbk.csv")
+    assert opened.profile == name
+    (msg,) = [p for p in opened.problems if p.code == "profile_detected"]
+    assert msg.severity == "warning"
+    assert f"profile: {name}" in msg.zh and f"profile: {name}" in msg.en
+    header = pd.read_csv(SAMPLES / f"{name}.utf8bom.csv", nrows=0, encoding="utf-8-sig")
+    assert detect("orders", list(header.columns)).name == name
+    assert detect("orders", ["order_id", "user_id", "order_time", "paid_amount"]) is None
+
+
+def test_statuses_and_values_by_hand(tmp_path):
+    """A hand-written Tmall export: each status word, ¥ and thousands separators, both time forms."""
+    rows = [
+        ("交易成功", "¥1,299.00", "0.00", "2025/11/11 00:03", "paid", 1299.0),
+        ("交易关闭", "￥59.90", "0.00", "2025-11-11 00:03:15", "cancelled", 59.9),
+        ("交易关闭", "1,000", "1,000.00", "2025-11-11 08:00", "refunded", 1000.0),
+        ("已退款", "20", "20", "2025/11/11 09:10:11", "refunded", 20.0),
+        ("退款中", "30.00元", "10", "2025-11-11 10:00:00", "paid", 30.0),
+        ("等待买家付款", "5", "-", "2025-11-11 11:00:00", "cancelled", 5.0),
+    ]
+    header = (
+        "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额,收货人姓名,联系手机\n"
+    )
+    body = "".join(
+        f'"=""10{i}""",买家{i},{t},"{amt}",{st},"{ref}",张三,1380013800{i}\n'
+        for i, (st, amt, ref, t, _, _) in enumerate(rows)
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes((header + body).encode("gb18030"))
+    opened = open_table(path, profile="tmall-orders")
+    assert not [p for p in opened.problems if p.severity == "error"], opened.problems
+    got = opened.relation.order("order_id").fetchdf()
+    assert list(got.order_id) == [f"10{i}" for i in range(len(rows))]
+    assert list(got.status) == [r[4] for r in rows]
+    assert [float(x) for x in got.paid_amount] == [r[5] for r in rows]
+    assert list(got.order_time) == [
+        "2025-11-11 00:03:00", "2025-11-11 00:03:15", "2025-11-11 08:00:00",
+        "2025-11-11 09:10:11", "2025-11-11 10:00:00", "2025-11-11 11:00:00",
+    ]  # fmt: skip
+    assert pd.isna(got.refund_amount.iloc[-1])  # "-" is the export's "none"
+    assert "收货人姓名" not in got.columns and "联系手机" not in got.columns
+    assert all(u.startswith("h") and "买家" not in u for u in got.user_id)
+
+
+def test_unknown_status_is_a_bilingual_problem(tmp_path):
+    export = pd.read_csv(
+        SAMPLES / "jd-orders.utf8bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    assert export.at[4, "订单状态"] in PROFILES.get("jd-orders").statuses
+    export.at[4, "订单状态"] = "已拒收"  # data row 5
+    folder = tmp_path / "c"
+    folder.mkdir()
+    export.to_csv(folder / "orders.csv", index=False, encoding="utf-8-sig")
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(_card("bad-status", "orders.csv", "jd-orders"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as err:
+        fupan.open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.code == "status_unknown"]
+    assert (p.file, p.row, p.column) == ("orders.csv", 5, "订单状态")
+    assert "已拒收" in p.zh and "已拒收" in p.en
+    assert "等待出库" in p.zh and "等待出库" in p.en  # the expected words
+
+
+def test_unknown_profile_name_in_the_card(tmp_path):
+    folder = _campaign(tmp_path, "typo", "tmall-orders.gbk.csv", "tmall-order")
+    with pytest.raises(ValidationError) as err:
+        fupan.open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.code == "profile_unknown"]
+    assert p.file == "campaign.yaml" and p.column == "profile"
+    assert "tmall-orders" in p.zh and "tmall-orders" in p.en
+
+
+def test_profiles_and_readers_are_registrations():
+    assert set(NAMES) <= set(PROFILES.names())
+    assert {"csv", "tsv", "xlsx", "parquet"} <= set(READERS.names())
+    extra = register_profile(
+        Profile(
+            name="test-orders",
+            table="orders",
+            title_zh="测试导出",
+            title_en="a test export",
+            columns=(("单号", "order_id"), ("买家", "user_id"), ("时间", "order_time"), ("金额", "paid_amount"), ("状态", "status")),
+            signature=frozenset({"单号", "买家", "时间", "金额", "状态"}),
+            statuses={"好": "paid", "关": CLOSED},
+        )
+    )  # fmt: skip
+    try:
+        assert PROFILES.get("test-orders") is extra
+        assert detect("orders", ["单号", "买家", "时间", "金额", "状态", "备注"]) is extra
+    finally:
+        PROFILES._items.pop("test-orders")
+    with pytest.raises(ValueError, match="unknown"):
+        register_profile(Profile("x", "orders", "x", "x", (), frozenset(), {"a": "shipped"}))
+
+
+def test_personal_data_never_reaches_the_case_record(tmp_path):
+    """Every name, phone, address and e-mail of a sample is absent from the record and its
+    warnings; the privacy log names the columns dropped."""
+    for name in NAMES:
+        folder = _campaign(tmp_path, name, f"{name}.gbk.csv", name)
+        r = fupan.load_retrospective(folder)
+        text = dumps(build_record(r, {}, ""))
+        export = pd.read_csv(SAMPLES / f"{name}.utf8bom.csv", dtype=str, encoding="utf-8-sig")
+        personal = [
+            c
+            for c in export.columns
+            if any(
+                w in c for w in ("姓名", "收件人", "手机", "电话", "地址", "支付宝", "昵称", "留言")
+            )
+        ]
+        assert len(personal) >= 3, personal  # fmt: skip
+        for column in personal:
+            assert column in r.campaign.privacy["orders"]["dropped"], (name, column)
+            for value in export[column].dropna().unique():
+                if len(value) >= 4 and value not in ("请尽快发货",):
+                    assert value not in text, (name, column, value)
+        assert scan_text(text) == [], name
+        buyer = {"tmall-orders": "买家会员名", "jd-orders": "下单帐号", "douyin-orders": "用户ID"}
+        for value in export[buyer[name]].unique()[:20]:
+            assert value not in text
+
+
+def test_fupan_run_case_json_matches_the_clean_parquet(tmp_path):
+    """Through the real CLI: the Douyin GBK export, detected, against its clean Parquet."""
+    out = {}
+    for key, filename in (
+        ("csv", "douyin-orders.gbk.csv"),
+        ("parquet", "douyin-orders.clean.parquet"),
+    ):
+        folder = _campaign(tmp_path / key, "douyin-run", filename, None)
+        proc = run_cli("run", str(folder), "--out", str(tmp_path / f"out-{key}"), "--quiet")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        out[key] = json.loads(
+            (tmp_path / f"out-{key}" / "douyin-run" / "case.json").read_text("utf-8")
+        )
+    _same(out["csv"]["kpis"], out["parquet"]["kpis"], "kpis")
+    _same(out["csv"]["channels"], out["parquet"]["channels"], "channels")
+    assert any(w["code"] == "profile_detected" for w in out["csv"]["data"]["warnings"])
