@@ -12,11 +12,15 @@ import statsmodels.api as sm
 
 from fupan.metrics.margin import (
     break_even_lift,
+    break_even_lift_with_spend,
+    break_even_roas,
     campaign_cost,
+    channel_break_even,
     discount_depth_buckets,
     elasticity_lift,
     igp_by_sku,
     incremental_gross_profit,
+    incremental_spend,
     promo_elasticity,
     roas,
     roi,
@@ -246,3 +250,54 @@ def test_elasticity_needs_two_usable_skus():
 def test_scalar_functions_reject_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_break_even_roas_by_hand():
+    # m = 52.5 %, d = 15.5 %: a unit at 84.5 % of the regular price contributes 37 % of it, so
+    # each unit of GMV contributes 0.37/0.845 and spend breaks even at ROAS 0.845/0.37
+    assert break_even_roas(0.155, 0.525) == pytest.approx(0.845 / 0.37)
+    assert break_even_roas(0.0, 0.40) == pytest.approx(2.5)  # no discount: 1/m
+    with pytest.raises(ValueError, match="no ROAS breaks even"):
+        break_even_roas(0.30, 0.30)  # every unit at zero contribution: no ROAS breaks even
+
+
+def test_break_even_lift_with_spend_by_hand():
+    # Q₁·(m − d) = Q̂·m + S/p: m = 40 %, d = 20 %, s = 10 % → (0.2 + 0.1)/0.2 = +150 %
+    assert break_even_lift_with_spend(0.20, 0.40, 0.10) == pytest.approx(1.5)
+    assert break_even_lift_with_spend(0.20, 0.40, 0.0) == pytest.approx(break_even_lift(0.2, 0.4))
+    with pytest.raises(ValueError, match="non-negative"):
+        break_even_lift_with_spend(0.20, 0.40, -0.1)
+
+
+def test_channel_break_even_names_the_channels_below_by_hand():
+    channels = pd.DataFrame(
+        {
+            "gmv": [4_565_019.68, 2_087_687.20, 2_106_931.59, 900.0],
+            "spend": [1_540_502.46, 1_220_731.53, 202_920.22, np.nan],
+        },
+        index=["live", "search_ads", "private_domain", "organic"],
+    )
+    be = 0.845 / 0.37  # 2.2838
+    out = channel_break_even(channels, be)
+    # ROAS by hand: live 4,565,019.68/1,540,502.46 = 2.963; search 2,087,687.20/1,220,731.53 = 1.710
+    assert out.at["live", "roas"] == pytest.approx(2.96333, abs=1e-5)
+    assert out.at["search_ads", "roas"] == pytest.approx(1.71019, abs=1e-5)
+    assert out.at["search_ads", "spend_ratio"] == pytest.approx(0.58473, abs=1e-5)  # 费比
+    assert out.at["search_ads", "gap_to_break_even"] == pytest.approx(1.71019 - be, abs=1e-5)
+    assert out.below_break_even.to_dict() == {
+        "live": False,
+        "search_ads": True,
+        "private_domain": False,
+        "organic": None,  # no spend: not judged, never "not below"
+    }
+    assert np.isnan(out.at["organic", "spend_ratio"])  # 费比 of a channel without spend: not 0
+    with pytest.raises(ValueError, match="positive"):
+        channel_break_even(channels, 0.0)
+
+
+def test_incremental_spend_by_hand():
+    # 4,620,000 spent over 32 days against an everyday 47,600/day: 4,620,000 − 1,523,200
+    assert incremental_spend(4_620_000.0, 47_600.0, 32) == pytest.approx(3_096_800.0)
+    assert incremental_spend(100.0, 10.0, 20) == pytest.approx(-100.0)  # spent less than usual
+    with pytest.raises(ValueError, match="days > 0"):
+        incremental_spend(100.0, 10.0, 0)

@@ -71,6 +71,8 @@ def test_adtributor_thresholds_and_top():
         "explanatory_power",
         "surprise",
         "change",
+        "contribution",
+        "rest",
     ]
 
 
@@ -338,11 +340,32 @@ def test_explain_sentences():
     assert explain(adtributor(ORACLE).iloc[:0], "zh") == []
     over = cands.head(1).assign(explanatory_power=2.7)  # the others rose while live fell
     assert explain(over, "zh") == [
-        "渠道 = live 解释了 270% 的缺口（其余元素反向变动，抵消了超出的部分）"
+        "渠道 = live 解释了 270% 的缺口（其余元素反向变动 -170%，合计 100%）"
     ]
     assert explain(over, "en") == [
-        "channel = live explains 270% of the gap (the other elements moved the other way and offset the excess)"
+        "channel = live explains 270% of the gap (the other elements moved the other way, -170%; "
+        "100% in all)"
     ]
+
+
+def test_candidates_carry_contributions_that_sum_to_the_change():
+    # a fell 30 while b rose 20: the gap is −10, a's EP is −30/−10 = 300 %, b's −200 %
+    frame = pd.DataFrame(
+        {
+            "dimension": ["channel", "channel"],
+            "element": ["a", "b"],
+            "forecast": [50.0, 50.0],
+            "actual": [20.0, 70.0],
+        }
+    )
+    (row,) = adtributor(frame).itertuples()
+    assert row.elements == ("a",) and row.explanatory_power == pytest.approx(3.0)
+    assert row.contribution == pytest.approx(-30.0)  # a's own A − F, in money
+    assert row.rest == pytest.approx(20.0)  # b's, the other way
+    assert row.contribution + row.rest == pytest.approx(row.change) == pytest.approx(-10.0)
+    # the METHODS oracle: app explains the whole gap of −30, nothing left for the rest
+    top = adtributor(ORACLE).iloc[0]
+    assert top.contribution == pytest.approx(-30.0) and top.rest == pytest.approx(0.0, abs=1e-9)
 
 
 def test_explain_on_the_oracle_and_bad_input():

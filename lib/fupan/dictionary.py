@@ -13,14 +13,16 @@ period is distinct over the period, the day-summed figure is kept as ``uv_daily_
 exactly (METHODS.md §2.1); GMV is 支付金额（含退款） with its window stated; ROAS is 投产比（=后台ROI）,
 with 费比 beside it.
 
-:data:`KPI_DEFINITIONS` holds every figure a report names (window KPIs and the figures of the
-analyses: 利润ROI, 保本投产比, …); :data:`KPI_KEYS` only the KPIs measured per window — the ones a
-card may set a target or a hypothesis on.
+:data:`KPI_DEFINITIONS` holds the KPIs measured per window (the ones a card may set a target or
+a hypothesis on); :data:`RESULT_DEFINITIONS` the figures of the analyses (利润ROI on total and on
+incremental spend, 保本投产比, the break-even lifts); :data:`DEFINITIONS` both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 DEFINITIONS_VERSION = "2026.12-1"
 
@@ -340,9 +342,14 @@ _RESULT_DEFS = [
     ),
 ]
 
-KPI_DEFINITIONS: dict[str, KpiDef] = {d.key: d for d in [*_DEFS, *_RESULT_DEFS]}
 #: the KPIs measured per window: what a card may target or state a hypothesis on
-KPI_KEYS: tuple[str, ...] = tuple(d.key for d in _DEFS)
+KPI_DEFINITIONS: dict[str, KpiDef] = {d.key: d for d in _DEFS}
+KPI_KEYS: tuple[str, ...] = tuple(KPI_DEFINITIONS)
+#: the figures of the analyses (margin, break-even), keyed as in their results
+RESULT_DEFINITIONS: dict[str, KpiDef] = {d.key: d for d in _RESULT_DEFS}
+#: every definition a report or record names: window KPIs and result figures
+DEFINITIONS: dict[str, KpiDef] = KPI_DEFINITIONS | RESULT_DEFINITIONS
+
 
 FUNNEL_STEPS: tuple[str, ...] = ("visit", "view", "cart", "order", "pay")
 PHASES: tuple[str, ...] = ("baseline", "preheat", "burst", "post", "dip")
@@ -354,3 +361,50 @@ PHASE_LABELS = {
     "dip": ("回落期", "Dip"),
     "campaign": ("活动整体", "Campaign"),
 }
+
+
+def read_key(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """``mapping[key]``, or the value under its name in an earlier version (:data:`RENAMED_KEYS`).
+
+    For reading records of any 口径 version: ``read_key(customers, "repurchase_return_rate")``
+    finds the 2025.11-1 record's ``return_rate`` too.
+    """
+    if key in mapping:
+        return mapping[key]
+    for old, new in RENAMED_KEYS.items():
+        if new == key and old in mapping:
+            return mapping[old]
+    return default
+
+
+@dataclass(frozen=True)
+class ComputedUnder:
+    """Under which 口径 version a record was computed, and what to tell its reader."""
+
+    version: str
+    current: bool
+    #: keys whose definition changed between the record's version and the current one
+    changed: tuple[str, ...]
+    note_zh: str
+    note_en: str
+
+
+def computed_under(record: Mapping[str, Any]) -> ComputedUnder:
+    """Mark a case record with the 口径 version it was computed under.
+
+    A record of an earlier version is read as it is, never recomputed: its figures follow that
+    version's definitions (:data:`PREVIOUS_DEFINITIONS` lists what changed).
+    """
+    version = str(record.get("definitions_version") or "?")
+    if version == DEFINITIONS_VERSION:
+        return ComputedUnder(version, True, (), "", "")
+    changed = tuple(sorted(PREVIOUS_DEFINITIONS.get(version, {})))
+    keys = ", ".join(changed) if changed else "?"
+    return ComputedUnder(
+        version,
+        False,
+        changed,
+        f"按旧口径 {version} 计算（当前口径 {DEFINITIONS_VERSION}；定义不同的指标：{keys}），不可与当前口径的数字直接比较",
+        f"computed under the earlier definitions {version} (current {DEFINITIONS_VERSION}; "
+        f"defined differently: {keys}); not directly comparable with current figures",
+    )

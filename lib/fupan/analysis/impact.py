@@ -5,22 +5,21 @@ Built from the extract's aggregates and the pure metric functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..i18n import both
 from ..metrics import lift as lf
-from ..metrics import margin as mg
 from ..metrics.abtest import welch_ttest
+from .margin import margin_analysis, sku_frame
 from .results import (
     ControlAnalysis,
     CustomerAnalysis,
     CustomerValue,
     LiftAnalysis,
     LtvCac,
-    MarginAnalysis,
     NetIncrement,
     Pretrend,
     Skip,
@@ -28,7 +27,15 @@ from .results import (
 
 if TYPE_CHECKING:
     from ..ingest.card import CampaignCard, Windows
-    from ..ingest.validate import Campaign
+
+__all__ = [
+    "control_analysis",
+    "dip_verdict",
+    "lift_analysis",
+    "ltv_cac",
+    "margin_analysis",
+    "sku_frame",
+]
 
 #: LTV : CAC at or above this is the rule-of-thumb target (METHODS.md §1.3)
 LTV_CAC_TARGET = 3.0
@@ -94,124 +101,6 @@ def lift_analysis(history: pd.DataFrame, windows: Windows, kpis: pd.DataFrame) -
         cf_factor=float(expected / (base_daily * kpis.at["campaign", "days"])),
         growth_per_year=float(np.expm1(cf.params.get("trend", 0.0))),
     )
-
-
-def sku_frame(
-    sku_window: pd.DataFrame,
-    card: CampaignCard,
-    kpis: pd.DataFrame,
-    cf_factor: float,
-    variable_cost_rate: float = 0.0,
-) -> pd.DataFrame:
-    """One row per SKU for the margin analysis.
-
-    口径: Q = campaign units; Q̂ = the SKU's baseline units per day × campaign days × ``cf_factor``
-    (the counterfactual model's campaign GMV over the baseline daily GMV × campaign days, so Q̂
-    carries the trend and weekday mix the model expects); p^reg = the SKU's average paid price per
-    unit in the baseline (what Q̂ would have sold at); p^promo = its average paid price per unit in
-    the campaign; c = average unit cost; v = ``variable_cost_rate`` × p^reg. SKUs that sold in one
-    period only take the other period's price and cost. SKUs the card declares as not promoted
-    (``controls``: control categories, substitutes, complements) are left out.
-    """
-    c = card.controls
-    w = sku_window[
-        ~(
-            sku_window.category.isin(c.categories)
-            | sku_window.sku.isin(c.substitutes + c.complements)
-        )
-    ]
-    days = kpis["days"]
-    base = w[w.phase == "baseline"].set_index("sku")
-    camp = w[w.phase == "campaign"].set_index("sku")
-    skus = base.index.union(camp.index)
-    base, camp = base.reindex(skus), camp.reindex(skus)
-    p_reg = (base.gmv / base.units).fillna(camp.list_amount / camp.units * _paid_to_list(base))
-    p_promo = (camp.gmv / camp.units).fillna(p_reg)
-    cost = (camp.cogs / camp.units).fillna(base.cogs / base.units)
-    frame = pd.DataFrame(
-        {
-            "units": camp.units.fillna(0.0),
-            "units_baseline": base.units.fillna(0.0)
-            / days["baseline"]
-            * days["campaign"]
-            * cf_factor,
-            "price_promo": p_promo,
-            "price_regular": p_reg,
-            "unit_cost": cost,
-            "variable_cost": variable_cost_rate * p_reg,
-        },
-        index=skus,
-    )
-    return frame.dropna()
-
-
-def _paid_to_list(base: pd.DataFrame) -> float:
-    listed = float(base.list_amount.sum())
-    ratio = float(base.gmv.sum()) / listed if listed > 0 else float("nan")
-    return ratio if np.isfinite(ratio) and ratio > 0 else 1.0
-
-
-def margin_analysis(
-    campaign: Campaign, sku_window: pd.DataFrame, kpis: pd.DataFrame, lift: LiftAnalysis | Skip
-) -> MarginAnalysis:
-    """IGP, margin ROI (IGP/S) and net ROI beside ROAS, leakage, break-even lift (METHODS.md §1.2, §1.4).
-
-    Also the subsidy leakage and the discount-depth buckets of the campaign.
-
-    The campaign's counterfactual factor comes from ``lift`` (1.0 when the lift was skipped); the
-    card's ``costs`` give the variable cost rate, fees, coupons and fixed costs.
-
-    Raises
-    ------
-    ValueError
-        The orders have no SKU or unit cost, or no SKU sold in both periods (bilingual reason).
-    """
-    card = campaign.card
-    for column in ("sku", "unit_cost"):
-        if not campaign.measures("orders", column):
-            raise ValueError(both(f"margin_no_{column}_column"))
-    cf_factor = lift.cf_factor if isinstance(lift, LiftAnalysis) else 1.0
-    costs = card.costs
-    variable_cost_rate = costs.variable_cost_rate
-    skus = sku_frame(sku_window, card, kpis, cf_factor, variable_cost_rate)
-    if skus.empty:
-        raise ValueError(both("margin_no_sku"))
-    per_sku = mg.igp_by_sku(skus)
-    igp = float(per_sku.igp.sum())
-    media = float(kpis.at["campaign", "spend"])
-    out: dict[str, Any] = {
-        "igp": igp,
-        "subsidy_leakage": float(per_sku.subsidy_leakage.sum()),
-        "units": float(skus.units.sum()),
-        "units_baseline": float(skus.units_baseline.sum()),
-        "variable_cost_rate": variable_cost_rate,
-        "cf_factor": cf_factor,
-        "roas": float(kpis.at["campaign", "roas"]),
-    }
-    if np.isfinite(media) and media > 0:
-        s = mg.campaign_cost(media, costs.fees, costs.coupons, costs.fixed)
-        out |= {"spend": s, **mg.roi(igp, s)}
-    q_hat_value = (skus.units_baseline * skus.price_regular).sum()
-    depth = 1 - (skus.units * skus.price_promo).sum() / (skus.units * skus.price_regular).sum()
-    margin = 1 - ((skus.units_baseline * (skus.unit_cost + skus.variable_cost)).sum() / q_hat_value)
-    out |= {
-        "discount_depth": float(depth),
-        "unit_margin": float(margin),
-        "unit_lift": float(skus.units.sum() / skus.units_baseline.sum() - 1),
-    }
-    try:
-        out["break_even_lift"] = mg.break_even_lift(max(depth, 0.0), margin)
-    except ValueError as exc:
-        out["break_even_lift"], out["break_even_note"] = float("nan"), str(exc)
-    out["buckets"] = mg.discount_depth_buckets(skus)
-    try:
-        out["elasticity"] = mg.promo_elasticity(skus)
-    except ValueError as exc:
-        out["elasticity"] = {"note": str(exc)}
-    out["top_skus"] = (
-        per_sku.sort_values("igp").iloc[np.r_[0:3, -3:0]] if len(per_sku) > 6 else per_sku
-    )
-    return MarginAnalysis(**out)
 
 
 def ltv_cac(

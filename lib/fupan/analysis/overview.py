@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..dictionary import REFUND_MATURITY_DAYS
 from ..extract.aggregates import sql
 from ..format import Style
 from ..metrics.decompose import decompose_gmv_change
 from ..metrics.funnel import window_funnel
 from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
-from .results import Decomposition
+from .results import Decomposition, RefundMaturity
 
 if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
@@ -144,3 +145,27 @@ def funnel_steps(
     the lowest conversion.
     """
     return None if funnel is None else window_funnel(funnel, phase, channel)
+
+
+def refund_maturity(kpis: pd.DataFrame, history: pd.DataFrame) -> RefundMaturity | None:
+    """Which windows' refunds were measured too soon after their orders to be settled.
+
+    口径: refunds are as of the data's last order day (``measured_on``); a window whose last day
+    is fewer than :data:`fupan.dictionary.REFUND_MATURITY_DAYS` days before it has refunds not
+    yet settled (退款尚未完结: its refund rate reads low). ``None`` when refunds are not measured.
+    """
+    if history.empty or not np.isfinite(kpis.refunds).any():
+        return None
+    measured = pd.Timestamp(history.date.max()).normalize()
+    ends = pd.to_datetime(kpis.end)
+    observed = (measured - ends).dt.days
+    table = pd.DataFrame(
+        {"end": kpis.end, "days_observed": observed, "mature": observed >= REFUND_MATURITY_DAYS},
+        index=kpis.index,
+    )
+    return RefundMaturity(
+        measured_on=measured.date().isoformat(),
+        maturity_days=REFUND_MATURITY_DAYS,
+        table=table,
+        immature=tuple(str(p) for p in table.index[~table.mature]),
+    )

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..extract.aggregates import Aggregates, extract, window_frame
 from ..ingest.validate import Campaign, open_campaign, open_prepared
-from . import anomalies, customers, execution, findings, impact, overview, rootcause
+from . import anomalies, customers, execution, findings, impact, ops, overview, rootcause
 from .results import Retrospective, Skip
 
 
@@ -58,6 +58,12 @@ PIPELINE: tuple[Step, ...] = (
     core("targets", overview.targets, "kpis", "card.strategy"),
     core("hypotheses", overview.hypotheses, "kpis", "card.strategy"),
     core("decomposition", overview.decomposition, "kpis"),
+    Step(
+        "refund_maturity",
+        overview.refund_maturity,
+        ("kpis", "agg.history"),
+        record="refund_maturity",
+    ),
     core("funnel", overview.funnel_steps, "agg.funnel"),
     core("cohorts", customers.customer_cohorts, "agg.customer_orders", "card.windows"),
     Step("alerts", execution.share_alerts, ("agg.daily", "windows"), record="alerts"),
@@ -80,9 +86,19 @@ PIPELINE: tuple[Step, ...] = (
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
     core("peak_hours", execution.peak_hours, "agg.daily", "agg.hourly", "card.windows"),
     analysis("lift", impact.lift_analysis, "agg.history", "card.windows", "kpis"),
-    analysis("margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift"),
+    analysis(
+        "margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift", "channels"
+    ),
     analysis("ltv_cac", impact.ltv_cac, "kpis", "agg.sku_window", "customers", "customer_value"),
     analysis("controls", impact.control_analysis, "agg.controls", "card"),
+    analysis(
+        "pnl", ops.pnl, "campaign"
+    ),  # the ops questions (issue 13), each skipped without its data
+    analysis("presale", ops.presale, "campaign"),
+    analysis("live", ops.live, "campaign", record="live_sessions"),
+    analysis("products", ops.products, "campaign"),
+    analysis("ads", ops.ads, "campaign", "pnl"),
+    analysis("pacing", ops.pacing, "campaign"),
     analysis(
         "segments", rootcause.segment_effects, "agg.segments", "agg.uv", "kpis", "card.windows"
     ),
@@ -97,6 +113,7 @@ PIPELINE: tuple[Step, ...] = (
             "kpis",
             "card.strategy.targets",
             "card.windows",
+            "card.controls.categories",
         ),
         record="root_cause",
     ),

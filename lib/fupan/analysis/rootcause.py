@@ -5,10 +5,13 @@ From the extract's day × dimension × element aggregates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from ..i18n import bilingual, t
 from ..metrics import rootcause as rc
 from .results import DayCause, GapCause, RootCause, SegmentEffects, ShareAlerts
 
@@ -33,8 +36,10 @@ def segment_effects(
     """Traffic / mix / CR / AOV effects on daily GMV, campaign vs baseline, for every dimension.
 
     口径: per day averages of each window; for channels, traffic = UV (daily distinct users of the
-    channel, summed); for dimensions without traffic data (category, price band, customer type)
-    traffic = orders, so the CR effect is nil there and volume shows as traffic and mix.
+    channel, summed over the window's days) and CR = orders / that traffic; for dimensions without
+    visitor data (category, price band, customer type) traffic = orders (``traffic_basis``), so
+    conversion is **not measured** there: its effect is NaN (never 0) with the reason in
+    ``cr_note``, and volume shows as traffic and mix.
     """
     days = kpis["days"]
     rows = []
@@ -51,6 +56,7 @@ def segment_effects(
                     & uv.date.between(pd.Timestamp(w.start), pd.Timestamp(w.end))
                 ]
                 traffic = u.groupby("channel").uv.sum().reindex(s.index).fillna(0.0)
+            measured = dim == "channel" and uv is not None
             parts.append(
                 pd.DataFrame(
                     {
@@ -61,9 +67,30 @@ def segment_effects(
                     }
                 )
             )
-        effects = rc.segment_decomposition(parts[0], parts[1], dim)
-        rows.append({"dimension": dim, **effects.to_dict()})
+        effects = rc.segment_decomposition(parts[0], parts[1], dim).to_dict()
+        note = None
+        if not measured:  # traffic = orders: the CR factor is 1 by construction, not measured
+            effects["cr"] = np.nan
+            note = bilingual(
+                *(
+                    t("segment_cr_not_measured", lang, dimension=t(f"dim_{dim}", lang))
+                    for lang in ("en", "zh")
+                )
+            )
+        rows.append(
+            {
+                "dimension": dim,
+                **effects,
+                "traffic_basis": "uv" if measured else "orders",
+                "cr_note": note,
+            }
+        )
     return SegmentEffects(pd.DataFrame(rows).set_index("dimension"))
+
+
+def _without_controls(frame: pd.DataFrame, controls: Sequence[str]) -> pd.DataFrame:
+    """Attribution rows without the control categories (not promoted: not a cause of the gap)."""
+    return frame[~((frame.dimension == "category") & frame.element.isin(list(controls)))]
 
 
 def _adtributor(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,12 +98,24 @@ def _adtributor(frame: pd.DataFrame) -> pd.DataFrame:
         return rc.adtributor(frame)
     except ValueError:
         return pd.DataFrame(
-            columns=["dimension", "elements", "explanatory_power", "surprise", "change"]
+            columns=[
+                "dimension",
+                "elements",
+                "explanatory_power",
+                "surprise",
+                "change",
+                "contribution",
+                "rest",
+            ]
         )
 
 
 def anomalous_day(
-    alerts: ShareAlerts, windows: pd.DataFrame, segments: pd.DataFrame, history: pd.DataFrame
+    alerts: ShareAlerts,
+    windows: pd.DataFrame,
+    segments: pd.DataFrame,
+    history: pd.DataFrame,
+    controls: Sequence[str] = (),
 ) -> DayCause | None:
     """Adtributor on the largest alert's day: each element's GMV that day against a typical day.
 
@@ -87,14 +126,15 @@ def anomalous_day(
     Adtributor explains a change of the *total*: when the day's GMV is within ``MIN_TOTAL_CHANGE``
     of its typical day (the median daily GMV of the same neighbours), the alert is a shift of mix,
     not an anomaly of the total, and no causes are named (explanatory powers would divide by a
-    near-zero change); ``total_change`` says so.
+    near-zero change); ``total_change`` says so. The card's control categories (``controls``,
+    not promoted) are left out of the category dimension: they are never named as a cause.
     """
     table = alerts.table
     if table is None or table.empty:
         return None
     day, phase = pd.Timestamp(table.iloc[0].date), table.iloc[0].phase
     w = windows.set_index("phase").loc[phase]
-    seg = segments[segments.dimension.isin(DIMENSIONS)]
+    seg = _without_controls(segments[segments.dimension.isin(DIMENSIONS)], controls)
     in_phase = seg[seg.date.between(pd.Timestamp(w.start_date), pd.Timestamp(w.end_date))]
     others = in_phase[in_phase.date != day]
     near = others[(others.date - day).abs() <= pd.Timedelta(days=NEIGHBOURS)]
@@ -120,30 +160,60 @@ def anomalous_day(
         phase=phase,
         total_change=change,
         candidates=cands,
+        excluded=tuple(controls),
     )
 
 
 def target_gap(
-    segments: pd.DataFrame, kpis: pd.DataFrame, targets: dict[str, float], windows: Windows
+    segments: pd.DataFrame,
+    kpis: pd.DataFrame,
+    targets: dict[str, float],
+    windows: Windows,
+    controls: Sequence[str] = (),
 ) -> GapCause | None:
     """Adtributor on the GMV gap to target (None when the target was met).
 
     Forecast = the target split by each element's baseline share of GMV (a plan that keeps the
-    baseline mix); actual = the campaign's GMV by element.
+    baseline mix); actual = the campaign's GMV by element. The card's control categories
+    (``controls``: left out of the promotion on purpose) are not attributed any part of the gap:
+    the category dimension then splits the promoted categories' share of the target among them
+    (their baseline shares renormalised), so its change is the promoted lines' gap. Each
+    candidate carries its contribution in money and the rest of its dimension (they sum to the
+    dimension's change, :func:`fupan.metrics.rootcause.adtributor`).
     """
     target = targets.get("gmv")
     if not target or kpis.at["campaign", "gmv"] >= target:  # met: there is no gap to explain
         return None
     seg = segments[segments.dimension.isin(DIMENSIONS)]
+    if controls:
+        # the promoted categories' part of the target: the target × their baseline share
+        b0 = windows.baseline
+        cat = _window_sum(seg[seg.dimension == "category"], b0.start, b0.end)
+        total = float(cat.gmv.sum())
+        ctrl = float(cat[cat.element.isin(list(controls))].gmv.sum())
+        seg = _without_controls(seg, controls)
+        promoted_share = 1 - ctrl / total if total > 0 else 1.0
+    else:
+        promoted_share = 1.0
     b, c = windows.baseline, windows.campaign
     base = _window_sum(seg, b.start, b.end).set_index(["dimension", "element"]).gmv
     share = base / base.groupby(level="dimension").transform("sum")
     actual = _window_sum(seg, c.start, c.end).set_index(["dimension", "element"]).gmv
-    frame = pd.DataFrame({"forecast": share * target, "actual": actual}).fillna(0.0).reset_index()
+    dim_target = pd.Series(
+        [
+            target * promoted_share if d == "category" else target
+            for d in share.index.get_level_values(0)
+        ],
+        index=share.index,
+    )
+    frame = (
+        pd.DataFrame({"forecast": share * dim_target, "actual": actual}).fillna(0.0).reset_index()
+    )
     return GapCause(
         target=float(target),
         actual=float(kpis.at["campaign", "gmv"]),
         candidates=_adtributor(frame),
+        excluded=tuple(controls),
     )
 
 
@@ -155,11 +225,15 @@ def root_cause(
     kpis: pd.DataFrame,
     targets: dict[str, float],
     card_windows: Windows,
+    controls: Sequence[str],
 ) -> RootCause:
-    """Causes of the anomalous day (:func:`anomalous_day`) and of the GMV gap (:func:`target_gap`)."""
+    """Causes of the anomalous day (:func:`anomalous_day`) and of the GMV gap (:func:`target_gap`).
+
+    ``controls``: the card's control categories, left out of both attributions.
+    """
     return RootCause(
-        day=anomalous_day(alerts, windows, agg_segments, history),
-        gap=target_gap(agg_segments, kpis, targets, card_windows),
+        day=anomalous_day(alerts, windows, agg_segments, history, controls),
+        gap=target_gap(agg_segments, kpis, targets, card_windows, controls),
     )
 
 

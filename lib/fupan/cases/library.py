@@ -53,6 +53,7 @@ from typing import Any
 
 import yaml
 
+from ..dictionary import ComputedUnder, computed_under
 from ..errors import ArchiveConflictError, CaseRecordError, Problem, ValidationError
 from .record import _clean, read_record
 
@@ -103,6 +104,11 @@ class LibraryCase:
     @property
     def provenance(self) -> str:
         return self.meta["provenance"]
+
+    @property
+    def computed_under(self) -> ComputedUnder:
+        """The 口径 version the record was computed under; ``current`` False marks an old one."""
+        return computed_under(self.record)
 
 
 # --------------------------------------------------------------------------- messages

@@ -17,6 +17,8 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel, ConfigDict
 
+from ..dictionary import computed_under as computed_under  # the read path's 口径 marking
+from ..dictionary import read_key as read_key
 from ..errors import CaseRecordError
 from ..files import write_atomic
 
@@ -79,7 +81,11 @@ def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str
             **kpis[phase],
         }
     channels = r.channels[
-        [c for c in ("gmv", "orders", "buyers", "spend", "roas", "gmv_share") if c in r.channels]
+        [
+            c
+            for c in ("gmv", "orders", "buyers", "spend", "roas", "spend_ratio", "gmv_share")
+            if c in r.channels
+        ]
     ]
     analyses = {key: _recorded(r.results[name]) for name, key in r.recorded}
     record = {
@@ -143,7 +149,12 @@ def write_record(path: Path, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_record(path: Path) -> dict[str, Any]:
-    """Read and check a case record: schema and content hash; raise CaseRecordError naming the file."""
+    """Read and check a case record: schema and content hash; raise CaseRecordError naming the file.
+
+    A record of an earlier 口径 version is returned as it is: :func:`computed_under` marks it
+    (and what changed), :func:`read_key` reads keys renamed since (``return_rate`` →
+    ``repurchase_return_rate``).
+    """
     path = Path(path)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))

@@ -18,11 +18,15 @@ import pandas as pd
 
 __all__ = [
     "break_even_lift",
+    "break_even_lift_with_spend",
+    "break_even_roas",
     "campaign_cost",
+    "channel_break_even",
     "discount_depth_buckets",
     "elasticity_lift",
     "igp_by_sku",
     "incremental_gross_profit",
+    "incremental_spend",
     "promo_elasticity",
     "roas",
     "roi",
@@ -263,6 +267,167 @@ def break_even_lift(discount: float, margin: float) -> float:
             "contribution; no volume lift can pay it back"
         )
     return d / (m - d)
+
+
+def break_even_lift_with_spend(discount: float, margin: float, spend_share: float) -> float:
+    """Unit lift that pays back the discount **and** the campaign cost: (d + s) / (m − d).
+
+    口径: Q₁·p^reg·(m − d) = Q̂·p^reg·m + S, with s = S / (Q̂·p^reg) the campaign cost as a
+    share of what the expected units (无活动预期) would have sold for at regular price; so
+    Q₁/Q̂ − 1 = (d + s) / (m − d). With s = 0 this is :func:`break_even_lift` (which covers the
+    discount only). Example: m = 40 %, d = 20 %, s = 10 % → 0.3/0.2 = +150 %.
+
+    Parameters
+    ----------
+    discount, margin : float
+        As in :func:`break_even_lift`.
+    spend_share : float
+        s ≥ 0, the campaign cost over the expected units' value at regular price.
+
+    Returns
+    -------
+    float
+        The required relative unit lift.
+
+    Raises
+    ------
+    ValueError
+        As in :func:`break_even_lift`, or a negative or non-finite ``spend_share``.
+    """
+    base = break_even_lift(discount, margin)  # validates d and m
+    s = _money("spend_share", spend_share)
+    if s < 0:
+        raise ValueError(f"spend_share must be non-negative, got {spend_share}")
+    d, m = float(discount), float(margin)
+    return base + s / (m - d)
+
+
+def break_even_roas(discount: float, margin: float) -> float:
+    """保本投产比: the ROAS below which a channel's spend costs more than its GMV contributes.
+
+    口径: with the unit contribution margin m = (p^reg − c − v)/p^reg and the discount depth d
+    (both fractions of the regular price), a unit sold at p^reg·(1 − d) contributes p^reg·(m − d),
+    i.e. (m − d)/(1 − d) per unit of GMV. Spend S that brings GMV G pays for itself when
+    G·(m − d)/(1 − d) ≥ S, i.e. ROAS = G/S ≥ (1 − d)/(m − d). By hand: m = 52.5 %, d = 15.5 % →
+    0.845/0.370 = 2.28. It counts all GMV attributed to the spend (as the dashboards' ROI does),
+    not only the incremental part, so a channel at break-even may still lose money.
+
+    Parameters
+    ----------
+    discount, margin : float
+        Discount depth d in [0, 1) and unit contribution margin m in (0, 1].
+
+    Returns
+    -------
+    float
+        (1 − d)/(m − d).
+
+    Raises
+    ------
+    ValueError
+        If d ≥ m (no ROAS breaks even: every unit sells at a loss) or d, m are out of range.
+    """
+    d, m = _money("discount", discount), _money("margin", margin)
+    if not 0 <= d < 1 or not 0 < m <= 1:
+        raise ValueError(
+            f"need 0 ≤ discount < 1 and 0 < margin ≤ 1 (fractions of the regular price); "
+            f"got discount={discount}, margin={margin}"
+        )
+    if d >= m:
+        raise ValueError(
+            f"a {d:.0%} cut at a {m:.0%} unit margin leaves no contribution on any unit sold; "
+            "no ROAS breaks even"
+        )
+    return (1.0 - d) / (m - d)
+
+
+def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
+    """费比 and the 保本投产比 verdict per channel.
+
+    口径: spend_ratio (费比) = spend / GMV; below_break_even = ROAS < ``be_roas`` for a channel
+    with spend and GMV; ``None`` (not judged, never False) for a channel without spend or GMV;
+    gap_to_break_even = ROAS − ``be_roas``.
+
+    Parameters
+    ----------
+    channels : DataFrame
+        Indexed by channel with ``gmv`` and ``spend`` (NaN or 0 where the channel has none).
+    be_roas : float
+        The break-even ROAS (:func:`break_even_roas`), positive.
+
+    Returns
+    -------
+    DataFrame
+        ``gmv``, ``spend``, ``roas``, ``spend_ratio``, ``break_even_roas``, ``gap_to_break_even``
+        and ``below_break_even`` (object: True / False / None), in the order of ``channels``.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, or a break-even ROAS that is not a positive finite number.
+    """
+    missing = [c for c in ("gmv", "spend") if c not in channels.columns]
+    if missing:
+        raise ValueError(f"channels lacks column(s) {missing}; it has {list(channels.columns)}")
+    be = _money("be_roas", be_roas)
+    if be <= 0:
+        raise ValueError(f"the break-even ROAS must be positive, got {be_roas}")
+    gmv = channels["gmv"].astype(float)
+    spend = channels["spend"].astype(float)
+    judged = (spend > 0) & (gmv > 0)
+    roas_ = (gmv / spend.where(spend > 0)).where(judged)
+    below = pd.Series(
+        [bool(r < be) if j else None for r, j in zip(roas_, judged, strict=True)],
+        index=channels.index,
+        dtype=object,
+    )
+    return pd.DataFrame(
+        {
+            "gmv": gmv,
+            "spend": spend,
+            "roas": roas_,
+            "spend_ratio": (spend / gmv.where(gmv > 0)).where(judged),
+            "break_even_roas": be,
+            "gap_to_break_even": roas_ - be,
+            "below_break_even": below,
+        },
+        index=channels.index,
+    )
+
+
+def incremental_spend(total_cost: float, baseline_spend_per_day: float, days: float) -> float:
+    """Campaign cost above the everyday run rate: S − baseline spend per day × campaign days.
+
+    口径: the media the shop would have bought anyway (its baseline window's spend per day, over
+    the campaign's days) is not a cost of the campaign; fees, coupons and fixed costs stay in.
+
+    Parameters
+    ----------
+    total_cost : float
+        S (:func:`campaign_cost`).
+    baseline_spend_per_day : float
+        Media spend per day in the baseline window (≥ 0).
+    days : float
+        Days of the campaign (> 0).
+
+    Returns
+    -------
+    float
+        The incremental cost; may be ≤ 0 when the campaign spent no more than usual.
+
+    Raises
+    ------
+    ValueError
+        Non-finite inputs, a negative run rate or non-positive days.
+    """
+    s, r, n = (
+        _money("total_cost", total_cost),
+        _money("baseline_spend_per_day", baseline_spend_per_day),
+        _money("days", days),
+    )
+    if r < 0 or n <= 0:
+        raise ValueError(f"need a run rate ≥ 0 and days > 0; got {baseline_spend_per_day}, {days}")
+    return s - r * n
 
 
 def discount_depth_buckets(skus: pd.DataFrame) -> pd.DataFrame:

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _CANDIDATE_COLUMNS = ["dimension", "elements", "explanatory_power", "surprise", "change"]
+_CONTRIBUTION_COLUMNS = ["contribution", "rest"]
 _FACTORS = ("traffic", "mix", "cr", "aov")
 DIMENSION_LABELS_ZH = {
     "channel": "渠道",
@@ -204,6 +205,10 @@ def _candidates(scores: pd.DataFrame, t_eep: float, t_ep: float, top: int) -> pd
     out = pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS).astype(
         {"explanatory_power": float, "surprise": float, "change": float}
     )
+    # contributions in the measure's unit: EP·(A − F) for the chosen elements, the rest for the
+    # other elements of the dimension (they moved the other way when EP > 1); they sum to A − F
+    contribution = out.explanatory_power * out.change
+    out = out.assign(contribution=contribution, rest=out.change - contribution)
     return (
         out.sort_values(["surprise", "explanatory_power"], ascending=False, kind="stable")
         .head(top)
@@ -235,8 +240,11 @@ def adtributor(
     -------
     DataFrame
         Up to ``top`` rows, best first: ``dimension``, ``elements`` (tuple, in selection order),
-        ``explanatory_power`` (ΣEP), ``surprise`` (ΣS), ``change`` (A − F of the dimension).
-        Empty (same columns) when no dimension explains more than ``t_ep``.
+        ``explanatory_power`` (ΣEP), ``surprise`` (ΣS), ``change`` (A − F of the dimension),
+        ``contribution`` (ΣEP × change: the chosen elements' A − F) and ``rest`` (change −
+        contribution: the other elements', of the opposite sign when ΣEP > 1), so that
+        contribution + rest = change exactly. Empty (same columns) when no dimension explains
+        more than ``t_ep``.
 
     Raises
     ------
@@ -405,9 +413,11 @@ def explain(
     """Plain-language sentences for the top Adtributor candidates.
 
     口径: "渠道 = live 解释了 68% 的缺口" / "channel = live explains 68% of the gap", with the
-    candidate's explanatory power (ΣEP, METHODS.md §2.5) as a percentage, which exceeds 100 % when
-    other elements moved the opposite way — the sentence then says so; "缺口/gap" when the measure fell (``change`` < 0),
-    "增长/rise" when it rose. Several elements are joined by "、"/", ".
+    candidate's explanatory power (ΣEP, METHODS.md §2.5) as a percentage. Above 100 % the other
+    elements of the dimension moved the opposite way: the sentence then gives their share too
+    (1 − ΣEP, negative), so that the two sum to 100 % of the change ("其余元素反向 −16%，合计
+    100%"); "缺口/gap" when the measure fell (``change`` < 0), "增长/rise" when it rose. Several
+    elements are joined by "、"/", ".
 
     Parameters
     ----------
@@ -447,12 +457,17 @@ def explain(
         dim = names.get(str(row.dimension), str(row.dimension))
         if lang == "zh":
             els, what = "、".join(map(str, row.elements)), "缺口" if row.change < 0 else "增长"
-            more = "（其余元素反向变动，抵消了超出的部分）" if row.explanatory_power > 1.005 else ""
+            more = (
+                f"（其余元素反向变动 {1 - row.explanatory_power:+.0%}，合计 100%）"
+                if row.explanatory_power > 1.005
+                else ""
+            )
             out.append(f"{dim} = {els} 解释了 {row.explanatory_power:.0%} 的{what}{more}")
         else:
             els, what = ", ".join(map(str, row.elements)), "gap" if row.change < 0 else "rise"
             more = (
-                " (the other elements moved the other way and offset the excess)"
+                f" (the other elements moved the other way, {1 - row.explanatory_power:+.0%}; "
+                "100% in all)"
                 if row.explanatory_power > 1.005
                 else ""
             )

@@ -16,6 +16,7 @@ the shapes of the results only.
 
 from __future__ import annotations
 
+from . import ops as ops  # P&L, presale, live, products, ads, pacing (issue 13)
 from .core import (
     ABTest,
     AnomalyParams,
@@ -26,6 +27,7 @@ from .core import (
     Finding,
     FunnelByChannel,
     InventoryHealth,
+    RefundMaturity,
     Retrospective,
     SegmentEffects,
     ShareAlerts,
@@ -62,6 +64,7 @@ __all__ = [
     "MarginAnalysis",
     "NetIncrement",
     "Pretrend",
+    "RefundMaturity",
     "Retrospective",
     "RootCause",
     "SegmentEffects",

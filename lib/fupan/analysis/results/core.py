@@ -97,6 +97,31 @@ class Decomposition:
 
 
 @dataclass(frozen=True)
+class RefundMaturity:
+    """Whether each window's refunds had time to settle by the data's last day.
+
+    ``measured_on``: the last order day of the data (refunds are as of then); ``maturity_days``:
+    :data:`fupan.dictionary.REFUND_MATURITY_DAYS`; ``table`` per window: ``end``,
+    ``days_observed`` (measured_on − the window's last day) and ``mature`` (≥ maturity_days);
+    ``immature`` names the windows whose refund figures read low (退款尚未完结).
+    """
+
+    measured_on: str
+    maturity_days: int
+    table: pd.DataFrame
+    immature: tuple[str, ...]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {
+            "measured_on": self.measured_on,
+            "maturity_days": self.maturity_days,
+            "by_phase": by_index(self.table),
+            "immature": list(self.immature),
+        }
+
+
+@dataclass(frozen=True)
 class Table:
     """A result that is one frame (funnel by channel, segment effects); recorded by its index."""
 
@@ -228,7 +253,12 @@ class CustomerAnalysis:
                 str(k): v for k, v in by_index(self.margin_per_customer).items()
             },
             "repurchase_rate": vars(self.repurchase),
-            "return_rate": vars(self.return_rate) if self.return_rate is not None else None,
+            # 回购率 (buyers of the campaign who came back in the dip): "return_rate" until 口径
+            # 2025.11-1, which English readers took for a refund rate (read with
+            # fupan.dictionary.read_key)
+            "repurchase_return_rate": vars(self.return_rate)
+            if self.return_rate is not None
+            else None,
             "rfm_segments": by_index(self.rfm),
             "rfm_thresholds": dict(self.rfm_thresholds),
         }

@@ -50,10 +50,20 @@ class LiftAnalysis:
 
 @dataclass(frozen=True)
 class MarginAnalysis:
-    """IGP, margin ROI and net ROI beside ROAS, leakage, break-even lift (METHODS §1.2, §1.4).
+    """IGP, 利润ROI beside 投产比, leakage, break-even lift and 保本投产比 (METHODS §1.2, §1.4).
 
     ``spend``, ``roi_margin`` and ``net_roi`` are ``None`` without media spend; the notes say why
-    a figure is missing.
+    a figure is missing. Definitions: :data:`fupan.dictionary.RESULT_DEFINITIONS`.
+
+    - ``roi_margin`` (利润ROI, total spend) = IGP / S; ``roi_margin_incremental`` (利润ROI,
+      incremental spend) = IGP / ``spend_incremental``, where ``spend_incremental`` = S −
+      ``baseline_spend_per_day`` × campaign days (``None`` with its note when the campaign spent
+      no more than its run rate); ``net_roi_incremental`` = that − 1.
+    - ``break_even_lift`` covers **the discount only** (``break_even_lift_scope`` says so), not
+      the spend; ``break_even_lift_with_spend`` covers both.
+    - ``break_even_roas`` (保本投产比) = (1 − d)/(m − d); ``channels``: per channel with spend its
+      GMV, spend, 投产比, 费比, the break-even and whether it is below (``None`` = not judged);
+      ``below_break_even`` names the channels below; ``spend_ratio`` = the campaign's 费比.
     """
 
     igp: float
@@ -74,16 +84,41 @@ class MarginAnalysis:
     roi_margin: float | None = None
     net_roi: float | None = None
     break_even_note: str | None = None
+    break_even_lift_scope: str = "discount_only"
+    break_even_lift_with_spend: float | None = None
+    baseline_spend_per_day: float | None = None
+    spend_incremental: float | None = None
+    roi_margin_incremental: float | None = None
+    net_roi_incremental: float | None = None
+    incremental_note: str | None = None
+    spend_ratio: float | None = None
+    break_even_roas: float | None = None
+    channels: pd.DataFrame | None = None
+    below_break_even: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
+        optional = (
+            "spend",
+            "roi_margin",
+            "net_roi",
+            "break_even_note",
+            "incremental_note",
+            "channels",
+        )
         out = {
             k: v
             for k, v in vars(self).items()
-            if k not in ("buckets", "top_skus", "elasticity")
-            and not (v is None and k in ("spend", "roi_margin", "net_roi", "break_even_note"))
+            if k not in ("buckets", "top_skus", "elasticity", "channels")
+            and not (v is None and k in optional)
         }
-        return out | {"elasticity": dict(self.elasticity), "buckets": records_of(self.buckets)}
+        if self.channels is not None:
+            out["channels"] = by_index(self.channels)
+        return out | {
+            "elasticity": dict(self.elasticity),
+            "buckets": records_of(self.buckets),
+            "below_break_even": list(self.below_break_even),
+        }
 
 
 @dataclass(frozen=True)
@@ -149,21 +184,30 @@ class ControlAnalysis:
 
 @dataclass(frozen=True)
 class DayCause:
-    """Adtributor's causes of the largest alert's day against a typical day of its phase."""
+    """Adtributor's causes of the largest alert's day against a typical day of its phase.
+
+    ``candidates``: :func:`fupan.metrics.rootcause.adtributor` (with ``contribution`` and
+    ``rest`` in money); ``excluded``: the control categories left out of the attribution.
+    """
 
     date: str
     phase: str
     total_change: float
     candidates: pd.DataFrame
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class GapCause:
-    """Adtributor's causes of the gap between the campaign's GMV and its target."""
+    """Adtributor's causes of the gap between the campaign's GMV and its target.
+
+    ``candidates`` as in :class:`DayCause`; ``excluded``: the control categories, never named.
+    """
 
     target: float
     actual: float
     candidates: pd.DataFrame
+    excluded: tuple[str, ...] = ()
 
 
 def _cause_record(cause: DayCause | GapCause | None) -> dict[str, Any] | None:
