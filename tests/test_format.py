@@ -34,7 +34,9 @@ def test_money_in_the_cards_currency(code, zh, en, small):
 def test_units_thresholds():
     zh, en = Style("zh"), Style("en")
     assert zh.money(9_999) == "¥9,999.0"
-    assert zh.money(10_000) == "¥1.0万"
+    assert zh.money(10_000) == "¥1万"  # no trailing .0 before 万/亿/K/M (issue 12)
+    assert zh.money(15_730_000) == "¥1,573万" and zh.money(15_735_000) == "¥1,573.5万"
+    assert en.money(3_000_000) == "¥3M"
     assert zh.money(1.5e8) == "¥1.5亿"
     assert en.money(999) == "¥999.0"
     assert en.money(1_500) == "¥1.5K"
@@ -104,3 +106,36 @@ def test_no_module_state_is_left():
         "_CURRENCY",
     ):
         assert not hasattr(fmt, name), name
+
+
+def test_money_column_has_one_unit_named_in_its_header():
+    zh, en = Style("zh"), Style("en")
+    assert zh.money_unit() == "（万元）" and en.money_unit() == " (CNY K)"
+    # 98,000 yuan = 9.8 万 = 98.0 K; -8,620.2 = -0.9 万 (the column never mixes ¥8,242.7 and ¥3.3万)
+    assert zh.money_col(98_000) == "9.8" and en.money_col(98_000) == "98.0"
+    assert zh.money_col(-8_620.2) == "-0.9" and zh.money_col(12_345_678) == "1,234.6"
+    assert zh.money_col(-100) == "0"  # -0.01 万 rounds to 0, never "-0.0"
+    assert zh.money_col(float("nan")) == "—"
+    shared = Style("zh", money_index=200.0)
+    assert shared.money_unit() == "（指数）" and shared.money_col(300.0) == "150.0"
+
+
+def test_thresholds_in_the_unit_of_their_kpi():
+    zh = Style("zh")
+    assert zh.threshold(0.4, "ratio") == "40%"  # beside "69.12%", never "0.4"
+    assert zh.threshold(150, "index") == "150"
+    assert zh.threshold(3.3, "multiple") == "3.3×"
+    assert fmt.OPS[">="] == "≥"
+
+
+def test_p_values_never_in_e_notation():
+    assert fmt.p_text(7.8e-20) == "p < 0.001"
+    assert fmt.p_text(0.0123) == "p = 0.012"
+    assert fmt.p_text(float("nan")) == "—"
+
+
+def test_display_names_replace_raw_keys():
+    s = Style("zh", names=(("channel", "live", "自播", "Own live stream"),))
+    assert s.channel("live") == "自播" and s.in_lang("en").channel("live") == "Own live stream"
+    assert s.channel("unknown_key") == "unknown_key"  # no name: shown as it is
+    assert s.name("platform", "live") == "live"  # names are per kind

@@ -13,6 +13,7 @@ from fupan.config import TEMPLATE
 
 TEMPLATES = sorted(TEMPLATE.parent.glob("*.ipynb"))
 STAGES = ["背景", "策略", "执行", "结果", "复盘"]
+FRAME = ("一页纸结论", "附录")
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
@@ -50,4 +51,5 @@ def test_five_stages_are_the_top_level_sections_in_order(path):
         for line in c.source.splitlines()
         if line.startswith("# ")
     ]
-    assert tops == STAGES
+    # the one-page summary comes first and the appendix last: they frame the five stages
+    assert tops == [FRAME[0], *STAGES, FRAME[1]]

@@ -89,7 +89,10 @@ def money(
     units = (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
     for unit, div in units:
         if a >= div:
-            return f"{sign}{symbol}{a / div:,.{digits}f}{unit}"
+            scaled = f"{a / div:,.{digits}f}"
+            if digits and scaled.endswith("." + "0" * digits):
+                scaled = scaled[: -digits - 1]  # ¥1,573万, never ¥1,573.0万
+            return f"{sign}{symbol}{scaled}{unit}"
     return f"{sign}{symbol}{a:,.{digits}f}"
 
 
@@ -99,6 +102,18 @@ def number(x: float | None, digits: int = 0) -> str:
 
 def pct(x: float | None, digits: int = 1) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.{digits}%}"
+
+
+#: comparison operators as a reader writes them
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
+def p_text(p: float | None) -> str:
+    """A p-value for a tooltip or the appendix: ``p < 0.001`` rather than ``7.8e-20``; ``—``
+    when not tested."""
+    if p is None or not math.isfinite(p):
+        return "—"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def signed(x: float | None, digits: int = 2) -> str:
@@ -117,6 +132,9 @@ class Style:
     lang: str = "zh"
     money_index: float | None = None
     currency: str = "CNY"
+    #: display names of data keys — ``((kind, key, 中文, English), …)``, kind ``channel``,
+    #: ``platform`` or ``category`` — so that a report never shows a raw key (``live`` → 自播)
+    names: tuple[tuple[str, str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -139,6 +157,35 @@ class Style:
     def money(self, x: float | None, digits: int = 1) -> str:
         return money(x, self.lang, digits, currency=self.currency, index=self.money_index)
 
+    def money_unit(self) -> str:
+        """The unit of a money column, for its header: ``（万元）`` / ``(CNY K)``; ``（指数）`` in a
+        share-safe report. Pair with :meth:`money_col`: one unit per column, the unit in the header."""
+        if self.share_safe:
+            return "（指数）" if self.zh else " (index)"
+        return f"（万{self.currency_name()}）" if self.zh else f" ({self.currency} K)"
+
+    def money_col(self, x: float | None, digits: int = 1) -> str:
+        """An amount in its column's unit (:meth:`money_unit`), without symbol or unit:
+        ``98,000`` → ``9.8`` (zh, 万) or ``98.0`` (en, K); ``—`` when not measured."""
+        if x is None or not math.isfinite(x):
+            return "—"
+        if self.money_index is not None:
+            return f"{x / self.money_index * 100:,.{digits}f}"
+        v = x / (1e4 if self.zh else 1e3)
+        out = f"{v:,.{digits}f}"
+        return "0" if out.lstrip("-").strip("0.,") == "" else out
+
+    def threshold(self, x: float, unit: str) -> str:
+        """A hypothesis threshold in its KPI's unit, as the actual value is shown: ``0.4`` of a
+        ratio → ``40%``, an index ``150``, money with its unit."""
+        if unit == "ratio":
+            return f"{x * 100:g}%"
+        if unit == "money":
+            return self.money(x)
+        if unit == "multiple":
+            return f"{x:g}×"
+        return f"{x:g}"
+
     def value(self, x: float | None, unit: str) -> str:
         """A KPI value by its dictionary unit (money, count, ratio, index, multiple)."""
         if unit == "money":
@@ -158,6 +205,19 @@ class Style:
 
     def currency_name(self) -> str:
         return currency_name(self.lang, self.currency)
+
+    def name(self, kind: str, key: object) -> str:
+        """The display name of data key ``key`` of ``kind`` (``channel``, ``platform``,
+        ``category``) in this style's language; a key without a name is shown as it is."""
+        k = str(key)
+        for kd, kk, zh, en in self.names:
+            if kd == kind and kk == k:
+                return zh if self.zh else en
+        return k
+
+    def channel(self, key: object) -> str:
+        """A channel's display name (``live`` → 自播 / Own live stream)."""
+        return self.name("channel", key)
 
     def pick(self, zh: str, en: str) -> str:
         """``zh`` or ``en``, whichever is this style's language."""

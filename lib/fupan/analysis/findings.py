@@ -7,25 +7,22 @@ share-safe index).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..dictionary import KPI_DEFINITIONS
-from ..format import Style, pct
+from ..format import OPS, Style, pct
 from ..i18n import kpi_name, phase_name, step_label, t
-from .anomalies import largest
-from .anomaly_drivers import finding_text
+from .finding_events import events
+from .finding_events import finding as _finding
 from .results import (
     ABTest,
     CustomerAnalysis,
     DayAnomalies,
-    DayCause,
     Decomposition,
     Finding,
-    GapCause,
     InventoryHealth,
     LiftAnalysis,
     MarginAnalysis,
@@ -33,7 +30,6 @@ from .results import (
     ShareAlerts,
     Skip,
 )
-from .rootcause import explain
 
 if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
@@ -43,16 +39,6 @@ REPEAT_ALPHA = 0.05
 #: margin ROI at which the campaign breaks even (each unit of cost returns a unit of profit)
 BREAK_EVEN_ROI = 1.0
 KIND_ORDER = {"win": 0, "miss": 1, "note": 2}
-
-Fields = Callable[[Style], dict[str, Any]]
-
-
-def _finding(
-    style: Style, kind: str, key: str, fields: Fields, weight: float, metric: str, priority: int = 2
-) -> Finding:
-    """A finding whose text is catalogue ``key`` filled with ``fields(style in that language)``."""
-    zh, en = (t(key, lang, **fields(style.in_lang(lang))) for lang in ("zh", "en"))
-    return Finding(kind=kind, zh=zh, en=en, weight=float(weight), metric=metric, priority=priority)
 
 
 def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> list[Finding]:
@@ -94,8 +80,8 @@ def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> 
                 "window": window if s.zh else window.lower(),
                 "kpi": kpi_name(h.kpi, s.lang),
                 "actual": s.value(h.actual, unit),
-                "op": h.op,
-                "value": s.value(h.value, unit),
+                "op": OPS.get(h.op, h.op),
+                "value": s.threshold(h.value, unit),
             }
 
         out.append(
@@ -130,7 +116,7 @@ def _channel_growth(style: Style, kpis: pd.DataFrame, agg: Aggregates) -> list[F
                     style,
                     "win",
                     "finding_fastest_channel",
-                    lambda s: {"channel": best, "index": idx[best]},
+                    lambda s: {"channel": s.channel(best), "index": idx[best]},
                     idx[best] / 10,
                     "gmv",
                 )
@@ -140,7 +126,7 @@ def _channel_growth(style: Style, kpis: pd.DataFrame, agg: Aggregates) -> list[F
                     style,
                     "miss",
                     "finding_slowest_channel",
-                    lambda s: {"channel": worst, "index": idx[worst]},
+                    lambda s: {"channel": s.channel(worst), "index": idx[worst]},
                     1 / max(idx[worst], 0.1) / 10,
                     "gmv",
                 )
@@ -159,9 +145,9 @@ def _roas(style: Style, channels: pd.DataFrame) -> list[Finding]:
                 "note",
                 "finding_roas",
                 lambda s: {
-                    "high": hi,
+                    "high": s.channel(hi),
                     "high_roas": paid.roas[hi],
-                    "low": lo,
+                    "low": s.channel(lo),
                     "low_roas": paid.roas[lo],
                 },
                 0.2,
@@ -344,71 +330,6 @@ def _impact(
     return out
 
 
-def _cause_fields(cause: DayCause | GapCause) -> Fields:
-    def fields(s: Style) -> dict[str, Any]:
-        return {"day": getattr(cause, "date", ""), "cause": explain(cause, s.lang)[0]}
-
-    return fields
-
-
-def _events(
-    style: Style,
-    root_cause: RootCause,
-    ab: ABTest | Skip | None,
-    day_anomalies: DayAnomalies | Skip,
-    alerts: ShareAlerts,
-) -> list[Finding]:
-    out = []
-    for cause, key in (
-        (root_cause.day, "finding_cause_day"),
-        (root_cause.gap, "finding_cause_gap"),
-    ):
-        if cause is not None and not cause.candidates.empty:
-            out.append(_finding(style, "note", key, _cause_fields(cause), 0.35, "root_cause"))
-    if isinstance(ab, ABTest):
-        out.append(
-            _finding(
-                style,
-                "win" if ab.significant and ab.relative_lift > 0 else "note",
-                "finding_ab",
-                lambda s: {"verdict": ab.verdict(s)},
-                0.4,
-                "ab",
-            )
-        )
-    top_day = largest(day_anomalies) if isinstance(day_anomalies, DayAnomalies) else None
-    if top_day is not None:
-        zh, en = (finding_text(top_day, style.in_lang(lang)) for lang in ("zh", "en"))
-        out.append(
-            Finding(
-                kind="miss" if top_day.direction == "down" else "note",
-                zh=zh,
-                en=en,
-                weight=float(min(abs(top_day.rel_dev), 1.0) + 0.1),
-                metric="day_anomaly",
-            )
-        )
-    if alerts.table is not None and len(alerts.table):
-        a = alerts.table.iloc[0]
-        out.append(
-            _finding(
-                style,
-                "miss" if a.gap < 0 else "note",
-                "finding_share_alert",
-                lambda s: {
-                    "day": f"{a.date:%m-%d}",
-                    "channel": a.channel,
-                    "actual": s.money(a.actual),
-                    "expected": s.money(a.expected),
-                    "rel": a.rel_dev,
-                },
-                min(abs(a.rel_dev), 1.0),
-                "alert",
-            )
-        )
-    return out
-
-
 def draft_findings(
     style: Style,
     kpis: pd.DataFrame,
@@ -440,6 +361,6 @@ def draft_findings(
         *_execution(style, agg, decomposition, funnel, inventory),
         *_roas(style, channels),
         *_impact(style, customers, lift, margin),
-        *_events(style, root_cause, ab, day_anomalies, alerts),
+        *events(style, root_cause, ab, day_anomalies, alerts),
     ]
     return tuple(sorted(out, key=lambda f: (KIND_ORDER[f.kind], f.priority, -f.weight)))

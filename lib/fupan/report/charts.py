@@ -8,146 +8,26 @@ the ``rc_context`` has exited (see below).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import (
-    FuncFormatter,
-    LogLocator,
-    MaxNLocator,
-    NullLocator,
-    SymmetricalLogLocator,
-)
+from matplotlib.ticker import LogLocator, MaxNLocator
 
-from .. import fonts
 from ..dictionary import FUNNEL_STEPS
 from ..format import Style
 from ..i18n import kpi_name, phase_name, step_label, t
+from .chartbase import (
+    PHASE_COLOURS,
+    _finish,
+    _money_axis,
+    _money_label,
+    _shade_phases,
+    _style,
+)
 
-PHASE_COLOURS = {
-    "baseline": "#eeeeee",
-    "preheat": "#fff3cd",
-    "burst": "#f8d7da",
-    "post": "#d1ecf1",
-    "dip": "#e2e3e5",
-}
-
-
-# Text is shaped when a figure is drawn — after _style() has exited, when Jupyter displays it — and
-# matplotlib 3.11 then shapes for the *locale's* language unless text.language is set: under
-# zh_CN the PNG bytes would change. Fixed for the process, so charts never depend on the locale.
-plt.rcParams["text.language"] = "zh-Hans"
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    family = fonts.register_matplotlib()
-    # The family list is stored in each Text at creation; a generic "sans-serif" would be resolved
-    # at draw time, after this context has exited, and fall back to a font without CJK glyphs.
-    # text.language fixed so that the shaping (Simplified Chinese forms) never follows the locale.
-    rc = {
-        "font.family": [family, "DejaVu Sans"],
-        "text.language": "zh-Hans",
-        "axes.unicode_minus": False,
-        "figure.dpi": 110,
-        "savefig.dpi": 110,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titleweight": "normal",
-        "axes.titlesize": 14,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-    }
-    with plt.rc_context(rc):
-        yield
-
-
-def _index_locator(base: float, target):
-    """Round ticks on the index scale of a share-safe report (100 = baseline daily GMV): the
-    axis's own kind of locator, run on index values and mapped back to amounts."""
-    k, scale = 100.0 / base, target.get_scale()
-    parent = {"log": LogLocator, "symlog": SymmetricalLogLocator}.get(scale, MaxNLocator)
-
-    class _IndexLocator(parent):
-        def tick_values(self, vmin, vmax):
-            return np.asarray(super().tick_values(vmin * k, vmax * k)) / k
-
-        def __call__(self):
-            return self.tick_values(*self.axis.get_view_interval())
-
-    if scale == "symlog":
-        tr = target.get_transform()
-        return _IndexLocator(linthresh=tr.linthresh * k, base=tr.base)
-    return (
-        _IndexLocator() if scale == "log" else _IndexLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10])
-    )
-
-
-def _money_label(key: str, style: Style) -> str:
-    """The money axis title; in a share-safe report the unit is the index, not the currency."""
-    unit = t("chart_index_unit", style.lang) if style.share_safe else style.currency_name()
-    return t(key, style.lang, cur=unit)
-
-
-def _money_axis(ax, style: Style, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _: style.money(v, digits=0))
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    base = style.money_index
-    if base is not None:
-        target.set_major_locator(_index_locator(base, target))
-        if target.get_scale() != "linear":
-            target.set_minor_locator(NullLocator())
-    target.set_major_formatter(fmt)
-    target.set_minor_formatter(fmt)  # log scales label minor ticks too (else "6 × 10⁴")
-
-
-def _finish(fig: Figure) -> Figure:
-    fig.tight_layout()
-    plt.close(fig)  # the caller displays it; never leave figures open in pyplot's registry
-    return fig
-
-
-def _shade_phases(ax, windows: pd.DataFrame, style: Style) -> int:
-    """Shade each phase and name it above the plot; a name that would overlap the one before it
-    (short adjacent windows, e.g. 返场期 then 回落期) goes up a row. Returns the number of rows."""
-    labels = []
-    for w in windows[windows.phase != "campaign"].itertuples():
-        ax.axvspan(
-            pd.Timestamp(w.start_date) - pd.Timedelta(hours=12),
-            pd.Timestamp(w.end_date) + pd.Timedelta(hours=12),
-            color=PHASE_COLOURS.get(w.phase, "#f5f5f5"),
-            zorder=0,
-            lw=0,
-        )
-        labels.append(
-            ax.annotate(
-                phase_name(w.phase, style.lang),
-                (ax.convert_xunits(pd.Timestamp(w.start_date)), 1.0),
-                xycoords=ax.get_xaxis_transform(),
-                xytext=(0, 1),
-                textcoords="offset points",
-                va="bottom",
-                ha="left",
-                fontsize=9,
-                color="#555",
-            )
-        )
-    renderer = ax.figure.canvas.get_renderer()
-    placed: list[tuple[int, object]] = []
-    for label in labels:
-        row = 0
-        while any(
-            r == row and label.get_window_extent(renderer).overlaps(box) for r, box in placed
-        ):
-            row += 1
-            label.set_position((0, 1 + 12 * row))
-        placed.append((row, label.get_window_extent(renderer).expanded(1.05, 1.0)))
-    return 1 + max((r for r, _ in placed), default=0)
+__all__ = ["PHASE_COLOURS"]
 
 
 def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figure:
@@ -166,7 +46,7 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figur
                 table[channel],
                 bottom=bottom,
                 width=0.85,
-                label=channel,
+                label=style.channel(channel),
                 color=colour,
                 zorder=2,
             )
@@ -281,13 +161,13 @@ def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, styl
         for colour, channel in zip(
             sns.color_palette("tab10", len(cum.columns)), cum.columns, strict=True
         ):
-            ax.plot(cum.index, cum[channel], color=colour, lw=2, label=channel)
+            ax.plot(cum.index, cum[channel], color=colour, lw=2, label=style.channel(channel))
             if channel in budget:
                 ax.axhline(budget[channel], color=colour, ls=":", lw=1.2)
                 ax.text(
                     cum.index[0],
                     budget[channel],
-                    f"{t('budget_line', style.lang)} {channel}",
+                    f"{t('budget_line', style.lang)} {style.channel(channel)}",
                     color=colour,
                     fontsize=8,
                     va="bottom",
@@ -305,7 +185,9 @@ def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
     c = channels[channels.spend > 0].sort_values("roas")
     with _style():
         fig, ax = plt.subplots(figsize=(9, max(2.4, 0.5 * len(c) + 1)))
-        ax.barh(c.index, c.roas, color=sns.color_palette("crest", len(c)))
+        ax.barh(
+            [style.channel(k) for k in c.index], c.roas, color=sns.color_palette("crest", len(c))
+        )
         for y, row in enumerate(c.itertuples()):
             ax.text(
                 row.roas,

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..format import Style, number, pct, signed
+from ..format import Style, number, p_text, pct, signed
 from ..i18n import t as translate
 
 
@@ -63,6 +63,21 @@ def _value(ctx: jinja2.runtime.Context, x: float | None, unit: str) -> str:
     return str(ctx["style"].value(x, unit))
 
 
+def significance(p: float | None, lang: str, alpha: float = 0.05) -> Markup:
+    """显著 / 不显著 with the p-value in its tooltip (plain words in the body, the statistic on hover)."""
+    if p is None or p != p:
+        return Markup("—")
+    key = "significant" if p < alpha else "not_significant"
+    return Markup('<span class="fp-sig" title="{}">{}</span>').format(
+        p_text(p), translate(key, lang)
+    )
+
+
+@jinja2.pass_context
+def _sig(ctx: jinja2.runtime.Context, p: float | None, alpha: float = 0.05) -> Markup:
+    return significance(p, ctx["style"].lang, alpha)
+
+
 @functools.cache
 def environment(*extra: jinja2.BaseLoader) -> jinja2.Environment:
     """The Jinja2 environment of fupan's fragments (autoescape on, undefined names an error).
@@ -80,8 +95,15 @@ def environment(*extra: jinja2.BaseLoader) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
     )
     env.globals["t"] = _t
+    env.globals["sig"] = _sig
     env.filters.update(
-        money=_money, value=_value, pct=pct, number=number, signed=signed, fmt=format
+        money=_money,
+        value=_value,
+        pct=pct,
+        number=number,
+        signed=signed,
+        fmt=format,
+        ptext=p_text,
     )
     return env
 

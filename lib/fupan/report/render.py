@@ -39,6 +39,7 @@ from .sections.kpis import (
 )
 from .sections.notes import skipped_note
 from .sections.rootcause import root_cause
+from .sections.summary import lessons_and_actions, summary
 
 __all__ = [
     "CARD_KPIS",
@@ -64,6 +65,7 @@ __all__ = [
     "inventory",
     "kpi_cards",
     "lessons",
+    "lessons_and_actions",
     "lift",
     "lift_section",
     "ltv_cac",
@@ -78,6 +80,7 @@ __all__ = [
     "spend",
     "stockouts",
     "strategy",
+    "summary",
     "targets_table",
     "warnings",
     "window_table",

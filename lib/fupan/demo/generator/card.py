@@ -21,6 +21,7 @@ background:
   team: 花漾美妆天猫旗舰店运营6人，自播团队4人并合作10余位达人；广告投放由代理商执行、品牌方审核。
   product: 主推修护精华与防晒两款明星单品，新品香水礼盒首次参加大促。
 mechanics: [预售定金, 跨店满减, 直播秒杀]
+ab_test: {name: 会场页优惠券实验（预热至返场）, a: 原会场页：优惠券入口在页面底部, b: 新会场页：领券入口置顶、一键领取}
 hypotheses:
   - {id: H1, text: 直播间新客占比超过40%, kpi: live_new_customer_share, op: ">=", value: 0.40}
   - {id: H2, text: 爆发期转化率高于基线的1.5倍, kpi: cr_index, op: ">=", value: 150, window: burst}
@@ -29,8 +30,8 @@ retrospective:
   went_well: [直播间拉新效果超预期，新客数超额完成目标, 11月11日零点与20点两波流量高峰承接顺畅，未出现系统故障]
   to_improve: [爆发期多个爆款断货，损失了高峰时段的销售, 定金预售期间日销明显低于平日，GMV未达成目标, 11月下旬日销明显回落：囤货透支了之后两周的需求]
   actions:
-    - {id: hy11-stock-alert, what: 上线爆款库存预警与自动补货规则, owner: 供应链负责人, due: 2025-12-15}
-    - {id: hy11-repeat-30d, what: 设计大促新客30天复购承接方案（会员券+私域触达）, owner: 用户运营负责人, due: 2025-12-15}
+    - {id: hy11-stock-alert, what: 上线爆款库存预警与自动补货规则, owner: 供应链负责人, due: 2025-12-15, finding: stockouts}
+    - {id: hy11-repeat-30d, what: 设计大促新客30天复购承接方案（会员券+私域触达）, owner: 用户运营负责人, due: 2025-12-15, finding: repeat_rate}
   # the shop's 618 actions this campaign closed (its 背景 lists all of them, from the case library)
   closes: [hy618-live-newcomer, hy618-peak-drill]
 """
@@ -69,6 +70,7 @@ def _card(m: dict[str, Any], spend: pd.DataFrame) -> dict[str, Any]:
             "budget": {k: _nice(float(by_channel[k]), 3) for k in _SPEND},
             "mechanics": text["mechanics"],
             "hypotheses": text["hypotheses"],
+            "ab_test": text["ab_test"],
         },
         "retrospective": text["retrospective"],
         "tables": {

@@ -15,8 +15,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "RFM 分层（近一年买家，按均值阈值）",
         "RFM segments (buyers of the last year, mean thresholds)",
     ),
-    "chart_cf_band": ("反事实95%区间", "Counterfactual 95% band"),
-    "chart_cf_expected": ("反事实基线 Ŷ", "Counterfactual Ŷ"),
+    "chart_cf_band": ("无活动预期 95%范围", "Expected without the campaign, 95% band"),
+    "chart_cf_expected": ("无活动预期", "Expected without the campaign"),
     "chart_cf_actual": ("实际GMV", "Actual GMV"),
     "chart_cf_title": (
         "实际 vs 无活动时的预期（对数坐标）",

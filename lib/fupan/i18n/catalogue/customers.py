@@ -7,19 +7,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cohort_baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),
     "cohort_campaign_returning": ("活动老客", "Campaign returning"),
     "ncq_repeat_k": ("{k}天复购", "{k}-day repeat"),
-    "ncq_censored_long": ("删失（观察不足）", "censored"),
-    "ncq_censored": ("删失", "censored"),
+    "ncq_censored_long": ("观察期未满", "not yet observed long enough"),
+    "ncq_censored": ("观察期未满", "too recent"),
     "ncq_margin_per_customer": ("人均毛利 ({days}天)", "Gross margin per customer ({days} days)"),
     "ncq_test_significant": (
-        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
+        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95%可能范围 {lower:+.1f} ~ {upper:+.1f}pp，差异显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
         "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic new "
-        "customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, significant); net "
+        "customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, significant); net "
         "spend per customer in {k} days {campaign_net} vs {organic_net}.",
     ),
     "ncq_test_not_significant": (
-        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95% CI {lower:+.1f} ~ {upper:+.1f}pp，p={p:.2g}，不显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
+        "活动新客 {k} 天复购率 {campaign}，自然新客 {organic}，差 {diff:+.1f}pp（95%可能范围 {lower:+.1f} ~ {upper:+.1f}pp，差异不显著）；{k} 天内人均净消费 {campaign_net} vs {organic_net}。",
         "Campaign new customers repeat within {k} days at {campaign} vs {organic} for organic "
-        "new customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, p={p:.2g}, not "
+        "new customers: {diff:+.1f}pp (95% CI {lower:+.1f} to {upper:+.1f}pp, not "
         "significant); net spend per customer in {k} days {campaign_net} vs {organic_net}.",
     ),
     "ncq_repurchase": (
@@ -31,8 +31,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         " · Return rate (campaign buyers buying again in the dip): {rate}",
     ),
     "ncq_censoring": (
-        "。只计入已观察满 k 天的客户（右删失）。",
-        ". Only customers observed for the full k days count (right-censoring).",
+        "。观察期未满 k 天的客户不计入。",
+        ". Customers not yet observed for k days are left out.",
     ),
     "rfm_segment": ("分层", "Segment"),
     "rfm_customers": ("客户数", "Customers"),

@@ -29,7 +29,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ab_converted": ("转化用户", "Converted"),
     "ab_gmv_per_user": ("人均GMV", "GMV per user"),
     "ab_stats": (
-        "相对提升 {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}",
-        "Relative lift {lift:+.1%} [{lo:+.1%}, {hi:+.1%}] · p = {p:.2g} · SRM p = {srm:.2g}",
+        "相对提升 {lift:+.1%}（95%可能范围 {lo:+.1%} ~ {hi:+.1%}）· {sig} · 分流比例{srm}",
+        "Relative lift {lift:+.1%} (95% CI {lo:+.1%} to {hi:+.1%}) · {sig} · arm split {srm}",
     ),
 }

@@ -45,21 +45,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{n} SKU(s) ran out of stock during the campaign, {days} SKU-days: {skus}{lost}.",
     ),
     "finding_roas": (
-        "投产比最高的渠道是 {high}（ROAS {high_roas:.2f}），最低的是 {low}（{low_roas:.2f}）；ROAS 是 GMV/花费，不等于 ROI。",
-        "Highest ROAS: {high} ({high_roas:.2f}); lowest: {low} ({low_roas:.2f}). ROAS is GMV/spend, not ROI.",
+        "投产比（=后台ROI）最高的渠道是 {high}（{high_roas:.2f}），最低的是 {low}（{low_roas:.2f}）；投产比只看成交额，赚没赚钱看利润ROI。",
+        'Highest ROAS (the platform\'s "ROI"): {high} ({high_roas:.2f}); lowest: {low} ({low_roas:.2f}). ROAS counts sales only; profit is in the profit ROI.',
     ),
     "finding_repeat_below": (
-        "活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}（p={p:.2g}）。",
+        "活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}。",
         "Campaign new customers repeat within {k} days at {campaign}, significantly below "
-        "{organic} for organic new customers (p={p:.2g}).",
+        "{organic} for organic new customers.",
     ),
     "finding_repeat_against": (
-        "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（p={p:.2g}）。",
+        "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（差异不显著）。",
         "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
-        "organic new customers (p={p:.2g}).",
+        "organic new customers (not significant).",
     ),
     "finding_lift": (
-        "预热至回落期净增量GMV {amount}（95% CI {lower} ~ {upper}）{dip}。",
+        "预热至回落期净增量GMV {amount}（95%可能范围 {lower} ~ {upper}）{dip}。",
         "Net incremental GMV, pre-heat to dip, {amount} (95% CI {lower} to {upper}){dip}.",
     ),
     "finding_lift_pull_forward_share": (
@@ -71,7 +71,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "; the dip sold {amount} less than expected",
     ),
     "finding_lift_halo": (
-        "；回落期没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}，长尾带动）",
+        "；回落期没有透支，反而比预期多卖 {amount}（95%可能范围 {lower} ~ {upper}，长尾带动）",
         "; the dip was not paid back but sold {amount} more than expected (95% CI {lower} to {upper}, a halo)",
     ),
     "finding_lift_flat": (
@@ -79,14 +79,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "; the dip is not distinguishable from zero",
     ),
     "finding_margin_roi_above": (
-        "毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），高于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
-        "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), above break-even "
-        "{break_even:.1f}; ROAS {roas:.2f} is not ROI.",
+        "利润ROI {roi:.2f}（增量毛利 {igp} / 投放及活动成本 {cost}），高于盈亏线 {break_even:.1f}；投产比（=后台ROI）{roas:.2f} 只看成交额。",
+        "Profit ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), above break-even "
+        "{break_even:.1f}; ROAS {roas:.2f} counts sales only.",
     ),
     "finding_margin_roi_below": (
-        "毛利ROI {roi:.2f}（增量毛利 {igp} / 成本 {cost}），低于盈亏线 {break_even:.1f}；ROAS {roas:.2f} 不是 ROI。",
-        "Margin ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), below break-even "
-        "{break_even:.1f}; ROAS {roas:.2f} is not ROI.",
+        "利润ROI {roi:.2f}（增量毛利 {igp} / 投放及活动成本 {cost}），低于盈亏线 {break_even:.1f}；投产比（=后台ROI）{roas:.2f} 只看成交额。",
+        "Profit ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), below break-even "
+        "{break_even:.1f}; ROAS {roas:.2f} counts sales only.",
     ),
     "finding_cause_day": ("异常日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
     "finding_cause_gap": ("GMV目标缺口主因：{cause}。", "Main cause of the GMV gap: {cause}."),
@@ -106,19 +106,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # the A/B test's verdict (findings and the A/B section)
     "ab_srm": (
-        "分流比例与设计不符（SRM，p={p:.1g}），结果不可信，需先排查分流。",
-        "The arm sizes do not match the design split (SRM, p={p:.1g}); do not trust the result until the "
+        "分流比例与设计不符，结果不可信，需先排查分流。",
+        "The arm sizes do not match the design split (sample-ratio mismatch); do not trust the result until the "
         "assignment is fixed.",
     ),
     "ab_verdict": (
-        "B 组转化率{significance}{direction} {lift:.1%}（95% 置信区间 {lo:+.1%} ~ {hi:+.1%}，p={p:.2g}）；人均GMV差 {diff}。{advice}",
-        "Variant B {direction} conversion by {lift:.1%} (95% CI {lo:+.1%} to {hi:+.1%}, p={p:.2g}; "
+        "B 组转化率{significance}{direction} {lift:.1%}（95%可能范围 {lo:+.1%} ~ {hi:+.1%}）；人均GMV差 {diff}。{advice}",
+        "Variant B {direction} conversion by {lift:.1%} (95% CI {lo:+.1%} to {hi:+.1%}; "
         "{significance}); revenue per user differs by {diff}. {advice}",
     ),
     "ab_raised": ("提升", "raised"),
     "ab_lowered": ("下降", "lowered"),
     "ab_significant": ("显著", "significant"),
-    "ab_not_significant": ("未显著", "not significant"),
+    "ab_not_significant": ("不显著", "not significant"),
     "ab_adopt": (
         "建议在下次活动中采用 B 方案，并核算其成本。",
         "Adopt B next time, after costing it.",

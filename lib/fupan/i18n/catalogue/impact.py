@@ -7,7 +7,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "反事实增量分析未做：{reason}。",
         "The counterfactual lift analysis was not run: {reason}.",
     ),
-    "lift_counterfactual": ("反事实 Ŷ", "Counterfactual Ŷ"),
+    "lift_counterfactual": ("无活动预期", "Expected without the campaign"),
     "lift_incremental": ("增量", "Incremental"),
     "lift_total": ("合计（预热至回落）", "Total (pre-heat to dip)"),
     "lift_net_only": ("净增量 {net}。", "Net incremental GMV {net}."),
@@ -20,35 +20,35 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The campaign sold {amount} less than expected without it",
     ),
     "lift_pull_forward_share": (
-        "{head}，其中约 {amount}（{share}，95% CI {lower} ~ {upper}）是从之后 {days} 天提前透支的；扣除后净增量 {net}。",
+        "{head}，其中约 {amount}（{share}，95%可能范围 {lower} ~ {upper}）是从之后 {days} 天提前透支的；扣除后净增量 {net}。",
         "{head}; about {amount} of that ({share}, 95% CI {lower} to {upper}) was pulled forward from "
         "the following {days} days, leaving {net} net.",
     ),
     "lift_pull_forward": (
-        "{head}；之后 {days} 天比预期少卖 {amount}（95% CI {lower} ~ {upper}）；合计净增量 {net}。",
+        "{head}；之后 {days} 天比预期少卖 {amount}（95%可能范围 {lower} ~ {upper}）；合计净增量 {net}。",
         "{head}; the following {days} days sold {amount} less than expected (95% CI {lower} to {upper}), "
         "for {net} net in all.",
     ),
     "lift_halo_share": (
-        "，相当于活动期增量的 {share}（95% CI {lower} ~ {upper}）",
+        "，相当于活动期增量的 {share}（95%可能范围 {lower} ~ {upper}）",
         "; {share} of the campaign lift, 95% CI {lower} to {upper}",
     ),
     "lift_halo": (
-        "{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95% CI {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
+        "{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95%可能范围 {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
         "{head}; the following {days} days were not paid back but sold {amount} more than expected too "
         "(95% CI {lower} to {upper}{share}): a halo, not a pull-forward, for {net} net in all.",
     ),
     "lift_flat": (
-        "{head}；之后 {days} 天实际与预期之差 {amount}（95% CI {lower} ~ {upper}）与零无法区分：未见可辨别的透支或长尾带动；合计净增量 {net}。",
+        "{head}；之后 {days} 天实际与预期之差 {amount}（95%可能范围 {lower} ~ {upper}）与零无法区分：未见可辨别的透支或长尾带动；合计净增量 {net}。",
         "{head}; over the following {days} days actual minus expected was {amount} (95% CI {lower} to "
         "{upper}), not distinguishable from zero: no discernible pull-forward or halo; {net} net in all.",
     ),
     "lift_volume_orders": (
-        "{inc:+,.0f} 单（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
+        "{inc:+,.0f} 单（95%可能范围 {lower:+,.0f} ~ {upper:+,.0f}）",
         "{inc:+,.0f} orders (95% CI {lower:+,.0f} to {upper:+,.0f})",
     ),
     "lift_volume_units": (
-        "{inc:+,.0f} 件（95% CI {lower:+,.0f} ~ {upper:+,.0f}）",
+        "{inc:+,.0f} 件（95%可能范围 {lower:+,.0f} ~ {upper:+,.0f}）",
         "{inc:+,.0f} units (95% CI {lower:+,.0f} to {upper:+,.0f})",
     ),
     "lift_volumes_orders_units": (
@@ -86,10 +86,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "so there is no difference-in-differences; the increments above rest on the trend baseline alone.",
     ),
     "did_control_implied": ("对照推算", "Control-implied"),
-    "did_incremental": ("DiD 增量", "DiD incremental"),
+    "did_incremental": ("对照法增量", "Incremental (vs control)"),
     "did_pretrend": (
-        "基线期平行趋势检验：促销品与对照的周斜率差 {slope}/周，p = {p:.2g}，",
-        "Parallel pre-trends: weekly slope difference promoted − control {slope}/week, p = {p:.2g}; ",
+        "基线期平行趋势检验：促销品与对照的周斜率差 {slope}/周（{p}），",
+        "Parallel pre-trends: weekly slope difference promoted − control {slope}/week ({p}); ",
     ),
     "did_parallel": ("未发现趋势差异（可做双重差分）。", "no difference found (DiD applies)."),
     "did_not_parallel": (
@@ -133,29 +133,35 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "control, phase vs baseline.",
     ),
     # margin ROI
-    "margin_igp": ("增量毛利 IGP（未扣投放）", "Incremental gross profit (before spend)"),
-    "margin_cost": ("投放及活动成本 S", "Campaign cost S"),
+    "margin_igp": ("增量毛利（未扣投放）", "Incremental gross profit (before spend)"),
+    "margin_cost": ("投放及活动成本", "Campaign cost (spend and fees)"),
     "margin_roi": (
-        "毛利ROI = IGP/S（盈亏线 {break_even:.1f}）",
-        "Margin ROI = IGP/S (break-even {break_even:.1f})",
+        "利润ROI = 增量毛利 / 投放及活动成本（盈亏线 {break_even:.1f}）",
+        "Profit ROI = incremental gross profit / campaign cost (break-even {break_even:.1f})",
     ),
-    "margin_net_roi": ("净ROI = (IGP−S)/S（盈亏线 0）", "Net ROI = (IGP−S)/S (break-even 0)"),
-    "margin_roas": ("投产比 ROAS = GMV/花费（不是ROI）", "ROAS = GMV/spend (not ROI)"),
+    "margin_net_roi": (
+        "净利润率 =（增量毛利 − 成本）/ 成本（盈亏线 0）",
+        "Net ROI = (profit − cost) / cost (break-even 0)",
+    ),
+    "margin_roas": (
+        "投产比（=后台ROI）= 成交额 / 花费",
+        'ROAS (the platform\'s "ROI") = GMV / spend',
+    ),
     "margin_leakage_row": (
-        "补贴漏损（本会发生的销量上的折扣）",
+        "无效让利（不打折也会卖出的那部分销量上的折扣）",
         "Subsidy leakage (discount on sales that would have happened)",
     ),
     "margin_depth_row": ("平均折扣深度 / 单位毛利率", "Average discount depth / unit margin"),
     "margin_lift_row": (
-        "实际销量提升 vs 盈亏平衡所需提升",
-        "Unit lift achieved vs break-even lift needed",
+        "实际销量提升 vs 只覆盖折扣的保本提升（未计投放）",
+        "Unit lift achieved vs lift that pays for the discount (spend not included)",
     ),
     "margin_depth": ("折扣深度", "Depth"),
     "margin_unit_lift": ("销量提升", "Unit lift"),
-    "margin_leakage": ("补贴漏损", "Leakage"),
+    "margin_leakage": ("无效让利", "Wasted discount"),
     "margin_caveat": (
-        "Q̂ = SKU基线日销量 × 活动天数 × 反事实系数 {cf_factor:.3f}；变动成本率 {rate:.0%}{undeclared}。",
-        "Q̂ = the SKU's baseline units per day × campaign days × counterfactual factor {cf_factor:.3f}; "
+        "无活动预期销量 = SKU基线日销量 × 活动天数 × 系数 {cf_factor:.3f}；变动成本率 {rate:.0%}{undeclared}。",
+        "Expected units without the campaign = the SKU's baseline units per day × campaign days × factor {cf_factor:.3f}; "
         "variable cost rate {rate:.0%}{undeclared}.",
     ),
     "margin_no_variable_cost": (
@@ -177,7 +183,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # root cause
     "rc_dimension": ("维度", "Dimension"),
-    "rc_traffic": ("流量", "Traffic"),
+    "rc_traffic": (
+        "流量效应（无访客数的维度按订单数）",
+        "Traffic effect (orders where visitors are not split)",
+    ),
     "rc_mix": ("结构", "Mix"),
     "dim_channel": ("渠道", "channel"),
     "dim_category": ("品类", "category"),

@@ -49,7 +49,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "funnel": ("活动期漏斗（去重用户）", "Campaign funnel (distinct users)"),
     "stockouts": ("缺货天数（活动期，按SKU）", "Stock-out days in the campaign, by SKU"),
     "pacing": ("投放节奏：累计花费 vs 预算", "Spend pacing: cumulative spend vs budget"),
-    "roas": ("各渠道投产比 ROAS（GMV/花费，非ROI）", "ROAS by channel (GMV/spend, not ROI)"),
+    "roas": (
+        "各渠道投产比（=后台ROI，成交额/花费）",
+        'ROAS by channel (the platform\'s "ROI": GMV / spend)',
+    ),
     "waterfall": ("日均GMV变化拆解：活动期 vs 基线期", "Daily GMV change: campaign vs baseline"),
     "baseline_day": ("基线日均", "Baseline day"),
     "budget_line": ("预算", "Budget"),
@@ -119,4 +122,27 @@ ENTRIES |= {
     "findings_win": ("做得好的（自动识别）", "Top wins"),
     "findings_miss": ("未达预期（自动识别）", "Top misses"),
     "findings_note": ("其他发现", "Other findings"),
+}
+
+ENTRIES |= {
+    "customer_new": ("新客", "new customers"),
+    "customer_returning": ("老客", "returning customers"),
+    "significant": ("显著", "significant"),
+    "not_significant": ("不显著", "not significant"),
+}
+
+ENTRIES |= {
+    "ab_srm_ok": ("符合设计", "as designed"),
+    "ab_srm_bad": ("与设计不符", "off the design"),
+    "range95": ("95%可能范围", "95% CI"),
+    "significance": ("是否显著", "Significant?"),
+}
+
+ENTRIES |= {
+    "margin_skus": ("SKU数", "SKUs"),
+    "margin_igp_col": ("增量毛利", "Incremental gross profit"),
+    "decomposition_total": ("合计", "Total"),
+    "decomp_effect": ("贡献（LMDI）", "Contribution (LMDI)"),
+    "decomp_effect_check": ("贡献（Shapley 复核）", "Contribution (Shapley check)"),
+    "anom_score": ("偏离强度（分）", "Strength of the break (score)"),
 }

@@ -48,6 +48,15 @@ class Hypothesis(_Model):
         return v
 
 
+class ABTestPlan(_Model):
+    """What the campaign's A/B test compared (``strategy.ab_test``), so the report can say what A
+    and B were before it recommends one: ``{name: 会场券实验, a: 原会场页, b: 领券入口置顶}``."""
+
+    name: str | None = None
+    a: str = Field(min_length=1)
+    b: str = Field(min_length=1)
+
+
 class Strategy(_Model):
     targets: dict[str, float] = Field(default_factory=dict)
     budget: dict[str, float] = Field(default_factory=dict)
@@ -55,6 +64,8 @@ class Strategy(_Model):
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     #: the campaign's hero products (主推品): SKUs whose sell-through and stock-outs the report weighs
     hero_skus: list[str] = Field(default_factory=list)
+    #: what the A/B test's arms were (A = control, B = variant), when the events carry a variant
+    ab_test: ABTestPlan | None = None
 
     @field_validator("targets")
     @classmethod

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
+from .channels import ChannelName
 from .contracts import TABLE_NAMES
 from .ops import GmvDate, Presale
 from .windows import Windows
@@ -96,6 +97,9 @@ class CampaignCard(_Model):
     #: when the orders carry presale columns (as the platforms count), else the order time
     gmv_date: GmvDate | None = None
     presale: Presale = Field(default_factory=Presale)
+    #: channel taxonomy: data key → 一级/二级 Chinese name and English name (``{live: {level1:
+    #: 自播, en: Own live stream}}``); common keys have defaults (:mod:`.channels`)
+    channels: dict[str, ChannelName] = Field(default_factory=dict)
     #: where the data come from: ``real`` (a shop's own records) or ``synthetic`` (generated);
     #: unstated (None) is allowed for a run, but ``fupan archive`` then asks for ``--provenance``
     provenance: Literal["real", "synthetic"] | None = None

@@ -21,7 +21,7 @@ def day_anomalies(result: DayAnomalies | Skip, style: Style) -> Html:
             f"{f.date:%Y-%m-%d}",
             phase_name(f.phase, lang) if isinstance(f.phase, str) else "—",
             metric_label(f.metric, lang),
-            slice_label(f.slice, lang),
+            style.channel(slice_label(f.slice, lang)),
             format_value(f.metric, f.actual, style),
             format_value(f.metric, f.expected, style),
             f"{f.rel_dev:+.0%}",

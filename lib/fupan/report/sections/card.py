@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...dictionary import KPI_DEFINITIONS
-from ...format import Style, pct
+from ...format import OPS, Style, pct
 from ...i18n import kpi_definition, kpi_name, phase_name, t
 from ..html import Html, bold, fragment
 
@@ -58,10 +58,16 @@ def strategy(card: Any, style: Style) -> Html:
         [kpi_name(k, lang), style.value(v, KPI_DEFINITIONS[k].unit)] for k, v in s.targets.items()
     ]
     total = sum(s.budget.values()) or float("nan")
-    budget = [[k, style.money(v), pct(v / total)] for k, v in s.budget.items()]
+    budget = [[style.channel(k), style.money(v), pct(v / total)] for k, v in s.budget.items()]
     budget.append([bold(t("total", lang)), bold(style.money(total)), "100%"])
     hyps = [
-        [h.id, h.text, kpi_name(h.kpi, lang), f"{phase_name(h.window, lang)} {h.op} {h.value:g}"]
+        [
+            h.id,
+            h.text,
+            kpi_name(h.kpi, lang),
+            f"{phase_name(h.window, lang)} {OPS.get(h.op, h.op)} "
+            f"{style.threshold(h.value, KPI_DEFINITIONS[h.kpi].unit)}",
+        ]
         for h in s.hypotheses
     ]
     return fragment("strategy", style, card=card, targets=targets, budget=budget, hypotheses=hyps)
@@ -69,11 +75,11 @@ def strategy(card: Any, style: Style) -> Html:
 
 def lessons(card: Any, style: Style) -> Html:
     """The team's lessons: what went well, what to improve, the action items."""
-    actions = [
-        [a.what, a.owner or "—", a.due.isoformat() if a.due else "—"]
+    extra = [
+        [a.what, a.owner or "—", a.due.isoformat() if a.due else "—", "—"]
         for a in card.retrospective.actions
     ]
-    return fragment("lessons", style, card=card, actions=actions)
+    return fragment("lessons", style, card=card, checks=[], actions=[], extra=extra)
 
 
 def definitions(keys: tuple[str, ...], version: str, style: Style) -> Html:

@@ -30,7 +30,7 @@ def funnel_channels(result: FunnelByChannel | None, style: Style) -> Html:
     ]
     rows = [
         [
-            ch,
+            style.channel(ch),
             *[f"{int(r[s]):,}" for s in steps],
             pct(r.overall, 2),
             f"{step_label(r.from_step, lang)}→{step_label(r.to_step, lang)} {pct(r.conversion)}",
@@ -70,10 +70,22 @@ def inventory(health: InventoryHealth | Skip | None, style: Style) -> Html:
     ]
     lost = health.lost[health.lost.sku != "_all"]
     rows = [
-        [x.sku, str(int(x.stockout_days)), style.money(x.run_rate), style.money(x.lost_gmv)]
+        [
+            x.sku,
+            str(int(x.stockout_days)),
+            style.money_col(x.run_rate, 2),
+            style.money_col(x.lost_gmv, 2),
+        ]
         for x in lost.itertuples()
     ]
-    return fragment("inventory", style, kpis=kpis, rows=rows, lookback=STOCKOUT_LOOKBACK_DAYS)
+    return fragment(
+        "inventory",
+        style,
+        kpis=kpis,
+        rows=rows,
+        lookback=STOCKOUT_LOOKBACK_DAYS,
+        unit=style.money_unit(),
+    )
 
 
 def stockouts(
@@ -106,7 +118,7 @@ def alerts(result: ShareAlerts | None, style: Style, top: int = 8, title: bool =
             [
                 f"{a.date:%Y-%m-%d}",
                 phase_name(a.phase, style.lang),
-                a.channel,
+                style.channel(a.channel),
                 style.money(a.actual),
                 style.money(a.expected),
                 f"{a.rel_dev:+.0%}",
@@ -117,15 +129,16 @@ def alerts(result: ShareAlerts | None, style: Style, top: int = 8, title: bool =
     return fragment("alerts", style, rows=rows, title=title)
 
 
-def ab_test(ab: ABTest | Skip | None, style: Style) -> Html:
-    """Per-arm users, conversion and revenue per user, then the plain-language verdict."""
+def ab_test(ab: ABTest | Skip | None, style: Style, plan: Any = None) -> Html:
+    """What A and B were (the card's ``strategy.ab_test``, or a note that it does not say), per-arm
+    users, conversion and revenue per user, then the plain-language verdict."""
     if ab is None:
         return note(t("no_table", style.lang, table="events.variant"))
     if isinstance(ab, Skip):
         return skipped_note(ab, style)
     rows = [
         [
-            v,
+            t(f"ab_arm_{v}", style.lang) if v in ("A", "B") else v,
             f"{ab.users[v]:,}",
             f"{ab.converted[v]:,}",
             pct(ab.conversion[v], 2),
@@ -133,4 +146,6 @@ def ab_test(ab: ABTest | Skip | None, style: Style) -> Html:
         ]
         for v in ab.users
     ]
-    return fragment("ab_test", style, ab=ab, rows=rows, cr_name=kpi_name("cr", style.lang))
+    return fragment(
+        "ab_test", style, ab=ab, rows=rows, cr_name=kpi_name("cr", style.lang), plan=plan
+    )

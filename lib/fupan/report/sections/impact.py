@@ -13,12 +13,13 @@ from ...analysis.results import ControlAnalysis, LiftAnalysis, LtvCac, MarginAna
 from ...format import Style, number, pct, signed
 from ...i18n import join, phase_name, t
 from .. import charts
-from ..html import Html, Section, bold, fragment, note
+from ..html import Html, Section, bold, fragment, note, significance
 from .notes import skipped_note
 
 
 def _interval(style: Style, lower: float, upper: float) -> str:
-    return f"[{style.money(lower)}, {style.money(upper)}]"
+    """An interval in its column's unit (the unit is in the header)."""
+    return f"{style.money_col(lower)} ~ {style.money_col(upper)}"
 
 
 def lift_headline(result: LiftAnalysis, style: Style) -> str:
@@ -117,7 +118,7 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
     if isinstance(result, Skip):
         reason = result.text(style.lang) or t("no_reason_recorded", style.lang)
         return note(t("lift_skipped", style.lang, reason=reason))
-    tab, m = result.table, style.money
+    tab, m = result.table, style.money_col
     rows: list[list[Any]] = [
         [
             phase_name(p, style.lang),
@@ -148,6 +149,7 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
         headline=lift_headline(result, style),
         volumes=_volumes(result, style),
         closed=closed,
+        unit=style.money_unit(),
     )
 
 
@@ -193,7 +195,7 @@ def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
         return note(t("did_unusable", style.lang, reason=result.text(style.lang)))
     if result is None:
         return note(t("did_undeclared", style.lang))
-    m = style.money
+    m = style.money_col
     rows = [
         [
             phase_name(ph, style.lang),
@@ -201,7 +203,7 @@ def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
             m(x.expected),
             m(x.incremental),
             _interval(style, x.lower, x.upper),
-            f"{x.p_value:.2g}",
+            significance(x.p_value, style.lang),
         ]
         for ph, x in result.table.iterrows()
     ]
@@ -213,7 +215,7 @@ def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
             for k, x in result.items.iterrows()
         ]
     )
-    slope = m(round(result.pretrend.slope_diff_per_week, 2) + 0.0)
+    slope = style.money(round(result.pretrend.slope_diff_per_week, 2) + 0.0)
     return fragment(
         "controls",
         style,
@@ -222,6 +224,7 @@ def controls(result: ControlAnalysis | Skip | None, style: Style) -> Html:
         items=items,
         slope=slope,
         sentence=_did_sentence(result, style),
+        unit=style.money_unit(),
     )
 
 
@@ -250,12 +253,12 @@ def margin_roi(m: MarginAnalysis | Skip, style: Style) -> Html:
             x.bucket,
             str(int(x.skus)),
             f"{x.lift:+.0%}",
-            style.money(x.igp),
-            style.money(x.subsidy_leakage),
+            style.money_col(x.igp),
+            style.money_col(x.subsidy_leakage),
         ]
         for x in b.itertuples()
     ]
-    return fragment("margin_roi", style, m=m, rows=rows, buckets=buckets)
+    return fragment("margin_roi", style, m=m, rows=rows, buckets=buckets, unit=style.money_unit())
 
 
 def ltv_cac(x: LtvCac | Skip | None, style: Style) -> Html:

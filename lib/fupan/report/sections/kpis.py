@@ -10,8 +10,8 @@ import pandas as pd
 
 from ...analysis.results import Decomposition, Finding
 from ...dictionary import KPI_DEFINITIONS
-from ...format import Style
-from ...i18n import kpi_definition, kpi_name, phase_name, t
+from ...format import OPS, Style
+from ...i18n import join, kpi_definition, kpi_name, phase_name, t
 from .. import charts
 from ..html import Html, Section, bold, fragment, note, table
 
@@ -70,15 +70,32 @@ def kpi_cards(
     return fragment("kpi_cards", style, cards=cards)
 
 
-def window_table(kpis: pd.DataFrame, keys: tuple[str, ...], style: Style) -> Html:
-    """KPIs (rows) by window (columns)."""
+def window_table(
+    kpis: pd.DataFrame, keys: tuple[str, ...], style: Style, maturity: Any = None
+) -> Html:
+    """KPIs (rows) by window (columns); with ``maturity`` (:class:`RefundMaturity`) the refund
+    figures of windows measured too soon are marked 退款未完结, with a note saying when."""
     phases = list(kpis.index)
-    rows = [
-        [kpi_name(k, style.lang)]
-        + [style.value(float(kpis.at[p, k]), KPI_DEFINITIONS[k].unit) for p in phases]
-        for k in keys
-    ]
-    return table([t("kpi", style.lang)] + [phase_name(p, style.lang) for p in phases], rows, style)
+    immature = set(getattr(maturity, "immature", ()) or ())
+    refund_keys = {"refund_rate", "refunds", "net_gmv"}
+
+    def cell(p: str, k: str) -> str:
+        v = style.value(float(kpis.at[p, k]), KPI_DEFINITIONS[k].unit)
+        return f"{v} *" if k in refund_keys and p in immature and v != "—" else v
+
+    rows = [[kpi_name(k, style.lang)] + [cell(p, k) for p in phases] for k in keys]
+    out = table([t("kpi", style.lang)] + [phase_name(p, style.lang) for p in phases], rows, style)
+    if immature and refund_keys & set(keys):
+        shown = [p for p in phases if p in immature]
+        note_text = t(
+            "refund_immature",
+            style.lang,
+            windows=join([phase_name(p, style.lang) for p in shown], style.lang),
+            measured_on=maturity.measured_on,
+            days=maturity.maturity_days,
+        )
+        out = Html(f"{out}{fragment('refund_note', style, text=note_text)}")
+    return out
 
 
 def targets_table(targets: pd.DataFrame, style: Style) -> Html:
@@ -103,7 +120,9 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
         {
             "id": h.id,
             "text": h.text,
-            "test": f"{kpi_name(h.kpi, lang)} ({phase_name(h.window, lang)}) {h.op} {h.value:g}",
+            "test": f"{kpi_name(h.kpi, lang)}{style.pick('（', ' (')}{phase_name(h.window, lang)}"
+            f"{style.pick('）', ') ')}"
+            f"{OPS.get(h.op, h.op)} {style.threshold(h.value, KPI_DEFINITIONS[h.kpi].unit)}",
             "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit),
             "status": h.status,
         }
@@ -119,18 +138,18 @@ def decomposition_table(d: Decomposition, style: Style) -> Html:
             kpi_name(k, style.lang),
             style.value(d.base[k], KPI_DEFINITIONS[k].unit),
             style.value(d.current[k], KPI_DEFINITIONS[k].unit),
-            style.money(d.lmdi[k]),
-            style.money(d.shapley[k]),
+            style.money_col(d.lmdi[k]),
+            style.money_col(d.shapley[k]),
         ]
         for k in d.lmdi.index
     ]
     rows.append(
         [
-            bold("Σ"),
+            bold(t("decomposition_total", style.lang)),
             style.money(d.gmv_base),
             style.money(d.gmv_current),
-            style.money(d.lmdi.sum()),
-            style.money(d.shapley.sum()),
+            bold(style.money_col(d.lmdi.sum())),
+            style.money_col(d.shapley.sum()),
         ]
     )
     return fragment(
@@ -140,6 +159,7 @@ def decomposition_table(d: Decomposition, style: Style) -> Html:
         total=d.gmv_current - d.gmv_base,
         phase_baseline=phase_name("baseline", style.lang),
         phase_campaign=phase_name("campaign", style.lang),
+        unit=style.money_unit(),
     )
 
 
@@ -151,10 +171,15 @@ def decomposition(d: Decomposition | None, style: Style) -> Section:
 
 
 def daily_gmv(
-    daily: pd.DataFrame, windows: pd.DataFrame, kpis: pd.DataFrame, style: Style
+    daily: pd.DataFrame,
+    windows: pd.DataFrame,
+    kpis: pd.DataFrame,
+    style: Style,
+    maturity: Any = None,
 ) -> Section:
-    """Daily GMV by channel with the phases shaded, and the KPIs of each window."""
-    return charts.daily_gmv(daily, windows, style), window_table(kpis, WINDOW_KPIS, style)
+    """Daily GMV by channel with the phases shaded, and the KPIs of each window (refund figures
+    not yet settled marked, when ``maturity`` says so)."""
+    return charts.daily_gmv(daily, windows, style), window_table(kpis, WINDOW_KPIS, style, maturity)
 
 
 def findings(items: tuple[Finding, ...], style: Style, top: int = 6) -> Html:

@@ -29,23 +29,39 @@ display(render.share_safe_notice(style))
 display(render.warnings(r.campaign.warnings, style))
 
 # %% [markdown]
+# # 一页纸结论 Summary
+# 目标达成、赚没赚钱、三个问题、三个行动；下文按 背景 → 策略 → 执行 → 结果 → 复盘 展开，口径与统计方法在附录。
+
+# %%
+display(render.summary(r, style))
+
+# %% [markdown]
 # # 背景 Background
+# ## 活动背景 Context
 
 # %%
 display(render.background(r.card, style))
 
 # %% [markdown]
-# # 策略 Strategy
+# # 策略 · 目标回顾 Strategy and targets
+# ## 目标与打法 Targets, budget and mechanics
 
 # %%
 display(render.strategy(r.card, style))
 
 # %% [markdown]
-# # 执行 Execution
-# ## 每日GMV与活动阶段 Daily GMV by phase and channel
+# ## 目标达成 Targets achieved
 
 # %%
-display(*render.daily_gmv(r.agg.daily, r.windows, r.kpis, style))
+display(render.kpi_cards(r.kpis, r.targets, style))
+display(render.targets_table(r.targets, style))
+
+# %% [markdown]
+# # 执行 · 执行过程 Execution by phase
+# ## 每日节奏与活动阶段 Daily GMV by phase and channel
+
+# %%
+display(*render.daily_gmv(r.agg.daily, r.windows, r.kpis, style, r.refund_maturity))
 
 # %% [markdown]
 # ## 分小时峰值 Hourly peaks
@@ -73,69 +89,81 @@ display(*render.stockouts(r.agg.stockouts, r.inventory, style))
 display(*render.spend(r.agg.spend, r.card, r.channels, style))
 
 # %% [markdown]
-# ## 异常日 Anomalous days
-
-# %%
-display(render.day_anomalies(r.day_anomalies, style))
-display(render.alerts(r.alerts, style, title=True))
-
-# %% [markdown]
-# # 结果 Result
-# ## 核心指标 KPI cards
-
-# %%
-display(render.kpi_cards(r.kpis, r.targets, style))
-display(render.targets_table(r.targets, style))
-
-# %% [markdown]
-# ## GMV 驱动拆解 GMV driver decomposition
-
-# %%
-display(*render.decomposition(r.decomposition, style))
-
-# %% [markdown]
+# # 结果 · 结果对比与原因分析 Results and causes
 # ## 增量、透支与长尾 Incremental lift, pull-forward and halo
 
 # %%
 display(*render.lift_section(r.lift, r.windows, style))
 
 # %% [markdown]
-# ### 对照组双重差分 Difference-in-differences against control series
-
-# %%
-display(render.controls(r.controls, style))
-
-# %% [markdown]
-# ## 毛利ROI Margin-aware ROI
+# ## 赚没赚钱：利润ROI Did it make money (profit ROI)
 
 # %%
 display(render.margin_roi(r.margin, style))
 display(render.ltv_cac(r.ltv_cac, style))
 
 # %% [markdown]
-# ## 归因 Root cause
+# ## 新客质量 New-customer quality
+
+# %%
+display(render.new_customer_quality(r.customers, style))
+
+# %% [markdown]
+# ## 原因分析：GMV 变化拆解 Causes: what moved daily GMV
+
+# %%
+display(*render.decomposition(r.decomposition, style))
+
+# %% [markdown]
+# ## 原因分析：目标缺口归因 Causes: the gap to target
 
 # %%
 display(render.root_cause(r.segments, r.root_cause, style))
 
 # %% [markdown]
-# ## 假设检验 Hypotheses
+# ## 原因分析：异常日 Causes: anomalous days
+
+# %%
+display(render.day_anomalies(r.day_anomalies, style))
+display(render.alerts(r.alerts, style, title=True))
+
+# %% [markdown]
+# ## 假设是否成立 Hypotheses
 
 # %%
 display(render.hypotheses_table(r.hypotheses, style))
-display(render.definitions(fupan.REPORTED_KPIS, fupan.DEFINITIONS_VERSION, style))
 
 # %% [markdown]
 # ## A/B 测试 A/B test
 
 # %%
-display(render.ab_test(r.ab, style))
+display(render.ab_test(r.ab, style, r.card.strategy.ab_test))
 
 # %% [markdown]
-# ## 新客质量 New-customer quality
+# # 复盘 · 经验与行动 Retrospective: lessons and actions
+# ## 数据发现 Findings
 
 # %%
-display(render.new_customer_quality(r.customers, style))
+display(render.findings(r.findings, style))
+
+# %% [markdown]
+# ## 经验与行动 Lessons and actions
+
+# %%
+display(render.lessons_and_actions(r, style))
+
+# %% [markdown]
+# # 附录 Appendix
+# ## 口径 Definitions
+
+# %%
+display(render.definitions(fupan.REPORTED_KPIS, fupan.DEFINITIONS_VERSION, style))
+
+# %% [markdown]
+# ## 对照组双重差分 Difference-in-differences against control series
+
+# %%
+display(render.controls(r.controls, style))
 
 # %% [markdown]
 # ## 客户分层与留存 RFM segments and cohorts
@@ -148,19 +176,6 @@ display(*render.rfm(r.customers, style))
 
 # %%
 display(render.customer_value(r.customer_value, style))
-
-# %% [markdown]
-# # 复盘 Retrospective
-# ## 自动发现 Findings
-
-# %%
-display(render.findings(r.findings, style))
-
-# %% [markdown]
-# ## 经验与行动 Lessons and actions
-
-# %%
-display(render.lessons(r.card, style))
 
 # %% tags=["remove_cell"]
 fupan.display_case_record(r)

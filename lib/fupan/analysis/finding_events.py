@@ -1,0 +1,99 @@
+"""Findings about events, and the helper every finding is written with.
+
+The causes of the gap and of an anomalous day, the A/B test, the anomalous day and the
+channel-share alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..format import Style
+from ..i18n import t
+from .anomalies import largest
+from .anomaly_drivers import finding_text
+from .results import ABTest, DayAnomalies, DayCause, Finding, GapCause, RootCause, ShareAlerts, Skip
+from .wording import cause_sentences
+
+Fields = Callable[[Style], dict[str, Any]]
+
+
+def finding(
+    style: Style, kind: str, key: str, fields: Fields, weight: float, metric: str, priority: int = 2
+) -> Finding:
+    """A finding whose text is catalogue ``key`` filled with ``fields(style in that language)``."""
+    zh, en = (t(key, lang, **fields(style.in_lang(lang))) for lang in ("zh", "en"))
+    return Finding(kind=kind, zh=zh, en=en, weight=float(weight), metric=metric, priority=priority)
+
+
+def _cause_fields(cause: DayCause | GapCause) -> Fields:
+    def fields(s: Style) -> dict[str, Any]:
+        return {"day": getattr(cause, "date", ""), "cause": cause_sentences(cause, s)[0]}
+
+    return fields
+
+
+def events(
+    style: Style,
+    root_cause: RootCause,
+    ab: ABTest | Skip | None,
+    day_anomalies: DayAnomalies | Skip,
+    alerts: ShareAlerts,
+) -> list[Finding]:
+    """The event findings, each with its numbers and display names (never raw keys).
+
+    Causes of the gap and of the anomalous day, the A/B test, the largest anomalous day and the
+    largest channel-share alert.
+    """
+    out = []
+    for cause, key in (
+        (root_cause.day, "finding_cause_day"),
+        (root_cause.gap, "finding_cause_gap"),
+    ):
+        if cause is not None and not cause.candidates.empty:
+            out.append(finding(style, "note", key, _cause_fields(cause), 0.35, "root_cause"))
+    if isinstance(ab, ABTest):
+        out.append(
+            finding(
+                style,
+                "win" if ab.significant and ab.relative_lift > 0 else "note",
+                "finding_ab",
+                lambda s: {"verdict": ab.verdict(s)},
+                0.4,
+                "ab",
+            )
+        )
+    top_day = largest(day_anomalies) if isinstance(day_anomalies, DayAnomalies) else None
+    if top_day is not None:
+        named = top_day.copy()
+        named["slice"] = style.channel(top_day.slice)
+        zh, en = (finding_text(named, style.in_lang(lang)) for lang in ("zh", "en"))
+        out.append(
+            Finding(
+                kind="miss" if top_day.direction == "down" else "note",
+                zh=zh,
+                en=en,
+                weight=float(min(abs(top_day.rel_dev), 1.0) + 0.1),
+                metric="day_anomaly",
+            )
+        )
+    if alerts.table is not None and len(alerts.table):
+        a = alerts.table.iloc[0]
+        out.append(
+            finding(
+                style,
+                "miss" if a.gap < 0 else "note",
+                "finding_share_alert",
+                lambda s: {
+                    "day": f"{a.date:%m-%d}",
+                    "channel": s.channel(a.channel),
+                    "actual": s.money(a.actual),
+                    "expected": s.money(a.expected),
+                    "rel": a.rel_dev,
+                },
+                min(abs(a.rel_dev), 1.0),
+                "alert",
+            )
+        )
+    return out

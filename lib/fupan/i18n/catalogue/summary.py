@@ -1,0 +1,138 @@
+"""一页纸结论 and 经验与行动: the summary's boxes, cause types, suggested actions and checks."""
+
+from __future__ import annotations
+
+ENTRIES: dict[str, tuple[str, str]] = {
+    "summary_title": ("一页纸结论", "One-page summary"),
+    "summary_targets": ("目标达成", "Targets"),
+    "summary_actual_target": ("实际 {actual} / 目标 {target}", "actual {actual} / target {target}"),
+    "summary_profit": ("赚没赚钱", "Did it make money?"),
+    "summary_profit_yes": (
+        "赚钱了：增量毛利覆盖了投放及活动成本。",
+        "Yes: the extra gross profit covered the campaign's cost.",
+    ),
+    "summary_profit_no": (
+        "没有赚钱：增量毛利不够覆盖投放及活动成本。",
+        "No: the extra gross profit did not cover the campaign's cost.",
+    ),
+    "summary_profit_unknown": (
+        "无法判断：缺少成本数据（订单单位成本或投放花费）。",
+        "Cannot tell: cost data (unit cost or spend) are missing.",
+    ),
+    "summary_profit_line": (
+        "增量毛利 {igp} vs 投放及活动成本 {cost}：利润ROI {roi:.2f}（≥ 1 才赚钱）；投产比（=后台ROI）{roas:.2f} 只看成交额。",
+        "Extra gross profit {igp} vs cost {cost}: profit ROI {roi:.2f} (≥ 1 to make money); ROAS "
+        '(the platform\'s "ROI") {roas:.2f} counts sales only.',
+    ),
+    "summary_profit_incremental": (
+        "只算高于日常水平的增量投放：利润ROI {roi:.2f}。",
+        "On the spend above the everyday run rate only: profit ROI {roi:.2f}.",
+    ),
+    "summary_lift_line": (
+        "扣除透支后，预热至回落比无活动预期多卖 {net}。",
+        "After pull-forward, pre-heat to dip sold {net} more than expected without the campaign.",
+    ),
+    "summary_problems": ("三个问题", "Three problems"),
+    "summary_actions": ("三个行动", "Three actions"),
+    "summary_no_problems": ("未发现需要行动的问题。", "No problem calling for action was found."),
+    "action_suggested": ("（建议，卡片未写）", "(suggested; not in the card)"),
+    "check_metric": ("验收指标", "Check"),
+    "check_tbd": ("待定", "to be set"),
+    "owner_tbd": ("待指定", "to be named"),
+    "action_status": ("状态", "Status"),
+    "action_status_open": ("进行中", "open"),
+    "action_status_done": ("已完成", "done"),
+    "action_status_dropped": ("已放弃", "dropped"),
+    "miss_actions": ("问题 → 原因 → 行动 → 验收", "Problem → cause → action → check"),
+    "miss_problem": ("问题（数据）", "Problem (data)"),
+    "miss_cause": ("原因类型", "Cause"),
+    "actions_other": ("其他行动项", "Other action items"),
+    "lesson": ("运营经验", "Lesson"),
+    "lesson_checks": ("经验与数据核对", "Lessons checked against the numbers"),
+    "lesson_period_increment": (
+        "该阶段实际 − 无活动预期",
+        "That period: actual − expected without campaign",
+    ),
+    "lesson_gap": ("GMV目标缺口", "GMV gap to target"),
+    "lesson_checks_note": (
+        "提到某个阶段的经验，旁边是该阶段的实测增量；增量为负说明该阶段卖得比不做活动还少，与目标缺口对比可看出它能解释多少。",
+        "A lesson that names a period sits beside that period's measured increment; a negative one "
+        "means the period sold less than it would have without the campaign — compare it with the gap.",
+    ),
+    "cause_type_unknown": ("待查", "to investigate"),
+    "cause_type_stockouts": ("可控：备货与补货", "controllable: stock planning"),
+    "cause_type_repeat_rate": ("可控：新客承接", "controllable: new-customer follow-up"),
+    "cause_type_funnel": ("可控：页面与价格力", "controllable: page and price"),
+    "cause_type_alert": ("待查：渠道排期或事故", "to investigate: channel schedule or incident"),
+    "cause_type_day_anomaly": (
+        "待查：当天排期或事故",
+        "to investigate: that day's schedule or an incident",
+    ),
+    "cause_type_gmv": ("部分可控：渠道结构", "partly controllable: channel mix"),
+    "cause_type_cr_index": ("可控：转化承接", "controllable: conversion"),
+    "cause_type_roi_margin": ("可控：折扣与投放", "controllable: discount and spend"),
+    "action_hint_stockouts": (
+        "主推品按大促预测备货，上线库存预警与自动补货",
+        "Stock hero SKUs to the campaign forecast; stock alerts and automatic replenishment",
+    ),
+    "action_hint_repeat_rate": (
+        "大促新客30天复购承接（会员券、私域触达）",
+        "A 30-day follow-up for campaign new customers (member coupons, private-domain outreach)",
+    ),
+    "action_hint_funnel": (
+        "优化加购到下单环节（价格力、满减门槛、详情页）",
+        "Fix the cart-to-order step (price, threshold discounts, product page)",
+    ),
+    "action_hint_alert": (
+        "核对当天达人/直播排期，建立渠道日报异常提醒",
+        "Check that day's host schedule; a daily channel alert",
+    ),
+    "action_hint_day_anomaly": (
+        "复核当天排期与系统事故，写入下次大促检查清单",
+        "Review that day's schedule and incidents; add them to the next campaign's checklist",
+    ),
+    "action_hint_cr_index": (
+        "爆发期转化承接：预热加购人群定向触达、客服与页面准备",
+        "Burst-phase conversion: target pre-heat carts, prepare service and pages",
+    ),
+    "action_hint_gmv": (
+        "调整渠道预算与排期，补强增长慢的渠道",
+        "Rebalance channel budgets and schedules towards the slow channels",
+    ),
+    "check_hint_stockouts": ("主推品缺货SKU天 = 0", "hero-SKU stock-out days = 0"),
+    "check_hint_repeat_rate": (
+        "活动新客30天复购率 ≥ 自然新客",
+        "campaign new customers' 30-day repeat ≥ organic new customers'",
+    ),
+    "check_hint_funnel": (
+        "加购→下单转化率高于本次",
+        "cart → order conversion above this campaign's",
+    ),
+    "check_hint_cr_index": (
+        "爆发期转化率指数 ≥ 卡片假设阈值",
+        "burst conversion index ≥ the card's threshold",
+    ),
+    "check_hint_alert": ("同类异常日 = 0", "no such anomalous day"),
+    "check_hint_day_anomaly": ("同类异常日 = 0", "no such anomalous day"),
+}
+
+ENTRIES |= {
+    "ab_plan": ("A 组（对照）：{a}；B 组（新方案）：{b}。", "A (control): {a}; B (variant): {b}."),
+    "ab_no_plan": (
+        "卡片没有说明 A、B 分别是什么（strategy.ab_test 的 a、b），下面的建议需先对照实验记录。",
+        "The card does not say what A and B were (strategy.ab_test: a, b); check the "
+        "experiment log before acting on the advice below.",
+    ),
+    "ab_arm_A": ("A 组（对照）", "A (control)"),
+    "ab_arm_B": ("B 组（新方案）", "B (variant)"),
+}
+
+ENTRIES |= {
+    "refund_immature": (
+        "* 退款未完结：{windows}的订单到 {measured_on} 还不满 {days} 天，退款尚未走完，退款率与净GMV会偏乐观。",
+        "* Refunds not settled: orders of {windows} had fewer than {days} days by {measured_on}, so "
+        "refund rate and net GMV read optimistic.",
+    ),
+    "profit_tag_yes": ("赚钱", "profit"),
+    "profit_tag_no": ("亏钱", "loss"),
+}
