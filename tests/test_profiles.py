@@ -264,3 +264,22 @@ def test_fupan_run_case_json_matches_the_clean_parquet(tmp_path):
     _same(out["csv"]["kpis"], out["parquet"]["kpis"], "kpis")
     _same(out["csv"]["channels"], out["parquet"]["channels"], "channels")
     assert any(w["code"] == "profile_detected" for w in out["csv"]["data"]["warnings"])
+
+
+def test_an_excel_export_reads_like_its_csv(tmp_path, clean_numbers):
+    """The profile applies to whatever registration read the file: the Tmall export saved as .xlsx."""
+    export = pd.read_csv(
+        SAMPLES / "tmall-orders.utf8bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    # opened in Excel and saved as .xlsx, the ="…" formulas are their text
+    export["主订单编号"] = export["主订单编号"].str.slice(2, -1)
+    folder = tmp_path / "xlsx"
+    folder.mkdir()
+    export.to_excel(folder / "订单导出.xlsx", index=False)
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(_card("tmall-orders", "订单导出.xlsx", None), allow_unicode=True),
+        encoding="utf-8",
+    )
+    got = _numbers(folder)
+    _same(got["kpis"], clean_numbers["tmall-orders"]["kpis"], "kpis")
+    assert "profile_detected" in {p.code for p in got["warnings"]}
