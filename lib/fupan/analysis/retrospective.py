@@ -23,7 +23,7 @@ from typing import Any
 
 from ..extract.aggregates import Aggregates, extract, window_frame
 from ..ingest.validate import Campaign, open_campaign, open_prepared
-from . import anomalies, customers, execution, findings, impact, overview, rootcause
+from . import anomalies, customers, execution, findings, impact, ops, overview, rootcause
 from .results import Retrospective, Skip
 
 
@@ -91,6 +91,12 @@ PIPELINE: tuple[Step, ...] = (
     ),
     analysis("ltv_cac", impact.ltv_cac, "kpis", "agg.sku_window", "customers", "customer_value"),
     analysis("controls", impact.control_analysis, "agg.controls", "card"),
+    analysis("pnl", ops.pnl, "campaign"),  # the ops questions (issue 13), each skipped without its data
+    analysis("presale", ops.presale, "campaign"),
+    analysis("live", ops.live, "campaign", record="live_sessions"),
+    analysis("products", ops.products, "campaign"),
+    analysis("ads", ops.ads, "campaign", "pnl"),
+    analysis("pacing", ops.pacing, "campaign"),
     analysis(
         "segments", rootcause.segment_effects, "agg.segments", "agg.uv", "kpis", "card.windows"
     ),

@@ -16,6 +16,7 @@ the shapes of the results only.
 
 from __future__ import annotations
 
+from . import ops as ops  # P&L, presale, live, products, ads, pacing (issue 13)
 from .core import (
     ABTest,
     AnomalyParams,

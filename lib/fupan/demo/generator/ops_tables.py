@@ -11,9 +11,9 @@ import pyarrow as pa
 
 OWN_HOSTS = ("店播·小夜", "店播·小美", "店播·安琪")  # the own room's three 8-hour shifts
 KOL_HOSTS = ("达人·李白白", "达人·Vivi", "达人·阿May", "达人·糖糖")
-KOL_FEES = {"达人·李白白": (50000.0, 0.20), "达人·Vivi": (30000.0, 0.18)} | {
-    "达人·阿May": (30000.0, 0.20),
-    "达人·糖糖": (20000.0, 0.25),
+KOL_FEES = {"达人·李白白": (15000.0, 0.20), "达人·Vivi": (8000.0, 0.18)} | {
+    "达人·阿May": (8000.0, 0.20),
+    "达人·糖糖": (5000.0, 0.25),
 }  # slot fee per session, commission rate on settled GMV
 #: platform-attributed GMV / order-channel GMV, by channel (15-day click window, multi-touch)
 ATTRIBUTION = {
@@ -94,6 +94,7 @@ def live_sessions(
     for sid, start, seconds, kind, host, on in rows:
         n = int(n_orders.get(sid, 0))
         viewers = round(n * rng.uniform(18, 30) if kind == "own" else n * rng.uniform(25, 40))
+        viewers = max(viewers, int(rng.integers(80, 300)))  # a room that went live is watched
         fee, rate = KOL_FEES.get(host, (0.0, 0.0))
         out.append(
             {

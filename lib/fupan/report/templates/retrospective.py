@@ -22,6 +22,7 @@ from IPython.display import display
 
 import fupan
 from fupan.report import charts, render
+from fupan.report.sections import ops as ops_sections
 
 r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
 style = r.style  # language, currency and (share-safe) money index of every number below
@@ -87,6 +88,42 @@ display(*render.stockouts(r.agg.stockouts, r.inventory, style))
 
 # %%
 display(*render.spend(r.agg.spend, r.card, r.channels, style))
+
+# %% [markdown]
+# ## 目标拆解与节奏 Pacing against the plan
+
+# %%
+display(ops_sections.pacing(r.pacing, style))
+
+# %% [markdown]
+# ## 预售：定金与尾款 Presale: deposits and balances
+
+# %%
+display(ops_sections.presale(r.presale, style))
+
+# %% [markdown]
+# ## 直播场次 Live sessions
+
+# %%
+display(ops_sections.live(r.live, style))
+
+# %% [markdown]
+# ## 商品结构 Products
+
+# %%
+display(ops_sections.products(r.products, style))
+
+# %% [markdown]
+# ## 投放：渠道、工具与计划 Ads by channel, tool and plan
+
+# %%
+display(ops_sections.ads(r.ads, style))
+
+# %% [markdown]
+# ## 活动损益表 Campaign P&L
+
+# %%
+display(ops_sections.pnl(r.pnl, style))
 
 # %% [markdown]
 # # 结果 · 结果对比与原因分析 Results and causes

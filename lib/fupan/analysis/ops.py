@@ -1,0 +1,270 @@
+"""The ops lead's first questions (issue 13): P&L, presale, live, products, ads, pacing.
+
+Did we make money (P&L), how did presale go, each live session, the hero products, ads by
+channel/tool/plan, pacing against the plan.
+
+Each step takes the validated :class:`~fupan.ingest.validate.Campaign` (and earlier results) and
+raises ValueError with a bilingual reason when its data are absent, so that the pipeline records
+a :class:`~fupan.analysis.results.Skip` and the report says why. Sums come from DuckDB
+(:mod:`.ops_data`); the arithmetic is in :mod:`fupan.metrics` (pnl, presale, live, products, ads,
+pacing), where each 口径 is stated.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..i18n import bilingual
+from ..ingest.card.ops_contracts import PRODUCT_ROLES
+from ..ingest.validate import Campaign
+from ..metrics import ads as ads_m
+from ..metrics import live as live_m
+from ..metrics import pacing as pacing_m
+from ..metrics import products as products_m
+from ..metrics.pnl import PnlInputs, pnl_statement
+from ..metrics.presale import gmv_by_counting_date, presale_summary
+from . import ops_data as q
+from .results.ops import (
+    AdsResult,
+    LiveResult,
+    PacingResult,
+    PnlResult,
+    PresaleResult,
+    ProductsResult,
+)
+
+
+def pnl(campaign: Campaign) -> PnlResult:
+    """活动损益表 over the campaign window (:mod:`fupan.metrics.pnl`).
+
+    Raises
+    ------
+    ValueError
+        Without unit costs (no COGS, so no contribution).
+    """
+    q.require(campaign, "orders", "unit_cost")
+    a, b = q.window(campaign)
+    s = q.pnl_sums(campaign, a, b)
+    costs = campaign.card.costs
+    ads = None
+    if campaign.has("spend"):
+        v = q.frame(campaign, "SELECT sum(spend) FROM spend WHERE date BETWEEN ? AND ?", [a, b])
+        ads = float(v.iloc[0, 0]) if pd.notna(v.iloc[0, 0]) else 0.0
+    coupon_source, coupon_cost = "card", (costs.coupons if costs.coupons else None)
+    if campaign.has("coupons") and campaign.measures("coupons", "cost"):
+        v = q.frame(campaign, "SELECT coalesce(sum(cost), 0) FROM coupons").iloc[0, 0]
+        coupon_source, coupon_cost = "table", float(v)
+    gift = float(s["gift_cogs"] or 0.0) if campaign.measures("orders", "is_gift") else None
+    kol = None
+    if campaign.has("live_sessions") and campaign.measures("orders", "session_id"):
+        kol = q.kol_cost(campaign, a, b)
+    inputs = PnlInputs(
+        gmv=float(s["gmv"] or 0.0),
+        refunds=float(s["refunds"] or 0.0),
+        cogs=None if s["cogs"] is None else float(s["cogs"]),
+        shipped_orders=int(s["shipped"] or 0),
+        platform_subsidy=float(s["platform_subsidy"] or 0.0)
+        if campaign.measures("orders", "platform_discount")
+        else None,
+        commission_rate=costs.commission_rate,
+        payment_fee_rate=costs.payment_fee_rate,
+        fees=costs.fees,
+        logistics_per_order=costs.logistics_per_order,
+        ads=ads,
+        coupon_cost=coupon_cost,
+        gift_cogs=gift,
+        kol_cost=kol,
+    )
+    window = (a.isoformat(), b.isoformat())
+    return PnlResult(pnl_statement(inputs), window, coupon_source, inputs)
+
+
+def presale(campaign: Campaign) -> PresaleResult:
+    """预售: deposits, balances, 尾款转化率, the multiplier's cost; GMV by both counting dates.
+
+    Raises
+    ------
+    ValueError
+        Without presale columns or presale orders in the campaign window.
+    """
+    q.require(campaign, "orders", "order_type", "deposit_amount", "balance_time")
+    a, b = q.window(campaign)
+    orders = q.presale_orders(campaign, a, b)
+    if orders.empty:
+        raise ValueError(
+            bilingual(
+                "No presale order in the campaign window: not computed.",
+                "活动期内没有预售订单，本节未计算。",
+            )
+        )
+    spot_n, spot_gmv, total = q.spot_sums(campaign, a, b)
+    k = campaign.card.presale.deposit_multiplier
+    summary = presale_summary(orders, k, total, spot_n, spot_gmv)
+    by_date = gmv_by_counting_date(q.gmv_days(campaign))
+    base = campaign.card.windows.baseline.start
+    by_date = by_date.loc[pd.Timestamp(base) : pd.Timestamp(b)]
+    return PresaleResult(summary, by_date, q.gmv_date(campaign), k, (a.isoformat(), b.isoformat()))
+
+
+def live(campaign: Campaign) -> LiveResult:
+    """直播场次: each session and host, sessions that did not go live and the days they hit.
+
+    Raises
+    ------
+    ValueError
+        Without a live_sessions table or session ids on the orders.
+    """
+    q.require(campaign, "live_sessions")
+    q.require(campaign, "orders", "session_id")
+    sessions = q.frame(campaign, "SELECT * EXCLUDE (_row) FROM live_sessions ORDER BY start_time")
+    table = live_m.session_table(sessions, q.session_sales(campaign))
+    table["date"] = pd.to_datetime(table["start_time"]).dt.strftime("%Y-%m-%d")
+    missed = live_m.no_shows(table)
+    effects = []
+    windows = campaign.card.windows
+    for row in missed.drop_duplicates(["date", "kind"]).itertuples():
+        kind = table[table["kind"] == row.kind]
+        daily = kind.groupby("date")["gmv"].sum()
+        phase = next(
+            (w for _, w in windows.items() if w.start.isoformat() <= row.date <= w.end.isoformat()),
+            None,
+        )
+        same = daily.drop(row.date, errors="ignore")
+        if phase is not None:
+            same = same[
+                (same.index >= phase.start.isoformat()) & (same.index <= phase.end.isoformat())
+            ]
+        hosts = missed[(missed["date"] == row.date) & (missed["kind"] == row.kind)]["host"]
+        effects.append(
+            {
+                "date": row.date,
+                "kind": row.kind,
+                "gmv": float(daily.get(row.date, 0.0)),
+                "typical": float(same.median()) if len(same) else float("nan"),
+                "hosts": "、".join(str(h) for h in hosts),
+            }
+        )
+    return LiveResult(
+        sessions=table,
+        hosts=live_m.host_table(table),
+        no_shows=missed,
+        day_effects=pd.DataFrame(effects, columns=["date", "kind", "gmv", "typical", "hosts"]),
+    )
+
+
+def _names(campaign: Campaign) -> pd.DataFrame | None:
+    if not campaign.has("products"):
+        return None
+    return q.frame(
+        campaign, "SELECT sku, product_name AS name, role, planned_stock FROM products"
+    ).drop_duplicates("sku")
+
+
+def products(campaign: Campaign) -> ProductsResult:
+    """商品结构: Pareto and top-N share, 连带率, discount × margin and sell-through by SKU, heroes.
+
+    Raises
+    ------
+    ValueError
+        Without SKUs on the orders or GMV in the campaign window.
+    """
+    q.require(campaign, "orders", "sku")
+    a, b = q.window(campaign)
+    skus, upo = q.sku_sales(campaign, a, b)
+    if skus.empty:
+        raise ValueError(bilingual("No SKU sales in the campaign window.", "活动期没有SKU销售。"))
+    names = _names(campaign)
+    if names is not None:
+        skus = skus.merge(names, on="sku", how="left")
+        skus["role"] = skus["role"].map(
+            lambda r: PRODUCT_ROLES.get(r) if isinstance(r, str) else None
+        )
+    else:
+        skus["name"], skus["role"], skus["planned_stock"] = None, None, float("nan")
+    table = products_m.sku_table(skus)
+    gmv = skus.set_index("sku")["gmv"]
+    heroes_ids = list(campaign.card.strategy.hero_skus) or list(
+        table.loc[table["role"] == "hero", "sku"]
+    )
+    heroes = table[table["sku"].isin(heroes_ids)].copy()
+    rate = None
+    if campaign.has("inventory") and not heroes.empty:
+        out = q.days_out(campaign, a, b)
+        heroes = heroes.merge(out, on="sku", how="left")
+        heroes["days_out"] = heroes["days_out"].fillna(0).astype(int)
+        rate = products_m.hero_stockout_rate(heroes, (b - a).days + 1)
+    return ProductsResult(
+        skus=table,
+        pareto=products_m.pareto(gmv),
+        top_share={n: products_m.top_share(gmv, n) for n in (1, 5, 10) if n <= len(gmv)},
+        units_per_order=upo,
+        heroes=heroes,
+        hero_stockout_rate=rate,
+        named=names is not None,
+    )
+
+
+def ads(campaign: Campaign, pnl_result: object) -> AdsResult:
+    """投放: efficiency by channel with 费比 and the P&L's break-even ROAS; tools, plans, attribution.
+
+    Raises
+    ------
+    ValueError
+        Without a spend table.
+    """
+    q.require(campaign, "spend")
+    a, b = q.window(campaign)
+    spend = q.spend_by(campaign, a, b, "channel").set_index("channel")
+    sales = q.channel_sales(campaign, a, b)
+    ch = spend.join(sales, how="left").fillna({"gmv": 0.0, "orders": 0, "new_customers": 0})
+    be = None
+    if isinstance(pnl_result, PnlResult) and not pnl_result.statement.missing:
+        st = pnl_result.statement
+        before_ads = st.contribution - (st.amount("ads") or 0.0)
+        gmv = st.amount("gmv") or 0.0
+        if gmv > 0 and before_ads > 0:
+            be = ads_m.break_even_roas_from_margin(before_ads / gmv)
+    cols = ["spend", "impressions", "clicks", "gmv", "orders", "new_customers"]
+    channels = ads_m.channel_efficiency(ch[cols], be)
+    tools = attribution = None
+    if campaign.measures("spend", "tool"):
+        keys = "tool, plan_id" if campaign.measures("spend", "plan_id") else "tool"
+        tools = q.spend_by(campaign, a, b, keys)
+        if "attributed_gmv" in tools:
+            tools["attributed_roas"] = tools["attributed_gmv"] / tools["spend"].where(
+                tools["spend"] > 0
+            )
+    if campaign.measures("spend", "attributed_gmv"):
+        attribution = ads_m.attribution_gap(spend["attributed_gmv"], sales["gmv"])
+    return AdsResult(channels, tools, attribution, be)
+
+
+def pacing(campaign: Campaign) -> PacingResult:
+    """目标拆解与节奏: the plan by day and channel against the actual, dated as the card counts.
+
+    Raises
+    ------
+    ValueError
+        Without a targets table.
+    """
+    q.require(campaign, "targets")
+    basis = q.gmv_date(campaign)
+    plan = q.frame(campaign, "SELECT date, channel, sum(gmv) AS gmv FROM targets GROUP BY 1, 2")
+    a, b = plan["date"].min(), plan["date"].max()
+    day = q.counted_day(campaign, basis)
+    actual = q.frame(
+        campaign,
+        f"""SELECT {day} AS date, channel, sum(paid_amount) AS gmv FROM orders
+            WHERE {q.NOT_CANCELLED} AND {day} BETWEEN ? AND ? GROUP BY 1, 2""",
+        [a, b],
+    )
+    planned = set(plan["channel"])
+    in_plan = actual[actual["channel"].isin(planned)]
+    report = pacing_m.war_report(
+        plan.groupby("date")["gmv"].sum(), in_plan.groupby("date")["gmv"].sum()
+    )
+    channels = pacing_m.channel_gaps(
+        plan.groupby("channel")["gmv"].sum(), actual.groupby("channel")["gmv"].sum()
+    )
+    unplanned = tuple(str(c) for c in channels.index[~channels["planned"]])
+    return PacingResult(report, channels, unplanned, basis)

@@ -1,0 +1,234 @@
+"""Aggregates of the ops tables (issue 13) in DuckDB.
+
+Only sums by day, channel, SKU, session or plan come back to pandas. Each function takes the
+validated campaign and the window it sums over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ..i18n import bilingual
+from ..ingest.validate import Campaign
+
+NOT_CANCELLED = "status <> 'cancelled'"
+
+
+def window(campaign: Campaign) -> tuple[dt.date, dt.date]:
+    """The campaign proper (preheat .. post) of the card."""
+    w = campaign.card.windows.campaign
+    return w.start, w.end
+
+
+def require(campaign: Campaign, table: str, *columns: str) -> None:
+    """Raise the bilingual skip reason when ``table`` or one of its ``columns`` was not given.
+
+    Raises
+    ------
+    ValueError
+        Naming the table or column that is missing.
+    """
+    if not campaign.has(table):
+        raise ValueError(
+            bilingual(
+                f"No {table} table (tables.{table} on the card): not computed.",
+                f"没有 {table} 表（活动卡片 tables.{table}），本节未计算。",
+            )
+        )
+    missing = [c for c in columns if not campaign.measures(table, c)]
+    if missing:
+        cols = ", ".join(missing)
+        raise ValueError(
+            bilingual(
+                f"The {table} table has no {cols} column: not computed.",
+                f"{table} 表没有 {cols} 列，本节未计算。",
+            )
+        )
+
+
+def frame(campaign: Campaign, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    """The result of an aggregate query as a DataFrame."""
+    return campaign.con.execute(sql, params or []).df()
+
+
+def gmv_date(campaign: Campaign) -> str:
+    """The counting date of GMV.
+
+    The card's ``gmv_date``, else balance_paid when the orders carry presale columns (as the
+    platforms count), else order_time.
+    """
+    if campaign.card.gmv_date:
+        return campaign.card.gmv_date
+    presale = campaign.measures("orders", "order_type") and campaign.measures(
+        "orders", "balance_time"
+    )
+    return "balance_paid" if presale else "order_time"
+
+
+def counted_day(campaign: Campaign, basis: str) -> str:
+    """SQL for the day an order line's GMV counts on under ``basis``."""
+    if basis == "balance_paid" and campaign.measures("orders", "balance_time"):
+        return (
+            "CASE WHEN order_type = 'presale' AND balance_time IS NOT NULL "
+            "THEN balance_time::DATE ELSE order_time::DATE END"
+        )
+    return "order_time::DATE"
+
+
+def pnl_sums(campaign: Campaign, a: dt.date, b: dt.date) -> dict[str, Any]:
+    """GMV, refunds, platform subsidies, COGS (refunded share returned), gift cost, orders shipped."""
+    gift = "coalesce(is_gift, 0) = 1"
+    row = frame(
+        campaign,
+        f"""
+        SELECT sum(paid_amount) AS gmv, sum(refund_amount) AS refunds,
+               sum(platform_discount) AS platform_subsidy,
+               sum(CASE WHEN NOT ({gift}) THEN unit_cost * quantity * (1 - CASE WHEN paid_amount > 0
+                   THEN refund_amount / paid_amount ELSE 0 END) END) AS cogs,
+               sum(CASE WHEN {gift} THEN unit_cost * quantity END) AS gift_cogs,
+               count(DISTINCT order_id) AS shipped
+        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+        [a, b],
+    ).iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+
+def kol_cost(campaign: Campaign, a: dt.date, b: dt.date) -> float:
+    """Σ over KOL sessions starting in the window of slot fee + commission on settled GMV."""
+    v = frame(
+        campaign,
+        f"""
+        WITH s AS (SELECT session_id, slot_fee, commission_rate FROM live_sessions
+                   WHERE kind = 'kol' AND start_time::DATE BETWEEN ? AND ?),
+             o AS (SELECT session_id, sum(paid_amount) - sum(refund_amount) AS settled
+                   FROM orders WHERE {NOT_CANCELLED} AND session_id IS NOT NULL GROUP BY 1)
+        SELECT sum(coalesce(slot_fee, 0) + coalesce(commission_rate, 0) * coalesce(settled, 0))
+        FROM s LEFT JOIN o USING (session_id)""",
+        [a, b],
+    ).iloc[0, 0]
+    return 0.0 if pd.isna(v) else float(v)
+
+
+def session_sales(campaign: Campaign) -> pd.DataFrame:
+    """GMV, refunds, orders and buyers per session id (orders not cancelled)."""
+    return frame(
+        campaign,
+        f"""
+        SELECT session_id, sum(paid_amount) AS gmv, sum(refund_amount) AS refunds,
+               count(DISTINCT order_id) AS orders, count(DISTINCT user_id) AS buyers
+        FROM orders WHERE {NOT_CANCELLED} AND session_id IS NOT NULL GROUP BY 1""",
+    )
+
+
+def presale_orders(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """One row per presale order of the window: deposit, GMV, whether the balance was paid.
+
+    ``user_id`` is the pseudonym, counted and never shown.
+    """
+    return frame(
+        campaign,
+        """
+        SELECT order_id, any_value(user_id) AS user_id, sum(coalesce(deposit_amount, 0)) AS deposit,
+               sum(paid_amount) AS gmv,
+               bool_and(status <> 'cancelled') AND bool_or(balance_time IS NOT NULL) AS balance_paid
+        FROM orders WHERE order_type = 'presale' AND order_time::DATE BETWEEN ? AND ?
+        GROUP BY 1""",
+        [a, b],
+    )
+
+
+def spot_sums(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[int, float, float]:
+    """Spot orders, spot GMV and all GMV of the window (orders not cancelled, by order time)."""
+    row = frame(
+        campaign,
+        f"""
+        SELECT count(DISTINCT order_id) FILTER (WHERE coalesce(order_type, 'spot') <> 'presale'),
+               coalesce(sum(paid_amount) FILTER (WHERE coalesce(order_type, 'spot') <> 'presale'), 0),
+               coalesce(sum(paid_amount), 0)
+        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+        [a, b],
+    ).iloc[0]
+    return int(row.iloc[0]), float(row.iloc[1]), float(row.iloc[2])
+
+
+def gmv_days(campaign: Campaign) -> pd.DataFrame:
+    """GMV by order day × balance day (None for spot lines), orders not cancelled."""
+    return frame(
+        campaign,
+        f"""
+        SELECT order_time::DATE AS order_day,
+               CASE WHEN order_type = 'presale' THEN balance_time::DATE END AS balance_day,
+               sum(paid_amount) AS gmv
+        FROM orders WHERE {NOT_CANCELLED} GROUP BY 1, 2""",
+    )
+
+
+def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame, float]:
+    """Per SKU: GMV, units, orders, list amount, COGS; and units per order of the window."""
+    skus = frame(
+        campaign,
+        f"""
+        SELECT sku, sum(paid_amount) AS gmv, sum(quantity) AS units,
+               count(DISTINCT order_id) AS orders, sum(list_amount) AS list_amount,
+               sum(unit_cost * quantity) AS cogs
+        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?
+              AND sku IS NOT NULL AND coalesce(is_gift, 0) = 0
+        GROUP BY 1""",
+        [a, b],
+    )
+    upo = frame(
+        campaign,
+        f"""SELECT sum(quantity) / count(DISTINCT order_id) FROM orders
+            WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+        [a, b],
+    ).iloc[0, 0]
+    return skus, float(upo)
+
+
+def days_out(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """Per SKU of the inventory table: days with on_hand = 0 in the window and the first of them."""
+    return frame(
+        campaign,
+        """
+        SELECT sku, count(*) FILTER (WHERE on_hand = 0) AS days_out,
+               min(date) FILTER (WHERE on_hand = 0) AS first_out
+        FROM inventory WHERE date BETWEEN ? AND ? GROUP BY 1""",
+        [a, b],
+    )
+
+
+def channel_sales(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """Per channel: GMV, orders and new customers (first order ever in the window on it)."""
+    return frame(
+        campaign,
+        f"""
+        WITH f AS (SELECT user_id, min(order_time) AS t FROM orders WHERE {NOT_CANCELLED}
+                   GROUP BY 1),
+             w AS (SELECT * FROM orders WHERE {NOT_CANCELLED}
+                   AND order_time::DATE BETWEEN ? AND ?)
+        SELECT channel, sum(paid_amount) AS gmv, count(DISTINCT order_id) AS orders,
+               count(DISTINCT CASE WHEN w.order_time = f.t THEN w.user_id END) AS new_customers
+        FROM w JOIN f USING (user_id) GROUP BY 1""",
+        [a, b],
+    ).set_index("channel")
+
+
+def spend_by(campaign: Campaign, a: dt.date, b: dt.date, keys: str) -> pd.DataFrame:
+    """Spend, impressions, clicks and attributed GMV/orders grouped by ``keys`` (SQL columns)."""
+    attributed = campaign.measures("spend", "attributed_gmv")
+    extra = (
+        ", sum(attributed_gmv) AS attributed_gmv, sum(attributed_orders) AS attributed_orders"
+        if attributed
+        else ""
+    )
+    return frame(
+        campaign,
+        f"""
+        SELECT {keys}, sum(spend) AS spend, sum(impressions) AS impressions,
+               sum(clicks) AS clicks{extra}
+        FROM spend WHERE date BETWEEN ? AND ? GROUP BY {keys} ORDER BY {keys}""",
+        [a, b],
+    )

@@ -1,0 +1,176 @@
+"""Results of the ops analyses (:mod:`fupan.analysis.ops`).
+
+The campaign P&L, presale, live sessions, products, ads by channel/tool/plan and pacing against
+the plan.
+
+See :mod:`fupan.analysis.results` (imports no analysis code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ...metrics.pnl import PnlInputs, PnlStatement
+from ...metrics.presale import PresaleSummary
+from .core import records_of
+
+#: where each P&L line comes from (the catalogue key of its source text is ``pnl_src_<key>``)
+PNL_SOURCES = {
+    "gmv": "orders.paid_amount",
+    "refunds": "orders.refund_amount",
+    "net_sales": "gmv − refunds",
+    "platform_subsidy": "orders.platform_discount",
+    "cogs": "orders.unit_cost × quantity",
+    "payment_fees": "costs.payment_fee_rate × gmv",
+    "platform_fees": "costs.commission_rate × net_sales + costs.fees",
+    "logistics": "costs.logistics_per_order × orders",
+    "ads": "spend.spend",
+    "coupons_gifts": "coupons.cost + gift lines' cost",
+    "kol": "live_sessions.slot_fee + commission_rate × settled GMV",
+    "contribution": "Σ lines",
+}
+
+
+@dataclass(frozen=True)
+class PnlResult:
+    """活动损益表 over ``window`` (ISO dates) from ``inputs``; ``coupon_source``: table or card."""
+
+    statement: PnlStatement
+    window: tuple[str, str]
+    coupon_source: str
+    inputs: PnlInputs
+
+    @property
+    def made_money(self) -> bool:
+        """Whether the contribution profit is positive (before any line not measured)."""
+        return self.statement.contribution > 0
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        return {
+            "window": list(self.window),
+            "lines": {line.key: line.amount for line in self.statement.lines},
+            "contribution": self.statement.contribution,
+            "missing": list(self.statement.missing),
+            "made_money": self.made_money,
+            "sources": PNL_SOURCES,
+        }
+
+
+@dataclass(frozen=True)
+class PresaleResult:
+    """Presale figures, daily GMV by both counting dates, the card's counting date."""
+
+    summary: PresaleSummary
+    by_date: pd.DataFrame
+    gmv_date: str
+    multiplier: float
+    window: tuple[str, str]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        s = self.summary
+        return {
+            "gmv_date": self.gmv_date,
+            "deposit_multiplier": self.multiplier,
+            **{k: getattr(s, k) for k in s.__dataclass_fields__},
+        }
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """Sessions and hosts with output and cost; sessions that did not go live; the days they hit.
+
+    ``day_effects`` rows: ``date``, ``kind``, ``gmv`` (that day's GMV of the kind's sessions),
+    ``typical`` (median over the kind's other days of the same window), ``hosts`` (who did not
+    go live).
+    """
+
+    sessions: pd.DataFrame
+    hosts: pd.DataFrame
+    no_shows: pd.DataFrame
+    day_effects: pd.DataFrame
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        cols = ["kind", "host", "sessions", "no_show", "gmv", "orders", "cost", "roi", "gpm"]
+        return {
+            "sessions": len(self.sessions),
+            "hosts": records_of(self.hosts[cols]),
+            "no_shows": records_of(self.no_shows),
+        }
+
+
+@dataclass(frozen=True)
+class ProductsResult:
+    """SKU structure over the campaign window (names from the products table where given)."""
+
+    skus: pd.DataFrame
+    pareto: pd.DataFrame
+    top_share: dict[int, float]
+    units_per_order: float
+    heroes: pd.DataFrame
+    hero_stockout_rate: float | None
+    named: bool
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        cols = ["sku", "name", "role", "gmv", "units", "sell_through", "days_out", "first_out"]
+        return {
+            "top_share": {str(k): v for k, v in self.top_share.items()},
+            "units_per_order": self.units_per_order,
+            "heroes": records_of(self.heroes[[c for c in cols if c in self.heroes]]),
+            "hero_stockout_rate": self.hero_stockout_rate,
+        }
+
+
+@dataclass(frozen=True)
+class AdsResult:
+    """Ad efficiency by channel, tool and plan; attributed vs order-channel GMV.
+
+    By channel with the P&L's break-even ROAS; the gap between the platform's attributed GMV and
+    the order-channel GMV.
+    """
+
+    channels: pd.DataFrame
+    tools: pd.DataFrame | None
+    attribution: pd.DataFrame | None
+    break_even_roas: float | None
+
+    @property
+    def below_break_even(self) -> list[str]:
+        """Channels whose ROAS is below the break-even ROAS."""
+        b = self.channels["below_break_even"]
+        return [str(c) for c in b.index if b[c] is True]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        cols = ["spend", "gmv", "roas", "spend_ratio", "ctr", "cpc", "cpm", "cost_per_order"]
+        return {
+            "break_even_roas": self.break_even_roas,
+            "below_break_even": self.below_break_even,
+            "channels": self.channels[cols].to_dict(orient="index"),
+        }
+
+
+@dataclass(frozen=True)
+class PacingResult:
+    """The daily war report, the gap by channel and the channels with GMV but no plan."""
+
+    report: pd.DataFrame
+    channels: pd.DataFrame
+    unplanned: tuple[str, ...]
+    gmv_date: str
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        last = self.report.iloc[-1]
+        return {
+            "gmv_date": self.gmv_date,
+            "achievement": float(last["achievement"]),
+            "unplanned": list(self.unplanned),
+            "channels": self.channels[["plan", "actual", "gap"]].to_dict(orient="index"),
+        }

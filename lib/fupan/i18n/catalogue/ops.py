@@ -1,0 +1,241 @@
+"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏."""
+
+from __future__ import annotations
+
+ENTRIES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ P&L
+    "ops_pnl_made": (
+        "赚钱了：活动期贡献利润 {profit}，占支付金额 {margin}。",
+        "Made money: the campaign's contribution profit is {profit}, {margin} of GMV.",
+    ),
+    "ops_pnl_lost": (
+        "亏钱了：活动期贡献利润 {profit}，占支付金额 {margin}。",
+        "Lost money: the campaign's contribution profit is {profit}, {margin} of GMV.",
+    ),
+    "ops_pnl_missing": (
+        "未计入（数据未提供）：{lines}——贡献利润是这些项目之前的数。",
+        "Not included (not given): {lines} — the contribution is before them.",
+    ),
+    "ops_pnl_window": (
+        "活动期 {start} 至 {end}，订单按下单时间计，投放按日期，直播按开播时间；每行先四舍五入到分，贡献利润等于各行之和。",
+        "Campaign {start} to {end}; orders by order time, spend by date, live sessions by start; "
+        "every line is rounded to the cent and the contribution is exactly their sum.",
+    ),
+    "ops_pnl_line": ("项目", "Line"),
+    "ops_amount": ("金额", "Amount"),
+    "ops_source": ("来源", "Source"),
+    "ops_assumption": ("口径与假设", "Basis and assumption"),
+    "pnl_gmv": ("支付金额（GMV，含退款）", "GMV (paid, before refunds)"),
+    "pnl_refunds": ("− 退款", "− Refunds"),
+    "pnl_net_sales": ("= 净销售额", "= Net sales"),
+    "pnl_platform_subsidy": ("+ 平台出资优惠（结算返还）", "+ Platform-funded discounts (settled)"),
+    "pnl_cogs": ("− 商品成本", "− Cost of goods"),
+    "pnl_payment_fees": ("− 支付手续费", "− Payment fees"),
+    "pnl_platform_fees": ("− 平台扣点", "− Platform commission"),
+    "pnl_logistics": ("− 物流履约", "− Logistics"),
+    "pnl_ads": ("− 推广费", "− Ads"),
+    "pnl_coupons_gifts": ("− 券与赠品", "− Coupons and gifts"),
+    "pnl_kol": ("− 达人坑位费与佣金", "− KOL slot fees and commission"),
+    "pnl_contribution": ("= 贡献利润", "= Contribution profit"),
+    "pnl_a_gmv": ("未取消订单行的实付金额", "paid amount of lines not cancelled"),
+    "pnl_a_refunds": ("退款金额", "refund amounts"),
+    "pnl_a_net_sales": ("支付金额 − 退款", "GMV − refunds"),
+    "pnl_a_platform_subsidy": (
+        "平台出资的优惠已从实付中扣除，结算时返还店铺",
+        "platform-funded discounts are out of the paid amount and settled back to the shop",
+    ),
+    "pnl_a_cogs": (
+        "单位成本 × 件数；退款部分视为退货入库；赠品行另计",
+        "unit cost × quantity; the refunded share taken as returned to stock; gift lines apart",
+    ),
+    "pnl_a_payment_fees": (
+        "支付金额 × 卡片 payment_fee_rate {rate}（退款不退手续费）",
+        "GMV × the card's payment_fee_rate {rate} (not returned on refunds)",
+    ),
+    "pnl_a_platform_fees": (
+        "净销售额 × 卡片 commission_rate {rate} + 卡片 fees {fees}",
+        "net sales × the card's commission_rate {rate} + the card's fees {fees}",
+    ),
+    "pnl_a_logistics": (
+        "卡片 logistics_per_order {rate} × 发货订单数 {orders}",
+        "the card's logistics_per_order {rate} × {orders} orders shipped",
+    ),
+    "pnl_a_ads": ("活动期 spend 表花费合计", "spend table, campaign days"),
+    "pnl_a_coupons_gifts_table": (
+        "券表 cost（实付之外的券成本，如短信触达）+ 赠品行成本",
+        "coupons table cost (beyond the discount in the paid amount, e.g. SMS) + gift lines' cost",
+    ),
+    "pnl_a_coupons_gifts_card": (
+        "卡片 costs.coupons + 赠品行成本",
+        "the card's costs.coupons + gift lines' cost",
+    ),
+    "pnl_a_kol": (
+        "达人场次坑位费 + 佣金率 × 结算GMV（GMV − 退款）",
+        "KOL sessions' slot fee + commission rate × settled GMV (GMV − refunds)",
+    ),
+    "pnl_a_contribution": (
+        "以上各行之和（不含小计）",
+        "the sum of the lines above (not subtotals)",
+    ),
+    "pnl_not_given": ("未提供", "not given"),
+    # ------------------------------------------------------------------ presale
+    "ops_presale_lead": (
+        "尾款转化率 {rate}：{paid} / {orders} 笔定金订单付了尾款；预售GMV {gmv}，占活动期 {share}。",
+        "Balance-payment rate {rate}: {paid} of {orders} deposit orders paid their balance; "
+        "presale GMV {gmv}, {share} of the campaign.",
+    ),
+    "ops_presale_deposit_buyers": ("定金人数", "Deposit buyers"),
+    "ops_presale_deposit_orders": ("定金订单", "Deposit orders"),
+    "ops_presale_deposit_amount": ("定金金额", "Deposits"),
+    "ops_presale_balance_orders": ("尾款订单", "Balance payments"),
+    "ops_presale_balance_amount": ("尾款金额", "Balances"),
+    "ops_presale_rate": ("尾款转化率", "Balance-payment rate"),
+    "ops_presale_multiplier": ("定金膨胀成本（{k}倍）", "Deposit-multiplier cost ({k}×)"),
+    "ops_presale_share": ("预售GMV占比", "Presale share of GMV"),
+    "ops_presale_aov": ("笔单价：预售 / 现货", "Per order: presale / spot"),
+    "ops_presale_counting": (
+        "GMV计入日期：卡片声明为「{basis}」。按下单时间计，定金日计入整单；按尾款日计（生意参谋口径），预售单在付尾款当天才计入——下表是两种口径差异最大的几天。",
+        "GMV counting date: the card says '{basis}'. By order time a presale counts on its "
+        "deposit day; by balance-paid date (as the platform counts) on the day its balance was "
+        "paid — the days where the two differ most:",
+    ),
+    "ops_basis_balance_paid": ("尾款日", "balance-paid date"),
+    "ops_basis_order_time": ("下单时间", "order time"),
+    "ops_day": ("日期", "Date"),
+    "ops_by_order_time": ("按下单时间", "By order time"),
+    "ops_by_balance_paid": ("按尾款日", "By balance-paid date"),
+    "ops_shift": ("差额", "Difference"),
+    "ops_presale_note": (
+        "定金未付尾款的订单为已取消（定金不退，不计GMV）。定金膨胀成本 = (倍数 − 1) × 已付尾款订单的定金。节奏分析按卡片声明的计入日期；增量分析仍按下单时间。",
+        "An order whose balance was never paid is cancelled (deposit forfeited, no GMV). "
+        "Multiplier cost = (k − 1) × deposits of orders that paid their balance. Pacing uses the "
+        "card's counting date; the lift analysis still dates by order time.",
+    ),
+    # ------------------------------------------------------------------ live
+    "ops_live_no_show": (
+        "{date} {kind}GMV {gmv}，是同阶段其他日中位数 {typical} 的 {ratio}：{hosts} 未开播（场观为0）。",
+        "{date}: {kind} GMV {gmv}, {ratio} of the phase's median day ({typical}) — {hosts} did "
+        "not go live (0 views).",
+    ),
+    "ops_live_all_live": ("所有排期场次均已开播。", "Every scheduled session went live."),
+    "ops_kind_own": ("自播", "Own room"),
+    "ops_kind_kol": ("达人", "KOL"),
+    "ops_host": ("主播", "Host"),
+    "ops_kind": ("类型", "Kind"),
+    "ops_sessions": ("场次", "Sessions"),
+    "ops_no_show": ("未开播", "Not live"),
+    "ops_orders": ("订单", "Orders"),
+    "ops_conversion": ("观看成交转化率", "Viewer conversion"),
+    "ops_gpm": ("GPM（千次观看成交）", "GPM (GMV per 1,000 views)"),
+    "ops_follow_rate": ("转粉率", "Follow rate"),
+    "ops_cost": ("成本", "Cost"),
+    "ops_roi": ("ROI", "ROI"),
+    "ops_live_note": (
+        "成本 = 坑位费 + 佣金率 × 结算GMV（GMV − 退款）；ROI = GMV / 成本（自播无坑位费与佣金，为 —）；转化率 = 成交人数 / 观看人数；GPM = GMV / 场观 × 1000。",
+        "Cost = slot fee + commission rate × settled GMV (GMV − refunds); ROI = GMV / cost (— for "
+        "the own room, which has neither); conversion = buyers / viewers; GPM = GMV / views × 1,000.",
+    ),
+    # ------------------------------------------------------------------ products
+    "ops_products_lead": (
+        "Top1 / Top5 / Top10 SKU 占活动期GMV {t1} / {t5} / {t10}；连带率 {upo} 件/单。",
+        "The top 1 / 5 / 10 SKUs make {t1} / {t5} / {t10} of campaign GMV; {upo} units per order.",
+    ),
+    "ops_products_sellout": (
+        "{name}（{sku}）{when} 零点售罄，断货 {days} 天；售罄率 {st}。",
+        "{name} ({sku}) sold out at midnight going into {when}, out {days} days; sell-through {st}.",
+    ),
+    "ops_products_hero_rate": (
+        "主推品按GMV加权的缺货率 {rate}。",
+        "GMV-weighted stock-out rate of the hero products: {rate}.",
+    ),
+    "ops_products_unnamed": (
+        "没有 products 表：商品以 SKU 编码显示。",
+        "No products table: products are shown by SKU code.",
+    ),
+    "ops_heroes": ("主推品", "Hero products"),
+    "ops_top_skus": ("GMV 前十的 SKU", "The ten best-selling SKUs"),
+    "ops_name": ("商品", "Product"),
+    "ops_role": ("角色", "Role"),
+    "ops_units": ("件数", "Units"),
+    "ops_planned_stock": ("计划库存", "Planned stock"),
+    "ops_sell_through": ("售罄率", "Sell-through"),
+    "ops_days_out": ("缺货天数", "Days out"),
+    "ops_first_out": ("首个缺货日", "First day out"),
+    "ops_gmv_share": ("GMV占比", "GMV share"),
+    "ops_discount_depth": ("折扣深度", "Discount depth"),
+    "ops_margin": ("毛利率", "Gross margin"),
+    "role_hero": ("爆款", "Hero"),
+    "role_traffic": ("引流", "Traffic"),
+    "role_profit": ("利润", "Profit"),
+    "role_new": ("新品", "New"),
+    "role_gift": ("赠品", "Gift"),
+    "ops_products_note": (
+        "售罄率 = 活动期销量 / 计划库存；缺货天数为库存表期初库存为0的天数；折扣深度 = 1 − 实付 / 原价；毛利率 = 1 − 成本 / 实付。",
+        "Sell-through = units sold in the campaign / planned stock; days out = days with "
+        "start-of-day stock 0; discount depth = 1 − paid / list; margin = 1 − cost / paid.",
+    ),
+    # ------------------------------------------------------------------ ads
+    "ops_ads_lead": (
+        "保本投产比 {be}（损益表中广告前贡献占GMV {m}）。低于保本线的渠道：{below}。",
+        "Break-even ROAS {be} (contribution before ads is {m} of GMV, from the P&L). Below "
+        "break-even: {below}.",
+    ),
+    "ops_ads_no_be": (
+        "损益表不完整，保本投产比未计算。",
+        "The P&L is incomplete: no break-even ROAS.",
+    ),
+    "ops_none": ("无", "none"),
+    "ops_channel": ("渠道", "Channel"),
+    "ops_spend": ("花费", "Spend"),
+    "ops_roas": ("投产比", "ROAS"),
+    "ops_spend_ratio": ("费比", "Spend / GMV"),
+    "ops_ctr": ("点击率", "CTR"),
+    "ops_cpc": ("CPC", "CPC"),
+    "ops_cpm": ("CPM", "CPM"),
+    "ops_click_cvr": ("点击转化率", "Click conversion"),
+    "ops_cpo": ("单笔成交成本", "Cost per order"),
+    "ops_cpn": ("新客成本", "Cost per new customer"),
+    "ops_below": ("低于保本", "Below break-even"),
+    "ops_yes": ("是", "yes"),
+    "ops_no": ("否", "no"),
+    "ops_tool": ("工具", "Tool"),
+    "ops_plan": ("计划", "Plan"),
+    "ops_attributed_gmv": ("平台归因GMV", "Platform-attributed GMV"),
+    "ops_attributed_roas": ("归因投产比", "Attributed ROAS"),
+    "ops_order_gmv": ("订单渠道GMV", "Order-channel GMV"),
+    "ops_gap": ("差异", "Gap"),
+    "ops_ads_attr_note": (
+        "平台后台的归因GMV（归因窗口 {window}）与订单渠道GMV不同：点击后数天内的成交都算给广告，一笔订单被多个工具同时认领；订单渠道是每笔订单只记一个来源。投产比与费比按订单渠道GMV计。",
+        "The platform's attributed GMV (window {window}) differs from the order-channel GMV: "
+        "orders days after a click count for the ad, and several tools claim one order; the "
+        "order channel gives each order one source. ROAS and spend/GMV use the order channel.",
+    ),
+    "ops_ads_note": (
+        "保本投产比 = 1 / (广告前贡献利润 / GMV)：低于它的渠道，其带来的全部GMV的贡献不足以覆盖花费（按全部而非增量GMV）。",
+        "Break-even ROAS = 1 / (contribution before ads / GMV): below it a channel's spend costs "
+        "more than all the GMV it brought contributes (all GMV, not only the increment).",
+    ),
+    # ------------------------------------------------------------------ pacing
+    "ops_pacing_lead": (
+        "完成进度 {done}（时间进度 {time}）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
+        "Achievement {done} at {time} of the time; the biggest shortfall: {channel} ({gap}, "
+        "{ach} of plan).",
+    ),
+    "ops_pacing_unplanned": (
+        "计划里没有的渠道：{channels}（GMV {gmv}，不计入达成）——计划漏了渠道，缺口与达成率只对计划内渠道成立。",
+        "Channels missing from the plan: {channels} (GMV {gmv}, not counted as achievement) — "
+        "the plan forgot them; gaps and achievement hold for the planned channels only.",
+    ),
+    "ops_target": ("目标", "Target"),
+    "ops_actual": ("实际", "Actual"),
+    "ops_cum_target": ("累计目标", "Cumulative target"),
+    "ops_cum_actual": ("累计实际", "Cumulative actual"),
+    "ops_achievement": ("完成进度", "Achievement"),
+    "ops_time_progress": ("时间进度", "Time elapsed"),
+    "ops_plan_gmv": ("计划", "Plan"),
+    "ops_pacing_note": (
+        "实际GMV按卡片声明的计入日期（{basis}）；目标来自 targets 表（日期 × 渠道）。",
+        "Actual GMV by the card's counting date ({basis}); the plan is the targets table (date × "
+        "channel).",
+    ),
+}

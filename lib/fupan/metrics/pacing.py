@@ -1,0 +1,77 @@
+"""目标拆解与节奏: the plan by day and channel against the actual — 时间进度 vs 完成进度, the gap.
+
+口径: the plan (targets table) gives GMV (and optionally visitors, conversion, 客单价) per date ×
+channel; the actual is GMV per date × channel of orders not cancelled, dated as the card counts
+(order time or balance-paid date).
+
+- daily war report: target, actual, cumulative target and actual, 完成进度 = cumulative actual /
+  the whole plan, 时间进度 = days elapsed / days of the plan;
+- the gap by channel = actual − plan over the plan's days; a channel with GMV but no plan row is
+  *unplanned* (its GMV is named apart, never counted as beating a plan of 0).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["channel_gaps", "war_report"]
+
+
+def war_report(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
+    """The daily war report (口径 in the module docstring).
+
+    Parameters
+    ----------
+    plan : Series
+        Planned GMV by day (all planned channels).
+    actual : Series
+        Actual GMV by day of the planned channels.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the plan's days: ``target``, ``actual``, ``cum_target``, ``cum_actual``,
+        ``achievement`` (完成进度), ``time_progress`` (时间进度).
+
+    Raises
+    ------
+    ValueError
+        If the plan is empty or sums to 0.
+    """
+    total = float(plan.sum())
+    if plan.empty or not total > 0:
+        raise ValueError("the plan has no GMV||目标计划没有GMV")
+    p = plan.sort_index().astype(float)
+    a = actual.reindex(p.index).fillna(0.0).astype(float)
+    out = pd.DataFrame({"target": p, "actual": a})
+    out["cum_target"] = p.cumsum()
+    out["cum_actual"] = a.cumsum()
+    out["achievement"] = out["cum_actual"] / total
+    out["time_progress"] = [(i + 1) / len(p) for i in range(len(p))]
+    return out
+
+
+def channel_gaps(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
+    """Plan against actual by channel over the plan's days; unplanned channels flagged.
+
+    Parameters
+    ----------
+    plan : Series
+        Planned GMV by channel.
+    actual : Series
+        Actual GMV by channel over the same days.
+
+    Returns
+    -------
+    DataFrame
+        ``plan``, ``actual``, ``gap`` (actual − plan, NaN when unplanned), ``achievement``
+        (actual / plan) and ``planned`` (bool), largest shortfall first.
+    """
+    idx = plan.index.union(actual.index)
+    out = pd.DataFrame(
+        {"plan": plan.reindex(idx), "actual": actual.reindex(idx).fillna(0.0)}, index=idx
+    )
+    out["planned"] = out["plan"].notna()
+    out["gap"] = out["actual"] - out["plan"]
+    out["achievement"] = out["actual"] / out["plan"].where(out["plan"] > 0)
+    return out.sort_values("gap", kind="stable", na_position="last")

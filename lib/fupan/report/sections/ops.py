@@ -1,0 +1,340 @@
+"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏.
+
+Each takes its result from :mod:`fupan.analysis.ops` (or the Skip saying why there is none) and
+the report's Style; amounts in the report's money style, names from the data (product names,
+hosts, tools), labels from the catalogue (:mod:`fupan.i18n.catalogue.ops`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ...analysis.results import Skip
+from ...analysis.results.ops import (
+    LiveResult,
+    PacingResult,
+    PresaleResult,
+    ProductsResult,
+)
+from ...format import Style, number, pct
+from ...i18n import t
+from ..html import Html
+from .notes import skipped_note
+from .ops_common import _ratio, _render, _tab
+from .ops_money import ads, pnl
+
+__all__ = ["ads", "live", "pacing", "pnl", "presale", "products"]
+
+
+def presale(result: PresaleResult | Skip | None, style: Style) -> Html:
+    """预售: deposits, balances, 尾款转化率, the multiplier's cost, GMV by both counting dates."""
+    if not isinstance(result, PresaleResult):
+        return skipped_note(result, style)
+    lang, s = style.lang, result.summary
+    lead = [
+        t(
+            "ops_presale_lead",
+            lang,
+            rate=pct(s.balance_rate),
+            paid=f"{s.balance_orders:,}",
+            orders=f"{s.deposit_orders:,}",
+            gmv=style.money(s.presale_gmv),
+            share=pct(s.presale_share),
+        )
+    ]
+    kv = [
+        [t("ops_presale_deposit_buyers", lang), f"{s.deposit_buyers:,}"],
+        [t("ops_presale_deposit_orders", lang), f"{s.deposit_orders:,}"],
+        [t("ops_presale_deposit_amount", lang), style.money(s.deposit_amount)],
+        [t("ops_presale_balance_orders", lang), f"{s.balance_orders:,}"],
+        [t("ops_presale_balance_amount", lang), style.money(s.balance_amount)],
+        [t("ops_presale_rate", lang), pct(s.balance_rate)],
+        [
+            t("ops_presale_multiplier", lang, k=f"{result.multiplier:g}"),
+            style.money(s.multiplier_cost),
+        ],
+        [t("ops_presale_share", lang), pct(s.presale_share)],
+        [
+            t("ops_presale_aov", lang),
+            f"{style.money(s.presale_aov, 0)} / {style.money(s.spot_aov, 0)}",
+        ],
+    ]
+    d = result.by_date
+    top = d.loc[d["moved"].abs().nlargest(6).index].sort_index()
+    rows = [
+        [
+            f"{i:%Y-%m-%d}",
+            style.money(r.by_order_time),
+            style.money(r.by_balance_paid),
+            style.money(r.moved),
+        ]
+        for i, r in top.iterrows()
+    ]
+    basis = t(f"ops_basis_{result.gmv_date}", lang)
+    return _render(
+        style,
+        lead,
+        [
+            _tab(["", ""], kv),
+            _tab(
+                [
+                    t("ops_day", lang),
+                    t("ops_by_order_time", lang),
+                    t("ops_by_balance_paid", lang),
+                    t("ops_shift", lang),
+                ],
+                rows,
+                caption=t("ops_presale_counting", lang, basis=basis),
+            ),
+        ],
+        [t("ops_presale_note", lang)],
+    )
+
+
+def live(result: LiveResult | Skip | None, style: Style) -> Html:
+    """直播场次: per host, sessions that did not go live and the day they hit."""
+    if not isinstance(result, LiveResult):
+        return skipped_note(result, style)
+    lang = style.lang
+    lead = []
+    for e in result.day_effects.itertuples():
+        ratio = e.gmv / e.typical if e.typical and math.isfinite(e.typical) else float("nan")
+        lead.append(
+            t(
+                "ops_live_no_show",
+                lang,
+                date=e.date,
+                kind=t(f"ops_kind_{e.kind}", lang),
+                gmv=style.money(e.gmv),
+                typical=style.money(e.typical),
+                ratio=pct(ratio, 0),
+                hosts=e.hosts,
+            )
+        )
+    if not lead:
+        lead.append(t("ops_live_all_live", lang))
+    rows = [
+        [
+            h.host,
+            t(f"ops_kind_{h.kind}", lang),
+            f"{int(h.sessions)}",
+            f"{int(h.no_show)}",
+            style.money(h.gmv),
+            f"{int(h.orders):,}",
+            pct(h.conversion),
+            style.money(h.gpm, 0),
+            pct(h.follow_rate),
+            style.money(h.cost) if h.cost > 0 else "—",
+            _ratio(h.roi),
+        ]
+        for h in result.hosts.itertuples()
+    ]
+    header = (
+        [t(k, lang) for k in ("ops_host", "ops_kind", "ops_sessions", "ops_no_show")]
+        + ["GMV"]
+        + [
+            t(k, lang)
+            for k in (
+                "ops_orders",
+                "ops_conversion",
+                "ops_gpm",
+                "ops_follow_rate",
+                "ops_cost",
+                "ops_roi",
+            )
+        ]
+    )
+    return _render(style, lead, [_tab(header, rows)], [t("ops_live_note", lang)])
+
+
+def _role(role: object, lang: str) -> str:
+    return t(f"role_{role}", lang) if isinstance(role, str) and role else "—"
+
+
+def _name(row: Any) -> str:
+    name = getattr(row, "name", None)
+    return str(name) if isinstance(name, str) and name else str(row.sku)
+
+
+def products(result: ProductsResult | Skip | None, style: Style) -> Html:
+    """商品结构: concentration, 连带率, the heroes against their plan, the top SKUs."""
+    if not isinstance(result, ProductsResult):
+        return skipped_note(result, style)
+    lang = style.lang
+    ts = result.top_share
+    lead = [
+        t(
+            "ops_products_lead",
+            lang,
+            t1=pct(ts.get(1)),
+            t5=pct(ts.get(5)),
+            t10=pct(ts.get(10)),
+            upo=f"{result.units_per_order:.2f}",
+        )
+    ]
+    h = result.heroes
+    if "first_out" in h:
+        for r in h[h["days_out"] > 0].itertuples():
+            lead.append(
+                t(
+                    "ops_products_sellout",
+                    lang,
+                    name=_name(r),
+                    sku=r.sku,
+                    when=f"{pd.Timestamp(r.first_out):%Y-%m-%d}",
+                    days=int(r.days_out),
+                    st=pct(r.sell_through, 0),
+                )
+            )
+    if result.hero_stockout_rate is not None:
+        lead.append(t("ops_products_hero_rate", lang, rate=pct(result.hero_stockout_rate)))
+    hero_rows = [
+        [
+            r.sku,
+            _name(r),
+            _role(r.role, lang),
+            style.money(r.gmv),
+            f"{int(r.units):,}",
+            number(r.planned_stock) if pd.notna(r.planned_stock) else "—",
+            pct(r.sell_through, 0),
+            f"{int(r.days_out)}" if "days_out" in h else "—",
+            f"{pd.Timestamp(r.first_out):%Y-%m-%d}"
+            if "first_out" in h and pd.notna(r.first_out)
+            else "—",
+        ]
+        for r in h.itertuples()
+    ]
+    top_rows = [
+        [
+            r.sku,
+            _name(r),
+            _role(r.role, lang),
+            style.money(r.gmv),
+            pct(r.gmv_share),
+            pct(r.discount_depth),
+            pct(r.margin),
+            pct(r.sell_through, 0),
+        ]
+        for r in result.skus.head(10).itertuples()
+    ]
+    hdr = ["SKU", t("ops_name", lang), t("ops_role", lang), "GMV"]
+    tables = [
+        _tab(
+            hdr
+            + [
+                t(k, lang)
+                for k in (
+                    "ops_units",
+                    "ops_planned_stock",
+                    "ops_sell_through",
+                    "ops_days_out",
+                    "ops_first_out",
+                )
+            ],
+            hero_rows,
+            t("ops_heroes", lang),
+        ),
+        _tab(
+            hdr
+            + [
+                t(k, lang)
+                for k in ("ops_gmv_share", "ops_discount_depth", "ops_margin", "ops_sell_through")
+            ],
+            top_rows,
+            t("ops_top_skus", lang),
+        ),
+    ]
+    notes = [t("ops_products_note", lang)] + (
+        [] if result.named else [t("ops_products_unnamed", lang)]
+    )
+    return _render(style, lead, tables, notes)
+
+
+def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
+    """目标节奏: the daily war report, the gap by channel, the channels the plan forgot."""
+    if not isinstance(result, PacingResult):
+        return skipped_note(result, style)
+    lang = style.lang
+    rep, ch = result.report, result.channels
+    last = rep.iloc[-1]
+    planned = ch[ch["planned"]]
+    worst = planned.index[0]
+    lead = [
+        t(
+            "ops_pacing_lead",
+            lang,
+            done=pct(last["achievement"]),
+            time=pct(last["time_progress"], 0),
+            channel=style.channel(worst),
+            gap=style.money(planned.at[worst, "gap"]),
+            ach=pct(planned.at[worst, "achievement"], 0),
+        )
+    ]
+    if result.unplanned:
+        gmv = float(ch.loc[list(result.unplanned), "actual"].sum())
+        lead.append(
+            t(
+                "ops_pacing_unplanned",
+                lang,
+                channels="、".join(style.channel(c) for c in result.unplanned),
+                gmv=style.money(gmv),
+            )
+        )
+    rows = [
+        [
+            f"{pd.Timestamp(d):%m-%d}",
+            style.money(r.target),
+            style.money(r.actual),
+            style.money(r.cum_target),
+            style.money(r.cum_actual),
+            pct(r.achievement),
+            pct(r.time_progress, 0),
+        ]
+        for d, r in rep.iterrows()
+    ]
+    crow = [
+        [
+            style.channel(c),
+            style.money(r["plan"]) if r["planned"] else "—",
+            style.money(r["actual"]),
+            style.money(r["gap"]) if r["planned"] else "—",
+            pct(r["achievement"], 0),
+        ]
+        for c, r in ch.iterrows()
+    ]
+    basis = t(f"ops_basis_{result.gmv_date}", lang)
+    return _render(
+        style,
+        lead,
+        [
+            _tab(
+                [
+                    t("ops_channel", lang),
+                    t("ops_plan_gmv", lang),
+                    t("ops_actual", lang),
+                    t("ops_shift", lang),
+                    t("ops_achievement", lang),
+                ],
+                crow,
+            ),
+            _tab(
+                [
+                    t(k, lang)
+                    for k in (
+                        "ops_day",
+                        "ops_target",
+                        "ops_actual",
+                        "ops_cum_target",
+                        "ops_cum_actual",
+                        "ops_achievement",
+                        "ops_time_progress",
+                    )
+                ],
+                rows,
+            ),
+        ],
+        [t("ops_pacing_note", lang, basis=basis)],
+    )

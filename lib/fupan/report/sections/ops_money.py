@@ -1,0 +1,190 @@
+"""The money ops sections (issue 13): 活动损益表 (did we make money) and 投放 (ads by channel,
+tool and plan, 费比, break-even ROAS, attribution)."""
+
+from __future__ import annotations
+
+from ...analysis.results import Skip
+from ...analysis.results.ops import (
+    AdsResult,
+    PnlResult,
+)
+from ...format import Style, pct
+from ...i18n import t
+from ..html import Html
+from .notes import skipped_note
+from .ops_common import _ratio, _render, _tab
+
+
+def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
+    """活动损益表: did we make money — every line with its source and assumption."""
+    if not isinstance(result, PnlResult):
+        return skipped_note(result, style)
+    lang, st = style.lang, result.statement
+    gmv = st.amount("gmv") or 0.0
+    key = "ops_pnl_made" if result.made_money else "ops_pnl_lost"
+    lead = [
+        t(
+            key,
+            lang,
+            profit=style.money(st.contribution),
+            margin=pct(st.contribution / gmv if gmv else None),
+        )
+    ]
+    if st.missing:
+        lead.append(
+            t(
+                "ops_pnl_missing",
+                lang,
+                lines="、".join(t(f"pnl_{k}", lang).strip("−+= ") for k in st.missing),
+            )
+        )
+    x = result.inputs
+    rates = {
+        "payment_fees": {"rate": pct(x.payment_fee_rate, 1)},
+        "platform_fees": {
+            "rate": pct(x.commission_rate, 1),
+            "fees": style.money(x.fees),
+        },
+        "logistics": {
+            "rate": style.money(x.logistics_per_order, 2),
+            "orders": f"{x.shipped_orders:,}",
+        },
+    }
+    rows = []
+    for line in st.lines:
+        akey = f"pnl_a_{line.key}" + (
+            f"_{result.coupon_source}" if line.key == "coupons_gifts" else ""
+        )
+        assume = t(akey, lang, **rates.get(line.key, {}))
+        amount = (
+            style.money(line.amount, 2) if line.amount is not None else t("pnl_not_given", lang)
+        )
+        label = t(f"pnl_{line.key}", lang)
+        if line.key in ("net_sales", "contribution"):
+            label, amount = f"【{label}】", f"【{amount}】"
+        rows.append([label, amount, _source(line.key), assume])
+    return _render(
+        style,
+        lead,
+        [
+            _tab(
+                [
+                    t("ops_pnl_line", lang),
+                    t("ops_amount", lang),
+                    t("ops_source", lang),
+                    t("ops_assumption", lang),
+                ],
+                rows,
+            )
+        ],
+        [t("ops_pnl_window", lang, start=result.window[0], end=result.window[1])],
+    )
+
+
+def _source(key: str) -> str:
+    from ...analysis.results.ops import PNL_SOURCES
+
+    return PNL_SOURCES[key]
+
+
+def ads(result: AdsResult | Skip | None, style: Style) -> Html:
+    """投放: by channel with 费比 and the break-even verdict, by tool and plan, attribution gap."""
+    if not isinstance(result, AdsResult):
+        return skipped_note(result, style)
+    lang = style.lang
+    if result.break_even_roas is not None:
+        below = "、".join(style.channel(c) for c in result.below_break_even) or t("ops_none", lang)
+        lead = [
+            t(
+                "ops_ads_lead",
+                lang,
+                be=f"{result.break_even_roas:.2f}",
+                m=pct(1 / result.break_even_roas),
+                below=below,
+            )
+        ]
+    else:
+        lead = [t("ops_ads_no_be", lang)]
+    yes_no = {True: t("ops_yes", lang), False: t("ops_no", lang), None: "—"}
+    rows = [
+        [
+            style.channel(c),
+            style.money(r["spend"]),
+            style.money(r["gmv"]),
+            _ratio(r["roas"]),
+            pct(r["spend_ratio"]),
+            pct(r["ctr"], 2),
+            style.money(r["cpc"], 2),
+            style.money(r["cpm"], 1),
+            pct(r["click_cvr"], 2),
+            style.money(r["cost_per_order"], 1),
+            style.money(r["cost_per_new"], 1),
+            yes_no[r["below_break_even"]],
+        ]
+        for c, r in result.channels.iterrows()
+    ]
+    keys = ("ops_spend",)
+    header = [t("ops_channel", lang), *(t(k, lang) for k in keys), "GMV"] + [
+        t(k, lang)
+        for k in (
+            "ops_roas",
+            "ops_spend_ratio",
+            "ops_ctr",
+            "ops_cpc",
+            "ops_cpm",
+            "ops_click_cvr",
+            "ops_cpo",
+            "ops_cpn",
+            "ops_below",
+        )
+    ]
+    tables = [_tab(header, rows)]
+    notes = [t("ops_ads_note", lang)]
+    if result.tools is not None:
+        tl = result.tools
+        trows = [
+            [
+                r.get("tool", "—"),
+                r.get("plan_id", "—"),
+                style.money(r["spend"]),
+                style.money(r.get("attributed_gmv")),
+                _ratio(r.get("attributed_roas")),
+            ]
+            for r in tl.to_dict(orient="records")
+        ]
+        tables.append(
+            _tab(
+                [
+                    t(k, lang)
+                    for k in (
+                        "ops_tool",
+                        "ops_plan",
+                        "ops_spend",
+                        "ops_attributed_gmv",
+                        "ops_attributed_roas",
+                    )
+                ],
+                trows,
+            )
+        )
+    if result.attribution is not None:
+        arows = [
+            [
+                style.channel(c),
+                style.money(r["attributed_gmv"]),
+                style.money(r["order_gmv"]),
+                pct(r["gap"], 0),
+            ]
+            for c, r in result.attribution.iterrows()
+        ]
+        tables.append(
+            _tab(
+                [
+                    t(k, lang)
+                    for k in ("ops_channel", "ops_attributed_gmv", "ops_order_gmv", "ops_gap")
+                ],
+                arows,
+            )
+        )
+        notes.append(t("ops_ads_attr_note", lang, window="15d"))
+    return _render(style, lead, tables, notes)

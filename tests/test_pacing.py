@@ -1,0 +1,55 @@
+"""目标节奏 (metrics.pacing, analysis.ops.pacing): the plan by day and channel against the actual,
+dated by the card's counting date; the channel the plan forgot is recovered and named."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fupan.analysis import ops
+from fupan.format import Style
+from fupan.metrics.pacing import channel_gaps, war_report
+from fupan.report.sections import ops as sections
+from ops_demo import ops_campaign, raw  # noqa: F401 (fixtures)
+
+
+def test_war_report_by_hand() -> None:
+    r = war_report(pd.Series({"d1": 100.0, "d2": 100.0}), pd.Series({"d1": 50.0, "d2": 120.0}))
+    assert list(r["cum_actual"]) == [50.0, 170.0]
+    assert list(r["achievement"]) == [0.25, 0.85] and list(r["time_progress"]) == [0.5, 1.0]
+    g = channel_gaps(pd.Series({"a": 100.0}), pd.Series({"a": 80.0, "b": 30.0}))
+    assert g.at["a", "gap"] == -20.0 and not g.at["b", "planned"] and pd.isna(g.at["b", "gap"])
+
+
+def test_missing_channel_recovered(ops_campaign, raw) -> None:  # noqa: F811
+    r = ops.pacing(ops_campaign)
+    assert r.unplanned == (raw["truth"]["ops"]["plan"]["missing_channel"],)
+    assert r.gmv_date == "balance_paid"
+
+
+def test_achievement_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
+    o, plan = raw["orders"], raw["targets"]
+    ok = o[o["status"] != "cancelled"]
+    day = (
+        ok["balance_time"]
+        .dt.strftime("%Y-%m-%d")
+        .where((ok["order_type"] == "presale") & ok["balance_time"].notna(), ok["day"])
+    )
+    planned = set(plan["channel"])
+    sel = day.between(plan["date"].min(), plan["date"].max()) & ok["channel"].isin(planned)
+    r = ops.pacing(ops_campaign)
+    assert r.report["achievement"].iloc[-1] == pytest.approx(
+        ok.loc[sel, "paid_amount"].sum() / plan["gmv"].sum(), rel=1e-9
+    )
+    by_ch = ok.loc[sel].groupby("channel")["paid_amount"].sum()
+    for ch in planned:
+        want = by_ch[ch] - plan.loc[plan["channel"] == ch, "gmv"].sum()
+        assert r.channels.at[ch, "gap"] == pytest.approx(want, abs=0.05)
+
+
+def test_section_names_the_missing_channel(ops_campaign) -> None:  # noqa: F811
+    r = ops.pacing(ops_campaign)
+    st = Style(lang="en", names=(("channel", "private_domain", "私域", "Private domain"),))
+    page = str(sections.pacing(r, st))
+    assert "Channels missing from the plan: Private domain" in page
+    assert "完成进度" in str(sections.pacing(r, Style(lang="zh")))

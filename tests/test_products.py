@@ -1,0 +1,54 @@
+"""商品结构 (metrics.products, analysis.ops.products): the hero gift set's sell-out is recovered
+from the inventory and products tables and named; concentration and 连带率 against plain pandas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fupan.analysis import ops
+from fupan.format import Style
+from fupan.metrics.products import hero_stockout_rate, pareto, top_share
+from fupan.report.sections import ops as sections
+from ops_demo import in_window, ops_campaign, raw  # noqa: F401 (fixtures)
+
+
+def test_pareto_by_hand() -> None:
+    g = pd.Series({"a": 10.0, "b": 30.0, "c": 60.0})
+    p = pareto(g)
+    assert list(p["sku"]) == ["c", "b", "a"]
+    assert list(p["cum_share"]) == pytest.approx([0.6, 0.9, 1.0])
+    assert top_share(g, 2) == pytest.approx(0.9)
+    heroes = pd.DataFrame({"gmv": [300.0, 100.0], "days_out": [3, 0]})
+    assert hero_stockout_rate(heroes, 30) == pytest.approx(300 * 0.1 / 400)
+
+
+def test_hero_sellout_recovered(ops_campaign, raw) -> None:  # noqa: F811
+    truth = raw["truth"]["ops"]["hero_sellout"]
+    r = ops.products(ops_campaign)
+    hero = r.heroes.set_index("sku").loc[truth["sku"]]
+    assert hero["name"] == truth["name"] and hero["role"] == "new"
+    assert pd.Timestamp(hero["first_out"]).strftime("%Y-%m-%d") == truth["sold_out_at"][:10]
+    assert int(hero["days_out"]) == len(truth["out_days"])
+    assert hero["sell_through"] == pytest.approx(1.0)  # it sold its whole planned stock
+    assert set(r.heroes["sku"]) == set(raw["card"]["strategy"]["hero_skus"])
+
+
+def test_concentration_and_units_per_order_equal_pandas(ops_campaign, raw) -> None:  # noqa: F811
+    ok = in_window(raw["orders"], raw["window"])
+    gmv = ok.groupby("sku")["paid_amount"].sum().sort_values(ascending=False)
+    r = ops.products(ops_campaign)
+    assert r.top_share[5] == pytest.approx(gmv.head(5).sum() / gmv.sum(), rel=1e-9)
+    assert r.units_per_order == pytest.approx(ok["quantity"].sum() / ok["order_id"].nunique())
+    names = raw["products"].set_index("sku")["product_name"]
+    top = r.skus.head(10)
+    assert list(top["name"]) == [names[s] for s in top["sku"]]
+
+
+def test_section_names_products(ops_campaign, raw) -> None:  # noqa: F811
+    truth = raw["truth"]["ops"]["hero_sellout"]
+    r = ops.products(ops_campaign)
+    zh, en = (str(sections.products(r, Style(lang=lang))) for lang in ("zh", "en"))
+    assert truth["name"] in zh and "售罄" in zh and truth["sold_out_at"][:10] in zh
+    assert truth["name"] in en and "sold out at midnight" in en
+    assert "role_" not in zh and "ops_" not in en
