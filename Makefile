@@ -48,10 +48,12 @@ library: $(STAMP) ## build the seed case library into case_library/ (15 cases; ~
 # System packages the tests need, from Debian. Installed when missing and we may (root with
 # apt-get); otherwise the tests that need one skip and say why. Add a package to SYSTEM_DEPS and
 # say, in SKIPS_<package>, what runs without it.
-SYSTEM_DEPS := chromium
+SYSTEM_DEPS := chromium postgresql openjdk-17-jre-headless
 SKIPS_chromium := the browser tests (tests/test_xss.py, tests/test_site_browser.py)
+SKIPS_postgresql := the PostgreSQL pushdown tests (tests/test_engine_postgres.py, tests/test_engine_secrets.py; under CI=true they fail instead)
+SKIPS_openjdk-17-jre-headless := the Spark tests (tests/test_engine_spark.py; under CI=true they fail instead)
 
-system-deps: ## install the Debian packages the tests need (today: chromium); says what skips if it cannot
+system-deps: ## install the Debian packages the tests need (chromium, postgresql, a Java runtime for Spark); says what skips if it cannot
 	@echo "system packages the tests need: $(SYSTEM_DEPS)"
 	@$(foreach p,$(SYSTEM_DEPS),$(call system_dep,$(p),$(SKIPS_$(p))))
 

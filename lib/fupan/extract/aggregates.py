@@ -18,7 +18,8 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
-from .duck import ddl
+from .engines import Engine
+from .engines.duck import DuckEngine
 
 
 class Campaign(Protocol):
@@ -36,6 +37,13 @@ class Campaign(Protocol):
     def card(self) -> Any: ...
 
     def has(self, table: str) -> bool: ...
+
+
+def engine_of(campaign: Campaign) -> Engine:
+    """Where ``campaign``'s SQL runs: its own engine (a warehouse source, Spark) when it has one,
+    else the DuckDB connection holding its typed tables."""
+    engine = getattr(campaign, "engine", None)
+    return engine if isinstance(engine, Engine) else DuckEngine(campaign.con)
 
 
 #: Intermediate tables materialised once and read by several aggregate queries.
@@ -98,11 +106,10 @@ def _controls(campaign: Campaign) -> pd.DataFrame | None:
         + [("sku", k) for k in c.substitutes + c.complements],
         columns=["kind", "key"],
     )
-    con = campaign.con
-    con.register("_control_keys", keys)
-    ddl(con, "CREATE OR REPLACE TEMP TABLE control_keys AS SELECT kind, key FROM _control_keys")
-    con.unregister("_control_keys")
-    long = _query(campaign, "control_daily")
+    engine = engine_of(campaign)
+    engine.put_frame("_control_keys", keys)
+    engine.materialise("control_keys", "SELECT kind, key FROM _control_keys")
+    long = _query(engine, "control_daily")
     wide = long.pivot_table(
         index="date", columns="series", values="gmv", aggfunc="sum", fill_value=0.0
     )
@@ -111,8 +118,8 @@ def _controls(campaign: Campaign) -> pd.DataFrame | None:
     return wide.reindex(index=days, columns=columns, fill_value=0.0).astype(float)
 
 
-def _query(campaign: Campaign, name: str) -> pd.DataFrame:
-    frame = campaign.con.execute(sql(name)).df()
+def _query(engine: Engine, name: str) -> pd.DataFrame:
+    frame = engine.query(sql(name))
     if "date" in frame.columns:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -120,16 +127,15 @@ def _query(campaign: Campaign, name: str) -> pd.DataFrame:
 
 def extract(campaign: Campaign) -> Aggregates:
     """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
-    con = campaign.con
-    con.register("_windows", window_frame(campaign))
-    ddl(
-        con,
-        "CREATE OR REPLACE TEMP TABLE windows AS SELECT phase, CAST(start_date AS DATE) AS start_date, "
-        "CAST(end_date AS DATE) AS end_date FROM _windows",
+    engine = engine_of(campaign)
+    engine.put_frame("_windows", window_frame(campaign))
+    engine.materialise(
+        "windows",
+        "SELECT phase, CAST(start_date AS DATE) AS start_date, CAST(end_date AS DATE) AS end_date "
+        "FROM _windows",
     )
-    con.unregister("_windows")
     for name in STAGING:
-        ddl(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {sql(name)}")
+        engine.materialise(name, sql(name))
     notes = {}
     parts: dict[str, pd.DataFrame | None] = {}
     for name, table, key in (
@@ -142,7 +148,7 @@ def extract(campaign: Campaign) -> Aggregates:
         ("sku_daily", "inventory", "sku_daily"),
     ):
         if campaign.has(table):
-            parts[key] = _query(campaign, name)
+            parts[key] = _query(engine, name)
         else:
             parts[key] = None
             notes[key] = table
@@ -151,15 +157,15 @@ def extract(campaign: Campaign) -> Aggregates:
         parts["ab_users"] = None
         notes["ab_users"] = "events.variant"
     return Aggregates(
-        daily=_query(campaign, "daily_channel"),
-        windows=_query(campaign, "window_channel"),
-        new_customers=_query(campaign, "new_customers"),
-        hourly=_query(campaign, "hourly"),
-        customer_orders=_query(campaign, "customer_orders"),
-        segments=_query(campaign, "segments_daily"),
-        sku_window=_query(campaign, "sku_window"),
-        history=_query(campaign, "daily_history"),
-        daily_slices=_query(campaign, "daily_slices"),
+        daily=_query(engine, "daily_channel"),
+        windows=_query(engine, "window_channel"),
+        new_customers=_query(engine, "new_customers"),
+        hourly=_query(engine, "hourly"),
+        customer_orders=_query(engine, "customer_orders"),
+        segments=_query(engine, "segments_daily"),
+        sku_window=_query(engine, "sku_window"),
+        history=_query(engine, "daily_history"),
+        daily_slices=_query(engine, "daily_slices"),
         notes=notes,
         **parts,
     )
@@ -169,14 +175,12 @@ def day_drivers(campaign: Campaign, days: list) -> dict[str, pd.DataFrame]:
     """What drove a few flagged days: their top orders, SKUs and buyers (``day_top_*.sql``), whole
     day (slice ``_all``) and per channel. Buyers are hashes of the pseudonymised user_id. Needs the
     staging tables of :func:`extract` on the same connection."""
-    con = campaign.con
-    con.register(
+    engine = engine_of(campaign)
+    engine.put_frame(
         "_anomaly_days",
         pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype="object")).dt.date}),
     )
-    ddl(
-        con,
-        "CREATE OR REPLACE TEMP TABLE anomaly_days AS SELECT DISTINCT CAST(date AS DATE) AS date FROM _anomaly_days",
+    engine.materialise(
+        "anomaly_days", "SELECT DISTINCT CAST(date AS DATE) AS date FROM _anomaly_days"
     )
-    con.unregister("_anomaly_days")
-    return {k: _query(campaign, f"day_top_{k}") for k in ("orders", "skus", "buyers")}
+    return {k: _query(engine, f"day_top_{k}") for k in ("orders", "skus", "buyers")}

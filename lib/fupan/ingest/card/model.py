@@ -12,6 +12,7 @@ from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
 from .channels import ChannelName
 from .contracts import TABLE_NAMES
+from .source import Source
 from .ops import GmvDate, Presale
 from .windows import Windows
 
@@ -73,6 +74,8 @@ class CampaignCard(_Model):
     strategy: Strategy = Field(default_factory=Strategy)
     retrospective: Lessons = Field(default_factory=Lessons)
     tables: Tables
+    #: where the tables live when not in the folder (a warehouse, Spark): :mod:`.source`
+    source: Source | None = None
     mapping: dict[
         Literal[
             "orders",
