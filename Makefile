@@ -21,6 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m fupan.fonts
+	$(BIN)/python -m ipykernel install --sys-prefix --name fupan --display-name "Python (fupan)" >/dev/null  # make lab, the examples
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install everything, the CJK font included
@@ -37,6 +38,14 @@ demo: demo-data library ## set up, build the seed case library, generate the dem
 
 site: setup ## build the static knowledge base of case_library/ into site/ (opens from file://)
 	$(BIN)/fupan site --library case_library --out site
+
+# The worked examples (notebooks/): students open the numbered copies, teachers notebooks/instructor/.
+.PHONY: lab notebooks
+lab: setup ## JupyterLab on the worked examples (notebooks/) with the project's kernel "fupan"
+	cd notebooks && ../$(BIN)/jupyter lab --MultiKernelManager.default_kernel_name=fupan
+
+notebooks: setup ## rebuild the worked examples from notebooks/src (student + instructor copies, answer keys; ~10 min)
+	$(BIN)/python -m fupan.learn.build
 
 # The seed case library: 15 cases (3 real from UCI Online Retail, 12 synthetic presets) built from
 # their recipe (lib/fupan/demo/seeds.py) into case_library/, working files in build/seeds/. About

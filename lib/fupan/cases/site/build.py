@@ -650,6 +650,9 @@ def build_site(library: Path, out: Path) -> SiteResult:
     cases, warnings = load_library(library)
     data = site_data(cases)
     pages = _render_pages(data)
+    from .notebooks import site_pages  # the worked examples; the glossary's terms
+
+    pages.update(site_pages(pages))
     data_js = _data_js(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
