@@ -1,4 +1,4 @@
-"""Tests for fupan compare (fupan.cases.compare, .benchmark_report, the CLI command).
+"""Tests for fupan compare (fupan.cases.compare, fupan.report.sections.benchmark, the CLI command).
 
 Oracles: scipy (percentileofscore, rankdata), PyPI ``gower`` (gower_matrix), numpy percentiles and
 hand computation. Libraries are built in tmp folders: two computed cases (a generated campaign and a
@@ -23,7 +23,6 @@ from scipy import stats
 
 from conftest import run_cli
 from fupan.cases import read_record, write_record
-from fupan.cases.benchmark_report import UI, benchmark_page, render_benchmark
 from fupan.cases.compare import (
     MIN_PEERS,
     NOMINAL,
@@ -35,6 +34,8 @@ from fupan.cases.compare import (
 )
 from fupan.dictionary import DEFINITIONS_VERSION
 from fupan.errors import ValidationError
+from fupan.i18n.catalogue.benchmark import ENTRIES as UI
+from fupan.report.sections.benchmark import benchmark_page, render_benchmark
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -113,8 +114,10 @@ def variant(
     currency: str | None = None,
     report: bool = False,
     provenance: str | None = None,
+    festival: str | None = None,
 ) -> dict:
-    """A sealed record derived from ``base`` with the given card attributes and KPIs."""
+    """A sealed record derived from ``base`` with the given card attributes and KPIs (a new
+    ``name`` without ``festival`` drops the card's festival, so that the name says it)."""
     r = copy.deepcopy(base)
     r.pop("content_sha256", None)
     card = r["card"]
@@ -128,6 +131,10 @@ def variant(
         card["provenance"] = provenance
     if burst:
         card["windows"]["burst"] = {"start": burst[0], "end": burst[1]}
+    if festival:
+        card["festival"] = festival
+    elif name:
+        card.pop("festival", None)
     card["strategy"]["budget"] = {
         k: v * budget_scale for k, v in card["strategy"]["budget"].items()
     }
@@ -144,8 +151,8 @@ def variant(
     r["findings"] = [
         {"kind": "miss", "metric": m, "zh": zh, "en": en} for zh, en, m in misses or []
     ]
-    if daily is not None:
-        r["analyses"]["daily_gmv_index"] = [{"day": d, "index": v} for d, v in daily]
+    if daily is not None:  # [] = a record without the series (made before it was recorded)
+        r["analyses"]["daily_gmv_index"] = [{"day": d, "index": v} for d, v in daily] or None
     write_record(library / cid / "case.json", r)
     if report:
         (library / cid / "report.html").write_text(
@@ -215,9 +222,46 @@ def test_neighbour_similarity_equals_gower_package(pair_library, base) -> None:
         )[0]
     )
     np.testing.assert_allclose([n.similarity for n in b.nearest], expected, atol=2e-6)
-    assert b.subject.attributes.festival == "d11" and b.subject.attributes.festival_source == "name"
+    assert b.subject.attributes.festival == "double11"
+    assert b.subject.attributes.festival_source == "card"  # the demo card says festival: double11
     summer = next(n.case for n in b.nearest if n.case.case_id == "summer-618")
     assert summer.attributes.festival == "618"
+
+
+def test_festival_changes_similarity_as_the_gower_package_computes(base, tmp_path) -> None:
+    # two cases equal to the subject in every attribute but the card's festival
+    lib = tmp_path / "lib"
+    variant(lib, base, "same-festival", festival="double11")
+    variant(lib, base, "other-festival", festival="618")
+    b = benchmark(base, lib, k=5)
+    assert [n.case.case_id for n in b.nearest] == ["same-festival", "other-festival"]
+    cols = [*NOMINAL, *NUMERIC]
+    table = (
+        pd.DataFrame(
+            [
+                [getattr(x, c) for c in cols]
+                for x in [b.subject.attributes, *(n.case.attributes for n in b.nearest)]
+            ],
+            columns=cols,
+        )
+        .astype({c: object for c in NOMINAL})
+        .astype({c: float for c in NUMERIC})
+    )
+    assert table["festival"].tolist() == ["double11", "double11", "618"]
+    cat = [c in NOMINAL for c in cols]
+    expected = 1 - gower.gower_matrix(table.iloc[[0]], table.iloc[1:], cat_features=cat)[0]
+    np.testing.assert_allclose([n.similarity for n in b.nearest], expected, atol=2e-6)
+    # without festival the two would be tied: the attribute is what separates them
+    no_fest = table.drop(columns="festival")
+    tied = (
+        1
+        - gower.gower_matrix(
+            no_fest.iloc[[0]],
+            no_fest.iloc[1:],
+            cat_features=[c in NOMINAL for c in no_fest.columns],
+        )[0]
+    )
+    assert tied[0] == pytest.approx(tied[1]) and expected[0] > expected[1]
 
 
 def test_cli_compare_writes_an_offline_report(pair, pair_library, tmp_path) -> None:
@@ -235,12 +279,14 @@ def test_cli_compare_writes_an_offline_report(pair, pair_library, tmp_path) -> N
     assert any(h.endswith("2025-d11-beauty-copy/report.html") for h in _html_hrefs(page))
     # the first similar case (row after "本案例") is the near-duplicate
     rows = re.findall(
-        r"<tr(?: class=\"fp-bm-self\")?>(.*?)</tr>", page.split("<h2>最相似的")[1], re.S
+        r"<tr(?: class=\"fp-bm-self\")?>(.*?)</tr>", re.split(r"最相似的 \d+ 个案例", page)[1], re.S
     )
     assert "本案例" in rows[1] and "2025-d11-beauty-copy" in rows[2]  # rows[0]: the header
-    # the campaign's own daily GMV index is drawn (computed from its folder), the others are named as missing
-    assert "analyses.daily_gmv_index" in page
+    # every record now carries analyses.daily_gmv_index: the case and its neighbours are all drawn
+    assert "analyses.daily_gmv_index" not in page  # no "series missing" note
     assert page.count('stroke-width="2.6"') >= 2  # the case's line and its legend entry
+    overlay = page.split("每日GMV指数：本案例与相似案例", 1)[1]
+    assert "双十一美妆大促 2025（复刻）" in overlay  # the near-duplicate's line is in the legend
     assert "归一化指标的同行位置" in page and "Peer position" not in page
 
 
@@ -447,7 +493,7 @@ def test_daily_overlay_draws_cases_with_a_series_and_names_the_others(base, tmp_
         "with-daily",
         daily=[(d, 100.0 + (900 if d == 10 else 0)) for d in range(-17, 20)],
     )
-    variant(lib, base, "no-daily")
+    variant(lib, base, "no-daily", daily=[])
     subject = copy.deepcopy(base)
     subject["analyses"]["daily_gmv_index"] = [{"day": d, "index": 120.0} for d in range(-17, 20)]
     b = benchmark(subject, lib)
@@ -512,8 +558,8 @@ def test_theme_of(text: str, metric: str, theme: str) -> None:
 @pytest.mark.parametrize(
     ("card", "expected"),
     [
-        ({"name": "双十一美妆大促 2025"}, ("d11", "name")),
-        ({"name": "Double 11 beauty"}, ("d11", "name")),
+        ({"name": "双十一美妆大促 2025"}, ("double11", "name")),
+        ({"name": "Double 11 beauty"}, ("double11", "name")),
         (
             {
                 "name": "年中大促",
@@ -526,14 +572,14 @@ def test_theme_of(text: str, metric: str, theme: str) -> None:
                 "name": "Winter sale",
                 "windows": {"burst": {"start": "2025-11-27", "end": "2025-11-29"}},
             },
-            ("black_friday", "dates"),
+            ("black-friday", "dates"),
         ),
         (
             {
                 "name": "Winter sale",
                 "windows": {"burst": {"start": "2024-11-28", "end": "2024-11-30"}},
             },
-            ("black_friday", "dates"),
+            ("black-friday", "dates"),
         ),
         (
             {
@@ -542,7 +588,7 @@ def test_theme_of(text: str, metric: str, theme: str) -> None:
             },
             ("other", "none"),
         ),
-        ({"name": "双十一美妆", "festival": "brand_day"}, ("brand_day", "card")),
+        ({"name": "双十一美妆", "festival": "brand-day"}, ("brand-day", "card")),
     ],
 )
 def test_festival(card: dict, expected: tuple[str, str]) -> None:
@@ -566,7 +612,7 @@ def test_attributes_of_a_record(base) -> None:
 def test_every_label_is_bilingual() -> None:
     for key, (zh, en) in UI.items():
         assert zh.strip() and en.strip(), key
-        assert CJK.search(zh) or key in ("col_gmv",), key  # Chinese side is Chinese
+        assert CJK.search(zh) or key in ("bm_col_gmv",), key  # Chinese side is Chinese
         assert not CJK.search(en), key  # English side has no Chinese
 
 

@@ -451,7 +451,15 @@ def test_case_data_values(site: Path):
     assert by_id["queen-day-2025"]["report"] is None
     assert {i: c["provenance"] for i, c in by_id.items()} == PROVENANCE
     # the lessons keep what and due, not who
-    assert a["lessons"]["actions"] == [{"what": "双十一美妆大促 2025 行动项", "due": "2026-01-15"}]
+    assert a["lessons"]["actions"] == [
+        {
+            "what": "双十一美妆大促 2025 行动项",
+            "due": "2026-01-15",
+            "id": None,
+            "status": "open",
+            "closed_by": None,
+        }
+    ]
     # peers: same platform × category, nearest in time first
     assert a["peers"] == ["queen-day-2025"]
     assert by_id["618-apparel-2025"]["peers"] == []
@@ -766,3 +774,37 @@ def test_site_data_is_sorted_newest_first(library: Path):
     order = [c["id"] for c in site_data(cases)["cases"]]
     expected = [c["id"] for c in sorted(CASES, key=lambda c: (c["start"], c["id"]), reverse=True)]
     assert order == expected
+
+
+def test_lessons_show_which_actions_the_shops_next_case_closed(tmp_path: Path):
+    # same shop: the 38 case (burst ends 03-08) is the previous case of the Double 11 one, which
+    # closes q-stock; q-repeat stays open, q-done is done as its card says; the 2024 food case (the
+    # same shop, earlier still) is nobody's previous case here
+    by_id = {c["id"]: c for c in CASES}
+    root = tmp_path / "lib"
+    recs = {
+        i: make_record(by_id[i]) for i in ("queen-day-2025", "d11-beauty-2025", "d11-food-2024")
+    }
+    recs["queen-day-2025"]["card"]["retrospective"]["actions"] = [
+        {"id": "q-stock", "what": "库存预警上线"},
+        {"id": "q-repeat", "what": "新客复购承接"},
+        {"id": "q-done", "what": "已做完的事", "status": "done"},
+    ]
+    recs["d11-beauty-2025"]["card"]["retrospective"]["closes"] = ["q-stock"]
+    for cid, rec in recs.items():
+        write_record(root / cid / "case.json", rec)
+    cases, _ = load_library(root)
+    actions = {e["id"]: e["lessons"]["actions"] for e in site_data(cases)["cases"]}
+    queen = {a["id"]: (a["status"], a["closed_by"]) for a in actions["queen-day-2025"]}
+    assert queen == {
+        "q-stock": ("closed", "d11-beauty-2025"),
+        "q-repeat": ("open", None),
+        "q-done": ("done", None),
+    }
+    assert [a["status"] for a in actions["d11-food-2024"]] == ["open"]
+    out = tmp_path / "site"
+    build_site(root, out)
+    page = (out / "lessons.html").read_text(encoding="utf-8")
+    queen_block = page.split('id="case-queen-day-2025"', 1)[1].split("</article>", 1)[0]
+    assert 'href="#case-d11-beauty-2025"' in queen_block and "已由下一案例关闭" in queen_block
+    assert queen_block.count('data-status="open"') == 1

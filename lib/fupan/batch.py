@@ -80,8 +80,11 @@ def _case_id(folder: Path) -> str | None:
         return None
 
 
-def _unchanged(folder: Path, out: Path, template: Path, lang: str) -> str | None:
-    """The case id when the last run's case.json carries the same cache key; else None."""
+def _unchanged(
+    folder: Path, out: Path, template: Path, lang: str, library: Path | None = None
+) -> str | None:
+    """The case id when the last run's case.json carries the same cache key; else None (the key
+    includes the case library's fingerprint when the runs benchmark against one)."""
     case_id = _case_id(folder)
     record = out / case_id / "case.json" if case_id else None
     if record is None or not record.is_file() or not (folder / CARD_FILE).is_file():
@@ -92,16 +95,16 @@ def _unchanged(folder: Path, out: Path, template: Path, lang: str) -> str | None
         )
     except (OSError, ValueError):
         return None
+    from .cases.context import library_fingerprint
     from .report.run import cache_key
 
-    return (
-        case_id
-        if recorded and recorded == cache_key(input_hashes(folder), template, lang)
-        else None
-    )
+    key = cache_key(input_hashes(folder), template, lang, library_fingerprint(library))
+    return case_id if recorded and recorded == key else None
 
 
-def _run_one(folder: Path, out: Path, lang: str, template: Path | None) -> BatchItem:
+def _run_one(
+    folder: Path, out: Path, lang: str, template: Path | None, library: Path | None = None
+) -> BatchItem:
     t0 = time.perf_counter()
     cmd = [
         sys.executable,
@@ -117,6 +120,7 @@ def _run_one(folder: Path, out: Path, lang: str, template: Path | None) -> Batch
     ]
     if template is not None:
         cmd += ["--template", str(template)]
+    cmd += ["--library", str(library)] if library is not None else ["--no-library"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
     seconds = time.perf_counter() - t0
     if proc.returncode == 0:
@@ -144,15 +148,17 @@ def run_batch(
     template: Path | None = None,
     force: bool = False,
     progress: bool = True,
+    library: Path | None = Path("case_library"),
 ) -> list[BatchItem]:
-    """Run every campaign (``jobs`` at a time); return one :class:`BatchItem` per folder, in order."""
+    """Run every campaign (``jobs`` at a time); return one :class:`BatchItem` per folder, in order.
+    ``library``: the case library each report benchmarks against (None: none)."""
     from .report.run import DEFAULT_TEMPLATE
 
     used_template = template or DEFAULT_TEMPLATE
     results: dict[Path, BatchItem] = {}
     todo = []
     for folder in folders:
-        case_id = None if force else _unchanged(folder, out, used_template, lang)
+        case_id = None if force else _unchanged(folder, out, used_template, lang, library)
         if case_id:
             results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
         else:
@@ -169,7 +175,7 @@ def run_batch(
             desc="复盘 batch",
         )
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_run_one, f, out, lang, template): f for f in todo}
+        futures = {pool.submit(_run_one, f, out, lang, template, library): f for f in todo}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             if bar is not None:

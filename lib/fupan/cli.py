@@ -79,8 +79,19 @@ def run(
         ),
     ] = False,
     library: Annotated[
-        Path, typer.Option("--library", help="the case library folder")
+        Path,
+        typer.Option(
+            "--library",
+            help="the case library folder: the report benchmarks against it and carries over "
+            "the shop's open actions when it exists",
+        ),
     ] = config.CASE_LIBRARY,
+    no_library: Annotated[
+        bool,
+        typer.Option(
+            "--no-library", help="leave the case library out of the report (no benchmark part)"
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="with --archive: replace a case of the same id")
     ] = False,
@@ -145,6 +156,7 @@ def run(
             reproduce=reproduce,
             progress=not quiet,
             share_safe=share_safe,
+            library=None if no_library else library,
         )
     finally:
         campaign.con.close()
@@ -280,8 +292,8 @@ def compare(
 ) -> None:
     """Rank a campaign among archived cases and write a benchmark report. 与历史案例对标。"""
     t0 = time.perf_counter()
-    from .cases.benchmark_report import write_benchmark
     from .cases.compare import benchmark, resolve_subject
+    from .report.sections.benchmark import write_benchmark
 
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
@@ -317,6 +329,12 @@ def batch(
         bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+    library: Annotated[
+        Path, typer.Option("--library", help="the case library the reports benchmark against")
+    ] = config.CASE_LIBRARY,
+    no_library: Annotated[
+        bool, typer.Option("--no-library", help="leave the case library out of the reports")
+    ] = False,
 ) -> None:
     """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。"""
     from .batch import expand, run_batch, summary
@@ -335,7 +353,15 @@ def batch(
                 )
             ]
         )
-    items = run_batch(folders, out, jobs=jobs, lang=lang, force=force, progress=not quiet)
+    items = run_batch(
+        folders,
+        out,
+        jobs=jobs,
+        lang=lang,
+        force=force,
+        progress=not quiet,
+        library=None if no_library else library,
+    )
     typer.echo(summary(items))
     if any(i.status == "failed" for i in items):
         raise SystemExit(

@@ -3,7 +3,9 @@
 - :mod:`.record` — the record's schema, canonical JSON, content hash, atomic write and checked read.
 - :mod:`.kpis` — the normalised KPIs cases are ranked and compared by (METHODS.md §6).
 - :mod:`.compare` — :func:`benchmark`: peer position, nearest cases (Gower), reuse risks;
-  :mod:`.benchmark_report` draws it (:func:`render_benchmark` fragment, :func:`write_benchmark` page).
+  :mod:`fupan.report.sections.benchmark` draws it (a 结果 fragment or a whole offline page).
+- :mod:`.carried` — the previous case of the same shop and its open actions (背景, 复盘);
+  :mod:`.context` — :func:`benchmark_or_skip` (结果) and the library's fingerprint (cache key).
 - :mod:`.library` — :func:`archive` (``fupan archive``): a finished run filed atomically as
   ``case_library/<id>/``; :func:`read_case`, :func:`check_library`, :func:`load_index` read it back.
 """
@@ -30,17 +32,18 @@ __all__ = [
     "CaseRecord",
     "archive",
     "benchmark",
+    "benchmark_or_skip",
+    "carried_actions",
     "build_record",
     "canonical",
     "check_library",
     "dumps",
+    "library_fingerprint",
     "load_index",
     "read_case",
     "read_record",
-    "render_benchmark",
     "seal",
     "write_atomic",
-    "write_benchmark",
     "write_record",
 ]
 
@@ -48,9 +51,10 @@ __all__ = [
 _LAZY = {
     "Benchmark": ".compare",
     "benchmark": ".compare",
-    "render_benchmark": ".benchmark_report",
-    "write_benchmark": ".benchmark_report",
     "archive": ".library",
+    "benchmark_or_skip": ".context",
+    "carried_actions": ".carried",
+    "library_fingerprint": ".context",
     "check_library": ".library",
     "load_index": ".library",
     "read_case": ".library",

@@ -37,6 +37,7 @@ from .sections.kpis import (
     targets_table,
     window_table,
 )
+from .sections.library import benchmark_part, carried_closed, carried_over
 from .sections.notes import skipped_note
 from .sections.rootcause import root_cause
 from .sections.summary import lessons_and_actions, summary
@@ -49,6 +50,9 @@ __all__ = [
     "ab_test",
     "alerts",
     "background",
+    "benchmark_part",
+    "carried_closed",
+    "carried_over",
     "controls",
     "customer_value",
     "daily_gmv",

@@ -21,6 +21,7 @@ import nbformat
 
 from .. import __version__
 from ..cases import MIME, write_atomic, write_record
+from ..cases.context import library_fingerprint
 from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
@@ -217,19 +218,24 @@ def footer_html(record: dict, lang: str) -> str:
 PREPARED_NAME = ".validated.duckdb"
 
 
-def cache_key(hashes: dict[str, str], template: Path, lang: str) -> str:
+def cache_key(
+    hashes: dict[str, str], template: Path, lang: str, library: str | None = None
+) -> str:
     """The key under which a run's outputs stay valid (``fupan batch`` skips a run whose case.json
     carries it): SHA-256 over the inputs' hashes (card and tables), the template, the language,
-    the library version and the 口径 version."""
+    the library version and the 口径 version — and, when the report benchmarks against a case
+    library, that library's fingerprint (:func:`fupan.cases.library_fingerprint`)."""
     import hashlib
 
-    body = {
+    body: dict[str, object] = {
         "inputs": dict(sorted(hashes.items())),
         "template": file_sha256(Path(template)),
         "lang": lang,
         "fupan": __version__,
         "definitions": DEFINITIONS_VERSION,
     }
+    if library:
+        body["case_library"] = library
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -242,13 +248,16 @@ def run(
     reproduce: str = "",
     progress: bool = True,
     share_safe: bool = False,
+    library: Path | None = None,
 ) -> RunResult:
     """Execute the retrospective of a validated campaign and write the three files.
 
     ``share_safe`` writes only ``<out>/<id>/share/report.html``, the version for wider circulation:
     the shop name (``card.shop``) masked, money as an index (baseline daily GMV = 100), no code.
     No case record is written for it (case.json holds the real figures), and its executed notebook
-    is kept only when a cell fails.
+    is kept only when a cell fails. ``library``: the case library the report benchmarks against
+    and carries the shop's open actions from (left out when it does not exist, and always from a
+    share-safe run).
     """
     t0 = time.perf_counter()
     campaign_dir = campaign.folder.resolve()
@@ -268,6 +277,9 @@ def run(
         }
         if share_safe:
             params["share_safe"] = True
+        elif library is not None and Path(library).is_dir():
+            params["library"] = str(Path(library).resolve())
+            params["report_dir"] = str(out.resolve())
         nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
     finally:
         for leftover in (prepared, prepared.with_name(prepared.name + ".wal")):
@@ -286,7 +298,9 @@ def run(
     record["parameters"] = {
         "lang": lang,
         "template": Path(template).name,
-        "cache_key": cache_key(campaign.hashes, Path(template), lang),
+        "cache_key": cache_key(
+            campaign.hashes, Path(template), lang, library_fingerprint(str(params.get("library", "")))
+        ),
     }
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"
     case_path = out / "case.json"

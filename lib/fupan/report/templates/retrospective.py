@@ -16,11 +16,14 @@ campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its table
 lang: str = "zh"  # report language: "zh" (default) or "en"
 prepared: str = ""  # validated tables written by fupan run, empty to validate the folder here
 share_safe: bool = False  # True for the version for wider circulation, money as an index
+library: str = ""  # case library folder (fupan run: --library, else case_library/ beside the cwd); "" = none
+report_dir: str = ""  # where report.html is written (links to the library's reports are relative to it)
 
 # %% tags=["setup"]
 from IPython.display import display
 
 import fupan
+from fupan import cases
 from fupan.report import charts, render
 from fupan.report.sections import ops as ops_sections
 
@@ -28,6 +31,7 @@ r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_s
 style = r.style  # language, currency and (share-safe) money index of every number below
 display(render.share_safe_notice(style))
 display(render.warnings(r.campaign.warnings, style))
+past = cases.carried_actions(r.card, library)  # the previous case of this shop, or why none
 
 # %% [markdown]
 # # 一页纸结论 Summary
@@ -42,6 +46,7 @@ display(render.summary(r, style))
 
 # %%
 display(render.background(r.card, style))
+display(render.carried_over(past, style, report_dir))
 
 # %% [markdown]
 # # 策略 · 目标回顾 Strategy and targets
@@ -177,6 +182,12 @@ display(render.hypotheses_table(r.hypotheses, style))
 display(render.ab_test(r.ab, style, r.card.strategy.ab_test))
 
 # %% [markdown]
+# ## 案例库对标 Benchmark against the case library
+
+# %%
+display(render.benchmark_part(cases.benchmark_or_skip(r, library), style, report_dir))
+
+# %% [markdown]
 # # 复盘 · 经验与行动 Retrospective: lessons and actions
 # ## 数据发现 Findings
 
@@ -188,6 +199,7 @@ display(render.findings(r.findings, style))
 
 # %%
 display(render.lessons_and_actions(r, style))
+display(render.carried_closed(past, style))
 
 # %% [markdown]
 # # 附录 Appendix
