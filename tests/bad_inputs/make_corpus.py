@@ -946,6 +946,126 @@ for _name, *_spec in ONE_CELL:
     case(_name)(_one_cell(*_spec))
 
 
+# The ops tables and columns (issue 13): one wrong cell each, the same file/row/column problems.
+OPS_TABLES = {
+    "products": (
+        ["sku", "product_name", "role", "planned_stock"],
+        [["s1", "花漾修护精华", "hero", "100"], ["s2", "香氛礼盒", "new", "20"]],
+    ),
+    "live_sessions": (
+        ["session_id", "start_time", "end_time", "kind", "host", "views"],
+        [
+            ["K1", "2025-01-03 19:00:00", "2025-01-03 23:00:00", "kol", "达人A", "1000"],
+            ["L1", "2025-01-04 10:00:00", "2025-01-04 16:00:00", "own", "店播", "500"],
+        ],
+    ),
+    "coupons": (
+        ["coupon_id", "funded_by", "issued", "claimed", "redeemed", "cost"],
+        [["c1", "shop", "100", "50", "20", "5.0"], ["c2", "platform", "80", "40", "10", "0"]],
+    ),
+    "targets": (["date", "channel", "gmv"], [[d, "live", "100.0"] for d in DAYS]),
+    "orders": (
+        [*ORDER_COLUMNS, "order_type", "deposit_amount"],
+        [[*r, "spot", ""] for r in ORDERS],
+    ),
+    "spend": ([*SPEND_COLUMNS, "tool", "attributed_gmv"], [[*r, "直通车", "30.0"] for r in SPEND]),
+}
+OPS_CELL = [
+    (
+        "products-unknown-role",
+        "products",
+        2,
+        "role",
+        "明星",
+        "value_not_allowed",
+        "a role outside hero/traffic/profit/new/gift",
+    ),
+    (
+        "live-sessions-unknown-kind",
+        "live_sessions",
+        1,
+        "kind",
+        "达播",
+        "value_not_allowed",
+        "a session kind other than own/kol",
+    ),
+    (
+        "live-sessions-bad-start",
+        "live_sessions",
+        2,
+        "start_time",
+        "2025-01-04 25:00:00",
+        "bad_type",
+        "hour 25",
+    ),
+    (
+        "coupons-negative-issued",
+        "coupons",
+        2,
+        "issued",
+        "-5",
+        "below_minimum",
+        "a negative number of coupons issued",
+    ),
+    (
+        "targets-text-gmv",
+        "targets",
+        3,
+        "gmv",
+        "lots",
+        "bad_type",
+        "a planned GMV that is not a number",
+    ),
+    (
+        "orders-unknown-order-type",
+        "orders",
+        2,
+        "order_type",
+        "preorder",
+        "value_not_allowed",
+        "an order type other than presale/spot",
+    ),
+    (
+        "orders-negative-deposit",
+        "orders",
+        4,
+        "deposit_amount",
+        "-10",
+        "below_minimum",
+        "a negative deposit",
+    ),
+    (
+        "spend-negative-attributed-gmv",
+        "spend",
+        3,
+        "attributed_gmv",
+        "-1.0",
+        "below_minimum",
+        "negative attributed GMV",
+    ),
+]
+
+
+def _ops_cell(
+    table: str, row: int, column: str, value: str, code: str, why: str
+) -> Callable[[Path], dict]:
+    def write(f: Path) -> dict:
+        card = copy.deepcopy(CARD)
+        card["tables"][table] = f"{table}.csv"
+        valid(f, card)
+        columns, base = OPS_TABLES[table]
+        rows = copy.deepcopy(base)
+        rows[row - 1][columns.index(column)] = value
+        write_csv(f, f"{table}.csv", columns, rows)
+        return expect(code, f"{table}.csv", row, column, why)
+
+    return write
+
+
+for _name, *_spec in OPS_CELL:
+    case(_name)(_ops_cell(*_spec))
+
+
 # ----------------------------------------------------------------------------- consistency
 @case("orders-short-of-windows")
 def _(f: Path) -> dict:

@@ -12,8 +12,8 @@ reason. Column meanings (amounts in the card's currency):
 - spend: ``tool`` (万相台, 引力魔方, 直通车, 千川, 京准通 …), ``plan_id``, ``objective``, and what
   the platform attributes to the row: ``attributed_gmv``, ``attributed_orders`` within
   ``attribution_window`` (e.g. ``15d``).
-- products: one row per SKU — ``spu``, ``product_name``, ``role`` (hero/traffic/profit/new/gift
-  or 爆款/引流/利润/新品/赠品), ``launch_date``, ``list_price``, ``planned_stock`` (units for the
+- products: one row per SKU — ``spu``, ``product_name``, ``role`` (hero/traffic/profit/new/gift:
+  爆款/引流/利润/新品/赠品), ``launch_date``, ``list_price``, ``planned_stock`` (units for the
   campaign).
 - live_sessions: one row per session (own room or KOL): start and end, ``host``, ``views`` (场观),
   ``viewers``, ``avg_watch_seconds``, ``interactions``, ``new_followers``, ``slot_fee`` (坑位费),
@@ -82,7 +82,7 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("sku", "string", True),
         Column("spu", "string"),
         Column("product_name", "string"),
-        Column("role", "string", allowed=tuple(PRODUCT_ROLES)),
+        Column("role", "string", allowed=("hero", "traffic", "profit", "new", "gift")),
         Column("launch_date", "date"),
         Column("list_price", "number", minimum=0),
         Column("planned_stock", "integer", minimum=0),
