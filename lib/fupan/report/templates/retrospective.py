@@ -16,7 +16,7 @@ campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its table
 lang: str = "zh"  # report language: "zh" (default) or "en"
 prepared: str = ""  # validated tables written by fupan run, empty to validate the folder here
 share_safe: bool = False  # True for the version for wider circulation, money as an index
-library: str = ""  # case library folder (fupan run: --library, else case_library/ beside the cwd); "" = none
+library: str = ""  # case library folder; empty: none (fupan run: --library, else case_library/ where it runs)
 report_dir: str = ""  # where report.html is written (links to the library's reports are relative to it)
 
 # %% tags=["setup"]
