@@ -25,10 +25,11 @@ SEED = 7
 PLANTED_PII = "13800138000"
 
 
-def parquet_campaign(folder: Path) -> Path:
-    """The demo campaign (scale 0.1) with its contract tables as Parquet; returns the folder."""
+def parquet_campaign(folder: Path, scale: float = 0.1) -> Path:
+    """The demo campaign (``scale`` 0.1: about 15,000 order lines) with its contract tables as
+    Parquet; returns the folder."""
     raw = folder.parent / (folder.name + "-raw")
-    generate_demo(raw, seed=SEED, scale=0.1)
+    generate_demo(raw, seed=SEED, scale=scale)
     folder.mkdir(parents=True, exist_ok=True)
     card = yaml.safe_load((raw / "campaign.yaml").read_text(encoding="utf-8"))
     con = duckdb.connect()

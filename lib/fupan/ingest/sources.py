@@ -29,8 +29,9 @@ import pandas as pd
 
 from ..errors import Problem, ValidationError
 from ..extract.engines import Engine, create
-from ..extract.engines.secrets import url_from_env
+from ..extract.engines.secrets import source_error, url_from_env
 from .card import CARD_FILE, CONTRACTS, CampaignCard, Column
+from .card.source import URL_IN_CARD
 from .privacy import load_salt
 from .readers import file_sha256
 
@@ -332,6 +333,15 @@ def _engine(folder: Path, card: CampaignCard, salt: bytes, spark: Any = None) ->
     assert src is not None
     if src.engine == "postgres":
         assert src.url_env is not None
+        if src.url_env == URL_IN_CARD:
+            raise source_error(
+                "source_url_in_card",
+                "卡片的 source.url_env 里写的是连接 URL，而应是保存 URL 的环境变量名（如 FUPAN_PG_URL）；"
+                "请把 URL 从卡片中删除（它可能含密码），放进该环境变量。",
+                "The card's source.url_env holds a connection URL; it must name the environment "
+                "variable that holds the URL (e.g. FUPAN_PG_URL). Remove the URL from the card (it "
+                "may carry a password) and put it in that variable.",
+            )
         return create("postgres", url=url_from_env(src.url_env), salt=salt, variable=src.url_env)
     engine = create("spark", spark=spark, salt=salt)
     return engine

@@ -49,7 +49,7 @@ def secrets_of(url: str) -> list[str]:
         u = urlsplit(url)
     except ValueError:
         return [url]
-    for piece in (u.netloc, u.password, u.username, u.hostname and u.netloc.rpartition("@")[0]):
+    for piece in (u.netloc, u.password, u.username, u.hostname, u.netloc.rpartition("@")[0]):
         if piece:
             parts |= {piece, unquote(piece)}
     return sorted((p for p in parts if len(p) >= 3), key=len, reverse=True)

@@ -27,6 +27,8 @@ from pydantic import Field, field_validator, model_validator
 from .base import _Model
 
 _NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,62}$"
+#: what ``url_env`` holds when the card wrote a URL there instead of a variable's name
+URL_IN_CARD = "URL_WRITTEN_IN_THE_CARD"
 
 
 class Source(_Model):
@@ -38,9 +40,10 @@ class Source(_Model):
     @field_validator("url_env", mode="before")
     @classmethod
     def _not_a_url(cls, v: object) -> object:
-        # a URL written here by mistake must not be echoed back in the error message
+        # A URL written here by mistake must not be echoed back: a card error quotes the value it
+        # got, so it is replaced here and refused, without it, when the source is opened.
         if isinstance(v, str) and ("://" in v or "@" in v):
-            return "<a URL, hidden>"
+            return URL_IN_CARD
         return v
 
     @field_validator("url_env", "db_schema")
