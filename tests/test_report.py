@@ -22,6 +22,7 @@ from conftest import run_cli
 from fupan.cases import read_record
 from fupan.config import TEMPLATE
 from fupan.errors import CaseRecordError
+from test_ops_language import assert_no_untranslated_text
 
 pytestmark = pytest.mark.slow
 STAGES = ("背景", "策略", "执行", "结果", "复盘")
@@ -37,20 +38,29 @@ def plain_pandas_kpis(folder: Path) -> dict[str, dict[str, float]]:
     live = orders[orders.status != "cancelled"]
     windows = {k: (pd.Timestamp(v[0]), pd.Timestamp(v[1])) for k, v in card["windows"].items()}
     windows["campaign"] = (windows["preheat"][0], windows["post"][1])
-    daily_uv = events.assign(day=events.event_time.dt.normalize()).groupby("day").user_id.nunique()
+    events = events.assign(day=events.event_time.dt.normalize())
+    daily_uv = events.groupby("day").user_id.nunique()
     out = {}
     for name, (lo, hi) in windows.items():
         o = live[(live.day >= lo) & (live.day <= hi)]
-        uv = float(daily_uv[(daily_uv.index >= lo) & (daily_uv.index <= hi)].sum())
+        # 口径 2026.12-1: 访客数 distinct over the window; the day-summed figure kept beside it
+        uv = float(events[events.day.between(lo, hi)].user_id.nunique())
+        uv_sum = float(daily_uv[(daily_uv.index >= lo) & (daily_uv.index <= hi)].sum())
         s = float(spend[(spend.date >= lo) & (spend.date <= hi)].spend.sum())
-        gmv, n_orders = float(o.paid_amount.sum()), o.order_id.nunique()
+        gmv, n_orders, buyers = (
+            float(o.paid_amount.sum()),
+            o.order_id.nunique(),
+            o.user_id.nunique(),
+        )
         out[name] = {
             "gmv": gmv,
             "orders": n_orders,
-            "buyers": o.user_id.nunique(),
+            "buyers": buyers,
             "uv": uv,
-            "cr": n_orders / uv,
-            "aov": gmv / n_orders,
+            "uv_daily_sum": uv_sum,
+            "cr": buyers / uv,  # 支付转化率 = 支付买家数 / 访客数
+            "aov": gmv / n_orders,  # 笔单价
+            "aov_buyer": gmv / buyers,  # 客单价
             "roas": gmv / s,
             "spend": s,
         }
@@ -68,7 +78,7 @@ def test_case_kpis_equal_an_independent_pandas_computation(demo_run, demo_dir, w
     got = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["kpis"][window]
     for key in ("orders", "buyers"):
         assert got[key] == truth[key], key
-    for key in ("gmv", "uv", "cr", "aov", "roas", "spend"):
+    for key in ("gmv", "uv", "uv_daily_sum", "cr", "aov", "aov_buyer", "roas", "spend"):
         assert got[key] == pytest.approx(truth[key], rel=1e-9), key
 
 
@@ -160,6 +170,7 @@ def test_english_report(demo_dir, tmp_path):
     ):
         assert word in page, word
     assert 'lang="en"' in page
+    assert_no_untranslated_text(page, demo_dir)  # issue 12: no catalogue key, no stray Chinese
 
 
 def test_a_failing_cell_exits_non_zero_names_its_section_and_keeps_the_notebook(demo_dir, tmp_path):
@@ -196,7 +207,7 @@ def test_ab_estimate_and_its_interval_contain_the_generators_true_effect(demo_ru
     assert lo < truth["true_relative_lift_in_order_probability"] < hi
     assert not ab["srm_flagged"]
     page = (demo_run / "report.html").read_text(encoding="utf-8")
-    assert "A/B" in page and "置信区间" in page
+    assert "A/B" in page and "95%可能范围" in page  # plain words: the interval, no p in e-notation
 
 
 def test_campaign_new_customer_repeat_rate_is_consistent_with_the_generators_truth(
@@ -222,11 +233,14 @@ def test_report_shows_customer_funnel_and_inventory_sections(demo_run):
 
 def test_the_tiny_campaign_runs_end_to_end_with_hand_computed_kpis(tiny, tmp_path):
     """A campaign with few days and no alerts still gives all three files; burst = o5 (200 + 40),
-    o6 (120) and o7 (80): GMV 440, 3 orders, buyers a, d, e; 4 visitors a day for 2 days."""
+    o6 (120) and o7 (80): GMV 440, 3 orders, buyers a, d, e; the same 4 visitors on both days
+    (访客数 4 distinct over the window, 8 summed over days)."""
     proc = run_cli("run", str(tiny), "--out", str(tmp_path), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
     case = read_record(tmp_path / "tiny-test" / "case.json")
     burst = case["kpis"]["burst"]
-    assert (burst["gmv"], burst["orders"], burst["buyers"], burst["uv"]) == (440.0, 3, 3, 8)
-    assert burst["aov"] == pytest.approx(440 / 3) and burst["cr"] == pytest.approx(3 / 8)
+    assert (burst["gmv"], burst["orders"], burst["buyers"], burst["uv"]) == (440.0, 3, 3, 4)
+    assert burst["uv_daily_sum"] == 8
+    assert burst["aov"] == pytest.approx(440 / 3) and burst["cr"] == pytest.approx(3 / 4)
+    assert burst["aov_buyer"] == pytest.approx(440 / 3)  # 客单价: 3 buyers, one order each
     assert isinstance(case["analyses"]["alerts"], list)

@@ -215,6 +215,13 @@ class Style:
                 return zh if self.zh else en
         return k
 
+    def segment(self, zh_name: object) -> str:
+        """An RFM segment (named in Chinese by the metric) in this style's language."""
+        from .i18n import CATALOGUE  # the catalogue sits beside format at the bottom layer
+
+        entry = CATALOGUE.get(f"rfm_segment_{zh_name}")
+        return str(zh_name) if entry is None else entry[0 if self.zh else 1]
+
     def channel(self, key: object) -> str:
         """A channel's display name (``live`` → 自播 / Own live stream)."""
         return self.name("channel", key)

@@ -269,7 +269,7 @@ def rfm_segments(table: pd.DataFrame, style: Style) -> Figure:
     with _style():
         fig, ax = plt.subplots(figsize=(9, 3.8))
         ax.barh(
-            list(table.index)[::-1],
+            [style.segment(s) for s in table.index][::-1],
             table.customers[::-1],
             color=sns.color_palette("mako", len(table)),
         )

@@ -26,3 +26,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "category_baby": ("母婴", "Baby"),
     "category_sports": ("运动户外", "Sports"),
 }
+
+#: the 8 RFM segments (fupan.metrics.customers.SEGMENT_TABLE) by their Chinese name
+ENTRIES |= {
+    "rfm_segment_重要价值客户": ("重要价值客户", "Champions (recent, frequent, high spend)"),
+    "rfm_segment_重要发展客户": ("重要发展客户", "Promising high spenders"),
+    "rfm_segment_重要保持客户": ("重要保持客户", "Lapsing loyal high spenders"),
+    "rfm_segment_重要挽留客户": ("重要挽留客户", "At-risk high spenders"),
+    "rfm_segment_一般价值客户": ("一般价值客户", "Recent frequent low spenders"),
+    "rfm_segment_一般发展客户": ("一般发展客户", "New low spenders"),
+    "rfm_segment_一般保持客户": ("一般保持客户", "Lapsing frequent low spenders"),
+    "rfm_segment_一般挽留客户": ("一般挽留客户", "Lost low spenders"),
+}

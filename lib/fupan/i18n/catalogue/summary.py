@@ -20,8 +20,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Cannot tell: cost data (unit cost or spend) are missing.",
     ),
     "summary_profit_line": (
-        "增量毛利 {igp} vs 投放及活动成本 {cost}：利润ROI {roi:.2f}（≥ 1 才赚钱）；投产比（=后台ROI）{roas:.2f} 只看成交额。",
-        "Extra gross profit {igp} vs cost {cost}: profit ROI {roi:.2f} (≥ 1 to make money); ROAS "
+        "与不做活动相比：增量毛利 {igp} vs 投放及活动成本 {cost}，利润ROI {roi:.2f}（≥ 1 才划算）；投产比（=后台ROI）{roas:.2f} 只看成交额。",
+        "Against not running it: extra gross profit {igp} vs cost {cost}, profit ROI {roi:.2f} (≥ 1 to pay); ROAS "
         '(the platform\'s "ROI") {roas:.2f} counts sales only.',
     ),
     "summary_profit_incremental": (
@@ -135,4 +135,41 @@ ENTRIES |= {
     ),
     "profit_tag_yes": ("赚钱", "profit"),
     "profit_tag_no": ("亏钱", "loss"),
+}
+
+ENTRIES |= {"method_note": ("方法说明（点开）", "Method (open)")}
+
+ENTRIES |= {"colon": ("：", ": ")}
+
+ENTRIES |= {
+    "summary_pnl_line": (
+        "活动损益表（{start} 至 {end}）：贡献利润 {amount}。",
+        "Campaign P&L ({start} to {end}): contribution profit {amount}.",
+    ),
+    "summary_pnl_yes": (
+        "赚钱了：活动损益表的贡献利润为正。",
+        "Yes: the campaign P&L shows a positive contribution.",
+    ),
+    "summary_pnl_no": (
+        "亏钱：活动损益表的贡献利润为负。",
+        "No: the campaign P&L shows a negative contribution.",
+    ),
+    "summary_profit_yes_yes": (
+        "赚钱了：活动整体有利润，活动带来的增量毛利也覆盖了活动成本。",
+        "Yes: the campaign made a profit, and its extra gross profit covered its cost.",
+    ),
+    "summary_profit_yes_no": (
+        "整体赚钱，但活动本身没多赚：活动期有利润，可比不做活动多出的毛利不够付这次的投放和活动成本。",
+        "Profitable overall, but the campaign itself did not pay: the extra gross profit over not "
+        "running it did not cover its spend and fees.",
+    ),
+    "summary_profit_no_yes": (
+        "整体亏钱，但活动本身划算：增量毛利覆盖了活动成本，亏损来自日常成本结构。",
+        "A loss overall, but the campaign itself paid: its extra gross profit covered its cost; the "
+        "loss comes from the everyday cost structure.",
+    ),
+    "summary_profit_no_no": (
+        "亏钱：活动整体亏损，活动带来的增量毛利也没覆盖活动成本。",
+        "No: a loss overall, and the extra gross profit did not cover the campaign's cost.",
+    ),
 }

@@ -61,7 +61,7 @@ def rfm_table(c: CustomerAnalysis, style: Style) -> Html:
     """Customers per RFM segment with their mean R, F, M and the suggested action."""
     rows = [
         [
-            s,
+            style.segment(s),
             f"{int(r.customers):,}",
             pct(r.share),
             number(r.recency, 0),

@@ -131,15 +131,32 @@ def _targets(targets: pd.DataFrame, style: Style) -> list[dict[str, Any]]:
     return out
 
 
-def profit_answer(margin: Any, lift: Any, style: Style) -> dict[str, Any]:
-    """Did the campaign make money: incremental gross profit against what it cost (利润ROI),
-    with the net incremental GMV after pull-forward; ``None`` parts when not measured."""
+def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict[str, Any]:
+    """Did the campaign make money: the P&L's contribution profit (活动损益表, when there is one)
+    and incremental gross profit against what the campaign cost (利润ROI), with the net
+    incremental GMV after pull-forward; parts not measured are left out, never shown as 0."""
     lang = style.lang
     out: dict[str, Any] = {"verdict": None, "lines": []}
+    has_pnl = hasattr(pnl, "made_money") and hasattr(pnl, "statement")
+    if has_pnl:
+        out["verdict"] = "met" if pnl.made_money else "missed"
+        out["lines"].append(
+            t(
+                "summary_pnl_line",
+                lang,
+                amount=style.money(float(pnl.statement.contribution)),
+                start=pnl.window[0],
+                end=pnl.window[1],
+            )
+        )
     if isinstance(margin, MarginAnalysis) and margin.roi_margin is not None:
         made = margin.roi_margin >= 1.0
-        out["verdict"] = "met" if made else "missed"
-        out["headline"] = t("summary_profit_yes" if made else "summary_profit_no", lang)
+        if has_pnl:
+            key = f"summary_profit_{'yes' if pnl.made_money else 'no'}_{'yes' if made else 'no'}"
+            out["headline"] = t(key, lang)
+        else:
+            out["verdict"] = "met" if made else "missed"
+            out["headline"] = t("summary_profit_yes" if made else "summary_profit_no", lang)
         out["lines"].append(
             t(
                 "summary_profit_line",
@@ -153,6 +170,8 @@ def profit_answer(margin: Any, lift: Any, style: Style) -> dict[str, Any]:
         inc = getattr(margin, "roi_margin_incremental", None)
         if inc is not None and math.isfinite(inc):
             out["lines"].append(t("summary_profit_incremental", lang, roi=inc))
+    elif has_pnl:
+        out["headline"] = t("summary_pnl_yes" if pnl.made_money else "summary_pnl_no", lang)
     else:
         out["headline"] = t("summary_profit_unknown", lang)
     if isinstance(lift, LiftAnalysis) and "total" in lift.table.index:
@@ -168,7 +187,7 @@ def summary(r: Any, style: Style) -> Html:
         "summary",
         style,
         targets=_targets(r.targets, style),
-        profit=profit_answer(r.margin, r.lift, style),
+        profit=profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None)),
         problems=[f.text(style.lang) for f in top],
         actions=action_rows(r.card, top, style),
     )
