@@ -141,7 +141,7 @@ def live(campaign: Campaign) -> LiveResult:
                 "kind": row.kind,
                 "gmv": float(daily.get(row.date, 0.0)),
                 "typical": float(same.median()) if len(same) else float("nan"),
-                "hosts": "、".join(str(h) for h in hosts),
+                "hosts": " / ".join(str(h) for h in hosts),
             }
         )
     return LiveResult(

@@ -279,7 +279,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
             t(
                 "ops_pacing_unplanned",
                 lang,
-                channels="、".join(style.channel(c) for c in result.unplanned),
+                channels=style.pick("、", ", ").join(style.channel(c) for c in result.unplanned),
                 gmv=style.money(gmv),
             )
         )

@@ -35,7 +35,9 @@ def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
             t(
                 "ops_pnl_missing",
                 lang,
-                lines="、".join(t(f"pnl_{k}", lang).strip("−+= ") for k in st.missing),
+                lines=style.pick("、", ", ").join(
+                    t(f"pnl_{k}", lang).strip("−+= ") for k in st.missing
+                ),
             )
         )
     x = result.inputs
@@ -93,7 +95,9 @@ def ads(result: AdsResult | Skip | None, style: Style) -> Html:
         return skipped_note(result, style)
     lang = style.lang
     if result.break_even_roas is not None:
-        below = "、".join(style.channel(c) for c in result.below_break_even) or t("ops_none", lang)
+        below = style.pick("、", ", ").join(style.channel(c) for c in result.below_break_even) or t(
+            "ops_none", lang
+        )
         lead = [
             t(
                 "ops_ads_lead",
