@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,34 +28,11 @@ import pandas as pd
 from ..errors import Problem, ValidationError
 from ..extract.engines import Engine, create
 from ..extract.engines.secrets import source_error, url_from_env
-from .card import CARD_FILE, CONTRACTS, CampaignCard, Column
+from .card import CARD_FILE, CampaignCard
 from .card.source import URL_IN_CARD
 from .privacy import load_salt
 from .readers import file_sha256
-
-EARLIEST, LATEST = "1990-01-01", "2101-01-01"
-_SQL_TYPE = {
-    "timestamp": "TIMESTAMP",
-    "date": "DATE",
-    "number": "DOUBLE",
-    "integer": "BIGINT",
-    "string": "VARCHAR",
-}
-# absent optional columns, as for files (fupan.ingest.validate)
-_DEFAULTS = {
-    "channel": "'unknown'",
-    "status": "'paid'",
-    "refund_amount": "0.0",
-    "quantity": "1",
-    "list_amount": "paid_amount",
-}
-_NUMERIC = re.compile(r"int|float|double|numeric|decimal|real|long|short|byte|money", re.I)
-_TEMPORAL = re.compile(r"timestamp|date", re.I)
-_ZONED = re.compile(r"timestamptz|with time zone", re.I)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from .source_checks import check_table, orders_rules, quote, where_of
 
 
 class SourceConnection:
@@ -111,223 +86,6 @@ class SourceCampaign:
         return isinstance(columns, dict) and column in columns.get(table, ())
 
 
-def _where(card: CampaignCard, name: str, table: str) -> str:
-    src = card.source
-    assert src is not None
-    if src.engine == "postgres":
-        return f"postgres:{src.db_schema or 'public'}.{table}"
-    return f"spark:{table}"
-
-
-def _problem(code: str, where: str, zh: str, en: str, **kw: Any) -> Problem:
-    return Problem(code, where, zh, en, **kw)
-
-
-def _typed_expr(col: Column, source: str, raw_type: str, tz: str) -> str:
-    q = _q(source)
-    if col.kind == "timestamp":
-        if _ZONED.search(raw_type):
-            return f"timezone('{tz}', {q})"
-        return f"CAST({q} AS TIMESTAMP)"
-    if col.kind == "date":
-        return f"CAST({q} AS DATE)"
-    if col.kind in ("number", "integer"):
-        return f"CAST({q} AS DOUBLE)"
-    if col.allowed:
-        return f"lower(trim(CAST({q} AS VARCHAR)))"
-    return f"nullif(trim(CAST({q} AS VARCHAR)), '')"
-
-
-def _check_sql(col: Column, e: str) -> list[tuple[str, str, str, str]]:
-    """(code, condition of a bad row, zh, en) for a typed expression ``e`` of ``col``."""
-    out = []
-    if col.required:
-        out.append(("null_value", f"{e} IS NULL", "不能为空", "must not be empty"))
-    if col.kind in ("number", "integer") and col.minimum is not None:
-        out.append(
-            (
-                "below_minimum",
-                f"{e} < {col.minimum}",
-                f"不能小于 {col.minimum:g}",
-                f"must be ≥ {col.minimum:g}",
-            )
-        )
-    if col.kind == "integer":
-        out.append(("not_integer", f"{e} <> floor({e})", "应为整数", "must be a whole number"))
-    if col.kind in ("timestamp", "date"):
-        t = col.kind.upper()
-        out.append(
-            (
-                "out_of_range",
-                f"({e} < CAST('{EARLIEST}' AS {t}) OR {e} >= CAST('{LATEST}' AS {t}))",
-                f"应在 {EARLIEST} 至 2100-12-31 之间",
-                f"must lie between {EARLIEST} and 2100-12-31",
-            )
-        )
-    if col.allowed:
-        allowed = ", ".join(f"'{a}'" for a in col.allowed)
-        out.append(
-            (
-                "value_not_allowed",
-                f"{e} IS NOT NULL AND {e} NOT IN ({allowed})",
-                f"只允许 {'/'.join(col.allowed)}",
-                f"allowed values are {'/'.join(col.allowed)}",
-            )
-        )
-    return out
-
-
-def _table(
-    engine: Engine, card: CampaignCard, name: str, relation: str, where: str
-) -> tuple[list[Problem], list[str], str]:
-    """Check one source table and create its typed view; (problems, contract columns present,
-    fingerprint of its content)."""
-    try:
-        types = engine.columns(relation)
-    except Exception as exc:  # noqa: BLE001 — the engine's own error, secrets already hidden
-        return (
-            [
-                _problem(
-                    "table_missing",
-                    where,
-                    f"无法读取 {name} 表（{where}）：{str(exc).splitlines()[0][:300]}",
-                    f"Cannot read the {name} table ({where}): {str(exc).splitlines()[0][:300]}",
-                )
-            ],
-            [],
-            "",
-        )
-    mappings: dict[str, dict[str, str]] = {str(k): v for k, v in card.mapping.items()}
-    rename = {v: k for k, v in mappings.get(name, {}).items()}  # contract → source column
-    problems, exprs = [], {}
-    for col in CONTRACTS[name]:
-        source = rename.get(col.name, col.name)
-        if source not in types:
-            if col.required:
-                problems.append(
-                    _problem(
-                        "missing_column",
-                        where,
-                        f"{name} 表缺少必需的列 {col.name}（可在卡片 mapping 中把源列名映射为 {col.name}）。",
-                        f"The {name} table lacks the required column {col.name} (map a source column "
-                        f"to it under the card's mapping).",
-                        column=col.name,
-                    )
-                )
-            continue
-        kind = types[source]
-        ok = (
-            (col.kind in ("number", "integer") and bool(_NUMERIC.search(kind)))
-            or (col.kind in ("timestamp", "date") and bool(_TEMPORAL.search(kind)))
-            or col.kind == "string"
-        )
-        if not ok:
-            problems.append(
-                _problem(
-                    "bad_type",
-                    where,
-                    f"{name} 表的列 {source} 类型为 {kind}，应为{'数值' if col.kind in ('number', 'integer') else '日期/时间'}类型。",
-                    f"Column {source} of the {name} table is of type {kind}; expected a "
-                    f"{'numeric' if col.kind in ('number', 'integer') else 'date/time'} type.",
-                    column=col.name,
-                )
-            )
-            continue
-        exprs[col.name] = _typed_expr(col, source, kind, card.timezone.replace("'", "''"))
-    if problems:
-        return problems, [], ""
-    # one scan: row count, a content fingerprint and every rule's count of bad rows
-    pending = [
-        (col, *c)
-        for col in CONTRACTS[name]
-        if col.name in exprs
-        for c in _check_sql(col, exprs[col.name])
-    ]
-    money = "paid_amount" if name == "orders" else ("spend" if name == "spend" else None)
-    selects = ["count(*) AS n"]
-    if money:
-        selects.append(f"CAST(sum(CAST({exprs[money]} AS DECIMAL(18, 2))) AS VARCHAR) AS total")
-    selects += [
-        f"count(*) FILTER (WHERE {cond}) AS c{i}" for i, (_, _, cond, _, _) in enumerate(pending)
-    ]
-    stats = engine.query(f"SELECT {', '.join(selects)} FROM {relation}").iloc[0]
-    for i, (col, code, _, zh, en) in enumerate(pending):
-        n = int(stats[f"c{i}"])
-        if n:
-            problems.append(
-                _problem(
-                    code,
-                    where,
-                    f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。",
-                    f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}.",
-                    column=col.name,
-                )
-            )
-    cols = []
-    for col in CONTRACTS[name]:
-        default = _DEFAULTS.get(col.name)
-        if default == "paid_amount":
-            default = exprs["paid_amount"]
-        if col.name in exprs:
-            e = exprs[col.name] if default is None else f"coalesce({exprs[col.name]}, {default})"
-        else:
-            e = default or "NULL"
-        cols.append(f"CAST({e} AS {_SQL_TYPE[col.kind]}) AS {col.name}")
-    engine.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS "
-        + engine.sql(f"SELECT {', '.join(cols)} FROM {relation}")
-    )
-    fingerprint = json.dumps({k: str(v) for k, v in stats.items()}, sort_keys=True)
-    return problems, sorted(exprs), fingerprint
-
-
-def _orders_rules(engine: Engine, card: CampaignCard, where: str) -> list[Problem]:
-    problems = []
-    multi, refund, lo, hi = engine.query(
-        "SELECT (SELECT count(*) FROM (SELECT order_id FROM orders GROUP BY order_id "
-        "HAVING count(DISTINCT user_id) > 1) m) AS multi, "
-        "(SELECT count(*) FROM orders WHERE refund_amount > paid_amount + 0.005) AS refund, "
-        "(SELECT CAST(min(order_time) AS DATE) FROM orders) AS lo, "
-        "(SELECT CAST(max(order_time) AS DATE) FROM orders) AS hi"
-    ).iloc[0]
-    if multi:
-        problems.append(
-            _problem(
-                "order_multiple_users",
-                where,
-                f"{int(multi)} 个订单号对应多个用户；同一订单只能属于一个用户。",
-                f"{int(multi)} order id(s) belong to more than one user; an order has one user.",
-                column="order_id",
-            )
-        )
-    if refund:
-        problems.append(
-            _problem(
-                "refund_exceeds_paid",
-                where,
-                f"{int(refund)} 行的退款金额大于实付金额；退款应不超过 paid_amount。",
-                f"{int(refund)} row(s) refund more than was paid; refund_amount must be ≤ paid_amount.",
-                column="refund_amount",
-            )
-        )
-    windows = card.windows.items()
-    need_lo, need_hi = windows[0][1].start, windows[-1][1].end
-    lo = None if pd.isna(lo) else pd.Timestamp(lo).date()
-    hi = None if pd.isna(hi) else pd.Timestamp(hi).date()
-    if lo is None or hi is None or lo > need_lo or hi < need_hi:
-        problems.append(
-            _problem(
-                "coverage",
-                where,
-                f"orders 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）。",
-                f"The orders table spans {lo} .. {hi}, which does not cover the windows {need_lo} .. "
-                f"{need_hi} (baseline to the last window).",
-                column="order_time",
-            )
-        )
-    return problems
-
-
 def _engine(folder: Path, card: CampaignCard, salt: bytes, spark: Any = None) -> Engine:
     src = card.source
     assert src is not None
@@ -375,9 +133,9 @@ def _open(
     assert src is not None
     loaded, present, prints = [], {}, {}
     for name, table in card.tables.items():
-        where = _where(card, name, table)
+        where = where_of(card, name, table)
         if src.engine == "postgres":
-            relation = f"{_q(src.db_schema or 'public')}.{_q(table)}"
+            relation = f"{quote(src.db_schema or 'public')}.{quote(table)}"
         else:
             relation = f"raw_{name}"
             path = table if "://" in table else str((folder / table).resolve())
@@ -385,7 +143,7 @@ def _open(
                 engine.load_parquet(relation, path)  # type: ignore[attr-defined]
             except Exception as exc:  # noqa: BLE001
                 problems.append(
-                    _problem(
+                    Problem(
                         "file_unreadable",
                         table,
                         f"Spark 无法以 Parquet 读取 {table}：{str(exc).splitlines()[0][:300]}",
@@ -393,14 +151,14 @@ def _open(
                     )
                 )
                 continue
-        found, columns, fingerprint = _table(engine, card, name, relation, where)
+        found, columns, fingerprint = check_table(engine, card, name, relation, where)
         problems += found
         if not any(p.severity == "error" for p in found):
             loaded.append(name)
             present[name] = columns
             prints[name] = fingerprint
     if "orders" in loaded:
-        problems += _orders_rules(engine, card, _where(card, "orders", card.tables.orders))
+        problems += orders_rules(engine, card, where_of(card, "orders", card.tables.orders))
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     first = engine.query("SELECT CAST(min(order_time) AS DATE) AS d FROM orders").iloc[0, 0]
@@ -414,9 +172,9 @@ def _open(
     }
     if flags["new_customer_approximate"]:
         problems.append(
-            _problem(
+            Problem(
                 "short_history",
-                _where(card, "orders", card.tables.orders),
+                where_of(card, "orders", card.tables.orders),
                 f"订单历史从 {first} 开始，不足活动前一年（{lookback}）；“新客”为近似值（可能把老客算作新客）。",
                 f"Order history starts {first}, less than a year before the campaign ({lookback}); "
                 f"'new customer' is approximate (returning customers may count as new).",
@@ -426,7 +184,7 @@ def _open(
         )
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
     for name, text in prints.items():  # the source's content, as far as its aggregates tell
-        hashes[_where(card, name, getattr(card.tables, name))] = hashlib.sha256(
+        hashes[where_of(card, name, getattr(card.tables, name))] = hashlib.sha256(
             text.encode()
         ).hexdigest()
     return SourceCampaign(
