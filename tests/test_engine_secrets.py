@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import engine_cases
@@ -109,6 +110,14 @@ def test_a_run_from_postgres_writes_the_url_nowhere(server, card_dir, tmp_path):
     assert _scan_tree(card_dir, server.url(), PASSWORD) == {}
     assert _leaks(result.stdout + result.stderr, server.url(), PASSWORD) == []
     assert engine_cases.PLANTED_PII not in next(out.rglob("report.html")).read_text("utf-8")
+
+
+def test_validate_counts_the_rows_in_the_database_without_the_url(server, card_dir):
+    result = _fupan("validate", str(card_dir), url=server.url())
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = len(duckdb.sql(f"SELECT * FROM '{card_dir.parent / 'files' / 'orders.parquet'}'"))
+    assert f"orders: {rows:,} rows" in result.stdout  # counted by SQL in PostgreSQL
+    assert _leaks(result.stdout + result.stderr, server.url(), PASSWORD) == []
 
 
 def test_a_refused_login_is_a_bilingual_error_without_the_url(server, card_dir, tmp_path):
