@@ -53,3 +53,28 @@ def test_section_names_the_missing_channel(ops_campaign) -> None:  # noqa: F811
     page = str(sections.pacing(r, st))
     assert "Channels missing from the plan: Private domain" in page
     assert "完成进度" in str(sections.pacing(r, Style(lang="zh")))
+
+
+def test_factor_split_by_hand() -> None:
+    import math
+
+    from fupan.metrics.pacing import factor_gaps
+
+    plan = pd.DataFrame({"gmv": [1000.0], "visitors": [100.0], "orders": [10.0]}, index=["a"])
+    actual = pd.DataFrame({"gmv": [600.0], "visitors": [100.0], "orders": [6.0]}, index=["a"])
+    f = factor_gaps(plan, actual)
+    # visitors unchanged, order value unchanged (100): the whole −400 is conversion (10 % → 6 %)
+    lg = (600 - 1000) / math.log(0.6)
+    assert f.at["a", "conversion_effect"] == pytest.approx(lg * math.log(0.6))
+    assert f.at["a", "visitors_effect"] == pytest.approx(0.0)
+    assert f.at["a", "aov_effect"] == pytest.approx(0.0) and f.at["a", "factor"] == "conversion"
+
+
+def test_factors_add_up_to_the_gap_and_are_named(ops_campaign) -> None:  # noqa: F811
+    r = ops.pacing(ops_campaign)
+    f = r.factors
+    assert f is not None and r.unplanned[0] not in f.index
+    effects = f[["visitors_effect", "conversion_effect", "aov_effect"]].sum(axis=1)
+    assert effects.to_numpy() == pytest.approx(f["gap"].to_numpy(), rel=1e-9)
+    page = str(sections.pacing(r, Style(lang="en")))
+    assert "came mostly from" in page and "furthest behind" in page

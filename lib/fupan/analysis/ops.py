@@ -267,4 +267,32 @@ def pacing(campaign: Campaign) -> PacingResult:
         plan.groupby("channel")["gmv"].sum(), actual.groupby("channel")["gmv"].sum()
     )
     unplanned = tuple(str(c) for c in channels.index[~channels["planned"]])
-    return PacingResult(report, channels, unplanned, basis)
+    factors = None
+    if (
+        campaign.measures("targets", "visitors")
+        and campaign.measures("targets", "conversion")
+        and campaign.has("events")
+    ):
+        factors = _factors(campaign, day, a, b)
+    return PacingResult(report, channels, unplanned, basis, factors)
+
+
+def _factors(campaign: Campaign, day: str, a: object, b: object) -> pd.DataFrame:
+    """Plan vs actual visitors, orders and GMV by planned channel over the plan's days."""
+    plan = q.frame(
+        campaign,
+        """SELECT channel, sum(gmv) AS gmv, sum(visitors) AS visitors,
+                  sum(visitors * conversion) AS orders FROM targets GROUP BY 1""",
+    ).set_index("channel")
+    actual = q.frame(
+        campaign,
+        f"""WITH o AS (SELECT channel, sum(paid_amount) AS gmv, count(DISTINCT order_id) AS orders
+                       FROM orders WHERE {q.NOT_CANCELLED} AND {day} BETWEEN ? AND ? GROUP BY 1),
+                 v AS (SELECT channel, sum(n) AS visitors FROM (
+                       SELECT event_time::DATE, channel, count(DISTINCT user_id) AS n FROM events
+                       WHERE event = 'visit' AND event_time::DATE BETWEEN ? AND ? GROUP BY 1, 2)
+                       GROUP BY 1)
+            SELECT channel, o.gmv, v.visitors, o.orders FROM o JOIN v USING (channel)""",
+        [a, b, a, b],
+    ).set_index("channel")
+    return pacing_m.factor_gaps(plan[["gmv", "visitors", "orders"]], actual)

@@ -185,7 +185,7 @@ def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame,
             WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
         [a, b],
     ).iloc[0, 0]
-    return skus, float(upo)
+    return skus, float("nan") if pd.isna(upo) else float(upo)
 
 
 def days_out(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:

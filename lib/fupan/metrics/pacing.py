@@ -12,9 +12,10 @@ channel; the actual is GMV per date × channel of orders not cancelled, dated as
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["channel_gaps", "war_report"]
+__all__ = ["channel_gaps", "factor_gaps", "war_report"]
 
 
 def war_report(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
@@ -75,3 +76,46 @@ def channel_gaps(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
     out["gap"] = out["actual"] - out["plan"]
     out["achievement"] = out["actual"] / out["plan"].where(out["plan"] > 0)
     return out.sort_values("gap", kind="stable", na_position="last")
+
+
+def factor_gaps(plan: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
+    """The GMV gap of each planned channel split into visitors, conversion and 客单价 (LMDI).
+
+    口径: GMV = visitors × conversion × AOV, conversion = orders / visitors, AOV = GMV / orders
+    (笔单价); with L(a, p) = (a − p) / ln(a / p) (= a when a = p), the effect of factor x is
+    L(GMV_actual, GMV_plan) · ln(x_actual / x_plan), and the three effects add up to
+    GMV_actual − GMV_plan exactly (METHODS.md's LMDI). A channel with a zero on either side has
+    no split (NaN).
+
+    Parameters
+    ----------
+    plan, actual : DataFrame
+        Indexed by channel: ``gmv``, ``visitors``, ``orders``.
+
+    Returns
+    -------
+    DataFrame
+        Planned channels: ``gap`` and ``visitors_effect``, ``conversion_effect``, ``aov_effect``,
+        with ``factor``, the one that cost most (the most negative effect), largest shortfall first.
+    """
+    p = plan.astype(float)
+    a = actual.reindex(p.index).astype(float)
+    ok = (p > 0).all(axis=1) & (a > 0).all(axis=1)
+    lg = np.where(
+        np.isclose(a["gmv"], p["gmv"]),
+        a["gmv"],
+        (a["gmv"] - p["gmv"]) / np.log(a["gmv"] / p["gmv"]),
+    )
+    out = pd.DataFrame({"gap": a["gmv"] - p["gmv"]}, index=p.index)
+    ratios = {
+        "visitors_effect": a["visitors"] / p["visitors"],
+        "conversion_effect": (a["orders"] / a["visitors"]) / (p["orders"] / p["visitors"]),
+        "aov_effect": (a["gmv"] / a["orders"]) / (p["gmv"] / p["orders"]),
+    }
+    for k, r in ratios.items():
+        out[k] = (lg * np.log(r.where(ok))).where(ok)
+    effects = out[list(ratios)]
+    out["factor"] = [
+        str(effects.loc[c].idxmin()).removesuffix("_effect") if ok[c] else None for c in out.index
+    ]
+    return out.sort_values("gap", kind="stable")

@@ -164,6 +164,9 @@ class PacingResult:
     channels: pd.DataFrame
     unplanned: tuple[str, ...]
     gmv_date: str
+    #: the gap of each planned channel split into visitors, conversion and 客单价 (None without
+    #: visitors and conversion in the plan, or without events)
+    factors: pd.DataFrame | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
@@ -172,5 +175,8 @@ class PacingResult:
             "gmv_date": self.gmv_date,
             "achievement": float(last["achievement"]),
             "unplanned": list(self.unplanned),
+            "factors": None
+            if self.factors is None
+            else self.factors.drop(columns="factor").to_dict(orient="index"),
             "channels": self.channels[["plan", "actual", "gap"]].to_dict(orient="index"),
         }

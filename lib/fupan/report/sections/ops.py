@@ -261,18 +261,42 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
     rep, ch = result.report, result.channels
     last = rep.iloc[-1]
     planned = ch[ch["planned"]]
-    worst = planned.index[0]
-    lead = [
-        t(
-            "ops_pacing_lead",
-            lang,
-            done=pct(last["achievement"]),
-            time=pct(last["time_progress"], 0),
-            channel=style.channel(worst),
-            gap=style.money(planned.at[worst, "gap"]),
-            ach=pct(planned.at[worst, "achievement"], 0),
+    worst = planned.index[0] if len(planned) else None
+    lead = (
+        []
+        if worst is None
+        else [
+            t(
+                "ops_pacing_lead",
+                lang,
+                done=pct(last["achievement"]),
+                time=pct(last["time_progress"], 0),
+                channel=style.channel(worst),
+                gap=style.money(planned.at[worst, "gap"]),
+                ach=pct(planned.at[worst, "achievement"], 0),
+            )
+        ]
+    )
+    daygap = (rep["actual"] - rep["target"]).sort_values()
+    day_text = {
+        "day": f"{pd.Timestamp(daygap.index[0]):%m-%d}",
+        "daygap": style.money(daygap.iloc[0]),
+    }
+    f = result.factors
+    if f is not None and worst in f.index and isinstance(f.at[worst, "factor"], str):
+        k = f.at[worst, "factor"]
+        lead.append(
+            t(
+                "ops_pacing_factor",
+                lang,
+                channel=style.channel(worst),
+                factor=t(f"factor_{k}", lang),
+                effect=style.money(f.at[worst, f"{k}_effect"]),
+                **day_text,
+            )
         )
-    ]
+    else:
+        lead.append(t("ops_pacing_worst_day", lang, **day_text))
     if result.unplanned:
         gmv = float(ch.loc[list(result.unplanned), "actual"].sum())
         lead.append(
@@ -320,6 +344,24 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 ],
                 crow,
             ),
+            *(
+                []
+                if f is None
+                else [
+                    _tab(
+                        [t("ops_channel", lang), t("ops_shift", lang)]
+                        + [t(f"ops_{k}_effect", lang) for k in ("visitors", "conversion", "aov")],
+                        [
+                            [style.channel(c), style.money(r["gap"])]
+                            + [
+                                style.money(r[f"{k}_effect"])
+                                for k in ("visitors", "conversion", "aov")
+                            ]
+                            for c, r in f.iterrows()
+                        ],
+                    )
+                ]
+            ),
             _tab(
                 [
                     t(k, lang)
@@ -336,5 +378,6 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 rows,
             ),
         ],
-        [t("ops_pacing_note", lang, basis=basis)],
+        [t("ops_pacing_note", lang, basis=basis)]
+        + ([] if f is None else [t("ops_factor_note", lang)]),
     )
