@@ -9,7 +9,7 @@ DEMO   := data/demo
 
 .DEFAULT_GOAL := help
 .PHONY: site help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
-        check-pairing format lint bench bench-lift clean library
+        check-pairing format lint bench bench-lift bench-data bench-scale clean library
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -42,7 +42,7 @@ site: setup ## build the static knowledge base of case_library/ into site/ (open
 # The worked examples (notebooks/): students open the numbered copies, teachers notebooks/instructor/.
 .PHONY: lab notebooks
 lab: setup ## JupyterLab on the worked examples (notebooks/) with the project's kernel "fupan"
-	cd notebooks && ../$(BIN)/jupyter lab --MultiKernelManager.default_kernel_name=fupan
+	cd notebooks && ../$(BIN)/jupyter lab --MultiKernelManager.default_kernel_name=fupan $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: setup ## rebuild the worked examples from notebooks/src (student + instructor copies, answer keys; ~10 min)
 	$(BIN)/python -m fupan.learn.build
@@ -123,6 +123,15 @@ lint: check-lint ## ruff lint (kept for habit: same as check-lint)
 
 bench: demo-data ## end-to-end benchmark: the demo vs bare papermill + nbconvert
 	$(BIN)/python bench/bench_end_to_end.py
+
+# Benchmark campaigns (not committed): S = 1M order lines + 10M events, M = 3M + 20M,
+# L = 10M + 67M; disjoint copies of the demo made by DuckDB, planted effects scaled in truth.json.
+SIZE ?= S
+bench-data: setup ## generate a big benchmark campaign into data/bench-<size>/ (SIZE=S|M|L; S ~30 s)
+	$(BIN)/python -m fupan.demo.bigdata --size $(SIZE) --out data/bench-$(shell echo $(SIZE) | tr A-Z a-z)
+
+bench-scale: bench-data ## fupan at scale vs hand-written DuckDB SQL and pandas (SIZE=S|M|L): time and peak RSS
+	$(BIN)/python bench/bench_scale.py data/bench-$(shell echo $(SIZE) | tr A-Z a-z)
 
 bench-lift: setup ## accuracy benchmark: planted lift and pull-forward recovered over 20 seeds (~15 min)
 	$(BIN)/python bench/bench_lift_recovery.py --seeds 20 --no-lift

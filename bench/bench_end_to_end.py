@@ -1,6 +1,8 @@
 """End-to-end benchmark: `fupan run` on the demo campaign vs a bare papermill + nbconvert run of a
 notebook drawing the same number of charts, both measured here, in the same run, as subprocesses
-(so both pay interpreter start-up and imports). Timings are printed, never asserted.
+(so both pay interpreter start-up and imports), alternating, with the peak RSS of every process of
+each (the kernel included; bench_scale.measured polls them). Timings are printed, never asserted;
+the issue's target is fupan / bare ≤ 1.5.
 
     .venv/bin/python bench/bench_end_to_end.py [--repeat 3] [--campaign data/demo]
 """
@@ -10,10 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
@@ -54,12 +54,16 @@ def bare_notebook(n_charts: int) -> nbformat.NotebookNode:
     return nb
 
 
-def timed(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode:
-        sys.exit(f"command failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-    return time.perf_counter() - t0
+PEAKS: dict[str, float] = {}
+
+
+def timed(cmd: list[str], label: str = "") -> float:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_scale import measured
+
+    r = measured(cmd)
+    PEAKS[label] = max(PEAKS.get(label, 0.0), r["peak_tree_rss_gib"] or 0.0)
+    return float(r["seconds"])
 
 
 def main() -> None:
@@ -86,7 +90,8 @@ def main() -> None:
                     "--out",
                     str(out),
                     "--quiet",
-                ]
+                ],
+                "fupan",
             )
         )
         if i == 0:
@@ -106,7 +111,8 @@ def main() -> None:
                     str(bare_src),
                     str(work / f"bare{i}.ipynb"),
                     str(work / f"bare{i}.html"),
-                ]
+                ],
+                "bare",
             )
         )
     f, b = statistics.median(fupan_times), statistics.median(bare_times)
@@ -116,6 +122,7 @@ def main() -> None:
         "fupan_run_s": round(f, 2),
         "bare_papermill_nbconvert_s": round(b, 2),
         "ratio": round(f / b, 2),
+        "peak_tree_rss_gib": PEAKS,
         "fupan_all_s": [round(x, 2) for x in fupan_times],
         "bare_all_s": [round(x, 2) for x in bare_times],
     }
@@ -125,7 +132,8 @@ def main() -> None:
     print(
         f"bare papermill + nbconvert, {n_charts} charts, same process layout:             median {b:.2f} s"
     )
-    print(f"ratio fupan / bare = {f / b:.2f}")
+    print(f"ratio fupan / bare = {f / b:.2f}   (target ≤ 1.5)")
+    print(f"peak RSS of all processes together, GiB: {PEAKS}")
     print(json.dumps(result))
 
 

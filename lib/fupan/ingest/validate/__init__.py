@@ -172,6 +172,7 @@ def _open(
         hashes=hashes,
         flags=flags,
         privacy=privacy_log,
+        inplace={k: v for k, v in inplace.items() if k in loaded},
     )
 
 

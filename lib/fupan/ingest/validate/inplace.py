@@ -40,8 +40,12 @@ class InPlace:
     columns left out, ``rowid``) and, per pseudonymised column, the table of its pseudonyms."""
 
     select: str
+    #: the columns of the raw SELECT (rowid aside)
+    columns: list[str] = field(default_factory=list)
     #: column → (table of its pseudonyms, its type in the file)
     pseudonyms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the cast expressions and duplicate policy of the typed view, once built
+    typed: tuple[dict[str, str], str] | None = None
 
 
 def _sql_str(text: str) -> str:
@@ -112,7 +116,7 @@ def load_in_place(
     select = f"SELECT {', '.join(kept)}, file_row_number AS rowid FROM {source}"
     ddl(con, f"CREATE OR REPLACE VIEW {raw} AS {select}")
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
-    view = InPlace(select)
+    view = InPlace(select, [c for c in types if c != "rowid"])
     salt_ = salt if salt is not None else privacy.load_salt()
     for column in decided.pseudonymise:
         table = f"_pseudonyms_{name}_{column}"
@@ -164,7 +168,7 @@ def _missing(name: str, filename: str, have: set[str]) -> list[Problem]:
     return problems
 
 
-def build_typed(
+def typed_select(
     con: duckdb.DuckDBPyConnection,
     name: str,
     exprs: dict[str, str],
@@ -172,18 +176,20 @@ def build_typed(
     view: InPlace | None = None,
     *,
     pseudonyms: bool = True,
-) -> None:
-    """``<name>`` = the contract columns, each cast to its type (absent ones filled by DEFAULTS
-    or NULL), plus ``_row`` (the data row in the file). A table copied by the reader gives a
-    table; one read in place a view (pseudonyms joined back by value; ``pseudonyms=False``: the
-    ids as in the file, for checks that only count or compare them)."""
+    prefix: str = "",
+) -> str:
+    """The SELECT of the typed ``<name>``: the contract columns, each cast to its type (absent
+    ones filled by DEFAULTS or NULL), plus ``_row`` (the data row in the file). Over the copied
+    ``raw_<name>``, or, read in place, over the file with the pseudonym tables (named with
+    ``prefix``, e.g. ``prep.``) joined back by value; ``pseudonyms=False``: the ids as in the
+    file, for checks that only count or compare them."""
     exprs = dict(exprs)
     joins = []
     if view is not None and pseudonyms:
         for i, (column, (table, raw_type)) in enumerate(sorted(view.pseudonyms.items())):
             alias = f"_p{i}"
             joins.append(
-                f" LEFT JOIN {table} AS {alias} ON {alias}.v = "
+                f" LEFT JOIN {prefix}{table} AS {alias} ON {alias}.v = "
                 f"{privacy.id_text_sql('r.' + ident(column), raw_type)}"
             )
             exprs[column] = f"{alias}.p"
@@ -200,20 +206,34 @@ def build_typed(
     source = f"raw_{name} AS r" if view is None else f"({view.select}) AS r" + "".join(joins)
     where = ""
     if duplicates == "drop":
-        raw_cols = [
-            f"r.{ident(c[0])}"
-            for c in con.execute(f"DESCRIBE raw_{name}").fetchall()
-            if c[0] != "rowid"
-        ]
-        where = (
-            f" QUALIFY row_number() OVER (PARTITION BY {', '.join(raw_cols)} ORDER BY r.rowid) = 1"
+        raw_cols = (
+            view.columns
+            if view is not None
+            else [c[0] for c in con.execute(f"DESCRIBE raw_{name}").fetchall() if c[0] != "rowid"]
         )
-    kind = "TABLE" if view is None else "OR REPLACE VIEW"
-    ddl(
-        con,
-        f"CREATE {kind} {name} AS SELECT {', '.join(cols)}, r.rowid + 1 AS _row "
-        f"FROM {source}{where}",
-    )
+        partition = ", ".join(f"r.{ident(c)}" for c in raw_cols)
+        where = f" QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY r.rowid) = 1"
+    return f"SELECT {', '.join(cols)}, r.rowid + 1 AS _row FROM {source}{where}"
+
+
+def build_typed(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    exprs: dict[str, str],
+    duplicates: str,
+    view: InPlace | None = None,
+    *,
+    pseudonyms: bool = True,
+) -> None:
+    """Create the typed ``<name>`` (:func:`typed_select`): a table when the reader copied the
+    file, a view when it is read in place (which then remembers how, for
+    :func:`.prepared.save_prepared`)."""
+    select = typed_select(con, name, exprs, duplicates, view, pseudonyms=pseudonyms)
+    if view is None:
+        ddl(con, f"CREATE TABLE {name} AS {select}")
+        return
+    ddl(con, f"CREATE OR REPLACE VIEW {name} AS {select}")
+    view.typed = (exprs, duplicates)
 
 
 def drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -28,6 +29,9 @@ class Campaign:
     hashes: dict[str, str] = field(default_factory=dict)
     flags: dict[str, object] = field(default_factory=dict)
     privacy: dict[str, dict] = field(default_factory=dict)
+    #: tables read in place (:class:`fupan.ingest.validate.inplace.InPlace`): typed views over
+    #: the files, materialised by nobody — :func:`save_prepared` writes their definitions
+    inplace: dict[str, Any] = field(default_factory=dict)
 
     def has(self, table: str) -> bool:
         return table in self.tables

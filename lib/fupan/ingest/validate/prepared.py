@@ -8,11 +8,23 @@ from ...errors import Problem
 from ...extract.duck import ddl
 from ..card import load_card
 from ..readers import file_sha256, open_connection
+from .inplace import typed_select
 from .model import Campaign
+
+
+#: Tables left in their file when read in place: the behaviour log, by far the largest table and
+#: read only by the few queries that count its users (each joins the pseudonyms back). The others
+#: are read by many queries, so their typed rows are written once (the join done once).
+KEPT_IN_FILE = ("events",)
 
 
 def save_prepared(campaign: Campaign, path: Path) -> None:
     """Write the validated, typed tables and what validation found to a DuckDB file.
+
+    A table of :data:`KEPT_IN_FILE` read in place (a Parquet file) is written as its typed view
+    over the file plus its pseudonym tables (one row per distinct id), not as a copy of its rows;
+    the file's hash, checked by :func:`open_prepared`, guarantees the view still reads what was
+    validated.
 
     ``fupan run`` validates before any kernel starts; the kernel then opens this file with
     :func:`open_prepared` instead of validating the same data a second time.
@@ -27,7 +39,16 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
     ddl(con, f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS prep")
     try:
         for name in campaign.tables:
-            ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+            view = campaign.inplace.get(name)
+            if name not in KEPT_IN_FILE or view is None or view.typed is None:
+                ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+                continue
+            # read in place: the small pseudonym tables are copied, the rows stay in the file
+            for table, _ in view.pseudonyms.values():
+                ddl(con, f"CREATE TABLE prep.{table} AS SELECT * FROM {table}")
+            exprs, duplicates = view.typed
+            select = typed_select(con, name, exprs, duplicates, view, prefix="prep.")
+            ddl(con, f"CREATE VIEW prep.{name} AS {select}")
         meta = {
             "tables": campaign.tables,
             "hashes": campaign.hashes,
