@@ -11,7 +11,6 @@ from ..readers import file_sha256, open_connection
 from .inplace import typed_select
 from .model import Campaign
 
-
 #: Tables left in their file when read in place: the behaviour log, by far the largest table and
 #: read only by the few queries that count its users (each joins the pseudonyms back). The others
 #: are read by many queries, so their typed rows are written once (the join done once).
