@@ -92,7 +92,9 @@ def dt_str(s: str):
 def _sections(page: str) -> dict[str, str]:
     """Visible text under each top-level (h1) stage heading of a report."""
     soup = BeautifulSoup(page, "html.parser")
-    for tag in soup.select("script, style, div.jp-Cell-inputWrapper, a.anchor-link, nav"):
+    for tag in soup.select(
+        "script, style, div.jp-CodeCell > div.jp-Cell-inputWrapper, a.anchor-link, nav"
+    ):
         tag.decompose()
     out: dict[str, list[str]] = {}
     current = ""

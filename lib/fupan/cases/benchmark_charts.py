@@ -200,7 +200,10 @@ def overlay(
     if not pts:
         return ""
     y_hi = max(max(pts) * 1.08, 120.0)
-    left, right, top, bottom = 52, width - 170, 16, height - 36
+    # the legend goes under the plot, two names a row, so that long case names are not cut short
+    legend_rows = (len(series) + 1) // 2
+    left, right, top, bottom = 52, width - 16, 16, height - 36
+    height += 8 + 18 * legend_rows
 
     def sx(d: float) -> float:
         return left + (d - lo_d) / max(hi_d - lo_d, 1) * (right - left)
@@ -225,7 +228,7 @@ def overlay(
         f'<line x1="{sx(0):.1f}" y1="{top}" x2="{sx(0):.1f}" y2="{bottom}" stroke="#999" stroke-dasharray="4 3"/>'
     )
     body.append(_text(sx(0) + 4, top + 10, day0_label, "start", 10, "#555"))
-    body.append(_text(left, height - 4, y_label, "start", 10, "#555"))
+    body.append(_text(left, bottom + 30, y_label, "start", 10, "#555"))
     others = [s for s in series if not s[2]]
     ordered = [*others, *[s for s in series if s[2]]]  # the case drawn last, on top
     colours = {
@@ -242,14 +245,13 @@ def overlay(
                 f'<path d="{path}" fill="none" stroke="{colours[id(s)]}" '
                 f'stroke-width="{2.6 if is_case else 1.4}" stroke-opacity="{1 if is_case else 0.85}"/>'
             )
+    col = (right - left) / 2
     for i, s in enumerate([*[s for s in series if s[2]], *others]):
-        y = top + 6 + i * 18
+        x, y = left + (i % 2) * col, bottom + 48 + (i // 2) * 18
         body.append(
-            f'<line x1="{right + 12}" y1="{y}" x2="{right + 32}" y2="{y}" stroke="{colours[id(s)]}" '
+            f'<line x1="{x:.1f}" y1="{y}" x2="{x + 20:.1f}" y2="{y}" stroke="{colours[id(s)]}" '
             f'stroke-width="{2.6 if s[2] else 1.6}"/>'
         )
-        name = s[0] if len(s[0]) <= 14 else s[0][:13] + "…"
-        body.append(
-            _text(right + 36, y + 4, name, "start", 10, "#333", "bold" if s[2] else "normal")
-        )
+        name = s[0] if len(s[0]) <= 34 else s[0][:33] + "…"
+        body.append(_text(x + 24, y + 4, name, "start", 11, "#333", "bold" if s[2] else "normal"))
     return _svg(width, height, "".join(body), label)

@@ -159,7 +159,7 @@ HUAYANG_618 = Preset(
     "huayang_618",
     seed=618,
     scale=0.5,
-    levers=Levers(shift_days=-145),  # burst 2025-06-08 … 06-18
+    levers=Levers(shift_days=-146),  # burst 2025-06-07 … 06-18
     target_factor=0.9,
     card={
         "id": "syn-2025-618-tmall-huayang",

@@ -12,8 +12,9 @@ from markupsafe import Markup
 
 from ...analysis.results import Skip
 from ...cases.carried import Carried
+from ...dictionary import KPI_DEFINITIONS
 from ...format import Style
-from ...i18n import t
+from ...i18n import kpi_name, t
 from ..html import Html, fragment, note
 from .benchmark import render_benchmark
 
@@ -25,11 +26,11 @@ def _href(path: Path | None, report_dir: str) -> str | None:
 
 
 def _measure(a: Any, style: Style) -> str:
+    """``KPI → target`` in the KPI's own unit (a share as a percentage), or — when none is named."""
     if not a.metric:
         return "—"
-    from ...i18n import kpi_name
-
-    target = f" → {a.target:g}" if a.target is not None else ""
+    unit = KPI_DEFINITIONS[a.metric].unit
+    target = f" → {style.value(a.target, unit)}" if a.target is not None else ""
     return f"{kpi_name(a.metric, style.lang)}{target}"
 
 
