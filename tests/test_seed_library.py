@@ -292,3 +292,45 @@ def test_a_second_build_keeps_every_current_case(built: dict) -> None:
         )
     )
     assert card["provenance"] == "synthetic"
+
+
+def test_seed_cards_carry_action_ids_and_close_only_their_previous_cases_actions() -> None:
+    # The overlays are laid over the presets' action items by position: each overlay must name no
+    # more actions than the card has, and every id a later card closes must be an open action of
+    # that shop's previous seed (lessons that travel: fupan.cases.carried). Checked on the cards,
+    # before any campaign is generated.
+    import datetime as dt
+
+    from fupan.demo.generator.card import _NARRATIVE, SHOP
+    from fupan.demo.scenarios import PRESETS
+
+    specs = {s.spec.key: s.spec for s in seeds.SEEDS if isinstance(s, seeds.SyntheticSeed)}
+    cards = {}
+    for key, spec in specs.items():
+        card = seeds.with_overlay({"festival": None, **spec.card}, seeds.OVERLAYS.get(key, {}))
+        assert len(spec.card["retrospective"]["actions"]) >= len(
+            seeds.OVERLAYS.get(key, {}).get("actions") or []
+        ), key
+        assert card["festival"], key  # every synthetic seed says its festival
+        cards[key] = card
+    assert set(specs) == set(PRESETS) | {"huayang_618"}
+    # 澜颜 2024 → 2025: the later card closes the earlier one's stock alert, and it is open there
+    earlier = {a.get("id"): a for a in cards["beauty_2024"]["retrospective"]["actions"]}
+    assert cards["beauty_reference"]["retrospective"]["closes"] == ["ly24-stock-alert"]
+    assert earlier["ly24-stock-alert"].get("status") in (None, "open")
+    assert cards["beauty_reference"]["shop"] == cards["beauty_2024"]["shop"]
+    # the demo (花漾, Double 11 2025) closes two of its 618's open actions and leaves the rest
+    import yaml
+
+    demo = yaml.safe_load(_NARRATIVE)["retrospective"]
+    h618 = cards["huayang_618"]
+    assert h618["shop"] == SHOP and h618["festival"] == "618"
+    open_ids = [
+        a["id"] for a in h618["retrospective"]["actions"] if a.get("status") in (None, "open")
+    ]
+    assert set(demo["closes"]) < set(open_ids) and len(open_ids) == 4
+    # its burst ends on 06-18 (demo windows shifted by the preset's days)
+    from fupan.demo.generator import windows
+
+    end = windows(specs["huayang_618"].levers.shift_days)["burst"][1]
+    assert dt.date.fromisoformat(end) == dt.date(2025, 6, 18)
