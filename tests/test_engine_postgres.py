@@ -223,3 +223,39 @@ def test_the_typed_view_reads_only_contract_columns(pg_campaign):
     frame = campaign.con.execute("SELECT * FROM orders LIMIT 3").df()
     assert "buyer_phone" not in frame.columns
     assert isinstance(frame, pd.DataFrame) and len(frame) == 3
+
+
+def test_a_zoned_timestamp_column_is_read_in_the_cards_time_zone(
+    server, files, pg_campaign, tmp_path
+):
+    """order_time as timestamptz (instants): converted to the card's zone (Asia/Shanghai), the
+    daily and hourly aggregates equal DuckDB's on the local times of the files."""
+    folder, _, expected = files
+    with psycopg.connect(server.url().replace("+psycopg", ""), autocommit=True) as con:
+        con.execute("DROP SCHEMA IF EXISTS zoned CASCADE; CREATE SCHEMA zoned")
+        for name in engine_cases.TABLES:
+            con.execute(f"CREATE TABLE zoned.{name} AS SELECT * FROM shop.{name}")
+        con.execute(
+            "ALTER TABLE zoned.orders ALTER COLUMN order_time TYPE timestamptz "
+            "USING order_time AT TIME ZONE 'Asia/Shanghai'"
+        )
+        kind = con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = 'zoned' "
+            "AND table_name = 'orders' AND column_name = 'order_time'"
+        ).fetchone()
+    assert kind == ("timestamp with time zone",)
+    card_dir = engine_cases.with_source(
+        folder,
+        tmp_path / "zoned",
+        {"engine": "postgres", "url_env": ENV, "schema": "zoned"},
+        tables={n: n for n in engine_cases.TABLES},
+    )
+    os.environ[ENV] = server.url()
+    try:
+        campaign = open_campaign(card_dir)
+        got = extract(campaign)
+        campaign.engine.close()
+    finally:
+        os.environ.pop(ENV, None)
+    engine_cases.assert_same_frame("daily", expected.daily, got.daily)
+    engine_cases.assert_same_frame("hourly", expected.hourly, got.hourly)

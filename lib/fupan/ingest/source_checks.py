@@ -55,9 +55,14 @@ def _problem(code: str, where: str, zh: str, en: str, **kw: Any) -> Problem:
     return Problem(code, where, zh, en, **kw)
 
 
-def _typed_expr(col: Column, source: str, raw_type: str, tz: str) -> str:
+def _typed_expr(col: Column, source: str, raw_type: str, tz: str, dialect: str) -> str:
+    """The DuckDB-dialect expression of a contract column. A timestamp with a zone (PostgreSQL's
+    timestamptz; Spark's ``timestamp``, an instant, as opposed to ``timestamp_ntz``) becomes the
+    card's local time, as for files."""
     q = quote(source)
     if col.kind == "timestamp":
+        if dialect == "spark" and raw_type == "timestamp":  # the session time zone is UTC
+            return f"CAST(from_utc_timestamp({q}, '{tz}') AS TIMESTAMP)"
         if _ZONED.search(raw_type):
             return f"timezone('{tz}', {q})"
         return f"CAST({q} AS TIMESTAMP)"
@@ -165,7 +170,9 @@ def check_table(
                 )
             )
             continue
-        exprs[col.name] = _typed_expr(col, source, kind, card.timezone.replace("'", "''"))
+        exprs[col.name] = _typed_expr(
+            col, source, kind, card.timezone.replace("'", "''"), engine.dialect
+        )
     if problems:
         return problems, [], ""
     # one scan: row count, a content fingerprint and every rule's count of bad rows
