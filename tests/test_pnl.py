@@ -132,3 +132,16 @@ def test_skipped_without_unit_cost_and_rates_not_given(tmp_path: Path, demo_dir:
 
     out = run_pipeline({"campaign": c}, (Step("pnl", ops.pnl, ("campaign",), True, "pnl"),))
     assert isinstance(out["pnl"], Skip) and "unit_cost" in out["pnl"].reason
+
+
+def test_coupon_funnel_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
+    f = ops.pnl(ops_campaign).coupons.set_index("coupon_id")
+    c = raw["coupons"].set_index("coupon_id").reindex(f.index)
+    assert (f["redemption_rate"] == c["redeemed"] / c["claimed"]).all()
+    assert (f["claim_rate"] == c["claimed"] / c["issued"]).all()
+    # the demo's redeemed counts are the orders that used each coupon in the campaign
+    o = raw["orders"]
+    used = o[o["coupon_id"].notna()].groupby("coupon_id")["order_id"].nunique()
+    assert (f["redeemed"] == used.reindex(f.index)).all()
+    page = str(sections.pnl(ops.pnl(ops_campaign), Style(lang="zh")))
+    assert "核销率" in page and "跨店满减" in page

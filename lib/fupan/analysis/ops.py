@@ -21,7 +21,7 @@ from ..metrics import ads as ads_m
 from ..metrics import live as live_m
 from ..metrics import pacing as pacing_m
 from ..metrics import products as products_m
-from ..metrics.pnl import PnlInputs, pnl_statement
+from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
 from ..metrics.presale import gmv_by_counting_date, presale_summary
 from . import ops_data as q
 from .results.ops import (
@@ -76,7 +76,14 @@ def pnl(campaign: Campaign) -> PnlResult:
         kol_cost=kol,
     )
     window = (a.isoformat(), b.isoformat())
-    return PnlResult(pnl_statement(inputs), window, coupon_source, inputs)
+    funnel = None
+    if campaign.has("coupons") and all(
+        campaign.measures("coupons", c) for c in ("issued", "claimed", "redeemed")
+    ):
+        funnel = coupon_funnel(
+            q.frame(campaign, "SELECT * EXCLUDE (_row) FROM coupons ORDER BY coupon_id")
+        )
+    return PnlResult(pnl_statement(inputs), window, coupon_source, inputs, funnel)
 
 
 def presale(campaign: Campaign) -> PresaleResult:

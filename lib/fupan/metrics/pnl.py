@@ -35,7 +35,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["LINES", "PnlInputs", "PnlLine", "PnlStatement", "pnl_statement"]
+import pandas as pd
+
+__all__ = ["LINES", "PnlInputs", "PnlLine", "PnlStatement", "coupon_funnel", "pnl_statement"]
 
 #: the statement's lines in order, with their sign (+1 income, −1 cost, 0 subtotal)
 LINES: tuple[tuple[str, int], ...] = (
@@ -167,3 +169,27 @@ def pnl_statement(x: PnlInputs) -> PnlStatement:
     missing = tuple(k for k, v in amounts.items() if v is None)
     lines = tuple(PnlLine(k, amounts.get(k, contribution)) for k, _ in LINES)
     return PnlStatement(lines=lines, contribution=contribution, missing=missing)
+
+
+def coupon_funnel(coupons: pd.DataFrame) -> pd.DataFrame:
+    """券漏斗: issued → claimed → redeemed per coupon, with the claim and redemption rates.
+
+    口径: 领取率 claim rate = claimed / issued; 核销率 redemption rate = redeemed / claimed (of the
+    coupons claimed, the share used on an order); NaN where the denominator is 0 or unknown.
+
+    Parameters
+    ----------
+    coupons : DataFrame
+        The coupons table: ``coupon_id``, ``issued``, ``claimed``, ``redeemed`` (others kept).
+
+    Returns
+    -------
+    DataFrame
+        ``coupons`` with ``claim_rate`` and ``redemption_rate``.
+    """
+    c = coupons.copy()
+    for k in ("issued", "claimed", "redeemed"):
+        c[k] = c[k].astype(float)
+    c["claim_rate"] = c["claimed"] / c["issued"].where(c["issued"] > 0)
+    c["redemption_rate"] = c["redeemed"] / c["claimed"].where(c["claimed"] > 0)
+    return c

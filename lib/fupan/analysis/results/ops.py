@@ -42,6 +42,8 @@ class PnlResult:
     window: tuple[str, str]
     coupon_source: str
     inputs: PnlInputs
+    #: the coupon funnel (issued → claimed → redeemed, :func:`fupan.metrics.pnl.coupon_funnel`)
+    coupons: pd.DataFrame | None = None
 
     @property
     def made_money(self) -> bool:
@@ -57,6 +59,11 @@ class PnlResult:
             "missing": list(self.statement.missing),
             "made_money": self.made_money,
             "sources": PNL_SOURCES,
+            "coupons": None
+            if self.coupons is None
+            else self.coupons.set_index("coupon_id")[
+                ["issued", "claimed", "redeemed", "claim_rate", "redemption_rate"]
+            ].to_dict(orient="index"),
         }
 
 

@@ -78,6 +78,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "the sum of the lines above (not subtotals)",
     ),
     "pnl_not_given": ("未提供", "not given"),
+    "ops_coupons": ("券漏斗：发放 → 领取 → 核销", "Coupon funnel: issued → claimed → redeemed"),
+    "ops_coupon": ("券", "Coupon"),
+    "ops_coupon_type": ("类型", "Type"),
+    "ops_funded_by": ("出资方", "Funded by"),
+    "funded_shop": ("店铺", "shop"),
+    "funded_platform": ("平台", "platform"),
+    "ops_issued": ("发放", "Issued"),
+    "ops_claimed": ("领取", "Claimed"),
+    "ops_redeemed": ("核销", "Redeemed"),
+    "ops_claim_rate": ("领取率", "Claim rate"),
+    "ops_redemption_rate": ("核销率", "Redemption rate"),
+    "ops_coupon_note": (
+        "领取率 = 领取 / 发放；核销率 = 核销 / 领取。",
+        "Claim rate = claimed / issued; redemption rate = redeemed / claimed.",
+    ),
     # ------------------------------------------------------------------ presale
     "ops_presale_lead": (
         "尾款转化率 {rate}：{paid} / {orders} 笔定金订单付了尾款；预售GMV {gmv}，占活动期 {share}。",

@@ -3,12 +3,14 @@ tool and plan, 费比, break-even ROAS, attribution)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...analysis.results import Skip
 from ...analysis.results.ops import (
     AdsResult,
     PnlResult,
 )
-from ...format import Style, pct
+from ...format import Style, number, pct
 from ...i18n import t
 from ..html import Html
 from .notes import skipped_note
@@ -65,22 +67,44 @@ def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
         if line.key in ("net_sales", "contribution"):
             label, amount = f"【{label}】", f"【{amount}】"
         rows.append([label, amount, _source(line.key), assume])
-    return _render(
-        style,
-        lead,
+    tables = [
+        _tab(
+            [
+                t("ops_pnl_line", lang),
+                t("ops_amount", lang),
+                t("ops_source", lang),
+                t("ops_assumption", lang),
+            ],
+            rows,
+        )
+    ]
+    notes = [t("ops_pnl_window", lang, start=result.window[0], end=result.window[1])]
+    if result.coupons is not None:
+        tables.append(_coupon_table(result.coupons, style))
+        notes.append(t("ops_coupon_note", lang))
+    return _render(style, lead, tables, notes)
+
+
+def _coupon_table(c: Any, style: Style) -> dict[str, Any]:
+    lang = style.lang
+    keys = ("ops_coupon", "ops_coupon_type", "ops_funded_by", "ops_issued", "ops_claimed")
+    header = [t(k, lang) for k in (*keys, "ops_redeemed", "ops_claim_rate", "ops_redemption_rate")]
+    rows = [
         [
-            _tab(
-                [
-                    t("ops_pnl_line", lang),
-                    t("ops_amount", lang),
-                    t("ops_source", lang),
-                    t("ops_assumption", lang),
-                ],
-                rows,
-            )
-        ],
-        [t("ops_pnl_window", lang, start=result.window[0], end=result.window[1])],
-    )
+            r.get("coupon_id"),
+            r.get("type") or "—",
+            t(f"funded_{r['funded_by']}", lang)
+            if r.get("funded_by") in ("shop", "platform")
+            else "—",
+            number(r["issued"]),
+            number(r["claimed"]),
+            number(r["redeemed"]),
+            pct(r["claim_rate"]),
+            pct(r["redemption_rate"]),
+        ]
+        for r in c.to_dict(orient="records")
+    ]
+    return _tab(header, rows, t("ops_coupons", lang))
 
 
 def _source(key: str) -> str:
