@@ -231,3 +231,46 @@ def test_example_pages_in_chromium(site):
         assert visible.count() == 1
         browser.close()
     assert requests == [], requests
+
+
+def test_lab_starts_with_the_fupan_kernel(tmp_path):
+    """The command of ``make lab`` (read from the Makefile) serves the examples with kernel fupan."""
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    recipe = re.search(r"^lab:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert "default_kernel_name=fupan" in recipe and recipe.startswith("cd notebooks")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [
+        str(ROOT / ".venv" / "bin" / "jupyter"), "lab", "--MultiKernelManager.default_kernel_name=fupan",
+        "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+        "--ServerApp.disable_check_xsrf=True", *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]  # fmt: skip
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        args, cwd=NOTEBOOKS, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        specs, contents = None, None
+        for _ in range(120):
+            time.sleep(0.5)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/kernelspecs") as r:
+                    specs = json.load(r)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents") as r:
+                    contents = json.load(r)
+                break
+            except OSError:
+                continue
+        assert specs is not None, "jupyter lab did not answer within 60 s"
+        assert specs["default"] == KERNEL and KERNEL in specs["kernelspecs"]
+        names = {c["name"] for c in contents["content"]}
+        assert {p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} <= names
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -157,7 +157,7 @@ summary
 # %%
 display(glossary.define("cohort", "repurchase_rate", "return_rate"))
 cohorts = cm.cohort_matrix(orders, "M")
-cohorts.iloc[:6, :7]
+cohorts.iloc[:6, :7].map(lambda v: f"{v:.0%}")  # shown in whole percent
 
 # %%
 fig, drawn = charts.lines(

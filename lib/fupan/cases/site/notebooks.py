@@ -40,7 +40,7 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 body{font-family:FupanCJK,system-ui,sans-serif;max-width:1100px;margin:0 auto}
 pre,code,.jp-RenderedText pre,.jp-OutputArea-output pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,FupanCJK,monospace !important}
 .fp-ex-bar{padding:8px 12px;background:#f4efe6;border-bottom:1px solid #ddd;font-size:14px}
-.fp-ex-bar a{margin-right:14px}.fp-x-btn[aria-pressed=true]{background:#c0392b;color:#fff}</style>
+.fp-ex-bar a{margin-right:14px}button,input{font-family:inherit}.fp-x-btn[aria-pressed=true]{background:#c0392b;color:#fff}</style>
 {% endblock extra_css %}
 {%- block body_header -%}<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
 <!--FUPAN_EXAMPLE_BAR-->
@@ -161,9 +161,10 @@ def _glossary_section(texts: dict[str, tuple[str, str]]) -> str:
     )
 
 
-def _nav_link(page: str) -> str:
+def _nav_link(page: str, current: bool = False) -> str:
+    cls = "nav-link current" if current else "nav-link"
     return (
-        f'<a class="nav-link" data-nav="examples" href="{page}"><span class="l-zh" lang="zh-CN">示例</span>'
+        f'<a class="{cls}" data-nav="examples" href="{page}"><span class="l-zh" lang="zh-CN">示例</span>'
         '<span class="l-en" lang="en">Examples</span></a>\n  </nav>'
     )
 
@@ -206,6 +207,7 @@ def site_pages(pages: dict[str, str], folder: Path = NOTEBOOKS) -> dict[str, str
         )
         base = pages.get("glossary.html", "<main></main>")
         head, tail = base.split("<main", 1)[0], base.split("</main>", 1)[1]
+        head = head.replace(' aria-current="page"', "").replace("nav-link current", "nav-link")
         out["examples.html"] = (
             head.replace('data-page="glossary"', 'data-page="examples"')
             + '<main class="page"><h1><span class="l-zh" lang="zh-CN">示例与练习</span>'
@@ -217,5 +219,6 @@ def site_pages(pages: dict[str, str], folder: Path = NOTEBOOKS) -> dict[str, str
     for name in ("index.html", "compare.html", "lessons.html", "glossary.html", "examples.html"):
         page = out.get(name, pages.get(name))
         if page is not None and found and "</nav>" in page and 'data-nav="examples"' not in page:
-            out[name] = page.replace("\n  </nav>", "\n    " + _nav_link("examples.html"), 1)
+            link = _nav_link("examples.html", current=name == "examples.html")
+            out[name] = page.replace("\n  </nav>", "\n    " + link, 1)
     return out
