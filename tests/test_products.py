@@ -52,3 +52,20 @@ def test_section_names_products(ops_campaign, raw) -> None:  # noqa: F811
     assert truth["name"] in zh and "售罄" in zh and truth["sold_out_at"][:10] in zh
     assert truth["name"] in en and "sold out at midnight" in en
     assert "role_" not in zh and "ops_" not in en
+
+
+def test_hero_funnel_equals_pandas(ops_campaign, raw, demo_dir) -> None:  # noqa: F811
+    ev = pd.read_parquet(
+        demo_dir / "events.parquet", columns=["user_id", "event_time", "event", "sku"]
+    )
+    w = raw["window"]
+    ev = ev[ev["event_time"].dt.strftime("%Y-%m-%d").between(*w)]
+    r = ops.products(ops_campaign).heroes.set_index("sku")
+    for sku in r.index:
+        e = ev[ev["sku"] == sku]
+        # distinct users (pseudonymised in fupan, one pseudonym per raw id: the counts agree)
+        assert r.at[sku, "viewers"] == e.loc[e["event"] == "view", "user_id"].nunique()
+        assert r.at[sku, "carters"] == e.loc[e["event"] == "cart", "user_id"].nunique()
+        assert r.at[sku, "buyers"] == e.loc[e["event"] == "order", "user_id"].nunique()
+    page = str(sections.products(ops.products(ops_campaign), Style(lang="en")))
+    assert "Hero products&#39; funnel" in page or "Hero products' funnel" in page

@@ -200,6 +200,11 @@ def products(campaign: Campaign) -> ProductsResult:
         heroes = heroes.merge(out, on="sku", how="left")
         heroes["days_out"] = heroes["days_out"].fillna(0).astype(int)
         rate = products_m.hero_stockout_rate(heroes, (b - a).days + 1)
+    if campaign.has("events") and campaign.measures("events", "sku") and not heroes.empty:
+        funnel = q.sku_funnel(campaign, a, b, [str(s) for s in heroes["sku"]])
+        heroes = heroes.merge(funnel, on="sku", how="left")
+        heroes["view_to_cart"] = heroes["carters"] / heroes["viewers"].where(heroes["viewers"] > 0)
+        heroes["cart_to_order"] = heroes["buyers"] / heroes["carters"].where(heroes["carters"] > 0)
     return ProductsResult(
         skus=table,
         pareto=products_m.pareto(gmv),

@@ -188,6 +188,20 @@ def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame,
     return skus, float("nan") if pd.isna(upo) else float(upo)
 
 
+def sku_funnel(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> pd.DataFrame:
+    """Per SKU of ``skus``: distinct users who viewed it, carted it, ordered it (events with ``sku``)."""
+    marks = ", ".join("?" for _ in skus)
+    return frame(
+        campaign,
+        f"""
+        SELECT sku, count(DISTINCT user_id) FILTER (WHERE event = 'view') AS viewers,
+               count(DISTINCT user_id) FILTER (WHERE event = 'cart') AS carters,
+               count(DISTINCT user_id) FILTER (WHERE event = 'order') AS buyers
+        FROM events WHERE event_time::DATE BETWEEN ? AND ? AND sku IN ({marks}) GROUP BY 1""",
+        [a, b, *skus],
+    )
+
+
 def days_out(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
     """Per SKU of the inventory table: days with on_hand = 0 in the window and the first of them."""
     return frame(

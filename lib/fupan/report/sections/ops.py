@@ -247,6 +247,22 @@ def products(result: ProductsResult | Skip | None, style: Style) -> Html:
             t("ops_top_skus", lang),
         ),
     ]
+    if "viewers" in h:
+        frows = [
+            [
+                r.sku,
+                _name(r),
+                number(r.viewers),
+                number(r.carters),
+                number(r.buyers),
+                pct(r.view_to_cart),
+                pct(r.cart_to_order),
+            ]
+            for r in h.itertuples()
+        ]
+        keys = ("ops_viewers", "ops_carters", "ops_buyers", "ops_view_to_cart", "ops_cart_to_order")
+        header = ["SKU", t("ops_name", lang), *(t(k, lang) for k in keys)]
+        tables.append(_tab(header, frows, t("ops_sku_funnel", lang)))
     notes = [t("ops_products_note", lang)] + (
         [] if result.named else [t("ops_products_unnamed", lang)]
     )
