@@ -22,6 +22,7 @@ from conftest import run_cli
 from fupan.cases import read_record
 from fupan.config import TEMPLATE
 from fupan.errors import CaseRecordError
+from fupan.i18n import kpi_name
 from test_ops_language import assert_no_untranslated_text
 
 pytestmark = pytest.mark.slow
@@ -166,7 +167,7 @@ def test_english_report(demo_dir, tmp_path):
         "Result",
         "Retrospective",
         "Top wins",
-        "Conversion rate",
+        kpi_name("cr", "en"),  # the dictionary's English name (口径 2026.12-1: payment conversion)
     ):
         assert word in page, word
     assert 'lang="en"' in page

@@ -183,19 +183,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # root cause
     "rc_dimension": ("维度", "Dimension"),
-    "rc_traffic": (
-        "流量效应（无访客数的维度按订单数）",
-        "Traffic effect (orders where visitors are not split)",
-    ),
+    "rc_traffic": ("流量或订单效应", "Traffic (or orders) effect"),
     "rc_mix": ("结构", "Mix"),
     "dim_channel": ("渠道", "channel"),
     "dim_category": ("品类", "category"),
     "dim_price_band": ("价格带", "price_band"),
     "dim_customer_type": ("新老客", "customer_type"),
     "rc_segments_note": (
-        "日均GMV变化按维度的精确拆解（LMDI）；无流量数据的维度以订单数为流量。",
-        "Exact LMDI split of the change in daily GMV by dimension; dimensions without traffic data use "
-        "orders as traffic.",
+        "日均GMV变化按维度拆开，各列相加等于日均GMV变化；只有渠道有访客数，其余维度的“流量或订单效应”按订单数计，支付转化率不适用（—）。",
+        "The change in daily GMV split by dimension, the columns adding up to it; only channels have "
+        "visitors, so the other dimensions' traffic effect counts orders and has no conversion (—).",
     ),
     "rc_day_title": ("异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),

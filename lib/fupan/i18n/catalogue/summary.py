@@ -53,9 +53,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "该阶段实际 − 无活动预期",
         "That period: actual − expected without campaign",
     ),
-    "lesson_gap": ("GMV目标缺口", "GMV gap to target"),
+    "lesson_gap": ("占GMV目标缺口（{gap}）", "Share of the GMV gap ({gap})"),
     "lesson_checks_note": (
-        "提到某个阶段的经验，旁边是该阶段的实测增量；增量为负说明该阶段卖得比不做活动还少，与目标缺口对比可看出它能解释多少。",
+        "提到某个阶段的经验，旁边是该阶段的实测增量；增量为负说明该阶段卖得比不做活动还少，占缺口的比例说明它能解释多少（目标按活动期计，回落期不在其中）。",
         "A lesson that names a period sits beside that period's measured increment; a negative one "
         "means the period sold less than it would have without the campaign — compare it with the gap.",
     ),

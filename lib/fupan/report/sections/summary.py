@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...analysis.results import Finding, LiftAnalysis, MarginAnalysis
 from ...dictionary import KPI_DEFINITIONS
-from ...format import Style
+from ...format import Style, pct
 from ...i18n import CATALOGUE, kpi_name, phase_name, t
 from ..html import Html, fragment
 
@@ -38,6 +38,8 @@ ACTION_WORDS = {
     "alert": ("达人", "排期", "直播", "KOL", "schedule"),
     "day_anomaly": ("达人", "排期", "直播", "KOL", "schedule"),
 }
+#: the phases the GMV target covers (the campaign window)
+CAMPAIGN_PHASES = ("preheat", "burst", "post")
 #: words of an operator lesson that name a period (campaign phase)
 PERIOD_WORDS = {
     "preheat": ("预售", "定金", "预热", "蓄水", "presale", "pre-heat", "preheat"),
@@ -216,14 +218,14 @@ def lesson_checks(card: Any, lift: Any, targets: pd.DataFrame, style: Style) -> 
         if phase is None or phase not in lift.table.index:
             continue
         inc = float(lift.table.loc[phase].incremental)
-        rows.append(
-            [
-                text,
-                phase_name(phase, style.lang),
-                style.money(inc),
-                style.money(gap) if gap is not None and gap < 0 else "—",
-            ]
+        # the GMV target covers the campaign window (pre-heat to post): a shortfall there is a
+        # share of the gap; the dip lies outside it
+        share = (
+            pct(inc / gap, 0)
+            if gap is not None and gap < 0 and inc < 0 and phase in CAMPAIGN_PHASES
+            else "—"
         )
+        rows.append([text, phase_name(phase, style.lang), style.money(inc), share])
     return rows
 
 
@@ -231,10 +233,15 @@ def lessons_and_actions(r: Any, style: Style, top: int = 5) -> Html:
     """经验与行动: the team's lessons (checked against the numbers where they name a period) and
     every miss as cause → action → owner → metric and target."""
     misses = problems(r.findings, n=top)
+    gap = None
+    if len(r.targets) and "gmv" in set(r.targets.kpi):
+        g = r.targets.set_index("kpi").loc["gmv"]
+        gap = float(g.actual - g.target)
     return fragment(
         "lessons",
         style,
         card=r.card,
+        gap=style.money(gap) if gap is not None and gap < 0 else "—",
         checks=lesson_checks(r.card, r.lift, r.targets, style),
         actions=action_rows(r.card, misses, style),
         extra=_unlinked(r.card, misses, style),
