@@ -135,7 +135,7 @@ _DEFS = [
     KpiDef(
         "cr",
         "支付转化率",
-        "Payment conversion rate",
+        "Conversion rate",
         "ratio",
         "支付买家数 / 访客数（两者均为窗口内去重）",
         "buyers / visitors (both distinct over the window)",
