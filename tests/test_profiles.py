@@ -256,7 +256,9 @@ def test_fupan_run_case_json_matches_the_clean_parquet(tmp_path):
         ("parquet", "douyin-orders.clean.parquet"),
     ):
         folder = _campaign(tmp_path / key, "douyin-run", filename, None)
-        proc = run_cli("run", str(folder), "--out", str(tmp_path / f"out-{key}"), "--quiet")
+        proc = run_cli(
+            "run", str(folder), "--out", str(tmp_path / f"out-{key}"), "--quiet", "--no-library"
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
         out[key] = json.loads(
             (tmp_path / f"out-{key}" / "douyin-run" / "case.json").read_text("utf-8")
