@@ -23,6 +23,7 @@ import yaml
 
 from conftest import run_cli, write_campaign
 from fupan.cases import library as lib
+from fupan.cases.library import fs as lib_fs  # the file-system steps archive() calls
 from fupan.cases.record import read_record, write_record
 from fupan.dictionary import DEFINITIONS_VERSION
 from fupan.errors import CaseRecordError, ValidationError
@@ -375,11 +376,11 @@ def _child(
             return wrapped
 
         if fallback:
-            lib._exchange = lambda a, b: False
+            lib_fs._exchange = lambda a, b: False
         real_write = os.write
         for name in STEPS:
             setattr(os, name, step(getattr(os, name)))
-        lib._exchange = step(lib._exchange)
+        lib_fs._exchange = step(lib_fs._exchange)
         lib.archive(run, library, force=force, provenance="synthetic")
         if report is not None:
             real_write(
