@@ -30,7 +30,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "carried_summary_title": ("往期行动的关闭情况", "Carried-over actions: closed or still open"),
     "carried_summary": (
         "上一案例 {id} 的 {n} 项未结行动中，本次关闭 {closed} 项，仍有 {open} 项未关闭（卡片 retrospective.closes）。",
-        "Of the {n} open actions of the previous case {id}, this campaign closed {closed}; {open} remain open "
+        "Of the {n} open actions of the previous case {id}, this campaign closed {closed}; still open: {open} "
         "(card retrospective.closes).",
     ),
     "carried_unknown": (

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ...analysis.results import Skip
 from ...cases.carried import Carried
 from ...dictionary import KPI_DEFINITIONS
-from ...format import Style
+from ...format import Style, pct
 from ...i18n import kpi_name, t
 from ..html import Html, fragment, note
 from .benchmark import render_benchmark
@@ -30,7 +30,12 @@ def _measure(a: Any, style: Style) -> str:
     if not a.metric:
         return "—"
     unit = KPI_DEFINITIONS[a.metric].unit
-    target = f" → {style.value(a.target, unit)}" if a.target is not None else ""
+    if a.target is None:
+        target = ""
+    elif unit == "ratio":  # a target share as the team writes it: 40%, 12.5%
+        target = f" → {pct(a.target, 0 if round(a.target * 100) == a.target * 100 else 1)}"
+    else:
+        target = f" → {style.value(a.target, unit)}"
     return f"{kpi_name(a.metric, style.lang)}{target}"
 
 
