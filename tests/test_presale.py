@@ -97,3 +97,13 @@ def test_skipped_without_presale_columns(tmp_path: Path, demo_dir: Path) -> None
         {"campaign": open_campaign(folder)}, (Step("presale", ops.presale, ("campaign",), True),)
     )
     assert "order_type" in out["presale"].reason and "||" in out["presale"].reason
+
+
+def test_preheat_daily_gmv_by_both_dates(ops_campaign, raw) -> None:  # noqa: F811
+    o = raw["orders"]
+    ok = o[o["status"] != "cancelled"]
+    pre = raw["card"]["windows"]["preheat"]
+    days = pd.date_range(str(pre[0]), str(pre[1])).strftime("%Y-%m-%d")
+    by_order = ok.groupby("day")["paid_amount"].sum().reindex(days).fillna(0).mean()
+    page = str(sections.presale(ops.presale(ops_campaign), Style(lang="en")))
+    assert f"{Style(lang='en').money(by_order)} by order time" in page

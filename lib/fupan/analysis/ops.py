@@ -110,7 +110,14 @@ def presale(campaign: Campaign) -> PresaleResult:
     by_date = gmv_by_counting_date(q.gmv_days(campaign))
     base = campaign.card.windows.baseline.start
     by_date = by_date.loc[pd.Timestamp(base) : pd.Timestamp(b)]
-    return PresaleResult(summary, by_date, q.gmv_date(campaign), k, (a.isoformat(), b.isoformat()))
+    w = campaign.card.windows
+    phases = {
+        k: (v.start.isoformat(), v.end.isoformat())
+        for k, v in (("preheat", w.preheat), ("baseline", w.baseline))
+        if v is not None
+    }
+    window = (a.isoformat(), b.isoformat())
+    return PresaleResult(summary, by_date, q.gmv_date(campaign), k, window, phases)
 
 
 def live(campaign: Campaign) -> LiveResult:

@@ -76,6 +76,8 @@ class PresaleResult:
     gmv_date: str
     multiplier: float
     window: tuple[str, str]
+    #: the card's preheat and baseline windows (ISO dates), to compare their daily GMV
+    phases: dict[str, tuple[str, str]] | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

@@ -99,6 +99,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Balance-payment rate {rate}: {paid} of {orders} deposit orders paid their balance; "
         "presale GMV {gmv}, {share} of the campaign.",
     ),
+    "ops_presale_preheat": (
+        "预热期日均GMV：按下单时间 {by_order}，按尾款日 {by_balance}；日常期日均 {base}。预热期日销低于平日，有一部分是计入口径造成的：按尾款日计，预售单的GMV都记在尾款日。",
+        "Preheat GMV per day: {by_order} by order time, {by_balance} by balance-paid date; the "
+        "baseline's day: {base}. Part of a low preheat is the counting date: by balance-paid date "
+        "every presale's GMV lands on its balance day.",
+    ),
     "ops_presale_deposit_buyers": ("定金人数", "Deposit buyers"),
     "ops_presale_deposit_orders": ("定金订单", "Deposit orders"),
     "ops_presale_deposit_amount": ("定金金额", "Deposits"),
