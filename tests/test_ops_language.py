@@ -30,8 +30,8 @@ def _visible(page: str) -> tuple[str, BeautifulSoup]:
     soup = BeautifulSoup(page, "html.parser")
     for tag in soup(["script", "style", "title"]):
         tag.decompose()
-    for tag in soup.select(".jp-InputArea, .jp-Cell-inputWrapper"):
-        tag.decompose()  # the code (hidden behind the toggle)
+    for tag in soup.select(".jp-CodeCell .jp-InputArea"):
+        tag.decompose()  # the code (hidden behind the toggle); markdown cells' headings stay
     return soup.get_text("\n"), soup
 
 
