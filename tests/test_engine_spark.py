@@ -17,9 +17,9 @@ import pytest
 
 import engine_cases
 from fupan.extract.aggregates import day_drivers, extract
+from fupan.extract.aggregates import sql as sql_file
 from fupan.extract.engines import transpile
 from fupan.extract.engines.secrets import user_key
-from fupan.extract.aggregates import sql as sql_file
 from fupan.ingest.privacy import load_salt
 from fupan.ingest.sources import SourceCampaign
 from fupan.ingest.validate import open_campaign
@@ -120,3 +120,29 @@ def test_the_spark_sql_is_a_transpilation_not_a_copy(spark_campaign):
     campaign, _ = spark_campaign
     text = transpile(sql_file("first_orders"), campaign.engine)
     assert "MIN_BY(" in text.upper() and "ARG_MIN(" not in text.upper()
+
+
+def test_zoned_parquet_timestamps_are_read_in_the_cards_time_zone(spark, files, tmp_path):
+    """orders.parquet with instants (isAdjustedToUTC) instead of local times: Spark's typed view
+    converts them to the card's zone, as the file reader does — same days and hours as the
+    local-time file read by DuckDB."""
+    folder, _, _ = files
+    card_dir = engine_cases.with_source(folder, tmp_path / "zoned", {"engine": "spark"})
+    zoned = card_dir / "orders.parquet"
+    duckdb.execute(
+        f"COPY (SELECT * REPLACE (timezone('Asia/Shanghai', order_time) AS order_time) "
+        f"FROM '{folder / 'orders.parquet'}') TO '{zoned}' (FORMAT parquet)"
+    )
+    kind = duckdb.sql(f"DESCRIBE SELECT order_time FROM '{zoned}'").fetchall()[0][1]
+    assert kind == "TIMESTAMP WITH TIME ZONE"
+    query = (
+        "SELECT CAST(order_time AS DATE) AS day, CAST(extract(hour FROM order_time) AS INTEGER) "
+        "AS hour, count(*) AS lines FROM orders GROUP BY 1, 2"
+    )
+    expected = duckdb.sql(query.replace("FROM orders", f"FROM '{folder / 'orders.parquet'}'")).df()
+    campaign = open_campaign(card_dir)
+    try:
+        got = campaign.con.execute(query).df()
+    finally:
+        campaign.engine.close()
+    engine_cases.assert_same_frame("hours", expected, got)
