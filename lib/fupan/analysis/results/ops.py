@@ -9,13 +9,15 @@ See :mod:`fupan.analysis.results` (imports no analysis code).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ...metrics.pnl import PnlInputs, PnlStatement
-from ...metrics.presale import PresaleSummary
 from .core import records_of
+
+if TYPE_CHECKING:
+    from ...metrics.pnl import PnlInputs, PnlStatement
+    from ...metrics.presale import PresaleSummary
 
 #: where each P&L line comes from (the catalogue key of its source text is ``pnl_src_<key>``)
 PNL_SOURCES = {
