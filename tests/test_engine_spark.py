@@ -9,6 +9,7 @@ same files and, for the customer key, from Python's hmac on the raw ids.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 
@@ -81,6 +82,11 @@ def test_a_card_with_a_spark_source_runs_on_the_shared_session(spark, spark_camp
     assert campaign.engine.spark is spark  # one SparkSession per process
     assert spark.sparkContext.master == "local[2]"
     assert sorted(campaign.tables) == sorted(engine_cases.TABLES)
+    # local Parquet files: the cache key holds their bytes' hashes, as for file campaigns
+    names = [f"{n}.parquet" for n in engine_cases.TABLES]
+    assert set(campaign.hashes) == {"campaign.yaml", *names}
+    digest = hashlib.sha256((campaign.folder / "orders.parquet").read_bytes()).hexdigest()
+    assert campaign.hashes["orders.parquet"] == digest
 
 
 def test_every_aggregate_equals_duckdb_to_the_cent(files, spark_campaign):

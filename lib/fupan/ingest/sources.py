@@ -183,10 +183,13 @@ def _open(
             )
         )
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
-    for name, text in prints.items():  # the source's content, as far as its aggregates tell
-        hashes[where_of(card, name, getattr(card.tables, name))] = hashlib.sha256(
-            text.encode()
-        ).hexdigest()
+    for name, text in prints.items():
+        table = getattr(card.tables, name)
+        local = folder / table
+        if src.engine == "spark" and "://" not in table and local.is_file():
+            hashes[table] = file_sha256(local)  # a local file: its bytes, as for file campaigns
+        else:  # a warehouse table: its content as far as its row count and money total tell
+            hashes[where_of(card, name, table)] = hashlib.sha256(text.encode()).hexdigest()
     return SourceCampaign(
         folder=folder,
         card=card,
