@@ -88,3 +88,21 @@ def test_glossary_reads_the_dictionary():
         assert term in keys
     table = glossary.define("srm", "cuped")._repr_html_()
     assert "SRM" in table and "CUPED" in table
+
+
+def test_widget_updates_cards_and_chart():
+    e = explorer.Explorer(DAILY, WINDOWS)
+    box = e.widget()
+    (phase, channels), dates, cards, chart = box.children[0].children, *box.children[1:]
+    all_gmv = explorer.view(DAILY, explorer.phase_windows(WINDOWS)).cards["gmv"]
+    assert f"{all_gmv:,.0f}" in cards.value
+    first_png = bytes(chart.value)
+    assert first_png.startswith(b"\x89PNG")
+    phase.value = "dip"
+    assert "50" in cards.value and f"{all_gmv:,.0f}" not in cards.value
+    assert bytes(chart.value) != first_png
+    channels.value = ("organic",)
+    assert ">10.00<" in cards.value and ">50.0%<" in cards.value  # dip × organic: GMV 10, refunds 5
+    phase.value, channels.value = explorer.ALL, ()
+    dates.value = (pd.Timestamp("2025-11-02").date(), pd.Timestamp("2025-11-03").date())
+    assert ">250<" in cards.value  # 11-02..11-03, every channel: 200 + 40 + 10

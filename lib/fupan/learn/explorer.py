@@ -186,8 +186,6 @@ class Explorer:
 
     def widget(self) -> Any:
         import ipywidgets as w  # type: ignore[import-untyped]
-        import matplotlib.pyplot as plt
-        from IPython.display import display
 
         days = sorted(pd.to_datetime(self.daily["date"]).dt.date.unique())
         phase = w.Dropdown(
@@ -203,16 +201,14 @@ class Explorer:
             description="日期 Dates",
             layout={"width": "600px"},
         )
-        cards, chart = w.HTML(), w.Output()
+        # the chart is an Image widget holding PNG bytes: no display messages, so a notebook run
+        # without a front end (nbval, papermill) records the same outputs as JupyterLab
+        cards, chart = w.HTML(), w.Image(format="png")
 
         def update(_: Any = None) -> None:
             v = view(self.daily, self.windows, phase.value, tuple(channels.value), dates.value)
             cards.value = cards_html(v.cards)
-            chart.clear_output(wait=True)
-            with chart:
-                fig = figure(v, phase_label(phase.value))
-                display(fig)
-                plt.close(fig)
+            chart.value = base64.b64decode(_png(figure(v, phase_label(phase.value))))
 
         for control in (phase, channels, dates):
             control.observe(update, names="value")
@@ -231,4 +227,5 @@ class Explorer:
         except Exception:  # no ipywidgets or no kernel comm: the static version alone
             pass
         bundle["text/html"] = static_html(self.daily, self.windows)
+        bundle["text/plain"] = "Explorer（静态版见 HTML / static version in HTML）"
         return bundle
