@@ -1,30 +1,55 @@
-"""投放 (metrics.ads, analysis.ops.ads): 费比 and break-even ROAS per channel against a hand
-computation from the raw files and the P&L; channels below break-even named; attribution gap."""
+"""投放 (metrics.ads, analysis.ops.ads): 费比 per channel and the one 保本投产比 (the margin
+analysis's (1 − d)/(m − d)) against a hand computation from the raw files; channels below
+break-even named; attribution gap."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from fupan.analysis import ops
+from fupan.analysis.retrospective import build
+from fupan.extract.aggregates import extract
 from fupan.format import Style
-from fupan.metrics.ads import break_even_roas_from_margin
+from fupan.metrics.ads import channel_efficiency
+from fupan.metrics.margin import break_even_roas
 from fupan.report.sections import ops as sections
 from ops_demo import in_window, ops_campaign, raw  # noqa: F401 (fixtures)
 
 
+@pytest.fixture(scope="module")
+def built(ops_campaign):  # noqa: F811
+    return build(ops_campaign, extract(ops_campaign))
+
+
 def test_break_even_by_hand() -> None:
-    assert break_even_roas_from_margin(0.25) == 4.0
+    # d = 15.5 %, m = 52.5 %: (1 − 0.155) / (0.525 − 0.155) = 0.845 / 0.37
+    assert break_even_roas(0.155, 0.525) == pytest.approx(2.283783783783, rel=1e-9)
     with pytest.raises(ValueError):
-        break_even_roas_from_margin(-0.1)
+        break_even_roas(0.6, 0.5)  # d ≥ m: no ROAS breaks even
+    ch = pd.DataFrame(
+        {
+            "spend": [100.0, 100.0, 0.0],
+            "impressions": [1e4] * 3,
+            "clicks": [50.0] * 3,
+            "gmv": [300.0, 200.0, 50.0],
+            "orders": [3.0, 2.0, 1.0],
+            "new_customers": [1.0] * 3,
+        },
+        index=["a", "b", "c"],
+    )
+    out = channel_efficiency(ch, 2.5)  # ROAS 3.0 ≥ 2.5, 2.0 < 2.5, no spend → not judged
+    assert list(out["below_break_even"]) == [False, True, None]
+    assert list(channel_efficiency(ch, None)["below_break_even"]) == [None, None, None]
 
 
-def test_spend_ratio_and_break_even_per_channel(ops_campaign, raw) -> None:  # noqa: F811
-    p = ops.pnl(ops_campaign)
-    r = ops.ads(ops_campaign, p)
-    # by hand: contribution before ads over GMV, from the P&L's own lines
-    st = p.statement
-    m = (st.contribution - st.amount("ads")) / st.amount("gmv")
-    assert r.break_even_roas == pytest.approx(1 / m, rel=1e-12)
+def test_one_break_even_roas_per_report(built, ops_campaign, raw) -> None:  # noqa: F811
+    mg, r = built.margin, built.ads
+    # by hand from the margin analysis's d and m: (1 − d)/(m − d); the ads section uses that figure
+    be = (1 - mg.discount_depth) / (mg.unit_margin - mg.discount_depth)
+    assert mg.break_even_roas == pytest.approx(be, rel=1e-12)
+    assert r.break_even_roas == pytest.approx(be, rel=1e-12)
+    assert (r.discount_depth, r.unit_margin) == (mg.discount_depth, mg.unit_margin)
     s, w = raw["spend"], raw["window"]
     spend = s[s["date"].between(*w)].groupby("channel")["spend"].sum()
     gmv = in_window(raw["orders"], w).groupby("channel")["paid_amount"].sum()
@@ -32,17 +57,20 @@ def test_spend_ratio_and_break_even_per_channel(ops_campaign, raw) -> None:  # n
     for ch, sp in spend.items():
         assert r.channels.at[ch, "spend_ratio"] == pytest.approx(sp / gmv[ch], rel=1e-9)
         assert r.channels.at[ch, "roas"] == pytest.approx(gmv[ch] / sp, rel=1e-9)
-        if gmv[ch] / sp < 1 / m:
+        if gmv[ch] / sp < be:
             below.append(ch)
     assert sorted(r.below_break_even) == sorted(below)
     clicks = s[s["date"].between(*w)].groupby("channel")["clicks"].sum()
     assert r.channels.at["search_ads", "cpc"] == pytest.approx(
         spend["search_ads"] / clicks["search_ads"]
     )
+    # without a margin analysis no channel is judged (never a second break-even from the P&L)
+    bare = ops.ads(ops_campaign, ops.pnl(ops_campaign))
+    assert bare.break_even_roas is None and bare.below_break_even == []
 
 
-def test_attribution_gap_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
-    r = ops.ads(ops_campaign, ops.pnl(ops_campaign))
+def test_attribution_gap_equals_pandas(built, raw) -> None:  # noqa: F811
+    r = built.ads
     s, w = raw["spend"], raw["window"]
     att = s[s["date"].between(*w)].groupby("channel")["attributed_gmv"].sum()
     gmv = in_window(raw["orders"], w).groupby("channel")["paid_amount"].sum()
@@ -51,11 +79,12 @@ def test_attribution_gap_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
     assert set(r.tools["tool"]) == set(s["tool"])  # Chinese tool names, as the data has them
 
 
-def test_section_names_channels_below_break_even(ops_campaign) -> None:  # noqa: F811
-    r = ops.ads(ops_campaign, ops.pnl(ops_campaign))
+def test_section_names_channels_below_break_even(built) -> None:
+    r = built.ads
     st = Style(lang="zh", names=(("channel", "feed_ads", "信息流", "Feed ads"),))
     page = str(sections.ads(r, st))
-    assert "保本投产比" in page and f"{r.break_even_roas:.2f}" in page
+    assert page.count("保本投产比") >= 1 and f"{r.break_even_roas:.2f}" in page
     for ch in r.below_break_even:
         assert st.channel(ch) in page.split("低于保本线的渠道：")[1].split("。")[0]
     assert "万相台" in page and "直通车" in page
+    assert "广告前贡献" not in page  # no second break-even figure

@@ -318,9 +318,12 @@ _RESULT_DEFS = [
         "保本投产比",
         "Break-even ROAS",
         "multiple",
-        "(1 − 折扣深度) / (单位边际贡献率 − 折扣深度)：投产比低于它，推广带来的支付金额的边际贡献不够付推广费",
-        "(1 − discount depth) / (unit contribution margin − discount depth): below it, the "
-        "contribution of the GMV a channel's spend brings does not pay for the spend",
+        "(1 − 折扣深度) / (单位边际贡献率 − 折扣深度) = 1 / 每元支付金额的变动贡献：投产比低于它，推广带来的支付金额的"
+        "边际贡献不够付推广费；固定费用（坑位费、活动费）不随下一元推广增长，不计入；全报告只此一个口径",
+        "(1 − discount depth) / (unit contribution margin − discount depth) = 1 / the variable "
+        "contribution of one yuan of GMV: below it, the contribution of the GMV a channel's spend "
+        "brings does not pay for the spend; fixed costs (slot fees, participation fees) do not grow "
+        "with the next yuan of spend and are left out; the report's only 口径 for it",
     ),
     KpiDef(
         "break_even_lift",

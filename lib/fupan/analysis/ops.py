@@ -24,6 +24,7 @@ from ..metrics import products as products_m
 from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
 from ..metrics.presale import gmv_by_counting_date, presale_summary
 from . import ops_data as q
+from .results.impact import MarginAnalysis
 from .results.ops import (
     AdsResult,
     LiveResult,
@@ -223,8 +224,12 @@ def products(campaign: Campaign) -> ProductsResult:
     )
 
 
-def ads(campaign: Campaign, pnl_result: object) -> AdsResult:
-    """投放: efficiency by channel with 费比 and the P&L's break-even ROAS; tools, plans, attribution.
+def ads(campaign: Campaign, pnl_result: object, margin_result: object = None) -> AdsResult:
+    """投放: efficiency by channel with 费比 and the 保本投产比 verdict; tools, plans, attribution.
+
+    The break-even ROAS is the margin analysis's (:func:`fupan.metrics.margin.break_even_roas`,
+    (1 − d)/(m − d)): one figure for the report; without it (no unit cost, or d ≥ m) no channel is
+    judged and the section says why. ``pnl_result`` is kept for the wiring and not used for it.
 
     Raises
     ------
@@ -236,13 +241,10 @@ def ads(campaign: Campaign, pnl_result: object) -> AdsResult:
     spend = q.spend_by(campaign, a, b, "channel").set_index("channel")
     sales = q.channel_sales(campaign, a, b)
     ch = spend.join(sales, how="left").fillna({"gmv": 0.0, "orders": 0, "new_customers": 0})
-    be = None
-    if isinstance(pnl_result, PnlResult) and not pnl_result.statement.missing:
-        st = pnl_result.statement
-        before_ads = st.contribution - (st.amount("ads") or 0.0)
-        gmv = st.amount("gmv") or 0.0
-        if gmv > 0 and before_ads > 0:
-            be = ads_m.break_even_roas_from_margin(before_ads / gmv)
+    be = d = m = None
+    if isinstance(margin_result, MarginAnalysis) and margin_result.break_even_roas is not None:
+        be = margin_result.break_even_roas
+        d, m = margin_result.discount_depth, margin_result.unit_margin
     cols = ["spend", "impressions", "clicks", "gmv", "orders", "new_customers"]
     channels = ads_m.channel_efficiency(ch[cols], be)
     tools = attribution = None
@@ -255,7 +257,7 @@ def ads(campaign: Campaign, pnl_result: object) -> AdsResult:
             )
     if campaign.measures("spend", "attributed_gmv"):
         attribution = ads_m.attribution_gap(spend["attributed_gmv"], sales["gmv"])
-    return AdsResult(channels, tools, attribution, be)
+    return AdsResult(channels, tools, attribution, be, discount_depth=d, unit_margin=m)
 
 
 def pacing(campaign: Campaign) -> PacingResult:

@@ -1,4 +1,4 @@
-"""投放: ad efficiency by channel, tool and plan; 费比, break-even ROAS from the P&L; attribution gap.
+"""投放: ad efficiency by channel, tool and plan; 费比 and the 保本投产比 verdict; attribution gap.
 
 口径 (campaign window; spend rows by date, orders by order time, not cancelled):
 
@@ -6,9 +6,13 @@
 - click conversion = orders of the channel / clicks; cost per order = spend / orders; cost per new
   customer = spend / new customers of the channel;
 - 投产比 ROAS (= the back-office ROI) = the channel's order GMV / spend; 费比 = spend / GMV;
-- break-even ROAS (保本投产比, from the P&L) = 1 / m, m = (contribution before ads) / GMV: the
-  share of each yuan of GMV left after goods, refunds, fees, logistics, coupons and KOL costs; a
-  channel below it loses money on the GMV it brought (all of it, not only the increment);
+- break-even ROAS (保本投产比) has one 口径, :func:`fupan.metrics.margin.break_even_roas`:
+  (1 − d)/(m − d), d the discount depth and m the unit contribution margin (both fractions of the
+  regular price), i.e. 1 / the variable contribution of one yuan of GMV. It is a marginal figure:
+  fixed costs (slot fees, participation fees, creative) do not grow with the next yuan of spend,
+  so the P&L's contribution-before-ads share (which carries them) is not a second break-even. A
+  channel whose ROAS is below it (:func:`fupan.metrics.margin.channel_break_even`) loses money on
+  the GMV it brought (all of it, not only the increment);
 - attribution gap = the platform's attributed GMV / the order-channel GMV − 1: attribution windows
   (e.g. 15 days after a click) and several touches claiming one order inflate it.
 """
@@ -17,37 +21,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["attribution_gap", "break_even_roas_from_margin", "channel_efficiency"]
+from .margin import channel_break_even
+
+__all__ = ["attribution_gap", "channel_efficiency"]
 
 
 def _ratio(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a / b.where(b > 0)).astype(float)
-
-
-def break_even_roas_from_margin(margin: float) -> float:
-    """保本投产比 = 1 / m (口径 in the module docstring).
-
-    Parameters
-    ----------
-    margin : float
-        Contribution before ads as a share of GMV.
-
-    Returns
-    -------
-    float
-        The ROAS at which a channel's spend eats its GMV's contribution.
-
-    Raises
-    ------
-    ValueError
-        If ``margin`` ≤ 0 (no ROAS breaks even).
-    """
-    if not margin > 0:
-        raise ValueError(
-            f"contribution before ads is {margin:.1%} of GMV: no ROAS breaks even"
-            f"||广告前贡献率为 {margin:.1%}：任何投产比都无法保本"
-        )
-    return 1.0 / margin
 
 
 def channel_efficiency(channels: pd.DataFrame, be_roas: float | None) -> pd.DataFrame:
@@ -59,7 +39,8 @@ def channel_efficiency(channels: pd.DataFrame, be_roas: float | None) -> pd.Data
         Indexed by channel: ``spend``, ``impressions``, ``clicks``, ``gmv``, ``orders``,
         ``new_customers``.
     be_roas : float or None
-        The break-even ROAS; None when it cannot be computed.
+        The break-even ROAS (:func:`fupan.metrics.margin.break_even_roas`); None when it cannot
+        be computed (then no channel is judged).
 
     Returns
     -------
@@ -78,11 +59,12 @@ def channel_efficiency(channels: pd.DataFrame, be_roas: float | None) -> pd.Data
     out["cost_per_new"] = _ratio(c["spend"], c["new_customers"])
     out["roas"] = _ratio(c["gmv"], c["spend"])
     out["spend_ratio"] = _ratio(c["spend"], c["gmv"])
-    out["below_break_even"] = pd.Series(
-        [None if be_roas is None or r != r else bool(r < be_roas) for r in out["roas"].to_numpy()],
-        index=out.index,
-        dtype=object,
-    )
+    if be_roas is None:
+        out["below_break_even"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    else:
+        out["below_break_even"] = channel_break_even(c[["gmv", "spend"]], be_roas)[
+            "below_break_even"
+        ]
     return out
 
 

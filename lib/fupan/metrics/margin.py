@@ -310,7 +310,9 @@ def break_even_roas(discount: float, margin: float) -> float:
     i.e. (m − d)/(1 − d) per unit of GMV. Spend S that brings GMV G pays for itself when
     G·(m − d)/(1 − d) ≥ S, i.e. ROAS = G/S ≥ (1 − d)/(m − d). By hand: m = 52.5 %, d = 15.5 % →
     0.845/0.370 = 2.28. It counts all GMV attributed to the spend (as the dashboards' ROI does),
-    not only the incremental part, so a channel at break-even may still lose money.
+    not only the incremental part, so a channel at break-even may still lose money. This is the
+    one 口径 of 保本投产比 in the report (the ads section judges its channels against it too):
+    fixed costs do not grow with the next yuan of spend, so they stay out of it.
 
     Parameters
     ----------

@@ -142,14 +142,17 @@ class ProductsResult:
 class AdsResult:
     """Ad efficiency by channel, tool and plan; attributed vs order-channel GMV.
 
-    By channel with the P&L's break-even ROAS; the gap between the platform's attributed GMV and
-    the order-channel GMV.
+    By channel with the 保本投产比 (the margin analysis's (1 − d)/(m − d), with its discount depth
+    d and unit contribution margin m; None when it was not computed); the gap between the
+    platform's attributed GMV and the order-channel GMV.
     """
 
     channels: pd.DataFrame
     tools: pd.DataFrame | None
     attribution: pd.DataFrame | None
     break_even_roas: float | None
+    discount_depth: float | None = None
+    unit_margin: float | None = None
 
     @property
     def below_break_even(self) -> list[str]:

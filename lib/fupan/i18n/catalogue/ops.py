@@ -206,13 +206,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ ads
     "ops_ads_lead": (
-        "保本投产比 {be}（损益表中广告前贡献占GMV {m}）。低于保本线的渠道：{below}。",
-        "Break-even ROAS {be} (contribution before ads is {m} of GMV, from the P&L). Below "
+        "保本投产比 {be}（折扣深度 {d}，单位边际贡献率 {m}）。低于保本线的渠道：{below}。",
+        "Break-even ROAS {be} (discount depth {d}, unit contribution margin {m}). Below "
         "break-even: {below}.",
     ),
     "ops_ads_no_be": (
-        "损益表不完整，保本投产比未计算。",
-        "The P&L is incomplete: no break-even ROAS.",
+        "保本投产比未计算（需要订单的SKU与单位成本，且折扣深度低于单位边际贡献率），各渠道不作判断。",
+        "No break-even ROAS (it needs the orders' SKU and unit cost, and a discount depth below "
+        "the unit contribution margin): no channel is judged.",
     ),
     "ops_none": ("无", "none"),
     "ops_channel": ("渠道", "Channel"),
@@ -241,9 +242,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "order channel gives each order one source. ROAS and spend/GMV use the order channel.",
     ),
     "ops_ads_note": (
-        "保本投产比 = 1 / (广告前贡献利润 / GMV)：低于它的渠道，其带来的全部GMV的贡献不足以覆盖花费（按全部而非增量GMV）。",
-        "Break-even ROAS = 1 / (contribution before ads / GMV): below it a channel's spend costs "
-        "more than all the GMV it brought contributes (all GMV, not only the increment).",
+        "保本投产比 = (1 − 折扣深度) / (单位边际贡献率 − 折扣深度)，即每元GMV的变动贡献的倒数；固定费用（坑位费、活动费）不随下一元推广增长，不计入。低于它的渠道，其带来的全部GMV的贡献不足以覆盖花费（按全部而非增量GMV）。",
+        "Break-even ROAS = (1 − discount depth) / (unit contribution margin − discount depth), "
+        "i.e. 1 / the variable contribution of one yuan of GMV; fixed costs (slot fees, "
+        "participation fees) do not grow with the next yuan of spend and are left out. Below it a "
+        "channel's spend costs more than all the GMV it brought contributes (all GMV, not only "
+        "the increment).",
     ),
     # ------------------------------------------------------------------ pacing
     "ops_pacing_lead": (

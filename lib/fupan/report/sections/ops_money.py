@@ -127,7 +127,8 @@ def ads(result: AdsResult | Skip | None, style: Style) -> Html:
                 "ops_ads_lead",
                 lang,
                 be=f"{result.break_even_roas:.2f}",
-                m=pct(1 / result.break_even_roas),
+                d=pct(result.discount_depth),
+                m=pct(result.unit_margin),
                 below=below,
             )
         ]
