@@ -157,13 +157,13 @@ display(render.new_customer_quality(r.customers, style))
 display(*render.decomposition(r.decomposition, style))
 
 # %% [markdown]
-# ## 原因分析：目标缺口归因 Causes: the gap to target
+# ## 原因分析：目标缺口归因 Causes: Root cause
 
 # %%
 display(render.root_cause(r.segments, r.root_cause, style))
 
 # %% [markdown]
-# ## 原因分析：异常日 Causes: anomalous days
+# ## 原因分析：异常日 Causes: Anomalous days
 
 # %%
 display(render.day_anomalies(r.day_anomalies, style))
