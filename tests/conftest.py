@@ -146,7 +146,13 @@ def _close_figures():
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the real ``fupan`` entry point in a subprocess."""
+    """Run the real ``fupan`` entry point in a subprocess.
+
+    ``run`` and ``batch`` get ``--no-library`` unless the test names a library: a case library
+    built in the repository (``make library``) must not change what a test sees.
+    """
+    if args and args[0] in ("run", "batch") and not {"--library", "--no-library"} & set(args):
+        args = (*args, "--no-library")
     return subprocess.run(
         [sys.executable, "-m", "fupan.cli", *args],
         capture_output=True,

@@ -38,7 +38,17 @@ def record(campaign: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("reports")
     env = {**os.environ, "FUPAN_SALT_FILE": str(out / "salt")}
     proc = subprocess.run(
-        [sys.executable, "-m", "fupan.cli", "run", str(campaign), "--out", str(out), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "fupan.cli",
+            "run",
+            str(campaign),
+            "--out",
+            str(out),
+            "--quiet",
+            "--no-library",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
