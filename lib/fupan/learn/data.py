@@ -38,6 +38,23 @@ def demo_dir(seed: int = DEMO_SEED, scale: float = 3.0, scenario: str = "standar
     return folder
 
 
+def preset_dir(name: str) -> Path:
+    """A scenario preset's campaign folder (:mod:`fupan.demo.scenarios`), written on first use."""
+    from ..demo.scenarios import write_preset
+
+    folder = CACHE / f"preset-{name}"
+    if not (folder / "campaign.yaml").is_file():
+        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        write_preset(name, tmp)
+        if folder.exists():
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.replace(folder)
+    return folder
+
+
 def prepared(folder: Path) -> Path:
     """The validated tables of ``folder`` as a DuckDB file (validated on first use only)."""
     from ..ingest.validate import open_campaign, save_prepared
