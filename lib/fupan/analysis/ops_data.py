@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..extract.aggregates import history_basis
 from ..i18n import bilingual
 from ..ingest.validate import Campaign
 
@@ -55,17 +56,12 @@ def frame(campaign: Campaign, sql: str, params: list[Any] | None = None) -> pd.D
 
 
 def gmv_date(campaign: Campaign) -> str:
-    """The counting date of GMV.
+    """The counting date of GMV: :func:`fupan.extract.aggregates.history_basis`.
 
-    The card's ``gmv_date``, else balance_paid when the orders carry presale columns (as the
-    platforms count), else order_time.
+    The one rule the lift's daily history follows too: the card's ``gmv_date``, else balance_paid
+    when the orders carry presale columns (as the platforms count), else order_time.
     """
-    if campaign.card.gmv_date:
-        return campaign.card.gmv_date
-    presale = campaign.measures("orders", "order_type") and campaign.measures(
-        "orders", "balance_time"
-    )
-    return "balance_paid" if presale else "order_time"
+    return history_basis(campaign)
 
 
 def counted_day(campaign: Campaign, basis: str) -> str:

@@ -81,6 +81,25 @@ class Aggregates:
     #: day × channel GMV, refunds and orders over the whole history (day-level anomaly tests)
     daily_slices: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    #: the day ``history`` dates GMV on (:func:`history_basis`): order_time or balance_paid
+    #: (orders and units stay on the order's first line's day either way)
+    history_basis: str = "order_time"
+
+
+def history_basis(campaign: Campaign) -> str:
+    """The counting date of the daily history the lift learns from and measures.
+
+    The card's ``gmv_date``, else balance_paid when the orders carry presale columns (order_type
+    and balance_time, as the platforms count), else order_time; balance_paid only when the orders
+    have balance_time (without presale columns nothing changes).
+    """
+    measures = getattr(campaign, "measures", None)
+    if measures is None or not measures("orders", "balance_time"):
+        return "order_time"
+    declared = getattr(campaign.card, "gmv_date", None)
+    if declared:
+        return str(declared)
+    return "balance_paid" if measures("orders", "order_type") else "order_time"
 
 
 def window_frame(campaign: Campaign) -> pd.DataFrame:
@@ -125,6 +144,10 @@ def _query(engine: Engine, name: str) -> pd.DataFrame:
     return frame
 
 
+#: the daily history's SQL per counting date (gmv_date)
+_HISTORY_SQL = {"order_time": "daily_history", "balance_paid": "daily_history_balance"}
+
+
 def extract(campaign: Campaign) -> Aggregates:
     """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
     engine = engine_of(campaign)
@@ -153,6 +176,7 @@ def extract(campaign: Campaign) -> Aggregates:
             parts[key] = None
             notes[key] = table
     parts["controls"] = _controls(campaign)
+    basis = history_basis(campaign)
     if parts["ab_users"] is not None and parts["ab_users"].empty:
         parts["ab_users"] = None
         notes["ab_users"] = "events.variant"
@@ -164,9 +188,10 @@ def extract(campaign: Campaign) -> Aggregates:
         customer_orders=_query(engine, "customer_orders"),
         segments=_query(engine, "segments_daily"),
         sku_window=_query(engine, "sku_window"),
-        history=_query(engine, "daily_history"),
+        history=_query(engine, _HISTORY_SQL[basis]),
         daily_slices=_query(engine, "daily_slices"),
         notes=notes,
+        history_basis=basis,
         **parts,
     )
 

@@ -126,6 +126,20 @@ def _orders_ops(
         "deposit_share": DEPOSIT_SHARE,
         "deposit_multiplier": DEPOSIT_MULTIPLIER,
         "balance_day": BALANCE_DAY,
+        # GMV the card's counting date (gmv_date: balance_paid) moves from the preheat days to
+        # the balance day: lines not cancelled of presale orders whose balance was paid. The
+        # planted incremental_gmv is dated by order time; by balance-paid date the preheat's is
+        # this much lower and the balance day's phase this much higher (the total is unchanged).
+        "balance_moved_gmv": round(
+            float(
+                paid[
+                    is_pre
+                    & per["balance_at"].notna().to_numpy()
+                    & (lines["status"].to_numpy() != "cancelled")
+                ].sum()
+            ),
+            2,
+        ),
     }
     used = {
         k: int((coupon == k).sum()) for k in ("CP-PLT-300-50", "CP-LIVE-100-10", "CP-SHOP-200-20")

@@ -115,8 +115,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_presale_share": ("预售GMV占比", "Presale share of GMV"),
     "ops_presale_aov": ("笔单价：预售 / 现货", "Per order: presale / spot"),
     "ops_presale_counting": (
-        "GMV计入日期：卡片声明为「{basis}」。按下单时间计，定金日计入整单；按尾款日计（生意参谋口径），预售单在付尾款当天才计入——下表是两种口径差异最大的几天。",
-        "GMV counting date: the card says '{basis}'. By order time a presale counts on its "
+        "GMV计入日期：卡片声明为「{basis}」，增量测算与目标节奏的日GMV都按它计（订单数与件数仍按下单日）。按下单时间计，定金日计入整单；按尾款日计（生意参谋口径），预售单在付尾款当天才计入——下表是两种口径差异最大的几天。",
+        "GMV counting date: the card says '{basis}'; the lift and the pacing count daily GMV on it "
+        "(orders and units stay on the order day). By order time a presale counts on its "
         "deposit day; by balance-paid date (as the platform counts) on the day its balance was "
         "paid — the days where the two differ most:",
     ),
