@@ -154,7 +154,7 @@ def assert_no_untranslated_text(page: str, demo_dir: Path) -> None:
         if table.suffix not in (".csv", ".parquet") or table.stem == "events":
             continue
         frame = pd.read_csv(table) if table.suffix == ".csv" else pd.read_parquet(table)
-        for col in frame.select_dtypes(include="object").columns:
+        for col in frame.select_dtypes(include=["object", "str"]).columns:
             operator |= {str(v) for v in frame[col].dropna().unique()[:5000]}
     # the bilingual section headings of the template keep their Chinese half
     template = (
