@@ -294,4 +294,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Actual GMV by the card's counting date ({basis}); the plan is the targets table (date × "
         "channel).",
     ),
+    # ------------------------------------------------------------------ charts
+    "ops_chart_progress": ("时间进度 vs 完成进度", "Time elapsed vs achievement"),
+    "ops_chart_progress_y": ("占全程目标", "Share of the whole plan"),
+    "ops_chart_behind": ("落后于时间进度", "Behind time"),
+    "ops_chart_ahead": ("领先于时间进度", "Ahead of time"),
+    "ops_chart_final": ("完成 {done}", "{done} achieved"),
+    "ops_chart_pareto": ("商品帕累托曲线", "SKU Pareto curve"),
+    "ops_chart_pareto_x": ("SKU排名（占SKU数）", "SKU rank (share of SKUs)"),
+    "ops_chart_pareto_y": ("累计GMV占比", "Cumulative share of GMV"),
+    "ops_chart_pareto_curve": ("累计GMV占比", "Cumulative GMV share"),
+    "ops_chart_hero": ("主推款", "Hero SKU"),
+    "ops_chart_top": ("前 {k} 个SKU贡献 {share}", "Top {k} SKUs: {share} of GMV"),
 }

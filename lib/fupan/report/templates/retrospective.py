@@ -24,7 +24,7 @@ from IPython.display import display
 
 import fupan
 from fupan import cases
-from fupan.report import charts, render
+from fupan.report import charts, ops_charts, render
 from fupan.report.sections import ops as ops_sections
 
 r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
@@ -98,7 +98,7 @@ display(*render.spend(r.agg.spend, r.card, r.channels, style))
 # ## 目标拆解与节奏 Pacing against the plan
 
 # %%
-display(ops_sections.pacing(r.pacing, style))
+display(ops_sections.pacing(r.pacing, style), *ops_charts.pacing_figures(r.pacing, style))
 
 # %% [markdown]
 # ## 预售：定金与尾款 Presale: deposits and balances
@@ -116,7 +116,7 @@ display(ops_sections.live(r.live, style))
 # ## 商品结构 Products
 
 # %%
-display(ops_sections.products(r.products, style))
+display(ops_sections.products(r.products, style), *ops_charts.products_figures(r.products, style))
 
 # %% [markdown]
 # ## 投放：渠道、工具与计划 Ads by channel, tool and plan
