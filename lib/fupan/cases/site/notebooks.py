@@ -135,14 +135,21 @@ def _used_in(key: str, zh: str, texts: dict[str, tuple[str, str]]) -> list[tuple
     ]
 
 
+def _title_spans(title: str, fallback: str) -> str:
+    """An example's "中文 · English" title as one span per language (either half may be missing)."""
+    zh, _, en = (part.strip() for part in title.partition("·"))
+    zh, en = zh or en or fallback, en or zh or fallback
+    return (
+        f'<span class="l-zh" lang="zh-CN">{html.escape(zh)}</span>'
+        f'<span class="l-en" lang="en">{html.escape(en)}</span>'
+    )
+
+
 def _glossary_section(texts: dict[str, tuple[str, str]]) -> str:
     rows = []
     for key, zh, en, dzh, den, kind in _glossary_terms():
         used = _used_in(key, zh, texts)
-        links = " ".join(
-            f'<a href="{html.escape(p)}">{html.escape(t.split("·")[0].strip() or p)}</a>'
-            for p, t in used
-        )
+        links = " ".join(f'<a href="{html.escape(p)}">{_title_spans(t, p)}</a>' for p, t in used)
         rows.append(
             f'<tr id="term-{html.escape(key)}" data-kind="{kind}"><th scope="row">'
             f'<span class="l-zh" lang="zh-CN">{html.escape(zh)}</span><span class="l-en" lang="en">{html.escape(en)}</span>'
@@ -156,8 +163,11 @@ def _glossary_section(texts: dict[str, tuple[str, str]]) -> str:
         '<p><input type="search" id="fp-term-filter" placeholder="筛选术语 Filter terms" '
         "oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('.fp-terms tbody tr')"
         '.forEach(function(r){r.hidden=q&&r.textContent.toLowerCase().indexOf(q)<0})"></p>'
-        '<table class="glossary"><thead><tr><th>术语 Term</th><th>口径 Definition</th>'
-        "<th>示例 Used in</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
+        '<table class="glossary"><thead><tr>'
+        '<th><span class="l-zh" lang="zh-CN">术语</span><span class="l-en" lang="en">Term</span></th>'
+        '<th><span class="l-zh" lang="zh-CN">口径</span><span class="l-en" lang="en">Definition</span></th>'
+        '<th><span class="l-zh" lang="zh-CN">示例</span><span class="l-en" lang="en">Used in</span></th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
     )
 
 
