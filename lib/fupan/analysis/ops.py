@@ -12,10 +12,13 @@ pacing), where each 口径 is stated.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..i18n import bilingual
 from ..ingest.card.ops_contracts import PRODUCT_ROLES
+from ..ingest.card.ops_plan import plan_frame
 from ..ingest.validate import Campaign
 from ..metrics import ads as ads_m
 from ..metrics import live as live_m
@@ -268,9 +271,9 @@ def pacing(campaign: Campaign) -> PacingResult:
     ValueError
         Without a targets table.
     """
-    q.require(campaign, "targets")
+    source, has = _plan_source(campaign)
     basis = q.gmv_date(campaign)
-    plan = q.frame(campaign, "SELECT date, channel, sum(gmv) AS gmv FROM targets GROUP BY 1, 2")
+    plan = q.frame(campaign, f"SELECT date, channel, sum(gmv) AS gmv FROM {source} GROUP BY 1, 2")
     a, b = plan["date"].min(), plan["date"].max()
     day = q.counted_day(campaign, basis)
     actual = q.frame(
@@ -289,21 +292,41 @@ def pacing(campaign: Campaign) -> PacingResult:
     )
     unplanned = tuple(str(c) for c in channels.index[~channels["planned"]])
     factors = None
-    if (
-        campaign.measures("targets", "visitors")
-        and campaign.measures("targets", "conversion")
-        and campaign.has("events")
-    ):
-        factors = _factors(campaign, day, a, b)
-    return PacingResult(report, channels, unplanned, basis, factors)
+    if has("visitors") and has("conversion") and campaign.has("events"):
+        factors = _factors(campaign, day, a, b, source)
+    return PacingResult(report, channels, unplanned, basis, factors, plan_source=source)
 
 
-def _factors(campaign: Campaign, day: str, a: object, b: object) -> pd.DataFrame:
+def _plan_source(campaign: Campaign) -> tuple[str, Any]:
+    """Where the plan is, and whether it measures a column.
+
+    The targets table, else the card's ``plan:`` block (registered as the view ``card_plan``).
+
+    Raises
+    ------
+    ValueError
+        Neither was given (the bilingual skip reason).
+    """
+    if campaign.has("targets"):
+        return "targets", lambda c: campaign.measures("targets", c)
+    frame = plan_frame(campaign.card.plan, campaign.card.windows)
+    if frame is None:
+        raise ValueError(
+            bilingual(
+                "No plan (tables.targets or the card's plan: block): not computed.",
+                "没有计划（活动卡片 tables.targets 或 plan: 块），本节未计算。",
+            )
+        )
+    campaign.con.register("card_plan", frame)
+    return "card_plan", lambda c: bool(frame[c].notna().all())
+
+
+def _factors(campaign: Campaign, day: str, a: object, b: object, source: str) -> pd.DataFrame:
     """Plan vs actual visitors, orders and GMV by planned channel over the plan's days."""
     plan = q.frame(
         campaign,
-        """SELECT channel, sum(gmv) AS gmv, sum(visitors) AS visitors,
-                  sum(visitors * conversion) AS orders FROM targets GROUP BY 1""",
+        f"""SELECT channel, sum(gmv) AS gmv, sum(visitors) AS visitors,
+                  sum(visitors * conversion) AS orders FROM {source} GROUP BY 1""",
     ).set_index("channel")
     actual = q.frame(
         campaign,

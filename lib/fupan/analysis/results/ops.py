@@ -181,6 +181,8 @@ class PacingResult:
     #: the gap of each planned channel split into visitors, conversion and 客单价 (None without
     #: visitors and conversion in the plan, or without events)
     factors: pd.DataFrame | None = None
+    #: where the plan came from: the ``targets`` table or the card's plan block (``card_plan``)
+    plan_source: str = "targets"
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

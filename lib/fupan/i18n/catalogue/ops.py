@@ -290,9 +290,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_time_progress": ("时间进度", "Time elapsed"),
     "ops_plan_gmv": ("计划", "Plan"),
     "ops_pacing_note": (
-        "实际GMV按卡片声明的计入日期（{basis}）；目标来自 targets 表（日期 × 渠道）。",
-        "Actual GMV by the card's counting date ({basis}); the plan is the targets table (date × "
-        "channel).",
+        "实际GMV按卡片声明的计入日期（{basis}）；目标来自{source}。",
+        "Actual GMV by the card's counting date ({basis}); the plan is {source}.",
+    ),
+    "ops_plan_from_targets": ("targets 表（日期 × 渠道）", "the targets table (date × channel)"),
+    "ops_plan_from_card_plan": (
+        "活动卡片的 plan 块（日期或阶段 × 渠道，阶段目标按天均分）",
+        "the card's plan block (date or phase × channel, a phase's plan spread evenly over its "
+        "days)",
     ),
     # ------------------------------------------------------------------ charts
     "ops_chart_progress": ("时间进度 vs 完成进度", "Time elapsed vs achievement"),

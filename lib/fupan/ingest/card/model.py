@@ -6,7 +6,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
@@ -14,6 +14,7 @@ from .channels import ChannelName
 from .contracts import TABLE_NAMES
 from .source import Source
 from .ops import GmvDate, Presale
+from .ops_plan import PlanRow, unknown_phases
 from .windows import Windows
 
 
@@ -100,6 +101,8 @@ class CampaignCard(_Model):
     #: when the orders carry presale columns (as the platforms count), else the order time
     gmv_date: GmvDate | None = None
     presale: Presale = Field(default_factory=Presale)
+    #: the plan by date or phase × channel (:mod:`.ops_plan`); pacing reads it without targets.csv
+    plan: list[PlanRow] = Field(default_factory=list)
     #: channel taxonomy: data key → 一级/二级 Chinese name and English name (``{live: {level1:
     #: 自播, en: Own live stream}}``); common keys have defaults (:mod:`.channels`)
     channels: dict[str, ChannelName] = Field(default_factory=dict)
@@ -125,3 +128,14 @@ class CampaignCard(_Model):
                 f"unknown IANA time zone '{v}' (e.g. Asia/Shanghai)||未知时区 '{v}'（例如 Asia/Shanghai）"
             ) from exc
         return v
+
+    @model_validator(mode="after")
+    def _plan_phases(self) -> CampaignCard:
+        bad = unknown_phases(self.plan, self.windows)
+        if bad:
+            where = ", ".join(f"plan.{i}.phase = {p}" for i, p in bad)
+            raise ValueError(
+                f"{where}: the card's windows do not define that phase"
+                f"||{where}：卡片的 windows 中没有这个阶段"
+            )
+        return self

@@ -289,6 +289,13 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 rows,
             ),
         ],
-        [t("ops_pacing_note", lang, basis=basis)]
+        [
+            t(
+                "ops_pacing_note",
+                lang,
+                basis=basis,
+                source=t(f"ops_plan_from_{result.plan_source}", lang),
+            )
+        ]
         + ([] if f is None else [t("ops_factor_note", lang)]),
     )
