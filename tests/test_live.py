@@ -58,3 +58,43 @@ def test_section_names_the_no_show(ops_campaign, raw) -> None:  # noqa: F811
     zh, en = (str(sections.live(r, Style(lang=lang))) for lang in ("zh", "en"))
     assert truth["host"] in zh and "未开播" in zh and truth["date"] in zh
     assert truth["host"] in en and "did not go live" in en and "ops_" not in en
+
+
+@pytest.fixture(scope="module")
+def built(ops_campaign):  # noqa: F811
+    from fupan.analysis.retrospective import build
+    from fupan.extract.aggregates import extract
+
+    return build(ops_campaign, extract(ops_campaign))
+
+
+def test_anomalies_part_names_the_no_show_from_truth(built, raw) -> None:  # noqa: F811
+    """Under the day-anomalies section: the no-show day of truth.json named with its host and
+    session, that day's KOL session GMV (plain pandas) and whether the screen flagged the day."""
+    import dataclasses
+
+    import pandas as pd
+
+    from fupan.report.sections.ops_days import live_days
+
+    truth = raw["truth"]["ops"]["live"]["no_show"]
+    s, o = raw["sessions"], raw["orders"]
+    s = s.assign(date=pd.to_datetime(s["start_time"]).dt.strftime("%Y-%m-%d"))
+    kol = s[s["kind"] == "kol"]
+    sold = o[o["status"] != "cancelled"].groupby("session_id")["paid_amount"].sum()
+    day_gmv = kol.assign(gmv=kol["session_id"].map(sold).fillna(0.0)).groupby("date")["gmv"].sum()
+    zh = Style(lang="zh")
+    page = str(live_days(built.live, built.day_anomalies, zh))
+    assert truth["date"] in page and truth["host"] in page and truth["session_id"] in page
+    assert zh.money(float(day_gmv.get(truth["date"], 0.0))) in page
+    flagged = set(pd.to_datetime(built.day_anomalies.flags["date"]).dt.strftime("%Y-%m-%d"))
+    assert ("异常日 " + truth["date"] in page) == (truth["date"] in flagged)
+    # a day the screen flags reads as the anomalous day explained by its sessions
+    forced = dataclasses.replace(
+        built.day_anomalies, flags=pd.DataFrame({"date": [pd.Timestamp(truth["date"])]})
+    )
+    assert f"异常日 {truth['date']} 的原因在直播场次" in str(live_days(built.live, forced, zh))
+    en = str(live_days(built.live, forced, Style(lang="en")))
+    assert f"Anomalous day {truth['date']} is explained by its live sessions" in en
+    assert "ops_" not in en
+    assert str(live_days(None, built.day_anomalies, zh)) == ""  # live skipped: nothing

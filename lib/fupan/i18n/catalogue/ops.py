@@ -311,4 +311,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_chart_pareto_curve": ("累计GMV占比", "Cumulative GMV share"),
     "ops_chart_hero": ("主推款", "Hero SKU"),
     "ops_chart_top": ("前 {k} 个SKU贡献 {share}", "Top {k} SKUs: {share} of GMV"),
+    # ------------------------------------------------------------------ days explained by sessions
+    "ops_days_flagged": (
+        "异常日 {date} 的原因在直播场次：{hosts}（场次 {sessions}）未开播，当天{kind}场次GMV {gmv}，是同阶段中位日 {typical} 的 {ratio}。",
+        "Anomalous day {date} is explained by its live sessions: {hosts} (session {sessions}) "
+        "did not go live; that day's {kind} sessions made {gmv}, {ratio} of the phase's median "
+        "day ({typical}).",
+    ),
+    "ops_days_not_flagged": (
+        "{date}：{hosts}（场次 {sessions}）未开播，当天{kind}场次GMV {gmv}，是同阶段中位日 {typical} 的 {ratio}；全店当天未达异常日阈值，直播场次解释了这一天的{kind}缺口。",
+        "{date}: {hosts} (session {sessions}) did not go live; that day's {kind} sessions made "
+        "{gmv}, {ratio} of the phase's median day ({typical}). The shop's day stayed within the "
+        "anomaly thresholds; the sessions explain the {kind} shortfall.",
+    ),
+    "ops_days_note": (
+        "来自直播场次表：场观为0的排期场次即未开播；中位日取同一阶段内该类型场次的其他日子。",
+        "From the live sessions table: a scheduled session with 0 views did not go live; the "
+        "median day is over the kind's other days in the same phase.",
+    ),
 }

@@ -26,6 +26,7 @@ import fupan
 from fupan import cases
 from fupan.report import charts, ops_charts, render
 from fupan.report.sections import ops as ops_sections
+from fupan.report.sections import ops_days
 
 r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
 style = r.style  # language, currency and (share-safe) money index of every number below
@@ -166,7 +167,7 @@ display(render.root_cause(r.segments, r.root_cause, style))
 # ## 原因分析：异常日 Causes: Anomalous days
 
 # %%
-display(render.day_anomalies(r.day_anomalies, style))
+display(render.day_anomalies(r.day_anomalies, style), ops_days.live_days(r.live, r.day_anomalies, style))
 display(render.alerts(r.alerts, style, title=True))
 
 # %% [markdown]

@@ -1,0 +1,55 @@
+"""Days explained by their live sessions, shown under the day-anomalies section (issue 13).
+
+An anomalous live day needs its cause in the reader's words — "the KOL did not go live" — which
+the day-anomalies screen, reading orders only, cannot give. For each day a scheduled session did
+not go live (:class:`~fupan.analysis.results.ops.LiveResult`'s ``day_effects``), this names the
+host and session, that day's GMV of the kind's sessions against the phase's median day, and
+whether the anomaly screen flagged the day.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ...analysis.results import DayAnomalies
+from ...analysis.results.ops import LiveResult
+from ...format import Style, pct
+from ...i18n import t
+from ..html import Html
+from .ops_common import _render
+
+__all__ = ["live_days"]
+
+
+def live_days(live: object, anomalies: object, style: Style) -> Html:
+    """The no-show days named with their sessions; empty when live was skipped or all went live."""
+    if not isinstance(live, LiveResult) or live.day_effects.empty:
+        return Html("")
+    lang = style.lang
+    flagged: set[str] = set()
+    if isinstance(anomalies, DayAnomalies) and not anomalies.flags.empty:
+        flagged = set(pd.to_datetime(anomalies.flags["date"]).dt.strftime("%Y-%m-%d"))
+    lead = []
+    for e in live.day_effects.itertuples():
+        ratio = e.gmv / e.typical if e.typical and math.isfinite(e.typical) else float("nan")
+        missed = live.no_shows[
+            (live.no_shows["date"] == e.date) & (live.no_shows["kind"] == e.kind)
+        ]
+        sessions = style.pick("、", ", ").join(str(s) for s in missed["session_id"])
+        key = "ops_days_flagged" if e.date in flagged else "ops_days_not_flagged"
+        lead.append(
+            t(
+                key,
+                lang,
+                date=e.date,
+                kind=t(f"ops_kind_{e.kind}", lang),
+                hosts=e.hosts,
+                sessions=sessions,
+                gmv=style.money(e.gmv),
+                typical=style.money(e.typical),
+                ratio=pct(ratio, 0),
+            )
+        )
+    return _render(style, lead, [], [t("ops_days_note", lang)])
