@@ -313,7 +313,7 @@ def _plan_source(campaign: Campaign) -> tuple[str, Any]:
     if frame is None:
         raise ValueError(
             bilingual(
-                "No plan (tables.targets or the card's plan: block): not computed.",
+                "No plan (tables.targets or a plan: block in the card): not computed.",
                 "没有计划（活动卡片 tables.targets 或 plan: 块），本节未计算。",
             )
         )
