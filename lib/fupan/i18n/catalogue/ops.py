@@ -324,6 +324,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{gmv}, {ratio} of the phase's median day ({typical}). The shop's day stayed within the "
         "anomaly thresholds; the sessions explain the {kind} shortfall.",
     ),
+    "ops_days_held": (
+        "{date}：{hosts}（场次 {sessions}）未开播，但当天{kind}场次GMV {gmv}，是同阶段中位日 {typical} 的 {ratio}——其他{kind}场次接住了当天的成交，未开播没有造成可见的缺口；全店当天也未达异常日阈值。",
+        "{date}: {hosts} (session {sessions}) did not go live, yet that day's {kind} sessions "
+        "made {gmv}, {ratio} of the phase's median day ({typical}): the other {kind} sessions "
+        "carried the day's orders and the no-show left no visible shortfall; the shop's day "
+        "stayed within the anomaly thresholds.",
+    ),
     "ops_days_note": (
         "来自直播场次表：场观为0的排期场次即未开播；中位日取同一阶段内该类型场次的其他日子。",
         "From the live sessions table: a scheduled session with 0 views did not go live; the "

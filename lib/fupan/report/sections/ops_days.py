@@ -20,7 +20,11 @@ from ...i18n import t
 from ..html import Html
 from .ops_common import _render
 
-__all__ = ["live_days"]
+__all__ = ["HELD", "live_days"]
+
+#: a no-show day whose kind's GMV is at least this share of the phase's median day lost nothing
+#: visible: the sentence says the other sessions carried it instead of claiming a shortfall
+HELD = 0.9
 
 
 def live_days(live: object, anomalies: object, style: Style) -> Html:
@@ -38,7 +42,12 @@ def live_days(live: object, anomalies: object, style: Style) -> Html:
             (live.no_shows["date"] == e.date) & (live.no_shows["kind"] == e.kind)
         ]
         sessions = style.pick("、", ", ").join(str(s) for s in missed["session_id"])
-        key = "ops_days_flagged" if e.date in flagged else "ops_days_not_flagged"
+        if e.date in flagged:
+            key = "ops_days_flagged"
+        elif math.isfinite(ratio) and ratio >= HELD:
+            key = "ops_days_held"  # no shortfall to explain: said so, never claimed
+        else:
+            key = "ops_days_not_flagged"
         lead.append(
             t(
                 key,
