@@ -23,6 +23,7 @@ vs 184 → halo ¥9,200. Net = 17,700 − 9,200 + 9,200 − 2,800 = ¥14,900.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -215,14 +216,17 @@ def test_controls_and_costs_are_shown_in_the_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (tmp_path / "out" / "controls-test" / "report.html").read_text(encoding="utf-8")
     assert "双重差分" in page and "日用" in page
-    for shown in (
-        "-¥700.0",
-        "¥1,600.0",
-        "-¥2,800.0",
-        "¥1.8万",
-    ):  # pre-heat, post, dip, campaign 17,700
-        assert shown in page, shown
-    assert "蚕食 ¥9,200.0" in page and "带动 ¥9,200.0" in page and "未发现趋势差异" in page
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    # the table in 万元 (one unit per column): pre-heat -700, post 1,600, dip -2,800, campaign 17,700
+    for window, lift in (
+        ("预热期", "-0.1"),
+        ("返场期", "0.2"),
+        ("回落期", "-0.3"),
+        ("活动整体", "1.8"),
+    ):
+        assert re.search(rf"{window} [-\d.]+ [-\d.]+ {re.escape(lift)} ", text), (window, lift)
+    assert "增量 ¥1.8万" in text and "回落期透支 ¥2,800" in text
+    assert "蚕食 ¥9,200" in page and "带动 ¥9,200" in page and "未发现趋势差异" in page
     assert "变动成本率 10%" in page and "按0计" not in page
 
 

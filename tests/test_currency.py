@@ -90,4 +90,4 @@ def test_cny_card_is_unchanged(tiny, tmp_path):
     proc = run_cli("run", str(tiny), "--out", str(tmp_path), "--quiet", "--no-library")
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = visible_text((tmp_path / TINY_CARD["id"] / "report.html").read_text(encoding="utf-8"))
-    assert "¥440.0" in text and "£" not in text
+    assert "¥440" in text and "£" not in text

@@ -33,12 +33,12 @@ def test_money_in_the_cards_currency(code, zh, en, small):
 
 def test_units_thresholds():
     zh, en = Style("zh"), Style("en")
-    assert zh.money(9_999) == "¥9,999.0"
+    assert zh.money(9_999) == "¥9,999"  # whole yuan below 万 (issue 12)
     assert zh.money(10_000) == "¥1万"  # no trailing .0 before 万/亿/K/M (issue 12)
     assert zh.money(15_730_000) == "¥1,573万" and zh.money(15_735_000) == "¥1,573.5万"
     assert en.money(3_000_000) == "¥3M"
     assert zh.money(1.5e8) == "¥1.5亿"
-    assert en.money(999) == "¥999.0"
+    assert en.money(999) == "¥999" and en.money(99.5) == "¥99.5"
     assert en.money(1_500) == "¥1.5K"
     assert en.money(2.5e9) == "¥2.5B"
 

@@ -384,8 +384,8 @@ def test_positive_dip_is_worded_as_a_halo():
     r = result((106_100.0, 65_000.0, 150_000.0), (-0.728, -1.120, -0.479))
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert (
-        "之后 15 天没有透支，反而比预期多卖 ¥10.6万（95% CI ¥6.5万 ~ ¥15.0万，相当于活动期增量的 72.8%"
-        "（95% CI 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。"
+        "之后 15 天没有透支，反而比预期多卖 ¥10.6万（95%可能范围 ¥6.5万 ~ ¥15万，相当于活动期增量的 72.8%"
+        "（95%可能范围 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。"
     ) in zh
     assert (
         "the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65.0K to "
@@ -401,7 +401,7 @@ def test_negative_dip_is_still_a_pull_forward():
     r = result((-43_700.0, -60_000.0, -25_000.0), (0.30, 0.18, 0.42))
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
     assert (
-        "活动期比无活动预期多卖 ¥14.6万，其中约 ¥4.4万（30.0%，95% CI 18.0% ~ 42.0%）是从之后 15 天提前透支的；扣除后净增量 ¥10.2万。"
+        "活动期比无活动预期多卖 ¥14.6万，其中约 ¥4.4万（30.0%，95%可能范围 18.0% ~ 42.0%）是从之后 15 天提前透支的；扣除后净增量 ¥10.2万。"
         in zh
     )
     assert (
@@ -414,7 +414,7 @@ def test_negative_dip_is_still_a_pull_forward():
 def test_dip_straddling_zero_is_not_distinguishable_from_zero():
     r = result((-8_000.0, -40_000.0, 30_000.0), (0.055, -0.2, 0.3))
     zh, en = text(render.lift(r, Style("zh"))), text(render.lift(r, Style("en")))
-    assert "之后 15 天实际与预期之差 -¥8,000.0（95% CI -¥4.0万 ~ ¥3.0万）与零无法区分" in zh
+    assert "之后 15 天实际与预期之差 -¥8,000（95%可能范围 -¥4万 ~ ¥3万）与零无法区分" in zh
     assert "not distinguishable from zero" in en
     assert (
         "提前透支" not in zh

@@ -110,14 +110,14 @@ def test_no_cannibalisation_or_halo_without_declared_skus(lang):
     page = text(render.controls(_control_result([], [], 100.0), Style(lang)))
     if lang == "zh":
         assert "替代品被蚕食" not in page and "互补品带动" not in page and "未估算" in page
-        assert "净增量 ¥900.0" in page  # 1000 − 0 + 0 − 100
+        assert "净增量 ¥900" in page  # 1000 − 0 + 0 − 100
     else:
         assert (
             "cannibalisation" in page
             and "substitutes lost" not in page
             and "complements gained" not in page
         )
-        assert "not estimated" in page and "¥900.0 net" in page
+        assert "not estimated" in page and "¥900 net" in page
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -128,7 +128,7 @@ def test_declared_skus_are_reported(lang):
         if lang == "zh"
         else ("substitutes lost ¥50.0" in page and "complements gained ¥20.0" in page)
     )
-    assert "净增量 ¥870.0" in page if lang == "zh" else "¥870.0 net" in page  # 1000 − 50 + 20 − 100
+    assert "净增量 ¥870" in page if lang == "zh" else "¥870 net" in page  # 1000 − 50 + 20 − 100
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -136,7 +136,7 @@ def test_negative_pull_forward_in_the_did_sentence_is_a_halo(lang):
     page = text(render.controls(_control_result([], [], -80.0), Style(lang)))
     assert not re.search(r"透支 -|-¥80.0 was pulled forward", page)
     assert (
-        ("多卖 ¥80.0" in page and "净增量 ¥1,080.0" in page)
+        ("多卖 ¥80.0" in page and "净增量 ¥1,080" in page)
         if lang == "zh"
         else ("sold ¥80.0 more" in page and "¥1.1K net" in page)
     )
@@ -182,5 +182,5 @@ def test_filled_card_blocks_are_tables(lang):
         _card(strategy={**TINY_CARD["strategy"], "budget": {"live": 300.0, "search": 100.0}})
     )
     page = text(render.strategy(card, Style(lang)))
-    assert ("合计 ¥400.0 100%" if lang == "zh" else "Total ¥400.0 100%") in page and "Σ" not in page
+    assert ("合计 ¥400 100%" if lang == "zh" else "Total ¥400 100%") in page and "Σ" not in page
     assert "75.0%" in page and "25.0%" in page

@@ -125,7 +125,14 @@ def test_findings_carry_both_languages_in_their_own_style(pair):
     )
     gap_b = next(f for f in b.findings if f.metric == "gmv" and f.kind == "miss" and "目标" in f.zh)
     # target 500 missed with 440: 88.0 %; indexed, 500 / 42.5 × 100 = 1,176
-    assert gap_a.en == "GMV target missed: idx 1,035 against idx 1,176 (88.0%)."
-    assert gap_a.zh == "GMV目标未达成：实际 指数1,035，目标 指数1,176，达成率 88.0%。"
-    assert gap_b.zh == "GMV目标未达成：实际 ¥440.00，目标 ¥500.00，达成率 88.0%。"
-    assert gap_b.en == "GMV target missed: ¥440.00 against ¥500.00 (88.0%)."
+    assert (
+        gap_a.en
+        == "GMV (paid, refunds included) target missed: idx 1,035 against idx 1,176 (88.0%)."
+    )
+    assert (
+        gap_a.zh == "支付金额（含退款）目标未达成：实际 指数1,035，目标 指数1,176，达成率 88.0%。"
+    )
+    assert gap_b.zh == "支付金额（含退款）目标未达成：实际 ¥440.00，目标 ¥500.00，达成率 88.0%。"
+    assert (
+        gap_b.en == "GMV (paid, refunds included) target missed: ¥440.00 against ¥500.00 (88.0%)."
+    )

@@ -65,13 +65,16 @@ def currency_name(lang: str = "zh", code: str = "CNY") -> str:
 def money(
     x: float | None,
     lang: str = "zh",
-    digits: int = 1,
+    digits: int | None = None,
     symbol: str | None = None,
     *,
     currency: str = "CNY",
     index: float | None = None,
 ) -> str:
-    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); NaN → ``—``.
+    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); ``8000`` → ``¥8,000``; NaN → ``—``.
+
+    ``digits`` (default: one decimal before a unit, whole amounts from 100 below the smallest unit)
+    fixes the decimals everywhere, e.g. ``digits=2`` for a price: ``-¥473.52``.
 
     The symbol is ``currency``'s unless ``symbol`` is given. With ``index`` (share-safe):
     ``指数1,523`` / ``idx 1,523``, 100 = ``index`` (the baseline's average daily GMV); one decimal
@@ -89,10 +92,15 @@ def money(
     units = (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
     for unit, div in units:
         if a >= div:
-            scaled = f"{a / div:,.{digits}f}"
-            if digits and scaled.endswith("." + "0" * digits):
-                scaled = scaled[: -digits - 1]  # ¥1,573万, never ¥1,573.0万
+            d = 1 if digits is None else digits
+            scaled = f"{a / div:,.{d}f}"
+            if d and scaled.endswith("." + "0" * d):
+                scaled = scaled[: -d - 1]  # ¥1,573万, never ¥1,573.0万
             return f"{sign}{symbol}{scaled}{unit}"
+    if (
+        digits is None
+    ):  # below the smallest unit: whole amounts from 100 up (¥8,000), else 1 decimal
+        return f"{sign}{symbol}{a:,.{0 if a >= 100 else 1}f}"
     return f"{sign}{symbol}{a:,.{digits}f}"
 
 
@@ -154,7 +162,7 @@ class Style:
         """The same style in another language (findings are written in both)."""
         return self if lang == self.lang else replace(self, lang=lang)
 
-    def money(self, x: float | None, digits: int = 1) -> str:
+    def money(self, x: float | None, digits: int | None = None) -> str:
         return money(x, self.lang, digits, currency=self.currency, index=self.money_index)
 
     def money_unit(self) -> str:

@@ -54,7 +54,7 @@ def _t(ctx: jinja2.runtime.Context, key: str, **fmt: object) -> str:
 
 
 @jinja2.pass_context
-def _money(ctx: jinja2.runtime.Context, x: float | None, digits: int = 1) -> str:
+def _money(ctx: jinja2.runtime.Context, x: float | None, digits: int | None = None) -> str:
     return str(ctx["style"].money(x, digits))
 
 
