@@ -32,7 +32,7 @@ PNL_SOURCES = {
     "ads": "spend.spend",
     "coupons_gifts": "coupons.cost + gift lines' cost",
     "kol": "live_sessions.slot_fee + commission_rate × settled GMV",
-    "contribution": "Σ lines",
+    "contribution": "the lines above",
 }
 
 
