@@ -13,10 +13,11 @@ import pandas as pd
 from ..dictionary import REFUND_MATURITY_DAYS
 from ..extract.aggregates import sql
 from ..format import Style
+from ..metrics.benchmark import daily_gmv_index
 from ..metrics.decompose import decompose_gmv_change
 from ..metrics.funnel import window_funnel
 from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
-from .results import Decomposition, RefundMaturity
+from .results import DailyIndex, Decomposition, RefundMaturity
 
 if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
@@ -169,3 +170,16 @@ def refund_maturity(kpis: pd.DataFrame, history: pd.DataFrame) -> RefundMaturity
         table=table,
         immature=tuple(str(p) for p in table.index[~table.mature]),
     )
+
+
+def daily_index(daily: pd.DataFrame, kpis: pd.DataFrame, windows: Windows) -> DailyIndex | None:
+    """Each day's GMV as an index of the baseline's average day, aligned by promotion day.
+
+    口径: :func:`fupan.metrics.benchmark.daily_gmv_index` over the daily GMV (all channels), day 0
+    = the first day of the burst; ``None`` when the baseline sold nothing (no index can be formed —
+    never a row of zeros). Recorded for the case library's overlay of similar cases.
+    """
+    base = float(kpis.at["baseline", "gmv_per_day"])
+    if not (np.isfinite(base) and base > 0) or daily.empty:
+        return None
+    return DailyIndex(daily_gmv_index(daily, base, windows.burst.start))

@@ -85,13 +85,21 @@ PIPELINE: tuple[Step, ...] = (
     ),
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
     core("peak_hours", execution.peak_hours, "agg.daily", "agg.hourly", "card.windows"),
+    Step(
+        "daily_index",
+        overview.daily_index,
+        ("agg.daily", "kpis", "card.windows"),
+        record="daily_gmv_index",
+    ),
     analysis("lift", impact.lift_analysis, "agg.history", "card.windows", "kpis"),
     analysis(
         "margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift", "channels"
     ),
     analysis("ltv_cac", impact.ltv_cac, "kpis", "agg.sku_window", "customers", "customer_value"),
     analysis("controls", impact.control_analysis, "agg.controls", "card"),
-    analysis("pnl", ops.pnl, "campaign"),  # the ops questions (issue 13), each skipped without its data
+    analysis(
+        "pnl", ops.pnl, "campaign"
+    ),  # the ops questions (issue 13), each skipped without its data
     analysis("presale", ops.presale, "campaign"),
     analysis("live", ops.live, "campaign", record="live_sessions"),
     analysis("products", ops.products, "campaign"),

@@ -88,7 +88,6 @@ def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str
         ]
     ]
     analyses = {key: _recorded(r.results[name]) for name, key in r.recorded}
-    analyses["daily_gmv_index"] = daily_index(r)
     record = {
         "schema_version": SCHEMA_VERSION,
         "case_id": r.card.id,
@@ -114,23 +113,6 @@ def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str
         "reproduce": reproduce,
     }
     return _clean(record)
-
-
-def daily_index(r: Any) -> list[dict[str, Any]] | None:
-    """Each day's GMV as an index of the baseline's average day, aligned by promotion day (day 0 =
-    the first day of the burst): :func:`fupan.metrics.benchmark.daily_gmv_index` over the run's
-    daily GMV (all channels), rows ``{day, date, index}``; ``None`` when the baseline sold nothing
-    (no index can be formed — never a row of zeros)."""
-    from ..metrics.benchmark import daily_gmv_index
-
-    base = float(r.kpis.at["baseline", "gmv_per_day"])
-    if not (math.isfinite(base) and base > 0) or r.agg.daily.empty:
-        return None
-    idx = daily_gmv_index(r.agg.daily, base, r.card.windows.burst.start)
-    return [
-        {"day": int(d), "date": str(date), "index": float(i)}
-        for d, date, i in zip(idx["day"], idx["date"], idx["index"], strict=True)
-    ]
 
 
 def _recorded(result: Any) -> Any:

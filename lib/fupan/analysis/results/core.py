@@ -136,6 +136,19 @@ class FunnelByChannel(Table):
     """Users per funnel step and channel, overall conversion and each channel's biggest leak."""
 
 
+class DailyIndex(Table):
+    """Each day's GMV as an index of the baseline's average day, by promotion day (day 0 = burst start)."""
+
+    def record(self) -> Any:
+        """Rows ``{day, date, index}`` in day order: the series the case library overlays."""
+        return [
+            {"day": int(d), "date": str(date), "index": float(i)}
+            for d, date, i in zip(
+                self.table["day"], self.table["date"], self.table["index"], strict=True
+            )
+        ]
+
+
 class SegmentEffects(Table):
     """Traffic / mix / CR / AOV effects on daily GMV per dimension (rows: dimension)."""
 

@@ -16,7 +16,7 @@ from .peers import _bullets, _nearest, _peer_level, _position, _risks, version_n
 
 def _subject(subject: Any) -> dict:
     """The case record of a record dict, a Retrospective or a campaign folder (its
-    ``analyses.daily_gmv_index`` included: :func:`fupan.cases.record.daily_index`)."""
+    ``analyses.daily_gmv_index`` included: :func:`fupan.analysis.overview.daily_index`)."""
     if isinstance(subject, dict):
         return subject
     if isinstance(subject, str | Path):
