@@ -49,7 +49,7 @@ def test_the_lift_history_follows_the_declared_date(demo_dir, lines) -> None:
 
     campaign = open_campaign(demo_dir)
     agg = extract(campaign)
-    assert agg.history_basis == "balance_paid"
+    assert history_basis(campaign) == "balance_paid"
     hist = agg.history.set_index("date")["gmv"]
     expected = lines.groupby("by_balance")["paid_amount"].sum()
     expected.index.name = "date"

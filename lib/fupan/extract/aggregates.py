@@ -81,9 +81,6 @@ class Aggregates:
     #: day × channel GMV, refunds and orders over the whole history (day-level anomaly tests)
     daily_slices: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
-    #: the day ``history`` dates GMV on (:func:`history_basis`): order_time or balance_paid
-    #: (orders and units stay on the order's first line's day either way)
-    history_basis: str = "order_time"
 
 
 def history_basis(campaign: Campaign) -> str:
@@ -188,10 +185,10 @@ def extract(campaign: Campaign) -> Aggregates:
         customer_orders=_query(engine, "customer_orders"),
         segments=_query(engine, "segments_daily"),
         sku_window=_query(engine, "sku_window"),
+        # GMV dated by history_basis(campaign); orders and units on the order's first line's day
         history=_query(engine, _HISTORY_SQL[basis]),
         daily_slices=_query(engine, "daily_slices"),
         notes=notes,
-        history_basis=basis,
         **parts,
     )
 
