@@ -323,7 +323,7 @@ _RESULT_DEFS = [
         "(1 − discount depth) / (unit contribution margin − discount depth) = 1 / the variable "
         "contribution of one yuan of GMV: below it, the contribution of the GMV a channel's spend "
         "brings does not pay for the spend; fixed costs (slot fees, participation fees) do not grow "
-        "with the next yuan of spend and are left out; the report's only 口径 for it",
+        "with the next yuan of spend and are left out; the report's only definition of it",
     ),
     KpiDef(
         "break_even_lift",

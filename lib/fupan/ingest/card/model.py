@@ -12,9 +12,9 @@ from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
 from .channels import ChannelName
 from .contracts import TABLE_NAMES
-from .source import Source
 from .ops import GmvDate, Presale
 from .ops_plan import PlanRow, unknown_phases
+from .source import Source
 from .windows import Windows
 
 
