@@ -218,9 +218,7 @@ def footer_html(record: dict, lang: str) -> str:
 PREPARED_NAME = ".validated.duckdb"
 
 
-def cache_key(
-    hashes: dict[str, str], template: Path, lang: str, library: str | None = None
-) -> str:
+def cache_key(hashes: dict[str, str], template: Path, lang: str, library: str | None = None) -> str:
     """The key under which a run's outputs stay valid (``fupan batch`` skips a run whose case.json
     carries it): SHA-256 over the inputs' hashes (card and tables), the template, the language,
     the library version and the 口径 version — and, when the report benchmarks against a case
@@ -299,7 +297,10 @@ def run(
         "lang": lang,
         "template": Path(template).name,
         "cache_key": cache_key(
-            campaign.hashes, Path(template), lang, library_fingerprint(str(params.get("library", "")))
+            campaign.hashes,
+            Path(template),
+            lang,
+            library_fingerprint(str(params.get("library", ""))),
         ),
     }
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"

@@ -18,7 +18,15 @@ from .model import CampaignCard
 
 # ----------------------------------------------------------------------------- loading the card
 #: Top-level keys the tables depend on: when one is invalid, the tables cannot be checked at all.
-STRUCTURAL_KEYS = ("windows", "timezone", "tables", "mapping", "duplicate_lines", "profile", "source")
+STRUCTURAL_KEYS = (
+    "windows",
+    "timezone",
+    "tables",
+    "mapping",
+    "duplicate_lines",
+    "profile",
+    "source",
+)
 _PLACEHOLDERS = {"id": "invalid-card", "name": "?", "platform": "other", "category": "?"}
 _MAX_DEPTH = 64
 _GOT = reprlib.Repr()
