@@ -118,3 +118,45 @@ def sources_facts() -> dict[str, int]:
         "customers": count("distinct non-null CustomerID"),
         "rows_without_customer": count("rows without CustomerID"),
     }
+
+
+def mini_library(presets: list[str], folder: Path) -> list[str]:
+    """A small case library in ``folder`` (emptied first) of the scenario ``presets``: the ids filed.
+
+    Each preset's campaign folder is generated (:func:`preset_dir`), its retrospective computed in
+    this process and its case record sealed into a run folder beside the library, then filed with
+    :func:`fupan.cases.archive` — the same checks and atomic steps as ``fupan archive``. To stay
+    within a minute the run folder's ``report.html`` is a short page carrying the record's footer
+    (its hash), not the full report ``fupan run`` would render (≈ 13 s a case).
+    """
+    import html
+    import shutil
+
+    from ..cases import archive, build_record, write_record
+    from ..report.run import footer_html
+
+    folder = Path(folder)
+    runs = folder.with_name(folder.name + "-runs")
+    for f in (folder, runs):
+        shutil.rmtree(f, ignore_errors=True)
+    folder.mkdir(parents=True)
+    ids = []
+    for name in presets:
+        campaign = preset_dir(name)
+        r = retrospective(campaign)
+        run_dir = runs / r.card.id
+        run_dir.mkdir(parents=True)
+        sealed = write_record(
+            run_dir / "case.json",
+            build_record(r, parameters={"lang": "zh"}, reproduce=f"fupan run {campaign.name}"),
+        )
+        page = (
+            f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>'
+            f"{html.escape(r.card.name)}</title><h1>{html.escape(r.card.name)}</h1>"
+            f"<p>示例案例库的精简报告页；完整报告由 fupan run 生成。 / A short report page of the "
+            f"example library; fupan run renders the full report.</p>"
+            f"<footer>{footer_html(sealed, 'zh')}</footer></html>"
+        )
+        (run_dir / "report.html").write_text(page, encoding="utf-8")
+        ids.append(archive(run_dir, folder).case_id)
+    return ids
