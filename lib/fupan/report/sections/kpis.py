@@ -24,12 +24,22 @@ CARD_KPIS = (
     "uv",
     "cr",
     "aov",
+    "aov_buyer",
     "new_customers",
     "spend",
     "roas",
 )
 #: the KPIs of the daily-GMV section's table
-WINDOW_KPIS = ("gmv", "gmv_per_day", "orders", "buyers", "aov", "new_customers", "refund_rate")
+WINDOW_KPIS = (
+    "gmv",
+    "gmv_per_day",
+    "orders",
+    "buyers",
+    "aov",
+    "aov_buyer",
+    "new_customers",
+    "refund_rate",
+)
 #: KPIs compared with the baseline per day (the others as they are)
 PER_DAY = {"gmv", "net_gmv", "orders", "buyers", "uv", "new_customers", "spend"}
 
