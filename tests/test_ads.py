@@ -65,7 +65,7 @@ def test_one_break_even_roas_per_report(built, ops_campaign, raw) -> None:  # no
         spend["search_ads"] / clicks["search_ads"]
     )
     # without a margin analysis no channel is judged (never a second break-even from the P&L)
-    bare = ops.ads(ops_campaign, ops.pnl(ops_campaign))
+    bare = ops.ads(ops_campaign, None)
     assert bare.break_even_roas is None and bare.below_break_even == []
 
 

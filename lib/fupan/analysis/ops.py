@@ -227,12 +227,12 @@ def products(campaign: Campaign) -> ProductsResult:
     )
 
 
-def ads(campaign: Campaign, pnl_result: object, margin_result: object = None) -> AdsResult:
+def ads(campaign: Campaign, margin_result: object) -> AdsResult:
     """投放: efficiency by channel with 费比 and the 保本投产比 verdict; tools, plans, attribution.
 
     The break-even ROAS is the margin analysis's (:func:`fupan.metrics.margin.break_even_roas`,
     (1 − d)/(m − d)): one figure for the report; without it (no unit cost, or d ≥ m) no channel is
-    judged and the section says why. ``pnl_result`` is kept for the wiring and not used for it.
+    judged and the section says why.
 
     Raises
     ------
