@@ -595,7 +595,7 @@ ANALYSES = {
     "lift": "增量",
     "customer_value": "客户价值",
     "customers": "新客质量",
-    "margin": "毛利ROI",
+    "margin": "利润ROI",
     "segments": None,
 }
 PERCENT = re.compile(r"([+-]?\d[\d,]*(?:\.\d+)?)%")
