@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from fupan.cases import write_record
 from fupan.cases.site import build_site, reference_search, tokenize
 from fupan.cases.site.build import METRICS, STATIC, UI, format_value, load_library, site_data
@@ -230,6 +230,7 @@ SEARCHES: dict[str, set[str]] = {
     "盘": set(),
     "xyz": set(),
 }
+NOTEBOOKS = ROOT / "notebooks"
 SHOP = "花漾测试旗舰店"
 OWNER = "张三丰"
 
@@ -596,11 +597,18 @@ def test_no_network_url_anywhere(site: Path):
             if p.name not in ("minisearch.js", "MINISEARCH-LICENSE.txt")
         ),
     ]
-    assert len(own) == 8  # 4 pages, data.js, site.js, site.css, font.css
+    base = {"index.html", "compare.html", "lessons.html", "glossary.html"}
+    base |= {"data.js", "site.js", "site.css", "font.css"}
+    assert base <= {p.name for p in own}  # 4 pages, data.js, site.js, site.css, font.css …
+    # … and the worked examples' pages (a student and an instructor copy each, and their index)
+    examples = sorted(p.name for p in own if p.name.startswith("example"))
+    students = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert len(own) == len(base) + len(examples) and len(examples) >= len(students) + 1, examples
     for f in own:
-        assert not url.search(f.read_text(encoding="utf-8")), (
-            f"{f.relative_to(site)} holds an http(s) URL"
-        )
+        text = f.read_text(encoding="utf-8")
+        if f.name.startswith("example"):  # nbconvert's page CSS cites its sources in comments
+            text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        assert not url.search(text), f"{f.relative_to(site)} holds an http(s) URL"
     # MiniSearch is the upstream file unchanged (hash in the version note); its only URLs are in comments
     ms = (site / "assets/minisearch.js").read_text(encoding="utf-8")
     note = (STATIC / "MINISEARCH-VERSION.txt").read_text(encoding="utf-8")
@@ -627,6 +635,28 @@ def test_no_network_url_anywhere(site: Path):
         assert not [r for r in p.refs if url.match(r)], rep
 
 
+def _no_uci_customer_id_in_example_outputs(site: Path) -> None:
+    """The real-data example's outputs (not its code) show no UCI CustomerID value."""
+    import pandas as pd
+
+    uci = ROOT.parent / "shared/datasets/uci-online-retail/online_retail.parquet"
+    pages = sorted(site.glob("example-02_*.html"))
+    if not uci.is_file() or not pages:
+        print(f"UCI customer-id scan skipped: {uci} or the real-data example page is missing")
+        return
+    ids = pd.read_parquet(uci, columns=["CustomerID"]).CustomerID.dropna().astype(int)
+    ids = set(ids.astype(str))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        outputs = re.findall(
+            r'<div class="[^"]*jp-OutputArea-output[^"]*"[^>]*>(.*?)</div>', html, flags=re.S
+        )
+        assert outputs, page.name
+        text = re.sub(r"<[^>]+>", " ", " ".join(outputs))
+        found = {t for t in re.findall(r"(?<![\d.,])\d{5}(?![\d.,])", text) if t in ids}
+        assert not found, (page.name, sorted(found)[:5])
+
+
 def test_privacy_no_user_ids_shop_or_owners(site: Path):
     """Records hold no customer ids; the site copies an allow-list, so neither the card's column
     mapping (which names user_id), the shop name nor the action owners reach any page."""
@@ -636,6 +666,10 @@ def test_privacy_no_user_ids_shop_or_owners(site: Path):
 
     for f in [*site.glob("*.html"), *site.glob("assets/*.js")]:
         text = f.read_text(encoding="utf-8")
+        if f.name.startswith("example"):  # the worked examples teach the contract's column names
+            text = re.sub(
+                r"user_(id|key)", "", text
+            )  # in their code; their outputs are checked below
         if (
             f.name == "glossary.html"
         ):  # the dictionary's definitions name the column (buyers = distinct user_id)
@@ -646,6 +680,7 @@ def test_privacy_no_user_ids_shop_or_owners(site: Path):
         assert "user_id" not in text and "user_key" not in text, f.name
         assert SHOP not in text and OWNER not in text, f.name
         assert "买家ID" not in text, f.name
+    _no_uci_customer_id_in_example_outputs(site)
     from fupan.ingest.privacy import scan_text  # phone numbers, ID numbers, e-mail addresses
 
     for f in [*site.glob("*.html"), *site.glob("assets/*")]:
