@@ -101,6 +101,16 @@ def test_zh_report_opens_with_the_one_page_summary(zh, demo_run):
     roi = record["analyses"]["margin"]["roi_margin"]
     assert f"利润ROI {roi:.2f}" in summary
     assert roi >= 1 or any(w in summary for w in ("没多赚", "没有赚钱", "亏钱"))
+    # "did we make money" follows the campaign P&L when the record has one: its contribution
+    # profit is quoted, and the verdict's first word is 赚钱 exactly when that profit is > 0
+    pnl = record["analyses"].get("pnl")
+    if pnl is not None:
+        contribution = float(pnl["contribution"])
+        assert "活动损益表" in summary and "贡献利润" in summary
+        tag = box.select(".fp-sum-box")[1].select_one(".fp-status")  # the profit box: 赚钱 / 亏钱
+        assert tag is not None and tag.get_text(strip=True) == (
+            "赚钱" if contribution > 0 else "亏钱"
+        )
     problems, actions = box.find_all("ol")
     assert len(problems.find_all("li")) == 3 and len(actions.find_all("li")) == 3
     # the card's two actions answer the stock-out and repeat problems (finding: stockouts / repeat_rate)
