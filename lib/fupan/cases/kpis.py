@@ -124,8 +124,8 @@ METRICS: tuple[Metric, ...] = (
     _dict_metric("roas"),
     Metric(
         "roi_margin",
-        "毛利ROI",
-        "Margin ROI",
+        "利润ROI",
+        "Profit ROI",
         "number",
         True,
         "增量毛利 / 投放花费（非 ROAS）；缺少 SKU 或成本数据时为 —",

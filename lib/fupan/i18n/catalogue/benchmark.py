@@ -157,7 +157,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Coordination: are the roles and hand-overs of hosts/KOLs, agency, service, logistics and systems clear?",
     ),
     "bm_risk_metric_focus": (
-        "指标重心：目标是否兼顾毛利ROI、新客质量（复购）与转化，而不只看GMV/ROAS？",
+        "指标重心：目标是否兼顾利润ROI、新客质量（复购）与转化，而不只看GMV/投产比？",
         "Metric focus: do the targets weigh margin ROI, new-customer quality (repeat) and conversion, not GMV/ROAS alone?",
     ),
     "bm_risk_other": ("其他经验", "Other lessons"),

@@ -14,17 +14,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "weekday_5": ("周六", "Saturday"),
     "weekday_6": ("周日", "Sunday"),
     "margin_no_sku_column": (
-        "订单表没有SKU列，无法计算增量毛利与毛利ROI；请在订单表中补充 sku 列（上文的ROAS是GMV/花费，不是ROI）",
+        "订单表没有SKU列，无法计算增量毛利与利润ROI；请在订单表中补充 sku 列（上文的投产比是支付金额/花费，不是利润ROI）",
         "the orders have no sku column, so incremental gross profit and margin ROI cannot be "
         "computed; add sku to the orders table (ROAS above is GMV/spend, not ROI)",
     ),
     "margin_no_unit_cost_column": (
-        "订单表没有单位成本 unit_cost列，无法计算增量毛利与毛利ROI；请在订单表中补充 unit_cost 列（上文的ROAS是GMV/花费，不是ROI）",
+        "订单表没有单位成本 unit_cost列，无法计算增量毛利与利润ROI；请在订单表中补充 unit_cost 列（上文的投产比是支付金额/花费，不是利润ROI）",
         "the orders have no unit_cost column, so incremental gross profit and margin ROI "
         "cannot be computed; add unit_cost to the orders table (ROAS above is GMV/spend, not ROI)",
     ),
     "margin_no_sku": (
-        "没有SKU同时具备基线期与活动期的销量和单位成本，无法计算毛利ROI",
+        "没有SKU同时具备基线期与活动期的销量和单位成本，无法计算利润ROI",
         "no SKU sold with a known unit cost in both the baseline and the campaign, so margin ROI cannot "
         "be computed",
     ),
