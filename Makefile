@@ -47,11 +47,11 @@ lab: setup ## JupyterLab on the worked examples (notebooks/) with the project's 
 notebooks: setup ## rebuild the worked examples from notebooks/src (student + instructor copies, answer keys; ~10 min)
 	$(BIN)/python -m fupan.learn.build
 
-# The seed case library: 15 cases (3 real from UCI Online Retail, 12 synthetic presets) built from
+# The seed case library: 16 cases (3 real from UCI Online Retail, 13 synthetic presets) built from
 # their recipe (lib/fupan/demo/seeds.py) into case_library/, working files in build/seeds/. About
 # 3 minutes the first time on 2 cores; afterwards only cases whose inputs or versions changed are
 # re-run (seconds). FORCE=1 re-runs every one.
-library: $(STAMP) ## build the seed case library into case_library/ (15 cases; ~3 min the first time, seconds after)
+library: $(STAMP) ## build the seed case library into case_library/ (16 cases; ~4 min the first time, seconds after)
 	$(BIN)/python -m fupan.demo.seeds --library case_library --work build/seeds --jobs 2 $(if $(FORCE),--force)
 
 # System packages the tests need, from Debian. Installed when missing and we may (root with
