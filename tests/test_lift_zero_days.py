@@ -388,8 +388,8 @@ def test_positive_dip_is_worded_as_a_halo():
         "（95%可能范围 47.9% ~ 112.0%）），属于长尾带动（光环效应）；合计净增量 ¥25.2万。"
     ) in zh
     assert (
-        "the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65.0K to "
-        "¥150.0K; 72.8% of the campaign lift, 95% CI 47.9% to 112.0%): a halo, not a pull-forward, for "
+        "the following 15 days were not paid back but sold ¥106.1K more than expected too (95% CI ¥65K to "
+        "¥150K; 72.8% of the campaign lift, 95% CI 47.9% to 112.0%): a halo, not a pull-forward, for "
         "¥251.8K net in all."
     ) in en
     for s in (zh, en):
@@ -405,7 +405,7 @@ def test_negative_dip_is_still_a_pull_forward():
         in zh
     )
     assert (
-        "about ¥43.7K of that (30.0%, 95% CI 18.0% to 42.0%) was pulled forward from the following 15 days, leaving ¥102.0K net."
+        "about ¥43.7K of that (30.0%, 95% CI 18.0% to 42.0%) was pulled forward from the following 15 days, leaving ¥102K net."
         in en
     )
     assert "长尾带动" not in zh and "halo" not in en
