@@ -21,11 +21,23 @@ SOURCES = UCI.parents[1] / "SOURCES.md"
 DEMO_SEED = 20251111
 
 
+def _generator_tag() -> str:
+    """A fingerprint of the demo generator's source: a cached campaign from an older generator is
+    never reused (its tables would lack what the generator plants today)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[1] / "demo"
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def demo_dir(seed: int = DEMO_SEED, scale: float = 3.0, scenario: str = "standard") -> Path:
     """The demo campaign folder for ``seed``/``scale``/``scenario``, generated on first use."""
     from ..demo import generate_demo
 
-    folder = CACHE / f"demo-{scenario}-{seed}-{scale:g}"
+    folder = CACHE / f"demo-{scenario}-{seed}-{scale:g}-{_generator_tag()}"
     if not (folder / "truth.json").is_file():
         tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
         generate_demo(tmp, seed=seed, scale=scale, scenario=scenario)  # type: ignore[arg-type]
@@ -42,7 +54,7 @@ def preset_dir(name: str) -> Path:
     """A scenario preset's campaign folder (:mod:`fupan.demo.scenarios`), written on first use."""
     from ..demo.scenarios import write_preset
 
-    folder = CACHE / f"preset-{name}"
+    folder = CACHE / f"preset-{name}-{_generator_tag()}"
     if not (folder / "campaign.yaml").is_file():
         tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
         write_preset(name, tmp)
