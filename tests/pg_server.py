@@ -117,3 +117,19 @@ def running(password: str) -> Iterator[Server]:
                 timeout=60,
             )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def required(password: str) -> Iterator[Server]:
+    """A running server for a test module: under CI its absence fails the test (the PostgreSQL
+    tests must run there); elsewhere the tests skip and say why."""
+    import pytest
+
+    reason = missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        print(f"SKIP: {reason}")
+        pytest.skip(reason)
+    with running(password) as s:
+        yield s

@@ -33,13 +33,7 @@ ENV = "FUPAN_TEST_PG_URL"
 
 @pytest.fixture(scope="module")
 def server():
-    reason = pg_server.missing_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
-    with pg_server.running(PASSWORD) as s:
+    with pg_server.required(PASSWORD) as s:
         yield s
 
 
