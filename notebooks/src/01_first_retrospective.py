@@ -46,16 +46,17 @@ display(pd.Series(dict(r.card.strategy.targets), name="目标 target"))
 # %% [markdown]
 # ## 2 执行：每天卖了多少 Execution: what sold each day
 #
-# 下面的探索器可以按阶段、渠道、日期筛选，指标卡和图随之更新（在 JupyterLab 中运行时）；在静态网页里，
-# 按钮切换的是预先算好的各阶段视图。**读图**：爆发期（11.1–11.11）的尖峰之后，回落期的日销低于基线——
-# 这是第 04 课要讲的“透支”。
+# 下面的探索器可以按阶段、渠道、新老客（新客 = 这一单是该顾客有史以来的第一单）、日期筛选，指标卡和图随之更新
+# （在 JupyterLab 中运行时）；在静态网页里，按钮切换的是预先算好的各阶段视图。**读图**：爆发期（11.1–11.11）
+# 的尖峰之后，回落期的日销低于基线——这是第 04 课要讲的“透支”。
 #
-# The explorer filters by phase, channel and dates (live in JupyterLab; on a static page the buttons
-# switch precomputed views by phase). *Reading the chart*: after the burst's spike, daily sales in
-# the dip fall below the baseline — the pull-forward of example 04.
+# The explorer filters by phase, channel, customer segment (new = the order is the customer's first
+# ever; returning) and dates (live in JupyterLab; on a static page the buttons switch precomputed
+# views by phase). *Reading the chart*: after the burst's spike, daily sales in the dip fall below
+# the baseline — the pull-forward of example 04.
 
 # %%
-explorer.Explorer(r.agg.daily, r.windows)  # phase, channel, date range
+explorer.Explorer.of(r)  # filters: phase, channel, segment (新客 new / 老客 returning), date range
 
 # %% [markdown]
 # ## 3 结果：GMV 与净GMV · Result: GMV vs net GMV

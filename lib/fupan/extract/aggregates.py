@@ -80,6 +80,8 @@ class Aggregates:
     controls: pd.DataFrame | None = None
     #: day × channel GMV, refunds and orders over the whole history (day-level anomaly tests)
     daily_slices: pd.DataFrame | None = None
+    #: day × channel × customer type (new / returning): GMV, refunds, orders (the explorer's rows)
+    explorer: pd.DataFrame | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -188,6 +190,7 @@ def extract(campaign: Campaign) -> Aggregates:
         # GMV dated by history_basis(campaign); orders and units on the order's first line's day
         history=_query(engine, _HISTORY_SQL[basis]),
         daily_slices=_query(engine, "daily_slices"),
+        explorer=_query(engine, "explorer_daily"),
         notes=notes,
         **parts,
     )
