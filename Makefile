@@ -9,7 +9,7 @@ DEMO   := data/demo
 
 .DEFAULT_GOAL := help
 .PHONY: site help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
-        check-pairing format lint bench bench-lift bench-data bench-scale clean library
+        check-pairing format lint bench bench-batch bench-lift bench-data bench-scale clean library
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -121,8 +121,11 @@ format: setup ## reformat the whole tree with ruff format (one commit, when nobo
 
 lint: check-lint ## ruff lint (kept for habit: same as check-lint)
 
-bench: demo-data ## end-to-end benchmark: the demo vs bare papermill + nbconvert
+bench: setup ## fixed cost of a report: a tiny campaign's fupan run vs bare papermill + nbconvert
 	$(BIN)/python bench/bench_end_to_end.py
+
+bench-batch: setup ## fupan batch of 8 demo-size campaigns (one broken): --jobs 2 vs 1, unchanged re-run (~8 min)
+	$(BIN)/python bench/bench_batch.py
 
 # Benchmark campaigns (not committed): S = 1M order lines + 10M events, M = 3M + 20M,
 # L = 10M + 67M; disjoint copies of the demo made by DuckDB, planted effects scaled in truth.json.

@@ -1,10 +1,11 @@
-"""End-to-end benchmark: `fupan run` on the demo campaign vs a bare papermill + nbconvert run of a
+"""End-to-end benchmark: `fupan run` on a tiny campaign (the demo generator at scale 0.02, a few
+thousand order lines: what is measured is the fixed cost of a report) vs a bare papermill + nbconvert run of a
 notebook drawing the same number of charts, both measured here, in the same run, as subprocesses
 (so both pay interpreter start-up and imports), alternating, with the peak RSS of every process of
 each (the kernel included; bench_scale.measured polls them). Timings are printed, never asserted;
 the issue's target is fupan / bare ≤ 1.5.
 
-    .venv/bin/python bench/bench_end_to_end.py [--repeat 3] [--campaign data/demo]
+    .venv/bin/python bench/bench_end_to_end.py [--repeat 3] [--scale 0.02 | --campaign data/demo]
 """
 
 from __future__ import annotations
@@ -71,11 +72,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--campaign", type=Path, default=ROOT / "data" / "demo")
+    parser.add_argument("--campaign", type=Path, default=None, help="a campaign folder instead")
+    parser.add_argument("--scale", type=float, default=0.02, help="the generated campaign's scale")
     args = parser.parse_args()
-    if not (args.campaign / "campaign.yaml").is_file():
-        sys.exit(f"no campaign at {args.campaign}: run `make demo-data` first")
     work = Path(tempfile.mkdtemp(prefix="fupan-bench-"))
+    if args.campaign is None:
+        from fupan.demo import generate_demo
+
+        args.campaign = generate_demo(work / "tiny", scale=args.scale)
+    if not (args.campaign / "campaign.yaml").is_file():
+        sys.exit(f"no campaign at {args.campaign}")
     fupan_times, bare_times = [], []
     for i in range(args.repeat):
         out = work / f"fupan{i}"
@@ -90,6 +96,7 @@ def main() -> None:
                     "--out",
                     str(out),
                     "--quiet",
+                    "--no-library",
                 ],
                 "fupan",
             )

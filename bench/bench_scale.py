@@ -39,8 +39,9 @@ GiB = 1024**3
 
 
 # ----------------------------------------------------------------------------- measuring
-def measured(cmd: list[str], poll: float = 0.05) -> dict:
-    """Run ``cmd``; wall seconds and the peak RSS of each process of its tree (polled)."""
+def measured(cmd: list[str], poll: float = 0.05, check: bool = True) -> dict:
+    """Run ``cmd``; wall seconds and the peak RSS of each process of its tree (polled). A non-zero
+    exit stops the benchmark unless ``check`` is false (its code is then in ``returncode``)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -67,7 +68,7 @@ def measured(cmd: list[str], poll: float = 0.05) -> dict:
         time.sleep(poll)
     out, err = proc.communicate()
     seconds = time.perf_counter() - t0
-    if proc.returncode:
+    if proc.returncode and check:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
     return {
         "seconds": round(seconds, 2),
@@ -78,6 +79,8 @@ def measured(cmd: list[str], poll: float = 0.05) -> dict:
             key=lambda x: -x["peak_rss_gib"],
         ),
         "stdout": out.strip().splitlines()[-1:] if out.strip() else [],
+        "returncode": proc.returncode,
+        "output": out,
     }
 
 

@@ -20,6 +20,8 @@ from fupan.demo.generator import generate_demo
 from fupan.extract.aggregates import Aggregates
 
 TABLES = ("orders", "events", "spend", "inventory")
+#: every aggregate the extract returns (the frame fields of Aggregates)
+AGGREGATES = {f.name for f in dataclasses.fields(Aggregates)} - {"notes"}
 SEED = 7
 #: a value no aggregate may contain: planted in every table's extra column
 PLANTED_PII = "13800138000"

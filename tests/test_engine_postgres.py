@@ -85,8 +85,8 @@ def test_every_aggregate_equals_duckdb_to_the_cent(files, pg_campaign):
     _, _, expected = files
     _, got = pg_campaign
     compared = engine_cases.assert_same_aggregates(expected, got)
-    # all seventeen aggregates exist for the demo (events, spend, inventory, controls, A/B)
-    assert len(compared) == 17, compared
+    # every aggregate exists for the demo (events, spend, inventory, controls, A/B)
+    assert set(compared) == engine_cases.AGGREGATES, compared
     assert got.daily.gmv.sum() > 100_000  # not two empty frames compared
 
 
@@ -162,13 +162,16 @@ def test_contract_breaks_are_found_by_sql_in_the_database(server, files, tmp_pat
             "('o1', 'u1', '2025-10-01 10:00', 10, 'paid', 1), "
             "('o2', NULL, '2025-10-02 10:00', 10, 'paid', 1), "  # empty user
             "('o3', 'u3', '2025-10-03 10:00', -5, 'paid', 1), "  # negative amount
-            "('o4', 'u4', '2025-10-04 10:00', 5, 'lost', 1.5)"  # unknown status, 1.5 units
+            "('o4', 'u4', '2025-10-04 10:00', 5, 'lost', 1.5), "  # unknown status, 1.5 units
+            "('o5', 'u5', '2025-10-05 10:00', 'NaN', 'paid', 'Infinity')"  # not finite numbers
         )
         con.execute("CREATE TABLE bad.events (user_id text, event text)")  # no event_time
         # values within the contract, but o1 bought by two users and four days of history only
         con.execute("DROP SCHEMA IF EXISTS bad2 CASCADE; CREATE SCHEMA bad2")
         con.execute("CREATE TABLE bad2.orders AS SELECT * FROM bad.orders WHERE order_id = 'o1'")
         con.execute("INSERT INTO bad2.orders VALUES ('o1', 'u9', '2025-10-01 10:01', 3, 'paid', 1)")
+        # an exact duplicate of a line: a warning (the card keeps it unless it says drop)
+        con.execute("INSERT INTO bad2.orders SELECT * FROM bad2.orders WHERE user_id = 'u9'")
     folder = tmp_path / "files"
     folder.mkdir()
     (folder / "campaign.yaml").write_text(
@@ -200,12 +203,16 @@ def test_contract_breaks_are_found_by_sql_in_the_database(server, files, tmp_pat
         ("below_minimum", "paid_amount"),
         ("value_not_allowed", "status"),
         ("not_integer", "quantity"),
+        ("not_finite", "paid_amount"),
+        ("not_finite", "quantity"),
         ("missing_column", "event_time"),
     }
     assert found["bad2"] == {
         ("order_multiple_users", "order_id"),
         ("coverage", "order_time"),  # one day cannot cover the demo's windows
     }
+    (dup,) = [p for p in caught.value.warnings if p.code == "duplicate_lines"]
+    assert dup.severity == "warning" and "1 row" in dup.en and "1 行" in dup.zh
     by_code = {p.code: p for p in err.value.problems}
     assert by_code["null_value"].file == "postgres:bad.orders"
     assert "1 row" in by_code["null_value"].en and "1 行" in by_code["null_value"].zh
@@ -253,3 +260,42 @@ def test_a_zoned_timestamp_column_is_read_in_the_cards_time_zone(
         os.environ.pop(ENV, None)
     engine_cases.assert_same_frame("daily", expected.daily, got.daily)
     engine_cases.assert_same_frame("hourly", expected.hourly, got.hourly)
+
+
+def test_duplicate_lines_in_the_database_are_dropped_when_the_card_says_so(
+    server, files, pg_campaign, tmp_path
+):
+    """Two exact copies of an order line added in the database: with ``duplicate_lines: drop``
+    the typed view holds the original row count (counted in the database by psycopg) and GMV
+    equals the file campaign's; the warning says 2 rows."""
+    import yaml
+
+    folder, _, file_agg = files
+    url = server.url()
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as con:
+        con.execute("DROP SCHEMA IF EXISTS dup CASCADE; CREATE SCHEMA dup")
+        for name in engine_cases.TABLES:
+            con.execute(f"CREATE TABLE dup.{name} AS SELECT * FROM shop.{name}")
+        (n,) = con.execute("SELECT count(*) FROM dup.orders").fetchone()
+        con.execute("INSERT INTO dup.orders SELECT * FROM (SELECT * FROM dup.orders LIMIT 1) o")
+        con.execute("INSERT INTO dup.orders SELECT * FROM (SELECT * FROM dup.orders LIMIT 1) o")
+    card_dir = engine_cases.with_source(
+        folder,
+        tmp_path / "dup",
+        {"engine": "postgres", "url_env": ENV, "schema": "dup"},
+        tables={t: t for t in engine_cases.TABLES},
+    )
+    card = yaml.safe_load((card_dir / "campaign.yaml").read_text(encoding="utf-8"))
+    card["duplicate_lines"] = "drop"
+    (card_dir / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    os.environ[ENV] = url
+    try:
+        campaign = open_campaign(card_dir)
+        (dup,) = [w for w in campaign.warnings if w.code == "duplicate_lines"]
+        assert "2 row" in dup.en and "drop" in dup.en
+        assert int(campaign.engine.query("SELECT count(*) AS n FROM orders").iloc[0]["n"]) == n
+        agg = extract(campaign)
+        assert agg.daily["gmv"].sum() == pytest.approx(file_agg.daily["gmv"].sum(), abs=0.005)
+        campaign.engine.close()
+    finally:
+        os.environ.pop(ENV, None)

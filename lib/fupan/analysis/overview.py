@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ..dictionary import REFUND_MATURITY_DAYS
-from ..extract.aggregates import sql
 from ..format import Style
 from ..metrics.benchmark import daily_gmv_index
 from ..metrics.decompose import decompose_gmv_change
@@ -23,17 +22,6 @@ if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
     from ..ingest.card import CampaignCard, Strategy, Windows
     from ..ingest.validate import Campaign
-
-
-def window_visitors(campaign: Campaign) -> pd.DataFrame | None:
-    """访客数 distinct over each window (``window_uv.sql``), by channel; ``None`` without events.
-
-    Runs on the campaign's connection after :func:`fupan.extract.aggregates.extract` (which
-    creates the ``calendar`` table it joins).
-    """
-    if not campaign.has("events"):
-        return None
-    return campaign.con.execute(sql("window_uv")).df()
 
 
 def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataFrame:
@@ -60,7 +48,7 @@ def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataF
         agg.daily,
         agg.uv,
         agg.spend,
-        visitors=window_visitors(campaign),
+        visitors=agg.window_uv,
     )
     if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
         out = out.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)

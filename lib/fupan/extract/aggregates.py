@@ -70,6 +70,8 @@ class Aggregates:
     sku_window: pd.DataFrame
     history: pd.DataFrame
     uv: pd.DataFrame | None = None
+    #: 访客数 distinct over each window, by channel (``window_uv.sql``)
+    window_uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None
     ab_users: pd.DataFrame | None = None
@@ -158,10 +160,13 @@ def extract(campaign: Campaign) -> Aggregates:
     )
     for name in STAGING:
         engine.materialise(name, sql(name))
+    if campaign.has("events"):  # the events are read once, into event_days (event_days.sql)
+        engine.materialise("event_days", sql("event_days"))
     notes = {}
     parts: dict[str, pd.DataFrame | None] = {}
     for name, table, key in (
         ("daily_uv", "events", "uv"),
+        ("window_uv", "events", "window_uv"),
         ("funnel", "events", "funnel"),
         ("funnel_daily", "events", "funnel_daily"),
         ("ab_users", "events", "ab_users"),

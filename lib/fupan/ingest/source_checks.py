@@ -89,6 +89,11 @@ def _check_sql(col: Column, e: str) -> list[tuple[str, str, str, str]]:
                 f"must be ≥ {col.minimum:g}",
             )
         )
+    if col.kind in ("number", "integer"):  # PostgreSQL and Spark doubles hold NaN and ±Infinity
+        special = ", ".join(f"CAST('{v}' AS DOUBLE)" for v in ("NaN", "Infinity", "-Infinity"))
+        out.append(
+            ("not_finite", f"{e} IN ({special})", "不能为 NaN 或无穷大", "must be a finite number")
+        )
     if col.kind == "integer":
         out.append(("not_integer", f"{e} <> floor({e})", "应为整数", "must be a whole number"))
     if col.kind in ("timestamp", "date"):
@@ -202,6 +207,10 @@ def check_table(
                     column=col.name,
                 )
             )
+    dups = _duplicates(engine, card, name, relation, where)
+    problems += dups
+    if dups and card.duplicate_lines == "drop":
+        relation = f"(SELECT DISTINCT * FROM {relation}) AS _distinct_rows"
     cols = []
     for col in CONTRACTS[name]:
         default = _DEFAULTS.get(col.name)
@@ -218,6 +227,39 @@ def check_table(
     )
     fingerprint = json.dumps({k: str(v) for k, v in stats.items()}, sort_keys=True)
     return problems, sorted(exprs), fingerprint
+
+
+def _duplicates(
+    engine: Engine, card: CampaignCard, name: str, relation: str, where: str
+) -> list[Problem]:
+    """Exact duplicate rows (every column equal), counted where the table lives; a warning, and
+    dropped from the typed view when the card says ``duplicate_lines: drop`` (as for files)."""
+    n = engine.query(
+        f"SELECT (SELECT count(*) FROM {relation}) - "
+        f"(SELECT count(*) FROM (SELECT DISTINCT * FROM {relation}) AS d) AS n"
+    ).iloc[0]["n"]
+    if not n or pd.isna(n):
+        return []
+    drop = card.duplicate_lines == "drop"
+    act_zh = (
+        "已删除重复行（duplicate_lines: drop）"
+        if drop
+        else "按卡片设置保留（duplicate_lines: keep），如需删除请设为 drop"
+    )
+    act_en = (
+        "dropped them (duplicate_lines: drop)"
+        if drop
+        else "kept them as the card says (duplicate_lines: keep); set it to drop to remove them"
+    )
+    return [
+        Problem(
+            code="duplicate_lines",
+            file=where,
+            severity="warning",
+            zh=f"{name} 表有 {int(n)} 行与其他行完全相同；{act_zh}。",
+            en=f"The {name} table has {int(n)} row(s) identical to another row; {act_en}.",
+        )
+    ]
 
 
 def orders_rules(engine: Engine, card: CampaignCard, where: str) -> list[Problem]:

@@ -2,8 +2,8 @@
 SELECT w.phase,
        coalesce(e.channel, '_all')       AS channel,
        e.event                           AS step,
-       count(DISTINCT e.user_id)         AS users
+       count(DISTINCT e.user_key)        AS users
 FROM calendar w
-JOIN events e ON CAST(e.event_time AS DATE) = w.date
+JOIN event_days e ON e.date = w.date
 GROUP BY GROUPING SETS ((w.phase, e.channel, e.event), (w.phase, e.event))
 ORDER BY 1, 2, 3

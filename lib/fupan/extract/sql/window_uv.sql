@@ -3,9 +3,9 @@
 -- ('_all' = distinct across channels), with the number of days the events cover.
 SELECT w.phase,
        coalesce(e.channel, '_all')                  AS channel,
-       count(DISTINCT e.user_id)                    AS uv,
-       count(DISTINCT CAST(e.event_time AS DATE))   AS days
+       count(DISTINCT e.user_key)                   AS uv,
+       count(DISTINCT e.date)                       AS days
 FROM calendar w
-JOIN events e ON CAST(e.event_time AS DATE) = w.date
+JOIN event_days e ON e.date = w.date
 GROUP BY GROUPING SETS ((w.phase, e.channel), (w.phase))
 ORDER BY 1, 2

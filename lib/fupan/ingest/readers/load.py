@@ -21,8 +21,23 @@ from .registry import READERS, Reader, reader_for
 _STOP = ("mapping_target_exists", "duplicate_column")
 
 
+#: DuckDB's memory cap per connection (``$FUPAN_DUCKDB_MEMORY`` overrides it): big aggregations
+#: spill to a temporary directory instead of growing the process (measured at 1M order lines + 10M
+#: events: peak RSS 1.8 → 1.2 GiB for the extract at the same speed; ``bench/bench_scale.py``).
+DUCKDB_MEMORY = "1GB"
+
+
 def open_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with fupan's settings: memory capped (spilling to the
+    system's temporary directory, never the working directory), insertion order kept."""
+    import os
+    import tempfile
+
     con = duckdb.connect(":memory:")
+    limit = os.environ.get("FUPAN_DUCKDB_MEMORY") or DUCKDB_MEMORY
+    spill = Path(tempfile.gettempdir()) / "fupan-duckdb-spill"
+    ddl(con, f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+    ddl(con, f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
     ddl(con, "SET preserve_insertion_order = true")
     ddl(con, "SET enable_progress_bar = false")
     return con

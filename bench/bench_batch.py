@@ -1,0 +1,96 @@
+"""Batch benchmark: ``fupan batch`` over 8 demo-size campaigns, ``--jobs 2`` against ``--jobs 1``,
+then the unchanged batch again (every campaign skipped by its cache key), all measured here in one
+run with the peak RSS of every process (bench_scale.measured). One campaign is broken on purpose
+(its orders file truncated): it must be reported and the other seven must finish.
+
+    .venv/bin/python bench/bench_batch.py [--campaigns 8] [--scale 3.0]
+
+Printed, never asserted. Targets (issue 16): jobs 2 ≥ 1.8× faster than jobs 1 on this 2-core
+machine; the second, unchanged run under 10 % of the first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_scale import measured  # noqa: E402
+
+
+def campaigns(work: Path, n: int, scale: float) -> list[Path]:
+    """``n`` demo campaigns of different seeds (so no two share a cache key); the last is broken."""
+    from fupan.demo import generate_demo
+
+    folders = []
+    for i in range(n):
+        folder = work / f"c{i:02d}"
+        generate_demo(folder, seed=20251111 + i, scale=scale)
+        folders.append(folder)
+    orders = next(folders[-1].glob("orders.*"))
+    orders.write_bytes(orders.read_bytes()[:200])  # a truncated export
+    return folders
+
+
+def batch(folders: list[Path], out: Path, jobs: int, force: bool) -> dict:
+    cmd = [sys.executable, "-m", "fupan.cli", "batch", *map(str, folders), "--out", str(out)]
+    cmd += ["--jobs", str(jobs), "--quiet", "--no-library"] + (["--force"] if force else [])
+    return measured(cmd, check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--campaigns", type=int, default=8)
+    parser.add_argument(
+        "--scale", type=float, default=3.0, help="demo scale (3.0 = the demo's size)"
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fupan-bench-batch-"))
+    try:
+        folders = campaigns(work, args.campaigns, args.scale)
+        one = batch(folders, work / "out1", 1, force=True)
+        two = batch(folders, work / "out2", 2, force=True)
+        again = batch(folders, work / "out2", 2, force=False)
+        done = sorted(p.parent.name for p in (work / "out2").glob("*/case.json"))
+        result = {
+            "campaigns": args.campaigns,
+            "scale": args.scale,
+            "jobs1_s": one["seconds"],
+            "jobs2_s": two["seconds"],
+            "speed_up": round(one["seconds"] / two["seconds"], 2),
+            "unchanged_rerun_s": again["seconds"],
+            "rerun_share": round(again["seconds"] / two["seconds"], 3),
+            "exit_codes": [one["returncode"], two["returncode"], again["returncode"]],
+            "finished": len(done),
+            "peak_tree_rss_gib": [r["peak_tree_rss_gib"] for r in (one, two, again)],
+        }
+        print(f"batch of {args.campaigns} demo campaigns (scale {args.scale}), one broken")
+        print(f"  --jobs 1           {one['seconds']:8.1f} s")
+        print(
+            f"  --jobs 2           {two['seconds']:8.1f} s   speed-up {result['speed_up']:.2f}× (target ≥ 1.8)"
+        )
+        print(
+            f"  unchanged re-run   {again['seconds']:8.1f} s   {result['rerun_share']:.1%} of the first (target < 10 %)"
+        )
+        print(
+            f"  case records written: {len(done)} of {args.campaigns}; exit codes {result['exit_codes']}"
+        )
+        tail = two["output"].strip().splitlines()[-12:]
+        print("  summary table of the --jobs 2 run (last lines):")
+        for line in tail:
+            print("    " + line)
+        print(json.dumps(result))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
