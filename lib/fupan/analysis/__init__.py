@@ -16,7 +16,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .results import Retrospective, Skip
-from .retrospective import PIPELINE, build, load_retrospective
+
+_LAZY = ("PIPELINE", "build", "load_retrospective")
+
+
+def __getattr__(name: str) -> Any:
+    # the steps (scipy, statsmodels: ~2.5 s of imports) load on first use, so a process that only
+    # reads results — the CLI around the kernel, the case library — does not pay for them
+    if name in _LAZY:
+        from . import retrospective
+
+        return getattr(retrospective, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["PIPELINE", "Retrospective", "Skip", "build", "load_retrospective"]

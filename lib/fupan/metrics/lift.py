@@ -43,8 +43,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from numpy.typing import ArrayLike
+from statsmodels.regression.linear_model import OLS
+from statsmodels.robust import norms
+from statsmodels.robust.robust_linear_model import RLM
 
 from ..i18n import bilingual
 
@@ -173,7 +175,7 @@ def _robust_mask(
     keep: np.ndarray = np.isfinite(ly)
     if z is None:
         return keep
-    beta = sm.RLM(ly[keep], X[keep], M=sm.robust.norms.HuberT()).fit().params
+    beta = RLM(ly[keep], X[keep], M=norms.HuberT()).fit().params
     for _ in range(20):
         resid = ly - X @ beta
         kept = np.where(keep, resid, np.nan)
@@ -193,7 +195,7 @@ def _robust_mask(
         if np.array_equal(new, keep) or new.sum() < X.shape[1] + 21:
             break
         keep = new
-        beta = sm.OLS(ly[keep], X[keep]).fit().params
+        beta = OLS(ly[keep], X[keep]).fit().params
     return keep
 
 
@@ -378,7 +380,7 @@ def fit_counterfactual(
     ly_h = np.where(usable, np.log(np.where(usable, values, 1.0)), np.nan)
     keep = _robust_mask(X_h, ly_h, np.asarray(hist >= b_start), outlier_z, run_days)
     X, ly = X_h[keep], ly_h[keep]
-    ols = sm.OLS(ly, X).fit()
+    ols = OLS(ly, X).fit()
     beta, resid = ols.params, ols.resid
     smear = float(np.mean(np.exp(resid)))  # Duan: E[Y] = exp(x b)·E[exp(e)]
     pred = idx[(idx > t_end) & (idx <= p_end)]
@@ -598,7 +600,7 @@ def _ols_term(
         if cluster
         else {}
     )
-    fit = sm.OLS(yv, X).fit(**kw)
+    fit = OLS(yv, X).fit(**kw)
     lo, hi = fit.conf_int(alpha=1 - level)[3]
     return Coefficient(
         estimate=float(fit.params[3]),
