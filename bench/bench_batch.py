@@ -32,6 +32,9 @@ def campaigns(work: Path, n: int, scale: float) -> list[Path]:
     for i in range(n):
         folder = work / f"c{i:02d}"
         generate_demo(folder, seed=20251111 + i, scale=scale)
+        card = folder / "campaign.yaml"  # each its own case id (one report folder each)
+        text = card.read_text(encoding="utf-8")
+        card.write_text(text.replace("\nid: ", f"\nid: c{i:02d}-", 1), encoding="utf-8")
         folders.append(folder)
     orders = next(folders[-1].glob("orders.*"))
     orders.write_bytes(orders.read_bytes()[:200])  # a truncated export

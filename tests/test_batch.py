@@ -106,3 +106,20 @@ def test_unchanged_campaigns_are_skipped_and_a_changed_one_reruns(batch):
 def test_no_campaign_is_a_clear_error(tmp_path: Path):
     proc = run_cli("batch", str(tmp_path / "nothing-*"), "--out", str(tmp_path / "r"))
     assert proc.returncode == 2 and "CAMPAIGNS" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_two_campaigns_with_the_same_case_id_are_not_run_into_one_folder(tmp_path: Path):
+    """Both would write reports/<id>/: the first runs, the second is refused (never started) with
+    a bilingual error naming both folders, and the exit code says a campaign failed."""
+    root = tmp_path / "campaigns"
+    for name in ("first", "second"):
+        write_campaign(root / name, card={**copy.deepcopy(TINY_CARD), "id": "tiny-same"})
+    out = tmp_path / "reports"
+    proc = run_cli("batch", str(root / "first"), str(root / "second"), "--out", str(out), "--quiet")
+    assert proc.returncode != 0
+    assert _statuses(proc.stdout) == {"first": "done", "second": "failed"}
+    assert "与本批次中的" in proc.stdout and "is the same as that of" in proc.stdout
+    assert str(root / "first") in proc.stdout.split("── " + str(root / "second"))[1]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert [p.name for p in out.iterdir()] == ["tiny-same"]
+    assert (out / "tiny-same" / "case.json").is_file()

@@ -139,6 +139,30 @@ def _run_one(
     )
 
 
+def _same_case_id(folder: Path, first_of: dict[str, Path], out: Path) -> BatchItem | None:
+    """A failed item when an earlier campaign of the batch has the same case id (both would write
+    ``out/<id>/``); else None, and the id is noted as taken by ``folder``."""
+    case_id = _case_id(folder)
+    if case_id is None:
+        return None
+    other = first_of.setdefault(case_id, folder)
+    if other == folder:
+        return None
+    where = out / case_id
+    return BatchItem(
+        folder,
+        "failed",
+        0.0,
+        case_id,
+        error=(
+            f"✘ {folder / CARD_FILE}: 卡片 id 「{case_id}」与本批次中的 {other} 相同，两者都会写入 {where}；"
+            f"未运行，请给每个活动卡片不同的 id。\n"
+            f"  The card's id '{case_id}' is the same as that of {other} in this batch; both would "
+            f"write {where}. Not run: give each campaign card its own id."
+        ),
+    )
+
+
 def run_batch(
     folders: list[Path],
     out: Path,
@@ -157,7 +181,12 @@ def run_batch(
     used_template = template or DEFAULT_TEMPLATE
     results: dict[Path, BatchItem] = {}
     todo = []
+    first_of: dict[str, Path] = {}
     for folder in folders:
+        same = _same_case_id(folder, first_of, out)
+        if same is not None:  # it would overwrite the other one's report: refused, never run
+            results[folder] = same
+            continue
         case_id = None if force else _unchanged(folder, out, used_template, lang, library)
         if case_id:
             results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
