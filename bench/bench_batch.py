@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -34,7 +35,7 @@ def campaigns(work: Path, n: int, scale: float) -> list[Path]:
         generate_demo(folder, seed=20251111 + i, scale=scale)
         card = folder / "campaign.yaml"  # each its own case id (one report folder each)
         text = card.read_text(encoding="utf-8")
-        card.write_text(text.replace("\nid: ", f"\nid: c{i:02d}-", 1), encoding="utf-8")
+        card.write_text(re.sub(r"^id: ", f"id: c{i:02d}-", text, count=1, flags=re.M), "utf-8")
         folders.append(folder)
     orders = next(folders[-1].glob("orders.*"))
     orders.write_bytes(orders.read_bytes()[:200])  # a truncated export

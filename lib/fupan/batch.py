@@ -103,7 +103,12 @@ def _unchanged(
 
 
 def _run_one(
-    folder: Path, out: Path, lang: str, template: Path | None, library: Path | None = None
+    folder: Path,
+    out: Path,
+    lang: str,
+    template: Path | None,
+    library: Path | None = None,
+    jobs: int = 1,
 ) -> BatchItem:
     t0 = time.perf_counter()
     cmd = [
@@ -121,7 +126,10 @@ def _run_one(
     if template is not None:
         cmd += ["--template", str(template)]
     cmd += ["--library", str(library)] if library is not None else ["--no-library"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    env = os.environ.copy()
+    if jobs > 1:  # the cores shared between the runs, not each run's DuckDB claiming all of them
+        env.setdefault("FUPAN_DUCKDB_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - t0
     if proc.returncode == 0:
         return BatchItem(folder, "ok", seconds, _case_id(folder))
@@ -204,7 +212,7 @@ def run_batch(
             desc="复盘 batch",
         )
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_run_one, f, out, lang, template, library): f for f in todo}
+        futures = {pool.submit(_run_one, f, out, lang, template, library, jobs): f for f in todo}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             if bar is not None:

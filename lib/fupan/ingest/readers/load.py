@@ -38,6 +38,9 @@ def open_connection() -> duckdb.DuckDBPyConnection:
     spill = Path(tempfile.gettempdir()) / "fupan-duckdb-spill"
     ddl(con, f"SET memory_limit = '{limit.replace(chr(39), '')}'")
     ddl(con, f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
+    threads = os.environ.get("FUPAN_DUCKDB_THREADS", "")
+    if threads.isdigit() and int(threads) > 0:  # set by `fupan batch` for its parallel runs
+        ddl(con, f"SET threads = {int(threads)}")
     ddl(con, "SET preserve_insertion_order = true")
     ddl(con, "SET enable_progress_bar = false")
     return con
