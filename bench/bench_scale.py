@@ -318,7 +318,12 @@ def main() -> None:
                 f"ratio fupan run end to end / hand DuckDB SQL = {results['run']['seconds'] / hand:.1f}"
             )
     print(
-        json.dumps({k: {x: y for x, y in v.items() if x not in ("stdout", "output")} for k, v in results.items()})
+        json.dumps(
+            {
+                k: {x: y for x, y in v.items() if x not in ("stdout", "output")}
+                for k, v in results.items()
+            }
+        )
     )
 
 
