@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
-import sqlglot
-from sqlglot import exp
+
+if TYPE_CHECKING:  # sqlglot loads only where SQL is transpiled (a warehouse or Spark source)
+    from sqlglot import exp
 
 #: name → factory(**options) → Engine
 ENGINES: dict[str, Callable[..., Engine]] = {}
@@ -88,6 +89,8 @@ class Engine:
 
     def user_key(self, column: exp.Expression) -> exp.Expression:
         """The 64-bit customer key of ``column`` (default: the dialect's own ``hash``)."""
+        from sqlglot import exp
+
         return exp.Anonymous(this="hash", expressions=[column])
 
     # --------------------------------------------------------------- DuckDB-dialect SQL
@@ -109,6 +112,9 @@ def transpile(duck_sql: str, engine: Engine) -> str:
     """One DuckDB-dialect statement in ``engine``'s dialect (sqlglot, plus the rewrites above)."""
     if engine.dialect == "duckdb":
         return duck_sql
+    import sqlglot
+    from sqlglot import exp
+
     tree = sqlglot.parse_one(duck_sql, read="duckdb")
 
     def rewrite(node: exp.Expression) -> exp.Expression:

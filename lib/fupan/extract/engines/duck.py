@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ..duck import ddl, ident
+from ..duck import ddl, ident, within_memory
 from . import Engine, register
 
 
@@ -22,7 +22,7 @@ class DuckEngine(Engine):
         ddl(self.con, statement)
 
     def fetch(self, statement: str) -> pd.DataFrame:
-        return self.con.execute(statement).df()
+        return within_memory(self.con, lambda: self.con.execute(statement).df())
 
     def query(self, duck_sql: str) -> pd.DataFrame:
         return self.fetch(duck_sql)  # DuckDB's own types are the reference: left as they are
