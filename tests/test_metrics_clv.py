@@ -547,7 +547,9 @@ def test_gamma_gamma_same_optimum_from_several_starts_and_shuffled(ridge_sample)
     for fit in fits:
         for name in ("p", "q", "v"):
             assert getattr(fit, name) == pytest.approx(getattr(ref, name), rel=1e-5)
-        assert fit.mean_spend == pytest.approx(ref.mean_spend, rel=1e-7)
+        # the identified quantity agrees far better than p, q, v; 1e-7 was met on most machines but
+        # not all (1.1e-7 seen on a fresh clone: BFGS stops on the gradient, not on the value)
+        assert fit.mean_spend == pytest.approx(ref.mean_spend, rel=1e-6)
         np.testing.assert_allclose(
             expected_average_value(fit, x, m), expected_average_value(ref, x, m), rtol=1e-6
         )
