@@ -512,7 +512,8 @@ def plain_orders(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per order from contract-shaped order lines, in plain pandas (DESIGN.md 口径): the
     order's user, time and day are its first line's; ``cancelled`` when every line is; ``gmv`` =
     Σ paid_amount and ``refunds`` = Σ refund_amount of its lines not cancelled; ``net`` = gmv −
-    refunds. Times are taken as written (the card's zone, no offset in the files)."""
+    refunds; ``channel`` (when the lines have one) is the first line's. Times are taken as written
+    (the card's zone, no offset in the files)."""
     x = lines.assign(order_time=pd.to_datetime(lines.order_time))
     status = x["status"] if "status" in x else pd.Series("paid", index=x.index)
     live = status != "cancelled"
@@ -527,6 +528,7 @@ def plain_orders(lines: pd.DataFrame) -> pd.DataFrame:
         live=("_live", "any"),
         gmv=("_gmv", "sum"),
         refunds=("_ref", "sum"),
+        **({"channel": ("channel", "first")} if "channel" in x else {}),
     )
     per = per.assign(cancelled=~per.live, day=per.ts.dt.normalize(), net=per.gmv - per.refunds)
     return per.drop(columns="live").reset_index()

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from campaigns import plain_orders
 from fupan.learn import charts, explorer, glossary
 
 DAILY = pd.DataFrame(
@@ -188,24 +189,10 @@ def demo():
 
     folder = data.demo_dir()
     r = data.retrospective(folder)
-    lines = pd.read_parquet(folder / "orders.parquet").sort_values(["order_time", "order_id"])
-    live = lines["status"] != "cancelled"
-    lines = lines.assign(
-        gmv=lines["paid_amount"].where(live, 0.0),
-        refunds=lines["refund_amount"].where(live, 0.0),
-        cancelled=~live,
-    )
-    orders = lines.groupby("order_id").agg(
-        user_id=("user_id", "min"),
-        ts=("order_time", "min"),
-        channel=("channel", "first"),
-        gmv=("gmv", "sum"),
-        refunds=("refunds", "sum"),
-        cancelled=("cancelled", "all"),
-    )
+    orders = plain_orders(pd.read_parquet(folder / "orders.parquet")).set_index("order_id")
     first = orders[~orders["cancelled"]].groupby("user_id")["ts"].min()
     orders["new"] = ~orders["cancelled"] & (orders["ts"] == orders["user_id"].map(first))
-    orders["date"] = orders["ts"].dt.normalize()
+    orders["date"] = orders["day"]
     return r, orders
 
 
