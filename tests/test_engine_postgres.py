@@ -212,7 +212,7 @@ def test_contract_breaks_are_found_by_sql_in_the_database(server, files, tmp_pat
         ("coverage", "order_time"),  # one day cannot cover the demo's windows
     }
     (dup,) = [p for p in caught.value.warnings if p.code == "duplicate_lines"]
-    assert dup.severity == "warning" and "1 row" in dup.en and "1 行" in dup.zh
+    assert dup.severity == "warning" and "1 line" in dup.en and "1 行" in dup.zh
     by_code = {p.code: p for p in err.value.problems}
     assert by_code["null_value"].file == "postgres:bad.orders"
     assert "1 row" in by_code["null_value"].en and "1 行" in by_code["null_value"].zh
@@ -292,7 +292,7 @@ def test_duplicate_lines_in_the_database_are_dropped_when_the_card_says_so(
     try:
         campaign = open_campaign(card_dir)
         (dup,) = [w for w in campaign.warnings if w.code == "duplicate_lines"]
-        assert "2 row" in dup.en and "drop" in dup.en
+        assert "2 line" in dup.en and "drop" in dup.en
         assert int(campaign.engine.query("SELECT count(*) AS n FROM orders").iloc[0]["n"]) == n
         agg = extract(campaign)
         assert agg.daily["gmv"].sum() == pytest.approx(file_agg.daily["gmv"].sum(), abs=0.005)

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import Problem
 from ..extract.engines import Engine
 from .card import CONTRACTS, CampaignCard, Column
+from .duplicates import duplicate_lines_problem
 
 EARLIEST, LATEST = "1990-01-01", "2101-01-01"
 _SQL_TYPE = {
@@ -240,26 +241,7 @@ def _duplicates(
     ).iloc[0]["n"]
     if not n or pd.isna(n):
         return []
-    drop = card.duplicate_lines == "drop"
-    act_zh = (
-        "已删除重复行（duplicate_lines: drop）"
-        if drop
-        else "按卡片设置保留（duplicate_lines: keep），如需删除请设为 drop"
-    )
-    act_en = (
-        "dropped them (duplicate_lines: drop)"
-        if drop
-        else "kept them as the card says (duplicate_lines: keep); set it to drop to remove them"
-    )
-    return [
-        Problem(
-            code="duplicate_lines",
-            file=where,
-            severity="warning",
-            zh=f"{name} 表有 {int(n)} 行与其他行完全相同；{act_zh}。",
-            en=f"The {name} table has {int(n)} row(s) identical to another row; {act_en}.",
-        )
-    ]
+    return [duplicate_lines_problem(name, int(n), card.duplicate_lines, where)]
 
 
 def orders_rules(engine: Engine, card: CampaignCard, where: str) -> list[Problem]:

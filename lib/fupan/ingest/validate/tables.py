@@ -14,6 +14,7 @@ from ...errors import Problem
 from ...extract.duck import ddl, ident
 from ...i18n import phase_name
 from ..card import CARD_FILE, CampaignCard, card_line
+from ..duplicates import duplicate_lines_problem
 from .columns import EXAMPLES
 
 
@@ -54,26 +55,7 @@ def check_duplicates(
     if not dup:
         return []
     sample = "; ".join("rows " + "=".join(str(r) for r in rows[0][:4]) for rows in ex)
-    act_zh = (
-        "已删除重复行（duplicate_lines: drop）"
-        if policy == "drop"
-        else "按卡片设置保留（duplicate_lines: keep），如需删除请设为 drop"
-    )
-    act_en = (
-        "dropped them (duplicate_lines: drop)"
-        if policy == "drop"
-        else "kept them as the card says (duplicate_lines: keep); set it to drop to remove them"
-    )
-    return [
-        Problem(
-            code="duplicate_lines",
-            file=filename,
-            row=ex[0][0][0],
-            severity="warning",
-            zh=f"{name} 表有 {dup} 行与其他行完全相同；{act_zh}。示例：{sample}",
-            en=f"The {name} table has {dup} line(s) identical to another line; {act_en}. Examples: {sample}",
-        )
-    ]
+    return [duplicate_lines_problem(name, dup, policy, filename, row=ex[0][0][0], examples=sample)]
 
 
 def check_orders(con, filename: str) -> list[Problem]:
