@@ -270,3 +270,21 @@ def test_the_bar_chart_shows_no_raw_channel_key(demo):
     assert sorted(options) == sorted(labels)
     page = explorer.static_html(e.daily, e.windows, e.names)
     assert not re.search(r"https?://", page)
+
+
+def test_amount_axes_read_in_wan_never_as_a_1e6_offset() -> None:
+    """Daily GMV of millions: the axis labels carry 万 (2.5e7 → 2,500万 by hand: 25,000,000 / 10⁴)
+    and matplotlib's offset text ("1e6" above the axis) stays empty."""
+    from fupan.learn.explorer import View, figure
+
+    daily = pd.DataFrame(
+        {"date": pd.date_range("2025-11-01", periods=5), "gmv": [2e5, 1e6, 3.4e6, 2e6, 5e5]}
+    )
+    fig = figure(View(daily, pd.Series({"live": 2.5e7, "search": 3e6}), {}))
+    fig.canvas.draw()
+    a, b = fig.axes
+    assert a.yaxis.get_offset_text().get_text() == ""
+    assert b.xaxis.get_offset_text().get_text() == ""
+    assert any(t.get_text().endswith("万") for t in a.get_yticklabels())
+    assert b.xaxis.get_major_formatter()(2.5e7, 0) == "2,500万"
+    assert a.yaxis.get_major_formatter()(500, 0) == "500"

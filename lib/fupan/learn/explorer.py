@@ -166,11 +166,19 @@ def figure(v: View, title: str = "", names: dict[str, str] | None = None) -> Any
     """Daily GMV and GMV by channel of one view, as a matplotlib figure; channels labelled by
     ``names`` (key → display name)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
+    from ..format import money
     from .charts import cjk_font
 
+    # amounts in 万/亿 (120万, 1.5亿), never matplotlib's "1e6" offset above the axis
+    amounts = FuncFormatter(
+        lambda x, _: money(x, "zh", symbol="") if abs(x) >= 1e4 else f"{x:,.0f}"
+    )
     with cjk_font():
         fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [2, 1]})
+        a.yaxis.set_major_formatter(amounts)
+        b.xaxis.set_major_formatter(amounts)
         a.plot(v.daily["date"], v.daily["gmv"], color="#c0392b")
         a.set_title(f"{title} 每日GMV Daily GMV", fontsize=10)
         a.tick_params(axis="x", labelrotation=30, labelsize=7)
