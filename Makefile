@@ -76,8 +76,12 @@ define system_dep
 	else echo "  $(1): missing and not root; $(2) will skip (as root: apt-get install $(1))"; fi;
 endef
 
-test: setup system-deps ## run the whole test suite (what CI runs after make check)
-	$(BIN)/python -m pytest
+# Two pytest-xdist workers (TEST_JOBS=0: one process, e.g. to debug). Whole files go to a worker
+# (--dist loadfile: nbval runs a notebook's cells in order, module fixtures are built once), in the
+# order tests/conftest.py gives them (longest first: --no-loadscope-reorder).
+TEST_JOBS ?= 2
+test: setup system-deps ## run the whole test suite (what CI runs after make check; TEST_JOBS=2 workers)
+	$(BIN)/python -m pytest $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder)
 
 # ---------------------------------------------------------------------------- static checks
 # `make check` runs every check and reports each; it fails if any failed. CI runs it before the

@@ -163,11 +163,39 @@ def run_cli(
     )
 
 
+#: the shared fixture folders this xdist worker made (:func:`once_per_run`): its privacy scan reads them
+MADE_HERE: list[Path] = []
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """A session fixture's folder, made once per test run even when pytest-xdist runs the tests in
+    several worker processes (``make test`` does, ``-n 2``): the first worker to ask makes it under
+    the run's shared temporary root while holding a file lock, the others wait and reuse it.
+    ``make(folder)`` fills an empty folder and returns the path the fixture yields. Without xdist
+    it is a plain ``mktemp``. What is made must not be changed by the tests (as for any session
+    fixture)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))  # under the basetemp the privacy scan reads
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent  # popen-gwN's parent: one per run
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+            MADE_HERE.append(folder)
+    return Path(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     from fupan.demo import generate_demo
 
-    return generate_demo(tmp_path_factory.mktemp("demo") / "campaign", scale=DEMO_SCALE)
+    return once_per_run(
+        tmp_path_factory, "demo", lambda d: generate_demo(d / "campaign", scale=DEMO_SCALE)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -176,17 +204,20 @@ def shipped_demo_dir(tmp_path_factory) -> Path:
     about 275,000 order lines): the accuracy claims about "the demo campaign" are tested on it."""
     from fupan.demo import generate_demo
 
-    return generate_demo(tmp_path_factory.mktemp("shipped") / "campaign")
+    return once_per_run(tmp_path_factory, "shipped", lambda d: generate_demo(d / "campaign"))
 
 
 @pytest.fixture(scope="session")
 def demo_run(demo_dir: Path, tmp_path_factory) -> Path:
-    """The demo retrospective, run once per session through the CLI; returns reports/<id>/."""
-    out = tmp_path_factory.mktemp("reports")
-    proc = run_cli("run", str(demo_dir), "--out", str(out), "--quiet")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    (case_dir,) = [p for p in out.iterdir() if p.is_dir()]
-    return case_dir
+    """The demo retrospective, run once per test run through the CLI; returns reports/<id>/."""
+
+    def make(out: Path) -> Path:
+        proc = run_cli("run", str(demo_dir), "--out", str(out), "--quiet")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        (case_dir,) = [p for p in out.iterdir() if p.is_dir()]
+        return case_dir
+
+    return once_per_run(tmp_path_factory, "reports", make)
 
 
 def copy_campaign(src: Path, dst: Path) -> Path:
@@ -201,15 +232,18 @@ OUTPUTS = ("report.html", "report.ipynb", "case.json", "benchmark.html")
 RAW_DEMO_ID = re.compile(r"\bu\d{6,}\b")  # the demo generator's raw user ids look like u000123
 
 
-def scan_outputs(root: Path) -> tuple[list[Path], dict[str, tuple[list[str], list[str]]]]:
+def scan_outputs(
+    root: Path, *more: Path
+) -> tuple[list[Path], dict[str, tuple[list[str], list[str]]]]:
     """Every output under ``root`` and, per file that leaks, the kinds of personal data found
     (:func:`fupan.ingest.privacy.scan_text`: phone, ID number, e-mail; base64 images and fonts
     skipped) and the raw user ids of any demo campaign under ``root`` that appear in it."""
     from fupan.ingest.privacy import scan_text
 
-    files = sorted(p for name in OUTPUTS for p in root.rglob(name))
+    roots = (root, *more)
+    files = sorted(p for r in roots for name in OUTPUTS for p in r.rglob(name))
     users: set[str] = set()
-    for orders in root.rglob("orders.parquet"):
+    for orders in (o for r in roots for o in r.rglob("orders.parquet")):
         if (orders.parent / "truth.json").is_file():  # a generated demo campaign
             users |= set(pd.read_parquet(orders, columns=["user_id"]).user_id.astype(str))
     leaks = {}
@@ -218,7 +252,8 @@ def scan_outputs(root: Path) -> tuple[list[Path], dict[str, tuple[list[str], lis
         found = [f.kind for f in scan_text(text)]
         raw_ids = sorted(set(RAW_DEMO_ID.findall(text)) & users)
         if found or raw_ids:
-            leaks[str(path.relative_to(root))] = (found[:5], raw_ids[:5])
+            under = next(r for r in roots if path.is_relative_to(r))
+            leaks[str(path.relative_to(under))] = (found[:5], raw_ids[:5])
     return files, leaks
 
 
@@ -227,7 +262,33 @@ def _no_personal_data_in_any_output(tmp_path_factory):
     """After the last test, whatever the order or selection (-k), scan every report the session
     wrote under its temporary folder; a leak fails the session (an error at teardown)."""
     yield
-    root = tmp_path_factory.getbasetemp()
-    files, leaks = scan_outputs(root)
+    root = tmp_path_factory.getbasetemp()  # under xdist, this worker's; plus the shared fixtures
+    files, leaks = scan_outputs(root, *MADE_HERE)  # this worker made (each scanned once)
     print(f"\nprivacy scan: {len(files)} outputs under {root}, {len(leaks)} with personal data")
     assert not leaks, f"personal data in the outputs the tests wrote: {leaks}"
+
+
+# ----------------------------------------------------------------------------- order under xdist
+#: rough serial seconds of a worked example under nbval (their items carry no markers)
+NOTEBOOK_SECONDS = 40
+
+
+def file_seconds(item: pytest.Item) -> float:
+    """The rough serial seconds an item's file takes, as its ``slow(seconds=…)`` marker says (a
+    notebook: :data:`NOTEBOOK_SECONDS`; unmarked: 0)."""
+    if item.nodeid.split("::")[0].endswith(".ipynb"):
+        return NOTEBOOK_SECONDS
+    mark = item.get_closest_marker("slow")
+    return float(mark.kwargs.get("seconds", 30)) if mark else 0.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest files first. ``make test`` runs pytest-xdist with ``--dist loadfile
+    --no-loadscope-reorder``: whole files go to the two workers in this order, so a four-minute file
+    handed out last cannot leave one worker running alone at the end. The order within a file (a
+    notebook's cells) is kept: the sort is stable."""
+    cost: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        cost[path] = max(cost.get(path, 0.0), file_seconds(item))
+    items.sort(key=lambda item: -cost[item.nodeid.split("::")[0]])

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import TINY_CARD, run_cli, write_campaign
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=80)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from fupan import format as fmt
 from fupan.report import charts
 from test_determinism import visible_text
 
+pytestmark = pytest.mark.slow(seconds=70)
 SYMBOL = {"GBP": "£", "USD": "$"}
 
 

@@ -160,7 +160,7 @@ def runs(demo_dir: Path, tmp_path_factory) -> dict[str, dict]:
     return results
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=100)  # four runs of the demo
 def test_case_json_is_byte_identical_across_time_zones_and_locales(runs):
     (first, a), *rest = runs.items()
     assert len(runs) == len(SETTINGS)

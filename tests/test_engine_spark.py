@@ -25,6 +25,7 @@ from fupan.ingest.privacy import load_salt
 from fupan.ingest.sources import SourceCampaign
 from fupan.ingest.validate import open_campaign
 
+pytestmark = pytest.mark.slow(seconds=65)  # the JVM and a Spark run
 SCALE = 0.05
 
 

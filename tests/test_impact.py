@@ -14,6 +14,8 @@ import fupan
 from conftest import DEMO_SCALE
 from fupan.demo import generate_demo
 
+pytestmark = pytest.mark.slow(seconds=60)
+
 
 @pytest.fixture(scope="module")
 def fault_retro(tmp_path_factory):

@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.slow(seconds=125)  # every example through papermill
 KERNEL = "fupan"
 
 PROBE = """

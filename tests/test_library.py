@@ -28,6 +28,7 @@ from fupan.cases.record import read_record, write_record
 from fupan.dictionary import DEFINITIONS_VERSION
 from fupan.errors import CaseRecordError, ValidationError
 
+pytestmark = pytest.mark.slow(seconds=50)
 CASE = "tiny-test"  # the id of conftest's tiny campaign
 
 

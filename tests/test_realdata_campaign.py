@@ -31,7 +31,7 @@ from campaigns import (
 )
 from conftest import ROOT, run_cli
 
-pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+pytestmark = [pytest.mark.realdata, pytest.mark.slow(seconds=50)]
 
 SOURCE = ROOT.parent / "shared" / "datasets" / "uci-online-retail" / "online_retail.parquet"
 CASE_ID = "uci-2011-holiday"

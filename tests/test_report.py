@@ -25,7 +25,7 @@ from fupan.errors import CaseRecordError
 from fupan.i18n import kpi_name
 from test_ops_language import assert_no_untranslated_text
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=60)
 STAGES = ("背景", "策略", "执行", "结果", "复盘")
 
 
@@ -83,7 +83,7 @@ def test_case_kpis_equal_an_independent_pandas_computation(demo_run, demo_dir, w
         assert got[key] == pytest.approx(truth[key], rel=1e-9), key
 
 
-def test_case_record_is_valid_and_sealed(demo_run):
+def test_case_record_is_valid_and_sealed(demo_run, tmp_path):
     record = read_record(demo_run / "case.json")
     assert record["case_id"] == "2025-d11-beauty"
     assert set(record["kpis"]) == {"baseline", "preheat", "burst", "post", "dip", "campaign"}
@@ -92,7 +92,7 @@ def test_case_record_is_valid_and_sealed(demo_run):
     assert all(h["status"] in ("met", "missed", "not_assessed") for h in record["hypotheses"])
     assert record["reproduce"].startswith("fupan run ")
     assert set(record["data"]["files"]) >= {"campaign.yaml", "orders.parquet", "events.parquet"}
-    tampered = demo_run.parent / "tampered.json"
+    tampered = tmp_path / "tampered.json"
     tampered.write_text(
         (demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),
         encoding="utf-8",
@@ -144,16 +144,6 @@ def test_no_customer_identifier_reaches_html_or_case(demo_run, demo_dir):
         text = (demo_run / name).read_text(encoding="utf-8")
         found = set(re.findall(r"u\d{6,}", text)) & users
         assert not found, (name, sorted(found)[:5])
-
-
-def test_two_runs_give_byte_identical_case_json(demo_run, demo_dir, tmp_path):
-    proc = run_cli("run", str(demo_dir), "--out", str(demo_run.parent), "--quiet")
-    # same command, same output folder → the reproduce line is identical too
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    first = (demo_run / "case.json").read_bytes()
-    proc = run_cli("run", str(demo_dir), "--out", str(demo_run.parent), "--quiet")
-    assert proc.returncode == 0
-    assert (demo_run / "case.json").read_bytes() == first
 
 
 def test_english_report(demo_dir, tmp_path):

@@ -27,7 +27,7 @@ from fupan.dictionary import DEFINITIONS_VERSION
 from fupan.ingest.card import parse_card
 
 UCI = SHARED / "datasets" / "uci-online-retail" / "online_retail.parquet"
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=210)  # the 16 seed cases built from scratch
 
 
 @pytest.fixture(scope="module")

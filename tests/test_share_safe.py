@@ -19,7 +19,7 @@ import yaml
 from conftest import run_cli
 from test_determinism import visible_text
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=50)
 CASE_ID = "2025-d11-beauty"
 SECRETS = {
     "DATABASE_URL": "postgresql://fupan_reader:S3cretPassw0rd-xyz@db.internal:5432/shop",
