@@ -8,8 +8,10 @@ read in place from ``../shared/datasets`` (relative to the project root), never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +35,38 @@ def _generator_tag() -> str:
     return h.hexdigest()[:10]
 
 
+@contextlib.contextmanager
+def _one_at_a_time(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``target`` while it is made: two processes asking for the same
+    example data at once (two test workers, two notebooks) make it once, the second waits and
+    reuses it. Where ``fcntl`` does not exist, no lock: each makes its own copy, the first kept."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def demo_dir(seed: int = DEMO_SEED, scale: float = 3.0, scenario: str = "standard") -> Path:
     """The demo campaign folder for ``seed``/``scale``/``scenario``, generated on first use."""
-    from ..demo import generate_demo
-
     folder = CACHE / f"demo-{scenario}-{seed}-{scale:g}-{_generator_tag()}"
     if not (folder / "truth.json").is_file():
+        with _one_at_a_time(folder):
+            _generate(folder, seed, scale, scenario)
+    return folder
+
+
+def _generate(folder: Path, seed: int, scale: float, scenario: str) -> None:
+    from ..demo import generate_demo
+
+    if not (folder / "truth.json").is_file():  # not made meanwhile by whoever held the lock
         tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
         generate_demo(tmp, seed=seed, scale=scale, scenario=scenario)  # type: ignore[arg-type]
         if folder.exists():  # another process finished first: keep its copy
@@ -47,7 +75,6 @@ def demo_dir(seed: int = DEMO_SEED, scale: float = 3.0, scenario: str = "standar
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             tmp.replace(folder)
-    return folder
 
 
 def preset_dir(name: str) -> Path:
@@ -72,7 +99,11 @@ def prepared(folder: Path) -> Path:
     from ..ingest.validate import open_campaign, save_prepared
 
     path = folder.with_name(folder.name + ".duckdb")
-    if not path.is_file():
+    if path.is_file():
+        return path
+    with _one_at_a_time(path):
+        if path.is_file():  # validated meanwhile by whoever held the lock
+            return path
         campaign = open_campaign(folder)
         tmp = path.with_name(path.name + f".tmp{os.getpid()}")
         save_prepared(campaign, tmp)
