@@ -54,27 +54,38 @@ def _one_at_a_time(target: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _cached(target: Path, made: Path, make: Any) -> Path:
+    """``target`` in the cache, made on first use by ``make(tmp)`` (``made``, a file inside or
+    beside it, says it is complete): built under a temporary name while holding the lock, then
+    renamed into place, so a reader never sees half of it and two processes make it once."""
+    if made.exists():
+        return target
+    with _one_at_a_time(target):
+        if not made.exists():  # not made meanwhile by whoever held the lock
+            tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+            make(tmp)
+            if target.exists():  # without fcntl, another process may have finished first
+                import shutil
+
+                if tmp.is_dir():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    tmp.unlink()
+            else:
+                tmp.replace(target)
+    return target
+
+
 def demo_dir(seed: int = DEMO_SEED, scale: float = 3.0, scenario: str = "standard") -> Path:
     """The demo campaign folder for ``seed``/``scale``/``scenario``, generated on first use."""
-    folder = CACHE / f"demo-{scenario}-{seed}-{scale:g}-{_generator_tag()}"
-    if not (folder / "truth.json").is_file():
-        with _one_at_a_time(folder):
-            _generate(folder, seed, scale, scenario)
-    return folder
-
-
-def _generate(folder: Path, seed: int, scale: float, scenario: str) -> None:
     from ..demo import generate_demo
 
-    if not (folder / "truth.json").is_file():  # not made meanwhile by whoever held the lock
-        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-        generate_demo(tmp, seed=seed, scale=scale, scenario=scenario)  # type: ignore[arg-type]
-        if folder.exists():  # another process finished first: keep its copy
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.replace(folder)
+    folder = CACHE / f"demo-{scenario}-{seed}-{scale:g}-{_generator_tag()}"
+    return _cached(
+        folder,
+        folder / "truth.json",
+        lambda tmp: generate_demo(tmp, seed=seed, scale=scale, scenario=scenario),  # type: ignore[arg-type]
+    )
 
 
 def preset_dir(name: str) -> Path:
@@ -82,34 +93,20 @@ def preset_dir(name: str) -> Path:
     from ..demo.scenarios import write_preset
 
     folder = CACHE / f"preset-{name}-{_generator_tag()}"
-    if not (folder / "campaign.yaml").is_file():
-        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-        write_preset(name, tmp)
-        if folder.exists():
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.replace(folder)
-    return folder
+    return _cached(folder, folder / "campaign.yaml", lambda tmp: write_preset(name, tmp))
 
 
 def prepared(folder: Path) -> Path:
     """The validated tables of ``folder`` as a DuckDB file (validated on first use only)."""
     from ..ingest.validate import open_campaign, save_prepared
 
-    path = folder.with_name(folder.name + ".duckdb")
-    if path.is_file():
-        return path
-    with _one_at_a_time(path):
-        if path.is_file():  # validated meanwhile by whoever held the lock
-            return path
+    def make(tmp: Path) -> None:
         campaign = open_campaign(folder)
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
         save_prepared(campaign, tmp)
         campaign.con.close()
-        tmp.replace(path)
-    return path
+
+    path = folder.with_name(folder.name + ".duckdb")
+    return _cached(path, path, make)
 
 
 def retrospective(folder: Path, lang: str = "zh") -> Any:
