@@ -104,8 +104,6 @@ def run(
 ) -> None:
     """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
-    from .report.run import run as run_report
-
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
     template = template or config.TEMPLATE
@@ -117,49 +115,57 @@ def run(
                 )
             ]
         )
-    t1 = time.perf_counter()
-    campaign = _validate(folder)
-    validated = time.perf_counter() - t1
-    if archive_case:  # refuse before the long run, not after it
-        from .cases.library import check_conflict, resolve_provenance
+    from .report.kernel import warm_kernel
 
-        if share_safe:
-            campaign.con.close()
-            raise ValidationError(
-                [
-                    _bad_option(
-                        "--archive",
-                        "--share-safe",
-                        "不与 --share-safe 同用（对外分享版没有 case.json）",
-                        "not combined with --share-safe (a share-safe run writes no case.json)",
-                    )
-                ]
-            )
-        try:
-            resolve_provenance(campaign.card.provenance, provenance)
-            check_conflict(library, campaign.card.id, force=force)
-        except Exception:
-            campaign.con.close()
-            raise
-    reproduce = shlex.join(
-        ["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
-        + ([] if template == config.TEMPLATE else ["--template", str(template)])
-    )
-    kind = "对外分享版 share-safe " if share_safe else ""
-    typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)
-    try:
-        result = run_report(
-            campaign,
-            out,
-            lang=lang,
-            template=template,
-            reproduce=reproduce,
-            progress=not quiet,
-            share_safe=share_safe,
-            library=None if no_library else library,
+    # the kernel starts first and imports the report's libraries while this process imports its
+    # own and validates (fupan.report.kernel); it is stopped on every way out
+    with warm_kernel(folder.resolve()) as kernel:
+        from .report.run import run as run_report
+
+        t1 = time.perf_counter()
+        campaign = _validate(folder)
+        validated = time.perf_counter() - t1
+        if archive_case:  # refuse before the long run, not after it
+            from .cases.library import check_conflict, resolve_provenance
+
+            if share_safe:
+                campaign.con.close()
+                raise ValidationError(
+                    [
+                        _bad_option(
+                            "--archive",
+                            "--share-safe",
+                            "不与 --share-safe 同用（对外分享版没有 case.json）",
+                            "not combined with --share-safe (a share-safe run writes no case.json)",
+                        )
+                    ]
+                )
+            try:
+                resolve_provenance(campaign.card.provenance, provenance)
+                check_conflict(library, campaign.card.id, force=force)
+            except Exception:
+                campaign.con.close()
+                raise
+        reproduce = shlex.join(
+            ["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
+            + ([] if template == config.TEMPLATE else ["--template", str(template)])
         )
-    finally:
-        campaign.con.close()
+        kind = "对外分享版 share-safe " if share_safe else ""
+        typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)
+        try:
+            result = run_report(
+                campaign,
+                out,
+                lang=lang,
+                template=template,
+                reproduce=reproduce,
+                progress=not quiet,
+                share_safe=share_safe,
+                library=None if no_library else library,
+                kernel=kernel,
+            )
+        finally:
+            campaign.con.close()
     took = (
         f"✔ 完成 done in {time.perf_counter() - t0:.1f} s "
         f"(校验 validation {validated:.1f} s · 报告 report {result.seconds:.1f} s)"

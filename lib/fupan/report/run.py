@@ -1,7 +1,8 @@
 """Running a retrospective: papermill executes the template, nbconvert renders one HTML file.
 
 Both run in this one Python process (a separate ``jupyter nbconvert`` costs 1.3–1.7 s more), the
-kernel is shut down immediately (papermill otherwise stalls ~3 s at shutdown about one run in six),
+kernel (:mod:`.kernel`: started early by ``fupan run``, on private IPC sockets) is shut down
+immediately (papermill otherwise stalls ~3 s at shutdown about one run in six),
 and the HTML is post-processed to be fully self-contained: no external script, style or font, the
 CJK font embedded as a subset, a table of contents and a show/hide-code toggle.
 """
@@ -13,9 +14,11 @@ import html
 import json
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -51,38 +54,34 @@ def section_of(nb: nbformat.NotebookNode, cell_index: int) -> str:
     return "(start)"
 
 
-def _ipc_kernel_manager() -> type:
-    """A kernel manager on local IPC sockets instead of unencrypted TCP ports (and no warning)."""
-    from jupyter_client import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _transport_default(self) -> str:
-            return "ipc"
-
-    return IPCKernelManager
-
-
 def execute(
-    template: Path, output: Path, parameters: dict, cwd: Path, progress: bool = True
+    template: Path,
+    output: Path,
+    parameters: dict,
+    cwd: Path,
+    progress: bool = True,
+    kernel: Any = None,
 ) -> nbformat.NotebookNode:
-    """Execute ``template`` with ``parameters`` into ``output``; raise NotebookExecutionError on a failing cell."""
+    """Execute ``template`` with ``parameters`` into ``output``; raise NotebookExecutionError on a
+    failing cell. ``kernel``: a running kernel's manager (:func:`fupan.report.kernel.warm_kernel`,
+    started in ``cwd``; its owner stops it), else one is started here and stopped at the end."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .kernel import warm_kernel
+
     try:
-        papermill.execute_notebook(
-            str(template),
-            str(output),
-            parameters=parameters,
-            kernel_name="python3",
-            cwd=str(cwd),
-            progress_bar=progress,
-            log_output=False,
-            shutdown_kernel="immediate",
-            kernel_manager_class=_ipc_kernel_manager(),
-        )
+        with warm_kernel(cwd, warm=False) if kernel is None else nullcontext(kernel) as km:
+            papermill.execute_notebook(
+                str(template),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                cwd=str(cwd),
+                progress_bar=progress,
+                log_output=False,
+                km=km,
+            )
     except PapermillExecutionError as exc:
         nb = nbformat.read(output, as_version=4)
         # papermill inserts an injected-parameters cell: name the cell by its place in the template
@@ -247,6 +246,7 @@ def run(
     progress: bool = True,
     share_safe: bool = False,
     library: Path | None = None,
+    kernel: Any = None,
 ) -> RunResult:
     """Execute the retrospective of a validated campaign and write the three files.
 
@@ -255,7 +255,8 @@ def run(
     No case record is written for it (case.json holds the real figures), and its executed notebook
     is kept only when a cell fails. ``library``: the case library the report benchmarks against
     and carries the shop's open actions from (left out when it does not exist, and always from a
-    share-safe run).
+    share-safe run). ``kernel``: a warm kernel started in the campaign folder
+    (:func:`fupan.report.kernel.warm_kernel`), else one is started for the run.
     """
     t0 = time.perf_counter()
     campaign_dir = campaign.folder.resolve()
@@ -278,7 +279,9 @@ def run(
         elif library is not None and Path(library).is_dir():
             params["library"] = str(Path(library).resolve())
             params["report_dir"] = str(out.resolve())
-        nb = execute(Path(template), nb_path, params, cwd=campaign_dir, progress=progress)
+        nb = execute(
+            Path(template), nb_path, params, cwd=campaign_dir, progress=progress, kernel=kernel
+        )
     finally:
         for leftover in (prepared, prepared.with_name(prepared.name + ".wal")):
             leftover.unlink(missing_ok=True)

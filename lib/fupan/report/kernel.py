@@ -1,0 +1,105 @@
+"""The report's Jupyter kernel, started early and warmed while the campaign is validated.
+
+A ``fupan run`` spends ~4 s of a tiny campaign's ~20 s starting the kernel and importing pandas,
+matplotlib, seaborn, scipy, statsmodels and fupan into it. :func:`warm_kernel` starts that kernel
+*first* — before the command's own imports and the validation — with those imports (and the CJK
+font's registration with matplotlib) as its start-up lines, so the two processes work side by side
+on the two cores; papermill then executes the template on the kernel that is already there.
+
+The start-up lines bind no names in the notebook's namespace (``__import__`` only) and do not
+count as executions (IPython runs them without history), so the executed notebook is the same as
+one run on a cold kernel. Only :mod:`jupyter_client` is imported here: this module runs before
+everything else of the command.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: Modules the report template imports, imported by the kernel at start-up.
+WARM_MODULES = (
+    "fupan.report.render",
+    "fupan.report.charts",
+    "fupan.report.ops_charts",
+    "fupan.report.sections.ops",
+    "fupan.report.sections.ops_days",
+    "fupan.analysis.retrospective",
+    "fupan.cases",
+)
+
+#: One IPython line: the imports, then the CJK font registered with matplotlib (the first chart's
+#: ~0.5 s). A failure here only prints to the kernel's stderr; the template's own imports then
+#: fail with the usual named-cell error.
+WARM_UP = "; ".join(
+    [f"__import__({m!r})" for m in WARM_MODULES]
+    + ["__import__('fupan.fonts').fonts.register_matplotlib()"]
+)
+
+
+def ipc_kernel_manager() -> type:
+    """A kernel manager on local IPC sockets instead of unencrypted TCP ports (and no warning).
+
+    The sockets live in a private temporary folder: jupyter_client's default is a *relative* path
+    (``kernel-ipc-N``), which the kernel binds in its working directory — the campaign folder —
+    and which the manager removes relative to its own, leaving five socket files in the operator's
+    data. :func:`shutdown` removes the folder it made."""
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            self.fupan_socket_dir = tempfile.mkdtemp(prefix="fupan-kernel-")
+            return str(Path(self.fupan_socket_dir) / "kernel-ipc")
+
+    return IPCKernelManager
+
+
+def start_kernel(cwd: Path, *, warm: bool = True) -> Any:
+    """Start a ``python3`` kernel in ``cwd`` (the campaign folder, as papermill's ``cwd`` would)
+    and return its manager; with ``warm``, the kernel imports :data:`WARM_MODULES` as it starts."""
+    from jupyter_core.utils import run_sync
+
+    km = ipc_kernel_manager()(kernel_name="python3")
+    extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"] if warm else []
+    run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
+    return km
+
+
+def shutdown(km: Any) -> None:
+    """Stop the kernel at once (papermill's ``shutdown_kernel="immediate"``: no 3-second stall)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+    finally:
+        run_sync(km.cleanup_resources)()
+        # only the folder made above, never a path derived from a setting (``ip`` may be changed)
+        made = getattr(km, "fupan_socket_dir", None)
+        if made and Path(made).name.startswith("fupan-kernel-"):
+            shutil.rmtree(made, ignore_errors=True)
+
+
+@contextmanager
+def warm_kernel(cwd: Path, *, warm: bool = True) -> Iterator[Any]:
+    """A kernel for one report, stopped on the way out whatever happened (a validation error,
+    a failing cell, Ctrl-C). ``None`` when ``cwd`` is not a folder: the validation that follows
+    then reports the bad path."""
+    if not Path(cwd).is_dir():
+        yield None
+        return
+    km = start_kernel(Path(cwd), warm=warm)
+    try:
+        yield km
+    finally:
+        shutdown(km)

@@ -1,0 +1,109 @@
+"""The report's kernel (fupan.report.kernel): started before the validation and warmed with the
+template's imports, stopped on every way out, and writing nothing into the campaign folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_campaign, run_cli
+from fupan.report.kernel import WARM_MODULES, ipc_kernel_manager, shutdown, start_kernel
+
+
+def _kernels_in(folder: Path) -> list[int]:
+    """Processes whose working directory is ``folder`` (a kernel runs in the campaign folder)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")) == folder.resolve():
+                    pids.append(int(entry.name))
+            except OSError:
+                continue  # gone, or not ours to read
+    return pids
+
+
+def _sockets(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if stat.S_ISSOCK(p.lstat().st_mode)]
+
+
+def test_a_run_leaves_the_campaign_folder_as_it_was(demo_dir: Path, demo_run: Path) -> None:
+    """The kernel's IPC sockets go to a private temporary folder: jupyter_client's default relative
+    path put five `kernel-ipc-N` socket files into the campaign folder the kernel runs in."""
+    from fupan.demo import generate_demo
+
+    fresh = generate_demo(demo_run.parent.parent / "fresh-names", scale=0.02)
+    assert sorted(p.name for p in demo_dir.iterdir()) == sorted(p.name for p in fresh.iterdir())
+    assert _sockets(demo_dir) == []
+
+
+def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> None:
+    km = start_kernel(tmp_path)
+    try:
+        kc = km.blocking_client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
+        seen: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                seen.append(msg["content"]["text"])
+
+        code = (
+            "import sys, os\n"
+            f"print(all(m in sys.modules for m in {WARM_MODULES!r}), 'fupan' in dir(), "
+            "'render' in dir(), os.getcwd())"
+        )
+        reply = kc.execute_interactive(code, output_hook=hook, timeout=60)
+        kc.stop_channels()
+        assert reply["content"]["status"] == "ok"
+        # the start-up lines ran no counted execution: this is the kernel's first
+        assert reply["content"]["execution_count"] == 1
+        assert "".join(seen).split() == ["True", "False", "False", str(tmp_path.resolve())]
+        socket_dir = Path(km.ip).parent
+        assert socket_dir.is_dir() and socket_dir != tmp_path.resolve()
+        assert len(_sockets(socket_dir)) == 5  # shell, iopub, stdin, control, heartbeat
+    finally:
+        shutdown(km)
+    assert not socket_dir.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert _kernels_in(tmp_path) == []
+
+
+def test_shutdown_removes_only_the_socket_folder_it_made(tmp_path: Path) -> None:
+    """A manager whose socket path was set by hand (here: relative, jupyter_client's own default)
+    keeps its folder: shutdown never removes a path it did not create."""
+    keep = tmp_path / "keep.txt"
+    keep.write_text("x", encoding="utf-8")
+    km = ipc_kernel_manager()(kernel_name="python3", ip=str(tmp_path / "kernel-ipc"))
+    shutdown(km)  # never started: nothing to stop, nothing of the caller's to remove
+    assert keep.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize("breakage", ["validation", "template"])
+def test_the_kernel_stops_when_the_run_fails(demo_dir: Path, tmp_path: Path, breakage: str) -> None:
+    """A validation error (before the template runs) and a failing cell (during it) both end with
+    the bilingual message, a non-zero exit, and no kernel left running in the campaign folder."""
+    campaign = copy_campaign(demo_dir, tmp_path / "campaign")
+    args = ["run", str(campaign), "--out", str(tmp_path / "out"), "--quiet"]
+    if breakage == "validation":
+        with (campaign / "coupons.csv").open("a", encoding="utf-8") as f:
+            f.write("a,b,c,d,e,f,g,h,i,j,k,l\n")  # more fields than the header
+    else:
+        import nbformat
+
+        from fupan.config import TEMPLATE
+
+        nb = nbformat.read(TEMPLATE, as_version=4)
+        nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('planted')"))
+        nbformat.write(nb, tmp_path / "broken.ipynb")
+        args += ["--template", str(tmp_path / "broken.ipynb")]
+    proc = run_cli(*args)
+    assert proc.returncode == (2 if breakage == "validation" else 3), proc.stderr[-2000:]
+    assert ("coupons.csv" if breakage == "validation" else "RuntimeError") in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _kernels_in(campaign) == []
+    assert _sockets(campaign) == []
