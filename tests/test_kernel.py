@@ -12,6 +12,8 @@ import pytest
 from conftest import copy_campaign, run_cli
 from fupan.report.kernel import WARM_MODULES, ipc_kernel_manager, shutdown, start_kernel
 
+pytestmark = pytest.mark.slow(seconds=45)  # two failing runs and a kernel
+
 
 def _kernels_in(folder: Path) -> list[int]:
     """Processes whose working directory is ``folder`` (a kernel runs in the campaign folder)."""
