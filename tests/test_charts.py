@@ -105,3 +105,23 @@ def test_peak_labels_in_the_same_hour_do_not_overlap(lang):
     money = ("¥90万", "¥94.5万") if lang == "zh" else ("¥900K", "¥945K")  # no trailing .0
     assert all(m in " ".join(t.get_text() for t in labels) for m in money)
     _assert_apart([(t.get_text(), t.get_window_extent(renderer)) for t in labels])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_daily_gmv_money_ticks_are_all_different(lang):
+    """Two channels of ¥1–5万 a day stack to ~¥6–8万: ticks every ¥1–2万 must not all read ¥X万
+    rounded to the same whole number, and each bar is one rectangle of its channel's GMV."""
+    daily = _daily()
+    fig = charts.daily_gmv(daily, WINDOWS, Style(lang))
+    _renderer(fig)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert len(labels) >= 4 and len(set(labels)) == len(labels), labels
+    # the stacked bars: per channel one rectangle per day whose height is that day's GMV
+    heights = sorted(
+        round(float(np.ptp(path.vertices[:, 1])), 6)
+        for coll in ax.collections
+        if coll.get_label() in {Style(lang).channel(c) for c in ("live", "search")}
+        for path in coll.get_paths()
+    )
+    assert heights == sorted(round(float(g), 6) for g in daily.gmv)

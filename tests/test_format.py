@@ -139,3 +139,33 @@ def test_display_names_replace_raw_keys():
     assert s.channel("live") == "自播" and s.in_lang("en").channel("live") == "Own live stream"
     assert s.channel("unknown_key") == "unknown_key"  # no name: shown as it is
     assert s.name("platform", "live") == "live"  # names are per kind
+
+
+@pytest.mark.parametrize(
+    ("values", "lang", "labels"),
+    [
+        # a daily-GMV axis from 0 to 16,000 in steps of 2,000: below 万 whole, above it one
+        # decimal where the tick needs it — ¥1万 once, not ¥1万 for 10,000, 12,000 and 14,000
+        (
+            [0, 2_000, 8_000, 10_000, 12_000, 14_000, 16_000],
+            "zh",
+            ["¥0", "¥2,000", "¥8,000", "¥1万", "¥1.2万", "¥1.4万", "¥1.6万"],
+        ),
+        ([0, 12_500, 25_000, 37_500], "zh", ["¥0", "¥1.25万", "¥2.5万", "¥3.75万"]),
+        ([0, 20_000, 40_000], "zh", ["¥0", "¥2万", "¥4万"]),
+        ([1e8, 1.5e8, 2e8], "zh", ["¥1亿", "¥1.5亿", "¥2亿"]),
+        ([0, 500, 1_000, 1_500], "en", ["¥0", "¥500", "¥1K", "¥1.5K"]),
+        ([2e6, 2.5e6, 3e6], "en", ["¥2M", "¥2.5M", "¥3M"]),
+    ],
+)
+def test_money_ticks_read_apart_and_exact(values, lang, labels):
+    assert Style(lang).money_ticks(values) == labels
+
+
+def test_money_ticks_in_a_share_safe_report_are_the_index():
+    # 100 = the baseline's average daily GMV of ¥5,000
+    assert Style("zh", money_index=5_000).money_ticks([0, 5_000, 10_000]) == [
+        "指数0",
+        "指数100",
+        "指数200",
+    ]

@@ -88,7 +88,8 @@ def money(
         symbol = currency_symbol(currency)
     if index is not None:
         i = a / index * 100
-        return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{1 if i < 100 else 0}f}"
+        d = 1 if 0 < i < 100 else 0  # 指数0, 指数4.5, 指数1,523
+        return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{d}f}"
     units = (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
     for unit, div in units:
         if a >= div:
@@ -102,6 +103,41 @@ def money(
     ):  # below the smallest unit: whole amounts from 100 up (¥8,000), else 1 decimal
         return f"{sign}{symbol}{a:,.{0 if a >= 100 else 1}f}"
     return f"{sign}{symbol}{a:,.{digits}f}"
+
+
+def money_ticks(
+    values: list[float],
+    lang: str = "zh",
+    symbol: str | None = None,
+    *,
+    currency: str = "CNY",
+    index: float | None = None,
+) -> list[str]:
+    """Labels of an axis's money ticks: the fewest decimals (0 to 2) at which every tick in
+    万/亿 (K/M/B) reads its own exact value — ``¥1万 ¥1.2万 ¥1.4万``, never ``¥1万`` three times
+    for 10,000, 12,000 and 14,000 — and amounts below the smallest unit whole (``¥8,000``).
+    Each label is as short as its own value allows (``¥1万 ¥1.25万 ¥1.5万``). Ticks are round
+    numbers, so two decimals suffice; a share-safe ``index`` is whole."""
+    small = 1e4 if lang == "zh" else 1e3
+    units = (1e8, 1e4) if lang == "zh" else (1e9, 1e6, 1e3)
+
+    def exact(v: float, d: int) -> bool:
+        div = next((u for u in units if abs(v) >= u), None)
+        return div is None or abs(round(abs(v) / div, d) - abs(v) / div) < 1e-9
+
+    def digits(v: float, most: int) -> int:  # each label as short as its value allows
+        if abs(v) < small:
+            return 0
+        return next((d for d in range(most + 1) if exact(v, d)), most)
+
+    labels: list[str] = []
+    for most in (0, 1, 2):
+        labels = [
+            money(v, lang, digits(v, most), symbol, currency=currency, index=index) for v in values
+        ]
+        if all(exact(v, most) for v in values) and len(set(labels)) == len(labels):
+            break
+    return labels
 
 
 def number(x: float | None, digits: int = 0) -> str:
@@ -164,6 +200,10 @@ class Style:
 
     def money(self, x: float | None, digits: int | None = None) -> str:
         return money(x, self.lang, digits, currency=self.currency, index=self.money_index)
+
+    def money_ticks(self, values: list[float]) -> list[str]:
+        """Labels of a chart's money ticks (:func:`money_ticks`)."""
+        return money_ticks(values, self.lang, currency=self.currency, index=self.money_index)
 
     def money_unit(self) -> str:
         """The unit of a money column, for its header: ``（万元）`` / ``(CNY K)``; ``（指数）`` in a

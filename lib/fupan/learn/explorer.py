@@ -166,15 +166,13 @@ def figure(v: View, title: str = "", names: dict[str, str] | None = None) -> Any
     """Daily GMV and GMV by channel of one view, as a matplotlib figure; channels labelled by
     ``names`` (key → display name)."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
 
-    from ..format import money
+    from ..format import money_ticks
+    from ..report.chartbase import MoneyFormatter
     from .charts import cjk_font
 
     # amounts in 万/亿 (120万, 1.5亿), never matplotlib's "1e6" offset above the axis
-    amounts = FuncFormatter(
-        lambda x, _: money(x, "zh", symbol="") if abs(x) >= 1e4 else f"{x:,.0f}"
-    )
+    amounts = MoneyFormatter(lambda values: money_ticks(values, "zh", symbol=""))
     with cjk_font():
         fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [2, 1]})
         a.yaxis.set_major_formatter(amounts)

@@ -3,7 +3,7 @@ shading and figure finishing, for :mod:`fupan.report.charts`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import matplotlib.pyplot as plt
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import (
-    FuncFormatter,
+    Formatter,
     LogLocator,
     MaxNLocator,
     NullLocator,
@@ -87,8 +87,22 @@ def _money_label(key: str, style: Style) -> str:
     return t(key, style.lang, cur=unit)
 
 
+class MoneyFormatter(Formatter):
+    """Money tick labels that read apart: ``labels(values)`` labels all ticks at once (matplotlib
+    asks for them together, :meth:`format_ticks`), e.g. :meth:`fupan.format.Style.money_ticks`."""
+
+    def __init__(self, labels: Callable[[list[float]], list[str]]) -> None:
+        self.labels = labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.labels([x])[0]
+
+    def format_ticks(self, values) -> list[str]:
+        return self.labels([float(v) for v in values])
+
+
 def _money_axis(ax, style: Style, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _: style.money(v, digits=0))
+    fmt = MoneyFormatter(style.money_ticks)
     target = ax.yaxis if axis == "y" else ax.xaxis
     base = style.money_index
     if base is not None:

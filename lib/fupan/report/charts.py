@@ -8,10 +8,12 @@ the ``rc_context`` has exited (see below).
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, MaxNLocator
 
@@ -38,19 +40,28 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figur
     table = table[table.sum().sort_values(ascending=False).index]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 4.2))
+        ax.xaxis_date()
+        x = mdates.date2num(pd.DatetimeIndex(table.index))
         bottom = np.zeros(len(table))
         colours = sns.color_palette("tab10", len(table.columns))
         for colour, channel in zip(colours, table.columns, strict=True):
-            ax.bar(
-                table.index,
-                table[channel],
-                bottom=bottom,
-                width=0.85,
+            # one collection of rectangles per channel: ax.bar adds a Patch per day, and the
+            # ~500 patches of a campaign's 80 days × 6 channels took ~0.8 s of every report
+            top = bottom + table[channel].to_numpy()
+            bars = PolyCollection(
+                [
+                    [(x0 - 0.425, y0), (x0 + 0.425, y0), (x0 + 0.425, y1), (x0 - 0.425, y1)]
+                    for x0, y0, y1 in zip(x, bottom, top, strict=True)
+                ],
+                facecolors=[colour],
+                edgecolors="none",
                 label=style.channel(channel),
-                color=colour,
                 zorder=2,
             )
-            bottom += table[channel].to_numpy()
+            bars.sticky_edges.y.append(0)  # as bars: no margin below zero
+            ax.add_collection(bars)
+            bottom = top
+        ax._request_autoscale_view()
         _money_axis(ax, style)
         ax.set_ylabel(_money_label("gmv_axis", style))
         ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)
