@@ -62,6 +62,11 @@ def currency_name(lang: str = "zh", code: str = "CNY") -> str:
     return CURRENCIES[code][1 if lang == "zh" else 2]
 
 
+def _units(lang: str) -> tuple[tuple[str, float], ...]:
+    """Money's units, largest first: 亿/万 in Chinese, B/M/K otherwise."""
+    return (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
+
+
 def money(
     x: float | None,
     lang: str = "zh",
@@ -90,8 +95,7 @@ def money(
         i = a / index * 100
         d = 1 if 0 < i < 100 else 0  # 指数0, 指数4.5, 指数1,523
         return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{d}f}"
-    units = (("亿", 1e8), ("万", 1e4)) if lang == "zh" else (("B", 1e9), ("M", 1e6), ("K", 1e3))
-    for unit, div in units:
+    for unit, div in _units(lang):
         if a >= div:
             d = 1 if digits is None else digits
             scaled = f"{a / div:,.{d}f}"
@@ -118,8 +122,8 @@ def money_ticks(
     for 10,000, 12,000 and 14,000 — and amounts below the smallest unit whole (``¥8,000``).
     Each label is as short as its own value allows (``¥1万 ¥1.25万 ¥1.5万``). Ticks are round
     numbers, so two decimals suffice; a share-safe ``index`` is whole."""
-    small = 1e4 if lang == "zh" else 1e3
-    units = (1e8, 1e4) if lang == "zh" else (1e9, 1e6, 1e3)
+    units = [div for _, div in _units(lang)]
+    small = units[-1]
 
     def exact(v: float, d: int) -> bool:
         div = next((u for u in units if abs(v) >= u), None)

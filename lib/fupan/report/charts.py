@@ -61,7 +61,6 @@ def daily_gmv(daily: pd.DataFrame, windows: pd.DataFrame, style: Style) -> Figur
             bars.sticky_edges.y.append(0)  # as bars: no margin below zero
             ax.add_collection(bars)
             bottom = top
-        ax._request_autoscale_view()
         _money_axis(ax, style)
         ax.set_ylabel(_money_label("gmv_axis", style))
         ax.legend(ncol=min(6, len(table.columns)), fontsize=9, loc="upper left", frameon=False)

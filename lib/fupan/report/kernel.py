@@ -64,13 +64,13 @@ def ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
-def start_kernel(cwd: Path, *, warm: bool = True) -> Any:
+def start_kernel(cwd: Path) -> Any:
     """Start a ``python3`` kernel in ``cwd`` (the campaign folder, as papermill's ``cwd`` would)
-    and return its manager; with ``warm``, the kernel imports :data:`WARM_MODULES` as it starts."""
+    and return its manager; the kernel imports :data:`WARM_MODULES` as it starts."""
     from jupyter_core.utils import run_sync
 
     km = ipc_kernel_manager()(kernel_name="python3")
-    extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"] if warm else []
+    extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"]
     run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     return km
 
@@ -91,14 +91,14 @@ def shutdown(km: Any) -> None:
 
 
 @contextmanager
-def warm_kernel(cwd: Path, *, warm: bool = True) -> Iterator[Any]:
+def warm_kernel(cwd: Path) -> Iterator[Any]:
     """A kernel for one report, stopped on the way out whatever happened (a validation error,
     a failing cell, Ctrl-C). ``None`` when ``cwd`` is not a folder: the validation that follows
     then reports the bad path."""
     if not Path(cwd).is_dir():
         yield None
         return
-    km = start_kernel(Path(cwd), warm=warm)
+    km = start_kernel(Path(cwd))
     try:
         yield km
     finally:

@@ -71,7 +71,7 @@ def execute(
     from .kernel import warm_kernel
 
     try:
-        with warm_kernel(cwd, warm=False) if kernel is None else nullcontext(kernel) as km:
+        with warm_kernel(cwd) if kernel is None else nullcontext(kernel) as km:
             papermill.execute_notebook(
                 str(template),
                 str(output),
