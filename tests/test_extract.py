@@ -315,19 +315,18 @@ def test_day_drivers_name_the_top_orders_of_a_day(tiny_extract):
 def test_every_sql_file_is_read_by_its_name():
     names = [
         "ab_users",
+        "behaviour_daily",
+        "behaviour_window",
         "calendar",
         "control_daily",
         "customer_orders",
         "daily_channel",
         "daily_history",
         "daily_slices",
-        "daily_uv",
         "day_top_buyers",
         "day_top_orders",
         "day_top_skus",
         "first_orders",
-        "funnel",
-        "funnel_daily",
         "hourly",
         "new_customers",
         "order_level",
@@ -336,6 +335,7 @@ def test_every_sql_file_is_read_by_its_name():
         "sku_window",
         "spend_daily",
         "stockouts",
+        "user_channel_days",
         "window_channel",
     ]
     for name in names:

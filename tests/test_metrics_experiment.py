@@ -30,9 +30,9 @@ def test_relative_lift_rejects_an_arm_without_conversions():
 
 def _users() -> pd.DataFrame:
     # A: 10 users, 2 converted (GMV 100, 50); B: 10 users, 4 converted (GMV 100 each); 1 user in both
-    rows = [("A", 1, 1, 100.0), ("A", 1, 1, 50.0)] + [("A", 1, 0, 0.0)] * 8
-    rows += [("B", 1, 1, 100.0)] * 4 + [("B", 1, 0, 0.0)] * 6 + [("A", 2, 3, 999.0)]
-    return pd.DataFrame(rows, columns=["variant", "n_variants", "orders", "gmv"])
+    rows = [("A", False, 1, 100.0), ("A", False, 1, 50.0)] + [("A", False, 0, 0.0)] * 8
+    rows += [("B", False, 1, 100.0)] * 4 + [("B", False, 0, 0.0)] * 6 + [("A", True, 3, 999.0)]
+    return pd.DataFrame(rows, columns=["variant", "mixed", "orders", "gmv"])
 
 
 def test_evaluate_ab_counts_and_rates_by_hand():

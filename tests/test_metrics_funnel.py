@@ -86,7 +86,7 @@ def test_untracked_steps_are_left_out_and_a_group_missing_a_tracked_step_has_zer
 
 
 def _tracker_without_view() -> pd.DataFrame:
-    """The extract's funnel aggregate (funnel.sql) for a tracker that records no ``view`` events.
+    """The extract's funnel aggregate (behaviour_window.sql) for a tracker that records no ``view`` events.
 
     campaign window; live: visit {u1..u6} = 6, cart {u1, u2, u3} = 3, order {u1, u2} = 2, pay {u1} = 1
                      web:  visit {u7..u10} = 4, cart {u7} = 1, order 0, pay 0

@@ -145,6 +145,45 @@ def _query(engine: Engine, name: str) -> pd.DataFrame:
     return frame
 
 
+#: the funnel steps: the contract's five events, as the bits of user_channel_days.sql's ``steps``
+STEPS = ("visit", "view", "cart", "order", "pay")
+
+
+def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``key``, channel, step, users: one row per step a channel's users reached (``s_<step>``
+    columns of behaviour_*.sql, long), steps no user reached left out, as a count(DISTINCT)
+    grouped by step would."""
+    long = frame.melt(
+        id_vars=[key, "channel"],
+        value_vars=[f"s_{s}" for s in STEPS],
+        var_name="step",
+        value_name="users",
+    )
+    long["step"] = long["step"].str.removeprefix("s_")
+    long["users"] = long["users"].astype("int64")
+    long = long[long.users > 0]
+    return long.sort_values([key, "channel", "step"], kind="stable").reset_index(drop=True)
+
+
+def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
+    """UV, 访客数, funnel (daily and per window) and A/B users from the events, read once into
+    ``user_channel_days`` (user_channel_days.sql)."""
+    engine.materialise("user_channel_days", sql("user_channel_days"))
+    daily = _query(engine, "behaviour_daily")
+    window = _query(engine, "behaviour_window")
+    uv = daily[["date", "channel", "uv"]].astype({"uv": "int64"})
+    visitors = window[["phase", "channel", "uv", "days"]].astype({"uv": "int64", "days": "int64"})
+    return {
+        "uv": uv.sort_values(["date", "channel"], kind="stable").reset_index(drop=True),
+        "funnel_daily": _steps(daily, "date"),
+        "window_uv": visitors.sort_values(["phase", "channel"], kind="stable").reset_index(
+            drop=True
+        ),
+        "funnel": _steps(window, "phase"),
+        "ab_users": _query(engine, "ab_users"),
+    }
+
+
 #: the daily history's SQL per counting date (gmv_date)
 _HISTORY_SQL = {"order_time": "daily_history", "balance_paid": "daily_history_balance"}
 
@@ -160,16 +199,17 @@ def extract(campaign: Campaign) -> Aggregates:
     )
     for name in STAGING:
         engine.materialise(name, sql(name))
-    if campaign.has("events"):  # the events are read once, into event_days (event_days.sql)
-        engine.materialise("event_days", sql("event_days"))
     notes = {}
-    parts: dict[str, pd.DataFrame | None] = {}
+    parts: dict[str, pd.DataFrame | None] = dict.fromkeys(
+        ("uv", "window_uv", "funnel", "funnel_daily", "ab_users")
+    )
+    if campaign.has("events"):
+        parts.update(_behaviour(engine))
+    else:
+        notes.update(
+            dict.fromkeys(("uv", "window_uv", "funnel", "funnel_daily", "ab_users"), "events")
+        )
     for name, table, key in (
-        ("daily_uv", "events", "uv"),
-        ("window_uv", "events", "window_uv"),
-        ("funnel", "events", "funnel"),
-        ("funnel_daily", "events", "funnel_daily"),
-        ("ab_users", "events", "ab_users"),
         ("spend_daily", "spend", "spend"),
         ("stockouts", "inventory", "stockouts"),
         ("sku_daily", "inventory", "sku_daily"),

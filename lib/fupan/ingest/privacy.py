@@ -277,17 +277,28 @@ def id_text_sql(q: str, raw_type: str) -> str:
     return f"nullif(trim(TRY_CAST({q} AS VARCHAR)), '')"
 
 
+def id_key_sql(q: str, raw_type: str) -> str:
+    """The id in column ``q`` as the pseudonym tables' join key: its text as the file holds it,
+    not trimmed (trimming every row of a large file costs more than the join itself; ``" u1"`` and
+    ``"u1"`` are two keys with one pseudonym), a float id as in :func:`id_text_sql`."""
+    if raw_type in ("DOUBLE", "FLOAT") or raw_type.startswith("DECIMAL"):
+        return id_text_sql(q, raw_type)
+    return q if raw_type == "VARCHAR" else f"TRY_CAST({q} AS VARCHAR)"
+
+
 def pseudonym_table(
     con: duckdb.DuckDBPyConnection, table: str, source: str, column: str, raw_type: str, salt: bytes
 ) -> None:
-    """``table`` (v, p): each distinct id of ``column`` in the relation ``source`` as text (``v``)
-    and its pseudonym (``p``). Each distinct id is hashed once, however many rows carry it; the
-    rows get their pseudonym by a join on ``v``."""
-    text = id_text_sql(ident(column), raw_type)
+    """``table`` (v, p): each distinct id of ``column`` in the relation ``source`` as the file
+    holds it (``v``, :func:`id_key_sql`) and the pseudonym of its trimmed text (``p``); an id
+    that is empty once trimmed has no row. Each distinct id is hashed once, however many rows carry
+    it; the rows get their pseudonym by a join on ``v``, the file's own value (no per-row trim)."""
+    key = id_key_sql(ident(column), raw_type)
+    text = id_text_sql("v", "VARCHAR")
     ddl(
         con,
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {pseudonym_sql('v', salt)} AS p "
-        f"FROM (SELECT DISTINCT {text} AS v FROM {source}) WHERE v IS NOT NULL",
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {pseudonym_sql(text, salt)} AS p "
+        f"FROM (SELECT DISTINCT {key} AS v FROM {source}) WHERE {text} IS NOT NULL",
     )
 
 

@@ -1,7 +1,8 @@
 """The campaign's A/B test read as a business reader needs it (METHODS.md §4).
 
-Input is the per-user aggregate of :mod:`fupan.extract.aggregates` (``ab_users``: variant, orders, gmv — no
-identifier). Arm A is the control, B the treatment; every effect is B relative to A.
+Input is the per-user aggregate of :mod:`fupan.extract.aggregates` (``ab_users``: variant, mixed
+— seen in more than one arm —, orders, gmv; no identifier). Arm A is the control, B the treatment;
+every effect is B relative to A.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ def evaluate_ab(
     need = {"variant", "orders", "gmv"}
     if not need <= set(users.columns):
         raise ValueError(f"ab users need columns {sorted(need)}, got {sorted(users.columns)}")
-    mixed = int((users.get("n_variants", pd.Series(1, index=users.index)) > 1).sum())
-    clean = users[users.get("n_variants", 1) == 1] if "n_variants" in users else users
+    seen_in_both = (
+        users["mixed"].astype(bool) if "mixed" in users else pd.Series(False, index=users.index)
+    )
+    mixed = int(seen_in_both.sum())
+    clean = users[~seen_in_both]
     arms = {v: clean[clean.variant == v] for v in (control, treatment)}
     if any(len(a) == 0 for a in arms.values()):
         raise ValueError(

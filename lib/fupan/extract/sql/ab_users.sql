@@ -1,10 +1,13 @@
--- A/B test: one row per user who had an event with a variant inside the campaign window, with the
--- orders and GMV of that user inside the same window. No user identifier is returned (users are
--- the 64-bit keys of event_days.sql; orders are matched by the same key).
+-- A/B test: one row per user who had an event with a variant inside the campaign window — the
+-- smallest variant seen and whether more than one was (`mixed`) — with the orders and GMV of that
+-- user inside the same window. No user identifier is returned (users are the 64-bit keys of
+-- user_channel_days.sql; orders are matched by the same key).
 WITH exposed AS (
-    SELECT user_key, min(variant) AS variant, count(DISTINCT variant) AS n_variants
-    FROM event_days
-    WHERE variant IS NOT NULL
+    SELECT user_key,
+           min(variant_min)                     AS variant,
+           max(variant_max) <> min(variant_min) AS mixed
+    FROM user_channel_days
+    WHERE variant_min IS NOT NULL
       AND date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
                    AND (SELECT end_date FROM windows WHERE phase = 'campaign')
     GROUP BY user_key
@@ -16,6 +19,6 @@ WITH exposed AS (
                          AND (SELECT end_date FROM windows WHERE phase = 'campaign')
     GROUP BY 1
 )
-SELECT e.variant, e.n_variants, coalesce(b.orders, 0) AS orders, coalesce(b.gmv, 0.0) AS gmv
+SELECT e.variant, e.mixed, coalesce(b.orders, 0) AS orders, coalesce(b.gmv, 0.0) AS gmv
 FROM exposed e LEFT JOIN bought b USING (user_key)
 ORDER BY e.user_key

@@ -190,7 +190,7 @@ def typed_select(
             alias = f"_p{i}"
             joins.append(
                 f" LEFT JOIN {prefix}{table} AS {alias} ON {alias}.v = "
-                f"{privacy.id_text_sql('r.' + ident(column), raw_type)}"
+                f"{privacy.id_key_sql('r.' + ident(column), raw_type)}"
             )
             exprs[column] = f"{alias}.p"
     cols = []
