@@ -331,6 +331,28 @@ def test_duplicate_lines_dropped_when_the_card_says_so(tmp_path):
     assert campaign.con.execute("SELECT count(*) FROM orders").fetchall()[0][0] == len(TINY_ORDERS)
 
 
+def test_duplicate_event_lines_are_not_searched_and_change_no_figure(tmp_path):
+    """The behaviour log's figures are distinct-user counts: a tracker that fired every event
+    twice gives the same UV and funnel, with no duplicate warning, whatever the card says."""
+    from fupan.extract.aggregates import extract
+
+    figures = []
+    for policy in ("keep", "drop"):
+        for events in (tiny_events(), tiny_events() * 2):
+            folder = write_campaign(
+                tmp_path / f"{policy}-{len(events)}",
+                card={**TINY_CARD, "duplicate_lines": policy},
+                events=events,
+            )
+            campaign = open_campaign(folder)
+            assert not [p for p in campaign.warnings if p.code == "duplicate_lines"]
+            agg = extract(campaign)
+            campaign.con.close()
+            figures.append((agg.uv.uv.tolist(), agg.funnel.users.tolist()))
+    # two visitors a day on 01-01..04 (tests/conftest.py), in every variant
+    assert figures[0][0][:2] == [2, 2] and all(f == figures[0] for f in figures)
+
+
 def test_every_problem_is_reported_not_just_the_first(tiny):
     write_campaign(tiny, orders=_orders_with(1, paid_amount=-1.0))
     text = (tiny / "orders.csv").read_text().replace("o9,f,2025-01-08 10:00:00", "o9,f,soon")

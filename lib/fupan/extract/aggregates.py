@@ -171,6 +171,8 @@ def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
     engine.materialise("user_channel_days", sql("user_channel_days"))
     daily = _query(engine, "behaviour_daily")
     window = _query(engine, "behaviour_window")
+    ab_users = _query(engine, "ab_users")
+    engine.release("user_channel_days")  # a row per customer-day: the largest staging table
     uv = daily[["date", "channel", "uv"]].astype({"uv": "int64"})
     visitors = window[["phase", "channel", "uv", "days"]].astype({"uv": "int64", "days": "int64"})
     return {
@@ -180,7 +182,7 @@ def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
             drop=True
         ),
         "funnel": _steps(window, "phase"),
-        "ab_users": _query(engine, "ab_users"),
+        "ab_users": ab_users,
     }
 
 

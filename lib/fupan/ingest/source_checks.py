@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import Problem
 from ..extract.engines import Engine
 from .card import CONTRACTS, CampaignCard, Column
-from .duplicates import duplicate_lines_problem
+from .duplicates import DISTINCT_COUNTED, duplicate_lines_problem
 
 EARLIEST, LATEST = "1990-01-01", "2101-01-01"
 _SQL_TYPE = {
@@ -208,7 +208,7 @@ def check_table(
                     column=col.name,
                 )
             )
-    dups = _duplicates(engine, card, name, relation, where)
+    dups = [] if name in DISTINCT_COUNTED else _duplicates(engine, card, name, relation, where)
     problems += dups
     if dups and card.duplicate_lines == "drop":
         relation = f"(SELECT DISTINCT * FROM {relation}) AS _distinct_rows"

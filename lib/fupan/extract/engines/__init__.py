@@ -107,6 +107,10 @@ class Engine:
         """``name`` = a temporary table holding the result of a DuckDB-dialect query."""
         self.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {self.sql(duck_sql)}")
 
+    def release(self, name: str) -> None:
+        """Drop the temporary table ``name`` (:meth:`materialise`) once no query needs it."""
+        self.execute(f"DROP TABLE IF EXISTS {name}")
+
 
 def transpile(duck_sql: str, engine: Engine) -> str:
     """One DuckDB-dialect statement in ``engine``'s dialect (sqlglot, plus the rewrites above)."""

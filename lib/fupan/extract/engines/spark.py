@@ -82,6 +82,12 @@ class SparkEngine(Engine):
         self.spark.sql(self.sql(duck_sql)).cache().createOrReplaceTempView(name)
         self._views.append(name)
 
+    def release(self, name: str) -> None:
+        if name in self._views:
+            self.spark.table(name).unpersist()
+            self.spark.catalog.dropTempView(name)
+            self._views = [v for v in self._views if v != name]
+
     def load_parquet(self, name: str, path: str) -> None:
         """Make the Parquet file or folder at ``path`` the temporary view ``name``."""
         self.spark.read.parquet(path).createOrReplaceTempView(name)

@@ -94,6 +94,8 @@ class CampaignCard(_Model):
     #: :mod:`fupan.ingest.readers.platforms`): a name applies to the table that layout is for,
     #: ``{orders: <name>}`` to the table named; without it the layout is detected from the header
     profile: str | dict[Literal["orders", "events", "spend", "inventory"], str] | None = None
+    #: exact duplicate lines: kept with a warning, or dropped (the behaviour log is not searched:
+    #: :data:`fupan.ingest.duplicates.DISTINCT_COUNTED`)
     duplicate_lines: Literal["keep", "drop"] = "keep"
     costs: Costs = Field(default_factory=Costs)
     controls: Controls = Field(default_factory=Controls)

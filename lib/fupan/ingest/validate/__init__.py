@@ -22,7 +22,9 @@ The rules beyond each column's type (error unless marked *warning*; the code in 
 - **Orders.** One order id belongs to one user [order_multiple_users]; a line refunds at most what
   it paid [refund_exceeds_paid]; the orders cover the baseline to the last window [coverage];
   optional tables that do not are a *warning* [coverage]. Exact duplicate lines are kept or dropped
-  as ``duplicate_lines`` says, with a *warning* [duplicate_lines].
+  as ``duplicate_lines`` says, with a *warning* [duplicate_lines] — in every table but the
+  behaviour log, whose figures are all distinct-user counts that a repeated line cannot change
+  (:data:`fupan.ingest.duplicates.DISTINCT_COUNTED`).
 - **Channels** (*warnings*, so that they never block a run): a spend channel found neither in the
   orders nor in ``strategy.budget`` [unknown_channel] — usually a naming mismatch (直播 vs live) that
   leaves its ROAS and pacing empty; a budgeted channel without spend rows [budget_without_spend].
@@ -42,6 +44,7 @@ import duckdb
 from ...errors import Problem, ValidationError
 from .. import privacy
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
+from ..duplicates import DISTINCT_COUNTED
 from ..readers import file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
@@ -113,7 +116,11 @@ def _open(
         if found:
             loaded.remove(name)
             continue
-        dups = check_duplicates(con, name, filename, card.duplicate_lines)
+        dups = (
+            []
+            if name in DISTINCT_COUNTED
+            else check_duplicates(con, name, filename, card.duplicate_lines)
+        )
         problems += dups
         # checked without the pseudonyms joined in (one id ↔ one pseudonym, so no check differs)
         typed[name] = (exprs, card.duplicate_lines if dups else "keep")
