@@ -21,20 +21,45 @@ from .registry import READERS, Reader, reader_for
 _STOP = ("mapping_target_exists", "duplicate_column")
 
 
-#: DuckDB's memory cap per connection (``$FUPAN_DUCKDB_MEMORY`` overrides it): big aggregations
-#: spill to a temporary directory instead of growing the process (measured at 1M order lines + 10M
-#: events: peak RSS 1.8 → 1.2 GiB for the extract at the same speed; ``bench/bench_scale.py``).
+#: DuckDB's smallest memory cap per connection (``$FUPAN_DUCKDB_MEMORY`` overrides it): big
+#: aggregations spill to a temporary directory instead of growing the process (measured at 1M
+#: order lines + 10M events: peak RSS 1.8 → 1.2 GiB for the extract at the same speed).
 DUCKDB_MEMORY = "1GB"
+#: the cap grows with the campaign: this many bytes of memory per byte of its files, up to
+#: :data:`DUCKDB_MEMORY_SHARE` of the machine's memory. At 10M order lines + 67M events (314 MB of
+#: Parquet, 11M customers) a 1 GB cap made the per-customer staging and the pseudonym join spill:
+#: the extract took 129 s, 90 s with 3 GB (``bench/profile_extract.py``).
+DUCKDB_BYTES_PER_FILE_BYTE = 10
+DUCKDB_MEMORY_SHARE = 0.25
 
 
-def open_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with fupan's settings: memory capped (spilling to the
-    system's temporary directory, never the working directory), insertion order kept."""
+def memory_cap(data_bytes: int = 0) -> str:
+    """DuckDB's ``memory_limit`` for a campaign whose files hold ``data_bytes``:
+    ``$FUPAN_DUCKDB_MEMORY`` if set, else :data:`DUCKDB_MEMORY` (1 GB) or, for a big campaign,
+    :data:`DUCKDB_BYTES_PER_FILE_BYTE` × its size, at most :data:`DUCKDB_MEMORY_SHARE` of the
+    machine's memory."""
+    import os
+
+    if os.environ.get("FUPAN_DUCKDB_MEMORY"):
+        return os.environ["FUPAN_DUCKDB_MEMORY"]
+    floor = 1 << 30
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        machine = 4 * floor
+    wanted = min(data_bytes * DUCKDB_BYTES_PER_FILE_BYTE, int(machine * DUCKDB_MEMORY_SHARE))
+    return DUCKDB_MEMORY if wanted <= floor else f"{wanted // (1 << 20)}MiB"
+
+
+def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with fupan's settings: memory capped by
+    :func:`memory_cap` for a campaign of ``data_bytes`` (spilling to the system's temporary
+    directory, never the working directory), insertion order kept."""
     import os
     import tempfile
 
     con = duckdb.connect(":memory:")
-    limit = os.environ.get("FUPAN_DUCKDB_MEMORY") or DUCKDB_MEMORY
+    limit = memory_cap(data_bytes)
     spill = Path(tempfile.gettempdir()) / "fupan-duckdb-spill"
     ddl(con, f"SET memory_limit = '{limit.replace(chr(39), '')}'")
     ddl(con, f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")

@@ -89,12 +89,21 @@ def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
         from ..sources import open_source
 
         return open_source(folder, card, problems, salt=salt)  # type: ignore[return-value]
-    con = open_connection()
+    con = open_connection(data_bytes(folder, card))
     try:
         return _open(folder, card, problems, con, salt)
     except BaseException:
         con.close()
         raise
+
+
+def data_bytes(folder: Path, card: CampaignCard) -> int:
+    """The bytes of the campaign's table files (what its DuckDB memory cap grows with)."""
+    total = 0
+    for _name, filename in card.tables.items():
+        path = folder / filename
+        total += path.stat().st_size if path.is_file() else 0
+    return total
 
 
 def _open(

@@ -70,7 +70,9 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
 
     folder = Path(folder)
     card = load_card(folder)
-    con = open_connection()
+    from . import data_bytes
+
+    con = open_connection(data_bytes(folder, card))
     ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
     meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
     for name, digest in meta["hashes"].items():
