@@ -70,7 +70,7 @@ class Aggregates:
     sku_window: pd.DataFrame
     history: pd.DataFrame
     uv: pd.DataFrame | None = None
-    #: 访客数 distinct over each window, by channel (``window_uv.sql``)
+    #: 访客数 distinct over each window, by channel (``behaviour_window.sql``)
     window_uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None

@@ -260,7 +260,8 @@ def run(
     is kept only when a cell fails. ``library``: the case library the report benchmarks against
     and carries the shop's open actions from (left out when it does not exist, and always from a
     share-safe run). ``kernel``: a warm kernel started in the campaign folder
-    (:func:`fupan.report.kernel.warm_kernel`), else one is started for the run.
+    (:func:`fupan.report.kernel.warm_kernel`), else one is started for the run. The campaign's
+    DuckDB connection is closed once its tables are written for the kernel.
     """
     t0 = time.perf_counter()
     campaign_dir = campaign.folder.resolve()
@@ -273,6 +274,9 @@ def run(
     prepared = out.resolve() / PREPARED_NAME
     try:
         save_prepared(campaign, prepared)
+        # the kernel reads the prepared file: the validation's memory (pseudonym tables of every
+        # customer, DuckDB's buffers) is given back before it starts, not held beside it
+        campaign.con.close()
         params: dict[str, object] = {
             "campaign_dir": str(campaign_dir),
             "lang": lang,
