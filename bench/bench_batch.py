@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
@@ -70,6 +71,8 @@ def main() -> None:
             "jobs1_s": one["seconds"],
             "jobs2_s": two["seconds"],
             "speed_up": round(one["seconds"] / two["seconds"], 2),
+            "jobs1_cores_busy": round(one["cpu_seconds"] / one["seconds"], 2),
+            "jobs2_cores_busy": round(two["cpu_seconds"] / two["seconds"], 2),
             "unchanged_rerun_s": again["seconds"],
             "rerun_share": round(again["seconds"] / two["seconds"], 3),
             "exit_codes": [one["returncode"], two["returncode"], again["returncode"]],
@@ -80,6 +83,12 @@ def main() -> None:
         print(f"  --jobs 1           {one['seconds']:8.1f} s")
         print(
             f"  --jobs 2           {two['seconds']:8.1f} s   speed-up {result['speed_up']:.2f}× (target ≥ 1.8)"
+        )
+        busy = result["jobs1_cores_busy"]
+        print(
+            f"  cores kept busy on average: jobs 1 {busy:.2f}, jobs 2 {result['jobs2_cores_busy']:.2f}"
+            f" of {os.cpu_count()} → a bound on the speed-up of {os.cpu_count() or 1}/{busy:.2f}"
+            f" = {(os.cpu_count() or 1) / busy:.2f}× (if the runs overlapped perfectly)"
         )
         print(
             f"  unchanged re-run   {again['seconds']:8.1f} s   {result['rerun_share']:.1%} of the first (target < 10 %)"

@@ -40,8 +40,12 @@ GiB = 1024**3
 
 # ----------------------------------------------------------------------------- measuring
 def measured(cmd: list[str], poll: float = 0.05, check: bool = True) -> dict:
-    """Run ``cmd``; wall seconds and the peak RSS of each process of its tree (polled). A non-zero
-    exit stops the benchmark unless ``check`` is false (its code is then in ``returncode``)."""
+    """Run ``cmd``; wall seconds, CPU seconds (user + system of every process of its tree) and the
+    peak RSS of each process (polled). A non-zero exit stops the benchmark unless ``check`` is
+    false (its code is then in ``returncode``)."""
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -68,10 +72,13 @@ def measured(cmd: list[str], poll: float = 0.05, check: bool = True) -> dict:
         time.sleep(poll)
     out, err = proc.communicate()
     seconds = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the tree, once reaped
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     if proc.returncode and check:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_rss_gib": round(max(rss for _, rss in peaks.values()) / GiB, 3) if peaks else None,
         "peak_tree_rss_gib": round(max(sums) / GiB, 3) if sums else None,
         "processes": sorted(
