@@ -121,3 +121,31 @@ def test_ab_users_are_the_campaigns_exposed_users_with_their_arms(behaviour):
     assert {(v, bool(m)): int(n) for (v, m), n in got.items()} == {
         (v, bool(m)): int(n) for (v, m), n in expected.items()
     }
+
+
+def test_an_id_padded_with_spaces_is_the_same_customer_in_a_parquet_log(tmp_path):
+    """Read in place, the pseudonyms are joined on the id as the file holds it (no per-row trim):
+    ' a' and 'a' must still be one customer, in the UV and in the pseudonym the rows get."""
+    from conftest import TINY_CARD, tiny_events, write_campaign
+
+    rows = tiny_events()
+    padded = [(f" {u}" if i % 2 else f"{u}  ", *rest) for i, (u, *rest) in enumerate(rows)]
+    folder = write_campaign(
+        tmp_path / "padded",
+        card={**TINY_CARD, "tables": {**TINY_CARD["tables"], "events": "events.parquet"}},
+        events=padded,
+    )
+    frame = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    frame.to_parquet(folder / "events.parquet", index=False)
+    (folder / "events.csv").unlink()
+    campaign = open_campaign(folder)
+    try:
+        assert "events" in campaign.inplace  # the in-place path, not the reader's copy
+        users = campaign.con.execute("SELECT count(DISTINCT user_id) FROM events").fetchall()[0][0]
+        agg = extract(campaign)
+    finally:
+        campaign.con.close()
+    assert users == len({u for u, *_ in rows})  # a, b, d, e, f, x
+    # two visitors a day on 01-01..04, four on 01-05..06, two on 01-07..08 (tests/conftest.py)
+    daily = agg.uv[agg.uv.channel == "_all"].uv.tolist()
+    assert daily == [2, 2, 2, 2, 4, 4, 2, 2]

@@ -295,10 +295,13 @@ def pseudonym_table(
     it; the rows get their pseudonym by a join on ``v``, the file's own value (no per-row trim)."""
     key = id_key_sql(ident(column), raw_type)
     text = id_text_sql("v", "VARCHAR")
+    # two statements: as one, DuckDB pushes the trim below the DISTINCT, onto every row (at 67M
+    # rows and 11M ids: 22 s, against 6 s for the distinct ids and 10 s for their pseudonyms)
+    ddl(con, f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT DISTINCT {key} AS v FROM {source}")
     ddl(
         con,
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT v, {pseudonym_sql(text, salt)} AS p "
-        f"FROM (SELECT DISTINCT {key} AS v FROM {source}) WHERE {text} IS NOT NULL",
+        f"FROM {table} WHERE {text} IS NOT NULL",
     )
 
 
