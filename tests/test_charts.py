@@ -125,3 +125,21 @@ def test_daily_gmv_money_ticks_are_all_different(lang):
         for path in coll.get_paths()
     )
     assert heights == sorted(round(float(g), 6) for g in daily.gmv)
+
+
+def test_funnel_user_axis_has_thousands_separators():
+    """Counts of users on the funnel's axis read like its bar labels (407,180): 100,000, never
+    100000 or 1e5."""
+    steps = pd.DataFrame(
+        {
+            "step": ["visit", "view", "cart", "order", "pay"],
+            "users": [407180, 294586, 145556, 32230, 31098],
+        }
+    )
+    fig = charts.funnel(steps, Style("zh"))
+    _renderer(fig)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "100,000" in labels and "400,000" in labels, labels
+    assert all("," in x for x in labels if len(x) > 3), labels  # 0, 100,000 … 500,000
+    assert ax.xaxis.get_offset_text().get_text() == ""

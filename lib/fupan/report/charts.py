@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, StrMethodFormatter
 
 from ..dictionary import FUNNEL_STEPS
 from ..format import Style
@@ -135,6 +135,7 @@ def funnel(steps: pd.DataFrame, style: Style) -> Figure:
             rate = f"  {users:,.0f}" + (f"  ({users / prev:.1%})" if prev else "")
             ax.text(users, y, rate, va="center", fontsize=10)
         ax.set_xlim(0, s.max() * 1.35)
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 100,000, as the labels
         ax.set_xlabel(t("users", style.lang))
         ax.set_title(t("funnel", style.lang))
         ax.grid(axis="y", visible=False)
