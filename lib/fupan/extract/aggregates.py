@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from ..dictionary import FUNNEL_STEPS
 from .engines import Engine
 from .engines.duck import DuckEngine
 
@@ -145,8 +146,8 @@ def _query(engine: Engine, name: str) -> pd.DataFrame:
     return frame
 
 
-#: the funnel steps: the contract's five events, as the bits of user_channel_days.sql's ``steps``
-STEPS = ("visit", "view", "cart", "order", "pay")
+#: the behaviour aggregates (:func:`_behaviour`), all None with the note "events" without events
+BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_users")
 
 
 def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -155,7 +156,7 @@ def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     grouped by step would."""
     long = frame.melt(
         id_vars=[key, "channel"],
-        value_vars=[f"s_{s}" for s in STEPS],
+        value_vars=[f"s_{s}" for s in FUNNEL_STEPS],  # the bits of user_channel_days.steps
         var_name="step",
         value_name="users",
     )
@@ -202,15 +203,11 @@ def extract(campaign: Campaign) -> Aggregates:
     for name in STAGING:
         engine.materialise(name, sql(name))
     notes = {}
-    parts: dict[str, pd.DataFrame | None] = dict.fromkeys(
-        ("uv", "window_uv", "funnel", "funnel_daily", "ab_users")
-    )
+    parts: dict[str, pd.DataFrame | None] = dict.fromkeys(BEHAVIOUR)
     if campaign.has("events"):
         parts.update(_behaviour(engine))
     else:
-        notes.update(
-            dict.fromkeys(("uv", "window_uv", "funnel", "funnel_daily", "ab_users"), "events")
-        )
+        notes.update(dict.fromkeys(BEHAVIOUR, "events"))
     for name, table, key in (
         ("spend_daily", "spend", "spend"),
         ("stockouts", "inventory", "stockouts"),
