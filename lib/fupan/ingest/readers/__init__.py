@@ -39,6 +39,7 @@ What a file may look like (each rule gives a bilingual problem naming file, row 
 from .files import file_sha256, sniff
 from .load import (
     OpenedTable,
+    campaign_bytes,
     load_table,
     load_tables,
     open_connection,
@@ -60,6 +61,7 @@ __all__ = [
     "file_sha256",
     "load_table",
     "load_tables",
+    "campaign_bytes",
     "open_connection",
     "open_table",
     "read_file",

@@ -33,6 +33,15 @@ DUCKDB_BYTES_PER_FILE_BYTE = 10
 DUCKDB_MEMORY_SHARE = 0.25
 
 
+def campaign_bytes(folder: Path, card: CampaignCard) -> int:
+    """The bytes of the campaign's table files (what its DuckDB memory cap grows with)."""
+    total = 0
+    for _name, filename in card.tables.items():
+        path = folder / filename
+        total += path.stat().st_size if path.is_file() else 0
+    return total
+
+
 def memory_cap(data_bytes: int = 0) -> str:
     """DuckDB's ``memory_limit`` for a campaign whose files hold ``data_bytes``:
     ``$FUPAN_DUCKDB_MEMORY`` if set, else :data:`DUCKDB_MEMORY` (1 GB) or, for a big campaign,

@@ -45,7 +45,7 @@ from ...errors import Problem, ValidationError
 from .. import privacy
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
-from ..readers import file_sha256, load_table, open_connection
+from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
 from .inplace import InPlace, build_typed, drop_raw, load_in_place
@@ -89,21 +89,12 @@ def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
         from ..sources import open_source
 
         return open_source(folder, card, problems, salt=salt)  # type: ignore[return-value]
-    con = open_connection(data_bytes(folder, card))
+    con = open_connection(campaign_bytes(folder, card))
     try:
         return _open(folder, card, problems, con, salt)
     except BaseException:
         con.close()
         raise
-
-
-def data_bytes(folder: Path, card: CampaignCard) -> int:
-    """The bytes of the campaign's table files (what its DuckDB memory cap grows with)."""
-    total = 0
-    for _name, filename in card.tables.items():
-        path = folder / filename
-        total += path.stat().st_size if path.is_file() else 0
-    return total
 
 
 def _open(

@@ -7,7 +7,7 @@ from pathlib import Path
 from ...errors import Problem
 from ...extract.duck import ddl
 from ..card import load_card
-from ..readers import file_sha256, open_connection
+from ..readers import campaign_bytes, file_sha256, open_connection
 from .inplace import typed_select
 from .model import Campaign
 
@@ -70,9 +70,7 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
 
     folder = Path(folder)
     card = load_card(folder)
-    from . import data_bytes
-
-    con = open_connection(data_bytes(folder, card))
+    con = open_connection(campaign_bytes(folder, card))
     ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
     meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
     for name, digest in meta["hashes"].items():
