@@ -261,31 +261,38 @@ def _gamma_gamma_objective(
     """Negative log-likelihood of the Gamma–Gamma model and its analytic gradient.
 
     Over log-parameters (log p, log q, log v); ψ = digamma; chain rule ∂/∂log p = p·∂/∂p.
+    The terms that depend on a customer only through x (log Γ, ψ) are evaluated once per
+    distinct x and looked up per customer; per customer only ``L = log(x m̄ + v)`` is evaluated,
+    once per point for both the value and the gradient (BFGS asks for both at the same point).
+    Each customer's terms are combined before the sum, as ``(px−1) log m̄ + px log x + q log v −
+    (px+q) L = −px(L − log x m̄) − q(L − log v) − log m̄``. At 10⁶ repeat buyers an evaluation
+    is several times cheaper than with log Γ per customer; the likelihood is the same.
     """
-    log_m, log_x, xm = np.log(m), np.log(x), x * m
+    log_m, xm = np.log(m), x * m
+    log_xm = np.log(xm)
+    ux, at = np.unique(x, return_inverse=True)  # repeat counts: few distinct values
+    last: dict[str, np.ndarray] = {}
+
+    def log_xmv(v: float) -> np.ndarray:
+        if last.get("v") is None or last["v"][0] != v:
+            last["v"], last["L"] = np.array([v]), np.log(xm + v)
+        return last["L"]
 
     def nll(log_params: np.ndarray) -> float:
         p, q, v = np.exp(log_params)
-        px = p * x
-        ll = (
-            gammaln(px + q)
-            - gammaln(px)
-            - gammaln(q)
-            + q * np.log(v)
-            + (px - 1) * log_m
-            + px * log_x
-            - (px + q) * np.log(xm + v)
-        )
+        pu, L = p * ux, log_xmv(v)
+        lg = (gammaln(pu + q) - gammaln(pu) - gammaln(q))[at]
+        ll = lg - p * x * (L - log_xm) - q * (L - np.log(v)) - log_m
         value = -np.sum(ll)
         return float(value) if np.isfinite(value) else 1e300
 
     def grad(log_params: np.ndarray) -> np.ndarray:
         p, q, v = np.exp(log_params)
-        px = p * x
-        psi_sum, log_xmv = digamma(px + q), np.log(xm + v)
-        d_p = np.sum(x * (psi_sum - digamma(px) + log_m + log_x - log_xmv))
-        d_q = np.sum(psi_sum - digamma(q) + np.log(v) - log_xmv)
-        d_v = np.sum(q / v - (px + q) / (xm + v))
+        pu, L = p * ux, log_xmv(v)
+        psi_sum = digamma(pu + q)
+        d_p = np.sum(x * ((psi_sum - digamma(pu))[at] - (L - log_xm)))
+        d_q = np.sum(psi_sum[at] - digamma(q) - (L - np.log(v)))
+        d_v = np.sum(x * (q * m - p * v) / (xm + v)) / v  # Σ q/v − (px+q)/(x m̄ + v)
         g = -np.array([p * d_p, q * d_q, v * d_v])
         # where the gradient overflows nll is 1e300 too: the line search backs off that point, and
         # such a point is never stationary, so it is never accepted
@@ -429,9 +436,13 @@ def fit_bgnbd(
         )
     # Customers with identical (x, t_x, T) contribute identical terms: sum each distinct triple once,
     # weighted by its count (exactly the same likelihood; weekly data has few distinct triples).
-    triples, counts = np.unique(np.column_stack([x, tx, big_t]), axis=0, return_counts=True)
-    ux, utx, ut = triples.T
-    w = counts.astype(float)
+    # (a hash group-by, in np.unique's lexicographic order: np.unique(axis=0) sorts the rows,
+    # ~6 s at 2M customers)
+    counts = (
+        pd.DataFrame({"x": x, "tx": tx, "T": big_t}).groupby(["x", "tx", "T"], sort=True).size()
+    )
+    ux, utx, ut = (counts.index.get_level_values(k).to_numpy(float) for k in ("x", "tx", "T"))
+    w = counts.to_numpy(float)
     scale = float(np.max(ut)) or 1.0  # time scale for the plausibility of α
     nbd = _fit_nbd(ux, ut, w)
     r0, alpha0 = np.exp(nbd.log_params)
