@@ -402,3 +402,41 @@ def test_phase_seasonal_baseline_reproduces_a_noise_free_campaign() -> None:
     spiked.iloc[115] *= 4
     again = phase_seasonal_baseline(spiked, regime, fit)
     assert again["expected"].iloc[115] == pytest.approx(y.iloc[115], rel=1e-9)
+
+
+def test_trailing_window_scores_equal_a_day_by_day_loop() -> None:
+    """flag_anomalies scores every day at once; the scores equal modified_zscore's formula applied
+    day by day to the trailing window (t excluded, finite values only), including windows whose
+    MAD is 0 (MeanAD fallback), whose values are all equal (0 or ±inf) and days with NaN."""
+    rng = np.random.default_rng(5)
+    n, window, min_periods = 300, 56, 14
+    actual = rng.lognormal(5.0, 0.3, n)
+    actual[rng.random(n) < 0.1] = np.nan  # unmeasured days
+    expected = np.full(n, 150.0)
+    expected[::9] = 140.0
+    actual[100:170] = expected[100:170] = 150.0  # a flat stretch: every residual 0 …
+    actual[170] = 150.0 * 1.01  # … then one off it (+inf), then windows with MAD 0, MeanAD > 0
+    out = flag_anomalies(actual, expected, window=window, min_periods=min_periods)
+
+    resid = actual - expected
+    seen = set()
+    for t in range(n):
+        ref = resid[max(0, t - window) : t]
+        ref = ref[np.isfinite(ref)]
+        assert out["n_ref"].iloc[t] == ref.size
+        if not np.isfinite(resid[t]) or ref.size < min_periods:
+            assert np.isnan(out["score"].iloc[t]), t
+            continue
+        med = np.median(ref)
+        mad = np.median(np.abs(ref - med))
+        mean_ad = np.mean(np.abs(ref - med))
+        dev = resid[t] - med
+        if mad > 0:
+            want = 0.6745 * dev / mad
+        elif mean_ad > 0:
+            want = dev / (1.253314 * mean_ad)
+        else:
+            want = 0.0 if dev == 0 else np.sign(dev) * np.inf
+        seen.add("mad" if mad > 0 else "mean_ad" if mean_ad > 0 else "flat")
+        assert out["score"].iloc[t] == pytest.approx(want, rel=1e-12, abs=1e-12), t
+    assert seen == {"mad", "mean_ad", "flat"}  # every branch of the formula was compared

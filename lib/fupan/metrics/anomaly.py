@@ -82,6 +82,52 @@ def _robust_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
         return np.where(dev == 0, 0.0, np.sign(dev) * np.inf)
 
 
+def _sorted_median(rows: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Median of the first ``n[i]`` values of each sorted row (NaN where ``n[i] = 0``).
+
+    As ``np.median`` takes it: the middle value, or the mean of the two middle ones.
+    """
+    lo = np.clip((n - 1) // 2, 0, None)[:, None]
+    hi = np.clip(n // 2, 0, rows.shape[1] - 1)[:, None]
+    low = np.take_along_axis(rows, lo, axis=1)[:, 0]
+    high = np.take_along_axis(rows, hi, axis=1)[:, 0]
+    return np.where(n > 0, (low + high) / 2, np.nan)
+
+
+def _trailing_robust_z(
+    std: np.ndarray, window: int, min_periods: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per day ``t``: :func:`_robust_z` of ``std[t]`` against its trailing window, and its size.
+
+    The window is the finite values of ``std[t − window : t]``; the score is NaN unless ``std[t]``
+    is finite and at least ``min_periods`` of them are. Every day at once: the windows as rows of
+    a matrix (days before the first padded with NaN), each row sorted (NaN last) so that its
+    median and MAD are read by position.
+    """
+    n_days = std.size
+    vals = np.where(np.isfinite(std), std, np.nan)
+    padded = np.concatenate([np.full(window, np.nan), vals])
+    rows = np.lib.stride_tricks.sliding_window_view(padded, window)[:n_days]  # std[t−window:t]
+    n_ref = np.isfinite(rows).sum(axis=1)
+    med = _sorted_median(np.sort(rows, axis=1), n_ref)
+    absdev = np.abs(rows - med[:, None])
+    mad = _sorted_median(np.sort(absdev, axis=1), n_ref)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_ad = np.nansum(absdev, axis=1) / n_ref
+        dev = vals - med
+        score = np.where(
+            mad > 0,
+            _MAD_K * dev / mad,
+            np.where(
+                mean_ad > 0,
+                dev / (_MEANAD_K * mean_ad),
+                np.where(dev == 0, 0.0, np.sign(dev) * np.inf),
+            ),
+        )
+    score = np.where(np.isfinite(vals) & (n_ref >= min_periods), score, np.nan)
+    return score, n_ref
+
+
 def modified_zscore(x: ArrayLike) -> pd.Series | np.ndarray:
     """Modified z-score of Iglewicz & Hoaglin (1993).
 
@@ -320,13 +366,7 @@ def flag_anomalies(
         score = _robust_z(std, std) if finite.any() else np.full(a.size, np.nan)
         n_ref = np.full(a.size, int(finite.sum()))
     else:
-        score = np.full(a.size, np.nan)
-        n_ref = np.zeros(a.size, dtype=int)
-        for t in range(a.size):
-            ref = std[max(0, t - int(window)) : t]
-            n_ref[t] = np.isfinite(ref).sum()
-            if finite[t] and n_ref[t] >= min_periods:
-                score[t] = _robust_z(std[t : t + 1], ref)[0]
+        score, n_ref = _trailing_robust_z(std, int(window), min_periods)
     flag = (np.abs(score) > z) & (np.abs(rel) > min_rel_dev)
     index = actual.index if isinstance(actual, pd.Series) else None
     cols = {"actual": a, "expected": e, "residual": resid, "rel_dev": rel, "score": score}
