@@ -5,7 +5,7 @@ as in the embedded DuckDB. :func:`extract` runs them over a validated campaign's
 returns an :class:`Aggregates` bundle of small frames — daily × channel, window × channel, hourly,
 UV, funnel, spend and stock-outs. Per-order rows reach pandas in two places only, without any
 identifier: ``customer_orders`` (one row per order not cancelled — a hash of the buyer, its time,
-GMV, net and channel — which the customer analyses need) and the few largest orders of a flagged
+GMV and net — which the customer analyses need) and the few largest orders of a flagged
 day (:func:`day_drivers`). Order lines and raw user ids stay inside the database.
 """
 
