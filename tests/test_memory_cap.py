@@ -9,13 +9,13 @@ from fupan.ingest.readers.load import memory_cap, open_connection
 
 def test_small_campaigns_keep_the_one_gigabyte_cap(monkeypatch):
     monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
-    assert memory_cap(0) == memory_cap(90_000_000) == "1GB"  # ≤ 1 GiB at 10 bytes per file byte
+    assert memory_cap(0) == memory_cap(90_000_000) == "1GB"  # ≤ 1 GiB at 9 bytes per file byte
 
 
-def test_a_big_campaign_gets_ten_bytes_per_file_byte(monkeypatch):
+def test_a_big_campaign_gets_nine_bytes_per_file_byte(monkeypatch):
     monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
-    # 314 MB of Parquet → 3.14 GB = 2994.5 MiB, floored
-    assert memory_cap(314_000_000) == "2994MiB"
+    # 314 MB of Parquet → 2.826 GB = 2695.1 MiB, floored
+    assert memory_cap(314_000_000) == "2695MiB"
 
 
 def test_the_cap_never_exceeds_a_quarter_of_the_machine(monkeypatch):
