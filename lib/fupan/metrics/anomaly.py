@@ -68,18 +68,26 @@ def _robust_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Modified z of ``values`` against the finite ``reference`` sample (see modified_zscore)."""
     ref = reference[np.isfinite(reference)]
     med = np.median(ref)
-    dev = values - med
-    mad = np.median(np.abs(ref - med))
-    out: np.ndarray
-    if mad > 0:
-        out = _MAD_K * dev / mad
-        return out
-    mean_ad = np.mean(np.abs(ref - med))
-    if mean_ad > 0:
-        out = dev / (_MEANAD_K * mean_ad)
-        return out
+    absdev = np.abs(ref - med)
+    return _z(values - med, np.median(absdev), np.mean(absdev))
+
+
+def _z(dev: np.ndarray, mad: float | np.ndarray, mean_ad: float | np.ndarray) -> np.ndarray:
+    """The modified z of deviations ``dev`` from the reference's median (:func:`modified_zscore`).
+
+    ``mad`` and ``mean_ad`` are the reference's MAD and MeanAD, scalars or one per deviation:
+    0.6745·dev/MAD, else dev/(1.253314·MeanAD) when MAD is 0, else 0 or ±inf.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(dev == 0, 0.0, np.sign(dev) * np.inf)
+        return np.where(
+            np.asarray(mad) > 0,
+            _MAD_K * dev / mad,
+            np.where(
+                np.asarray(mean_ad) > 0,
+                dev / (_MEANAD_K * mean_ad),
+                np.where(dev == 0, 0.0, np.sign(dev) * np.inf),
+            ),
+        )
 
 
 def _sorted_median(rows: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -112,18 +120,9 @@ def _trailing_robust_z(
     med = _sorted_median(np.sort(rows, axis=1), n_ref)
     absdev = np.abs(rows - med[:, None])
     mad = _sorted_median(np.sort(absdev, axis=1), n_ref)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(invalid="ignore"):
         mean_ad = np.nansum(absdev, axis=1) / n_ref
-        dev = vals - med
-        score = np.where(
-            mad > 0,
-            _MAD_K * dev / mad,
-            np.where(
-                mean_ad > 0,
-                dev / (_MEANAD_K * mean_ad),
-                np.where(dev == 0, 0.0, np.sign(dev) * np.inf),
-            ),
-        )
+    score = _z(vals - med, mad, mean_ad)
     score = np.where(np.isfinite(vals) & (n_ref >= min_periods), score, np.nan)
     return score, n_ref
 

@@ -271,12 +271,13 @@ def _gamma_gamma_objective(
     log_m, xm = np.log(m), x * m
     log_xm = np.log(xm)
     ux, at = np.unique(x, return_inverse=True)  # repeat counts: few distinct values
-    last: dict[str, np.ndarray] = {}
+    cache: dict[float, np.ndarray] = {}  # L at the last v asked for
 
     def log_xmv(v: float) -> np.ndarray:
-        if last.get("v") is None or last["v"][0] != v:
-            last["v"], last["L"] = np.array([v]), np.log(xm + v)
-        return last["L"]
+        if v not in cache:
+            cache.clear()
+            cache[v] = np.log(xm + v)
+        return cache[v]
 
     def nll(log_params: np.ndarray) -> float:
         p, q, v = np.exp(log_params)
