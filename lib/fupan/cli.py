@@ -16,6 +16,7 @@ import typer
 
 from . import config
 from .errors import FupanError, ValidationError
+from .progress import watched
 
 app = typer.Typer(
     add_completion=False,
@@ -32,6 +33,13 @@ def _echo_warnings(warnings) -> None:
         typer.echo(w.format(), err=True)
 
 
+def _progress_echo(message: str) -> None:
+    """A long step's line, printed between the progress bar's redraws (fupan.progress)."""
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
+
+
 def _validate(folder: Path):
     from .ingest.validate import open_campaign
 
@@ -46,7 +54,8 @@ def validate(
     folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
 ) -> None:
     """Check a campaign folder against its contract; write nothing. 校验活动文件夹，不写任何文件。"""
-    campaign = _validate(folder)
+    with watched(_progress_echo):
+        campaign = _validate(folder)
     counts = ", ".join(
         f"{n}: {campaign.con.execute(f'SELECT count(*) FROM {n}').fetchall()[0][0]:,} rows"
         for n in campaign.tables
@@ -118,8 +127,9 @@ def run(
     from .report.kernel import warm_kernel
 
     # the kernel starts first and imports the report's libraries while this process imports its
-    # own and validates (fupan.report.kernel); it is stopped on every way out
-    with warm_kernel(folder.resolve()) as kernel:
+    # own and validates (fupan.report.kernel); it is stopped on every way out. Long steps, here
+    # and in the kernel (which inherits the progress file), are printed as they go
+    with watched(_progress_echo, enabled=not quiet), warm_kernel(folder.resolve()) as kernel:
         from .report.run import run as run_report
 
         t1 = time.perf_counter()

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .. import progress
 from ..extract.aggregates import Aggregates, extract, window_frame
 from ..ingest.validate import Campaign, open_campaign, open_prepared
 from . import anomalies, customers, execution, findings, impact, ops, overview, rootcause
@@ -164,7 +165,8 @@ def run_pipeline(inputs: dict[str, Any], steps: tuple[Step, ...] = PIPELINE) -> 
     for step in steps:
         args = [_resolve(name, data, step) for name in step.inputs]
         try:
-            data[step.name] = step.run(*args)
+            with progress.step("分析", f"analysis: {step.name}"):
+                data[step.name] = step.run(*args)
         except ValueError as exc:
             if not step.skippable:
                 raise
@@ -209,7 +211,8 @@ def load_retrospective(
     notebook re-run on its own), the folder is validated here. ``share_safe``: see :func:`build`.
     """
     if prepared and Path(prepared).is_file():
-        campaign = open_prepared(campaign_dir, prepared)
+        with progress.step("打开", "opening the validated tables"):
+            campaign = open_prepared(campaign_dir, prepared)
     else:
         campaign = open_campaign(campaign_dir)
     return build(campaign, extract(campaign), lang, share_safe=share_safe)

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from ..dictionary import FUNNEL_STEPS
+from ..progress import step
 from .engines import Engine
 from .engines.duck import DuckEngine
 
@@ -140,7 +141,8 @@ def _controls(campaign: Campaign) -> pd.DataFrame | None:
 
 
 def _query(engine: Engine, name: str) -> pd.DataFrame:
-    frame = engine.query(sql(name))
+    with step("汇总", f"extract: {name}"):
+        frame = engine.query(sql(name))
     if "date" in frame.columns:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -166,10 +168,16 @@ def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return long.sort_values([key, "channel", "step"], kind="stable").reset_index(drop=True)
 
 
+def _materialise(engine: Engine, name: str) -> None:
+    """The staging table ``name`` from ``fupan/extract/sql/<name>.sql``."""
+    with step("汇总", f"extract: {name}"):
+        engine.materialise(name, sql(name))
+
+
 def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
     """UV, 访客数, funnel (daily and per window) and A/B users from the events, read once into
     ``user_channel_days`` (user_channel_days.sql)."""
-    engine.materialise("user_channel_days", sql("user_channel_days"))
+    _materialise(engine, "user_channel_days")
     daily = _query(engine, "behaviour_daily")
     window = _query(engine, "behaviour_window")
     ab_users = _query(engine, "ab_users")
@@ -201,7 +209,7 @@ def extract(campaign: Campaign) -> Aggregates:
         "FROM _windows",
     )
     for name in STAGING:
-        engine.materialise(name, sql(name))
+        _materialise(engine, name)
     notes = {}
     parts: dict[str, pd.DataFrame | None] = dict.fromkeys(BEHAVIOUR)
     if campaign.has("events"):

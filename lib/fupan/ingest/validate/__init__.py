@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 
 from ...errors import Problem, ValidationError
+from ...progress import step
 from .. import privacy
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
@@ -111,23 +112,25 @@ def _open(
     problems += found
     for name in list(loaded):
         filename = getattr(card.tables, name)
-        found, exprs = check_columns(con, name, filename, card)
-        problems += found
-        if found:
-            loaded.remove(name)
-            continue
-        dups = (
-            []
-            if name in DISTINCT_COUNTED
-            else check_duplicates(con, name, filename, card.duplicate_lines)
-        )
+        with step("校验", f"checking {filename}"):
+            found, exprs = check_columns(con, name, filename, card)
+            problems += found
+            if found:
+                loaded.remove(name)
+                continue
+            dups = (
+                []
+                if name in DISTINCT_COUNTED
+                else check_duplicates(con, name, filename, card.duplicate_lines)
+            )
         problems += dups
         # checked without the pseudonyms joined in (one id ↔ one pseudonym, so no check differs)
         typed[name] = (exprs, card.duplicate_lines if dups else "keep")
         build_typed(con, name, *typed[name], inplace.get(name), pseudonyms=False)
         present[name] = sorted(exprs)
     if "orders" in loaded:
-        found = check_orders(con, card.tables.orders)
+        with step("校验", f"checking the orders of {card.tables.orders} across lines"):
+            found = check_orders(con, card.tables.orders)
         if found and "orders" in inplace:  # examples name users by their pseudonyms
             build_typed(con, "orders", *typed["orders"], inplace["orders"])
             found = check_orders(con, card.tables.orders)
@@ -200,23 +203,24 @@ def _load(
             salt = privacy.load_salt()
         mapping = mappings.get(name, {})
         pin = pinned(card, name)
-        opened = load_in_place(con, name, folder, filename, mapping, salt, privacy_log, pin)
-        if opened is None:
-            found = load_table(
-                con,
-                name,
-                folder,
-                filename,
-                mapping,
-                salt,
-                privacy_log,
-                profile=pin,
-                card_row=card_line(folder, ("profile",)) if pin else None,
-            )
-        else:
-            found, view = opened
-            if view is not None:
-                inplace[name] = view
+        with step("读取", f"reading {filename}"):
+            opened = load_in_place(con, name, folder, filename, mapping, salt, privacy_log, pin)
+            if opened is None:
+                found = load_table(
+                    con,
+                    name,
+                    folder,
+                    filename,
+                    mapping,
+                    salt,
+                    privacy_log,
+                    profile=pin,
+                    card_row=card_line(folder, ("profile",)) if pin else None,
+                )
+            else:
+                found, view = opened
+                if view is not None:
+                    inplace[name] = view
         problems += found
         if not any(p.severity == "error" for p in found):
             loaded.append(name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ...errors import Problem
 from ...extract.duck import ddl
+from ...progress import step
 from ..card import load_card
 from ..readers import campaign_bytes, file_sha256, open_connection
 from .inplace import typed_select
@@ -40,7 +41,8 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
         for name in campaign.tables:
             view = campaign.inplace.get(name)
             if name not in KEPT_IN_FILE or view is None or view.typed is None:
-                ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+                with step("写入", f"writing the validated {name} for the report"):
+                    ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
                 continue
             # read in place: the small pseudonym tables are copied, the rows stay in the file
             for table, _ in view.pseudonyms.values():
