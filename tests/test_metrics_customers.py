@@ -575,10 +575,19 @@ def test_repeat_rate_equals_a_naive_loop(rows, end_offset, k, data):
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
-@given(order_rows, st.sampled_from(["M", "W"]))
-def test_cohort_matrix_equals_a_naive_loop(rows, freq):
+@given(order_rows, st.sampled_from(["M", "W"]), st.booleans())
+def test_cohort_matrix_equals_a_naive_loop(rows, freq, grid):
+    """Both ways of finding each (user, period) once: marks in a grid, or hashing (the grid's
+    size limit set to 0)."""
+    import fupan.metrics.customers as cu
+
     events = to_events(rows)
-    matrix = cohort_matrix(to_frame(events), freq)
+    limit = cu._GRID_CELLS
+    cu._GRID_CELLS = limit if grid else 0
+    try:
+        matrix = cohort_matrix(to_frame(events), freq)
+    finally:
+        cu._GRID_CELLS = limit
     expected = naive_cohorts(events, freq)
     cohorts = [period_number(p.start_time.to_pydatetime(), freq) for p in matrix.index]
     assert cohorts == sorted({c for c, _ in expected})

@@ -230,13 +230,22 @@ def classify_customers(
     return out
 
 
-def _cohort_first(o: pd.DataFrame, cohort_users: Iterable[object], name: str) -> pd.Series:
-    """``t_first`` of each cohort member, over the whole order history."""
+def _members(cohort_users: Iterable[object], name: str) -> pd.Index:
+    """The distinct ids of a cohort (a collection of user ids, not empty)."""
     if isinstance(cohort_users, str) or not isinstance(cohort_users, Iterable):
         raise ValueError(f"{name} must be a collection of user ids, got {cohort_users!r}")
-    users = pd.Index(list(cohort_users)).unique()
+    if isinstance(cohort_users, pd.Index | pd.Series | np.ndarray):
+        users = pd.Index(cohort_users).unique()  # no round trip through Python objects
+    else:
+        users = pd.Index(list(cohort_users)).unique()
     if users.empty:
         raise ValueError(f"{name} is empty: a cohort needs at least one user")
+    return users
+
+
+def _cohort_first(o: pd.DataFrame, cohort_users: Iterable[object], name: str) -> pd.Series:
+    """``t_first`` of each cohort member, over the whole order history."""
+    users = _members(cohort_users, name)
     first = o[o["user_id"].isin(users)].groupby("user_id")["order_ts"].min()
     if len(first) < len(users):
         absent = users.difference(first.index)
@@ -304,7 +313,9 @@ def repeat_rates(
     ks = [_whole(k, "each k") for k in np.atleast_1d(ks).tolist()]
     if not ks or len(set(ks)) != len(ks):
         raise ValueError(f"ks must be distinct whole numbers of days, got {ks!r}")
-    first, end_day = _cohort_first(o, cohort_users, "cohort_users"), _day(data_end, "data_end")
+    users = _members(cohort_users, "cohort_users")
+    o = o[o["user_id"].isin(users)]  # the cohort's orders, found once for every k
+    first, end_day = _cohort_first(o, users, "cohort_users"), _day(data_end, "data_end")
     return pd.DataFrame([vars(_repeat(o, first, k, end_day)[0]) for k in ks]).set_index("k")
 
 
@@ -357,6 +368,10 @@ def return_rate(
     return _buyer_rate(len(buyers1), len(again))
 
 
+#: cohort_counts marks (user, period) pairs in a grid of at most this many cells, else hashes them
+_GRID_CELLS = 1 << 26
+
+
 def cohort_counts(orders: pd.DataFrame, freq: Literal["M", "W"] = "M") -> pd.DataFrame:
     """Active users per first-purchase cohort and period since (METHODS.md §3.2).
 
@@ -375,11 +390,25 @@ def cohort_counts(orders: pd.DataFrame, freq: Literal["M", "W"] = "M") -> pd.Dat
     if freq not in ("M", "W"):
         raise ValueError(f"freq must be 'M' (month) or 'W' (week, Monday–Sunday), got {freq!r}")
     period = pd.PeriodIndex(o["order_ts"].dt.to_period(freq)).asi8
-    cohort = pd.Series(period, index=o.index).groupby(o["user_id"]).transform("min").to_numpy()
-    active = pd.DataFrame({"cohort": cohort, "n": period - cohort, "user": o["user_id"].to_numpy()})
-    counts = active.drop_duplicates().groupby(["cohort", "n"]).size().unstack("n", fill_value=0)
-    last = int(period.max())
-    counts = counts.reindex(columns=range(last - int(counts.index.min()) + 1), fill_value=0)
+    first, last = int(period.min()), int(period.max())
+    span = last - first + 1
+    user, users = pd.factorize(o["user_id"])
+    cohort = np.full(len(users), last, dtype=np.int64)  # each user's first period
+    np.minimum.at(cohort, user, period)
+    # each (user, period) pair once: marks in a users × periods grid when it is small enough
+    # (8M orders of 2M customers over 24 months: 0.15 s against 2 s for drop_duplicates)
+    pair = user.astype(np.int64) * span + (period - first)
+    if len(users) * span <= _GRID_CELLS:
+        seen = np.zeros(len(users) * span, dtype=bool)
+        seen[pair] = True
+        pair = np.flatnonzero(seen)
+    else:
+        pair = pd.unique(pair)
+    c = cohort[pair // span] - first  # cohort, as periods after the first one
+    n = pair % span - c  # periods since the cohort's
+    grid = np.bincount(c * span + n, minlength=span * span).reshape(span, span)
+    rows = np.flatnonzero(grid[:, 0])  # periods with new customers
+    counts = pd.DataFrame(grid[rows, : span - rows.min()], index=rows + first)
     observed = counts.index.to_numpy()[:, None] + counts.columns.to_numpy()[None, :] <= last
     out = counts.astype("Int64").where(observed)
     out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq=freq).rename("cohort")
@@ -516,8 +545,12 @@ def new_customer_quality(
     """
     o = _check_orders(orders, money=("net",))
     k, end_day = _whole(k, "k"), _day(data_end, "data_end")
-    camp = _cohort_first(o, campaign_new_users, "campaign_new_users")
-    org = _cohort_first(o, organic_new_users, "organic_new_users")
+    camp_users = _members(campaign_new_users, "campaign_new_users")
+    org_users = _members(organic_new_users, "organic_new_users")
+    # the two cohorts' orders, found once: every step below then reads those, not all orders
+    o = o[o["user_id"].isin(camp_users.append(org_users))]
+    camp = _cohort_first(o, camp_users, "campaign_new_users")
+    org = _cohort_first(o, org_users, "organic_new_users")
     if len(both := camp.index.intersection(org.index)):
         raise ValueError(f"{len(both)} user(s) are in both cohorts, e.g. {list(both[:3])}")
     (rc, ec), (ro, eo) = _repeat(o, camp, k, end_day), _repeat(o, org, k, end_day)
