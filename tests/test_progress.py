@@ -114,6 +114,19 @@ def test_quiet_sets_nothing_and_prints_nothing(monkeypatch) -> None:
     assert printed == []
 
 
+def test_no_temporary_directory_means_no_step_lines_not_a_failure(monkeypatch, tmp_path) -> None:
+    import tempfile
+
+    monkeypatch.delenv(progress.ENV, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    printed: list[str] = []
+    with progress.watched(printed.append):
+        assert progress.ENV not in os.environ
+        with progress.step("读取", "reading x"):
+            pass
+    assert printed == []
+
+
 @pytest.mark.slow(seconds=20)
 def test_fupan_run_prints_the_steps_of_both_processes(demo_dir: Path, tmp_path: Path) -> None:
     """Every step printed (threshold 0): validation's in the command's process, the extract's and
