@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -440,3 +441,77 @@ def test_trailing_window_scores_equal_a_day_by_day_loop() -> None:
         seen.add("mad" if mad > 0 else "mean_ad" if mean_ad > 0 else "flat")
         assert out["score"].iloc[t] == pytest.approx(want, rel=1e-12, abs=1e-12), t
     assert seen == {"mad", "mean_ad", "flat"}  # every branch of the formula was compared
+
+
+def _local_level_loop(vals, reg, k, max_distance, min_obs):
+    """local_level as first written: day by day, the candidates sorted by distance then position."""
+    finite = np.isfinite(vals)
+    out, count, pos = (
+        np.full(len(vals), np.nan),
+        np.zeros(len(vals), dtype=int),
+        np.arange(len(vals)),
+    )
+    for t in range(len(vals)):
+        if pd.isna(reg[t]):
+            continue
+        lo, hi = max(0, t - max_distance), min(len(vals), t + max_distance + 1)
+        cand = pos[lo:hi]
+        cand = cand[(cand != t) & finite[lo:hi] & (reg[lo:hi] == reg[t])]
+        if cand.size < min_obs:
+            continue
+        near = cand[np.lexsort((cand, np.abs(cand - t)))][:k]
+        out[t] = np.median(vals[near])
+        count[t] = near.size
+    return out, count
+
+
+def _weekday_residuals_loop(x, fit, open_day, h):
+    """_weekday_residuals as first written: one neighbourhood and one np.median per day."""
+    usable = fit & open_day & np.isfinite(x)
+    need = max(2, int(open_day[: 2 * h + 1].sum()) - 1) if open_day.size >= 2 * h + 1 else 2
+    resid = np.full(x.size, np.nan)
+    for t in np.flatnonzero(usable):
+        lo, hi = t - h, t + h + 1
+        if lo < 0 or hi > x.size or not fit[lo:hi].all():
+            continue
+        win = x[lo:hi][usable[lo:hi]]
+        if win.size >= need:
+            resid[t] = x[t] - np.median(win)
+    return resid
+
+
+def test_local_level_and_weekday_residuals_equal_day_by_day_loops() -> None:
+    """Every day at once (matrices of neighbours, medians read by position) gives exactly what the
+    day-by-day loops gave: ties, regimes with gaps and missing labels, NaN and ±inf values, short
+    series, every parameter small and large."""
+    from fupan.metrics.anomaly import _weekday_residuals
+
+    rng = np.random.default_rng(20251111)
+    for case in range(400):
+        size = int(rng.integers(1, 70))
+        vals = np.round(rng.normal(10, 3, size), 1)  # rounded: equal values, ties in the medians
+        vals[rng.random(size) < 0.1] = np.nan
+        vals[rng.random(size) < 0.03] = np.inf
+        vals[rng.random(size) < 0.03] = -np.inf
+        reg = rng.choice(np.array(["pre", "burst", "post", None], dtype=object), size)
+        if case % 3 == 0:  # long runs of one regime, as campaign phases are
+            reg = np.repeat(rng.choice(np.array(["a", "b", None], dtype=object), 4), 18)[:size]
+        k, dist, min_obs = (
+            int(rng.integers(1, 9)),
+            int(rng.integers(1, 16)),
+            int(rng.integers(0, 6)),
+        )
+        got = local_level(_daily(vals), reg, k=k, max_distance=dist, min_obs=min_obs)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the loop's median of no value
+            out, count = _local_level_loop(vals, reg, k, dist, min_obs)
+        np.testing.assert_array_equal(got["level"].to_numpy(), out, err_msg=f"case {case}")
+        np.testing.assert_array_equal(got["n"].to_numpy(), count, err_msg=f"case {case}")
+
+        fit, open_day = rng.random(size) < 0.85, rng.random(size) < 0.9
+        h = int(rng.integers(1, 5))
+        np.testing.assert_array_equal(
+            _weekday_residuals(vals, fit, open_day, h),
+            _weekday_residuals_loop(vals, fit, open_day, h),
+            err_msg=f"case {case}",
+        )

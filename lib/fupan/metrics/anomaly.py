@@ -589,15 +589,19 @@ def _weekday_residuals(
     """
     usable = fit & open_day & np.isfinite(x)
     h = int(half_window)
-    need = max(2, int(open_day[: 2 * h + 1].sum()) - 1) if open_day.size >= 2 * h + 1 else 2
+    width = 2 * h + 1
+    need = max(2, int(open_day[:width].sum()) - 1) if open_day.size >= width else 2
     resid = np.full(x.size, np.nan)
-    for t in np.flatnonzero(usable):
-        lo, hi = t - h, t + h + 1
-        if lo < 0 or hi > x.size or not fit[lo:hi].all():
-            continue
-        win = x[lo:hi][usable[lo:hi]]
-        if win.size >= need:
-            resid[t] = x[t] - np.median(win)
+    if x.size < width:
+        return resid
+    # every day's neighbourhood at once: row j is days j … j + 2h, centred on t = j + h
+    windows = np.lib.stride_tricks.sliding_window_view
+    used = windows(usable, width)
+    rows = np.sort(np.where(used, windows(x, width), np.nan), axis=1)  # NaN last
+    n = used.sum(axis=1)
+    t = np.arange(h, x.size - h)
+    ok = usable[t] & windows(fit, width).all(axis=1) & (n >= need)
+    resid[t[ok]] = x[t[ok]] - _sorted_median(rows[ok], n[ok])
     return resid
 
 
@@ -668,22 +672,26 @@ def local_level(
     if reg.shape != (len(s),):
         raise ValueError(f"regime must have one label per day ({len(s)}), got shape {reg.shape}")
     vals = s.to_numpy()
-    finite = np.isfinite(vals)
-    out = np.full(len(s), np.nan)
-    count = np.zeros(len(s), dtype=int)
-    pos = np.arange(len(s))
-    for t in range(len(s)):
-        if pd.isna(reg[t]):
-            continue
-        lo, hi = max(0, t - max_distance), min(len(s), t + max_distance + 1)
-        cand = pos[lo:hi]
-        cand = cand[(cand != t) & finite[lo:hi] & (reg[lo:hi] == reg[t])]
-        if cand.size < min_obs:
-            continue
-        near = cand[np.lexsort((cand, np.abs(cand - t)))][:k]
-        out[t] = np.median(vals[near])
-        count[t] = near.size
-    return pd.DataFrame({"level": out, "n": count}, index=s.index)
+    size = len(s)
+    label = pd.factorize(reg, use_na_sentinel=True)[0]  # -1: no regime
+    # every day at once: the other days by distance, the earlier first on ties (−1, +1, −2, +2 …)
+    steps = np.arange(1, max_distance + 1)
+    offsets = np.stack([-steps, steps], axis=1).ravel()
+    pos = np.arange(size)[:, None] + offsets[None, :]
+    at = np.clip(pos, 0, max(size - 1, 0))
+    cand = (
+        (pos >= 0)
+        & (pos < size)
+        & np.isfinite(vals)[at]
+        & (label[at] == label[:, None])
+        & (label >= 0)[:, None]
+    )
+    near = cand & (np.cumsum(cand, axis=1) <= k)  # the k nearest
+    enough = cand.sum(axis=1) >= min_obs
+    count = np.where(enough, near.sum(axis=1), 0)
+    rows = np.sort(np.where(near, vals[at], np.nan), axis=1)  # NaN last
+    out = np.where(enough, _sorted_median(rows, count), np.nan)
+    return pd.DataFrame({"level": out, "n": count.astype(int)}, index=s.index)
 
 
 def phase_seasonal_baseline(
