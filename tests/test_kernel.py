@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_campaign, run_cli
+from fupan.report import kernel
 from fupan.report.kernel import WARM_MODULES, ipc_kernel_manager, shutdown, start_kernel
 
 pytestmark = pytest.mark.slow(seconds=45)  # two failing runs and a kernel
@@ -73,6 +75,57 @@ def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> N
     assert not socket_dir.exists()
     assert list(tmp_path.iterdir()) == []
     assert _kernels_in(tmp_path) == []
+
+
+def _answer(km) -> str:
+    """What the kernel prints for ``print(6 * 7)``: the kernel really answers on its sockets."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        seen: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                seen.append(msg["content"]["text"])
+
+        reply = kc.execute_interactive("print(6 * 7)", output_hook=hook, timeout=60)
+        assert reply["content"]["status"] == "ok"
+        return "".join(seen).strip()
+    finally:
+        kc.stop_channels()
+
+
+@pytest.mark.parametrize("short_dirs", ["usable", "none"])
+def test_a_long_temporary_directory_does_not_stop_the_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, short_dirs: str
+) -> None:
+    """A Unix socket's path holds at most 107 bytes: under a long TMPDIR (CI's pytest folders
+    reached 108) zmq refused the kernel's sockets ("File name too long") and fupan run failed.
+    The sockets then go to a short writable system folder; with none, to local TCP ports."""
+    long_tmp = tmp_path / ("t" * 40) / ("m" * 40)
+    long_tmp.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(long_tmp))
+    short = Path(tempfile.mkdtemp(prefix="fk", dir="/tmp"))  # /tmp/fkXXXXXXXX: short enough
+    request.addfinalizer(lambda: short.rmdir())
+    dirs = (str(tmp_path / "missing"), str(short)) if short_dirs == "usable" else ()
+    monkeypatch.setattr(kernel, "SHORT_DIRS", dirs)
+    km = start_kernel(tmp_path)
+    try:
+        assert _answer(km) == "42"
+        if short_dirs == "usable":
+            assert km.transport == "ipc"
+            socket_dir = Path(km.ip).parent
+            assert socket_dir.parent == short
+            assert len(_sockets(socket_dir)) == 5
+            assert all(len(os.fsencode(str(p))) <= 107 for p in _sockets(socket_dir))
+        else:
+            assert km.transport == "tcp" and km.ip == "127.0.0.1"
+    finally:
+        shutdown(km)
+    assert list(long_tmp.iterdir()) == []  # the too-long folder tried was removed again
+    assert list(short.iterdir()) == []
+    assert _sockets(tmp_path) == []
 
 
 def test_shutdown_removes_only_the_socket_folder_it_made(tmp_path: Path) -> None:

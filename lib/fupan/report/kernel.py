@@ -41,25 +41,58 @@ WARM_UP = "; ".join(
 )
 
 
+#: Longest socket path bound safely: a Unix socket's path holds at most 107 bytes on Linux and
+#: 103 on macOS (``sun_path``); zmq refuses longer ones ("File name too long").
+MAX_SOCKET_PATH = 100
+
+#: Where the sockets may go when the temporary directory's own path is too long for them.
+SHORT_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def socket_dir() -> str | None:
+    """A new private folder whose ``kernel-ipc-N`` sockets fit :data:`MAX_SOCKET_PATH`: in the
+    temporary directory, else in the first short system one that is writable; ``None`` when none
+    is (the kernel then listens on local TCP ports, as Jupyter's default does)."""
+    import os
+
+    tried: list[str] = []
+    for base in (tempfile.gettempdir(), *SHORT_DIRS):
+        if base in tried:
+            continue
+        tried.append(base)
+        try:
+            made = tempfile.mkdtemp(prefix="fupan-kernel-", dir=base)
+        except OSError:
+            continue
+        if len(os.fsencode(str(Path(made) / "kernel-ipc-99"))) <= MAX_SOCKET_PATH:
+            return made
+        os.rmdir(made)
+    return None
+
+
 def ipc_kernel_manager() -> type:
     """A kernel manager on local IPC sockets instead of unencrypted TCP ports (and no warning).
 
-    The sockets live in a private temporary folder: jupyter_client's default is a *relative* path
-    (``kernel-ipc-N``), which the kernel binds in its working directory — the campaign folder —
-    and which the manager removes relative to its own, leaving five socket files in the operator's
-    data. :func:`shutdown` removes the folder it made."""
+    The sockets live in a private temporary folder (:func:`socket_dir`): jupyter_client's default
+    is a *relative* path (``kernel-ipc-N``), which the kernel binds in its working directory — the
+    campaign folder — and which the manager removes relative to its own, leaving five socket files
+    in the operator's data. :func:`shutdown` removes the folder it made."""
     from jupyter_client import AsyncKernelManager
+    from jupyter_client.localinterfaces import localhost
     from traitlets import default
 
     class IPCKernelManager(AsyncKernelManager):
         @default("transport")
         def _transport_default(self) -> str:
-            return "ipc"
+            self.fupan_socket_dir = socket_dir()
+            return "ipc" if self.fupan_socket_dir else "tcp"
 
         @default("ip")
         def _ip_default(self) -> str:
-            self.fupan_socket_dir = tempfile.mkdtemp(prefix="fupan-kernel-")
-            return str(Path(self.fupan_socket_dir) / "kernel-ipc")
+            made = getattr(self, "fupan_socket_dir", None)
+            if self.transport == "ipc" and made:
+                return str(Path(made) / "kernel-ipc")
+            return str(localhost())
 
     return IPCKernelManager
 
