@@ -32,9 +32,7 @@ def batch(tmp_path_factory) -> dict:
     )
     (broken / "orders.csv").unlink()
     out = root / "reports"
-    first = run_cli(
-        "batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2", "--quiet"
-    )
+    first = run_cli("batch", str(root / "campaigns" / "*"), "--out", str(out), "--jobs", "2")
     return {"root": root, "out": out, "first": first}
 
 
@@ -58,6 +56,18 @@ def test_one_broken_campaign_does_not_stop_the_rest(batch):
     tail = proc.stdout.split("── ", 1)[1]
     assert "orders.csv" in tail and "校验失败" in tail and "Validation failed" in tail
     assert "4 campaigns: 3 done, 0 unchanged, 1 failed" in proc.stdout
+    # stderr is a pipe (a log): a whole line as each campaign ends, no bar redrawn with \r
+    assert "\r" not in proc.stderr
+    ended = re.findall(
+        r"^\[(\d)/4\] (✔ 完成 done|✘ 失败 failed)  (\S+)  [\d.]+ s$", proc.stderr, re.M
+    )
+    assert [int(k) for k, _, _ in ended] == [1, 2, 3, 4], proc.stderr
+    assert sorted((Path(f).name, s.split()[-1]) for _, s, f in ended) == [
+        ("a", "done"),
+        ("b", "done"),
+        ("broken", "failed"),
+        ("c", "done"),
+    ]
 
 
 def test_each_record_carries_its_cache_key(batch):
@@ -85,6 +95,7 @@ def test_unchanged_campaigns_are_skipped_and_a_changed_one_reruns(batch):
         "broken": "failed",
     }
     assert (out / "tiny-a" / "case.json").stat().st_mtime_ns == before  # not rewritten
+    assert "[4/4]" not in second.stderr  # --quiet: no line per campaign
     orders = root / "campaigns" / "b" / "orders.csv"
     pd.read_csv(orders).assign(paid_amount=lambda f: f.paid_amount + 1).to_csv(orders, index=False)
     third = run_cli(

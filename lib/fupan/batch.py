@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .ingest.readers import file_sha256
+from .progress import on_terminal
 
 CARD_FILE = "campaign.yaml"
 
@@ -201,7 +202,7 @@ def run_batch(
         else:
             todo.append(folder)
     bar = None
-    if progress and todo:
+    if progress and todo and on_terminal():
         from tqdm import tqdm
 
         bar = tqdm(
@@ -211,23 +212,34 @@ def run_batch(
             file=sys.stderr,
             desc="复盘 batch",
         )
+    done = len(folders) - len(todo)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(_run_one, f, out, lang, template, library, jobs): f for f in todo}
         for fut in as_completed(futures):
-            results[futures[fut]] = fut.result()
+            item = results[futures[fut]] = fut.result()
+            done += 1
             if bar is not None:
                 bar.update(1)
+            elif progress:  # a log or a pipe: one whole line per campaign, not a bar's redraws
+                sys.stderr.write(
+                    f"[{done}/{len(folders)}] {_LABEL[item.status]}  {item.folder}  "
+                    f"{item.seconds:.1f} s\n"
+                )
+                sys.stderr.flush()
     if bar is not None:
         bar.close()
     return [results[f] for f in folders]
 
 
+#: How each status is written, in the summary table and the per-campaign lines.
+_LABEL = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
+
+
 def summary(items: list[BatchItem]) -> str:
     """The table printed at the end: path, seconds, status; then each error as ``fupan run`` said it."""
-    label = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
     width = max([len(str(i.folder)) for i in items] + [8])
     lines = [f"{'campaign':<{width}}  {'seconds':>8}  status"]
-    lines += [f"{str(i.folder):<{width}}  {i.seconds:>8.1f}  {label[i.status]}" for i in items]
+    lines += [f"{str(i.folder):<{width}}  {i.seconds:>8.1f}  {_LABEL[i.status]}" for i in items]
     counts = {s: sum(i.status == s for i in items) for s in ("ok", "unchanged", "failed")}
     lines.append(
         f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "

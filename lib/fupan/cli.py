@@ -16,7 +16,7 @@ import typer
 
 from . import config
 from .errors import FupanError, ValidationError
-from .progress import watched
+from .progress import on_terminal, watched
 
 app = typer.Typer(
     add_completion=False,
@@ -71,7 +71,12 @@ def run(
     ] = config.REPORTS,
     lang: Lang = "zh",
     template: Annotated[Path | None, typer.Option(help="report template notebook")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", help="no progress: no cell bar (drawn on a terminal only), no step lines"
+        ),
+    ] = False,
     share_safe: Annotated[
         bool,
         typer.Option(
@@ -169,7 +174,7 @@ def run(
                 lang=lang,
                 template=template,
                 reproduce=reproduce,
-                progress=not quiet,
+                progress=not quiet and on_terminal(),
                 share_safe=share_safe,
                 library=None if no_library else library,
                 kernel=kernel,
@@ -344,7 +349,12 @@ def batch(
     force: Annotated[
         bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", help="no progress: no bar (on a terminal) or line per campaign (elsewhere)"
+        ),
+    ] = False,
     library: Annotated[
         Path, typer.Option("--library", help="the case library the reports benchmark against")
     ] = config.CASE_LIBRARY,

@@ -17,6 +17,7 @@ file names of the campaign folder, never a value of the data.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +31,17 @@ ANNOUNCE_AFTER = 5.0
 #: A step that took at least this many seconds is printed with its time when it ends
 #: (``FUPAN_PROGRESS_SHOW_AFTER`` in the environment changes it; 0 prints every step).
 SHOW_AFTER = 2.0
+
+
+def on_terminal(stream=None) -> bool:
+    """Whether ``stream`` (standard error by default) is a terminal: bars that redraw a line
+    (papermill's cells, the batch's campaigns) are drawn only there; in a log file or a pipe they
+    would leave every redraw behind, so a log gets whole lines instead."""
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
 
 
 def _append(line: str) -> None:
