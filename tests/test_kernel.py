@@ -162,3 +162,27 @@ def test_the_kernel_stops_when_the_run_fails(demo_dir: Path, tmp_path: Path, bre
     assert "Traceback" not in proc.stderr
     assert _kernels_in(campaign) == []
     assert _sockets(campaign) == []
+
+
+def test_no_usable_temporary_directory_means_tcp_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """tempfile finds no usable directory (it raises): the short system folders are tried, and
+    with none of them either the sockets are not made at all (the kernel then uses TCP)."""
+
+    def nowhere() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    short = Path(tempfile.mkdtemp(prefix="fk", dir="/tmp"))  # short enough for the sockets
+    request.addfinalizer(lambda: short.rmdir())
+    monkeypatch.setattr(tempfile, "gettempdir", nowhere)
+    monkeypatch.setattr(kernel, "SHORT_DIRS", (str(tmp_path / "missing"),))
+    assert kernel.socket_dir() is None
+    monkeypatch.setattr(kernel, "SHORT_DIRS", (str(tmp_path / "missing"), str(short)))
+    made = kernel.socket_dir()
+    try:
+        assert made is not None and Path(made).parent == short
+        assert Path(made).name.startswith("fupan-kernel-") and not os.listdir(made)
+    finally:
+        if made:
+            os.rmdir(made)

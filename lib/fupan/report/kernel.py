@@ -55,8 +55,12 @@ def socket_dir() -> str | None:
     is (the kernel then listens on local TCP ports, as Jupyter's default does)."""
     import os
 
+    try:
+        first: tuple[str, ...] = (tempfile.gettempdir(),)
+    except OSError:  # no usable temporary directory at all (tempfile searched them all)
+        first = ()
     tried: list[str] = []
-    for base in (tempfile.gettempdir(), *SHORT_DIRS):
+    for base in (*first, *SHORT_DIRS):
         if base in tried:
             continue
         tried.append(base)
