@@ -143,6 +143,14 @@ def _close_figures():
     plt.close("all")
 
 
+def _fupan_command(args: tuple[str, ...]) -> list[str]:
+    """The ``fupan`` command line for ``args``: ``run`` and ``batch`` get ``--no-library`` unless
+    the test names a library (a library built in the repository must not change what it sees)."""
+    if args and args[0] in ("run", "batch") and not {"--library", "--no-library"} & set(args):
+        args = (*args, "--no-library")
+    return [sys.executable, "-m", "fupan.cli", *args]
+
+
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict | None = None
 ) -> subprocess.CompletedProcess:
@@ -151,16 +159,51 @@ def run_cli(
     ``run`` and ``batch`` get ``--no-library`` unless the test names a library: a case library
     built in the repository (``make library``) must not change what a test sees.
     """
-    if args and args[0] in ("run", "batch") and not {"--library", "--no-library"} & set(args):
-        args = (*args, "--no-library")
     return subprocess.run(
-        [sys.executable, "-m", "fupan.cli", *args],
+        _fupan_command(args),
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+def run_cli_on_terminal(*args: str) -> tuple[int, str]:
+    """Run the real ``fupan`` entry point (as :func:`run_cli`) with its standard error on a
+    pseudo-terminal of 24 × 100 characters: its exit code and what it drew there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    # a new pty is 0 × 0, where tqdm draws an empty bar
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # a full pty buffer would block the writer
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every writer has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        proc = subprocess.run(
+            _fupan_command(args), stdout=subprocess.PIPE, stderr=slave, cwd=ROOT, timeout=600
+        )
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
 
 
 #: the shared fixture folders this xdist worker made (:func:`once_per_run`): its privacy scan reads them

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import copy_campaign, run_cli
 from fupan.report import kernel
-from fupan.report.kernel import WARM_MODULES, ipc_kernel_manager, shutdown, start_kernel
+from fupan.report.kernel import WARM_MODULES, shutdown, start_kernel
 
 pytestmark = pytest.mark.slow(seconds=45)  # two failing runs and a kernel
 
@@ -44,41 +44,8 @@ def test_a_run_leaves_the_campaign_folder_as_it_was(demo_dir: Path, demo_run: Pa
     assert _sockets(demo_dir) == []
 
 
-def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> None:
-    km = start_kernel(tmp_path)
-    try:
-        kc = km.blocking_client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=120)
-        seen: list[str] = []
-
-        def hook(msg: dict) -> None:
-            if msg["msg_type"] == "stream":
-                seen.append(msg["content"]["text"])
-
-        code = (
-            "import sys, os\n"
-            f"print(all(m in sys.modules for m in {WARM_MODULES!r}), 'fupan' in dir(), "
-            "'render' in dir(), os.getcwd())"
-        )
-        reply = kc.execute_interactive(code, output_hook=hook, timeout=60)
-        kc.stop_channels()
-        assert reply["content"]["status"] == "ok"
-        # the start-up lines ran no counted execution: this is the kernel's first
-        assert reply["content"]["execution_count"] == 1
-        assert "".join(seen).split() == ["True", "False", "False", str(tmp_path.resolve())]
-        socket_dir = Path(km.ip).parent
-        assert socket_dir.is_dir() and socket_dir != tmp_path.resolve()
-        assert len(_sockets(socket_dir)) == 5  # shell, iopub, stdin, control, heartbeat
-    finally:
-        shutdown(km)
-    assert not socket_dir.exists()
-    assert list(tmp_path.iterdir()) == []
-    assert _kernels_in(tmp_path) == []
-
-
-def _answer(km) -> str:
-    """What the kernel prints for ``print(6 * 7)``: the kernel really answers on its sockets."""
+def _execute(km, code: str) -> tuple[dict, str]:
+    """Run ``code`` on the started kernel ``km`` over its sockets: the reply and what it printed."""
     kc = km.blocking_client()
     kc.start_channels()
     try:
@@ -89,16 +56,47 @@ def _answer(km) -> str:
             if msg["msg_type"] == "stream":
                 seen.append(msg["content"]["text"])
 
-        reply = kc.execute_interactive("print(6 * 7)", output_hook=hook, timeout=60)
-        assert reply["content"]["status"] == "ok"
-        return "".join(seen).strip()
+        reply = kc.execute_interactive(code, output_hook=hook, timeout=60)
+        return reply, "".join(seen)
     finally:
         kc.stop_channels()
 
 
+@pytest.fixture
+def short_tmp(request: pytest.FixtureRequest) -> Path:
+    """A new folder /tmp/fkXXXXXXXX: short enough for the kernel's sockets wherever pytest's
+    own folders are; it must be empty again at the end."""
+    short = Path(tempfile.mkdtemp(prefix="fk", dir="/tmp"))
+    request.addfinalizer(short.rmdir)
+    return short
+
+
+def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> None:
+    km = start_kernel(tmp_path)
+    try:
+        code = (
+            "import sys, os\n"
+            f"print(all(m in sys.modules for m in {WARM_MODULES!r}), 'fupan' in dir(), "
+            "'render' in dir(), os.getcwd())"
+        )
+        reply, printed = _execute(km, code)
+        assert reply["content"]["status"] == "ok"
+        # the start-up lines ran no counted execution: this is the kernel's first
+        assert reply["content"]["execution_count"] == 1
+        assert printed.split() == ["True", "False", "False", str(tmp_path.resolve())]
+        socket_dir = Path(km.ip).parent
+        assert socket_dir.is_dir() and socket_dir != tmp_path.resolve()
+        assert len(_sockets(socket_dir)) == 5  # shell, iopub, stdin, control, heartbeat
+    finally:
+        shutdown(km)
+    assert not socket_dir.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert _kernels_in(tmp_path) == []
+
+
 @pytest.mark.parametrize("short_dirs", ["usable", "none"])
 def test_a_long_temporary_directory_does_not_stop_the_kernel(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, short_dirs: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_tmp: Path, short_dirs: str
 ) -> None:
     """A Unix socket's path holds at most 107 bytes: under a long TMPDIR (CI's pytest folders
     reached 108) zmq refused the kernel's sockets ("File name too long") and fupan run failed.
@@ -106,13 +104,13 @@ def test_a_long_temporary_directory_does_not_stop_the_kernel(
     long_tmp = tmp_path / ("t" * 40) / ("m" * 40)
     long_tmp.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(long_tmp))
-    short = Path(tempfile.mkdtemp(prefix="fk", dir="/tmp"))  # /tmp/fkXXXXXXXX: short enough
-    request.addfinalizer(lambda: short.rmdir())
+    short = short_tmp
     dirs = (str(tmp_path / "missing"), str(short)) if short_dirs == "usable" else ()
     monkeypatch.setattr(kernel, "SHORT_DIRS", dirs)
     km = start_kernel(tmp_path)
     try:
-        assert _answer(km) == "42"
+        reply, printed = _execute(km, "print(6 * 7)")
+        assert reply["content"]["status"] == "ok" and printed.strip() == "42"
         if short_dirs == "usable":
             assert km.transport == "ipc"
             socket_dir = Path(km.ip).parent
@@ -130,11 +128,17 @@ def test_a_long_temporary_directory_does_not_stop_the_kernel(
 
 def test_shutdown_removes_only_the_socket_folder_it_made(tmp_path: Path) -> None:
     """A manager whose socket path was set by hand (here: relative, jupyter_client's own default)
-    keeps its folder: shutdown never removes a path it did not create."""
+    keeps its folder, and so does one whose recorded folder fupan did not make: shutdown never
+    removes a path it did not create."""
+    from jupyter_client import AsyncKernelManager
+
     keep = tmp_path / "keep.txt"
     keep.write_text("x", encoding="utf-8")
-    km = ipc_kernel_manager()(kernel_name="python3", ip=str(tmp_path / "kernel-ipc"))
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel-ipc"))
     shutdown(km)  # never started: nothing to stop, nothing of the caller's to remove
+    assert keep.read_text(encoding="utf-8") == "x"
+    km.fupan_socket_dir = str(tmp_path)  # not a folder socket_dir made
+    shutdown(km)
     assert keep.read_text(encoding="utf-8") == "x"
 
 
@@ -165,7 +169,7 @@ def test_the_kernel_stops_when_the_run_fails(demo_dir: Path, tmp_path: Path, bre
 
 
 def test_no_usable_temporary_directory_means_tcp_not_a_crash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_tmp: Path
 ) -> None:
     """tempfile finds no usable directory (it raises): the short system folders are tried, and
     with none of them either the sockets are not made at all (the kernel then uses TCP)."""
@@ -173,8 +177,7 @@ def test_no_usable_temporary_directory_means_tcp_not_a_crash(
     def nowhere() -> str:
         raise FileNotFoundError("No usable temporary directory found")
 
-    short = Path(tempfile.mkdtemp(prefix="fk", dir="/tmp"))  # short enough for the sockets
-    request.addfinalizer(lambda: short.rmdir())
+    short = short_tmp
     monkeypatch.setattr(tempfile, "gettempdir", nowhere)
     monkeypatch.setattr(kernel, "SHORT_DIRS", (str(tmp_path / "missing"),))
     assert kernel.socket_dir() is None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_DEMO_ID, run_cli
+from conftest import RAW_DEMO_ID, run_cli, run_cli_on_terminal
 from fupan import progress
 
 PSEUDONYM = re.compile(r"\bh[0-9a-f]{16}\b")
@@ -170,54 +170,10 @@ def test_fupan_run_prints_the_steps_of_both_processes(demo_dir: Path, tmp_path: 
     assert [p.name for p in scratch.iterdir() if p.name.startswith("fupan-progress-")] == []
 
 
-def _stderr_on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run ``fupan`` with its standard error on a pseudo-terminal; its exit code and what it drew."""
-    import fcntl
-    import pty
-    import struct
-    import subprocess
-    import sys
-    import termios
-    import threading
-
-    from conftest import ROOT
-
-    master, slave = pty.openpty()
-    # a terminal of 24 × 100 characters (a new pty is 0 × 0, where tqdm draws an empty bar)
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    chunks: list[bytes] = []
-
-    def drain() -> None:  # a full pty buffer would block the writer
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: every writer has closed the terminal
-                return
-            if not data:
-                return
-            chunks.append(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "fupan.cli", *args, "--no-library"],
-            stdout=subprocess.PIPE,
-            stderr=slave,
-            cwd=ROOT,
-            timeout=600,
-        )
-    finally:
-        os.close(slave)
-        reader.join(timeout=30)
-        os.close(master)
-    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.slow(seconds=20)
 def test_the_cell_bar_is_drawn_on_a_terminal_only(demo_dir: Path, tmp_path: Path) -> None:
     """On a terminal papermill's bar redraws its line (carriage returns, cells per second); the
     same run into a pipe (the test above) prints whole lines only."""
-    code, drawn = _stderr_on_a_terminal("run", str(demo_dir), "--out", str(tmp_path / "out"))
+    code, drawn = run_cli_on_terminal("run", str(demo_dir), "--out", str(tmp_path / "out"))
     assert code == 0, drawn[-3000:]
     assert "Executing" in drawn and "cell/s" in drawn and "\r" in drawn

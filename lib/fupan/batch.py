@@ -28,6 +28,9 @@ from .progress import on_terminal
 
 CARD_FILE = "campaign.yaml"
 
+#: How each status is written, in the summary table and the per-campaign lines.
+_LABEL = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
+
 
 @dataclass(frozen=True)
 class BatchItem:
@@ -229,10 +232,6 @@ def run_batch(
     if bar is not None:
         bar.close()
     return [results[f] for f in folders]
-
-
-#: How each status is written, in the summary table and the per-campaign lines.
-_LABEL = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
 
 
 def summary(items: list[BatchItem]) -> str:

@@ -14,6 +14,7 @@ everything else of the command.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -52,9 +53,11 @@ SHORT_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 def socket_dir() -> str | None:
     """A new private folder whose ``kernel-ipc-N`` sockets fit :data:`MAX_SOCKET_PATH`: in the
     temporary directory, else in the first short system one that is writable; ``None`` when none
-    is (the kernel then listens on local TCP ports, as Jupyter's default does)."""
-    import os
+    is (the kernel then listens on local TCP ports, as Jupyter's default does).
 
+    jupyter_client's own default is a *relative* path (``kernel-ipc-N``), which the kernel binds
+    in its working directory — the campaign folder — and which the manager removes relative to its
+    own, leaving five socket files in the operator's data. :func:`shutdown` removes this folder."""
     try:
         first: tuple[str, ...] = (tempfile.gettempdir(),)
     except OSError:  # no usable temporary directory at all (tempfile searched them all)
@@ -74,41 +77,25 @@ def socket_dir() -> str | None:
     return None
 
 
-def ipc_kernel_manager() -> type:
-    """A kernel manager on local IPC sockets instead of unencrypted TCP ports (and no warning).
-
-    The sockets live in a private temporary folder (:func:`socket_dir`): jupyter_client's default
-    is a *relative* path (``kernel-ipc-N``), which the kernel binds in its working directory — the
-    campaign folder — and which the manager removes relative to its own, leaving five socket files
-    in the operator's data. :func:`shutdown` removes the folder it made."""
-    from jupyter_client import AsyncKernelManager
-    from jupyter_client.localinterfaces import localhost
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _transport_default(self) -> str:
-            self.fupan_socket_dir = socket_dir()
-            return "ipc" if self.fupan_socket_dir else "tcp"
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            made = getattr(self, "fupan_socket_dir", None)
-            if self.transport == "ipc" and made:
-                return str(Path(made) / "kernel-ipc")
-            return str(localhost())
-
-    return IPCKernelManager
-
-
 def start_kernel(cwd: Path) -> Any:
     """Start a ``python3`` kernel in ``cwd`` (the campaign folder, as papermill's ``cwd`` would)
-    and return its manager; the kernel imports :data:`WARM_MODULES` as it starts."""
+    and return its manager; the kernel imports :data:`WARM_MODULES` as it starts. It listens on
+    IPC sockets in a private folder (:func:`socket_dir`) rather than on unencrypted TCP ports
+    (and Jupyter's warning about them), unless no folder can hold them."""
+    from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = ipc_kernel_manager()(kernel_name="python3")
+    made = socket_dir()
+    where = {"transport": "ipc", "ip": str(Path(made) / "kernel-ipc")} if made else {}
+    km = AsyncKernelManager(kernel_name="python3", **where)
+    # for shutdown: the one folder it may remove (a plain attribute beside the manager's traits)
+    km.fupan_socket_dir = made  # type: ignore[attr-defined]
     extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"]
-    run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
+    try:
+        run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
+    except BaseException:
+        shutdown(km)
+        raise
     return km
 
 
