@@ -9,7 +9,7 @@ DEMO   := data/demo
 
 .DEFAULT_GOAL := help
 .PHONY: site help setup system-deps demo demo-data test check check-format check-lint check-types check-layers \
-        check-pairing format lint bench bench-batch bench-lift bench-data bench-scale clean library
+        check-pairing format lint bench bench-batch bench-lift bench-data bench-scale bench-behaviour clean library
 
 help: ## list the targets
 	@echo "fupan 复盘 — make targets:"
@@ -139,6 +139,9 @@ bench-data: setup ## generate a big benchmark campaign into data/bench-<size>/ (
 
 bench-scale: bench-data ## fupan at scale vs hand-written DuckDB SQL and pandas (SIZE=S|M|L): time and peak RSS
 	$(BIN)/python bench/bench_scale.py data/bench-$(shell echo $(SIZE) | tr A-Z a-z)
+
+bench-behaviour: bench-data ## the behaviour log's counts: fupan's extract vs the same counts as plain count(DISTINCT) SQL (SIZE=S|L)
+	$(BIN)/python bench/bench_behaviour.py data/bench-$(shell echo $(SIZE) | tr A-Z a-z)
 
 bench-lift: setup ## accuracy benchmark: planted lift and pull-forward recovered over 20 seeds (~15 min)
 	$(BIN)/python bench/bench_lift_recovery.py --seeds 20 --no-lift
