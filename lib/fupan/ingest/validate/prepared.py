@@ -46,7 +46,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
                 continue
             # read in place: the small pseudonym tables are copied, the rows stay in the file
             for table, _ in view.pseudonyms.values():
-                ddl(con, f"CREATE TABLE prep.{table} AS SELECT * FROM {table}")
+                _copy_uncompressed(con, table)
             exprs, duplicates = view.typed
             select = typed_select(con, name, exprs, duplicates, view, prefix="prep.")
             ddl(con, f"CREATE VIEW prep.{name} AS {select}")
@@ -63,6 +63,17 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
         ).fetchall()
     finally:
         ddl(con, "DETACH prep")
+
+
+def _copy_uncompressed(con, table: str) -> None:
+    """Copy the pseudonym table ``table`` into the prepared file without compression: its
+    pseudonyms are random hex, which no compression shrinks, and trying costs (11M ids: 2.0 s
+    compressed against 0.7 s, the file ~200 MB larger); the kernel reads it once, to build a join."""
+    ddl(con, "SET force_compression = 'uncompressed'")
+    try:
+        ddl(con, f"CREATE TABLE prep.{table} AS SELECT * FROM {table}")
+    finally:
+        ddl(con, "RESET force_compression")
 
 
 def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
