@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_scale import _orders_columns, _windows, windows_table  # noqa: E402
+
 STEPS = ("visit", "view", "cart", "order", "pay")
 
 
@@ -79,25 +83,19 @@ def fupan_side(folder: Path) -> dict:
 
 def hand_side(folder: Path) -> dict:
     import duckdb
-    import yaml
 
-    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
-    windows = {k: (str(v[0]), str(v[1])) for k, v in card["windows"].items()}
+    windows = _windows(folder)
     order = list(windows)
     windows["campaign"] = (
         windows.get("preheat", windows["burst"])[0],
         windows.get("post", windows["burst"])[1],
     )
-    mapping = {dst: src for src, dst in ((card.get("mapping") or {}).get("orders") or {}).items()}
+    mapping = _orders_columns(folder)
     col = lambda n: f'"{mapping.get(n, n)}"'  # noqa: E731
     con = duckdb.connect()
     events = f"read_parquet('{folder / 'events.parquet'}')"
     orders = f"read_parquet('{folder / 'orders.parquet'}')"
-    con.execute(
-        "CREATE TEMP TABLE windows AS SELECT * FROM (VALUES "
-        + ", ".join(f"('{k}', DATE '{a}', DATE '{b}')" for k, (a, b) in windows.items())
-        + ") AS t(phase, start_date, end_date)"
-    )
+    windows_table(con, windows)
     first, last = windows[order[0]][0], windows[order[-1]][1]
     steps = ", ".join(
         f"count(DISTINCT user_id) FILTER (WHERE event = '{s}') AS s_{s}" for s in STEPS

@@ -143,6 +143,15 @@ def _orders_columns(folder: Path) -> dict[str, str]:
     return {dst: src for src, dst in mapping.items()}
 
 
+def windows_table(con, windows: dict[str, tuple[str, str]]) -> None:
+    """The temporary table ``windows`` (phase, start_date, end_date) of ``windows``."""
+    con.execute(
+        "CREATE TEMP TABLE windows AS SELECT * FROM (VALUES "
+        + ", ".join(f"('{k}', DATE '{a}', DATE '{b}')" for k, (a, b) in windows.items())
+        + ") AS t(phase, start_date, end_date)"
+    )
+
+
 def hand_duckdb(folder: Path) -> dict[str, int]:
     """The five core aggregations in DuckDB SQL over the files; returns each result's row count."""
     import duckdb
@@ -156,11 +165,7 @@ def hand_duckdb(folder: Path) -> dict[str, int]:
     con = duckdb.connect()
     orders = f"'{folder / 'orders.parquet'}'"
     events = f"'{folder / 'events.parquet'}'"
-    con.execute(
-        "CREATE TEMP TABLE windows AS SELECT * FROM (VALUES "
-        + ", ".join(f"('{k}', DATE '{a}', DATE '{b}')" for k, (a, b) in w.items())
-        + ") AS t(phase, start_date, end_date)"
-    )
+    windows_table(con, w)
     con.execute(
         f"CREATE TEMP VIEW o AS SELECT {col('order_id')}, {col('user_id')}, {col('order_time')}, "
         f"{col('paid_amount')}, {col('channel')}, {col('status')} FROM {orders}"
