@@ -149,3 +149,40 @@ def test_an_id_padded_with_spaces_is_the_same_customer_in_a_parquet_log(tmp_path
     # two visitors a day on 01-01..04, four on 01-05..06, two on 01-07..08 (tests/conftest.py)
     daily = agg.uv[agg.uv.channel == "_all"].uv.tolist()
     assert daily == [2, 2, 2, 2, 4, 4, 2, 2]
+
+
+def test_window_counts_hold_with_only_the_required_windows(demo_dir, tmp_path):
+    """behaviour_window.sql gives each window a bit slot by its rank among the windows present:
+    with baseline and burst alone (campaign = burst) the slots differ from the demo's six, and
+    the counts must still be nunique's."""
+    import re
+    import shutil
+
+    folder = tmp_path / "two-windows"
+    shutil.copytree(demo_dir, folder)
+    card = folder / "campaign.yaml"
+    text = card.read_text(encoding="utf-8")
+    for name in ("preheat", "post", "dip"):
+        text, n = re.subn(rf"^  {name}: .*\n", "", text, flags=re.M)
+        assert n == 1, name
+    card.write_text(text, encoding="utf-8")
+    campaign = open_campaign(folder)
+    try:
+        agg = extract(campaign)
+        windows = window_frame(campaign)
+    finally:
+        campaign.con.close()
+    assert sorted(windows.phase) == ["baseline", "burst", "campaign"]
+    events = pd.read_parquet(folder / campaign.card.tables.events)
+    events["date"] = pd.to_datetime(events.event_time).dt.normalize()
+    inside = _windowed(events, windows)
+    uv = _with_all(inside, ["phase"], "uv")
+    steps = _with_all(inside, ["phase", "event"], "users").rename(columns={"event": "step"})
+    assert _table(agg.window_uv, ["phase", "channel"], "uv") == _table(
+        uv, ["phase", "channel"], "uv"
+    )
+    keys = ["phase", "channel", "step"]
+    assert _table(agg.funnel, keys, "users") == _table(steps, keys, "users")
+    # campaign = burst here: the two windows' rows are the same counts
+    by = agg.window_uv.set_index(["phase", "channel"]).uv
+    assert by["campaign"].to_dict() == by["burst"].to_dict()
