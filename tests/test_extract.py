@@ -340,3 +340,78 @@ def test_every_sql_file_is_read_by_its_name():
     ]
     for name in names:
         assert "select" in sql(name).lower(), name
+
+
+def test_segments_daily_equal_pandas_on_the_demo(demo_dir, tmp_path):
+    """segments_daily.sql against pandas over the demo's validated order lines, with one line of
+    200 multi-line orders cancelled (the rest of each order stands): order-level dimensions
+    (channel of the order's first line, new = the customer's first order not cancelled) count
+    orders with a line not cancelled, line-level ones (category, price band) distinct orders among
+    the lines not cancelled; GMV is the lines' paid_amount either way."""
+    import shutil
+
+    import numpy as np
+
+    folder = tmp_path / "partly-cancelled"
+    shutil.copytree(demo_dir, folder)
+    path = next(folder.glob("orders.*"))
+    raw = pd.read_parquet(path)
+    multi = raw.order_id.duplicated(keep="first") & (raw.status != "cancelled")
+    hit = raw.index[multi][:200]
+    assert len(hit) == 200
+    raw.loc[hit, "status"] = "cancelled"
+    raw.to_parquet(path, index=False)
+
+    campaign = open_campaign(folder)
+    try:
+        agg = extract(campaign)
+        lines = campaign.con.execute(
+            "SELECT order_id, user_id, order_time, channel, status, category, paid_amount, "
+            "quantity, _row FROM orders"
+        ).df()
+        lo, hi = campaign.con.execute(
+            "SELECT min(start_date), max(end_date) FROM windows"
+        ).fetchall()[0]
+    finally:
+        campaign.con.close()
+    lines = lines.sort_values(["order_time", "_row"], kind="stable")
+    live = lines[lines.status != "cancelled"]
+    orders = lines.groupby("order_id").agg(
+        user_id=("user_id", "first"), ts=("order_time", "min"), channel=("channel", "first")
+    )
+    orders["cancelled"] = ~orders.index.isin(live.order_id)
+    orders["gmv"] = live.groupby("order_id").paid_amount.sum().reindex(orders.index).fillna(0.0)
+    first = orders[~orders.cancelled].groupby("user_id").ts.min()
+    orders["customer_type"] = np.where(orders.ts == orders.user_id.map(first), "new", "returning")
+    orders["date"] = orders.ts.dt.normalize()
+    inside = (orders.date >= pd.Timestamp(lo)) & (orders.date <= pd.Timestamp(hi))
+    counted = orders[inside & ~orders.cancelled]
+    live = live.join(orders[["date"]], on="order_id")
+    live = live[(live.date >= pd.Timestamp(lo)) & (live.date <= pd.Timestamp(hi))]
+    unit = live.paid_amount / live.quantity.clip(lower=1)
+    live = live.assign(
+        category=live.category.fillna("unknown"),
+        price_band=np.select(
+            [unit < 100, unit < 200, unit < 500], ["<100", "100-199", "200-499"], "500+"
+        ),
+    )
+    expected = {}
+    for dim in ("channel", "customer_type"):
+        g = counted.groupby(["date", dim]).agg(gmv=("gmv", "sum"), orders=("gmv", "size"))
+        expected.update({(d, dim, e): (r.gmv, r.orders) for (d, e), r in g.iterrows()})
+    for dim in ("category", "price_band"):
+        g = live.groupby(["date", dim]).agg(
+            gmv=("paid_amount", "sum"), orders=("order_id", "nunique")
+        )
+        expected.update({(d, dim, e): (r.gmv, r.orders) for (d, e), r in g.iterrows()})
+    seg = agg.segments
+    got = {
+        (pd.Timestamp(r.date), r.dimension, r.element): (r.gmv, r.orders)
+        for r in seg.itertuples(index=False)
+    }
+    assert got.keys() == expected.keys()
+    assert {k: v[1] for k, v in got.items()} == {k: int(v[1]) for k, v in expected.items()}
+    for key, (gmv, _) in expected.items():
+        assert got[key][0] == pytest.approx(gmv, abs=0.005), key
+    partly = lines.groupby("order_id").status.agg(lambda s: 0 < (s == "cancelled").sum() < len(s))
+    assert partly.sum() >= 150  # orders with a cancelled line and a line that stands
