@@ -15,20 +15,26 @@ from fupan.extract.aggregates import extract, window_frame
 from fupan.ingest.validate import open_campaign
 
 
-@pytest.fixture(scope="module")
-def behaviour(demo_dir):
-    campaign = open_campaign(demo_dir)
+def _extracted(folder):
+    """The campaign's aggregates, its windows, and its event rows from the first window's first
+    day to the last one's last (read with pandas from the file)."""
+    campaign = open_campaign(folder)
     try:
         agg = extract(campaign)
         windows = window_frame(campaign)
     finally:
         campaign.con.close()
-    path = demo_dir / campaign.card.tables.events
+    path = folder / campaign.card.tables.events
     events = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     events["date"] = pd.to_datetime(events.event_time).dt.normalize()
     lo, hi = pd.Timestamp(windows.start_date.min()), pd.Timestamp(windows.end_date.max())
     events = events[(events.date >= lo) & (events.date <= hi)]
     return agg, windows, events
+
+
+@pytest.fixture(scope="module")
+def behaviour(demo_dir):
+    return _extracted(demo_dir)
 
 
 def _with_all(events: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
@@ -166,15 +172,8 @@ def test_window_counts_hold_with_only_the_required_windows(demo_dir, tmp_path):
         text, n = re.subn(rf"^  {name}: .*\n", "", text, flags=re.M)
         assert n == 1, name
     card.write_text(text, encoding="utf-8")
-    campaign = open_campaign(folder)
-    try:
-        agg = extract(campaign)
-        windows = window_frame(campaign)
-    finally:
-        campaign.con.close()
+    agg, windows, events = _extracted(folder)
     assert sorted(windows.phase) == ["baseline", "burst", "campaign"]
-    events = pd.read_parquet(folder / campaign.card.tables.events)
-    events["date"] = pd.to_datetime(events.event_time).dt.normalize()
     inside = _windowed(events, windows)
     uv = _with_all(inside, ["phase"], "uv")
     steps = _with_all(inside, ["phase", "event"], "users").rename(columns={"event": "step"})
