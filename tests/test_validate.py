@@ -561,3 +561,55 @@ def test_a_shop_closed_on_the_weekday_the_dip_ends_is_covered(tmp_path):
         open_campaign(write_campaign(tmp_path / "short", card=card, orders=short))
     assert [p.code for p in info.value.problems] == ["coverage"]
     assert "2025-02-07" in info.value.problems[0].en
+
+
+@pytest.mark.parametrize(
+    "table,blank",
+    [
+        ("orders", None),
+        ("orders", ""),
+        ("events", "   "),
+        ("events", "\u3000"),
+    ],
+)
+def test_an_empty_id_in_a_parquet_file_read_in_place_is_reported_at_its_row(tmp_path, table, blank):
+    """A Parquet table read in place has its empty-id check answered by the distinct ids when
+    none is empty; one NULL or blank id (spaces, an ideographic space) must still be found, at
+    its row, as when every row was trimmed."""
+    card = _card(tables__orders="orders.parquet", tables__events="events.parquet")
+    folder = write_campaign(tmp_path / "c", card=card)
+    for name in ("orders", "events"):
+        frame = pd.read_csv(folder / f"{name}.csv", dtype={"user_id": object})
+        (folder / f"{name}.csv").unlink()
+        if name == table:
+            frame.loc[3, "user_id"] = blank
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    found = [(p.code, p.file, p.row, p.column) for p in err.value.problems]
+    assert ("null_value", f"{table}.parquet", 4, "user_id") in found
+
+
+def test_every_id_given_is_known_from_the_distinct_ids(tmp_path):
+    """pseudonym_table says whether every row has an id, from the distinct values alone."""
+    import duckdb
+
+    from fupan.ingest import privacy
+
+    con = duckdb.connect()
+    salt = b"s" * 32
+    cases = {
+        ("a", "b", "a"): True,
+        ("a", None): False,
+        ("a", ""): False,
+        ("a", "  "): False,
+        ("a", "\u3000"): False,
+        (" a", "a"): True,  # padded, but an id: one pseudonym for both
+    }
+    for values, complete in cases.items():
+        con.execute("CREATE OR REPLACE TABLE t (u VARCHAR)")
+        con.executemany("INSERT INTO t VALUES (?)", [[v] for v in values])
+        assert privacy.pseudonym_table(con, "p", "t", "u", "VARCHAR", salt) is complete, values
+    con.execute("CREATE OR REPLACE TABLE t (u DOUBLE)")
+    con.executemany("INSERT INTO t VALUES (?)", [[1.0], [None]])
+    assert privacy.pseudonym_table(con, "p", "t", "u", "DOUBLE", salt) is False

@@ -113,7 +113,10 @@ def _open(
     for name in list(loaded):
         filename = getattr(card.tables, name)
         with step("校验", f"checking {filename}"):
-            found, exprs = check_columns(con, name, filename, card)
+            view = inplace.get(name)
+            found, exprs = check_columns(
+                con, name, filename, card, view.complete if view is not None else ()
+            )
             problems += found
             if found:
                 loaded.remove(name)

@@ -7,6 +7,8 @@ failed. A column already typed in the file (Parquet) is checked without any text
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 
 from ...errors import Problem
@@ -180,9 +182,17 @@ def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str
 
 
 def check_columns(
-    con: duckdb.DuckDBPyConnection, name: str, filename: str, card: CampaignCard
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    filename: str,
+    card: CampaignCard,
+    complete: Collection[str] = (),
 ) -> tuple[list[Problem], dict[str, str]]:
-    """Type/range/allowed-value checks per contract column; returns problems and cast expressions."""
+    """Type/range/allowed-value checks per contract column; returns problems and cast expressions.
+
+    ``complete``: columns known to have a value on every row (a pseudonymised id whose distinct
+    values held no NULL or blank one) — their check for empty values is not run row by row (at
+    67M events it cost 1.5 s of trimming every id)."""
     raw = f"raw_{name}"
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     problems, exprs, pending = [], {}, []
@@ -193,7 +203,11 @@ def check_columns(
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
             problems += check_zones(con, name, filename, col.name, card.timezone)
-        pending += [(col, *check) for check in _checks(col, expr, types[col.name])]
+        pending += [
+            (col, *check)
+            for check in _checks(col, expr, types[col.name])
+            if not (check[0] == "null_value" and col.name in complete)
+        ]
     # One scan counts every check; examples are fetched only for the checks that failed.
     if pending:
         counts = con.execute(

@@ -44,6 +44,9 @@ class InPlace:
     columns: list[str] = field(default_factory=list)
     #: column → (table of its pseudonyms, its type in the file)
     pseudonyms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the pseudonymised columns every row of which has an id (none NULL or blank): their check
+    #: for empty values is answered by the distinct ids (:func:`fupan.ingest.privacy.pseudonym_table`)
+    complete: set[str] = field(default_factory=set)
     #: the cast expressions and duplicate policy of the typed view, once built
     typed: tuple[dict[str, str], str] | None = None
 
@@ -120,7 +123,8 @@ def load_in_place(
     salt_ = salt if salt is not None else privacy.load_salt()
     for column in decided.pseudonymise:
         table = f"_pseudonyms_{name}_{column}"
-        privacy.pseudonym_table(con, table, raw, column, types[column], salt_)
+        if privacy.pseudonym_table(con, table, raw, column, types[column], salt_):
+            view.complete.add(column)
         view.pseudonyms[column] = (table, types[column])
     if privacy_log is not None:
         privacy_log[name] = {
