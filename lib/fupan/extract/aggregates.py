@@ -148,7 +148,7 @@ def _query(engine: Engine, name: str) -> pd.DataFrame:
     return frame
 
 
-#: the behaviour aggregates (:func:`_behaviour`), all None with the note "events" without events
+#: the behaviour aggregates (:func:`behaviour`), all None with the note "events" without events
 BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_users")
 
 
@@ -174,7 +174,7 @@ def _materialise(engine: Engine, name: str) -> None:
         engine.materialise(name, sql(name))
 
 
-def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
+def behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
     """UV, 访客数, funnel (daily and per window) and A/B users from the events, read once into
     ``user_channel_days`` (user_channel_days.sql)."""
     _materialise(engine, "user_channel_days")
@@ -199,8 +199,9 @@ def _behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
 _HISTORY_SQL = {"order_time": "daily_history", "balance_paid": "daily_history_balance"}
 
 
-def extract(campaign: Campaign) -> Aggregates:
-    """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
+def prepare(campaign: Campaign) -> Engine:
+    """``campaign``'s engine with the card's windows and the :data:`STAGING` tables in place —
+    what every aggregate query reads."""
     engine = engine_of(campaign)
     engine.put_frame("_windows", window_frame(campaign))
     engine.materialise(
@@ -210,10 +211,16 @@ def extract(campaign: Campaign) -> Aggregates:
     )
     for name in STAGING:
         _materialise(engine, name)
+    return engine
+
+
+def extract(campaign: Campaign) -> Aggregates:
+    """Run the aggregate queries for ``campaign``; absent tables give ``None`` and a note."""
+    engine = prepare(campaign)
     notes = {}
     parts: dict[str, pd.DataFrame | None] = dict.fromkeys(BEHAVIOUR)
     if campaign.has("events"):
-        parts.update(_behaviour(engine))
+        parts.update(behaviour(engine))
     else:
         notes.update(dict.fromkeys(BEHAVIOUR, "events"))
     for name, table, key in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import Problem
 from ...extract.duck import ddl
@@ -11,6 +12,9 @@ from ..card import load_card
 from ..readers import campaign_bytes, file_sha256, open_connection
 from .inplace import typed_select
 from .model import Campaign
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: Tables left in their file when read in place: the behaviour log, by far the largest table and
 #: read only by the few queries that count its users (each joins the pseudonyms back). The others
@@ -65,7 +69,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
         ddl(con, "DETACH prep")
 
 
-def _copy_uncompressed(con, table: str) -> None:
+def _copy_uncompressed(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Copy the pseudonym table ``table`` into the prepared file without compression: its
     pseudonyms are random hex, which no compression shrinks, and trying costs (11M ids: 2.0 s
     compressed against 0.7 s, the file ~200 MB larger); the kernel reads it once, to build a join."""
