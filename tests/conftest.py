@@ -3,6 +3,7 @@ the demo campaign run once per test session through the real CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -71,6 +72,14 @@ TINY_ORDERS = [
     ("o8", "b", "2025-01-07 10:00:00", 60.0, "search", "paid", 0.0),
     ("o9", "f", "2025-01-08 10:00:00", 10.0, "live", "paid", 0.0),
 ]
+
+
+def keyed_hex(user_id: str, salt: bytes) -> str:
+    """The customer key's keyed hash as the privacy rules state it, written out here apart from
+    fupan's code: SHA-256 of the 32-hex-digit key (SHA-256 of "fupan-pseudonym-key:" + salt) followed
+    by the id's UTF-8 text. The pseudonym shows its first 16 hex digits, a warehouse's key 15."""
+    key = hashlib.sha256(b"fupan-pseudonym-key:" + salt).hexdigest()[:32]
+    return hashlib.sha256(key.encode("ascii") + user_id.encode("utf-8")).hexdigest()
 
 
 def tiny_events() -> list[tuple]:

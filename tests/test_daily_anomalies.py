@@ -3,7 +3,7 @@ without a spike raise no more false alarms than the thresholds imply, the UCI ca
 flagged for its giant order while no Saturday is, and no raw user id reaches the report.
 
 Oracles: pandas over the raw order files (the day's GMV, its largest order and that order's share),
-the HMAC pseudonym of :mod:`fupan.ingest.privacy` hashed by DuckDB (the buyer label), the binomial
+the keyed-hash pseudonym of :mod:`fupan.ingest.privacy` hashed by DuckDB (the buyer label), the binomial
 distribution (false alarms), hand-built synthetic series.
 """
 
@@ -157,7 +157,7 @@ def _day_gmv(orders: pd.DataFrame, day: str) -> float:
 
 
 def _buyer_label(raw_user_id: str) -> str:
-    """The label the report should show: the salted HMAC pseudonym, hashed by DuckDB, six hex digits."""
+    """The label the report should show: the salted pseudonym, hashed by DuckDB, six hex digits."""
     key = (
         duckdb.connect()
         .execute("SELECT hash(?)", [privacy.pseudonym(raw_user_id, privacy.load_salt())])

@@ -3,7 +3,8 @@ generated campaign; the card names it as its source; validation and the extract 
 database and only aggregates come back — each equal to DuckDB's on the same files, to the cent.
 
 Expected values come from DuckDB running the same SQL on the same Parquet files (an independent
-engine), from the raw rows in the database, and from Python's own HMAC for the customer key.
+engine), from the raw rows in the database, and for the customer key from the keyed hash as the
+privacy rules state it (conftest.keyed_hex).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import pytest
 
 import engine_cases
 import pg_server
+from conftest import keyed_hex
 from fupan.analysis.retrospective import build
 from fupan.cases.record import build_record
 from fupan.errors import ValidationError
 from fupan.extract.aggregates import day_drivers, extract
 from fupan.extract.engines import create, names
-from fupan.extract.engines.secrets import user_key
 from fupan.ingest.privacy import load_salt
 from fupan.ingest.sources import SourceCampaign
 from fupan.ingest.validate import open_campaign
@@ -109,8 +110,8 @@ def test_day_drivers_equal_duckdb(files, pg_campaign):
 
 
 def test_the_customer_key_is_the_keyed_hash_of_the_raw_id(server, pg_campaign):
-    """Raw ids stay in the database: the key that leaves it is HMAC-SHA256(salt, id), computed
-    here by Python's hmac from the raw rows."""
+    """Raw ids stay in the database: the key that leaves it is the keyed hash of the id,
+    computed here from the raw rows (conftest.keyed_hex)."""
     _, agg = pg_campaign
     with psycopg.connect(server.url().replace("+psycopg", "")) as con:
         users = [
@@ -122,7 +123,7 @@ def test_the_customer_key_is_the_keyed_hash_of_the_raw_id(server, pg_campaign):
             ).fetchall()
         ]
     salt = load_salt()
-    assert set(agg.customer_orders.user_key) == {user_key(u, salt) for u in users}
+    assert set(agg.customer_orders.user_key) == {int(keyed_hex(u, salt)[:15], 16) for u in users}
     shown = agg.customer_orders.astype(str).to_string()
     assert not any(u in shown for u in users[:50])
     assert engine_cases.PLANTED_PII not in shown

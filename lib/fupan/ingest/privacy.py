@@ -11,8 +11,10 @@ before any check, typing or analysis sees it:
    number with a valid check digit or an e-mail address (:func:`scan_text`). A warning names the
    columns dropped, never their values.
 2. **Pseudonymised**: ``user_id`` is always replaced by :func:`pseudonym` — ``"h"`` + the first 16
-   hex digits of HMAC-SHA256(salt, id). Distinct ids stay distinct (64 bits) and equal ids stay
-   equal across tables, so counts and joins are unchanged. The other free-text contract columns in
+   hex digits of SHA-256(key ‖ id), the key a 128-bit secret derived from the salt (a truncated
+   secret-prefix hash, a pseudorandom function like HMAC:
+   :func:`fupan.extract.engines.secrets.keyed_hash`). Distinct ids stay distinct (64 bits) and
+   equal ids stay equal across tables, so counts and joins are unchanged. The other free-text contract columns in
    :data:`PSEUDONYMISE_IF_PII` (order_id, session_id, sku, category, channel, variant) get the same
    treatment, with a warning, when one of their first :data:`SAMPLE_ROWS` values *is* a phone
    number, ID number or e-mail address (whole-value match, so ordinary codes are left alone).
@@ -30,7 +32,6 @@ case.json: it finds phone numbers, ID numbers and e-mail addresses in text while
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import re
 import secrets
@@ -42,6 +43,7 @@ import duckdb
 from ..config import SALT_ENV, salt_file
 from ..errors import ConfigError, Problem
 from ..extract.duck import ddl, ident
+from ..extract.engines.secrets import keyed_hash, pseudonym_key
 
 SAMPLE_ROWS = 10_000
 PSEUDONYM_HEX = 16
@@ -106,18 +108,15 @@ def salt_fingerprint(salt: bytes) -> str:
 
 # ----------------------------------------------------------------------------- pseudonyms
 def pseudonym(value: str, salt: bytes) -> str:
-    """``"h"`` + the first 16 hex digits of HMAC-SHA256(salt, value) — the reference for the SQL."""
-    return "h" + hmac.new(salt, value.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+    """``"h"`` + the first 16 hex digits of the keyed hash of ``value``
+    (:func:`fupan.extract.engines.secrets.keyed_hash`, SHA-256 of a secret prefix and the
+    value) — the reference for the SQL."""
+    return "h" + keyed_hash(value, salt)[:PSEUDONYM_HEX]
 
 
 def pseudonym_sql(expr: str, salt: bytes) -> str:
-    """The DuckDB expression computing :func:`pseudonym` of the VARCHAR ``expr`` (RFC 2104 HMAC)."""
-    key = salt if len(salt) <= 64 else hashlib.sha256(salt).digest()
-    key = key.ljust(64, b"\0")
-    ipad = bytes(b ^ 0x36 for b in key).hex()
-    opad = bytes(b ^ 0x5C for b in key).hex()
-    inner = f"unhex(sha256(unhex('{ipad}') || encode({expr})))"
-    return f"('h' || left(sha256(unhex('{opad}') || {inner}), {PSEUDONYM_HEX}))"
+    """The DuckDB expression computing :func:`pseudonym` of the VARCHAR ``expr``."""
+    return f"('h' || left(sha256('{pseudonym_key(salt)}' || {expr}), {PSEUDONYM_HEX}))"
 
 
 # ----------------------------------------------------------------------------- column names

@@ -11,8 +11,9 @@ number of rows, in Chinese and English; there are no row numbers in a warehouse.
 
 Personal data: only contract columns are ever selected, so other columns (phones, names,
 addresses) are never read; ``user_id`` stays inside the source, and the customer key that leaves it
-is a keyed hash (HMAC-SHA256 with the case library's salt). The connection URL is read from the
-environment variable the card names and never written anywhere (:mod:`fupan.extract.engines.secrets`).
+is a keyed hash (:func:`fupan.extract.engines.secrets.keyed_hash`, keyed by the case library's
+salt). The connection URL is read from the environment variable the card names and never written
+anywhere (:mod:`fupan.extract.engines.secrets`).
 """
 
 from __future__ import annotations

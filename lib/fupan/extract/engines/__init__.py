@@ -9,7 +9,8 @@ Two things no dialect rule can translate are rewritten on the syntax tree here:
 
 - ``hash(user_id)`` (the 64-bit customer key the customer analyses group by) becomes the engine's
   :meth:`Engine.user_key`: on a warehouse, where ``user_id`` is the shop's raw identifier, a keyed
-  hash (HMAC-SHA256 with the case library's salt) so that no raw or guessable id leaves it;
+  hash (SHA-256 of a secret derived from the case library's salt and the id, truncated:
+  :func:`.secrets.keyed_hash`) so that no raw or guessable id leaves it;
 - ``arg_min`` / ``arg_max`` and ``unnest(generate_series(...))`` where the target has no such
   function (PostgreSQL: ``(array_agg(x ORDER BY y))[1]`` and a set-returning ``generate_series``).
 

@@ -16,7 +16,7 @@ import sqlglot
 from sqlglot import exp
 
 from . import Engine, register
-from .secrets import hmac_pads, redact, source_error
+from .secrets import pseudonym_key, redact, source_error
 
 
 class EngineError(RuntimeError):
@@ -128,11 +128,12 @@ class PostgresEngine(Engine):
         self._con.close()
 
     def user_key(self, column: exp.Expression) -> exp.Expression:
-        """First 15 hex digits of HMAC-SHA256(salt, user_id), as a bigint."""
-        ipad, opad = hmac_pads(self._salt)
+        """First 15 hex digits of the keyed hash of user_id (:func:`.secrets.keyed_hash`), as a
+        bigint."""
+        key = pseudonym_key(self._salt)
         template = sqlglot.parse_one(
-            f"CAST(CAST('x' || LEFT(ENCODE(SHA256(DECODE('{opad}', 'hex') || SHA256(DECODE('{ipad}', "
-            f"'hex') || CONVERT_TO(CAST(__uid__ AS TEXT), 'UTF8'))), 'hex'), 15) AS BIT(60)) AS BIGINT)",
+            f"CAST(CAST('x' || LEFT(ENCODE(SHA256(CONVERT_TO('{key}' || CAST(__uid__ AS TEXT), "
+            f"'UTF8')), 'hex'), 15) AS BIT(60)) AS BIGINT)",
             read="postgres",
         )
         return template.transform(

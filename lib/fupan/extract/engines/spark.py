@@ -17,7 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from . import Engine, register
-from .secrets import hmac_pads
+from .secrets import pseudonym_key
 
 MASTER_ENV = "FUPAN_SPARK_MASTER"
 DEFAULT_MASTER = "local[2]"
@@ -103,11 +103,12 @@ class SparkEngine(Engine):
         self._views.clear()
 
     def user_key(self, column: exp.Expression) -> exp.Expression:
-        """First 15 hex digits of HMAC-SHA256(salt, user_id), as a bigint."""
-        ipad, opad = hmac_pads(self._salt)
+        """First 15 hex digits of the keyed hash of user_id (:func:`.secrets.keyed_hash`), as a
+        bigint."""
+        key = pseudonym_key(self._salt)
         template = sqlglot.parse_one(
-            f"CAST(CONV(SUBSTR(SHA2(CONCAT(UNHEX('{opad}'), UNHEX(SHA2(CONCAT(UNHEX('{ipad}'), "
-            f"ENCODE(CAST(__uid__ AS STRING), 'UTF-8')), 256))), 256), 1, 15), 16, 10) AS BIGINT)",
+            f"CAST(CONV(SUBSTR(SHA2(CONCAT('{key}', CAST(__uid__ AS STRING)), 256), 1, 15), 16, 10) "
+            "AS BIGINT)",
             read="spark",
         )
         return template.transform(
