@@ -7,7 +7,8 @@ compares like with like for the largest part of it. Both compute, over the same 
   reaching each funnel step;
 - per window (the card's windows and 'campaign'), by channel and across channels: distinct users
   and distinct users reaching each step;
-- the A/B test's exposed users of the campaign window (variant, mixed) with their orders and GMV.
+- the A/B test: the exposed users of the campaign window (variant, mixed) with their orders and
+  GMV, summed per arm (users, mixed, converted users, GMV).
 
 fupan's side is what ``fupan run``'s kernel does: the validated campaign (its events read in
 place, ids pseudonymised) and ``fupan.extract.aggregates.behaviour``. The hand-written side is the
@@ -36,9 +37,9 @@ from bench_scale import _orders_columns, _windows, windows_table  # noqa: E402
 STEPS = ("visit", "view", "cart", "order", "pay")
 
 
-def _totals(daily, daily_steps, window, window_steps, ab) -> dict:
+def _totals(daily, daily_steps, window, window_steps, ab: dict) -> dict:
     """What both sides must agree on: rows and counts summed per level (steps long: one row per
-    day or window, channel and step reached), and the A/B totals."""
+    day or window, channel and step reached), and the A/B totals (``ab``)."""
     return {
         "daily_rows": int(len(daily)),
         "daily_uv": int(daily["uv"].sum()),
@@ -46,10 +47,27 @@ def _totals(daily, daily_steps, window, window_steps, ab) -> dict:
         "window_rows": int(len(window)),
         "window_uv": int(window["uv"].sum()),
         "window_steps": int(window_steps["users"].sum()),
-        "ab_users": int(len(ab)),
-        "ab_mixed": int(ab["mixed"].sum()),
-        "ab_orders": int(ab["orders"].sum()),
-        "ab_gmv": round(float(ab["gmv"].sum()), 2),
+        **ab,
+    }
+
+
+def _ab_of_users(users) -> dict:
+    """The A/B totals of per-user rows (the hand-written side)."""
+    return {
+        "ab_users": int(len(users)),
+        "ab_mixed": int(users["mixed"].sum()),
+        "ab_converted": int((users["orders"] > 0).sum()),
+        "ab_gmv": round(float(users["gmv"].sum()), 2),
+    }
+
+
+def _ab_of_arms(arms) -> dict:
+    """The A/B totals of fupan's per-arm rows (ab_arms.sql)."""
+    return {
+        "ab_users": int(arms["users"].sum()),
+        "ab_mixed": int(arms["users"][arms["mixed"]].sum()),
+        "ab_converted": int(arms["converted"].sum()),
+        "ab_gmv": round(float((arms["gmv_mean"] * arms["users"]).sum()), 2),
     }
 
 
@@ -78,7 +96,11 @@ def fupan_side(folder: Path) -> dict:
         parts = aggregates.behaviour(engine)
         seconds = time.perf_counter() - t0
     totals = _totals(
-        parts["uv"], parts["funnel_daily"], parts["window_uv"], parts["funnel"], parts["ab_users"]
+        parts["uv"],
+        parts["funnel_daily"],
+        parts["window_uv"],
+        parts["funnel"],
+        _ab_of_arms(parts["ab_arms"]),
     )
     return {"seconds": round(seconds, 2), "totals": totals}
 
@@ -143,7 +165,7 @@ def hand_side(folder: Path) -> dict:
             FROM exposed e LEFT JOIN bought b USING (user_id)"""
     ).df()
     seconds = time.perf_counter() - t0
-    totals = _totals(daily, _long(daily, "date"), window, _long(window, "phase"), ab)
+    totals = _totals(daily, _long(daily, "date"), window, _long(window, "phase"), _ab_of_users(ab))
     return {"seconds": round(seconds, 2), "totals": totals}
 
 

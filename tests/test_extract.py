@@ -285,12 +285,12 @@ def test_absent_tables_give_none_and_a_note(tiny_extract):
         agg.stockouts is None
         and agg.sku_daily is None
         and agg.controls is None
-        and agg.ab_users is None
+        and agg.ab_arms is None
     )
     assert agg.notes == {
         "stockouts": "inventory",
         "sku_daily": "inventory",
-        "ab_users": "events.variant",
+        "ab_arms": "events.variant",
     }
     assert agg.sku_window.empty  # no sku column: no SKU rows
 
@@ -314,7 +314,7 @@ def test_day_drivers_name_the_top_orders_of_a_day(tiny_extract):
 
 def test_every_sql_file_is_read_by_its_name():
     names = [
-        "ab_users",
+        "ab_arms",
         "behaviour_daily",
         "behaviour_window",
         "calendar",

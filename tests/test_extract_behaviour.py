@@ -1,4 +1,4 @@
-"""The behaviour aggregates (UV, 访客数, funnel by day and window, A/B users) against pandas.
+"""The behaviour aggregates (UV, 访客数, funnel by day and window, A/B arms) against pandas.
 
 The extract counts users from one staging row per (day, channel, customer) with the funnel steps
 as bits (``user_channel_days.sql``); here every figure is recomputed the plain way — ``nunique``
@@ -111,22 +111,61 @@ def test_window_funnel_equals_nunique_per_window_and_step(behaviour):
     assert _table(agg.funnel, keys, "users") == _table(expected, keys, "users")
 
 
-def test_ab_users_are_the_campaigns_exposed_users_with_their_arms(behaviour):
+def _orders_per_user(folder, start, end) -> pd.DataFrame:
+    """Orders and GMV per raw user id in [start, end], from the orders file with pandas: an order
+    dated by its first line, cancelled when every line is, its GMV the lines not cancelled."""
+    from fupan.ingest.card import load_card
+
+    path = folder / load_card(folder).tables.orders
+    lines = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    lines["order_time"] = pd.to_datetime(lines.order_time)
+    lines["kept"] = lines.paid_amount.where(lines.status != "cancelled", 0.0)
+    o = lines.groupby("order_id").agg(
+        user_id=("user_id", "min"),
+        first=("order_time", "min"),
+        cancelled=("status", lambda s: bool((s == "cancelled").all())),
+        gmv=("kept", "sum"),
+    )
+    o = o[~o.cancelled & (o["first"].dt.normalize() >= start) & (o["first"].dt.normalize() <= end)]
+    return o.groupby("user_id").agg(orders=("gmv", "size"), gmv=("gmv", "sum"))
+
+
+def test_ab_arms_are_the_campaigns_exposed_users_summed_per_arm(behaviour, demo_dir):
+    """Per (variant, mixed): users, converted users, and the mean and sample variance of the
+    users' GMV in the campaign window (zeros included) — recomputed from the raw files by pandas
+    on the raw ids, apart from the pseudonyms and the staging table."""
     agg, windows, events = behaviour
     camp = windows.set_index("phase").loc["campaign"]
+    start, end = pd.Timestamp(camp.start_date), pd.Timestamp(camp.end_date)
     exposed = events[
         events.variant.notna()
         & (events.variant.astype(str).str.strip() != "")
-        & (events.date >= pd.Timestamp(camp.start_date))
-        & (events.date <= pd.Timestamp(camp.end_date))
+        & (events.date >= start)
+        & (events.date <= end)
     ]
     per_user = exposed.groupby("user_id").variant.agg(["min", "nunique"])
-    expected = per_user.groupby(["min", per_user["nunique"] > 1]).size()
-    got = agg.ab_users.groupby(["variant", "mixed"]).size()
-    assert len(agg.ab_users) == len(per_user) > 0
-    assert {(v, bool(m)): int(n) for (v, m), n in got.items()} == {
-        (v, bool(m)): int(n) for (v, m), n in expected.items()
-    }
+    per_user = per_user.join(_orders_per_user(demo_dir, start, end)).fillna(
+        {"orders": 0, "gmv": 0.0}
+    )
+    per_user["mixed"] = per_user["nunique"] > 1
+    expected = per_user.groupby(["min", "mixed"]).agg(
+        users=("gmv", "size"),
+        converted=("orders", lambda x: int((x > 0).sum())),
+        gmv_mean=("gmv", "mean"),
+        gmv_var=("gmv", "var"),
+    )
+    got = agg.ab_arms.set_index(["variant", "mixed"])
+    assert int(got.users.sum()) == len(per_user) > 0
+    assert int(expected.converted.sum()) > 0
+    assert sorted((v, bool(m)) for v, m in got.index) == sorted(
+        (v, bool(m)) for v, m in expected.index
+    )
+    for (v, m), row in expected.iterrows():
+        arm = got.loc[(v, m)]
+        assert (int(arm.users), int(arm.converted)) == (int(row.users), int(row.converted))
+        assert arm.gmv_mean == pytest.approx(row.gmv_mean, rel=1e-9)
+        if row.users > 1:
+            assert arm.gmv_var == pytest.approx(row.gmv_var, rel=1e-9)
 
 
 def test_an_id_padded_with_spaces_is_the_same_customer_in_a_parquet_log(tmp_path):

@@ -16,6 +16,7 @@ from fupan.metrics.abtest import (
     srm_test,
     two_proportion_ztest,
     welch_ttest,
+    welch_ttest_from_stats,
 )
 
 # --------------------------------------------------------------------------- two proportions
@@ -87,6 +88,35 @@ def test_welch_ttest_hand_computed_df() -> None:
     res = welch_ttest([1, 2, 3], [3, 5, 7])
     assert res.t == pytest.approx(3 / np.sqrt(5 / 3), rel=1e-12)
     assert res.df == pytest.approx((25 / 9) / (17 / 18), rel=1e-12)
+
+
+def test_welch_ttest_from_stats_matches_scipy_from_stats() -> None:
+    """The sufficient-statistics form an aggregate query feeds (each arm's mean, ddof=1 variance
+    and size) against scipy's ttest_ind_from_stats, at the size of a real campaign's arms."""
+    a, b = (52.31, 48_210.7, 4_372_118), (55.02, 51_904.3, 4_369_082)
+    res = welch_ttest_from_stats(a, b, alpha=0.05)
+    ref = stats.ttest_ind_from_stats(
+        b[0], np.sqrt(b[1]), b[2], a[0], np.sqrt(a[1]), a[2], equal_var=False
+    )
+    assert res.diff == pytest.approx(b[0] - a[0], rel=1e-12)
+    assert res.t == pytest.approx(ref.statistic, rel=1e-10)
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-8)
+    se = np.sqrt(a[1] / a[2] + b[1] / b[2])
+    assert res.ci == pytest.approx((res.diff - 1.959964 * se, res.diff + 1.959964 * se), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ((1.0, 0.5, 1), (2.0, 0.5, 10)),  # one unit
+        ((1.0, float("nan"), 5), (2.0, 0.5, 10)),  # variance of a single user (NULL in SQL)
+        ((1.0, -0.1, 5), (2.0, 0.5, 10)),
+        ((1.0, 0.0, 5), (2.0, 0.0, 10)),  # no spread in either arm
+    ],
+)
+def test_welch_ttest_from_stats_rejects_bad_input(a, b) -> None:
+    with pytest.raises(ValueError):
+        welch_ttest_from_stats(a, b)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from fupan.metrics.abtest import relative_lift
-from fupan.metrics.experiment import ab_table, evaluate_ab, verdict
+from fupan.metrics.experiment import ab_table, arm_summary, evaluate_ab, evaluate_arms, verdict
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,18 @@ def test_evaluate_ab_counts_and_rates_by_hand():
     assert table.loc["B", "converted"] == 4 and table.loc["A", "revenue_per_user"] == pytest.approx(
         15.0
     )
+
+
+def test_arm_summary_by_hand_and_the_arms_give_the_same_read_out():
+    arms = arm_summary(_users()).set_index(["variant", "mixed"])
+    a, b, both = arms.loc[("A", False)], arms.loc[("B", False)], arms.loc[("A", True)]
+    assert (a.users, a.converted, b.users, b.converted, both.users) == (10, 2, 10, 4, 1)
+    # A: GMV 100, 50 and eight zeros: mean 15, Σ(x − 15)² = 85² + 35² + 8·15² = 10250, / 9
+    assert a.gmv_mean == pytest.approx(15.0) and a.gmv_var == pytest.approx(10250 / 9)
+    # B: four 100s and six zeros: mean 40, Σ(x − 40)² = 4·60² + 6·40² = 24000, / 9
+    assert b.gmv_mean == pytest.approx(40.0) and b.gmv_var == pytest.approx(24000 / 9)
+    assert np.isnan(both.gmv_var)  # one user: no sample variance
+    assert evaluate_arms(arm_summary(_users())) == evaluate_ab(_users())
 
 
 def test_verdict_mentions_direction_and_interval():

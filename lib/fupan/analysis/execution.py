@@ -9,7 +9,7 @@ import pandas as pd
 from ..metrics import funnel as fn
 from ..metrics import inventory as inv
 from ..metrics.alerts import share_anomalies
-from ..metrics.experiment import evaluate_ab
+from ..metrics.experiment import evaluate_arms
 from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Table
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def share_alerts(daily: pd.DataFrame, windows: pd.DataFrame) -> ShareAlerts:
     return ShareAlerts(share_anomalies(daily, windows))
 
 
-def ab_test(ab_users: pd.DataFrame | None) -> ABTest | None:
+def ab_test(ab_arms: pd.DataFrame | None) -> ABTest | None:
     """The campaign's A/B test, B against A (``None`` without a variant in the events).
 
     Raises
@@ -36,9 +36,9 @@ def ab_test(ab_users: pd.DataFrame | None) -> ABTest | None:
     ValueError
         An arm without users.
     """
-    if ab_users is None:
+    if ab_arms is None:
         return None
-    x = evaluate_ab(ab_users)
+    x = evaluate_arms(ab_arms)
     return ABTest(
         users=x["users"],
         converted=x["converted"],

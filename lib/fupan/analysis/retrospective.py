@@ -69,7 +69,7 @@ PIPELINE: tuple[Step, ...] = (
     core("cohorts", customers.customer_cohorts, "agg.customer_orders", "card.windows"),
     Step("alerts", execution.share_alerts, ("agg.daily", "windows"), record="alerts"),
     analysis("day_anomalies", anomalies.analyse, "campaign", "agg", "style"),
-    analysis("ab", execution.ab_test, "agg.ab_users", record="ab_test"),
+    analysis("ab", execution.ab_test, "agg.ab_arms", record="ab_test"),
     analysis(
         "customer_value", customers.customer_value, "agg.customer_orders", "cohorts", "card.windows"
     ),

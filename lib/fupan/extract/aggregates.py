@@ -76,7 +76,8 @@ class Aggregates:
     window_uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None
-    ab_users: pd.DataFrame | None = None
+    #: the A/B test per arm: users, converted users, mean and variance of GMV (``ab_arms.sql``)
+    ab_arms: pd.DataFrame | None = None
     spend: pd.DataFrame | None = None
     stockouts: pd.DataFrame | None = None
     sku_daily: pd.DataFrame | None = None
@@ -149,7 +150,7 @@ def _query(engine: Engine, name: str) -> pd.DataFrame:
 
 
 #: the behaviour aggregates (:func:`behaviour`), all None with the note "events" without events
-BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_users")
+BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_arms")
 
 
 def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -175,12 +176,12 @@ def _materialise(engine: Engine, name: str) -> None:
 
 
 def behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
-    """UV, 访客数, funnel (daily and per window) and A/B users from the events, read once into
+    """UV, 访客数, funnel (daily and per window) and the A/B arms from the events, read once into
     ``user_channel_days`` (user_channel_days.sql)."""
     _materialise(engine, "user_channel_days")
     daily = _query(engine, "behaviour_daily")
     window = _query(engine, "behaviour_window")
-    ab_users = _query(engine, "ab_users")
+    ab_arms = _query(engine, "ab_arms")
     engine.release("user_channel_days")  # a row per customer-day: the largest staging table
     uv = daily[["date", "channel", "uv"]].astype({"uv": "int64"})
     visitors = window[["phase", "channel", "uv", "days"]].astype({"uv": "int64", "days": "int64"})
@@ -191,7 +192,7 @@ def behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
             drop=True
         ),
         "funnel": _steps(window, "phase"),
-        "ab_users": ab_users,
+        "ab_arms": ab_arms,
     }
 
 
@@ -235,9 +236,9 @@ def extract(campaign: Campaign) -> Aggregates:
             notes[key] = table
     parts["controls"] = _controls(campaign)
     basis = history_basis(campaign)
-    if parts["ab_users"] is not None and parts["ab_users"].empty:
-        parts["ab_users"] = None
-        notes["ab_users"] = "events.variant"
+    if parts["ab_arms"] is not None and parts["ab_arms"].empty:
+        parts["ab_arms"] = None
+        notes["ab_arms"] = "events.variant"
     return Aggregates(
         daily=_query(engine, "daily_channel"),
         windows=_query(engine, "window_channel"),

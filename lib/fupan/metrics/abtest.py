@@ -31,6 +31,7 @@ __all__ = [
     "srm_test",
     "two_proportion_ztest",
     "welch_ttest",
+    "welch_ttest_from_stats",
 ]
 
 
@@ -225,18 +226,44 @@ def welch_ttest(a: ArrayLike, b: ArrayLike, alpha: float = 0.05) -> WelchTest:
     _check_alpha(alpha)
     xa = _as_float_array(a, "a", min_len=2)
     xb = _as_float_array(b, "b", min_len=2)
-    va, vb = xa.var(ddof=1) / xa.size, xb.var(ddof=1) / xb.size
+    return welch_ttest_from_stats(
+        (float(xa.mean()), float(xa.var(ddof=1)), xa.size),
+        (float(xb.mean()), float(xb.var(ddof=1)), xb.size),
+        alpha,
+    )
+
+
+def welch_ttest_from_stats(
+    a: tuple[float, float, int], b: tuple[float, float, int], alpha: float = 0.05
+) -> WelchTest:
+    """:func:`welch_ttest` from each arm's (mean, sample variance with ddof=1, size).
+
+    These are the sufficient statistics an aggregate query returns instead of every unit's value
+    (ab_arms.sql); the 口径 is :func:`welch_ttest`'s.
+
+    Raises
+    ------
+    ValueError
+        An arm with fewer than two units, a non-finite mean or variance, a negative variance,
+        zero variance in both arms, ``alpha`` outside (0, 1).
+    """
+    _check_alpha(alpha)
+    for name, (mean, var, n) in (("a", a), ("b", b)):
+        if n < 2:
+            raise ValueError(f"{name} needs at least 2 value(s), got {n}")
+        if not (math.isfinite(mean) and math.isfinite(var)) or var < 0:
+            raise ValueError(f"{name} needs a finite mean and a finite, non-negative variance")
+    (mean_a, var_a, n_a), (mean_b, var_b, n_b) = a, b
+    va, vb = var_a / n_a, var_b / n_b
     se = math.sqrt(va + vb)
     if se == 0.0:
         raise ValueError("both arms have zero variance; the t statistic is undefined")
-    nu = (va + vb) ** 2 / (va**2 / (xa.size - 1) + vb**2 / (xb.size - 1))
-    diff = float(xb.mean() - xa.mean())
+    nu = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
+    diff = float(mean_b - mean_a)
     t = diff / se
     p = float(2.0 * stats.t.sf(abs(t), nu))
     half = stats.t.ppf(1.0 - alpha / 2.0, nu) * se
-    return WelchTest(
-        float(xa.mean()), float(xb.mean()), diff, t, float(nu), p, _interval(diff, half)
-    )
+    return WelchTest(float(mean_a), float(mean_b), diff, t, float(nu), p, _interval(diff, half))
 
 
 def ratio_metric_delta(num: ArrayLike, den: ArrayLike) -> RatioEstimate:

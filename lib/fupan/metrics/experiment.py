@@ -1,7 +1,8 @@
 """The campaign's A/B test read as a business reader needs it (METHODS.md §4).
 
-Input is the per-user aggregate of :mod:`fupan.extract.aggregates` (``ab_users``: variant, mixed
-— seen in more than one arm —, orders, gmv; no identifier). Arm A is the control, B the treatment;
+Input is the per-arm aggregate of :mod:`fupan.extract.aggregates` (``ab_arms``: per variant and
+``mixed`` — users seen in more than one arm —, the users, the converted users, and the mean and
+sample variance of their GMV; no identifier), or per-user rows summed up by :func:`arm_summary`. Arm A is the control, B the treatment;
 every effect is B relative to A.
 """
 
@@ -13,9 +14,38 @@ import numpy as np
 import pandas as pd
 
 from ..format import money
-from .abtest import relative_lift, srm_test, two_proportion_ztest, welch_ttest
+from .abtest import relative_lift, srm_test, two_proportion_ztest, welch_ttest_from_stats
 
 ALPHA = 0.05
+
+
+#: The A/B test's sufficient statistics, one row per (variant, mixed): what ab_arms.sql returns
+#: and :func:`arm_summary` computes from per-user rows.
+ARM_COLUMNS = ("variant", "mixed", "users", "converted", "gmv_mean", "gmv_var")
+
+
+def arm_summary(users: pd.DataFrame) -> pd.DataFrame:
+    """Per-user rows (variant, mixed, orders, gmv) summed up per arm, as ab_arms.sql does.
+
+    Per (variant, mixed): the users, the converted users (orders > 0), their mean GMV and its
+    sample variance (ddof=1; NaN for a single user).
+    """
+    need = {"variant", "orders", "gmv"}
+    if not need <= set(users.columns):
+        raise ValueError(f"ab users need columns {sorted(need)}, got {sorted(users.columns)}")
+    u = users.assign(
+        mixed=users["mixed"].astype(bool) if "mixed" in users else False,
+        converted=users.orders > 0,
+        gmv=users.gmv.astype(float),
+    )
+    g = u.groupby(["variant", "mixed"], sort=True)
+    out = g.agg(
+        users=("gmv", "size"),
+        converted=("converted", "sum"),
+        gmv_mean=("gmv", "mean"),
+        gmv_var=("gmv", "var"),
+    )
+    return out.reset_index()[list(ARM_COLUMNS)]
 
 
 def evaluate_ab(
@@ -25,35 +55,50 @@ def evaluate_ab(
     design_split: tuple[float, float] = (0.5, 0.5),
     alpha: float = ALPHA,
 ) -> dict[str, Any]:
+    """:func:`evaluate_arms` of per-user rows (variant, mixed, orders, gmv), via :func:`arm_summary`."""
+    return evaluate_arms(arm_summary(users), control, treatment, design_split, alpha)
+
+
+def evaluate_arms(
+    arms: pd.DataFrame,
+    control: str = "A",
+    treatment: str = "B",
+    design_split: tuple[float, float] = (0.5, 0.5),
+    alpha: float = ALPHA,
+) -> dict[str, Any]:
     """Conversion, revenue per user and sample-ratio checks of a two-arm test.
+
+    Read from the test's sufficient statistics (:data:`ARM_COLUMNS`: ab_arms.sql, or
+    :func:`arm_summary`).
 
     口径: unit = user with an event carrying a variant inside the campaign window; converted =
     at least one order not cancelled inside the window; conversion = converted users / users
     (two-proportion z-test, relative lift with a log-ratio CI); revenue per user = GMV in the window
-    / users, including zeros (Welch t-test); SRM = χ² of the arm counts against the design split
-    (flag at p < 0.001). Users seen in both arms are excluded and counted.
+    / users, including zeros (Welch t-test from each arm's mean and sample variance); SRM = χ² of
+    the arm counts against the design split (flag at p < 0.001). Users seen in both arms
+    (``mixed``) are excluded and counted.
     """
-    need = {"variant", "orders", "gmv"}
-    if not need <= set(users.columns):
-        raise ValueError(f"ab users need columns {sorted(need)}, got {sorted(users.columns)}")
-    seen_in_both = (
-        users["mixed"].astype(bool) if "mixed" in users else pd.Series(False, index=users.index)
-    )
-    mixed = int(seen_in_both.sum())
-    clean = users[~seen_in_both]
-    arms = {v: clean[clean.variant == v] for v in (control, treatment)}
-    if any(len(a) == 0 for a in arms.values()):
+    missing = set(ARM_COLUMNS) - set(arms.columns)
+    if missing:
+        raise ValueError(f"ab arms need columns {list(ARM_COLUMNS)}, missing {sorted(missing)}")
+    seen_in_both = arms["mixed"].astype(bool)
+    mixed = int(arms.users[seen_in_both].sum())
+    clean = arms[~seen_in_both].set_index("variant")
+    if any(v not in clean.index or int(clean.users[v]) == 0 for v in (control, treatment)):
         raise ValueError(
-            f"both arms {control!r} and {treatment!r} need users; found {sorted(users.variant.unique())}"
+            f"both arms {control!r} and {treatment!r} need users; found {sorted(arms.variant.unique())}"
         )
-    a, b = arms[control], arms[treatment]
-    xa, xb = int((a.orders > 0).sum()), int((b.orders > 0).sum())
-    conv = two_proportion_ztest(xa, len(a), xb, len(b), alpha)
-    lift, lift_ci = relative_lift(xa, len(a), xb, len(b), alpha)
-    rev = welch_ttest(a.gmv.to_numpy(float), b.gmv.to_numpy(float), alpha)
-    srm = srm_test([len(a), len(b)], list(design_split))
+    a, b = clean.loc[control], clean.loc[treatment]
+    na, nb = int(a.users), int(b.users)
+    xa, xb = int(a.converted), int(b.converted)
+    conv = two_proportion_ztest(xa, na, xb, nb, alpha)
+    lift, lift_ci = relative_lift(xa, na, xb, nb, alpha)
+    rev = welch_ttest_from_stats(
+        (float(a.gmv_mean), float(a.gmv_var), na), (float(b.gmv_mean), float(b.gmv_var), nb), alpha
+    )
+    srm = srm_test([na, nb], list(design_split))
     return {
-        "users": {control: len(a), treatment: len(b)},
+        "users": {control: na, treatment: nb},
         "converted": {control: xa, treatment: xb},
         "conversion": {control: conv.p1, treatment: conv.p2},
         "conversion_diff": conv.diff,

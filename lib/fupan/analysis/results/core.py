@@ -167,7 +167,7 @@ class ShareAlerts:
 
 @dataclass(frozen=True)
 class ABTest:
-    """The campaign's A/B test (:func:`fupan.metrics.experiment.evaluate_ab`): B against A."""
+    """The campaign's A/B test (:func:`fupan.metrics.experiment.evaluate_arms`): B against A."""
 
     users: Mapping[str, int]
     converted: Mapping[str, int]

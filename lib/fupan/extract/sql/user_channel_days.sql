@@ -3,7 +3,7 @@
 -- customer reached in that channel that day as the bits of `steps` (visit 1, view 2, cart 4,
 -- order 8, pay 16: the contract's five events) and the smallest and largest A/B variant seen.
 -- The events are read once, here (the pseudonymised user_id joined once); every distinct count of
--- behaviour_daily.sql, behaviour_window.sql and ab_users.sql is then a count of these rows,
+-- behaviour_daily.sql, behaviour_window.sql and ab_arms.sql is then a count of these rows,
 -- regrouped, instead of a count(DISTINCT) over the events. Each user is a 64-bit key
 -- (hash(user_id), the customer analyses' key: distinct counts over 10⁶ users differ from counts
 -- over the ids themselves only on a hash collision, ~10⁻⁸).

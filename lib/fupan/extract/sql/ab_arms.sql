@@ -1,0 +1,36 @@
+-- A/B test, summed up per arm: the users who had an event with a variant inside the campaign
+-- window, each in the arm of the smallest variant seen and `mixed` when they saw more than one;
+-- per (variant, mixed) the users, those with an order inside the same window (`converted`), and
+-- the mean and sample variance of the users' GMV in the window, zeros included — the sufficient
+-- statistics of the conversion z-test and the revenue Welch t-test
+-- (fupan.metrics.experiment.evaluate_arms). No user leaves the query: users are the 64-bit keys
+-- of user_channel_days.sql; orders are matched by the same key.
+WITH exposed AS (
+    SELECT user_key,
+           min(variant_min)                     AS variant,
+           max(variant_max) <> min(variant_min) AS mixed
+    FROM user_channel_days
+    WHERE variant_min IS NOT NULL
+      AND date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
+                   AND (SELECT end_date FROM windows WHERE phase = 'campaign')
+    GROUP BY user_key
+), bought AS (
+    SELECT hash(user_id) AS user_key, count(*) AS orders, CAST(sum(gmv) AS DOUBLE) AS gmv
+    FROM order_level
+    WHERE NOT cancelled
+      AND order_date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
+                         AND (SELECT end_date FROM windows WHERE phase = 'campaign')
+    GROUP BY 1
+), users AS (
+    SELECT e.variant, e.mixed, coalesce(b.orders, 0) AS orders, coalesce(b.gmv, 0.0) AS gmv
+    FROM exposed e LEFT JOIN bought b USING (user_key)
+)
+SELECT variant,
+       mixed,
+       count(*)                               AS users,
+       count(CASE WHEN orders > 0 THEN 1 END) AS converted,
+       avg(gmv)                               AS gmv_mean,
+       var_samp(gmv)                          AS gmv_var
+FROM users
+GROUP BY 1, 2
+ORDER BY 1, 2
