@@ -151,3 +151,111 @@ def test_load_retrospective_is_the_same_build(tmp_path):
     folder = write_campaign(tmp_path / "c")
     r = fupan.load_retrospective(folder, lang="en")
     assert r.style.lang == "en" and r.lang == "en" and r.card.id == "tiny-test"
+
+
+# ----------------------------------------------------------------------------- side by side
+def _sleeper(log: list, name: str, seconds: float = 0.05):
+    """A step's function that notes when it ran (for the overlap checks)."""
+    import time
+
+    def run(*_):
+        start = time.perf_counter()
+        time.sleep(seconds)
+        log.append((name, start, time.perf_counter()))
+        return name
+
+    return run
+
+
+def test_independent_steps_run_side_by_side():
+    """Two steps that each wait for the other at a barrier finish only if they run at once."""
+    import threading
+
+    barrier = threading.Barrier(2, timeout=10)
+
+    def meet(_):
+        barrier.wait()
+        return "met"
+
+    steps = (Step("a", meet, ("x",)), Step("b", meet, ("x",)))
+    assert run_pipeline({"x": 1}, steps, parallel=2) == {"x": 1, "a": "met", "b": "met"}
+
+
+def test_steps_reading_the_campaign_take_turns_and_others_overlap_them():
+    log: list = []
+    steps = (
+        Step("c1", _sleeper(log, "c1", 0.2), ("campaign",)),
+        Step("c2", _sleeper(log, "c2", 0.2), ("campaign.card",)),
+        Step("p", _sleeper(log, "p", 0.2), ("agg",)),
+    )
+    campaign = type("Campaign", (), {"card": "a card"})()
+    run_pipeline({"campaign": campaign, "agg": 0}, steps, parallel=3)
+    spans = {name: (start, end) for name, start, end in log}
+    (a0, a1), (b0, b1), (p0, p1) = spans["c1"], spans["c2"], spans["p"]
+    assert a1 <= b0 or b1 <= a0  # the connection is never used by two steps at once
+    assert p0 < max(a1, b1) and min(a0, b0) < p1  # the pure step ran beside one of them
+
+
+def test_a_step_starts_only_after_what_it_reads():
+    log: list = []
+    steps = (
+        Step("first", _sleeper(log, "first", 0.1), ("x",)),
+        Step("second", _sleeper(log, "second", 0.01), ("first",)),
+        Step("other", _sleeper(log, "other", 0.01), ("x",)),
+    )
+    out = run_pipeline({"x": 0}, steps, parallel=4)
+    spans = {name: (start, end) for name, start, end in log}
+    assert spans["second"][0] >= spans["first"][1]
+    assert out["second"] == "second" and out["other"] == "other"
+
+
+def test_the_first_failure_in_the_lists_order_is_raised_and_nothing_after_starts():
+    import time
+
+    started: list = []
+
+    def slow_fail(_):
+        started.append("slow")
+        time.sleep(0.2)
+        raise RuntimeError("slow step broke")
+
+    def fast_fail(_):
+        started.append("fast")
+        raise RuntimeError("fast step broke")
+
+    def later(_):
+        started.append("later")
+        return 1
+
+    steps = (
+        Step("slow", slow_fail, ("x",)),
+        Step("fast", fast_fail, ("x",)),
+        Step("later", later, ("fast",)),
+        Step("tail", later, ("x",)),
+    )
+    with pytest.raises(RuntimeError, match="slow step broke"):
+        run_pipeline({"x": 0}, steps, parallel=2)
+    assert sorted(started) == ["fast", "slow"]  # 'later' reads the failed step, 'tail' waits
+
+
+def test_a_missing_input_fails_before_any_step_runs():
+    ran: list = []
+    steps = (Step("a", lambda x: ran.append("a"), ("x",)), Step("b", len, ("nowhere",)))
+    for parallel in (1, 2):
+        with pytest.raises(KeyError, match="'b' needs 'nowhere'"):
+            run_pipeline({"x": 0}, steps, parallel=parallel)
+    assert ran == []
+
+
+def test_the_demos_record_is_the_same_one_step_at_a_time_and_side_by_side(demo_dir, monkeypatch):
+    campaign = open_campaign(demo_dir)
+    try:
+        agg = extract(campaign)
+        records = {}
+        for cores in ("1", "4"):
+            monkeypatch.setenv("FUPAN_THREADS", cores)
+            records[cores] = build_record(build(campaign, agg), {}, "")
+    finally:
+        campaign.con.close()
+    assert records["1"]["analyses"]["customer_value"] is not None
+    assert records["1"] == records["4"]

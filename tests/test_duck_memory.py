@@ -37,7 +37,7 @@ def test_the_connection_is_capped_and_spills_outside_the_working_directory(monke
     import tempfile
 
     monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
-    monkeypatch.setenv("FUPAN_DUCKDB_THREADS", "1")
+    monkeypatch.setenv("FUPAN_THREADS", "1")
     monkeypatch.chdir(tmp_path)
     con = open_connection()
     limit, temp, threads = con.execute(
@@ -48,7 +48,7 @@ def test_the_connection_is_capped_and_spills_outside_the_working_directory(monke
     assert temp.startswith(tempfile.gettempdir()) and not temp.startswith(str(tmp_path))
     assert threads == 1
     monkeypatch.setenv("FUPAN_DUCKDB_MEMORY", "2GB")
-    monkeypatch.setenv("FUPAN_DUCKDB_THREADS", "")
+    monkeypatch.setenv("FUPAN_THREADS", "")
     con = open_connection()
     limit, threads = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('threads')"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from .config import THREADS_ENV
 from .ingest.readers import file_sha256
 from .progress import on_terminal
 
@@ -132,7 +133,7 @@ def _run_one(
     cmd += ["--library", str(library)] if library is not None else ["--no-library"]
     env = os.environ.copy()
     if jobs > 1:  # the cores shared between the runs, not each run's DuckDB claiming all of them
-        env.setdefault("FUPAN_DUCKDB_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
+        env.setdefault(THREADS_ENV, str(max(1, (os.cpu_count() or 1) // jobs)))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - t0
     if proc.returncode == 0:

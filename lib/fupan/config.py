@@ -25,6 +25,16 @@ DEMO = Path("data") / "demo"
 TEMPLATE = Path(__file__).resolve().parent / "report" / "templates" / "retrospective.ipynb"
 #: The environment variable naming the salt file (CI and shared runners point it at one file).
 SALT_ENV = "FUPAN_SALT_FILE"
+#: The environment variable capping the cores one run uses — DuckDB's threads and the analyses'
+#: workers; ``fupan batch --jobs N`` sets it to cores // N for each of its runs.
+THREADS_ENV = "FUPAN_THREADS"
+
+
+def threads() -> int | None:
+    """The cores one run may use: ``$FUPAN_THREADS`` when it is a positive integer, else None
+    (every core of the machine)."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def salt_file() -> Path:

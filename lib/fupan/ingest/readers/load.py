@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from ...config import threads
 from ...errors import Problem
 from ...extract.duck import ddl
 from .. import privacy
@@ -66,8 +67,8 @@ def memory_cap(data_bytes: int = 0) -> str:
 def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with fupan's settings: memory capped by
     :func:`memory_cap` for a campaign of ``data_bytes`` (spilling to the system's temporary
-    directory, never the working directory), insertion order kept."""
-    import os
+    directory, never the working directory), insertion order kept, at most
+    :func:`fupan.config.threads` threads."""
     import tempfile
 
     con = duckdb.connect(":memory:")
@@ -75,9 +76,9 @@ def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
     spill = Path(tempfile.gettempdir()) / "fupan-duckdb-spill"
     ddl(con, f"SET memory_limit = '{limit.replace(chr(39), '')}'")
     ddl(con, f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
-    threads = os.environ.get("FUPAN_DUCKDB_THREADS", "")
-    if threads.isdigit() and int(threads) > 0:  # set by `fupan batch` for its parallel runs
-        ddl(con, f"SET threads = {int(threads)}")
+    cores = threads()
+    if cores is not None:  # set by `fupan batch` for its parallel runs
+        ddl(con, f"SET threads = {cores}")
     ddl(con, "SET preserve_insertion_order = true")
     ddl(con, "SET enable_progress_bar = false")
     return con
