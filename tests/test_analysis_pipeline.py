@@ -154,17 +154,24 @@ def test_load_retrospective_is_the_same_build(tmp_path):
 
 
 # ----------------------------------------------------------------------------- side by side
-def _sleeper(log: list, name: str, seconds: float = 0.05):
-    """A step's function that notes when it ran (for the overlap checks)."""
+def _timed_run(specs, inputs: dict, parallel: int) -> tuple[dict, dict]:
+    """Run steps that each sleep (``specs``: name, seconds, inputs); their results and the
+    (start, end) of each, for the overlap checks."""
     import time
 
-    def run(*_):
-        start = time.perf_counter()
-        time.sleep(seconds)
-        log.append((name, start, time.perf_counter()))
-        return name
+    spans: dict = {}
 
-    return run
+    def sleeper(name: str, seconds: float):
+        def run(*_):
+            start = time.perf_counter()
+            time.sleep(seconds)
+            spans[name] = (start, time.perf_counter())
+            return name
+
+        return run
+
+    steps = tuple(Step(name, sleeper(name, sec), ins) for name, sec, ins in specs)
+    return run_pipeline(inputs, steps, parallel=parallel), spans
 
 
 def test_independent_steps_run_side_by_side():
@@ -182,29 +189,17 @@ def test_independent_steps_run_side_by_side():
 
 
 def test_steps_reading_the_campaign_take_turns_and_others_overlap_them():
-    log: list = []
-    steps = (
-        Step("c1", _sleeper(log, "c1", 0.2), ("campaign",)),
-        Step("c2", _sleeper(log, "c2", 0.2), ("campaign.card",)),
-        Step("p", _sleeper(log, "p", 0.2), ("agg",)),
-    )
     campaign = type("Campaign", (), {"card": "a card"})()
-    run_pipeline({"campaign": campaign, "agg": 0}, steps, parallel=3)
-    spans = {name: (start, end) for name, start, end in log}
+    specs = [("c1", 0.2, ("campaign",)), ("c2", 0.2, ("campaign.card",)), ("p", 0.2, ("agg",))]
+    _, spans = _timed_run(specs, {"campaign": campaign, "agg": 0}, parallel=3)
     (a0, a1), (b0, b1), (p0, p1) = spans["c1"], spans["c2"], spans["p"]
     assert a1 <= b0 or b1 <= a0  # the connection is never used by two steps at once
     assert p0 < max(a1, b1) and min(a0, b0) < p1  # the pure step ran beside one of them
 
 
 def test_a_step_starts_only_after_what_it_reads():
-    log: list = []
-    steps = (
-        Step("first", _sleeper(log, "first", 0.1), ("x",)),
-        Step("second", _sleeper(log, "second", 0.01), ("first",)),
-        Step("other", _sleeper(log, "other", 0.01), ("x",)),
-    )
-    out = run_pipeline({"x": 0}, steps, parallel=4)
-    spans = {name: (start, end) for name, start, end in log}
+    specs = [("first", 0.1, ("x",)), ("second", 0.01, ("first",)), ("other", 0.01, ("x",))]
+    out, spans = _timed_run(specs, {"x": 0}, parallel=4)
     assert spans["second"][0] >= spans["first"][1]
     assert out["second"] == "second" and out["other"] == "other"
 

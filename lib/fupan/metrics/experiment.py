@@ -48,15 +48,9 @@ def arm_summary(users: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[list(ARM_COLUMNS)]
 
 
-def evaluate_ab(
-    users: pd.DataFrame,
-    control: str = "A",
-    treatment: str = "B",
-    design_split: tuple[float, float] = (0.5, 0.5),
-    alpha: float = ALPHA,
-) -> dict[str, Any]:
-    """:func:`evaluate_arms` of per-user rows (variant, mixed, orders, gmv), via :func:`arm_summary`."""
-    return evaluate_arms(arm_summary(users), control, treatment, design_split, alpha)
+def evaluate_ab(users: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    """:func:`evaluate_arms` (with its ``options``) of per-user rows, via :func:`arm_summary`."""
+    return evaluate_arms(arm_summary(users), **options)
 
 
 def evaluate_arms(
