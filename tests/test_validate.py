@@ -613,3 +613,36 @@ def test_every_id_given_is_known_from_the_distinct_ids(tmp_path):
     con.execute("CREATE OR REPLACE TABLE t (u DOUBLE)")
     con.executemany("INSERT INTO t VALUES (?)", [[1.0], [None]])
     assert privacy.pseudonym_table(con, "p", "t", "u", "DOUBLE", salt) is False
+
+
+def test_the_prepared_file_stores_no_constant_column_and_reads_back_the_same_rows(tiny, tmp_path):
+    """The columns the orders file lacks are constants (a default such as quantity 1, or NULL):
+    the prepared file stores the others only, and the kernel's view gives back every contract
+    column, in order, with its type and the command's values row for row."""
+    import duckdb
+
+    from fupan.ingest.validate import open_prepared, save_prepared
+
+    campaign = open_campaign(tiny)
+    prepared = tmp_path / "prepared.duckdb"
+    try:
+        save_prepared(campaign, prepared)
+        expected_types = campaign.con.execute("DESCRIBE orders").fetchall()
+        expected = campaign.con.execute("SELECT * FROM orders ORDER BY _row").fetchall()
+    finally:
+        campaign.con.close()
+    file = duckdb.connect(str(prepared), read_only=True)
+    stored = {r[0] for r in file.execute("DESCRIBE _rows_orders").fetchall()}
+    file.close()
+    assert {"order_type", "balance_time", "quantity", "is_gift"}.isdisjoint(stored)
+    assert {"order_id", "user_id", "paid_amount", "list_amount", "_row"} <= stored
+    kernel = open_prepared(tiny, prepared)
+    try:
+        assert kernel.con.execute("DESCRIBE orders").fetchall() == expected_types
+        got = kernel.con.execute("SELECT * FROM orders ORDER BY _row").fetchall()
+    finally:
+        kernel.con.close()
+    assert got == expected
+    names = [r[0] for r in expected_types]
+    assert {row[names.index("quantity")] for row in got} == {1}
+    assert {row[names.index("order_type")] for row in got} == {None}

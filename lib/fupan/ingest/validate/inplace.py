@@ -172,6 +172,36 @@ def _missing(name: str, filename: str, have: set[str]) -> list[Problem]:
     return problems
 
 
+def typed_columns(name: str, exprs: dict[str, str]) -> dict[str, str]:
+    """Each contract column of ``name`` and its SQL: the column's typed expression (``exprs``,
+    for the columns the file has) with its default where it is empty, or, absent, the default
+    (DEFAULTS) or NULL, cast to the contract type."""
+    cols = {}
+    for col in CONTRACTS[name]:
+        default = DEFAULTS.get(col.name)
+        if default == "paid_amount":  # the typed value, never the raw text
+            default = exprs["paid_amount"]
+        if col.name in exprs:
+            e = exprs[col.name] if default is None else f"coalesce({exprs[col.name]}, {default})"
+        else:
+            e = default or "NULL"
+        cols[col.name] = f"CAST({e} AS {SQL_TYPE[col.kind]})"
+    return cols
+
+
+def constant_columns(name: str, present: list[str]) -> dict[str, str]:
+    """The contract columns of ``name`` the file does not have (``present``: those it has) and
+    that are filled with a constant — a literal default or NULL — with their SQL
+    (:func:`typed_columns`'s)."""
+    names = {c.name for c in CONTRACTS[name]}
+    placeholders = {c: c for c in present}  # only the absent columns' SQL is kept
+    return {
+        c: sql
+        for c, sql in typed_columns(name, placeholders).items()
+        if c not in present and DEFAULTS.get(c) not in names
+    }
+
+
 def typed_select(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -197,16 +227,7 @@ def typed_select(
                 f"{privacy.id_key_sql('r.' + ident(column), raw_type)}"
             )
             exprs[column] = f"{alias}.p"
-    cols = []
-    for col in CONTRACTS[name]:
-        default = DEFAULTS.get(col.name)
-        if default == "paid_amount":  # the typed value, never the raw text
-            default = exprs["paid_amount"]
-        if col.name in exprs:
-            e = exprs[col.name] if default is None else f"coalesce({exprs[col.name]}, {default})"
-        else:
-            e = default or "NULL"
-        cols.append(f"CAST({e} AS {SQL_TYPE[col.kind]}) AS {col.name}")
+    cols = [f"{sql} AS {column}" for column, sql in typed_columns(name, exprs).items()]
     source = f"raw_{name} AS r" if view is None else f"({view.select}) AS r" + "".join(joins)
     where = ""
     if duplicates == "drop":

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import Problem
-from ...extract.duck import ddl
+from ...extract.duck import ddl, ident
 from ...progress import step
 from ..card import load_card
 from ..readers import campaign_bytes, file_sha256, open_connection
-from .inplace import typed_select
+from .inplace import constant_columns, typed_select
 from .model import Campaign
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             view = campaign.inplace.get(name)
             if name not in KEPT_IN_FILE or view is None or view.typed is None:
                 with step("写入", f"writing the validated {name} for the report"):
-                    ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+                    present = campaign.flags.get("columns")
+                    _write_rows(con, name, present.get(name) if isinstance(present, dict) else None)
                 continue
             # read in place: the small pseudonym tables are copied, the rows stay in the file
             for table, _ in view.pseudonyms.values():
@@ -67,6 +68,25 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
         ).fetchall()
     finally:
         ddl(con, "DETACH prep")
+
+
+def _write_rows(con: duckdb.DuckDBPyConnection, name: str, present: list[str] | None) -> None:
+    """Write the typed ``name`` as ``prep.name``. The contract columns its file does not have
+    hold one constant each (:func:`.inplace.constant_columns`: a default or NULL); only the
+    other columns are stored, in ``prep._rows_<name>``, and ``prep.name`` is a view adding the
+    constants back in the contract's order. At 10M order lines with 10 such columns the write
+    took 5.0 s with them and 4.1 s without."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    constants = constant_columns(name, present) if present is not None else {}
+    if not constants:
+        ddl(con, f"CREATE TABLE prep.{name} AS SELECT * FROM {name}")
+        return
+    stored = [c for c in columns if c not in constants]
+    ddl(
+        con, f"CREATE TABLE prep._rows_{name} AS SELECT {', '.join(map(ident, stored))} FROM {name}"
+    )
+    select = [f"{constants[c]} AS {ident(c)}" if c in constants else ident(c) for c in columns]
+    ddl(con, f"CREATE VIEW prep.{name} AS SELECT {', '.join(select)} FROM prep._rows_{name}")
 
 
 def _copy_uncompressed(con: duckdb.DuckDBPyConnection, table: str) -> None:
