@@ -134,3 +134,61 @@ def test_two_campaigns_with_the_same_case_id_are_not_run_into_one_folder(tmp_pat
     assert "Traceback" not in proc.stdout + proc.stderr
     assert [p.name for p in out.iterdir()] == ["tiny-same"]
     assert (out / "tiny-same" / "case.json").is_file()
+
+
+def test_each_run_sees_the_environment_of_the_call_not_of_the_first(tmp_path: Path, monkeypatch):
+    """The runs are forked from a process started at the first batch; each still gets the
+    environment and folder of its own call, as a fresh `python -m fupan.cli run` would."""
+    from fupan.batch import run_batch
+
+    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-env"})
+    out = tmp_path / "reports"
+    (first,) = run_batch([folder], out, progress=False, library=None)
+    assert first.status == "ok", first.error
+    bad = tmp_path / "bad-salt"
+    bad.write_text("not a salt\n", encoding="ascii")
+    monkeypatch.setenv("FUPAN_SALT_FILE", str(bad))
+    (second,) = run_batch([folder], out, progress=False, library=None, force=True)
+    assert second.status == "failed"
+    assert str(bad) in second.error and "Salt file" in second.error and "盐值文件" in second.error
+
+
+def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Path):
+    """A run's process that dies without a word (here: killed while its kernel runs) is that
+    campaign's failure, with its exit code; the batch goes on to the next campaign."""
+    import threading
+    import time
+
+    import psutil
+
+    from fupan.batch import run_batch
+
+    folders = [
+        write_campaign(tmp_path / n, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-{n}"})
+        for n in ("first", "second")
+    ]
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.extend(
+            run_batch(folders, tmp_path / "reports", jobs=1, progress=False, library=None)
+        )
+    )
+    worker.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and time.monotonic() < deadline:
+        for proc in psutil.Process().children(recursive=True):
+            try:
+                if any("ipykernel_launcher" in part for part in proc.cmdline()):
+                    killed = proc.parent()  # the run that started this kernel
+                    killed.kill()
+                    break
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    worker.join(timeout=120)
+    assert killed is not None and not worker.is_alive()
+    first, second = result
+    assert first.status == "failed" and "exit -9" in first.error
+    assert "ended without a result" in first.error and "未留下结果" in first.error
+    assert second.status == "ok", second.error
