@@ -192,3 +192,46 @@ def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Pat
     assert first.status == "failed" and "exit -9" in first.error
     assert "ended without a result" in first.error and "未留下结果" in first.error
     assert second.status == "ok", second.error
+
+
+@pytest.mark.parametrize("command", ["run", "batch"])
+def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, command: str):
+    """Ctrl-C (SIGINT to the terminal's process group) while the report's kernel runs: exit
+    code 130 and a bilingual line — not the silent exit 0 typer gives outside standalone mode —
+    and no kernel left behind."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    from conftest import ROOT, _fupan_command
+
+    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-int"})
+    proc = subprocess.Popen(
+        _fupan_command((command, str(folder), "--out", str(tmp_path / "reports"))),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    kernels: list = []
+    deadline = time.monotonic() + 60
+    while not kernels and proc.poll() is None and time.monotonic() < deadline:
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel_launcher" in part for part in child.cmdline()):
+                    kernels.append(child)
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    assert kernels, "the report's kernel never started"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err[-2000:]
+    assert "已中断" in err and "Interrupted" in err
+    time.sleep(1)
+    assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]

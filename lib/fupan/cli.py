@@ -409,7 +409,7 @@ def _bad_option(option: str, got: str, zh: str, en: str):
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except FupanError as exc:
         typer.echo(str(exc), err=True)
         sys.exit(exc.exit_code)
@@ -424,6 +424,10 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(130)
         raise
+    if isinstance(code, int) and code:  # outside standalone mode typer *returns* an Exit's code
+        if code == 130:  # Ctrl-C: typer turns KeyboardInterrupt into Exit(130)
+            typer.echo("\n已中断 Interrupted (Ctrl-C).", err=True)
+        sys.exit(code)
 
 
 if __name__ == "__main__":
