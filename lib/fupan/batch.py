@@ -11,6 +11,7 @@ seconds and status, and each error in the bilingual form ``fupan run`` printed i
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -120,22 +122,18 @@ PRELOAD = (
     "jupyter_client",
 )
 
-_CONTEXT: list = []
 
-
-def _context():
+@functools.cache
+def _context() -> Any:
     """The multiprocessing context the runs start in: a forkserver that has imported
     :data:`PRELOAD` (where the platform has one; else spawn, which imports per run)."""
-    if not _CONTEXT:
-        import multiprocessing
+    import multiprocessing
 
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload(list(PRELOAD))
-            _CONTEXT.append(server)
-        else:
-            _CONTEXT.append(multiprocessing.get_context("spawn"))
-    return _CONTEXT[0]
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload(list(PRELOAD))
+    return server
 
 
 def _run_command(args: list[str], env: dict[str, str], cwd: str, conn) -> None:

@@ -18,10 +18,8 @@ propagates. ``record`` names the result's key under ``analyses`` in case.json.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -180,24 +178,21 @@ def _needs(inputs: dict[str, Any], steps: tuple[Step, ...]) -> dict[str, set[str
     return needs
 
 
-def _run_step(step: Step, data: dict[str, Any], connection: threading.Lock) -> Any:
-    """One step's result (a :class:`Skip` for a skippable step's ValueError).
-
-    A step reading the campaign (its DuckDB connection, which is not thread-safe) holds
-    ``connection``.
-    """
+def _run_step(step: Step, data: dict[str, Any]) -> Any:
+    """One step's result (a :class:`Skip` for a skippable step's ValueError)."""
     args = [_resolve(name, data, step) for name in step.inputs]
-    uses_connection = any(name.split(".")[0] == "campaign" for name in step.inputs)
     try:
-        with (
-            connection if uses_connection else nullcontext(),
-            progress.step("分析", f"analysis: {step.name}"),
-        ):
+        with progress.step("分析", f"analysis: {step.name}"):
             return step.run(*args)
     except ValueError as exc:
         if not step.skippable:
             raise
         return Skip(str(exc))
+
+
+def _reads_campaign(step: Step) -> bool:
+    """Whether ``step`` reads the campaign, whose DuckDB connection is not thread-safe."""
+    return any(name.split(".")[0] == "campaign" for name in step.inputs)
 
 
 def workers() -> int:
@@ -215,8 +210,8 @@ def run_pipeline(
     """Run ``steps`` over ``inputs``; each step's result is stored under its name.
 
     A step starts once the steps it reads have finished, up to ``parallel`` (default
-    :func:`workers`) at a time in threads, in the list's order among those ready; steps reading
-    the campaign take turns on its connection. The customer analyses (pandas and scipy, which
+    :func:`workers`) at a time in threads, in the list's order among those ready; a step reading
+    the campaign waits, without taking a thread, while another one uses its connection. The customer analyses (pandas and scipy, which
     release the interpreter's lock for their array work) then overlap: at 10M order lines the
     analyses took 10.5 s one after another. Results do not depend on the order (every step is a
     function of its inputs). When steps fail, the first failure in the list's order is raised,
@@ -224,11 +219,10 @@ def run_pipeline(
     """
     needs = _needs(inputs, steps)
     data = dict(inputs)
-    connection = threading.Lock()
     parallel = workers() if parallel is None else max(1, parallel)
     if parallel == 1:
         for step in steps:
-            data[step.name] = _run_step(step, data, connection)
+            data[step.name] = _run_step(step, data)
         return data
     order = {step.name: i for i, step in enumerate(steps)}
     waiting, done = list(steps), set[str]()
@@ -236,12 +230,14 @@ def run_pipeline(
     running: dict[Future[Any], Step] = {}
     with ThreadPoolExecutor(parallel, thread_name_prefix="fupan-analysis") as pool:
         while waiting or running:
+            connection_busy = any(_reads_campaign(s) for s in running.values())
             for step in [] if failed else list(waiting):
                 if len(running) >= parallel:
                     break
-                if needs[step.name] <= done:
+                if needs[step.name] <= done and not (connection_busy and _reads_campaign(step)):
                     waiting.remove(step)
-                    running[pool.submit(_run_step, step, data, connection)] = step
+                    running[pool.submit(_run_step, step, data)] = step
+                    connection_busy = connection_busy or _reads_campaign(step)
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -14,8 +14,8 @@ before any check, typing or analysis sees it:
    hex digits of SHA-256(key ‖ id), the key a 128-bit secret derived from the salt (a truncated
    secret-prefix hash, a pseudorandom function like HMAC:
    :func:`fupan.extract.engines.secrets.keyed_hash`). Distinct ids stay distinct (64 bits) and
-   equal ids stay equal across tables, so counts and joins are unchanged. The other free-text contract columns in
-   :data:`PSEUDONYMISE_IF_PII` (order_id, session_id, sku, category, channel, variant) get the same
+   equal ids stay equal across tables, so counts and joins are unchanged. The other free-text
+   contract columns in :data:`PSEUDONYMISE_IF_PII` (order_id, session_id, sku, category, channel, variant) get the same
    treatment, with a warning, when one of their first :data:`SAMPLE_ROWS` values *is* a phone
    number, ID number or e-mail address (whole-value match, so ordinary codes are left alone).
 3. **The salt** is secret, per case library and never inside the repository: the file named by

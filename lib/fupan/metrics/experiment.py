@@ -2,8 +2,8 @@
 
 Input is the per-arm aggregate of :mod:`fupan.extract.aggregates` (``ab_arms``: per variant and
 ``mixed`` — users seen in more than one arm —, the users, the converted users, and the mean and
-sample variance of their GMV; no identifier), or per-user rows summed up by :func:`arm_summary`. Arm A is the control, B the treatment;
-every effect is B relative to A.
+sample variance of their GMV; no identifier), or per-user rows summed up by :func:`arm_summary`.
+Arm A is the control, B the treatment; every effect is B relative to A.
 """
 
 from __future__ import annotations

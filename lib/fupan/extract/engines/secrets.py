@@ -71,7 +71,8 @@ def pseudonym_key(salt: bytes) -> str:
 def keyed_hash(user_id: str, salt: bytes) -> str:
     """SHA-256(key ‖ user_id) in hex, key = :func:`pseudonym_key` — the customer key's keyed hash,
     the reference every engine's SQL reproduces. Only its first 15 or 16 hex digits ever leave:
-    the pseudonym (:func:`fupan.ingest.privacy.pseudonym`) and :func:`user_key`.
+    the pseudonym (:func:`fupan.ingest.privacy.pseudonym`) and a warehouse engine's
+    ``user_key`` (the first 15 as a BIGINT).
 
     A secret-prefix hash whose output is truncated (64 of 256 bits shown) is AMAC (Bellare,
     Bernstein & Tessaro, "Hash-function based PRFs: AMAC and its multi-user security",
@@ -81,9 +82,3 @@ def keyed_hash(user_id: str, salt: bytes) -> str:
     precomputed pad state can be written in SQL): the 11.2M distinct ids of the L benchmark
     campaign hash in 1.4 s in DuckDB instead of 4.5 s."""
     return hashlib.sha256((pseudonym_key(salt) + user_id).encode("utf-8")).hexdigest()
-
-
-def user_key(user_id: str, salt: bytes) -> int:
-    """What a warehouse engine's ``user_key`` computes: the first 15 hex digits of
-    :func:`keyed_hash` as an integer (the reference for the SQL)."""
-    return int(keyed_hash(user_id, salt)[:15], 16)
