@@ -7,6 +7,7 @@ asserted here.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -153,6 +154,22 @@ def test_each_run_sees_the_environment_of_the_call_not_of_the_first(tmp_path: Pa
     assert str(bad) in second.error and "Salt file" in second.error and "盐值文件" in second.error
 
 
+def _kernels(root, folders: list[Path]) -> list:
+    """The processes under ``root`` working in one of ``folders``: the reports' kernels (a new
+    kernel or one forked from its run alike; the runs themselves work where they were called)."""
+    import psutil
+
+    wanted = {str(f.resolve()) for f in folders}
+    found = []
+    for proc in root.children(recursive=True):
+        try:
+            if proc.cwd() in wanted:
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
 def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Path):
     """A run's process that dies without a word (here: killed while its kernel runs) is that
     campaign's failure, with its exit code; the batch goes on to the next campaign."""
@@ -176,18 +193,22 @@ def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Pat
     worker.start()
     killed = None
     deadline = time.monotonic() + 60
+    kernel = None
     while killed is None and time.monotonic() < deadline:
-        for proc in psutil.Process().children(recursive=True):
+        for proc in _kernels(psutil.Process(), folders):
             try:
-                if any("ipykernel_launcher" in part for part in proc.cmdline()):
-                    killed = proc.parent()  # the run that started this kernel
-                    killed.kill()
-                    break
+                kernel, killed = proc, proc.parent()  # the run that started this kernel
+                killed.kill()
+                break
             except psutil.Error:
                 continue
         time.sleep(0.05)
     worker.join(timeout=120)
     assert killed is not None and not worker.is_alive()
+    # its kernel (forked from the run: two campaigns to run) noticed and ended on its own
+    assert kernel is not None
+    with contextlib.suppress(psutil.NoSuchProcess):
+        kernel.wait(timeout=10)
     first, second = result
     assert first.status == "failed" and "exit -9" in first.error
     assert "ended without a result" in first.error and "未留下结果" in first.error
@@ -208,9 +229,13 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
 
     from conftest import ROOT, _fupan_command
 
-    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-int"})
+    # batch: two campaigns, so that the runs fork their kernels warm
+    folders = [
+        write_campaign(tmp_path / n, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-int-{n}"})
+        for n in (("a",) if command == "run" else ("a", "b"))
+    ]
     proc = subprocess.Popen(
-        _fupan_command((command, str(folder), "--out", str(tmp_path / "reports"))),
+        _fupan_command((command, *map(str, folders), "--out", str(tmp_path / "reports"))),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -221,12 +246,7 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
     kernels: list = []
     deadline = time.monotonic() + 60
     while not kernels and proc.poll() is None and time.monotonic() < deadline:
-        for child in psutil.Process(proc.pid).children(recursive=True):
-            try:
-                if any("ipykernel_launcher" in part for part in child.cmdline()):
-                    kernels.append(child)
-            except psutil.Error:
-                continue
+        kernels = _kernels(psutil.Process(proc.pid), folders)
         time.sleep(0.05)
     assert kernels, "the report's kernel never started"
     os.killpg(proc.pid, signal.SIGINT)

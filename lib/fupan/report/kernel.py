@@ -81,7 +81,9 @@ def start_kernel(cwd: Path) -> Any:
     """Start a ``python3`` kernel in ``cwd`` (the campaign folder, as papermill's ``cwd`` would)
     and return its manager; the kernel imports :data:`WARM_MODULES` as it starts. It listens on
     IPC sockets in a private folder (:func:`socket_dir`) rather than on unencrypted TCP ports
-    (and Jupyter's warning about them), unless no folder can hold them."""
+    (and Jupyter's warning about them), unless no folder can hold them. In a process that has
+    already imported the kernel's modules (a ``fupan batch`` run) the kernel is forked from it
+    (:func:`forkable`) instead of started as a new interpreter."""
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
@@ -92,11 +94,43 @@ def start_kernel(cwd: Path) -> Any:
     km.fupan_socket_dir = made  # type: ignore[attr-defined]
     extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"]
     try:
+        if forkable():
+            import uuid
+
+            from .forked import ForkedProvisioner
+
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = ForkedProvisioner(
+                kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km
+            )
         run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
     except BaseException:
         shutdown(km)
         raise
     return km
+
+
+#: What a process must have imported for a kernel forked from it to start warm: the template's
+#: modules and the kernel application itself.
+FORK_NEEDS = (*WARM_MODULES, "ipykernel.kernelapp", "matplotlib.pyplot")
+
+
+def forkable() -> bool:
+    """Whether the kernel is better forked from this process than started afresh: this process
+    has imported :data:`FORK_NEEDS` (else a fork would import them all the same), runs one thread
+    (a fork copies only the calling thread, and a lock another one held would stay held) and has
+    not chosen a matplotlib backend (the kernel must pick its inline one as a fresh kernel does).
+    The kernel's command is checked when it is launched
+    (:meth:`fupan.report.forked.ForkedProvisioner.launch_kernel`). ``FUPAN_KERNEL_FORK=0`` turns
+    it off."""
+    import sys
+    import threading
+
+    if os.environ.get("FUPAN_KERNEL_FORK", "1") == "0" or not hasattr(os, "fork"):
+        return False
+    if any(m not in sys.modules for m in FORK_NEEDS) or threading.active_count() != 1:
+        return False
+    return getattr(sys.modules["matplotlib.pyplot"], "_backend_mod", None) is None
 
 
 def shutdown(km: Any) -> None:
