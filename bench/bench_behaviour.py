@@ -93,7 +93,7 @@ def fupan_side(folder: Path) -> dict:
         kernel_side = open_prepared(folder, prepared)
         t0 = time.perf_counter()
         engine = aggregates.prepare(kernel_side)
-        parts = aggregates.behaviour(engine)
+        parts = aggregates.behaviour(engine, kernel_side)
         seconds = time.perf_counter() - t0
     totals = _totals(
         parts["uv"],

@@ -315,8 +315,6 @@ def test_day_drivers_name_the_top_orders_of_a_day(tiny_extract):
 def test_every_sql_file_is_read_by_its_name():
     names = [
         "ab_arms",
-        "behaviour_daily",
-        "behaviour_window",
         "calendar",
         "control_daily",
         "customer_orders",
@@ -335,7 +333,6 @@ def test_every_sql_file_is_read_by_its_name():
         "sku_window",
         "spend_daily",
         "stockouts",
-        "user_channel_days",
         "window_channel",
     ]
     for name in names:

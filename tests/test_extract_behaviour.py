@@ -1,7 +1,7 @@
 """The behaviour aggregates (UV, 访客数, funnel by day and window, A/B arms) against pandas.
 
-The extract counts users from one staging row per (day, channel, customer) with the funnel steps
-as bits (``user_channel_days.sql``); here every figure is recomputed the plain way — ``nunique``
+The extract counts users from one staging row per (day, customer) with each channel's funnel steps
+as bits (:mod:`fupan.extract.behaviour`); here every figure is recomputed the plain way — ``nunique``
 of the user ids over the event rows of the demo campaign — and must be equal, channel by channel
 and across channels ('_all', where a customer who came through two channels counts once).
 """
@@ -224,3 +224,70 @@ def test_window_counts_hold_with_only_the_required_windows(demo_dir, tmp_path):
     # campaign = burst here: the two windows' rows are the same counts
     by = agg.window_uv.set_index(["phase", "channel"]).uv
     assert by["campaign"].to_dict() == by["burst"].to_dict()
+
+
+def _assert_as_nunique(agg, windows: pd.DataFrame, events: pd.DataFrame) -> None:
+    """Every behaviour figure of ``agg`` equals nunique over ``events`` (the four checks above)."""
+    keys = ["date", "channel"]
+    assert _table(agg.uv, keys, "uv") == _table(_with_all(events, ["date"], "uv"), keys, "uv")
+    steps = _with_all(events, ["date", "event"], "users").rename(columns={"event": "step"})
+    keys = ["date", "channel", "step"]
+    assert _table(agg.funnel_daily, keys, "users") == _table(steps, keys, "users")
+    inside = _windowed(events, windows)
+    keys = ["phase", "channel"]
+    assert _table(agg.window_uv, keys, "uv") == _table(
+        _with_all(inside, ["phase"], "uv"), keys, "uv"
+    )
+    days = inside.groupby(["phase", "channel"]).date.nunique().rename("days").reset_index()
+    days_all = inside.groupby("phase").date.nunique().rename("days").reset_index()
+    expected_days = pd.concat([days, days_all.assign(channel="_all")])
+    assert _table(agg.window_uv, keys, "days") == _table(expected_days, keys, "days")
+    steps = _with_all(inside, ["phase", "event"], "users").rename(columns={"event": "step"})
+    keys = ["phase", "channel", "step"]
+    assert _table(agg.funnel, keys, "users") == _table(steps, keys, "users")
+
+
+@pytest.fixture(scope="module")
+def many_channels(demo_dir, tmp_path_factory):
+    """The demo with its events spread over 13 channels (more than the 10 one bit column holds;
+    one name with a quote in it), each customer-day in one or two of them."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("behaviour") / "many-channels"
+    shutil.copytree(demo_dir, folder)
+    path = next(folder.glob("events.*"))
+    events = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    names = [f"ch{k:02d}" for k in range(12)] + ["o'neil"]
+    key = pd.util.hash_pandas_object(events.user_id.astype(str), index=False)
+    second = (pd.Series(range(len(events))) % 5 == 0).to_numpy()  # a second channel, sometimes
+    events["channel"] = [
+        names[(int(k) % 13 + int(s)) % 13] for k, s in zip(key, second, strict=True)
+    ]
+    if path.suffix == ".parquet":
+        events.to_parquet(path, index=False)
+    else:
+        events.to_csv(path, index=False)
+    return folder
+
+
+def test_thirteen_channels_take_two_bit_columns_and_count_as_nunique(many_channels):
+    agg, windows, events = _extracted(many_channels)
+    assert events.channel.nunique() == 13
+    assert set(agg.uv.channel) == {*events.channel, "_all"}
+    _assert_as_nunique(agg, windows, events)
+
+
+def test_a_channel_list_that_lacks_one_is_asked_again_of_the_events(many_channels):
+    """The channels come from validation; were one missing, its customers would land in the
+    unlisted slot, which the extract notices and then asks the events for the list."""
+    campaign = open_campaign(many_channels)
+    try:
+        listed = campaign.flags["event_channels"]
+        assert len(listed) == 13 and "o'neil" in listed
+        campaign.flags["event_channels"] = listed[:3]
+        agg = extract(campaign)
+        windows = window_frame(campaign)
+    finally:
+        campaign.con.close()
+    _, _, events = _extracted(many_channels)
+    _assert_as_nunique(agg, windows, events)

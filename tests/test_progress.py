@@ -150,7 +150,7 @@ def test_fupan_run_prints_the_steps_of_both_processes(demo_dir: Path, tmp_path: 
         "· 校验 checking orders.parquet",
         "· 写入 writing the validated orders for the report",
         "· 打开 opening the validated tables",
-        "· 汇总 extract: user_channel_days",
+        "· 汇总 extract: user_days",
         "· 汇总 extract: customer_orders",
         "· 分析 analysis: customer_value",
         "· 分析 analysis: products",

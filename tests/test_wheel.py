@@ -68,7 +68,7 @@ def test_the_wheel_holds_everything_read_at_run_time(wheel):
     packaged = {Path(p).relative_to("lib").as_posix() for p in tracked if (ROOT / p).is_file()}
     assert packaged <= names, sorted(packaged - names)  # every file of the package, data included
     assert "fupan/report/templates/retrospective.ipynb" in names
-    assert "fupan/extract/sql/behaviour_daily.sql" in names and "fupan/report/report.css" in names
+    assert "fupan/extract/sql/ab_arms.sql" in names and "fupan/report/report.css" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
     requires = [
         line

@@ -72,7 +72,7 @@ class Aggregates:
     sku_window: pd.DataFrame
     history: pd.DataFrame
     uv: pd.DataFrame | None = None
-    #: 访客数 distinct over each window, by channel (``behaviour_window.sql``)
+    #: 访客数 distinct over each window, by channel (:mod:`.behaviour`)
     window_uv: pd.DataFrame | None = None
     funnel: pd.DataFrame | None = None
     funnel_daily: pd.DataFrame | None = None
@@ -159,7 +159,9 @@ def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     grouped by step would."""
     long = frame.melt(
         id_vars=[key, "channel"],
-        value_vars=[f"s_{s}" for s in FUNNEL_STEPS],  # the bits of user_channel_days.steps
+        value_vars=[
+            f"s_{s}" for s in FUNNEL_STEPS
+        ],  # the funnel steps (fupan.extract.behaviour.STEP_BITS)
         var_name="step",
         value_name="users",
     )
@@ -175,14 +177,46 @@ def _materialise(engine: Engine, name: str) -> None:
         engine.materialise(name, sql(name))
 
 
-def behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
+def event_channels(campaign: Campaign, engine: Engine) -> list[str | None]:
+    """The channels of the typed events: as validation found them (``flags["event_channels"]``,
+    read from the file's few distinct values), else asked of the engine."""
+    flags = getattr(campaign, "flags", None) or {}
+    known = flags.get("event_channels")
+    return list(known) if known is not None else _ask_channels(engine)
+
+
+def _ask_channels(engine: Engine) -> list[str | None]:
+    """The distinct channels of ``events``, queried (a scan of the events)."""
+    with step("汇总", "extract: event_channels"):
+        found = engine.query("SELECT DISTINCT channel FROM events")
+    return sorted(found["channel"].tolist(), key=lambda c: (c is None, str(c)))
+
+
+def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
     """UV, 访客数, funnel (daily and per window) and the A/B arms from the events, read once into
-    ``user_channel_days`` (user_channel_days.sql)."""
-    _materialise(engine, "user_channel_days")
-    daily = _query(engine, "behaviour_daily")
-    window = _query(engine, "behaviour_window")
+    one row per customer-day (:mod:`.behaviour`, whose docstring states the 口径)."""
+    from . import behaviour as b
+
+    windows = window_frame(campaign)
+    channels = event_channels(campaign, engine)
+    for _ in range(2):
+        layout = b.Layout(tuple(channels), tuple(windows.phase))
+        _materialise_sql(engine, "user_days", b.user_days_sql(layout))
+        _materialise_sql(engine, "day_patterns", b.day_patterns_sql(layout))
+        wide_daily = _query_sql(engine, "behaviour_daily", b.behaviour_daily_sql(layout))
+        if not b.unlisted(wide_daily):
+            break
+        # a channel the list lacked (it cannot, when the list is the events' own): ask the engine
+        engine.release("user_days")
+        channels = _ask_channels(engine)
+    _materialise_sql(engine, "user_windows", b.user_windows_sql(layout))
+    engine.release("user_days")  # a row per customer-day: the largest staging table
+    wide_window = _query_sql(engine, "behaviour_window", b.behaviour_window_sql(layout))
     ab_arms = _query(engine, "ab_arms")
-    engine.release("user_channel_days")  # a row per customer-day: the largest staging table
+    engine.release("user_windows")
+    daily = b.daily_frame(wide_daily, layout)
+    window = b.window_frame(wide_window, daily, windows, layout)
+    daily["date"] = pd.to_datetime(daily["date"])
     uv = daily[["date", "channel", "uv"]].astype({"uv": "int64"})
     visitors = window[["phase", "channel", "uv", "days"]].astype({"uv": "int64", "days": "int64"})
     return {
@@ -194,6 +228,17 @@ def behaviour(engine: Engine) -> dict[str, pd.DataFrame]:
         "funnel": _steps(window, "phase"),
         "ab_arms": ab_arms,
     }
+
+
+def _materialise_sql(engine: Engine, name: str, text: str) -> None:
+    """The staging table ``name`` from the SQL ``text``."""
+    with step("汇总", f"extract: {name}"):
+        engine.materialise(name, text)
+
+
+def _query_sql(engine: Engine, name: str, text: str) -> pd.DataFrame:
+    with step("汇总", f"extract: {name}"):
+        return engine.query(text)
 
 
 #: the daily history's SQL per counting date (gmv_date)
@@ -221,7 +266,7 @@ def extract(campaign: Campaign) -> Aggregates:
     notes = {}
     parts: dict[str, pd.DataFrame | None] = dict.fromkeys(BEHAVIOUR)
     if campaign.has("events"):
-        parts.update(behaviour(engine))
+        parts.update(behaviour(engine, campaign))
     else:
         notes.update(dict.fromkeys(BEHAVIOUR, "events"))
     for name, table, key in (

@@ -206,7 +206,7 @@ def window_funnel(funnel: pd.DataFrame, phase: str, channel: str = "_all") -> pd
     Parameters
     ----------
     funnel : DataFrame
-        The extract's funnel aggregate (``extract/sql/behaviour_window.sql``): ``phase``, ``channel``
+        The extract's funnel aggregate (:func:`fupan.extract.behaviour.behaviour_window_sql`): ``phase``, ``channel``
         (``_all`` = any channel), ``step``, ``users``.
     phase : str
         The window, e.g. ``"campaign"``.

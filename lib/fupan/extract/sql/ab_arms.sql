@@ -4,16 +4,14 @@
 -- the mean and sample variance of the users' GMV in the window, zeros included — the sufficient
 -- statistics of the conversion z-test and the revenue Welch t-test
 -- (fupan.metrics.experiment.evaluate_arms). No user leaves the query: users are the 64-bit keys
--- of user_channel_days.sql; orders are matched by the same key.
+-- of user_windows (fupan.extract.behaviour: one row per customer, the variants seen on the
+-- campaign window's days); orders are matched by the same key.
 WITH exposed AS (
     SELECT user_key,
-           min(variant_min)                     AS variant,
-           max(variant_max) <> min(variant_min) AS mixed
-    FROM user_channel_days
+           variant_min                 AS variant,
+           variant_max <> variant_min  AS mixed
+    FROM user_windows
     WHERE variant_min IS NOT NULL
-      AND date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
-                   AND (SELECT end_date FROM windows WHERE phase = 'campaign')
-    GROUP BY user_key
 ), bought AS (
     SELECT hash(user_id) AS user_key, count(*) AS orders, CAST(sum(gmv) AS DOUBLE) AS gmv
     FROM order_level

@@ -49,7 +49,7 @@ from ..duplicates import DISTINCT_COUNTED
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
-from .inplace import InPlace, build_typed, drop_raw, load_in_place
+from .inplace import InPlace, build_typed, drop_raw, event_channels, load_in_place
 from .model import Campaign
 from .prepared import open_prepared, save_prepared
 from .tables import (
@@ -170,6 +170,8 @@ def _open(
                 f"'new customer' is approximate (returning customers may count as new).",
             )
         )
+    if "events" in loaded:
+        flags["event_channels"] = event_channels(con, typed["events"][0], inplace.get("events"))
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)

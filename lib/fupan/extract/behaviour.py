@@ -1,0 +1,237 @@
+"""The behaviour aggregates: UV, 访客数, the funnel (daily and per window) and the A/B arms, with
+the events read once.
+
+口径 (what every figure counts): distinct customers — a customer is the 64-bit key
+``hash(user_id)`` (distinct counts over 10⁶ customers differ from counts over the ids themselves
+only on a hash collision, ~10⁻⁸). UV of a day is the customers with any event that day; a funnel
+step's figure is the customers with that step's event (visit, view, cart, order, pay); a window's
+访客数 is the customers with any event in the window (not the sum of its days' UV). By channel,
+and across channels as ``_all`` (a customer counted once however many channels they came through).
+
+How: the events become one row per (day, customer) — :func:`user_days_sql` — holding, for each
+channel, six bits: seen (32) and the five steps (visit 1, view 2, cart 4, order 8, pay 16). Ten
+channels fit one BIGINT (60 bits); more take more columns (``b0``, ``b1``, …). Customers of a day
+with the same bits are counted together (:func:`day_patterns_sql`), which gives every daily
+figure; OR-ing a customer's days per window (:func:`user_windows_sql`, one row per customer) and
+counting customers with the same bits gives every window figure, and that row also holds the
+customer's A/B variants (``ab_arms.sql``). Two regroupings of the customer-days in all, where a
+row per (day, channel, customer) needed four (by day, by channel and customer, by customer, and
+the A/B one). The queries use only CASE, shifts, ``&`` and ``bit_or``, so that they transpile to
+PostgreSQL and Spark as the other extract SQL does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..dictionary import FUNNEL_STEPS
+
+#: the bit of each funnel step within a channel's six bits; ``SEEN`` marks any event
+STEP_BITS = {"visit": 1, "view": 2, "cart": 4, "order": 8, "pay": 16}
+SEEN = 32
+#: channels per BIGINT column (6 bits each: 60 of its 63 value bits)
+PER_COLUMN = 10
+#: the channel name of the across-channels rows
+ALL = "_all"
+#: the measures of a (day or window, channel): customers seen, then at each funnel step
+MEASURES = ("uv", *(f"s_{s}" for s in FUNNEL_STEPS))
+
+
+def _lit(text: str | None) -> str:
+    """``text`` as an SQL string literal (a typed NULL for None)."""
+    return "CAST(NULL AS VARCHAR)" if text is None else "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each channel's bits are. Channel ``i`` of ``channels`` is in column ``b{i // 10}``
+    at bit ``6 · (i % 10)``; one more slot after them, ``other``, takes the events of any
+    channel not listed (none, when the list is the events' own: :func:`unlisted` checks).
+    ``phases``: the names of the windows (``campaign`` among them)."""
+
+    channels: tuple[str | None, ...]
+    phases: tuple[str, ...]
+
+    @property
+    def slots(self) -> int:
+        return len(self.channels) + 1
+
+    @property
+    def columns(self) -> int:
+        return -(-self.slots // PER_COLUMN)
+
+    def place(self, i: int) -> tuple[int, int]:
+        """Column and bit offset of slot ``i``."""
+        return i // PER_COLUMN, 6 * (i % PER_COLUMN)
+
+    def mask(self, bit: int) -> list[int]:
+        """Per column: ``bit`` set in the six bits of every slot in it (across channels)."""
+        masks = [0] * self.columns
+        for i in range(self.slots):
+            column, shift = self.place(i)
+            masks[column] |= bit << shift
+        return masks
+
+    @property
+    def bits(self) -> str:
+        return ", ".join(f"b{c}" for c in range(self.columns))
+
+
+def user_days_sql(layout: Layout) -> str:
+    """One row per (day, customer) with events from the first window's first day to the last
+    one's end: ``b0…``, the channels' bits (module docstring), and the smallest and largest A/B
+    variant the customer saw that day."""
+    index = " ".join(
+        f"WHEN channel IS NULL THEN {i}" if c is None else f"WHEN channel = {_lit(c)} THEN {i}"
+        for i, c in enumerate(layout.channels)
+    )
+    steps = " ".join(f"WHEN '{s}' THEN {b}" for s, b in STEP_BITS.items())
+    if layout.columns == 1:
+        bits = ["bit_or(CAST(st AS BIGINT) << (6 * ci)) AS b0"]
+    else:
+        bits = [
+            f"bit_or(CASE WHEN ci >= {first} AND ci < {first + PER_COLUMN} "
+            f"THEN CAST(st AS BIGINT) << (6 * (ci - {first})) ELSE CAST(0 AS BIGINT) END) AS b{c}"
+            for c, first in ((c, c * PER_COLUMN) for c in range(layout.columns))
+        ]
+    return f"""
+SELECT date, user_key, {", ".join(bits)},
+       min(variant) AS variant_min,
+       max(variant) AS variant_max
+FROM (
+    SELECT CAST(event_time AS DATE) AS date,
+           hash(user_id) AS user_key,
+           variant,
+           CASE {index} ELSE {len(layout.channels)} END AS ci,
+           (CASE event {steps} ELSE 0 END) | {SEEN} AS st
+    FROM events
+    WHERE CAST(event_time AS DATE) BETWEEN (SELECT min(start_date) FROM windows)
+                                       AND (SELECT max(end_date) FROM windows)
+) e
+GROUP BY date, user_key"""
+
+
+def day_patterns_sql(layout: Layout) -> str:
+    """Per day, the customers with the same bits counted together (a few thousand rows)."""
+    return f"SELECT date, {layout.bits}, count(*) AS n FROM user_days GROUP BY date, {layout.bits}"
+
+
+def _in_window(phase: str, value: str) -> str:
+    """``value`` on a day of window ``phase``, else NULL."""
+    bound = "(SELECT {} FROM windows WHERE phase = " + _lit(phase) + ")"
+    return (
+        f"CASE WHEN date BETWEEN {bound.format('start_date')} AND {bound.format('end_date')} "
+        f"THEN {value} END"
+    )
+
+
+def user_windows_sql(layout: Layout) -> str:
+    """One row per customer: ``w{p}_{c}``, column ``c``'s bits OR-ed over the days of window
+    ``p`` (0 without an event in it), and the smallest and largest A/B variant seen on a day of
+    the campaign window."""
+    cols = [
+        f"bit_or(coalesce({_in_window(phase, f'b{c}')}, CAST(0 AS BIGINT))) AS w{p}_{c}"
+        for p, phase in enumerate(layout.phases)
+        for c in range(layout.columns)
+    ]
+    return f"""
+SELECT user_key, {", ".join(cols)},
+       min({_in_window("campaign", "variant_min")}) AS variant_min,
+       max({_in_window("campaign", "variant_max")}) AS variant_max
+FROM user_days
+GROUP BY user_key"""
+
+
+def _keys(layout: Layout) -> list[tuple[str, str | None, list[int]]]:
+    """(column-name key, channel, slots): each channel, then ``_all`` (every slot), then the
+    unlisted channels' slot."""
+    last = len(layout.channels)
+    return [(f"c{i}", c, [i]) for i, c in enumerate(layout.channels)] + [
+        ("all", ALL, list(range(layout.slots))),
+        ("other", None, [last]),
+    ]
+
+
+def _sums(layout: Layout, column: str, prefix: str) -> list[str]:
+    """Sums of ``n`` over the rows whose bits (``column``, ``{c}`` the column number) show each
+    key of :func:`_keys` as seen and at each step: ``{prefix}{key}_{measure}``."""
+    out = []
+    for measure, bit in (("uv", SEEN), *((f"s_{s}", STEP_BITS[s]) for s in FUNNEL_STEPS)):
+        for key, _, slots in _keys(layout):
+            masks = [0] * layout.columns
+            for i in slots:
+                c, shift = layout.place(i)
+                masks[c] |= bit << shift
+            test = " OR ".join(
+                f"({column.format(c=c)} & {m}) <> 0" for c, m in enumerate(masks) if m
+            )
+            out.append(f"sum(CASE WHEN {test} THEN n ELSE 0 END) AS {prefix}{key}_{measure}")
+    return out
+
+
+def behaviour_daily_sql(layout: Layout) -> str:
+    """Per day, one column per channel (and ``_all``) and measure: ``c{i}_uv``, ``c{i}_s_visit`` …"""
+    return (
+        f"SELECT date, {', '.join(_sums(layout, 'b{c}', ''))} FROM day_patterns "
+        "GROUP BY date ORDER BY date"
+    )
+
+
+def behaviour_window_sql(layout: Layout) -> str:
+    """One row: per window ``p``, channel and measure, the customers (``p{p}_c{i}_uv`` …),
+    counted over the customers with the same window bits together."""
+    window_cols = ", ".join(
+        f"w{p}_{c}" for p in range(len(layout.phases)) for c in range(layout.columns)
+    )
+    sums = [s for p in range(len(layout.phases)) for s in _sums(layout, f"w{p}_{{c}}", f"p{p}_")]
+    return (
+        f"WITH patterns AS (SELECT {window_cols}, count(*) AS n FROM user_windows "
+        f"GROUP BY {window_cols}) SELECT {', '.join(sums)} FROM patterns"
+    )
+
+
+def unlisted(wide_daily: pd.DataFrame) -> int:
+    """Customer-days whose channel was not in the layout (0 when the list was the events' own)."""
+    if wide_daily.empty:
+        return 0
+    return int(pd.to_numeric(wide_daily["other_uv"]).fillna(0).sum())
+
+
+def _long(row: pd.Series, layout: Layout, prefix: str) -> list[dict]:
+    """One day's or window's wide sums as rows (channel, uv, s_…); channels without customers
+    are left out, as a GROUP BY over the customers' rows would."""
+    rows = []
+    for key, channel, _ in _keys(layout)[:-1]:
+        values = {m: int(pd.to_numeric(row[f"{prefix}{key}_{m}"]) or 0) for m in MEASURES}
+        if values["uv"] > 0:
+            rows.append({"channel": channel, **values})
+    return rows
+
+
+def daily_frame(wide: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """date, channel, uv, s_visit … s_pay: a row per day and channel with customers."""
+    rows = [
+        {"date": r["date"], **values} for _, r in wide.iterrows() for values in _long(r, layout, "")
+    ]
+    return pd.DataFrame(rows, columns=["date", "channel", *MEASURES])
+
+
+def window_frame(
+    wide: pd.DataFrame, daily: pd.DataFrame, windows: pd.DataFrame, layout: Layout
+) -> pd.DataFrame:
+    """phase, channel, uv, days, s_visit … s_pay: a row per window and channel with customers;
+    ``days`` counts the window's days on which the channel had customers (``daily``, the
+    :func:`daily_frame`)."""
+    rows = []
+    if len(wide):
+        dates = pd.to_datetime(daily["date"]).dt.date
+        for p, phase in enumerate(layout.phases):
+            w = windows[windows.phase == phase].iloc[0]
+            inside = daily[(dates >= w.start_date) & (dates <= w.end_date)]
+            for values in _long(wide.iloc[0], layout, f"p{p}_"):
+                channel = values["channel"]
+                same = inside.channel.isna() if channel is None else inside.channel == channel
+                rows.append({"phase": phase, **values, "days": int(inside[same]["date"].nunique())})
+    return pd.DataFrame(rows, columns=["phase", "channel", "uv", "days", *MEASURES[1:]])
