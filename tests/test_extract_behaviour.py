@@ -291,3 +291,23 @@ def test_a_channel_list_that_lacks_one_is_asked_again_of_the_events(many_channel
         campaign.con.close()
     _, _, events = _extracted(many_channels)
     _assert_as_nunique(agg, windows, events)
+
+
+def test_events_outside_every_window_give_empty_counts_not_zeros(demo_dir, tmp_path):
+    """A behaviour log that misses the windows (here: shifted two years on) has no customer-day
+    to count: the daily and window figures are empty — nothing measured, no row of zeros."""
+    import shutil
+
+    folder = tmp_path / "late-log"
+    shutil.copytree(demo_dir, folder)
+    path = next(folder.glob("events.*"))
+    events = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    events["event_time"] = pd.to_datetime(events.event_time) + pd.DateOffset(years=2)
+    if path.suffix == ".parquet":
+        events.to_parquet(path, index=False)
+    else:
+        events.to_csv(path, index=False)
+    agg, _, inside = _extracted(folder)
+    assert inside.empty
+    assert agg.uv.empty and agg.funnel_daily.empty
+    assert agg.window_uv.empty and agg.funnel.empty

@@ -199,12 +199,17 @@ def unlisted(wide_daily: pd.DataFrame) -> int:
     return int(pd.to_numeric(wide_daily["other_uv"]).fillna(0).sum())
 
 
+def _count(value: object) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
 def _long(row: pd.Series, layout: Layout, prefix: str) -> list[dict]:
     """One day's or window's wide sums as rows (channel, uv, s_…); channels without customers
     are left out, as a GROUP BY over the customers' rows would."""
     rows = []
     for key, channel, _ in _keys(layout)[:-1]:
-        values = {m: int(pd.to_numeric(row[f"{prefix}{key}_{m}"]) or 0) for m in MEASURES}
+        # a sum over no rows is NULL (no customer-day in any window): no customers
+        values = {m: _count(row[f"{prefix}{key}_{m}"]) for m in MEASURES}
         if values["uv"] > 0:
             rows.append({"channel": channel, **values})
     return rows
