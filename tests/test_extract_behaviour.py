@@ -282,9 +282,9 @@ def test_a_channel_list_that_lacks_one_is_asked_again_of_the_events(many_channel
     unlisted slot, which the extract notices and then asks the events for the list."""
     campaign = open_campaign(many_channels)
     try:
-        listed = campaign.flags["event_channels"]
-        assert len(listed) == 13 and "o'neil" in listed
-        campaign.flags["event_channels"] = listed[:3]
+        listed = campaign.event_channels
+        assert listed is not None and len(listed) == 13 and "o'neil" in listed
+        campaign.event_channels = listed[:3]
         agg = extract(campaign)
         windows = window_frame(campaign)
     finally:

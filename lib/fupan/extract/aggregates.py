@@ -178,10 +178,9 @@ def _materialise(engine: Engine, name: str) -> None:
 
 
 def event_channels(campaign: Campaign, engine: Engine) -> list[str | None]:
-    """The channels of the typed events: as validation found them (``flags["event_channels"]``,
+    """The channels of the typed events: as validation found them (``campaign.event_channels``,
     read from the file's few distinct values), else asked of the engine."""
-    flags = getattr(campaign, "flags", None) or {}
-    known = flags.get("event_channels")
+    known = getattr(campaign, "event_channels", None)
     return list(known) if known is not None else _ask_channels(engine)
 
 

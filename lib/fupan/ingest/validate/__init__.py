@@ -170,8 +170,11 @@ def _open(
                 f"'new customer' is approximate (returning customers may count as new).",
             )
         )
-    if "events" in loaded:
-        flags["event_channels"] = event_channels(con, typed["events"][0], inplace.get("events"))
+    channels = (
+        event_channels(con, typed["events"][0], inplace.get("events"))
+        if "events" in loaded
+        else None
+    )
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)
@@ -188,6 +191,7 @@ def _open(
         flags=flags,
         privacy=privacy_log,
         inplace={k: v for k, v in inplace.items() if k in loaded},
+        event_channels=channels,
     )
 
 

@@ -32,6 +32,9 @@ class Campaign:
     #: tables read in place (:class:`fupan.ingest.validate.inplace.InPlace`): typed views over
     #: the files, materialised by nobody — :func:`save_prepared` writes their definitions
     inplace: dict[str, Any] = field(default_factory=dict)
+    #: the typed events' distinct channels, as validation read them (None: not read; the behaviour
+    #: extract then asks the events) — a layout hint for the extract, not recorded in the case
+    event_channels: list[str | None] | None = None
 
     def has(self, table: str) -> bool:
         return table in self.tables

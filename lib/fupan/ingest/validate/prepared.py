@@ -61,6 +61,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             "flags": campaign.flags,
             "warnings": [p.__dict__ for p in campaign.warnings],
             "privacy": campaign.privacy,
+            "event_channels": campaign.event_channels,
         }
         ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
         con.execute(
@@ -127,4 +128,5 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
         hashes=meta["hashes"],
         flags=meta["flags"],
         privacy=meta.get("privacy", {}),
+        event_channels=meta.get("event_channels"),
     )
