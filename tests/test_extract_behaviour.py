@@ -135,6 +135,11 @@ def test_ab_arms_are_the_campaigns_exposed_users_summed_per_arm(behaviour, demo_
     users' GMV in the campaign window (zeros included) — recomputed from the raw files by pandas
     on the raw ids, apart from the pseudonyms and the staging table."""
     agg, windows, events = behaviour
+    _assert_ab_as_pandas(agg, windows, events, demo_dir)
+
+
+def _assert_ab_as_pandas(agg, windows: pd.DataFrame, events: pd.DataFrame, folder) -> None:
+    """The A/B arms of ``agg`` equal pandas' over the raw ids of ``events`` and the orders file."""
     camp = windows.set_index("phase").loc["campaign"]
     start, end = pd.Timestamp(camp.start_date), pd.Timestamp(camp.end_date)
     exposed = events[
@@ -144,9 +149,7 @@ def test_ab_arms_are_the_campaigns_exposed_users_summed_per_arm(behaviour, demo_
         & (events.date <= end)
     ]
     per_user = exposed.groupby("user_id").variant.agg(["min", "nunique"])
-    per_user = per_user.join(_orders_per_user(demo_dir, start, end)).fillna(
-        {"orders": 0, "gmv": 0.0}
-    )
+    per_user = per_user.join(_orders_per_user(folder, start, end)).fillna({"orders": 0, "gmv": 0.0})
     per_user["mixed"] = per_user["nunique"] > 1
     expected = per_user.groupby(["min", "mixed"]).agg(
         users=("gmv", "size"),
@@ -250,7 +253,8 @@ def _assert_as_nunique(agg, windows: pd.DataFrame, events: pd.DataFrame) -> None
 @pytest.fixture(scope="module")
 def many_channels(demo_dir, tmp_path_factory):
     """The demo with its events spread over 13 channels (more than the 10 one bit column holds;
-    one name with a quote in it), each customer-day in one or two of them."""
+    one name with a quote in it), each customer-day in one or two of them; variant B renamed
+    0'b (a quote, and first in sort order)."""
     import shutil
 
     folder = tmp_path_factory.mktemp("behaviour") / "many-channels"
@@ -263,6 +267,7 @@ def many_channels(demo_dir, tmp_path_factory):
     events["channel"] = [
         names[(int(k) % 13 + int(s)) % 13] for k, s in zip(key, second, strict=True)
     ]
+    events["variant"] = events.variant.replace({"B": "0'b"})  # a quote, and now first in order
     if path.suffix == ".parquet":
         events.to_parquet(path, index=False)
     else:
@@ -311,3 +316,19 @@ def test_events_outside_every_window_give_empty_counts_not_zeros(demo_dir, tmp_p
     assert inside.empty
     assert agg.uv.empty and agg.funnel_daily.empty
     assert agg.window_uv.empty and agg.funnel.empty
+
+
+def test_a_variant_list_that_lacks_one_is_asked_again_and_arms_keep_their_names(many_channels):
+    """The variants are ranked in their sort order (``0'b`` before ``A``); were one missing from
+    validation's list, the extract notices the unlisted rank and asks the events again."""
+    campaign = open_campaign(many_channels)
+    try:
+        assert campaign.event_variants == ["0'b", "A"]
+        campaign.event_variants = ["A"]
+        agg = extract(campaign)
+        windows = window_frame(campaign)
+    finally:
+        campaign.con.close()
+    _, _, events = _extracted(many_channels)
+    assert set(agg.ab_arms.variant) == {"0'b", "A"}
+    _assert_ab_as_pandas(agg, windows, events, many_channels)

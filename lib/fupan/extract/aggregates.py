@@ -181,14 +181,23 @@ def event_channels(campaign: Campaign, engine: Engine) -> list[str | None]:
     """The channels of the typed events: as validation found them (``campaign.event_channels``,
     read from the file's few distinct values), else asked of the engine."""
     known = getattr(campaign, "event_channels", None)
-    return list(known) if known is not None else _ask_channels(engine)
+    return list(known) if known is not None else _ask(engine, "channel")
 
 
-def _ask_channels(engine: Engine) -> list[str | None]:
-    """The distinct channels of ``events``, queried (a scan of the events)."""
-    with step("汇总", "extract: event_channels"):
-        found = engine.query("SELECT DISTINCT channel FROM events")
-    return sorted(found["channel"].tolist(), key=lambda c: (c is None, str(c)))
+def event_variants(campaign: Campaign, engine: Engine) -> list[str]:
+    """The A/B variants of the typed events (NULL left out), found as :func:`event_channels`."""
+    known = getattr(campaign, "event_variants", None)
+    found = list(known) if known is not None else _ask(engine, "variant")
+    return [v for v in found if v is not None]
+
+
+def _ask(engine: Engine, column: str) -> list:
+    """The distinct values of ``events.<column>``, queried (a scan of the events), sorted as
+    strings with NULL last."""
+    with step("汇总", f"extract: event {column} values"):
+        found = engine.query(f"SELECT DISTINCT {column} AS v FROM events")
+    values = [None if pd.isna(c) else c for c in found["v"].tolist()]  # NULL may come as NaN
+    return sorted(values, key=lambda c: (c is None, str(c)))
 
 
 def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
@@ -198,21 +207,28 @@ def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
 
     windows = window_frame(campaign)
     channels = event_channels(campaign, engine)
-    for _ in range(2):
-        layout = b.Layout(tuple(channels), tuple(windows.phase))
+    variants = event_variants(campaign, engine)
+    for attempt in range(2):
+        layout = b.Layout(tuple(channels), tuple(windows.phase), tuple(variants))
         _materialise_sql(engine, "user_days", b.user_days_sql(layout))
         _materialise_sql(engine, "day_patterns", b.day_patterns_sql(layout))
         wide_daily = _query_sql(engine, "behaviour_daily", b.behaviour_daily_sql(layout))
-        if not b.unlisted(wide_daily):
+        _materialise_sql(engine, "user_windows", b.user_windows_sql(layout))
+        # a channel or variant the lists lacked (they cannot, when the lists are the events'
+        # own): ask the events for them and count again
+        wrong_channels = b.unlisted(wide_daily) > 0
+        wrong_variants = int(engine.query(b.unlisted_variants_sql(layout))["n"].iloc[0]) > 0
+        if not (wrong_channels or wrong_variants):
             break
-        # a channel the list lacked (it cannot, when the list is the events' own): ask the engine
-        engine.release("user_days")
-        channels = _ask_channels(engine)
-    _materialise_sql(engine, "user_windows", b.user_windows_sql(layout))
+        if attempt:
+            raise RuntimeError("the events' channels or variants changed while they were read")
+        channels = _ask(engine, "channel") if wrong_channels else channels
+        variants = [v for v in _ask(engine, "variant") if v is not None]
     engine.release("user_days")  # a row per customer-day: the largest staging table
     wide_window = _query_sql(engine, "behaviour_window", b.behaviour_window_sql(layout))
     ab_arms = _query(engine, "ab_arms")
     engine.release("user_windows")
+    ab_arms["variant"] = [layout.variants[int(r)] for r in ab_arms["variant"]]
     daily = b.daily_frame(wide_daily, layout)
     window = b.window_frame(wide_window, daily, windows, layout)
     daily["date"] = pd.to_datetime(daily["date"])

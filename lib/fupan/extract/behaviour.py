@@ -49,10 +49,13 @@ class Layout:
     """Where each channel's bits are. Channel ``i`` of ``channels`` is in column ``b{i // 10}``
     at bit ``6 · (i % 10)``; one more slot after them, ``other``, takes the events of any
     channel not listed (none, when the list is the events' own: :func:`unlisted` checks).
-    ``phases``: the names of the windows (``campaign`` among them)."""
+    ``phases``: the names of the windows (``campaign`` among them); ``variants``: below."""
 
     channels: tuple[str | None, ...]
     phases: tuple[str, ...]
+    #: the A/B variants in their sort order: a customer's variants are min and max of their ranks
+    #: (integers, cheaper to aggregate than the strings); a variant not listed ranks after them
+    variants: tuple[str, ...] = ()
 
     @property
     def slots(self) -> int:
@@ -81,13 +84,15 @@ class Layout:
 
 def user_days_sql(layout: Layout) -> str:
     """One row per (day, customer) with events from the first window's first day to the last
-    one's end: ``b0…``, the channels' bits (module docstring), and the smallest and largest A/B
-    variant the customer saw that day."""
+    one's end: ``b0…``, the channels' bits (module docstring), and the ranks of the smallest and
+    largest A/B variant the customer saw that day (:attr:`Layout.variants`)."""
     index = " ".join(
         f"WHEN channel IS NULL THEN {i}" if c is None else f"WHEN channel = {_lit(c)} THEN {i}"
         for i, c in enumerate(layout.channels)
     )
     steps = " ".join(f"WHEN '{s}' THEN {b}" for s, b in STEP_BITS.items())
+    ranks = " ".join(f"WHEN variant = {_lit(v)} THEN {i}" for i, v in enumerate(layout.variants))
+    rank = f"CASE {ranks} WHEN variant IS NOT NULL THEN {len(layout.variants)} END"
     if layout.columns == 1:
         bits = ["bit_or(CAST(st AS BIGINT) << (6 * ci)) AS b0"]
     else:
@@ -98,12 +103,12 @@ def user_days_sql(layout: Layout) -> str:
         ]
     return f"""
 SELECT date, user_key, {", ".join(bits)},
-       min(variant) AS variant_min,
-       max(variant) AS variant_max
+       min(vr) AS variant_min,
+       max(vr) AS variant_max
 FROM (
     SELECT CAST(event_time AS DATE) AS date,
            hash(user_id) AS user_key,
-           variant,
+           {rank} AS vr,
            CASE {index} ELSE {len(layout.channels)} END AS ci,
            (CASE event {steps} ELSE 0 END) | {SEEN} AS st
     FROM events
@@ -190,6 +195,11 @@ def behaviour_window_sql(layout: Layout) -> str:
         f"WITH patterns AS (SELECT {window_cols}, count(*) AS n FROM user_windows "
         f"GROUP BY {window_cols}) SELECT {', '.join(sums)} FROM patterns"
     )
+
+
+def unlisted_variants_sql(layout: Layout) -> str:
+    """How many customers saw a variant not in the layout (0 when the list is the events' own)."""
+    return f"SELECT count(*) AS n FROM user_windows WHERE variant_max = {len(layout.variants)}"
 
 
 def unlisted(wide_daily: pd.DataFrame) -> int:

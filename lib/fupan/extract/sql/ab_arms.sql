@@ -4,8 +4,9 @@
 -- the mean and sample variance of the users' GMV in the window, zeros included — the sufficient
 -- statistics of the conversion z-test and the revenue Welch t-test
 -- (fupan.metrics.experiment.evaluate_arms). No user leaves the query: users are the 64-bit keys
--- of user_windows (fupan.extract.behaviour: one row per customer, the variants seen on the
--- campaign window's days); orders are matched by the same key.
+-- of user_windows (fupan.extract.behaviour: one row per customer, the ranks of the smallest and
+-- largest variant seen on the campaign window's days, in the variants' sort order; the extract
+-- names the arms from the ranks); orders are matched by the same key.
 WITH exposed AS (
     SELECT user_key,
            variant_min                 AS variant,

@@ -49,7 +49,7 @@ from ..duplicates import DISTINCT_COUNTED
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
-from .inplace import InPlace, build_typed, drop_raw, event_channels, load_in_place
+from .inplace import InPlace, build_typed, drop_raw, event_values, load_in_place
 from .model import Campaign
 from .prepared import open_prepared, save_prepared
 from .tables import (
@@ -170,11 +170,11 @@ def _open(
                 f"'new customer' is approximate (returning customers may count as new).",
             )
         )
-    channels = (
-        event_channels(con, typed["events"][0], inplace.get("events"))
-        if "events" in loaded
-        else None
-    )
+    channels = variants = None
+    if "events" in loaded:
+        channels = event_values(con, typed["events"][0], inplace.get("events"), "channel")
+        found_variants = event_values(con, typed["events"][0], inplace.get("events"), "variant")
+        variants = [v for v in found_variants if v is not None]
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)
@@ -192,6 +192,7 @@ def _open(
         privacy=privacy_log,
         inplace={k: v for k, v in inplace.items() if k in loaded},
         event_channels=channels,
+        event_variants=variants,
     )
 
 

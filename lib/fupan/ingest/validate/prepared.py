@@ -62,6 +62,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             "warnings": [p.__dict__ for p in campaign.warnings],
             "privacy": campaign.privacy,
             "event_channels": campaign.event_channels,
+            "event_variants": campaign.event_variants,
         }
         ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
         con.execute(
@@ -129,4 +130,5 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
         flags=meta["flags"],
         privacy=meta.get("privacy", {}),
         event_channels=meta.get("event_channels"),
+        event_variants=meta.get("event_variants"),
     )
