@@ -69,14 +69,6 @@ class Layout:
         """Column and bit offset of slot ``i``."""
         return i // PER_COLUMN, 6 * (i % PER_COLUMN)
 
-    def mask(self, bit: int) -> list[int]:
-        """Per column: ``bit`` set in the six bits of every slot in it (across channels)."""
-        masks = [0] * self.columns
-        for i in range(self.slots):
-            column, shift = self.place(i)
-            masks[column] |= bit << shift
-        return masks
-
     @property
     def bits(self) -> str:
         return ", ".join(f"b{c}" for c in range(self.columns))
