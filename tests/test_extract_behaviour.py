@@ -323,7 +323,7 @@ def test_a_variant_list_that_lacks_one_is_asked_again_and_arms_keep_their_names(
     validation's list, the extract notices the unlisted rank and asks the events again."""
     campaign = open_campaign(many_channels)
     try:
-        assert campaign.event_variants == ["0'b", "A"]
+        assert campaign.event_variants == ["0'b", "A", None]
         campaign.event_variants = ["A"]
         agg = extract(campaign)
         windows = window_frame(campaign)

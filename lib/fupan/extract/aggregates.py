@@ -141,9 +141,11 @@ def _controls(campaign: Campaign) -> pd.DataFrame | None:
     return wide.reindex(index=days, columns=columns, fill_value=0.0).astype(float)
 
 
-def _query(engine: Engine, name: str) -> pd.DataFrame:
+def _query(engine: Engine, name: str, text: str | None = None) -> pd.DataFrame:
+    """The query ``name`` (``fupan/extract/sql/<name>.sql``, or the SQL ``text`` when generated),
+    run under its progress name; dates as datetimes."""
     with step("汇总", f"extract: {name}"):
-        frame = engine.query(sql(name))
+        frame = engine.query(sql(name) if text is None else text)
     if "date" in frame.columns:
         frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -159,9 +161,7 @@ def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     grouped by step would."""
     long = frame.melt(
         id_vars=[key, "channel"],
-        value_vars=[
-            f"s_{s}" for s in FUNNEL_STEPS
-        ],  # the funnel steps (fupan.extract.behaviour.STEP_BITS)
+        value_vars=[f"s_{s}" for s in FUNNEL_STEPS],
         var_name="step",
         value_name="users",
     )
@@ -171,29 +171,18 @@ def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return long.sort_values([key, "channel", "step"], kind="stable").reset_index(drop=True)
 
 
-def _materialise(engine: Engine, name: str) -> None:
-    """The staging table ``name`` from ``fupan/extract/sql/<name>.sql``."""
+def _materialise(engine: Engine, name: str, text: str | None = None) -> None:
+    """The staging table ``name`` from ``fupan/extract/sql/<name>.sql`` (or the SQL ``text``)."""
     with step("汇总", f"extract: {name}"):
-        engine.materialise(name, sql(name))
+        engine.materialise(name, sql(name) if text is None else text)
 
 
-def event_channels(campaign: Campaign, engine: Engine) -> list[str | None]:
-    """The channels of the typed events: as validation found them (``campaign.event_channels``,
-    read from the file's few distinct values), else asked of the engine."""
-    known = getattr(campaign, "event_channels", None)
-    return list(known) if known is not None else _ask(engine, "channel")
-
-
-def event_variants(campaign: Campaign, engine: Engine) -> list[str]:
-    """The A/B variants of the typed events (NULL left out), found as :func:`event_channels`."""
-    known = getattr(campaign, "event_variants", None)
-    found = list(known) if known is not None else _ask(engine, "variant")
-    return [v for v in found if v is not None]
-
-
-def _ask(engine: Engine, column: str) -> list:
-    """The distinct values of ``events.<column>``, queried (a scan of the events), sorted as
-    strings with NULL last."""
+def _listed(known: list | None, engine: Engine, column: str) -> list:
+    """The distinct values of ``events.<column>``: ``known`` (as validation read them from the
+    file's few distinct values: ``campaign.event_channels`` / ``event_variants``), else queried
+    (a scan of the events), sorted as strings with NULL last."""
+    if known is not None:
+        return list(known)
     with step("汇总", f"extract: event {column} values"):
         found = engine.query(f"SELECT DISTINCT {column} AS v FROM events")
     values = [None if pd.isna(c) else c for c in found["v"].tolist()]  # NULL may come as NaN
@@ -206,14 +195,15 @@ def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
     from . import behaviour as b
 
     windows = window_frame(campaign)
-    channels = event_channels(campaign, engine)
-    variants = event_variants(campaign, engine)
+    channels = _listed(getattr(campaign, "event_channels", None), engine, "channel")
+    variants = _listed(getattr(campaign, "event_variants", None), engine, "variant")
     for attempt in range(2):
+        variants = [v for v in variants if v is not None]  # rows without a variant: no arm
         layout = b.Layout(tuple(channels), tuple(windows.phase), tuple(variants))
-        _materialise_sql(engine, "user_days", b.user_days_sql(layout))
-        _materialise_sql(engine, "day_patterns", b.day_patterns_sql(layout))
-        wide_daily = _query_sql(engine, "behaviour_daily", b.behaviour_daily_sql(layout))
-        _materialise_sql(engine, "user_windows", b.user_windows_sql(layout))
+        _materialise(engine, "user_days", b.user_days_sql(layout))
+        _materialise(engine, "day_patterns", b.day_patterns_sql(layout))
+        wide_daily = _query(engine, "behaviour_daily", b.behaviour_daily_sql(layout))
+        _materialise(engine, "user_windows", b.user_windows_sql(layout))
         # a channel or variant the lists lacked (they cannot, when the lists are the events'
         # own): ask the events for them and count again
         wrong_channels = b.unlisted(wide_daily) > 0
@@ -222,10 +212,10 @@ def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
             break
         if attempt:
             raise RuntimeError("the events' channels or variants changed while they were read")
-        channels = _ask(engine, "channel") if wrong_channels else channels
-        variants = [v for v in _ask(engine, "variant") if v is not None]
+        channels = _listed(None, engine, "channel") if wrong_channels else channels
+        variants = _listed(None, engine, "variant") if wrong_variants else variants
     engine.release("user_days")  # a row per customer-day: the largest staging table
-    wide_window = _query_sql(engine, "behaviour_window", b.behaviour_window_sql(layout))
+    wide_window = _query(engine, "behaviour_window", b.behaviour_window_sql(layout))
     ab_arms = _query(engine, "ab_arms")
     engine.release("user_windows")
     ab_arms["variant"] = [layout.variants[int(r)] for r in ab_arms["variant"]]
@@ -243,17 +233,6 @@ def behaviour(engine: Engine, campaign: Campaign) -> dict[str, pd.DataFrame]:
         "funnel": _steps(window, "phase"),
         "ab_arms": ab_arms,
     }
-
-
-def _materialise_sql(engine: Engine, name: str, text: str) -> None:
-    """The staging table ``name`` from the SQL ``text``."""
-    with step("汇总", f"extract: {name}"):
-        engine.materialise(name, text)
-
-
-def _query_sql(engine: Engine, name: str, text: str) -> pd.DataFrame:
-    with step("汇总", f"extract: {name}"):
-        return engine.query(text)
 
 
 #: the daily history's SQL per counting date (gmv_date)

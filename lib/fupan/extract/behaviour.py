@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..dictionary import FUNNEL_STEPS
+from .duck import literal
 
 #: the bit of each funnel step within a channel's six bits; ``SEEN`` marks any event
 STEP_BITS = {"visit": 1, "view": 2, "cart": 4, "order": 8, "pay": 16}
@@ -41,7 +42,7 @@ MEASURES = ("uv", *(f"s_{s}" for s in FUNNEL_STEPS))
 
 def _lit(text: str | None) -> str:
     """``text`` as an SQL string literal (a typed NULL for None)."""
-    return "CAST(NULL AS VARCHAR)" if text is None else "'" + text.replace("'", "''") + "'"
+    return "CAST(NULL AS VARCHAR)" if text is None else literal(text)
 
 
 @dataclass(frozen=True)

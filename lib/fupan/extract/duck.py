@@ -1,6 +1,7 @@
 """The two DuckDB helpers every SQL-running module shares (ingest loads with them, extract queries).
 
-Column names come from users' files, so any name put into SQL goes through :func:`ident`; and a
+Column names come from users' files, so any name put into SQL goes through :func:`ident` (and any
+value written into it through :func:`literal`); and a
 DuckDB connection refuses new work while a result is pending, so statements run through
 :func:`ddl`, which consumes the result.
 """
@@ -34,3 +35,8 @@ def ddl(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | N
 def ident(name: str) -> str:
     """``name`` as a quoted SQL identifier (column names come from users' files)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal (values such as channel names come from users' files)."""
+    return "'" + text.replace("'", "''") + "'"

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ...errors import Problem
-from ...extract.duck import ddl, ident
+from ...extract.duck import ddl, ident, literal
 from ..card import CARD_FILE, CONTRACTS, CampaignCard
 from .files import columns_of, problem
 from .registry import Registry
@@ -169,10 +169,6 @@ def resolve(
 
 
 # ----------------------------------------------------------------------------- values
-def _sq(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _trimmed(q: str) -> str:
     return f"regexp_replace(CAST({q} AS VARCHAR), '^\\s+|\\s+$', '', 'g')"
 
@@ -194,7 +190,7 @@ def amount_sql(q: str) -> str:
 
 def time_sql(q: str, formats: tuple[str, ...]) -> str:
     t = _trimmed(q)
-    fmts = "[" + ", ".join(_sq(f) for f in formats) + "]"
+    fmts = "[" + ", ".join(literal(f) for f in formats) + "]"
     return f"coalesce(strftime(try_strptime({t}, {fmts}), '%Y-%m-%d %H:%M:%S'), nullif({t}, ''))"
 
 
@@ -206,8 +202,12 @@ def status_sql(q: str, statuses: Mapping[str, str], refund: str | None) -> str:
         else "false"
     )
     whens = " ".join(
-        f"WHEN {_sq(word)} THEN "
-        + (f"CASE WHEN {refunded} THEN 'refunded' ELSE 'cancelled' END" if v == CLOSED else _sq(v))
+        f"WHEN {literal(word)} THEN "
+        + (
+            f"CASE WHEN {refunded} THEN 'refunded' ELSE 'cancelled' END"
+            if v == CLOSED
+            else literal(v)
+        )
         for word, v in statuses.items()
     )
     return f"CASE {t} {whens} ELSE nullif(lower({t}), '') END"

@@ -173,8 +173,7 @@ def _open(
     channels = variants = None
     if "events" in loaded:
         channels = event_values(con, typed["events"][0], inplace.get("events"), "channel")
-        found_variants = event_values(con, typed["events"][0], inplace.get("events"), "variant")
-        variants = [v for v in found_variants if v is not None]
+        variants = event_values(con, typed["events"][0], inplace.get("events"), "variant")
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)

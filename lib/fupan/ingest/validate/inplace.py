@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ...errors import Problem
-from ...extract.duck import ddl, ident
+from ...extract.duck import ddl, ident, literal
 from .. import privacy
 from ..card import CONTRACTS
 from ..readers import reader_for
@@ -49,10 +49,6 @@ class InPlace:
     complete: set[str] = field(default_factory=set)
     #: the cast expressions and duplicate policy of the typed view, once built
     typed: tuple[dict[str, str], str] | None = None
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _is_parquet(path: Path) -> bool:
@@ -96,7 +92,7 @@ def load_in_place(
         return None
     if detect(name, names) is not None:
         return None
-    source = f"read_parquet({_sql_str(str(path.resolve()))}, file_row_number = true)"
+    source = f"read_parquet({literal(str(path.resolve()))}, file_row_number = true)"
     raw = f"raw_{name}"
     # the reader's renaming rules (trim, mapping, collisions) on an empty table of the same shape
     ddl(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM read_parquet(?) LIMIT 0", [str(path)])

@@ -35,8 +35,8 @@ class Campaign:
     #: the typed events' distinct channels, as validation read them (None: not read; the behaviour
     #: extract then asks the events) — a layout hint for the extract, not recorded in the case
     event_channels: list[str | None] | None = None
-    #: the same for the A/B variants (NULL left out): the extract ranks them in this order
-    event_variants: list[str] | None = None
+    #: the same for the A/B variants: the extract ranks them in this order
+    event_variants: list[str | None] | None = None
 
     def has(self, table: str) -> bool:
         return table in self.tables
