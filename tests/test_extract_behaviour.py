@@ -332,3 +332,137 @@ def test_a_variant_list_that_lacks_one_is_asked_again_and_arms_keep_their_names(
     _, _, events = _extracted(many_channels)
     assert set(agg.ab_arms.variant) == {"0'b", "A"}
     _assert_ab_as_pandas(agg, windows, events, many_channels)
+
+
+@pytest.fixture(scope="module")
+def padded_log(demo_dir, tmp_path_factory):
+    """The demo with its behaviour log read in place (Parquet) and every id in it padded with
+    spaces, one side or the other, while the orders, copied from a CSV file, keep theirs: the
+    log's customers are keyed by their raw ids, the orders' through their pseudonyms."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("behaviour") / "padded-log"
+    shutil.copytree(demo_dir, folder)
+    events = pd.read_parquet(folder / "events.parquet")
+    events["user_id"] = [
+        f" {u}" if i % 2 else f"{u}  " for i, u in enumerate(events.user_id.astype(str))
+    ]
+    events.to_parquet(folder / "events.parquet", index=False)
+    pd.read_parquet(folder / "orders.parquet").to_csv(folder / "orders.csv", index=False)
+    (folder / "orders.parquet").unlink()
+    card = folder / "campaign.yaml"
+    text = card.read_text(encoding="utf-8")
+    assert text.count("orders.parquet") == 1
+    card.write_text(text.replace("orders.parquet", "orders.csv"), encoding="utf-8")
+    return folder
+
+
+def test_a_padded_log_read_in_place_counts_and_matches_the_orders_customers(padded_log):
+    """Every behaviour figure equals nunique over the trimmed ids, and the A/B arms find each
+    exposed customer's orders (in a CSV the reader copied), as pandas does on the raw ids."""
+    campaign = open_campaign(padded_log)
+    try:
+        assert set(campaign.inplace) == {"events"}  # the log in place, the orders copied
+        assert campaign.inplace["events"].keyed == {"user_id": "VARCHAR"}
+    finally:
+        campaign.con.close()
+    agg, windows, events = _extracted(padded_log)
+    events["user_id"] = events.user_id.str.strip()
+    _assert_as_nunique(agg, windows, events)
+    _assert_ab_as_pandas(agg, windows, events, padded_log)
+
+
+def _pseudonyms(con, sql: str) -> dict[str, str]:
+    return dict(con.execute(sql).fetchall())
+
+
+def test_the_logs_pseudonyms_are_computed_per_row_as_the_orders_in_validation_and_kernel(
+    padded_log, tmp_path
+):
+    """The log has no pseudonym table; its typed view computes each row's pseudonym from the
+    connection's key. They equal privacy.pseudonym of the trimmed id and the orders' pseudonym of
+    the same customer — in validation and in the kernel's reopened file, whose bytes hold neither
+    the key nor any of the log's ids, and whose aggregates are validation's."""
+    from fupan.extract.engines.secrets import pseudonym_key
+    from fupan.ingest import privacy
+    from fupan.ingest.validate import open_prepared, save_prepared
+
+    salt = privacy.load_salt()
+    raw = pd.read_parquet(padded_log / "events.parquet", columns=["user_id", "event_time"])
+    sample = raw.drop_duplicates("user_id").head(40)
+    orders = pd.read_csv(padded_log / "orders.csv", dtype={"user_id": str})
+    expected = {u.strip(): privacy.pseudonym(u.strip(), salt) for u in sample.user_id}
+    bought = set(orders.user_id) & set(expected)
+    assert bought  # some of the sampled customers have orders
+    times = ", ".join(f"TIMESTAMP '{t}'" for t in sample.event_time.astype(str))
+
+    def check(con) -> None:
+        got = con.execute(
+            f"SELECT DISTINCT user_id FROM events WHERE event_time IN ({times})"
+        ).fetchall()
+        assert set(expected.values()) <= {r[0] for r in got}
+        in_orders = {r[0] for r in con.execute("SELECT DISTINCT user_id FROM orders").fetchall()}
+        assert {expected[u] for u in bought} <= in_orders
+        # the key the extract joins on: the log's customer is the orders' customer
+        keys = _pseudonyms(con, "SELECT user_id, user_key FROM customer_keys")
+        log_keys = {
+            r[0] for r in con.execute("SELECT DISTINCT user_key FROM events_keyed").fetchall()
+        }
+        assert {keys[expected[u]] for u in bought} <= log_keys
+
+    campaign = open_campaign(padded_log)
+    prepared = tmp_path / "prepared.duckdb"
+    try:
+        check(campaign.con)
+        before = extract(campaign)
+        save_prepared(campaign, prepared)
+    finally:
+        campaign.con.close()
+    data = prepared.read_bytes()
+    assert pseudonym_key(salt).encode() not in data
+    assert not any(u.strip().encode() in data for u in sample.user_id)
+    kernel = open_prepared(padded_log, prepared)
+    try:
+        assert kernel.inplace == {}  # the prepared file, not a second validation
+        check(kernel.con)
+        after = extract(kernel)
+    finally:
+        kernel.con.close()
+    for name in ("uv", "window_uv", "funnel", "funnel_daily", "ab_arms", "daily"):
+        pd.testing.assert_frame_equal(getattr(after, name), getattr(before, name))
+
+
+def test_a_kernel_with_another_salt_validates_again(padded_log, tmp_path, monkeypatch):
+    """The log's pseudonyms are computed with the kernel's own salt: when it is not the salt the
+    campaign was validated with, the prepared file is not used (its orders carry the other
+    salt's pseudonyms) and the folder is validated again, so the two tables still agree."""
+    from fupan.ingest import privacy
+    from fupan.ingest.validate import open_prepared, save_prepared
+
+    campaign = open_campaign(padded_log)
+    prepared = tmp_path / "prepared.duckdb"
+    try:
+        save_prepared(campaign, prepared)
+    finally:
+        campaign.con.close()
+    other = tmp_path / "other-salt"
+    other.write_text("0b" * 32 + "\n", encoding="ascii")
+    monkeypatch.setenv("FUPAN_SALT_FILE", str(other))
+    kernel = open_prepared(padded_log, prepared)
+    try:
+        assert kernel.inplace != {}  # validated again
+        user = pd.read_csv(padded_log / "orders.csv", dtype={"user_id": str}).user_id.iloc[0]
+        mine = privacy.pseudonym(user.strip(), bytes.fromhex("0b" * 32))
+        assert (
+            kernel.con.execute("SELECT count(*) FROM orders WHERE user_id = ?", [mine]).fetchall()[
+                0
+            ][0]
+            > 0
+        )
+        in_log = kernel.con.execute(
+            "SELECT count(*) FROM events WHERE user_id = ?", [mine]
+        ).fetchall()[0][0]
+        raw = pd.read_parquet(padded_log / "events.parquet", columns=["user_id"]).user_id
+        assert in_log == int((raw.str.strip() == user.strip()).sum())
+    finally:
+        kernel.con.close()

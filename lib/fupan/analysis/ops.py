@@ -333,7 +333,7 @@ def _factors(campaign: Campaign, day: str, a: object, b: object, source: str) ->
         f"""WITH o AS (SELECT channel, sum(paid_amount) AS gmv, count(DISTINCT order_id) AS orders
                        FROM orders WHERE {q.NOT_CANCELLED} AND {day} BETWEEN ? AND ? GROUP BY 1),
                  v AS (SELECT channel, sum(n) AS visitors FROM (
-                       SELECT event_time::DATE, channel, count(DISTINCT user_id) AS n FROM events
+                       SELECT event_time::DATE, channel, count(DISTINCT user_key) AS n FROM events_keyed
                        WHERE event = 'visit' AND event_time::DATE BETWEEN ? AND ? GROUP BY 1, 2)
                        GROUP BY 1)
             SELECT channel, o.gmv, v.visitors, o.orders FROM o JOIN v USING (channel)""",

@@ -185,15 +185,18 @@ def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame,
 
 
 def sku_funnel(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> pd.DataFrame:
-    """Per SKU of ``skus``: distinct users who viewed it, carted it, ordered it (events with ``sku``)."""
+    """Per SKU of ``skus``: distinct users who viewed it, carted it, ordered it (events with ``sku``).
+
+    A user is the customer key of ``events_keyed``, as for every behaviour figure.
+    """
     marks = ", ".join("?" for _ in skus)
     return frame(
         campaign,
         f"""
-        SELECT sku, count(DISTINCT user_id) FILTER (WHERE event = 'view') AS viewers,
-               count(DISTINCT user_id) FILTER (WHERE event = 'cart') AS carters,
-               count(DISTINCT user_id) FILTER (WHERE event = 'order') AS buyers
-        FROM events WHERE event_time::DATE BETWEEN ? AND ? AND sku IN ({marks}) GROUP BY 1""",
+        SELECT sku, count(DISTINCT user_key) FILTER (WHERE event = 'view') AS viewers,
+               count(DISTINCT user_key) FILTER (WHERE event = 'cart') AS carters,
+               count(DISTINCT user_key) FILTER (WHERE event = 'order') AS buyers
+        FROM events_keyed WHERE event_time::DATE BETWEEN ? AND ? AND sku IN ({marks}) GROUP BY 1""",
         [a, b, *skus],
     )
 

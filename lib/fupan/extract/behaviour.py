@@ -1,9 +1,10 @@
 """The behaviour aggregates: UV, 访客数, the funnel (daily and per window) and the A/B arms, with
 the events read once.
 
-口径 (what every figure counts): distinct customers — a customer is the 64-bit key
-``hash(user_id)`` (distinct counts over 10⁶ customers differ from counts over the ids themselves
-only on a hash collision, ~10⁻⁸). UV of a day is the customers with any event that day; a funnel
+口径 (what every figure counts): distinct customers — a customer is the 64-bit key ``user_key``
+of ``events_keyed`` (:func:`fupan.ingest.validate.inplace.customer_relations`: a hash of the
+trimmed id, or of its pseudonym; distinct counts over 10⁷ customers differ from counts over the
+ids themselves only on a hash collision, ~10⁻⁶). UV of a day is the customers with any event that day; a funnel
 step's figure is the customers with that step's event (visit, view, cart, order, pay); a window's
 访客数 is the customers with any event in the window (not the sum of its days' UV). By channel,
 and across channels as ``_all`` (a customer counted once however many channels they came through).
@@ -100,11 +101,11 @@ SELECT date, user_key, {", ".join(bits)},
        max(vr) AS variant_max
 FROM (
     SELECT CAST(event_time AS DATE) AS date,
-           hash(user_id) AS user_key,
+           user_key,
            {rank} AS vr,
            CASE {index} ELSE {len(layout.channels)} END AS ci,
            (CASE event {steps} ELSE 0 END) | {SEEN} AS st
-    FROM events
+    FROM events_keyed
     WHERE CAST(event_time AS DATE) BETWEEN (SELECT min(start_date) FROM windows)
                                        AND (SELECT max(end_date) FROM windows)
 ) e

@@ -31,7 +31,7 @@ from ..extract.engines import Engine, create
 from ..extract.engines.secrets import source_error, url_from_env
 from .card import CARD_FILE, CampaignCard
 from .card.source import URL_IN_CARD
-from .privacy import load_salt
+from .privacy import hashed_relations, load_salt
 from .readers import file_sha256
 from .source_checks import check_table, orders_rules, quote, where_of
 
@@ -162,6 +162,9 @@ def _open(
         problems += orders_rules(engine, card, where_of(card, "orders", card.tables.orders))
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
+    if "events" in loaded:  # the relations the extract counts the events' customers in
+        for name, select in hashed_relations().items():
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {engine.sql(select)}")
     first = engine.query("SELECT CAST(min(order_time) AS DATE) AS d FROM orders").iloc[0, 0]
     first = pd.Timestamp(first).date()
     lookback = card.windows.campaign.start - dt.timedelta(days=365)

@@ -6,7 +6,8 @@
 -- (fupan.metrics.experiment.evaluate_arms). No user leaves the query: users are the 64-bit keys
 -- of user_windows (fupan.extract.behaviour: one row per customer, the ranks of the smallest and
 -- largest variant seen on the campaign window's days, in the variants' sort order; the extract
--- names the arms from the ranks); orders are matched by the same key.
+-- names the arms from the ranks); orders are matched by the same key, which customer_keys gives
+-- each of the orders' customers (fupan.ingest.validate.inplace.customer_relations).
 WITH exposed AS (
     SELECT user_key,
            variant_min                 AS variant,
@@ -14,8 +15,8 @@ WITH exposed AS (
     FROM user_windows
     WHERE variant_min IS NOT NULL
 ), bought AS (
-    SELECT hash(user_id) AS user_key, count(*) AS orders, CAST(sum(gmv) AS DOUBLE) AS gmv
-    FROM order_level
+    SELECT k.user_key, count(*) AS orders, CAST(sum(o.gmv) AS DOUBLE) AS gmv
+    FROM order_level o JOIN customer_keys k ON k.user_id = o.user_id
     WHERE NOT cancelled
       AND order_date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
                          AND (SELECT end_date FROM windows WHERE phase = 'campaign')

@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 
 from ...errors import Problem, ValidationError
+from ...extract.duck import ddl
 from ...progress import step
 from .. import privacy
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
@@ -49,7 +50,14 @@ from ..duplicates import DISTINCT_COUNTED
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
-from .inplace import InPlace, build_typed, drop_raw, event_values, load_in_place
+from .inplace import (
+    InPlace,
+    build_typed,
+    customer_relations,
+    drop_raw,
+    event_values,
+    load_in_place,
+)
 from .model import Campaign
 from .prepared import open_prepared, save_prepared
 from .tables import (
@@ -177,6 +185,11 @@ def _open(
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)
+    inplace = {k: v for k, v in inplace.items() if k in loaded}
+    if "events" in loaded:
+        customer_relations(con, inplace)
+    for name in card.tables.__class__.model_fields:  # what protect() left for the line above
+        ddl(con, f"DROP TABLE IF EXISTS {privacy.keys_table(f'raw_{name}')}")
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
     for _name, filename in card.tables.items():
         hashes[filename] = file_sha256(folder / filename)
@@ -189,7 +202,7 @@ def _open(
         hashes=hashes,
         flags=flags,
         privacy=privacy_log,
-        inplace={k: v for k, v in inplace.items() if k in loaded},
+        inplace=inplace,
         event_channels=channels,
         event_variants=variants,
     )

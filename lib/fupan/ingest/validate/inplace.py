@@ -33,6 +33,14 @@ from ..readers.columns import apply_names
 from ..readers.profiles import detect
 from .columns import DEFAULTS, SQL_TYPE
 
+#: Tables left in their file when read in place: the behaviour log, by far the largest table and
+#: read only by the few queries that count its customers. The others are read by many queries, so
+#: their typed rows are written once for the report (:func:`.prepared.save_prepared`). The log's
+#: ``user_id`` gets no pseudonym table: hashing its 11.2M distinct ids at 67M events cost 4.3 s of
+#: validation and joining them back 2.6 s of the extract, which counts customers by
+#: :func:`fupan.ingest.privacy.raw_customer_key_sql` instead.
+KEPT_IN_FILE = ("events",)
+
 
 @dataclass
 class InPlace:
@@ -44,6 +52,14 @@ class InPlace:
     columns: list[str] = field(default_factory=list)
     #: column → (table of its pseudonyms, its type in the file)
     pseudonyms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: column → its type in the file: the ids of a table left in its file (:data:`KEPT_IN_FILE`)
+    #: that have no pseudonym table; the typed view computes their pseudonyms per row read
+    #: (:func:`fupan.ingest.privacy.lazy_pseudonym_sql`), and the extract reads the customers by
+    #: key instead (:func:`keyed_select`)
+    keyed: dict[str, str] = field(default_factory=dict)
+    #: the fingerprint of the salt those pseudonyms are made with
+    #: (:func:`fupan.ingest.privacy.salt_fingerprint`): the kernel computes them with its own
+    salt: str | None = None
     #: the pseudonymised columns every row of which has an id (none NULL or blank): their check
     #: for empty values is answered by the distinct ids (:func:`fupan.ingest.privacy.pseudonym_table`)
     complete: set[str] = field(default_factory=set)
@@ -118,6 +134,11 @@ def load_in_place(
     view = InPlace(select, [c for c in types if c != "rowid"])
     salt_ = salt if salt is not None else privacy.load_salt()
     for column in decided.pseudonymise:
+        if name in KEPT_IN_FILE and column == "user_id":
+            view.keyed[column] = types[column]
+            view.salt = privacy.salt_fingerprint(salt_)
+            privacy.set_pseudonym_key(con, salt_)
+            continue
         table = f"_pseudonyms_{name}_{column}"
         if privacy.pseudonym_table(con, table, raw, column, types[column], salt_):
             view.complete.add(column)
@@ -207,12 +228,15 @@ def typed_select(
     *,
     pseudonyms: bool = True,
     prefix: str = "",
+    keyed: bool = False,
 ) -> str:
     """The SELECT of the typed ``<name>``: the contract columns, each cast to its type (absent
     ones filled by DEFAULTS or NULL), plus ``_row`` (the data row in the file). Over the copied
     ``raw_<name>``, or, read in place, over the file with the pseudonym tables (named with
     ``prefix``, e.g. ``prep.``) joined back by value; ``pseudonyms=False``: the ids as in the
-    file, for checks that only count or compare them."""
+    file, for checks that only count or compare them. ``keyed`` (a table whose ``user_id`` is in
+    :attr:`InPlace.keyed`): ``user_id`` replaced by ``user_key``, the customer key of the raw id —
+    the ``<name>_keyed`` relation the extract counts customers in."""
     exprs = dict(exprs)
     joins = []
     if view is not None and pseudonyms:
@@ -223,7 +247,15 @@ def typed_select(
                 f"{privacy.id_key_sql('r.' + ident(column), raw_type)}"
             )
             exprs[column] = f"{alias}.p"
-    cols = [f"{sql} AS {column}" for column, sql in typed_columns(name, exprs).items()]
+        for column, raw_type in view.keyed.items():
+            exprs[column] = privacy.lazy_pseudonym_sql(
+                privacy.id_text_sql("r." + ident(column), raw_type)
+            )
+    typed = typed_columns(name, exprs)
+    if keyed and view is not None:
+        del typed["user_id"]
+        typed["user_key"] = privacy.raw_customer_key_sql("r.user_id", view.keyed["user_id"])
+    cols = [f"{sql} AS {column}" for column, sql in typed.items()]
     source = f"raw_{name} AS r" if view is None else f"({view.select}) AS r" + "".join(joins)
     where = ""
     if duplicates == "drop":
@@ -289,3 +321,42 @@ def drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
     ).fetchall()
     for (kind,) in kinds:
         ddl(con, f"DROP {kind} raw_{name}")
+
+
+def customer_relations(
+    con: duckdb.DuckDBPyConnection, inplace: dict[str, InPlace], prefix: str = ""
+) -> None:
+    """The two relations the extract counts the behaviour log's customers with, in ``prefix``
+    (``prep.``: the prepared file, its tables and views already written):
+
+    - ``events_keyed``: the typed events with ``user_key``, a 64-bit customer key, instead of
+      ``user_id``;
+    - ``customer_keys`` (user_id, user_key): each customer of the orders, by pseudonym, with the
+      same key — how the A/B arms match an exposed customer to their orders.
+
+    Events left in their file (:data:`KEPT_IN_FILE`) are keyed by their raw ids
+    (:func:`fupan.ingest.privacy.raw_customer_key_sql`), and the orders' customers by the ids
+    their pseudonyms were made from (their pseudonym table, or the one :func:`.privacy.protect`
+    left); otherwise both are keyed by ``hash`` of the pseudonym."""
+    events = inplace.get("events")
+    if events is not None and "user_id" in events.keyed and events.typed is not None:
+        exprs, duplicates = events.typed
+        select = typed_select(con, "events", exprs, duplicates, events, prefix=prefix, keyed=True)
+        ddl(con, f"CREATE OR REPLACE VIEW {prefix}events_keyed AS {select}")
+        if prefix:  # the table made below, copied: its pseudonyms are random, so uncompressed
+            ddl(con, "SET force_compression = 'uncompressed'")
+            try:
+                ddl(con, f"CREATE TABLE {prefix}customer_keys AS SELECT * FROM customer_keys")
+            finally:
+                ddl(con, "RESET force_compression")
+            return
+        orders = inplace.get("orders")
+        select = (
+            privacy.customer_keys_sql(orders.pseudonyms["user_id"][0])
+            if orders is not None and "user_id" in orders.pseudonyms
+            else f"SELECT * FROM {privacy.keys_table('raw_orders')}"  # the orders were copied
+        )
+        ddl(con, f"CREATE OR REPLACE TEMP TABLE customer_keys AS {select}")
+        return
+    for name, select in privacy.hashed_relations(prefix).items():
+        ddl(con, f"CREATE OR REPLACE VIEW {prefix}{name} AS {select}")

@@ -10,16 +10,15 @@ from ...extract.duck import ddl, ident
 from ...progress import step
 from ..card import load_card
 from ..readers import campaign_bytes, file_sha256, open_connection
-from .inplace import constant_columns, typed_select
+from .inplace import KEPT_IN_FILE, constant_columns, customer_relations, typed_select
 from .model import Campaign
 
 if TYPE_CHECKING:
     import duckdb
 
-#: Tables left in their file when read in place: the behaviour log, by far the largest table and
-#: read only by the few queries that count its users (each joins the pseudonyms back). The others
-#: are read by many queries, so their typed rows are written once (the join done once).
-KEPT_IN_FILE = ("events",)
+
+#: the relations :func:`.inplace.customer_relations` adds beside the events
+KEYED = ["events_keyed", "customer_keys"]
 
 
 def save_prepared(campaign: Campaign, path: Path) -> None:
@@ -55,6 +54,8 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             exprs, duplicates = view.typed
             select = typed_select(con, name, exprs, duplicates, view, prefix="prep.")
             ddl(con, f"CREATE VIEW prep.{name} AS {select}")
+        if "events" in campaign.tables:
+            customer_relations(con, campaign.inplace, prefix="prep.")
         meta = {
             "tables": campaign.tables,
             "hashes": campaign.hashes,
@@ -63,6 +64,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             "privacy": campaign.privacy,
             "event_channels": campaign.event_channels,
             "event_variants": campaign.event_variants,
+            "salt": next((v.salt for v in campaign.inplace.values() if v.salt), None),
         }
         ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
         con.execute(
@@ -112,14 +114,21 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     con = open_connection(campaign_bytes(folder, card))
     ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
     meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
-    for name, digest in meta["hashes"].items():
-        if file_sha256(folder / name) != digest:
-            con.close()
-            from . import open_campaign
+    salt = _salt(meta.get("salt"))
+    changed = any(file_sha256(folder / name) != digest for name, digest in meta["hashes"].items())
+    if changed or (meta.get("salt") and salt is None):
+        con.close()
+        from . import open_campaign
 
-            return open_campaign(folder)  # the data changed since validation: validate again
-    for name in meta["tables"]:
+        # the data changed since validation, or this process has another salt than the one the
+        # events' pseudonyms are computed with: validate again
+        return open_campaign(folder)
+    for name in meta["tables"] + (KEYED if "events" in meta["tables"] else []):
         ddl(con, f"CREATE VIEW {name} AS SELECT * FROM prep.{name}")
+    if salt is not None:
+        from .. import privacy
+
+        privacy.set_pseudonym_key(con, salt)  # the events' pseudonyms, computed per row read
     return Campaign(
         folder=folder,
         card=card,
@@ -132,3 +141,18 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
         event_channels=meta.get("event_channels"),
         event_variants=meta.get("event_variants"),
     )
+
+
+def _salt(fingerprint: str | None) -> bytes | None:
+    """This process's salt if its fingerprint is ``fingerprint`` (the salt the prepared events'
+    pseudonyms were made with), else None."""
+    if not fingerprint:
+        return None
+    from ...errors import ConfigError
+    from .. import privacy
+
+    try:
+        salt = privacy.load_salt(create=False)
+    except ConfigError:
+        return None
+    return salt if privacy.salt_fingerprint(salt) == fingerprint else None
