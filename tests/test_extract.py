@@ -412,3 +412,48 @@ def test_segments_daily_equal_pandas_on_the_demo(demo_dir, tmp_path):
         assert got[key][0] == pytest.approx(gmv, abs=0.005), key
     partly = lines.groupby("order_id").status.agg(lambda s: 0 < (s == "cancelled").sum() < len(s))
     assert partly.sum() >= 150  # orders with a cancelled line and a line that stands
+
+
+def test_a_line_stamped_after_midnight_counts_on_its_orders_first_day(tmp_path):
+    """o5's lines straddle midnight (23:59:30 and 00:00:40, 70 s apart): the order, and each of
+    its lines in the per-line figures (segments by category and price band), count on 01-05, the
+    day of its first line. split_orders holds exactly that order; order_lines dates both lines by
+    it, every other line by its own day."""
+    from conftest import TINY_ORDERS
+
+    rows = [r for r in TINY_ORDERS if r[0] != "o5"] + [
+        ("o5", "a", "2025-01-05 23:59:30", 200.0, "live", "paid", 0.0),
+        ("o5", "a", "2025-01-06 00:00:40", 40.0, "live", "paid", 0.0),
+    ]
+    campaign = open_campaign(write_campaign(tmp_path / "midnight", orders=rows))
+    try:
+        agg = extract(campaign)
+        con = campaign.con
+        assert con.execute("SELECT order_id, order_date::VARCHAR FROM split_orders").fetchall() == [
+            ("o5", "2025-01-05")
+        ]
+        lines = con.execute(
+            "SELECT order_id, order_date::VARCHAR, paid_amount FROM order_lines "
+            "WHERE order_id IN ('o5', 'o7') ORDER BY order_id, paid_amount"
+        ).fetchall()
+    finally:
+        campaign.con.close()
+    assert lines == [
+        ("o5", "2025-01-05", 40.0),
+        ("o5", "2025-01-05", 200.0),
+        ("o7", "2025-01-06", 80.0),
+    ]
+    seg = agg.segments[agg.segments.dimension.isin(["category", "price_band"])]
+    jan5 = seg[pd.to_datetime(seg.date) == "2025-01-05"]
+    jan6 = seg[pd.to_datetime(seg.date) == "2025-01-06"]
+    # 01-05: o5 (200 + 40) and o6 (120); 01-06: o7 (80) alone
+    assert _rows(jan5, ["dimension", "element", "gmv", "orders"]) == [
+        ("category", "unknown", 360.0, 2),
+        ("price_band", "100-199", 120.0, 1),
+        ("price_band", "200-499", 200.0, 1),
+        ("price_band", "<100", 40.0, 1),
+    ]
+    assert _rows(jan6, ["dimension", "element", "gmv", "orders"]) == [
+        ("category", "unknown", 80.0, 1),
+        ("price_band", "<100", 80.0, 1),
+    ]

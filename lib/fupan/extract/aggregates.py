@@ -49,7 +49,9 @@ def engine_of(campaign: Campaign) -> Engine:
 
 
 #: Intermediate tables materialised once and read by several aggregate queries.
-STAGING = ("calendar", "order_level", "first_orders")
+STAGING = ("calendar", "order_level", "split_orders", "first_orders")
+#: Intermediate views (:meth:`Engine.view`), read by several queries, each recomputing them.
+VIEWS = ("order_lines",)
 
 
 def sql(name: str) -> str:
@@ -251,6 +253,8 @@ def prepare(campaign: Campaign) -> Engine:
     )
     for name in STAGING:
         _materialise(engine, name)
+    for name in VIEWS:
+        engine.view(name, sql(name))
     return engine
 
 

@@ -108,6 +108,11 @@ class Engine:
         """``name`` = a temporary table holding the result of a DuckDB-dialect query."""
         self.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {self.sql(duck_sql)}")
 
+    def view(self, name: str, duck_sql: str) -> None:
+        """``name`` = a temporary view of a DuckDB-dialect query: read by several queries, each
+        running it again (for what costs less to recompute than to store)."""
+        self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {self.sql(duck_sql)}")
+
     def release(self, name: str) -> None:
         """Drop the temporary table ``name`` (:meth:`materialise`) once no query needs it."""
         self.execute(f"DROP TABLE IF EXISTS {name}")

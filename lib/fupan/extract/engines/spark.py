@@ -82,6 +82,10 @@ class SparkEngine(Engine):
         self.spark.sql(self.sql(duck_sql)).cache().createOrReplaceTempView(name)
         self._views.append(name)
 
+    def view(self, name: str, duck_sql: str) -> None:
+        self.spark.sql(self.sql(duck_sql)).createOrReplaceTempView(name)
+        self._views.append(name)
+
     def release(self, name: str) -> None:
         if name in self._views:
             self.spark.table(name).unpersist()

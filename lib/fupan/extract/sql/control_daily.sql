@@ -3,15 +3,13 @@
 -- substitute or complement SKU ('sku:<sku>'), and of every other line ('promoted').
 -- Reads the temp table control_keys(kind, key): kind 'category' or 'sku'. (Joins rather than
 -- IN-subqueries inside CASE, which Spark refuses.)
-SELECT CAST(l.order_ts AS DATE) AS date,
+SELECT o.order_date AS date,
        CASE WHEN c.key IS NOT NULL THEN 'control'
             WHEN s.key IS NOT NULL THEN 'sku:' || o.sku
             ELSE 'promoted' END AS series,
        CAST(sum(CAST(o.paid_amount AS DECIMAL(18, 2))) AS DOUBLE) AS gmv
-FROM orders o
-JOIN order_level l USING (order_id)
+FROM order_lines o
 LEFT JOIN (SELECT DISTINCT key FROM control_keys WHERE kind = 'category') c ON c.key = o.category
 LEFT JOIN (SELECT DISTINCT key FROM control_keys WHERE kind = 'sku') s ON s.key = o.sku
-WHERE o.status <> 'cancelled'
 GROUP BY 1, 2
 ORDER BY 1, 2

@@ -1,5 +1,6 @@
--- One row per order. The order's time, channel and status are those of its first line
--- (real exports stamp the lines of one order a minute or two apart). Money is summed over lines;
+-- One row per order. The order's time, day, channel and status are those of its first line
+-- (real exports stamp the lines of one order a minute or two apart); last_date is its last
+-- line's day (split_orders.sql). Money is summed over lines;
 -- a line whose status is 'cancelled' contributes nothing to GMV (口径: GMV = Σ paid_amount of
 -- orders not cancelled, before refunds). Money is summed as DECIMAL (cents) so that totals are
 -- exact and identical from run to run whatever the thread count.
@@ -8,6 +9,7 @@ SELECT
     min(user_id)                                                        AS user_id,
     min(order_time)                                                     AS order_ts,
     CAST(min(order_time) AS DATE)                                       AS order_date,
+    CAST(max(order_time) AS DATE)                                       AS last_date,
     arg_min(channel, order_time)                                        AS channel,
     bool_and(status = 'cancelled')                                      AS cancelled,
     sum(CASE WHEN status <> 'cancelled' THEN CAST(paid_amount AS DECIMAL(18, 2)) ELSE 0 END)    AS gmv,

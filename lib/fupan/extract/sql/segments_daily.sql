@@ -12,17 +12,15 @@ WITH orders_in AS (
     WHERE NOT l.cancelled
       AND l.order_date BETWEEN (SELECT min(start_date) FROM windows) AND (SELECT max(end_date) FROM windows)
 ), lines AS (
-    SELECT l.order_date AS date, o.order_id,
+    SELECT o.order_date AS date, o.order_id,
            coalesce(o.category, 'unknown') AS category,
            CASE WHEN o.paid_amount / greatest(o.quantity, 1) < 100 THEN '<100'
                 WHEN o.paid_amount / greatest(o.quantity, 1) < 200 THEN '100-199'
                 WHEN o.paid_amount / greatest(o.quantity, 1) < 500 THEN '200-499'
                 ELSE '500+' END AS price_band,
            CAST(o.paid_amount AS DECIMAL(18, 2)) AS gmv
-    FROM orders o
-    JOIN order_level l USING (order_id)
-    WHERE o.status <> 'cancelled'
-      AND l.order_date BETWEEN (SELECT min(start_date) FROM windows) AND (SELECT max(end_date) FROM windows)
+    FROM order_lines o
+    WHERE o.order_date BETWEEN (SELECT min(start_date) FROM windows) AND (SELECT max(end_date) FROM windows)
 ), counted AS (
     SELECT date, 'channel' AS dimension, channel AS element, sum(gmv) AS gmv, count(*) AS orders
     FROM orders_in GROUP BY 1, 2, 3

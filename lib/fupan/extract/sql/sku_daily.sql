@@ -1,13 +1,13 @@
 -- Day × SKU: stock on hand (inventory table) with units, GMV and COGS sold that day (orders not
 -- cancelled; an order line is dated by its order's first line).
 WITH sold AS (
-    SELECT CAST(l.order_ts AS DATE) AS date, o.sku,
+    SELECT o.order_date AS date, o.sku,
            sum(o.quantity)                                            AS units,
            CAST(sum(CAST(o.paid_amount AS DECIMAL(18, 2))) AS DOUBLE)  AS gmv,
            CAST(sum(CAST(o.unit_cost * o.quantity AS DECIMAL(18, 4))) AS DOUBLE) AS cogs,
            avg(o.unit_cost)                                           AS unit_cost
-    FROM orders o JOIN order_level l USING (order_id)
-    WHERE o.status <> 'cancelled' AND o.sku IS NOT NULL
+    FROM order_lines o
+    WHERE o.sku IS NOT NULL
     GROUP BY 1, 2
 )
 SELECT i.date, i.sku, i.on_hand, i.on_order,

@@ -8,9 +8,8 @@ SELECT w.phase, o.sku,
        CAST(sum(CAST(o.list_amount AS DECIMAL(18, 2))) AS DOUBLE)                AS list_amount,
        CAST(sum(CAST(o.unit_cost * o.quantity AS DECIMAL(18, 4))) AS DOUBLE)     AS cogs,
        count(*) FILTER (WHERE o.unit_cost IS NULL)                               AS lines_without_cost
-FROM orders o
-JOIN order_level l USING (order_id)
-JOIN calendar w ON w.date = l.order_date
-WHERE o.status <> 'cancelled' AND o.sku IS NOT NULL
+FROM order_lines o
+JOIN calendar w ON w.date = o.order_date
+WHERE o.sku IS NOT NULL
 GROUP BY 1, 2
 ORDER BY 1, 2
