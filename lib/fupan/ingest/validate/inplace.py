@@ -5,7 +5,10 @@ mapping applied as aliases, the personal-data columns of :mod:`fupan.ingest.priv
 and the file's row number as ``rowid`` (0-based, as a table's). Every check then runs as one
 aggregate query over the file. The pseudonymised columns (``user_id`` always) are hashed once per
 distinct value into a small table (value → pseudonym) that the typed view joins back, so the work
-is proportional to the number of customers, not of rows.
+is proportional to the number of customers, not of rows — except the behaviour log's ``user_id``
+(:data:`KEPT_IN_FILE`), whose customers the report only counts: its view computes a row's
+pseudonym only when a query reads it, and the extract counts the log's customers by a key of the
+raw id (:func:`customer_relations`).
 
 The typed ``<name>`` is a view too (the contract's casts over the file, the pseudonyms joined in);
 it holds no data, and its definition names no raw column the analyses could read. ``fupan run``

@@ -25,9 +25,10 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
     """Write the validated, typed tables and what validation found to a DuckDB file.
 
     A table of :data:`KEPT_IN_FILE` read in place (a Parquet file) is written as its typed view
-    over the file plus its pseudonym tables (one row per distinct id), not as a copy of its rows;
-    the file's hash, checked by :func:`open_prepared`, guarantees the view still reads what was
-    validated.
+    over the file plus its pseudonym tables (one row per distinct id, for the columns that have
+    one), not as a copy of its rows; the file's hash, checked by :func:`open_prepared`, guarantees
+    the view still reads what was validated. Beside the events go the relations of
+    :func:`.inplace.customer_relations` (:data:`KEYED`).
 
     ``fupan run`` validates before any kernel starts; the kernel then opens this file with
     :func:`open_prepared` instead of validating the same data a second time.
