@@ -466,3 +466,34 @@ def test_a_kernel_with_another_salt_validates_again(padded_log, tmp_path, monkey
         assert in_log == int((raw.str.strip() == user.strip()).sum())
     finally:
         kernel.con.close()
+
+
+def test_a_copied_log_keys_its_customers_by_pseudonym_and_matches_the_orders(demo_dir, tmp_path):
+    """A CSV log is copied by the reader with its ids pseudonymised, so events_keyed and
+    customer_keys key both tables by hash of the pseudonym instead of the raw id: every figure
+    and the A/B arms still equal pandas' over the raw ids."""
+    import shutil
+
+    folder = tmp_path / "copied-log"
+    shutil.copytree(demo_dir, folder)
+    pd.read_parquet(folder / "events.parquet").to_csv(folder / "events.csv", index=False)
+    (folder / "events.parquet").unlink()
+    card = folder / "campaign.yaml"
+    text = card.read_text(encoding="utf-8")
+    assert text.count("events.parquet") == 1
+    card.write_text(text.replace("events.parquet", "events.csv"), encoding="utf-8")
+    campaign = open_campaign(folder)
+    try:
+        assert "events" not in campaign.inplace  # copied, pseudonymised at loading
+        kinds = dict(
+            campaign.con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_name IN ('events_keyed', 'customer_keys')"
+            ).fetchall()
+        )
+    finally:
+        campaign.con.close()
+    assert kinds == {"events_keyed": "VIEW", "customer_keys": "VIEW"}
+    agg, windows, events = _extracted(folder)
+    _assert_as_nunique(agg, windows, events)
+    _assert_ab_as_pandas(agg, windows, events, folder)
