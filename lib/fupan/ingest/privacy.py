@@ -391,9 +391,10 @@ def customer_keys_sql(pseudonyms: str) -> str:
 
 
 def hashed_relations(prefix: str = "") -> dict[str, str]:
-    """:func:`fupan.ingest.validate.inplace.customer_relations`' two relations (name → SELECT) keyed by ``hash(user_id)`` of
-    the typed tables: the pseudonym in DuckDB; in a warehouse or Spark, whose ``user_id`` is the
-    raw id, the engine's keyed hash (:meth:`fupan.extract.engines.Engine.user_key`)."""
+    """The two relations of :func:`fupan.ingest.validate.inplace.customer_relations` (name →
+    SELECT) keyed by ``hash(user_id)`` of the typed tables: the pseudonym in DuckDB; in a
+    warehouse or Spark, whose ``user_id`` is the raw id, the engine's keyed hash
+    (:meth:`fupan.extract.engines.Engine.user_key`)."""
     from .card import CONTRACTS
 
     columns = ", ".join(c.name for c in CONTRACTS["events"] if c.name != "user_id")

@@ -10,7 +10,13 @@ from ...extract.duck import ddl, ident
 from ...progress import step
 from ..card import load_card
 from ..readers import campaign_bytes, file_sha256, open_connection
-from .inplace import KEPT_IN_FILE, constant_columns, customer_relations, typed_select
+from .inplace import (
+    KEPT_IN_FILE,
+    constant_columns,
+    copy_uncompressed,
+    customer_relations,
+    typed_select,
+)
 from .model import Campaign
 
 if TYPE_CHECKING:
@@ -51,7 +57,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
                 continue
             # read in place: the small pseudonym tables are copied, the rows stay in the file
             for table, _ in view.pseudonyms.values():
-                _copy_uncompressed(con, table)
+                copy_uncompressed(con, table)
             exprs, duplicates = view.typed
             select = typed_select(con, name, exprs, duplicates, view, prefix="prep.")
             ddl(con, f"CREATE VIEW prep.{name} AS {select}")
@@ -92,17 +98,6 @@ def _write_rows(con: duckdb.DuckDBPyConnection, name: str, present: list[str] | 
     )
     select = [f"{constants[c]} AS {ident(c)}" if c in constants else ident(c) for c in columns]
     ddl(con, f"CREATE VIEW prep.{name} AS SELECT {', '.join(select)} FROM prep._rows_{name}")
-
-
-def _copy_uncompressed(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Copy the pseudonym table ``table`` into the prepared file without compression: its
-    pseudonyms are random hex, which no compression shrinks, and trying costs (11M ids: 2.0 s
-    compressed against 0.7 s, the file ~200 MB larger); the kernel reads it once, to build a join."""
-    ddl(con, "SET force_compression = 'uncompressed'")
-    try:
-        ddl(con, f"CREATE TABLE prep.{table} AS SELECT * FROM {table}")
-    finally:
-        ddl(con, "RESET force_compression")
 
 
 def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
