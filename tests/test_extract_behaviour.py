@@ -348,13 +348,19 @@ def padded_log(demo_dir, tmp_path_factory):
         f" {u}" if i % 2 else f"{u}  " for i, u in enumerate(events.user_id.astype(str))
     ]
     events.to_parquet(folder / "events.parquet", index=False)
-    pd.read_parquet(folder / "orders.parquet").to_csv(folder / "orders.csv", index=False)
-    (folder / "orders.parquet").unlink()
+    _as_csv(folder, "orders")
+    return folder
+
+
+def _as_csv(folder, table: str) -> None:
+    """Turn ``<table>.parquet`` of the campaign ``folder`` into a CSV file the card names, which
+    the reader copies (with its ids pseudonymised) instead of reading it in place."""
+    pd.read_parquet(folder / f"{table}.parquet").to_csv(folder / f"{table}.csv", index=False)
+    (folder / f"{table}.parquet").unlink()
     card = folder / "campaign.yaml"
     text = card.read_text(encoding="utf-8")
-    assert text.count("orders.parquet") == 1
-    card.write_text(text.replace("orders.parquet", "orders.csv"), encoding="utf-8")
-    return folder
+    assert text.count(f"{table}.parquet") == 1
+    card.write_text(text.replace(f"{table}.parquet", f"{table}.csv"), encoding="utf-8")
 
 
 def test_a_padded_log_read_in_place_counts_and_matches_the_orders_customers(padded_log):
@@ -476,12 +482,7 @@ def test_a_copied_log_keys_its_customers_by_pseudonym_and_matches_the_orders(dem
 
     folder = tmp_path / "copied-log"
     shutil.copytree(demo_dir, folder)
-    pd.read_parquet(folder / "events.parquet").to_csv(folder / "events.csv", index=False)
-    (folder / "events.parquet").unlink()
-    card = folder / "campaign.yaml"
-    text = card.read_text(encoding="utf-8")
-    assert text.count("events.parquet") == 1
-    card.write_text(text.replace("events.parquet", "events.csv"), encoding="utf-8")
+    _as_csv(folder, "events")
     campaign = open_campaign(folder)
     try:
         assert "events" not in campaign.inplace  # copied, pseudonymised at loading
