@@ -498,3 +498,42 @@ def test_a_copied_log_keys_its_customers_by_pseudonym_and_matches_the_orders(dem
     agg, windows, events = _extracted(folder)
     _assert_as_nunique(agg, windows, events)
     _assert_ab_as_pandas(agg, windows, events, folder)
+
+
+def test_a_log_with_integer_ids_keys_them_as_the_orders_text_ids(tmp_path):
+    """A Parquet log whose user_id is an integer column and orders whose ids are text: the log's
+    key is of the id's text, so its customers match the orders' (a, b, d, e, f of the tiny
+    campaign have both; x only events, c only orders), and its per-row pseudonyms are those of
+    the text."""
+    from conftest import TINY_CARD, TINY_ORDERS, tiny_events, write_campaign
+    from fupan.ingest import privacy
+
+    ids = {u: str(1000 + i) for i, u in enumerate("abcdefx")}
+    orders = [(o, ids[u], *rest) for o, u, *rest in TINY_ORDERS]
+    events = [(ids[u], *rest) for u, *rest in tiny_events()]
+    folder = write_campaign(
+        tmp_path / "integer-ids",
+        card={**TINY_CARD, "tables": {**TINY_CARD["tables"], "events": "events.parquet"}},
+        orders=orders,
+        events=events,
+    )
+    frame = pd.read_csv(folder / "events.csv")
+    assert frame.user_id.dtype == "int64"
+    frame.to_parquet(folder / "events.parquet", index=False)
+    (folder / "events.csv").unlink()
+    campaign = open_campaign(folder)
+    try:
+        assert campaign.inplace["events"].keyed == {"user_id": "BIGINT"}
+        con = campaign.con
+        matched = con.execute(
+            "SELECT count(*) FROM customer_keys "
+            "JOIN (SELECT DISTINCT user_key FROM events_keyed) USING (user_key)"
+        ).fetchall()[0][0]
+        customers = con.execute("SELECT count(DISTINCT user_key) FROM events_keyed").fetchall()
+        pseudonyms = {r[0] for r in con.execute("SELECT DISTINCT user_id FROM events").fetchall()}
+    finally:
+        campaign.con.close()
+    assert matched == 5  # a, b, d, e, f
+    assert customers == [(6,)]  # a, b, d, e, f, x
+    salt = privacy.load_salt()
+    assert pseudonyms == {privacy.pseudonym(ids[u], salt) for u in "abdefx"}
