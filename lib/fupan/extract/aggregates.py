@@ -48,9 +48,11 @@ def engine_of(campaign: Campaign) -> Engine:
     return engine if isinstance(engine, Engine) else DuckEngine(campaign.con)
 
 
-#: Intermediate tables materialised once and read by several aggregate queries (the calendar
-#: first: :func:`stage_orders` makes the others).
-STAGING = ("calendar", "order_level", "split_orders", "first_orders")
+#: The orders' intermediate tables (:func:`stage_orders`), materialised once and read by several
+#: aggregate queries.
+ORDER_STAGING = ("order_level", "split_orders", "first_orders")
+#: Every intermediate table, the windows' calendar first.
+STAGING = ("calendar", *ORDER_STAGING)
 #: Intermediate views (:meth:`Engine.view`), read by several queries, each recomputing them.
 VIEWS = ("order_lines",)
 
@@ -281,13 +283,13 @@ def _windowed(campaign: Campaign) -> Engine:
         "SELECT phase, CAST(start_date AS DATE) AS start_date, CAST(end_date AS DATE) AS end_date "
         "FROM _windows",
     )
-    _materialise(engine, STAGING[0])
+    _materialise(engine, "calendar")
     return engine
 
 
 def stage_orders(engine: Engine) -> None:
-    """The orders' :data:`STAGING` tables and :data:`VIEWS` (the calendar aside)."""
-    for name in STAGING[1:]:
+    """The :data:`ORDER_STAGING` tables and :data:`VIEWS`."""
+    for name in ORDER_STAGING:
         _materialise(engine, name)
     for name in VIEWS:
         engine.view(name, sql(name))

@@ -164,7 +164,7 @@ def _open(
         raise ValidationError(problems)
     if "events" in loaded:  # the relations the extract counts the events' customers in
         for name, select in hashed_relations().items():
-            engine.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {engine.sql(select)}")
+            engine.view(name, select)
     first = engine.query("SELECT CAST(min(order_time) AS DATE) AS d FROM orders").iloc[0, 0]
     first = pd.Timestamp(first).date()
     lookback = card.windows.campaign.start - dt.timedelta(days=365)
