@@ -255,3 +255,45 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
     assert "已中断" in err and "Interrupted" in err
     time.sleep(1)
     assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_the_largest_campaigns_start_first_and_the_summary_keeps_the_order_given(
+    tmp_path: Path, monkeypatch
+):
+    """A batch that started its largest campaign last would end with it running alone. The runs
+    start by the size of the tables each card names, largest first; a card naming no file that
+    exists (a warehouse's tables, or a broken campaign that fails at once) first of all; equal
+    sizes in the order given. The results come back in the order given."""
+    import fupan.batch as batch_module
+
+    sizes = {"small": 100, "large": 5000, "middle": 800, "middle-too": 800}
+    folders = []
+    for name, size in sizes.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "campaign.yaml").write_text(
+            f"id: {name}\ntables: {{orders: orders.csv, events: events.csv}}\n", encoding="utf-8"
+        )
+        (folder / "orders.csv").write_bytes(b"x" * (size - 10))
+        (folder / "events.csv").write_bytes(b"y" * 10)
+        folders.append(folder)
+    remote = tmp_path / "remote"  # its tables live in a warehouse: no file to size
+    remote.mkdir()
+    (remote / "campaign.yaml").write_text(
+        "id: remote\ntables: {orders: shop.orders}\n", encoding="utf-8"
+    )
+    folders.append(remote)
+    expected = [remote, tmp_path / "large", tmp_path / "middle", tmp_path / "middle-too"]
+    expected.append(tmp_path / "small")
+    assert batch_module.start_order(folders) == expected
+
+    started: list[Path] = []
+
+    def fake_run(folder, *args, **kwargs):
+        started.append(folder)
+        return batch_module.BatchItem(folder, "ok", 0.0, folder.name)
+
+    monkeypatch.setattr(batch_module, "_run_one", fake_run)
+    items = batch_module.run_batch(folders, tmp_path / "out", jobs=1, progress=False, force=True)
+    assert started == expected
+    assert [i.folder for i in items] == folders

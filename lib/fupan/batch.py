@@ -1,13 +1,13 @@
 """``fupan batch``: many retrospectives side by side, one bad campaign never stopping the rest.
 
 Each campaign runs as its own ``fupan run`` process (its own kernel, its own memory), ``jobs`` at a
-time, under one overall progress bar; the processes are forked from one that has imported the
-command once (:func:`_context`). A campaign whose inputs (the card and every table file),
-template, language and library version are unchanged since its last run is skipped: the run's
-cache key (:func:`fupan.report.run.cache_key`) is recorded in its ``case.json`` under ``parameters.cache_key`` and
-compared before anything is started (``force`` re-runs). The summary lists each campaign with its
-seconds and status, and each error in the bilingual form ``fupan run`` printed it.
-"""
+time and the largest inputs first (:func:`start_order`), under one overall progress bar; the
+processes are forked from one that has imported the command once (:func:`_context`). A campaign
+whose inputs (the card and every table file), template, language and library version are unchanged
+since its last run is skipped: the run's cache key (:func:`fupan.report.run.cache_key`) is recorded
+in its ``case.json`` under ``parameters.cache_key`` and compared before anything is started
+(``force`` re-runs). The summary lists each campaign with its seconds and status, in the order
+given, and each error in the bilingual form ``fupan run`` printed it."""
 
 from __future__ import annotations
 
@@ -47,6 +47,18 @@ class BatchItem:
     error: str = ""
 
 
+def _table_files(folder: Path) -> dict[str, Path]:
+    """The table files the card names that exist, by the name the card gives, in name order (none
+    when the card cannot be read)."""
+    try:
+        card = yaml.safe_load((folder / CARD_FILE).read_text(encoding="utf-8"))
+        tables = card.get("tables") or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return {}
+    names = sorted(map(str, tables.values())) if isinstance(tables, dict) else []
+    return {name: folder / name for name in names if (folder / name).is_file()}
+
+
 def input_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of the card and of every table file it names (the files validation hashes too).
 
@@ -55,16 +67,23 @@ def input_hashes(folder: Path) -> dict[str, str]:
     """
     folder = Path(folder)
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
-    try:
-        card = yaml.safe_load((folder / CARD_FILE).read_text(encoding="utf-8"))
-        tables = card.get("tables") or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
-        return hashes
-    for name in sorted(tables.values()) if isinstance(tables, dict) else ():
-        path = folder / str(name)
-        if path.is_file():
-            hashes[str(name)] = file_sha256(path)
+    for name, path in _table_files(folder).items():
+        hashes[name] = file_sha256(path)
     return hashes
+
+
+def start_order(folders: list[Path]) -> list[Path]:
+    """``folders`` in the order their runs start: the largest inputs first (the size of the table
+    files the card names), so that a batch does not end with one big campaign running alone while
+    the other workers have nothing left to do. A campaign whose card names no file there (its
+    tables are in a warehouse, or it is broken and fails at once) cannot be sized and starts first;
+    equal sizes keep the order given."""
+
+    def size(folder: Path) -> float:
+        files = _table_files(Path(folder))
+        return sum(p.stat().st_size for p in files.values()) if files else float("inf")
+
+    return sorted(folders, key=size, reverse=True)
 
 
 def expand(patterns: Iterable[str]) -> list[Path]:
@@ -269,7 +288,8 @@ def run_batch(
     progress: bool = True,
     library: Path | None = Path("case_library"),
 ) -> list[BatchItem]:
-    """Run every campaign (``jobs`` at a time); return one :class:`BatchItem` per folder, in order.
+    """Run every campaign (``jobs`` at a time, the largest first: :func:`start_order`); return one
+    :class:`BatchItem` per folder, in the order given.
     ``library``: the case library each report benchmarks against (None: none)."""
     from .report.run import DEFAULT_TEMPLATE
 
@@ -302,7 +322,8 @@ def run_batch(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         warm = len(todo) > 1
         futures = {
-            pool.submit(_run_one, f, out, lang, template, library, jobs, warm): f for f in todo
+            pool.submit(_run_one, f, out, lang, template, library, jobs, warm): f
+            for f in start_order(todo)
         }
         for fut in as_completed(futures):
             item = results[futures[fut]] = fut.result()
