@@ -149,12 +149,16 @@ def customer_key_sql(text: str) -> str:
 
 def raw_customer_key_sql(q: str, raw_type: str) -> str:
     """:func:`customer_key_sql` of the id in column ``q`` of a file read in place, computed per
-    row without a pseudonym: the text is trimmed only where it starts or ends with a space (at
-    67M events, trimming every id cost 1.5 s of the behaviour extract; the pseudonyms' join it
-    replaces cost 2.6 s). An empty id has no key worth anything, but validation rejects it."""
+    row without a pseudonym: the text is trimmed only where it starts or ends with a space or
+    holds a character beyond ASCII (at 67M events, trimming every id cost 1.5 s of the behaviour
+    extract; the pseudonyms' join it replaces cost 2.6 s). DuckDB's ``trim`` removes every Unicode
+    space separator — the ideographic space U+3000 and the no-break space U+00A0 too — and all
+    of them but ' ' are beyond ASCII: ``strlen ≠ length`` (bytes against characters) finds them
+    for 0.05 s at 67M ids. An empty id has no key worth anything, but validation rejects it."""
     if raw_type == "VARCHAR":
         return customer_key_sql(
-            f"CASE WHEN prefix({q}, ' ') OR suffix({q}, ' ') THEN trim({q}) ELSE {q} END"
+            f"CASE WHEN prefix({q}, ' ') OR suffix({q}, ' ') OR strlen({q}) <> length({q}) "
+            f"THEN trim({q}) ELSE {q} END"
         )
     return customer_key_sql(id_text_sql(q, raw_type))
 
