@@ -646,3 +646,40 @@ def test_the_prepared_file_stores_no_constant_column_and_reads_back_the_same_row
     names = [r[0] for r in expected_types]
     assert {row[names.index("quantity")] for row in got} == {1}
     assert {row[names.index("order_type")] for row in got} == {None}
+
+
+def test_text_is_trimmed_as_duckdb_trims_every_unicode_space(tmp_path):
+    """Text columns are trimmed only where trimming can change them (a shortcut for speed); the
+    result must be DuckDB's ``trim`` of every value: the ideographic space (U+3000) and the
+    no-break space (U+00A0) removed as ' ' is, a tab kept as ``trim`` keeps it. Then a campaign
+    whose o5 lines carry their id as 'o5\\u3000' and '\\u00a0o5' and whose channel 'live' is padded
+    the same way validates as the plain one: one order o5, channels live and search."""
+    import duckdb
+
+    from fupan.extract.duck import trimmed
+
+    values = ["a", " a", "a ", "\u3000a", "a\u00a0", "\u2009a\u202f", "\ta", "a\t", "直播",
+              " 直播\u3000", "", " ", "\u3000", None, "a b", "x\u3000y"]  # fmt: skip
+    got = duckdb.execute(
+        f"SELECT {trimmed('v')} IS NOT DISTINCT FROM trim(v), trim(v) FROM "
+        "(SELECT unnest(?::VARCHAR[]) AS v)",
+        [values],
+    ).fetchall()
+    assert all(same for same, _ in got), got
+    assert [t for _, t in got][:6] == ["a"] * 6 and got[6][1] == "\ta"
+
+    rows = [list(r) for r in TINY_ORDERS]
+    rows[4][0], rows[5][0] = "o5\u3000", "\u00a0o5"
+    rows[0][4], rows[2][4] = "\u3000live", "live\u00a0"
+    folder = write_campaign(tmp_path / "padded", orders=[tuple(r) for r in rows])
+    campaign = open_campaign(folder)
+    try:
+        con = campaign.con
+        lines_of_o5 = con.execute("SELECT count(*) FROM orders WHERE order_id = 'o5'").fetchall()
+        channels = con.execute("SELECT DISTINCT channel FROM orders ORDER BY 1").fetchall()
+        orders = con.execute("SELECT count(DISTINCT order_id) FROM orders").fetchall()[0][0]
+    finally:
+        campaign.con.close()
+    assert lines_of_o5 == [(2,)]
+    assert channels == [("live",), ("search",)]
+    assert orders == len({r[0] for r in TINY_ORDERS}) == 9

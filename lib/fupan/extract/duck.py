@@ -37,6 +37,18 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def trimmed(q: str) -> str:
+    """``trim`` of the text column ``q``, computed only where it can change the text: where it
+    starts or ends with ' ', or holds a character beyond ASCII (``strlen``, bytes, ≠ ``length``,
+    characters). DuckDB's ``trim`` removes every Unicode space separator (U+3000 and U+00A0 among
+    them), and all but ' ' are beyond ASCII. Trimming every row of a large file costs more than
+    the test: at 67M ids, 1 s against 0.05 s."""
+    return (
+        f"CASE WHEN prefix({q}, ' ') OR suffix({q}, ' ') OR strlen({q}) <> length({q}) "
+        f"THEN trim({q}) ELSE {q} END"
+    )
+
+
 def literal(text: str) -> str:
     """``text`` as an SQL string literal (values such as channel names come from users' files)."""
     return "'" + text.replace("'", "''") + "'"

@@ -42,7 +42,7 @@ import duckdb
 
 from ..config import SALT_ENV, salt_file
 from ..errors import ConfigError, Problem
-from ..extract.duck import ddl, ident
+from ..extract.duck import ddl, ident, trimmed
 from ..extract.engines.secrets import keyed_hash, pseudonym_key
 
 SAMPLE_ROWS = 10_000
@@ -149,17 +149,12 @@ def customer_key_sql(text: str) -> str:
 
 def raw_customer_key_sql(q: str, raw_type: str) -> str:
     """:func:`customer_key_sql` of the id in column ``q`` of a file read in place, computed per
-    row without a pseudonym: the text is trimmed only where it starts or ends with a space or
-    holds a character beyond ASCII (at 67M events, trimming every id cost 1.5 s of the behaviour
-    extract; the pseudonyms' join it replaces cost 2.6 s). DuckDB's ``trim`` removes every Unicode
-    space separator — the ideographic space U+3000 and the no-break space U+00A0 too — and all
-    of them but ' ' are beyond ASCII: ``strlen ≠ length`` (bytes against characters) finds them
-    for 0.05 s at 67M ids. An empty id has no key worth anything, but validation rejects it."""
+    row without a pseudonym: the text is trimmed only where trimming can change it
+    (:func:`fupan.extract.duck.trimmed`; at 67M events, trimming every id cost 1.5 s of the
+    behaviour extract; the pseudonyms' join it replaces cost 2.6 s). An empty id has no key worth
+    anything, but validation rejects it."""
     if raw_type == "VARCHAR":
-        return customer_key_sql(
-            f"CASE WHEN prefix({q}, ' ') OR suffix({q}, ' ') OR strlen({q}) <> length({q}) "
-            f"THEN trim({q}) ELSE {q} END"
-        )
+        return customer_key_sql(trimmed(q))
     return customer_key_sql(id_text_sql(q, raw_type))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection
 import duckdb
 
 from ...errors import Problem
-from ...extract.duck import ident
+from ...extract.duck import ident, trimmed
 from ..card import CONTRACTS, CampaignCard, Column
 
 EXAMPLES = 3
@@ -61,8 +61,10 @@ DEFAULTS = {
 }
 
 
-def _text(q: str) -> str:
-    return f"trim(TRY_CAST({q} AS VARCHAR))"
+def _text(q: str, raw_type: str = "") -> str:
+    """Column ``q`` as trimmed text; a text column (``raw_type`` VARCHAR) trimmed only where
+    trimming can change it (:func:`fupan.extract.duck.trimmed`)."""
+    return trimmed(q) if raw_type == "VARCHAR" else f"trim(TRY_CAST({q} AS VARCHAR))"
 
 
 def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
@@ -72,7 +74,7 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
     Numbers may carry thousands separators and a leading currency sign (¥ ￥ $ € £).
     """
-    q, s, zone = ident(col.name), _text(ident(col.name)), tz.replace("'", "''")
+    q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
     if col.kind in ("timestamp", "date"):
         if "TIME ZONE" in raw_type or raw_type.startswith("TIMESTAMPTZ"):  # e.g. TIMESTAMPTZ_NS
             ts = f"timezone('{zone}', CAST({q} AS TIMESTAMPTZ))"
@@ -106,7 +108,7 @@ def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str
     given = (
         f"{ident(col.name)} IS NOT NULL"
         if typed
-        else f"nullif({_text(ident(col.name))}, '') IS NOT NULL"
+        else f"nullif({_text(ident(col.name), raw_type)}, '') IS NOT NULL"
     )
     checks: list[tuple[str, str, str, str]] = []
     if col.required:
