@@ -18,7 +18,6 @@ import pytest
 
 import engine_cases
 import pg_server
-from conftest import keyed_hex
 from fupan.analysis.retrospective import build
 from fupan.cases.record import build_record
 from fupan.errors import ValidationError
@@ -114,16 +113,9 @@ def test_the_customer_key_is_the_keyed_hash_of_the_raw_id(server, pg_campaign):
     computed here from the raw rows (conftest.keyed_hex)."""
     _, agg = pg_campaign
     with psycopg.connect(server.url().replace("+psycopg", "")) as con:
-        users = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT user_id FROM (SELECT order_id, min(user_id) AS user_id, "
-                "bool_and(status = 'cancelled') AS cancelled FROM shop.orders GROUP BY order_id) o "
-                "WHERE NOT cancelled"
-            ).fetchall()
-        ]
-    salt = load_salt()
-    assert set(agg.customer_orders.user_key) == {int(keyed_hex(u, salt)[:15], 16) for u in users}
+        rows = con.execute("SELECT order_id, user_id, status FROM shop.orders").fetchall()
+    users = [u for _, u, _ in rows]
+    assert set(agg.customer_orders.user_key) == engine_cases.customer_keys(rows, load_salt())
     shown = agg.customer_orders.astype(str).to_string()
     assert not any(u in shown for u in users[:50])
     assert engine_cases.PLANTED_PII not in shown

@@ -37,6 +37,19 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: The characters DuckDB's ``trim`` removes: every Unicode space separator (Zs), the ideographic
+#: space U+3000 and the no-break space U+00A0 among them. PostgreSQL's and Spark's ``trim``
+#: remove ' ' only; given these characters (:func:`trim_spaces`) they trim as DuckDB does.
+SPACES = "".join(map(chr, (0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
+
+
+def trim_spaces(q: str) -> str:
+    """``trim`` of ``q`` naming :data:`SPACES`: in DuckDB's dialect, for SQL that runs on another
+    engine too (sqlglot writes ``TRIM(BOTH '…' FROM q)``), so that every engine reads a value as
+    DuckDB reads the same file."""
+    return f"trim({q}, {literal(SPACES)})"
+
+
 def trimmed(q: str) -> str:
     """``trim`` of the text column ``q``, computed only where it can change the text: where it
     starts or ends with ' ', or holds a character beyond ASCII (``strlen``, bytes, ≠ ``length``,

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem
+from ..extract.duck import trim_spaces
 from ..extract.engines import Engine
 from .card import CONTRACTS, CampaignCard, Column
 from .duplicates import DISTINCT_COUNTED, duplicate_lines_problem
@@ -72,8 +73,8 @@ def _typed_expr(col: Column, source: str, raw_type: str, tz: str, dialect: str) 
     if col.kind in ("number", "integer"):
         return f"CAST({q} AS DOUBLE)"
     if col.allowed:
-        return f"lower(trim(CAST({q} AS VARCHAR)))"
-    return f"nullif(trim(CAST({q} AS VARCHAR)), '')"
+        return f"lower({trim_spaces(f'CAST({q} AS VARCHAR)')})"
+    return f"nullif({trim_spaces(f'CAST({q} AS VARCHAR)')}, '')"
 
 
 def _check_sql(col: Column, e: str) -> list[tuple[str, str, str, str]]:
