@@ -53,3 +53,30 @@ def test_fupan_fragments_are_found_by_the_package_loader():
         "</b></div>"
     )
     assert str(fragment("share_safe_notice", Style("zh"))) == ""
+
+
+def test_the_windows_table_names_its_columns_and_counts_each_windows_days(tmp_path):
+    """背景: each window with its first and last day and its length in days, both days counted
+    (the tiny card: baseline 01-01…01-04 is 4 days, burst 01-05…01-06 and dip 01-07…01-08 2)."""
+    import re
+
+    from conftest import write_campaign
+    from fupan.ingest.card import load_card
+    from fupan.report import render
+
+    card = load_card(write_campaign(tmp_path / "c"))
+    for lang, header in (
+        ("zh", ["窗口", "开始", "结束", "天数"]),
+        ("en", ["Window", "From", "To", "Days"]),
+    ):
+        page = str(render.background(card, Style(lang)))
+        table = next(
+            t for t in re.findall(r"<table.*?</table>", page, re.S) if "<th>" + header[0] in t
+        )
+        assert re.findall(r"<th>(.*?)</th>", table) == header
+        rows = [re.findall(r"<td>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        assert [r[1:] for r in rows] == [
+            ["2025-01-01", "2025-01-04", "4"],
+            ["2025-01-05", "2025-01-06", "2"],
+            ["2025-01-07", "2025-01-08", "2"],
+        ]

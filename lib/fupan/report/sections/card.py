@@ -43,7 +43,12 @@ def background(card: Any, style: Style) -> Html:
         if getattr(b, k)
     ]
     windows = [
-        [phase_name(n, style.lang), w.start.isoformat(), w.end.isoformat()]
+        [
+            phase_name(n, style.lang),
+            w.start.isoformat(),
+            w.end.isoformat(),
+            (w.end - w.start).days + 1,
+        ]
         for n, w in card.windows.items()
     ]
     return fragment(
