@@ -168,6 +168,34 @@ def test_statuses_and_values_by_hand(tmp_path):
     assert all(u.startswith("h") and "买家" not in u for u in got.user_id)
 
 
+def test_values_padded_with_unicode_spaces_read_as_without(tmp_path):
+    """An export copied through a web page or typed with a Chinese input method: a no-break space
+    (U+00A0) after the ¥ and around an id, an ideographic space (U+3000) after a status word or an
+    amount, a tab before a time. Each reads as the value without them."""
+    rows = [
+        ("交易成功\u3000", "¥\u00a01,299.00", "0.00", "\t2025/11/11 00:03", "paid", 1299.0),
+        ("\u3000交易关闭", "1,000\u3000", "\u00a01,000.00", "2025-11-11 08:00", "refunded", 1000.0),
+        ("退款中\u00a0", "30.00\u3000元", "10", "2025-11-11 10:00:00\u3000", "paid", 30.0),
+    ]
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额\n"
+    body = "".join(
+        f'"\u00a0=""10{i}""\u3000",买家{i}\u3000,{t},"{amt}",{st},"{ref}"\n'
+        for i, (st, amt, ref, t, _, _) in enumerate(rows)
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes((header + body).encode("utf-8-sig"))
+    opened = open_table(path, profile="tmall-orders")
+    assert not [p for p in opened.problems if p.severity == "error"], opened.problems
+    got = opened.relation.order("order_id").fetchdf()
+    assert list(got.order_id) == [f"10{i}" for i in range(len(rows))]
+    assert list(got.status) == [r[4] for r in rows]
+    assert [float(x) for x in got.paid_amount] == [r[5] for r in rows]
+    assert [float(x) for x in got.refund_amount] == [0.0, 1000.0, 10.0]
+    assert list(got.order_time) == [
+        "2025-11-11 00:03:00", "2025-11-11 08:00:00", "2025-11-11 10:00:00"
+    ]  # fmt: skip
+
+
 def test_unknown_status_is_a_bilingual_problem(tmp_path):
     export = pd.read_csv(
         SAMPLES / "jd-orders.utf8bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"

@@ -169,8 +169,14 @@ def resolve(
 
 
 # ----------------------------------------------------------------------------- values
+#: white space in an export's cell: ASCII's (tab, new line …) and every Unicode space separator
+#: (the ideographic space U+3000 of a Chinese input method, the no-break space U+00A0 of a web
+#: page), which DuckDB's ``trim`` removes from a value too
+_SPACE = "[\\s\\p{Zs}]"
+
+
 def _trimmed(q: str) -> str:
-    return f"regexp_replace(CAST({q} AS VARCHAR), '^\\s+|\\s+$', '', 'g')"
+    return f"regexp_replace(CAST({q} AS VARCHAR), '^{_SPACE}+|{_SPACE}+$', '', 'g')"
 
 
 def id_sql(q: str) -> str:
@@ -183,7 +189,8 @@ def amount_sql(q: str) -> str:
     """``¥1,299.00``, ``￥ 1 299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` → NULL."""
     t = _trimmed(q)
     cleaned = (
-        f"regexp_replace(regexp_replace({t}, '^[¥￥$]\\s*|\\s*元$', '', 'g'), '[,，\\s]', '', 'g')"
+        f"regexp_replace(regexp_replace({t}, '^[¥￥$]{_SPACE}*|{_SPACE}*元$', '', 'g'), "
+        f"'[,，\\s\\p{{Zs}}]', '', 'g')"
     )
     return f"CASE WHEN {t} IN ('-', '--') THEN NULL ELSE nullif({cleaned}, '') END"
 
