@@ -671,6 +671,7 @@ def test_text_is_trimmed_as_duckdb_trims_every_unicode_space(tmp_path):
     rows = [list(r) for r in TINY_ORDERS]
     rows[4][0], rows[5][0] = "o5\u3000", "\u00a0o5"
     rows[0][4], rows[2][4] = "\u3000live", "live\u00a0"
+    rows[1][3] = "¥\u00a050.00"  # a no-break space after the sign
     folder = write_campaign(tmp_path / "padded", orders=[tuple(r) for r in rows])
     campaign = open_campaign(folder)
     try:
@@ -678,8 +679,10 @@ def test_text_is_trimmed_as_duckdb_trims_every_unicode_space(tmp_path):
         lines_of_o5 = con.execute("SELECT count(*) FROM orders WHERE order_id = 'o5'").fetchall()
         channels = con.execute("SELECT DISTINCT channel FROM orders ORDER BY 1").fetchall()
         orders = con.execute("SELECT count(DISTINCT order_id) FROM orders").fetchall()[0][0]
+        paid = con.execute("SELECT paid_amount FROM orders WHERE order_id = 'o2'").fetchall()
     finally:
         campaign.con.close()
+    assert paid == [(50.0,)]
     assert lines_of_o5 == [(2,)]
     assert channels == [("live",), ("search",)]
     assert orders == len({r[0] for r in TINY_ORDERS}) == 9

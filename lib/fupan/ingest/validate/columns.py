@@ -92,7 +92,8 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     if col.kind in ("number", "integer"):
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
-        return f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£]\\s*', ''), ',', '') AS DOUBLE)"
+        # a space after the sign may be a no-break one (U+00A0, copied through a web page)
+        return f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*', ''), ',', '') AS DOUBLE)"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
