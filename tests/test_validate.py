@@ -686,3 +686,27 @@ def test_text_is_trimmed_as_duckdb_trims_every_unicode_space(tmp_path):
     assert lines_of_o5 == [(2,)]
     assert channels == [("live",), ("search",)]
     assert orders == len({r[0] for r in TINY_ORDERS}) == 9
+
+
+def test_a_problem_says_where_as_a_spreadsheet_shows_it_and_names_an_empty_value(tmp_path):
+    """A totals line under the orders (合计, no id, no time): the problem names its data row and the
+    row a spreadsheet shows it on (the header is the spreadsheet's row 1), and shows the missing
+    value as empty in each language, not as Python's None."""
+    from fupan.errors import Problem
+
+    folder = write_campaign(tmp_path / "totals")
+    orders = folder / "orders.csv"
+    orders.write_text(
+        orders.read_text(encoding="utf-8") + "合计,,,710.0,,,30.0\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.column == "user_id"]
+    assert p.row == len(TINY_ORDERS) + 1 == 11
+    assert p.where() == "orders.csv, data row 11 (Excel row 12), column user_id"
+    assert p.zh.endswith("示例 row 11: （空）") and p.en.endswith("Examples row 11: (empty)")
+    assert "None" not in p.zh + p.en
+    card = Problem(code="x", file="campaign.yaml", zh="", en="", row=5, column="windows")
+    assert card.where() == "campaign.yaml, line 5, column windows"
+    parquet = Problem(code="x", file="events.parquet", zh="", en="", row=3)
+    assert parquet.where() == "events.parquet, data row 3"

@@ -8,6 +8,10 @@ and exits with code 2; it never shows a traceback for a user mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+#: files a spreadsheet opens with the header as its row 1 (:meth:`Problem.where`)
+SHEETS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,18 @@ class Problem:
     severity: str = "error"
 
     def where(self) -> str:
+        """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
+        header, which a spreadsheet shows as its row 1; the card's are the lines of its text."""
         parts = [self.file or "-"]
-        if self.row is not None:
-            parts.append(f"row {self.row}")
+        suffix = Path(self.file).suffix.lower() if self.file else ""
+        if self.row is None:
+            pass
+        elif suffix in (".yaml", ".yml"):
+            parts.append(f"line {self.row}")
+        elif suffix in SHEETS:
+            parts.append(f"data row {self.row} (Excel row {self.row + 1})")
+        else:
+            parts.append(f"data row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
         return ", ".join(parts)

@@ -225,15 +225,18 @@ def check_columns(
                 f"SELECT rowid + 1, TRY_CAST({ident(col.name)} AS VARCHAR) FROM {raw} WHERE {cond} "
                 f"ORDER BY rowid LIMIT {EXAMPLES}"
             ).fetchall()
-            sample = "; ".join(f"row {r}: {v!r}" for r, v in ex)
+            sample_zh, sample_en = (
+                "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
+                "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
+            )
             problems.append(
                 Problem(
                     code=code,
                     file=filename,
                     row=ex[0][0],
                     column=col.name,
-                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample}",
-                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample}",
+                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample_zh}",
+                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}",
                 )
             )
     return problems, exprs
