@@ -707,6 +707,42 @@ def test_a_problem_says_where_as_a_spreadsheet_shows_it_and_names_an_empty_value
     assert p.zh.endswith("示例 row 11: （空）") and p.en.endswith("Examples row 11: (empty)")
     assert "None" not in p.zh + p.en
     card = Problem(code="x", file="campaign.yaml", zh="", en="", row=5, column="windows")
-    assert card.where() == "campaign.yaml, line 5, column windows"
+    assert card.where() == "campaign.yaml, line 5, key windows"
     parquet = Problem(code="x", file="events.parquet", zh="", en="", row=3)
     assert parquet.where() == "events.parquet, data row 3"
+
+
+def test_a_mistyped_card_value_or_key_is_answered_with_what_was_meant():
+    """A value outside a closed list names the list in each language and the likeliest meant
+    value; an unknown key, at any depth, the key of that block it is closest to; the place is the
+    card's line and key."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["platform"] = "Taobaoo"
+    card["strategy"]["budgte"] = {"live": 1.0}
+    card["strategy"]["hypotheses"][0]["opp"] = ">="
+    card["windws"] = {}
+    text = yaml.safe_dump(card, allow_unicode=True, sort_keys=False)
+    _, problems = parse_card(text)
+    by_key = {p.column: p for p in problems}
+    platform = by_key["platform"]
+    assert (
+        "应为 tmall / taobao / jd / douyin / pdd / xiaohongshu / own-site / other 之一"
+        in platform.zh
+    )
+    assert "是否是 taobao？" in platform.zh and "did you mean taobao?" in platform.en
+    line = 1 + text.splitlines().index("platform: Taobaoo")
+    assert platform.where() == f"campaign.yaml, line {line}, key platform"
+    for key, meant in (
+        ("strategy.budgte", "budget"),
+        ("strategy.hypotheses.0.opp", "op"),
+        ("windws", "windows"),
+    ):
+        assert f"是否是 {meant}" in by_key[key].zh and f"a typo of {meant}?" in by_key[key].en
+    far = copy.deepcopy(TINY_CARD)
+    far["zzz"] = 1  # nothing close: no guess
+    (unknown,) = parse_card(yaml.safe_dump(far, allow_unicode=True))[1]
+    assert "是否是" not in unknown.zh and "typo?" in unknown.en

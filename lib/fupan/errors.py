@@ -38,7 +38,7 @@ class Problem:
 
     def where(self) -> str:
         """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
-        header, which a spreadsheet shows as its row 1; the card's are the lines of its text."""
+        header, which a spreadsheet shows as its row 1; in the card, ``line N, key K``."""
         parts = [self.file or "-"]
         suffix = Path(self.file).suffix.lower() if self.file else ""
         if self.row is None:
@@ -49,8 +49,8 @@ class Problem:
             parts.append(f"data row {self.row} (Excel row {self.row + 1})")
         else:
             parts.append(f"data row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
+        if self.column:  # in the card, a key path such as windows.burst
+            parts.append(f"{'key' if suffix in ('.yaml', '.yml') else 'column'} {self.column}")
         return ", ".join(parts)
 
     def format(self) -> str:

@@ -110,11 +110,26 @@ def _pydantic_problems(exc: pydantic.ValidationError, root: yaml.Node | None) ->
                 "card_missing_key",
             )
         elif err["type"] == "extra_forbidden":
+            close = _close(loc[-1] if loc else None, _known_keys(loc[:-1]))
             zh, en, code = (
-                f"未知的键 {key}（可能是拼写错误）。",
-                f"Unknown key {key} (a typo?); it is not part of the card.",
+                f"未知的键 {key}（可能是拼写错误{f'，是否是 {close}' if close else ''}）。",
+                f"Unknown key {key} (a typo{f' of {close}' if close else ''}?); it is not part of "
+                "the card.",
                 "card_unknown_key",
             )
+        elif err["type"] in ("literal_error", "enum"):
+            allowed = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+            close = _close(err.get("input"), allowed)
+            got = _GOT.repr(err.get("input"))
+            zh = (
+                f"{key} 的值无效：应为 {' / '.join(allowed)} 之一"
+                f"{f'，是否是 {close}？' if close else ''}（收到 {got}）"
+            )
+            en = (
+                f"Invalid value for {key}: expected one of {', '.join(allowed)}"
+                f"{f'; did you mean {close}?' if close else ''} (got {got})"
+            )
+            code = "card_invalid"
         else:
             msg_en, _, msg_zh = msg.partition("||")
             got = _GOT.repr(err.get("input"))
@@ -123,6 +138,39 @@ def _pydantic_problems(exc: pydantic.ValidationError, root: yaml.Node | None) ->
             code = "card_invalid"
         problems.append(_card_problem(code, zh, en, row=_yaml_line(root, loc), column=key))
     return problems
+
+
+def _close(value: object, known: list[str]) -> str | None:
+    """The one of ``known`` that ``value`` (text) was most likely meant to be, if any is close."""
+    if not isinstance(value, str) or not known:
+        return None
+    found = difflib.get_close_matches(value.strip().lower(), known, n=1)
+    return found[0] if found else None
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys the card takes at ``loc`` (``()``: the top level; ``("strategy",)``: the
+    strategy block …), following the model's fields; [] where they cannot be told."""
+    import types
+    import typing
+
+    model: Any = CampaignCard
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's model was found at its key
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return []
+        todo, model = [field.annotation], None
+        while todo and model is None:
+            ann = todo.pop()
+            if isinstance(ann, type) and issubclass(ann, pydantic.BaseModel):
+                model = ann
+            elif typing.get_origin(ann) in (typing.Union, types.UnionType, list, tuple):
+                todo += list(typing.get_args(ann))
+        if model is None:
+            return []
+    return list(model.model_fields)
 
 
 def _degraded(raw: dict[Any, Any], exc: pydantic.ValidationError) -> CampaignCard | None:
