@@ -746,3 +746,32 @@ def test_a_mistyped_card_value_or_key_is_answered_with_what_was_meant():
     far["zzz"] = 1  # nothing close: no guess
     (unknown,) = parse_card(yaml.safe_dump(far, allow_unicode=True))[1]
     assert "是否是" not in unknown.zh and "typo?" in unknown.en
+
+
+def test_the_cards_value_errors_are_said_in_chinese_too():
+    """pydantic's own messages (a number that is not one, a date that is not one, a currency code
+    that does not match its pattern) are written for a card writer in each language: no English
+    inside the Chinese line, and a pattern said in words."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["strategy"]["targets"]["gmv"] = "五十万"
+    card["currency"] = "rmb"
+    card["windows"]["burst"] = ["2025-01-05", "tomorrow"]
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    by_key = {p.column: p for p in problems}
+    expected = {
+        "strategy.targets.gmv": ("应为数字", "expected a number"),
+        "currency": (
+            "ISO 4217 货币代码，如 CNY",
+            "three-letter ISO 4217 currency code such as CNY",
+        ),
+        "windows.burst.end": ("应为日期（如 2025-11-11）", "expected a date such as 2025-11-11"),
+    }
+    assert set(expected) <= set(by_key)
+    for key, (zh, en) in expected.items():
+        p = by_key[key]
+        assert zh in p.zh and en in p.en, p
+        assert "Input should" not in p.zh + p.en and "pattern" not in p.zh

@@ -132,12 +132,79 @@ def _pydantic_problems(exc: pydantic.ValidationError, root: yaml.Node | None) ->
             code = "card_invalid"
         else:
             msg_en, _, msg_zh = msg.partition("||")
+            if not msg_zh:  # one of pydantic's own messages: said in Chinese too
+                msg_en, msg_zh = _builtin_message(key, err, msg_en)
             got = _GOT.repr(err.get("input"))
             zh = f"{key} 的值无效：{msg_zh or msg_en}（收到 {got}）"
             en = f"Invalid value for {key}: {msg_en} (got {got})"
             code = "card_invalid"
         problems.append(_card_problem(code, zh, en, row=_yaml_line(root, loc), column=key))
     return problems
+
+
+#: pydantic's own errors as a card writer reads them: (Chinese, English), formatted with the
+#: error's context (gt, min_length …)
+_BUILTIN = {
+    "float_parsing": ("应为数字", "expected a number"),
+    "float_type": ("应为数字", "expected a number"),
+    "int_parsing": ("应为整数", "expected a whole number"),
+    "int_type": ("应为整数", "expected a whole number"),
+    "int_from_float": ("应为整数", "expected a whole number"),
+    "date_parsing": ("应为日期（如 2025-11-11）", "expected a date such as 2025-11-11"),
+    "date_from_datetime_parsing": (
+        "应为日期（如 2025-11-11）",
+        "expected a date such as 2025-11-11",
+    ),
+    "date_type": ("应为日期（如 2025-11-11）", "expected a date such as 2025-11-11"),
+    "string_type": ("应为文本", "expected text"),
+    "bool_parsing": ("应为 true 或 false", "expected true or false"),
+    "bool_type": ("应为 true 或 false", "expected true or false"),
+    "list_type": (
+        "应为列表（- 开头的各行，或 [a, b]）",
+        "expected a list (lines starting with -, or [a, b])",
+    ),
+    "dict_type": ("应为键值块（key: value 的各行）", "expected a block of key: value lines"),
+    "model_type": ("应为键值块（key: value 的各行）", "expected a block of key: value lines"),
+    "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
+    "less_than": ("应小于 {lt}", "must be less than {lt}"),
+    "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "string_too_short": ("至少 {min_length} 个字符", "at least {min_length} character(s)"),
+    "string_too_long": ("至多 {max_length} 个字符", "at most {max_length} character(s)"),
+    "too_short": ("至少 {min_length} 项", "at least {min_length} item(s)"),
+    "too_long": ("至多 {max_length} 项", "at most {max_length} item(s)"),
+    "string_pattern_mismatch": (
+        "格式不符（应匹配 {pattern}）",
+        "does not match the pattern {pattern}",
+    ),
+}
+#: what a card key with a pattern holds, said instead of the pattern
+_PATTERNS = {
+    "currency": (
+        "应为三个大写字母的 ISO 4217 货币代码，如 CNY、USD、GBP",
+        "expected a three-letter ISO 4217 currency code such as CNY, USD, GBP",
+    ),
+    "id": (
+        "应为小写字母、数字和连字符（-），以字母或数字开头，至多 64 个字符，如 2025-d11-beauty",
+        "expected lower-case letters, digits and hyphens, starting with a letter or digit, at "
+        "most 64 characters, e.g. 2025-d11-beauty",
+    ),
+}
+
+
+def _builtin_message(key: str, err: Any, msg: str) -> tuple[str, str]:
+    """(English, Chinese) of one of pydantic's own errors; its English as it is when unknown."""
+    if err["type"] == "string_pattern_mismatch" and key in _PATTERNS:
+        zh, en = _PATTERNS[key]
+        return en, zh
+    pair = _BUILTIN.get(err["type"])
+    if pair is None:
+        return msg, msg
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return pair[1].format(**ctx), pair[0].format(**ctx)
+    except (KeyError, IndexError):
+        return msg, msg
 
 
 def _close(value: object, known: list[str]) -> str | None:
