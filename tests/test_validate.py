@@ -775,3 +775,23 @@ def test_the_cards_value_errors_are_said_in_chinese_too():
         p = by_key[key]
         assert zh in p.zh and en in p.en, p
         assert "Input should" not in p.zh + p.en and "pattern" not in p.zh
+
+
+def test_the_card_named_for_its_folder_is_taken_and_a_table_file_is_a_clear_error(tmp_path):
+    """``fupan run shop/campaign.yaml`` means the folder ``shop``; naming another file of it is
+    answered with what a campaign folder is, and the folder that is one."""
+    folder = write_campaign(tmp_path / "shop")
+    campaign = open_campaign(folder / "campaign.yaml")
+    try:
+        assert campaign.folder == folder and sorted(campaign.tables) == [
+            "events",
+            "orders",
+            "spend",
+        ]
+    finally:
+        campaign.con.close()
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder / "orders.csv")
+    (p,) = err.value.problems
+    assert p.code == "folder_is_a_file"
+    assert f"（也许是 {folder}）" in p.zh and f"(perhaps {folder})" in p.en

@@ -80,6 +80,22 @@ def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
     stop the table checks, and one broken table does not stop the checks of the others.
     """
     folder = Path(folder)
+    if folder.is_file() and folder.name == CARD_FILE:  # the card named: its folder is meant
+        folder = folder.parent
+    if folder.is_file():
+        raise ValidationError(
+            [
+                Problem(
+                    "folder_is_a_file",
+                    None,
+                    f"{folder} 是一个文件，不是活动文件夹。请给出放 {CARD_FILE} 和各数据表的文件夹"
+                    f"{f'（也许是 {folder.parent}）' if (folder.parent / CARD_FILE).is_file() else ''}。",
+                    f"{folder} is a file, not a campaign folder. Name the folder that holds "
+                    f"{CARD_FILE} and the tables"
+                    f"{f' (perhaps {folder.parent})' if (folder.parent / CARD_FILE).is_file() else ''}.",
+                )
+            ]
+        )
     if not folder.is_dir():
         raise ValidationError(
             [
