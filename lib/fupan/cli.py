@@ -1,7 +1,8 @@
 """The ``fupan`` command: validate a campaign folder, run its retrospective, make the demo.
 
 Every user mistake ends with a bilingual message and a non-zero exit code (2 for invalid input,
-3 for a failing report cell), never a traceback.
+3 for a failing report cell, 1 for a file system error such as a full disk or a file in the way),
+never a traceback.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def run(
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
+    _check_out(out)
     template = template or config.TEMPLATE
     if not template.is_file():
         raise ValidationError(
@@ -270,6 +272,7 @@ def demo(
     """Generate the seeded demo campaign (Tmall beauty Double 11). 生成演示活动数据。"""
     from .demo import generate_demo
 
+    _check_out(out)
     typer.echo(f"生成演示数据 Generating demo campaign into {out} (seed {seed}) …", err=True)
     generate_demo(out, seed=seed, scale=scale, scenario=scenario)
     typer.echo(f"✔ demo campaign: {out}")
@@ -287,6 +290,7 @@ def site(
     """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
     from .cases.site import build_site
 
+    _check_out(out)
     typer.echo(f"生成知识库 Building the knowledge base of {library} into {out} …", err=True)
     result = build_site(library, out)
     _echo_warnings(result.warnings)
@@ -320,6 +324,7 @@ def compare(
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
     if k < 1:
         raise ValidationError([_bad_option("-k", str(k), "不小于 1 的整数", "an integer ≥ 1")])
+    _check_out(out)
     typer.echo(f"对标 Benchmarking {subject} against {library} …", err=True)
     resolved = resolve_subject(subject, library)
     result = benchmark(resolved, library, k=k)
@@ -379,6 +384,7 @@ def batch(
                 )
             ]
         )
+    _check_out(out)
     items = run_batch(
         folders,
         out,
@@ -407,12 +413,64 @@ def _bad_option(option: str, got: str, zh: str, en: str):
     )
 
 
+def _check_out(out: Path, option: str = "--out") -> None:
+    """Refuse, before any work, an output folder that cannot be one: a file there, a file where
+    one of its parents should be, or a place this user may not write (``fupan run`` would
+    otherwise fail only after its report was computed)."""
+    import os
+
+    from .errors import Problem
+
+    base = out
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if base == out and not out.is_dir():
+        zh, en = f"{out} 是一个文件，不是文件夹", f"{out} is a file, not a folder"
+    elif not base.is_dir():
+        zh, en = (
+            f"{base} 是一个文件，无法在其下建立 {out}",
+            f"{base} is a file, so {out} cannot be made under it",
+        )
+    elif not os.access(base, os.W_OK | os.X_OK):
+        zh, en = f"没有在 {base} 中写入的权限", f"no permission to write in {base}"
+    else:
+        return
+    raise ValidationError(
+        [
+            Problem(
+                "out_unusable",
+                None,
+                f"选项 {option} 的输出位置不可用：{zh}。请换一个文件夹。",
+                f"Option {option} names an output place that cannot be used: {en}. Choose "
+                "another folder.",
+                column=option,
+            )
+        ]
+    )
+
+
+def _os_error(exc: OSError) -> str:
+    """A file system error (disk full, a permission, a file in the way) as fupan says any error:
+    bilingual, with the path, without a traceback."""
+    where = f"：{exc.filename}" if exc.filename else ""
+    where_en = f": {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or exc.__class__.__name__
+    return (
+        f"文件系统错误{where}（{reason}）。请检查路径、权限与剩余空间后重试。\n"
+        f"File system error{where_en} ({reason}). Check the path, the permissions and the free "
+        "space, then try again."
+    )
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)
     except FupanError as exc:
         typer.echo(str(exc), err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # the machine's doing, not fupan's: said plainly, no traceback
+        typer.echo(_os_error(exc), err=True)
+        sys.exit(1)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
     except Exception as exc:  # click usage errors arrive here in non-standalone mode

@@ -39,6 +39,8 @@ class Problem:
     def where(self) -> str:
         """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
         header, which a spreadsheet shows as its row 1; in the card, ``line N, key K``."""
+        if self.file is None and self.column and self.row is None:  # a command-line option
+            return f"option {self.column}"
         parts = [self.file or "-"]
         suffix = Path(self.file).suffix.lower() if self.file else ""
         if self.row is None:

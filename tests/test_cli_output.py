@@ -1,0 +1,58 @@
+"""Where a command writes: an output folder that cannot be one is refused before any work, and a
+file system error met while writing is said in both languages, never as a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_campaign
+
+pytestmark = pytest.mark.slow(seconds=30)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "{campaign}"],
+        ["batch", "{campaign}"],
+        ["demo"],
+        ["site", "--library", "{library}"],
+        ["compare", "{campaign}", "--library", "{library}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_output_folder_that_is_a_file_is_refused_before_any_work(tmp_path: Path, command):
+    campaign = write_campaign(tmp_path / "shop")
+    library = tmp_path / "library"
+    library.mkdir()
+    blocker = tmp_path / "reports"
+    blocker.write_text("not a folder", encoding="utf-8")
+    args = [a.format(campaign=campaign, library=library) for a in command]
+    for out, said in (
+        (blocker, "is a file, not a folder"),
+        (blocker / "sub", f"{blocker} is a file, so {blocker / 'sub'} cannot be made under it"),
+    ):
+        proc = run_cli(*args, "--out", str(out))
+        assert proc.returncode == 2, proc.stderr
+        assert "option --out (out_unusable)" in proc.stderr
+        assert said in proc.stderr and "输出位置不可用" in proc.stderr
+        assert "Traceback" not in proc.stdout + proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["library", "reports", "shop"]
+
+
+def test_a_file_in_the_way_of_the_report_is_a_file_system_error_not_a_traceback(tmp_path: Path):
+    """The output root is a folder, but the campaign's own folder in it is taken by a file: the
+    run stops with exit code 1 and says which path and why, in both languages."""
+    campaign = write_campaign(tmp_path / "shop")
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "tiny-test").write_text("in the way", encoding="utf-8")
+    proc = run_cli("run", str(campaign), "--out", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert f"文件系统错误：{out / 'tiny-test'}" in proc.stderr
+    assert f"File system error: {out / 'tiny-test'}" in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert (out / "tiny-test").read_text(encoding="utf-8") == "in the way"
