@@ -56,3 +56,16 @@ def test_a_file_in_the_way_of_the_report_is_a_file_system_error_not_a_traceback(
     assert f"File system error: {out / 'tiny-test'}" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert (out / "tiny-test").read_text(encoding="utf-8") == "in the way"
+
+
+def test_a_problem_with_an_option_or_argument_names_it_and_the_value_given():
+    from fupan.errors import Problem
+
+    option = Problem("no_library", "nothing", "", "", column="--library")
+    argument = Problem("no_compare_subject", "x", "", "", column="SUBJECT")
+    bare = Problem("bad_option", None, "", "", column="--lang")
+    assert option.where() == "option --library = nothing"
+    assert argument.where() == "argument SUBJECT = x"
+    assert bare.where() == "option --lang"
+    table = Problem("null_value", "orders.csv", "", "", row=2, column="user_id")
+    assert table.where() == "orders.csv, data row 2 (Excel row 3), column user_id"

@@ -39,8 +39,13 @@ class Problem:
     def where(self) -> str:
         """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
         header, which a spreadsheet shows as its row 1; in the card, ``line N, key K``."""
-        if self.file is None and self.column and self.row is None:  # a command-line option
-            return f"option {self.column}"
+        if (
+            self.column
+            and self.row is None
+            and (self.column.startswith("-") or self.column.isupper())
+        ):  # a command-line option (--out) or argument (CAMPAIGNS), with the value it was given
+            label = "option" if self.column.startswith("-") else "argument"
+            return f"{label} {self.column}" + (f" = {self.file}" if self.file else "")
         parts = [self.file or "-"]
         suffix = Path(self.file).suffix.lower() if self.file else ""
         if self.row is None:
