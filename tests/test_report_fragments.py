@@ -80,3 +80,36 @@ def test_the_windows_table_names_its_columns_and_counts_each_windows_days(tmp_pa
             ["2025-01-05", "2025-01-06", "2"],
             ["2025-01-07", "2025-01-08", "2"],
         ]
+
+
+def test_warming_the_export_changes_nothing_it_writes(tmp_path):
+    """``fupan run`` warms the HTML export in a thread while its kernel works: the page written
+    after the warm-up is the page a process writes without one, byte for byte."""
+    import subprocess
+    import sys
+
+    import nbformat
+
+    from fupan.report.run import export_html, warm_export
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 结果 Results\n\n支付金额 ¥1,573万"),
+        nbformat.v4.new_code_cell(
+            "x = 1",
+            outputs=[nbformat.v4.new_output("display_data", data={"text/html": "<b>达成</b>"})],
+        ),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    warm_export()
+    warmed = export_html(nbformat.read(path, as_version=4), "复盘", "zh", "页脚")
+    code = (
+        "import sys, nbformat; from fupan.report.run import export_html; "
+        "sys.stdout.write(export_html(nbformat.read(sys.argv[1], as_version=4), '复盘', 'zh', '页脚'))"
+    )
+    cold = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "结果 Results" in warmed and "<b>达成</b>" in warmed
+    assert warmed == cold

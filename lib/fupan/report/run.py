@@ -9,10 +9,12 @@ CJK font embedded as a subset, a table of contents and a show/hide-code toggle.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import json
 import re
+import threading
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -207,6 +209,32 @@ def export_html(
     return page.replace(slot.format("FONT"), f'<style type="text/css">{font}</style>')
 
 
+def warm_export() -> None:
+    """Do once, ahead, what the first :func:`export_html` of a process does besides its notebook:
+    import nbconvert, compile the report's templates and the code highlighter, read the CJK
+    font. ``fupan run`` calls it in a thread while the kernel executes the template (the run's own
+    process waits on the kernel then), so that the export at the end takes its own work only."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 复盘 Warm-up\n\n**text**"),
+        nbformat.v4.new_code_cell(
+            "display(1)",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"}
+                )
+            ],
+        ),
+    ]
+    export_html(nb, "复盘", "zh", "")
+
+
+def _warm_quietly() -> None:
+    """:func:`warm_export`, whose failure only means the export will do that work itself."""
+    with contextlib.suppress(Exception):  # a warm-up that fails costs time, never the run
+        warm_export()
+
+
 def footer_html(record: dict, lang: str) -> str:
     files = ", ".join(
         f"{html.escape(k)} <code>{v[:12]}</code>" for k, v in record["data"]["files"].items()
@@ -287,9 +315,12 @@ def run(
         elif library is not None and Path(library).is_dir():
             params["library"] = str(Path(library).resolve())
             params["report_dir"] = str(out.resolve())
+        warm = threading.Thread(target=_warm_quietly, name="fupan-warm-export", daemon=True)
+        warm.start()  # this process only waits on the kernel meanwhile
         nb = execute(
             Path(template), nb_path, params, cwd=campaign_dir, progress=progress, kernel=kernel
         )
+        warm.join()
     finally:
         for leftover in (prepared, prepared.with_name(prepared.name + ".wal")):
             leftover.unlink(missing_ok=True)
