@@ -134,6 +134,20 @@ def test_detection_names_the_profile_and_how_to_pin_it(name):
     assert detect("orders", ["order_id", "user_id", "order_time", "paid_amount"]) is None
 
 
+def _read_tmall(tmp_path: Path, data: bytes, rows: list[tuple]) -> pd.DataFrame:
+    """``data`` read as a Tmall export with no error; its lines by order id, whose ids (10, 11, …),
+    statuses and paid amounts are checked against ``rows`` (status and amount in places 4, 5)."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    opened = open_table(path, profile="tmall-orders")
+    assert not [p for p in opened.problems if p.severity == "error"], opened.problems
+    got = opened.relation.order("order_id").fetchdf()
+    assert list(got.order_id) == [f"10{i}" for i in range(len(rows))]
+    assert list(got.status) == [r[4] for r in rows]
+    assert [float(x) for x in got.paid_amount] == [r[5] for r in rows]
+    return got
+
+
 def test_statuses_and_values_by_hand(tmp_path):
     """A hand-written Tmall export: each status word, ¥ and thousands separators, both time forms."""
     rows = [
@@ -151,14 +165,7 @@ def test_statuses_and_values_by_hand(tmp_path):
         f'"=""10{i}""",买家{i},{t},"{amt}",{st},"{ref}",张三,1380013800{i}\n'
         for i, (st, amt, ref, t, _, _) in enumerate(rows)
     )
-    path = tmp_path / "export.csv"
-    path.write_bytes((header + body).encode("gb18030"))
-    opened = open_table(path, profile="tmall-orders")
-    assert not [p for p in opened.problems if p.severity == "error"], opened.problems
-    got = opened.relation.order("order_id").fetchdf()
-    assert list(got.order_id) == [f"10{i}" for i in range(len(rows))]
-    assert list(got.status) == [r[4] for r in rows]
-    assert [float(x) for x in got.paid_amount] == [r[5] for r in rows]
+    got = _read_tmall(tmp_path, (header + body).encode("gb18030"), rows)
     assert list(got.order_time) == [
         "2025-11-11 00:03:00", "2025-11-11 00:03:15", "2025-11-11 08:00:00",
         "2025-11-11 09:10:11", "2025-11-11 10:00:00", "2025-11-11 11:00:00",
@@ -182,14 +189,7 @@ def test_values_padded_with_unicode_spaces_read_as_without(tmp_path):
         f'"\u00a0=""10{i}""\u3000",买家{i}\u3000,{t},"{amt}",{st},"{ref}"\n'
         for i, (st, amt, ref, t, _, _) in enumerate(rows)
     )
-    path = tmp_path / "export.csv"
-    path.write_bytes((header + body).encode("utf-8-sig"))
-    opened = open_table(path, profile="tmall-orders")
-    assert not [p for p in opened.problems if p.severity == "error"], opened.problems
-    got = opened.relation.order("order_id").fetchdf()
-    assert list(got.order_id) == [f"10{i}" for i in range(len(rows))]
-    assert list(got.status) == [r[4] for r in rows]
-    assert [float(x) for x in got.paid_amount] == [r[5] for r in rows]
+    got = _read_tmall(tmp_path, (header + body).encode("utf-8-sig"), rows)
     assert [float(x) for x in got.refund_amount] == [0.0, 1000.0, 10.0]
     assert list(got.order_time) == [
         "2025-11-11 00:03:00", "2025-11-11 08:00:00", "2025-11-11 10:00:00"
