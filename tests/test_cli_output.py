@@ -69,3 +69,13 @@ def test_a_problem_with_an_option_or_argument_names_it_and_the_value_given():
     assert bare.where() == "option --lang"
     table = Problem("null_value", "orders.csv", "", "", row=2, column="user_id")
     assert table.where() == "orders.csv, data row 2 (Excel row 3), column user_id"
+
+
+def test_a_mistake_on_the_command_line_is_not_called_a_failed_validation(tmp_path: Path):
+    campaign = write_campaign(tmp_path / "shop")
+    proc = run_cli("run", str(campaign), "--lang", "fr")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        "命令参数有误：发现 1 个问题 / Invalid command line: 1 problem(s)"
+    )
+    assert "option --lang (bad_option)" in proc.stderr and "校验失败" not in proc.stderr

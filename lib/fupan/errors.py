@@ -36,14 +36,20 @@ class Problem:
     column: str | None = None
     severity: str = "error"
 
-    def where(self) -> str:
-        """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
-        header, which a spreadsheet shows as its row 1; in the card, ``line N, key K``."""
-        if (
+    @property
+    def on_command_line(self) -> bool:
+        """About a command-line option (``--out``) or argument (``CAMPAIGNS``), not the data."""
+        return bool(
             self.column
             and self.row is None
             and (self.column.startswith("-") or self.column.isupper())
-        ):  # a command-line option (--out) or argument (CAMPAIGNS), with the value it was given
+        )
+
+    def where(self) -> str:
+        """``file, data row N (Excel row N+1), column C``: a table's rows are counted without the
+        header, which a spreadsheet shows as its row 1; in the card, ``line N, key K``."""
+        if self.on_command_line:  # with the value it was given
+            assert self.column is not None
             label = "option" if self.column.startswith("-") else "argument"
             return f"{label} {self.column}" + (f" = {self.file}" if self.file else "")
         parts = [self.file or "-"]
@@ -83,7 +89,11 @@ class ValidationError(FupanError):
 
     def format(self) -> str:
         n = len(self.problems)
-        head = f"校验失败：发现 {n} 个问题 / Validation failed: {n} problem(s) found"
+        head = (
+            f"命令参数有误：发现 {n} 个问题 / Invalid command line: {n} problem(s) found"
+            if self.problems and all(p.on_command_line for p in self.problems)
+            else f"校验失败：发现 {n} 个问题 / Validation failed: {n} problem(s) found"
+        )
         return "\n".join([head, *(p.format() for p in self.problems)])
 
 
