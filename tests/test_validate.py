@@ -795,3 +795,28 @@ def test_the_card_named_for_its_folder_is_taken_and_a_table_file_is_a_clear_erro
     (p,) = err.value.problems
     assert p.code == "folder_is_a_file"
     assert f"（也许是 {folder}）" in p.zh and f"(perhaps {folder})" in p.en
+
+
+def test_chinese_statuses_and_events_are_answered_with_what_each_stands_for(tmp_path):
+    """A plain CSV whose status column holds a platform's words, and an events file whose event
+    names are Chinese: the error says which contract value each word is (交易关闭 depends on the
+    refund) and how to read or fix the file; words fupan does not know get no guess."""
+    rows = [list(r) for r in TINY_ORDERS]
+    words = {"paid": "交易成功", "cancelled": "交易关闭", "refunded": "已退款"}
+    for r in rows:
+        r[5] = words[r[5]]
+    names = {0: "浏览", 1: "加入购物车", 2: "奇怪的事件"}
+    events = [(u, t, names[i % 3], c) for i, (u, t, _, c) in enumerate(tiny_events())]
+    folder = write_campaign(tmp_path / "zh", orders=[tuple(r) for r in rows], events=events)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    by_column = {p.column: p for p in err.value.problems}
+    status = by_column["status"]
+    assert (
+        "交易成功→paid、交易关闭→refunded 或 cancelled（视退款金额）、已退款→refunded" in status.zh
+    )
+    assert "交易成功 → paid, 交易关闭 → refunded or cancelled, by the refund" in status.en
+    assert "profile: tmall-orders" in status.zh and "profile: tmall-orders" in status.en
+    event = by_column["event"]
+    assert "浏览→view、加入购物车→cart；" in event.zh and "奇怪的事件→" not in event.zh
+    assert "浏览 → view, 加入购物车 → cart;" in event.en

@@ -184,6 +184,63 @@ def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str
     return checks
 
 
+#: the Chinese words a behaviour export names its events with, and the contract's event each is
+EVENT_WORDS = {
+    "访问": "visit", "进店": "visit", "访客": "visit",
+    "浏览": "view", "浏览商品": "view", "商品浏览": "view",
+    "加购": "cart", "加购物车": "cart", "加入购物车": "cart",
+    "下单": "order", "提交订单": "order",
+    "支付": "pay", "付款": "pay", "支付成功": "pay",
+}  # fmt: skip
+
+
+def _chinese_words_hint(
+    con: duckdb.DuckDBPyConnection, raw: str, col: Column, cond: str
+) -> tuple[str, str]:
+    """For a status or event column holding Chinese words the contract does not take: which of
+    its values each word stands for, and how to read the file (zh, en); empty when none is known.
+    A status word that depends on the refund (交易关闭) is left to a platform profile."""
+    from ..readers.profiles import CLOSED, PROFILES
+
+    if col.name == "status":
+        words = {w: v for profile in PROFILES for w, v in (profile.statuses or {}).items()}
+    elif col.name == "event":
+        words = dict(EVENT_WORDS)
+    else:
+        return "", ""
+    seen = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT {trimmed('CAST(' + ident(col.name) + ' AS VARCHAR)')} FROM {raw} "
+            f"WHERE {cond} LIMIT 50"
+        ).fetchall()
+    ]
+    known = sorted({w for w in seen if w in words}, key=seen.index)
+    if not known:
+        return "", ""
+    pairs_zh = "、".join(
+        f"{w}→{'refunded 或 cancelled（视退款金额）' if words[w] == CLOSED else words[w]}"
+        for w in known[:6]
+    )
+    pairs_en = ", ".join(
+        f"{w} → {'refunded or cancelled, by the refund' if words[w] == CLOSED else words[w]}"
+        for w in known[:6]
+    )
+    if col.name == "status":
+        return (
+            f"。这些是电商平台的订单状态（{pairs_zh}）：平台原始导出（保留原表头）可用导出格式直接读取"
+            f"（profile: tmall-orders / jd-orders / douyin-orders）；否则请先把它们换成 paid/cancelled/refunded。",
+            f". These are a platform's order statuses ({pairs_en}): a platform's own export (its "
+            f"header kept) is read as it is with an export profile (profile: tmall-orders / "
+            f"jd-orders / douyin-orders); otherwise replace them with paid/cancelled/refunded first.",
+        )
+    return (
+        f"。这些中文事件名对应：{pairs_zh}；请先把它们换成 visit/view/cart/order/pay。",
+        f". These Chinese event names stand for: {pairs_en}; replace them with "
+        f"visit/view/cart/order/pay first.",
+    )
+
+
 def check_columns(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -229,14 +286,19 @@ def check_columns(
                 "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
                 "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
             )
+            hint_zh, hint_en = (
+                _chinese_words_hint(con, raw, col, cond)
+                if code == "value_not_allowed"
+                else ("", "")
+            )
             problems.append(
                 Problem(
                     code=code,
                     file=filename,
                     row=ex[0][0],
                     column=col.name,
-                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample_zh}",
-                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}",
+                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample_zh}{hint_zh}",
+                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}{hint_en}",
                 )
             )
     return problems, exprs
