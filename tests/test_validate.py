@@ -820,3 +820,35 @@ def test_chinese_statuses_and_events_are_answered_with_what_each_stands_for(tmp_
     event = by_column["event"]
     assert "浏览→view、加入购物车→cart；" in event.zh and "奇怪的事件→" not in event.zh
     assert "浏览 → view, 加入购物车 → cart;" in event.en
+
+
+def test_chinese_headers_get_a_mapping_block_that_makes_the_campaign_valid(tmp_path):
+    """Orders with the Chinese headers a hand-made sheet has: each missing column names the
+    header meant, and the first carries a ``mapping`` block which, pasted into the card as it
+    is, makes the campaign valid with the same numbers."""
+    import yaml
+
+    names = {
+        "order_id": "订单号", "user_id": "用户ID", "order_time": "下单时间",
+        "paid_amount": "实付金额", "channel": "渠道", "status": "订单状态", "refund_amount": "退款金额",
+    }  # fmt: skip
+    folder = write_campaign(tmp_path / "zh-headers")
+    orders = pd.read_csv(folder / "orders.csv", dtype=str)
+    orders.rename(columns=names).to_csv(folder / "orders.csv", index=False)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    missing = [p for p in err.value.problems if p.code == "missing_column"]
+    assert [p.column for p in missing] == ["order_id", "user_id", "order_time", "paid_amount"]
+    assert "是否是「用户ID」？" in missing[1].zh and "Did you mean '用户ID'?" in missing[1].en
+    block = missing[0].zh.split("（请逐列核对）：\n", 1)[1]
+    assert block == missing[0].en.split("(check each one):\n", 1)[1]
+    mapping = yaml.safe_load(block)["mapping"]
+    assert mapping == {"orders": {zh: en for en, zh in names.items()}}
+    card = folder / "campaign.yaml"
+    card.write_text(card.read_text(encoding="utf-8") + block + "\n", encoding="utf-8")
+    campaign = open_campaign(folder)
+    try:
+        paid = campaign.con.execute("SELECT sum(paid_amount) FROM orders").fetchall()[0][0]
+    finally:
+        campaign.con.close()
+    assert paid == pytest.approx(sum(r[3] for r in TINY_ORDERS))

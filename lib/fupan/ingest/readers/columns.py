@@ -81,3 +81,120 @@ def apply_names(
     for i, (_, new) in enumerate(changed):
         ddl(con, f"ALTER TABLE {raw} RENAME COLUMN {ident(f'__fupan_{i}')} TO {ident(new)}")
     return problems
+
+
+#: header names Chinese shop tools and hand-made sheets give the contract's columns, by table
+#: (besides the export profiles' own, :data:`.profiles.PROFILES`): what a missing column's error
+#: proposes to map. Matched exactly, after trimming, ignoring case.
+HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "orders": {
+        "order_id": ("订单号", "订单编号", "订单ID", "主订单号", "主订单编号"),
+        "user_id": ("用户ID", "用户编号", "买家ID", "会员ID", "客户ID", "客户编号", "买家会员名"),
+        "order_time": ("下单时间", "订单创建时间", "创建时间", "订单时间", "成交时间"),
+        "paid_amount": ("实付金额", "实付款", "支付金额", "买家实付金额", "实收金额", "成交金额"),
+        "sku": ("商品编码", "商家编码", "商品ID", "SKU编码", "货号"),
+        "category": ("类目", "品类", "商品类目", "一级类目"),
+        "quantity": ("数量", "购买数量", "商品数量", "件数"),
+        "list_amount": ("原价金额", "商品总价", "原价"),
+        "channel": ("渠道", "来源渠道", "流量来源", "订单来源"),
+        "status": ("订单状态", "状态", "交易状态"),
+        "refund_amount": ("退款金额", "退款"),
+        "unit_cost": ("单位成本", "成本价", "进货价"),
+    },
+    "events": {
+        "user_id": ("用户ID", "访客ID", "买家ID", "会员ID"),
+        "event_time": ("时间", "事件时间", "行为时间", "访问时间"),
+        "event": ("事件", "行为", "行为类型", "事件类型"),
+        "channel": ("渠道", "流量来源", "来源"),
+        "sku": ("商品ID", "商品编码"),
+        "session_id": ("会话ID", "会话"),
+        "variant": ("实验组", "分组", "版本"),
+    },
+    "spend": {
+        "date": ("日期", "投放日期"),
+        "channel": ("渠道", "投放渠道", "推广工具"),
+        "spend": ("花费", "消耗", "投放金额", "推广花费", "费用"),
+        "impressions": ("展现量", "曝光量", "展现"),
+        "clicks": ("点击量", "点击"),
+    },
+    "inventory": {
+        "date": ("日期",),
+        "sku": ("商品编码", "商家编码", "SKU编码", "货号"),
+        "on_hand": ("库存", "可用库存", "现有库存", "在库数量"),
+        "on_order": ("在途", "在途库存", "采购在途"),
+    },
+}
+
+
+def _header_words(table: str) -> dict[str, str]:
+    """Known header name (folded) → contract column, for ``table``."""
+    from .profiles import PROFILES
+
+    words = {h.strip().casefold(): c for c, hs in HEADER_WORDS.get(table, {}).items() for h in hs}
+    for profile in PROFILES:
+        if profile.table == table:
+            for header, column in profile.columns:
+                words.setdefault(header.strip().casefold(), column)
+    return words
+
+
+def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
+    """A problem for each required contract column of table ``name`` that ``have`` (the file's
+    columns, after the card's mapping) lacks: it names the column of the file that is likely meant
+    — a known Chinese header (订单号 for order_id …) or a close spelling — and, when any is known,
+    the ``mapping`` block that maps every such header, to paste into the card."""
+    known = _header_words(name)
+    contract = [c.name for c in CONTRACTS[name]]
+    meant: dict[str, str] = {}  # contract column → the file's header likely meant
+    for header in sorted(have - {"rowid"}):
+        column = known.get(header.strip().casefold())
+        if column in contract and column not in have:
+            meant.setdefault(column, header)
+    problems: list[Problem] = []
+    for col in CONTRACTS[name]:
+        if not col.required or col.name in have:
+            continue
+        close = meant.get(col.name) or next(
+            iter(difflib.get_close_matches(col.name, sorted(have - {"rowid"}), n=1)), None
+        )
+        hint_zh = (
+            f"是否是「{close}」？可在 mapping.{name} 中映射。"
+            if close
+            else f"可在 mapping.{name} 中把原列名映射为 {col.name}。"
+        )
+        hint_en = (
+            f"Did you mean '{close}'? Map it under mapping.{name}."
+            if close
+            else f"Map the source column to {col.name} under mapping.{name}."
+        )
+        problems.append(
+            problem(
+                "missing_column",
+                filename,
+                f"{name} 表缺少必填列 {col.name}。{hint_zh}",
+                f"The {name} table lacks the required column {col.name}. {hint_en}",
+                column=col.name,
+            )
+        )
+    if problems and meant:  # the whole block, once, under the first missing column
+        from dataclasses import replace
+
+        order = sorted(meant.items(), key=lambda m: contract.index(m[0]))
+        block = "\n".join(
+            ["mapping:", f"  {name}:"] + [f"    {_yaml_key(h)}: {c}" for c, h in order]
+        )
+        first = problems[0]
+        problems[0] = replace(
+            first,
+            zh=f"{first.zh}\n{filename} 的表头像是中文列名；可把下面几行加进 campaign.yaml（请逐列核对）：\n{block}",
+            en=f"{first.en}\nThe header of {filename} looks like Chinese column names; these lines "
+            f"in campaign.yaml would map them (check each one):\n{block}",
+        )
+    return problems
+
+
+def _yaml_key(text: str) -> str:
+    """``text`` as a YAML mapping key: plain when YAML reads it back as that string, else quoted."""
+    import yaml
+
+    return yaml.safe_dump({text: 1}, allow_unicode=True).rsplit(": 1", 1)[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ...extract.duck import ddl
 from .. import privacy
 from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
-from .columns import apply_names
+from .columns import apply_names, missing_columns
 from .files import HEAD, columns_of, mismatch, problem, sniff
 from .profiles import Profile, normalise, pinned, resolve
 from .registry import READERS, Reader, reader_for
@@ -229,28 +228,7 @@ def load_table(
         )
         return problems
     have = set(columns_of(con, raw))
-    for col in CONTRACTS[name]:
-        if col.required and col.name not in have:
-            close = difflib.get_close_matches(col.name, sorted(have), n=1)
-            hint_zh = (
-                f"是否是「{close[0]}」？可在 mapping.{name} 中映射。"
-                if close
-                else f"可在 mapping.{name} 中把原列名映射为 {col.name}。"
-            )
-            hint_en = (
-                f"Did you mean '{close[0]}'? Map it under mapping.{name}."
-                if close
-                else f"Map the source column to {col.name} under mapping.{name}."
-            )
-            problems.append(
-                problem(
-                    "missing_column",
-                    filename,
-                    f"{name} 表缺少必填列 {col.name}。{hint_zh}",
-                    f"The {name} table lacks the required column {col.name}. {hint_en}",
-                    column=col.name,
-                )
-            )
+    problems += missing_columns(name, filename, have)
     return problems
 
 

@@ -21,7 +21,6 @@ reports every problem in its bilingual form.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from ...extract.duck import ddl, ident, literal
 from .. import privacy
 from ..card import CONTRACTS
 from ..readers import reader_for
-from ..readers.columns import apply_names
+from ..readers.columns import apply_names, missing_columns
 from ..readers.profiles import detect
 from .columns import DEFAULTS, SQL_TYPE
 
@@ -161,35 +160,8 @@ def load_in_place(
             )
         )
         return problems, view
-    problems += _missing(name, filename, set(types))
+    problems += missing_columns(name, filename, set(types))
     return problems, view
-
-
-def _missing(name: str, filename: str, have: set[str]) -> list[Problem]:
-    problems = []
-    for col in CONTRACTS[name]:
-        if col.required and col.name not in have:
-            close = difflib.get_close_matches(col.name, sorted(have - {"rowid"}), n=1)
-            hint_zh = (
-                f"是否是「{close[0]}」？可在 mapping.{name} 中映射。"
-                if close
-                else f"可在 mapping.{name} 中把原列名映射为 {col.name}。"
-            )
-            hint_en = (
-                f"Did you mean '{close[0]}'? Map it under mapping.{name}."
-                if close
-                else f"Map the source column to {col.name} under mapping.{name}."
-            )
-            problems.append(
-                Problem(
-                    "missing_column",
-                    filename,
-                    f"{name} 表缺少必填列 {col.name}。{hint_zh}",
-                    f"The {name} table lacks the required column {col.name}. {hint_en}",
-                    column=col.name,
-                )
-            )
-    return problems
 
 
 def typed_columns(name: str, exprs: dict[str, str]) -> dict[str, str]:
