@@ -852,3 +852,25 @@ def test_chinese_headers_get_a_mapping_block_that_makes_the_campaign_valid(tmp_p
     finally:
         campaign.con.close()
     assert paid == pytest.approx(sum(r[3] for r in TINY_ORDERS))
+
+
+def test_a_workbook_read_from_its_first_sheet_says_so_even_when_validation_fails(tmp_path):
+    """The orders are on the second sheet of a workbook whose first is a summary: the missing
+    columns are reported, and beside them the warning that only the first sheet, 汇总, was read,
+    naming the other (明细)."""
+    import yaml
+
+    folder = write_campaign(tmp_path / "book")
+    orders = pd.read_csv(folder / "orders.csv")
+    with pd.ExcelWriter(folder / "orders.xlsx") as book:
+        pd.DataFrame({"汇总": ["GMV"], "值": [440]}).to_excel(book, sheet_name="汇总", index=False)
+        orders.to_excel(book, sheet_name="明细", index=False)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    card["tables"]["orders"] = "orders.xlsx"
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert {p.code for p in err.value.problems} == {"missing_column"}
+    (note,) = [w for w in err.value.warnings if w.code == "workbook_first_sheet"]
+    assert "只读取第一个「汇总」（其余：「明细」）" in note.zh and "'汇总', is read" in note.en
+    assert note.format() in err.value.format()

@@ -94,7 +94,9 @@ class ValidationError(FupanError):
             if self.problems and all(p.on_command_line for p in self.problems)
             else f"校验失败：发现 {n} 个问题 / Validation failed: {n} problem(s) found"
         )
-        return "\n".join([head, *(p.format() for p in self.problems)])
+        # the warnings too: what was noticed on the way may explain an error (a workbook read from
+        # its first sheet, a detected export profile)
+        return "\n".join([head, *(p.format() for p in self.problems + self.warnings)])
 
 
 class ConfigError(FupanError):

@@ -51,6 +51,7 @@ def read_excel(
                 f"Cannot read the Excel file {filename}: it is damaged or truncated ({first}).",
             )
         ]
+    notes = _other_sheets(path, filename)
     cells = [[cell_text(v) for v in row] for row in sheet.itertuples(index=False)]
     used = [j for j in range(sheet.shape[1]) if any(r[j] is not None for r in cells)]
     filled = [i for i, r in enumerate(cells) if any(v is not None for v in r)]
@@ -73,7 +74,32 @@ def read_excel(
         {h: pd.array([r[j] for r in cells[1:]], dtype="string") for j, h in enumerate(header)}
     )
     register_frame(con, raw, frame)
-    return []
+    return notes
+
+
+def _other_sheets(path: Path, filename: str) -> list[Problem]:
+    """A warning when the workbook has more than one sheet: only the first is read."""
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+    except Exception:  # noqa: BLE001 — the sheet was read; its neighbours' names are a courtesy
+        return []
+    if len(names) < 2:
+        return []
+    others = "、".join(f"「{n}」" for n in names[1:6]) + ("…" if len(names) > 6 else "")
+    others_en = ", ".join(f"'{n}'" for n in names[1:6]) + (", …" if len(names) > 6 else "")
+    return [
+        problem(
+            "workbook_first_sheet",
+            filename,
+            f"{filename} 有 {len(names)} 个工作表，只读取第一个「{names[0]}」（其余：{others}）。"
+            f"数据若在其他工作表，请把它移到第一个，或另存为 CSV。",
+            f"{filename} has {len(names)} sheets; only the first, '{names[0]}', is read (the "
+            f"others: {others_en}). If the data are on another sheet, move it first or save it "
+            f"as CSV.",
+            severity="warning",
+        )
+    ]
 
 
 def refuse_xls(
