@@ -348,7 +348,10 @@ def batch(
         Path, typer.Option("--out", help="output root; files go to OUT/<case id>/")
     ] = config.REPORTS,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="retrospectives run at the same time")
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="retrospectives run at the same time (the largest first)"
+        ),
     ] = 1,
     lang: Lang = "zh",
     force: Annotated[
