@@ -840,8 +840,9 @@ def test_chinese_headers_get_a_mapping_block_that_makes_the_campaign_valid(tmp_p
     missing = [p for p in err.value.problems if p.code == "missing_column"]
     assert [p.column for p in missing] == ["order_id", "user_id", "order_time", "paid_amount"]
     assert "是否是「用户ID」？" in missing[1].zh and "Did you mean '用户ID'?" in missing[1].en
-    block = missing[0].zh.split("（请逐列核对）：\n", 1)[1]
-    assert block == missing[0].en.split("(check each one):\n", 1)[1]
+    block = "mapping:" + missing[0].zh.split("：\nmapping:", 1)[1]
+    assert block == "mapping:" + missing[0].en.split(":\nmapping:", 1)[1]
+    assert "卡片已有 mapping: 时，只加它下面的几行" in missing[0].zh
     mapping = yaml.safe_load(block)["mapping"]
     assert mapping == {"orders": {zh: en for en, zh in names.items()}}
     card = folder / "campaign.yaml"

@@ -186,9 +186,10 @@ def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
         first = problems[0]
         problems[0] = replace(
             first,
-            zh=f"{first.zh}\n{filename} 的表头像是中文列名；可把下面几行加进 campaign.yaml（请逐列核对）：\n{block}",
+            zh=f"{first.zh}\n{filename} 的表头像是中文列名；可把下面几行加进 campaign.yaml（请逐列核对；卡片已有 mapping: 时，只加它下面的几行）：\n{block}",
             en=f"{first.en}\nThe header of {filename} looks like Chinese column names; these lines "
-            f"in campaign.yaml would map them (check each one):\n{block}",
+            f"in campaign.yaml would map them (check each one; if the card has mapping: already, add "
+            f"only the lines under it):\n{block}",
         )
     return problems
 
