@@ -742,6 +742,11 @@ def test_a_mistyped_card_value_or_key_is_answered_with_what_was_meant():
         ("windws", "windows"),
     ):
         assert f"是否是 {meant}" in by_key[key].zh and f"a typo of {meant}?" in by_key[key].en
+    mapped = copy.deepcopy(TINY_CARD)
+    mapped["mapping"] = {"orders": {"实付": "PAID_AMT"}}  # a target in capitals, misspelt
+    (target,) = parse_card(yaml.safe_dump(mapped, allow_unicode=True))[1]
+    assert target.code == "mapping_unknown_target"
+    assert "是否是 paid_amount？" in target.zh and "Did you mean paid_amount?" in target.en
     far = copy.deepcopy(TINY_CARD)
     far["zzz"] = 1  # nothing close: no guess
     (unknown,) = parse_card(yaml.safe_dump(far, allow_unicode=True))[1]

@@ -293,9 +293,9 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
             loc = ("mapping", table, src)
             key = f"mapping.{table}.{src}"
             if dst not in contract:
-                close = difflib.get_close_matches(dst, contract, n=1)
+                meant = _close(dst, list(contract))
                 hint_zh, hint_en = (
-                    (f"是否是 {close[0]}？", f" Did you mean {close[0]}?") if close else ("", "")
+                    (f"是否是 {meant}？", f" Did you mean {meant}?") if meant else ("", "")
                 )
                 problems.append(
                     _card_problem(
