@@ -297,3 +297,124 @@ def test_the_largest_campaigns_start_first_and_the_summary_keeps_the_order_given
     items = batch_module.run_batch(folders, tmp_path / "out", jobs=1, progress=False, force=True)
     assert started == expected
     assert [i.folder for i in items] == folders
+
+
+def test_a_free_slot_goes_to_the_stage_with_most_of_its_run_ahead():
+    """The batch's slots (fupan.slots): while the only slot is held, stages of four runs queue
+    up; as it is freed and taken in turn, validations go first (the earlier-started run first),
+    then the execution, then the export — whatever order they asked in."""
+    import threading
+    import time
+
+    from fupan.batch import Slots
+
+    slots = Slots(1)
+    slots.acquire("execute", 9)  # held by a run not among those below
+    granted: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def ask(stage: str, run: int) -> None:
+        slots.acquire(stage, run)
+        with lock:
+            granted.append((stage, run))
+        time.sleep(0.02)
+        slots.release()
+
+    asks = [("export", 0), ("validate", 3), ("execute", 1), ("validate", 2)]
+    threads = [threading.Thread(target=ask, args=a) for a in asks]
+    for th in threads:
+        th.start()
+        time.sleep(0.05)  # each is waiting before the next asks
+    assert granted == []  # nothing is granted while the slot is held
+    slots.release()
+    for th in threads:
+        th.join(timeout=10)
+    assert granted == [("validate", 2), ("validate", 3), ("execute", 1), ("export", 0)]
+
+
+def test_slots_never_let_more_stages_work_than_there_are_slots():
+    import threading
+    import time
+
+    from fupan.batch import Slots
+
+    slots = Slots(2)
+    working = 0
+    most = 0
+    lock = threading.Lock()
+
+    def stage(run: int) -> None:
+        nonlocal working, most
+        for name in ("validate", "execute", "export"):
+            slots.acquire(name, run)
+            with lock:
+                working += 1
+                most = max(most, working)
+            time.sleep(0.01)
+            with lock:
+                working -= 1
+            slots.release()
+
+    threads = [threading.Thread(target=stage, args=(i,)) for i in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=20)
+    assert most == 2 and working == 0
+
+
+def test_a_paced_run_killed_midway_gives_its_slot_back(tmp_path: Path):
+    """Under a batch's slots, a run's process killed while its stage holds the only slot is that
+    campaign's failure, and the slot is free again for the batch's other runs (else they would
+    wait for it for ever)."""
+    import threading
+    import time
+
+    import psutil
+
+    from fupan.batch import Slots, _run_one
+
+    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-slot"})
+    slots = Slots(1)
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            _run_one(folder, tmp_path / "reports", "zh", None, jobs=2, slots=slots)
+        )
+    )
+    worker.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and time.monotonic() < deadline:
+        for proc in _kernels(psutil.Process(), [folder]):
+            try:
+                killed = proc.parent()  # the run, holding the slot for its kernel's execution
+                killed.kill()
+                break
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    worker.join(timeout=120)
+    assert killed is not None and not worker.is_alive()
+    (item,) = result
+    assert item.status == "failed" and "exit -9" in item.error
+    taken = threading.Event()
+    threading.Thread(
+        target=lambda: (slots.acquire("validate", 1), taken.set()), daemon=True
+    ).start()
+    assert taken.wait(timeout=10), "the killed run's slot was never given back"
+
+
+def test_the_export_warm_up_is_done_once_by_the_process_a_batch_forks_its_runs_from():
+    """fupan.report.warmed (imported by a batch's forkserver for several runs) leaves the export
+    warm, so that a run forked from it starts no warm-up thread of its own."""
+    import subprocess
+    import sys
+
+    code = (
+        "from fupan.report.run import WARMED; assert not WARMED.is_set(); "
+        "import fupan.report.warmed; print(WARMED.is_set())"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True"

@@ -132,7 +132,9 @@ def run(
             ]
         )
     from .report.kernel import warm_kernel
+    from .slots import switch
 
+    switch("validate")  # under fupan batch: wait for a free core (fupan.slots); else nothing
     # the kernel starts first and imports the report's libraries while this process imports its
     # own and validates (fupan.report.kernel); it is stopped on every way out. Long steps, here
     # and in the kernel (which inherits the progress file), are printed as they go

@@ -33,6 +33,7 @@ from ..errors import NotebookExecutionError
 from ..i18n import t
 from ..ingest.readers import file_sha256
 from ..ingest.validate import Campaign, save_prepared
+from ..slots import switch
 
 #: The packaged report template (:data:`fupan.config.TEMPLATE`).
 DEFAULT_TEMPLATE = TEMPLATE
@@ -209,11 +210,16 @@ def export_html(
     return page.replace(slot.format("FONT"), f'<style type="text/css">{font}</style>')
 
 
+#: Set once :func:`warm_export` has run in this process (or in the one it was forked from).
+WARMED = threading.Event()
+
+
 def warm_export() -> None:
     """Do once, ahead, what the first :func:`export_html` of a process does besides its notebook:
     import nbconvert, compile the report's templates and the code highlighter, read the CJK
     font. ``fupan run`` calls it in a thread while the kernel executes the template (the run's own
-    process waits on the kernel then), so that the export at the end takes its own work only."""
+    process waits on the kernel then), so that the export at the end takes its own work only;
+    ``fupan batch`` once, in the process its runs are forked from (:mod:`fupan.report.warmed`)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 复盘 Warm-up\n\n**text**"),
@@ -227,6 +233,7 @@ def warm_export() -> None:
         ),
     ]
     export_html(nb, "复盘", "zh", "")
+    WARMED.set()
 
 
 def _warm_quietly() -> None:
@@ -305,6 +312,7 @@ def run(
         # the kernel reads the prepared file: the validation's memory (pseudonym tables of every
         # customer, DuckDB's buffers) is given back before it starts, not held beside it
         campaign.con.close()
+        switch("execute")  # under fupan batch: the next stage waits for a free core (fupan.slots)
         params: dict[str, object] = {
             "campaign_dir": str(campaign_dir),
             "lang": lang,
@@ -316,11 +324,14 @@ def run(
             params["library"] = str(Path(library).resolve())
             params["report_dir"] = str(out.resolve())
         warm = threading.Thread(target=_warm_quietly, name="fupan-warm-export", daemon=True)
-        warm.start()  # this process only waits on the kernel meanwhile
+        if not WARMED.is_set():
+            warm.start()  # this process only waits on the kernel meanwhile
         nb = execute(
             Path(template), nb_path, params, cwd=campaign_dir, progress=progress, kernel=kernel
         )
-        warm.join()
+        if warm.is_alive():
+            warm.join()
+        switch("export")
     finally:
         for leftover in (prepared, prepared.with_name(prepared.name + ".wal")):
             leftover.unlink(missing_ok=True)
