@@ -418,3 +418,30 @@ def test_the_export_warm_up_is_done_once_by_the_process_a_batch_forks_its_runs_f
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "True"
+
+
+def test_a_paced_runs_seconds_leave_out_its_waits_for_a_slot(tmp_path: Path, monkeypatch):
+    """The summary's seconds are a run's own: a run that waited for slots does not look slow
+    for it. The batch's clock is a fake one that moves only while the run waits (5 s for each of
+    its three stages), so its own time on that clock is 0 s whatever the machine does."""
+    import fupan.batch as batch_module
+
+    clock = {"now": 1000.0}
+
+    class Clock:
+        @staticmethod
+        def perf_counter() -> float:
+            return clock["now"]
+
+    class SlowSlots(batch_module.Slots):
+        def acquire(self, stage: str, run: int) -> None:
+            clock["now"] += 5.0
+            super().acquire(stage, run)
+
+    monkeypatch.setattr(batch_module, "time", Clock)
+    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-wait"})
+    slots = SlowSlots(1)
+    item = batch_module._run_one(folder, tmp_path / "reports", "zh", None, jobs=2, slots=slots)
+    assert item.status == "ok", item.error
+    assert clock["now"] == 1015.0  # three stages asked for a slot
+    assert item.seconds == 0.0

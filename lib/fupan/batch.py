@@ -46,7 +46,7 @@ class BatchItem:
 
     folder: Path
     status: str  # "ok" | "unchanged" | "failed"
-    seconds: float
+    seconds: float  # the run's own time: from its start to its end, less what it waited for a slot
     case_id: str | None = None
     error: str = ""
 
@@ -288,6 +288,7 @@ def _run_one(
     proc.start()
     theirs.close()
     holding = False
+    waited = 0.0
     code: int | None = None
     output = ""
     try:
@@ -300,7 +301,9 @@ def _run_one(
                 if holding:
                     slots.release()
                     holding = False
+                asked = time.perf_counter()
                 slots.acquire(message[1], started)
+                waited += time.perf_counter() - asked
                 holding = True
             mine.send("go")
     except (
@@ -313,7 +316,7 @@ def _run_one(
         if holding and slots is not None:
             slots.release()
     proc.join()
-    seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0 - waited
     if code == 0 and proc.exitcode == 0:
         return BatchItem(folder, "ok", seconds, _case_id(folder))
     if code is None:
