@@ -689,16 +689,14 @@ def test_text_is_trimmed_as_duckdb_trims_every_unicode_space(tmp_path):
 
 
 def test_a_problem_says_where_as_a_spreadsheet_shows_it_and_names_an_empty_value(tmp_path):
-    """A totals line under the orders (合计, no id, no time): the problem names its data row and the
+    """A last order line with no customer and no time: the problem names its data row and the
     row a spreadsheet shows it on (the header is the spreadsheet's row 1), and shows the missing
     value as empty in each language, not as Python's None."""
     from fupan.errors import Problem
 
     folder = write_campaign(tmp_path / "totals")
     orders = folder / "orders.csv"
-    orders.write_text(
-        orders.read_text(encoding="utf-8") + "合计,,,710.0,,,30.0\n", encoding="utf-8"
-    )
+    orders.write_text(orders.read_text(encoding="utf-8") + "o99,,,710.0,,,30.0\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
         open_campaign(folder)
     (p,) = [p for p in err.value.problems if p.column == "user_id"]
@@ -880,3 +878,106 @@ def test_a_workbook_read_from_its_first_sheet_says_so_even_when_validation_fails
     (note,) = [w for w in err.value.warnings if w.code == "workbook_first_sheet"]
     assert "只读取第一个「汇总」（其余：「明细」）" in note.zh and "'汇总', is read" in note.en
     assert note.format() in err.value.format()
+
+
+@pytest.mark.parametrize("label", ["合计", "总计：", "Total"])
+def test_a_totals_line_under_the_rows_is_named_as_such_not_read_as_an_order(tmp_path, label):
+    """Exports and spreadsheets often end with a totals line (合计 in its first cell, the summed
+    amount below the amounts): read as an order it would count the campaign's GMV twice. It is
+    one error naming its row, not a list of empty cells."""
+    folder = write_campaign(tmp_path / "totals")
+    orders = folder / "orders.csv"
+    total = sum(r[3] for r in TINY_ORDERS)
+    orders.write_text(
+        orders.read_text(encoding="utf-8") + f"{label},,,{total},,,\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert p.code == "totals_row" and p.row == len(TINY_ORDERS) + 1
+    assert "合计行" in p.zh and "totals line" in p.en
+
+
+def test_a_word_like_total_inside_the_rows_is_not_a_totals_line(tmp_path):
+    """Only the last lines' first two cells are looked at: a channel called 'total' on the last
+    line is a channel."""
+    rows = [list(r) for r in TINY_ORDERS]
+    rows[-1][4] = "total"
+    folder = write_campaign(tmp_path / "channel", orders=[tuple(r) for r in rows])
+    campaign = open_campaign(folder)
+    try:
+        channels = campaign.con.execute("SELECT DISTINCT channel FROM orders").fetchall()
+    finally:
+        campaign.con.close()
+    assert ("total",) in channels
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_a_title_line_above_the_header_is_named_as_such(tmp_path, padded):
+    """A report title on the first line (``订单报表 导出时间 …``, alone or padded with commas as a
+    spreadsheet saves it): the error says the header is lower down and to delete the title, not
+    that the fields are too many or that every column is missing."""
+    folder = write_campaign(tmp_path / "title")
+    orders = folder / "orders.csv"
+    title = "订单报表 导出时间 2025-01-09" + ("," * 6 if padded else "")
+    orders.write_text(title + "\n" + orders.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    errors = [p for p in err.value.problems if p.severity == "error"]
+    assert [p.code for p in errors] == ["title_above_header"]
+    assert "订单报表 导出时间 2025-01-09" in errors[0].zh and "looks like a title" in errors[0].en
+    assert "Delete the 1 line(s) above the header" in errors[0].en
+
+
+def test_a_title_row_above_a_workbooks_header_is_named_as_such(tmp_path):
+    import openpyxl
+
+    folder = write_campaign(tmp_path / "title")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2025 年 1 月 订单明细"])
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    book.save(folder / "orders.xlsx")
+    (folder / "orders.csv").unlink()
+    card = folder / "campaign.yaml"
+    card.write_text(
+        card.read_text(encoding="utf-8").replace("orders.csv", "orders.xlsx"), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    errors = [p for p in err.value.problems if p.severity == "error"]
+    assert [p.code for p in errors] == ["title_above_header"]
+    assert errors[0].where() == "orders.xlsx, data row 1 (Excel row 2)"
+    assert "2025 年 1 月 订单明细" in errors[0].zh
+
+
+def test_codes_excel_turned_into_scientific_notation_are_an_error(tmp_path):
+    """An 18-digit order number opened and saved in Excel becomes 1.23457E+18: the orders of a
+    campaign then share a handful of numbers. Distinct or not, such codes are an error that says
+    why and how to export again."""
+    rows = [list(r) for r in TINY_ORDERS]
+    for i, row in enumerate(rows):
+        row[0] = f"1.2345{i % 10}E+18"
+    folder = write_campaign(tmp_path / "sci", orders=[tuple(r) for r in rows])
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert p.code == "excel_scientific_id" and p.column == "order_id"
+    assert "科学计数法" in p.zh and "scientific notation" in p.en and "as Text" in p.en
+
+
+def test_customer_ids_in_scientific_notation_are_an_error_that_shows_no_id(tmp_path):
+    """The same for customer ids (checked before they are pseudonymised): the error names the
+    first row and the count, and shows no customer id."""
+    rows = [list(r) for r in TINY_ORDERS]
+    rows[2][1] = "1.38001E+10"
+    rows[5][1] = "1.38001E+10"
+    folder = write_campaign(tmp_path / "sci", orders=[tuple(r) for r in rows])
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert p.code == "excel_scientific_id" and p.column == "user_id" and p.row == 3
+    assert "2 row(s)" in p.en and "1.38001E+10" not in p.zh + p.en

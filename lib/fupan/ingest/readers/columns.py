@@ -9,7 +9,7 @@ import duckdb
 from ...errors import Problem
 from ...extract.duck import ddl, ident
 from ..card import CONTRACTS
-from .files import problem
+from .files import columns_of, problem
 
 
 def apply_names(
@@ -192,6 +192,47 @@ def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
             f"only the lines under it):\n{block}",
         )
     return problems
+
+
+def header_further_down(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    name: str,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    rows: int = 10,
+) -> Problem | None:
+    """A problem when the header of ``raw`` (table ``name``, read from ``filename``) is not its
+    first line but one of its first ``rows`` data rows — a title above it (``订单报表 导出时间 …``
+    in the first cell, the rest empty), as exports and hand-made sheets often start — else None.
+    A data row is taken for the header when two or more of its values are column names known for
+    the table: its contract's, the Chinese headers and export profiles' (:data:`HEADER_WORDS`),
+    the card's mapping's."""
+    known = set(_header_words(name)) | {c.name.casefold() for c in CONTRACTS[name]}
+    known |= {str(k).strip().casefold() for k in (mapping or {})}
+    columns = [c for c in columns_of(con, raw) if c != "rowid"]
+    if not columns:
+        return None
+    select = ", ".join(f"CAST({ident(c)} AS VARCHAR)" for c in columns)
+    for i, values in enumerate(con.execute(f"SELECT {select} FROM {raw} LIMIT {rows}").fetchall()):
+        names = [v.strip() for v in values if v is not None and v.strip().casefold() in known]
+        if len(names) < 2:
+            continue
+        title = columns[0].strip()
+        title = title[:40] + "…" if len(title) > 40 else title
+        shown = "、".join(f"「{n}」" for n in names[:3])
+        return problem(
+            "title_above_header",
+            filename,
+            f"{filename} 的表头似乎不在第 1 行，而在这一行：它的值 {shown} 是列名；其上的「{title}」"
+            f"看来是标题。请删去表头上方的 {i + 1} 行后保存。",
+            f"The header of {filename} seems to be on this row, not its first line: its values "
+            + ", ".join(f"'{n}'" for n in names[:3])
+            + f" are column names; '{title}' above it looks like a title. Delete the {i + 1} "
+            f"line(s) above the header and save.",
+            row=i + 1,
+        )
+    return None
 
 
 def _yaml_key(text: str) -> str:

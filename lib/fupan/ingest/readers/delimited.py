@@ -64,6 +64,29 @@ def _read_gb18030(
     return None
 
 
+def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, int] | None:
+    """When a file's first line(s) are a title above its header (``订单报表 导出时间 …``, as many
+    platform exports and hand-made reports start): how many lines are above the header, the first
+    of them (cut to 40 characters) and the header's number of fields. Seen in the first ``lines``
+    lines: the header is the first line with the most fields, at least two, and the first line
+    has at most half as many."""
+    rows = []
+    for text in head.splitlines()[:lines]:
+        if text.strip():
+            try:
+                rows.append((text, len(next(csv.reader([text], delimiter=sep), []))))
+            except csv.Error:
+                return None
+    if not rows:
+        return None
+    wide = max(n for _, n in rows)
+    above = next(i for i, (_, n) in enumerate(rows) if n == wide)
+    if above == 0 or wide < 2 or rows[0][1] * 2 > wide:
+        return None
+    line = rows[0][0].strip().strip(sep).strip()
+    return above, (line[:40] + "…" if len(line) > 40 else line), wide
+
+
 def read_delimited(
     con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
 ) -> list[Problem]:
@@ -96,7 +119,24 @@ def read_delimited(
     if header and len(columns) > len(header):  # null_padding: a long row adds unnamed columns
         extra = " OR ".join(f"{ident(c)} IS NOT NULL" for c in columns[len(header) :])
         first = con.execute(f"SELECT min(rowid) + 1, count(*) FROM {raw} WHERE {extra}").fetchall()
-        if first[0][0] is not None:
+        rows = con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
+        title = title_above_header(head, sep)
+        # a title: most rows are wider than it, and it is less than half as wide as they are
+        # (an unquoted comma widens a few rows by a field or two)
+        if first[0][0] is not None and title is not None and first[0][1] * 2 >= rows:
+            above, line, wide = title
+            problems.append(
+                problem(
+                    "title_above_header",
+                    filename,
+                    f"{filename} 的第 1 行「{line}」看来是标题而不是表头：表头似乎在第 {above + 1} 行"
+                    f"（它有 {wide} 列，第 1 行只有 {len(header)} 列）。请删去表头上方的 {above} 行后保存。",
+                    f"Line 1 of {filename} ('{line}') looks like a title, not the header: the header "
+                    f"seems to be on line {above + 1} ({wide} fields against line 1's {len(header)}). "
+                    f"Delete the {above} line(s) above the header and save.",
+                )
+            )
+        elif first[0][0] is not None:
             problems.append(
                 problem(
                     "too_many_fields",

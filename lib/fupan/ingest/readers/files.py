@@ -15,6 +15,9 @@ from ...extract.duck import ddl
 #: how much of a file's head and tail the readers look at
 HEAD = 1 << 16
 
+#: A code as Excel writes a long number it has shortened (``1.23457E+18``), as a DuckDB regex.
+EXCEL_SCIENTIFIC = "^[0-9]([.][0-9]+)?[eE][+][0-9]+$"
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()

@@ -9,12 +9,12 @@ import duckdb
 
 from ...config import threads
 from ...errors import Problem
-from ...extract.duck import ddl
+from ...extract.duck import ddl, ident
 from .. import privacy
 from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
-from .columns import apply_names, missing_columns
-from .files import HEAD, columns_of, mismatch, problem, sniff
+from .columns import apply_names, header_further_down, missing_columns
+from .files import EXCEL_SCIENTIFIC, HEAD, columns_of, mismatch, problem, sniff
 from .profiles import Profile, normalise, pinned, resolve
 from .registry import READERS, Reader, reader_for
 
@@ -211,6 +211,15 @@ def load_table(
     if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
         return problems
     contract = {c.name for c in CONTRACTS[name]}
+    required = {c.name for c in CONTRACTS[name] if c.required}
+    if required - set(columns_of(con, raw)):  # before privacy rewrites any value
+        title = header_further_down(con, raw, name, filename, mapping)
+        if title is not None:  # not missing columns: a title above the header
+            return problems + [title]
+    totals = _totals_line(con, raw, filename)
+    if totals is not None:  # its empty cells and summed amount are not an order's
+        return problems + [totals]
+    problems += _scientific_customers(con, raw, filename)
     found, log = privacy.protect(
         con, raw, contract, filename, salt if salt is not None else privacy.load_salt()
     )
@@ -230,6 +239,80 @@ def load_table(
     have = set(columns_of(con, raw))
     problems += missing_columns(name, filename, have)
     return problems
+
+
+#: What a totals line that an export or a spreadsheet appends below the rows says in one cell.
+TOTALS_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "總計",
+    "合計",
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "subtotal",
+)
+
+
+def _totals_line(
+    con: duckdb.DuckDBPyConnection, raw: str, filename: str, last: int = 3
+) -> Problem | None:
+    """An error when one of the last ``last`` rows of ``raw`` is a totals line (its first or
+    second cell says 合计, 总计, Total …, where exports put the label): read as a row, its summed
+    amount would count as one more order."""
+    columns = [c for c in columns_of(con, raw) if c != "rowid"][:2]
+    if not columns:
+        return None
+    words = ", ".join(f"'{w}'" for w in TOTALS_WORDS)
+    cells = " OR ".join(
+        f"lower(trim(CAST({ident(c)} AS VARCHAR), ' :：')) IN ({words})" for c in columns
+    )
+    found = con.execute(
+        f"SELECT rowid + 1 FROM (SELECT rowid, * FROM {raw} ORDER BY rowid DESC LIMIT {last}) "
+        f"WHERE {cells} ORDER BY rowid LIMIT 1"
+    ).fetchall()
+    if not found:
+        return None
+    return problem(
+        "totals_row",
+        filename,
+        f"{filename} 的这一行看来是导出时附加的合计行（某一格写着「合计」「总计」或 Total）；它不是一笔订单或一条记录，"
+        f"按一行读进来会把合计金额再算一遍。请删去这一行后保存。",
+        f"This row of {filename} looks like a totals line added by the export (a cell says 合计, "
+        f"总计 or Total); it is not a record, and read as one its summed amount would count "
+        f"again. Delete the line and save.",
+        row=found[0][0],
+    )
+
+
+def _scientific_customers(con: duckdb.DuckDBPyConnection, raw: str, filename: str) -> list[Problem]:
+    """An error when customer ids of ``raw`` are in Excel's scientific notation (long numeric ids
+    rounded to their first digits, so that different customers may now share one), checked before
+    they are pseudonymised; it names the first row and the count, never an id."""
+    if "user_id" not in columns_of(con, raw):
+        return []
+    (count, first), *_ = con.execute(
+        f"SELECT count(*), min(rowid) + 1 FROM {raw} "
+        f"WHERE regexp_matches(trim(CAST(user_id AS VARCHAR)), '{EXCEL_SCIENTIFIC}')"
+    ).fetchall()
+    if not count:
+        return []
+    return [
+        problem(
+            "excel_scientific_id",
+            filename,
+            f"列 user_id 有 {count} 行是 Excel 的科学计数法（形如 1.23457E+18）：Excel 把长的客户编号四舍五入"
+            f"成了前几位，不同的客户可能已变成同一个。请从平台重新导出，或在 Excel 里先把这一列设为「文本」再保存。",
+            f"{count} row(s) of column user_id are in Excel's scientific notation (like 1.23457E+18): "
+            f"Excel rounded these long customer ids to their first digits, so different customers may "
+            f"now be one. Export again from the platform, or format the column as Text in Excel "
+            f"before saving.",
+            row=first,
+            column="user_id",
+        )
+    ]
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -14,6 +14,7 @@ import duckdb
 from ...errors import Problem
 from ...extract.duck import ident, trimmed
 from ..card import CONTRACTS, CampaignCard, Column
+from ..readers.files import EXCEL_SCIENTIFIC
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -99,6 +100,12 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     return f"nullif({s}, '')"
 
 
+#: Code columns that a long number fills (18–19-digit order numbers, 13-digit barcodes as SKUs)
+#: and that Excel turns into ``1.23457E+18`` when a CSV is opened and saved there. (Customer ids
+#: are pseudonymised before these checks: fupan.ingest.readers.load checks them as read.)
+EXCEL_MANGLED = ("order_id", "sku", "session_id", "coupon_id")
+
+
 def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str, str, str, str]]:
     """(code, SQL condition of a bad row, zh, en) for every rule of the column's contract.
 
@@ -128,6 +135,18 @@ def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str
                 f"{given} AND ({expr}) IS NULL",
                 f"应为{_KIND_ZH[col.kind]}",
                 f"expected {_KIND_EN[col.kind]}",
+            )
+        )
+    if col.kind == "string" and col.name in EXCEL_MANGLED and not typed:
+        checks.append(
+            (
+                "excel_scientific_id",
+                f"regexp_matches({_text(ident(col.name), raw_type)}, '{EXCEL_SCIENTIFIC}')",
+                "是 Excel 的科学计数法（如 1.23457E+18）：Excel 把长编号四舍五入成了前几位，不同的"
+                "编号可能已变成同一个；请从平台重新导出，或在 Excel 里先把这一列设为「文本」再保存",
+                "is in Excel's scientific notation (e.g. 1.23457E+18): Excel rounded these long "
+                "codes to their first digits, so different ones may now be the same; export again "
+                "from the platform, or format the column as Text in Excel before saving",
             )
         )
     if col.kind in ("number", "integer"):
