@@ -981,3 +981,24 @@ def test_customer_ids_in_scientific_notation_are_an_error_that_shows_no_id(tmp_p
     (p,) = [p for p in err.value.problems if p.severity == "error"]
     assert p.code == "excel_scientific_id" and p.column == "user_id" and p.row == 3
     assert "2 row(s)" in p.en and "1.38001E+10" not in p.zh + p.en
+
+
+def test_excel_date_serial_numbers_are_named_as_such():
+    """A time column saved from Excel as numbers (45607.5 is 2024-11-11 12:00 to Excel, counted
+    from 1899-12-30 — pandas agrees below) is named as Excel's date serial with the fix; other
+    unreadable times stay 'expected a timestamp'."""
+    import tempfile
+
+    assert str(pd.Timestamp("1899-12-30") + pd.to_timedelta(45607.5, "D")) == "2024-11-11 12:00:00"
+    rows = [list(r) for r in TINY_ORDERS]
+    rows[0][2] = "45607.5"
+    rows[1][2] = "next tuesday"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_campaign(Path(tmp) / "serial", orders=[tuple(r) for r in rows])
+        with pytest.raises(ValidationError) as err:
+            open_campaign(folder)
+    found = {p.code: p for p in err.value.problems if p.severity == "error"}
+    assert set(found) == {"excel_serial_date", "bad_type"}
+    assert found["excel_serial_date"].row == 1 and "日期序号" in found["excel_serial_date"].zh
+    assert "date serial" in found["excel_serial_date"].en
+    assert found["bad_type"].row == 2

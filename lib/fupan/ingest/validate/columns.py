@@ -129,10 +129,26 @@ def _checks(col: Column, expr: str, raw_type: str = "VARCHAR") -> list[tuple[str
             )
         )
     if col.kind != "string":
+        serial = "FALSE"
+        if col.kind in ("timestamp", "date") and not typed:
+            # 45607.5 is 2024-11-11 12:00 to Excel: a date column saved as numbers
+            text = _text(ident(col.name), raw_type)
+            serial = f"coalesce(TRY_CAST({text} AS DOUBLE) BETWEEN 20000 AND 80000, FALSE)"
+            checks.append(
+                (
+                    "excel_serial_date",
+                    f"{given} AND ({expr}) IS NULL AND {serial}",
+                    "是 Excel 的日期序号（如 45607.5 即 2024-11-11 12:00），不是日期文本：请在 Excel 里"
+                    "把这一列设为日期时间格式（如 yyyy-mm-dd hh:mm:ss）后再保存",
+                    "is an Excel date serial number (45607.5 is 2024-11-11 12:00), not a date: "
+                    "format the column as a date and time (e.g. yyyy-mm-dd hh:mm:ss) in Excel "
+                    "before saving",
+                )
+            )
         checks.append(
             (
                 "bad_type",
-                f"{given} AND ({expr}) IS NULL",
+                f"{given} AND ({expr}) IS NULL AND NOT {serial}",
                 f"应为{_KIND_ZH[col.kind]}",
                 f"expected {_KIND_EN[col.kind]}",
             )
