@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import TINY_CARD, TINY_ORDERS, tiny_events, write_campaign
 from fupan.errors import ValidationError
@@ -1002,3 +1003,65 @@ def test_excel_date_serial_numbers_are_named_as_such():
     assert found["excel_serial_date"].row == 1 and "日期序号" in found["excel_serial_date"].zh
     assert "date serial" in found["excel_serial_date"].en
     assert found["bad_type"].row == 2
+
+
+def _orders_as(folder: Path, encoding: str, edit) -> None:
+    """Rewrite the campaign's orders.csv in ``encoding`` with Chinese channel names (so a GBK
+    file cannot be read as UTF-8) and each data line passed through ``edit(i, line)``."""
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    body = [edit(i, ln.replace(",live,", ",直播,")) for i, ln in enumerate(lines[1:], 1)]
+    (folder / "orders.csv").write_bytes(("\n".join([lines[0], *body]) + "\n").encode(encoding))
+
+
+def _orders_table(folder: Path) -> list[tuple]:
+    campaign = open_campaign(folder)
+    try:
+        return campaign.con.execute("SELECT * FROM orders ORDER BY ALL").fetchall()
+    finally:
+        campaign.con.close()
+
+
+def test_a_trailing_comma_on_every_line_reads_the_same_in_gbk_as_in_utf8(tmp_path):
+    """An export that ends every data line with a separator: the empty last field is nothing, in
+    a GBK file as in a UTF-8 one (a GBK file was read by pandas, which took the first column for
+    an index and shifted every column by one)."""
+    clean = write_campaign(tmp_path / "clean")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)
+    expected = _orders_table(clean)
+    assert any("直播" in str(row) for row in expected)
+    for encoding in ("utf-8", "gb18030"):
+        folder = write_campaign(tmp_path / encoding)
+        _orders_as(folder, encoding, lambda i, ln: ln + ",")
+        assert _orders_table(folder) == expected, encoding
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_line_with_one_field_too_many_is_named_in_either_encoding(tmp_path, encoding):
+    folder = write_campaign(tmp_path / "extra")
+    _orders_as(folder, encoding, lambda i, ln: ln + ",多余" if i == 3 else ln)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.row) == ("too_many_fields", 3)
+
+
+@pytest.mark.parametrize("padding", [0, 10])
+def test_a_title_above_a_gbk_platform_exports_header_is_named_as_such(tmp_path, padding):
+    """The Tmall sample export (GBK, 20 columns) under a title line, alone or padded with ten
+    separators: named as a title whichever way the file is read."""
+    data = (Path(__file__).parent / "samples" / "tmall-orders.gbk.csv").read_bytes()
+    path = tmp_path / "export.csv"
+    path.write_bytes(("订单报表 2025-11-12" + "," * padding + "\n").encode("gb18030") + data)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    path.rename(folder / "export.csv")
+    card = {**copy.deepcopy(TINY_CARD), "tables": {"orders": "export.csv"}}
+    card["profile"] = "tmall-orders"
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    errors = [p for p in err.value.problems if p.severity == "error"]
+    assert [p.code for p in errors] == ["title_above_header"]
+    assert "订单报表 2025-11-12" in errors[0].zh

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from ...errors import Problem
 from ...extract.duck import ddl, ident
@@ -24,7 +23,6 @@ from .files import (
     duplicate_columns,
     encoding_problem,
     problem,
-    register_frame,
     sniff,
 )
 from .registry import Reader, register_reader
@@ -38,29 +36,40 @@ def csv_header(text: str, sep: str) -> list[str]:
         return []
 
 
+def _read_csv_sql(sep: str) -> str:
+    """DuckDB's read of a delimited file as text columns, for either encoding: a row with more
+    fields than the header adds unnamed columns (null_padding), which :func:`read_delimited`
+    then reports, instead of failing the read or shifting the row."""
+    return (
+        f"SELECT * FROM read_csv(?, all_varchar=true, header=true, delim='{sep}', quote='\"', "
+        f"escape='\"', strict_mode=false, null_padding=true)"
+    )
+
+
 def _read_gb18030(
     con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
 ) -> list[Problem] | None:
-    """Chinese exports are often GB18030/GBK: decode in Python, then hand the frame to DuckDB.
-    Returns the problems that stop the read, or None when the table was created."""
+    """Chinese exports are often GB18030/GBK: decoded here, written as UTF-8 to a temporary file
+    and read by DuckDB exactly as a UTF-8 file is (pandas would take a row's extra fields for an
+    index — a trailing comma on every line shifted every column by one — and stop at one bad
+    row). Returns the problems that stop the read, or None when the table was created."""
+    import os
+    import tempfile
+
     data = path.read_bytes()
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return [encoding_problem(filename, data)]
-    frame = pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        sep=sep,
-        skip_blank_lines=True,
-    )
-    duplicates = duplicate_columns(filename, csv_header(text[:HEAD], sep))
-    if duplicates:  # pandas would rename them silently
-        return duplicates
-    frame.columns = [str(c) for c in frame.columns]
-    register_frame(con, raw, frame)
+    del data
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="fupan-gb18030-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        del text
+        ddl(con, f"CREATE TABLE {raw} AS {_read_csv_sql(sep)}", [name])
+    finally:
+        os.unlink(name)
     return None
 
 
@@ -68,21 +77,27 @@ def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, 
     """When a file's first line(s) are a title above its header (``订单报表 导出时间 …``, as many
     platform exports and hand-made reports start): how many lines are above the header, the first
     of them (cut to 40 characters) and the header's number of fields. Seen in the first ``lines``
-    lines: the header is the first line with the most fields, at least two, and the first line
-    has at most half as many."""
+    lines: the header is the first line with the most fields (at least two) — or, when a title is
+    padded with separators to its width, the first line with more than half of them filled — and
+    the first line has at most half as many filled."""
     rows = []
     for text in head.splitlines()[:lines]:
         if text.strip():
             try:
-                rows.append((text, len(next(csv.reader([text], delimiter=sep), []))))
+                fields = next(csv.reader([text], delimiter=sep), [])
             except csv.Error:
                 return None
+            rows.append((text, len(fields), sum(1 for f in fields if f.strip())))
     if not rows:
         return None
-    wide = max(n for _, n in rows)
-    above = next(i for i, (_, n) in enumerate(rows) if n == wide)
-    if above == 0 or wide < 2 or rows[0][1] * 2 > wide:
+    wide = max(n for _, n, _ in rows)
+    above = next(i for i, (_, n, _) in enumerate(rows) if n == wide)
+    if wide < 2 or rows[0][2] * 2 > wide or (above == 0 and rows[0][2] == wide):
         return None
+    if above == 0:  # a title padded with separators to the header's width, as a sheet saves it
+        above = next((i for i, (_, _, filled) in enumerate(rows) if filled * 2 > wide), 0)
+        if above == 0:
+            return None
     line = rows[0][0].strip().strip(sep).strip()
     return above, (line[:40] + "…" if len(line) > 40 else line), wide
 
@@ -96,12 +111,7 @@ def read_delimited(
             return [encoding_problem(filename, b"", utf16=True)]
     encoding = "utf-8-sig"
     try:
-        ddl(
-            con,
-            f"CREATE TABLE {raw} AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
-            f"delim='{sep}', quote='\"', escape='\"', strict_mode=false, null_padding=true)",
-            [str(path)],
-        )
+        ddl(con, f"CREATE TABLE {raw} AS {_read_csv_sql(sep)}", [str(path)])
     except duckdb.Error as exc:
         if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
             raise
