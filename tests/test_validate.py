@@ -1065,3 +1065,18 @@ def test_a_title_above_a_gbk_platform_exports_header_is_named_as_such(tmp_path, 
     errors = [p for p in err.value.problems if p.severity == "error"]
     assert [p.code for p in errors] == ["title_above_header"]
     assert "订单报表 2025-11-12" in errors[0].zh
+
+
+def test_opening_one_table_names_a_totals_line_too(tmp_path):
+    """fupan.ingest.readers.open_table (one file, as a notebook explores it) says what validation
+    says of a totals line, and gives no table to compute from."""
+    from fupan.ingest.readers import open_table
+
+    folder = write_campaign(tmp_path / "one")
+    orders = folder / "orders.csv"
+    orders.write_text(orders.read_text(encoding="utf-8") + "合计,,,710.0,,,\n", encoding="utf-8")
+    opened = open_table(orders)
+    assert opened.relation is None
+    assert [(p.code, p.row) for p in opened.problems if p.severity == "error"] == [
+        ("totals_row", len(TINY_ORDERS) + 1)
+    ]

@@ -73,10 +73,10 @@ def _read_gb18030(
     return None
 
 
-def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, int] | None:
+def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, int, int] | None:
     """When a file's first line(s) are a title above its header (``订单报表 导出时间 …``, as many
     platform exports and hand-made reports start): how many lines are above the header, the first
-    of them (cut to 40 characters) and the header's number of fields. Seen in the first ``lines``
+    of them (cut to 40 characters), the header's number of fields and the first line's filled. Seen in the first ``lines``
     lines: the header is the first line with the most fields (at least two) — or, when a title is
     padded with separators to its width, the first line with more than half of them filled — and
     the first line has at most half as many filled."""
@@ -99,7 +99,7 @@ def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, 
         if above == 0:
             return None
     line = rows[0][0].strip().strip(sep).strip()
-    return above, (line[:40] + "…" if len(line) > 40 else line), wide
+    return above, (line[:40] + "…" if len(line) > 40 else line), wide, rows[0][2]
 
 
 def read_delimited(
@@ -134,15 +134,15 @@ def read_delimited(
         # a title: most rows are wider than it, and it is less than half as wide as they are
         # (an unquoted comma widens a few rows by a field or two)
         if first[0][0] is not None and title is not None and first[0][1] * 2 >= rows:
-            above, line, wide = title
+            above, line, wide, filled = title
             problems.append(
                 problem(
                     "title_above_header",
                     filename,
                     f"{filename} 的第 1 行「{line}」看来是标题而不是表头：表头似乎在第 {above + 1} 行"
-                    f"（它有 {wide} 列，第 1 行只有 {len(header)} 列）。请删去表头上方的 {above} 行后保存。",
+                    f"（它有 {wide} 列，第 1 行只填了 {filled} 列）。请删去表头上方的 {above} 行后保存。",
                     f"Line 1 of {filename} ('{line}') looks like a title, not the header: the header "
-                    f"seems to be on line {above + 1} ({wide} fields against line 1's {len(header)}). "
+                    f"seems to be on line {above + 1} ({wide} fields; line 1 fills {filled}). "
                     f"Delete the {above} line(s) above the header and save.",
                 )
             )

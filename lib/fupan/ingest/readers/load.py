@@ -401,6 +401,11 @@ def open_table(
         return OpenedTable(con, None, problems)
     used, found = shape(con, raw, table, path.name, mapping or {}, profile)
     problems += found
+    if not any(
+        p.severity == "error" for p in problems
+    ):  # what a spreadsheet did, as validation says
+        totals = _totals_line(con, raw, path.name)
+        problems += [totals] if totals is not None else _scientific_customers(con, raw, path.name)
     if any(p.severity == "error" for p in problems):
         return OpenedTable(con, None, problems, used.name if used else None)
     contract = {c.name for c in CONTRACTS[table]}
