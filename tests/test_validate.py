@@ -1080,3 +1080,41 @@ def test_opening_one_table_names_a_totals_line_too(tmp_path):
     assert [(p.code, p.row) for p in opened.problems if p.severity == "error"] == [
         ("totals_row", len(TINY_ORDERS) + 1)
     ]
+
+
+def _orders_workbook(folder: Path, order_ids: list) -> None:
+    """The campaign's orders as orders.xlsx, its order ids number cells of ``order_ids``."""
+    import openpyxl
+
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for order_id, row in zip(order_ids, frame.itertuples(index=False), strict=True):
+        sheet.append([order_id, *row[1:3], float(row[3]), *row[4:]])
+    book.save(folder / "orders.xlsx")
+    (folder / "orders.csv").unlink()
+    card = folder / "campaign.yaml"
+    card.write_text(
+        card.read_text(encoding="utf-8").replace("orders.csv", "orders.xlsx"), encoding="utf-8"
+    )
+
+
+def test_order_numbers_too_long_for_an_excel_number_cell_are_an_error(tmp_path):
+    """A workbook whose 19-digit order numbers are number cells: a cell keeps 15 significant
+    digits (here they come back as …8192 for …7919), so the numbers are not the platform's. Named
+    as the scientific-notation error; 15-digit numbers in number cells read exactly."""
+    folder = write_campaign(tmp_path / "long")
+    _orders_workbook(folder, [float(3458721900000000000 + i * 7919) for i in range(10)])
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert p.code == "excel_scientific_id" and p.column == "order_id"
+    short = write_campaign(tmp_path / "short")
+    _orders_workbook(short, [345872190000000 + i for i in range(10)])
+    campaign = open_campaign(short)
+    try:
+        ids = campaign.con.execute("SELECT DISTINCT order_id FROM orders ORDER BY 1").fetchall()
+    finally:
+        campaign.con.close()
+    assert ids == [(str(345872190000000 + i),) for i in range(10)]

@@ -18,6 +18,9 @@ from ...errors import Problem
 from .files import duplicate_columns, problem, register_frame
 from .registry import Reader, register_reader
 
+#: The first number an Excel number cell cannot hold to the unit (it keeps 15 significant digits).
+EXCEL_DIGITS = 10**15
+
 
 def cell_text(v: Any) -> str | None:
     """An Excel cell as the text a CSV export would hold (so both go through the same checks)."""
@@ -25,7 +28,11 @@ def cell_text(v: Any) -> str | None:
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+    if isinstance(v, int | float) and abs(v) >= EXCEL_DIGITS:
+        # a number cell keeps 15 significant digits: an 18-digit order number in one has lost
+        # its last ones; written as Excel shows it, so that the code checks name it
+        return format(v, ".5E")
+    if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, dt.datetime):
         return v.isoformat(sep=" ")
