@@ -1118,3 +1118,24 @@ def test_order_numbers_too_long_for_an_excel_number_cell_are_an_error(tmp_path):
     finally:
         campaign.con.close()
     assert ids == [(str(345872190000000 + i),) for i in range(10)]
+
+
+def test_chinese_dates_and_amounts_in_yuan_read_as_the_plain_ones(tmp_path):
+    """A hand-made Chinese sheet: times as 2025年01月01日 10:00:00 (or 2025年1月1日10:00:00), amounts
+    as 100.0元 — read as the same orders as the plain file, without an export profile."""
+    clean = write_campaign(tmp_path / "clean")
+    expected = _orders_table(clean)
+    folder = write_campaign(tmp_path / "chinese")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    times = pd.to_datetime(frame.order_time)
+    frame["order_time"] = [
+        t.strftime("%Y年%m月%d日 %H:%M:%S")
+        if i % 2
+        else f"{t.year}年{t.month}月{t.day}日{t:%H:%M:%S}"
+        for i, t in enumerate(times)
+    ]
+    frame["paid_amount"] = frame.paid_amount + "元"
+    frame["refund_amount"] = frame.refund_amount + " 元"
+    frame.to_csv(folder / "orders.csv", index=False)
+    assert frame.order_time.str.contains("年").all()
+    assert _orders_table(folder) == expected

@@ -73,7 +73,8 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
 
     Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
-    Numbers may carry thousands separators and a leading currency sign (¥ ￥ $ € £).
+    Numbers may carry thousands separators, a leading currency sign (¥ ￥ $ € £) or a trailing 元;
+    a time may be written 2025年11月11日 20:00.
     """
     q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
     if col.kind in ("timestamp", "date"):
@@ -82,10 +83,16 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
         elif raw_type.startswith("TIMESTAMP") or raw_type == "DATE":
             ts = f"CAST({q} AS TIMESTAMP)"
         else:
+            # 2025年11月11日 20:00 as a Chinese spreadsheet writes it → 2025-11-11 20:00
+            local = (
+                f"CASE WHEN contains({s}, '年') THEN regexp_replace({s}, "
+                f"'^([0-9]{{4}})年([0-9]{{1,2}})月([0-9]{{1,2}})日[\\s\\p{{Zs}}]*', '\\1-\\2-\\3 ') "
+                f"ELSE {s} END"
+            )
             ts = (
                 f"CASE WHEN regexp_matches({s}, '{ZONED}') THEN timezone('{zone}', "
                 f"TRY_CAST(regexp_replace({s}, '\\s+([+-][0-9])', '\\1') AS TIMESTAMPTZ)) "
-                f"ELSE TRY_CAST({s} AS TIMESTAMP) END"
+                f"ELSE TRY_CAST(trim({local}) AS TIMESTAMP) END"
             )
         return (
             ts if col.kind == "timestamp" else (q if raw_type == "DATE" else f"CAST({ts} AS DATE)")
@@ -93,8 +100,12 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     if col.kind in ("number", "integer"):
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
-        # a space after the sign may be a no-break one (U+00A0, copied through a web page)
-        return f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*', ''), ',', '') AS DOUBLE)"
+        # a space after the sign may be a no-break one (U+00A0, copied through a web page); a
+        # Chinese sheet may write the unit after the number (1299.00元)
+        return (
+            f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*|[\\s\\p{{Zs}}]*元$', '', 'g'), "
+            f"',', '') AS DOUBLE)"
+        )
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
