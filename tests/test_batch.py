@@ -170,11 +170,31 @@ def _kernels(root, folders: list[Path]) -> list:
     return found
 
 
+def _kill_a_run_once_its_kernel_runs(folders: list[Path]) -> tuple:
+    """Wait (up to a minute) for a kernel working in one of ``folders`` under this process, kill
+    the run that started it; return (that kernel, the killed run), None for what was not found."""
+    import time
+
+    import psutil
+
+    kernel = killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and time.monotonic() < deadline:
+        for proc in _kernels(psutil.Process(), folders):
+            try:
+                kernel, killed = proc, proc.parent()  # the run that started this kernel
+                killed.kill()
+                break
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    return kernel, killed
+
+
 def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Path):
     """A run's process that dies without a word (here: killed while its kernel runs) is that
     campaign's failure, with its exit code; the batch goes on to the next campaign."""
     import threading
-    import time
 
     import psutil
 
@@ -191,18 +211,7 @@ def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Pat
         )
     )
     worker.start()
-    killed = None
-    deadline = time.monotonic() + 60
-    kernel = None
-    while killed is None and time.monotonic() < deadline:
-        for proc in _kernels(psutil.Process(), folders):
-            try:
-                kernel, killed = proc, proc.parent()  # the run that started this kernel
-                killed.kill()
-                break
-            except psutil.Error:
-                continue
-        time.sleep(0.05)
+    kernel, killed = _kill_a_run_once_its_kernel_runs(folders)
     worker.join(timeout=120)
     assert killed is not None and not worker.is_alive()
     # its kernel (forked from the run: two campaigns to run) noticed and ended on its own
@@ -368,9 +377,6 @@ def test_a_paced_run_killed_midway_gives_its_slot_back(tmp_path: Path):
     campaign's failure, and the slot is free again for the batch's other runs (else they would
     wait for it for ever)."""
     import threading
-    import time
-
-    import psutil
 
     from fupan.batch import Slots, _run_one
 
@@ -383,17 +389,7 @@ def test_a_paced_run_killed_midway_gives_its_slot_back(tmp_path: Path):
         )
     )
     worker.start()
-    killed = None
-    deadline = time.monotonic() + 60
-    while killed is None and time.monotonic() < deadline:
-        for proc in _kernels(psutil.Process(), [folder]):
-            try:
-                killed = proc.parent()  # the run, holding the slot for its kernel's execution
-                killed.kill()
-                break
-            except psutil.Error:
-                continue
-        time.sleep(0.05)
+    _, killed = _kill_a_run_once_its_kernel_runs([folder])  # holding the slot for its execution
     worker.join(timeout=120)
     assert killed is not None and not worker.is_alive()
     (item,) = result

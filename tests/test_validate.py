@@ -1139,3 +1139,25 @@ def test_chinese_dates_and_amounts_in_yuan_read_as_the_plain_ones(tmp_path):
     frame.to_csv(folder / "orders.csv", index=False)
     assert frame.order_time.str.contains("年").all()
     assert _orders_table(folder) == expected
+
+
+def test_a_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path):
+    """1,299.00 and -12,345 are a thousand and more; 12,50 and 1.234,56 are decimal commas (a
+    European export): read as thousands separators they were 1250 and 1.23456 — now an error
+    naming the decimal comma. The amounts are checked by hand, row by row."""
+    rows = [list(r) for r in TINY_ORDERS]
+    rows[0][3], rows[1][3] = "1,299.00", "¥12,345"
+    folder = write_campaign(tmp_path / "thousands", orders=[tuple(r) for r in rows])
+    campaign = open_campaign(folder)
+    try:
+        paid = dict(campaign.con.execute("SELECT order_id, paid_amount FROM orders").fetchall())
+    finally:
+        campaign.con.close()
+    assert paid[rows[0][0]] == 1299.0 and paid[rows[1][0]] == 12345.0
+    rows[0][3], rows[1][3], rows[2][3] = "12,50", "1.234,56", "12,3456"
+    folder = write_campaign(tmp_path / "decimal", orders=[tuple(r) for r in rows])
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.column, p.row) == ("decimal_comma", "paid_amount", 1)
+    assert "3 row(s)" in p.en and "decimal comma" in p.en and "小数点" in p.zh

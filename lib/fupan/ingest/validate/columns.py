@@ -69,6 +69,13 @@ def _text(q: str, raw_type: str = "") -> str:
     return trimmed(q) if raw_type == "VARCHAR" else f"trim(TRY_CAST({q} AS VARCHAR))"
 
 
+#: A number whose commas separate thousands (1,299.00; -12,345): any other comma is not one.
+THOUSANDS = "^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$"
+
+#: A number written with a decimal comma (12,50; 1.234,56), as European exports have it.
+DECIMAL_COMMA = "^[+-]?[0-9]{1,3}([.][0-9]{3})*,[0-9]+$|^[+-]?[0-9]+,[0-9]{1,2}$"
+
+
 def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
 
@@ -102,10 +109,12 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
         # a space after the sign may be a no-break one (U+00A0, copied through a web page); a
-        # Chinese sheet may write the unit after the number (1299.00元)
+        # Chinese sheet may write the unit after the number (1299.00元). A comma is a thousands
+        # separator only between groups of three digits: 12,50 (a decimal comma) is not 1250
+        bare = f"regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*|[\\s\\p{{Zs}}]*元$', '', 'g')"
         return (
-            f"TRY_CAST(replace(regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*|[\\s\\p{{Zs}}]*元$', '', 'g'), "
-            f"',', '') AS DOUBLE)"
+            f"TRY_CAST(CASE WHEN NOT contains({s}, ',') THEN {bare} "
+            f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN replace({bare}, ',', '') END AS DOUBLE)"
         )
     if col.allowed:
         return f"lower({s})"
@@ -146,15 +155,32 @@ def _checks(
             )
         )
     if col.kind != "string":
-        serial = "FALSE"
+        named = "FALSE"  # a bad row a more specific check below names (and bad_type does not)
+        if col.kind in ("number", "integer") and not typed:
+            text = _text(ident(col.name), raw_type)
+            named = f"CASE WHEN ({expr}) IS NULL THEN regexp_matches({text}, '{DECIMAL_COMMA}') ELSE FALSE END"
+            checks.append(
+                (
+                    "decimal_comma",
+                    f"{given} AND {named}",
+                    "像是以逗号作小数点（如 12,50 表示 12.50）：fupan 以「.」为小数点、「,」只作千位分隔；"
+                    "请以小数点导出（或在表格软件里改为中文/英文区域格式后再保存）",
+                    "looks like a decimal comma (12,50 for 12.50): fupan reads '.' as the decimal "
+                    "point and ',' only between thousands; export with a decimal point (or save "
+                    "from a spreadsheet set to an English or Chinese locale)",
+                )
+            )
         if col.kind in ("timestamp", "date") and not typed:
             # 45607.5 is 2024-11-11 12:00 to Excel: a date column saved as numbers
             text = _text(ident(col.name), raw_type)
-            serial = f"coalesce(TRY_CAST({text} AS DOUBLE) BETWEEN 20000 AND 80000, FALSE)"
+            named = (
+                f"CASE WHEN ({expr}) IS NULL THEN coalesce(TRY_CAST({text} AS DOUBLE) "
+                f"BETWEEN 20000 AND 80000, FALSE) ELSE FALSE END"
+            )
             checks.append(
                 (
                     "excel_serial_date",
-                    f"{given} AND ({expr}) IS NULL AND {serial}",
+                    f"{given} AND {named}",
                     "是 Excel 的日期序号（如 45607.5 即 2024-11-11 12:00），不是日期文本：请在 Excel 里"
                     "把这一列设为日期时间格式（如 yyyy-mm-dd hh:mm:ss）后再保存",
                     "is an Excel date serial number (45607.5 is 2024-11-11 12:00), not a date: "
@@ -165,7 +191,7 @@ def _checks(
         checks.append(
             (
                 "bad_type",
-                f"{given} AND ({expr}) IS NULL AND NOT {serial}",
+                f"{given} AND ({expr}) IS NULL AND NOT {named}",
                 f"应为{_KIND_ZH[col.kind]}",
                 f"expected {_KIND_EN[col.kind]}",
             )
