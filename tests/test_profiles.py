@@ -313,3 +313,28 @@ def test_an_excel_export_reads_like_its_csv(tmp_path, clean_numbers):
     got = _numbers(folder)
     _same(got["kpis"], clean_numbers["tmall-orders"]["kpis"], "kpis")
     assert "profile_detected" in {p.code for p in got["warnings"]}
+
+
+def test_an_exports_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path):
+    """Through the Tmall profile: 1,299.00 and 1，299.00 (a full-width comma) are 1299; 12,50 is not
+    1250 but a decimal comma, which validation names."""
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额\n"
+    body = "".join(
+        f"10{i},buyer{i},2025-11-11 00:0{i}:00,{amount},交易成功,0\n"
+        for i, amount in enumerate(['"1,299.00"', '"1，299.00"'])
+    )
+    rows = [(None, None, None, None, "paid", 1299.0)] * 2
+    _read_tmall(tmp_path, (header + body).encode("gb18030"), rows)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "export.csv").write_bytes(
+        (header + body + '102,buyer2,2025-11-11 00:02:00,"12,50",交易成功,0\n').encode("gb18030")
+    )
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(_card("tmall-comma", "export.csv", "tmall-orders"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as err:
+        fupan.open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.column, p.row) == ("decimal_comma", "paid_amount", 3)

@@ -186,11 +186,17 @@ def id_sql(q: str) -> str:
 
 
 def amount_sql(q: str) -> str:
-    """``¥1,299.00``, ``￥ 1 299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` → NULL."""
+    """``¥1,299.00``, ``￥ 1 299.00``, ``1，299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` →
+    NULL. A comma goes only between groups of three digits: ``12,50`` stays as it is, for the
+    contract's check to name it (a decimal comma is not a thousands separator)."""
     t = _trimmed(q)
-    cleaned = (
+    bare = (
         f"regexp_replace(regexp_replace({t}, '^[¥￥$]{_SPACE}*|{_SPACE}*元$', '', 'g'), "
-        f"'[,，\\s\\p{{Zs}}]', '', 'g')"
+        f"'[\\s\\p{{Zs}}]', '', 'g')"
+    )
+    cleaned = (
+        f"CASE WHEN regexp_matches({bare}, '^[+-]?[0-9]{{1,3}}([,，][0-9]{{3}})+([.][0-9]*)?$') "
+        f"THEN regexp_replace({bare}, '[,，]', '', 'g') ELSE {bare} END"
     )
     return f"CASE WHEN {t} IN ('-', '--') THEN NULL ELSE nullif({cleaned}, '') END"
 
