@@ -1161,3 +1161,30 @@ def test_a_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path)
     (p,) = [p for p in err.value.problems if p.severity == "error"]
     assert (p.code, p.column, p.row) == ("decimal_comma", "paid_amount", 1)
     assert "3 row(s)" in p.en and "decimal comma" in p.en and "小数点" in p.zh
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_semicolon_separated_csv_reads_as_the_comma_one_and_says_so(tmp_path, encoding):
+    """A .csv saved by Excel in a European locale is separated by semicolons: read as the same
+    orders as the comma file, with a warning that says how it was read; its decimal commas are
+    then named as such (never read as thousands)."""
+    clean = write_campaign(tmp_path / "clean")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)
+    expected = _orders_table(clean)
+    folder = write_campaign(tmp_path / "semi")
+    _orders_as(folder, encoding, lambda i, ln: ln)
+    frame = pd.read_csv(folder / "orders.csv", dtype=str, encoding=encoding)
+    frame.to_csv(folder / "orders.csv", sep=";", index=False, encoding=encoding)
+    campaign = open_campaign(folder)
+    try:
+        got = campaign.con.execute("SELECT * FROM orders ORDER BY ALL").fetchall()
+        warned = [w.code for w in campaign.warnings]
+    finally:
+        campaign.con.close()
+    assert got == expected and "semicolon_separated" in warned
+    frame["paid_amount"] = frame.paid_amount.str.replace(".", ",", regex=False)
+    frame.to_csv(folder / "orders.csv", sep=";", index=False, encoding=encoding)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.column) == ("decimal_comma", "paid_amount")

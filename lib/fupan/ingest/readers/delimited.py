@@ -179,8 +179,31 @@ def read_delimited(
     return problems
 
 
+def csv_separator(head: bytes) -> str:
+    """The separator of a ``.csv`` file from its first bytes: ``;`` when its first line has
+    semicolons and no comma (Excel saves a CSV so in locales whose decimal mark is a comma),
+    else ``,``."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first and "," not in first else ","
+
+
 def _csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
-    return read_delimited(con, raw, path, filename, ",")
+    with open(path, "rb") as fh:
+        sep = csv_separator(fh.read(HEAD))
+    problems = read_delimited(con, raw, path, filename, sep)
+    if sep == ";" and not any(p.severity == "error" for p in problems):
+        problems.append(
+            problem(
+                "semicolon_separated",
+                filename,
+                f"{filename} 以分号（;）分隔，已按分号读取（欧洲区域的 Excel 这样保存 CSV；其金额常以逗号作小数点）。",
+                f"{filename} is separated by semicolons and was read so (Excel saves a CSV so in "
+                f"European locales, whose amounts often have a decimal comma).",
+                severity="warning",
+            )
+        )
+    return problems
 
 
 def _tsv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
