@@ -1188,3 +1188,16 @@ def test_a_semicolon_separated_csv_reads_as_the_comma_one_and_says_so(tmp_path, 
         open_campaign(folder)
     (p,) = [p for p in err.value.problems if p.severity == "error"]
     assert (p.code, p.column) == ("decimal_comma", "paid_amount")
+
+
+def test_two_exports_pasted_one_under_the_other_are_named_at_the_repeated_header(tmp_path):
+    """The header line again in the middle of the rows (two exports joined): one error at that
+    row, not a column of values that are not numbers or times."""
+    folder = write_campaign(tmp_path / "pasted")
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "orders.csv").write_text("\n".join(lines + lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.row) == ("repeated_header", len(TINY_ORDERS) + 1)
+    assert "1 such row(s)" in p.en and "拼在了一起" in p.zh

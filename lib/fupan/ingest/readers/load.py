@@ -9,7 +9,7 @@ import duckdb
 
 from ...config import threads
 from ...errors import Problem
-from ...extract.duck import ddl, ident
+from ...extract.duck import ddl, ident, literal
 from .. import privacy
 from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
@@ -206,6 +206,9 @@ def load_table(
     problems = read_file(con, raw, folder / filename, filename, name, reader)
     if any(p.severity == "error" for p in problems):  # rows would be misnumbered or misread
         return problems
+    repeated = _repeated_header(con, raw, filename)
+    if repeated is not None:  # its cells would be read as one more record
+        return problems + [repeated]
     _, found = shape(con, raw, name, filename, mapping, profile, card_row)
     problems += found
     if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
@@ -239,6 +242,35 @@ def load_table(
     have = set(columns_of(con, raw))
     problems += missing_columns(name, filename, have)
     return problems
+
+
+def _repeated_header(
+    con: duckdb.DuckDBPyConnection, raw: str, filename: str, columns: int = 6
+) -> Problem | None:
+    """An error when a data row of ``raw`` repeats the header — two or more of its first
+    ``columns`` cells are their columns' names, as where two exports were pasted one under the
+    other — naming the first such row and how many there are."""
+    names = [c for c in columns_of(con, raw) if c != "rowid"][:columns]
+    if len(names) < 2:
+        return None
+    hits = " + ".join(
+        f"CAST(coalesce(trim(CAST({ident(c)} AS VARCHAR)) = {literal(c.strip())}, FALSE) AS INTEGER)"
+        for c in names
+    )
+    (first, count), *_ = con.execute(
+        f"SELECT min(rowid) + 1, count(*) FROM {raw} WHERE {hits} >= 2"
+    ).fetchall()
+    if not count:
+        return None
+    return problem(
+        "repeated_header",
+        filename,
+        f"{filename} 的这一行重复了表头（共 {count} 行如此），多半是把两份导出首尾相接拼在了一起；"
+        f"请删去这些重复的表头行后保存。",
+        f"This row of {filename} repeats the header ({count} such row(s)), most likely where two "
+        f"exports were pasted one under the other; delete the repeated header lines and save.",
+        row=first,
+    )
 
 
 #: What a totals line that an export or a spreadsheet appends below the rows says in one cell.
