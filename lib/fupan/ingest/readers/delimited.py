@@ -50,7 +50,8 @@ def _read_gb18030(
     con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
 ) -> list[Problem] | None:
     """Chinese exports are often GB18030/GBK: decoded here, written as UTF-8 to a temporary file
-    and read by DuckDB exactly as a UTF-8 file is (pandas would take a row's extra fields for an
+    (private to this user, mode 0600, and removed as soon as DuckDB has read it: it holds the
+    export's personal data as the export does) and read by DuckDB exactly as a UTF-8 file is (pandas would take a row's extra fields for an
     index — a trailing comma on every line shifted every column by one — and stop at one bad
     row). Returns the problems that stop the read, or None when the table was created."""
     import os
