@@ -224,11 +224,12 @@ def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Pat
     assert second.status == "ok", second.error
 
 
-@pytest.mark.parametrize("command", ["run", "batch"])
+@pytest.mark.parametrize("command", ["run", "batch", "paced batch"])
 def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, command: str):
     """Ctrl-C (SIGINT to the terminal's process group) while the report's kernel runs: exit
     code 130 and a bilingual line — not the silent exit 0 typer gives outside standalone mode —
-    and no kernel left behind."""
+    and no kernel left behind; in a batch whose runs take turns at slots (three campaigns on two
+    jobs) too, where a run may be waiting for one."""
     import os
     import signal
     import subprocess
@@ -239,12 +240,15 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
     from conftest import ROOT, _fupan_command
 
     # batch: two campaigns, so that the runs fork their kernels warm
+    names = {"run": ("a",), "batch": ("a", "b"), "paced batch": ("a", "b", "c")}[command]
     folders = [
         write_campaign(tmp_path / n, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-int-{n}"})
-        for n in (("a",) if command == "run" else ("a", "b"))
+        for n in names
     ]
+    jobs = ("--jobs", "2") if command == "paced batch" else ()
+    args = (command.split()[-1], *map(str, folders), "--out", str(tmp_path / "reports"), *jobs)
     proc = subprocess.Popen(
-        _fupan_command((command, *map(str, folders), "--out", str(tmp_path / "reports"))),
+        _fupan_command(args),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

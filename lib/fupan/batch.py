@@ -306,11 +306,8 @@ def _run_one(
                 waited += time.perf_counter() - asked
                 holding = True
             mine.send("go")
-    except (
-        EOFError,
-        OSError,
-    ):  # the process ended without a word: killed, or crashed in native code
-        code = None
+    except (EOFError, OSError):
+        code = None  # the process ended without a word: killed, or crashed in native code
     finally:
         mine.close()
         if holding and slots is not None:
