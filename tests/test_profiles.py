@@ -60,6 +60,16 @@ def _campaign(root: Path, name: str, filename: str, profile: str | None) -> Path
     return folder
 
 
+def _refused(folder: Path, card: dict) -> list:
+    """The problems validation stops at, for the campaign of ``card`` in ``folder``."""
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        fupan.open_campaign(folder)
+    return err.value.problems
+
+
 def _numbers(folder: Path) -> dict:
     r = fupan.load_retrospective(folder)
     rec = build_record(r, {}, "")
@@ -205,13 +215,8 @@ def test_unknown_status_is_a_bilingual_problem(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
     export.to_csv(folder / "orders.csv", index=False, encoding="utf-8-sig")
-    (folder / "campaign.yaml").write_text(
-        yaml.safe_dump(_card("bad-status", "orders.csv", "jd-orders"), allow_unicode=True),
-        encoding="utf-8",
-    )
-    with pytest.raises(ValidationError) as err:
-        fupan.open_campaign(folder)
-    (p,) = [p for p in err.value.problems if p.code == "status_unknown"]
+    problems = _refused(folder, _card("bad-status", "orders.csv", "jd-orders"))
+    (p,) = [p for p in problems if p.code == "status_unknown"]
     assert (p.file, p.row, p.column) == ("orders.csv", 5, "订单状态")
     assert "已拒收" in p.zh and "已拒收" in p.en
     assert "等待出库" in p.zh and "等待出库" in p.en  # the expected words
@@ -330,11 +335,6 @@ def test_an_exports_comma_is_a_thousands_separator_only_between_groups_of_three(
     (folder / "export.csv").write_bytes(
         (header + body + '102,buyer2,2025-11-11 00:02:00,"12,50",交易成功,0\n').encode("gb18030")
     )
-    (folder / "campaign.yaml").write_text(
-        yaml.safe_dump(_card("tmall-comma", "export.csv", "tmall-orders"), allow_unicode=True),
-        encoding="utf-8",
-    )
-    with pytest.raises(ValidationError) as err:
-        fupan.open_campaign(folder)
-    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    problems = _refused(folder, _card("tmall-comma", "export.csv", "tmall-orders"))
+    (p,) = [p for p in problems if p.severity == "error"]
     assert (p.code, p.column, p.row) == ("decimal_comma", "paid_amount", 3)
