@@ -1201,3 +1201,38 @@ def test_two_exports_pasted_one_under_the_other_are_named_at_the_repeated_header
     (p,) = [p for p in err.value.problems if p.severity == "error"]
     assert (p.code, p.row) == ("repeated_header", len(TINY_ORDERS) + 1)
     assert "1 such row(s)" in p.en and "拼在了一起" in p.zh
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_excels_sep_line_names_the_separator_and_is_not_a_title(tmp_path, sep):
+    """A CSV that starts with Excel's directive ``sep=;`` (which Excel reads and hides): read with
+    that separator, the line skipped, the orders the same as the plain file's, and rows counted
+    from the header as Excel shows them."""
+    clean = write_campaign(tmp_path / "clean")
+    expected = _orders_table(clean)
+    folder = write_campaign(tmp_path / "sep")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    (folder / "orders.csv").write_text(
+        f"sep={sep}\n" + frame.to_csv(index=False, sep=sep), encoding="utf-8"
+    )
+    assert _orders_table(folder) == expected
+    frame.loc[2, "paid_amount"] = "abc"  # data row 3
+    (folder / "orders.csv").write_text(
+        f"sep={sep}\n" + frame.to_csv(index=False, sep=sep), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.column, p.row) == ("bad_type", "paid_amount", 3)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_under_a_sep_line_a_field_too_many_is_still_named_at_its_row(tmp_path, encoding):
+    folder = write_campaign(tmp_path / "sep")
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] += ",多余"  # data row 3
+    (folder / "orders.csv").write_bytes(("sep=,\n" + "\n".join(lines) + "\n").encode(encoding))
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (p.code, p.row) == ("too_many_fields", 3)

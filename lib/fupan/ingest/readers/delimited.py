@@ -46,24 +46,35 @@ def _read_csv_sql(sep: str) -> str:
     )
 
 
-def _read_gb18030(
-    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
+def _read_rewritten(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    path: Path,
+    filename: str,
+    sep: str,
+    encoding: str,
+    skip: int = 0,
 ) -> list[Problem] | None:
-    """Chinese exports are often GB18030/GBK: decoded here, written as UTF-8 to a temporary file
-    (private to this user, mode 0600, and removed as soon as DuckDB has read it: it holds the
-    export's personal data as the export does) and read by DuckDB exactly as a UTF-8 file is (pandas would take a row's extra fields for an
-    index — a trailing comma on every line shifted every column by one — and stop at one bad
-    row). Returns the problems that stop the read, or None when the table was created."""
+    """Read ``path`` through a UTF-8 copy without its first ``skip`` lines (Excel's ``sep=`` line;
+    DuckDB's own ``skip`` changes how it reads a row with a field too many). Chinese exports are
+    often GB18030/GBK: decoded here, written to a temporary file (private to this user, mode
+    0600, and removed as soon as DuckDB has read it: it holds the export's personal data as the
+    export does) and read by DuckDB exactly as a UTF-8 file is (pandas would take a row's extra
+    fields for an index — a trailing comma on every line shifted every column by one — and stop
+    at one bad row). Returns the problems that stop the read, or None when the table was
+    created."""
     import os
     import tempfile
 
     data = path.read_bytes()
     try:
-        text = data.decode("gb18030")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return [encoding_problem(filename, data)]
     del data
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix="fupan-gb18030-")
+    if skip:
+        text = "".join(text.splitlines(keepends=True)[skip:])
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="fupan-read-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -104,24 +115,34 @@ def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, 
 
 
 def read_delimited(
-    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str, skip: int = 0
 ) -> list[Problem]:
     """Load a delimited text file as text columns; return the problems that make its rows unreliable."""
     with open(path, "rb") as fh:
         if sniff(fh.read(HEAD)) == "utf16":
             return [encoding_problem(filename, b"", utf16=True)]
     encoding = "utf-8-sig"
-    try:
-        ddl(con, f"CREATE TABLE {raw} AS {_read_csv_sql(sep)}", [str(path)])
-    except duckdb.Error as exc:
-        if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
-            raise
-        stop = _read_gb18030(con, raw, path, filename, sep)
+    if skip:  # Excel's sep= line: read through a copy without it, as UTF-8 else GB18030
+        for encoding in ("utf-8-sig", "gb18030"):
+            stop = _read_rewritten(con, raw, path, filename, sep, encoding, skip)
+            if stop is None:
+                break
         if stop is not None:
             return stop
-        encoding = "gb18030"
+    else:
+        try:
+            ddl(con, f"CREATE TABLE {raw} AS {_read_csv_sql(sep)}", [str(path)])
+        except duckdb.Error as exc:
+            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+                raise
+            stop = _read_rewritten(con, raw, path, filename, sep, "gb18030")
+            if stop is not None:
+                return stop
+            encoding = "gb18030"
     with open(path, "rb") as fh:
         head = fh.read(HEAD).decode(encoding, errors="replace")
+        if skip:  # the lines before the header (Excel's sep= line)
+            head = "".join(head.lstrip("\ufeff").splitlines(keepends=True)[skip:])
         fh.seek(max(path.stat().st_size - HEAD, 0))
         tail = fh.read()
     header = csv_header(head, sep)
@@ -180,20 +201,25 @@ def read_delimited(
     return problems
 
 
-def csv_separator(head: bytes) -> str:
-    """The separator of a ``.csv`` file from its first bytes: ``;`` when its first line has
-    semicolons and no comma (Excel saves a CSV so in locales whose decimal mark is a comma),
-    else ``,``."""
+def csv_separator(head: bytes) -> tuple[str, int]:
+    """The separator of a ``.csv`` file from its first bytes, and how many lines come before its
+    header: a first line ``sep=;`` (Excel's own directive, which Excel reads and hides) names it
+    and is skipped; else ``;`` when the first line has semicolons and no comma (Excel saves a CSV
+    so in locales whose decimal mark is a comma), else ``,``."""
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if ";" in first and "," not in first else ","
+    lines = text.splitlines()
+    directive = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None
+    if directive:
+        return directive.group(1), 1
+    first = next((line for line in lines if line.strip()), "")
+    return (";" if ";" in first and "," not in first else ","), 0
 
 
 def _csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
     with open(path, "rb") as fh:
-        sep = csv_separator(fh.read(HEAD))
-    problems = read_delimited(con, raw, path, filename, sep)
-    if sep == ";" and not any(p.severity == "error" for p in problems):
+        sep, skip = csv_separator(fh.read(HEAD))
+    problems = read_delimited(con, raw, path, filename, sep, skip)
+    if sep == ";" and not skip and not any(p.severity == "error" for p in problems):
         problems.append(
             problem(
                 "semicolon_separated",
