@@ -1146,7 +1146,7 @@ def test_a_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path)
     European export): read as thousands separators they were 1250 and 1.23456 — now an error
     naming the decimal comma. The amounts are checked by hand, row by row."""
     rows = [list(r) for r in TINY_ORDERS]
-    rows[0][3], rows[1][3] = "1,299.00", "¥12,345"
+    rows[0][3], rows[1][3], rows[2][3] = "1,299.00", "¥12,345", "1，299.00"  # full-width too
     folder = write_campaign(tmp_path / "thousands", orders=[tuple(r) for r in rows])
     campaign = open_campaign(folder)
     try:
@@ -1154,6 +1154,7 @@ def test_a_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path)
     finally:
         campaign.con.close()
     assert paid[rows[0][0]] == 1299.0 and paid[rows[1][0]] == 12345.0
+    assert paid[rows[2][0]] == 1299.0
     rows[0][3], rows[1][3], rows[2][3] = "12,50", "1.234,56", "12,3456"
     folder = write_campaign(tmp_path / "decimal", orders=[tuple(r) for r in rows])
     with pytest.raises(ValidationError) as err:

@@ -323,13 +323,14 @@ def run(
         elif library is not None and Path(library).is_dir():
             params["library"] = str(Path(library).resolve())
             params["report_dir"] = str(out.resolve())
-        warm = threading.Thread(target=_warm_quietly, name="fupan-warm-export", daemon=True)
+        warm = None  # warm already when forked from a batch's warmed process
         if not WARMED.is_set():
+            warm = threading.Thread(target=_warm_quietly, name="fupan-warm-export", daemon=True)
             warm.start()  # this process only waits on the kernel meanwhile
         nb = execute(
             Path(template), nb_path, params, cwd=campaign_dir, progress=progress, kernel=kernel
         )
-        if warm.is_alive():
+        if warm is not None:
             warm.join()
         switch("export")
     finally:

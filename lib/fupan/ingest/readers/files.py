@@ -15,6 +15,10 @@ from ...extract.duck import ddl
 #: how much of a file's head and tail the readers look at
 HEAD = 1 << 16
 
+#: A number whose commas (ASCII or full-width) separate thousands — 1,299.00; -12,345; 1，299 —
+#: as a DuckDB regex: any other comma (12,50, a decimal comma) is not a thousands separator.
+THOUSANDS = "^[+-]?[0-9]{1,3}([,，][0-9]{3})+([.][0-9]*)?$"
+
 #: A code as Excel writes a long number it has shortened (``1.23457E+18``), as a DuckDB regex.
 EXCEL_SCIENTIFIC = "^[0-9]([.][0-9]+)?[eE][+][0-9]+$"
 

@@ -33,7 +33,7 @@ import duckdb
 from ...errors import Problem
 from ...extract.duck import ddl, ident, literal
 from ..card import CARD_FILE, CONTRACTS, CampaignCard
-from .files import columns_of, problem
+from .files import THOUSANDS, columns_of, problem
 from .registry import Registry
 
 #: a status word meaning refunded when the line's refund amount is > 0, else cancelled
@@ -195,7 +195,7 @@ def amount_sql(q: str) -> str:
         f"'[\\s\\p{{Zs}}]', '', 'g')"
     )
     cleaned = (
-        f"CASE WHEN regexp_matches({bare}, '^[+-]?[0-9]{{1,3}}([,，][0-9]{{3}})+([.][0-9]*)?$') "
+        f"CASE WHEN regexp_matches({bare}, '{THOUSANDS}') "
         f"THEN regexp_replace({bare}, '[,，]', '', 'g') ELSE {bare} END"
     )
     return f"CASE WHEN {t} IN ('-', '--') THEN NULL ELSE nullif({cleaned}, '') END"

@@ -15,7 +15,7 @@ import duckdb
 from ...errors import SHEETS, Problem
 from ...extract.duck import ident, trimmed
 from ..card import CONTRACTS, CampaignCard, Column
-from ..readers.files import EXCEL_SCIENTIFIC
+from ..readers.files import EXCEL_SCIENTIFIC, THOUSANDS
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -69,9 +69,6 @@ def _text(q: str, raw_type: str = "") -> str:
     return trimmed(q) if raw_type == "VARCHAR" else f"trim(TRY_CAST({q} AS VARCHAR))"
 
 
-#: A number whose commas separate thousands (1,299.00; -12,345): any other comma is not one.
-THOUSANDS = "^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$"
-
 #: A number written with a decimal comma (12,50; 1.234,56), as European exports have it.
 DECIMAL_COMMA = "^[+-]?[0-9]{1,3}([.][0-9]{3})*,[0-9]+$|^[+-]?[0-9]+,[0-9]{1,2}$"
 
@@ -113,8 +110,9 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
         # separator only between groups of three digits: 12,50 (a decimal comma) is not 1250
         bare = f"regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*|[\\s\\p{{Zs}}]*元$', '', 'g')"
         return (
-            f"TRY_CAST(CASE WHEN NOT contains({s}, ',') THEN {bare} "
-            f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN replace({bare}, ',', '') END AS DOUBLE)"
+            f"TRY_CAST(CASE WHEN NOT (contains({s}, ',') OR contains({s}, '，')) THEN {bare} "
+            f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN regexp_replace({bare}, '[,，]', '', 'g') "
+            f"END AS DOUBLE)"
         )
     if col.allowed:
         return f"lower({s})"
