@@ -67,3 +67,41 @@ def test_not_in_the_case_record(retro):
 def test_hourly_chart_marks_the_days_the_table_lists(retro):
     """One choice of peak days: the chart's days (fupan.peak_days) are the table's, by hand."""
     assert fupan.peak_days(retro) == [pd.Timestamp("2025-01-05"), pd.Timestamp("2025-01-06")]
+
+
+@pytest.fixture(scope="module")
+def dates_only(tmp_path_factory):
+    """The same orders exported with dates only: every order time at 00:00:00."""
+    orders = [(o[0], o[1], o[2][:10], *o[3:]) for o in [*TINY_ORDERS, EXTRA]]
+    return fupan.load_retrospective(
+        write_campaign(tmp_path_factory.mktemp("dates") / "c", orders=orders)
+    )
+
+
+def test_dates_only_leave_the_peak_hour_unmeasured_not_at_midnight(retro, dates_only):
+    """An export of dates only put every order at 00:00, which read as a 100 % midnight peak;
+    the hour is now not measured, with the reason, and the day's money is unchanged."""
+    from fupan.analysis.results import Skip
+
+    assert isinstance(dates_only.peak_hours, Skip)
+    assert "dates only" in dates_only.peak_hours.text("en")
+    assert fupan.peak_days(dates_only) == []
+    assert dates_only.agg.daily.gmv.sum() == pytest.approx(retro.agg.daily.gmv.sum())
+    for lang, words in (("en", "dates only"), ("zh", "只有日期")):
+        shown = render.peak_hours(
+            dates_only.agg.hourly, dates_only.peak_hours, dates_only.card.windows, Style(lang)
+        )
+        assert len(shown) == 1  # the note alone: no chart of every order at midnight
+        text = visible_text(str(shown[0]))
+        assert words in text and "00:00 " not in text, text
+    assert "peak_hours" not in build_record(dates_only, {}, "")["analyses"]
+
+
+def test_orders_with_times_show_the_chart_and_the_table(retro):
+    from matplotlib.figure import Figure
+
+    chart, table = render.peak_hours(
+        retro.agg.hourly, retro.peak_hours, retro.card.windows, Style("en")
+    )
+    assert isinstance(chart, Figure)
+    assert "01-06 20:00" in visible_text(str(table))

@@ -1237,3 +1237,17 @@ def test_under_a_sep_line_a_field_too_many_is_still_named_at_its_row(tmp_path, e
         open_campaign(folder)
     (p,) = [p for p in err.value.problems if p.severity == "error"]
     assert (p.code, p.row) == ("too_many_fields", 3)
+
+
+def test_order_times_with_dates_only_are_named_once(tmp_path):
+    """Dates without a time of day (every line at 00:00:00): valid, with one warning that nothing by
+    hour is measured; the tiny campaign's own times (10:00, 00:05 …) give no such warning."""
+    timed = open_campaign(write_campaign(tmp_path / "timed"))
+    assert "no_time_of_day" not in {w.code for w in timed.warnings}
+    timed.con.close()
+    orders = [(o[0], o[1], o[2][:10], *o[3:]) for o in TINY_ORDERS]
+    campaign = open_campaign(write_campaign(tmp_path / "dates", orders=orders))
+    found = [w for w in campaign.warnings if w.code == "no_time_of_day"]
+    campaign.con.close()
+    assert len(found) == 1 and found[0].column == "order_time" and found[0].file == "orders.csv"
+    assert "00:00:00" in found[0].zh and "dates only" in found[0].en

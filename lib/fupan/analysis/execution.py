@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..i18n import bilingual
 from ..metrics import funnel as fn
 from ..metrics import inventory as inv
 from ..metrics.alerts import share_anomalies
@@ -126,7 +127,20 @@ def peak_hours(daily: pd.DataFrame, hourly: pd.DataFrame, windows: Windows) -> T
     day's GMV by hour; ``vs_baseline`` = that hour's GMV / the baseline window's average GMV in the
     same hour of the day (NaN when the baseline sold nothing then). Rows in date order: ``date``,
     ``hour``, ``gmv``, ``share``, ``vs_baseline``.
+
+    Not measured (ValueError, the report's note) when no order in the windows has a time of day
+    (``hourly.timed_orders``: an export with dates only puts every order at 00:00, which would
+    read as a midnight peak).
     """
+    if "timed_orders" in hourly and not hourly.timed_orders.sum() > 0:
+        raise ValueError(
+            bilingual(
+                "The order times carry dates only (every order at 00:00:00): the hour of the "
+                "peaks is not measured. Export the orders with their time of payment to have it.",
+                "订单时间只有日期、没有时刻（每笔订单都是 00:00:00）：峰值所在的小时无从计算。"
+                "导出订单时带上支付时间（精确到时分）即可得到。",
+            )
+        )
     camp, base = windows.campaign, windows.baseline
     day = daily.groupby("date").gmv.sum()
     day = day[(day.index >= pd.Timestamp(camp.start)) & (day.index <= pd.Timestamp(camp.end))]

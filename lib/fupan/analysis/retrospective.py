@@ -90,7 +90,12 @@ PIPELINE: tuple[Step, ...] = (
         "funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"
     ),
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
-    core("peak_hours", execution.peak_hours, "agg.daily", "agg.hourly", "card.windows"),
+    Step(
+        "peak_hours",
+        execution.peak_hours,
+        ("agg.daily", "agg.hourly", "card.windows"),
+        skippable=True,  # not measured when the orders carry dates only; not in case.json
+    ),
     Step(
         "daily_index",
         overview.daily_index,

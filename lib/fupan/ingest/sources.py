@@ -18,7 +18,6 @@ anywhere (:mod:`fupan.extract.engines.secrets`).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..extract.engines import Engine, create
 from ..extract.engines.secrets import source_error, url_from_env
 from .card import CARD_FILE, CampaignCard
 from .card.source import URL_IN_CARD
+from .history import HISTORY_SQL, history_warnings
 from .privacy import hashed_relations, load_salt
 from .readers import file_sha256
 from .source_checks import check_table, orders_rules, quote, where_of
@@ -165,27 +165,15 @@ def _open(
     if "events" in loaded:  # the relations the extract counts the events' customers in
         for name, select in hashed_relations().items():
             engine.view(name, select)
-    first = engine.query("SELECT CAST(min(order_time) AS DATE) AS d FROM orders").iloc[0, 0]
-    first = pd.Timestamp(first).date()
-    lookback = card.windows.campaign.start - dt.timedelta(days=365)
-    flags: dict[str, object] = {
-        "columns": present,
-        "history_start": first.isoformat(),
-        "new_customer_approximate": bool(first > lookback),
-        "source": src.engine,
-    }
-    if flags["new_customer_approximate"]:
-        problems.append(
-            Problem(
-                "short_history",
-                where_of(card, "orders", card.tables.orders),
-                f"订单历史从 {first} 开始，不足活动前一年（{lookback}）；“新客”为近似值（可能把老客算作新客）。",
-                f"Order history starts {first}, less than a year before the campaign ({lookback}); "
-                f"'new customer' is approximate (returning customers may count as new).",
-                column="order_time",
-                severity="warning",
-            )
-        )
+    row = engine.query(HISTORY_SQL).iloc[0]
+    flags, found = history_warnings(
+        card,
+        where_of(card, "orders", card.tables.orders),
+        pd.Timestamp(row["first_day"]).date(),
+        bool(row["timed"]),
+    )
+    flags.update(columns=present, source=src.engine)
+    problems += found
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
     for name, text in prints.items():
         table = getattr(card.tables, name)

@@ -21,6 +21,7 @@ from .sections.execution import (
     funnel,
     funnel_channels,
     inventory,
+    peak_hours,
     spend,
     stockouts,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "funnel_channels",
     "hypotheses_table",
     "inventory",
+    "peak_hours",
     "kpi_cards",
     "lessons",
     "lessons_and_actions",

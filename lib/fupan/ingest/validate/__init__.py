@@ -36,7 +36,6 @@ The rules beyond each column's type (error unless marked *warning*; the code in 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -47,6 +46,7 @@ from ...progress import step
 from .. import privacy
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
+from ..history import HISTORY_SQL, history_warnings
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, check_columns
@@ -176,24 +176,10 @@ def _open(
     for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw
         drop_raw(con, name)
 
-    flags: dict[str, object] = {}
-    first = con.execute("SELECT min(order_time)::DATE FROM orders").fetchall()[0][0]
-    lookback = card.windows.campaign.start - dt.timedelta(days=365)
+    first, timed = con.execute(HISTORY_SQL).fetchall()[0]
+    flags, found = history_warnings(card, card.tables.orders, first, bool(timed))
     flags["columns"] = present
-    flags["history_start"] = first.isoformat()
-    flags["new_customer_approximate"] = bool(first > lookback)
-    if flags["new_customer_approximate"]:
-        problems.append(
-            Problem(
-                code="short_history",
-                file=card.tables.orders,
-                column="order_time",
-                severity="warning",
-                zh=f"订单历史从 {first} 开始，不足活动前一年（{lookback}）；“新客”为近似值（可能把老客算作新客）。",
-                en=f"Order history starts {first}, less than a year before the campaign ({lookback}); "
-                f"'new customer' is approximate (returning customers may count as new).",
-            )
-        )
+    problems += found
     channels = variants = None
     if "events" in loaded:
         channels = event_values(con, typed["events"][0], inplace.get("events"), "channel")

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.execution import SLOW_MOVING_DAYS, STOCKOUT_LOOKBACK_DAYS
-from ...analysis.results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Skip
+from ...analysis.results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Skip, Table
 from ...dictionary import FUNNEL_STEPS
 from ...format import Style, number, pct
 from ...i18n import kpi_name, phase_name, step_label, t
@@ -95,6 +95,20 @@ def stockouts(
     if stock is None:
         return (note(t("no_table", style.lang, table="inventory")),)
     return charts.stockout_days(stock[stock.phase == "campaign"], style), inventory(health, style)
+
+
+def peak_hours(hourly: pd.DataFrame, result: Table | Skip, windows: Any, style: Style) -> Section:
+    """分小时峰值: GMV by hour on the peak days against the baseline day, and the table of each
+    peak day's busiest hour; a note instead when the hour was not measured (orders with dates
+    only), never a chart of every order at midnight."""
+    if isinstance(result, Skip):
+        return (skipped_note(result, style),)
+    days = list(result.table["date"])
+    baseline = (windows.baseline.start, windows.baseline.end)
+    return (
+        charts.hourly_peaks(hourly, days, baseline, style),
+        fragment("peak_hours", style, result=result),
+    )
 
 
 def spend(spend: pd.DataFrame | None, card: Any, channels: pd.DataFrame, style: Style) -> Section:

@@ -24,7 +24,7 @@ from IPython.display import display
 
 import fupan
 from fupan import cases
-from fupan.report import charts, ops_charts, render
+from fupan.report import ops_charts, render
 from fupan.report.sections import ops as ops_sections
 from fupan.report.sections import ops_days
 
@@ -74,8 +74,7 @@ display(*render.daily_gmv(r.agg.daily, r.windows, r.kpis, style, r.refund_maturi
 # ## 分小时峰值 Hourly peaks
 
 # %%
-display(charts.hourly_peaks(r.agg.hourly, fupan.peak_days(r), (r.card.windows.baseline.start, r.card.windows.baseline.end), style))
-display(render.fragment("peak_hours", style, result=r.peak_hours))
+display(*render.peak_hours(r.agg.hourly, r.peak_hours, r.card.windows, style))
 
 # %% [markdown]
 # ## 转化漏斗 Funnel
