@@ -1251,3 +1251,74 @@ def test_order_times_with_dates_only_are_named_once(tmp_path):
     campaign.con.close()
     assert len(found) == 1 and found[0].column == "order_time" and found[0].file == "orders.csv"
     assert "00:00:00" in found[0].zh and "dates only" in found[0].en
+
+
+def _edit_field(column: int, value: str, rows: tuple[int, ...]):
+    """An ``_orders_as`` edit putting ``value`` in field ``column`` of the data lines ``rows``."""
+
+    def edit(i: int, line: str) -> str:
+        fields = line.split(",")
+        if i in rows:
+            fields[column] = value
+        return ",".join(fields)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("column", "name", "value"),
+    [(5, "channel", "#N/A"), (4, "paid_amount", "#VALUE!"), (3, "order_time", "#REF!")],
+)
+def test_a_failed_formulas_value_is_named_in_any_column(tmp_path, column, name, value):
+    """#N/A and its kin, saved from a spreadsheet whose formula failed: one excel_error at its
+    row, not "expected a number" (nor, for a text column, silently one more channel)."""
+    folder = write_campaign(tmp_path / "c")
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[column - 1] == name
+    _orders_as(folder, "utf-8", _edit_field(column - 1, value, (2, 5)))
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    problems = err.value.problems
+    assert [(p.code, p.column, p.row) for p in problems if p.severity == "error"] == [
+        ("excel_error", name, 2)
+    ]
+    assert value in problems[0].en and "formula" in problems[0].en and "公式" in problems[0].zh
+    # the orders failed: the spend's channels are compared with nothing, so none is "unknown"
+    assert "unknown_channel" not in {p.code for p in problems}
+
+
+def test_a_failed_formula_in_the_customer_ids_is_named_before_pseudonymising(tmp_path):
+    """Customer ids of #N/A would each have become one made-up customer (a pseudonym of '#N/A');
+    the error counts them and names the first row, and shows no id."""
+    folder = write_campaign(tmp_path / "c")
+    _orders_as(folder, "utf-8", _edit_field(1, "#N/A", (3, 7)))
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (found,) = [p for p in err.value.problems if p.severity == "error"]
+    assert (found.code, found.column, found.row) == ("excel_error", "user_id", 3)
+    assert "2 row(s)" in found.en and "2 行" in found.zh
+
+
+def test_a_workbook_cell_holding_a_formulas_error_is_named_not_read_as_empty(tmp_path):
+    """An .xlsx whose channel formula failed in one row (an error cell, #N/A): read as the error
+    it is and named at its row. pandas read such a cell as empty, and an empty channel is no error."""
+    import openpyxl
+
+    folder = write_campaign(tmp_path / "c")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for i, row in enumerate(frame.itertuples(index=False), 1):
+        cells = [*row[:3], float(row[3]), "#N/A" if i == 4 else row[4], row[5], float(row[6])]
+        sheet.append(cells)
+    assert sheet.cell(5, 5).data_type == "e"  # an error cell, as Excel saves a failed formula
+    book.save(folder / "orders.xlsx")
+    (folder / "orders.csv").unlink()
+    card = folder / "campaign.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("orders.csv", "orders.xlsx"), "utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.column, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("excel_error", "channel", 4)
+    ]

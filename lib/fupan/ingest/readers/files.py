@@ -22,6 +22,23 @@ THOUSANDS = "^[+-]?[0-9]{1,3}([,，][0-9]{3})+([.][0-9]*)?$"
 #: A code as Excel writes a long number it has shortened (``1.23457E+18``), as a DuckDB regex.
 EXCEL_SCIENTIFIC = "^[0-9]([.][0-9]+)?[eE][+][0-9]+$"
 
+#: The values a spreadsheet shows for a formula that failed (a lookup that found nothing is #N/A),
+#: which a CSV or workbook saved from it carries as text: never data.
+EXCEL_ERRORS = (
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+)
+#: :data:`EXCEL_ERRORS` as a SQL list: ``value IN EXCEL_ERROR_LIST``.
+EXCEL_ERROR_LIST = "(" + ", ".join(f"'{e}'" for e in EXCEL_ERRORS) + ")"
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()

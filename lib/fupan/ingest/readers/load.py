@@ -14,7 +14,7 @@ from .. import privacy
 from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
 from .columns import apply_names, header_further_down, missing_columns
-from .files import EXCEL_SCIENTIFIC, HEAD, columns_of, mismatch, problem, sniff
+from .files import EXCEL_ERROR_LIST, EXCEL_SCIENTIFIC, HEAD, columns_of, mismatch, problem, sniff
 from .profiles import Profile, normalise, pinned, resolve
 from .registry import READERS, Reader, reader_for
 
@@ -222,7 +222,7 @@ def load_table(
     totals = _totals_line(con, raw, filename)
     if totals is not None:  # its empty cells and summed amount are not an order's
         return problems + [totals]
-    problems += _scientific_customers(con, raw, filename)
+    problems += _customer_id_errors(con, raw, filename)
     found, log = privacy.protect(
         con, raw, contract, filename, salt if salt is not None else privacy.load_salt()
     )
@@ -319,32 +319,52 @@ def _totals_line(
     )
 
 
-def _scientific_customers(con: duckdb.DuckDBPyConnection, raw: str, filename: str) -> list[Problem]:
-    """An error when customer ids of ``raw`` are in Excel's scientific notation (long numeric ids
-    rounded to their first digits, so that different customers may now share one), checked before
-    they are pseudonymised; it names the first row and the count, never an id."""
+def _customer_id_errors(con: duckdb.DuckDBPyConnection, raw: str, filename: str) -> list[Problem]:
+    """Errors for customer ids of ``raw`` that are not ids, checked before they are pseudonymised
+    (after, they would be one more customer each): in Excel's scientific notation (long numeric
+    ids rounded to their first digits, so that different customers may now share one), or a
+    failed formula's value (#N/A …, every such row one made-up customer). Each names the first
+    row and the count, never an id."""
     if "user_id" not in columns_of(con, raw):
         return []
-    (count, first), *_ = con.execute(
-        f"SELECT count(*), min(rowid) + 1 FROM {raw} "
-        f"WHERE regexp_matches(trim(CAST(user_id AS VARCHAR)), '{EXCEL_SCIENTIFIC}')"
+    value = "trim(CAST(user_id AS VARCHAR))"
+    (count, first, failed, first_failed), *_ = con.execute(
+        f"SELECT count(*) FILTER (WHERE regexp_matches({value}, '{EXCEL_SCIENTIFIC}')), "
+        f"min(rowid) FILTER (WHERE regexp_matches({value}, '{EXCEL_SCIENTIFIC}')) + 1, "
+        f"count(*) FILTER (WHERE {value} IN {EXCEL_ERROR_LIST}), "
+        f"min(rowid) FILTER (WHERE {value} IN {EXCEL_ERROR_LIST}) + 1 FROM {raw}"
     ).fetchall()
-    if not count:
-        return []
-    return [
-        problem(
-            "excel_scientific_id",
-            filename,
-            f"列 user_id 有 {count} 行是 Excel 的科学计数法（形如 1.23457E+18）：Excel 把长的客户编号四舍五入"
-            f"成了前几位，不同的客户可能已变成同一个。请从平台重新导出，或在 Excel 里先把这一列设为「文本」再保存。",
-            f"{count} row(s) of column user_id are in Excel's scientific notation (like 1.23457E+18): "
-            f"Excel rounded these long customer ids to their first digits, so different customers may "
-            f"now be one. Export again from the platform, or format the column as Text in Excel "
-            f"before saving.",
-            row=first,
-            column="user_id",
+    found = []
+    if count:
+        found.append(
+            problem(
+                "excel_scientific_id",
+                filename,
+                f"列 user_id 有 {count} 行是 Excel 的科学计数法（形如 1.23457E+18）：Excel 把长的客户编号四舍五入"
+                f"成了前几位，不同的客户可能已变成同一个。请从平台重新导出，或在 Excel 里先把这一列设为「文本」再保存。",
+                f"{count} row(s) of column user_id are in Excel's scientific notation (like 1.23457E+18): "
+                f"Excel rounded these long customer ids to their first digits, so different customers may "
+                f"now be one. Export again from the platform, or format the column as Text in Excel "
+                f"before saving.",
+                row=first,
+                column="user_id",
+            )
         )
-    ]
+    if failed:
+        found.append(
+            problem(
+                "excel_error",
+                filename,
+                f"列 user_id 有 {failed} 行是电子表格公式的错误值（如 #N/A：查找公式没有找到），不是客户编号；"
+                f"请在表格里修正公式（或粘贴为数值）后重新保存。",
+                f"{failed} row(s) of column user_id hold a spreadsheet formula's error value (e.g. "
+                f"#N/A: a lookup found nothing), not a customer id; fix the formula in the sheet (or "
+                f"paste values) and save again.",
+                row=first_failed,
+                column="user_id",
+            )
+        )
+    return found
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -437,7 +457,7 @@ def open_table(
         p.severity == "error" for p in problems
     ):  # what a spreadsheet did, as validation says
         totals = _totals_line(con, raw, path.name)
-        problems += [totals] if totals is not None else _scientific_customers(con, raw, path.name)
+        problems += [totals] if totals is not None else _customer_id_errors(con, raw, path.name)
     if any(p.severity == "error" for p in problems):
         return OpenedTable(con, None, problems, used.name if used else None)
     contract = {c.name for c in CONTRACTS[table]}

@@ -41,13 +41,29 @@ def cell_text(v: Any) -> str | None:
     return str(v)
 
 
+def _sheets(path: Path) -> tuple[list[list[Any]], list[str]]:
+    """The first sheet's rows (each as long as the longest) and the names of every sheet.
+
+    Read with openpyxl itself: pandas turns a cell holding a formula's error (#N/A, a lookup that
+    found nothing) into an empty one, which for an optional column (a channel) was no error at
+    all; openpyxl gives its text, which the checks name (``excel_error``)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = [str(n) for n in book.sheetnames]
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows], names
+
+
 def read_excel(
     con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
 ) -> list[Problem]:
     try:  # no NA guessing: "n/a" or "NULL" in a cell is a value the checks should see
-        sheet = pd.read_excel(
-            path, header=None, dtype=object, engine="openpyxl", keep_default_na=False
-        )
+        rows, names = _sheets(path)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many types on a damaged workbook
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         return [
@@ -58,9 +74,10 @@ def read_excel(
                 f"Cannot read the Excel file {filename}: it is damaged or truncated ({first}).",
             )
         ]
-    notes = _other_sheets(path, filename)
-    cells = [[cell_text(v) for v in row] for row in sheet.itertuples(index=False)]
-    used = [j for j in range(sheet.shape[1]) if any(r[j] is not None for r in cells)]
+    notes = _other_sheets(names, filename)
+    cells = [[cell_text(v) for v in row] for row in rows]
+    width = len(cells[0]) if cells else 0
+    used = [j for j in range(width) if any(r[j] is not None for r in cells)]
     filled = [i for i, r in enumerate(cells) if any(v is not None for v in r)]
     if not used or not filled:
         return [
@@ -84,13 +101,8 @@ def read_excel(
     return notes
 
 
-def _other_sheets(path: Path, filename: str) -> list[Problem]:
+def _other_sheets(names: list[str], filename: str) -> list[Problem]:
     """A warning when the workbook has more than one sheet: only the first is read."""
-    try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            names = [str(n) for n in book.sheet_names]
-    except Exception:  # noqa: BLE001 — the sheet was read; its neighbours' names are a courtesy
-        return []
     if len(names) < 2:
         return []
     others = "、".join(f"「{n}」" for n in names[1:6]) + ("…" if len(names) > 6 else "")

@@ -15,7 +15,7 @@ import duckdb
 from ...errors import SHEETS, Problem
 from ...extract.duck import ident, trimmed
 from ..card import CONTRACTS, CampaignCard, Column
-from ..readers.files import EXCEL_SCIENTIFIC, THOUSANDS
+from ..readers.files import EXCEL_ERROR_LIST, EXCEL_SCIENTIFIC, THOUSANDS
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -143,6 +143,22 @@ def _checks(
         else f"nullif({_text(ident(col.name), raw_type)}, '') IS NOT NULL"
     )
     checks: list[tuple[str, str, str, str]] = []
+    # a failed formula's value (#N/A …) in a sheet: never data, whatever the column's type (a
+    # channel or sku of '#N/A' was read as one more channel or product)
+    excel_error = (
+        f"{_text(ident(col.name), raw_type)} IN {EXCEL_ERROR_LIST}" if sheet and not typed else ""
+    )
+    if excel_error:
+        checks.append(
+            (
+                "excel_error",
+                excel_error,
+                "是电子表格公式的错误值（如 #N/A：查找公式没有找到），不是数据；请在表格里修正公式"
+                "（或粘贴为数值）后重新保存",
+                "is a spreadsheet formula's error value (e.g. #N/A: a lookup found nothing), not "
+                "data; fix the formula in the sheet (or paste values) and save again",
+            )
+        )
     if col.required:
         checks.append(
             (
@@ -153,14 +169,17 @@ def _checks(
             )
         )
     if col.kind != "string":
-        named = "FALSE"  # a bad row a more specific check below names (and bad_type does not)
+        named = (  # a bad row a more specific check names (and bad_type does not)
+            f"coalesce({excel_error}, FALSE)" if excel_error else "FALSE"
+        )
         if col.kind in ("number", "integer") and not typed:
             text = _text(ident(col.name), raw_type)
-            named = f"CASE WHEN ({expr}) IS NULL THEN regexp_matches({text}, '{DECIMAL_COMMA}') ELSE FALSE END"
+            comma = f"CASE WHEN ({expr}) IS NULL THEN regexp_matches({text}, '{DECIMAL_COMMA}') ELSE FALSE END"
+            named = f"({named} OR {comma})"
             checks.append(
                 (
                     "decimal_comma",
-                    f"{given} AND {named}",
+                    f"{given} AND {comma}",
                     "像是以逗号作小数点（如 12,50 表示 12.50）：fupan 以「.」为小数点、「,」只作千位分隔；"
                     "请以小数点导出（或在表格软件里改为中文/英文区域格式后再保存）",
                     "looks like a decimal comma (12,50 for 12.50): fupan reads '.' as the decimal "
@@ -171,14 +190,15 @@ def _checks(
         if col.kind in ("timestamp", "date") and not typed:
             # 45607.5 is 2024-11-11 12:00 to Excel: a date column saved as numbers
             text = _text(ident(col.name), raw_type)
-            named = (
+            serial = (
                 f"CASE WHEN ({expr}) IS NULL THEN coalesce(TRY_CAST({text} AS DOUBLE) "
                 f"BETWEEN 20000 AND 80000, FALSE) ELSE FALSE END"
             )
+            named = f"({named} OR {serial})"
             checks.append(
                 (
                     "excel_serial_date",
-                    f"{given} AND {named}",
+                    f"{given} AND {serial}",
                     "是 Excel 的日期序号（如 45607.5 即 2024-11-11 12:00），不是日期文本：请在 Excel 里"
                     "把这一列设为日期时间格式（如 yyyy-mm-dd hh:mm:ss）后再保存",
                     "is an Excel date serial number (45607.5 is 2024-11-11 12:00), not a date: "

@@ -213,7 +213,9 @@ def check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> l
     """Spend channels should be recognisable: each appears in the orders or in the card's budget,
     and each budgeted channel has spend rows. Warnings, not errors — awareness spend with no
     attributed orders is legitimate — but a mismatch is usually a naming difference (直播 vs live)
-    that would leave ROAS and budget pacing empty for that channel."""
+    that would leave ROAS and budget pacing empty for that channel. Without valid orders
+    (``has_orders`` False: their errors are reported) the spend channels are matched to nothing,
+    so none of them is called unknown."""
     problems = []
     spend = con.execute(
         "SELECT channel, min(_row) FROM spend GROUP BY channel ORDER BY min(_row)"
@@ -224,7 +226,7 @@ def check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> l
         else set()
     )
     budget = card.strategy.budget
-    unknown = [(c, r) for c, r in spend if c not in in_orders and c not in budget]
+    unknown = [(c, r) for c, r in spend if c not in in_orders and c not in budget and has_orders]
     if unknown:
         names = ", ".join(c for c, _ in unknown)
         close = {
