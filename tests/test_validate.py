@@ -1322,3 +1322,25 @@ def test_a_workbook_cell_holding_a_formulas_error_is_named_not_read_as_empty(tmp
     assert [(p.code, p.column, p.row) for p in err.value.problems if p.severity == "error"] == [
         ("excel_error", "channel", 4)
     ]
+
+
+@pytest.mark.parametrize(
+    "guard",
+    ['="{}"', "'{}", "{}\t", "\t{}"],
+    ids=["formula", "apostrophe", "tab-after", "tab-before"],
+)
+def test_ids_guarded_as_text_read_as_the_ids_themselves(tmp_path, guard):
+    """Order and customer ids written with a spreadsheet's text guard (="…", a leading apostrophe,
+    a tab around them) read as the ids themselves, so the orders' customers are the events'
+    (guarded, they were other customers: their pseudonyms differed from the visitors')."""
+    clean = write_campaign(tmp_path / "clean")
+    folder = write_campaign(tmp_path / "guarded")
+
+    def edit(i: int, line: str) -> str:
+        order_id, user_id, rest = line.split(",", 2)
+        return ",".join([guard.format(order_id), guard.format(user_id), rest])
+
+    _orders_as(folder, "utf-8", edit)
+    assert guard.format("o1") in (folder / "orders.csv").read_text(encoding="utf-8")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)  # the same rewrite (直播 channel), unguarded
+    assert _orders_table(folder) == _orders_table(clean)

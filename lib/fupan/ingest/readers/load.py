@@ -15,7 +15,7 @@ from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
 from .columns import apply_names, header_further_down, missing_columns
 from .files import EXCEL_ERROR_LIST, EXCEL_SCIENTIFIC, HEAD, columns_of, mismatch, problem, sniff
-from .profiles import Profile, normalise, pinned, resolve
+from .profiles import Profile, id_sql, normalise, pinned, resolve
 from .registry import READERS, Reader, reader_for
 
 _STOP = ("mapping_target_exists", "duplicate_column")
@@ -222,6 +222,7 @@ def load_table(
     totals = _totals_line(con, raw, filename)
     if totals is not None:  # its empty cells and summed amount are not an order's
         return problems + [totals]
+    _unwrap_ids(con, raw)
     problems += _customer_id_errors(con, raw, filename)
     found, log = privacy.protect(
         con, raw, contract, filename, salt if salt is not None else privacy.load_salt()
@@ -317,6 +318,34 @@ def _totals_line(
         f"again. Delete the line and save.",
         row=found[0][0],
     )
+
+
+#: The code columns of any table whose values a spreadsheet export may guard as text.
+GUARDED_IDS = ("order_id", "user_id", "sku", "session_id", "coupon_id")
+
+#: A value guarded as text — Excel's ="…" formula, a leading apostrophe, a tab before or after
+#: (a platform's guard against Excel) — or padded with any other space.
+_GUARDED = "^[\\s\\p{Zs}]*(=\"|'')|^[\\s\\p{Zs}]|[\\s\\p{Zs}]$"
+
+
+def _unwrap_ids(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+    """Codes written with Excel's text guards — ``="4512…"``, ``'4512…`` or a tab after them —
+    read as the code itself, as an export profile reads them (:func:`fupan.ingest.readers.profiles.id_sql`): an
+    orders file whose customer ids are guarded and an events file whose are not name the same
+    customers (guarded, they were other customers, and the buyers were no visitors). The table is
+    rewritten only when some value is guarded."""
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {raw})").fetchall())
+    cols = [c for c in GUARDED_IDS if types.get(c) == "VARCHAR"]
+    if not cols:
+        return
+    any_guarded = " OR ".join(f"regexp_matches({ident(c)}, '{_GUARDED}')" for c in cols)
+    (guarded,), *_ = con.execute(f"SELECT count(*) FROM {raw} WHERE {any_guarded}").fetchall()
+    if guarded:
+        replace = ", ".join(f"{id_sql(ident(c))} AS {ident(c)}" for c in cols)
+        ddl(
+            con,
+            f"CREATE OR REPLACE TABLE {raw} AS SELECT * REPLACE ({replace}) FROM {raw} ORDER BY rowid",
+        )
 
 
 def _customer_id_errors(con: duckdb.DuckDBPyConnection, raw: str, filename: str) -> list[Problem]:
