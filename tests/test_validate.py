@@ -1344,3 +1344,53 @@ def test_ids_guarded_as_text_read_as_the_ids_themselves(tmp_path, guard):
     assert guard.format("o1") in (folder / "orders.csv").read_text(encoding="utf-8")
     _orders_as(clean, "utf-8", lambda i, ln: ln)  # the same rewrite (直播 channel), unguarded
     assert _orders_table(folder) == _orders_table(clean)
+
+
+def _orders_renamed(folder: Path, name: str, data: bytes) -> None:
+    """The campaign's orders replaced by ``data`` in a file called ``name``."""
+    (folder / "orders.csv").unlink()
+    (folder / name).write_bytes(data)
+    card = folder / "campaign.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("orders.csv", name), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "sep"),
+    [
+        ("orders.txt", "utf-16", "\t"),  # Excel's "Unicode text": BOM, little-endian, tabs
+        ("orders.csv", "utf-16", ","),
+        ("orders.txt", "utf-16-le", "\t"),  # no byte-order mark
+        ("orders.txt", "utf-16-be", "\t"),
+        ("orders.txt", "utf-8", "\t"),  # Excel's "Text (tab delimited)"
+        ("orders.csv", "gb18030", "\t"),
+    ],
+)
+def test_unicode_text_and_tab_separated_saves_read_as_the_utf8_csv(tmp_path, name, encoding, sep):
+    """Excel's "Unicode text" (UTF-16, tab-separated) was refused and a tab-separated .csv or .txt
+    had every column "missing"; both now read as the same orders as the UTF-8 CSV, and the
+    temporary UTF-8 copy of a UTF-16 file is gone once read."""
+    import tempfile
+
+    clean = write_campaign(tmp_path / "clean")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)
+    expected = _orders_table(clean)
+    folder = write_campaign(tmp_path / "saved")
+    text = (clean / "orders.csv").read_text(encoding="utf-8").replace(",", sep)
+    _orders_renamed(folder, name, text.encode(encoding))
+    before = set(Path(tempfile.gettempdir()).glob("fupan-read-*"))
+    assert _orders_table(folder) == expected
+    assert set(Path(tempfile.gettempdir()).glob("fupan-read-*")) <= before
+
+
+def test_a_bad_value_in_a_utf16_file_is_named_at_its_row(tmp_path):
+    folder = write_campaign(tmp_path / "c")
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace(",20.0,", ",二十,")
+    _orders_renamed(
+        folder, "orders.txt", ("\n".join(lines) + "\n").replace(",", "\t").encode("utf-16")
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.column, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("bad_type", "paid_amount", 4)
+    ]

@@ -604,11 +604,15 @@ def _(f: Path) -> dict:
     )
 
 
-@case("orders-utf16")
+@case("orders-utf16-damaged")
 def _(f: Path) -> dict:
     write_card(f)
     write_csv(f, "orders.csv", ORDER_COLUMNS, orders_with(1, channel="直播间"), encoding="utf-16")
-    return expect("table_encoding", "orders.csv", None, None, "Excel's 'Unicode text' (UTF-16)")
+    data = (f / "orders.csv").read_bytes()
+    (f / "orders.csv").write_bytes(data[:40] + b"\x00\xd8" + data[40:])  # a lone surrogate
+    return expect(
+        "table_encoding", "orders.csv", None, None, "UTF-16 text (its BOM) that does not decode"
+    )
 
 
 @case("orders-latin1-broken-bytes")
@@ -1106,6 +1110,16 @@ def _(f: Path) -> dict:
     return ok(
         queries=[("SELECT channel FROM orders WHERE _row = 1", [["直播间"]])],
         why="GB18030/GBK is what Chinese Excel writes; it is supported",
+    )
+
+
+@case("ok-utf16-csv")
+def _(f: Path) -> dict:
+    write_card(f)
+    write_csv(f, "orders.csv", ORDER_COLUMNS, orders_with(1, channel="直播间"), encoding="utf-16")
+    return ok(
+        queries=[("SELECT channel FROM orders WHERE _row = 1", [["直播间"]])],
+        why="UTF-16, as Excel's 'Unicode text' save writes it, is read as the UTF-8 file",
     )
 
 

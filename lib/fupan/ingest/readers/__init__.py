@@ -27,8 +27,9 @@ What a file may look like (each rule gives a bilingual problem naming file, row 
 - The content must match the extension: an HTML page (a login page saved instead of the export),
   a Parquet file named ``.csv`` or a CSV named ``.xlsx`` is refused. Legacy ``.xls`` is refused
   (save as ``.xlsx``). A 0-byte or whitespace-only file is empty.
-- CSV text is UTF-8 (a BOM is fine) or GB18030/GBK (Chinese Excel's default). UTF-16 and bytes
-  that are neither are refused, naming the row of the first bad byte.
+- CSV text is UTF-8 (a BOM is fine), GB18030/GBK (Chinese Excel's default) or UTF-16 (Excel's
+  "Unicode text"); bytes that are none of them are refused, naming the row of the first bad byte.
+  A ``.csv`` or ``.txt`` is separated by commas, tabs or semicolons, as its first line shows.
 - Column names are unique after trimming spaces and applying the mapping; a row must not have more
   fields than the header; a CSV whose last line is cut short (no final newline and fewer fields
   than the header) is truncated, as is a Parquet file without its footer.

@@ -1,7 +1,9 @@
 """CSV and TSV: scanned by DuckDB as text; GB18030/GBK decoded in Python (registrations csv, tsv).
 
-CSV text is UTF-8 (a BOM is fine) or GB18030/GBK (Chinese Excel's default); UTF-16 and bytes that
-are neither are refused, naming the row of the first bad byte. A row must not have more fields than
+CSV text is UTF-8 (a BOM is fine), GB18030/GBK (Chinese Excel's default) or UTF-16 (Excel's
+"Unicode text", tab-separated); bytes that are none of them are refused, naming the row of the
+first bad byte. A ``.csv`` or ``.txt`` is read with the separator its first line shows (a comma,
+else a tab, else a semicolon, or the one Excel's ``sep=`` line names). A row must not have more fields than
 the header; a CSV whose last line is cut short (no final newline and fewer fields than the header)
 is truncated.
 """
@@ -202,39 +204,93 @@ def read_delimited(
 
 
 def csv_separator(head: bytes) -> tuple[str, int]:
-    """The separator of a ``.csv`` file from its first bytes, and how many lines come before its
-    header: a first line ``sep=;`` (Excel's own directive, which Excel reads and hides) names it
-    and is skipped; else ``;`` when the first line has semicolons and no comma (Excel saves a CSV
-    so in locales whose decimal mark is a comma), else ``,``."""
+    """The separator of a ``.csv`` or ``.txt`` file from its first bytes, and how many lines come
+    before its header: a first line ``sep=;`` (Excel's own directive, which Excel reads and hides)
+    names it and is skipped; else, when the first line has no comma, a tab if it has tabs (Excel's
+    "Text (tab delimited)" and "Unicode text" saves) or ``;`` if it has semicolons (Excel saves a
+    CSV so in locales whose decimal mark is a comma); else ``,``."""
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
     directive = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None
     if directive:
         return directive.group(1), 1
     first = next((line for line in lines if line.strip()), "")
-    return (";" if ";" in first and "," not in first else ","), 0
+    if "," in first:
+        return ",", 0
+    return ("\t" if "\t" in first else ";" if ";" in first else ","), 0
 
 
-def _csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
+def _utf8_copy(path: Path, filename: str) -> Path | Problem:
+    """A UTF-16 text file (Excel's "Unicode text" save: tab-separated, with a byte-order mark)
+    as a temporary UTF-8 copy, private to this user (mode 0600) — the caller removes it as soon as
+    it is read, since it holds the export's personal data as the export does; or the problem
+    when the bytes are not UTF-16 after all."""
+    import os
+    import tempfile
+
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # the byte-order mark says which, and is dropped
+    else:  # no mark: ASCII characters have their zero byte second (little-endian) or first
+        encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return encoding_problem(filename, b"", utf16=True)
+    del data
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="fupan-read-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _read_text_file(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str, sep: str | None
+) -> list[Problem]:
+    """:func:`read_delimited` of a text file in any of the encodings read (a UTF-16 one through a
+    UTF-8 copy), with the separator ``sep`` or, when None, the one :func:`csv_separator` finds."""
     with open(path, "rb") as fh:
-        sep, skip = csv_separator(fh.read(HEAD))
-    problems = read_delimited(con, raw, path, filename, sep, skip)
-    if sep == ";" and not skip and not any(p.severity == "error" for p in problems):
-        problems.append(
-            problem(
-                "semicolon_separated",
-                filename,
-                f"{filename} 以分号（;）分隔，已按分号读取（欧洲区域的 Excel 这样保存 CSV；其金额常以逗号作小数点）。",
-                f"{filename} is separated by semicolons and was read so (Excel saves a CSV so in "
-                f"European locales, whose amounts often have a decimal comma).",
-                severity="warning",
-            )
-        )
+        head = fh.read(HEAD)
+    copy = None
+    if sniff(head) == "utf16":
+        converted = _utf8_copy(path, filename)
+        if isinstance(converted, Problem):
+            return [converted]
+        copy = path = converted
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+    try:
+        found_sep, skip = csv_separator(head) if sep is None else (sep, 0)
+        problems = read_delimited(con, raw, path, filename, found_sep, skip)
+    finally:
+        if copy is not None:
+            copy.unlink()
+    if found_sep == ";" and not skip and not any(p.severity == "error" for p in problems):
+        problems.append(_semicolons(filename))
     return problems
 
 
+def _semicolons(filename: str) -> Problem:
+    return problem(
+        "semicolon_separated",
+        filename,
+        f"{filename} 以分号（;）分隔，已按分号读取（欧洲区域的 Excel 这样保存 CSV；其金额常以逗号作小数点）。",
+        f"{filename} is separated by semicolons and was read so (Excel saves a CSV so in "
+        f"European locales, whose amounts often have a decimal comma).",
+        severity="warning",
+    )
+
+
+def _csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
+    return _read_text_file(con, raw, path, filename, None)
+
+
 def _tsv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str) -> list[Problem]:
-    return read_delimited(con, raw, path, filename, "\t")
+    return _read_text_file(con, raw, path, filename, "\t")
 
 
 register_reader(Reader("csv", (".csv", ".txt"), frozenset({"text", "utf16"}), _csv))

@@ -115,9 +115,9 @@ def encoding_problem(filename: str, data: bytes, utf16: bool = False) -> Problem
         return problem(
             "table_encoding",
             filename,
-            f"{filename} 是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或 GB18030/GBK 编码的 CSV。",
-            f"{filename} is UTF-16 encoded (Excel's 'Unicode text'); save it as 'CSV UTF-8' "
-            f"(or GB18030/GBK CSV).",
+            f"{filename} 看来是 UTF-16 编码（Excel 的“Unicode 文本”），但无法按 UTF-16 解码（文件可能已损坏）；请重新导出，或另存为“CSV UTF-8”。",
+            f"{filename} looks UTF-16 encoded (Excel's 'Unicode text') but cannot be decoded as "
+            f"such (a damaged file?); export it again, or save it as 'CSV UTF-8'.",
         )
     try:
         data.decode("utf-8")
