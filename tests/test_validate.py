@@ -1394,3 +1394,83 @@ def test_a_bad_value_in_a_utf16_file_is_named_at_its_row(tmp_path):
     assert [(p.code, p.column, p.row) for p in err.value.problems if p.severity == "error"] == [
         ("bad_type", "paid_amount", 4)
     ]
+
+
+def _paid_as(tmp_path: Path, values: dict[int, str], card: dict | None = None):
+    """The tiny campaign with paid_amount of the data lines ``values`` written as given: the
+    validated amounts by order line, or the errors (code, row) validation stopped at."""
+    folder = write_campaign(tmp_path / "c", card=card)
+    _orders_as(folder, "utf-8", _edit_field(3, "", ()))  # the same file, for its quoting
+    lines = (folder / "orders.csv").read_text(encoding="utf-8").splitlines()
+    for row, value in values.items():
+        fields = lines[row].split(",")
+        fields[3] = f'"{value}"' if "," in value else value
+        lines[row] = ",".join(fields)
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        campaign = open_campaign(folder)
+    except ValidationError as err:
+        return [(p.code, p.row) for p in err.problems if p.severity == "error"]
+    try:
+        return [
+            r[0]
+            for r in campaign.con.execute("SELECT paid_amount FROM orders ORDER BY _row").fetchall()
+        ]
+    finally:
+        campaign.con.close()
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("CNY 1,299.00", 1299.0),
+        ("RMB12", 12.0),
+        ("12.5 CNY", 12.5),
+        ("rmb 7", 7.0),
+        ("￥ 1，299.00", 1299.0),
+        ("+¥3", 3.0),
+    ],
+)
+def test_amounts_with_the_cards_currency_written_out_read_as_numbers(tmp_path, written, value):
+    """A currency code (CNY, or RMB for it) before or after the amount, as exports and hand-made
+    sheets write it, was 'expected a number'."""
+    amounts = _paid_as(tmp_path, {2: written})
+    assert amounts[1] == value and amounts[0] == TINY_ORDERS[0][3]
+
+
+@pytest.mark.parametrize("written", ["-¥20.0", "(20.0)", "(¥20.0)", "−20", "－20"])
+def test_negative_amounts_in_any_notation_read_as_negative(tmp_path, written):
+    """A minus before the sign, accounting parentheses and the Unicode minus signs read as the
+    negative number they are — which a paid amount must not be: named by its minimum at its row
+    (they were 'expected a number')."""
+    assert _paid_as(tmp_path, {4: written}) == [("below_minimum", 4)]
+
+
+@pytest.mark.parametrize("written", ["USD 30.0", "$30.0", "30.0 GBP", "usd30", "€ 30"])
+def test_an_amount_in_another_currency_than_the_cards_is_named(tmp_path, written):
+    """'$30.0' in a CNY campaign was read as ¥30 (any currency sign was taken off); a code other
+    than the card's was 'expected a number'. Now one currency_mismatch at its row."""
+    assert _paid_as(tmp_path, {3: written}) == [("currency_mismatch", 3)]
+
+
+def test_a_campaign_in_pounds_reads_pounds_and_names_yuan(tmp_path):
+    card = {**TINY_CARD, "currency": "GBP"}
+    amounts = _paid_as(tmp_path, {1: "£100.00", 2: "GBP 50", 3: "30.0 gbp"}, card)
+    assert amounts[:3] == [100.0, 50.0, 30.0]
+    assert _paid_as(tmp_path / "yuan", {5: "¥20.0"}, card) == [("currency_mismatch", 5)]
+    assert _paid_as(tmp_path / "pcs", {5: "20 pcs"}, card) == [("bad_type", 5)]  # not a currency
+
+
+def test_a_dash_or_null_for_an_amount_is_none(tmp_path):
+    """'-', '--', '—' and NULL, an export's "none": an optional amount (the refund) is empty, a
+    required one (the paid amount) is named as empty at its row — neither 'expected a number'."""
+    folder = write_campaign(tmp_path / "refund")
+    marks = {1: "-", 2: "--", 3: "—", 5: "NULL"}
+    _orders_as(
+        folder, "utf-8", lambda i, ln: ln.rsplit(",", 1)[0] + "," + marks[i] if i in marks else ln
+    )
+    campaign = open_campaign(folder)
+    refunds = campaign.con.execute("SELECT refund_amount FROM orders ORDER BY _row").fetchall()
+    campaign.con.close()
+    assert [r[0] for r in refunds][:6] == [0.0, 0.0, 0.0, 20.0, 0.0, 0.0]
+    assert _paid_as(tmp_path / "paid", {6: "-"}) == [("null_value", 6)]

@@ -73,13 +73,63 @@ def _text(q: str, raw_type: str = "") -> str:
 DECIMAL_COMMA = "^[+-]?[0-9]{1,3}([.][0-9]{3})*,[0-9]+$|^[+-]?[0-9]+,[0-9]{1,2}$"
 
 
-def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
+#: What a spreadsheet or export writes in a number's place for "none": read as an empty value.
+PLACEHOLDERS = ("-", "--", "—", "——", "－", "NULL", "null", "\\N")
+_PLACEHOLDER_LIST = "(" + ", ".join(f"'{p}'" for p in PLACEHOLDERS) + ")"
+
+#: The currencies each sign may stand for (a code, CNY or RMB, stands for itself).
+SIGNS = {
+    "¥": ("CNY", "JPY"),
+    "￥": ("CNY", "JPY"),
+    "元": ("CNY",),
+    "$": ("USD", "HKD", "SGD", "AUD", "CAD", "NZD", "TWD", "MXN"),
+    "€": ("EUR",),
+    "£": ("GBP",),
+}
+#: The currency codes recognised beside an amount (a word such as "pcs" is not one).
+CODES = (
+    "CNY RMB USD EUR GBP JPY HKD TWD MOP SGD KRW AUD CAD NZD CHF MXN THB MYR IDR PHP VND INR RUB "
+    "BRL AED SAR"
+).split()
+_CODE = "(?i:" + "|".join(CODES) + ")"
+_SP = "[\\s\\p{Zs}]*"
+_SIGN = "[+\\-]?"
+#: A number with its currency before (a sign or a code of :data:`CODES`) or after it (a code or 元),
+#: minus signs of either kind and accounting parentheses: groups 1 and 2 are the currency.
+DECORATED = (
+    f"^[(]?{_SP}{_SIGN}{_SP}([¥￥$€£]|{_CODE})?{_SP}{_SIGN}{_SP}"
+    f"([0-9][0-9.,，]*|[.][0-9]+){_SP}({_CODE}|元)?{_SP}[)]?$"
+)
+
+
+def codes_of(currency: str) -> tuple[str, ...]:
+    """The codes an amount in ``currency`` may carry (RMB for CNY too)."""
+    return (currency, "RMB") if currency == "CNY" else (currency,)
+
+
+def _plain_number(s: str, currency: str) -> str:
+    """Text ``s`` of a number column with what surrounds the number taken off: −/－ read as a
+    minus, an accounting negative ``(12.00)`` as -12.00, the card's currency code before or after
+    it (``CNY 1,299.00``, ``RMB12``, ``12 CNY``) and a currency sign before it (``¥``, ``-¥12``)
+    removed, a trailing 元 removed. A comma is a thousands separator only between groups of three
+    digits: ``12,50`` (a decimal comma) is left for :data:`DECIMAL_COMMA` to name."""
+    codes = "|".join(codes_of(currency))
+    text = f"regexp_replace(translate({s}, '−－', '--'), '^[(](.*)[)]$', '-\\1')"
+    text = (
+        f"regexp_replace({text}, '^({_SIGN}){_SP}(?:{codes}){_SP}|{_SP}(?:{codes})$', '\\1', 'gi')"
+    )
+    text = f"regexp_replace({text}, '^({_SIGN}){_SP}[¥￥$€£]{_SP}|{_SP}元$', '\\1', 'g')"
+    return text
+
+
+def _cast_expr(col: Column, raw_type: str, tz: str, currency: str = "CNY") -> str:
     """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
 
     Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
-    Numbers may carry thousands separators, a leading currency sign (¥ ￥ $ € £) or a trailing 元;
-    a time may be written 2025年11月11日 20:00.
+    Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
+    the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
+    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00.
     """
     q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
     if col.kind in ("timestamp", "date"):
@@ -105,12 +155,11 @@ def _cast_expr(col: Column, raw_type: str, tz: str) -> str:
     if col.kind in ("number", "integer"):
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
-        # a space after the sign may be a no-break one (U+00A0, copied through a web page); a
-        # Chinese sheet may write the unit after the number (1299.00元). A comma is a thousands
-        # separator only between groups of three digits: 12,50 (a decimal comma) is not 1250
-        bare = f"regexp_replace({s}, '^[¥￥$€£][\\s\\p{{Zs}}]*|[\\s\\p{{Zs}}]*元$', '', 'g')"
+        # a space after the sign may be a no-break one (U+00A0, copied through a web page)
+        bare = _plain_number(s, currency)
         return (
-            f"TRY_CAST(CASE WHEN NOT (contains({s}, ',') OR contains({s}, '，')) THEN {bare} "
+            f"TRY_CAST(CASE WHEN {s} IN {_PLACEHOLDER_LIST} THEN NULL "
+            f"WHEN NOT (contains({s}, ',') OR contains({s}, '，')) THEN {bare} "
             f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN regexp_replace({bare}, '[,，]', '', 'g') "
             f"END AS DOUBLE)"
         )
@@ -126,7 +175,7 @@ EXCEL_MANGLED = ("order_id", "sku", "session_id", "coupon_id")
 
 
 def _checks(
-    col: Column, expr: str, raw_type: str = "VARCHAR", sheet: bool = True
+    col: Column, expr: str, raw_type: str = "VARCHAR", sheet: bool = True, currency: str = "CNY"
 ) -> list[tuple[str, str, str, str]]:
     """(code, SQL condition of a bad row, zh, en) for every rule of the column's contract.
     ``sheet``: the table is a file a spreadsheet opens and saves (CSV, Excel), whose codes are
@@ -142,6 +191,8 @@ def _checks(
         if typed
         else f"nullif({_text(ident(col.name), raw_type)}, '') IS NOT NULL"
     )
+    if col.kind in ("number", "integer") and not typed:  # "-" or NULL: none given
+        given += f" AND {_text(ident(col.name), raw_type)} NOT IN {_PLACEHOLDER_LIST}"
     checks: list[tuple[str, str, str, str]] = []
     # a failed formula's value (#N/A …) in a sheet: never data, whatever the column's type (a
     # channel or sku of '#N/A' was read as one more channel or product)
@@ -175,7 +226,27 @@ def _checks(
         if col.kind in ("number", "integer") and not typed:
             text = _text(ident(col.name), raw_type)
             comma = f"CASE WHEN ({expr}) IS NULL THEN regexp_matches({text}, '{DECIMAL_COMMA}') ELSE FALSE END"
-            named = f"({named} OR {comma})"
+            # a currency that is not the card's: a sign or a code before the number, a code or 元
+            # after it (checked only where the rest is a number)
+            signs = [sign for sign, currencies in SIGNS.items() if currency in currencies]
+            own = ", ".join(f"'{c}'" for c in (*codes_of(currency), *signs, ""))
+            other = (
+                f"coalesce(regexp_matches({text}, '{DECORATED}') AND NOT "
+                f"(upper(regexp_extract({text}, '{DECORATED}', 1)) IN ({own}) AND "
+                f"upper(regexp_extract({text}, '{DECORATED}', 3)) IN ({own})), FALSE)"
+            )
+            named = f"({named} OR {comma} OR {other})"
+            checks.append(
+                (
+                    "currency_mismatch",
+                    f"{given} AND {other}",
+                    f"金额带着别的币种（卡片的币种是 {currency}）：fupan 不换算汇率；请以 {currency} "
+                    f"导出金额，或把卡片的 currency 改成金额实际的币种",
+                    f"carries another currency than the card's ({currency}): fupan converts no "
+                    f"currency; export the amounts in {currency}, or set the card's currency to "
+                    f"the one they are in",
+                )
+            )
             checks.append(
                 (
                     "decimal_comma",
@@ -356,13 +427,13 @@ def check_columns(
     for col in CONTRACTS[name]:
         if col.name not in types:
             continue
-        expr = _cast_expr(col, types[col.name], card.timezone)
+        expr = _cast_expr(col, types[col.name], card.timezone, card.currency)
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
             problems += check_zones(con, name, filename, col.name, card.timezone)
         pending += [
             (col, *check)
-            for check in _checks(col, expr, types[col.name], sheet)
+            for check in _checks(col, expr, types[col.name], sheet, card.currency)
             if not (check[0] == "null_value" and col.name in complete)
         ]
     # One scan counts every check; examples are fetched only for the checks that failed.
