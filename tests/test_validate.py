@@ -1474,3 +1474,8 @@ def test_a_dash_or_null_for_an_amount_is_none(tmp_path):
     campaign.con.close()
     assert [r[0] for r in refunds][:6] == [0.0, 0.0, 0.0, 20.0, 0.0, 0.0]
     assert _paid_as(tmp_path / "paid", {6: "-"}) == [("null_value", 6)]
+
+
+def test_a_unicode_minus_before_another_currency_is_still_named(tmp_path):
+    """'−€30' (a Unicode minus) must not slip past the currency check as -30 yuan."""
+    assert _paid_as(tmp_path, {3: "−€30"}) == [("currency_mismatch", 3), ("below_minimum", 3)]

@@ -87,15 +87,17 @@ SIGNS = {
     "£": ("GBP",),
 }
 #: The currency codes recognised beside an amount (a word such as "pcs" is not one).
+# fmt: off
 CODES = (
-    "CNY RMB USD EUR GBP JPY HKD TWD MOP SGD KRW AUD CAD NZD CHF MXN THB MYR IDR PHP VND INR RUB "
-    "BRL AED SAR"
-).split()
+    "CNY", "RMB", "USD", "EUR", "GBP", "JPY", "HKD", "TWD", "MOP", "SGD", "KRW", "AUD", "CAD",
+    "NZD", "CHF", "MXN", "THB", "MYR", "IDR", "PHP", "VND", "INR", "RUB", "BRL", "AED", "SAR",
+)
+# fmt: on
 _CODE = "(?i:" + "|".join(CODES) + ")"
 _SP = "[\\s\\p{Zs}]*"
-_SIGN = "[+\\-]?"
+_SIGN = "[+\\-−－]?"
 #: A number with its currency before (a sign or a code of :data:`CODES`) or after it (a code or 元),
-#: minus signs of either kind and accounting parentheses: groups 1 and 2 are the currency.
+#: a sign (+, -, − or －) and accounting parentheses: groups 1 and 3 are the currency.
 DECORATED = (
     f"^[(]?{_SP}{_SIGN}{_SP}([¥￥$€£]|{_CODE})?{_SP}{_SIGN}{_SP}"
     f"([0-9][0-9.,，]*|[.][0-9]+){_SP}({_CODE}|元)?{_SP}[)]?$"
