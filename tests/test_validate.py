@@ -1479,3 +1479,36 @@ def test_a_dash_or_null_for_an_amount_is_none(tmp_path):
 def test_a_unicode_minus_before_another_currency_is_still_named(tmp_path):
     """'−€30' (a Unicode minus) must not slip past the currency check as -30 yuan."""
     assert _paid_as(tmp_path, {3: "−€30"}) == [("currency_mismatch", 3), ("below_minimum", 3)]
+
+
+def test_empty_rows_after_the_records_are_dropped_and_between_them_named(tmp_path):
+    """Rows of empty fields (,,,,,, as a sheet saves cleared or formatted rows): at the end they
+    are dropped, as a workbook's trailing blank rows are (they were an error per column); between
+    records they are one error at the first, with their count."""
+    clean = write_campaign(tmp_path / "clean")
+    expected = _orders_table(clean)
+    text = (clean / "orders.csv").read_text(encoding="utf-8")
+    tail = write_campaign(tmp_path / "tail")
+    (tail / "orders.csv").write_text(text + ",,,,,,\n , ,,,\u3000,,\n,,,,,,\n", encoding="utf-8")
+    assert _orders_table(tail) == expected
+    middle = write_campaign(tmp_path / "middle")
+    lines = text.splitlines()
+    lines[3:3] = [",,,,,,", ",,,,,,"]  # after data row 2
+    (middle / "orders.csv").write_text("\n".join(lines) + "\n,,,,,,\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(middle)
+    assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("empty_row", 3)
+    ]
+    assert "2 row(s)" in err.value.problems[0].en
+
+
+def test_a_totals_line_above_trailing_empty_rows_is_still_named(tmp_path):
+    folder = write_campaign(tmp_path / "c")
+    text = (folder / "orders.csv").read_text(encoding="utf-8")
+    (folder / "orders.csv").write_text(text + "合计,,,710.0,,,30.0\n,,,,,,\n,,,,,,\n", "utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("totals_row", 11)
+    ]

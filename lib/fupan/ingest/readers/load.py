@@ -209,6 +209,9 @@ def load_table(
     repeated = _repeated_header(con, raw, filename)
     if repeated is not None:  # its cells would be read as one more record
         return problems + [repeated]
+    empty = _empty_rows(con, raw, filename)
+    if empty is not None:  # a blank record between records: each of its cells would be an error
+        return problems + [empty]
     _, found = shape(con, raw, name, filename, mapping, profile, card_row)
     problems += found
     if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
@@ -287,6 +290,39 @@ TOTALS_WORDS = (
     "sum",
     "subtotal",
 )
+
+
+def _empty_rows(con: duckdb.DuckDBPyConnection, raw: str, filename: str) -> Problem | None:
+    """Rows of ``raw`` with every field empty (``,,,,,,``, as a sheet saves rows that were
+    formatted or cleared): those after the last record are dropped, as a workbook's trailing
+    blank rows are; any between records is an error naming the first and how many (each of its
+    cells was an error of its own). Nothing is renumbered: the rows kept are the file's."""
+    columns = [c for c in columns_of(con, raw) if c != "rowid"]
+    if not columns:
+        return None
+    blank = " AND ".join(f"nullif(trim(CAST({ident(c)} AS VARCHAR)), '') IS NULL" for c in columns)
+    rows = [
+        r[0]
+        for r in con.execute(f"SELECT rowid FROM {raw} WHERE {blank} ORDER BY rowid").fetchall()
+    ]
+    if not rows:
+        return None
+    (total,), *_ = con.execute(f"SELECT count(*) FROM {raw}").fetchall()
+    tail = total
+    while rows and rows[-1] == tail - 1:  # the blank rows that end the table
+        tail = rows.pop()
+    if tail < total:
+        ddl(con, f"DELETE FROM {raw} WHERE rowid >= {tail}")
+    if not rows:
+        return None
+    return problem(
+        "empty_row",
+        filename,
+        f"{filename} 有 {len(rows)} 行每一格都是空的（夹在数据行之间）；请删去这些空行后保存。",
+        f"{len(rows)} row(s) of {filename} have every field empty, between records; delete the "
+        f"empty rows and save.",
+        row=rows[0] + 1,
+    )
 
 
 def _totals_line(
