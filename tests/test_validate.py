@@ -4,6 +4,7 @@ exit code 2 from the CLI, and nothing written anywhere."""
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -1512,3 +1513,58 @@ def test_a_totals_line_above_trailing_empty_rows_is_still_named(tmp_path):
     assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
         ("totals_row", 11)
     ]
+
+
+LATE = ("o11", "b", "2025-01-13 09:30:00", 15.0, "search", "paid", 0.0)  # 13 tells day from month
+
+
+@pytest.mark.parametrize(
+    ("fmt", "order", "shown"),
+    [("%m/%d/%Y %H:%M:%S", "month", "1/13/2025 9:30"), ("%d.%m.%Y %H:%M:%S", "day", "13.1.2025")],
+)
+def test_dates_written_day_and_month_first_are_read_in_the_order_a_value_tells(
+    tmp_path, fmt, order, shown
+):
+    """12/1/2010 8:26 (US, as UCI Online Retail writes it) or 13.1.2025 (European) was 'expected a
+    timestamp'; a value with a part above 12 tells the order: read so, with a warning naming it."""
+    iso = write_campaign(tmp_path / "iso", orders=[*TINY_ORDERS, LATE])
+    _orders_as(iso, "utf-8", lambda i, ln: ln)
+
+    def written(i: int, line: str) -> str:
+        fields = line.split(",")
+        text = pd.Timestamp(fields[2]).strftime(fmt)
+        fields[2] = re.sub(r"(?<![0-9:])0([0-9])", r"\1", text)  # unpadded, as Excel writes them
+        return ",".join(fields)
+
+    folder = write_campaign(tmp_path / "slashed", orders=[*TINY_ORDERS, LATE])
+    _orders_as(folder, "utf-8", written)
+    assert shown in (folder / "orders.csv").read_text(encoding="utf-8")
+    campaign = open_campaign(folder)
+    warned = [w for w in campaign.warnings if w.code == "date_order_read"]
+    campaign.con.close()
+    assert _orders_table(folder) == _orders_table(iso)
+    assert len(warned) == 1 and warned[0].row == 11 and f"{order}/" in warned[0].en
+
+
+def test_dates_whose_order_nothing_tells_or_that_mix_orders_are_one_error(tmp_path):
+    """01/05/2025 is 5 January or 1 May: with no part above 12 anywhere, one error (not one per
+    row); values that can only be day-first beside values that can only be month-first, one error
+    naming a row of each."""
+    folder = write_campaign(tmp_path / "ambiguous")  # 01-01 … 01-08: every part ≤ 12
+    _orders_as(folder, "utf-8", lambda i, ln: re.sub(r"2025-(\d\d)-(\d\d)", r"\1/\2/2025", ln))
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("ambiguous_date_order", 1)
+    ]
+    early = ("o12", "c", "2025-01-14 10:00:00", 5.0, "live", "paid", 0.0)
+    mixed = write_campaign(tmp_path / "mixed", orders=[*TINY_ORDERS, LATE, early])
+    lines = (mixed / "orders.csv").read_text(encoding="utf-8").splitlines()
+    lines[11] = lines[11].replace("2025-01-13", "13/01/2025")
+    lines[12] = lines[12].replace("2025-01-14", "01/14/2025")
+    (mixed / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(mixed)
+    found = [p for p in err.value.problems if p.severity == "error"]
+    assert [(p.code, p.row) for p in found] == [("mixed_date_order", 11)]
+    assert "13/01/2025" in found[0].en and "01/14/2025" in found[0].en

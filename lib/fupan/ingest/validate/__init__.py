@@ -142,7 +142,7 @@ def _open(
                 con, name, filename, card, view.complete if view is not None else ()
             )
             problems += found
-            if found:
+            if any(p.severity == "error" for p in found):
                 loaded.remove(name)
                 continue
             dups = (

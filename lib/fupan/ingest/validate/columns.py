@@ -124,16 +124,102 @@ def _plain_number(s: str, currency: str) -> str:
     return text
 
 
-def _cast_expr(col: Column, raw_type: str, tz: str, currency: str = "CNY") -> str:
+#: A date written day and month first, in either order, then a four-digit year (11/12/2025,
+#: 12.11.2025, 1-2-2025), with whatever follows (the time): groups 1, 2, 3, 4.
+SLASHED = "^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})(.*)$"
+#: How :data:`SLASHED` is rewritten as year-month-day for each order.
+_ISO = {"mdy": "\\3-\\1-\\2\\4", "dmy": "\\3-\\2-\\1\\4"}
+_ORDER_WORDS = {"mdy": ("月/日/年", "month/day/year"), "dmy": ("日/月/年", "day/month/year")}
+
+
+def date_order(
+    con: duckdb.DuckDBPyConnection, raw: str, column: str, filename: str
+) -> tuple[str | None, list[Problem]]:
+    """How a text time column writes its dates when they start with day and month (:data:`SLASHED`,
+    as US and European exports do: ``12/1/2010 8:26``): month first (``mdy``) when some value's
+    second part is above 12 and none's first, day first (``dmy``) the other way round — read so,
+    with a warning naming the value that tells; an error when values say both, or when none tells
+    (every part ≤ 12: 11/11/2025 reads the same either way, but 11/12/2025 does not)."""
+    s = _text(ident(column))
+    first = f"TRY_CAST(regexp_extract({s}, '{SLASHED}', 1) AS INTEGER)"
+    second = f"TRY_CAST(regexp_extract({s}, '{SLASHED}', 2) AS INTEGER)"
+    slashed = f"regexp_matches({s}, '{SLASHED}')"
+    (n, n_dmy, dmy_row, n_mdy, mdy_row, row), *_ = con.execute(
+        f"SELECT count(*) FILTER (WHERE {slashed}), "
+        f"count(*) FILTER (WHERE {slashed} AND {first} > 12), "
+        f"min(rowid) FILTER (WHERE {slashed} AND {first} > 12), "
+        f"count(*) FILTER (WHERE {slashed} AND {second} > 12), "
+        f"min(rowid) FILTER (WHERE {slashed} AND {second} > 12), "
+        f"min(rowid) FILTER (WHERE {slashed}) FROM {raw}"
+    ).fetchall()
+    if not n:
+        return None, []
+
+    def value(rowid: int) -> str:
+        return str(con.execute(f"SELECT {s} FROM {raw} WHERE rowid = {rowid}").fetchall()[0][0])
+
+    if n_dmy and n_mdy:
+        a, b = value(dmy_row), value(mdy_row)
+        return None, [
+            Problem(
+                code="mixed_date_order",
+                file=filename,
+                row=dmy_row + 1,
+                column=column,
+                zh=f"列 {column} 的日期顺序前后不一：第 {dmy_row + 1} 行的 {a} 只能是 日/月/年，第 "
+                f"{mdy_row + 1} 行的 {b} 只能是 月/日/年；请统一导出为 2025-11-11 的写法。",
+                en=f"The dates of column {column} are written in two orders: {a} (row "
+                f"{dmy_row + 1}) can only be day/month/year, {b} (row {mdy_row + 1}) only "
+                f"month/day/year; export them all as 2025-11-11.",
+            )
+        ]
+    if not (n_dmy or n_mdy):
+        example = value(row)
+        return None, [
+            Problem(
+                code="ambiguous_date_order",
+                file=filename,
+                row=row + 1,
+                column=column,
+                zh=f"列 {column} 的日期写作 {example} 这样，没有一个值能分辨是 日/月/年 还是 月/日/年"
+                f"（每一段都不超过 12）；请导出为 2025-11-11 的写法。",
+                en=f"The dates of column {column} are written like {example}, and no value tells "
+                f"day/month/year from month/day/year (no part is above 12); export them as "
+                f"2025-11-11.",
+            )
+        ]
+    order, tell = ("dmy", dmy_row) if n_dmy else ("mdy", mdy_row)
+    zh, en = _ORDER_WORDS[order]
+    example = value(tell)
+    return order, [
+        Problem(
+            code="date_order_read",
+            file=filename,
+            row=tell + 1,
+            column=column,
+            severity="warning",
+            zh=f"列 {column} 的日期按 {zh} 读取：第 {tell + 1} 行的 {example} 只能这样读。",
+            en=f"The dates of column {column} are read as {en}: {example} (row {tell + 1}) can "
+            f"only be read so.",
+        )
+    ]
+
+
+def _cast_expr(
+    col: Column, raw_type: str, tz: str, currency: str = "CNY", order: str | None = None
+) -> str:
     """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
 
     Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
     Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
-    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00.
+    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, or
+    12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`date_order` found.
     """
     q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
+    if col.kind in ("timestamp", "date") and order in _ISO:
+        s = f"regexp_replace({s}, '{SLASHED}', '{_ISO[order]}')"
     if col.kind in ("timestamp", "date"):
         if "TIME ZONE" in raw_type or raw_type.startswith("TIMESTAMPTZ"):  # e.g. TIMESTAMPTZ_NS
             ts = f"timezone('{zone}', CAST({q} AS TIMESTAMPTZ))"
@@ -429,7 +515,13 @@ def check_columns(
     for col in CONTRACTS[name]:
         if col.name not in types:
             continue
-        expr = _cast_expr(col, types[col.name], card.timezone, card.currency)
+        order = None
+        if col.kind in ("timestamp", "date") and types[col.name] == "VARCHAR":
+            order, found = date_order(con, raw, col.name, filename)
+            problems += found
+            if any(p.severity == "error" for p in found):
+                continue  # its dates cannot be read: each row would only repeat that
+        expr = _cast_expr(col, types[col.name], card.timezone, card.currency, order)
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
             problems += check_zones(con, name, filename, col.name, card.timezone)
