@@ -1568,3 +1568,41 @@ def test_dates_whose_order_nothing_tells_or_that_mix_orders_are_one_error(tmp_pa
     found = [p for p in err.value.problems if p.severity == "error"]
     assert [(p.code, p.row) for p in found] == [("mixed_date_order", 11)]
     assert "13/01/2025" in found[0].en and "01/14/2025" in found[0].en
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [
+        lambda t: t.strftime("%Y/%m/%d %I:%M:%S %p"),  # 08:00:00 PM
+        lambda t: t.strftime("%Y-%m-%d %I:%M:%S").replace(" 0", " ") + t.strftime("%p").lower(),
+        lambda t: (
+            t.strftime("%Y/%m/%d ") + ("上午" if t.hour < 12 else "下午") + t.strftime(" %I:%M:%S")
+        ),
+    ],
+    ids=["AM/PM", "am/pm", "上午/下午"],
+)
+def test_times_on_a_12_hour_clock_read_as_the_24_hour_times(tmp_path, clock):
+    """'2025/01/05 08:00:00 PM' was read as 08:00 (DuckDB ignores the marker) and 12:05 AM as
+    12:05 — a silent wrong hour for every afternoon order; Chinese Excel's 下午 08:00 was 'expected
+    a timestamp'. The tiny campaign's 00:05 and 20:00 orders are the cases that tell."""
+    clean = write_campaign(tmp_path / "clean")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)
+    folder = write_campaign(tmp_path / "12h")
+
+    def edit(i: int, line: str) -> str:
+        fields = line.split(",")
+        fields[2] = clock(pd.Timestamp(fields[2]))
+        return ",".join(fields)
+
+    _orders_as(folder, "utf-8", edit)
+    assert _orders_table(folder) == _orders_table(clean)
+
+
+def test_an_hour_past_12_with_a_marker_is_no_time(tmp_path):
+    folder = write_campaign(tmp_path / "c")
+    _orders_as(folder, "utf-8", _edit_field(2, "2025-01-02 13:05 PM", (2,)))
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
+        ("bad_type", 2)
+    ]

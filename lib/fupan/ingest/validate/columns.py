@@ -7,7 +7,7 @@ failed. A column already typed in the file (Parquet) is checked without any text
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import duckdb
@@ -132,6 +132,38 @@ _ISO = {"mdy": "\\3-\\1-\\2\\4", "dmy": "\\3-\\2-\\1\\4"}
 _ORDER_WORDS = {"mdy": ("月/日/年", "month/day/year"), "dmy": ("日/月/年", "day/month/year")}
 
 
+#: A 12-hour clock's marker beside a time (``8:26 PM``, ``下午 08:26``, as Chinese Excel writes
+#: AM/PM): group 2.
+MERIDIEM = "(?i)(^|[\\s\\p{Zs}0-9])(上午|下午|AM|PM|A[.]M[.]|P[.]M[.])([\\s\\p{Zs}]|$)"
+_AFTERNOON = "('PM', 'P.M.', '下午')"
+
+
+def has_meridiem(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> bool:
+    """Whether some value of text time column ``column`` is on a 12-hour clock (:data:`MERIDIEM`):
+    DuckDB reads ``2025/11/11 08:26 PM`` as 08:26, ignoring the marker."""
+    s = _text(ident(column))
+    return bool(
+        con.execute(
+            f"SELECT count(*) FROM {raw} WHERE regexp_matches({s}, '{MERIDIEM}')"
+        ).fetchall()[0][0]
+    )
+
+
+def _on_24_hours(s: str, ts: Callable[[str], str]) -> str:
+    """The timestamp of text ``s`` whose time may carry a 12-hour clock's marker: ``ts(text)`` read
+    without it, then 12 hours on for a PM time before noon, 12 hours back for 12:xx AM; a time
+    with a marker whose hour is not 1–12 is no time (NULL)."""
+    mark = f"upper(regexp_extract({s}, '{MERIDIEM}', 2))"
+    bare = f"trim(regexp_replace(regexp_replace({s}, '{MERIDIEM}', '\\1 \\3'), '\\s+', ' ', 'g'))"
+    t = ts(bare)
+    return (
+        f"CASE WHEN {mark} = '' THEN {ts(s)} "
+        f"WHEN hour({t}) NOT BETWEEN 1 AND 12 THEN NULL "
+        f"WHEN {mark} IN {_AFTERNOON} THEN {t} + CASE WHEN hour({t}) < 12 THEN INTERVAL 12 HOUR ELSE INTERVAL 0 HOUR END "
+        f"ELSE {t} - CASE WHEN hour({t}) = 12 THEN INTERVAL 12 HOUR ELSE INTERVAL 0 HOUR END END"
+    )
+
+
 def date_order(
     con: duckdb.DuckDBPyConnection, raw: str, column: str, filename: str
 ) -> tuple[str | None, list[Problem]]:
@@ -206,7 +238,12 @@ def date_order(
 
 
 def _cast_expr(
-    col: Column, raw_type: str, tz: str, currency: str = "CNY", order: str | None = None
+    col: Column,
+    raw_type: str,
+    tz: str,
+    currency: str = "CNY",
+    order: str | None = None,
+    meridiem: bool = False,
 ) -> str:
     """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
 
@@ -215,7 +252,8 @@ def _cast_expr(
     Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
     ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, or
-    12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`date_order` found.
+    12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`date_order` found, and on a
+    12-hour clock when ``meridiem`` (:func:`has_meridiem`: 8:26 PM is 20:26).
     """
     q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
     if col.kind in ("timestamp", "date") and order in _ISO:
@@ -226,16 +264,20 @@ def _cast_expr(
         elif raw_type.startswith("TIMESTAMP") or raw_type == "DATE":
             ts = f"CAST({q} AS TIMESTAMP)"
         else:
-            # 2025年11月11日 20:00 as a Chinese spreadsheet writes it → 2025-11-11 20:00
-            local = (
-                f"CASE WHEN contains({s}, '年') THEN regexp_replace({s}, "
-                f"'^([0-9]{{4}})年([0-9]{{1,2}})月([0-9]{{1,2}})日[\\s\\p{{Zs}}]*', '\\1-\\2-\\3 ') "
-                f"ELSE {s} END"
-            )
+
+            def local(text: str) -> str:
+                # 2025年11月11日 20:00 as a Chinese spreadsheet writes it → 2025-11-11 20:00
+                ymd = (
+                    f"CASE WHEN contains({text}, '年') THEN regexp_replace({text}, "
+                    f"'^([0-9]{{4}})年([0-9]{{1,2}})月([0-9]{{1,2}})日[\\s\\p{{Zs}}]*', '\\1-\\2-\\3 ') "
+                    f"ELSE {text} END"
+                )
+                return f"TRY_CAST(trim({ymd}) AS TIMESTAMP)"
+
             ts = (
                 f"CASE WHEN regexp_matches({s}, '{ZONED}') THEN timezone('{zone}', "
                 f"TRY_CAST(regexp_replace({s}, '\\s+([+-][0-9])', '\\1') AS TIMESTAMPTZ)) "
-                f"ELSE TRY_CAST(trim({local}) AS TIMESTAMP) END"
+                f"ELSE {_on_24_hours(s, local) if meridiem else local(s)} END"
             )
         return (
             ts if col.kind == "timestamp" else (q if raw_type == "DATE" else f"CAST({ts} AS DATE)")
@@ -515,13 +557,14 @@ def check_columns(
     for col in CONTRACTS[name]:
         if col.name not in types:
             continue
-        order = None
+        order, meridiem = None, False
         if col.kind in ("timestamp", "date") and types[col.name] == "VARCHAR":
             order, found = date_order(con, raw, col.name, filename)
             problems += found
             if any(p.severity == "error" for p in found):
                 continue  # its dates cannot be read: each row would only repeat that
-        expr = _cast_expr(col, types[col.name], card.timezone, card.currency, order)
+            meridiem = has_meridiem(con, raw, col.name)
+        expr = _cast_expr(col, types[col.name], card.timezone, card.currency, order, meridiem)
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
             problems += check_zones(con, name, filename, col.name, card.timezone)
