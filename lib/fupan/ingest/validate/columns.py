@@ -138,17 +138,6 @@ MERIDIEM = "(?i)(^|[\\s\\p{Zs}0-9])(上午|下午|AM|PM|A[.]M[.]|P[.]M[.])([\\s\
 _AFTERNOON = "('PM', 'P.M.', '下午')"
 
 
-def has_meridiem(con: duckdb.DuckDBPyConnection, raw: str, column: str) -> bool:
-    """Whether some value of text time column ``column`` is on a 12-hour clock (:data:`MERIDIEM`):
-    DuckDB reads ``2025/11/11 08:26 PM`` as 08:26, ignoring the marker."""
-    s = _text(ident(column))
-    return bool(
-        con.execute(
-            f"SELECT count(*) FROM {raw} WHERE regexp_matches({s}, '{MERIDIEM}')"
-        ).fetchall()[0][0]
-    )
-
-
 def _on_24_hours(s: str, ts: Callable[[str], str]) -> str:
     """The timestamp of text ``s`` whose time may carry a 12-hour clock's marker: ``ts(text)`` read
     without it, then 12 hours on for a PM time before noon, 12 hours back for 12:xx AM; a time
@@ -164,77 +153,103 @@ def _on_24_hours(s: str, ts: Callable[[str], str]) -> str:
     )
 
 
-def date_order(
+def time_notation(
     con: duckdb.DuckDBPyConnection, raw: str, column: str, filename: str
-) -> tuple[str | None, list[Problem]]:
-    """How a text time column writes its dates when they start with day and month (:data:`SLASHED`,
-    as US and European exports do: ``12/1/2010 8:26``): month first (``mdy``) when some value's
-    second part is above 12 and none's first, day first (``dmy``) the other way round — read so,
-    with a warning naming the value that tells; an error when values say both, or when none tells
-    (every part ≤ 12: 11/11/2025 reads the same either way, but 11/12/2025 does not)."""
+) -> tuple[str | None, bool, list[Problem]]:
+    """How a text time column writes its times, from one scan: the order of its dates when they
+    start with day and month, whether some time is on a 12-hour clock (:data:`MERIDIEM`: DuckDB
+    reads ``08:26 PM`` as 08:26, ignoring the marker), and the problems.
+
+    Dates day and month first (:data:`SLASHED`, as US and European exports write them:
+    ``12/1/2010 8:26``): month first (``mdy``) when some value's second part is above 12 and none's
+    first, day first (``dmy``) the other way round — read so, with a warning naming the value
+    that tells; an error when values say both, or when none tells (every part ≤ 12: 11/11/2025
+    reads the same either way, but 11/12/2025 does not)."""
     s = _text(ident(column))
-    first = f"TRY_CAST(regexp_extract({s}, '{SLASHED}', 1) AS INTEGER)"
-    second = f"TRY_CAST(regexp_extract({s}, '{SLASHED}', 2) AS INTEGER)"
-    slashed = f"regexp_matches({s}, '{SLASHED}')"
-    (n, n_dmy, dmy_row, n_mdy, mdy_row, row), *_ = con.execute(
-        f"SELECT count(*) FILTER (WHERE {slashed}), "
-        f"count(*) FILTER (WHERE {slashed} AND {first} > 12), "
-        f"min(rowid) FILTER (WHERE {slashed} AND {first} > 12), "
-        f"count(*) FILTER (WHERE {slashed} AND {second} > 12), "
-        f"min(rowid) FILTER (WHERE {slashed} AND {second} > 12), "
-        f"min(rowid) FILTER (WHERE {slashed}) FROM {raw}"
+    first = f"TRY_CAST(regexp_extract(v, '{SLASHED}', 1) AS INTEGER)"
+    second = f"TRY_CAST(regexp_extract(v, '{SLASHED}', 2) AS INTEGER)"
+    # each value trimmed and tested once, cheap tests first (a separator in second or third
+    # place; a letter M or 午), and only the rows that pass counted (10M ISO times: ~0.7 s)
+    marks = "('/', '.', '-')"
+    slashed = (
+        f"(substr(v, 2, 1) IN {marks} OR substr(v, 3, 1) IN {marks}) "
+        f"AND regexp_matches(v, '{SLASHED}')"
+    )
+    twelve_hour = (
+        f"(contains(v, 'M') OR contains(v, 'm') OR contains(v, '午')) "
+        f"AND regexp_matches(v, '{MERIDIEM}')"
+    )
+    (n, n_dmy, dmy_row, n_mdy, mdy_row, row, twelve), *_ = con.execute(
+        f"SELECT count(*) FILTER (WHERE sl), count(*) FILTER (WHERE sl AND {first} > 12), "
+        f"min(r) FILTER (WHERE sl AND {first} > 12), count(*) FILTER (WHERE sl AND {second} > 12), "
+        f"min(r) FILTER (WHERE sl AND {second} > 12), min(r) FILTER (WHERE sl), "
+        f"count(*) FILTER (WHERE tw) FROM (SELECT r, v, {slashed} AS sl, {twelve_hour} AS tw "
+        f"FROM (SELECT rowid AS r, {s} AS v FROM {raw})) WHERE sl OR tw"
     ).fetchall()
+    meridiem = bool(twelve)
     if not n:
-        return None, []
+        return None, meridiem, []
 
     def value(rowid: int) -> str:
         return str(con.execute(f"SELECT {s} FROM {raw} WHERE rowid = {rowid}").fetchall()[0][0])
 
     if n_dmy and n_mdy:
         a, b = value(dmy_row), value(mdy_row)
-        return None, [
-            Problem(
-                code="mixed_date_order",
-                file=filename,
-                row=dmy_row + 1,
-                column=column,
-                zh=f"列 {column} 的日期顺序前后不一：第 {dmy_row + 1} 行的 {a} 只能是 日/月/年，第 "
-                f"{mdy_row + 1} 行的 {b} 只能是 月/日/年；请统一导出为 2025-11-11 的写法。",
-                en=f"The dates of column {column} are written in two orders: {a} (row "
-                f"{dmy_row + 1}) can only be day/month/year, {b} (row {mdy_row + 1}) only "
-                f"month/day/year; export them all as 2025-11-11.",
-            )
-        ]
+        return (
+            None,
+            meridiem,
+            [
+                Problem(
+                    code="mixed_date_order",
+                    file=filename,
+                    row=dmy_row + 1,
+                    column=column,
+                    zh=f"列 {column} 的日期顺序前后不一：第 {dmy_row + 1} 行的 {a} 只能是 日/月/年，第 "
+                    f"{mdy_row + 1} 行的 {b} 只能是 月/日/年；请统一导出为 2025-11-11 的写法。",
+                    en=f"The dates of column {column} are written in two orders: {a} (row "
+                    f"{dmy_row + 1}) can only be day/month/year, {b} (row {mdy_row + 1}) only "
+                    f"month/day/year; export them all as 2025-11-11.",
+                )
+            ],
+        )
     if not (n_dmy or n_mdy):
         example = value(row)
-        return None, [
-            Problem(
-                code="ambiguous_date_order",
-                file=filename,
-                row=row + 1,
-                column=column,
-                zh=f"列 {column} 的日期写作 {example} 这样，没有一个值能分辨是 日/月/年 还是 月/日/年"
-                f"（每一段都不超过 12）；请导出为 2025-11-11 的写法。",
-                en=f"The dates of column {column} are written like {example}, and no value tells "
-                f"day/month/year from month/day/year (no part is above 12); export them as "
-                f"2025-11-11.",
-            )
-        ]
+        return (
+            None,
+            meridiem,
+            [
+                Problem(
+                    code="ambiguous_date_order",
+                    file=filename,
+                    row=row + 1,
+                    column=column,
+                    zh=f"列 {column} 的日期写作 {example} 这样，没有一个值能分辨是 日/月/年 还是 月/日/年"
+                    f"（每一段都不超过 12）；请导出为 2025-11-11 的写法。",
+                    en=f"The dates of column {column} are written like {example}, and no value tells "
+                    f"day/month/year from month/day/year (no part is above 12); export them as "
+                    f"2025-11-11.",
+                )
+            ],
+        )
     order, tell = ("dmy", dmy_row) if n_dmy else ("mdy", mdy_row)
     zh, en = _ORDER_WORDS[order]
     example = value(tell)
-    return order, [
-        Problem(
-            code="date_order_read",
-            file=filename,
-            row=tell + 1,
-            column=column,
-            severity="warning",
-            zh=f"列 {column} 的日期按 {zh} 读取：第 {tell + 1} 行的 {example} 只能这样读。",
-            en=f"The dates of column {column} are read as {en}: {example} (row {tell + 1}) can "
-            f"only be read so.",
-        )
-    ]
+    return (
+        order,
+        meridiem,
+        [
+            Problem(
+                code="date_order_read",
+                file=filename,
+                row=tell + 1,
+                column=column,
+                severity="warning",
+                zh=f"列 {column} 的日期按 {zh} 读取：第 {tell + 1} 行的 {example} 只能这样读。",
+                en=f"The dates of column {column} are read as {en}: {example} (row {tell + 1}) can "
+                f"only be read so.",
+            )
+        ],
+    )
 
 
 def _cast_expr(
@@ -252,8 +267,8 @@ def _cast_expr(
     Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
     ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, or
-    12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`date_order` found, and on a
-    12-hour clock when ``meridiem`` (:func:`has_meridiem`: 8:26 PM is 20:26).
+    12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`time_notation` found, and on a
+    12-hour clock when ``meridiem`` (8:26 PM is 20:26).
     """
     q, s, zone = ident(col.name), _text(ident(col.name), raw_type), tz.replace("'", "''")
     if col.kind in ("timestamp", "date") and order in _ISO:
@@ -559,11 +574,10 @@ def check_columns(
             continue
         order, meridiem = None, False
         if col.kind in ("timestamp", "date") and types[col.name] == "VARCHAR":
-            order, found = date_order(con, raw, col.name, filename)
+            order, meridiem, found = time_notation(con, raw, col.name, filename)
             problems += found
             if any(p.severity == "error" for p in found):
                 continue  # its dates cannot be read: each row would only repeat that
-            meridiem = has_meridiem(con, raw, col.name)
         expr = _cast_expr(col, types[col.name], card.timezone, card.currency, order, meridiem)
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
