@@ -261,6 +261,85 @@ def _archived(done) -> str:
 
 
 @app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="a folder of exports (orders, events, spend …)")],
+    platform: Annotated[
+        str | None,
+        typer.Option(help="tmall / taobao / jd / douyin / pdd / xiaohongshu / own-site / other"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="replace campaign.yaml (kept as campaign.yaml.bak)")
+    ] = False,
+) -> None:
+    """Write a first campaign card for a folder of exports, to check and complete. 生成卡片草稿。"""
+    from .cases import write_atomic
+    from .ingest.card.base import Platform
+    from .ingest.scaffold import card_text, daily_gmv, recognise, suggest_windows
+
+    platforms = Platform.__args__
+    if platform is not None and platform not in platforms:
+        raise ValidationError(
+            [_bad_option("--platform", platform, " / ".join(platforms), " / ".join(platforms))]
+        )
+    if not folder.is_dir():
+        raise ValidationError(
+            [_bad_option("FOLDER", str(folder), "一个存在的文件夹", "an existing folder")]
+        )
+    card = folder / "campaign.yaml"
+    if card.exists() and not force:
+        raise ValidationError(
+            [
+                _bad_option(
+                    "FOLDER",
+                    str(folder),
+                    f"一个还没有 campaign.yaml 的文件夹（{card} 已存在；--force 会替换它并保留为 campaign.yaml.bak）",
+                    f"a folder without a campaign.yaml ({card} exists; --force replaces it, keeping "
+                    f"it as campaign.yaml.bak)",
+                )
+            ]
+        )
+    typer.echo(f"识别 Recognising the tables in {folder} …", err=True)
+    found = recognise(folder)
+    for r in found:
+        if r.table:
+            how = (
+                f"profile {r.profile}"
+                if r.profile
+                else (f"{len(r.mapping)} 列映射 columns mapped" if r.mapping else "")
+            )
+            typer.echo(f"  ✔ {r.file} → {r.table}" + (f" ({how})" if how else ""))
+        else:
+            lacks = (
+                f"：像 {r.guess}，缺少 {', '.join(r.missing)} / like {r.guess}, lacks {', '.join(r.missing)}"
+                if r.guess
+                else ""
+            )
+            typer.echo(f"  ? {r.file} 未识别 not recognised{lacks}")
+    orders = next((r for r in found if r.table == "orders"), None)
+    windows = suggest_windows(daily_gmv(folder, orders)) if orders is not None else None
+    if card.exists():
+        card.replace(card.with_name("campaign.yaml.bak"))
+    write_atomic(card, card_text(folder, found, windows, platform))
+    typer.echo(f"✔ 卡片草稿 card written: {card}")
+    try:
+        with watched(_progress_echo):
+            campaign = _validate(folder)
+    except ValidationError as exc:
+        typer.echo(str(exc), err=True)
+        typer.echo(
+            f"下一步 Next: 按上面的提示修改 {card}，再运行 fupan validate {folder} / edit {card} as "
+            f"said above, then run fupan validate {folder}",
+            err=True,
+        )
+        return
+    campaign.con.close()
+    typer.echo(
+        f"✔ 校验通过 valid. 下一步 Next: 核对 {card} 的窗口、名称和类目，填写策略，然后运行 fupan run {folder} / "
+        f"check the windows, name and category in {card}, add the strategy, then run fupan run {folder}"
+    )
+
+
+@app.command()
 def demo(
     out: Annotated[
         Path, typer.Option("--out", help="where to write the demo campaign")

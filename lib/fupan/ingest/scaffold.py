@@ -1,0 +1,354 @@
+"""``fupan init``: a first campaign card for a folder of exports, to be checked and completed.
+
+:func:`recognise` reads the header of every table file in the folder (a Parquet file's schema, the
+first line of a CSV in any encoding the readers take, the first row of a workbook) and names the
+contract table each one is — the table whose required columns its header holds, directly, through
+a known Chinese header (订单号 → order_id …) or through a platform export profile (then pinned in
+the card). :func:`suggest_windows` proposes the phases from the orders' daily GMV: the burst is
+the run of days around the best day selling at least twice the median day, the baseline the 30
+days ending two weeks before it (the two weeks left for a preheat), the dip the two weeks after.
+:func:`card_text` writes the card with a comment on everything that was guessed; the operator
+checks the windows against the campaign calendar and fills in the name, category and strategy.
+Nothing is ever overwritten: an existing campaign.yaml stays unless ``force``, and then is kept
+beside it as ``campaign.yaml.bak``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .card import CONTRACTS
+
+#: The file kinds a table may be in (as the readers' registry reads them).
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+#: The order tables are tried first: a file holding an order table's columns is the orders.
+TABLE_ORDER = (
+    "orders",
+    "events",
+    "spend",
+    "inventory",
+    "live_sessions",
+    "coupons",
+    "products",
+    "targets",
+)
+#: The platform an export profile is the export of.
+PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}
+#: A burst day sells at least this many times the median day.
+BURST_FACTOR = 2.0
+#: The longest burst suggested, in days on each side of the best day.
+BURST_REACH = 14
+#: Days of baseline suggested, ending this many days before the burst.
+BASELINE_DAYS, PREHEAT_GAP = 30, 14
+#: The shortest baseline suggested, in days (a shorter one is left for the operator to set).
+MIN_BASELINE = 3
+#: Days of dip suggested after the burst.
+DIP_DAYS = 14
+
+
+@dataclass
+class Recognised:
+    """One table file and what it was taken for."""
+
+    file: str
+    table: str | None  # None: not recognised
+    mapping: dict[str, str] = field(default_factory=dict)  # the file's header → contract column
+    profile: str | None = None
+    missing: list[str] = field(default_factory=list)  # best guess's required columns not found
+    guess: str | None = None  # the table it came closest to, when not recognised
+
+
+def header_of(path: Path) -> list[str]:
+    """The column names of a table file, without reading its rows."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return [str(n) for n in pq.read_schema(path).names]
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                cells = ["" if v is None else str(v).strip() for v in row]
+                if any(cells):
+                    return [c for c in cells if c]
+        finally:
+            book.close()
+        return []
+    from .readers.delimited import csv_separator, title_above_header
+    from .readers.files import HEAD
+
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD)
+    for encoding in ("utf-16", "utf-8-sig", "gb18030"):
+        if encoding == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return []
+    sep, skip = (
+        ("\t", 0) if suffix == ".tsv" else csv_separator(text.encode("utf-8", errors="replace"))
+    )
+    lines = [ln for ln in text.splitlines()[skip:] if ln.strip()]
+    title = title_above_header("\n".join(lines), sep)
+    line = lines[title[0]] if title else (lines[0] if lines else "")
+    try:
+        fields = next(csv.reader(io.StringIO(line), delimiter=sep), [])
+    except csv.Error:
+        return []
+    return [f.strip() for f in fields if f.strip()]
+
+
+def _match(table: str, header: list[str]) -> tuple[dict[str, str], str | None, list[str]]:
+    """How ``header`` reads as ``table``: the mapping it needs (header → contract column), the
+    export profile that reads it, and the required columns it lacks."""
+    from .readers.columns import _header_words
+    from .readers.profiles import detect
+
+    contract = [c.name for c in CONTRACTS[table]]
+    profile = detect(table, header)
+    have: dict[str, str] = {}  # contract column → the header that carries it
+    if profile is not None:
+        for source, target in profile.mapping(header).items():
+            have.setdefault(target, source)
+    known = _header_words(table)
+    for h in header:
+        column = h if h in contract else known.get(h.strip().casefold())
+        if column in contract:
+            have.setdefault(column, h)
+    mapping = {} if profile is not None else {h: c for c, h in have.items() if h != c}
+    missing = [c.name for c in CONTRACTS[table] if c.required and c.name not in have]
+    return mapping, profile.name if profile is not None else None, missing
+
+
+def recognise(folder: Path) -> list[Recognised]:
+    """Every table file of ``folder`` (by name), each taken for the contract table whose required
+    columns its header holds (the orders first; each table once)."""
+    files = sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith(".")
+    )
+    taken: set[str] = set()
+    found = []
+    for path in files:
+        try:
+            header = header_of(path)
+        except Exception:  # noqa: BLE001 — a file that cannot be read is listed, not recognised
+            header = []
+        best: Recognised | None = None
+        for table in TABLE_ORDER:
+            mapping, profile, missing = _match(table, header)
+            if not missing and table not in taken:
+                best = Recognised(path.name, table, mapping, profile)
+                break
+            covered = len([c for c in CONTRACTS[table] if c.required]) - len(missing)
+            if covered and (best is None or len(missing) < len(best.missing)):
+                best = Recognised(path.name, None, mapping, profile, missing, guess=table)
+        found.append(best or Recognised(path.name, None))
+        if best is not None and best.table:
+            taken.add(best.table)
+    return found
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """Phases suggested from the daily GMV (None where the data do not reach)."""
+
+    baseline: tuple[dt.date, dt.date] | None
+    burst: tuple[dt.date, dt.date]
+    dip: tuple[dt.date, dt.date] | None
+    best_day: dt.date
+    best_gmv: float
+    median_gmv: float
+
+
+def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
+    """Phases from ``daily`` (date, GMV) — days without sales count as 0 — or None without sales.
+
+    Burst: the best day and the days next to it (up to :data:`BURST_REACH` on each side) selling at
+    least :data:`BURST_FACTOR` × the median day. Baseline: the :data:`BASELINE_DAYS` days ending
+    :data:`PREHEAT_GAP` days before the burst — or, when the data start less than a week before
+    that, the days before the burst — and none shorter than :data:`MIN_BASELINE` days. Dip: the :data:`DIP_DAYS` days after the burst, as
+    far as the data go (none when they end with it)."""
+    sales = {d: float(g) for d, g in daily if g is not None}
+    if not sales or max(sales.values()) <= 0:
+        return None
+    first, last = min(sales), max(sales)
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    gmv = [sales.get(d, 0.0) for d in days]
+    ordered = sorted(gmv)
+    median = ordered[len(ordered) // 2]
+    best = max(range(len(days)), key=lambda i: (gmv[i], -i))
+    bar = BURST_FACTOR * median
+    lo = hi = best
+    while lo > 0 and best - lo < BURST_REACH and gmv[lo - 1] >= bar:
+        lo -= 1
+    while hi < len(days) - 1 and hi - best < BURST_REACH and gmv[hi + 1] >= bar:
+        hi += 1
+    start, end = days[lo], days[hi]
+    base_end = start - dt.timedelta(days=PREHEAT_GAP + 1)
+    if (base_end - first).days < 6:  # too little before the gap: the days before the burst
+        base_end = start - dt.timedelta(days=1)
+    base_start = max(first, base_end - dt.timedelta(days=BASELINE_DAYS - 1))
+    baseline = (base_start, base_end) if (base_end - base_start).days >= MIN_BASELINE - 1 else None
+    dip = (
+        (end + dt.timedelta(days=1), min(last, end + dt.timedelta(days=DIP_DAYS)))
+        if last > end
+        else None
+    )
+    return Suggested(baseline, (start, end), dip, days[best], gmv[best], median)
+
+
+def _yaml_key(text: str) -> str:
+    return (
+        text if re.fullmatch(r"[\w\u4e00-\u9fff][\w\u4e00-\u9fff ()（）/.-]*", text) else repr(text)
+    )
+
+
+def card_text(
+    folder: Path,
+    recognised: list[Recognised],
+    windows: Suggested | None,
+    platform: str | None,
+) -> str:
+    """The card, as YAML with comments on what was guessed and what to fill in."""
+    tables = {r.table: r for r in recognised if r.table}
+    profiles = {r.table: r.profile for r in tables.values() if r.profile}
+    platform = platform or next(
+        (PROFILE_PLATFORM[p] for p in profiles.values() if p in PROFILE_PLATFORM), None
+    )
+    slug = re.sub(r"[^a-z0-9-]+", "-", folder.resolve().name.lower()).strip("-")[:64] or "campaign"
+    if not slug[0].isalnum():
+        slug = "c" + slug
+    lines = [
+        "# 由 fupan init 生成的卡片草稿：请逐项核对，特别是活动窗口。",
+        "# A first card written by fupan init: check every line, above all the windows.",
+        f"id: {slug[:64]}",
+        f"name: {folder.resolve().name}  # 活动名称 / the campaign's name",
+        f"platform: {platform or 'other'}"
+        + ("" if platform else "  # tmall / taobao / jd / douyin / pdd / xiaohongshu / own-site"),
+        "category: other  # 类目（如 beauty）/ the category, e.g. beauty",
+        "currency: CNY",
+        "timezone: Asia/Shanghai",
+        "windows:",
+    ]
+    if windows is None:
+        lines += [
+            "  # 无法从订单推断（没有订单表或没有销售）：请按活动日历填写",
+            "  # not suggested (no orders table, or no sales): fill in from the campaign calendar",
+            "  baseline: [YYYY-MM-DD, YYYY-MM-DD]",
+            "  burst: [YYYY-MM-DD, YYYY-MM-DD]",
+        ]
+    else:
+        w = windows
+        lines += [
+            f"  # 按日GMV推断：最高日 {w.best_day}（{w.best_gmv:,.0f}），爆发期 = 其前后日GMV ≥ 中位日"
+            f" {w.median_gmv:,.0f} 的 {BURST_FACTOR:g} 倍的连续日；请按活动日历核对。",
+            f"  # suggested from the daily GMV: best day {w.best_day} ({w.best_gmv:,.0f}); burst = "
+            f"the days around it selling ≥ {BURST_FACTOR:g} × the median day ({w.median_gmv:,.0f}). "
+            "Check against the campaign calendar.",
+        ]
+        if w.baseline is not None:
+            days = (w.baseline[1] - w.baseline[0]).days + 1
+            short = "" if days >= 14 else f"  # 只有 {days} 天 / only {days} days of orders before"
+            lines.append(f"  baseline: [{w.baseline[0]}, {w.baseline[1]}]{short}")
+        else:
+            lines.append(
+                "  baseline: [YYYY-MM-DD, YYYY-MM-DD]  # 订单早于爆发期的天数不足 / too few days before the burst"
+            )
+        lines.append(
+            "  # preheat: [YYYY-MM-DD, YYYY-MM-DD]  # 预热期（如有）/ the preheat, if there was one"
+        )
+        lines.append(f"  burst: [{w.burst[0]}, {w.burst[1]}]")
+        if w.dip is not None:
+            lines.append(f"  dip: [{w.dip[0]}, {w.dip[1]}]")
+    lines.append("tables:")
+    for table in TABLE_ORDER:
+        if table in tables:
+            lines.append(f"  {table}: {_yaml_key(tables[table].file)}")
+    if "orders" not in tables:
+        lines.append("  orders: orders.csv  # 未找到订单表 / no orders table was recognised")
+    mapping = {t: r.mapping for t, r in tables.items() if r.mapping}
+    if mapping:
+        lines.append("mapping:  # 文件的列名 → fupan 的列名 / the file's header → fupan's column")
+        for table in TABLE_ORDER:
+            if table in mapping:
+                lines.append(f"  {table}:")
+                lines += [f"    {_yaml_key(h)}: {c}" for h, c in mapping[table].items()]
+    if profiles:
+        name = profiles.get("orders")
+        if name and len(profiles) == 1:
+            lines.append(f"profile: {name}  # 平台导出格式 / the platform export layout")
+    unknown = [r for r in recognised if not r.table]
+    for r in unknown:
+        lines.append(
+            f"# 未识别 / not recognised: {r.file}"
+            + (
+                f" — 像是 {r.guess} 表，缺少 {', '.join(r.missing)} / looks like {r.guess}, lacks "
+                f"{', '.join(r.missing)}"
+                if r.guess
+                else ""
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def daily_gmv(folder: Path, orders: Recognised) -> list[tuple[dt.date, float]]:
+    """The orders file's paid amount by day (cancelled lines left out when the file says which),
+    read as validation reads it — the mapping or export profile found, amounts with ¥ or
+    thousands separators, times in any notation validation takes; empty when it cannot be read.
+    Customer ids are pseudonymised with a throwaway key and never leave this function."""
+    import os
+
+    from ..extract.duck import ident
+    from .readers.load import open_table
+    from .validate.columns import _cast_expr, time_notation
+
+    opened = open_table(
+        Path(folder) / orders.file,
+        profile=orders.profile,
+        table="orders",
+        mapping=orders.mapping,
+        salt=os.urandom(16),
+    )
+    try:
+        if opened.relation is None:
+            return []
+        raw = "raw_orders"
+        types = {r[0]: r[1] for r in opened.con.execute(f"DESCRIBE {raw}").fetchall()}
+        if not {"order_time", "paid_amount"} <= set(types):
+            return []
+        contract = {c.name: c for c in CONTRACTS["orders"]}
+        order, meridiem = None, False
+        if types["order_time"] == "VARCHAR":
+            order, meridiem, found = time_notation(opened.con, raw, "order_time", orders.file)
+            if any(p.severity == "error" for p in found):
+                return []
+        when = _cast_expr(
+            contract["order_time"], types["order_time"], "UTC", "CNY", order, meridiem
+        )
+        paid = _cast_expr(contract["paid_amount"], types["paid_amount"], "UTC", "CNY")
+        kept = (
+            f"coalesce(lower(trim(CAST({ident('status')} AS VARCHAR))), '') <> 'cancelled'"
+            if "status" in types
+            else "TRUE"
+        )
+        rows = opened.con.execute(
+            f"SELECT CAST({when} AS DATE) AS d, sum({paid}) FROM {raw} "
+            f"WHERE {kept} AND {when} IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        return [(d, float(g or 0.0)) for d, g in rows]
+    finally:
+        opened.con.close()

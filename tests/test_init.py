@@ -1,0 +1,138 @@
+"""``fupan init``: a first card for a folder of exports, recognised from the files' headers.
+
+Expected values come from the files themselves (the demo generator's own card states the phases it
+planted; the export samples' profiles are named in tests/samples), and the windows' rule by hand
+on a small series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_cli, write_campaign
+from fupan.ingest.scaffold import suggest_windows
+
+D = dt.date
+
+
+def test_suggested_windows_by_hand():
+    """30 days at 100 a day, then 250, 400, 300 (each ≥ 2 × the median day, 100), 7 days at 100
+    and 10 at 50: burst = 01-31 … 02-02 around the best day; baseline = the 30 days ending 15 days
+    before the burst (12-18 … 01-16), clipped to the data (from 01-01); dip = the 14 days after
+    the burst (the data go on to 02-19)."""
+    first = D(2025, 1, 1)
+    gmv = [100.0] * 30 + [250.0, 400.0, 300.0] + [100.0] * 7 + [50.0] * 10
+    days = [(first + dt.timedelta(days=i), g) for i, g in enumerate(gmv)]
+    w = suggest_windows(days)
+    assert w is not None
+    assert w.burst == (D(2025, 1, 31), D(2025, 2, 2)) and w.best_day == D(2025, 2, 1)
+    assert w.median_gmv == 100.0 and w.best_gmv == 400.0
+    assert w.baseline == (D(2025, 1, 1), D(2025, 1, 16))  # ends 14 days before the burst's eve
+    assert w.dip == (D(2025, 2, 3), D(2025, 2, 16))  # 14 days, as far as the data go (02-19)
+    # a day with no sales counts as 0, and nothing sold at all suggests nothing
+    assert suggest_windows([(first, 0.0)]) is None
+    assert suggest_windows([]) is None
+
+
+def _demo_folder(tmp_path: Path) -> tuple[Path, dict]:
+    from fupan.demo import generate_demo
+
+    folder = tmp_path / "shop"
+    generate_demo(folder, seed=7, scale=0.3)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    (folder / "campaign.yaml").unlink()
+    return folder, card
+
+
+def test_a_demo_folder_gets_every_table_and_the_planted_burst(tmp_path):
+    folder, planted = _demo_folder(tmp_path)
+    result = run_cli("init", str(folder))
+    assert result.returncode == 0, result.stderr
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert card["tables"] == planted["tables"]
+    assert card["windows"]["burst"] == planted["windows"]["burst"]  # 11-01 … 11-11
+    assert "✔ 校验通过 valid" in result.stdout
+    assert "check the windows" in result.stdout
+
+
+def test_a_platform_export_is_read_through_its_profile(tmp_path):
+    folder = tmp_path / "tmall"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "samples" / "tmall-orders.gbk.csv", folder / "订单导出.csv")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 0, result.stderr
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    card = yaml.safe_load(text)
+    assert card["profile"] == "tmall-orders" and card["platform"] == "tmall"
+    assert card["tables"] == {"orders": "订单导出.csv"}
+    assert "✔ 校验通过 valid" in result.stdout
+    # the export's buyers never reach the card or the output
+    assert "buyer92391" not in text and "buyer92391" not in result.stdout + result.stderr
+
+
+def test_chinese_headers_get_their_mapping_and_an_unknown_file_is_listed(tmp_path):
+    src = write_campaign(tmp_path / "src")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    renames = {
+        "orders.csv": (
+            "订单.csv",
+            "order_id,user_id,order_time,paid_amount,channel,status,refund_amount",
+            "订单号,买家ID,下单时间,实付金额,渠道,订单状态,退款金额",
+        ),
+        "events.csv": ("行为.csv", "user_id,event_time,event,channel", "访客ID,事件时间,行为,来源"),
+        "spend.csv": ("花费.csv", "date,channel,spend", "日期,投放渠道,花费"),
+    }
+    for name, (new, old_header, new_header) in renames.items():
+        text = (src / name).read_text(encoding="utf-8")
+        assert text.startswith(old_header)
+        (folder / new).write_text(new_header + text[len(old_header) :], encoding="gb18030")
+    (folder / "备注.txt").write_text("活动备注\n第二行\n", encoding="utf-8")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 0, result.stderr
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert card["tables"] == {"orders": "订单.csv", "events": "行为.csv", "spend": "花费.csv"}
+    assert card["mapping"]["orders"] == {
+        "订单号": "order_id",
+        "买家ID": "user_id",
+        "下单时间": "order_time",
+        "实付金额": "paid_amount",
+        "渠道": "channel",
+        "订单状态": "status",
+        "退款金额": "refund_amount",
+    }
+    assert card["mapping"]["spend"] == {"日期": "date", "投放渠道": "channel", "花费": "spend"}
+    # the tiny campaign sells 360 on 01-05, its best day; 4 days of orders before it
+    assert card["windows"]["burst"] == [D(2025, 1, 5), D(2025, 1, 5)]
+    assert card["windows"]["baseline"] == [D(2025, 1, 1), D(2025, 1, 4)]
+    assert "备注.txt 未识别 not recognised" in result.stdout
+    assert "✔ 校验通过 valid" in result.stdout
+
+
+def test_an_existing_card_is_kept_unless_forced_and_then_backed_up(tmp_path):
+    folder = write_campaign(tmp_path / "c")
+    before = (folder / "campaign.yaml").read_bytes()
+    refused = run_cli("init", str(folder))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "campaign.yaml exists" in refused.stderr and "已存在" in refused.stderr
+    assert (folder / "campaign.yaml").read_bytes() == before
+    forced = run_cli("init", str(folder), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (folder / "campaign.yaml.bak").read_bytes() == before
+    assert (folder / "campaign.yaml").read_bytes() != before
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(("no-such-folder",), "an existing folder"), ((".", "--platform", "amazon"), "tmall")],
+)
+def test_bad_arguments_are_named_without_a_traceback(tmp_path, args, words):
+    result = run_cli("init", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "campaign.yaml").exists()
