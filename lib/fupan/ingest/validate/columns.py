@@ -193,43 +193,38 @@ def time_notation(
     def value(rowid: int) -> str:
         return str(con.execute(f"SELECT {s} FROM {raw} WHERE rowid = {rowid}").fetchall()[0][0])
 
+    def said(code: str, at: int, zh: str, en: str, severity: str = "error") -> list[Problem]:
+        return [Problem(code, filename, zh, en, row=at + 1, column=column, severity=severity)]
+
     if n_dmy and n_mdy:
         a, b = value(dmy_row), value(mdy_row)
         return (
             None,
             meridiem,
-            [
-                Problem(
-                    code="mixed_date_order",
-                    file=filename,
-                    row=dmy_row + 1,
-                    column=column,
-                    zh=f"列 {column} 的日期顺序前后不一：第 {dmy_row + 1} 行的 {a} 只能是 日/月/年，第 "
-                    f"{mdy_row + 1} 行的 {b} 只能是 月/日/年；请统一导出为 2025-11-11 的写法。",
-                    en=f"The dates of column {column} are written in two orders: {a} (row "
-                    f"{dmy_row + 1}) can only be day/month/year, {b} (row {mdy_row + 1}) only "
-                    f"month/day/year; export them all as 2025-11-11.",
-                )
-            ],
+            said(
+                "mixed_date_order",
+                dmy_row,
+                f"列 {column} 的日期顺序前后不一：第 {dmy_row + 1} 行的 {a} 只能是 日/月/年，第 "
+                f"{mdy_row + 1} 行的 {b} 只能是 月/日/年；请统一导出为 2025-11-11 的写法。",
+                f"The dates of column {column} are written in two orders: {a} (row "
+                f"{dmy_row + 1}) can only be day/month/year, {b} (row {mdy_row + 1}) only "
+                f"month/day/year; export them all as 2025-11-11.",
+            ),
         )
     if not (n_dmy or n_mdy):
         example = value(row)
         return (
             None,
             meridiem,
-            [
-                Problem(
-                    code="ambiguous_date_order",
-                    file=filename,
-                    row=row + 1,
-                    column=column,
-                    zh=f"列 {column} 的日期写作 {example} 这样，没有一个值能分辨是 日/月/年 还是 月/日/年"
-                    f"（每一段都不超过 12）；请导出为 2025-11-11 的写法。",
-                    en=f"The dates of column {column} are written like {example}, and no value tells "
-                    f"day/month/year from month/day/year (no part is above 12); export them as "
-                    f"2025-11-11.",
-                )
-            ],
+            said(
+                "ambiguous_date_order",
+                row,
+                f"列 {column} 的日期写作 {example} 这样，没有一个值能分辨是 日/月/年 还是 月/日/年"
+                f"（每一段都不超过 12）；请导出为 2025-11-11 的写法。",
+                f"The dates of column {column} are written like {example}, and no value tells "
+                f"day/month/year from month/day/year (no part is above 12); export them as "
+                f"2025-11-11.",
+            ),
         )
     order, tell = ("dmy", dmy_row) if n_dmy else ("mdy", mdy_row)
     zh, en = _ORDER_WORDS[order]
@@ -237,18 +232,14 @@ def time_notation(
     return (
         order,
         meridiem,
-        [
-            Problem(
-                code="date_order_read",
-                file=filename,
-                row=tell + 1,
-                column=column,
-                severity="warning",
-                zh=f"列 {column} 的日期按 {zh} 读取：第 {tell + 1} 行的 {example} 只能这样读。",
-                en=f"The dates of column {column} are read as {en}: {example} (row {tell + 1}) can "
-                f"only be read so.",
-            )
-        ],
+        said(
+            "date_order_read",
+            tell,
+            f"列 {column} 的日期按 {zh} 读取：第 {tell + 1} 行的 {example} 只能这样读。",
+            f"The dates of column {column} are read as {en}: {example} (row {tell + 1}) can "
+            f"only be read so.",
+            severity="warning",
+        ),
     )
 
 
