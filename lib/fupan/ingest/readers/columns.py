@@ -83,39 +83,89 @@ def apply_names(
     return problems
 
 
+#: English header names of common exports (a web shop's, UCI Online Retail's, CDNOW's), shared by
+#: the tables that have the column.
+EN: dict[str, tuple[str, ...]] = {
+    "order_id": ("Order ID", "OrderID", "Order Number", "Order No", "order_no", "InvoiceNo"),
+    "user_id": ("Customer ID", "CustomerID", "customer_id", "Buyer ID", "buyer_id"),
+    "order_time": ("Order Date", "order_date", "InvoiceDate", "Created At", "created_at", "date"),
+    "paid": ("Paid Amount", "Order Total", "Total", "Amount", "Revenue", "dollar_value"),
+    "sku": ("SKU", "StockCode", "Product ID", "product_id", "Item ID"),
+}
+
 #: header names Chinese shop tools and hand-made sheets give the contract's columns, by table
 #: (besides the export profiles' own, :data:`.profiles.PROFILES`): what a missing column's error
 #: proposes to map. Matched exactly, after trimming, ignoring case.
 HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "orders": {
-        "order_id": ("订单号", "订单编号", "订单ID", "主订单号", "主订单编号"),
-        "user_id": ("用户ID", "用户编号", "买家ID", "会员ID", "客户ID", "客户编号", "买家会员名"),
-        "order_time": ("下单时间", "订单创建时间", "创建时间", "订单时间", "成交时间"),
-        "paid_amount": ("实付金额", "实付款", "支付金额", "买家实付金额", "实收金额", "成交金额"),
-        "sku": ("商品编码", "商家编码", "商品ID", "SKU编码", "货号"),
+        "order_id": ("订单号", "订单编号", "订单ID", "主订单号", "主订单编号", *EN["order_id"]),
+        "user_id": (
+            "用户ID",
+            "用户编号",
+            "买家ID",
+            "会员ID",
+            "客户ID",
+            "客户编号",
+            "买家会员名",
+            *EN["user_id"],
+        ),
+        "order_time": (
+            "下单时间",
+            "订单创建时间",
+            "创建时间",
+            "订单时间",
+            "成交时间",
+            *EN["order_time"],
+        ),
+        "paid_amount": (
+            "实付金额",
+            "实付款",
+            "支付金额",
+            "买家实付金额",
+            "实收金额",
+            "成交金额",
+            *EN["paid"],
+        ),
+        "sku": ("商品编码", "商家编码", "商品ID", "SKU编码", "货号", *EN["sku"]),
         "category": ("类目", "品类", "商品类目", "一级类目"),
-        "quantity": ("数量", "购买数量", "商品数量", "件数"),
+        "quantity": ("数量", "购买数量", "商品数量", "件数", "Quantity", "Qty"),
         "list_amount": ("原价金额", "商品总价", "原价"),
         "channel": ("渠道", "来源渠道", "流量来源", "订单来源"),
-        "status": ("订单状态", "状态", "交易状态"),
-        "refund_amount": ("退款金额", "退款"),
+        "status": ("订单状态", "状态", "交易状态", "Status", "Order Status"),
+        "refund_amount": ("退款金额", "退款", "Refunded Amount", "Refund Amount"),
         "unit_cost": ("单位成本", "成本价", "进货价"),
     },
     "events": {
-        "user_id": ("用户ID", "访客ID", "买家ID", "会员ID"),
-        "event_time": ("时间", "事件时间", "行为时间", "访问时间"),
-        "event": ("事件", "行为", "行为类型", "事件类型"),
+        "user_id": (
+            "用户ID",
+            "访客ID",
+            "买家ID",
+            "会员ID",
+            *EN["user_id"],
+            "Visitor ID",
+            "visitor_id",
+        ),
+        "event_time": (
+            "时间",
+            "事件时间",
+            "行为时间",
+            "访问时间",
+            "Timestamp",
+            "Event Time",
+            "Time",
+        ),
+        "event": ("事件", "行为", "行为类型", "事件类型", "Event Type", "event_type", "Action"),
         "channel": ("渠道", "流量来源", "来源"),
         "sku": ("商品ID", "商品编码"),
         "session_id": ("会话ID", "会话"),
         "variant": ("实验组", "分组", "版本"),
     },
     "spend": {
-        "date": ("日期", "投放日期"),
+        "date": ("日期", "投放日期", "Date", "Day"),
         "channel": ("渠道", "投放渠道", "推广工具"),
-        "spend": ("花费", "消耗", "投放金额", "推广花费", "费用"),
-        "impressions": ("展现量", "曝光量", "展现"),
-        "clicks": ("点击量", "点击"),
+        "spend": ("花费", "消耗", "投放金额", "推广花费", "费用", "Cost", "Amount Spent"),
+        "impressions": ("展现量", "曝光量", "展现", "Impressions"),
+        "clicks": ("点击量", "点击", "Clicks"),
     },
     "inventory": {
         "date": ("日期",),
@@ -186,8 +236,8 @@ def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
         first = problems[0]
         problems[0] = replace(
             first,
-            zh=f"{first.zh}\n{filename} 的表头像是中文列名；可把下面几行加进 campaign.yaml（请逐列核对；卡片已有 mapping: 时，只加它下面的几行）：\n{block}",
-            en=f"{first.en}\nThe header of {filename} looks like Chinese column names; these lines "
+            zh=f"{first.zh}\n{filename} 的表头用的是 fupan 列的别名（如 订单号、Order ID）；可把下面几行加进 campaign.yaml（请逐列核对；卡片已有 mapping: 时，只加它下面的几行）：\n{block}",
+            en=f"{first.en}\nThe header of {filename} uses other names for fupan's columns (such as Order ID); these lines "
             f"in campaign.yaml would map them (check each one; if the card has mapping: already, add "
             f"only the lines under it):\n{block}",
         )
