@@ -172,10 +172,13 @@ def test_real_exports_without_an_amount_or_an_order_id_are_named_for_what_they_l
     folder = tmp_path / "real"
     folder.mkdir()
     shutil.copy(datasets / "uci-online-retail" / "online_retail.parquet", folder)
+    shutil.copy(datasets / "cdnow" / "CDNOW_master.txt", folder)
     result = run_cli("init", str(folder))
     assert result.returncode == 0, result.stderr
     assert "online_retail.parquet 未识别 not recognised" in result.stdout
     assert "like orders, lacks paid_amount" in result.stdout
+    assert "CDNOW_master.txt 未识别 not recognised" in result.stdout
+    assert "like orders, lacks order_id" in result.stdout
     text = (folder / "campaign.yaml").read_text(encoding="utf-8")
     assert "no orders table was recognised" in text
     assert "校验失败" in result.stderr  # the draft's windows are to be filled in: said, not crashed

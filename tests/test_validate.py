@@ -1606,3 +1606,58 @@ def test_an_hour_past_12_with_a_marker_is_no_time(tmp_path):
     assert [(p.code, p.row) for p in err.value.problems if p.severity == "error"] == [
         ("bad_type", 2)
     ]
+
+
+def test_columns_aligned_with_spaces_and_times_in_digits_read_as_the_csv(tmp_path):
+    """A text file whose columns are aligned with runs of spaces (a report printed to text, as
+    CDNOW's is) had one column; times in digits only (20250105000500, as databases export them)
+    were 'expected a timestamp'. Both now read as the CSV, with a warning for the spacing."""
+    clean = write_campaign(tmp_path / "clean")
+    _orders_as(clean, "utf-8", lambda i, ln: ln)
+    lines = (clean / "orders.csv").read_text(encoding="utf-8").splitlines()
+    rows = [ln.split(",") for ln in lines]
+    for row in rows[1:]:
+        row[2] = pd.Timestamp(row[2]).strftime("%Y%m%d%H%M%S")
+    width = [max(len(r[j]) for r in rows) + 2 for j in range(len(rows[0]))]
+    text = (
+        "\n".join("  " + "".join(v.rjust(w) for v, w in zip(r, width, strict=True)) for r in rows)
+        + "\n"
+    )
+    folder = write_campaign(tmp_path / "aligned")
+    _orders_renamed(folder, "orders.txt", text.encode("utf-8"))
+    assert "  20250105000610  " in text  # the second line of o5, 70 s after the first
+    campaign = open_campaign(folder)
+    warned = [w.code for w in campaign.warnings]
+    campaign.con.close()
+    assert _orders_table(folder) == _orders_table(clean)
+    assert "space_aligned" in warned
+
+
+def test_the_real_cdnow_file_reads_as_its_source_describes():
+    """CDNOW_master.txt (whitespace-separated, dates as YYYYMMDD): 69,659 rows as SOURCES.md
+    says; the amounts sum as pandas' own whitespace reader sums them; every date is a day of
+    1997-01 … 1998-06 as the contract's cast reads it."""
+    import os
+
+    from conftest import SHARED
+    from fupan.ingest.card import CONTRACTS
+    from fupan.ingest.readers.load import open_table
+    from fupan.ingest.validate.columns import _cast_expr
+
+    path = SHARED / "datasets" / "cdnow" / "CDNOW_master.txt"
+    mapping = {"customer_id": "user_id", "date": "order_time", "dollar_value": "paid_amount"}
+    opened = open_table(path, table="orders", mapping=mapping, salt=os.urandom(16))
+    assert [p.code for p in opened.problems] == ["space_aligned"]
+    col = {c.name: c for c in CONTRACTS["orders"]}
+    when = _cast_expr(col["order_time"], "VARCHAR", "UTC")
+    paid = _cast_expr(col["paid_amount"], "VARCHAR", "UTC")
+    n, total, first, last, unread = opened.con.execute(
+        f"SELECT count(*), sum({paid}), min({when}), max({when}), "
+        f"count(*) FILTER (WHERE {when} IS NULL) FROM raw_orders"
+    ).fetchall()[0]
+    opened.con.close()
+    expected = pd.read_csv(path, sep=r"\s+", header=0)
+    assert n == 69_659 == len(expected)
+    assert total == pytest.approx(expected["dollar_value"].sum(), abs=0.01)
+    assert unread == 0
+    assert str(first)[:7] == "1997-01" and str(last)[:7] == "1998-06"

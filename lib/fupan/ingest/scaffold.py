@@ -101,6 +101,8 @@ def header_of(path: Path) -> list[str]:
         ("\t", 0) if suffix == ".tsv" else csv_separator(text.encode("utf-8", errors="replace"))
     )
     lines = [ln for ln in text.splitlines()[skip:] if ln.strip()]
+    if sep == " ":  # columns aligned with spaces: the first line is the header
+        return lines[0].split() if lines else []
     title = title_above_header("\n".join(lines), sep)
     line = lines[title[0]] if title else (lines[0] if lines else "")
     try:

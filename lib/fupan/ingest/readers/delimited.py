@@ -208,7 +208,9 @@ def csv_separator(head: bytes) -> tuple[str, int]:
     before its header: a first line ``sep=;`` (Excel's own directive, which Excel reads and hides)
     names it and is skipped; else, when the first line has no comma, a tab if it has tabs (Excel's
     "Text (tab delimited)" and "Unicode text" saves) or ``;`` if it has semicolons (Excel saves a
-    CSV so in locales whose decimal mark is a comma); else ``,``."""
+    CSV so in locales whose decimal mark is a comma), or ``" "`` — runs of spaces — when the head's
+    lines have as many words each and no other separator (columns aligned as in a printed
+    report); else ``,``."""
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
     directive = re.fullmatch(r"\s*sep=(.)\s*", lines[0]) if lines else None
@@ -217,7 +219,40 @@ def csv_separator(head: bytes) -> tuple[str, int]:
     first = next((line for line in lines if line.strip()), "")
     if "," in first:
         return ",", 0
-    return ("\t" if "\t" in first else ";" if ";" in first else ","), 0
+    if "\t" in first or ";" in first:
+        return ("\t" if "\t" in first else ";"), 0
+    # columns aligned with spaces (a report printed to text, as CDNOW's is): runs of spaces, when
+    # no line of the head has a comma, tab, semicolon or quote and all have as many words (≥ 2) —
+    # a title with spaces above a CSV is not that
+    head_lines = [line for line in lines[:-1] if line.strip()][:20] or [first]
+    words = {len(line.split()) for line in head_lines}
+    aligned = (
+        len(words) == 1
+        and min(words) >= 2
+        and not any(mark in line for line in head_lines for mark in ',\t;"')
+    )
+    return (" " if aligned else ","), 0
+
+
+def _tab_copy(path: Path) -> Path:
+    """A text file whose columns are separated by runs of spaces as a temporary tab-separated copy
+    (private, mode 0600; the caller removes it), line for line so that rows keep their numbers."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(suffix=".tsv", prefix="fupan-read-")
+    try:
+        with (
+            open(path, encoding="utf-8-sig", errors="replace", newline="") as src,
+            os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+        ):
+            for line in src:
+                end = "\n" if line.endswith(("\n", "\r")) else ""
+                out.write("\t".join(line.split()) + end)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
 
 
 def _utf8_copy(path: Path, filename: str) -> Path | Problem:
@@ -263,14 +298,32 @@ def _read_text_file(
         copy = path = converted
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
+    spaced = None
     try:
         found_sep, skip = csv_separator(head) if sep is None else (sep, 0)
-        problems = read_delimited(con, raw, path, filename, found_sep, skip)
+        if found_sep == " ":
+            spaced = _tab_copy(path)
+            problems = read_delimited(con, raw, spaced, filename, "\t", skip)
+        else:
+            problems = read_delimited(con, raw, path, filename, found_sep, skip)
     finally:
-        if copy is not None:
-            copy.unlink()
-    if found_sep == ";" and not skip and not any(p.severity == "error" for p in problems):
-        problems.append(_semicolons(filename))
+        for made in (copy, spaced):
+            if made is not None:
+                made.unlink()
+    if not skip and not any(p.severity == "error" for p in problems):
+        if found_sep == ";":
+            problems.append(_semicolons(filename))
+        elif found_sep == " ":
+            problems.append(
+                problem(
+                    "space_aligned",
+                    filename,
+                    f"{filename} 的各列以空格对齐（没有逗号或制表符），已按连续空格分列读取；值里不能有空格。",
+                    f"The columns of {filename} are aligned with spaces (no comma or tab) and were "
+                    f"read split at runs of spaces; no value may hold a space.",
+                    severity="warning",
+                )
+            )
     return problems
 
 

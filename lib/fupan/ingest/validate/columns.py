@@ -132,6 +132,11 @@ _ISO = {"mdy": "\\3-\\1-\\2\\4", "dmy": "\\3-\\2-\\1\\4"}
 _ORDER_WORDS = {"mdy": ("月/日/年", "month/day/year"), "dmy": ("日/月/年", "day/month/year")}
 
 
+#: A time written in digits only: a date (20251111), with hours and minutes (202511112030) or
+#: seconds too (20251111203015).
+COMPACT = "^(19|20)[0-9]{6}([0-9]{4}([0-9]{2})?)?$"
+COMPACT_FORMATS = "['%Y%m%d', '%Y%m%d%H%M', '%Y%m%d%H%M%S']"
+
 #: A 12-hour clock's marker beside a time (``8:26 PM``, ``下午 08:26``, as Chinese Excel writes
 #: AM/PM): group 2.
 MERIDIEM = "(?i)(^|[\\s\\p{Zs}0-9])(上午|下午|AM|PM|A[.]M[.]|P[.]M[.])([\\s\\p{Zs}]|$)"
@@ -257,7 +262,8 @@ def _cast_expr(
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
     Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
-    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, or
+    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, in
+    digits only (:data:`COMPACT`: 20251111, 20251111203015), or
     12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`time_notation` found, and on a
     12-hour clock when ``meridiem`` (8:26 PM is 20:26).
     """
@@ -278,7 +284,12 @@ def _cast_expr(
                     f"'^([0-9]{{4}})年([0-9]{{1,2}})月([0-9]{{1,2}})日[\\s\\p{{Zs}}]*', '\\1-\\2-\\3 ') "
                     f"ELSE {text} END"
                 )
-                return f"TRY_CAST(trim({ymd}) AS TIMESTAMP)"
+                # 20251111, 202511112030, 20251111203015: digits only, as databases export them
+                return (
+                    f"CASE WHEN length({text}) IN (8, 12, 14) AND regexp_matches({text}, "
+                    f"'{COMPACT}') THEN try_strptime({text}, {COMPACT_FORMATS}) "
+                    f"ELSE TRY_CAST(trim({ymd}) AS TIMESTAMP) END"
+                )
 
             ts = (
                 f"CASE WHEN regexp_matches({s}, '{ZONED}') THEN timezone('{zone}', "
