@@ -182,3 +182,30 @@ def test_real_exports_without_an_amount_or_an_order_id_are_named_for_what_they_l
     text = (folder / "campaign.yaml").read_text(encoding="utf-8")
     assert "no orders table was recognised" in text
     assert "校验失败" in result.stderr  # the draft's windows are to be filled in: said, not crashed
+
+
+def test_a_second_orders_file_and_a_workbook_under_a_title_row(tmp_path):
+    """Two order exports: the first is the orders, the second is said to be another one (fupan
+    reads one file per table). A workbook whose header sits under a title row is still read by
+    its header (validation then names the title, as for any file)."""
+    import openpyxl
+
+    src = write_campaign(tmp_path / "src")
+    folder = tmp_path / "two"
+    folder.mkdir()
+    shutil.copy(src / "orders.csv", folder / "a-orders.csv")
+    shutil.copy(src / "orders.csv", folder / "b-orders.csv")
+    frame = [line.split(",") for line in (src / "spend.csv").read_text().splitlines()]
+    book = openpyxl.Workbook()
+    book.active.append(["2025 年 1 月 推广花费"])
+    for row in frame:
+        book.active.append(row)
+    book.save(folder / "spend.xlsx")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "a-orders.csv → orders" in result.stdout
+    assert "b-orders.csv 未识别 not recognised" in result.stdout
+    assert "another orders table (one file is read per table: combine them)" in result.stdout
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert card["tables"] == {"orders": "a-orders.csv", "spend": "spend.xlsx"}
+    assert "title_above_header" in result.stderr

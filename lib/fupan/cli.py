@@ -309,12 +309,7 @@ def init(
             )
             typer.echo(f"  ✔ {r.file} → {r.table}" + (f" ({how})" if how else ""))
         else:
-            lacks = (
-                f"：像 {r.guess}，缺少 {', '.join(r.missing)} / like {r.guess}, lacks {', '.join(r.missing)}"
-                if r.guess
-                else ""
-            )
-            typer.echo(f"  ? {r.file} 未识别 not recognised{lacks}")
+            typer.echo(f"  ? {r.file} 未识别 not recognised" + (f"：{r.why()}" if r.why() else ""))
     orders = next((r for r in found if r.table == "orders"), None)
     windows = suggest_windows(daily_gmv(folder, orders)) if orders is not None else None
     if card.exists():

@@ -62,6 +62,19 @@ class Recognised:
     missing: list[str] = field(default_factory=list)  # best guess's required columns not found
     guess: str | None = None  # the table it came closest to, when not recognised
 
+    def why(self) -> str:
+        """Why a file was not taken for a table (bilingual, one line; empty when it was, or
+        when it looks like none)."""
+        if self.table or not self.guess:
+            return ""
+        if not self.missing:
+            return (
+                f"又一个 {self.guess} 表（每个表只读一个文件：请合并）/ another {self.guess} "
+                f"table (one file is read per table: combine them)"
+            )
+        lacks = ", ".join(self.missing)
+        return f"像 {self.guess} 表，缺少 {lacks} / like {self.guess}, lacks {lacks}"
+
 
 def header_of(path: Path) -> list[str]:
     """The column names of a table file, without reading its rows."""
@@ -74,14 +87,15 @@ def header_of(path: Path) -> list[str]:
         import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                cells = ["" if v is None else str(v).strip() for v in row]
-                if any(cells):
-                    return [c for c in cells if c]
+        try:  # the header: the first of the first 20 rows with the most cells filled (a title
+            # row above it has fewer)
+            rows = [
+                [str(v).strip() for v in row if v is not None and str(v).strip()]
+                for row in book.worksheets[0].iter_rows(max_row=20, values_only=True)
+            ]
         finally:
             book.close()
-        return []
+        return max(rows, key=len, default=[])
     from .readers.delimited import csv_separator, title_above_header
     from .readers.files import HEAD
 
@@ -293,17 +307,11 @@ def card_text(
         name = profiles.get("orders")
         if name and len(profiles) == 1:
             lines.append(f"profile: {name}  # 平台导出格式 / the platform export layout")
-    unknown = [r for r in recognised if not r.table]
-    for r in unknown:
-        lines.append(
-            f"# 未识别 / not recognised: {r.file}"
-            + (
-                f" — 像是 {r.guess} 表，缺少 {', '.join(r.missing)} / looks like {r.guess}, lacks "
-                f"{', '.join(r.missing)}"
-                if r.guess
-                else ""
+    for r in recognised:
+        if not r.table:
+            lines.append(
+                f"# 未识别 / not recognised: {r.file}" + (f" — {r.why()}" if r.why() else "")
             )
-        )
     return "\n".join(lines) + "\n"
 
 
