@@ -312,6 +312,13 @@ def init(
             typer.echo(f"  ? {r.file} 未识别 not recognised" + (f"：{r.why()}" if r.why() else ""))
     orders = next((r for r in found if r.table == "orders"), None)
     windows = suggest_windows(daily_gmv(folder, orders)) if orders is not None else None
+    if windows is not None:
+        phases = [("baseline", windows.baseline), ("burst", windows.burst), ("dip", windows.dip)]
+        typer.echo(
+            "  建议窗口 suggested windows: "
+            + ", ".join(f"{name} {w[0]} … {w[1]}" for name, w in phases if w is not None)
+            + f" (最高日 best day {windows.best_day})"
+        )
     if card.exists():
         card.replace(card.with_name("campaign.yaml.bak"))
     write_atomic(card, card_text(folder, found, windows, platform))
