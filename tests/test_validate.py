@@ -1661,3 +1661,25 @@ def test_the_real_cdnow_file_reads_as_its_source_describes():
     assert total == pytest.approx(expected["dollar_value"].sum(), abs=0.01)
     assert unread == 0
     assert str(first)[:7] == "1997-01" and str(last)[:7] == "1998-06"
+
+
+def test_a_contract_columns_name_in_other_letter_case_is_that_column(tmp_path):
+    """ORDER_ID, User_Id … (a database's or a BI tool's export) were 'missing', with a wrong guess
+    ('Did you mean Order_Time?' for order_id); now read as the columns. A file with both order_id
+    and ORDER_ID reads the one named as the contract names it."""
+    clean = write_campaign(tmp_path / "clean")
+    expected = _orders_table(clean)
+    header = "order_id,user_id,order_time,paid_amount,channel,status,refund_amount"
+    folder = write_campaign(tmp_path / "upper")
+    text = (folder / "orders.csv").read_text(encoding="utf-8")
+    upper = "ORDER_ID,User_Id,Order_Time,PAID_AMOUNT,Channel,Status,Refund_Amount"
+    (folder / "orders.csv").write_text(upper + text[len(header) :], encoding="utf-8")
+    assert _orders_table(folder) == expected
+    both = write_campaign(tmp_path / "both")
+    lines = (both / "orders.csv").read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",ORDER_ID"] + [ln + ",x" for ln in lines[1:]]
+    (both / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    campaign = open_campaign(both)
+    ids = {r[0] for r in campaign.con.execute("SELECT order_id FROM orders").fetchall()}
+    campaign.con.close()
+    assert ids == {row[0] for row in TINY_ORDERS}

@@ -15,7 +15,8 @@ from .files import columns_of, problem
 def apply_names(
     con: duckdb.DuckDBPyConnection, raw: str, name: str, filename: str, mapping: dict[str, str]
 ) -> list[Problem]:
-    """Trim column names and apply ``mapping``; refuse names that would collide."""
+    """Trim column names, apply ``mapping`` and read a contract column's name in any letter case
+    as the name; refuse names that would collide."""
     columns = [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]
     final = {c: c.strip() or c for c in columns}
     problems: list[Problem] = []
@@ -45,6 +46,15 @@ def apply_names(
             continue
         final[col] = dst
         mapped[dst] = src
+    # a contract column's name in other letter case (ORDER_ID, Order_Id) is that column, unless
+    # the file has it as written too (then both stay, and the names are refused as a collision)
+    by_case = {c.casefold(): c for c in contract}
+    names = set(final.values())
+    for col, new in list(final.items()):
+        target = by_case.get(new.casefold())
+        if target and new != target and target not in names and col not in mapped.values():
+            final[col] = target
+            names.add(target)
     counts: dict[str, int] = {}
     for new in final.values():
         counts[new] = counts.get(new, 0) + 1
