@@ -1664,7 +1664,8 @@ def test_the_real_cdnow_file_reads_as_its_source_describes():
 
 
 def test_a_contract_columns_name_in_other_letter_case_is_that_column(tmp_path):
-    """ORDER_ID, User_Id … (a database's or a BI tool's export) were 'missing', with a wrong guess
+    """ORDER_ID, User Id, OrderTime, paid-amount … (a database's or a BI tool's export) were
+    'missing', with a wrong guess
     ('Did you mean Order_Time?' for order_id); now read as the columns. A file with both order_id
     and ORDER_ID reads the one named as the contract names it."""
     clean = write_campaign(tmp_path / "clean")
@@ -1672,7 +1673,7 @@ def test_a_contract_columns_name_in_other_letter_case_is_that_column(tmp_path):
     header = "order_id,user_id,order_time,paid_amount,channel,status,refund_amount"
     folder = write_campaign(tmp_path / "upper")
     text = (folder / "orders.csv").read_text(encoding="utf-8")
-    upper = "ORDER_ID,User_Id,Order_Time,PAID_AMOUNT,Channel,Status,Refund_Amount"
+    upper = "ORDER_ID,User Id,OrderTime,paid-amount,Channel,Status,Refund_Amount"
     (folder / "orders.csv").write_text(upper + text[len(header) :], encoding="utf-8")
     assert _orders_table(folder) == expected
     both = write_campaign(tmp_path / "both")

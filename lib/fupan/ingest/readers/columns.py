@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import duckdb
 
@@ -12,11 +13,16 @@ from ..card import CONTRACTS
 from .files import columns_of, problem
 
 
+def _fold(name: str) -> str:
+    """A column name without letter case, spaces, underscores, hyphens or dots."""
+    return re.sub(r"[\s_.\-]+", "", name.casefold())
+
+
 def apply_names(
     con: duckdb.DuckDBPyConnection, raw: str, name: str, filename: str, mapping: dict[str, str]
 ) -> list[Problem]:
     """Trim column names, apply ``mapping`` and read a contract column's name in any letter case
-    as the name; refuse names that would collide."""
+    or spelling of its separators as the name (:func:`_fold`); refuse names that would collide."""
     columns = [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]
     final = {c: c.strip() or c for c in columns}
     problems: list[Problem] = []
@@ -46,12 +52,13 @@ def apply_names(
             continue
         final[col] = dst
         mapped[dst] = src
-    # a contract column's name in other letter case (ORDER_ID, Order_Id) is that column, unless
-    # the file has it as written too (then both stay, and the names are refused as a collision)
-    by_case = {c.casefold(): c for c in contract}
+    # a contract column's name in other letter case or spelt with spaces, hyphens or none
+    # (ORDER_ID, Order Id, order-id, OrderId) is that column, unless the file has it as the
+    # contract writes it too (then that one is read)
+    by_fold = {_fold(c): c for c in contract}
     names = set(final.values())
     for col, new in list(final.items()):
-        target = by_case.get(new.casefold())
+        target = by_fold.get(_fold(new))
         if target and new != target and target not in names and col not in mapped.values():
             final[col] = target
             names.add(target)
