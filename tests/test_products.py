@@ -69,3 +69,39 @@ def test_hero_funnel_equals_pandas(ops_campaign, raw, demo_dir) -> None:  # noqa
         assert r.at[sku, "buyers"] == e.loc[e["event"] == "order", "user_id"].nunique()
     page = str(sections.products(ops.products(ops_campaign), Style(lang="en")))
     assert "Hero products&#39; funnel" in page or "Hero products' funnel" in page
+
+
+def test_without_list_prices_or_heroes_nothing_is_shown_as_measured(tmp_path) -> None:
+    """A platform export (the JD sample) with SKUs but no list price and a card naming no hero:
+    the discount depth was 0.0 % for every SKU (the list amount defaults to the paid amount) and
+    the 主推品 table was headers only. Now the depth is not measured (—) and the heroes' absence
+    is said once; the SKUs' GMV is still the export's."""
+    import shutil
+
+    from conftest import ROOT, run_cli
+    from fupan.ingest.validate import open_campaign
+    from test_determinism import visible_text
+
+    folder = tmp_path / "jd"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "samples" / "jd-orders.utf8bom.csv", folder / "orders.csv")
+    assert run_cli("init", str(folder)).returncode == 0
+    campaign = open_campaign(folder)
+    try:
+        assert not campaign.measures("orders", "list_amount")  # the export has no list price
+        result = ops.products(campaign)
+        paid = campaign.con.execute(
+            "SELECT sum(paid_amount) FROM orders WHERE status <> 'cancelled' AND "
+            "order_time::DATE BETWEEN ? AND ?",
+            [campaign.card.windows.campaign.start, campaign.card.windows.campaign.end],
+        ).fetchall()[0][0]
+    finally:
+        campaign.con.close()
+    assert result.skus["discount_depth"].isna().all()
+    assert result.skus["gmv"].sum() == pytest.approx(paid)
+    assert result.heroes.empty
+    for lang, said in (("zh", "没有主推品"), ("en", "No hero products")):
+        text = visible_text(str(sections.products(result, Style(lang))))
+        assert said in text
+        assert ("主推品 SKU" if lang == "zh" else "Hero products SKU") not in text
+        assert "0.0%" not in text

@@ -113,3 +113,20 @@ def test_warming_the_export_changes_nothing_it_writes(tmp_path):
     ).stdout
     assert "结果 Results" in warmed and "<b>达成</b>" in warmed
     assert warmed == cold
+
+
+def test_targets_table_without_targets_is_nothing_not_a_header_row():
+    """A card without targets: the 目标达成 section showed a table of headers only (the card
+    section above already says the card sets none)."""
+    import pandas as pd
+
+    from fupan.format import Style
+    from fupan.report import render
+
+    empty = pd.DataFrame(columns=["kpi", "target", "actual", "achievement", "status"])
+    assert str(render.targets_table(empty, Style("zh"))) == ""
+    one = pd.DataFrame(
+        [{"kpi": "gmv", "target": 100.0, "actual": 93.0, "achievement": 0.93, "status": "missed"}]
+    )
+    shown = str(render.targets_table(one, Style("zh")))
+    assert "<table" in shown and "93.0%" in shown

@@ -163,12 +163,19 @@ def gmv_days(campaign: Campaign) -> pd.DataFrame:
 
 
 def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame, float]:
-    """Per SKU: GMV, units, orders, list amount, COGS; and units per order of the window."""
+    """Per SKU: GMV, units, orders, list amount, COGS; and units per order of the window.
+
+    The list amount is NULL when the orders do not give it (its default, the paid amount, would
+    read as no discount at all).
+    """
+    listed = (
+        "sum(list_amount)" if campaign.measures("orders", "list_amount") else "CAST(NULL AS DOUBLE)"
+    )
     skus = frame(
         campaign,
         f"""
         SELECT sku, sum(paid_amount) AS gmv, sum(quantity) AS units,
-               count(DISTINCT order_id) AS orders, sum(list_amount) AS list_amount,
+               count(DISTINCT order_id) AS orders, {listed} AS list_amount,
                sum(unit_cost * quantity) AS cogs
         FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?
               AND sku IS NOT NULL AND coalesce(is_gift, 0) = 0

@@ -175,6 +175,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "No products table: products are shown by SKU code.",
     ),
     "ops_heroes": ("主推品", "Hero products"),
+    "ops_no_heroes": (
+        "没有主推品：卡片未列 strategy.hero_skus，products 表也没有标为主推（role: hero）的商品。",
+        "No hero products: the card lists no strategy.hero_skus and no product is marked as a "
+        "hero (role: hero) in the products table.",
+    ),
     "ops_top_skus": ("GMV 前十的 SKU", "The ten best-selling SKUs"),
     "ops_name": ("商品", "Product"),
     "ops_role": ("角色", "Role"),

@@ -109,7 +109,10 @@ def window_table(
 
 
 def targets_table(targets: pd.DataFrame, style: Style) -> Html:
-    """Each target: plan, actual, achievement and verdict."""
+    """Each target: plan, actual, achievement and verdict; nothing without targets (the card
+    section above says the card sets none), rather than a table of headers only."""
+    if targets.empty:
+        return Html("")
     rows = [
         {
             "name": kpi_name(r.kpi, style.lang),

@@ -86,32 +86,20 @@ def products(result: ProductsResult | Skip | None, style: Style) -> Html:
         for r in result.skus.head(10).itertuples()
     ]
     hdr = ["SKU", t("ops_name", lang), t("ops_role", lang), "GMV"]
-    tables = [
-        _tab(
-            hdr
-            + [
-                t(k, lang)
-                for k in (
-                    "ops_units",
-                    "ops_planned_stock",
-                    "ops_sell_through",
-                    "ops_days_out",
-                    "ops_first_out",
-                )
-            ],
-            hero_rows,
-            t("ops_heroes", lang),
-        ),
-        _tab(
-            hdr
-            + [
-                t(k, lang)
-                for k in ("ops_gmv_share", "ops_discount_depth", "ops_margin", "ops_sell_through")
-            ],
-            top_rows,
-            t("ops_top_skus", lang),
-        ),
-    ]
+    tables = []
+    if hero_rows:
+        heads = (
+            "ops_units",
+            "ops_planned_stock",
+            "ops_sell_through",
+            "ops_days_out",
+            "ops_first_out",
+        )
+        tables.append(_tab(hdr + [t(k, lang) for k in heads], hero_rows, t("ops_heroes", lang)))
+    else:  # said once, instead of a table of headers only
+        lead.append(t("ops_no_heroes", lang))
+    top = ("ops_gmv_share", "ops_discount_depth", "ops_margin", "ops_sell_through")
+    tables.append(_tab(hdr + [t(k, lang) for k in top], top_rows, t("ops_top_skus", lang)))
     if "viewers" in h:
         frows = [
             [
