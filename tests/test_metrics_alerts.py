@@ -56,3 +56,17 @@ def test_bad_inputs_raise():
         share_anomalies(_daily().drop(columns="gmv"), WINDOWS)
     with pytest.raises(ValueError, match="windows"):
         share_anomalies(_daily(), WINDOWS.drop(columns="phase"))
+
+
+@pytest.mark.parametrize(("orders_a_day", "flagged"), [(4, False), (29, False), (30, True)])
+def test_a_channel_with_too_few_orders_a_day_is_not_scored(orders_a_day, flagged):
+    """The same live collapse, with the channel selling ``orders_a_day`` orders a day: below the
+    day-level screen's 30 (median) its share swings by chance and is not scored (a 60-order
+    export flagged a baseline day at +864 %); from 30 it is, as before."""
+    daily = _daily("2025-01-15")
+    daily["orders"] = np.where(daily.channel == "live", orders_a_day, 500)
+    alerts = share_anomalies(daily, WINDOWS, min_orders=30)
+    live = alerts[alerts.channel == "live"]
+    assert (pd.Timestamp("2025-01-15") in set(live.date)) is flagged
+    # without the rule the collapse is flagged whatever the volume
+    assert pd.Timestamp("2025-01-15") in set(share_anomalies(daily, WINDOWS).date)

@@ -11,6 +11,7 @@ from ..metrics import funnel as fn
 from ..metrics import inventory as inv
 from ..metrics.alerts import share_anomalies
 from ..metrics.experiment import evaluate_arms
+from .anomaly_screen import MIN_ORDERS
 from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Table
 
 if TYPE_CHECKING:
@@ -25,8 +26,12 @@ PEAK_DAYS = 2
 
 
 def share_alerts(daily: pd.DataFrame, windows: pd.DataFrame) -> ShareAlerts:
-    """Channel-days whose share of the day's GMV moved against their phase (:mod:`fupan.metrics.alerts`)."""
-    return ShareAlerts(share_anomalies(daily, windows))
+    """Channel-days whose share of the day's GMV moved against their phase.
+
+    :mod:`fupan.metrics.alerts`, for the channels with enough orders a day to test a day (the
+    day-level screen's rule, :data:`fupan.analysis.anomaly_screen.MIN_ORDERS`).
+    """
+    return ShareAlerts(share_anomalies(daily, windows, min_orders=MIN_ORDERS))
 
 
 def ab_test(ab_arms: pd.DataFrame | None) -> ABTest | None:

@@ -24,13 +24,16 @@ def share_anomalies(
     z: float = Z,
     min_rel_dev: float = MIN_REL_DEV,
     min_days: int = 5,
+    min_orders: int = 0,
 ) -> pd.DataFrame:
     """Channel-days whose share of the day's ``value`` deviates from the channel's phase median.
 
     口径: share_{c,t} = value_{c,t} / Σ_c value_{c,t}; within each phase (baseline, preheat, burst,
     post, dip) and channel, M = modified z-score of the share over the phase's days; a day is
     flagged when |M| > ``z`` **and** |share / median share − 1| > ``min_rel_dev``. Expected value =
-    median share × the day's total. Phases with fewer than ``min_days`` days are not scored.
+    median share × the day's total. Phases with fewer than ``min_days`` days are not scored, nor
+    a channel whose median orders a day in the phase are fewer than ``min_orders`` (``daily``'s
+    ``orders``): a handful of orders swing its share by chance.
     Shares sum to 1, so one channel's collapse lifts the others' shares too; rows are therefore
     ranked by the money gap |actual − expected|, which the channel that moved dominates.
     Returns one row per flagged channel-day: date, phase, channel, actual, expected, gap, rel_dev,
@@ -46,6 +49,13 @@ def share_anomalies(
     )
     total = table.sum(axis=1)
     shares = table.div(total.where(total > 0), axis=0)
+    orders = (
+        daily.pivot_table(index="date", columns="channel", values="orders", aggfunc="sum")
+        .reindex(index=table.index, columns=table.columns)
+        .fillna(0.0)
+        if min_orders and "orders" in daily
+        else None
+    )
     out = []
     for w in windows[windows.phase != "campaign"].itertuples():
         days = shares.loc[pd.Timestamp(w.start_date) : pd.Timestamp(w.end_date)]
@@ -54,6 +64,10 @@ def share_anomalies(
         for channel in days.columns:
             s = days[channel].dropna()
             if len(s) < min_days or s.median() <= 0:
+                continue
+            if orders is not None and (
+                orders.loc[s.index, channel].median() < min_orders
+            ):  # too few orders a day for its share to mean anything
                 continue
             score = pd.Series(np.asarray(modified_zscore(s.to_numpy()), dtype=float), index=s.index)
             rel = s / s.median() - 1
