@@ -211,3 +211,27 @@ def test_a_second_orders_file_and_a_workbook_under_a_title_row(tmp_path):
     card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
     assert card["tables"] == {"orders": "a-orders.csv", "spend": "spend.xlsx"}
     assert "title_above_header" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "订单号",
+        "Order ID",
+        "Buyer's ID",
+        "金额:元",
+        "a\\b",
+        "2025订单.csv",
+        "true",
+        "null",
+        "x ",
+        "2025",
+        '"q"',
+    ],
+)
+def test_every_header_or_file_name_is_written_so_that_yaml_reads_it_back(name):
+    """A card written by init must say what the files say: a header of 'true', '2025' or one with a
+    colon or quote was a boolean, a number or broken YAML when written plain."""
+    from fupan.ingest.scaffold import _yaml_key
+
+    assert list(yaml.safe_load(f"{_yaml_key(name)}: order_id")) == [name]

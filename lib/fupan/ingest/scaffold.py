@@ -228,9 +228,16 @@ def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
 
 
 def _yaml_key(text: str) -> str:
-    return (
-        text if re.fullmatch(r"[\w\u4e00-\u9fff][\w\u4e00-\u9fff ()（）/.-]*", text) else repr(text)
-    )
+    """``text`` as a YAML scalar: plain when it is a plain name, else a double-quoted string (a
+    JSON string is one: a colon, a quote or a backslash in a file's header stays as written)."""
+    import json
+
+    import yaml
+
+    plain = re.fullmatch(r"[\w\u4e00-\u9fff][\w\u4e00-\u9fff ()（）/.-]*", text)
+    if plain and not text.endswith(" ") and yaml.safe_load(text) == text:  # not true, null, 2025
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def card_text(
