@@ -40,6 +40,48 @@ EXCEL_ERRORS = (
 EXCEL_ERROR_LIST = "(" + ", ".join(f"'{e}'" for e in EXCEL_ERRORS) + ")"
 
 
+#: What a spreadsheet or export writes in a number's place for "none": read as an empty value.
+PLACEHOLDERS = ("-", "--", "—", "——", "－", "NULL", "null", "\\N")
+PLACEHOLDER_LIST = "(" + ", ".join(f"'{p}'" for p in PLACEHOLDERS) + ")"
+
+_SP = "[\\s\\p{Zs}]*"
+_SIGN = "[+\\-−－]?"
+
+
+def codes_of(currency: str) -> tuple[str, ...]:
+    """The codes an amount in ``currency`` may carry (RMB for CNY too)."""
+    return (currency, "RMB") if currency == "CNY" else (currency,)
+
+
+def plain_number(s: str, currency: str) -> str:
+    """Text ``s`` of a number column with what surrounds the number taken off: −/－ read as a
+    minus, an accounting negative ``(12.00)`` as -12.00, the card's currency code before or after
+    it (``CNY 1,299.00``, ``RMB12``, ``12 CNY``) and a currency sign before it (``¥``, ``-¥12``)
+    removed, a trailing 元 removed. A comma is a thousands separator only between groups of three
+    digits: ``12,50`` (a decimal comma) is left for :data:`DECIMAL_COMMA` to name."""
+    codes = "|".join(codes_of(currency))
+    text = f"regexp_replace(translate({s}, '−－', '--'), '^[(](.*)[)]$', '-\\1')"
+    text = (
+        f"regexp_replace({text}, '^({_SIGN}){_SP}(?:{codes}){_SP}|{_SP}(?:{codes})$', '\\1', 'gi')"
+    )
+    text = f"regexp_replace({text}, '^({_SIGN}){_SP}[¥￥$€£]{_SP}|{_SP}元$', '\\1', 'g')"
+    return text
+
+
+def number_text(s: str, currency: str = "CNY", *, keep_unread: bool = False) -> str:
+    """Text ``s`` of an amount as text a cast to DOUBLE reads (NULL for a placeholder such as
+    ``-``): :func:`plain_number`'s, its commas taken out when they separate groups of three digits
+    (:data:`THOUSANDS`). Any other comma (``12,50``, a decimal comma) gives NULL, or with
+    ``keep_unread`` the text as it is, for validation to name (an export profile's reading)."""
+    bare = plain_number(s, currency)
+    return (
+        f"CASE WHEN {s} IN {PLACEHOLDER_LIST} THEN NULL "
+        f"WHEN NOT (contains({s}, ',') OR contains({s}, '，')) THEN {bare} "
+        f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN regexp_replace({bare}, '[,，]', '', 'g') "
+        f"{f'ELSE {bare} ' if keep_unread else ''}END"
+    )
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

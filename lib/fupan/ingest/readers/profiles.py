@@ -10,7 +10,8 @@ signature headers the file has (a *warning* says which was detected and how to p
 - **ids** (order_id, user_id, sku): the ``="…"`` wrapper, the leading apostrophe and the tabs Excel
   exports put around long numbers are removed;
 - **amounts**: ``¥``/``￥``/``$``, a trailing ``元``, thousands separators and spaces removed;
-  ``-`` and ``--`` (the exports' "none") become empty;
+  ``-`` and ``--`` (the exports' "none") become empty — the contract's own reading of an
+  amount's text (:func:`fupan.ingest.readers.files.number_text`);
 - **times**: any of :data:`TIME_FORMATS` (``2025/11/11 00:03``, ``2025-11-11 00:03:15`` …) becomes
   ``YYYY-MM-DD HH:MM:SS``; anything else is left for validation to report with its row;
 - **status**: through the profile's table; a word it does not know is an error naming the file,
@@ -33,7 +34,7 @@ import duckdb
 from ...errors import Problem
 from ...extract.duck import ddl, ident, literal
 from ..card import CARD_FILE, CONTRACTS, CampaignCard
-from .files import THOUSANDS, columns_of, problem
+from .files import columns_of, number_text, problem
 from .registry import Registry
 
 #: a status word meaning refunded when the line's refund amount is > 0, else cancelled
@@ -187,18 +188,10 @@ def id_sql(q: str) -> str:
 
 def amount_sql(q: str) -> str:
     """``¥1,299.00``, ``￥ 1 299.00``, ``1，299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` →
-    NULL. A comma goes only between groups of three digits: ``12,50`` stays as it is, for the
-    contract's check to name it (a decimal comma is not a thousands separator)."""
-    t = _trimmed(q)
-    bare = (
-        f"regexp_replace(regexp_replace({t}, '^[¥￥$]{_SPACE}*|{_SPACE}*元$', '', 'g'), "
-        f"'[\\s\\p{{Zs}}]', '', 'g')"
-    )
-    cleaned = (
-        f"CASE WHEN regexp_matches({bare}, '{THOUSANDS}') "
-        f"THEN regexp_replace({bare}, '[,，]', '', 'g') ELSE {bare} END"
-    )
-    return f"CASE WHEN {t} IN ('-', '--') THEN NULL ELSE nullif({cleaned}, '') END"
+    NULL: the spaces taken out, then the contract's own reading of an amount's text
+    (:func:`fupan.ingest.readers.files.number_text`), which leaves a decimal comma (``12,50``) for
+    validation to name."""
+    return number_text(f"regexp_replace({_trimmed(q)}, '{_SPACE}', '', 'g')", keep_unread=True)
 
 
 def time_sql(q: str, formats: tuple[str, ...]) -> str:

@@ -15,7 +15,15 @@ import duckdb
 from ...errors import SHEETS, Problem
 from ...extract.duck import ident, trimmed
 from ..card import CONTRACTS, CampaignCard, Column
-from ..readers.files import EXCEL_ERROR_LIST, EXCEL_SCIENTIFIC, THOUSANDS
+from ..readers.files import (
+    _SIGN,
+    _SP,
+    EXCEL_ERROR_LIST,
+    EXCEL_SCIENTIFIC,
+    PLACEHOLDER_LIST,
+    codes_of,
+    number_text,
+)
 
 EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
@@ -73,10 +81,6 @@ def _text(q: str, raw_type: str = "") -> str:
 DECIMAL_COMMA = "^[+-]?[0-9]{1,3}([.][0-9]{3})*,[0-9]+$|^[+-]?[0-9]+,[0-9]{1,2}$"
 
 
-#: What a spreadsheet or export writes in a number's place for "none": read as an empty value.
-PLACEHOLDERS = ("-", "--", "—", "——", "－", "NULL", "null", "\\N")
-_PLACEHOLDER_LIST = "(" + ", ".join(f"'{p}'" for p in PLACEHOLDERS) + ")"
-
 #: The currencies each sign may stand for (a code, CNY or RMB, stands for itself).
 SIGNS = {
     "¥": ("CNY", "JPY"),
@@ -94,34 +98,12 @@ CODES = (
 )
 # fmt: on
 _CODE = "(?i:" + "|".join(CODES) + ")"
-_SP = "[\\s\\p{Zs}]*"
-_SIGN = "[+\\-−－]?"
 #: A number with its currency before (a sign or a code of :data:`CODES`) or after it (a code or 元),
 #: a sign (+, -, − or －) and accounting parentheses: groups 1 and 3 are the currency.
 DECORATED = (
     f"^[(]?{_SP}{_SIGN}{_SP}([¥￥$€£]|{_CODE})?{_SP}{_SIGN}{_SP}"
     f"([0-9][0-9.,，]*|[.][0-9]+){_SP}({_CODE}|元)?{_SP}[)]?$"
 )
-
-
-def codes_of(currency: str) -> tuple[str, ...]:
-    """The codes an amount in ``currency`` may carry (RMB for CNY too)."""
-    return (currency, "RMB") if currency == "CNY" else (currency,)
-
-
-def _plain_number(s: str, currency: str) -> str:
-    """Text ``s`` of a number column with what surrounds the number taken off: −/－ read as a
-    minus, an accounting negative ``(12.00)`` as -12.00, the card's currency code before or after
-    it (``CNY 1,299.00``, ``RMB12``, ``12 CNY``) and a currency sign before it (``¥``, ``-¥12``)
-    removed, a trailing 元 removed. A comma is a thousands separator only between groups of three
-    digits: ``12,50`` (a decimal comma) is left for :data:`DECIMAL_COMMA` to name."""
-    codes = "|".join(codes_of(currency))
-    text = f"regexp_replace(translate({s}, '−－', '--'), '^[(](.*)[)]$', '-\\1')"
-    text = (
-        f"regexp_replace({text}, '^({_SIGN}){_SP}(?:{codes}){_SP}|{_SP}(?:{codes})$', '\\1', 'gi')"
-    )
-    text = f"regexp_replace({text}, '^({_SIGN}){_SP}[¥￥$€£]{_SP}|{_SP}元$', '\\1', 'g')"
-    return text
 
 
 #: A date written day and month first, in either order, then a four-digit year (11/12/2025,
@@ -260,7 +242,7 @@ def _cast_expr(
 
     Time zones: a timestamp without a zone is local time in the card's ``timezone``; one with a
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
-    Numbers may carry thousands separators, a currency (:func:`_plain_number`; one that is not
+    Numbers may carry thousands separators, a currency (:func:`~fupan.ingest.readers.files.plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
     ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, in
     digits only (:data:`COMPACT`: 20251111, 20251111203015), or
@@ -303,13 +285,7 @@ def _cast_expr(
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
         # a space after the sign may be a no-break one (U+00A0, copied through a web page)
-        bare = _plain_number(s, currency)
-        return (
-            f"TRY_CAST(CASE WHEN {s} IN {_PLACEHOLDER_LIST} THEN NULL "
-            f"WHEN NOT (contains({s}, ',') OR contains({s}, '，')) THEN {bare} "
-            f"WHEN regexp_matches({bare}, '{THOUSANDS}') THEN regexp_replace({bare}, '[,，]', '', 'g') "
-            f"END AS DOUBLE)"
-        )
+        return f"TRY_CAST({number_text(s, currency)} AS DOUBLE)"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
@@ -342,7 +318,7 @@ def _checks(
     as_text = text or _text(ident(col.name), raw_type)
     given = f"{ident(col.name)} IS NOT NULL" if typed else f"nullif({as_text}, '') IS NOT NULL"
     if col.kind in ("number", "integer") and not typed:  # "-" or NULL: none given
-        given += f" AND {as_text} NOT IN {_PLACEHOLDER_LIST}"
+        given += f" AND {as_text} NOT IN {PLACEHOLDER_LIST}"
     checks: list[tuple[str, str, str, str]] = []
     # a failed formula's value (#N/A …) in a sheet: never data, whatever the column's type (a
     # channel or sku of '#N/A' was read as one more channel or product)
