@@ -338,3 +338,47 @@ def test_an_exports_comma_is_a_thousands_separator_only_between_groups_of_three(
     problems = _refused(folder, _card("tmall-comma", "export.csv", "tmall-orders"))
     (p,) = [p for p in problems if p.severity == "error"]
     assert (p.code, p.column, p.row) == ("decimal_comma", "paid_amount", 3)
+
+
+@pytest.mark.parametrize("written", ["$599.00", "£599", "€599", "USD 599.00"])
+def test_an_exports_amount_in_another_currency_is_named_not_read_as_yuan(tmp_path, written):
+    """Through the Tmall profile a '$599.00' paid amount was read as ¥599 (the profile took any
+    currency sign off before validation saw it); now, as in any CSV, it is one currency_mismatch at
+    its row in a CNY campaign."""
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额\n"
+    body = "".join(
+        f"10{i},buyer{i},2025-11-11 00:0{i}:00,{amount},交易成功,0\n"
+        for i, amount in enumerate(["¥1299.00", "59.90元", written])
+    )
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "export.csv").write_bytes((header + body).encode("gb18030"))
+    problems = _refused(folder, _card("tmall-dollar", "export.csv", "tmall-orders"))
+    errors = [(p.code, p.column, p.row) for p in problems if p.severity == "error"]
+    assert errors == [("currency_mismatch", "paid_amount", 3)]
+
+
+def test_an_exports_yuan_in_a_campaign_of_another_currency_is_named(tmp_path):
+    """A card in HKD naming a Tmall export in yuan: the export's ¥ and 元 are another currency than
+    the card's (they were taken off and the amounts read as dollars); HK$-less plain numbers and
+    '$' amounts read as the card's currency."""
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额\n"
+    amounts = ['"$1,299.00"', "59.90", "¥20", "30元"]
+    body = "".join(
+        f"10{i},buyer{i},2025-11-11 00:0{i}:00,{amount},交易成功,0\n"
+        for i, amount in enumerate(amounts)
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes((header + body).encode("gb18030"))
+    opened = open_table(path, profile="tmall-orders", currency="HKD")
+    got = opened.relation.order("order_id").fetchdf()
+    assert list(got.paid_amount) == ["1299.00", "59.90", "¥20", "30元"]
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    shutil.copy(path, folder / "export.csv")
+    card = {**_card("tmall-hkd", "export.csv", "tmall-orders"), "currency": "HKD"}
+    problems = _refused(folder, card)
+    errors = [(p.code, p.column, p.row) for p in problems if p.severity == "error"]
+    assert errors == [("currency_mismatch", "paid_amount", 3)]  # one problem, rows 3 and 4
+    (p,) = [p for p in problems if p.severity == "error"]
+    assert "'¥20'" in p.en and "'30元'" in p.en

@@ -48,23 +48,46 @@ _SP = "[\\s\\p{Zs}]*"
 _SIGN = "[+\\-−－]?"
 
 
+#: The currency signs written before an amount, and the currencies each may stand for (元 after one).
+SIGNS = {
+    "¥": ("CNY", "JPY"),
+    "￥": ("CNY", "JPY"),
+    "元": ("CNY",),
+    "$": ("USD", "HKD", "SGD", "AUD", "CAD", "NZD", "TWD", "MXN"),
+    "€": ("EUR",),
+    "£": ("GBP",),
+}
+
+
 def codes_of(currency: str) -> tuple[str, ...]:
     """The codes an amount in ``currency`` may carry (RMB for CNY too)."""
     return (currency, "RMB") if currency == "CNY" else (currency,)
 
 
+def signs_of(currency: str) -> tuple[str, ...]:
+    """The signs of :data:`SIGNS` an amount in ``currency`` may carry (``¥ ￥ 元`` for CNY)."""
+    return tuple(sign for sign, currencies in SIGNS.items() if currency in currencies)
+
+
 def plain_number(s: str, currency: str) -> str:
     """Text ``s`` of a number column with what surrounds the number taken off: −/－ read as a
     minus, an accounting negative ``(12.00)`` as -12.00, the card's currency code before or after
-    it (``CNY 1,299.00``, ``RMB12``, ``12 CNY``) and a currency sign before it (``¥``, ``-¥12``)
-    removed, a trailing 元 removed. A comma is a thousands separator only between groups of three
-    digits: ``12,50`` (a decimal comma) is left for :data:`DECIMAL_COMMA` to name."""
+    it (``CNY 1,299.00``, ``RMB12``, ``12 CNY``) and the card currency's sign before it (``¥``,
+    ``-¥12``) or after it (``元``) removed. Another currency's sign or code stays (``$30`` in a CNY
+    campaign is no number, never 30 yuan). A comma is a thousands separator only between groups of
+    three digits: ``12,50`` (a decimal comma) is left for :data:`DECIMAL_COMMA` to name."""
     codes = "|".join(codes_of(currency))
     text = f"regexp_replace(translate({s}, '−－', '--'), '^[(](.*)[)]$', '-\\1')"
     text = (
         f"regexp_replace({text}, '^({_SIGN}){_SP}(?:{codes}){_SP}|{_SP}(?:{codes})$', '\\1', 'gi')"
     )
-    text = f"regexp_replace({text}, '^({_SIGN}){_SP}[¥￥$€£]{_SP}|{_SP}元$', '\\1', 'g')"
+    signs = signs_of(currency)
+    before = "".join(s for s in signs if s != "元")
+    ends = ([f"^({_SIGN}){_SP}[{before}]{_SP}"] if before else []) + (
+        [f"{_SP}元$"] if "元" in signs else []
+    )
+    if ends:
+        text = f"regexp_replace({text}, '{'|'.join(ends)}', '\\1', 'g')"
     return text
 
 

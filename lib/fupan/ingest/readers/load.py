@@ -167,9 +167,11 @@ def shape(
     mapping: dict[str, str],
     profile: str | None = None,
     card_row: int | None = None,
+    currency: str = "CNY",
 ) -> tuple[Profile | None, list[Problem]]:
     """Resolve the export profile (pinned ``profile`` or detected), rename the columns through the
-    profile's and the card's ``mapping`` (the card wins) and normalise the profile's values."""
+    profile's and the card's ``mapping`` (the card wins) and normalise the profile's values (its
+    amounts in the card's ``currency``)."""
     header = columns_of(con, raw)
     found, problems = resolve(name, header, profile, filename, card_row)
     if any(p.severity == "error" for p in problems):
@@ -182,7 +184,7 @@ def shape(
     problems += apply_names(con, raw, name, filename, merged)
     if found is not None and not any(p.code in _STOP for p in problems):
         sources = {d: s.strip() for s, d in merged.items()}
-        problems += normalise(con, raw, found, filename, sources)
+        problems += normalise(con, raw, found, filename, sources, currency)
     return found, problems
 
 
@@ -198,6 +200,7 @@ def load_table(
     profile: str | None = None,
     card_row: int | None = None,
     reader: Reader | None = None,
+    currency: str = "CNY",
 ) -> list[Problem]:
     """Copy one table into ``raw_<name>``, read as its export ``profile`` says (pinned, else
     detected from the header), renamed through ``mapping`` and with personal data removed (``salt``
@@ -212,7 +215,7 @@ def load_table(
     empty = _empty_rows(con, raw, filename)
     if empty is not None:  # a blank record between records: each of its cells would be an error
         return problems + [empty]
-    _, found = shape(con, raw, name, filename, mapping, profile, card_row)
+    _, found = shape(con, raw, name, filename, mapping, profile, card_row, currency)
     problems += found
     if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
         return problems
@@ -464,6 +467,7 @@ def load_tables(
             privacy_log,
             profile=pin,
             card_row=card_line(folder, ("profile",)) if pin else None,
+            currency=card.currency,
         )
         problems += found
         if not any(p.severity == "error" for p in found):
@@ -493,6 +497,7 @@ def open_table(
     mapping: dict[str, str] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     salt: bytes | None = None,
+    currency: str = "CNY",
 ) -> OpenedTable:
     """Open one file as the contract table ``table``: read by the registration ``kind`` (default:
     by extension), export ``profile`` pinned or detected, ``mapping`` applied, personal data
@@ -516,7 +521,7 @@ def open_table(
     problems = read_file(con, raw, path, path.name, table, reader)
     if any(p.severity == "error" for p in problems):
         return OpenedTable(con, None, problems)
-    used, found = shape(con, raw, table, path.name, mapping or {}, profile)
+    used, found = shape(con, raw, table, path.name, mapping or {}, profile, currency=currency)
     problems += found
     if not any(
         p.severity == "error" for p in problems

@@ -9,7 +9,8 @@ signature headers the file has (a *warning* says which was detected and how to p
 
 - **ids** (order_id, user_id, sku): the ``="…"`` wrapper, the leading apostrophe and the tabs Excel
   exports put around long numbers are removed;
-- **amounts**: ``¥``/``￥``/``$``, a trailing ``元``, thousands separators and spaces removed;
+- **amounts**: the card currency's sign (``¥``/``￥``, a trailing ``元`` for CNY), thousands
+  separators and spaces removed (another currency's sign is left for validation to name);
   ``-`` and ``--`` (the exports' "none") become empty — the contract's own reading of an
   amount's text (:func:`fupan.ingest.readers.files.number_text`);
 - **times**: any of :data:`TIME_FORMATS` (``2025/11/11 00:03``, ``2025-11-11 00:03:15`` …) becomes
@@ -186,12 +187,14 @@ def id_sql(q: str) -> str:
     return f"nullif(regexp_replace(regexp_replace({t}, '^=\"(.*)\"$', '\\1'), '^''', ''), '')"
 
 
-def amount_sql(q: str) -> str:
+def amount_sql(q: str, currency: str = "CNY") -> str:
     """``¥1,299.00``, ``￥ 1 299.00``, ``1，299.00``, ``1299.00元`` → ``1299.00``; ``-``/``--`` →
-    NULL: the spaces taken out, then the contract's own reading of an amount's text
-    (:func:`fupan.ingest.readers.files.number_text`), which leaves a decimal comma (``12,50``) for
-    validation to name."""
-    return number_text(f"regexp_replace({_trimmed(q)}, '{_SPACE}', '', 'g')", keep_unread=True)
+    NULL: the spaces taken out, then the contract's own reading of an amount's text in the card's
+    ``currency`` (:func:`fupan.ingest.readers.files.number_text`), which leaves a decimal comma
+    (``12,50``) or another currency (``$30`` in a CNY campaign) for validation to name."""
+    return number_text(
+        f"regexp_replace({_trimmed(q)}, '{_SPACE}', '', 'g')", currency, keep_unread=True
+    )
 
 
 def time_sql(q: str, formats: tuple[str, ...]) -> str:
@@ -200,10 +203,12 @@ def time_sql(q: str, formats: tuple[str, ...]) -> str:
     return f"coalesce(strftime(try_strptime({t}, {fmts}), '%Y-%m-%d %H:%M:%S'), nullif({t}, ''))"
 
 
-def status_sql(q: str, statuses: Mapping[str, str], refund: str | None) -> str:
+def status_sql(
+    q: str, statuses: Mapping[str, str], refund: str | None, currency: str = "CNY"
+) -> str:
     t = _trimmed(q)
     refunded = (
-        f"coalesce(TRY_CAST({amount_sql(refund)} AS DOUBLE), 0) > 0"
+        f"coalesce(TRY_CAST({amount_sql(refund, currency)} AS DOUBLE), 0) > 0"
         if refund is not None
         else "false"
     )
@@ -225,9 +230,11 @@ def normalise(
     profile: Profile,
     filename: str,
     sources: Mapping[str, str],
+    currency: str = "CNY",
 ) -> list[Problem]:
     """Rewrite the profile's contract columns of ``raw`` (text ones only) into contract text, in
-    place and in row order; ``sources`` names each contract column's header in the export."""
+    place and in row order; ``sources`` names each contract column's header in the export; amounts
+    are read in the card's ``currency``."""
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     text = {c for c, t in types.items() if t == "VARCHAR"}
     problems: list[Problem] = []
@@ -239,13 +246,13 @@ def normalise(
             exprs[col] = id_sql(ident(col))
     for col in AMOUNT_COLUMNS:
         if col in text:
-            exprs[col] = amount_sql(ident(col))
+            exprs[col] = amount_sql(ident(col), currency)
     for col in TIME_COLUMNS:
         if col in text:
             exprs[col] = time_sql(ident(col), profile.time_formats)
     if "status" in text and profile.statuses:
         refund = ident("refund_amount") if "refund_amount" in text else None
-        exprs["status"] = status_sql(ident("status"), profile.statuses, refund)
+        exprs["status"] = status_sql(ident("status"), profile.statuses, refund, currency)
     if exprs:
         replace = ", ".join(f"{e} AS {ident(c)}" for c, e in exprs.items())
         ddl(

@@ -240,6 +240,7 @@ def _load(
                     privacy_log,
                     profile=pin,
                     card_row=card_line(folder, ("profile",)) if pin else None,
+                    currency=card.currency,
                 )
             else:
                 found, view = opened

@@ -23,6 +23,7 @@ from ..readers.files import (
     PLACEHOLDER_LIST,
     codes_of,
     number_text,
+    signs_of,
 )
 
 EXAMPLES = 3
@@ -81,15 +82,6 @@ def _text(q: str, raw_type: str = "") -> str:
 DECIMAL_COMMA = "^[+-]?[0-9]{1,3}([.][0-9]{3})*,[0-9]+$|^[+-]?[0-9]+,[0-9]{1,2}$"
 
 
-#: The currencies each sign may stand for (a code, CNY or RMB, stands for itself).
-SIGNS = {
-    "¥": ("CNY", "JPY"),
-    "￥": ("CNY", "JPY"),
-    "元": ("CNY",),
-    "$": ("USD", "HKD", "SGD", "AUD", "CAD", "NZD", "TWD", "MXN"),
-    "€": ("EUR",),
-    "£": ("GBP",),
-}
 #: The currency codes recognised beside an amount (a word such as "pcs" is not one).
 # fmt: off
 CODES = (
@@ -352,8 +344,7 @@ def _checks(
             comma = f"CASE WHEN ({expr}) IS NULL THEN regexp_matches({text}, '{DECIMAL_COMMA}') ELSE FALSE END"
             # a currency that is not the card's: a sign or a code before the number, a code or 元
             # after it (checked only where the rest is a number)
-            signs = [sign for sign, currencies in SIGNS.items() if currency in currencies]
-            own = ", ".join(f"'{c}'" for c in (*codes_of(currency), *signs, ""))
+            own = ", ".join(f"'{c}'" for c in (*codes_of(currency), *signs_of(currency), ""))
             other = (
                 f"coalesce(regexp_matches({text}, '{DECORATED}') AND NOT "
                 f"(upper(regexp_extract({text}, '{DECORATED}', 1)) IN ({own}) AND "
