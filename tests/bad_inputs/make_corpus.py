@@ -957,17 +957,20 @@ OPS_TABLES = {
         [["s1", "花漾修护精华", "hero", "100"], ["s2", "香氛礼盒", "new", "20"]],
     ),
     "live_sessions": (
-        ["session_id", "start_time", "end_time", "kind", "host", "views"],
+        ["session_id", "start_time", "end_time", "kind", "host", "views", "commission_rate"],
         [
-            ["K1", "2025-01-03 19:00:00", "2025-01-03 23:00:00", "kol", "达人A", "1000"],
-            ["L1", "2025-01-04 10:00:00", "2025-01-04 16:00:00", "own", "店播", "500"],
+            ["K1", "2025-01-03 19:00:00", "2025-01-03 23:00:00", "kol", "达人A", "1000", "0.2"],
+            ["L1", "2025-01-04 10:00:00", "2025-01-04 16:00:00", "own", "店播", "500", "0"],
         ],
     ),
     "coupons": (
         ["coupon_id", "funded_by", "issued", "claimed", "redeemed", "cost"],
         [["c1", "shop", "100", "50", "20", "5.0"], ["c2", "platform", "80", "40", "10", "0"]],
     ),
-    "targets": (["date", "channel", "gmv"], [[d, "live", "100.0"] for d in DAYS]),
+    "targets": (
+        ["date", "channel", "gmv", "conversion"],
+        [[d, "live", "100.0", "0.03"] for d in DAYS],
+    ),
     "orders": (
         [*ORDER_COLUMNS, "order_type", "deposit_amount"],
         [[*r, "spot", ""] for r in ORDERS],
@@ -1019,6 +1022,24 @@ OPS_CELL = [
         "lots",
         "bad_type",
         "a planned GMV that is not a number",
+    ),
+    (
+        "live-sessions-commission-in-percent",
+        "live_sessions",
+        1,
+        "commission_rate",
+        "20",
+        "above_maximum",
+        "a commission of 20 % written as 20 (2000 %), not 0.20",
+    ),
+    (
+        "targets-conversion-in-percent",
+        "targets",
+        2,
+        "conversion",
+        "3",
+        "above_maximum",
+        "a planned conversion of 3 % written as 3 (300 %), not 0.03",
     ),
     (
         "orders-unknown-order-type",

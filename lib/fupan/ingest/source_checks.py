@@ -82,15 +82,8 @@ def _check_sql(col: Column, e: str) -> list[tuple[str, str, str, str]]:
     out = []
     if col.required:
         out.append(("null_value", f"{e} IS NULL", "不能为空", "must not be empty"))
-    if col.kind in ("number", "integer") and col.minimum is not None:
-        out.append(
-            (
-                "below_minimum",
-                f"{e} < {col.minimum}",
-                f"不能小于 {col.minimum:g}",
-                f"must be ≥ {col.minimum:g}",
-            )
-        )
+    if col.kind in ("number", "integer"):
+        out += col.bound_checks(e)
     if col.kind in ("number", "integer"):  # PostgreSQL and Spark doubles hold NaN and ±Infinity
         special = ", ".join(f"CAST('{v}' AS DOUBLE)" for v in ("NaN", "Infinity", "-Infinity"))
         out.append(

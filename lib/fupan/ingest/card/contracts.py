@@ -1,4 +1,4 @@
-"""The column contracts of the campaign tables: names, kinds, required, allowed values, minimums."""
+"""The column contracts of the campaign tables: names, kinds, required, allowed values, bounds."""
 
 from __future__ import annotations
 
@@ -25,6 +25,35 @@ class Column:
     required: bool = False
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
+    #: a rate's bound: 1 (a share written as a fraction; 20 for 20 % would be 2000 %)
+    maximum: float | None = None
+
+    def bound_checks(self, e: str) -> list[tuple[str, str, str, str]]:
+        """(code, condition of a bad row, zh, en) of this column's bounds, for its typed
+        expression ``e`` — one wording for files and SQL sources."""
+        out = []
+        if self.minimum is not None:
+            out.append(
+                (
+                    "below_minimum",
+                    f"({e}) < {self.minimum}",
+                    f"不能小于 {self.minimum:g}",
+                    f"must be ≥ {self.minimum:g}",
+                )
+            )
+        if self.maximum is not None:
+            rate = self.maximum == 1
+            out.append(
+                (
+                    "above_maximum",
+                    f"({e}) > {self.maximum}",
+                    f"不能大于 {self.maximum:g}"
+                    + ("（比率写作小数：20% 写 0.20）" if rate else ""),
+                    f"must be ≤ {self.maximum:g}"
+                    + (" (a rate, written as a fraction: 0.20 for 20 %)" if rate else ""),
+                )
+            )
+        return out
 
 
 CONTRACTS: dict[str, tuple[Column, ...]] = {

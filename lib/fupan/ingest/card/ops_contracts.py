@@ -39,6 +39,7 @@ class Column(NamedTuple):
     required: bool = False
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
+    maximum: float | None = None
 
 
 #: 商品角色: the data value (English key or its Chinese name) → the key
@@ -99,7 +100,7 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("interactions", "integer", minimum=0),
         Column("new_followers", "integer", minimum=0),
         Column("slot_fee", "number", minimum=0),
-        Column("commission_rate", "number", minimum=0),
+        Column("commission_rate", "number", minimum=0, maximum=1),
     ),
     "coupons": (
         Column("coupon_id", "string", True),
@@ -117,7 +118,7 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("channel", "string", True),
         Column("gmv", "number", True, minimum=0),
         Column("visitors", "integer", minimum=0),
-        Column("conversion", "number", minimum=0),
+        Column("conversion", "number", minimum=0, maximum=1),
         Column("aov", "number", minimum=0),
         Column("new_customers", "integer", minimum=0),
         Column("spend", "number", minimum=0),

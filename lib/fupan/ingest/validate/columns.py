@@ -423,15 +423,7 @@ def _checks(
                 f"must not exceed {MAX_ABS:.0e} in absolute value (a unit or parsing error?)",
             ),
         ]
-        if col.minimum is not None:
-            checks.append(
-                (
-                    "below_minimum",
-                    f"({expr}) < {col.minimum}",
-                    f"不能小于 {col.minimum:g}",
-                    f"must be ≥ {col.minimum:g}",
-                )
-            )
+        checks += col.bound_checks(expr)
     if col.kind == "integer":
         checks.append(
             (
