@@ -1686,3 +1686,39 @@ def test_a_contract_columns_name_in_other_letter_case_is_that_column(tmp_path):
     ids = {r[0] for r in campaign.con.execute("SELECT order_id FROM orders").fetchall()}
     campaign.con.close()
     assert ids == {row[0] for row in TINY_ORDERS}
+
+
+def test_targets_and_events_channels_named_otherwise_than_the_orders_are_warned(tmp_path):
+    """Targets keyed 自播 / all and events keyed LIVE matched no order channel: attainment showed
+    0 % and the funnel by channel disagreed with the orders, without a word (only the spend's
+    channels were compared). Each table's unknown channels are one warning, with the channel each
+    is probably meant as: the same but for letter case, or its name in the card's taxonomy."""
+    events = [(u, t, e, "LIVE" if i % 2 else c) for i, (u, t, e, c) in enumerate(tiny_events())]
+    folder = write_campaign(tmp_path / "c", card={**TINY_CARD}, events=events)
+    days = pd.date_range("2025-01-05", "2025-01-06").strftime("%Y-%m-%d")
+    pd.DataFrame(
+        [(d, c, 100.0) for d in days for c in ("自播", "search", "all")],
+        columns=["date", "channel", "gmv"],
+    ).to_csv(folder / "targets.csv", index=False)
+    card = {**TINY_CARD, "tables": {**TINY_CARD["tables"], "targets": "targets.csv"}}
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    campaign = open_campaign(folder)
+    found = {w.file: w for w in campaign.warnings if w.code == "unknown_channel"}
+    campaign.con.close()
+    assert sorted(found) == ["events.csv", "targets.csv"]
+    targets, events_w = found["targets.csv"], found["events.csv"]
+    assert targets.row == 1 and targets.column == "channel"
+    assert "自播, all" in targets.en and "自播 → live?" in targets.en and "目标达成" in targets.zh
+    assert "search" not in targets.en.split("→")[0].split("appear")[0]
+    assert "LIVE → live?" in events_w.en and events_w.row is None
+
+
+def test_spend_channels_in_capitals_are_hinted_at_the_orders_spelling(tmp_path):
+    days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
+    folder = write_campaign(tmp_path / "c", spend=[(d, "LIVE", 10.0) for d in days])
+    campaign = open_campaign(folder)
+    (w,) = [w for w in campaign.warnings if w.code == "unknown_channel"]
+    campaign.con.close()
+    assert w.file == "spend.csv" and "LIVE → live?" in w.en and "LIVE → live?" in w.zh

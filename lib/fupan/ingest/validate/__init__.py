@@ -169,8 +169,9 @@ def _open(
     for name, time_col in (("spend", "date"), ("inventory", "date")):
         if name in loaded:
             problems += check_coverage(con, name, getattr(card.tables, name), time_col, card, False)
-    if "spend" in loaded:
-        problems += check_channels(con, folder, card, "orders" in loaded)
+    for name in ("spend", "targets"):
+        if name in loaded and (name == "spend" or "channel" in present.get(name, ())):
+            problems += check_channels(con, folder, card, "orders" in loaded, name)
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw
@@ -184,6 +185,9 @@ def _open(
     if "events" in loaded:
         channels = event_values(con, typed["events"][0], inplace.get("events"), "channel")
         variants = event_values(con, typed["events"][0], inplace.get("events"), "variant")
+        if "channel" in present["events"]:
+            named: list[tuple[str, int | None]] = [(c, None) for c in channels if c is not None]
+            problems += check_channels(con, folder, card, True, "events", named)
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)

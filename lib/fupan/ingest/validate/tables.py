@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from ...errors import Problem
 from ...extract.duck import ddl, ident
 from ...i18n import phase_name
 from ..card import CARD_FILE, CampaignCard, card_line
+from ..card.channels import channel_taxonomy
 from ..duplicates import duplicate_lines_problem
 from .columns import EXAMPLES
 
@@ -209,46 +211,103 @@ def _uncovered(windows: list, lo: dt.date | None, hi: dt.date | None) -> tuple[s
     return "；".join(zh), "; ".join(en)
 
 
-def check_channels(con, folder: Path, card: CampaignCard, has_orders: bool) -> list[Problem]:
-    """Spend channels should be recognisable: each appears in the orders or in the card's budget,
-    and each budgeted channel has spend rows. Warnings, not errors — awareness spend with no
-    attributed orders is legitimate — but a mismatch is usually a naming difference (直播 vs live)
-    that would leave ROAS and budget pacing empty for that channel. Without valid orders
-    (``has_orders`` False: their errors are reported) the spend channels are matched to nothing,
-    so none of them is called unknown."""
+def _close_channel(name: str, known: list[str], card: CampaignCard) -> str | None:
+    """The known channel ``name`` is most likely meant as: the same but for letter case or
+    spacing (LIVE, ' live'), else the one whose Chinese or English name it is in the card's channel
+    taxonomy (直通车 → search_ads on Tmall, 自播 → live), else the closest by spelling (difflib),
+    else None."""
+    folded = {re.sub(r"[\s_-]+", "", k).lower(): k for k in known}
+    same = folded.get(re.sub(r"[\s_-]+", "", name).lower())
+    if same is not None:
+        return same
+    taxonomy = channel_taxonomy(card)
+    named = [
+        k
+        for k in known
+        if k in taxonomy
+        and name.strip()
+        in {taxonomy[k].level1, taxonomy[k].level2, taxonomy[k].zh(), taxonomy[k].en}
+    ]
+    if len(named) == 1:
+        return named[0]
+    close = difflib.get_close_matches(name, known, n=1)
+    return close[0] if close else None
+
+
+#: The tables whose channel names must be the orders' (or the budget's) to be matched, and what
+#: an unmatched one leaves out of the report (zh, en).
+CHANNEL_TABLES = {
+    "spend": (
+        "这些花费无法对应到渠道的 GMV 和预算",
+        "their spend cannot be matched to channel GMV or budget",
+    ),
+    "targets": (
+        "这些目标无法对应到渠道的实际 GMV，目标达成将显示为 0",
+        "their targets cannot be matched to the channels' actual GMV; attainment would show 0",
+    ),
+    "events": (
+        "这些行为无法对应到渠道的订单，渠道漏斗与转化拆解将不一致",
+        "their behaviour cannot be matched to the channels' orders; the funnel by channel and the "
+        "conversion breakdown would not agree",
+    ),
+}
+
+
+def check_channels(
+    con,
+    folder: Path,
+    card: CampaignCard,
+    has_orders: bool,
+    table: str = "spend",
+    found: list[tuple[str, int | None]] | None = None,
+) -> list[Problem]:
+    """A table's channels (spend, targets, events) should be recognisable: each appears in the
+    orders or in the card's budget; for spend, each budgeted channel has spend rows too. Warnings,
+    not errors — awareness spend with no attributed orders is legitimate — but a mismatch is
+    usually a naming difference (直播 vs live, LIVE vs live) that leaves the channel's ROAS,
+    pacing or funnel empty. ``found`` gives the table's (channel, first row) when they are known
+    already (the events' distinct channels, without rows); else they are read from ``table``.
+    Without valid orders (``has_orders`` False: their errors are reported) the channels are matched
+    to nothing, so none of them is called unknown."""
     problems = []
-    spend = con.execute(
-        "SELECT channel, min(_row) FROM spend GROUP BY channel ORDER BY min(_row)"
-    ).fetchall()
+    rows = (
+        found
+        if found is not None
+        else con.execute(
+            f"SELECT channel, min(_row) FROM {table} GROUP BY channel ORDER BY min(_row)"
+        ).fetchall()
+    )
+    rows = [(c, r) for c, r in rows if c is not None]
     in_orders = (
         {r[0] for r in con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
         if has_orders
         else set()
     )
+    in_orders.discard(None)
     budget = card.strategy.budget
-    unknown = [(c, r) for c, r in spend if c not in in_orders and c not in budget and has_orders]
+    unknown = [(c, r) for c, r in rows if c not in in_orders and c not in budget and has_orders]
     if unknown:
-        names = ", ".join(c for c, _ in unknown)
-        close = {
-            c: difflib.get_close_matches(c, sorted(in_orders | set(budget)), n=1)
-            for c, _ in unknown
-        }
-        hint = "; ".join(f"{c} → {m[0]}?" for c, m in close.items() if m)
+        names = ", ".join(c for c, _ in unknown[:12]) + (" …" if len(unknown) > 12 else "")
+        known = sorted(in_orders | set(budget))
+        close = {c: _close_channel(c, known, card) for c, _ in unknown}
+        hint = "; ".join(f"{c} → {m}?" for c, m in close.items() if m)
+        zh_what, en_what = CHANNEL_TABLES[table]
         problems.append(
             Problem(
                 code="unknown_channel",
-                file=card.tables.spend,
+                file=getattr(card.tables, table),
                 row=unknown[0][1],
                 column="channel",
                 severity="warning",
-                zh=f"spend 表中的渠道 {names} 既不出现在订单中，也不在卡片的预算（strategy.budget）里；"
-                f"这些花费无法对应到渠道的 GMV 和预算。是否是名称写法不同？{hint}",
-                en=f"Spend channel(s) {names} appear neither in the orders nor in the card's budget "
-                f"(strategy.budget); their spend cannot be matched to channel GMV or budget. A naming "
-                f"difference? {hint}".strip(),
+                zh=f"{table} 表中的渠道 {names} 既不出现在订单中，也不在卡片的预算（strategy.budget）里；"
+                f"{zh_what}。是否是名称写法不同？{hint}",
+                en=f"{table.capitalize()} channel(s) {names} appear neither in the orders nor in the "
+                f"card's budget (strategy.budget); {en_what}. A naming difference? {hint}".strip(),
             )
         )
-    spent = {c for c, _ in spend}
+    if table != "spend":
+        return problems
+    spent = {c for c, _ in rows}
     idle = [k for k in budget if k not in spent]
     if idle:
         problems.append(
