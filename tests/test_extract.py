@@ -457,3 +457,45 @@ def test_a_line_stamped_after_midnight_counts_on_its_orders_first_day(tmp_path):
         ("category", "unknown", 80.0, 1),
         ("price_band", "<100", 80.0, 1),
     ]
+
+
+def test_stock_kept_per_warehouse_gives_the_same_stock_outs_as_per_sku(demo_dir, tmp_path):
+    """An inventory export with a row per warehouse (a SKU's stock of a day split in two, one
+    warehouse at 0 while the other holds it all): the stock-outs, the day × SKU stock and the
+    products' days out equal those of the summed file — a warehouse at 0 is no stock-out. Before,
+    the products counted it as one (a hero's days out doubled) and the inventory analysis stopped
+    at 'two rows for one date and sku'; validation now says the rows are summed."""
+    import shutil
+
+    from fupan.analysis import ops_data
+
+    split = tmp_path / "split"
+    shutil.copytree(demo_dir, split)
+    stock = pd.read_csv(split / "inventory.csv", dtype={"on_hand": int, "on_order": int})
+    east = stock.assign(warehouse="杭州仓", on_hand=stock.on_hand // 3, on_order=0)
+    east.loc[east.index % 5 == 0, "on_hand"] = 0  # this warehouse empty, the other holds it all
+    west = stock.assign(warehouse="广州仓", on_hand=stock.on_hand - east.on_hand)
+    rows = pd.concat([east, west]).sort_index(kind="stable")
+    rows[["date", "sku", "warehouse", "on_hand", "on_order"]].to_csv(
+        split / "inventory.csv", index=False
+    )
+    assert (
+        rows.groupby(["date", "sku"]).on_hand.sum()
+        == stock.set_index(["date", "sku"]).on_hand.sort_index()
+    ).all()
+    got = {}
+    for name, folder in (("summed", demo_dir), ("split", split)):
+        campaign = open_campaign(folder)
+        agg = extract(campaign)
+        w = campaign.card.windows.items()[1][1]
+        got[name] = (
+            agg.stockouts.sort_values(["phase", "sku"]).reset_index(drop=True),
+            agg.sku_daily[["date", "sku", "on_hand", "on_order"]].reset_index(drop=True),
+            ops_data.days_out(campaign, w.start, w.end).sort_values("sku").reset_index(drop=True),
+            [x.code for x in campaign.warnings],
+        )
+        campaign.con.close()
+    for a, b in zip(got["summed"][:3], got["split"][:3], strict=True):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert got["summed"][0].stockout_days.sum() > 0  # the demo has stock-outs to compare
+    assert "rows_summed" in got["split"][3] and "rows_summed" not in got["summed"][3]

@@ -464,6 +464,7 @@ def test_spend_channel_rules_do_not_fire_on_the_demo(demo_dir):
     assert not codes & {
         "unknown_channel",
         "budget_without_spend",
+        "rows_summed",
         "pii_columns_dropped",
         "pii_pseudonymised",
     }
@@ -1722,3 +1723,21 @@ def test_spend_channels_in_capitals_are_hinted_at_the_orders_spelling(tmp_path):
     (w,) = [w for w in campaign.warnings if w.code == "unknown_channel"]
     campaign.con.close()
     assert w.file == "spend.csv" and "LIVE → live?" in w.en and "LIVE → live?" in w.zh
+
+
+def test_spend_rows_repeating_a_day_and_channel_are_said_to_be_summed(tmp_path):
+    """Two spend exports pasted with two overlapping days (their figures a little different, so
+    no exact duplicates) were summed without a word: the spend of those days counted twice. One
+    warning names the keys repeated and the first rows of each."""
+    days = list(pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d"))
+    first = [(d, "live", 10.0) for d in days[:5]]
+    second = [(d, "live", 11.0) for d in days[3:]]  # 01-04 and 01-05 again
+    folder = write_campaign(tmp_path / "c", spend=first + second)
+    campaign = open_campaign(folder)
+    (w,) = [w for w in campaign.warnings if w.code == "rows_summed"]
+    total = campaign.con.execute("SELECT sum(spend) FROM spend").fetchall()[0][0]
+    campaign.con.close()
+    assert w.file == "spend.csv" and w.row == 4 and w.severity == "warning"
+    assert "2 (date, channel) key(s)" in w.en and "(4 rows)" in w.en
+    assert "rows 4=6; rows 5=7" in w.en and "2 组" in w.zh
+    assert total == 5 * 10.0 + 5 * 11.0  # nothing dropped: the warning says what is summed

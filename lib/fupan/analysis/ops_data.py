@@ -209,13 +209,18 @@ def sku_funnel(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> p
 
 
 def days_out(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
-    """Per SKU of the inventory table: days with on_hand = 0 in the window and the first of them."""
+    """Per SKU of the inventory table: days out of stock in the window and the first of them.
+
+    A day is out when the SKU's on_hand, summed over its rows of the day (one per warehouse), is 0.
+    """
     return frame(
         campaign,
         """
+        WITH stock AS (SELECT date, sku, sum(on_hand) AS on_hand FROM inventory
+                       WHERE date BETWEEN ? AND ? GROUP BY 1, 2)
         SELECT sku, count(*) FILTER (WHERE on_hand = 0) AS days_out,
                min(date) FILTER (WHERE on_hand = 0) AS first_out
-        FROM inventory WHERE date BETWEEN ? AND ? GROUP BY 1""",
+        FROM stock GROUP BY 1""",
         [a, b],
     )
 

@@ -1,7 +1,9 @@
--- Per SKU: days out of stock (on_hand = 0) in each window, and the SKU's GMV there.
+-- Per SKU: days out of stock (on_hand = 0 summed over the SKU's rows of the day — one per
+-- warehouse) in each window, and the SKU's GMV there.
 WITH sku_days AS (
-    SELECT i.date, i.sku, i.on_hand = 0 AS out_of_stock
+    SELECT i.date, i.sku, sum(i.on_hand) = 0 AS out_of_stock
     FROM inventory i
+    GROUP BY 1, 2
 ), sales AS (
     SELECT CAST(order_time AS DATE) AS date, sku, sum(CAST(paid_amount AS DECIMAL(18, 2))) AS gmv
     FROM orders WHERE status <> 'cancelled' GROUP BY 1, 2

@@ -66,6 +66,7 @@ from .tables import (
     check_coverage,
     check_duplicates,
     check_orders,
+    check_repeated_keys,
     check_timezone,
 )
 
@@ -168,7 +169,9 @@ def _open(
         problems += check_coverage(con, "events", card.tables.events, "event_time", card, False)
     for name, time_col in (("spend", "date"), ("inventory", "date")):
         if name in loaded:
-            problems += check_coverage(con, name, getattr(card.tables, name), time_col, card, False)
+            filename = getattr(card.tables, name)
+            problems += check_coverage(con, name, filename, time_col, card, False)
+            problems += check_repeated_keys(con, name, filename, present[name])
     for name in ("spend", "targets"):
         if name in loaded and (name == "spend" or "channel" in present.get(name, ())):
             problems += check_channels(con, folder, card, "orders" in loaded, name)

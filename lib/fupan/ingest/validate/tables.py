@@ -211,6 +211,56 @@ def _uncovered(windows: list, lo: dt.date | None, hi: dt.date | None) -> tuple[s
     return "；".join(zh), "; ".join(en)
 
 
+#: Tables whose rows are one per key, and the optional columns that belong to the key when present:
+#: several rows of one key are summed by the analyses (a spend row per plan, a stock row per
+#: warehouse) — and counted twice when two exports overlap, which the warning makes visible.
+KEYED = {
+    "spend": (("date", "channel"), ("tool", "plan_id", "objective", "attribution_window")),
+    "inventory": (("date", "sku"), ()),
+}
+
+
+def check_repeated_keys(
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, present: list[str]
+) -> list[Problem]:
+    """One warning when rows of ``name`` repeat its key (:data:`KEYED`: date and channel — and the
+    plan columns present — for spend; date and SKU for inventory): their amounts are summed by the
+    analyses (a plan's or a warehouse's row each), which double-counts two exports pasted with
+    overlapping days. Exact duplicate lines are :func:`check_duplicates`'s."""
+    base, extra = KEYED[name]
+    key = [*base, *(c for c in extra if c in present)]
+    cols = ", ".join(ident(c) for c in key)
+    groups, rows, examples = con.execute(
+        f"SELECT count(*), coalesce(sum(n), 0), "
+        f"list(rows ORDER BY first)[:{EXAMPLES}] FROM (SELECT count(*) AS n, min(_row) AS first, "
+        f"list(_row ORDER BY _row)[:3] AS rows FROM {name} GROUP BY {cols} HAVING count(*) > 1)"
+    ).fetchall()[0]
+    if not groups:
+        return []
+    what = "、".join(key)
+    sample = "; ".join("rows " + "=".join(str(r) for r in ex) for ex in examples or [])
+    measure, per, measure_en, per_en = (
+        ("花费", "每个计划", "spend", "plan")
+        if name == "spend"
+        else ("库存", "每个仓库", "stock", "warehouse")
+    )
+    return [
+        Problem(
+            code="rows_summed",
+            file=filename,
+            row=examples[0][0] if examples else None,
+            severity="warning",
+            zh=f"{name} 表有 {groups} 组（{what}）各有多行（共 {rows} 行），分析时{measure}按组相加"
+            f"（如{per}一行）；若是两份导出的日期重叠，{measure}会被重复计算，请核对。"
+            f"示例 {sample}",
+            en=f"{groups} ({', '.join(key)}) key(s) of the {name} table have several rows ({rows} "
+            f"rows): the analyses sum their {measure_en} (a row per {per_en}, say); "
+            f"if two exports with overlapping days were pasted together, it is counted twice — "
+            f"check. Examples {sample}",
+        )
+    ]
+
+
 def _close_channel(name: str, known: list[str], card: CampaignCard) -> str | None:
     """The known channel ``name`` is most likely meant as: the same but for letter case or
     spacing (LIVE, ' live'), else the one whose Chinese or English name it is in the card's channel
