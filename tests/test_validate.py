@@ -1741,3 +1741,22 @@ def test_spend_rows_repeating_a_day_and_channel_are_said_to_be_summed(tmp_path):
     assert "2 (date, channel) key(s)" in w.en and "(4 rows)" in w.en
     assert "rows 4=6; rows 5=7" in w.en and "2 组" in w.zh
     assert total == 5 * 10.0 + 5 * 11.0  # nothing dropped: the warning says what is summed
+
+
+def test_spend_in_fen_is_questioned(tmp_path):
+    """A spend export in 分 (the tiny campaign's spend × 100) passed without a word and the report
+    said ROAS 0.04, every channel below break-even. By hand: burst spend 2 × 50 × 100 = 10,000
+    against a burst GMV of 200 + 40 + 120 + 80 = 440 (22.7 ×) and a budget of 400 (25.0 ×)."""
+    days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
+    plain = write_campaign(tmp_path / "yuan")
+    campaign = open_campaign(plain)
+    assert "spend_scale" not in {w.code for w in campaign.warnings}
+    campaign.con.close()
+    card = {**TINY_CARD, "strategy": {**TINY_CARD["strategy"], "budget": {"live": 400.0}}}
+    fen = [(d, "live", (10.0 if d < "2025-01-05" else 50.0) * 100) for d in days]
+    campaign = open_campaign(write_campaign(tmp_path / "fen", card=card, spend=fen))
+    (w,) = [w for w in campaign.warnings if w.code == "spend_scale"]
+    campaign.con.close()
+    assert w.file == "spend.csv" and w.column == "spend"
+    assert "totals 10,000" in w.en and "25.0 times the card's whole budget (400)" in w.en
+    assert "22.7 times the GMV of those days (440)" in w.en and "分" in w.zh

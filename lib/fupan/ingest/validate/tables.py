@@ -375,6 +375,51 @@ def check_channels(
     return problems
 
 
+#: Campaign spend above this many times the card's whole budget, or above this many times the
+#: campaign's GMV (a ROAS under 0.2), is more likely a unit (分 for 元) than a campaign.
+SPEND_SCALE = 5.0
+
+
+def check_spend_scale(con, card: CampaignCard) -> list[Problem]:
+    """One warning when the campaign's spend is implausibly large: over :data:`SPEND_SCALE` ×
+    the card's total budget (when it sets one) or × the orders' GMV of the same days — the sign
+    of a spend export in 分 (cents) read as 元, which made ROAS 0.04 and every channel 'below
+    break-even' without a word."""
+    camp = card.windows.campaign
+    spent, gmv = con.execute(
+        "SELECT (SELECT sum(spend) FROM spend WHERE date BETWEEN $1 AND $2), "
+        "(SELECT sum(paid_amount) FROM orders WHERE status <> 'cancelled' "
+        "AND order_time::DATE BETWEEN $1 AND $2)",
+        [camp.start, camp.end],
+    ).fetchall()[0]
+    if not spent:
+        return []
+    budget = sum(card.strategy.budget.values())
+    said_zh, said_en = [], []
+    if budget > 0 and spent > SPEND_SCALE * budget:
+        said_zh.append(f"是卡片总预算 {budget:,.0f} 的 {spent / budget:,.1f} 倍")
+        said_en.append(f"{spent / budget:,.1f} times the card's whole budget ({budget:,.0f})")
+    if gmv and spent > SPEND_SCALE * gmv:
+        said_zh.append(f"是同期 GMV {gmv:,.0f} 的 {spent / gmv:,.1f} 倍")
+        said_en.append(f"{spent / gmv:,.1f} times the GMV of those days ({gmv:,.0f})")
+    if not said_zh:
+        return []
+    return [
+        Problem(
+            code="spend_scale",
+            file=card.tables.spend,
+            column="spend",
+            severity="warning",
+            zh=f"活动期（{camp.start} ~ {camp.end}）花费合计 {spent:,.0f}，"
+            f"{'，'.join(said_zh)}：花费是否以「分」而非「元」导出？若是，请除以 100 后再导出；"
+            f"否则投产比与保本判断都会失真。",
+            en=f"The campaign's spend ({camp.start} .. {camp.end}) totals {spent:,.0f}, "
+            f"{' and '.join(said_en)}: was it exported in fen (cents) rather than yuan? If so, "
+            f"divide by 100 and export again; else ROAS and the break-even verdicts are off.",
+        )
+    ]
+
+
 def check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
     try:
         con.execute(
