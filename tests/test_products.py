@@ -105,3 +105,33 @@ def test_without_list_prices_or_heroes_nothing_is_shown_as_measured(tmp_path) ->
         assert said in text
         assert ("主推品 SKU" if lang == "zh" else "Hero products SKU") not in text
         assert "0.0%" not in text
+
+
+def test_inventory_skus_written_otherwise_are_not_measured_not_zero(demo_dir, tmp_path) -> None:
+    """The demo's inventory with its SKU codes in lower case (skn-001 for SKN-001) matched no
+    order line: the inventory read 0 lost GMV and every SKU slow-moving, and the heroes 0 days out
+    and a 0 % stock-out rate — figures never measured. Now the inventory analysis is not measured
+    (its note says why) and a hero without stock rows has no days out (—), nor a rate."""
+    import shutil
+
+    from fupan.analysis import execution
+    from fupan.extract.aggregates import extract
+    from fupan.ingest.validate import open_campaign
+
+    folder = tmp_path / "lower"
+    shutil.copytree(demo_dir, folder)
+    stock = pd.read_csv(folder / "inventory.csv", dtype=str)
+    stock["sku"] = stock["sku"].str.lower()
+    assert (stock["sku"] != stock["sku"].str.upper()).all()  # every code now differs
+    stock.to_csv(folder / "inventory.csv", index=False)
+    campaign = open_campaign(folder)
+    agg = extract(campaign)
+    with pytest.raises(ValueError) as err:
+        execution.inventory_health(agg.sku_daily, agg.daily, campaign.card.windows)
+    assert "match none of the orders'" in str(err.value) and "对不上" in str(err.value)
+    r = ops.products(campaign)
+    campaign.con.close()
+    assert not r.heroes.empty and r.heroes["days_out"].isna().all()
+    assert r.hero_stockout_rate is None
+    page = str(sections.products(r, Style(lang="en")))
+    assert "sold out" not in page

@@ -87,12 +87,30 @@ def inventory_health(
     口径: :mod:`fupan.metrics.inventory`. Lost GMV = a SKU's in-stock daily GMV over the
     :data:`STOCKOUT_LOOKBACK_DAYS` before it ran out × the day's GMV index (day GMV / baseline
     daily GMV, at least 1); without the index it is the conservative floor. ``None`` without an
-    inventory table.
+    inventory table. Not measured (ValueError, the report's note) when the inventory's SKUs sold
+    nothing in the campaign while the orders sold: its codes match none of the orders' (another
+    letter case or prefix, or orders without SKUs), and every SKU would read as slow-moving with
+    no stock-out cost.
     """
     if sku_daily is None:
         return None
     d = sku_daily
     camp = windows.campaign
+    in_camp = d.date.between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))
+    sold = daily[daily.date.between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].gmv.sum()
+    if in_camp.any() and not d.loc[in_camp, "units"].sum() > 0 and sold > 0:
+        examples = ", ".join(map(str, d.sku.drop_duplicates().head(3)))
+        raise ValueError(
+            bilingual(
+                f"None of the inventory's SKUs ({examples} …) sold anything in the campaign while "
+                f"the orders sold {sold:,.0f}: its SKU codes match none of the orders' (written "
+                "otherwise — letter case, a prefix — or the orders carry no sku column). Stock-outs, "
+                "slow movers and lost GMV are not measured.",
+                f"库存表的 SKU（{examples} …）在活动期没有任何销量，而订单的销售额为 {sold:,.0f}："
+                "库存的 SKU 编码与订单的对不上（大小写或前缀不同，或订单没有 sku 列）。"
+                "缺货、滞销与缺货损失未计算。",
+            )
+        )
     stock, sales = d[["date", "sku", "on_hand"]], d[["date", "sku", "units", "gmv", "cogs"]]
     unit_cost = d.dropna(subset=["unit_cost"]).groupby("sku").unit_cost.mean()
     turnover_note = None

@@ -208,9 +208,10 @@ def products(campaign: Campaign) -> ProductsResult:
     rate = None
     if campaign.has("inventory") and not heroes.empty:
         out = q.days_out(campaign, a, b)
-        heroes = heroes.merge(out, on="sku", how="left")
-        heroes["days_out"] = heroes["days_out"].fillna(0).astype(int)
-        rate = products_m.hero_stockout_rate(heroes, (b - a).days + 1)
+        heroes = heroes.merge(out, on="sku", how="left")  # days_out NaN: no stock row, not 0 days
+        counted = heroes.dropna(subset=["days_out"])
+        if not counted.empty and counted["gmv"].sum() > 0:
+            rate = products_m.hero_stockout_rate(counted, (b - a).days + 1)
     if campaign.has("events") and campaign.measures("events", "sku") and not heroes.empty:
         funnel = q.sku_funnel(campaign, a, b, [str(s) for s in heroes["sku"]])
         heroes = heroes.merge(funnel, on="sku", how="left")

@@ -65,7 +65,7 @@ def products(result: ProductsResult | Skip | None, style: Style) -> Html:
             f"{int(r.units):,}",
             number(r.planned_stock) if pd.notna(r.planned_stock) else "—",
             pct(r.sell_through, 0),
-            f"{int(r.days_out)}" if "days_out" in h else "—",
+            f"{int(r.days_out)}" if "days_out" in h and pd.notna(r.days_out) else "—",
             f"{pd.Timestamp(r.first_out):%Y-%m-%d}"
             if "first_out" in h and pd.notna(r.first_out)
             else "—",
