@@ -175,3 +175,33 @@ def test_hypothesis_bad_operator_and_unmeasured_kpi():
     assert out.status.tolist() == ["not_assessed"]
     with pytest.raises(ValueError, match="operator"):
         evaluate_hypotheses(kpis, [{"id": "H", "text": "t", "kpi": "cr", "op": "=>", "value": 0.1}])
+
+
+def test_a_spend_channel_the_orders_do_not_name_has_no_roas_not_zero():
+    """By hand: live sold 300 on 100 of spend (ROAS 3); kol sold in the baseline only, so in the
+    burst its 50 of spend bought 0 (ROAS 0, measured); 直通车 is no channel of any order (the
+    orders call it search_ads): its GMV and ROAS are not known (NaN), never 0."""
+    from fupan.metrics.kpi import channel_kpis
+
+    wc = pd.DataFrame(
+        {
+            "phase": ["baseline", "baseline", "burst", "burst"],
+            "channel": ["live", "kol", "live", "_all"],
+            "gmv": [100.0, 20.0, 300.0, 300.0],
+            "orders": [2, 1, 5, 5],
+            "buyers": [2, 1, 4, 4],
+            "new_buyers": [1, 1, 1, 1],
+        }
+    )
+    spend = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-05"] * 3),
+            "channel": ["live", "kol", "直通车"],
+            "spend": [100.0, 50.0, 80.0],
+        }
+    )
+    t = channel_kpis(wc, spend, "2025-01-05", "2025-01-06", "burst")
+    assert t.at["live", "roas"] == 3.0 and t.at["kol", "roas"] == 0.0
+    assert t.at["kol", "gmv"] == 0.0 and t.at["kol", "orders"] == 0.0
+    assert np.isnan(t.at["直通车", "gmv"]) and np.isnan(t.at["直通车", "roas"])
+    assert t.at["直通车", "spend"] == 80.0 and t.at["live", "gmv_share"] == 1.0

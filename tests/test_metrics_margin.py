@@ -272,10 +272,10 @@ def test_break_even_lift_with_spend_by_hand():
 def test_channel_break_even_names_the_channels_below_by_hand():
     channels = pd.DataFrame(
         {
-            "gmv": [4_565_019.68, 2_087_687.20, 2_106_931.59, 900.0],
-            "spend": [1_540_502.46, 1_220_731.53, 202_920.22, np.nan],
+            "gmv": [4_565_019.68, 2_087_687.20, 2_106_931.59, 900.0, 0.0, np.nan],
+            "spend": [1_540_502.46, 1_220_731.53, 202_920.22, np.nan, 5_000.0, 8_000.0],
         },
-        index=["live", "search_ads", "private_domain", "organic"],
+        index=["live", "search_ads", "private_domain", "organic", "display_ads", "直通车"],
     )
     be = 0.845 / 0.37  # 2.2838
     out = channel_break_even(channels, be)
@@ -289,7 +289,11 @@ def test_channel_break_even_names_the_channels_below_by_hand():
         "search_ads": True,
         "private_domain": False,
         "organic": None,  # no spend: not judged, never "not below"
+        "display_ads": True,  # spend and no sales: ROAS 0, below (it was "not judged")
+        "直通车": None,  # a name the orders do not use: its GMV is not known
     }
+    assert out.at["display_ads", "roas"] == 0.0 and np.isnan(out.at["display_ads", "spend_ratio"])
+    assert np.isnan(out.at["直通车", "roas"])
     assert np.isnan(out.at["organic", "spend_ratio"])  # 费比 of a channel without spend: not 0
     with pytest.raises(ValueError, match="positive"):
         channel_break_even(channels, 0.0)

@@ -136,7 +136,11 @@ def _channel_growth(style: Style, kpis: pd.DataFrame, agg: Aggregates) -> list[F
 
 def _roas(style: Style, channels: pd.DataFrame) -> list[Finding]:
     out = []
-    paid = channels[channels.spend > 0] if "spend" in channels else channels.iloc[:0]
+    paid = (  # a channel the orders do not name has no ROAS (NaN), so neither high nor low
+        channels[(channels.spend > 0) & channels.roas.notna()]
+        if "spend" in channels
+        else channels.iloc[:0]
+    )
     if len(paid) > 1:
         hi, lo = paid.roas.idxmax(), paid.roas.idxmin()
         out.append(

@@ -244,7 +244,11 @@ def ads(campaign: Campaign, margin_result: object) -> AdsResult:
     a, b = q.window(campaign)
     spend = q.spend_by(campaign, a, b, "channel").set_index("channel")
     sales = q.channel_sales(campaign, a, b)
-    ch = spend.join(sales, how="left").fillna({"gmv": 0.0, "orders": 0, "new_customers": 0})
+    ch = spend.join(sales, how="left")
+    named = set(q.frame(campaign, "SELECT DISTINCT channel FROM orders")["channel"])
+    known = ch.index.isin(list(named))  # a channel the orders do not name: its GMV is not known
+    sold = ["gmv", "orders", "new_customers"]
+    ch.loc[known, sold] = ch.loc[known, sold].fillna(0.0)
     be = d = m = None
     if isinstance(margin_result, MarginAnalysis) and margin_result.break_even_roas is not None:
         be = margin_result.break_even_roas

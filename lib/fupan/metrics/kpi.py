@@ -160,7 +160,9 @@ def channel_kpis(
 
     口径: ROAS (投产比) = channel GMV / channel spend, GMV attributed by the order's channel;
     spend_ratio (费比) = channel spend / channel GMV. Channels without spend (e.g. organic) show
-    NaN for both, never infinity or 0.
+    NaN for both, never infinity or 0. A spend channel with no order in this window has GMV 0
+    (ROAS 0); one found in no order of any window — a name the orders do not use (直通车 where
+    they say search_ads) — has GMV, orders and ROAS NaN: not measured, never 0.
     """
     rows = window_channel[(window_channel.phase == phase) & (window_channel.channel != ALL)]
     table = rows.set_index("channel")[["gmv", "orders", "buyers", "new_buyers"]].astype(float)
@@ -170,9 +172,10 @@ def channel_kpis(
             .groupby("channel")
             .spend.sum()
         )
-        table = table.join(s, how="outer").fillna(
-            {"gmv": 0.0, "orders": 0.0, "buyers": 0.0, "new_buyers": 0.0}
-        )
+        sold = ["gmv", "orders", "buyers", "new_buyers"]
+        table = table.join(s, how="outer")
+        known = table.index.isin(window_channel.channel)
+        table.loc[known, sold] = table.loc[known, sold].fillna(0.0)
     else:
         table = table.assign(spend=np.nan)
     total = table.gmv.sum()

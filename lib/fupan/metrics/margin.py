@@ -346,9 +346,10 @@ def break_even_roas(discount: float, margin: float) -> float:
 def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
     """费比 and the 保本投产比 verdict per channel.
 
-    口径: spend_ratio (费比) = spend / GMV; below_break_even = ROAS < ``be_roas`` for a channel
-    with spend and GMV; ``None`` (not judged, never False) for a channel without spend or GMV;
-    gap_to_break_even = ROAS − ``be_roas``.
+    口径: spend_ratio (费比) = spend / GMV (NaN without GMV); below_break_even = ROAS <
+    ``be_roas`` for a channel with spend — one whose GMV is 0 is below (ROAS 0); ``None`` (not
+    judged, never False) for a channel without spend or whose GMV is not known (NaN: a spend
+    channel the orders do not name); gap_to_break_even = ROAS − ``be_roas``.
 
     Parameters
     ----------
@@ -376,7 +377,7 @@ def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
         raise ValueError(f"the break-even ROAS must be positive, got {be_roas}")
     gmv = channels["gmv"].astype(float)
     spend = channels["spend"].astype(float)
-    judged = (spend > 0) & (gmv > 0)
+    judged = (spend > 0) & (gmv >= 0)
     roas_ = (gmv / spend.where(spend > 0)).where(judged)
     below = pd.Series(
         [bool(r < be) if j else None for r, j in zip(roas_, judged, strict=True)],
@@ -388,7 +389,7 @@ def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
             "gmv": gmv,
             "spend": spend,
             "roas": roas_,
-            "spend_ratio": (spend / gmv.where(gmv > 0)).where(judged),
+            "spend_ratio": (spend / gmv.where(gmv > 0)).where(judged),  # NaN at GMV 0
             "break_even_roas": be,
             "gap_to_break_even": roas_ - be,
             "below_break_even": below,

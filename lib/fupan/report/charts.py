@@ -192,8 +192,9 @@ def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, styl
 
 
 def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
-    """ROAS (GMV/spend) per paid channel, labelled with GMV and spend."""
-    c = channels[channels.spend > 0].sort_values("roas")
+    """ROAS (GMV/spend) per paid channel whose GMV is known (not a channel the orders do not
+    name), labelled with GMV and spend."""
+    c = channels[(channels.spend > 0) & channels.roas.notna()].sort_values("roas")
     with _style():
         fig, ax = plt.subplots(figsize=(9, max(2.4, 0.5 * len(c) + 1)))
         ax.barh(
@@ -207,7 +208,7 @@ def channel_roas(channels: pd.DataFrame, style: Style) -> Figure:
                 va="center",
                 fontsize=9,
             )
-        ax.set_xlim(0, c.roas.max() * 1.6 if len(c) else 1)
+        ax.set_xlim(0, max(c.roas.max() * 1.6, 0.1) if len(c) else 1)
         ax.set_title(t("roas", style.lang))
         ax.grid(axis="y", visible=False)
     return _finish(fig)

@@ -160,6 +160,12 @@ class AdsResult:
         b = self.channels["below_break_even"]
         return [str(c) for c in b.index if b[c] is True]
 
+    @property
+    def unmatched(self) -> list[str]:
+        """Spend channels the orders do not name: their GMV, ROAS and verdict are not known."""
+        c = self.channels
+        return [str(k) for k in c.index if c.at[k, "spend"] > 0 and pd.isna(c.at[k, "gmv"])]
+
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
         cols = ["spend", "gmv", "roas", "spend_ratio", "ctr", "cpc", "cpm", "cost_per_order"]

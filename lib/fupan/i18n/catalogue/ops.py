@@ -211,6 +211,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "start-of-day stock 0; discount depth = 1 − paid / list; margin = 1 − cost / paid.",
     ),
     # ------------------------------------------------------------------ ads
+    "ops_ads_unmatched": (
+        "渠道 {channels} 有花费，但订单中没有这个渠道名（名称写法不同？见数据说明）：其 GMV、投产比与保本判断未计算。",
+        "Channel(s) {channels} have spend but no order names them (written otherwise? see the "
+        "data notes): their GMV, ROAS and break-even verdict are not measured.",
+    ),
     "ops_ads_lead": (
         "保本投产比 {be}（折扣深度 {d}，单位边际贡献率 {m}）。低于保本线的渠道：{below}。",
         "Break-even ROAS {be} (discount depth {d}, unit contribution margin {m}). Below "

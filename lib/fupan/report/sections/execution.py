@@ -116,10 +116,16 @@ def spend(spend: pd.DataFrame | None, card: Any, channels: pd.DataFrame, style: 
     if spend is None:
         return (note(t("no_table", style.lang, table="spend")),)
     camp = card.windows.campaign
-    return (
-        charts.spend_pacing(spend, card.strategy.budget, camp.start, camp.end, style),
-        charts.channel_roas(channels, style),
-    )
+    pacing = charts.spend_pacing(spend, card.strategy.budget, camp.start, camp.end, style)
+    paid = channels[channels.spend > 0]
+    unmatched = [str(c) for c in paid.index if pd.isna(paid.at[c, "roas"])]
+    if unmatched:  # spend on channel names the orders do not use: no ROAS to draw for them
+        names = style.pick("、", ", ").join(style.channel(c) for c in unmatched)
+        said = note(t("ops_ads_unmatched", style.lang, channels=names))
+        if len(unmatched) == len(paid):
+            return (pacing, said)
+        return (pacing, charts.channel_roas(channels, style), said)
+    return (pacing, charts.channel_roas(channels, style))
 
 
 def alerts(result: ShareAlerts | None, style: Style, top: int = 8, title: bool = False) -> Html:

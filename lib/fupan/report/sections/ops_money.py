@@ -134,6 +134,9 @@ def ads(result: AdsResult | Skip | None, style: Style) -> Html:
         ]
     else:
         lead = [t("ops_ads_no_be", lang)]
+    if result.unmatched:
+        names = style.pick("、", ", ").join(style.channel(c) for c in result.unmatched)
+        lead.append(t("ops_ads_unmatched", lang, channels=names))
     yes_no = {True: t("ops_yes", lang), False: t("ops_no", lang), None: "—"}
     rows = [
         [
