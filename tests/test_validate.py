@@ -1760,3 +1760,37 @@ def test_spend_in_fen_is_questioned(tmp_path):
     assert w.file == "spend.csv" and w.column == "spend"
     assert "totals 10,000" in w.en and "25.0 times the card's whole budget (400)" in w.en
     assert "22.7 times the GMV of those days (440)" in w.en and "分" in w.zh
+
+
+def test_spend_days_missing_for_one_channel_in_the_campaign_are_named(tmp_path):
+    """One channel's spend rows missing on a burst day (the export skipped it) made its spend
+    smaller and its ROAS better with no word: a gap in the baseline was noted, one inside the
+    campaign for one channel was not. Days missing before a channel's first row are not gaps."""
+    days = list(pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d"))
+    rows = [(d, "live", 10.0) for d in days] + [(d, "search", 5.0) for d in days[5:]]
+    whole = write_campaign(tmp_path / "whole", spend=rows)
+    campaign = open_campaign(whole)
+    assert "spend_gaps" not in {w.code for w in campaign.warnings}  # search starts on 01-06
+    campaign.con.close()
+    holed = [r for r in rows if r[:2] != ("2025-01-06", "live")]  # the burst's last day
+    campaign = open_campaign(write_campaign(tmp_path / "holed", spend=holed))
+    (w,) = [w for w in campaign.warnings if w.code == "spend_gaps"]
+    campaign.con.close()
+    assert w.file == "spend.csv" and "live: 1 day(s) missing (2025-01-06)" in w.en
+    assert "search" not in w.en and "live 缺 1 天（2025-01-06）" in w.zh
+
+
+def test_the_mapping_block_takes_the_likelier_of_two_known_headers(tmp_path):
+    """A spend export with both 渠道 and 推广工具: the pasteable block mapped 推广工具 (the first
+    header alphabetically) to channel and left 渠道 out, so every spend row became an unknown
+    channel once pasted. The header words' own order decides now: 渠道 first."""
+    folder = write_campaign(tmp_path / "c")
+    days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
+    pd.DataFrame({"日期": days, "推广工具": "直通车", "渠道": "live", "花费": 10.0}).to_csv(
+        folder / "spend.csv", index=False
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    first = next(p for p in err.value.problems if p.code == "missing_column")
+    block = first.en.split("\nmapping:\n")[1]
+    assert "渠道: channel" in block and "推广工具" not in block and "日期: date" in block

@@ -211,9 +211,12 @@ def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
     — a known Chinese header (订单号 for order_id …) or a close spelling — and, when any is known,
     the ``mapping`` block that maps every such header, to paste into the card."""
     known = _header_words(name)
+    rank = {word: i for i, word in enumerate(known)}  # the words' own order: 渠道 before 推广工具
     contract = [c.name for c in CONTRACTS[name]]
     meant: dict[str, str] = {}  # contract column → the file's header likely meant
-    for header in sorted(have - {"rowid"}):
+    for header in sorted(
+        have - {"rowid"}, key=lambda h: (rank.get(h.strip().casefold(), 1 << 30), h)
+    ):
         column = known.get(header.strip().casefold())
         if column in contract and column not in have:
             meant.setdefault(column, header)

@@ -67,6 +67,7 @@ from .tables import (
     check_duplicates,
     check_orders,
     check_repeated_keys,
+    check_spend_gaps,
     check_spend_scale,
     check_timezone,
 )
@@ -178,6 +179,8 @@ def _open(
             problems += check_channels(con, folder, card, "orders" in loaded, name)
     if "spend" in loaded and "orders" in loaded:
         problems += check_spend_scale(con, card)
+    if "spend" in loaded:
+        problems += check_spend_gaps(con, card)
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw

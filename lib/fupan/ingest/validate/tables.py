@@ -420,6 +420,49 @@ def check_spend_scale(con, card: CampaignCard) -> list[Problem]:
     ]
 
 
+def check_spend_gaps(con, card: CampaignCard) -> list[Problem]:
+    """One warning naming the spend channels with days missing inside the campaign (from the first
+    of preheat/burst to the last of burst/post), between the first and last days the channel has
+    rows (in any window): read as no
+    spend — a paused plan — but when the export missed them the channel's spend is undercounted
+    and its ROAS too good, which nothing else showed (only a gap in the baseline was noted)."""
+    camp = card.windows.campaign
+    rows = con.execute(
+        """WITH days AS (SELECT DISTINCT channel, date FROM spend),
+                span AS (SELECT channel, greatest(min(date), $1::DATE) AS lo,
+                                least(max(date), $2::DATE) AS hi FROM days GROUP BY 1),
+                want AS (SELECT s.channel, d::DATE AS date FROM span s,
+                         generate_series(s.lo, s.hi, INTERVAL 1 DAY) g(d) WHERE s.lo <= s.hi)
+           SELECT w.channel, min(w.date), max(w.date), count(*)
+           FROM want w ANTI JOIN days USING (channel, date)
+           GROUP BY 1 ORDER BY 1""",
+        [camp.start, camp.end],
+    ).fetchall()
+    if not rows:
+        return []
+    shown = rows[: EXAMPLES + 2]
+    said_zh = "；".join(
+        f"{c} 缺 {n} 天（{a}" + ("" if a == b else f" ~ {b} 之间") + "）" for c, a, b, n in shown
+    )
+    said = "; ".join(
+        f"{c}: {n} day(s) missing ({a}" + ("" if a == b else f" .. {b}") + ")"
+        for c, a, b, n in shown
+    )
+    return [
+        Problem(
+            code="spend_gaps",
+            file=card.tables.spend,
+            column="date",
+            severity="warning",
+            zh=f"活动期内，这些渠道的花费在中间缺了若干天（已按当天没有花费计算；若是导出漏了，"
+            f"该渠道的花费会少算、投产比偏高）：{said_zh}。",
+            en=f"Within the campaign, these spend channels miss days between days they have "
+            f"(read as no spend that day; if the export missed them, the channel's spend is "
+            f"undercounted and its ROAS too good): {said}.",
+        )
+    ]
+
+
 def check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
     try:
         con.execute(
