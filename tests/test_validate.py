@@ -1794,3 +1794,37 @@ def test_the_mapping_block_takes_the_likelier_of_two_known_headers(tmp_path):
     first = next(p for p in err.value.problems if p.code == "missing_column")
     block = first.en.split("\nmapping:\n")[1]
     assert "渠道: channel" in block and "推广工具" not in block and "日期: date" in block
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_anonymous_events_are_left_out_with_a_warning_not_refused(tmp_path, kind):
+    """Behaviour logs hold visits of visitors not logged in (no user_id): the whole events table
+    was refused for them. Now they are left out of the typed events with one warning giving
+    their count and share; the identified visitors' events are all kept. All anonymous: still
+    refused (no funnel could be counted)."""
+    events = tiny_events()
+    anonymous = [("", t, "visit", c) for _, t, _, c in events[:6]]
+    folder = write_campaign(tmp_path / kind, events=events + anonymous)
+    if kind == "parquet":
+        frame = pd.read_csv(folder / "events.csv", dtype=str)
+        frame["event_time"] = pd.to_datetime(frame["event_time"])
+        frame.to_parquet(folder / "events.parquet", index=False)
+        (folder / "events.csv").unlink()
+        card = {**TINY_CARD, "tables": {**TINY_CARD["tables"], "events": "events.parquet"}}
+        (folder / "campaign.yaml").write_text(
+            yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    campaign = open_campaign(folder)
+    (w,) = [w for w in campaign.warnings if w.code == "anonymous_events"]
+    kept = campaign.con.execute("SELECT count(*), count(user_id) FROM events").fetchall()[0]
+    campaign.con.close()
+    n = len(events)
+    assert kept == (n, n)
+    assert w.severity == "warning" and w.row == n + 1 and w.column == "user_id"
+    assert f"6 of the {n + 6:,} events" in w.en and "匿名" in w.zh
+    everyone = write_campaign(tmp_path / "all", events=anonymous)
+    with pytest.raises(ValidationError) as err:
+        open_campaign(everyone)
+    assert [(p.code, p.column) for p in err.value.problems if p.severity == "error"] == [
+        ("null_value", "user_id")
+    ]

@@ -49,7 +49,7 @@ from ..duplicates import DISTINCT_COUNTED
 from ..history import HISTORY_SQL, history_warnings
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
-from .columns import EXAMPLES, check_columns
+from .columns import EXAMPLES, KEEP_ROWS, check_columns
 from .inplace import (
     InPlace,
     build_typed,
@@ -157,7 +157,7 @@ def _open(
         # checked without the pseudonyms joined in (one id ↔ one pseudonym, so no check differs)
         typed[name] = (exprs, card.duplicate_lines if dups else "keep")
         build_typed(con, name, *typed[name], inplace.get(name), pseudonyms=False)
-        present[name] = sorted(exprs)
+        present[name] = sorted(c for c in exprs if c != KEEP_ROWS)
     if "orders" in loaded:
         with step("校验", f"checking the orders of {card.tables.orders} across lines"):
             found = check_orders(con, card.tables.orders)

@@ -576,6 +576,12 @@ def check_columns(
                 "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
                 "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
             )
+            if (name, col.name, code) == ("events", "user_id", "null_value"):
+                found = _anonymous_events(con, raw, filename, n, ex[0][0])
+                if found is not None:  # some, not all: left out with a warning
+                    exprs[KEEP_ROWS] = f"({exprs['user_id']}) IS NOT NULL"
+                    problems.append(found)
+                    continue
             hint_zh, hint_en = (
                 _chinese_words_hint(con, numbered, col, cond)
                 if code == "value_not_allowed"
@@ -592,6 +598,34 @@ def check_columns(
                 )
             )
     return problems, exprs
+
+
+#: The key of a check's expressions holding the condition a row must meet to be kept in the typed
+#: table (events without a customer id are left out); not a column.
+KEEP_ROWS = "__keep_rows"
+
+
+def _anonymous_events(
+    con: duckdb.DuckDBPyConnection, raw: str, filename: str, n: int, first: int
+) -> Problem | None:
+    """A warning for ``n`` events without a customer id (anonymous visits, as behaviour logs
+    have them) when the others have one — they are left out: the funnel counts identified
+    visitors — or None when every event lacks one (then no funnel can be counted: an error)."""
+    total = con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
+    if n >= total:
+        return None
+    return Problem(
+        code="anonymous_events",
+        file=filename,
+        row=first,
+        column="user_id",
+        severity="warning",
+        zh=f"events 表有 {n:,} 行（共 {total:,} 行的 {n / total:.1%}）没有 user_id（未登录的匿名访问）："
+        f"已略去，漏斗与转化只计能识别的访客，访客数因此偏少。",
+        en=f"{n:,} of the {total:,} events ({n / total:.1%}) have no user_id (anonymous visits): "
+        f"they are left out — the funnel and conversion count identified visitors only, so "
+        f"visitor counts are lower than the platform's.",
+    )
 
 
 def check_zones(

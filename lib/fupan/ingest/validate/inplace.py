@@ -32,6 +32,7 @@ from .. import privacy
 from ..card import CONTRACTS
 from ..readers import reader_for
 from ..readers.columns import apply_names, missing_columns
+from .columns import KEEP_ROWS
 from ..readers.profiles import detect
 from .columns import DEFAULTS, SQL_TYPE
 
@@ -213,6 +214,7 @@ def typed_select(
     :attr:`InPlace.keyed`): ``user_id`` replaced by ``user_key``, the customer key of the raw id —
     the ``<name>_keyed`` relation the extract counts customers in."""
     exprs = dict(exprs)
+    keep = exprs.pop(KEEP_ROWS, None)  # e.g. events without a customer id are left out
     joins = []
     if view is not None and pseudonyms:
         for i, (column, (table, raw_type)) in enumerate(sorted(view.pseudonyms.items())):
@@ -232,7 +234,7 @@ def typed_select(
         typed["user_key"] = privacy.raw_customer_key_sql("r.user_id", view.keyed["user_id"])
     cols = [f"{sql} AS {column}" for column, sql in typed.items()]
     source = f"raw_{name} AS r" if view is None else f"({view.select}) AS r" + "".join(joins)
-    where = ""
+    where = f" WHERE {keep}" if keep else ""
     if duplicates == "drop":
         raw_cols = (
             view.columns
@@ -240,7 +242,7 @@ def typed_select(
             else [c[0] for c in con.execute(f"DESCRIBE raw_{name}").fetchall() if c[0] != "rowid"]
         )
         partition = ", ".join(f"r.{ident(c)}" for c in raw_cols)
-        where = f" QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY r.rowid) = 1"
+        where += f" QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY r.rowid) = 1"
     return f"SELECT {', '.join(cols)}, r.rowid + 1 AS _row FROM {source}{where}"
 
 
