@@ -577,10 +577,10 @@ def check_columns(
                 "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
             )
             if (name, col.name, code) == ("events", "user_id", "null_value"):
-                found = _anonymous_events(con, raw, filename, n, ex[0][0])
-                if found is not None:  # some, not all: left out with a warning
+                anonymous = _anonymous_events(con, raw, filename, n, ex[0][0])
+                if anonymous is not None:  # some, not all: left out with a warning
                     exprs[KEEP_ROWS] = f"({exprs['user_id']}) IS NOT NULL"
-                    problems.append(found)
+                    problems.append(anonymous)
                     continue
             hint_zh, hint_en = (
                 _chinese_words_hint(con, numbered, col, cond)

@@ -32,9 +32,8 @@ from .. import privacy
 from ..card import CONTRACTS
 from ..readers import reader_for
 from ..readers.columns import apply_names, missing_columns
-from .columns import KEEP_ROWS
 from ..readers.profiles import detect
-from .columns import DEFAULTS, SQL_TYPE
+from .columns import DEFAULTS, KEEP_ROWS, SQL_TYPE
 
 #: Tables left in their file when read in place: the behaviour log, by far the largest table and
 #: read only by the few queries that count its customers. The others are read by many queries, so
