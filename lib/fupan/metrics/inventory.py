@@ -140,6 +140,13 @@ def slow_moving_rate(
     day = _day(as_of, "as_of")
     s = _stock(stock)
     on_day = s[(s.date == day) & ((s.on_hand > 0) | (not in_stock_only))]
+    if on_day.empty and not (s.date == day).any():
+        before = s.date[s.date < day]
+        last = f"; its last before is {before.max().date()}" if len(before) else ""
+        raise ValueError(
+            f"stock has no snapshot on {day.date()}, the day the rate is taken on{last} "
+            "(a weekly or partial inventory export?)"
+        )
     if on_day.empty:
         what = "SKU with on_hand > 0" if in_stock_only else "SKU row"
         raise ValueError(f"stock has no {what} on {day.date()}")
