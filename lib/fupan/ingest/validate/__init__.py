@@ -67,6 +67,7 @@ from .tables import (
     check_duplicates,
     check_orders,
     check_repeated_keys,
+    check_row_rules,
     check_spend_gaps,
     check_spend_scale,
     check_timezone,
@@ -174,6 +175,9 @@ def _open(
             filename = getattr(card.tables, name)
             problems += check_coverage(con, name, filename, time_col, card, False)
             problems += check_repeated_keys(con, name, filename, present[name])
+    for name in ("coupons", "live_sessions"):
+        if name in loaded:
+            problems += check_row_rules(con, name, getattr(card.tables, name), present[name])
     for name in ("spend", "targets"):
         if name in loaded and (name == "spend" or "channel" in present.get(name, ())):
             problems += check_channels(con, folder, card, "orders" in loaded, name)

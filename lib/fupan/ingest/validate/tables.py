@@ -463,6 +463,66 @@ def check_spend_gaps(con, card: CampaignCard) -> list[Problem]:
     ]
 
 
+#: Rows that contradict themselves: (table, column, bound, comparison, zh, en) — a bad row has
+#: ``column <comparison> bound`` where both are given.
+ROW_RULES = (
+    (
+        "coupons",
+        "claimed",
+        "issued",
+        ">",
+        "领取数多于发放数",
+        "more coupons claimed than issued",
+    ),
+    (
+        "coupons",
+        "redeemed",
+        "claimed",
+        ">",
+        "核销数多于领取数",
+        "more coupons redeemed than claimed",
+    ),
+    (
+        "live_sessions",
+        "end_time",
+        "start_time",
+        "<",
+        "下播时间早于开播时间",
+        "ends before it starts",
+    ),
+)
+
+
+def check_row_rules(
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, present: list[str]
+) -> list[Problem]:
+    """One error per broken :data:`ROW_RULES` rule of table ``name`` (the columns it has), at its
+    first row with the count: a claim rate of 200 % or a live session of negative length was read
+    as it was."""
+    problems = []
+    for table, column, bound, op, zh, en in ROW_RULES:
+        if table != name or column not in present or bound not in present:
+            continue
+        a, b = ident(column), ident(bound)
+        n, rows = con.execute(
+            f"SELECT count(*), list(_row ORDER BY _row)[:{EXAMPLES}] FROM {name} WHERE {a} {op} {b}"
+        ).fetchall()[0]
+        if n:
+            shown = ", ".join(map(str, rows))
+            problems.append(
+                Problem(
+                    code="row_contradiction",
+                    file=filename,
+                    row=rows[0],
+                    column=column,
+                    zh=f"{name} 表有 {n} 行{zh}（{column} {op} {bound}）；示例 rows {shown}。",
+                    en=f"{n} row(s) of the {name} table: {en} ({column} {op} {bound}); "
+                    f"examples rows {shown}.",
+                )
+            )
+    return problems
+
+
 def check_timezone(con, folder: Path, card: CampaignCard) -> list[Problem]:
     try:
         con.execute(
