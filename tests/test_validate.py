@@ -1828,3 +1828,28 @@ def test_anonymous_events_are_left_out_with_a_warning_not_refused(tmp_path, kind
     assert [(p.code, p.column) for p in err.value.problems if p.severity == "error"] == [
         ("null_value", "user_id")
     ]
+
+
+@pytest.mark.parametrize("unit", [1, 1000])
+def test_unix_times_are_read_in_utc_and_shown_in_the_cards_zone(tmp_path, unit):
+    """Behaviour logs and APIs write times as Unix seconds or milliseconds (1736380800): they
+    were refused as 'expected a timestamp'. Read as UTC and converted to the card's time zone —
+    the expected local times computed here with Python's zoneinfo from the ISO times."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    events = tiny_events()
+    zone = ZoneInfo(TINY_CARD["timezone"])
+
+    def unix(text: str) -> str:
+        local = dt.datetime.fromisoformat(text).replace(tzinfo=zone)
+        return str(int(local.timestamp()) * unit + (123 if unit == 1000 else 0))
+
+    folder = write_campaign(
+        tmp_path / str(unit), events=[(u, unix(t), e, c) for u, t, e, c in events]
+    )
+    campaign = open_campaign(folder)
+    got = campaign.con.execute("SELECT event_time FROM events ORDER BY _row").fetchall()
+    campaign.con.close()
+    extra = dt.timedelta(milliseconds=123) if unit == 1000 else dt.timedelta(0)
+    assert [g[0] for g in got] == [dt.datetime.fromisoformat(t) + extra for _, t, _, _ in events]

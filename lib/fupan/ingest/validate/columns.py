@@ -110,6 +110,9 @@ _ORDER_WORDS = {"mdy": ("月/日/年", "month/day/year"), "dmy": ("日/月/年",
 #: seconds too (20251111203015).
 COMPACT = "^(19|20)[0-9]{6}([0-9]{4}([0-9]{2})?)?$"
 COMPACT_FORMATS = "['%Y%m%d', '%Y%m%d%H%M', '%Y%m%d%H%M%S']"
+#: A Unix time as logs and APIs write it: seconds (10 digits) or milliseconds (13) since
+#: 1970-01-01 UTC, from 2001-09-09 to 2286 — read in UTC and converted to the card's time zone.
+EPOCH = "^1[0-9]{9}([0-9]{3})?$"
 
 #: A 12-hour clock's marker beside a time (``8:26 PM``, ``下午 08:26``, as Chinese Excel writes
 #: AM/PM): group 2.
@@ -237,7 +240,8 @@ def _cast_expr(
     Numbers may carry thousands separators, a currency (:func:`~fupan.ingest.readers.files.plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
     ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, in
-    digits only (:data:`COMPACT`: 20251111, 20251111203015), or
+    digits only (:data:`COMPACT`: 20251111, 20251111203015), as a Unix time in seconds or
+    milliseconds (:data:`EPOCH`, UTC, converted to the card's zone), or
     12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`time_notation` found, and on a
     12-hour clock when ``meridiem`` (8:26 PM is 20:26).
     """
@@ -259,9 +263,16 @@ def _cast_expr(
                     f"ELSE {text} END"
                 )
                 # 20251111, 202511112030, 20251111203015: digits only, as databases export them
+                # 1762864200 or 1762864200000: a Unix time (UTC), as logs and APIs write it
+                epoch = (
+                    f"timezone('{zone}', to_timestamp(CAST({text} AS BIGINT) / "
+                    f"CASE WHEN length({text}) = 13 THEN 1000.0 ELSE 1.0 END))"
+                )
                 return (
                     f"CASE WHEN length({text}) IN (8, 12, 14) AND regexp_matches({text}, "
                     f"'{COMPACT}') THEN try_strptime({text}, {COMPACT_FORMATS}) "
+                    f"WHEN length({text}) IN (10, 13) AND regexp_matches({text}, '{EPOCH}') "
+                    f"THEN {epoch} "
                     f"ELSE TRY_CAST(trim({ymd}) AS TIMESTAMP) END"
                 )
 
