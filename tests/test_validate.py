@@ -578,7 +578,8 @@ def test_a_shop_closed_on_the_weekday_the_dip_ends_is_covered(tmp_path):
 def test_an_empty_id_in_a_parquet_file_read_in_place_is_reported_at_its_row(tmp_path, table, blank):
     """A Parquet table read in place has its empty-id check answered by the distinct ids when
     none is empty; one NULL or blank id (spaces, an ideographic space) must still be found, at
-    its row, as when every row was trimmed."""
+    its row, as when every row was trimmed — an error in the orders, an anonymous event (left
+    out, with a warning) in the events."""
     card = _card(tables__orders="orders.parquet", tables__events="events.parquet")
     folder = write_campaign(tmp_path / "c", card=card)
     for name in ("orders", "events"):
@@ -587,6 +588,13 @@ def test_an_empty_id_in_a_parquet_file_read_in_place_is_reported_at_its_row(tmp_
         if name == table:
             frame.loc[3, "user_id"] = blank
         frame.to_parquet(folder / f"{name}.parquet", index=False)
+    if table == "events":
+        campaign = open_campaign(folder)
+        found = [(p.code, p.file, p.row, p.column) for p in campaign.warnings]
+        rows = campaign.con.execute("SELECT list(_row ORDER BY _row) FROM events").fetchall()[0][0]
+        campaign.con.close()
+        assert ("anonymous_events", "events.parquet", 4, "user_id") in found and 4 not in rows
+        return
     with pytest.raises(ValidationError) as err:
         open_campaign(folder)
     found = [(p.code, p.file, p.row, p.column) for p in err.value.problems]
@@ -805,8 +813,9 @@ def test_the_card_named_for_its_folder_is_taken_and_a_table_file_is_a_clear_erro
 
 def test_chinese_statuses_and_events_are_answered_with_what_each_stands_for(tmp_path):
     """A plain CSV whose status column holds a platform's words, and an events file whose event
-    names are Chinese: the error says which contract value each word is (交易关闭 depends on the
-    refund) and how to read or fix the file; words fupan does not know get no guess."""
+    names are Chinese: the status error says which contract value each word is (交易关闭 depends
+    on the refund) and how to read or fix the file; the event words fupan knows are read (a
+    warning says how), and words it does not know are refused with no guess."""
     rows = [list(r) for r in TINY_ORDERS]
     words = {"paid": "交易成功", "cancelled": "交易关闭", "refunded": "已退款"}
     for r in rows:
@@ -823,9 +832,11 @@ def test_chinese_statuses_and_events_are_answered_with_what_each_stands_for(tmp_
     )
     assert "交易成功 → paid, 交易关闭 → refunded or cancelled, by the refund" in status.en
     assert "profile: tmall-orders" in status.zh and "profile: tmall-orders" in status.en
-    event = by_column["event"]
-    assert "浏览→view、加入购物车→cart；" in event.zh and "奇怪的事件→" not in event.zh
-    assert "浏览 → view, 加入购物车 → cart;" in event.en
+    event = by_column["event"]  # the words fupan knows are read (a warning); the other refused
+    assert event.code == "value_not_allowed" and event.row == 3 and "'奇怪的事件'" in event.en
+    assert "浏览" not in event.en and "奇怪的事件→" not in event.zh
+    (read,) = [p for p in err.value.warnings if p.code == "event_words_read"]
+    assert "浏览 → view, 加入购物车 → cart" in read.en and read.severity == "warning"
 
 
 def test_chinese_headers_get_a_mapping_block_that_makes_the_campaign_valid(tmp_path):
@@ -1853,3 +1864,26 @@ def test_unix_times_are_read_in_utc_and_shown_in_the_cards_zone(tmp_path, unit):
     campaign.con.close()
     extra = dt.timedelta(milliseconds=123) if unit == 1000 else dt.timedelta(0)
     assert [g[0] for g in got] == [dt.datetime.fromisoformat(t) + extra for _, t, _, _ in events]
+
+
+def test_chinese_event_words_are_read_with_a_warning(tmp_path):
+    """访问/浏览/加购/下单/支付 — a behaviour log exported in Chinese — were refused although the
+    error itself gave each word's meaning. Read now as visit/view/cart/order/pay (the typed events
+    equal those of the same log in English), with one warning naming the words read."""
+    zh = {"visit": "访问", "view": "浏览", "cart": "加购", "order": "下单", "pay": "支付"}
+    events = tiny_events()
+    events = [(u, t, list(zh)[i % 5], c) for i, (u, t, _, c) in enumerate(events)]
+    english = write_campaign(tmp_path / "en", events=events)
+    chinese = write_campaign(tmp_path / "zh", events=[(u, t, zh[e], c) for u, t, e, c in events])
+    got = {}
+    for name, folder in (("en", english), ("zh", chinese)):
+        campaign = open_campaign(folder)
+        got[name] = (
+            campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
+            [w for w in campaign.warnings if w.code == "event_words_read"],
+        )
+        campaign.con.close()
+    assert got["zh"][0] == got["en"][0] and not got["en"][1]
+    (w,) = got["zh"][1]
+    assert w.severity == "warning" and w.row == 1 and w.column == "event"
+    assert "访问 → visit" in w.en and "支付 → pay" in w.en and "break the contract" not in w.en

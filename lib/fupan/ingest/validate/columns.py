@@ -225,6 +225,16 @@ def time_notation(
     )
 
 
+#: the Chinese words a behaviour export names its events with, and the contract's event each is
+EVENT_WORDS = {
+    "访问": "visit", "进店": "visit", "访客": "visit",
+    "浏览": "view", "浏览商品": "view", "商品浏览": "view",
+    "加购": "cart", "加购物车": "cart", "加入购物车": "cart",
+    "下单": "order", "提交订单": "order",
+    "支付": "pay", "付款": "pay", "支付成功": "pay",
+}  # fmt: skip
+
+
 def _cast_expr(
     col: Column,
     raw_type: str,
@@ -289,6 +299,9 @@ def _cast_expr(
             return f"CAST({q} AS DOUBLE)"
         # a space after the sign may be a no-break one (U+00A0, copied through a web page)
         return f"TRY_CAST({number_text(s, currency)} AS DOUBLE)"
+    if col.allowed and col.name == "event":  # 浏览 → view …: the Chinese event words read
+        whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in EVENT_WORDS.items())
+        return f"CASE {s} {whens} ELSE lower({s}) END"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
@@ -469,30 +482,17 @@ def _checks(
     return checks
 
 
-#: the Chinese words a behaviour export names its events with, and the contract's event each is
-EVENT_WORDS = {
-    "访问": "visit", "进店": "visit", "访客": "visit",
-    "浏览": "view", "浏览商品": "view", "商品浏览": "view",
-    "加购": "cart", "加购物车": "cart", "加入购物车": "cart",
-    "下单": "order", "提交订单": "order",
-    "支付": "pay", "付款": "pay", "支付成功": "pay",
-}  # fmt: skip
-
-
 def _chinese_words_hint(
     con: duckdb.DuckDBPyConnection, raw: str, col: Column, cond: str
 ) -> tuple[str, str]:
-    """For a status or event column holding Chinese words the contract does not take: which of
-    its values each word stands for, and how to read the file (zh, en); empty when none is known.
+    """For a status column holding a platform's Chinese words the contract does not take: which
+    of its values each word stands for, and how to read the file (zh, en); empty when none is known.
     A status word that depends on the refund (交易关闭) is left to a platform profile."""
     from ..readers.profiles import CLOSED, PROFILES
 
-    if col.name == "status":
-        words = {w: v for profile in PROFILES for w, v in (profile.statuses or {}).items()}
-    elif col.name == "event":
-        words = dict(EVENT_WORDS)
-    else:
+    if col.name != "status":  # the Chinese event words are read (EVENT_WORDS), not refused
         return "", ""
+    words = {w: v for profile in PROFILES for w, v in (profile.statuses or {}).items()}
     seen = [
         r[0]
         for r in con.execute(
@@ -511,18 +511,12 @@ def _chinese_words_hint(
         f"{w} → {'refunded or cancelled, by the refund' if words[w] == CLOSED else words[w]}"
         for w in known[:6]
     )
-    if col.name == "status":
-        return (
-            f"。这些是电商平台的订单状态（{pairs_zh}）：平台原始导出（保留原表头）可用导出格式直接读取"
-            f"（profile: tmall-orders / jd-orders / douyin-orders）；否则请先把它们换成 paid/cancelled/refunded。",
-            f". These are a platform's order statuses ({pairs_en}): a platform's own export (its "
-            f"header kept) is read as it is with an export profile (profile: tmall-orders / "
-            f"jd-orders / douyin-orders); otherwise replace them with paid/cancelled/refunded first.",
-        )
     return (
-        f"。这些中文事件名对应：{pairs_zh}；请先把它们换成 visit/view/cart/order/pay。",
-        f". These Chinese event names stand for: {pairs_en}; replace them with "
-        f"visit/view/cart/order/pay first.",
+        f"。这些是电商平台的订单状态（{pairs_zh}）：平台原始导出（保留原表头）可用导出格式直接读取"
+        f"（profile: tmall-orders / jd-orders / douyin-orders）；否则请先把它们换成 paid/cancelled/refunded。",
+        f". These are a platform's order statuses ({pairs_en}): a platform's own export (its "
+        f"header kept) is read as it is with an export profile (profile: tmall-orders / "
+        f"jd-orders / douyin-orders); otherwise replace them with paid/cancelled/refunded first.",
     )
 
 
@@ -563,6 +557,9 @@ def check_columns(
             for check in _checks(col, typed, types[col.name], sheet, card.currency, text)
             if not (check[0] == "null_value" and col.name in complete)
         ]
+        if (name, col.name) == ("events", "event"):
+            words = ", ".join(f"'{w}'" for w in EVENT_WORDS)  # the wording: once seen, below
+            pending.append((col, "event_words_read", f"{text} IN ({words})", "", ""))
     # One scan counts every check; examples are fetched only for the checks that failed. Each
     # column's cast is written once, in the scan's own projection: written into every check that
     # reads it, a text amount's (its currency patterns) cost ~0.2 s of planning per small table.
@@ -593,6 +590,13 @@ def check_columns(
                     exprs[KEEP_ROWS] = f"({exprs['user_id']}) IS NOT NULL"
                     problems.append(anonymous)
                     continue
+            if code == "event_words_read":
+                seen = con.execute(
+                    f"SELECT DISTINCT {ident('__text_' + col.name)} FROM {numbered} WHERE {cond}"
+                ).fetchall()
+                pairs = [(w, EVENT_WORDS[w]) for w in EVENT_WORDS if (w,) in seen]
+                zh = "是中文事件名，已按 " + "、".join(f"{w}→{v}" for w, v in pairs) + " 读取"
+                en = "are Chinese event names, read as " + ", ".join(f"{w} → {v}" for w, v in pairs)
             hint_zh, hint_en = (
                 _chinese_words_hint(con, numbered, col, cond)
                 if code == "value_not_allowed"
@@ -604,12 +608,20 @@ def check_columns(
                     file=filename,
                     row=ex[0][0],
                     column=col.name,
-                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample_zh}{hint_zh}",
-                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}{hint_en}",
+                    severity="warning" if code in WARNING_CHECKS else "error",
+                    zh=f"{name} 表的列 {col.name} 有 {n} 行"
+                    + ("" if code in WARNING_CHECKS else "不合规：")
+                    + f"{zh}。示例 {sample_zh}{hint_zh}",
+                    en=f"{n} row(s) of column {col.name} in the {name} table "
+                    + ("" if code in WARNING_CHECKS else "break the contract: ")
+                    + f"{en}. Examples {sample_en}{hint_en}",
                 )
             )
     return problems, exprs
 
+
+#: Checks of the one scan that name what was read, not what is wrong.
+WARNING_CHECKS = ("event_words_read",)
 
 #: The key of a check's expressions holding the condition a row must meet to be kept in the typed
 #: table (events without a customer id are left out); not a column.
