@@ -574,6 +574,8 @@ def check_columns(
         ).fetchall()[0]
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
+            if code == "event_words_read" and not n:  # no Chinese word: the plain, cheaper cast
+                exprs[col.name] = f"lower({texts[col.name]})"
             if not n:
                 continue
             ex = con.execute(
