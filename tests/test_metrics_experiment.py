@@ -86,3 +86,50 @@ def test_missing_arm_or_columns_raise():
         evaluate_ab(_users().assign(variant="A"))
     with pytest.raises(ValueError, match="columns"):
         evaluate_ab(_users().drop(columns="gmv"))
+
+
+def _arms(a: str, b: str, converted: tuple[int, int] = (40, 55)) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "variant": [a, b, a],
+            "mixed": [False, False, True],
+            "users": [1000, 1010, 7],
+            "converted": [converted[0], converted[1], 1],
+            "gmv_mean": [12.0, 15.0, 3.0],
+            "gmv_var": [900.0, 1100.0, 10.0],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("a", "b"), (" A组", "B组"), ("control", "treatment"), ("对照组", "实验组")]
+)
+def test_arms_written_otherwise_are_read_as_a_and_b(a, b):
+    """Arms labelled a/b, A组/B组, control/treatment or 对照组/实验组 made the test 'not measured'
+    ('both arms need users'); they are the test's A and B. The same figures as labelled A/B."""
+    from fupan.analysis.execution import ab_test
+
+    expected = ab_test(_arms("A", "B"))
+    got = ab_test(_arms(a, b))
+    assert got.users == expected.users == {"A": 1000, "B": 1010}
+    assert got.p_value == expected.p_value and got.users_in_both_arms == 7
+
+
+def test_two_labels_of_one_arm_are_not_merged():
+    """'A' and 'a' both in the log: which is the arm is not guessed, the labels stay as written."""
+    from fupan.analysis.execution import _named_arms
+
+    frame = _arms("A", "B").assign(variant=["A", "B", "a"])
+    assert list(_named_arms(frame).variant) == ["A", "B", "a"]
+    assert list(_named_arms(_arms("a", "b")).variant) == ["A", "B", "A"]
+
+
+def test_a_test_whose_users_bought_nothing_says_why_it_may_be():
+    """Events whose user ids are not the orders' (another prefix): no exposed user converts, and
+    the test was skipped as 'no variance'. It now says the ids may not match."""
+    from fupan.analysis.execution import ab_test
+
+    with pytest.raises(ValueError) as err:
+        ab_test(_arms("A", "B", converted=(0, 0)).assign(converted=0, gmv_mean=0.0, gmv_var=0.0))
+    assert "2,017 users" in str(err.value) and "user ids are not the orders'" in str(err.value)
+    assert "编号" in str(err.value)

@@ -44,7 +44,20 @@ def ab_test(ab_arms: pd.DataFrame | None) -> ABTest | None:
     """
     if ab_arms is None:
         return None
-    x = evaluate_arms(ab_arms)
+    arms = _named_arms(ab_arms)
+    if len(arms) and int(arms.users.sum()) > 0 and int(arms.converted.sum()) == 0:
+        raise ValueError(
+            bilingual(
+                f"None of the {int(arms.users.sum()):,} users exposed to the test bought anything "
+                "in the campaign: either the test sold nothing, or the events' user ids are not the "
+                "orders' (another prefix or kind of id — the behaviour log and the orders must "
+                "name a customer alike). Not measured.",
+                f"参与实验的 {int(arms.users.sum()):,} 名用户在活动期都没有下单：要么实验确实没有成交，"
+                "要么行为日志的 user_id 与订单的不是同一种编号（前缀或编号类型不同，两表须以同样的"
+                "编号指同一位顾客）。未计算。",
+            )
+        )
+    x = evaluate_arms(arms)
     return ABTest(
         users=x["users"],
         converted=x["converted"],
@@ -63,6 +76,27 @@ def ab_test(ab_arms: pd.DataFrame | None) -> ABTest | None:
         users_in_both_arms=x["users_in_both_arms"],
         alpha=x["alpha"],
     )
+
+
+#: Arm labels read as the test's A (control) and B (variant), letter case and spaces aside.
+ARM_NAMES = {
+    "a": "A", "b": "B", "a组": "A", "b组": "B", "control": "A", "treatment": "B",
+    "test": "B", "variant": "B", "对照组": "A", "对照": "A", "实验组": "B", "实验": "B",
+}  # fmt: skip
+
+
+def _named_arms(arms: pd.DataFrame) -> pd.DataFrame:
+    """``arms`` with its variants named A and B when written otherwise (a/b, A组/B组 …).
+
+    Only when that names each arm once: two labels read as one arm are left as they are.
+    """
+    named = arms.variant.map(
+        lambda v: ARM_NAMES.get(str(v).strip().lower(), v) if v is not None else v
+    )
+    pairs = set(zip(arms.variant, named, strict=True))
+    if len({n for _, n in pairs}) < len(pairs):
+        return arms
+    return arms.assign(variant=named)
 
 
 def funnel_by_channel(
