@@ -299,9 +299,6 @@ def _cast_expr(
             return f"CAST({q} AS DOUBLE)"
         # a space after the sign may be a no-break one (U+00A0, copied through a web page)
         return f"TRY_CAST({number_text(s, currency)} AS DOUBLE)"
-    if col.allowed and col.name == "event":  # 浏览 → view …: the Chinese event words read
-        whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in EVENT_WORDS.items())
-        return f"CASE {s} {whens} ELSE lower({s}) END"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
@@ -557,9 +554,6 @@ def check_columns(
             for check in _checks(col, typed, types[col.name], sheet, card.currency, text)
             if not (check[0] == "null_value" and col.name in complete)
         ]
-        if (name, col.name) == ("events", "event"):
-            words = ", ".join(f"'{w}'" for w in EVENT_WORDS)  # the wording: once seen, below
-            pending.append((col, "event_words_read", f"{text} IN ({words})", "", ""))
     # One scan counts every check; examples are fetched only for the checks that failed. Each
     # column's cast is written once, in the scan's own projection: written into every check that
     # reads it, a text amount's (its currency patterns) cost ~0.2 s of planning per small table.
@@ -574,8 +568,6 @@ def check_columns(
         ).fetchall()[0]
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
-            if code == "event_words_read" and not n:  # no Chinese word: the plain, cheaper cast
-                exprs[col.name] = f"lower({texts[col.name]})"
             if not n:
                 continue
             ex = con.execute(
@@ -592,13 +584,22 @@ def check_columns(
                     exprs[KEEP_ROWS] = f"({exprs['user_id']}) IS NOT NULL"
                     problems.append(anonymous)
                     continue
-            if code == "event_words_read":
-                seen = con.execute(
-                    f"SELECT DISTINCT {ident('__text_' + col.name)} FROM {numbered} WHERE {cond}"
+            if (name, col.name, code) == ("events", "event", "value_not_allowed"):
+                # Chinese event words (浏览 → view …) are read: looked for among the rows refused
+                # only, so a log in the contract's words pays nothing for them
+                words, cond, n = _event_words(con, numbered, filename, col.name, cond, n, exprs)
+                if words is not None:
+                    problems.append(words)
+                if not n:
+                    continue
+                ex = con.execute(
+                    f"SELECT __row + 1, TRY_CAST({ident(col.name)} AS VARCHAR) FROM {numbered} "
+                    f"WHERE {cond} ORDER BY __row LIMIT {EXAMPLES}"
                 ).fetchall()
-                pairs = [(w, EVENT_WORDS[w]) for w in EVENT_WORDS if (w,) in seen]
-                zh = "是中文事件名，已按 " + "、".join(f"{w}→{v}" for w, v in pairs) + " 读取"
-                en = "are Chinese event names, read as " + ", ".join(f"{w} → {v}" for w, v in pairs)
+                sample_zh, sample_en = (
+                    "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
+                    "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
+                )
             hint_zh, hint_en = (
                 _chinese_words_hint(con, numbered, col, cond)
                 if code == "value_not_allowed"
@@ -610,20 +611,53 @@ def check_columns(
                     file=filename,
                     row=ex[0][0],
                     column=col.name,
-                    severity="warning" if code in WARNING_CHECKS else "error",
-                    zh=f"{name} 表的列 {col.name} 有 {n} 行"
-                    + ("" if code in WARNING_CHECKS else "不合规：")
-                    + f"{zh}。示例 {sample_zh}{hint_zh}",
-                    en=f"{n} row(s) of column {col.name} in the {name} table "
-                    + ("" if code in WARNING_CHECKS else "break the contract: ")
-                    + f"{en}. Examples {sample_en}{hint_en}",
+                    zh=f"{name} 表的列 {col.name} 有 {n} 行不合规：{zh}。示例 {sample_zh}{hint_zh}",
+                    en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}{hint_en}",
                 )
             )
     return problems, exprs
 
 
-#: Checks of the one scan that name what was read, not what is wrong.
-WARNING_CHECKS = ("event_words_read",)
+def _event_words(
+    con: duckdb.DuckDBPyConnection,
+    numbered: str,
+    filename: str,
+    column: str,
+    cond: str,
+    n: int,
+    exprs: dict,
+) -> tuple[Problem | None, str, int]:
+    """Among the ``n`` event rows refused (``cond``), those holding a Chinese event word of
+    :data:`EVENT_WORDS`: when there are some, the column's cast in ``exprs`` maps the words and a
+    warning says which were read; returned with the condition and count of the rows still
+    refused."""
+    text = ident(f"__text_{column}")
+    seen = con.execute(
+        f"SELECT {text}, count(*), min(__row) + 1 FROM {numbered} WHERE {cond} GROUP BY 1"
+    ).fetchall()
+    known = [(w, c, r) for w, c, r in seen if w in EVENT_WORDS]
+    if not known:
+        return None, cond, n
+    words = ", ".join(f"'{w}'" for w in EVENT_WORDS)
+    whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in EVENT_WORDS.items())
+    plain = exprs[column]  # lower(<the trimmed text>)
+    exprs[column] = f"CASE {plain} {whens} ELSE {plain} END"
+    read = sum(c for _, c, _ in known)
+    order = sorted(known, key=lambda k: k[2])
+    pairs_zh = "、".join(f"{w}→{EVENT_WORDS[w]}" for w, _, _ in order)
+    pairs_en = ", ".join(f"{w} → {EVENT_WORDS[w]}" for w, _, _ in order)
+    warning = Problem(
+        code="event_words_read",
+        file=filename,
+        row=order[0][2],
+        column=column,
+        severity="warning",
+        zh=f"events 表的列 {column} 有 {read:,} 行是中文事件名，已按 {pairs_zh} 读取。",
+        en=f"{read:,} row(s) of column {column} in the events table are Chinese event names, "
+        f"read as {pairs_en}.",
+    )
+    return warning, f"({cond}) AND {text} NOT IN ({words})", n - read
+
 
 #: The key of a check's expressions holding the condition a row must meet to be kept in the typed
 #: table (events without a customer id are left out); not a column.
