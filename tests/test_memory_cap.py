@@ -9,13 +9,13 @@ from fupan.ingest.readers.load import memory_cap, open_connection
 
 def test_small_campaigns_keep_the_one_gigabyte_cap(monkeypatch):
     monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
-    assert memory_cap(0) == memory_cap(90_000_000) == "1GB"  # ≤ 1 GiB at 9 bytes per file byte
+    assert memory_cap(0) == memory_cap(130_000_000) == "1GB"  # ≤ 1 GiB at 8 bytes per file byte
 
 
-def test_a_big_campaign_gets_nine_bytes_per_file_byte(monkeypatch):
+def test_a_big_campaign_gets_eight_bytes_per_file_byte(monkeypatch):
     monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
-    # 314 MB of Parquet → 2.826 GB = 2695.1 MiB, floored
-    assert memory_cap(314_000_000) == "2695MiB"
+    # 314 MB of Parquet → 2.512 GB = 2395.6 MiB, floored
+    assert memory_cap(314_000_000) == "2395MiB"
 
 
 def test_the_cap_never_exceeds_a_quarter_of_the_machine(monkeypatch):
@@ -30,4 +30,23 @@ def test_the_environment_overrides_and_duckdb_applies_it(monkeypatch):
     con = open_connection(10**12)
     # DuckDB reports the limit in its own units: 512 MB = 488.2 MiB
     assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "488.2 MiB"
+    con.close()
+
+
+def test_the_cap_comes_back_to_one_gigabyte_after_the_extract(monkeypatch):
+    """shrink_memory: a big campaign's cap (314 MB of files: 2395 MiB) back to 1 GB = 953.6 MiB
+    once its aggregations are done; a cap the environment sets is left as it is."""
+    from fupan.ingest.readers.load import shrink_memory
+
+    monkeypatch.delenv("FUPAN_DUCKDB_MEMORY", raising=False)
+    con = open_connection(314_000_000)
+    setting = "SELECT current_setting('memory_limit')"
+    assert con.execute(setting).fetchall()[0][0] == "2.3 GiB"
+    shrink_memory(con)
+    assert con.execute(setting).fetchall()[0][0] == "953.6 MiB"
+    con.close()
+    monkeypatch.setenv("FUPAN_DUCKDB_MEMORY", "512MB")
+    con = open_connection(314_000_000)
+    shrink_memory(con)
+    assert con.execute(setting).fetchall()[0][0] == "488.2 MiB"
     con.close()

@@ -28,6 +28,7 @@ from typing import Any
 from .. import progress
 from ..config import threads
 from ..extract.aggregates import Aggregates, extract, window_frame
+from ..ingest.readers.load import shrink_memory
 from ..ingest.validate import Campaign, open_campaign, open_prepared
 from . import anomalies, customers, execution, findings, impact, ops, overview, rootcause
 from .results import Retrospective, Skip
@@ -300,7 +301,9 @@ def load_retrospective(
             campaign = open_prepared(campaign_dir, prepared)
     else:
         campaign = open_campaign(campaign_dir)
-    return build(campaign, extract(campaign), lang, share_safe=share_safe)
+    agg = extract(campaign)
+    shrink_memory(campaign.con)  # the analyses' pandas frames need the room the extract had
+    return build(campaign, agg, lang, share_safe=share_safe)
 
 
 __all__ = [

@@ -28,11 +28,12 @@ DUCKDB_MEMORY = "1GB"
 #: the cap grows with the campaign: this many bytes of memory per byte of its files, up to
 #: :data:`DUCKDB_MEMORY_SHARE` of the machine's memory. At 10M order lines + 67M events (314 MB of
 #: Parquet, 11M customers) a 1 GB cap made the per-customer staging and the pseudonym join spill:
-#: the extract took 129 s, 90 s with 3 GB (``bench/profile_extract.py``). 9 rather than 10 keeps
+#: the extract took 129 s, 90 s with 3 GB (``bench/profile_extract.py``). 9 rather than 10 kept
 #: that campaign's whole ``fupan run`` under 4 GiB (kernel 3.85 → 3.50 GiB, all processes
-#: 4.07 → 3.72 GiB, ``make bench-scale SIZE=L``); the extract step measured 101 → 116 s and the
-#: whole run 212 → 193 s, both within this machine's run-to-run noise.
-DUCKDB_BYTES_PER_FILE_BYTE = 9
+#: 4.07 → 3.72 GiB, ``make bench-scale SIZE=L``); on a later machine 9 gave 4.10 GiB for all
+#: processes and 8 gives 3.91 (kernel 3.84 → 3.65 GiB), the run 63.7 s against 66.2 s, within
+#: that machine's run-to-run noise (the same commit: 67.4 s at 9).
+DUCKDB_BYTES_PER_FILE_BYTE = 8
 DUCKDB_MEMORY_SHARE = 0.25
 
 
@@ -61,6 +62,18 @@ def memory_cap(data_bytes: int = 0) -> str:
         machine = 4 * floor
     wanted = min(data_bytes * DUCKDB_BYTES_PER_FILE_BYTE, int(machine * DUCKDB_MEMORY_SHARE))
     return DUCKDB_MEMORY if wanted <= floor else f"{wanted // (1 << 20)}MiB"
+
+
+def shrink_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a connection's memory cap back to :data:`DUCKDB_MEMORY` once the big aggregations
+    are done (unless ``$FUPAN_DUCKDB_MEMORY`` sets it): DuckDB then gives back the buffers it held
+    for them, before the analyses build their per-customer frames. At 10M order lines + 67M
+    events the report's kernel peaked at 3.98 GiB with the two per-customer analyses beside the
+    extract's buffers, 2.93 GiB so, in the same time (63.1 s and 63.6 s)."""
+    import os
+
+    if not os.environ.get("FUPAN_DUCKDB_MEMORY"):
+        ddl(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
 
 
 def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
