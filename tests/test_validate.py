@@ -1887,3 +1887,42 @@ def test_chinese_event_words_are_read_with_a_warning(tmp_path):
     (w,) = got["zh"][1]
     assert w.severity == "warning" and w.row == 1 and w.column == "event"
     assert "访问 → visit" in w.en and "支付 → pay" in w.en and "break the contract" not in w.en
+
+
+def test_ten_thousands_and_a_rates_percent_are_read(tmp_path):
+    """Chinese dashboards write counts and amounts in 万 (4.14万 = 41,400) and rates in percent
+    (20%): both were refused as 'expected a number' (while 20 for 20 % passed). 万 is read in any
+    number column, exactly (4.14 × 10000 is 41399.999… in binary and a count must be whole);
+    a percent only where a rate is expected — a paid amount of '20%' is still refused."""
+    days = list(pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d"))
+    folder = write_campaign(tmp_path / "c")
+    spend = pd.DataFrame(
+        {"date": days, "channel": "live", "spend": ["1.2万元"] + ["10"] * 7,
+         "impressions": ["4.14万", "3.3万", "12,000", "1万", "900", "0.01万", "2.5万", "7"]}
+    )  # fmt: skip
+    spend.to_csv(folder / "spend.csv", index=False)
+    pd.DataFrame(
+        {"session_id": ["L1", "K1"], "start_time": ["2025-01-05 19:00:00"] * 2,
+         "end_time": ["2025-01-05 22:00:00"] * 2, "kind": ["own", "kol"],
+         "commission_rate": ["0%", "12.5%"]}
+    ).to_csv(folder / "live.csv", index=False)  # fmt: skip
+    card = {**TINY_CARD, "tables": {**TINY_CARD["tables"], "live_sessions": "live.csv"}}
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    campaign = open_campaign(folder)
+    got = campaign.con.execute("SELECT spend, impressions FROM spend ORDER BY _row").fetchall()
+    rates = campaign.con.execute("SELECT commission_rate FROM live_sessions ORDER BY _row")
+    rates = [r[0] for r in rates.fetchall()]
+    campaign.con.close()
+    assert [g[1] for g in got] == [41400, 33000, 12000, 10000, 900, 100, 25000, 7]
+    assert got[0][0] == 12000.0 and rates == [0.0, 0.125]
+    bad = write_campaign(tmp_path / "pct")
+    text = (bad / "orders.csv").read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace(",50.0,", ",20%,")
+    (bad / "orders.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(bad)
+    assert [(p.code, p.column, p.row) for p in err.value.problems] == [
+        ("bad_type", "paid_amount", 2)
+    ]

@@ -249,7 +249,8 @@ def _cast_expr(
     zone (a zoned Parquet type, or text ending in Z/UTC/GMT/±hh[:mm]) is converted to it.
     Numbers may carry thousands separators, a currency (:func:`~fupan.ingest.readers.files.plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
-    ``NULL`` for none (:data:`PLACEHOLDERS`); a time may be written 2025年11月11日 20:00, in
+    ``NULL`` for none (:data:`PLACEHOLDERS`), ``万`` for ten thousands (``4.14万``, ``1.32万元``) and,
+    in a rate's column, ``20%`` for 0.20; a time may be written 2025年11月11日 20:00, in
     digits only (:data:`COMPACT`: 20251111, 20251111203015), as a Unix time in seconds or
     milliseconds (:data:`EPOCH`, UTC, converted to the card's zone), or
     12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`time_notation` found, and on a
@@ -297,8 +298,19 @@ def _cast_expr(
     if col.kind in ("number", "integer"):
         if raw_type in _NUMERIC or raw_type.startswith("DECIMAL"):
             return f"CAST({q} AS DOUBLE)"
-        # a space after the sign may be a no-break one (U+00A0, copied through a web page)
-        return f"TRY_CAST({number_text(s, currency)} AS DOUBLE)"
+        # a space after the sign may be a no-break one (U+00A0, copied through a web page).
+        # 4.14万 (ten thousands, as Chinese dashboards write counts and amounts) is 41400; a
+        # rate's 20% is 0.20 (:attr:`Column.maximum` 1: only where a fraction is expected)
+        wan = f"(ends_with({s}, '万') OR ends_with({s}, '万元'))"
+        scaled, scale = wan, f"CASE WHEN {wan} THEN 10000.0 ELSE 1.0 END"
+        bare = f"regexp_replace({s}, '万元?$', '')"
+        if col.maximum == 1:
+            scaled = f"({wan} OR ends_with({s}, '%'))"
+            scale = f"({scale}) * CASE WHEN ends_with({s}, '%') THEN 0.01 ELSE 1.0 END"
+            bare = f"rtrim({bare}, '%')"
+        x = f"TRY_CAST({number_text(bare, currency)} AS DOUBLE)"
+        # rounded where scaled: 4.14 × 10000 is 41399.999… in binary, and a count must be whole
+        return f"CASE WHEN {scaled} THEN round({x} * {scale}, 8) ELSE {x} END"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
@@ -568,6 +580,12 @@ def check_columns(
         ).fetchall()[0]
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
+            if n and (name, col.name, code) == ("events", "event", "value_not_allowed"):
+                # Chinese event words (浏览 → view …) are read: looked for among the rows refused
+                # only, so a log in the contract's words pays nothing for them
+                words, cond, n = _event_words(con, numbered, filename, col.name, cond, n, exprs)
+                if words is not None:
+                    problems.append(words)
             if not n:
                 continue
             ex = con.execute(
@@ -584,22 +602,6 @@ def check_columns(
                     exprs[KEEP_ROWS] = f"({exprs['user_id']}) IS NOT NULL"
                     problems.append(anonymous)
                     continue
-            if (name, col.name, code) == ("events", "event", "value_not_allowed"):
-                # Chinese event words (浏览 → view …) are read: looked for among the rows refused
-                # only, so a log in the contract's words pays nothing for them
-                words, cond, n = _event_words(con, numbered, filename, col.name, cond, n, exprs)
-                if words is not None:
-                    problems.append(words)
-                if not n:
-                    continue
-                ex = con.execute(
-                    f"SELECT __row + 1, TRY_CAST({ident(col.name)} AS VARCHAR) FROM {numbered} "
-                    f"WHERE {cond} ORDER BY __row LIMIT {EXAMPLES}"
-                ).fetchall()
-                sample_zh, sample_en = (
-                    "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
-                    "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
-                )
             hint_zh, hint_en = (
                 _chinese_words_hint(con, numbered, col, cond)
                 if code == "value_not_allowed"

@@ -423,9 +423,9 @@ def check_spend_scale(con, card: CampaignCard) -> list[Problem]:
 def check_spend_gaps(con, card: CampaignCard) -> list[Problem]:
     """One warning naming the spend channels with days missing inside the campaign (from the first
     of preheat/burst to the last of burst/post), between the first and last days the channel has
-    rows (in any window): read as no
-    spend — a paused plan — but when the export missed them the channel's spend is undercounted
-    and its ROAS too good, which nothing else showed (only a gap in the baseline was noted)."""
+    rows (in any window): read as no spend — a paused plan — but when the export missed them the
+    channel's spend is undercounted and its ROAS too good, which nothing else showed (only a gap
+    in the baseline was noted)."""
     camp = card.windows.campaign
     rows = con.execute(
         """WITH days AS (SELECT DISTINCT channel, date FROM spend),
