@@ -1926,3 +1926,49 @@ def test_ten_thousands_and_a_rates_percent_are_read(tmp_path):
     assert [(p.code, p.column, p.row) for p in err.value.problems] == [
         ("bad_type", "paid_amount", 2)
     ]
+
+
+def test_headers_with_units_and_the_ops_tables_chinese_headers_get_a_mapping(tmp_path):
+    """花费(元) and 展现量（次） — a header with its unit — and a live-session sheet's Chinese headers
+    (场次ID, 开播时间 …) got no mapping proposed; the block now names them, and pasted into the card
+    it makes the campaign valid with the spend read."""
+    days = list(pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d"))
+    folder = write_campaign(tmp_path / "c")
+    pd.DataFrame({"日期": days, "渠道": "live", "花费(元)": 10.0, "展现量（次）": 1000}).to_csv(
+        folder / "spend.csv", index=False
+    )
+    pd.DataFrame(
+        {"场次ID": ["L1"], "开播时间": ["2025-01-05 19:00:00"], "下播时间": ["2025-01-05 22:00:00"],
+         "直播类型": ["own"], "佣金比例": ["0"]}
+    ).to_csv(folder / "live.csv", index=False)  # fmt: skip
+    card = {**TINY_CARD, "tables": {**TINY_CARD["tables"], "live_sessions": "live.csv"}}
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    blocks = {
+        p.file: yaml.safe_load("mapping:\n" + p.en.split("\nmapping:\n")[1])["mapping"]
+        for p in err.value.problems
+        if p.code == "missing_column" and "\nmapping:\n" in p.en
+    }
+    assert blocks["spend.csv"] == {
+        "spend": {
+            "日期": "date",
+            "渠道": "channel",
+            "花费(元)": "spend",
+            "展现量（次）": "impressions",
+        }
+    }
+    assert blocks["live.csv"]["live_sessions"] == {
+        "场次ID": "session_id", "开播时间": "start_time", "下播时间": "end_time", "直播类型": "kind",
+        "佣金比例": "commission_rate",
+    }  # fmt: skip
+    card["mapping"] = {**blocks["spend.csv"], **blocks["live.csv"]}
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    campaign = open_campaign(folder)
+    spent = campaign.con.execute("SELECT sum(spend), sum(impressions) FROM spend").fetchall()[0]
+    campaign.con.close()
+    assert spent == (80.0, 8000)

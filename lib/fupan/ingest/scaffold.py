@@ -129,7 +129,7 @@ def header_of(path: Path) -> list[str]:
 def _match(table: str, header: list[str]) -> tuple[dict[str, str], str | None, list[str]]:
     """How ``header`` reads as ``table``: the mapping it needs (header → contract column), the
     export profile that reads it, and the required columns it lacks."""
-    from .readers.columns import _header_words
+    from .readers.columns import _header_words, _plain_header
     from .readers.profiles import detect
 
     contract = [c.name for c in CONTRACTS[table]]
@@ -139,8 +139,9 @@ def _match(table: str, header: list[str]) -> tuple[dict[str, str], str | None, l
         for source, target in profile.mapping(header).items():
             have.setdefault(target, source)
     known = _header_words(table)
-    for h in header:
-        column = h if h in contract else known.get(h.strip().casefold())
+    rank = {word: i for i, word in enumerate(known)}  # 渠道 before 推广工具, as validation says
+    for h in sorted(header, key=lambda h: rank.get(_plain_header(h), 1 << 30)):
+        column = h if h in contract else known.get(_plain_header(h))
         if column in contract:
             have.setdefault(column, h)
     mapping = {} if profile is not None else {h: c for c, h in have.items() if h != c}

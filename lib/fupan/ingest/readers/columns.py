@@ -190,18 +190,71 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "on_hand": ("库存", "可用库存", "现有库存", "在库数量"),
         "on_order": ("在途", "在途库存", "采购在途"),
     },
+    "live_sessions": {
+        "session_id": ("场次ID", "直播场次ID", "直播ID", "场次编号"),
+        "start_time": ("开播时间", "开始时间"),
+        "end_time": ("下播时间", "结束时间"),
+        "kind": ("直播类型", "场次类型"),
+        "host": ("主播", "主播昵称", "达人"),
+        "views": ("场观", "观看次数"),
+        "viewers": ("观看人数",),
+        "avg_watch_seconds": ("人均观看时长", "平均观看时长"),
+        "interactions": ("互动次数",),
+        "new_followers": ("新增粉丝", "新增粉丝数", "涨粉"),
+        "slot_fee": ("坑位费",),
+        "commission_rate": ("佣金比例", "佣金率"),
+    },
+    "coupons": {
+        "coupon_id": ("优惠券ID", "券ID", "优惠券编号"),
+        "type": ("优惠券类型", "券类型"),
+        "funded_by": ("出资方",),
+        "face_value": ("面额", "券面额"),
+        "threshold": ("使用门槛", "门槛"),
+        "issued": ("发放量", "发放数"),
+        "claimed": ("领取量", "领取数"),
+        "redeemed": ("核销量", "核销数", "使用量"),
+        "cost": ("成本", "券成本"),
+    },
+    "targets": {
+        "date": ("日期",),
+        "channel": ("渠道",),
+        "gmv": ("目标GMV", "GMV目标", "目标成交额"),
+        "visitors": ("目标访客数", "访客数"),
+        "conversion": ("目标转化率", "转化率"),
+        "aov": ("目标客单价", "客单价"),
+        "new_customers": ("目标新客数", "新客数"),
+        "spend": ("预算", "目标花费"),
+    },
+    "products": {
+        "sku": ("商品编码", "商家编码", "SKU编码", "货号"),
+        "spu": ("款号", "商品ID"),
+        "product_name": ("商品名称", "宝贝标题", "商品标题"),
+        "role": ("商品角色", "商品定位"),
+        "launch_date": ("上新日期", "上市日期"),
+        "list_price": ("吊牌价", "原价"),
+        "planned_stock": ("计划库存", "备货量"),
+    },
 }
+
+#: A unit after a header name — 花费(元), 展现量（次）, Spend (CNY) — left out when a header is
+#: matched against the known names.
+UNIT = r"\s*[（(][^()（）]{1,6}[)）]\s*$"
+
+
+def _plain_header(header: str) -> str:
+    """``header`` trimmed, without a trailing unit (:data:`UNIT`), in lower case."""
+    return re.sub(UNIT, "", header.strip()).casefold()
 
 
 def _header_words(table: str) -> dict[str, str]:
     """Known header name (folded) → contract column, for ``table``."""
     from .profiles import PROFILES
 
-    words = {h.strip().casefold(): c for c, hs in HEADER_WORDS.get(table, {}).items() for h in hs}
+    words = {_plain_header(h): c for c, hs in HEADER_WORDS.get(table, {}).items() for h in hs}
     for profile in PROFILES:
         if profile.table == table:
             for header, column in profile.columns:
-                words.setdefault(header.strip().casefold(), column)
+                words.setdefault(_plain_header(header), column)
     return words
 
 
@@ -214,10 +267,8 @@ def missing_columns(name: str, filename: str, have: set[str]) -> list[Problem]:
     rank = {word: i for i, word in enumerate(known)}  # the words' own order: 渠道 before 推广工具
     contract = [c.name for c in CONTRACTS[name]]
     meant: dict[str, str] = {}  # contract column → the file's header likely meant
-    for header in sorted(
-        have - {"rowid"}, key=lambda h: (rank.get(h.strip().casefold(), 1 << 30), h)
-    ):
-        column = known.get(header.strip().casefold())
+    for header in sorted(have - {"rowid"}, key=lambda h: (rank.get(_plain_header(h), 1 << 30), h)):
+        column = known.get(_plain_header(header))
         if column in contract and column not in have:
             meant.setdefault(column, header)
     problems: list[Problem] = []
