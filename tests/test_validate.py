@@ -1972,3 +1972,21 @@ def test_headers_with_units_and_the_ops_tables_chinese_headers_get_a_mapping(tmp
     spent = campaign.con.execute("SELECT sum(spend), sum(impressions) FROM spend").fetchall()[0]
     campaign.con.close()
     assert spent == (80.0, 8000)
+
+
+def test_a_table_file_named_in_another_letter_case_or_a_folder_is_said_so(tmp_path):
+    """tables.spend: spend.csv with the file saved as Spend.csv (one file on Windows and macOS,
+    two names on Linux), or a folder at that path: 'does not exist' said nothing more."""
+    folder = write_campaign(tmp_path / "case")
+    (folder / "spend.csv").rename(folder / "Spend.csv")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.code == "table_missing"]
+    assert "The folder has Spend.csv" in p.en and "Spend.csv" in p.zh
+    folder = write_campaign(tmp_path / "dir")
+    (folder / "spend.csv").unlink()
+    (folder / "spend.csv").mkdir()
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    (p,) = [p for p in err.value.problems if p.code == "table_missing"]
+    assert "That path is a folder, not a file." in p.en and "文件夹" in p.zh

@@ -96,6 +96,25 @@ def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _missing_hint(path: Path) -> tuple[str, str]:
+    """What is at a table's path instead of its file (zh, en): a folder, or a file whose name
+    differs in letter case only (Spend.csv for spend.csv — the same file on Windows and macOS,
+    not on Linux); empty when neither."""
+    if path.is_dir():
+        return "这个路径是一个文件夹，不是文件。", " That path is a folder, not a file."
+    try:
+        near = [p.name for p in path.parent.iterdir() if p.name.lower() == path.name.lower()]
+    except OSError:
+        near = []
+    if near:
+        return (
+            f"文件夹里有 {near[0]}：文件名的大小写不同；请在 campaign.yaml 里写成 {near[0]}。",
+            f" The folder has {near[0]}: the name differs in letter case; write {near[0]} in "
+            f"campaign.yaml.",
+        )
+    return "", ""
+
+
 def read_file(
     con: duckdb.DuckDBPyConnection,
     raw: str,
@@ -107,12 +126,14 @@ def read_file(
     """Create ``raw`` from ``path`` with ``reader`` (default: the registration for its extension);
     the content must be what the extension says."""
     if not path.is_file():
+        hint_zh, hint_en = _missing_hint(path)
         return [
             problem(
                 "table_missing",
                 filename,
-                f"找不到 {table} 表文件 {filename}（campaign.yaml 的 tables.{table} 指向它）。",
-                f"The {table} table file {filename} does not exist (named by tables.{table} in campaign.yaml).",
+                f"找不到 {table} 表文件 {filename}（campaign.yaml 的 tables.{table} 指向它）。{hint_zh}",
+                f"The {table} table file {filename} does not exist (named by tables.{table} in "
+                f"campaign.yaml).{hint_en}",
                 column=f"tables.{table}",
             )
         ]
