@@ -1990,3 +1990,16 @@ def test_a_table_file_named_in_another_letter_case_or_a_folder_is_said_so(tmp_pa
         open_campaign(folder)
     (p,) = [p for p in err.value.problems if p.code == "table_missing"]
     assert "That path is a folder, not a file." in p.en and "文件夹" in p.zh
+
+
+def test_a_second_header_row_of_labels_is_one_error(tmp_path):
+    """A sheet made for people: the English header, then a row of Chinese labels (日期, 渠道,
+    花费). Each column said 'expected a date/number' at row 1; now one error names the row."""
+    folder = write_campaign(tmp_path / "c")
+    lines = (folder / "spend.csv").read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "日期,渠道,花费")
+    (folder / "spend.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.file, p.row) for p in err.value.problems] == [("label_row", "spend.csv", 1)]
+    assert "日期, 渠道, 花费" in err.value.problems[0].en

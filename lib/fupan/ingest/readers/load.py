@@ -243,7 +243,7 @@ def load_table(
     problems = read_file(con, raw, folder / filename, filename, name, reader)
     if any(p.severity == "error" for p in problems):  # rows would be misnumbered or misread
         return problems
-    repeated = _repeated_header(con, raw, filename)
+    repeated = _repeated_header(con, raw, filename) or _label_row(con, raw, filename, name)
     if repeated is not None:  # its cells would be read as one more record
         return problems + [repeated]
     empty = _empty_rows(con, raw, filename)
@@ -311,6 +311,37 @@ def _repeated_header(
         f"This row of {filename} repeats the header ({count} such row(s)), most likely where two "
         f"exports were pasted one under the other; delete the repeated header lines and save.",
         row=first,
+    )
+
+
+def _label_row(
+    con: duckdb.DuckDBPyConnection, raw: str, filename: str, table: str
+) -> Problem | None:
+    """An error when, under a header of known column names, the first data row holds column
+    labels too — two or more of its cells are names known for the table's columns (日期, 渠道 …:
+    a second header row, as sheets made for people have one in Chinese under an English one) —
+    which would be one error per column."""
+    from .columns import _header_words, _plain_header
+
+    known = set(_header_words(table)) | {c.name for c in CONTRACTS[table]}
+    names = [c for c in columns_of(con, raw) if c != "rowid"]
+    if len([c for c in names if _plain_header(c) in known]) < 2:
+        return None  # the header is no header (a title above it: header_further_down's case)
+    select = ", ".join(f"CAST({ident(c)} AS VARCHAR)" for c in names)
+    row = con.execute(f"SELECT {select} FROM {raw} WHERE rowid = 0").fetchall()
+    if not row:
+        return None
+    labels = [v.strip() for v in row[0] if v is not None and _plain_header(v) in known]
+    if len(labels) < 2:
+        return None
+    shown = "、".join(labels[:4])
+    return problem(
+        "label_row",
+        filename,
+        f"{filename} 的第 1 行数据是列名（{shown}）：像是表头下的第二行表头；请删去这一行后保存。",
+        f"The first data row of {filename} holds column names ({', '.join(labels[:4])}): a "
+        f"second header row under the header; delete that row and save.",
+        row=1,
     )
 
 
