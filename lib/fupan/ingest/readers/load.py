@@ -64,7 +64,7 @@ def memory_cap(data_bytes: int = 0) -> str:
     return DUCKDB_MEMORY if wanted <= floor else f"{wanted // (1 << 20)}MiB"
 
 
-def shrink_memory(con: duckdb.DuckDBPyConnection) -> None:
+def shrink_memory(con: object) -> None:
     """Bring a connection's memory cap back to :data:`DUCKDB_MEMORY` once the big aggregations
     are done (unless ``$FUPAN_DUCKDB_MEMORY`` sets it): DuckDB then gives back the buffers it held
     for them, before the analyses build their per-customer frames. At 10M order lines + 67M
@@ -72,7 +72,8 @@ def shrink_memory(con: duckdb.DuckDBPyConnection) -> None:
     extract's buffers, 2.93 GiB so, in the same time (63.1 s and 63.6 s)."""
     import os
 
-    if not os.environ.get("FUPAN_DUCKDB_MEMORY"):
+    # a warehouse's connection (a SQL source's campaign) is not DuckDB's and has no such cap
+    if isinstance(con, duckdb.DuckDBPyConnection) and not os.environ.get("FUPAN_DUCKDB_MEMORY"):
         ddl(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
 
 
