@@ -242,6 +242,7 @@ def _cast_expr(
     currency: str = "CNY",
     order: str | None = None,
     meridiem: bool = False,
+    scaled: bool = False,
 ) -> str:
     """The SQL turning raw column ``col`` into its contract type (NULL where it cannot).
 
@@ -250,7 +251,8 @@ def _cast_expr(
     Numbers may carry thousands separators, a currency (:func:`~fupan.ingest.readers.files.plain_number`; one that is not
     the card's ``currency`` is named by the checks), accounting parentheses, and ``-`` or
     ``NULL`` for none (:data:`PLACEHOLDERS`), ``万`` for ten thousands (``4.14万``, ``1.32万元``) and,
-    in a rate's column, ``20%`` for 0.20; a time may be written 2025年11月11日 20:00, in
+    in a rate's column, ``20%`` for 0.20 (``scaled``: a column with such a value, the longer cast
+    only then — a query's planning grows with its casts); a time may be written 2025年11月11日 20:00, in
     digits only (:data:`COMPACT`: 20251111, 20251111203015), as a Unix time in seconds or
     milliseconds (:data:`EPOCH`, UTC, converted to the card's zone), or
     12/1/2010 8:26 in the ``order`` (``mdy`` or ``dmy``) :func:`time_notation` found, and on a
@@ -301,16 +303,17 @@ def _cast_expr(
         # a space after the sign may be a no-break one (U+00A0, copied through a web page).
         # 4.14万 (ten thousands, as Chinese dashboards write counts and amounts) is 41400; a
         # rate's 20% is 0.20 (:attr:`Column.maximum` 1: only where a fraction is expected)
-        wan = f"(ends_with({s}, '万') OR ends_with({s}, '万元'))"
-        scaled, scale = wan, f"CASE WHEN {wan} THEN 10000.0 ELSE 1.0 END"
-        bare = f"regexp_replace({s}, '万元?$', '')"
+        if not scaled:  # no value of the column is written so (SCALED_TEXT, checked first)
+            return f"TRY_CAST({number_text(s, currency)} AS DOUBLE)"
+        scale = (
+            f"CASE WHEN ends_with({s}, '万') OR ends_with({s}, '万元') THEN 10000.0 ELSE 1.0 END"
+        )
+        bare = f"rtrim(rtrim({s}, '元'), '万')"
         if col.maximum == 1:
-            scaled = f"({wan} OR ends_with({s}, '%'))"
             scale = f"({scale}) * CASE WHEN ends_with({s}, '%') THEN 0.01 ELSE 1.0 END"
             bare = f"rtrim({bare}, '%')"
-        x = f"TRY_CAST({number_text(bare, currency)} AS DOUBLE)"
-        # rounded where scaled: 4.14 × 10000 is 41399.999… in binary, and a count must be whole
-        return f"CASE WHEN {scaled} THEN round({x} * {scale}, 8) ELSE {x} END"
+        # rounded: 4.14 × 10000 is 41399.999… in binary, and a count must be whole
+        return f"round(TRY_CAST({number_text(bare, currency)} AS DOUBLE) * {scale}, 8)"
     if col.allowed:
         return f"lower({s})"
     return f"nullif({s}, '')"
@@ -535,6 +538,7 @@ def check_columns(
     filename: str,
     card: CampaignCard,
     complete: Collection[str] = (),
+    scaled: Collection[str] = (),
 ) -> tuple[list[Problem], dict[str, str]]:
     """Type/range/allowed-value checks per contract column; returns problems and cast expressions.
 
@@ -554,7 +558,9 @@ def check_columns(
             problems += found
             if any(p.severity == "error" for p in found):
                 continue  # its dates cannot be read: each row would only repeat that
-        expr = _cast_expr(col, types[col.name], card.timezone, card.currency, order, meridiem)
+        expr = _cast_expr(
+            col, types[col.name], card.timezone, card.currency, order, meridiem, col.name in scaled
+        )
         exprs[col.name] = expr
         if col.kind == "timestamp" and types[col.name] == "VARCHAR":
             problems += check_zones(con, name, filename, col.name, card.timezone)
@@ -566,6 +572,10 @@ def check_columns(
             for check in _checks(col, typed, types[col.name], sheet, card.currency, text)
             if not (check[0] == "null_value" and col.name in complete)
         ]
+        numeric = types[col.name] in _NUMERIC or types[col.name].startswith("DECIMAL")
+        if col.kind in ("number", "integer") and col.name not in scaled and not numeric:
+            # 4.14万, a rate's 20%: then checked again with the longer cast (_cast_expr's scaled)
+            pending.append((col, SCALED, _scaled_text(col, text), "", ""))
     # One scan counts every check; examples are fetched only for the checks that failed. Each
     # column's cast is written once, in the scan's own projection: written into every check that
     # reads it, a text amount's (its currency patterns) cost ~0.2 s of planning per small table.
@@ -579,7 +589,12 @@ def check_columns(
             + f" FROM (SELECT *{casts} FROM {raw})"
         ).fetchall()[0]
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
+        wan = [p[0].name for p, n in zip(pending, counts, strict=True) if p[1] == SCALED and n]
+        if wan:
+            return check_columns(con, name, filename, card, complete, [*scaled, *wan])
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
+            if code == SCALED:
+                continue
             if n and (name, col.name, code) == ("events", "event", "value_not_allowed"):
                 # Chinese event words (浏览 → view …) are read: looked for among the rows refused
                 # only, so a log in the contract's words pays nothing for them
@@ -659,6 +674,17 @@ def _event_words(
         f"read as {pairs_en}.",
     )
     return warning, f"({cond}) AND {text} NOT IN ({words})", n - read
+
+
+#: The checking scan's count of the values written in 万 or percent (not a problem).
+SCALED = "__scaled"
+
+
+def _scaled_text(col: Column, text: str) -> str:
+    """The condition of a value of number column ``col`` written in 万 (or, in a rate's column,
+    in percent): the rows that need :func:`_cast_expr`'s ``scaled`` reading."""
+    ends = ["'万'", "'万元'"] + (["'%'"] if col.maximum == 1 else [])
+    return " OR ".join(f"ends_with({text}, {e})" for e in ends)
 
 
 #: The key of a check's expressions holding the condition a row must meet to be kept in the typed
