@@ -835,7 +835,7 @@ def test_chinese_statuses_and_events_are_answered_with_what_each_stands_for(tmp_
     event = by_column["event"]  # the words fupan knows are read (a warning); the other refused
     assert event.code == "value_not_allowed" and event.row == 3 and "'奇怪的事件'" in event.en
     assert "浏览" not in event.en and "奇怪的事件→" not in event.zh
-    (read,) = [p for p in err.value.warnings if p.code == "event_words_read"]
+    (read,) = [p for p in err.value.warnings if p.code == "words_read"]
     assert "浏览 → view, 加入购物车 → cart" in read.en and read.severity == "warning"
 
 
@@ -1880,13 +1880,14 @@ def test_chinese_event_words_are_read_with_a_warning(tmp_path):
         campaign = open_campaign(folder)
         got[name] = (
             campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
-            [w for w in campaign.warnings if w.code == "event_words_read"],
+            [w for w in campaign.warnings if w.code == "words_read"],
         )
         campaign.con.close()
     assert got["zh"][0] == got["en"][0] and not got["en"][1]
     (w,) = got["zh"][1]
     assert w.severity == "warning" and w.row == 1 and w.column == "event"
     assert "访问 → visit" in w.en and "支付 → pay" in w.en and "break the contract" not in w.en
+    assert "Chinese words" in w.en
 
 
 def test_ten_thousands_and_a_rates_percent_are_read(tmp_path):
@@ -2003,3 +2004,40 @@ def test_a_second_header_row_of_labels_is_one_error(tmp_path):
         open_campaign(folder)
     assert [(p.code, p.file, p.row) for p in err.value.problems] == [("label_row", "spend.csv", 1)]
     assert "日期, 渠道, 花费" in err.value.problems[0].en
+
+
+def test_a_live_sessions_and_a_coupons_chinese_words_are_read(tmp_path):
+    """自播/达播 for a session's kind and 店铺/平台 for a coupon's funder were refused without a
+    hint; they are own/kol and shop/platform, read with one warning each. A word with no single
+    meaning (带货) is still refused."""
+    folder = write_campaign(tmp_path / "c")
+    pd.DataFrame(
+        {"session_id": ["L1", "K1", "K2"], "start_time": ["2025-01-05 19:00:00"] * 3,
+         "end_time": ["2025-01-05 22:00:00"] * 3, "kind": ["自播", "达播", "kol"]}
+    ).to_csv(folder / "live.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {"coupon_id": ["c1", "c2"], "funded_by": ["店铺", "平台"], "issued": [10, 20]}
+    ).to_csv(folder / "coupons.csv", index=False)
+    card = {
+        **TINY_CARD,
+        "tables": {**TINY_CARD["tables"], "live_sessions": "live.csv", "coupons": "coupons.csv"},
+    }
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    campaign = open_campaign(folder)
+    kinds = campaign.con.execute("SELECT kind FROM live_sessions ORDER BY _row").fetchall()
+    funders = campaign.con.execute("SELECT funded_by FROM coupons ORDER BY _row").fetchall()
+    read = {w.file: w for w in campaign.warnings if w.code == "words_read"}
+    campaign.con.close()
+    assert [k[0] for k in kinds] == ["own", "kol", "kol"]
+    assert [f[0] for f in funders] == ["shop", "platform"]
+    assert "自播 → own, 达播 → kol" in read["live.csv"].en
+    assert "店铺 → shop, 平台 → platform" in read["coupons.csv"].en
+    pd.DataFrame(
+        {"session_id": ["L1"], "start_time": ["2025-01-05 19:00:00"],
+         "end_time": ["2025-01-05 22:00:00"], "kind": ["带货"]}
+    ).to_csv(folder / "live.csv", index=False)  # fmt: skip
+    with pytest.raises(ValidationError) as err:
+        open_campaign(folder)
+    assert [(p.code, p.column) for p in err.value.problems] == [("value_not_allowed", "kind")]

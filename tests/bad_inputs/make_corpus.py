@@ -992,9 +992,9 @@ OPS_CELL = [
         "live_sessions",
         1,
         "kind",
-        "达播",
+        "带货",
         "value_not_allowed",
-        "a session kind other than own/kol",
+        "a session kind other than own/kol (达播 is read as kol; 带货 has no single meaning)",
     ),
     (
         "live-sessions-bad-start",

@@ -235,6 +235,15 @@ EVENT_WORDS = {
 }  # fmt: skip
 
 
+#: The Chinese words read as a contract value, by (table, column): the events' names, a live
+#: session's kind, a coupon's funder — what operators' sheets write, each with one meaning.
+VALUE_WORDS: dict[tuple[str, str], dict[str, str]] = {
+    ("events", "event"): EVENT_WORDS,
+    ("live_sessions", "kind"): {"自播": "own", "店播": "own", "达播": "kol", "达人": "kol"},
+    ("coupons", "funded_by"): {"店铺": "shop", "商家": "shop", "平台": "platform"},
+}
+
+
 def _cast_expr(
     col: Column,
     raw_type: str,
@@ -502,7 +511,7 @@ def _chinese_words_hint(
     A status word that depends on the refund (交易关闭) is left to a platform profile."""
     from ..readers.profiles import CLOSED, PROFILES
 
-    if col.name != "status":  # the Chinese event words are read (EVENT_WORDS), not refused
+    if col.name != "status":  # other tables' Chinese words are read (VALUE_WORDS), not refused
         return "", ""
     words = {w: v for profile in PROFILES for w, v in (profile.statuses or {}).items()}
     seen = [
@@ -595,10 +604,12 @@ def check_columns(
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
             if code == SCALED:
                 continue
-            if n and (name, col.name, code) == ("events", "event", "value_not_allowed"):
-                # Chinese event words (浏览 → view …) are read: looked for among the rows refused
-                # only, so a log in the contract's words pays nothing for them
-                words, cond, n = _event_words(con, numbered, filename, col.name, cond, n, exprs)
+            if n and code == "value_not_allowed" and (name, col.name) in VALUE_WORDS:
+                # Chinese words (浏览 → view, 达播 → kol …) are read: looked for among the rows
+                # refused only, so a table in the contract's words pays nothing for them
+                words, cond, n = _chinese_words(
+                    con, numbered, filename, name, col.name, cond, n, exprs
+                )
                 if words is not None:
                     problems.append(words)
             if not n:
@@ -635,43 +646,45 @@ def check_columns(
     return problems, exprs
 
 
-def _event_words(
+def _chinese_words(
     con: duckdb.DuckDBPyConnection,
     numbered: str,
     filename: str,
+    table: str,
     column: str,
     cond: str,
     n: int,
     exprs: dict,
 ) -> tuple[Problem | None, str, int]:
-    """Among the ``n`` event rows refused (``cond``), those holding a Chinese event word of
-    :data:`EVENT_WORDS`: when there are some, the column's cast in ``exprs`` maps the words and a
-    warning says which were read; returned with the condition and count of the rows still
-    refused."""
+    """Among the ``n`` rows of ``table`` refused (``cond``), those holding a Chinese word of
+    :data:`VALUE_WORDS` for ``column``: when there are some, the column's cast in ``exprs`` maps
+    the words and a warning (words_read) says which were read; returned with the condition and
+    count of the rows still refused."""
+    meaning = VALUE_WORDS[(table, column)]
     text = ident(f"__text_{column}")
     seen = con.execute(
         f"SELECT {text}, count(*), min(__row) + 1 FROM {numbered} WHERE {cond} GROUP BY 1"
     ).fetchall()
-    known = [(w, c, r) for w, c, r in seen if w in EVENT_WORDS]
+    known = [(w, c, r) for w, c, r in seen if w in meaning]
     if not known:
         return None, cond, n
-    words = ", ".join(f"'{w}'" for w in EVENT_WORDS)
-    whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in EVENT_WORDS.items())
+    words = ", ".join(f"'{w}'" for w in meaning)
+    whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in meaning.items())
     plain = exprs[column]  # lower(<the trimmed text>)
     exprs[column] = f"CASE {plain} {whens} ELSE {plain} END"
     read = sum(c for _, c, _ in known)
     order = sorted(known, key=lambda k: k[2])
-    pairs_zh = "、".join(f"{w}→{EVENT_WORDS[w]}" for w, _, _ in order)
-    pairs_en = ", ".join(f"{w} → {EVENT_WORDS[w]}" for w, _, _ in order)
+    pairs_zh = "、".join(f"{w}→{meaning[w]}" for w, _, _ in order)
+    pairs_en = ", ".join(f"{w} → {meaning[w]}" for w, _, _ in order)
     warning = Problem(
-        code="event_words_read",
+        code="words_read",
         file=filename,
         row=order[0][2],
         column=column,
         severity="warning",
-        zh=f"events 表的列 {column} 有 {read:,} 行是中文事件名，已按 {pairs_zh} 读取。",
-        en=f"{read:,} row(s) of column {column} in the events table are Chinese event names, "
-        f"read as {pairs_en}.",
+        zh=f"{table} 表的列 {column} 有 {read:,} 行是中文，已按 {pairs_zh} 读取。",
+        en=f"{read:,} row(s) of column {column} in the {table} table are Chinese words, read as "
+        f"{pairs_en}.",
     )
     return warning, f"({cond}) AND {text} NOT IN ({words})", n - read
 
