@@ -88,3 +88,20 @@ def test_section_names_channels_below_break_even(built) -> None:
         assert st.channel(ch) in page.split("低于保本线的渠道：")[1].split("。")[0]
     assert "万相台" in page and "直通车" in page
     assert "广告前贡献" not in page  # no second break-even figure
+
+
+def test_the_attribution_gap_of_a_channel_the_orders_do_not_name_is_not_zero():
+    """By hand: live attributed 120 on 100 of order GMV (gap +20 %); kol named by the orders but
+    absent from this window's sales (0: gap undefined); 直通车 not named by the orders (NaN): its
+    order GMV is not measured — it was shown as ¥0.0."""
+    import numpy as np
+
+    from fupan.metrics.ads import attribution_gap
+
+    out = attribution_gap(
+        pd.Series({"live": 120.0, "kol": 30.0, "直通车": 50.0}),
+        pd.Series({"live": 100.0, "直通车": np.nan}),
+    )
+    assert out.at["live", "gap"] == pytest.approx(0.2)
+    assert out.at["kol", "order_gmv"] == 0.0
+    assert np.isnan(out.at["直通车", "order_gmv"]) and np.isnan(out.at["直通车", "gap"])

@@ -264,7 +264,7 @@ def ads(campaign: Campaign, margin_result: object) -> AdsResult:
                 tools["spend"] > 0
             )
     if campaign.measures("spend", "attributed_gmv"):
-        attribution = ads_m.attribution_gap(spend["attributed_gmv"], sales["gmv"])
+        attribution = ads_m.attribution_gap(spend["attributed_gmv"], ch["gmv"])
     return AdsResult(channels, tools, attribution, be, discount_depth=d, unit_margin=m)
 
 

@@ -76,7 +76,8 @@ def attribution_gap(attributed: pd.Series, order_gmv: pd.Series) -> pd.DataFrame
     attributed : Series
         Attributed GMV by channel (spend table).
     order_gmv : Series
-        GMV of the orders of each channel.
+        GMV of the orders of each channel; a channel absent sold nothing (0), one given as NaN
+        is not named by the orders — its GMV and gap are not measured (NaN), never 0.
 
     Returns
     -------
@@ -86,6 +87,7 @@ def attribution_gap(attributed: pd.Series, order_gmv: pd.Series) -> pd.DataFrame
     out = pd.DataFrame({"attributed_gmv": attributed, "order_gmv": order_gmv}).dropna(
         subset=["attributed_gmv"]
     )
-    out["order_gmv"] = out["order_gmv"].fillna(0.0)
+    absent = ~out.index.isin(order_gmv.index)
+    out.loc[absent, "order_gmv"] = 0.0
     out["gap"] = _ratio(out["attributed_gmv"], out["order_gmv"]) - 1
     return out
