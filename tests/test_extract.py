@@ -499,3 +499,36 @@ def test_stock_kept_per_warehouse_gives_the_same_stock_outs_as_per_sku(demo_dir,
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     assert got["summed"][0].stockout_days.sum() > 0  # the demo has stock-outs to compare
     assert "rows_summed" in got["split"][3] and "rows_summed" not in got["summed"][3]
+
+
+def test_oversold_stock_reads_as_none_on_hand(demo_dir, tmp_path):
+    """An ERP's on-hand goes negative when more was sold than held (-2: two owed). It was refused
+    (on_hand must be ≥ 0) — the whole campaign stopped for an honest figure. It is read as 0, none
+    left to sell, with a warning naming the rows: the stock-outs and the day × SKU stock equal
+    those of the same file with 0 written there."""
+    import shutil
+
+    oversold = tmp_path / "oversold"
+    shutil.copytree(demo_dir, oversold)
+    stock = pd.read_csv(oversold / "inventory.csv")
+    empty = stock.index[stock.on_hand == 0]
+    assert len(empty) > 3  # the demo has days out of stock to write as oversold
+    stock.loc[empty, "on_hand"] = -2
+    stock.to_csv(oversold / "inventory.csv", index=False)
+    got = {}
+    for name, folder in (("zero", demo_dir), ("oversold", oversold)):
+        campaign = open_campaign(folder)
+        agg = extract(campaign)
+        got[name] = (
+            agg.stockouts.sort_values(["phase", "sku"]).reset_index(drop=True),
+            agg.sku_daily[["date", "sku", "on_hand"]].reset_index(drop=True),
+            [w for w in campaign.warnings if w.code == "read_as_minimum"],
+        )
+        campaign.con.close()
+    for a, b in zip(got["zero"][:2], got["oversold"][:2], strict=True):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert not got["zero"][2]
+    (w,) = got["oversold"][2]
+    assert w.severity == "warning" and w.file == "inventory.csv" and w.column == "on_hand"
+    assert w.row == empty[0] + 1  # rows are counted from the first under the header
+    assert f"{len(empty):,} row(s)" in w.en and "oversold" in w.en and "超卖" in w.zh

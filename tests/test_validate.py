@@ -1890,6 +1890,39 @@ def test_chinese_event_words_are_read_with_a_warning(tmp_path):
     assert "Chinese words" in w.en
 
 
+def test_tracking_tools_english_event_words_are_read_and_an_ambiguous_one_refused(tmp_path):
+    """A tracking tool's log names its events session_start / view_item / Add_To_Cart /
+    place_order / purchase: each has one meaning and is read (letter case folded), the typed
+    events equal the same log in the contract's words; page_view (a visit or a product view?)
+    is still refused, its row named."""
+    en = {"visit": "session_start", "view": "view_item", "cart": "Add_To_Cart",
+          "order": "place_order", "pay": "purchase"}  # fmt: skip
+    events = tiny_events()
+    events = [(u, t, list(en)[i % 5], c) for i, (u, t, _, c) in enumerate(events)]
+    plain = write_campaign(tmp_path / "plain", events=events)
+    tool = write_campaign(tmp_path / "tool", events=[(u, t, en[e], c) for u, t, e, c in events])
+    got = {}
+    for name, folder in (("plain", plain), ("tool", tool)):
+        campaign = open_campaign(folder)
+        got[name] = (
+            campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
+            [w for w in campaign.warnings if w.code == "words_read"],
+        )
+        campaign.con.close()
+    assert got["tool"][0] == got["plain"][0] and not got["plain"][1]
+    (w,) = got["tool"][1]
+    assert "Add_To_Cart → cart" in w.en and "purchase → pay" in w.en
+    assert "other words" in w.en and "Chinese" not in w.en and "别的写法" in w.zh
+    ambiguous = [
+        (u, t, "page_view" if i == 3 else en[e], c) for i, (u, t, e, c) in enumerate(events)
+    ]
+    with pytest.raises(ValidationError) as err:
+        open_campaign(write_campaign(tmp_path / "ambiguous", events=ambiguous))
+    (refused,) = [p for p in err.value.problems if p.column == "event"]
+    assert refused.code == "value_not_allowed" and refused.row == 4 and "'page_view'" in refused.en
+    assert "1 row(s)" in refused.en
+
+
 def test_ten_thousands_and_a_rates_percent_are_read(tmp_path):
     """Chinese dashboards write counts and amounts in 万 (4.14万 = 41,400) and rates in percent
     (20%): both were refused as 'expected a number' (while 20 for 20 % passed). 万 is read in any

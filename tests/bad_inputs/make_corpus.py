@@ -915,15 +915,6 @@ ONE_CELL = [
         "not_integer",
         "half an item in stock",
     ),
-    (
-        "inventory-negative-on-hand",
-        "inventory",
-        6,
-        "on_hand",
-        "-3",
-        "below_minimum",
-        "negative stock",
-    ),
 ]
 _OPTIONAL = {
     "events": (EVENT_COLUMNS, EVENTS),

@@ -192,7 +192,15 @@ def check_table(
     stats = engine.query(f"SELECT {', '.join(selects)} FROM {relation}").iloc[0]
     for i, (col, code, _, zh, en) in enumerate(pending):
         n = int(stats[f"c{i}"])
-        if n:
+        if n and code == "below_minimum" and col.below_means:  # oversold stock: none on hand
+            exprs[col.name] = col.floored(exprs[col.name])
+            zh_said, en_said = col.floored_said(name, n)
+            problems.append(
+                _problem(
+                    "read_as_minimum", where, zh_said, en_said, column=col.name, severity="warning"
+                )
+            )
+        elif n:
             problems.append(
                 _problem(
                     code,

@@ -27,6 +27,24 @@ class Column:
     minimum: float | None = None
     #: a rate's bound: 1 (a share written as a fraction; 20 for 20 % would be 2000 %)
     maximum: float | None = None
+    #: what a value below ``minimum`` means when it is read as the minimum, not refused (zh, en):
+    #: a negative stock on hand is stock oversold, none left to sell
+    below_means: tuple[str, str] | None = None
+
+    def floored(self, e: str) -> str:
+        """Typed expression ``e`` with a value below the minimum read as the minimum (NULL kept)."""
+        return f"CASE WHEN ({e}) < {self.minimum:g} THEN {self.minimum:g} ELSE ({e}) END"
+
+    def floored_said(self, table: str, n: int) -> tuple[str, str]:
+        """The warning (zh, en) that ``n`` rows of ``table`` below the minimum were read as it."""
+        assert self.below_means is not None and self.minimum is not None
+        zh, en = self.below_means
+        return (
+            f"{table} 表的列 {self.name} 有 {n:,} 行小于 {self.minimum:g}（{zh}），"
+            f"已按 {self.minimum:g} 读取。",
+            f"{n:,} row(s) of column {self.name} in the {table} table are below "
+            f"{self.minimum:g} ({en}), read as {self.minimum:g}.",
+        )
 
     def bound_checks(self, e: str) -> list[tuple[str, str, str, str]]:
         """(code, condition of a bad row, zh, en) of this column's bounds, for its typed
@@ -92,7 +110,13 @@ CONTRACTS: dict[str, tuple[Column, ...]] = {
     "inventory": (
         Column("date", "date", True),
         Column("sku", "string", True),
-        Column("on_hand", "integer", True, minimum=0),
+        Column(
+            "on_hand",
+            "integer",
+            True,
+            minimum=0,
+            below_means=("超卖：已无库存可卖", "stock oversold: none left to sell"),
+        ),  # fmt: skip
         Column("on_order", "integer", minimum=0),
     ),
     **{t: tuple(Column(*cast(tuple, c)) for c in cols) for t, cols in _ops.OPS_CONTRACTS.items()},

@@ -232,16 +232,29 @@ EVENT_WORDS = {
     "加购": "cart", "加购物车": "cart", "加入购物车": "cart",
     "下单": "order", "提交订单": "order",
     "支付": "pay", "付款": "pay", "支付成功": "pay",
+    # and the English of tracking tools, where a word has one meaning (page_view may be a visit
+    # or a product view: not guessed)
+    "session_start": "visit", "view_item": "view", "product_view": "view", "item_view": "view",
+    "add_to_cart": "cart", "addtocart": "cart", "add-to-cart": "cart", "add to cart": "cart",
+    "place_order": "order", "submit_order": "order", "create_order": "order",
+    "purchase": "pay", "payment": "pay", "paid": "pay",
 }  # fmt: skip
 
 
-#: The Chinese words read as a contract value, by (table, column): the events' names, a live
-#: session's kind, a coupon's funder — what operators' sheets write, each with one meaning.
+#: The words read as a contract value, by (table, column): the events' names, a live session's
+#: kind, a coupon's funder — what operators' sheets and tracking tools write, each with one
+#: meaning. Written in lower case: a value is looked up with its letter case folded.
 VALUE_WORDS: dict[tuple[str, str], dict[str, str]] = {
     ("events", "event"): EVENT_WORDS,
-    ("live_sessions", "kind"): {"自播": "own", "店播": "own", "达播": "kol", "达人": "kol"},
-    ("coupons", "funded_by"): {"店铺": "shop", "商家": "shop", "平台": "platform"},
-}
+    ("live_sessions", "kind"): {
+        "自播": "own", "店播": "own", "达播": "kol", "达人": "kol",
+        "self": "own", "store": "own", "influencer": "kol", "creator": "kol",
+    },
+    ("coupons", "funded_by"): {
+        "店铺": "shop", "商家": "shop", "平台": "platform",
+        "merchant": "shop", "seller": "shop", "store": "shop",
+    },
+}  # fmt: skip
 
 
 def _cast_expr(
@@ -605,9 +618,9 @@ def check_columns(
             if code == SCALED:
                 continue
             if n and code == "value_not_allowed" and (name, col.name) in VALUE_WORDS:
-                # Chinese words (浏览 → view, 达播 → kol …) are read: looked for among the rows
+                # other words (浏览 → view, 达播 → kol, add_to_cart → cart …) are read: looked for among the rows
                 # refused only, so a table in the contract's words pays nothing for them
-                words, cond, n = _chinese_words(
+                words, cond, n = _value_words(
                     con, numbered, filename, name, col.name, cond, n, exprs
                 )
                 if words is not None:
@@ -622,6 +635,21 @@ def check_columns(
                 "; ".join(f"row {r}: {'（空）' if v is None else repr(v)}" for r, v in ex),
                 "; ".join(f"row {r}: {'(empty)' if v is None else repr(v)}" for r, v in ex),
             )
+            if code == "below_minimum" and col.below_means:  # oversold stock: none on hand
+                exprs[col.name] = col.floored(exprs[col.name])
+                said_zh, said_en = col.floored_said(name, n)
+                problems.append(
+                    Problem(
+                        code="read_as_minimum",
+                        file=filename,
+                        row=ex[0][0],
+                        column=col.name,
+                        severity="warning",
+                        zh=f"{said_zh}示例 {sample_zh}",
+                        en=f"{said_en} Examples {sample_en}",
+                    )
+                )
+                continue
             if (name, col.name, code) == ("events", "user_id", "null_value"):
                 anonymous = _anonymous_events(con, raw, filename, n, ex[0][0])
                 if anonymous is not None:  # some, not all: left out with a warning
@@ -646,7 +674,7 @@ def check_columns(
     return problems, exprs
 
 
-def _chinese_words(
+def _value_words(
     con: duckdb.DuckDBPyConnection,
     numbered: str,
     filename: str,
@@ -656,37 +684,42 @@ def _chinese_words(
     n: int,
     exprs: dict,
 ) -> tuple[Problem | None, str, int]:
-    """Among the ``n`` rows of ``table`` refused (``cond``), those holding a Chinese word of
-    :data:`VALUE_WORDS` for ``column``: when there are some, the column's cast in ``exprs`` maps
-    the words and a warning (words_read) says which were read; returned with the condition and
+    """Among the ``n`` rows of ``table`` refused (``cond``), those holding a word of
+    :data:`VALUE_WORDS` for ``column`` (in any letter case): when there are some, the column's
+    cast in ``exprs`` maps the words and a warning (words_read) says which were read; returned with the condition and
     count of the rows still refused."""
     meaning = VALUE_WORDS[(table, column)]
     text = ident(f"__text_{column}")
     seen = con.execute(
         f"SELECT {text}, count(*), min(__row) + 1 FROM {numbered} WHERE {cond} GROUP BY 1"
     ).fetchall()
-    known = [(w, c, r) for w, c, r in seen if w in meaning]
+    known = [(w, c, r) for w, c, r in seen if w is not None and w.lower() in meaning]
     if not known:
         return None, cond, n
     words = ", ".join(f"'{w}'" for w in meaning)
+    folded = f"lower({text})"
     whens = " ".join(f"WHEN '{w}' THEN '{v}'" for w, v in meaning.items())
     plain = exprs[column]  # lower(<the trimmed text>)
     exprs[column] = f"CASE {plain} {whens} ELSE {plain} END"
     read = sum(c for _, c, _ in known)
     order = sorted(known, key=lambda k: k[2])
-    pairs_zh = "、".join(f"{w}→{meaning[w]}" for w, _, _ in order)
-    pairs_en = ", ".join(f"{w} → {meaning[w]}" for w, _, _ in order)
+    pairs_zh = "、".join(f"{w}→{meaning[w.lower()]}" for w, _, _ in order)
+    pairs_en = ", ".join(f"{w} → {meaning[w.lower()]}" for w, _, _ in order)
+    chinese = all(not w.isascii() for w, _, _ in known)
+    said_zh, said_en = (
+        ("是中文", "are Chinese words") if chinese else ("是别的写法", "are other words")
+    )
     warning = Problem(
         code="words_read",
         file=filename,
         row=order[0][2],
         column=column,
         severity="warning",
-        zh=f"{table} 表的列 {column} 有 {read:,} 行是中文，已按 {pairs_zh} 读取。",
-        en=f"{read:,} row(s) of column {column} in the {table} table are Chinese words, read as "
+        zh=f"{table} 表的列 {column} 有 {read:,} 行{said_zh}，已按 {pairs_zh} 读取。",
+        en=f"{read:,} row(s) of column {column} in the {table} table {said_en}, read as "
         f"{pairs_en}.",
     )
-    return warning, f"({cond}) AND {text} NOT IN ({words})", n - read
+    return warning, f"({cond}) AND {folded} NOT IN ({words})", n - read
 
 
 #: The checking scan's count of the values written in 万 or percent (not a problem).
