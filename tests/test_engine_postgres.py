@@ -292,3 +292,73 @@ def test_duplicate_lines_in_the_database_are_dropped_when_the_card_says_so(
         campaign.engine.close()
     finally:
         os.environ.pop(ENV, None)
+
+
+def test_the_checks_across_tables_warn_alike_from_files_and_the_database(server, files, tmp_path):
+    """Spend exported in 分 (× 100), a channel written in capitals, a day of another channel
+    missing inside the campaign, a (date, channel) pasted twice with a different amount, and an
+    oversold stock row: a campaign read from files warned of each, the same campaign in
+    PostgreSQL of none (its ROAS 100 × too low, silently). Now the same checks run where the tables
+    are: the warnings' codes are the same, and the figures they quote (the spend's total against
+    the GMV, the days missing) are the same words."""
+    import shutil
+
+    import duckdb
+
+    folder = tmp_path / "files"
+    shutil.copytree(files[0], folder)
+    camp = files[
+        1
+    ].card.windows.campaign  # from the first of preheat/burst to the last of burst/post
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE s AS SELECT * FROM '{folder / 'spend.parquet'}'")
+    shown = lambda c: f"trim({c}, chr(12288) || chr(160))"  # noqa: E731 — the padded channels
+    capital, gapped = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT {shown('channel')} FROM s ORDER BY 1 LIMIT 2"
+        ).fetchall()
+    ]
+    gap_day = con.execute(
+        f"SELECT min(date) + INTERVAL 1 DAY FROM s WHERE {shown('channel')} = '{gapped}' "
+        f"AND date BETWEEN '{camp.start}' AND '{camp.end}'"
+    ).fetchall()[0][0]
+    con.execute("UPDATE s SET spend = spend * 100")
+    con.execute(f"UPDATE s SET channel = upper(channel) WHERE {shown('channel')} = '{capital}'")
+    con.execute(f"DELETE FROM s WHERE {shown('channel')} = '{gapped}' AND date = '{gap_day}'")
+    con.execute(
+        f"INSERT INTO s SELECT * REPLACE (spend + 1 AS spend) FROM s "
+        f"WHERE {shown('channel')} = '{gapped}' AND date = '{camp.start}'"
+    )
+    con.execute(f"COPY s TO '{folder / 'spend.parquet'}' (FORMAT parquet)")
+    con.execute(f"CREATE TABLE i AS SELECT * FROM '{folder / 'inventory.parquet'}'")
+    con.execute("UPDATE i SET on_hand = -2 WHERE rowid = 3")
+    con.execute(f"COPY i TO '{folder / 'inventory.parquet'}' (FORMAT parquet)")
+    con.close()
+    engine_cases.load_into_postgres(folder, server.url().replace("+psycopg", ""), schema="warn")
+    card_dir = engine_cases.with_source(
+        folder,
+        tmp_path / "card",
+        {"engine": "postgres", "url_env": ENV, "schema": "warn"},
+        tables={n: n for n in engine_cases.TABLES},
+    )
+    checked = {"spend_scale", "spend_gaps", "rows_summed", "unknown_channel", "read_as_minimum"}
+    got = {}
+    os.environ[ENV] = server.url()
+    try:
+        for name, where in (("files", folder), ("postgres", card_dir)):
+            campaign = open_campaign(where)
+            got[name] = {w.code: w for w in campaign.warnings if w.code in checked}
+            (campaign.con if name == "files" else campaign.engine).close()
+    finally:
+        os.environ.pop(ENV, None)
+    assert set(got["files"]) == checked  # each planted fault is seen from the files
+    assert set(got["postgres"]) == checked
+    for code in ("spend_scale", "spend_gaps", "unknown_channel"):
+        assert got["postgres"][code].en == got["files"][code].en, code
+    assert f"{gap_day:%Y-%m-%d}" in got["postgres"]["spend_gaps"].en
+    assert f"{capital.upper()} → {capital}?" in got["postgres"]["unknown_channel"].en
+    assert got["postgres"]["spend_scale"].file == "postgres:warn.spend"
+    summed = got["postgres"]["rows_summed"].en
+    assert summed.startswith("1 (date, channel, ") and "(2 rows)" in summed
+    assert "1 row(s)" in got["postgres"]["read_as_minimum"].en

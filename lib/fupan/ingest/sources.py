@@ -4,7 +4,8 @@
 from a ``LIMIT 0`` query, then one aggregate query per table counting the rows that break each
 rule (empty required values, values below a minimum or not allowed, fractional integers,
 implausible dates), then the order checks (one user per order, refunds ≤ paid, coverage of the
-windows). No row is copied out. The typed tables the extract reads are temporary views over the
+windows) and the checks across tables a file campaign has (:mod:`fupan.ingest.across`: channels,
+the spend's scale and gaps, repeated keys, self-contradicting rows). No row is copied out. The typed tables the extract reads are temporary views over the
 source, named as the contracts name them; the extract then runs there (pushdown) and only its
 aggregates come back. Problems name the table (``postgres:schema.table``), the column and the
 number of rows, in Chinese and English; there are no row numbers in a warehouse.
@@ -28,6 +29,7 @@ import pandas as pd
 from ..errors import Problem, ValidationError
 from ..extract.engines import Engine, create
 from ..extract.engines.secrets import source_error, url_from_env
+from .across import check_across, check_channels
 from .card import CARD_FILE, CampaignCard
 from .card.source import URL_IN_CARD
 from .history import HISTORY_SQL, history_warnings
@@ -160,6 +162,11 @@ def _open(
             prints[name] = fingerprint
     if "orders" in loaded:
         problems += orders_rules(engine, card, where_of(card, "orders", card.tables.orders))
+    # the checks across tables, as for files (the same functions, run where the tables are)
+    con, named = SourceConnection(engine), {n: where_of(card, n, t) for n, t in card.tables.items()}
+    problems += check_across(con, folder, card, loaded, present, named)
+    if "events" in loaded and "channel" in present["events"] and "orders" in loaded:
+        problems += check_channels(con, folder, card, True, "events", file=named["events"])
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     if "events" in loaded:  # the relations the extract counts the events' customers in

@@ -44,6 +44,7 @@ from ...errors import Problem, ValidationError
 from ...extract.duck import ddl
 from ...progress import step
 from .. import privacy
+from ..across import check_across, check_channels
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
 from ..history import HISTORY_SQL, history_warnings
@@ -61,15 +62,10 @@ from .inplace import (
 from .model import Campaign
 from .prepared import open_prepared, save_prepared
 from .tables import (
-    check_channels,
     check_controls,
     check_coverage,
     check_duplicates,
     check_orders,
-    check_repeated_keys,
-    check_row_rules,
-    check_spend_gaps,
-    check_spend_scale,
     check_timezone,
 )
 
@@ -174,17 +170,7 @@ def _open(
         if name in loaded:
             filename = getattr(card.tables, name)
             problems += check_coverage(con, name, filename, time_col, card, False)
-            problems += check_repeated_keys(con, name, filename, present[name])
-    for name in ("coupons", "live_sessions"):
-        if name in loaded:
-            problems += check_row_rules(con, name, getattr(card.tables, name), present[name])
-    for name in ("spend", "targets"):
-        if name in loaded and (name == "spend" or "channel" in present.get(name, ())):
-            problems += check_channels(con, folder, card, "orders" in loaded, name)
-    if "spend" in loaded and "orders" in loaded:
-        problems += check_spend_scale(con, card)
-    if "spend" in loaded:
-        problems += check_spend_gaps(con, card)
+    problems += check_across(con, folder, card, loaded, present)
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw

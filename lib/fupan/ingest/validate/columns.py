@@ -14,6 +14,7 @@ import duckdb
 
 from ...errors import SHEETS, Problem
 from ...extract.duck import ident, trimmed
+from ..across import EXAMPLES
 from ..card import CONTRACTS, CampaignCard, Column
 from ..readers.files import (
     _SIGN,
@@ -26,7 +27,6 @@ from ..readers.files import (
     signs_of,
 )
 
-EXAMPLES = 3
 #: Timestamps and dates outside this range are typos or "zero dates" (1970-01-01, 1899-12-30).
 EARLIEST, LATEST = "1990-01-01", "2101-01-01"
 #: Larger magnitudes are a unit or parsing error in any column of the contract (and keep integer
