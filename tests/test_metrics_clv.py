@@ -642,3 +642,39 @@ def test_gamma_gamma_objective_is_the_per_customer_likelihood_and_its_gradient()
             (by_hand(*np.exp(z + h * e)) - by_hand(*np.exp(z - h * e))) / (2 * h) for e in np.eye(3)
         ]
         np.testing.assert_allclose(grad(z), numeric, rtol=1e-5, atol=1e-3)
+
+
+def test_a_line_search_stepping_past_overflow_is_refused_not_a_crash() -> None:
+    """The demo shop (scale 0.3) observed to the end of its post window — a card without a dip
+    — as weekly (x, t_x, T) with their customer counts (9,992 customers). The fit crashed: a line
+    search stepped to exp(log b) = inf, where the terms have no gradient, and the report printed
+    numpy's 'matmul: Input operand 0 does not have enough dimensions'. The step is refused now;
+    the fit equals the maximum Nelder–Mead finds on FHL eq. 6 written with betaln (an
+    independent optimiser and formula)."""
+    from scipy.optimize import minimize
+
+    counts = pd.read_csv(
+        Path(__file__).parent / "samples" / "clv" / "demo-observed-to-post-end.csv"
+    )
+    x, tx, big_t = (
+        np.repeat(counts[c].to_numpy(float), counts.customers)
+        for c in ("frequency", "recency", "T")
+    )
+    assert len(x) == 9_992
+    fit = fit_bgnbd(x, tx, big_t)
+
+    def nll(z: np.ndarray) -> float:
+        r, alpha, a, b = np.exp(z)
+        return -float(np.sum(_eq6_betaln({"r": r, "alpha": alpha, "a": a, "b": b}, x, tx, big_t)))
+
+    best = min(
+        (
+            minimize(nll, np.log(s), method="Nelder-Mead",
+                     options={"maxiter": 20_000, "maxfev": 20_000, "xatol": 1e-10, "fatol": 1e-10})
+            for s in ((1.0, 1.0, 1.0, 1.0), (0.5, 5.0, 0.1, 0.5), (1.0, 10.0, 0.5, 3.0))
+        ),
+        key=lambda m: m.fun,
+    )  # fmt: skip
+    assert np.isfinite(fit.b)  # an interior maximum: some customers visibly stopped buying
+    assert fit.log_likelihood == pytest.approx(-best.fun, abs=1e-4)
+    np.testing.assert_allclose([fit.r, fit.alpha, fit.a, fit.b], np.exp(best.x), rtol=1e-3)

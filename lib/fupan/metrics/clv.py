@@ -459,15 +459,26 @@ def fit_bgnbd(
             f"无法对购买频率建模：无流失的 NBD 模型拟合退化（{', '.join(bad)}）；客户之间购买频率几乎无差异，或客户太少",
         )
 
+    # A line search may step far enough for exp to overflow (b = inf: the no-dropout limit,
+    # where the terms have no gradient): such a step is refused (1e300) so that the search steps
+    # back; the limit itself is the NBD fitted above, compared below.
     def nll(z: np.ndarray) -> float:
-        r, alpha, a, b = np.exp(z)
+        with np.errstate(over="ignore"):
+            theta = np.exp(z)
+        if not np.all(np.isfinite(theta)):
+            return 1e300
+        r, alpha, a, b = theta
         value = -np.sum(w * _bgnbd_terms(r, alpha, a, b, ux, utx, ut)[0])
         return float(value) if np.isfinite(value) else 1e300
 
     def grad(z: np.ndarray) -> np.ndarray:
-        theta = np.exp(z)
+        with np.errstate(over="ignore"):
+            theta = np.exp(z)
+        if not np.all(np.isfinite(theta)):
+            return np.zeros(4)
         r, alpha, a, b = theta
         _, g = _bgnbd_terms(r, alpha, a, b, ux, utx, ut, grad=True)
+        assert g is not None  # b finite
         out = -theta * (g @ w)
         return out if np.all(np.isfinite(out)) else np.zeros(4)
 
