@@ -239,3 +239,57 @@ def test_k_day_margin_per_new_customer(retro):
     assert m.at[30, "campaign_new"] == pytest.approx(60.0) and m.at[30, "campaign_new_n"] == 34
     assert m.at[30, "baseline_new"] == pytest.approx(60.0) and m.at[30, "baseline_new_n"] == 1_008
     assert m.at[60, "campaign_new_n"] == 0 and m.at[90, "baseline_new_n"] == 0
+
+
+def _retro(folder: Path):
+    campaign = open_campaign(folder)
+    try:
+        return build(campaign, extract(campaign))
+    finally:
+        campaign.con.close()
+
+
+def test_a_one_day_phase_has_an_estimate_but_no_interval_or_test(tmp_path):
+    """The post window cut to its first day (Monday 04-14: P1 15, control 5 × 2): δ = (15 − 10)
+    − (10 − 10) = 5 a day, ¥500. A single day has no day-to-day variation to test against; the
+    table said p = 0 ('significant') with the interval ¥500 ~ ¥500. Now: estimate ¥500, interval
+    and p not measured (NaN, '—' in the report)."""
+    from fupan.report.html import significance
+
+    windows = {**WINDOWS, "post": ["2025-04-14", "2025-04-14"], "dip": ["2025-04-15", "2025-04-30"]}
+    r = _retro(write(tmp_path / "c", card_=card(windows=windows)))
+    post = r.controls.table.loc["post"]
+    assert post.incremental == pytest.approx(500.0, abs=1e-6) and post.days == 1
+    assert pd.isna(post.lower) and pd.isna(post.upper) and pd.isna(post.p_value)
+    assert str(significance(post.p_value, "zh")) == "—"
+    burst = r.controls.table.loc["burst"]  # seven days: still tested
+    assert burst.p_value == burst.p_value and burst.lower < 16_800 < burst.upper
+
+
+def test_without_a_dip_window_pull_forward_is_not_measured_not_zero(tmp_path):
+    """No dip window: nothing can be said of pull-forward. It was ¥0.0 ('回落期透支 ¥0.0；净增量')
+    (the lift's own sentences: tests/test_impact.py). By hand (module
+    docstring): campaign 17,700 − cannibalisation 9,200 + halo 9,200 = ¥17,700, not netted."""
+    from fupan.format import Style
+    from fupan.report.sections.impact import _did_sentence
+
+    windows = {k: v for k, v in WINDOWS.items() if k != "dip"}
+    r = _retro(write(tmp_path / "c", card_=card(windows=windows)))
+    net = r.controls.net
+    assert pd.isna(net.pull_forward)
+    assert net.net_incremental == pytest.approx(17_700)
+    for lang, said, unsaid in (
+        ("zh", "透支未估算", "回落期透支"),
+        ("en", "not estimated", "pulled forward from the dip"),
+    ):
+        sentence = _did_sentence(r.controls, Style(lang))
+        assert said in sentence and unsaid not in sentence, sentence
+
+
+def test_a_short_baseline_is_named_as_the_reason_the_control_is_not_used(tmp_path):
+    """A one-week baseline: the control was refused as having 'no GMV in the baseline' (in
+    English only) although both series sold every day; the reason is its length."""
+    windows = {**WINDOWS, "baseline": ["2025-03-24", "2025-03-30"]}
+    r = _retro(write(tmp_path / "c", card_=card(windows=windows)))
+    zh, en = r.controls.text("zh"), r.controls.text("en")  # a Skip
+    assert "7 天" in zh and "14" in zh and "7 day(s)" in en and "no GMV" not in en

@@ -194,3 +194,32 @@ def test_did_against_the_control_line_recovers_the_campaign_lift(standard_retro)
     assert row.lower < camp < row.upper
     assert r.controls.pretrend.parallel
     assert r.controls.net.cannibalisation == 0 and r.controls.net.halo == 0  # none declared
+
+
+def test_a_card_without_a_dip_window_does_not_call_its_lift_net(demo_dir, tmp_path):
+    """The demo with its dip window deleted: its lift runs pre-heat to post and nothing is netted.
+    The headline said '净增量', the finding '预热至回落期净增量GMV' and the summary '扣除透支后，
+    预热至回落…' — a dip that was not in the card, a pull-forward that was not measured."""
+    import shutil
+
+    from fupan.report.sections.impact import lift_headline
+    from fupan.report.sections.summary import profit_answer
+
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    del card["windows"]["dip"]
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    r = fupan.load_retrospective(folder)
+    assert "dip" not in r.lift.table.index and r.lift.dip_verdict is None
+    total = r.lift.table.loc["total"]
+    # the total is the pre-heat, burst and post rows' sum: nothing subtracted for a dip
+    phases = r.lift.table.loc[["preheat", "burst", "post"], "incremental"].sum()
+    assert total.incremental == pytest.approx(phases)
+    head = lift_headline(r.lift, r.style)
+    (finding,) = [f for f in r.findings if f.metric == "incremental_gmv"]
+    (line,) = [x for x in profit_answer(r.margin, r.lift, r.style)["lines"] if "无活动预期" in x]
+    for text in (head, finding.zh, line):
+        assert "预热至返场期" in text and "透支未估算" in text, text
+        assert "净增量" not in text and "回落" not in text.replace("没有回落期", ""), text
+    assert "pre-heat to post" in finding.en and "not estimated" in finding.en

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..dictionary import KPI_DEFINITIONS
 from ..format import OPS, Style, pct
-from ..i18n import kpi_name, phase_name, step_label, t
+from ..i18n import kpi_name, phase_name, phase_span, step_label, t
 from .finding_events import events
 from .finding_events import finding as _finding
 from .results import (
@@ -271,12 +271,13 @@ def _lift(style: Style, lift: LiftAnalysis) -> Finding:
             "lower": s.money(tot.lower),
             "upper": s.money(tot.upper),
             "dip": dip,
+            "span": phase_span(list(lift.table.index), s.lang),
         }
 
     return _finding(
         style,
         "win" if tot.lower > 0 else "note",
-        "finding_lift",
+        "finding_lift" if kind else "finding_lift_no_dip",
         fields,
         0.9,
         "incremental_gmv",

@@ -160,6 +160,10 @@ def _did_rows(treated: pd.Series, control: pd.Series, post: int) -> pd.DataFrame
     )
 
 
+#: the fewest baseline days the control's scale and the daily differences' variance rest on
+DID_BASELINE_DAYS = 14
+
+
 def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> ControlAnalysis | None:
     """Difference-in-differences of the promoted lines against the card's control series.
 
@@ -172,7 +176,9 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
     Pre-trend: the treated − control slope over the baseline's weeks (``pretrend_check``).
     Each substitute/complement SKU gets the same DiD over the campaign (pre-heat..post):
     cannibalisation = −Σ over substitutes, halo = Σ over complements; net incremental = promoted
-    campaign lift − cannibalisation + halo − pull-forward (−dip incremental of the promoted lines).
+    campaign lift − cannibalisation + halo − pull-forward (−dip incremental of the promoted lines;
+    NaN — not measured, nothing netted — when the card has no dip window). A phase of one day has
+    an estimate but no interval or p-value (NaN: no day-to-day variation to test against).
 
     Returns None when the card declares no control (``controls`` is the extract's daily GMV by
     series, None then).
@@ -180,7 +186,8 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
     Raises
     ------
     ValueError
-        The control cannot be used (no GMV in the baseline or in a phase).
+        The control cannot be used (a baseline under :data:`DID_BASELINE_DAYS` days, no GMV in
+        the baseline or in a phase); bilingual.
     """
     x = controls
     if x is None:
@@ -188,10 +195,10 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
     w = card.windows
     b = w.baseline
     base = x.loc[pd.Timestamp(b.start) : pd.Timestamp(b.end)]
-    if len(base) < 14 or base.control.sum() <= 0 or base.promoted.sum() <= 0:
-        raise ValueError(
-            "the control categories or the promoted lines have no GMV in the baseline window"
-        )
+    if len(base) < DID_BASELINE_DAYS:
+        raise ValueError(both("did_short_baseline", days=len(base), need=DID_BASELINE_DAYS))
+    if base.control.sum() <= 0 or base.promoted.sum() <= 0:
+        raise ValueError(both("did_no_baseline_gmv"))
     periods = [(name, win) for name, win in w.items() if name != "baseline"] + [
         ("campaign", w.campaign)
     ]
@@ -211,12 +218,15 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
         # Interval and p from the daily paired differences d_t = Y_T,t − C'_t (Welch, post vs
         # baseline): a shock common to both series on a day cancels in d_t.
         d_pre, d_post = base[col] - base.control * scale, post[col] - post.control * scale
-        try:
-            test = welch_ttest(d_pre.to_numpy(), d_post.to_numpy())
-            lo, hi, p = test.ci[0], test.ci[1], test.p_value
-        except ValueError:  # d_t constant within both periods: no sampling variation to speak of
-            lo = hi = delta
-            p = 1.0 if delta == 0 else 0.0
+        if len(d_post) < 2:  # one day: no day-to-day variation to test against — not measured
+            lo = hi = p = float("nan")
+        else:
+            try:
+                test = welch_ttest(d_pre.to_numpy(), d_post.to_numpy())
+                lo, hi, p = test.ci[0], test.ci[1], test.p_value
+            except ValueError:  # d_t constant within both periods: no sampling variation
+                lo = hi = delta
+                p = 1.0 if delta == 0 else 0.0
         n = len(post)
         return {
             "delta_per_day": delta,
@@ -250,6 +260,8 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
     net = lf.cannibalisation_halo(
         y, yhat, c.substitutes, c.complements, promoted=["promoted"], pull_forward=pull
     ).to_dict()
+    if "dip" not in table.index:  # no dip window: nothing netted, and nothing measured — not ¥0
+        net["pull_forward"] = float("nan")
     return ControlAnalysis(
         table=table,
         categories=tuple(c.categories),

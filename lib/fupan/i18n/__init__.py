@@ -64,6 +64,24 @@ def phase_name(phase: str, lang: str = "zh") -> str:
     return PHASE_LABELS[phase][LANGS.index(lang)]
 
 
+#: the campaign windows in their order, as a span's ends are named (预热 … 回落)
+_SPAN = {"preheat": "预热", "burst": "爆发", "post": "返场", "dip": "回落"}
+
+
+def phase_span(phases: list[str] | tuple[str, ...], lang: str = "zh") -> str:
+    """The stretch of campaign windows among ``phases`` (others ignored), by its first and last:
+    ``预热至回落`` / ``pre-heat to dip``, or one window alone (``爆发`` / ``the burst``); in
+    Chinese without 期, which the sentence adds (预热至回落期, 爆发期)."""
+    order = [p for p in _SPAN if p in phases]
+    if not order:
+        return ""
+    first, last = order[0], order[-1]
+    if lang == "zh":
+        return _SPAN[first] if first == last else f"{_SPAN[first]}至{_SPAN[last]}"
+    en = phase_name(first, "en").lower(), phase_name(last, "en").lower()
+    return f"the {en[0]}" if first == last else f"{en[0]} to {en[1]}"
+
+
 _STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order": "下单", "pay": "支付"}
 
 

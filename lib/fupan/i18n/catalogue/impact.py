@@ -9,8 +9,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "lift_counterfactual": ("无活动预期", "Expected without the campaign"),
     "lift_incremental": ("增量", "Incremental"),
-    "lift_total": ("合计（预热至回落）", "Total (pre-heat to dip)"),
-    "lift_net_only": ("净增量 {net}。", "Net incremental GMV {net}."),
+    "lift_total": ("合计（{span}期）", "Total ({span})"),
+    "lift_no_dip": (
+        "{span}期增量 {net}（卡片没有回落期，透支未估算，未扣除）。",
+        "Incremental GMV, {span}: {net} (the card has no dip window: pull-forward not estimated, "
+        "nothing netted).",
+    ),
     "lift_head_more": (
         "活动期比无活动预期多卖 {amount}",
         "The campaign sold {amount} more than expected without it",
@@ -52,16 +56,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{inc:+,.0f} units (95% CI {lower:+,.0f} to {upper:+,.0f})",
     ),
     "lift_volumes_orders_units": (
-        "同一模型下，预热至回落的订单增量 {orders}，件数增量 {units}。",
-        "By the same model, pre-heat to dip: {orders}, {units}.",
+        "同一模型下，{span}期的订单增量 {orders}，件数增量 {units}。",
+        "By the same model, {span}: {orders}, {units}.",
     ),
     "lift_volumes_orders": (
-        "同一模型下，预热至回落的订单增量 {orders}。",
-        "By the same model, pre-heat to dip: {orders}.",
+        "同一模型下，{span}期的订单增量 {orders}。",
+        "By the same model, {span}: {orders}.",
     ),
     "lift_volumes_units": (
-        "同一模型下，预热至回落的件数增量 {units}。",
-        "By the same model, pre-heat to dip: {units}.",
+        "同一模型下，{span}期的件数增量 {units}。",
+        "By the same model, {span}: {units}.",
     ),
     "lift_model": (
         "基线模型：对数线性趋势（年增长 {growth:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，自动剔除类促销日；区间为7天分块残差自助法。",
@@ -111,6 +115,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "the dip sold {amount} more than the control implies (a halo, nothing pulled forward): ",
     ),
     "did_net": ("净增量 {amount}。", "{amount} net."),
+    "did_no_dip": (
+        "卡片没有回落期（windows.dip），透支未估算，未扣除；",
+        "the card has no dip window (windows.dip): pull-forward not estimated, nothing netted: ",
+    ),
+    "did_net_gross": ("增量 {amount}（未扣透支）。", "{amount} before any pull-forward."),
+    "did_short_baseline": (
+        "基线期只有 {days} 天，对照组的比例与日差的波动至少需要 {need} 天",
+        "the baseline has {days} day(s); the control's scale and the daily differences' "
+        "variation need at least {need}",
+    ),
+    "did_no_baseline_gmv": (
+        "对照品类或促销商品在基线期没有 GMV",
+        "the control categories or the promoted lines have no GMV in the baseline window",
+    ),
     "did_undeclared_substitutes": (
         "（卡片未声明替代品（controls.substitutes），蚕食未估算。）",
         " (The card declares no substitutes (controls.substitutes): cannibalisation not estimated.)",

@@ -29,8 +29,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "On the spend above the everyday run rate only: profit ROI {roi:.2f}.",
     ),
     "summary_lift_line": (
-        "扣除透支后，预热至回落比无活动预期多卖 {net}。",
-        "After pull-forward, pre-heat to dip sold {net} more than expected without the campaign.",
+        "扣除透支后，{span}期比无活动预期多卖 {net}。",
+        "After pull-forward, {span} sold {net} more than expected without the campaign.",
+    ),
+    "summary_lift_line_no_dip": (
+        "{span}期比无活动预期多卖 {net}（卡片没有回落期，透支未估算）。",
+        "Over {span}, the campaign sold {net} more than expected without it (the card has no dip "
+        "window: pull-forward not estimated).",
     ),
     "summary_problems": ("三个问题", "Three problems"),
     "summary_actions": ("三个行动", "Three actions"),

@@ -11,7 +11,7 @@ from ...analysis.findings import BREAK_EVEN_ROI
 from ...analysis.impact import LTV_CAC_TARGET, LTV_FIRST_DAYS
 from ...analysis.results import ControlAnalysis, LiftAnalysis, LtvCac, MarginAnalysis, Skip
 from ...format import Style, number, pct, signed
-from ...i18n import join, phase_name, t
+from ...i18n import join, phase_name, phase_span, t
 from .. import charts
 from ..html import Html, Section, bold, fragment, note, significance
 from .notes import skipped_note
@@ -30,8 +30,10 @@ def lift_headline(result: LiftAnalysis, style: Style) -> str:
     tab, verdict = result.table, result.dip_verdict
     pf: Any = result.pull_forward
     camp, tot = tab.loc["campaign"], tab.loc["total"]
-    if verdict is None:
-        return t("lift_net_only", lang, net=m(tot.incremental))
+    if verdict is None:  # no dip window: nothing netted
+        return t(
+            "lift_no_dip", lang, span=phase_span(list(tab.index), lang), net=m(tot.incremental)
+        )
     dip, n, net = tab.loc["dip"], result.dip_days, m(tot.incremental)
     head = t(
         "lift_head_more" if camp.incremental >= 0 else "lift_head_less",
@@ -109,7 +111,8 @@ def _volumes(result: LiftAnalysis, style: Style) -> str:
             )
     if not parts:
         return ""
-    return t(f"lift_volumes_{'_'.join(parts)}", style.lang, **parts)
+    span = phase_span(list(result.table.index), style.lang)
+    return t(f"lift_volumes_{'_'.join(parts)}", style.lang, span=span, **parts)
 
 
 def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
@@ -133,7 +136,7 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
     tot = tab.loc["total"]
     rows.append(
         [
-            bold(t("lift_total", style.lang)),
+            bold(t("lift_total", style.lang, span=phase_span(list(tab.index), style.lang))),
             m(tot.actual),
             m(tot.expected),
             bold(m(tot.incremental)),
@@ -176,12 +179,17 @@ def _did_sentence(result: ControlAnalysis, style: Style) -> str:
     if result.complements:
         parts.append(t("did_halo", lang, amount=m(net.halo)))
     pull = net.pull_forward
+    if pull != pull:  # no dip window: not measured
+        parts.append(t("did_no_dip", lang))
+    else:
+        parts.append(
+            t("did_pulled", lang, amount=m(pull))
+            if pull >= 0
+            else t("did_dip_halo", lang, amount=m(-pull))
+        )
     parts.append(
-        t("did_pulled", lang, amount=m(pull))
-        if pull >= 0
-        else t("did_dip_halo", lang, amount=m(-pull))
+        t("did_net" if pull == pull else "did_net_gross", lang, amount=m(net.net_incremental))
     )
-    parts.append(t("did_net", lang, amount=m(net.net_incremental)))
     undeclared = [k for k in ("substitutes", "complements") if not getattr(result, k)]
     if undeclared:
         parts.append(t(f"did_undeclared_{'_'.join(undeclared)}", lang))

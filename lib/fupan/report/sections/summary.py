@@ -16,7 +16,7 @@ import pandas as pd
 from ...analysis.results import Finding, LiftAnalysis, MarginAnalysis
 from ...dictionary import KPI_DEFINITIONS
 from ...format import Style, pct
-from ...i18n import CATALOGUE, kpi_name, phase_name, t
+from ...i18n import CATALOGUE, kpi_name, phase_name, phase_span, t
 from ..html import Html, fragment
 
 #: misses a reader can act on, most actionable first (targets and profit have their own boxes)
@@ -178,7 +178,14 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
         out["headline"] = t("summary_profit_unknown", lang)
     if isinstance(lift, LiftAnalysis) and "total" in lift.table.index:
         tot = lift.table.loc["total"]
-        out["lines"].append(t("summary_lift_line", lang, net=style.money(tot.incremental)))
+        out["lines"].append(
+            t(
+                "summary_lift_line" if lift.dip_verdict else "summary_lift_line_no_dip",
+                lang,
+                span=phase_span(list(lift.table.index), lang),
+                net=style.money(tot.incremental),
+            )
+        )
     return out
 
 
