@@ -205,3 +205,53 @@ def test_a_spend_channel_the_orders_do_not_name_has_no_roas_not_zero():
     assert t.at["kol", "gmv"] == 0.0 and t.at["kol", "orders"] == 0.0
     assert np.isnan(t.at["直通车", "gmv"]) and np.isnan(t.at["直通车", "roas"])
     assert t.at["直通车", "spend"] == 80.0 and t.at["live", "gmv_share"] == 1.0
+
+
+def _cards(kpis: pd.DataFrame) -> dict[str, str]:
+    """Each KPI card's visible text, by KPI name (English)."""
+    import re
+
+    from fupan.format import Style
+    from fupan.report.sections.kpis import kpi_cards
+
+    html = str(kpi_cards(kpis, pd.DataFrame({"kpi": []}), Style("en")))
+    cards = re.findall(
+        r'<div class="fp-card-name">(.*?)</div>.*?<div class="fp-card-sub">(.*?)</div>', html
+    )
+    return {name: re.sub(r"<[^>]+>", "", sub) for name, sub in cards}
+
+
+def _kpi_frame(base_days: int) -> pd.DataFrame:
+    from fupan.report.sections.kpis import CARD_KPIS
+
+    rows = {
+        # a 10-day campaign: 1,000 distinct visitors, 3,000 visitor-days; 200 buyers
+        "campaign": {"days": 10, "uv": 1_000.0, "uv_daily_sum": 3_000.0, "buyers": 200.0},
+        # the baseline: 200 visitors a day on each of its days, 20 buyers a day, none returning
+        "baseline": {"days": base_days, "uv": 200.0 * base_days, "uv_daily_sum": 200.0 * base_days,
+                     "buyers": 20.0 * base_days},
+    }  # fmt: skip
+    frame = pd.DataFrame(rows).T
+    for k in CARD_KPIS:
+        if k not in frame:
+            frame[k] = float("nan")
+    return frame
+
+
+def test_kpi_cards_compare_visitors_per_day_by_the_day_summed_count():
+    """'Visitors, vs baseline per day' divided each window's distinct visitors by its days: a
+    visitor of several campaign days counted once, so the rise read low — and against a one-day
+    baseline it turned negative. By hand: 3,000 visitor-days / 10 = 300 a day against 200 a day
+    → +50.0 % (the old figure: 1,000 / 10 = 100 against 200 → −50.0 %)."""
+    for base_days in (1, 10):
+        cards = _cards(_kpi_frame(base_days))
+        assert "vs baseline per day +50.0%" in cards["Visitors (UV)"], cards
+        assert "-50.0%" not in cards["Visitors (UV)"]
+
+
+def test_buyers_are_compared_per_day_only_between_windows_of_a_like_length():
+    """Buyers are distinct over a window with no day-summed count: 200 over 10 days against 20 a
+    day is +0.0 % per day when the baseline is 10 days too; against a 1-day baseline the
+    comparison is not made (it would mix a window-distinct count of 10 days with one of 1)."""
+    assert "vs baseline per day +0.0%" in _cards(_kpi_frame(10))["Buyers"]
+    assert "vs baseline" not in _cards(_kpi_frame(1))["Buyers"]

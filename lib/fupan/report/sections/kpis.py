@@ -42,6 +42,15 @@ WINDOW_KPIS = (
 )
 #: KPIs compared with the baseline per day (the others as they are)
 PER_DAY = {"gmv", "net_gmv", "orders", "buyers", "uv", "new_customers", "spend"}
+#: per-day comparisons made on another column: visitors distinct over a window, divided by its
+#: days, fall with the window's length (a visitor of many days counts once) — a 30-day baseline
+#: against a 32-day campaign halved the visitors' rise, a 1-day baseline turned it negative; the
+#: day-summed count per day (日均访客, the dictionary's uv_daily_sum / days) is like for like
+PER_DAY_FROM = {"uv": "uv_daily_sum"}
+#: distinct-over-window counts without a day-summed column: compared per day only when the two
+#: windows are about as long (their lengths within this share), else not compared
+DISTINCT_PER_DAY = {"buyers"}
+SIMILAR_DAYS = 0.1
 
 
 def kpi_cards(
@@ -68,9 +77,11 @@ def kpi_cards(
                 "achievement": tmap.loc[key].achievement,
                 "status": tmap.loc[key].status,
             }
-        b = float(base[key])
-        if math.isfinite(b) and b:
-            ratio = (v / row.days) / (b / base.days) if key in PER_DAY else v / b
+        source = PER_DAY_FROM.get(key, key)
+        now, b = float(row[source]), float(base[source])
+        alike = abs(row.days - base.days) <= SIMILAR_DAYS * max(row.days, base.days)
+        if math.isfinite(b) and b and math.isfinite(now) and (key not in DISTINCT_PER_DAY or alike):
+            ratio = (now / row.days) / (b / base.days) if key in PER_DAY else now / b
             card["baseline"] = {
                 "cls": "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down",
                 "label": t("vs_baseline" if key in PER_DAY else "vs_baseline_ratio", style.lang),
