@@ -255,3 +255,20 @@ def test_buyers_are_compared_per_day_only_between_windows_of_a_like_length():
     comparison is not made (it would mix a window-distinct count of 10 days with one of 1)."""
     assert "vs baseline per day +0.0%" in _cards(_kpi_frame(10))["Buyers"]
     assert "vs baseline" not in _cards(_kpi_frame(1))["Buyers"]
+
+
+def test_dollar_amounts_in_chart_labels_are_text_not_formulas():
+    """A USD campaign's ROAS chart labels 'GMV $23.9K / $2.0K': matplotlib read the two $ as a
+    formula and typeset what lay between them (a screenshot showed '(GMV 23.9□/2万)'). Each label
+    with a $ is now plain text to matplotlib's own reading of it (_preprocess_math)."""
+    from fupan.format import Style
+    from fupan.report import charts
+
+    channels = pd.DataFrame(
+        {"gmv": [23_900.0, 5_000.0], "spend": [2_000.0, 2_500.0]}, index=["search_ads", "feed_ads"]
+    ).assign(roas=lambda c: c.gmv / c.spend)
+    fig = charts.channel_roas(channels, Style("en", currency="USD"))
+    labels = [x for ax in fig.axes for x in ax.texts if "$" in x.get_text()]
+    assert len(labels) == 2 and all(x.get_text().count("$") == 2 for x in labels)
+    for x in labels:
+        assert x._preprocess_math(x.get_text()) == (x.get_text(), False)

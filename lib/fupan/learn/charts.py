@@ -22,6 +22,7 @@ def cjk_font() -> Iterator[None]:
     family = fonts.register_matplotlib()
     rc: dict[str, Any] = {
         "font.family": [family, "DejaVu Sans"],
+        "text.parse_math": False,  # two $ in a label (CDNOW is in dollars) are text, not a formula
         "axes.unicode_minus": False,
         "axes.spines.top": False,
         "axes.spines.right": False,

@@ -46,6 +46,9 @@ def _style() -> Iterator[None]:
     rc = {
         "font.family": [family, "DejaVu Sans"],
         "text.language": "zh-Hans",
+        # money in dollars ("GMV $23.9K / $2.0K"): two $ in a label were read as mathtext and
+        # the text between them typeset as a formula; no chart writes a formula
+        "text.parse_math": False,
         "axes.unicode_minus": False,
         "figure.dpi": 110,
         "savefig.dpi": 110,
