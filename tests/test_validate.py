@@ -2074,3 +2074,30 @@ def test_a_live_sessions_and_a_coupons_chinese_words_are_read(tmp_path):
     with pytest.raises(ValidationError) as err:
         open_campaign(folder)
     assert [(p.code, p.column) for p in err.value.problems] == [("value_not_allowed", "kind")]
+
+
+def test_a_rate_written_in_percent_in_the_card_is_refused_with_its_fraction():
+    """strategy.targets cr: 5 (for 5 %) was read as a 500 % conversion target, and a hypothesis
+    'cr >= 40' as ≥ 4000 % — judged failed though met. Rates (the dictionary's 'ratio' KPIs)
+    above 1 are refused, the fraction meant given; 0.05, a multiple (roas 3.5) and an index
+    (cr_index 150) are taken."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["strategy"]["targets"] = {"cr": 5, "roas": 3.5}
+    card["strategy"]["hypotheses"] = [
+        {"id": "H1", "text": "转化率翻倍", "kpi": "cr", "op": ">=", "value": 40},
+        {"id": "H2", "text": "转化指数", "kpi": "cr_index", "op": ">=", "value": 150},
+    ]
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    by_key = {p.column: p for p in problems}
+    assert set(by_key) == {"strategy.targets", "strategy.hypotheses.0"}, by_key
+    target = by_key["strategy.targets"]
+    assert "0.05 for 5 %" in target.en and "5% 写 0.05" in target.zh and target.row is not None
+    assert "0.4 for 40 %" in by_key["strategy.hypotheses.0"].en
+    card["strategy"]["targets"]["cr"] = 0.05
+    card["strategy"]["hypotheses"][0]["value"] = 0.4
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    assert not problems

@@ -8,9 +8,20 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...dictionary import KPI_KEYS
+from ...dictionary import KPI_DEFINITIONS, KPI_KEYS
 from .base import _Model
 from .ops import OpsCosts
+
+
+def _as_fraction(what: str, kpi: str, value: float) -> None:
+    """Refuse a rate KPI's value above 1: a conversion target of 5 for 5 % was read as 500 %, a
+    hypothesis 'cr ≥ 40' as ≥ 4000 % (judged failed though met)."""
+    d = KPI_DEFINITIONS.get(kpi)
+    if d is not None and d.unit == "ratio" and value > 1:
+        raise ValueError(
+            f"{what} {kpi} is a rate, written as a fraction: {value / 100:g} for {value:g} %, "
+            f"got {value:g}||{what} {kpi} 是比率，写作小数：{value:g}% 写 {value / 100:g}，收到 {value:g}"
+        )
 
 
 class Background(_Model):
@@ -47,6 +58,11 @@ class Hypothesis(_Model):
             )
         return v
 
+    @model_validator(mode="after")
+    def _rate_as_fraction(self) -> Hypothesis:
+        _as_fraction("hypothesis value", self.kpi, self.value)
+        return self
+
 
 class ABTestPlan(_Model):
     """What the campaign's A/B test compared (``strategy.ab_test``), so the report can say what A
@@ -79,6 +95,7 @@ class Strategy(_Model):
                 raise ValueError(
                     f"target {k} must be a finite number > 0, got {x}||目标 {k} 必须是大于 0 的有限数字，收到 {x}"
                 )
+            _as_fraction("target", k, x)
         return v
 
     @field_validator("budget")
@@ -126,6 +143,12 @@ class Action(_Model):
                 f"unknown KPI '{v}'; known: {', '.join(KPI_KEYS)}||未知指标 '{v}'；可用指标：{', '.join(KPI_KEYS)}"
             )
         return v
+
+    @model_validator(mode="after")
+    def _rate_as_fraction(self) -> Action:
+        if self.metric is not None and self.target is not None:
+            _as_fraction("action target", self.metric, self.target)
+        return self
 
 
 class Lessons(_Model):
