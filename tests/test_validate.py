@@ -2101,3 +2101,24 @@ def test_a_rate_written_in_percent_in_the_card_is_refused_with_its_fraction():
     card["strategy"]["hypotheses"][0]["value"] = 0.4
     _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
     assert not problems
+
+
+def test_days_of_spend_without_any_order_are_named(tmp_path):
+    """An orders export that missed days: spend every day of the tiny campaign, orders cut from
+    01-06 and 01-07. The report read them as days without sales (GMV ¥0, ROAS 0, the lift lower)
+    without a word; one warning names the two days. Before the cut, none."""
+    days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
+    spend = [(d, "live", 10.0) for d in days]
+    whole = write_campaign(tmp_path / "whole", spend=spend)
+    cut_orders = [r for r in TINY_ORDERS if not str(r[2]).startswith(("2025-01-06", "2025-01-07"))]
+    assert len(cut_orders) < len(TINY_ORDERS)
+    cut = write_campaign(tmp_path / "cut", orders=cut_orders, spend=spend)
+    got = {}
+    for name, folder in (("whole", whole), ("cut", cut)):
+        campaign = open_campaign(folder)
+        got[name] = [w for w in campaign.warnings if w.code == "orders_gap"]
+        campaign.con.close()
+    assert not got["whole"]
+    (w,) = got["cut"]
+    assert "2025-01-06, 2025-01-07" in w.en and "2 day(s)" in w.en and "2 个" in w.zh
+    assert w.file == "orders.csv" and w.severity == "warning"
