@@ -293,3 +293,26 @@ def test_a_short_baseline_is_named_as_the_reason_the_control_is_not_used(tmp_pat
     r = _retro(write(tmp_path / "c", card_=card(windows=windows)))
     zh, en = r.controls.text("zh"), r.controls.text("en")  # a Skip
     assert "7 天" in zh and "14" in zh and "7 day(s)" in en and "no GMV" not in en
+
+
+@pytest.mark.parametrize(
+    ("costs", "declared"),
+    [({**COSTS, "variable_cost_rate": 0.0}, True), ({"fees": 100.0}, False), (None, False)],
+)
+def test_a_variable_cost_rate_written_as_0_is_declared_not_missing(tmp_path, costs, declared):
+    """'costs: {variable_cost_rate: 0}' (a shop whose fulfilment the platform pays) was said to be
+    undeclared ('卡片未声明履约/支付/佣金成本，按0计') like a card without it: the margin's caveat
+    now says so only when the card does not state the rate."""
+    from fupan.format import Style
+    from fupan.report.sections.impact import margin_roi
+
+    c = card()
+    if costs is None:
+        del c["costs"]
+    else:
+        c["costs"] = costs
+    m = _retro(write(tmp_path / "c", card_=c)).margin
+    assert m.variable_cost_rate == 0.0 and m.variable_cost_declared is declared
+    page = str(margin_roi(m, Style("zh")))
+    assert ("卡片未声明履约/支付/佣金成本" in page) is (not declared)
+    assert "变动成本率 0%" in page

@@ -2122,3 +2122,21 @@ def test_days_of_spend_without_any_order_are_named(tmp_path):
     (w,) = got["cut"]
     assert "2025-01-06, 2025-01-07" in w.en and "2 day(s)" in w.en and "2 个" in w.zh
     assert w.file == "orders.csv" and w.severity == "warning"
+
+
+def test_a_baseline_at_the_start_of_the_history_is_said_to_make_every_buyer_organic_new(
+    tmp_path,
+):
+    """The tiny campaign's orders begin on its baseline's first day: every baseline buyer's first
+    order is in the baseline, so each counts as an 'organic new customer' (probing the demo: 1,221
+    of 1,222) and the report compared campaign-new customers against them without a caveat. One
+    warning says so; with 90 days of orders before the baseline, none."""
+    early = [("o0", "z", "2024-10-01 10:00:00", 10.0, "live", "paid", 0.0)]
+    got = {}
+    for name, orders in (("from_baseline", TINY_ORDERS), ("earlier", early + TINY_ORDERS)):
+        campaign = open_campaign(write_campaign(tmp_path / name, orders=orders))
+        got[name] = [w for w in campaign.warnings if w.code == "short_history_baseline"]
+        campaign.con.close()
+    (w,) = got["from_baseline"]
+    assert "2025-01-01" in w.en and "organic new" in w.en and "自然新客" in w.zh
+    assert not got["earlier"]

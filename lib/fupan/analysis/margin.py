@@ -117,6 +117,7 @@ def margin_analysis(
         "units": float(skus.units.sum()),
         "units_baseline": float(skus.units_baseline.sum()),
         "variable_cost_rate": variable_cost_rate,
+        "variable_cost_declared": "variable_cost_rate" in costs.model_fields_set,
         "cf_factor": cf_factor,
         "roas": float(kpis.at["campaign", "roas"]),
     }

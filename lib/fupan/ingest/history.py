@@ -17,13 +17,20 @@ HISTORY_SQL = (
 )
 
 
+#: history before the baseline under this many days: its buyers' "first order" is mostly the
+#: export's first, so the organic-new cohort is not one
+BASELINE_HISTORY_DAYS = 90
+
+
 def history_warnings(
     card: CampaignCard, where: str, first: dt.date, timed: bool
 ) -> tuple[dict[str, object], list[Problem]]:
     """The flags a campaign carries about its order history, and the warnings they call for.
 
     ``short_history``: the orders start less than a year before the campaign, so a "new customer"
-    may have bought before the export began. ``no_time_of_day``: every order time is a date at
+    may have bought before the export began; ``short_history_baseline`` (a warning only): under
+    :data:`BASELINE_HISTORY_DAYS` of orders before the baseline, whose 'organic new customers' are
+    then mostly old ones. ``no_time_of_day``: every order time is a date at
     00:00:00 (an export of dates only), so nothing by hour of day can be measured.
     """
     lookback = card.windows.campaign.start - dt.timedelta(days=365)
@@ -42,6 +49,22 @@ def history_warnings(
                 zh=f"订单历史从 {first} 开始，不足活动前一年（{lookback}）；“新客”为近似值（可能把老客算作新客）。",
                 en=f"Order history starts {first}, less than a year before the campaign ({lookback}); "
                 f"'new customer' is approximate (returning customers may count as new).",
+            )
+        )
+    before = card.windows.baseline.start - dt.timedelta(days=BASELINE_HISTORY_DAYS)
+    if first > before:  # the baseline's 'organic new' customers: most bought before the export
+        warnings.append(
+            Problem(
+                code="short_history_baseline",
+                file=where,
+                column="order_time",
+                severity="warning",
+                zh=f"订单历史从 {first} 开始，基线期（{card.windows.baseline.start} 起）之前不足 "
+                f"{BASELINE_HISTORY_DAYS} 天：基线期的买家大多会被算作“自然新客”，活动新客与自然新客"
+                f"的对比不可靠。",
+                en=f"Order history starts {first}, less than {BASELINE_HISTORY_DAYS} days before the "
+                f"baseline ({card.windows.baseline.start}): most baseline buyers count as 'organic new "
+                f"customers', so campaign-new against organic-new is not a fair comparison.",
             )
         )
     if not timed:

@@ -95,6 +95,8 @@ class MarginAnalysis:
     break_even_roas: float | None = None
     channels: pd.DataFrame | None = None
     below_break_even: tuple[str, ...] = ()
+    #: whether the card states costs.variable_cost_rate (0 written is a declared 0, not unknown)
+    variable_cost_declared: bool = True
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
