@@ -100,10 +100,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "presale GMV {gmv}, {share} of the campaign.",
     ),
     "ops_presale_preheat": (
-        "预热期日均GMV：按下单时间 {by_order}，按尾款日 {by_balance}；日常期日均 {base}。预热期日销低于平日，有一部分是计入口径造成的：按尾款日计，预售单的GMV都记在尾款日。",
+        "预热期日均GMV：按下单时间 {by_order}，按尾款日 {by_balance}；日常期日均 {base}。",
         "Preheat GMV per day: {by_order} by order time, {by_balance} by balance-paid date; the "
-        "baseline's day: {base}. Part of a low preheat is the counting date: by balance-paid date "
-        "every presale's GMV lands on its balance day.",
+        "baseline's day: {base}.",
+    ),
+    "ops_presale_preheat_low": (
+        "按尾款日计预热期日销低于平日，有一部分是计入口径造成的：预售单的GMV都记在尾款日。",
+        " By balance-paid date the preheat sells below the baseline's day, partly because of the "
+        "counting date: every presale's GMV lands on its balance day.",
     ),
     "ops_presale_deposit_buyers": ("定金人数", "Deposit buyers"),
     "ops_presale_deposit_orders": ("定金订单", "Deposit orders"),
@@ -128,10 +132,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_by_balance_paid": ("按尾款日", "By balance-paid date"),
     "ops_shift": ("差额", "Difference"),
     "ops_presale_note": (
-        "定金未付尾款的订单为已取消（定金不退，不计GMV）。定金膨胀成本 = (倍数 − 1) × 已付尾款订单的定金。节奏分析按卡片声明的计入日期；增量分析仍按下单时间。",
+        "定金未付尾款的订单为已取消（定金不退，不计GMV）。定金膨胀成本 = (倍数 − 1) × 已付尾款订单的定金。",
         "An order whose balance was never paid is cancelled (deposit forfeited, no GMV). "
-        "Multiplier cost = (k − 1) × deposits of orders that paid their balance. Pacing uses the "
-        "card's counting date; the lift analysis still dates by order time.",
+        "Multiplier cost = (k − 1) × deposits of orders that paid their balance.",
     ),
     # ------------------------------------------------------------------ live
     "ops_live_no_show": (

@@ -68,14 +68,20 @@ def presale(result: PresaleResult | Skip | None, style: Style) -> Html:
             d.loc[pd.Timestamp(win[k][0]) : pd.Timestamp(win[k][1])]
             for k in ("preheat", "baseline")
         )
+        by_order, by_balance = pre["by_order_time"].mean(), pre["by_balance_paid"].mean()
+        base_day = base["by_order_time"].mean()
+        # the counting date explains a low preheat only when it is low by the balance-paid date
+        # and the deposits' own days sold more
+        low = by_balance < base_day and by_order > by_balance
         lead.append(
             t(
                 "ops_presale_preheat",
                 lang,
-                by_order=style.money(pre["by_order_time"].mean()),
-                by_balance=style.money(pre["by_balance_paid"].mean()),
-                base=style.money(base["by_order_time"].mean()),
+                by_order=style.money(by_order),
+                by_balance=style.money(by_balance),
+                base=style.money(base_day),
             )
+            + (t("ops_presale_preheat_low", lang) if low else "")
         )
     top = d.loc[d["moved"].abs().nlargest(6).index].sort_index()
     rows = [
