@@ -2140,3 +2140,23 @@ def test_a_baseline_at_the_start_of_the_history_is_said_to_make_every_buyer_orga
     (w,) = got["from_baseline"]
     assert "2025-01-01" in w.en and "organic new" in w.en and "自然新客" in w.zh
     assert not got["earlier"]
+
+
+@pytest.mark.parametrize(
+    ("dip", "warned"), [(("2025-01-07", "2025-01-07"), True), (("2025-01-07", "2025-01-20"), False)]
+)
+def test_a_dip_window_shorter_than_two_weeks_is_said_to_miss_pull_forward(dip, warned):
+    """A one-day dip was taken as it was and the report said 'no pull-forward, a halo' from it.
+    METHODS §1.1 asks for 14–28 days: a shorter dip gets a warning naming its line; 14 days none."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["windows"]["dip"] = list(dip)
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    found = [p for p in problems if p.code == "dip_short"]
+    assert bool(found) is warned and all(p.severity == "warning" for p in problems)
+    if warned:
+        (w,) = found
+        assert "1 day(s)" in w.en and "14–28" in w.en and "1 天" in w.zh and w.row is not None

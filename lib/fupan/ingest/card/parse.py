@@ -256,6 +256,10 @@ def _degraded(raw: dict[Any, Any], exc: pydantic.ValidationError) -> CampaignCar
         return None
 
 
+#: the shortest dip window METHODS.md §1.1 asks for (14–28 days after the campaign)
+DIP_DAYS = 14
+
+
 def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
     """Rules that span keys: hypothesis windows exist, mapping targets are contract columns."""
     problems = []
@@ -275,6 +279,21 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
                     column=key,
                 )
             )
+    dip = card.windows.dip
+    if dip is not None and (days := (dip.end - dip.start).days + 1) < DIP_DAYS:
+        problems.append(
+            _card_problem(
+                "dip_short",
+                f"回落期只有 {days} 天：透支（提前消费的回补）通常在活动后 {DIP_DAYS}–28 天内显现，"
+                f"这么短的回落期会漏掉大部分透支，净增量偏高。",
+                f"The dip window has {days} day(s): pull-forward usually shows over the "
+                f"{DIP_DAYS}–28 days after a campaign, so a dip this short misses most of it and "
+                f"the net lift reads high.",
+                row=_yaml_line(root, ("windows", "dip")),
+                column="windows.dip",
+                severity="warning",
+            )
+        )
     for table, columns in card.mapping.items():
         contract = [c.name for c in CONTRACTS[table]]
         if getattr(card.tables, table) is None:
