@@ -272,3 +272,15 @@ def test_dollar_amounts_in_chart_labels_are_text_not_formulas():
     assert len(labels) == 2 and all(x.get_text().count("$") == 2 for x in labels)
     for x in labels:
         assert x._preprocess_math(x.get_text()) == (x.get_text(), False)
+
+
+def test_a_decomposition_without_visitors_says_why_not_that_the_events_are_missing():
+    """A card whose baseline begins before the events do: visitors are not measured in the
+    baseline, the GMV decomposition is skipped — and the report said '缺少 events 表' though the
+    table was there. The note now names both causes, and not a missing table as a fact."""
+    from fupan.format import Style
+    from fupan.report.sections.kpis import decomposition
+
+    zh, en = (str(decomposition(None, Style(lang))[0]) for lang in ("zh", "en"))
+    assert "没有覆盖基线期与活动期的每一天" in zh and "缺少 events 表" not in zh
+    assert "does not cover every day" in en and "No events table" not in en

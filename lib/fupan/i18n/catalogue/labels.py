@@ -61,6 +61,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "缺少 {table} 表，本项分析已跳过（不作估算）。",
         "No {table} table: this analysis is skipped (nothing is estimated).",
     ),
+    "no_visitors": (
+        "访客数未测得：没有行为（events）表，或它没有覆盖基线期与活动期的每一天；本项分析已跳过（不作估算）。",
+        "Visitors not measured: no behaviour (events) table, or it does not cover every day of "
+        "the baseline and the campaign; this analysis is skipped (nothing is estimated).",
+    ),
     "definition": ("口径", "Definition"),
     "window": ("窗口", "Window"),
     "window_from": ("开始", "From"),

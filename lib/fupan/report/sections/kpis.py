@@ -188,9 +188,11 @@ def decomposition_table(d: Decomposition, style: Style) -> Html:
 
 
 def decomposition(d: Decomposition | None, style: Style) -> Section:
-    """The GMV driver waterfall and its table; without UV (no events table) a note."""
+    """The GMV driver waterfall and its table; without visitors in both windows (no events
+    table, or one not covering every day of them: the probe's card whose baseline began before
+    the events was told 'no events table') a note saying which."""
     if d is None:
-        return (note(t("no_table", style.lang, table="events")),)
+        return (note(t("no_visitors", style.lang)),)
     return charts.waterfall(d.gmv_base, d.lmdi, d.gmv_current, style), decomposition_table(d, style)
 
 
