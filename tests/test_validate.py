@@ -2166,3 +2166,19 @@ def test_a_dip_window_shorter_than_two_weeks_is_said_to_miss_pull_forward(dip, w
     if warned:
         (w,) = found
         assert "1 day(s)" in w.en and "14–28" in w.en and "1 天" in w.zh and w.row is not None
+
+
+def test_a_window_order_error_does_not_echo_python_reprs():
+    """Overlapping windows were refused with the whole windows block echoed as Python saw it —
+    '（收到 {'baseline': [datetime.date(2025, 1, 1), …]…}）'. The message names the two windows
+    and dates; the block is not echoed."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["windows"]["dip"] = ["2025-01-06", "2025-01-08"]  # overlaps the burst
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    (p,) = [p for p in problems if p.severity == "error"]
+    assert "dip" in p.en and "2025-01-06" in p.en and "datetime" not in p.en + p.zh
+    assert "收到" not in p.zh and "(got" not in p.en

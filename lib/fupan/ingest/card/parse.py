@@ -134,9 +134,12 @@ def _pydantic_problems(exc: pydantic.ValidationError, root: yaml.Node | None) ->
             msg_en, _, msg_zh = msg.partition("||")
             if not msg_zh:  # one of pydantic's own messages: said in Chinese too
                 msg_en, msg_zh = _builtin_message(key, err, msg_en)
-            got = _GOT.repr(err.get("input"))
-            zh = f"{key} 的值无效：{msg_zh or msg_en}（收到 {got}）"
-            en = f"Invalid value for {key}: {msg_en} (got {got})"
+            given = err.get("input")
+            # a whole block (the windows, a hypothesis) is not echoed: its repr showed Python's
+            # datetime.date(2025, 9, 15) beside the strings, and the message names the values
+            got = "" if isinstance(given, (dict, list)) else _GOT.repr(given)
+            zh = f"{key} 的值无效：{msg_zh or msg_en}" + (f"（收到 {got}）" if got else "")
+            en = f"Invalid value for {key}: {msg_en}" + (f" (got {got})" if got else "")
             code = "card_invalid"
         problems.append(_card_problem(code, zh, en, row=_yaml_line(root, loc), column=key))
     return problems
