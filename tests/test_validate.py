@@ -2182,3 +2182,17 @@ def test_a_window_order_error_does_not_echo_python_reprs():
     (p,) = [p for p in problems if p.severity == "error"]
     assert "dip" in p.en and "2025-01-06" in p.en and "datetime" not in p.en + p.zh
     assert "收到" not in p.zh and "(got" not in p.en
+
+
+def test_a_hypothesis_on_a_missing_window_lists_only_windows_it_may_name():
+    """A hypothesis on the post window of a card without one listed 'baseline' among the windows
+    it could name — and 'baseline' is then refused (a hypothesis compares a window with it)."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["strategy"]["hypotheses"][0]["window"] = "post"
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    (p,) = [p for p in problems if p.severity == "error"]
+    assert "(defined: burst, campaign, dip)" in p.en and "baseline" not in p.en
