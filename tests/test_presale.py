@@ -3,6 +3,7 @@ GMV by order time and by balance-paid date both reconcile to the order lines (pl
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -134,3 +135,40 @@ def test_a_low_preheat_is_explained_by_the_counting_date_only_when_it_is_low(
     lifted.loc[pre.index, ["by_order_time", "by_balance_paid"]] = 10 * base.by_order_time.mean()
     page = str(sections.presale(dataclasses.replace(r, by_date=lifted), Style(lang="zh")))
     assert "预热期日均GMV" in page and "有一部分是计入口径造成的" not in page
+
+
+def test_without_a_preheat_window_the_presale_note_says_where_the_deposits_went(
+    tmp_path: Path,
+    demo_dir: Path,
+    raw,  # noqa: F811
+) -> None:
+    """The demo's card without its preheat: the deposits (taken in the preheat) fall before the
+    campaign, their balances inside it. The section said '活动期内没有预售订单' while the lift
+    counted those orders' GMV. It now says how many presale orders paid their balance inside the
+    campaign with deposits before it (counted here in pandas from the order lines)."""
+    from fupan.analysis.retrospective import Step, run_pipeline
+    from fupan.ingest.validate import open_campaign
+
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    del card["windows"]["preheat"]
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    w = card["windows"]
+    start, end = str(w["burst"][0]), str(w.get("post", w["burst"])[1])
+    o = raw["orders"]
+    balance_day = o["balance_time"].dt.strftime("%Y-%m-%d")
+    early = o[
+        (o["order_type"] == "presale")
+        & (o["status"] != "cancelled")
+        & balance_day.between(start, end)
+        & (o["day"] < start)
+    ]
+    n = early["order_id"].nunique()
+    assert n > 0
+    out = run_pipeline(
+        {"campaign": open_campaign(folder)}, (Step("presale", ops.presale, ("campaign",), True),)
+    )
+    reason = out["presale"].reason
+    assert f"{n:,} presale orders" in reason and f"{n:,} 笔预售单" in reason
+    assert "没有预售订单" not in reason

@@ -102,6 +102,25 @@ def presale(campaign: Campaign) -> PresaleResult:
     a, b = q.window(campaign)
     orders = q.presale_orders(campaign, a, b)
     if orders.empty:
+        n, first = q.frame(
+            campaign,
+            "SELECT count(DISTINCT order_id), min(order_time)::DATE FROM orders "
+            "WHERE order_type = 'presale' AND status <> 'cancelled' "
+            "AND balance_time::DATE BETWEEN ? AND ? AND order_time::DATE < ?",
+            [a, b, a],
+        ).iloc[0]
+        if n:  # deposits taken before the card's campaign (no preheat window?), balances inside
+            raise ValueError(
+                bilingual(
+                    f"No deposit was taken in the campaign window ({a} .. {b}), but {int(n):,} "
+                    f"presale orders with deposits from {first} on paid their balance inside it "
+                    "(the card has no preheat window?): their GMV counts on the balance day, in "
+                    "the lift too; deposits, balance rate and multiplier cost are not computed.",
+                    f"活动期（{a} ~ {b}）内没有定金订单，但有 {int(n):,} 笔预售单的定金付于活动期之前"
+                    f"（{first} 起），尾款在活动期内支付（卡片没有预热期？）：其GMV按尾款日计入，"
+                    "增量中也包含；定金、尾款转化率与膨胀成本未计算。",
+                )
+            )
         raise ValueError(
             bilingual(
                 "No presale order in the campaign window: not computed.",
