@@ -78,3 +78,33 @@ def test_factors_add_up_to_the_gap_and_are_named(ops_campaign) -> None:  # noqa:
     assert effects.to_numpy() == pytest.approx(f["gap"].to_numpy(), rel=1e-9)
     page = str(sections.pacing(r, Style(lang="en")))
     assert "came mostly from" in page and "furthest behind" in page
+
+
+def test_a_plan_over_other_days_than_the_campaign_is_said_so(
+    ops_campaign,  # noqa: F811
+    tmp_path,
+    demo_dir,
+) -> None:
+    """The demo's card without its preheat: pacing still ran over the plan's days (from the
+    preheat's first) and said '完成进度 86.7%' beside a KPI card's 67.7 % for the same target
+    (probing cards). The section now says which days each covers; with the card's own windows,
+    where the plan and the campaign are the same days, nothing is added."""
+    import shutil
+
+    import yaml
+
+    from fupan.ingest.validate import open_campaign
+
+    page = str(sections.pacing(ops.pacing(ops_campaign), Style(lang="en")))
+    assert "The plan covers" not in page
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    preheat = card["windows"].pop("preheat")
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    r = ops.pacing(open_campaign(folder))
+    page = str(sections.pacing(r, Style(lang="en")))
+    assert (
+        f"The plan covers {preheat[0]}" in page
+        and f"campaign {card['windows']['burst'][0]}" in page
+    )

@@ -318,7 +318,17 @@ def pacing(campaign: Campaign) -> PacingResult:
     factors = None
     if has("visitors") and has("conversion") and campaign.has("events"):
         factors = _factors(campaign, day, a, b, source)
-    return PacingResult(report, channels, unplanned, basis, factors, plan_source=source)
+    c0, c1 = q.window(campaign)
+    return PacingResult(
+        report,
+        channels,
+        unplanned,
+        basis,
+        factors,
+        plan_source=source,
+        plan_days=(pd.Timestamp(a).date().isoformat(), pd.Timestamp(b).date().isoformat()),
+        campaign_days=(c0.isoformat(), c1.isoformat()),
+    )
 
 
 def _plan_source(campaign: Campaign) -> tuple[str, Any]:

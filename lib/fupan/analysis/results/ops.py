@@ -189,6 +189,10 @@ class PacingResult:
     factors: pd.DataFrame | None = None
     #: where the plan came from: the ``targets`` table or the card's plan block (``card_plan``)
     plan_source: str = "targets"
+    #: the plan's first and last day, and the card's campaign window (ISO dates): pacing runs over
+    #: the plan's days, which need not be the card's
+    plan_days: tuple[str, str] | None = None
+    campaign_days: tuple[str, str] | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

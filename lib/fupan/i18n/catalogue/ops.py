@@ -269,6 +269,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Achievement {done} at {time} of the time; the biggest shortfall: {channel} ({gap}, "
         "{ach} of plan).",
     ),
+    "ops_pacing_other_days": (
+        "目标覆盖 {plan_from} ~ {plan_to}，卡片的活动期是 {from_} ~ {to}：本节的完成进度按目标的日期计，"
+        "与 KPI 卡片上按活动期计的目标达成不是同一段日子。",
+        "The plan covers {plan_from} .. {plan_to}, the card's campaign {from_} .. {to}: this "
+        "section's achievement is over the plan's days, the KPI cards' over the campaign's.",
+    ),
     "ops_pacing_unplanned": (
         "计划里没有的渠道：{channels}（GMV {gmv}，不计入达成）——计划漏了渠道，缺口与达成率只对计划内渠道成立。",
         "Channels missing from the plan: {channels} (GMV {gmv}, not counted as achievement) — "

@@ -214,6 +214,17 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
         )
     else:
         lead.append(t("ops_pacing_worst_day", lang, **day_text))
+    if result.plan_days and result.campaign_days and result.plan_days != result.campaign_days:
+        lead.append(  # two achievements side by side: say they cover different days
+            t(
+                "ops_pacing_other_days",
+                lang,
+                plan_from=result.plan_days[0],
+                plan_to=result.plan_days[1],
+                from_=result.campaign_days[0],
+                to=result.campaign_days[1],
+            )
+        )
     if result.unplanned:
         gmv = float(ch.loc[list(result.unplanned), "actual"].sum())
         lead.append(
