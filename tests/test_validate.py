@@ -2196,3 +2196,20 @@ def test_a_hypothesis_on_a_missing_window_lists_only_windows_it_may_name():
     _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
     (p,) = [p for p in problems if p.severity == "error"]
     assert "(defined: burst, campaign, dip)" in p.en and "baseline" not in p.en
+
+
+def test_a_zero_budget_with_money_spent_is_questioned(tmp_path):
+    """A card budgeting live at 0 while the spend table spent 80 on it (8 days × 10): nothing was
+    said, the pacing chart drew a 0 line. One warning names the channel and the amount."""
+    import yaml
+
+    days = pd.date_range("2025-01-01", "2025-01-08").strftime("%Y-%m-%d")
+    folder = write_campaign(tmp_path / "c", spend=[(d, "live", 10.0) for d in days])
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    card["strategy"]["budget"] = {"live": 0}
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    campaign = open_campaign(folder)
+    found = [w for w in campaign.warnings if w.code == "spend_without_budget"]
+    campaign.con.close()
+    (w,) = found
+    assert "live 80" in w.en and w.file == "campaign.yaml" and w.column == "strategy.budget.live"

@@ -205,6 +205,25 @@ def check_channels(
                 f"will show 0.",
             )
         )
+    zero = [k for k, v in budget.items() if v == 0 and k in spent]
+    if zero:  # a budget of 0 with money spent: a channel left out of the plan, or a typo
+        sums = dict(con.execute("SELECT channel, sum(spend) AS s FROM spend GROUP BY 1").fetchall())
+        over = [(k, float(sums[k])) for k in zero if sums.get(k) and float(sums[k]) > 0]
+        if over:
+            said = ", ".join(f"{k} {v:,.0f}" for k, v in over)
+            problems.append(
+                Problem(
+                    code="spend_without_budget",
+                    file=CARD_FILE,
+                    column=f"strategy.budget.{over[0][0]}",
+                    severity="warning",
+                    row=card_line(folder, ("strategy", "budget", over[0][0])),
+                    zh=f"这些渠道的预算为 0，但 spend 表中有花费：{said}；预算执行无从谈起，"
+                    f"请核对预算是否漏填。",
+                    en=f"These channels have a budget of 0 but spend in the spend table: {said}; "
+                    f"their pacing against budget means nothing — was the budget left out?",
+                )
+            )
     return problems
 
 
