@@ -223,3 +223,32 @@ def test_a_card_without_a_dip_window_does_not_call_its_lift_net(demo_dir, tmp_pa
         assert "预热至返场期" in text and "透支未估算" in text, text
         assert "净增量" not in text and "回落" not in text.replace("没有回落期", ""), text
     assert "pre-heat to post" in finding.en and "not estimated" in finding.en
+
+
+def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
+    demo_dir, standard_retro, tmp_path
+):
+    """The method note said the model trains on 'the year of whole weeks before the baseline
+    ends' also when the orders held seven weeks of it (probing a card whose baseline lay a year
+    back). The note now gives the weeks the orders hold when under a year; with the demo's full
+    year, nothing is added."""
+    import shutil
+
+    from fupan.report.sections.impact import lift
+
+    r, _ = standard_retro
+    assert "week(s) before the baseline ends" not in str(lift(r.lift, r.style.__class__("en")))
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    base_end = pd.Timestamp(card["windows"]["baseline"][1])
+    start = base_end - pd.Timedelta(days=69)  # ten weeks of history up to the baseline's end
+    orders = pd.read_parquet(folder / "orders.parquet")
+    orders[orders.order_time >= start].to_parquet(folder / "orders.parquet")
+    short = fupan.load_retrospective(folder)
+    days = short.lift.cf.daily
+    history = days[days.role != "predict"].index
+    weeks = ((history.max() - history.min()).days + 1) // 7
+    assert weeks == 10  # by hand: 70 days
+    page = str(lift(short.lift, short.style.__class__("en")))
+    assert "only 10 week(s) before the baseline ends" in page

@@ -47,6 +47,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{head}; over the following {days} days actual minus expected was {amount} (95% CI {lower} to "
         "{upper}), not distinguishable from zero: no discernible pull-forward or halo; {net} net in all.",
     ),
+    "lift_short_history": (
+        "基线期结束前只有 {weeks} 周订单历史（不足一年）：趋势与星期效应只由这几周估计，外推越远越不可靠。",
+        "The orders hold only {weeks} week(s) before the baseline ends (not a year): trend and "
+        "weekday effects rest on those weeks alone, and the further they are carried the less they "
+        "hold.",
+    ),
     "lift_volume_orders": (
         "{inc:+,.0f} 单（95%可能范围 {lower:+,.0f} ~ {upper:+,.0f}）",
         "{inc:+,.0f} orders (95% CI {lower:+,.0f} to {upper:+,.0f})",
