@@ -2213,3 +2213,26 @@ def test_a_zero_budget_with_money_spent_is_questioned(tmp_path):
     campaign.con.close()
     (w,) = found
     assert "live 80" in w.en and w.file == "campaign.yaml" and w.column == "strategy.budget.live"
+
+
+def test_days_between_campaign_windows_are_named():
+    """A card with six days between its preheat and its burst: the campaign as a whole (KPIs, the
+    daily table) counted them, the lift by window did not — two '活动整体' figures ¥7万 apart,
+    without a word. A warning names the gap; adjacent windows get none."""
+    import yaml
+
+    from fupan.ingest.card import parse_card
+
+    card = copy.deepcopy(TINY_CARD)
+    card["windows"] = {
+        "baseline": ["2025-01-01", "2025-01-02"],
+        "preheat": ["2025-01-03", "2025-01-03"],
+        "burst": ["2025-01-05", "2025-01-06"],
+        "dip": ["2025-01-07", "2025-01-20"],
+    }
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    (w,) = [p for p in problems if p.code == "window_gap"]
+    assert "1 day(s)" in w.en and w.column == "windows.burst" and "1 天" in w.zh
+    card["windows"]["preheat"] = ["2025-01-03", "2025-01-04"]
+    _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
+    assert not [p for p in problems if p.code == "window_gap"]

@@ -282,6 +282,23 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
                     column=key,
                 )
             )
+    inside = [(n, w) for n, w in card.windows.items() if n in ("preheat", "burst", "post")]
+    for (n0, w0), (n1, w1) in zip(inside, inside[1:], strict=False):
+        if (gap := (w1.start - w0.end).days - 1) > 0:  # campaign days in no window
+            problems.append(
+                _card_problem(
+                    "window_gap",
+                    f"{n0} 结束于 {w0.end}，{n1} 开始于 {w1.start}：中间 {gap} 天不属于任何窗口——"
+                    f"活动整体（{card.windows.campaign.start} ~ {card.windows.campaign.end}）计入这几天，"
+                    f"按窗口的增量不计入，两者会不一致。",
+                    f"{n0} ends {w0.end} and {n1} starts {w1.start}: the {gap} day(s) between are in no "
+                    f"window — the campaign as a whole counts them, the lift by window does not, so "
+                    f"the two will not agree.",
+                    row=_yaml_line(root, ("windows", n1)),
+                    column=f"windows.{n1}",
+                    severity="warning",
+                )
+            )
     dip = card.windows.dip
     if dip is not None and (days := (dip.end - dip.start).days + 1) < DIP_DAYS:
         problems.append(
