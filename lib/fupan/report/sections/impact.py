@@ -144,9 +144,12 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
         ]
     )
     closed = join([t(f"weekday_{d}", style.lang) for d in result.closed_weekdays], style.lang)
-    history = result.cf.daily[result.cf.daily.role != "predict"].index
     # the model trains on the year before the baseline's end — or on what the orders have of it
-    weeks = ((history.max() - history.min()).days + 1) // 7 if len(history) else None
+    weeks = None
+    if result.cf is not None:  # (tests build a LiftAnalysis without its fitted model)
+        days = result.cf.daily
+        history = days.index[days.role != "predict"]
+        weeks = ((history.max() - history.min()).days + 1) // 7 if len(history) else None
     return fragment(
         "lift",
         style,
