@@ -1872,6 +1872,18 @@ def test_unix_times_are_read_in_utc_and_shown_in_the_cards_zone(tmp_path, unit):
     assert [g[0] for g in got] == [dt.datetime.fromisoformat(t) + extra for _, t, _, _ in events]
 
 
+def _events_and_words_read(folder):
+    """The typed events of ``folder``'s campaign in row order, and its ``words_read`` warnings."""
+    campaign = open_campaign(folder)
+    try:
+        return (
+            campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
+            [w for w in campaign.warnings if w.code == "words_read"],
+        )
+    finally:
+        campaign.con.close()
+
+
 def test_chinese_event_words_are_read_with_a_warning(tmp_path):
     """访问/浏览/加购/下单/支付 — a behaviour log exported in Chinese — were refused although the
     error itself gave each word's meaning. Read now as visit/view/cart/order/pay (the typed events
@@ -1879,16 +1891,12 @@ def test_chinese_event_words_are_read_with_a_warning(tmp_path):
     zh = {"visit": "访问", "view": "浏览", "cart": "加购", "order": "下单", "pay": "支付"}
     events = tiny_events()
     events = [(u, t, list(zh)[i % 5], c) for i, (u, t, _, c) in enumerate(events)]
-    english = write_campaign(tmp_path / "en", events=events)
-    chinese = write_campaign(tmp_path / "zh", events=[(u, t, zh[e], c) for u, t, e, c in events])
-    got = {}
-    for name, folder in (("en", english), ("zh", chinese)):
-        campaign = open_campaign(folder)
-        got[name] = (
-            campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
-            [w for w in campaign.warnings if w.code == "words_read"],
-        )
-        campaign.con.close()
+    got = {
+        "en": _events_and_words_read(write_campaign(tmp_path / "en", events=events)),
+        "zh": _events_and_words_read(
+            write_campaign(tmp_path / "zh", events=[(u, t, zh[e], c) for u, t, e, c in events])
+        ),
+    }
     assert got["zh"][0] == got["en"][0] and not got["en"][1]
     (w,) = got["zh"][1]
     assert w.severity == "warning" and w.row == 1 and w.column == "event"
@@ -1905,16 +1913,12 @@ def test_tracking_tools_english_event_words_are_read_and_an_ambiguous_one_refuse
           "order": "place_order", "pay": "purchase"}  # fmt: skip
     events = tiny_events()
     events = [(u, t, list(en)[i % 5], c) for i, (u, t, _, c) in enumerate(events)]
-    plain = write_campaign(tmp_path / "plain", events=events)
-    tool = write_campaign(tmp_path / "tool", events=[(u, t, en[e], c) for u, t, e, c in events])
-    got = {}
-    for name, folder in (("plain", plain), ("tool", tool)):
-        campaign = open_campaign(folder)
-        got[name] = (
-            campaign.con.execute("SELECT event FROM events ORDER BY _row").fetchall(),
-            [w for w in campaign.warnings if w.code == "words_read"],
-        )
-        campaign.con.close()
+    got = {
+        "plain": _events_and_words_read(write_campaign(tmp_path / "plain", events=events)),
+        "tool": _events_and_words_read(
+            write_campaign(tmp_path / "tool", events=[(u, t, en[e], c) for u, t, e, c in events])
+        ),
+    }
     assert got["tool"][0] == got["plain"][0] and not got["plain"][1]
     (w,) = got["tool"][1]
     assert "Add_To_Cart → cart" in w.en and "purchase → pay" in w.en

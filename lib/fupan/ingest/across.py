@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,22 @@ from .card.channels import channel_taxonomy
 
 #: offending rows named as examples in a problem
 EXAMPLES = 3
+
+#: A weekday without any row over this many days or more is a day the shop is closed.
+CLOSED_WEEKDAY_DAYS = 28
+
+
+def warned(code: str, file: str | None, column: str, zh: str, en: str) -> list[Problem]:
+    """A check's one warning (shown, the run goes on) on ``column`` of ``file``."""
+    return [Problem(code=code, file=file, column=column, severity="warning", zh=zh, en=en)]
+
+
+def open_weekdays(weekdays: Iterable[int], span_days: int) -> set[int]:
+    """The ISO weekdays (1 = Monday) the shop is open on, from the weekdays ``weekdays`` that have
+    rows over ``span_days`` days: a weekday without any row in :data:`CLOSED_WEEKDAY_DAYS` days or
+    more is a closed day (a missing day on it is no gap); over a shorter span no weekday can be
+    called closed, and all seven are open."""
+    return set(weekdays) if span_days >= CLOSED_WEEKDAY_DAYS else set(range(1, 8))
 
 
 def numbered(con) -> bool:
@@ -257,20 +274,17 @@ def check_spend_scale(con, card: CampaignCard, file: str | None = None) -> list[
         said_en.append(f"{spent / gmv:,.1f} times the GMV of those days ({gmv:,.0f})")
     if not said_zh:
         return []
-    return [
-        Problem(
-            code="spend_scale",
-            file=file or card.tables.spend,
-            column="spend",
-            severity="warning",
-            zh=f"活动期（{camp.start} ~ {camp.end}）花费合计 {spent:,.0f}，"
-            f"{'，'.join(said_zh)}：花费是否以「分」而非「元」导出？若是，请除以 100 后再导出；"
-            f"否则投产比与保本判断都会失真。",
-            en=f"The campaign's spend ({camp.start} .. {camp.end}) totals {spent:,.0f}, "
-            f"{' and '.join(said_en)}: was it exported in fen (cents) rather than yuan? If so, "
-            f"divide by 100 and export again; else ROAS and the break-even verdicts are off.",
-        )
-    ]
+    return warned(
+        "spend_scale",
+        file or card.tables.spend,
+        "spend",
+        zh=f"活动期（{camp.start} ~ {camp.end}）花费合计 {spent:,.0f}，"
+        f"{'，'.join(said_zh)}：花费是否以「分」而非「元」导出？若是，请除以 100 后再导出；"
+        f"否则投产比与保本判断都会失真。",
+        en=f"The campaign's spend ({camp.start} .. {camp.end}) totals {spent:,.0f}, "
+        f"{' and '.join(said_en)}: was it exported in fen (cents) rather than yuan? If so, "
+        f"divide by 100 and export again; else ROAS and the break-even verdicts are off.",
+    )
 
 
 def check_spend_gaps(con, card: CampaignCard, file: str | None = None) -> list[Problem]:
@@ -305,19 +319,16 @@ def check_spend_gaps(con, card: CampaignCard, file: str | None = None) -> list[P
         f"{c}: {n} day(s) missing ({a}" + ("" if a == b else f" .. {b}") + ")"
         for c, a, b, n in shown
     )
-    return [
-        Problem(
-            code="spend_gaps",
-            file=file or card.tables.spend,
-            column="date",
-            severity="warning",
-            zh=f"活动期内，这些渠道的花费在中间缺了若干天（已按当天没有花费计算；若是导出漏了，"
-            f"该渠道的花费会少算、投产比偏高）：{said_zh}。",
-            en=f"Within the campaign, these spend channels miss days between days they have "
-            f"(read as no spend that day; if the export missed them, the channel's spend is "
-            f"undercounted and its ROAS too good): {said}.",
-        )
-    ]
+    return warned(
+        "spend_gaps",
+        file or card.tables.spend,
+        "date",
+        zh=f"活动期内，这些渠道的花费在中间缺了若干天（已按当天没有花费计算；若是导出漏了，"
+        f"该渠道的花费会少算、投产比偏高）：{said_zh}。",
+        en=f"Within the campaign, these spend channels miss days between days they have "
+        f"(read as no spend that day; if the export missed them, the channel's spend is "
+        f"undercounted and its ROAS too good): {said}.",
+    )
 
 
 #: Rows that contradict themselves: (table, column, bound, comparison, zh, en) — a bad row has
@@ -407,25 +418,21 @@ def check_order_gaps(con, card: CampaignCard, file: str | None = None) -> list[P
             f"SELECT DISTINCT CAST(date AS DATE) AS day FROM spend WHERE spend > 0 AND date {days}"
         ).fetchall()
     }
-    # a weekday without any order in four weeks or more is a closed day, not a gap
-    open_days = {d.isoweekday() for d in sold} if (last - first).days >= 28 else set(range(1, 8))
+    open_days = open_weekdays((d.isoweekday() for d in sold), (last - first).days)
     missing = sorted(d for d in spent - sold if d.isoweekday() in open_days)
     if not missing or not sold:
         return []
     shown = ", ".join(f"{d}" for d in missing[:8]) + (" …" if len(missing) > 8 else "")
-    return [
-        Problem(
-            code="orders_gap",
-            file=file or card.tables.orders,
-            column="order_time",
-            severity="warning",
-            zh=f"订单在 {len(missing)} 个有推广花费的日子里没有任何一行：{shown}；"
-            f"已按当天没有成交计算——若是订单导出漏了这些天，GMV、增量与投产比都会偏低，请核对。",
-            en=f"The orders have no line at all on {len(missing)} day(s) with spend recorded: "
-            f"{shown}; read as days without sales — if the orders export missed them, GMV, the "
-            f"lift and ROAS are too low: check.",
-        )
-    ]
+    return warned(
+        "orders_gap",
+        file or card.tables.orders,
+        "order_time",
+        zh=f"订单在 {len(missing)} 个有推广花费的日子里没有任何一行：{shown}；"
+        f"已按当天没有成交计算——若是订单导出漏了这些天，GMV、增量与投产比都会偏低，请核对。",
+        en=f"The orders have no line at all on {len(missing)} day(s) with spend recorded: "
+        f"{shown}; read as days without sales — if the orders export missed them, GMV, the "
+        f"lift and ROAS are too low: check.",
+    )
 
 
 def check_across(

@@ -12,6 +12,7 @@ import duckdb
 from ...errors import Problem
 from ...extract.duck import ddl, ident
 from ...i18n import phase_name
+from ..across import open_weekdays
 from ..card import CARD_FILE, CampaignCard, card_line
 from ..duplicates import duplicate_lines_problem
 from .columns import EXAMPLES
@@ -159,11 +160,15 @@ def check_coverage(
     ).fetchall()[0]
     windows = card.windows.items()
     need_lo, need_hi = windows[0][1].start, windows[-1][1].end
-    if lo is not None and (lo > need_lo or hi < need_hi) and (hi - lo).days >= 28:
-        # a shop closed one weekday (no row on it in four weeks or more) may start or end on it
-        open_days = {
-            r[0] for r in con.execute(f"SELECT DISTINCT isodow({time_col}) FROM {name}").fetchall()
-        }
+    if lo is not None and (lo > need_lo or hi < need_hi):
+        # a shop closed one weekday may start or end on it
+        open_days = open_weekdays(
+            (
+                r[0]
+                for r in con.execute(f"SELECT DISTINCT isodow({time_col}) FROM {name}").fetchall()
+            ),
+            (hi - lo).days,
+        )
         gap = [need_lo + dt.timedelta(days=i) for i in range(max(0, (lo - need_lo).days))]
         gap += [hi + dt.timedelta(days=i + 1) for i in range(max(0, (need_hi - hi).days))]
         if all(d.isoweekday() not in open_days for d in gap):
