@@ -225,6 +225,23 @@ def test_same_seed_same_draws_and_input_untouched():
     pd.testing.assert_series_equal(y, before)
 
 
+def test_counterfactual_draws_are_never_negative_far_from_a_short_noisy_baseline():
+    """Sixty noisy days of a falling series, predicted 300 days on: the refitted trend of a
+    bootstrap draw overshoots and ``Ŷ + (path − Ŷ*)`` went below 0 on 16 % of the draws, so the
+    band's lower bound said the shop would have sold a negative amount. A day's counterfactual
+    sales are ≥ 0; the expected path (all positive, from exp) is untouched."""
+    rng = np.random.default_rng(1)
+    idx = pd.date_range("2025-01-01", periods=360, freq="D")
+    t = np.arange(len(idx))
+    y = pd.Series(1000 * np.exp(-0.01 * t + rng.normal(0, 0.6, len(idx))), index=idx)
+    cf = fit_counterfactual(y, (idx[32].date(), idx[59].date()), history_days=None)
+    pred = cf.daily[cf.daily["role"] == "predict"]
+    assert (cf.draws >= 0).all() and (pred["lower"] >= 0).all()
+    assert (pred["expected"] > 0).all()
+    # the draws still spread around the expected path: the median draw of a late day is not 0
+    assert np.median(cf.draws[:, -1]) > 0
+
+
 # --- failing inputs ----------------------------------------------------------------------------
 
 

@@ -389,8 +389,11 @@ def fit_counterfactual(
     if pred_open.any():  # closed days stay exactly 0 in Ŷ and in every draw
         X_p = _design(pred[pred_open], start, controls, dummies)
         yhat_p[pred_open] = np.exp(X_p @ beta) * smear
-        draws[:, pred_open] = yhat_p[pred_open] + _prediction_errors(
-            X, beta, resid, X_p, n_boot, block_length, seed
+        # a day's sales cannot be negative: a draw below 0 (a far, steep extrapolation whose
+        # refitted trend overshoots) is a day of no sales, not a negative counterfactual
+        draws[:, pred_open] = np.maximum(
+            yhat_p[pred_open] + _prediction_errors(X, beta, resid, X_p, n_boot, block_length, seed),
+            0.0,
         )
     tail, nan = (1 - level) / 2, np.full(len(hist), np.nan)
     role = np.select(
