@@ -68,14 +68,17 @@ def card(**extra) -> dict:
     }
 
 
-def write(folder: Path, trend: int = 0, card_: dict | None = None) -> Path:
-    """The campaign of the module docstring; ``trend`` adds that many P1 orders per baseline week."""
+def write(
+    folder: Path, trend: int = 0, card_: dict | None = None, counts: dict | None = None
+) -> Path:
+    """The campaign of the module docstring; ``trend`` adds that many P1 orders per baseline week;
+    ``counts`` replaces :data:`COUNTS` of some SKUs."""
     folder.mkdir(parents=True)
     rows, n = [], 0
     for phase, (a, b) in enumerate(WINDOWS.values()):
         for day in pd.date_range(a, b):
-            for sku, counts in COUNTS.items():
-                k = counts[phase] + (SATURDAY[sku] if day.day_of_week == 5 else 0)
+            for sku, per_phase in {**COUNTS, **(counts or {})}.items():
+                k = per_phase[phase] + (SATURDAY[sku] if day.day_of_week == 5 else 0)
                 if sku == "P1":
                     k += {2: 1, 3: -1}.get(day.day_of_week, 0)
                     if phase == 0:
@@ -293,6 +296,17 @@ def test_a_short_baseline_is_named_as_the_reason_the_control_is_not_used(tmp_pat
     r = _retro(write(tmp_path / "c", card_=card(windows=windows)))
     zh, en = r.controls.text("zh"), r.controls.text("en")  # a Skip
     assert "7 天" in zh and "14" in zh and "7 day(s)" in en and "no GMV" not in en
+
+
+def test_a_phase_without_control_gmv_is_named_in_both_languages(tmp_path):
+    """The control category sells nothing in the post window (Mon–Wed, no Saturday order): the
+    report said '对照组无法使用：the control categories have no GMV in …' — an English reason
+    inside the Chinese sentence."""
+    folder = write(tmp_path / "c", counts={"C1": (5, 5, 6, 0, 5)})
+    r = _retro(folder)
+    zh, en = r.controls.text("zh"), r.controls.text("en")  # a Skip
+    assert "对照品类在 2025-04-14 ~ 2025-04-16 没有 GMV" in zh and "GMV in" not in zh
+    assert "have no GMV in 2025-04-14 .. 2025-04-16" in en
 
 
 @pytest.mark.parametrize(

@@ -207,7 +207,7 @@ def control_analysis(controls: pd.DataFrame | None, card: CampaignCard) -> Contr
         scale = base[col].sum() / base.control.sum()
         post = x.loc[pd.Timestamp(lo) : pd.Timestamp(hi)]
         if post.empty or post.control.sum() <= 0:
-            raise ValueError(f"the control categories have no GMV in {lo}..{hi}")
+            raise ValueError(both("did_no_phase_gmv", start=lo, end=hi))
         rows = pd.concat(
             [
                 _did_rows(base[col], base.control * scale, 0),

@@ -135,6 +135,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "对照品类或促销商品在基线期没有 GMV",
         "the control categories or the promoted lines have no GMV in the baseline window",
     ),
+    "did_no_phase_gmv": (
+        "对照品类在 {start} ~ {end} 没有 GMV",
+        "the control categories have no GMV in {start} .. {end}",
+    ),
     "did_undeclared_substitutes": (
         "（卡片未声明替代品（controls.substitutes），蚕食未估算。）",
         " (The card declares no substitutes (controls.substitutes): cannibalisation not estimated.)",
