@@ -225,6 +225,43 @@ def test_a_card_without_a_dip_window_does_not_call_its_lift_net(demo_dir, tmp_pa
     assert "pre-heat to post" in finding.en and "not estimated" in finding.en
 
 
+def test_the_summary_gives_the_lift_with_its_interval_and_sign(standard_retro):
+    """The summary said '扣除透支后，预热至回落期比无活动预期多卖 ¥46.1万' as fact when the lift's
+    95 % interval ran from −¥61.9万 to ¥807.5万 (probing a baseline a year back); '多卖 -¥16万'
+    for a loss. The line now carries the total's interval, says when it includes zero, and says
+    少卖/less for a negative total."""
+    import dataclasses
+
+    from fupan.format import money
+    from fupan.report.sections.summary import profit_answer
+
+    r, _ = standard_retro
+
+    def line(lift, lang="zh"):
+        style = r.style.__class__(lang)
+        (x,) = [x for x in profit_answer(r.margin, lift, style)["lines"] if "expected" in x
+                or "无活动预期" in x]  # fmt: skip
+        return x
+
+    tot = r.lift.table.loc["total"]
+    assert tot.lower > 0  # the demo's lift is clear of zero
+    zh = line(r.lift)
+    assert f"多卖 {money(tot.incremental)}" in zh
+    assert f"（95%可能范围 {money(tot.lower)} ~ {money(tot.upper)}）" in zh and "无法区分" not in zh
+
+    def with_total(inc, lo, hi):
+        table = r.lift.table.copy()
+        table.loc["total", ["incremental", "lower", "upper"]] = [inc, lo, hi]
+        return dataclasses.replace(r.lift, table=table)
+
+    wide = with_total(461_000.0, -619_000.0, 8_075_000.0)
+    assert "与零无法区分" in line(wide) and "-¥61.9万 ~ ¥807.5万" in line(wide)
+    assert "not distinguishable from zero" in line(wide, "en")
+    loss = with_total(-160_000.0, -210_000.0, -110_000.0)
+    assert "少卖 ¥16万" in line(loss) and "多卖" not in line(loss) and "-¥16万" not in line(loss)
+    assert "sold ¥160K less than expected" in line(loss, "en")
+
+
 def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     demo_dir, standard_retro, tmp_path
 ):

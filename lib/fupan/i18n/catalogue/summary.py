@@ -29,13 +29,23 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "On the spend above the everyday run rate only: profit ROI {roi:.2f}.",
     ),
     "summary_lift_line": (
-        "扣除透支后，{span}期比无活动预期多卖 {net}。",
-        "After pull-forward, {span} sold {net} more than expected without the campaign.",
+        "扣除透支后，{span}期比无活动预期{more} {net}{range}。",
+        "After pull-forward, {span} sold {net} {more} than expected without the campaign{range}.",
     ),
     "summary_lift_line_no_dip": (
-        "{span}期比无活动预期多卖 {net}（卡片没有回落期，透支未估算）。",
-        "Over {span}, the campaign sold {net} more than expected without it (the card has no dip "
-        "window: pull-forward not estimated).",
+        "{span}期比无活动预期{more} {net}{range}（卡片没有回落期，透支未估算）。",
+        "Over {span}, the campaign sold {net} {more} than expected without it{range} (the card "
+        "has no dip window: pull-forward not estimated).",
+    ),
+    "summary_lift_more": ("多卖", "more"),
+    "summary_lift_less": ("少卖", "less"),
+    "summary_lift_range": (
+        "（95%可能范围 {lower} ~ {upper}）",
+        " (95% CI {lower} to {upper})",
+    ),
+    "summary_lift_undecided": (
+        "（95%可能范围 {lower} ~ {upper}，与零无法区分：不能说活动带来了增量）",
+        " (95% CI {lower} to {upper}, not distinguishable from zero: no lift can be claimed)",
     ),
     "summary_problems": ("三个问题", "Three problems"),
     "summary_actions": ("三个行动", "Three actions"),

@@ -178,12 +178,23 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
         out["headline"] = t("summary_profit_unknown", lang)
     if isinstance(lift, LiftAnalysis) and "total" in lift.table.index:
         tot = lift.table.loc["total"]
+        lo, hi = float(tot.lower), float(tot.upper)
+        ranged = ""
+        if math.isfinite(lo) and math.isfinite(hi):  # the interval is the verdict's half
+            ranged = t(
+                "summary_lift_undecided" if lo <= 0 <= hi else "summary_lift_range",
+                lang,
+                lower=style.money(lo),
+                upper=style.money(hi),
+            )
         out["lines"].append(
             t(
                 "summary_lift_line" if lift.dip_verdict else "summary_lift_line_no_dip",
                 lang,
                 span=phase_span(list(lift.table.index), lang),
-                net=style.money(tot.incremental),
+                more=t("summary_lift_more" if tot.incremental >= 0 else "summary_lift_less", lang),
+                net=style.money(abs(tot.incremental)),
+                range=ranged,
             )
         )
     return out
