@@ -320,3 +320,45 @@ def test_uci_last_day_is_flagged_for_its_giant_order_and_no_saturday_is(uci) -> 
     html = str(render.day_anomalies(res, Style("en"))) + str(render.day_anomalies(res, Style("zh")))
     assert "not measured" in html and "未测量" in html
     assert not re.search(rf"\b{buyer}\b", html)
+
+
+def _flag_row(date: str, phase, rel: float, gap: float) -> pd.Series:
+    """One row of DayAnomalies.flags: a whole-shop GMV day ``rel`` off its expected 10,000 + gap."""
+    from fupan.analysis.anomaly_drivers import ALL
+
+    expected = 10_000.0 + gap
+    return pd.Series(
+        {"date": pd.Timestamp(date), "phase": phase, "regime": phase or "between",
+         "metric": "gmv", "slice": ALL, "actual": expected * (1 + rel), "expected": expected,
+         "rel_dev": rel, "score": -5.0, "p_value": 1e-6, "q_value": 1e-5,
+         "direction": "down" if rel < 0 else "up", "driver_zh": "当天订单少。",
+         "driver_en": "Fewer orders that day."}
+    )  # fmt: skip
+
+
+def test_a_day_outside_the_campaign_is_no_campaign_miss() -> None:
+    """Probing a card whose baseline lay eleven months before the campaign: '异常日 2025-01-25：
+    GMV ¥8,744，预期 ¥2.1万（-59%）' was listed under 未达预期 — a day in no window of the card.
+    A down day outside pre-heat..dip is a note that says where it lies; a campaign day leads the
+    findings even when an outside day's gap is larger."""
+    from fupan.analysis.anomaly_screen import largest
+    from fupan.analysis.finding_events import day_finding
+
+    style = Style("zh")
+    outside = _flag_row("2025-01-25", None, -0.59, 11_000.0)
+    base = _flag_row("2025-10-01", "baseline", -0.5, 5_000.0)
+    burst = _flag_row("2025-11-11", "burst", -0.3, 0.0)
+    dip = _flag_row("2025-11-20", "dip", -0.3, 0.0)
+    f = day_finding(outside, style)
+    assert f.kind == "note" and "任何活动窗口之外" in f.zh and "outside every window" in f.en
+    f = day_finding(base, style)
+    assert f.kind == "note" and "该日在基线期" in f.zh and "in the baseline window" in f.en
+    for row in (burst, dip):
+        f = day_finding(row, style)
+        assert f.kind == "miss" and "活动本身" not in f.zh and "campaign itself" not in f.en
+    flags = pd.DataFrame([outside, base, burst])
+    result = type("R", (), {"flags": flags})()
+    assert largest(result).date == pd.Timestamp("2025-11-11")
+    assert largest(type("R", (), {"flags": pd.DataFrame([outside, base])})()).date == (
+        pd.Timestamp("2025-01-25")
+    )

@@ -28,6 +28,7 @@ FIT_DAYS = 182  # normal days before the campaign the weekday effects are fitted
 MIN_ORDERS = 30  # median orders per open day a slice needs: below, a handful of orders decide a day
 P_SIGMA = 3.0  # p-chart limits for the ratios
 CAMPAIGN_PHASES = ("preheat", "burst", "post")
+CAMPAIGN_DAYS = (*CAMPAIGN_PHASES, "dip")  # the days whose misses are the campaign's
 METRICS = ("gmv", "orders", "cr", "refund_rate")
 WEEKDAYS = tuple(f"weekday_{d}" for d in range(7))  # catalogue keys, Monday first
 FLAG_COLUMNS = [
@@ -146,14 +147,15 @@ def _concentration(row: Any, d: dict[str, pd.DataFrame]) -> float:
 def largest(result: DayAnomalies | None) -> Any:
     """The flagged day a finding leads with.
 
-    The largest GMV gap |actual − expected| (whole shop first), else the largest |score|; None
+    A day of the campaign (pre-heat to dip) before one of the baseline or of no window; then the
+    largest GMV gap |actual − expected| (whole shop first), else the largest |score|; None
     without a flagged day.
     """
     if result is None or result.flags.empty:
         return None
-    f = result.flags
+    f = result.flags.assign(_in=result.flags.phase.isin(CAMPAIGN_DAYS))
     g = f[f.metric == "gmv"]
     if len(g):
         g = g.assign(_all=g.slice == ALL, _gap=(g.actual - g.expected).abs())
-        return g.sort_values(["_all", "_gap"], ascending=False).iloc[0]
-    return f.assign(_s=f.score.abs()).sort_values("_s", ascending=False).iloc[0]
+        return g.sort_values(["_in", "_all", "_gap"], ascending=False).iloc[0]
+    return f.assign(_s=f.score.abs()).sort_values(["_in", "_s"], ascending=False).iloc[0]

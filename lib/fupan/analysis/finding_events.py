@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..format import Style
-from ..i18n import t
+from ..i18n import phase_name, t
 from .anomalies import largest
 from .anomaly_drivers import finding_text
+from .anomaly_screen import CAMPAIGN_DAYS
 from .results import ABTest, DayAnomalies, DayCause, Finding, GapCause, RootCause, ShareAlerts, Skip
 from .wording import cause_sentences
 
@@ -25,6 +26,37 @@ def finding(
     """A finding whose text is catalogue ``key`` filled with ``fields(style in that language)``."""
     zh, en = (t(key, lang, **fields(style.in_lang(lang))) for lang in ("zh", "en"))
     return Finding(kind=kind, zh=zh, en=en, weight=float(weight), metric=metric, priority=priority)
+
+
+def day_finding(row: Any, style: Style) -> Finding:
+    """The finding of the flagged day ``row`` (a row of ``DayAnomalies.flags``).
+
+    A day below expectation inside the campaign (pre-heat to dip) is a miss; one in the baseline
+    or in no window is a note that says so: not a problem of the campaign (a day eleven months
+    before it was listed under 未达预期).
+    """
+    named = row.copy()
+    named["slice"] = style.channel(row.slice)
+    inside = row.phase in CAMPAIGN_DAYS
+    zh, en = (
+        finding_text(named, style.in_lang(lang))
+        + ("" if inside else t("finding_day_outside", lang, where=_where(row.phase, lang)))
+        for lang in ("zh", "en")
+    )
+    return Finding(
+        kind="miss" if row.direction == "down" and inside else "note",
+        zh=zh,
+        en=en,
+        weight=float(min(abs(row.rel_dev), 1.0) + 0.1),
+        metric="day_anomaly",
+    )
+
+
+def _where(phase: Any, lang: str) -> str:
+    if isinstance(phase, str) and phase:
+        name = phase_name(phase, lang)
+        return t("finding_day_in_window", lang, phase=name if lang == "zh" else name.lower())
+    return t("finding_day_in_no_window", lang)
 
 
 def _cause_fields(cause: DayCause | GapCause) -> Fields:
@@ -66,18 +98,7 @@ def events(
         )
     top_day = largest(day_anomalies) if isinstance(day_anomalies, DayAnomalies) else None
     if top_day is not None:
-        named = top_day.copy()
-        named["slice"] = style.channel(top_day.slice)
-        zh, en = (finding_text(named, style.in_lang(lang)) for lang in ("zh", "en"))
-        out.append(
-            Finding(
-                kind="miss" if top_day.direction == "down" else "note",
-                zh=zh,
-                en=en,
-                weight=float(min(abs(top_day.rel_dev), 1.0) + 0.1),
-                metric="day_anomaly",
-            )
-        )
+        out.append(day_finding(top_day, style))
     if alerts.table is not None and len(alerts.table):
         a = alerts.table.iloc[0]
         out.append(

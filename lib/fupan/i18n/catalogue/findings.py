@@ -104,6 +104,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "异常日 {day}：{metric} {actual}，预期 {expected}（{rel}）。{driver}",
         "Anomalous day {day}: {metric} {actual} against {expected} expected ({rel}). {driver}",
     ),
+    "finding_day_outside": (
+        "（该日在{where}，不算活动本身的问题。）",
+        " (That day is {where}: not a problem of the campaign itself.)",
+    ),
+    "finding_day_in_window": ("{phase}", "in the {phase} window"),
+    "finding_day_in_no_window": ("任何活动窗口之外", "outside every window of the card"),
     "finding_day_anomaly_channel": (
         "异常日 {day}：{channel} 渠道{metric} {actual}，预期 {expected}（{rel}）。{driver}",
         "Anomalous day {day}: {metric} in channel {channel} {actual} against {expected} "
