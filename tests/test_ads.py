@@ -105,3 +105,42 @@ def test_the_attribution_gap_of_a_channel_the_orders_do_not_name_is_not_zero():
     assert out.at["live", "gap"] == pytest.approx(0.2)
     assert out.at["kol", "order_gmv"] == 0.0
     assert np.isnan(out.at["直通车", "order_gmv"]) and np.isnan(out.at["直通车", "gap"])
+
+
+def test_when_every_unit_sells_at_a_loss_every_channel_with_spend_is_below(
+    built,
+    ops_campaign,  # noqa: F811
+) -> None:
+    """Probing a card with variable_cost_rate 0.95: the unit margin went below the discount depth,
+    no break-even ROAS exists, and the section said '各渠道不作判断' (no channel judged) — hiding
+    the clearest verdict: at d ≥ m every unit loses, so every channel with spend is below
+    break-even whatever its ROAS. By hand: d = 15.5 % ≥ m = 10 %."""
+    import dataclasses
+    import json
+
+    from fupan.metrics.margin import channel_break_even, no_roas_breaks_even
+
+    assert no_roas_breaks_even(0.155, 0.10) and no_roas_breaks_even(0.0, -0.3)
+    assert not no_roas_breaks_even(0.155, 0.525) and not no_roas_breaks_even(None, 0.1)
+    assert not no_roas_breaks_even(0.1, float("nan"))
+    ch = pd.DataFrame({"gmv": [1e6, 0.0, 50.0], "spend": [1.0, 10.0, 0.0]}, index=list("abc"))
+    out = channel_break_even(ch, float("inf"))  # a ROAS of a million is still below
+    assert out.below_break_even.to_dict() == {"a": True, "b": True, "c": None}
+    losing = dataclasses.replace(
+        built.margin, break_even_roas=None, discount_depth=0.155, unit_margin=0.10
+    )
+    r = ops.ads(ops_campaign, losing)
+    spent = [str(c) for c in r.channels.index if r.channels.at[c, "spend"] > 0]
+    known = [c for c in spent if c not in r.unmatched]
+    assert not r.breaks_even and sorted(r.below_break_even) == sorted(known) and known
+    record = r.record()
+    assert record["break_even_roas"] is None and record["no_roas_breaks_even"] is True
+    json.dumps(record, allow_nan=False, default=str)  # no Infinity in case.json
+    for lang, said, unsaid in (
+        ("zh", "每卖一件都亏", "不作判断"),
+        ("en", "every unit sells at a loss", "no channel is judged"),
+    ):
+        page = str(sections.ads(r, Style(lang=lang)))
+        assert said in page and unsaid not in page and "15.5%" in page and "10.0%" in page
+    # a measured margin above the depth keeps its finite break-even ROAS
+    assert built.ads.breaks_even and built.ads.record()["no_roas_breaks_even"] is False

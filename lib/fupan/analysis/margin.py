@@ -6,6 +6,7 @@ METHODS.md §1.2, §1.4; from the extract's SKU × window aggregates and the pur
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -145,9 +146,11 @@ def margin_analysis(
             )
     except ValueError as exc:
         out["break_even_lift"], out["break_even_note"] = float("nan"), str(exc)
-    if out.get("break_even_roas") is not None and channels is not None and "spend" in channels:
+    # every unit at a loss (d ≥ m): no ROAS breaks even and every channel with spend is below
+    be = math.inf if mg.no_roas_breaks_even(depth, margin) else out.get("break_even_roas")
+    if be is not None and channels is not None and "spend" in channels:
         paid = channels[channels.spend.fillna(0) > 0]
-        table = mg.channel_break_even(paid, out["break_even_roas"])
+        table = mg.channel_break_even(paid, be)
         out["channels"] = table
         out["below_break_even"] = tuple(
             str(c) for c in table.index[table.below_break_even.eq(True)]

@@ -12,6 +12,7 @@ pacing), where each 口径 is stated.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,7 @@ from ..ingest.card.ops_plan import plan_frame
 from ..ingest.validate import Campaign
 from ..metrics import ads as ads_m
 from ..metrics import live as live_m
+from ..metrics import margin as margin_m
 from ..metrics import pacing as pacing_m
 from ..metrics import products as products_m
 from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
@@ -269,9 +271,11 @@ def ads(campaign: Campaign, margin_result: object) -> AdsResult:
     sold = ["gmv", "orders", "new_customers"]
     ch.loc[known, sold] = ch.loc[known, sold].fillna(0.0)
     be = d = m = None
-    if isinstance(margin_result, MarginAnalysis) and margin_result.break_even_roas is not None:
-        be = margin_result.break_even_roas
+    if isinstance(margin_result, MarginAnalysis):
         d, m = margin_result.discount_depth, margin_result.unit_margin
+        be = math.inf if margin_m.no_roas_breaks_even(d, m) else margin_result.break_even_roas
+        if be is None:
+            d = m = None
     cols = ["spend", "impressions", "clicks", "gmv", "orders", "new_customers"]
     channels = ads_m.channel_efficiency(ch[cols], be)
     tools = attribution = None

@@ -27,6 +27,7 @@ __all__ = [
     "igp_by_sku",
     "incremental_gross_profit",
     "incremental_spend",
+    "no_roas_breaks_even",
     "promo_elasticity",
     "roas",
     "roi",
@@ -343,20 +344,34 @@ def break_even_roas(discount: float, margin: float) -> float:
     return (1.0 - d) / (m - d)
 
 
+def no_roas_breaks_even(discount: float | None, margin: float | None) -> bool:
+    """Whether every unit sells at a loss, so that no ROAS breaks even.
+
+    口径: a measured discount depth d at or above a measured unit contribution margin m (a unit
+    at p^reg·(1 − d) contributes p^reg·(m − d) ≤ 0). False when either is not measured.
+    """
+    if discount is None or margin is None:
+        return False
+    d, m = float(discount), float(margin)
+    return math.isfinite(d) and math.isfinite(m) and max(d, 0.0) >= m
+
+
 def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
     """费比 and the 保本投产比 verdict per channel.
 
     口径: spend_ratio (费比) = spend / GMV (NaN without GMV); below_break_even = ROAS <
     ``be_roas`` for a channel with spend — one whose GMV is 0 is below (ROAS 0); ``None`` (not
     judged, never False) for a channel without spend or whose GMV is not known (NaN: a spend
-    channel the orders do not name); gap_to_break_even = ROAS − ``be_roas``.
+    channel the orders do not name); gap_to_break_even = ROAS − ``be_roas``. ``be_roas`` is
+    ``inf`` when no ROAS breaks even (:func:`break_even_roas` refused: the discount depth is at or
+    above the unit margin, every unit sells at a loss): every channel with spend is below.
 
     Parameters
     ----------
     channels : DataFrame
         Indexed by channel with ``gmv`` and ``spend`` (NaN or 0 where the channel has none).
     be_roas : float
-        The break-even ROAS (:func:`break_even_roas`), positive.
+        The break-even ROAS (:func:`break_even_roas`), positive; ``inf`` when none exists.
 
     Returns
     -------
@@ -367,13 +382,13 @@ def channel_break_even(channels: pd.DataFrame, be_roas: float) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        Missing columns, or a break-even ROAS that is not a positive finite number.
+        Missing columns, or a break-even ROAS that is not a positive number (NaN, 0, below 0).
     """
     missing = [c for c in ("gmv", "spend") if c not in channels.columns]
     if missing:
         raise ValueError(f"channels lacks column(s) {missing}; it has {list(channels.columns)}")
-    be = _money("be_roas", be_roas)
-    if be <= 0:
+    be = float(be_roas) if be_roas == math.inf else _money("be_roas", be_roas)
+    if not be > 0:
         raise ValueError(f"the break-even ROAS must be positive, got {be_roas}")
     gmv = channels["gmv"].astype(float)
     spend = channels["spend"].astype(float)

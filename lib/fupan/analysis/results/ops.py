@@ -8,6 +8,7 @@ See :mod:`fupan.analysis.results` (imports no analysis code).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -143,8 +144,9 @@ class AdsResult:
     """Ad efficiency by channel, tool and plan; attributed vs order-channel GMV.
 
     By channel with the 保本投产比 (the margin analysis's (1 − d)/(m − d), with its discount depth
-    d and unit contribution margin m; None when it was not computed); the gap between the
-    platform's attributed GMV and the order-channel GMV.
+    d and unit contribution margin m; None when it was not computed; ``inf`` when d ≥ m: every
+    unit sells at a loss, no ROAS breaks even and every channel with spend is below); the gap
+    between the platform's attributed GMV and the order-channel GMV.
     """
 
     channels: pd.DataFrame
@@ -161,6 +163,11 @@ class AdsResult:
         return [str(c) for c in b.index if b[c] is True]
 
     @property
+    def breaks_even(self) -> bool:
+        """False when every unit sells at a loss (no ROAS breaks even, ``break_even_roas`` inf)."""
+        return self.break_even_roas is None or math.isfinite(self.break_even_roas)
+
+    @property
     def unmatched(self) -> list[str]:
         """Spend channels the orders do not name: their GMV, ROAS and verdict are not known."""
         c = self.channels
@@ -170,7 +177,8 @@ class AdsResult:
         """The JSON-ready form kept in case.json."""
         cols = ["spend", "gmv", "roas", "spend_ratio", "ctr", "cpc", "cpm", "cost_per_order"]
         return {
-            "break_even_roas": self.break_even_roas,
+            "break_even_roas": self.break_even_roas if self.breaks_even else None,
+            "no_roas_breaks_even": not self.breaks_even,
             "below_break_even": self.below_break_even,
             "channels": self.channels[cols].to_dict(orient="index"),
         }

@@ -224,6 +224,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Break-even ROAS {be} (discount depth {d}, unit contribution margin {m}). Below "
         "break-even: {below}.",
     ),
+    "ops_ads_every_unit_loses": (
+        "折扣深度 {d} 不低于单位边际贡献率 {m}：每卖一件都亏，任何投产比都不保本。低于保本线的渠道：{below}（全部有花费的渠道）。",
+        "The discount depth {d} is at or above the unit contribution margin {m}: every unit sells "
+        "at a loss and no ROAS breaks even. Below break-even: {below} (every channel with spend).",
+    ),
     "ops_ads_no_be": (
         "保本投产比未计算（需要订单的SKU与单位成本，且折扣深度低于单位边际贡献率），各渠道不作判断。",
         "No break-even ROAS (it needs the orders' SKU and unit cost, and a discount depth below "

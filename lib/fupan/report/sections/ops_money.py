@@ -118,10 +118,20 @@ def ads(result: AdsResult | Skip | None, style: Style) -> Html:
     if not isinstance(result, AdsResult):
         return skipped_note(result, style)
     lang = style.lang
-    if result.break_even_roas is not None:
-        below = style.pick("、", ", ").join(style.channel(c) for c in result.below_break_even) or t(
-            "ops_none", lang
-        )
+    below = style.pick("、", ", ").join(style.channel(c) for c in result.below_break_even) or t(
+        "ops_none", lang
+    )
+    if not result.breaks_even:
+        lead = [
+            t(
+                "ops_ads_every_unit_loses",
+                lang,
+                d=pct(result.discount_depth),
+                m=pct(result.unit_margin),
+                below=below,
+            )
+        ]
+    elif result.break_even_roas is not None:
         lead = [
             t(
                 "ops_ads_lead",
