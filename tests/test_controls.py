@@ -213,6 +213,37 @@ def test_a_control_that_does_not_fit_the_orders_is_a_validation_error(
     assert proc.returncode == 2 and code in proc.stderr
 
 
+def test_a_hero_sku_used_as_a_control_is_warned_with_where_it_sits(tmp_path):
+    """Probing: 香水 holding the hero SKU given as the control category and a hero SKU given as a
+    substitute were read as 'not promoted', without a word, and the control's lift came out
+    negative while the main lift said +¥65万. C1 (日用, the control category) and S1 (a
+    substitute) are made heroes here; P1, the promoted line, is a hero that is no control."""
+    folder = write(tmp_path / "c", card_=card(strategy={"hero_skus": ["P1", "C1", "S1"]}))
+    campaign = open_campaign(folder)  # a warning: the run goes on
+    campaign.con.close()
+    (w,) = [p for p in campaign.warnings if p.code == "control_holds_hero"]
+    assert w.severity == "warning" and w.file == "campaign.yaml" and w.row is not None
+    assert "C1（在对照品类 日用）" in w.zh and "S1（列在 controls.substitutes）" in w.zh
+    assert "C1 (in control category 日用)" in w.en and "S1 (listed in controls.substitutes)" in w.en
+    assert "P1" not in w.zh and "P1" not in w.en
+    plain = open_campaign(write(tmp_path / "plain", card_=card(strategy={"hero_skus": ["P1"]})))
+    plain.con.close()
+    assert not [p for p in plain.warnings if p.code.startswith("control_")]
+
+
+def test_control_categories_that_hold_every_order_are_warned(tmp_path):
+    """Every category of the orders given as a control: nothing promoted is left to compare. The
+    report said only '对照组无法使用' in its appendix; validation now says why, and where."""
+    folder = write(tmp_path / "c", card_=card(controls={"categories": ["日用", "美妆"]}))
+    campaign = open_campaign(folder)
+    campaign.con.close()
+    (w,) = [p for p in campaign.warnings if p.code == "control_is_everything"]
+    assert w.column == "controls.categories" and w.row is not None
+    assert "全部品类" in w.zh and "every order line" in w.en
+    proc = run_cli("validate", str(folder))
+    assert proc.returncode == 0 and "control_is_everything" in proc.stdout + proc.stderr
+
+
 def test_controls_and_costs_are_shown_in_the_report(tmp_path):
     folder = write(tmp_path / "c")
     proc = run_cli("run", str(folder), "--out", str(tmp_path / "out"), "--quiet")

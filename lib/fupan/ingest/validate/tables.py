@@ -129,6 +129,7 @@ def check_controls(con, folder: Path, card: CampaignCard) -> list[Problem]:
                     f"a control must be a {column} that has orders.",
                 )
             )
+    problems += _controls_against_the_promotion(con, folder, card)
     skus = c.substitutes + c.complements
     if c.categories and skus:
         inside = con.execute(
@@ -147,6 +148,68 @@ def check_controls(con, folder: Path, card: CampaignCard) -> list[Problem]:
                     zh=f"SKU {listed} 属于对照品类（controls.categories），不能同时作为替代品或互补品。",
                     en=f"SKU(s) {listed} belong to a control category (controls.categories) and cannot also be "
                     f"substitutes or complements.",
+                )
+            )
+    return problems
+
+
+def _controls_against_the_promotion(con, folder: Path, card: CampaignCard) -> list[Problem]:
+    """Warnings when the controls are not 'not promoted': a hero SKU (strategy.hero_skus) inside a
+    control category or named a substitute/complement — its lift is read as the control's and the
+    campaign's increment comes out too low; and control categories that hold every order line —
+    no promoted line is left to compare (the control analysis is then skipped)."""
+    c, heroes = card.controls, card.strategy.hero_skus
+    problems = []
+    at = card_line(folder, ("controls",))
+    inside = []
+    if heroes and c.categories:
+        inside = con.execute(
+            "SELECT DISTINCT sku, category FROM orders WHERE sku IN (SELECT unnest(?::VARCHAR[])) "
+            "AND category IN (SELECT unnest(?::VARCHAR[])) ORDER BY sku",
+            [heroes, c.categories],
+        ).fetchall()
+    named = [(h, "controls.substitutes" if h in c.substitutes else "controls.complements")
+             for h in heroes if h in c.substitutes or h in c.complements]  # fmt: skip
+    if inside or named:
+        said_zh = [f"{s}（在对照品类 {cat}）" for s, cat in inside] + [
+            f"{s}（列在 {k}）" for s, k in named
+        ]
+        said_en = [f"{s} (in control category {cat})" for s, cat in inside] + [
+            f"{s} (listed in {k})" for s, k in named
+        ]
+        problems.append(
+            Problem(
+                code="control_holds_hero",
+                file=CARD_FILE,
+                column="controls",
+                row=at,
+                severity="warning",
+                zh=f"主推款（strategy.hero_skus）被当作对照：{'、'.join(said_zh)}。对照应是未促销的"
+                f"商品；主推款的增长会被算作对照的变化，活动增量因此偏低。",
+                en=f"Hero SKUs (strategy.hero_skus) are used as controls: {', '.join(said_en)}. A "
+                f"control must not be promoted; a hero's growth is read as the control's and the "
+                f"campaign's increment comes out too low.",
+            )
+        )
+    if c.categories:
+        (left,) = con.execute(
+            "SELECT count(*) FROM orders WHERE category IS NULL OR category NOT IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [c.categories],
+        ).fetchall()[0]
+        if not left:
+            problems.append(
+                Problem(
+                    code="control_is_everything",
+                    file=CARD_FILE,
+                    column="controls.categories",
+                    row=card_line(folder, ("controls", "categories")),
+                    severity="warning",
+                    zh="对照品类（controls.categories）包含了订单里的全部品类：没有促销商品可比，"
+                    "对照组分析将跳过。对照应只列未参加活动的品类。",
+                    en="The control categories (controls.categories) hold every order line: no "
+                    "promoted line is left to compare, and the control analysis is skipped. List "
+                    "only categories outside the campaign.",
                 )
             )
     return problems
