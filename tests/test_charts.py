@@ -143,3 +143,23 @@ def test_funnel_user_axis_has_thousands_separators():
     assert "100,000" in labels and "400,000" in labels, labels
     assert all("," in x for x in labels if len(x) > 3), labels  # 0, 100,000 … 500,000
     assert ax.xaxis.get_offset_text().get_text() == ""
+
+
+def test_a_budgeted_channel_without_spend_is_drawn_at_zero_beside_its_budget():
+    """A budget of ¥5万 for a channel that spent nothing: validation warns its execution 'will show
+    0', but the pacing chart left the channel out. It is drawn now: a line flat at 0 and its
+    budget line; the spending channel's line ends at its cumulative sum (30 + 40 + 50)."""
+    days = pd.date_range("2025-11-01", periods=3, freq="D")
+    spend = pd.DataFrame({"date": days, "channel": "search", "spend": [30.0, 40.0, 50.0]})
+    style = Style("zh")
+    fig = charts.spend_pacing(
+        spend, {"search": 200.0, "douyin_live": 50_000.0}, days[0], days[-1], style
+    )
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    idle = lines[style.channel("douyin_live")]
+    assert list(idle.get_ydata()) == [0.0, 0.0, 0.0]
+    assert list(lines[style.channel("search")].get_ydata()) == [30.0, 70.0, 120.0]
+    levels = {
+        float(ln.get_ydata()[0]) for ln in fig.axes[0].get_lines() if ln.get_linestyle() == ":"
+    }
+    assert levels == {200.0, 50_000.0}

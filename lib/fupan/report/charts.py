@@ -160,13 +160,18 @@ def stockout_days(stock: pd.DataFrame, style: Style, top: int = 12) -> Figure:
 
 
 def spend_pacing(spend: pd.DataFrame, budget: dict[str, float], start, end, style: Style) -> Figure:
-    """Cumulative spend per channel through the campaign against each channel's budget."""
+    """Cumulative spend per channel through the campaign against each channel's budget; a channel
+    with a budget and no spend in the campaign is drawn at 0 beside its budget line (it was left
+    out, so the chart hid the budget nobody spent)."""
     s = spend[spend.date.between(pd.Timestamp(start), pd.Timestamp(end))]
     cum = (
         s.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum")
         .fillna(0)
         .cumsum()
     )
+    idle = [c for c, b in budget.items() if b > 0 and c not in cum.columns]
+    if idle and len(cum):
+        cum = cum.reindex(columns=[*cum.columns, *idle], fill_value=0.0)
     with _style():
         fig, ax = plt.subplots(figsize=(11, 3.8))
         for colour, channel in zip(
