@@ -192,6 +192,26 @@ def test_refunds_of_the_last_windows_are_marked_not_mature(demo, card, demo_dir)
     assert "burst" in rm.immature and "baseline" not in rm.immature
 
 
+def test_a_window_without_sales_is_not_named_as_waiting_for_refunds(demo):
+    """Probing orders cut from the post window: its refund rate read '—' (not measured), yet the
+    footnote listed 返场期 among the windows whose refunds had not settled. A window without sales
+    has no refund to wait for; the others are still marked."""
+    import re
+
+    from fupan.format import Style
+    from fupan.report import render
+
+    rm = demo.refund_maturity
+    assert {"burst", "post"} <= set(rm.immature)
+    keys = ("gmv", "refunds", "refund_rate", "net_gmv")
+    empty = demo.kpis.copy()
+    empty.loc["post", list(keys)] = [0.0, 0.0, float("nan"), 0.0]
+    for kpis, listed in ((demo.kpis, True), (empty, False)):
+        page = re.sub(r"<[^>]+>", " ", str(render.window_table(kpis, keys, Style("zh"), rm)))
+        note = page.split("退款未完结：")[1]
+        assert "爆发期" in note and ("返场期" in note) is listed, note
+
+
 def test_an_old_record_still_loads_and_is_marked(tmp_path):
     """A record of 口径 2025.11-1 (day-summed UV, per-order 客单价, ``return_rate``) reads as it is,
     marked as computed under its version, its renamed key readable under the new name."""

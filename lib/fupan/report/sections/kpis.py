@@ -97,7 +97,9 @@ def window_table(
     """KPIs (rows) by window (columns); with ``maturity`` (:class:`RefundMaturity`) the refund
     figures of windows measured too soon are marked 退款未完结, with a note saying when."""
     phases = list(kpis.index)
-    immature = set(getattr(maturity, "immature", ()) or ())
+    # a window without sales has no refund to wait for: it is not marked
+    sold = kpis["gmv"].fillna(0) > 0 if "gmv" in kpis else pd.Series(True, index=kpis.index)
+    immature = {p for p in getattr(maturity, "immature", ()) or () if p in sold and sold[p]}
     refund_keys = {"refund_rate", "refunds", "net_gmv"}
 
     def cell(p: str, k: str) -> str:
@@ -106,12 +108,12 @@ def window_table(
 
     rows = [[kpi_name(k, style.lang)] + [cell(p, k) for p in phases] for k in keys]
     out = table([t("kpi", style.lang)] + [phase_name(p, style.lang) for p in phases], rows, style)
-    if immature and refund_keys & set(keys):
-        shown = [p for p in phases if p in immature]
+    marked = [p for p in phases if any(cell(p, k).endswith(" *") for k in refund_keys & set(keys))]
+    if marked:
         note_text = t(
             "refund_immature",
             style.lang,
-            windows=join([phase_name(p, style.lang) for p in shown], style.lang),
+            windows=join([phase_name(p, style.lang) for p in marked], style.lang),
             measured_on=maturity.measured_on,
             days=maturity.maturity_days,
         )
