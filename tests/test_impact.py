@@ -262,6 +262,66 @@ def test_the_summary_gives_the_lift_with_its_interval_and_sign(standard_retro):
     assert "sold ¥160K less than expected" in line(loss, "en")
 
 
+def test_the_repeat_finding_says_significant_both_ways_and_nothing_on_a_short_history(
+    standard_retro,
+):
+    """On UCI Online Retail the section said '差 +8.9pp（…，差异显著）' and the finding
+    '（差异不显著）': only 'significantly worse' had its own words. Significantly better is a win
+    now; and when the orders begin under 90 days before the baseline (its 'organic new' buyers
+    mostly old ones, as validation warns) the finding draws no verdict either way."""
+    import dataclasses
+
+    from fupan.analysis.findings import _impact
+
+    r, _ = standard_retro
+    c = r.customers
+    q = c.quality
+
+    def finding(diff, p, comparable=True):
+        test = dataclasses.replace(q.test, diff=diff, p_value=p)
+        cust = dataclasses.replace(
+            c, quality=dataclasses.replace(q, test=test), organic_comparable=comparable
+        )
+        (f,) = [f for f in _impact(r.style, cust, None, None) if f.metric == "repeat_rate"]
+        return f
+
+    better = finding(0.089, 0.0009)
+    assert better.kind == "win" and "显著高于" in better.zh and "不显著" not in better.zh
+    assert "significantly above" in better.en
+    worse = finding(-0.089, 0.0009)
+    assert worse.kind == "miss" and "显著低于" in worse.zh
+    plain = finding(0.01, 0.4)
+    assert plain.kind == "note" and "差异不显著" in plain.zh
+    short = finding(-0.137, 0.0001, comparable=False)
+    assert short.kind == "note" and "不可比" in short.zh and "显著" not in short.zh
+    assert "not comparable" in short.en
+    assert c.organic_comparable  # the demo's year of history before its baseline
+
+
+def test_orders_beginning_just_before_the_baseline_make_organic_new_not_comparable(
+    demo_dir, tmp_path
+):
+    """The demo with its orders cut to begin 30 days before the baseline (validation warns
+    short_history_baseline): the customer analysis marks its 'organic new' as not comparable;
+    89 days before the baseline is still short, 90 is not (the warning's rule)."""
+    import shutil
+
+    card = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))
+    base = pd.Timestamp(card["windows"]["baseline"][0])
+    got = {}
+    for days in (30, 90):
+        folder = tmp_path / str(days)
+        shutil.copytree(demo_dir, folder)
+        orders = pd.read_parquet(folder / "orders.parquet")
+        orders[orders.order_time >= base - pd.Timedelta(days=days)].to_parquet(
+            folder / "orders.parquet"
+        )
+        r = fupan.load_retrospective(folder)
+        warned = any(w.code == "short_history_baseline" for w in r.campaign.warnings)
+        got[days] = (r.customers.organic_comparable, warned)
+    assert got == {30: (False, True), 90: (True, False)}
+
+
 def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     demo_dir, standard_retro, tmp_path
 ):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..ingest.history import BASELINE_HISTORY_DAYS
 from ..metrics import customers as cu
 from ..metrics.lifetime import value_by_cohort
 from .results import CustomerAnalysis, CustomerValue
@@ -123,6 +124,10 @@ def customer_analysis(
         rfm=rfm,
         rfm_thresholds=segments.attrs.get("thresholds", {}),
         cohorts=cu.cohort_matrix(o, freq="M"),
+        organic_comparable=bool(
+            o.order_ts.min().normalize()
+            <= pd.Timestamp(windows.baseline.start) - pd.Timedelta(days=BASELINE_HISTORY_DAYS)
+        ),
     )
 
 

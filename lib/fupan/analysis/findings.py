@@ -15,6 +15,7 @@ import pandas as pd
 from ..dictionary import KPI_DEFINITIONS
 from ..format import OPS, Style, pct
 from ..i18n import kpi_name, phase_name, phase_span, step_label, t
+from ..ingest.history import BASELINE_HISTORY_DAYS
 from .finding_events import events
 from .finding_events import finding as _finding
 from .results import (
@@ -294,17 +295,28 @@ def _impact(
     out = []
     if isinstance(customers, CustomerAnalysis) and customers.quality.test is not None:
         q, test = customers.quality, customers.quality.test
-        worse = test.diff < 0 and test.p_value < REPEAT_ALPHA
+        significant = test.p_value < REPEAT_ALPHA
+        if not customers.organic_comparable:  # 'organic new' are mostly old buyers: no verdict
+            kind, key = "note", "finding_repeat_short_history"
+        elif significant:
+            kind, key = (
+                ("miss", "finding_repeat_below")
+                if test.diff < 0
+                else ("win", "finding_repeat_above")
+            )
+        else:
+            kind, key = "note", "finding_repeat_against"
         out.append(
             _finding(
                 style,
-                "miss" if worse else "note",
-                f"finding_repeat_{'below' if worse else 'against'}",
+                kind,
+                key,
                 lambda s: {
                     "k": q.k,
                     "campaign": pct(q.campaign.rate),
                     "organic": pct(q.organic.rate),
                     "p": test.p_value,
+                    "days": BASELINE_HISTORY_DAYS,
                 },
                 abs(test.diff) * 5,
                 "repeat_rate",

@@ -248,6 +248,10 @@ class CustomerAnalysis:
     rfm: pd.DataFrame
     rfm_thresholds: Mapping[str, float]
     cohorts: pd.DataFrame
+    #: whether the 'organic new' cohort is one: the orders begin at least
+    #: :data:`fupan.ingest.history.BASELINE_HISTORY_DAYS` before the baseline (else its buyers
+    #: are mostly old ones seen for the first time, and no verdict is drawn against them)
+    organic_comparable: bool = True
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

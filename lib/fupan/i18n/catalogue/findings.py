@@ -53,6 +53,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Campaign new customers repeat within {k} days at {campaign}, significantly below "
         "{organic} for organic new customers.",
     ),
+    "finding_repeat_above": (
+        "活动新客{k}天复购率 {campaign}，显著高于自然新客 {organic}。",
+        "Campaign new customers repeat within {k} days at {campaign}, significantly above "
+        "{organic} for organic new customers.",
+    ),
+    "finding_repeat_short_history": (
+        "活动新客{k}天复购率 {campaign}，对比“自然新客” {organic}：订单历史在基线期前不足 {days} "
+        "天，“自然新客”多半是老客，两者不可比，不作判断。",
+        "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
+        "'organic new' customers: the order history begins under {days} days before the baseline, "
+        "so most 'organic new' customers are old ones — not comparable, no verdict.",
+    ),
     "finding_repeat_against": (
         "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（差异不显著）。",
         "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
