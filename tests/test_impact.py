@@ -349,3 +349,35 @@ def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     assert weeks == 10  # by hand: 70 days
     page = str(lift(short.lift, short.style.__class__("en")))
     assert "only 10 week(s) before the baseline ends" in page
+
+
+def test_one_channel_is_neither_the_fastest_nor_the_slowest():
+    """CDNOW's orders name no channel ('unknown', the only one): the report called it both the
+    fastest-growing and the slowest-growing channel, and the slowest became one of the three
+    problems. Two channels are ranked (by hand: a 2.0×, b 0.5× per day); one is not."""
+    from types import SimpleNamespace
+
+    from fupan.analysis.findings import _channel_growth
+    from fupan.format import Style
+
+    kpis = pd.DataFrame({"days": [10, 5]}, index=["baseline", "campaign"])
+
+    def findings(channels):
+        rows = [
+            (p, c, g)
+            for c, (b, k) in channels.items()
+            for p, g in (("baseline", b), ("campaign", k))
+        ]
+        w = pd.DataFrame(rows + [("campaign", "_all", 1.0)], columns=["phase", "channel", "gmv"])
+        return {
+            f.kind: f.zh for f in _channel_growth(Style("zh"), kpis, SimpleNamespace(windows=w))
+        }
+
+    assert findings({"unknown": (100.0, 80.0)}) == {}
+    two = findings({"a": (100.0, 100.0), "b": (100.0, 25.0)})
+    assert (
+        "a" in two["win"]
+        and "2.0 倍" in two["win"]
+        and "b" in two["miss"]
+        and "0.5 倍" in two["miss"]
+    )

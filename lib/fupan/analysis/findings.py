@@ -110,7 +110,7 @@ def _channel_growth(style: Style, kpis: pd.DataFrame, agg: Aggregates) -> list[F
             per_day.baseline / kpis.at["baseline", "days"]
         )
         idx = idx.replace([np.inf, -np.inf], np.nan).dropna()
-        if len(idx):
+        if len(idx) >= 2:  # one channel is no ranking: it would be both the fastest and slowest
             best, worst = idx.idxmax(), idx.idxmin()
             out.append(
                 _finding(
