@@ -854,3 +854,21 @@ def report_problems(
         except KeyError as exc:
             add(f"no anomaly section: {exc}")
     return problems
+
+
+def plain_reversals(raw: pd.DataFrame, x: pd.DataFrame) -> dict:
+    """Line index → time of the C-line reversing it, by a loop (not fupan's merge): each C-line
+    of a customer, in time order, takes the latest line of the same customer, StockCode and
+    quantity at or before it, unless an earlier C-line took that line (then it reverses none)."""
+    lines: dict = {}
+    for i, row in x.sort_values("InvoiceDate", kind="stable").iterrows():
+        key = (row.CustomerID, row.StockCode, row.Quantity)
+        lines.setdefault(key, []).append((row.InvoiceDate, i))
+    c = raw[raw.InvoiceNo.str.startswith("C").astype(bool) & raw.CustomerID.notna()]
+    taken: dict = {}
+    for row in c[c.Quantity < 0].sort_values("InvoiceDate", kind="stable").itertuples():
+        before = [i for t, i in lines.get((row.CustomerID, row.StockCode, -row.Quantity), [])
+                  if t <= row.InvoiceDate]  # fmt: skip
+        if before and before[-1] not in taken:
+            taken[before[-1]] = row.InvoiceDate
+    return taken

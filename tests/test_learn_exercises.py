@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from campaigns import plain_reversals
 from fupan.learn import build, exercises
 from fupan.learn.exercises import NOT_ATTEMPTED, RIGHT, WRONG
 
@@ -176,8 +177,13 @@ def _uci_expected() -> dict[str, float]:
     no_id = raw["CustomerID"].isna()
     kept = valid & ~no_id
     dup = raw.duplicated(keep="first")
-    # month-12 retention of the first monthly cohort
-    lines = raw[kept]
+    # month-12 retention of the first monthly cohort, over the lines not cancelled: a line a
+    # C-line reverses within a day is cancelled (plain_reversals, a loop)
+    at = pd.Series(plain_reversals(raw, raw[kept]), dtype="datetime64[ns]")
+    cancelled = (at - raw.loc[at.index, "InvoiceDate"] <= pd.Timedelta(days=1)).reindex(
+        raw.index, fill_value=False
+    )
+    lines = raw[kept & ~cancelled]
     month = lines["InvoiceDate"].dt.to_period("M")
     first = month.groupby(lines["CustomerID"]).transform("min")
     cohort0 = first.min()

@@ -114,14 +114,26 @@ effect
 # %% [markdown]
 # fupan 的做法（`fupan.demo.realdata.uci_order_lines`）是第 4 行：去掉取消单、无客户号和非正数量/价格的行，
 # **保留**完全重复的行（同一发票里同一商品录了两次，可能是真的买了两次；案例卡写 `duplicate_lines: keep`）。
+# 但去掉取消单还不够：取消发票冲销的是更早的一行（同一客户、同一商品、同样数量）。fupan 找到被冲销的行：
+# 一天内冲销的按**已取消**计（不计入GMV），之后冲销的按**全额退款**计（计入GMV、从净GMV中扣除）。
+# 2011-12-09 那张 £168,469.60 的发票 581483，12 分钟后就被 C581484 冲销了——只去掉取消单，它就成了“最大的一单”。
 # fupan's choice is row 4: exact duplicates are kept (the same item twice on one invoice may be
-# two real purchases; the card says `duplicate_lines: keep`).
+# two real purchases; the card says `duplicate_lines: keep`). Dropping the C-lines is not enough:
+# each reverses an earlier line (same customer, item and quantity). fupan marks that line
+# cancelled when reversed within a day (not in GMV), refunded when later (in GMV, out of net GMV).
+# Invoice 581483 (£168,469.60, 2011-12-09) was reversed by C581484 twelve minutes later — with
+# the C-lines merely dropped it would be the data's biggest order.
 
 # %%
 lines = uci_order_lines(data.UCI)
 assert len(lines) == effect.loc["去掉非正数量/价格 − qty or price ≤ 0", "lines"]
+display(lines.groupby("status").agg(lines=("order_id", "size"), paid=("paid_amount", "sum")))
 orders = (
-    lines.assign(order_ts=pd.to_datetime(lines["order_time"]))
+    lines[lines["status"] != "cancelled"]
+    .assign(
+        order_ts=lambda x: pd.to_datetime(x["order_time"]),
+        paid_amount=lambda x: x["paid_amount"] - x["refund_amount"],  # net of returns
+    )
     .groupby("order_id")
     .agg(user_id=("user_id", "first"), order_ts=("order_ts", "min"), net=("paid_amount", "sum"))
     .reset_index()

@@ -10,10 +10,17 @@ into a campaign folder in fupan's input contract:
   ``paid_amount`` = Quantity × UnitPrice (pounds, so the card's currency is GBP);
 - ``channel`` = the buyer's market: ``uk`` for the United Kingdom, ``eu`` for the EU member states of
   2011 and ``intl`` for the rest;
-- dropped, and said so in the card: cancellation invoices (InvoiceNo ``C…``, negative quantities;
-  they carry no link to the invoice they cancel), lines with no CustomerID (guest checkouts: they
-  cannot be told apart as customers), lines with a non-positive quantity or price (stock
-  adjustments, bad debt write-offs). Exact duplicate lines are kept (``duplicate_lines: keep``).
+- cancellation invoices (InvoiceNo ``C…``, negative quantities) carry no link to the invoice they
+  cancel; one that exactly reverses an earlier line of the same customer (same StockCode, same
+  quantity) — the latest such line not yet reversed — marks that line: ``cancelled`` when it came
+  within :data:`CANCEL_DAYS` day of it (the order never shipped: 581483, 80,995 units for
+  £168,469.60 on 2011-12-09 09:15, cancelled at 09:27), else ``refunded`` with its whole amount as
+  ``refund_amount`` (a return). Counted as paid, the 4,032 reversed lines (£495k) put a cancelled
+  £16.8万 order into the 2011 dip. C-lines that reverse no line exactly (part quantities,
+  discounts, lines of another export period) are dropped;
+- dropped, and said so in the card: lines with no CustomerID (guest checkouts: they cannot be
+  told apart as customers), lines with a non-positive quantity or price (stock adjustments, bad
+  debt write-offs). Exact duplicate lines are kept (``duplicate_lines: keep``).
 
 The shop trades on weekdays and Sundays and never on Saturdays: a real shop with a structurally
 zero weekday. There are no behaviour events, spend or inventory tables.
@@ -81,8 +88,42 @@ def default_uci_path(root: Path | None = None) -> Path:
     return root.parent / UCI_RELATIVE
 
 
+#: a cancellation invoice this many days or less after the line it reverses cancels the order;
+#: later it is a return (the line is refunded)
+CANCEL_DAYS = 1
+
+
+def _reversals(raw: pd.DataFrame, lines: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """For each of ``lines`` (positive, with a customer): the time of the C-line that exactly
+    reverses it (NaT if none) — the latest line (the last written of one time) of the same
+    customer, StockCode and quantity
+    at or before the C-line, each line reversed at most once (a C-line whose line was taken by an
+    earlier one reverses nothing)."""
+    c = raw[
+        raw["InvoiceNo"].str.startswith("C").astype(bool)
+        & raw["CustomerID"].notna()
+        & (raw["Quantity"] < 0)
+    ]
+    keys = ["CustomerID", "StockCode", "_q"]
+    left = c.assign(_q=-c["Quantity"], _t=c["InvoiceDate"]).sort_values("_t", kind="stable")
+    right = lines.assign(_q=lines["Quantity"], _line=lines.index, _t=lines["InvoiceDate"])
+    hit = pd.merge_asof(
+        left[[*keys, "_t"]].rename(columns={"_t": "_cancel"}),
+        right.sort_values("_t", kind="stable")[[*keys, "_t", "_line"]],
+        left_on="_cancel",
+        right_on="_t",
+        by=keys,
+        direction="backward",
+    ).dropna(subset=["_line"])
+    hit = hit.drop_duplicates("_line", keep="first")
+    at = pd.Series(pd.NaT, index=lines.index, dtype="datetime64[ns]")
+    at.loc[hit["_line"].astype(lines.index.dtype).to_numpy()] = hit["_cancel"].to_numpy()
+    return at, at - lines["InvoiceDate"]
+
+
 def uci_order_lines(path: Path | str) -> pd.DataFrame:
-    """The UCI lines in fupan's order contract (see the module docstring for what is dropped)."""
+    """The UCI lines in fupan's order contract (see the module docstring for what is dropped
+    and how a cancellation invoice marks the line it reverses)."""
     raw = pd.read_parquet(path, columns=UCI_COLUMNS)
     keep = (
         ~raw["InvoiceNo"].str.startswith("C").astype(bool)
@@ -91,6 +132,12 @@ def uci_order_lines(path: Path | str) -> pd.DataFrame:
         & (raw["UnitPrice"] > 0)
     )
     lines = raw[keep]
+    cancelled_at, lag = _reversals(raw, lines)
+    reversed_ = cancelled_at.notna()
+    soon = reversed_ & (lag <= pd.Timedelta(days=CANCEL_DAYS))
+    paid = (lines["Quantity"] * lines["UnitPrice"]).round(2)
+    status = pd.Series("paid", index=lines.index).mask(soon, "cancelled")
+    status = status.mask(reversed_ & ~soon, "refunded")
     channel = lines["Country"].map(
         lambda c: "uk" if c == "United Kingdom" else "eu" if c in EU_2011 else "intl"
     )
@@ -99,11 +146,12 @@ def uci_order_lines(path: Path | str) -> pd.DataFrame:
             "order_id": lines["InvoiceNo"].astype(str).to_numpy(),
             "user_id": lines["CustomerID"].astype("int64").astype(str).to_numpy(),
             "order_time": lines["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
-            "paid_amount": (lines["Quantity"] * lines["UnitPrice"]).round(2).to_numpy(),
+            "paid_amount": paid.to_numpy(),
             "sku": lines["StockCode"].astype(str).to_numpy(),
             "quantity": lines["Quantity"].astype("int64").to_numpy(),
             "channel": channel.to_numpy(),
-            "status": "paid",
+            "status": status.to_numpy(),
+            "refund_amount": paid.where(reversed_ & ~soon, 0.0).to_numpy(),
         }
     )
 
@@ -143,7 +191,8 @@ def uci_campaign(
             "market": "UCI Online Retail (Chen, Sain & Guo 2012, CC BY 4.0): a UK online gift retailer, "
             "many of whose customers are wholesalers.",
             "product": "All-occasion gifts. No promotion is recorded in the data: the windows mark its "
-            "seasonal peak, not a planned campaign.",
+            "seasonal peak, not a planned campaign. A line a cancellation invoice reverses exactly "
+            "is cancelled (within a day) or refunded (later).",
         },
         "tables": {"orders": "orders.parquet"},
         "duplicate_lines": "keep",

@@ -23,9 +23,11 @@ _UCI_MARKET = (
 )
 _UCI_UNKNOWN = (
     "数据中没有促销、投放、流量与库存记录：窗口标的是季节高峰，不是计划的活动；转化率、投产比、利润ROI与断货无法测量；"
-    "取消单、无客户编号的行与非正数量的行已剔除。No promotion, spend, traffic or stock is recorded: the windows "
-    "mark a seasonal peak, not a planned campaign; CR, ROAS, margin ROI and stock-outs cannot be measured; "
-    "cancellations, lines without a CustomerID and non-positive quantities are dropped."
+    "取消发票（C 开头）冲销的原订单行：一天内冲销按已取消计，之后按全额退款计；无客户编号的行与非正数量的行已剔除。"
+    "No promotion, spend, traffic or stock is recorded: the windows mark a seasonal peak, not a "
+    "planned campaign; CR, ROAS, margin ROI and stock-outs cannot be measured; a line a "
+    "cancellation invoice reverses is cancelled (within a day) or refunded (later); lines "
+    "without a CustomerID and non-positive quantities are dropped."
 )
 _UCI_TAGS = [
     "真实数据",
@@ -252,13 +254,13 @@ REAL: tuple[RealSeed, ...] = (
             },
             "retrospective": {
                 "went_well": [
-                    "2011年11月是数据中GMV与订单数最高的一个月（约£116万、2,657单），日均GMV指数约148（8–9月基线=100）",
+                    "2011年11月是数据中GMV与订单数最高的一个月（约£115万、2,648单），日均GMV指数约147（8–9月基线=100）",
                     "旺季的首购客30天内再次下单的比例高于非旺季的首购客",
                 ],
                 "to_improve": [
                     "爆发期新客占比（约19%）低于基线（约26%）：旺季主要靠老买家加单，不是拉新",
-                    "回落期只有9天（数据止于2011-12-09），且12月9日一张约£16.8万的批发单占当天GMV的九成："
-                    "回落期反而高于预期，透支无法评估",
+                    "回落期只有9天（数据止于2011-12-09 12:50），透支无法评估；12月9日一张约£16.8万的批发单"
+                    "12分钟后即被取消（C581484），按已取消计，不计入GMV",
                     "没有促销、投放与库存记录，无法区分季节性与经营动作的效果",
                     "批发与零售买家混在一起，客单价与新客质量被少数大买家主导",
                 ],
