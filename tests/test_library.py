@@ -241,6 +241,37 @@ def test_tampered_record_is_refused_on_archive(filed: dict[str, Path], tmp_path:
     assert proc.returncode == 2 and not fresh.exists()
 
 
+@pytest.mark.parametrize("version", [99, 0, -3, "1"])
+def test_a_record_of_another_schema_version_is_refused_with_its_hash_resealed(
+    filed: dict[str, Path], tmp_path: Path, version
+) -> None:
+    """A case.json of schema 99 (as another fupan would write it: the content hash resealed) was
+    read as schema 1 and ranked and published. It is refused, naming the version read and the
+    one this fupan reads, in both languages; a record missing a key names the key, with no
+    pydantic link."""
+    import hashlib
+
+    from fupan.cases.record import canonical
+    from fupan.errors import CaseRecordError
+
+    rec = json.loads((filed["run"] / "case.json").read_text(encoding="utf-8"))
+    rec["schema_version"] = version
+    rec["content_sha256"] = hashlib.sha256(canonical(rec).encode()).hexdigest()
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CaseRecordError) as err:
+        read_record(path)
+    said = str(err.value)
+    assert f"schema_version 为 {version!r}" in said and "只读 1" in said
+    assert f"schema_version is {version!r}" in said and "reads 1 only" in said
+    del rec["schema_version"]
+    path.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CaseRecordError) as err:
+        read_record(path)
+    assert "schema_version" in str(err.value) and "键缺失" in str(err.value)
+    assert "https://" not in str(err.value)
+
+
 def test_tampered_case_is_refused_on_read(filed: dict[str, Path], tmp_path: Path) -> None:
     from fupan.cases.site.build import load_library
 

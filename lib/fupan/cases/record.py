@@ -159,10 +159,26 @@ def read_record(path: Path) -> dict[str, Any]:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         CaseRecord.model_validate(record)
-    except (OSError, ValueError, pydantic.ValidationError) as exc:
+    except pydantic.ValidationError as exc:  # name the keys, without pydantic's links
+        said = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(record)'}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise CaseRecordError(
+            f"{path}: 不是有效的案例记录（键缺失或类型不符） / not a valid case record (keys "
+            f"missing or of the wrong type): {said}"
+        ) from None
+    except (OSError, ValueError) as exc:
         raise CaseRecordError(
             f"{path}: 无法读取案例记录 / not a valid case record: {exc}"
         ) from None
+    version = record["schema_version"]
+    if type(version) is not int or version != SCHEMA_VERSION:
+        raise CaseRecordError(
+            f"{path}: 案例记录的 schema_version 为 {version!r}，本版本 fupan 只读 {SCHEMA_VERSION}："
+            f"请用写它的 fupan 版本读取，或用本版本重新运行该活动 / schema_version is {version!r}; "
+            f"this fupan reads {SCHEMA_VERSION} only: read it with the fupan that wrote it, or run "
+            f"the campaign again with this one"
+        )
     expected = hashlib.sha256(canonical(record).encode()).hexdigest()
     if record.get("content_sha256") != expected:
         raise CaseRecordError(
