@@ -79,3 +79,25 @@ def test_a_mistake_on_the_command_line_is_not_called_a_failed_validation(tmp_pat
         "命令参数有误：发现 1 个问题 / Invalid command line: 1 problem(s)"
     )
     assert "option --lang (bad_option)" in proc.stderr and "校验失败" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("run",), "缺少必需的参数", "Missing argument"),
+        (("run", "x", "--bogus"), "没有这个选项", "No such option: --bogus"),
+        (("demo", "--out", "x", "--scale", "abc"), "值无效", "Invalid value for '--scale'"),
+        (("compare", "x", "-k=0"), "值无效", "Invalid value for '-k'"),
+    ],
+)
+def test_a_command_line_mistake_is_said_in_both_languages_without_a_traceback(
+    tmp_path, args, zh, en
+):
+    """typer 0.29 raises the usage errors of the click it ships within itself, which the entry
+    point did not know: `fupan run` without a folder, an unknown option, `--scale abc` or `-k=0`
+    printed a Python traceback and exited 1. Each is a Chinese line, click's English message
+    and exit 2."""
+    proc = run_cli(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and zh in proc.stderr and en in proc.stderr
+    assert not list(tmp_path.iterdir())  # nothing written

@@ -548,6 +548,44 @@ def _os_error(exc: OSError) -> str:
     )
 
 
+def _usage_errors() -> tuple[type, ...]:
+    """The command-line usage errors: click's, and those of the click typer ships within itself
+    (typer 0.29 raises its own ``typer._click`` classes, which are not click's)."""
+    import click
+
+    found: list[type] = [click.exceptions.ClickException]
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:  # a typer that uses click itself
+        return tuple(found)
+    return (*found, ClickException)
+
+
+def _aborts() -> tuple[type, ...]:
+    import click
+
+    return (click.exceptions.Abort, typer.Abort)
+
+
+#: click's usage errors in Chinese: the English message follows
+_USAGE_ZH = {
+    "MissingParameter": "缺少必需的参数或选项",
+    "NoSuchOption": "没有这个选项",
+    "BadParameter": "参数或选项的值无效（例如应为数字处写了文字）",
+    "BadOptionUsage": "选项用法有误",
+    "BadArgumentUsage": "参数用法有误",
+}
+
+
+def _usage_zh(exc: Exception) -> str:
+    """The Chinese line said before click's English usage error."""
+    kind = next(
+        (_USAGE_ZH[c.__name__] for c in type(exc).__mro__ if c.__name__ in _USAGE_ZH),
+        "命令行用法有误",
+    )
+    return f"命令行用法有误：{kind}（英文说明见下方；运行 fupan --help 查看用法）。"
+
+
 def main() -> None:
     try:
         code = app(standalone_mode=False)
@@ -559,13 +597,12 @@ def main() -> None:
         sys.exit(1)
     except (typer.Exit, SystemExit) as exc:
         sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
+        if isinstance(exc, _usage_errors()):
+            typer.echo(_usage_zh(exc), err=True)
+            exc.show()  # click's own English message with the command's usage
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, _aborts()):
             sys.exit(130)
         raise
     if isinstance(code, int) and code:  # outside standalone mode typer *returns* an Exit's code
