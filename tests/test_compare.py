@@ -649,3 +649,19 @@ def test_operator_text_is_escaped(base, tmp_path) -> None:
     page = benchmark_page(benchmark(base, lib), "zh")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_gmv_per_uv_definition_says_the_uv_it_divides_by(base) -> None:
+    """UV价值 showed ¥38.02 = GMV / period-distinct UV (the dictionary's UV) while its definition
+    said 'UV summed per day', which gives ¥19.96 on the same record. By hand from the record:
+    the value is GMV / uv, and the definition names the period-distinct count."""
+    from fupan.cases.kpis import METRICS
+
+    (m,) = [m for m in METRICS if m.key == "gmv_per_uv"]
+    c = base["kpis"]["campaign"]
+    assert c["uv_daily_sum"] > 1.2 * c["uv"]  # the two counts differ here
+    assert m.get(base) == pytest.approx(c["gmv"] / c["uv"], rel=1e-12)
+    assert "区间去重" in m.definition_zh and "按天" not in m.definition_zh
+    assert (
+        "distinct over the whole campaign" in m.definition_en and "per day" not in m.definition_en
+    )

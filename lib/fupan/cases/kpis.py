@@ -116,8 +116,9 @@ METRICS: tuple[Metric, ...] = (
         "GMV per UV",
         "money",
         True,
-        "活动整体GMV / 访客数 UV（UV 按天去重后加总）；金额为案例自身币种",
-        "campaign GMV / UV (distinct visitors per day, summed over days); in the case's own currency",
+        "活动整体GMV / 访客数 UV（活动整体的区间去重访客数，与字典中的访客数同口径）；金额为案例自身币种",
+        "campaign GMV / UV (visitors distinct over the whole campaign, the dictionary's UV); in "
+        "the case's own currency",
         _gmv_per_uv,
     ),
     _dict_metric("cr"),
