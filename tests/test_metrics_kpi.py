@@ -257,6 +257,21 @@ def test_buyers_are_compared_per_day_only_between_windows_of_a_like_length():
     assert "vs baseline" not in _cards(_kpi_frame(1))["Buyers"]
 
 
+def test_gmv_per_buyer_is_compared_only_between_windows_of_a_like_length():
+    """客单价 (GMV per distinct buyer) rises with a window's length — a buyer orders more often
+    over 68 days than over 28: UCI's card said '+43.7 %' where the 33-day burst alone gave
+    +12.6 %. By hand: ¥40,000 / 200 buyers = ¥200 against ¥4,000 / 20 = ¥200 over an equal
+    10-day baseline → +0.0 %; against a 1-day baseline, not compared."""
+    frames = {}
+    for base_days in (10, 1):
+        f = _kpi_frame(base_days)
+        f["aov_buyer"] = [40_000.0 / 200.0, 4_000.0 * base_days / (20.0 * base_days)]
+        frames[base_days] = _cards(f)
+    name = "Spend per buyer"  # 客单价 in English
+    assert "vs baseline +0.0%" in frames[10][name], frames[10][name]
+    assert "vs baseline" not in frames[1][name]
+
+
 def test_dollar_amounts_in_chart_labels_are_text_not_formulas():
     """A USD campaign's ROAS chart labels 'GMV $23.9K / $2.0K': matplotlib read the two $ as a
     formula and typeset what lay between them (a screenshot showed '(GMV 23.9□/2万)'). Each label

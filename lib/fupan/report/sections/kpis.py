@@ -47,9 +47,12 @@ PER_DAY = {"gmv", "net_gmv", "orders", "buyers", "uv", "new_customers", "spend"}
 #: against a 32-day campaign halved the visitors' rise, a 1-day baseline turned it negative; the
 #: day-summed count per day (日均访客, the dictionary's uv_daily_sum / days) is like for like
 PER_DAY_FROM = {"uv": "uv_daily_sum"}
-#: distinct-over-window counts without a day-summed column: compared per day only when the two
-#: windows are about as long (their lengths within this share), else not compared
-DISTINCT_PER_DAY = {"buyers"}
+#: figures over a window's distinct buyers, without a day-summed column: compared with the
+#: baseline only when the two windows are about as long (their lengths within this share), else
+#: not compared — buyers per day fall with the window's length, and GMV per buyer (客单价) rises
+#: with it (over 68 days a buyer orders more often than over 28: '+43.7 %' on UCI data where the
+#: 33-day burst alone gave +12.6 %)
+DISTINCT_PER_DAY = {"buyers", "aov_buyer"}
 SIMILAR_DAYS = 0.1
 
 
