@@ -322,6 +322,25 @@ def test_orders_beginning_just_before_the_baseline_make_organic_new_not_comparab
     assert got == {30: (False, True), 90: (True, False)}
 
 
+def test_the_lift_headline_says_when_the_campaign_interval_holds_zero(standard_retro):
+    """'活动期比无活动预期多卖 £21.2万' was stated as fact when that window's interval ran from
+    −£4.4万 to £45.2万 (UCI data, no campaign). The headline now gives the interval and says it
+    cannot be told from zero; the demo's clear lift is said as before."""
+    import dataclasses
+
+    from fupan.report.sections.impact import lift_headline
+
+    r, _ = standard_retro
+    assert "无法区分）" not in lift_headline(r.lift, r.style).split("；")[0].split("，其中")[0]
+    table = r.lift.table.copy()
+    table.loc["campaign", ["incremental", "lower", "upper"]] = [212_000.0, -44_000.0, 452_000.0]
+    wide = dataclasses.replace(r.lift, table=table)
+    zh = lift_headline(wide, r.style)
+    assert "多卖 ¥21.2万（95%可能范围 -¥4.4万 ~ ¥45.2万，与零无法区分）" in zh
+    en = lift_headline(wide, r.style.__class__("en"))
+    assert "(95% CI -¥44K to ¥452K: not distinguishable from zero)" in en
+
+
 def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     demo_dir, standard_retro, tmp_path
 ):

@@ -23,6 +23,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "活动期比无活动预期少卖 {amount}",
         "The campaign sold {amount} less than expected without it",
     ),
+    "lift_head_undecided": (
+        "（95%可能范围 {lower} ~ {upper}，与零无法区分）",
+        " (95% CI {lower} to {upper}: not distinguishable from zero)",
+    ),
     "lift_pull_forward_share": (
         "{head}，其中约 {amount}（{share}，95%可能范围 {lower} ~ {upper}）是从之后 {days} 天提前透支的；扣除后净增量 {net}。",
         "{head}; about {amount} of that ({share}, 95% CI {lower} to {upper}) was pulled forward from "

@@ -40,6 +40,8 @@ def lift_headline(result: LiftAnalysis, style: Style) -> str:
         lang,
         amount=m(abs(camp.incremental)),
     )
+    if camp.lower <= 0 <= camp.upper:  # 'sold more' is no fact when the interval holds zero
+        head += t("lift_head_undecided", lang, lower=m(camp.lower), upper=m(camp.upper))
     share = pf is not None and np.isfinite(pf["estimate"])
     if verdict == "pull_forward" and share:
         return t(
