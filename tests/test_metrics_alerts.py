@@ -70,3 +70,49 @@ def test_a_channel_with_too_few_orders_a_day_is_not_scored(orders_a_day, flagged
     assert (pd.Timestamp("2025-01-15") in set(live.date)) is flagged
     # without the rule the collapse is flagged whatever the volume
     assert pd.Timestamp("2025-01-15") in set(share_anomalies(daily, WINDOWS).date)
+
+
+def test_a_spike_in_one_channel_is_not_a_shortfall_in_another():
+    """2011-12-07 on UCI data: a one-off EU order (£19.9k against ~£4k a day) made the UK's share
+    fall while the UK's own GMV was ordinary; the UK was flagged '£4.9万 against £6.4万 expected'
+    and listed as a problem. By hand here: live 500, search 300, organic 200 a day; on 01-05
+    organic sells 2,000 — organic is flagged up, live and search (their own sales as usual) are
+    not; a real live collapse on 01-07 is still flagged, and the peak-day test above still
+    holds."""
+    rows = []
+    for day in pd.date_range("2025-01-01", "2025-01-10"):
+        for channel, v in (("live", 500.0), ("search", 300.0), ("organic", 200.0)):
+            v *= 1 + 0.01 * (day.day % 3)  # a little day-to-day noise
+            if channel == "organic" and day == pd.Timestamp("2025-01-05"):
+                v = 2_000.0
+            if channel == "live" and day == pd.Timestamp("2025-01-07"):
+                v = 50.0
+            rows.append((day, channel, v))
+    out = share_anomalies(pd.DataFrame(rows, columns=["date", "channel", "gmv"]), WINDOWS)
+    flagged = {
+        (d.strftime("%m-%d"), c, r > 0)
+        for d, c, r in zip(out.date, out.channel, out.rel_dev, strict=True)
+    }
+    assert ("01-05", "organic", True) in flagged and ("01-07", "live", False) in flagged
+    assert not {f for f in flagged if f[0] == "01-05" and f[1] != "organic"}
+    assert not {f for f in flagged if f[0] == "01-07" and f[1] != "live"}
+
+
+def test_a_channel_lagging_a_shop_wide_peak_is_still_flagged():
+    """On 01-05 live and search sell 3× their usual, organic only 1.2× — its own sales rose, but
+    it lagged a rise of the whole shop (the weighted median channel: 3×): flagged down; the
+    others are not flagged up for carrying the peak."""
+    rows = []
+    for day in pd.date_range("2025-01-01", "2025-01-10"):
+        peak = day == pd.Timestamp("2025-01-05")
+        for channel, v, k in (
+            ("live", 500.0, 3.0),
+            ("search", 300.0, 3.0),
+            ("organic", 200.0, 1.2),
+        ):
+            rows.append((day, channel, v * (1 + 0.01 * (day.day % 3)) * (k if peak else 1.0)))
+    out = share_anomalies(pd.DataFrame(rows, columns=["date", "channel", "gmv"]), WINDOWS)
+    assert [(d.strftime("%m-%d"), c) for d, c in zip(out.date, out.channel, strict=True)] == [
+        ("01-05", "organic")
+    ]
+    assert out.rel_dev.iloc[0] < 0

@@ -34,8 +34,15 @@ def share_anomalies(
     median share × the day's total. Phases with fewer than ``min_days`` days are not scored, nor
     a channel whose median orders a day in the phase are fewer than ``min_orders`` (``daily``'s
     ``orders``): a handful of orders swing its share by chance.
-    Shares sum to 1, so one channel's collapse lifts the others' shares too; rows are therefore
-    ranked by the money gap |actual − expected|, which the channel that moved dominates.
+    Shares sum to 1, so one channel's collapse lifts the others' shares and one channel's spike
+    lowers them: a flag is kept only when the channel itself moved. With r_c = the channel's value
+    over its phase median and r̃ the day's median of r over the channels, weighted by their phase
+    medians (the shop's typical channel that day): a rise is kept when r_c > 1 + ``min_rel_dev``;
+    a fall when r_c < 1 − ``min_rel_dev`` or when it lagged a shop-wide rise, r̃ > 1 +
+    ``min_rel_dev`` (a channel whose conversion collapses on a peak day loses share while the
+    total soars). A one-off EU order made the UK's share fall on a day its own GMV was ordinary
+    (r ≈ 1, r̃ ≈ 1): 'uk £4.9万 against £6.4万 expected' was called a UK shortfall to fix.
+    Rows are ranked by the money gap |actual − expected|.
     Returns one row per flagged channel-day: date, phase, channel, actual, expected, gap, rel_dev,
     score.
     """
@@ -61,6 +68,7 @@ def share_anomalies(
         days = shares.loc[pd.Timestamp(w.start_date) : pd.Timestamp(w.end_date)]
         if len(days) < min_days:
             continue
+        own, centre = _own_and_shop(table.loc[days.index])
         for channel in days.columns:
             s = days[channel].dropna()
             if len(s) < min_days or s.median() <= 0:
@@ -71,7 +79,11 @@ def share_anomalies(
                 continue
             score = pd.Series(np.asarray(modified_zscore(s.to_numpy()), dtype=float), index=s.index)
             rel = s / s.median() - 1
-            hit = (score.abs() > z) & (rel.abs() > min_rel_dev)
+            r, shop = own[channel].reindex(s.index), centre.reindex(s.index)
+            itself = np.where(
+                rel > 0, r > 1 + min_rel_dev, (r < 1 - min_rel_dev) | (shop > 1 + min_rel_dev)
+            )
+            hit = (score.abs() > z) & (rel.abs() > min_rel_dev) & itself
             for day in s.index[hit.to_numpy()]:
                 out.append(
                     {
@@ -90,3 +102,24 @@ def share_anomalies(
     return pd.DataFrame(out, columns=cols).sort_values(
         "gap", key=np.abs, ascending=False, ignore_index=True
     )
+
+
+def _own_and_shop(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Each channel's r and the shop's typical r per day, for one phase's days × channels.
+
+    r = each value over its channel's median (NaN where that median is 0); the typical r of a
+    day = r's median over the channels weighted by their medians.
+    """
+    typical = values.median()
+    r = values.div(typical.where(typical > 0), axis=1)
+    weights = typical.where(typical > 0).fillna(0.0).to_numpy()
+    centre = []
+    for row in r.to_numpy():
+        ok = np.isfinite(row) & (weights > 0)
+        if not ok.any():
+            centre.append(np.nan)
+            continue
+        order = np.argsort(row[ok])
+        cum = np.cumsum(weights[ok][order])
+        centre.append(row[ok][order][np.searchsorted(cum, cum[-1] / 2)])
+    return r, pd.Series(centre, index=r.index, dtype=float)
