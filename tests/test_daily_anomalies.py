@@ -346,3 +346,25 @@ def test_a_day_outside_the_campaign_is_no_campaign_miss() -> None:
     assert largest(type("R", (), {"flags": pd.DataFrame([outside, base])})()).date == (
         pd.Timestamp("2025-01-25")
     )
+
+
+@pytest.mark.realdata
+def test_uci_2010_season_with_a_five_day_baseline_flags_no_saturday(uci, tmp_path) -> None:
+    """The seed case uci-2010-12-season: baseline 2010-12-01..05 (one Saturday), burst to 12-23,
+    dip in January. Five Saturdays were flagged 'GMV £0.0 … 休店、系统故障或数据缺失' and one
+    became a top problem; the shop never trades on Saturdays (none in the raw data)."""
+    from fupan.demo.realdata import uci_campaign
+
+    path, _ = uci
+    raw = pd.read_parquet(path, columns=["InvoiceDate"])
+    assert not (raw.InvoiceDate.dt.day_of_week == 5).any()
+    windows = {
+        "baseline": ("2010-12-01", "2010-12-05"),
+        "burst": ("2010-12-06", "2010-12-23"),
+        "dip": ("2011-01-04", "2011-01-31"),
+    }
+    folder = uci_campaign(tmp_path / "c", source=path, windows=windows, case_id="uci-2010-12")
+    res = fupan.load_retrospective(folder, lang="en").day_anomalies
+    assert res.closed_weekdays == (5,)
+    assert not (res.flags.date.dt.day_of_week == 5).any()
+    assert not (res.all_tests.date.dt.day_of_week == 5).any()

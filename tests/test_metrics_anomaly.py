@@ -351,6 +351,19 @@ def test_closed_weekdays_finds_the_structurally_shut_day() -> None:
     )  # two Saturdays are too few to tell
 
 
+def test_closed_weekdays_fall_back_to_every_day_when_the_fit_is_short() -> None:
+    """UCI's 2010-12 season: a five-day baseline held one Saturday, so Saturday could not be
+    called closed and five campaign Saturdays were reported as 'closed, a system failure or
+    missing data'. With ten weeks of days given as the fallback, Saturday is closed; an open
+    weekday stays open; without a fallback the short fit still says nothing."""
+    y = _week_series(np.full(70, 100.0))  # Saturdays (weekday 5) at 0
+    short = np.arange(70) < 5
+    assert closed_weekdays(y, short) == ()
+    assert closed_weekdays(y, short, fallback=np.ones(70, bool)) == (5,)
+    y.iloc[[3, 10]] = 0.0  # two idle Thursdays of ten: open
+    assert closed_weekdays(y, short, fallback=np.ones(70, bool)) == (5,)
+
+
 def test_weekday_effects_recover_a_multiplicative_pattern() -> None:
     rng = np.random.default_rng(11)
     y = _week_series(np.full(26 * 7, 1000.0)) * np.exp(rng.normal(0, 0.02, 26 * 7))

@@ -196,9 +196,11 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
     fit = (regime == "normal") & (index < camp) & (index >= camp - pd.Timedelta(days=FIT_DAYS))
     report = np.asarray(index >= pd.Timestamp(w.baseline.start))
     slices = _slices(agg.daily_slices, index)
+    # a weekday the fit days hold too rarely to judge (a short baseline) is judged on every day
+    every_day = np.ones(len(index), dtype=bool)
     notes: list[str] = []
     not_measured: dict[str, str] = {}
-    closed_all = closed_weekdays(slices[ALL].orders, fit)
+    closed_all = closed_weekdays(slices[ALL].orders, fit, fallback=every_day)
     if closed_all:
         days = Localized(
             *(join([t(WEEKDAYS[d], lang) for d in closed_all], lang) for lang in ("zh", "en"))
@@ -206,7 +208,9 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
         notes.append(both("anom_note_closed", days=days))
     tested_slices, sparse = [], []
     for name, frame in slices.items():
-        open_days = report & ~np.isin(index.day_of_week, closed_weekdays(frame.orders, fit))
+        open_days = report & ~np.isin(
+            index.day_of_week, closed_weekdays(frame.orders, fit, fallback=every_day)
+        )
         if (
             np.median(frame.orders.to_numpy()[open_days]) >= MIN_ORDERS
             if open_days.any()
@@ -236,7 +240,7 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
     rows, untested = [], 0
     for name in tested_slices:
         frame = slices[name]
-        closed = closed_weekdays(frame.orders, fit)
+        closed = closed_weekdays(frame.orders, fit, fallback=every_day)
         series = {"gmv": (frame.gmv, True, None), "orders": (frame.orders, True, None)}
         if name == ALL and uv is not None:
             series["cr"] = (frame.orders / uv.where(uv > 0), True, uv)
@@ -274,7 +278,11 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
                 )
     if uv is not None and (("orders", ALL) in fits):
         base = phase_seasonal_baseline(
-            uv.fillna(0.0), regime, fit, log=True, closed=closed_weekdays(slices[ALL].orders, fit)
+            uv.fillna(0.0),
+            regime,
+            fit,
+            log=True,
+            closed=closed_weekdays(slices[ALL].orders, fit, fallback=every_day),
         )
         fits[("uv", ALL)] = base.assign(expected=base.expected.where(uv > 0))
     tests = pd.DataFrame(

@@ -552,13 +552,20 @@ def _mask(m: ArrayLike, n: int, name: str) -> np.ndarray:
 
 
 def closed_weekdays(
-    y: pd.Series, fit: ArrayLike, min_share: float = 0.8, min_days: int = 4
+    y: pd.Series,
+    fit: ArrayLike,
+    min_share: float = 0.8,
+    min_days: int = 4,
+    fallback: ArrayLike | None = None,
 ) -> tuple[int, ...]:
     """Weekdays (0 = Monday … 6 = Sunday) on which a shop structurally does not trade.
 
-    口径: among the ``fit`` days falling on weekday ``w`` (at least ``min_days`` of them), the share
-    without trade (``y`` ≤ 0 or missing) is at least ``min_share``. A closed weekday is not an
-    anomaly and is left out of every fit and test (e.g. a shop that never trades on Saturdays).
+    口径: among the ``fit`` days falling on weekday ``w`` (at least ``min_days`` of them) — or,
+    when the fit holds fewer, among the ``fallback`` days on ``w`` (at least ``min_days``) — the
+    share without trade (``y`` ≤ 0 or missing) is at least ``min_share``. A closed weekday is not
+    an anomaly and is left out of every fit and test (e.g. a shop that never trades on Saturdays:
+    with a five-day baseline the fit held one Saturday, and every Saturday of the campaign was
+    reported as 'closed, a system failure or missing data').
 
     Parameters
     ----------
@@ -569,11 +576,14 @@ def closed_weekdays(
     """
     s = _daily_index(y, "y")
     f = _mask(fit, len(s), "fit")
+    back = _mask(fallback, len(s), "fallback") if fallback is not None else None
     wd = s.index.day_of_week.to_numpy()
     idle = ~(s.to_numpy() > 0)
     out = []
     for w in range(7):
         days = f & (wd == w)
+        if days.sum() < min_days and back is not None:
+            days = back & (wd == w)
         if days.sum() >= min_days and idle[days].mean() >= min_share:
             out.append(w)
     return tuple(out)
