@@ -361,3 +361,38 @@ def test_a_variable_cost_rate_written_as_0_is_declared_not_missing(tmp_path, cos
     page = str(margin_roi(m, Style("zh")))
     assert ("卡片未声明履约/支付/佣金成本" in page) is (not declared)
     assert "变动成本率 0%" in page
+
+
+def test_a_campaign_without_new_customers_keeps_its_rfm_and_cohorts(tmp_path):
+    """CDNOW's later seasons have no new buyer: the whole customer analysis was skipped with
+    'campaign_new_users is empty: a cohort needs at least one user' (English, in the Chinese
+    report), and the RFM segments and cohorts — which need no new customer — went with it. The
+    new-customer comparison is said to be not computed, bilingually; RFM and cohorts are kept and
+    equal those of the full analysis."""
+    import json
+
+    from fupan.analysis import customers as ca
+    from fupan.cases.record import _clean
+    from fupan.format import Style
+    from fupan.report.sections.customers import new_customer_quality
+
+    campaign = open_campaign(write(tmp_path / "c"))
+    try:
+        agg = extract(campaign)
+    finally:
+        campaign.con.close()
+    w = campaign.card.windows
+    cohorts = ca.customer_cohorts(agg.customer_orders, w)
+    full = ca.customer_analysis(agg.customer_orders, agg.sku_window, cohorts, w)
+    assert len(cohorts["campaign_new"]) and full.quality is not None
+    none_new = {**cohorts, "campaign_new": cohorts["campaign_new"][:0]}
+    got = ca.customer_analysis(agg.customer_orders, agg.sku_window, none_new, w)
+    assert got.quality is None and got.margin_per_customer is None
+    pd.testing.assert_frame_equal(got.rfm, full.rfm)
+    pd.testing.assert_frame_equal(got.cohorts, full.cohorts)
+    zh, en = (str(new_customer_quality(got, Style(lang))) for lang in ("zh", "en"))
+    assert "活动新客没有任何客户" in zh and "RFM" in zh and "campaign_new_users" not in zh
+    assert "No customer in Campaign new" in en
+    record = got.record()
+    assert record["new_customer_quality"] is None and record["margin_per_customer"] is None
+    json.dumps(_clean(record), allow_nan=False)

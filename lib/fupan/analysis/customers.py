@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..i18n import Localized, both, join, t
 from ..ingest.history import BASELINE_HISTORY_DAYS
 from ..metrics import customers as cu
 from ..metrics.lifetime import value_by_cohort
@@ -81,14 +82,20 @@ def customer_analysis(
     """
     o = customer_orders.rename(columns={"user_key": "user_id"})
     camp, end = windows.campaign, data_end(windows)
-    quality = cu.new_customer_quality(
-        o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=QUALITY_DAYS
-    )
+    names = ("campaign_new", "baseline_new")
+    empty = [n for n in names if not len(cohorts[n])]
+    quality = mpc = None
+    if not empty:
+        quality = cu.new_customer_quality(
+            o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=QUALITY_DAYS
+        )
     repeat = pd.concat(
         {
             name: cu.repeat_rates(o, cohorts[name], end, ks=REPEAT_DAYS)
-            for name in ("campaign_new", "baseline_new")
-        },
+            for name in names
+            if name not in empty
+        }
+        or {names[0]: pd.DataFrame(index=pd.Index([], name="k"))},  # no cohort: no rate
         names=["cohort"],
     )
     returning = (
@@ -115,19 +122,29 @@ def customer_analysis(
         hint_zh=[actions[s][0] for s in table.index],
         hint_en=[actions[s][1] for s in table.index],
     )
+    if not empty:
+        mpc = margin_per_customer(sku_window, o, cohorts, end)
     return CustomerAnalysis(
         quality=quality,
-        margin_per_customer=margin_per_customer(sku_window, o, cohorts, end),
+        margin_per_customer=mpc,
         repeat=repeat,
         repurchase=cu.repurchase_rate(o, camp.start, camp.end),
         return_rate=returning,
         rfm=rfm,
         rfm_thresholds=segments.attrs.get("thresholds", {}),
         cohorts=cu.cohort_matrix(o, freq="M"),
+        quality_note=both("ncq_empty_cohort", cohorts=empty_names(empty)) if empty else "",
         organic_comparable=bool(
             o.order_ts.min().normalize()
             <= pd.Timestamp(windows.baseline.start) - pd.Timedelta(days=BASELINE_HISTORY_DAYS)
         ),
+    )
+
+
+def empty_names(empty: list[str]) -> Localized:
+    """The cohorts without customers, named in each language."""
+    return Localized(
+        *(join([t(f"cohort_{n}", lang) for n in empty], lang) for lang in ("zh", "en"))
     )
 
 

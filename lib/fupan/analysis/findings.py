@@ -293,7 +293,11 @@ def _impact(
     margin: MarginAnalysis | Skip,
 ) -> list[Finding]:
     out = []
-    if isinstance(customers, CustomerAnalysis) and customers.quality.test is not None:
+    if (
+        isinstance(customers, CustomerAnalysis)
+        and customers.quality is not None
+        and customers.quality.test is not None
+    ):
         q, test = customers.quality, customers.quality.test
         significant = test.p_value < REPEAT_ALPHA
         if not customers.organic_comparable:  # 'organic new' are mostly old buyers: no verdict

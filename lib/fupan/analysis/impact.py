@@ -124,6 +124,7 @@ def ltv_cac(
     """
     if (
         not isinstance(customers, CustomerAnalysis)
+        or customers.quality is None
         or not isinstance(value, CustomerValue)
         or "campaign_new" not in value.table.index
     ):

@@ -240,8 +240,10 @@ class CustomerValue:
 class CustomerAnalysis:
     """New-customer quality, repeat rates, 复购率/回购率, RFM segments and monthly cohorts."""
 
-    quality: NewCustomerQuality
-    margin_per_customer: pd.DataFrame
+    #: None (with ``margin_per_customer``) when a cohort has no customer — CDNOW's later seasons
+    #: have no new buyers — and ``quality_note`` says why; RFM and cohorts do not need them
+    quality: NewCustomerQuality | None
+    margin_per_customer: pd.DataFrame | None
     repeat: pd.DataFrame
     repurchase: BuyerRate
     return_rate: BuyerRate | None
@@ -252,10 +254,12 @@ class CustomerAnalysis:
     #: :data:`fupan.ingest.history.BASELINE_HISTORY_DAYS` before the baseline (else its buyers
     #: are mostly old ones seen for the first time, and no verdict is drawn against them)
     organic_comparable: bool = True
+    #: why ``quality`` is None (bilingual), else ""
+    quality_note: str = ""
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
-        q = self.quality
+        q, mpc = self.quality, self.margin_per_customer
         return {
             "new_customer_quality": {
                 "k": q.k,
@@ -264,11 +268,13 @@ class CustomerAnalysis:
                 "test": vars(q.test) if q.test is not None else None,
                 "campaign_net_per_customer": q.campaign_net_per_customer,
                 "organic_net_per_customer": q.organic_net_per_customer,
-            },
+            }
+            if q is not None
+            else None,
             "repeat_rates": records_of(self.repeat.reset_index()),
-            "margin_per_customer": {
-                str(k): v for k, v in by_index(self.margin_per_customer).items()
-            },
+            "margin_per_customer": {str(k): v for k, v in by_index(mpc).items()}
+            if mpc is not None
+            else None,
             "repurchase_rate": vars(self.repurchase),
             # 回购率 (buyers of the campaign who came back in the dip): "return_rate" until 口径
             # 2025.11-1, which English readers took for a refund rate (read with

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
+    "ncq_empty_cohort": (
+        "{cohorts}没有任何客户（这些窗口里的买家此前都买过），新客质量与新客毛利对比未计算；RFM 分层与同期群不受影响。",
+        "No customer in {cohorts} (every buyer of those windows had bought before): the "
+        "new-customer comparison and margins are not computed; RFM segments and cohorts are.",
+    ),
     "cohort_campaign_new": ("活动新客", "Campaign new"),
     "cohort_baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),
     "cohort_campaign_returning": ("活动老客", "Campaign returning"),

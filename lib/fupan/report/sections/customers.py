@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ...analysis.findings import REPEAT_ALPHA
 from ...analysis.results import CustomerAnalysis, CustomerValue, Skip
 from ...format import Style, number, pct
-from ...i18n import CATALOGUE, t
+from ...i18n import CATALOGUE, pick, t
 from .. import charts
 from ..html import Html, Section, fragment, note
 
@@ -25,6 +25,8 @@ def new_customer_quality(c: CustomerAnalysis | Skip, style: Style) -> Html:
     reason when the customer analysis was skipped."""
     if isinstance(c, Skip):
         return note(c.text(style.lang))
+    if c.quality is None:  # a cohort without customers: nothing to compare
+        return note(pick(c.quality_note, style.lang))
     lang, rep = style.lang, c.repeat
     header: list[Any] = [
         "",
@@ -42,6 +44,7 @@ def new_customer_quality(c: CustomerAnalysis | Skip, style: Style) -> Html:
         ]
         rows.append([cohort_name(cohort, lang), *cells])
     mpc = c.margin_per_customer
+    assert mpc is not None  # computed whenever quality is
     header.append(t("ncq_margin_per_customer", lang, days="/".join(f"{k}" for k in mpc.index)))
     for row, cohort in zip(rows, ("campaign_new", "baseline_new"), strict=True):
         row.append(
