@@ -396,3 +396,24 @@ def test_a_campaign_without_new_customers_keeps_its_rfm_and_cohorts(tmp_path):
     record = got.record()
     assert record["new_customer_quality"] is None and record["margin_per_customer"] is None
     json.dumps(_clean(record), allow_nan=False)
+
+
+def test_orders_without_a_status_do_not_measure_cancellations(tmp_path, retro):
+    """Orders without a status column are read as paid: the case record said cancel_rate 0.0 in
+    every window (CDNOW; UCI before its C-invoices were read), a measured zero for the library's
+    benchmarks, beside refund_rate null. Not measured now; a status column measures it (by hand:
+    2 cancelled of the baseline's orders, one line each)."""
+    import numpy as np
+
+    assert retro.kpis.cancel_rate.isna().all()  # this module's orders have no status
+    folder = write(tmp_path / "c")
+    orders = pd.read_csv(folder / "orders.csv")
+    base = orders[orders.order_time < "2025-03-04"].head(5).index  # five baseline orders
+    orders["status"] = "paid"
+    orders.loc[base[:2], "status"] = "cancelled"
+    orders.to_csv(folder / "orders.csv", index=False)
+    k = _retro(folder).kpis
+    assert np.isfinite(k.cancel_rate).all()
+    in_base = orders.order_time.str[:10].between(*WINDOWS["baseline"])
+    assert k.at["baseline", "cancel_rate"] == pytest.approx(2 / in_base.sum())
+    assert k.at["burst", "cancel_rate"] == 0.0  # measured: none cancelled

@@ -52,6 +52,8 @@ def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataF
     )
     if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
         out = out.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)
+    if not campaign.measures("orders", "status"):  # every line read as paid: cancels unknown
+        out = out.assign(cancel_rate=np.nan)
     return out
 
 
