@@ -115,11 +115,19 @@ def variant(
     report: bool = False,
     provenance: str | None = None,
     festival: str | None = None,
+    same_files: bool = False,
 ) -> dict:
     """A sealed record derived from ``base`` with the given card attributes and KPIs (a new
-    ``name`` without ``festival`` drops the card's festival, so that the name says it)."""
+    ``name`` without ``festival`` drops the card's festival, so that the name says it). Another
+    campaign has other data: its files' hashes are its own, unless ``same_files`` (the base's
+    campaign archived under another id)."""
+    import hashlib
+
     r = copy.deepcopy(base)
     r.pop("content_sha256", None)
+    if not same_files:
+        files = r["data"]["files"]
+        r["data"]["files"] = {k: hashlib.sha256(f"{cid}/{k}".encode()).hexdigest() for k in files}
     card = r["card"]
     r["case_id"] = card["id"] = cid
     r["name"] = card["name"] = name or f"Case {cid}"
@@ -665,3 +673,22 @@ def test_the_gmv_per_uv_definition_says_the_uv_it_divides_by(base) -> None:
     assert (
         "distinct over the whole campaign" in m.definition_en and "per day" not in m.definition_en
     )
+
+
+def test_the_subject_under_another_id_is_not_its_own_peer(base, tmp_path) -> None:
+    """The demo re-archived under another id (same data files, the card's id changed) was the
+    subject's most similar case at similarity 1.000, a peer in every ranking and its lessons
+    'a similar case's'. It is left out and named; a case of other data stays in."""
+    from fupan.cases.compare import benchmark
+    from fupan.cases.compare.run import same_data
+
+    library = tmp_path / "lib"
+    twin = variant(library, base, "2025-d11-beauty-copy", same_files=True)
+    other = variant(library, base, "other-case")
+    assert same_data(twin, base) and not same_data(other, base)
+    b = benchmark(base, library)
+    assert b.twins == ("2025-d11-beauty-copy",) and b.library_size == 1
+    assert [n.case.case_id for n in b.nearest] == ["other-case"]
+    page = render_benchmark(b, "zh")
+    assert "2025-d11-beauty-copy" in page and "数据文件完全相同" in page
+    assert "same campaign under another id" in render_benchmark(b, "en")

@@ -79,3 +79,5 @@ class Benchmark:
     risks: tuple[Risk, ...]
     versions: tuple[VersionNote, ...]
     min_peers: int
+    #: library cases left out as the subject itself under another id: the same data files
+    twins: tuple[str, ...] = ()

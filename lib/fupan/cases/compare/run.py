@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...dictionary import DEFINITIONS_VERSION
+from ...ingest.card import CARD_FILE
 from ..kpis import METRICS
 from .attributes import K_NEAREST, MIN_PEERS, case_view
 from .model import Benchmark
@@ -65,6 +66,18 @@ def resolve_subject(subject: str | Path, library: Path | str) -> dict | Path:
     )
 
 
+def same_data(a: dict, b: dict) -> bool:
+    """Whether two case records were computed from the same data files: every table file's hash
+    equal (the card aside — a case re-archived under another id, or with a reworded card, is the
+    same campaign, and was ranked against itself with similarity 1.000)."""
+
+    def tables(r: dict) -> dict:
+        files = (r.get("data") or {}).get("files") or {}
+        return {k: v for k, v in files.items() if k != CARD_FILE}
+
+    return bool(tables(a)) and tables(a) == tables(b)
+
+
 def benchmark(
     subject: Any, library: Path | str, *, k: int = K_NEAREST, min_peers: int = MIN_PEERS
 ) -> Benchmark:
@@ -82,7 +95,11 @@ def benchmark(
     record = _subject(subject)
     subj = case_view(record)
     cases, _ = load_library(Path(library))
-    records = {c.id: c.record for c in cases if c.id != subj.case_id}
+    twins = tuple(
+        sorted(c.id for c in cases if c.id != subj.case_id and same_data(c.record, record))
+    )
+    cases = [c for c in cases if c.id != subj.case_id and c.id not in twins]
+    records = {c.id: c.record for c in cases}
     others = [
         case_view(
             c.record,
@@ -90,7 +107,6 @@ def benchmark(
             provenance=c.provenance,
         )
         for c in cases
-        if c.id != subj.case_id
     ]
     level, counts, peers = _peer_level(subj, others, min_peers)
     nearest = _nearest(subj, others, k)
@@ -121,4 +137,5 @@ def benchmark(
         risks=_risks(nearest),
         versions=tuple(versions),
         min_peers=min_peers,
+        twins=twins,
     )

@@ -4,6 +4,11 @@ names, notes and warnings (:mod:`fupan.report.sections.benchmark`)."""
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
+    "bm_twins": (
+        "案例 {ids} 与本活动的数据文件完全相同（同一活动的另一编号），不作为对标案例。",
+        "Case(s) {ids} hold the very data files of this campaign (the same campaign under another "
+        "id): left out of the comparison.",
+    ),
     "bm_title": ("{name} · 对标报告", "{name} · Benchmark report"),
     "bm_subtitle": (
         "与案例库中的历史案例对比：归一化指标的同行位置、最相似的案例与其教训",

@@ -95,7 +95,7 @@ def _peer_statement(b: Benchmark, lang: str) -> str:
 
 def _versions(b: Benchmark, lang: str) -> list[str]:
     names = _join([kpi_label(m.key, lang) for m in METRICS], lang)
-    out = []
+    out = [t("bm_twins", lang, ids=_join(list(b.twins), lang))] if b.twins else []
     for v in b.versions:
         if v.case_id == b.subject.case_id:
             head = t("bm_version_own", lang, v=v.version, cur=DEFINITIONS_VERSION)
