@@ -372,7 +372,11 @@ def test_tokenizer_hand_written_expectations():
     assert tokenize("复盘") == ["复盘"]
     assert tokenize("大盘") == ["大盘"]
     assert tokenize("猫") == ["猫"]  # a lone CJK character: unigram
-    assert tokenize("GMV目标达成") == ["gmv", "目标", "标达", "达成"]
+    # a run touching a Latin/digit run also gives its touching character
+    assert tokenize("GMV目标达成") == ["gmv", "目", "目标", "标达", "达成"]
+    assert tokenize("抖音直播双11 2025") == ["抖音", "音直", "直播", "播双", "双", "11", "2025"]
+    assert tokenize("618大促") == ["618", "大", "大促"]
+    assert tokenize("大促 618") == ["大促", "618"]  # a space between: no unigram
     assert tokenize("ROI 3.4×, live-stream") == ["roi", "3", "4", "live", "stream"]
     assert tokenize("ＲＯＩ１　毛利") == ["roi1", "毛利"]  # full-width → NFKC
     assert tokenize("Café crème") == ["café", "crème"]
@@ -402,6 +406,13 @@ def test_reference_search_cjk_exact_latin_prefix():
     assert reference_search(docs, "毛利 marg") == {"c"}  # AND
     assert reference_search(docs, "复盘 毛利") == set()
     assert reference_search(docs, "  ，") is None  # no token: no filter
+    # 双11 in a name after other characters: the query 双11 (双 + 11) finds it; 双 alone in a
+    # text without the digits still does not make 双 match every 双…
+    named = {"e": ["抖音美妆直播双11 2025"], "f": ["京东3C双12大促"], "g": ["双倍积分"]}
+    assert reference_search(named, "双11") == {"e"}
+    assert reference_search(named, "双12") == {"f"}
+    assert reference_search(named, "直播双11") == {"e"}
+    assert reference_search(named, "双") == {"e", "f"}  # 双倍积分 has no lone 双
 
 
 def test_fixture_searches_over_the_built_data(site: Path):

@@ -513,13 +513,16 @@ def test_tokenizer_twins_agree(page, built):
         "",
         "   ",
         "新客30天复购率 11.6%，显著低于自然新客",
+        "抖音美妆直播双11 2025",
+        "618大促",
+        "京东3C双12大促",
         *[e["search"]["findings"] for e in built["entries"]],
     ]
     got = page.evaluate("xs => xs.map(s => FupanSite.tokenize(s))", corpus)
     assert got == [tokenize(s) for s in corpus]
     # and MiniSearch's AND search agrees with the reference on the same index
     docs = {e["id"]: list(e["search"].values()) for e in built["entries"]}
-    for q in ["毛利", "大促 直播", "gm", "live", "复盘", "复", "毛", "大"]:
+    for q in ["毛利", "大促 直播", "gm", "live", "复盘", "复", "毛", "大", "双11", "618大促"]:
         ref = reference_search(docs, q)
         assert page.evaluate("q => FupanSite.search(q)", q) == sorted(ref), q
 

@@ -7,7 +7,10 @@ that only says 大盘 → 大盘. The rules, identical in both twins:
 
 1. Unicode NFKC (full-width Ａ１ → A1), then lower case.
 2. A run of CJK characters (Han, kana, hangul) gives its character bigrams; a run of one
-   character gives that character (unigram).
+   character gives that character (unigram). A run of two or more that touches a Latin/digit run
+   (nothing between them) also gives its touching character as a unigram, before its bigrams
+   (first) or after them (last): the query 双11 is 双 + 11, and a name 直播双11 must hold 双
+   (it held only 播双, so 双11 found nothing).
 3. A run of Latin letters or digits gives one word token.
 4. Anything else (spaces, punctuation, symbols) separates runs and gives no token.
 
@@ -46,13 +49,20 @@ def tokenize(text: str) -> list[str]:
     """
     s = unicodedata.normalize("NFKC", text or "").lower()
     out: list[str] = []
-    for m in _RUN.finditer(s):
+    runs = list(_RUN.finditer(s))
+    for i, m in enumerate(runs):
         if m.group(1):
             run = m.group(1)
             if len(run) == 1:
                 out.append(run)
-            else:
-                out.extend(run[i : i + 2] for i in range(len(run) - 1))
+                continue
+            before = i > 0 and runs[i - 1].group(2) and runs[i - 1].end() == m.start()
+            after = i + 1 < len(runs) and runs[i + 1].group(2) and runs[i + 1].start() == m.end()
+            if before:
+                out.append(run[0])
+            out.extend(run[j : j + 2] for j in range(len(run) - 1))
+            if after:
+                out.append(run[-1])
         else:
             out.append(m.group(2))
     return out

@@ -14,22 +14,32 @@
 
   /* ------------------------------------------------------------------ tokenizer
    * Twin of fupan/site/search.py (same rules, same ranges): NFKC + lower case; CJK runs give
-   * character bigrams (a lone character gives itself); Latin/digit runs give one word each. */
+   * character bigrams (a lone character gives itself; a run touching a Latin/digit run also
+   * gives its touching character); Latin/digit runs give one word each. */
   var RUN = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2ebef}\u{30000}-\u{3134f}]+)|([0-9a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f]+)/gu;
   var CJK_FIRST = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2ebef}\u{30000}-\u{3134f}]/u;
 
   function tokenize(text) {
     var s = String(text == null ? "" : text).normalize("NFKC").toLowerCase();
     var out = [];
+    var runs = [];
     var m;
     RUN.lastIndex = 0;
     while ((m = RUN.exec(s)) !== null) {
-      if (m[1]) {
-        var cs = Array.from(m[1]);
-        if (cs.length === 1) { out.push(cs[0]); }
+      runs.push({ cjk: m[1], word: m[2], start: m.index, end: m.index + m[0].length });
+    }
+    for (var k = 0; k < runs.length; k++) {
+      var r = runs[k];
+      if (r.cjk) {
+        var cs = Array.from(r.cjk);
+        if (cs.length === 1) { out.push(cs[0]); continue; }
+        var before = k > 0 && runs[k - 1].word && runs[k - 1].end === r.start;
+        var after = k + 1 < runs.length && runs[k + 1].word && runs[k + 1].start === r.end;
+        if (before) { out.push(cs[0]); }
         for (var i = 0; i + 1 < cs.length; i++) { out.push(cs[i] + cs[i + 1]); }
+        if (after) { out.push(cs[cs.length - 1]); }
       } else {
-        out.push(m[2]);
+        out.push(r.word);
       }
     }
     return out;
