@@ -225,3 +225,26 @@ def test_daily_gmv_index_in_case_json_equals_a_pandas_computation(setup, with_li
     pd.testing.assert_series_equal(
         got["index"], expected["index"], check_names=False, rtol=1e-8, atol=1e-8
     )
+
+
+def test_one_unreadable_case_does_not_cost_the_retrospective(setup, tmp_path) -> None:
+    """A library holding one truncated case.json: `fupan run --library` exited 3 without a
+    report ('模板第 2 个单元格出错 (CaseRecordError …)'). The report is written; its background
+    and benchmark parts say which case cannot be read and what to do, in both languages."""
+    import shutil
+
+    library = tmp_path / "library"
+    shutil.copytree(setup["library"], library)
+    broken = library / "hy-2024-d11" / "case.json"
+    broken.write_text(broken.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli(
+        "run", str(setup["demo"]), "--out", str(out), "--library", str(library), "--quiet"
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    page = (out / setup["card"]["id"] / "report.html").read_text(encoding="utf-8")
+    s = _sections(page)
+    for stage, what in (("背景", "未带入往期行动"), ("结果", "本节对标已跳过")):
+        text = _stage(s, stage)
+        assert "案例库中有无法读取的案例" in text and what in text, stage
+        assert "hy-2024-d11" in text and "fupan archive --force" in text

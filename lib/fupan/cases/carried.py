@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.results import Skip
+from ..errors import CaseRecordError
 from ..i18n import bilingual
 
 
@@ -179,7 +180,13 @@ def carried_actions(card: Any, library: str | Path | None) -> Carried | Skip:
                 f"找不到案例库 {Path(library).name}：未带入往期案例的行动。",
             )
         )
-    previous = previous_case(card, _library_cases(Path(library)))
+    try:
+        cases = _library_cases(Path(library))
+    except CaseRecordError as exc:  # one unreadable case must not cost the retrospective
+        return unreadable_library(
+            exc, "no earlier case's actions are carried over", "未带入往期行动"
+        )
+    previous = previous_case(card, cases)
     if previous is None:
         return Skip(
             bilingual(
@@ -205,3 +212,17 @@ def action_status(cases: list[Any]) -> dict[tuple[str, str], str]:
         for aid in closes:
             out.setdefault((str(previous.record["case_id"]), str(aid)), str(card.get("id")))
     return out
+
+
+def unreadable_library(exc: CaseRecordError, what_en: str, what_zh: str) -> Skip:
+    """The bilingual reason a library part is left out: a case the library cannot read (named by
+    ``exc``), and what to do about it."""
+    return Skip(
+        bilingual(
+            f"A case of the library cannot be read, so {what_en}: {exc}. Archive it again "
+            "(fupan archive --force) or move it out of the library; the rest of the report is "
+            "unaffected.",
+            f"案例库中有无法读取的案例，{what_zh}：{exc}。请重新归档（fupan archive --force）"
+            "或将其移出案例库；报告其余部分不受影响。",
+        )
+    )
