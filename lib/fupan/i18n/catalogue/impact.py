@@ -51,6 +51,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{head}; over the following {days} days actual minus expected was {amount} (95% CI {lower} to "
         "{upper}), not distinguishable from zero: no discernible pull-forward or halo; {net} net in all.",
     ),
+    "lift_steep_trend": (
+        "模型的趋势很陡（年增长 {growth:+.0%}，即每月约 {month:+.0%}）：无活动预期随外推距离快速变化，"
+        "增量与透支/长尾的判断对基线期的选择很敏感——请换一个基线期核对，或以对照组（controls）为准。",
+        "The model's trend is steep ({growth:+.0%} a year, about {month:+.0%} a month): the "
+        "expected sales move fast with the distance extrapolated, and the lift and the "
+        "pull-forward/halo verdict are sensitive to the baseline chosen — check with another "
+        "baseline, or rely on a control series (controls).",
+    ),
     "lift_short_history": (
         "基线期结束前只有 {weeks} 周订单历史（不足一年）：趋势与星期效应只由这几周估计，外推越远越不可靠。",
         "The orders hold only {weeks} week(s) before the baseline ends (not a year): trend and "

@@ -152,10 +152,14 @@ def lift(result: LiftAnalysis | Skip, style: Style) -> Html:
         days = result.cf.daily
         history = days.index[days.role != "predict"]
         weeks = ((history.max() - history.min()).days + 1) // 7 if len(history) else None
+    g = result.growth_per_year
+    # a trend that halves or doubles sales within a year: say the verdicts depend on it
+    steep = (1 + g) ** (1 / 12) - 1 if np.isfinite(g) and not -0.5 < g < 1.0 else None
     return fragment(
         "lift",
         style,
         lift=result,
+        steep=steep,
         history_weeks=weeks,
         rows=rows,
         headline=lift_headline(result, style),
