@@ -339,3 +339,17 @@ def test_seed_cards_carry_action_ids_and_close_only_their_previous_cases_actions
 
     end = windows(specs["huayang_618"].levers.shift_days)["burst"][1]
     assert dt.date.fromisoformat(end) == dt.date(2025, 6, 18)
+
+
+def test_the_uk_retailers_seasons_are_no_double_11():
+    """The UCI seeds are a UK gift retailer's seasonal peaks with no promotion recorded; two were
+    labelled 双十一 'by date' (their bursts hold 11-11) and matched as such with the Chinese
+    Double 11 cases in every similarity ranking. Their festival is 'other' now, and the
+    attribute read from their cards says so."""
+    from fupan.cases.compare.attributes import festival
+    from fupan.demo.seed_cards import REAL
+
+    for seed in REAL:
+        card = {"name": seed.name, **seed.card, "windows": {
+            k: {"start": a, "end": b} for k, (a, b) in seed.windows.items()}}  # fmt: skip
+        assert festival(card)[0] != "double11", seed.case_id

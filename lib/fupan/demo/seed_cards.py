@@ -270,8 +270,9 @@ REAL: tuple[RealSeed, ...] = (
                 ],
             },
             "tags": [*_UCI_TAGS, "11月", "november"],
-            # by date: the burst window holds 11-11 (the shop ran no such promotion)
-            "festival": "double11",
+            # a UK shop's seasonal peak, no promotion: not 双十一 although its burst holds 11-11
+            # (matched as one, it was compared with the Chinese Double 11 cases)
+            "festival": "other",
         },
     ),
     RealSeed(
@@ -312,8 +313,9 @@ REAL: tuple[RealSeed, ...] = (
                 "actions": [{"what": "保留至少一年的历史与活动后四周的数据，再评估圣诞季"}],
             },
             "tags": [*_UCI_TAGS, "圣诞", "christmas"],
-            # by date: the burst window holds 11-11 (the shop ran no such promotion)
-            "festival": "double11",
+            # a UK shop's seasonal peak, no promotion: not 双十一 although its burst holds 11-11
+            # (matched as one, it was compared with the Chinese Double 11 cases)
+            "festival": "other",
         },
     ),
     RealSeed(
