@@ -420,3 +420,36 @@ def test_one_channel_is_neither_the_fastest_nor_the_slowest():
         and "b" in two["miss"]
         and "0.5 倍" in two["miss"]
     )
+
+
+def test_a_dimension_the_orders_lack_is_not_measured_and_small_changes_keep_their_digits(
+    demo_dir, tmp_path
+):
+    """UCI's orders have no category: the root-cause table showed 品类 with the whole change as
+    'traffic' and 0s (measured-looking), and CDNOW's +$765 a day read '0' in 万美元. A dimension
+    of one value is — throughout; the money columns keep two significant digits (by hand:
+    764.66 / 1e4 = 0.0765 → '0.076' with three decimals)."""
+    import shutil
+
+    import numpy as np
+
+    from fupan.format import Style
+    from fupan.report.sections.rootcause import _digits, root_cause
+
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    orders = pd.read_parquet(folder / "orders.parquet")
+    orders.drop(columns="category").to_parquet(folder / "orders.parquet")
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    card.pop("controls", None)  # its control is a category
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    r = fupan.load_retrospective(folder)
+    table = r.segments.table
+    assert table.loc["category", ["traffic", "mix", "cr", "aov"]].isna().all()
+    assert np.isfinite(table.loc["channel", ["traffic", "mix", "aov"]].astype(float)).all()
+    page = str(root_cause(r.segments, r.root_cause, Style("zh")))
+    row = page.split("品类")[1].split("</tr>")[0]
+    assert row.count("—") == 4 and "<td>0" not in row
+    assert _digits(np.array([[764.66, -120.0], [30.0, np.nan]]), Style("zh")) == 3
+    assert Style("zh").money_col(764.66, 3) == "0.076"
+    assert _digits(np.array([[98_000.0]]), Style("zh")) == 1  # ¥9.8万: one decimal as before

@@ -69,6 +69,10 @@ def segment_effects(
             )
         effects = rc.segment_decomposition(parts[0], parts[1], dim).to_dict()
         note = None
+        if len(set(parts[0][dim]) | set(parts[1][dim])) <= 1:
+            # one value (the orders lack the column, or all say the same): no split — every
+            # effect is not measured, never a traffic effect equal to the whole change and 0s
+            effects = dict.fromkeys(effects, np.nan)
         if not measured:  # traffic = orders: the CR factor is 1 by construction, not measured
             effects["cr"] = np.nan
             note = bilingual(

@@ -230,9 +230,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "dim_price_band": ("价格带", "price_band"),
     "dim_customer_type": ("新老客", "customer_type"),
     "rc_segments_note": (
-        "日均GMV变化按维度拆开，各列相加等于日均GMV变化；只有渠道有访客数，其余维度的“流量或订单效应”按订单数计，支付转化率不适用（—）。",
-        "The change in daily GMV split by dimension, the columns adding up to it; only channels have "
-        "visitors, so the other dimensions' traffic effect counts orders and has no conversion (—).",
+        "日均GMV变化按维度拆开，各列相加等于日均GMV变化；访客数只按渠道记录（有行为数据时），其余维度的“流量或订单效应”按订单数计，支付转化率不适用（—）；订单里没有的维度（只有一个取值）整行为 —。",
+        "The change in daily GMV split by dimension, the columns adding up to it; visitors are "
+        "recorded by channel only (when there are behaviour data), so the other dimensions' traffic "
+        "effect counts orders and has no conversion (—); a dimension the orders lack (one value "
+        "only) is — throughout.",
     ),
     "rc_day_title": ("异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),

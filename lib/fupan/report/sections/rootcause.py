@@ -27,18 +27,32 @@ def _cause(cause: DayCause | GapCause, style: Style) -> dict[str, Any]:
     return {"title": title, "sentences": sentences, "mix_shift": mix_shift}
 
 
+def _digits(values: Any, style: Style) -> int:
+    """Decimals for the table's money column unit (万 / K) such that its largest amount shows two
+    significant digits: a shop of $3k a day showed its +$765 as 0 (0.1 万 rounds the rest away)."""
+    import numpy as np
+
+    finite = np.abs(values[np.isfinite(values)])
+    if style.money_index is not None or not finite.size or finite.max() == 0:
+        return 1
+    top = finite.max() / (1e4 if style.zh else 1e3)
+    return int(min(4, max(1, 1 - np.floor(np.log10(top)))))
+
+
 def root_cause(segments: SegmentEffects | Skip, causes: RootCause, style: Style) -> Html:
     """Segment effects on daily GMV, and Adtributor's top causes for the anomalous day and the gap."""
     lang = style.lang
     rows = []
     if isinstance(segments, SegmentEffects):
+        cols = ["traffic", "mix", "cr", "aov"]
+        digits = _digits(segments.table[cols].to_numpy(dtype=float), style)
         rows = [
             [
                 t(f"dim_{d}", lang),
                 *[
                     # a dimension without visitors has no conversion effect: not measured, not 0
-                    "—" if k == "cr" and d != "channel" and v == 0 else style.money_col(v)
-                    for k, v in row[["traffic", "mix", "cr", "aov"]].items()
+                    "—" if k == "cr" and d != "channel" and v == 0 else style.money_col(v, digits)
+                    for k, v in row[cols].items()
                 ],
             ]
             for d, row in segments.table.iterrows()
