@@ -854,3 +854,22 @@ def test_lessons_show_which_actions_the_shops_next_case_closed(tmp_path: Path):
     queen_block = page.split('id="case-queen-day-2025"', 1)[1].split("</article>", 1)[0]
     assert 'href="#case-d11-beauty-2025"' in queen_block and "已由下一案例关闭" in queen_block
     assert queen_block.count('data-status="open"') == 1
+
+
+def test_the_instructor_copies_are_published_only_when_asked(library: Path, tmp_path: Path):
+    """The site published every worked example's instructor copy, its answers one click from the
+    student page whose checks 'never show the answer'. By default there is no instructor page
+    and no link to one; `--instructor` (a teachers' site) adds them. examples.html had the
+    glossary's title; it has its own."""
+    plain = tmp_path / "plain"
+    build_site(library, plain)
+    assert not list(plain.glob("example-*-instructor.html"))
+    listing = (plain / "examples.html").read_text(encoding="utf-8")
+    assert "instructor" not in listing and "讲师版" not in listing
+    title = re.search(r"<title[^>]*>([^<]*)</title>", listing)
+    assert title and title.group(1).startswith("示例与练习") and "examples_title" in title.group(0)
+    teachers = tmp_path / "teachers"
+    build_site(library, teachers, instructor=True)
+    students = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert len(list(teachers.glob("example-*-instructor.html"))) == len(students)
+    assert "讲师版" in (teachers / "examples.html").read_text(encoding="utf-8")

@@ -369,13 +369,21 @@ def site(
     out: Annotated[
         Path, typer.Option("--out", help="where to write the static site")
     ] = config.SITE,
+    instructor: Annotated[
+        bool,
+        typer.Option(
+            "--instructor",
+            help="also publish the worked examples' instructor copies, with the answers "
+            "(a teachers' site) / 同时发布含答案的讲师版",
+        ),
+    ] = False,
 ) -> None:
     """Write the case library as a static, offline, searchable site. 生成案例知识库静态网站。"""
     from .cases.site import build_site
 
     _check_out(out)
     typer.echo(f"生成知识库 Building the knowledge base of {library} into {out} …", err=True)
-    result = build_site(library, out)
+    result = build_site(library, out, instructor=instructor)
     _echo_warnings(result.warnings)
     typer.echo(
         f"✔ {result.cases} 个案例 cases, done in {result.seconds:.1f} s\n"

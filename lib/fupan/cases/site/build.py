@@ -147,8 +147,9 @@ def _prepare_out(out: Path) -> None:
         )
 
 
-def build_site(library: Path, out: Path) -> SiteResult:
-    """Write the knowledge base of ``library`` into ``out`` (replacing a previous site there).
+def build_site(library: Path, out: Path, *, instructor: bool = False) -> SiteResult:
+    """Write the knowledge base of ``library`` into ``out`` (replacing a previous site there);
+    with ``instructor`` the worked examples' instructor copies (their answers) too.
 
     The new site is written into a temporary folder beside ``out`` and swapped in at the end, so
     a failed build leaves the previous site as it was.
@@ -161,7 +162,7 @@ def build_site(library: Path, out: Path) -> SiteResult:
     pages = _render_pages(data)
     from .notebooks import site_pages  # the worked examples; the glossary's terms
 
-    pages.update(site_pages(pages))
+    pages.update(site_pages(pages, instructor=instructor))
     data_js = _data_js(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))

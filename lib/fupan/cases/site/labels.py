@@ -116,6 +116,7 @@ UI: dict[str, tuple[str, str]] = {
         "The lessons and action items each team wrote in its case card, newest first.",
     ),
     "glossary_title": ("指标口径", "KPI definitions"),
+    "examples_title": ("示例与练习", "Worked examples and exercises"),
     "glossary_intro": (
         "案例库中每个指标的定义（口径）。口径版本不同的案例不完全可比。",
         "How each KPI in the library is defined. Cases made under different definition versions are not fully comparable.",

@@ -179,9 +179,17 @@ def _nav_link(page: str, current: bool = False) -> str:
     )
 
 
-def site_pages(pages: dict[str, str], folder: Path = NOTEBOOKS) -> dict[str, str]:
-    """The pages to add to (or replace in) the site: examples, the extended glossary, the nav."""
+def site_pages(
+    pages: dict[str, str], folder: Path = NOTEBOOKS, *, instructor: bool = False
+) -> dict[str, str]:
+    """The pages to add to (or replace in) the site: examples, the extended glossary, the nav.
+
+    The instructor copies hold the exercises' answers, which the student copies' checks never
+    show: they are published only with ``instructor`` (a teachers' site), not one click away on
+    every reader's."""
     found = examples(folder)
+    if not instructor:
+        found = [(name, student, None) for name, student, _ in found]
     out: dict[str, str] = {}
     texts: dict[str, tuple[str, str]] = {}
     listing = []
@@ -218,6 +226,13 @@ def site_pages(pages: dict[str, str], folder: Path = NOTEBOOKS) -> dict[str, str
         base = pages.get("glossary.html", "<main></main>")
         head, tail = base.split("<main", 1)[0], base.split("</main>", 1)[1]
         head = head.replace(' aria-current="page"', "").replace("nav-link current", "nav-link")
+        head = re.sub(  # its own title, not the glossary's it is cut from
+            r"<title[^>]*>.*?</title>",
+            '<title data-i18n-title-key="examples_title">示例与练习 · 复盘案例库</title>',
+            head,
+            count=1,
+            flags=re.S,
+        )
         out["examples.html"] = (
             head.replace('data-page="glossary"', 'data-page="examples"')
             + '<main class="page"><h1><span class="l-zh" lang="zh-CN">示例与练习</span>'
