@@ -587,3 +587,24 @@ def test_sigkill_at_random_moments(
         f"{sum(o.startswith('after') for o in killed)} after it), {30 - len(killed)} finished first"
     )
     assert len(killed) >= 10 and all(o == "after" for o in outcomes if o not in killed)
+
+
+def test_several_runs_are_archived_each_on_its_own_and_refusals_name_their_run(
+    filed: dict[str, Path], tmp_path: Path
+) -> None:
+    """`fupan archive BAD GOOD`: the refusal of BAD named only 'campaign.yaml', said 'Nothing
+    was archived' and GOOD was skipped without a word (in the other order GOOD was archived and
+    then called not). Each run is archived or refused on its own now; a refusal names its run;
+    a closing line counts both; exit 2."""
+    bad = tmp_path / "bad-run"
+    bad.mkdir()  # no case.json, no report: not a run
+    library = tmp_path / "library"
+    proc = run_cli(
+        "archive", str(bad), str(filed["run"]), "--library", str(library),
+        "--provenance", "synthetic",
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert f"未归档 not archived: {bad}" in proc.stderr and "Traceback" not in proc.stderr
+    assert "1 archived, 1 not archived" in proc.stderr and "1 个已归档、1 个未归档" in proc.stderr
+    assert (library / CASE / "case.json").is_file()  # the good run is in
+    assert "已归档 archived" in proc.stdout and CASE in proc.stdout

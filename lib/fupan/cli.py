@@ -239,10 +239,29 @@ def archive(
         raise ValidationError(
             [_bad_option("--card", str(card), "只与一个运行结果同用", "used with one run only")]
         )
+    if len(runs) == 1:
+        done = archive_run(runs[0], library, force=force, provenance=provenance, card=card)
+        typer.echo(_archived(done))
+        return
+    # several runs: each is archived or refused on its own, the refusals named by their run
+    refused: list[tuple[Path, FupanError]] = []
     for run_dir in runs:
+        try:
+            done = archive_run(run_dir, library, force=force, provenance=provenance, card=card)
+        except FupanError as exc:
+            refused.append((run_dir, exc))
+            typer.echo(f"✘ 未归档 not archived: {run_dir}\n{exc}", err=True)
+            continue
+        typer.echo(_archived(done))
+    if refused:
         typer.echo(
-            _archived(archive_run(run_dir, library, force=force, provenance=provenance, card=card))
+            f"{len(runs) - len(refused)} 个已归档、{len(refused)} 个未归档："
+            f"{', '.join(str(r) for r, _ in refused)}\n"
+            f"{len(runs) - len(refused)} archived, {len(refused)} not archived: "
+            f"{', '.join(str(r) for r, _ in refused)}",
+            err=True,
         )
+        raise typer.Exit(max(exc.exit_code for _, exc in refused))
 
 
 def _archived(done) -> str:
