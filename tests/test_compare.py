@@ -692,3 +692,31 @@ def test_the_subject_under_another_id_is_not_its_own_peer(base, tmp_path) -> Non
     page = render_benchmark(b, "zh")
     assert "2025-d11-beauty-copy" in page and "数据文件完全相同" in page
     assert "same campaign under another id" in render_benchmark(b, "en")
+
+
+def test_a_rate_bullet_with_few_peers_says_they_measured_it_not_set_it(base, tmp_path) -> None:
+    """A CR target against two peers that measured CR but set no CR target: the note said
+    '同行中设此目标的不足 3 个（n=2）' — none had set it. A value bullet's peers are those that
+    measured the KPI; an achievement bullet's (money, counts) those that set the target."""
+    import copy as _copy
+
+    from fupan.cases.compare import benchmark
+
+    library = tmp_path / "lib"
+    for cid in ("p1", "p2"):
+        variant(library, base, cid)
+    subject = _copy.deepcopy(base)
+    subject["targets"] = [
+        {
+            "kpi": "cr",
+            "target": 0.07,
+            "actual": subject["kpis"]["campaign"]["cr"],
+            "achievement": 1.0,
+        }
+    ]
+    b = benchmark(subject, library)
+    (cr,) = [x for x in b.bullets if x.kpi == "cr"]
+    assert cr.mode == "value" and cr.n == 2 and cr.quartiles is None
+    zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
+    assert "同行中测得此指标的不足 3 个（n=2）" in zh and "设此目标" not in zh
+    assert "Fewer than 3 peers measured this KPI (n=2)" in en

@@ -100,6 +100,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "同行中设此目标的不足 3 个（n={n}），不画分段。",
         "Fewer than 3 peers set this target (n={n}): no bands.",
     ),
+    "bm_bullet_few_value": (
+        "同行中测得此指标的不足 3 个（n={n}），不画分段。",
+        "Fewer than 3 peers measured this KPI (n={n}): no bands.",
+    ),
     "bm_achievement_of": ("{kpi}目标达成率", "{kpi} target achievement"),
     "bm_no_targets": (
         "卡片未设目标（strategy.targets），没有可对比的计划。",

@@ -172,7 +172,14 @@ def _bullets(b: Benchmark, lang: str) -> list[dict[str, Any]]:
                 "title": title,
                 "svg": Markup(charts.bullet(bl.actual, bl.plan, bl.quartiles, f, title)),
                 "line": t("bm_bullet_line", lang, a=actual, p=f(bl.plan), q=q, n=bl.n),
-                "few": None if bl.quartiles else t("bm_bullet_few", lang, n=bl.n),
+                # a value bullet's peers are those that measured the KPI, not set a target
+                "few": None
+                if bl.quartiles
+                else t(
+                    "bm_bullet_few" if bl.mode == "achievement" else "bm_bullet_few_value",
+                    lang,
+                    n=bl.n,
+                ),
             }
         )
     return out
