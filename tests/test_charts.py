@@ -163,3 +163,24 @@ def test_a_budgeted_channel_without_spend_is_drawn_at_zero_beside_its_budget():
         float(ln.get_ydata()[0]) for ln in fig.axes[0].get_lines() if ln.get_linestyle() == ":"
     }
     assert levels == {200.0, 50_000.0}
+
+
+def test_the_cohort_heatmap_keeps_the_cohort_observed_longest():
+    """Thirteen monthly cohorts (Dec 2010 … Dec 2011 on UCI): the chart kept the last twelve and
+    months 0…12, so the one cohort with a month-12 value was cut and column 12 drawn empty. All
+    thirteen rows are drawn, and the first row's month-12 cell holds its value (by hand: 0.30)."""
+    idx = pd.period_range("2010-12", periods=13, freq="M")
+    m = pd.DataFrame(
+        [
+            [1.0 if n == 0 else 0.30 if n <= 12 - i else np.nan for n in range(13)]
+            for i in range(13)
+        ],
+        index=idx,
+        columns=range(13),
+    )
+    fig = charts.cohort_heatmap(m, Style("zh"))
+    mesh = fig.axes[0].collections[0].get_array()
+    grid = np.ma.getdata(mesh).reshape(13, 13)
+    assert grid[0, 12] == pytest.approx(30.0)
+    labels = [x.get_text() for x in fig.axes[0].get_yticklabels()]
+    assert labels[0].startswith("2010-12") and len(labels) == 13

@@ -453,3 +453,26 @@ def test_a_dimension_the_orders_lack_is_not_measured_and_small_changes_keep_thei
     assert _digits(np.array([[764.66, -120.0], [30.0, np.nan]]), Style("zh")) == 3
     assert Style("zh").money_col(764.66, 3) == "0.076"
     assert _digits(np.array([[98_000.0]]), Style("zh")) == 1  # ¥9.8万: one decimal as before
+
+
+def test_a_halo_share_without_an_interval_prints_no_empty_range(standard_retro):
+    """UCI (own September card): '相当于活动期增量的 170.4%（95%可能范围 — ~ —）' — an interval
+    that could not be computed printed as a range. The share is said without one."""
+    import dataclasses
+
+    from fupan.report.sections.impact import lift_headline
+
+    r, _ = standard_retro
+    nan = float("nan")
+    halo = dataclasses.replace(
+        r.lift,
+        dip_verdict="halo",
+        pull_forward=pd.Series({"estimate": -1.704, "lower": nan, "upper": nan}),
+    )
+    zh, en = lift_headline(halo, r.style), lift_headline(halo, r.style.__class__("en"))
+    assert (
+        "相当于活动期增量的 170.4%" in zh
+        and "— ~ —" not in zh
+        and "—" not in zh.split("170.4%")[1][:3]
+    )
+    assert "170.4% of the campaign lift" in en and "— to —" not in en

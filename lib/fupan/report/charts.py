@@ -257,8 +257,10 @@ def waterfall(start_value: float, parts: pd.Series, end_value: float, style: Sty
 
 
 def cohort_heatmap(matrix: pd.DataFrame, style: Style, last: int = 12) -> Figure:
-    """Monthly cohort retention (share of the cohort active n months after its first purchase)."""
-    m = matrix.tail(last)
+    """Monthly cohort retention (share of the cohort active n months after its first purchase):
+    the last ``last + 1`` cohorts and months 0 … ``last`` — the whole triangle (with ``last``
+    rows the one cohort observed for ``last`` months was cut and its column drawn empty)."""
+    m = matrix.tail(last + 1)
     m = m.loc[:, [c for c in m.columns if c <= last]]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 0.42 * len(m) + 1.6))

@@ -41,6 +41,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "，相当于活动期增量的 {share}（95%可能范围 {lower} ~ {upper}）",
         "; {share} of the campaign lift, 95% CI {lower} to {upper}",
     ),
+    "lift_halo_share_only": ("，相当于活动期增量的 {share}", "; {share} of the campaign lift"),
     "lift_halo": (
         "{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95%可能范围 {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
         "{head}; the following {days} days were not paid back but sold {amount} more than expected too "

@@ -67,6 +67,7 @@ def lift_headline(result: LiftAnalysis, style: Style) -> str:
             net=net,
         )
     if verdict == "halo":
+        ranged = share and np.isfinite(pf["lower"]) and np.isfinite(pf["upper"])
         rel = (
             t(
                 "lift_halo_share",
@@ -75,9 +76,11 @@ def lift_headline(result: LiftAnalysis, style: Style) -> str:
                 lower=pct(-pf["upper"]),
                 upper=pct(-pf["lower"]),
             )
+            if ranged
+            else t("lift_halo_share_only", lang, share=pct(-pf["estimate"]))
             if share
             else ""
-        )
+        )  # an interval that could not be computed is not printed as '— ~ —'
         return t(
             "lift_halo",
             lang,

@@ -37,6 +37,8 @@ past = cases.carried_actions(r.card, library)  # the previous case of this shop,
 # %% [markdown]
 # # 一页纸结论 Summary
 # 目标达成、赚没赚钱、三个问题、三个行动；下文按 背景 → 策略 → 执行 → 结果 → 复盘 展开，口径与统计方法在附录。
+# Targets, did it make money, three problems, three actions; then background → strategy →
+# execution → result → retrospective, with definitions and methods in the appendix.
 
 # %%
 display(render.summary(r, style))
