@@ -476,3 +476,20 @@ def test_a_halo_share_without_an_interval_prints_no_empty_range(standard_retro):
         and "—" not in zh.split("170.4%")[1][:3]
     )
     assert "170.4% of the campaign lift" in en and "— to —" not in en
+
+
+def test_the_customer_value_note_says_its_columns_do_not_multiply(standard_retro):
+    """UCI: 基线期新客 1.94 purchases × £407 showed £868 (the mean of per-customer products): a
+    reader saw fewer purchases and lower spend yet more value. The note says why; by hand on the
+    demo the value column is not the product of the two mean columns either. The no-dropout note
+    no longer claims the data show no churn (a boundary fit says the model cannot tell)."""
+    from fupan.i18n import t
+    from fupan.report.sections.customers import customer_value
+
+    r, _ = standard_retro
+    page = str(customer_value(r.customer_value, r.style))
+    assert "不等于两列平均数之积" in page
+    row = r.customer_value.table.loc["campaign_new"]
+    assert row.value != pytest.approx(row.purchases * row.spend_per_purchase, rel=1e-6)
+    assert "看不出客户流失" not in t("clv_no_dropout", "zh")
+    assert "show no customer dropping out" not in t("clv_no_dropout", "en")

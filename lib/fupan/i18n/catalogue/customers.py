@@ -55,15 +55,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "clv_spend": ("单次消费", "Spend per purchase"),
     "clv_value": ("预计价值", "Expected value"),
     "clv_caveat": (
-        "BG/NBD × Gamma–Gamma，观察至 {end}；活动新客观察期仅数周，预测主要来自总体先验，应在 60–90 天后复核。消费与频次相关系数 {corr:.2f}（≈0 时 Gamma–Gamma 假设成立）。",
+        "BG/NBD × Gamma–Gamma，观察至 {end}；活动新客观察期仅数周，预测主要来自总体先验，应在 60–90 天后复核。消费与频次相关系数 {corr:.2f}（≈0 时 Gamma–Gamma 假设成立）。"
+        "预计价值是每位客户“预计购买次数 × 预计每次金额”的平均，不等于两列平均数之积（买得多的客户每次金额不同）。",
         "BG/NBD × Gamma–Gamma, observed to {end}; campaign-new customers have been observed for weeks only, so "
         "their prediction leans on the population prior: re-check after 60–90 days. Spend–frequency "
-        "correlation {corr:.2f} (≈ 0 supports Gamma–Gamma).",
+        "correlation {corr:.2f} (≈ 0 supports Gamma–Gamma). Expected value is the mean over customers "
+        "of purchases × spend per purchase, not the product of the two columns' means (customers "
+        "who buy more spend differently per purchase).",
     ),
     "clv_no_dropout": (
-        "数据中看不出客户流失：BG/NBD 的最大似然落在“无流失”极限（NBD 模型），故不估计 P(alive)；预计复购按无人流失计算，若已有客户流失则为上限。",
-        "The data show no customer dropping out: the BG/NBD's maximum likelihood is its no-dropout limit "
-        "(the NBD), so P(alive) is not estimated; expected purchases assume no customer has left and are "
-        "an upper bound if some have.",
+        "BG/NBD 的最大似然落在“无流失”极限（NBD 模型）：模型从这些数据中估不出流失率（这不等于没有客户流失），故不估计 P(alive)；预计复购按无人流失计算，若已有客户流失则为上限。",
+        "The BG/NBD's maximum likelihood is its no-dropout limit (the NBD): the model cannot estimate "
+        "a dropout rate from these data (which is not to say no customer left), so P(alive) is not "
+        "estimated; expected purchases assume no customer has left and are an upper bound if some "
+        "have.",
     ),
 }
