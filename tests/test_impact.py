@@ -493,3 +493,30 @@ def test_the_customer_value_note_says_its_columns_do_not_multiply(standard_retro
     assert row.value != pytest.approx(row.purchases * row.spend_per_purchase, rel=1e-6)
     assert "看不出客户流失" not in t("clv_no_dropout", "zh")
     assert "show no customer dropping out" not in t("clv_no_dropout", "en")
+
+
+def test_a_sku_sold_above_its_regular_price_does_not_cost_the_margin_analysis(demo_dir, tmp_path):
+    """The no-lift demo and a seed case sold a few SKUs above their regular price in the
+    campaign: the depth buckets refused them ('price_promo exceeds price_regular …', English in
+    the Chinese report) and the whole margin analysis — profit ROI, discount depth — was lost.
+    One SKU's campaign lines at three times their price: it is left out of the buckets (counted,
+    said), and the analysis stands."""
+    import shutil
+
+    from fupan.analysis.results import MarginAnalysis
+    from fupan.report.sections.impact import margin_roi
+
+    folder = tmp_path / "c"
+    shutil.copytree(demo_dir, folder)
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    orders = pd.read_parquet(folder / "orders.parquet")
+    promoted = orders[~orders.category.isin((card.get("controls") or {}).get("categories", []))]
+    sku = promoted.sku.value_counts().index[0]  # a promoted SKU (a control's is left out)
+    camp = (orders.order_time >= pd.Timestamp(card["windows"]["preheat"][0])) & (orders.sku == sku)
+    orders.loc[camp, "paid_amount"] *= 3
+    orders.to_parquet(folder / "orders.parquet")
+    r = fupan.load_retrospective(folder)
+    assert isinstance(r.margin, MarginAnalysis) and r.margin.price_rises == 1
+    assert r.margin.roi_margin is not None
+    zh = str(margin_roi(r.margin, r.style))
+    assert "1 个SKU活动期成交均价高于日常价" in zh and "price_promo exceeds" not in zh

@@ -155,7 +155,11 @@ def margin_analysis(
         out["below_break_even"] = tuple(
             str(c) for c in table.index[table.below_break_even.eq(True)]
         )
-    out["buckets"] = mg.discount_depth_buckets(skus)
+    # a SKU sold above its regular price in the campaign has a negative depth and no bucket: it
+    # stays out of the buckets (counted), not the whole margin analysis with it
+    rise = (1 - skus.price_promo / skus.price_regular).round(9) < 0
+    out["price_rises"] = int(rise.sum())
+    out["buckets"] = mg.discount_depth_buckets(skus[~rise])
     try:
         out["elasticity"] = mg.promo_elasticity(skus)
     except ValueError as exc:

@@ -97,6 +97,8 @@ class MarginAnalysis:
     below_break_even: tuple[str, ...] = ()
     #: whether the card states costs.variable_cost_rate (0 written is a declared 0, not unknown)
     variable_cost_declared: bool = True
+    #: SKUs whose campaign price was above their regular price: no discount-depth bucket
+    price_rises: int = 0
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

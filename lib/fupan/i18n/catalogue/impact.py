@@ -41,6 +41,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "，相当于活动期增量的 {share}（95%可能范围 {lower} ~ {upper}）",
         "; {share} of the campaign lift, 95% CI {lower} to {upper}",
     ),
+    "margin_price_rises": (
+        "{n} 个SKU活动期成交均价高于日常价（没有折扣），不计入折扣深度分桶；增量毛利与利润ROI仍含它们。",
+        "{n} SKU(s) sold above their regular price in the campaign (no discount): left out of the "
+        "depth buckets; the incremental gross profit and profit ROI still count them.",
+    ),
     "lift_halo_share_only": ("，相当于活动期增量的 {share}", "; {share} of the campaign lift"),
     "lift_halo": (
         "{head}；之后 {days} 天没有透支，反而比预期多卖 {amount}（95%可能范围 {lower} ~ {upper}{share}），属于长尾带动（光环效应）；合计净增量 {net}。",
