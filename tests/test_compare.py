@@ -720,3 +720,23 @@ def test_a_rate_bullet_with_few_peers_says_they_measured_it_not_set_it(base, tmp
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
     assert "同行中测得此指标的不足 3 个（n=2）" in zh and "设此目标" not in zh
     assert "Fewer than 3 peers measured this KPI (n=2)" in en
+
+
+def test_a_money_kpi_measured_only_in_another_currency_is_not_called_unmeasured(
+    base, tmp_path
+) -> None:
+    """One peer, in USD, with GMV per UV measured: the CNY subject's row said '同行均未测量' (no
+    peer measured it) — it was measured, in a currency that cannot be compared. The cell says
+    so; a ratio KPI of the same peer is compared as usual."""
+    from fupan.cases.compare import benchmark
+    from fupan.report.sections.benchmark import position_cell
+
+    library = tmp_path / "lib"
+    variant(library, base, "usd-case", currency="USD")
+    b = benchmark(base, library)
+    (uvv,) = [p for p in b.positions if p.key == "gmv_per_uv"]
+    assert uvv.n == 0 and uvv.other_currency == 1 and uvv.value is not None
+    assert position_cell(uvv, "zh") == "同币种同行均未测量（另有 1 个其他币种的同行，金额不可比）"
+    assert "another currency" in position_cell(uvv, "en")
+    (cr,) = [p for p in b.positions if p.key == "cr"]
+    assert cr.n == 1 and cr.other_currency == 0

@@ -24,6 +24,8 @@ class Position:
     quartiles: tuple[float, float, float] | None
     peers: tuple[float, ...]
     same_currency_only: bool
+    #: peers that measured a money KPI in another currency (left out: not comparable)
+    other_currency: int = 0
 
 
 @dataclass(frozen=True)

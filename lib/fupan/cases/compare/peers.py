@@ -66,8 +66,22 @@ def _position(metric, subject: CaseView, peers: list[CaseView], min_peers: int) 
         if len(values) >= 3:
             zz = robust_peer_z(values, x)
             z = zz if math.isfinite(zz) else None
+    elsewhere = sum(  # measured, but in another currency: not comparable, yet not 'unmeasured'
+        1
+        for c in peers
+        if money and c.currency != subject.currency and c.values[metric.key] is not None
+    )
     return Position(
-        metric.key, x, len(values), pct, rank, z, _quartiles(values), tuple(values), money
+        metric.key,
+        x,
+        len(values),
+        pct,
+        rank,
+        z,
+        _quartiles(values),
+        tuple(values),
+        money,
+        other_currency=elsewhere,
     )
 
 

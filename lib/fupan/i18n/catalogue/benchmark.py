@@ -75,6 +75,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "bm_versions_title": ("⚠ 口径版本不同", "⚠ Definitions differ"),
     "bm_rank": ("第 {pos} 名 / 共 {of}", "{pos} of {of}"),
     "bm_no_peer_value": ("同行均未测量", "no peer measured it"),
+    "bm_no_peer_same_currency": (
+        "同币种同行均未测量（另有 {n} 个其他币种的同行，金额不可比）",
+        "no peer in this currency measured it ({n} in another currency: amounts not comparable)",
+    ),
     "bm_not_measured": ("未测量", "not measured"),
     "bm_same_currency": ("（仅同币种）", " (same currency only)"),
     "bm_lower_better": ("越低越好", "lower is better"),

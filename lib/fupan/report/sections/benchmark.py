@@ -58,6 +58,8 @@ def _join(items: list[str], lang: str) -> str:
 def position_cell(p: Position, lang: str) -> str:
     if p.value is None:
         return t("bm_not_measured", lang)
+    if p.n == 0 and p.other_currency:
+        return t("bm_no_peer_same_currency", lang, n=p.other_currency)
     if p.n == 0:
         return t("bm_no_peer_value", lang)
     if p.percentile is not None:
