@@ -740,3 +740,18 @@ def test_a_money_kpi_measured_only_in_another_currency_is_not_called_unmeasured(
     assert "another currency" in position_cell(uvv, "en")
     (cr,) = [p for p in b.positions if p.key == "cr"]
     assert cr.n == 1 and cr.other_currency == 0
+
+
+def test_a_budget_in_another_currency_is_not_compared_as_size(base, tmp_path) -> None:
+    """Gower's log_budget took a USD (or JPY) budget as if it were yuan. A peer identical but for
+    its currency and a budget 100× larger: in CNY it is 100× bigger and less similar; in USD the
+    budget is left out of the pair, so it is as similar as an identical CNY case."""
+    from fupan.cases.compare import benchmark
+
+    library = tmp_path / "lib"
+    variant(library, base, "twin-cny")
+    variant(library, base, "big-cny", budget_scale=100.0)
+    variant(library, base, "big-usd", budget_scale=100.0, currency="USD")
+    sim = {n.case.case_id: n.similarity for n in benchmark(base, library).nearest}
+    assert sim["big-cny"] < sim["twin-cny"]
+    assert sim["big-usd"] > sim["big-cny"]

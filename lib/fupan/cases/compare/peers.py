@@ -123,7 +123,10 @@ def _nearest(subject: CaseView, others: list[CaseView], k: int) -> tuple[Neighbo
     cols = [*NOMINAL, *NUMERIC]
 
     def row(c: CaseView) -> dict:
-        return {name: getattr(c.attributes, name) for name in cols}
+        out = {name: getattr(c.attributes, name) for name in cols}
+        if c.currency != subject.currency:  # a budget in another currency is no like-for-like
+            out["log_budget"] = None  # size: left out of that pair, as a missing value is
+        return out
 
     x = pd.DataFrame([row(subject)], columns=cols).astype({n: object for n in NOMINAL})
     y = pd.DataFrame([row(c) for c in others], columns=cols).astype({n: object for n in NOMINAL})
