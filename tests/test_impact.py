@@ -520,3 +520,23 @@ def test_a_sku_sold_above_its_regular_price_does_not_cost_the_margin_analysis(de
     assert r.margin.roi_margin is not None
     zh = str(margin_roi(r.margin, r.style))
     assert "1 个SKU活动期成交均价高于日常价" in zh and "price_promo exceeds" not in zh
+
+
+def test_a_dimension_of_one_element_is_no_cause():
+    """UCI's anomalous day: '品类 = unknown 解释了 100% 的缺口' — the orders have no category, so
+    their one element explains any change. Such a dimension is no candidate; the channel split
+    is (by hand: uk 100→40, eu 10→10: uk explains 100 % of the −60)."""
+    from fupan.analysis.rootcause import _adtributor
+
+    frame = pd.DataFrame(
+        {
+            "dimension": ["channel", "channel", "category"],
+            "element": ["uk", "eu", "unknown"],
+            "forecast": [100.0, 10.0, 110.0],
+            "actual": [40.0, 10.0, 50.0],
+        }
+    )
+    out = _adtributor(frame)
+    assert "category" not in set(out.dimension)
+    uk = out[(out.dimension == "channel") & out.elements.map(lambda e: "uk" in e)]
+    assert len(uk) == 1 and uk.explanatory_power.iloc[0] == pytest.approx(1.0)

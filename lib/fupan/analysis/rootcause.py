@@ -98,6 +98,10 @@ def _without_controls(frame: pd.DataFrame, controls: Sequence[str]) -> pd.DataFr
 
 
 def _adtributor(frame: pd.DataFrame) -> pd.DataFrame:
+    # a dimension of one element (the orders lack it: category 'unknown') 'explains 100 %' of any
+    # change, which says nothing: it is no candidate
+    n = frame.groupby("dimension").element.transform("nunique")
+    frame = frame[n > 1]
     try:
         return rc.adtributor(frame)
     except ValueError:
