@@ -157,7 +157,8 @@ def site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("site")
     (root / "case_library").mkdir()
-    build_site(root / "case_library", root / "site")
+    # a teachers' site: the instructor copies too (a reader's site has none, tests/test_site.py)
+    build_site(root / "case_library", root / "site", instructor=True)
     return root / "site"
 
 
