@@ -184,3 +184,14 @@ def test_filled_card_blocks_are_tables(lang):
     page = text(render.strategy(card, Style(lang)))
     assert ("合计 ¥400 100%" if lang == "zh" else "Total ¥400 100%") in page and "Σ" not in page
     assert "75.0%" in page and "25.0%" in page
+
+
+def test_the_channel_alert_action_assumes_no_live_stream():
+    """A UK wholesaler's channel-share alert (no live channel at all) was given the action
+    '核对当天达人/直播排期' — a live-stream host's schedule. The suggested action names the
+    channel's schedule, spend and incidents, whatever the channel is."""
+    from fupan.i18n import t
+
+    zh, en = t("action_hint_alert", "zh"), t("action_hint_alert", "en")
+    assert "达人" not in zh and "直播" not in zh and "host" not in en
+    assert "该渠道" in zh and "channel" in en

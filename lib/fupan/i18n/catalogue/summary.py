@@ -99,8 +99,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Fix the cart-to-order step (price, threshold discounts, product page)",
     ),
     "action_hint_alert": (
-        "核对当天达人/直播排期，建立渠道日报异常提醒",
-        "Check that day's host schedule; a daily channel alert",
+        "核对该渠道当天的排期、投放与系统事故，建立渠道日报异常提醒",
+        "Check that channel's schedule, spend and incidents that day; a daily channel alert",
     ),
     "action_hint_day_anomaly": (
         "复核当天排期与系统事故，写入下次大促检查清单",
