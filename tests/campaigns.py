@@ -860,13 +860,19 @@ def plain_reversals(raw: pd.DataFrame, x: pd.DataFrame) -> dict:
     """Line index → time of the C-line reversing it, by a loop (not fupan's merge): each C-line
     of a customer, in time order, takes the latest line of the same customer, StockCode and
     quantity at or before it, unless an earlier C-line took that line (then it reverses none)."""
-    lines: dict = {}
-    for i, row in x.sort_values("InvoiceDate", kind="stable").iterrows():
-        key = (row.CustomerID, row.StockCode, row.Quantity)
-        lines.setdefault(key, []).append((row.InvoiceDate, i))
     c = raw[raw.InvoiceNo.str.startswith("C").astype(bool) & raw.CustomerID.notna()]
+    c = c[c.Quantity < 0]
+    wanted = set(zip(c.CustomerID, c.StockCode, -c.Quantity, strict=True))
+    lines: dict = {}
+    ordered = x.sort_values("InvoiceDate", kind="stable")
+    for i, cust, stock, qty, when in zip(
+        ordered.index, ordered.CustomerID, ordered.StockCode, ordered.Quantity,
+        ordered.InvoiceDate, strict=True,
+    ):  # fmt: skip
+        if (cust, stock, qty) in wanted:  # only a key some C-line reverses
+            lines.setdefault((cust, stock, qty), []).append((when, i))
     taken: dict = {}
-    for row in c[c.Quantity < 0].sort_values("InvoiceDate", kind="stable").itertuples():
+    for row in c.sort_values("InvoiceDate", kind="stable").itertuples():
         before = [i for t, i in lines.get((row.CustomerID, row.StockCode, -row.Quantity), [])
                   if t <= row.InvoiceDate]  # fmt: skip
         if before and before[-1] not in taken:
