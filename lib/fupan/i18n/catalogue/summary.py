@@ -43,10 +43,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "（95%可能范围 {lower} ~ {upper}）",
         " (95% CI {lower} to {upper})",
     ),
-    "summary_lift_undecided": (
-        "（95%可能范围 {lower} ~ {upper}，与零无法区分：不能说活动带来了增量）",
-        " (95% CI {lower} to {upper}, not distinguishable from zero: no lift can be claimed)",
-    ),
     "summary_problems": ("三个问题", "Three problems"),
     "summary_actions": ("三个行动", "Three actions"),
     "summary_no_problems": ("未发现需要行动的问题。", "No problem calling for action was found."),

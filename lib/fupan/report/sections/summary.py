@@ -182,7 +182,7 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
         ranged = ""
         if math.isfinite(lo) and math.isfinite(hi):  # the interval is the verdict's half
             ranged = t(
-                "summary_lift_undecided" if lo <= 0 <= hi else "summary_lift_range",
+                "lift_head_undecided" if lo <= 0 <= hi else "summary_lift_range",  # one wording
                 lang,
                 lower=style.money(lo),
                 upper=style.money(hi),
