@@ -156,6 +156,12 @@ def test_the_card_is_written_from_the_record_when_the_original_changed(
     )
     done = lib.archive(run, tmp_path / "library", provenance="real")
     assert done.card_source == "record" and done.provenance == "real"
+    assert done.edited_card == campaign / "campaign.yaml"
+    # the command says the edits were not archived, in both languages
+    proc = run_cli("archive", str(run), "--library", str(tmp_path / "cli"), "--provenance", "real")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"{campaign / 'campaign.yaml'} 在运行后被修改过" in proc.stdout
+    assert "was edited after the run" in proc.stdout and "run fupan run again" in proc.stdout
     from fupan.ingest.card import parse_card
 
     parsed, problems = parse_card((done.folder / "campaign.yaml").read_text(encoding="utf-8"))

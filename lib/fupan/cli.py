@@ -273,10 +273,18 @@ def _archived(done) -> str:
         if done.replaced
         else "✔ 已归档 archived"
     )
-    return (
+    text = (
         f"{verb} {done.case_id} → {done.folder} ({done.seconds:.2f} s)\n"
         f"  数据来源 provenance: {kind} · 口径版本 definitions v{done.definitions_version} · fupan {done.library_version}"
     )
+    if done.edited_card is not None:
+        text += (
+            f"\n  ⚠ {done.edited_card} 在运行后被修改过：归档的是运行时所用的卡片（case.json 中的），"
+            f"修改未归档。要归档修改后的卡片，请先重新运行 fupan run。"
+            f"\n  ⚠ {done.edited_card} was edited after the run: the card the run analysed (from "
+            f"case.json) was archived, not the edits. To archive the edited card, run fupan run again first."
+        )
+    return text
 
 
 @app.command()

@@ -66,6 +66,7 @@ def archive(
                 True,
                 staged.card_source,
                 time.perf_counter() - t0,
+                staged.edited_card,
             )
         tmp = library / f"{_TMP}{staged.case_id}-{secrets.token_hex(4)}"
         os.mkdir(tmp)
@@ -96,6 +97,7 @@ def archive(
         False,
         staged.card_source,
         time.perf_counter() - t0,
+        staged.edited_card,
     )
 
 

@@ -39,6 +39,9 @@ class Archived:
     #: "original" (the operator's campaign.yaml) or "record" (written from case.json)
     card_source: str
     seconds: float
+    #: the campaign.yaml the run was made from, when it was edited after the run: the record's
+    #: card was archived instead, and the operator is told so
+    edited_card: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ class _Staged:
     files: dict[str, bytes]
     meta: dict[str, Any]
     card_source: str
+    #: the run's campaign.yaml when it was edited since the run (the record's card is archived)
+    edited_card: Path | None = None
 
 
 def prepare(
@@ -144,6 +146,7 @@ def prepare(
     rec_card = record["card"]
     # the card: the operator's own file if it still is the card analysed, else the record's
     source, text = "record", card_text(record)
+    edited = None
     given = Path(card) if card is not None else None
     if given is not None:
         try:
@@ -174,6 +177,8 @@ def prepare(
             original = None
         if original is not None and _same_card(original, rec_card):
             source, text = "original", original
+        elif original is not None:
+            edited = found
     prov, prov_source = resolve_provenance(rec_card.get("provenance"), provenance)
     card_bytes = text.encode("utf-8")
     camp = (record.get("kpis") or {}).get("campaign") or {}
@@ -203,4 +208,5 @@ def prepare(
         {CARD: card_bytes, RECORD: raw_record, REPORT: report, META: meta_bytes},
         meta,
         source,
+        edited,
     )
