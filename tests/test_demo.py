@@ -369,6 +369,8 @@ def test_card_targets_budget_and_hypotheses(std: dict[str, Any]) -> None:
         assert amount == pytest.approx(actual, rel=0.01)
     assert [h["id"] for h in card["strategy"]["hypotheses"]] == ["H1", "H2", "H3"]
     assert card["tables"]["orders"] == "orders.parquet" and card["duplicate_lines"] == "keep"
+    # generated data say so: the run is archived without --provenance, as synthetic
+    assert card["provenance"] == "synthetic"
 
 
 def test_the_control_line_is_untouched_by_the_campaign(std: dict[str, Any]) -> None:
