@@ -752,6 +752,17 @@ def test_a_budget_in_another_currency_is_not_compared_as_size(base, tmp_path) ->
     variant(library, base, "twin-cny")
     variant(library, base, "big-cny", budget_scale=100.0)
     variant(library, base, "big-usd", budget_scale=100.0, currency="USD")
-    sim = {n.case.case_id: n.similarity for n in benchmark(base, library).nearest}
+    nearest = benchmark(base, library).nearest
+    sim = {n.case.case_id: n.similarity for n in nearest}
     assert sim["big-cny"] < sim["twin-cny"]
     assert sim["big-usd"] > sim["big-cny"]
+    # the USD pair rests on 5 of the 6 attributes (platform, category, festival, days, discount;
+    # not the budget), and its similarity says so; the CNY ones rest on all 6 and say nothing
+    from fupan.report.sections.benchmark import _similarity
+
+    seen = {n.case.case_id: (n.compared, n.attributes, _similarity(n, "zh")) for n in nearest}
+    assert seen["big-usd"] == (5, 6, f"{sim['big-usd']:.3f}（5/6 项）")
+    assert seen["twin-cny"] == (6, 6, f"{sim['twin-cny']:.3f}")
+    assert _similarity(next(n for n in nearest if n.case.case_id == "big-usd"), "en").endswith(
+        " (5 of 6)"
+    )

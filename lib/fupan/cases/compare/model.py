@@ -44,6 +44,10 @@ class Bullet:
 class Neighbour:
     case: CaseView
     similarity: float
+    #: the attributes known for both cases (Gower's δ = 1) and how many there are: a similarity
+    #: over fewer attributes is shown with its count, since a case missing one looks closer
+    compared: int = 0
+    attributes: int = 0
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,12 @@ def _nearest(subject: CaseView, others: list[CaseView], k: int) -> tuple[Neighbo
         range(len(others)),
         key=lambda i: (-(sim[i] if np.isfinite(sim[i]) else -1.0), others[i].case_id),
     )
-    return tuple(Neighbour(others[i], float(sim[i])) for i in order[:k] if np.isfinite(sim[i]))
+    both = (y.notna() & x.notna().iloc[0]).sum(axis=1).to_numpy()  # known for both cases
+    return tuple(
+        Neighbour(others[i], float(sim[i]), int(both[i]), len(cols))
+        for i in order[:k]
+        if np.isfinite(sim[i])
+    )
 
 
 def theme_of(text: str, metric: str = "") -> str:

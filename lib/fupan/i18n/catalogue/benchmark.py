@@ -118,9 +118,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "The {k} most similar cases (Gower similarity)",
     ),
     "bm_nearest_intro": (
-        "按卡片属性匹配：平台、类目、节日类型（名义变量），活动天数、折扣深度、预算对数（数值变量）；缺失的属性不计入。",
-        "Matched on card attributes: platform, category, festival type (nominal); campaign days, discount depth, log budget (numeric); a missing attribute is left out.",
+        "按卡片属性匹配：平台、类目、节日类型（名义变量），活动天数、折扣深度、预算对数（数值变量）；"
+        "任一方缺失的属性不计入，此时相似度后注明所依据的属性数（依据越少越不可靠，缺失反而可能显得更相似）。",
+        "Matched on card attributes: platform, category, festival type (nominal); campaign days, "
+        "discount depth, log budget (numeric); an attribute unknown for either case is left out, "
+        "and the similarity then says how many attributes it rests on (fewer is less reliable: a "
+        "missing attribute can make a case look closer).",
     ),
+    "bm_sim_partial": ("（{k}/{n} 项）", " ({k} of {n})"),
     "bm_col_case": ("案例", "Case"),
     "bm_col_sim": ("相似度", "Similarity"),
     "bm_col_platform": ("平台", "Platform"),

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ... import __version__
 from ... import format as fmt
 from ...cases import benchmark_charts as charts
-from ...cases.compare import FESTIVALS, Benchmark, CaseView, Position
+from ...cases.compare import FESTIVALS, Benchmark, CaseView, Neighbour, Position
 from ...cases.kpis import METRIC_BY_KEY, METRICS, format_value
 from ...cases.record import write_atomic
 from ...cases.site.labels import CATEGORIES, PLATFORMS, label
@@ -223,6 +223,14 @@ def _case_row(
     }
 
 
+def _similarity(n: Neighbour, lang: str) -> str:
+    """The similarity, with the attributes it rests on when some were unknown for either case."""
+    text = f"{n.similarity:.3f}"
+    if 0 < n.compared < n.attributes:
+        text += t("bm_sim_partial", lang, k=n.compared, n=n.attributes)
+    return text
+
+
 def _nearest(b: Benchmark, lang: str, link_from: Path, share_safe: bool) -> dict[str, Any]:
     keys = ["col_sim", "col_platform", "col_category", "col_festival", "col_days", "col_discount"]
     head = [t("bm_col_case", lang)] + [t(f"bm_{k}", lang) for k in keys]
@@ -230,7 +238,7 @@ def _nearest(b: Benchmark, lang: str, link_from: Path, share_safe: bool) -> dict
     head += [kpi_label(k, lang) for k in ("gmv_achievement", "gmv_index", "burst_multiple", "roas")]
     rows = [_case_row(b.subject, "—", lang, link_from, share_safe, subject=True)]
     rows += [
-        _case_row(n.case, f"{n.similarity:.3f}", lang, link_from, share_safe) for n in b.nearest
+        _case_row(n.case, _similarity(n, lang), lang, link_from, share_safe) for n in b.nearest
     ]
     return {"head": head, "rows": rows}
 
