@@ -35,7 +35,7 @@ from fupan.cases.compare import (
 from fupan.dictionary import DEFINITIONS_VERSION
 from fupan.errors import ValidationError
 from fupan.i18n.catalogue.benchmark import ENTRIES as UI
-from fupan.report.sections.benchmark import benchmark_page, render_benchmark
+from fupan.report.sections.benchmark import _risks, benchmark_page, render_benchmark
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -766,3 +766,19 @@ def test_a_budget_in_another_currency_is_not_compared_as_size(base, tmp_path) ->
     assert _similarity(next(n for n in nearest if n.case.case_id == "big-usd"), "en").endswith(
         " (5 of 6)"
     )
+
+
+def test_neighbours_of_one_name_are_told_apart_in_the_legend_and_the_risks(base, tmp_path) -> None:
+    """Three neighbours named alike were drawn as three identical legend entries and listed as
+    '双十一美妆大促 2025、双十一美妆大促 2025' under a risk: the id now follows a shared name."""
+    library = tmp_path / "lib"
+    for cid in ("twin-a", "twin-b"):
+        variant(library, base, cid, name="同名活动", to_improve=["爆发期断货，损失高峰销售"])
+    variant(library, base, "own-name", name="另一个活动", platform="jd")
+    b = benchmark(base, library, k=5)
+    page = render_benchmark(b, "zh")
+    overlay = page.split("每日GMV指数：本案例与相似案例", 1)[1]
+    assert "同名活动 · twin-a" in overlay and "同名活动 · twin-b" in overlay
+    assert "另一个活动 · own-name" not in page  # a name of its own is shown as written
+    risks = [e["cases"] for r in _risks(b, "zh") for e in r["evidence"]]
+    assert any("同名活动 · twin-a" in c and "同名活动 · twin-b" in c for c in risks), risks

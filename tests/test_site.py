@@ -873,3 +873,27 @@ def test_the_instructor_copies_are_published_only_when_asked(library: Path, tmp_
     students = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     assert len(list(teachers.glob("example-*-instructor.html"))) == len(students)
     assert "讲师版" in (teachers / "examples.html").read_text(encoding="utf-8")
+
+
+def test_cases_of_one_name_are_told_apart_by_their_id(tmp_path: Path):
+    """Two cases named alike (a re-run, a copy, a yearly campaign named without its year) were
+    listed, picked and headed alike. Where a name is shared, the id follows it; a name of its own
+    is shown as written."""
+    by_id = {c["id"]: c for c in CASES}
+    root = tmp_path / "lib"
+    twin = {**by_id["d11-beauty-2025"], "id": "d11-beauty-2025-rerun"}
+    for c in (by_id["d11-beauty-2025"], twin, by_id["queen-day-2025"]):
+        write_record(root / c["id"] / "case.json", make_record(c))
+    cases, _ = load_library(root)
+    labels = {e["id"]: e["label"] for e in site_data(cases)["cases"]}
+    name = by_id["d11-beauty-2025"]["name"]
+    assert labels == {
+        "d11-beauty-2025": f"{name} · d11-beauty-2025",
+        "d11-beauty-2025-rerun": f"{name} · d11-beauty-2025-rerun",
+        "queen-day-2025": by_id["queen-day-2025"]["name"],
+    }
+    out = tmp_path / "site"
+    build_site(root, out)
+    picker = (out / "compare.html").read_text(encoding="utf-8")
+    assert f"{name} · d11-beauty-2025-rerun</span>" in picker
+    assert f"{name} · d11-beauty-2025</span>" in picker

@@ -9,7 +9,8 @@ facts, never ranking keys. ``fupan site`` sorts by these; ``fupan compare`` rank
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,3 +166,12 @@ def format_value(value: float | None, unit: str, lang: str, currency: str = "CNY
     if unit == "money":
         return fmt.money(value, lang, digits=2, symbol=fmt.currency_symbol(currency))
     return fmt.number(value, 2)
+
+
+def distinct_names(cases: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """case id → the name to show: the case's name, followed by its id when another of ``cases``
+    (id, name) bears the same name (a re-run, a copy, a yearly campaign named without its year),
+    so that a legend, a list or a column head never shows two cases alike."""
+    pairs = list(cases)
+    count = Counter(name for _, name in pairs)
+    return {i: f"{name} · {i}" if count[name] > 1 else name for i, name in pairs}

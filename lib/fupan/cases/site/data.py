@@ -9,7 +9,7 @@ from typing import Any
 from ... import format as fmt
 from ...dictionary import DEFINITIONS_VERSION
 from ..carried import action_status
-from ..kpis import METRICS, format_value
+from ..kpis import METRICS, distinct_names, format_value
 from ..kpis import num as _num
 from .labels import CATEGORIES, OUTCOMES, PLATFORMS, PROVENANCE, UI, label
 from .load import Case
@@ -188,8 +188,10 @@ def site_data(cases: list[Case]) -> dict[str, Any]:
                 a["status"], a["closed_by"] = "closed", closed[(e["id"], a["id"])]
     entries.sort(key=lambda e: (e["start"] or "", e["id"]), reverse=True)
     peers = _peers(entries)
+    labels = distinct_names((e["id"], e["name"]) for e in entries)
     for e in entries:
         e["peers"] = peers[e["id"]]
+        e["label"] = labels[e["id"]]  # the name, with the id when another case bears it too
     return {
         "version": 1,
         "definitions_version": DEFINITIONS_VERSION,

@@ -22,7 +22,7 @@ from ... import __version__
 from ... import format as fmt
 from ...cases import benchmark_charts as charts
 from ...cases.compare import FESTIVALS, Benchmark, CaseView, Neighbour, Position
-from ...cases.kpis import METRIC_BY_KEY, METRICS, format_value
+from ...cases.kpis import METRIC_BY_KEY, METRICS, distinct_names, format_value
 from ...cases.record import write_atomic
 from ...cases.site.labels import CATEGORIES, PLATFORMS, label
 from ...dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS
@@ -245,7 +245,8 @@ def _nearest(b: Benchmark, lang: str, link_from: Path, share_safe: bool) -> dict
 
 def _daily(b: Benchmark, lang: str) -> dict[str, Any]:
     series = [(t("bm_this_case", lang), b.subject.daily, True)] if b.subject.daily else []
-    series += [(n.case.name, n.case.daily, False) for n in b.nearest if n.case.daily]
+    names = _names(b)
+    series += [(names[n.case.case_id], n.case.daily, False) for n in b.nearest if n.case.daily]
     missing = ([b.subject.case_id] if not b.subject.daily else []) + [
         n.case.case_id for n in b.nearest if not n.case.daily
     ]
@@ -260,8 +261,13 @@ def _daily(b: Benchmark, lang: str) -> dict[str, Any]:
     return {"svg": svg, "missing": ", ".join(missing)}
 
 
+def _names(b: Benchmark) -> dict[str, str]:
+    """The nearest cases' names, each followed by its id when two share a name."""
+    return distinct_names((n.case.case_id, n.case.name) for n in b.nearest)
+
+
 def _risks(b: Benchmark, lang: str) -> list[dict[str, Any]]:
-    names = {n.case.case_id: n.case.name for n in b.nearest}
+    names = _names(b)
     return [
         {
             "theme": t("bm_risk_" + r.theme, lang),

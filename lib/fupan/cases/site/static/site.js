@@ -255,7 +255,7 @@
   function caseItem(c, matched) {
     var L = state.lang;
     var selected = state.sel.indexOf(c.id) >= 0;
-    var name = c.report ? el("a", { href: c.report, text: c.name }) : el("span", { text: c.name });
+    var name = c.report ? el("a", { href: c.report, text: c.label || c.name }) : el("span", { text: c.label || c.name });
     var meta = el("div", { className: "case-meta" }, [
       badge(facetLabel("platform", c.platform), "b-platform"),
       badge(facetLabel("category", c.category), "b-category"),
@@ -388,8 +388,8 @@
     if (cs.length) {
       var head = el("tr", null, [el("th", { scope: "col", className: "corner", text: tr("kpi") })].concat(cs.map(function (c) {
         return el("th", { scope: "col", className: "case-col", "data-id": c.id }, [
-          c.report ? el("a", { href: c.report, text: c.name }) : el("span", { text: c.name }),
-          el("button", { type: "button", className: "remove", "data-remove": c.id, title: tr("remove"), "aria-label": tr("remove") + " " + c.name, text: "×" })
+          c.report ? el("a", { href: c.report, text: c.label || c.name }) : el("span", { text: c.label || c.name }),
+          el("button", { type: "button", className: "remove", "data-remove": c.id, title: tr("remove"), "aria-label": tr("remove") + " " + (c.label || c.name), text: "×" })
         ]);
       })));
       var body = el("tbody");
