@@ -125,6 +125,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "check_hint_alert": ("同类异常日 = 0", "no such anomalous day"),
     "check_hint_day_anomaly": ("同类异常日 = 0", "no such anomalous day"),
+    # a hypothesis that failed, on a metric without a hint of its own
+    "cause_type_hypothesis": ("待查：策略判断或执行", "to investigate: the plan or its execution"),
+    "action_hint_hypothesis": (
+        "查明假设为何未成立（机制、人群还是执行），修订后写入下次活动卡片的假设",
+        "Find out why the hypothesis failed (mechanic, audience or execution) and revise it in "
+        "the next campaign's card",
+    ),
+    "check_hint_hypothesis": (
+        "下次活动同一假设成立",
+        "the revised hypothesis holds in the next campaign",
+    ),
+    # neither the card nor a hint has an action for this problem
+    "action_tbd": (
+        "待定（卡片 retrospective.actions 未写）",
+        "to be decided (not in the card's retrospective.actions)",
+    ),
 }
 
 ENTRIES |= {

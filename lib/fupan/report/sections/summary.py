@@ -89,9 +89,17 @@ def _metric_target(a: Any, style: Style) -> str | None:
     return f"{kpi_name(a.metric, style.lang)} {target}"
 
 
+def _hint_for(key: str, f: Finding, lang: str) -> str | None:
+    """The hint for ``f``'s metric, else — for a failed hypothesis — the hypotheses' own."""
+    return _hint(key, f.metric, lang) or (
+        _hint(key, "hypothesis", lang) if f.priority == 1 else None
+    )
+
+
 def action_rows(card: Any, findings: list[Finding], style: Style) -> list[dict[str, Any]]:
-    """Each finding with its cause type, the action (the card's, else a suggestion), owner,
-    due date, the metric and target that will show it worked, and the action's status."""
+    """Each finding with its cause type, the action (the card's, else a suggestion; 'to be
+    decided' when there is none, never an empty cell), owner, due date, the metric and target
+    that will show it worked, and the action's status."""
     lang, rows = style.lang, []
     used: set[int] = set()
     for f in findings:
@@ -100,16 +108,17 @@ def action_rows(card: Any, findings: list[Finding], style: Style) -> list[dict[s
         if found is not None:
             used.add(found[0])
             a = found[1]
+        hint = None if a else _hint_for("action_hint", f, lang)
         rows.append(
             {
                 "problem": f.text(lang),
-                "cause": _hint("cause_type", f.metric, lang) or t("cause_type_unknown", lang),
-                "action": a.what if a else (_hint("action_hint", f.metric, lang) or "—"),
-                "suggested": a is None,
+                "cause": _hint_for("cause_type", f, lang) or t("cause_type_unknown", lang),
+                "action": a.what if a else (hint or t("action_tbd", lang)),
+                "suggested": a is None and hint is not None,
                 "owner": (a.owner if a and a.owner else t("owner_tbd", lang)),
                 "due": a.due.isoformat() if a and a.due else "—",
                 "check": _metric_target(a, style)
-                or _hint("check_hint", f.metric, lang)
+                or _hint_for("check_hint", f, lang)
                 or t("check_tbd", lang),
                 "status": t(f"action_status_{(a.status if a and a.status else 'open')}", lang),
             }
