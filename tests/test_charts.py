@@ -184,3 +184,35 @@ def test_the_cohort_heatmap_keeps_the_cohort_observed_longest():
     assert grid[0, 12] == pytest.approx(30.0)
     labels = [x.get_text() for x in fig.axes[0].get_yticklabels()]
     assert labels[0].startswith("2010-12") and len(labels) == 13
+
+
+def test_the_cohort_heatmap_hatches_the_data_s_incomplete_last_month():
+    """UCI ends on 2011-12-09: each cohort's December-2011 cell counted nine days and read 7–12 %
+    against 20–36 % before, drawn as a full month. With ``partial`` the cell of the last month is
+    hatched in every row: for cohort c that is column (2011-12 − c), by hand 12 − row."""
+    idx = pd.period_range("2010-12", periods=13, freq="M")
+    m = pd.DataFrame(
+        [
+            [1.0 if n == 0 else 0.30 if n <= 12 - i else np.nan for n in range(13)]
+            for i in range(13)
+        ],
+        index=idx,
+        columns=range(13),
+    )
+    plain = charts.cohort_heatmap(m, Style("zh"))
+    assert not [p for p in plain.axes[0].patches if p.get_hatch()]
+    fig = charts.cohort_heatmap(m, Style("zh"), partial=True)
+    hatched = sorted((int(p.get_y()), int(p.get_x())) for p in fig.axes[0].patches if p.get_hatch())
+    assert hatched == [(i, 12 - i) for i in range(13)]
+
+
+def test_the_customer_analysis_says_when_the_data_s_last_month_is_partial():
+    from fupan.analysis.customers import _partial_month
+
+    def orders(last: str) -> pd.DataFrame:
+        return pd.DataFrame({"order_ts": pd.to_datetime(["2011-11-02 10:00", f"{last} 12:15"])})
+
+    assert _partial_month(orders("2011-12-09")) == pd.Timestamp("2011-12-09")
+    assert _partial_month(orders("2011-12-31")) is None  # a whole month: nothing to say
+    assert _partial_month(orders("2012-02-29")) is None
+    assert _partial_month(orders("2012-02-28")) == pd.Timestamp("2012-02-28")

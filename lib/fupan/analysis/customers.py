@@ -133,12 +133,21 @@ def customer_analysis(
         rfm=rfm,
         rfm_thresholds=segments.attrs.get("thresholds", {}),
         cohorts=cu.cohort_matrix(o, freq="M"),
+        cohorts_partial_through=_partial_month(o),
         quality_note=both("ncq_empty_cohort", cohorts=empty_names(empty)) if empty else "",
         organic_comparable=bool(
             o.order_ts.min().normalize()
             <= pd.Timestamp(windows.baseline.start) - pd.Timedelta(days=BASELINE_HISTORY_DAYS)
         ),
     )
+
+
+def _partial_month(orders: pd.DataFrame) -> pd.Timestamp | None:
+    """The orders' last day, when it is not the last day of its month (else None)."""
+    if orders.empty:
+        return None
+    last = pd.Timestamp(orders.order_ts.max()).normalize()
+    return None if last.is_month_end else last
 
 
 def empty_names(empty: list[str]) -> Localized:

@@ -15,6 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator, StrMethodFormatter
 
 from ..dictionary import FUNNEL_STEPS
@@ -256,16 +257,22 @@ def waterfall(start_value: float, parts: pd.Series, end_value: float, style: Sty
     return _finish(fig)
 
 
-def cohort_heatmap(matrix: pd.DataFrame, style: Style, last: int = 12) -> Figure:
+def cohort_heatmap(
+    matrix: pd.DataFrame, style: Style, last: int = 12, partial: bool = False
+) -> Figure:
     """Monthly cohort retention (share of the cohort active n months after its first purchase):
     the last ``last + 1`` cohorts and months 0 … ``last`` — the whole triangle (with ``last``
-    rows the one cohort observed for ``last`` months was cut and its column drawn empty)."""
+    rows the one cohort observed for ``last`` months was cut and its column drawn empty).
+    ``partial``: the data's last month is incomplete — its cells (one per cohort, the triangle's
+    edge) are hatched, as their retention reads low."""
     m = matrix.tail(last + 1)
     m = m.loc[:, [c for c in m.columns if c <= last]]
     with _style():
         fig, ax = plt.subplots(figsize=(11, 0.42 * len(m) + 1.6))
+        shown = m.astype(float) * 100
+        shown.index = shown.index.astype(str)  # seaborn reads a PeriodIndex by a deprecated path
         sns.heatmap(
-            m.astype(float) * 100,
+            shown,
             annot=True,
             fmt=".0f",
             cmap="YlGnBu",
@@ -276,6 +283,22 @@ def cohort_heatmap(matrix: pd.DataFrame, style: Style, last: int = 12) -> Figure
             annot_kws={"fontsize": 8},
             linewidths=0.5,
         )
+        if partial and len(m):
+            final = matrix.index.max()  # the data's last month: each cohort's cell of it
+            for i, cohort in enumerate(m.index):
+                j = (final - cohort).n
+                if j in m.columns and pd.notna(m.loc[cohort, j]):
+                    ax.add_patch(
+                        Rectangle(
+                            (list(m.columns).index(j), i),
+                            1,
+                            1,
+                            fill=False,
+                            hatch="///",
+                            edgecolor="#7f8c8d",
+                            lw=0,
+                        )
+                    )
         ax.set_xlabel(t("chart_cohort_x", style.lang))
         ax.set_ylabel(t("chart_cohort_y", style.lang))
         ax.set_title(t("chart_cohort_title", style.lang))

@@ -256,6 +256,9 @@ class CustomerAnalysis:
     organic_comparable: bool = True
     #: why ``quality`` is None (bilingual), else ""
     quality_note: str = ""
+    #: the orders' last day when it is not its month's last: the cohorts' last month is partial
+    #: (its cells read low), and the heatmap marks them
+    cohorts_partial_through: pd.Timestamp | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

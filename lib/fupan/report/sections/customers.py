@@ -82,11 +82,16 @@ def rfm(c: CustomerAnalysis | Skip, style: Style) -> Section:
     analysis was skipped (its reason is shown under 新客质量)."""
     if isinstance(c, Skip):
         return ()
-    return (
+    through = c.cohorts_partial_through
+    out: tuple[Any, ...] = (
         charts.rfm_segments(c.rfm, style),
         rfm_table(c, style),
-        charts.cohort_heatmap(c.cohorts, style),
+        charts.cohort_heatmap(c.cohorts, style, partial=through is not None),
     )
+    if through is not None:
+        text = t("cohort_partial_month", style.lang, date=through.strftime("%Y-%m-%d"))
+        out += (Html(Markup("<p class='fp-note'>{}</p>").format(text)),)
+    return out
 
 
 def customer_value(v: CustomerValue | Skip, style: Style) -> Html:
