@@ -169,6 +169,43 @@ def test_target_gap_would_name_a_collapsed_control_without_the_exclusion(demo, c
     )
 
 
+def test_target_gap_judges_channels_against_the_team_s_plan(demo, card, orders):
+    """With a plan by channel (targets.csv), the gap's channel part is judged against it: the
+    demo's organic channel beat its plan (107 %) yet, against a target split by baseline shares,
+    was named as the gap's first cause ('免费·自然流量 解释了 270%'). By hand: each planned
+    channel's forecast is its plan, the unplanned channel (private domain) gets what the plan
+    leaves of the target; the channel named is the one furthest below its forecast."""
+    from fupan.analysis.rootcause import target_gap
+
+    gap, plan = demo.root_cause.gap, demo.pacing.channels
+    assert gap is not None and gap.channels_by_plan
+    target = float(card["strategy"]["targets"]["gmv"])
+    c0, c1 = _windows(card)["campaign"]
+    controls = set(card["controls"]["categories"])
+    seg = demo.agg.segments
+    actual = (
+        seg[(seg.dimension == "channel") & seg.date.between(c0, c1)].groupby("element").gmv.sum()
+    )
+    planned = plan["plan"].dropna()
+    forecast = planned.to_dict()
+    unplanned = [c for c in actual.index if c not in forecast]
+    assert unplanned == ["private_domain"] and planned.sum() < target
+    forecast["private_domain"] = target - planned.sum()  # the one unplanned channel takes the rest
+    short = {c: actual.get(c, 0.0) - f for c, f in forecast.items()}
+    worst = min(short, key=short.get)
+    assert short["organic"] > 0 and short["private_domain"] > 0
+    named = [r for r in gap.candidates.itertuples() if r.dimension == "channel"]
+    assert len(named) == 1 and worst in named[0].elements
+    assert all(short[c] < 0 for c in named[0].elements)  # only channels below their plan
+    assert named[0].contribution == pytest.approx(sum(short[c] for c in named[0].elements))
+    # without the plan the baseline mix names organic, which beat its plan (the test can fail)
+    old = target_gap(seg, demo.kpis, demo.card.strategy.targets, demo.card.windows, controls)
+    assert not old.channels_by_plan
+    assert [tuple(r.elements) for r in old.candidates.itertuples() if r.dimension == "channel"] == [
+        ("organic",)
+    ]
+
+
 def test_conversion_is_not_measured_where_traffic_is_orders(demo):
     t = demo.segments.table
     assert np.isfinite(t.at["channel", "cr"]) and t.at["channel", "traffic_basis"] == "uv"

@@ -132,6 +132,7 @@ PIPELINE: tuple[Step, ...] = (
             "card.strategy.targets",
             "card.windows",
             "card.controls.categories",
+            "pacing",
         ),
         record="root_cause",
     ),

@@ -6,7 +6,7 @@ From the extract's day × dimension × element aggregates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -172,17 +172,38 @@ def anomalous_day(
     )
 
 
+def _planned_channels(base: pd.Series, plan: pd.Series, target: float) -> pd.Series:
+    """Each channel's part of the target by the team's plan (pacing's planned GMV by channel).
+
+    A planned channel's part is its plan; what the plan leaves of the target goes to the channels
+    it does not name, split by their baseline GMV (``base``). A plan above the target is scaled
+    down to it, and leaves nothing to unplanned channels.
+    """
+    plan = plan[plan > 0]
+    planned = float(plan.sum())
+    outside = base[~base.index.isin(plan.index)]
+    rest = target - planned
+    if rest <= 0 or outside.empty or float(outside.sum()) <= 0:
+        inside = plan * (target / planned)
+        return pd.concat([inside, outside * 0.0])
+    return pd.concat([plan, rest * outside / float(outside.sum())])
+
+
 def target_gap(
     segments: pd.DataFrame,
     kpis: pd.DataFrame,
     targets: dict[str, float],
     windows: Windows,
     controls: Sequence[str] = (),
+    pacing: Any = None,
 ) -> GapCause | None:
     """Adtributor on the GMV gap to target (None when the target was met).
 
     Forecast = the target split by each element's baseline share of GMV (a plan that keeps the
-    baseline mix); actual = the campaign's GMV by element. The card's control categories
+    baseline mix) — except the channels when the team's plan by channel is known (``pacing``, a
+    :class:`~fupan.analysis.results.PacingResult`): then the target is split as that plan splits
+    it (:func:`_planned_channels`), so that a channel above its plan is never named as the cause
+    of the gap; actual = the campaign's GMV by element. The card's control categories
     (``controls``: left out of the promotion on purpose) are not attributed any part of the gap:
     the category dimension then splits the promoted categories' share of the target among them
     (their baseline shares renormalised), so its change is the promoted lines' gap. Each
@@ -214,6 +235,18 @@ def target_gap(
         ],
         index=share.index,
     )
+    plan = getattr(pacing, "channels", None)
+    plan_gmv = plan["plan"].fillna(0.0) if plan is not None and "plan" in plan else None
+    by_plan = plan_gmv is not None and float(plan_gmv.sum()) > 0 and "channel" in base.index
+    if plan_gmv is not None and by_plan:
+        planned = _planned_channels(base.xs("channel"), plan_gmv, float(target))
+        share = pd.concat(
+            [
+                share.drop(index="channel", level="dimension"),
+                pd.concat({"channel": planned / float(target)}, names=["dimension", "element"]),
+            ]
+        )
+        dim_target = dim_target.reindex(share.index).fillna(float(target))
     frame = (
         pd.DataFrame({"forecast": share * dim_target, "actual": actual}).fillna(0.0).reset_index()
     )
@@ -222,6 +255,7 @@ def target_gap(
         actual=float(kpis.at["campaign", "gmv"]),
         candidates=_adtributor(frame),
         excluded=tuple(controls),
+        channels_by_plan=by_plan,
     )
 
 
@@ -234,14 +268,16 @@ def root_cause(
     targets: dict[str, float],
     card_windows: Windows,
     controls: Sequence[str],
+    pacing: Any = None,
 ) -> RootCause:
     """Causes of the anomalous day (:func:`anomalous_day`) and of the GMV gap (:func:`target_gap`).
 
-    ``controls``: the card's control categories, left out of both attributions.
+    ``controls``: the card's control categories, left out of both attributions; ``pacing``: the
+    plan by channel, when there is one (the gap's channels are then judged against it).
     """
     return RootCause(
         day=anomalous_day(alerts, windows, agg_segments, history, controls),
-        gap=target_gap(agg_segments, kpis, targets, card_windows, controls),
+        gap=target_gap(agg_segments, kpis, targets, card_windows, controls, pacing),
     )
 
 

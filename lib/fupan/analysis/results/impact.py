@@ -212,6 +212,8 @@ class GapCause:
     actual: float
     candidates: pd.DataFrame
     excluded: tuple[str, ...] = ()
+    #: the channels' part of the target split by the team's plan (else by baseline shares)
+    channels_by_plan: bool = False
 
 
 def _cause_record(cause: DayCause | GapCause | None) -> dict[str, Any] | None:

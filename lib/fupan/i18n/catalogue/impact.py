@@ -244,6 +244,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "rc_day_title": ("异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),
+    "rc_gap_basis_plan": (
+        "目标如何分到各元素：渠道按团队的计划（计划未列的渠道分得目标减计划合计的余额，按基线占比）；"
+        "其他维度按基线期的GMV占比。占比超过 100% 表示同一维度的其他元素反向变动。",
+        "How the target is split among elements: channels by the team's plan (channels the plan "
+        "leaves out share what the plan leaves of the target, by baseline share); the other "
+        "dimensions by their baseline GMV shares. A share above 100 % means other elements of "
+        "the dimension moved the other way.",
+    ),
+    "rc_gap_basis_mix": (
+        "目标如何分到各元素：按基线期的GMV占比（即假设活动保持日常结构；没有分渠道计划）。"
+        "占比超过 100% 表示同一维度的其他元素反向变动。",
+        "How the target is split among elements: by baseline GMV shares (as if the campaign kept "
+        "the everyday mix; there is no plan by channel). A share above 100 % means other "
+        "elements of the dimension moved the other way.",
+    ),
     "rc_mix_shift": (
         "当日总GMV与相邻几天的典型日只差 {change:+.1%}：告警来自渠道结构的变化，而不是总量异常，故不做归因。",
         "The day's total GMV is only {change:+.1%} off a typical neighbouring day: the alert is a shift of "

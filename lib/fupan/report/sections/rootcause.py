@@ -24,7 +24,10 @@ def _cause(cause: DayCause | GapCause, style: Style) -> dict[str, Any]:
         if isinstance(cause, DayCause)
         else t("rc_gap_title", lang)
     )
-    return {"title": title, "sentences": sentences, "mix_shift": mix_shift}
+    basis = None
+    if isinstance(cause, GapCause):
+        basis = t("rc_gap_basis_plan" if cause.channels_by_plan else "rc_gap_basis_mix", lang)
+    return {"title": title, "sentences": sentences, "mix_shift": mix_shift, "basis": basis}
 
 
 def _digits(values: Any, style: Style) -> int:
