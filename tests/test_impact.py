@@ -540,3 +540,26 @@ def test_a_dimension_of_one_element_is_no_cause():
     assert "category" not in set(out.dimension)
     uk = out[(out.dimension == "channel") & out.elements.map(lambda e: "uk" in e)]
     assert len(uk) == 1 and uk.explanatory_power.iloc[0] == pytest.approx(1.0)
+
+
+def test_the_profit_badge_is_not_green_when_the_campaign_itself_lost(standard_retro):
+    """The summary showed a green '赚钱' beside '整体赚钱，但活动本身没多赚' with a profit ROI of 0.50
+    (the campaign's extra gross profit covered half its cost). When the P&L and the campaign's own
+    return disagree the badge is amber and says which is which; when they agree it is green or
+    red as before."""
+    import dataclasses
+
+    from fupan.report.sections.summary import profit_answer
+
+    r, _ = standard_retro
+    pnl_profit = float(r.pnl.statement.contribution) > 0
+    tags = {True: ("整体赚、活动亏", "P&L profit, campaign loss"),
+            False: ("整体亏、活动赚", "P&L loss, campaign paid")}  # fmt: skip
+    for roi in (0.5, 1.5):
+        margin = dataclasses.replace(r.margin, roi_margin=roi)
+        zh = profit_answer(margin, r.lift, r.style, r.pnl)
+        en = profit_answer(margin, r.lift, r.style.__class__("en"), r.pnl)
+        if pnl_profit != (roi >= 1.0):
+            assert zh["verdict"] == "mixed" and (zh["tag"], en["tag"]) == tags[pnl_profit]
+        else:
+            assert zh["verdict"] == ("met" if pnl_profit else "missed") and "tag" not in zh

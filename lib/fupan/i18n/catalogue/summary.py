@@ -51,7 +51,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "check_tbd": ("待定", "to be set"),
     "owner_tbd": ("待指定", "to be named"),
     "action_status": ("状态", "Status"),
-    "action_status_open": ("进行中", "open"),
+    "action_status_open": ("待办", "open"),  # not started or not closed: not "in progress"
     "action_status_done": ("已完成", "done"),
     "action_status_dropped": ("已放弃", "dropped"),
     "miss_actions": ("问题 → 原因 → 行动 → 验收", "Problem → cause → action → check"),
@@ -162,6 +162,9 @@ ENTRIES |= {
     ),
     "profit_tag_yes": ("赚钱", "profit"),
     "profit_tag_no": ("亏钱", "loss"),
+    # the P&L and the campaign's own return (利润ROI) disagree
+    "profit_tag_pnl_only": ("整体赚、活动亏", "P&L profit, campaign loss"),
+    "profit_tag_campaign_only": ("整体亏、活动赚", "P&L loss, campaign paid"),
 }
 
 ENTRIES |= {"method_note": ("方法说明（点开）", "Method (open)")}

@@ -165,6 +165,9 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
         if has_pnl:
             key = f"summary_profit_{'yes' if pnl.made_money else 'no'}_{'yes' if made else 'no'}"
             out["headline"] = t(key, lang)
+            if pnl.made_money != made:  # the P&L and the campaign's own return disagree: no green
+                out["verdict"] = "mixed"
+                out["tag"] = t(f"profit_tag_{'pnl' if pnl.made_money else 'campaign'}_only", lang)
         else:
             out["verdict"] = "met" if made else "missed"
             out["headline"] = t("summary_profit_yes" if made else "summary_profit_no", lang)
