@@ -245,7 +245,8 @@ def test_kpi_cards_compare_visitors_per_day_by_the_day_summed_count():
     → +50.0 % (the old figure: 1,000 / 10 = 100 against 200 → −50.0 %)."""
     for base_days in (1, 10):
         cards = _cards(_kpi_frame(base_days))
-        assert "vs baseline per day +50.0%" in cards["Visitors (UV)"], cards
+        # the change is of the day-summed visitors, and the card says so
+        assert "daily visitors (summed by day) vs baseline +50.0%" in cards["Visitors (UV)"], cards
         assert "-50.0%" not in cards["Visitors (UV)"]
 
 
@@ -267,7 +268,7 @@ def test_gmv_per_buyer_is_compared_only_between_windows_of_a_like_length():
         f = _kpi_frame(base_days)
         f["aov_buyer"] = [40_000.0 / 200.0, 4_000.0 * base_days / (20.0 * base_days)]
         frames[base_days] = _cards(f)
-    name = "Spend per buyer"  # 客单价 in English
+    name = "GMV per buyer"  # 客单价 in English
     assert "vs baseline +0.0%" in frames[10][name], frames[10][name]
     assert "vs baseline" not in frames[1][name]
 

@@ -332,6 +332,7 @@ def pacing(campaign: Campaign) -> PacingResult:
         plan_source=source,
         plan_days=(pd.Timestamp(a).date().isoformat(), pd.Timestamp(b).date().isoformat()),
         campaign_days=(c0.isoformat(), c1.isoformat()),
+        card_target=campaign.card.strategy.targets.get("gmv"),
     )
 
 

@@ -26,11 +26,13 @@ RENAMED_KEYS: dict[str, str] = {"return_rate": "repurchase_return_rate"}
 GMV_WINDOW_ZH = (
     "按下单时间（order_time）计入窗口，窗口含首尾两天（首日 00:00 至末日 24:00）；"
     "活动整体 = 预热期首日至返场期末日；预售订单按下单日计，不按尾款日"
+    "（卡片的 gmv_date 只改变增量测算与目标节奏所用的日GMV计入日期，不改变窗口指标）"
 )
 GMV_WINDOW_EN = (
     "counted by order time (order_time) in the window, both end days included (first day 00:00 "
     "to last day 24:00); the campaign = first pre-heat day to last post day; presale orders count "
-    "on their order day, not on the balance-payment day"
+    "on their order day, not on the balance-payment day (the card's gmv_date changes only the "
+    "day the lift and the pacing count daily GMV on, not the window KPIs)"
 )
 
 #: Days after an order by which its refunds are taken as settled (7-day no-reason returns plus

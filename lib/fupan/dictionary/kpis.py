@@ -93,7 +93,7 @@ _DEFS = [
     KpiDef(
         "aov_buyer",
         "客单价",
-        "Spend per buyer",
+        "GMV per buyer",
         "money",
         "支付金额 / 支付买家数（按买家，与后台客单价同口径）",
         "GMV / buyers (per buyer, as the platforms' dashboards define it)",

@@ -37,7 +37,7 @@ TERMS: dict[str, TermDef] = {
         TermDef(
             "return_rate",
             "回购率",
-            "Return rate",
+            "Buy-again rate",
             "窗口1的买家中在之后的窗口2再次购买的人数 / 窗口1买家数",
             "buyers of window 1 who buy again in a later window 2 / buyers of window 1",
         ),

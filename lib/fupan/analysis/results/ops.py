@@ -201,6 +201,8 @@ class PacingResult:
     #: the plan's days, which need not be the card's
     plan_days: tuple[str, str] | None = None
     campaign_days: tuple[str, str] | None = None
+    #: the card's GMV target (strategy.targets.gmv), which the plan need not add up to
+    card_target: float | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

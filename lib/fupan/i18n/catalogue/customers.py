@@ -33,7 +33,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "ncq_return": (
         " · 回购率（活动买家在回落期再购）: {rate}",
-        " · Return rate (campaign buyers buying again in the dip): {rate}",
+        " · Buy-again rate (campaign buyers buying again in the dip): {rate}",
     ),
     "ncq_censoring": (
         "。观察期未满 k 天的客户不计入。",

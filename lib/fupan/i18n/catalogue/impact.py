@@ -197,7 +197,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "无效让利（不打折也会卖出的那部分销量上的折扣）",
         "Subsidy leakage (discount on sales that would have happened)",
     ),
-    "margin_depth_row": ("平均折扣深度 / 单位毛利率", "Average discount depth / unit margin"),
+    "margin_depth_row": (
+        "平均折扣深度（较日常成交价） / 单位毛利率",
+        "Average discount depth (against the everyday paid price) / unit margin",
+    ),
     "margin_lift_row": (
         "实际销量提升 vs 只覆盖折扣的保本提升（未计投放）",
         "Unit lift achieved vs lift that pays for the discount (spend not included)",

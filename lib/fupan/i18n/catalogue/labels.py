@@ -33,6 +33,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "vs_target": ("对比目标", "vs target"),
     "vs_baseline": ("对比基线日均", "vs baseline per day"),
     "vs_baseline_ratio": ("对比基线", "vs baseline"),
+    # the visitors card: its change is of the day-summed visitors per day, not of the distinct
+    # count the card shows (which falls with a window's length)
+    "vs_baseline_daily_sum": (
+        "日均访客（按天去重后累加）对比基线",
+        "daily visitors (summed by day) vs baseline",
+    ),
     "date": ("日期", "Date"),
     "hour": ("小时", "Hour"),
     "channel": ("渠道", "Channel"),

@@ -201,7 +201,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_buyers": ("下单人数", "Ordered"),
     "ops_view_to_cart": ("浏览→加购", "View → cart"),
     "ops_cart_to_order": ("加购→下单", "Cart → order"),
-    "ops_discount_depth": ("折扣深度", "Discount depth"),
+    "ops_discount_depth": ("较原价折扣", "Off list price"),
     "ops_margin": ("毛利率", "Gross margin"),
     "role_hero": ("爆款", "Hero"),
     "role_traffic": ("引流", "Traffic"),
@@ -209,9 +209,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "role_new": ("新品", "New"),
     "role_gift": ("赠品", "Gift"),
     "ops_products_note": (
-        "售罄率 = 活动期销量 / 计划库存；缺货天数为库存表期初库存为0的天数；折扣深度 = 1 − 实付 / 原价；毛利率 = 1 − 成本 / 实付。",
+        "售罄率 = 活动期销量 / 计划库存；缺货天数为库存表期初库存为0的天数；较原价折扣 = 1 − 实付 / 原价"
+        "（吊牌价；「赚没赚钱」一节的折扣深度较日常成交价计，故较小）；毛利率 = 1 − 成本 / 实付。",
         "Sell-through = units sold in the campaign / planned stock; days out = days with "
-        "start-of-day stock 0; discount depth = 1 − paid / list; margin = 1 − cost / paid.",
+        "start-of-day stock 0; off list price = 1 − paid / list (the tag price; the discount depth "
+        "of 'Did it make money?' is against the everyday paid price, so it is smaller); margin = "
+        "1 − cost / paid.",
     ),
     # ------------------------------------------------------------------ ads
     "ops_ads_unmatched": (
@@ -283,7 +286,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_pacing_unplanned": (
         "计划里没有的渠道：{channels}（GMV {gmv}，不计入达成）——计划漏了渠道，缺口与达成率只对计划内渠道成立。",
         "Channels missing from the plan: {channels} (GMV {gmv}, not counted as achievement) — "
-        "the plan forgot them; gaps and achievement hold for the planned channels only.",
+        "the plan leaves them out; gaps and achievement hold for the planned channels only.",
+    ),
+    "ops_pacing_plan_total": (
+        "计划合计 {plan}，卡片的GMV目标是 {target}（相差 {diff}）：本节的完成进度是对计划而言，"
+        "摘要和 KPI 卡片的目标达成率是对卡片目标而言，两者不同。",
+        "The plan adds up to {plan}, the card's GMV target is {target} ({diff} apart): this "
+        "section's progress is against the plan, the summary's and the KPI cards' achievement "
+        "against the card's target, so the two differ.",
     ),
     "ops_pacing_factor": (
         "{channel}的缺口主要来自{factor}（{effect}）；落后最多的一天：{day}（{daygap}）。",

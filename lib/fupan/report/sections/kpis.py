@@ -87,7 +87,14 @@ def kpi_cards(
             ratio = (now / row.days) / (b / base.days) if key in PER_DAY else now / b
             card["baseline"] = {
                 "cls": "fp-up" if (ratio >= 1) == d.higher_is_better else "fp-down",
-                "label": t("vs_baseline" if key in PER_DAY else "vs_baseline_ratio", style.lang),
+                "label": t(
+                    "vs_baseline_daily_sum"
+                    if key in PER_DAY_FROM
+                    else "vs_baseline"
+                    if key in PER_DAY
+                    else "vs_baseline_ratio",
+                    style.lang,
+                ),
                 "change": ratio - 1,
             }
         cards.append(card)

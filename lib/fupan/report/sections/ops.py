@@ -225,6 +225,18 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 to=result.campaign_days[1],
             )
         )
+    plan_total = float(ch["plan"].fillna(0).sum())
+    target = result.card_target
+    if target and plan_total > 0 and abs(plan_total / target - 1) > 0.005:
+        lead.append(  # two achievement rates on one page: say why they differ
+            t(
+                "ops_pacing_plan_total",
+                lang,
+                plan=style.money(plan_total),
+                target=style.money(target),
+                diff=style.money(target - plan_total),
+            )
+        )
     if result.unplanned:
         gmv = float(ch.loc[list(result.unplanned), "actual"].sum())
         lead.append(
