@@ -35,6 +35,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，流失 {drop_off}。",
         "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion} (drop-off {drop_off}).",
     ),
+    "finding_funnel_leak_worse": (
+        "漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，低于基线期的 {baseline}（流失 {drop_off}）。",
+        "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion}, below the "
+        "baseline's {baseline} (drop-off {drop_off}).",
+    ),
+    "finding_funnel_leak_better": (
+        "漏斗流失最多的一步是「{step_from}→{step_to}」（转化率 {conversion}），但已好于基线期的 {baseline}。",
+        "The funnel loses most at {step_from} → {step_to} (conversion {conversion}), yet that "
+        "step beat the baseline's {baseline}.",
+    ),
     "finding_stockout_sku": ("{sku}（{days}天）", "{sku} ({days} d)"),
     "finding_stockout_lost": (
         "，估计损失GMV {total}（保守下限 {floor}）",
