@@ -382,3 +382,96 @@ def test_an_exports_yuan_in_a_campaign_of_another_currency_is_named(tmp_path):
     assert errors == [("currency_mismatch", "paid_amount", 3)]  # one problem, rows 3 and 4
     (p,) = [p for p in problems if p.severity == "error"]
     assert "'¥20'" in p.en and "'30元'" in p.en
+
+
+# ----------------------------------------------------------------------------- export mishaps
+# Each a mishap of a real export, made from the Tmall sample: a page pasted twice, two exports of
+# overlapping periods glued together, a blank status, an export without the refund column, and
+# the classic Taobao report's header names.
+
+
+def _tmall_export() -> pd.DataFrame:
+    return pd.read_csv(
+        SAMPLES / "tmall-orders.utf8bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+
+
+def _folder(tmp_path: Path, export: pd.DataFrame, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    export.to_csv(folder / "orders.csv", index=False, encoding="utf-8-sig")
+    (folder / "campaign.yaml").write_text(
+        yaml.safe_dump(_card(name, "orders.csv", None), allow_unicode=True), encoding="utf-8"
+    )
+    return folder
+
+
+def test_an_export_page_pasted_twice_counts_each_line_once(tmp_path, clean_numbers):
+    """Forty lines pasted again after themselves (no header between, each with its own
+    子订单编号): their GMV was counted twice ('kept as the card says' though the card said nothing).
+    A line repeating another of the same 子订单编号 exactly is one line exported twice: dropped,
+    said, and the numbers are the clean export's."""
+    e = _tmall_export()
+    pasted = pd.concat([e.iloc[:100], e.iloc[60:100], e.iloc[100:]], ignore_index=True)
+    got = _numbers(_folder(tmp_path, pasted, "pasted"))
+    _same(got["kpis"], clean_numbers["tmall-orders"]["kpis"], "kpis")
+    (w,) = [p for p in got["warnings"] if p.code == "line_key_repeated"]
+    assert w.row == 101 and w.column == "子订单编号"  # data row 101: the first pasted line
+    assert "40 行" in w.zh and "40 row(s)" in w.en
+    assert "duplicate_lines" not in {p.code for p in got["warnings"]}
+
+
+def test_two_overlapping_exports_glued_together_are_refused_with_the_rows(tmp_path):
+    """An export taken on the night of 11-11 glued to one taken later: lines in both whose status
+    changed between the downloads (here 交易成功 → 交易关闭 with a refund) were both counted.
+    Which is current cannot be told: refused, naming the first pair's rows."""
+    e = _tmall_export()
+    later = e.iloc[:12].copy()
+    later["订单状态"], later["退款金额"] = "交易关闭", later["买家实付金额"]
+    glued = pd.concat([e, later], ignore_index=True)
+    problems = _refused(_folder(tmp_path, glued, "glued"), _card("glued", "orders.csv", None))
+    (p,) = [p for p in problems if p.code == "line_key_conflict"]
+    assert (p.file, p.row, p.column) == ("orders.csv", 1, "子订单编号")
+    assert f"第 1 行与第 {len(e) + 1} 行" in p.zh and f"rows 1 and {len(e) + 1}" in p.en
+    # lines already closed with that refund did not change: they are no conflict
+    changed = int(((e.iloc[:12] != later).any(axis=1)).sum())
+    assert 0 < changed <= 12 and f"{changed} 个" in p.zh
+
+
+def test_a_blank_status_is_refused_not_read_as_paid(tmp_path):
+    e = _tmall_export()
+    e.at[6, "订单状态"] = ""  # data row 7
+    problems = _refused(_folder(tmp_path, e, "blank"), _card("blank", "orders.csv", None))
+    (p,) = [p for p in problems if p.code == "status_blank"]
+    assert (p.file, p.row, p.column) == ("orders.csv", 7, "订单状态")
+    assert "为空" in p.zh and "empty order status" in p.en
+
+
+def test_an_export_without_refunds_says_its_closed_lines_read_cancelled(tmp_path):
+    """Without 退款金额 a closed line (交易关闭) cannot be told refunded from never paid: every one
+    reads cancelled, silently moving GMV and the cancel rate. The count, by hand, is said."""
+    e = _tmall_export()
+    closed = int((e["订单状态"] == "交易关闭").sum())
+    assert closed > 0
+    got = _numbers(_folder(tmp_path, e.drop(columns="退款金额"), "norefund"))
+    (w,) = [p for p in got["warnings"] if p.code == "closed_without_refunds"]
+    assert f"{closed} 行状态为「交易关闭」" in w.zh and f"{closed} line(s)" in w.en
+    assert w.row == int((e["订单状态"] == "交易关闭").idxmax()) + 1
+
+
+def test_the_classic_taobao_report_header_reads_as_the_tmall_export(tmp_path, clean_numbers):
+    """The classic 订单报表 names three columns otherwise (订单编号, 买家实际支付金额, 宝贝总数量) —
+    names the profile itself lists — yet was not detected, and pinned it was told to drop the
+    profile. It is detected, read without a mismatch warning, and gives the clean numbers."""
+    e = _tmall_export().rename(
+        columns={
+            "主订单编号": "订单编号",
+            "买家实付金额": "买家实际支付金额",
+            "购买数量": "宝贝总数量",
+        }
+    )
+    assert detect("orders", list(e.columns)).name == "tmall-orders"
+    got = _numbers(_folder(tmp_path, e, "classic"))
+    _same(got["kpis"], clean_numbers["tmall-orders"]["kpis"], "kpis")
+    codes = {p.code for p in got["warnings"]}
+    assert "profile_detected" in codes and "profile_mismatch" not in codes

@@ -321,6 +321,16 @@ def test_duplicate_lines_are_counted_and_kept_with_a_warning(tmp_path):
     (w,) = [p for p in campaign.warnings if p.code == "duplicate_lines"]
     assert w.severity == "warning" and "3" in w.en and w.row == 2
     assert campaign.con.execute("SELECT count(*) FROM orders").fetchall()[0][0] == len(rows)
+    # the card does not say keep: the warning says they were kept by default, not 'as the card says'
+    assert "duplicate_lines" not in TINY_CARD
+    assert "kept by default" in w.en and "默认保留" in w.zh and "as the card says" not in w.en
+    campaign.con.close()
+    stated = write_campaign(
+        tmp_path / "stated", card={**TINY_CARD, "duplicate_lines": "keep"}, orders=rows
+    )
+    campaign = open_campaign(stated)
+    (w,) = [p for p in campaign.warnings if p.code == "duplicate_lines"]
+    assert "as the card says" in w.en and "按卡片设置保留" in w.zh
 
 
 def test_duplicate_lines_dropped_when_the_card_says_so(tmp_path):

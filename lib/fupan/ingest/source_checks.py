@@ -243,7 +243,8 @@ def _duplicates(
     ).iloc[0]["n"]
     if not n or pd.isna(n):
         return []
-    return [duplicate_lines_problem(name, int(n), card.duplicate_lines, where)]
+    stated = "duplicate_lines" in card.model_fields_set
+    return [duplicate_lines_problem(name, int(n), card.duplicate_lines, where, stated=stated)]
 
 
 def orders_rules(engine: Engine, card: CampaignCard, where: str) -> list[Problem]:

@@ -40,6 +40,7 @@ TMALL = register_profile(
             ("退款金额", "refund_amount"),
         ),
         signature=frozenset({"主订单编号", "买家会员名", "订单创建时间", "买家实付金额"}),
+        line_key=("子订单编号",),
         statuses={
             "等待买家付款": CANCELLED,
             "买家已付款，等待卖家发货": PAID,
@@ -121,6 +122,7 @@ DOUYIN = register_profile(
             ("流量渠道", "channel"),
         ),
         signature=frozenset({"主订单编号", "子订单编号", "订单提交时间", "订单应付金额"}),
+        line_key=("子订单编号",),
         statuses={
             "待支付": CANCELLED,
             "待发货": PAID,

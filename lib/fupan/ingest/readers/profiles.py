@@ -70,6 +70,10 @@ class Profile:
     signature: frozenset[str]
     statuses: Mapping[str, str] = field(default_factory=dict)
     time_formats: tuple[str, ...] = TIME_FORMATS
+    #: headers of a number unique to each line of the export (子订单编号): two lines with one such
+    #: number are one line exported twice — identical, a page pasted twice (dropped, said);
+    #: different, two exports of overlapping periods glued together (refused)
+    line_key: tuple[str, ...] = ()
 
     def mapping(self, header: list[str]) -> dict[str, str]:
         """export header → contract column, for the headers this file has (first one per column)."""
@@ -80,8 +84,17 @@ class Profile:
                 out[have[src]] = dst
         return out
 
+    def missing(self, header: list[str]) -> list[str]:
+        """The signature headers this header lacks: a signature header whose contract column the
+        file carries under another of the profile's names (订单编号 for 主订单编号, the classic
+        Taobao report's 买家实际支付金额 for 买家实付金额) is not lacking."""
+        have = {h.strip() for h in header}
+        found = {dst for src, dst in self.columns if src in have}
+        dst_of = dict(self.columns)
+        return sorted(h for h in self.signature if h not in have and dst_of.get(h) not in found)
+
     def matches(self, header: list[str]) -> bool:
-        return self.signature <= {h.strip() for h in header}
+        return not self.missing(header)
 
     def targets(self) -> list[str]:
         """The contract columns this export can carry, in contract order."""
@@ -137,7 +150,7 @@ def resolve(
                     column="profile",
                 )
             ]
-        missing = sorted(profile.signature - {h.strip() for h in header})
+        missing = profile.missing(header)
         if not missing:
             return profile, []
         return profile, [
@@ -240,6 +253,10 @@ def normalise(
     problems: list[Problem] = []
     if "status" in text and profile.statuses:
         problems += _unknown_statuses(con, raw, profile, filename, sources.get("status", "status"))
+        problems += _blank_statuses(con, raw, filename, sources.get("status", "status"))
+        if "refund_amount" not in types:
+            problems += _closed_without_refunds(con, raw, profile, filename, sources)
+    problems += _line_key_repeats(con, raw, profile, filename, types)
     exprs: dict[str, str] = {}
     for col in ID_COLUMNS:
         if col in text:
@@ -289,6 +306,138 @@ def _unknown_statuses(
             f"paid/cancelled/refunded). Check the export, or map the columns yourself under mapping.",
             row=rows[0][1],
             column=header,
+        )
+    ]
+
+
+def _blank_statuses(
+    con: duckdb.DuckDBPyConnection, raw: str, filename: str, header: str
+) -> list[Problem]:
+    """Lines whose status cell is empty while the export has a status column: an export gives
+    every line its status, so a blank one is not 'paid' (what an absent column defaults to)."""
+    t = _trimmed(ident("status"))
+    n, first = con.execute(
+        f"SELECT count(*), min(rowid) + 1 FROM {raw} WHERE nullif({t}, '') IS NULL"
+    ).fetchone() or (0, None)
+    if not n:
+        return []
+    return [
+        problem(
+            "status_blank",
+            filename,
+            f"{filename} 的列「{header}」有 {n} 行订单状态为空（首个在第 {first} 行）：导出的每一行都应有状态，"
+            f"空白无法判断是否已付款。请重新导出或补上状态。",
+            f"{n} row(s) of column '{header}' in {filename} have an empty order status (the first "
+            f"at row {first}): an export gives every line its status, and a blank one cannot be "
+            f"read as paid or not. Export again or fill the status in.",
+            row=first,
+            column=header,
+        )
+    ]
+
+
+def _closed_without_refunds(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    profile: Profile,
+    filename: str,
+    sources: Mapping[str, str],
+) -> list[Problem]:
+    """A closed status (交易关闭) means refunded when the line's refund amount is above 0, else
+    cancelled; without the refund column every closed line reads cancelled — said, with how many."""
+    words = [w for w, v in profile.statuses.items() if v == CLOSED]
+    if not words:
+        return []
+    t = _trimmed(ident("status"))
+    n, first = con.execute(
+        f"SELECT count(*), min(rowid) + 1 FROM {raw} WHERE {t} IN (SELECT unnest(?::VARCHAR[]))",
+        [words],
+    ).fetchone() or (0, None)
+    if not n:
+        return []
+    refund = next((src for src, dst in profile.columns if dst == "refund_amount"), "退款金额")
+    shown = "/".join(words)
+    return [
+        problem(
+            "closed_without_refunds",
+            filename,
+            f"{filename} 没有「{refund}」列：{n} 行状态为「{shown}」，无法区分付款后全额退款与未付款关闭，"
+            f"已全部按取消计（不计入GMV，计入取消率）。其中若有付款后退款的订单，GMV偏低、取消率偏高；"
+            f"请导出时带上「{refund}」列。",
+            f"{filename} has no '{refund}' column: {n} line(s) with status '{shown}' cannot be told "
+            f"apart (refunded in full after payment, or closed unpaid), so all were read as "
+            f"cancelled (not in GMV, in the cancel rate). Any paid-then-refunded order among them "
+            f"makes GMV read low and the cancel rate high; export with the '{refund}' column.",
+            severity="warning",
+            row=first,
+            column=sources.get("status", "status"),
+        )
+    ]
+
+
+def _line_key_repeats(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    profile: Profile,
+    filename: str,
+    types: Mapping[str, str],
+) -> list[Problem]:
+    """Lines sharing the export's per-line number (:attr:`Profile.line_key`): identical ones are
+    one line exported twice (a page pasted twice) and the repeats are dropped, said; lines that
+    differ (a status or a refund changed between two downloads) are two overlapping exports glued
+    together, refused with the first pair's rows — which one is current cannot be told."""
+    key = next((h for h in profile.line_key if h in types), None)
+    if key is None:
+        return []
+    k = _trimmed(ident(key))
+    cols = [c for c in types if c not in ("rowid", key)]
+    row = "struct_pack(" + ", ".join(f"{ident(c)} := {ident(c)}" for c in cols) + ")"
+    groups = f"""
+        SELECT {k} AS key, count(*) AS n, count(DISTINCT {row}) AS variants,
+               min(rowid) + 1 AS first, max(rowid) + 1 AS last
+        FROM {raw} WHERE nullif({k}, '') IS NOT NULL GROUP BY 1 HAVING count(*) > 1"""
+    conflict = con.execute(
+        f"SELECT count(*), min(first), arg_min(last, first) FROM ({groups}) WHERE variants > 1"
+    ).fetchone()
+    if conflict and conflict[0]:
+        n, a, b = conflict
+        return [
+            problem(
+                "line_key_conflict",
+                filename,
+                f"{filename} 中有 {n} 个「{key}」各出现在多行且内容不同（首例：第 {a} 行与第 {b} 行）："
+                f"像是两份时间重叠的导出拼在一起，状态或退款在两次下载之间变了，无法判断哪一行是最新的。"
+                f"请只保留较新的一份导出，或删去重叠的部分。",
+                f"{n} value(s) of '{key}' in {filename} each appear on several rows that differ (the "
+                f"first: rows {a} and {b}): two exports of overlapping periods glued together, a "
+                f"status or refund having changed between the downloads, and which row is current "
+                f"cannot be told. Keep only the newer export, or remove the overlap.",
+                row=a,
+                column=key,
+            )
+        ]
+    found = con.execute(f"SELECT coalesce(sum(n - 1), 0), min(last) FROM ({groups})").fetchone()
+    n, first = found if found is not None else (0, None)
+    if not n:
+        return []
+    ddl(
+        con,
+        f"DELETE FROM {raw} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
+        f"(PARTITION BY {k} ORDER BY rowid) AS i FROM {raw} WHERE nullif({k}, '') IS NOT NULL) "
+        f"WHERE i > 1)",
+    )
+    return [
+        problem(
+            "line_key_repeated",
+            filename,
+            f"{filename} 有 {n} 行与同一「{key}」的另一行完全相同（像是重复粘贴的导出页，首例在第 {first} 行），"
+            f"已删除：每个{key}只计一次。",
+            f"{n} row(s) of {filename} repeat another row of the same '{key}' exactly (an export "
+            f"page pasted twice, it seems; the first at row {first}): dropped, each line counted "
+            f"once.",
+            severity="warning",
+            row=first,
+            column=key,
         )
     ]
 

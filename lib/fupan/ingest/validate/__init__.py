@@ -148,7 +148,13 @@ def _open(
             dups = (
                 []
                 if name in DISTINCT_COUNTED
-                else check_duplicates(con, name, filename, card.duplicate_lines)
+                else check_duplicates(
+                    con,
+                    name,
+                    filename,
+                    card.duplicate_lines,
+                    "duplicate_lines" in card.model_fields_set,
+                )
             )
         problems += dups
         # checked without the pseudonyms joined in (one id ↔ one pseudonym, so no check differs)

@@ -24,7 +24,7 @@ def raw_cols(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 
 
 def check_duplicates(
-    con: duckdb.DuckDBPyConnection, name: str, filename: str, policy: str
+    con: duckdb.DuckDBPyConnection, name: str, filename: str, policy: str, stated: bool = True
 ) -> list[Problem]:
     """Exact duplicate lines, in two steps: a count of distinct row hashes (one 64-bit value a row,
     cheap to count) — equal to the row count, there is no duplicate and nothing more is read; if
@@ -55,7 +55,11 @@ def check_duplicates(
     if not dup:
         return []
     sample = "; ".join("rows " + "=".join(str(r) for r in rows[0][:4]) for rows in ex)
-    return [duplicate_lines_problem(name, dup, policy, filename, row=ex[0][0][0], examples=sample)]
+    return [
+        duplicate_lines_problem(
+            name, dup, policy, filename, row=ex[0][0][0], examples=sample, stated=stated
+        )
+    ]
 
 
 def check_orders(con, filename: str) -> list[Problem]:
