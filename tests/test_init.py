@@ -77,6 +77,33 @@ def test_a_platform_export_is_read_through_its_profile(tmp_path):
     assert "buyer92391" not in text and "buyer92391" not in result.stdout + result.stderr
 
 
+def test_an_export_with_a_fault_of_its_own_is_named_by_init(tmp_path):
+    """An export with one unknown status word (5 of its lines) got a card with placeholder windows,
+    a comment saying 'no orders table or no sales' and only the four placeholder errors printed,
+    exit 0: the export's own fault surfaced only after the user filled the windows in. init now
+    prints the file's problem with its row and column, and exits 2."""
+    import pandas as pd
+
+    folder = tmp_path / "faulty"
+    folder.mkdir()
+    e = pd.read_csv(
+        ROOT / "tests" / "samples" / "tmall-orders.utf8bom.csv",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
+    e.loc[10:14, "订单状态"] = "风控审核中"  # data rows 11–15
+    e.to_csv(folder / "订单导出.csv", index=False, encoding="utf-8-sig")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "无法从 订单导出.csv 推断窗口" in result.stderr and "the file itself" in result.stderr
+    assert (
+        "风控审核中" in result.stderr and "row 11" in result.stderr and "订单状态" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert (folder / "campaign.yaml").is_file()  # the draft is still written, to complete
+
+
 def test_chinese_headers_get_their_mapping_and_an_unknown_file_is_listed(tmp_path):
     src = write_campaign(tmp_path / "src")
     folder = tmp_path / "exports"
@@ -235,3 +262,24 @@ def test_every_header_or_file_name_is_written_so_that_yaml_reads_it_back(name):
     from fupan.ingest.scaffold import _yaml_key
 
     assert list(yaml.safe_load(f"{_yaml_key(name)}: order_id")) == [name]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_the_header_of_a_utf8_export_whose_first_64_kb_end_inside_a_character(tmp_path, bom):
+    """init reads a file's first 64 KB for its header: when byte 65,536 fell inside a Chinese
+    character the UTF-8 reading failed, GB18030 read it as nothing, and a plain Tmall export was
+    'not recognised'. Each cut — 1, 2 or 3 bytes into a 3-byte character — reads the header."""
+    from fupan.ingest.readers.files import HEAD
+    from fupan.ingest.scaffold import header_of
+
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额\n".encode()
+    row = "1,买家,2025-11-11 00:00:00,12.00\n".encode()
+    for cut in (1, 2):
+        body = bom + header
+        while len(body) < HEAD - 40:
+            body += row
+        pad = HEAD - len(body) - cut  # a 3-byte '买' starts `cut` bytes before the read's end
+        body += b"1," + b"x" * (pad - 2) + "买家".encode() + b",2025-11-11 00:00:00,1\n"
+        path = tmp_path / f"orders-{cut}.csv"
+        path.write_bytes(body)
+        assert header_of(path) == ["主订单编号", "买家会员名", "订单创建时间", "买家实付金额"], cut

@@ -338,7 +338,15 @@ def init(
         else:
             typer.echo(f"  ? {r.file} 未识别 not recognised" + (f"：{r.why()}" if r.why() else ""))
     orders = next((r for r in found if r.table == "orders"), None)
-    windows = suggest_windows(daily_gmv(folder, orders)) if orders is not None else None
+    unread: list = []
+    windows = suggest_windows(daily_gmv(folder, orders, unread)) if orders is not None else None
+    if unread and orders is not None:  # the file's own problems: said now, not after the windows
+        typer.echo(
+            f"  ✘ 无法从 {orders.file} 推断窗口：文件本身有以下问题 / no windows suggested from "
+            f"{orders.file}: the file itself has these problems",
+            err=True,
+        )
+        typer.echo("\n".join(p.format() for p in unread), err=True)
     if windows is not None:
         phases = [("baseline", windows.baseline), ("burst", windows.burst), ("dip", windows.dip)]
         typer.echo(
@@ -360,6 +368,8 @@ def init(
             f"said above, then run fupan validate {folder}",
             err=True,
         )
+        if unread:  # the export itself is faulty: not a draft to complete, a file to fix
+            raise typer.Exit(2) from None
         return
     campaign.con.close()
     typer.echo(

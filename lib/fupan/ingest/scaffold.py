@@ -76,6 +76,19 @@ class Recognised:
         return f"像 {self.guess} 表，缺少 {lacks} / like {self.guess}, lacks {lacks}"
 
 
+def _decode_head(head: bytes, encoding: str) -> str:
+    """``head`` (the first bytes of a file) decoded; a character cut by the end of the read is
+    left out — a UTF-8 export over 64 KB whose 65,536th byte fell inside a Chinese character failed
+    as UTF-8, was read as GB18030, and its header came out as nothing."""
+    for cut in (0, 1, 2, 3):  # a character is at most 4 bytes: its cut-off start is dropped
+        try:
+            return head[: len(head) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            if cut == 3:
+                raise
+    raise AssertionError("unreachable")
+
+
 def header_of(path: Path) -> list[str]:
     """The column names of a table file, without reading its rows."""
     suffix = path.suffix.lower()
@@ -105,7 +118,7 @@ def header_of(path: Path) -> list[str]:
         if encoding == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         try:
-            text = head.decode(encoding)
+            text = _decode_head(head, encoding)
             break
         except UnicodeDecodeError:
             continue
@@ -270,8 +283,9 @@ def card_text(
     ]
     if windows is None:
         lines += [
-            "  # 无法从订单推断（没有订单表或没有销售）：请按活动日历填写",
-            "  # not suggested (no orders table, or no sales): fill in from the campaign calendar",
+            "  # 无法从订单推断（没有订单表、订单表读不出或没有销售；fupan init 已列出原因）：请按活动日历填写",
+            "  # not suggested (no orders table, an orders table that cannot be read, or no sales;"
+            " fupan init said which): fill in from the campaign calendar",
             "  baseline: [YYYY-MM-DD, YYYY-MM-DD]",
             "  burst: [YYYY-MM-DD, YYYY-MM-DD]",
         ]
@@ -323,10 +337,14 @@ def card_text(
     return "\n".join(lines) + "\n"
 
 
-def daily_gmv(folder: Path, orders: Recognised) -> list[tuple[dt.date, float]]:
+def daily_gmv(
+    folder: Path, orders: Recognised, problems: list | None = None
+) -> list[tuple[dt.date, float]]:
     """The orders file's paid amount by day (cancelled lines left out when the file says which),
     read as validation reads it — the mapping or export profile found, amounts with ¥ or
-    thousands separators, times in any notation validation takes; empty when it cannot be read.
+    thousands separators, times in any notation validation takes; empty when it cannot be read,
+    and then what stopped the reading is appended to ``problems`` (the file's own errors, which
+    ``fupan init`` shows instead of leaving the user to find them after filling in the windows).
     Customer ids are pseudonymised with a throwaway key and never leave this function."""
     import os
 
@@ -341,8 +359,11 @@ def daily_gmv(folder: Path, orders: Recognised) -> list[tuple[dt.date, float]]:
         mapping=orders.mapping,
         salt=os.urandom(16),
     )
+    errors = [p for p in opened.problems if p.severity == "error"]
+    if problems is not None:
+        problems += errors
     try:
-        if opened.relation is None:
+        if opened.relation is None or errors:
             return []
         raw = "raw_orders"
         types = {r[0]: r[1] for r in opened.con.execute(f"DESCRIBE {raw}").fetchall()}
@@ -353,6 +374,8 @@ def daily_gmv(folder: Path, orders: Recognised) -> list[tuple[dt.date, float]]:
         if types["order_time"] == "VARCHAR":
             order, meridiem, found = time_notation(opened.con, raw, "order_time", orders.file)
             if any(p.severity == "error" for p in found):
+                if problems is not None:
+                    problems += [p for p in found if p.severity == "error"]
                 return []
         when = _cast_expr(
             contract["order_time"], types["order_time"], "UTC", "CNY", order, meridiem
