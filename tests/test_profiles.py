@@ -475,3 +475,32 @@ def test_the_classic_taobao_report_header_reads_as_the_tmall_export(tmp_path, cl
     _same(got["kpis"], clean_numbers["tmall-orders"]["kpis"], "kpis")
     codes = {p.code for p in got["warnings"]}
     assert "profile_detected" in codes and "profile_mismatch" not in codes
+
+
+def test_a_quote_never_closed_is_named_at_its_row_not_as_an_encoding(tmp_path):
+    """A hand edit left '"到了打电话 放门口' in 买家留言 (an opening quote, no closing one): the file
+    was reported as neither UTF-8 nor GBK at a row past its end, and re-saving as UTF-8 — the
+    advice — could not help. It is named at its data row and column."""
+    lines = (SAMPLES / "tmall-orders.utf8bom.csv").read_text(encoding="utf-8-sig").split("\n")
+    assert lines[20].endswith(",,样例美妆旗舰店")  # data row 20: 买家留言 empty
+    lines[20] = lines[20].replace(",,样例美妆旗舰店", ',"到了打电话 放门口,样例美妆旗舰店')
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join(lines), encoding="utf-8-sig")
+    (p,) = [p for p in open_table(path).problems if p.severity == "error"]
+    assert (p.code, p.row, p.column) == ("unclosed_quote", 20, "买家留言")
+    assert "编码没有问题" in p.zh and "the encoding is fine" in p.en
+    assert "到了打电话" not in p.zh + p.en  # the comment itself is not echoed
+
+
+def test_two_exports_of_two_encodings_glued_are_named_where_the_second_begins(tmp_path):
+    """The first 50 lines of an export in GBK (with its header), the rest appended in UTF-8: the
+    error pointed at 'the header, byte 0' (where UTF-8 reading stops); the GBK reading gets to
+    data row 51, where the UTF-8 part begins."""
+    text = (SAMPLES / "tmall-orders.utf8bom.csv").read_text(encoding="utf-8-sig")
+    lines = text.split("\n")
+    first, rest = "\n".join(lines[:51]) + "\n", "\n".join(lines[51:])
+    path = tmp_path / "orders.csv"
+    path.write_bytes(first.encode("gbk") + rest.encode("utf-8"))
+    (p,) = [p for p in open_table(path).problems if p.severity == "error"]
+    assert p.code == "table_encoding" and p.row == 51, p  # data rows 1–50 are the GBK part
+    assert "第 51 行" in p.zh and "in row 51" in p.en

@@ -87,6 +87,60 @@ def _read_rewritten(
     return None
 
 
+def unclosed_quote(path: Path, sep: str) -> tuple[int, str] | None:
+    """(data row, column) of the row whose quoted field opens and never closes, when the file is
+    UTF-8 throughout and has one — a hand edit leaving ``"到了打电话`` in a comment column makes a
+    CSV reader take the rest of the file as that one field (and DuckDB's sniffer give up, which
+    read as a wrong encoding, at the end of the file). None when the file is not UTF-8 or no
+    quote runs away."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    header: list[str] = []
+    start, row = 1, 0
+    try:
+        for fields in reader:
+            if not header:
+                header = fields
+            else:
+                row += 1
+                if reader.line_num - start > 50 or (
+                    reader.line_num >= text.count("\n") and len(fields) < len(header)
+                ):
+                    break  # a record of over 50 lines, or a short one that ran to the end
+            start = reader.line_num + 1
+        else:
+            return None
+    except csv.Error:
+        row += 1  # the record that failed is the next data row
+    # the column: the first field of that line starting with a quote it does not close
+    line = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+    column = ""
+    for i, part in enumerate(line.split(sep)):
+        if part.lstrip().startswith('"') and part.count('"') % 2 == 1:
+            column = header[i] if i < len(header) else ""
+            break
+    return row, column
+
+
+def quote_problem(filename: str, row: int, column: str) -> Problem:
+    where_zh = f"「{column}」列" if column else "某个字段"
+    where_en = f"column '{column}'" if column else "a field"
+    return problem(
+        "unclosed_quote",
+        filename,
+        f'{filename} 第 {row} 行的{where_zh}以英文引号 " 开头却没有结束引号：读取时会把之后整个文件当作这一个字段。'
+        f"请删掉这个引号或补上结束引号后保存（编码没有问题）。",
+        f'In row {row} of {filename}, {where_en} opens a double quote (") that never closes: a '
+        f"CSV reader takes the rest of the file for that one field. Delete the quote or close it, "
+        f"and save (the encoding is fine).",
+        row=row,
+        column=column or None,
+    )
+
+
 def title_above_header(head: str, sep: str, lines: int = 20) -> tuple[int, str, int, int] | None:
     """When a file's first line(s) are a title above its header (``订单报表 导出时间 …``, as many
     platform exports and hand-made reports start): how many lines are above the header, the first
@@ -137,6 +191,9 @@ def read_delimited(
         except duckdb.Error as exc:
             if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
                 raise
+            quote = unclosed_quote(path, sep)
+            if quote is not None:  # UTF-8 all through: not the encoding, a quote never closed
+                return [quote_problem(filename, *quote)]
             stop = _read_rewritten(con, raw, path, filename, sep, "gb18030")
             if stop is not None:
                 return stop

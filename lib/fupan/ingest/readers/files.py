@@ -184,11 +184,14 @@ def encoding_problem(filename: str, data: bytes, utf16: bool = False) -> Problem
             f"{filename} looks UTF-16 encoded (Excel's 'Unicode text') but cannot be decoded as "
             f"such (a damaged file?); export it again, or save it as 'CSV UTF-8'.",
         )
-    try:
-        data.decode("utf-8")
-        offset = len(data)
-    except UnicodeDecodeError as exc:
-        offset = exc.start
+    offsets = []
+    for encoding in ("utf-8", "gb18030"):  # where each reading stops: the one that gets further
+        try:  # is the file's own; where it stops, another encoding begins (two files glued)
+            data.decode(encoding)
+            offsets.append(len(data))
+        except UnicodeDecodeError as exc:
+            offsets.append(exc.start)
+    offset = max(offsets)
     line = data.count(b"\n", 0, offset)  # newlines before the bad byte = data rows before it
     where_zh, where_en = (
         ("表头中", "in the header") if line == 0 else (f"第 {line} 行", f"in row {line}")
