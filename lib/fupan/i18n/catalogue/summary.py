@@ -65,6 +65,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "That period: actual − expected without campaign",
     ),
     "lesson_gap": ("占GMV目标缺口（{gap}）", "Share of the GMV gap ({gap})"),
+    "lesson_by_order_day": (
+        "（预售按尾款日计入；按下单日约 {amount}）",
+        " (presale counted on the balance day; by order day about {amount})",
+    ),
     "lesson_checks_note": (
         "提到某个阶段的经验，旁边是该阶段的实测增量；增量为负说明该阶段卖得比不做活动还少，占缺口的比例说明它能解释多少（目标按活动期计，回落期不在其中）。",
         "A lesson that names a period sits beside that period's measured increment; a negative one "
