@@ -623,3 +623,35 @@ def test_a_lesson_about_the_pre_heat_is_checked_by_order_day_when_presale_moves_
     gap = float(g.actual - g.target)
     if gap < 0 and inc - moved < 0:
         assert row[3] == pct((inc - moved) / gap, 0)
+
+
+def test_a_channel_share_alert_on_a_no_show_day_names_the_no_show(shipped_retro):
+    """The demo's KOL host did not go live on one day: the live-session section said so, yet the
+    share alert on that day was a miss asking to 'check that channel's schedule' and the anomaly
+    section said no anomalous day was found. On a day a scheduled session did not go live and its
+    kind sold short, the alert names the no-show and its host (metric live_no_show); on another
+    day it stays the plain channel-share alert, no longer called an anomalous day."""
+    import dataclasses
+
+    from fupan.analysis.finding_events import events
+
+    r, _ = shipped_retro
+    short = [e for e in r.live.day_effects.itertuples() if e.typical and e.gmv / e.typical < 0.9]
+    assert short, "the demo plants a no-show that costs its channel"
+    day = short[0]
+    table = r.alerts.table.copy()
+    if table.empty:
+        pytest.fail("the demo's share alerts are empty")
+    table.loc[table.index[0], ["date", "gap"]] = [pd.Timestamp(day.date), -1.0]
+    on_day = dataclasses.replace(r.alerts, table=table)
+    (f,) = [f for f in events(r.style, r.root_cause, None, r.day_anomalies, on_day, r.live)
+            if f.metric in ("alert", "live_no_show")]  # fmt: skip
+    assert f.metric == "live_no_show" and f.kind == "miss"
+    assert f.zh.startswith("缺播：") and day.hosts in f.zh and "did not go live" in f.en
+    table.loc[table.index[0], "date"] = pd.Timestamp(day.date) + pd.Timedelta(days=1)
+    other = dataclasses.replace(r.alerts, table=table)
+    (g,) = [g for g in events(r.style, r.root_cause, None, r.day_anomalies, other, r.live)
+            if g.metric in ("alert", "live_no_show")]  # fmt: skip
+    same_day = {e.date for e in short}
+    if (pd.Timestamp(day.date) + pd.Timedelta(days=1)).strftime("%Y-%m-%d") not in same_day:
+        assert g.metric == "alert" and g.zh.startswith("渠道占比异常：") and "异常日" not in g.zh

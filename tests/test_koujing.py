@@ -113,6 +113,12 @@ def test_break_even_roas_and_spend_ratio_per_channel_by_hand(demo, card, orders,
             below.append(ch)
     assert below, "the demo plants channels below break-even"
     assert sorted(m.below_break_even) == sorted(below)
+    # the channels below break-even are one of the report's problems, with their spend by hand
+    from fupan.format import money
+
+    (f,) = [f for f in demo.findings if f.metric == "break_even"]
+    assert f.kind == "miss" and f"{len(below)} 个有花费的渠道投产比低于保本线 {be:.2f}" in f.zh
+    assert f"合计花费 {money(float(by_channel[below].sum()))}" in f.zh
     assert m.spend_ratio == pytest.approx(by_channel.sum() / paid.gmv.sum(), rel=1e-9)
 
 

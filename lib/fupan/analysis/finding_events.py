@@ -6,6 +6,7 @@ channel-share alert.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from .anomalies import largest
 from .anomaly_drivers import finding_text
 from .anomaly_screen import CAMPAIGN_DAYS
 from .results import ABTest, DayAnomalies, DayCause, Finding, GapCause, RootCause, ShareAlerts, Skip
+from .results.ops import NO_SHOW_HELD, LiveResult
 from .wording import cause_sentences
 
 Fields = Callable[[Style], dict[str, Any]]
@@ -66,17 +68,35 @@ def _cause_fields(cause: DayCause | GapCause) -> Fields:
     return fields
 
 
+def _no_show(live: Any, day: str) -> Any:
+    """The live-session day effect of ``day`` (ISO), or None.
+
+    One when a scheduled session did not go live that day and its kind's GMV fell short
+    (:data:`NO_SHOW_HELD`).
+    """
+    if not isinstance(live, LiveResult) or live.day_effects.empty:
+        return None
+    for e in live.day_effects.itertuples():
+        short = e.typical and math.isfinite(e.typical) and e.gmv / e.typical < NO_SHOW_HELD
+        if e.date == day and short:
+            return e
+    return None
+
+
 def events(
     style: Style,
     root_cause: RootCause,
     ab: ABTest | Skip | None,
     day_anomalies: DayAnomalies | Skip,
     alerts: ShareAlerts,
+    live: Any = None,
 ) -> list[Finding]:
     """The event findings, each with its numbers and display names (never raw keys).
 
     Causes of the gap and of the anomalous day, the A/B test, the largest anomalous day and the
-    largest channel-share alert.
+    largest channel-share alert — which, on a day a scheduled live session did not go live and
+    its kind sold short (``live``), names the no-show as its cause (metric ``live_no_show``)
+    instead of asking the team to investigate what the live-session table already says.
     """
     out = []
     for cause, key in (
@@ -101,20 +121,22 @@ def events(
         out.append(day_finding(top_day, style))
     if alerts.table is not None and len(alerts.table):
         a = alerts.table.iloc[0]
+        missed = _no_show(live, f"{a.date:%Y-%m-%d}") if a.gap < 0 else None
         out.append(
             finding(
                 style,
                 "miss" if a.gap < 0 else "note",
-                "finding_share_alert",
+                "finding_share_alert" if missed is None else "finding_share_alert_no_show",
                 lambda s: {
                     "day": f"{a.date:%m-%d}",
                     "channel": s.channel(a.channel),
                     "actual": s.money(a.actual),
                     "expected": s.money(a.expected),
                     "rel": a.rel_dev,
+                    "hosts": getattr(missed, "hosts", ""),
                 },
                 min(abs(a.rel_dev), 1.0),
-                "alert",
+                "alert" if missed is None else "live_no_show",
             )
         )
     return out

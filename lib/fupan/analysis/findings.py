@@ -370,6 +370,27 @@ def _impact(
                 priority=0,
             )
         )
+    below = list(getattr(margin, "below_break_even", None) or ())
+    if isinstance(margin, MarginAnalysis) and below and margin.channels is not None:
+        be, ch = margin.break_even_roas, margin.channels
+        spent = float(ch.loc[[c for c in below if c in ch.index], "spend"].sum())
+        out.append(
+            _finding(
+                style,
+                "miss",
+                "finding_below_break_even"
+                if be is not None and np.isfinite(be)
+                else "finding_below_break_even_all",
+                lambda s: {
+                    "n": len(below),
+                    "channels": s.pick("、", ", ").join(s.channel(c) for c in below),
+                    "break_even": be,
+                    "spend": s.money(spent),
+                },
+                0.5,
+                "break_even",
+            )
+        )
     return out
 
 
@@ -390,6 +411,7 @@ def draft_findings(
     ab: ABTest | Skip | None,
     day_anomalies: DayAnomalies | Skip,
     alerts: ShareAlerts,
+    live: Any = None,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
@@ -404,6 +426,6 @@ def draft_findings(
         *_execution(style, agg, decomposition, funnel, inventory),
         *_roas(style, channels),
         *_impact(style, customers, lift, margin),
-        *events(style, root_cause, ab, day_anomalies, alerts),
+        *events(style, root_cause, ab, day_anomalies, alerts, live),
     ]
     return tuple(sorted(out, key=lambda f: (KIND_ORDER[f.kind], f.priority, -f.weight)))

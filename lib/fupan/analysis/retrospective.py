@@ -155,6 +155,7 @@ PIPELINE: tuple[Step, ...] = (
         "ab",
         "day_anomalies",
         "alerts",
+        "live",
     ),
 )
 

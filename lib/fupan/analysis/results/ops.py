@@ -92,6 +92,11 @@ class PresaleResult:
         }
 
 
+#: a no-show day whose kind's GMV is at least this share of the phase's median day lost nothing
+#: visible: the other sessions carried it, and no shortfall is laid at the no-show
+NO_SHOW_HELD = 0.9
+
+
 @dataclass(frozen=True)
 class LiveResult:
     """Sessions and hosts with output and cost; sessions that did not go live; the days they hit.

@@ -118,9 +118,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "finding_cause_day": ("异常日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
     "finding_cause_gap": ("GMV目标缺口主因：{cause}。", "Main cause of the GMV gap: {cause}."),
     "finding_ab": ("A/B测试：{verdict}", "A/B test: {verdict}"),
+    "finding_below_break_even": (
+        "{n} 个有花费的渠道投产比低于保本线 {break_even:.2f}：{channels}（合计花费 {spend}）。",
+        "{n} channel(s) with spend below the break-even ROAS of {break_even:.2f}: {channels} "
+        "({spend} spent on them).",
+    ),
+    "finding_below_break_even_all": (
+        "每卖一件都亏（折扣深度不低于单位毛利率），有花费的 {n} 个渠道都不保本：{channels}（合计花费 {spend}）。",
+        "Every unit sells at a loss (the discount is at least the unit margin): all {n} channels "
+        "with spend are below break-even: {channels} ({spend} spent on them).",
+    ),
     "finding_share_alert": (
-        "异常日：{day} {channel} 渠道GMV {actual}，按当期占比应为 {expected}（{rel:+.0%}）。",
-        "Anomalous day: {day}, {channel} GMV {actual} against {expected} expected from its share ({rel:+.0%}).",
+        "渠道占比异常：{day} {channel} 渠道GMV {actual}，按当期占比应为 {expected}（{rel:+.0%}）。",
+        "Channel share off: {day}, {channel} GMV {actual} against {expected} expected from its share ({rel:+.0%}).",
+    ),
+    "finding_share_alert_no_show": (
+        "缺播：{day} {hosts} 未开播，{channel} 渠道GMV {actual}，按当期占比应为 {expected}（{rel:+.0%}）。",
+        "A no-show: on {day} {hosts} did not go live; {channel} GMV {actual} against {expected} "
+        "expected from its share ({rel:+.0%}).",
     ),
     "finding_day_anomaly": (
         "异常日 {day}：{metric} {actual}，预期 {expected}（{rel}）。{driver}",

@@ -129,6 +129,23 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "check_hint_alert": ("同类异常日 = 0", "no such anomalous day"),
     "check_hint_day_anomaly": ("同类异常日 = 0", "no such anomalous day"),
+    # channels with spend below the break-even ROAS (保本投产比)
+    "cause_type_break_even": ("可控：投放结构与出价", "controllable: spend mix and bids"),
+    "action_hint_break_even": (
+        "把低于保本线渠道的预算转向保本以上的渠道，或降低出价后复测",
+        "Move budget from the channels below break-even to those above it, or lower the bids and retest",
+    ),
+    "check_hint_break_even": (
+        "各渠道投产比 ≥ 保本投产比",
+        "every channel's ROAS ≥ the break-even ROAS",
+    ),
+    # a scheduled live session that did not go live, on the day a channel fell short
+    "cause_type_live_no_show": ("可控：主播/达人排期", "controllable: host scheduling"),
+    "action_hint_live_no_show": (
+        "主播/达人缺播预案：开播前一天确认排期，备好补位场次",
+        "A no-show plan for hosts: confirm the schedule the day before, keep a stand-in session",
+    ),
+    "check_hint_live_no_show": ("缺播场次 = 0，或当天有补位", "no no-show, or a stand-in that day"),
     # a hypothesis that failed, on a metric without a hint of its own
     "cause_type_hypothesis": ("待查：策略判断或执行", "to investigate: the plan or its execution"),
     "action_hint_hypothesis": (

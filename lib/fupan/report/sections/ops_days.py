@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from ...analysis.results import DayAnomalies
-from ...analysis.results.ops import LiveResult
+from ...analysis.results.ops import NO_SHOW_HELD, LiveResult
 from ...format import Style, pct
 from ...i18n import t
 from ..html import Html
@@ -24,7 +24,7 @@ __all__ = ["HELD", "live_days"]
 
 #: a no-show day whose kind's GMV is at least this share of the phase's median day lost nothing
 #: visible: the sentence says the other sessions carried it instead of claiming a shortfall
-HELD = 0.9
+HELD = NO_SHOW_HELD
 
 
 def live_days(live: object, anomalies: object, style: Style) -> Html:

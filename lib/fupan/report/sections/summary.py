@@ -24,7 +24,9 @@ from ..html import Html, fragment
 PROBLEM_RANK = {
     "stockouts": 0,
     "repeat_rate": 1,
+    "break_even": 1.5,
     "funnel": 2,
+    "live_no_show": 3,
     "day_anomaly": 4,
     "alert": 4,
 }
@@ -36,7 +38,9 @@ ACTION_WORDS = {
     "repeat_rate": ("复购", "会员", "私域", "repeat", "retention"),
     "funnel": ("转化", "加购", "详情页", "conversion", "funnel"),
     "roi_margin": ("让利", "折扣", "投放", "投产", "ROI", "discount"),
+    "break_even": ("投放", "投产", "出价", "预算", "ROAS", "budget", "bid"),
     "alert": ("达人", "排期", "直播", "KOL", "schedule"),
+    "live_no_show": ("缺播", "达人", "主播", "排期", "直播", "no-show", "schedule"),
     "day_anomaly": ("达人", "排期", "直播", "KOL", "schedule"),
 }
 #: the phases the GMV target covers (the campaign window)
