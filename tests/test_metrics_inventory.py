@@ -282,6 +282,23 @@ def test_a_run_without_an_in_stock_lookback_is_unrated():
     assert out.unrated_days.tolist() == [0, 2, 2] and out.stockout_days.tolist() == [1, 2, 3]
 
 
+def test_a_run_rate_over_campaign_days_is_not_lifted_twice():
+    """F sells 100 a day at everyday level; days 5–9 are campaign days of uplift 2 and it sells
+    200 on them; it is out of stock on day 10 (uplift 2). By hand: the 9 in-stock days before,
+    each at everyday level (100, 100, 100, 100, 200/2 × 5) → rate 100; lost = 100 × 2 = 200.
+    Averaging the raw days (155.6) and lifting again gave 311."""
+    days = pd.date_range("2025-01-01", periods=10).strftime("%Y-%m-%d").tolist()
+    stock = pd.DataFrame({"date": days, "sku": "F", "on_hand": [9] * 9 + [0]})
+    sales = pd.DataFrame({"date": days[:9], "sku": "F", "gmv": [100.0] * 4 + [200.0] * 5})
+    uplift = pd.Series([1.0] * 4 + [2.0] * 6, index=pd.to_datetime(days))
+    out = lost_gmv_from_stockouts(stock, sales, days[0], days[-1], uplift=uplift)
+    f = out[out.sku == "F"].iloc[0]
+    assert f.run_rate == pytest.approx(100.0) and f.lost_gmv == pytest.approx(200.0)
+    # without the uplift: the raw mean, no lift — the conservative floor as before
+    floor = lost_gmv_from_stockouts(stock, sales, days[0], days[-1])
+    assert floor[floor.sku == "F"].lost_gmv.iloc[0] == pytest.approx((400 + 1000) / 9)
+
+
 def test_a_missing_day_ends_a_run():
     # E: d1 in stock (GMV 6), d2 out, d3 no row, d4 out → two runs, not one. Run d2 is rated on
     # d1 → 6. Run d4 looks back at d2 (out) and d3 (unknown) → unrated. Had the gap not ended the

@@ -13,12 +13,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "inv_lost": ("缺货损失GMV（估计）", "GMV lost to stock-outs (estimate)"),
     "inv_lost_value": ("{total}（保守下限 {floor}）", "{total} (floor {floor})"),
     "inv_days_out": ("缺货天数", "Days out"),
-    "inv_run_rate": ("日均（缺货前）", "Run rate"),
+    "inv_run_rate": ("日常日均（缺货前）", "Everyday run rate"),
     "inv_lost_gmv": ("损失GMV", "Lost GMV"),
     "inv_method": (
-        "损失 = 缺货前{days}天在库日均GMV × 当天GMV指数（当天GMV/基线日均，不低于1）；不乘指数即保守下限。",
-        "Lost = in-stock daily GMV over the {days} days before the stock-out × that day's GMV index "
-        "(day GMV / baseline daily GMV, at least 1); without the index it is the conservative floor.",
+        "损失 = 缺货前{days}天在库日均GMV（每天先除以当天GMV指数，折回日常水平）× 缺货当天GMV指数"
+        "（当天GMV/基线日均，不低于1）；不乘指数即保守下限。",
+        "Lost = in-stock daily GMV over the {days} days before the stock-out (each day first "
+        "divided by its GMV index, back to everyday level) × the stock-out day's GMV index (day "
+        "GMV / baseline daily GMV, at least 1); without the index it is the conservative floor.",
     ),
     "alerts_title": ("渠道占比变化", "Channel-share shifts"),
     "alerts_none_shift": ("未发现渠道占比异常。", "No channel-share shift found."),
