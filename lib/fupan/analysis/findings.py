@@ -343,6 +343,16 @@ def _impact(
                     "organic": pct(q.organic.rate),
                     "p": test.p_value,
                     "days": BASELINE_HISTORY_DAYS,
+                    # a rate over part of the cohort says so: the rest is not observed yet
+                    "observed": t(
+                        "finding_repeat_observed",
+                        s.lang,
+                        k=q.k,
+                        n=q.campaign.n_eligible,
+                        censored=q.campaign.n_censored,
+                    )
+                    if q.campaign.n_censored
+                    else "",
                 },
                 abs(test.diff) * 5,
                 "repeat_rate",

@@ -59,14 +59,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
         'Highest ROAS (the platform\'s "ROI"): {high} ({high_roas:.2f}); lowest: {low} ({low_roas:.2f}). ROAS counts sales only; profit is in the profit ROI.',
     ),
     "finding_repeat_below": (
-        "活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}。",
+        "活动新客{k}天复购率 {campaign}，显著低于自然新客 {organic}{observed}。",
         "Campaign new customers repeat within {k} days at {campaign}, significantly below "
-        "{organic} for organic new customers.",
+        "{organic} for organic new customers{observed}.",
     ),
     "finding_repeat_above": (
-        "活动新客{k}天复购率 {campaign}，显著高于自然新客 {organic}。",
+        "活动新客{k}天复购率 {campaign}，显著高于自然新客 {organic}{observed}。",
         "Campaign new customers repeat within {k} days at {campaign}, significantly above "
-        "{organic} for organic new customers.",
+        "{organic} for organic new customers{observed}.",
+    ),
+    "finding_repeat_observed": (
+        "（只含首单后已观察满{k}天的 {n:,} 人；另有 {censored:,} 人首单离数据截止不足{k}天，尚未计入）",
+        " (only the {n:,} observed for {k} days after their first order; {censored:,} more, whose "
+        "first order is under {k} days before the data end, are not in it yet)",
     ),
     "finding_repeat_short_history": (
         "活动新客{k}天复购率 {campaign}，对比“自然新客” {organic}：订单历史在基线期前不足 {days} "
@@ -76,9 +81,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "so most 'organic new' customers are old ones — not comparable, no verdict.",
     ),
     "finding_repeat_against": (
-        "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（差异不显著）。",
+        "活动新客{k}天复购率 {campaign}，对比自然新客 {organic}（差异不显著）{observed}。",
         "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
-        "organic new customers (not significant).",
+        "organic new customers (not significant){observed}.",
     ),
     "finding_lift": (
         "{span}期净增量GMV {amount}（95%可能范围 {lower} ~ {upper}）{dip}。",
