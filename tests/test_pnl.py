@@ -145,3 +145,24 @@ def test_coupon_funnel_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
     assert (f["redeemed"] == used.reindex(f.index)).all()
     page = str(sections.pnl(ops.pnl(ops_campaign), Style(lang="zh")))
     assert "核销率" in page and "跨店满减" in page
+
+
+def test_the_chinese_statement_says_its_sources_in_chinese_and_an_unstated_fee_as_such(
+    ops_campaign,  # noqa: F811
+    raw,  # noqa: F811
+) -> None:
+    """The Chinese P&L's source column read 'the lines above', 'gift lines' cost', 'settled GMV',
+    and the platform-fee line said '+ 卡片 fees ¥0.0' for a card that states no fees — an omission
+    shown as a figure. Each source is in the report's language (column names aside), and a fee the
+    card does not state is said to be not counted."""
+    r = ops.pnl(ops_campaign)
+    stated = "fees" in (raw["card"].get("costs") or {})
+    assert r.fees_stated is stated
+    zh = str(sections.pnl(r, Style(lang="zh")))
+    for english in ("the lines above", "gift lines", "settled GMV"):
+        assert english not in zh
+    assert "以上各行合计" in zh and "赠品行成本" in zh
+    if not stated:
+        assert "卡片未写 costs.fees：固定费用未计" in zh and "fees ¥0" not in zh
+    en = str(sections.pnl(r, Style(lang="en")))
+    assert "the lines above" in en

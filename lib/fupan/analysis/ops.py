@@ -89,7 +89,14 @@ def pnl(campaign: Campaign) -> PnlResult:
         funnel = coupon_funnel(
             q.frame(campaign, "SELECT * EXCLUDE (_row) FROM coupons ORDER BY coupon_id")
         )
-    return PnlResult(pnl_statement(inputs), window, coupon_source, inputs, funnel)
+    return PnlResult(
+        pnl_statement(inputs),
+        window,
+        coupon_source,
+        inputs,
+        funnel,
+        fees_stated="fees" in costs.model_fields_set,
+    )
 
 
 def presale(campaign: Campaign) -> PresaleResult:

@@ -47,6 +47,8 @@ class PnlResult:
     inputs: PnlInputs
     #: the coupon funnel (issued → claimed → redeemed, :func:`fupan.metrics.pnl.coupon_funnel`)
     coupons: pd.DataFrame | None = None
+    #: whether the card states its fixed fees (costs.fees); 0 then is a figure, not an omission
+    fees_stated: bool = True
 
     @property
     def made_money(self) -> bool:

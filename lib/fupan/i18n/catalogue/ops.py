@@ -56,6 +56,42 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "净销售额 × 卡片 commission_rate {rate} + 卡片 fees {fees}",
         "net sales × the card's commission_rate {rate} + the card's fees {fees}",
     ),
+    "pnl_a_platform_fees_no_fees": (
+        "净销售额 × 卡片 commission_rate {rate}（卡片未写 costs.fees：固定费用未计）",
+        "net sales × the card's commission_rate {rate} (the card states no costs.fees: fixed "
+        "fees not counted)",
+    ),
+    # where each P&L line comes from, in the report's language (case.json keeps PNL_SOURCES)
+    "pnl_src_gmv": ("orders.paid_amount（实付金额）", "orders.paid_amount"),
+    "pnl_src_refunds": ("orders.refund_amount（退款金额）", "orders.refund_amount"),
+    "pnl_src_net_sales": ("支付金额 − 退款", "GMV − refunds"),
+    "pnl_src_platform_subsidy": (
+        "orders.platform_discount（平台补贴）",
+        "orders.platform_discount",
+    ),
+    "pnl_src_cogs": (
+        "orders.unit_cost × quantity（单位成本 × 件数）",
+        "orders.unit_cost × quantity",
+    ),
+    "pnl_src_payment_fees": (
+        "卡片 costs.payment_fee_rate × 支付金额",
+        "costs.payment_fee_rate × GMV",
+    ),
+    "pnl_src_platform_fees": (
+        "卡片 costs.commission_rate × 净销售额 + costs.fees",
+        "costs.commission_rate × net sales + costs.fees",
+    ),
+    "pnl_src_logistics": (
+        "卡片 costs.logistics_per_order × 发货订单数",
+        "costs.logistics_per_order × orders",
+    ),
+    "pnl_src_ads": ("spend.spend（投放花费）", "spend.spend"),
+    "pnl_src_coupons_gifts": ("券成本 + 赠品行成本", "coupons.cost + gift lines' cost"),
+    "pnl_src_kol": (
+        "live_sessions.slot_fee + commission_rate × 结算GMV",
+        "live_sessions.slot_fee + commission_rate × settled GMV",
+    ),
+    "pnl_src_contribution": ("以上各行合计", "the lines above"),
     "pnl_a_logistics": (
         "卡片 logistics_per_order {rate} × 发货订单数 {orders}",
         "the card's logistics_per_order {rate} × {orders} orders shipped",

@@ -59,6 +59,10 @@ def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
         akey = f"pnl_a_{line.key}" + (
             f"_{result.coupon_source}" if line.key == "coupons_gifts" else ""
         )
+        if line.key == "platform_fees" and not result.fees_stated:
+            akey = "pnl_a_platform_fees_no_fees"  # no fees in the card: not '+ fees ¥0.0'
+        if line.key == "platform_fees" and x.commission_rate is None:
+            akey = "pnl_a_platform_fees"
         assume = t(akey, lang, **rates.get(line.key, {}))
         amount = (
             style.money(line.amount, 2) if line.amount is not None else t("pnl_not_given", lang)
@@ -66,7 +70,7 @@ def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
         label = t(f"pnl_{line.key}", lang)
         if line.key in ("net_sales", "contribution"):
             label, amount = f"【{label}】", f"【{amount}】"
-        rows.append([label, amount, _source(line.key), assume])
+        rows.append([label, amount, t(f"pnl_src_{line.key}", lang), assume])
     tables = [
         _tab(
             [
@@ -105,12 +109,6 @@ def _coupon_table(c: Any, style: Style) -> dict[str, Any]:
         for r in c.to_dict(orient="records")
     ]
     return _tab(header, rows, t("ops_coupons", lang))
-
-
-def _source(key: str) -> str:
-    from ...analysis.results.ops import PNL_SOURCES
-
-    return PNL_SOURCES[key]
 
 
 def ads(result: AdsResult | Skip | None, style: Style) -> Html:
