@@ -504,3 +504,13 @@ def test_two_exports_of_two_encodings_glued_are_named_where_the_second_begins(tm
     (p,) = [p for p in open_table(path).problems if p.severity == "error"]
     assert p.code == "table_encoding" and p.row == 51, p  # data rows 1–50 are the GBK part
     assert "第 51 行" in p.zh and "in row 51" in p.en
+
+
+def test_a_wrongly_pinned_profile_names_the_one_the_header_matches(tmp_path):
+    """A JD export under profile: tmall-orders got status errors for every row, a mapping block to
+    paste and a mismatch warning — nothing said the header is JD's. The warning now names it."""
+    folder = _campaign(tmp_path, "wrong-pin", "jd-orders.utf8bom.csv", "tmall-orders")
+    with pytest.raises(ValidationError) as err:
+        fupan.open_campaign(folder)
+    (w,) = [p for p in err.value.warnings if p.code == "profile_mismatch"]
+    assert "请把 profile 改为 jd-orders" in w.zh and "set profile to jd-orders" in w.en

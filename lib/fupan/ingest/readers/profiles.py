@@ -153,15 +153,21 @@ def resolve(
         missing = profile.missing(header)
         if not missing:
             return profile, []
+        other = detect(table, header)
+        if other is not None and other.name != profile.name:  # the header is another export's
+            advice_zh = f"表头与{other.title_zh}一致：请把 profile 改为 {other.name}。"
+            advice_en = f"The header matches {other.title_en}: set profile to {other.name}."
+        else:
+            advice_zh = "请确认导出格式，或去掉 profile 改用 mapping。"
+            advice_en = "Check the export, or drop profile and map the columns under mapping."
         return profile, [
             problem(
                 "profile_mismatch",
                 filename,
                 f"campaign.yaml 指定 {filename} 按 {profile.title_zh}（{profile.name}）读取，但表头缺少"
-                f"该格式的列：{'、'.join(missing)}。请确认导出格式，或去掉 profile 改用 mapping。",
+                f"该格式的列：{'、'.join(missing)}。{advice_zh}",
                 f"campaign.yaml says {filename} is {profile.title_en} ({profile.name}), but its header "
-                f"lacks that layout's column(s) {', '.join(missing)}. Check the export, or drop "
-                f"profile and map the columns under mapping.",
+                f"lacks that layout's column(s) {', '.join(missing)}. {advice_en}",
                 severity="warning",
                 column=missing[0],
             )
