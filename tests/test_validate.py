@@ -1170,6 +1170,23 @@ def test_chinese_dates_and_amounts_in_yuan_read_as_the_plain_ones(tmp_path):
     assert _orders_table(folder) == expected
 
 
+def test_year_first_dotted_dates_read_as_the_plain_ones(tmp_path):
+    """2025.11.11 10:00 (year first, dotted, as some exports write dates) was refused for every
+    row although it can only mean one day: read as the same orders as the plain file."""
+    clean = write_campaign(tmp_path / "clean")
+    expected = _orders_table(clean)
+    folder = write_campaign(tmp_path / "dotted")
+    frame = pd.read_csv(folder / "orders.csv", dtype=str)
+    times = pd.to_datetime(frame.order_time)
+    frame["order_time"] = [
+        t.strftime("%Y.%m.%d %H:%M:%S") if i % 2 else f"{t.year}.{t.month}.{t.day} {t:%H:%M:%S}"
+        for i, t in enumerate(times)
+    ]
+    frame.to_csv(folder / "orders.csv", index=False)
+    assert frame.order_time.str.match(r"^\d{4}\.").all()
+    assert _orders_table(folder) == expected
+
+
 def test_a_comma_is_a_thousands_separator_only_between_groups_of_three(tmp_path):
     """1,299.00 and -12,345 are a thousand and more; 12,50 and 1.234,56 are decimal commas (a
     European export): read as thousands separators they were 1250 and 1.23456 — now an error

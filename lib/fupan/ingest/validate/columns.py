@@ -292,9 +292,12 @@ def _cast_expr(
 
             def local(text: str) -> str:
                 # 2025年11月11日 20:00 as a Chinese spreadsheet writes it → 2025-11-11 20:00
+                # 2025.11.11 (year first, dotted) → 2025-11-11: unambiguous, yet no cast reads it
                 ymd = (
                     f"CASE WHEN contains({text}, '年') THEN regexp_replace({text}, "
                     f"'^([0-9]{{4}})年([0-9]{{1,2}})月([0-9]{{1,2}})日[\\s\\p{{Zs}}]*', '\\1-\\2-\\3 ') "
+                    f"WHEN substr({text}, 5, 1) = '.' THEN regexp_replace({text}, "
+                    f"'^([0-9]{{4}})\\.([0-9]{{1,2}})\\.([0-9]{{1,2}})', '\\1-\\2-\\3') "
                     f"ELSE {text} END"
                 )
                 # 20251111, 202511112030, 20251111203015: digits only, as databases export them
