@@ -514,3 +514,23 @@ def test_a_wrongly_pinned_profile_names_the_one_the_header_matches(tmp_path):
         fupan.open_campaign(folder)
     (w,) = [p for p in err.value.warnings if p.code == "profile_mismatch"]
     assert "请把 profile 改为 jd-orders" in w.zh and "set profile to jd-orders" in w.en
+
+
+def test_an_order_total_repeated_on_each_line_is_warned(tmp_path, clean_numbers):
+    """A JD-style export whose 应付金额 is the order's total, repeated on every SKU line: summed by
+    line, GMV came out ×1.9 with no word. When most orders with lines of different products carry
+    one amount on every line, a warning says so; the clean export draws none."""
+    e = pd.read_csv(
+        SAMPLES / "jd-orders.utf8bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    multi = e.groupby("订单号")["商品ID"].transform("nunique") > 1
+    assert multi.groupby(e["订单号"]).any().sum() >= 20  # the sample has enough such orders
+    amount = pd.to_numeric(e["应付金额"].str.replace(r"[^\d.]", "", regex=True))
+    total = amount.groupby(e["订单号"]).transform("sum")
+    repeated = e.assign(应付金额=total.map(lambda x: f"{x:.2f}"))
+    got = _numbers(_folder(tmp_path, repeated, "repeated"))
+    (w,) = [p for p in got["warnings"] if p.code == "order_total_on_each_line"]
+    n = int(multi.groupby(e["订单号"]).any().sum())
+    assert f"{n} 个含不同商品的订单中，{n} 个（100%）" in w.zh and w.column == "paid_amount"
+    clean = _numbers(_folder(tmp_path, e, "clean"))
+    assert "order_total_on_each_line" not in {p.code for p in clean["warnings"]}

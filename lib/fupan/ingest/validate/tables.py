@@ -62,15 +62,49 @@ def check_duplicates(
     ]
 
 
+#: an order-level amount repeated on its lines is suspected when at least this many orders have
+#: lines of different SKUs, and this share of them carry one paid amount on every line
+REPEATED_TOTAL_ORDERS, REPEATED_TOTAL_SHARE = 20, 0.8
+
+
 def check_orders(con, filename: str) -> list[Problem]:
     problems = []
-    # min ≠ max finds the orders naming two users without a distinct count per order; only
-    # those few are then listed
-    bad = con.execute(
-        "SELECT order_id, list(DISTINCT user_id ORDER BY user_id), min(_row) FROM orders "
-        "WHERE order_id IN (SELECT order_id FROM orders GROUP BY order_id "
-        "HAVING min(user_id) <> max(user_id)) GROUP BY order_id ORDER BY min(_row)"
+    # one pass over the orders: orders naming two users (min ≠ max, no distinct count), and
+    # orders whose lines of different SKUs all carry the same paid amount
+    (two_users, multi, same, same_row), *_ = con.execute(
+        "SELECT count(*) FILTER (WHERE u0 <> u1), count(*) FILTER (WHERE s0 <> s1), "
+        "count(*) FILTER (WHERE s0 <> s1 AND lo = hi AND lo > 0), "
+        "min(r) FILTER (WHERE s0 <> s1 AND lo = hi AND lo > 0) FROM ("
+        "SELECT min(user_id) AS u0, max(user_id) AS u1, min(sku) AS s0, max(sku) AS s1, "
+        "min(paid_amount) AS lo, max(paid_amount) AS hi, min(_row) AS r FROM orders "
+        "GROUP BY order_id)"
     ).fetchall()
+    if multi >= REPEATED_TOTAL_ORDERS and same >= REPEATED_TOTAL_SHARE * multi:
+        problems.append(
+            Problem(
+                code="order_total_on_each_line",
+                file=filename,
+                row=same_row,
+                column="paid_amount",
+                severity="warning",
+                zh=f"{multi} 个含不同商品的订单中，{same} 个（{same / multi:.0%}）各行的实付金额完全相同："
+                f"像是把订单总额重复写在每一行（按行求和会把GMV放大）。请确认导出的是每行（子订单/商品）的"
+                f"实付金额；若店铺商品本就同价，可忽略。",
+                en=f"Of {multi} orders with lines of different products, {same} ({same / multi:.0%}) "
+                f"carry the same paid amount on every line: it looks like the order's total repeated "
+                f"on each line (summing lines would inflate GMV). Check that the export gives each "
+                f"line's (sub-order's) own amount; ignore this if the shop's products share one price.",
+            )
+        )
+    bad = (
+        con.execute(
+            "SELECT order_id, list(DISTINCT user_id ORDER BY user_id), min(_row) FROM orders "
+            "WHERE order_id IN (SELECT order_id FROM orders GROUP BY order_id "
+            "HAVING min(user_id) <> max(user_id)) GROUP BY order_id ORDER BY min(_row)"
+        ).fetchall()
+        if two_users
+        else []
+    )
     if bad:
         sample = "; ".join(f"{o}: {u[:3]}" for o, u, _ in bad[:EXAMPLES])
         problems.append(
