@@ -562,7 +562,7 @@ def test_the_profit_badge_is_not_green_when_the_campaign_itself_lost(standard_re
         if pnl_profit != (roi >= 1.0):
             assert zh["verdict"] == "mixed" and (zh["tag"], en["tag"]) == tags[pnl_profit]
         else:
-            assert zh["verdict"] == ("met" if pnl_profit else "missed") and "tag" not in zh
+            assert zh["verdict"] == ("met" if pnl_profit else "missed") and zh["tag"] is None
 
 
 def test_the_funnel_s_largest_leak_is_a_problem_only_when_it_converted_worse(standard_retro):

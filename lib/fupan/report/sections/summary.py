@@ -152,7 +152,7 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
     and incremental gross profit against what the campaign cost (利润ROI), with the net
     incremental GMV after pull-forward; parts not measured are left out, never shown as 0."""
     lang = style.lang
-    out: dict[str, Any] = {"verdict": None, "lines": []}
+    out: dict[str, Any] = {"verdict": None, "lines": [], "tag": None}
     has_pnl = hasattr(pnl, "made_money") and hasattr(pnl, "statement")
     if has_pnl:
         out["verdict"] = "met" if pnl.made_money else "missed"
