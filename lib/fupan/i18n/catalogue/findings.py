@@ -120,7 +120,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Profit ROI {roi:.2f} (incremental gross profit {igp} / cost {cost}), below break-even "
         "{break_even:.1f}; ROAS {roas:.2f} counts sales only.",
     ),
-    "finding_cause_day": ("异常日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
+    "finding_cause_day": ("渠道占比告警日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
     "finding_cause_gap": ("GMV目标缺口主因：{cause}。", "Main cause of the GMV gap: {cause}."),
     "finding_ab": ("A/B测试：{verdict}", "A/B test: {verdict}"),
     "finding_below_break_even": (

@@ -245,7 +245,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "effect counts orders and has no conversion (—); a dimension the orders lack (one value "
         "only) is — throughout.",
     ),
-    "rc_day_title": ("异常日 {date} 的主因", "Main causes on the anomalous day {date}"),
+    "rc_day_title": (
+        "渠道占比告警日 {date} 的主因",
+        "Main causes on {date}, the day of the channel-share alert",
+    ),
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),
     "rc_gap_basis_plan": (
         "目标如何分到各元素：渠道按团队的计划（计划未列的渠道分得目标减计划合计的余额，按基线占比）；"
