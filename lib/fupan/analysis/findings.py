@@ -163,6 +163,21 @@ def _roas(style: Style, channels: pd.DataFrame) -> list[Finding]:
     return out
 
 
+def _product_names(products: Any) -> dict[str, str]:
+    """SKU → product name, from the products table where the campaign has one."""
+    skus = getattr(products, "skus", None)
+    if not getattr(products, "named", False) or skus is None or "name" not in skus:
+        return {}
+    named = skus.dropna(subset=["name"])
+    return {str(k): str(v) for k, v in zip(named["sku"], named["name"], strict=True) if str(v)}
+
+
+def _named(sku: Any, names: dict[str, str]) -> str:
+    """A SKU with its product name when known: 'FRG-007 香水礼盒'."""
+    name = names.get(str(sku))
+    return f"{sku} {name}" if name else str(sku)
+
+
 def _baseline_step(agg: Aggregates, step: str) -> float | None:
     """The baseline's conversion into ``step`` (all channels), None when not measured."""
     if agg.funnel is None:
@@ -183,6 +198,7 @@ def _execution(
     decomposition: Decomposition | None,
     funnel: pd.DataFrame | None,
     inventory: InventoryHealth | Skip | None,
+    products: Any = None,
 ) -> list[Finding]:
     out = []
     if decomposition:
@@ -228,6 +244,7 @@ def _execution(
                 "funnel",
             )
         )
+    names = _product_names(products)
     if agg.stockouts is not None:
         so = agg.stockouts[(agg.stockouts.phase == "campaign") & (agg.stockouts.stockout_days > 0)]
         if len(so):
@@ -239,8 +256,13 @@ def _execution(
             )
 
             def stockouts(s: Style) -> dict[str, Any]:
-                skus = ", ".join(
-                    t("finding_stockout_sku", s.lang, sku=x.sku, days=x.stockout_days)
+                skus = s.pick("、", ", ").join(
+                    t(
+                        "finding_stockout_sku",
+                        s.lang,
+                        sku=_named(x.sku, names),
+                        days=x.stockout_days,
+                    )
                     for x in top3.itertuples()
                 )
                 lost_text = (
@@ -422,6 +444,7 @@ def draft_findings(
     day_anomalies: DayAnomalies | Skip,
     alerts: ShareAlerts,
     live: Any = None,
+    products: Any = None,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
@@ -433,7 +456,7 @@ def draft_findings(
     out = [
         *_verdicts(style, targets, hypotheses),
         *_channel_growth(style, kpis, agg),
-        *_execution(style, agg, decomposition, funnel, inventory),
+        *_execution(style, agg, decomposition, funnel, inventory, products),
         *_roas(style, channels),
         *_impact(style, customers, lift, margin),
         *events(style, root_cause, ab, day_anomalies, alerts, live),

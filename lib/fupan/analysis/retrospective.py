@@ -156,6 +156,7 @@ PIPELINE: tuple[Step, ...] = (
         "day_anomalies",
         "alerts",
         "live",
+        "products",
     ),
 )
 
