@@ -167,6 +167,29 @@ def test_target_achievement_lower_is_better_and_unmeasured():
         target_achievement(actual, {"gmv_growth": 1.0})
 
 
+def test_a_hypothesis_carries_its_kpi_in_the_baseline():
+    """'H1 直播间新客占比超过40%: 69.12%, 达成' — the baseline already had 56.3 %, which the reader
+    never saw. By hand: the verdict's KPI in the baseline row, NaN where not measured."""
+    kpis = pd.DataFrame(
+        {"live_new_customer_share": [0.563, 0.6912], "cr": [float("nan"), 0.05]},
+        index=["baseline", "campaign"],
+    )
+    out = evaluate_hypotheses(
+        kpis,
+        [
+            {"id": "H1", "text": "t", "kpi": "live_new_customer_share", "op": ">", "value": 0.4},
+            {"id": "H2", "text": "t", "kpi": "cr", "op": ">=", "value": 0.04},
+        ],
+    ).set_index("id")
+    assert out.at["H1", "status"] == "met" and out.at["H1", "baseline"] == 0.563
+    assert math.isnan(out.at["H2", "baseline"]) and out.at["H2", "status"] == "met"
+    from fupan.format import Style
+    from fupan.report.sections.kpis import hypotheses_table
+
+    page = str(hypotheses_table(out.reset_index(), Style("zh")))
+    assert "基线期同一指标" in page and "56.30%" in page
+
+
 def test_hypothesis_bad_operator_and_unmeasured_kpi():
     kpis = pd.DataFrame({"cr": [float("nan")]}, index=["campaign"])
     out = evaluate_hypotheses(

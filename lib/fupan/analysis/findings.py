@@ -443,8 +443,8 @@ def draft_findings(
     ab: ABTest | Skip | None,
     day_anomalies: DayAnomalies | Skip,
     alerts: ShareAlerts,
-    live: Any = None,
-    products: Any = None,
+    live: Any,
+    products: Any,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 

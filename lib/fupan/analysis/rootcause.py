@@ -268,7 +268,7 @@ def root_cause(
     targets: dict[str, float],
     card_windows: Windows,
     controls: Sequence[str],
-    pacing: Any = None,
+    pacing: Any,
 ) -> RootCause:
     """Causes of the anomalous day (:func:`anomalous_day`) and of the GMV gap (:func:`target_gap`).
 

@@ -222,6 +222,8 @@ def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict[str, Any]]) ->
     """Verdict on each hypothesis: ``actual op value`` evaluated on the KPI of its window.
 
     A hypothesis whose KPI is unmeasurable (e.g. no events table) is "not assessed", never met.
+    ``baseline`` is the same KPI in the baseline window (NaN when not measured): a threshold the
+    everyday shop already meets is no proof of the campaign, and the reader sees it.
     """
     rows = []
     for h in hypotheses:
@@ -238,7 +240,15 @@ def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict[str, Any]]) ->
             if not np.isfinite(actual)
             else ("met" if _OPS[h["op"]](actual, h["value"]) else "missed")
         )
-        rows.append({**h, "window": window, "actual": actual, "status": status})
+        baseline = (
+            float(kpis.at["baseline", h["kpi"]])
+            if "baseline" in kpis.index and h["kpi"] in kpis.columns
+            else np.nan
+        )
+        rows.append(
+            {**h, "window": window, "actual": actual, "status": status, "baseline": baseline}
+        )
     return pd.DataFrame(
-        rows, columns=["id", "text", "kpi", "op", "value", "window", "actual", "status"]
+        rows,
+        columns=["id", "text", "kpi", "op", "value", "window", "actual", "status", "baseline"],
     )

@@ -17,6 +17,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "budget": ("预算分配", "Budget split"),
     "mechanics": ("玩法机制", "Mechanics"),
     "hypotheses": ("假设", "Hypotheses"),
+    "hyp_baseline": ("基线期同一指标", "Same KPI in the baseline"),
     "went_well": ("做得好的", "What went well"),
     "to_improve": ("待改进", "What to improve"),
     "actions": ("行动项", "Action items"),

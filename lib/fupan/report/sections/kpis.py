@@ -160,6 +160,10 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
             f"{style.pick('）', ') ')}"
             f"{OPS.get(h.op, h.op)} {style.threshold(h.value, KPI_DEFINITIONS[h.kpi].unit)}",
             "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit),
+            # the same KPI in the baseline: a threshold the everyday shop already met is no proof
+            "baseline": style.value(h.baseline, KPI_DEFINITIONS[h.kpi].unit)
+            if "baseline" in hyps and h.window != "baseline"
+            else "—",
             "status": h.status,
         }
         for h in hyps.itertuples()
