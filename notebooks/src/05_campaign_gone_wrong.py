@@ -49,8 +49,10 @@ fig
 # %% [markdown]
 # ## 2 损失：断货的 SKU 与流失的 GMV · The loss: SKUs out of stock and GMV lost
 #
-# 每个断货日的损失 = 该 SKU 断货前的日销节奏（run rate）；只计有库存记录的日子。
-# Each stock-out day loses the SKU's run rate before it ran out.
+# 每个断货日的损失 = 该 SKU 断货前的日常日销（run rate：断货前 14 天在库日的 GMV，每天先除以
+# 当天的 GMV 指数，折回日常水平）× 断货当天的 GMV 指数；只计有库存记录的日子。
+# Each stock-out day loses the SKU's everyday run rate before it ran out (its in-stock days' GMV
+# over the 14 days before, each divided by that day's GMV index) × that day's GMV index.
 
 # %%
 lost = r.inventory.lost
