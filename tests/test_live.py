@@ -107,3 +107,15 @@ def test_anomalies_part_names_the_no_show_from_truth(built, raw) -> None:  # noq
     assert f"Anomalous day {truth['date']} is explained by its live sessions" in en
     assert "ops_" not in en
     assert str(live_days(None, built.day_anomalies, zh)) == ""  # live skipped: nothing
+
+
+def test_each_host_s_gpm_is_shown_to_a_tenth_of_a_unit(ops_campaign) -> None:  # noqa: F811
+    """GPM was rounded to whole 万: the three own hosts' ¥11,034 / ¥11,908 / ¥11,956 all read
+    '¥1万'. Each host's GPM, as the money format writes it with one decimal, is in the table."""
+    from fupan.format import money
+
+    r = ops.live(ops_campaign)
+    page = str(sections.live(r, Style(lang="zh")))
+    assert any(money(g, "zh") != money(g, "zh", 0) for g in r.hosts.gpm)  # the case in point
+    for gpm in r.hosts.gpm:
+        assert money(gpm, "zh") in page

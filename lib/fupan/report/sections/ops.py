@@ -145,7 +145,7 @@ def live(result: LiveResult | Skip | None, style: Style) -> Html:
             style.money(h.gmv),
             f"{int(h.orders):,}",
             pct(h.conversion),
-            style.money(h.gpm, 0),
+            style.money(h.gpm),  # one decimal: ¥1.1万 and ¥1.2万, not ¥1万 for both
             pct(h.follow_rate),
             style.money(h.cost) if h.cost > 0 else "—",
             _ratio(h.roi),
