@@ -105,6 +105,10 @@ def test_peak_labels_in_the_same_hour_do_not_overlap(lang):
     money = ("¥90万", "¥94.5万") if lang == "zh" else ("¥900K", "¥945K")  # no trailing .0
     assert all(m in " ".join(t.get_text() for t in labels) for m in money)
     _assert_apart([(t.get_text(), t.get_window_extent(renderer)) for t in labels])
+    # the axis is logarithmic above the baseline's top hour, and its label says so
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "symlog"
+    assert ("对数坐标" if lang == "zh" else "log scale") in ax.get_ylabel()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -116,6 +116,8 @@ def hourly_peaks(
             ax.plot([top], [d.max()], marker="o", ms=8, mfc="none", mec=colour, mew=1.5)
         ax.set_yscale("symlog", linthresh=max(per_hour.max(), 1))
         _money_axis(ax, style)
+        # linear up to the baseline day's top hour, logarithmic above it: the axis says so
+        ax.set_ylabel(t("chart_hourly_y", style.lang))
         ax.set_xticks(range(0, 24, 2))
         ax.set_xlabel(t("hour", style.lang))
         ax.set_title(t("hourly", style.lang))

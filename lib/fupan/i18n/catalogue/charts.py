@@ -7,6 +7,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "chart_peak": ("{day}（峰值 {hour}:00 {amount}）", "{day} (peak {hour}:00 {amount})"),
     "chart_cohort_x": ("首购后第 n 个月", "Months since first purchase (n)"),
     "chart_cohort_y": ("首购月份", "First-purchase month"),
+    "chart_hourly_y": (
+        "GMV（基线最高小时以上为对数坐标）",
+        "GMV (log scale above the baseline's top hour)",
+    ),
     "cohort_partial_month": (
         "斜线格是数据的最后一个月：数据截至 {date}，该月尚不完整，留存率因此偏低，不代表流失加剧。",
         "Hatched cells are the data's last month: the data end on {date}, so that month is "
