@@ -391,7 +391,7 @@ def test_fewer_than_ten_widens_to_the_category(base, tmp_path) -> None:
     zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
     assert "只有 4 个案例，不足 10 个；放宽为同类目（美妆，不限平台），共 12 个案例" in zh
     assert (
-        "Only 4 case(s) share platform × category (Tmall × Beauty), fewer than 10; peers widened to the same category"
+        "Only 4 cases share platform × category (Tmall × Beauty), fewer than 10; peers widened to the same category"
         in en
     )
 

@@ -75,3 +75,19 @@ def test_lookup_fills_placeholders_per_language():
     assert pick(both("margin_no_sku"), "zh") == CATALOGUE["margin_no_sku"][0]
     with pytest.raises(ValueError, match="zh"):
         t("lift_skipped", "fr", reason="x")
+
+
+def test_an_english_count_agrees_with_its_noun():
+    """'3 SKU(s) ran out of stock', '14 test-day(s)': the English report wrote its plurals as a
+    form. A noun marked (s) after a count is singular for 1 and plural otherwise; a (s) after no
+    count (a list of names) stays; Chinese has no (s) to change."""
+    from fupan.i18n import t
+
+    one = t("finding_stockouts", "en", n=1, days=3, skus="A", lost="")
+    many = t("finding_stockouts", "en", n=3, days=8, skus="A, B, C", lost="")
+    assert one.startswith("1 SKU ran out") and many.startswith("3 SKUs ran out")
+    assert "(s)" not in one + many
+    assert t("bm_twins", "en", ids="a, b").startswith("Case(s) a, b")  # no count to agree with
+    assert t("finding_stockouts", "zh", n=3, days=8, skus="A", lost="").startswith(
+        "活动期有 3 个SKU"
+    )

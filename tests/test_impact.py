@@ -373,7 +373,7 @@ def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     from fupan.report.sections.impact import lift
 
     r, _ = standard_retro
-    assert "week(s) before the baseline ends" not in str(lift(r.lift, r.style.__class__("en")))
+    assert "The orders hold only" not in str(lift(r.lift, r.style.__class__("en")))
     folder = tmp_path / "c"
     shutil.copytree(demo_dir, folder)
     card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
@@ -387,7 +387,7 @@ def test_the_lift_says_when_its_model_had_less_than_a_year_of_history(
     weeks = ((history.max() - history.min()).days + 1) // 7
     assert weeks == 10  # by hand: 70 days
     page = str(lift(short.lift, short.style.__class__("en")))
-    assert "only 10 week(s) before the baseline ends" in page
+    assert "only 10 weeks before the baseline ends" in page
 
 
 def test_one_channel_is_neither_the_fastest_nor_the_slowest():

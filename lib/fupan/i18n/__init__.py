@@ -12,6 +12,7 @@ Skip reasons and other messages that travel with a result carry both languages i
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from ..dictionary import KPI_DEFINITIONS, PHASE_LABELS
@@ -35,9 +36,27 @@ def t(key: str, lang: str = "zh", **fmt: object) -> str:
     text = CATALOGUE[key][LANGS.index(lang)]
     if not fmt:
         return text
-    return text.format(
-        **{k: (getattr(v, lang) if isinstance(v, Localized) else v) for k, v in fmt.items()}
-    )
+    values = {k: (getattr(v, lang) if isinstance(v, Localized) else v) for k, v in fmt.items()}
+    if "(s)" in text:
+        text = _plural(text, values)
+    return text.format(**values)
+
+
+#: an English count and its noun: '{n} SKU(s)', '{days} day(s)', '{n0} case(s)'
+_COUNTED = re.compile(r"(\{(\w+)(?::[^}]*)?\} [\w-]+)\(s\)")
+
+
+def _plural(text: str, values: dict[str, object]) -> str:
+    """'{n} SKU(s)' as '1 SKU' or '3 SKUs' by the count it follows; a '(s)' after no count of
+    ``values`` stays as written."""
+
+    def one(m: re.Match[str]) -> str:
+        count = values.get(m.group(2))
+        if isinstance(count, bool) or not isinstance(count, (int, float)):
+            return m.group(0)
+        return m.group(1) + ("" if count == 1 else "s")
+
+    return _COUNTED.sub(one, text)
 
 
 def both(key: str, **fmt: object) -> str:
