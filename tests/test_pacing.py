@@ -134,3 +134,13 @@ def test_the_section_says_when_the_plan_does_not_add_up_to_the_card_target(
     )
     en = str(sections.pacing(r, Style(lang="en")))
     assert "The plan adds up to" in en and "the KPI cards" in en
+
+
+def test_the_factor_split_names_the_per_order_value_笔单价(ops_campaign) -> None:  # noqa: F811
+    """The gap's third factor is GMV / orders — 笔单价 in the dictionary — but was headed
+    客单价影响, the per-buyer name the 口径 table reserves for GMV / buyers."""
+    r = ops.pacing(ops_campaign)
+    assert r.factors is not None
+    zh = str(sections.pacing(r, Style(lang="zh")))
+    assert "笔单价影响" in zh and "客单价影响" not in zh
+    assert "订单转化率（订单数/访客数）" in zh

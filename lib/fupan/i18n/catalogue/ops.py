@@ -342,15 +342,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "factor_visitors": ("访客数", "visitors"),
     "factor_conversion": ("转化率", "conversion"),
-    "factor_aov": ("客单价", "order value"),
+    "factor_aov": ("笔单价", "order value"),
     "ops_visitors_effect": ("访客数影响", "Visitors effect"),
     "ops_conversion_effect": ("转化率影响", "Conversion effect"),
-    "ops_aov_effect": ("客单价影响", "Order value effect"),
+    "ops_aov_effect": ("笔单价影响", "Order value effect"),
     "ops_factor_note": (
-        "缺口拆解：GMV = 访客数 × 转化率 × 客单价（笔单价），按对数平均权重（LMDI）分给三个因素，三者之和等于缺口；实际访客数为每日 visit 事件去重人数按日累加。",
-        "The gap split: GMV = visitors × conversion × order value, shared among the three with "
-        "log-mean weights (LMDI), which add up to the gap; actual visitors are each day's distinct "
-        "visiting users, summed over days.",
+        "缺口拆解：GMV = 访客数 × 订单转化率（订单数/访客数）× 笔单价（GMV/订单数，按订单，不是按买家的客单价），"
+        "按对数平均权重（LMDI）分给三个因素，三者之和等于缺口；实际访客数为每日 visit 事件去重人数按日累加。",
+        "The gap split: GMV = visitors × order conversion (orders / visitors) × order value (GMV / "
+        "orders, per order, not per buyer), shared among the three with log-mean weights (LMDI), "
+        "which add up to the gap; actual visitors are each day's distinct visiting users, summed "
+        "over days.",
     ),
     "ops_target": ("目标", "Target"),
     "ops_actual": ("实际", "Actual"),
