@@ -534,3 +534,29 @@ def test_an_order_total_repeated_on_each_line_is_warned(tmp_path, clean_numbers)
     assert f"{n} 个含不同商品的订单中，{n} 个（100%）" in w.zh and w.column == "paid_amount"
     clean = _numbers(_folder(tmp_path, e, "clean"))
     assert "order_total_on_each_line" not in {p.code for p in clean["warnings"]}
+
+
+@pytest.mark.parametrize("kind", ["csv", "html-table", "login-page"])
+def test_an_xls_that_is_not_a_workbook_is_said_for_what_it_is(tmp_path, kind):
+    """Back offices and hand saves give '.xls' files that are no workbook: a CSV given the name
+    (called 'a legacy Excel workbook'), and an HTML table (called 'a login page, export again' —
+    exporting again gives the same file). Each is named for what it is, with the fix that works;
+    a real login page is still one."""
+    text = (SAMPLES / "tmall-orders.utf8bom.csv").read_text(encoding="utf-8-sig")
+    if kind == "csv":
+        data = text.encode("utf-8")
+    elif kind == "html-table":
+        rows = [line.split(",")[:4] for line in text.splitlines()[:5]]
+        cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        data = f"<html><body><table>{cells}</table></body></html>".encode()
+    else:
+        data = b"<html><body>Login required</body></html>"
+    path = tmp_path / "orders.xls"
+    path.write_bytes(data)
+    (p,) = open_table(path).problems
+    if kind == "csv":
+        assert "改为 .csv" in p.zh and "rename it to .csv" in p.en and "旧版" not in p.zh
+    elif kind == "html-table":
+        assert "网页表格" in p.zh and "save it as .xlsx" in p.en and "登录页" not in p.zh
+    else:
+        assert "登录页" in p.zh and "login or error page" in p.en

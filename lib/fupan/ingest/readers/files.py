@@ -156,8 +156,19 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
-def mismatch(filename: str, ext: str, kind: str) -> Problem:
-    """The content (``kind``, from :func:`sniff`) does not match the extension."""
+def mismatch(filename: str, ext: str, kind: str, head: bytes = b"") -> Problem:
+    """The content (``kind``, from :func:`sniff`) does not match the extension. A web page that
+    holds a table (``head``: the file's first bytes) is a back office's 'Excel' export saved as
+    HTML, not a login page: it is said so, with how to make it a workbook."""
+    if kind == "html" and b"<table" in head.lower():
+        return problem(
+            "table_unreadable",
+            filename,
+            f"{filename} 是网页表格（HTML，一些后台把导出存成这种“.xls”），不是 Excel 工作簿；"
+            f"请用 Excel 打开后另存为 .xlsx 或 CSV UTF-8。",
+            f"{filename} is a web-page table (HTML — some back offices save their 'Excel' export "
+            f"so), not a workbook; open it in Excel and save it as .xlsx or 'CSV UTF-8'.",
+        )
     if kind == "html":
         return problem(
             "table_unreadable",

@@ -166,7 +166,7 @@ def read_file(
     ext = path.suffix.lower()
     kind = sniff(head)
     if kind == "html":
-        return [mismatch(filename, ext, kind)]
+        return [mismatch(filename, ext, kind, head)]
     reader = reader or reader_for(path)
     if reader is None:
         return [

@@ -124,6 +124,21 @@ def _other_sheets(names: list[str], filename: str) -> list[Problem]:
 def refuse_xls(
     con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
 ) -> list[Problem]:
+    from .files import HEAD, sniff
+
+    with open(path, "rb") as fh:
+        kind = sniff(fh.read(HEAD))
+    if kind == "text":  # a CSV given an .xls name: renaming it is the whole fix
+        return [
+            problem(
+                "table_format",
+                filename,
+                f"{filename} 的扩展名是 .xls，内容却是文本表格（CSV）：把扩展名改为 .csv（并在 campaign.yaml "
+                f"中改名）即可读取。",
+                f"{filename} has the extension .xls but holds a text table (CSV): rename it to .csv "
+                f"(and in campaign.yaml) and it reads.",
+            )
+        ]
     return [
         problem(
             "table_format",
