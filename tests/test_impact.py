@@ -684,3 +684,19 @@ def test_the_stock_out_problem_names_its_products(standard_retro, demo_dir):
         assert f"{sku} {names[sku]}" in f.zh, (sku, f.zh)
     if len(out) > 1:
         assert "）、" in f.zh and "）, " not in f.zh
+
+
+def test_root_cause_sentences_name_dimensions_in_english_too(standard_retro):
+    """The English report read 'customer_type = returning customers explains …' and its root-cause
+    table 'price_band': raw keys. Each dimension has its English display name."""
+    import dataclasses
+
+    from fupan.analysis.wording import cause_sentences
+
+    r, _ = standard_retro
+    en = dataclasses.replace(r.style, lang="en")
+    causes = [c for c in (r.root_cause.gap, r.root_cause.day) if c is not None]
+    assert causes and any(not c.candidates.empty for c in causes)
+    text = " ".join(s for c in causes for s in cause_sentences(c, en))
+    for raw in ("customer_type", "price_band", "channel =", "category ="):
+        assert raw not in text, text

@@ -13,7 +13,7 @@ import pandas as pd
 from ..format import Style, p_text
 
 __all__ = ["cause_sentences", "element_name", "p_text", "significance"]
-from ..i18n import t
+from ..i18n import CATALOGUE, t
 from ..metrics import rootcause as rc
 from .results import DayCause, GapCause
 
@@ -45,7 +45,9 @@ def cause_sentences(cause: DayCause | GapCause | None, style: Style, top: int = 
         tuple(element_name(str(d), e, style) for e in els)
         for d, els in zip(cands.dimension, cands.elements, strict=True)
     ]
-    return rc.explain(cands, style.lang, top=top)
+    # each dimension by its display name in the report's language (English showed 'customer_type')
+    labels = {str(d): t(f"dim_{d}", style.lang) for d in cands.dimension if f"dim_{d}" in CATALOGUE}
+    return rc.explain(cands, style.lang, labels=labels, top=top)
 
 
 def significance(p: float | None, alpha: float = 0.05, lang: str = "zh") -> str:

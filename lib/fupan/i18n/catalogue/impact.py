@@ -234,10 +234,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "rc_dimension": ("维度", "Dimension"),
     "rc_traffic": ("流量或订单效应", "Traffic (or orders) effect"),
     "rc_mix": ("结构", "Mix"),
-    "dim_channel": ("渠道", "channel"),
-    "dim_category": ("品类", "category"),
-    "dim_price_band": ("价格带", "price_band"),
-    "dim_customer_type": ("新老客", "customer_type"),
+    "dim_channel": ("渠道", "Channel"),
+    "dim_category": ("品类", "Category"),
+    "dim_price_band": ("价格带", "Price band"),
+    "dim_customer_type": ("新老客", "New vs returning"),
     "rc_segments_note": (
         "日均GMV变化按维度拆开，各列相加等于日均GMV变化；访客数只按渠道记录（有行为数据时），其余维度的“流量或订单效应”按订单数计，支付转化率不适用（—）；订单里没有的维度（只有一个取值）整行为 —。",
         "The change in daily GMV split by dimension, the columns adding up to it; visitors are "
