@@ -91,3 +91,12 @@ def test_an_english_count_agrees_with_its_noun():
     assert t("finding_stockouts", "zh", n=3, days=8, skus="A", lost="").startswith(
         "活动期有 3 个SKU"
     )
+
+
+def test_funnel_steps_have_english_names():
+    """The English funnel table and finding showed the event keys (visit view cart order pay)."""
+    from fupan.i18n import step_label
+
+    en = [step_label(s, "en") for s in ("visit", "view", "cart", "order", "pay")]
+    assert en == ["Visit", "Product view", "Add to cart", "Order", "Payment"]
+    assert step_label("cart", "zh") == "加购" and step_label("checkout", "en") == "checkout"

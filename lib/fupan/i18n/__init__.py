@@ -102,11 +102,13 @@ def phase_span(phases: list[str] | tuple[str, ...], lang: str = "zh") -> str:
 
 
 _STEP_ZH = {"visit": "访问", "view": "浏览商品", "cart": "加购", "order": "下单", "pay": "支付"}
+_STEP_EN = {"visit": "Visit", "view": "Product view", "cart": "Add to cart", "order": "Order",
+            "pay": "Payment"}  # fmt: skip
 
 
 def step_label(step: str, lang: str = "zh") -> str:
-    """Funnel step name: Chinese label for zh, the event name for en."""
-    return _STEP_ZH.get(step, step) if lang == "zh" else step
+    """Funnel step name in ``lang`` (the event name itself for a step of neither table)."""
+    return (_STEP_ZH if lang == "zh" else _STEP_EN).get(step, step)
 
 
 def bilingual(en: str, zh: str) -> str:
