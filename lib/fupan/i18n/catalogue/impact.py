@@ -195,7 +195,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "margin_leakage_row": (
         "无效让利（不打折也会卖出的那部分销量上的折扣）",
-        "Subsidy leakage (discount on sales that would have happened)",
+        "Wasted discount (the discount on sales that would have happened anyway)",
     ),
     "margin_depth_row": (
         "平均折扣深度（较日常成交价） / 单位毛利率",

@@ -179,7 +179,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "not go live (0 views).",
     ),
     "ops_live_all_live": ("所有排期场次均已开播。", "Every scheduled session went live."),
-    "ops_kind_own": ("自播", "Own room"),
+    "ops_kind_own": ("自播", "Shop's own stream"),
     "ops_kind_kol": ("达人", "KOL"),
     "ops_host": ("主播", "Host"),
     "ops_kind": ("类型", "Kind"),
@@ -203,7 +203,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "ops_products_sellout": (
         "{name}（{sku}）{when} 零点售罄，断货 {days} 天；售罄率 {st}。",
-        "{name} ({sku}) sold out at midnight going into {when}, out {days} days; sell-through {st}.",
+        "{name} ({sku}) sold out by the start of {when} and stayed out {days} days; sell-through {st}.",
     ),
     "ops_products_hero_rate": (
         "主推品按GMV加权的缺货率 {rate}。",
