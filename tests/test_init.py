@@ -283,3 +283,37 @@ def test_the_header_of_a_utf8_export_whose_first_64_kb_end_inside_a_character(tm
         path = tmp_path / f"orders-{cut}.csv"
         path.write_bytes(body)
         assert header_of(path) == ["主订单编号", "买家会员名", "订单创建时间", "买家实付金额"], cut
+
+
+@pytest.mark.parametrize(
+    ("kind", "currency", "zone"),
+    [
+        ("country", "GBP", "Europe/London"),
+        ("pound-sign", "GBP", "Europe/London"),
+        ("plain", "CNY", "Asia/Shanghai"),
+    ],
+)
+def test_init_takes_the_currency_and_time_zone_from_the_orders(tmp_path, kind, currency, zone):
+    """A UK retailer's export (UCI's columns: Country 'United Kingdom' on most rows) got a card in
+    CNY and Asia/Shanghai. The orders' amounts' sign, else the country most rows name, sets both,
+    with a comment saying why; plain numbers without a country keep the CNY default."""
+    folder = tmp_path / kind
+    folder.mkdir()
+    rows = ["InvoiceNo,CustomerID,InvoiceDate,Amount,Country"]
+    for i in range(40):
+        country = "EIRE" if i % 10 == 0 else "United Kingdom"
+        amount = f"£{10 + i}.50" if kind == "pound-sign" else f"{10 + i}.50"
+        rows.append(
+            f"5{i:05d},1{i % 7:04d},2011-11-{1 + i % 28:02d} 10:00,{amount},"
+            + (country if kind == "country" else "")
+        )
+    if kind != "country":
+        rows = [r.rsplit(",", 1)[0] for r in rows]
+    (folder / "orders.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("init", str(folder))
+    assert "Traceback" not in result.stderr
+    card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+    assert (card["currency"], card["timezone"]) == (currency, zone)
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    if kind == "country":
+        assert "most rows' Country is United Kingdom" in text

@@ -339,7 +339,10 @@ def init(
             typer.echo(f"  ? {r.file} 未识别 not recognised" + (f"：{r.why()}" if r.why() else ""))
     orders = next((r for r in found if r.table == "orders"), None)
     unread: list = []
-    windows = suggest_windows(daily_gmv(folder, orders, unread)) if orders is not None else None
+    hints: dict = {}
+    windows = (
+        suggest_windows(daily_gmv(folder, orders, unread, hints)) if orders is not None else None
+    )
     if unread and orders is not None:  # the file's own problems: said now, not after the windows
         typer.echo(
             f"  ✘ 无法从 {orders.file} 推断窗口：文件本身有以下问题 / no windows suggested from "
@@ -356,7 +359,7 @@ def init(
         )
     if card.exists():
         card.replace(card.with_name("campaign.yaml.bak"))
-    write_atomic(card, card_text(folder, found, windows, platform))
+    write_atomic(card, card_text(folder, found, windows, platform, hints.get("money")))
     typer.echo(f"✔ 卡片草稿 card written: {card}")
     try:
         with watched(_progress_echo):

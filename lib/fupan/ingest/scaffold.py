@@ -21,6 +21,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .card import CONTRACTS
 
@@ -259,6 +260,7 @@ def card_text(
     recognised: list[Recognised],
     windows: Suggested | None,
     platform: str | None,
+    money: tuple[str, str, str] | None = None,
 ) -> str:
     """The card, as YAML with comments on what was guessed and what to fill in."""
     tables = {r.table: r for r in recognised if r.table}
@@ -277,8 +279,16 @@ def card_text(
         f"platform: {platform or 'other'}"
         + ("" if platform else "  # tmall / taobao / jd / douyin / pdd / xiaohongshu / own-site"),
         "category: other  # 类目（如 beauty）/ the category, e.g. beauty",
-        "currency: CNY",
-        "timezone: Asia/Shanghai",
+    ]
+    if money is None:
+        lines += ["currency: CNY", "timezone: Asia/Shanghai"]
+    else:
+        code, zone, why = money
+        lines += [
+            f"currency: {code}  # 由订单推断 / from the orders: {why}",
+            f"timezone: {zone}  # 随币种推断，请核对 / from the currency: check it",
+        ]
+    lines += [
         "windows:",
     ]
     if windows is None:
@@ -337,8 +347,66 @@ def card_text(
     return "\n".join(lines) + "\n"
 
 
+#: a country (an export's Country column, as written) → its currency and time zone
+COUNTRY_MONEY = {
+    "united kingdom": ("GBP", "Europe/London"),
+    "uk": ("GBP", "Europe/London"),
+    "england": ("GBP", "Europe/London"),
+    "united states": ("USD", "America/New_York"),
+    "usa": ("USD", "America/New_York"),
+    "us": ("USD", "America/New_York"),
+    "germany": ("EUR", "Europe/Berlin"),
+    "france": ("EUR", "Europe/Paris"),
+    "netherlands": ("EUR", "Europe/Amsterdam"),
+    "japan": ("JPY", "Asia/Tokyo"),
+    "hong kong": ("HKD", "Asia/Hong_Kong"),
+    "china": ("CNY", "Asia/Shanghai"),
+    "中国": ("CNY", "Asia/Shanghai"),
+}
+#: an amount's sign (longest first) → currency; a currency's usual time zone
+SIGN_MONEY = (("HK$", "HKD"), ("NT$", "TWD"), ("US$", "USD"), ("£", "GBP"), ("€", "EUR"),
+              ("$", "USD"), ("￥", "CNY"), ("¥", "CNY"), ("元", "CNY"))  # fmt: skip
+CURRENCY_ZONE = {"CNY": "Asia/Shanghai", "GBP": "Europe/London", "USD": "America/New_York",
+                 "EUR": "Europe/Berlin", "JPY": "Asia/Tokyo", "HKD": "Asia/Hong_Kong",
+                 "TWD": "Asia/Taipei"}  # fmt: skip
+
+
+def money_hint(con: Any, raw: str, types: dict[str, str]) -> tuple[str, str, str] | None:
+    """(currency, time zone, why) the orders suggest — the sign their amounts are written with,
+    else the country most of their rows name — or None when they say nothing (a bare number in a
+    file without a country column: the card's CNY / Asia/Shanghai default stays)."""
+    from ..extract.duck import ident
+
+    if types.get("paid_amount") == "VARCHAR":
+        text = (
+            con.execute(
+                f"SELECT string_agg(v, '') FROM (SELECT CAST({ident('paid_amount')} AS VARCHAR) AS v "
+                f"FROM {raw} WHERE {ident('paid_amount')} IS NOT NULL LIMIT 200)"
+            ).fetchone()[0]
+            or ""
+        )
+        for sign, code in SIGN_MONEY:
+            if sign in text:
+                return code, CURRENCY_ZONE.get(code, "UTC"), f"amounts written with {sign}"
+    country = next(
+        (c for c in types if c.strip().lower() in ("country", "国家", "国家/地区")), None
+    )
+    if country is not None:
+        row = con.execute(
+            f"SELECT trim(CAST({ident(country)} AS VARCHAR)) AS c, count(*) AS n FROM {raw} "
+            f"GROUP BY 1 ORDER BY n DESC, c LIMIT 1"
+        ).fetchone()
+        if row and row[0] and row[0].lower() in COUNTRY_MONEY:
+            code, zone = COUNTRY_MONEY[row[0].lower()]
+            return code, zone, f"most rows' {country} is {row[0]}"
+    return None
+
+
 def daily_gmv(
-    folder: Path, orders: Recognised, problems: list | None = None
+    folder: Path,
+    orders: Recognised,
+    problems: list | None = None,
+    hints: dict | None = None,
 ) -> list[tuple[dt.date, float]]:
     """The orders file's paid amount by day (cancelled lines left out when the file says which),
     read as validation reads it — the mapping or export profile found, amounts with ¥ or
@@ -367,6 +435,8 @@ def daily_gmv(
             return []
         raw = "raw_orders"
         types = {r[0]: r[1] for r in opened.con.execute(f"DESCRIBE {raw}").fetchall()}
+        if hints is not None:
+            hints["money"] = money_hint(opened.con, raw, types)
         if not {"order_time", "paid_amount"} <= set(types):
             return []
         contract = {c.name: c for c in CONTRACTS["orders"]}
