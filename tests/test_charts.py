@@ -169,19 +169,24 @@ def test_a_budgeted_channel_without_spend_is_drawn_at_zero_beside_its_budget():
     assert levels == {200.0, 50_000.0}
 
 
-def test_the_cohort_heatmap_keeps_the_cohort_observed_longest():
-    """Thirteen monthly cohorts (Dec 2010 … Dec 2011 on UCI): the chart kept the last twelve and
-    months 0…12, so the one cohort with a month-12 value was cut and column 12 drawn empty. All
-    thirteen rows are drawn, and the first row's month-12 cell holds its value (by hand: 0.30)."""
-    idx = pd.period_range("2010-12", periods=13, freq="M")
-    m = pd.DataFrame(
+def _uci_like_cohorts() -> pd.DataFrame:
+    """Thirteen monthly cohorts, Dec 2010 … Dec 2011 (UCI's span): retention 0.30 in every
+    observed month, the triangle cut where the data end."""
+    return pd.DataFrame(
         [
             [1.0 if n == 0 else 0.30 if n <= 12 - i else np.nan for n in range(13)]
             for i in range(13)
         ],
-        index=idx,
+        index=pd.period_range("2010-12", periods=13, freq="M"),
         columns=range(13),
     )
+
+
+def test_the_cohort_heatmap_keeps_the_cohort_observed_longest():
+    """Thirteen monthly cohorts (Dec 2010 … Dec 2011 on UCI): the chart kept the last twelve and
+    months 0…12, so the one cohort with a month-12 value was cut and column 12 drawn empty. All
+    thirteen rows are drawn, and the first row's month-12 cell holds its value (by hand: 0.30)."""
+    m = _uci_like_cohorts()
     fig = charts.cohort_heatmap(m, Style("zh"))
     mesh = fig.axes[0].collections[0].get_array()
     grid = np.ma.getdata(mesh).reshape(13, 13)
@@ -194,15 +199,7 @@ def test_the_cohort_heatmap_hatches_the_data_s_incomplete_last_month():
     """UCI ends on 2011-12-09: each cohort's December-2011 cell counted nine days and read 7–12 %
     against 20–36 % before, drawn as a full month. With ``partial`` the cell of the last month is
     hatched in every row: for cohort c that is column (2011-12 − c), by hand 12 − row."""
-    idx = pd.period_range("2010-12", periods=13, freq="M")
-    m = pd.DataFrame(
-        [
-            [1.0 if n == 0 else 0.30 if n <= 12 - i else np.nan for n in range(13)]
-            for i in range(13)
-        ],
-        index=idx,
-        columns=range(13),
-    )
+    m = _uci_like_cohorts()
     plain = charts.cohort_heatmap(m, Style("zh"))
     assert not [p for p in plain.axes[0].patches if p.get_hatch()]
     fig = charts.cohort_heatmap(m, Style("zh"), partial=True)
