@@ -209,6 +209,30 @@ def test_the_cancelled_spike_is_no_anomaly(uci_run: dict, plain: pd.DataFrame) -
     assert "581483" not in uci_run["page"]
 
 
+def test_the_cut_short_last_day_is_said_and_not_judged(uci_run: dict, source: Path) -> None:
+    """UCI's export ends at 12:50 on 2011-12-09, while its days usually end in the late afternoon
+    (by hand from the raw file: the median of the 28 days before). Half a day read as a collapse
+    and its channel mix as a shift — a top problem. The run warns that the day is incomplete and
+    neither the anomalous-day screen nor the channel-share alerts judge it."""
+    raw = pd.read_parquet(source, columns=["InvoiceDate"])
+    times = pd.to_datetime(raw.InvoiceDate)
+    last = times.groupby(times.dt.normalize()).max().sort_index()
+    final_day = last.index[-1]
+    secs = (last - last.index).dt.total_seconds()
+    assert final_day == pd.Timestamp(SPIKE)
+    assert secs.iloc[-1] < secs.iloc[-29:-1].median() - 3 * 3600
+    record = uci_run["record"]
+    codes = {w["code"] for w in record["data"]["warnings"]}
+    assert "partial_last_day" in codes
+    analyses = record["analyses"]
+    judged = [
+        a["date"]
+        for a in ((analyses.get("day_anomalies") or {}).get("flags") or [])
+        + (analyses["alerts"] or [])
+    ]
+    assert SPIKE not in judged
+
+
 def test_no_saturday_is_an_anomaly(uci_run: dict) -> None:
     record = uci_run["record"]
     analyses = record["analyses"]

@@ -2272,3 +2272,28 @@ def test_days_between_campaign_windows_are_named():
     card["windows"]["preheat"] = ["2025-01-03", "2025-01-04"]
     _, problems = parse_card(yaml.safe_dump(card, allow_unicode=True, sort_keys=False))
     assert not [p for p in problems if p.code == "window_gap"]
+
+
+def test_a_last_day_cut_short_is_flagged_by_hand():
+    """Ten days whose last order falls at 20:00, then a last day ending at 12:50: more than three
+    hours early → flagged with a warning naming both times. Ending at 18:30 (1.5 h early), with
+    too few days before it, or without times of day: nothing."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from fupan.ingest.history import partial_last_day
+
+    days = [dt.date(2025, 11, 20) - dt.timedelta(days=i) for i in range(11)]
+
+    def rows(final: str) -> list:
+        out = [(days[0], pd.Timestamp(f"{days[0]} {final}"))]
+        return out + [(d, pd.Timestamp(f"{d} 20:00")) for d in days[1:]]
+
+    flags, warnings = partial_last_day(rows("12:50"), "orders.csv", True)
+    assert flags == {"partial_day": "2025-11-20"}
+    (w,) = warnings
+    assert w.code == "partial_last_day" and "12:50" in w.zh and "20:00" in w.en
+    assert partial_last_day(rows("18:30"), "orders.csv", True) == ({}, [])
+    assert partial_last_day(rows("12:50")[:7], "orders.csv", True) == ({}, [])
+    assert partial_last_day(rows("12:50"), "orders.csv", False) == ({}, [])

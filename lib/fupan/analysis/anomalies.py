@@ -190,6 +190,9 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
         raise ValueError(both("anom_no_orders"))
     w = campaign.card.windows
     last = min(pd.Timestamp(w.items()[-1][1].end), agg.daily_slices.date.max())
+    cut = (getattr(campaign, "flags", None) or {}).get("partial_day")
+    if cut is not None and pd.Timestamp(cut) <= last:  # a half day reads as a collapse: not tested
+        last = min(last, pd.Timestamp(cut) - pd.Timedelta(days=1))
     index = pd.date_range(agg.daily_slices.date.min(), last, freq="D", name="date")
     phase, regime = _labels(index, w)
     camp = pd.Timestamp(w.campaign.start)

@@ -25,12 +25,19 @@ SLOW_MOVING_DAYS = 30
 PEAK_DAYS = 2
 
 
-def share_alerts(daily: pd.DataFrame, windows: pd.DataFrame) -> ShareAlerts:
+def share_alerts(
+    daily: pd.DataFrame, windows: pd.DataFrame, flags: dict[str, object]
+) -> ShareAlerts:
     """Channel-days whose share of the day's GMV moved against their phase.
 
     :mod:`fupan.metrics.alerts`, for the channels with enough orders a day to test a day (the
-    day-level screen's rule, :data:`fupan.analysis.anomaly_screen.MIN_ORDERS`).
+    day-level screen's rule, :data:`fupan.analysis.anomaly_screen.MIN_ORDERS`). The orders' last
+    day when validation found it cut short (``flags['partial_day']``) is left out: half a day's
+    mix is no channel's shift.
     """
+    cut = (flags or {}).get("partial_day")
+    if cut is not None:
+        daily = daily[pd.to_datetime(daily["date"]) != pd.Timestamp(cut)]
     return ShareAlerts(share_anomalies(daily, windows, min_orders=MIN_ORDERS))
 
 

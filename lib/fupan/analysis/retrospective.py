@@ -73,7 +73,12 @@ PIPELINE: tuple[Step, ...] = (
     ),
     core("funnel", overview.funnel_steps, "agg.funnel"),
     core("cohorts", customers.customer_cohorts, "agg.customer_orders", "card.windows"),
-    Step("alerts", execution.share_alerts, ("agg.daily", "windows"), record="alerts"),
+    Step(
+        "alerts",
+        execution.share_alerts,
+        ("agg.daily", "windows", "campaign.flags"),
+        record="alerts",
+    ),
     analysis("day_anomalies", anomalies.analyse, "campaign", "agg", "style"),
     analysis("ab", execution.ab_test, "agg.ab_arms", record="ab_test"),
     analysis(

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
+
 from ..errors import Problem
 from .card import CampaignCard
 
@@ -15,6 +18,56 @@ HISTORY_SQL = (
     "SELECT CAST(min(order_time) AS DATE) AS first_day, "
     "bool_or(order_time <> date_trunc('day', order_time)) AS timed FROM orders"
 )
+
+
+#: the last days of the orders, each with its last order's time (portable SQL, any engine)
+LAST_DAYS_SQL = (
+    "SELECT CAST(order_time AS DATE) AS day, max(order_time) AS last_order FROM orders "
+    "GROUP BY CAST(order_time AS DATE) ORDER BY day DESC LIMIT 29"
+)
+#: the data's last day is cut short when its last order is this much earlier in the day than the
+#: usual last order of the days before it (their median), of which there must be this many
+CUT_SHORT_HOURS, CUT_SHORT_DAYS = 3, 7
+
+
+def partial_last_day(
+    rows: list[tuple[object, object]], where: str, timed: bool
+) -> tuple[dict[str, object], list[Problem]]:
+    """Whether the orders' last day is cut short (an export taken mid-day, as UCI's ends at 12:50
+    on 2011-12-09): its last order over :data:`CUT_SHORT_HOURS` earlier in the day than the median
+    last order of the days before. Flag ``partial_day`` (ISO date) and a warning; the day-level
+    screens leave that day out (a half day would read as a collapse). ``rows``: (day, last order)
+    from :data:`LAST_DAYS_SQL`, newest first."""
+    if not timed or len(rows) < CUT_SHORT_DAYS + 1:
+        return {}, []
+
+    def secs(day: object, last: object) -> float:
+        t = pd.Timestamp(last)
+        return float((t - pd.Timestamp(day)).total_seconds())
+
+    final_day, final_last = rows[0]
+    usual = float(np.median([secs(d, last) for d, last in rows[1:]]))
+    cut = secs(final_day, final_last)
+    if cut > usual - CUT_SHORT_HOURS * 3600:
+        return {}, []
+    day = pd.Timestamp(final_day).date().isoformat()
+    at, norm = (
+        f"{pd.Timestamp(final_last):%H:%M}",
+        f"{int(usual // 3600):02d}:{int(usual % 3600 // 60):02d}",
+    )
+    return {"partial_day": day}, [
+        Problem(
+            code="partial_last_day",
+            file=where,
+            column="order_time",
+            severity="warning",
+            zh=f"订单的最后一天 {day} 只到 {at}（此前各日最后一单的中位时间 {norm}）：这一天不完整，"
+            f"日GMV偏低；异常日与渠道占比检查不判定这一天。",
+            en=f"The orders' last day, {day}, ends at {at} (the days before usually end about "
+            f"{norm}): it is incomplete and its GMV reads low; the anomalous-day and channel-share "
+            f"checks leave it out.",
+        )
+    ]
 
 
 #: history before the baseline under this many days: its buyers' "first order" is mostly the

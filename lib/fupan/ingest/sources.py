@@ -32,7 +32,7 @@ from ..extract.engines.secrets import source_error, url_from_env
 from .across import check_across, check_channels
 from .card import CARD_FILE, CampaignCard
 from .card.source import URL_IN_CARD
-from .history import HISTORY_SQL, history_warnings
+from .history import HISTORY_SQL, LAST_DAYS_SQL, history_warnings, partial_last_day
 from .privacy import hashed_relations, load_salt
 from .readers import file_sha256
 from .source_checks import check_table, orders_rules, quote, where_of
@@ -180,6 +180,14 @@ def _open(
         bool(row["timed"]),
     )
     flags.update(columns=present, source=src.engine)
+    problems += found
+    last_days = engine.query(LAST_DAYS_SQL)
+    cut, found = partial_last_day(
+        list(zip(last_days["day"], last_days["last_order"], strict=True)),
+        where_of(card, "orders", card.tables.orders),
+        bool(row["timed"]),
+    )
+    flags.update(cut)
     problems += found
     hashes = {CARD_FILE: file_sha256(folder / CARD_FILE)}
     for name, text in prints.items():

@@ -47,7 +47,7 @@ from .. import privacy
 from ..across import check_across, check_channels
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
-from ..history import HISTORY_SQL, history_warnings
+from ..history import HISTORY_SQL, LAST_DAYS_SQL, history_warnings, partial_last_day
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, KEEP_ROWS, check_columns
@@ -185,6 +185,11 @@ def _open(
     first, timed = con.execute(HISTORY_SQL).fetchall()[0]
     flags, found = history_warnings(card, card.tables.orders, first, bool(timed))
     flags["columns"] = present
+    problems += found
+    cut, found = partial_last_day(
+        con.execute(LAST_DAYS_SQL).fetchall(), card.tables.orders, bool(timed)
+    )
+    flags.update(cut)
     problems += found
     channels = variants = None
     if "events" in loaded:
