@@ -75,7 +75,7 @@ def check_orders(con, filename: str) -> list[Problem]:
         "SELECT count(*) FILTER (WHERE u0 <> u1), count(*) FILTER (WHERE s0 <> s1), "
         "count(*) FILTER (WHERE s0 <> s1 AND lo = hi AND lo > 0), "
         "min(r) FILTER (WHERE s0 <> s1 AND lo = hi AND lo > 0) FROM ("
-        "SELECT min(user_id) AS u0, max(user_id) AS u1, min(sku) AS s0, max(sku) AS s1, "
+        "SELECT min(user_id) AS u0, max(user_id) AS u1, min(hash(sku)) AS s0, max(hash(sku)) AS s1, "
         "min(paid_amount) AS lo, max(paid_amount) AS hi, min(_row) AS r FROM orders "
         "GROUP BY order_id)"
     ).fetchall()
