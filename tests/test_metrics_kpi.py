@@ -323,3 +323,51 @@ def test_a_decomposition_without_visitors_says_why_not_that_the_events_are_missi
     zh, en = (str(decomposition(None, Style(lang))[0]) for lang in ("zh", "en"))
     assert "没有覆盖基线期与活动期的每一天" in zh and "缺少 events 表" not in zh
     assert "does not cover every day" in en and "No events table" not in en
+
+
+def test_a_verdict_on_a_distinct_count_ratio_of_unlike_windows_is_marked():
+    """The demo's H2 (支付转化率指数 of the 11-day burst ≥ 150) read 146.2 against a 30-day
+    baseline and 156.6 against an 11-day one: conversion over distinct visitors moves with the
+    window's length. Such a verdict is marked ※ with both lengths; a like-length one, or a KPI
+    not over distinct counts (GMV index), is not."""
+    from fupan.format import Style
+    from fupan.report.sections.kpis import hypotheses_table
+
+    kpis = pd.DataFrame(
+        {"cr_index": [100.0, 146.2, 140.0], "gmv_index": [100.0, 300.0, 250.0],
+         "days": [30, 11, 29]},
+        index=["baseline", "burst", "post"],
+    )  # fmt: skip
+    hyps = evaluate_hypotheses(
+        kpis,
+        [
+            {
+                "id": "H2",
+                "text": "t",
+                "kpi": "cr_index",
+                "op": ">=",
+                "value": 150,
+                "window": "burst",
+            },
+            {
+                "id": "H3",
+                "text": "t",
+                "kpi": "gmv_index",
+                "op": ">=",
+                "value": 200,
+                "window": "burst",
+            },
+            {
+                "id": "H4",
+                "text": "t",
+                "kpi": "cr_index",
+                "op": ">=",
+                "value": 120,
+                "window": "post",
+            },
+        ],
+    )
+    page = str(hypotheses_table(hyps, Style("zh")))
+    assert page.count(" ※") == 1 and "146.2 ※" in page
+    assert "※ H2" in page and "11 天、基线期 30 天" in page
+    assert "※ H3" not in page and "※ H4" not in page

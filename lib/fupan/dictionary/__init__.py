@@ -25,6 +25,7 @@ from .base import (
     PREVIOUS_DEFINITIONS,
     REFUND_MATURITY_DAYS,
     RENAMED_KEYS,
+    WINDOW_LENGTH_SENSITIVE,
     KpiDef,
 )
 from .records import FUNNEL_STEPS, PHASE_LABELS, PHASES, ComputedUnder, computed_under, read_key
@@ -46,6 +47,7 @@ __all__ = [
     "PREVIOUS_DEFINITIONS",
     "REFUND_MATURITY_DAYS",
     "RENAMED_KEYS",
+    "WINDOW_LENGTH_SENSITIVE",
     "RESULT_DEFINITIONS",
     "TERMS",
     "TermDef",

@@ -35,6 +35,13 @@ GMV_WINDOW_EN = (
     "day the lift and the pacing count daily GMV on, not the window KPIs)"
 )
 
+#: KPIs over a window's distinct visitors or buyers: a longer window counts a returning visitor
+#: or buyer once, so their value moves with the window's length (a conversion rate over 30 days
+#: reads higher than over 11), and comparing windows of unlike length is said to be rough
+WINDOW_LENGTH_SENSITIVE = frozenset(
+    {"cr", "cr_index", "orders_per_buyer", "aov_buyer", "aov_buyer_index"}
+)
+
 #: Days after an order by which its refunds are taken as settled (7-day no-reason returns plus
 #: the after-sales period after delivery): refund figures of windows that ended fewer days before
 #: the data's last day are not yet mature (退款未完结).

@@ -245,10 +245,26 @@ def evaluate_hypotheses(kpis: pd.DataFrame, hypotheses: list[dict[str, Any]]) ->
             if "baseline" in kpis.index and h["kpi"] in kpis.columns
             else np.nan
         )
+
+        def days(phase: str) -> float:
+            ok = phase in kpis.index and "days" in kpis.columns
+            return float(kpis.at[phase, "days"]) if ok else np.nan
+
         rows.append(
-            {**h, "window": window, "actual": actual, "status": status, "baseline": baseline}
+            {
+                **h,
+                "window": window,
+                "actual": actual,
+                "status": status,
+                "baseline": baseline,
+                "days": days(window),
+                "baseline_days": days("baseline"),
+            }
         )
     return pd.DataFrame(
         rows,
-        columns=["id", "text", "kpi", "op", "value", "window", "actual", "status", "baseline"],
-    )
+        columns=[
+            "id", "text", "kpi", "op", "value", "window", "actual", "status", "baseline", "days",
+            "baseline_days",
+        ],
+    )  # fmt: skip

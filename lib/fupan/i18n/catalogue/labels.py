@@ -18,6 +18,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "mechanics": ("玩法机制", "Mechanics"),
     "hypotheses": ("假设", "Hypotheses"),
     "hyp_baseline": ("基线期同一指标", "Same KPI in the baseline"),
+    "hyp_unlike_length": (
+        "※ {id}：该指标按区间去重的访客或买家计，窗口越长、重复来的人越只计一次，数值随窗口长度而变；"
+        "{window} {days} 天、基线期 {base} 天，长度不同，判定仅供参考。",
+        "※ {id}: this KPI counts visitors or buyers once over a window, so its value moves with the "
+        "window's length; {window} has {days} days and the baseline {base}: the verdict is rough.",
+    ),
     "went_well": ("做得好的", "What went well"),
     "to_improve": ("待改进", "What to improve"),
     "actions": ("行动项", "Action items"),

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.results import Decomposition, Finding
-from ...dictionary import KPI_DEFINITIONS
+from ...dictionary import KPI_DEFINITIONS, WINDOW_LENGTH_SENSITIVE
 from ...format import OPS, Style
 from ...i18n import join, kpi_definition, kpi_name, phase_name, t
 from .. import charts
@@ -149,9 +149,24 @@ def targets_table(targets: pd.DataFrame, style: Style) -> Html:
     return fragment("targets_table", style, targets=rows)
 
 
+def _unlike_length(h: Any) -> bool:
+    """Whether ``h`` tests a KPI over distinct visitors or buyers on a window whose length is not
+    the baseline's (within :data:`SIMILAR_DAYS`): its value moves with the length."""
+    days, base = getattr(h, "days", float("nan")), getattr(h, "baseline_days", float("nan"))
+    if h.kpi not in WINDOW_LENGTH_SENSITIVE or h.window == "baseline":
+        return False
+    if not (math.isfinite(days) and math.isfinite(base)) or min(days, base) <= 0:
+        return False
+    return abs(days - base) > SIMILAR_DAYS * max(days, base)
+
+
 def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
-    """Each hypothesis with its test, the actual value and the verdict."""
+    """Each hypothesis with its test, the actual value and the verdict; a verdict on a KPI over
+    distinct visitors or buyers whose window is not the baseline's length is marked ※ and a note
+    gives both lengths (the demo's H2: a conversion index of an 11-day burst against a 30-day
+    baseline read 146.2, against an 11-day baseline 156.6 — the verdict flips)."""
     lang = style.lang
+    marked = [h for h in hyps.itertuples() if _unlike_length(h)]
     rows = [
         {
             "id": h.id,
@@ -159,7 +174,8 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
             "test": f"{kpi_name(h.kpi, lang)}{style.pick('（', ' (')}{phase_name(h.window, lang)}"
             f"{style.pick('）', ') ')}"
             f"{OPS.get(h.op, h.op)} {style.threshold(h.value, KPI_DEFINITIONS[h.kpi].unit)}",
-            "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit),
+            "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit)
+            + (" ※" if h.id in {m.id for m in marked} else ""),
             # the same KPI in the baseline: a threshold the everyday shop already met is no proof
             "baseline": style.value(h.baseline, KPI_DEFINITIONS[h.kpi].unit)
             if "baseline" in hyps and h.window != "baseline"
@@ -168,7 +184,18 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
         }
         for h in hyps.itertuples()
     ]
-    return fragment("hypotheses_table", style, hypotheses=rows)
+    notes = [
+        t(
+            "hyp_unlike_length",
+            lang,
+            id=h.id,
+            window=phase_name(h.window, lang),
+            days=int(h.days),
+            base=int(h.baseline_days),
+        )
+        for h in marked
+    ]
+    return fragment("hypotheses_table", style, hypotheses=rows, notes=notes)
 
 
 def decomposition_table(d: Decomposition, style: Style) -> Html:
