@@ -365,6 +365,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "实际GMV按卡片声明的计入日期（{basis}）；目标来自{source}。",
         "Actual GMV by the card's counting date ({basis}); the plan is {source}.",
     ),
+    "ops_pacing_balance_plan": (
+        "按尾款日计入时，计划也须按尾款日制定（预售订单的GMV计在尾款日）：按下单日制定的计划会让预热期显得落后、"
+        "尾款首日显得超前。",
+        "Counted on the balance day, the plan must be too (a presale order's GMV on its balance "
+        "day): a plan by order day makes the pre-heat look behind and the first balance day ahead.",
+    ),
     "ops_plan_from_targets": ("targets 表（日期 × 渠道）", "the targets table (date × channel)"),
     "ops_plan_from_card_plan": (
         "活动卡片的 plan 块（日期或阶段 × 渠道，阶段目标按天均分）",

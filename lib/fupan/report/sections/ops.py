@@ -326,5 +326,9 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 source=t(f"ops_plan_from_{result.plan_source}", lang),
             )
         ]
+        # counted on the balance day, the plan must be too: a plan by order day reads the
+        # pre-heat behind and the balance day ahead (the demo's plan showed 11.4 % at 10-31
+        # where the order-day figure was 22.9 %)
+        + ([t("ops_pacing_balance_plan", lang)] if result.gmv_date == "balance_paid" else [])
         + ([] if f is None else [t("ops_factor_note", lang)]),
     )
