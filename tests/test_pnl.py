@@ -166,3 +166,24 @@ def test_the_chinese_statement_says_its_sources_in_chinese_and_an_unstated_fee_a
         assert "卡片未写 costs.fees：固定费用未计" in zh and "fees ¥0" not in zh
     en = str(sections.pnl(r, Style(lang="en")))
     assert "the lines above" in en
+
+
+def test_the_statement_says_where_a_kol_fee_may_be_charged_twice(ops_campaign, raw) -> None:  # noqa: F811
+    """The demo's spend table has 达播 spend ('淘宝客·达人推广') and its live sessions KOL slot fees
+    and commissions; the P&L charged both without a word, which double-counts if the spend is the
+    KOL's fee. By hand: the channels of the orders of KOL sessions, and the spend on them in the
+    statement's window; the note names both."""
+    from fupan.format import money
+
+    r = ops.pnl(ops_campaign)
+    o, live = raw["orders"], raw["sessions"]
+    kol_sessions = set(live.loc[live["kind"] == "kol", "session_id"])
+    linked = o[o["session_id"].isin(kol_sessions) & (o["status"] != "cancelled")]
+    channels = sorted(linked["channel"].dropna().unique())
+    spend = raw["spend"]
+    a, b = r.window
+    want = spend[spend["channel"].isin(channels) & spend["date"].between(a, b)]["spend"].sum()
+    assert tuple(channels) == r.kol_channels and want > 0
+    assert r.kol_channel_spend == pytest.approx(want, rel=1e-9)
+    zh = str(sections.pnl(r, Style(lang="zh")))
+    assert "它与“达人坑位费与佣金”一行重复" in zh and money(want) in zh

@@ -62,8 +62,12 @@ def pnl(campaign: Campaign) -> PnlResult:
         coupon_source, coupon_cost = "table", float(v)
     gift = float(s["gift_cogs"] or 0.0) if campaign.measures("orders", "is_gift") else None
     kol = None
+    kol_channels: list[str] = []
+    kol_spend = 0.0
     if campaign.has("live_sessions") and campaign.measures("orders", "session_id"):
         kol = q.kol_cost(campaign, a, b)
+        if campaign.has("spend") and campaign.measures("orders", "channel"):
+            kol_channels, kol_spend = q.kol_spend(campaign, a, b)
     inputs = PnlInputs(
         gmv=float(s["gmv"] or 0.0),
         refunds=float(s["refunds"] or 0.0),
@@ -96,6 +100,8 @@ def pnl(campaign: Campaign) -> PnlResult:
         inputs,
         funnel,
         fees_stated="fees" in costs.model_fields_set,
+        kol_channels=tuple(kol_channels) if kol and kol_spend > 0 else (),
+        kol_channel_spend=kol_spend if kol else 0.0,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..extract.aggregates import history_basis
+from ..extract.duck import literal
 from ..i18n import bilingual
 from ..ingest.validate import Campaign
 
@@ -106,6 +107,31 @@ def kol_cost(campaign: Campaign, a: dt.date, b: dt.date) -> float:
         [a, b],
     ).iloc[0, 0]
     return 0.0 if pd.isna(v) else float(v)
+
+
+def kol_spend(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[list[str], float]:
+    """The channels the KOL sessions' orders come through, and the spend table's spend on them.
+
+    When that spend (in the window) is above 0, the P&L charges it (ads) and the sessions' slot
+    fees and commissions (kol) — once each, or twice when that spend *is* the KOL's fee.
+    """
+    channels = frame(
+        campaign,
+        f"""SELECT DISTINCT o.channel FROM orders o
+            JOIN live_sessions s ON s.session_id = o.session_id
+            WHERE s.kind = 'kol' AND {NOT_CANCELLED.replace("status", "o.status")}
+              AND o.channel IS NOT NULL""",
+    ).iloc[:, 0]
+    names = sorted(str(c) for c in channels)
+    if not names:
+        return [], 0.0
+    listed = ", ".join(literal(n) for n in names)
+    v = frame(
+        campaign,
+        f"SELECT sum(spend) FROM spend WHERE date BETWEEN ? AND ? AND channel IN ({listed})",
+        [a, b],
+    ).iloc[0, 0]
+    return names, 0.0 if pd.isna(v) else float(v)
 
 
 def session_sales(campaign: Campaign) -> pd.DataFrame:

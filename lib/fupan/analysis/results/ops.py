@@ -49,6 +49,10 @@ class PnlResult:
     coupons: pd.DataFrame | None = None
     #: whether the card states its fixed fees (costs.fees); 0 then is a figure, not an omission
     fees_stated: bool = True
+    #: the channels the KOL sessions' orders come through and the spend table's spend on them:
+    #: charged as ads beside the sessions' fees — twice if that spend is the KOL's fee
+    kol_channels: tuple[str, ...] = ()
+    kol_channel_spend: float = 0.0
 
     @property
     def made_money(self) -> bool:

@@ -56,6 +56,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "净销售额 × 卡片 commission_rate {rate} + 卡片 fees {fees}",
         "net sales × the card's commission_rate {rate} + the card's fees {fees}",
     ),
+    "ops_pnl_kol_overlap": (
+        "达人场次的订单经由渠道 {channels}，投放表在这些渠道上也有花费 {spend}（计入推广费）。"
+        "若这笔花费就是付给达人的佣金或坑位费（如淘宝客），它与“达人坑位费与佣金”一行重复，贡献利润应加回 {spend}；"
+        "若是另付的推广费，两行都该计。",
+        "The KOL sessions' orders come through {channels}, on which the spend table also has {spend} "
+        "(in the ads line). If that spend is the KOL's commission or slot fee (e.g. paid through "
+        "an affiliate tool), it repeats the KOL line and the contribution should add {spend} "
+        "back; if it is promotion paid on top, both lines stand.",
+    ),
     "pnl_a_platform_fees_no_fees": (
         "净销售额 × 卡片 commission_rate {rate}（卡片未写 costs.fees：固定费用未计）",
         "net sales × the card's commission_rate {rate} (the card states no costs.fees: fixed "

@@ -83,6 +83,15 @@ def pnl(result: PnlResult | Skip | None, style: Style) -> Html:
         )
     ]
     notes = [t("ops_pnl_window", lang, start=result.window[0], end=result.window[1])]
+    if result.kol_channels:  # the KOL's fee may be in the spend table too: say where to look
+        notes.append(
+            t(
+                "ops_pnl_kol_overlap",
+                lang,
+                channels=style.pick("、", ", ").join(style.channel(c) for c in result.kol_channels),
+                spend=style.money(result.kol_channel_spend),
+            )
+        )
     if result.coupons is not None:
         tables.append(_coupon_table(result.coupons, style))
         notes.append(t("ops_coupon_note", lang))
