@@ -191,7 +191,8 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
     w = campaign.card.windows
     last = min(pd.Timestamp(w.items()[-1][1].end), agg.daily_slices.date.max())
     cut = (getattr(campaign, "flags", None) or {}).get("partial_day")
-    if cut is not None and pd.Timestamp(cut) <= last:  # a half day reads as a collapse: not tested
+    cut_out = cut is not None and pd.Timestamp(cut) <= last
+    if cut_out:  # a half day reads as a collapse: not tested
         last = min(last, pd.Timestamp(cut) - pd.Timedelta(days=1))
     index = pd.date_range(agg.daily_slices.date.min(), last, freq="D", name="date")
     phase, regime = _labels(index, w)
@@ -202,6 +203,8 @@ def analyse(campaign: Campaign, agg: Aggregates, style: Style) -> DayAnomalies:
     # a weekday the fit days hold too rarely to judge (a short baseline) is judged on every day
     every_day = np.ones(len(index), dtype=bool)
     notes: list[str] = []
+    if cut_out:  # said here too, not only in validation
+        notes.append(both("anom_note_partial_day", day=str(cut)))
     not_measured: dict[str, str] = {}
     closed_all = closed_weekdays(slices[ALL].orders, fit, fallback=every_day)
     if closed_all:

@@ -120,3 +120,11 @@ ENTRIES |= {
         "promotion itself and is flagged only when a few orders (GMV) or buyers (orders) make it.",
     ),
 }
+
+ENTRIES |= {
+    "anom_note_partial_day": (
+        "数据的最后一天 {day} 不完整（导出于当天中途，见数据校验的提示），不作日级判定。",
+        "The data's last day, {day}, is incomplete (exported part-way through it; see the "
+        "validation warnings) and is not judged.",
+    ),
+}
