@@ -600,6 +600,46 @@ def test_network_counter_catches_a_request(browser, built):
     assert seen == ["http://192.0.2.1/pixel.png"]
 
 
+def test_cases_of_one_name_are_told_apart_in_the_list_and_the_comparison(page, tmp_path):
+    """Two cases named alike (a re-run archived under another id) were listed, picked and headed
+    alike. In Chromium: the list items, the compare picker and the compare table's heads show
+    the name followed by the id for the twins — by hand from the library written here — and the
+    case of a name of its own as written."""
+    from fupan.cases import write_record
+    from test_site import make_record
+
+    by_id = {c["id"]: c for c in CASES}
+    root = tmp_path / "lib"
+    twin = {**by_id["d11-beauty-2025"], "id": "d11-beauty-2025-rerun"}
+    for c in (by_id["d11-beauty-2025"], twin, by_id["queen-day-2025"]):
+        write_record(root / c["id"] / "case.json", make_record(c))
+    site = tmp_path / "site"
+    build_site(root, site)
+    name, own = by_id["d11-beauty-2025"]["name"], by_id["queen-day-2025"]["name"]
+    want = {
+        "d11-beauty-2025": f"{name} · d11-beauty-2025",
+        "d11-beauty-2025-rerun": f"{name} · d11-beauty-2025-rerun",
+        "queen-day-2025": own,
+    }
+    built = {"site": site}
+    open_page(page, built)
+    for cid, label in want.items():
+        item = page.locator(f"li.case[data-id='{cid}']").inner_text()
+        assert label in item, (cid, item[:120])
+    # the twin's id is not added to the case of a name of its own
+    assert "queen-day-2025" not in page.locator("li.case[data-id='queen-day-2025']").inner_text()
+    open_page(page, built, "compare.html", "#ids=d11-beauty-2025,d11-beauty-2025-rerun")
+    heads = page.eval_on_selector_all(
+        "#compare-table thead th.case-col", "els => els.map(e => e.innerText)"
+    )
+    assert [h.replace("×", "").strip() for h in heads] == [
+        want["d11-beauty-2025"],
+        want["d11-beauty-2025-rerun"],
+    ]
+    picks = page.eval_on_selector_all(".pick-name", "els => els.map(e => e.textContent)")
+    assert sorted(picks) == sorted(want.values())
+
+
 def test_zz_no_http_request_was_made():
     """Every page above was loaded with every http(s) request routed, counted and aborted."""
     _sync_playwright()
