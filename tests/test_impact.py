@@ -674,14 +674,14 @@ def test_the_repeat_finding_says_how_much_of_the_cohort_it_has_observed(standard
 def test_the_stock_out_problem_names_its_products(standard_retro, demo_dir):
     """The summary's stock-out problem listed 'FRG-007（3天）, PSC-012（3天）' — codes only, with an
     ASCII comma in Chinese. With a products table each SKU carries its name (from products.csv,
-    by hand) and the list is joined with 、."""
+    by hand), written name（code） as in the products section, and the list is joined with 、."""
     r, _ = standard_retro
     names = pd.read_csv(demo_dir / "products.csv", dtype=str).set_index("sku")["product_name"]
     (f,) = [f for f in r.findings if f.metric == "stockouts"]
     out = r.agg.stockouts
     out = out[(out.phase == "campaign") & (out.stockout_days > 0)]
     for sku in out.sort_values("stockout_days", ascending=False).head(3).sku:  # the three named
-        assert f"{sku} {names[sku]}" in f.zh, (sku, f.zh)
+        assert f"{names[sku]}（{sku}）" in f.zh, (sku, f.zh)  # as the products section writes it
     if len(out) > 1:
         assert "）、" in f.zh and "）, " not in f.zh
 

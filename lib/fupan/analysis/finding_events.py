@@ -6,7 +6,6 @@ channel-share alert.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from .anomalies import largest
 from .anomaly_drivers import finding_text
 from .anomaly_screen import CAMPAIGN_DAYS
 from .results import ABTest, DayAnomalies, DayCause, Finding, GapCause, RootCause, ShareAlerts, Skip
-from .results.ops import NO_SHOW_HELD, LiveResult
+from .results.ops import LiveResult, fell_short
 from .wording import cause_sentences
 
 Fields = Callable[[Style], dict[str, Any]]
@@ -72,15 +71,11 @@ def _no_show(live: Any, day: str) -> Any:
     """The live-session day effect of ``day`` (ISO), or None.
 
     One when a scheduled session did not go live that day and its kind's GMV fell short
-    (:data:`NO_SHOW_HELD`).
+    (:func:`~.results.ops.fell_short`).
     """
     if not isinstance(live, LiveResult) or live.day_effects.empty:
         return None
-    for e in live.day_effects.itertuples():
-        short = e.typical and math.isfinite(e.typical) and e.gmv / e.typical < NO_SHOW_HELD
-        if e.date == day and short:
-            return e
-    return None
+    return next((e for e in live.day_effects.itertuples() if e.date == day and fell_short(e)), None)
 
 
 def events(

@@ -172,10 +172,13 @@ def _product_names(products: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in zip(named["sku"], named["name"], strict=True) if str(v)}
 
 
-def _named(sku: Any, names: dict[str, str]) -> str:
-    """A SKU with its product name when known: 'FRG-007 香水礼盒'."""
+def _named(sku: Any, names: dict[str, str], lang: str) -> str:
+    """A SKU with its product name when known, as the products section writes it.
+
+    '花漾香氛礼盒（FRG-007）' (catalogue ``product_label``); the code alone without a name.
+    """
     name = names.get(str(sku))
-    return f"{sku} {name}" if name else str(sku)
+    return t("product_label", lang, name=name, sku=sku) if name else str(sku)
 
 
 def _baseline_step(agg: Aggregates, step: str) -> float | None:
@@ -260,7 +263,7 @@ def _execution(
                     t(
                         "finding_stockout_sku",
                         s.lang,
-                        sku=_named(x.sku, names),
+                        sku=_named(x.sku, names, s.lang),
                         days=x.stockout_days,
                     )
                     for x in top3.itertuples()

@@ -117,10 +117,9 @@ def kol_spend(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[list[str], fl
     """
     channels = frame(
         campaign,
-        f"""SELECT DISTINCT o.channel FROM orders o
+        f"""SELECT DISTINCT o.channel FROM (SELECT * FROM orders WHERE {NOT_CANCELLED}) o
             JOIN live_sessions s ON s.session_id = o.session_id
-            WHERE s.kind = 'kol' AND {NOT_CANCELLED.replace("status", "o.status")}
-              AND o.channel IS NOT NULL""",
+            WHERE s.kind = 'kol' AND o.channel IS NOT NULL""",
     ).iloc[:, 0]
     names = sorted(str(c) for c in channels)
     if not names:

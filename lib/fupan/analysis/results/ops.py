@@ -88,6 +88,15 @@ class PresaleResult:
     #: the card's preheat and baseline windows (ISO dates), to compare their daily GMV
     phases: dict[str, tuple[str, str]] | None = None
 
+    def moved_into(self, start: Any, end: Any) -> float:
+        """The presale GMV the balance-day count moves into ``start``..``end`` (+) or out (−).
+
+        Against the order day; 0 when the card counts by order day.
+        """
+        if self.gmv_date != "balance_paid":
+            return 0.0
+        return float(self.by_date["moved"].loc[pd.Timestamp(start) : pd.Timestamp(end)].sum())
+
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""
         s = self.summary
@@ -101,6 +110,21 @@ class PresaleResult:
 #: a no-show day whose kind's GMV is at least this share of the phase's median day lost nothing
 #: visible: the other sessions carried it, and no shortfall is laid at the no-show
 NO_SHOW_HELD = 0.9
+
+
+def no_show_ratio(effect: Any) -> float:
+    """A no-show day's GMV of the kind's sessions over the phase's median day.
+
+    NaN when that median is not known; ``effect``: one row of :attr:`LiveResult.day_effects`.
+    """
+    typical = effect.typical
+    return effect.gmv / typical if typical and math.isfinite(typical) else float("nan")
+
+
+def fell_short(effect: Any) -> bool:
+    """Whether the no-show day's kind sold short: its ratio below :data:`NO_SHOW_HELD`."""
+    ratio = no_show_ratio(effect)
+    return math.isfinite(ratio) and ratio < NO_SHOW_HELD
 
 
 @dataclass(frozen=True)

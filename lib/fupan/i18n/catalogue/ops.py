@@ -210,9 +210,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Top1 / Top5 / Top10 SKU 占活动期GMV {t1} / {t5} / {t10}；连带率 {upo} 件/单。",
         "The top 1 / 5 / 10 SKUs make {t1} / {t5} / {t10} of campaign GMV; {upo} units per order.",
     ),
+    "product_label": ("{name}（{sku}）", "{name} ({sku})"),
     "ops_products_sellout": (
-        "{name}（{sku}）{when} 零点售罄，断货 {days} 天；售罄率 {st}。",
-        "{name} ({sku}) sold out by the start of {when} and stayed out {days} days; sell-through {st}.",
+        "{product}{when} 零点售罄，断货 {days} 天；售罄率 {st}。",
+        "{product} sold out by the start of {when} and stayed out {days} days; sell-through {st}.",
     ),
     "ops_products_hero_rate": (
         "主推品按GMV加权的缺货率 {rate}。",

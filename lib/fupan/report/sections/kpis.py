@@ -167,6 +167,7 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
     baseline read 146.2, against an 11-day baseline 156.6 — the verdict flips)."""
     lang = style.lang
     marked = [h for h in hyps.itertuples() if _unlike_length(h)]
+    rough = {h.id for h in marked}
     rows = [
         {
             "id": h.id,
@@ -175,7 +176,7 @@ def hypotheses_table(hyps: pd.DataFrame, style: Style) -> Html:
             f"{style.pick('）', ') ')}"
             f"{OPS.get(h.op, h.op)} {style.threshold(h.value, KPI_DEFINITIONS[h.kpi].unit)}",
             "actual": style.value(h.actual, KPI_DEFINITIONS[h.kpi].unit)
-            + (" ※" if h.id in {m.id for m in marked} else ""),
+            + (" ※" if h.id in rough else ""),
             # the same KPI in the baseline: a threshold the everyday shop already met is no proof
             "baseline": style.value(h.baseline, KPI_DEFINITIONS[h.kpi].unit)
             if "baseline" in hyps and h.window != "baseline"

@@ -7,8 +7,6 @@ hosts, tools), labels from the catalogue (:mod:`fupan.i18n.catalogue.ops`).
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from ...analysis.results import Skip
@@ -16,6 +14,7 @@ from ...analysis.results.ops import (
     LiveResult,
     PacingResult,
     PresaleResult,
+    no_show_ratio,
 )
 from ...format import Style, pct
 from ...i18n import t
@@ -121,7 +120,7 @@ def live(result: LiveResult | Skip | None, style: Style) -> Html:
     lang = style.lang
     lead = []
     for e in result.day_effects.itertuples():
-        ratio = e.gmv / e.typical if e.typical and math.isfinite(e.typical) else float("nan")
+        ratio = no_show_ratio(e)
         lead.append(
             t(
                 "ops_live_no_show",

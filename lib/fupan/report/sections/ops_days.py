@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from ...analysis.results import DayAnomalies
-from ...analysis.results.ops import NO_SHOW_HELD, LiveResult
+from ...analysis.results.ops import NO_SHOW_HELD, LiveResult, no_show_ratio
 from ...format import Style, pct
 from ...i18n import t
 from ..html import Html
@@ -37,7 +37,7 @@ def live_days(live: object, anomalies: object, style: Style) -> Html:
         flagged = set(pd.to_datetime(anomalies.flags["date"]).dt.strftime("%Y-%m-%d"))
     lead = []
     for e in live.day_effects.itertuples():
-        ratio = e.gmv / e.typical if e.typical and math.isfinite(e.typical) else float("nan")
+        ratio = no_show_ratio(e)
         missed = live.no_shows[
             (live.no_shows["date"] == e.date) & (live.no_shows["kind"] == e.kind)
         ]

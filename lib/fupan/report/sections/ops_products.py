@@ -47,8 +47,7 @@ def products(result: ProductsResult | Skip | None, style: Style) -> Html:
                 t(
                     "ops_products_sellout",
                     lang,
-                    name=_name(r),
-                    sku=r.sku,
+                    product=t("product_label", lang, name=_name(r), sku=r.sku),
                     when=f"{pd.Timestamp(r.first_out):%Y-%m-%d}",
                     days=int(r.days_out),
                     st=pct(r.sell_through, 0),

@@ -237,21 +237,6 @@ def _period_of(text: str) -> str | None:
     return None
 
 
-def _moved(presale: Any, card: Any) -> dict[str, float]:
-    """Per window, the presale GMV the balance-paid counting date moved into it (+) or out of it
-    (−) against the order day (:func:`fupan.metrics.presale.gmv_by_counting_date`); empty unless
-    the card counts by the balance day and there is presale."""
-    if not isinstance(presale, PresaleResult) or presale.gmv_date != "balance_paid":
-        return {}
-    moved = presale.by_date["moved"]
-    out = {}
-    for phase in CAMPAIGN_PHASES:
-        w = getattr(card.windows, phase, None)
-        if w is not None:
-            out[phase] = float(moved.loc[pd.Timestamp(w.start) : pd.Timestamp(w.end)].sum())
-    return out
-
-
 def lesson_checks(
     card: Any, lift: Any, targets: pd.DataFrame, style: Style, presale: Any = None
 ) -> list[list[str]]:
@@ -266,7 +251,11 @@ def lesson_checks(
     share of the gap is taken from that."""
     if not isinstance(lift, LiftAnalysis):
         return []
-    moved = _moved(presale, card)
+    moved = {
+        phase: presale.moved_into(w.start, w.end)
+        for phase in CAMPAIGN_PHASES
+        if isinstance(presale, PresaleResult) and (w := getattr(card.windows, phase, None))
+    }
     gap = None
     if len(targets) and "gmv" in set(targets.kpi):
         g = targets.set_index("kpi").loc["gmv"]
