@@ -177,8 +177,12 @@ def margin_per_customer(
         )
         rates[cohort] = 1 - cogs / gmv if gmv > 0 and np.isfinite(cogs) else float("nan")
     rows = {}
+    # the two cohorts' orders, found once for the three k (each call would find them again)
+    mine = o[o["user_id"].isin(cohorts["campaign_new"].append(cohorts["baseline_new"]))]
     for k in MARGIN_DAYS:
-        q = cu.new_customer_quality(o, cohorts["campaign_new"], cohorts["baseline_new"], end, k=k)
+        q = cu.new_customer_quality(
+            mine, cohorts["campaign_new"], cohorts["baseline_new"], end, k=k
+        )
         rows[k] = {
             "campaign_new": q.campaign_net_per_customer * rates["campaign_new"],
             "campaign_new_n": q.campaign.n_eligible,

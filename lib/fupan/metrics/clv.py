@@ -28,6 +28,7 @@ from scipy import optimize
 from scipy.special import digamma, gammaln, hyp2f1
 
 from ..i18n import bilingual
+from ._runs import factorize_sorted, in_run_order, run_starts
 
 __all__ = [
     "GTOL",
@@ -896,21 +897,27 @@ def summary_from_transactions(
         raise ValueError(f"no transaction on or before observation_end={end.date()}")
     # One int64 key per (customer, period) — customer's rank × span + period offset — grouped
     # once (a hash group-by, sorted by customer then period), then per-customer figures from the
-    # runs of equal customers: at 8M orders 1.7 s where the two-column group-by took 5.9 s.
+    # runs of equal customers: at 8M orders 1.7 s where the two-column group-by took 5.9 s. A log
+    # already in customer-then-time order (the extract's customer_orders) is grouped by its runs
+    # (:mod:`._runs`), without hashing: 0.15 s against 1.7 s at 8M orders.
     period = pd.PeriodIndex(tx[date_col], freq=freq).asi8
     end_period = pd.Period(end, freq=freq).ordinal
-    codes, customers = pd.factorize(tx[customer_col].to_numpy(), sort=True)
+    codes, customers = factorize_sorted(tx[customer_col])
     lo = int(period.min())
     span = int(period.max()) - lo + 1
-    key = codes.astype(np.int64) * span + (period - lo)
     values = tx[value_col].to_numpy(dtype=float) if value_col is not None else np.ones(len(tx))
-    per = pd.Series(values, copy=False).groupby(key, sort=True).sum()
-    k = per.index.to_numpy()
-    who, when = k // span, k % span + lo
+    if in_run_order(codes, period):  # sum the runs of equal (customer, period)
+        starts = run_starts(codes, period)
+        who, when, sums = codes[starts], period[starts], np.add.reduceat(values, starts)
+    else:
+        key = codes.astype(np.int64) * span + (period - lo)
+        per = pd.Series(values, copy=False).groupby(key, sort=True).sum()
+        k = per.index.to_numpy()
+        who, when, sums = k // span, k % span + lo, per.to_numpy()
     first = np.r_[True, who[1:] != who[:-1]]  # each customer's first (earliest) period
     starts = np.flatnonzero(first)
-    n = np.diff(np.r_[starts, len(k)])  # purchase periods per customer
-    first_p, last_p = when[starts], when[np.r_[starts[1:] - 1, len(k) - 1]]
+    n = np.diff(np.r_[starts, len(who)])  # purchase periods per customer
+    first_p, last_p = when[starts], when[np.r_[starts[1:] - 1, len(who) - 1]]
     out = pd.DataFrame(
         {
             "frequency": n - 1,
@@ -920,7 +927,7 @@ def summary_from_transactions(
         index=pd.Index(customers, name=customer_col),
     )
     if value_col is not None:  # mean of the summed period values after the first period
-        repeat = np.bincount(who[~first], weights=per.to_numpy()[~first], minlength=len(n))
+        repeat = np.bincount(who[~first], weights=sums[~first], minlength=len(n))
         out["monetary_value"] = np.where(n > 1, repeat / np.maximum(n - 1, 1), 0.0)
     out["frequency"] = out["frequency"].astype(float)
     return out

@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._runs import factorize_sorted, in_run_order, run_starts
 from .abtest import ProportionTest, two_proportion_ztest
 
 __all__ = [
@@ -54,6 +55,19 @@ _ROW_OF_BITS = np.empty(8, dtype=int)  # 4·R + 2·F + M (1 = high) → row of S
 for _i, (_r, _f, _m, *_) in enumerate(SEGMENT_TABLE):
     _ROW_OF_BITS[4 * _r + 2 * _f + _m] = _i
 _DAY = pd.Timedelta(days=1)
+#: the 125 RFM cells "111" … "555", in the order 25·(R−1) + 5·(F−1) + (M−1)
+_CELLS = [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
+
+
+def _by_row(rows: np.ndarray, column: int) -> pd.Categorical:
+    """Column ``column`` of :data:`SEGMENT_TABLE` for each of ``rows`` (row numbers).
+
+    A categorical of the column's distinct texts.
+    """
+    texts = [row[column] for row in SEGMENT_TABLE]
+    categories = list(dict.fromkeys(texts))
+    code = np.array([categories.index(x) for x in texts])
+    return pd.Categorical.from_codes(code[rows], categories=categories)
 
 
 @dataclass(frozen=True)
@@ -392,9 +406,12 @@ def cohort_counts(orders: pd.DataFrame, freq: Literal["M", "W"] = "M") -> pd.Dat
     period = pd.PeriodIndex(o["order_ts"].dt.to_period(freq)).asi8
     first, last = int(period.min()), int(period.max())
     span = last - first + 1
-    user, users = pd.factorize(o["user_id"])
-    cohort = np.full(len(users), last, dtype=np.int64)  # each user's first period
-    np.minimum.at(cohort, user, period)
+    user, users = factorize_sorted(o["user_id"], sort=False)
+    if in_run_order(user, period):  # each user's first period: the first of their run
+        cohort = period[run_starts(user)]
+    else:
+        cohort = np.full(len(users), last, dtype=np.int64)
+        np.minimum.at(cohort, user, period)
     # each (user, period) pair once: marks in a users × periods grid when it is small enough
     # (8M orders of 2M customers over 24 months: 0.15 s against 2 s for drop_duplicates)
     pair = user.astype(np.int64) * span + (period - first)
@@ -438,7 +455,8 @@ def rfm_scores(orders: pd.DataFrame, as_of: object) -> pd.DataFrame:
     choice, usually window end + 1 day); F (``frequency``) = distinct orders; M (``monetary``)
     = Σ ``net`` (total, after refunds). Scores 1–5 = ``qcut`` into 5 of ``rank(method="first")``,
     R reversed so 5 = most recent; among equal values the smaller ``user_id`` gets the lower
-    score. ``rfm_cell`` = the three scores as text, e.g. ``"545"``. Indexed by ``user_id``.
+    score. ``rfm_cell`` = the three scores as text, e.g. ``"545"`` (a categorical of the 125
+    cells). Indexed by ``user_id``.
 
     Raises
     ------
@@ -467,8 +485,12 @@ def rfm_scores(orders: pd.DataFrame, as_of: object) -> pd.DataFrame:
         return (pd.qcut(values.rank(method="first"), 5, labels=False) + 1).astype("int64")
 
     r, f, m = score(-out["recency"]), score(out["frequency"]), score(out["monetary"])
+    cell = (25 * (r - 1) + 5 * (f - 1) + (m - 1)).to_numpy()  # no text per customer
     return out.assign(
-        r_score=r, f_score=f, m_score=m, rfm_cell=r.astype(str) + f.astype(str) + m.astype(str)
+        r_score=r,
+        f_score=f,
+        m_score=m,
+        rfm_cell=pd.Categorical.from_codes(cell, categories=_CELLS),
     )
 
 
@@ -479,7 +501,8 @@ def rfm_segments(rfm: pd.DataFrame, threshold: Literal["mean", "median"] = "mean
     R high ⇔ ``recency ≤ threshold``; F high ⇔ ``frequency ≥ threshold``; M high ⇔ ``monetary ≥
     threshold``. The three highs pick the row of the METHODS table (:data:`SEGMENTS` order).
     Returns ``rfm`` plus ``r_high``, ``f_high``, ``m_high``, ``segment`` (categorical over
-    :data:`SEGMENTS`), ``action_zh``, ``action_en``; ``attrs["thresholds"]`` holds the thresholds.
+    :data:`SEGMENTS`), ``action_zh``, ``action_en`` (categoricals of the table's texts);
+    ``attrs["thresholds"]`` holds the thresholds.
 
     Raises
     ------
@@ -499,14 +522,13 @@ def rfm_segments(rfm: pd.DataFrame, threshold: Literal["mean", "median"] = "mean
     f_high = values["frequency"] >= thr["frequency"]
     m_high = values["monetary"] >= thr["monetary"]
     rows = _ROW_OF_BITS[4 * r_high.to_numpy(int) + 2 * f_high.to_numpy(int) + m_high.to_numpy(int)]
-    table = np.array([row[3:] for row in SEGMENT_TABLE], dtype=object)[rows]
-    out = rfm.assign(
+    out = rfm.assign(  # categoricals from the rows' codes: no text per customer
         r_high=r_high,
         f_high=f_high,
         m_high=m_high,
-        segment=pd.Categorical(table[:, 0], categories=list(SEGMENTS)),
-        action_zh=table[:, 1],
-        action_en=table[:, 2],
+        segment=pd.Categorical.from_codes(rows, categories=list(SEGMENTS)),
+        action_zh=_by_row(rows, 4),
+        action_en=_by_row(rows, 5),
     )
     out.attrs["thresholds"] = {c: float(thr[c]) for c in cols}
     return out
