@@ -560,3 +560,42 @@ def test_an_xls_that_is_not_a_workbook_is_said_for_what_it_is(tmp_path, kind):
         assert "网页表格" in p.zh and "save it as .xlsx" in p.en and "登录页" not in p.zh
     else:
         assert "登录页" in p.zh and "login or error page" in p.en
+
+
+def test_a_problem_in_an_exports_column_names_the_exports_header(tmp_path):
+    """A refund written negative in a Tmall export is refused at its row, in the column the
+    operator knows — 退款金额 — with the contract's name beside it; a Parquet file whose column
+    the card maps is named the same way, and a column the file already calls by its contract
+    name is named once."""
+    header = "主订单编号,买家会员名,订单创建时间,买家实付金额,订单状态,退款金额\n"
+    body = "".join(
+        f"10{i},buyer{i},2025-11-11 00:0{i}:00,99.00,交易成功,{refund}\n"
+        for i, refund in enumerate(["0", "-14.96", "0"])
+    )
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "export.csv").write_bytes((header + body).encode("gb18030"))
+    problems = _refused(folder, _card("tmall-negative", "export.csv", "tmall-orders"))
+    (p,) = [p for p in problems if p.severity == "error"]
+    assert (p.column, p.header, p.row) == ("refund_amount", "退款金额", 2)
+    assert "column 退款金额 (refund_amount)" in p.format()
+
+    parquet = tmp_path / "mapped"
+    parquet.mkdir()
+    pd.DataFrame(
+        {
+            "order_id": ["a1", "a2"],
+            "user_id": ["u1", "u2"],
+            "order_time": pd.to_datetime(["2025-11-11 10:00", "2025-11-11 11:00"]),
+            "实付": [99.0, -5.0],
+        }
+    ).to_parquet(parquet / "orders.parquet")
+    card = {
+        **_card("mapped", "orders.parquet", None),
+        "mapping": {"orders": {"实付": "paid_amount"}},
+    }
+    problems = _refused(parquet, card)
+    (p,) = [p for p in problems if p.severity == "error" and p.column == "paid_amount"]
+    assert p.header == "实付" and "column 实付 (paid_amount)" in p.format()
+    unmapped = [p for p in problems if p.column in ("order_time", "user_id", "order_id")]
+    assert all(p.header is None for p in unmapped)

@@ -26,6 +26,9 @@ class Problem:
     row : 1-based data row in the file (header excluded), where one applies.
     column : the column (or card key path such as ``windows.burst``), where one applies.
     severity : ``"error"`` stops the run; ``"warning"`` is shown and the run goes on.
+    header : the file's own name of ``column`` where the two differ — a platform export's
+        ``退款金额`` for the contract's ``refund_amount`` — shown first: ``column 退款金额
+        (refund_amount)``.
     """
 
     code: str
@@ -35,6 +38,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     severity: str = "error"
+    header: str | None = None
 
     @property
     def on_command_line(self) -> bool:
@@ -63,7 +67,8 @@ class Problem:
         else:
             parts.append(f"data row {self.row}")
         if self.column:  # in the card, a key path such as windows.burst
-            parts.append(f"{'key' if suffix in ('.yaml', '.yml') else 'column'} {self.column}")
+            named = f"{self.header} ({self.column})" if self.header else self.column
+            parts.append(f"{'key' if suffix in ('.yaml', '.yml') else 'column'} {named}")
         return ", ".join(parts)
 
     def format(self) -> str:

@@ -19,10 +19,17 @@ def _fold(name: str) -> str:
 
 
 def apply_names(
-    con: duckdb.DuckDBPyConnection, raw: str, name: str, filename: str, mapping: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    name: str,
+    filename: str,
+    mapping: dict[str, str],
+    sources: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Trim column names, apply ``mapping`` and read a contract column's name in any letter case
-    or spelling of its separators as the name (:func:`_fold`); refuse names that would collide."""
+    or spelling of its separators as the name (:func:`_fold`); refuse names that would collide.
+    ``sources``, when given, receives each contract column's header in the file where the two
+    differ (``{"refund_amount": "退款金额"}``): what a problem in that column is named by."""
     columns = [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]
     final = {c: c.strip() or c for c in columns}
     problems: list[Problem] = []
@@ -93,6 +100,10 @@ def apply_names(
     if any(p.code in ("mapping_target_exists", "duplicate_column") for p in problems):
         return problems
     changed = [(old, new) for old, new in final.items() if old != new]
+    if sources is not None:
+        sources.update(
+            {new: old.strip() for old, new in changed if new in contract and old.strip() != new}
+        )
     for i, (old, _) in enumerate(changed):  # two steps, so that a swap a→b, b→a works
         ddl(con, f"ALTER TABLE {raw} RENAME COLUMN {ident(old)} TO {ident(f'__fupan_{i}')}")
     for i, (_, new) in enumerate(changed):

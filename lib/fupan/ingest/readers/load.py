@@ -203,10 +203,12 @@ def shape(
     profile: str | None = None,
     card_row: int | None = None,
     currency: str = "CNY",
+    sources: dict[str, str] | None = None,
 ) -> tuple[Profile | None, list[Problem]]:
     """Resolve the export profile (pinned ``profile`` or detected), rename the columns through the
     profile's and the card's ``mapping`` (the card wins) and normalise the profile's values (its
-    amounts in the card's ``currency``)."""
+    amounts in the card's ``currency``); ``sources`` receives the file's own header of each
+    renamed contract column (:func:`.columns.apply_names`)."""
     header = columns_of(con, raw)
     found, problems = resolve(name, header, profile, filename, card_row)
     if any(p.severity == "error" for p in problems):
@@ -216,7 +218,7 @@ def shape(
         taken = set(mapping) | set(mapping.values())
         own = {s: d for s, d in found.mapping(header).items() if s not in taken and d not in taken}
         merged = {**own, **mapping}
-    problems += apply_names(con, raw, name, filename, merged)
+    problems += apply_names(con, raw, name, filename, merged, sources)
     if found is not None and not any(p.code in _STOP for p in problems):
         sources = {d: s.strip() for s, d in merged.items()}
         problems += normalise(con, raw, found, filename, sources, currency)
@@ -236,10 +238,12 @@ def load_table(
     card_row: int | None = None,
     reader: Reader | None = None,
     currency: str = "CNY",
+    sources: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Copy one table into ``raw_<name>``, read as its export ``profile`` says (pinned, else
     detected from the header), renamed through ``mapping`` and with personal data removed (``salt``
-    defaults to :func:`fupan.ingest.privacy.load_salt`); return the problems found."""
+    defaults to :func:`fupan.ingest.privacy.load_salt`); return the problems found. ``sources``
+    receives the file's own header of each renamed contract column."""
     raw = f"raw_{name}"
     problems = read_file(con, raw, folder / filename, filename, name, reader)
     if any(p.severity == "error" for p in problems):  # rows would be misnumbered or misread
@@ -250,7 +254,7 @@ def load_table(
     empty = _empty_rows(con, raw, filename)
     if empty is not None:  # a blank record between records: each of its cells would be an error
         return problems + [empty]
-    _, found = shape(con, raw, name, filename, mapping, profile, card_row, currency)
+    _, found = shape(con, raw, name, filename, mapping, profile, card_row, currency, sources)
     problems += found
     if any(p.severity == "error" and p.code in (*_STOP, "profile_unknown") for p in found):
         return problems

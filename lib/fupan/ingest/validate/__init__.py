@@ -132,7 +132,8 @@ def _open(
     # contract columns each table really has (the rest are defaults)
     present: dict[str, list[str]] = {}
     typed: dict[str, tuple[dict[str, str], str]] = {}
-    loaded, found, inplace = _load(con, folder, card, salt, privacy_log)
+    sources: dict[str, dict[str, str]] = {}  # table → contract column → the file's header
+    loaded, found, inplace = _load(con, folder, card, salt, privacy_log, sources)
     problems += found
     for name in list(loaded):
         filename = getattr(card.tables, name)
@@ -177,6 +178,7 @@ def _open(
             filename = getattr(card.tables, name)
             problems += check_coverage(con, name, filename, time_col, card, False)
     problems += check_across(con, folder, card, loaded, present)
+    problems = _headed(problems, card, sources)
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:
         raise ValidationError(problems)
     for name in card.tables.__class__.model_fields:  # raw copies may hold what validation saw
@@ -214,7 +216,7 @@ def _open(
         card=card,
         con=con,
         tables=loaded,
-        warnings=[p for p in problems if p.severity != "error"],
+        warnings=[p for p in _headed(problems, card, sources) if p.severity != "error"],
         hashes=hashes,
         flags=flags,
         privacy=privacy_log,
@@ -224,16 +226,33 @@ def _open(
     )
 
 
+def _headed(
+    problems: list[Problem], card: CampaignCard, sources: dict[str, dict[str, str]]
+) -> list[Problem]:
+    """``problems``, each in a renamed column of a table's file naming that file's own header
+    too (:attr:`Problem.header`): an export's operator knows 退款金额, not refund_amount."""
+    import dataclasses
+
+    by_file = {getattr(card.tables, name): cols for name, cols in sources.items() if cols}
+    out = []
+    for p in problems:
+        header = by_file.get(p.file or "", {}).get(p.column or "")
+        out.append(dataclasses.replace(p, header=header) if header and not p.header else p)
+    return out
+
+
 def _load(
     con: duckdb.DuckDBPyConnection,
     folder: Path,
     card: CampaignCard,
     salt: bytes | None,
     privacy_log: dict,
+    sources: dict[str, dict[str, str]] | None = None,
 ) -> tuple[list[str], list[Problem], dict[str, InPlace]]:
     """Open every table the card names: a Parquet file in place (a view, :mod:`.inplace`), any
     other through the reader (a copy); return the names opened cleanly, all problems, and how the
-    in-place ones are read."""
+    in-place ones are read. ``sources`` receives, per table, the file's own header of each
+    renamed contract column."""
     loaded, problems, inplace = [], [], {}
     mappings: dict[str, dict[str, str]] = dict(card.mapping.items())
     for name, filename in card.tables.items():
@@ -241,8 +260,11 @@ def _load(
             salt = privacy.load_salt()
         mapping = mappings.get(name, {})
         pin = pinned(card, name)
+        named = {} if sources is None else sources.setdefault(name, {})
         with step("读取", f"reading {filename}"):
-            opened = load_in_place(con, name, folder, filename, mapping, salt, privacy_log, pin)
+            opened = load_in_place(
+                con, name, folder, filename, mapping, salt, privacy_log, pin, named
+            )
             if opened is None:
                 found = load_table(
                     con,
@@ -255,6 +277,7 @@ def _load(
                     profile=pin,
                     card_row=card_line(folder, ("profile",)) if pin else None,
                     currency=card.currency,
+                    sources=named,
                 )
             else:
                 found, view = opened

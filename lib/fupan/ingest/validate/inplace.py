@@ -90,10 +90,12 @@ def load_in_place(
     salt: bytes | None,
     privacy_log: dict | None = None,
     profile: str | None = None,
+    sources: dict[str, str] | None = None,
 ) -> tuple[list[Problem], InPlace | None] | None:
     """Open the Parquet table ``name`` as the view ``raw_<name>``; None when it is not a Parquet
     file this path takes (the caller copies it with the reader instead): another kind of file, a
-    damaged one, or one read through an export profile (pinned as ``profile`` or detected)."""
+    damaged one, or one read through an export profile (pinned as ``profile`` or detected).
+    ``sources`` receives the file's own header of each renamed contract column."""
     path = folder / filename
     reader = reader_for(path)
     if profile is not None or reader is None or reader.name != "parquet":
@@ -114,7 +116,7 @@ def load_in_place(
     raw = f"raw_{name}"
     # the reader's renaming rules (trim, mapping, collisions) on an empty table of the same shape
     ddl(con, f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM read_parquet(?) LIMIT 0", [str(path)])
-    problems = apply_names(con, raw, name, filename, mapping)
+    problems = apply_names(con, raw, name, filename, mapping, sources)
     final = [r[0] for r in con.execute(f"DESCRIBE {raw}").fetchall()]
     ddl(con, f"DROP TABLE {raw}")
     if any(p.severity == "error" for p in problems):
