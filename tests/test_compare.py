@@ -782,3 +782,24 @@ def test_neighbours_of_one_name_are_told_apart_in_the_legend_and_the_risks(base,
     assert "另一个活动 · own-name" not in page  # a name of its own is shown as written
     risks = [e["cases"] for r in _risks(b, "zh") for e in r["evidence"]]
     assert any("同名活动 · twin-a" in c and "同名活动 · twin-b" in c for c in risks), risks
+
+
+def test_a_share_of_the_mix_is_placed_not_ranked(base, tmp_path) -> None:
+    """Live-stream GMV share says how a shop sells, not how well: its position reads from high to
+    low ("2nd highest of 7"), its row says it is neither better nor worse, and it carries no
+    'lower is better' mark."""
+    lib = tmp_path / "lib"
+    shares = [0.05, 0.6, 0.2, 0.45, 0.1, 0.3]
+    for i, share in enumerate(shares):
+        variant(lib, base, f"case-{i}", kpis={"live_gmv_share": share})
+    subject = copy.deepcopy(base)
+    subject["kpis"]["campaign"]["live_gmv_share"] = 0.5
+    b = benchmark(subject, lib)
+    pos = {p.key: p for p in b.positions}["live_gmv_share"]
+    # by hand: 0.6 is higher, so 0.5 is the 2nd highest of the 7
+    assert pos.rank == (2, 7) and pos.percentile is None
+    zh, en = render_benchmark(b, "zh"), render_benchmark(b, "en")
+    assert "由高到低第 2 / 共 7" in zh and "2nd highest of 7" in en
+    assert "结构占比，不分优劣" in zh and "neither better nor worse" in en
+    row = re.search(r"<tr><td[^>]*>直播支付金额占比.*?</tr>", zh, re.S)
+    assert row and "越低越好" not in row.group(0) and "第 2 名" not in row.group(0)

@@ -721,6 +721,10 @@ def test_templates_and_ui_fully_bilingual(site: Path):
     # the glossary carries both languages for every row
     gl = (site / "glossary.html").read_text(encoding="utf-8")
     assert gl.count('class="l-zh"') == gl.count('class="l-en"') > 2 * len(METRICS)
+    # a share of the mix is neither better nor worse, in both tables of the glossary
+    for table in ("kpi", "def"):
+        row = re.search(rf'<tr id="{table}-live_gmv_share">.*?</tr>', gl, re.S)
+        assert row and "不分优劣" in row.group(0) and "越高越好" not in row.group(0), table
 
 
 def test_operator_text_is_escaped(tmp_path: Path):

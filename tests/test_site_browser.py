@@ -439,6 +439,11 @@ def test_compare_chosen_cases(page, built):
         and cell("gmv_per_uv", "d11-food-2024") == "—"
     )
     assert cell("refund_rate", "d11-food-2024") == "2.0%最佳"  # lower is better
+    # the live share differs (29.0 % and 10.0 %) but a share of the mix has no best
+    assert (cell("live_gmv_share", "d11-beauty-2025"), cell("live_gmv_share", "d11-food-2024")) == (
+        "29.0%",
+        "10.0%",
+    )
     assert cell("roi_margin", "d11-food-2024") == "0.80最佳"
     assert cell("gmv_achievement", "d11-food-2024") == "—"  # no target: not measured, not 0
     assert page.text_content("tr[data-fact='outcome'] td:nth-child(3)") == "未设目标"

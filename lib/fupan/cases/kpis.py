@@ -78,6 +78,8 @@ class Metric:
     definition_zh: str
     definition_en: str
     get: Callable[[dict], float | None] = field(compare=False, repr=False)
+    #: a mix share (:attr:`fupan.dictionary.base.KpiDef.mix`): placed among peers, never ranked
+    mix: bool = False
 
 
 def _dict_metric(key: str, note_zh: str = "", note_en: str = "") -> Metric:
@@ -91,6 +93,7 @@ def _dict_metric(key: str, note_zh: str = "", note_en: str = "") -> Metric:
         d.definition_zh + note_zh,
         d.definition_en + note_en,
         _campaign(key),
+        mix=d.mix,
     )
 
 

@@ -57,3 +57,7 @@ class KpiDef:
     definition_zh: str
     definition_en: str
     higher_is_better: bool = True
+    #: a share of the mix (how much of GMV came through live streams): a fact of how the shop
+    #: sells, not a result — neither a higher nor a lower value is better, so peers are placed
+    #: beside it from low to high but never ranked as better or worse
+    mix: bool = False

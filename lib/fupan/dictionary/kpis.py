@@ -156,6 +156,7 @@ _DEFS = [
         "ratio",
         "直播渠道支付金额 / 支付金额",
         "live-channel GMV / GMV",
+        mix=True,
     ),
     KpiDef(
         "refund_rate",

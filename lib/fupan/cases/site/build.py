@@ -84,6 +84,7 @@ def _glossary() -> list[dict[str, Any]]:
             "en": d.en,
             "unit": d.unit,
             "higher_is_better": d.higher_is_better,
+            "mix": d.mix,
             "definition_zh": d.definition_zh,
             "definition_en": d.definition_en,
         }

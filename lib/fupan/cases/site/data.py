@@ -203,6 +203,7 @@ def site_data(cases: list[Case]) -> dict[str, Any]:
                 "en": m.en,
                 "unit": m.unit,
                 "higher_is_better": m.higher_is_better,
+                "mix": m.mix,
                 "definition_zh": m.definition_zh,
                 "definition_en": m.definition_en,
             }

@@ -134,6 +134,7 @@ UI: dict[str, tuple[str, str]] = {
     "direction": ("方向", "Direction"),
     "higher_better": ("越高越好", "higher is better"),
     "lower_better": ("越低越好", "lower is better"),
+    "mix_share": ("结构占比，不分优劣", "a share of the mix: neither higher nor lower is better"),
     "unit_money": ("金额", "money"),
     "unit_count": ("计数", "count"),
     "unit_ratio": ("比率", "ratio"),

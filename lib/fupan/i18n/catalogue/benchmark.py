@@ -62,8 +62,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "bm_version_known": ("口径不同的指标：{kpis}。", "KPIs whose definitions differ: {kpis}."),
     "bm_h_position": ("归一化指标的同行位置", "Peer position on normalised KPIs"),
     "bm_position_intro": (
-        "只比较比率、人均值、相对自身基线的指数、爆发系数与目标达成率（活动整体窗口）。百分位与名次均按“优于同行”的方向：越低越好的指标（如退款率）已反向。",
-        "Only ratios, per-UV value, indices against each case's own baseline, the burst multiple and target achievement (whole campaign window). Percentiles and ranks read “better than peers”: KPIs where lower is better (e.g. refund rate) are reversed.",
+        "只比较比率、人均值、相对自身基线的指数、爆发系数与目标达成率（活动整体窗口）。百分位与名次均按“优于同行”的方向：越低越好的指标（如退款率）已反向；结构占比（如直播支付金额占比）不分优劣，只标出由低到高的位置。",
+        "Only ratios, per-UV value, indices against each case's own baseline, the burst multiple and target achievement (whole campaign window). Percentiles and ranks read “better than peers”: KPIs where lower is better (e.g. refund rate) are reversed; a share of the mix (e.g. live-stream GMV share) is neither better nor worse, and is only placed from low to high.",
     ),
     "bm_col_kpi": ("指标", "KPI"),
     "bm_col_value": ("本案例", "This case"),
@@ -74,6 +74,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "bm_pct": ("第 {pos} 百分位（n={n}）", "{pos} percentile (n={n})"),
     "bm_versions_title": ("⚠ 口径版本不同", "⚠ Definitions differ"),
     "bm_rank": ("第 {pos} 名 / 共 {of}", "{pos} of {of}"),
+    "bm_pct_mix": ("由低到高第 {pos} 百分位（n={n}）", "{pos} percentile, low to high (n={n})"),
+    "bm_rank_mix": ("由高到低第 {pos} / 共 {of}", "{pos} highest of {of}"),
+    "bm_mix": ("结构占比，不分优劣", "a share of the mix: neither better nor worse"),
     "bm_no_peer_value": ("同行均未测量", "no peer measured it"),
     "bm_no_peer_same_currency": (
         "同币种同行均未测量（另有 {n} 个其他币种的同行，金额不可比）",

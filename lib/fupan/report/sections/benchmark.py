@@ -62,13 +62,14 @@ def position_cell(p: Position, lang: str) -> str:
         return t("bm_no_peer_same_currency", lang, n=p.other_currency)
     if p.n == 0:
         return t("bm_no_peer_value", lang)
+    mix = "_mix" if METRIC_BY_KEY[p.key].mix else ""  # placed from low to high, not ranked
     if p.percentile is not None:
         pos = f"{p.percentile:.0f}" if lang == "zh" else _ordinal(round(p.percentile))
-        return t("bm_pct", lang, pos=pos, n=p.n)
+        return t(f"bm_pct{mix}", lang, pos=pos, n=p.n)
     if p.rank is None:
         return t("bm_no_peer_value", lang)
     r, of = p.rank
-    return t("bm_rank", lang, pos=str(r) if lang == "zh" else _ordinal(r), of=of)
+    return t(f"bm_rank{mix}", lang, pos=str(r) if lang == "zh" else _ordinal(r), of=of)
 
 
 def _peer_statement(b: Benchmark, lang: str) -> str:
@@ -131,7 +132,8 @@ def _positions(b: Benchmark, lang: str, share_safe: bool) -> list[dict[str, Any]
             {
                 "name": kpi_label(p.key, lang),
                 "definition": m.definition_zh if lang == "zh" else m.definition_en,
-                "lower_better": not m.higher_is_better,
+                "lower_better": not m.higher_is_better and not m.mix,
+                "mix": m.mix,
                 "same_currency": p.same_currency_only,
                 "value": f(p.value) if p.value is not None else "—",
                 "median": f"{f(q[1])} [{f(q[0])}–{f(q[2])}]" if q else "—",

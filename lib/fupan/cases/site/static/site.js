@@ -414,7 +414,8 @@
         var values = cs.map(function (c) { return c.kpis[m.key]; });
         /* no "best" between amounts in different currencies; cells that read the same as the best
          * one (29.0% and 29.0%) are all marked, and a mark on every measured cell is no mark */
-        var b = m.unit === "money" && codes.length > 1 ? null : best(values, m.higher_is_better);
+        /* nor for a share of the mix (live GMV share): neither end of it is better */
+        var b = (m.unit === "money" && codes.length > 1) || m.mix ? null : best(values, m.higher_is_better);
         var bestText = b === null ? null : cs[values.indexOf(b)].display[m.key][state.lang];
         var marked = cs.map(function (c, i) { return values[i] !== null && c.display[m.key][state.lang] === bestText; });
         if (marked.filter(Boolean).length === values.filter(function (v) { return v !== null; }).length) {
