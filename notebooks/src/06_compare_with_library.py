@@ -116,10 +116,13 @@ sizes
 # ## 3 百分位排名 Percentile ranks on normalised KPIs
 #
 # 每个指标都按“越高越好”的方向排：退款率越低越好，所以它的百分位是“低于多少同行”。
+# 直播支付金额占比是结构占比，不分优劣：它的百分位只说明由低到高的位置，报告里不称“优于同行”。
 # 百分位 = scipy `percentileofscore(kind="rank")`；稳健 z = (x − 中位数) / (1.4826·MAD)。
 #
 # Every KPI is oriented so that higher is better: a low refund rate is good, so its percentile says
-# how many peers it beats by being lower. Percentile: scipy `percentileofscore(kind="rank")`;
+# how many peers it beats by being lower. Live-stream GMV share is a share of the mix, neither
+# better nor worse: its percentile only places it from low to high, and the report never calls it
+# "better than peers". Percentile: scipy `percentileofscore(kind="rank")`;
 # robust z = (x − median) / (1.4826·MAD).
 
 # %%
