@@ -117,12 +117,16 @@ effect
 # 但去掉取消单还不够：取消发票冲销的是更早的一行（同一客户、同一商品、同样数量）。fupan 找到被冲销的行：
 # 一天内冲销的按**已取消**计（不计入GMV），之后冲销的按**全额退款**计（计入GMV、从净GMV中扣除）。
 # 2011-12-09 那张 £168,469.60 的发票 581483，12 分钟后就被 C581484 冲销了——只去掉取消单，它就成了“最大的一单”。
+# 邮费、运费和手工录入（StockCode POST、DOT、C2、M…）计入GMV（客户付了钱），但不是商品：它们没有 SKU，
+# 否则 POSTAGE 会是全数据GMV第 4 的“商品”。
 # fupan's choice is row 4: exact duplicates are kept (the same item twice on one invoice may be
 # two real purchases; the card says `duplicate_lines: keep`). Dropping the C-lines is not enough:
 # each reverses an earlier line (same customer, item and quantity). fupan marks that line
 # cancelled when reversed within a day (not in GMV), refunded when later (in GMV, out of net GMV).
 # Invoice 581483 (£168,469.60, 2011-12-09) was reversed by C581484 twelve minutes later — with
-# the C-lines merely dropped it would be the data's biggest order.
+# the C-lines merely dropped it would be the data's biggest order. Postage, carriage and manual
+# entries (StockCode POST, DOT, C2, M, …) are in GMV — the customer paid them — but are no product:
+# they have no SKU (else POSTAGE would be the data's 4th-largest "product" by GMV).
 
 # %%
 lines = uci_order_lines(data.UCI)

@@ -18,6 +18,9 @@ into a campaign folder in fupan's input contract:
   ``refund_amount`` (a return). Counted as paid, the 4,032 reversed lines (£495k) put a cancelled
   £16.8万 order into the 2011 dip. C-lines that reverse no line exactly (part quantities,
   discounts, lines of another export period) are dropped;
+- postage, carriage, fees and manual entries (:data:`NON_PRODUCT`: POST, DOT, C2, M, …) are
+  kept — the customer paid them, so they are in GMV — with no ``sku``: they are not products
+  (counted as one, POSTAGE was the data's 4th best-selling product by GMV and "Manual" its 9th);
 - dropped, and said so in the card: lines with no CustomerID (guest checkouts: they cannot be
   told apart as customers), lines with a non-positive quantity or price (stock adjustments, bad
   debt write-offs). Exact duplicate lines are kept (``duplicate_lines: keep``).
@@ -45,6 +48,13 @@ UCI_COLUMNS = [
     "CustomerID",
     "Country",
 ]
+
+#: StockCodes of lines that are no product — postage (POST, DOT = dotcom postage), carriage (C2),
+#: manual entries (M, m), bank charges, Amazon's fee, CRUK commission, discount (D), samples (S),
+#: bad-debt adjustment (B): their money stays in GMV, their ``sku`` is empty
+NON_PRODUCT = frozenset(
+    {"POST", "DOT", "C2", "M", "m", "BANK CHARGES", "AMAZONFEE", "CRUK", "D", "S", "B"}
+)
 
 #: EU member states in 2011 as they are spelled in the data set's Country column
 EU_2011 = frozenset(
@@ -138,6 +148,8 @@ def uci_order_lines(path: Path | str) -> pd.DataFrame:
     paid = (lines["Quantity"] * lines["UnitPrice"]).round(2)
     status = pd.Series("paid", index=lines.index).mask(soon, "cancelled")
     status = status.mask(reversed_ & ~soon, "refunded")
+    sku = lines["StockCode"].astype(str)
+    sku = sku.where(~sku.isin(NON_PRODUCT), None)  # in GMV, but no product
     channel = lines["Country"].map(
         lambda c: "uk" if c == "United Kingdom" else "eu" if c in EU_2011 else "intl"
     )
@@ -147,7 +159,7 @@ def uci_order_lines(path: Path | str) -> pd.DataFrame:
             "user_id": lines["CustomerID"].astype("int64").astype(str).to_numpy(),
             "order_time": lines["InvoiceDate"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
             "paid_amount": paid.to_numpy(),
-            "sku": lines["StockCode"].astype(str).to_numpy(),
+            "sku": sku.to_numpy(),
             "quantity": lines["Quantity"].astype("int64").to_numpy(),
             "channel": channel.to_numpy(),
             "status": status.to_numpy(),
@@ -192,7 +204,8 @@ def uci_campaign(
             "many of whose customers are wholesalers.",
             "product": "All-occasion gifts. No promotion is recorded in the data: the windows mark its "
             "seasonal peak, not a planned campaign. A line a cancellation invoice reverses exactly "
-            "is cancelled (within a day) or refunded (later).",
+            "is cancelled (within a day) or refunded (later). Postage, carriage and manual "
+            "entries count in GMV but are no product (no SKU).",
         },
         "tables": {"orders": "orders.parquet"},
         "duplicate_lines": "keep",
