@@ -155,3 +155,34 @@ def test_a_plan_counted_on_the_balance_day_is_said_to_need_the_same_basis(ops_ca
     assert "计划也须按尾款日制定" in zh
     en = str(sections.pacing(r, Style(lang="en")))
     assert "the plan must be too" in en
+
+
+def test_the_demos_plan_counts_gmv_as_its_card_does(raw) -> None:  # noqa: F811
+    """The demo's card counts GMV on the balance day, and so must its plan: each phase's actual
+    GMV by balance day (plain pandas) over its plan is the same ~1/1.075 the plan was made at,
+    the pre-heat (whose presale balances move to 11-01) and 11-01 itself included — a plan by
+    order day put 11-01 at under half the actual and the pre-heat far above it."""
+    o, plan, card = raw["orders"], raw["targets"], raw["card"]
+    assert card["gmv_date"] == "balance_paid"
+    ok = o[(o["status"] != "cancelled") & o["channel"].isin(set(plan["channel"]))]
+    day = (
+        ok["balance_time"]
+        .dt.strftime("%Y-%m-%d")
+        .where((ok["order_type"] == "presale") & ok["balance_time"].notna(), ok["day"])
+    )
+    actual = ok.groupby(day)["paid_amount"].sum()
+    planned = plan.groupby("date")["gmv"].sum()
+    w = card["windows"]
+    balance = raw["truth"]["ops"]["presale"]["balance_day"]
+    for name, (a, b) in {
+        "preheat": w["preheat"],
+        "balance day": (balance, balance),
+        "burst": w["burst"],
+    }.items():
+        a, b = str(a), str(b)
+        ratio = (
+            actual[(actual.index >= a) & (actual.index <= b)].sum()
+            / planned[(planned.index >= a) & (planned.index <= b)].sum()
+        )
+        assert 0.75 < ratio < 1.15, (name, ratio)
+    assert raw["truth"]["ops"]["plan"]["basis"] == card["gmv_date"]

@@ -192,7 +192,7 @@ def plant_ops(
     prod.to_csv(out / "products.csv", index=False, lineterminator="\n")
     sessions.to_csv(out / "live_sessions.csv", index=False, lineterminator="\n")
     _coupons(rng, used).to_csv(out / "coupons.csv", index=False, lineterminator="\n")
-    plan, plan_truth = plan_table(standard, win)
+    plan, plan_truth = plan_table(standard, win, PRESALE_SHARE, BALANCE_DAY)  # as the card counts
     plan.to_csv(out / "targets.csv", index=False, lineterminator="\n", float_format="%.2f")
     card = {
         "tables": {

@@ -224,14 +224,32 @@ def products(
     return pd.DataFrame(rows), {"hero_skus": hero_skus, "sellout": sellout}
 
 
-def plan_table(m: dict[str, Any], win: dict[str, tuple[str, str]]) -> tuple[pd.DataFrame, dict]:
+def plan_table(
+    m: dict[str, Any],
+    win: dict[str, tuple[str, str]],
+    presale_share: float = 0.0,
+    balance_day: str | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """The plan by day and channel (preheat..post) from the standard campaign's expected GMV, 7.5 %
-    above it; no row for :data:`PLAN_MISSING`."""
+    above it; no row for :data:`PLAN_MISSING`. Made as the card counts GMV (on the balance day):
+    ``presale_share`` of the pre-heat's promoted GMV is planned on ``balance_day``, when its
+    balances are paid, not on the day its deposits are."""
     dates = np.datetime_as_string(m["dates"])
-    expected = m["expected"] + m["control_expected"]
+
+    def at(series: np.ndarray, day: str) -> float:
+        return float(series[np.flatnonzero(dates == day)[0]])
+
+    days = _days(win)
+    balance_day = balance_day if balance_day in days else None
+    preheat = [d for d in days if win["preheat"][0] <= d <= win["preheat"][1]]
+    moved = sum(at(m["expected"], d) for d in preheat) * presale_share if balance_day else 0.0
     rows = []
-    for day in _days(win):
-        g = float(expected[np.flatnonzero(dates == day)[0]]) * 1.075
+    for day in days:
+        promoted = at(m["expected"], day)
+        if moved and day in preheat:
+            promoted *= 1 - presale_share
+        g = promoted + at(m["control_expected"], day) + (moved if day == balance_day else 0.0)
+        g *= 1.075
         conv = 0.03 if day <= win["preheat"][1] else 0.05
         for ch, share in PLAN_SHARES.items():
             if ch == PLAN_MISSING:
@@ -254,5 +272,6 @@ def plan_table(m: dict[str, Any], win: dict[str, tuple[str, str]]) -> tuple[pd.D
         "missing_channel": PLAN_MISSING,
         "channels": [c for c in PLAN_SHARES if c != PLAN_MISSING],
         "gmv_total": round(float(plan["gmv"].sum()), 2),
+        "basis": "balance_paid" if balance_day else "order_time",
     }
     return plan, truth
