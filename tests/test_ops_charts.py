@@ -1,4 +1,4 @@
-"""The ops charts (report/ops_charts.py): 时间进度 vs 完成进度 and the SKU Pareto curve draw the
+"""The ops charts (report/ops_charts.py): 完成进度 vs 计划进度 and 时间进度, and the SKU Pareto curve, draw the
 numbers plain pandas gives from the raw files, the hero SKUs marked where they rank, labelled from
 the catalogue in Chinese and English; a skipped analysis draws nothing."""
 
@@ -43,14 +43,17 @@ def test_progress_curve_is_the_cumulative_actual_over_the_plan(ops_campaign, raw
     )
     done = actual.cumsum() / plan["gmv"].sum()
     time = np.arange(1, len(days) + 1) / len(days)
+    planned = plan.groupby("date")["gmv"].sum().reindex(days).cumsum() / plan["gmv"].sum()
     lines = {ln.get_label(): ln.get_ydata() for ln in fig.axes[0].get_lines()}
     assert lines["完成进度"] == pytest.approx(done.to_numpy(), rel=1e-9)
     assert lines["时间进度"] == pytest.approx(time, rel=1e-12)
+    assert lines["计划进度"] == pytest.approx(planned.to_numpy(), rel=1e-9)
     texts = _texts(fig)
-    assert "时间进度 vs 完成进度" in texts and f"完成 {done.iloc[-1]:.0%}" in texts
+    assert "完成进度 vs 计划进度（及时间进度）" in texts and f"完成 {done.iloc[-1]:.0%}" in texts
     assert not any("ops_" in x for x in texts)  # no raw catalogue key
     en = _texts(ops_charts.pacing_figures(r, Style(lang="en"))[0])
-    assert "Time elapsed vs achievement" in en and not any("ops_" in x for x in en)
+    assert "Achievement vs the plan's progress (and time elapsed)" in en
+    assert not any("ops_" in x for x in en)
 
 
 def test_pareto_curve_and_hero_marks_equal_plain_pandas(ops_campaign, raw) -> None:  # noqa: F811

@@ -17,6 +17,10 @@ def test_war_report_by_hand() -> None:
     r = war_report(pd.Series({"d1": 100.0, "d2": 100.0}), pd.Series({"d1": 50.0, "d2": 120.0}))
     assert list(r["cum_actual"]) == [50.0, 170.0]
     assert list(r["achievement"]) == [0.25, 0.85] and list(r["time_progress"]) == [0.5, 1.0]
+    # a back-loaded plan: 计划进度 is the plan's own cumulative share, not the calendar's
+    r = war_report(pd.Series({"d1": 10.0, "d2": 10.0, "d3": 80.0}), pd.Series({"d1": 9.0}))
+    assert list(r["plan_progress"]) == [0.1, 0.2, 1.0]
+    assert list(r["achievement"]) == [0.09, 0.09, 0.09]
     g = channel_gaps(pd.Series({"a": 100.0}), pd.Series({"a": 80.0, "b": 30.0}))
     assert g.at["a", "gap"] == -20.0 and not g.at["b", "planned"] and pd.isna(g.at["b", "gap"])
 

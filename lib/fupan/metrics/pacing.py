@@ -5,7 +5,10 @@ channel; the actual is GMV per date × channel of orders not cancelled, dated as
 (order time or balance-paid date).
 
 - daily war report: target, actual, cumulative target and actual, 完成进度 = cumulative actual /
-  the whole plan, 时间进度 = days elapsed / days of the plan;
+  the whole plan, 计划进度 = cumulative target / the whole plan (where the plan itself expected to
+  be by that day), 时间进度 = days elapsed / days of the plan. A promotion's plan is back-loaded
+  (its peak days weigh most), so 完成进度 is judged against 计划进度; 时间进度 is the calendar's
+  reference;
 - the gap by channel = actual − plan over the plan's days; a channel with GMV but no plan row is
   *unplanned* (its GMV is named apart, never counted as beating a plan of 0).
 """
@@ -32,7 +35,7 @@ def war_report(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by the plan's days: ``target``, ``actual``, ``cum_target``, ``cum_actual``,
-        ``achievement`` (完成进度), ``time_progress`` (时间进度).
+        ``achievement`` (完成进度), ``plan_progress`` (计划进度), ``time_progress`` (时间进度).
 
     Raises
     ------
@@ -48,6 +51,7 @@ def war_report(plan: pd.Series, actual: pd.Series) -> pd.DataFrame:
     out["cum_target"] = p.cumsum()
     out["cum_actual"] = a.cumsum()
     out["achievement"] = out["cum_actual"] / total
+    out["plan_progress"] = out["cum_target"] / total
     out["time_progress"] = [(i + 1) / len(p) for i in range(len(p))]
     return out
 

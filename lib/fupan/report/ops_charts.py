@@ -27,19 +27,23 @@ HERO_COLOUR = "#e67e22"
 
 
 def pacing_progress(report: pd.DataFrame, style: Style) -> Figure:
-    """时间进度 vs 完成进度 by day: the cumulative actual over the whole plan against the days elapsed.
+    """完成进度 by day against 计划进度 and 时间进度: the cumulative actual over the whole plan,
+    where the plan itself expected to be, and the days elapsed.
 
     ``report`` is the war report (:func:`fupan.metrics.pacing.war_report`): indexed by day with
-    ``achievement`` and ``time_progress``. The area between the two is shaded red where the
-    achievement is behind time and green where ahead.
+    ``achievement``, ``plan_progress`` and ``time_progress``. The area between the achievement and
+    the planned progress is shaded red where behind the plan and green where ahead: a promotion's
+    plan is back-loaded, so against the calendar alone every pre-heat day would read as behind.
     """
     days = pd.to_datetime(pd.Index(report.index))
     done = report["achievement"].astype(float).to_numpy()
     time = report["time_progress"].astype(float).to_numpy()
+    planned = report["plan_progress"].astype(float).to_numpy()
     lang = style.lang
     with _style():
         fig, ax = plt.subplots(figsize=(10, 4.2))
-        ax.plot(days, time, ls="--", color=TIME_COLOUR, lw=1.8, label=t("ops_time_progress", lang))
+        ax.plot(days, time, ls=":", color=TIME_COLOUR, lw=1.4, label=t("ops_time_progress", lang))
+        ax.plot(days, planned, ls="--", color="#34495e", lw=1.8, label=t("ops_plan_progress", lang))
         ax.plot(
             days,
             done,
@@ -49,11 +53,11 @@ def pacing_progress(report: pd.DataFrame, style: Style) -> Figure:
             ms=3.5,
             label=t("ops_achievement", lang),
         )
-        behind, ahead = done < time, done >= time
+        behind, ahead = done < planned, done >= planned
         ax.fill_between(
             days,
             done,
-            time,
+            planned,
             where=behind,
             interpolate=True,
             color=DONE_COLOUR,
@@ -64,7 +68,7 @@ def pacing_progress(report: pd.DataFrame, style: Style) -> Figure:
         ax.fill_between(
             days,
             done,
-            time,
+            planned,
             where=ahead,
             interpolate=True,
             color="#27ae60",

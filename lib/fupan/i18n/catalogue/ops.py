@@ -319,8 +319,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ pacing
     "ops_pacing_lead": (
-        "完成进度 {done}（时间进度 {time}）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
-        "Achievement {done} at {time} of the time; the biggest shortfall: {channel} ({gap}, "
+        "完成进度 {done}（计划进度 {plan}，时间进度 {time}）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
+        "Achievement {done} against {plan} planned by then, at {time} of the time; the biggest shortfall: {channel} ({gap}, "
         "{ach} of plan).",
     ),
     "ops_pacing_other_days": (
@@ -388,10 +388,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "days)",
     ),
     # ------------------------------------------------------------------ charts
-    "ops_chart_progress": ("时间进度 vs 完成进度", "Time elapsed vs achievement"),
+    "ops_chart_progress": (
+        "完成进度 vs 计划进度（及时间进度）",
+        "Achievement vs the plan's progress (and time elapsed)",
+    ),
     "ops_chart_progress_y": ("占全程目标", "Share of the whole plan"),
-    "ops_chart_behind": ("落后于时间进度", "Behind time"),
-    "ops_chart_ahead": ("领先于时间进度", "Ahead of time"),
+    "ops_chart_behind": ("落后于计划进度", "Behind the plan"),
+    "ops_chart_ahead": ("领先于计划进度", "Ahead of the plan"),
+    "ops_plan_progress": ("计划进度", "Planned progress"),
     "ops_chart_final": ("完成 {done}", "{done} achieved"),
     "ops_chart_pareto": ("商品帕累托曲线", "SKU Pareto curve"),
     "ops_chart_pareto_x": ("SKU排名（占SKU数）", "SKU rank (share of SKUs)"),

@@ -186,6 +186,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 "ops_pacing_lead",
                 lang,
                 done=pct(last["achievement"]),
+                plan=pct(last["plan_progress"]),
                 time=pct(last["time_progress"], 0),
                 channel=style.channel(worst),
                 gap=style.money(planned.at[worst, "gap"]),
@@ -254,6 +255,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
             style.money(r.cum_target),
             style.money(r.cum_actual),
             pct(r.achievement),
+            pct(r.plan_progress),
             pct(r.time_progress, 0),
         ]
         for d, r in rep.iterrows()
@@ -311,6 +313,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                         "ops_cum_target",
                         "ops_cum_actual",
                         "ops_achievement",
+                        "ops_plan_progress",
                         "ops_time_progress",
                     )
                 ],
