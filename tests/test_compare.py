@@ -418,6 +418,8 @@ def test_small_library_shows_raw_ranks(base, tmp_path) -> None:
     assert f"第 {expected} 名 / 共 7" in zh and "同行不足 10 个" in zh
     ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(expected, f"{expected}th")
     assert f"{ordinal} of 7" in en and "Fewer than 10 peers" in en
+    # and its robust z is said to be rough: few peers, close together, make it run large
+    assert "稳健z 只示方向与远近" in zh and "robust z only shows direction" in en
 
 
 def test_money_kpis_compare_only_the_same_currency(base, tmp_path) -> None:

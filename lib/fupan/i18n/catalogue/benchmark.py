@@ -31,8 +31,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Only {n0} case(s) share platform × category ({platform} × {category}), fewer than {min}; peers widened to {level}: {n} cases.",
     ),
     "bm_peers_small": (
-        "同行不足 {min} 个：表中显示名次（如“第3名/共7”）而非百分位。",
-        "Fewer than {min} peers: raw ranks (e.g. “3rd of 7”) are shown instead of percentiles.",
+        "同行不足 {min} 个：表中显示名次（如“第3名/共7”）而非百分位；稳健z 只示方向与远近——同行少、彼此又接近时，它的尺度（MAD）很小，z 会很大。",
+        "Fewer than {min} peers: raw ranks (e.g. “3rd of 7”) are shown instead of percentiles, and the "
+        "robust z only shows direction and rough distance: with few peers close to one another its "
+        "scale (the MAD) is small and z runs large.",
     ),
     "bm_level_category": (
         "同类目（{category}，不限平台）",
