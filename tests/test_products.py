@@ -135,3 +135,37 @@ def test_inventory_skus_written_otherwise_are_not_measured_not_zero(demo_dir, tm
     assert r.hero_stockout_rate is None
     page = str(sections.products(r, Style(lang="en")))
     assert "sold out" not in page
+
+
+def test_a_day_range_on_timestamps_keeps_exactly_the_days_a_date_cast_keeps() -> None:
+    """ops_data.on_days compares timestamps instead of casting each to a date: at the edges of
+    the range (midnight, the last microsecond, the next midnight, NULL) it keeps the rows
+    ``::DATE BETWEEN`` keeps."""
+    import datetime as dt
+
+    import duckdb
+
+    from fupan.analysis.ops_data import on_days
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE e (t TIMESTAMP)")
+    edges = [
+        "2025-10-31 23:59:59.999999",
+        "2025-11-01 00:00:00",
+        "2025-11-05 12:00:00",
+        "2025-11-11 23:59:59.999999",
+        "2025-11-12 00:00:00",
+        None,
+    ]
+    con.executemany("INSERT INTO e VALUES (?)", [[x] for x in edges])
+    a, b = dt.date(2025, 11, 1), dt.date(2025, 11, 11)
+    kept = con.execute(
+        "SELECT t FROM e WHERE t::DATE BETWEEN ? AND ? ORDER BY t", [a, b]
+    ).fetchall()
+    by_range = con.execute(f"SELECT t FROM e WHERE {on_days('t')} ORDER BY t", [a, b]).fetchall()
+    assert [str(r[0]) for r in kept] == [
+        "2025-11-01 00:00:00",
+        "2025-11-05 12:00:00",
+        "2025-11-11 23:59:59.999999",
+    ]
+    assert by_range == kept

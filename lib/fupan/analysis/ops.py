@@ -386,7 +386,7 @@ def _factors(campaign: Campaign, day: str, a: object, b: object, source: str) ->
                        FROM orders WHERE {q.NOT_CANCELLED} AND {day} BETWEEN ? AND ? GROUP BY 1),
                  v AS (SELECT channel, sum(n) AS visitors FROM (
                        SELECT event_time::DATE, channel, count(DISTINCT user_key) AS n FROM events_keyed
-                       WHERE event = 'visit' AND event_time::DATE BETWEEN ? AND ? GROUP BY 1, 2)
+                       WHERE event = 'visit' AND {q.on_days("event_time")} GROUP BY 1, 2)
                        GROUP BY 1)
             SELECT channel, o.gmv, v.visitors, o.orders FROM o JOIN v USING (channel)""",
         [a, b, a, b],

