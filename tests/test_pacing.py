@@ -42,9 +42,10 @@ def test_achievement_equals_pandas(ops_campaign, raw) -> None:  # noqa: F811
     planned = set(plan["channel"])
     sel = day.between(plan["date"].min(), plan["date"].max()) & ok["channel"].isin(planned)
     r = ops.pacing(ops_campaign)
-    assert r.report["achievement"].iloc[-1] == pytest.approx(
-        ok.loc[sel, "paid_amount"].sum() / plan["gmv"].sum(), rel=1e-9
-    )
+    done = ok.loc[sel, "paid_amount"].sum() / plan["gmv"].sum()
+    assert r.report["achievement"].iloc[-1] == pytest.approx(done, rel=1e-9)
+    # the lead sentence says it of the whole plan (its last day is all of the plan's days)
+    assert f"完成进度 {done:.1%}（对全部计划）" in str(sections.pacing(r, Style(lang="zh")))
     by_ch = ok.loc[sel].groupby("channel")["paid_amount"].sum()
     for ch in planned:
         want = by_ch[ch] - plan.loc[plan["channel"] == ch, "gmv"].sum()

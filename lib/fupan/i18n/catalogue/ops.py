@@ -319,8 +319,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ pacing
     "ops_pacing_lead": (
-        "完成进度 {done}（计划进度 {plan}，时间进度 {time}）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
-        "Achievement {done} against {plan} planned by then, at {time} of the time; the biggest shortfall: {channel} ({gap}, "
+        "完成进度 {done}（对全部计划）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
+        "Achievement {done} of the whole plan; the biggest shortfall: {channel} ({gap}, "
         "{ach} of plan).",
     ),
     "ops_pacing_other_days": (

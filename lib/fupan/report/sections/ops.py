@@ -185,9 +185,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
             t(
                 "ops_pacing_lead",
                 lang,
-                done=pct(last["achievement"]),
-                plan=pct(last["plan_progress"]),
-                time=pct(last["time_progress"], 0),
+                done=pct(last["achievement"]),  # the plan's last day: all of it, all its days
                 channel=style.channel(worst),
                 gap=style.money(planned.at[worst, "gap"]),
                 ach=pct(planned.at[worst, "achievement"], 0),
