@@ -540,3 +540,21 @@ def test_a_log_with_integer_ids_keys_them_as_the_orders_text_ids(tmp_path):
     assert customers == [(6,)]  # a, b, d, e, f, x
     salt = privacy.load_salt()
     assert pseudonyms == {privacy.pseudonym(ids[u], salt) for u in "abdefx"}
+
+
+def test_the_preheat_pool_is_its_carters_and_those_who_paid_in_the_burst(behaviour):
+    """预热蓄水: customers with a cart event on a pre-heat day, and those of them with a pay
+    event on a burst day — distinct user ids in plain pandas."""
+    agg, windows, events = behaviour
+    w = windows.set_index("phase")
+
+    def users(phase: str, event: str) -> set:
+        start, end = pd.Timestamp(w.at[phase, "start_date"]), pd.Timestamp(w.at[phase, "end_date"])
+        inside = events[(events.date >= start) & (events.date <= end) & (events.event == event)]
+        return set(inside.user_id.str.strip())
+
+    carters = users("preheat", "cart")
+    converted = carters & users("burst", "pay")
+    assert len(carters) > 100 and 0 < len(converted) < len(carters)  # the test can fail
+    (row,) = agg.preheat_pool.to_dict("records")
+    assert row == {"carters": len(carters), "converted": len(converted)}

@@ -83,6 +83,9 @@ class Aggregates:
     funnel_daily: pd.DataFrame | None = None
     #: the A/B test per arm: users, converted users, mean and variance of GMV (``ab_arms.sql``)
     ab_arms: pd.DataFrame | None = None
+    #: 预热蓄水, one row: pre-heat carters and those of them who paid in the burst
+    #: (:func:`.behaviour.preheat_pool_sql`); None without a pre-heat and a burst window
+    preheat_pool: pd.DataFrame | None = None
     spend: pd.DataFrame | None = None
     stockouts: pd.DataFrame | None = None
     sku_daily: pd.DataFrame | None = None
@@ -157,7 +160,7 @@ def _query(engine: Engine, name: str, text: str | None = None) -> pd.DataFrame:
 
 
 #: the behaviour aggregates (:func:`behaviour`), all None with the note "events" without events
-BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_arms")
+BEHAVIOUR = ("uv", "window_uv", "funnel", "funnel_daily", "ab_arms", "preheat_pool")
 
 
 def _steps(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -244,6 +247,8 @@ def behaviour_frames(
 
     wide_window = _query(engine, "behaviour_window", b.behaviour_window_sql(layout))
     ab_arms = _query(engine, "ab_arms")
+    pool_sql = b.preheat_pool_sql(layout)
+    pool = None if pool_sql is None else _query(engine, "preheat_pool", pool_sql)
     engine.release("user_windows")
     ab_arms["variant"] = [layout.variants[int(r)] for r in ab_arms["variant"]]
     daily = b.daily_frame(wide_daily, layout)
@@ -259,6 +264,7 @@ def behaviour_frames(
         ),
         "funnel": _steps(window, "phase"),
         "ab_arms": ab_arms,
+        "preheat_pool": None if pool is None else pool.astype("int64"),
     }
 
 

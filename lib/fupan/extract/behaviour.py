@@ -191,6 +191,29 @@ def behaviour_window_sql(layout: Layout) -> str:
     )
 
 
+def preheat_pool_sql(layout: Layout) -> str | None:
+    """预热蓄水, one row: ``carters``, the customers who added to cart on a pre-heat day (any
+    channel), and ``converted``, those of them who paid on a burst day (any channel) — from
+    ``user_windows``; None when the card has no pre-heat or no burst window."""
+    if "preheat" not in layout.phases or "burst" not in layout.phases:
+        return None
+
+    def any_step(phase: str, step: str) -> str:
+        p = layout.phases.index(phase)
+        masks = [0] * layout.columns
+        for i in range(layout.slots):
+            c, shift = layout.place(i)
+            masks[c] |= STEP_BITS[step] << shift
+        return " OR ".join(f"(w{p}_{c} & {m}) <> 0" for c, m in enumerate(masks) if m)
+
+    carted, paid = any_step("preheat", "cart"), any_step("burst", "pay")
+    return (
+        f"SELECT coalesce(sum(CASE WHEN {carted} THEN 1 ELSE 0 END), 0) AS carters, "
+        f"coalesce(sum(CASE WHEN ({carted}) AND ({paid}) THEN 1 ELSE 0 END), 0) AS converted "
+        "FROM user_windows"
+    )
+
+
 def unlisted_variants_sql(layout: Layout) -> str:
     """How many customers saw a variant not in the layout (0 when the list is the events' own)."""
     return f"SELECT count(*) AS n FROM user_windows WHERE variant_max = {len(layout.variants)}"

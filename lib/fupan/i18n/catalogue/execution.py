@@ -7,6 +7,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "not_enough_data_not_computed": ("数据不足，本项未计算。", "Not enough data: not computed."),
     "funnel_overall": ("整体转化", "Overall"),
     "funnel_leak": ("最大流失", "Biggest leak"),
+    "funnel_pool": (
+        "预热蓄水：预热期加购 {carters} 人，其中 {converted} 人（{rate}）在爆发期付款（按客户去重，任一渠道）。",
+        "Pre-heat pool: {carters} customers added to cart in the pre-heat; {converted} of them "
+        "({rate}) paid in the burst (distinct customers, any channel).",
+    ),
+    "funnel_pool_none": (
+        "预热蓄水：预热期没有加购事件，无从看蓄水转化。",
+        "Pre-heat pool: no add-to-cart event in the pre-heat, so its conversion cannot be seen.",
+    ),
     "inv_stockout_rate": ("缺货率（SKU天）", "Stock-out rate (SKU-days)"),
     "inv_slow_moving": ("滞销率（{days}天无销售）", "Slow-moving rate (no sale in {days} days)"),
     "inv_turnover": ("库存周转天数", "Turnover days"),

@@ -40,11 +40,34 @@ def funnel_channels(result: FunnelByChannel | None, style: Style) -> Html:
     return table(head, rows, style)
 
 
-def funnel(steps: pd.DataFrame | None, by_channel: FunnelByChannel | None, style: Style) -> Section:
-    """The campaign funnel and the funnel by channel; without an events table a note."""
+def funnel(
+    steps: pd.DataFrame | None,
+    by_channel: FunnelByChannel | None,
+    style: Style,
+    pool: pd.DataFrame | None = None,
+) -> Section:
+    """The campaign funnel, the funnel by channel and, given ``pool`` (the extract's
+    ``preheat_pool``), how many pre-heat carters paid in the burst; without an events table a
+    note."""
     if steps is None:
         return (note(t("no_table", style.lang, table="events")),)
-    return charts.funnel(steps, style), funnel_channels(by_channel, style)
+    out: list[Any] = [charts.funnel(steps, style), funnel_channels(by_channel, style)]
+    if pool is not None and len(pool):
+        carters, converted = int(pool["carters"].iloc[0]), int(pool["converted"].iloc[0])
+        out.append(
+            note(
+                t(
+                    "funnel_pool",
+                    style.lang,
+                    carters=f"{carters:,}",
+                    converted=f"{converted:,}",
+                    rate=pct(converted / carters),
+                )
+                if carters
+                else t("funnel_pool_none", style.lang)
+            )
+        )
+    return tuple(out)
 
 
 def inventory(health: InventoryHealth | Skip | None, style: Style) -> Html:
