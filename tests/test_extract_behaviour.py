@@ -558,3 +558,11 @@ def test_the_preheat_pool_is_its_carters_and_those_who_paid_in_the_burst(behavio
     assert len(carters) > 100 and 0 < len(converted) < len(carters)  # the test can fail
     (row,) = agg.preheat_pool.to_dict("records")
     assert row == {"carters": len(carters), "converted": len(converted)}
+    # the analysis's result, as the report states it and the case record keeps it
+    from fupan.analysis.execution import preheat_pool
+
+    assert preheat_pool(agg.preheat_pool).record() == {
+        "carters": len(carters),
+        "converted": len(converted),
+        "rate": len(converted) / len(carters),
+    }

@@ -92,6 +92,12 @@ def test_case_record_is_valid_and_sealed(demo_run, tmp_path):
     assert all(h["status"] in ("met", "missed", "not_assessed") for h in record["hypotheses"])
     assert record["reproduce"].startswith("fupan run ")
     assert set(record["data"]["files"]) >= {"campaign.yaml", "orders.parquet", "events.parquet"}
+    pool = record["analyses"][
+        "preheat_pool"
+    ]  # 预热蓄水, its count checked in test_extract_behaviour
+    assert 0 < pool["converted"] < pool["carters"] and pool["rate"] == pytest.approx(
+        pool["converted"] / pool["carters"]
+    )
     tampered = tmp_path / "tampered.json"
     tampered.write_text(
         (demo_run / "case.json").read_text(encoding="utf-8").replace('"gmv": ', '"gmv": 1', 1),

@@ -12,7 +12,7 @@ from ..metrics import inventory as inv
 from ..metrics.alerts import share_anomalies
 from ..metrics.experiment import evaluate_arms
 from .anomaly_screen import MIN_ORDERS
-from .results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Table
+from .results import ABTest, FunnelByChannel, InventoryHealth, PreheatPool, ShareAlerts, Table
 
 if TYPE_CHECKING:
     from ..ingest.card import Windows
@@ -118,6 +118,18 @@ def funnel_by_channel(
     wide = table.pivot_table(index="channel", columns="step", values="users", aggfunc="sum")
     wide = wide[[s for s in fn.FUNNEL_STEPS if s in wide.columns]]
     return FunnelByChannel(wide.assign(overall=wide.iloc[:, -1] / wide.iloc[:, 0]).join(leak))
+
+
+def preheat_pool(pool: pd.DataFrame | None) -> PreheatPool | None:
+    """预热蓄水 (``None`` without events, or without a pre-heat and a burst window).
+
+    口径: customers (the behaviour log's customer keys, any channel) with an add-to-cart event on
+    a pre-heat day; of them, those with a pay event on a burst day — the extract's
+    ``preheat_pool`` (:func:`fupan.extract.behaviour.preheat_pool_sql`).
+    """
+    if pool is None or pool.empty:
+        return None
+    return PreheatPool(int(pool["carters"].iloc[0]), int(pool["converted"].iloc[0]))
 
 
 def inventory_health(

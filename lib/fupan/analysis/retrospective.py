@@ -95,6 +95,7 @@ PIPELINE: tuple[Step, ...] = (
     Step(
         "funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"
     ),
+    Step("preheat_pool", execution.preheat_pool, ("agg.preheat_pool",), record="preheat_pool"),
     analysis("inventory", execution.inventory_health, "agg.sku_daily", "agg.daily", "card.windows"),
     Step(
         "peak_hours",

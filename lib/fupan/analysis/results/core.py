@@ -136,6 +136,27 @@ class FunnelByChannel(Table):
     """Users per funnel step and channel, overall conversion and each channel's biggest leak."""
 
 
+@dataclass(frozen=True)
+class PreheatPool:
+    """预热蓄水: pre-heat carters and those of them who paid in the burst.
+
+    ``carters``: customers who added to cart on a pre-heat day (any channel); ``converted``: those
+    of them who paid on a burst day.
+    """
+
+    carters: int
+    converted: int
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the carters who paid in the burst; None without a pre-heat carter."""
+        return self.converted / self.carters if self.carters else None
+
+    def record(self) -> dict[str, Any]:
+        """The case-record form: carters, converted and their rate."""
+        return {"carters": self.carters, "converted": self.converted, "rate": self.rate}
+
+
 class DailyIndex(Table):
     """Each day's GMV as an index of the baseline's average day, by promotion day (day 0 = burst start)."""
 

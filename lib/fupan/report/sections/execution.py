@@ -7,7 +7,15 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.execution import SLOW_MOVING_DAYS, STOCKOUT_LOOKBACK_DAYS
-from ...analysis.results import ABTest, FunnelByChannel, InventoryHealth, ShareAlerts, Skip, Table
+from ...analysis.results import (
+    ABTest,
+    FunnelByChannel,
+    InventoryHealth,
+    PreheatPool,
+    ShareAlerts,
+    Skip,
+    Table,
+)
 from ...dictionary import FUNNEL_STEPS
 from ...format import Style, number, pct
 from ...i18n import kpi_name, phase_name, step_label, t
@@ -44,26 +52,24 @@ def funnel(
     steps: pd.DataFrame | None,
     by_channel: FunnelByChannel | None,
     style: Style,
-    pool: pd.DataFrame | None = None,
+    pool: PreheatPool | None = None,
 ) -> Section:
-    """The campaign funnel, the funnel by channel and, given ``pool`` (the extract's
-    ``preheat_pool``), how many pre-heat carters paid in the burst; without an events table a
-    note."""
+    """The campaign funnel, the funnel by channel and, given ``pool``, how many pre-heat carters
+    paid in the burst; without an events table a note."""
     if steps is None:
         return (note(t("no_table", style.lang, table="events")),)
     out: list[Any] = [charts.funnel(steps, style), funnel_channels(by_channel, style)]
-    if pool is not None and len(pool):
-        carters, converted = int(pool["carters"].iloc[0]), int(pool["converted"].iloc[0])
+    if pool is not None:
         out.append(
             note(
                 t(
                     "funnel_pool",
                     style.lang,
-                    carters=f"{carters:,}",
-                    converted=f"{converted:,}",
-                    rate=pct(converted / carters),
+                    carters=f"{pool.carters:,}",
+                    converted=f"{pool.converted:,}",
+                    rate=pct(pool.rate),
                 )
-                if carters
+                if pool.rate is not None
                 else t("funnel_pool_none", style.lang)
             )
         )

@@ -5,8 +5,6 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -84,7 +82,7 @@ display(*render.peak_hours(r.agg.hourly, r.peak_hours, r.card.windows, style))
 # ## 转化漏斗 Funnel
 
 # %%
-display(*render.funnel(r.funnel, r.funnel_channels, style, pool=r.agg.preheat_pool))
+display(*render.funnel(r.funnel, r.funnel_channels, style, pool=r.preheat_pool))
 
 # %% [markdown]
 # ## 库存与缺货 Stock-outs
