@@ -317,3 +317,25 @@ def test_init_takes_the_currency_and_time_zone_from_the_orders(tmp_path, kind, c
     text = (folder / "campaign.yaml").read_text(encoding="utf-8")
     if kind == "country":
         assert "most rows' Country is United Kingdom" in text
+
+
+def test_an_exports_bad_time_is_named_by_its_own_header_in_init(tmp_path):
+    """A Tmall export whose order times mix day-first and month-first dates: init names the
+    column as the export does, 订单创建时间, with the contract's order_time beside it."""
+    import pandas as pd
+
+    folder = tmp_path / "times"
+    folder.mkdir()
+    e = pd.read_csv(
+        ROOT / "tests" / "samples" / "tmall-orders.utf8bom.csv",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
+    e.loc[: len(e) // 2, "订单创建时间"] = "13/11/2025 10:00:00"  # day first
+    e.loc[len(e) // 2 + 1 :, "订单创建时间"] = "11/13/2025 10:00:00"  # month first
+    e.to_csv(folder / "订单导出.csv", index=False, encoding="utf-8-sig")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "column 订单创建时间 (order_time)" in result.stderr, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr

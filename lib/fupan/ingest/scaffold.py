@@ -417,6 +417,7 @@ def daily_gmv(
     import os
 
     from ..extract.duck import ident
+    from .readers.columns import headed
     from .readers.load import open_table
     from .validate.columns import _cast_expr, time_notation
 
@@ -445,6 +446,7 @@ def daily_gmv(
             order, meridiem, found = time_notation(opened.con, raw, "order_time", orders.file)
             if any(p.severity == "error" for p in found):
                 if problems is not None:
+                    found = headed(found, orders.file, opened.sources)
                     problems += [p for p in found if p.severity == "error"]
                 return []
         when = _cast_expr(

@@ -111,6 +111,20 @@ def apply_names(
     return problems
 
 
+def headed(problems: list[Problem], file: str, sources: dict[str, str]) -> list[Problem]:
+    """``problems``, each in a renamed column of ``file`` naming that file's own header too
+    (:attr:`Problem.header`, from ``sources`` as :func:`apply_names` fills it): an export's
+    operator knows 退款金额, not refund_amount."""
+    import dataclasses
+
+    return [
+        dataclasses.replace(p, header=sources[p.column])
+        if p.file == file and p.column in sources and not p.header
+        else p
+        for p in problems
+    ]
+
+
 #: English header names of common exports (a web shop's, UCI Online Retail's, CDNOW's), shared by
 #: the tables that have the column.
 EN: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from ...extract.duck import ddl, ident, literal
 from .. import privacy
 from ..card import CONTRACTS, CampaignCard, card_line
 from . import delimited, parquet, platforms, workbook  # noqa: F401 — the built-in registrations
-from .columns import apply_names, header_further_down, missing_columns
+from .columns import apply_names, headed, header_further_down, missing_columns
 from .files import EXCEL_ERROR_LIST, EXCEL_SCIENTIFIC, HEAD, columns_of, mismatch, problem, sniff
 from .profiles import Profile, id_sql, normalise, pinned, resolve
 from .registry import READERS, Reader, reader_for
@@ -556,6 +556,8 @@ class OpenedTable:
     relation: duckdb.DuckDBPyRelation | None
     problems: list[Problem] = field(default_factory=list)
     profile: str | None = None
+    #: each renamed contract column's header in the file (:func:`.columns.apply_names`)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def open_table(
@@ -591,17 +593,20 @@ def open_table(
     problems = read_file(con, raw, path, path.name, table, reader)
     if any(p.severity == "error" for p in problems):
         return OpenedTable(con, None, problems)
-    used, found = shape(con, raw, table, path.name, mapping or {}, profile, currency=currency)
-    problems += found
+    sources: dict[str, str] = {}
+    used, found = shape(
+        con, raw, table, path.name, mapping or {}, profile, currency=currency, sources=sources
+    )
+    problems += headed(found, path.name, sources)
     if not any(
         p.severity == "error" for p in problems
     ):  # what a spreadsheet did, as validation says
         totals = _totals_line(con, raw, path.name)
         problems += [totals] if totals is not None else _customer_id_errors(con, raw, path.name)
     if any(p.severity == "error" for p in problems):
-        return OpenedTable(con, None, problems, used.name if used else None)
+        return OpenedTable(con, None, problems, used.name if used else None, sources)
     contract = {c.name for c in CONTRACTS[table]}
     found, _ = privacy.protect(
         con, raw, contract, path.name, salt if salt is not None else privacy.load_salt()
     )
-    return OpenedTable(con, con.table(raw), problems + found, used.name if used else None)
+    return OpenedTable(con, con.table(raw), problems + found, used.name if used else None, sources)

@@ -49,6 +49,7 @@ from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
 from ..history import HISTORY_SQL, LAST_DAYS_SQL, history_warnings, partial_last_day
 from ..readers import campaign_bytes, file_sha256, load_table, open_connection
+from ..readers.columns import headed
 from ..readers.profiles import pinned
 from .columns import EXAMPLES, KEEP_ROWS, check_columns
 from .inplace import (
@@ -230,15 +231,10 @@ def _headed(
     problems: list[Problem], card: CampaignCard, sources: dict[str, dict[str, str]]
 ) -> list[Problem]:
     """``problems``, each in a renamed column of a table's file naming that file's own header
-    too (:attr:`Problem.header`): an export's operator knows 退款金额, not refund_amount."""
-    import dataclasses
-
-    by_file = {getattr(card.tables, name): cols for name, cols in sources.items() if cols}
-    out = []
-    for p in problems:
-        header = by_file.get(p.file or "", {}).get(p.column or "")
-        out.append(dataclasses.replace(p, header=header) if header and not p.header else p)
-    return out
+    too (:func:`fupan.ingest.readers.columns.headed`, table by table)."""
+    for name, cols in sources.items():
+        problems = headed(problems, getattr(card.tables, name), cols)
+    return problems
 
 
 def _load(
