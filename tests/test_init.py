@@ -77,21 +77,27 @@ def test_a_platform_export_is_read_through_its_profile(tmp_path):
     assert "buyer92391" not in text and "buyer92391" not in result.stdout + result.stderr
 
 
-def test_an_export_with_a_fault_of_its_own_is_named_by_init(tmp_path):
-    """An export with one unknown status word (5 of its lines) got a card with placeholder windows,
-    a comment saying 'no orders table or no sales' and only the four placeholder errors printed,
-    exit 0: the export's own fault surfaced only after the user filled the windows in. init now
-    prints the file's problem with its row and column, and exits 2."""
+def _tmall_export():
+    """The Tmall sample export as text, to alter before writing it into a campaign folder."""
     import pandas as pd
 
-    folder = tmp_path / "faulty"
-    folder.mkdir()
-    e = pd.read_csv(
+    return pd.read_csv(
         ROOT / "tests" / "samples" / "tmall-orders.utf8bom.csv",
         dtype=str,
         keep_default_na=False,
         encoding="utf-8-sig",
     )
+
+
+def test_an_export_with_a_fault_of_its_own_is_named_by_init(tmp_path):
+    """An export with one unknown status word (5 of its lines) got a card with placeholder windows,
+    a comment saying 'no orders table or no sales' and only the four placeholder errors printed,
+    exit 0: the export's own fault surfaced only after the user filled the windows in. init now
+    prints the file's problem with its row and column, and exits 2."""
+
+    folder = tmp_path / "faulty"
+    folder.mkdir()
+    e = _tmall_export()
     e.loc[10:14, "订单状态"] = "风控审核中"  # data rows 11–15
     e.to_csv(folder / "订单导出.csv", index=False, encoding="utf-8-sig")
     result = run_cli("init", str(folder))
@@ -322,16 +328,10 @@ def test_init_takes_the_currency_and_time_zone_from_the_orders(tmp_path, kind, c
 def test_an_exports_bad_time_is_named_by_its_own_header_in_init(tmp_path):
     """A Tmall export whose order times mix day-first and month-first dates: init names the
     column as the export does, 订单创建时间, with the contract's order_time beside it."""
-    import pandas as pd
 
     folder = tmp_path / "times"
     folder.mkdir()
-    e = pd.read_csv(
-        ROOT / "tests" / "samples" / "tmall-orders.utf8bom.csv",
-        dtype=str,
-        keep_default_na=False,
-        encoding="utf-8-sig",
-    )
+    e = _tmall_export()
     e.loc[: len(e) // 2, "订单创建时间"] = "13/11/2025 10:00:00"  # day first
     e.loc[len(e) // 2 + 1 :, "订单创建时间"] = "11/13/2025 10:00:00"  # month first
     e.to_csv(folder / "订单导出.csv", index=False, encoding="utf-8-sig")
