@@ -23,6 +23,7 @@ PostgreSQL and Spark as the other extract SQL does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -153,19 +154,23 @@ def _keys(layout: Layout) -> list[tuple[str, str | None, list[int]]]:
     ]
 
 
+def _any_bit(layout: Layout, column: str, slots: Iterable[int], bit: int) -> str:
+    """SQL true when ``bit`` is set in any of ``slots`` of the bit columns ``column`` (``{c}``
+    the column number)."""
+    masks = [0] * layout.columns
+    for i in slots:
+        c, shift = layout.place(i)
+        masks[c] |= bit << shift
+    return " OR ".join(f"({column.format(c=c)} & {m}) <> 0" for c, m in enumerate(masks) if m)
+
+
 def _sums(layout: Layout, column: str, prefix: str) -> list[str]:
     """Sums of ``n`` over the rows whose bits (``column``, ``{c}`` the column number) show each
     key of :func:`_keys` as seen and at each step: ``{prefix}{key}_{measure}``."""
     out = []
     for measure, bit in (("uv", SEEN), *((f"s_{s}", STEP_BITS[s]) for s in FUNNEL_STEPS)):
         for key, _, slots in _keys(layout):
-            masks = [0] * layout.columns
-            for i in slots:
-                c, shift = layout.place(i)
-                masks[c] |= bit << shift
-            test = " OR ".join(
-                f"({column.format(c=c)} & {m}) <> 0" for c, m in enumerate(masks) if m
-            )
+            test = _any_bit(layout, column, slots, bit)
             out.append(f"sum(CASE WHEN {test} THEN n ELSE 0 END) AS {prefix}{key}_{measure}")
     return out
 
@@ -199,12 +204,8 @@ def preheat_pool_sql(layout: Layout) -> str | None:
         return None
 
     def any_step(phase: str, step: str) -> str:
-        p = layout.phases.index(phase)
-        masks = [0] * layout.columns
-        for i in range(layout.slots):
-            c, shift = layout.place(i)
-            masks[c] |= STEP_BITS[step] << shift
-        return " OR ".join(f"(w{p}_{c} & {m}) <> 0" for c, m in enumerate(masks) if m)
+        column = f"w{layout.phases.index(phase)}_{{c}}"
+        return _any_bit(layout, column, range(layout.slots), STEP_BITS[step])
 
     carted, paid = any_step("preheat", "cart"), any_step("burst", "pay")
     return (
