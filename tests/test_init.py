@@ -339,3 +339,23 @@ def test_an_exports_bad_time_is_named_by_its_own_header_in_init(tmp_path):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "column 订单创建时间 (order_time)" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+
+
+def test_an_export_whose_every_time_is_unreadable_is_named_by_init(tmp_path):
+    """Every order time written as 11月11日 10点 (no year, an hour word): init wrote placeholder
+    windows and exited 0, and the unreadable column surfaced only once the user had filled the
+    windows in by hand. init now names the column with its rows, and exits 2."""
+
+    folder = tmp_path / "no-times"
+    folder.mkdir()
+    e = _tmall_export()
+    e["订单创建时间"] = "11月11日 10点"
+    e.to_csv(folder / "订单导出.csv", index=False, encoding="utf-8-sig")
+    result = run_cli("init", str(folder))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "无法从 订单导出.csv 推断窗口" in result.stderr
+    said = result.stderr.split("the file itself has these problems", 1)[1]
+    assert "column 订单创建时间 (order_time)" in said and "(bad_type)" in said, said[:2000]
+    assert f"{len(e)} row(s) of column order_time" in said and "'11月11日 10点'" in said
+    assert "Traceback" not in result.stderr
+    assert (folder / "campaign.yaml").is_file()

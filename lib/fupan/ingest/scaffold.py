@@ -402,6 +402,15 @@ def money_hint(con: Any, raw: str, types: dict[str, str]) -> tuple[str, str, str
     return None
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The time zone and currency ``fupan init`` reads an export's values in before there is a
+    card (validation's :class:`~fupan.ingest.validate.columns.Reading`)."""
+
+    timezone: str
+    currency: str
+
+
 def daily_gmv(
     folder: Path,
     orders: Recognised,
@@ -419,7 +428,7 @@ def daily_gmv(
     from ..extract.duck import ident
     from .readers.columns import headed
     from .readers.load import open_table
-    from .validate.columns import _cast_expr, time_notation
+    from .validate.columns import _cast_expr, check_columns, time_notation
 
     opened = open_table(
         Path(folder) / orders.file,
@@ -462,6 +471,16 @@ def daily_gmv(
             f"SELECT CAST({when} AS DATE) AS d, sum({paid}) FROM {raw} "
             f"WHERE {kept} AND {when} IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall()
+        if not rows and problems is not None:
+            # no line with a time (or an amount) that reads: say why now, with validation's own
+            # checks of the two columns — not after the user has filled the windows in by hand
+            money = hints.get("money") if hints is not None else None
+            reading = Reading(money[1] if money else "UTC", money[0] if money else "CNY")
+            found, _ = check_columns(
+                opened.con, "orders", orders.file, reading, only=("order_time", "paid_amount")
+            )
+            found = headed(found, orders.file, opened.sources)
+            problems += [p for p in found if p.severity == "error"]
         return [(d, float(g or 0.0)) for d, g in rows]
     finally:
         opened.con.close()

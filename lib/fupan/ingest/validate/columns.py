@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -557,25 +558,37 @@ def _chinese_words_hint(
     )
 
 
+class Reading(Protocol):
+    """What reading a table's values takes from the card: its time zone and currency (a
+    :class:`CampaignCard`, or ``fupan init``'s guess before there is a card)."""
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def currency(self) -> str: ...
+
+
 def check_columns(
     con: duckdb.DuckDBPyConnection,
     name: str,
     filename: str,
-    card: CampaignCard,
+    card: CampaignCard | Reading,
     complete: Collection[str] = (),
     scaled: Collection[str] = (),
+    only: Collection[str] | None = None,
 ) -> tuple[list[Problem], dict[str, str]]:
     """Type/range/allowed-value checks per contract column; returns problems and cast expressions.
 
     ``complete``: columns known to have a value on every row (a pseudonymised id whose distinct
     values held no NULL or blank one) — their check for empty values is not run row by row (at
-    67M events it cost 1.5 s of trimming every id)."""
+    67M events it cost 1.5 s of trimming every id). ``only``: check these columns alone."""
     raw = f"raw_{name}"
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     sheet = Path(filename).suffix.lower() in SHEETS
     problems, exprs, texts, pending = [], {}, {}, []
     for col in CONTRACTS[name]:
-        if col.name not in types:
+        if col.name not in types or (only is not None and col.name not in only):
             continue
         order, meridiem = None, False
         if col.kind in ("timestamp", "date") and types[col.name] == "VARCHAR":
@@ -616,7 +629,7 @@ def check_columns(
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
         wan = [p[0].name for p, n in zip(pending, counts, strict=True) if p[1] == SCALED and n]
         if wan:
-            return check_columns(con, name, filename, card, complete, [*scaled, *wan])
+            return check_columns(con, name, filename, card, complete, [*scaled, *wan], only)
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
             if code == SCALED:
                 continue
