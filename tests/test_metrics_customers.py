@@ -18,6 +18,7 @@ from fupan.metrics.customers import (
     SEGMENTS,
     BuyerRate,
     RepeatRate,
+    buyer_mix,
     classify_customers,
     cohort_counts,
     cohort_matrix,
@@ -599,3 +600,69 @@ def test_cohort_matrix_equals_a_naive_loop(rows, freq, grid):
             else:
                 assert math.isnan(value), (c, n)  # beyond the last observed period
     assert (matrix[0] == 1.0).all()
+
+
+# ---------------------------------------------------------------- buyer mix and reactivation
+
+# window 2025-07-01 .. 2025-07-10, dormant after 180 days: a latest order on or before
+# 2025-07-01 − 180 days = 2025-01-02 makes a customer dormant when the window opens
+MIX = frame(
+    [
+        ("old", "2024-12-01 10:00", 99.0),  # history starts here: 212 days before the window
+        ("old", "2025-01-02 23:00", 9.0),  # latest before: exactly 180 days → dormant
+        ("old", "2025-07-03 12:00", 59.0),  # … and bought in the window: reactivated, gmv 60
+        ("act", "2025-01-03 09:00", 9.0),  # 179 days before: not dormant
+        ("act", "2025-07-01 00:00", 19.0),  # returning, gmv 20
+        ("act", "2025-07-10 23:59", 29.0),  # returning, gmv 30 (last day, inclusive)
+        ("new", "2025-07-05 08:00", 39.0),  # first order ever in the window: new, gmv 40
+        ("nap", "2024-12-15 08:00", 9.0),  # dormant, no order in the window: in the pool only
+        ("nap", "2025-07-11 00:00", 9.0),  # the day after the window: not counted
+    ]
+)
+
+
+def test_buyer_mix_by_hand():
+    m = buyer_mix(MIX.sample(frac=1, random_state=3), "2025-07-01", "2025-07-10")  # any order
+    t = m.table
+    assert list(t.index) == ["new", "returning", "reactivated"]
+    assert t["buyers"].tolist() == [1, 1, 1]
+    assert t["orders"].tolist() == [1, 2, 1]
+    assert t["gmv"].tolist() == [40.0, 50.0, 60.0]
+    assert t["gmv_share"].tolist() == pytest.approx([40 / 150, 50 / 150, 60 / 150])
+    assert t["aov"].tolist() == [40.0, 25.0, 60.0]
+    assert t["aov_buyer"].tolist() == [40.0, 50.0, 60.0]  # act: two orders, 50 in all
+    assert (m.dormant, m.reactivated, m.dormant_days) == (2, 1, 180)  # old and nap asleep
+    assert m.rate == 0.5
+    assert m.history_start == pd.Timestamp("2024-12-01")
+
+
+def test_buyer_mix_sorted_and_unsorted_agree():
+    """The run-reading path (customer-then-time order) and the group-by path give one answer."""
+    sorted_ = MIX.sort_values(["user_id", "order_ts"], ignore_index=True)
+    coded = sorted_.assign(user_id=pd.factorize(sorted_["user_id"], sort=True)[0])
+    a = buyer_mix(coded, "2025-07-01", "2025-07-10")
+    b = buyer_mix(MIX.iloc[::-1], "2025-07-01", "2025-07-10")
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert (a.dormant, a.reactivated) == (b.dormant, b.reactivated) == (2, 1)
+
+
+def test_buyer_mix_with_a_short_history_does_not_measure_reactivation():
+    """Orders from 2025-01-05 only: 177 days before the window, nobody can have slept 180 days —
+    no pool, no rate (not a 0), and every earlier buyer is returning."""
+    late = MIX[MIX["order_ts"] >= "2025-01-03"]
+    m = buyer_mix(late, "2025-07-01", "2025-07-10")
+    assert (m.dormant, m.reactivated, m.rate) == (None, None, None)
+    assert list(m.table.index) == ["new", "returning"]
+    assert m.table["buyers"].tolist() == [2, 1]  # old is new here: its earlier orders are gone
+    # with 170-day dormancy the same history is long enough: act (179 days) is asleep too
+    m = buyer_mix(late, "2025-07-01", "2025-07-10", dormant_days=170)
+    assert (m.dormant, m.reactivated) == (1, 1)
+
+
+def test_buyer_mix_rejects_bad_input():
+    with pytest.raises(ValueError, match="gmv"):
+        buyer_mix(MIX.drop(columns="gmv"), "2025-07-01", "2025-07-10")
+    with pytest.raises(ValueError, match="dormant_days"):
+        buyer_mix(MIX, "2025-07-01", "2025-07-10", dormant_days=0)
+    with pytest.raises(ValueError, match="before it starts"):
+        buyer_mix(MIX, "2025-07-10", "2025-07-01")

@@ -15,6 +15,7 @@ import pytest
 
 from fupan.metrics.customers import (
     SEGMENTS,
+    buyer_mix,
     cohort_counts,
     cohort_matrix,
     repeat_rate,
@@ -121,3 +122,35 @@ def test_repeat_rate_equals_brute_force(orders: pd.DataFrame, k: int) -> None:
     assert (got.n_eligible, got.n_repeat) == (eligible, repeaters)
     assert got.n_censored == N_CUSTOMERS_CLEAN - eligible
     assert got.rate == repeaters / eligible
+
+
+def test_buyer_mix_equals_a_per_customer_loop(orders: pd.DataFrame) -> None:
+    """November 2011 (the data's busiest month): new, returning and reactivated buyers, their
+    orders and GMV, and the dormant pool, recounted customer by customer in plain Python."""
+    lo, hi = pd.Timestamp("2011-11-01"), pd.Timestamp("2011-12-01")
+    asleep_before = lo - pd.Timedelta(days=179)  # latest order's day ≤ start − 180 days
+    latest: dict[str, pd.Timestamp] = {}
+    for user, ts in zip(orders["user_id"], orders["order_ts"], strict=True):
+        if ts < lo and (user not in latest or ts > latest[user]):
+            latest[user] = ts
+    dormant = {u for u, ts in latest.items() if ts < asleep_before}
+    buyers: dict[str, set] = defaultdict(set)
+    n_orders: dict[str, int] = defaultdict(int)
+    gmv: dict[str, float] = defaultdict(float)
+    for user, ts, g in zip(orders["user_id"], orders["order_ts"], orders["gmv"], strict=True):
+        if lo <= ts < hi:
+            kind = (
+                "new" if user not in latest else "reactivated" if user in dormant else "returning"
+            )
+            buyers[kind].add(user)
+            n_orders[kind] += 1
+            gmv[kind] += g
+    m = buyer_mix(orders, "2011-11-01", "2011-11-30")
+    t = m.table
+    for kind in ("new", "returning", "reactivated"):
+        assert t.at[kind, "buyers"] == len(buyers[kind])
+        assert t.at[kind, "orders"] == n_orders[kind]
+        assert t.at[kind, "gmv"] == pytest.approx(gmv[kind], rel=1e-12)
+    assert m.dormant == len(dormant) and m.reactivated == len(buyers["reactivated"])
+    assert 0 < m.reactivated < m.dormant  # the real data has both: a rate that is neither 0 nor 1
+    print(t, m.dormant, m.reactivated, m.rate)

@@ -83,6 +83,43 @@ def test_case_kpis_equal_an_independent_pandas_computation(demo_run, demo_dir, w
         assert got[key] == pytest.approx(truth[key], rel=1e-9), key
 
 
+def test_audiences_equal_a_plain_pandas_recount(demo_run, demo_dir):
+    """新老客与沉睡唤醒 in case.json against the raw files: each campaign buyer is new (no order
+    before the campaign), reactivated (latest earlier order ≥ 180 days before it) or returning;
+    the dormant pool counts every customer asleep when it opened."""
+    card = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))
+    lo = pd.Timestamp(card["windows"]["preheat"][0])
+    hi = pd.Timestamp(card["windows"]["post"][1]) + pd.Timedelta(days=1)
+    lines = pd.read_parquet(demo_dir / "orders.parquet")
+    lines = lines[lines.status != "cancelled"]
+    orders = lines.groupby("order_id").agg(
+        user=("user_id", "first"), ts=("order_time", "min"), gmv=("paid_amount", "sum")
+    )
+    latest = orders[orders.ts < lo].groupby("user").ts.max()
+    asleep = latest[latest.dt.normalize() <= lo - pd.Timedelta(days=180)].index
+    inside = orders[(orders.ts >= lo) & (orders.ts < hi)]
+    kind = pd.Series("returning", index=inside.index)
+    kind[~inside.user.isin(latest.index)] = "new"
+    kind[inside.user.isin(asleep)] = "reactivated"
+    got = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))["analyses"]
+    a = got["audiences"]
+    assert a["window"] == [str(lo.date()), str((hi - pd.Timedelta(days=1)).date())]
+    for name in ("new", "returning", "reactivated"):
+        mine = inside[kind == name]
+        row = a["audiences"][name]
+        assert row["buyers"] == mine.user.nunique(), name
+        assert row["orders"] == len(mine), name
+        assert row["gmv"] == pytest.approx(mine.gmv.sum(), rel=1e-9), name
+        assert row["aov"] == pytest.approx(mine.gmv.sum() / len(mine), rel=1e-9), name
+        assert row["aov_buyer"] == pytest.approx(mine.gmv.sum() / mine.user.nunique(), rel=1e-9), (
+            name
+        )
+    assert a["dormant"] == len(asleep) and a["reactivated"] == inside.user.isin(asleep).pipe(
+        lambda m: inside.user[m].nunique()
+    )
+    assert 0 < a["reactivation_rate"] < 1
+
+
 def test_case_record_is_valid_and_sealed(demo_run, tmp_path):
     record = read_record(demo_run / "case.json")
     assert record["case_id"] == "2025-d11-beauty"

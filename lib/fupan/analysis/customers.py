@@ -14,7 +14,7 @@ from ..i18n import Localized, both, join, t
 from ..ingest.history import BASELINE_HISTORY_DAYS
 from ..metrics import customers as cu
 from ..metrics.lifetime import value_by_cohort
-from .results import CustomerAnalysis, CustomerValue
+from .results import Audiences, CustomerAnalysis, CustomerValue
 
 if TYPE_CHECKING:
     from ..ingest.card import Windows
@@ -55,6 +55,18 @@ def customer_cohorts(customer_orders: pd.DataFrame, windows: Windows) -> Cohorts
         ].index,
         "campaign_returning": pd.Index(in_camp).difference(new_camp),
     }
+
+
+def audiences(customer_orders: pd.DataFrame, windows: Windows) -> Audiences:
+    """The campaign window's buyers as new, returning and reactivated (沉睡唤醒).
+
+    With the dormant pool when the campaign opened. 口径: :func:`fupan.metrics.customers.buyer_mix` over the campaign window (the first day of
+    preheat or burst to the last of burst or post), dormant after
+    :data:`~fupan.metrics.customers.DORMANT_DAYS` days without an order.
+    """
+    camp = windows.campaign
+    o = customer_orders.rename(columns={"user_key": "user_id"})
+    return Audiences(cu.buyer_mix(o, camp.start, camp.end), camp.start, camp.end)
 
 
 def customer_value(

@@ -92,6 +92,7 @@ PIPELINE: tuple[Step, ...] = (
         "cohorts",
         "card.windows",
     ),
+    analysis("audiences", customers.audiences, "agg.customer_orders", "card.windows"),
     Step(
         "funnel_channels", execution.funnel_by_channel, ("agg.funnel",), record="funnel_by_channel"
     ),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .html import Html, Section, environment, fragment, note
 from .sections.anomalies import day_anomalies
 from .sections.card import background, definitions, lessons, share_safe_notice, strategy, warnings
-from .sections.customers import customer_value, new_customer_quality, rfm, rfm_table
+from .sections.customers import audiences, customer_value, new_customer_quality, rfm, rfm_table
 from .sections.execution import (
     ab_test,
     alerts,
@@ -50,6 +50,7 @@ __all__ = [
     "Section",
     "ab_test",
     "alerts",
+    "audiences",
     "background",
     "benchmark_part",
     "carried_closed",

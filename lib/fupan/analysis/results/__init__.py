@@ -20,6 +20,7 @@ from . import ops as ops  # P&L, presale, live, products, ads, pacing (issue 13)
 from .core import (
     ABTest,
     AnomalyParams,
+    Audiences,
     CustomerAnalysis,
     CustomerValue,
     DailyIndex,
@@ -51,6 +52,7 @@ from .impact import (
 __all__ = [
     "ABTest",
     "AnomalyParams",
+    "Audiences",
     "ControlAnalysis",
     "CustomerAnalysis",
     "CustomerValue",

@@ -14,11 +14,13 @@ import pandas as pd
 from ...i18n import pick, t
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ...extract.aggregates import Aggregates
     from ...format import Style
     from ...ingest.card import CampaignCard
     from ...ingest.validate import Campaign
-    from ...metrics.customers import BuyerRate, NewCustomerQuality
+    from ...metrics.customers import BuyerMix, BuyerRate, NewCustomerQuality
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,31 @@ class Table:
 
 class FunnelByChannel(Table):
     """Users per funnel step and channel, overall conversion and each channel's biggest leak."""
+
+
+@dataclass(frozen=True)
+class Audiences:
+    """新老客结构与沉睡唤醒: the campaign's buyers by their history, and the dormant woken.
+
+    ``mix``: :func:`fupan.metrics.customers.buyer_mix` over the campaign window ``start`` …
+    ``end`` (its 口径: new, returning, reactivated; the dormant pool and 唤醒率).
+    """
+
+    mix: BuyerMix
+    start: dt.date
+    end: dt.date
+
+    def record(self) -> dict[str, Any]:
+        """The case-record form: the window, each audience's row, the dormant pool and its rate."""
+        m = self.mix
+        return {
+            "window": [self.start.isoformat(), self.end.isoformat()],
+            "audiences": by_index(m.table),
+            "dormant_days": m.dormant_days,
+            "dormant": m.dormant,
+            "reactivated": m.reactivated,
+            "reactivation_rate": m.rate,
+        }
 
 
 @dataclass(frozen=True)

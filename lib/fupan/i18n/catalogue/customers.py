@@ -39,6 +39,37 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "。观察期未满 k 天的客户不计入。",
         ". Customers not yet observed for k days are left out.",
     ),
+    "aud_audience": ("人群", "Audience"),
+    "aud_new": ("新客", "New"),
+    "aud_returning": ("老客", "Returning"),
+    "aud_reactivated": ("唤醒老客（沉睡≥{days}天）", "Reactivated (dormant ≥ {days} days)"),
+    "aud_buyers": ("买家", "Buyers"),
+    "aud_buyer_share": ("买家占比", "Share of buyers"),
+    "aud_orders": ("订单", "Orders"),
+    "aud_gmv_share": ("GMV占比", "Share of GMV"),
+    "aud_reactivation": (
+        "活动开始时沉睡（最近一单在 {days} 天以前）的老客 {dormant} 人，其中 {reactivated} 人在活动期回购：唤醒率 {rate}。",
+        "{dormant} customers were dormant when the campaign opened (latest order {days} or more "
+        "days before); {reactivated} of them bought in the campaign: a reactivation rate of {rate}.",
+    ),
+    "aud_no_dormant": (
+        "活动开始时没有沉睡 {days} 天以上的老客，唤醒率无从计算。",
+        "No customer had been dormant for {days} days when the campaign opened: no reactivation "
+        "rate to give.",
+    ),
+    "aud_not_measured": (
+        "订单历史从 {start} 开始，距活动开始不足 {days} 天：还没有客户能沉睡这么久，沉睡唤醒未测量，之前买过的买家都算老客。",
+        "The order history starts on {start}, less than {days} days before the campaign: no "
+        "customer could have been dormant that long, so reactivation is not measured and every "
+        "earlier buyer counts as returning.",
+    ),
+    "aud_koujing": (
+        " 口径：活动期 {start} 至 {end} 的买家；新客 = 此前从未下单，唤醒 = 此前最近一单距活动开始 ≥{days} 天，其余为老客；GMV 为实付（退款前），笔单价 = GMV / 订单数，客单价 = GMV / 买家数。",
+        " Definitions: buyers of the campaign, {start} to {end}; new = no order before it, "
+        "reactivated = latest earlier order {days} or more days before its start, the rest "
+        "returning; GMV is paid before refunds, average order value = GMV / orders, GMV per "
+        "buyer = GMV / buyers.",
+    ),
     "rfm_segment": ("分层", "Segment"),
     "rfm_customers": ("客户数", "Customers"),
     "rfm_recency": ("R（天）", "R (days)"),

@@ -8,9 +8,9 @@ from typing import Any
 from markupsafe import Markup
 
 from ...analysis.findings import REPEAT_ALPHA
-from ...analysis.results import CustomerAnalysis, CustomerValue, Skip
+from ...analysis.results import Audiences, CustomerAnalysis, CustomerValue, Skip
 from ...format import Style, number, pct
-from ...i18n import CATALOGUE, pick, t
+from ...i18n import CATALOGUE, kpi_name, pick, t
 from .. import charts
 from ..html import Html, Section, fragment, note
 
@@ -58,6 +58,53 @@ def new_customer_quality(c: CustomerAnalysis | Skip, style: Style) -> Html:
     return fragment(
         "new_customer_quality", style, c=c, header=header, rows=rows, alpha=REPEAT_ALPHA
     )
+
+
+def audiences(a: Audiences | Skip, style: Style) -> Html:
+    """新老客结构与沉睡唤醒: buyers, orders, GMV and its share, and AOV of the campaign's new,
+    returning and reactivated buyers; the dormant pool and how many of it bought, or why that was
+    not measured."""
+    if isinstance(a, Skip):
+        return note(a.text(style.lang))
+    lang, m = style.lang, a.mix
+    buyers = m.table["buyers"].sum()
+    rows = [
+        [
+            t(f"aud_{k}", lang, days=m.dormant_days),
+            f"{int(r.buyers):,}",
+            pct(r.buyers / buyers if buyers else float("nan")),
+            f"{int(r.orders):,}",
+            style.money(r.gmv),
+            pct(r.gmv_share),
+            style.money(r.aov, digits=0),
+            style.money(r.aov_buyer, digits=0),
+        ]
+        for k, r in m.table.iterrows()
+    ]
+    header = [
+        t("aud_audience", lang),
+        t("aud_buyers", lang),
+        t("aud_buyer_share", lang),
+        t("aud_orders", lang),
+        "GMV",
+        t("aud_gmv_share", lang),
+        kpi_name("aov", lang),
+        kpi_name("aov_buyer", lang),
+    ]
+    if m.dormant is None:
+        said = t("aud_not_measured", lang, start=m.history_start.date(), days=m.dormant_days)
+    elif not m.dormant:
+        said = t("aud_no_dormant", lang, days=m.dormant_days)
+    else:
+        said = t(
+            "aud_reactivation",
+            lang,
+            days=m.dormant_days,
+            dormant=f"{m.dormant:,}",
+            reactivated=f"{m.reactivated or 0:,}",
+            rate=pct(m.rate),
+        )
+    return fragment("audiences", style, header=header, rows=rows, said=said, a=a)
 
 
 def rfm_table(c: CustomerAnalysis, style: Style) -> Html:

@@ -153,6 +153,12 @@ display(render.ltv_cac(r.ltv_cac, style))
 display(render.new_customer_quality(r.customers, style))
 
 # %% [markdown]
+# ## 新老客与沉睡唤醒 New, returning and reactivated buyers
+
+# %%
+display(render.audiences(r.audiences, style))
+
+# %% [markdown]
 # ## 原因分析：GMV 变化拆解 Causes: what moved daily GMV
 
 # %%
