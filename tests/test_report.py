@@ -120,6 +120,46 @@ def test_audiences_equal_a_plain_pandas_recount(demo_run, demo_dir):
     assert 0 < a["reactivation_rate"] < 1
 
 
+def test_year_on_year_equals_a_plain_pandas_recount(demo_run, demo_dir):
+    """同比 in case.json: the demo is a Double 11, so last year's days are the same dates; each
+    year's GMV, orders and buyers recounted from the raw order lines, and this year's equal to
+    the campaign's and burst's KPIs."""
+    card = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))
+    assert card["festival"] == "double11"
+    lines = pd.read_parquet(demo_dir / "orders.parquet")
+    lines = lines[lines.status != "cancelled"]
+    orders = lines.groupby("order_id").agg(
+        user=("user_id", "first"), ts=("order_time", "min"), gmv=("paid_amount", "sum")
+    )
+    record = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))
+    yoy = record["analyses"]["year_on_year"]
+    assert yoy["same_weekdays"] is False
+    spans = {
+        "campaign": (card["windows"]["preheat"][0], card["windows"]["post"][1]),
+        "burst": tuple(card["windows"]["burst"]),
+    }
+    for name, (start, end) in spans.items():
+        got = yoy["windows"][name]
+        ly = (str(start).replace("2025", "2024"), str(end).replace("2025", "2024"))
+        assert (got["start"], got["end"], got["ly_start"], got["ly_end"]) == (
+            str(start),
+            str(end),
+            *ly,
+        )
+        assert got["measured"] is True
+        for suffix, (lo, hi) in (("", (start, end)), ("_ly", ly)):
+            w = orders[
+                (orders.ts >= pd.Timestamp(lo))
+                & (orders.ts < pd.Timestamp(hi) + pd.Timedelta(days=1))
+            ]
+            assert got[f"gmv{suffix}"] == pytest.approx(w.gmv.sum(), rel=1e-9), (name, suffix)
+            assert got[f"orders{suffix}"] == len(w) and got[f"buyers{suffix}"] == w.user.nunique()
+        kpi = record["kpis"][name]
+        assert (got["orders"], got["buyers"]) == (kpi["orders"], kpi["buyers"])
+        assert got["gmv"] == pytest.approx(kpi["gmv"], rel=1e-9)
+        assert got["gmv_growth"] == pytest.approx(got["gmv"] / got["gmv_ly"] - 1)
+
+
 def test_case_record_is_valid_and_sealed(demo_run, tmp_path):
     record = read_record(demo_run / "case.json")
     assert record["case_id"] == "2025-d11-beauty"

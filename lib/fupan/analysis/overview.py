@@ -16,7 +16,8 @@ from ..metrics.benchmark import daily_gmv_index
 from ..metrics.decompose import decompose_gmv_change
 from ..metrics.funnel import window_funnel
 from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
-from .results import DailyIndex, Decomposition, RefundMaturity
+from ..metrics.yoy import year_on_year as _year_on_year
+from .results import DailyIndex, Decomposition, RefundMaturity, YearOnYearAnalysis
 
 if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
@@ -173,3 +174,17 @@ def daily_index(daily: pd.DataFrame, kpis: pd.DataFrame, windows: Windows) -> Da
     if not (np.isfinite(base) and base > 0) or daily.empty:
         return None
     return DailyIndex(daily_gmv_index(daily, base, windows.burst.start))
+
+
+def year_on_year(customer_orders: pd.DataFrame, card: CampaignCard) -> YearOnYearAnalysis:
+    """同比: the campaign, and its burst when the campaign is longer, against last year's days.
+
+    From the extract's per-order log. 口径: :func:`fupan.metrics.yoy.year_on_year` — the same calendar dates for a dated festival
+    (双11, 618 …), else 52 weeks earlier; both years counted from the same orders.
+    """
+    w = card.windows
+    windows = {"campaign": (w.campaign.start, w.campaign.end)}
+    if (w.burst.start, w.burst.end) != windows["campaign"]:
+        windows["burst"] = (w.burst.start, w.burst.end)
+    o = customer_orders.rename(columns={"user_key": "user_id"})
+    return YearOnYearAnalysis(_year_on_year(o, windows, card.festival))

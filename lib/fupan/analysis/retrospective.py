@@ -110,6 +110,7 @@ PIPELINE: tuple[Step, ...] = (
         ("agg.daily", "kpis", "card.windows"),
         record="daily_gmv_index",
     ),
+    analysis("year_on_year", overview.year_on_year, "agg.customer_orders", "card"),
     analysis("lift", impact.lift_analysis, "agg.history", "card.windows", "kpis"),
     analysis(
         "margin", impact.margin_analysis, "campaign", "agg.sku_window", "kpis", "lift", "channels"

@@ -25,7 +25,7 @@ from .sections.execution import (
     spend,
     stockouts,
 )
-from .sections.impact import controls, lift, lift_section, ltv_cac, margin_roi
+from .sections.impact import controls, lift, lift_section, ltv_cac, margin_roi, year_on_year
 from .sections.kpis import (
     CARD_KPIS,
     WINDOW_KPIS,
@@ -91,4 +91,5 @@ __all__ = [
     "targets_table",
     "warnings",
     "window_table",
+    "year_on_year",
 ]

@@ -36,6 +36,7 @@ from .core import (
     ShareAlerts,
     Skip,
     Table,
+    YearOnYearAnalysis,
 )
 from .impact import (
     ControlAnalysis,
@@ -77,4 +78,5 @@ __all__ = [
     "ShareAlerts",
     "Skip",
     "Table",
+    "YearOnYearAnalysis",
 ]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ...ingest.card import CampaignCard
     from ...ingest.validate import Campaign
     from ...metrics.customers import BuyerMix, BuyerRate, NewCustomerQuality
+    from ...metrics.yoy import YearOnYear
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,28 @@ class Audiences:
             "dormant": m.dormant,
             "reactivated": m.reactivated,
             "reactivation_rate": m.rate,
+        }
+
+
+@dataclass(frozen=True)
+class YearOnYearAnalysis:
+    """同比: the campaign and its burst against the same days last year.
+
+    ``yoy``: :func:`fupan.metrics.yoy.year_on_year` (its 口径: which days are last year's, when
+    last year counts as measured).
+    """
+
+    yoy: YearOnYear
+
+    def record(self) -> dict[str, Any]:
+        """The case-record form: which days last year are, and each window's figures."""
+        table = self.yoy.table.copy()
+        for c in ("start", "end", "ly_start", "ly_end"):
+            table[c] = [d.isoformat() for d in table[c]]
+        return {
+            "same_weekdays": not self.yoy.calendar,
+            "history_start": self.yoy.history_start.date().isoformat(),
+            "windows": by_index(table),
         }
 
 

@@ -3,6 +3,38 @@
 from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
+    "yoy_measure": ("指标", "Measure"),
+    "yoy_last": ("去年同期", "Same days last year"),
+    "yoy_growth": ("同比", "Change"),
+    "yoy_sep": ("；", "; "),
+    "yoy_end": ("。", "."),
+    "yoy_days": (
+        "{window} {start} 至 {end} 对比去年 {ly_start} 至 {ly_end}",
+        "{window} {start} to {end} against {ly_start} to {ly_end}",
+    ),
+    "yoy_rule_calendar": (
+        "去年同期取同一日历日期（大促按日期举办）。",
+        "Last year's days are the same calendar dates (the festival falls on a date).",
+    ),
+    "yoy_rule_weeks": (
+        "去年同期取 52 周前的同一星期几（活动不按固定日期举办）。",
+        "Last year's days are 52 weeks earlier, on the same weekdays (the event has no fixed date).",
+    ),
+    "yoy_not_measured": (
+        "订单历史从 {start} 开始，覆盖不到去年同期：同比未测量。",
+        "The order history starts on {start}, after last year's days began: no year-on-year "
+        "comparison.",
+    ),
+    "yoy_partly_measured": (
+        "订单历史从 {start} 开始，只覆盖上表所列窗口的去年同期。",
+        "The order history starts on {start}: only the windows above reach back to last year.",
+    ),
+    "yoy_caveat": (
+        "两年按同一口径从同一份订单计算（未取消订单，GMV 为实付、退款前，按下单时间）。同比包含店铺自身的增长与大盘变化，不等于活动带来的增量；增量见下一节。",
+        "Both years are counted alike from the same orders (not cancelled; GMV paid before "
+        "refunds, by order time). The change includes the shop's own growth and the market's, "
+        "so it is not the campaign's increment: that is the next section.",
+    ),
     "lift_skipped": (
         "反事实增量分析未做：{reason}。",
         "The counterfactual lift analysis was not run: {reason}.",

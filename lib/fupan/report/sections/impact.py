@@ -9,9 +9,17 @@ import numpy as np
 
 from ...analysis.findings import BREAK_EVEN_ROI
 from ...analysis.impact import LTV_CAC_TARGET, LTV_FIRST_DAYS
-from ...analysis.results import ControlAnalysis, LiftAnalysis, LtvCac, MarginAnalysis, Skip
+from ...analysis.results import (
+    ControlAnalysis,
+    LiftAnalysis,
+    LtvCac,
+    MarginAnalysis,
+    Skip,
+    YearOnYearAnalysis,
+)
 from ...format import Style, number, pct, signed
-from ...i18n import join, phase_name, phase_span, t
+from ...i18n import join, kpi_name, phase_name, phase_span, t
+from ...metrics.yoy import MEASURES as YOY_MEASURES
 from .. import charts
 from ..html import Html, Section, bold, fragment, note, significance
 from .notes import skipped_note
@@ -295,3 +303,59 @@ def ltv_cac(x: LtvCac | Skip | None, style: Style) -> Html:
     return fragment(
         "ltv_cac", style, x=x, target=LTV_CAC_TARGET, days=LTV_FIRST_DAYS, weeks=x.horizon_weeks
     )
+
+
+def _growth(x: float) -> str:
+    """``+12.3%`` / ``-4.0%``; ``—`` when not a number (not measured, or nothing last year)."""
+    return "—" if x is None or not np.isfinite(x) else f"{x:+.1%}"
+
+
+def year_on_year(a: YearOnYearAnalysis | Skip, style: Style) -> Html:
+    """同比: GMV, orders, buyers, 笔单价 and 客单价 of the campaign (and its burst) beside the
+    same days last year and the growth; which days those are; why last year was not measured
+    where it was not."""
+    if isinstance(a, Skip):
+        return note(a.text(style.lang))
+    lang, y = style.lang, a.yoy
+    tab = y.table
+    said = [
+        t(
+            "yoy_days",
+            lang,
+            window=phase_name(str(name), lang),
+            start=r.start,
+            end=r.end,
+            ly_start=r.ly_start,
+            ly_end=r.ly_end,
+        )
+        for name, r in tab.iterrows()
+    ]
+    rule = t("yoy_rule_calendar" if y.calendar else "yoy_rule_weeks", lang)
+    measured = tab[tab.measured.astype(bool)]
+    if measured.empty:
+        return note(
+            t("yoy_not_measured", lang, start=y.history_start.date())
+            + " "
+            + t("yoy_sep", lang).join(said)
+            + t("yoy_end", lang)
+        )
+    header = [t("yoy_measure", lang)]
+    for name in measured.index:
+        header += [phase_name(str(name), lang), t("yoy_last", lang), t("yoy_growth", lang)]
+    rows = []
+
+    def shown(m: str, v: float) -> str:  # GMV in 万 with a decimal, prices whole, counts whole
+        if m == "gmv":
+            return style.money(v)
+        return style.money(v, digits=0) if m in ("aov", "aov_buyer") else number(v)
+
+    for m in YOY_MEASURES:
+        cells = [kpi_name(m, lang)]
+        for _, r in measured.iterrows():
+            cells += [shown(m, r[m]), shown(m, r[f"{m}_ly"]), _growth(r[f"{m}_growth"])]
+        rows.append(cells)
+    notes = [t("yoy_sep", lang).join(said) + t("yoy_end", lang), rule]
+    if len(measured) < len(tab):
+        notes.append(t("yoy_partly_measured", lang, start=y.history_start.date()))
+    notes.append(t("yoy_caveat", lang))
+    return fragment("year_on_year", style, header=header, rows=rows, notes=notes)

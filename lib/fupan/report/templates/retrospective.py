@@ -134,6 +134,12 @@ display(ops_sections.pnl(r.pnl, style))
 
 # %% [markdown]
 # # 结果 · 结果对比与原因分析 Results and causes
+# ## 同比：去年同期 Year on year: the same days last year
+
+# %%
+display(render.year_on_year(r.year_on_year, style))
+
+# %% [markdown]
 # ## 增量、透支与长尾 Incremental lift, pull-forward and halo
 
 # %%
