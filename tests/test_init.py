@@ -34,6 +34,15 @@ def test_suggested_windows_by_hand():
     assert w.median_gmv == 100.0 and w.best_gmv == 400.0
     assert w.baseline == (D(2025, 1, 1), D(2025, 1, 16))  # ends 14 days before the burst's eve
     assert w.dip == (D(2025, 2, 3), D(2025, 2, 16))  # 14 days, as far as the data go (02-19)
+    # the same series with its best day on 11-11: the burst ends there, the 300 after it is 返场
+    first = D(2025, 10, 11)
+    days = [(first + dt.timedelta(days=i), g) for i, g in enumerate(gmv)]
+    w = suggest_windows(days)
+    assert w is not None and w.best_day == D(2025, 11, 11)
+    assert w.burst == (D(2025, 11, 10), D(2025, 11, 11)) and w.dip == (
+        D(2025, 11, 12),
+        D(2025, 11, 25),
+    )
     # a day with no sales counts as 0, and nothing sold at all suggests nothing
     assert suggest_windows([(first, 0.0)]) is None
     assert suggest_windows([]) is None

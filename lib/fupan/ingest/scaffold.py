@@ -42,6 +42,9 @@ TABLE_ORDER = (
 PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}
 #: A burst day sells at least this many times the median day.
 BURST_FACTOR = 2.0
+#: The days platform festivals are held on (双11, 618, 双12): a burst whose best day is one of them
+#: ends on it — the days after are 返场 (post), however well they sell.
+FESTIVAL_DAYS = frozenset({(11, 11), (6, 18), (12, 12)})
 #: The longest burst suggested, in days on each side of the best day.
 BURST_REACH = 14
 #: Days of baseline suggested, ending this many days before the burst.
@@ -209,7 +212,8 @@ def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
     """Phases from ``daily`` (date, GMV) — days without sales count as 0 — or None without sales.
 
     Burst: the best day and the days next to it (up to :data:`BURST_REACH` on each side) selling at
-    least :data:`BURST_FACTOR` × the median day. Baseline: the :data:`BASELINE_DAYS` days ending
+    least :data:`BURST_FACTOR` × the median day — none after it when the best day is a festival's
+    own day (:data:`FESTIVAL_DAYS`: 11-11, 06-18, 12-12), which ends its burst. Baseline: the :data:`BASELINE_DAYS` days ending
     :data:`PREHEAT_GAP` days before the burst — or, when the data start less than a week before
     that, the days before the burst — and none shorter than :data:`MIN_BASELINE` days. Dip: the :data:`DIP_DAYS` days after the burst, as
     far as the data go (none when they end with it)."""
@@ -226,7 +230,8 @@ def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
     lo = hi = best
     while lo > 0 and best - lo < BURST_REACH and gmv[lo - 1] >= bar:
         lo -= 1
-    while hi < len(days) - 1 and hi - best < BURST_REACH and gmv[hi + 1] >= bar:
+    festival = (days[best].month, days[best].day) in FESTIVAL_DAYS  # the burst ends on its day
+    while not festival and hi < len(days) - 1 and hi - best < BURST_REACH and gmv[hi + 1] >= bar:
         hi += 1
     start, end = days[lo], days[hi]
     base_end = start - dt.timedelta(days=PREHEAT_GAP + 1)
