@@ -17,8 +17,10 @@ propagates. ``record`` names the result's key under ``analyses`` in case.json.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +223,25 @@ def workers() -> int:
     return max(1, min(4, threads() or os.cpu_count() or 1))
 
 
+#: Warnings a library raises and silences itself, inside ``warnings.catch_warnings()`` — which
+#: before Python 3.14 swaps one process-wide filter list, so one analysis thread leaving its own
+#: block can restore a list without another thread's filter and the silenced warning is printed
+#: (in a notebook: a stderr output). scipy's BFGS (the CLV fits) retries a failed line search so.
+SILENCED = (("The line search algorithm did not converge", RuntimeWarning),)
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """:data:`SILENCED` ignored from the main thread for the whole threaded pipeline.
+
+    Set before the threads start, it is in every filter list a thread saves and restores.
+    """
+    with warnings.catch_warnings():
+        for message, category in SILENCED:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        yield
+
+
 def run_pipeline(
     inputs: dict[str, Any], steps: tuple[Step, ...] = PIPELINE, *, parallel: int | None = None
 ) -> dict[str, Any]:
@@ -245,7 +266,7 @@ def run_pipeline(
     waiting, done = list(steps), set[str]()
     failed: dict[int, BaseException] = {}
     running: dict[Future[Any], Step] = {}
-    with ThreadPoolExecutor(parallel, thread_name_prefix="fupan-analysis") as pool:
+    with _silenced(), ThreadPoolExecutor(parallel, thread_name_prefix="fupan-analysis") as pool:
         while waiting or running:
             connection_busy = any(_reads_campaign(s) for s in running.values())
             for step in [] if failed else list(waiting):
