@@ -44,3 +44,19 @@ def test_mini_library_files_checked_cases_and_ranks_by_hand(tmp_path):
     pos = next(p for p in b.positions if p.key == "refund_rate")
     assert pos.value == mine and pos.peers == (theirs,)
     assert pos.percentile == expected
+
+
+def test_an_unreadable_prepared_file_is_made_again_in_place(tmp_path):
+    """A prepared file this version cannot read was deleted and rebuilt: a second process (a
+    notebook's kernel beside a test) opening it meanwhile found no file. Now it is rebuilt under
+    the lock and renamed over the old one, and the retrospective is computed from the new one."""
+    import shutil
+
+    folder = tmp_path / "shop"
+    shutil.copytree(data.preset_dir(NAMES[0]), folder)
+    path = tmp_path / "shop.duckdb"
+    path.write_bytes(b"not a database" * 100)
+    r = data.retrospective(folder)
+    assert r.card.name
+    assert path.is_file() and path.read_bytes()[8:12] == b"DUCK"  # DuckDB's file magic
+    assert not list(tmp_path.glob("shop.duckdb.tmp*"))

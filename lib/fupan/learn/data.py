@@ -96,8 +96,8 @@ def preset_dir(name: str) -> Path:
     return _cached(folder, folder / "campaign.yaml", lambda tmp: write_preset(name, tmp))
 
 
-def prepared(folder: Path) -> Path:
-    """The validated tables of ``folder`` as a DuckDB file (validated on first use only)."""
+def _make_prepared(folder: Path) -> Any:
+    """``make(tmp)``: validate ``folder`` and write its tables to ``tmp``."""
     from ..ingest.validate import open_campaign, save_prepared
 
     def make(tmp: Path) -> None:
@@ -105,8 +105,24 @@ def prepared(folder: Path) -> Path:
         save_prepared(campaign, tmp)
         campaign.con.close()
 
+    return make
+
+
+def prepared(folder: Path) -> Path:
+    """The validated tables of ``folder`` as a DuckDB file (validated on first use only)."""
     path = folder.with_name(folder.name + ".duckdb")
-    return _cached(path, path, make)
+    return _cached(path, path, _make_prepared(folder))
+
+
+def _prepared_again(folder: Path) -> Path:
+    """:func:`prepared` made afresh (the file there could not be read), under the same lock and
+    renamed over the old one: another process never finds the file missing."""
+    path = folder.with_name(folder.name + ".duckdb")
+    with _one_at_a_time(path):
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        _make_prepared(folder)(tmp)
+        tmp.replace(path)
+    return path
 
 
 def retrospective(folder: Path, lang: str = "zh") -> Any:
@@ -115,9 +131,8 @@ def retrospective(folder: Path, lang: str = "zh") -> Any:
 
     try:
         return load_retrospective(folder, lang=lang, prepared=prepared(folder))
-    except Exception:  # a stale prepared file (the folder changed): validate afresh
-        prepared(folder).unlink(missing_ok=True)
-        return load_retrospective(folder, lang=lang, prepared=prepared(folder))
+    except Exception:  # a prepared file this version cannot read: validate afresh
+        return load_retrospective(folder, lang=lang, prepared=_prepared_again(folder))
 
 
 def truth(folder: Path) -> dict[str, Any]:
