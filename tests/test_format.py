@@ -17,11 +17,16 @@ from fupan.format import Style
 @pytest.mark.parametrize(
     ("code", "zh", "en", "small"),
     [
-        ("CNY", "¥231.1万", "¥2.3M", "-¥473.52"),
-        ("GBP", "£231.1万", "£2.3M", "-£473.52"),
-        ("USD", "$231.1万", "$2.3M", "-$473.52"),
-        ("EUR", "€231.1万", "€2.3M", "-€473.52"),
-        ("CHF", "CHF 231.1万", "CHF 2.3M", "-CHF 473.52"),  # no symbol known: the code, written out
+        ("CNY", "¥231.1万", "¥2.31M", "-¥473.52"),
+        ("GBP", "£231.1万", "£2.31M", "-£473.52"),
+        ("USD", "$231.1万", "$2.31M", "-$473.52"),
+        ("EUR", "€231.1万", "€2.31M", "-€473.52"),
+        (
+            "CHF",
+            "CHF 231.1万",
+            "CHF 2.31M",
+            "-CHF 473.52",
+        ),  # no symbol known: the code, written out
     ],
 )
 def test_money_in_the_cards_currency(code, zh, en, small):
@@ -41,6 +46,11 @@ def test_units_thresholds():
     assert en.money(999) == "¥999" and en.money(99.5) == "¥99.5"
     assert en.money(1_500) == "¥1.5K"
     assert en.money(2.5e9) == "¥2.5B"
+    # three figures in English too: 1,990,000 is ¥199万 and ¥1.99M, never ¥2M (a ¥2M target
+    # beside it read as met); from 10 of a unit one decimal, as in 万
+    assert en.money(1_990_000) == "¥1.99M" and zh.money(1_990_000) == "¥199万"
+    assert en.money(1_080) == "¥1.08K" and en.money(1_200) == "¥1.2K"
+    assert en.money(12_345_678) == "¥12.3M" and en.money(9_996_000) == "¥10M"
 
 
 def test_not_measured_is_a_dash_never_zero():

@@ -138,7 +138,7 @@ def test_negative_pull_forward_in_the_did_sentence_is_a_halo(lang):
     assert (
         ("多卖 ¥80.0" in page and "净增量 ¥1,080" in page)
         if lang == "zh"
-        else ("sold ¥80.0 more" in page and "¥1.1K net" in page)
+        else ("sold ¥80.0 more" in page and "¥1.08K net" in page)
     )
 
 

@@ -76,9 +76,11 @@ def money(
     currency: str = "CNY",
     index: float | None = None,
 ) -> str:
-    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.2M`` (en); ``8000`` → ``¥8,000``; NaN → ``—``.
+    """``1234567`` → ``¥123.5万`` (zh) or ``¥1.23M`` (en); ``8000`` → ``¥8,000``; NaN → ``—``.
 
-    ``digits`` (default: one decimal before a unit, whole amounts from 100 below the smallest unit)
+    ``digits`` (default: one decimal before a unit — two before K/M/B below 10, so that an English
+    amount keeps three figures as a Chinese one in 万 does — trailing zeros dropped; whole amounts
+    from 100 below the smallest unit)
     fixes the decimals everywhere, e.g. ``digits=2`` for a price: ``-¥473.52``.
 
     The symbol is ``currency``'s unless ``symbol`` is given. With ``index`` (share-safe):
@@ -97,10 +99,15 @@ def money(
         return f"{sign}{INDEX_LABEL.get(lang, INDEX_LABEL['en'])}{i:,.{d}f}"
     for unit, div in _units(lang):
         if a >= div:
-            d = 1 if digits is None else digits
-            scaled = f"{a / div:,.{d}f}"
-            if d and scaled.endswith("." + "0" * d):
-                scaled = scaled[: -d - 1]  # ¥1,573万, never ¥1,573.0万
+            if digits is None:
+                # three figures at least: ¥1.99M (not ¥2M beside a ¥2M target), ¥12.3M, ¥199万
+                d = 2 if lang != "zh" and a / div < 10 else 1
+                scaled = f"{a / div:,.{d}f}".rstrip("0").rstrip(".")  # ¥1,573万, ¥1.5K
+            else:
+                d = digits
+                scaled = f"{a / div:,.{d}f}"
+                if d and scaled.endswith("." + "0" * d):
+                    scaled = scaled[: -d - 1]  # ¥1,573万, never ¥1,573.0万
             return f"{sign}{symbol}{scaled}{unit}"
     if (
         digits is None
