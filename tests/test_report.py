@@ -160,6 +160,32 @@ def test_year_on_year_equals_a_plain_pandas_recount(demo_run, demo_dir):
         assert got["gmv_growth"] == pytest.approx(got["gmv"] / got["gmv_ly"] - 1)
 
 
+def test_library_kpis_of_the_new_analyses_read_the_record(demo_run):
+    """The library ranks cases by 同比, the pre-heat carters' conversion and the reactivation rate:
+    each is the record's own figure (hand-checked above against the raw files), recomputed here
+    from the record's counts, and a record without the analysis reads as not measured (None),
+    never 0."""
+    from fupan.cases.kpis import METRIC_BY_KEY
+
+    record = json.loads((demo_run / "case.json").read_text(encoding="utf-8"))
+    a = record["analyses"]
+    camp = a["year_on_year"]["windows"]["campaign"]
+    pool, aud = a["preheat_pool"], a["audiences"]
+    assert METRIC_BY_KEY["gmv_yoy"].get(record) == pytest.approx(camp["gmv"] / camp["gmv_ly"] - 1)
+    assert METRIC_BY_KEY["preheat_conversion"].get(record) == pytest.approx(
+        pool["converted"] / pool["carters"]
+    )
+    assert METRIC_BY_KEY["reactivation_rate"].get(record) == pytest.approx(
+        aud["reactivated"] / aud["dormant"]
+    )
+    bare = {**record, "analyses": {}}
+    for key in ("gmv_yoy", "preheat_conversion", "reactivation_rate"):
+        assert METRIC_BY_KEY[key].get(bare) is None, key
+    unmeasured = json.loads(json.dumps(record))
+    unmeasured["analyses"]["year_on_year"]["windows"]["campaign"]["gmv_growth"] = None
+    assert METRIC_BY_KEY["gmv_yoy"].get(unmeasured) is None
+
+
 def test_case_record_is_valid_and_sealed(demo_run, tmp_path):
     record = read_record(demo_run / "case.json")
     assert record["case_id"] == "2025-d11-beauty"

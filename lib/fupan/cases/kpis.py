@@ -66,6 +66,23 @@ def _repeat_rate(rec: dict) -> float | None:
     return num(((cust.get("new_customer_quality") or {}).get("campaign") or {}).get("rate"))
 
 
+def _analysis(rec: dict, name: str) -> dict:
+    return (rec.get("analyses") or {}).get(name) or {}
+
+
+def _gmv_yoy(rec: dict) -> float | None:
+    campaign = (_analysis(rec, "year_on_year").get("windows") or {}).get("campaign") or {}
+    return num(campaign.get("gmv_growth"))
+
+
+def _preheat_conversion(rec: dict) -> float | None:
+    return num(_analysis(rec, "preheat_pool").get("rate"))
+
+
+def _reactivation_rate(rec: dict) -> float | None:
+    return num(_analysis(rec, "audiences").get("reactivation_rate"))
+
+
 @dataclass(frozen=True)
 class Metric:
     """A normalised KPI cases are sorted, ranked and compared by (METHODS.md §6); campaign window."""
@@ -148,6 +165,40 @@ METRICS: tuple[Metric, ...] = (
         "share of campaign new customers ordering again within k days (usually 30) of their first order, "
         "counting only customers observed for k days",
         _repeat_rate,
+    ),
+    Metric(
+        "gmv_yoy",
+        "GMV同比",
+        "GMV year on year",
+        "ratio",
+        True,
+        "活动整体GMV / 去年同期GMV − 1（去年同期：按日期举办的大促取同一日历日期，其余取 52 周前；订单"
+        "覆盖不到去年同期时为 —）",
+        "campaign GMV / GMV on the same days last year − 1 (the same dates for a festival held on a "
+        "date, else 52 weeks earlier; — when the orders do not reach back)",
+        _gmv_yoy,
+    ),
+    Metric(
+        "preheat_conversion",
+        "预热加购转化率",
+        "Pre-heat carters converted",
+        "ratio",
+        True,
+        "预热期加购的客户中在爆发期支付的比例（预热蓄水的转化）；没有预热期或行为数据时为 —",
+        "share of the customers who added to cart in the pre-heat who paid in the burst; — without "
+        "a pre-heat or behaviour data",
+        _preheat_conversion,
+    ),
+    Metric(
+        "reactivation_rate",
+        "沉睡唤醒率",
+        "Reactivation rate",
+        "ratio",
+        True,
+        "活动开始时沉睡（最近一单在 180 天以前）的老客中，在活动期回购的比例；订单历史不足 180 天时为 —",
+        "share of the customers dormant when the campaign opened (latest order 180 or more days "
+        "before) who bought in it; — when the order history is shorter than 180 days",
+        _reactivation_rate,
     ),
     _dict_metric("live_gmv_share"),
     _dict_metric("refund_rate"),
