@@ -65,6 +65,8 @@ def test_a_demo_folder_gets_every_table_and_the_planted_burst(tmp_path):
     card = yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
     assert card["tables"] == planted["tables"]
     assert card["windows"]["burst"] == planted["windows"]["burst"]  # 11-01 … 11-11
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    assert "止于大促当天" in text and "ending on the festival's day" in text  # best day 11-11
     start, end = planted["windows"]["burst"]
     assert f"burst {start} … {end}" in result.stdout  # said on the terminal too
     assert "✔ 校验通过 valid" in result.stdout

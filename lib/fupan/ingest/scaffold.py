@@ -306,12 +306,16 @@ def card_text(
         ]
     else:
         w = windows
+        festival = (w.best_day.month, w.best_day.day) in FESTIVAL_DAYS
         lines += [
             f"  # 按日GMV推断：最高日 {w.best_day}（{w.best_gmv:,.0f}），爆发期 = 其前后日GMV ≥ 中位日"
-            f" {w.median_gmv:,.0f} 的 {BURST_FACTOR:g} 倍的连续日；请按活动日历核对。",
+            f" {w.median_gmv:,.0f} 的 {BURST_FACTOR:g} 倍的连续日"
+            + ("，止于大促当天" if festival else "")
+            + "；请按活动日历核对。",
             f"  # suggested from the daily GMV: best day {w.best_day} ({w.best_gmv:,.0f}); burst = "
-            f"the days around it selling ≥ {BURST_FACTOR:g} × the median day ({w.median_gmv:,.0f}). "
-            "Check against the campaign calendar.",
+            f"the days around it selling ≥ {BURST_FACTOR:g} × the median day ({w.median_gmv:,.0f})"
+            + (", ending on the festival's day" if festival else "")
+            + ". Check against the campaign calendar.",
         ]
         if w.baseline is not None:
             days = (w.baseline[1] - w.baseline[0]).days + 1
