@@ -130,3 +130,28 @@ def test_targets_table_without_targets_is_nothing_not_a_header_row():
     )
     shown = str(render.targets_table(one, Style("zh")))
     assert "<table" in shown and "93.0%" in shown
+
+
+def test_the_audiences_say_when_the_history_is_too_short_to_tell_new_from_returning():
+    """UCI's December 2010 season began five days after the data: its 83 % new buyers were mostly
+    customers whose earlier orders the data do not hold. With under a year of history before the
+    campaign the section says new buyers are overstated; with a year it says nothing of it."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from fupan.analysis.results import Audiences
+    from fupan.metrics.customers import buyer_mix
+    from fupan.report.sections.customers import audiences
+
+    def orders(first: str) -> pd.DataFrame:
+        ts = pd.to_datetime([first, "2025-07-02", "2025-07-03"])
+        return pd.DataFrame({"user_id": ["a", "a", "b"], "order_ts": ts, "gmv": [1.0, 2.0, 3.0]})
+
+    start, end = dt.date(2025, 7, 1), dt.date(2025, 7, 10)
+    for first, short in (("2025-06-26", True), ("2024-07-01", False)):
+        a = Audiences(buyer_mix(orders(first), start, end), start, end)
+        zh, en = str(audiences(a, Style("zh"))), str(audiences(a, Style("en")))
+        assert ("新客偏多" in zh) is short and ("new buyers are overstated" in en) is short
+        if short:
+            assert "只覆盖活动前 5 天" in zh and "only 5 days before" in en

@@ -57,6 +57,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "No customer had been dormant for {days} days when the campaign opened: no reactivation "
         "rate to give.",
     ),
+    "aud_short_history": (
+        "订单历史从 {start} 开始，只覆盖活动前 {days} 天：更早买过的客户在这里也算新客，新客偏多、老客偏少。",
+        "The order history starts on {start}, only {days} days before the campaign: customers who "
+        "bought before that count as new here, so new buyers are overstated and returning ones "
+        "understated. ",
+    ),
     "aud_not_measured": (
         "订单历史从 {start} 开始，距活动开始不足 {days} 天：还没有客户能沉睡这么久，沉睡唤醒未测量，之前买过的买家都算老客。",
         "The order history starts on {start}, less than {days} days before the campaign: no "

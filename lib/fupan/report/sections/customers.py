@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
 from markupsafe import Markup
 
 from ...analysis.findings import REPEAT_ALPHA
@@ -13,6 +14,10 @@ from ...format import Style, number, pct
 from ...i18n import CATALOGUE, kpi_name, pick, t
 from .. import charts
 from ..html import Html, Section, fragment, note
+
+#: With less order history than this before the campaign, some of its "new" buyers had bought
+#: before the data begin (classify_customers' lookback): the section says so.
+NEW_LOOKBACK_DAYS = 365
 
 
 def cohort_name(cohort: str, lang: str) -> str:
@@ -91,6 +96,12 @@ def audiences(a: Audiences | Skip, style: Style) -> Html:
         kpi_name("aov", lang),
         kpi_name("aov_buyer", lang),
     ]
+    before = (pd.Timestamp(a.start) - m.history_start).days  # days of history before the campaign
+    short = (
+        t("aud_short_history", lang, start=m.history_start.date(), days=before)
+        if before < NEW_LOOKBACK_DAYS
+        else ""
+    )
     if m.dormant is None:
         said = t("aud_not_measured", lang, start=m.history_start.date(), days=m.dormant_days)
     elif not m.dormant:
@@ -104,7 +115,7 @@ def audiences(a: Audiences | Skip, style: Style) -> Html:
             reactivated=f"{m.reactivated or 0:,}",
             rate=pct(m.rate),
         )
-    return fragment("audiences", style, header=header, rows=rows, said=said, a=a)
+    return fragment("audiences", style, header=header, rows=rows, said=short + said, a=a)
 
 
 def rfm_table(c: CustomerAnalysis, style: Style) -> Html:
