@@ -155,3 +155,39 @@ def test_the_audiences_say_when_the_history_is_too_short_to_tell_new_from_return
         assert ("新客偏多" in zh) is short and ("new buyers are overstated" in en) is short
         if short:
             assert "只覆盖活动前 5 天" in zh and "only 5 days before" in en
+
+
+def test_year_on_year_shows_only_the_windows_last_year_reaches():
+    """Orders from 2024-10-20: last year's burst (11-01 … 11-11) is in them, last year's campaign
+    (from 10-15) is not — the table holds the burst alone and says why; with orders from 2024-12
+    nothing reaches back and there is no table, only the reason (never a column of zeros)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from fupan.analysis.results import YearOnYearAnalysis
+    from fupan.metrics.yoy import year_on_year
+    from fupan.report.sections.impact import year_on_year as section
+
+    windows = {
+        "campaign": (dt.date(2025, 10, 15), dt.date(2025, 11, 15)),
+        "burst": (dt.date(2025, 11, 1), dt.date(2025, 11, 11)),
+    }
+
+    def orders(first: str) -> pd.DataFrame:
+        ts = pd.to_datetime([first, "2024-11-05", "2025-11-05", "2025-11-06"])
+        return pd.DataFrame({"user_id": list("abcd"), "order_ts": ts, "gmv": [1.0, 2.0, 4.0, 4.0]})
+
+    partly = str(
+        section(
+            YearOnYearAnalysis(year_on_year(orders("2024-10-20"), windows, "double11")), Style("en")
+        )
+    )
+    assert "<table" in partly and "Burst" in partly and "+300.0%" in partly  # 8 against 2
+    assert "only the windows above reach back" in partly and "<th>Campaign</th>" not in partly
+    none = str(
+        section(
+            YearOnYearAnalysis(year_on_year(orders("2024-12-01"), windows, "double11")), Style("zh")
+        )
+    )
+    assert "<table" not in none and "同比未测量" in none
