@@ -57,17 +57,17 @@ def _gmv_per_uv(rec: dict) -> float | None:
     return gmv / uv if gmv is not None and uv else None
 
 
+def _analysis(rec: dict, name: str) -> dict:
+    return (rec.get("analyses") or {}).get(name) or {}
+
+
 def _roi_margin(rec: dict) -> float | None:
-    return num(((rec.get("analyses") or {}).get("margin") or {}).get("roi_margin"))
+    return num(_analysis(rec, "margin").get("roi_margin"))
 
 
 def _repeat_rate(rec: dict) -> float | None:
-    cust = (rec.get("analyses") or {}).get("customers") or {}
-    return num(((cust.get("new_customer_quality") or {}).get("campaign") or {}).get("rate"))
-
-
-def _analysis(rec: dict, name: str) -> dict:
-    return (rec.get("analyses") or {}).get(name) or {}
+    quality = _analysis(rec, "customers").get("new_customer_quality") or {}
+    return num((quality.get("campaign") or {}).get("rate"))
 
 
 def _gmv_yoy(rec: dict) -> float | None:

@@ -30,9 +30,10 @@ from .base import (
 )
 from .records import FUNNEL_STEPS, PHASE_LABELS, PHASES, ComputedUnder, computed_under, read_key
 from .results import DEFINITIONS, KPI_DEFINITIONS, KPI_KEYS, RESULT_DEFINITIONS
-from .terms import TERMS, TermDef
+from .terms import FESTIVAL_DAYS, TERMS, TermDef
 
 __all__ = [
+    "FESTIVAL_DAYS",
     "ComputedUnder",
     "DEFINITIONS",
     "DEFINITIONS_VERSION",

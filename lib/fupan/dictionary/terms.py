@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Festivals held on a date of the calendar (card ``festival`` → month, day): their burst ends on
+#: that day, and last year's edition falls on the same date. The others (Black Friday, a brand
+#: day, a live special) fall on a weekday.
+FESTIVAL_DAYS: dict[str, tuple[int, int]] = {
+    "double11": (11, 11),
+    "618": (6, 18),
+    "double12": (12, 12),
+    "38": (3, 8),
+    "new-year": (1, 1),
+}
+
 
 @dataclass(frozen=True)
 class TermDef:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..dictionary import FESTIVAL_DAYS
 from .card import CONTRACTS
 
 #: The file kinds a table may be in (as the readers' registry reads them).
@@ -42,9 +43,9 @@ TABLE_ORDER = (
 PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}
 #: A burst day sells at least this many times the median day.
 BURST_FACTOR = 2.0
-#: The days platform festivals are held on (双11, 618, 双12): a burst whose best day is one of them
+#: The days festivals are held on (the metric dictionary's): a burst whose best day is one of them
 #: ends on it — the days after are 返场 (post), however well they sell.
-FESTIVAL_DAYS = frozenset({(11, 11), (6, 18), (12, 12)})
+FESTIVAL_DATES = frozenset(FESTIVAL_DAYS.values())
 #: The longest burst suggested, in days on each side of the best day.
 BURST_REACH = 14
 #: Days of baseline suggested, ending this many days before the burst.
@@ -213,7 +214,7 @@ def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
 
     Burst: the best day and the days next to it (up to :data:`BURST_REACH` on each side) selling at
     least :data:`BURST_FACTOR` × the median day — none after it when the best day is a festival's
-    own day (:data:`FESTIVAL_DAYS`: 11-11, 06-18, 12-12), which ends its burst. Baseline: the :data:`BASELINE_DAYS` days ending
+    own day (:data:`FESTIVAL_DATES`: 11-11, 06-18, 12-12 …), which ends its burst. Baseline: the :data:`BASELINE_DAYS` days ending
     :data:`PREHEAT_GAP` days before the burst — or, when the data start less than a week before
     that, the days before the burst — and none shorter than :data:`MIN_BASELINE` days. Dip: the :data:`DIP_DAYS` days after the burst, as
     far as the data go (none when they end with it)."""
@@ -230,7 +231,7 @@ def suggest_windows(daily: list[tuple[dt.date, float]]) -> Suggested | None:
     lo = hi = best
     while lo > 0 and best - lo < BURST_REACH and gmv[lo - 1] >= bar:
         lo -= 1
-    festival = (days[best].month, days[best].day) in FESTIVAL_DAYS  # the burst ends on its day
+    festival = (days[best].month, days[best].day) in FESTIVAL_DATES  # the burst ends on its day
     while not festival and hi < len(days) - 1 and hi - best < BURST_REACH and gmv[hi + 1] >= bar:
         hi += 1
     start, end = days[lo], days[hi]
@@ -306,7 +307,7 @@ def card_text(
         ]
     else:
         w = windows
-        festival = (w.best_day.month, w.best_day.day) in FESTIVAL_DAYS
+        festival = (w.best_day.month, w.best_day.day) in FESTIVAL_DATES
         lines += [
             f"  # 按日GMV推断：最高日 {w.best_day}（{w.best_gmv:,.0f}），爆发期 = 其前后日GMV ≥ 中位日"
             f" {w.median_gmv:,.0f} 的 {BURST_FACTOR:g} 倍的连续日"

@@ -54,17 +54,20 @@ def _one_at_a_time(target: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _cached(target: Path, made: Path, make: Any) -> Path:
+def _cached(target: Path, made: Path, make: Any, again: bool = False) -> Path:
     """``target`` in the cache, made on first use by ``make(tmp)`` (``made``, a file inside or
     beside it, says it is complete): built under a temporary name while holding the lock, then
-    renamed into place, so a reader never sees half of it and two processes make it once."""
-    if made.exists():
+    renamed into place, so a reader never sees half of it and two processes make it once.
+    ``again``: made afresh and renamed over the one there (a file this version cannot read)."""
+    if made.exists() and not again:
         return target
     with _one_at_a_time(target):
-        if not made.exists():  # not made meanwhile by whoever held the lock
+        if again or not made.exists():  # not made meanwhile by whoever held the lock
             tmp = target.with_name(target.name + f".tmp{os.getpid()}")
             make(tmp)
-            if target.exists():  # without fcntl, another process may have finished first
+            # a file made again is renamed over the old one (never missing meanwhile); without
+            # fcntl another process may have finished first, and its copy is kept
+            if target.exists() and not (again and target.is_file()):
                 import shutil
 
                 if tmp.is_dir():
@@ -96,8 +99,9 @@ def preset_dir(name: str) -> Path:
     return _cached(folder, folder / "campaign.yaml", lambda tmp: write_preset(name, tmp))
 
 
-def _make_prepared(folder: Path) -> Any:
-    """``make(tmp)``: validate ``folder`` and write its tables to ``tmp``."""
+def prepared(folder: Path, again: bool = False) -> Path:
+    """The validated tables of ``folder`` as a DuckDB file (validated on first use only;
+    ``again``: afresh, renamed over the file there)."""
     from ..ingest.validate import open_campaign, save_prepared
 
     def make(tmp: Path) -> None:
@@ -105,24 +109,8 @@ def _make_prepared(folder: Path) -> Any:
         save_prepared(campaign, tmp)
         campaign.con.close()
 
-    return make
-
-
-def prepared(folder: Path) -> Path:
-    """The validated tables of ``folder`` as a DuckDB file (validated on first use only)."""
     path = folder.with_name(folder.name + ".duckdb")
-    return _cached(path, path, _make_prepared(folder))
-
-
-def _prepared_again(folder: Path) -> Path:
-    """:func:`prepared` made afresh (the file there could not be read), under the same lock and
-    renamed over the old one: another process never finds the file missing."""
-    path = folder.with_name(folder.name + ".duckdb")
-    with _one_at_a_time(path):
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        _make_prepared(folder)(tmp)
-        tmp.replace(path)
-    return path
+    return _cached(path, path, make, again)
 
 
 def retrospective(folder: Path, lang: str = "zh") -> Any:
@@ -132,7 +120,7 @@ def retrospective(folder: Path, lang: str = "zh") -> Any:
     try:
         return load_retrospective(folder, lang=lang, prepared=prepared(folder))
     except Exception:  # a prepared file this version cannot read: validate afresh
-        return load_retrospective(folder, lang=lang, prepared=_prepared_again(folder))
+        return load_retrospective(folder, lang=lang, prepared=prepared(folder, again=True))
 
 
 def truth(folder: Path) -> dict[str, Any]:

@@ -12,16 +12,16 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from ..dictionary import FESTIVAL_DAYS
+from ._runs import factorize_sorted
 from .customers import _check_orders, _window
 
 __all__ = ["DATED", "MEASURES", "YearOnYear", "last_year", "year_on_year"]
 
-#: Festivals held on a date of the calendar (双11 on 11-11, 618 on 06-18 …): last year's are the
-#: same dates. The others (Black Friday, a brand day, a live special) fall on a weekday.
-DATED = frozenset({"double11", "618", "double12", "38", "new-year"})
+#: Festivals held on a date of the calendar (the metric dictionary's): last year's are the same dates.
+DATED = frozenset(FESTIVAL_DAYS)
 #: What is compared, in the order the report lists it.
 MEASURES = ("gmv", "orders", "buyers", "aov", "aov_buyer")
 
@@ -68,11 +68,7 @@ def _measures(o: pd.DataFrame, start: object, end: object) -> dict[str, float]:
     lo, hi = _window((start, end))
     ts = o["order_ts"].to_numpy()
     inside = (ts >= lo.to_datetime64()) & (ts < hi.to_datetime64())
-    keys = o["user_id"].to_numpy()[inside]
-    if keys.dtype.kind in "iu" and (len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all())):
-        buyers = int(len(keys) and np.count_nonzero(keys[1:] != keys[:-1]) + 1)  # runs: sorted
-    else:
-        buyers = int(pd.unique(keys).size)
+    buyers = len(factorize_sorted(o["user_id"].to_numpy()[inside])[1])  # runs when sorted
     gmv, orders = float(o["gmv"].to_numpy(float)[inside].sum()), int(inside.sum())
     return {
         "gmv": gmv,
