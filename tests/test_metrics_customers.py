@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from fupan.metrics.customers import (
     BuyerRate,
     RepeatRate,
     buyer_mix,
+    buyer_status,
     classify_customers,
     cohort_counts,
     cohort_matrix,
@@ -666,3 +668,83 @@ def test_buyer_mix_rejects_bad_input():
         buyer_mix(MIX, "2025-07-01", "2025-07-10", dormant_days=0)
     with pytest.raises(ValueError, match="before it starts"):
         buyer_mix(MIX, "2025-07-10", "2025-07-01")
+
+
+# ---------------------------------------------------------------- one 口径 of new vs returning
+
+
+def test_buyer_status_by_hand():
+    """a ordered on 2024-12-20, before the window: returning; b and d first bought inside it;
+    c only on 01-08, the day after: no buyer of the window."""
+    s = buyer_status(HISTORY.iloc[::-1], *WINDOW)  # any row order
+    assert s.to_dict() == {"a": "returning", "b": "new", "d": "new"}
+    assert s.index.name == "user_id" and s.name == "status"
+    assert buyer_status(HISTORY, "2026-01-01", "2026-01-31").empty
+    with pytest.raises(ValueError, match="before it starts"):
+        buyer_status(HISTORY, "2025-01-07", "2025-01-01")
+
+
+RETAIL = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "datasets"
+    / "uci-online-retail"
+    / "online_retail.parquet"
+)
+
+
+@pytest.mark.realdata
+def test_new_and_returning_agree_everywhere_on_uci():
+    """UCI Online Retail's November 2011 buyers, split into new and returning by a plain loop over
+    each customer's invoices (new: no invoice before 11-01); buyer_status, classify_customers,
+    buyer_mix and the report's cohorts (customer_cohorts) give the same split."""
+    if not RETAIL.exists():
+        print(f"{RETAIL} is absent; see ../shared/datasets/SOURCES.md")
+        pytest.skip(f"{RETAIL} is absent")
+    from fupan.analysis.customers import customer_cohorts
+    from fupan.ingest.card.windows import Windows
+
+    lines = pd.read_parquet(
+        RETAIL, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    )
+    keep = (
+        ~lines["InvoiceNo"].str.startswith("C").astype(bool)
+        & (lines["Quantity"] > 0)
+        & lines["CustomerID"].notna()
+    )
+    lines = lines[keep].assign(gmv=lambda x: x["Quantity"] * x["UnitPrice"])
+    inv = (
+        lines.groupby("InvoiceNo")
+        .agg(user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"), gmv=("gmv", "sum"))
+        .reset_index(drop=True)
+        .assign(net=lambda x: x["gmv"], user_id=lambda x: x["user_id"].astype("int64"))
+    )
+    lo, hi = datetime(2011, 11, 1), datetime(2011, 12, 1)
+    times: dict[int, list[datetime]] = defaultdict(list)
+    for user, ts in zip(inv["user_id"], inv["order_ts"], strict=True):
+        times[int(user)].append(ts.to_pydatetime())
+    expected = {
+        u: ("new" if min(ts) >= lo else "returning")
+        for u, ts in times.items()
+        if any(lo <= t < hi for t in ts)
+    }
+    assert len(expected) > 1000 and sum(v == "new" for v in expected.values()) > 100
+
+    got = buyer_status(inv, "2011-11-01", "2011-11-30")
+    assert got.to_dict() == expected
+    assert classify_customers(inv, "2011-11-01", "2011-11-30")["status"].to_dict() == expected
+    mix = buyer_mix(inv, "2011-11-01", "2011-11-30").table
+    assert mix.loc["new", "buyers"] == sum(v == "new" for v in expected.values())
+    assert mix.loc[["returning", "reactivated"], "buyers"].sum() == sum(
+        v == "returning" for v in expected.values()
+    )
+    w = Windows(baseline=["2011-10-01", "2011-10-31"], burst=["2011-11-01", "2011-11-30"])
+    cohorts = customer_cohorts(inv.rename(columns={"user_id": "user_key"}), w)
+    assert set(cohorts["campaign_new"]) == {u for u, v in expected.items() if v == "new"}
+    assert set(cohorts["campaign_returning"]) == {
+        u for u, v in expected.items() if v == "returning"
+    }
+    october = {
+        u for u, ts in times.items() if datetime(2011, 10, 1) <= min(ts) < datetime(2011, 11, 1)
+    }
+    assert set(cohorts["baseline_new"]) == october

@@ -37,23 +37,24 @@ def data_end(windows: Windows) -> pd.Timestamp:
 def customer_cohorts(customer_orders: pd.DataFrame, windows: Windows) -> Cohorts:
     """Campaign-new, baseline-new ('organic') and campaign-returning customers, as hashed keys.
 
-    口径: a customer's first order day (over the whole history) in the campaign window makes them
-    campaign-new, in the baseline window baseline-new; campaign-returning = bought in the campaign
-    and first bought before it.
+    口径: :func:`fupan.metrics.customers.buyer_status` of the campaign window's buyers (new: first
+    order ever in the window) and of the baseline window's (its new buyers: baseline-new).
     """
-    o = customer_orders
-    first = o.groupby("user_key").order_ts.min().dt.normalize()
+    if customer_orders.empty:  # every order cancelled: no buyer, new or returning
+        empty = pd.Index([], name="user_key")
+        return {"campaign_new": empty, "baseline_new": empty, "campaign_returning": empty}
+    o = customer_orders.rename(columns={"user_key": "user_id"})
     camp, base = windows.campaign, windows.baseline
-    in_camp = o[
-        o.order_ts.dt.normalize().between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))
-    ].user_key.unique()
-    new_camp = first[first.between(pd.Timestamp(camp.start), pd.Timestamp(camp.end))].index
+    campaign = cu.buyer_status(o, camp.start, camp.end)
+    baseline = cu.buyer_status(o, base.start, base.end)
+
+    def keys(status: pd.Series, value: str) -> pd.Index:
+        return pd.Index(status.index[status.to_numpy() == value], name="user_key")
+
     return {
-        "campaign_new": new_camp,
-        "baseline_new": first[
-            first.between(pd.Timestamp(base.start), pd.Timestamp(base.end))
-        ].index,
-        "campaign_returning": pd.Index(in_camp).difference(new_camp),
+        "campaign_new": keys(campaign, "new"),
+        "baseline_new": keys(baseline, "new"),
+        "campaign_returning": keys(campaign, "returning"),
     }
 
 

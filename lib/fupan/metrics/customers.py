@@ -30,6 +30,7 @@ __all__ = [
     "NewCustomerQuality",
     "RepeatRate",
     "buyer_mix",
+    "buyer_status",
     "classify_customers",
     "cohort_counts",
     "cohort_matrix",
@@ -59,6 +60,8 @@ _ROW_OF_BITS = np.empty(8, dtype=int)  # 4·R + 2·F + M (1 = high) → row of S
 for _i, (_r, _f, _m, *_) in enumerate(SEGMENT_TABLE):
     _ROW_OF_BITS[4 * _r + 2 * _f + _m] = _i
 _DAY = pd.Timedelta(days=1)
+#: no order (the earliest int64 nanosecond time; no real order is so early)
+_NONE = np.iinfo(np.int64).min
 #: the 125 RFM cells "111" … "555", in the order 25·(R−1) + 5·(F−1) + (M−1)
 _CELLS = [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)]
 
@@ -199,6 +202,58 @@ def first_orders(orders: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _orders_before(codes: np.ndarray, t: np.ndarray, lo: pd.Timestamp, n: int) -> np.ndarray:
+    """Each customer's latest order time before ``lo`` (int64 ns), :data:`_NONE` when none.
+
+    ``codes``: each row's customer code (0 … n − 1); ``t``: its time as int64 nanoseconds. Reads
+    each customer's last row before ``lo`` off a log in customer-then-time order (the extract's),
+    any other order through a group-by.
+    """
+    latest = np.full(n, _NONE, dtype=np.int64)
+    before = np.flatnonzero(t < lo.value)
+    if not len(before):
+        return latest
+    if in_run_order(codes, t):  # each customer's last row before lo closes their run
+        cb = codes[before]
+        last = before[np.r_[cb[1:] != cb[:-1], True]]
+        latest[codes[last]] = t[last]
+    else:
+        s = pd.Series(t[before]).groupby(codes[before]).max()
+        latest[s.index.to_numpy()] = s.to_numpy()
+    return latest
+
+
+def buyer_status(orders: pd.DataFrame, start: object, end: object) -> pd.Series:
+    """新客 or 老客 of each buyer of ``[start, end]``: the one 口径 of new vs returning.
+
+    口径 (METHODS.md §1.3; DESIGN.md): a buyer of the window is ``"new"`` when they have no order
+    before ``start`` — their first order ever (in ``orders``) falls in the window — else
+    ``"returning"``. Every split of buyers into new and returning (the cohorts of the report, the
+    buyer mix, :func:`classify_customers`) is this one. Returns the window's buyers, indexed by
+    ``user_id`` in sorted order, in a Series named ``status``.
+
+    Raises
+    ------
+    ValueError
+        Invalid orders, ``end < start``.
+    """
+    o = _check_orders(orders)
+    lo, hi = _window((start, end))
+    t = o["order_ts"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    codes, uniques = factorize_sorted(o["user_id"])
+    n = int(codes.max()) + 1
+    returning = _orders_before(codes, t, lo, n) != _NONE
+    bought = np.zeros(n, dtype=bool)
+    bought[codes[(t >= lo.value) & (t < hi.value)]] = True
+    ids = np.flatnonzero(bought)
+    return pd.Series(
+        np.where(returning[ids], "returning", "new"),
+        index=pd.Index(uniques[ids], name="user_id"),
+        name="status",
+        dtype=object,
+    )
+
+
 def classify_customers(
     orders: pd.DataFrame,
     start: object,
@@ -208,8 +263,8 @@ def classify_customers(
 ) -> pd.DataFrame:
     """New vs returning buyers of the window ``[start, end]`` (DESIGN.md; METHODS.md §1.3).
 
-    口径: a buyer of the window is ``"new"`` when their first order ever (in ``orders``) falls in
-    the window, else ``"returning"``. A customer whose earlier orders predate the data looks new,
+    口径: :func:`buyer_status` (``"new"`` when their first order ever, in ``orders``, falls in
+    the window, else ``"returning"``). A customer whose earlier orders predate the data looks new,
     so ``attrs["approximate"]`` is True when the history starts later than ``start −
     lookback_days``; it starts at ``history_start`` if given, else on the earliest order's day.
     Returns the window's buyers by ``user_id``: ``first_ts``, ``orders_in_window``, ``status``;
@@ -233,12 +288,9 @@ def classify_customers(
         )
     n_in = _in(o, lo, hi).groupby("user_id", sort=True).size()
     first_in = o.groupby("user_id")["order_ts"].min().loc[n_in.index]
+    status = buyer_status(o, lo, hi - _DAY)
     out = pd.DataFrame(
-        {
-            "first_ts": first_in,
-            "orders_in_window": n_in,
-            "status": np.where(first_in >= lo, "new", "returning"),
-        }
+        {"first_ts": first_in, "orders_in_window": n_in, "status": status.loc[n_in.index]}
     )
     out.attrs.update(
         approximate=bool(history > lo - pd.Timedelta(days=lookback)),
@@ -283,7 +335,7 @@ def buyer_mix(
     """新老客结构与沉睡唤醒: the buyers of ``[start, end]`` by their orders before ``start``.
 
     口径: a buyer of the window is 新客 ``new`` with no order before ``start`` (their first order
-    ever is in the window, as :func:`classify_customers`); 唤醒 ``reactivated`` when their latest
+    ever is in the window: :func:`buyer_status`); 唤醒 ``reactivated`` when their latest
     order before ``start`` is at least ``dormant_days`` calendar days before it (a dormant customer
     who bought again); else 老客 ``returning``. Per audience: buyers, orders (rows), GMV (paid,
     before refunds), its share of the window's GMV, 笔单价 ``aov`` = GMV / orders and 客单价
@@ -309,21 +361,11 @@ def buyer_mix(
     t = o["order_ts"].to_numpy().astype("datetime64[ns]").view(np.int64)
     codes, _ = factorize_sorted(o["user_id"])
     n = int(codes.max()) + 1
-    before = np.flatnonzero(t < lo.value)
-    if in_run_order(codes, t):  # each customer's last row before the window closes their run
-        cb = codes[before]
-        last = before[np.r_[cb[1:] != cb[:-1], True]] if len(before) else before
-        last_code, last_t = codes[last], t[last]
-    else:
-        s = pd.Series(t[before]).groupby(codes[before]).max()
-        last_code, last_t = s.index.to_numpy(), s.to_numpy()
-    has_prev = np.zeros(n, dtype=bool)
-    has_prev[last_code] = True
+    latest = _orders_before(codes, t, lo, n)
+    has_prev = latest != _NONE  # returning, as buyer_status: an order before the window
     # dormant: (start − the latest order's day) ≥ days, i.e. that order before start − days + 1 day
     cutoff = (lo - pd.Timedelta(days=days - 1)).value
-    asleep = np.zeros(n, dtype=bool)
-    asleep[last_code] = last_t < cutoff
-    asleep &= measured
+    asleep = has_prev & (latest < cutoff) & measured
     audience = np.where(has_prev, np.where(asleep, 2, 1), 0)  # 0 new, 1 returning, 2 reactivated
     w = (t >= lo.value) & (t < hi.value)
     wc = codes[w]
