@@ -64,6 +64,10 @@ CASES: list[dict] = [
         ),
         "roi_margin": 0.5,
         "repeat": 0.116,
+        # 同比, pre-heat carters converted, reactivation: as `fupan run` records them
+        "yoy": 0.25,
+        "preheat": 0.074,
+        "reactivation": 0.081,
         "findings": [("miss", "毛利率下降 3 个百分点", "Gross margin rate fell by 3 points")],
         "went_well": ["直播间拉新超预期"],
         "to_improve": ["复盘会应在活动后一周内召开"],
@@ -87,6 +91,7 @@ CASES: list[dict] = [
         ),
         "roi_margin": None,
         "repeat": 0.2,
+        "reactivation": 0.0,  # measured: nobody woke up — a 0, not a "—"
         "findings": [("note", "搜索渠道 ROAS 最高", "Search ads had the highest ROAS")],
         "went_well": [],
         "to_improve": ["大盘流量下滑时应提前加投搜索"],
@@ -110,6 +115,8 @@ CASES: list[dict] = [
         ),
         "roi_margin": 0.8,
         "repeat": None,
+        "yoy": -0.125,  # a fall
+        "preheat": 0.2,
         "findings": [("miss", "毛利ROI 0.80，低于盈亏线", "Margin ROI 0.80, below break-even")],
         "went_well": ["会员复购稳定"],
         "to_improve": ["大促复盘发现库存不足"],
@@ -315,6 +322,21 @@ def make_record(c: dict) -> dict:
             "customers": {
                 "new_customer_quality": {"k": 30, "campaign": {"k": 30, "rate": c["repeat"]}}
             },
+            **(
+                {"year_on_year": {"windows": {"campaign": {"measured": True, "gmv_growth": y}}}}
+                if (y := c.get("yoy")) is not None
+                else {}
+            ),
+            **(
+                {"preheat_pool": {"carters": 1000, "converted": round(1000 * r), "rate": r}}
+                if (r := c.get("preheat")) is not None
+                else {}
+            ),
+            **(
+                {"audiences": {"dormant": 500, "reactivation_rate": r}}
+                if (r := c.get("reactivation")) is not None
+                else {}
+            ),
         },
         "skipped": {},
         "reproduce": f"fupan run campaigns/{c['id']} --out reports --lang zh",
@@ -461,6 +483,22 @@ def test_case_data_values(site: Path):
     )  # 80,000 / 4,000 in GBP
     assert by_id["xmas-gifts-2024"]["kpis"]["live_gmv_share"] == 0.0  # a measured 0 stays 0
     assert by_id["queen-day-2025"]["report"] is None
+    # the KPIs read from a record's analyses: 同比, pre-heat conversion, reactivation
+    assert a["kpis"]["gmv_yoy"] == 0.25 and a["display"]["gmv_yoy"]["zh"] == "25.0%"
+    assert (
+        a["kpis"]["preheat_conversion"] == 0.074
+        and a["display"]["preheat_conversion"]["en"] == "7.4%"
+    )
+    assert (
+        a["kpis"]["reactivation_rate"] == 0.081
+        and a["display"]["reactivation_rate"]["zh"] == "8.1%"
+    )
+    assert food["kpis"]["gmv_yoy"] == -0.125 and food["display"]["gmv_yoy"]["zh"] == "-12.5%"
+    apparel = by_id["618-apparel-2025"]
+    assert apparel["kpis"]["reactivation_rate"] == 0.0  # measured: 0, shown as 0
+    assert apparel["display"]["reactivation_rate"]["zh"] == "0.0%"
+    for key in ("gmv_yoy", "preheat_conversion"):  # the record lacks them: "—"
+        assert apparel["kpis"][key] is None and apparel["display"][key]["en"] == "—", key
     assert {i: c["provenance"] for i, c in by_id.items()} == PROVENANCE
     # the lessons keep what and due, not who
     assert a["lessons"]["actions"] == [

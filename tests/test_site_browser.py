@@ -179,6 +179,14 @@ def kpi(rec: dict, key: str) -> float | None:
             )
             or {}
         ).get("rate")
+    analyses = rec.get("analyses") or {}
+    if key == "gmv_yoy":
+        yoy = ((analyses.get("year_on_year") or {}).get("windows") or {}).get("campaign") or {}
+        return yoy.get("gmv_growth")
+    if key == "preheat_conversion":
+        return (analyses.get("preheat_pool") or {}).get("rate")
+    if key == "reactivation_rate":
+        return (analyses.get("audiences") or {}).get("reactivation_rate")
     return camp.get(key)
 
 
@@ -446,6 +454,12 @@ def test_compare_chosen_cases(page, built):
     )
     assert cell("roi_margin", "d11-food-2024") == "0.80最佳"
     assert cell("gmv_achievement", "d11-food-2024") == "—"  # no target: not measured, not 0
+    # the KPIs read from the records' analyses (test_site's fixture: 25 % against −12.5 %)
+    assert cell("gmv_yoy", "d11-beauty-2025") == "25.0%最佳"
+    assert cell("gmv_yoy", "d11-food-2024") == "-12.5%"
+    assert cell("preheat_conversion", "d11-food-2024") == "20.0%最佳"
+    assert cell("reactivation_rate", "d11-beauty-2025") == "8.1%"  # the only one measured
+    assert cell("reactivation_rate", "d11-food-2024") == "—"
     assert page.text_content("tr[data-fact='outcome'] td:nth-child(3)") == "未设目标"
     # remove one, add the real case from the picker
     page.click("button[data-remove='d11-beauty-2025']")
