@@ -40,6 +40,7 @@ from .sections.kpis import (
 )
 from .sections.library import benchmark_part, carried_closed, carried_over
 from .sections.notes import skipped_note
+from .sections.roles import roles
 from .sections.rootcause import root_cause
 from .sections.summary import lessons_and_actions, summary
 
@@ -81,6 +82,7 @@ __all__ = [
     "note",
     "rfm",
     "rfm_table",
+    "roles",
     "root_cause",
     "share_safe_notice",
     "skipped_note",

@@ -216,6 +216,12 @@ display(render.lessons_and_actions(r, style))
 display(render.carried_closed(past, style))
 
 # %% [markdown]
+# ## 分岗位复盘 Review by role
+
+# %%
+display(render.roles(r, style))
+
+# %% [markdown]
 # # 附录 Appendix
 # ## 口径 Definitions
 
