@@ -115,6 +115,48 @@ def test_unchanged_campaigns_are_skipped_and_a_changed_one_reruns(batch):
     assert _statuses(forced.stdout) == {"a": "done"}
 
 
+def test_an_unchanged_campaign_that_failed_validation_is_reported_not_validated_again(
+    tmp_path: Path,
+):
+    """Its last failure is reported again, with the run's own error and a note saying it was not
+    validated again — until its files change or --force; a run that then succeeds forgets it."""
+    good = write_campaign(
+        tmp_path / "campaigns" / "good", card={**copy.deepcopy(TINY_CARD), "id": "tiny-good"}
+    )
+    broken = write_campaign(
+        tmp_path / "campaigns" / "broken", card={**copy.deepcopy(TINY_CARD), "id": "tiny-broken"}
+    )
+    orders = broken / "orders.csv"
+    kept = orders.read_bytes()
+    orders.write_bytes(kept[:40])  # a truncated export: the header and half a line
+    out = tmp_path / "reports"
+    args = ("batch", str(good), str(broken), "--out", str(out), "--quiet")
+    first = run_cli(*args)
+    assert first.returncode == 1 and _statuses(first.stdout) == {"good": "done", "broken": "failed"}
+    error = first.stdout.split("── ", 1)[1]
+    assert "校验失败" in error and "orders.csv" in error
+    saved = out / ".fupan-batch" / "tiny-broken.failed.json"
+    assert saved.is_file()
+
+    second = run_cli(*args)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert _statuses(second.stdout) == {"good": "unchanged", "broken": "failed"}
+    again = second.stdout.split("── ", 1)[1]
+    assert error.strip().splitlines()[1] in again  # the run's own error, as it said it
+    assert "未重新校验" in again and "not validated again" in again and "--force" in again
+    assert re.search(r"/broken\s+0\.0\s", second.stdout)  # nothing was run for it
+
+    forced = run_cli("batch", str(broken), "--out", str(out), "--quiet", "--force")
+    assert forced.returncode == 1 and "not validated again" not in forced.stdout
+    assert "校验失败" in forced.stdout  # validated again, and failing again
+
+    orders.write_bytes(kept)  # fixed: the key changes, the run validates and succeeds
+    fixed = run_cli(*args)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert _statuses(fixed.stdout) == {"good": "unchanged", "broken": "done"}
+    assert not saved.exists()
+
+
 def test_no_campaign_is_a_clear_error(tmp_path: Path):
     proc = run_cli("batch", str(tmp_path / "nothing-*"), "--out", str(tmp_path / "r"))
     assert proc.returncode == 2 and "CAMPAIGNS" in proc.stderr and "Traceback" not in proc.stderr

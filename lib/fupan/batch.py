@@ -9,7 +9,10 @@ that the batch's last runs share the cores stage by stage instead of the last on
 whose inputs (the card and every table file), template, language and library version are unchanged
 since its last run is skipped: the run's cache key (:func:`fupan.report.run.cache_key`) is recorded
 in its ``case.json`` under ``parameters.cache_key`` and compared before anything is started
-(``force`` re-runs). The summary lists each campaign with its seconds and status, in the order
+(``force`` re-runs). A campaign whose last run failed validation, unchanged since, is reported
+with that run's error without being validated again (the same inputs fail the same way; the
+failure is kept under its key in ``OUT/.fupan-batch/``): an unchanged batch with a broken campaign
+re-runs in the time it takes to hash its files. The summary lists each campaign with its seconds and status, in the order
 given, and each error in the bilingual form ``fupan run`` printed it."""
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 import yaml
 
 from .config import TEMPLATE, THREADS_ENV
+from .errors import VALIDATION_FAILED
 from .progress import on_terminal
 from .report.kernel import FORK_NEEDS
 
@@ -113,6 +117,15 @@ def _case_id(folder: Path) -> str | None:
         return None
 
 
+def _key(folder: Path, template: Path, lang: str, library: Path | None) -> str:
+    """The run's cache key (:func:`fupan.report.run.cache_key`): its inputs, template, language,
+    versions and, when the runs benchmark against one, the case library's fingerprint."""
+    from .cases.context import library_fingerprint
+    from .report.run import cache_key
+
+    return cache_key(input_hashes(folder), template, lang, library_fingerprint(library))
+
+
 def _unchanged(
     folder: Path, out: Path, template: Path, lang: str, library: Path | None = None
 ) -> str | None:
@@ -128,11 +141,58 @@ def _unchanged(
         )
     except (OSError, ValueError):
         return None
-    from .cases.context import library_fingerprint
-    from .report.run import cache_key
+    return case_id if recorded and recorded == _key(folder, template, lang, library) else None
 
-    key = cache_key(input_hashes(folder), template, lang, library_fingerprint(library))
-    return case_id if recorded and recorded == key else None
+
+#: Where a batch keeps, per case id, the last run's failed validation (``OUT/.fupan-batch/``).
+FAILURES = ".fupan-batch"
+
+
+def _failure_file(out: Path, case_id: str) -> Path:
+    return out / FAILURES / f"{case_id}.failed.json"
+
+
+def _still_failing(
+    folder: Path, out: Path, template: Path, lang: str, library: Path | None = None
+) -> BatchItem | None:
+    """The campaign's last failure, when its run failed validation and nothing of its cache key
+    has changed since (the same inputs fail the same way): reported again, not validated again.
+    None when there is no such failure."""
+    case_id = _case_id(folder)
+    if case_id is None or not (folder / CARD_FILE).is_file():
+        return None
+    try:
+        saved = json.loads(_failure_file(out, case_id).read_text(encoding="utf-8"))
+        key, error, when = saved["cache_key"], saved["error"], saved["when"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if key != _key(folder, template, lang, library):
+        return None
+    note = (
+        f"（{when} 的运行校验失败，此后数据、卡片、模板和版本都没有改变：本次未重新校验。"
+        f"修正后再运行，或加 --force 重新校验。）\n"
+        f"(The run of {when} failed validation and nothing it depends on has changed since: not "
+        f"validated again. Fix it and run again, or use --force.)"
+    )
+    return BatchItem(folder, "failed", 0.0, case_id, error=f"{error}\n{note}")
+
+
+def _remember(item: BatchItem, out: Path, key: str | None) -> None:
+    """Keep ``item``'s failure when its validation failed (:func:`_still_failing` reads it); forget
+    an earlier one when the run ended otherwise. A cache: a file it cannot write is no error."""
+    if item.case_id is None or key is None:
+        return
+    path = _failure_file(out, item.case_id)
+    try:
+        if item.status == "failed" and VALIDATION_FAILED in item.error:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            when = time.strftime("%Y-%m-%d %H:%M")
+            body = {"cache_key": key, "error": item.error, "when": when}
+            path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 #: What ``fupan run`` imports before its first step: imported once, by the process every run of
@@ -393,10 +453,21 @@ def run_batch(
             results[folder] = same
             continue
         case_id = None if force else _unchanged(folder, out, used_template, lang, library)
+        failing = (
+            None if force or case_id else _still_failing(folder, out, used_template, lang, library)
+        )
         if case_id:
             results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
+        elif failing is not None:
+            results[folder] = failing
         else:
             todo.append(folder)
+    keys: dict[Path, str | None] = {}
+    for folder in todo:  # as the inputs are before their run: a failure is kept under this key
+        try:
+            keys[folder] = _key(folder, used_template, lang, library)
+        except OSError:
+            keys[folder] = None
     warm = len(todo) > 1
     if todo:  # the runs' process starts importing now, beside this one's remaining work
         _start(_context(warm))
@@ -424,6 +495,7 @@ def run_batch(
         }
         for fut in as_completed(futures):
             item = results[futures[fut]] = fut.result()
+            _remember(item, out, keys[futures[fut]])
             done += 1
             if bar is not None:
                 bar.update(1)

@@ -486,7 +486,12 @@ def batch(
     ] = 1,
     lang: Lang = "zh",
     force: Annotated[
-        bool, typer.Option("--force", help="re-run campaigns whose inputs are unchanged")
+        bool,
+        typer.Option(
+            "--force",
+            help="re-run campaigns whose inputs are unchanged, and validate again those whose "
+            "last run failed validation",
+        ),
     ] = False,
     quiet: Annotated[
         bool,
@@ -501,7 +506,10 @@ def batch(
         bool, typer.Option("--no-library", help="leave the case library out of the reports")
     ] = False,
 ) -> None:
-    """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。"""
+    """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。
+
+    A campaign that failed validation is reported again, not re-validated, until it changes.
+    """
     from .batch import expand, run_batch, summary
 
     if lang not in ("zh", "en"):

@@ -82,6 +82,11 @@ class FupanError(Exception):
     exit_code = 1
 
 
+#: How the message of a failed validation begins: ``fupan batch`` tells a run that failed on its
+#: data or card (which the same inputs fail again) from one that failed otherwise by it.
+VALIDATION_FAILED = "校验失败：发现"
+
+
 class ValidationError(FupanError):
     """The campaign card or its tables break the contract; nothing was executed or written."""
 
@@ -97,7 +102,7 @@ class ValidationError(FupanError):
         head = (
             f"命令参数有误：发现 {n} 个问题 / Invalid command line: {n} problem(s) found"
             if self.problems and all(p.on_command_line for p in self.problems)
-            else f"校验失败：发现 {n} 个问题 / Validation failed: {n} problem(s) found"
+            else f"{VALIDATION_FAILED} {n} 个问题 / Validation failed: {n} problem(s) found"
         )
         # the warnings too: what was noticed on the way may explain an error (a workbook read from
         # its first sheet, a detected export profile)
