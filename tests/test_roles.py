@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from fupan.cases.kpis import METRIC_BY_KEY
-from fupan.dictionary import KPI_DEFINITIONS
+from fupan.dictionary import KPI_DEFINITIONS, ROLE_ALIASES, ROLE_LABELS
 from fupan.i18n import CATALOGUE
 from fupan.report.sections.roles import (
     EXTRA_FIGURES,
@@ -60,9 +60,9 @@ def test_an_action_goes_to_its_findings_role_else_its_owners(finding, owner, rol
 
 
 def test_every_role_and_figure_is_named_in_both_languages() -> None:
-    assert len({r.key for r in ROLES}) == len(ROLES) and ROLES[0].key == "lead"
+    assert [r.key for r in ROLES] == list(ROLE_LABELS) and ROLES[0].key == "lead"
     for role in ROLES:
-        zh, en = CATALOGUE[f"role_{role.key}"]
+        zh, en = ROLE_LABELS[role.key]
         assert zh and en and zh != en
         if role.gap:
             assert all(CATALOGUE[f"role_gap_{role.key}"])
@@ -119,3 +119,56 @@ def test_demo_report_boxes_against_its_case_record(demo_run: Path) -> None:
     assert f"{camp['roas']:.2f}" in boxes["ads"]
     # service: what the exports cannot tell is said
     assert "客服询单转化率" in boxes["service"]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("live", "live"),
+        ("直播", "live"),
+        ("Ads", "ads"),
+        ("客服", "service"),
+        ("供应链", "products"),
+    ],
+)
+def test_a_card_names_a_role_by_key_name_or_alias(name: str, key: str) -> None:
+    from fupan.ingest.card.blocks import role_key
+
+    assert role_key(name) == key
+    assert all(k in ROLE_LABELS for k in ROLE_ALIASES.values())
+
+
+def test_a_cards_own_review_by_role_shows_in_its_box_and_a_bad_role_is_named(
+    tmp_path: Path,
+) -> None:
+    """The team's own notes (retrospective.by_role, roles named in Chinese) land in their roles'
+    boxes, in both languages; a role fupan does not know is a validation error naming it."""
+    import copy
+
+    from conftest import TINY_CARD, run_cli, write_campaign
+
+    card = copy.deepcopy(TINY_CARD)
+    card["retrospective"] = {
+        "by_role": {
+            "直播": {"went_well": ["主播话术改版后停留时长变长"], "to_improve": ["开播前没有彩排"]},
+            "客服": {"to_improve": ["大促当晚客服排班不足"]},
+        }
+    }
+    folder = write_campaign(tmp_path / "c", card=card)
+    for lang in ("zh", "en"):
+        proc = run_cli("run", str(folder), "--out", str(tmp_path / lang), "--lang", lang, "--quiet")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        (report,) = (tmp_path / lang).glob("*/report.html")
+        boxes = _boxes(report.read_text(encoding="utf-8"))
+        assert "主播话术改版后停留时长变长" in boxes["live"] and "开播前没有彩排" in boxes["live"]
+        assert "大促当晚客服排班不足" in boxes["service"]
+        assert "开播前没有彩排" not in boxes["lead"]
+        assert ("本岗位自评" if lang == "zh" else "The role's own review") in boxes["live"]
+        # a self-noted shortfall without an action of the role: the box asks for one
+        ask = "还没有本岗位的行动项" if lang == "zh" else "no action for this role yet"
+        assert ask in boxes["service"]
+    card["retrospective"]["by_role"]["美工部"] = {"to_improve": ["x"]}
+    bad = write_campaign(tmp_path / "bad", card=card)
+    proc = run_cli("validate", str(bad))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "美工部" in proc.stderr and "未知岗位" in proc.stderr and "unknown role" in proc.stderr

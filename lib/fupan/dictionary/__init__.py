@@ -28,7 +28,16 @@ from .base import (
     WINDOW_LENGTH_SENSITIVE,
     KpiDef,
 )
-from .records import FUNNEL_STEPS, PHASE_LABELS, PHASES, ComputedUnder, computed_under, read_key
+from .records import (
+    FUNNEL_STEPS,
+    PHASE_LABELS,
+    PHASES,
+    ROLE_ALIASES,
+    ROLE_LABELS,
+    ComputedUnder,
+    computed_under,
+    read_key,
+)
 from .results import DEFINITIONS, KPI_DEFINITIONS, KPI_KEYS, RESULT_DEFINITIONS
 from .terms import FESTIVAL_DAYS, TERMS, TermDef
 
@@ -44,6 +53,8 @@ __all__ = [
     "KPI_KEYS",
     "KpiDef",
     "PHASES",
+    "ROLE_ALIASES",
+    "ROLE_LABELS",
     "PHASE_LABELS",
     "PREVIOUS_DEFINITIONS",
     "REFUND_MATURITY_DAYS",

@@ -18,6 +18,39 @@ PHASE_LABELS = {
     "dip": ("回落期", "Dip"),
     "campaign": ("活动整体", "Campaign"),
 }
+#: The roles of a campaign team the review is cut by (分岗位复盘), in the report's order: key →
+#: (中文, English). A card's ``retrospective.by_role`` names them by key, by either name or by
+#: one of :data:`ROLE_ALIASES`.
+ROLE_LABELS = {
+    "lead": ("活动负责人", "Campaign lead"),
+    "ads": ("投放", "Ads"),
+    "live": ("直播", "Live"),
+    "products": ("商品与供应链", "Products and supply"),
+    "crm": ("用户运营", "User operations"),
+    "conversion": ("页面与转化", "Pages and conversion"),
+    "service": ("客服与履约", "Service and fulfilment"),
+}
+#: Other names of the roles (the words teams use for them) → the role's key.
+ROLE_ALIASES = {
+    "店铺运营": "lead",
+    "运营": "lead",
+    "店长": "lead",
+    "广告": "ads",
+    "推广": "ads",
+    "商品": "products",
+    "供应链": "products",
+    "仓储": "products",
+    "会员": "crm",
+    "私域": "crm",
+    "用户": "crm",
+    "页面": "conversion",
+    "转化": "conversion",
+    "设计": "conversion",
+    "客服": "service",
+    "售后": "service",
+    "履约": "service",
+    "物流": "service",
+}
 
 
 def read_key(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...dictionary import KPI_DEFINITIONS, KPI_KEYS
+from ...dictionary import KPI_DEFINITIONS, KPI_KEYS, ROLE_ALIASES, ROLE_LABELS
 from .base import _Model
 from .ops import OpsCosts
 
@@ -151,16 +151,57 @@ class Action(_Model):
         return self
 
 
+class RoleNotes(_Model):
+    """One role's own review (分岗位自评): what went well and what to improve in its work."""
+
+    went_well: list[str] = Field(default_factory=list)
+    to_improve: list[str] = Field(default_factory=list)
+
+
+def role_key(name: str) -> str | None:
+    """The role key (:data:`fupan.dictionary.ROLE_LABELS`) a card names by key, by its Chinese or
+    English name (any case) or by an alias (:data:`fupan.dictionary.ROLE_ALIASES`); else None."""
+    text = str(name).strip()
+    for key, (zh, en) in ROLE_LABELS.items():
+        if text.lower() in (key, en.lower()) or text == zh:
+            return key
+    return ROLE_ALIASES.get(text)
+
+
 class Lessons(_Model):
     """The card's 复盘 block (YAML key ``retrospective:``): what went well, what to improve, actions.
 
     ``closes`` lists the ids of earlier actions (of this shop's previous cases) this campaign closed.
+    ``by_role``: each role's own review (分岗位自评), the role named by key (``live``), name
+    (``直播``) or alias (``客服``), shown in that role's box of the review by role.
     """
 
     went_well: list[str] = Field(default_factory=list)
     to_improve: list[str] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     closes: list[str] = Field(default_factory=list)
+    by_role: dict[str, RoleNotes] = Field(default_factory=dict)
+
+    @field_validator("by_role", mode="before")
+    @classmethod
+    def _known_roles(cls, v: object) -> object:
+        if not isinstance(v, dict):
+            return v
+        out: dict[str, object] = {}
+        for name, notes in v.items():
+            key = role_key(name)
+            if key is None:
+                known = "、".join(f"{k}（{zh}）" for k, (zh, _) in ROLE_LABELS.items())
+                raise ValueError(
+                    f"unknown role '{name}'; roles: {', '.join(ROLE_LABELS)}"
+                    f"||未知岗位「{name}」；可用岗位：{known}"
+                )
+            if key in out:
+                raise ValueError(
+                    f"role '{key}' is given twice||岗位「{ROLE_LABELS[key][0]}」写了两次"
+                )
+            out[key] = notes
+        return out
 
     @field_validator("actions")
     @classmethod

@@ -14,9 +14,10 @@ Routing, one rule each:
   library's normalised KPIs (:data:`fupan.cases.kpis.METRIC_BY_KEY`, their one definition) or
   the metric dictionary's campaign KPIs, and two of the stock-out analyses'; not measured → "—".
 
-A role without a figure, a finding or an action is left out, except the lead's; a role whose own
-data the exports never hold (service: enquiries, first response, shipping times, refund reasons)
-says so.
+Beside them, the role's own review from the card (``retrospective.by_role``: what went well, what
+to improve). A role without a figure, a finding, an action or its own review is left out, except
+the lead's; a role whose own data the exports never hold (service: enquiries, first response,
+shipping times, refund reasons) says so.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from ...cases.kpis import METRIC_BY_KEY, format_value, num
 from ...cases.record import build_record
-from ...dictionary import KPI_DEFINITIONS
+from ...dictionary import KPI_DEFINITIONS, ROLE_LABELS
 from ...format import Style
 from ...i18n import kpi_name, t
 from ..html import Html, fragment
@@ -45,7 +46,8 @@ class Role:
     gap: bool = False
 
 
-#: In the order the report lists them; the lead (first) takes what no other role does.
+#: In the order of :data:`fupan.dictionary.ROLE_LABELS` (their names); the lead (first) takes
+#: what no other role does.
 ROLES: tuple[Role, ...] = (
     Role(
         "lead",
@@ -154,8 +156,9 @@ def action_role(action: Any) -> str:
 
 
 def role_rows(r: Any, style: Style) -> list[dict[str, Any]]:
-    """One dict per role shown: name, figures [(label, value)], findings [(kind, text)], actions
-    [dict what/owner/due/status], gap (a sentence or None)."""
+    """One dict per role shown: name, figures [(label, value)], findings [(kind, text)], the
+    team's own review (``went_well``, ``to_improve``: the card's ``retrospective.by_role``),
+    actions [dict what/owner/due/status], gap (a sentence or None)."""
     lang = style.lang
     rec = build_record(r, {}, "")
     findings: dict[str, list[tuple[str, str]]] = {role.key: [] for role in ROLES}
@@ -172,21 +175,29 @@ def role_rows(r: Any, style: Style) -> list[dict[str, Any]]:
                 "status": t(f"action_status_{a.status or 'open'}", lang),
             }
         )
+    own = r.card.retrospective.by_role
     rows = []
     for role in ROLES:
         figures = [figure(rec, key, style) for key in role.figures]
         measured = any(value != "—" for _, value in figures)
-        if role.key != "lead" and not (measured or findings[role.key] or actions[role.key]):
+        notes = own.get(role.key)
+        said = notes is not None and bool(notes.went_well or notes.to_improve)
+        if role.key != "lead" and not (measured or findings[role.key] or actions[role.key] or said):
             continue
         rows.append(
             {
                 "key": role.key,
-                "name": t(f"role_{role.key}", lang),
+                "name": ROLE_LABELS[role.key][0 if lang == "zh" else 1],
+                "went_well": list(notes.went_well) if notes else [],
+                "to_improve": list(notes.to_improve) if notes else [],
                 "figures": figures,
                 "findings": findings[role.key],
                 "actions": actions[role.key],
                 "gap": t(f"role_gap_{role.key}", lang) if role.gap else None,
-                "unplanned": any(k == "miss" for k, _ in findings[role.key])
+                "unplanned": (
+                    any(k == "miss" for k, _ in findings[role.key])
+                    or bool(notes and notes.to_improve)
+                )
                 and not actions[role.key],
             }
         )
