@@ -30,6 +30,35 @@ if not os.environ.get("FUPAN_SALT_FILE"):
     os.environ["FUPAN_SALT_FILE"] = str(_salt)
 SHARED = ROOT.parent / "shared"
 DEMO_SCALE = 0.3
+#: UCI Online Retail (../shared/datasets/SOURCES.md), which CI always has
+UCI_RETAIL = SHARED / "datasets" / "uci-online-retail" / "online_retail.parquet"
+
+
+def uci_invoices() -> pd.DataFrame:
+    """UCI Online Retail as one row per sales invoice — ``user_id`` (CustomerID), ``order_ts``
+    (its first line's time), ``gmv`` (Σ quantity × unit price) — read with plain pandas, for
+    the tests that recount a metric on real data: cancellation invoices (C…), returned lines
+    (quantity ≤ 0) and lines without a customer left out. Skips, saying why, without the file."""
+    if not UCI_RETAIL.exists():
+        print(f"{UCI_RETAIL} is absent; see ../shared/datasets/SOURCES.md")
+        pytest.skip(f"{UCI_RETAIL} is absent")
+    lines = pd.read_parquet(
+        UCI_RETAIL, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+    )
+    keep = (
+        ~lines["InvoiceNo"].str.startswith("C").astype(bool)
+        & (lines["Quantity"] > 0)
+        & lines["CustomerID"].notna()
+    )
+    lines = lines[keep].assign(amount=lambda x: x["Quantity"] * x["UnitPrice"])
+    return (
+        lines.groupby("InvoiceNo")
+        .agg(
+            user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"), gmv=("amount", "sum")
+        )
+        .reset_index(drop=True)
+    )
+
 
 TINY_CARD = {
     "id": "tiny-test",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import uci_invoices
 from fupan.metrics.abtest import two_proportion_ztest
 from fupan.metrics.customers import (
     SEGMENTS,
@@ -684,40 +684,16 @@ def test_buyer_status_by_hand():
         buyer_status(HISTORY, "2025-01-07", "2025-01-01")
 
 
-RETAIL = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "datasets"
-    / "uci-online-retail"
-    / "online_retail.parquet"
-)
-
-
 @pytest.mark.realdata
 def test_new_and_returning_agree_everywhere_on_uci():
     """UCI Online Retail's November 2011 buyers, split into new and returning by a plain loop over
     each customer's invoices (new: no invoice before 11-01); buyer_status, classify_customers,
     buyer_mix and the report's cohorts (customer_cohorts) give the same split."""
-    if not RETAIL.exists():
-        print(f"{RETAIL} is absent; see ../shared/datasets/SOURCES.md")
-        pytest.skip(f"{RETAIL} is absent")
     from fupan.analysis.customers import customer_cohorts
     from fupan.ingest.card.windows import Windows
 
-    lines = pd.read_parquet(
-        RETAIL, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
-    )
-    keep = (
-        ~lines["InvoiceNo"].str.startswith("C").astype(bool)
-        & (lines["Quantity"] > 0)
-        & lines["CustomerID"].notna()
-    )
-    lines = lines[keep].assign(gmv=lambda x: x["Quantity"] * x["UnitPrice"])
-    inv = (
-        lines.groupby("InvoiceNo")
-        .agg(user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"), gmv=("gmv", "sum"))
-        .reset_index(drop=True)
-        .assign(net=lambda x: x["gmv"], user_id=lambda x: x["user_id"].astype("int64"))
+    inv = uci_invoices().assign(
+        net=lambda x: x["gmv"], user_id=lambda x: x["user_id"].astype("int64")
     )
     lo, hi = datetime(2011, 11, 1), datetime(2011, 12, 1)
     times: dict[int, list[datetime]] = defaultdict(list)

@@ -4,12 +4,12 @@ Retail's first December week against 52 weeks before, recounted with plain panda
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import uci_invoices
 from fupan.metrics.yoy import last_year, year_on_year
 
 D = dt.date
@@ -98,36 +98,13 @@ def test_year_on_year_rejects_bad_input():
         year_on_year(TINY, {"w": (D(2025, 11, 11), D(2025, 11, 1))})
 
 
-RETAIL = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "datasets"
-    / "uci-online-retail"
-    / "online_retail.parquet"
-)
-
-
 @pytest.mark.realdata
 def test_uci_first_december_week_against_52_weeks_before():
     """UCI Online Retail begins 2010-12-01; its last days are 2011-12-01 … 12-09. No festival: 52
     weeks earlier is 2010-12-02 … 12-10, inside the history — measured, and recounted here
     from the invoices with plain pandas (cancellations and returns out, customers known)."""
-    if not RETAIL.exists():
-        print(f"{RETAIL} is absent; see ../shared/datasets/SOURCES.md")
-        pytest.skip(f"{RETAIL} is absent")
-    lines = pd.read_parquet(
-        RETAIL, columns=["InvoiceNo", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
-    )
-    keep = (
-        ~lines["InvoiceNo"].str.startswith("C").astype(bool)
-        & (lines["Quantity"] > 0)
-        & lines["CustomerID"].notna()
-    )
-    lines = lines[keep].assign(amount=lambda x: x["Quantity"] * x["UnitPrice"])
-    inv = lines.groupby("InvoiceNo").agg(
-        user_id=("CustomerID", "first"), order_ts=("InvoiceDate", "min"), gmv=("amount", "sum")
-    )
-    y = year_on_year(inv.reset_index(drop=True), {"w": (D(2011, 12, 1), D(2011, 12, 9))})
+    inv = uci_invoices()
+    y = year_on_year(inv, {"w": (D(2011, 12, 1), D(2011, 12, 9))})
     row = y.table.loc["w"]
     assert (row.ly_start, row.ly_end) == (D(2010, 12, 2), D(2010, 12, 10)) and row.measured
     for lo, hi, suffix in (("2011-12-01", "2011-12-10", ""), ("2010-12-02", "2010-12-11", "_ly")):
