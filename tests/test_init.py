@@ -71,6 +71,14 @@ def test_a_demo_folder_gets_every_table_and_the_planted_burst(tmp_path):
     assert f"burst {start} … {end}" in result.stdout  # said on the terminal too
     assert "✔ 校验通过 valid" in result.stdout
     assert "check the windows" in result.stdout
+    # the 复盘 block to fill in after the meeting: commented out, and valid once uncommented
+    block = text[text.index("# retrospective:") :].splitlines()
+    block = [ln[2:] for ln in block if ln.startswith("# ") and not ln.startswith("# 未识别")]
+    from fupan.ingest.card.blocks import Lessons
+
+    lessons = Lessons.model_validate(yaml.safe_load("\n".join(block))["retrospective"])
+    assert lessons.actions[0].finding == "stockouts" and set(lessons.by_role) == {"live"}
+    assert "retrospective" not in card  # a comment until the team fills it in
 
 
 def test_a_platform_export_is_read_through_its_profile(tmp_path):

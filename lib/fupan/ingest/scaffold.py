@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dictionary import FESTIVAL_DAYS
+from ..dictionary import FESTIVAL_DAYS, ROLE_LABELS
 from .card import CONTRACTS
 
 #: The file kinds a table may be in (as the readers' registry reads them).
@@ -349,12 +349,30 @@ def card_text(
         name = profiles.get("orders")
         if name and len(profiles) == 1:
             lines.append(f"profile: {name}  # 平台导出格式 / the platform export layout")
+    lines += retrospective_template()
     for r in recognised:
         if not r.table:
             lines.append(
                 f"# 未识别 / not recognised: {r.file}" + (f" — {r.why()}" if r.why() else "")
             )
     return "\n".join(lines) + "\n"
+
+
+def retrospective_template() -> list[str]:
+    """The card's 复盘 block to fill in after the campaign, as YAML comments (removing ``# `` from
+    each line gives a block the card accepts): lessons, actions tied to a finding with an owner
+    and a due date, and each role's own review (the roles of :data:`fupan.dictionary.ROLE_LABELS`)."""
+    roles = " ".join(zh for zh, _ in ROLE_LABELS.values())
+    return [
+        "# 复盘会后填写（去掉行首的 # ）/ after the review meeting, fill in (remove the leading # ):",
+        "# retrospective:",
+        "#   went_well: [做得好的一条 / one thing that went well]",
+        "#   to_improve: [要改进的一条 / one thing to improve]",
+        "#   actions:  # finding: 对应的数据发现，如 stockouts / the finding it answers",
+        "#     - {what: 上线爆款库存预警, owner: 供应链负责人, due: 2026-01-15, finding: stockouts}",
+        f"#   by_role:  # 各岗位自评 / each role's own review — {roles}",
+        "#     直播: {went_well: [一条 / one], to_improve: [一条 / one]}",
+    ]
 
 
 #: a country (an export's Country column, as written) → its currency and time zone
