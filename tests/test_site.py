@@ -898,6 +898,36 @@ def test_lessons_show_which_actions_the_shops_next_case_closed(tmp_path: Path):
     assert queen_block.count('data-status="open"') == 1
 
 
+def test_each_roles_own_review_is_on_the_lessons_page_and_searchable(tmp_path: Path):
+    """A card's retrospective.by_role (as fupan run records the card: by role key) is a lesson
+    like the others: on the lessons page under the role's names, in the roles' order, and in the
+    search text; a role with no note is left out."""
+    by_id = {c["id"]: c for c in CASES}
+    rec = make_record(by_id["d11-beauty-2025"])
+    rec["card"]["retrospective"]["by_role"] = {
+        "service": {"went_well": [], "to_improve": ["大促当晚客服排班不足"]},
+        "live": {"went_well": ["主播话术改版后停留变长"], "to_improve": ["开播前没有彩排"]},
+        "ads": {"went_well": [], "to_improve": []},
+    }
+    root = tmp_path / "lib"
+    write_record(root / "d11-beauty-2025" / "case.json", rec)
+    cases, _ = load_library(root)
+    (entry,) = site_data(cases)["cases"]
+    assert [r["role"] for r in entry["lessons"]["by_role"]] == ["live", "service"]
+    assert entry["lessons"]["by_role"][0]["name"] == ["直播", "Live"]
+    docs = {entry["id"]: list(entry["search"].values())}
+    assert reference_search(docs, "彩排") == {"d11-beauty-2025"}
+    assert reference_search(docs, "客服排班") == {"d11-beauty-2025"}
+    out = tmp_path / "site"
+    build_site(root, out)
+    page = (out / "lessons.html").read_text(encoding="utf-8")
+    block = page.split('id="case-d11-beauty-2025"', 1)[1].split("</article>", 1)[0]
+    assert block.index("开播前没有彩排") < block.index(
+        "大促当晚客服排班不足"
+    )  # live before service
+    assert "直播" in block and "Service and fulfilment" in block and "岗位自评" in block
+
+
 def test_the_instructor_copies_are_published_only_when_asked(library: Path, tmp_path: Path):
     """The site published every worked example's instructor copy, its answers one click from the
     student page whose checks 'never show the answer'. By default there is no instructor page

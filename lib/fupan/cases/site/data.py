@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ... import format as fmt
-from ...dictionary import DEFINITIONS_VERSION
+from ...dictionary import DEFINITIONS_VERSION, ROLE_LABELS
 from ..carried import action_status
 from ..kpis import METRICS, distinct_names, format_value
 from ..kpis import num as _num
@@ -42,11 +42,28 @@ def _outcome(record: dict) -> str:
     return "no_target"
 
 
+def _by_role(retro: dict) -> list[dict[str, Any]]:
+    """Each role's own review (the card's ``retrospective.by_role``), in the roles' order, with
+    the role's names (:data:`fupan.dictionary.ROLE_LABELS`); roles without a note left out."""
+    notes = retro.get("by_role") or {}
+    out = []
+    for key, (zh, en) in ROLE_LABELS.items():
+        n = notes.get(key) if isinstance(notes, dict) else None
+        if not isinstance(n, dict):
+            continue
+        good = [str(x) for x in n.get("went_well") or []]
+        bad = [str(x) for x in n.get("to_improve") or []]
+        if good or bad:
+            out.append({"role": key, "name": [zh, en], "went_well": good, "to_improve": bad})
+    return out
+
+
 def _lessons(card: dict) -> dict[str, Any]:
     retro = card.get("retrospective") or {}
     return {
         "went_well": [str(x) for x in retro.get("went_well") or []],
         "to_improve": [str(x) for x in retro.get("to_improve") or []],
+        "by_role": _by_role(retro),
         # owners are people: left out of the knowledge base
         "actions": [
             {
@@ -100,6 +117,11 @@ def case_entry(case: Case) -> dict[str, Any]:
             [
                 *lessons["went_well"],
                 *lessons["to_improve"],
+                *(
+                    x
+                    for r in lessons["by_role"]
+                    for x in (*r["name"], *r["went_well"], *r["to_improve"])
+                ),
                 *(a["what"] for a in lessons["actions"]),
             ]
         ),

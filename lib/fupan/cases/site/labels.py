@@ -61,6 +61,7 @@ UI: dict[str, tuple[str, str]] = {
     "went_well": ("做得好的", "What went well"),
     "to_improve": ("待改进", "What to improve"),
     "actions": ("行动项", "Action items"),
+    "by_role": ("岗位自评 · ", "Role's own review · "),
     "due_on": ("截止", "due"),
     "action_open": ("未关闭", "open"),
     "action_done": ("已完成", "done"),
