@@ -117,23 +117,27 @@ def _case_id(folder: Path) -> str | None:
         return None
 
 
-def _key(folder: Path, template: Path, lang: str, library: Path | None) -> str:
+def _key(folder: Path, template: Path, lang: str, library: Path | None) -> str | None:
     """The run's cache key (:func:`fupan.report.run.cache_key`): its inputs, template, language,
-    versions and, when the runs benchmark against one, the case library's fingerprint."""
+    versions and, when the runs benchmark against one, the case library's fingerprint. None when
+    the card cannot be read (such a run is never skipped). Computed once per campaign: it hashes
+    every table file."""
     from .cases.context import library_fingerprint
     from .report.run import cache_key
 
-    return cache_key(input_hashes(folder), template, lang, library_fingerprint(library))
+    if not (folder / CARD_FILE).is_file():
+        return None
+    try:
+        return cache_key(input_hashes(folder), template, lang, library_fingerprint(library))
+    except OSError:
+        return None
 
 
-def _unchanged(
-    folder: Path, out: Path, template: Path, lang: str, library: Path | None = None
-) -> str | None:
-    """The case id when the last run's case.json carries the same cache key; else None (the key
-    includes the case library's fingerprint when the runs benchmark against one)."""
+def _unchanged(folder: Path, out: Path, key: str | None) -> str | None:
+    """The case id when the last run's case.json carries the cache key ``key``; else None."""
     case_id = _case_id(folder)
     record = out / case_id / "case.json" if case_id else None
-    if record is None or not record.is_file() or not (folder / CARD_FILE).is_file():
+    if key is None or record is None or not record.is_file():
         return None
     try:
         recorded = (
@@ -141,7 +145,7 @@ def _unchanged(
         )
     except (OSError, ValueError):
         return None
-    return case_id if recorded and recorded == _key(folder, template, lang, library) else None
+    return case_id if recorded and recorded == key else None
 
 
 #: Where a batch keeps, per case id, the last run's failed validation (``OUT/.fupan-batch/``).
@@ -152,21 +156,19 @@ def _failure_file(out: Path, case_id: str) -> Path:
     return out / FAILURES / f"{case_id}.failed.json"
 
 
-def _still_failing(
-    folder: Path, out: Path, template: Path, lang: str, library: Path | None = None
-) -> BatchItem | None:
-    """The campaign's last failure, when its run failed validation and nothing of its cache key
-    has changed since (the same inputs fail the same way): reported again, not validated again.
-    None when there is no such failure."""
+def _still_failing(folder: Path, out: Path, key: str | None) -> BatchItem | None:
+    """The campaign's last failure, when its run failed validation under the cache key ``key``
+    (nothing has changed since: the same inputs fail the same way): reported again, not
+    validated again. None when there is no such failure."""
     case_id = _case_id(folder)
-    if case_id is None or not (folder / CARD_FILE).is_file():
+    if case_id is None or key is None:
         return None
     try:
         saved = json.loads(_failure_file(out, case_id).read_text(encoding="utf-8"))
-        key, error, when = saved["cache_key"], saved["error"], saved["when"]
+        kept, error, when = saved["cache_key"], saved["error"], saved["when"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if key != _key(folder, template, lang, library):
+    if kept != key:
         return None
     note = (
         f"（{when} 的运行校验失败，此后数据、卡片、模板和版本都没有改变：本次未重新校验。"
@@ -447,27 +449,23 @@ def run_batch(
     results: dict[Path, BatchItem] = {}
     todo = []
     first_of: dict[str, Path] = {}
+    # each campaign's key, as its inputs are before its run: compared with its last run's, and
+    # the key a failed validation of this run is kept under
+    keys: dict[Path, str | None] = {}
     for folder in folders:
         same = _same_case_id(folder, first_of, out)
         if same is not None:  # it would overwrite the other one's report: refused, never run
             results[folder] = same
             continue
-        case_id = None if force else _unchanged(folder, out, used_template, lang, library)
-        failing = (
-            None if force or case_id else _still_failing(folder, out, used_template, lang, library)
-        )
+        key = keys[folder] = _key(folder, used_template, lang, library)
+        case_id = None if force else _unchanged(folder, out, key)
+        failing = None if force or case_id else _still_failing(folder, out, key)
         if case_id:
             results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
         elif failing is not None:
             results[folder] = failing
         else:
             todo.append(folder)
-    keys: dict[Path, str | None] = {}
-    for folder in todo:  # as the inputs are before their run: a failure is kept under this key
-        try:
-            keys[folder] = _key(folder, used_template, lang, library)
-        except OSError:
-            keys[folder] = None
     warm = len(todo) > 1
     if todo:  # the runs' process starts importing now, beside this one's remaining work
         _start(_context(warm))
