@@ -7,6 +7,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 import sys
 import time
@@ -41,11 +42,35 @@ def _progress_echo(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
-def _validate(folder: Path):
+#: ``--as-of``: a war report (战报) of a campaign still running
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="a war report (战报) of a campaign still running: count up to this day (inclusive), "
+        "the windows after it left out; the record cannot be archived",
+    ),
+]
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    """``--as-of``'s day; a bilingual error for anything but an ISO date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            [_bad_option("--as-of", value, "日期 YYYY-MM-DD", "a date, YYYY-MM-DD")]
+        ) from None
+
+
+def _validate(folder: Path, as_of: dt.date | None = None):
     from .ingest.validate import open_campaign
 
     typer.echo(f"校验 Validating {folder} …", err=True)
-    campaign = open_campaign(folder)
+    campaign = open_campaign(folder, as_of=as_of)
     _echo_warnings(campaign.warnings)
     return campaign
 
@@ -53,10 +78,12 @@ def _validate(folder: Path):
 @app.command()
 def validate(
     folder: Annotated[Path, typer.Argument(help="campaign folder (campaign.yaml + tables)")],
+    as_of: AsOf = None,
 ) -> None:
     """Check a campaign folder against its contract; write nothing. 校验活动文件夹，不写任何文件。"""
+    day = _as_of(as_of)
     with watched(_progress_echo):
-        campaign = _validate(folder)
+        campaign = _validate(folder, day)
     counts = ", ".join(
         f"{n}: {campaign.con.execute(f'SELECT count(*) FROM {n}').fetchall()[0][0]:,} rows"
         for n in campaign.tables
@@ -116,11 +143,28 @@ def run(
             "--provenance", help="with --archive, when the card does not say it: real | synthetic"
         ),
     ] = None,
+    as_of: AsOf = None,
 ) -> None:
-    """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。"""
+    """Validate, execute the template and write report.html, report.ipynb and case.json. 生成复盘报告。
+
+    With --as-of, a war report (战报) of a campaign still running, for the daily meeting.
+    """
     t0 = time.perf_counter()  # "done in" counts the whole command, imports included
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
+    day = _as_of(as_of)
+    if day is not None and archive_case:
+        raise ValidationError(
+            [
+                _bad_option(
+                    "--archive",
+                    "--as-of",
+                    "不与 --as-of 同用（战报不归档，活动结束后再复盘归档）",
+                    "not combined with --as-of (a war report is not archived: archive the "
+                    "retrospective once the campaign is over)",
+                )
+            ]
+        )
     _check_out(out)
     template = template or config.TEMPLATE
     if not template.is_file():
@@ -142,7 +186,7 @@ def run(
         from .report.run import run as run_report
 
         t1 = time.perf_counter()
-        campaign = _validate(folder)
+        campaign = _validate(folder, day)
         validated = time.perf_counter() - t1
         if archive_case:  # refuse before the long run, not after it
             from .cases.library import check_conflict, resolve_provenance
@@ -168,6 +212,7 @@ def run(
         reproduce = shlex.join(
             ["fupan", "run", str(folder), "--out", str(out), "--lang", lang]
             + ([] if template == config.TEMPLATE else ["--template", str(template)])
+            + ([] if day is None else ["--as-of", day.isoformat()])
         )
         kind = "对外分享版 share-safe " if share_safe else ""
         typer.echo(f"执行报告模板 Executing {kind}{template.name} …", err=True)

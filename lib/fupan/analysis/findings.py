@@ -49,6 +49,7 @@ def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> 
         if row.status == "not_assessed":
             continue
         unit, met = KPI_DEFINITIONS[row.kpi].unit, row.status == "met"
+        going = row.status == "in_progress"  # a war report: progress to date, not a verdict
 
         def target(s: Style, row: Any = row, unit: str = unit) -> dict[str, Any]:
             return {
@@ -61,8 +62,8 @@ def _verdicts(style: Style, targets: pd.DataFrame, hypotheses: pd.DataFrame) -> 
         out.append(
             _finding(
                 style,
-                "win" if met else "miss",
-                f"finding_target_{'met' if met else 'missed'}",
+                "note" if going else "win" if met else "miss",
+                f"finding_target_{row.status}",
                 target,
                 abs(row.achievement - 1),
                 row.kpi,

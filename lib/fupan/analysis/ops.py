@@ -312,9 +312,26 @@ def pacing(campaign: Campaign) -> PacingResult:
     ValueError
         Without a targets table.
     """
-    source, has = _plan_source(campaign)
+    name, has = _plan_source(campaign)
+    source, ahead, card = name, None, campaign.card
+    as_of = card.as_of if card.in_flight else None
+    if as_of is not None:  # a war report: the plan to date against the actual, the rest ahead
+        days, gmv = q.frame(
+            campaign,
+            f"SELECT count(DISTINCT date), sum(gmv) FROM {name} WHERE date > CAST(? AS DATE)",
+            [as_of],
+        ).iloc[0]
+        ahead = (int(days), 0.0 if pd.isna(gmv) else float(gmv))
+        source = f"(SELECT * FROM {name} WHERE date <= DATE '{as_of.isoformat()}')"
     basis = q.gmv_date(campaign)
     plan = q.frame(campaign, f"SELECT date, channel, sum(gmv) AS gmv FROM {source} GROUP BY 1, 2")
+    if plan.empty:
+        raise ValueError(
+            bilingual(
+                f"The plan has no day up to {as_of}: no pacing yet.",
+                f"计划里没有 {as_of} 及之前的日子：还没有节奏可比。",
+            )
+        )
     a, b = plan["date"].min(), plan["date"].max()
     day = q.counted_day(campaign, basis)
     actual = q.frame(
@@ -342,10 +359,12 @@ def pacing(campaign: Campaign) -> PacingResult:
         unplanned,
         basis,
         factors,
-        plan_source=source,
+        plan_source=name,
         plan_days=(pd.Timestamp(a).date().isoformat(), pd.Timestamp(b).date().isoformat()),
         campaign_days=(c0.isoformat(), c1.isoformat()),
         card_target=campaign.card.strategy.targets.get("gmv"),
+        as_of=None if as_of is None else as_of.isoformat(),
+        plan_ahead=ahead,
     )
 
 
@@ -361,7 +380,7 @@ def _plan_source(campaign: Campaign) -> tuple[str, Any]:
     """
     if campaign.has("targets"):
         return "targets", lambda c: campaign.measures("targets", c)
-    frame = plan_frame(campaign.card.plan, campaign.card.windows)
+    frame = plan_frame(campaign.card.plan, campaign.card.planned_windows)
     if frame is None:
         raise ValueError(
             bilingual(

@@ -85,9 +85,11 @@ def channels(agg: Aggregates, windows: Windows) -> pd.DataFrame:
     return channel_kpis(agg.windows, agg.spend, camp.start, camp.end, "campaign")
 
 
-def targets(kpis: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
-    """Achievement of each target the card sets, on the campaign window."""
-    return target_achievement(kpis.loc["campaign"], strategy.targets)
+def targets(kpis: pd.DataFrame, card: CampaignCard) -> pd.DataFrame:
+    """Achievement of each target the card sets, on the campaign window (a war report's: to date)."""
+    return target_achievement(
+        kpis.loc["campaign"], card.strategy.targets, in_progress=card.in_flight
+    )
 
 
 def hypotheses(kpis: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:

@@ -18,6 +18,7 @@ propagates. ``record`` names the result's key under ``analyses`` in case.json.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -64,7 +65,7 @@ PIPELINE: tuple[Step, ...] = (
     core("kpis", overview.kpis, "campaign", "windows", "agg"),
     core("style", overview.report_style, "card", "kpis", "lang", "share_safe"),
     core("channels", overview.channels, "agg", "card.windows"),
-    core("targets", overview.targets, "kpis", "card.strategy"),
+    core("targets", overview.targets, "kpis", "card"),
     core("hypotheses", overview.hypotheses, "kpis", "card.strategy"),
     core("decomposition", overview.decomposition, "kpis"),
     Step(
@@ -322,17 +323,21 @@ def load_retrospective(
     lang: str = "zh",
     prepared: str | Path | None = None,
     share_safe: bool = False,
+    as_of: str | dt.date | None = None,
 ) -> Retrospective:
     """Validate, extract and compute: the single call a report template starts with.
 
-    ``prepared`` is the DuckDB file ``fupan run`` wrote after validating; when it is absent (the
-    notebook re-run on its own), the folder is validated here. ``share_safe``: see :func:`build`.
+    ``prepared`` is the DuckDB file ``fupan run`` wrote after validating (with its ``as_of``); when
+    it is absent (the notebook re-run on its own), the folder is validated here, as of ``as_of``
+    (ISO date; empty or None: the whole campaign — :attr:`CampaignCard.as_of`). ``share_safe``:
+    see :func:`build`.
     """
     if prepared and Path(prepared).is_file():
         with progress.step("打开", "opening the validated tables"):
             campaign = open_prepared(campaign_dir, prepared)
     else:
-        campaign = open_campaign(campaign_dir)
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of
+        campaign = open_campaign(campaign_dir, as_of=day or None)
     agg = extract(campaign)
     shrink_memory(campaign.con)  # the analyses' pandas frames need the room the extract had
     return build(campaign, agg, lang, share_safe=share_safe)

@@ -107,12 +107,23 @@ def build_record(r: Any, parameters: dict[str, Any], reproduce: str) -> dict[str
             "tables": sorted(r.campaign.tables),
             "warnings": [{"code": p.code, "file": p.file, "en": p.en} for p in r.campaign.warnings],
             **r.campaign.flags,
+            **_in_flight(r.card),
         },
         "analyses": dict(sorted(analyses.items())),
         "skipped": {**{k: f"no {v} table" for k, v in sorted(r.agg.notes.items())}, **r.skipped},
         "reproduce": reproduce,
     }
     return _clean(record)
+
+
+def _in_flight(card: Any) -> dict[str, Any]:
+    """A war report's ``in_flight``: the day it counts to and the windows as planned (the card's
+    windows end on that day); nothing for a whole campaign. The case library refuses such a
+    record."""
+    if not card.in_flight:
+        return {}
+    planned = {phase: w.as_list() for phase, w in card.planned_windows.items()}
+    return {"in_flight": {"as_of": card.as_of.isoformat(), "planned_windows": planned}}
 
 
 def _recorded(result: Any) -> Any:

@@ -190,11 +190,15 @@ def channel_kpis(
     ).sort_values("gmv", ascending=False)
 
 
-def target_achievement(actuals: pd.Series, targets: dict[str, float]) -> pd.DataFrame:
+def target_achievement(
+    actuals: pd.Series, targets: dict[str, float], *, in_progress: bool = False
+) -> pd.DataFrame:
     """Actual vs plan for each target KPI.
 
     口径: achievement = actual / target for KPIs where higher is better, target / actual where
     lower is better; met ⇔ achievement ≥ 1. A KPI that could not be measured is "not assessed".
+    ``in_progress`` (a war report, the campaign still running): every measured target is
+    "in_progress" — its achievement is the progress to date, neither met nor missed.
     """
     rows = []
     for key, target in targets.items():
@@ -205,7 +209,7 @@ def target_achievement(actuals: pd.Series, targets: dict[str, float]) -> pd.Data
             ach, status = np.nan, "not_assessed"
         else:
             ach = actual / target if KPI_DEFINITIONS[key].higher_is_better else _div(target, actual)
-            status = "met" if ach >= 1 else "missed"
+            status = "in_progress" if in_progress else ("met" if ach >= 1 else "missed")
         rows.append(
             {
                 "kpi": key,

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from .html import Html, Section, environment, fragment, note
 from .sections.anomalies import day_anomalies
-from .sections.card import background, definitions, lessons, share_safe_notice, strategy, warnings
+from .sections.card import (
+    background,
+    definitions,
+    lessons,
+    share_safe_notice,
+    strategy,
+    war_report_notice,
+    warnings,
+)
 from .sections.customers import audiences, customer_value, new_customer_quality, rfm, rfm_table
 from .sections.execution import (
     ab_test,
@@ -85,6 +93,7 @@ __all__ = [
     "roles",
     "root_cause",
     "share_safe_notice",
+    "war_report_notice",
     "skipped_note",
     "spend",
     "stockouts",

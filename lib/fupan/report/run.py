@@ -275,6 +275,13 @@ def cache_key(hashes: dict[str, str], template: Path, lang: str, library: str | 
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def page_title(card: Any, lang: str) -> str:
+    """The report's title: the campaign's name, and a war report's day (``as_of``)."""
+    if not card.in_flight:
+        return card.name
+    return t("war_report_title", lang, name=card.name, as_of=card.as_of.isoformat())
+
+
 def run(
     campaign: Campaign,
     out_root: Path,
@@ -318,6 +325,8 @@ def run(
             "lang": lang,
             "prepared": str(prepared),
         }
+        if card.as_of is not None:  # a war report: as the notebook re-run on its own counts
+            params["as_of"] = card.as_of.isoformat()
         if share_safe:
             params["share_safe"] = True
         elif library is not None and Path(library).is_dir():
@@ -343,7 +352,7 @@ def run(
             f"{t('share_safe_footer', lang)} · fupan {html.escape(__version__)} · 口径 definitions "
             f"v{html.escape(DEFINITIONS_VERSION)}"
         )
-        page = export_html(nb, card.name, lang, footer, share_safe=True)
+        page = export_html(nb, page_title(card, lang), lang, footer, share_safe=True)
         write_atomic(html_path, mask_names(page, [card.shop or ""], lang))
         return RunResult(None, html_path, None, time.perf_counter() - t0)
     record = case_from_notebook(nb)
@@ -360,5 +369,7 @@ def run(
     record["reproduce"] = reproduce or f"fupan run {campaign_dir.name} --lang {lang}"
     case_path = out / "case.json"
     sealed = write_record(case_path, record)
-    write_atomic(html_path, export_html(nb, card.name, lang, footer_html(sealed, lang)))
+    write_atomic(
+        html_path, export_html(nb, page_title(card, lang), lang, footer_html(sealed, lang))
+    )
     return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0)

@@ -238,6 +238,10 @@ class PacingResult:
     campaign_days: tuple[str, str] | None = None
     #: the card's GMV target (strategy.targets.gmv), which the plan need not add up to
     card_target: float | None = None
+    #: a war report's day (ISO date): the plan above runs to it; None for a whole campaign
+    as_of: str | None = None
+    #: a war report's plan after ``as_of``: (days, GMV)
+    plan_ahead: tuple[int, float] | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json."""

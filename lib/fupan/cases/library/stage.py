@@ -131,6 +131,17 @@ def prepare(
             f"{exc}\n拒绝归档：案例记录未通过校验，未写入任何内容。 / Archive refused: the case "
             f"record failed its check; nothing was written."
         ) from None
+    flight = (record.get("data") or {}).get("in_flight")
+    if flight:
+        raise _refuse(
+            "archive_in_flight",
+            str(run_dir / RECORD),
+            f"这是截至 {flight.get('as_of')} 的战报（活动还在进行），不能归档：案例库只收完整的复盘。"
+            f"活动结束后不加 --as-of 重新运行 fupan run，再归档。",
+            f"This is a war report up to {flight.get('as_of')} (the campaign still running) and "
+            f"cannot be archived: the case library holds whole retrospectives. Once the campaign "
+            f"is over, run fupan run again without --as-of, then archive.",
+        )
     raw_record = (run_dir / RECORD).read_bytes()
     report = (run_dir / REPORT).read_bytes()
     case_id, digest = record["case_id"], record["content_sha256"]

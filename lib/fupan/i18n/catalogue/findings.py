@@ -11,6 +11,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{kpi}目标未达成：实际 {actual}，目标 {target}，达成率 {achievement:.1%}。",
         "{kpi} target missed: {actual} against {target} ({achievement:.1%}).",
     ),
+    "finding_target_in_progress": (
+        "{kpi}目标进行中：截至目前 {actual}，目标 {target}，进度 {achievement:.1%}。",
+        "{kpi} target in progress: {actual} so far against {target} ({achievement:.1%}).",
+    ),
     "finding_hypothesis_holds": (
         "假设 {id}「{text}」成立：{window}{kpi} = {actual}（判据 {op} {value}）。",
         'Hypothesis {id} "{text}" holds: {kpi} in {window} = {actual} (test {op} {value}).',

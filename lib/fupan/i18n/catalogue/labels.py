@@ -37,6 +37,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "met": ("达成", "met"),
     "missed": ("未达成", "missed"),
     "not_assessed": ("无法评估", "not assessed"),
+    "in_progress": ("进行中", "in progress"),
     "vs_target": ("对比目标", "vs target"),
     "vs_baseline": ("对比基线日均", "vs baseline per day"),
     "vs_baseline_ratio": ("对比基线", "vs baseline"),
@@ -128,6 +129,27 @@ ENTRIES: dict[str, tuple[str, str]] = {
 ENTRIES |= {
     "currency_label": ("金额单位：{currency}（{code}）", "Money in {code} ({currency})"),
     "currency_label_code": ("金额单位：{code}", "Money in {code}"),
+    "war_report_title": ("{name} · 战报（截至 {as_of}）", "{name} · war report to {as_of}"),
+    "war_report_notice": (
+        "战报：活动还在进行，本报告的数字截至 {as_of}（含当日），之后的数据不计入。",
+        "War report: the campaign is still running; this report counts up to {as_of} (inclusive) "
+        "and leaves out anything after it.",
+    ),
+    "war_report_notice_more": (
+        "目标一栏是截至当日的进度，不判达成与否；依赖未到窗口的分析（返场、回落期的透支与回落）不计算；"
+        "本报告的案例记录不归档到案例库。",
+        "The targets show progress to date, not met or missed; analyses that need the windows "
+        "still to come (the post and dip windows' pull-forward and dip) are not computed; the "
+        "case record is not filed in the case library.",
+    ),
+    "war_window_part": (
+        "{phase}（{start} ~ {end}）已过 {done}/{days} 天",
+        "{phase} ({start} .. {end}): {done} of {days} days so far",
+    ),
+    "war_window_ahead": (
+        "{phase}（{start} ~ {end}）尚未开始",
+        "{phase} ({start} .. {end}) has not begun",
+    ),
     "share_safe_notice": (
         "对外分享版：店铺名已隐去；所有金额以指数显示（基期日均 GMV = 100），比率与占比不变。",
         "Share-safe version: the shop name is masked; every amount of money is shown as an index "

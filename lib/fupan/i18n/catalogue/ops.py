@@ -323,6 +323,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Achievement {done} of the whole plan; the biggest shortfall: {channel} ({gap}, "
         "{ach} of plan).",
     ),
+    "ops_pacing_war": (
+        "战报：下面按截至 {as_of} 的计划（{plan}）比较；计划余下 {days} 天共 {ahead}，日均 {per_day}。",
+        "War report: compared below with the plan up to {as_of} ({plan}); the plan has {days} "
+        "days left, {ahead} in all, {per_day} a day.",
+    ),
+    "ops_pacing_lead_war": (
+        "完成进度 {done}（对截至当日的计划）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
+        "Achievement {done} of the plan to date; the biggest shortfall: {channel} ({gap}, "
+        "{ach} of plan).",
+    ),
     "ops_pacing_other_days": (
         "目标覆盖 {plan_from} ~ {plan_to}，卡片的活动期是 {from_} ~ {to}：本节的完成进度按目标的日期计，"
         "与 KPI 卡片上按活动期计的目标达成不是同一段日子。",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
@@ -115,6 +116,12 @@ class CampaignCard(_Model):
     tags: list[str] = Field(default_factory=list)
     #: the kind of occasion, for comparing like with like in the case library (Gower similarity)
     festival: Festival | None = None
+    #: 战报: the campaign is still running and the report counts up to this day (inclusive) — the
+    #: windows starting after it are left out, the one it falls in ends on it, rows of the time-
+    #: stamped tables after it are left out, and the record is not archived (``fupan run --as-of``
+    #: sets it; on or after the last window's end it changes nothing but the rows kept)
+    as_of: dt.date | None = None
+    _planned: Windows | None = PrivateAttr(default=None)
 
     @field_validator("timezone")
     @classmethod
@@ -141,3 +148,23 @@ class CampaignCard(_Model):
                 f"||{where}：卡片的 windows 中没有这个阶段"
             )
         return self
+
+    @model_validator(mode="after")
+    def _clipped(self) -> CampaignCard:
+        """With ``as_of`` before the last window's end, the windows as of that day (after the
+        plan's phases are checked against the windows planned)."""
+        if self.as_of is None or self.as_of >= self.windows.last_day:
+            return self
+        card = self.model_copy(update={"windows": self.windows.clipped(self.as_of)})
+        card._planned = self.windows
+        return card
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether this is a war report (战报): ``as_of`` cut the campaign's windows short."""
+        return self._planned is not None
+
+    @property
+    def planned_windows(self) -> Windows:
+        """The windows as the card plans them (those of a war report are cut at ``as_of``)."""
+        return self._planned or self.windows

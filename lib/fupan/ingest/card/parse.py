@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import reprlib
@@ -361,8 +362,12 @@ def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
     return problems
 
 
-def parse_card(text: str) -> tuple[CampaignCard | None, list[Problem]]:
+def parse_card(
+    text: str, as_of: dt.date | None = None
+) -> tuple[CampaignCard | None, list[Problem]]:
     """The card in ``text`` and every problem found in it (errors and warnings).
+
+    ``as_of`` (``fupan run --as-of``) replaces the card's own ``as_of``: a war report.
 
     The card is None when it cannot be used at all; otherwise it may be a degraded card (invalid
     non-structural sections left out) returned alongside the errors, so the tables can be checked too.
@@ -407,6 +412,8 @@ def parse_card(text: str) -> tuple[CampaignCard | None, list[Problem]]:
             )
         ]
     problems = _duplicate_keys(root)
+    if as_of is not None:
+        raw["as_of"] = as_of
     try:
         card: CampaignCard | None = CampaignCard.model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -426,8 +433,11 @@ def parse_card(text: str) -> tuple[CampaignCard | None, list[Problem]]:
     return card, problems
 
 
-def read_card(folder: Path) -> tuple[CampaignCard | None, list[Problem]]:
-    """Read ``folder/campaign.yaml`` with :func:`parse_card`; never raises for a user mistake."""
+def read_card(
+    folder: Path, as_of: dt.date | None = None
+) -> tuple[CampaignCard | None, list[Problem]]:
+    """Read ``folder/campaign.yaml`` with :func:`parse_card` (``as_of``: see there); never raises
+    for a user mistake."""
     path = Path(folder) / CARD_FILE
     if not path.is_file():
         return None, [
@@ -448,7 +458,7 @@ def read_card(folder: Path) -> tuple[CampaignCard | None, list[Problem]]:
             )
         ]
     if not data.strip():
-        return parse_card("")
+        return parse_card("", as_of)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -461,7 +471,7 @@ def read_card(folder: Path) -> tuple[CampaignCard | None, list[Problem]]:
                 row=line,
             )
         ]
-    return parse_card(text)
+    return parse_card(text, as_of)
 
 
 def card_line(folder: Path, loc: tuple[Any, ...]) -> int | None:
@@ -473,9 +483,10 @@ def card_line(folder: Path, loc: tuple[Any, ...]) -> int | None:
     return _yaml_line(root, loc)
 
 
-def load_card(folder: Path) -> CampaignCard:
-    """Parse and validate ``folder/campaign.yaml``; raise ValidationError listing every problem."""
-    card, problems = read_card(folder)
+def load_card(folder: Path, as_of: dt.date | None = None) -> CampaignCard:
+    """Parse and validate ``folder/campaign.yaml`` (``as_of``: :func:`parse_card`); raise
+    ValidationError listing every problem."""
+    card, problems = read_card(folder, as_of)
     if card is None or any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     return card

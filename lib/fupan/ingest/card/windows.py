@@ -68,6 +68,33 @@ class Windows(_Model):
         return [(n, getattr(self, n)) for n in PHASES if getattr(self, n) is not None]
 
     @property
+    def last_day(self) -> dt.date:
+        """The last day of the last window."""
+        return self.items()[-1][1].end
+
+    def clipped(self, as_of: dt.date) -> Windows:
+        """The windows of a war report (战报) as of ``as_of``, the campaign still running: the
+        windows starting after it left out, the one it falls in ending on it.
+
+        Raises
+        ------
+        ValueError
+            When ``as_of`` is before the burst's first day: a report needs the burst begun.
+        """
+        if as_of < self.burst.start:
+            raise ValueError(
+                f"as_of {as_of} is before the burst's first day {self.burst.start}: a war report "
+                f"needs the burst begun||as_of {as_of} 早于爆发期第一天 {self.burst.start}："
+                f"战报至少要从爆发期开始"
+            )
+        kept = {
+            name: Window(start=w.start, end=min(w.end, as_of))
+            for name, w in self.items()
+            if w.start <= as_of
+        }
+        return Windows(**kept)
+
+    @property
     def campaign(self) -> Window:
         """The campaign proper: from the first of preheat/burst to the last of burst/post."""
         start = (self.preheat or self.burst).start

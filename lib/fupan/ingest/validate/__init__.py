@@ -36,6 +36,7 @@ The rules beyond each column's type (error unless marked *warning*; the code in 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -73,10 +74,33 @@ from .tables import (
 __all__ = ["EXAMPLES", "Campaign", "open_campaign", "open_prepared", "save_prepared"]
 
 
-def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
+#: Each time-stamped table's time column: a war report's rows after its ``as_of`` are left out (the
+#: plan, the products and the coupons are kept whole).
+AS_OF_COLUMNS = {
+    "orders": "order_time",
+    "events": "event_time",
+    "spend": "date",
+    "inventory": "date",
+    "live_sessions": "start_time",
+}
+
+
+def as_of_kept(exprs: dict[str, str], column: str, as_of: dt.date) -> dict[str, str]:
+    """``exprs`` keeping only the rows whose ``column`` falls on or before ``as_of``."""
+    end = (as_of + dt.timedelta(days=1)).isoformat()
+    keep = f"CAST(({exprs[column]}) AS TIMESTAMP) < TIMESTAMP '{end} 00:00:00'"
+    if exprs.get(KEEP_ROWS):
+        keep = f"({exprs[KEEP_ROWS]}) AND {keep}"
+    return {**exprs, KEEP_ROWS: keep}
+
+
+def open_campaign(
+    folder: Path | str, *, salt: bytes | None = None, as_of: dt.date | None = None
+) -> Campaign:
     """Validate ``folder`` and return the :class:`Campaign`; raise ValidationError on any error.
 
     ``salt`` (bytes) overrides the pseudonymisation salt of :func:`fupan.ingest.privacy.load_salt`.
+    ``as_of`` makes it a war report (战报) up to that day: :attr:`CampaignCard.as_of`.
     Every problem found is reported together: card problems that leave the tables checkable do not
     stop the table checks, and one broken table does not stop the checks of the others.
     """
@@ -108,9 +132,22 @@ def open_campaign(folder: Path | str, *, salt: bytes | None = None) -> Campaign:
                 )
             ]
         )
-    card, problems = read_card(folder)
+    card, problems = read_card(folder, as_of)
     if card is None:
         raise ValidationError(problems)
+    if card.source is not None and card.as_of is not None:
+        raise ValidationError(
+            [
+                Problem(
+                    "as_of_source",
+                    CARD_FILE,
+                    "战报（as_of）目前只支持活动文件夹里的数据表，不支持 source 指定的数据仓库或 Spark。",
+                    "A war report (as_of) reads the tables of the campaign folder only, not a "
+                    "warehouse or Spark named by source.",
+                    column="as_of",
+                )
+            ]
+        )
     if card.source is not None:  # tables in a warehouse or on Spark: checked where they live
         from ..sources import open_source
 
@@ -147,6 +184,8 @@ def _open(
             if any(p.severity == "error" for p in found):
                 loaded.remove(name)
                 continue
+            if card.as_of is not None and AS_OF_COLUMNS.get(name) in exprs:
+                exprs = as_of_kept(exprs, AS_OF_COLUMNS[name], card.as_of)
             dups = (
                 []
                 if name in DISTINCT_COUNTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
             "event_channels": campaign.event_channels,
             "event_variants": campaign.event_variants,
             "salt": next((v.salt for v in campaign.inplace.values() if v.salt), None),
+            "as_of": None if campaign.card.as_of is None else campaign.card.as_of.isoformat(),
         }
         ddl(con, "CREATE TABLE prep._meta (meta VARCHAR)")
         con.execute(
@@ -110,6 +112,9 @@ def open_prepared(folder: Path | str, path: Path | str) -> Campaign:
     con = open_connection(campaign_bytes(folder, card))
     ddl(con, f"ATTACH '{str(Path(path)).replace(chr(39), chr(39) * 2)}' AS prep (READ_ONLY)")
     meta = json.loads(con.execute("SELECT meta FROM prep._meta").fetchall()[0][0])
+    as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
+    if as_of is not None:  # a war report (fupan run --as-of): validated as of that day
+        card = load_card(folder, as_of)
     salt = _salt(meta.get("salt"))
     changed = any(file_sha256(folder / name) != digest for name, digest in meta["hashes"].items())
     if changed or (meta.get("salt") and salt is None):

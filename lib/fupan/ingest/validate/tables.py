@@ -283,6 +283,17 @@ def check_coverage(
             else "; analyses that need this table are skipped for the windows it misses"
         )
         missing_zh, missing_en = _uncovered(windows, lo, hi)
+        if required and card.as_of is None and hi is not None and card.windows.burst.start <= hi:
+            # an export taken while the campaign runs: the war report is what can be made of it
+            day = hi - dt.timedelta(days=1)  # an export taken in the morning: the day before
+            what_zh = (
+                f"。活动还在进行？用 fupan run --as-of {day} 生成截至 {day} 的战报"
+                f"（{hi} 这一天若已完整，可用 --as-of {hi}）"
+            )
+            what_en = (
+                f". Is the campaign still running? fupan run --as-of {day} makes a war report "
+                f"up to {day} (or --as-of {hi} if that day is complete)"
+            )
         return [
             Problem(
                 code="coverage",

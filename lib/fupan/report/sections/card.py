@@ -15,6 +15,33 @@ def share_safe_notice(style: Style) -> Html:
     return fragment("share_safe_notice", style)
 
 
+def war_report_notice(card: Any, style: Style) -> Html:
+    """The banner of a war report (战报, ``as_of``): the day it counts to, each window cut short or
+    still to come, and what that leaves out; nothing for a whole campaign."""
+    if not card.in_flight:
+        return Html("")
+    lang, now = style.lang, dict(card.windows.items())
+    windows = []
+    for phase, w in card.planned_windows.items():
+        if phase not in now:
+            windows.append(
+                t("war_window_ahead", lang, phase=phase_name(phase, lang), start=w.start, end=w.end)
+            )
+        elif now[phase].end < w.end:
+            windows.append(
+                t(
+                    "war_window_part",
+                    lang,
+                    phase=phase_name(phase, lang),
+                    start=w.start,
+                    end=w.end,
+                    done=now[phase].days,
+                    days=w.days,
+                )
+            )
+    return fragment("war_report_notice", style, as_of=card.as_of.isoformat(), windows=windows)
+
+
 def warnings(problems: list[Any], style: Style) -> Html:
     """The validation's warnings (data notes), each with where it was found."""
     items = [f"{p.where()}: {p.zh if style.zh else p.en}" for p in problems]

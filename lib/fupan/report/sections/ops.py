@@ -183,7 +183,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
         if worst is None
         else [
             t(
-                "ops_pacing_lead",
+                "ops_pacing_lead" if result.as_of is None else "ops_pacing_lead_war",
                 lang,
                 done=pct(last["achievement"]),  # the plan's last day: all of it, all its days
                 channel=style.channel(worst),
@@ -224,6 +224,21 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
             )
         )
     plan_total = float(ch["plan"].fillna(0).sum())
+    if result.plan_ahead is not None:  # a war report: what the plan still asks, day by day
+        days, ahead = result.plan_ahead
+        lead.insert(
+            0,
+            t(
+                "ops_pacing_war",
+                lang,
+                as_of=result.as_of,
+                plan=style.money(plan_total),
+                days=days,
+                ahead=style.money(ahead),
+                per_day=style.money(ahead / days) if days else "—",
+            ),
+        )
+        plan_total += ahead  # the whole plan, against the card's target below
     target = result.card_target
     if target and plan_total > 0 and abs(plan_total / target - 1) > 0.005:
         lead.append(  # two achievement rates on one page: say why they differ

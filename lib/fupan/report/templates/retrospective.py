@@ -16,6 +16,7 @@ campaign_dir: str = "../data/demo"  # campaign folder: campaign.yaml + its table
 lang: str = "zh"  # report language: "zh" (default) or "en"
 prepared: str = ""  # validated tables written by fupan run, empty to validate the folder here
 share_safe: bool = False  # True for the version for wider circulation, money as an index
+as_of: str = ""  # a war report (战报) up to this day, the campaign still running; empty: the whole campaign
 library: str = ""  # case library folder; empty: none (fupan run: --library, else case_library/ where it runs)
 report_dir: str = ""  # where report.html is written (links to the library's reports are relative to it)
 
@@ -28,9 +29,11 @@ from fupan.report import ops_charts, render
 from fupan.report.sections import ops as ops_sections
 from fupan.report.sections import ops_days
 
-r = fupan.load_retrospective(campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe)
+r = fupan.load_retrospective(
+    campaign_dir, lang=lang, prepared=prepared, share_safe=share_safe, as_of=as_of
+)
 style = r.style  # language, currency and (share-safe) money index of every number below
-display(render.share_safe_notice(style))
+display(render.share_safe_notice(style), render.war_report_notice(r.card, style))
 display(render.warnings(r.campaign.warnings, style))
 past = cases.carried_actions(r.card, library)  # the previous case of this shop, or why none
 

@@ -1,0 +1,218 @@
+"""The war report (战报, ``fupan run --as-of``): a campaign still running, counted up to a day.
+
+The reference is a second, plain route to the same figures: the export's rows cut at the day by
+pandas and the card's windows cut by hand (the burst ending on the day, the windows after it
+deleted), run as an ordinary retrospective. The war report must give the same KPIs and channels,
+say what it is, judge no target, compare the plan to date, and stay out of the case library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import copy_campaign, run_cli
+
+#: the timestamped tables of the demo and their time column
+TIMED = {
+    "orders": "order_time",
+    "events": "event_time",
+    "spend": "date",
+    "inventory": "date",
+    "live_sessions": "start_time",
+}
+
+
+def _card(folder: Path) -> dict:
+    return yaml.safe_load((folder / "campaign.yaml").read_text(encoding="utf-8"))
+
+
+def _cut(folder: Path, before: pd.Timestamp) -> None:
+    """Keep only the timestamped rows before ``before`` (the plan and the products stay whole)."""
+    card = _card(folder)
+    for table, column in TIMED.items():
+        name = card["tables"].get(table)
+        if not name:
+            continue
+        path = folder / name
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        kept = frame[pd.to_datetime(frame[column]) < before]
+        if path.suffix == ".parquet":
+            kept.to_parquet(path, index=False)
+        else:
+            kept.to_csv(path, index=False)
+
+
+def _as_of(demo_dir: Path) -> dt.date:
+    """The burst's fifth day: a morning meeting in the middle of the campaign."""
+    start = _card(demo_dir)["windows"]["burst"][0]
+    return dt.date.fromisoformat(str(start)) + dt.timedelta(days=4)
+
+
+@pytest.fixture(scope="module")
+def runs(demo_dir: Path, tmp_path_factory) -> dict:
+    """The war report of a morning export, and the hand-cut campaign run as a retrospective."""
+    root = tmp_path_factory.mktemp("war")
+    as_of = _as_of(demo_dir)
+    next_day = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    export = copy_campaign(demo_dir, root / "export")
+    _cut(export, next_day + pd.Timedelta(hours=9, minutes=30))  # taken at 09:30 the next day
+    war = run_cli(
+        "run", str(export), "--as-of", as_of.isoformat(), "--out", str(root / "w"), "--quiet"
+    )
+    assert war.returncode == 0, war.stderr[-3000:]
+
+    by_hand = copy_campaign(demo_dir, root / "by_hand")
+    _cut(by_hand, next_day)
+    card = _card(by_hand)
+    windows = card["windows"]
+    windows["burst"] = [windows["burst"][0], as_of]
+    for later in ("post", "dip"):
+        windows.pop(later, None)
+    (by_hand / "campaign.yaml").write_text(
+        yaml.safe_dump(card, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    plain = run_cli("run", str(by_hand), "--out", str(root / "m"), "--quiet")
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    case_id = card["id"]
+    return {
+        "as_of": as_of,
+        "export": export,
+        "war_dir": root / "w" / case_id,
+        "war": json.loads((root / "w" / case_id / "case.json").read_text(encoding="utf-8")),
+        "plain": json.loads((root / "m" / case_id / "case.json").read_text(encoding="utf-8")),
+        "root": root,
+    }
+
+
+def test_war_report_counts_what_the_hand_cut_campaign_counts(runs):
+    war, plain = runs["war"], runs["plain"]
+    assert set(war["kpis"]) == set(plain["kpis"]) == {"baseline", "preheat", "burst", "campaign"}
+    assert war["kpis"] == plain["kpis"]
+    assert war["channels"] == plain["channels"]
+    assert war["kpis"]["burst"]["end"] == runs["as_of"].isoformat()
+
+
+def test_war_report_judges_no_target_and_records_the_plan(runs, demo_dir):
+    war, plain = runs["war"], runs["plain"]
+    planned = {k: [str(v[0]), str(v[1])] for k, v in _card(demo_dir)["windows"].items()}
+    assert war["data"]["in_flight"] == {
+        "as_of": runs["as_of"].isoformat(),
+        "planned_windows": planned,
+    }
+    assert "in_flight" not in plain["data"]
+    assert war["targets"], "the demo card sets targets"
+    for row in war["targets"]:
+        assert row["status"] == "in_progress"
+        if row["kpi"] == "gmv":  # progress = actual to date / target, by hand from the KPIs
+            gmv = war["kpis"]["campaign"]["gmv"]
+            assert row["achievement"] == pytest.approx(gmv / row["target"], rel=1e-9)
+    assert {r["status"] for r in plain["targets"]} <= {"met", "missed", "not_assessed"}
+    assert not any("target missed" in f["en"] or "target met" in f["en"] for f in war["findings"])
+    progress = [f for f in war["findings"] if "target in progress" in f["en"]]
+    assert len(progress) == len(war["targets"]) and all(f["kind"] == "note" for f in progress)
+
+
+def test_war_report_says_what_it_is(runs):
+    html = (runs["war_dir"] / "report.html").read_text(encoding="utf-8")
+    day = runs["as_of"].isoformat()
+    assert f"战报（截至 {day}）" in html  # the title
+    assert f"本报告的数字截至 {day}（含当日）" in html
+    assert "已过 5/11 天" in html  # the burst, cut on its fifth of eleven days
+    assert "尚未开始" in html  # the post and dip windows
+
+
+def test_war_report_paces_against_the_plan_to_date(runs, demo_dir):
+    card = _card(demo_dir)
+    plan = pd.read_csv(demo_dir / card["tables"]["targets"], parse_dates=["date"])
+    to_date = plan[plan["date"] <= pd.Timestamp(runs["as_of"])].groupby("channel")["gmv"].sum()
+    recorded = runs["war"]["analyses"]["pacing"]["channels"]
+    planned = {c: v["plan"] for c, v in recorded.items() if v["plan"] is not None}
+    assert planned == pytest.approx(to_date.to_dict(), rel=1e-9)
+    html = (runs["war_dir"] / "report.html").read_text(encoding="utf-8")
+    ahead = plan[plan["date"] > pd.Timestamp(runs["as_of"])]
+    assert f"计划余下 {ahead['date'].nunique()} 天" in html
+
+
+def test_the_case_library_refuses_a_war_report(runs):
+    library = runs["root"] / "library"
+    proc = run_cli(
+        "archive", str(runs["war_dir"]), "--library", str(library), "--provenance", "synthetic"
+    )
+    assert proc.returncode != 0
+    assert "战报" in proc.stderr and "war report" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (library / runs["war"]["case_id"]).exists()
+
+
+def test_a_mid_campaign_export_without_as_of_is_told_of_it(runs):
+    proc = run_cli("validate", str(runs["export"]))
+    assert proc.returncode != 0
+    day_before = runs["as_of"].isoformat()  # the export ends the morning after
+    assert f"fupan run --as-of {day_before}" in proc.stderr
+    assert "war report" in proc.stderr and "战报" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--as-of", "11/05/2025"), ("--as-of", "YYYY-MM-DD")),
+        (("--as-of", "2025-11-05", "--archive"), ("--archive", "--as-of")),
+    ],
+)
+def test_bad_as_of_options_are_refused(demo_dir, tmp_path, args, words):
+    proc = run_cli("run", str(demo_dir), "--out", str(tmp_path / "out"), *args)
+    assert proc.returncode != 0
+    assert all(w in proc.stderr for w in words), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_as_of_before_the_burst_is_refused(demo_dir):
+    start = dt.date.fromisoformat(str(_card(demo_dir)["windows"]["burst"][0]))
+    proc = run_cli("validate", str(demo_dir), "--as-of", (start - dt.timedelta(days=1)).isoformat())
+    assert proc.returncode != 0
+    assert "爆发期" in proc.stderr and "burst" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_windows_are_cut_at_as_of():
+    from fupan.ingest.card.windows import Windows
+
+    w = Windows(
+        baseline=["2025-09-01", "2025-09-30"],
+        preheat=["2025-10-10", "2025-10-31"],
+        burst=["2025-11-01", "2025-11-11"],
+        post=["2025-11-12", "2025-11-15"],
+        dip=["2025-11-16", "2025-11-30"],
+    )
+    cut = w.clipped(dt.date(2025, 11, 13))
+    assert [(n, x.start.isoformat(), x.end.isoformat()) for n, x in cut.items()] == [
+        ("baseline", "2025-09-01", "2025-09-30"),
+        ("preheat", "2025-10-10", "2025-10-31"),
+        ("burst", "2025-11-01", "2025-11-11"),
+        ("post", "2025-11-12", "2025-11-13"),
+    ]
+    assert w.clipped(dt.date(2025, 11, 1)).burst.days == 1
+    with pytest.raises(ValueError, match="burst"):
+        w.clipped(dt.date(2025, 10, 31))
+
+
+def test_as_of_on_or_after_the_last_day_is_a_whole_campaign():
+    from conftest import TINY_CARD
+    from fupan.ingest.card.model import CampaignCard
+
+    last = max(dt.date.fromisoformat(str(v[1])) for v in TINY_CARD["windows"].values())
+    for day in (last, last + dt.timedelta(days=3)):
+        card = CampaignCard.model_validate({**TINY_CARD, "as_of": day})
+        assert not card.in_flight
+        assert card.windows == CampaignCard.model_validate(TINY_CARD).windows
+    card = CampaignCard.model_validate({**TINY_CARD, "as_of": last - dt.timedelta(days=1)})
+    assert card.in_flight
+    assert card.windows.last_day == last - dt.timedelta(days=1)
+    assert card.planned_windows.last_day == last
