@@ -65,8 +65,26 @@ def test_one_break_even_roas_per_report(built, ops_campaign, raw) -> None:  # no
         spend["search_ads"] / clicks["search_ads"]
     )
     # without a margin analysis no channel is judged (never a second break-even from the P&L)
-    bare = ops.ads(ops_campaign, None)
+    bare = ops.ads(ops_campaign, built.agg.windows, built.agg.new_customers, None)
     assert bare.break_even_roas is None and bare.below_break_even == []
+
+
+def test_new_customers_by_channel_are_first_touch_and_add_up(built, raw) -> None:  # noqa: F811
+    """拉新 by channel, by hand: each customer's first order ever (lines not cancelled; the order's
+    time and channel those of its first line), counted on its channel when it falls in the
+    campaign window; the channels add up to the campaign's new customers."""
+    lines = raw["orders"][raw["orders"]["status"] != "cancelled"]
+    first_line = lines.sort_values(["order_time", "order_id"], kind="stable")
+    orders = first_line.groupby("order_id").first()  # an order's first line: its time, channel
+    first = orders.sort_values("order_time", kind="stable").groupby("user_id").first()
+    new = first[first["day"].between(*raw["window"])]
+    expected = new.groupby("channel").size()
+    got = built.ads.channels["new_customers"].dropna()
+    got = got[got > 0]
+    assert got.to_dict() == {c: float(n) for c, n in expected.items() if c in got.index}
+    spent = set(built.ads.channels.index)
+    assert set(expected.index) & spent == set(got.index)
+    assert expected.sum() == built.kpis.at["campaign", "new_customers"]
 
 
 def test_attribution_gap_equals_pandas(built, raw) -> None:  # noqa: F811
@@ -129,7 +147,7 @@ def test_when_every_unit_sells_at_a_loss_every_channel_with_spend_is_below(
     losing = dataclasses.replace(
         built.margin, break_even_roas=None, discount_depth=0.155, unit_margin=0.10
     )
-    r = ops.ads(ops_campaign, losing)
+    r = ops.ads(ops_campaign, built.agg.windows, built.agg.new_customers, losing)
     spent = [str(c) for c in r.channels.index if r.channels.at[c, "spend"] > 0]
     known = [c for c in spent if c not in r.unmatched]
     assert not r.breaks_even and sorted(r.below_break_even) == sorted(known) and known

@@ -11,6 +11,7 @@ import pytest
 from fupan.analysis import ops
 from fupan.analysis.results import Skip
 from fupan.analysis.retrospective import Step, run_pipeline
+from fupan.extract import extract
 from fupan.format import Style
 from fupan.ingest.validate import open_campaign
 from fupan.report.sections import ops as sections
@@ -22,7 +23,7 @@ STEPS = (
     Step("presale", ops.presale, ("campaign",), True),
     Step("live", ops.live, ("campaign",), True),
     Step("products", ops.products, ("campaign",), True),
-    Step("ads", ops.ads, ("campaign", "pnl"), True),
+    Step("ads", ops.ads, ("campaign", "agg.windows", "agg.new_customers", "pnl"), True),
     Step("pacing", ops.pacing, ("campaign",), True),
 )
 
@@ -37,7 +38,8 @@ def _salt(tmp_path_factory, monkeypatch) -> None:
 
 @pytest.mark.parametrize("name", VALID)
 def test_steps_answer_or_say_why(name: str) -> None:
-    out = run_pipeline({"campaign": open_campaign(CORPUS / name)}, STEPS)
+    campaign = open_campaign(CORPUS / name)
+    out = run_pipeline({"campaign": campaign, "agg": extract(campaign)}, STEPS)
     skipped = [s.name for s in STEPS if isinstance(out[s.name], Skip)]
     # none of these folders has presale columns, live sessions or a plan
     assert {"presale", "live", "pacing"} <= set(skipped)

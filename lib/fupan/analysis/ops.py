@@ -262,12 +262,18 @@ def products(campaign: Campaign) -> ProductsResult:
     )
 
 
-def ads(campaign: Campaign, margin_result: object) -> AdsResult:
+def ads(
+    campaign: Campaign, windows: pd.DataFrame, new_customers: pd.DataFrame, margin_result: object
+) -> AdsResult:
     """投放: efficiency by channel with 费比 and the 保本投产比 verdict; tools, plans, attribution.
 
     The break-even ROAS is the margin analysis's (:func:`fupan.metrics.margin.break_even_roas`,
     (1 − d)/(m − d)): one figure for the report; without it (no unit cost, or d ≥ m) no channel is
-    judged and the section says why.
+    judged and the section says why. Each channel's GMV and orders in the campaign window are the
+    channel table's (``windows``, :file:`window_channel.sql`), its new customers the report's
+    (``new_customers``, :file:`new_customers.sql`) — 口径 of 拉新 by channel: a customer whose
+    first order ever (not cancelled) falls in the window, counted on that order's channel (first
+    touch), so the channels' new customers add up to the campaign's.
 
     Raises
     ------
@@ -277,7 +283,14 @@ def ads(campaign: Campaign, margin_result: object) -> AdsResult:
     q.require(campaign, "spend")
     a, b = q.window(campaign)
     spend = q.spend_by(campaign, a, b, "channel").set_index("channel")
-    sales = q.channel_sales(campaign, a, b)
+
+    def campaign_rows(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        rows = frame[(frame["phase"] == "campaign") & (frame["channel"] != "_all")]
+        return rows.set_index("channel")[list(columns)].astype(float)
+
+    sales = campaign_rows(windows, "gmv", "orders").join(
+        campaign_rows(new_customers, "new_customers"), how="left"
+    )
     ch = spend.join(sales, how="left")
     named = set(q.frame(campaign, "SELECT DISTINCT channel FROM orders")["channel"])
     known = ch.index.isin(list(named))  # a channel the orders do not name: its GMV is not known

@@ -260,22 +260,6 @@ def days_out(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
     )
 
 
-def channel_sales(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
-    """Per channel: GMV, orders and new customers (first order ever in the window on it)."""
-    return frame(
-        campaign,
-        f"""
-        WITH f AS (SELECT user_id, min(order_time) AS t FROM orders WHERE {NOT_CANCELLED}
-                   GROUP BY 1),
-             w AS (SELECT * FROM orders WHERE {NOT_CANCELLED}
-                   AND order_time::DATE BETWEEN ? AND ?)
-        SELECT channel, sum(paid_amount) AS gmv, count(DISTINCT order_id) AS orders,
-               count(DISTINCT CASE WHEN w.order_time = f.t THEN w.user_id END) AS new_customers
-        FROM w JOIN f USING (user_id) GROUP BY 1""",
-        [a, b],
-    ).set_index("channel")
-
-
 def spend_by(campaign: Campaign, a: dt.date, b: dt.date, keys: str) -> pd.DataFrame:
     """Spend, impressions, clicks and attributed GMV/orders grouped by ``keys`` (SQL columns)."""
     attributed = campaign.measures("spend", "attributed_gmv")

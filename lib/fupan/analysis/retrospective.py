@@ -126,7 +126,7 @@ PIPELINE: tuple[Step, ...] = (
     analysis("presale", ops.presale, "campaign"),
     analysis("live", ops.live, "campaign", record="live_sessions"),
     analysis("products", ops.products, "campaign"),
-    analysis("ads", ops.ads, "campaign", "margin"),
+    analysis("ads", ops.ads, "campaign", "agg.windows", "agg.new_customers", "margin"),
     analysis("pacing", ops.pacing, "campaign"),
     analysis(
         "segments", rootcause.segment_effects, "agg.segments", "agg.uv", "kpis", "card.windows"
