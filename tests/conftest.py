@@ -309,7 +309,7 @@ def copy_campaign(src: Path, dst: Path) -> Path:
 # ----------------------------------------------------------------------------- privacy scan
 #: What fupan writes for a reader: `fupan run` (report.html, report.ipynb, case.json) and
 #: `fupan compare` (benchmark.html).
-OUTPUTS = ("report.html", "report.ipynb", "case.json", "benchmark.html")
+OUTPUTS = ("report.html", "report.ipynb", "case.json", "minutes.md", "benchmark.html")
 RAW_DEMO_ID = re.compile(r"\bu\d{6,}\b")  # the demo generator's raw user ids look like u000123
 
 

@@ -58,5 +58,5 @@ def test_the_scan_sees_every_output_kind_and_raw_demo_ids(planted):
             f"buyer u0001234 and u7654321 in {name}", encoding="utf-8"
         )  # u7654321: not a demo user
     files, leaks = scan_outputs(planted)
-    assert len(files) == len(OUTPUTS) == 4
+    assert len(files) == len(OUTPUTS) == 5
     assert leaks == {f"out{i}/{name}": ([], ["u0001234"]) for i, name in enumerate(OUTPUTS)}

@@ -51,6 +51,7 @@ from campaigns import (
 from conftest import run_cli
 from fupan import config
 from fupan.cases import MIME, dumps, seal
+from fupan.report.sections.minutes import MIME as MINUTES_MIME
 
 TEMPLATE = config.TEMPLATE
 SEEN: Counter[str] = Counter()
@@ -82,12 +83,14 @@ def run_template(folder: Path, lang: str) -> Run:
     heading = [""]
     sections: dict[str, list[str]] = {}
     charts: dict[str, list[str]] = {}
-    records = []
+    records, minutes = [], []
 
     def capture(*objs, raw: bool = False, **_kw) -> None:
         for obj in objs:
             if isinstance(obj, dict) and MIME in obj:
                 records.append(obj[MIME])
+            elif isinstance(obj, dict) and MINUTES_MIME in obj:
+                minutes.append(obj[MINUTES_MIME])  # minutes.md, not a section of the page
             elif isinstance(obj, Figure):
                 charts.setdefault(heading[0], []).append(figure_text(obj))
             else:
@@ -113,6 +116,7 @@ def run_template(folder: Path, lang: str) -> Run:
             if "parameters" in cell.metadata.get("tags", []):
                 ns.update(campaign_dir=str(folder), lang=lang, prepared="", share_safe=False)
     assert len(records) == 1, "the template displayed no case record"
+    assert len(minutes) == 1, "the template displayed no minutes"
     record = seal(
         {
             **records[0],

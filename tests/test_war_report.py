@@ -216,3 +216,12 @@ def test_as_of_on_or_after_the_last_day_is_a_whole_campaign():
     assert card.in_flight
     assert card.windows.last_day == last - dt.timedelta(days=1)
     assert card.planned_windows.last_day == last
+
+
+def test_the_war_reports_minutes_say_so(runs):
+    text = (runs["war_dir"] / "minutes.md").read_text(encoding="utf-8")
+    assert f"战报，数字截至 {runs['as_of'].isoformat()}" in text.split("\n## ", 1)[0]
+    conclusions = text.split("\n## 结论\n", 1)[1].split("\n## ", 1)[0]
+    targets = [x for x in conclusions.splitlines() if x.startswith("- ") and " / " in x]
+    assert len(targets) == len(runs["war"]["targets"])
+    assert all(x.endswith("，进行中）") for x in targets)

@@ -478,6 +478,7 @@ class Run:
     html: str
     name: str
     folder: Path
+    minutes: str = ""
 
 
 def _run(root: Path, lang: str, layout: Callable, folder_name: str, orders_file: str) -> Run:
@@ -485,8 +486,12 @@ def _run(root: Path, lang: str, layout: Callable, folder_name: str, orders_file:
     folder = build_campaign(root / folder_name, name, scalar, orders_file)
     proc = run_cli("run", str(folder), "--out", str(root / "out"), "--lang", lang, "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
+    case = root / "out" / TINY_CARD["id"]
     return Run(
-        (root / "out" / TINY_CARD["id"] / "report.html").read_text(encoding="utf-8"), name, folder
+        (case / "report.html").read_text(encoding="utf-8"),
+        name,
+        folder,
+        (case / "minutes.md").read_text(encoding="utf-8"),
     )
 
 
@@ -510,6 +515,26 @@ def report(request) -> Run:
 @pytest.mark.slow
 def test_report_shows_every_payload_as_text_and_nothing_else(report):
     check_page(report.html, report.name, PAYLOADS)
+
+
+#: what Markdown of the minutes may become: headings, paragraphs, lists, tables, emphasis
+MINUTES_TAGS = {"h1", "h2", "p", "blockquote", "ul", "ol", "li", "strong", "em"}
+MINUTES_TAGS |= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+
+
+@pytest.mark.slow
+def test_minutes_show_every_payload_as_text_in_a_markdown_renderer(report):
+    """minutes.md through mistune — which lets raw HTML through, as a wiki or chat may — makes no
+    element, attribute or link of a payload, and shows every one verbatim (whitespace aside)."""
+    import mistune
+
+    rendered = mistune.html(report.minutes)
+    page = Page(rendered)
+    foreign = [(tag, a) for tag, a in page.elements if tag not in MINUTES_TAGS or a]
+    assert not foreign, foreign[:10]
+    text = " ".join(page.text.split())
+    in_minutes = [p for p in PAYLOADS if " ".join(p.split()) in text]
+    assert len(in_minutes) == len(PAYLOADS), sorted(set(PAYLOADS) - set(in_minutes))[:5]
 
 
 @pytest.mark.slow

@@ -239,6 +239,7 @@ def run(
         return
     typer.echo(
         f"{took}\n  HTML:     {result.html}\n  notebook: {result.notebook}\n  case:     {result.case}"
+        + (f"\n  minutes:  {result.minutes}" if result.minutes else "")
     )
     if archive_case:
         from .cases.library import archive as archive_run

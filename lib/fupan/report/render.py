@@ -47,6 +47,7 @@ from .sections.kpis import (
     window_table,
 )
 from .sections.library import benchmark_part, carried_closed, carried_over
+from .sections.minutes import display_minutes
 from .sections.notes import skipped_note
 from .sections.roles import roles
 from .sections.rootcause import root_cause
@@ -94,6 +95,7 @@ __all__ = [
     "root_cause",
     "share_safe_notice",
     "war_report_notice",
+    "display_minutes",
     "skipped_note",
     "spend",
     "stockouts",

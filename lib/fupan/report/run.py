@@ -34,6 +34,7 @@ from ..i18n import t
 from ..ingest.readers import file_sha256
 from ..ingest.validate import Campaign, save_prepared
 from ..slots import switch
+from .sections.minutes import MIME as MINUTES_MIME
 
 #: The packaged report template (:data:`fupan.config.TEMPLATE`).
 DEFAULT_TEMPLATE = TEMPLATE
@@ -45,6 +46,8 @@ class RunResult:
     html: Path
     case: Path | None
     seconds: float
+    #: the review meeting's minutes (minutes.md), when the template displayed them
+    minutes: Path | None = None
 
 
 def section_of(nb: nbformat.NotebookNode, cell_index: int) -> str:
@@ -118,8 +121,19 @@ def case_from_notebook(nb: nbformat.NotebookNode) -> dict:
     )
 
 
+def minutes_from_notebook(nb: nbformat.NotebookNode) -> str | None:
+    """The meeting minutes a template displayed with the minutes MIME type, if any."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            value = out.get("data", {}).get(MINUTES_MIME)
+            if value is not None:
+                return value if isinstance(value, str) else "".join(value)
+    return None
+
+
 def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy for readers: no stderr streams, no case-record payload, no cells tagged remove_cell."""
+    """A copy for readers: no stderr streams, no case-record or minutes payload, no cells tagged
+    remove_cell."""
     nb = copy.deepcopy(nb)
     keep = []
     for cell in nb.cells:
@@ -130,7 +144,7 @@ def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 o
                 for o in cell.outputs
                 if not (o.output_type == "stream" and o.name == "stderr")
-                and MIME not in o.get("data", {})
+                and not {MIME, MINUTES_MIME} & set(o.get("data", {}))
             ]
         keep.append(cell)
     nb.cells = keep
@@ -359,7 +373,10 @@ def run(
     record["parameters"] = {
         "lang": lang,
         "template": Path(template).name,
-        "cache_key": cache_key(
+        # a war report has none: a batch over the same files later makes the whole retrospective
+        "cache_key": None
+        if card.as_of is not None
+        else cache_key(
             campaign.hashes,
             Path(template),
             lang,
@@ -372,4 +389,10 @@ def run(
     write_atomic(
         html_path, export_html(nb, page_title(card, lang), lang, footer_html(sealed, lang))
     )
-    return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0)
+    minutes_path = out / "minutes.md"
+    text = minutes_from_notebook(nb)
+    if text is None:
+        minutes_path.unlink(missing_ok=True)  # never an earlier run's minutes beside this report
+        return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0)
+    write_atomic(minutes_path, text)
+    return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0, minutes_path)

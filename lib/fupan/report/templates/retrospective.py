@@ -251,3 +251,4 @@ display(render.customer_value(r.customer_value, style))
 
 # %% tags=["remove_cell"]
 fupan.display_case_record(r)
+render.display_minutes(r, style, past)  # the review meeting's minutes.md

@@ -1,0 +1,27 @@
+"""The review meeting's minutes (:mod:`fupan.report.sections.minutes`, minutes.md)."""
+
+from __future__ import annotations
+
+ENTRIES: dict[str, tuple[str, str]] = {
+    "minutes_title": ("复盘会纪要：{name}", "Review meeting minutes: {name}"),
+    "minutes_period": ("活动期 {start} ~ {end}", "Campaign {start} .. {end}"),
+    "minutes_war": ("战报，数字截至 {as_of}", "a war report, figures up to {as_of}"),
+    "minutes_source": (
+        "fupan 按本次复盘的结果起草：数字与 report.html 相同，口径见报告附录；会上改定后存档。",
+        "Drafted by fupan from this retrospective's results: the figures are report.html's, "
+        "their definitions in its appendix; amend it in the meeting, then file it.",
+    ),
+    "minutes_h_conclusion": ("结论", "Conclusions"),
+    "minutes_h_problems": ("主要问题", "Problems"),
+    "minutes_h_actions": ("行动项", "Actions"),
+    "minutes_h_lessons": ("团队经验", "The team's lessons"),
+    "minutes_h_roles": ("分岗位自评", "Each role's own review"),
+    "minutes_h_carried": ("上次遗留行动（{case}）", "Actions carried over from {case}"),
+    "minutes_h_checklist": ("下次大促清单", "Checklist for the next campaign"),
+    "minutes_lesson_check": (
+        "数据核对：{period}增量 {shown}，占目标缺口 {share}",
+        "checked: {period} increment {shown}, {share} of the gap to target",
+    ),
+    "minutes_carried_item": ("（上次遗留）", "(carried over) "),
+    "minutes_nothing": ("（无）", "(none)"),
+}
