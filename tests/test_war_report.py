@@ -106,6 +106,9 @@ def test_war_report_judges_no_target_and_records_the_plan(runs, demo_dir):
         "planned_windows": planned,
     }
     assert "in_flight" not in plain["data"]
+    # no cache key: a batch over the same files later must run the whole retrospective
+    assert war["parameters"]["cache_key"] is None
+    assert len(plain["parameters"]["cache_key"]) == 64
     assert war["targets"], "the demo card sets targets"
     for row in war["targets"]:
         assert row["status"] == "in_progress"
