@@ -331,3 +331,24 @@ def test_postage_and_fees_count_in_gmv_but_are_no_product(uci_folder: Path, sour
     assert not set(result.skus["sku"]) & services
     assert result.skus["gmv"].sum() == pytest.approx(goods.sum(), abs=0.01)
     assert result.skus.sort_values("gmv").iloc[-1]["sku"] == goods.idxmax()
+
+
+def test_a_war_report_on_real_data_counts_to_its_day(
+    uci_folder: Path, plain: pd.DataFrame, tmp_path: Path
+) -> None:
+    """`fupan run --as-of` in the middle of the real data's burst: the windows cut at the day, the
+    post and dip left out, each window's GMV and orders as plain pandas counts them."""
+    out = tmp_path / "war"
+    proc = run_cli("run", str(uci_folder), "--as-of", "2011-11-13", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    record = json.loads((out / CASE_ID / "case.json").read_text(encoding="utf-8"))
+    assert record["data"]["in_flight"]["as_of"] == "2011-11-13"
+    assert set(record["kpis"]) == {"baseline", "preheat", "burst", "campaign"}
+    windows = _windows(record)
+    assert windows["burst"] == ("2011-11-01", "2011-11-13")
+    truth = window_totals(plain, windows)
+    for phase in ("baseline", "preheat", "burst", "campaign"):
+        got = record["kpis"][phase]
+        assert got["orders"] == truth[phase]["orders"], phase
+        assert got["gmv"] == pytest.approx(truth[phase]["gmv"], rel=1e-9, abs=0.005), phase
+    assert (out / CASE_ID / "minutes.md").is_file()
