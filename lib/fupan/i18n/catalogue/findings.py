@@ -94,9 +94,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Net incremental GMV, {span}, {amount} (95% CI {lower} to {upper}){dip}.",
     ),
     "finding_lift_no_dip": (
-        "{span}期增量GMV {amount}（95%可能范围 {lower} ~ {upper}；卡片没有回落期，透支未估算）。",
-        "Incremental GMV, {span}, {amount} (95% CI {lower} to {upper}; the card has no dip "
-        "window: pull-forward not estimated).",
+        "{span}期增量GMV {amount}（95%可能范围 {lower} ~ {upper}；本报告没有回落期，透支未估算）。",
+        "Incremental GMV, {span}, {amount} (95% CI {lower} to {upper}; this report has no "
+        "dip window: pull-forward not estimated).",
     ),
     "finding_lift_pull_forward_share": (
         "，其中 {share} 被回落期透支",

@@ -43,8 +43,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "lift_incremental": ("增量", "Incremental"),
     "lift_total": ("合计（{span}期）", "Total ({span})"),
     "lift_no_dip": (
-        "{span}期增量 {net}（卡片没有回落期，透支未估算，未扣除）。",
-        "Incremental GMV, {span}: {net} (the card has no dip window: pull-forward not estimated, "
+        "{span}期增量 {net}（本报告没有回落期，透支未估算，未扣除）。",
+        "Incremental GMV, {span}: {net} (this report has no dip window: pull-forward not estimated, "
         "nothing netted).",
     ),
     "lift_head_more": (
@@ -172,8 +172,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "did_net": ("净增量 {amount}。", "{amount} net."),
     "did_no_dip": (
-        "卡片没有回落期（windows.dip），透支未估算，未扣除；",
-        "the card has no dip window (windows.dip): pull-forward not estimated, nothing netted: ",
+        "本报告没有回落期（windows.dip），透支未估算，未扣除；",
+        "this report has no dip window (windows.dip): pull-forward not estimated, nothing netted: ",
     ),
     "did_net_gross": ("增量 {amount}（未扣透支）。", "{amount} before any pull-forward."),
     "did_short_baseline": (

@@ -33,9 +33,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "After pull-forward, {span} sold {net} {more} than expected without the campaign{range}.",
     ),
     "summary_lift_line_no_dip": (
-        "{span}期比无活动预期{more} {net}{range}（卡片没有回落期，透支未估算）。",
-        "Over {span}, the campaign sold {net} {more} than expected without it{range} (the card "
-        "has no dip window: pull-forward not estimated).",
+        "{span}期比无活动预期{more} {net}{range}（本报告没有回落期，透支未估算）。",
+        "Over {span}, the campaign sold {net} {more} than expected without it{range} (this "
+        "report has no dip window: pull-forward not estimated).",
     ),
     "summary_lift_more": ("多卖", "more"),
     "summary_lift_less": ("少卖", "less"),
