@@ -137,9 +137,16 @@ def test_war_report_paces_against_the_plan_to_date(runs, demo_dir):
     recorded = runs["war"]["analyses"]["pacing"]["channels"]
     planned = {c: v["plan"] for c, v in recorded.items() if v["plan"] is not None}
     assert planned == pytest.approx(to_date.to_dict(), rel=1e-9)
+    # the war room's 完成进度: to date, against the whole plan (the planned channels' actual)
+    pacing = runs["war"]["analyses"]["pacing"]
+    actual = sum(v["actual"] for c, v in recorded.items() if c in planned)
+    assert pacing["achievement"] == pytest.approx(actual / plan["gmv"].sum(), rel=1e-9)
     html = (runs["war_dir"] / "report.html").read_text(encoding="utf-8")
     ahead = plan[plan["date"] > pd.Timestamp(runs["as_of"])]
     assert f"计划余下 {ahead['date'].nunique()} 天" in html
+    days = plan["date"].nunique()
+    elapsed = days - ahead["date"].nunique()
+    assert f"时间进度 {elapsed / days:.0%}" in html
 
 
 def test_the_case_library_refuses_a_war_report(runs):

@@ -320,6 +320,10 @@ def ads(
 def pacing(campaign: Campaign) -> PacingResult:
     """目标拆解与节奏: the plan by day and channel against the actual, dated as the card counts.
 
+    A war report (the card's ``as_of``): the daily rows run to that day, each day's 完成进度,
+    计划进度 and 时间进度 against the whole plan (as a war room reads them); the channels' gaps are
+    against the plan to that day; the plan still ahead is given as days and GMV.
+
     Raises
     ------
     ValueError
@@ -337,7 +341,10 @@ def pacing(campaign: Campaign) -> PacingResult:
         ahead = (int(days), 0.0 if pd.isna(gmv) else float(gmv))
         source = f"(SELECT * FROM {name} WHERE date <= DATE '{as_of.isoformat()}')"
     basis = q.gmv_date(campaign)
-    plan = q.frame(campaign, f"SELECT date, channel, sum(gmv) AS gmv FROM {source} GROUP BY 1, 2")
+    whole = q.frame(campaign, f"SELECT date, channel, sum(gmv) AS gmv FROM {name} GROUP BY 1, 2")
+    plan = whole
+    if as_of is not None:
+        plan = whole[pd.to_datetime(whole["date"]) <= pd.Timestamp(as_of)]
     if plan.empty:
         raise ValueError(
             bilingual(
@@ -356,8 +363,10 @@ def pacing(campaign: Campaign) -> PacingResult:
     planned = set(plan["channel"])
     in_plan = actual[actual["channel"].isin(planned)]
     report = pacing_m.war_report(
-        plan.groupby("date")["gmv"].sum(), in_plan.groupby("date")["gmv"].sum()
+        whole.groupby("date")["gmv"].sum(), in_plan.groupby("date")["gmv"].sum()
     )
+    if as_of is not None:  # the days to date, each against the whole plan
+        report = report[pd.to_datetime(report.index) <= pd.Timestamp(as_of)]
     channels = pacing_m.channel_gaps(
         plan.groupby("channel")["gmv"].sum(), actual.groupby("channel")["gmv"].sum()
     )

@@ -324,13 +324,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{ach} of plan).",
     ),
     "ops_pacing_war": (
-        "战报：下面按截至 {as_of} 的计划（{plan}）比较；计划余下 {days} 天共 {ahead}，日均 {per_day}。",
-        "War report: compared below with the plan up to {as_of} ({plan}); the plan has {days} "
-        "days left, {ahead} in all, {per_day} a day.",
+        "战报：截至 {as_of}，完成进度 {done}，计划进度 {planned}，时间进度 {elapsed}（都对全部计划）；"
+        "计划余下 {days} 天共 {ahead}，日均 {per_day}。",
+        "War report: by {as_of}, {done} of the whole plan achieved, {planned} planned by then, "
+        "{elapsed} of its days gone; the plan has {days} days left, {ahead} in all, {per_day} a "
+        "day.",
     ),
     "ops_pacing_lead_war": (
-        "完成进度 {done}（对截至当日的计划）；缺口最大的渠道：{channel}（{gap}，达成 {ach}）。",
-        "Achievement {done} of the plan to date; the biggest shortfall: {channel} ({gap}, "
+        "渠道按截至当日的计划（{plan}）比较：缺口最大的是 {channel}（{gap}，达成 {ach}）。",
+        "Channels against the plan to date ({plan}): the biggest shortfall is {channel} ({gap}, "
         "{ach} of plan).",
     ),
     "ops_pacing_other_days": (

@@ -186,6 +186,7 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 "ops_pacing_lead" if result.as_of is None else "ops_pacing_lead_war",
                 lang,
                 done=pct(last["achievement"]),  # the plan's last day: all of it, all its days
+                plan=style.money(float(ch["plan"].fillna(0).sum())),  # a war report's, to date
                 channel=style.channel(worst),
                 gap=style.money(planned.at[worst, "gap"]),
                 ach=pct(planned.at[worst, "achievement"], 0),
@@ -232,7 +233,9 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
                 "ops_pacing_war",
                 lang,
                 as_of=result.as_of,
-                plan=style.money(plan_total),
+                done=pct(last["achievement"]),
+                planned=pct(last["plan_progress"]),
+                elapsed=pct(last["time_progress"], 0),
                 days=days,
                 ahead=style.money(ahead),
                 per_day=style.money(ahead / days) if days else "—",
