@@ -235,3 +235,17 @@ def test_the_war_reports_minutes_say_so(runs):
     targets = [x for x in conclusions.splitlines() if x.startswith("- ") and " / " in x]
     assert len(targets) == len(runs["war"]["targets"])
     assert all(x.endswith("，进行中）") for x in targets)
+
+
+def test_a_batch_makes_war_reports_and_never_takes_one_for_unchanged(runs):
+    """fupan batch --as-of: the export that a plain batch refuses (and keeps as failed while it is
+    unchanged) is run as a war report, and run again the next time — never skipped."""
+    out, day = runs["root"] / "batch", runs["as_of"].isoformat()
+    plain = run_cli("batch", str(runs["export"]), "--out", str(out), "--quiet")
+    assert plain.returncode == 1 and f"--as-of {day}" in plain.stdout + plain.stderr
+    for _ in range(2):
+        proc = run_cli("batch", str(runs["export"]), "--out", str(out), "--as-of", day, "--quiet")
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
+        assert "1 campaigns: 1 done, 0 unchanged, 0 failed" in proc.stdout, proc.stdout
+        record = json.loads((out / runs["war"]["case_id"] / "case.json").read_text("utf-8"))
+        assert record["data"]["in_flight"]["as_of"] == day

@@ -17,6 +17,7 @@ given, and each error in the bilingual form ``fupan run`` printed it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import glob
 import heapq
@@ -325,15 +326,19 @@ def _run_one(
     warm: bool = False,
     slots: Slots | None = None,
     started: int = 0,
+    as_of: dt.date | None = None,
 ) -> BatchItem:
     """``fupan run`` of one campaign in its own process, forked from a process that has already
     imported the command (:func:`_context`): a demo-size run took 6.7–6.8 s this way against
     7.5–7.6 s as ``python -m fupan.cli run``. The process is the run's alone — its memory, its
     kernel, its environment — so one campaign's crash is that campaign's failure only.
     ``slots``: the batch's (the ``started``-th run to start), which each stage of the run waits
-    for (:mod:`fupan.slots`); a slot the run holds is given back when it ends, however it ends."""
+    for (:mod:`fupan.slots`); a slot the run holds is given back when it ends, however it ends.
+    ``as_of``: the run's war report day (``fupan run --as-of``)."""
     t0 = time.perf_counter()
     args = ["run", str(folder), "--out", str(out), "--lang", lang, "--quiet"]
+    if as_of is not None:
+        args += ["--as-of", as_of.isoformat()]
     if template is not None:
         args += ["--template", str(template)]
     args += ["--library", str(library)] if library is not None else ["--no-library"]
@@ -441,10 +446,14 @@ def run_batch(
     force: bool = False,
     progress: bool = True,
     library: Path | None = Path("case_library"),
+    as_of: dt.date | None = None,
 ) -> list[BatchItem]:
     """Run every campaign (``jobs`` at a time, the largest first: :func:`start_order`); return one
     :class:`BatchItem` per folder, in the order given.
-    ``library``: the case library each report benchmarks against (None: none)."""
+    ``library``: the case library each report benchmarks against (None: none). ``as_of``: each
+    campaign's war report to that day (``fupan run --as-of``) — none skipped as unchanged, no
+    failure kept: a war report's inputs are the day's export, and its cache key would be the
+    whole retrospective's."""
     used_template = template or TEMPLATE
     results: dict[Path, BatchItem] = {}
     todo = []
@@ -457,7 +466,7 @@ def run_batch(
         if same is not None:  # it would overwrite the other one's report: refused, never run
             results[folder] = same
             continue
-        key = keys[folder] = _key(folder, used_template, lang, library)
+        key = keys[folder] = None if as_of else _key(folder, used_template, lang, library)
         case_id = None if force else _unchanged(folder, out, key)
         failing = None if force or case_id else _still_failing(folder, out, key)
         if case_id:
@@ -488,7 +497,7 @@ def run_batch(
     slots = Slots(jobs) if width > jobs else None
     with ThreadPoolExecutor(max_workers=width) as pool:
         futures = {
-            pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i): f
+            pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of): f
             for i, f in enumerate(start_order(todo))
         }
         for fut in as_completed(futures):

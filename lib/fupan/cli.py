@@ -551,11 +551,14 @@ def batch(
     no_library: Annotated[
         bool, typer.Option("--no-library", help="leave the case library out of the reports")
     ] = False,
+    as_of: AsOf = None,
 ) -> None:
     """Run many retrospectives in parallel; unchanged ones are skipped. 批量生成复盘报告。
 
     A campaign that failed validation is reported again, not re-validated, until it changes.
+    With --as-of, each campaign's war report (战报) to that day; none is skipped.
     """
+    day = _as_of(as_of)
     from .batch import expand, run_batch, summary
 
     if lang not in ("zh", "en"):
@@ -581,6 +584,7 @@ def batch(
         force=force,
         progress=not quiet,
         library=None if no_library else library,
+        as_of=day,
     )
     typer.echo(summary(items))
     if any(i.status == "failed" for i in items):
