@@ -115,3 +115,46 @@ def test_md_escapes_markup_and_html():
     assert md("two\nlines  here") == "two lines here"
     assert md("R&D *bold* _it_ `code` # h") == "R&D \\*bold\\* \\_it\\_ \\`code\\` \\# h"
     assert md("&lt;script&gt; &#60;") == "&amp;lt;script&amp;gt; &amp;\\#60;"  # not unescaped
+
+
+def test_the_previous_cases_actions_are_listed_and_open_ones_checked_once(demo_dir):
+    """By hand: three actions of the previous case — one closed, one still open under the same
+    words as an action of this card (the team took it up again: one checklist line), one still
+    open and new to this card (a carried-over line)."""
+    import yaml as _yaml
+
+    from fupan.analysis.retrospective import build
+    from fupan.cases.carried import Carried, CarriedAction
+    from fupan.extract import extract
+    from fupan.format import Style
+    from fupan.ingest.validate import open_campaign
+    from fupan.report.sections.minutes import minutes
+
+    campaign = open_campaign(demo_dir)
+    r = build(campaign, extract(campaign))
+    mine = _yaml.safe_load((demo_dir / "campaign.yaml").read_text("utf-8"))["retrospective"]
+    again = mine["actions"][0]["what"]
+    past = Carried(
+        previous_id="shop-618",
+        previous_name="店铺 618",
+        previous_burst_end="2025-06-18",
+        matched_by="shop",
+        report=None,
+        actions=(
+            CarriedAction("a1", "零点压测", "技术负责人", None, None, None, True),
+            CarriedAction("a2", again, "供应链负责人", None, None, None, False),
+            CarriedAction("a3", "达人排期表", "直播负责人", None, None, None, False),
+        ),
+        unknown_closes=(),
+    )
+    text = minutes(r, Style(lang="zh"), past)
+    carried = text.split("\n## 上次遗留行动（店铺 618）\n", 1)[1].split("\n## ", 1)[0]
+    assert "- [x] 零点压测（技术负责人）" in carried
+    assert (
+        f"- [ ] {again}（供应链负责人）" in carried and "- [ ] 达人排期表（直播负责人）" in carried
+    )
+    checklist = text.split("\n## 下次大促清单\n", 1)[1]
+    assert sum(line.startswith(f"- [ ] {again} — ") for line in checklist.splitlines()) == 1
+    assert not [x for x in checklist.splitlines() if "（上次遗留）" in x and again in x]
+    assert "- [ ] （上次遗留）达人排期表" in checklist
+    assert "零点压测" not in checklist

@@ -190,7 +190,10 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
             f"{style.pick('，', ', ')}{md(check)}"
         )
     if carried is not None:
+        listed = {what for what, *_ in items}
         for a in carried.still_open:
+            if a.what in listed:  # the team took it up again as one of this case's actions
+                continue
             out.append(
                 f"- [ ] {t('minutes_carried_item', lang)}{md(a.what)}"
                 + (f" — {_measure(a, style)}" if a.metric else "")
