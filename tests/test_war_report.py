@@ -230,6 +230,8 @@ def test_as_of_on_or_after_the_last_day_is_a_whole_campaign():
 
 def test_the_war_reports_minutes_say_so(runs):
     text = (runs["war_dir"] / "minutes.md").read_text(encoding="utf-8")
+    assert text.startswith("# 战报会纪要：")
+    assert "\n## 余下活动期待办\n" in text and "下次大促清单" not in text
     assert f"战报，数字截至 {runs['as_of'].isoformat()}" in text.split("\n## ", 1)[0]
     conclusions = text.split("\n## 结论\n", 1)[1].split("\n## ", 1)[0]
     targets = [x for x in conclusions.splitlines() if x.startswith("- ") and " / " in x]

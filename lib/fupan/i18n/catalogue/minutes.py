@@ -4,6 +4,7 @@ from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
     "minutes_title": ("复盘会纪要：{name}", "Review meeting minutes: {name}"),
+    "minutes_title_war": ("战报会纪要：{name}", "War-room meeting notes: {name}"),
     "minutes_period": ("活动期 {start} ~ {end}", "Campaign {start} .. {end}"),
     "minutes_war": ("战报，数字截至 {as_of}", "a war report, figures up to {as_of}"),
     "minutes_source": (
@@ -18,6 +19,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "minutes_h_roles": ("分岗位自评", "Each role's own review"),
     "minutes_h_carried": ("上次遗留行动（{case}）", "Actions carried over from {case}"),
     "minutes_h_checklist": ("下次大促清单", "Checklist for the next campaign"),
+    "minutes_h_todo": ("余下活动期待办", "To do for the rest of the campaign"),
     "minutes_lesson_check": (
         "数据核对：{period}增量 {shown}，占目标缺口 {share}",
         "checked: {period} increment {shown}, {share} of the gap to target",

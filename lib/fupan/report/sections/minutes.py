@@ -71,7 +71,9 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
     lang, card = style.lang, r.card
     sep = style.pick("；", "; ")
     c = card.windows.campaign
-    out = [f"# {t('minutes_title', lang, name=md(card.name))}", ""]
+    war = card.in_flight  # a war report's meeting: the rest of this campaign, not the next
+    title = t("minutes_title_war" if war else "minutes_title", lang, name=md(card.name))
+    out = [f"# {title}", ""]
     period = t("minutes_period", lang, start=c.start, end=c.end)
     if card.in_flight:
         period += style.pick("；", "; ") + t("minutes_war", lang, as_of=card.as_of)
@@ -177,7 +179,7 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
             out.append(f"- [{mark}] {md(a.what)}{owner} — {state}")
         out.append("")
 
-    out += [f"## {t('minutes_h_checklist', lang)}", ""]
+    out += [f"## {t('minutes_h_todo' if war else 'minutes_h_checklist', lang)}", ""]
     items = [
         (a["action"], a["owner"], a["due"], a["check"], a["suggested"])
         for a in rows
