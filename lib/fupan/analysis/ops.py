@@ -332,19 +332,14 @@ def pacing(campaign: Campaign) -> PacingResult:
     name, has = _plan_source(campaign)
     source, ahead, card = name, None, campaign.card
     as_of = card.as_of if card.in_flight else None
-    if as_of is not None:  # a war report: the plan to date against the actual, the rest ahead
-        days, gmv = q.frame(
-            campaign,
-            f"SELECT count(DISTINCT date), sum(gmv) FROM {name} WHERE date > CAST(? AS DATE)",
-            [as_of],
-        ).iloc[0]
-        ahead = (int(days), 0.0 if pd.isna(gmv) else float(gmv))
-        source = f"(SELECT * FROM {name} WHERE date <= DATE '{as_of.isoformat()}')"
     basis = q.gmv_date(campaign)
     whole = q.frame(campaign, f"SELECT date, channel, sum(gmv) AS gmv FROM {name} GROUP BY 1, 2")
     plan = whole
-    if as_of is not None:
-        plan = whole[pd.to_datetime(whole["date"]) <= pd.Timestamp(as_of)]
+    if as_of is not None:  # a war report: the plan to date against the actual, the rest ahead
+        later = pd.to_datetime(whole["date"]) > pd.Timestamp(as_of)
+        plan, rest = whole[~later], whole[later]
+        ahead = (int(rest["date"].nunique()), float(rest["gmv"].sum()))
+        source = f"(SELECT * FROM {name} WHERE date <= DATE '{as_of.isoformat()}')"  # _factors
     if plan.empty:
         raise ValueError(
             bilingual(

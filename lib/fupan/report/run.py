@@ -108,27 +108,34 @@ def execute(
     return nbformat.read(output, as_version=4)
 
 
-def case_from_notebook(nb: nbformat.NotebookNode) -> dict:
-    """The case record a template displayed with the fupan case MIME type."""
+def _displayed(nb: nbformat.NotebookNode, mime: str) -> Any:
+    """The first output a template displayed with ``mime``, else None."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if MIME in data:
-                value = data[MIME]
-                return json.loads(value) if isinstance(value, str) else dict(value)
-    raise NotebookExecutionError(
-        "复盘", len(nb.cells) - 1, "MissingCaseRecord", "the template displayed no case record", ""
-    )
+            value = out.get("data", {}).get(mime)
+            if value is not None:
+                return value
+    return None
+
+
+def case_from_notebook(nb: nbformat.NotebookNode) -> dict:
+    """The case record a template displayed with the fupan case MIME type."""
+    value = _displayed(nb, MIME)
+    if value is None:
+        raise NotebookExecutionError(
+            "复盘",
+            len(nb.cells) - 1,
+            "MissingCaseRecord",
+            "the template displayed no case record",
+            "",
+        )
+    return json.loads(value) if isinstance(value, str) else dict(value)
 
 
 def minutes_from_notebook(nb: nbformat.NotebookNode) -> str | None:
     """The meeting minutes a template displayed with the minutes MIME type, if any."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            value = out.get("data", {}).get(MINUTES_MIME)
-            if value is not None:
-                return value if isinstance(value, str) else "".join(value)
-    return None
+    value = _displayed(nb, MINUTES_MIME)
+    return value if value is None or isinstance(value, str) else "".join(value)
 
 
 def _for_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -74,9 +74,10 @@ from .tables import (
 __all__ = ["EXAMPLES", "Campaign", "open_campaign", "open_prepared", "save_prepared"]
 
 
-#: Each time-stamped table's time column: a war report's rows after its ``as_of`` are left out (the
-#: plan, the products and the coupons are kept whole).
-AS_OF_COLUMNS = {
+#: Each time-stamped table's time column: its coverage of the windows is checked on it, and a war
+#: report's rows after its ``as_of`` are left out (the plan, the products and the coupons are kept
+#: whole).
+TIME_COLUMNS = {
     "orders": "order_time",
     "events": "event_time",
     "spend": "date",
@@ -184,8 +185,8 @@ def _open(
             if any(p.severity == "error" for p in found):
                 loaded.remove(name)
                 continue
-            if card.as_of is not None and AS_OF_COLUMNS.get(name) in exprs:
-                exprs = as_of_kept(exprs, AS_OF_COLUMNS[name], card.as_of)
+            if card.as_of is not None and TIME_COLUMNS.get(name) in exprs:
+                exprs = as_of_kept(exprs, TIME_COLUMNS[name], card.as_of)
             dups = (
                 []
                 if name in DISTINCT_COUNTED
@@ -210,13 +211,12 @@ def _open(
             found = check_orders(con, card.tables.orders)
         problems += found
         problems += check_controls(con, folder, card)
-        problems += check_coverage(con, "orders", card.tables.orders, "order_time", card, True)
-    if "events" in loaded and card.tables.events:
-        problems += check_coverage(con, "events", card.tables.events, "event_time", card, False)
-    for name, time_col in (("spend", "date"), ("inventory", "date")):
+    for name in ("orders", "events", "spend", "inventory"):  # the orders must cover the windows
         if name in loaded:
             filename = getattr(card.tables, name)
-            problems += check_coverage(con, name, filename, time_col, card, False)
+            problems += check_coverage(
+                con, name, filename, TIME_COLUMNS[name], card, name == "orders"
+            )
     problems += check_across(con, folder, card, loaded, present)
     problems = _headed(problems, card, sources)
     if any(p.severity == "error" for p in problems) or "orders" not in loaded:

@@ -61,10 +61,6 @@ def _label(label: str, style: Style) -> str:
     return label + style.pick("：", ": ")
 
 
-def _status(status: str, lang: str) -> str:
-    return t(status, lang) if status in ("met", "missed", "not_assessed", "in_progress") else status
-
-
 def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
     """The meeting's minutes of retrospective ``r`` as Markdown; ``past``: the previous case's
     actions (:func:`fupan.cases.carried_actions`), or why there are none."""
@@ -75,8 +71,8 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
     title = t("minutes_title_war" if war else "minutes_title", lang, name=md(card.name))
     out = [f"# {title}", ""]
     period = t("minutes_period", lang, start=c.start, end=c.end)
-    if card.in_flight:
-        period += style.pick("；", "; ") + t("minutes_war", lang, as_of=card.as_of)
+    if war:
+        period += sep + t("minutes_war", lang, as_of=card.as_of)
     out += [period, "", f"> {t('minutes_source', lang)}", ""]
 
     out += [f"## {t('minutes_h_conclusion', lang)}", ""]
@@ -84,7 +80,7 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
         out.append(
             f"- {md(row['name'])}{style.pick('：', ': ')}{row['actual']} / {row['target']}"
             f"{style.pick('（', ' (')}{pct(row['achievement'])}{style.pick('，', ', ')}"
-            f"{_status(row['status'], lang)}{style.pick('）', ')')}"
+            f"{t(row['status'], lang)}{style.pick('）', ')')}"
         )
     profit = profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None))
     out.append(f"- {_label(t('summary_profit', lang), style)}{md(profit['headline'])}")
