@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## create .venv and install everything, the CJK font included
 
-$(DEMO)/campaign.yaml: $(STAMP) $(wildcard lib/fupan/demo/*.py)
+$(DEMO)/campaign.yaml: $(STAMP) $(wildcard lib/fupan/demo/*.py lib/fupan/demo/generator/*.py)
 	$(BIN)/fupan demo --out $(DEMO)
 
 demo-data: $(DEMO)/campaign.yaml ## generate the seeded demo campaign into data/demo
