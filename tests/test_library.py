@@ -93,6 +93,11 @@ def variant(run: Path, dst: Path, *, case_id: str | None = None, name: str | Non
     (dst / "report.html").write_text(
         page.replace(old[:16], sealed["content_sha256"][:16]), encoding="utf-8"
     )
+    minutes = (dst / "minutes.md").read_text(encoding="utf-8")
+    assert f"case `{old[:16]}`" in minutes
+    (dst / "minutes.md").write_text(
+        minutes.replace(old[:16], sealed["content_sha256"][:16]), encoding="utf-8"
+    )
     return dst
 
 
@@ -106,17 +111,18 @@ def library_with(tmp: Path, filed: dict[str, Path]) -> Path:
 # --------------------------------------------------------------------------- filing a run
 
 
-def test_run_archive_files_card_record_report_and_meta(filed: dict[str, Path]) -> None:
+def test_run_archive_files_card_record_report_minutes_and_meta(filed: dict[str, Path]) -> None:
     case = filed["library"] / CASE
     assert sorted(p.name for p in case.iterdir()) == [
         "campaign.yaml",
         "case.json",
         "meta.json",
+        "minutes.md",
         "report.html",
     ]
-    # the record and report are the run's, byte for byte
-    assert (case / "case.json").read_bytes() == (filed["run"] / "case.json").read_bytes()
-    assert (case / "report.html").read_bytes() == (filed["run"] / "report.html").read_bytes()
+    # the record, report and minutes are the run's, byte for byte
+    for name in ("case.json", "report.html", "minutes.md"):
+        assert (case / name).read_bytes() == (filed["run"] / name).read_bytes()
     # the card kept is the operator's own file (it still is the card analysed)
     assert (case / "campaign.yaml").read_bytes() == (
         filed["campaign"] / "campaign.yaml"
@@ -126,8 +132,12 @@ def test_run_archive_files_card_record_report_and_meta(filed: dict[str, Path]) -
     assert meta["provenance"] == "synthetic" and meta["provenance_source"] == "--provenance"
     assert meta["definitions_version"] == record["definitions_version"] == DEFINITIONS_VERSION
     assert meta["content_sha256"] == record["content_sha256"]
-    for name in ("campaign.yaml", "case.json", "report.html"):
+    for name in ("campaign.yaml", "case.json", "report.html", "minutes.md"):
         assert meta["files"][name] == hashlib.sha256((case / name).read_bytes()).hexdigest()
+    # the minutes' last line names the run: the record's hash, as the report's footer does
+    last = (case / "minutes.md").read_text(encoding="utf-8").rstrip("\n").splitlines()[-1]
+    assert last.endswith(f"case `{record['content_sha256'][:16]}`")
+    assert "含复盘会纪要 with the review meeting's minutes" in filed["stdout"]
     index = json.loads((filed["library"] / "index.json").read_text(encoding="utf-8"))
     assert [(e["case_id"], e["content_sha256"], e["provenance"]) for e in index["cases"]] == [
         (CASE, record["content_sha256"], "synthetic")
@@ -305,10 +315,58 @@ def test_tampered_case_is_refused_on_read(filed: dict[str, Path], tmp_path: Path
     (case / "report.html").write_bytes((case / "report.html").read_bytes() + b"<!-- edited -->")
     with pytest.raises(CaseRecordError, match="report.html does not match"):
         lib.read_case(case)
+    # 4) the minutes edited after filing, then 5) deleted: meta.json lists them
+    shutil.copyfile(filed["library"] / CASE / "report.html", case / "report.html")
+    lib.read_case(case)
+    minutes = (case / "minutes.md").read_bytes()
+    (case / "minutes.md").write_bytes(minutes.replace("行动项".encode(), "行动".encode(), 1))
+    with pytest.raises(CaseRecordError, match="minutes.md does not match"):
+        lib.read_case(case)
+    (case / "minutes.md").unlink()
+    with pytest.raises(CaseRecordError, match="missing minutes.md listed in meta.json"):
+        lib.read_case(case)
+
+
+def test_the_minutes_as_the_team_amended_them_are_filed(
+    filed: dict[str, Path], tmp_path: Path
+) -> None:
+    """The draft is amended in the meeting (its footer kept): the amended text is what is filed;
+    a run without minutes (removed before filing) is filed without them."""
+    run = tmp_path / "run"
+    shutil.copytree(filed["run"], run)
+    text = (run / "minutes.md").read_text(encoding="utf-8")
+    amended = text.replace("## ", "## 会上补充：预售尾款催付提前一天\n\n## ", 1)
+    assert amended != text
+    (run / "minutes.md").write_text(amended, encoding="utf-8")
+    library = tmp_path / "library"
+    proc = run_cli("archive", str(run), "--library", str(library), "--provenance", "synthetic")
+    assert proc.returncode == 0, proc.stderr
+    assert (library / CASE / "minutes.md").read_text(encoding="utf-8") == amended
+    assert lib.read_case(library / CASE).case_id == CASE
+    # without minutes.md: filed as before, meta.json lists no minutes
+    (run / "minutes.md").unlink()
+    other = tmp_path / "other"
+    proc = run_cli("archive", str(run), "--library", str(other), "--provenance", "synthetic")
+    assert proc.returncode == 0, proc.stderr
+    assert "复盘会纪要" not in proc.stdout
+    meta = json.loads((other / CASE / "meta.json").read_text(encoding="utf-8"))
+    assert sorted(meta["files"]) == ["campaign.yaml", "case.json", "report.html"]
+    assert not (other / CASE / "minutes.md").exists()
+    assert lib.read_case(other / CASE).case_id == CASE
 
 
 @pytest.mark.parametrize(
-    "problem", ["no_provenance", "conflict", "report_of_another_run", "missing_report", "no_run"]
+    "problem",
+    [
+        "no_provenance",
+        "conflict",
+        "report_of_another_run",
+        "missing_report",
+        "no_run",
+        "minutes_of_another_run",
+        "minutes_footer_deleted",
+        "minutes_not_utf8",
+    ],
 )
 def test_refusals_are_bilingual_exit_2_and_write_nothing(
     problem: str, filed: dict[str, Path], tmp_path: Path
@@ -322,6 +380,9 @@ def test_refusals_are_bilingual_exit_2_and_write_nothing(
         "report_of_another_run": "archive_report_mismatch",
         "missing_report": "archive_missing_file",
         "no_run": "archive_no_run",
+        "minutes_of_another_run": "archive_minutes_mismatch",
+        "minutes_footer_deleted": "archive_minutes_mismatch",
+        "minutes_not_utf8": "archive_minutes_unreadable",
     }[problem]
     if problem == "conflict":
         rec = json.loads((run / "case.json").read_text(encoding="utf-8"))
@@ -332,6 +393,10 @@ def test_refusals_are_bilingual_exit_2_and_write_nothing(
         new = read_record(variant_dir / "case.json")["content_sha256"]
         (variant_dir / "report.html").write_text(
             page.replace(rec["content_sha256"][:16], new[:16]), encoding="utf-8"
+        )
+        minutes = (run / "minutes.md").read_text(encoding="utf-8")
+        (variant_dir / "minutes.md").write_text(
+            minutes.replace(rec["content_sha256"][:16], new[:16]), encoding="utf-8"
         )
         args = [
             "archive",
@@ -350,6 +415,19 @@ def test_refusals_are_bilingual_exit_2_and_write_nothing(
         args += ["--provenance", "synthetic"]
     elif problem == "no_run":
         args[1] = str(tmp_path / "nowhere")
+    elif problem == "minutes_of_another_run":
+        other = variant(filed["run"], tmp_path / "other", name="另一次运行")
+        shutil.copyfile(other / "minutes.md", run / "minutes.md")
+        args += ["--provenance", "synthetic"]
+    elif problem == "minutes_footer_deleted":
+        lines = (run / "minutes.md").read_text(encoding="utf-8").rstrip("\n").splitlines()
+        (run / "minutes.md").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+        args += ["--provenance", "synthetic"]
+    elif problem == "minutes_not_utf8":
+        (run / "minutes.md").write_bytes(
+            (run / "minutes.md").read_text(encoding="utf-8").encode("gb18030")
+        )
+        args += ["--provenance", "synthetic"]
     proc = run_cli(*args)
     assert proc.returncode == 2, proc.stderr
     assert f"({code})" in proc.stderr and "Traceback" not in proc.stderr

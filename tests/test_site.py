@@ -969,3 +969,45 @@ def test_cases_of_one_name_are_told_apart_by_their_id(tmp_path: Path):
     picker = (out / "compare.html").read_text(encoding="utf-8")
     assert f"{name} · d11-beauty-2025-rerun</span>" in picker
     assert f"{name} · d11-beauty-2025</span>" in picker
+
+
+def test_the_filed_minutes_are_a_page_of_their_case(tmp_path: Path):
+    """A case's minutes.md (the review meeting's minutes, filed by fupan archive) becomes
+    cases/<id>/minutes.html beside its report, linked from the case: the Markdown as HTML, any
+    HTML the team typed into it shown as text, every glyph in the page's font subset. Minutes
+    that are not the case's (no line with its case hash) are left out."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    first, second = ({**c, "sidecar": None} for c in CASES[:2])
+    lib_dir = write_library(tmp_path / "lib", [first, second])
+    own = json.loads((lib_dir / first["id"] / "case.json").read_text(encoding="utf-8"))
+    minutes = (
+        "# 复盘会纪要：测试\n\n## 行动项\n\n"
+        "| 行动项 | 负责人 |\n|---|---|\n| 饕餮礼盒补货 | 供应链 |\n\n"
+        "- 会上补充 <script data-xss>alert(1)</script>\n\n---\n\n"
+        f"同一次运行：fupan 0.1.0 · case `{own['content_sha256'][:16]}`\n"
+    )
+    (lib_dir / first["id"] / "minutes.md").write_text(minutes, encoding="utf-8")
+    (lib_dir / second["id"] / "minutes.md").write_text(
+        minutes, encoding="utf-8"
+    )  # the first case's minutes in the second's folder
+    out = build_site(lib_dir, tmp_path / "site").out
+    page = out / "cases" / first["id"] / "minutes.html"
+    html_text = page.read_text(encoding="utf-8")
+    assert (out / "cases" / first["id"] / "minutes.md").read_text(encoding="utf-8") == minutes
+    assert "<table>" in html_text and "<td>饕餮礼盒补货</td>" in html_text
+    assert "<script" not in html_text and "&lt;script data-xss&gt;" in html_text
+    assert not (out / "cases" / second["id"] / "minutes.html").exists()
+    links = {c["id"]: c["minutes"] for c in site_cases(out)}
+    assert links == {first["id"]: f"cases/{first['id']}/minutes.html", second["id"]: None}
+    # the page's links resolve, and its font subset holds the glyphs only the minutes use
+    for ref in re.findall(r'(?:href|src)="([^"]+)"', html_text):
+        target = _resolve(page, ref)
+        assert target is not None and target.is_file(), ref
+    css = (out / "assets" / "font.css").read_text(encoding="utf-8")
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", css).group(1))
+    cmap = TTFont(io.BytesIO(data), fontNumber=0).getBestCmap()
+    assert ord("饕") in cmap and ord("餮") in cmap

@@ -323,6 +323,8 @@ def _archived(done) -> str:
         f"{verb} {done.case_id} → {done.folder} ({done.seconds:.2f} s)\n"
         f"  数据来源 provenance: {kind} · 口径版本 definitions v{done.definitions_version} · fupan {done.library_version}"
     )
+    if done.minutes:
+        text += "\n  含复盘会纪要 with the review meeting's minutes: minutes.md"
     if done.edited_card is not None:
         text += (
             f"\n  ⚠ {done.edited_card} 在运行后被修改过：归档的是运行时所用的卡片（case.json 中的），"

@@ -274,6 +274,15 @@ def footer_html(record: dict, lang: str) -> str:
     )
 
 
+def minutes_footer(record: dict, lang: str) -> str:
+    """The minutes' last line: which run they are of (the case hash, as the report's footer shows
+    it), which fupan archive checks before filing them (:mod:`fupan.cases.library`)."""
+    return (
+        f"\n---\n\n{t('minutes_footer', lang)}{'：' if lang == 'zh' else ': '}fupan {record['library_version']} · 口径 "
+        f"definitions v{record['definitions_version']} · case `{record['content_sha256'][:16]}`\n"
+    )
+
+
 PREPARED_NAME = ".validated.duckdb"
 
 
@@ -401,5 +410,5 @@ def run(
     if text is None:
         minutes_path.unlink(missing_ok=True)  # never an earlier run's minutes beside this report
         return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0)
-    write_atomic(minutes_path, text)
+    write_atomic(minutes_path, text.rstrip("\n") + "\n" + minutes_footer(sealed, lang))
     return RunResult(nb_path, html_path, case_path, time.perf_counter() - t0, minutes_path)

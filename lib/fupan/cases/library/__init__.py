@@ -6,9 +6,12 @@ One case folder holds
   the card in the record (comments kept), else the record's card written out as YAML;
 - ``case.json`` — the validated, content-hashed case record (:mod:`.record`);
 - ``report.html`` — the report of that same run (its footer carries the record's hash);
+- ``minutes.md`` — the review meeting's minutes (复盘会纪要), when the run wrote them: fupan's
+  draft as the team amended it in the meeting (its last line, the case hash, still says which run
+  it is of);
 - ``meta.json`` — what the library needs without opening the record: ``provenance`` (``real`` or
   ``synthetic``), the 口径 ``definitions_version`` and library version the record was computed
-  under, the record's ``content_sha256`` and the SHA-256 of each of the three files above.
+  under, the record's ``content_sha256`` and the SHA-256 of each of the files above.
 
 ``case_library/index.json`` lists every case (the ``meta.json`` of each, sorted by id). It is a
 derived summary: :func:`load_index` checks it against the case folders and rebuilds it when they
@@ -44,6 +47,8 @@ from .base import (
     LOCK,
     META,
     META_FORMAT,
+    MINUTES,
+    OPTIONAL_FILES,
     PROVENANCES,
     RECORD,
     REPORT,
@@ -64,6 +69,8 @@ __all__ = [
     "LOCK",
     "META",
     "META_FORMAT",
+    "MINUTES",
+    "OPTIONAL_FILES",
     "PROVENANCES",
     "RECORD",
     "REPORT",

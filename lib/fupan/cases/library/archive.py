@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ...errors import ArchiveConflictError
 from . import fs  # fs._exchange looked up at call time (tests replace it)
-from .base import _OLD, _TMP, CASE_FILES, DEFAULT_LIBRARY, Archived
+from .base import _OLD, _TMP, DEFAULT_LIBRARY, MINUTES, WRITE_ORDER, Archived
 from .fs import _fsync_dir, _locked, _write_file, recover
 from .index import _stored_index, build_index, write_index
 from .stage import _Staged, prepare
@@ -67,10 +67,11 @@ def archive(
                 staged.card_source,
                 time.perf_counter() - t0,
                 staged.edited_card,
+                MINUTES in staged.files,
             )
         tmp = library / f"{_TMP}{staged.case_id}-{secrets.token_hex(4)}"
         os.mkdir(tmp)
-        for name in CASE_FILES:
+        for name in (n for n in WRITE_ORDER if n in staged.files):
             _write_file(tmp / name, staged.files[name])
         _fsync_dir(tmp)
         replaced = target.exists()
@@ -98,6 +99,7 @@ def archive(
         staged.card_source,
         time.perf_counter() - t0,
         staged.edited_card,
+        MINUTES in staged.files,
     )
 
 

@@ -14,11 +14,17 @@ DEFAULT_LIBRARY = Path("case_library")
 CARD = "campaign.yaml"
 RECORD = "case.json"
 REPORT = "report.html"
+MINUTES = "minutes.md"
 META = "meta.json"
 INDEX = "index.json"
 LOCK = ".lock"
-#: the files of a case folder, in the order they are written
+#: the files every case folder holds, in the order they are written
 CASE_FILES = (CARD, RECORD, REPORT, META)
+#: files a case folder holds when the run wrote them (listed in meta.json's ``files`` then):
+#: the review meeting's minutes, as the team amended them
+OPTIONAL_FILES = (MINUTES,)
+#: the order a case's files are written in (meta.json, which lists the others' hashes, last)
+WRITE_ORDER = (CARD, RECORD, REPORT, MINUTES, META)
 META_FORMAT = "fupan.case-folder/1"
 INDEX_FORMAT = "fupan.case-index/1"
 PROVENANCES = ("real", "synthetic")
@@ -42,6 +48,8 @@ class Archived:
     #: the campaign.yaml the run was made from, when it was edited after the run: the record's
     #: card was archived instead, and the operator is told so
     edited_card: Path | None = None
+    #: whether the case holds the run's minutes.md
+    minutes: bool = False
 
 
 @dataclass(frozen=True)

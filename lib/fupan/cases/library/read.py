@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ...errors import CaseRecordError
 from ..record import read_record
-from .base import CARD, CASE_FILES, META, PROVENANCES, RECORD, REPORT, LibraryCase
+from .base import CARD, CASE_FILES, META, OPTIONAL_FILES, PROVENANCES, RECORD, REPORT, LibraryCase
 from .stage import _sha
 
 # --------------------------------------------------------------------------- reading
@@ -37,7 +37,14 @@ def read_case(folder: Path | str, case_id: str | None = None) -> LibraryCase:
         raise _bad_case(
             folder, f"meta.json 无法读取（{exc}）", f"meta.json is unreadable ({exc})"
         ) from None
-    for name in (CARD, RECORD, REPORT):
+    listed = [n for n in OPTIONAL_FILES if n in files]  # minutes.md, when the run wrote them
+    if absent := [n for n in listed if not (folder / n).is_file()]:
+        raise _bad_case(
+            folder,
+            f"案例文件夹不完整，缺少 meta.json 列出的 {', '.join(absent)}",
+            f"incomplete case folder, missing {', '.join(absent)} listed in meta.json",
+        )
+    for name in (CARD, RECORD, REPORT, *listed):
         if files.get(name) != _sha((folder / name).read_bytes()):
             raise _bad_case(
                 folder,

@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ...dictionary import DEFINITIONS_VERSION, KPI_DEFINITIONS
 from ...errors import ArchiveConflictError, Problem
 from ..kpis import METRIC_KEYS, METRICS, Metric, format_value  # noqa: F401  (re-exported: the site's KPIs)
 from .data import SEARCH_FIELDS, case_entry, site_data  # noqa: F401  (the site's public names)
 from .labels import CATEGORIES, PLATFORMS, UI, label  # noqa: F401
-from .load import Case, _provenance, load_library  # noqa: F401
+from .load import Case, _provenance, load_library, minutes_of  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -116,6 +117,32 @@ def _render_pages(data: dict[str, Any]) -> dict[str, str]:
     return pages
 
 
+def _minutes_pages(cases: list[Any], env: jinja2.Environment) -> dict[str, str]:
+    """``cases/<id>/minutes.html`` of each case with the review meeting's minutes (:func:`minutes_of`):
+    the Markdown as HTML, with any HTML written into it shown as text (mistune with escaping on:
+    the minutes are the team's free text), on a page with no script. {case id: page}."""
+    import mistune
+
+    to_html = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    template = env.get_template("minutes.html.j2")
+    out = {}
+    for case in cases:
+        text = minutes_of(case)
+        if text is None:
+            continue
+        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), case.id)
+        lang = str((case.record.get("parameters") or {}).get("lang") or "zh")
+        out[case.id] = template.render(
+            title=title,
+            body=Markup(to_html(text)),
+            lang=lang,
+            report=(case.folder / "report.html").is_file(),
+            assets=ASSETS,
+            t=lambda key, _l=lang: UI[key][0 if _l == "zh" else 1],
+        )
+    return out
+
+
 def _data_js(data: dict[str, Any]) -> str:
     body = json.dumps(
         data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
@@ -174,12 +201,23 @@ def build_site(library: Path, out: Path, *, instructor: bool = False) -> SiteRes
         (tmp / ASSETS / "data.js").write_text(data_js, encoding="utf-8")
         for name, html in pages.items():
             (tmp / name).write_text(html, encoding="utf-8")
+        minutes = _minutes_pages(cases, _env())
         for case in cases:
+            folder = tmp / "cases" / case.id
             src = case.folder / "report.html"
             if src.is_file():
-                (tmp / "cases" / case.id).mkdir(parents=True)
-                shutil.copyfile(src, tmp / "cases" / case.id / "report.html")
-        texts = [*pages.values(), data_js, (STATIC / "site.js").read_text(encoding="utf-8")]
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, folder / "report.html")
+            if case.id in minutes:
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(case.folder / "minutes.md", folder / "minutes.md")
+                (folder / "minutes.html").write_text(minutes[case.id], encoding="utf-8")
+        texts = [
+            *pages.values(),
+            *minutes.values(),
+            data_js,
+            (STATIC / "site.js").read_text(encoding="utf-8"),
+        ]
         (tmp / ASSETS / "font.css").write_text(_font_css(texts), encoding="utf-8")
         digest = hashlib.sha256(data_js.encode()).hexdigest()
         (tmp / MARKER).write_text(

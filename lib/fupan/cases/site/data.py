@@ -12,7 +12,7 @@ from ..carried import action_status
 from ..kpis import METRICS, distinct_names, format_value
 from ..kpis import num as _num
 from .labels import CATEGORIES, OUTCOMES, PLATFORMS, PROVENANCE, UI, label
-from .load import Case
+from .load import Case, minutes_of
 
 SEARCH_FIELDS = ("name", "tags", "findings", "lessons")
 
@@ -140,6 +140,7 @@ def case_entry(case: Case) -> dict[str, Any]:
         "end": _end(rec),
         "definitions_version": rec.get("definitions_version"),
         "report": f"cases/{rec['case_id']}/report.html" if report else None,
+        "minutes": f"cases/{rec['case_id']}/minutes.html" if minutes_of(case) else None,
         "tags": case.tags,
         "mechanics": mechanics,
         "lessons": lessons,

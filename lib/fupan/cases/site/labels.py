@@ -53,6 +53,13 @@ UI: dict[str, tuple[str, str]] = {
     "field_lessons": ("经验", "lessons"),
     "report": ("查看报告", "Open report"),
     "no_report": ("无报告文件", "No report file"),
+    "minutes": ("复盘会纪要", "Meeting minutes"),
+    "minutes_download": ("下载 Markdown", "Download the Markdown"),
+    "minutes_note": (
+        "复盘会纪要：fupan 起草、团队会上改定后随案例归档；数字与报告相同。",
+        "The review meeting's minutes: drafted by fupan, amended by the team in the meeting and "
+        "filed with the case; the figures are the report's.",
+    ),
     "compare_peers": ("与同类对比", "Compare with peers"),
     "compare_open": ("在对比页打开", "Open in comparison"),
     "select_compare": ("加入对比", "Add to comparison"),

@@ -29,6 +29,18 @@ class Case:
         return self.record["case_id"]
 
 
+def minutes_of(case: Case) -> str | None:
+    """The review meeting's minutes filed with ``case`` (``minutes.md``), or None: absent, not
+    UTF-8, or not this case's (no line with its case hash, as fupan run writes and fupan archive
+    checks)."""
+    path = case.folder / "minutes.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if f"case `{case.record['content_sha256'][:16]}`" in text else None
+
+
 def _sidecar(folder: Path) -> dict[str, Any]:
     """An optional meta.json / meta.yaml beside the record; anything unreadable counts as absent."""
     for name in ("meta.json", "meta.yaml", "meta.yml"):

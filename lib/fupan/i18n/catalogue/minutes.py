@@ -12,6 +12,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Drafted by fupan from this retrospective's results: the figures are report.html's, "
         "their definitions in its appendix; amend it in the meeting, then file it.",
     ),
+    "minutes_footer": (
+        "与 report.html、case.json 出自同一次运行；fupan archive 凭本行的案例哈希核对，改定时请保留本行",
+        "From the same run as report.html and case.json; fupan archive checks the case hash on "
+        "this line, so keep it when amending",
+    ),
     "minutes_h_conclusion": ("结论", "Conclusions"),
     "minutes_h_problems": ("主要问题", "Problems"),
     "minutes_h_actions": ("行动项", "Actions"),

@@ -274,6 +274,7 @@
     var links = el("div", { className: "case-links" }, [
       c.report ? el("a", { className: "report-link", href: c.report, text: tr("report") })
                : el("span", { className: "no-report", text: tr("no_report") }),
+      c.minutes ? el("a", { className: "minutes-link", href: c.minutes, text: tr("minutes") }) : null,
       c.peers.length
         ? el("a", { className: "peers-link", href: compareHref([c.id].concat(c.peers)), text: tr("compare_peers") + " (" + (c.peers.length + 1) + ")" })
         : el("a", { className: "peers-link", href: compareHref([c.id]), text: tr("compare_open") }),
