@@ -75,6 +75,9 @@ def test_every_card_action_is_listed_with_its_owner_and_on_the_checklist(demo, d
     # a problem without a card action gets a suggestion, marked as such, still to be assigned
     suggested = [x for x in checklist.splitlines() if "（建议，卡片未写）" in x]
     assert all("待指定" in x for x in suggested)
+    # what the meeting settles goes into the card: the next report reads the record, not this
+    note = [x for x in table.splitlines() if x.startswith("> ")]
+    assert len(note) == 1 and "campaign.yaml 的 retrospective.actions" in note[0]
 
 
 def test_the_lessons_are_the_cards(demo, demo_dir):

@@ -232,6 +232,7 @@ def test_the_war_reports_minutes_say_so(runs):
     text = (runs["war_dir"] / "minutes.md").read_text(encoding="utf-8")
     assert text.startswith("# 战报会纪要：")
     assert "\n## 余下活动期待办\n" in text and "下次大促清单" not in text
+    assert "retrospective.actions" not in text  # the next campaign's carry-over is not its concern
     assert f"战报，数字截至 {runs['as_of'].isoformat()}" in text.split("\n## ", 1)[0]
     conclusions = text.split("\n## 结论\n", 1)[1].split("\n## ", 1)[0]
     targets = [x for x in conclusions.splitlines() if x.startswith("- ") and " / " in x]

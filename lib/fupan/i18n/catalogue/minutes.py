@@ -20,6 +20,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "minutes_h_conclusion": ("结论", "Conclusions"),
     "minutes_h_problems": ("主要问题", "Problems"),
     "minutes_h_actions": ("行动项", "Actions"),
+    "minutes_actions_where": (
+        "会上定下的行动项、负责人、截止日和验收指标，请写进 campaign.yaml 的 retrospective.actions，"
+        "然后重跑 fupan run：下次大促的报告从案例记录里带出未结行动，不读本纪要。",
+        "Write the actions, owners, due dates and checks agreed in the meeting into campaign.yaml's "
+        "retrospective.actions and run fupan run again: the next campaign's report carries the "
+        "open actions over from the case record, not from these minutes.",
+    ),
     "minutes_h_lessons": ("团队经验", "The team's lessons"),
     "minutes_h_roles": ("分岗位自评", "Each role's own review"),
     "minutes_h_carried": ("上次遗留行动（{case}）", "Actions carried over from {case}"),

@@ -117,6 +117,8 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
     ]
     out += _table(header, body) if body else [f"- {t('card_no_actions', lang)}"]
     out.append("")
+    if not war:  # what the next campaign's report reads: the card, not these minutes
+        out += [f"> {t('minutes_actions_where', lang)}", ""]
 
     lessons = card.retrospective
     checked = {
