@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,8 @@ def _card(folder: Path) -> dict:
 
 
 def _cut(folder: Path, before: pd.Timestamp) -> None:
-    """Keep only the timestamped rows before ``before`` (the plan and the products stay whole)."""
+    """Keep only the timestamped rows before ``before`` (the plan and the products stay whole),
+    a presale's balance paid later shown unpaid (as an export taken then shows it)."""
     card = _card(folder)
     for table, column in TIMED.items():
         name = card["tables"].get(table)
@@ -41,7 +43,10 @@ def _cut(folder: Path, before: pd.Timestamp) -> None:
             continue
         path = folder / name
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-        kept = frame[pd.to_datetime(frame[column]) < before]
+        kept = frame[pd.to_datetime(frame[column]) < before].copy()
+        if "balance_time" in kept:
+            later = pd.to_datetime(kept["balance_time"]) >= before
+            kept.loc[later, ["balance_time", "balance_amount"]] = None
         if path.suffix == ".parquet":
             kept.to_parquet(path, index=False)
         else:
@@ -183,11 +188,12 @@ def test_bad_as_of_options_are_refused(demo_dir, tmp_path, args, words):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_as_of_before_the_burst_is_refused(demo_dir):
-    start = dt.date.fromisoformat(str(_card(demo_dir)["windows"]["burst"][0]))
+def test_as_of_before_the_campaign_is_refused(demo_dir):
+    start = dt.date.fromisoformat(str(_card(demo_dir)["windows"]["preheat"][0]))
     proc = run_cli("validate", str(demo_dir), "--as-of", (start - dt.timedelta(days=1)).isoformat())
     assert proc.returncode != 0
-    assert "爆发期" in proc.stderr and "burst" in proc.stderr
+    assert f"早于活动第一天 {start}" in proc.stderr
+    assert f"before the campaign's first day {start}" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -208,9 +214,19 @@ def test_windows_are_cut_at_as_of():
         ("burst", "2025-11-01", "2025-11-11"),
         ("post", "2025-11-12", "2025-11-13"),
     ]
-    assert w.clipped(dt.date(2025, 11, 1)).burst.days == 1
-    with pytest.raises(ValueError, match="burst"):
-        w.clipped(dt.date(2025, 10, 31))
+    burst = w.clipped(dt.date(2025, 11, 1)).burst
+    assert burst is not None and burst.days == 1
+    # inside the pre-heat: baseline and the pre-heat so far, no burst yet
+    early = w.clipped(dt.date(2025, 10, 31))
+    assert [(n, x.start.isoformat(), x.end.isoformat()) for n, x in early.items()] == [
+        ("baseline", "2025-09-01", "2025-09-30"),
+        ("preheat", "2025-10-10", "2025-10-31"),
+    ]
+    assert early.burst is None and early.campaign.end == dt.date(2025, 10, 31)
+    with pytest.raises(ValueError, match="before the campaign's first day 2025-10-10"):
+        w.clipped(dt.date(2025, 10, 9))
+    with pytest.raises(ValueError, match="burst window is required"):
+        Windows(baseline=["2025-09-01", "2025-09-30"], burst=None)
 
 
 def test_as_of_on_or_after_the_last_day_is_a_whole_campaign():
@@ -252,3 +268,58 @@ def test_a_batch_makes_war_reports_and_never_takes_one_for_unchanged(runs):
         assert "1 campaigns: 1 done, 0 unchanged, 0 failed" in proc.stdout, proc.stdout
         record = json.loads((out / runs["war"]["case_id"] / "case.json").read_text("utf-8"))
         assert record["data"]["in_flight"]["as_of"] == day
+
+
+# --------------------------------------------------------------------------- inside the pre-heat
+@pytest.fixture(scope="module")
+def preheat_run(demo_dir: Path, tmp_path_factory) -> dict:
+    """The war report of the pre-heat's sixth day: the deposit presale's daily 蓄水 meeting."""
+    root = tmp_path_factory.mktemp("preheat")
+    start = dt.date.fromisoformat(str(_card(demo_dir)["windows"]["preheat"][0]))
+    as_of = start + dt.timedelta(days=5)
+    export = copy_campaign(demo_dir, root / "export")
+    _cut(export, pd.Timestamp(as_of) + pd.Timedelta(days=1, hours=9))  # the next morning's
+    proc = run_cli(
+        "run", str(export), "--as-of", as_of.isoformat(), "--out", str(root / "w"), "--quiet"
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (case,) = (root / "w").iterdir()
+    orders = pd.read_parquet(demo_dir / "orders.parquet")
+    return {
+        "start": start,
+        "as_of": as_of,
+        "record": json.loads((case / "case.json").read_text(encoding="utf-8")),
+        "html": (case / "report.html").read_text(encoding="utf-8"),
+        "orders": orders[
+            (orders["order_time"] >= pd.Timestamp(start))
+            & (orders["order_time"] < pd.Timestamp(as_of) + pd.Timedelta(days=1))
+        ],
+    }
+
+
+def test_a_preheat_war_report_counts_the_preheat_so_far(preheat_run):
+    """KPIs of the pre-heat to date by plain pandas: GMV by order time (the KPIs' 口径), the lift's
+    pre-heat by the card's balance-paid date — spot lines only, no balance being due yet."""
+    rec, o = preheat_run["record"], preheat_run["orders"]
+    assert set(rec["kpis"]) == {"baseline", "preheat", "campaign"}
+    assert rec["kpis"]["campaign"]["end"] == preheat_run["as_of"].isoformat()
+    live = o[o["status"] != "cancelled"]
+    assert rec["kpis"]["campaign"]["gmv"] == pytest.approx(live["paid_amount"].sum(), abs=0.01)
+    spot = live[live["order_type"] != "presale"]["paid_amount"].sum()
+    lift = rec["analyses"]["lift"]["by_phase"]["preheat"]
+    assert lift["actual"] == pytest.approx(spot, abs=0.01)
+    assert rec["data"]["in_flight"]["as_of"] == preheat_run["as_of"].isoformat()
+    # a hypothesis on the burst is not judged before the burst
+    burst_hyps = [h for h in rec["hypotheses"] if h["window"] == "burst"]
+    assert burst_hyps and all(h["status"] == "not_assessed" for h in burst_hyps)
+
+
+def test_a_preheat_war_reports_presale_shows_deposits_and_no_balance_yet(preheat_run):
+    o = preheat_run["orders"]
+    presale = o[o["order_type"] == "presale"]
+    page = " ".join(re.sub(r"<[^>]+>", " ", preheat_run["html"]).replace("&nbsp;", " ").split())
+    day = preheat_run["as_of"].isoformat()
+    orders, buyers = presale["order_id"].nunique(), presale["user_id"].nunique()
+    assert f"截至 {day}：{orders:,} 笔定金订单（{buyers:,} 人）" in page
+    assert "尚无尾款支付" in page
+    assert "尾款转化率 —" in page  # not measured yet: never 0 %

@@ -155,7 +155,9 @@ def presale(campaign: Campaign) -> PresaleResult:
         if v is not None
     }
     window = (a.isoformat(), b.isoformat())
-    return PresaleResult(summary, by_date, q.gmv_date(campaign), k, window, phases)
+    day = campaign.card.as_of if campaign.card.in_flight else None  # a war report's figures
+    as_of = None if day is None else day.isoformat()
+    return PresaleResult(summary, by_date, q.gmv_date(campaign), k, window, phases, as_of)
 
 
 def live(campaign: Campaign) -> LiveResult:

@@ -76,12 +76,14 @@ def gmv_date(campaign: Campaign) -> str:
 
 
 def counted_day(campaign: Campaign, basis: str) -> str:
-    """SQL for the day an order line's GMV counts on under ``basis``."""
+    """SQL for the day an order line's GMV counts on under ``basis``.
+
+    Under balance_paid a presale line counts on its balance day, on none (NULL) while its balance
+    is unpaid — in a war report, not due yet (a presale never paid is cancelled, counted on no day
+    under either basis).
+    """
     if basis == "balance_paid" and campaign.measures("orders", "balance_time"):
-        return (
-            "CASE WHEN order_type = 'presale' AND balance_time IS NOT NULL "
-            "THEN balance_time::DATE ELSE order_time::DATE END"
-        )
+        return "CASE WHEN order_type = 'presale' THEN balance_time::DATE ELSE order_time::DATE END"
     return "order_time::DATE"
 
 
@@ -186,14 +188,15 @@ def spot_sums(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[int, float, f
 
 
 def gmv_days(campaign: Campaign) -> pd.DataFrame:
-    """GMV by order day × balance day (None for spot lines), orders not cancelled."""
+    """GMV of orders not cancelled by order day, balance day (None: spot, unpaid) and presale."""
     return frame(
         campaign,
         f"""
         SELECT order_time::DATE AS order_day,
                CASE WHEN order_type = 'presale' THEN balance_time::DATE END AS balance_day,
+               coalesce(order_type = 'presale', false) AS presale,
                sum(paid_amount) AS gmv
-        FROM orders WHERE {NOT_CANCELLED} GROUP BY 1, 2""",
+        FROM orders WHERE {NOT_CANCELLED} GROUP BY 1, 2, 3""",
     )
 
 

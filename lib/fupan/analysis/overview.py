@@ -169,13 +169,13 @@ def daily_index(daily: pd.DataFrame, kpis: pd.DataFrame, windows: Windows) -> Da
     """Each day's GMV as an index of the baseline's average day, aligned by promotion day.
 
     口径: :func:`fupan.metrics.benchmark.daily_gmv_index` over the daily GMV (all channels), day 0
-    = the first day of the burst; ``None`` when the baseline sold nothing (no index can be formed —
+    = the first day of the burst as planned (``windows``: the card's, a war report's too); ``None`` when the baseline sold nothing (no index can be formed —
     never a row of zeros). Recorded for the case library's overlay of similar cases.
     """
     base = float(kpis.at["baseline", "gmv_per_day"])
     if not (np.isfinite(base) and base > 0) or daily.empty:
         return None
-    return DailyIndex(daily_gmv_index(daily, base, windows.burst.start))
+    return DailyIndex(daily_gmv_index(daily, base, (windows.burst or windows.campaign).start))
 
 
 def year_on_year(customer_orders: pd.DataFrame, card: CampaignCard) -> YearOnYearAnalysis:
@@ -186,7 +186,7 @@ def year_on_year(customer_orders: pd.DataFrame, card: CampaignCard) -> YearOnYea
     """
     w = card.windows
     windows = {"campaign": (w.campaign.start, w.campaign.end)}
-    if (w.burst.start, w.burst.end) != windows["campaign"]:
+    if w.burst is not None and (w.burst.start, w.burst.end) != windows["campaign"]:
         windows["burst"] = (w.burst.start, w.burst.end)
     o = customer_orders.rename(columns={"user_key": "user_id"})
     return YearOnYearAnalysis(_year_on_year(o, windows, card.festival))

@@ -110,7 +110,7 @@ PIPELINE: tuple[Step, ...] = (
     Step(
         "daily_index",
         overview.daily_index,
-        ("agg.daily", "kpis", "card.windows"),
+        ("agg.daily", "kpis", "card.planned_windows"),
         record="daily_gmv_index",
     ),
     analysis("year_on_year", overview.year_on_year, "agg.customer_orders", "card"),

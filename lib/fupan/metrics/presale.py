@@ -90,13 +90,15 @@ def gmv_by_counting_date(days: pd.DataFrame) -> pd.DataFrame:
 
     口径: a spot line counts on its order day under both; a presale line counts on its order
     (deposit) day by order time and on its balance day by balance-paid date; both series add up to
-    the same total (lines of a presale order never paid are cancelled, so in neither).
+    the same total (lines of a presale order never paid are cancelled, so in neither) — except in
+    a war report, where a balance not due yet counts by order time only.
 
     Parameters
     ----------
     days : DataFrame
-        ``order_day``, ``balance_day`` (NaT/None for spot lines) and ``gmv``: GMV of lines not
-        cancelled, grouped by the two days.
+        ``order_day``, ``balance_day`` (NaT/None for spot lines and unpaid balances), ``presale``
+        (bool; optional, else spot where there is no balance day) and ``gmv``: GMV of lines not
+        cancelled, grouped by them.
 
     Returns
     -------
@@ -104,7 +106,9 @@ def gmv_by_counting_date(days: pd.DataFrame) -> pd.DataFrame:
         Indexed by day: ``by_order_time``, ``by_balance_paid``, ``moved`` (the second − the first).
     """
     a = days.groupby(pd.to_datetime(days["order_day"]))["gmv"].sum()
-    when = pd.to_datetime(days["balance_day"]).fillna(pd.to_datetime(days["order_day"]))
+    when = pd.to_datetime(days["balance_day"])
+    spot = ~days["presale"].astype(bool) if "presale" in days else when.isna()
+    when = when.where(~spot, pd.to_datetime(days["order_day"]))  # unpaid balance: no day yet
     b = days.groupby(when)["gmv"].sum()
     out = pd.DataFrame({"by_order_time": a, "by_balance_paid": b}).fillna(0.0).sort_index()
     out["moved"] = out["by_balance_paid"] - out["by_order_time"]

@@ -87,6 +87,8 @@ class PresaleResult:
     window: tuple[str, str]
     #: the card's preheat and baseline windows (ISO dates), to compare their daily GMV
     phases: dict[str, tuple[str, str]] | None = None
+    #: a war report's day (ISO): balances after it are not paid yet, the figures are to date
+    as_of: str | None = None
 
     def moved_into(self, start: Any, end: Any) -> float:
         """The presale GMV the balance-day count moves into ``start``..``end`` (+) or out (−).

@@ -4,11 +4,13 @@
 -- the series adds up to the same total as by order time. Orders and units stay on the day of the
 -- order's first line (the deposit day for a presale): the volume model reads when buyers
 -- committed, as daily_history.sql does. Used only when the orders carry balance_time.
+-- A presale line whose balance is not paid (in a war report: not due yet) counts on no day.
 WITH money AS (
-    SELECT CASE WHEN order_type = 'presale' AND balance_time IS NOT NULL
+    SELECT CASE WHEN order_type = 'presale'
                 THEN CAST(balance_time AS DATE) ELSE CAST(order_time AS DATE) END         AS date,
            sum(CASE WHEN status <> 'cancelled' THEN CAST(paid_amount AS DECIMAL(18, 2)) ELSE 0 END) AS gmv
     FROM orders
+    WHERE coalesce(order_type, 'spot') <> 'presale' OR balance_time IS NOT NULL
     GROUP BY 1
 ),
 volume AS (

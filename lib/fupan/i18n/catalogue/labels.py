@@ -136,11 +136,12 @@ ENTRIES |= {
         "and leaves out anything after it.",
     ),
     "war_report_notice_more": (
-        "目标一栏是截至当日的进度，不判达成与否；依赖未到窗口的分析（返场、回落期的透支与回落）不计算；"
-        "本报告的案例记录不归档到案例库。",
-        "The targets show progress to date, not met or missed; analyses that need the windows "
-        "still to come (the post and dip windows' pull-forward and dip) are not computed; the "
-        "case record is not filed in the case library.",
+        "目标一栏是截至当日的进度，不判达成与否；依赖尚未开始的窗口的分析（如回落期的透支、爆发期的假设）"
+        "不计算；预售尾款只计当日及之前已付的；本报告的案例记录不归档到案例库。",
+        "The targets show progress to date, not met or missed; analyses that need a window not "
+        "yet begun (such as the dip's pull-forward, or a hypothesis on the burst) are not "
+        "computed; a presale's balance counts only when paid by that day; the case record is not "
+        "filed in the case library.",
     ),
     "war_window_part": (
         "{phase}（{start} ~ {end}）已过 {done}/{days} 天",

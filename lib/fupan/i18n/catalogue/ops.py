@@ -144,6 +144,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Balance-payment rate {rate}: {paid} of {orders} deposit orders paid their balance; "
         "presale GMV {gmv}, {share} of the campaign.",
     ),
+    "ops_presale_lead_war": (
+        "截至 {as_of}：{orders} 笔定金订单中 {paid} 笔已付尾款（{rate}；尾款期未结束，这是至今的比例）；"
+        "已付尾款的预售GMV {gmv}，占活动期至今 {share}。",
+        "Up to {as_of}: {paid} of {orders} deposit orders have paid their balance ({rate}; the "
+        "balance period is not over, so this is the rate so far); presale GMV with the balance "
+        "paid {gmv}, {share} of the campaign so far.",
+    ),
+    "ops_presale_lead_unpaid": (
+        "截至 {as_of}：{orders} 笔定金订单（{buyers} 人），定金 {deposit}；尚无尾款支付——尾款转化率、"
+        "预售GMV与膨胀成本要等尾款支付后才有数。",
+        "Up to {as_of}: {orders} deposit orders ({buyers} buyers), deposits {deposit}; no balance "
+        "has been paid yet — the balance-payment rate, presale GMV and multiplier cost come once "
+        "balances are paid.",
+    ),
     "ops_presale_preheat": (
         "预热期日均GMV：按下单时间 {by_order}，按尾款日 {by_balance}；日常期日均 {base}。",
         "Preheat GMV per day: {by_order} by order time, {by_balance} by balance-paid date; the "

@@ -267,7 +267,8 @@ DIP_DAYS = 14
 def _cross_checks(card: CampaignCard, root: yaml.Node | None) -> list[Problem]:
     """Rules that span keys: hypothesis windows exist, mapping targets are contract columns."""
     problems = []
-    phases = {n for n, _ in card.windows.items() if n != "baseline"} | {"campaign"}  # judgeable
+    # judgeable: the windows the card plans (a war report judges those not begun as not assessed)
+    phases = {n for n, _ in card.planned_windows.items() if n != "baseline"} | {"campaign"}
     for i, h in enumerate(card.strategy.hypotheses):
         if h.window not in phases:
             loc: tuple[str | int, ...] = ("strategy", "hypotheses", i, "window")

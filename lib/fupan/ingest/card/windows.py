@@ -48,9 +48,16 @@ class Window(_Model):
 class Windows(_Model):
     baseline: Window
     preheat: Window | None = None
-    burst: Window
+    #: required in a card; None only in a war report cut inside the pre-heat (:meth:`clipped`)
+    burst: Window | None
     post: Window | None = None
     dip: Window | None = None
+
+    @model_validator(mode="after")
+    def _burst_given(self) -> Windows:
+        if self.burst is None:
+            raise ValueError("the burst window is required||爆发期窗口 burst 必须填写")
+        return self
 
     @model_validator(mode="after")
     def _in_order(self) -> Windows:
@@ -74,29 +81,38 @@ class Windows(_Model):
 
     def clipped(self, as_of: dt.date) -> Windows:
         """The windows of a war report (战报) as of ``as_of``, the campaign still running: the
-        windows starting after it left out, the one it falls in ending on it.
+        windows starting after it left out, the one it falls in ending on it. Inside the pre-heat
+        (the deposit presale's daily 蓄水 meeting) that leaves baseline and pre-heat, no burst.
 
         Raises
         ------
         ValueError
-            When ``as_of`` is before the burst's first day: a report needs the burst begun.
+            When ``as_of`` is before the campaign's first day (pre-heat, else burst): a war report
+            needs the campaign begun.
         """
-        if as_of < self.burst.start:
+        first = self.campaign.start
+        if as_of < first:
             raise ValueError(
-                f"as_of {as_of} is before the burst's first day {self.burst.start}: a war report "
-                f"needs the burst begun||as_of {as_of} 早于爆发期第一天 {self.burst.start}："
-                f"战报至少要从爆发期开始"
+                f"as_of {as_of} is before the campaign's first day {first}: a war report "
+                f"needs the campaign begun||as_of {as_of} 早于活动第一天 {first}："
+                f"战报至少要从活动开始（预热期或爆发期的第一天）"
             )
         kept = {
             name: Window(start=w.start, end=min(w.end, as_of))
             for name, w in self.items()
             if w.start <= as_of
         }
+        if "burst" not in kept:  # in the pre-heat: baseline and pre-heat, checked in order above
+            return Windows.model_construct(
+                baseline=kept["baseline"], preheat=kept.get("preheat"), burst=None
+            )
         return Windows(**kept)
 
     @property
     def campaign(self) -> Window:
-        """The campaign proper: from the first of preheat/burst to the last of burst/post."""
-        start = (self.preheat or self.burst).start
-        end = (self.post or self.burst).end
-        return Window(start=start, end=end)
+        """The campaign proper: from the first of preheat/burst to the last of burst/post (a war
+        report inside the pre-heat: the pre-heat so far)."""
+        first = self.preheat or self.burst
+        last = self.post or self.burst or self.preheat
+        assert first is not None and last is not None  # a card has a burst; a cut one a pre-heat
+        return Window(start=first.start, end=last.end)

@@ -87,12 +87,24 @@ TIME_COLUMNS = {
 
 
 def as_of_kept(exprs: dict[str, str], column: str, as_of: dt.date) -> dict[str, str]:
-    """``exprs`` keeping only the rows whose ``column`` falls on or before ``as_of``."""
+    """``exprs`` keeping only the rows whose ``column`` falls on or before ``as_of`` — and, on
+    presale order lines, the balance (尾款) as an export taken that day shows it: a balance paid
+    after ``as_of`` is not paid yet (``balance_time`` and ``balance_amount`` NULL)."""
     end = (as_of + dt.timedelta(days=1)).isoformat()
-    keep = f"CAST(({exprs[column]}) AS TIMESTAMP) < TIMESTAMP '{end} 00:00:00'"
+
+    def by_then(expr: str) -> str:
+        return f"CAST(({expr}) AS TIMESTAMP) < TIMESTAMP '{end} 00:00:00'"
+
+    keep = by_then(exprs[column])
     if exprs.get(KEEP_ROWS):
         keep = f"({exprs[KEEP_ROWS]}) AND {keep}"
-    return {**exprs, KEEP_ROWS: keep}
+    out = {**exprs, KEEP_ROWS: keep}
+    if "balance_time" in exprs:
+        paid = by_then(exprs["balance_time"])
+        for name in ("balance_time", "balance_amount"):
+            if name in exprs:
+                out[name] = f"CASE WHEN {paid} THEN ({exprs[name]}) END"
+    return out
 
 
 def open_campaign(

@@ -283,7 +283,8 @@ def check_coverage(
             else "; analyses that need this table are skipped for the windows it misses"
         )
         missing_zh, missing_en = _uncovered(windows, lo, hi)
-        if required and card.as_of is None and hi is not None and card.windows.burst.start <= hi:
+        first = card.windows.campaign.start  # pre-heat, else burst: a war report from then on
+        if required and card.as_of is None and hi is not None and first < hi:
             # an export taken while the campaign runs: the war report is what can be made of it
             day = hi - dt.timedelta(days=1)  # an export taken in the morning: the day before
             what_zh = (

@@ -32,29 +32,44 @@ def presale(result: PresaleResult | Skip | None, style: Style) -> Html:
     if not isinstance(result, PresaleResult):
         return skipped_note(result, style)
     lang, s = style.lang, result.summary
-    lead = [
-        t(
-            "ops_presale_lead",
-            lang,
-            rate=pct(s.balance_rate),
-            paid=f"{s.balance_orders:,}",
-            orders=f"{s.deposit_orders:,}",
-            gmv=style.money(s.presale_gmv),
-            share=pct(s.presale_share),
-        )
-    ]
+    unpaid = result.as_of is not None and s.balance_orders == 0  # a war report before any 尾款
+    if unpaid:
+        lead = [
+            t(
+                "ops_presale_lead_unpaid",
+                lang,
+                as_of=result.as_of,
+                orders=f"{s.deposit_orders:,}",
+                buyers=f"{s.deposit_buyers:,}",
+                deposit=style.money(s.deposit_amount),
+            )
+        ]
+    else:
+        lead = [
+            t(
+                "ops_presale_lead" if result.as_of is None else "ops_presale_lead_war",
+                lang,
+                rate=pct(s.balance_rate),
+                paid=f"{s.balance_orders:,}",
+                orders=f"{s.deposit_orders:,}",
+                gmv=style.money(s.presale_gmv),
+                share=pct(s.presale_share),
+                as_of=result.as_of,
+            )
+        ]
+    none_yet = "—"  # not measured yet, never 0
     kv = [
         [t("ops_presale_deposit_buyers", lang), f"{s.deposit_buyers:,}"],
         [t("ops_presale_deposit_orders", lang), f"{s.deposit_orders:,}"],
         [t("ops_presale_deposit_amount", lang), style.money(s.deposit_amount)],
         [t("ops_presale_balance_orders", lang), f"{s.balance_orders:,}"],
         [t("ops_presale_balance_amount", lang), style.money(s.balance_amount)],
-        [t("ops_presale_rate", lang), pct(s.balance_rate)],
+        [t("ops_presale_rate", lang), none_yet if unpaid else pct(s.balance_rate)],
         [
             t("ops_presale_multiplier", lang, k=f"{result.multiplier:g}"),
-            style.money(s.multiplier_cost),
+            none_yet if unpaid else style.money(s.multiplier_cost),
         ],
-        [t("ops_presale_share", lang), pct(s.presale_share)],
+        [t("ops_presale_share", lang), none_yet if unpaid else pct(s.presale_share)],
         [
             t("ops_presale_aov", lang),
             f"{style.money(s.presale_aov, 0)} / {style.money(s.spot_aov, 0)}",
