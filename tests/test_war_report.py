@@ -323,3 +323,16 @@ def test_a_preheat_war_reports_presale_shows_deposits_and_no_balance_yet(preheat
     assert f"截至 {day}：{orders:,} 笔定金订单（{buyers:,} 人）" in page
     assert "尚无尾款支付" in page
     assert "尾款转化率 —" in page  # not measured yet: never 0 %
+
+
+def test_a_preheat_war_report_gives_no_money_verdict(preheat_run):
+    """The pre-heat's spend builds the burst's pool: profit ROI and break-even ROAS are one note,
+    never a miss, and the summary's 赚没赚钱 has no verdict, saying why."""
+    findings = preheat_run["record"]["findings"]
+    money = [f for f in findings if f["metric"] in ("roi_margin", "break_even")]
+    assert [(f["kind"], f["en"].split(":")[0]) for f in money] == [
+        ("note", "The pre-heat's spend builds the burst's pool")
+    ]
+    assert "预热期（蓄水）：投放为爆发期蓄水" in preheat_run["html"]
+    box = preheat_run["html"].split("<h4>赚没赚钱</h4><p>", 1)[1]
+    assert box.startswith("<b>预热期（蓄水）"), box[:200]  # no met / missed tag before it

@@ -339,7 +339,13 @@ def _impact(
     customers: CustomerAnalysis | Skip,
     lift: LiftAnalysis | Skip,
     margin: MarginAnalysis | Skip,
+    stocking: bool = False,
 ) -> list[Finding]:
+    """Customers, lift and money.
+
+    ``stocking``: a war report inside the pre-heat, whose spend builds the burst's pool (蓄水) —
+    its profit ROI and break-even ROAS are one note, not a verdict.
+    """
     out = []
     if (
         isinstance(customers, CustomerAnalysis)
@@ -386,6 +392,19 @@ def _impact(
         )
     if isinstance(lift, LiftAnalysis):
         out.append(_lift(style, lift))
+    if stocking and isinstance(margin, MarginAnalysis):
+        m = margin
+        out.append(
+            _finding(
+                style,
+                "note",
+                "finding_preheat_spend",
+                lambda s: {"spend": s.money(m.spend), "roas": m.roas},
+                0.5,
+                "roi_margin",
+            )
+        )
+        return out
     if isinstance(margin, MarginAnalysis) and margin.roi_margin is not None:
         m, roi = margin, margin.roi_margin
         good = roi >= BREAK_EVEN_ROI
@@ -462,7 +481,8 @@ def draft_findings(
         *_channel_growth(style, kpis, agg),
         *_execution(style, agg, decomposition, funnel, inventory, products),
         *_roas(style, channels),
-        *_impact(style, customers, lift, margin),
+        # no burst among the windows: a war report inside the pre-heat (蓄水)
+        *_impact(style, customers, lift, margin, stocking="burst" not in kpis.index),
         *events(style, root_cause, ab, day_anomalies, alerts, live),
     ]
     return tuple(sorted(out, key=lambda f: (KIND_ORDER[f.kind], f.priority, -f.weight)))

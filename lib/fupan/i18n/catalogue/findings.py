@@ -127,6 +127,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "finding_cause_day": ("渠道占比告警日 {day} 主因：{cause}。", "Main cause on {day}: {cause}."),
     "finding_cause_gap": ("GMV目标缺口主因：{cause}。", "Main cause of the GMV gap: {cause}."),
     "finding_ab": ("A/B测试：{verdict}", "A/B test: {verdict}"),
+    "finding_preheat_spend": (
+        "预热期的投放是为爆发期蓄水：至今花费 {spend}，投产比 {roas:.2f}；赚没赚钱（利润ROI、保本投产比）"
+        "要到爆发期之后才能判断。",
+        "The pre-heat's spend builds the burst's pool: {spend} so far, ROAS {roas:.2f}; whether "
+        "it paid (profit ROI, break-even ROAS) can only be judged after the burst.",
+    ),
     "finding_below_break_even": (
         "{n} 个有花费的渠道投产比低于保本线 {break_even:.2f}：{channels}（合计花费 {spend}）。",
         "{n} channel(s) with spend below the break-even ROAS of {break_even:.2f}: {channels} "

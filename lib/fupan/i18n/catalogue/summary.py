@@ -219,6 +219,11 @@ ENTRIES |= {
         "A loss overall, but the campaign itself paid: its extra gross profit covered its cost; the "
         "loss comes from the everyday cost structure.",
     ),
+    "summary_profit_stocking": (
+        "预热期（蓄水）：投放为爆发期蓄水，赚没赚钱要到爆发期之后才能判断；以下是至今的数字。",
+        "Pre-heat (building the pool): the spend is for the burst, so whether the campaign made "
+        "money can only be judged after it; the figures so far follow.",
+    ),
     "summary_profit_no_no": (
         "亏钱：活动整体亏损，活动带来的增量毛利也没覆盖活动成本。",
         "No: a loss overall, and the extra gross profit did not cover the campaign's cost.",

@@ -82,7 +82,7 @@ def minutes(r: Any, style: Style, past: Carried | Skip | None = None) -> str:
             f"{style.pick('（', ' (')}{pct(row['achievement'])}{style.pick('，', ', ')}"
             f"{t(row['status'], lang)}{style.pick('）', ')')}"
         )
-    profit = profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None))
+    profit = profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None), r.card)
     out.append(f"- {_label(t('summary_profit', lang), style)}{md(profit['headline'])}")
     out += [f"  - {md(line)}" for line in profit["lines"]]
     out.append("")

@@ -147,12 +147,17 @@ def _targets(targets: pd.DataFrame, style: Style) -> list[dict[str, Any]]:
     return out
 
 
-def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict[str, Any]:
+def profit_answer(
+    margin: Any, lift: Any, style: Style, pnl: Any = None, card: Any = None
+) -> dict[str, Any]:
     """Did the campaign make money: the P&L's contribution profit (活动损益表, when there is one)
     and incremental gross profit against what the campaign cost (利润ROI), with the net
-    incremental GMV after pull-forward; parts not measured are left out, never shown as 0."""
+    incremental GMV after pull-forward; parts not measured are left out, never shown as 0.
+    A war report inside the pre-heat (``card``'s windows without a burst) gets no verdict: its
+    spend builds the burst's pool, the figures to date follow a headline saying so."""
     lang = style.lang
     out: dict[str, Any] = {"verdict": None, "lines": [], "tag": None}
+    stocking = card is not None and card.in_flight and card.windows.burst is None
     has_pnl = hasattr(pnl, "made_money") and hasattr(pnl, "statement")
     if has_pnl:
         out["verdict"] = "met" if pnl.made_money else "missed"
@@ -193,6 +198,8 @@ def profit_answer(margin: Any, lift: Any, style: Style, pnl: Any = None) -> dict
         out["headline"] = t("summary_pnl_yes" if pnl.made_money else "summary_pnl_no", lang)
     else:
         out["headline"] = t("summary_profit_unknown", lang)
+    if stocking:
+        out.update(verdict=None, tag=None, headline=t("summary_profit_stocking", lang))
     if isinstance(lift, LiftAnalysis) and "total" in lift.table.index:
         tot = lift.table.loc["total"]
         lo, hi = float(tot.lower), float(tot.upper)
@@ -224,7 +231,7 @@ def summary(r: Any, style: Style) -> Html:
         "summary",
         style,
         targets=_targets(r.targets, style),
-        profit=profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None)),
+        profit=profit_answer(r.margin, r.lift, style, getattr(r, "pnl", None), r.card),
         problems=[f.text(style.lang) for f in top],
         actions=action_rows(r.card, top, style),
     )
