@@ -11,9 +11,11 @@ and loaded as `fupan run` loads it; the report's estimates are compared with tru
   days as the counterfactual (no trend, no weekday mix).
 
 With --no-lift it also runs the no_lift scenario and counts how often the total's interval
-contains zero. Nothing is asserted; the counts are printed for the issue note.
+contains zero; with --last-year the history holds the year before's Double 11 (a promotion the
+counterfactual's training year must mask). Nothing is asserted; the counts are printed for the
+issue note.
 
-    .venv/bin/python bench/bench_lift_recovery.py [--seeds 20] [--scale 3.0] [--no-lift]
+    .venv/bin/python bench/bench_lift_recovery.py [--seeds 20] [--scale 3.0] [--no-lift] [--last-year]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import pandas as pd
 import fupan
 from fupan.analysis.results import ControlAnalysis
 from fupan.demo import generate_demo
+from fupan.demo.generator import Levers
 
 
 def spreadsheet(r) -> tuple[float, float]:
@@ -49,9 +52,12 @@ def spreadsheet(r) -> tuple[float, float]:
     return camp + dip, -dip / camp
 
 
-def one(seed: int, scale: float, scenario: str) -> dict:
+def one(seed: int, scale: float, scenario: str, last_year: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = generate_demo(Path(tmp) / "c", seed=seed, scale=scale, scenario=scenario)
+        levers = Levers(last_year_double11=True) if last_year else None
+        folder = generate_demo(
+            Path(tmp) / "c", seed=seed, scale=scale, scenario=scenario, levers=levers
+        )
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         r = fupan.load_retrospective(folder)
         total, pf = r.lift.table.loc["total"], r.lift.pull_forward
@@ -90,11 +96,16 @@ def main() -> None:
         help=f"demo scale (default {default_scale}, the demo's)",
     )
     ap.add_argument("--no-lift", action="store_true", help="also run the no_lift scenario")
+    ap.add_argument(
+        "--last-year",
+        action="store_true",
+        help="plant last year's Double 11 in the history (Levers.last_year_double11)",
+    )
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     rows, t0 = [], time.perf_counter()
     for seed in range(1, args.seeds + 1):
-        rows.append(one(seed, args.scale, "standard"))
+        rows.append(one(seed, args.scale, "standard", args.last_year))
         x = rows[-1]
         print(
             f"seed {seed:>3}: total {x['total'] / x['true_total'] - 1:+6.1%}  pull-forward model "

@@ -96,6 +96,25 @@ _MIX_RET = np.array([[0.12, 0.15, 0.05, 0.03, 0.25, 0.40], [0.25, 0.15, 0.07, 0.
 _MIX_VISIT = np.array([[0.15, 0.25, 0.20, 0.08, 0.07, 0.25], [0.28, 0.18, 0.20, 0.12, 0.06, 0.16]])
 # promotions, rows of (first day, last day, order multiplier(s), discount, basket tier,
 # new-customer share; a negative share multiplies the organic one)
+# Double 11 of the year before (Levers.last_year_double11), at the same calendar dates as this
+# year's campaign and on the same plan (deposit presale, burst, 返场, trough) but smaller: a history
+# the counterfactual's fit has to mask, and a 同比 against a real promotion. New-customer shares are
+# absolute: the shop is weeks old then, nearly every buyer is new.
+_PROMO_D11_LAST_YEAR = (
+    ("2024-10-15", "2024-10-15", 1.20, 0.90, 1, 0.85),
+    ("2024-10-16", "2024-10-31", 0.92, 0.92, 0, 0.80),
+    (
+        "2024-11-01",
+        "2024-11-11",
+        np.array([4.5, 2.2, 1.9, 1.6, 1.6, 1.6, 1.6, 1.6, 1.6, 2.6, 7.0]),
+        0.78,
+        2,
+        0.88,
+    ),
+    ("2024-11-12", "2024-11-15", np.array([1.3, 1.2, 1.1, 1.05]), 0.88, 1, 0.80),
+    ("2024-11-16", "2024-11-30", np.linspace(0.60, 0.90, 15), 0.925, 0, -1.0),
+)
+_PEAKS_LAST_YEAR = ("2024-11-01", "2024-11-11")
 _PROMO_618 = (
     ("2025-05-28", "2025-05-31", 1.3, 0.90, 1, -1.25),
     ("2025-06-01", "2025-06-03", 2.0, 0.85, 1, -1.25),
@@ -164,6 +183,8 @@ class Levers:
       multiplies the cancel and refund rates of burst, post and dip days (late shipments).
     - ``shift_days`` moves every date written (−365: Double 11 2024; +31: Double 12 2025); the
       model itself is unchanged, so the weekday pattern moves with it.
+    - ``last_year_double11`` plants the year before's Double 11 in the history (presale lull,
+      burst, 返场, trough; smaller than this year's) — off for the demo shop so far.
     """
 
     catalogue: tuple[tuple[str, str, int, float], ...] = _CATEGORIES
@@ -179,14 +200,17 @@ class Levers:
     stockout_days: tuple[int, int] = (1, 3)
     after_sales: float = 1.0
     shift_days: int = 0
+    last_year_double11: bool = False
 
     def shop(self) -> Levers:
-        """Only what describes the shop (catalogue, control line, costs, dates): the plan's levers."""
+        """Only what describes the shop (catalogue, control line, costs, dates, its history): the
+        plan's levers."""
         return Levers(
             catalogue=self.catalogue,
             control=self.control,
             cost_share=self.cost_share,
             shift_days=self.shift_days,
+            last_year_double11=self.last_year_double11,
         )
 
 

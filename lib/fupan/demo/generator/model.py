@@ -12,7 +12,9 @@ from .base import (
     _MIX_NEW,
     _MIX_RET,
     _MIX_VISIT,
+    _PEAKS_LAST_YEAR,
     _PROMO_618,
+    _PROMO_D11_LAST_YEAR,
     _QTY_P,
     _WEEKDAY,
     CONTROL,
@@ -80,9 +82,14 @@ def _model(
         "tier": np.zeros(n, dtype=int),
         "nu": 0.38 + 0.55 * np.exp(-t / 75),
     }  # nu: expected share of first orders
+    if lv.last_year_double11:  # last year's Double 11 is history too
+        base = _apply(base, _PROMO_D11_LAST_YEAR)
     cf = _apply(base, _PROMO_618)  # 618 is history: part of the counterfactual too
     lam_base = lam_cf.copy()  # no promotion at all: the control line's demand
-    lam_cf, peak = lam_cf * cf["mult"], np.isin(t, _i("2025-06-18"))
+    lam_cf, peak = (
+        lam_cf * cf["mult"],
+        np.isin(t, [_i("2025-06-18"), *(_i(d) for d in _PEAKS_LAST_YEAR if lv.last_year_double11)]),
+    )
     cancel_cf, lift, campaign = (
         np.full(n, 0.035),
         scenario != "no_lift",
