@@ -398,3 +398,29 @@ def test_the_control_line_is_untouched_by_the_campaign(std: dict[str, Any]) -> N
     first = o.groupby("user_id")["order_time"].min()
     buyers = o.loc[o["category"] == name, "user_id"].unique()
     assert (first[buyers] < pd.Timestamp(base[0])).all()
+
+
+def test_last_years_double_11_is_in_the_history_when_planted(
+    runs: dict[str, Path], std: dict[str, Any], tmp_path: Path
+) -> None:
+    """Levers.last_year_double11: the history's Double 11 2024 burst sells well above the first
+    two weeks of October 2024 (the planted burst averages ~2.6× the orders), the trough after it
+    below; the campaign's truth (expected against counterfactual, campaign days only) is the
+    standard one; the standard demo has no such bump."""
+    from fupan.demo.generator import Levers
+
+    planted = load(
+        generate_demo(
+            tmp_path / "ly", seed=SEED, scale=SCALE, levers=Levers(last_year_double11=True)
+        )
+    )
+    for data, bump in ((planted, True), (std, False)):
+        gmv = daily_gmv(data["orders"])
+        before = gmv["2024-10-01":"2024-10-14"].mean()
+        burst = gmv["2024-11-01":"2024-11-11"].mean()
+        trough = gmv["2024-11-16":"2024-11-22"].mean()
+        if bump:
+            assert burst > 1.8 * before and trough < before
+        else:
+            assert 0.8 * before < burst < 1.3 * before
+    assert planted["truth"]["incremental_gmv"] == pytest.approx(std["truth"]["incremental_gmv"])
