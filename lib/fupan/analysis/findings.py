@@ -35,6 +35,7 @@ from .results import (
 
 if TYPE_CHECKING:
     from ..extract.aggregates import Aggregates
+    from ..ingest.card.windows import Windows
 
 #: p-value below which the campaign cohort's lower repeat rate is called significant
 REPEAT_ALPHA = 0.05
@@ -468,6 +469,7 @@ def draft_findings(
     alerts: ShareAlerts,
     live: Any,
     products: Any,
+    windows: Windows,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
@@ -481,8 +483,7 @@ def draft_findings(
         *_channel_growth(style, kpis, agg),
         *_execution(style, agg, decomposition, funnel, inventory, products),
         *_roas(style, channels),
-        # no burst among the windows: a war report inside the pre-heat (蓄水)
-        *_impact(style, customers, lift, margin, stocking="burst" not in kpis.index),
+        *_impact(style, customers, lift, margin, stocking=not windows.burst_begun),
         *events(style, root_cause, ab, day_anomalies, alerts, live),
     ]
     return tuple(sorted(out, key=lambda f: (KIND_ORDER[f.kind], f.priority, -f.weight)))

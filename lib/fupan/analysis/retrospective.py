@@ -168,6 +168,7 @@ PIPELINE: tuple[Step, ...] = (
         "alerts",
         "live",
         "products",
+        "card.windows",
     ),
 )
 

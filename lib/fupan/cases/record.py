@@ -133,6 +133,13 @@ def _recorded(result: Any) -> Any:
     return None if result is None or isinstance(result, Skip) else result.record()
 
 
+def run_mark(record: dict[str, Any]) -> str:
+    """The text that ties a file of a run to its record: ``case `<first 16 hex of the content
+    hash>``` — the minutes' last line carries it (:func:`fupan.report.run.minutes_footer`), and
+    fupan archive and fupan site look for it."""
+    return f"case `{record['content_sha256'][:16]}`"
+
+
 def canonical(record: dict[str, Any]) -> str:
     body = {k: v for k, v in record.items() if k != "content_sha256"}
     return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)

@@ -27,6 +27,7 @@ import nbformat
 from .. import __version__
 from ..cases import MIME, write_atomic, write_record
 from ..cases.context import library_fingerprint
+from ..cases.record import run_mark
 from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
@@ -279,7 +280,7 @@ def minutes_footer(record: dict, lang: str) -> str:
     it), which fupan archive checks before filing them (:mod:`fupan.cases.library`)."""
     return (
         f"\n---\n\n{t('minutes_footer', lang)}{'：' if lang == 'zh' else ': '}fupan {record['library_version']} · 口径 "
-        f"definitions v{record['definitions_version']} · case `{record['content_sha256'][:16]}`\n"
+        f"definitions v{record['definitions_version']} · {run_mark(record)}\n"
     )
 
 

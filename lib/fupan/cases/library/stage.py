@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ...errors import CaseRecordError
-from ..record import _clean, read_record
+from ..record import _clean, read_record, run_mark
 from .base import CARD, META, META_FORMAT, MINUTES, PROVENANCES, RECORD, REPORT, _refuse
 
 # --------------------------------------------------------------------------- preparing (in memory)
@@ -89,7 +89,7 @@ def resolve_provenance(stated: str | None, given: str | None) -> tuple[str, str]
     )
 
 
-def _minutes(run_dir: Path, digest: str) -> bytes | None:
+def _minutes(run_dir: Path, record: dict[str, Any]) -> bytes | None:
     """The run's minutes.md as the team left it (amended in the meeting: that is the record to
     keep), None when the run wrote none. Refused when it is not this run's — its case-hash line
     (:func:`fupan.report.run.minutes_footer`) missing or another run's — or not UTF-8 text."""
@@ -106,16 +106,17 @@ def _minutes(run_dir: Path, digest: str) -> bytes | None:
             f"minutes.md 不是 UTF-8 文本（第 {exc.start} 字节）；请用 UTF-8 另存后再归档。",
             f"minutes.md is not UTF-8 text (byte {exc.start}); save it as UTF-8, then archive.",
         ) from None
-    if f"case `{digest[:16]}`".encode() not in data:
+    mark, digest = run_mark(record), record["content_sha256"]
+    if mark.encode() not in data:
         raise _refuse(
             "archive_minutes_mismatch",
             str(path),
             f"minutes.md 不属于这份 case.json（末行没有案例哈希 {digest[:16]}）：可能是上一次运行的纪要，"
-            f"或会上修改时删掉了末行。请把末行 case `{digest[:16]}` 加回去，或移走 minutes.md 后再归档"
+            f"或会上修改时删掉了末行。请把末行 {mark} 加回去，或移走 minutes.md 后再归档"
             f"（归档将不含纪要）。",
             f"minutes.md does not belong to this case.json (its last line lacks the case hash "
             f"{digest[:16]}): minutes of an earlier run, or the line was deleted while amending "
-            f"them. Put back the line case `{digest[:16]}`, or move minutes.md away and archive "
+            f"them. Put back the line {mark}, or move minutes.md away and archive "
             f"without the minutes.",
         )
     return data
@@ -186,7 +187,7 @@ def prepare(
             f"report.html does not belong to this case.json (its footer lacks the case hash "
             f"{digest[:16]}); it may be left from an earlier run. Run fupan run again.",
         )
-    minutes = _minutes(run_dir, digest)
+    minutes = _minutes(run_dir, record)
     rec_card = record["card"]
     # the card: the operator's own file if it still is the card analysed, else the record's
     source, text = "record", card_text(record)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ...errors import CaseRecordError, Problem, ValidationError
-from ..record import read_record
+from ..record import read_record, run_mark
 from .labels import _SYNTHETIC_WORDS
 
 # --------------------------------------------------------------------------- reading the library
@@ -38,7 +38,7 @@ def minutes_of(case: Case) -> str | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return text if f"case `{case.record['content_sha256'][:16]}`" in text else None
+    return text if run_mark(case.record) in text else None
 
 
 def _sidecar(folder: Path) -> dict[str, Any]:

@@ -109,6 +109,12 @@ class Windows(_Model):
         return Windows(**kept)
 
     @property
+    def burst_begun(self) -> bool:
+        """False only for a war report's windows cut inside the pre-heat (:meth:`clipped`): its
+        spend builds the burst's pool (蓄水), so no money verdict is drawn from it yet."""
+        return self.burst is not None
+
+    @property
     def campaign(self) -> Window:
         """The campaign proper: from the first of preheat/burst to the last of burst/post (a war
         report inside the pre-heat: the pre-heat so far)."""

@@ -157,7 +157,7 @@ def profit_answer(
     spend builds the burst's pool, the figures to date follow a headline saying so."""
     lang = style.lang
     out: dict[str, Any] = {"verdict": None, "lines": [], "tag": None}
-    stocking = card is not None and card.in_flight and card.windows.burst is None
+    stocking = card is not None and not card.windows.burst_begun
     has_pnl = hasattr(pnl, "made_money") and hasattr(pnl, "statement")
     if has_pnl:
         out["verdict"] = "met" if pnl.made_money else "missed"
