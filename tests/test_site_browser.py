@@ -70,7 +70,7 @@ def built(tmp_path_factory) -> dict:
     proc = run_cli("run", str(folder), "--out", str(root / "reports"), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
     (library / REAL_ID).mkdir()
-    for name in ("case.json", "report.html"):
+    for name in ("case.json", "report.html", "minutes.md"):  # as fupan archive files them
         shutil.copyfile(root / "reports" / REAL_ID / name, library / REAL_ID / name)
     (library / REAL_ID / "campaign.yaml").write_text(
         yaml.safe_dump(card, allow_unicode=True), encoding="utf-8"
@@ -78,7 +78,8 @@ def built(tmp_path_factory) -> dict:
     site = root / "site"
     build_site(library, site)
     records = {p.parent.name: read_record(p) for p in library.glob("*/case.json")}
-    return {"site": site, "records": records, "entries": site_cases(site)}
+    minutes = {p.parent.name: p.read_text(encoding="utf-8") for p in library.glob("*/minutes.md")}
+    return {"site": site, "records": records, "entries": site_cases(site), "minutes": minutes}
 
 
 @pytest.fixture(scope="module")
@@ -657,6 +658,25 @@ def test_cases_of_one_name_are_told_apart_in_the_list_and_the_comparison(page, t
     ]
     picks = page.eval_on_selector_all(".pick-name", "els => els.map(e => e.textContent)")
     assert sorted(picks) == sorted(want.values())
+
+
+def test_the_minutes_link_opens_the_cases_minutes(page, built):
+    """Only the case whose folder holds minutes.md shows a 复盘会纪要 link; it opens a page headed
+    by the minutes' own title, offline, whose report link opens that case's report."""
+    assert set(built["minutes"]) == {REAL_ID}
+    open_page(page, built)
+    links = page.eval_on_selector_all(
+        "#results > li.case a.minutes-link",
+        "els => els.map(e => [e.closest('li.case').dataset.id, e.textContent])",
+    )
+    assert links == [[REAL_ID, "复盘会纪要"]]
+    page.click(f"#results > li.case[data-id='{REAL_ID}'] a.minutes-link")
+    page.wait_for_load_state()
+    title = next(ln[2:] for ln in built["minutes"][REAL_ID].splitlines() if ln.startswith("# "))
+    assert page.inner_text("main.minutes h1").strip() == title.strip()
+    page.click("nav a[href='report.html']")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/cases/{REAL_ID}/report.html")
 
 
 def test_zz_no_http_request_was_made():
