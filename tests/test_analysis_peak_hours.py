@@ -44,8 +44,8 @@ def test_peak_hour_of_each_peak_day_by_hand(retro):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", ("峰值时段", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240 66.7% —")),
-        ("en", ("Peak hour", "01-06 20:00 ¥80.0 100.0% 8.00×", "01-05 00:00 ¥240 66.7% —")),
+        ("zh", ("峰值时段", "01-06 20:00 ¥80 100.0% 8.00×", "01-05 00:00 ¥240 66.7% —")),
+        ("en", ("Peak hour", "01-06 20:00 ¥80 100.0% 8.00×", "01-05 00:00 ¥240 66.7% —")),
     ],
 )
 def test_the_fragment_shows_them_in_the_reports_language(retro, lang, words):

@@ -53,6 +53,18 @@ def test_units_thresholds():
     assert en.money(12_345_678) == "¥12.3M" and en.money(9_996_000) == "¥10M"
 
 
+def test_a_small_or_zero_amount_has_no_trailing_point_zero():
+    """A measured zero read '¥0.0' (an adjustment of nothing, a channel without sales), and '¥12.0'
+    beside '¥12.5': the ops review asks for one form per amount (item 12). By hand: below ¥100
+    one decimal, a trailing .0 dropped; what rounds to zero is '¥0' without a sign."""
+    zh, en = Style("zh"), Style("en")
+    assert zh.money(0) == "¥0" and en.money(0.0) == "¥0"
+    assert zh.money(12.0) == "¥12" and zh.money(12.5) == "¥12.5" and zh.money(-12.04) == "-¥12"
+    assert zh.money(-0.004) == "¥0" and zh.money(0.04) == "¥0" and zh.money(0.05) == "¥0.1"
+    assert zh.money(99.96) == "¥100" and zh.money(100.4) == "¥100"
+    assert zh.money(0, digits=2) == "¥0.00"  # a price keeps the decimals it asks for
+
+
 def test_not_measured_is_a_dash_never_zero():
     for x in (None, math.nan, math.inf, -math.inf):
         assert fmt.money(x) == "—"

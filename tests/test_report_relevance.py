@@ -124,9 +124,9 @@ def test_no_cannibalisation_or_halo_without_declared_skus(lang):
 def test_declared_skus_are_reported(lang):
     page = text(render.controls(_control_result(["S1"], ["C1"], 100.0), Style(lang)))
     assert (
-        ("替代品被蚕食 ¥50.0" in page and "互补品带动 ¥20.0" in page)
+        ("替代品被蚕食 ¥50" in page and "互补品带动 ¥20" in page)
         if lang == "zh"
-        else ("substitutes lost ¥50.0" in page and "complements gained ¥20.0" in page)
+        else ("substitutes lost ¥50" in page and "complements gained ¥20" in page)
     )
     assert "净增量 ¥870" in page if lang == "zh" else "¥870 net" in page  # 1000 − 50 + 20 − 100
 
@@ -134,11 +134,11 @@ def test_declared_skus_are_reported(lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_negative_pull_forward_in_the_did_sentence_is_a_halo(lang):
     page = text(render.controls(_control_result([], [], -80.0), Style(lang)))
-    assert not re.search(r"透支 -|-¥80.0 was pulled forward", page)
+    assert not re.search(r"透支 -|-¥80 was pulled forward", page)
     assert (
-        ("多卖 ¥80.0" in page and "净增量 ¥1,080" in page)
+        ("多卖 ¥80" in page and "净增量 ¥1,080" in page)
         if lang == "zh"
-        else ("sold ¥80.0 more" in page and "¥1.08K net" in page)
+        else ("sold ¥80 more" in page and "¥1.08K net" in page)
     )
 
 

@@ -80,7 +80,7 @@ def money(
 
     ``digits`` (default: one decimal before a unit — two before K/M/B below 10, so that an English
     amount keeps three figures as a Chinese one in 万 does — trailing zeros dropped; whole amounts
-    from 100 below the smallest unit)
+    from 100 below the smallest unit, one decimal below 100 without a trailing ``.0``: ``¥0``)
     fixes the decimals everywhere, e.g. ``digits=2`` for a price: ``-¥473.52``.
 
     The symbol is ``currency``'s unless ``symbol`` is given. With ``index`` (share-safe):
@@ -109,10 +109,10 @@ def money(
                 if d and scaled.endswith("." + "0" * d):
                     scaled = scaled[: -d - 1]  # ¥1,573万, never ¥1,573.0万
             return f"{sign}{symbol}{scaled}{unit}"
-    if (
-        digits is None
-    ):  # below the smallest unit: whole amounts from 100 up (¥8,000), else 1 decimal
-        return f"{sign}{symbol}{a:,.{0 if a >= 100 else 1}f}"
+    if digits is None:  # below the smallest unit: whole amounts from 100 up (¥8,000), else 1
+        # decimal without a trailing .0 (¥12.5, ¥12, ¥0 — never ¥0.0 nor -¥0)
+        shown = f"{a:,.{0 if a >= 100 else 1}f}".removesuffix(".0")
+        return f"{sign if shown != '0' else ''}{symbol}{shown}"
     return f"{sign}{symbol}{a:,.{digits}f}"
 
 
