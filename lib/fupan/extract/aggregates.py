@@ -347,7 +347,7 @@ def extract(campaign: Campaign) -> Aggregates:
 
 def day_drivers(campaign: Campaign, days: list) -> dict[str, pd.DataFrame]:
     """What drove a few flagged days: their top orders, SKUs and buyers (``day_top_*.sql``), whole
-    day (slice ``_all``) and per channel. Buyers are hashes of the pseudonymised user_id. Needs the
+    day (slice ``_all``) and per channel. Buyers are order_level's user_key (no identifier). Needs the
     staging tables of :func:`extract` on the same connection."""
     engine = engine_of(campaign)
     engine.put_frame(

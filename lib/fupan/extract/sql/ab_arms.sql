@@ -7,7 +7,8 @@
 -- of user_windows (fupan.extract.behaviour: one row per customer, the ranks of the smallest and
 -- largest variant seen on the campaign window's days, in the variants' sort order; the extract
 -- names the arms from the ranks); orders are matched by the same key, which customer_keys gives
--- each of the orders' customers (fupan.ingest.validate.inplace.customer_relations).
+-- each of the orders' customers (fupan.ingest.validate.inplace.customer_relations), found by
+-- order_level's user_key, the hash of its user_id.
 WITH exposed AS (
     SELECT user_key,
            variant_min                 AS variant,
@@ -16,7 +17,7 @@ WITH exposed AS (
     WHERE variant_min IS NOT NULL
 ), bought AS (
     SELECT k.user_key, count(*) AS orders, CAST(sum(o.gmv) AS DOUBLE) AS gmv
-    FROM order_level o JOIN customer_keys k ON k.user_id = o.user_id
+    FROM order_level o JOIN customer_keys k ON hash(k.user_id) = o.user_key
     WHERE NOT cancelled
       AND order_date BETWEEN (SELECT start_date FROM windows WHERE phase = 'campaign')
                          AND (SELECT end_date FROM windows WHERE phase = 'campaign')

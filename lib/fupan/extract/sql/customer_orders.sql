@@ -1,11 +1,11 @@
 -- One row per order not cancelled, for the customer analyses (new vs returning, repeat, cohorts,
--- RFM). The customer is a 64-bit hash of user_id: raw identifiers never leave the database.
+-- RFM). The customer is order_level's user_key: raw identifiers never leave the database.
 -- Only what those analyses read: no text column (at 8M orders a text column alone would be 8M
 -- Python strings, ~0.5 GB, in the report's kernel).
 -- Ordered by customer, then time: each customer's orders are consecutive and in order, so the
 -- analyses' per-customer group-bys walk their keys in sequence (at 8M orders and 2M customers a
 -- pandas group-by over the keys in time order took ~7× as long, its hash table missing the cache).
-SELECT hash(user_id)                 AS user_key,
+SELECT user_key,
        order_ts,
        CAST(gmv AS DOUBLE)           AS gmv,
        CAST(gmv - refunds AS DOUBLE) AS net

@@ -1,8 +1,8 @@
 -- The five largest orders (GMV, not cancelled) of each day in the temp table anomaly_days(date),
 -- over the whole day (slice '_all') and per channel: the drivers named for a flagged day.
--- The buyer is a 64-bit hash of user_id, itself a salted pseudonym since loading: no identifier.
+-- The buyer is order_level's user_key (a 64-bit hash of the salted pseudonym): no identifier.
 WITH o AS (
-    SELECT l.order_date AS date, l.order_id, l.channel, hash(l.user_id) AS user_key,
+    SELECT l.order_date AS date, l.order_id, l.channel, l.user_key,
            CAST(l.gmv AS DOUBLE) AS gmv, CAST(l.refunds AS DOUBLE) AS refunds, l.units
     FROM order_level l
     JOIN anomaly_days d ON d.date = l.order_date

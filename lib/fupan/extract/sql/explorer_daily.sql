@@ -6,13 +6,13 @@
 -- rows equal daily_channel.sql's gmv, refunds and orders per day × channel.
 SELECT o.order_date                                         AS date,
        o.channel,
-       CASE WHEN f.user_id IS NULL THEN 'returning' ELSE 'new' END AS customer_type,
+       CASE WHEN f.user_key IS NULL THEN 'returning' ELSE 'new' END AS customer_type,
        CAST(sum(o.gmv) AS DOUBLE)                           AS gmv,
        CAST(sum(o.refunds) AS DOUBLE)                       AS refunds,
        count(*) FILTER (WHERE NOT o.cancelled)              AS orders
 FROM order_level o
 LEFT JOIN first_orders f
-       ON f.user_id = o.user_id AND f.first_ts = o.order_ts AND NOT o.cancelled
+       ON f.user_key = o.user_key AND f.first_ts = o.order_ts AND NOT o.cancelled
 WHERE o.order_date BETWEEN (SELECT min(start_date) FROM windows) AND (SELECT max(end_date) FROM windows)
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3

@@ -8,7 +8,7 @@ WITH orders_in AS (
     SELECT l.order_date AS date, l.order_id, l.channel, l.gmv,
            CASE WHEN f.first_ts = l.order_ts THEN 'new' ELSE 'returning' END AS customer_type
     FROM order_level l
-    LEFT JOIN first_orders f ON f.user_id = l.user_id
+    LEFT JOIN first_orders f ON f.user_key = l.user_key
     WHERE NOT l.cancelled
       AND l.order_date BETWEEN (SELECT min(start_date) FROM windows) AND (SELECT max(end_date) FROM windows)
 ), lines AS (
