@@ -1,4 +1,4 @@
-"""The ops lead's first questions (issue 13): P&L, presale, live, products, ads, pacing.
+"""The ops lead's first questions (issue 13): P&L, presale, live, products, ads, pacing; membership.
 
 Did we make money (P&L), how did presale go, each live session, the hero products, ads by
 channel/tool/plan, pacing against the plan.
@@ -24,6 +24,7 @@ from ..ingest.validate import Campaign
 from ..metrics import ads as ads_m
 from ..metrics import live as live_m
 from ..metrics import margin as margin_m
+from ..metrics import members as members_m
 from ..metrics import pacing as pacing_m
 from ..metrics import products as products_m
 from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
@@ -33,6 +34,7 @@ from .results.impact import MarginAnalysis
 from .results.ops import (
     AdsResult,
     LiveResult,
+    MembershipResult,
     PacingResult,
     PnlResult,
     PresaleResult,
@@ -430,3 +432,32 @@ def _factors(campaign: Campaign, day: str, a: object, b: object, source: str) ->
         [a, b, a, b],
     ).set_index("channel")
     return pacing_m.factor_gaps(plan[["gmv", "visitors", "orders"]], actual)
+
+
+def membership(campaign: Campaign, visitors: pd.DataFrame | None) -> MembershipResult:
+    """会员 (ops review G7): per window joins, join rate, members' share, 客单价 and repeat buying.
+
+    Against the other orders', with the new customers who joined (:mod:`fupan.metrics.members`
+    states each 口径). ``visitors``: the extract's ``window_uv`` (访客数 distinct over each
+    window; None without events: no join rate).
+
+    Raises
+    ------
+    ValueError
+        Without a members table.
+    """
+    q.require(campaign, "members")
+    windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
+    camp = campaign.card.windows.campaign
+    if camp is not None:
+        windows.append(("campaign", camp.start, camp.end))
+    uv = None
+    if visitors is not None and not visitors.empty:
+        uv = visitors[visitors["channel"] == "_all"].set_index("phase")["uv"]
+    table = members_m.membership_table(q.member_sums(campaign, windows), uv)
+    channels = (
+        q.join_channels(campaign, camp.start, camp.end)
+        if camp is not None and campaign.measures("members", "join_channel")
+        else None
+    )
+    return MembershipResult(table=table, channels=channels)

@@ -279,3 +279,96 @@ def spend_by(campaign: Campaign, a: dt.date, b: dt.date, keys: str) -> pd.DataFr
         FROM spend WHERE date BETWEEN ? AND ? GROUP BY {keys} ORDER BY {keys}""",
         [a, b],
     )
+
+
+#: each member once, at their first join: the 64-bit key of the pseudonymised ``user_id`` (the key
+#: the orders' customers carry in ``order_level``), the first join and its channel
+_MEMBERS = """
+    SELECT hash(user_id) AS user_key, min(join_time) AS joined,
+           arg_min(join_channel, join_time) AS join_channel
+    FROM members WHERE user_id IS NOT NULL AND join_time IS NOT NULL GROUP BY 1"""
+
+
+def member_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]) -> pd.DataFrame:
+    """Per window (name, first day, last day), the sums membership_table reads; indexed by name.
+
+    :func:`fupan.metrics.members.membership_table`'s docstring states the 口径.
+
+    Orders come from the extract's ``order_level`` (orders not cancelled, GMV before refunds, the
+    order's day its first line's); a member order is one whose customer had joined by its time.
+    """
+    values = ", ".join("(?, CAST(? AS DATE), CAST(? AS DATE))" for _ in windows)
+    params: list[Any] = [x for w in windows for x in w]
+    out = frame(
+        campaign,
+        f"""
+        WITH m AS ({_MEMBERS}),
+        w AS (SELECT * FROM (VALUES {values}) t(win, a, b)),
+        o AS (
+            SELECT l.user_key, l.order_date, CAST(l.gmv AS DOUBLE) AS gmv,
+                   coalesce(m.joined <= l.order_ts, false) AS member
+            FROM order_level l LEFT JOIN m USING (user_key)
+            WHERE NOT l.cancelled
+        ),
+        per AS (
+            SELECT w.win, o.user_key,
+                   sum(o.gmv) AS gmv,
+                   sum(o.gmv) FILTER (WHERE o.member) AS member_gmv,
+                   count(*) FILTER (WHERE o.member) AS member_orders,
+                   sum(o.gmv) FILTER (WHERE NOT o.member) AS other_gmv,
+                   count(*) FILTER (WHERE NOT o.member) AS other_orders
+            FROM o JOIN w ON o.order_date BETWEEN w.a AND w.b
+            GROUP BY 1, 2
+        ),
+        sales AS (
+            SELECT win, coalesce(sum(gmv), 0) AS gmv, count(*) AS buyers,
+                   coalesce(sum(member_gmv), 0) AS member_gmv,
+                   count(*) FILTER (WHERE member_orders > 0) AS member_buyers,
+                   count(*) FILTER (WHERE member_orders >= 2) AS member_repeaters,
+                   coalesce(sum(other_gmv), 0) AS other_gmv,
+                   count(*) FILTER (WHERE other_orders > 0) AS other_buyers,
+                   count(*) FILTER (WHERE other_orders >= 2) AS other_repeaters
+            FROM per GROUP BY 1
+        ),
+        joins AS (
+            SELECT w.win, count(*) AS new_members
+            FROM m JOIN w ON CAST(m.joined AS DATE) BETWEEN w.a AND w.b GROUP BY 1
+        ),
+        newcomers AS (
+            SELECT w.win, count(*) AS new_customers,
+                   count(*) FILTER (WHERE CAST(m.joined AS DATE) <= w.b) AS new_joined
+            FROM first_orders f JOIN w ON f.first_date BETWEEN w.a AND w.b
+            LEFT JOIN m USING (user_key)
+            GROUP BY 1
+        )
+        SELECT w.win, coalesce(j.new_members, 0) AS new_members,
+               coalesce(s.gmv, 0) AS gmv, coalesce(s.buyers, 0) AS buyers,
+               coalesce(s.member_gmv, 0) AS member_gmv,
+               coalesce(s.member_buyers, 0) AS member_buyers,
+               coalesce(s.member_repeaters, 0) AS member_repeaters,
+               coalesce(s.other_gmv, 0) AS other_gmv,
+               coalesce(s.other_buyers, 0) AS other_buyers,
+               coalesce(s.other_repeaters, 0) AS other_repeaters,
+               coalesce(n.new_customers, 0) AS new_customers,
+               coalesce(n.new_joined, 0) AS new_joined
+        FROM w LEFT JOIN sales s USING (win) LEFT JOIN joins j USING (win)
+        LEFT JOIN newcomers n USING (win)""",
+        params,
+    )
+    return out.set_index("win").reindex([w[0] for w in windows])
+
+
+def join_channels(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """入会渠道: the members who first joined from ``a`` to ``b``, by that join's channel.
+
+    ``—`` where the export gives none; most first.
+    """
+    return frame(
+        campaign,
+        f"""
+        WITH m AS ({_MEMBERS})
+        SELECT coalesce(join_channel, '—') AS join_channel, count(*) AS new_members
+        FROM m WHERE CAST(joined AS DATE) BETWEEN ? AND ?
+        GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [a, b],
+    )

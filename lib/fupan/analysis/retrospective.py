@@ -125,6 +125,7 @@ PIPELINE: tuple[Step, ...] = (
     ),  # the ops questions (issue 13), each skipped without its data
     analysis("presale", ops.presale, "campaign"),
     analysis("live", ops.live, "campaign", record="live_sessions"),
+    analysis("membership", ops.membership, "campaign", "agg.window_uv"),
     analysis("products", ops.products, "campaign"),
     analysis("ads", ops.ads, "campaign", "agg.windows", "agg.new_customers", "margin"),
     analysis("pacing", ops.pacing, "campaign"),

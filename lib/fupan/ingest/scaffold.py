@@ -38,6 +38,7 @@ TABLE_ORDER = (
     "coupons",
     "products",
     "targets",
+    "members",
 )
 #: The platform an export profile is the export of.
 PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}

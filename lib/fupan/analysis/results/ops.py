@@ -257,3 +257,41 @@ class PacingResult:
             else self.factors.drop(columns="factor").to_dict(orient="index"),
             "channels": self.channels[["plan", "actual", "gap"]].to_dict(orient="index"),
         }
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    """会员: per window joins, join rate, members' share of GMV, 客单价 and repeat buying.
+
+    Of member and other orders, with the new customers who joined (:mod:`fupan.metrics.members`);
+    ``channels``: the campaign's new members by join channel (None without that column).
+    """
+
+    table: pd.DataFrame
+    channels: pd.DataFrame | None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json: one entry per window."""
+        cols = [
+            "new_members",
+            "visitors",
+            "join_rate",
+            "member_share",
+            "member_aov",
+            "other_aov",
+            "member_repeat",
+            "other_repeat",
+            "new_customers",
+            "new_join_rate",
+        ]
+        counts = ("new_members", "visitors", "new_customers")
+
+        def value(c: str, x: Any) -> Any:  # NaN (not measured) becomes null (fupan.cases.record)
+            return int(x) if c in counts and x == x else x
+
+        out: dict[str, Any] = {
+            str(w): {c: value(c, row[c]) for c in cols} for w, row in self.table.iterrows()
+        }
+        if self.channels is not None:
+            out["join_channels"] = records_of(self.channels)
+        return out

@@ -21,6 +21,7 @@ Planted (recorded under ``truth["ops"]``):
 - **ads**: one tool and a plan per phase per paid channel; the platform's attributed GMV is the
   channel's order GMV times :data:`ATTRIBUTION` (longer windows, multi-touch double counting).
 - **plan**: daily GMV plan by channel for preheat..post, with no plan for ``private_domain``.
+- **members** (会员): the membership export, from a stream of its own (:mod:`.members`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .members import members_table
 from .ops_tables import ATTRIBUTION, ad_columns, live_sessions, plan_table, products
 
 PRESALE_SHARE = 0.6  # of the preheat's completed (not cancelled) promoted orders
@@ -194,12 +196,17 @@ def plant_ops(
     _coupons(rng, used).to_csv(out / "coupons.csv", index=False, lineterminator="\n")
     plan, plan_truth = plan_table(standard, win, PRESALE_SHARE, BALANCE_DAY)  # as the card counts
     plan.to_csv(out / "targets.csv", index=False, lineterminator="\n", float_format="%.2f")
+    buyers = table.select(["user_id", "order_id", "order_time", "status"]).to_pandas()
+    buyers["order_time"] = pd.to_datetime(buyers["order_time"])
+    members, members_truth = members_table(seed, buyers, win)
+    members.to_csv(out / "members.csv", index=False, lineterminator="\n")
     card = {
         "tables": {
             "products": "products.csv",
             "live_sessions": "live_sessions.csv",
             "coupons": "coupons.csv",
             "targets": "targets.csv",
+            "members": "members.csv",
         },
         "costs": {
             "commission_rate": COMMISSION_RATE,
@@ -215,6 +222,7 @@ def plant_ops(
         "live": live_truth,
         "hero_sellout": hero["sellout"],
         "plan": plan_truth,
+        "members": members_truth,
         "ads": {"attribution_multiplier": ATTRIBUTION},
         "costs": card["costs"],
         "coupons": {k: {"redeemed_orders": v} for k, v in used.items()},

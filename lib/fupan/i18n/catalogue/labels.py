@@ -14,6 +14,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "product": ("商品", "Product"),
     "open_actions": ("往期遗留待办", "Open actions carried over"),
     "targets": ("目标", "Targets"),
+    "members": ("会员", "Members"),
     "budget": ("预算分配", "Budget split"),
     "mechanics": ("玩法机制", "Mechanics"),
     "hypotheses": ("假设", "Hypotheses"),

@@ -214,6 +214,42 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_follow_rate": ("转粉率", "Follow rate"),
     "ops_cost": ("成本", "Cost"),
     "ops_roi": ("ROI", "ROI"),
+    "ops_members_lead": (
+        "活动期新入会 {new} 人，入会率 {rate}；会员订单占 GMV {share}，会员客单价 {m_aov}、非会员 {o_aov}；"
+        "活动期新客中 {new_join} 已入会。",
+        "{new} new members joined during the campaign, a join rate of {rate}; member orders made "
+        "{share} of GMV, at {m_aov} per member buyer against {o_aov} per other buyer; {new_join} of "
+        "the campaign's new customers joined.",
+    ),
+    "ops_members_window": ("阶段", "Window"),
+    "ops_members_new": ("新入会", "New members"),
+    "ops_members_visitors": ("访客数", "Visitors"),
+    "ops_members_join_rate": ("入会率", "Join rate"),
+    "ops_members_share": ("会员成交占比", "Member share of GMV"),
+    "ops_members_aov": ("会员客单价", "Member AOV"),
+    "ops_members_other_aov": ("非会员客单价", "Other AOV"),
+    "ops_members_repeat": ("会员复购率", "Member repeat"),
+    "ops_members_other_repeat": ("非会员复购率", "Other repeat"),
+    "ops_members_new_join": ("新客入会率", "New customers joined"),
+    "ops_members_channel": ("入会渠道", "Join channel"),
+    "ops_members_channels": (
+        "活动期新入会会员的入会渠道",
+        "Where the campaign's new members joined",
+    ),
+    "ops_members_note": (
+        "口径：新入会 = 首次入会日在该阶段内的会员（同一会员多行按最早一次）；入会率 = 新入会 / 访客数（阶段内去重）；"
+        "会员订单 = 下单时买家已入会的订单，会员成交占比 = 会员订单 GMV / 全部 GMV（未取消订单、退款前、按下单时间）；"
+        "客单价 = GMV / 成交人数，阶段内入会的买家入会前后的订单分别计入非会员与会员；复购率 = 阶段内该类订单 2 笔及以上的买家占比；"
+        "新客入会率 = 阶段内首单的新客中，阶段结束前已入会的占比。无分母时为 —。",
+        "Definitions: new members = members whose first join falls in the window (a member listed "
+        "twice counts from the first); join rate = new members / visitors (distinct over the "
+        "window); a member order is one whose buyer had joined by its time, and the member share "
+        "= member orders' GMV / all GMV (orders not cancelled, before refunds, by order time); "
+        "AOV = GMV / buyers, a buyer who joined inside the window counting as other before and "
+        "member after; repeat = share of buyers with two or more such orders in the window; new "
+        "customers joined = of the window's first-time buyers, the share who had joined by its "
+        "last day. — where there is nothing to divide by.",
+    ),
     "ops_live_note": (
         "成本 = 坑位费 + 佣金率 × 结算GMV（GMV − 退款）；ROI = GMV / 成本（自播无坑位费与佣金，为 —）；转化率 = 成交人数 / 观看人数；GPM = GMV / 场观 × 1000。",
         "Cost = slot fee + commission rate × settled GMV (GMV − refunds); ROI = GMV / cost (— for "

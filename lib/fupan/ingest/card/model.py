@@ -28,9 +28,18 @@ class Tables(_Model):
     live_sessions: str | None = None
     coupons: str | None = None
     targets: str | None = None
+    members: str | None = None
 
     @field_validator(
-        "orders", "events", "spend", "inventory", "products", "live_sessions", "coupons", "targets"
+        "orders",
+        "events",
+        "spend",
+        "inventory",
+        "products",
+        "live_sessions",
+        "coupons",
+        "targets",
+        "members",
     )
     @classmethod
     def _inside_folder(cls, v: str | None) -> str | None:
@@ -88,6 +97,7 @@ class CampaignCard(_Model):
             "live_sessions",
             "coupons",
             "targets",
+            "members",
         ],
         dict[str, str],
     ] = Field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""The optional ops columns and tables of issue 13: presale, live sessions, coupons, products, plan.
+"""The optional ops columns and tables of issue 13: presale, live sessions, coupons, products, plan,
+and the membership export (会员, ops review G7).
 
 Every column and table here is optional; an analysis whose data are absent is skipped with its
 reason. Column meanings (amounts in the card's currency):
@@ -23,6 +24,10 @@ reason. Column meanings (amounts in the card's currency):
   shop beyond the discount already out of ``paid_amount`` (0 when none).
 - targets: the plan, one row per date × channel: ``gmv``, ``visitors``, ``conversion``, ``aov``
   (客单价), ``new_customers``, ``spend``.
+- members: the shop's membership (会员) export, one row per member: ``user_id`` (the orders'
+  customer id, pseudonymised on load like theirs), ``join_time`` (入会时间), ``level`` (会员等级),
+  ``join_channel`` (入会渠道: 直播间, 店铺首页, 私域 …). A customer listed twice counts from their
+  first join.
 """
 
 from __future__ import annotations
@@ -112,6 +117,12 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("claimed", "integer", minimum=0),
         Column("redeemed", "integer", minimum=0),
         Column("cost", "number", minimum=0),
+    ),
+    "members": (
+        Column("user_id", "string", True),
+        Column("join_time", "timestamp", True),
+        Column("level", "string"),
+        Column("join_channel", "string"),
     ),
     "targets": (
         Column("date", "date", True),

@@ -250,6 +250,12 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "new_customers": ("目标新客数", "新客数"),
         "spend": ("预算", "目标花费"),
     },
+    "members": {
+        "user_id": ("会员ID", "买家ID", "用户ID", "客户ID"),
+        "join_time": ("入会时间", "加入会员时间", "注册时间"),
+        "level": ("会员等级", "等级"),
+        "join_channel": ("入会渠道", "入会来源"),
+    },
     "products": {
         "sku": ("商品编码", "商家编码", "SKU编码", "货号"),
         "spu": ("款号", "商品ID"),

@@ -83,6 +83,7 @@ TIME_COLUMNS = {
     "spend": "date",
     "inventory": "date",
     "live_sessions": "start_time",
+    "members": "join_time",
 }
 
 

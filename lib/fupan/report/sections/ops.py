@@ -1,4 +1,4 @@
-"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏.
+"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏; 会员 (G7).
 
 Each takes its result from :mod:`fupan.analysis.ops` (or the Skip saying why there is none) and
 the report's Style; amounts in the report's money style, names from the data (product names,
@@ -12,19 +12,20 @@ import pandas as pd
 from ...analysis.results import Skip
 from ...analysis.results.ops import (
     LiveResult,
+    MembershipResult,
     PacingResult,
     PresaleResult,
     no_show_ratio,
 )
 from ...format import Style, pct
-from ...i18n import t
+from ...i18n import phase_name, t
 from ..html import Html
 from .notes import skipped_note
 from .ops_common import _ratio, _render, _tab
 from .ops_money import ads, pnl
 from .ops_products import products
 
-__all__ = ["ads", "live", "pacing", "pnl", "presale", "products"]
+__all__ = ["ads", "live", "membership", "pacing", "pnl", "presale", "products"]
 
 
 def presale(result: PresaleResult | Skip | None, style: Style) -> Html:
@@ -365,3 +366,57 @@ def pacing(result: PacingResult | Skip | None, style: Style) -> Html:
         + ([t("ops_pacing_balance_plan", lang)] if result.gmv_date == "balance_paid" else [])
         + ([] if f is None else [t("ops_factor_note", lang)]),
     )
+
+
+def membership(result: MembershipResult | Skip | None, style: Style) -> Html:
+    """会员: per window joins, join rate, members' share of GMV, 客单价 and repeat buying against
+    the other orders', new customers who joined; the campaign's join channels."""
+    if not isinstance(result, MembershipResult):
+        return skipped_note(result, style)
+    lang, table = style.lang, result.table
+    lead = []
+    if "campaign" in table.index:
+        c = table.loc["campaign"]
+        lead.append(
+            t(
+                "ops_members_lead",
+                lang,
+                new=f"{int(c.new_members):,}",
+                rate=pct(c.join_rate),
+                share=pct(c.member_share),
+                m_aov=style.money(c.member_aov),
+                o_aov=style.money(c.other_aov),
+                new_join=pct(c.new_join_rate),
+            )
+        )
+    rows = [
+        [
+            phase_name(str(w), lang),
+            f"{int(r.new_members):,}",
+            "—" if r.visitors != r.visitors else f"{int(r.visitors):,}",
+            pct(r.join_rate),
+            pct(r.member_share),
+            style.money(r.member_aov),
+            style.money(r.other_aov),
+            pct(r.member_repeat),
+            pct(r.other_repeat),
+            pct(r.new_join_rate),
+        ]
+        for w, r in table.iterrows()
+    ]
+    keys = ("new", "visitors", "join_rate", "share", "aov", "other_aov", "repeat", "other_repeat")
+    header = [t("ops_members_window", lang)] + [t(f"ops_members_{k}", lang) for k in keys]
+    tables = [_tab([*header, t("ops_members_new_join", lang)], rows)]
+    if result.channels is not None and not result.channels.empty:
+        total = float(result.channels["new_members"].sum())
+        tables.append(
+            _tab(
+                [t("ops_members_channel", lang), t("ops_members_new", lang), "%"],
+                [
+                    [str(c.join_channel), f"{int(c.new_members):,}", pct(c.new_members / total)]
+                    for c in result.channels.itertuples()
+                ],
+                t("ops_members_channels", lang),
+            )
+        )
+    return _render(style, lead, tables, [t("ops_members_note", lang)])

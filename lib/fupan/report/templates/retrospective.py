@@ -168,6 +168,12 @@ display(render.new_customer_quality(r.customers, style))
 display(render.audiences(r.audiences, style))
 
 # %% [markdown]
+# ## 会员 Membership
+
+# %%
+display(ops_sections.membership(r.membership, style))
+
+# %% [markdown]
 # ## 原因分析：GMV 变化拆解 Causes: what moved daily GMV
 
 # %%
