@@ -26,6 +26,7 @@ from ..metrics import live as live_m
 from ..metrics import margin as margin_m
 from ..metrics import members as members_m
 from ..metrics import pacing as pacing_m
+from ..metrics import prices as prices_m
 from ..metrics import products as products_m
 from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
 from ..metrics.presale import gmv_by_counting_date, presale_summary
@@ -38,6 +39,7 @@ from .results.ops import (
     PacingResult,
     PnlResult,
     PresaleResult,
+    PricesResult,
     ProductsResult,
 )
 
@@ -461,3 +463,42 @@ def membership(campaign: Campaign, visitors: pd.DataFrame | None) -> MembershipR
         else None
     )
     return MembershipResult(table=table, channels=channels)
+
+
+def prices(campaign: Campaign) -> PricesResult:
+    """价格力与控价 (ops review G14): resellers below the shop's own 到手价, competitors cheaper.
+
+    Over the campaign window; :mod:`fupan.metrics.prices` states the 口径.
+
+    Raises
+    ------
+    ValueError
+        Without a prices table, or without the shop's own price on any day of the campaign.
+    """
+    q.require(campaign, "prices")
+    a, b = q.window(campaign)
+    rows = q.prices_in(campaign, a, b)
+    rows["date"] = pd.to_datetime(rows["date"])
+    if not (rows["seller_type"] == "own").any():
+        raise ValueError(
+            bilingual(
+                "The prices table has no row of the shop's own price (seller_type own) in the "
+                "campaign window: nothing to compare the other sellers with.",
+                "价格表在活动期没有本店自己的到手价（seller_type 为 own）：无从比较其他卖家。",
+            )
+        )
+    skus = sorted(str(s) for s in rows.loc[rows["seller_type"] == "own", "sku"].unique())
+    daily = q.sku_daily_gmv(campaign, a, b, skus) if campaign.measures("orders", "sku") else None
+    if daily is not None:
+        daily["date"] = pd.to_datetime(daily["date"])
+    table = prices_m.sku_table(rows, daily)
+    names = _names(campaign)
+    if names is not None:
+        table = table.merge(names[["sku", "name"]], on="sku", how="left")
+    else:
+        table["name"] = None
+    return PricesResult(
+        breaches=prices_m.breaches(rows),
+        competitor=prices_m.breaches(rows, ("competitor",)),
+        skus=table,
+    )

@@ -372,3 +372,36 @@ def join_channels(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 2 DESC, 1""",
         [a, b],
     )
+
+
+def prices_in(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """The prices table's rows from ``a`` to ``b``, each (date, sku, seller) at its lowest price.
+
+    Columns date, sku, seller, seller_type, final_price.
+    """
+    return frame(
+        campaign,
+        """
+        SELECT date, sku, seller, seller_type, min(final_price) AS final_price
+        FROM prices WHERE date BETWEEN ? AND ? AND final_price IS NOT NULL
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3""",
+        [a, b],
+    )
+
+
+def sku_daily_gmv(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> pd.DataFrame:
+    """The shop's GMV of each of ``skus`` per day from ``a`` to ``b``.
+
+    Lines not cancelled, by order day, before refunds.
+    """
+    if not skus:
+        return pd.DataFrame(columns=["date", "sku", "gmv"])
+    marks = ", ".join("?" for _ in skus)
+    return frame(
+        campaign,
+        f"""
+        SELECT CAST(order_time AS DATE) AS date, sku, sum(paid_amount) AS gmv
+        FROM orders WHERE {NOT_CANCELLED} AND {on_days("order_time")} AND sku IN ({marks})
+        GROUP BY 1, 2""",
+        [a, b, *skus],
+    )

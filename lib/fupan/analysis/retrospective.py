@@ -127,6 +127,7 @@ PIPELINE: tuple[Step, ...] = (
     analysis("live", ops.live, "campaign", record="live_sessions"),
     analysis("membership", ops.membership, "campaign", "agg.window_uv"),
     analysis("products", ops.products, "campaign"),
+    analysis("prices", ops.prices, "campaign", record="price_control"),
     analysis("ads", ops.ads, "campaign", "agg.windows", "agg.new_customers", "margin"),
     analysis("pacing", ops.pacing, "campaign"),
     analysis(

@@ -36,6 +36,7 @@ TABLE_ORDER = (
     "inventory",
     "live_sessions",
     "coupons",
+    "prices",  # before products, whose one required column (sku) a price list has too
     "products",
     "targets",
     "members",

@@ -295,3 +295,27 @@ class MembershipResult:
         if self.channels is not None:
             out["join_channels"] = records_of(self.channels)
         return out
+
+
+@dataclass(frozen=True)
+class PricesResult:
+    """价格力与控价 over the campaign window (:mod:`fupan.metrics.prices`).
+
+    ``breaches``: each reseller price below the shop's that day; ``competitor``: each competitor
+    price below it; ``skus``: per SKU the days judged, breach days, the lowest outside price, the
+    days a competitor was cheaper and the shop's daily GMV of the SKU on breach and other days.
+    """
+
+    breaches: pd.DataFrame
+    competitor: pd.DataFrame
+    skus: pd.DataFrame
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json."""
+        b = self.breaches.assign(date=self.breaches["date"].astype(str))
+        return {
+            "skus_judged": len(self.skus),
+            "skus_breached": int((self.skus["breach_days"] > 0).sum()),
+            "breaches": records_of(b.head(20)),
+            "competitor_lower_rows": len(self.competitor),
+        }

@@ -22,6 +22,7 @@ Planted (recorded under ``truth["ops"]``):
   channel's order GMV times :data:`ATTRIBUTION` (longer windows, multi-touch double counting).
 - **plan**: daily GMV plan by channel for preheat..post, with no plan for ``private_domain``.
 - **members** (会员): the membership export, from a stream of its own (:mod:`.members`).
+- **prices** (控价): the hero SKUs' 到手价 by seller, with planted undercuts (:mod:`.prices`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import pyarrow.parquet as pq
 
 from .members import members_table
 from .ops_tables import ATTRIBUTION, ad_columns, live_sessions, plan_table, products
+from .prices import prices_table
 
 PRESALE_SHARE = 0.6  # of the preheat's completed (not cancelled) promoted orders
 DEPOSIT_SHARE = 0.2
@@ -200,6 +202,8 @@ def plant_ops(
     buyers["order_time"] = pd.to_datetime(buyers["order_time"])
     members, members_truth = members_table(seed, buyers, win)
     members.to_csv(out / "members.csv", index=False, lineterminator="\n")
+    prices, prices_truth = prices_table(seed, lines, win, hero["hero_skus"])
+    prices.to_csv(out / "prices.csv", index=False, lineterminator="\n", float_format="%.2f")
     card = {
         "tables": {
             "products": "products.csv",
@@ -207,6 +211,7 @@ def plant_ops(
             "coupons": "coupons.csv",
             "targets": "targets.csv",
             "members": "members.csv",
+            "prices": "prices.csv",
         },
         "costs": {
             "commission_rate": COMMISSION_RATE,
@@ -223,6 +228,7 @@ def plant_ops(
         "hero_sellout": hero["sellout"],
         "plan": plan_truth,
         "members": members_truth,
+        "prices": prices_truth,
         "ads": {"attribution_multiplier": ATTRIBUTION},
         "costs": card["costs"],
         "coupons": {k: {"redeemed_orders": v} for k, v in used.items()},

@@ -15,6 +15,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "open_actions": ("往期遗留待办", "Open actions carried over"),
     "targets": ("目标", "Targets"),
     "members": ("会员", "Members"),
+    "prices": ("价格监控", "Prices"),
     "budget": ("预算分配", "Budget split"),
     "mechanics": ("玩法机制", "Mechanics"),
     "hypotheses": ("假设", "Hypotheses"),

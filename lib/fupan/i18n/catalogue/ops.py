@@ -214,6 +214,51 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_follow_rate": ("转粉率", "Follow rate"),
     "ops_cost": ("成本", "Cost"),
     "ops_roi": ("ROI", "ROI"),
+    "ops_prices_lead": (
+        "活动期 {n} 个 SKU 被达人或分销低于本店到手价（破价）共 {days} 天次；最深一次：{seller} 在 {date} 把 {sku} 卖到 {price}，"
+        "低于本店 {own}（低 {gap}）。",
+        "{n} SKU(s) were sold below the shop's own final price by a KOL room or distributor on "
+        "{days} SKU-day(s) of the campaign; the deepest: {seller} sold {sku} at {price} on {date}, "
+        "{gap} under the shop's {own}.",
+    ),
+    "ops_prices_none": (
+        "活动期没有达人或分销低于本店到手价（{n} 个 SKU 有本店价格可比）。",
+        "No KOL room or distributor sold below the shop's own final price during the campaign "
+        "({n} SKU(s) had the shop's price to compare).",
+    ),
+    "ops_prices_competitor": (
+        "竞品更便宜的天次：{days}（{n} 个 SKU）。",
+        "SKU-days a competitor was cheaper: {days} ({n} SKU(s)).",
+    ),
+    "ops_prices_sku": ("SKU", "SKU"),
+    "ops_prices_name": ("商品", "Product"),
+    "ops_prices_days": ("比价天数", "Days compared"),
+    "ops_prices_own": ("本店到手价（中位）", "Shop's price (median)"),
+    "ops_prices_breach_days": ("破价天数", "Days undercut"),
+    "ops_prices_lowest": ("最低外部价", "Lowest reseller price"),
+    "ops_prices_seller": ("卖家", "Seller"),
+    "ops_prices_competitor_days": ("竞品更低天数", "Days a competitor was cheaper"),
+    "ops_prices_gmv_breach": ("破价日本店日均GMV", "Shop's GMV per undercut day"),
+    "ops_prices_gmv_other": ("其他日日均GMV", "Per other day"),
+    "ops_prices_breaches": ("破价明细（最深的 {n} 条）", "Undercuts (the {n} deepest)"),
+    "ops_prices_date": ("日期", "Date"),
+    "ops_prices_type": ("类型", "Type"),
+    "ops_prices_price": ("到手价", "Final price"),
+    "ops_prices_own_day": ("本店当日价", "Shop's price that day"),
+    "ops_prices_gap": ("低于本店", "Below the shop"),
+    "ops_seller_kol": ("达人", "KOL"),
+    "ops_seller_distributor": ("分销", "Distributor"),
+    "ops_seller_competitor": ("竞品", "Competitor"),
+    "ops_prices_note": (
+        "口径：本店价 = 当天本店（seller_type own）该 SKU 的最低到手价；达人或分销当天的最低到手价低于本店价即为破价，"
+        "等于本店价不算；当天没有本店价的不比较。破价日与其他日的本店 GMV 只是并列对比（未取消订单、按下单日、退款前），"
+        "不是破价造成的损失估计。",
+        "Definitions: the shop's price = its lowest final price of the SKU that day (seller_type "
+        "own); a KOL room's or distributor's lowest price of the day below it is an undercut (the "
+        "same price is not); a day without the shop's price is not compared. The shop's GMV on "
+        "undercut days beside its other days is a comparison (orders not cancelled, by order day, "
+        "before refunds), not an estimate of what the undercut cost.",
+    ),
     "ops_members_lead": (
         "活动期新入会 {new} 人，入会率 {rate}；会员订单占 GMV {share}，会员客单价 {m_aov}、非会员 {o_aov}；"
         "活动期新客中 {new_join} 已入会。",

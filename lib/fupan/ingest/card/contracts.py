@@ -13,7 +13,7 @@ TABLE_NAMES: tuple[str, ...] = (
     "events",
     "spend",
     "inventory",
-    *("products", "live_sessions", "coupons", "targets", "members"),  # the ops tables (optional)
+    *("products", "live_sessions", "coupons", "targets", "members", "prices"),  # ops (optional)
 )
 ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]
 

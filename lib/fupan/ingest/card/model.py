@@ -29,6 +29,7 @@ class Tables(_Model):
     coupons: str | None = None
     targets: str | None = None
     members: str | None = None
+    prices: str | None = None
 
     @field_validator(
         "orders",
@@ -40,6 +41,7 @@ class Tables(_Model):
         "coupons",
         "targets",
         "members",
+        "prices",
     )
     @classmethod
     def _inside_folder(cls, v: str | None) -> str | None:
@@ -98,6 +100,7 @@ class CampaignCard(_Model):
             "coupons",
             "targets",
             "members",
+            "prices",
         ],
         dict[str, str],
     ] = Field(default_factory=dict)

@@ -1,5 +1,5 @@
 """The optional ops columns and tables of issue 13: presale, live sessions, coupons, products, plan,
-and the membership export (会员, ops review G7).
+the membership export (会员, ops review G7) and price monitoring (控价, G14).
 
 Every column and table here is optional; an analysis whose data are absent is skipped with its
 reason. Column meanings (amounts in the card's currency):
@@ -28,6 +28,10 @@ reason. Column meanings (amounts in the card's currency):
   customer id, pseudonymised on load like theirs), ``join_time`` (入会时间), ``level`` (会员等级),
   ``join_channel`` (入会渠道: 直播间, 店铺首页, 私域 …). A customer listed twice counts from their
   first join.
+- prices: price monitoring (控价, ops review G14), one row per date × SKU × seller: ``seller`` (the
+  shop, a KOL room, a distributor or a competitor), ``seller_type`` own/kol/distributor/competitor
+  (本店/达人/分销/竞品), ``final_price`` (到手价: what a buyer paid for one unit there that day,
+  after coupons), ``channel`` (the orders' channel of a KOL room or distributor, optional).
 """
 
 from __future__ import annotations
@@ -123,6 +127,14 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("join_time", "timestamp", True),
         Column("level", "string"),
         Column("join_channel", "string"),
+    ),
+    "prices": (
+        Column("date", "date", True),
+        Column("sku", "string", True),
+        Column("seller", "string", True),
+        Column("seller_type", "string", True, allowed=("own", "kol", "distributor", "competitor")),
+        Column("final_price", "number", True, minimum=0),
+        Column("channel", "string"),
     ),
     "targets": (
         Column("date", "date", True),

@@ -250,6 +250,14 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "new_customers": ("目标新客数", "新客数"),
         "spend": ("预算", "目标花费"),
     },
+    "prices": {
+        "date": ("日期", "监控日期"),
+        "sku": ("商品编码", "商家编码", "SKU编码", "货号"),
+        "seller": ("店铺", "店铺名称", "卖家", "直播间", "渠道名称"),
+        "seller_type": ("卖家类型", "店铺类型", "类型"),
+        "final_price": ("到手价", "成交价", "实际到手价"),
+        "channel": ("渠道",),
+    },
     "members": {
         "user_id": ("会员ID", "买家ID", "用户ID", "客户ID"),
         "join_time": ("入会时间", "加入会员时间", "注册时间"),

@@ -84,6 +84,7 @@ TIME_COLUMNS = {
     "inventory": "date",
     "live_sessions": "start_time",
     "members": "join_time",
+    "prices": "date",
 }
 
 

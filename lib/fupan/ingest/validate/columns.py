@@ -251,6 +251,13 @@ VALUE_WORDS: dict[tuple[str, str], dict[str, str]] = {
         "自播": "own", "店播": "own", "达播": "kol", "达人": "kol",
         "self": "own", "store": "own", "influencer": "kol", "creator": "kol",
     },
+    ("prices", "seller_type"): {
+        "本店": "own", "自营": "own", "旗舰店": "own", "官方": "own",
+        "达人": "kol", "达播": "kol", "主播": "kol", "分销": "distributor", "分销商": "distributor",
+        "经销商": "distributor", "竞品": "competitor", "竞店": "competitor",
+        "store": "own", "self": "own", "influencer": "kol", "creator": "kol",
+        "reseller": "distributor", "rival": "competitor",
+    },
     ("coupons", "funded_by"): {
         "店铺": "shop", "商家": "shop", "平台": "platform",
         "merchant": "shop", "seller": "shop", "store": "shop",

@@ -1,4 +1,4 @@
-"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏; 会员 (G7).
+"""The ops sections (issue 13): 活动损益表, 预售, 直播场次, 商品结构, 投放, 目标节奏; 会员 (G7), 控价 (G14).
 
 Each takes its result from :mod:`fupan.analysis.ops` (or the Skip saying why there is none) and
 the report's Style; amounts in the report's money style, names from the data (product names,
@@ -15,6 +15,7 @@ from ...analysis.results.ops import (
     MembershipResult,
     PacingResult,
     PresaleResult,
+    PricesResult,
     no_show_ratio,
 )
 from ...format import Style, pct
@@ -25,7 +26,7 @@ from .ops_common import _ratio, _render, _tab
 from .ops_money import ads, pnl
 from .ops_products import products
 
-__all__ = ["ads", "live", "membership", "pacing", "pnl", "presale", "products"]
+__all__ = ["ads", "live", "membership", "pacing", "pnl", "presale", "prices", "products"]
 
 
 def presale(result: PresaleResult | Skip | None, style: Style) -> Html:
@@ -420,3 +421,75 @@ def membership(result: MembershipResult | Skip | None, style: Style) -> Html:
             )
         )
     return _render(style, lead, tables, [t("ops_members_note", lang)])
+
+
+#: undercuts listed under the price section's SKU table
+BREACH_ROWS = 10
+
+
+def prices(result: PricesResult | Skip | None, style: Style) -> Html:
+    """价格力与控价: SKUs sold below the shop's own 到手价, the deepest undercuts, cheaper rivals."""
+    if not isinstance(result, PricesResult):
+        return skipped_note(result, style)
+    lang, b, skus = style.lang, result.breaches, result.skus
+    if len(b):
+        top = b.iloc[0]
+        lead = [
+            t(
+                "ops_prices_lead",
+                lang,
+                n=b["sku"].nunique(),
+                days=len(b[["date", "sku"]].drop_duplicates()),
+                seller=top.seller,
+                date=f"{top.date:%Y-%m-%d}",
+                sku=top.sku,
+                price=style.money(top.price, 2),
+                own=style.money(top.own_price, 2),
+                gap=pct(top.gap),
+            )
+        ]
+    else:
+        lead = [t("ops_prices_none", lang, n=len(skus))]
+    c = result.competitor
+    if len(c):
+        pairs = len(c[["date", "sku"]].drop_duplicates())
+        lead.append(t("ops_prices_competitor", lang, days=pairs, n=c["sku"].nunique()))
+    keys = ("sku", "name", "days", "own", "breach_days", "lowest", "seller", "competitor_days")
+    header = [t(f"ops_prices_{k}", lang) for k in (*keys, "gmv_breach", "gmv_other")]
+    rows = [
+        [
+            str(r.sku),
+            str(r.name) if isinstance(r.name, str) else "—",
+            f"{int(r.days)}",
+            style.money(r.own_price, 2),
+            f"{int(r.breach_days)}",
+            style.money(r.lowest, 2),
+            str(r.lowest_seller) if isinstance(r.lowest_seller, str) else "—",
+            f"{int(r.competitor_days)}",
+            style.money(r.gmv_breach) if r.breach_days > 0 else "—",
+            style.money(r.gmv_other),
+        ]
+        for r in skus.itertuples()
+    ]
+    tables = [_tab(header, rows)]
+    if len(b):
+        tables.append(
+            _tab(
+                [t(f"ops_prices_{k}", lang) for k in ("date", "sku", "seller", "type", "price")]
+                + [t("ops_prices_own_day", lang), t("ops_prices_gap", lang)],
+                [
+                    [
+                        f"{x.date:%Y-%m-%d}",
+                        str(x.sku),
+                        str(x.seller),
+                        t(f"ops_seller_{x.seller_type}", lang),
+                        style.money(x.price, 2),
+                        style.money(x.own_price, 2),
+                        pct(x.gap),
+                    ]
+                    for x in b.head(BREACH_ROWS).itertuples()
+                ],
+                t("ops_prices_breaches", lang, n=min(BREACH_ROWS, len(b))),
+            )
+        )
+    return _render(style, lead, tables, [t("ops_prices_note", lang)])

@@ -124,6 +124,12 @@ display(ops_sections.live(r.live, style))
 display(ops_sections.products(r.products, style), *ops_charts.products_figures(r.products, style))
 
 # %% [markdown]
+# ## 价格力与控价 Price control
+
+# %%
+display(ops_sections.prices(r.prices, style))
+
+# %% [markdown]
 # ## 投放：渠道、工具与计划 Ads by channel, tool and plan
 
 # %%
