@@ -18,7 +18,6 @@ import yaml
 
 from campaigns import make_campaign
 from fupan.analysis import ops
-from fupan.analysis.results import Skip
 from fupan.analysis.results.ops import MembershipResult
 from fupan.extract.aggregates import extract
 from fupan.format import Style
@@ -196,16 +195,6 @@ def test_section_in_both_languages(result) -> None:
     assert "入会率" in zh and f"{int(c.new_members):,}" in zh and "直播间" in zh
     assert "join rate" in en and "ops_" not in en and "ops_" not in zh
     assert "nan" not in zh.lower() and "nan" not in en.lower()
-
-
-def test_without_a_members_table_it_is_skipped_with_the_reason(tmp_path) -> None:
-    from fupan.analysis.retrospective import build
-
-    make_campaign(tmp_path / "c", seed=5)
-    campaign = open_campaign(tmp_path / "c")
-    r = build(campaign, extract(campaign))
-    assert isinstance(r.membership, Skip) and "members" in r.membership.reason
-    assert "membership" in r.skipped
 
 
 def test_rates_without_a_denominator_are_not_measured() -> None:

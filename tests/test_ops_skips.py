@@ -25,6 +25,8 @@ STEPS = (
     Step("products", ops.products, ("campaign",), True),
     Step("ads", ops.ads, ("campaign", "agg.windows", "agg.new_customers", "pnl"), True),
     Step("pacing", ops.pacing, ("campaign",), True),
+    Step("membership", ops.membership, ("campaign", "agg.window_uv"), True),
+    Step("prices", ops.prices, ("campaign",), True),
 )
 
 
@@ -41,8 +43,8 @@ def test_steps_answer_or_say_why(name: str) -> None:
     campaign = open_campaign(CORPUS / name)
     out = run_pipeline({"campaign": campaign, "agg": extract(campaign)}, STEPS)
     skipped = [s.name for s in STEPS if isinstance(out[s.name], Skip)]
-    # none of these folders has presale columns, live sessions or a plan
-    assert {"presale", "live", "pacing"} <= set(skipped)
+    # none of these folders has presale columns, live sessions, a plan, members or prices
+    assert {"presale", "live", "pacing", "membership", "prices"} <= set(skipped)
     for step in skipped:
         reason = out[step].reason
         assert "||" in reason and reason.split("||")[0] and reason.split("||")[1], step

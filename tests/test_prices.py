@@ -9,7 +9,6 @@ import yaml
 
 from campaigns import make_campaign
 from fupan.analysis import ops
-from fupan.analysis.results import Skip
 from fupan.analysis.results.ops import PricesResult
 from fupan.format import Style
 from fupan.ingest.validate import open_campaign
@@ -129,14 +128,3 @@ def test_without_the_shops_own_price_it_is_skipped_with_the_reason(tmp_path) -> 
     with pytest.raises(ValueError, match="seller_type own"):
         ops.prices(campaign)
     assert card["tables"]["prices"] == "prices.csv"  # the table is there: the reason is its rows
-
-
-def test_without_a_prices_table_it_is_skipped(tmp_path) -> None:
-    from fupan.analysis.retrospective import build
-    from fupan.extract.aggregates import extract
-
-    make_campaign(tmp_path / "c", seed=5)
-    campaign = open_campaign(tmp_path / "c")
-    r = build(campaign, extract(campaign))
-    assert isinstance(r.prices, Skip) and "prices" in r.prices.reason
-    assert "prices" in r.skipped

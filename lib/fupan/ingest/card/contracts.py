@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 from . import ops_contracts as _ops
 
 # ----------------------------------------------------------------------------- table contracts
-TABLE_NAMES: tuple[str, ...] = (
+#: a campaign's tables: orders (required), events, spend, inventory, then the ops tables (optional)
+TableName = Literal[
     "orders",
     "events",
     "spend",
     "inventory",
-    *("products", "live_sessions", "coupons", "targets", "members", "prices"),  # ops (optional)
-)
+    "products",
+    "live_sessions",
+    "coupons",
+    "targets",
+    "members",
+    "prices",
+]
+TABLE_NAMES: tuple[str, ...] = get_args(TableName)
 ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]
 
 

@@ -12,7 +12,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
 from .channels import ChannelName
-from .contracts import TABLE_NAMES
+from .contracts import TABLE_NAMES, TableName
 from .ops import GmvDate, Presale
 from .ops_plan import PlanRow, unknown_phases
 from .source import Source
@@ -31,18 +31,7 @@ class Tables(_Model):
     members: str | None = None
     prices: str | None = None
 
-    @field_validator(
-        "orders",
-        "events",
-        "spend",
-        "inventory",
-        "products",
-        "live_sessions",
-        "coupons",
-        "targets",
-        "members",
-        "prices",
-    )
+    @field_validator("*")  # every field is a table's file
     @classmethod
     def _inside_folder(cls, v: str | None) -> str | None:
         if v is None:
@@ -89,21 +78,7 @@ class CampaignCard(_Model):
     tables: Tables
     #: where the tables live when not in the folder (a warehouse, Spark): :mod:`.source`
     source: Source | None = None
-    mapping: dict[
-        Literal[
-            "orders",
-            "events",
-            "spend",
-            "inventory",
-            "products",
-            "live_sessions",
-            "coupons",
-            "targets",
-            "members",
-            "prices",
-        ],
-        dict[str, str],
-    ] = Field(default_factory=dict)
+    mapping: dict[TableName, dict[str, str]] = Field(default_factory=dict)
     #: the platform export layout of a table (``tmall-orders``, ``jd-orders``, ``douyin-orders``, see
     #: :mod:`fupan.ingest.readers.platforms`): a name applies to the table that layout is for,
     #: ``{orders: <name>}`` to the table named; without it the layout is detected from the header
