@@ -128,3 +128,21 @@ def test_without_the_shops_own_price_it_is_skipped_with_the_reason(tmp_path) -> 
     with pytest.raises(ValueError, match="seller_type own"):
         ops.prices(campaign)
     assert card["tables"]["prices"] == "prices.csv"  # the table is there: the reason is its rows
+
+
+def test_the_undercuts_are_a_finding_for_products_and_supply(ops_campaign, raw) -> None:  # noqa: F811
+    """The report's findings (数据发现) name the planted undercuts as a miss routed to the
+    products-and-supply role; a campaign without an undercut has no such finding."""
+    from fupan.analysis.findings import _undercuts
+    from fupan.report.sections.roles import ROLES
+
+    r = ops.prices(ops_campaign)
+    (f,) = _undercuts(Style("zh"), r, ops.products(ops_campaign))
+    first = raw["truth"]["ops"]["prices"]["undercuts"][0]
+    assert f.kind == "miss" and f.metric == "price_control"
+    assert first["seller"] in f.zh and first["sku"] in f.zh and "15.0%" in f.zh and "3天" in f.zh
+    assert first["seller"] in f.en and "(3 d)" in f.en
+    (role,) = [x for x in ROLES if "price_control" in x.findings]
+    assert role.key == "products"
+    calm = PricesResult(breaches=r.breaches.iloc[:0], competitor=r.competitor, skus=r.skus)
+    assert _undercuts(Style("zh"), calm, None) == []

@@ -295,6 +295,43 @@ def _execution(
     return out
 
 
+def _undercuts(style: Style, prices: Any, products: Any) -> list[Finding]:
+    """破价: the SKUs a KOL room or distributor sold below the shop's own 到手价, deepest first.
+
+    A miss: the shop's price control failed on those days (:mod:`fupan.metrics.prices`).
+    """
+    b = getattr(prices, "breaches", None)
+    if b is None or b.empty:
+        return []
+    names = _product_names(products)
+    per = (
+        b.groupby(["sku", "seller"], sort=False)
+        .agg(days=("date", "nunique"), gap=("gap", "max"))
+        .reset_index()
+        .sort_values(["gap", "days"], ascending=False)
+    )
+
+    def fields(s: Style) -> dict[str, Any]:
+        cases = s.pick("；", "; ").join(
+            t(
+                "finding_undercut_case",
+                s.lang,
+                sku=_named(x.sku, names, s.lang),
+                seller=x.seller,
+                days=int(x.days),
+                gap=pct(x.gap),
+            )
+            for x in per.head(3).itertuples()
+        )
+        return {"n": b["sku"].nunique(), "cases": cases}
+
+    return [
+        _finding(
+            style, "miss", "finding_undercut", fields, 0.2 + float(per.gap.max()), "price_control"
+        )
+    ]
+
+
 def _lift(style: Style, lift: LiftAnalysis) -> Finding:
     tot, pf, kind = lift.table.loc["total"], lift.pull_forward, lift.dip_verdict
     d: Any = lift.table.loc["dip"] if kind else None
@@ -470,6 +507,7 @@ def draft_findings(
     live: Any,
     products: Any,
     windows: Windows,
+    prices: Any,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
@@ -482,6 +520,7 @@ def draft_findings(
         *_verdicts(style, targets, hypotheses),
         *_channel_growth(style, kpis, agg),
         *_execution(style, agg, decomposition, funnel, inventory, products),
+        *_undercuts(style, prices, products),
         *_roas(style, channels),
         *_impact(style, customers, lift, margin, stocking=not windows.burst_begun),
         *events(style, root_cause, ab, day_anomalies, alerts, live),

@@ -171,6 +171,7 @@ PIPELINE: tuple[Step, ...] = (
         "live",
         "products",
         "card.windows",
+        "prices",
     ),
 )
 

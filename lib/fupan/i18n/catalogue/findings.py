@@ -54,6 +54,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "，估计损失GMV {total}（保守下限 {floor}）",
         "; estimated GMV lost {total} (floor {floor})",
     ),
+    "finding_undercut": (
+        "活动期 {n} 个SKU被低于本店到手价销售（破价）：{cases}。",
+        "{n} SKU(s) were sold below the shop's own final price during the campaign: {cases}.",
+    ),
+    "finding_undercut_case": (
+        "{seller}卖{sku}最多低{gap}（{days}天）",
+        "{seller} sold {sku} up to {gap} under it ({days} d)",
+    ),
     "finding_stockouts": (
         "活动期有 {n} 个SKU缺货，共 {days} 个SKU天：{skus}{lost}。",
         "{n} SKU(s) ran out of stock during the campaign, {days} SKU-days: {skus}{lost}.",

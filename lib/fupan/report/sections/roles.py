@@ -70,7 +70,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "products",
         ("stockout_lost_gmv", "hero_stockout_rate"),
-        ("stockouts", "products", "hero_stockout"),
+        ("stockouts", "products", "hero_stockout", "price_control"),
         ("商品", "选品", "供应链", "库存", "仓储", "采购", "product", "supply", "stock", "merch"),
     ),
     Role(
