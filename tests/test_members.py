@@ -262,3 +262,21 @@ def test_the_demo_recovers_its_planted_campaign_join_rate(ops_campaign, raw) -> 
     # the drive's joins are the campaign's new members (old members joined before it)
     assert int(c.new_members) == truth["campaign_joins"]
     assert r.channels["new_members"].sum() == truth["campaign_joins"]
+
+
+def test_members_of_other_ids_are_warned_not_read_as_non_members(folder, tmp_path) -> None:
+    """A members export keyed by member card numbers instead of the buyer id matches no order:
+    the run is warned that the ids differ (every order would read as a non-member's), and a
+    folder whose members do match gets no such warning."""
+    import shutil
+
+    root, _ = folder
+    assert "members_unmatched" not in {p.code for p in open_campaign(root).warnings}
+    copy = tmp_path / "cards"
+    shutil.copytree(root, copy)
+    m = pd.read_csv(copy / "members.csv")
+    m["user_id"] = [f"VIP{i:08d}" for i in range(len(m))]
+    m.to_csv(copy / "members.csv", index=False)
+    (w,) = [p for p in open_campaign(copy).warnings if p.code == "members_unmatched"]
+    assert w.column == "user_id" and w.file == "members.csv"
+    assert f"{m['user_id'].nunique()}" in w.zh and "买家ID" in w.zh and "buyer id" in w.en

@@ -146,3 +146,21 @@ def test_the_undercuts_are_a_finding_for_products_and_supply(ops_campaign, raw) 
     assert role.key == "products"
     calm = PricesResult(breaches=r.breaches.iloc[:0], competitor=r.competitor, skus=r.skus)
     assert _undercuts(Style("zh"), calm, None) == []
+
+
+def test_a_shop_sku_the_orders_never_sold_is_warned(tmp_path) -> None:
+    """An own price for a code the orders never carry (another code system): named in a warning
+    with the count, since its GMV beside the undercut days would read 0; a sold SKU is not."""
+    _with_prices(
+        tmp_path,
+        [
+            ("2025-01-02", "SKU-01", "旗舰店", "own", 50.0),
+            ("2025-01-02", "6901234567", "旗舰店", "own", 50.0),
+            ("2025-01-02", "6901234568", "旗舰店", "own", 50.0),
+            ("2025-01-02", "6901234568", "某达人", "kol", 45.0),
+            ("2025-01-02", "ZZZ-KOL-ONLY", "某达人", "kol", 45.0),  # no own price: not the shop's
+        ],
+    )
+    (w,) = [p for p in open_campaign(tmp_path / "c").warnings if p.code == "price_skus_unmatched"]
+    assert w.column == "sku" and "2 个" in w.zh and "6901234567, 6901234568" in w.en
+    assert "SKU-01" not in w.en and "ZZZ-KOL-ONLY" not in w.en

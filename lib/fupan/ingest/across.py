@@ -468,4 +468,56 @@ def check_across(
         problems += check_order_gaps(con, card, file("orders"))
     if "spend" in loaded:
         problems += check_spend_gaps(con, card, file("spend"))
+    if "orders" in loaded:
+        if "members" in loaded:
+            problems += check_members_match(con, file("members"))
+        if "prices" in loaded and "sku" in present.get("orders", ()):
+            problems += check_price_skus(con, file("prices"))
     return problems
+
+
+def check_members_match(con, filename: str) -> list[Problem]:
+    """A warning when not one member of the members table is a customer of the orders: the two
+    exports name people by different ids (a member card number against the buyer id), and every
+    order would read as a non-member's — a member share of 0 % that is a mismatch, not a fact."""
+    n, matched = con.execute(
+        "SELECT count(DISTINCT user_id), count(DISTINCT user_id) FILTER "
+        "(WHERE user_id IN (SELECT user_id FROM orders)) FROM members"
+    ).fetchall()[0]
+    if not n or matched:
+        return []
+    return warned(
+        "members_unmatched",
+        filename,
+        "user_id",
+        f"会员表的 {n} 个会员没有一个是订单里的买家：两份导出的用户ID很可能不是同一种（例如会员卡号与买家ID），"
+        "会员分析会把所有订单算作非会员。请导出与订单相同的买家ID。",
+        f"None of the {n} members of the members table is a buyer of the orders: the two exports "
+        "probably name people by different ids (a member card number and the buyer id), and the "
+        "membership analysis would count every order as a non-member's. Export the buyer id the "
+        "orders use.",
+    )
+
+
+def check_price_skus(con, filename: str) -> list[Problem]:
+    """A warning naming the SKUs with the shop's own price that the orders never sold under that
+    code (a 商品ID where the orders carry the 商家编码?): their GMV beside the undercut days reads
+    0, and an undercut of them cannot be weighed against sales."""
+    n, shown = con.execute(
+        f"SELECT count(*), list(sku ORDER BY sku)[:{EXAMPLES}] FROM (SELECT DISTINCT sku FROM prices "
+        "WHERE seller_type = 'own' AND sku IS NOT NULL "
+        "AND sku NOT IN (SELECT sku FROM orders WHERE sku IS NOT NULL))"
+    ).fetchall()[0]
+    if not n:
+        return []
+    names = ", ".join(map(str, shown))
+    return warned(
+        "price_skus_unmatched",
+        filename,
+        "sku",
+        f"价格表中有 {n} 个本店SKU在订单里没有出现（如 {names}）：SKU 编码可能不是同一种（商品ID与商家编码），"
+        "这些SKU破价日与其他日的本店 GMV 将显示为 0。",
+        f"{n} SKU(s) with the shop's own price never appear in the orders (such as {names}): the "
+        "two exports may use different codes (item id and merchant code), and these SKUs' GMV "
+        "beside their undercut days will read 0.",
+    )
