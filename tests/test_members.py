@@ -280,3 +280,23 @@ def test_members_of_other_ids_are_warned_not_read_as_non_members(folder, tmp_pat
     (w,) = [p for p in open_campaign(copy).warnings if p.code == "members_unmatched"]
     assert w.column == "user_id" and w.file == "members.csv"
     assert f"{m['user_id'].nunique()}" in w.zh and "买家ID" in w.zh and "buyer id" in w.en
+
+
+def test_members_meet_orders_read_in_place(folder, tmp_path) -> None:
+    """Orders as Parquet (read in place, typed on raw ids while checked) beside a members CSV
+    (pseudonymised on load): the demo's layout. The check compares pseudonyms on both sides, so a
+    matching export is not warned, and the members are found as buyers."""
+    import shutil
+
+    root, _ = folder
+    copy = tmp_path / "parquet"
+    shutil.copytree(root, copy)
+    pd.read_csv(copy / "orders.csv").to_parquet(copy / "orders.parquet", index=False)
+    (copy / "orders.csv").unlink()
+    card = yaml.safe_load((copy / "campaign.yaml").read_text(encoding="utf-8"))
+    card["tables"]["orders"] = "orders.parquet"
+    (copy / "campaign.yaml").write_text(yaml.safe_dump(card, allow_unicode=True), encoding="utf-8")
+    campaign = open_campaign(copy)
+    assert "members_unmatched" not in {p.code for p in campaign.warnings}
+    r = ops.membership(campaign, extract(campaign).window_uv)
+    assert r.table.at["campaign", "member_buyers"] > 5

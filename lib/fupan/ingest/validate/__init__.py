@@ -45,7 +45,7 @@ from ...errors import Problem, ValidationError
 from ...extract.duck import ddl
 from ...progress import step
 from .. import privacy
-from ..across import check_across, check_channels
+from ..across import check_across, check_channels, check_members_match
 from ..card import CARD_FILE, CampaignCard, card_line, read_card
 from ..duplicates import DISTINCT_COUNTED
 from ..history import HISTORY_SQL, LAST_DAYS_SQL, history_warnings, partial_last_day
@@ -257,6 +257,8 @@ def _open(
     for name, view in inplace.items():
         if name in loaded:
             build_typed(con, name, *typed[name], view)
+    if "orders" in loaded and "members" in loaded:  # both tables' ids are pseudonyms only now
+        problems += check_members_match(con, card.tables.members or "")
     inplace = {k: v for k, v in inplace.items() if k in loaded}
     if "events" in loaded:
         customer_relations(con, inplace)
