@@ -371,7 +371,8 @@ def test_a_table_of_nothing_but_personal_data(tmp_path):
 @pytest.fixture(scope="module")
 def demo_with_personal_data(tmp_path_factory) -> Path:
     """The seeded demo (small scale) rewritten like a raw platform export: user ids are phone
-    numbers and the orders carry 手机号 / 收货人 / 收货地址 / 身份证号 columns."""
+    numbers (in the orders, the events and the members export) and the orders carry 手机号 /
+    收货人 / 收货地址 / 身份证号 columns."""
     from fupan.demo import generate_demo
 
     folder = generate_demo(tmp_path_factory.mktemp("demo") / "campaign", scale=0.05)
@@ -390,6 +391,8 @@ def demo_with_personal_data(tmp_path_factory) -> Path:
     events.assign(user_id=events.user_id.map(phone)).to_parquet(
         folder / "events.parquet", index=False
     )
+    members = pd.read_csv(folder / "members.csv")  # the CRM export keyed by the same phones
+    members.assign(user_id=members.user_id.map(phone)).to_csv(folder / "members.csv", index=False)
     (folder / "phones.json").write_text(json.dumps(sorted(phone.values())), encoding="utf-8")
     return folder
 

@@ -140,6 +140,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "every channel's ROAS ≥ the break-even ROAS",
     ),
     # a scheduled live session that did not go live, on the day a channel fell short
+    "cause_type_price_control": (
+        "可控：控价与渠道协议",
+        "controllable: price control and reseller terms",
+    ),
+    "action_hint_price_control": (
+        "与达人、分销约定大促到手价底线并写入合作条款，活动期每日巡价，破价当天处理",
+        "Agree a campaign price floor with KOLs and distributors in their terms, check prices "
+        "daily during the campaign and act on an undercut the same day",
+    ),
+    "check_hint_price_control": ("活动期破价天次 = 0", "undercut SKU-days in the campaign = 0"),
     "cause_type_live_no_show": ("可控：主播/达人排期", "controllable: host scheduling"),
     "action_hint_live_no_show": (
         "主播/达人缺播预案：开播前一天确认排期，备好补位场次",

@@ -42,6 +42,7 @@ ACTION_WORDS = {
     "alert": ("达人", "排期", "直播", "KOL", "schedule"),
     "live_no_show": ("缺播", "达人", "主播", "排期", "直播", "no-show", "schedule"),
     "day_anomaly": ("达人", "排期", "直播", "KOL", "schedule"),
+    "price_control": ("控价", "破价", "价格", "到手价", "price"),
 }
 #: the phases the GMV target covers (the campaign window)
 CAMPAIGN_PHASES = ("preheat", "burst", "post")
