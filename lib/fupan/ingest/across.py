@@ -502,14 +502,15 @@ def check_price_skus(con, filename: str) -> list[Problem]:
     """A warning naming the SKUs with the shop's own price that the orders never sold under that
     code (a 商品ID where the orders carry the 商家编码?): their GMV beside the undercut days reads
     0, and an undercut of them cannot be weighed against sales."""
-    n, shown = con.execute(
-        f"SELECT count(*), list(sku ORDER BY sku)[:{EXAMPLES}] FROM (SELECT DISTINCT sku FROM prices "
-        "WHERE seller_type = 'own' AND sku IS NOT NULL "
-        "AND sku NOT IN (SELECT sku FROM orders WHERE sku IS NOT NULL))"
-    ).fetchall()[0]
+    unsold = (  # plain SQL: a warehouse or Spark source runs this check too
+        "SELECT DISTINCT sku FROM prices WHERE seller_type = 'own' AND sku IS NOT NULL "
+        "AND sku NOT IN (SELECT sku FROM orders WHERE sku IS NOT NULL)"
+    )
+    (n,) = con.execute(f"SELECT count(*) AS n FROM ({unsold}) u").fetchall()[0]
     if not n:
         return []
-    names = ", ".join(map(str, shown))
+    shown = con.execute(f"SELECT sku FROM ({unsold}) u ORDER BY sku LIMIT {EXAMPLES}").fetchall()
+    names = ", ".join(str(r[0]) for r in shown)
     return warned(
         "price_skus_unmatched",
         filename,
