@@ -123,11 +123,17 @@ def test_chinese_seller_types_are_read(tmp_path) -> None:
 
 
 def test_without_the_shops_own_price_it_is_skipped_with_the_reason(tmp_path) -> None:
-    card = _with_prices(tmp_path, [("2025-01-02", "SKU-01", "某达人", "kol", 45.0)])
-    campaign = open_campaign(tmp_path / "c")
+    """Only a KOL's price in the campaign: nothing to compare, said so; the same row beside the
+    shop's own price of that day is an undercut of 10 % (by hand: 1 − 45 / 50)."""
+    day = str(make_campaign(tmp_path / "probe", seed=9).windows["burst"][0])
+    kol = (day, "SKU-01", "某达人", "kol", 45.0)
+    _with_prices(tmp_path, [kol])
     with pytest.raises(ValueError, match="seller_type own"):
-        ops.prices(campaign)
-    assert card["tables"]["prices"] == "prices.csv"  # the table is there: the reason is its rows
+        ops.prices(open_campaign(tmp_path / "c"))
+    _with_prices(tmp_path, [kol, (day, "SKU-01", "旗舰店", "own", 50.0)])
+    r = ops.prices(open_campaign(tmp_path / "c"))
+    assert r.breaches[["seller", "price", "own_price"]].values.tolist() == [["某达人", 45.0, 50.0]]
+    assert r.breaches["gap"].tolist() == pytest.approx([0.1])
 
 
 def test_the_undercuts_are_a_finding_for_products_and_supply(ops_campaign, raw) -> None:  # noqa: F811

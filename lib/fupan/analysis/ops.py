@@ -449,18 +449,15 @@ def membership(campaign: Campaign, visitors: pd.DataFrame | None) -> MembershipR
         Without a members table.
     """
     q.require(campaign, "members")
+    a, b = q.window(campaign)  # the campaign proper: every card has one
     windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
-    camp = campaign.card.windows.campaign
-    if camp is not None:
-        windows.append(("campaign", camp.start, camp.end))
+    windows.append(("campaign", a, b))
     uv = None
     if visitors is not None and not visitors.empty:
         uv = visitors[visitors["channel"] == "_all"].set_index("phase")["uv"]
     table = members_m.membership_table(q.member_sums(campaign, windows), uv)
     channels = (
-        q.join_channels(campaign, camp.start, camp.end)
-        if camp is not None and campaign.measures("members", "join_channel")
-        else None
+        q.join_channels(campaign, a, b) if campaign.measures("members", "join_channel") else None
     )
     return MembershipResult(table=table, channels=channels)
 
