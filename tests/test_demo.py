@@ -23,6 +23,7 @@ FILES = (
     "spend.csv",
     "inventory.csv",
     "truth.json",
+    "service_daily.csv",
 )
 CHANNELS = {"live", "search_ads", "feed_ads", "kol", "private_domain", "organic"}
 
@@ -115,6 +116,7 @@ def test_table_schemas(runs: dict[str, Path], std: dict[str, Any]) -> None:
             ("coupon_id", s),
             ("is_gift", pa.int64()),
             ("session_id", s),
+            ("ship_time", ts),  # 服务与履约 (ops review G8)
         ]
     )
     assert pq.read_schema(runs["standard"] / "events.parquet").remove_metadata() == pa.schema(

@@ -28,6 +28,7 @@ from ..metrics import members as members_m
 from ..metrics import pacing as pacing_m
 from ..metrics import prices as prices_m
 from ..metrics import products as products_m
+from ..metrics import service as service_m
 from ..metrics.pnl import PnlInputs, coupon_funnel, pnl_statement
 from ..metrics.presale import gmv_by_counting_date, presale_summary
 from . import ops_data as q
@@ -41,6 +42,7 @@ from .results.ops import (
     PresaleResult,
     PricesResult,
     ProductsResult,
+    ServiceResult,
 )
 
 
@@ -498,4 +500,77 @@ def prices(campaign: Campaign) -> PricesResult:
         breaches=prices_m.breaches(rows),
         competitor=prices_m.breaches(rows, ("competitor",)),
         skus=table,
+    )
+
+
+#: a paid day is judged for the worst shipping day with at least this many orders due
+WORST_DAY_ORDERS = 30
+
+
+def service(campaign: Campaign) -> ServiceResult:
+    """服务与履约 (ops review G8): shipping times, refunds by channel and SKU, service and reviews.
+
+    Each part from its own data, left out with its reason without them (:mod:`fupan.metrics.service`
+    states each 口径): per window (the card's and the campaign proper) the shipping times
+    (``orders.ship_time``) and the service figures (the ``service_daily`` table); the campaign's
+    refund rates by channel and by SKU beside the baseline's (``orders.refund_amount``).
+
+    Raises
+    ------
+    ValueError
+        When none of the three parts has its data.
+    """
+    a, b = q.window(campaign)
+    windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
+    windows.append(("campaign", a, b))
+    missing: dict[str, str] = {}
+    shipping = daily = worst = None
+    if campaign.measures("orders", "ship_time"):
+        shipping = service_m.shipping_table(q.shipping_sums(campaign, windows))
+        daily = q.shipping_daily(campaign, a, b)
+        worst = service_m.worst_day(daily, WORST_DAY_ORDERS)
+    else:
+        missing["shipping"] = bilingual(
+            "The orders have no ship_time (发货时间) column: shipping times not measured.",
+            "订单没有发货时间（ship_time）列，发货时效未计算。",
+        )
+    channels = skus = None
+    if campaign.measures("orders", "refund_amount"):
+        base = campaign.card.windows.baseline
+        now_base = ((a, b), (base.start, base.end))
+        channels = service_m.refund_table(q.refund_sums(campaign, "channel", *now_base), "channel")
+        if campaign.measures("orders", "sku"):
+            skus = service_m.refund_table(q.refund_sums(campaign, "sku", *now_base), "sku")
+            names = _names(campaign)
+            if names is not None:
+                skus = skus.merge(names[["sku", "name"]], on="sku", how="left")
+    else:
+        missing["refunds"] = bilingual(
+            "The orders have no refund_amount column: refunds by channel and SKU not measured.",
+            "订单没有退款金额（refund_amount）列，分渠道、分商品退款率未计算。",
+        )
+    table = None
+    if campaign.has("service_daily"):
+        table = service_m.service_table(q.service_sums(campaign, windows))
+    else:
+        missing["service"] = bilingual(
+            "No service_daily table (tables.service_daily on the card): enquiries, first response "
+            "and reviews not measured.",
+            "没有 service_daily 表（活动卡片 tables.service_daily），询单、首响和评价未计算。",
+        )
+    if len(missing) == 3:
+        raise ValueError(
+            bilingual(
+                "No shipping times, refunds or service data: not computed.",
+                "没有发货时间、退款或客服数据，本节未计算。",
+            )
+        )
+    return ServiceResult(
+        shipping=shipping,
+        daily=daily,
+        worst=worst,
+        channels=channels,
+        skus=skus,
+        service=table,
+        missing=missing,
     )

@@ -405,3 +405,166 @@ def sku_daily_gmv(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -
         GROUP BY 1, 2""",
         [a, b, *skus],
     )
+
+
+def _windows_values(windows: list[tuple[str, dt.date, dt.date]]) -> tuple[str, list[Any]]:
+    """``(VALUES …) t(win, a, b)`` of ``windows`` (name, first day, last day) and its parameters."""
+    values = ", ".join("(?, CAST(? AS DATE), CAST(? AS DATE))" for _ in windows)
+    return f"(SELECT * FROM (VALUES {values}) t(win, a, b))", [x for w in windows for x in w]
+
+
+def data_end(campaign: Campaign) -> str:
+    """SQL for the moment the orders' data end.
+
+    The end of a war report's day, else the latest order or ship time (an order paid before it by
+    less than a promise's hours is not late yet).
+    """
+    as_of = campaign.card.as_of
+    if as_of is not None:
+        return f"TIMESTAMP '{(as_of + dt.timedelta(days=1)).isoformat()} 00:00:00'"
+    return "(SELECT greatest(max(order_time), max(ship_time)) FROM orders)"
+
+
+def _shipped_orders(campaign: Campaign) -> str:
+    """One row per order still to ship or shipped (:mod:`fupan.metrics.service`'s 口径).
+
+    paid_at (the clock's start), its day, open_lines (lines not shipped), hours (payment to the
+    last line shipped), and refunded_unshipped (every line refunded without shipping).
+    """
+    presale = campaign.measures("orders", "order_type") and campaign.measures(
+        "orders", "balance_time"
+    )
+    paid = (
+        "CASE WHEN order_type = 'presale' THEN balance_time ELSE order_time END"
+        if presale
+        else "order_time"
+    )
+    return f"""
+        SELECT order_id,
+               min(paid_at) FILTER (WHERE keep) AS paid_at,
+               CAST(coalesce(min(paid_at) FILTER (WHERE keep), min(order_time)) AS DATE) AS day,
+               count(*) FILTER (WHERE keep) AS kept,
+               count(*) FILTER (WHERE keep AND ship_time IS NULL) AS open_lines,
+               (epoch(max(ship_time) FILTER (WHERE keep))
+                - epoch(min(paid_at) FILTER (WHERE keep))) / 3600.0 AS hours,
+               count(*) FILTER (WHERE status = 'refunded' AND ship_time IS NULL) > 0
+                   AND count(*) FILTER (WHERE keep) = 0 AS refunded_unshipped
+        FROM (
+            SELECT order_id, order_time, status, ship_time, {paid} AS paid_at,
+                   NOT (status = 'refunded' AND ship_time IS NULL) AND {paid} IS NOT NULL AS keep
+            FROM orders WHERE {NOT_CANCELLED}
+        ) l
+        GROUP BY order_id"""
+
+
+def _shipping_measures(end: str) -> str:
+    """The :data:`fupan.metrics.service.SHIPPING_SUMS` over rows of :func:`_shipped_orders`."""
+    early = "(open_lines = 0 AND hours < 0)"
+
+    def due(h: int) -> str:
+        return f"kept > 0 AND paid_at + INTERVAL {h} HOUR <= {end} AND NOT {early}"
+
+    done = "open_lines = 0 AND hours BETWEEN 0 AND {h}"
+    return f"""
+        count(*) FILTER (WHERE kept > 0) AS orders,
+        count(*) FILTER (WHERE {due(24)}) AS due_24,
+        count(*) FILTER (WHERE {due(24)} AND {done.format(h=24)}) AS shipped_24,
+        count(*) FILTER (WHERE {due(48)}) AS due_48,
+        count(*) FILTER (WHERE {due(48)} AND {done.format(h=48)}) AS shipped_48,
+        count(*) FILTER (WHERE {due(48)} AND open_lines > 0) AS unshipped,
+        quantile_cont(hours, 0.5) FILTER (WHERE kept > 0 AND open_lines = 0 AND hours >= 0)
+            AS median_hours,
+        quantile_cont(hours, 0.9) FILTER (WHERE kept > 0 AND open_lines = 0 AND hours >= 0)
+            AS p90_hours,
+        count(*) FILTER (WHERE refunded_unshipped) AS refunded_unshipped,
+        count(*) FILTER (WHERE kept > 0 AND {early}) AS before_paid"""
+
+
+def shipping_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]) -> pd.DataFrame:
+    """Per window (name, first day, last day), the sums ``shipping_table`` reads; indexed by name.
+
+    :mod:`fupan.metrics.service` states the 口径 (an order is in the window of its paid day).
+    """
+    w, params = _windows_values(windows)
+    out = frame(
+        campaign,
+        f"""
+        WITH o AS ({_shipped_orders(campaign)})
+        SELECT w.win, {_shipping_measures(data_end(campaign))}
+        FROM {w} w LEFT JOIN o ON o.day BETWEEN w.a AND w.b
+        GROUP BY w.win""",
+        params,
+    )
+    return out.set_index("win").reindex([x[0] for x in windows])
+
+
+def shipping_daily(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
+    """Per paid day from ``a`` to ``b``: the shipping sums of that day's orders (date first)."""
+    out = frame(
+        campaign,
+        f"""
+        WITH o AS ({_shipped_orders(campaign)})
+        SELECT day AS date, {_shipping_measures(data_end(campaign))}
+        FROM o WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day""",
+        [a, b],
+    )
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+def refund_sums(
+    campaign: Campaign, key: str, now: tuple[dt.date, dt.date], base: tuple[dt.date, dt.date]
+) -> pd.DataFrame:
+    """By ``key`` (channel or sku; ``—`` where empty): the GMV and refunds of two windows.
+
+    GMV, refunds and orders of the window ``now``, GMV and refunds of the window ``base``. Lines not cancelled, each on the day its GMV counts on (:func:`counted_day`, the KPIs'); a key
+    without sales in ``now`` is left out.
+    """
+    day = counted_day(campaign, gmv_date(campaign))
+    inside = f"({day}) BETWEEN ? AND ?"
+
+    def cents(column: str) -> str:  # summed in cents: exact, the same whatever the threads
+        return f"CAST(sum(CAST({column} AS DECIMAL(18, 2))) FILTER (WHERE {inside}) AS DOUBLE)"
+
+    return frame(
+        campaign,
+        f"""
+        SELECT coalesce(CAST({key} AS VARCHAR), '—') AS {key},
+               {cents("paid_amount")} AS gmv,
+               coalesce({cents("refund_amount")}, 0) AS refunds,
+               count(DISTINCT order_id) FILTER (WHERE {inside}) AS orders,
+               coalesce({cents("paid_amount")}, 0) AS base_gmv,
+               coalesce({cents("refund_amount")}, 0) AS base_refunds
+        FROM orders WHERE {NOT_CANCELLED}
+        GROUP BY 1 HAVING sum(paid_amount) FILTER (WHERE {inside}) > 0""",
+        [*now, *now, *now, *base, *base, *now],
+    )
+
+
+def service_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]) -> pd.DataFrame:
+    """Per window, the sums ``service_table`` reads from ``service_daily``; indexed by name.
+
+    Each ratio's two sums over the days that give both (:mod:`fupan.metrics.service`).
+    """
+    w, params = _windows_values(windows)
+    both = "inquiries IS NOT NULL AND inquiry_buyers IS NOT NULL"
+    timed = "inquiries IS NOT NULL AND first_response_seconds IS NOT NULL"
+    rated = "reviews IS NOT NULL AND bad_reviews IS NOT NULL"
+    out = frame(
+        campaign,
+        f"""
+        SELECT w.win, count(s.date) AS days,
+               sum(s.inquiries) FILTER (WHERE {both}) AS inquiries,
+               sum(s.inquiry_buyers) FILTER (WHERE {both}) AS inquiry_buyers,
+               sum(s.first_response_seconds * s.inquiries) FILTER (WHERE {timed})
+                   AS response_weighted,
+               sum(s.inquiries) FILTER (WHERE {timed}) AS response_inquiries,
+               sum(s.reviews) FILTER (WHERE {rated}) AS reviews,
+               sum(s.bad_reviews) FILTER (WHERE {rated}) AS bad_reviews,
+               avg(s.dsr) AS dsr,
+               arg_max(s.dsr, s.date) FILTER (WHERE s.dsr IS NOT NULL) AS dsr_last
+        FROM {w} w LEFT JOIN service_daily s ON s.date BETWEEN w.a AND w.b
+        GROUP BY w.win""",
+        params,
+    )
+    return out.set_index("win").reindex([x[0] for x in windows])

@@ -128,6 +128,7 @@ PIPELINE: tuple[Step, ...] = (
     analysis("membership", ops.membership, "campaign", "agg.window_uv"),
     analysis("products", ops.products, "campaign"),
     analysis("prices", ops.prices, "campaign", record="price_control"),
+    analysis("service", ops.service, "campaign"),
     analysis("ads", ops.ads, "campaign", "agg.windows", "agg.new_customers", "margin"),
     analysis("pacing", ops.pacing, "campaign"),
     analysis(

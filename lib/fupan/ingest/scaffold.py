@@ -40,7 +40,11 @@ TABLE_ORDER = (
     "products",
     "targets",
     "members",
+    "service_daily",
 )
+#: A table whose one required column many files have (a date) is taken only with this many of its
+#: other columns: a daily sales file is not a service day report.
+MIN_OPTIONAL = {"service_daily": 2}
 #: The platform an export profile is the export of.
 PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}
 #: A burst day sells at least this many times the median day.
@@ -166,6 +170,9 @@ def _match(table: str, header: list[str]) -> tuple[dict[str, str], str | None, l
             have.setdefault(column, h)
     mapping = {} if profile is not None else {h: c for c, h in have.items() if h != c}
     missing = [c.name for c in CONTRACTS[table] if c.required and c.name not in have]
+    optional = sum(1 for c in CONTRACTS[table] if not c.required and c.name in have)
+    if optional < MIN_OPTIONAL.get(table, 0):
+        return {}, None, [c.name for c in CONTRACTS[table]]  # not this table at all
     return mapping, profile.name if profile is not None else None, missing
 
 
@@ -191,7 +198,7 @@ def recognise(folder: Path) -> list[Recognised]:
                 best = Recognised(path.name, table, mapping, profile)
                 break
             covered = len([c for c in CONTRACTS[table] if c.required]) - len(missing)
-            if covered and (best is None or len(missing) < len(best.missing)):
+            if covered > 0 and (best is None or len(missing) < len(best.missing)):
                 best = Recognised(path.name, None, mapping, profile, missing, guess=table)
         found.append(best or Recognised(path.name, None))
         if best is not None and best.table:

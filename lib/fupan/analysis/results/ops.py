@@ -319,3 +319,65 @@ class PricesResult:
             "breaches": records_of(b.head(20)),
             "competitor_lower_rows": len(self.competitor),
         }
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    """服务与履约 (:mod:`fupan.metrics.service` states each 口径).
+
+    ``shipping``: per window the shipping times (None without ``orders.ship_time``); ``daily``: per
+    paid day of the campaign the 48-hour figures and ``worst`` the day shipping fell furthest
+    behind (None when no day had enough orders); ``channels`` / ``skus``: refund rates, the
+    campaign beside the baseline (None without ``orders.refund_amount``); ``service``: per window
+    the customer-service and review figures (None without the service_daily table);
+    ``missing``: each part not measured → why (both languages).
+    """
+
+    shipping: pd.DataFrame | None
+    daily: pd.DataFrame | None
+    worst: pd.Series | None
+    channels: pd.DataFrame | None
+    skus: pd.DataFrame | None
+    service: pd.DataFrame | None
+    missing: dict[str, str]
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json (NaN, not measured, becomes null)."""
+        out: dict[str, Any] = {"not_measured": dict(self.missing)}
+        if self.shipping is not None:
+            cols = ["orders", "due_48", "ship_24", "ship_48", "median_hours", "p90_hours"]
+            cols += ["unshipped", "refunded_unshipped", "before_paid"]
+            out["shipping"] = {
+                str(w): {c: _plain(c, row[c]) for c in cols} for w, row in self.shipping.iterrows()
+            }
+        if self.worst is not None:
+            out["worst_shipping_day"] = {
+                "date": str(pd.Timestamp(self.worst["date"]).date()),
+                "due_48": int(self.worst["due_48"]),
+                "ship_48": float(self.worst["ship_48"]),
+            }
+        for name, frame in (("refunds_by_channel", self.channels), ("refunds_by_sku", self.skus)):
+            if frame is not None:
+                out[name] = records_of(frame.head(SERVICE_RECORD_ROWS))
+        if self.service is not None:
+            cols = ["days", "inquiries", "inquiry_cr", "first_response", "bad_review_rate"]
+            cols += ["dsr", "dsr_last"]
+            out["service"] = {
+                str(w): {c: _plain(c, row[c]) for c in cols} for w, row in self.service.iterrows()
+            }
+        return out
+
+
+#: refund rows kept in case.json per breakdown (channels, SKUs)
+SERVICE_RECORD_ROWS = 20
+#: the figures of ServiceResult.record that count (orders, days, people): kept as integers
+SERVICE_COUNTS = frozenset(
+    {"orders", "due_48", "unshipped", "refunded_unshipped", "before_paid", "days", "inquiries"}
+)
+
+
+def _plain(column: str, x: Any) -> Any:
+    """A count (:data:`SERVICE_COUNTS`) as int, a figure as float; NaN (not measured) stays."""
+    if x is None or x != x:
+        return float("nan")
+    return int(x) if column in SERVICE_COUNTS else float(x)

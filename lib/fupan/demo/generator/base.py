@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-GENERATOR_VERSION = "fupan.demo/1.3"
+GENERATOR_VERSION = "fupan.demo/1.4"
 Scenario = Literal["standard", "no_lift", "channel_fault"]
 
 START, END = np.datetime64("2024-10-01"), np.datetime64("2025-11-30")

@@ -23,6 +23,8 @@ Planted (recorded under ``truth["ops"]``):
 - **plan**: daily GMV plan by channel for preheat..post, with no plan for ``private_domain``.
 - **members** (会员): the membership export, from a stream of its own (:mod:`.members`).
 - **prices** (控价): the hero SKUs' 到手价 by seller, with planted undercuts (:mod:`.prices`).
+- **service** (服务与履约): ship times on the orders and the service day report, from streams of
+  their own (:mod:`.service`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import pyarrow.parquet as pq
 from .members import members_table
 from .ops_tables import ATTRIBUTION, ad_columns, live_sessions, plan_table, products
 from .prices import prices_table
+from .service import service_daily, ship_times
 
 PRESALE_SHARE = 0.6  # of the preheat's completed (not cancelled) promoted orders
 DEPOSIT_SHARE = 0.2
@@ -188,7 +191,18 @@ def plant_ops(
     sessions, session_of_line, live_truth = live_sessions(rng, lines, win, NO_SHOW)
     for name, col in {**ops, "session_id": session_of_line}.items():
         table = table.append_column(name, col if isinstance(col, pa.Array) else pa.array(col))
+    shipping = table.select(
+        ["order_id", "order_time", "status", "order_type", "balance_time"]
+    ).to_pandas()
+    for col in ("order_time", "balance_time"):
+        shipping[col] = pd.to_datetime(shipping[col])
+    end = pd.Timestamp(win["dip"][1]) + pd.Timedelta(days=1)
+    ship, ship_truth = ship_times(seed, shipping, end)
+    table = table.append_column("ship_time", pa.array(ship, type=pa.timestamp("us")))
     pq.write_table(table, out / "orders.parquet", compression="zstd")
+    days = pd.date_range(shipping["order_time"].min().normalize(), win["dip"][1], freq="D")
+    service, service_truth = service_daily(seed, shipping, ship, days)
+    service.to_csv(out / "service_daily.csv", index=False, lineterminator="\n")
     spend = pd.read_csv(out / "spend.csv")
     spend = pd.concat([spend, ad_columns(rng, spend, lines, win)], axis=1)
     spend.to_csv(out / "spend.csv", index=False, lineterminator="\n", float_format="%.2f")
@@ -212,6 +226,7 @@ def plant_ops(
             "targets": "targets.csv",
             "members": "members.csv",
             "prices": "prices.csv",
+            "service_daily": "service_daily.csv",
         },
         "costs": {
             "commission_rate": COMMISSION_RATE,
@@ -228,6 +243,7 @@ def plant_ops(
         "hero_sellout": hero["sellout"],
         "plan": plan_truth,
         "members": members_truth,
+        "service": {**ship_truth, **service_truth},
         "prices": prices_truth,
         "ads": {"attribution_multiplier": ATTRIBUTION},
         "costs": card["costs"],

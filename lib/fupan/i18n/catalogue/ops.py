@@ -259,6 +259,66 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "undercut days beside its other days is a comparison (orders not cancelled, by order day, "
         "before refunds), not an estimate of what the undercut cost.",
     ),
+    "ops_service_ship_lead": (
+        "活动期 {rate} 的订单在付款后 48 小时内发货（基线期 {base}），付款到发货中位 {median} 小时（基线期 {base_median} 小时）。",
+        "{rate} of the campaign's orders shipped within 48 hours of payment (baseline {base}), a "
+        "median of {median} hours from payment to shipping (baseline {base_median} hours).",
+    ),
+    "ops_service_worst_day": (
+        "发货最慢的一天是 {date}：当天付款的 {orders} 单只有 {rate} 在 48 小时内发出。",
+        "Shipping fell furthest behind for the orders paid on {date}: of {orders}, only {rate} "
+        "shipped within 48 hours.",
+    ),
+    "ops_service_ship_caption": (
+        "发货时效（按付款日所在阶段）",
+        "Shipping times (by the day paid)",
+    ),
+    "ops_service_orders": ("订单数", "Orders"),
+    "ops_service_ship_24": ("24小时发货率", "Shipped ≤ 24 h"),
+    "ops_service_ship_48": ("48小时发货率", "Shipped ≤ 48 h"),
+    "ops_service_median": ("发货时长中位（小时）", "Median hours to ship"),
+    "ops_service_p90": ("90分位（小时）", "90th percentile (hours)"),
+    "ops_service_unshipped": ("超48小时未发货", "Unshipped after 48 h"),
+    "ops_service_refunded_unshipped": ("未发货即退款", "Refunded before shipping"),
+    "ops_service_refund_lead": (
+        "退款率上升最多的渠道是{channel}：活动期 {rate}，基线期 {base}。",
+        "The refund rate rose most in {channel}: {rate} in the campaign against {base} in the "
+        "baseline.",
+    ),
+    "ops_service_gmv": ("活动期GMV", "Campaign GMV"),
+    "ops_service_refunds": ("退款金额", "Refunds"),
+    "ops_service_refund_rate": ("退款率", "Refund rate"),
+    "ops_service_base_refund_rate": ("基线期退款率", "Baseline refund rate"),
+    "ops_service_change": ("变化", "Change"),
+    "ops_service_refund_channels": ("分渠道退款率", "Refund rate by channel"),
+    "ops_service_refund_skus": ("退款金额最多的 {n} 个商品", "The {n} SKUs with the most refunds"),
+    "ops_service_cs_lead": (
+        "活动期询单转化率 {cr}（基线期 {base_cr}），平均首响 {resp} 秒（基线期 {base_resp} 秒），差评率 {bad}（基线期 {base_bad}）。",
+        "Enquiry conversion was {cr} in the campaign (baseline {base_cr}), first response "
+        "{resp} s on average (baseline {base_resp} s), bad reviews {bad} (baseline {base_bad}).",
+    ),
+    "ops_service_cs_caption": ("客服与评价", "Customer service and reviews"),
+    "ops_service_days": ("天数", "Days"),
+    "ops_service_inquiries": ("询单人数", "Enquiries"),
+    "ops_service_inquiry_cr": ("询单转化率", "Enquiry conversion"),
+    "ops_service_first_response": ("平均首响（秒）", "First response (s)"),
+    "ops_service_bad_review_rate": ("差评率", "Bad-review rate"),
+    "ops_service_dsr": ("DSR 均值", "DSR (mean)"),
+    "ops_service_dsr_last": ("期末 DSR", "DSR (last day)"),
+    "ops_service_note": (
+        "口径：发货时效按订单算，付款时间起算（预售从尾款支付时间起），整单最后一件发出才算发货；已取消的行和未发货就退款的行不计；"
+        "24/48 小时发货率 = 在时限内发出的订单 / 数据截止时已满 24/48 小时的订单（刚付款的订单不算超时）；订单归入付款日所在阶段。"
+        "退款率 = 退款金额 / GMV（未取消的行，按 GMV 计入日），近几日的退款仍在发生。询单转化率 = 询单成交人数 / 询单人数；"
+        "平均首响按询单人数加权；差评率 = 差评数 / 评价数。无分母时为 —。",
+        "Definitions: shipping is per order, from payment (a presale from its balance payment) "
+        "to its last line shipped; cancelled lines and lines refunded without shipping are left "
+        "out; shipped within 24 / 48 h = orders shipped in time / orders whose 24 / 48 hours had "
+        "passed when the data end (an order just paid is not late yet); an order is in the "
+        "window of its paid day. Refund rate = refunds / GMV (lines not cancelled, by the day "
+        "their GMV counts on); the latest days' refunds are still coming in. Enquiry conversion "
+        "= enquirers who paid / enquirers; first response weighted by enquiries; bad-review rate "
+        "= bad reviews / reviews. — where there is nothing to divide by.",
+    ),
     "ops_members_lead": (
         "活动期新入会 {new} 人，入会率 {rate}；会员订单占 GMV {share}，会员客单价 {m_aov}、非会员 {o_aov}；"
         "活动期新客中 {new_join} 已入会。",

@@ -22,10 +22,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Something fell short, but the card has no action for this role yet (retrospective.actions).",
     ),
     "role_gap_service": (
-        "客服询单转化率、首响时长、发货时效和退款原因不在订单导出里：要复盘这一块，需要客服和物流的数据。",
-        "Enquiry conversion, first-response time, shipping times and refund reasons are not in an "
-        "orders export: this role's own review needs the service and logistics data.",
+        "发货时效、客服询单转化率、首响时长和差评不在订单导出里：要复盘这一块，请在订单里加发货时间（ship_time），"
+        "并提供客服与评价日报（service_daily 表）。",
+        "Shipping times, enquiry conversion, first-response time and bad reviews are not in an "
+        "orders export: for this role's own review, add the ship time to the orders (ship_time) "
+        "and give the service day report (the service_daily table).",
     ),
+    "role_fig_ship_48": ("48小时发货率", "Shipped within 48 h"),
+    "role_fig_inquiry_cr": ("询单转化率", "Enquiry conversion"),
+    "role_fig_bad_reviews": ("差评率", "Bad-review rate"),
     "role_fig_stockout_lost_gmv": ("缺货损失GMV（估）", "GMV lost to stock-outs (est.)"),
     "role_fig_hero_stockout_rate": ("主推品缺货天占比", "Hero SKUs' days out of stock"),
 }

@@ -20,6 +20,7 @@ TableName = Literal[
     "targets",
     "members",
     "prices",
+    "service_daily",
 ]
 TABLE_NAMES: tuple[str, ...] = get_args(TableName)
 ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]

@@ -30,6 +30,7 @@ class Tables(_Model):
     targets: str | None = None
     members: str | None = None
     prices: str | None = None
+    service_daily: str | None = None
 
     @field_validator("*")  # every field is a table's file
     @classmethod

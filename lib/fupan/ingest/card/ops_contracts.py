@@ -1,5 +1,6 @@
 """The optional ops columns and tables of issue 13: presale, live sessions, coupons, products, plan,
-the membership export (会员, ops review G7) and price monitoring (控价, G14).
+the membership export (会员, ops review G7), price monitoring (控价, G14) and the service and
+fulfilment data (服务与履约, G8).
 
 Every column and table here is optional; an analysis whose data are absent is skipped with its
 reason. Column meanings (amounts in the card's currency):
@@ -9,7 +10,8 @@ reason. Column meanings (amounts in the card's currency):
   paid in all (deposit + balance), a presale whose balance was never paid is ``cancelled`` (its
   deposit is forfeited, no GMV); ``session_id`` the live session the order came from;
   ``shop_discount``/``platform_discount`` the discount of the line funded by the shop / by the
-  platform (already out of ``paid_amount``); ``coupon_id``; ``is_gift`` 1 for a free gift line.
+  platform (already out of ``paid_amount``); ``coupon_id``; ``is_gift`` 1 for a free gift line;
+  ``ship_time`` (发货时间) when the line left the warehouse, empty while it has not.
 - spend: ``tool`` (万相台, 引力魔方, 直通车, 千川, 京准通 …), ``plan_id``, ``objective``, and what
   the platform attributes to the row: ``attributed_gmv``, ``attributed_orders`` within
   ``attribution_window`` (e.g. ``15d``).
@@ -32,6 +34,10 @@ reason. Column meanings (amounts in the card's currency):
   shop, a KOL room, a distributor or a competitor), ``seller_type`` own/kol/distributor/competitor
   (本店/达人/分销/竞品), ``final_price`` (到手价: what a buyer paid for one unit there that day,
   after coupons), ``channel`` (the orders' channel of a KOL room or distributor, optional).
+- service_daily: the customer-service and review figures of each day (客服与评价日报), as the
+  platform's service dashboard exports them: ``inquiries`` (询单人数, customers who asked before
+  buying), ``inquiry_buyers`` (of them, those who paid: 询单转化), ``first_response_seconds`` (平均首响
+  时长), ``reviews`` and ``bad_reviews`` (评价数, 差评数), ``dsr`` (店铺评分 DSR, 0–5).
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ ORDER_OPS_COLUMNS: tuple[Column, ...] = (
     Column("platform_discount", "number", minimum=0),
     Column("coupon_id", "string"),
     Column("is_gift", "integer", minimum=0),
+    Column("ship_time", "timestamp"),
 )
 
 SPEND_OPS_COLUMNS: tuple[Column, ...] = (
@@ -135,6 +142,15 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("seller_type", "string", True, allowed=("own", "kol", "distributor", "competitor")),
         Column("final_price", "number", True, minimum=0),
         Column("channel", "string"),
+    ),
+    "service_daily": (
+        Column("date", "date", True),
+        Column("inquiries", "integer", minimum=0),
+        Column("inquiry_buyers", "integer", minimum=0),
+        Column("first_response_seconds", "number", minimum=0),
+        Column("reviews", "integer", minimum=0),
+        Column("bad_reviews", "integer", minimum=0),
+        Column("dsr", "number", minimum=0, maximum=5),
     ),
     "targets": (
         Column("date", "date", True),

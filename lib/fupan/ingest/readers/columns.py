@@ -176,6 +176,7 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("订单状态", "状态", "交易状态", "Status", "Order Status"),
         "refund_amount": ("退款金额", "退款", "Refunded Amount", "Refund Amount"),
         "unit_cost": ("单位成本", "成本价", "进货价"),
+        "ship_time": ("发货时间", "发货日期", "出库时间"),
     },
     "events": {
         "user_id": (
@@ -257,6 +258,15 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "seller_type": ("卖家类型", "店铺类型", "类型"),
         "final_price": ("到手价", "成交价", "实际到手价"),
         "channel": ("渠道",),
+    },
+    "service_daily": {
+        "date": ("日期", "统计日期"),
+        "inquiries": ("询单人数", "咨询人数", "询单量"),
+        "inquiry_buyers": ("询单成交人数", "询单付款人数", "询单转化人数"),
+        "first_response_seconds": ("平均首响时长", "首次响应时长", "首响时长", "平均响应时长"),
+        "reviews": ("评价数", "评价量"),
+        "bad_reviews": ("差评数", "差评量"),
+        "dsr": ("DSR", "店铺评分", "店铺动态评分", "体验分"),
     },
     "members": {
         "user_id": ("会员ID", "买家ID", "用户ID", "客户ID"),

@@ -84,6 +84,7 @@ TIME_COLUMNS = {
     "inventory": "date",
     "live_sessions": "start_time",
     "members": "join_time",
+    "service_daily": "date",
     "prices": "date",
 }
 
@@ -91,7 +92,8 @@ TIME_COLUMNS = {
 def as_of_kept(exprs: dict[str, str], column: str, as_of: dt.date) -> dict[str, str]:
     """``exprs`` keeping only the rows whose ``column`` falls on or before ``as_of`` — and, on
     presale order lines, the balance (尾款) as an export taken that day shows it: a balance paid
-    after ``as_of`` is not paid yet (``balance_time`` and ``balance_amount`` NULL)."""
+    after ``as_of`` is not paid yet (``balance_time`` and ``balance_amount`` NULL); a line shipped
+    after it has not shipped yet (``ship_time`` NULL)."""
     end = (as_of + dt.timedelta(days=1)).isoformat()
 
     def by_then(expr: str) -> str:
@@ -106,6 +108,10 @@ def as_of_kept(exprs: dict[str, str], column: str, as_of: dt.date) -> dict[str, 
         for name in ("balance_time", "balance_amount"):
             if name in exprs:
                 out[name] = f"CASE WHEN {paid} THEN ({exprs[name]}) END"
+    if "ship_time" in exprs:
+        out["ship_time"] = (
+            f"CASE WHEN {by_then(exprs['ship_time'])} THEN ({exprs['ship_time']}) END"
+        )
     return out
 
 

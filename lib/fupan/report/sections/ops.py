@@ -16,10 +16,11 @@ from ...analysis.results.ops import (
     PacingResult,
     PresaleResult,
     PricesResult,
+    ServiceResult,
     no_show_ratio,
 )
 from ...format import Style, pct
-from ...i18n import phase_name, t
+from ...i18n import phase_name, pick, t
 from ..html import Html
 from .notes import skipped_note
 from .ops_common import _ratio, _render, _tab
@@ -493,3 +494,172 @@ def prices(result: PricesResult | Skip | None, style: Style) -> Html:
             )
         )
     return _render(style, lead, tables, [t("ops_prices_note", lang)])
+
+
+#: SKUs listed in the service section's refund table (most refunded first)
+REFUND_SKU_ROWS = 10
+
+
+def _shipping_part(result: ServiceResult, style: Style) -> tuple[list[str], list[dict]]:
+    """The shipping lead sentences and table (none without ship times)."""
+    lang, table = style.lang, result.shipping
+    if table is None:
+        return [], []
+    lead = []
+    if "campaign" in table.index and "baseline" in table.index:
+        c, b = table.loc["campaign"], table.loc["baseline"]
+        lead.append(
+            t(
+                "ops_service_ship_lead",
+                lang,
+                rate=pct(c.ship_48),
+                base=pct(b.ship_48),
+                median=_ratio(c.median_hours, 1),
+                base_median=_ratio(b.median_hours, 1),
+            )
+        )
+    if result.worst is not None:
+        w = result.worst
+        lead.append(
+            t(
+                "ops_service_worst_day",
+                lang,
+                date=f"{pd.Timestamp(w['date']):%Y-%m-%d}",
+                orders=f"{int(w['due_48']):,}",
+                rate=pct(float(w["ship_48"])),
+            )
+        )
+    keys = ("orders", "ship_24", "ship_48", "median", "p90", "unshipped", "refunded_unshipped")
+    rows = [
+        [
+            phase_name(str(w), lang),
+            f"{int(r.orders):,}",
+            pct(r.ship_24),
+            pct(r.ship_48),
+            _ratio(r.median_hours, 1),
+            _ratio(r.p90_hours, 1),
+            f"{int(r.unshipped):,}",
+            f"{int(r.refunded_unshipped):,}",
+        ]
+        for w, r in table.iterrows()
+    ]
+    header = [t("ops_members_window", lang)] + [t(f"ops_service_{k}", lang) for k in keys]
+    return lead, [_tab(header, rows, t("ops_service_ship_caption", lang))]
+
+
+def _refund_part(result: ServiceResult, style: Style) -> tuple[list[str], list[dict]]:
+    """The refund lead sentence and the tables by channel and by SKU (none without refunds)."""
+    lang = style.lang
+    if result.channels is None or result.channels.empty:
+        return [], []
+    ch = result.channels
+    lead = []
+    judged = ch[ch["change"].notna()]
+    if len(judged):
+        top = judged.loc[judged["change"].idxmax()]
+        lead.append(
+            t(
+                "ops_service_refund_lead",
+                lang,
+                channel=style.channel(top.channel),
+                rate=pct(top.refund_rate),
+                base=pct(top.base_refund_rate),
+            )
+        )
+    keys = ("gmv", "refunds", "refund_rate", "base_refund_rate", "change")
+
+    def cells(r: object) -> list[str]:
+        change = r.change  # type: ignore[attr-defined]
+        return [
+            style.money(r.gmv),  # type: ignore[attr-defined]
+            style.money(r.refunds),  # type: ignore[attr-defined]
+            pct(r.refund_rate),  # type: ignore[attr-defined]
+            pct(r.base_refund_rate),  # type: ignore[attr-defined]
+            "—" if change != change else f"{change * 100:+.1f}pt",
+        ]
+
+    header = [t(f"ops_service_{k}", lang) for k in keys]
+    tables = [
+        _tab(
+            [t("ops_channel", lang), *header],
+            [[style.channel(r.channel), *cells(r)] for r in ch.itertuples()],
+            t("ops_service_refund_channels", lang),
+        )
+    ]
+    if result.skus is not None and not result.skus.empty:
+        named = "name" in result.skus.columns
+        top = result.skus.head(REFUND_SKU_ROWS)
+        tables.append(
+            _tab(
+                [t("ops_prices_sku", lang)]
+                + ([t("ops_prices_name", lang)] if named else [])
+                + header,
+                [
+                    [str(r.sku)]
+                    + ([str(r.name) if isinstance(r.name, str) else "—"] if named else [])
+                    + cells(r)
+                    for r in top.itertuples()
+                ],
+                t("ops_service_refund_skus", lang, n=len(top)),
+            )
+        )
+    return lead, tables
+
+
+def _service_part(result: ServiceResult, style: Style) -> tuple[list[str], list[dict]]:
+    """The customer-service lead sentence and table (none without service_daily)."""
+    lang, table = style.lang, result.service
+    if table is None:
+        return [], []
+    lead = []
+    if "campaign" in table.index and "baseline" in table.index:
+        c, b = table.loc["campaign"], table.loc["baseline"]
+        lead.append(
+            t(
+                "ops_service_cs_lead",
+                lang,
+                cr=pct(c.inquiry_cr),
+                base_cr=pct(b.inquiry_cr),
+                resp=_ratio(c.first_response, 0),
+                base_resp=_ratio(b.first_response, 0),
+                bad=pct(c.bad_review_rate),
+                base_bad=pct(b.bad_review_rate),
+            )
+        )
+
+    def count(x: float) -> str:
+        return "—" if x != x else f"{int(x):,}"
+
+    keys = ("days", "inquiries", "inquiry_cr", "first_response", "bad_review_rate", "dsr")
+    rows = [
+        [
+            phase_name(str(w), lang),
+            f"{int(r.days)}",
+            count(r.inquiries),
+            pct(r.inquiry_cr),
+            _ratio(r.first_response, 0),
+            pct(r.bad_review_rate),
+            _ratio(r.dsr, 2),
+            _ratio(r.dsr_last, 2),
+        ]
+        for w, r in table.iterrows()
+    ]
+    header = [t("ops_members_window", lang)] + [t(f"ops_service_{k}", lang) for k in keys]
+    header.append(t("ops_service_dsr_last", lang))
+    return lead, [_tab(header, rows, t("ops_service_cs_caption", lang))]
+
+
+def service(result: ServiceResult | Skip | None, style: Style) -> Html:
+    """服务与履约: shipping times by window, refunds by channel and SKU, service and reviews; each
+    part not measured says why."""
+    if not isinstance(result, ServiceResult):
+        return skipped_note(result, style)
+    lead: list[str] = []
+    tables: list[dict] = []
+    for part in (_shipping_part, _refund_part, _service_part):
+        more_lead, more_tables = part(result, style)
+        lead += more_lead
+        tables += more_tables
+    notes = [t("ops_service_note", style.lang)]
+    notes += [pick(why, style.lang) for why in result.missing.values()]
+    return _render(style, lead, tables, notes)

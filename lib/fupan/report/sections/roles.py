@@ -16,8 +16,8 @@ Routing, one rule each:
 
 Beside them, the role's own review from the card (``retrospective.by_role``: what went well, what
 to improve). A role without a figure, a finding, an action or its own review is left out, except
-the lead's; a role whose own data the exports never hold (service: enquiries, first response,
-shipping times, refund reasons) says so.
+the lead's; a role whose own data an orders export does not hold and the campaign did not give (service:
+shipping times, enquiries, reviews — ``orders.ship_time``, the ``service_daily`` table) says so.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ from ..html import Html, fragment
 @dataclass(frozen=True)
 class Role:
     """One role of the team: its figures (KPI keys), the finding metrics and the owner words that
-    route findings and actions to it, and whether the exports lack its own data."""
+    route findings and actions to it, and ``gap``: the figures of its own data that an orders
+    export lacks — when none of them is measured, the role says so."""
 
     key: str
     figures: tuple[str, ...]
     findings: tuple[str, ...]
     owners: tuple[str, ...]
-    gap: bool = False
+    gap: tuple[str, ...] = ()
 
 
 #: In the order of :data:`fupan.dictionary.ROLE_LABELS` (their names); the lead (first) takes
@@ -87,10 +88,10 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "service",
-        ("refund_rate", "cancel_rate"),
+        ("refund_rate", "cancel_rate", "ship_48", "inquiry_cr", "bad_review_rate"),
         ("refund_rate", "cancel_rate", "refund_maturity"),
         ("客服", "售后", "物流", "发货", "service", "logistics", "after-sales", "fulfil"),
-        gap=True,
+        gap=("ship_48", "inquiry_cr", "bad_review_rate"),
     ),
 )
 ROLE_BY_KEY = {r.key: r for r in ROLES}
@@ -107,10 +108,23 @@ def _hero_stockout_rate(rec: dict) -> float | None:
     return num(((rec.get("analyses") or {}).get("products") or {}).get("hero_stockout_rate"))
 
 
+def _service(part: str, key: str) -> Callable[[dict], float | None]:
+    """The campaign's ``key`` of the service analysis's ``part`` (shipping or service)."""
+
+    def get(rec: dict) -> float | None:
+        service = (rec.get("analyses") or {}).get("service") or {}
+        return num(((service.get(part) or {}).get("campaign") or {}).get(key))
+
+    return get
+
+
 #: the figures neither the library's KPIs nor the dictionary's: key → (getter, unit, label key)
 EXTRA_FIGURES: dict[str, tuple[Callable[[dict], float | None], str, str]] = {
     "stockout_lost_gmv": (_stockout_lost_gmv, "money", "role_fig_stockout_lost_gmv"),
     "hero_stockout_rate": (_hero_stockout_rate, "ratio", "role_fig_hero_stockout_rate"),
+    "ship_48": (_service("shipping", "ship_48"), "ratio", "role_fig_ship_48"),
+    "inquiry_cr": (_service("service", "inquiry_cr"), "ratio", "role_fig_inquiry_cr"),
+    "bad_review_rate": (_service("service", "bad_review_rate"), "ratio", "role_fig_bad_reviews"),
 }
 
 
@@ -180,6 +194,11 @@ def role_rows(r: Any, style: Style) -> list[dict[str, Any]]:
     for role in ROLES:
         figures = [figure(rec, key, style) for key in role.figures]
         measured = any(value != "—" for _, value in figures)
+        lacking = bool(role.gap) and all(
+            value == "—"
+            for key, (_, value) in zip(role.figures, figures, strict=True)
+            if key in role.gap
+        )
         notes = own.get(role.key)
         said = notes is not None and bool(notes.went_well or notes.to_improve)
         if role.key != "lead" and not (measured or findings[role.key] or actions[role.key] or said):
@@ -193,7 +212,7 @@ def role_rows(r: Any, style: Style) -> list[dict[str, Any]]:
                 "figures": figures,
                 "findings": findings[role.key],
                 "actions": actions[role.key],
-                "gap": t(f"role_gap_{role.key}", lang) if role.gap else None,
+                "gap": t(f"role_gap_{role.key}", lang) if lacking else None,
                 "unplanned": (
                     any(k == "miss" for k, _ in findings[role.key])
                     or bool(notes and notes.to_improve)

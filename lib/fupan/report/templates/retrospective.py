@@ -94,6 +94,12 @@ display(*render.funnel(r.funnel, r.funnel_channels, style, pool=r.preheat_pool))
 display(*render.stockouts(r.agg.stockouts, r.inventory, style))
 
 # %% [markdown]
+# ## 服务与履约 Service and fulfilment
+
+# %%
+display(ops_sections.service(r.service, style))
+
+# %% [markdown]
 # ## 投放节奏 Spend pacing
 
 # %%
