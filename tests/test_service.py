@@ -340,3 +340,21 @@ def test_chinese_headers_of_a_service_day_report_are_read(demo_dir, tmp_path) ->
     r = ops.service(open_campaign(folder))
     english = ops.service(open_campaign(demo_dir))
     pd.testing.assert_frame_equal(r.service, english.service)
+
+
+def test_a_shipping_backlog_is_a_miss_for_the_service_role(demo_result, small_result) -> None:
+    """The demo's campaign shipped ~10 points fewer orders within 48 hours than its baseline
+    (planted): a miss naming both rates and the worst day, routed to the service role. The
+    seeded campaign ships at one speed throughout: no finding."""
+    from fupan.analysis.findings import SHIP_DROP, _shipping
+    from fupan.report.sections.roles import finding_role
+
+    c, b = demo_result.shipping.loc["campaign"], demo_result.shipping.loc["baseline"]
+    assert b.ship_48 - c.ship_48 >= SHIP_DROP
+    (f,) = _shipping(Style(lang="zh"), demo_result)
+    assert f.kind == "miss" and f.metric == "shipping"
+    assert f"{c.ship_48 * 100:.1f}%" in f.zh and f"{b.ship_48 * 100:.1f}%" in f.zh
+    assert f"{pd.Timestamp(demo_result.worst['date']):%m-%d}" in f.en
+    assert finding_role(f.metric) == "service"
+    s, base = small_result.shipping.loc["campaign"], small_result.shipping.loc["baseline"]
+    assert base.ship_48 - s.ship_48 < SHIP_DROP and _shipping(Style(lang="zh"), small_result) == []

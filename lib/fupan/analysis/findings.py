@@ -332,6 +332,49 @@ def _undercuts(style: Style, prices: Any, products: Any) -> list[Finding]:
     ]
 
 
+#: a drop of the campaign's 48-hour shipping rate below the baseline's that is a miss
+SHIP_DROP = 0.05
+#: orders due in each of the two windows for the comparison to be made
+SHIP_MIN_ORDERS = 30
+
+
+def _shipping(style: Style, service: Any) -> list[Finding]:
+    """发货积压: the campaign shipped fewer orders within 48 hours than the baseline did.
+
+    A miss when the campaign's 48-hour rate is :data:`SHIP_DROP` or more below the baseline's,
+    each over at least :data:`SHIP_MIN_ORDERS` orders due (:mod:`fupan.metrics.service`); the
+    worst paid day is named.
+    """
+    table = getattr(service, "shipping", None)
+    if table is None or not {"campaign", "baseline"} <= set(table.index):
+        return []
+    c, b = table.loc["campaign"], table.loc["baseline"]
+    if min(c.due_48, b.due_48) < SHIP_MIN_ORDERS or not (b.ship_48 - c.ship_48 >= SHIP_DROP):
+        return []
+    worst = getattr(service, "worst", None)
+
+    def fields(s: Style) -> dict[str, Any]:
+        day = (
+            t(
+                "finding_shipping_worst",
+                s.lang,
+                date=f"{pd.Timestamp(worst['date']):%m-%d}",
+                rate=pct(float(worst["ship_48"])),
+            )
+            if worst is not None
+            else ""
+        )
+        return {
+            "rate": pct(c.ship_48),
+            "base": pct(b.ship_48),
+            "median": f"{c.median_hours:.0f}",
+            "worst": day,
+        }
+
+    drop = float(b.ship_48 - c.ship_48)
+    return [_finding(style, "miss", "finding_shipping", fields, 0.1 + drop, "shipping")]
+
+
 def _lift(style: Style, lift: LiftAnalysis) -> Finding:
     tot, pf, kind = lift.table.loc["total"], lift.pull_forward, lift.dip_verdict
     d: Any = lift.table.loc["dip"] if kind else None
@@ -508,6 +551,7 @@ def draft_findings(
     products: Any,
     windows: Windows,
     prices: Any,
+    service: Any,
 ) -> tuple[Finding, ...]:
     """Wins first, then misses, then notes; within each, targets, hypotheses, then the rest by weight.
 
@@ -521,6 +565,7 @@ def draft_findings(
         *_channel_growth(style, kpis, agg),
         *_execution(style, agg, decomposition, funnel, inventory, products),
         *_undercuts(style, prices, products),
+        *_shipping(style, service),
         *_roas(style, channels),
         *_impact(style, customers, lift, margin, stocking=not windows.burst_begun),
         *events(style, root_cause, ab, day_anomalies, alerts, live),

@@ -173,6 +173,7 @@ PIPELINE: tuple[Step, ...] = (
         "products",
         "card.windows",
         "prices",
+        "service",
     ),
 )
 

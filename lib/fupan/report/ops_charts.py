@@ -1,4 +1,5 @@
-"""The ops charts (issue 13): 时间进度 vs 完成进度 against the plan and the SKU Pareto curve.
+"""The ops charts (issue 13): 时间进度 vs 完成进度 against the plan, the SKU Pareto curve and the
+shipping backlog by paid day.
 
 Results in, matplotlib Figures out, drawn with the report's shared chart parts
 (:mod:`fupan.report.chartbase`: the CJK font context and figure finishing) and labelled from the
@@ -14,12 +15,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from ..analysis.results.ops import PacingResult, ProductsResult
+from ..analysis.results.ops import PacingResult, ProductsResult, ServiceResult
 from ..format import Style, pct
 from ..i18n import t
 from .chartbase import _finish, _style
 
-__all__ = ["pacing_figures", "pacing_progress", "products_figures", "sku_pareto"]
+__all__ = [
+    "pacing_figures",
+    "pacing_progress",
+    "products_figures",
+    "service_figures",
+    "shipping_days",
+    "sku_pareto",
+]
 
 TIME_COLOUR = "#7f8c8d"
 DONE_COLOUR = "#c0392b"
@@ -179,3 +187,68 @@ def products_figures(result: object, style: Style) -> tuple[Figure, ...]:
     if not isinstance(result, ProductsResult) or result.pareto.empty:
         return ()
     return (sku_pareto(result.pareto, result.heroes, result.skus, style),)
+
+
+def shipping_days(daily: pd.DataFrame, worst: pd.Series | None, style: Style) -> Figure:
+    """Orders paid per day (bars, right axis) and the share of them shipped within 24 and 48
+    hours (lines, left axis), over the campaign's paid days; the worst day marked.
+
+    ``daily`` is :attr:`ServiceResult.daily` (date, orders, due_24, shipped_24, due_48,
+    shipped_48); a day whose hours had not passed when the data end has no rate (a gap).
+    """
+    lang = style.lang
+    days = pd.to_datetime(daily["date"])
+    r24 = daily["shipped_24"].astype(float) / daily["due_24"].astype(float).where(
+        daily["due_24"] > 0
+    )
+    r48 = daily["shipped_48"].astype(float) / daily["due_48"].astype(float).where(
+        daily["due_48"] > 0
+    )
+    with _style():
+        fig, ax = plt.subplots(figsize=(10, 4.2))
+        bars = ax.twinx()
+        bars.bar(days, daily["orders"], color="#d5dbdb", width=0.8, zorder=1)
+        bars.set_ylabel(t("ops_chart_ship_orders", lang))
+        ax.set_zorder(bars.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        ax.plot(
+            days,
+            r48,
+            color=DONE_COLOUR,
+            lw=2.2,
+            marker="o",
+            ms=3.5,
+            label=t("ops_service_ship_48", lang),
+        )
+        ax.plot(days, r24, color="#34495e", lw=1.4, ls="--", label=t("ops_service_ship_24", lang))
+        if worst is not None:
+            day = pd.Timestamp(worst["date"])
+            ax.annotate(
+                t(
+                    "ops_chart_ship_worst",
+                    lang,
+                    date=f"{day:%m-%d}",
+                    rate=pct(float(worst["ship_48"])),
+                ),
+                (day, float(worst["ship_48"])),
+                xytext=(12, -26),
+                textcoords="offset points",
+                arrowprops={"arrowstyle": "-", "color": DONE_COLOUR, "lw": 0.8},
+                fontsize=10,
+                color=DONE_COLOUR,
+                bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1},
+            )
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel(t("ops_chart_ship_y", lang))
+        ax.legend(loc="center left", fontsize=9, frameon=False)  # above the bars, below 100 %
+        fig.autofmt_xdate()
+        ax.set_title(t("ops_chart_ship", lang))
+    return _finish(fig)
+
+
+def service_figures(result: object, style: Style) -> tuple[Figure, ...]:
+    """The shipping chart of a :class:`ServiceResult`; none without ship times or paid days."""
+    if not isinstance(result, ServiceResult) or result.daily is None or result.daily.empty:
+        return ()
+    return (shipping_days(result.daily, result.worst, style),)

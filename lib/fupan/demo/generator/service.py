@@ -86,8 +86,10 @@ def service_daily(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The service day report over ``days`` and its truth (``lines`` as :func:`ship_times`)."""
     rng = np.random.default_rng([seed, 29])
-    paid = lines.assign(ship=ship)[lines["status"] != "cancelled"]
-    per = paid.groupby("order_id").agg(t=("order_time", "min"), ship=("ship", "max"))
+    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
+    paid_at = lines["order_time"].where(~presale, lines["balance_time"])
+    paid = lines.assign(ship=ship, paid_at=paid_at)[lines["status"] != "cancelled"]
+    per = paid.groupby("order_id").agg(t=("paid_at", "min"), ship=("ship", "max"))
     per["day"] = per["t"].dt.normalize()
     per["late"] = (per["ship"] - per["t"]) > pd.Timedelta(hours=48)
     by_day = per.groupby("day").agg(orders=("t", "size"), late=("late", "mean"))

@@ -62,6 +62,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{seller}卖{sku}最多低{gap}（{days}天）",
         "{seller} sold {sku} up to {gap} under it ({days} d)",
     ),
+    "finding_shipping": (
+        "发货积压：活动期 48 小时发货率 {rate}，基线期 {base}；付款到发货中位 {median} 小时{worst}。",
+        "Shipping fell behind: {rate} of the campaign's orders shipped within 48 hours against "
+        "{base} in the baseline; a median of {median} hours from payment to shipping{worst}.",
+    ),
+    "finding_shipping_worst": (
+        "；{date} 付款的订单只有 {rate} 按时发出",
+        "; of the orders paid on {date}, only {rate} shipped in time",
+    ),
     "finding_stockouts": (
         "活动期有 {n} 个SKU缺货，共 {days} 个SKU天：{skus}{lost}。",
         "{n} SKU(s) ran out of stock during the campaign, {days} SKU-days: {skus}{lost}.",

@@ -140,6 +140,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "every channel's ROAS ≥ the break-even ROAS",
     ),
     # a scheduled live session that did not go live, on the day a channel fell short
+    "cause_type_shipping": ("可控：仓储产能与排班", "controllable: warehouse capacity and shifts"),
+    "action_hint_shipping": (
+        "按大促单量预测提前加仓储人手与分批发货计划，尾款日和11.11当天单独排班",
+        "Staff the warehouse to the campaign's order forecast with a batch shipping plan, and "
+        "roster the balance day and 11.11 on their own",
+    ),
+    "check_hint_shipping": (
+        "活动期48小时发货率 ≥ 基线期",
+        "the campaign's 48-hour shipping rate ≥ the baseline's",
+    ),
     "cause_type_price_control": (
         "可控：控价与渠道协议",
         "controllable: price control and reseller terms",

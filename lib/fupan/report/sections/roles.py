@@ -89,7 +89,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "service",
         ("refund_rate", "cancel_rate", "ship_48", "inquiry_cr", "bad_review_rate"),
-        ("refund_rate", "cancel_rate", "refund_maturity"),
+        ("refund_rate", "cancel_rate", "refund_maturity", "shipping"),
         ("客服", "售后", "物流", "发货", "service", "logistics", "after-sales", "fulfil"),
         gap=("ship_48", "inquiry_cr", "bad_review_rate"),
     ),

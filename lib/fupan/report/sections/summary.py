@@ -25,6 +25,7 @@ PROBLEM_RANK = {
     "stockouts": 0,
     "repeat_rate": 1,
     "break_even": 1.5,
+    "shipping": 2.5,
     "funnel": 2,
     "live_no_show": 3,
     "day_anomaly": 4,
@@ -43,6 +44,7 @@ ACTION_WORDS = {
     "live_no_show": ("缺播", "达人", "主播", "排期", "直播", "no-show", "schedule"),
     "day_anomaly": ("达人", "排期", "直播", "KOL", "schedule"),
     "price_control": ("控价", "破价", "价格", "到手价", "price"),
+    "shipping": ("发货", "仓", "物流", "履约", "打包", "shipping", "warehouse", "fulfil"),
 }
 #: the phases the GMV target covers (the campaign window)
 CAMPAIGN_PHASES = ("preheat", "burst", "post")

@@ -97,7 +97,7 @@ display(*render.stockouts(r.agg.stockouts, r.inventory, style))
 # ## 服务与履约 Service and fulfilment
 
 # %%
-display(ops_sections.service(r.service, style))
+display(ops_sections.service(r.service, style), *ops_charts.service_figures(r.service, style))
 
 # %% [markdown]
 # ## 投放节奏 Spend pacing
