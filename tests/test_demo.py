@@ -24,6 +24,7 @@ FILES = (
     "inventory.csv",
     "truth.json",
     "service_daily.csv",
+    "refunds.csv",
 )
 CHANNELS = {"live", "search_ads", "feed_ads", "kol", "private_domain", "organic"}
 

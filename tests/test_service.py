@@ -358,3 +358,76 @@ def test_a_shipping_backlog_is_a_miss_for_the_service_role(demo_result, small_re
     assert finding_role(f.metric) == "service"
     s, base = small_result.shipping.loc["campaign"], small_result.shipping.loc["baseline"]
     assert base.ship_48 - s.ship_48 < SHIP_DROP and _shipping(Style(lang="zh"), small_result) == []
+
+
+def test_demo_refund_reasons_equal_plain_pandas(demo_result, demo_dir) -> None:
+    """The campaign's orders (first line's day in the campaign) and their refund rows by reason:
+    counts, amount, the 仅退款 share, and asked before the order's last line shipped (or while
+    not all of it had)."""
+    o = pd.read_parquet(demo_dir / "orders.parquet")
+    r = pd.read_csv(demo_dir / "refunds.csv", parse_dates=["refund_time"])
+    card = yaml.safe_load((demo_dir / "campaign.yaml").read_text(encoding="utf-8"))
+    a, b = map(pd.Timestamp, windows_of(card)["campaign"])
+    per = o.groupby("order_id").agg(
+        day=("order_time", "min"),
+        shipped=("ship_time", "max"),
+        all_shipped=("ship_time", lambda s: bool(s.notna().all())),
+    )
+    per["day"] = per["day"].dt.normalize()
+    r = r.join(per, on="order_id", how="inner")
+    r = r[r["day"].between(a, b)]
+    before = ~r["all_shipped"] | (r["refund_time"] < r["shipped"])
+    got = demo_result.reasons.set_index("reason")
+    assert set(got.index) == set(r["reason"])
+    for reason, g in r.groupby("reason"):
+        row = got.loc[reason]
+        assert row.refunds == len(g) and row.orders == g["order_id"].nunique()
+        assert row.amount == pytest.approx(g["refund_amount"].sum(), abs=0.005)
+        assert row.amount_share == pytest.approx(
+            g["refund_amount"].sum() / r["refund_amount"].sum()
+        )
+        assert row.refund_only_share == pytest.approx((g["refund_type"] == "仅退款").mean())
+        assert row.before_ship_share == pytest.approx(before[g.index].mean())
+    assert demo_result.unmatched == 0
+    assert list(got["amount"]) == sorted(got["amount"], reverse=True)
+
+
+def test_demo_slow_shipping_refunds_are_planted_on_the_peak_days(demo_dir, raw) -> None:  # noqa: F811
+    """Of the refunds asked for before shipping, 发货太慢 is planted at 50 % for orders paid on the
+    peak days and 10 % otherwise (truth.json): both recovered within four standard errors."""
+    truth = raw["truth"]["ops"]["service"]
+    p = truth["refunds"]["before_ship_reasons"]["发货太慢"]
+    o = pd.read_parquet(demo_dir / "orders.parquet")
+    first = o.groupby("order_id")["order_time"].min().dt.strftime("%Y-%m-%d")
+    r = pd.read_csv(demo_dir / "refunds.csv")
+    r = r[r["refund_type"] == "仅退款"].join(first.rename("day"), on="order_id")
+    before = r[r["reason"].isin(truth["refunds"]["before_ship_reasons"])]
+    peak = before["day"].isin(truth["peak_days"])
+    for sample, q in ((before[peak], p["peak"]), (before[~peak], p["normal"])):
+        share = (sample["reason"] == "发货太慢").mean()
+        assert abs(share - q) < 4 * (q * (1 - q) / len(sample)) ** 0.5, (share, q, len(sample))
+
+
+def test_refund_reasons_never_show_personal_data(demo_dir, tmp_path) -> None:
+    """A buyer who typed a phone number into the reason: withheld in the result, the section and
+    the record; a refund of an order the orders table lacks is left out and counted."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder)
+    r = pd.read_csv(folder / "refunds.csv")
+    o = pd.read_parquet(folder / "orders.parquet")
+    burst = o[o["order_time"].dt.strftime("%Y-%m-%d") == "2025-11-05"]["order_id"]
+    i = r.index[r["order_id"].isin(set(burst))][0]  # an order of the campaign
+    r.loc[i, "reason"] = "不想要了 联系我13912345678"
+    extra = r.loc[i].copy()
+    extra["order_id"] = "NOT-AN-ORDER"
+    pd.concat([r, extra.to_frame().T], ignore_index=True).to_csv(
+        folder / "refunds.csv", index=False
+    )
+    result = ops.service(open_campaign(folder))
+    assert result.unmatched == 1
+    assert not result.reasons["reason"].str.contains("13912345678").any()
+    assert (result.reasons["reason"] == ops.WITHHELD).sum() == 1
+    for lang in ("zh", "en"):
+        text = str(sections.service(result, Style(lang=lang)))
+        assert "13912345678" not in text
+    assert "13912345678" not in str(result.record())

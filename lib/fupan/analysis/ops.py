@@ -549,6 +549,15 @@ def service(campaign: Campaign) -> ServiceResult:
             "The orders have no refund_amount column: refunds by channel and SKU not measured.",
             "订单没有退款金额（refund_amount）列，分渠道、分商品退款率未计算。",
         )
+    reasons, unmatched = None, 0
+    if campaign.has("refunds"):
+        sums, unmatched = q.refund_reasons(campaign, a, b)
+        reasons = service_m.reason_table(sums.assign(reason=sums["reason"].map(_no_personal)))
+    else:
+        missing["reasons"] = bilingual(
+            "No refunds table (tables.refunds on the card): refund reasons not measured.",
+            "没有 refunds 表（活动卡片 tables.refunds），退款原因未计算。",
+        )
     table = None
     if campaign.has("service_daily"):
         table = service_m.service_table(q.service_sums(campaign, windows))
@@ -558,11 +567,11 @@ def service(campaign: Campaign) -> ServiceResult:
             "and reviews not measured.",
             "没有 service_daily 表（活动卡片 tables.service_daily），询单、首响和评价未计算。",
         )
-    if len(missing) == 3:
+    if len(missing) == 4:
         raise ValueError(
             bilingual(
-                "No shipping times, refunds or service data: not computed.",
-                "没有发货时间、退款或客服数据，本节未计算。",
+                "No shipping times, refunds, refund reasons or service data: not computed.",
+                "没有发货时间、退款、退款原因或客服数据，本节未计算。",
             )
         )
     return ServiceResult(
@@ -573,4 +582,22 @@ def service(campaign: Campaign) -> ServiceResult:
         skus=skus,
         service=table,
         missing=missing,
+        reasons=reasons,
+        unmatched=unmatched,
     )
+
+
+#: a refund reason holding what looks like personal data is kept as this, never as written (the
+#: report says so in its language)
+WITHHELD = "<withheld>"
+
+
+def _no_personal(reason: str) -> str:
+    """``reason`` as a report may show it.
+
+    Free text with a phone number, an ID number or an e-mail address (a buyer typing theirs in)
+    is withheld (:data:`WITHHELD`), and it is cut at 40 characters.
+    """
+    from ..ingest.privacy import scan_text
+
+    return WITHHELD if scan_text(reason) else reason[:40]

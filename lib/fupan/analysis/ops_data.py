@@ -568,3 +568,52 @@ def service_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]
         params,
     )
     return out.set_index("win").reindex([x[0] for x in windows])
+
+
+def refund_reasons(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame, int]:
+    """The refunds of the orders paid from ``a`` to ``b`` (the order's first line's day), by reason.
+
+    Per reason (``—`` where none is given): ``refunds`` (rows), ``orders``, ``amount``,
+    ``refund_only`` and ``return_refund`` (rows of each type), ``typed`` (rows with a type),
+    ``before_ship`` (rows asked for before the order shipped: before its last line's ship time,
+    or while it had not shipped) and ``timed`` (rows where that can be told: the orders carry
+    ship times and the row its time); largest amount first. Also the number of refund rows whose
+    order is not in the orders table (left out).
+    """
+    shipped = (
+        "max(ship_time)" if campaign.measures("orders", "ship_time") else "CAST(NULL AS TIMESTAMP)"
+    )
+    has_ship = "true" if campaign.measures("orders", "ship_time") else "false"
+    out = frame(
+        campaign,
+        f"""
+        WITH o AS (
+            SELECT order_id, CAST(min(order_time) AS DATE) AS day, {shipped} AS shipped_at,
+                   bool_and(ship_time IS NOT NULL) AS all_shipped
+            FROM orders GROUP BY order_id
+        ),
+        r AS (
+            SELECT order_id, refund_time, refund_amount, refund_type,
+                   coalesce(nullif(trim(reason), ''), '—') AS reason
+            FROM refunds WHERE order_id IS NOT NULL
+        )
+        SELECT r.reason, count(*) AS refunds, count(DISTINCT r.order_id) AS orders,
+               coalesce(CAST(sum(CAST(r.refund_amount AS DECIMAL(18, 2))) AS DOUBLE), 0)
+                   AS amount,
+               count(*) FILTER (WHERE r.refund_type = 'refund_only') AS refund_only,
+               count(*) FILTER (WHERE r.refund_type = 'return_refund') AS return_refund,
+               count(r.refund_type) AS typed,
+               count(*) FILTER (WHERE {has_ship} AND r.refund_time IS NOT NULL AND (
+                   NOT o.all_shipped OR r.refund_time < o.shipped_at)) AS before_ship,
+               count(*) FILTER (WHERE {has_ship} AND r.refund_time IS NOT NULL) AS timed
+        FROM r JOIN o USING (order_id)
+        WHERE o.day BETWEEN ? AND ?
+        GROUP BY r.reason ORDER BY amount DESC, refunds DESC, r.reason""",
+        [a, b],
+    )
+    unmatched = frame(
+        campaign,
+        """SELECT count(*) AS n FROM refunds
+           WHERE order_id IS NOT NULL AND order_id NOT IN (SELECT order_id FROM orders)""",
+    )
+    return out, int(unmatched["n"].iloc[0])

@@ -41,10 +41,11 @@ TABLE_ORDER = (
     "targets",
     "members",
     "service_daily",
+    "refunds",
 )
 #: A table whose one required column many files have (a date) is taken only with this many of its
 #: other columns: a daily sales file is not a service day report.
-MIN_OPTIONAL = {"service_daily": 2}
+MIN_OPTIONAL = {"service_daily": 2, "refunds": 2}
 #: The platform an export profile is the export of.
 PROFILE_PLATFORM = {"tmall-orders": "tmall", "jd-orders": "jd", "douyin-orders": "douyin"}
 #: A burst day sells at least this many times the median day.

@@ -15,6 +15,12 @@ Shipping times, refunds by channel and SKU, customer service and reviews. 口径
 - **退款率 refunds** (orders with ``refund_amount``): refunds ÷ GMV of the lines not cancelled,
   dated by the order line's time (the KPIs' 口径), by channel and by SKU, the campaign beside the
   baseline. The latest days' refunds are still coming in (退款成熟度, the KPI table's note).
+- **退款原因 refund reasons** (the ``refunds`` table): the refunds of the campaign's orders (the
+  order's first line's day in the window), by reason — rows, orders, amount and its share of the
+  refunded amount, ``refund_only_share`` = 仅退款 rows ÷ rows with a type, ``before_ship_share`` =
+  rows asked for before the order shipped (before its last line's ship time, or while not all of
+  it had shipped) ÷ rows where that can be told (the orders carry ship times, the row its time).
+  A refund whose order is not in the orders table is left out and counted.
 - **客服与评价 service** (the ``service_daily`` table): 询单转化率 ``inquiry_cr`` = Σ inquiry_buyers
   ÷ Σ inquiries over the window's days; 平均首响 ``first_response`` = the days' first-response
   seconds weighted by their inquiries; 差评率 ``bad_review_rate`` = Σ bad_reviews ÷ Σ reviews;
@@ -30,6 +36,7 @@ import pandas as pd
 __all__ = [
     "SERVICE_SUMS",
     "SHIPPING_SUMS",
+    "reason_table",
     "refund_table",
     "service_table",
     "shipping_table",
@@ -135,6 +142,28 @@ def refund_table(sums: pd.DataFrame, key: str) -> pd.DataFrame:
     return out.sort_values(["refunds", key], ascending=[False, True], kind="stable").reset_index(
         drop=True
     )
+
+
+def reason_table(sums: pd.DataFrame) -> pd.DataFrame:
+    """Refund reasons with their shares (口径 in the module docstring).
+
+    Parameters
+    ----------
+    sums : DataFrame
+        Per reason: ``refunds``, ``orders``, ``amount``, ``refund_only``, ``return_refund``,
+        ``typed``, ``before_ship``, ``timed`` (``fupan.analysis.ops_data.refund_reasons``).
+
+    Returns
+    -------
+    DataFrame
+        With ``amount_share``, ``refund_only_share`` and ``before_ship_share``.
+    """
+    out = sums.copy()
+    total = float(out["amount"].sum())
+    out["amount_share"] = out["amount"].astype(float) / total if total > 0 else float("nan")
+    out["refund_only_share"] = _ratio(out["refund_only"], out["typed"])
+    out["before_ship_share"] = _ratio(out["before_ship"], out["timed"])
+    return out
 
 
 def service_table(sums: pd.DataFrame) -> pd.DataFrame:

@@ -330,7 +330,9 @@ class ServiceResult:
     behind (None when no day had enough orders); ``channels`` / ``skus``: refund rates, the
     campaign beside the baseline (None without ``orders.refund_amount``); ``service``: per window
     the customer-service and review figures (None without the service_daily table);
-    ``missing``: each part not measured → why (both languages).
+    ``reasons``: the campaign's refunds by reason (None without the refunds table) and
+    ``unmatched`` the refund rows naming no order of the orders table; ``missing``: each part not
+    measured → why (both languages).
     """
 
     shipping: pd.DataFrame | None
@@ -340,6 +342,8 @@ class ServiceResult:
     skus: pd.DataFrame | None
     service: pd.DataFrame | None
     missing: dict[str, str]
+    reasons: pd.DataFrame | None = None
+    unmatched: int = 0
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready form kept in case.json (NaN, not measured, becomes null)."""
@@ -359,6 +363,11 @@ class ServiceResult:
         for name, frame in (("refunds_by_channel", self.channels), ("refunds_by_sku", self.skus)):
             if frame is not None:
                 out[name] = records_of(frame.head(SERVICE_RECORD_ROWS))
+        if self.reasons is not None:
+            cols = ["reason", "refunds", "orders", "amount", "amount_share"]
+            cols += ["refund_only_share", "before_ship_share"]
+            out["refund_reasons"] = records_of(self.reasons[cols].head(SERVICE_RECORD_ROWS))
+            out["refunds_unmatched"] = self.unmatched
         if self.service is not None:
             cols = ["days", "inquiries", "inquiry_cr", "first_response", "bad_review_rate"]
             cols += ["dsr", "dsr_last"]

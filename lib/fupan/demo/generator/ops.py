@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from .members import members_table
 from .ops_tables import ATTRIBUTION, ad_columns, live_sessions, plan_table, products
 from .prices import prices_table
-from .service import service_daily, ship_times
+from .service import refunds_table, service_daily, ship_times
 
 PRESALE_SHARE = 0.6  # of the preheat's completed (not cancelled) promoted orders
 DEPOSIT_SHARE = 0.2
@@ -192,7 +192,7 @@ def plant_ops(
     for name, col in {**ops, "session_id": session_of_line}.items():
         table = table.append_column(name, col if isinstance(col, pa.Array) else pa.array(col))
     shipping = table.select(
-        ["order_id", "order_time", "status", "order_type", "balance_time"]
+        ["order_id", "order_time", "status", "order_type", "balance_time", "refund_amount"]
     ).to_pandas()
     for col in ("order_time", "balance_time"):
         shipping[col] = pd.to_datetime(shipping[col])
@@ -203,6 +203,8 @@ def plant_ops(
     days = pd.date_range(shipping["order_time"].min().normalize(), win["dip"][1], freq="D")
     service, service_truth = service_daily(seed, shipping, ship, days)
     service.to_csv(out / "service_daily.csv", index=False, lineterminator="\n")
+    refunds, refunds_truth = refunds_table(seed, shipping, ship, end)
+    refunds.to_csv(out / "refunds.csv", index=False, lineterminator="\n", float_format="%.2f")
     spend = pd.read_csv(out / "spend.csv")
     spend = pd.concat([spend, ad_columns(rng, spend, lines, win)], axis=1)
     spend.to_csv(out / "spend.csv", index=False, lineterminator="\n", float_format="%.2f")
@@ -227,6 +229,7 @@ def plant_ops(
             "members": "members.csv",
             "prices": "prices.csv",
             "service_daily": "service_daily.csv",
+            "refunds": "refunds.csv",
         },
         "costs": {
             "commission_rate": COMMISSION_RATE,
@@ -243,7 +246,7 @@ def plant_ops(
         "hero_sellout": hero["sellout"],
         "plan": plan_truth,
         "members": members_truth,
-        "service": {**ship_truth, **service_truth},
+        "service": {**ship_truth, **service_truth, "refunds": refunds_truth},
         "prices": prices_truth,
         "ads": {"attribution_multiplier": ATTRIBUTION},
         "costs": card["costs"],

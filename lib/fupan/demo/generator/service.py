@@ -11,6 +11,11 @@ written, so every other column and table keeps its values. Planted (recorded und
   log hours :data:`SHIP_SIGMA`. Cancelled lines never ship; of the orders with a refunded line,
   :data:`REFUND_UNSHIPPED` are refunded before shipping (those lines have no ship time); a ship
   time after the export's end is not known yet (empty).
+- **refunds** (退款管理 export, :func:`refunds_table`): one row per refunded line; a line refunded
+  before shipping is 仅退款, asked for a few hours after payment, for :data:`BEFORE_REASONS` — 发货太慢
+  far more often for the orders paid on the peak days; one refunded after shipping is asked for
+  2–10 days after it ships, 退货退款 with probability :data:`RETURN_SHARE`, for
+  :data:`AFTER_REASONS`; a refund asked for after the export's end is not in it.
 - **service_daily**: 询单人数 about :data:`INQUIRY_PER_ORDER` per order of the day plus a floor;
   询单转化率 :data:`INQUIRY_CR` (``peak`` on the peak days and the day before each); first response
   :data:`FIRST_RESPONSE` seconds (``peak`` likewise); reviews of the orders paid
@@ -35,6 +40,15 @@ INQUIRY_CR = {"normal": 0.34, "peak": 0.26}
 FIRST_RESPONSE = {"normal": 20.0, "peak": 75.0}
 REVIEW_RATE, REVIEW_LAG = 0.35, 5
 BAD_BASE, BAD_PER_LATE = 0.01, 0.06
+#: reasons of a refund before shipping, (normal days, peak days): probabilities
+BEFORE_REASONS = {
+    "发货太慢": (0.10, 0.50),
+    "不想要了": (0.55, 0.30),
+    "拍错/多拍": (0.35, 0.20),
+}
+#: reasons of a refund after shipping (the same on every day)
+AFTER_REASONS = {"七天无理由退货": 0.45, "质量问题": 0.25, "与描述不符": 0.20, "物流太慢": 0.10}
+RETURN_SHARE = 0.7
 
 
 def within(hours: float, median: float) -> float:
@@ -127,3 +141,63 @@ def service_daily(
         "review_lag_days": REVIEW_LAG,
     }
     return table, truth
+
+
+def refunds_table(
+    seed: int, lines: pd.DataFrame, ship: np.ndarray, end: pd.Timestamp
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The refund export and its truth (``lines`` as :func:`ship_times`, with refund_amount)."""
+    rng = np.random.default_rng([seed, 31])
+    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
+    paid_at = lines["order_time"].where(~presale, lines["balance_time"])
+    refunded = lines.assign(ship=ship, paid_at=paid_at)
+    refunded = refunded[(refunded["status"] == "refunded") & (refunded["refund_amount"] > 0)]
+    first = lines.groupby("order_id")["order_time"].min()
+    peak = first.reindex(refunded["order_id"]).dt.strftime("%Y-%m-%d").isin(PEAK_DAYS).to_numpy()
+    before = refunded["ship"].isna().to_numpy()
+    n = len(refunded)
+    u = rng.random(n)
+    names_b = list(BEFORE_REASONS)
+    p_normal = np.array([BEFORE_REASONS[r][0] for r in names_b])
+    p_peak = np.array([BEFORE_REASONS[r][1] for r in names_b])
+    pick_b = np.where(
+        peak,
+        np.searchsorted(np.cumsum(p_peak), u, side="right"),
+        np.searchsorted(np.cumsum(p_normal), u, side="right"),
+    )
+    names_a = list(AFTER_REASONS)
+    pick_a = np.searchsorted(np.cumsum(list(AFTER_REASONS.values())), u, side="right")
+    reason = np.where(
+        before,
+        np.array(names_b, dtype=object)[np.minimum(pick_b, len(names_b) - 1)],
+        np.array(names_a, dtype=object)[np.minimum(pick_a, len(names_a) - 1)],
+    )
+    hours_before = rng.uniform(0.5, 20, n)
+    days_after = rng.uniform(2, 10, n)
+    asked = np.where(
+        before,
+        refunded["paid_at"].to_numpy() + pd.to_timedelta(np.round(hours_before * 3600), unit="s"),
+        refunded["ship"].to_numpy() + pd.to_timedelta(np.round(days_after * 86400), unit="s"),
+    )
+    kind = np.where(
+        before | (rng.random(n) >= RETURN_SHARE), "仅退款", "退货退款"
+    )  # the export's own words
+    table = pd.DataFrame(
+        {
+            "order_id": refunded["order_id"].to_numpy(),
+            "refund_time": pd.to_datetime(asked),
+            "refund_amount": refunded["refund_amount"].round(2).to_numpy(),
+            "refund_type": kind,
+            "reason": reason,
+        }
+    )
+    table = table[table["refund_time"] < end].sort_values("refund_time", kind="stable")
+    table["refund_time"] = table["refund_time"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    truth = {
+        "before_ship_reasons": {
+            k: {"normal": a, "peak": b} for k, (a, b) in BEFORE_REASONS.items()
+        },
+        "after_ship_reasons": AFTER_REASONS,
+        "return_share_after_ship": RETURN_SHARE,
+    }
+    return table.reset_index(drop=True), truth

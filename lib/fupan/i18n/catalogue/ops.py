@@ -292,6 +292,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_service_change": ("变化", "Change"),
     "ops_service_refund_channels": ("分渠道退款率", "Refund rate by channel"),
     "ops_service_refund_skus": ("退款金额最多的 {n} 个商品", "The {n} SKUs with the most refunds"),
+    "ops_service_reason_lead": (
+        "活动期订单的退款金额中，「{reason}」最多（{share}）；{before} 的退款在发货前申请。",
+        'Of the refunded amount of the campaign\'s orders, "{reason}" took the most ({share}); '
+        "{before} of the refunds were asked for before the order shipped.",
+    ),
+    "ops_service_reasons": ("活动期订单的退款原因", "Why the campaign's orders were refunded"),
+    "ops_service_r_reason": ("退款原因", "Reason"),
+    "ops_service_r_refunds": ("退款笔数", "Refunds"),
+    "ops_service_r_amount": ("退款金额", "Amount"),
+    "ops_service_r_amount_share": ("金额占比", "Share of amount"),
+    "ops_service_r_refund_only": ("仅退款占比", "Refund only"),
+    "ops_service_r_before_ship": ("发货前申请占比", "Asked before shipping"),
+    "ops_service_withheld": ("（含个人信息，已隐去）", "(personal data, withheld)"),
+    "ops_service_unmatched": (
+        "退款表中有 {n} 行的订单号不在订单表里，未计入退款原因。",
+        "{n} row(s) of the refunds table name an order that is not in the orders table: left "
+        "out of the reasons.",
+    ),
     "ops_service_cs_lead": (
         "活动期询单转化率 {cr}（基线期 {base_cr}），平均首响 {resp} 秒（基线期 {base_resp} 秒），差评率 {bad}（基线期 {base_bad}）。",
         "Enquiry conversion was {cr} in the campaign (baseline {base_cr}), first response "

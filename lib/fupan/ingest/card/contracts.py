@@ -21,6 +21,7 @@ TableName = Literal[
     "members",
     "prices",
     "service_daily",
+    "refunds",
 ]
 TABLE_NAMES: tuple[str, ...] = get_args(TableName)
 ColumnKind = Literal["string", "timestamp", "date", "number", "integer"]

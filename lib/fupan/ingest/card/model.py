@@ -31,6 +31,7 @@ class Tables(_Model):
     members: str | None = None
     prices: str | None = None
     service_daily: str | None = None
+    refunds: str | None = None
 
     @field_validator("*")  # every field is a table's file
     @classmethod

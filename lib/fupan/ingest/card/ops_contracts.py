@@ -34,6 +34,9 @@ reason. Column meanings (amounts in the card's currency):
   shop, a KOL room, a distributor or a competitor), ``seller_type`` own/kol/distributor/competitor
   (本店/达人/分销/竞品), ``final_price`` (到手价: what a buyer paid for one unit there that day,
   after coupons), ``channel`` (the orders' channel of a KOL room or distributor, optional).
+- refunds: the refund export (退款管理), one row per refund: ``order_id`` (the orders' order),
+  ``refund_time`` (申请时间), ``refund_amount``, ``refund_type`` refund_only/return_refund
+  (仅退款/退货退款), ``reason`` (退款原因, as the platform's list words it).
 - service_daily: the customer-service and review figures of each day (客服与评价日报), as the
   platform's service dashboard exports them: ``inquiries`` (询单人数, customers who asked before
   buying), ``inquiry_buyers`` (of them, those who paid: 询单转化), ``first_response_seconds`` (平均首响
@@ -142,6 +145,13 @@ OPS_CONTRACTS: dict[str, tuple[Column, ...]] = {
         Column("seller_type", "string", True, allowed=("own", "kol", "distributor", "competitor")),
         Column("final_price", "number", True, minimum=0),
         Column("channel", "string"),
+    ),
+    "refunds": (
+        Column("order_id", "string", True),
+        Column("refund_time", "timestamp"),
+        Column("refund_amount", "number", minimum=0),
+        Column("refund_type", "string", allowed=("refund_only", "return_refund")),
+        Column("reason", "string"),
     ),
     "service_daily": (
         Column("date", "date", True),

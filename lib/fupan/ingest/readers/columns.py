@@ -259,6 +259,13 @@ HEADER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "final_price": ("到手价", "成交价", "实际到手价"),
         "channel": ("渠道",),
     },
+    "refunds": {
+        "order_id": ("订单编号", "订单号", "主订单编号", "子订单编号"),
+        "refund_time": ("退款申请时间", "申请时间", "退款时间"),
+        "refund_amount": ("退款金额", "买家退款金额", "实退金额"),
+        "refund_type": ("退款类型", "售后类型", "服务类型"),
+        "reason": ("退款原因", "售后原因", "申请原因"),
+    },
     "service_daily": {
         "date": ("日期", "统计日期"),
         "inquiries": ("询单人数", "咨询人数", "询单量"),

@@ -85,6 +85,7 @@ TIME_COLUMNS = {
     "live_sessions": "start_time",
     "members": "join_time",
     "service_daily": "date",
+    "refunds": "refund_time",
     "prices": "date",
 }
 

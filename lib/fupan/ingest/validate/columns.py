@@ -258,6 +258,12 @@ VALUE_WORDS: dict[tuple[str, str], dict[str, str]] = {
         "store": "own", "self": "own", "influencer": "kol", "creator": "kol",
         "reseller": "distributor", "rival": "competitor",
     },
+    ("refunds", "refund_type"): {
+        "仅退款": "refund_only", "未发货仅退款": "refund_only", "已发货仅退款": "refund_only",
+        "退货退款": "return_refund", "退款退货": "return_refund",
+        "refund only": "refund_only", "return and refund": "return_refund",
+        "return": "return_refund",
+    },
     ("coupons", "funded_by"): {
         "店铺": "shop", "商家": "shop", "平台": "platform",
         "merchant": "shop", "seller": "shop", "store": "shop",

@@ -656,10 +656,54 @@ def service(result: ServiceResult | Skip | None, style: Style) -> Html:
         return skipped_note(result, style)
     lead: list[str] = []
     tables: list[dict] = []
-    for part in (_shipping_part, _refund_part, _service_part):
+    for part in (_shipping_part, _refund_part, _reason_part, _service_part):
         more_lead, more_tables = part(result, style)
         lead += more_lead
         tables += more_tables
     notes = [t("ops_service_note", style.lang)]
     notes += [pick(why, style.lang) for why in result.missing.values()]
+    if result.unmatched:
+        notes.append(t("ops_service_unmatched", style.lang, n=f"{result.unmatched:,}"))
     return _render(style, lead, tables, notes)
+
+
+#: reasons listed in the service section's refund-reason table (largest amount first)
+REASON_ROWS = 12
+
+
+def _reason_part(result: ServiceResult, style: Style) -> tuple[list[str], list[dict]]:
+    """The refund-reason lead and table (none without the refunds table)."""
+    from ...analysis.ops import WITHHELD
+
+    lang, r = style.lang, result.reasons
+    if r is None or r.empty:
+        return [], []
+
+    def name(reason: str) -> str:
+        return t("ops_service_withheld", lang) if reason == WITHHELD else reason
+
+    top = r.iloc[0]
+    timed = float(r["timed"].sum())
+    lead = [
+        t(
+            "ops_service_reason_lead",
+            lang,
+            reason=name(top.reason),
+            share=pct(top.amount_share),
+            before=pct(float(r["before_ship"].sum()) / timed) if timed > 0 else "—",
+        )
+    ]
+    keys = ("reason", "refunds", "amount", "amount_share", "refund_only", "before_ship")
+    rows = [
+        [
+            name(x.reason),
+            f"{int(x.refunds):,}",
+            style.money(x.amount),
+            pct(x.amount_share),
+            pct(x.refund_only_share),
+            pct(x.before_ship_share),
+        ]
+        for x in r.head(REASON_ROWS).itertuples()
+    ]
+    header = [t(f"ops_service_r_{k}", lang) for k in keys]
+    return lead, [_tab(header, rows, t("ops_service_reasons", lang))]
