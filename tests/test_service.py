@@ -386,7 +386,7 @@ def test_demo_refund_reasons_equal_plain_pandas(demo_result, demo_dir) -> None:
         assert row.amount_share == pytest.approx(
             g["refund_amount"].sum() / r["refund_amount"].sum()
         )
-        assert row.refund_only_share == pytest.approx((g["refund_type"] == "仅退款").mean())
+        assert row.refund_only_share == pytest.approx((g["refund_type"] == "refund_only").mean())
         assert row.before_ship_share == pytest.approx(before[g.index].mean())
     assert demo_result.unmatched == 0
     assert list(got["amount"]) == sorted(got["amount"], reverse=True)
@@ -400,7 +400,7 @@ def test_demo_slow_shipping_refunds_are_planted_on_the_peak_days(demo_dir, raw) 
     o = pd.read_parquet(demo_dir / "orders.parquet")
     first = o.groupby("order_id")["order_time"].min().dt.strftime("%Y-%m-%d")
     r = pd.read_csv(demo_dir / "refunds.csv")
-    r = r[r["refund_type"] == "仅退款"].join(first.rename("day"), on="order_id")
+    r = r[r["refund_type"] == "refund_only"].join(first.rename("day"), on="order_id")
     before = r[r["reason"].isin(truth["refunds"]["before_ship_reasons"])]
     peak = before["day"].isin(truth["peak_days"])
     for sample, q in ((before[peak], p["peak"]), (before[~peak], p["normal"])):
@@ -431,3 +431,18 @@ def test_refund_reasons_never_show_personal_data(demo_dir, tmp_path) -> None:
         text = str(sections.service(result, Style(lang=lang)))
         assert "13912345678" not in text
     assert "13912345678" not in str(result.record())
+
+
+def test_a_refund_exports_own_words_are_read_as_the_contracts(demo_dir, tmp_path) -> None:
+    """仅退款 / 退货退款 as the platform writes them: read as refund_only / return_refund, said in a
+    warning, and the reasons equal the demo's."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder)
+    r = pd.read_csv(folder / "refunds.csv")
+    r["refund_type"] = r["refund_type"].map({"refund_only": "仅退款", "return_refund": "退货退款"})
+    r.to_csv(folder / "refunds.csv", index=False)
+    campaign = open_campaign(folder)
+    assert any(w.code == "words_read" and w.file == "refunds.csv" for w in campaign.warnings)
+    got = ops.service(campaign).reasons
+    want = ops.service(open_campaign(demo_dir)).reasons
+    pd.testing.assert_frame_equal(got, want)

@@ -407,10 +407,19 @@ def sku_daily_gmv(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -
     )
 
 
-def _windows_values(windows: list[tuple[str, dt.date, dt.date]]) -> tuple[str, list[Any]]:
-    """``(VALUES …) t(win, a, b)`` of ``windows`` (name, first day, last day) and its parameters."""
-    values = ", ".join("(?, CAST(? AS DATE), CAST(? AS DATE))" for _ in windows)
-    return f"(SELECT * FROM (VALUES {values}) t(win, a, b))", [x for w in windows for x in w]
+def _day(d: dt.date) -> str:
+    """``d`` as an SQL date literal.
+
+    The service queries take no parameters: they run on a warehouse or Spark source too, whose
+    connection has none.
+    """
+    return f"CAST('{dt.date.fromisoformat(str(d)[:10]).isoformat()}' AS DATE)"
+
+
+def _windows_values(windows: list[tuple[str, dt.date, dt.date]]) -> str:
+    """``(VALUES …) t(win, a, b)`` of ``windows`` (name, first day, last day), as literals."""
+    values = ", ".join(f"({literal(w)}, {_day(a)}, {_day(b)})" for w, a, b in windows)
+    return f"(SELECT * FROM (VALUES {values}) t(win, a, b))"
 
 
 def data_end(campaign: Campaign) -> str:
@@ -421,7 +430,7 @@ def data_end(campaign: Campaign) -> str:
     """
     as_of = campaign.card.as_of
     if as_of is not None:
-        return f"TIMESTAMP '{(as_of + dt.timedelta(days=1)).isoformat()} 00:00:00'"
+        return f"CAST('{(as_of + dt.timedelta(days=1)).isoformat()} 00:00:00' AS TIMESTAMP)"
     return "(SELECT greatest(max(order_time), max(ship_time)) FROM orders)"
 
 
@@ -485,15 +494,13 @@ def shipping_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]
 
     :mod:`fupan.metrics.service` states the 口径 (an order is in the window of its paid day).
     """
-    w, params = _windows_values(windows)
     out = frame(
         campaign,
         f"""
         WITH o AS ({_shipped_orders(campaign)})
         SELECT w.win, {_shipping_measures(data_end(campaign))}
-        FROM {w} w LEFT JOIN o ON o.day BETWEEN w.a AND w.b
+        FROM {_windows_values(windows)} w LEFT JOIN o ON o.day BETWEEN w.a AND w.b
         GROUP BY w.win""",
-        params,
     )
     return out.set_index("win").reindex([x[0] for x in windows])
 
@@ -505,8 +512,7 @@ def shipping_daily(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
         f"""
         WITH o AS ({_shipped_orders(campaign)})
         SELECT day AS date, {_shipping_measures(data_end(campaign))}
-        FROM o WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day""",
-        [a, b],
+        FROM o WHERE day BETWEEN {_day(a)} AND {_day(b)} GROUP BY day ORDER BY day""",
     )
     out["date"] = pd.to_datetime(out["date"])
     return out
@@ -521,53 +527,63 @@ def refund_sums(
     without sales in ``now`` is left out.
     """
     day = counted_day(campaign, gmv_date(campaign))
-    inside = f"({day}) BETWEEN ? AND ?"
+    inside, before = (f"({day}) BETWEEN {_day(x)} AND {_day(y)}" for x, y in (now, base))
 
-    def cents(column: str) -> str:  # summed in cents: exact, the same whatever the threads
-        return f"CAST(sum(CAST({column} AS DECIMAL(18, 2))) FILTER (WHERE {inside}) AS DOUBLE)"
+    def cents(column: str, when: str) -> str:  # summed in cents: exact, whatever the threads
+        return f"CAST(sum(CAST({column} AS DECIMAL(18, 2))) FILTER (WHERE {when}) AS DOUBLE)"
 
     return frame(
         campaign,
         f"""
         SELECT coalesce(CAST({key} AS VARCHAR), '—') AS {key},
-               {cents("paid_amount")} AS gmv,
-               coalesce({cents("refund_amount")}, 0) AS refunds,
+               {cents("paid_amount", inside)} AS gmv,
+               coalesce({cents("refund_amount", inside)}, 0) AS refunds,
                count(DISTINCT order_id) FILTER (WHERE {inside}) AS orders,
-               coalesce({cents("paid_amount")}, 0) AS base_gmv,
-               coalesce({cents("refund_amount")}, 0) AS base_refunds
+               coalesce({cents("paid_amount", before)}, 0) AS base_gmv,
+               coalesce({cents("refund_amount", before)}, 0) AS base_refunds
         FROM orders WHERE {NOT_CANCELLED}
         GROUP BY 1 HAVING sum(paid_amount) FILTER (WHERE {inside}) > 0""",
-        [*now, *now, *now, *base, *base, *now],
     )
 
 
 def service_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]) -> pd.DataFrame:
     """Per window, the sums ``service_table`` reads from ``service_daily``; indexed by name.
 
-    Each ratio's two sums over the days that give both (:mod:`fupan.metrics.service`).
+    Each ratio's two sums over the days that give both (:mod:`fupan.metrics.service`). The day
+    report has a row a day, so its rows come back whole and are summed here.
     """
-    w, params = _windows_values(windows)
-    both = "inquiries IS NOT NULL AND inquiry_buyers IS NOT NULL"
-    timed = "inquiries IS NOT NULL AND first_response_seconds IS NOT NULL"
-    rated = "reviews IS NOT NULL AND bad_reviews IS NOT NULL"
-    out = frame(
+    cols = ("inquiries", "inquiry_buyers", "first_response_seconds", "reviews", "bad_reviews")
+    days = frame(
         campaign,
-        f"""
-        SELECT w.win, count(s.date) AS days,
-               sum(s.inquiries) FILTER (WHERE {both}) AS inquiries,
-               sum(s.inquiry_buyers) FILTER (WHERE {both}) AS inquiry_buyers,
-               sum(s.first_response_seconds * s.inquiries) FILTER (WHERE {timed})
-                   AS response_weighted,
-               sum(s.inquiries) FILTER (WHERE {timed}) AS response_inquiries,
-               sum(s.reviews) FILTER (WHERE {rated}) AS reviews,
-               sum(s.bad_reviews) FILTER (WHERE {rated}) AS bad_reviews,
-               avg(s.dsr) AS dsr,
-               arg_max(s.dsr, s.date) FILTER (WHERE s.dsr IS NOT NULL) AS dsr_last
-        FROM {w} w LEFT JOIN service_daily s ON s.date BETWEEN w.a AND w.b
-        GROUP BY w.win""",
-        params,
+        f"SELECT date, {', '.join(cols)}, dsr FROM service_daily WHERE date IS NOT NULL",
     )
-    return out.set_index("win").reindex([x[0] for x in windows])
+    days["date"] = pd.to_datetime(days["date"])
+    for c in (*cols, "dsr"):
+        days[c] = pd.to_numeric(days[c], errors="coerce")
+    days = days.sort_values("date", kind="stable")
+    rows = {}
+    for name, a, b in windows:
+        d = days[days["date"].between(pd.Timestamp(a), pd.Timestamp(b))]
+        both = d.dropna(subset=["inquiries", "inquiry_buyers"])
+        timed = d.dropna(subset=["inquiries", "first_response_seconds"])
+        rated = d.dropna(subset=["reviews", "bad_reviews"])
+        dsr = d["dsr"].dropna()
+
+        def total(x: pd.Series) -> float:
+            return float(x.sum()) if len(x) else float("nan")  # nothing given: not measured
+
+        rows[name] = {
+            "days": len(d),
+            "inquiries": total(both["inquiries"]),
+            "inquiry_buyers": total(both["inquiry_buyers"]),
+            "response_weighted": total(timed["first_response_seconds"] * timed["inquiries"]),
+            "response_inquiries": total(timed["inquiries"]),
+            "reviews": total(rated["reviews"]),
+            "bad_reviews": total(rated["bad_reviews"]),
+            "dsr": float(dsr.mean()) if len(dsr) else float("nan"),
+            "dsr_last": float(dsr.iloc[-1]) if len(dsr) else float("nan"),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def refund_reasons(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame, int]:
@@ -607,9 +623,8 @@ def refund_reasons(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataF
                    NOT o.all_shipped OR r.refund_time < o.shipped_at)) AS before_ship,
                count(*) FILTER (WHERE {has_ship} AND r.refund_time IS NOT NULL) AS timed
         FROM r JOIN o USING (order_id)
-        WHERE o.day BETWEEN ? AND ?
+        WHERE o.day BETWEEN {_day(a)} AND {_day(b)}
         GROUP BY r.reason ORDER BY amount DESC, refunds DESC, r.reason""",
-        [a, b],
     )
     unmatched = frame(
         campaign,

@@ -12,7 +12,7 @@ written, so every other column and table keeps its values. Planted (recorded und
   :data:`REFUND_UNSHIPPED` are refunded before shipping (those lines have no ship time); a ship
   time after the export's end is not known yet (empty).
 - **refunds** (退款管理 export, :func:`refunds_table`): one row per refunded line; a line refunded
-  before shipping is 仅退款, asked for a few hours after payment, for :data:`BEFORE_REASONS` — 发货太慢
+  before shipping is 仅退款 (refund_only), asked for a few hours after payment, for :data:`BEFORE_REASONS` — 发货太慢
   far more often for the orders paid on the peak days; one refunded after shipping is asked for
   2–10 days after it ships, 退货退款 with probability :data:`RETURN_SHARE`, for
   :data:`AFTER_REASONS`; a refund asked for after the export's end is not in it.
@@ -179,9 +179,7 @@ def refunds_table(
         refunded["paid_at"].to_numpy() + pd.to_timedelta(np.round(hours_before * 3600), unit="s"),
         refunded["ship"].to_numpy() + pd.to_timedelta(np.round(days_after * 86400), unit="s"),
     )
-    kind = np.where(
-        before | (rng.random(n) >= RETURN_SHARE), "仅退款", "退货退款"
-    )  # the export's own words
+    kind = np.where(before | (rng.random(n) >= RETURN_SHARE), "refund_only", "return_refund")
     table = pd.DataFrame(
         {
             "order_id": refunded["order_id"].to_numpy(),

@@ -130,6 +130,9 @@ def transpile(duck_sql: str, engine: Engine) -> str:
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == "hash":
             return engine.user_key(node.expressions[0])
+        if engine.dialect == "spark" and isinstance(node, exp.PercentileCont):
+            # sqlglot writes Spark's approximate percentile; ``percentile`` is exact, as DuckDB's
+            return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
         if engine.dialect == "postgres":
             if isinstance(node, exp.ArgMin | exp.ArgMax):
                 order = exp.Ordered(this=node.expression, desc=isinstance(node, exp.ArgMax))
