@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._ratios import ratio as _ratio
 from .margin import channel_break_even
 
 __all__ = ["attribution_gap", "channel_efficiency"]
-
-
-def _ratio(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a / b.where(b > 0)).astype(float)
 
 
 def channel_efficiency(channels: pd.DataFrame, be_roas: float | None) -> pd.DataFrame:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._ratios import ratio as _ratio
+
 __all__ = ["host_table", "no_shows", "session_table"]
-
-
-def _ratio(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a / b.where(b > 0)).astype(float)
 
 
 def session_table(sessions: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:

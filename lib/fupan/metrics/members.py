@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._ratios import ratio as _ratio
+
 __all__ = ["SUMS", "membership_table"]
 
 #: the sums per window :func:`membership_table` reads (``fupan.analysis.ops_data.member_sums``)
@@ -41,10 +43,6 @@ SUMS = (
     "new_customers",
     "new_joined",
 )
-
-
-def _ratio(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a.astype(float) / b.astype(float).where(b > 0)).astype(float)
 
 
 def membership_table(sums: pd.DataFrame, visitors: pd.Series | None = None) -> pd.DataFrame:

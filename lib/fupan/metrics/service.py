@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._ratios import ratio as _ratio
+
 __all__ = [
     "SERVICE_SUMS",
     "SHIPPING_SUMS",
@@ -68,10 +70,6 @@ SERVICE_SUMS = (
     "dsr",
     "dsr_last",
 )
-
-
-def _ratio(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a.astype(float) / b.astype(float).where(b > 0)).astype(float)
 
 
 def _need(sums: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
