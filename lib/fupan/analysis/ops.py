@@ -26,6 +26,7 @@ from ..metrics import live as live_m
 from ..metrics import margin as margin_m
 from ..metrics import members as members_m
 from ..metrics import pacing as pacing_m
+from ..metrics import planning as planning_m
 from ..metrics import prices as prices_m
 from ..metrics import products as products_m
 from ..metrics import service as service_m
@@ -38,6 +39,7 @@ from .results.ops import (
     LiveResult,
     MembershipResult,
     PacingResult,
+    PlanResult,
     PnlResult,
     PresaleResult,
     PricesResult,
@@ -601,3 +603,42 @@ def _no_personal(reason: str) -> str:
     from ..ingest.privacy import scan_text
 
     return WITHHELD if scan_text(reason) else reason[:40]
+
+
+def next_plan(card: Any, channels: pd.DataFrame, margin: Any) -> PlanResult:
+    """下次大促测算 (ops review G15): the card's next campaign at this campaign's channel returns.
+
+    :mod:`fupan.metrics.planning` states the 口径 and what it assumes. ``channels``: this campaign's GMV and spend by channel; ``margin``: its
+    :class:`MarginAnalysis` (the break-even ROAS; without it, no contribution).
+
+    Raises
+    ------
+    ValueError
+        Without a ``next_campaign`` block on the card, or without spend in this campaign.
+    """
+    plan = getattr(card, "next_campaign", None)
+    if plan is None:
+        raise ValueError(
+            bilingual(
+                "No next_campaign block on the card (its GMV target and budget by channel): "
+                "no planning sheet.",
+                "活动卡片没有 next_campaign（下次大促的 GMV 目标与分渠道预算），未做测算。",
+            )
+        )
+    if "spend" not in channels or not (channels["spend"].fillna(0) > 0).any():
+        raise ValueError(
+            bilingual(
+                "No channel spent in this campaign: there is no return to plan from.",
+                "本次活动没有渠道花费，无投产比可用于测算。",
+            )
+        )
+    be = getattr(margin, "break_even_roas", None)
+    be_roas = float(be) if be is not None and be == be and be > 0 else math.nan
+    table = planning_m.plan_table(channels[["gmv", "spend"]], dict(plan.budget), be_roas)
+    if math.isnan(be_roas):
+        table["next_contribution"] = math.nan
+    return PlanResult(
+        table=table,
+        totals=planning_m.plan_totals(table, plan.gmv_target),
+        break_even_roas=None if math.isnan(be_roas) else be_roas,
+    )

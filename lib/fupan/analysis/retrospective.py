@@ -129,6 +129,7 @@ PIPELINE: tuple[Step, ...] = (
     analysis("products", ops.products, "campaign"),
     analysis("prices", ops.prices, "campaign", record="price_control"),
     analysis("service", ops.service, "campaign"),
+    analysis("next_plan", ops.next_plan, "card", "channels", "margin"),
     analysis("ads", ops.ads, "campaign", "agg.windows", "agg.new_customers", "margin"),
     analysis("pacing", ops.pacing, "campaign"),
     analysis(

@@ -390,3 +390,26 @@ def _plain(column: str, x: Any) -> Any:
     if x is None or x != x:
         return float("nan")
     return int(x) if column in SERVICE_COUNTS else float(x)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """下次大促测算: the next campaign's budget at this campaign's channel returns.
+
+    (:mod:`fupan.metrics.planning`): ``table`` by channel, ``totals`` (projected GMV, the
+    target's gap and the extra budget to close it), the break-even ROAS used (None: unknown).
+    """
+
+    table: pd.DataFrame
+    totals: dict[str, Any]
+    break_even_roas: float | None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready form kept in case.json (NaN and None: not measured)."""
+        cols = ["gmv", "spend", "roas", "next_budget", "next_gmv", "next_contribution"]
+        rows = self.table[cols].reset_index().rename(columns={"index": "channel"})
+        return {
+            "channels": records_of(rows),
+            "totals": dict(self.totals),
+            "break_even_roas": self.break_even_roas,
+        }

@@ -143,6 +143,7 @@ def generate_demo(
         card["strategy"]["hero_skus"] = ops["card"]["hero_skus"]
         card["gmv_date"] = ops["card"]["gmv_date"]
         card["presale"] = ops["card"]["presale"]
+        card["next_campaign"] = ops["card"]["next_campaign"]
         truth["ops"] = ops["truth"]
     with open(out / "campaign.yaml", "w", encoding="utf-8", newline="\n") as f:
         yaml.safe_dump(

@@ -48,6 +48,18 @@ DEPOSIT_MULTIPLIER = 2.0
 BALANCE_DAY = "2025-11-01"
 NO_SHOW = {"date": "2025-11-06", "host": "达人·阿May"}
 COMMISSION_RATE, PAYMENT_FEE_RATE, LOGISTICS_PER_ORDER = 0.05, 0.006, 6.0
+#: the card's next campaign (下次大促测算): a higher GMV target, budget moved from the channels
+#: below break-even to the live room and private domain
+NEXT_CAMPAIGN = {
+    "gmv_target": 18_000_000.0,
+    "budget": {
+        "live": 1_800_000.0,
+        "private_domain": 300_000.0,
+        "search_ads": 900_000.0,
+        "feed_ads": 700_000.0,
+        "kol": 600_000.0,
+    },
+}
 
 __all__ = ["ATTRIBUTION", "NO_SHOW", "plant_ops"]
 
@@ -239,6 +251,7 @@ def plant_ops(
         "gmv_date": "balance_paid",
         "presale": {"deposit_multiplier": DEPOSIT_MULTIPLIER},
         "hero_skus": hero["hero_skus"],
+        "next_campaign": NEXT_CAMPAIGN,
     }
     truth = {
         "presale": presale_truth,

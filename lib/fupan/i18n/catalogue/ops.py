@@ -259,6 +259,53 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "undercut days beside its other days is a comparison (orders not cancelled, by order day, "
         "before refunds), not an estimate of what the undercut cost.",
     ),
+    "ops_next_lead": (
+        "下次预算合计 {budget}（本次花费 {spend}），按本次各渠道投产比测算 GMV 约 {gmv}（本次 {now}）。",
+        "A next budget of {budget} in all (this campaign spent {spend}) projects about {gmv} of "
+        "GMV at this campaign's channel returns (this campaign: {now}).",
+    ),
+    "ops_next_unmeasured": (
+        "计划里有本次没有花费的渠道，没有投产比可依，GMV 合计无法测算。",
+        "The plan gives budget to a channel that spent nothing in this campaign: with no return "
+        "to go on, the projected GMV cannot be totalled.",
+    ),
+    "ops_next_gap": (
+        "距目标 {target} 还差 {gap}；按仍高于保本线、投产比最高的{channel}（{roas}）计，约需再投 {extra}。",
+        "{gap} short of the {target} target; at the best return still above break-even "
+        "({channel}, {roas}) that is about {extra} more budget.",
+    ),
+    "ops_next_gap_no_channel": (
+        "距目标 {target} 还差 {gap}；没有渠道的投产比高于保本线，加预算只会放大亏损，需要先提升转化或毛利。",
+        "{gap} short of the {target} target; no channel returns above break-even, so more "
+        "budget would only deepen the loss: conversion or margin must improve first.",
+    ),
+    "ops_next_covered": (
+        "测算 GMV 已覆盖目标 {target}。",
+        "The projection covers the {target} target.",
+    ),
+    "ops_next_below": (
+        "{channels} 按本次投产比低于保本线：下次每多投 1 元，毛利贡献为负。",
+        "{channels} returned below break-even: at this campaign's returns, each more ¥ of their "
+        "budget loses margin.",
+    ),
+    "ops_next_gmv": ("本次GMV", "This GMV"),
+    "ops_next_spend": ("本次花费", "This spend"),
+    "ops_next_roas": ("本次投产比", "This ROAS"),
+    "ops_next_next_budget": ("下次预算", "Next budget"),
+    "ops_next_next_gmv": ("测算GMV", "Projected GMV"),
+    "ops_next_contribution": ("测算毛利贡献", "Projected contribution"),
+    "ops_next_note": (
+        "口径：有花费的渠道按本次投产比（渠道订单 GMV / 花费）线性外推：测算GMV = 下次预算 × 本次投产比；毛利贡献 = 测算GMV / 保本投产比（{be}）− 预算；"
+        "没有花费的渠道（自然流量等）按本次 GMV 计。假设每一元预算都和本次平均一样有效——实际加预算后投产比通常递减，预算远高于本次时结果偏乐观；"
+        "季节、渠道结构和价格与本次相同，未计回落期透支。",
+        "Definitions: a channel with spend is projected linearly at this campaign's return "
+        "(its orders' GMV / its spend): projected GMV = next budget × this ROAS; contribution = "
+        "projected GMV / the break-even ROAS ({be}) − budget; a channel without spend (natural "
+        "traffic) keeps this campaign's GMV. Every ¥ is assumed to work as this campaign's "
+        "average ¥ did — returns usually fall as a budget grows, so a budget well above this "
+        "campaign's reads optimistic; the same season, channel mix and prices, and no pull-"
+        "forward, are assumed.",
+    ),
     "ops_service_ship_lead": (
         "活动期 {rate} 的订单在付款后 48 小时内发货（基线期 {base}），付款到发货中位 {median} 小时（基线期 {base_median} 小时）。",
         "{rate} of the campaign's orders shipped within 48 hours of payment (baseline {base}), a "

@@ -13,7 +13,7 @@ from .base import Festival, Platform, _Model
 from .blocks import Background, Controls, Costs, Lessons, Strategy
 from .channels import ChannelName
 from .contracts import TABLE_NAMES, TableName
-from .ops import GmvDate, Presale
+from .ops import GmvDate, NextCampaign, Presale
 from .ops_plan import PlanRow, unknown_phases
 from .source import Source
 from .windows import Windows
@@ -94,6 +94,8 @@ class CampaignCard(_Model):
     #: when the orders carry presale columns (as the platforms count), else the order time
     gmv_date: GmvDate | None = None
     presale: Presale = Field(default_factory=Presale)
+    #: 下次大促测算: the next campaign's GMV target and budget by channel (:class:`.ops.NextCampaign`)
+    next_campaign: NextCampaign | None = None
     #: the plan by date or phase × channel (:mod:`.ops_plan`); pacing reads it without targets.csv
     plan: list[PlanRow] = Field(default_factory=list)
     #: channel taxonomy: data key → 一级/二级 Chinese name and English name (``{live: {level1:

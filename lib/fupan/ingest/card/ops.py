@@ -4,9 +4,10 @@ cost rates. Wired into :class:`~fupan.ingest.card.model.CampaignCard` and
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .base import _Model
 
@@ -20,6 +21,25 @@ class Presale(_Model):
     presale line cost the shop (k − 1)·d; 1 = no multiplier."""
 
     deposit_multiplier: float = Field(default=1.0, ge=1.0, le=100.0, allow_inf_nan=False)
+
+
+class NextCampaign(_Model):
+    """下次大促测算 (ops review G15): the next campaign's GMV target and its budget by channel, for
+    the planning sheet computed from this campaign's channel returns."""
+
+    gmv_target: float | None = Field(default=None, gt=0.0, allow_inf_nan=False)
+    budget: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("budget")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, x in v.items():
+            if not (x >= 0 and math.isfinite(x)):
+                raise ValueError(
+                    f"next_campaign.budget {k} must be a finite number ≥ 0, got {x}"
+                    f"||next_campaign.budget {k} 必须是不小于 0 的有限数字，收到 {x}"
+                )
+        return v
 
 
 class OpsCosts(_Model):

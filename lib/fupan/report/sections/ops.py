@@ -14,6 +14,7 @@ from ...analysis.results.ops import (
     LiveResult,
     MembershipResult,
     PacingResult,
+    PlanResult,
     PresaleResult,
     PricesResult,
     ServiceResult,
@@ -707,3 +708,69 @@ def _reason_part(result: ServiceResult, style: Style) -> tuple[list[str], list[d
     ]
     header = [t(f"ops_service_r_{k}", lang) for k in keys]
     return lead, [_tab(header, rows, t("ops_service_reasons", lang))]
+
+
+def next_plan(result: PlanResult | Skip | None, style: Style) -> Html:
+    """下次大促测算: the next campaign's budget by channel at this campaign's returns, the projected
+    GMV against its target, and what would close the gap; the assumptions said."""
+    if not isinstance(result, PlanResult):
+        return skipped_note(result, style)
+    lang, tab, tot = style.lang, result.table, result.totals
+
+    def money(x: float | None) -> str:
+        return "—" if x is None or x != x else style.money(x)
+
+    lead = []
+    if tot["next_gmv"] is not None:
+        lead.append(
+            t(
+                "ops_next_lead",
+                lang,
+                budget=money(tot["next_budget"]),
+                spend=money(tot["spend"]),
+                gmv=money(tot["next_gmv"]),
+                now=money(tot["gmv"]),
+            )
+        )
+    else:
+        lead.append(t("ops_next_unmeasured", lang))
+    if tot["gap"] is not None:
+        if tot["gap"] > 0:
+            key = "ops_next_gap" if tot["extra_budget"] is not None else "ops_next_gap_no_channel"
+            lead.append(
+                t(
+                    key,
+                    lang,
+                    target=money(tot["target"]),
+                    gap=money(tot["gap"]),
+                    extra=money(tot["extra_budget"]),
+                    channel=style.channel(tot["best_channel"]) if tot["best_channel"] else "—",
+                    roas=_ratio(tot["best_roas"]),
+                )
+            )
+        else:
+            lead.append(t("ops_next_covered", lang, target=money(tot["target"])))
+    below = [
+        c
+        for c, r in tab.iterrows()
+        if r.next_contribution == r.next_contribution and r.next_contribution < 0
+    ]
+    if below:
+        names = style.pick("、", ", ").join(style.channel(c) for c in below)
+        lead.append(t("ops_next_below", lang, channels=names))
+    rows = [
+        [
+            style.channel(c),
+            money(r.gmv),
+            money(r.spend) if r.spend > 0 else "—",
+            _ratio(r.roas),
+            money(r.next_budget) if r.next_budget > 0 or r.spend > 0 else "—",
+            money(r.next_gmv),
+            money(r.next_contribution),
+        ]
+        for c, r in tab.iterrows()
+    ]
+    keys = ("gmv", "spend", "roas", "next_budget", "next_gmv", "contribution")
+    header = [t("ops_channel", lang)] + [t(f"ops_next_{k}", lang) for k in keys]
+    notes = [t("ops_next_note", lang, be=_ratio(result.break_even_roas))]
+    return _render(style, lead, [_tab(header, rows)], notes)

@@ -237,6 +237,12 @@ display(render.lessons_and_actions(r, style))
 display(render.carried_closed(past, style))
 
 # %% [markdown]
+# ## 下次大促测算 Planning the next campaign
+
+# %%
+display(ops_sections.next_plan(r.next_plan, style))
+
+# %% [markdown]
 # ## 分岗位复盘 Review by role
 
 # %%
