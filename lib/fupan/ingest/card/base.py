@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -27,3 +28,17 @@ Platform = Literal["tmall", "taobao", "jd", "douyin", "pdd", "xiaohongshu", "own
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def amounts(v: dict[str, float], what: str, what_zh: str) -> dict[str, float]:
+    """``v`` (amounts by channel, such as a budget) when each is a finite number ≥ 0.
+
+    Else the bilingual error naming ``what`` / ``what_zh`` (the card key) and the channel.
+    """
+    for k, x in v.items():
+        if not (x >= 0 and math.isfinite(x)):
+            raise ValueError(
+                f"{what} {k} must be a finite number ≥ 0, got {x}"
+                f"||{what_zh} {k} 必须是不小于 0 的有限数字，收到 {x}"
+            )
+    return v

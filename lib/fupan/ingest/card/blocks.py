@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ...dictionary import KPI_DEFINITIONS, KPI_KEYS, ROLE_ALIASES, ROLE_LABELS
-from .base import _Model
+from .base import _Model, amounts
 from .ops import OpsCosts
 
 
@@ -101,12 +101,7 @@ class Strategy(_Model):
     @field_validator("budget")
     @classmethod
     def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, x in v.items():
-            if not (x >= 0 and math.isfinite(x)):
-                raise ValueError(
-                    f"budget {k} must be a finite number ≥ 0, got {x}||预算 {k} 必须是不小于 0 的有限数字，收到 {x}"
-                )
-        return v
+        return amounts(v, "budget", "预算")
 
     @field_validator("hypotheses")
     @classmethod

@@ -4,12 +4,11 @@ cost rates. Wired into :class:`~fupan.ingest.card.model.CampaignCard` and
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .base import _Model
+from .base import _Model, amounts
 
 #: Which date a presale order's GMV counts on: ``balance_paid`` (the day its balance was paid, as
 #: 生意参谋 counts 支付金额) or ``order_time`` (the day it was ordered, i.e. the deposit day).
@@ -33,13 +32,7 @@ class NextCampaign(_Model):
     @field_validator("budget")
     @classmethod
     def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, x in v.items():
-            if not (x >= 0 and math.isfinite(x)):
-                raise ValueError(
-                    f"next_campaign.budget {k} must be a finite number ≥ 0, got {x}"
-                    f"||next_campaign.budget {k} 必须是不小于 0 的有限数字，收到 {x}"
-                )
-        return v
+        return amounts(v, "next_campaign.budget", "下次预算 next_campaign.budget")
 
 
 class OpsCosts(_Model):
