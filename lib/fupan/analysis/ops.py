@@ -454,8 +454,7 @@ def membership(campaign: Campaign, visitors: pd.DataFrame | None) -> MembershipR
     """
     q.require(campaign, "members")
     a, b = q.window(campaign)  # the campaign proper: every card has one
-    windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
-    windows.append(("campaign", a, b))
+    windows = q.report_windows(campaign)
     uv = None
     if visitors is not None and not visitors.empty:
         uv = visitors[visitors["channel"] == "_all"].set_index("phase")["uv"]
@@ -523,8 +522,7 @@ def service(campaign: Campaign) -> ServiceResult:
         When none of the three parts has its data.
     """
     a, b = q.window(campaign)
-    windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
-    windows.append(("campaign", a, b))
+    windows = q.report_windows(campaign)
     missing: dict[str, str] = {}
     shipping = daily = worst = None
     if campaign.measures("orders", "ship_time"):

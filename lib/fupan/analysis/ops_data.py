@@ -25,6 +25,17 @@ def window(campaign: Campaign) -> tuple[dt.date, dt.date]:
     return w.start, w.end
 
 
+def report_windows(campaign: Campaign) -> list[tuple[str, dt.date, dt.date]]:
+    """(name, first day, last day) of each of the card's windows, then the campaign proper.
+
+    The campaign proper is named ``campaign``: the rows of the per-window ops tables
+    (membership, service).
+    """
+    a, b = window(campaign)
+    windows = [(name, w.start, w.end) for name, w in campaign.card.windows.items()]
+    return [*windows, ("campaign", a, b)]
+
+
 def require(campaign: Campaign, table: str, *columns: str) -> None:
     """Raise the bilingual skip reason when ``table`` or one of its ``columns`` was not given.
 

@@ -57,6 +57,15 @@ def within(hours: float, median: float) -> float:
     return 0.5 * (1 + math.erf(z / math.sqrt(2)))
 
 
+def _paid_at(lines: pd.DataFrame) -> pd.Series:
+    """When each line was paid (the clock of the shipping 口径).
+
+    Its balance's time for a presale whose balance is paid, else its order time.
+    """
+    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
+    return lines["order_time"].where(~presale, lines["balance_time"])
+
+
 def ship_times(
     seed: int, lines: pd.DataFrame, end: pd.Timestamp
 ) -> tuple[np.ndarray, dict[str, Any]]:
@@ -66,8 +75,7 @@ def ship_times(
     """
     rng = np.random.default_rng([seed, 23])
     lines = lines.reset_index(drop=True)
-    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
-    paid_at = lines["order_time"].where(~presale, lines["balance_time"])
+    paid_at = _paid_at(lines)
     orders = lines.assign(paid_at=paid_at).groupby("order_id", sort=True)
     start = orders["paid_at"].min()
     peak = start.dt.strftime("%Y-%m-%d").isin(PEAK_DAYS).to_numpy()
@@ -100,8 +108,7 @@ def service_daily(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The service day report over ``days`` and its truth (``lines`` as :func:`ship_times`)."""
     rng = np.random.default_rng([seed, 29])
-    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
-    paid_at = lines["order_time"].where(~presale, lines["balance_time"])
+    paid_at = _paid_at(lines)
     paid = lines.assign(ship=ship, paid_at=paid_at)[lines["status"] != "cancelled"]
     per = paid.groupby("order_id").agg(t=("paid_at", "min"), ship=("ship", "max"))
     per["day"] = per["t"].dt.normalize()
@@ -148,8 +155,7 @@ def refunds_table(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The refund export and its truth (``lines`` as :func:`ship_times`, with refund_amount)."""
     rng = np.random.default_rng([seed, 31])
-    presale = (lines["order_type"] == "presale") & lines["balance_time"].notna()
-    paid_at = lines["order_time"].where(~presale, lines["balance_time"])
+    paid_at = _paid_at(lines)
     refunded = lines.assign(ship=ship, paid_at=paid_at)
     refunded = refunded[(refunded["status"] == "refunded") & (refunded["refund_amount"] > 0)]
     first = lines.groupby("order_id")["order_time"].min()

@@ -497,6 +497,13 @@ def prices(result: PricesResult | Skip | None, style: Style) -> Html:
     return _render(style, lead, tables, [t("ops_prices_note", lang)])
 
 
+def _campaign_and_baseline(table: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """The campaign's and the baseline's rows of a per-window table (None without either)."""
+    if "campaign" in table.index and "baseline" in table.index:
+        return table.loc["campaign"], table.loc["baseline"]
+    return None
+
+
 #: SKUs listed in the service section's refund table (most refunded first)
 REFUND_SKU_ROWS = 10
 
@@ -507,8 +514,8 @@ def _shipping_part(result: ServiceResult, style: Style) -> tuple[list[str], list
     if table is None:
         return [], []
     lead = []
-    if "campaign" in table.index and "baseline" in table.index:
-        c, b = table.loc["campaign"], table.loc["baseline"]
+    if (pair := _campaign_and_baseline(table)) is not None:
+        c, b = pair
         lead.append(
             t(
                 "ops_service_ship_lead",
@@ -613,8 +620,8 @@ def _service_part(result: ServiceResult, style: Style) -> tuple[list[str], list[
     if table is None:
         return [], []
     lead = []
-    if "campaign" in table.index and "baseline" in table.index:
-        c, b = table.loc["campaign"], table.loc["baseline"]
+    if (pair := _campaign_and_baseline(table)) is not None:
+        c, b = pair
         lead.append(
             t(
                 "ops_service_cs_lead",
