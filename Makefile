@@ -132,7 +132,7 @@ bench-batch: setup ## fupan batch of 8 demo-size campaigns (one broken): --jobs 
 	$(BIN)/python bench/bench_batch.py
 
 # Benchmark campaigns (not committed): S = 1M order lines + 10M events, M = 3M + 20M,
-# L = 10M + 67M; disjoint copies of the demo made by DuckDB, planted effects scaled in truth.json.
+# L = 10M + 50M; disjoint copies of the demo made by DuckDB, planted effects scaled in truth.json.
 SIZE ?= S
 bench-data: setup ## generate a big benchmark campaign into data/bench-<size>/ (SIZE=S|M|L; S ~30 s)
 	$(BIN)/python -m fupan.demo.bigdata --size $(SIZE) --out data/bench-$(shell echo $(SIZE) | tr A-Z a-z)

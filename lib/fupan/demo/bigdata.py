@@ -15,9 +15,13 @@ zero stays zero). Spend, budget and targets are multiplied too, so ROAS and atta
 meaning. The orders table comes with Chinese column headers mapped in the card (as a platform
 export would), so the mapping path is part of what is measured.
 
-Sizes (:data:`SIZES`): ``S`` ≈ 1M order lines + 10M events, ``M`` ≈ 3M + 20M, ``L`` ≈ 10M + 67M
-(the demo's ratio of funnel events to order lines; ``S`` and ``M`` are topped up to their event
-count with extra page views of the same sessions, which changes view counts, not viewers).
+Sizes (:data:`SIZES`): ``S`` ≈ 1M order lines + 10M events, ``M`` ≈ 3M + 20M, ``L`` ≈ 10M + 50M.
+The demo logs ~6.7 funnel events per order line: ``S`` and ``M`` are topped up to their event
+count with extra page views of the same sessions (which changes view counts, not viewers); ``L``
+(67M events at the demo's ratio) keeps a random :func:`kept_share` of its customer-days — every
+event of a customer on a kept day, none on another, drawn by a hash of the copy's customer id and
+the day — so UV and the funnel's steps shrink by that share while rates, the orders and every
+amount of ``truth.json`` stay as they are (the A/B arms lose customers at random, not by arm).
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from .generator import generate_demo
+from .generator import GENERATOR_VERSION, generate_demo
 
+#: the layout of these folders: 2 = ``L`` thinned to its 50M events (:func:`kept_share`)
+BENCH_VERSION = "fupan.bench/2"
 #: size → (order lines wanted, events wanted, copies of the demo)
 SIZES: dict[str, tuple[int, int, int]] = {
     "XS": (60_000, 400_000, 2),  # for tests: the same code path, seconds to run
@@ -76,7 +82,7 @@ def _scaled(value: object, k: int) -> object:
     return value
 
 
-def _truth(truth: dict, copies: int) -> dict:
+def _truth(truth: dict, copies: int, share: float) -> dict:
     out = dict(truth)
     for key in _MONEY_KEYS:
         out[key] = _scaled(truth[key], copies)
@@ -85,6 +91,8 @@ def _truth(truth: dict, copies: int) -> dict:
     control["incremental_gmv"] = _scaled(control["incremental_gmv"], copies)
     out["control"] = control
     out["copies"] = copies
+    out["bench_version"] = BENCH_VERSION
+    out["kept_day_share"] = round(share, 6)
     out["notes"] = (
         f"{truth['notes']} This campaign is {copies} disjoint copies of the demo at scale "
         f"{truth['scale']}: amounts and counts are {copies}× the demo's, rates and shares equal."
@@ -112,6 +120,27 @@ def _card(card: dict, copies: int, size: str) -> dict:
     }
     card["mapping"] = {"orders": {zh: en for en, zh in ORDER_HEADERS.items()}}
     return card
+
+
+#: how far over its event count a size may be before :func:`kept_share` thins it (the demo's
+#: ratio is kept within this)
+THIN_ABOVE = 1.05
+
+
+def kept_share(want: int, natural: int) -> float:
+    """The share of customer-days an ``L``-like size keeps: ``want`` / ``natural`` events when the
+    demo's ratio gives more than :data:`THIN_ABOVE` × ``want``, else 1 (all kept)."""
+    return want / natural if natural > THIN_ABOVE * want else 1.0
+
+
+def _keep_days(share: float) -> str:
+    """The WHERE clause keeping ``share`` of the customer-days (empty when all are kept): a day is
+    kept when the first 8 hex digits of md5(customer id of the copy | day), read as a number, fall
+    under ``share`` of 16⁸ — the same draw on every machine and DuckDB version."""
+    if share >= 1.0:
+        return ""
+    key = f"{_suffix('user_id')} || '|' || CAST(CAST(event_time AS DATE) AS VARCHAR)"
+    return f"WHERE CAST(('0x' || left(md5({key}), 8)) AS UBIGINT) < {int(share * 16**8)} "
 
 
 def _suffix(column: str) -> str:
@@ -160,6 +189,7 @@ def generate_big(
             f"SELECT count(*) FROM read_parquet('{base / 'events.parquet'}') WHERE event = 'view'"
         ).fetchone()[0]  # type: ignore[index]
         extra = max(0, math.ceil((want / copies - n_events) / max(n_views, 1)))
+        share = kept_share(want, copies * n_events)
         ev = str(base / "events.parquet")
         views = (
             f"UNION ALL SELECT user_id, event_time + to_seconds(r), event, channel, sku, "
@@ -173,7 +203,7 @@ def generate_big(
             f"SELECT {_suffix('user_id')} AS user_id, event_time, event, channel, sku, "
             f"{_suffix('session_id')} AS session_id, variant FROM "
             f"(SELECT * FROM read_parquet('{ev}') {views}) CROSS JOIN {k} "
-            f"ORDER BY event_time, k",
+            f"{_keep_days(share)}ORDER BY event_time, k",
             out / "events.parquet",
         )
         _copy(
@@ -201,7 +231,7 @@ def generate_big(
             default_flow_style=None,
             width=100,
         )
-    text = json.dumps(_truth(truth, copies), ensure_ascii=False, sort_keys=True, indent=2)
+    text = json.dumps(_truth(truth, copies, share), ensure_ascii=False, sort_keys=True, indent=2)
     (out / "truth.json").write_text(text + "\n", encoding="utf-8")
     for stale in ("spend.csv", "inventory.csv"):
         (out / stale).unlink(missing_ok=True)
@@ -216,6 +246,20 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
     shutil.move(tmp, path)
 
 
+def _stale(truth: Path, seed: int) -> bool:
+    """True when ``truth`` is missing or was written by another seed, demo generator or
+    :data:`BENCH_VERSION` (the folder is then written again)."""
+    try:
+        made = json.loads(truth.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return (made.get("seed"), made.get("generator_version"), made.get("bench_version")) != (
+        seed,
+        GENERATOR_VERSION,
+        BENCH_VERSION,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="write a benchmark campaign (S, M or L)")
     ap.add_argument("--size", default="S", choices=sorted(SIZES))
@@ -224,8 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--force", action="store_true", help="write it again even if it exists")
     args = ap.parse_args(argv)
     out = args.out or Path("data") / f"bench-{args.size.lower()}"
-    done = out / "truth.json"
-    if args.force or not done.is_file() or json.loads(done.read_text())["seed"] != args.seed:
+    if args.force or _stale(out / "truth.json", args.seed):
         generate_big(out, args.size, seed=args.seed)
     con = duckdb.connect()
     n_o = con.execute(f"SELECT count(*) FROM '{out / 'orders.parquet'}'").fetchone()[0]  # type: ignore[index]

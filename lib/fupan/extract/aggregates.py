@@ -333,7 +333,7 @@ def extract(campaign: Campaign) -> Aggregates:
         windows=_query(engine, "window_channel"),
         new_customers=_query(engine, "new_customers"),
         hourly=_query(engine, "hourly"),
-        customer_orders=_query(engine, "customer_orders"),
+        customer_orders=customer_orders(engine),
         segments=_query(engine, "segments_daily"),
         sku_window=_query(engine, "sku_window"),
         # GMV dated by history_basis(campaign); orders and units on the order's first line's day
@@ -343,6 +343,23 @@ def extract(campaign: Campaign) -> Aggregates:
         notes=notes,
         **parts,
     )
+
+
+def customer_orders(engine: Engine) -> pd.DataFrame:
+    """``customer_orders.sql`` in customer-then-time order, two orders of one customer at the same
+    time in order-id order.
+
+    Sorted by customer and time alone first, the order id read only when that leaves a tie (two
+    orders of one customer in the same second, whose order would otherwise be the engine's
+    choice): at 8M orders the two-key sort took 0.8 s, the three-key one 2.0 s, and the L campaign
+    has no tie.
+    """
+    text = sql("customer_orders")
+    frame = _query(engine, "customer_orders", f"{text}ORDER BY user_key, order_ts")
+    keys, times = frame["user_key"].to_numpy(), frame["order_ts"].to_numpy()
+    if len(frame) > 1 and bool(((keys[1:] == keys[:-1]) & (times[1:] == times[:-1])).any()):
+        frame = _query(engine, "customer_orders", f"{text}ORDER BY user_key, order_ts, order_id")
+    return frame
 
 
 def day_drivers(campaign: Campaign, days: list) -> dict[str, pd.DataFrame]:
