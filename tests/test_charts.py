@@ -59,7 +59,7 @@ def _assert_apart(boxes):
 def test_phase_names_of_short_adjacent_windows_do_not_overlap(lang):
     """返场期 is one day and 回落期 starts the next: on a 63-day axis their names would collide."""
     names = (
-        ("基线期", "预热期", "爆发期", "返场期", "回落期")
+        ("日常期", "预热期", "爆发期", "返场期", "回落期")
         if lang == "zh"
         else ("Baseline", "Pre-heat", "Burst", "Post", "Dip")
     )
@@ -75,7 +75,7 @@ def test_counterfactual_phase_names_do_not_overlap():
     days = pd.date_range("2025-09-15", "2025-11-16")
     d = pd.DataFrame({"actual": 2e4, "expected": 1.8e4, "lower": 1.5e4, "upper": 2.2e4}, index=days)
     fig = charts.counterfactual(d, WINDOWS, Style("zh"))
-    boxes = _texts(fig, ("基线期", "预热期", "爆发期", "返场期", "回落期"))
+    boxes = _texts(fig, ("日常期", "预热期", "爆发期", "返场期", "回落期"))
     assert len(boxes) == 5
     _assert_apart(boxes)
 

@@ -337,7 +337,7 @@ def test_a_day_outside_the_campaign_is_no_campaign_miss() -> None:
     f = day_finding(outside, style)
     assert f.kind == "note" and "任何活动窗口之外" in f.zh and "outside every window" in f.en
     f = day_finding(base, style)
-    assert f.kind == "note" and "该日在基线期" in f.zh and "in the baseline window" in f.en
+    assert f.kind == "note" and "该日在日常期" in f.zh and "in the baseline window" in f.en
     for row in (burst, dip):
         f = day_finding(row, style)
         assert f.kind == "miss" and "活动本身" not in f.zh and "campaign itself" not in f.en

@@ -479,7 +479,7 @@ def test_a_halo_share_without_an_interval_prints_no_empty_range(standard_retro):
 
 
 def test_the_customer_value_note_says_its_columns_do_not_multiply(standard_retro):
-    """UCI: 基线期新客 1.94 purchases × £407 showed £868 (the mean of per-customer products): a
+    """UCI: 日常期新客 1.94 purchases × £407 showed £868 (the mean of per-customer products): a
     reader saw fewer purchases and lower spend yet more value. The note says why; by hand on the
     demo the value column is not the product of the two mean columns either. The no-dropout note
     no longer claims the data show no churn (a boundary fit says the model cannot tell)."""
@@ -587,9 +587,9 @@ def test_the_funnel_s_largest_leak_is_a_problem_only_when_it_converted_worse(sta
     (finding,) = [x for x in r.findings if x.metric == "funnel"]
     assert pct(camp[leak]) in finding.zh and pct(base[leak]) in finding.zh
     if camp[leak] < base[leak]:
-        assert finding.kind == "miss" and "低于基线期" in finding.zh
+        assert finding.kind == "miss" and "低于日常期" in finding.zh
     else:
-        assert finding.kind == "note" and "好于基线期" in finding.zh
+        assert finding.kind == "note" and "好于日常期" in finding.zh
         assert "beat the baseline" in finding.en
 
 

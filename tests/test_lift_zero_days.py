@@ -238,7 +238,7 @@ def test_reasons_are_bilingual_and_name_the_real_cause():
     assert "历史不足" not in err.value.zh
     with pytest.raises(LiftError) as err:  # the series starts after the baseline
         fit_counterfactual(y.loc["2025-10-10":], WINDOWS["baseline"])
-    assert "2025-10-10" in err.value.en and "基线期" in err.value.zh
+    assert "2025-10-10" in err.value.en and "日常期" in err.value.zh
     with pytest.raises(LiftError, match="training days") as err:  # too little history: 4 weeks
         fit_counterfactual(y.loc["2025-10-04":], ("2025-10-04", "2025-10-31"))
     assert err.value.zh.startswith("历史不足")

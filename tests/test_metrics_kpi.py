@@ -187,7 +187,7 @@ def test_a_hypothesis_carries_its_kpi_in_the_baseline():
     from fupan.report.sections.kpis import hypotheses_table
 
     page = str(hypotheses_table(out.reset_index(), Style("zh")))
-    assert "基线期同一指标" in page and "56.30%" in page
+    assert "日常期同一指标" in page and "56.30%" in page
 
 
 def test_hypothesis_bad_operator_and_unmeasured_kpi():
@@ -321,7 +321,7 @@ def test_a_decomposition_without_visitors_says_why_not_that_the_events_are_missi
     from fupan.report.sections.kpis import decomposition
 
     zh, en = (str(decomposition(None, Style(lang))[0]) for lang in ("zh", "en"))
-    assert "没有覆盖基线期与活动期的每一天" in zh and "缺少 events 表" not in zh
+    assert "没有覆盖日常期与活动期的每一天" in zh and "缺少 events 表" not in zh
     assert "does not cover every day" in en and "No events table" not in en
 
 
@@ -369,5 +369,5 @@ def test_a_verdict_on_a_distinct_count_ratio_of_unlike_windows_is_marked():
     )
     page = str(hypotheses_table(hyps, Style("zh")))
     assert page.count(" ※") == 1 and "146.2 ※" in page
-    assert "※ H2" in page and "11 天、基线期 30 天" in page
+    assert "※ H2" in page and "11 天、日常期 30 天" in page
     assert "※ H3" not in page and "※ H4" not in page

@@ -185,7 +185,7 @@ ex1.mistake(
 ex1.check(answer_1)
 
 # %% [markdown]
-# **练习 2 Exercise 2.** 除基线期外，哪个阶段的**日均**支付金额最低？用阶段键作答（preheat / burst / post / dip）。
+# **练习 2 Exercise 2.** 除日常期外，哪个阶段的**日均**支付金额最低？用阶段键作答（preheat / burst / post / dip）。
 # Apart from the baseline, which phase had the lowest GMV *per day*? Answer with the phase key.
 
 # %%

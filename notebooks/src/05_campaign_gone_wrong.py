@@ -100,8 +100,8 @@ ex3 = ex.exercise(
     "number",
     tol=0.01,
     hints=[
-        ("比较爆发期与基线期的取消率。", "Compare the burst's cancellation rate with the baseline's."),
-        ("倍数 = 爆发期 / 基线期。", "Multiple = burst / baseline."),
+        ("比较爆发期与日常期的取消率。", "Compare the burst's cancellation rate with the baseline's."),
+        ("倍数 = 爆发期 / 日常期。", "Multiple = burst / baseline."),
     ],
 )
 
@@ -134,7 +134,7 @@ ex2.mistake(
 ex2.check(answer_2)
 
 # %% [markdown]
-# **练习 3 Exercise 3.** 爆发期的取消率是基线期的几倍（容差 0.01）？ The burst's cancellation rate as a multiple of the baseline's (±0.01)?
+# **练习 3 Exercise 3.** 爆发期的取消率是日常期的几倍（容差 0.01）？ The burst's cancellation rate as a multiple of the baseline's (±0.01)?
 
 # %%
 # BEGIN SOLUTION answer_3

@@ -11,7 +11,7 @@ from .base import DEFINITIONS_VERSION, PREVIOUS_DEFINITIONS, RENAMED_KEYS
 FUNNEL_STEPS: tuple[str, ...] = ("visit", "view", "cart", "order", "pay")
 PHASES: tuple[str, ...] = ("baseline", "preheat", "burst", "post", "dip")
 PHASE_LABELS = {
-    "baseline": ("基线期", "Baseline"),
+    "baseline": ("日常期", "Baseline"),
     "preheat": ("预热期", "Pre-heat"),
     "burst": ("爆发期", "Burst"),
     "post": ("返场期", "Post"),

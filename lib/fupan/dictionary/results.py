@@ -20,7 +20,7 @@ _RESULT_DEFS = [
         "利润ROI（增量投放）",
         "Margin ROI (incremental spend)",
         "multiple",
-        "增量毛利 / 增量费用；增量费用 = 活动总费用 − 基线期日均推广花费 × 活动天数（日常投放不计）；保本线 1.0",
+        "增量毛利 / 增量费用；增量费用 = 活动总费用 − 日常期日均推广花费 × 活动天数（日常投放不计）；保本线 1.0",
         "incremental gross profit / incremental cost; incremental cost = total campaign cost − "
         "baseline spend per day × campaign days (the everyday run rate left out); break-even 1.0",
     ),

@@ -112,8 +112,8 @@ def history_warnings(
                 file=where,
                 column="order_time",
                 severity="warning",
-                zh=f"订单历史从 {first} 开始，基线期（{card.windows.baseline.start} 起）之前不足 "
-                f"{BASELINE_HISTORY_DAYS} 天：基线期的买家大多会被算作“自然新客”，活动新客与自然新客"
+                zh=f"订单历史从 {first} 开始，日常期（{card.windows.baseline.start} 起）之前不足 "
+                f"{BASELINE_HISTORY_DAYS} 天：日常期的买家大多会被算作“自然新客”，活动新客与自然新客"
                 f"的对比不可靠。",
                 en=f"Order history starts {first}, less than {BASELINE_HISTORY_DAYS} days before the "
                 f"baseline ({card.windows.baseline.start}): most baseline buyers count as 'organic new "

@@ -285,7 +285,7 @@ def orders_rules(engine: Engine, card: CampaignCard, where: str) -> list[Problem
             _problem(
                 "coverage",
                 where,
-                f"orders 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）。",
+                f"orders 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从日常期到最后一个窗口）。",
                 f"The orders table spans {lo} .. {hi}, which does not cover the windows {need_lo} .. "
                 f"{need_hi} (baseline to the last window).",
                 column="order_time",

@@ -310,8 +310,8 @@ def fit_counterfactual(
     p_end = idx[-1] if predict_end is None else pd.Timestamp(predict_end)
     if b_start < idx[0]:
         raise LiftError(
-            f"数据从 {idx[0].date()} 开始，晚于基线期开始日 {b_start.date()}：反事实需要"
-            "完整的基线期及其之前的历史",
+            f"数据从 {idx[0].date()} 开始，晚于日常期开始日 {b_start.date()}：反事实需要"
+            "完整的日常期及其之前的历史",
             f"the series starts on {idx[0].date()}, after the baseline starts "
             f"({b_start.date()}): the counterfactual needs the whole baseline and "
             "the history before it",
@@ -344,7 +344,7 @@ def fit_counterfactual(
     n_par = _design(hist[:1], start, controls).shape[1]  # with every weekday open
     if (~dropped).sum() < n_par + 21:
         raise LiftError(
-            f"历史不足：基线期结束前只有 {(~dropped).sum()} 天可用于训练，模型有 {n_par} 个参数，"
+            f"历史不足：日常期结束前只有 {(~dropped).sum()} 天可用于训练，模型有 {n_par} 个参数，"
             f"至少需要 {n_par + 21} 天",
             f"only {(~dropped).sum()} training days for {n_par} parameters, {n_par + 21} needed; "
             "lengthen history_days or exclude fewer days",
@@ -372,7 +372,7 @@ def fit_counterfactual(
     usable = is_open & ~zero
     if usable.sum() < X_h.shape[1] + 21:
         raise LiftError(
-            f"历史不足：去掉不营业日与零销售日后，基线期结束前只有 {usable.sum()} 个训练日，模型有 "
+            f"历史不足：去掉不营业日与零销售日后，日常期结束前只有 {usable.sum()} 个训练日，模型有 "
             f"{X_h.shape[1]} 个参数，至少需要 {X_h.shape[1] + 21} 天",
             f"only {usable.sum()} training days with sales on open weekdays for {X_h.shape[1]} "
             f"parameters, {X_h.shape[1] + 21} needed; lengthen history_days or exclude fewer days",

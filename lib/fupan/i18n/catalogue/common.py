@@ -24,7 +24,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "cannot be computed; add unit_cost to the orders table (ROAS above is GMV/spend, not ROI)",
     ),
     "margin_no_sku": (
-        "没有SKU同时具备基线期与活动期的销量和单位成本，无法计算利润ROI",
+        "没有SKU同时具备日常期与活动期的销量和单位成本，无法计算利润ROI",
         "no SKU sold with a known unit cost in both the baseline and the campaign, so margin ROI cannot "
         "be computed",
     ),

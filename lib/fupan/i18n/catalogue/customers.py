@@ -9,7 +9,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "new-customer comparison and margins are not computed; RFM segments and cohorts are.",
     ),
     "cohort_campaign_new": ("活动新客", "Campaign new"),
-    "cohort_baseline_new": ("基线期新客（自然）", "Baseline new (organic)"),
+    "cohort_baseline_new": ("日常期新客（自然）", "Baseline new (organic)"),
     "cohort_campaign_returning": ("活动老客", "Campaign returning"),
     "ncq_repeat_k": ("{k}天复购", "{k}-day repeat"),
     "ncq_censored_long": ("观察期未满", "not yet observed long enough"),

@@ -40,12 +40,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion} (drop-off {drop_off}).",
     ),
     "finding_funnel_leak_worse": (
-        "漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，低于基线期的 {baseline}（流失 {drop_off}）。",
+        "漏斗最大流失在「{step_from}→{step_to}」：转化率 {conversion}，低于日常期的 {baseline}（流失 {drop_off}）。",
         "Biggest funnel leak: {step_from} → {step_to}, conversion {conversion}, below the "
         "baseline's {baseline} (drop-off {drop_off}).",
     ),
     "finding_funnel_leak_better": (
-        "漏斗流失最多的一步是「{step_from}→{step_to}」（转化率 {conversion}），但已好于基线期的 {baseline}。",
+        "漏斗流失最多的一步是「{step_from}→{step_to}」（转化率 {conversion}），但已好于日常期的 {baseline}。",
         "The funnel loses most at {step_from} → {step_to} (conversion {conversion}), yet that "
         "step beat the baseline's {baseline}.",
     ),
@@ -63,7 +63,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{seller} sold {sku} up to {gap} under it ({days} d)",
     ),
     "finding_shipping": (
-        "发货积压：活动期 48 小时发货率 {rate}，基线期 {base}；付款到发货中位 {median} 小时{worst}。",
+        "发货积压：活动期 48 小时发货率 {rate}，日常期 {base}；付款到发货中位 {median} 小时{worst}。",
         "Shipping fell behind: {rate} of the campaign's orders shipped within 48 hours against "
         "{base} in the baseline; a median of {median} hours from payment to shipping{worst}.",
     ),
@@ -95,7 +95,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "first order is under {k} days before the data end, are not in it yet)",
     ),
     "finding_repeat_short_history": (
-        "活动新客{k}天复购率 {campaign}，对比“自然新客” {organic}：订单历史在基线期前不足 {days} "
+        "活动新客{k}天复购率 {campaign}，对比“自然新客” {organic}：订单历史在日常期前不足 {days} "
         "天，“自然新客”多半是老客，两者不可比，不作判断。",
         "Campaign new customers repeat within {k} days at {campaign}, against {organic} for "
         "'organic new' customers: the order history begins under {days} days before the baseline, "

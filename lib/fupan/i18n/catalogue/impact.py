@@ -91,14 +91,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "lift_steep_trend": (
         "模型的趋势很陡（年增长 {growth:+.0%}，即每月约 {month:+.0%}）：无活动预期随外推距离快速变化，"
-        "增量与透支/长尾的判断对基线期的选择很敏感——请换一个基线期核对，或以对照组（controls）为准。",
+        "增量与透支/长尾的判断对日常期的选择很敏感——请换一个日常期核对，或以对照组（controls）为准。",
         "The model's trend is steep ({growth:+.0%} a year, about {month:+.0%} a month): the "
         "expected sales move fast with the distance extrapolated, and the lift and the "
         "pull-forward/halo verdict are sensitive to the baseline chosen — check with another "
         "baseline, or rely on a control series (controls).",
     ),
     "lift_short_history": (
-        "基线期结束前只有 {weeks} 周订单历史（不足一年）：趋势与星期效应只由这几周估计，外推越远越不可靠。",
+        "日常期结束前只有 {weeks} 周订单历史（不足一年）：趋势与星期效应只由这几周估计，外推越远越不可靠。",
         "The orders hold only {weeks} week(s) before the baseline ends (not a year): trend and "
         "weekday effects rest on those weeks alone, and the further they are carried the less they "
         "hold.",
@@ -124,7 +124,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "By the same model, {span}: {units}.",
     ),
     "lift_model": (
-        "基线模型：对数线性趋势（年增长 {growth:+.0%}）+ 星期效应，以基线期结束前一年的整周训练，自动剔除类促销日；区间为7天分块残差自助法。",
+        "基线模型：对数线性趋势（年增长 {growth:+.0%}）+ 星期效应，以日常期结束前一年的整周训练，自动剔除类促销日；区间为7天分块残差自助法。",
         "Baseline model: log-linear trend (growth {growth:+.0%} a year) + weekday effects, trained on the year "
         "of whole weeks before the baseline ends, promo-like days masked; intervals by 7-day block residual bootstrap.",
     ),
@@ -148,7 +148,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "did_control_implied": ("对照推算", "Control-implied"),
     "did_incremental": ("对照法增量", "Incremental (vs control)"),
     "did_pretrend": (
-        "基线期平行趋势检验：促销品与对照的周斜率差 {slope}/周（{p}），",
+        "日常期平行趋势检验：促销品与对照的周斜率差 {slope}/周（{p}），",
         "Parallel pre-trends: weekly slope difference promoted − control {slope}/week ({p}); ",
     ),
     "did_parallel": ("未发现趋势差异（可做双重差分）。", "no difference found (DiD applies)."),
@@ -177,12 +177,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "did_net_gross": ("增量 {amount}（未扣透支）。", "{amount} before any pull-forward."),
     "did_short_baseline": (
-        "基线期只有 {days} 天，对照组的比例与日差的波动至少需要 {need} 天",
+        "日常期只有 {days} 天，对照组的比例与日差的波动至少需要 {need} 天",
         "the baseline has {days} day(s); the control's scale and the daily differences' "
         "variation need at least {need}",
     ),
     "did_no_baseline_gmv": (
-        "对照品类或促销商品在基线期没有 GMV",
+        "对照品类或促销商品在日常期没有 GMV",
         "the control categories or the promoted lines have no GMV in the baseline window",
     ),
     "did_no_phase_gmv": (
@@ -203,7 +203,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "and halo not estimated.)",
     ),
     "did_method": (
-        "双重差分：对照品类日GMV按基线期比例缩放到促销品水平；δ = (促销品阶段日均 − 基线日均) − (对照同样差值)，"
+        "双重差分：对照品类日GMV按日常期比例缩放到促销品水平；δ = (促销品阶段日均 − 基线日均) − (对照同样差值)，"
         "增量 = δ × 天数；区间与p值为逐日差值（促销品 − 缩放对照）阶段 vs 基线的 Welch 检验。",
         "Difference-in-differences: the control categories' daily GMV scaled to the promoted lines' baseline "
         "level; δ = (promoted daily mean in the phase − in the baseline) − (the same for the control), "
@@ -284,14 +284,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "rc_gap_title": ("GMV 目标缺口的主因", "Main causes of the gap to the GMV target"),
     "rc_gap_basis_plan": (
         "目标如何分到各元素：渠道按团队的计划（计划未列的渠道分得目标减计划合计的余额，按基线占比）；"
-        "其他维度按基线期的GMV占比。占比超过 100% 表示同一维度的其他元素反向变动。",
+        "其他维度按日常期的GMV占比。占比超过 100% 表示同一维度的其他元素反向变动。",
         "How the target is split among elements: channels by the team's plan (channels the plan "
         "leaves out share what the plan leaves of the target, by baseline share); the other "
         "dimensions by their baseline GMV shares. A share above 100 % means other elements of "
         "the dimension moved the other way.",
     ),
     "rc_gap_basis_mix": (
-        "目标如何分到各元素：按基线期的GMV占比（即假设活动保持日常结构；没有分渠道计划）。"
+        "目标如何分到各元素：按日常期的GMV占比（即假设活动保持日常结构；没有分渠道计划）。"
         "占比超过 100% 表示同一维度的其他元素反向变动。",
         "How the target is split among elements: by baseline GMV shares (as if the campaign kept "
         "the everyday mix; there is no plan by channel). A share above 100 % means other "

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 ENTRIES: dict[str, tuple[str, str]] = {
     "margin_no_baseline_spend": (
-        "基线期没有完整的推广花费记录，无法扣除日常投放，只给出按总投放计的利润ROI",
+        "日常期没有完整的推广花费记录，无法扣除日常投放，只给出按总投放计的利润ROI",
         "the baseline window has no complete spend record, so the everyday run rate cannot be "
         "taken out; only the margin ROI on total spend is given",
     ),
     "margin_no_incremental_spend": (
-        "活动期费用不高于基线期日均推广花费 × 活动天数，没有增量投放，按增量投放计的利润ROI无意义",
+        "活动期费用不高于日常期日均推广花费 × 活动天数，没有增量投放，按增量投放计的利润ROI无意义",
         "the campaign cost no more than the baseline spend per day × campaign days: there is no "
         "incremental spend to return a margin ROI on",
     ),

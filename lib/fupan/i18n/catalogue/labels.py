@@ -19,10 +19,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "budget": ("预算分配", "Budget split"),
     "mechanics": ("玩法机制", "Mechanics"),
     "hypotheses": ("假设", "Hypotheses"),
-    "hyp_baseline": ("基线期同一指标", "Same KPI in the baseline"),
+    "hyp_baseline": ("日常期同一指标", "Same KPI in the baseline"),
     "hyp_unlike_length": (
         "※ {id}：该指标按区间去重的访客或买家计，窗口越长、重复来的人越只计一次，数值随窗口长度而变；"
-        "{window} {days} 天、基线期 {base} 天，长度不同，判定仅供参考。",
+        "{window} {days} 天、日常期 {base} 天，长度不同，判定仅供参考。",
         "※ {id}: this KPI counts visitors or buyers once over a window, so its value moves with the "
         "window's length; {window} has {days} days and the baseline {base}: the verdict is rough.",
     ),
@@ -69,7 +69,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "各渠道投产比（=后台ROI，成交额/花费）",
         'ROAS by channel (the platform\'s "ROI": GMV / spend)',
     ),
-    "waterfall": ("日均GMV变化拆解：活动期 vs 基线期", "Daily GMV change: campaign vs baseline"),
+    "waterfall": ("日均GMV变化拆解：活动期 vs 日常期", "Daily GMV change: campaign vs baseline"),
     "baseline_day": ("基线日均", "Baseline day"),
     "budget_line": ("预算", "Budget"),
     "skipped": ("已跳过", "Skipped"),
@@ -78,7 +78,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "No {table} table: this analysis is skipped (nothing is estimated).",
     ),
     "no_visitors": (
-        "访客数未测得：没有行为（events）表，或它没有覆盖基线期与活动期的每一天；本项分析已跳过（不作估算）。",
+        "访客数未测得：没有行为（events）表，或它没有覆盖日常期与活动期的每一天；本项分析已跳过（不作估算）。",
         "Visitors not measured: no behaviour (events) table, or it does not cover every day of "
         "the baseline and the campaign; this analysis is skipped (nothing is estimated).",
     ),

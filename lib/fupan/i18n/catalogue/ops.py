@@ -307,7 +307,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "forward, are assumed.",
     ),
     "ops_service_ship_lead": (
-        "活动期 {rate} 的订单在付款后 48 小时内发货（基线期 {base}），付款到发货中位 {median} 小时（基线期 {base_median} 小时）。",
+        "活动期 {rate} 的订单在付款后 48 小时内发货（日常期 {base}），付款到发货中位 {median} 小时（日常期 {base_median} 小时）。",
         "{rate} of the campaign's orders shipped within 48 hours of payment (baseline {base}), a "
         "median of {median} hours from payment to shipping (baseline {base_median} hours).",
     ),
@@ -328,14 +328,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ops_service_unshipped": ("超48小时未发货", "Unshipped after 48 h"),
     "ops_service_refunded_unshipped": ("未发货即退款", "Refunded before shipping"),
     "ops_service_refund_lead": (
-        "退款率上升最多的渠道是{channel}：活动期 {rate}，基线期 {base}。",
+        "退款率上升最多的渠道是{channel}：活动期 {rate}，日常期 {base}。",
         "The refund rate rose most in {channel}: {rate} in the campaign against {base} in the "
         "baseline.",
     ),
     "ops_service_gmv": ("活动期GMV", "Campaign GMV"),
     "ops_service_refunds": ("退款金额", "Refunds"),
     "ops_service_refund_rate": ("退款率", "Refund rate"),
-    "ops_service_base_refund_rate": ("基线期退款率", "Baseline refund rate"),
+    "ops_service_base_refund_rate": ("日常期退款率", "Baseline refund rate"),
     "ops_service_change": ("变化", "Change"),
     "ops_service_refund_channels": ("分渠道退款率", "Refund rate by channel"),
     "ops_service_refund_skus": ("退款金额最多的 {n} 个商品", "The {n} SKUs with the most refunds"),
@@ -358,7 +358,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "out of the reasons.",
     ),
     "ops_service_cs_lead": (
-        "活动期询单转化率 {cr}（基线期 {base_cr}），平均首响 {resp} 秒（基线期 {base_resp} 秒），差评率 {bad}（基线期 {base_bad}）。",
+        "活动期询单转化率 {cr}（日常期 {base_cr}），平均首响 {resp} 秒（日常期 {base_resp} 秒），差评率 {bad}（日常期 {base_bad}）。",
         "Enquiry conversion was {cr} in the campaign (baseline {base_cr}), first response "
         "{resp} s on average (baseline {base_resp} s), bad reviews {bad} (baseline {base_bad}).",
     ),

@@ -8,7 +8,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "peak_hour_share": ("占当日GMV", "Share of the day"),
     "peak_vs_baseline": ("相对基线同时段", "vs baseline, same hour"),
     "peak_hours_note": (
-        "峰值时段 = 当日GMV最高的小时（按订单首行时间）；相对基线 = 该小时GMV / 基线期同一小时的日均GMV（基线期该时段无销售时为 —）。",
+        "峰值时段 = 当日GMV最高的小时（按订单首行时间）；相对基线 = 该小时GMV / 日常期同一小时的日均GMV（日常期该时段无销售时为 —）。",
         "Peak hour = the hour of the day with the most GMV (order time of the first line); vs baseline "
         "= that hour's GMV / the baseline's average GMV in the same hour (— when the baseline sold "
         "nothing then).",

@@ -147,7 +147,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "roster the balance day and 11.11 on their own",
     ),
     "check_hint_shipping": (
-        "活动期48小时发货率 ≥ 基线期",
+        "活动期48小时发货率 ≥ 日常期",
         "the campaign's 48-hour shipping rate ≥ the baseline's",
     ),
     "cause_type_price_control": (

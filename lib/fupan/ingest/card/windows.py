@@ -66,7 +66,7 @@ class Windows(_Model):
             if w2.start <= w1.end:
                 raise ValueError(
                     f"windows must be in order without overlap: {n2} starts {w2.start} but {n1} "
-                    f"ends {w1.end}||窗口须按 基线→预热→爆发→返场→回落 顺序且不重叠："
+                    f"ends {w1.end}||窗口须按 日常→预热→爆发→返场→回落 顺序且不重叠："
                     f"{n2} 开始于 {w2.start}，而 {n1} 结束于 {w1.end}"
                 )
         return self

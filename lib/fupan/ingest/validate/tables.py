@@ -306,7 +306,7 @@ def check_coverage(
                 file=filename,
                 column=time_col,
                 severity=sev,
-                zh=f"{name} 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从基线期到最后一个窗口）："
+                zh=f"{name} 表的数据范围 {lo} ~ {hi} 未覆盖活动窗口 {need_lo} ~ {need_hi}（从日常期到最后一个窗口）："
                 f"{missing_zh}{what_zh}。",
                 en=f"The {name} table spans {lo} .. {hi}, which does not cover the windows {need_lo} .. {need_hi} "
                 f"(baseline to the last window): {missing_en}{what_en}.",
