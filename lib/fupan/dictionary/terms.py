@@ -127,8 +127,8 @@ TERMS: dict[str, TermDef] = {
             "活动阶段",
             "Campaign phases",
             "日常期（平销期，即统计上的基线期）→ 预热期 → 爆发期 → 返场期 → 回落期，窗口在案例卡中声明",
-            "baseline (日常期, the everyday weeks before) → pre-heat → burst → post → dip, windows "
-            "declared on the case card",
+            "baseline (the everyday weeks before) → pre-heat → burst → post → dip, windows declared "
+            "on the case card",
         ),
     )
 }
