@@ -6,6 +6,9 @@ Dip 01-07..01-08: o8 60 (b), o9 10 (f, live). Visitors: a, b every baseline day;
 burst day; b, f every dip day — so 访客数 (distinct over the window) 2 / 4 / 2 and the day-summed
 figure 8 / 8 / 4.
 Spend: 10/day before 01-05, 50/day from 01-05.
+Buyers by day (orders not cancelled): baseline 01-01 a, 01-02 b, 01-04 c (01-03 only a cancelled
+order); burst 01-05 a, d, 01-06 e; dip 01-07 b, 01-08 f — summed 3 / 3 / 2, so the daily
+conversion rate (cr_daily) is 3/8, 3/8 and 2/4.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ HAND = {
         buyers=3,
         uv=2.0,
         uv_daily_sum=8.0,
+        cr_daily=3 / 8,
         spend=40.0,
         new_customers=3,
         cancel_rate=1 / 4,
@@ -52,6 +56,7 @@ HAND = {
         buyers=3,
         uv=4.0,
         uv_daily_sum=8.0,
+        cr_daily=3 / 8,
         spend=100.0,
         new_customers=2,
         cancel_rate=0.0,
@@ -66,6 +71,7 @@ HAND = {
         buyers=2,
         uv=2.0,
         uv_daily_sum=4.0,
+        cr_daily=2 / 4,
         spend=100.0,
         new_customers=1,
         cancel_rate=0.0,
@@ -99,7 +105,10 @@ def test_indices_and_live_shares(retro):
     k = retro.kpis.loc["burst"]
     assert k.gmv_index == pytest.approx(100 * (440 / 2) / (170 / 4))
     assert k.burst_multiple == pytest.approx(360 / (170 / 4))
-    assert k.cr_index == pytest.approx(100 * (3 / 4) / (3 / 2))
+    # the daily rates (3/8 in both), not the window-distinct ones (3/4 against 3/2, which would
+    # read 50: the 4-day baseline's two visitors came every day)
+    assert k.cr_index == pytest.approx(100 * (3 / 8) / (3 / 8))
+    assert retro.kpis.at["dip", "cr_index"] == pytest.approx(100 * (2 / 4) / (3 / 8))
     assert k.aov_index == pytest.approx(100 * (440 / 3) / (170 / 3))
     assert k.aov_buyer_index == pytest.approx(100 * (440 / 3) / (170 / 3))
     assert k.live_gmv_share == pytest.approx(360 / 440)
@@ -113,7 +122,8 @@ def test_targets_and_hypotheses_verdicts(retro):
     assert (gmv.kpi, gmv.actual, gmv.status) == ("gmv", 440.0, "missed")
     assert gmv.achievement == pytest.approx(440 / 500)
     (h,) = retro.hypotheses.itertuples()
-    assert h.window == "burst" and h.actual == pytest.approx(50.0) and h.status == "missed"
+    # 100 × (3/8) / (3/8): the burst's daily conversion equals the baseline's (module docstring)
+    assert h.window == "burst" and h.actual == pytest.approx(100.0) and h.status == "missed"
 
 
 def test_decomposition_of_daily_gmv_is_exact_and_matches_the_log_mean_formula(retro):
@@ -152,6 +162,7 @@ def test_uv_is_missing_not_partial_when_events_do_not_cover_a_window(tmp_path):
     assert any(p.code == "coverage" and p.file == "events.csv" for p in campaign.warnings)
     assert np.isnan(r.kpis.at["dip", "uv"]) and np.isnan(r.kpis.at["dip", "cr"])
     assert np.isnan(r.kpis.at["dip", "uv_daily_sum"])
+    assert np.isnan(r.kpis.at["dip", "cr_daily"]) and np.isnan(r.kpis.at["dip", "cr_index"])
     assert r.kpis.at["burst", "uv"] == 4.0 and r.kpis.at["burst", "uv_daily_sum"] == 8.0
 
 
@@ -326,48 +337,94 @@ def test_a_decomposition_without_visitors_says_why_not_that_the_events_are_missi
 
 
 def test_a_verdict_on_a_distinct_count_ratio_of_unlike_windows_is_marked():
-    """The demo's H2 (支付转化率指数 of the 11-day burst ≥ 150) read 146.2 against a 30-day
-    baseline and 156.6 against an 11-day one: conversion over distinct visitors moves with the
-    window's length. Such a verdict is marked ※ with both lengths; a like-length one, or a KPI
-    not over distinct counts (GMV index), is not."""
+    """Conversion over a window's distinct visitors moves with the window's length (the demo's
+    burst: 8.60 % over 11 days against 5.89 % over the 30-day baseline, 5.49 % over its last 11).
+    A verdict on such a KPI of windows of unlike length is marked ※ with both lengths; a
+    like-length one, a KPI not over distinct counts (GMV index), and the conversion index (which
+    compares the daily rates, 口径 2026.12-2) are not."""
     from fupan.format import Style
     from fupan.report.sections.kpis import hypotheses_table
 
     kpis = pd.DataFrame(
-        {"cr_index": [100.0, 146.2, 140.0], "gmv_index": [100.0, 300.0, 250.0],
-         "days": [30, 11, 29]},
+        {"cr": [0.0589, 0.0860, 0.0553], "cr_index": [100.0, 139.9, 103.5],
+         "gmv_index": [100.0, 300.0, 250.0], "days": [30, 11, 29]},
         index=["baseline", "burst", "post"],
     )  # fmt: skip
+
+    def hyp(id_: str, kpi: str, value: float, window: str) -> dict:
+        return {"id": id_, "text": "t", "kpi": kpi, "op": ">=", "value": value, "window": window}
+
     hyps = evaluate_hypotheses(
         kpis,
         [
-            {
-                "id": "H2",
-                "text": "t",
-                "kpi": "cr_index",
-                "op": ">=",
-                "value": 150,
-                "window": "burst",
-            },
-            {
-                "id": "H3",
-                "text": "t",
-                "kpi": "gmv_index",
-                "op": ">=",
-                "value": 200,
-                "window": "burst",
-            },
-            {
-                "id": "H4",
-                "text": "t",
-                "kpi": "cr_index",
-                "op": ">=",
-                "value": 120,
-                "window": "post",
-            },
+            hyp("H2", "cr", 0.08, "burst"),
+            hyp("H3", "gmv_index", 200, "burst"),
+            hyp("H4", "cr", 0.05, "post"),
+            hyp("H5", "cr_index", 130, "burst"),
         ],
     )
     page = str(hypotheses_table(hyps, Style("zh")))
-    assert page.count(" ※") == 1 and "146.2 ※" in page
+    assert page.count(" ※") == 1 and "8.60% ※" in page, page
     assert "※ H2" in page and "11 天、日常期 30 天" in page
-    assert "※ H3" not in page and "※ H4" not in page
+    assert "※ H3" not in page and "※ H4" not in page and "※ H5" not in page
+    assert "139.9 ※" not in page and "139.9" in page
+
+
+def _orders(rows: list[tuple[int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"user_key": [k for k, _ in rows], "order_ts": pd.to_datetime([t for _, t in rows])}
+    )
+
+
+def test_daily_buyers_count_each_customer_once_a_day():
+    """By hand: customer 7 orders twice on 01-01 and once on 01-03, customer 3 once on 01-01 and
+    once on 01-02, customer 9 at 23:59 on 01-02 — 01-01: {3, 7} = 2, 01-02: {3, 9} = 2, 01-03:
+    {7} = 1; rows in the extract's order (by customer, then time) or shuffled give the same, and
+    so does plain pandas (drop the duplicate customer-days, count per day)."""
+    from fupan.metrics.kpi import daily_buyers
+
+    rows = [
+        (3, "2025-01-01 09:00"),
+        (3, "2025-01-02 10:00"),
+        (7, "2025-01-01 08:00"),
+        (7, "2025-01-01 20:00"),
+        (7, "2025-01-03 00:00"),
+        (9, "2025-01-02 23:59"),
+    ]
+    expected = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]),
+                             "buyers": [2, 2, 1]})  # fmt: skip
+    pd.testing.assert_frame_equal(daily_buyers(_orders(rows)), expected, check_dtype=False)
+    shuffled = _orders([rows[i] for i in (5, 2, 0, 4, 1, 3)])
+    pd.testing.assert_frame_equal(daily_buyers(shuffled), expected, check_dtype=False)
+    rng = np.random.default_rng(7)
+    many = _orders(
+        [
+            (int(k), str(pd.Timestamp("2025-01-01") + pd.Timedelta(minutes=int(m))))
+            for k, m in zip(
+                rng.integers(0, 40, 500), rng.integers(0, 60 * 24 * 9, 500), strict=True
+            )
+        ]
+    )
+    plain = (
+        many.assign(date=many.order_ts.dt.normalize())
+        .drop_duplicates(["user_key", "date"])
+        .groupby("date")
+        .size()
+    )
+    got = daily_buyers(many.sort_values(["user_key", "order_ts"])).set_index("date").buyers
+    assert got.to_dict() == plain.to_dict()
+    assert daily_buyers(many).set_index("date").buyers.to_dict() == plain.to_dict()
+    assert daily_buyers(_orders([])).empty
+
+
+def test_the_conversion_card_compares_the_daily_rate():
+    """The conversion card shows the window-distinct rate but compares the daily one (the
+    index's 口径): 200 buyers of 1,000 distinct visitors (20 %) over 10 days against a baseline of
+    20 %, yet day by day 300 buyer-days of 3,000 visitor-days (10 %) against 8 % → +25.0 %,
+    where the window-distinct rates would say +0.0 %."""
+    frame = _kpi_frame(10)
+    frame["cr"] = [0.2, 0.2]
+    frame["cr_daily"] = [0.10, 0.08]
+    card = _cards(frame)["Conversion rate"]
+    assert "daily conversion rate vs baseline +25.0%" in card, card
+    assert "+0.0%" not in card

@@ -58,6 +58,7 @@ REPORTED_KPIS = (
     "uv",
     "uv_daily_sum",
     "cr",
+    "cr_daily",
     "orders_per_buyer",
     "aov",
     "aov_buyer",

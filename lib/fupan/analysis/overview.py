@@ -15,7 +15,13 @@ from ..format import Style
 from ..metrics.benchmark import daily_gmv_index
 from ..metrics.decompose import decompose_gmv_change
 from ..metrics.funnel import window_funnel
-from ..metrics.kpi import channel_kpis, evaluate_hypotheses, target_achievement, window_kpis
+from ..metrics.kpi import (
+    channel_kpis,
+    daily_buyers,
+    evaluate_hypotheses,
+    target_achievement,
+    window_kpis,
+)
 from ..metrics.yoy import year_on_year as _year_on_year
 from .results import DailyIndex, Decomposition, RefundMaturity, YearOnYearAnalysis
 
@@ -50,6 +56,7 @@ def kpis(campaign: Campaign, windows: pd.DataFrame, agg: Aggregates) -> pd.DataF
         agg.uv,
         agg.spend,
         visitors=agg.window_uv,
+        buyers_by_day=daily_buyers(agg.customer_orders),
     )
     if not campaign.measures("orders", "refund_amount"):  # not measured is not zero
         out = out.assign(refunds=np.nan, net_gmv=np.nan, refund_rate=np.nan)

@@ -11,7 +11,11 @@ Version 2026.12-1 aligns the names and 口径 with the platforms' dashboards (�
 period is distinct over the period, the day-summed figure is kept as ``uv_daily_sum``
 (按日累加); 支付转化率 = 支付买家数 / 访客数, so that 访客数 × 支付转化率 × 人均笔数 × 笔单价 = GMV
 exactly (METHODS.md §2.1); GMV is 支付金额（含退款） with its window stated; ROAS is 投产比（=后台ROI）,
-with 费比 beside it.
+with 费比 beside it. Version 2026.12-2: the conversion index (支付转化率指数) compares the daily
+conversion rate (``cr_daily``, 支付转化率（按日）: daily distinct buyers over daily distinct visitors,
+both summed over the window's days), which does not move with a window's length — the index of an
+11-day burst over the window-distinct rates against a 30-day baseline read 146.2 on the demo, and
+156.6 against the baseline's last 11 days; the daily rates give 139.9 and 140.7.
 
 :data:`KPI_DEFINITIONS` holds the KPIs measured per window (the ones a card may set a target or
 a hypothesis on); :data:`RESULT_DEFINITIONS` the figures of the analyses (利润ROI on total and on

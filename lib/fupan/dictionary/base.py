@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFINITIONS_VERSION = "2026.12-1"
+DEFINITIONS_VERSION = "2026.12-2"
 
 #: Earlier versions: for each, the keys whose meaning or name changed since, with what they meant
 #: then (English definition). A record made under one of them is read as it is and marked.
@@ -15,7 +15,11 @@ PREVIOUS_DEFINITIONS: dict[str, dict[str, str]] = {
         "aov": "GMV / orders (per order, not per buyer), named AOV / 客单价",
         "cr_index": "100 × CR in the window / CR in the baseline (CR = orders / day-summed UV)",
         "roas": "GMV / spend, named ROAS / 投产比 ROAS",
-    }
+    },
+    "2026.12-1": {
+        "cr_index": "100 × CR in the window / CR in the baseline (CR = buyers / visitors, both "
+        "distinct over the window: moved with the windows' lengths)",
+    },
 }
 
 #: Record keys renamed since an earlier version: old key → new key. Readers look the new key up
@@ -37,10 +41,9 @@ GMV_WINDOW_EN = (
 
 #: KPIs over a window's distinct visitors or buyers: a longer window counts a returning visitor
 #: or buyer once, so their value moves with the window's length (a conversion rate over 30 days
-#: reads higher than over 11), and comparing windows of unlike length is said to be rough
-WINDOW_LENGTH_SENSITIVE = frozenset(
-    {"cr", "cr_index", "orders_per_buyer", "aov_buyer", "aov_buyer_index"}
-)
+#: reads higher than over 11), and comparing windows of unlike length is said to be rough. The
+#: conversion index is not among them: it compares the day-by-day rate (``cr_daily``)
+WINDOW_LENGTH_SENSITIVE = frozenset({"cr", "orders_per_buyer", "aov_buyer", "aov_buyer_index"})
 
 #: Days after an order by which its refunds are taken as settled (7-day no-reason returns plus
 #: the after-sales period after delivery): refund figures of windows that ended fewer days before

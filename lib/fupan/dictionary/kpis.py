@@ -71,8 +71,22 @@ _DEFS = [
         "支付转化率",
         "Conversion rate",
         "ratio",
-        "支付买家数 / 访客数（两者均为窗口内去重）",
-        "buyers / visitors (both distinct over the window)",
+        "支付买家数 / 访客数（两者均为窗口内去重，即后台区间口径；窗口越长，重复来访和复购的人越只计一次，"
+        "数值随窗口长度而变，不同长度的窗口请比较按日支付转化率）",
+        "buyers / visitors (both distinct over the window, as the dashboards count a period; a "
+        "longer window counts a returning visitor or buyer once, so the rate moves with the "
+        "window's length: compare windows of unlike length on the daily rate)",
+    ),
+    KpiDef(
+        "cr_daily",
+        "支付转化率（按日）",
+        "Conversion rate (daily)",
+        "ratio",
+        "每日去重支付买家数按天加总 / 每日去重访客数按天加总（按日累加：各日支付转化率按当日访客加权的平均；"
+        "一人多日来访或购买按天各计一次，数值不随窗口长度变化）",
+        "daily distinct buyers summed over the window's days / daily distinct visitors summed "
+        "over them (the days' conversion rates weighted by their visitors; a customer on several "
+        "days counts once a day, so the rate does not move with the window's length)",
     ),
     KpiDef(
         "orders_per_buyer",
@@ -199,8 +213,11 @@ _DEFS = [
         "支付转化率指数",
         "Conversion index",
         "index",
-        "100 × 窗口支付转化率 / 基线支付转化率",
-        "100 × conversion rate in the window / in the baseline",
+        "100 × 窗口按日支付转化率 / 基线按日支付转化率（两者均按日累加，见“支付转化率（按日）”："
+        "不随窗口长度变化，11 天的爆发期与 30 天的日常期可直接比较）",
+        "100 × daily conversion rate (cr_daily) in the window / in the baseline (both summed day "
+        "by day: the index does not move with the windows' lengths, so an 11-day burst compares "
+        "with a 30-day baseline)",
     ),
     KpiDef(
         "aov_index",

@@ -52,6 +52,40 @@ def _window_sum(
     return float(rows[col].sum())
 
 
+def daily_buyers(customer_orders: pd.DataFrame) -> pd.DataFrame:
+    """date, buyers: per order day, the distinct customers with an order not cancelled on it.
+
+    每日去重支付买家数; a day without such an order has no row (0 buyers). 口径: a buyer of a day is a customer key (``user_key``) with an order not cancelled whose
+    order day (the order's first line, as every window figure dates it) is that day; a customer
+    buying on several days counts once on each. ``customer_orders``: one row per order not
+    cancelled (:func:`fupan.extract.aggregates.customer_orders`), its ``user_key`` and
+    ``order_ts``. Its rows come sorted by customer, then time; walked in that order the distinct
+    (customer, day) pairs are the rows that start a new one — else they are counted after a
+    sort.
+    """
+    if customer_orders.empty:
+        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "buyers": []})
+    keys = customer_orders["user_key"].to_numpy()
+    days = customer_orders["order_ts"].to_numpy().astype("datetime64[D]")
+    same_key = keys[1:] == keys[:-1]
+    if not bool(np.all((keys[1:] > keys[:-1]) | (same_key & (days[1:] >= days[:-1])))):
+        order = np.lexsort((days, keys))
+        keys, days = keys[order], days[order]
+        same_key = keys[1:] == keys[:-1]
+    starts = np.ones(len(keys), dtype=bool)
+    starts[1:] = ~(same_key & (days[1:] == days[:-1]))
+    dates, buyers = np.unique(days[starts], return_counts=True)
+    return pd.DataFrame({"date": pd.to_datetime(dates), "buyers": buyers.astype("int64")})
+
+
+def _day_sum(frame: pd.DataFrame | None, col: str, start: DateLike, end: DateLike) -> float:
+    """Sum of ``col`` over the rows dated in [start, end], a day without a row adding 0."""
+    if frame is None:
+        return float("nan")
+    inside = frame.date.between(pd.Timestamp(start), pd.Timestamp(end))
+    return float(frame.loc[inside, col].sum())
+
+
 def _window_visitors(visitors: pd.DataFrame | None, phase: str) -> float:
     """Distinct visitors of ``phase`` over the whole window (``channel == "_all"``); NaN without."""
     if visitors is None:
@@ -68,10 +102,11 @@ def window_kpis(
     uv: pd.DataFrame | None = None,
     spend: pd.DataFrame | None = None,
     visitors: pd.DataFrame | None = None,
+    buyers_by_day: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per window (baseline … dip, campaign) with every KPI of the metric dictionary.
 
-    口径 (:data:`fupan.dictionary.KPI_DEFINITIONS`, version 2026.12-1): GMV (支付金额, 含退款) =
+    口径 (:data:`fupan.dictionary.KPI_DEFINITIONS`, version 2026.12-2): GMV (支付金额, 含退款) =
     Σ paid_amount of orders not cancelled, before refunds, by order day inside the window (both
     end days included); net GMV = GMV − refunds; orders = distinct non-cancelled order_id; buyers
     (支付买家数) distinct over the window; UV (访客数) = distinct users with any event over the
@@ -79,10 +114,12 @@ def window_kpis(
     (按日累加) = daily distinct users summed over the window's days (``uv``); both NaN unless the
     events cover every day of the window; CR (支付转化率) = buyers / UV; orders_per_buyer (人均笔数)
     = orders / buyers; AOV (笔单价) = GMV / orders; aov_buyer (客单价) = GMV / buyers; so that
-    UV × CR × orders_per_buyer × AOV = GMV exactly (METHODS.md §2.1); ROAS (投产比) = GMV / spend;
+    UV × CR × orders_per_buyer × AOV = GMV exactly (METHODS.md §2.1); cr_daily (支付转化率（按日）)
+    = daily distinct buyers (``buyers_by_day``, :func:`daily_buyers`) summed over the window's
+    days / uv_daily_sum, NaN where either is not measured; ROAS (投产比) = GMV / spend;
     spend_ratio (费比) = spend / GMV; new customers = first order ever inside the window; indices
-    = 100 × window value / baseline value (money per day for GMV); burst multiple = peak-day GMV /
-    baseline daily GMV.
+    = 100 × window value / baseline value (money per day for GMV, the daily rate for conversion);
+    burst multiple = peak-day GMV / baseline daily GMV.
     """
     if windows.empty or "baseline" not in set(windows.phase):
         raise ValueError("windows must include a 'baseline' row")
@@ -120,6 +157,9 @@ def window_kpis(
                 "uv": uv_w,
                 "uv_daily_sum": uv_sum,
                 "cr": _div(buyers, uv_w),
+                "cr_daily": _div(
+                    _day_sum(buyers_by_day, "buyers", w.start_date, w.end_date), uv_sum
+                ),
                 "orders_per_buyer": _div(orders, buyers),
                 "aov": _div(g, orders),
                 "aov_buyer": _div(g, buyers),
@@ -142,7 +182,7 @@ def window_kpis(
     base = table.loc["baseline"]
     return table.assign(
         gmv_index=100 * table.gmv_per_day / base.gmv_per_day,
-        cr_index=100 * table.cr / base.cr,
+        cr_index=100 * table.cr_daily / base.cr_daily,
         aov_index=100 * table.aov / base.aov,
         aov_buyer_index=100 * table.aov_buyer / base.aov_buyer,
         burst_multiple=table.peak_day_gmv / base.gmv_per_day,

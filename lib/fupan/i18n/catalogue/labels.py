@@ -49,6 +49,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "日均访客（按天去重后累加）对比基线",
         "daily visitors (summed by day) vs baseline",
     ),
+    # the conversion card: its change is of the daily rate (the conversion index's 口径), not of
+    # the window-distinct rate the card shows (which moves with a window's length)
+    "vs_baseline_daily_rate": ("按日支付转化率对比基线", "daily conversion rate vs baseline"),
     "date": ("日期", "Date"),
     "hour": ("小时", "Hour"),
     "channel": ("渠道", "Channel"),
