@@ -74,8 +74,12 @@ def daily_buyers(customer_orders: pd.DataFrame) -> pd.DataFrame:
         same_key = keys[1:] == keys[:-1]
     starts = np.ones(len(keys), dtype=bool)
     starts[1:] = ~(same_key & (days[1:] == days[:-1]))
-    dates, buyers = np.unique(days[starts], return_counts=True)
-    return pd.DataFrame({"date": pd.to_datetime(dates), "buyers": buyers.astype("int64")})
+    day = days[starts].astype("int64")  # days since 1970-01-01, counted without a sort
+    first = int(day.min())
+    counts = np.bincount(day - first)
+    (present,) = np.nonzero(counts)
+    dates = (present + first).astype("datetime64[D]")
+    return pd.DataFrame({"date": pd.to_datetime(dates), "buyers": counts[present].astype("int64")})
 
 
 def _day_sum(frame: pd.DataFrame | None, col: str, start: DateLike, end: DateLike) -> float:

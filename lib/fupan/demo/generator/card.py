@@ -24,8 +24,8 @@ mechanics: [预售定金, 跨店满减, 直播秒杀]
 ab_test: {name: 会场页优惠券实验（预热至返场）, a: 原会场页：优惠券入口在页面底部, b: 新会场页：领券入口置顶、一键领取}
 hypotheses:
   - {id: H1, text: 直播间新客占比超过40%, kpi: live_new_customer_share, op: ">=", value: 0.40}
-  - {id: H2, text: 爆发期转化率高于基线的1.5倍, kpi: cr_index, op: ">=", value: 150, window: burst}
-  - {id: H3, text: 客单价不低于基线, kpi: aov_index, op: ">=", value: 100}
+  - {id: H2, text: 爆发期转化率达到日常期的1.5倍, kpi: cr_index, op: ">=", value: 150, window: burst}
+  - {id: H3, text: 笔单价不低于日常期, kpi: aov_index, op: ">=", value: 100}
 retrospective:
   went_well: [直播间拉新效果超预期，新客数超额完成目标, 11月11日零点与20点两波流量高峰承接顺畅，未出现系统故障]
   to_improve: [爆发期多个爆款断货，损失了高峰时段的销售, 定金预售期间日销明显低于平日，GMV未达成目标, 11月下旬日销明显回落：囤货透支了之后两周的需求]

@@ -48,7 +48,7 @@ _add(
                 "hypotheses": [
                     {
                         "id": "H1",
-                        "text": "爆发期转化率不低于基线",
+                        "text": "爆发期转化率不低于日常期",
                         "kpi": "cr_index",
                         "op": ">=",
                         "value": 100,
