@@ -487,3 +487,49 @@ def test_a_paced_runs_seconds_leave_out_its_waits_for_a_slot(tmp_path: Path, mon
     assert item.status == "ok", item.error
     assert clock["now"] == 1015.0  # three stages asked for a slot
     assert item.seconds == 0.0
+
+
+def test_the_runs_process_starts_before_the_campaigns_are_hashed_only_when_two_will_run(
+    tmp_path: Path, monkeypatch
+):
+    """The forkserver's imports (~3 s on one core) start before this process hashes the
+    campaigns (~1 s) when two runs or more are certain — forced, or no earlier result in OUT —
+    and not when earlier results may make the campaigns unchanged (a re-run of an unchanged
+    batch starts nothing). The runs themselves are stubbed: what is checked is the order."""
+    from fupan import batch as batch_mod
+
+    folders = [
+        write_campaign(tmp_path / n, card={**copy.deepcopy(TINY_CARD), "id": f"tiny-{n}"})
+        for n in ("a", "b")
+    ]
+    out = tmp_path / "reports"
+    calls: list[str] = []
+    real_key = batch_mod._key
+    monkeypatch.setattr(batch_mod, "_start", lambda ctx: calls.append("start"))
+    monkeypatch.setattr(batch_mod, "_key", lambda *a, **k: calls.append("key") or real_key(*a, **k))
+
+    def fake_run(folder, *args, **kwargs):
+        case_id = batch_mod._case_id(folder)
+        (out / case_id).mkdir(parents=True, exist_ok=True)
+        (out / case_id / "case.json").write_text("{}", encoding="utf-8")
+        return batch_mod.BatchItem(folder, "ok", 0.0, case_id)
+
+    monkeypatch.setattr(batch_mod, "_run_one", fake_run)
+    batch_mod.run_batch(folders, out, jobs=2, progress=False, library=None)
+    assert calls[0] == "start" and calls.count("start") == 1, calls  # nothing in OUT yet
+
+    calls.clear()  # both have a result now: hashed first, and started once they must run
+    batch_mod.run_batch(folders, out, jobs=2, progress=False, library=None)
+    assert calls[:2] == ["key", "key"] and calls.count("start") == 1, calls
+
+    calls.clear()  # forced: both will run whatever their results say
+    batch_mod.run_batch(folders, out, jobs=2, force=True, progress=False, library=None)
+    assert calls[0] == "start", calls
+
+    assert batch_mod._has_result(folders[0], out)
+    (out / "tiny-a" / "case.json").unlink()
+    assert not batch_mod._has_result(folders[0], out)
+    failure = batch_mod._failure_file(out, "tiny-a")
+    failure.parent.mkdir(parents=True, exist_ok=True)
+    failure.write_text("{}", encoding="utf-8")  # a kept failure is a result too
+    assert batch_mod._has_result(folders[0], out)

@@ -157,6 +157,15 @@ def _failure_file(out: Path, case_id: str) -> Path:
     return out / FAILURES / f"{case_id}.failed.json"
 
 
+def _has_result(folder: Path, out: Path) -> bool:
+    """Whether ``out`` holds a result of the campaign's last run — its case.json or its kept
+    failure — which the campaign's cache key may find unchanged (so it may not run again)."""
+    case_id = _case_id(folder)
+    if case_id is None:
+        return False
+    return (out / case_id / "case.json").is_file() or _failure_file(out, case_id).is_file()
+
+
 def _still_failing(folder: Path, out: Path, key: str | None) -> BatchItem | None:
     """The campaign's last failure, when its run failed validation under the cache key ``key``
     (nothing has changed since: the same inputs fail the same way): reported again, not
@@ -461,6 +470,12 @@ def run_batch(
     # each campaign's key, as its inputs are before its run: compared with its last run's, and
     # the key a failed validation of this run is kept under
     keys: dict[Path, str | None] = {}
+    # the runs' process starts importing before the campaigns are hashed (~1 s of imports and
+    # hashing in this process; then ~3 s of the forkserver's, one core idle until the first run
+    # could start) when two runs or more are certain: forced, war reports, or no earlier result
+    early = (len(folders) if force or as_of else sum(not _has_result(f, out) for f in folders)) > 1
+    if early:
+        _start(_context(True))
     for folder in folders:
         same = _same_case_id(folder, first_of, out)
         if same is not None:  # it would overwrite the other one's report: refused, never run
@@ -475,8 +490,8 @@ def run_batch(
             results[folder] = failing
         else:
             todo.append(folder)
-    warm = len(todo) > 1
-    if todo:  # the runs' process starts importing now, beside this one's remaining work
+    warm = early or len(todo) > 1
+    if todo and not early:  # the runs' process starts importing now, beside this one's work
         _start(_context(warm))
     bar = None
     if progress and todo and on_terminal():
