@@ -376,7 +376,7 @@ def _orders(rows: list[tuple[int, str]]) -> pd.DataFrame:
     )
 
 
-def test_daily_buyers_count_each_customer_once_a_day():
+def test_daily_buyers_count_each_customer_once_a_day(monkeypatch):
     """By hand: customer 7 orders twice on 01-01 and once on 01-03, customer 3 once on 01-01 and
     once on 01-02, customer 9 at 23:59 on 01-02 — 01-01: {3, 7} = 2, 01-02: {3, 9} = 2, 01-03:
     {7} = 1; rows in the extract's order (by customer, then time) or shuffled give the same, and
@@ -411,6 +411,11 @@ def test_daily_buyers_count_each_customer_once_a_day():
         .groupby("date")
         .size()
     )
+    got = daily_buyers(many.sort_values(["user_key", "order_ts"])).set_index("date").buyers
+    assert got.to_dict() == plain.to_dict()
+    assert daily_buyers(many).set_index("date").buyers.to_dict() == plain.to_dict()
+    # walked a few rows at a time, a customer-day cut by a step's end is still counted once
+    monkeypatch.setattr("fupan.metrics.kpi._STEP", 7)
     got = daily_buyers(many.sort_values(["user_key", "order_ts"])).set_index("date").buyers
     assert got.to_dict() == plain.to_dict()
     assert daily_buyers(many).set_index("date").buyers.to_dict() == plain.to_dict()
