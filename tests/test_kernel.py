@@ -189,3 +189,40 @@ def test_no_usable_temporary_directory_means_tcp_not_a_crash(
     finally:
         if made:
             os.rmdir(made)
+
+
+@pytest.mark.parametrize("given", [None, "1"])
+def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
+    tiny: Path, tmp_path: Path, given: str | None
+) -> None:
+    """NumPy's huge-page request for large arrays cost the per-customer analyses more system time
+    than arithmetic on the machines measured (bench figures in fupan.cli): the kernel ``fupan
+    run`` starts runs with it off — unless the environment sets NUMPY_MADVISE_HUGEPAGE itself.
+    A cell planted in the template writes what NumPy in the kernel does."""
+    import nbformat
+
+    from fupan.config import TEMPLATE
+
+    probe = tmp_path / "hugepage.txt"
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            "from numpy._core.multiarray import _get_madvise_hugepage\n"
+            f"open({str(probe)!r}, 'w').write(str(_get_madvise_hugepage()))"
+        ),
+    )
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    args = ["run", str(tiny), "--out", str(tmp_path / "out"), "--quiet"]
+    # not run_cli: its environment is this process's, which may have imported fupan.cli already
+    import subprocess
+
+    from conftest import ROOT, _fupan_command
+
+    command = _fupan_command([*args, "--template", str(tmp_path / "probe.ipynb")])
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert probe.read_text(encoding="utf-8") == ("True" if given == "1" else "False")
