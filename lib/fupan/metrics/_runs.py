@@ -32,12 +32,14 @@ def factorize_sorted(
 def in_run_order(codes: np.ndarray, times: np.ndarray) -> bool:
     """Whether each customer's rows are consecutive and in time order.
 
-    That is: ``codes`` ascend and, within a code, ``times`` do not go back.
+    That is: ``codes`` ascend and, within a code, ``times`` do not go back. ``codes`` may be
+    factorised codes or the keys themselves (compared, not subtracted: unsigned 64-bit keys such
+    as the extract's ``user_key`` included).
     """
     if len(codes) < 2:
         return True
-    step, later = codes[1:] - codes[:-1], times[1:] >= times[:-1]
-    return bool(((step > 0) | ((step == 0) & later)).all())
+    a, b = codes[:-1], codes[1:]
+    return bool(((b > a) | ((b == a) & (times[1:] >= times[:-1]))).all())
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..dictionary import KPI_DEFINITIONS
+from ._runs import in_run_order, run_starts
 
 ALL = "_all"
 LIVE = "live"
@@ -52,13 +53,6 @@ def _window_sum(
     return float(rows[col].sum())
 
 
-#: microseconds in a day (customer_orders' order_ts, datetime64[us], read as integers)
-_US_PER_DAY = 86_400_000_000
-#: rows per step of :func:`daily_buyers`: its temporary arrays stay a few MB, reused from step to
-#: step, instead of 8M-row ones the kernel must zero first (at 8M orders: 1.2 s → 0.2 s)
-_STEP = 1 << 20
-
-
 def daily_buyers(customer_orders: pd.DataFrame) -> pd.DataFrame:
     """date, buyers: per order day, the distinct customers with an order not cancelled on it.
 
@@ -66,47 +60,27 @@ def daily_buyers(customer_orders: pd.DataFrame) -> pd.DataFrame:
     is a customer key (``user_key``) with an order not cancelled whose order day (the order's
     first line, as every window figure dates it) is that day; a customer buying on several days
     counts once on each. ``customer_orders``: one row per order not cancelled
-    (:func:`fupan.extract.aggregates.customer_orders`), its ``user_key`` and ``order_ts``. Its
-    rows come sorted by customer, then time; walked in that order the distinct (customer, day)
-    pairs are the rows that start a new one — else they are counted after a sort.
+    (:func:`fupan.extract.aggregates.customer_orders`), its ``user_key`` and ``order_ts``, which
+    come sorted by customer, then time: the distinct (customer, day) pairs are then the starts of
+    runs (:mod:`._runs`; rows in another order are sorted first). 8M orders: 0.3 s.
     """
     if customer_orders.empty:
         return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "buyers": []})
     keys = customer_orders["user_key"].to_numpy()
-    stamps = (
-        customer_orders["order_ts"].to_numpy().astype("datetime64[us]", copy=False).view("int64")
-    )
-    if not _by_customer_then_time(keys, stamps):
-        order = np.lexsort((stamps, keys))
-        keys, stamps = keys[order], stamps[order]
-    counts: dict[int, int] = {}
-    last_key, last_day = None, None
-    for lo in range(0, len(keys), _STEP):
-        k, day = keys[lo : lo + _STEP], stamps[lo : lo + _STEP] // _US_PER_DAY
-        starts = np.empty(len(k), dtype=bool)
-        starts[0] = not (k[0] == last_key and day[0] == last_day)
-        np.not_equal(k[1:], k[:-1], out=starts[1:])
-        starts[1:] |= day[1:] != day[:-1]
-        first = int(day.min())
-        for d in np.flatnonzero(n := np.bincount(day[starts] - first)):
-            counts[int(d) + first] = counts.get(int(d) + first, 0) + int(n[d])
-        last_key, last_day = k[-1], day[-1]
-    days = sorted(counts)
+    days = customer_orders["order_ts"].to_numpy().astype("datetime64[D]").view("int64")
+    if not in_run_order(keys, days):
+        order = np.lexsort((days, keys))
+        keys, days = keys[order], days[order]
+    day = days[run_starts(keys, days)]
+    first = int(day.min())
+    counts = np.bincount(day - first)  # by day number, without a sort
+    (present,) = np.nonzero(counts)
     return pd.DataFrame(
         {
-            "date": pd.to_datetime(np.array(days, dtype="datetime64[D]")),
-            "buyers": np.array([counts[d] for d in days], dtype="int64"),
+            "date": pd.to_datetime((present + first).astype("datetime64[D]")),
+            "buyers": counts[present].astype("int64"),
         }
     )
-
-
-def _by_customer_then_time(keys: np.ndarray, stamps: np.ndarray) -> bool:
-    """Whether the rows are sorted by customer key, then time (checked a step at a time)."""
-    for lo in range(0, len(keys) - 1, _STEP):
-        k, t = keys[lo : lo + _STEP + 1], stamps[lo : lo + _STEP + 1]
-        if not bool(np.all((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (t[1:] >= t[:-1])))):
-            return False
-    return True
 
 
 def _day_sum(frame: pd.DataFrame | None, col: str, start: DateLike, end: DateLike) -> float:
