@@ -99,7 +99,13 @@ def measured(cmd: list[str], poll: float = 0.05, check: bool = True) -> dict:
 
 
 def worker(mode: str, folder: Path) -> None:
-    """One measured step, run in its own process; prints a JSON line with inner timings."""
+    """One measured step, run in its own process; prints a JSON line with inner timings. Every
+    worker runs with the memory settings of the ``fupan`` command (no transparent huge pages:
+    :func:`fupan.cli.no_huge_pages`), so that fupan and the hand-written versions are compared on
+    equal terms."""
+    from fupan.cli import no_huge_pages
+
+    no_huge_pages()
     t0 = time.perf_counter()
     if mode == "extract":
         from fupan.extract import extract

@@ -191,31 +191,45 @@ def test_no_usable_temporary_directory_means_tcp_not_a_crash(
             os.rmdir(made)
 
 
-@pytest.mark.parametrize("given", [None, "1"])
+@pytest.mark.parametrize(
+    ("env", "numpy_madvise", "thp"),
+    [
+        ({}, "False", "0"),  # both off: NumPy's request and the process-wide switch
+        ({"NUMPY_MADVISE_HUGEPAGE": "1"}, "True", "0"),  # NumPy's variable as given
+        ({"FUPAN_HUGE_PAGES": "1"}, "True", "1"),  # left as the system has them
+    ],
+)
 def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
-    tiny: Path, tmp_path: Path, given: str | None
+    tiny: Path, tmp_path: Path, env: dict[str, str], numpy_madvise: str, thp: str
 ) -> None:
-    """NumPy's huge-page request for large arrays cost the per-customer analyses more system time
-    than arithmetic on the machines measured (bench figures in fupan.cli): the kernel ``fupan
-    run`` starts runs with it off — unless the environment sets NUMPY_MADVISE_HUGEPAGE itself.
-    A cell planted in the template writes what NumPy in the kernel does."""
+    """Transparent huge pages cost DuckDB's aggregations and NumPy's large arrays more system
+    time than they saved on the machines measured (figures in :func:`fupan.cli.no_huge_pages`):
+    the kernel ``fupan run`` starts runs with them off — THP_enabled 0 in its /proc status, and
+    NumPy's own request off — unless ``FUPAN_HUGE_PAGES=1``; a NUMPY_MADVISE_HUGEPAGE the
+    environment sets is kept. A cell planted in the template writes what the kernel has."""
+    import sys
+
     import nbformat
 
     from fupan.config import TEMPLATE
 
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_THP_DISABLE and /proc/self/status are Linux's")
     probe = tmp_path / "hugepage.txt"
     nb = nbformat.read(TEMPLATE, as_version=4)
     nb.cells.insert(
         3,
         nbformat.v4.new_code_cell(
             "from numpy._core.multiarray import _get_madvise_hugepage\n"
-            f"open({str(probe)!r}, 'w').write(str(_get_madvise_hugepage()))"
+            "_thp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('THP_enabled')]\n"
+            f"open({str(probe)!r}, 'w').write(f'{{_get_madvise_hugepage()}} {{_thp[0]}}')"
         ),
     )
     nbformat.write(nb, tmp_path / "probe.ipynb")
-    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
-    if given is not None:
-        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    keep = {k: v for k, v in os.environ.items()}
+    keep.pop("NUMPY_MADVISE_HUGEPAGE", None)
+    keep.pop("FUPAN_HUGE_PAGES", None)
+    keep.update(env)
     args = ["run", str(tiny), "--out", str(tmp_path / "out"), "--quiet"]
     # not run_cli: its environment is this process's, which may have imported fupan.cli already
     import subprocess
@@ -223,6 +237,6 @@ def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
     from conftest import ROOT, _fupan_command
 
     command = _fupan_command([*args, "--template", str(tmp_path / "probe.ipynb")])
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=keep, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert probe.read_text(encoding="utf-8") == ("True" if given == "1" else "False")
+    assert probe.read_text(encoding="utf-8") == f"{numpy_madvise} {thp}"

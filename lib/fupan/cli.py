@@ -21,14 +21,39 @@ from . import config
 from .errors import FupanError, ValidationError
 from .progress import on_terminal, watched
 
-# NumPy asks Linux for transparent huge pages for every array of 4 MiB or more (madvise). Where the
-# kernel then compacts memory to find them at the first touch (THP defrag "madvise", as on the
-# machines fupan was measured on), each fresh large array costs more system time than arithmetic:
-# the per-customer analyses of 8M orders took 9.2–9.5 s with it and 5.5–5.6 s without (system CPU
-# 6–10 s → 1.7 s), a 10M-line campaign's whole run 60.9–66.7 s against 57.6–57.9 s. Off for this
-# process and those it starts (the report's kernel, a batch's runs) before any of them imports
-# NumPy, unless the environment says otherwise (NUMPY_MADVISE_HUGEPAGE, read by NumPy at import).
-os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+#: ``FUPAN_HUGE_PAGES=1`` in the environment leaves transparent huge pages as the system has them
+HUGE_PAGES_ENV = "FUPAN_HUGE_PAGES"
+
+
+def no_huge_pages() -> bool:
+    """Ask Linux for no transparent huge pages in this process and every process it starts (the
+    report's kernel, a batch's runs: ``PR_SET_THP_DISABLE`` is inherited across fork and exec),
+    unless ``$FUPAN_HUGE_PAGES`` is ``1``. True when the request was made and accepted.
+
+    DuckDB maps its large buffers (aggregate hash tables) with ``MADV_HUGEPAGE`` and NumPy every
+    array of 4 MiB or more. Where the first touch of a huge page is dear — on the virtual machines
+    fupan was measured on, zeroing 2 MiB pages took most of a big run's system time — that costs
+    more than the fewer page faults save: grouping 50M behaviour events into 25M customer-days
+    took 5.5–5.8 s with them and 3.5–3.9 s without (system CPU 4.4 → 0.8 s); NumPy's arrays made
+    the per-customer analyses of 8M orders take 9.2–9.5 s against 5.5–5.6 s. NumPy's own request
+    is also turned off (``NUMPY_MADVISE_HUGEPAGE=0`` unless the environment sets it), for a system
+    where the process-wide switch is refused."""
+    if os.environ.get(HUGE_PAGES_ENV) == "1":
+        return False
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(41, 1, 0, 0, 0) == 0  # PR_SET_THP_DISABLE (Linux ≥ 3.15)
+    except (OSError, AttributeError):
+        return False
+
+
+# before anything imports NumPy (it reads NUMPY_MADVISE_HUGEPAGE at import) or starts a process
+no_huge_pages()
 
 app = typer.Typer(
     add_completion=False,
