@@ -566,3 +566,67 @@ def test_the_preheat_pool_is_its_carters_and_those_who_paid_in_the_burst(behavio
         "converted": len(converted),
         "rate": len(converted) / len(carters),
     }
+
+
+@pytest.mark.parametrize(
+    ("channels", "variants", "packed"),
+    [
+        (("organic",), ("A", "B"), True),  # the variants' 3 bits fit above 2 slots' 12
+        # 9 channels + the unlisted slot fill the column's 60 bits: 4 ranks do not fit
+        (tuple(f"c{i}" for i in range(8)) + ("organic",), ("A", "B", "C"), False),
+    ],
+)
+def test_a_customers_variants_are_the_smallest_and_largest_seen_on_campaign_days(
+    channels: tuple[str, ...], variants: tuple[str, ...], packed: bool
+) -> None:
+    """The ranks of the smallest and largest A/B variant a customer saw on the campaign window's
+    days, whether ``user_days`` carries them as bits or as min and max: by hand, on five
+    customers — B then A (0, 1), A before the campaign only (none), an unlisted variant (the
+    rank after the listed ones), no variant at all (none), B twice (1, 1)."""
+    import duckdb
+
+    from fupan.extract import behaviour as b
+
+    layout = b.Layout(channels, ("baseline", "campaign"), variants)
+    assert (layout.variant_bits is not None) is packed
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE windows AS SELECT * FROM (VALUES "
+        "('baseline', DATE '2025-01-01', DATE '2025-01-02'), "
+        "('campaign', DATE '2025-01-03', DATE '2025-01-04')) t(phase, start_date, end_date)"
+    )
+    rows = [
+        (1, "2025-01-03 10:00", "B"),
+        (1, "2025-01-04 11:00", "A"),
+        (2, "2025-01-01 09:00", "A"),
+        (3, "2025-01-03 12:00", "Z"),
+        (4, "2025-01-04 13:00", None),
+        (5, "2025-01-04 14:00", "B"),
+        (5, "2025-01-04 15:00", "B"),
+    ]
+    con.execute(
+        "CREATE TABLE events_keyed (user_key UBIGINT, event_time TIMESTAMP, event VARCHAR, "
+        "channel VARCHAR, variant VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO events_keyed VALUES (?, ?, 'visit', 'organic', ?)",
+        [(k, t, v) for k, t, v in rows],
+    )
+    con.execute(f"CREATE TABLE user_days AS {b.user_days_sql(layout)}")
+    con.execute(f"CREATE TABLE user_windows AS {b.user_windows_sql(layout)}")
+    got = {
+        k: (lo, hi)
+        for k, lo, hi in con.execute(
+            "SELECT user_key, variant_min, variant_max FROM user_windows"
+        ).fetchall()
+    }
+    other = len(variants)  # the rank of a variant not listed
+    assert got == {1: (0, 1), 2: (None, None), 3: (other, other), 4: (None, None), 5: (1, 1)}
+    # the channel's bits are untouched by the variants': each customer seen, visiting, in organic
+    organic = layout.channels.index("organic")
+    column, shift = layout.place(organic)
+    seen = b.SEEN | b.STEP_BITS["visit"]
+    words = con.execute(f"SELECT user_key, w1_{column} FROM user_windows").fetchall()
+    for key, word in words:
+        assert (word >> shift) & 63 == (0 if key == 2 else seen), key
+    assert con.execute(b.unlisted_variants_sql(layout)).fetchall() == [(1,)]
