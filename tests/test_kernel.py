@@ -126,6 +126,45 @@ def test_a_long_temporary_directory_does_not_stop_the_kernel(
     assert _sockets(tmp_path) == []
 
 
+def test_a_kernel_stopped_now_is_gone_and_shutdown_then_only_cleans_up(tmp_path: Path) -> None:
+    """``stop_now`` (a run's kernel once its template has run) kills the kernel's process
+    without waiting; the owner's ``shutdown`` afterwards removes its socket folder as usual."""
+    import time
+
+    from jupyter_core.utils import run_sync
+
+    km = start_kernel(tmp_path)
+    socket_dir = Path(km.ip).parent
+    pid = km.provisioner.process.pid
+    try:
+        reply, _ = _execute(km, "print(1)")
+        assert reply["content"]["status"] == "ok"
+        kernel.stop_now(km)
+        deadline = time.monotonic() + 30
+        while run_sync(km.is_alive)() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not run_sync(km.is_alive)()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # reaped: no such process any more
+    finally:
+        shutdown(km)
+    assert not socket_dir.exists()
+    assert _kernels_in(tmp_path) == []
+
+
+def test_every_fragment_is_compiled_ahead() -> None:
+    """The kernel compiles the report's HTML fragments as it starts: each file of
+    fupan/report/fragments (counted here from the folder) is then in Jinja's cache."""
+    from fupan.report import html
+
+    folder = Path(html.__file__).parent / "fragments"
+    files = sorted(p.name for p in folder.rglob("*.html.j2"))
+    assert html.compile_fragments() == len(files) > 0
+    cached = {key[1] for key in html.environment().cache.keys()}  # type: ignore[union-attr]
+    assert set(files) <= cached
+    assert "compile_fragments" in kernel.WARM_UP
+
+
 def test_shutdown_removes_only_the_socket_folder_it_made(tmp_path: Path) -> None:
     """A manager whose socket path was set by hand (here: relative, jupyter_client's own default)
     keeps its folder, and so does one whose recorded folder fupan did not make: shutdown never

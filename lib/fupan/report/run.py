@@ -75,7 +75,7 @@ def execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .kernel import warm_kernel
+    from .kernel import stop_now, warm_kernel
 
     try:
         with warm_kernel(cwd) if kernel is None else nullcontext(kernel) as km:
@@ -93,6 +93,8 @@ def execute(
                 request_save_on_cell_execute=False,
                 km=km,
             )
+        if kernel is not None:  # the caller's: its shutdown then only cleans up
+            stop_now(kernel)
     except PapermillExecutionError as exc:
         nb = nbformat.read(output, as_version=4)
         # papermill inserts an injected-parameters cell: name the cell by its place in the template
