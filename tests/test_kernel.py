@@ -160,7 +160,7 @@ def test_every_fragment_is_compiled_ahead() -> None:
     folder = Path(html.__file__).parent / "fragments"
     files = sorted(p.name for p in folder.rglob("*.html.j2"))
     assert html.compile_fragments() == len(files) > 0
-    cached = {key[1] for key in html.environment().cache.keys()}  # type: ignore[union-attr]
+    cached = {key[1] for key in html.environment().cache}  # type: ignore[union-attr]
     assert set(files) <= cached
     assert "compile_fragments" in kernel.WARM_UP
 
