@@ -217,3 +217,39 @@ def test_the_customer_analysis_says_when_the_data_s_last_month_is_partial():
     assert _partial_month(orders("2011-12-31")) is None  # a whole month: nothing to say
     assert _partial_month(orders("2012-02-29")) is None
     assert _partial_month(orders("2012-02-28")) == pd.Timestamp("2012-02-28")
+
+
+def _template_charts(campaign_dir, lang: str) -> list:
+    """Every figure the report template displays for ``campaign_dir``: its cells run here in
+    order, in one namespace, with ``display`` collecting what they show."""
+    from matplotlib.figure import Figure
+
+    from fupan.config import TEMPLATE
+
+    source = TEMPLATE.with_suffix(".py").read_text(encoding="utf-8")
+    source = source.replace("from IPython.display import display\n", "")
+    shown: list = []
+    namespace = {
+        "display": lambda *objs, **_: shown.extend(objs),
+        "__name__": "template",
+    }
+    code = source.replace(
+        'campaign_dir: str = "../data/demo"', f"campaign_dir: str = {str(campaign_dir)!r}"
+    ).replace('lang: str = "zh"', f"lang: str = {lang!r}")
+    exec(compile(code, "retrospective.py", "exec"), namespace)  # noqa: S102 — fupan's own template
+    return [o for o in shown if isinstance(o, Figure)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_of_the_demo_report_is_drawn_inside_its_canvas(demo_dir, lang):
+    """The report's kernel draws its PNGs as laid out, without the inline backend's crop to what
+    was drawn (fupan.report.kernel.INLINE_CONFIG): every chart the template shows for the demo
+    must then lie inside its figure — nothing cut off at an edge."""
+    figures = _template_charts(demo_dir, lang)
+    assert len(figures) >= 10
+    for fig in figures:
+        drawn = fig.get_tightbbox(_renderer(fig))  # inches, as the figure's own box
+        canvas = fig.bbox_inches
+        title = fig.axes[0].get_title() if fig.axes else ""
+        assert drawn.x0 >= -1e-6 and drawn.y0 >= -1e-6, title
+        assert drawn.x1 <= canvas.x1 + 1e-6 and drawn.y1 <= canvas.y1 + 1e-6, title

@@ -152,6 +152,28 @@ def test_a_kernel_stopped_now_is_gone_and_shutdown_then_only_cleans_up(tmp_path:
     assert _kernels_in(tmp_path) == []
 
 
+def test_the_kernels_charts_are_drawn_uncropped(tmp_path: Path) -> None:
+    """The report's kernel turns off the inline backend's crop (``bbox_inches="tight"``, a
+    second drawing of every chart): a 3 × 2 in figure at 100 dpi comes out 300 × 200 pixels
+    (cropped to its line, it would be smaller)."""
+    km = start_kernel(tmp_path)
+    try:
+        code = (
+            "import struct\n"
+            "import matplotlib.pyplot as plt\n"
+            "fig = plt.figure(figsize=(3, 2), dpi=100)\n"
+            "fig.add_subplot().plot([1, 2])\n"
+            "png = get_ipython().display_formatter.formatters['image/png'](fig)\n"
+            "png = __import__('base64').b64decode(png) if isinstance(png, str) else png\n"
+            "print(*struct.unpack('>II', png[16:24]))"
+        )
+        reply, printed = _execute(km, code)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert printed.split() == ["300", "200"]
+    finally:
+        shutdown(km)
+
+
 def test_every_fragment_is_compiled_ahead() -> None:
     """The kernel compiles the report's HTML fragments as it starts: each file of
     fupan/report/fragments (counted here from the folder) is then in Jinja's cache."""
