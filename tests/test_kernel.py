@@ -298,6 +298,22 @@ def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
     from conftest import ROOT, _fupan_command
 
     command = _fupan_command([*args, "--template", str(tmp_path / "probe.ipynb")])
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=keep, timeout=600)
+
+    def parent_without_huge_pages() -> None:
+        # as under a process that turned them off already (a test worker that imported
+        # fupan.cli, a fupan batch): FUPAN_HUGE_PAGES=1 must still give the system's back
+        import ctypes
+
+        ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
+
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=keep,
+        timeout=600,
+        preexec_fn=parent_without_huge_pages,  # noqa: PLW1509 — no threads depend on it here
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert probe.read_text(encoding="utf-8") == f"{numpy_madvise} {thp}"

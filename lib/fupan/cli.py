@@ -28,7 +28,8 @@ HUGE_PAGES_ENV = "FUPAN_HUGE_PAGES"
 def no_huge_pages() -> bool:
     """Ask Linux for no transparent huge pages in this process and every process it starts (the
     report's kernel, a batch's runs: ``PR_SET_THP_DISABLE`` is inherited across fork and exec),
-    unless ``$FUPAN_HUGE_PAGES`` is ``1``. True when the request was made and accepted.
+    unless ``$FUPAN_HUGE_PAGES`` is ``1``, which asks for the system's own setting back (for a
+    process whose parent turned them off). True when huge pages were turned off.
 
     DuckDB maps its large buffers (aggregate hash tables) with ``MADV_HUGEPAGE`` and NumPy every
     array of 4 MiB or more. Where the first touch of a huge page is dear — on the virtual machines
@@ -38,18 +39,20 @@ def no_huge_pages() -> bool:
     the per-customer analyses of 8M orders take 9.2–9.5 s against 5.5–5.6 s. NumPy's own request
     is also turned off (``NUMPY_MADVISE_HUGEPAGE=0`` unless the environment sets it), for a system
     where the process-wide switch is refused."""
-    if os.environ.get(HUGE_PAGES_ENV) == "1":
-        return False
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    keep = os.environ.get(HUGE_PAGES_ENV) == "1"
+    if not keep:
+        os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     if not sys.platform.startswith("linux"):
         return False
     import ctypes
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(41, 1, 0, 0, 0) == 0  # PR_SET_THP_DISABLE (Linux ≥ 3.15)
+        # PR_SET_THP_DISABLE (Linux ≥ 3.15): 1 turns them off, 0 back to the system's setting
+        done = libc.prctl(41, 0 if keep else 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+    return done and not keep
 
 
 # before anything imports NumPy (it reads NUMPY_MADVISE_HUGEPAGE at import) or starts a process
