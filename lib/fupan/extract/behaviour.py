@@ -104,16 +104,14 @@ def user_days_sql(layout: Layout) -> str:
     )
     steps = " ".join(f"WHEN '{s}' THEN {b}" for s, b in STEP_BITS.items())
     packed = layout.variant_bits
-    if packed is None:
-        ranked = [f"WHEN variant = {_lit(v)} THEN {i}" for i, v in enumerate(layout.variants)]
-        other = len(layout.variants)
-    else:  # each rank's bit
-        ranked = [
-            f"WHEN variant = {_lit(v)} THEN {1 << (packed + i)}"
-            for i, v in enumerate(layout.variants)
-        ]
-        other = 1 << (packed + len(layout.variants))
-    rank = f"CASE {' '.join(ranked)} WHEN variant IS NOT NULL THEN {other} END"
+
+    def value(r: int) -> int:  # a variant of rank r: the rank, or its bit
+        return r if packed is None else 1 << (packed + r)
+
+    ranked = " ".join(
+        f"WHEN variant = {_lit(v)} THEN {value(i)}" for i, v in enumerate(layout.variants)
+    )
+    rank = f"CASE {ranked} WHEN variant IS NOT NULL THEN {value(len(layout.variants))} END"
     if packed is not None:
         rank = f"CAST(coalesce({rank}, 0) AS BIGINT)"
     last = layout.columns - 1
