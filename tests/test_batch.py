@@ -40,7 +40,7 @@ def batch(tmp_path_factory) -> dict:
 def _statuses(stdout: str) -> dict[str, str]:
     rows = {}
     for line in stdout.splitlines():
-        m = re.match(r"^(\S+/campaigns/(\w+))\s+[\d.]+\s+\S+ (\S+) (\w+)$", line)
+        m = re.match(r"^(\S+/campaigns/(\w+))\s+(?:[\d.]+|—)\s+\S+ (\S+) (\w+)$", line)
         if m:
             rows[m.group(2)] = m.group(4)
     return rows
@@ -57,8 +57,10 @@ def test_one_broken_campaign_does_not_stop_the_rest(batch):
     tail = proc.stdout.split("── ", 1)[1]
     assert "orders.csv" in tail and "校验失败" in tail and "Validation failed" in tail
     assert "4 campaigns: 3 done, 0 unchanged, 1 failed" in proc.stdout
-    # stderr is a pipe (a log): a whole line as each campaign ends, no bar redrawn with \r
+    # stderr is a pipe (a log): a whole line as each campaign ends, no bar redrawn with \r —
+    # and nothing else (no warning of Python's per run)
     assert "\r" not in proc.stderr
+    assert all(re.match(r"\[\d/4\] ", line) for line in proc.stderr.splitlines()), proc.stderr
     ended = re.findall(
         r"^\[(\d)/4\] (✔ 完成 done|✘ 失败 failed)  (\S+)  [\d.]+ s$", proc.stderr, re.M
     )
@@ -144,7 +146,7 @@ def test_an_unchanged_campaign_that_failed_validation_is_reported_not_validated_
     again = second.stdout.split("── ", 1)[1]
     assert error.strip().splitlines()[1] in again  # the run's own error, as it said it
     assert "未重新校验" in again and "not validated again" in again and "--force" in again
-    assert re.search(r"/broken\s+0\.0\s", second.stdout)  # nothing was run for it
+    assert re.search(r"/broken\s+—\s", second.stdout)  # nothing was run for it: no seconds
 
     forced = run_cli("batch", str(broken), "--out", str(out), "--quiet", "--force")
     assert forced.returncode == 1 and "not validated again" not in forced.stdout
@@ -271,7 +273,9 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
     """Ctrl-C (SIGINT to the terminal's process group) while the report's kernel runs: exit
     code 130 and a bilingual line — not the silent exit 0 typer gives outside standalone mode —
     and no kernel left behind; in a batch whose runs take turns at slots (three campaigns on two
-    jobs) too, where a run may be waiting for one."""
+    jobs) too, where a run may be waiting for one. A batch stops altogether: no campaign still
+    waiting for its turn is started after Ctrl-C (two campaigns on one job: the second would
+    run whole), and its summary says each one was interrupted."""
     import os
     import signal
     import subprocess
@@ -305,11 +309,15 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
         time.sleep(0.05)
     assert kernels, "the report's kernel never started"
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err[-2000:]
     assert "已中断" in err and "Interrupted" in err
     time.sleep(1)
     assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
+    if command != "run":
+        assert not list((tmp_path / "reports").glob("*/case.json"))
+        assert f"中断 {len(names)} / {len(names)} campaigns: 0 done" in out, out
+        assert out.count("■ 中断 interrupted") == len(names), out
 
 
 def test_the_largest_campaigns_start_first_and_the_summary_keeps_the_order_given(
@@ -385,6 +393,56 @@ def test_a_free_slot_goes_to_the_stage_with_most_of_its_run_ahead():
     for th in threads:
         th.join(timeout=10)
     assert granted == [("validate", 2), ("validate", 3), ("execute", 1), ("export", 0)]
+
+
+def test_a_stage_waiting_for_a_slot_gives_up_when_the_batch_stops():
+    """Ctrl-C: the stages waiting for a slot are woken and told the batch is stopping; no stage
+    gets a slot after that, even one freed."""
+    import threading
+
+    from fupan.batch import Slots, Stopped
+
+    slots = Slots(1)
+    slots.acquire("validate", 0)
+    outcome: list[str] = []
+
+    def ask() -> None:
+        try:
+            slots.acquire("validate", 1)
+            outcome.append("granted")
+        except Stopped:
+            outcome.append("stopped")
+
+    waiting = threading.Thread(target=ask)
+    waiting.start()
+    waiting.join(timeout=0.3)
+    assert waiting.is_alive() and outcome == []  # it waits while the slot is held
+    slots.close()
+    waiting.join(timeout=10)
+    assert outcome == ["stopped"]
+    slots.release()
+    with pytest.raises(Stopped):
+        slots.acquire("export", 2)
+
+
+def test_the_summary_says_which_campaigns_ctrl_c_interrupted_with_no_seconds_for_them():
+    from fupan.batch import BatchItem, summary
+
+    items = [
+        BatchItem(Path("a"), "ok", 4.25, "a"),
+        BatchItem(Path("b"), "interrupted", 0.0, "b"),
+        BatchItem(Path("c"), "unchanged", 0.0, "c"),
+    ]
+    lines = summary(items).splitlines()
+    assert lines[1].split() == ["a", "4.2", "✔", "完成", "done"]  # 4.25 to one decimal: 4.2
+    assert lines[2].split() == ["b", "—", "■", "中断", "interrupted"]
+    assert lines[3].split()[:2] == ["c", "—"]  # skipped: nothing was timed
+    assert lines[4] == (
+        "共 3 个：完成 1，未变 1，失败 0，中断 1 / "
+        "3 campaigns: 1 done, 1 unchanged, 0 failed, 1 interrupted"
+    )
+    # without an interruption the count line says nothing of one
+    assert "interrupted" not in summary(items[:1]).splitlines()[-1]
 
 
 def test_slots_never_let_more_stages_work_than_there_are_slots():

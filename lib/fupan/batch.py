@@ -13,21 +13,26 @@ in its ``case.json`` under ``parameters.cache_key`` and compared before anything
 with that run's error without being validated again (the same inputs fail the same way; the
 failure is kept under its key in ``OUT/.fupan-batch/``): an unchanged batch with a broken campaign
 re-runs in the time it takes to hash its files. The summary lists each campaign with its seconds and status, in the order
-given, and each error in the bilingual form ``fupan run`` printed it."""
+given, and each error in the bilingual form ``fupan run`` printed it. Ctrl-C stops the whole
+batch — no campaign waiting for its turn is started, each run still going is stopped (its kernel
+with it) within seconds (:meth:`Runs.stop`) — and the summary still lists every campaign, those
+that did not end as ``interrupted``; the reports that had ended are kept."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import glob
 import heapq
 import json
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +47,12 @@ from .report.kernel import FORK_NEEDS
 CARD_FILE = "campaign.yaml"
 
 #: How each status is written, in the summary table and the per-campaign lines.
-_LABEL = {"ok": "✔ 完成 done", "unchanged": "= 未变 unchanged", "failed": "✘ 失败 failed"}
+_LABEL = {
+    "ok": "✔ 完成 done",
+    "unchanged": "= 未变 unchanged",
+    "failed": "✘ 失败 failed",
+    "interrupted": "■ 中断 interrupted",
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class BatchItem:
     """One campaign of a batch and what became of it."""
 
     folder: Path
-    status: str  # "ok" | "unchanged" | "failed"
+    status: str  # "ok" | "unchanged" | "failed" | "interrupted" (Ctrl-C: not run, or stopped)
     seconds: float  # the run's own time: from its start to its end, less what it waited for a slot
     case_id: str | None = None
     error: str = ""
@@ -258,17 +268,21 @@ class Slots:
         self._waiting: list[tuple[int, int, int]] = []  # heap of (stages done, run, ticket)
         self._tickets = 0
         self._cond = threading.Condition()
+        self._closed = False
 
     def acquire(self, stage: str, run: int) -> None:
-        """Wait for a slot for ``stage`` of the ``run``-th run started."""
+        """Wait for a slot for ``stage`` of the ``run``-th run started; :class:`Stopped` once the
+        batch is stopping (:meth:`close`)."""
         from .slots import STAGES
 
         with self._cond:
             self._tickets += 1
             mine = (STAGES.index(stage) if stage in STAGES else 0, run, self._tickets)
             heapq.heappush(self._waiting, mine)
-            while not (self._free > 0 and self._waiting[0] == mine):
+            while not (self._closed or (self._free > 0 and self._waiting[0] == mine)):
                 self._cond.wait()
+            if self._closed:
+                raise Stopped
             heapq.heappop(self._waiting)
             self._free -= 1
             self._cond.notify_all()  # the next in line may take another free slot
@@ -277,6 +291,110 @@ class Slots:
         with self._cond:
             self._free += 1
             self._cond.notify_all()
+
+    def close(self) -> None:
+        """The batch is stopping: no stage gets a slot any more; every waiting one is woken."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
+class Stopped(Exception):
+    """A run's stage found the batch stopping (Ctrl-C) while it waited for a slot."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the batch: ``items`` says, per campaign in the order given, what became of
+    it — its result when it had ended before, else ``interrupted``."""
+
+    def __init__(self, items: list[BatchItem]) -> None:
+        super().__init__()
+        self.items = items
+
+
+#: Seconds a batch stopped by Ctrl-C waits for its runs to end on the terminal's Ctrl-C (each
+#: stops its kernel), then for those still there to end on one of its own (a run can miss the
+#: terminal's: one just forked, still ignoring it as the forkserver does), before it kills them.
+STOP_GRACE = (3.0, 5.0)
+
+
+class Runs:
+    """The processes of a batch's runs, as they are started, and their stop on Ctrl-C."""
+
+    def __init__(self, slots: Slots | None) -> None:
+        self._lock = threading.Lock()
+        self._procs: list[Any] = []
+        self._slots = slots
+        self.stopping = False
+
+    def started(self, proc: Any) -> bool:
+        """Keep ``proc``, which has just started, to stop it on Ctrl-C. False, and ``proc`` is
+        killed, when the batch is stopping already: the run has done nothing yet."""
+        with self._lock:
+            if not self.stopping:
+                self._procs.append(proc)
+                return True
+        _signal(proc, signal.SIGKILL)
+        return False
+
+    def stop(self, pressed: Any) -> None:
+        """Stop every run: no slot is given any more; a run still there after
+        :data:`STOP_GRACE`'s first wait is sent Ctrl-C (SIGINT), one still there after the second
+        is killed — at once on a second Ctrl-C (``pressed.count`` grows)."""
+        with self._lock:
+            self.stopping = True
+        if self._slots is not None:
+            self._slots.close()
+        seen = pressed.count
+        for grace, then in zip(STOP_GRACE, (signal.SIGINT, signal.SIGKILL), strict=True):
+            deadline = time.monotonic() + grace
+            while self._alive() and time.monotonic() < deadline and pressed.count == seen:
+                time.sleep(0.05)
+            for proc in self._alive():
+                _signal(proc, signal.SIGKILL if pressed.count != seen else then)
+        for proc in self._alive():
+            proc.join(timeout=5)
+
+    def _alive(self) -> list[Any]:
+        with self._lock:
+            return [p for p in self._procs if p.is_alive()]
+
+
+def _signal(proc: Any, signum: int) -> None:
+    """Send ``signum`` to a run's process that has not ended (and been reaped) yet."""
+    if proc.pid is not None and proc.exitcode is None:
+        with contextlib.suppress(OSError):  # ended meanwhile
+            os.kill(proc.pid, signum)
+
+
+class _Pressed:
+    """How many times Ctrl-C was pressed while :func:`_ctrl_c_counted` was in force."""
+
+    count = 0
+
+
+@contextlib.contextmanager
+def _ctrl_c_counted() -> Iterator[_Pressed]:
+    """Ctrl-C counted instead of raised in this (the main) thread: a batch waiting for its runs
+    stops them in order (:meth:`Runs.stop`) rather than at whatever point a KeyboardInterrupt
+    would land in its waits and locks. Where Ctrl-C is not Python's default (ignored, say, or
+    a caller's own handler), or off the main thread, nothing changes."""
+    pressed = _Pressed()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield pressed
+        return
+
+    def count(signum: int, frame: Any) -> None:
+        pressed.count += 1
+
+    signal.signal(signal.SIGINT, count)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _start(ctx: Any) -> None:
@@ -336,6 +454,7 @@ def _run_one(
     slots: Slots | None = None,
     started: int = 0,
     as_of: dt.date | None = None,
+    runs: Runs | None = None,
 ) -> BatchItem:
     """``fupan run`` of one campaign in its own process, forked from a process that has already
     imported the command (:func:`_context`): a demo-size run took 6.7–6.8 s this way against
@@ -343,7 +462,8 @@ def _run_one(
     kernel, its environment — so one campaign's crash is that campaign's failure only.
     ``slots``: the batch's (the ``started``-th run to start), which each stage of the run waits
     for (:mod:`fupan.slots`); a slot the run holds is given back when it ends, however it ends.
-    ``as_of``: the run's war report day (``fupan run --as-of``)."""
+    ``as_of``: the run's war report day (``fupan run --as-of``). ``runs``: where the batch keeps
+    its runs' processes, to stop them on Ctrl-C."""
     t0 = time.perf_counter()
     args = ["run", str(folder), "--out", str(out), "--lang", lang, "--quiet"]
     if as_of is not None:
@@ -363,6 +483,9 @@ def _run_one(
     )
     proc.start()
     theirs.close()
+    if runs is not None and not runs.started(proc):
+        proc.join()
+        return BatchItem(folder, "interrupted", 0.0, _case_id(folder))
     holding = False
     waited = 0.0
     code: int | None = None
@@ -378,7 +501,10 @@ def _run_one(
                     slots.release()
                     holding = False
                 asked = time.perf_counter()
-                slots.acquire(message[1], started)
+                try:
+                    slots.acquire(message[1], started)
+                except Stopped:  # Ctrl-C: the batch stops the run (Runs.stop)
+                    break
                 waited += time.perf_counter() - asked
                 holding = True
             mine.send("go")
@@ -510,38 +636,85 @@ def run_batch(
     # batch has more runs than workers: the last ones then share the cores stage by stage
     width = min(len(todo), in_flight(jobs)) if len(todo) > jobs > 1 else jobs
     slots = Slots(jobs) if width > jobs else None
-    with ThreadPoolExecutor(max_workers=width) as pool:
-        futures = {
-            pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of): f
-            for i, f in enumerate(start_order(todo))
-        }
-        for fut in as_completed(futures):
-            item = results[futures[fut]] = fut.result()
-            _remember(item, out, keys[futures[fut]])
-            done += 1
-            if bar is not None:
-                bar.update(1)
-            elif progress:  # a log or a pipe: one whole line per campaign, not a bar's redraws
-                sys.stderr.write(
-                    f"[{done}/{len(folders)}] {_LABEL[item.status]}  {item.folder}  "
-                    f"{item.seconds:.1f} s\n"
-                )
-                sys.stderr.flush()
-    if bar is not None:
-        bar.close()
+    runs = Runs(slots)
+    pool = ThreadPoolExecutor(max_workers=width)
+    futures: dict[Future[BatchItem], Path] = {
+        pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of, runs): f
+        for i, f in enumerate(start_order(todo))
+    }
+    ended: set[Future[BatchItem]] = set()
+    try:
+        with _ctrl_c_counted() as pressed:
+            try:
+                pending = set(futures)
+                while pending and not pressed.count:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    if pressed.count:  # what ended since Ctrl-C ended by it (or in spite of it)
+                        break
+                    for fut in finished:
+                        ended.add(fut)
+                        item = results[futures[fut]] = fut.result()
+                        _remember(item, out, keys[futures[fut]])
+                        done += 1
+                        if bar is not None:
+                            bar.update(1)
+                        elif progress:  # a log or a pipe: a line per campaign, not a bar's redraws
+                            sys.stderr.write(
+                                f"[{done}/{len(folders)}] {_LABEL[item.status]}  {item.folder}  "
+                                f"{item.seconds:.1f} s\n"
+                            )
+                            sys.stderr.flush()
+                if pressed.count:
+                    raise KeyboardInterrupt
+            except BaseException as exc:  # Ctrl-C, or a failure of the batch: no run left behind
+                pool.shutdown(wait=False, cancel_futures=True)
+                if bar is not None:
+                    bar.close()
+                    bar = None
+                if progress and isinstance(exc, KeyboardInterrupt):
+                    sys.stderr.write("\n已中断，正在停止运行… / Interrupted: stopping the runs…\n")
+                    sys.stderr.flush()
+                runs.stop(pressed)
+                raise
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True)
+        for fut, folder in futures.items():
+            if fut in ended:
+                continue
+            done_ok = fut.done() and not fut.cancelled() and fut.exception() is None
+            if done_ok and fut.result().status == "ok":  # it ended as Ctrl-C was pressed
+                results[folder] = fut.result()
+            else:  # stopped, or never started
+                results[folder] = BatchItem(folder, "interrupted", 0.0, _case_id(folder))
+        raise Interrupted([results[f] for f in folders]) from None
+    finally:
+        pool.shutdown(wait=True)
+        if bar is not None:
+            bar.close()
     return [results[f] for f in folders]
+
+
+def _seconds(item: BatchItem) -> str:
+    """A run's seconds for the summary; a dash where nothing ran to its end (unchanged, refused
+    before it started, stopped by Ctrl-C)."""
+    return f"{item.seconds:.1f}" if item.seconds or item.status == "ok" else "—"
 
 
 def summary(items: list[BatchItem]) -> str:
     """The table printed at the end: path, seconds, status; then each error as ``fupan run`` said it."""
     width = max([len(str(i.folder)) for i in items] + [8])
     lines = [f"{'campaign':<{width}}  {'seconds':>8}  status"]
-    lines += [f"{str(i.folder):<{width}}  {i.seconds:>8.1f}  {_LABEL[i.status]}" for i in items]
-    counts = {s: sum(i.status == s for i in items) for s in ("ok", "unchanged", "failed")}
-    lines.append(
-        f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']} / "
-        f"{len(items)} campaigns: {counts['ok']} done, {counts['unchanged']} unchanged, {counts['failed']} failed"
+    lines += [f"{str(i.folder):<{width}}  {_seconds(i):>8}  {_LABEL[i.status]}" for i in items]
+    counts = {s: sum(i.status == s for i in items) for s in _LABEL}
+    zh = f"共 {len(items)} 个：完成 {counts['ok']}，未变 {counts['unchanged']}，失败 {counts['failed']}"
+    en = (
+        f"{len(items)} campaigns: {counts['ok']} done, {counts['unchanged']} unchanged, "
+        f"{counts['failed']} failed"
     )
+    if counts["interrupted"]:  # Ctrl-C: not run, or stopped before its end
+        zh += f"，中断 {counts['interrupted']}"
+        en += f", {counts['interrupted']} interrupted"
+    lines.append(f"{zh} / {en}")
     for i in items:
         if i.status == "failed":
             lines += ["", f"── {i.folder}", i.error]

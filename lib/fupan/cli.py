@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,12 @@ import typer
 from . import config
 from .errors import FupanError, ValidationError
 from .progress import on_terminal, watched
+
+# ``python -m fupan.cli batch``: multiprocessing runs the main module again in each run's process,
+# which has it imported already (fupan.batch.PRELOAD) — a warning per run on the batch's stderr
+warnings.filterwarnings(
+    "ignore", message="'fupan.cli' found in sys.modules", category=RuntimeWarning
+)
 
 #: ``FUPAN_HUGE_PAGES=1`` in the environment leaves transparent huge pages as the system has them
 HUGE_PAGES_ENV = "FUPAN_HUGE_PAGES"
@@ -599,7 +606,7 @@ def batch(
     With --as-of, each campaign's war report (战报) to that day; none is skipped.
     """
     day = _as_of(as_of)
-    from .batch import expand, run_batch, summary
+    from .batch import Interrupted, expand, run_batch, summary
 
     if lang not in ("zh", "en"):
         raise ValidationError([_bad_option("--lang", lang, "zh 或 en", "zh or en")])
@@ -616,16 +623,20 @@ def batch(
             ]
         )
     _check_out(out)
-    items = run_batch(
-        folders,
-        out,
-        jobs=jobs,
-        lang=lang,
-        force=force,
-        progress=not quiet,
-        library=None if no_library else library,
-        as_of=day,
-    )
+    try:
+        items = run_batch(
+            folders,
+            out,
+            jobs=jobs,
+            lang=lang,
+            force=force,
+            progress=not quiet,
+            library=None if no_library else library,
+            as_of=day,
+        )
+    except Interrupted as stopped:  # Ctrl-C: what had ended is kept, and said
+        typer.echo(summary(stopped.items))
+        raise KeyboardInterrupt from None
     typer.echo(summary(items))
     if any(i.status == "failed" for i in items):
         raise SystemExit(
