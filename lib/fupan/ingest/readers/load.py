@@ -77,6 +77,10 @@ def shrink_memory(con: object) -> None:
         ddl(con, f"SET memory_limit = '{DUCKDB_MEMORY}'")
 
 
+#: DuckDB optimizers fupan's connections run without (:func:`open_connection`)
+NO_OPTIMIZERS = "in_clause"
+
+
 def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with fupan's settings: memory capped by
     :func:`memory_cap` for a campaign of ``data_bytes`` (spilling to the system's temporary
@@ -94,6 +98,11 @@ def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
         ddl(con, f"SET threads = {cores}")
     ddl(con, "SET preserve_insertion_order = true")
     ddl(con, "SET enable_progress_bar = false")
+    # DuckDB's IN-list rewrite turns each ``x IN ('#N/A', '#VALUE!', …)`` of the contract checks
+    # into a join against the list: planning one table's check of dozens of them took 0.13 s of
+    # a 0.14 s query on a 4-row file (~0.5 s of a demo-size run's validation); compared one by
+    # one as written, the checks plan in half the time and scan a 10M-line file as fast
+    ddl(con, f"SET disabled_optimizers = '{NO_OPTIMIZERS}'")
     return con
 
 
