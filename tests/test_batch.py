@@ -425,6 +425,98 @@ def test_a_stage_waiting_for_a_slot_gives_up_when_the_batch_stops():
         slots.acquire("export", 2)
 
 
+class _Child:
+    """A subprocess with the part of multiprocessing.Process that fupan.batch.Runs uses."""
+
+    def __init__(self, code: str) -> None:
+        import subprocess
+        import sys
+
+        self._popen = subprocess.Popen([sys.executable, "-c", code])
+        self.pid = self._popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._popen.poll()
+
+    def is_alive(self) -> bool:
+        return self._popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        import subprocess
+
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout)
+
+
+_READY = "import pathlib; pathlib.Path({flag!r}).touch(); "
+
+
+def _children(tmp_path: Path) -> tuple[_Child, _Child]:
+    """A run that ends on Ctrl-C (Python's default handler) and one that ignores it, each once
+    its handler is in place."""
+    import time
+
+    ends = _Child(_READY.format(flag=str(tmp_path / "ends")) + "import time; time.sleep(60)")
+    deaf = _Child(
+        "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        + _READY.format(flag=str(tmp_path / "deaf"))
+        + "import time; time.sleep(60)"
+    )
+    deadline = time.monotonic() + 30
+    while not ((tmp_path / "ends").exists() and (tmp_path / "deaf").exists()):
+        assert time.monotonic() < deadline, "the child processes did not start"
+        time.sleep(0.02)
+    return ends, deaf
+
+
+def test_a_stopping_batch_interrupts_its_runs_then_kills_those_that_do_not_end(
+    tmp_path: Path, monkeypatch
+):
+    """Ctrl-C reaches every run from the terminal; one that missed it (or ignores it) is sent
+    its own SIGINT after the first grace, and killed after the second."""
+    import signal
+    import time
+
+    import fupan.batch as batch_module
+
+    monkeypatch.setattr(batch_module, "STOP_GRACE", (0.3, 0.6))
+    ends, deaf = _children(tmp_path)
+    runs = batch_module.Runs(None)
+    assert runs.started(ends) and runs.started(deaf)
+    t0 = time.monotonic()
+    runs.stop(batch_module._Pressed())
+    took = time.monotonic() - t0
+    assert ends.exitcode == -signal.SIGINT  # the SIGINT the batch sent after 0.3 s ended it
+    assert deaf.exitcode == -signal.SIGKILL  # still there after 0.3 + 0.6 s: killed
+    assert 0.9 <= took < 10, took
+    # a run started once the batch is stopping is killed at once, before it does anything
+    late = _Child("import time; time.sleep(60)")
+    assert not runs.started(late)
+    late.join(timeout=10)
+    assert late.exitcode == -signal.SIGKILL
+
+
+def test_a_second_ctrl_c_kills_the_runs_at_once(tmp_path: Path, monkeypatch):
+    import signal
+    import threading
+    import time
+
+    import fupan.batch as batch_module
+
+    monkeypatch.setattr(batch_module, "STOP_GRACE", (30.0, 30.0))
+    ends, deaf = _children(tmp_path)
+    runs = batch_module.Runs(None)
+    runs.started(ends)
+    runs.started(deaf)
+    pressed = batch_module._Pressed()
+    threading.Timer(0.3, lambda: setattr(pressed, "count", pressed.count + 1)).start()
+    t0 = time.monotonic()
+    runs.stop(pressed)
+    assert time.monotonic() - t0 < 10  # not the 60 s of grace
+    assert ends.exitcode == deaf.exitcode == -signal.SIGKILL
+
+
 def test_the_summary_says_which_campaigns_ctrl_c_interrupted_with_no_seconds_for_them():
     from fupan.batch import BatchItem, summary
 
