@@ -334,7 +334,7 @@ class Runs:
             if not self.stopping:
                 self._procs.append(proc)
                 return True
-        _signal(proc, signal.SIGKILL)
+        _signal(proc, _KILL)
         return False
 
     def stop(self, pressed: Any) -> None:
@@ -346,18 +346,22 @@ class Runs:
         if self._slots is not None:
             self._slots.close()
         seen = pressed.count
-        for grace, then in zip(STOP_GRACE, (signal.SIGINT, signal.SIGKILL), strict=True):
+        for grace, then in zip(STOP_GRACE, (signal.SIGINT, _KILL), strict=True):
             deadline = time.monotonic() + grace
             while self._alive() and time.monotonic() < deadline and pressed.count == seen:
                 time.sleep(0.05)
             for proc in self._alive():
-                _signal(proc, signal.SIGKILL if pressed.count != seen else then)
+                _signal(proc, _KILL if pressed.count != seen else then)
         for proc in self._alive():
             proc.join(timeout=5)
 
     def _alive(self) -> list[Any]:
         with self._lock:
             return [p for p in self._procs if p.is_alive()]
+
+
+#: The signal that ends a process at once (Windows has no SIGKILL: there os.kill terminates it)
+_KILL = getattr(signal, "SIGKILL", signal.SIGTERM)
 
 
 def _signal(proc: Any, signum: int) -> None:
