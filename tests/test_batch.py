@@ -309,7 +309,19 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
         time.sleep(0.05)
     assert kernels, "the report's kernel never started"
     os.killpg(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # say what was still there, and leave nothing behind
+        tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        seen = []
+        for p in tree:
+            with contextlib.suppress(psutil.Error):
+                seen.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:160]}")
+        for p in tree:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        out, err = proc.communicate(timeout=30)
+        pytest.fail("no exit 60 s after Ctrl-C; processes:\n" + "\n".join(seen) + "\n" + err)
     assert proc.returncode == 130, err[-2000:]
     assert "已中断" in err and "Interrupted" in err
     time.sleep(1)
