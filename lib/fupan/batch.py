@@ -646,17 +646,15 @@ def run_batch(
         pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of, runs): f
         for i, f in enumerate(start_order(todo))
     }
-    ended: set[Future[BatchItem]] = set()
     try:
         with _ctrl_c_counted() as pressed:
             try:
                 pending = set(futures)
-                while pending and not pressed.count:
+                while pending:
                     finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    if pressed.count:  # what ended since Ctrl-C ended by it (or in spite of it)
-                        break
+                    if pressed.count:  # what ended since Ctrl-C is sorted out below
+                        raise KeyboardInterrupt
                     for fut in finished:
-                        ended.add(fut)
                         item = results[futures[fut]] = fut.result()
                         _remember(item, out, keys[futures[fut]])
                         done += 1
@@ -668,29 +666,28 @@ def run_batch(
                                 f"{item.seconds:.1f} s\n"
                             )
                             sys.stderr.flush()
-                if pressed.count:
-                    raise KeyboardInterrupt
             except BaseException as exc:  # Ctrl-C, or a failure of the batch: no run left behind
                 pool.shutdown(wait=False, cancel_futures=True)
                 if bar is not None:
                     bar.close()
                     bar = None
-                if progress and isinstance(exc, KeyboardInterrupt):
+                stopped = isinstance(exc, KeyboardInterrupt)
+                if progress and stopped:
                     sys.stderr.write("\n已中断，正在停止运行… / Interrupted: stopping the runs…\n")
                     sys.stderr.flush()
                 runs.stop(pressed)
-                raise
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True)
-        for fut, folder in futures.items():
-            if fut in ended:
-                continue
-            done_ok = fut.done() and not fut.cancelled() and fut.exception() is None
-            if done_ok and fut.result().status == "ok":  # it ended as Ctrl-C was pressed
-                results[folder] = fut.result()
-            else:  # stopped, or never started
-                results[folder] = BatchItem(folder, "interrupted", 0.0, _case_id(folder))
-        raise Interrupted([results[f] for f in folders]) from None
+                if not stopped:
+                    raise
+                pool.shutdown(wait=True)
+                for fut, folder in futures.items():
+                    if folder in results:  # ended before Ctrl-C
+                        continue
+                    ended = fut.done() and not fut.cancelled() and fut.exception() is None
+                    if ended and fut.result().status == "ok":  # it ended as Ctrl-C was pressed
+                        results[folder] = fut.result()
+                    else:  # stopped, or never started
+                        results[folder] = BatchItem(folder, "interrupted", 0.0, _case_id(folder))
+                raise Interrupted([results[f] for f in folders]) from None
     finally:
         pool.shutdown(wait=True)
         if bar is not None:
