@@ -373,12 +373,62 @@ def test_a_padded_log_read_in_place_counts_and_matches_the_orders_customers(padd
     try:
         assert set(campaign.inplace) == {"events"}  # the log in place, the orders copied
         assert campaign.inplace["events"].keyed == {"user_id": "VARCHAR"}
+        assert campaign.inplace["events"].untrimmed == set()  # padded ids: keyed trimmed
     finally:
         campaign.con.close()
     agg, windows, events = _extracted(padded_log)
     events["user_id"] = events.user_id.str.strip()
     _assert_as_nunique(agg, windows, events)
     _assert_ab_as_pandas(agg, windows, events, padded_log)
+
+
+def test_a_logs_text_read_as_written_only_where_typing_changes_nothing(demo_dir, tmp_path):
+    """Read in place, the log's few-valued text columns (event, channel, variant) are passed
+    through as the file has them when typing would change none of their values, and its ids are
+    keyed without trimming when none has a space to trim: so for the demo's clean log. A log
+    whose steps are upper-cased and padded, with blank and missing channels and padded variants,
+    is typed row by row instead, and its figures still equal nunique over the values cleaned by
+    hand."""
+    import shutil
+
+    campaign = open_campaign(demo_dir)
+    try:
+        view = campaign.inplace["events"]
+        exprs, _ = view.typed
+        assert {c: exprs[c] for c in ("event", "channel", "variant")} == {
+            "event": '"event"',
+            "channel": '"channel"',
+            "variant": '"variant"',
+        }
+        assert view.untrimmed == {"user_id"}
+    finally:
+        campaign.con.close()
+
+    folder = tmp_path / "messy-log"
+    shutil.copytree(demo_dir, folder)
+    events = pd.read_parquet(folder / "events.parquet")
+    clean = events.copy()
+    events["event"] = [f" {e.upper()}" if i % 3 == 0 else e for i, e in enumerate(events.event)]
+    channel = events.channel.astype(object)
+    channel[::7] = ""
+    channel[1::7] = None
+    events["channel"] = channel
+    events["variant"] = [
+        f"{v} " if isinstance(v, str) and i % 2 else v for i, v in enumerate(events.variant)
+    ]
+    events.to_parquet(folder / "events.parquet", index=False)
+    campaign = open_campaign(folder)
+    try:
+        view = campaign.inplace["events"]
+        exprs, _ = view.typed
+        assert all(exprs[c] != f'"{c}"' for c in ("event", "channel", "variant"))
+        assert view.untrimmed == {"user_id"}  # the ids are as clean as before
+    finally:
+        campaign.con.close()
+    agg, windows, got = _extracted(folder)
+    expected = clean.loc[got.index].assign(date=got.date)
+    expected.loc[expected.index % 7 <= 1, "channel"] = "unknown"  # blank or missing: unknown
+    _assert_as_nunique(agg, windows, expected)
 
 
 def _pseudonyms(con, sql: str) -> dict[str, str]:

@@ -147,14 +147,15 @@ def customer_key_sql(text: str) -> str:
     return f"hash({text})"
 
 
-def raw_customer_key_sql(q: str, raw_type: str) -> str:
+def raw_customer_key_sql(q: str, raw_type: str, *, trim: bool = True) -> str:
     """:func:`customer_key_sql` of the id in column ``q`` of a file read in place, computed per
     row without a pseudonym: the text is trimmed only where trimming can change it
     (:func:`fupan.extract.duck.trimmed`; at 67M events, trimming every id cost 1.5 s of the
-    behaviour extract; the pseudonyms' join it replaces cost 2.6 s). An empty id has no key worth
+    behaviour extract; the pseudonyms' join it replaces cost 2.6 s) — or, ``trim=False`` (a text
+    column validation found no value of to trim), not at all. An empty id has no key worth
     anything, but validation rejects it."""
     if raw_type == "VARCHAR":
-        return customer_key_sql(trimmed(q))
+        return customer_key_sql(trimmed(q) if trim else q)
     return customer_key_sql(id_text_sql(q, raw_type))
 
 

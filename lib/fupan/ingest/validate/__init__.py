@@ -60,6 +60,7 @@ from .inplace import (
     drop_raw,
     event_values,
     load_in_place,
+    pass_through,
 )
 from .model import Campaign
 from .prepared import open_prepared, save_prepared
@@ -199,13 +200,23 @@ def _open(
         filename = getattr(card.tables, name)
         with step("校验", f"checking {filename}"):
             view = inplace.get(name)
+            untrimmed = set(view.keyed) if view is not None else None
             found, exprs = check_columns(
-                con, name, filename, card, view.complete if view is not None else ()
+                con,
+                name,
+                filename,
+                card,
+                view.complete if view is not None else (),
+                untrimmed=untrimmed,
             )
+            if view is not None and untrimmed:
+                view.untrimmed = untrimmed
             problems += found
             if any(p.severity == "error" for p in found):
                 loaded.remove(name)
                 continue
+            if view is not None:
+                exprs = pass_through(con, name, exprs, view)
             if card.as_of is not None and TIME_COLUMNS.get(name) in exprs:
                 exprs = as_of_kept(exprs, TIME_COLUMNS[name], card.as_of)
             dups = (

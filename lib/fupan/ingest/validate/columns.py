@@ -590,12 +590,17 @@ def check_columns(
     complete: Collection[str] = (),
     scaled: Collection[str] = (),
     only: Collection[str] | None = None,
+    *,
+    untrimmed: set[str] | None = None,
 ) -> tuple[list[Problem], dict[str, str]]:
     """Type/range/allowed-value checks per contract column; returns problems and cast expressions.
 
     ``complete``: columns known to have a value on every row (a pseudonymised id whose distinct
     values held no NULL or blank one) — their check for empty values is not run row by row (at
-    67M events it cost 1.5 s of trimming every id). ``only``: check these columns alone."""
+    67M events it cost 1.5 s of trimming every id). ``only``: check these columns alone.
+    ``untrimmed``: the text columns named in it are counted, in the same scan, for values that
+    trimming changes; it is left holding those of them with none (their text can be read as the
+    file has it, :func:`fupan.ingest.privacy.raw_customer_key_sql`)."""
     raw = f"raw_{name}"
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {raw}").fetchall()}
     sheet = Path(filename).suffix.lower() in SHEETS
@@ -623,6 +628,8 @@ def check_columns(
             for check in _checks(col, typed, types[col.name], sheet, card.currency, text)
             if not (check[0] == "null_value" and col.name in complete)
         ]
+        if untrimmed is not None and col.name in untrimmed and types[col.name] == "VARCHAR":
+            pending.append((col, TRIMMED, f"{text} IS DISTINCT FROM {ident(col.name)}", "", ""))
         numeric = types[col.name] in _NUMERIC or types[col.name].startswith("DECIMAL")
         if col.kind in ("number", "integer") and col.name not in scaled and not numeric:
             # 4.14万, a rate's 20%: then checked again with the longer cast (_cast_expr's scaled)
@@ -633,6 +640,8 @@ def check_columns(
     casts = "".join(f", {e} AS {ident(f'__typed_{c}')}" for c, e in exprs.items()) + "".join(
         f", {e} AS {ident(f'__text_{c}')}" for c, e in texts.items()
     )
+    if untrimmed is not None and not any(p[1] == TRIMMED for p in pending):
+        untrimmed.clear()  # none of them probed: none vouched for
     if pending:
         counts = con.execute(
             "SELECT "
@@ -642,9 +651,14 @@ def check_columns(
         numbered = f"(SELECT rowid AS __row, *{casts} FROM {raw})"
         wan = [p[0].name for p, n in zip(pending, counts, strict=True) if p[1] == SCALED and n]
         if wan:
-            return check_columns(con, name, filename, card, complete, [*scaled, *wan], only)
+            return check_columns(
+                con, name, filename, card, complete, [*scaled, *wan], only, untrimmed=untrimmed
+            )
+        if untrimmed is not None:
+            probed = {p[0].name: n for p, n in zip(pending, counts, strict=True) if p[1] == TRIMMED}
+            untrimmed.intersection_update(c for c, n in probed.items() if n == 0)
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
-            if code == SCALED:
+            if code in (SCALED, TRIMMED):
                 continue
             if n and code == "value_not_allowed" and (name, col.name) in VALUE_WORDS:
                 # other words (浏览 → view, 达播 → kol, add_to_cart → cart …) are read: looked for among the rows
@@ -753,6 +767,8 @@ def _value_words(
 
 #: The checking scan's count of the values written in 万 or percent (not a problem).
 SCALED = "__scaled"
+#: The checking scan's count of the values trimming changes (not a problem: ``untrimmed``).
+TRIMMED = "__trimmed"
 
 
 def _scaled_text(col: Column, text: str) -> str:
