@@ -702,3 +702,43 @@ def test_the_runs_process_starts_before_the_campaigns_are_hashed_only_when_two_w
     failure.parent.mkdir(parents=True, exist_ok=True)
     failure.write_text("{}", encoding="utf-8")  # a kept failure is a result too
     assert batch_mod._has_result(folders[0], out)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("go", "went on"), ("stop", "stopped"), (None, "went on")],  # None: the batch is gone
+)
+def test_a_run_waiting_for_a_slot_goes_on_or_stops_as_the_batch_answers(
+    answer: str | None, expected: str, monkeypatch
+):
+    """A run asks the batch for a slot at each stage (fupan.slots.switch): "go" lets it on; a
+    batch stopping on Ctrl-C answers STOP and the run stops there (KeyboardInterrupt) — it may
+    not have had the Ctrl-C itself — instead of going on unpaced, as it does when the batch's end
+    of the pipe is gone."""
+    import multiprocessing
+    import threading
+
+    from fupan import slots
+
+    monkeypatch.setattr(slots, "_conn", None)
+    batch_end, run_end = multiprocessing.Pipe()
+    outcome: list[str] = []
+
+    def run() -> None:
+        slots.install(run_end)
+        try:
+            slots.switch("execute")
+            outcome.append("went on")
+        except KeyboardInterrupt:
+            outcome.append("stopped")
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert batch_end.recv() == ("stage", "execute")
+    if answer is None:
+        batch_end.close()
+    else:
+        batch_end.send(slots.STOP if answer == "stop" else answer)
+    worker.join(timeout=10)
+    assert outcome == [expected]
+    assert (slots._conn is None) == (answer != "go")  # a stopped or orphaned run asks no more

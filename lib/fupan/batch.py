@@ -43,6 +43,7 @@ from .config import TEMPLATE, THREADS_ENV
 from .errors import VALIDATION_FAILED
 from .progress import on_terminal
 from .report.kernel import FORK_NEEDS
+from .slots import STOP
 
 CARD_FILE = "campaign.yaml"
 
@@ -507,7 +508,9 @@ def _run_one(
                 asked = time.perf_counter()
                 try:
                     slots.acquire(message[1], started)
-                except Stopped:  # Ctrl-C: the batch stops the run (Runs.stop)
+                except Stopped:  # Ctrl-C: the run is told to stop, not to go on unpaced
+                    with contextlib.suppress(OSError):
+                        mine.send(STOP)
                     break
                 waited += time.perf_counter() - asked
                 holding = True

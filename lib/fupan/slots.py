@@ -23,6 +23,9 @@ STAGES = ("validate", "execute", "export")
 
 _conn: Any = None  # the batch's end of the pipe, in a run started by ``fupan batch``
 
+#: The batch's answer to a run waiting for a slot when it is stopping (Ctrl-C): stop, not go on.
+STOP = "stop"
+
 
 def install(conn: Any) -> None:
     """In a run's process started by ``fupan batch``: ask ``conn`` for a slot at each stage."""
@@ -32,12 +35,18 @@ def install(conn: Any) -> None:
 
 def switch(stage: str) -> None:
     """Give back the slot this run holds (if any) and wait for one to do ``stage`` (one of
-    :data:`STAGES`). Does nothing outside a batch, or once the batch has stopped answering."""
+    :data:`STAGES`). Does nothing outside a batch, or once the batch has stopped answering.
+    Raises KeyboardInterrupt when the batch answers :data:`STOP` (it was stopped by Ctrl-C, which
+    this run may not have received itself: one forked at that instant still ignores it)."""
     global _conn
     if _conn is None:
         return
     try:
         _conn.send(("stage", stage))
-        _conn.recv()
+        answer = _conn.recv()
     except (EOFError, OSError):  # the batch is gone: the run goes on unpaced
         _conn = None
+        return
+    if answer == STOP:
+        _conn = None
+        raise KeyboardInterrupt
