@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 
@@ -640,8 +640,7 @@ def check_columns(
     casts = "".join(f", {e} AS {ident(f'__typed_{c}')}" for c, e in exprs.items()) + "".join(
         f", {e} AS {ident(f'__text_{c}')}" for c, e in texts.items()
     )
-    if untrimmed is not None and not any(p[1] == TRIMMED for p in pending):
-        untrimmed.clear()  # none of them probed: none vouched for
+    counts: tuple[Any, ...] = ()
     if pending:
         counts = con.execute(
             "SELECT "
@@ -654,9 +653,6 @@ def check_columns(
             return check_columns(
                 con, name, filename, card, complete, [*scaled, *wan], only, untrimmed=untrimmed
             )
-        if untrimmed is not None:
-            probed = {p[0].name: n for p, n in zip(pending, counts, strict=True) if p[1] == TRIMMED}
-            untrimmed.intersection_update(c for c, n in probed.items() if n == 0)
         for (col, code, cond, zh, en), n in zip(pending, counts, strict=True):
             if code in (SCALED, TRIMMED):
                 continue
@@ -714,6 +710,10 @@ def check_columns(
                     en=f"{n} row(s) of column {col.name} in the {name} table break the contract: {en}. Examples {sample_en}{hint_en}",
                 )
             )
+    if untrimmed is not None:  # those probed and found with nothing to trim; none else
+        untrimmed.intersection_update(
+            p[0].name for p, n in zip(pending, counts, strict=True) if p[1] == TRIMMED and n == 0
+        )
     return problems, exprs
 
 
