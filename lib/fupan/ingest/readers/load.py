@@ -109,8 +109,8 @@ def open_connection(data_bytes: int = 0) -> duckdb.DuckDBPyConnection:
     ddl(con, f"SET disabled_optimizers = '{NO_OPTIMIZERS}'")
     # memory DuckDB frees is kept for its next query rather than handed back to Linux and faulted
     # in again (4 KiB pages: huge pages are off, fupan.cli.no_huge_pages): an L run alternated
-    # with and without these, three pairs, took 0.4–0.7 s less, its system CPU 0.7 s less and
-    # its peak resident memory 20 MB less
+    # with and without these, three pairs, took 0.4–0.7 s less and 0.7 s less system CPU; the
+    # memory held for reuse raised bench_scale's peak of all its processes from 2.90 to 3.01 GiB
     for name, value in ALLOCATOR.items():
         ddl(con, f"SET {name} = '{value}'")
     return con

@@ -112,8 +112,9 @@ def _write_rows(
     took 5.0 s with them and 4.1 s without.
 
     The ``uncompressed`` columns (the pseudonyms, and :data:`UNCOMPRESSED`) are stored without
-    compression: a pseudonym is random hex, which no compression shrinks, and trying costs (10M order lines: 5.5 s written with the users'
-    pseudonyms compressed, 4.3–4.4 s without; the file 228 → 331 MB; the kernel's scans alike)."""
+    compression: a pseudonym is random hex, which no compression shrinks, and trying costs (10M
+    order lines: 5.5 s written with the users' pseudonyms compressed, 4.3–4.4 s without; the file
+    228 → 331 MB; the kernel's scans alike)."""
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
     constants = constant_columns(name, present) if present is not None else {}
     plain = set(uncompressed)
