@@ -277,8 +277,8 @@ def _gamma_gamma_objective(
     15 digits, parameters to 8).
     """
     xm = x * m
-    ux, at = np.unique(x, return_inverse=True)  # repeat counts: few distinct values
-    count = np.bincount(at, minlength=ux.size).astype(float)  # customers per distinct x
+    # repeat counts: few distinct values, each with its number of customers
+    ux, count = np.unique(x, return_counts=True)
     n, sum_log_m = float(x.size), float(np.sum(np.log(m)))
     sums: dict[float, tuple[float, float]] = {}  # the two log1p sums at the last v asked for
     rates: dict[float, tuple[float, float]] = {}  # Σ x m̄/(x m̄ + v), Σ x/(x m̄ + v) likewise

@@ -66,10 +66,7 @@ def save_prepared(campaign: Campaign, path: Path) -> None:
                         con,
                         name,
                         present.get(name) if isinstance(present, dict) else None,
-                        [
-                            *(campaign.privacy or {}).get(name, {}).get("pseudonymised", ()),
-                            *UNCOMPRESSED.get(name, ()),
-                        ],
+                        (campaign.privacy or {}).get(name, {}).get("pseudonymised", ()),
                     )
                 continue
             # read in place: the small pseudonym tables are copied, the rows stay in the file
@@ -103,7 +100,7 @@ def _write_rows(
     con: duckdb.DuckDBPyConnection,
     name: str,
     present: list[str] | None,
-    uncompressed: Iterable[str] = (),
+    pseudonymised: Iterable[str] = (),
 ) -> None:
     """Write the typed ``name`` as ``prep.name``. The contract columns its file does not have
     hold one constant each (:func:`.inplace.constant_columns`: a default or NULL); only the
@@ -111,13 +108,13 @@ def _write_rows(
     constants back in the contract's order. At 10M order lines with 10 such columns the write
     took 5.0 s with them and 4.1 s without.
 
-    The ``uncompressed`` columns (the pseudonyms, and :data:`UNCOMPRESSED`) are stored without
+    The ``pseudonymised`` columns and those of :data:`UNCOMPRESSED` are stored without
     compression: a pseudonym is random hex, which no compression shrinks, and trying costs (10M
     order lines: 5.5 s written with the users' pseudonyms compressed, 4.3–4.4 s without; the file
     228 → 331 MB; the kernel's scans alike)."""
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
     constants = constant_columns(name, present) if present is not None else {}
-    plain = set(uncompressed)
+    plain = {*pseudonymised, *UNCOMPRESSED.get(name, ())}
     stored = [(c, kind) for c, kind in columns if c not in constants]
     table = f"prep._rows_{name}" if constants else f"prep.{name}"
     definition = ", ".join(
