@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,51 @@ def test_no_usable_temporary_directory_means_tcp_not_a_crash(
             os.rmdir(made)
 
 
+def _probe_kernel(
+    tiny: Path,
+    tmp_path: Path,
+    code: str,
+    env: dict[str, str],
+    drop: tuple[str, ...] = (),
+    preexec: Callable[[], None] | None = None,
+) -> str:
+    """What ``code`` — a cell planted in the template, after its imports — hands to ``_probe``
+    in the kernel of a whole ``fupan run`` of ``tiny`` started in a new process whose environment
+    is this one's without ``drop`` and with ``env``."""
+    import subprocess
+
+    import nbformat
+
+    from conftest import ROOT, _fupan_command
+    from fupan.config import TEMPLATE
+
+    probe = tmp_path / "probe.txt"
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            f"def _probe(text):\n    open({str(probe)!r}, 'w').write(text)\n{code}"
+        ),
+    )
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    keep = {k: v for k, v in os.environ.items() if k not in drop}
+    keep.update(env)
+    args = ["run", str(tiny), "--out", str(tmp_path / "out"), "--quiet"]
+    # not run_cli: its environment is this process's, which may have imported fupan.cli already
+    command = _fupan_command([*args, "--template", str(tmp_path / "probe.ipynb")])
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=keep,
+        timeout=600,
+        preexec_fn=preexec,  # noqa: PLW1509 — no threads depend on it here
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return probe.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("env", "numpy_madvise", "thp"),
     [
@@ -270,34 +316,8 @@ def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
     environment sets is kept. A cell planted in the template writes what the kernel has."""
     import sys
 
-    import nbformat
-
-    from fupan.config import TEMPLATE
-
     if not sys.platform.startswith("linux"):
         pytest.skip("PR_SET_THP_DISABLE and /proc/self/status are Linux's")
-    probe = tmp_path / "hugepage.txt"
-    nb = nbformat.read(TEMPLATE, as_version=4)
-    nb.cells.insert(
-        3,
-        nbformat.v4.new_code_cell(
-            "from numpy._core.multiarray import _get_madvise_hugepage\n"
-            "_thp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('THP_enabled')]\n"
-            f"open({str(probe)!r}, 'w').write(f'{{_get_madvise_hugepage()}} {{_thp[0]}}')"
-        ),
-    )
-    nbformat.write(nb, tmp_path / "probe.ipynb")
-    keep = {k: v for k, v in os.environ.items()}
-    keep.pop("NUMPY_MADVISE_HUGEPAGE", None)
-    keep.pop("FUPAN_HUGE_PAGES", None)
-    keep.update(env)
-    args = ["run", str(tiny), "--out", str(tmp_path / "out"), "--quiet"]
-    # not run_cli: its environment is this process's, which may have imported fupan.cli already
-    import subprocess
-
-    from conftest import ROOT, _fupan_command
-
-    command = _fupan_command([*args, "--template", str(tmp_path / "probe.ipynb")])
 
     def parent_without_huge_pages() -> None:
         # as under a process that turned them off already (a test worker that imported
@@ -306,14 +326,50 @@ def test_the_report_kernel_asks_for_no_huge_pages_unless_told_to(
 
         ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
 
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=keep,
-        timeout=600,
-        preexec_fn=parent_without_huge_pages,  # noqa: PLW1509 — no threads depend on it here
+    probed = _probe_kernel(
+        tiny,
+        tmp_path,
+        "from numpy._core.multiarray import _get_madvise_hugepage\n"
+        "_thp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('THP_enabled')]\n"
+        "_probe(f'{_get_madvise_hugepage()} {_thp[0]}')",
+        env,
+        drop=("NUMPY_MADVISE_HUGEPAGE", "FUPAN_HUGE_PAGES"),
+        preexec=parent_without_huge_pages,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert probe.read_text(encoding="utf-8") == f"{numpy_madvise} {thp}"
+    assert probed == f"{numpy_madvise} {thp}"
+
+
+#: A cell that hands over the kernel's OPENBLAS_NUM_THREADS and the thread count NumPy's OpenBLAS
+#: runs with (its own ``get_num_threads``, found in the library NumPy's wheel carries).
+BLAS_PROBE = """
+import ctypes, glob, os, numpy
+_lib = sorted(glob.glob(os.path.join(os.path.dirname(numpy.__file__) + '.libs', '*openblas*')))
+_n = ctypes.CDLL(_lib[0]).scipy_openblas_get_num_threads64_() if _lib else 'no-openblas'
+_probe(f"{os.environ.get('OPENBLAS_NUM_THREADS')} {_n}")
+"""
+
+
+def test_the_report_kernel_runs_one_blas_thread(tiny: Path, tmp_path: Path) -> None:
+    """OpenBLAS's idle worker threads spin (6.7 % of a two-at-a-time batch's CPU, figures in
+    :func:`fupan.cli.single_threaded_blas`): the kernel of ``fupan run`` runs NumPy's OpenBLAS
+    on one thread, where OpenBLAS alone would take one per core (2 here)."""
+    probed = _probe_kernel(tiny, tmp_path, BLAS_PROBE, {}, drop=("OPENBLAS_NUM_THREADS",))
+    if probed.endswith("no-openblas"):
+        pytest.skip(f"this NumPy carries no OpenBLAS library ({probed})")
+    assert probed == "1 1"
+
+
+def test_a_blas_thread_count_the_environment_sets_is_kept() -> None:
+    """``OPENBLAS_NUM_THREADS`` given by the operator wins over fupan's one thread."""
+    import subprocess
+    import sys
+
+    code = "import fupan.cli\n" + BLAS_PROBE.replace("_probe(", "print(")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    if done.stdout.strip().endswith("no-openblas"):
+        pytest.skip(f"this NumPy carries no OpenBLAS library ({done.stdout.strip()})")
+    assert done.stdout.strip() == "2 2"

@@ -62,8 +62,29 @@ def no_huge_pages() -> bool:
     return done and not keep
 
 
-# before anything imports NumPy (it reads NUMPY_MADVISE_HUGEPAGE at import) or starts a process
+#: The environment variable OpenBLAS (NumPy's and SciPy's linear algebra) reads its thread count
+#: from, once, when the library is loaded.
+BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS"
+
+
+def single_threaded_blas() -> None:
+    """One OpenBLAS thread in this process and every process it starts (the report's kernel, a
+    batch's runs), unless the environment already says how many.
+
+    fupan's linear algebra is small (regressions over days, the customer-value fits' few
+    parameters): a profile of 8 demo campaigns run two at a time found OpenBLAS's own worker
+    threads spinning while they waited for work — 6.7 % of the batch's CPU, against 0.05 % in the
+    matrix products themselves — taken from the run beside them. With one thread: 39.6–40.3 s
+    against 42.6 s for the batch (``--jobs 2``), ``--jobs 1`` unchanged; a lone run of 10M order
+    lines 43.4–44.2 s against 44.8–45.3 s (three alternated pairs, ~2.5 user CPU-seconds less).
+    An ``OPENBLAS_NUM_THREADS`` the environment sets is kept."""
+    os.environ.setdefault(BLAS_THREADS_ENV, "1")
+
+
+# before anything imports NumPy (it reads NUMPY_MADVISE_HUGEPAGE and OpenBLAS its thread count at
+# import) or starts a process
 no_huge_pages()
+single_threaded_blas()
 
 app = typer.Typer(
     add_completion=False,
