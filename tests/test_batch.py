@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import re
 from pathlib import Path
 
@@ -742,3 +743,66 @@ def test_a_run_waiting_for_a_slot_goes_on_or_stops_as_the_batch_answers(
     worker.join(timeout=10)
     assert outcome == [expected]
     assert (slots._conn is None) == (answer != "go")  # a stopped or orphaned run asks no more
+
+
+#: A module the forkserver of the test below imports first: its exit handler, registered before
+#: fupan.report.leave's, leaves a file when the process goes Python's whole way out.
+_MARKER_MODULE = """
+import atexit, os
+atexit.register(lambda: open(os.environ["FUPAN_TEST_MARK"], "w").write("torn down"))
+"""
+
+_FORKSERVER_SCRIPT = """
+import multiprocessing, os, sys
+from multiprocessing import forkserver
+ctx = multiprocessing.get_context("forkserver")
+ctx.set_forkserver_preload(sys.argv[1:])
+p = ctx.Process(target=os.getpid)
+p.start(); p.join()
+assert p.exitcode == 0, p.exitcode
+forkserver._forkserver._stop()  # what the batch's own exit does: the forkserver is told to go
+print("stopped")
+"""
+
+
+@pytest.mark.parametrize("leave", [True, False])
+def test_the_forkserver_leaves_without_tearing_its_modules_down(tmp_path: Path, leave: bool):
+    """A batch's forkserver has imported pandas, matplotlib, nbconvert and the report's modules;
+    Python's teardown of them held the batch's output open ~0.4 s after its last line (figures in
+    fupan.report.leave). With fupan.report.leave among its preloaded modules it ends at once:
+    an exit handler registered before that module's never runs there (it does without it — the
+    control case, which shows the marker would be seen)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "fupan_test_marker.py").write_text(_MARKER_MODULE, encoding="utf-8")
+    mark = tmp_path / "mark.txt"
+    preload = ["fupan_test_marker"] + (["fupan.report.leave"] if leave else [])
+    env = {
+        **os.environ,
+        "FUPAN_TEST_MARK": str(mark),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKSERVER_SCRIPT, *preload],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
+    # the forkserver has ended: _stop waits for it
+    assert mark.exists() is not leave, mark.exists()
+
+
+def test_importing_the_leave_module_elsewhere_changes_no_exit():
+    """Outside the forkserver (a test, a script that imports every fupan module) importing
+    fupan.report.leave registers nothing: the process exits with its own code, its buffered
+    output written."""
+    import subprocess
+    import sys
+
+    code = "import fupan.report.leave; print('kept', end=''); raise SystemExit(3)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (3, "kept")

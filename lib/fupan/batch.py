@@ -229,6 +229,7 @@ PRELOAD = (
     "papermill",
     "nbconvert",
     "jupyter_client",
+    "fupan.report.leave",  # its exit without the modules' teardown, once the batch is done
 )
 
 
