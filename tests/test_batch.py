@@ -333,6 +333,38 @@ def test_ctrl_c_stops_with_130_and_says_so_leaving_no_kernel(tmp_path: Path, com
         assert out.count("■ 中断 interrupted") == len(names), out
 
 
+def test_a_campaign_with_a_parquet_file_cut_short_starts_first(tmp_path: Path):
+    """A Parquet file without its footer fails validation in a second or two: its campaign starts
+    first (its error shown at once) rather than last by its size, where it would run alone at
+    the batch's end. Whole Parquet files are sized as they are, the largest first."""
+    import fupan.batch as batch_module
+
+    def campaign(name: str, rows: int, cut: bool = False) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "campaign.yaml").write_text(
+            f"id: {name}\ntables: {{orders: orders.parquet}}\n", encoding="utf-8"
+        )
+        pd.DataFrame({"order_id": [f"o{i}" for i in range(rows)]}).to_parquet(
+            folder / "orders.parquet"
+        )
+        if cut:
+            whole = (folder / "orders.parquet").read_bytes()
+            (folder / "orders.parquet").write_bytes(whole[: len(whole) // 2])
+        return folder
+
+    small, cut, large = (
+        campaign("small", 10),
+        campaign("cut", 2000, cut=True),
+        campaign("large", 5000),
+    )
+    assert (cut / "orders.parquet").stat().st_size > (small / "orders.parquet").stat().st_size
+    assert batch_module.start_order([small, large, cut]) == [cut, large, small]
+    # the same campaign with its file whole is sized like the others
+    whole = campaign("whole", 2000)
+    assert batch_module.start_order([small, whole, large]) == [large, whole, small]
+
+
 def test_the_largest_campaigns_start_first_and_the_summary_keeps_the_order_given(
     tmp_path: Path, monkeypatch
 ):

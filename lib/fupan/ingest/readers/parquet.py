@@ -12,22 +12,28 @@ from .files import duplicate_columns, problem
 from .registry import Reader, register_reader
 
 
-def read_parquet(
-    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
-) -> list[Problem]:
+def footer_missing(path: Path) -> bool:
+    """Whether a Parquet file has lost its footer — under 12 bytes, or not ending in the magic
+    ``PAR1`` — as an interrupted download or copy leaves it. One seek, nothing parsed."""
     size = path.stat().st_size
     with open(path, "rb") as fh:
         fh.seek(max(size - 4, 0))
-        if size < 12 or fh.read(4) != b"PAR1":
-            return [
-                problem(
-                    "table_truncated",
-                    filename,
-                    f"{filename} 是不完整的 Parquet 文件（缺少文件尾，通常是下载或复制被中断）；请重新导出。",
-                    f"{filename} is an incomplete Parquet file (its footer is missing, usually an "
-                    f"interrupted download or copy); export it again.",
-                )
-            ]
+        return size < 12 or fh.read(4) != b"PAR1"
+
+
+def read_parquet(
+    con: duckdb.DuckDBPyConnection, raw: str, path: Path, filename: str
+) -> list[Problem]:
+    if footer_missing(path):
+        return [
+            problem(
+                "table_truncated",
+                filename,
+                f"{filename} 是不完整的 Parquet 文件（缺少文件尾，通常是下载或复制被中断）；请重新导出。",
+                f"{filename} is an incomplete Parquet file (its footer is missing, usually an "
+                f"interrupted download or copy); export it again.",
+            )
+        ]
     import pyarrow.parquet as pq
 
     names = pq.read_schema(path).names
