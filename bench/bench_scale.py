@@ -64,14 +64,15 @@ def measured(cmd: list[str], poll: float = 0.05, check: bool = True) -> dict:
         for p in tree:
             try:
                 rss = p.memory_info().rss
-                name = " ".join(p.cmdline()[:4])[-80:]
                 times = p.cpu_times()
                 seen_cpu[p.pid] = times.user + times.system
+                # the command line read only for a new peak: the monitor's own CPU is taken from
+                # the processes it watches when every core is busy
+                if rss > peaks.get(p.pid, ("", 0))[1]:
+                    peaks[p.pid] = (" ".join(p.cmdline()[:4])[-80:], rss)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
             total += rss
-            if rss > peaks.get(p.pid, ("", 0))[1]:
-                peaks[p.pid] = (name, rss)
         sums.append(total)
         time.sleep(poll)
     out, err = proc.communicate()
