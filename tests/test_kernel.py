@@ -95,6 +95,49 @@ def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> N
     assert _kernels_in(tmp_path) == []
 
 
+def test_the_client_papermill_gets_is_ready_without_waiting_for_silence(tmp_path: Path) -> None:
+    """jupyter_client's wait_for_ready ends by reading IOPub until 0.2 s pass with no message:
+    0.2 s of nothing at the start of every report. The client of fupan's kernels (the one
+    papermill gets from ``km.client()``) ends by taking only what IOPub holds (a read that does
+    not wait, timeout 0) — and its first execution's output is the execution's own."""
+    import asyncio
+
+    km = start_kernel(tmp_path)
+    try:
+        kc = km.client()
+        assert isinstance(kc, kernel.ready_client())
+        waits: list[float | None] = []
+        get_msg = kc.iopub_channel.get_msg
+
+        async def recorded(timeout=None):
+            waits.append(timeout)
+            return await get_msg(timeout=timeout)
+
+        async def ready_then_run() -> tuple[dict, str]:
+            kc.start_channels()
+            kc.iopub_channel.get_msg = recorded
+            await kc.wait_for_ready(timeout=120)
+            ready_waits = list(waits)
+            seen: list[str] = []
+
+            def hook(msg: dict) -> None:
+                if msg["msg_type"] == "stream":
+                    seen.append(msg["content"]["text"])
+
+            reply = await kc.execute_interactive("print(6 * 7)", output_hook=hook, timeout=60)
+            waits[:] = ready_waits
+            return reply, "".join(seen)
+
+        try:
+            reply, printed = asyncio.run(ready_then_run())
+        finally:
+            kc.stop_channels()
+        assert waits and waits[-1] == 0, waits  # jupyter_client's own ends with a 0.2 s wait
+        assert reply["content"]["status"] == "ok" and printed == "42\n"
+    finally:
+        shutdown(km)
+
+
 @pytest.mark.parametrize("short_dirs", ["usable", "none"])
 def test_a_long_temporary_directory_does_not_stop_the_kernel(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_tmp: Path, short_dirs: str
