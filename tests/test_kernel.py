@@ -416,3 +416,62 @@ def test_a_blas_thread_count_the_environment_sets_is_kept() -> None:
     if done.stdout.strip().endswith("no-openblas"):
         pytest.skip(f"this NumPy carries no OpenBLAS library ({done.stdout.strip()})")
     assert done.stdout.strip() == "2 2"
+
+
+#: Whether a 16 MiB allocation made after ``import fupan.cli`` (or without it) is a fresh mapping
+#: of its own (glibc's mmap) or comes from the heap; and the environment its children get.
+MALLOC_PROBE = """
+import os, sys
+if sys.argv[1] == "fupan":
+    import fupan.cli
+def big_maps():  # anonymous mappings (no path, not [heap]) of 16 MiB or more
+    out = set()
+    for line in open('/proc/self/maps'):
+        fields = line.split()
+        lo, hi = (int(x, 16) for x in fields[0].split('-'))
+        if len(fields) == 5 and hi - lo >= 16 * 1024 * 1024:
+            out.add(fields[0])
+    return out
+before = big_maps()
+block = bytearray(16 * 1024 * 1024)
+print(len(big_maps() - before), os.environ.get('MALLOC_MMAP_THRESHOLD_'))
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "fresh", "env"), [("fupan", "0", "33554432"), ("plain", "1", "None")]
+)
+def test_fupan_asks_malloc_to_reuse_memory(how: str, fresh: str, env: str) -> None:
+    """fupan.cli sets glibc's malloc to serve blocks under 32 MiB from the heap (figures in
+    :func:`fupan.cli.reused_memory`) in its own process and, through the environment, in every
+    process it starts: a 16 MiB block is no new mapping of its own. The plain interpreter (the
+    control) maps one — the probe can tell."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's malloc and /proc/self/maps are Linux's")
+    env_in = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    done = subprocess.run(
+        [sys.executable, "-c", MALLOC_PROBE, how],
+        capture_output=True,
+        text=True,
+        env=env_in,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [fresh, env]
+
+
+def test_a_malloc_setting_the_environment_gives_is_kept() -> None:
+    """An operator's MALLOC_MMAP_THRESHOLD_ wins over fupan's."""
+    import subprocess
+    import sys
+
+    code = "import os, fupan.cli; print(os.environ['MALLOC_MMAP_THRESHOLD_'])"
+    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "1048576"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1048576"

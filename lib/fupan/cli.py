@@ -81,10 +81,46 @@ def single_threaded_blas() -> None:
     os.environ.setdefault(BLAS_THREADS_ENV, "1")
 
 
+#: glibc's malloc settings (``mallopt``) for fupan's processes: (environment variable, mallopt
+#: parameter number, value). Allocations under 32 MiB from the heap, not each a fresh ``mmap``
+#: (glibc's threshold starts at 128 KiB and only rises as such blocks are freed); freed heap kept
+#: up to 1 GiB for the next allocation instead of given back; the heap grown 256 MiB at a time.
+MALLOC_SETTINGS = (
+    ("MALLOC_MMAP_THRESHOLD_", -3, 32 * 1024**2),
+    ("MALLOC_TRIM_THRESHOLD_", -1, 1024**3),
+    ("MALLOC_TOP_PAD_", -2, 256 * 1024**2),
+)
+
+
+def reused_memory() -> None:
+    """Ask glibc's malloc to reuse the memory pandas and NumPy free rather than map fresh pages,
+    which Linux must zero (:data:`MALLOC_SETTINGS`): in this process through ``mallopt``, and in
+    every process it starts (the report's kernel, a batch's forkserver and runs) through the
+    environment glibc reads when a process starts — unless the environment sets them already.
+
+    Four alternated pairs of 10M-order-line runs: 45.4–46.8 s against 47.0–47.9 s (mean −1.2 s),
+    ~1 system CPU-second less each; the largest process's peak RSS within 10 MB."""
+    for name, _, value in MALLOC_SETTINGS:
+        os.environ.setdefault(name, str(value))
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return
+    for name, param, _ in MALLOC_SETTINGS:
+        value = os.environ[name]
+        if value.isdigit():
+            mallopt(param, int(value))
+
+
 # before anything imports NumPy (it reads NUMPY_MADVISE_HUGEPAGE and OpenBLAS its thread count at
 # import) or starts a process
 no_huge_pages()
 single_threaded_blas()
+reused_memory()
 
 app = typer.Typer(
     add_completion=False,
