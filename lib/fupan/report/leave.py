@@ -22,11 +22,12 @@ from types import FrameType
 def in_forkserver() -> bool:
     """Whether this module is being imported by multiprocessing's forkserver at its start (its
     ``main`` is on the stack of the import)."""
-    forkserver = sys.modules.get("multiprocessing.forkserver")
-    main = getattr(forkserver, "main", None)
+    main = getattr(sys.modules.get("multiprocessing.forkserver"), "main", None)
+    if main is None:  # not imported: no forkserver in this process
+        return False
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
-        if main is not None and frame.f_code is main.__code__:
+        if frame.f_code is main.__code__:
             return True
         frame = frame.f_back
     return False
