@@ -95,6 +95,36 @@ def test_the_warm_kernel_has_the_modules_but_binds_no_names(tmp_path: Path) -> N
     assert _kernels_in(tmp_path) == []
 
 
+#: What a kernel says of its garbage collector: on, how many objects it froze, and how many a
+#: full collection would walk (gc.get_objects leaves the frozen ones out).
+GC_PROBE = "import gc; print(gc.isenabled(), gc.get_freeze_count(), len(gc.get_objects()))"
+
+
+@pytest.mark.parametrize("warm_up", ["as shipped", "failing"])
+def test_the_kernel_starts_with_its_imports_frozen_and_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_up: str
+) -> None:
+    """The kernel imports its modules with the garbage collector off and freezes what they made
+    (fupan.heap): its collections then walk only what the report makes. A warm-up line that fails
+    (the second case: a planted error) leaves the collector on all the same."""
+    if warm_up == "failing":
+        lines = list(kernel.EXEC_LINES)
+        lines[1] = "raise RuntimeError('planted warm-up failure')"
+        monkeypatch.setattr(kernel, "EXEC_LINES", tuple(lines))
+    km = start_kernel(tmp_path)
+    try:
+        reply, printed = _execute(km, GC_PROBE)
+    finally:
+        shutdown(km)
+    assert reply["content"]["status"] == "ok"
+    enabled, frozen, walked = printed.split()
+    assert enabled == "True"
+    if warm_up == "as shipped":
+        # pandas, matplotlib and the report's modules: far more objects than the report's own
+        # collections are left to walk
+        assert int(frozen) > 100_000 and int(walked) < int(frozen) / 4, printed
+
+
 def test_the_client_papermill_gets_is_ready_without_waiting_for_silence(tmp_path: Path) -> None:
     """jupyter_client's wait_for_ready ends by reading IOPub until 0.2 s pass with no message:
     0.2 s of nothing at the start of every report. The client of fupan's kernels (the one

@@ -58,6 +58,17 @@ WARM_UP = "; ".join(
     ]
 )
 
+#: The kernel's start-up lines (``IPKernelApp.exec_lines``, each run on its own: one that fails
+#: does not stop the next): :data:`WARM_UP` with the garbage collector off — an import makes
+#: no garbage worth a collection, and each full one walks all that the imports made so far
+#: (~0.2 s of a kernel's start measured with ``gc.callbacks``) — then what it made frozen
+#: (:func:`fupan.heap.settle`) and the collector on again, whatever happened to the warm-up.
+EXEC_LINES = (
+    "__import__('gc').disable()",
+    WARM_UP,
+    "__import__('gc').freeze(); __import__('gc').enable(); __import__('fupan.heap').heap.settle()",
+)
+
 
 #: Longest socket path bound safely: a Unix socket's path holds at most 107 bytes on Linux and
 #: 103 on macOS (``sun_path``); zmq refuses longer ones ("File name too long").
@@ -110,7 +121,7 @@ def start_kernel(cwd: Path) -> Any:
     km.client_factory = ready_client()
     # for shutdown: the one folder it may remove (a plain attribute beside the manager's traits)
     km.fupan_socket_dir = made  # type: ignore[attr-defined]
-    extra = [f"--IPKernelApp.exec_lines={[WARM_UP]!r}"]
+    extra = [f"--IPKernelApp.exec_lines={list(EXEC_LINES)!r}"]
     try:
         if forkable():
             import uuid

@@ -31,6 +31,7 @@ from ..cases.record import run_mark
 from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
+from ..heap import settle
 from ..i18n import t
 from ..ingest.readers import file_sha256
 from ..ingest.validate import Campaign, save_prepared
@@ -258,6 +259,7 @@ def warm_export() -> None:
     ]
     export_html(nb, "复盘", "zh", "")
     WARMED.set()
+    settle()  # nbconvert's templates and the rest: left out of the export's collections
 
 
 def _warm_quietly() -> None:

@@ -10,9 +10,11 @@ a busy machine is time taken from the other runs). A warm-up that fails leaves e
 
 import contextlib
 
+from ..heap import settle
 from .html import compile_fragments
 from .run import _warm_quietly
 
 _warm_quietly()
 with contextlib.suppress(Exception):  # the kernels forked from here find them compiled
     compile_fragments()
+settle()  # what the runs inherit, left out of their collections
