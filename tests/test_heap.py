@@ -56,3 +56,34 @@ def test_settling_twice_keeps_the_collector_working_and_exits_cleanly():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "True"
     assert LEAK_REPORT not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("command", [True, False])
+def test_a_runs_export_warm_up_freezes_only_in_a_fupan_commands_process(command: bool):
+    """``fupan run`` warms the export in a thread, then freezes what its process holds — in the
+    process of a fupan command (fupan.cli.main marks it) only: a Python session that calls fupan's
+    functions (a notebook, a script) goes on collecting as before."""
+    proc = _python(
+        "import gc\n"
+        "from fupan import heap\n"
+        f"heap.command_process = {command}\n"
+        "from fupan.report.run import WARMED, _warm_and_settle\n"
+        "_warm_and_settle(); print(WARMED.is_set(), gc.get_freeze_count() > 100_000)"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", str(command)]
+    assert LEAK_REPORT not in proc.stderr, proc.stderr
+
+
+def test_the_fupan_command_marks_its_process():
+    """fupan.cli.main (the ``fupan`` command, and each run of a batch) marks its process as a
+    command's; importing fupan.cli does not."""
+    proc = _python(
+        "import sys; from fupan import heap, cli\n"
+        "imported = heap.command_process\n"
+        "sys.argv = ['fupan', '--help']\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(imported, heap.command_process)"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2:] == ["False", "True"]

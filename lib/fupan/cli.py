@@ -801,6 +801,9 @@ def _usage_zh(exc: Exception) -> str:
 
 
 def main() -> None:
+    from . import heap
+
+    heap.command_process = True  # this process ends with its command (fupan.heap)
     try:
         code = app(standalone_mode=False)
     except FupanError as exc:

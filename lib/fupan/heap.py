@@ -17,6 +17,18 @@ import atexit
 import functools
 import gc
 
+#: Whether this process is a fupan command's own (set by :func:`fupan.cli.main`): it ends with
+#: its command. A Python session that calls fupan's functions (a notebook, a script) is not, and
+#: keeps collecting all it holds as it always did: a frozen object that later becomes part of a
+#: garbage cycle is never freed while the process lives.
+command_process = False
+
+
+def settle_command() -> None:
+    """:func:`settle` in a fupan command's process (:data:`command_process`); nothing elsewhere."""
+    if command_process:
+        settle()
+
 
 def settle() -> None:
     """Freeze what this process holds now (module docstring). At the interpreter's exit they are

@@ -31,7 +31,7 @@ from ..cases.record import run_mark
 from ..config import TEMPLATE
 from ..dictionary import DEFINITIONS_VERSION
 from ..errors import NotebookExecutionError
-from ..heap import settle
+from ..heap import settle_command
 from ..i18n import t
 from ..ingest.readers import file_sha256
 from ..ingest.validate import Campaign, save_prepared
@@ -259,13 +259,20 @@ def warm_export() -> None:
     ]
     export_html(nb, "复盘", "zh", "")
     WARMED.set()
-    settle()  # nbconvert's templates and the rest: left out of the export's collections
 
 
 def _warm_quietly() -> None:
     """:func:`warm_export`, whose failure only means the export will do that work itself."""
     with contextlib.suppress(Exception):  # a warm-up that fails costs time, never the run
         warm_export()
+
+
+def _warm_and_settle() -> None:
+    """:func:`_warm_quietly`, then what this process holds frozen if it is a fupan command's
+    (:func:`fupan.heap.settle_command`): nbconvert's templates and the rest, left out of the
+    export's collections."""
+    _warm_quietly()
+    settle_command()
 
 
 def footer_html(record: dict, lang: str) -> str:
@@ -369,7 +376,7 @@ def run(
             params["report_dir"] = str(out.resolve())
         warm = None  # warm already when forked from a batch's warmed process
         if not WARMED.is_set():
-            warm = threading.Thread(target=_warm_quietly, name="fupan-warm-export", daemon=True)
+            warm = threading.Thread(target=_warm_and_settle, name="fupan-warm-export", daemon=True)
             warm.start()  # this process only waits on the kernel meanwhile
         nb = execute(
             Path(template), nb_path, params, cwd=campaign_dir, progress=progress, kernel=kernel
