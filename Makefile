@@ -128,8 +128,9 @@ lint: check-lint ## ruff lint (kept for habit: same as check-lint)
 bench: setup ## fixed cost of a report: a tiny campaign's fupan run vs bare papermill + nbconvert
 	$(BIN)/python bench/bench_end_to_end.py
 
-bench-batch: setup ## fupan batch of 8 demo-size campaigns (one broken): --jobs 2 vs 1, unchanged re-run (~8 min)
-	$(BIN)/python bench/bench_batch.py
+ROUNDS ?= 1
+bench-batch: setup ## fupan batch of 8 demo-size campaigns (one broken): --jobs 2 vs 1 (ROUNDS=3: three alternated pairs, the median), unchanged re-run (~8 min a round)
+	$(BIN)/python bench/bench_batch.py --rounds $(ROUNDS)
 
 # Benchmark campaigns (not committed): S = 1M order lines + 10M events, M = 3M + 20M,
 # L = 10M + 50M; disjoint copies of the demo made by DuckDB, planted effects scaled in truth.json.
