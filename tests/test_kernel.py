@@ -125,6 +125,41 @@ def test_the_kernel_starts_with_its_imports_frozen_and_the_collector_on(
         assert int(frozen) > 100_000 and int(walked) < int(frozen) / 4, printed
 
 
+def test_the_kernel_writes_no_ipython_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report's cells are not written into the operator's IPython history (its SQLite file
+    under IPYTHONDIR), and the kernel runs no history-saving thread; control: a plain IPython
+    shell with the same IPYTHONDIR does write that file."""
+    import subprocess
+    import sys
+
+    ipython_dir = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython_dir))
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    km = start_kernel(folder)
+    try:
+        reply, printed = _execute(
+            km, "print(get_ipython().history_manager.enabled, 'campaign-cell-marker')"
+        )
+        _execute(km, "x = 1")
+    finally:
+        shutdown(km)
+    assert reply["content"]["status"] == "ok"
+    assert printed.split()[0] == "False"
+    assert not list(ipython_dir.rglob("history.sqlite"))
+    # the control: IPython's default writes the history file there
+    subprocess.run(
+        [sys.executable, "-m", "IPython", "--quick", "-c", "1 + 1"],
+        env={**os.environ, "IPYTHONDIR": str(ipython_dir)},
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert list(ipython_dir.rglob("history.sqlite"))
+
+
 def test_the_client_papermill_gets_is_ready_without_waiting_for_silence(tmp_path: Path) -> None:
     """jupyter_client's wait_for_ready ends by reading IOPub until 0.2 s pass with no message:
     0.2 s of nothing at the start of every report. The client of fupan's kernels (the one

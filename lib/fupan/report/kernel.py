@@ -70,6 +70,13 @@ EXEC_LINES = (
 )
 
 
+#: IPython's SQLite history off in the report's kernels: each report's cells (its injected
+#: parameters name the campaign's folders) would otherwise be written into the operator's own
+#: ``~/.ipython`` history by a background thread, and the kernels of a batch would share that one
+#: database file — no SQLite connection, no saving thread, nothing written.
+NO_HISTORY = ("--HistoryManager.enabled=False",)
+
+
 #: Longest socket path bound safely: a Unix socket's path holds at most 107 bytes on Linux and
 #: 103 on macOS (``sun_path``); zmq refuses longer ones ("File name too long").
 MAX_SOCKET_PATH = 100
@@ -121,7 +128,7 @@ def start_kernel(cwd: Path) -> Any:
     km.client_factory = ready_client()
     # for shutdown: the one folder it may remove (a plain attribute beside the manager's traits)
     km.fupan_socket_dir = made  # type: ignore[attr-defined]
-    extra = [f"--IPKernelApp.exec_lines={list(EXEC_LINES)!r}"]
+    extra = [f"--IPKernelApp.exec_lines={list(EXEC_LINES)!r}", *NO_HISTORY]
     try:
         if forkable():
             import uuid
