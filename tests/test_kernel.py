@@ -105,11 +105,12 @@ def test_the_kernel_starts_with_its_imports_frozen_and_the_collector_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_up: str
 ) -> None:
     """The kernel imports its modules with the garbage collector off and freezes what they made
-    (fupan.heap): its collections then walk only what the report makes. A warm-up line that fails
-    (the second case: a planted error) leaves the collector on all the same."""
+    (fupan.heap): its collections then walk only what the report makes. A warm-up and a freezing
+    line that fail (the second case: planted errors) leave the collector on all the same."""
     if warm_up == "failing":
         lines = list(kernel.EXEC_LINES)
         lines[1] = "raise RuntimeError('planted warm-up failure')"
+        lines[2] = "raise RuntimeError('planted settle failure')"
         monkeypatch.setattr(kernel, "EXEC_LINES", tuple(lines))
     km = start_kernel(tmp_path)
     try:
@@ -119,6 +120,8 @@ def test_the_kernel_starts_with_its_imports_frozen_and_the_collector_on(
     assert reply["content"]["status"] == "ok"
     enabled, frozen, walked = printed.split()
     assert enabled == "True"
+    if warm_up == "failing":
+        assert frozen == "0", printed  # neither line before the collector's own ran
     if warm_up == "as shipped":
         # pandas, matplotlib and the report's modules: far more objects than the report's own
         # collections are left to walk

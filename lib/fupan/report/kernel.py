@@ -62,11 +62,13 @@ WARM_UP = "; ".join(
 #: does not stop the next): :data:`WARM_UP` with the garbage collector off — an import makes
 #: no garbage worth a collection, and each full one walks all that the imports made so far
 #: (~0.2 s of a kernel's start measured with ``gc.callbacks``) — then what it made frozen
-#: (:func:`fupan.heap.settle`) and the collector on again, whatever happened to the warm-up.
+#: (:func:`fupan.heap.settle`, before the collector is on: no collection walks it first) and the
+#: collector on again in a line of its own, whatever happened to the lines before it.
 EXEC_LINES = (
     "__import__('gc').disable()",
     WARM_UP,
-    "__import__('gc').freeze(); __import__('gc').enable(); __import__('fupan.heap').heap.settle()",
+    "__import__('fupan.heap').heap.settle()",
+    "__import__('gc').enable()",
 )
 
 
