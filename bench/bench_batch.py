@@ -15,7 +15,7 @@ machine; the second, unchanged run under 10 % of the first.
 
 With one campaign broken (it fails in validation, in a second or two) the batch holds 7 campaigns
 of equal work. Were each run given a worker whole, one of 2 workers would run 4 of the 7 and jobs 2
-could be at most 7/4 = 1.75× faster; ``fupan batch`` lends the cores stage by stage instead
+could be at most 7/4 = 1.75× faster; ``fupan batch`` lends the cores cell by cell instead
 (:mod:`fupan.slots`), so the bound printed is the one jobs 2's CPU seconds leave (all of them
 spread over both cores). ``--sound`` (on by default) measures the same batch with the broken
 campaign replaced by a sound one.

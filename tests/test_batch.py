@@ -677,17 +677,22 @@ def test_a_paced_runs_seconds_leave_out_its_waits_for_a_slot(tmp_path: Path, mon
         def perf_counter() -> float:
             return clock["now"]
 
+    asked: list[str] = []
+
     class SlowSlots(batch_module.Slots):
-        def acquire(self, stage: str, run: int) -> None:
+        def acquire(self, stage: str, run: int, *args, **kwargs) -> None:
             clock["now"] += 5.0
-            super().acquire(stage, run)
+            asked.append(stage)
+            super().acquire(stage, run, *args, **kwargs)
 
     monkeypatch.setattr(batch_module, "time", Clock)
     folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-wait"})
     slots = SlowSlots(1)
     item = batch_module._run_one(folder, tmp_path / "reports", "zh", None, jobs=2, slots=slots)
     assert item.status == "ok", item.error
-    assert clock["now"] == 1015.0  # three stages asked for a slot
+    # the three stages and each code cell after the first asked for a slot, 5 s each
+    assert asked[0] == "validate" and asked[-1] == "export" and len(asked) > 3
+    assert clock["now"] == 1000.0 + 5.0 * len(asked)
     assert item.seconds == 0.0
 
 
@@ -744,7 +749,7 @@ def test_the_runs_process_starts_before_the_campaigns_are_hashed_only_when_two_w
 def test_a_run_waiting_for_a_slot_goes_on_or_stops_as_the_batch_answers(
     answer: str | None, expected: str, monkeypatch
 ):
-    """A run asks the batch for a slot at each stage (fupan.slots.switch): "go" lets it on; a
+    """A run asks the batch for a slot at each stage and cell (fupan.slots.switch): "go" lets it on; a
     batch stopping on Ctrl-C answers STOP and the run stops there (KeyboardInterrupt) — it may
     not have had the Ctrl-C itself — instead of going on unpaced, as it does when the batch's end
     of the pipe is gone."""
@@ -760,14 +765,14 @@ def test_a_run_waiting_for_a_slot_goes_on_or_stops_as_the_batch_answers(
     def run() -> None:
         slots.install(run_end)
         try:
-            slots.switch("execute")
+            slots.switch("execute", 0.25)
             outcome.append("went on")
         except KeyboardInterrupt:
             outcome.append("stopped")
 
     worker = threading.Thread(target=run)
     worker.start()
-    assert batch_end.recv() == ("stage", "execute")
+    assert batch_end.recv() == ("stage", "execute", 0.25)  # the stage and the share done
     if answer is None:
         batch_end.close()
     else:
@@ -838,3 +843,175 @@ def test_importing_the_leave_module_elsewhere_changes_no_exit():
     code = "import fupan.report.leave; print('kept', end=''); raise SystemExit(3)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (3, "kept")
+
+
+def test_the_share_of_a_run_ahead_of_each_stage():
+    """fupan.slots.ahead, by hand from SHARES (validate 0.25, execute 0.70, export 0.05)."""
+    from fupan.slots import SHARES, ahead
+
+    assert SHARES == {"validate": 0.25, "execute": 0.70, "export": 0.05}
+    assert ahead("validate") == pytest.approx(1.0)
+    assert ahead("execute") == pytest.approx(0.75)
+    assert ahead("execute", 0.5) == pytest.approx(0.35 + 0.05)
+    assert ahead("export") == pytest.approx(0.05)
+    assert ahead("export", 1.0) == pytest.approx(0.0)
+    assert ahead("execute", 7.0) == pytest.approx(0.05)  # a share done past 1 counts as 1
+    assert ahead("no such stage") == pytest.approx(1.0)  # counted as the first
+
+
+def _grant_order(slots, asks) -> list:
+    """The order in which ``slots`` (its only slot held meanwhile) grants ``asks``, each
+    (stage, run, done) asked by its own thread, one after the other."""
+    import threading
+    import time
+
+    slots.acquire("execute", 99)  # held by a run not among those below
+    granted: list = []
+    lock = threading.Lock()
+
+    def ask(stage: str, run: int, done: float) -> None:
+        slots.acquire(stage, run, done)
+        with lock:
+            granted.append((stage, run))
+        time.sleep(0.02)
+        slots.release()
+
+    threads = [threading.Thread(target=ask, args=a) for a in asks]
+    for th in threads:
+        th.start()
+        time.sleep(0.05)  # each is waiting before the next asks
+    assert granted == []  # nothing is granted while the slot is held
+    slots.release()
+    for th in threads:
+        th.join(timeout=10)
+    return granted
+
+
+def test_the_runs_before_the_last_ones_get_slots_in_the_order_they_started():
+    """Slots(1, six runs, the last 3 sharing): runs 0–2 are served in the order they started,
+    whatever stage each asks for; then the last runs by the share of each still ahead (run 4's
+    validation, 1.0 of its run, before run 5's execution half done, 0.40, before run 3's
+    export, 0.05) — whatever order they all asked in."""
+    from fupan.batch import Slots
+
+    slots = Slots(1, [1.0] * 6, group=3)
+    asks = [
+        ("export", 3, 0.0),
+        ("execute", 5, 0.5),
+        ("validate", 2, 0.0),
+        ("validate", 4, 0.0),
+        ("export", 0, 0.0),
+        ("execute", 1, 0.9),
+    ]
+    assert _grant_order(slots, asks) == [
+        ("export", 0),
+        ("execute", 1),
+        ("validate", 2),
+        ("validate", 4),
+        ("execute", 5),
+        ("export", 3),
+    ]
+
+
+def test_the_last_runs_share_the_slots_by_the_work_ahead_times_their_size():
+    """A run twice the others' size (weight 2) half through its execution has 2 × 0.40 = 0.80 of
+    a run ahead: after a validation of weight 1 (1.0), before an execution of weight 1 just
+    begun (0.75)."""
+    from fupan.batch import Slots
+
+    slots = Slots(1, [1.0, 2.0, 1.0], group=3)
+    asks = [("execute", 2, 0.0), ("execute", 1, 0.5), ("validate", 0, 0.0)]
+    assert _grant_order(slots, asks) == [("validate", 0), ("execute", 1), ("execute", 2)]
+
+
+def test_a_run_giving_back_its_slot_keeps_it_when_first_in_line_and_hands_it_over_otherwise():
+    """Between two cells a run asks for its next slot while giving back the one it holds. First
+    in line (the earlier run), it goes on at once although another run was waiting; behind
+    another, the slot goes to that one — woken, not left waiting beside a free slot — and the
+    run waits until it is given back. (Slots(1, four runs, none of them sharing): in the order
+    they started.)"""
+    import threading
+
+    from fupan.batch import Slots
+
+    def asking(slots: Slots, *args, **kwargs) -> threading.Event:
+        granted = threading.Event()
+        threading.Thread(
+            target=lambda: (slots.acquire(*args, **kwargs), granted.set()), daemon=True
+        ).start()
+        return granted
+
+    slots = Slots(1, [1.0] * 4, group=0)
+    slots.acquire("execute", 0)
+    later = asking(slots, "validate", 2)
+    assert not later.wait(0.3)  # run 2 waits while run 0 holds the slot
+    again = asking(slots, "execute", 0, 0.5, giving_back=True)
+    assert again.wait(10), "run 0, first in line, did not go on with the slot it gave back"
+    assert not later.wait(0.3), "run 2 took the slot run 0 gave back while first in line"
+
+    slots = Slots(1, [1.0] * 4, group=0)
+    slots.acquire("execute", 3)
+    earlier = asking(slots, "validate", 1)
+    assert not earlier.wait(0.3)
+    again = asking(slots, "execute", 3, 0.5, giving_back=True)
+    assert earlier.wait(10), "run 1, first in line, was not given the slot run 3 gave back"
+    assert not again.wait(0.3)  # run 3 waits for it now
+    slots.release()  # run 1 is done with it
+    assert again.wait(10)
+
+
+def test_how_many_last_runs_share_the_slots_and_their_weights(monkeypatch):
+    """2 × jobs when memory allows it; as many as half the memory free holds at 0.5 GiB plus 10
+    bytes per byte of the largest of their files each, never fewer than jobs. A run's weight is
+    its size over the mean of those that could be sized (1.0 for one that could not)."""
+    import fupan.batch as batch_module
+
+    gib = 1 << 30
+    free = {"bytes": 64 * gib}
+    monkeypatch.setattr(
+        batch_module.os,
+        "sysconf",
+        lambda name: {"SC_AVPHYS_PAGES": free["bytes"] // 4096, "SC_PAGE_SIZE": 4096}[name],
+    )
+    sizes = [4e8, 3e8, float("inf"), 1e8, 1e8]
+    assert batch_module.in_flight(2) == 6
+    assert batch_module.ending_together(2, sizes) == 4
+    # the last 4 runs: their largest file set 3e8 bytes -> 0.5 GiB + 3e9 bytes each
+    each = gib // 2 + 3e9
+    free["bytes"] = int(2 * 3 * each) + 8192  # half of it holds 3 of them (whole pages)
+    assert batch_module.ending_together(2, sizes) == 3
+    free["bytes"] = gib  # half a GiB: not even one, but never fewer than the jobs
+    assert batch_module.ending_together(2, sizes) == 2
+    assert batch_module._weights([2.0, 1.0, float("inf"), 3.0]) == [1.0, 0.5, 1.0, 1.5]
+
+
+def test_a_paced_run_asks_for_a_slot_before_each_code_cell_and_times_only_its_cells(tmp_path: Path):
+    """Under a batch's slots the run asks for one before each code cell of the template but the
+    first (fupan.report.paced), with the share of code cells executed: 0, 1/n, 2/n … And each
+    cell's recorded start (papermill's metadata) comes after its slot was granted, so a cell's
+    time is its own, not its wait."""
+    import datetime as dt
+
+    import nbformat
+
+    import fupan.batch as batch_module
+
+    granted: list[tuple[str, float, dt.datetime]] = []
+
+    class Recording(batch_module.Slots):
+        def acquire(self, stage: str, run: int, done: float = 0.0, **kwargs) -> None:
+            super().acquire(stage, run, done, **kwargs)
+            granted.append((stage, done, dt.datetime.now(dt.UTC)))
+
+    folder = write_campaign(tmp_path / "c", card={**copy.deepcopy(TINY_CARD), "id": "tiny-cells"})
+    item = batch_module._run_one(
+        folder, tmp_path / "reports", "zh", None, jobs=2, slots=Recording(1)
+    )
+    assert item.status == "ok", item.error
+    nb = nbformat.read(tmp_path / "reports" / "tiny-cells" / "report.ipynb", as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert [g[0] for g in granted] == ["validate"] + ["execute"] * len(code) + ["export"]
+    executes = [g for g in granted if g[0] == "execute"]
+    assert [round(g[1], 9) for g in executes] == [round(k / len(code), 9) for k in range(len(code))]
+    for cell, (_, _, at) in zip(code[1:], executes[1:], strict=True):
+        assert dt.datetime.fromisoformat(cell.metadata.papermill.start_time) >= at

@@ -2,10 +2,11 @@
 
 Each campaign runs as its own ``fupan run`` process (its own kernel, its own memory), the largest
 inputs first (:func:`start_order`), under one overall progress bar; the processes are forked from
-one that has imported the command once (:func:`_context`). With more campaigns than ``jobs``, one
-more run is started than there are jobs and the runs' stages — validation, the template's
-execution, the export — take turns at ``jobs`` slots (:class:`Slots`, :mod:`fupan.slots`), so
-that the batch's last runs share the cores stage by stage instead of the last one running alone. A campaign
+one that has imported the command once (:func:`_context`). With more campaigns than ``jobs``,
+more runs are started than there are jobs (:func:`in_flight`) and their work — validation, each
+code cell of the template, the export — takes turns at ``jobs`` slots (:class:`Slots`,
+:mod:`fupan.slots`): the runs in the order they started, the batch's last ones sharing the cores
+by the work ahead of each, so that they end together instead of the last one running alone. A campaign
 whose inputs (the card and every table file), template, language and library version are unchanged
 since its last run is skipped: the run's cache key (:func:`fupan.report.run.cache_key`) is recorded
 in its ``case.json`` under ``parameters.cache_key`` and compared before anything is started
@@ -26,6 +27,7 @@ import functools
 import glob
 import heapq
 import json
+import math
 import os
 import signal
 import sys
@@ -94,26 +96,28 @@ def input_hashes(folder: Path) -> dict[str, str]:
     return hashes
 
 
-def start_order(folders: list[Path]) -> list[Path]:
-    """``folders`` in the order their runs start: the largest inputs first (the size of the table
-    files the card names), so that a batch does not end with one big campaign running alone while
-    the other workers have nothing left to do. A campaign whose card names no file there (its
-    tables are in a warehouse, or it is broken and fails at once) cannot be sized and starts first;
-    so does one with a Parquet file cut short (no footer: it fails in its first second or two), its
-    error then shown at the start of the batch rather than at its end, where it would run alone
-    (one core idle for its ~2 s in a batch of 8 demo campaigns on 2). Equal sizes keep the order
-    given."""
+def campaign_size(folder: Path) -> float:
+    """The bytes of the table files a campaign's card names (what its run's time and memory grow
+    with); infinite when none is there (its tables are in a warehouse, or it is broken and fails
+    at once) or one is a Parquet file cut short (no footer: it fails in its first second or two)."""
     from .ingest.readers import reader_for
     from .ingest.readers.parquet import footer_missing
 
-    def size(folder: Path) -> float:
-        files = _table_files(Path(folder)).values()
-        cut = any(
-            getattr(reader_for(p), "name", None) == "parquet" and footer_missing(p) for p in files
-        )
-        return sum(p.stat().st_size for p in files) if files and not cut else float("inf")
+    files = _table_files(Path(folder)).values()
+    cut = any(
+        getattr(reader_for(p), "name", None) == "parquet" and footer_missing(p) for p in files
+    )
+    return sum(p.stat().st_size for p in files) if files and not cut else float("inf")
 
-    return sorted(folders, key=size, reverse=True)
+
+def start_order(folders: list[Path]) -> list[Path]:
+    """``folders`` in the order their runs start: the largest inputs first
+    (:func:`campaign_size`), so that a batch does not end with one big campaign running alone
+    while the other workers have nothing left to do. A campaign that cannot be sized starts
+    first — one broken fails at once, its error then shown at the start of the batch rather
+    than at its end, where it would run alone (one core idle for its ~2 s in a batch of 8 demo
+    campaigns on 2). Equal sizes keep the order given."""
+    return sorted(folders, key=campaign_size, reverse=True)
 
 
 def expand(patterns: Iterable[str]) -> list[Path]:
@@ -231,6 +235,7 @@ def _remember(item: BatchItem, out: Path, key: str | None) -> None:
 PRELOAD = (
     "fupan.cli",
     "fupan.report.run",
+    "fupan.report.paced",
     "fupan.report.kernel",
     "fupan.ingest.validate",
     "fupan.cases",
@@ -268,27 +273,61 @@ def _context(warm: bool = False) -> Any:
 
 
 class Slots:
-    """The ``jobs`` slots the stages of a batch's runs work in (:mod:`fupan.slots`): a free slot
-    goes to the waiting stage with the most of its run ahead (a validation, then an execution,
-    then an export), among equals to the run that started first. Used by the batch's threads,
-    one per run started."""
+    """The ``jobs`` slots the stages of a batch's runs work in (:mod:`fupan.slots`). A free slot
+    goes to the run that started first, except among the batch's last ``group`` runs (all of
+    them when None), which get it by how much of each is still ahead — its share left
+    (:func:`fupan.slots.ahead`) times its ``weight`` (its campaign's size), the most first, the
+    earlier run among equals — once every run before them holds a slot or has ended: those last
+    runs then end together rather than one after the other. Used by the batch's threads, one per
+    run started, ``run`` being its place in the order the runs start."""
 
-    def __init__(self, count: int) -> None:
+    #: The share of a run the last runs' work ahead is counted in (:meth:`_key`): ~0.5 s of a
+    #: demo campaign's run under ``--jobs 2``.
+    STEP = 0.05
+
+    def __init__(
+        self, count: int, weights: list[float] | None = None, group: int | None = None
+    ) -> None:
         self._free = count
-        self._waiting: list[tuple[int, int, int]] = []  # heap of (stages done, run, ticket)
+        self._weights = list(weights or [])
+        # the first of the last runs, which share the slots by the work ahead of them (None:
+        # every run does)
+        self._group = None if group is None else max(0, len(self._weights) - group)
+        self._waiting: list[
+            tuple[float, float, int, int]
+        ] = []  # heap of (place, -ahead, run, ticket)
         self._tickets = 0
         self._cond = threading.Condition()
         self._closed = False
 
-    def acquire(self, stage: str, run: int) -> None:
-        """Wait for a slot for ``stage`` of the ``run``-th run started; :class:`Stopped` once the
-        batch is stopping (:meth:`close`)."""
-        from .slots import STAGES
+    def _key(self, stage: str, run: int, done: float) -> tuple[float, float, int, int]:
+        from .slots import ahead
 
+        self._tickets += 1
+        if self._group is not None and run < self._group:  # in the order they started
+            return (float(run), 0.0, run, self._tickets)
+        weight = self._weights[run] if run < len(self._weights) else 1.0
+        place = float(self._group) if self._group is not None else 0.0
+        # counted in steps of STEP of a run: a run keeps its slot until the work ahead of it
+        # is a step less than another's, not handing it over at every cell (each hand-over
+        # brings another process's memory into the core's caches)
+        steps = math.ceil(round(weight * ahead(stage, done) / self.STEP, 6))
+        return (place, -float(steps), run, self._tickets)
+
+    def acquire(
+        self, stage: str, run: int, done: float = 0.0, *, giving_back: bool = False
+    ) -> None:
+        """Wait for a slot for ``stage`` of the ``run``-th run started, ``done`` (0–1) of that
+        stage done already; :class:`Stopped` once the batch is stopping (:meth:`close`).
+        ``giving_back``: the run holds a slot, given back only once this request is in line —
+        else a run further back could take it in the instant between the two, the run first in
+        line then waiting for the next slot freed."""
         with self._cond:
-            self._tickets += 1
-            mine = (STAGES.index(stage) if stage in STAGES else 0, run, self._tickets)
+            mine = self._key(stage, run, done)
             heapq.heappush(self._waiting, mine)
+            if giving_back:
+                self._free += 1
+                self._cond.notify_all()  # the first in line may be another run
             while not (self._closed or (self._free > 0 and self._waiting[0] == mine)):
                 self._cond.wait()
             if self._closed:
@@ -510,14 +549,12 @@ def _run_one(
             if message[0] == "result":
                 code, output = message[1], message[2]
                 break
-            if slots is not None:  # ("stage", name): the run's next stage waits for a slot
-                if holding:
-                    slots.release()
-                    holding = False
+            if slots is not None:  # ("stage", name, done): the run's next work waits for a slot
                 asked = time.perf_counter()
-                try:
-                    slots.acquire(message[1], started)
+                try:  # the slot it holds is given back once it is in line for the next one
+                    slots.acquire(message[1], started, *message[2:3], giving_back=holding)
                 except Stopped:  # Ctrl-C: the run is told to stop, not to go on unpaced
+                    holding = False  # given back
                     with contextlib.suppress(OSError):
                         mine.send(STOP)
                     break
@@ -580,11 +617,39 @@ def _same_case_id(folder: Path, first_of: dict[str, Path], out: Path) -> BatchIt
 
 def in_flight(jobs: int) -> int:
     """How many runs a batch of ``jobs`` workers keeps started at once when it has more runs
-    than workers (:class:`Slots` paces their stages): one more. A run waiting for a slot holds
-    an idle kernel and, between its stages, its validated tables on disk; on 8 demo campaigns
-    with 2 jobs, 2 more took 26.9 s against 27.5 s for 1 more and 29.0 s for none (the last run
-    alone), for ~0.7 GiB more resident."""
-    return jobs + 1
+    than workers (:class:`Slots` paces their stages): three times as many, so that the last
+    ``2 × jobs`` runs (:func:`ending_together`) are all started while the runs before them end.
+    A run started waits for its first slot before it starts its kernel or reads anything: a
+    process forked from the batch's forkserver, blocked on a pipe."""
+    return 3 * jobs
+
+
+#: What a run's processes (the run and its kernel) are counted to hold at once, for
+#: :func:`ending_together`: this many bytes, and this many times its campaign's table files
+#: (demo campaigns of 44 MB: ~0.7 GiB measured; 10M order lines + 50M events in 275 MB: ~3 GiB).
+RUN_MEMORY = (1 << 29, 10)
+
+
+def ending_together(jobs: int, sizes: list[float]) -> int:
+    """How many of a batch's last runs share its slots by the work ahead of each, so that they
+    end together (:class:`Slots`): ``2 × jobs``, fewer (never under ``jobs``) when their
+    processes, all holding their data at once, would not fit in half the memory available now
+    (``sizes``: the bytes of each run's files, in the order they start)."""
+    want = 2 * jobs
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return want
+    last = [s for s in sizes[-want:] if s != float("inf")]
+    each = RUN_MEMORY[0] + RUN_MEMORY[1] * (max(last) if last else 0)
+    return max(jobs, min(want, int(free / 2 // each)))
+
+
+def _weights(sizes: list[float]) -> list[float]:
+    """Each run's size relative to the others' (1.0 for one that cannot be sized)."""
+    known = [s for s in sizes if 0 < s < float("inf")]
+    mean = sum(known) / len(known) if known else 1.0
+    return [s / mean if 0 < s < float("inf") else 1.0 for s in sizes]
 
 
 def run_batch(
@@ -648,15 +713,19 @@ def run_batch(
         )
     done = len(folders) - len(todo)
     jobs = max(1, jobs)
-    # more runs started than workers, their stages paced by the slots (fupan.slots), when the
-    # batch has more runs than workers: the last ones then share the cores stage by stage
+    # more runs started than workers, their work paced by the slots (fupan.slots), when the
+    # batch has more runs than workers: the last ones then share the cores to their ends
     width = min(len(todo), in_flight(jobs)) if len(todo) > jobs > 1 else jobs
-    slots = Slots(jobs) if width > jobs else None
+    ordered = start_order(todo)
+    slots = None
+    if width > jobs:
+        sizes = [campaign_size(f) for f in ordered]
+        slots = Slots(jobs, _weights(sizes), ending_together(jobs, sizes))
     runs = Runs(slots)
     pool = ThreadPoolExecutor(max_workers=width)
     futures: dict[Future[BatchItem], Path] = {
         pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of, runs): f
-        for i, f in enumerate(start_order(todo))
+        for i, f in enumerate(ordered)
     }
     try:
         with _ctrl_c_counted() as pressed:

@@ -1,14 +1,16 @@
-"""A run's stages under ``fupan batch --jobs N``: the cores are lent stage by stage, not run by run.
+"""A run's stages under ``fupan batch --jobs N``: the cores are lent piece by piece, not run by run.
 
 A run is three stages in a row — validation (its kernel started beside it), the template's
-execution on the kernel, the HTML export — of ~1.5, ~4.2 and ~0.7 s at the demo's size. A batch
-that gave each of N workers a whole run at a time would end with its last runs alone on one core
-(7 runs on 2 workers: one runs 4, so at most 7/4 = 1.75× the speed of 1 worker). ``fupan batch``
-instead keeps one more run started than it has workers and lets each run's process work only
-while it holds one of N *slots*; a run asks for a slot at each stage (:func:`switch`), and the
-batch (:class:`fupan.batch.Slots`) gives a free one to the waiting stage with the most of its run
-still ahead — a validation before an execution before an export — so that the last runs' stages
-fill both cores instead of one.
+execution on the kernel, the HTML export — of ~2.4, ~7 and ~0.4 s at the demo's size under
+``--jobs 2`` (:data:`SHARES`). A batch that gave each of N workers a whole run at a time would end
+with its last runs alone on one core (7 runs on 2 workers: one runs 4, so at most 7/4 = 1.75×
+the speed of 1 worker). ``fupan batch`` instead starts more runs than it has workers and lets
+each run's process work only while it holds one of N *slots*: a run asks for a slot at each stage
+(:func:`switch`) and again before each code cell of the template (:mod:`fupan.report.paced`), so
+that a slot can change hands every fraction of a second. The batch (:class:`fupan.batch.Slots`)
+gives a free slot to the runs in the order they started, except its last ones, which share the
+slots by how much of each run is still ahead (:func:`ahead`): they end together instead of one
+after the other, the last alone.
 
 Outside a batch (``fupan run``) :func:`switch` does nothing. This module imports nothing: a run
 imports it before anything else.
@@ -18,13 +20,26 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The stages in their order in a run; a later one has less of its run ahead of it.
+#: The stages in their order in a run.
 STAGES = ("validate", "execute", "export")
+
+#: Each stage's share of a run's time, measured on demo campaigns under ``fupan batch --jobs 2``
+#: (~2.4 s validating, ~7.0 s executing, ~0.4 s exporting): how much of a run is ahead of it.
+SHARES = {"validate": 0.25, "execute": 0.70, "export": 0.05}
 
 _conn: Any = None  # the batch's end of the pipe, in a run started by ``fupan batch``
 
 #: The batch's answer to a run waiting for a slot when it is stopping (Ctrl-C): stop, not go on.
 STOP = "stop"
+
+
+def ahead(stage: str, done: float = 0.0) -> float:
+    """The share of a run still ahead of it (1.0 at its start) once ``done`` (0–1) of ``stage``
+    is done: that stage's share left and the whole of each later stage. An unknown stage is
+    counted as the first."""
+    later = STAGES[STAGES.index(stage) + 1 :] if stage in STAGES else STAGES[1:]
+    share = SHARES.get(stage, SHARES[STAGES[0]])
+    return share * (1.0 - min(max(done, 0.0), 1.0)) + sum(SHARES[s] for s in later)
 
 
 def install(conn: Any) -> None:
@@ -33,16 +48,23 @@ def install(conn: Any) -> None:
     _conn = conn
 
 
-def switch(stage: str) -> None:
+def paced() -> bool:
+    """Whether this process's work is paced by a batch's slots."""
+    return _conn is not None
+
+
+def switch(stage: str, done: float = 0.0) -> None:
     """Give back the slot this run holds (if any) and wait for one to do ``stage`` (one of
-    :data:`STAGES`). Does nothing outside a batch, or once the batch has stopped answering.
-    Raises KeyboardInterrupt when the batch answers :data:`STOP` (it was stopped by Ctrl-C, which
-    this run may not have received itself: one forked at that instant still ignores it)."""
+    :data:`STAGES`), of which ``done`` (0–1) is done already — between two code cells of the
+    template, the share of them executed. Does nothing outside a batch, or once the batch has
+    stopped answering. Raises KeyboardInterrupt when the batch answers :data:`STOP` (it was
+    stopped by Ctrl-C, which this run may not have received itself: one forked at that instant
+    still ignores it)."""
     global _conn
     if _conn is None:
         return
     try:
-        _conn.send(("stage", stage))
+        _conn.send(("stage", stage, done))
         answer = _conn.recv()
     except (EOFError, OSError):  # the batch is gone: the run goes on unpaced
         _conn = None

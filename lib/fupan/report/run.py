@@ -77,6 +77,7 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     from .kernel import stop_now, warm_kernel
+    from .paced import NAME as PACED
 
     try:
         with warm_kernel(cwd) if kernel is None else nullcontext(kernel) as km:
@@ -85,6 +86,8 @@ def execute(
                 str(output),
                 parameters=parameters,
                 kernel_name="python3",
+                # papermill's own engine, asking for a batch's slot before each code cell
+                engine_name=PACED,
                 cwd=str(cwd),
                 progress_bar=progress,
                 log_output=False,
