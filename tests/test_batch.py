@@ -408,36 +408,19 @@ def test_the_largest_campaigns_start_first_and_the_summary_keeps_the_order_given
 
 
 def test_a_free_slot_goes_to_the_stage_with_most_of_its_run_ahead():
-    """The batch's slots (fupan.slots): while the only slot is held, stages of four runs queue
-    up; as it is freed and taken in turn, validations go first (the earlier-started run first),
-    then the execution, then the export — whatever order they asked in."""
-    import threading
-    import time
-
+    """The batch's slots (fupan.slots) with every run sharing them by the work ahead (the
+    default): while the only slot is held, stages of four runs queue up; as it is freed and
+    taken in turn, validations go first (the earlier-started run first), then the execution,
+    then the export — whatever order they asked in."""
     from fupan.batch import Slots
 
-    slots = Slots(1)
-    slots.acquire("execute", 9)  # held by a run not among those below
-    granted: list[tuple[str, int]] = []
-    lock = threading.Lock()
-
-    def ask(stage: str, run: int) -> None:
-        slots.acquire(stage, run)
-        with lock:
-            granted.append((stage, run))
-        time.sleep(0.02)
-        slots.release()
-
-    asks = [("export", 0), ("validate", 3), ("execute", 1), ("validate", 2)]
-    threads = [threading.Thread(target=ask, args=a) for a in asks]
-    for th in threads:
-        th.start()
-        time.sleep(0.05)  # each is waiting before the next asks
-    assert granted == []  # nothing is granted while the slot is held
-    slots.release()
-    for th in threads:
-        th.join(timeout=10)
-    assert granted == [("validate", 2), ("validate", 3), ("execute", 1), ("export", 0)]
+    asks = [("export", 0, 0.0), ("validate", 3, 0.0), ("execute", 1, 0.0), ("validate", 2, 0.0)]
+    assert _grant_order(Slots(1), asks) == [
+        ("validate", 2),
+        ("validate", 3),
+        ("execute", 1),
+        ("export", 0),
+    ]
 
 
 def test_a_stage_waiting_for_a_slot_gives_up_when_the_batch_stops():
