@@ -110,14 +110,15 @@ def campaign_size(folder: Path) -> float:
     return sum(p.stat().st_size for p in files) if files and not cut else float("inf")
 
 
-def start_order(folders: list[Path]) -> list[Path]:
+def start_order(folders: list[Path], sizes: dict[Path, float] | None = None) -> list[Path]:
     """``folders`` in the order their runs start: the largest inputs first
-    (:func:`campaign_size`), so that a batch does not end with one big campaign running alone
+    (:func:`campaign_size`, or ``sizes`` when the caller has them already), so that a batch does not end with one big campaign running alone
     while the other workers have nothing left to do. A campaign that cannot be sized starts
     first — one broken fails at once, its error then shown at the start of the batch rather
     than at its end, where it would run alone (one core idle for its ~2 s in a batch of 8 demo
     campaigns on 2). Equal sizes keep the order given."""
-    return sorted(folders, key=campaign_size, reverse=True)
+    size = campaign_size if sizes is None else sizes.__getitem__
+    return sorted(folders, key=size, reverse=True)
 
 
 def expand(patterns: Iterable[str]) -> list[Path]:
@@ -293,9 +294,7 @@ class Slots:
         # the first of the last runs, which share the slots by the work ahead of them (None:
         # every run does)
         self._group = None if group is None else max(0, len(self._weights) - group)
-        self._waiting: list[
-            tuple[float, float, int, int]
-        ] = []  # heap of (place, -ahead, run, ticket)
+        self._waiting: list[tuple[float, float, int, int]] = []  # (place, -steps, run, ticket)
         self._tickets = 0
         self._cond = threading.Condition()
         self._closed = False
@@ -552,7 +551,7 @@ def _run_one(
             if slots is not None:  # ("stage", name, done): the run's next work waits for a slot
                 asked = time.perf_counter()
                 try:  # the slot it holds is given back once it is in line for the next one
-                    slots.acquire(message[1], started, *message[2:3], giving_back=holding)
+                    slots.acquire(message[1], started, message[2], giving_back=holding)
                 except Stopped:  # Ctrl-C: the run is told to stop, not to go on unpaced
                     holding = False  # given back
                     with contextlib.suppress(OSError):
@@ -716,11 +715,12 @@ def run_batch(
     # more runs started than workers, their work paced by the slots (fupan.slots), when the
     # batch has more runs than workers: the last ones then share the cores to their ends
     width = min(len(todo), in_flight(jobs)) if len(todo) > jobs > 1 else jobs
-    ordered = start_order(todo)
+    sizes = {f: campaign_size(f) for f in todo}  # once: the start order and the slots' weights
+    ordered = start_order(todo, sizes)
     slots = None
     if width > jobs:
-        sizes = [campaign_size(f) for f in ordered]
-        slots = Slots(jobs, _weights(sizes), ending_together(jobs, sizes))
+        in_order = [sizes[f] for f in ordered]
+        slots = Slots(jobs, _weights(in_order), ending_together(jobs, in_order))
     runs = Runs(slots)
     pool = ThreadPoolExecutor(max_workers=width)
     futures: dict[Future[BatchItem], Path] = {

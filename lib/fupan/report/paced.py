@@ -31,11 +31,11 @@ class PacedEngine(NBClientEngine):
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
         if paced():
             code = [i for i, cell in enumerate(nb_man.nb.cells) if cell.cell_type == "code"]
-            order = {index: n for n, index in enumerate(code)}
+            order: dict[int | None, int] = {index: n for n, index in enumerate(code)}
             start = nb_man.cell_start
 
             def cell_start(cell: Any, cell_index: int | None = None, **kw: Any) -> Any:
-                n = order.get(cell_index, 0) if cell_index is not None else 0
+                n = order.get(cell_index, 0)  # 0: the first code cell (or no index given)
                 if n:
                     switch("execute", n / len(code))
                 return start(cell, cell_index, **kw)
