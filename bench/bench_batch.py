@@ -164,6 +164,11 @@ def main() -> None:
                 f"    --jobs 2         {two_s['seconds']:8.1f} s   speed-up {result['sound_speed_up']:.2f}×"
                 f" (at most 2× on 2 workers); exit codes {result['sound_exit_codes']}"
             )
+            for label, run in (("--jobs 1", one_s), ("--jobs 2", two_s)):
+                if run["returncode"] != 0:  # every campaign is sound: say what failed
+                    print(f"    {label} failed; its summary's last lines:")
+                    for line in run["output"].strip().splitlines()[-25:]:
+                        print("      " + line)
         lines = two["output"].strip().splitlines()[-12:]
         print("  summary table of the --jobs 2 run with the broken campaign (last lines):")
         for line in lines:
