@@ -200,40 +200,19 @@ def test_each_run_sees_the_environment_of_the_call_not_of_the_first(tmp_path: Pa
 
 
 def _kernels(root, folders: list[Path]) -> list:
-    """The processes under ``root`` working in one of ``folders`` in a session of their own: the
-    reports' kernels (a new kernel, or one forked warm, alike; a run, which papermill moves into
-    its campaign's folder while it executes the template, stays in the batch's session)."""
+    """The processes under ``root`` working in one of ``folders``: the reports' kernels (a new
+    kernel or one forked from its run alike; the runs themselves work where they were called)."""
     import psutil
 
     wanted = {str(f.resolve()) for f in folders}
     found = []
     for proc in root.children(recursive=True):
         try:
-            stat = Path(f"/proc/{proc.pid}/stat").read_text()
-            leader = int(stat.rsplit(")", 1)[1].split()[3]) == proc.pid
-            if leader and proc.cwd() in wanted:
+            if proc.cwd() in wanted:
                 found.append(proc)
-        except (psutil.Error, OSError):
+        except psutil.Error:
             continue
     return found
-
-
-def _run_of(kernel):
-    """The run that started ``kernel`` (a process under this one): its parent — the kernel forked
-    from the run, or started by it — unless the batch's kernel server forked it; then the one run
-    going (the forkserver's one child), None while there is not exactly one."""
-    import psutil
-
-    parent = kernel.parent()
-    if "fupan.report.kernelserver" not in " ".join(parent.cmdline()):
-        return parent
-    runs = [
-        run
-        for server in psutil.Process().children()
-        if "forkserver" in " ".join(server.cmdline())
-        for run in server.children()
-    ]
-    return runs[0] if len(runs) == 1 else None
 
 
 def _kill_a_run_once_its_kernel_runs(folders: list[Path]) -> tuple:
@@ -248,10 +227,7 @@ def _kill_a_run_once_its_kernel_runs(folders: list[Path]) -> tuple:
     while killed is None and time.monotonic() < deadline:
         for proc in _kernels(psutil.Process(), folders):
             try:
-                run = _run_of(proc)
-                if run is None:
-                    continue
-                kernel, killed = proc, run
+                kernel, killed = proc, proc.parent()  # the run that started this kernel
                 killed.kill()
                 break
             except psutil.Error:
@@ -283,7 +259,7 @@ def test_a_run_killed_midway_is_reported_and_the_next_one_finishes(tmp_path: Pat
     kernel, killed = _kill_a_run_once_its_kernel_runs(folders)
     worker.join(timeout=120)
     assert killed is not None and not worker.is_alive()
-    # its kernel (forked by the batch's kernel server: two campaigns to run) ended with it
+    # its kernel (forked from the run: two campaigns to run) noticed and ended on its own
     assert kernel is not None
     with contextlib.suppress(psutil.NoSuchProcess):
         kernel.wait(timeout=10)

@@ -1,8 +1,7 @@
-"""A kernel forked warm (fupan.report.forked) behaves as a new one.
+"""A kernel forked warm from the run's process (fupan.report.forked) behaves as a new one.
 
-``fupan batch`` has each run's kernel forked by its kernel server, a process that has imported the
-kernel's modules (fupan.report.kernelserver); a process that has imported them itself forks its
-kernel from itself. Either way the kernel must be what jupyter_client's launcher would have
+``fupan batch`` forks each run from a process that has imported the kernel's modules, and the run
+forks its kernel from itself. The kernel must be what jupyter_client's launcher would have
 started: its own session, no standard input, none of the parent's files, the environment and
 folder it was given, the inline charts of a fresh kernel, an interrupt that interrupts — and the
 notebook it executes the same as on a fresh kernel.
@@ -97,50 +96,3 @@ def test_a_batch_on_forked_kernels_writes_what_fupan_run_writes(tmp_path: Path) 
     assert forked == fresh
     kpis = [json.loads((d / "case.json").read_text(encoding="utf-8"))["kpis"] for d in (a, b)]
     assert kpis[0] == kpis[1]
-
-
-SERVED_PROBE = Path(__file__).with_name("kernel_served_probe.py")
-
-
-def test_a_kernel_forked_by_the_batch_kernel_server_is_set_up_as_a_new_one(tmp_path: Path) -> None:
-    """A batch's runs get their kernels from the batch's kernel server (fupan.report.kernelserver),
-    which imported the kernel's modules beside the forkserver: the kernel is the server's child,
-    set up as the launcher sets up a new kernel, writing where its run writes; a run killed takes
-    its kernel with it, and the server's end takes any kernel left."""
-    folder = tmp_path / "campaign"
-    folder.mkdir()
-    proc = subprocess.run(
-        [sys.executable, str(SERVED_PROBE), str(folder)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT "))
-    report = json.loads(line[len("REPORT ") :])
-    inside = report["inside"]
-    # the run imported none of the kernel's modules, before or while its kernel started
-    assert report["imported_before"] == [] and report["kernel_modules_here"] == []
-    # forked by the server, not by the run: the server's child, running the server's program
-    assert report["process"] == "ServedKernel"
-    assert report["server"] != report["me"]
-    assert report["server_cmd"][1:3] == ["-m", "fupan.report.kernelserver"]
-    assert report["status"] == "ok" and report["count"] == 1  # the start-up lines did not count
-    assert inside["names"] == []
-    assert inside["cwd"] == str(folder.resolve()) and inside["path0"] == str(folder.resolve())
-    assert inside["mark"] == "given"  # the run's environment, not the server's
-    assert inside["parent_env"] == str(report["server"])  # it polls the server, its parent
-    assert inside["sid_is_pid"]
-    assert inside["stdin"] == "/dev/null"
-    assert inside["held"] in (None, "/dev/null")  # the run's pipe is not held open
-    assert inside["stdout"] == report["my_stdout"]  # its output goes where the run's goes
-    assert inside["backend"] == "module://matplotlib_inline.backend_inline"
-    assert "image/png" in report["mimes"]
-    assert report["interrupted"] == ["error", "KeyboardInterrupt"]
-    assert report["interrupt_seconds"] < 20
-    assert report["gone_after_shutdown"]
-    assert report["orphan_started"] and report["orphan_gone"]
-    assert report["left_started"] and report["left_gone"] and report["server_gone"]
-    assert report["socket_named_after"] is None  # the batch's environment as it was
-    assert "--existing" not in proc.stdout + proc.stderr

@@ -2,8 +2,7 @@
 
 Each campaign runs as its own ``fupan run`` process (its own kernel, its own memory), the largest
 inputs first (:func:`start_order`), under one overall progress bar; the processes are forked from
-one that has imported the command once (:func:`_context`), their kernels from another that has
-imported the report's libraries once (:func:`kernel_server`), the two importing side by side. With more campaigns than ``jobs``,
+one that has imported the command once (:func:`_context`). With more campaigns than ``jobs``,
 more runs are started than there are jobs (:func:`in_flight`) and their work — validation, each
 code cell of the template, the export — takes turns at ``jobs`` slots (:class:`Slots`,
 :mod:`fupan.slots`): the runs in the order they started, the batch's last ones sharing the cores
@@ -45,6 +44,7 @@ import yaml
 from .config import TEMPLATE, THREADS_ENV
 from .errors import VALIDATION_FAILED
 from .progress import on_terminal
+from .report.kernel import FORK_NEEDS
 from .slots import STOP
 
 CARD_FILE = "campaign.yaml"
@@ -247,11 +247,10 @@ PRELOAD = (
 )
 
 
-#: What the forkserver imports besides :data:`PRELOAD` for a batch of several runs: the HTML
-#: export's warm-up (:mod:`fupan.report.warmed`), then done once for the batch instead of once per
-#: run. The kernels' modules are imported by the batch's kernel server instead
-#: (:func:`kernel_server`), beside this.
-WARM_PRELOAD = ("fupan.report.warmed",)
+#: What the forkserver imports besides :data:`PRELOAD` for a batch of several runs: the kernel's
+#: modules (:data:`fupan.report.kernel.FORK_NEEDS`) and the HTML export's warm-up
+#: (:mod:`fupan.report.warmed`), each then done once for the batch instead of once per run.
+WARM_PRELOAD = (*FORK_NEEDS, "fupan.report.warmed")
 
 
 @functools.cache
@@ -259,12 +258,12 @@ def _context(warm: bool = False) -> Any:
     """The multiprocessing context the runs start in: a forkserver that has imported
     :data:`PRELOAD` (where the platform has one; else spawn, which imports per run).
 
-    ``warm`` (more than one campaign to run): the forkserver warms the HTML export too
-    (:data:`WARM_PRELOAD`) and each run's kernel is forked warm by the batch's kernel server
-    (:func:`kernel_server`) instead of started afresh — ~1.9 CPU-seconds less per run for
-    ~0.5 s more before the first one starts, which a lone campaign (or a re-run where one is left
-    to run) would only wait for: its kernel imports them beside its validation, and its export
-    warms up beside the kernel's execution."""
+    ``warm`` (more than one campaign to run): the forkserver imports :data:`WARM_PRELOAD` too,
+    so that each run forks its kernel warm (:func:`fupan.report.kernel.forkable`) instead of
+    starting one that imports them anew, and exports with nbconvert already warm — ~1.9
+    CPU-seconds less per run for ~2 s more before the first one starts, which a lone campaign
+    (or a re-run where one is left to run) would only wait for: its kernel imports them beside its
+    validation, and its export warms up beside the kernel's execution."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -448,62 +447,6 @@ def _ctrl_c_counted() -> Iterator[_Pressed]:
         yield pressed
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-@contextlib.contextmanager
-def kernel_server(warm: bool) -> Iterator[None]:
-    """With more than one campaign to run (``warm``): the process the runs' kernels are forked
-    from (:mod:`fupan.report.kernelserver`), started now so that it imports the kernels' modules
-    (:data:`fupan.report.kernel.FORK_NEEDS`) on one core while the forkserver imports the command's
-    on the other; its socket named in this process's environment for the runs, which inherit it.
-    Stopped, with any kernel left, when the batch is done. Nothing where processes cannot fork,
-    or with ``FUPAN_KERNEL_FORK=0`` (each run then starts its kernel afresh)."""
-    import socket
-    import subprocess
-    import tempfile
-
-    from .report.forked import ENV
-
-    if (
-        not warm
-        or os.environ.get("FUPAN_KERNEL_FORK", "1") == "0"
-        or os.environ.get(ENV)
-        or not hasattr(os, "fork")
-        or not hasattr(socket, "AF_UNIX")
-    ):
-        yield
-        return
-    folder = tempfile.mkdtemp(prefix="fupan-kernels-")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        listener.bind(os.path.join(folder, "s"))
-        listener.listen(64)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fupan.report.kernelserver", str(listener.fileno())],
-            stdin=subprocess.PIPE,
-            pass_fds=[listener.fileno()],
-        )
-    except OSError:  # no server: each run starts its kernel afresh
-        listener.close()
-        os.rmdir(folder)
-        yield
-        return
-    listener.close()
-    os.environ[ENV] = os.path.join(folder, "s")
-    try:
-        yield
-    finally:
-        os.environ.pop(ENV, None)
-        with contextlib.suppress(OSError):
-            server.stdin.close()  # type: ignore[union-attr]
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(folder, "s"))
-            os.rmdir(folder)
 
 
 def _start(ctx: Any) -> None:
@@ -736,116 +679,101 @@ def run_batch(
     # the runs' process starts importing before the campaigns are hashed (~1 s of imports and
     # hashing in this process; then ~3 s of the forkserver's, one core idle until the first run
     # could start) when two runs or more are certain: forced, war reports, or no earlier result
-    with contextlib.ExitStack() as stack:  # the kernel server, when one is started
-        early = (
-            len(folders) if force or as_of else sum(not _has_result(f, out) for f in folders)
-        ) > 1
-        if early:
-            stack.enter_context(kernel_server(True))
-            _start(_context(True))
-        for folder in folders:
-            same = _same_case_id(folder, first_of, out)
-            if same is not None:  # it would overwrite the other one's report: refused, never run
-                results[folder] = same
-                continue
-            key = keys[folder] = None if as_of else _key(folder, used_template, lang, library)
-            case_id = None if force else _unchanged(folder, out, key)
-            failing = None if force or case_id else _still_failing(folder, out, key)
-            if case_id:
-                results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
-            elif failing is not None:
-                results[folder] = failing
-            else:
-                todo.append(folder)
-        warm = early or len(todo) > 1
-        if todo and not early:  # the runs' process starts importing now, beside this one's work
-            stack.enter_context(kernel_server(warm))
-            _start(_context(warm))
-        bar = None
-        if progress and todo and on_terminal():
-            from tqdm import tqdm
+    early = (len(folders) if force or as_of else sum(not _has_result(f, out) for f in folders)) > 1
+    if early:
+        _start(_context(True))
+    for folder in folders:
+        same = _same_case_id(folder, first_of, out)
+        if same is not None:  # it would overwrite the other one's report: refused, never run
+            results[folder] = same
+            continue
+        key = keys[folder] = None if as_of else _key(folder, used_template, lang, library)
+        case_id = None if force else _unchanged(folder, out, key)
+        failing = None if force or case_id else _still_failing(folder, out, key)
+        if case_id:
+            results[folder] = BatchItem(folder, "unchanged", 0.0, case_id)
+        elif failing is not None:
+            results[folder] = failing
+        else:
+            todo.append(folder)
+    warm = early or len(todo) > 1
+    if todo and not early:  # the runs' process starts importing now, beside this one's work
+        _start(_context(warm))
+    bar = None
+    if progress and todo and on_terminal():
+        from tqdm import tqdm
 
-            bar = tqdm(
-                total=len(folders),
-                initial=len(folders) - len(todo),
-                unit="campaign",
-                file=sys.stderr,
-                desc="复盘 batch",
-            )
-        done = len(folders) - len(todo)
-        jobs = max(1, jobs)
-        # more runs started than workers, their work paced by the slots (fupan.slots), when the
-        # batch has more runs than workers: the last ones then share the cores to their ends
-        width = min(len(todo), in_flight(jobs)) if len(todo) > jobs > 1 else jobs
-        sizes = {f: campaign_size(f) for f in todo}  # once: the start order and the slots' weights
-        ordered = start_order(todo, sizes)
-        slots = None
-        if width > jobs:
-            in_order = [sizes[f] for f in ordered]
-            slots = Slots(jobs, _weights(in_order), ending_together(jobs, in_order))
-        runs = Runs(slots)
-        pool = ThreadPoolExecutor(max_workers=width)
-        futures: dict[Future[BatchItem], Path] = {
-            pool.submit(
-                _run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of, runs
-            ): f
-            for i, f in enumerate(ordered)
-        }
-        try:
-            with _ctrl_c_counted() as pressed:
-                try:
-                    pending = set(futures)
-                    while pending:
-                        finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                        if pressed.count:  # what ended since Ctrl-C is sorted out below
-                            raise KeyboardInterrupt
-                        for fut in finished:
-                            item = results[futures[fut]] = fut.result()
-                            _remember(item, out, keys[futures[fut]])
-                            done += 1
-                            if bar is not None:
-                                bar.update(1)
-                            elif (
-                                progress
-                            ):  # a log or a pipe: a line per campaign, not a bar's redraws
-                                sys.stderr.write(
-                                    f"[{done}/{len(folders)}] {_LABEL[item.status]}  {item.folder}  "
-                                    f"{item.seconds:.1f} s\n"
-                                )
-                                sys.stderr.flush()
-                except (
-                    BaseException
-                ) as exc:  # Ctrl-C, or a failure of the batch: no run left behind
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    if bar is not None:
-                        bar.close()
-                        bar = None
-                    stopped = isinstance(exc, KeyboardInterrupt)
-                    if progress and stopped:
-                        sys.stderr.write(
-                            "\n已中断，正在停止运行… / Interrupted: stopping the runs…\n"
-                        )
-                        sys.stderr.flush()
-                    runs.stop(pressed)
-                    if not stopped:
-                        raise
-                    pool.shutdown(wait=True)
-                    for fut, folder in futures.items():
-                        if folder in results:  # ended before Ctrl-C
-                            continue
-                        ended = fut.done() and not fut.cancelled() and fut.exception() is None
-                        if ended and fut.result().status == "ok":  # it ended as Ctrl-C was pressed
-                            results[folder] = fut.result()
-                        else:  # stopped, or never started
-                            results[folder] = BatchItem(
-                                folder, "interrupted", 0.0, _case_id(folder)
+        bar = tqdm(
+            total=len(folders),
+            initial=len(folders) - len(todo),
+            unit="campaign",
+            file=sys.stderr,
+            desc="复盘 batch",
+        )
+    done = len(folders) - len(todo)
+    jobs = max(1, jobs)
+    # more runs started than workers, their work paced by the slots (fupan.slots), when the
+    # batch has more runs than workers: the last ones then share the cores to their ends
+    width = min(len(todo), in_flight(jobs)) if len(todo) > jobs > 1 else jobs
+    sizes = {f: campaign_size(f) for f in todo}  # once: the start order and the slots' weights
+    ordered = start_order(todo, sizes)
+    slots = None
+    if width > jobs:
+        in_order = [sizes[f] for f in ordered]
+        slots = Slots(jobs, _weights(in_order), ending_together(jobs, in_order))
+    runs = Runs(slots)
+    pool = ThreadPoolExecutor(max_workers=width)
+    futures: dict[Future[BatchItem], Path] = {
+        pool.submit(_run_one, f, out, lang, template, library, jobs, warm, slots, i, as_of, runs): f
+        for i, f in enumerate(ordered)
+    }
+    try:
+        with _ctrl_c_counted() as pressed:
+            try:
+                pending = set(futures)
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    if pressed.count:  # what ended since Ctrl-C is sorted out below
+                        raise KeyboardInterrupt
+                    for fut in finished:
+                        item = results[futures[fut]] = fut.result()
+                        _remember(item, out, keys[futures[fut]])
+                        done += 1
+                        if bar is not None:
+                            bar.update(1)
+                        elif progress:  # a log or a pipe: a line per campaign, not a bar's redraws
+                            sys.stderr.write(
+                                f"[{done}/{len(folders)}] {_LABEL[item.status]}  {item.folder}  "
+                                f"{item.seconds:.1f} s\n"
                             )
-                    raise Interrupted([results[f] for f in folders]) from None
-        finally:
-            pool.shutdown(wait=True)
-            if bar is not None:
-                bar.close()
-        return [results[f] for f in folders]
+                            sys.stderr.flush()
+            except BaseException as exc:  # Ctrl-C, or a failure of the batch: no run left behind
+                pool.shutdown(wait=False, cancel_futures=True)
+                if bar is not None:
+                    bar.close()
+                    bar = None
+                stopped = isinstance(exc, KeyboardInterrupt)
+                if progress and stopped:
+                    sys.stderr.write("\n已中断，正在停止运行… / Interrupted: stopping the runs…\n")
+                    sys.stderr.flush()
+                runs.stop(pressed)
+                if not stopped:
+                    raise
+                pool.shutdown(wait=True)
+                for fut, folder in futures.items():
+                    if folder in results:  # ended before Ctrl-C
+                        continue
+                    ended = fut.done() and not fut.cancelled() and fut.exception() is None
+                    if ended and fut.result().status == "ok":  # it ended as Ctrl-C was pressed
+                        results[folder] = fut.result()
+                    else:  # stopped, or never started
+                        results[folder] = BatchItem(folder, "interrupted", 0.0, _case_id(folder))
+                raise Interrupted([results[f] for f in folders]) from None
+    finally:
+        pool.shutdown(wait=True)
+        if bar is not None:
+            bar.close()
+    return [results[f] for f in folders]
 
 
 def _seconds(item: BatchItem) -> str:

@@ -118,10 +118,9 @@ def start_kernel(cwd: Path) -> Any:
     """Start a ``python3`` kernel in ``cwd`` (the campaign folder, as papermill's ``cwd`` would)
     and return its manager; the kernel imports :data:`WARM_MODULES` as it starts. It listens on
     IPC sockets in a private folder (:func:`socket_dir`) rather than on unencrypted TCP ports
-    (and Jupyter's warning about them), unless no folder can hold them. A ``fupan batch`` run's
-    kernel is forked by the batch's kernel server (:func:`served`), and in a process that has
-    already imported the kernel's modules it is forked from that process (:func:`forkable`),
-    instead of started as a new interpreter."""
+    (and Jupyter's warning about them), unless no folder can hold them. In a process that has
+    already imported the kernel's modules (a ``fupan batch`` run) the kernel is forked from it
+    (:func:`forkable`) instead of started as a new interpreter."""
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
@@ -133,7 +132,7 @@ def start_kernel(cwd: Path) -> Any:
     km.fupan_socket_dir = made  # type: ignore[attr-defined]
     extra = [f"--IPKernelApp.exec_lines={list(EXEC_LINES)!r}", *NO_HISTORY]
     try:
-        if forkable() or served():
+        if forkable():
             import uuid
 
             from .forked import ForkedProvisioner
@@ -213,15 +212,6 @@ def forkable() -> bool:
     if any(m not in sys.modules for m in FORK_NEEDS) or threading.active_count() != 1:
         return False
     return getattr(sys.modules["matplotlib.pyplot"], "_backend_mod", None) is None
-
-
-def served() -> bool:
-    """Whether a batch's kernel server forks this run's kernel (:mod:`fupan.report.kernelserver`:
-    its socket named in the environment; ``FUPAN_KERNEL_FORK=0`` turns it off as it does
-    :func:`forkable`)."""
-    from .forked import ENV
-
-    return bool(os.environ.get(ENV)) and os.environ.get("FUPAN_KERNEL_FORK", "1") != "0"
 
 
 def stop_now(km: Any) -> None:
