@@ -111,12 +111,12 @@ def campaign_size(folder: Path) -> float:
 
 
 def start_order(folders: list[Path], sizes: dict[Path, float] | None = None) -> list[Path]:
-    """``folders`` in the order their runs start: the largest inputs first
-    (:func:`campaign_size`, or ``sizes`` when the caller has them already), so that a batch does not end with one big campaign running alone
-    while the other workers have nothing left to do. A campaign that cannot be sized starts
-    first — one broken fails at once, its error then shown at the start of the batch rather
-    than at its end, where it would run alone (one core idle for its ~2 s in a batch of 8 demo
-    campaigns on 2). Equal sizes keep the order given."""
+    """``folders`` in the order their runs start: the largest inputs first (:func:`campaign_size`,
+    or ``sizes`` when the caller has them already), so that a batch does not end with one big
+    campaign running alone while the other workers have nothing left to do. A campaign that cannot
+    be sized starts first — one broken fails at once, its error then shown at the start of the
+    batch rather than at its end, where it would run alone (one core idle for its ~2 s in a batch
+    of 8 demo campaigns on 2). Equal sizes keep the order given."""
     size = campaign_size if sizes is None else sizes.__getitem__
     return sorted(folders, key=size, reverse=True)
 
