@@ -16,19 +16,77 @@ def _python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
-def test_what_a_batch_forks_its_runs_from_is_frozen_and_exits_without_leak_reports():
-    """fupan.report.warmed (a batch's forkserver imports it last) freezes what the imports and
-    the export's warm-up made: the runs forked from there do not walk it in their collections.
-    The process still exits cleanly: nothing frozen is left for DuckDB to report as leaked."""
+def test_a_settled_heap_is_left_out_of_collections_and_exits_without_leak_reports():
+    """settle() freezes what the imports and the export's warm-up made: later collections do not
+    walk it. The process still exits cleanly: nothing frozen is left for DuckDB to report as
+    leaked."""
     proc = _python(
         "import duckdb; duckdb.connect().execute('SELECT 1').fetchall()\n"
-        "import gc, fupan.report.warmed\n"
+        "import gc, fupan.report.warmed, fupan.heap; fupan.heap.settle()\n"
         "print(gc.get_freeze_count(), len(gc.get_objects()))"
     )
     assert proc.returncode == 0, proc.stderr
     frozen, walked = map(int, proc.stdout.split())
     assert frozen > 100_000 and walked < frozen / 4, proc.stdout
     assert LEAK_REPORT not in proc.stderr, proc.stderr
+
+
+#: What a run forked from a batch's forkserver reports of its garbage collector, and how many
+#: full collections were made before (gc.get_stats() is inherited with the heap).
+_FORKED_GC = """
+import gc, sys
+from fupan.batch import _context
+
+def report(queue):
+    queue.put((gc.isenabled(), gc.get_freeze_count(), len(gc.get_objects()),
+               gc.get_stats()[2]["collections"]))
+
+if __name__ == "__main__":
+    ctx = _context(sys.argv[1] == "warm")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=report, args=(queue,))
+    proc.start()
+    print(*queue.get(timeout=120))
+    proc.join()
+"""
+
+
+@pytest.mark.parametrize("warm", ["warm", "cold"])
+def test_a_batchs_runs_are_forked_with_the_collector_on_after_imports_without_collections(
+    tmp_path, warm: str
+):
+    """The forkserver a batch forks its runs from imports with the collector off (no full
+    collection walks what the imports made so far: fupan.report.gc_off), then freezes it and
+    turns the collector on (fupan.report.gc_on): a run starts with the collector on, the
+    forkserver's heap frozen, and no full collection made by the forkserver during its
+    imports."""
+    script = tmp_path / "forked_gc.py"
+    script.write_text(_FORKED_GC, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), warm], capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 0, proc.stderr
+    enabled, frozen, walked, collections = proc.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 100_000 and int(walked) < int(frozen) / 4, proc.stdout
+    # a plain process importing the same modules makes several (the control below)
+    assert collections == "0", proc.stdout
+
+
+def test_importing_what_a_batch_imports_makes_full_collections_with_the_collector_on():
+    """The control for the test above: the same imports in a plain process (fupan.report.gc_off
+    and gc_on do nothing outside a forkserver) make full collections, and leave the collector on
+    with nothing frozen."""
+    proc = _python(
+        "import gc, importlib\n"
+        "from fupan.batch import GC_OFF, GC_ON, PRELOAD, WARM_PRELOAD\n"
+        "for m in (GC_OFF, *PRELOAD, *WARM_PRELOAD, GC_ON): importlib.import_module(m)\n"
+        "print(gc.isenabled(), gc.get_freeze_count(), gc.get_stats()[2]['collections'])"
+    )
+    assert proc.returncode == 0, proc.stderr
+    enabled, frozen, collections = proc.stdout.split()
+    assert enabled == "True" and frozen == "0", proc.stdout
+    assert int(collections) >= 2, proc.stdout
 
 
 def test_a_frozen_heap_not_handed_back_at_exit_is_reported_by_duckdb():

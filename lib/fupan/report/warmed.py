@@ -5,16 +5,15 @@
 highlighter compiled, the CJK font read, and the report's own HTML fragments compiled for
 the kernels forked from there — is done once for the whole batch, and inherited by every
 run forked from there, instead of once per run beside its kernel (~0.5 CPU-seconds each, which on
-a busy machine is time taken from the other runs). A warm-up that fails leaves each run to do it.
+a busy machine is time taken from the other runs). A warm-up that fails leaves each run to do it. What it made is frozen with the imports'
+(:mod:`fupan.report.gc_on`, imported after it).
 """
 
 import contextlib
 
-from ..heap import settle
 from .html import compile_fragments
 from .run import _warm_quietly
 
 _warm_quietly()
 with contextlib.suppress(Exception):  # the kernels forked from here find them compiled
     compile_fragments()
-settle()  # what the runs inherit, left out of their collections
