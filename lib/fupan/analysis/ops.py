@@ -526,8 +526,8 @@ def service(campaign: Campaign) -> ServiceResult:
     missing: dict[str, str] = {}
     shipping = daily = worst = None
     if campaign.measures("orders", "ship_time"):
-        shipping = service_m.shipping_table(q.shipping_sums(campaign, windows))
-        daily = q.shipping_daily(campaign, a, b)
+        sums, daily = q.shipping(campaign, windows, a, b)
+        shipping = service_m.shipping_table(sums)
         worst = service_m.worst_day(daily, WORST_DAY_ORDERS)
     else:
         missing["shipping"] = bilingual(

@@ -502,33 +502,35 @@ def _shipping_measures(end: str) -> str:
         count(*) FILTER (WHERE kept > 0 AND {early}) AS before_paid"""
 
 
-def shipping_sums(campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]]) -> pd.DataFrame:
-    """Per window (name, first day, last day), the sums ``shipping_table`` reads; indexed by name.
+def shipping(
+    campaign: Campaign, windows: list[tuple[str, dt.date, dt.date]], a: dt.date, b: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sums ``shipping_table`` reads per window and per paid day.
 
-    :mod:`fupan.metrics.service` states the 口径 (an order is in the window of its paid day).
+    Per window (name, first day, last day; indexed by name), and per paid day from ``a`` to ``b``
+    (date first, in date order).
+
+    :mod:`fupan.metrics.service` states the 口径 (an order is in the window of its paid day). The
+    orders are grouped once for both (a materialised CTE): grouped in each of two queries, they
+    took 0.45–0.55 s at the demo's 457k order lines, against 0.31–0.39 s once.
     """
+    measures = _shipping_measures(data_end(campaign))
     out = frame(
         campaign,
         f"""
-        WITH o AS ({_shipped_orders(campaign)})
-        SELECT w.win, {_shipping_measures(data_end(campaign))}
+        WITH o AS MATERIALIZED ({_shipped_orders(campaign)})
+        SELECT w.win, CAST(NULL AS DATE) AS date, {measures}
         FROM {_windows_values(windows)} w LEFT JOIN o ON o.day BETWEEN w.a AND w.b
-        GROUP BY w.win""",
+        GROUP BY w.win
+        UNION ALL
+        SELECT CAST(NULL AS VARCHAR) AS win, day AS date, {measures}
+        FROM o WHERE day BETWEEN {_day(a)} AND {_day(b)} GROUP BY day""",
     )
-    return out.set_index("win").reindex([x[0] for x in windows])
-
-
-def shipping_daily(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
-    """Per paid day from ``a`` to ``b``: the shipping sums of that day's orders (date first)."""
-    out = frame(
-        campaign,
-        f"""
-        WITH o AS ({_shipped_orders(campaign)})
-        SELECT day AS date, {_shipping_measures(data_end(campaign))}
-        FROM o WHERE day BETWEEN {_day(a)} AND {_day(b)} GROUP BY day ORDER BY day""",
-    )
-    out["date"] = pd.to_datetime(out["date"])
-    return out
+    per_window = out["win"].notna()
+    sums = out[per_window].drop(columns="date").set_index("win").reindex([x[0] for x in windows])
+    daily = out[~per_window].drop(columns="win").sort_values("date").reset_index(drop=True)
+    daily["date"] = pd.to_datetime(daily["date"])
+    return sums, daily
 
 
 def refund_sums(
@@ -543,7 +545,10 @@ def refund_sums(
     ``count(DISTINCT order_id) FILTER (WHERE …)`` in 1.3 s.
     """
     day = counted_day(campaign, gmv_date(campaign))
-    inside, before = (f"({day}) BETWEEN {_day(x)} AND {_day(y)}" for x, y in (now, base))
+    inside, before = (f"d BETWEEN {_day(x)} AND {_day(y)}" for x, y in (now, base))
+    # only the lines of the two windows' span, each line's day computed once: at 10M order lines
+    # 0.35 s a query against 0.55 s with the day computed in every filter over every line
+    span = f"({day}) BETWEEN {_day(min(now[0], base[0]))} AND {_day(max(now[1], base[1]))}"
 
     def cents(column: str, when: str) -> str:  # summed in cents: exact, whatever the threads
         return f"CAST(sum(CAST({column} AS DECIMAL(18, 2))) FILTER (WHERE {when}) AS DOUBLE)"
@@ -557,7 +562,10 @@ def refund_sums(
                count(DISTINCT CASE WHEN {inside} THEN order_id END) AS orders,
                coalesce({cents("paid_amount", before)}, 0) AS base_gmv,
                coalesce({cents("refund_amount", before)}, 0) AS base_refunds
-        FROM orders WHERE {NOT_CANCELLED}
+        FROM (
+            SELECT {key}, paid_amount, refund_amount, order_id, {day} AS d
+            FROM orders WHERE {NOT_CANCELLED} AND {span}
+        ) o
         GROUP BY 1 HAVING sum(paid_amount) FILTER (WHERE {inside}) > 0""",
     )
 
@@ -622,7 +630,8 @@ def refund_reasons(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataF
         WITH o AS (
             SELECT order_id, CAST(min(order_time) AS DATE) AS day, {shipped} AS shipped_at,
                    bool_and(ship_time IS NOT NULL) AS all_shipped
-            FROM orders GROUP BY order_id
+            FROM orders  -- only the orders refunded (0.04 s against 0.12 s for all, demo size)
+            WHERE order_id IN (SELECT order_id FROM refunds) GROUP BY order_id
         ),
         r AS (
             SELECT order_id, refund_time, refund_amount, refund_type,

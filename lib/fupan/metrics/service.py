@@ -45,7 +45,7 @@ __all__ = [
     "worst_day",
 ]
 
-#: the sums per window :func:`shipping_table` reads (``fupan.analysis.ops_data.shipping_sums``)
+#: the sums per window :func:`shipping_table` reads (``fupan.analysis.ops_data.shipping``)
 SHIPPING_SUMS = (
     "orders",
     "due_24",
