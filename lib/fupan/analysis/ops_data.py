@@ -72,7 +72,7 @@ def on_days(column: str) -> str:
 
     ``column::DATE BETWEEN ? AND ?``, comparing the timestamps themselves: no cast per row, and a
     file sorted by time skips its row groups outside (at 67M events a hero SKU funnel took 1.6 s
-    instead of 2.7 s).
+    instead of 2.7 s; at 10M order lines the SKU sales 0.14–0.40 s instead of 0.82 s).
     """
     return f"{column} >= CAST(? AS TIMESTAMP) AND {column} < CAST(? AS TIMESTAMP) + INTERVAL 1 DAY"
 
@@ -110,7 +110,7 @@ def pnl_sums(campaign: Campaign, a: dt.date, b: dt.date) -> dict[str, Any]:
                    THEN refund_amount / paid_amount ELSE 0 END) END) AS cogs,
                sum(CASE WHEN {gift} THEN unit_cost * quantity END) AS gift_cogs,
                count(DISTINCT order_id) AS shipped
-        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+        FROM orders WHERE {NOT_CANCELLED} AND {on_days("order_time")}""",
         [a, b],
     ).iloc[0]
     return {k: (None if pd.isna(v) else v) for k, v in row.items()}
@@ -174,11 +174,11 @@ def presale_orders(campaign: Campaign, a: dt.date, b: dt.date) -> pd.DataFrame:
     """
     return frame(
         campaign,
-        """
+        f"""
         SELECT order_id, any_value(user_id) AS user_id, sum(coalesce(deposit_amount, 0)) AS deposit,
                sum(paid_amount) AS gmv,
                bool_and(status <> 'cancelled') AND bool_or(balance_time IS NOT NULL) AS balance_paid
-        FROM orders WHERE order_type = 'presale' AND order_time::DATE BETWEEN ? AND ?
+        FROM orders WHERE order_type = 'presale' AND {on_days("order_time")}
         GROUP BY 1""",
         [a, b],
     )
@@ -192,7 +192,7 @@ def spot_sums(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[int, float, f
         SELECT count(DISTINCT CASE WHEN coalesce(order_type, 'spot') <> 'presale' THEN order_id END),
                coalesce(sum(paid_amount) FILTER (WHERE coalesce(order_type, 'spot') <> 'presale'), 0),
                coalesce(sum(paid_amount), 0)
-        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+        FROM orders WHERE {NOT_CANCELLED} AND {on_days("order_time")}""",
         [a, b],
     ).iloc[0]
     return int(row.iloc[0]), float(row.iloc[1]), float(row.iloc[2])
@@ -226,7 +226,7 @@ def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame,
         SELECT sku, sum(paid_amount) AS gmv, sum(quantity) AS units,
                count(DISTINCT order_id) AS orders, {listed} AS list_amount,
                sum(unit_cost * quantity) AS cogs
-        FROM orders WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?
+        FROM orders WHERE {NOT_CANCELLED} AND {on_days("order_time")}
               AND sku IS NOT NULL AND coalesce(is_gift, 0) = 0
         GROUP BY 1""",
         [a, b],
@@ -234,7 +234,7 @@ def sku_sales(campaign: Campaign, a: dt.date, b: dt.date) -> tuple[pd.DataFrame,
     upo = frame(
         campaign,
         f"""SELECT sum(quantity) / count(DISTINCT order_id) FROM orders
-            WHERE {NOT_CANCELLED} AND order_time::DATE BETWEEN ? AND ?""",
+            WHERE {NOT_CANCELLED} AND {on_days("order_time")}""",
         [a, b],
     ).iloc[0, 0]
     return skus, float("nan") if pd.isna(upo) else float(upo)
