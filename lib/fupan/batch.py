@@ -275,9 +275,8 @@ def _context(warm: bool = False) -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     server = multiprocessing.get_context("forkserver")
-    server.set_forkserver_preload(
-        [GC_OFF, *PRELOAD, *(WARM_PRELOAD if warm else ()), GC_ON]  # imports, the collector off
-    )
+    # the imports between GC_OFF and GC_ON are made with the garbage collector off
+    server.set_forkserver_preload([GC_OFF, *PRELOAD, *(WARM_PRELOAD if warm else ()), GC_ON])
     return server
 
 

@@ -13,5 +13,7 @@ from ..heap import settle
 from .leave import in_forkserver
 
 if in_forkserver():
-    settle()
-    gc.enable()
+    try:
+        settle()
+    finally:  # whatever happened, no run is forked with the collector off
+        gc.enable()

@@ -5,8 +5,8 @@
 highlighter compiled, the CJK font read, and the report's own HTML fragments compiled for
 the kernels forked from there — is done once for the whole batch, and inherited by every
 run forked from there, instead of once per run beside its kernel (~0.5 CPU-seconds each, which on
-a busy machine is time taken from the other runs). A warm-up that fails leaves each run to do it. What it made is frozen with the imports'
-(:mod:`fupan.report.gc_on`, imported after it).
+a busy machine is time taken from the other runs). A warm-up that fails leaves each run to do it.
+What it made is frozen with what the imports made (:mod:`fupan.report.gc_on`, imported after it).
 """
 
 import contextlib
